@@ -1,0 +1,131 @@
+"""Who is reading, and what the public view rules do to the data they get.
+
+Applied by the stores where rows are read, so no page, cache or export can get
+around it: restricted records are not selected for the public, confidential fields
+are selected only for those entitled, and public locations and dates are coarsened
+before anything is counted or drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from geodata import district_by_code
+
+
+class Role(StrEnum):
+    """public: anyone; viewer: staff who read; editor: staff who write; admin: all."""
+
+    PUBLIC = "public"
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person (or script) on whose behalf data is read or written."""
+
+    name: str
+    role: Role
+
+    @property
+    def sees_restricted(self) -> bool:
+        return self.role is not Role.PUBLIC
+
+    @property
+    def sees_confidential(self) -> bool:
+        return self.role in (Role.EDITOR, Role.ADMIN)
+
+    @property
+    def sees_exact_locations(self) -> bool:
+        return self.role is not Role.PUBLIC
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.EDITOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def cache_key(self) -> str:
+        """What a cache must be keyed by: everything that changes what this viewer sees."""
+        return self.role.value
+
+
+PUBLIC = Viewer("public", Role.PUBLIC)
+SYSTEM = Viewer("system", Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class PublicRules:
+    """How public locations are coarsened: to the district centroid, or a grid."""
+
+    grid_km: float = 0.0  # 0: snap to the district centroid (grid only where no district)
+    fallback_grid_km: float = 25.0
+
+
+PUBLIC_HIDDEN_COLUMNS = ("created_by", "updated_by", "location_uncertainty_km")
+
+
+def coarsen_for_public(frame: pd.DataFrame, rules: PublicRules | None = None) -> pd.DataFrame:
+    """Snap points and dates as the public view rules say; return a new frame."""
+    rules = rules or PublicRules()
+    out = frame.drop(columns=[c for c in PUBLIC_HIDDEN_COLUMNS if c in frame.columns])
+    if {"latitude", "longitude"} <= set(out.columns) and len(out):
+        lat, lon = _snap(out, rules)
+        out["latitude"], out["longitude"] = lat, lon
+        if "location_precision" in out.columns:
+            located = ~np.isnan(lat)
+            coarse = "district" if rules.grid_km <= 0 else "approximate"
+            out.loc[located, "location_precision"] = coarse
+    if "public_date_to_month" in out.columns:
+        out = _months_only(out)
+    return out
+
+
+def _snap(frame: pd.DataFrame, rules: PublicRules) -> tuple[np.ndarray, np.ndarray]:
+    lat = frame["latitude"].to_numpy(dtype=float, na_value=np.nan).copy()
+    lon = frame["longitude"].to_numpy(dtype=float, na_value=np.nan).copy()
+    use_grid = np.full(len(frame), rules.grid_km > 0)
+    if rules.grid_km <= 0:
+        codes = frame.get("admin1_code", pd.Series([""] * len(frame), index=frame.index))
+        for i, code in enumerate(codes.fillna("").astype(str)):
+            district = district_by_code(code) if code else None
+            if district is None:
+                use_grid[i] = True
+            elif not math.isnan(lat[i]):
+                lat[i], lon[i] = district.centroid_lat, district.centroid_lon
+    size = rules.grid_km if rules.grid_km > 0 else rules.fallback_grid_km
+    glat, glon = snap_to_grid(lat[use_grid], lon[use_grid], size)
+    lat[use_grid], lon[use_grid] = glat, glon
+    return lat, lon
+
+
+def snap_to_grid(lat: np.ndarray, lon: np.ndarray, km: float) -> tuple[np.ndarray, np.ndarray]:
+    """Centre of the grid cell (about km wide) holding each point."""
+    step_lat = km / 111.32
+    cell_lat = (np.floor(lat / step_lat) + 0.5) * step_lat
+    step_lon = km / (111.32 * np.maximum(np.cos(np.radians(cell_lat)), 0.01))
+    cell_lon = (np.floor(lon / step_lon) + 0.5) * step_lon
+    return cell_lat, cell_lon
+
+
+def _months_only(frame: pd.DataFrame) -> pd.DataFrame:
+    mask = frame["public_date_to_month"].fillna(False).astype(bool)
+    if not mask.any():
+        return frame
+    out = frame.copy()
+    start = pd.to_datetime(out.loc[mask, "date_start"])
+    end = pd.to_datetime(out.loc[mask, "date_end"])
+    out.loc[mask, "date_start"] = start.dt.to_period("M").dt.start_time.dt.date.astype(str)
+    out.loc[mask, "date_end"] = end.dt.to_period("M").dt.end_time.dt.date.astype(str)
+    if "date_precision" in out.columns:
+        out.loc[mask & (out["date_precision"] == "day"), "date_precision"] = "month"
+    return out

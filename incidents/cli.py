@@ -1,0 +1,151 @@
+"""`python -m incidents`: the command line for analysts, scripts and checks.
+
+Exit codes: 0 all good, 1 done with some rows rejected (or problems found),
+2 the input could not be used at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from incidents.access import SYSTEM, Role, Viewer
+from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.io.formats import formats
+from incidents.store import open_store, store_url
+
+Command = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(func: Command) -> Command:
+        _COMMANDS[name] = func
+        return func
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m incidents", description=__doc__)
+    parser.add_argument("--db", help="store: a .gpkg path or postgresql:// URL (or INCIDENTS_DB)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import a spreadsheet, ACLED, UCDP, HXL, GeoJSON or GPKG")
+    p.add_argument("path", type=Path)
+    p.add_argument("--format", choices=sorted(formats()), help="override format detection")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="map a column of the file to a template field (repeatable)",
+    )
+    p.add_argument("--day-first", action="store_true", help="read 03/04/2020 as 3 April")
+    p.add_argument("--month-first", action="store_true", help="read 03/04/2020 as March 4")
+    p.add_argument("--country", default="LY", help="country for rows that name none")
+    p.add_argument("--rejected", type=Path, help="where to write rejected rows (CSV)")
+    p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    p.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
+
+    g = sub.add_parser("geocode", help="look up a place name offline")
+    g.add_argument("name")
+    g.add_argument("--country", default="LY")
+    g.add_argument("--json", action="store_true")
+
+    t = sub.add_parser("template", help="write the blank import template")
+    t.add_argument("--out", type=Path, required=True, help="a .csv or .xlsx path")
+
+    a = sub.add_parser("audit", help="check the audit log's hash chain")
+    a.add_argument("action", choices=["verify"])
+    _extend(sub)
+    return parser
+
+
+def _extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Commands contributed by other modules (exports, users, migration)."""
+    for module in ("incidents.export.cli", "incidents.auth.cli", "incidents.migrate"):
+        try:
+            extension = __import__(module, fromlist=["add_commands"])
+        except ModuleNotFoundError:
+            continue
+        extension.add_commands(sub, command)
+
+
+@command("import")
+def _import(args: argparse.Namespace) -> int:
+    column_map = dict(m.split("=", 1) for m in args.map)
+    order = "day_first" if args.day_first else "month_first" if args.month_first else None
+    options = ImportOptions(args.format, column_map or None, order, args.country, args.dry_run)
+    store = open_store(args.db)
+    viewer = Viewer(args.actor, Role.EDITOR)
+    try:
+        report = import_file(args.path, store, viewer, options, progress=_progress)
+    except ImportFailed as error:
+        print(f"Could not import: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    if report.rejected:
+        target = args.rejected or args.path.with_name(args.path.stem + ".rejected.csv")
+        target.write_bytes(report.rejected_csv())
+        print(f"Rejected rows written to {target}: fix them and import that file again.")
+        return 1
+    return 0
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if total >= 5000:
+        print(f"  {stage}: {done}/{total}", file=sys.stderr, flush=True)
+
+
+@command("geocode")
+def _geocode(args: argparse.Namespace) -> int:
+    from geodata import geocode
+
+    result = geocode(args.name, country=args.country or None)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        verdict = "confident" if result.confident else "not confident: review the candidates"
+        print(f"{args.name}: {verdict}")
+        for m in result.matches:
+            print(f"  {m.score:5.1f}  {m.name} ({m.admin1 or '?'})  {m.lat:.5f}, {m.lon:.5f}")
+    return 0 if result.confident else 1
+
+
+@command("template")
+def _template(args: argparse.Namespace) -> int:
+    from incidents.io.template import blank_template_csv, blank_template_xlsx
+
+    data = blank_template_xlsx() if args.out.suffix == ".xlsx" else blank_template_csv()
+    args.out.write_bytes(data)
+    print(f"Template written to {args.out}")
+    return 0
+
+
+@command("audit")
+def _audit(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    problems = store.verify_audit()  # type: ignore[attr-defined]
+    entries = len(store.audit_log(SYSTEM))
+    if problems:
+        print(f"The audit log of {store_url(args.db)} has been altered:")
+        print("\n".join(f"  {p}" for p in problems))
+        return 1
+    print(f"Audit log intact: {entries} entries, every hash checks.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

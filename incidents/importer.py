@@ -1,0 +1,210 @@
+"""One import, start to end: file -> rows -> validated records -> placed -> store.
+
+Every row read ends in exactly one of imported, updated or rejected, and the store
+write is one transaction: a failure leaves the store as it was before the import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from incidents.access import Viewer
+from incidents.dates import DayOrder, infer_day_order
+from incidents.io.formats import FileUnusable, Format, detect, formats, read_any
+from incidents.io.tabular import Table
+from incidents.placing import place_all
+from incidents.record import Incident
+from incidents.report import ImportReport, RejectedRow
+from incidents.store.base import Store
+from incidents.validation import RowInvalid, clean_text, validate_row
+
+Progress = Callable[[str, int, int], None]
+
+
+class ImportFailed(Exception):
+    """The file as a whole could not be used (nothing was written)."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Choices the user can make on the import page or the command line."""
+
+    format: str | None = None  # None: detect
+    column_map: dict[str, str] | None = None
+    day_order: DayOrder | None = None  # None: infer from the file
+    default_country: str = "LY"
+    dry_run: bool = False
+
+
+def import_file(
+    path: Path | str,
+    store: Store,
+    viewer: Viewer,
+    options: ImportOptions | None = None,
+    data: bytes | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one file; see ImportReport for what comes back."""
+    options = options or ImportOptions()
+    path = Path(path)
+    name = name or path.name
+    try:
+        table = read_any(path, data, name)
+    except FileUnusable as error:
+        raise ImportFailed(str(error)) from None
+    fmt = choose_format(table, options.format)
+    report = ImportReport(name, fmt.NAME, header=list(table.header), encoding=table.encoding)
+    from incidents.io import template
+
+    if fmt.NAME == template.NAME:
+        report.unused_columns = template.unused_columns(table, options.column_map)
+    rows = list(fmt.raw_rows(table, options.column_map))
+    report.rows_read = len(rows)
+    _tell(progress, "read", len(rows), len(rows))
+    candidates = _validate(rows, table, options, report, progress)
+    incidents = _place(candidates, table, options, report)
+    incidents = _assign_ids(incidents, store, table, report)
+    if incidents and not options.dry_run:
+        outcomes = store.write_batch([i for _, i in incidents], viewer, action="import")
+        for outcome in outcomes:
+            if outcome.kind == "imported":
+                report.imported += 1
+            else:
+                report.updated += 1
+                report.unchanged += outcome.kind == "unchanged"
+        store.log_event(viewer, "import", report.to_dict())
+    elif options.dry_run:
+        report.imported = len(incidents)
+    _tell(progress, "stored", report.rows_read, report.rows_read)
+    return report
+
+
+def choose_format(table: Table, name: str | None) -> Format:
+    """The format the user chose, else the one detected from the columns."""
+    known = formats()
+    if name:
+        if name not in known:
+            raise ImportFailed(f"unknown format '{name}'; choose one of: {', '.join(known)}")
+        return known[name]
+    found = detect(table)
+    if found is None:
+        columns = ", ".join(table.header[:12])
+        raise ImportFailed(
+            f"{table.name}: the columns ({columns}) match no known format; the template "
+            "needs at least 'type' and 'date_start' (or choose a format and map columns)"
+        )
+    return found
+
+
+def _tell(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _validate(
+    rows: list[tuple[int, dict[str, Any]]],
+    table: Table,
+    options: ImportOptions,
+    report: ImportReport,
+    progress: Progress | None,
+) -> list[tuple[int, Incident]]:
+    order = options.day_order or _day_order(rows)
+    header = [h.strip().casefold() for h in table.header]
+    cells = dict(table.rows)
+    today = date.today()
+    good: list[tuple[int, Incident]] = []
+    for done, (number, raw) in enumerate(rows, start=1):
+        original = cells.get(number, [])
+        if [clean_text(c).casefold() for c in original] == header:
+            _reject(report, table, number, [("row", "repeats the header row")])
+            continue
+        try:
+            good.append((number, validate_row(raw, order, today)))
+        except RowInvalid as invalid:
+            _reject(report, table, number, [(p.field, p.message) for p in invalid.problems])
+        if done % 5000 == 0:
+            _tell(progress, "validated", done, len(rows))
+    return good
+
+
+def _day_order(rows: list[tuple[int, dict[str, Any]]]) -> DayOrder:
+    values = [str(raw.get(k) or "") for _, raw in rows for k in ("date_start", "date_end")]
+    return infer_day_order(values)
+
+
+def _place(
+    candidates: list[tuple[int, Incident]],
+    table: Table,
+    options: ImportOptions,
+    report: ImportReport,
+) -> list[tuple[int, Incident]]:
+    placed = place_all([i for _, i in candidates], options.default_country)
+    kept: list[tuple[int, Incident]] = []
+    for (number, _), result in zip(candidates, placed, strict=True):
+        if result.incident is None:
+            _reject(report, table, number, [(p.field, p.message) for p in result.problems])
+            continue
+        kept.append((number, result.incident))
+        if result.review:
+            report.review.append((number, result.incident.id or "(new)", result.review))
+    return kept
+
+
+def _assign_ids(
+    incidents: list[tuple[int, Incident]], store: Store, table: Table, report: ImportReport
+) -> list[tuple[int, Incident]]:
+    """Stable ids: the row's own, the stored record's with the same source event, or a hash."""
+    known = store.existing_ids(
+        [i.id for _, i in incidents], [i.source_event_id for _, i in incidents]
+    )
+    seen: dict[str, int] = {}
+    kept: list[tuple[int, Incident]] = []
+    for number, incident in incidents:
+        stable = incident.id or known.get(incident.source_event_id) or _derived_id(incident)
+        if stable in seen:
+            reason = f"has the same id '{stable}' as row {seen[stable]}"
+            _reject(report, table, number, [("id", reason)])
+            continue
+        seen[stable] = number
+        kept.append((number, incident.replace(id=stable)))
+    report.review = [
+        (row, rid if rid != "(new)" else _id_of(kept, row), note)
+        for row, rid, note in report.review
+    ]
+    return kept
+
+
+def _id_of(kept: Sequence[tuple[int, Incident]], row: int) -> str:
+    return next((i.id for n, i in kept if n == row), "")
+
+
+def _derived_id(incident: Incident) -> str:
+    """An id from what the row says, so re-importing the same row finds the same record."""
+    if incident.source_event_id:
+        return incident.source_event_id.replace(":", "-")
+    key = "|".join(
+        str(v)
+        for v in (
+            incident.type,
+            incident.date_start,
+            incident.date_end,
+            incident.place,
+            incident.latitude,
+            incident.longitude,
+            incident.title,
+        )
+    )
+    return "inc-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _reject(
+    report: ImportReport, table: Table, number: int, reasons: list[tuple[str, str]]
+) -> None:
+    cells = dict(zip(table.header, dict(table.rows).get(number, []), strict=False))
+    report.rejected.append(RejectedRow(number, cells, tuple(reasons)))

@@ -1,0 +1,65 @@
+"""The import formats the tool knows, and how a file's format is recognised.
+
+Each format module offers NAME, LABEL, matches(table) and raw_rows(table, column_map),
+turning its own columns into the template's field names; the rest of the import
+(validation, placing, storing) is the same for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol, cast
+
+from incidents.io import template
+from incidents.io.tabular import FileUnusable, Table, read_table
+
+
+class Format(Protocol):
+    NAME: str
+    LABEL: str
+
+    def matches(self, table: Table) -> bool: ...
+
+    def raw_rows(
+        self, table: Table, column_map: dict[str, str] | None = None
+    ) -> Iterator[tuple[int, dict[str, Any]]]: ...
+
+
+def _modules() -> list[ModuleType]:
+    """Most specific first: the template is the fallback that also accepts near-misses."""
+    from incidents.io import acled, hxl, ucdp
+
+    return [hxl, acled, ucdp, template]
+
+
+def formats() -> dict[str, Format]:
+    return {m.NAME: cast(Format, m) for m in _modules()}
+
+
+def detect(table: Table) -> Format | None:
+    """The first format whose columns the table has, or None."""
+    for module in _modules():
+        fmt = cast(Format, module)
+        if fmt.matches(table):
+            return fmt
+    return None
+
+
+def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
+    """A Table from CSV, XLSX, GeoJSON or GeoPackage, by the file's name and content."""
+    name = name or path.name
+    suffix = Path(name).suffix.casefold()
+    if suffix in (".geojson", ".json"):
+        from incidents.io import geojson
+
+        return geojson.read(path, data, name)
+    if suffix == ".gpkg":
+        from incidents.io import geopackage
+
+        return geopackage.read(path, data, name)
+    return read_table(path, data, name)
+
+
+__all__ = ["FileUnusable", "Format", "Table", "detect", "formats", "read_any"]

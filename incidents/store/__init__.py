@@ -1,0 +1,42 @@
+"""Where incidents are kept: a GeoPackage file by default, PostGIS when shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from incidents.access import PublicRules
+from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, Store, StoreError
+from incidents.store.gpkg import GeoPackageStore
+
+DEFAULT_DB = "data/incidents.gpkg"
+ENV_VAR = "INCIDENTS_DB"
+
+
+def store_url(explicit: str | None = None) -> str:
+    """The store to use: --db if given, else INCIDENTS_DB, else the default file."""
+    return explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
+
+
+def open_store(url: str | None = None, public_rules: PublicRules | None = None) -> Store:
+    """Open (creating if needed) the store a path or postgresql:// URL names."""
+    target = store_url(url)
+    if target.startswith(("postgresql://", "postgres://")):
+        from incidents.store.postgis import PostGISStore
+
+        return PostGISStore(target, public_rules)
+    return GeoPackageStore(Path(target), public_rules)
+
+
+__all__ = [
+    "DEFAULT_DB",
+    "GeoPackageStore",
+    "NotAllowed",
+    "NotFound",
+    "Outcome",
+    "StaleEdit",
+    "Store",
+    "StoreError",
+    "open_store",
+    "store_url",
+]

@@ -1,0 +1,96 @@
+"""The tamper-evident audit log: every entry carries the hash of the one before it.
+
+Rewriting or deleting any past entry breaks every hash after it, which
+`python -m incidents audit verify` reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change or event: who did what, when, and the record before and after."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    incident_id: str
+    before: str | None
+    after: str | None
+    prev_hash: str
+    hash: str
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def to_json(value: Any) -> str | None:
+    """Canonical JSON, so that the same record always hashes the same."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    incident_id: str,
+    before: str | None,
+    after: str | None,
+) -> str:
+    """sha256 over the previous hash and this entry's canonical form."""
+    body = json.dumps(
+        [seq, at, actor, action, incident_id, before, after],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def make_entry(
+    prev: AuditEntry | None,
+    actor: str,
+    action: str,
+    incident_id: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """The next entry of the chain after prev."""
+    seq = prev.seq + 1 if prev else 1
+    prev_hash = prev.hash if prev else GENESIS
+    at = now_utc()
+    b, a = to_json(before), to_json(after)
+    digest = entry_hash(prev_hash, seq, at, actor, action, incident_id, b, a)
+    return AuditEntry(seq, at, actor, action, incident_id, b, a, prev_hash, digest)
+
+
+def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
+    """Problems found walking the chain in order; empty when it is intact."""
+    problems = []
+    prev_hash, expected_seq = GENESIS, 1
+    for e in entries:
+        if e.seq != expected_seq:
+            problems.append(f"entry {e.seq}: expected entry {expected_seq} (one is missing)")
+        if e.prev_hash != prev_hash:
+            problems.append(f"entry {e.seq}: does not follow the entry before it")
+        digest = entry_hash(
+            e.prev_hash, e.seq, e.at, e.actor, e.action, e.incident_id, e.before, e.after
+        )
+        if digest != e.hash:
+            problems.append(f"entry {e.seq}: its content was changed after it was written")
+        prev_hash, expected_seq = e.hash, e.seq + 1
+    return problems

@@ -1,0 +1,86 @@
+"""What every store offers, whatever database is behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import pandas as pd
+
+from incidents.access import Viewer
+from incidents.query import Query
+from incidents.record import Incident
+from incidents.store.audit import AuditEntry
+
+OutcomeKind = Literal["imported", "updated", "unchanged"]
+
+
+class StoreError(Exception):
+    """A store problem worth telling the user about in plain words."""
+
+
+class StaleEdit(StoreError):
+    """The record changed since the editor opened it; their edit would overwrite that."""
+
+
+class NotFound(StoreError):
+    """No record with that id (or none this viewer may see)."""
+
+
+class NotAllowed(StoreError):
+    """This viewer's role does not allow the action."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a batch write did with one record."""
+
+    id: str
+    kind: OutcomeKind
+
+
+class Store(Protocol):
+    """The interface the app, the importer and the exports use; see gpkg.py and postgis.py."""
+
+    url: str
+
+    def write_batch(
+        self, incidents: Sequence[Incident], viewer: Viewer, action: str = "import"
+    ) -> list[Outcome]:
+        """Insert or update all of them in one transaction: all in, or none."""
+        ...
+
+    def existing_ids(self, ids: Sequence[str], source_event_ids: Sequence[str]) -> dict[str, str]:
+        """Map each known id or source_event_id to the stored id it belongs to."""
+        ...
+
+    def save(self, incident: Incident, viewer: Viewer) -> Incident:
+        """Create (version 0) or update one record; refuse a stale version."""
+        ...
+
+    def delete(self, incident_id: str, version: int, viewer: Viewer) -> None: ...
+
+    def get(self, incident_id: str, viewer: Viewer) -> Incident | None: ...
+
+    def query(
+        self, query: Query, viewer: Viewer, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Matching records, one row each, already filtered and coarsened for the viewer."""
+        ...
+
+    def count(self, query: Query, viewer: Viewer) -> int: ...
+
+    def history(self, incident_id: str, viewer: Viewer) -> list[AuditEntry]: ...
+
+    def audit_log(self, viewer: Viewer) -> list[AuditEntry]: ...
+
+    def log_event(self, viewer: Viewer, action: str, detail: dict[str, object]) -> None:
+        """Record an export, a sign-in or another event that changes no record."""
+        ...
+
+    def data_version(self) -> str:
+        """Changes whenever any record changes: the key for caches of query results."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,79 @@
+"""How an Incident is laid out in database rows, shared by both stores.
+
+Confidential fields live in a table of their own so a reader who may not see them
+never selects them; sources live in a child table, one row per source.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from incidents.record import Incident, Source
+from incidents.schema import CONFIDENTIAL_FIELDS, FIELDS, SOURCE_PARTS, Field
+
+LIST_SEPARATOR = "; "
+
+INCIDENT_COLUMNS: tuple[Field, ...] = tuple(
+    f for f in FIELDS if not f.confidential and f.name != "sources"
+)
+INCIDENT_COLUMN_NAMES: tuple[str, ...] = tuple(f.name for f in INCIDENT_COLUMNS)
+
+SQLITE_TYPES = {
+    "text": "TEXT",
+    "code": "TEXT",
+    "list": "TEXT",
+    "date": "DATE",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "BOOLEAN",
+}
+POSTGRES_TYPES = {**SQLITE_TYPES, "number": "DOUBLE PRECISION"}
+
+
+def incident_row(incident: Incident) -> dict[str, Any]:
+    """The incidents-table values of a record (no confidential fields, no sources)."""
+    row: dict[str, Any] = {}
+    for f in INCIDENT_COLUMNS:
+        value = getattr(incident, f.name)
+        if f.kind == "list":
+            value = LIST_SEPARATOR.join(value)
+        elif f.kind == "date":
+            value = value.isoformat()
+        elif f.kind == "boolean":
+            value = int(bool(value))
+        row[f.name] = value
+    return row
+
+
+def source_rows(incident: Incident) -> list[tuple[Any, ...]]:
+    return [
+        (incident.id, n, *(getattr(s, p) for p in SOURCE_PARTS))
+        for n, s in enumerate(incident.sources, start=1)
+    ]
+
+
+def confidential_row(incident: Incident) -> tuple[str, ...]:
+    return (incident.id, *(getattr(incident, name) for name in CONFIDENTIAL_FIELDS))
+
+
+def incident_from_rows(
+    row: dict[str, Any], sources: list[dict[str, Any]], confidential: dict[str, Any] | None
+) -> Incident:
+    """Rebuild a record from its stored rows; confidential values stay empty when not given."""
+    values: dict[str, Any] = {}
+    for f in INCIDENT_COLUMNS:
+        value = row.get(f.name)
+        if f.kind == "list":
+            value = tuple(p for p in (value or "").split(LIST_SEPARATOR) if p)
+        elif f.kind == "date":
+            value = date.fromisoformat(str(value)[:10])
+        elif f.kind == "boolean":
+            value = bool(value)
+        elif f.kind in ("text", "code") and value is None:
+            value = ""
+        values[f.name] = value
+    values["sources"] = tuple(Source(**{p: s.get(p) or "" for p in SOURCE_PARTS}) for s in sources)
+    if confidential:
+        values.update({name: confidential.get(name) or "" for name in CONFIDENTIAL_FIELDS})
+    return Incident(**values)

@@ -1,0 +1,267 @@
+"""The default store: one GeoPackage file that QGIS opens as a point layer.
+
+Each write is one SQLite transaction (BEGIN IMMEDIATE ... COMMIT), so a batch is
+entirely in or entirely out even if the process is killed half-way; SQLite's
+rollback journal undoes the partial write on the next open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from incidents.access import PublicRules
+from incidents.query import Query
+from incidents.record import Incident
+from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.store import geopackage_format as gpkg
+from incidents.store.audit import AuditEntry
+from incidents.store.columns import (
+    INCIDENT_COLUMN_NAMES,
+    INCIDENT_COLUMNS,
+    SQLITE_TYPES,
+    confidential_row,
+    incident_row,
+    source_rows,
+)
+from incidents.store.record_store import Backend, RecordStore
+from incidents.store.sql import where_for
+
+TABLE = "incidents"
+SCHEMA_VERSION = "1"
+
+
+class GeoPackageStore(RecordStore):
+    """Incidents in a GeoPackage file; see incidents.store.base.Store for the interface."""
+
+    def __init__(self, path: str | Path, public_rules: PublicRules | None = None) -> None:
+        self.path = Path(path)
+        self.url = str(self.path)
+        self.public_rules = public_rules or PublicRules()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._transaction() as conn:
+            _create_schema(conn)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        gpkg.register_functions(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        return conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _backend(self) -> Iterator[Backend]:
+        with self._transaction() as conn:
+            yield _SqliteBackend(conn)
+
+    def _read_backend(self) -> Any:
+        return _ReadContext(self)
+
+    def _select_frame(
+        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
+    ) -> pd.DataFrame:
+        where = where_for(query, "?")
+        if public:
+            where.add("i.sensitivity = 'public'")
+        elif query.bbox is not None:
+            west, south, east, north = query.bbox
+            where.add(
+                f"i.fid IN (SELECT id FROM rtree_{TABLE}_geom WHERE maxx >= ? AND minx <= ? "
+                "AND maxy >= ? AND miny <= ?)",
+                west,
+                east,
+                south,
+                north,
+            )
+        select = ", ".join(f"i.{c}" for c in columns)
+        join = ""
+        if confidential:
+            select += ", " + ", ".join(f"c.{c}" for c in CONFIDENTIAL_FIELDS)
+            join = "LEFT JOIN incident_confidential c ON c.incident_id = i.id"
+        sql = (
+            f"SELECT {select} FROM {TABLE} i {join} WHERE {where.sql()} ORDER BY i.date_start, i.id"
+        )
+        with self._reading() as conn:
+            return pd.read_sql_query(sql, conn, params=where.params)
+
+    def _count_sql(self, query: Query) -> int:
+        where = where_for(query, "?")
+        if query.bbox is not None:
+            west, south, east, north = query.bbox
+            where.add(
+                f"i.fid IN (SELECT id FROM rtree_{TABLE}_geom WHERE maxx >= ? AND minx <= ? "
+                "AND maxy >= ? AND miny <= ?)",
+                west,
+                east,
+                south,
+                north,
+            )
+        with self._reading() as conn:
+            row = conn.execute(
+                f"SELECT COUNT(*) FROM {TABLE} i WHERE {where.sql()}", where.params
+            ).fetchone()
+        return int(row[0])
+
+
+class _ReadContext:
+    def __init__(self, store: GeoPackageStore) -> None:
+        self.store = store
+        self.conn: sqlite3.Connection | None = None
+
+    def __enter__(self) -> Backend:
+        self.conn = self.store._connect()
+        return _SqliteBackend(self.conn)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
+class _SqliteBackend(Backend):
+    """Row-level reads and writes on one open connection, for RecordStore."""
+
+    placeholder = "?"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(sql.replace("%s", "?"), list(params))]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql.replace("%s", "?"), list(params))
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(sql.replace("%s", "?"), rows)
+
+    def insert_incident(self, incident: Incident) -> None:
+        row = incident_row(incident)
+        names = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        self.conn.execute(
+            f"INSERT INTO {TABLE} (geom, {names}) VALUES (?, {marks})",
+            [gpkg.point_blob(incident.longitude, incident.latitude), *row.values()],
+        )
+        self._children(incident)
+
+    def update_incident(self, incident: Incident) -> None:
+        row = incident_row(incident)
+        sets = ", ".join(f"{k} = ?" for k in row)
+        self.conn.execute(
+            f"UPDATE {TABLE} SET geom = ?, {sets} WHERE id = ?",
+            [gpkg.point_blob(incident.longitude, incident.latitude), *row.values(), incident.id],
+        )
+        self.conn.execute("DELETE FROM incident_sources WHERE incident_id = ?", (incident.id,))
+        self.conn.execute("DELETE FROM incident_confidential WHERE incident_id = ?", (incident.id,))
+        self._children(incident)
+
+    def _children(self, incident: Incident) -> None:
+        parts = ", ".join(SOURCE_PARTS)
+        self.conn.executemany(
+            f"INSERT INTO incident_sources (incident_id, position, {parts}) "
+            f"VALUES ({', '.join('?' * (len(SOURCE_PARTS) + 2))})",
+            source_rows(incident),
+        )
+        if any(incident.confidential().values()):
+            marks = ", ".join("?" * (len(CONFIDENTIAL_FIELDS) + 1))
+            names = ", ".join(CONFIDENTIAL_FIELDS)
+            self.conn.execute(
+                f"INSERT INTO incident_confidential (incident_id, {names}) VALUES ({marks})",
+                confidential_row(incident),
+            )
+
+    def delete_incident(self, incident_id: str) -> None:
+        self.conn.execute(f"DELETE FROM {TABLE} WHERE id = ?", (incident_id,))
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.seq,
+                entry.at,
+                entry.actor,
+                entry.action,
+                entry.incident_id,
+                entry.before,
+                entry.after,
+                entry.prev_hash,
+                entry.hash,
+            ),
+        )
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    gpkg.create_metadata(conn)
+    columns = ",\n  ".join(
+        f"{f.name} {SQLITE_TYPES[f.kind]}" + (" NOT NULL UNIQUE" if f.name == "id" else "")
+        for f in INCIDENT_COLUMNS
+    )
+    conn.executescript(
+        f"""
+        CREATE TABLE IF NOT EXISTS {TABLE} (
+          fid INTEGER PRIMARY KEY AUTOINCREMENT,
+          geom POINT,
+          {columns});
+        CREATE INDEX IF NOT EXISTS {TABLE}_date_start ON {TABLE}(date_start);
+        CREATE INDEX IF NOT EXISTS {TABLE}_date_end ON {TABLE}(date_end);
+        CREATE INDEX IF NOT EXISTS {TABLE}_type ON {TABLE}(type);
+        CREATE INDEX IF NOT EXISTS {TABLE}_admin1 ON {TABLE}(admin1_code);
+        CREATE INDEX IF NOT EXISTS {TABLE}_source_event ON {TABLE}(source_event_id);
+        CREATE TABLE IF NOT EXISTS incident_sources (
+          incident_id TEXT NOT NULL REFERENCES {TABLE}(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          {", ".join(f"{p} TEXT" for p in SOURCE_PARTS)},
+          PRIMARY KEY (incident_id, position));
+        CREATE TABLE IF NOT EXISTS incident_confidential (
+          incident_id TEXT PRIMARY KEY REFERENCES {TABLE}(id) ON DELETE CASCADE,
+          {", ".join(f"{c} TEXT" for c in CONFIDENTIAL_FIELDS)});
+        CREATE TABLE IF NOT EXISTS audit_log (
+          seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+          action TEXT NOT NULL, incident_id TEXT, before TEXT, after TEXT,
+          prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+    gpkg.register_feature_table(conn, TABLE, "geom", "Human-rights incidents")
+    for table, text in (
+        ("incident_sources", "Sources cited by each incident"),
+        ("audit_log", "Append-only, hash-chained log of every change"),
+    ):
+        gpkg.register_attributes_table(conn, table, text)
+    conn.execute("INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+    conn.execute("INSERT OR IGNORE INTO store_meta VALUES ('data_version', '0')")
+
+
+__all__ = ["INCIDENT_COLUMN_NAMES", "GeoPackageStore"]

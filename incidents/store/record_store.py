@@ -1,0 +1,368 @@
+"""The store logic both databases share: versions, audit entries, access rules.
+
+A backend only knows how to run SQL on one connection; everything that decides
+what is written, who may read what, and what the audit log says lives here once.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from incidents.access import PublicRules, Viewer, coarsen_for_public
+from incidents.query import Query
+from incidents.record import Incident
+from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.store.audit import AuditEntry, make_entry, now_utc, verify_chain
+from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
+from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
+from incidents.store.query_frame import filter_frame
+
+_CHUNK = 500
+
+
+class Backend(ABC):
+    """SQL on one open connection, inside the caller's transaction."""
+
+    placeholder: str
+
+    @abstractmethod
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    @abstractmethod
+    def insert_incident(self, incident: Incident) -> None: ...
+
+    @abstractmethod
+    def update_incident(self, incident: Incident) -> None: ...
+
+    @abstractmethod
+    def delete_incident(self, incident_id: str) -> None: ...
+
+    @abstractmethod
+    def append_audit(self, entry: AuditEntry) -> None: ...
+
+
+class RecordStore(ABC):
+    """Implements incidents.store.base.Store on top of a Backend."""
+
+    url: str
+    public_rules: PublicRules
+
+    @abstractmethod
+    def _backend(self) -> AbstractContextManager[Backend]:
+        """A backend inside a write transaction: commit on success, roll back on error."""
+
+    @abstractmethod
+    def _read_backend(self) -> AbstractContextManager[Backend]: ...
+
+    @abstractmethod
+    def _select_frame(
+        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
+    ) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def _count_sql(self, query: Query) -> int: ...
+
+    # --- writing -------------------------------------------------------------------
+
+    def write_batch(
+        self, incidents: Sequence[Incident], viewer: Viewer, action: str = "import"
+    ) -> list[Outcome]:
+        """Insert or update all records in one transaction; unchanged ones are left alone."""
+        _require_editor(viewer)
+        outcomes: list[Outcome] = []
+        with self._backend() as db:
+            last = _last_entry(db)
+            for start in range(0, len(incidents), _CHUNK):
+                chunk = incidents[start : start + _CHUNK]
+                stored = _load_full(db, [i.id for i in chunk])
+                for incident in chunk:
+                    before = stored.get(incident.id)
+                    outcome, last = _write_one(db, incident, before, viewer, last, action)
+                    outcomes.append(outcome)
+            _bump_version(db)
+        return outcomes
+
+    def save(self, incident: Incident, viewer: Viewer) -> Incident:
+        """Create (version 0) or update one record; a stale version is refused."""
+        _require_editor(viewer)
+        with self._backend() as db:
+            before = _load_full(db, [incident.id]).get(incident.id)
+            if incident.version == 0 and before is not None:
+                raise StaleEdit(f"An incident with id '{incident.id}' already exists.")
+            if incident.version and before is None:
+                raise NotFound(f"Incident '{incident.id}' no longer exists.")
+            if before is not None and before.version != incident.version:
+                raise StaleEdit(_stale_message(before))
+            _, _ = _write_one(db, incident, before, viewer, _last_entry(db), "edit")
+            _bump_version(db)
+            saved = _load_full(db, [incident.id])[incident.id]
+        return saved
+
+    def delete(self, incident_id: str, version: int, viewer: Viewer) -> None:
+        """Delete one record if nobody changed it since the caller read it."""
+        _require_editor(viewer)
+        with self._backend() as db:
+            before = _load_full(db, [incident_id]).get(incident_id)
+            if before is None:
+                raise NotFound(f"Incident '{incident_id}' does not exist.")
+            if before.version != version:
+                raise StaleEdit(_stale_message(before))
+            db.delete_incident(incident_id)
+            db.append_audit(
+                make_entry(_last_entry(db), viewer.name, "delete", incident_id, before.content())
+            )
+            _bump_version(db)
+
+    def log_event(self, viewer: Viewer, action: str, detail: dict[str, object]) -> None:
+        """Record an event that changes no record (import summary, export, sign-in)."""
+        with self._backend() as db:
+            db.append_audit(make_entry(_last_entry(db), viewer.name, action, "", None, detail))
+
+    # --- reading -------------------------------------------------------------------
+
+    def existing_ids(self, ids: Sequence[str], source_event_ids: Sequence[str]) -> dict[str, str]:
+        """Which of these ids and source event ids the store holds, and under which id."""
+        found: dict[str, str] = {}
+        with self._read_backend() as db:
+            for column, values in (("id", ids), ("source_event_id", source_event_ids)):
+                wanted = [v for v in dict.fromkeys(values) if v]
+                for start in range(0, len(wanted), _CHUNK):
+                    part = wanted[start : start + _CHUNK]
+                    marks = ", ".join([db.placeholder] * len(part))
+                    rows = db.fetch(
+                        f"SELECT id, {column} AS key FROM incidents WHERE {column} IN ({marks})",
+                        part,
+                    )
+                    found.update({r["key"]: r["id"] for r in rows})
+        return found
+
+    def get(self, incident_id: str, viewer: Viewer) -> Incident | None:
+        """One record as this viewer may see it, or None."""
+        with self._read_backend() as db:
+            incident = _load_full(db, [incident_id]).get(incident_id)
+        if incident is None:
+            return None
+        if not viewer.sees_restricted and incident.sensitivity != "public":
+            return None
+        if not viewer.sees_confidential:
+            incident = incident.replace(**dict.fromkeys(CONFIDENTIAL_FIELDS, ""))
+        if not viewer.sees_exact_locations:
+            incident = _coarsen_one(incident, self.public_rules)
+        return incident
+
+    def query(
+        self, query: Query, viewer: Viewer, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Matching records as a frame, filtered and coarsened for this viewer."""
+        wanted = [c for c in (columns or INCIDENT_COLUMN_NAMES) if c not in CONFIDENTIAL_FIELDS]
+        needed = list(dict.fromkeys(["id", *wanted]))
+        public = not viewer.sees_exact_locations
+        if public:
+            needed = list(dict.fromkeys([*needed, *_PUBLIC_RULE_COLUMNS]))
+            sql_query = query.replace(date_from=None, date_to=None, bbox=None)
+        else:
+            sql_query = query
+        want_confidential = viewer.sees_confidential and bool(
+            set(columns or ()) & set(CONFIDENTIAL_FIELDS)
+        )
+        frame = self._select_frame(sql_query, needed, want_confidential, public)
+        if public:
+            frame = filter_frame(coarsen_for_public(frame, self.public_rules), query)
+            keep = [c for c in frame.columns if c in needed and c in (*wanted, "id")]
+            frame = frame[keep]
+        return frame.reset_index(drop=True)
+
+    def count(self, query: Query, viewer: Viewer) -> int:
+        """How many records match; for the public, counted after the public rules."""
+        if not viewer.sees_exact_locations:
+            return len(self.query(query, viewer, ["id"]))
+        return self._count_sql(query)
+
+    def history(self, incident_id: str, viewer: Viewer) -> list[AuditEntry]:
+        """A record's changes; confidential values are blanked for those not entitled."""
+        if not viewer.sees_restricted:
+            return []
+        with self._read_backend() as db:
+            rows = db.fetch(
+                f"SELECT * FROM audit_log WHERE incident_id = {db.placeholder} ORDER BY seq",
+                [incident_id],
+            )
+        entries = [AuditEntry(**r) for r in rows]
+        if viewer.sees_confidential:
+            return entries
+        return [_without_confidential(e) for e in entries]
+
+    def audit_log(self, viewer: Viewer) -> list[AuditEntry]:
+        if not viewer.is_admin:
+            raise NotAllowed("Only administrators can read the audit log.")
+        with self._read_backend() as db:
+            rows = db.fetch("SELECT * FROM audit_log ORDER BY seq")
+        return [AuditEntry(**r) for r in rows]
+
+    def verify_audit(self) -> list[str]:
+        """Problems in the audit chain; empty when no entry was altered or removed."""
+        with self._read_backend() as db:
+            rows = db.fetch("SELECT * FROM audit_log ORDER BY seq")
+        return verify_chain(AuditEntry(**r) for r in rows)
+
+    def data_version(self) -> str:
+        with self._read_backend() as db:
+            rows = db.fetch("SELECT value FROM store_meta WHERE key = 'data_version'")
+        return str(rows[0]["value"]) if rows else "0"
+
+    def close(self) -> None:
+        """Nothing stays open between calls; kept for the Store interface."""
+
+
+_PUBLIC_RULE_COLUMNS = (
+    "latitude",
+    "longitude",
+    "admin1_code",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "public_date_to_month",
+    "location_precision",
+)
+
+
+def _require_editor(viewer: Viewer) -> None:
+    if not viewer.can_edit:
+        raise NotAllowed("Your role can read incidents but not change them.")
+
+
+def _stale_message(current: Incident) -> str:
+    return (
+        f"Incident '{current.id}' was changed by {current.updated_by or 'someone else'} "
+        f"at {current.updated_at} (now version {current.version}) after you opened it. "
+        "Reload it and apply your change again."
+    )
+
+
+def _write_one(
+    db: Backend,
+    incident: Incident,
+    before: Incident | None,
+    viewer: Viewer,
+    last: AuditEntry | None,
+    action: str,
+) -> tuple[Outcome, AuditEntry | None]:
+    if before is not None and before.content() == incident.content():
+        return Outcome(incident.id, "unchanged"), last
+    now = now_utc()
+    if before is None:
+        stored = incident.replace(
+            created_by=viewer.name,
+            created_at=now,
+            updated_by=viewer.name,
+            updated_at=now,
+            version=1,
+        )
+        db.insert_incident(stored)
+        entry = make_entry(last, viewer.name, f"{action}:create", stored.id, None, stored.content())
+        db.append_audit(entry)
+        return Outcome(stored.id, "imported"), entry
+    stored = incident.replace(
+        created_by=before.created_by,
+        created_at=before.created_at,
+        updated_by=viewer.name,
+        updated_at=now,
+        version=before.version + 1,
+    )
+    db.update_incident(stored)
+    entry = make_entry(
+        last, viewer.name, f"{action}:update", stored.id, before.content(), stored.content()
+    )
+    db.append_audit(entry)
+    return Outcome(stored.id, "updated"), entry
+
+
+def _last_entry(db: Backend) -> AuditEntry | None:
+    rows = db.fetch("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
+    return AuditEntry(**rows[0]) if rows else None
+
+
+def _bump_version(db: Backend) -> None:
+    db.execute(
+        "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+        "WHERE key = 'data_version'"
+    )
+
+
+def _load_full(db: Backend, ids: Sequence[str]) -> dict[str, Incident]:
+    """Stored records with their sources and confidential fields, by id."""
+    if not ids:
+        return {}
+    marks = ", ".join([db.placeholder] * len(ids))
+    rows = db.fetch(f"SELECT * FROM incidents WHERE id IN ({marks})", list(ids))
+    sources = db.fetch(
+        f"SELECT * FROM incident_sources WHERE incident_id IN ({marks}) ORDER BY position",
+        list(ids),
+    )
+    secret = db.fetch(
+        f"SELECT * FROM incident_confidential WHERE incident_id IN ({marks})", list(ids)
+    )
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for s in sources:
+        by_id.setdefault(s["incident_id"], []).append({p: s[p] for p in SOURCE_PARTS})
+    confidential = {c["incident_id"]: c for c in secret}
+    return {
+        r["id"]: incident_from_rows(r, by_id.get(r["id"], []), confidential.get(r["id"]))
+        for r in rows
+    }
+
+
+def _coarsen_one(incident: Incident, rules: PublicRules) -> Incident:
+    frame = pd.DataFrame(
+        [
+            {
+                "latitude": incident.latitude,
+                "longitude": incident.longitude,
+                "admin1_code": incident.admin1_code,
+                "date_start": incident.date_start.isoformat(),
+                "date_end": incident.date_end.isoformat(),
+                "date_precision": incident.date_precision,
+                "public_date_to_month": incident.public_date_to_month,
+                "location_precision": incident.location_precision,
+            }
+        ]
+    )
+    row = coarsen_for_public(frame, rules).iloc[0]
+    lat = None if pd.isna(row["latitude"]) else float(row["latitude"])
+    lon = None if pd.isna(row["longitude"]) else float(row["longitude"])
+    return incident.replace(
+        latitude=lat,
+        longitude=lon,
+        location_precision=row["location_precision"],
+        location_uncertainty_km=None,
+        date_start=date.fromisoformat(str(row["date_start"])[:10]),
+        date_end=date.fromisoformat(str(row["date_end"])[:10]),
+        date_precision=row["date_precision"],
+        created_by="",
+        updated_by="",
+    )
+
+
+def _without_confidential(entry: AuditEntry) -> AuditEntry:
+    def strip(text: str | None) -> str | None:
+        if text is None:
+            return None
+        value = json.loads(text)
+        if isinstance(value, dict):
+            for name in CONFIDENTIAL_FIELDS:
+                if value.get(name):
+                    value[name] = "(confidential)"
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    return replace(entry, before=strip(entry.before), after=strip(entry.after))

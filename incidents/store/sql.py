@@ -1,0 +1,85 @@
+"""Translate a Query into a SQL WHERE clause with bound parameters.
+
+Both stores share this so that a filter means the same thing on GeoPackage and
+PostGIS; only the placeholder style and the spatial test differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from incidents.query import Query
+
+
+@dataclass
+class Where:
+    """WHERE conditions and their parameters, built up one filter at a time."""
+
+    placeholder: str = "?"
+    conditions: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, condition: str, *params: Any) -> None:
+        self.conditions.append(condition.replace("%s", self.placeholder))
+        self.params.extend(params)
+
+    def any_of(self, column: str, values: tuple[str, ...]) -> None:
+        if values:
+            marks = ", ".join([self.placeholder] * len(values))
+            self.conditions.append(f"{column} IN ({marks})")
+            self.params.extend(values)
+
+    def sql(self) -> str:
+        return " AND ".join(self.conditions) if self.conditions else "1=1"
+
+
+def where_for(query: Query, placeholder: str, like: str = "LIKE") -> Where:
+    """Every filter of the query except the bounding box, which each store does its own way."""
+    where = Where(placeholder)
+    _dates(where, query)
+    where.any_of("i.date_kind", query.date_kinds)
+    where.any_of("i.type", query.types)
+    where.any_of("i.verification", query.verification)
+    where.any_of("i.admin1_code", query.admin1_codes)
+    where.any_of("i.location_precision", query.precisions())
+    where.any_of("i.id", query.ids)
+    _contains_any(where, "i.perpetrators", query.perpetrators, like)
+    _contains_any(where, "i.tags", query.tags, like)
+    if query.text.strip():
+        needle = f"%{_escape(query.text.strip())}%"
+        where.add(
+            f"(i.title {like} %s ESCAPE '\\' OR i.description {like} %s ESCAPE '\\' "
+            f"OR i.place {like} %s ESCAPE '\\' OR i.id {like} %s ESCAPE '\\')",
+            needle,
+            needle,
+            needle,
+            needle,
+        )
+    if not query.include_unlocated:
+        where.add("i.latitude IS NOT NULL")
+    return where
+
+
+def _dates(where: Where, query: Query) -> None:
+    if query.date_mode == "within":
+        if query.date_from:
+            where.add("i.date_start >= %s", query.date_from.isoformat())
+        if query.date_to:
+            where.add("i.date_end <= %s", query.date_to.isoformat())
+        return
+    if query.date_from:
+        where.add("i.date_end >= %s", query.date_from.isoformat())
+    if query.date_to:
+        where.add("i.date_start <= %s", query.date_to.isoformat())
+
+
+def _contains_any(where: Where, column: str, values: tuple[str, ...], like: str) -> None:
+    if not values:
+        return
+    parts = [f"{column} {like} %s ESCAPE '\\'" for _ in values]
+    where.add("(" + " OR ".join(parts) + ")", *(f"%{_escape(v)}%" for v in values))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

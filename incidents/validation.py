@@ -1,0 +1,249 @@
+"""Turn one raw row (template field names -> cell values) into an Incident, or say why not.
+
+Every reason is written for the researcher who will fix the spreadsheet: it names the
+field and what to write instead. Place checks that need maps (inside the country,
+swapped coordinates, geocoding) happen afterwards, in incidents.placing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from incidents.dates import DateError, DayOrder, ParsedDate, parse_date
+from incidents.record import Incident, Source
+from incidents.schema import (
+    CONFIDENTIAL_FIELDS,
+    FIELD_BY_NAME,
+    INCIDENT_TYPES,
+    SOURCE_PARTS,
+    VOCABULARIES,
+)
+
+MAX_SOURCES = 9
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
+_TRUE = {"true", "yes", "y", "1", "x", "نعم"}
+_FALSE = {"false", "no", "n", "0", "", "لا"}
+_COUNT_GROUPS = ("killed", "disappeared", "displaced")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a field of a row could not be taken."""
+
+    field: str
+    message: str
+
+
+class RowInvalid(Exception):
+    """Raised with every problem found in a row, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def clean_text(value: Any) -> str:
+    """Text as it should be stored: NFC, no control characters, no outer spaces."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).translate(_CONTROL)
+    return text.strip()
+
+
+class _Row:
+    """Reads typed values out of a raw row, collecting problems as it goes."""
+
+    def __init__(self, raw: Mapping[str, Any], day_order: DayOrder) -> None:
+        self.raw = raw
+        self.day_order = day_order
+        self.problems: list[Problem] = []
+
+    def text(self, name: str) -> str:
+        return clean_text(self.raw.get(name))
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(Problem(name, message))
+
+    def code(self, name: str, default: str) -> str:
+        text = self.text(name)
+        if not text:
+            return default
+        vocabulary = VOCABULARIES[FIELD_BY_NAME[name].vocabulary or name]
+        code = vocabulary.lookup(text)
+        if code is None:
+            allowed = ", ".join(vocabulary.codes)
+            self.fail(name, f"'{text}' is not one of: {allowed}")
+            return default
+        return code
+
+    def number(self, name: str, low: float, high: float) -> float | None:
+        text = self.text(name).replace(",", ".")
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            self.fail(name, f"'{text}' is not a number")
+            return None
+        if not (low <= value <= high) or math.isnan(value):
+            self.fail(name, f"{text} is outside {low:g} to {high:g}")
+            return None
+        return value
+
+    def integer(self, name: str) -> int | None:
+        value = self.number(name, 0, 10_000_000)
+        if value is None:
+            return None
+        if value != int(value):
+            self.fail(name, f"{value:g} is not a whole number of people")
+            return None
+        return int(value)
+
+    def boolean(self, name: str, default: bool) -> bool:
+        text = self.text(name).casefold()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return default if not text else False
+        self.fail(name, f"'{text}' is not yes or no")
+        return default
+
+    def date(self, name: str) -> ParsedDate | None:
+        value = self.raw.get(name)
+        if value is None or clean_text(value) == "":
+            return None
+        try:
+            return parse_date(value, self.day_order)
+        except DateError as error:
+            self.fail(name, str(error))
+            return None
+
+    def items(self, name: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.strip() for p in self.text(name).split(";") if p.strip()))
+
+
+def validate_row(
+    raw: Mapping[str, Any], day_order: DayOrder = "unknown", today: date | None = None
+) -> Incident:
+    """Validate a raw row; raise RowInvalid listing every problem found."""
+    row = _Row(raw, day_order)
+    values: dict[str, Any] = {
+        "id": row.text("id"),
+        "source_event_id": row.text("source_event_id"),
+        "type": row.code("type", "other"),
+        "description": row.text("description"),
+        "place": row.text("place"),
+        "country": row.text("country"),
+        "admin1": row.text("admin1"),
+        "admin1_code": row.text("admin1_code").upper(),
+        "perpetrators": row.items("perpetrators"),
+        "tags": row.items("tags"),
+        "verification": row.code("verification", "reported"),
+        "sensitivity": row.code("sensitivity", "restricted"),
+        "public_date_to_month": row.boolean("public_date_to_month", False),
+        "sources": _sources(row),
+    }
+    if not row.text("type"):
+        row.fail("type", "is empty; write one of: " + ", ".join(INCIDENT_TYPES.codes))
+    values.update({name: row.text(name) for name in CONFIDENTIAL_FIELDS})
+    values.update(_time(row, today or date.today()))
+    values.update(_place(row))
+    values.update(_counts(row))
+    values["title"] = row.text("title") or _default_title(values)
+    if row.problems:
+        raise RowInvalid(row.problems)
+    return Incident(**values)
+
+
+def _default_title(values: dict[str, Any]) -> str:
+    label = INCIDENT_TYPES.label(values["type"])
+    where = values["place"] or values["admin1"] or values["country"]
+    return f"{label} in {where}" if where else label
+
+
+def _time(row: _Row, today: date) -> dict[str, Any]:
+    start = row.date("date_start")
+    end = row.date("date_end")
+    if start is None:
+        if not row.text("date_start"):
+            row.fail("date_start", "is empty; write the (first possible) date as YYYY-MM-DD")
+        return {"date_start": today, "date_end": today}
+    precision = row.code("date_precision", start.precision)
+    span_start, span_end = _widen(start, precision)
+    last = end.end if end is not None else span_end
+    if last < span_start:
+        row.fail("date_end", f"{last.isoformat()} is before date_start {span_start.isoformat()}")
+    if span_start > today:
+        row.fail("date_start", f"{span_start.isoformat()} is in the future")
+    return {
+        "date_start": span_start,
+        "date_end": min(last, today) if span_start <= today else last,
+        "date_precision": precision,
+        "date_kind": row.code("date_kind", "occurred"),
+    }
+
+
+def _widen(parsed: ParsedDate, precision: str) -> tuple[date, date]:
+    """A day written with precision 'month' stands for the whole month (or year)."""
+    start = parsed.start
+    if precision == "year" and parsed.precision != "year":
+        return date(start.year, 1, 1), date(start.year, 12, 31)
+    if precision == "month" and parsed.precision == "day":
+        span = parse_date(f"{start.year}-{start.month:02d}")
+        return span.start, span.end
+    return parsed.start, parsed.end
+
+
+def _place(row: _Row) -> dict[str, Any]:
+    lat = row.number("latitude", -90, 90)
+    lon = row.number("longitude", -180, 180)
+    has_lat, has_lon = bool(row.text("latitude")), bool(row.text("longitude"))
+    if has_lat != has_lon:
+        missing = "longitude" if has_lat else "latitude"
+        row.fail(missing, "is empty while the other coordinate is given; give both or neither")
+    has_point = lat is not None and lon is not None
+    default_precision = "approximate" if has_point else "town"
+    return {
+        "latitude": lat,
+        "longitude": lon,
+        "location_precision": row.code("location_precision", default_precision),
+        "location_uncertainty_km": row.number("location_uncertainty_km", 0, 5000),
+        "location_method": row.code("location_method", "source" if has_point else "geocoded"),
+    }
+
+
+def _counts(row: _Row) -> dict[str, int | None]:
+    values: dict[str, int | None] = {}
+    for group in _COUNT_GROUPS:
+        low, best, high = (row.integer(f"{group}_{b}") for b in ("min", "best", "max"))
+        known = [v for v in (low, best, high) if v is not None]
+        if known != sorted(known):
+            row.fail(f"{group}_best", f"{group} counts must read min <= best <= max")
+        values.update({f"{group}_min": low, f"{group}_best": best, f"{group}_max": high})
+    return values
+
+
+def _sources(row: _Row) -> tuple[Source, ...]:
+    sources = []
+    for n in range(1, MAX_SOURCES + 1):
+        parts = {part: row.text(f"source{n}_{part}") for part in SOURCE_PARTS}
+        if n == 1:
+            for part in SOURCE_PARTS:
+                parts[part] = parts[part] or row.text(f"source_{part}")
+        if not any(parts.values()):
+            continue
+        parts["sha256"] = parts["sha256"].lower()
+        if parts["sha256"] and not _SHA256.match(parts["sha256"]):
+            row.fail(f"source{n}_sha256", "is not a sha256 (64 hexadecimal characters)")
+        url = parts["url"]
+        if url and not url.lower().startswith(("http://", "https://", "file:", "urn:")):
+            row.fail(f"source{n}_url", f"'{url}' is not a web address (http:// or https://)")
+        sources.append(Source(**parts))
+    return tuple(sources)
