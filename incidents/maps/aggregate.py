@@ -1,0 +1,151 @@
+"""Summaries of a selection that stay small however many incidents it holds.
+
+The map never sends one marker per incident once a view holds more than a few
+thousand: it sends grid cells (counts per type), district totals, or heat points
+binned on a fine grid. All functions are pure: a frame in, a small frame out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+Bounds = tuple[float, float, float, float]  # west, south, east, north
+
+MEASURES: dict[str, str] = {
+    "incidents": "Incidents",
+    "killed_best": "People killed (best estimate)",
+    "disappeared_best": "People disappeared (best estimate)",
+    "displaced_best": "People displaced (best estimate)",
+}
+
+_NICE_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+def located(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a point that can be drawn (country-only places are not drawn)."""
+    if frame.empty:
+        return frame
+    keep = frame["latitude"].notna() & frame["longitude"].notna()
+    if "location_precision" in frame.columns:
+        keep &= frame["location_precision"].fillna("") != "country"
+    return frame[keep]
+
+
+def in_bounds(frame: pd.DataFrame, bounds: Bounds | None) -> pd.DataFrame:
+    """Rows whose point lies inside bounds (all rows when bounds is None)."""
+    if bounds is None or frame.empty:
+        return frame
+    west, south, east, north = bounds
+    lat, lon = frame["latitude"], frame["longitude"]
+    return frame[lat.between(south, north) & lon.between(west, east)]
+
+
+def pad_bounds(bounds: Bounds, fraction: float = 0.25) -> Bounds:
+    """The view grown on each side, so a small pan does not need a new query."""
+    west, south, east, north = bounds
+    dx, dy = (east - west) * fraction, (north - south) * fraction
+    return (
+        max(west - dx, -180.0),
+        max(south - dy, -90.0),
+        min(east + dx, 180.0),
+        min(north + dy, 90.0),
+    )
+
+
+def cell_size(bounds: Bounds, cells_across: int = 24) -> float:
+    """A round grid step in degrees giving about cells_across cells over the view's width."""
+    west, _, east, _ = bounds
+    raw = max(east - west, 1e-6) / max(cells_across, 1)
+    for step in _NICE_STEPS:
+        if step >= raw:
+            return step
+    return _NICE_STEPS[-1]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Grid cells with counts: one row per non-empty cell."""
+
+    step: float
+    cells: pd.DataFrame  # south, west, north, east, lat, lon, count, <type code>...
+
+
+def grid_cells(frame: pd.DataFrame, step: float) -> Grid:
+    """Count incidents per square cell of step degrees, with a column per type."""
+    pts = located(frame)
+    cols = ["south", "west", "north", "east", "lat", "lon", "count"]
+    if pts.empty:
+        return Grid(step, pd.DataFrame(columns=cols))
+    row = np.floor(pts["latitude"].to_numpy(float) / step).astype(np.int64)
+    col = np.floor(pts["longitude"].to_numpy(float) / step).astype(np.int64)
+    work = pd.DataFrame(
+        {
+            "row": row,
+            "col": col,
+            "type": pts["type"].fillna("other").to_numpy(),
+            "latitude": pts["latitude"].to_numpy(float),
+            "longitude": pts["longitude"].to_numpy(float),
+        }
+    )
+    by_type = work.groupby(["row", "col", "type"]).size().unstack("type", fill_value=0)
+    centre = work.groupby(["row", "col"])[["latitude", "longitude"]].mean()
+    cells = by_type.join(centre).reset_index()
+    cells["count"] = by_type.sum(axis=1).to_numpy()
+    cells["south"] = cells["row"] * step
+    cells["west"] = cells["col"] * step
+    cells["north"] = cells["south"] + step
+    cells["east"] = cells["west"] + step
+    cells = cells.rename(columns={"latitude": "lat", "longitude": "lon"})
+    types = list(by_type.columns)
+    return Grid(step, cells[[*cols, *types]].sort_values("count", ascending=False))
+
+
+def heat_points(frame: pd.DataFrame, max_points: int = 20000) -> list[list[float]]:
+    """[lat, lon, weight] for a heat map; binned on a fine grid when there are too many."""
+    pts = located(frame)
+    if pts.empty:
+        return []
+    lat = pts["latitude"].to_numpy(float)
+    lon = pts["longitude"].to_numpy(float)
+    if len(pts) <= max_points:
+        return [[round(a, 5), round(b, 5), 1.0] for a, b in zip(lat, lon, strict=True)]
+    span = max(float(lon.max() - lon.min()), float(lat.max() - lat.min()), 1e-3)
+    step = span / math.sqrt(max_points)
+    keys = pd.DataFrame({"r": np.floor(lat / step), "c": np.floor(lon / step)})
+    counts = keys.value_counts().reset_index(name="n")
+    return [
+        [round((r + 0.5) * step, 5), round((c + 0.5) * step, 5), float(n)]
+        for r, c, n in counts.itertuples(index=False)
+    ]
+
+
+def district_totals(frame: pd.DataFrame, measure: str = "incidents") -> pd.Series:
+    """Incidents (or people, by best estimate) per district code; districts without data omitted."""
+    if frame.empty or "admin1_code" not in frame.columns:
+        return pd.Series(dtype=float)
+    codes = frame["admin1_code"].fillna("")
+    if measure == "incidents":
+        totals = frame.groupby(codes).size().astype(float)
+    else:
+        if measure not in frame.columns:
+            return pd.Series(dtype=float)
+        values = pd.to_numeric(frame[measure], errors="coerce").fillna(0)
+        totals = values.groupby(codes).sum().astype(float)
+    return totals[totals.index != ""]
+
+
+def class_breaks(values: pd.Series | list[float], classes: int = 5) -> list[float]:
+    """Upper bounds of up to `classes` rounded classes from 0 to the largest value."""
+    top = float(max(values, default=0.0))
+    if top <= 0:
+        return [0.0]
+    if top <= classes:
+        return [float(v) for v in range(1, math.ceil(top) + 1)]
+    raw = [top * (i / classes) for i in range(1, classes + 1)]
+    breaks = sorted({float(math.ceil(v)) for v in raw})
+    breaks[-1] = max(breaks[-1], top)
+    return breaks

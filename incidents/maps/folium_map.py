@@ -1,0 +1,313 @@
+"""Build the incident map: a selection (a DataFrame) in, a folium map or its HTML out.
+
+Pure functions, no Streamlit: the app, the tests and the HTML export all call these.
+The map is split in two so the app can keep the basemap mounted and swap only the
+data: basemap() draws the bundled outlines; data_layer() draws the selection as
+markers, grid cells, a heat map or a district choropleth.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import pandas as pd
+from folium.plugins import HeatMap
+
+from geodata import ATTRIBUTION
+from incidents.maps import aggregate, layers, layers_geo, legend
+from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
+from incidents.maps.symbols import type_symbols
+from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
+from incidents.styles import uncertainty_km
+
+Bounds = tuple[float, float, float, float]  # west, south, east, north
+
+LAYERS: dict[str, str] = {
+    "markers": "Incidents",
+    "heat": "Heat map",
+    "districts": "Totals per district",
+}
+MAP_COLUMNS: tuple[str, ...] = (
+    "id", "type", "title", "date_start", "date_end", "latitude", "longitude",
+    "location_precision", "location_uncertainty_km", "admin1_code",
+    "killed_best", "disappeared_best", "displaced_best",
+)  # fmt: skip
+MARKER_LIMIT = 3000
+MAX_ZOOM = 16
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_CREDIT = "&copy; OpenStreetMap contributors"
+_TYPE_INDEX = {code: i for i, code in enumerate(INCIDENT_TYPES.codes)}
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How to draw a selection; defaults are what a first-time user sees."""
+
+    layer: str = "markers"
+    measure: str = "incidents"
+    marker_limit: int = MARKER_LIMIT
+    cluster: bool = True
+    selected_id: str | None = None
+    country: str = "LY"
+    popups: bool = False  # standalone exports only: the app shows details beside the map
+
+
+@dataclass
+class Drawn:
+    """What data_layer drew, for the sentence under the map."""
+
+    kind: str  # markers | grid | heat | districts
+    drawn: int = 0
+    in_view: int = 0
+    not_drawable: int = 0
+    ids: list[str] = field(default_factory=list)
+
+
+def basemap(
+    country: str = "LY",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    online_tiles: bool = False,
+    height: int | str = "100%",
+) -> folium.Map:
+    """The bundled country and district outlines, ready to take a data layer."""
+    m = folium.Map(
+        location=list(center) if center else None,
+        zoom_start=zoom or 6,
+        tiles=None,
+        control_scale=True,
+        maxZoom=MAX_ZOOM,  # as map options: markercluster needs the map's own maxZoom
+        minZoom=3,
+        height=height,
+        prefer_canvas=False,
+    )
+    if online_tiles:
+        folium.TileLayer(
+            TILE_URL, attr=TILE_CREDIT, name="OpenStreetMap", max_zoom=MAX_ZOOM
+        ).add_to(m)
+    else:
+        layers_geo.Polygons(layers_geo.outline_geojson(country)).add_to(m)
+    layers.Assets(ATTRIBUTION).add_to(m)
+    if center is None:
+        west, south, east, north = layers_geo.country_bounds(country)
+        m.fit_bounds([[south, west], [north, east]])
+    return localize(m)
+
+
+def data_layer(
+    frame: pd.DataFrame, options: MapOptions, view: Bounds | None = None
+) -> tuple[folium.FeatureGroup, Drawn]:
+    """The selection drawn the way options.layer says, as one feature group."""
+    group = folium.FeatureGroup(name="incidents", control=False)
+    drawable = aggregate.located(frame)
+    hidden = len(frame) - len(drawable)
+    if options.layer == "heat":
+        drawn = _heat(group, drawable, hidden)
+    elif options.layer == "districts":
+        drawn = _districts(group, frame, options)
+    else:
+        drawn = _markers_or_grid(group, drawable, options, view, hidden)
+    drawn.not_drawable = hidden
+    localize_group(group)
+    return group, drawn
+
+
+def localize_group(group: folium.FeatureGroup) -> None:
+    """Point a feature group's assets at the app's copies (they are loaded with the basemap)."""
+    m = folium.Map(tiles=None)
+    m.add_child(group)
+    localize(m)
+    m._children.pop(group.get_name(), None)
+
+
+def _markers_or_grid(
+    group: folium.FeatureGroup,
+    points: pd.DataFrame,
+    options: MapOptions,
+    view: Bounds | None,
+    hidden: int,
+) -> Drawn:
+    visible = aggregate.in_bounds(points, aggregate.pad_bounds(view) if view else None)
+    if len(visible) > options.marker_limit:
+        return _grid(group, visible, view, hidden)
+    rows = [_marker_row(r) for r in _rows(visible)]
+    icons = [list(type_symbols()[code]) for code in INCIDENT_TYPES.codes]
+    layers.UncertaintyRings(_rings(visible)).add_to(group)
+    districts = set(
+        visible.loc[visible["location_precision"] == "district", "admin1_code"].dropna()
+    )
+    if districts:
+        layers_geo.Polygons(layers_geo.district_shading(options.country, districts)).add_to(group)
+    layers.IncidentMarkers(rows, icons, cluster=options.cluster).add_to(group)
+    if options.popups:
+        _popups(group, visible)
+    _highlight(group, visible, options.selected_id)
+    html_legend = legend.markers_legend(
+        [c for c in INCIDENT_TYPES.codes if c in set(visible["type"])],
+        set(visible["location_precision"]),
+        hidden,
+    )
+    layers.Legend(html_legend).add_to(group)
+    return Drawn("markers", len(rows), len(visible), ids=list(visible["id"]))
+
+
+def _rows(frame: pd.DataFrame) -> list[Any]:
+    """Rows as named tuples (typed Any: columns are checked by MAP_COLUMNS, not by mypy)."""
+    return list(frame.itertuples(index=False))
+
+
+def _marker_row(r: Any) -> list[Any]:
+    precision = r.location_precision or "exact"
+    filled = 1 if precision in ("exact", "approximate") else 0
+    return [
+        round(float(r.latitude), 5),
+        round(float(r.longitude), 5),
+        _TYPE_INDEX.get(r.type, _TYPE_INDEX["other"]),
+        filled,
+        str(r.id),
+        tooltip_html(r.id, r.title, r.type, r.date_start, r.date_end, precision),
+    ]
+
+
+def tooltip_html(
+    incident_id: str, title: str, kind: str, start: Any, end: Any, precision: str
+) -> str:
+    """Escaped tooltip; its text ends with 'Ref. <id>', which is how a click is traced back."""
+    when = str(start) if str(start) == str(end) else f"{start} – {end}"
+    return (
+        f'<b dir="auto">{html.escape(str(title or ""))}</b><br>'
+        f"{html.escape(INCIDENT_TYPES.label(kind))} · {html.escape(when)} · "
+        f"{html.escape(LOCATION_PRECISIONS.label(precision))}<br>"
+        f"<small>Ref. {html.escape(str(incident_id))}</small>"
+    )
+
+
+def clicked_id(tooltip_text: str | None, known_ids: set[str] | list[str]) -> str | None:
+    """The incident a clicked marker stands for, from its tooltip text (see tooltip_html)."""
+    if not tooltip_text or "Ref. " not in tooltip_text:
+        return None
+    candidate = tooltip_text.rsplit("Ref. ", 1)[1].strip()
+    return candidate if candidate in set(known_ids) else None
+
+
+def _rings(points: pd.DataFrame) -> list[list[float]]:
+    wanted = points[points["location_precision"].isin(["approximate", "town"])]
+    rings = {
+        (
+            round(float(r.latitude), 5),
+            round(float(r.longitude), 5),
+            round(uncertainty_km(r.location_precision, _num(r.location_uncertainty_km)) * 1000),
+        )
+        for r in _rows(wanted)
+    }
+    return [list(ring) for ring in sorted(rings) if ring[2] > 0]
+
+
+def _num(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _highlight(group: folium.FeatureGroup, points: pd.DataFrame, selected: str | None) -> None:
+    if not selected:
+        return
+    row = points[points["id"] == selected]
+    if len(row):
+        layers.Highlight((row["latitude"].iloc[0], row["longitude"].iloc[0])).add_to(group)
+
+
+def _popups(group: folium.FeatureGroup, points: pd.DataFrame) -> None:
+    """Escaped popups for standalone HTML exports (title, dates, place, description)."""
+    for r in _rows(points):
+        parts = [f"<b dir='auto'>{html.escape(str(r.title or ''))}</b>"]
+        for name in ("date_start", "date_end", "place", "description"):
+            value = getattr(r, name, None)
+            if value is not None and str(value) not in ("", "nan", "None"):
+                parts.append(f"<div dir='auto'>{html.escape(str(value))}</div>")
+        folium.CircleMarker(
+            [float(r.latitude), float(r.longitude)],
+            radius=9,
+            opacity=0,
+            fill_opacity=0,
+            popup=folium.Popup("".join(parts), max_width=360),
+        ).add_to(group)
+
+
+def _grid(
+    group: folium.FeatureGroup, points: pd.DataFrame, view: Bounds | None, hidden: int
+) -> Drawn:
+    extent = view or (
+        float(points["longitude"].min()),
+        float(points["latitude"].min()),
+        float(points["longitude"].max()),
+        float(points["latitude"].max()),
+    )
+    grid = aggregate.grid_cells(points, aggregate.cell_size(extent))
+    breaks = aggregate.class_breaks(grid.cells["count"].tolist())
+    types = [c for c in grid.cells.columns if c in _TYPE_INDEX]
+    rows = []
+    for cell in grid.cells.to_dict("records"):
+        parts = [f"{int(cell[t])} {html.escape(INCIDENT_TYPES.label(t))}" for t in types if cell[t]]
+        tip = f"<b>{int(cell['count'])} incidents</b><br>" + "<br>".join(parts[:6])
+        tip += "<br><small>Click to zoom in</small>"
+        colour = legend.ramp_colour(cell["count"], breaks)
+        rows.append([*(round(float(cell[k]), 5) for k in ("south", "west", "north", "east")),
+                     int(cell["count"]), colour, tip])  # fmt: skip
+    layers.GridCells(rows).add_to(group)
+    layers.Legend(legend.grid_legend(breaks, hidden)).add_to(group)
+    return Drawn("grid", len(rows), len(points))
+
+
+def _heat(group: folium.FeatureGroup, points: pd.DataFrame, hidden: int) -> Drawn:
+    data = aggregate.heat_points(points)
+    if data:
+        top = max(p[2] for p in data)
+        HeatMap(data, radius=18, blur=14, min_opacity=0.3, max_zoom=10, max=top).add_to(group)
+    layers.Legend(legend.heat_legend(len(points))).add_to(group)
+    return Drawn("heat", len(data), len(points))
+
+
+def _districts(group: folium.FeatureGroup, frame: pd.DataFrame, options: MapOptions) -> Drawn:
+    totals = aggregate.district_totals(frame, options.measure)
+    breaks = aggregate.class_breaks(totals.tolist())
+    title = aggregate.MEASURES.get(options.measure, "Incidents")
+    data = layers_geo.choropleth(
+        options.country,
+        {str(k): float(v) for k, v in totals.items()},
+        lambda v: legend.ramp_colour(v, breaks),
+        title.lower(),
+    )
+    layers_geo.Polygons(data, interactive=True).add_to(group)
+    unknown = int((frame.get("admin1_code", pd.Series(dtype=str)).fillna("") == "").sum())
+    layers.Legend(legend.districts_legend(title, breaks, unknown)).add_to(group)
+    return Drawn("districts", int((totals > 0).sum()), len(frame))
+
+
+def build_map(
+    frame: pd.DataFrame,
+    options: MapOptions | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    view: Bounds | None = None,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """The whole map in one object: basemap plus the selection drawn as options say."""
+    options = options or MapOptions()
+    m = basemap(options.country, center, zoom, online_tiles)
+    group, _ = data_layer(frame, options, view)
+    group.add_to(m)
+    return localize(m)
+
+
+def map_html(m: folium.Map, standalone: bool = False, base_url: str = STATIC_URL) -> str:
+    """The map page as HTML; standalone inlines every script and stylesheet (no server needed)."""
+    localize(m, base_url)
+    page = m.get_root().render()
+    return inline_assets(page, base_url) if standalone else page

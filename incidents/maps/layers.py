@@ -1,0 +1,239 @@
+"""Leaflet layers written as compact data plus one loop of JavaScript.
+
+One folium Marker per incident costs about a kilobyte of generated script; these
+elements send a row of a few numbers and an escaped tooltip per incident and build
+the markers in the browser, so a view of 3000 incidents stays a few hundred KB.
+All text reaching the page is HTML-escaped in Python before it is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+CLUSTER_JS = [
+    (
+        "markerclusterjs",
+        "https://unpkg.com/leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js",
+    )
+]
+CLUSTER_CSS = [
+    ("markerclustercss", "https://unpkg.com/leaflet.markercluster@1.5.3/dist/MarkerCluster.css"),
+    (
+        "markerclusterdefaultcss",
+        "https://unpkg.com/leaflet.markercluster@1.5.3/dist/MarkerCluster.Default.css",
+    ),
+]
+HEAT_JS = [("leaflet-heat.js", "https://unpkg.com/leaflet.heat@0.2.0/dist/leaflet-heat.js")]
+
+
+class IncidentMarkers(JSCSSMixin, MacroElement):
+    """Markers by type symbol, clustered when dense; rows are [lat, lon, type, filled, id, tip]."""
+
+    default_js = CLUSTER_JS
+    default_css = CLUSTER_CSS
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var icons = {{ this.icons|tojson }};
+          var rows = {{ this.rows|tojson }};
+          var group = {% if this.cluster %}L.markerClusterGroup({{ this.cluster_options|tojson }})
+                      {% else %}L.featureGroup(){% endif %};
+          var cache = {};
+          function icon(t, f) {
+            var k = t + ":" + f;
+            if (!cache[k]) {
+              cache[k] = L.divIcon({html: icons[t][f ? 0 : 1], className: "incident-symbol",
+                                    iconSize: [18, 18], iconAnchor: [9, 9],
+                                    tooltipAnchor: [0, -9]});
+            }
+            return cache[k];
+          }
+          for (var i = 0; i < rows.length; i++) {
+            var r = rows[i];
+            var m = L.marker([r[0], r[1]], {icon: icon(r[2], r[3]), riseOnHover: true});
+            m.bindTooltip(r[5], {direction: "top", className: "incident-tip"});
+            m.incidentId = r[4];
+            group.addLayer(m);
+          }
+          group.addTo(parent);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        icons: list[list[str]],
+        cluster: bool = True,
+        cluster_options: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "IncidentMarkers"
+        self.rows = rows
+        self.icons = icons
+        self.cluster = cluster
+        self.cluster_options = cluster_options or {
+            "maxClusterRadius": 40,
+            "showCoverageOnHover": False,
+            "spiderfyOnMaxZoom": True,
+        }
+
+
+class UncertaintyRings(MacroElement):
+    """Dashed circles of the radius within which each approximate or town-level site lies."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var rings = {{ this.rings|tojson }};
+          for (var i = 0; i < rings.length; i++) {
+            L.circle([rings[i][0], rings[i][1]], {radius: rings[i][2], color: "#333333",
+              weight: 1.2, dashArray: "4 4", fill: true, fillColor: "#555555",
+              fillOpacity: 0.06, interactive: false}).addTo(parent);
+          }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rings: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "UncertaintyRings"
+        self.rings = rings
+
+
+class GridCells(MacroElement):
+    """Counted grid cells; a click zooms into the cell. Rows: [s, w, n, e, count, colour, tip]."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var cells = {{ this.cells|tojson }};
+          for (var i = 0; i < cells.length; i++) {
+            var c = cells[i], b = [[c[0], c[1]], [c[2], c[3]]];
+            var rect = L.rectangle(b, {color: "#444444", weight: 0.6, fillColor: c[5],
+                                       fillOpacity: 0.72});
+            rect.bindTooltip(c[6], {sticky: true, className: "incident-tip"});
+            rect.on("click", function (e) { if (e.target._map) {
+              e.target._map.fitBounds(e.target.getBounds()); } });
+            rect.addTo(parent);
+            L.marker([(c[0] + c[2]) / 2, (c[1] + c[3]) / 2], {interactive: false,
+              icon: L.divIcon({className: "grid-count", iconSize: [44, 16], iconAnchor: [22, 8],
+                               html: String(c[4])})}).addTo(parent);
+          }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, cells: list[list[Any]]) -> None:
+        super().__init__()
+        self._name = "GridCells"
+        self.cells = cells
+
+
+class Highlight(MacroElement):
+    """A ring around the selected incident, so the row picked in the table is found."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+          L.circleMarker({{ this.location|tojson }}, {radius: 16, color: "#000000", weight: 3,
+            fill: false, interactive: false, className: "incident-selected"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, location: tuple[float, float]) -> None:
+        super().__init__()
+        self._name = "Highlight"
+        self.location = [float(location[0]), float(location[1])]
+
+
+class Legend(MacroElement):
+    """The legend as a map control, replaced whenever its layer is redrawn."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var html = {{ this.html|tojson }};
+          function attach(map) {
+            if (!map) { return; }
+            if (map._incidentLegend) { map.removeControl(map._incidentLegend); }
+            var control = L.control({position: "bottomright"});
+            control.onAdd = function () {
+              var div = L.DomUtil.create("div", "incident-legend");
+              div.innerHTML = html;
+              L.DomEvent.disableClickPropagation(div);
+              L.DomEvent.disableScrollPropagation(div);
+              return div;
+            };
+            control.addTo(map);
+            map._incidentLegend = control;
+          }
+          if (parent._map) { attach(parent._map); }
+          parent.on("add", function (e) { attach(e.target._map); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+class Assets(JSCSSMixin, MacroElement):
+    """Every script and stylesheet any data layer may need, loaded once with the base map."""
+
+    default_js = [*CLUSTER_JS, *HEAT_JS]  # noqa: RUF012 (folium declares it so)
+    default_css = CLUSTER_CSS
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+          {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+          {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, credit: str) -> None:
+        super().__init__()
+        self._name = "Assets"
+        self.credit = credit
+        self.css = MAP_CSS
+
+
+MAP_CSS = """
+.leaflet-container { background: #d7e6ef; font-family: "Noto Sans", "DejaVu Sans", sans-serif; }
+.incident-symbol { background: none; border: none; }
+.incident-tip { max-width: 320px; white-space: normal; unicode-bidi: plaintext; }
+.incident-legend { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
+  font-size: 12px; line-height: 1.35; max-height: 320px; overflow-y: auto;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); color: #222; }
+.incident-legend h4 { margin: 2px 0 4px; font-size: 12px; }
+.incident-legend .row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.incident-legend .swatch { display: inline-block; width: 14px; height: 12px;
+  border: 1px solid #555; }
+.incident-legend .note { color: #444; font-size: 11px; max-width: 260px; white-space: normal; }
+.grid-count { color: #fff; font-weight: bold; font-size: 11px; text-align: center;
+  text-shadow: 0 0 2px #000, 0 0 2px #000; }
+"""

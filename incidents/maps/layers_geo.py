@@ -1,0 +1,131 @@
+"""Polygon layers: bundled country and district outlines, shaded districts, choropleth.
+
+The basemap is drawn from data bundled with the app (geodata), so there is a map
+with no internet at all; online tiles are only ever an opt-in extra.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from typing import Any
+
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+
+from geodata import admin1_frame, countries_frame, country_bounds
+
+Bounds = tuple[float, float, float, float]
+
+
+class Polygons(MacroElement):
+    """A GeoJSON layer styled per feature (properties._style), with an optional escaped tooltip."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var layer = L.geoJSON({{ this.data_js }}, {
+            interactive: {{ "true" if this.interactive else "false" }},
+            style: function (f) { return f.properties._style; }
+          });
+          {% if this.interactive %}
+          layer.eachLayer(function (l) {
+            if (l.feature.properties._tip) {
+              l.bindTooltip(l.feature.properties._tip, {sticky: true, className: "incident-tip"});
+            }
+          });
+          {% endif %}
+          layer.addTo(parent);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any] | str, interactive: bool = False) -> None:
+        super().__init__()
+        self._name = "Polygons"
+        text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
+        # "<" escaped: no string in the data can close the script element.
+        self.data_js = text.replace("<", "\\u003c")
+        self.interactive = interactive
+
+
+def _feature(geom: shapely.Geometry, style: dict[str, Any], tip: str = "", **props: Any) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": json.loads(shapely.to_geojson(geom)),
+        "properties": {**props, "_style": style, "_tip": tip},
+    }
+
+
+def region_bounds(country: str, margin: float = 6.0) -> Bounds:
+    """The country's box grown by margin degrees: how much of the neighbours to draw."""
+    west, south, east, north = country_bounds(country)
+    return (west - margin, south - margin, east + margin, north + margin)
+
+
+@functools.lru_cache(maxsize=8)
+def outline_geojson(country: str, tolerance: float = 0.02) -> str:
+    """Country (clipped to the region) and district outlines as GeoJSON text, simplified."""
+    west, south, east, north = region_bounds(country)
+    feats = []
+    for iso2, geom in zip(countries_frame()["iso2"], countries_frame().geometry, strict=True):
+        clipped = shapely.clip_by_rect(shapely.make_valid(geom), west, south, east, north)
+        if clipped.is_empty:
+            continue
+        focus = iso2 == country.upper()
+        style = {
+            "color": "#555555" if focus else "#9a9a9a",
+            "weight": 1.6 if focus else 0.8,
+            "fillColor": "#fbfaf6" if focus else "#ecebe6",
+            "fillOpacity": 1,
+        }
+        feats.append(_feature(clipped.simplify(tolerance), style))
+    for geom in admin1_frame(country).geometry:
+        style = {"color": "#8c8c8c", "weight": 0.7, "dashArray": "3 3", "fill": False}
+        feats.append(_feature(geom.simplify(tolerance / 2), style))
+    return json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":"))
+
+
+def district_shading(country: str, codes: set[str]) -> dict[str, Any]:
+    """The districts whose incidents are known only to the district, lightly shaded."""
+    style = {
+        "color": "#444444",
+        "weight": 1.2,
+        "dashArray": "6 4",
+        "fillColor": "#7a7a7a",
+        "fillOpacity": 0.22,
+    }
+    frame = admin1_frame(country)
+    feats = [
+        _feature(geom.simplify(0.01), style)
+        for code, geom in zip(frame["code"], frame.geometry, strict=True)
+        if code in codes
+    ]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def choropleth(country: str, totals: dict[str, float], colour_of: Any, unit: str) -> dict[str, Any]:
+    """Every district filled by its total (colour_of(value) -> colour), tooltip name and value."""
+    frame = admin1_frame(country)
+    feats = []
+    for code, en, ar, geom in zip(
+        frame["code"], frame["name_en"], frame["name_ar"], frame.geometry, strict=True
+    ):
+        value = float(totals.get(code, 0.0))
+        style = {
+            "color": "#333333",
+            "weight": 0.8,
+            "fillColor": colour_of(value) if value > 0 else "#ffffff",
+            "fillOpacity": 0.8 if value > 0 else 0.3,
+        }
+        tip = (
+            f'<b>{html.escape(str(en))}</b> <span dir="rtl" lang="ar">{html.escape(str(ar or ""))}'
+            f"</span><br>{value:g} {html.escape(unit)}"
+        )
+        feats.append(_feature(geom.simplify(0.01), style, tip, code=code, value=value))
+    return {"type": "FeatureCollection", "features": feats}
