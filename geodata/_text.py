@@ -53,7 +53,9 @@ _DOUBLE = re.compile(r"([a-z])(?=\1)")  # gemination: Msallata / Msalata
 _FINAL_AH = re.compile(r"(?<=\w\w)ah\b")  # ta marbuta: Misratah / Misrata
 _AR_ARTICLE = re.compile(r"\bال(?=\w\w)")  # Arabic definite article
 # Generic leading words that often precede a town name in reports.
-_PREFIXES = frozenset({"qasr", "gasr", "kasr", "qsar", "madinat", "مدينه", "قصر", "بلديه", "شعبيه"})
+_PREFIXES = frozenset(
+    {"qasr", "gasr", "kasr", "qsar", "madinat", "مدينه", "قصر", "بلديه", "شعبيه", "محافظه"}
+)
 
 
 @functools.lru_cache(maxsize=1)

@@ -42,7 +42,9 @@ ATTRIBUTION = "Places: GeoNames (CC BY 4.0) · Boundaries: Natural Earth (public
 ADMIN1_COLUMNS = ["code", "name_en", "name_ar", "gn_id", "country", "geometry"]
 _FIND_MIN_SCORE = 85.0
 # Words that say "this is a district" rather than name it ("Tripoli District").
-_GENERIC = frozenset({"district", "region", "province", "municipality", "shabiyat", "shabiya"})
+_GENERIC = frozenset(
+    {"district", "region", "province", "governorate", "municipality", "shabiyat", "shabiya"}
+)
 
 
 @dataclass(frozen=True)

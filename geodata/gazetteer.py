@@ -32,6 +32,9 @@ Otherwise the result is not confident: ``best`` is None and the caller must
 show ``matches`` to a person.  "Tripoli" with ``country=None`` is therefore
 ambiguous (Libya 1.3M vs Lebanon 0.2M inhabitants) but confident with the
 default ``country="LY"``.
+
+Search scope: one country's GeoNames ``cities500`` places (default "LY"), or
+with ``country=None`` the world's towns of 15,000+ people (``cities15000``).
 """
 
 from __future__ import annotations
@@ -253,8 +256,10 @@ def _geocode(name: str, country: str | None, limit: int) -> GeocodeResult:
 def geocode(name: str, country: str | None = "LY", limit: int = 5) -> GeocodeResult:
     """Resolve a place name offline to ranked GeoNames towns.
 
-    ``country`` (ISO alpha-2) restricts the search and keeps it fast; None
-    searches the whole world (slow first call: the full data set is indexed).
+    ``country`` (ISO alpha-2) restricts the search to that country's places
+    (GeoNames cities500) and keeps it fast.  None searches towns of 15,000+
+    people worldwide (cities15000; the first call indexes them, ~5 s), e.g. to
+    see whether a name is ambiguous across countries.
     Use ``result.best`` only when ``result.confident``; otherwise ask a person.
     """
     if not isinstance(name, str):
