@@ -1,0 +1,12 @@
+"""Incident map: the Streamlit entry point. Pages live in app_pages/, logic in incidents/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Incident map", layout="wide")  # no icons: Streamlit fetches them from a CDN
+
+pages = [
+    st.Page("app_pages/map_page.py", title="Map", default=True),
+    st.Page("app_pages/entry_page.py", title="Add or edit"),
+    st.Page("app_pages/import_page.py", title="Import"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,132 @@
+"""The detail panel: every public field of one incident, its sources and its history.
+
+Text written by users is shown escaped (no HTML, no Markdown images that would
+load from elsewhere) and in its own direction, so Arabic reads right to left.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import streamlit as st
+
+from app_pages import common
+from incidents.record import Incident
+from incidents.schema import (
+    DATE_KINDS,
+    DATE_PRECISIONS,
+    INCIDENT_TYPES,
+    LOCATION_METHODS,
+    LOCATION_PRECISIONS,
+    VERIFICATION_STATUSES,
+)
+from incidents.styles import uncertainty_km
+
+
+def _line(label: str, value: object) -> None:
+    if value in (None, "", ()):
+        return
+    st.markdown(
+        f"<div><b>{common.md_escape(label)}:</b> {common.safe_html(value, 'span')}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def _counts(incident: Incident) -> None:
+    for what in ("killed", "disappeared", "displaced"):
+        low, best, high = (getattr(incident, f"{what}_{b}") for b in ("min", "best", "max"))
+        if low is None and best is None and high is None:
+            continue
+        parts = [f"best estimate {best}" if best is not None else ""]
+        if low is not None or high is not None:
+            parts.append(
+                f"range {low if low is not None else '?'}–{high if high is not None else '?'}"
+            )
+        _line(f"People {what}", ", ".join(p for p in parts if p))
+
+
+def _place(incident: Incident) -> None:
+    precision = incident.location_precision
+    _line("Place", incident.place)
+    _line(
+        "District",
+        f"{incident.admin1} ({incident.admin1_code})" if incident.admin1_code else incident.admin1,
+    )
+    if incident.has_point:
+        _line("Point", f"{incident.latitude:.5f}, {incident.longitude:.5f}")
+    text = LOCATION_PRECISIONS.label(precision)
+    radius = uncertainty_km(precision, incident.location_uncertainty_km)
+    if precision in ("approximate", "town") and radius:
+        text += f" (within about {radius:g} km)"
+    _line("Location precision", text)
+    method = LOCATION_METHODS.label(incident.location_method)
+    if not incident.place_confirmed:
+        method += " — not confirmed: the place name matched no place with confidence; review it"
+    _line("How the point was obtained", method)
+
+
+def _sources(incident: Incident) -> None:
+    if not incident.sources:
+        st.caption("No sources recorded.")
+        return
+    st.markdown("**Sources**")
+    for n, source in enumerate(incident.sources, start=1):
+        label = common.md_escape(source.label() or f"Source {n}")
+        url = source.url if urlparse(source.url).scheme in ("http", "https") else ""
+        link = f"[{label}](<{url.replace('>', '%3E')}>)" if url else label
+        line = f"{n}. {link}"
+        if source.sha256:
+            line += f"  \nsaved copy sha256 `{common.md_escape(source.sha256)}`"
+        else:
+            line += "  \n*no saved copy hash*"
+        st.markdown(line)
+
+
+def _history(incident_id: str) -> None:
+    entries = common.get_store().history(incident_id, common.viewer())
+    with st.expander(f"Change history ({len(entries)})"):
+        for entry in entries:
+            before = json.loads(entry.before) if entry.before else {}
+            after = json.loads(entry.after) if entry.after else {}
+            changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+            what = ", ".join(changed[:8]) + ("…" if len(changed) > 8 else "")
+            text = f"{entry.at[:19].replace('T', ' ')} · {entry.actor} · {entry.action}"
+            if before and what:
+                text += f" — changed: {what}"
+            common.show_text(text)
+
+
+def render(incident_id: str | None) -> None:
+    """The panel for one incident (or a hint when none is selected)."""
+    if not incident_id:
+        st.info("Click a marker on the map or a row in the table to see an incident here.")
+        return
+    incident = common.get_store().get(incident_id, common.viewer())
+    if incident is None:
+        st.warning("That incident is not available (deleted, or not visible to you).")
+        return
+    st.markdown(common.safe_html(incident.title, "h3"), unsafe_allow_html=True)
+    _line("Type", INCIDENT_TYPES.label(incident.type))
+    when = str(incident.date_start)
+    if incident.date_end != incident.date_start:
+        when += f" – {incident.date_end}"
+    _line(
+        "Date",
+        f"{when} ({DATE_KINDS.label(incident.date_kind)}; "
+        f"known to the {DATE_PRECISIONS.label(incident.date_precision).lower()})",
+    )
+    _line("Verification", VERIFICATION_STATUSES.label(incident.verification))
+    _line("Alleged perpetrators", "; ".join(incident.perpetrators))
+    _counts(incident)
+    _place(incident)
+    if incident.description:
+        st.markdown("**Description**")
+        common.show_text(incident.description)
+    _line("Tags", "; ".join(incident.tags))
+    _sources(incident)
+    _line("Record", f"{incident.id} · version {incident.version}")
+    _history(incident.id)
+    if common.viewer().can_edit and st.button("Edit this incident", key="edit_selected"):
+        st.session_state["edit_id"] = incident.id
+        st.switch_page("app_pages/entry_page.py")

@@ -1,0 +1,129 @@
+"""The map page: filters, counts, timeline, map, detail panel and table, all one view.
+
+The view (filters, time window, extent, layer, selected incident) is read from the
+URL when the session starts and written back on every run, so a reload or a
+shared link reopens it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common, detail_panel, filters, map_view, table_panel, time_panel
+from incidents.maps import MAP_COLUMNS
+from incidents.maps.aggregate import in_bounds, located
+from incidents.query import Query
+from incidents.view_state import ViewState, describe, from_params, to_params
+
+COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
+_FILTERS = {
+    "time window": {"date_from": None, "date_to": None},
+    "which dates": {"date_kinds": ()},
+    "type": {"types": ()},
+    "perpetrator": {"perpetrators": ()},
+    "verification": {"verification": ()},
+    "district": {"admin1_codes": ()},
+    "location precision": {"max_precision": None},
+    "tags": {"tags": ()},
+    "text": {"text": ""},
+    "no place": {"include_unlocated": True},
+}
+
+
+def _start_view() -> ViewState:
+    """This session's last view, else the one in the URL."""
+    kept = st.session_state.get("_view")
+    if isinstance(kept, ViewState):
+        return kept
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    view = from_params(params)
+    st.session_state.setdefault("_selected", view.selected)
+    return view
+
+
+def _hidden_by(query: Query, shown: int) -> list[tuple[str, int]]:
+    """For each active filter, how many more incidents would show without it."""
+    out = []
+    for label, reset in _FILTERS.items():
+        if all(getattr(query, k) == v for k, v in reset.items()):
+            continue
+        out.append((label, common.count(query.replace(**reset)) - shown))
+    return out
+
+
+def _summary(query: Query, view: ViewState) -> None:
+    total, shown = common.count(Query()), common.count(query)
+    st.markdown(f"### {shown:,} incidents shown of {total:,}")
+    hidden = _hidden_by(query, shown)
+    if hidden:
+        st.caption("Hidden by each filter: " + " · ".join(f"{label}: {n:,}" for label, n in hidden))
+    words = describe(view)
+    if words:
+        st.caption("Showing incidents where " + "; ".join(words) + ".")
+
+
+def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> None:
+    drawn = state.drawn
+    parts = [f"{in_view:,} in the map view"]
+    if drawn.kind == "grid":
+        parts.append("too many to draw one by one: squares count them — zoom in to see markers")
+    if not_drawn:
+        parts.append(f"{not_drawn:,} known only to the country or without a place (not drawn)")
+    st.caption(" · ".join(parts))
+
+
+def _select(incident_id: str, frame_row: dict | None) -> None:
+    st.session_state["_selected"] = incident_id
+    if frame_row and frame_row.get("latitude") == frame_row.get("latitude"):
+        st.session_state["_fly"] = (float(frame_row["latitude"]), float(frame_row["longitude"]), 11)
+
+
+def main() -> None:
+    st.title("Incidents")
+    view = _start_view()
+    filters.prime(view)
+    choices = common.query_frame(Query(), ("perpetrators", "tags"))
+    view = filters.sidebar(view, choices)
+    query = view.query
+    _summary(query, view)
+    with st.expander("Time", expanded=True):
+        undated = common.query_frame(
+            query.replace(date_from=None, date_to=None), ("date_start", "date_end")
+        )
+        time_panel.render(undated, (query.date_from, query.date_to))
+    frame = common.query_frame(query, COLUMNS)
+    selected = st.session_state.get("_selected")
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        state = map_view.render(frame, view, selected)
+        points = located(frame)
+        in_view = in_bounds(points, state.bounds)
+        _map_sentence(state, len(in_view), len(frame) - len(points))
+    if state.clicked and state.clicked != selected:
+        selected = state.clicked
+        st.session_state["_selected"] = selected
+    with right:
+        detail_panel.render(selected)
+    st.subheader("Incidents in the map view")
+    picked = table_panel.render(in_view, selected, len(in_view))
+    view = ViewState(**{**view.__dict__, "center": state.center or view.center,
+                        "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
+    st.session_state["_view"] = view
+    st.query_params.from_dict(to_params(view))
+    _export_panel(query, view)
+    if picked and picked != selected:
+        row = frame[frame["id"] == picked]
+        _select(picked, row.iloc[0].to_dict() if len(row) else None)
+        st.rerun()
+    time_panel.advance_playback()
+
+
+def _export_panel(query: Query, view: ViewState) -> None:
+    try:
+        from app_pages.export_panel import render_export_panel  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    render_export_panel(common.get_store(), common.viewer(), query, view)
+
+
+main()

@@ -1,0 +1,91 @@
+"""The map component: keeps the basemap mounted and swaps only the data layer.
+
+streamlit-folium remounts its frame whenever the basemap's script changes, so the
+basemap is built from the view the session started with; the selection is sent as
+a feature group, and "fly to" uses the component's center/zoom arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from incidents.maps import Drawn, MapOptions, basemap, clicked_id, data_layer
+from incidents.maps.aggregate import Bounds
+from incidents.view_state import ViewState
+
+KEY = "incident_map"
+HEIGHT = 560
+RETURNED = ["bounds", "zoom", "center", "last_object_clicked_tooltip", "last_object_clicked_count"]
+
+
+@dataclass
+class MapState:
+    """What the map reported back: where it looks, and which marker was clicked."""
+
+    bounds: Bounds | None
+    center: tuple[float, float] | None
+    zoom: int | None
+    clicked: str | None
+    drawn: Drawn
+
+
+def last_bounds() -> Bounds | None:
+    """The map's extent as the browser last reported it (None before it has)."""
+    value = st.session_state.get(KEY) or {}
+    b = value.get("bounds") or {}
+    sw, ne = b.get("_southWest") or {}, b.get("_northEast") or {}
+    try:
+        return (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _center(value: dict) -> tuple[float, float] | None:
+    c = value.get("center") or {}
+    try:
+        return (round(float(c["lat"]), 5), round(float(c["lng"]), 5))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _new_click(value: dict, ids: list[str]) -> str | None:
+    mark = (value.get("last_object_clicked_count"), value.get("last_object_clicked_tooltip"))
+    if mark == st.session_state.get("_last_click") or not mark[1]:
+        return None
+    st.session_state["_last_click"] = mark
+    return clicked_id(str(mark[1]), ids)
+
+
+def render(frame: pd.DataFrame, view: ViewState, selected: str | None) -> MapState:
+    """Draw the map for the selection; return its extent and any new marker click."""
+    start = st.session_state.setdefault("_map_start", (view.center, view.zoom))
+    base = basemap(center=start[0], zoom=start[1], online_tiles=view.online_tiles)
+    bounds = last_bounds()
+    options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
+    group, drawn = data_layer(frame, options, bounds)
+    fly = st.session_state.get("_fly")
+    value = (
+        st_folium(
+            base,
+            key=KEY,
+            height=HEIGHT,
+            use_container_width=True,
+            feature_group_to_add=group,
+            center=fly[:2] if fly else None,
+            zoom=fly[2] if fly else None,
+            returned_objects=RETURNED,
+        )
+        or {}
+    )
+    zoom = value.get("zoom")
+    return MapState(
+        bounds=last_bounds() or bounds,
+        center=_center(value),
+        zoom=int(zoom) if isinstance(zoom, int | float) else None,
+        clicked=_new_click(value, drawn.ids),
+        drawn=drawn,
+    )

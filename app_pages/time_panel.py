@@ -1,0 +1,159 @@
+"""The timeline over the map: histogram to brush, preset windows, and playback.
+
+The histogram shows the selection with every filter except the time window, so
+brushing a range shows what lies around it. Playback steps the window through the
+period by week or month and shows which period is on the map.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages import filters
+from incidents.maps import timeline
+
+PLAY = "_playing"
+
+
+def _on_brush() -> None:
+    event = st.session_state.get("timeline_chart") or {}
+    brush = (event.get("selection") or {}).get("brush") or {}
+    values = brush.get("start") or next(iter(brush.values()), None)
+    if values and len(values) == 2:
+        a, b = (pd.to_datetime(v, unit="ms").date() for v in values)
+        filters.set_window(min(a, b), max(a, b))
+
+
+def _chart(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None]) -> alt.Chart:
+    data = hist.assign(start=pd.to_datetime(hist["start"]), end=pd.to_datetime(hist["end"]))
+    brush = alt.selection_interval(encodings=["x"], name="brush")
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("start:T", title=None),
+            x2="end:T",
+            y=alt.Y("sum(count):Q", title="Incidents"),
+            color=alt.Color(
+                "certainty:N",
+                title="Date known",
+                scale=alt.Scale(
+                    domain=["within the period", "uncertain"], range=["#0072B2", "#E69F00"]
+                ),
+                legend=alt.Legend(orient="top", labelExpr=_LABELS),
+            ),
+            tooltip=[
+                alt.Tooltip("start:T", title=f"{unit.title()} from"),
+                alt.Tooltip("certainty:N", title="Date"),
+                alt.Tooltip("count:Q", title="Incidents"),
+            ],
+        )
+        .add_params(brush)
+    )
+    layers = [bars]
+    if window[0] or window[1]:
+        lo = pd.Timestamp(window[0] or data["start"].min())
+        hi = pd.Timestamp(window[1] or data["end"].max())
+        rule = pd.DataFrame({"a": [lo], "b": [hi + timedelta(days=1)]})
+        layers.insert(
+            0, alt.Chart(rule).mark_rect(opacity=0.12, color="#444").encode(x="a:T", x2="b:T")
+        )
+    return alt.layer(*layers).properties(height=130)
+
+
+_LABELS = (
+    "datum.label == 'uncertain' ? 'range spans more than one bar (counted at its start)' "
+    ": 'within the bar'"
+)
+
+
+def _presets(span: tuple[date, date] | None) -> None:
+    today = date.today()
+    cols = st.columns(4)
+    for col, (code, label) in zip(cols, timeline.PRESETS.items(), strict=False):
+        if code == "custom":
+            continue
+        window = timeline.preset_window(code, today)
+        col.button(label, key=f"preset_{code}", on_click=filters.set_window, args=window)
+    if span:
+        cols[3].caption(f"Data from {span[0]} to {span[1]}")
+
+
+def _step(periods: list[date], unit: str, delta: int) -> None:
+    current = st.session_state.get("t_period")
+    index = periods.index(current) if current in periods else (-1 if delta > 0 else len(periods))
+    index = min(max(index + delta, 0), len(periods) - 1)
+    st.session_state["t_period"] = periods[index]
+    filters.set_window(periods[index], timeline.period_end(periods[index], unit))
+
+
+def _playback(span: tuple[date, date] | None, unit: str) -> None:
+    if span is None:
+        return
+    play_unit = "week" if unit == "week" else "month"
+    periods = timeline.periods(span[0], min(span[1], date.today()), play_unit)
+    if not periods:
+        return
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 5])
+    c1.button(
+        "◀", key="t_prev", help="Previous period", on_click=_step, args=(periods, play_unit, -1)
+    )
+    c2.button("▶", key="t_next", help="Next period", on_click=_step, args=(periods, play_unit, 1))
+    playing = st.session_state.get(PLAY, False)
+    c3.button("⏸ Pause" if playing else "⏵ Play", key="t_play", on_click=_toggle_play)
+    current = st.session_state.get("t_period")
+    if current in periods:
+        c4.markdown(f"**On the map: {timeline.period_label(current, play_unit)}**")
+    else:
+        c4.caption(f"Step or play through the period by {play_unit}.")
+    st.session_state["_play_periods"] = (periods, play_unit)
+
+
+def _toggle_play() -> None:
+    st.session_state[PLAY] = not st.session_state.get(PLAY, False)
+
+
+def advance_playback(delay: float = 1.2) -> None:
+    """At the end of a run: when playing, wait, move one period on and run again."""
+    if not st.session_state.get(PLAY):
+        return
+    periods, unit = st.session_state.get("_play_periods", ([], "month"))
+    if not periods or st.session_state.get("t_period") == periods[-1]:
+        st.session_state[PLAY] = False
+        return
+    time.sleep(delay)
+    current = st.session_state.get("t_period")
+    index = periods.index(current) + 1 if current in periods else 0
+    st.session_state["t_period"] = periods[index]
+    filters.request(d_from=periods[index], d_to=timeline.period_end(periods[index], unit))
+    st.rerun()
+
+
+def render(hist_frame: pd.DataFrame, window: tuple[date | None, date | None]) -> None:
+    """The time controls above the map."""
+    span = timeline.date_span(hist_frame)
+    top = st.columns([3, 2])
+    with top[0]:
+        _presets(span)
+    top[1].radio(
+        "Bars per", list(timeline.BINS), format_func=timeline.BINS.get, key="t_bin", horizontal=True
+    )
+    unit = st.session_state.t_bin
+    hist = timeline.histogram(hist_frame, unit)
+    if hist.empty:
+        st.caption("No dated incidents match the other filters.")
+    else:
+        st.altair_chart(
+            _chart(hist, unit, window),
+            on_select=_on_brush,
+            key="timeline_chart",
+            selection_mode="brush",
+            width="stretch",
+        )
+        st.caption("Drag across the bars to set the time window.")
+    _playback(span, unit)
