@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from incidents.access import SYSTEM, Role, Viewer
+from incidents.dates import DayOrder
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io.formats import formats
 from incidents.store import open_store, store_url
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _extend(sub: argparse._SubParsersAction) -> None:
     """Commands contributed by other modules (exports, users, migration)."""
     for module in ("incidents.export.cli", "incidents.auth.cli", "incidents.migrate"):
         try:
@@ -78,7 +79,9 @@ def _extend(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 @command("import")
 def _import(args: argparse.Namespace) -> int:
     column_map = dict(m.split("=", 1) for m in args.map)
-    order = "day_first" if args.day_first else "month_first" if args.month_first else None
+    order: DayOrder | None = (
+        "day_first" if args.day_first else "month_first" if args.month_first else None
+    )
     options = ImportOptions(args.format, column_map or None, order, args.country, args.dry_run)
     store = open_store(args.db)
     viewer = Viewer(args.actor, Role.EDITOR)

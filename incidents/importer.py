@@ -81,6 +81,7 @@ def import_file(
         store.log_event(viewer, "import", report.to_dict())
     elif options.dry_run:
         report.imported = len(incidents)
+    report.rejected.sort(key=lambda r: r.row)
     _tell(progress, "stored", report.rows_read, report.rows_read)
     return report
 

