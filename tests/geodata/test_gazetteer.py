@@ -197,6 +197,15 @@ def test_geocode_many_dedupes_and_is_fast() -> None:
     assert elapsed < 5.0  # loose bound; real timings are in the report
 
 
+def test_geocode_many_keeps_names_as_given_and_skips_empty_cells() -> None:
+    names = [" Tarhuna", "Tarhuna", None, float("nan"), "Sirte"]
+    results = geodata.geocode_many(names)  # type: ignore[arg-type]
+    assert list(results) == [" Tarhuna", "Tarhuna", "Sirte"]
+    assert results[" Tarhuna"].query == " Tarhuna"
+    assert results[" Tarhuna"].best == results["Tarhuna"].best
+    assert all(r.confident for r in results.values())
+
+
 def test_alias_rows_point_to_real_places() -> None:
     with ALIASES_CSV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
