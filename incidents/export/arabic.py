@@ -1,0 +1,42 @@
+"""Right-to-left text in exported images.
+
+Matplotlib 3.11 lays out text with libraqm (HarfBuzz shaping, bidi ordering), so
+logical-order Arabic must reach it untouched: reshaping it first would reverse it
+twice. Older matplotlib draws code points left to right, so there we shape with
+arabic_reshaper and reorder with python-bidi ourselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import matplotlib
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def has_rtl(text: str) -> bool:
+    return bool(_RTL.search(text))
+
+
+@functools.cache
+def matplotlib_shapes_text() -> bool:
+    """True when this matplotlib shapes and orders complex scripts itself (3.11+)."""
+    major, minor = (int(p) for p in matplotlib.__version__.split(".")[:2])
+    return (major, minor) >= (3, 11)
+
+
+def for_matplotlib(text: str) -> str:
+    """Text ready to hand to matplotlib so Arabic reads correctly in the image."""
+    if not text or not has_rtl(text) or matplotlib_shapes_text():
+        return text
+    return visual_order(text)
+
+
+def visual_order(text: str) -> str:
+    """Shaped presentation forms in display order, for renderers that do no shaping."""
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    return str(get_display(arabic_reshaper.reshape(text)))

@@ -1,0 +1,211 @@
+"""The frame around a map: title, legend, counts, filters, sources and the stamp.
+
+Everything a slide needs to stand on its own is printed on the image itself: what it
+shows, for which dates, from which sources, for which audience, and how to reopen it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse, Rectangle
+
+import geodata
+from incidents.export import theme
+from incidents.export.arabic import for_matplotlib
+from incidents.export.caption import filters_sentence, window_words
+from incidents.export.points import Drawn, marker_style
+from incidents.export.selection import Selection
+from incidents.styles import type_style
+
+MAX_PUBLISHERS = 6
+
+
+@dataclass
+class Flow:
+    """Writes lines and legend rows top-down in an axes, tracking the height used."""
+
+    ax: Axes
+    scale: float
+    y_in: float = 0.0
+
+    @property
+    def height_in(self) -> float:
+        return theme.axes_inches(self.ax)[1]
+
+    @property
+    def width_in(self) -> float:
+        return theme.axes_inches(self.ax)[0]
+
+    def _y(self) -> float:
+        return 1 - self.y_in / self.height_in
+
+    def gap(self, points: float) -> None:
+        self.y_in += points * self.scale / 72
+
+    def text(self, text: str, size: float, bold: bool = False, colour: str = theme.INK) -> None:
+        size *= self.scale
+        chars = max(12, int(self.width_in * 72 / (size * 0.56)))
+        lines = textwrap.wrap(text, chars) or [""]
+        for line in lines:
+            self.ax.text(
+                0, self._y(), for_matplotlib(line), fontsize=size, va="top", ha="left",
+                fontweight="bold" if bold else "normal", color=colour, transform=self.ax.transAxes,
+            )  # fmt: skip
+            self.y_in += size * 1.32 / 72
+
+    def row(self, label: str, size: float, draw: str, **style: object) -> None:
+        """A legend row: a symbol drawn in a small box, then its label."""
+        size *= self.scale
+        line_in = size * 1.9 / 72
+        ybox = 1 - (self.y_in + line_in / 2) / self.height_in
+        xbox = 0.22 / self.width_in
+        _symbol(self.ax, draw, xbox, ybox, self.scale, **style)
+        self.ax.text(
+            0.5 / self.width_in, ybox, for_matplotlib(label), fontsize=size, va="center",
+            ha="left", color=theme.INK, transform=self.ax.transAxes,
+        )  # fmt: skip
+        self.y_in += line_in
+
+
+def _symbol(ax: Axes, draw: str, x: float, y: float, scale: float, **style: object) -> None:
+    tr = ax.transAxes
+    marker = str(style.get("marker", "o"))
+    colour = str(style.get("colour", theme.INK))
+    s = 90 * scale * scale
+    if draw in ("ring", "dashed-ring"):
+        w_in, h_in = theme.axes_inches(ax)
+        d = 0.34 * scale
+        ax.add_patch(
+            Ellipse((x, y), d / w_in, d / h_in, transform=tr, facecolor=colour, alpha=0.15,
+                    edgecolor=colour, linestyle="--" if draw == "dashed-ring" else "-")
+        )  # fmt: skip
+    if draw == "district":
+        ax.add_patch(
+            Rectangle((x - 0.014, y - 0.012), 0.028, 0.024, transform=tr, hatch="///",
+                      facecolor=theme.DISTRICT_SHADE, edgecolor="#7d8fa6", alpha=0.6)
+        )  # fmt: skip
+    if draw == "fan":
+        w_in, h_in = theme.axes_inches(ax)
+        r = 0.13 * scale
+        for dx, dy in ((0, r), (-r * 0.87, -r / 2), (r * 0.87, -r / 2)):
+            ax.plot([x, x + dx / w_in], [y, y + dy / h_in], color="#55555a", lw=0.8,
+                    transform=tr)  # fmt: skip
+            ax.scatter([x + dx / w_in], [y + dy / h_in], s=14 * scale * scale, color=theme.MUTED,
+                       transform=tr, zorder=5)  # fmt: skip
+        ax.scatter([x], [y], s=8 * scale * scale, color=theme.INK, transform=tr, zorder=6)
+        return
+    hollow = draw in ("hollow", "dashed-ring", "district")
+    ax.scatter([x], [y], s=s, transform=tr, clip_on=False, zorder=5,
+               **marker_style(marker, colour, not hollow, scale))  # fmt: skip
+
+
+def draw_header(fig: Figure, title: str, subtitle: str, scale: float, top: float) -> None:
+    fig.text(0.015, top, for_matplotlib(title), fontsize=24 * scale, fontweight="bold",
+             va="top", color=theme.INK)  # fmt: skip
+    fig.text(0.015, top - 0.058, for_matplotlib(subtitle), fontsize=13.5 * scale, va="top",
+             color=theme.MUTED)  # fmt: skip
+
+
+def default_subtitle(selection: Selection) -> str:
+    return window_words(selection.query)
+
+
+def legend_panel(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> None:
+    """Legend, counts, filters and sources beside (or under) the map, shrunk to fit."""
+    ax.set_axis_off()
+    for _ in range(4):
+        flow = _legend_flow(ax, selection, drawn, scale)
+        if flow.y_in <= flow.height_in:
+            return
+        ax.clear()
+        ax.set_axis_off()
+        scale *= max(0.6, flow.height_in / flow.y_in * 0.97)
+    _legend_flow(ax, selection, drawn, scale)
+
+
+def _legend_flow(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> Flow:
+    flow = Flow(ax, scale)
+    flow.text("Incident type", 12.5, bold=True)
+    flow.gap(2)
+    counts = {str(k): int(v) for k, v in selection.rows["type"].value_counts().items()}
+    for code in drawn.types or tuple(counts.keys()):
+        style = type_style(code)
+        label = f"{style.label} ({int(counts.get(code, 0)):,})"
+        flow.row(label, 11, "filled", marker=style.matplotlib_marker, colour=style.colour)
+    flow.gap(8)
+    flow.text("How precisely the place is known", 12.5, bold=True)
+    flow.gap(2)
+    _precision_rows(flow, drawn)
+    flow.gap(8)
+    flow.text(selection.counts_line(drawn.shown, drawn.outside_view), 11.5, bold=True)
+    flow.gap(8)
+    flow.text("Filters", 12.5, bold=True)
+    flow.text(filters_sentence(selection.query, district_names(selection.country)), 10.5)
+    flow.gap(8)
+    flow.text("Sources", 12.5, bold=True)
+    flow.text(sources_sentence(selection), 10.5)
+    return flow
+
+
+def _precision_rows(flow: Flow, drawn: Drawn) -> None:
+    kinds = {
+        "exact": ("filled", "Exact site"),
+        "approximate": ("ring", "Approximate: ring shows the radius"),
+        "town": ("dashed-ring", "Town only: somewhere in or near it"),
+        "district": ("district", "District only: shaded district"),
+    }
+    if not drawn.rings:
+        kinds["approximate"] = ("filled", "Approximate: within a few km (too small to ring)")
+        kinds["town"] = ("hollow", "Town only: somewhere in or near it")
+    if not drawn.shaded:
+        kinds["district"] = ("hollow", "District only: marker inside the district")
+    present = [p for p in kinds if p in drawn.precisions] or ["exact"]
+    for p in present:
+        draw, label = kinds[p]
+        flow.row(label, 10.5, draw, marker="o", colour=theme.MUTED)
+    if drawn.fanned:
+        flow.row("Incidents at the same place, spread around it", 10.5, "fan")
+
+
+def sources_sentence(selection: Selection) -> str:
+    names = selection.publishers()
+    if not names:
+        return "Sources are listed in each incident record."
+    shown = names[:MAX_PUBLISHERS]
+    more = len(names) - len(shown)
+    text = "; ".join(shown) + (f"; and {more} more" if more else "")
+    if not selection.sources_complete:
+        text += f" (sources read for the first {len(selection.sources):,} incidents)"
+    return text + "."
+
+
+def district_names(country: str) -> dict[str, str]:
+    try:
+        frame = geodata.admin1_frame(country)
+    except FileNotFoundError:
+        return {}
+    return dict(zip(frame["code"], frame["name_en"], strict=False))
+
+
+def draw_footer(fig: Figure, selection: Selection, scale: float) -> None:
+    """Profile badge, export stamp (date, data version, link) and attribution."""
+    profile = selection.profile
+    colour = theme.PROFILE_COLOURS.get(profile.name, theme.INK)
+    fig.text(
+        0.015, 0.052, f" {profile.label} ", fontsize=10.5 * scale, fontweight="bold",
+        color="white", va="center", bbox={"boxstyle": "round,pad=0.3", "facecolor": colour,
+                                          "edgecolor": colour},
+    )  # fmt: skip
+    badge_in = (len(profile.label) + 2) * 10.5 * scale * 0.75 / 72
+    fig.text(0.015 + (badge_in + 0.1) / fig.get_size_inches()[0], 0.052, profile.notice,
+             fontsize=10.5 * scale, va="center", color=colour, fontweight="bold")  # fmt: skip
+    fig.text(0.985, 0.052, geodata.ATTRIBUTION, fontsize=9.5 * scale, va="center", ha="right",
+             color=theme.MUTED)  # fmt: skip
+    stamp = f"Exported {selection.exported_on()} · Data version {selection.data_version}"
+    if selection.link:
+        stamp += f" · Reopen this view: {selection.link}"
+    fig.text(0.015, 0.02, stamp, fontsize=9.5 * scale, va="center", color=theme.MUTED)

@@ -1,0 +1,199 @@
+"""Small multiples: one image, several maps (by type or by period), one legend.
+
+Every panel shares the extent and the symbols, so the eye compares like with like:
+e.g. Tarhuna before and after June 2020.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from incidents.export import theme
+from incidents.export.caption import day_words, plural
+from incidents.export.layout import draw_footer, draw_header, legend_panel
+from incidents.export.points import Drawn
+from incidents.export.selection import Selection
+from incidents.export.static_map import (
+    MapOptions,
+    box_ratio,
+    country_name,
+    draw_map,
+    face_metadata,
+    frame_for,
+    map_extent,
+    save_figure,
+)
+from incidents.styles import TYPE_STYLES, type_style
+
+MAX_PANELS = 9
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One small map: its heading and which rows it shows."""
+
+    title: str
+    mask: pd.Series
+
+
+def panels_by_type(selection: Selection) -> list[Panel]:
+    """One panel per incident type present, most frequent first."""
+    types = selection.rows["type"].astype(str)
+    order = types.value_counts().index[:MAX_PANELS]
+    return [Panel(type_style(code).label, types == code) for code in order]
+
+
+def panels_by_period(selection: Selection, breaks: Sequence[date]) -> list[Panel]:
+    """Panels split at the break dates; an incident whose dates span a break is in both."""
+    if not breaks:
+        raise ValueError("give at least one break date, e.g. 2020-06-01")
+    cuts = sorted(set(breaks))[: MAX_PANELS - 1]
+    start = pd.to_datetime(selection.rows["date_start"]).dt.date
+    end = pd.to_datetime(selection.rows["date_end"]).dt.date
+    bounds: list[tuple[date | None, date | None]] = []
+    previous: date | None = None
+    for cut in [*cuts, None]:
+        bounds.append((previous, cut))
+        previous = cut
+    panels = []
+    for low, high in bounds:
+        mask = pd.Series(True, index=selection.rows.index)
+        if low is not None:
+            mask &= end >= low
+        if high is not None:
+            mask &= start < high
+        panels.append(Panel(_period_title(low, high), mask))
+    return panels
+
+
+def _period_title(low: date | None, high: date | None) -> str:
+    if low is None and high is not None:
+        return f"Before {day_words(high)}"
+    if high is None and low is not None:
+        return f"From {day_words(low)}"
+    assert low is not None and high is not None
+    return f"{day_words(low)} – {day_words(high - timedelta(days=1))}"
+
+
+def _grid(n: int, ratio: float) -> tuple[int, int]:
+    """Rows and columns that keep each panel closest to the map area's shape."""
+    best = (1, n)
+    best_score = math.inf
+    for rows in range(1, n + 1):
+        cols = math.ceil(n / rows)
+        score = abs(math.log((ratio * rows / cols) / 1.3))
+        if score < best_score:
+            best, best_score = (rows, cols), score
+    return best
+
+
+def panels_figure(selection: Selection, panels: Sequence[Panel], options: MapOptions) -> Figure:
+    size = options.size
+    with theme.export_style():
+        fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
+        layout = frame_for(size)
+        left, bottom, width, height = layout.map_box
+        nrows, ncols = _grid(len(panels), box_ratio(fig, layout.map_box))
+        gap_x, gap_y = 0.008, 0.045 * size.text_scale
+        cell_w = (width - gap_x * (ncols - 1)) / ncols
+        cell_h = (height - gap_y * nrows) / nrows
+        boxes = [
+            (
+                left + c * (cell_w + gap_x),
+                bottom + (nrows - 1 - r) * (cell_h + gap_y),
+                cell_w,
+                cell_h,
+            )
+            for r in range(nrows)
+            for c in range(ncols)
+        ]
+        extent = map_extent(selection, options, box_ratio(fig, boxes[0]))
+        drawn = [
+            _panel(fig, box, selection, panel, extent, options, first=i == 0)
+            for i, (box, panel) in enumerate(zip(boxes, panels, strict=False))
+        ]
+        merged = _merge(drawn, _shown(selection, panels))
+        title = options.title or f"Incidents in {country_name(selection.country)}"
+        draw_header(fig, title, options.subtitle or _subtitle(selection, panels),
+                    size.text_scale, layout.header_top)  # fmt: skip
+        legend_panel(fig.add_axes(layout.panel_box), selection, merged, size.text_scale)
+        draw_footer(fig, selection, size.text_scale)
+    return fig
+
+
+def _shown(selection: Selection, panels: Sequence[Panel]) -> int:
+    """Distinct drawable incidents in any panel."""
+    in_any = pd.Series(False, index=selection.rows.index)
+    for panel in panels:
+        in_any |= panel.mask
+    return int((in_any & selection.located).sum())
+
+
+def _subtitle(selection: Selection, panels: Sequence[Panel]) -> str:
+    from incidents.export.caption import window_words
+
+    times = pd.Series(0, index=selection.rows.index)
+    for panel in panels:
+        times += panel.mask.astype(int)
+    both = int((times > 1).sum())
+    text = window_words(selection.query)
+    if both:
+        text += f" · {plural(both, 'incident')} whose dates span a break appear in each panel"
+    return text
+
+
+def _panel(
+    fig: Figure,
+    box: tuple[float, float, float, float],
+    selection: Selection,
+    panel: Panel,
+    extent: tuple[float, float, float, float],
+    options: MapOptions,
+    first: bool,
+) -> Drawn:
+    ax = fig.add_axes(box)
+    part = dataclasses.replace(selection, rows=selection.rows[panel.mask].reset_index(drop=True))
+    drawn = draw_map(ax, part, extent, options, extras=first)
+    count = int(panel.mask.sum())
+    heading = f"{panel.title} · {plural(count, 'incident')}"
+    size = 12.5 * options.size.text_scale
+    ax.set_title(heading, fontsize=size, loc="left", fontweight="bold", color=theme.INK)
+    return drawn
+
+
+def _merge(drawn: Sequence[Drawn], shown: int) -> Drawn:
+    present = {t for d in drawn for t in d.types}
+    types = tuple(code for code in TYPE_STYLES if code in present)
+    return Drawn(
+        shown=shown,
+        outside_view=max((d.outside_view for d in drawn), default=0),
+        types=types,
+        precisions=tuple(dict.fromkeys(p for d in drawn for p in d.precisions)),
+        fans=tuple(f for d in drawn for f in d.fans),
+        rings=sum(d.rings for d in drawn),
+        shaded=any(d.shaded for d in drawn),
+    )
+
+
+def render_panels(
+    selection: Selection, panels: Sequence[Panel], options: MapOptions | None = None,
+    fmt: str = "png",
+) -> bytes:  # fmt: skip
+    """Small multiples as PNG, SVG or PDF bytes."""
+    options = options or MapOptions()
+    if not panels:
+        raise ValueError("no panels to draw: the selection is empty")
+    fig = panels_figure(selection, panels, options)
+    try:
+        title = options.title or f"Incidents in {country_name(selection.country)}"
+        return save_figure(fig, fmt, options.scale, face_metadata(selection, title, fmt))
+    finally:
+        plt.close(fig)

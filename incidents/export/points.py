@@ -1,0 +1,237 @@
+"""Incidents on the map, drawn as the app draws them, uncertainty included.
+
+One scatter per type and fill (not one artist per point) so 100k incidents draw in
+about a second; rings of the uncertainty radius as one EllipseCollection. Incidents
+at the same spot (common: many records are placed at a town's centre) are fanned out
+around it with leader lines, so none hides another.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.collections import EllipseCollection, LineCollection
+from matplotlib.colors import to_rgba
+from matplotlib.markers import MarkerStyle
+
+from incidents.export import theme
+from incidents.export.basemap import KM_PER_DEG, Extent, shade_districts
+from incidents.styles import PRECISION_STYLES, TYPE_STYLES, type_style
+
+SHADE_LIMIT = 2000  # shading every district of a huge selection would hide the map
+FAN_LIMIT = 400  # fan out coincident markers only for selections up to this size
+RASTER_LIMIT = 3000  # above this, points are rasterized inside PDF and SVG files
+RING_PRECISIONS = ("approximate", "town")
+RING_LIMIT = 3000
+MIN_RING_PT = 4.0  # rings smaller than this (radius, in points) cannot be read
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What ended up on the map, for the counts line and the legend."""
+
+    shown: int
+    outside_view: int
+    types: tuple[str, ...]
+    precisions: tuple[str, ...]
+    fans: tuple[tuple[float, float, float], ...] = ()  # lon, lat, radius in points
+    rings: int = 0  # uncertainty rings drawn (0 when all are smaller than their markers)
+    shaded: bool = False  # districts of district-only incidents shaded
+
+    @property
+    def fanned(self) -> bool:
+        return bool(self.fans)
+
+
+def marker_size(n: int, scale: float = 1.0) -> float:
+    """Marker area in points²: large for a handful, small for tens of thousands."""
+    size = 110.0 if n <= 200 else 60.0 if n <= 2000 else 22.0 if n <= 20000 else 7.0
+    return size * scale * scale
+
+
+def in_extent(rows: pd.DataFrame, extent: Extent) -> pd.Series:
+    west, south, east, north = extent
+    return rows["longitude"].between(west, east) & rows["latitude"].between(south, north)
+
+
+def draw_incidents(
+    ax: Axes, rows: pd.DataFrame, extent: Extent, country: str, scale: float = 1.0
+) -> Drawn:
+    """Draw located rows inside the extent; rows must be drawable (see Selection.located)."""
+    inside = in_extent(rows, extent)
+    visible = rows[inside]
+    n = len(visible)
+    precision = _precision(visible)
+    size = marker_size(n, scale)
+    raster = n > RASTER_LIMIT
+    rings = _rings(ax, visible, precision, raster, math.sqrt(size) / 2, extent)
+    district_only = visible[precision == "district"]
+    shaded = "admin1_code" in visible.columns and 0 < len(district_only) <= SHADE_LIMIT
+    if shaded:
+        codes = district_only["admin1_code"].dropna().astype(str).unique().tolist()
+        shade_districts(ax, codes, country)
+    lon, lat = visible["longitude"].to_numpy(float), visible["latitude"].to_numpy(float)
+    fans: tuple[tuple[float, float, float], ...] = ()
+    if 1 < n <= FAN_LIMIT:
+        lon, lat, fans = _fan_out(ax, lon, lat, size, extent)
+    filled = precision.map(lambda p: PRECISION_STYLES.get(p, PRECISION_STYLES["exact"]).filled)
+    types = visible["type"].astype(str).to_numpy()
+    counts = pd.Series(types).value_counts()
+    for code in counts.index:  # most common first, so rare types are drawn on top
+        style = type_style(code)
+        mask = types == code
+        for fill in (True, False):
+            m = mask & (filled.to_numpy() == fill)
+            if not m.any():
+                continue
+            ax.scatter(
+                lon[m], lat[m], s=size, rasterized=raster, zorder=6,
+                **marker_style(style.matplotlib_marker, style.colour, fill, scale, size),
+            )  # fmt: skip
+    return Drawn(
+        shown=n,
+        outside_view=int((~inside).sum()),
+        types=tuple(c for c in TYPE_STYLES if c in counts.index),
+        precisions=tuple(pd.unique(precision)),
+        fans=fans,
+        rings=rings,
+        shaded=shaded,
+    )
+
+
+def marker_style(
+    marker: str, colour: str, filled: bool, scale: float, size: float = 110.0
+) -> dict[str, Any]:
+    """Scatter keywords: filled markers get a white edge, hollow ones a thick coloured edge.
+
+    Line markers (x, +) have no face: they are drawn in the colour, thicker when hollow.
+    """
+    if not MarkerStyle(marker).is_filled():
+        width = min(2.6 if filled else 1.4, math.sqrt(size) / 5)
+        return {"marker": marker, "c": colour, "linewidths": width * scale}
+    if filled:
+        return {"marker": marker, "facecolors": colour, "edgecolors": "white",
+                "linewidths": 0.6 * scale}  # fmt: skip
+    return {"marker": marker, "facecolors": "white", "edgecolors": colour,
+            "linewidths": 1.8 * scale}  # fmt: skip
+
+
+def _precision(rows: pd.DataFrame) -> pd.Series:
+    if "location_precision" in rows.columns:
+        return rows["location_precision"].fillna("exact").astype(str)
+    return pd.Series("exact", index=rows.index)
+
+
+def _rings(
+    ax: Axes,
+    rows: pd.DataFrame,
+    precision: pd.Series,
+    raster: bool,
+    marker_radius_pt: float,
+    extent: Extent,
+) -> int:
+    """Uncertainty rings in km around approximate and town-level points.
+
+    A ring smaller than its marker would not be seen at this scale, so it is not drawn
+    (which also keeps 100k-point country maps fast); the marker's hollow or solid face
+    still tells the precision.
+    """
+    ringed = rows[precision.isin(RING_PRECISIONS).to_numpy()]
+    if ringed.empty:
+        return 0
+    stated = ringed.get("location_uncertainty_km", pd.Series(np.nan, index=ringed.index))
+    default = precision[ringed.index].map(lambda p: PRECISION_STYLES[p].default_radius_km)
+    rings_frame = pd.DataFrame(
+        {
+            "lon": ringed["longitude"].astype(float).round(5),
+            "lat": ringed["latitude"].astype(float).round(5),
+            "r": stated.where(stated.fillna(0) > 0, default).astype(float),
+            "colour": [type_style(t).colour for t in ringed["type"].astype(str)],
+        }
+    )
+    # one ring per place and radius: stacked translucent rings would darken into a blot;
+    # a ring shared by incidents of several types is drawn grey
+    keys = ["lon", "lat", "r"]
+    mixed = rings_frame.groupby(keys, sort=False)["colour"].transform("nunique") > 1
+    rings_frame.loc[mixed, "colour"] = "#5b5b60"
+    unique = rings_frame.drop_duplicates(keys)
+    _, per_pt_y = _degrees_per_point(ax, extent)
+    visible_ring = max(marker_radius_pt * 1.15, MIN_RING_PT)
+    unique = unique[unique["r"] / KM_PER_DEG / per_pt_y > visible_ring]
+    if unique.empty:
+        return 0
+    many = len(unique) > RING_LIMIT
+    lat, radius = unique["lat"].to_numpy(float), unique["r"].to_numpy(float)
+    coslat = np.maximum(np.cos(np.radians(lat)), 0.05)
+    heights = 2 * radius / KM_PER_DEG
+    widths = heights / coslat
+    palette = {c: to_rgba(c) for c in unique["colour"].unique()}
+    colours = [palette[c] for c in unique["colour"]]
+    offsets = unique[["lon", "lat"]].to_numpy(float)
+    rings = EllipseCollection(
+        widths, heights, np.zeros(len(colours)), units="xy", offsets=offsets,
+        offset_transform=ax.transData, facecolors=colours, edgecolors=colours,
+        linewidths=0.9, alpha=0.14 if len(colours) < 500 else 0.05, zorder=4,
+    )  # fmt: skip
+    rings.set_rasterized(raster)
+    ax.add_collection(rings)
+    if many:  # one translucent collection only: dashes on thousands of rings cost seconds
+        return len(unique)
+    edge = EllipseCollection(
+        widths, heights, np.zeros(len(colours)), units="xy", offsets=offsets,
+        offset_transform=ax.transData, facecolors="none", edgecolors=colours,
+        linewidths=1.0, linestyles="--", alpha=0.7 if len(colours) < 500 else 0.15, zorder=4,
+    )  # fmt: skip
+    edge.set_rasterized(raster)
+    ax.add_collection(edge)
+    return len(unique)
+
+
+def _fan_out(
+    ax: Axes, lon: np.ndarray, lat: np.ndarray, size: float, extent: Extent
+) -> tuple[np.ndarray, np.ndarray, tuple[tuple[float, float, float], ...]]:
+    """Spread markers sharing a spot on a circle around it, with leader lines."""
+    keys = pd.Series(list(zip(np.round(lon, 5), np.round(lat, 5), strict=True)))
+    groups = keys.groupby(keys).indices
+    if all(len(ix) == 1 for ix in groups.values()):
+        return lon, lat, ()
+    deg_x, deg_y = _degrees_per_point(ax, extent)
+    diameter = math.sqrt(size) * 1.4
+    out_lon, out_lat = lon.copy(), lat.copy()
+    segments = []
+    fans = []
+    for ix in groups.values():
+        if len(ix) == 1:
+            continue
+        radius = max(diameter * 1.5, diameter * 1.5 * len(ix) / (2 * math.pi))
+        fans.append((float(lon[ix[0]]), float(lat[ix[0]]), radius + diameter / 2))
+        for k, i in enumerate(ix):
+            angle = math.pi / 2 - 2 * math.pi * k / len(ix)
+            out_lon[i] = lon[i] + radius * math.cos(angle) * deg_x
+            out_lat[i] = lat[i] + radius * math.sin(angle) * deg_y
+            segments.append([(lon[i], lat[i]), (out_lon[i], out_lat[i])])
+        ax.plot(lon[ix[0]], lat[ix[0]], marker="o", markersize=4, color="#1d1d1f", zorder=5.5)
+    ax.add_collection(LineCollection(segments, colors="#55555a", linewidths=0.8, zorder=5))
+    return out_lon, out_lat, tuple(fans)
+
+
+def _degrees_per_point(ax: Axes, extent: Extent) -> tuple[float, float]:
+    width_in, height_in = theme.axes_inches(ax)
+    west, south, east, north = extent
+    # the axes box may be letterboxed by the fixed aspect: use the limiting side
+    per_pt_x = (east - west) / (width_in * 72)
+    per_pt_y = (north - south) / (height_in * 72)
+    aspect = (per_pt_y / per_pt_x) if per_pt_x else 1.0
+    from incidents.export.basemap import aspect as geo_aspect
+
+    wanted = geo_aspect(extent)
+    if aspect < wanted:  # height is the limiting side
+        per_pt_x = per_pt_y / wanted
+    else:
+        per_pt_y = per_pt_x * wanted
+    return per_pt_x, per_pt_y

@@ -1,0 +1,175 @@
+"""One map image (PNG, SVG or PDF) of a selection, styled as the app styles it.
+
+What you see is what you get: by default the extent is the view the person had on
+the interactive map; fit=True frames the selection instead.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+import geodata
+from incidents.export import theme
+from incidents.export.basemap import (
+    Extent,
+    PlaceLabel,
+    draw_labels,
+    draw_locator,
+    draw_north_arrow,
+    draw_outlines,
+    draw_scale_bar,
+    fit_extent,
+    shape_extent,
+)
+from incidents.export.layout import (
+    default_subtitle,
+    draw_footer,
+    draw_header,
+    legend_panel,
+)
+from incidents.export.points import Drawn, draw_incidents
+from incidents.export.selection import Selection
+
+FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How to draw the map: words on top, size, extent and extras."""
+
+    title: str = ""
+    subtitle: str = ""
+    size: theme.ImageSize = field(default_factory=lambda: theme.SIZES["16:9"])
+    scale: int = 1
+    extent: Extent | None = None  # the interactive map's view (west, south, east, north)
+    fit: bool = False  # frame the selection instead of the view
+    locator: bool = True
+    labels: tuple[PlaceLabel, ...] = ()
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the parts of the image go, as figure fractions."""
+
+    header_top: float
+    map_box: tuple[float, float, float, float]
+    panel_box: tuple[float, float, float, float]
+
+
+def frame_for(size: theme.ImageSize) -> Frame:
+    header = 0.86 / size.height_in * size.text_scale + 0.02
+    footer = 0.72 / size.height_in * size.text_scale + 0.01
+    top = 1 - header
+    if size.landscape:
+        return Frame(0.975, (0.012, footer, 0.66, top - footer), (0.69, footer, 0.3, top - footer))
+    split = footer + (top - footer) * 0.38
+    return Frame(
+        0.98, (0.02, split + 0.01, 0.96, top - split - 0.01), (0.04, footer, 0.92, split - footer)
+    )
+
+
+def country_name(iso2: str) -> str:
+    frame = geodata.countries_frame()
+    names = frame.loc[frame["iso2"] == iso2, "name"]
+    return str(names.iloc[0]) if len(names) else iso2
+
+
+def map_extent(selection: Selection, options: MapOptions, box_ratio: float) -> Extent:
+    """The view passed in, else a frame around the drawable incidents, else the country."""
+    if options.extent is not None and not options.fit:
+        return shape_extent(options.extent, box_ratio, grow=1.0, min_km=1.0)
+    rows = selection.rows[selection.located]
+    if len(rows):
+        return fit_extent(rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float),
+                          box_ratio, pad_km=15)  # fmt: skip
+    return shape_extent(geodata.country_bounds(selection.country), box_ratio, 0)
+
+
+def box_ratio(fig: Figure, box: tuple[float, float, float, float]) -> float:
+    w, h = fig.get_size_inches()
+    return (box[2] * w) / (box[3] * h)
+
+
+def draw_map(
+    ax: Axes, selection: Selection, extent: Extent, options: MapOptions, extras: bool = True
+) -> Drawn:
+    """Outlines, incidents, labels; with extras, scale bar, north arrow and locator."""
+    scale = options.size.text_scale
+    draw_outlines(ax, extent, selection.country)
+    rows = selection.rows[selection.located] if len(selection.rows) else selection.rows
+    drawn = (
+        draw_incidents(ax, rows, extent, selection.country, scale)
+        if len(rows)
+        else Drawn(0, 0, (), ())
+    )
+    draw_labels(ax, options.labels, 12 * scale, drawn.fans)
+    if extras:
+        draw_scale_bar(ax, extent, 10 * scale)
+        draw_north_arrow(ax, 12 * scale)
+        if options.locator:
+            draw_locator(ax, extent, selection.country)
+    for spine in ax.spines.values():
+        spine.set_edgecolor(theme.BORDER)
+    return drawn
+
+
+def map_figure(selection: Selection, options: MapOptions) -> Figure:
+    """The whole image as a matplotlib Figure (closed by the caller)."""
+    size = options.size
+    with theme.export_style():
+        fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
+        fig.patch.set_facecolor("white")
+        layout = frame_for(size)
+        ax = fig.add_axes(layout.map_box)
+        extent = map_extent(selection, options, box_ratio(fig, layout.map_box))
+        drawn = draw_map(ax, selection, extent, options)
+        title = options.title or f"Incidents in {country_name(selection.country)}"
+        draw_header(fig, title, options.subtitle or default_subtitle(selection),
+                    size.text_scale, layout.header_top)  # fmt: skip
+        legend_panel(fig.add_axes(layout.panel_box), selection, drawn, size.text_scale)
+        draw_footer(fig, selection, size.text_scale)
+    return fig
+
+
+def face_metadata(selection: Selection, title: str, fmt: str) -> dict[str, str]:
+    """File metadata: only what the image prints on its face, no names, no paths."""
+    profile = selection.profile
+    description = (
+        f"{profile.label}: {profile.notice}. {selection.counts_line()}. "
+        f"Exported {selection.exported_on()}. Data version {selection.data_version}."
+    )
+    if selection.link:
+        description += f" Reopen this view: {selection.link}"
+    if fmt == "png":
+        return {"Title": title, "Description": description, "Software": "incident-map"}
+    if fmt == "pdf":
+        return {"Title": title, "Subject": description, "Creator": "incident-map",
+                "Author": "", "Keywords": f"profile:{profile.name}"}  # fmt: skip
+    return {"Title": title, "Description": description, "Creator": "incident-map"}
+
+
+def save_figure(fig: Figure, fmt: str, scale: int, metadata: dict[str, str]) -> bytes:
+    """Serialise a figure; PNG at 144 dpi times the scale, which the file records."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+    buffer = io.BytesIO()
+    with theme.export_style():
+        fig.savefig(buffer, format=fmt, dpi=theme.BASE_DPI * (scale if fmt == "png" else 1),
+                    metadata=metadata, facecolor="white")  # fmt: skip
+    return buffer.getvalue()
+
+
+def render_map(selection: Selection, options: MapOptions | None = None, fmt: str = "png") -> bytes:
+    """The map image's bytes in PNG, SVG or PDF."""
+    options = options or MapOptions()
+    fig = map_figure(selection, options)
+    try:
+        title = options.title or f"Incidents in {country_name(selection.country)}"
+        return save_figure(fig, fmt, options.scale, face_metadata(selection, title, fmt))
+    finally:
+        plt.close(fig)
