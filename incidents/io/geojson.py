@@ -1,0 +1,161 @@
+"""GeoJSON FeatureCollections read as a table: properties are columns, the point is the place.
+
+Read with the standard library's json so numbers and text come through exactly as
+written. Each feature becomes one row, numbered from 1 in file order (an import
+report's "row 3" is the third feature). A Point gives latitude and longitude. Any
+other geometry (a grave site drawn as a polygon, a line of a forced march) is placed
+at its centroid; when the feature's properties say nothing of precision, the record
+is marked "approximate" with the radius that covers the whole shape, so the map does
+not claim a precision the drawing does not have. A feature without geometry keeps
+whatever place name or coordinates its properties give.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from incidents.io.tabular import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, Table
+
+POINT_COLUMNS = ("latitude", "longitude")
+_WGS84_NAMES = ("crs84", "4326")
+
+
+def read(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
+    """A Table from a GeoJSON file on disk or from uploaded bytes."""
+    name = name or path.name
+    document = _load(path, data, name)
+    features = _features(document, name)
+    if len(features) > MAX_ROWS:
+        raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
+    rows = [_feature_row(feature, number, name) for number, feature in enumerate(features, 1)]
+    header: dict[str, None] = {}
+    for _, values in rows:
+        header.update(dict.fromkeys(values))
+    header.update(dict.fromkeys(POINT_COLUMNS))
+    columns = list(header)
+    table = Table(name, columns, encoding="utf-8")
+    table.rows = [(number, [values.get(c) for c in columns]) for number, values in rows]
+    return table
+
+
+def _load(path: Path, data: bytes | None, name: str) -> Any:
+    if data is None:
+        if not path.exists():
+            raise FileUnusable(f"{name}: the file does not exist")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FileUnusable(f"{name}: GeoJSON must be UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise FileUnusable(
+            f"{name}: this is not valid GeoJSON: {error.msg} at line {error.lineno}, "
+            f"column {error.colno}"
+        ) from None
+
+
+def _features(document: Any, name: str) -> list[Any]:
+    if not isinstance(document, dict):
+        raise FileUnusable(f"{name}: this is not GeoJSON (expected a FeatureCollection)")
+    _check_crs(document, name)
+    if document.get("type") == "Feature":
+        return [document]
+    if document.get("type") != "FeatureCollection" or not isinstance(
+        document.get("features"), list
+    ):
+        raise FileUnusable(f"{name}: this is not a GeoJSON FeatureCollection")
+    return list(document["features"])
+
+
+def _check_crs(document: dict[str, Any], name: str) -> None:
+    """RFC 7946 GeoJSON is WGS84; older files may name another system, which is refused."""
+    crs = document.get("crs")
+    if not isinstance(crs, dict):
+        return
+    text = json.dumps(crs.get("properties", {})).casefold()
+    if not any(w in text for w in _WGS84_NAMES):
+        raise FileUnusable(
+            f"{name}: the coordinates are in {text}, not WGS84 longitude/latitude; "
+            "re-save the file as GeoJSON in EPSG:4326"
+        )
+
+
+def _feature_row(feature: Any, number: int, name: str) -> tuple[int, dict[str, Any]]:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise FileUnusable(f"{name}: feature {number} is not a GeoJSON Feature")
+    properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        raise FileUnusable(f"{name}: feature {number} has properties that are not an object")
+    values = {str(k): _cell(v) for k, v in properties.items()}
+    geometry = feature.get("geometry")
+    if geometry:
+        values.update(_place(geometry, values, number, name))
+    return number, values
+
+
+def _cell(value: Any) -> Any:
+    """Lists become 'a; b' (as the template writes lists); objects are kept as JSON text."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value if v is not None)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _place(geometry: Any, values: dict[str, Any], number: int, name: str) -> dict[str, Any]:
+    if not isinstance(geometry, dict):
+        raise FileUnusable(f"{name}: feature {number} has a geometry that is not an object")
+    if geometry.get("type") == "Point":
+        coordinates = geometry.get("coordinates") or []
+        if len(coordinates) < 2:
+            return {}
+        return {"latitude": coordinates[1], "longitude": coordinates[0]}
+    return _centroid(geometry, values, number, name)
+
+
+def _centroid(geometry: dict[str, Any], values: dict[str, Any], number: int, name: str) -> Any:
+    from shapely.geometry import shape
+
+    try:
+        shaped = shape(geometry)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        raise FileUnusable(f"{name}: feature {number} has a geometry that cannot be read") from None
+    return point_of(shaped, values)
+
+
+def point_of(shaped: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """latitude/longitude of a shapely geometry: the point itself, or the centroid of a shape.
+
+    For a shape, location_precision becomes "approximate" and location_uncertainty_km
+    the distance from the centroid to its farthest vertex, unless the row says otherwise.
+    """
+    import shapely
+
+    if shaped is None or shaped.is_empty:
+        return {}
+    if shaped.geom_type == "Point":
+        return {"latitude": shaped.y, "longitude": shaped.x}
+    centre = shaped.centroid
+    out: dict[str, Any] = {"latitude": round(centre.y, 6), "longitude": round(centre.x, 6)}
+    if not str(values.get("location_precision") or "").strip():
+        out["location_precision"] = "approximate"
+        if not str(values.get("location_uncertainty_km") or "").strip():
+            xy = shapely.get_coordinates(shaped)
+            reach = max(_km(centre.y, centre.x, y, x) for x, y in xy)
+            out["location_uncertainty_km"] = round(max(reach, 0.1), 1)
+    return out
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine; good to a fraction of a percent)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(a, 1.0)))

@@ -1,0 +1,214 @@
+"""HXL (Humanitarian Exchange Language) tables: a row of hashtags under the header.
+
+Files from the Humanitarian Data Exchange put a row such as ``#date, #geo+lat,
+#adm1+name, #affected+killed`` right under the column names (or, more rarely, use
+the hashtags as the only header). The hashtag row describes the columns: it is
+consumed as header and never reported as a data row.
+
+ACLED and UCDP files republished with HXL hashtags keep their own column names; they
+are handed to the ACLED and UCDP mappings, which know those data sets' codes. Other
+HXL files are mapped by hashtag (attributes in any order, any letter case); unknown
+hashtags, and counts broken down by sex, age or per capita (``+f``, ``+children``,
+``+pct`` ...), are left out. Nothing in HXL says how sensitive a row is, so records
+get the validator's default, restricted, until someone marks them public.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from incidents.io import acled, ucdp
+from incidents.io.tabular import Table
+from incidents.schema import INCIDENT_TYPES, VERIFICATION_STATUSES
+
+NAME = "hxl"
+LABEL = "HXL-tagged table (CSV/XLSX)"
+
+Hashtag = tuple[str, frozenset[str]]
+
+# (tag, attributes the column must have) -> template field; None: known, not used.
+SPECS: dict[Hashtag, str | None] = {
+    ("date", frozenset()): "date_start",
+    ("date", frozenset({"start"})): "date_start",
+    ("date", frozenset({"occurred"})): "date_start",
+    ("date", frozenset({"end"})): "date_end",
+    ("date", frozenset({"reported"})): "source_date",
+    ("date", frozenset({"year"})): None,
+    ("geo", frozenset({"lat"})): "latitude",
+    ("geo", frozenset({"lon"})): "longitude",
+    ("geo", frozenset({"coord"})): "coordinates",
+    ("adm1", frozenset()): "admin1",
+    ("adm1", frozenset({"code"})): "admin1_code",
+    ("adm1", frozenset({"pcode"})): None,
+    ("loc", frozenset()): "place",
+    ("loc", frozenset({"code"})): None,
+    ("loc", frozenset({"pcode"})): None,
+    ("loc", frozenset({"type"})): None,
+    ("country", frozenset()): "country_name",
+    ("country", frozenset({"code"})): "country",
+    ("event", frozenset()): None,  # an event's name or code, not what kind of event it was
+    ("event", frozenset({"type"})): "type",
+    ("event", frozenset({"category"})): "type",
+    ("event", frozenset({"code"})): "source_event_id",
+    ("event", frozenset({"id"})): "source_event_id",
+    ("event", frozenset({"name"})): "title",
+    ("event", frozenset({"title"})): "title",
+    ("event", frozenset({"description"})): "description",
+    ("description", frozenset()): "description",
+    ("notes", frozenset()): "description",
+    ("meta", frozenset()): None,
+    ("meta", frozenset({"id"})): "id",
+    ("meta", frozenset({"source"})): "source_title",
+    ("meta", frozenset({"url"})): "source_url",
+    ("meta", frozenset({"source", "url"})): "source_url",
+    ("meta", frozenset({"source", "date"})): "source_date",
+    ("group", frozenset({"perpetrator"})): "perpetrators",
+    ("group", frozenset({"name", "first"})): "perpetrators",
+    ("org", frozenset({"perpetrator"})): "perpetrators",
+    ("actor", frozenset()): "perpetrators",
+    ("status", frozenset()): "status",
+    ("affected", frozenset()): None,
+}
+
+
+def _count_specs() -> dict[Hashtag, str]:
+    """#affected+killed -> killed_best, #affected+missing+min -> disappeared_min, ..."""
+    words = {
+        "killed": "killed",
+        "missing": "disappeared",
+        "disappeared": "disappeared",
+        "displaced": "displaced",
+        "idps": "displaced",
+    }
+    specs: dict[Hashtag, str] = {}
+    for word, group in words.items():
+        specs[("affected", frozenset({word}))] = f"{group}_best"
+        for bound in ("min", "max"):
+            specs[("affected", frozenset({word, bound}))] = f"{group}_{bound}"
+    return specs
+
+
+SPECS.update(_count_specs())
+
+BREAKDOWNS = frozenset(
+    {"m", "f", "i", "children", "adults", "adult", "elderly", "infants", "households"}
+    | {"pct", "per100000", "per1000", "new", "weekly", "daily", "change"}
+)
+_ISO_3166_2 = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+
+
+def parse_hashtag(text: Any) -> Hashtag | None:
+    """'#Geo +Lat' -> ('geo', {'lat'}); None when the cell is not a hashtag."""
+    cell = str(text or "").strip()
+    if not cell.startswith("#"):
+        return None
+    parts = [p.strip().casefold() for p in cell[1:].split("+")]
+    if not parts[0]:
+        return None
+    return parts[0], frozenset(p for p in parts[1:] if p)
+
+
+def _mostly_hashtags(cells: list[Any]) -> bool:
+    filled = [c for c in cells if str(c or "").strip()]
+    tags = [c for c in filled if parse_hashtag(c) is not None]
+    return bool(filled) and len(tags) * 2 > len(filled)
+
+
+def matches(table: Table) -> bool:
+    """The row under the header (or the header itself) is mostly hashtags."""
+    if _mostly_hashtags(table.header):
+        return True
+    return bool(table.rows) and _mostly_hashtags(table.rows[0][1])
+
+
+def split(table: Table) -> tuple[list[Hashtag | None], Table]:
+    """The hashtags of each column, and the table's data rows without the hashtag row."""
+    if _mostly_hashtags(table.header):
+        return [parse_hashtag(h) for h in table.header], table
+    tags = [parse_hashtag(c) for c in table.rows[0][1]] if table.rows else []
+    tags += [None] * (len(table.header) - len(tags))
+    return tags, Table(table.name, table.header, table.rows[1:], table.encoding)
+
+
+def field_for(tag: Hashtag | None) -> str | None:
+    """The field a hashtag feeds: the most specific spec whose attributes it has."""
+    if tag is None or tag[1] & BREAKDOWNS:
+        return None
+    name, attrs = tag
+    best: tuple[int, str | None] | None = None
+    for (spec_tag, spec_attrs), target in SPECS.items():
+        fits = spec_tag == name and spec_attrs <= attrs
+        if fits and (best is None or len(spec_attrs) > best[0]):
+            best = (len(spec_attrs), target)
+    return best[1] if best else None
+
+
+def raw_rows(
+    table: Table, column_map: dict[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows keyed by template field names; the hashtag row is not yielded."""
+    tags, data = split(table)
+    for module in (acled, ucdp):
+        if module.matches(data):
+            yield from module.raw_rows(data)
+            return
+    targets = [field_for(t) for t in tags]
+    for number, cells in data.rows:
+        values: dict[str, list[str]] = {}
+        for target, cell in zip(targets, cells, strict=False):
+            text = "" if cell is None else str(cell).strip()
+            if target and text:
+                values.setdefault(target, []).append(text)
+        yield number, map_values(values)
+
+
+def map_values(values: dict[str, list[str]]) -> dict[str, Any]:
+    """Collected cell texts per field -> one raw row for validation."""
+    raw: dict[str, Any] = {k: v[0] for k, v in values.items() if k in _SINGLE}
+    tags: list[str] = []
+    if "type" in values:
+        raw["type"], note = incident_type(values["type"][0])
+        tags += [note] if note else []
+    if "coordinates" in values and "latitude" not in raw:
+        lat, _, lon = values["coordinates"][0].partition(",")
+        raw["latitude"], raw["longitude"] = lat.strip(), lon.strip()
+    raw["country"] = (values.get("country") or values.get("country_name") or [""])[0]
+    code = raw.pop("admin1_code", "").upper()
+    if _ISO_3166_2.match(code):  # OCHA p-codes (LY01...) are not ISO 3166-2: leave them out
+        raw["admin1_code"] = code
+    raw["perpetrators"] = "; ".join(dict.fromkeys(values.get("perpetrators", [])))
+    for status in values.get("status", [])[:1]:
+        if VERIFICATION_STATUSES.lookup(status):
+            raw["verification"] = status
+        else:
+            tags.append(f"status: {status}")
+    for n, title in enumerate(values.get("source_title", []), start=1):
+        raw[f"source{n}_title"] = title
+    for n, url in enumerate(values.get("source_url", []), start=1):
+        raw[f"source{n}_url"] = url
+    if values.get("source_date"):
+        raw["source1_date"] = values["source_date"][0]
+    raw["tags"] = "; ".join(["HXL", *tags])
+    return raw
+
+
+_SINGLE = frozenset(
+    {"id", "source_event_id", "title", "description", "date_start", "date_end", "place"}
+    | {"admin1", "admin1_code", "latitude", "longitude"}
+    | {f"{g}_{b}" for g in ("killed", "disappeared", "displaced") for b in ("min", "best", "max")}
+)
+
+
+def incident_type(text: str) -> tuple[str, str]:
+    """Our code for an HXL event type, and a tag keeping the original when it was guessed.
+
+    Our own codes and labels are taken as they are; ACLED sub-event names map as in the
+    ACLED reader; anything else becomes "other", with the original text kept as a tag.
+    """
+    code = INCIDENT_TYPES.lookup(text)
+    if code is not None:
+        return code, ""
+    mapped = acled.incident_type("", text)
+    return mapped, f"type: {text}"

@@ -1,0 +1,179 @@
+"""UCDP Georeferenced Event Dataset (GED) CSV files, read as incident records.
+
+Codes follow the UCDP GED codebook:
+
+- type_of_violence 1 state-based conflict, 2 non-state conflict, 3 one-sided
+  violence (armed force by a government or an organised group against civilians).
+  3 -> "killing". 1 and 2 are fighting between organised armed actors whose deaths
+  are battle-related (civilians caught in it included): they are not attacks on
+  civilians as such, so they become "other", tagged "state-based conflict" or
+  "non-state conflict", with both sides listed as parties.
+- date_prec 1 exact day; 2 a span of two to six days; 3 a known week; 4 a known
+  month; 5 a known year. date_start and date_end already give the span, so 1-3 keep
+  it with day precision, 4 -> "month", 5 -> "year".
+- where_prec 1 the exact place -> "exact"; 2 a limited area around a named place,
+  within about 25 km -> "approximate", 25 km; 3 the centroid of a second-order unit
+  (ADM2; Libya's are municipalities below our districts) -> "approximate", 50 km (our
+  estimate of how far a site lies from such a centroid); 4 the centroid of a first
+  order unit (a Libyan district) -> "district"; 5 a part of the country larger than a
+  district, a point between two places, or a vague relative location ->
+  "approximate", 100 km (our estimate, flagged by a tag); 6 the country's centroid ->
+  "country"; 7 over water or in international airspace -> "approximate" without a
+  radius and tagged: the import then rejects points at sea (it stores places inside
+  a country) and keeps those on land.
+
+killed_min/best/max are UCDP's low/best/high, which for types 1 and 2 count
+combatants too; the description gives UCDP's split by side and civilians.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from incidents.io.acled import lowered_records
+from incidents.io.tabular import Table
+
+NAME = "ucdp"
+LABEL = "UCDP GED events (CSV)"
+REQUIRED = ("id", "type_of_violence", "date_start", "date_end", "where_prec", "best")
+
+VIOLENCE: dict[str, tuple[str, str]] = {
+    "1": ("other", "state-based conflict"),
+    "2": ("other", "non-state conflict"),
+    "3": ("killing", "one-sided violence"),
+}
+DATE_PRECISIONS = {"1": "day", "2": "day", "3": "day", "4": "month", "5": "year"}
+WHERE_PRECISIONS: dict[str, tuple[str, float | None]] = {
+    "1": ("exact", None),
+    "2": ("approximate", 25.0),
+    "3": ("approximate", 50.0),
+    "4": ("district", None),
+    "5": ("approximate", 100.0),
+    "6": ("country", None),
+    "7": ("approximate", None),
+}
+WHERE_TAGS = {
+    "3": "UCDP: municipality (ADM2) centroid",
+    "5": "UCDP: vague location",
+    "7": "UCDP: over water or airspace",
+}
+_SUFFIX = re.compile(
+    r"\s+(district|province|governorate|region|municipality|town|city|village|area)$",
+    re.IGNORECASE,
+)
+_BRACKETS = re.compile(r"\s*\(.*\)\s*$")
+
+
+def matches(table: Table) -> bool:
+    """A GED file has UCDP's own column names (any letter case)."""
+    header = {h.strip().casefold() for h in table.header}
+    return set(REQUIRED) <= header
+
+
+def raw_rows(
+    table: Table, column_map: dict[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows keyed by template field names. column_map is not used: GED's columns are fixed."""
+    for number, row in lowered_records(table):
+        yield number, map_row(row)
+
+
+def map_row(row: dict[str, str]) -> dict[str, Any]:
+    """One GED row as template fields."""
+    violence = _code(row.get("type_of_violence"))
+    kind, label = VIOLENCE.get(violence, ("other", ""))
+    where = _code(row.get("where_prec"))
+    precision, km = WHERE_PRECISIONS.get(where, ("", None))
+    place = place_name(row.get("where_coordinates", "")) or place_name(row.get("adm_2", ""))
+    if where == "6":  # the country's centroid: there is no place to name
+        place = ""
+    admin1 = place_name(row.get("adm_1", ""))
+    country = _BRACKETS.sub("", row.get("country", ""))
+    raw: dict[str, Any] = {
+        "id": "",
+        "source_event_id": f"ucdp:{row['id']}" if row.get("id") else "",
+        "type": kind,
+        "title": " in ".join(
+            p for p in ((label or "Event").capitalize(), place or admin1 or country) if p
+        ),
+        "description": _description(row),
+        "date_start": row.get("date_start", "")[:10],
+        "date_end": row.get("date_end", "")[:10],
+        "date_precision": DATE_PRECISIONS.get(_code(row.get("date_prec")), ""),
+        "place": place,
+        "country": country,
+        "admin1": admin1,
+        "latitude": row.get("latitude", ""),
+        "longitude": row.get("longitude", ""),
+        "location_precision": precision,
+        "location_uncertainty_km": "" if km is None else km,
+        "location_method": "source",
+        "perpetrators": "; ".join(_sides(row, violence)),
+        "killed_min": row.get("low", ""),
+        "killed_best": row.get("best", ""),
+        "killed_max": row.get("high", ""),
+        "verification": "reported",
+        "sensitivity": "public",
+        "tags": "; ".join(t for t in ("UCDP GED", label, WHERE_TAGS.get(where, "")) if t),
+    }
+    raw.update(_sources(row))
+    return raw
+
+
+def place_name(text: str) -> str:
+    """'Tarhunah town' -> 'Tarhunah', 'Murqub district' -> 'Murqub', as UCDP suffixes them."""
+    text = text.strip()
+    stripped = _SUFFIX.sub("", text).strip()
+    return stripped or text
+
+
+def _sides(row: dict[str, str], violence: str) -> list[str]:
+    sides = [row.get("side_a", "")]
+    if violence in ("1", "2"):
+        sides.append(row.get("side_b", ""))
+    return [s.strip() for s in sides if s.strip()]
+
+
+def _description(row: dict[str, str]) -> str:
+    parts = []
+    if row.get("conflict_name") or row.get("dyad_name"):
+        parts.append(f"UCDP conflict: {row.get('conflict_name') or row.get('dyad_name')}.")
+    if row.get("where_description"):
+        parts.append(f"Where: {row['where_description']}.")
+    deaths = [
+        f"{label} {row[column]}"
+        for column, label in (
+            ("deaths_a", "side A"),
+            ("deaths_b", "side B"),
+            ("deaths_civilians", "civilians"),
+            ("deaths_unknown", "unknown"),
+        )
+        if row.get(column, "") != ""
+    ]
+    if deaths:
+        parts.append("Deaths by UCDP's count: " + ", ".join(deaths) + ".")
+    if row.get("source_headline") and row.get("source_article"):
+        parts.append(f"Sources cited by UCDP: {row['source_article']}")
+    return " ".join(parts)
+
+
+def _sources(row: dict[str, str]) -> dict[str, str]:
+    """The cited article first, then the GED event itself as the second source."""
+    out: dict[str, str] = {}
+    title = row.get("source_headline") or row.get("source_article", "")
+    if title:
+        out["source1_title"] = title
+        out["source1_publisher"] = row.get("source_office", "")
+        out["source1_date"] = row.get("source_date", "")[:10]
+    n = 2 if title else 1
+    if row.get("id"):
+        out[f"source{n}_title"] = f"UCDP Georeferenced Event Dataset, event {row['id']}"
+        out[f"source{n}_publisher"] = "Uppsala Conflict Data Program"
+    return out
+
+
+def _code(value: str | None) -> str:
+    text = (value or "").strip()
+    return text[:-2] if text.endswith(".0") else text

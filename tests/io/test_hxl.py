@@ -1,0 +1,176 @@
+"""HXL tables: hashtag parsing, detection, the hashtag row never counted, full import."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from incidents.access import Role, Viewer
+from incidents.importer import import_file
+from incidents.io import hxl
+from incidents.io.formats import detect
+from incidents.io.tabular import read_table
+from incidents.store.gpkg import GeoPackageStore
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
+FIXTURE = FIXTURES / "hxl_sample.csv"
+EDITOR = Viewer("test", Role.EDITOR)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> GeoPackageStore:
+    return GeoPackageStore(tmp_path / "incidents.gpkg")
+
+
+def mapped(path: Path = FIXTURE) -> dict[int, dict[str, object]]:
+    return dict(hxl.raw_rows(read_table(path)))
+
+
+@pytest.mark.parametrize(
+    ("cell", "parsed"),
+    [
+        ("#geo+lat", ("geo", frozenset({"lat"}))),
+        ("#GEO +Lat", ("geo", frozenset({"lat"}))),
+        (" #affected +min +killed ", ("affected", frozenset({"killed", "min"}))),
+        ("#date", ("date", frozenset())),
+        ("Date", None),
+        ("", None),
+        ("#", None),
+    ],
+)
+def test_parse_hashtag(cell: str, parsed: object) -> None:
+    assert hxl.parse_hashtag(cell) == parsed
+
+
+@pytest.mark.parametrize(
+    ("cell", "field"),
+    [
+        ("#date", "date_start"),
+        ("#date+start", "date_start"),
+        ("#date+end", "date_end"),
+        ("#affected+killed", "killed_best"),
+        ("#affected+min+killed", "killed_min"),
+        ("#affected+missing", "disappeared_best"),
+        ("#affected+idps", "displaced_best"),
+        ("#affected+killed+children", None),
+        ("#affected+killed+f", None),
+        ("#affected+injured", None),
+        ("#adm1+name", "admin1"),
+        ("#loc+name", "place"),
+        ("#meta+url+source", "source_url"),
+        ("#sector", None),
+        ("#event", None),
+        ("#event+type+main", "type"),
+        ("#meta+source+date", "source_date"),
+        ("#adm1+pcode", None),
+        ("#date+year", None),
+    ],
+)
+def test_field_for_hashtag(cell: str, field: str | None) -> None:
+    assert hxl.field_for(hxl.parse_hashtag(cell)) == field
+
+
+def test_detected_as_hxl_not_template() -> None:
+    """The human header has 'Type' and 'Date' too, but the hashtag row decides."""
+    assert detect(read_table(FIXTURE)) is hxl
+
+
+def test_hashtag_row_is_not_a_data_row() -> None:
+    table = read_table(FIXTURE)
+    rows = list(hxl.raw_rows(table))
+    assert len(rows) == len(table.rows) - 1 == 7
+    assert [n for n, _ in rows] == [3, 4, 5, 6, 7, 8, 9]
+
+
+def test_row_mapping() -> None:
+    rows = mapped()
+    first = rows[3]
+    assert first["source_event_id"] == "HXL-001"
+    assert (first["type"], first["date_start"], first["date_end"]) == (
+        "killing",
+        "2020-06-05",
+        "2020-06-05",
+    )
+    assert (first["latitude"], first["longitude"]) == ("32.4350", "13.6336")
+    assert (first["place"], first["admin1"], first["admin1_code"]) == ("Tarhuna", "Murqub", "LY-MB")
+    assert first["killed_best"] == "5"  # not the children-only column
+    assert first["source1_title"] == "Synthetic Observer"
+    assert first["source1_url"] == "https://example.org/synthetic/1"
+    assert first["perpetrators"] == "Militia X (synthetic)"
+    assert first["verification"] == "corroborated"
+    assert first["country"] == "LY"
+    assert "not for import" not in first.values()  # the column without a hashtag
+    assert "sensitivity" not in first  # validation's default: restricted
+
+
+def test_codes_and_odd_values() -> None:
+    rows = mapped()
+    assert "admin1_code" not in rows[4]  # an OCHA p-code (LY01) is not ISO 3166-2
+    assert rows[4]["disappeared_best"] == "3"
+    assert "status: ongoing" in str(rows[5]["tags"])  # not one of our verification codes
+    assert "verification" not in rows[5]
+    assert rows[6]["type"] == "enforced_disappearance"  # an ACLED sub-event name
+    assert (rows[7]["type"], rows[7]["tags"]) == ("other", "HXL; type: Flood")
+    assert rows[9]["type"] == "mass_grave"
+
+
+def test_hashtags_as_the_only_header(tmp_path: Path) -> None:
+    path = tmp_path / "tags_only.csv"
+    path.write_text(
+        "#date,#event+type,#geo+lat,#geo+lon,#loc+name\n2020-06-05,killing,32.435,13.6336,Tarhuna\n",
+        encoding="utf-8",
+    )
+    table = read_table(path)
+    assert detect(table) is hxl
+    rows = list(hxl.raw_rows(table))
+    assert [(n, r["type"], r["place"]) for n, r in rows] == [(2, "killing", "Tarhuna")]
+
+
+def test_hdx_acled_file_uses_the_acled_mapping(tmp_path: Path, store: GeoPackageStore) -> None:
+    """ACLED as republished on HDX: ACLED's columns with a hashtag row under them."""
+    with (FIXTURES / "acled_sample.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    tags = {"event_id_cnty": "#event+code", "event_date": "#date+occurred"}
+    tags |= {"latitude": "#geo+lat", "longitude": "#geo+lon", "fatalities": "#affected+killed"}
+    tags |= {"location": "#loc+name", "admin1": "#adm1+name", "notes": "#description"}
+    path = tmp_path / "acled_hdx.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows[0])
+        writer.writerow([tags.get(c, "") for c in rows[0]])
+        writer.writerows(rows[1:])
+    table = read_table(path)
+    assert detect(table) is hxl
+    first = next(hxl.raw_rows(table))
+    assert first[0] == 3
+    assert (first[1]["source_event_id"], first[1]["type"]) == (
+        "acled:LBY900001",
+        "enforced_disappearance",
+    )
+    report = import_file(path, store, EDITOR)
+    assert report.format == "hxl"
+    assert report.rows_read == 15
+    assert report.imported == 13
+
+
+def test_import_accounts_for_every_row(store: GeoPackageStore) -> None:
+    report = import_file(FIXTURE, store, EDITOR)
+    assert report.format == "hxl"
+    assert report.rows_read == 7  # the hashtag row is not counted
+    assert report.imported + report.updated + len(report.rejected) == report.rows_read
+    assert [(r.row, r.reason_text()) for r in report.rejected] == [
+        (8, "date_start: '2020-02-30' is not a real calendar date")
+    ]
+    record = store.get("HXL-001", EDITOR)
+    assert record is not None
+    assert (record.type, record.killed_best, record.verification) == ("killing", 5, "corroborated")
+    assert record.sensitivity == "restricted"
+
+
+def test_reimport_changes_nothing(store: GeoPackageStore) -> None:
+    first = import_file(FIXTURE, store, EDITOR)
+    again = import_file(FIXTURE, store, EDITOR)
+    assert again.imported == 0
+    assert again.updated == again.unchanged == first.imported == 6
