@@ -99,7 +99,7 @@ def panels_figure(selection: Selection, panels: Sequence[Panel], options: MapOpt
     size = options.size
     with theme.export_style():
         fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
-        layout = frame_for(size)
+        layout = frame_for(size, options.header)
         left, bottom, width, height = layout.map_box
         nrows, ncols = _grid(len(panels), box_ratio(fig, layout.map_box))
         gap_x, gap_y = 0.008, 0.045 * size.text_scale
@@ -122,8 +122,9 @@ def panels_figure(selection: Selection, panels: Sequence[Panel], options: MapOpt
         ]
         merged = _merge(drawn, _shown(selection, panels))
         title = options.title or f"Incidents in {country_name(selection.country)}"
-        draw_header(fig, title, options.subtitle or _subtitle(selection, panels),
-                    size.text_scale, layout.header_top)  # fmt: skip
+        if options.header:
+            subtitle = options.subtitle or _subtitle(selection, panels)
+            draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
         legend_panel(fig.add_axes(layout.panel_box), selection, merged, size.text_scale)
         draw_footer(fig, selection, size.text_scale)
     return fig

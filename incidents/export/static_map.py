@@ -50,6 +50,7 @@ class MapOptions:
     fit: bool = False  # frame the selection instead of the view
     locator: bool = True
     labels: tuple[PlaceLabel, ...] = ()
+    header: bool = True  # off in decks, where the slide carries an editable title
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ class Frame:
     panel_box: tuple[float, float, float, float]
 
 
-def frame_for(size: theme.ImageSize) -> Frame:
-    header = 0.86 / size.height_in * size.text_scale + 0.02
+def frame_for(size: theme.ImageSize, header_band: bool = True) -> Frame:
+    """Landscape: map left, legend right; otherwise legend under the map."""
+    header = (0.86 / size.height_in * size.text_scale if header_band else 0) + 0.02
     footer = 0.72 / size.height_in * size.text_scale + 0.01
     top = 1 - header
     if size.landscape:
@@ -124,13 +126,14 @@ def map_figure(selection: Selection, options: MapOptions) -> Figure:
     with theme.export_style():
         fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
         fig.patch.set_facecolor("white")
-        layout = frame_for(size)
+        layout = frame_for(size, options.header)
         ax = fig.add_axes(layout.map_box)
         extent = map_extent(selection, options, box_ratio(fig, layout.map_box))
         drawn = draw_map(ax, selection, extent, options)
         title = options.title or f"Incidents in {country_name(selection.country)}"
-        draw_header(fig, title, options.subtitle or default_subtitle(selection),
-                    size.text_scale, layout.header_top)  # fmt: skip
+        if options.header:
+            subtitle = options.subtitle or default_subtitle(selection)
+            draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
         legend_panel(fig.add_axes(layout.panel_box), selection, drawn, size.text_scale)
         draw_footer(fig, selection, size.text_scale)
     return fig

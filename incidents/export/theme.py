@@ -68,6 +68,7 @@ class ImageSize:
     name: str
     width_in: float
     height_in: float
+    text: float | None = None  # text scale when the default (from the size) does not fit
 
     def pixels(self, scale: int = 1) -> tuple[int, int]:
         dpi = BASE_DPI * scale
@@ -76,6 +77,8 @@ class ImageSize:
     @property
     def text_scale(self) -> float:
         """Shrink text on small custom sizes so the layout still fits."""
+        if self.text is not None:
+            return self.text
         return max(0.55, min(1.0, self.width_in / 13.333, self.height_in / 7.5))
 
     @property

@@ -1,0 +1,270 @@
+"""A briefing deck (PPTX): title, maps, timeline, counts table, sources.
+
+Titles are real title placeholders and captions are text boxes, so both stay
+editable; every slide carries the audience profile and the export stamp, and its
+speaker notes say what it shows and how the selection was filtered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+import geodata
+from incidents.export import theme
+from incidents.export.caption import day_words, filters_sentence, plural, window_words
+from incidents.export.deck_parts import counts_table_data, source_lines
+from incidents.export.layout import district_names
+from incidents.export.panels import Panel, panels_by_period, panels_by_type, render_panels
+from incidents.export.selection import Selection
+from incidents.export.static_map import MapOptions, country_name, render_map
+from incidents.export.timeline import timeline_png
+
+SLIDE_W, SLIDE_H = 13.333, 7.5
+PICTURE_BOX = (0.2, 1.0, 12.93, 5.7)  # left, top, width, height in inches
+SOURCES_PER_SLIDE = 9
+MAX_SOURCE_SLIDES = 3
+
+
+@dataclass(frozen=True)
+class DeckOptions:
+    """What goes in the deck; map options apply to every map slide."""
+
+    title: str = ""
+    subtitle: str = ""
+    map: MapOptions = field(default_factory=MapOptions)
+    breaks: tuple[date, ...] = ()  # adds a small-multiples slide by period
+    by_type: bool = False  # adds a small-multiples slide by type
+
+
+def build_deck(selection: Selection, options: DeckOptions | None = None) -> bytes:
+    """The deck as PPTX bytes."""
+    options = options or DeckOptions()
+    title = options.title or f"Incidents in {country_name(selection.country)}"
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
+    _properties(prs, selection, title)
+    _title_slide(prs, selection, title, options.subtitle)
+    _map_slides(prs, selection, options, title)
+    _timeline_slide(prs, selection, options)
+    _table_slide(prs, selection)
+    _source_slides(prs, selection)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def _properties(prs: PresentationType, selection: Selection, title: str) -> None:
+    """Core properties: only what the slides print (no user names, no paths)."""
+    props = prs.core_properties
+    props.title = title
+    props.subject = f"{selection.profile.label}: {selection.profile.notice}"
+    props.author = ""
+    props.last_modified_by = ""
+    props.keywords = f"profile:{selection.profile.name}"
+    props.comments = _stamp(selection)
+    props.category = selection.profile.label
+    props.revision = 1
+    props.created = selection.exported_at.replace(tzinfo=None)
+    props.modified = selection.exported_at.replace(tzinfo=None)
+
+
+def _stamp(selection: Selection) -> str:
+    text = f"Exported {selection.exported_on()} · Data version {selection.data_version}"
+    return text + (f" · Reopen this view: {selection.link}" if selection.link else "")
+
+
+def _slide(
+    prs: PresentationType, selection: Selection, title: str, notes: str, footer: bool = True
+) -> Slide:
+    """A 'Title Only' slide with the title placed for 16:9, a footer stamp and notes.
+
+    Map slides skip the footer: their picture carries the same stamp, so it stays with
+    the image if someone copies it out of the deck.
+    """
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    shape = slide.shapes.title
+    assert shape is not None
+    shape.left, shape.top = Inches(0.35), Inches(0.2)
+    shape.width, shape.height = Inches(SLIDE_W - 0.7), Inches(0.8)
+    shape.text = title
+    paragraph = shape.text_frame.paragraphs[0]
+    paragraph.font.size, paragraph.font.bold = Pt(28), True
+    paragraph.alignment = PP_ALIGN.LEFT
+    if footer:
+        _footer(slide, selection)
+    notes_frame = slide.notes_slide.notes_text_frame
+    assert notes_frame is not None
+    notes_frame.text = notes
+    return slide
+
+
+def _text(slide: Slide, box: tuple[float, float, float, float], lines: Sequence[str],
+          size: float, colour: str = theme.INK, bold_first: bool = False) -> None:  # fmt: skip
+    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
+    frame = shape.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+        paragraph.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        paragraph.font.bold = bold_first and i == 0
+
+
+def _footer(slide: Slide, selection: Selection) -> None:
+    profile = selection.profile
+    colour = theme.PROFILE_COLOURS.get(profile.name, theme.INK)
+    _text(slide, (0.35, 6.92, 12.6, 0.5),
+          [f"{profile.label} · {profile.notice}", f"{_stamp(selection)} · {geodata.ATTRIBUTION}"],
+          9, colour, bold_first=True)  # fmt: skip
+
+
+def _picture(slide: Slide, png: bytes, box: tuple[float, float, float, float]) -> None:
+    left, top, width, height = box
+    picture = slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top))
+    ratio = min(Inches(width) / picture.width, Inches(height) / picture.height)
+    picture.width, picture.height = (
+        Emu(int(picture.width * ratio)),
+        Emu(int(picture.height * ratio)),
+    )
+    picture.left = Emu(Inches(left) + (Inches(width) - picture.width) // 2)
+
+
+def _title_slide(prs: PresentationType, selection: Selection, title: str, subtitle: str) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    assert slide.shapes.title is not None
+    slide.shapes.title.text = title
+    slide.shapes.title.left, slide.shapes.title.top = Inches(0.8), Inches(1.7)
+    slide.shapes.title.width, slide.shapes.title.height = Inches(11.7), Inches(1.6)
+    sub = slide.placeholders[1]
+    sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.4), Inches(11.7), Inches(1.6)
+    lines = [subtitle or window_words(selection.query), selection.counts_line()]
+    sub.text_frame.text = "\n".join(lines)
+    _footer(slide, selection)
+    notes = slide.notes_slide.notes_text_frame
+    assert notes is not None
+    notes.text = (
+        f"Briefing on {title}. Dates: {window_words(selection.query)}. "
+        f"Filters: {filters_sentence(selection.query, district_names(selection.country))}. "
+        f"{selection.counts_line()}. Audience: {selection.profile.label} "
+        f"({selection.profile.notice}). Data version {selection.data_version}."
+    )
+
+
+def _map_slides(
+    prs: PresentationType, selection: Selection, options: DeckOptions, title: str
+) -> None:
+    box = PICTURE_BOX
+    size = theme.ImageSize("deck", box[2], box[3], text=0.9)
+    map_options = dataclasses.replace(options.map, size=size, header=False, title=title)
+    filters = filters_sentence(selection.query, district_names(selection.country))
+    png = render_map(selection, map_options, "png")
+    slide = _slide(prs, selection, title, _map_notes(selection, filters, "The map"), False)
+    _picture(slide, png, box)
+    _caption(slide, f"{window_words(selection.query)}. Filters: {filters}.")
+    for heading, panels in _panel_sets(selection, options):
+        png = render_panels(selection, panels, map_options, "png")
+        what = f"Small multiples ({heading.lower()}), sharing one extent and legend"
+        notes = _map_notes(selection, filters, what)
+        slide = _slide(prs, selection, heading, notes, footer=False)
+        _picture(slide, png, box)
+        _caption(slide, f"{window_words(selection.query)}. Filters: {filters}.")
+
+
+def _panel_sets(selection: Selection, options: DeckOptions) -> list[tuple[str, list[Panel]]]:
+    sets = []
+    if options.breaks and len(selection.rows):
+        cuts = sorted(options.breaks)
+        heading = (
+            f"Before and after {day_words(cuts[0])}"
+            if len(cuts) == 1
+            else f"By period, split at {', '.join(day_words(c) for c in cuts)}"
+        )
+        sets.append((heading, panels_by_period(selection, options.breaks)))
+    if options.by_type and len(selection.rows):
+        sets.append(("By incident type", panels_by_type(selection)))
+    return sets
+
+
+def _caption(slide: Slide, text: str) -> None:
+    _text(slide, (0.35, 6.7, 12.6, 0.5), [text], 12, theme.MUTED)
+
+
+def _map_notes(selection: Selection, filters: str, what: str) -> str:
+    return (
+        f"{what} of the selection: {selection.counts_line()}. "
+        f"Dates: {window_words(selection.query)}. Filters: {filters}. "
+        "Solid markers are exact sites; rings show an approximate radius; hollow markers "
+        "are known only to the town or district. Incidents at the same place are spread "
+        "around it with thin leader lines; the black dot is the place itself. "
+        f"Audience: {selection.profile.label}."
+    )
+
+
+def _timeline_slide(prs: PresentationType, selection: Selection, options: DeckOptions) -> None:
+    png = timeline_png(selection, PICTURE_BOX[2], PICTURE_BOX[3], options.breaks)
+    many = len(selection.rows) > 30
+    what = (
+        "Counts per period of the first possible date, stacked by type."
+        if many
+        else "One bar per incident from its first to its last possible date; pale bars are "
+        "dates known only to the month or year; '(discovered)' and '(reported)' mark dates "
+        "of discovery or report rather than of the events."
+    )
+    slide = _slide(prs, selection, "Timeline", f"{what} {selection.counts_line()}.")
+    _picture(slide, png, PICTURE_BOX)
+
+
+def _table_slide(prs: PresentationType, selection: Selection) -> None:
+    header, body = counts_table_data(selection, district_names(selection.country))
+    notes = (
+        "Incidents by type (rows) and district (columns) in the selection; districts "
+        f"beyond the busiest five are grouped. {plural(len(selection.rows), 'incident')} "
+        "in all, located or not."
+    )
+    slide = _slide(prs, selection, "Incidents by type and district", notes)
+    rows, cols = len(body) + 1, len(header)
+    height = min(0.42 * rows, 5.4)
+    shape = slide.shapes.add_table(rows, cols, Inches(0.35), Inches(1.15), Inches(12.6),
+                                   Inches(height))  # fmt: skip
+    table = shape.table
+    table.columns[0].width = Inches(4.0)
+    for c in range(1, cols):
+        table.columns[c].width = Inches(8.6 / (cols - 1))
+    for r, values in enumerate([header, *body]):
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            cell.text = str(value)
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.font.size = Pt(13 if rows < 12 else 10)
+            paragraph.font.bold = r == 0 or r == rows - 1 or c == cols - 1
+            if c > 0:
+                paragraph.alignment = PP_ALIGN.RIGHT
+
+
+def _source_slides(prs: PresentationType, selection: Selection) -> None:
+    lines = source_lines(selection)
+    pages = [lines[i : i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)]
+    pages = pages[:MAX_SOURCE_SLIDES] or [["Sources are listed in each incident record."]]
+    left_out = max(len(lines) - SOURCES_PER_SLIDE * MAX_SOURCE_SLIDES, 0)
+    for n, page in enumerate(pages, start=1):
+        title = "Sources" if len(pages) == 1 else f"Sources ({n} of {len(pages)})"
+        notes = (
+            "Sources cited by the incidents in the selection, most cited first, with the "
+            f"number of incidents citing each. Map data: {geodata.ATTRIBUTION}."
+        )
+        slide = _slide(prs, selection, title, notes)
+        extra = [f"… and {left_out} more sources: see the CSV or XLSX export."] if (
+            left_out and n == len(pages)) else []  # fmt: skip
+        _text(slide, (0.35, 1.15, 12.6, 5.4), [*page, *extra], 13)

@@ -1,0 +1,59 @@
+"""Data for the deck's table and sources slides, kept apart from the drawing code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from incidents.export.selection import Selection
+from incidents.styles import TYPE_STYLES
+
+TOP_DISTRICTS = 5
+
+
+def counts_table_data(
+    selection: Selection, names: Mapping[str, str]
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: incident type by district, busiest districts first, with totals."""
+    rows = selection.rows
+    if rows.empty:
+        return ["Type", "Total"], [["No incidents", "0"]]
+    codes = rows.get("admin1_code", pd.Series("", index=rows.index)).fillna("").astype(str)
+    district = codes.map(lambda c: names.get(c, c) if c else "District unknown")
+    busiest = district.value_counts().index.tolist()
+    keep = busiest[:TOP_DISTRICTS]
+    district = district.where(district.isin(keep), "Other districts")
+    table = pd.crosstab(rows["type"].astype(str), district)
+    columns = [*keep, *(["Other districts"] if len(busiest) > TOP_DISTRICTS else [])]
+    order = [c for c in TYPE_STYLES if c in table.index]
+    header = ["Type", *columns, "Total"]
+    values = table.to_numpy()
+    counts = {
+        (str(t), str(c)): int(values[i, j])
+        for i, t in enumerate(table.index)
+        for j, c in enumerate(table.columns)
+    }
+    body = [
+        [TYPE_STYLES[t].label, *(f"{counts.get((t, c), 0):,}" for c in columns),
+         f"{sum(counts.get((t, c), 0) for c in table.columns):,}"]
+        for t in order
+    ]  # fmt: skip
+    col_total = {c: sum(n for (_, cc), n in counts.items() if cc == c) for c in columns}
+    totals = ["Total", *(f"{col_total[c]:,}" for c in columns), f"{len(rows):,}"]
+    return header, [*body, totals]
+
+
+def source_lines(selection: Selection) -> list[str]:
+    """'Publisher — Title (date) · URL · cited by N incidents', most cited first."""
+    lines = []
+    for source, n in selection.source_list():
+        head = " — ".join(b for b in (source.publisher, source.title) if b)
+        when = f" ({source.date})" if source.date else ""
+        url = f" · {source.url}" if source.url else ""
+        lines.append(f"{head}{when}{url} · cited by {plural_incidents(n)}")
+    return lines
+
+
+def plural_incidents(n: int) -> str:
+    return f"{n} incident" if n == 1 else f"{n} incidents"

@@ -1,0 +1,159 @@
+"""The selection as CSV, XLSX and GeoJSON, for analysts and partner GIS staff.
+
+Text a spreadsheet would run as a formula (= + - @ tab CR at the start) is written
+with a leading apostrophe, headers included; XLSX is also written with
+strings_to_formulas off. Confidential fields appear only when the rows carry them,
+which the store allows only for an internal export read by an entitled viewer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+import geodata
+from incidents.export.caption import filters_sentence, plural, window_words
+from incidents.export.selection import Selection
+from incidents.schema import CONFIDENTIAL_FIELDS, FIELDS
+from incidents.spreadsheet_safety import safe_cell
+
+SOURCES_COLUMN = "sources"
+
+
+def table_columns(selection: Selection) -> list[str]:
+    """Schema order; confidential fields only if the profile allows them in tables."""
+    present = set(selection.rows.columns)
+    allowed = selection.profile.confidential_in_tables
+    columns = [
+        f.name
+        for f in FIELDS
+        if f.name in present and (allowed or f.name not in CONFIDENTIAL_FIELDS)
+    ]
+    if selection.sources and SOURCES_COLUMN not in columns:
+        columns.insert(columns.index("verification") + 1 if "verification" in columns else 0,
+                       SOURCES_COLUMN)  # fmt: skip
+    return columns
+
+
+def _plain(value: Any) -> Any:
+    """NaN and pandas NA become empty; numpy numbers become Python numbers."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def table_records(selection: Selection) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of plain values, sources joined as 'publisher, title, date, url'."""
+    columns = table_columns(selection)
+    rows = selection.rows
+    data = [rows[c].tolist() if c in rows.columns else [None] * len(rows) for c in columns]
+    if SOURCES_COLUMN in columns:
+        ids = rows["id"].astype(str).tolist()
+        data[columns.index(SOURCES_COLUMN)] = [_sources_text(selection, i) for i in ids]
+    records = [[_plain(v) for v in row] for row in zip(*data, strict=True)] if data else []
+    return columns, records
+
+
+def _sources_text(selection: Selection, incident_id: str) -> str:
+    items = selection.sources.get(incident_id, ())
+    return " | ".join(", ".join(b for b in (s.label(), s.url) if b) for s in items)
+
+
+def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
+    """What the file is: the same facts an image prints on its face."""
+    profile = selection.profile
+    return [
+        ("Title", title or "Incident selection"),
+        ("Audience", f"{profile.label}: {profile.notice}"),
+        ("Date window", window_words(selection.query)),
+        ("Filters", filters_sentence(selection.query)),
+        ("Incidents", _count_words(selection)),
+        ("Exported", selection.exported_on()),
+        ("Data version", selection.data_version),
+        ("Reopen this view", selection.link or "(no link given)"),
+        ("Attribution", geodata.ATTRIBUTION),
+    ]
+
+
+def _count_words(selection: Selection) -> str:
+    text = f"{plural(len(selection.rows), 'incident')} in this file"
+    left_out = {why: n for why, n in selection.excluded.items() if n}
+    if left_out:
+        parts = ", ".join(f"{n:,} {why}" for why, n in left_out.items())
+        text += f"; {sum(left_out.values()):,} left out by the filters ({parts})"
+    return text
+
+
+def to_csv(selection: Selection) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Arabic text correctly."""
+    columns, records = table_records(selection)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(c) for c in columns])
+    for record in records:
+        writer.writerow(["" if v is None else safe_cell(v) for v in record])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(selection: Selection, title: str = "") -> bytes:
+    """An 'Incidents' sheet (filterable, frozen header) and an 'About' sheet."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buffer, options)
+    book.set_properties(
+        {"title": title or "Incident selection", "subject": selection.profile.notice,
+         "author": "", "company": "", "comments": f"Data version {selection.data_version}",
+         "keywords": f"profile:{selection.profile.name}"}
+    )  # fmt: skip
+    bold = book.add_format({"bold": True, "bg_color": "#eeeeee", "border": 1})
+    sheet = book.add_worksheet("Incidents")
+    columns, records = table_records(selection)
+    sheet.write_row(0, 0, [safe_cell(c) for c in columns], bold)
+    for r, record in enumerate(records, start=1):
+        sheet.write_row(r, 0, [safe_cell(v) for v in record])
+    sheet.freeze_panes(1, 0)
+    if columns:
+        sheet.autofilter(0, 0, max(len(records), 1), len(columns) - 1)
+    for c, name in enumerate(columns):
+        sheet.set_column(c, c, 40 if name in ("title", "description", SOURCES_COLUMN) else 16)
+    about = book.add_worksheet("About")
+    for r, (key, value) in enumerate(about_lines(selection, title)):
+        about.write_string(r, 0, str(safe_cell(key)), bold)
+        about.write_string(r, 1, str(safe_cell(value)))
+    about.set_column(0, 0, 18)
+    about.set_column(1, 1, 110)
+    book.close()
+    return buffer.getvalue()
+
+
+def to_geojson(selection: Selection, title: str = "") -> bytes:
+    """A FeatureCollection (WGS84); unlocated incidents have a null geometry."""
+    columns, records = table_records(selection)
+    features = []
+    for record in records:
+        props = dict(zip(columns, record, strict=True))
+        lat, lon = props.get("latitude"), props.get("longitude")
+        geometry = (
+            {"type": "Point", "coordinates": [lon, lat]}
+            if lat is not None and lon is not None
+            else None
+        )
+        features.append({"type": "Feature", "id": props.get("id"), "geometry": geometry,
+                         "properties": props})  # fmt: skip
+    collection = {
+        "type": "FeatureCollection",
+        "metadata": dict(about_lines(selection, title)),
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, default=str).encode("utf-8")
