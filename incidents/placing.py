@@ -117,7 +117,7 @@ def _check_point(incident: Incident, country: str, district_code: str | None) ->
         message = f"the point {lat}, {lon} is {outside}, not in {country_name(country)}"
         return Placed(None, (Problem("latitude", message),))
     district = district_by_code(district_code) if district_code else None
-    if district is not None:
+    if district is not None and incident.location_precision != "country":
         incident = incident.replace(
             admin1_code=district.code, admin1=incident.admin1 or district.name_en
         )

@@ -148,6 +148,7 @@ def validate_row(
         "verification": row.code("verification", "reported"),
         "sensitivity": row.code("sensitivity", "restricted"),
         "public_date_to_month": row.boolean("public_date_to_month", False),
+        "place_confirmed": row.boolean("place_confirmed", True),
         "sources": _sources(row),
     }
     if not row.text("type"):

@@ -112,11 +112,6 @@ def test_uploaded_bytes(filled: GeoPackageStore, tmp_path: Path) -> None:
     assert report.imported == len(_ids(filled))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validation.validate_row does not read place_confirmed, so an unconfirmed "
-    "place comes back confirmed; see the report for the one-line change",
-)
 def test_unconfirmed_place_survives_the_round_trip(tmp_path: Path) -> None:
     store = GeoPackageStore(tmp_path / "a.gpkg")
     row = {"id": "u-1", "type": "killing", "date_start": "2020-06-05"}
