@@ -10,6 +10,8 @@ import io
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -87,9 +89,27 @@ def map_extent(selection: Selection, options: MapOptions, box_ratio: float) -> E
         return shape_extent(options.extent, box_ratio, grow=1.0, min_km=1.0)
     rows = selection.rows[selection.located]
     if len(rows):
-        return fit_extent(rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float),
-                          box_ratio, pad_km=15)  # fmt: skip
+        lon, lat = rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float)
+        lon, lat = _with_shaded_districts(rows, lon, lat, selection.country)
+        return fit_extent(lon, lat, box_ratio, pad_km=15)
     return shape_extent(geodata.country_bounds(selection.country), box_ratio, 0)
+
+
+def _with_shaded_districts(
+    rows: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, country: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add the corners of districts that will be shaded, so they show whole."""
+    if "admin1_code" not in rows.columns or "location_precision" not in rows.columns:
+        return lon, lat
+    codes = rows.loc[rows["location_precision"] == "district", "admin1_code"].dropna().unique()
+    if not 0 < len(codes) <= 12:
+        return lon, lat
+    frame = geodata.admin1_frame(country)
+    chosen = frame[frame["code"].isin(list(codes))]
+    if chosen.empty:
+        return lon, lat
+    west, south, east, north = chosen.total_bounds
+    return np.append(lon, [west, east]), np.append(lat, [south, north])
 
 
 def box_ratio(fig: Figure, box: tuple[float, float, float, float]) -> float:

@@ -1,0 +1,96 @@
+"""A standalone HTML map of the selection that opens offline, from a USB stick or email.
+
+Built with the app's own map builder (incidents.maps) and every script and style
+inlined, so the file loads nothing from any host. A header states the audience,
+dates, filters, counts, export stamp and attribution, as images do.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from incidents.export.caption import filters_sentence, window_words
+from incidents.export.layout import district_names, sources_sentence
+from incidents.export.selection import Selection
+from incidents.export.static_map import country_name
+
+# folium's popups build their content with jQuery's $(html)[0]; jQuery is not bundled
+# (and not needed elsewhere), so a three-line stand-in does that one thing.
+_DOLLAR = (
+    "<script>if(typeof window.$==='undefined'){window.$=function(h){"
+    "var t=document.createElement('template');t.innerHTML=String(h).trim();"
+    "return [t.content.firstChild];};}</script>"
+)
+_BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
+_LINK = re.compile(r"https?://\S+")
+
+
+def to_html(
+    selection: Selection,
+    title: str = "",
+    extent: tuple[float, float, float, float] | None = None,
+) -> bytes:
+    """One self-contained HTML file; links print as text so no click leaves the file."""
+    from incidents.maps import MAP_COLUMNS, build_map, external_urls, map_html
+    from incidents.maps import MapOptions as WebMapOptions
+
+    columns = [c for c in MAP_COLUMNS if c in selection.rows.columns]
+    frame = selection.rows[columns]
+    options = WebMapOptions(popups=True, country=selection.country, cluster=True)
+    m = build_map(frame, options, view=extent)
+    if extent is not None:
+        west, south, east, north = extent
+        m.fit_bounds([[south, west], [north, east]])
+    page = map_html(m, standalone=True)
+    leftover = external_urls(page)
+    if leftover:
+        raise RuntimeError(f"the HTML map would load from other hosts: {leftover[:3]}")
+    header = _header(selection, title or f"Incidents in {country_name(selection.country)}")
+    match = _BODY.search(page)
+    at = match.end() if match else 0
+    page = page[:at] + header + page[at:]
+    page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>{_DOLLAR}", 1)
+    # Leaflet's attribution starts with a link to its website: keep the credit, drop the link
+    plain = f"<script>{m.get_name()}.attributionControl.setPrefix('Leaflet');</script>"
+    page = page.replace("</html>", plain + "</html>") if "</html>" in page else page + plain
+    return page.encode("utf-8")
+
+
+def _header(selection: Selection, title: str) -> str:
+    """The facts block; user text is escaped, URLs shown as text, not as links."""
+    profile = selection.profile
+    stamp = f"Exported {selection.exported_on()} · Data version {selection.data_version}"
+    if selection.link:
+        stamp += f" · Reopen this view: {selection.link}"
+    parts = [
+        f"<strong style='font-size:18px'>{html.escape(title)}</strong>",
+        html.escape(window_words(selection.query)),
+        html.escape(
+            f"Filters: {filters_sentence(selection.query, district_names(selection.country))}"
+        ),
+        html.escape(selection.counts_line()),
+        html.escape(f"Sources: {sources_sentence(selection)}"),
+        f"<span style='color:#fff;background:{_colour(profile.name)};padding:1px 6px;"
+        f"border-radius:3px;font-weight:bold'>{html.escape(profile.label)}</span> "
+        f"<strong>{html.escape(profile.notice)}</strong>",
+        html.escape(stamp),
+    ]
+    body = "<br>".join(parts)
+    return (
+        "<div id='export-facts' style='position:absolute;z-index:1000;top:8px;right:8px;"
+        "max-width:420px;background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;"
+        "font:13px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)' dir='auto'>"
+        f"{body}</div>"
+    )
+
+
+def _colour(profile: str) -> str:
+    from incidents.export.theme import PROFILE_COLOURS
+
+    return PROFILE_COLOURS.get(profile, "#333")
+
+
+def hosts_referenced(page: str) -> list[str]:
+    """Every http(s) URL written in the page, for tests and checks."""
+    return _LINK.findall(page)

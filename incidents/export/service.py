@@ -1,0 +1,138 @@
+"""One entry point for every export, used by the command line and the app alike.
+
+read -> render -> log: the rows are read for the export's viewer (the lesser of the
+person's role and the profile's), the file is rendered from those rows only, and
+the export is logged with its format, profile, count and data version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+
+from incidents.access import Viewer
+from incidents.export.basemap import PlaceLabel, fit_extent
+from incidents.export.deck import DeckOptions, build_deck
+from incidents.export.html_map import to_html
+from incidents.export.panels import panels_by_period, panels_by_type, render_panels
+from incidents.export.profiles import export_viewer, get_profile
+from incidents.export.selection import Selection, read_selection
+from incidents.export.static_map import MapOptions, render_map
+from incidents.export.tables import to_csv, to_geojson, to_xlsx
+from incidents.export.theme import SIZES, ImageSize
+from incidents.query import Query
+from incidents.store.base import Store
+
+FORMATS = ("png", "svg", "pdf", "pptx", "html", "csv", "xlsx", "geojson")
+MEDIA_TYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "html": "text/html",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+TABLE_FORMATS = ("csv", "xlsx", "geojson")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Everything about one export except the data: format, audience, look."""
+
+    fmt: str
+    profile: str = "public"
+    title: str = ""
+    subtitle: str = ""
+    size: ImageSize = field(default_factory=lambda: SIZES["16:9"])
+    scale: int = 1
+    extent: tuple[float, float, float, float] | None = None  # the map's current view
+    fit: bool = False
+    locator: bool = True
+    labels: tuple[PlaceLabel, ...] = ()
+    panels: str = ""  # "", "type" or "period" (images); decks add such slides too
+    breaks: tuple[date, ...] = ()
+    link: str = ""
+    country: str = "LY"
+
+    def map_options(self) -> MapOptions:
+        return MapOptions(
+            title=self.title, subtitle=self.subtitle, size=self.size, scale=self.scale,
+            extent=self.extent, fit=self.fit or self.extent is None, locator=self.locator,
+            labels=self.labels,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The file's bytes and what the face says about it."""
+
+    data: bytes
+    fmt: str
+    profile: str
+    count: int
+    data_version: str
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.fmt]
+
+
+def run_export(store: Store, viewer: Viewer, query: Query, request: ExportRequest) -> ExportResult:
+    """Read the selection for the export's audience, render the file, log the export."""
+    if request.fmt not in FORMATS:
+        raise ValueError(f"format {request.fmt!r}: use one of {', '.join(FORMATS)}")
+    profile = get_profile(request.profile)
+    reader = export_viewer(viewer, profile)
+    selection = read_selection(
+        store, query, reader, link=request.link, country=request.country,
+        confidential=request.fmt in TABLE_FORMATS,
+    )  # fmt: skip
+    data = render(selection, request)
+    result = ExportResult(data, request.fmt, selection.profile.name, len(selection.rows),
+                          selection.data_version)  # fmt: skip
+    store.log_event(reader, "export", {"format": result.fmt, "profile": result.profile,
+                                       "count": result.count,
+                                       "data_version": result.data_version})  # fmt: skip
+    return result
+
+
+def render(selection: Selection, request: ExportRequest) -> bytes:
+    """The file for rows already read: no store access here."""
+    fmt = request.fmt
+    if fmt in ("png", "svg", "pdf"):
+        return _image(selection, request)
+    if fmt == "pptx":
+        deck = DeckOptions(title=request.title, subtitle=request.subtitle,
+                           map=request.map_options(), breaks=request.breaks,
+                           by_type=request.panels == "type")  # fmt: skip
+        return build_deck(selection, deck)
+    if fmt == "html":
+        return to_html(selection, request.title, request.extent or _fit(selection))
+    tables = {"csv": lambda: to_csv(selection), "xlsx": lambda: to_xlsx(selection, request.title),
+              "geojson": lambda: to_geojson(selection, request.title)}  # fmt: skip
+    return tables[fmt]()
+
+
+def _image(selection: Selection, request: ExportRequest) -> bytes:
+    options = request.map_options()
+    if request.panels == "type":
+        return render_panels(selection, panels_by_type(selection), options, request.fmt)
+    if request.panels == "period":
+        panels = panels_by_period(selection, request.breaks)
+        return render_panels(selection, panels, options, request.fmt)
+    return render_map(selection, options, request.fmt)
+
+
+def _fit(selection: Selection) -> tuple[float, float, float, float] | None:
+    rows = selection.rows[selection.located] if len(selection.rows) else selection.rows
+    if rows.empty:
+        return None
+    lon, lat = rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float)
+    return fit_extent(lon, lat, 1.6, pad_km=20)
+
+
+def with_profile(request: ExportRequest, profile: str) -> ExportRequest:
+    return dataclasses.replace(request, profile=profile)
