@@ -95,7 +95,10 @@ def _grid(n: int, ratio: float) -> tuple[int, int]:
     return best
 
 
-def panels_figure(selection: Selection, panels: Sequence[Panel], options: MapOptions) -> Figure:
+def panels_figure(
+    selection: Selection, panels: Sequence[Panel], options: MapOptions
+) -> tuple[Figure, Drawn]:
+    """The small multiples as one Figure, and what the panels drew together."""
     size = options.size
     with theme.export_style():
         fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
@@ -127,7 +130,7 @@ def panels_figure(selection: Selection, panels: Sequence[Panel], options: MapOpt
             draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
         legend_panel(fig.add_axes(layout.panel_box), selection, merged, size.text_scale)
         draw_footer(fig, selection, size.text_scale)
-    return fig
+    return fig, merged
 
 
 def _shown(selection: Selection, panels: Sequence[Panel]) -> int:
@@ -192,9 +195,10 @@ def render_panels(
     options = options or MapOptions()
     if not panels:
         raise ValueError("no panels to draw: the selection is empty")
-    fig = panels_figure(selection, panels, options)
+    fig, drawn = panels_figure(selection, panels, options)
     try:
         title = options.title or f"Incidents in {country_name(selection.country)}"
-        return save_figure(fig, fmt, options.scale, face_metadata(selection, title, fmt))
+        metadata = face_metadata(selection, title, fmt, drawn)
+        return save_figure(fig, fmt, options.scale, metadata)
     finally:
         plt.close(fig)

@@ -140,8 +140,8 @@ def draw_map(
     return drawn
 
 
-def map_figure(selection: Selection, options: MapOptions) -> Figure:
-    """The whole image as a matplotlib Figure (closed by the caller)."""
+def map_figure(selection: Selection, options: MapOptions) -> tuple[Figure, Drawn]:
+    """The whole image as a matplotlib Figure (closed by the caller) and what it drew."""
     size = options.size
     with theme.export_style():
         fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
@@ -156,14 +156,15 @@ def map_figure(selection: Selection, options: MapOptions) -> Figure:
             draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
         legend_panel(fig.add_axes(layout.panel_box), selection, drawn, size.text_scale)
         draw_footer(fig, selection, size.text_scale)
-    return fig
+    return fig, drawn
 
 
-def face_metadata(selection: Selection, title: str, fmt: str) -> dict[str, str]:
+def face_metadata(selection: Selection, title: str, fmt: str, drawn: Drawn) -> dict[str, str]:
     """File metadata: only what the image prints on its face, no names, no paths."""
     profile = selection.profile
+    counts = selection.counts_line(drawn.shown, drawn.outside_view)
     description = (
-        f"{profile.label}: {profile.notice}. {selection.counts_line()}. "
+        f"{profile.label}: {profile.notice}. {counts}. "
         f"Exported {selection.exported_on()}. Data version {selection.data_version}."
     )
     if selection.link:
@@ -190,9 +191,10 @@ def save_figure(fig: Figure, fmt: str, scale: int, metadata: dict[str, str]) -> 
 def render_map(selection: Selection, options: MapOptions | None = None, fmt: str = "png") -> bytes:
     """The map image's bytes in PNG, SVG or PDF."""
     options = options or MapOptions()
-    fig = map_figure(selection, options)
+    fig, drawn = map_figure(selection, options)
     try:
         title = options.title or f"Incidents in {country_name(selection.country)}"
-        return save_figure(fig, fmt, options.scale, face_metadata(selection, title, fmt))
+        metadata = face_metadata(selection, title, fmt, drawn)
+        return save_figure(fig, fmt, options.scale, metadata)
     finally:
         plt.close(fig)

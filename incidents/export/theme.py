@@ -89,7 +89,7 @@ class ImageSize:
 SIZES: dict[str, ImageSize] = {
     "16:9": ImageSize("16:9", 1920 / BASE_DPI, 1080 / BASE_DPI),
     "4:3": ImageSize("4:3", 1440 / BASE_DPI, 1080 / BASE_DPI),
-    "a4": ImageSize("a4", 297 / 25.4, 210 / 25.4),
+    "a4": ImageSize("a4", 1684 / BASE_DPI, 1191 / BASE_DPI),  # 297 x 210 mm
 }
 _CUSTOM = re.compile(r"^\s*(\d{3,5})\s*[x×]\s*(\d{3,5})\s*$")
 

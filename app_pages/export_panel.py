@@ -1,0 +1,142 @@
+"""The export panel under the map: audience, size and format, then one click per file.
+
+Files are made only when a download button is clicked (deferred data), for the
+person's own viewer and the audience they chose; nothing is cached across users.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from incidents.access import Viewer
+from incidents.export.cli import labels_from_args
+from incidents.export.profiles import PROFILES, allowed_profiles
+from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, run_export
+from incidents.export.theme import SIZES, ImageSize, parse_size
+from incidents.query import Query
+from incidents.store.base import Store
+
+Extent = tuple[float, float, float, float]
+LABELS = {
+    "png": "Image (PNG)",
+    "svg": "Image (SVG)",
+    "pdf": "Image (PDF)",
+    "pptx": "Slide deck (PPTX)",
+    "html": "Offline map (HTML)",
+    "csv": "Table (CSV)",
+    "xlsx": "Table (XLSX)",
+    "geojson": "GIS (GeoJSON)",
+}
+SIZE_CHOICES = {"16:9 slide (1920x1080)": "16:9", "4:3 slide": "4:3", "A4 landscape": "a4",
+                "Custom": ""}  # fmt: skip
+
+
+def view_parts(view: Mapping[str, Any] | Sequence[float] | None) -> tuple[Extent | None, str]:
+    """The map's current bounds (west, south, east, north) and the link that reopens it.
+
+    Accepts None, a 4-number sequence, or a mapping with "bounds" and "link".
+    """
+    if view is None:
+        return None, ""
+    if isinstance(view, Mapping):
+        bounds, link = view.get("bounds"), str(view.get("link") or "")
+    else:
+        bounds, link = view, ""
+    if bounds is None or len(bounds) != 4:
+        return None, link
+    west, south, east, north = (float(v) for v in bounds)
+    return (west, south, east, north), link
+
+
+def render_export_panel(
+    store: Store,
+    viewer: Viewer,
+    query: Query,
+    view: Mapping[str, Any] | Sequence[float] | None = None,
+) -> None:
+    """Export controls and download buttons for the current selection and map view."""
+    extent, link = view_parts(view)
+    with st.expander("Export for a briefing: image, slides, offline map, tables"):
+        profiles = allowed_profiles(viewer)
+        profile = st.radio(
+            "Audience", profiles, horizontal=True, key="export_profile",
+            format_func=lambda p: f"{PROFILES[p].label.title()}: {PROFILES[p].notice}",
+            help="Public: public records only, locations coarsened. Images and slides never "
+            "show confidential fields; internal tables do.",
+        )  # fmt: skip
+        request = _image_options(extent, link)
+        request = dataclasses.replace(request, profile=profile)
+        st.caption(
+            "Every file states its audience, dates, filters and counts on its face, "
+            "and each download is recorded in the audit log."
+        )
+        columns = st.columns(4)
+        for i, fmt in enumerate(FORMATS):
+            one = dataclasses.replace(request, fmt=fmt)
+            columns[i % 4].download_button(
+                LABELS[fmt], data=_maker(store, viewer, query, one),
+                file_name=f"incidents-{date.today().isoformat()}-{profile}.{fmt}",
+                mime=MEDIA_TYPES[fmt], on_click="ignore", key=f"export_{fmt}",
+            )  # fmt: skip
+
+
+def _maker(
+    store: Store, viewer: Viewer, query: Query, request: ExportRequest
+) -> Callable[[], bytes]:
+    """The deferred file: built on click, outside the page script (no st.* calls here)."""
+
+    def make() -> bytes:
+        return run_export(store, viewer, query, request).data
+
+    return make
+
+
+def _image_options(extent: Extent | None, link: str) -> ExportRequest:
+    left, right = st.columns(2)
+    title = left.text_input("Title", key="export_title", placeholder="Incidents in Libya")
+    subtitle = left.text_input("Subtitle", key="export_subtitle",
+                               placeholder="Left empty: the date window, in words")  # fmt: skip
+    size = _size(right)
+    scale = 2 if right.toggle("Double resolution (PNG 2x)", key="export_scale") else 1
+    fit = right.radio("Map extent", ("What the map shows now", "Fit to the selection"),
+                      key="export_extent", horizontal=True) == "Fit to the selection"  # fmt: skip
+    locator = right.toggle("Locator inset", value=True, key="export_locator")
+    places = left.text_input("Name these places on the map", key="export_labels",
+                             placeholder="Tarhuna, Tripoli")  # fmt: skip
+    panels, breaks = _panels(left)
+    try:
+        labels = labels_from_args([p.strip() for p in places.split(",") if p.strip()], "LY")
+    except ValueError as error:
+        st.warning(str(error))
+        labels = ()
+    return ExportRequest(
+        fmt="png", title=title, subtitle=subtitle, size=size, scale=scale,
+        extent=None if fit else extent, fit=fit or extent is None, locator=locator,
+        labels=labels, panels=panels, breaks=breaks, link=link,
+    )  # fmt: skip
+
+
+def _size(container: Any) -> ImageSize:
+    choice = container.selectbox("Size", list(SIZE_CHOICES), key="export_size")
+    key = SIZE_CHOICES[choice]
+    if key:
+        return SIZES[key]
+    width = container.number_input("Width (px)", 320, 8000, 1600, key="export_w")
+    height = container.number_input("Height (px)", 320, 8000, 900, key="export_h")
+    return parse_size(f"{int(width)}x{int(height)}")
+
+
+def _panels(container: Any) -> tuple[str, tuple[date, ...]]:
+    kind = container.selectbox("Small multiples", ("None", "By type", "By period"),
+                               key="export_panels")  # fmt: skip
+    if kind == "By type":
+        return "type", ()
+    if kind == "By period":
+        cut = container.date_input("Split at", date(2020, 6, 1), key="export_break")
+        return "period", (cut,)
+    return "", ()
