@@ -309,3 +309,15 @@ def country_bounds(iso2: str) -> tuple[float, float, float, float]:
         raise KeyError(iso2)
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     return (float(minx), float(miny), float(maxx), float(maxy))
+
+
+def countries_for_points(
+    lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray
+) -> list[str | None]:
+    """ISO alpha-2 codes for many points at once (an import checks every row)."""
+    lat_arr, lon_arr = _as_coords(lats, lons)
+    if lat_arr.size == 0:
+        return []
+    hits = _country_shapes().first_hit(lat_arr, lon_arr)
+    codes = [p.get("iso2") for p, _ in _countries()]
+    return [None if i < 0 else codes[i] for i in hits]

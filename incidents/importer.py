@@ -7,7 +7,7 @@ write is one transaction: a failure leaves the store as it was before the import
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -122,7 +122,11 @@ def _validate(
     good: list[tuple[int, Incident]] = []
     for done, (number, raw) in enumerate(rows, start=1):
         original = cells.get(number, [])
-        if [clean_text(c).casefold() for c in original] == header:
+        if (
+            original
+            and clean_text(original[0]).casefold() == header[0]
+            and [clean_text(c).casefold() for c in original] == header
+        ):
             _reject(report, table, number, [("row", "repeats the header row")])
             continue
         try:
@@ -174,15 +178,9 @@ def _assign_ids(
             continue
         seen[stable] = number
         kept.append((number, incident.replace(id=stable)))
-    report.review = [
-        (row, rid if rid != "(new)" else _id_of(kept, row), note)
-        for row, rid, note in report.review
-    ]
+    id_of_row = {n: i.id for n, i in kept}
+    report.review = [(row, id_of_row.get(row, ""), note) for row, _, note in report.review]
     return kept
-
-
-def _id_of(kept: Sequence[tuple[int, Incident]], row: int) -> str:
-    return next((i.id for n, i in kept if n == row), "")
 
 
 def _derived_id(incident: Incident) -> str:
@@ -207,5 +205,5 @@ def _derived_id(incident: Incident) -> str:
 def _reject(
     report: ImportReport, table: Table, number: int, reasons: list[tuple[str, str]]
 ) -> None:
-    cells = dict(zip(table.header, dict(table.rows).get(number, []), strict=False))
+    cells = dict(zip(table.header, table.row_cells(number), strict=False))
     report.rejected.append(RejectedRow(number, cells, tuple(reasons)))

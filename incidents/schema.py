@@ -7,6 +7,7 @@ validators are all derived from (or tested against) what is declared here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,13 +28,17 @@ class Vocabulary:
 
     def lookup(self, text: str) -> str | None:
         """Accept a code or a label, case-insensitively, as researchers type either."""
-        key = _fold(text)
-        for code, label in self.terms:
-            if key in (_fold(code), _fold(label)):
-                return code
-        return None
+        return _folded_terms(self.terms).get(_fold(text))
 
 
+@functools.lru_cache(maxsize=64)
+def _folded_terms(terms: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    folded = {_fold(label): code for code, label in terms}
+    folded.update({_fold(code): code for code, _ in terms})
+    return folded
+
+
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
 
@@ -150,7 +155,8 @@ FIELDS: tuple[Field, ...] = (
         "id",
         "text",
         "record",
-        "Stable identifier, kept across re-imports; derived from source_event_id or the row's content when left empty.",
+        "Stable identifier, kept across re-imports; derived from source_event_id "
+        "or the row's content when left empty.",
         True,
     ),
     Field(

@@ -233,7 +233,10 @@ def _counts(row: _Row) -> dict[str, int | None]:
 
 def _sources(row: _Row) -> tuple[Source, ...]:
     sources = []
+    present = {k for k, v in row.raw.items() if k.startswith("source") and v not in (None, "")}
     for n in range(1, MAX_SOURCES + 1):
+        if n > 1 and not any(k.startswith(f"source{n}_") for k in present):
+            continue
         parts = {part: row.text(f"source{n}_{part}") for part in SOURCE_PARTS}
         if n == 1:
             for part in SOURCE_PARTS:

@@ -35,6 +35,13 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     encoding: str = ""
+    _by_number: dict[int, list[Any]] | None = field(default=None, repr=False, compare=False)
+
+    def row_cells(self, number: int) -> list[Any]:
+        """The cells of the row with this spreadsheet number (empty when there is none)."""
+        if self._by_number is None or len(self._by_number) != len(self.rows):
+            self._by_number = dict(self.rows)
+        return self._by_number.get(number, [])
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each row as {column: value}, numbered as the spreadsheet shows it."""
