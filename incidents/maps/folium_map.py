@@ -41,6 +41,7 @@ MAX_ZOOM = 16
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_CREDIT = "&copy; OpenStreetMap contributors"
 _TYPE_INDEX = {code: i for i, code in enumerate(INCIDENT_TYPES.codes)}
+_PRECISION_INDEX = {code: i for i, code in enumerate(LOCATION_PRECISIONS.codes)}
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,9 @@ def _markers_or_grid(
     view: Bounds | None,
     hidden: int,
 ) -> Drawn:
-    visible = aggregate.in_bounds(points, aggregate.pad_bounds(view) if view else None)
+    visible = points  # few enough: send them all, so panning needs no redraw
+    if len(points) > options.marker_limit and view is not None:
+        visible = aggregate.in_bounds(points, aggregate.pad_bounds(view))
     if len(visible) > options.marker_limit:
         return _grid(group, visible, view, hidden)
     rows = [_marker_row(r) for r in _rows(visible)]
@@ -142,7 +145,13 @@ def _markers_or_grid(
     )
     if districts:
         layers_geo.Polygons(layers_geo.district_shading(options.country, districts)).add_to(group)
-    layers.IncidentMarkers(rows, icons, cluster=options.cluster).add_to(group)
+    layers.IncidentMarkers(
+        rows,
+        icons,
+        [INCIDENT_TYPES.label(c) for c in INCIDENT_TYPES.codes],
+        [LOCATION_PRECISIONS.label(c) for c in LOCATION_PRECISIONS.codes],
+        cluster=options.cluster,
+    ).add_to(group)
     if options.popups:
         _popups(group, visible)
     _highlight(group, visible, options.selected_id)
@@ -163,20 +172,30 @@ def _rows(frame: pd.DataFrame) -> list[Any]:
 def _marker_row(r: Any) -> list[Any]:
     precision = r.location_precision or "exact"
     filled = 1 if precision in ("exact", "approximate") else 0
+    when = (
+        str(r.date_start)
+        if str(r.date_start) == str(r.date_end)
+        else f"{r.date_start} – {r.date_end}"
+    )
     return [
         round(float(r.latitude), 5),
         round(float(r.longitude), 5),
         _TYPE_INDEX.get(r.type, _TYPE_INDEX["other"]),
         filled,
         str(r.id),
-        tooltip_html(r.id, r.title, r.type, r.date_start, r.date_end, precision),
+        str(r.title or "")[:120],
+        when,
+        _PRECISION_INDEX.get(precision, 0),
     ]
 
 
 def tooltip_html(
     incident_id: str, title: str, kind: str, start: Any, end: Any, precision: str
 ) -> str:
-    """Escaped tooltip; its text ends with 'Ref. <id>', which is how a click is traced back."""
+    """A marker's tooltip as the browser builds it (layers.IncidentMarkers), all text escaped.
+
+    Its text ends with 'Ref. <id>': that is how a click is traced back to its incident.
+    """
     when = str(start) if str(start) == str(end) else f"{start} – {end}"
     return (
         f'<b dir="auto">{html.escape(str(title or ""))}</b><br>'

@@ -8,6 +8,7 @@ All text reaching the page is HTML-escaped in Python before it is sent.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from branca.element import MacroElement
@@ -31,7 +32,11 @@ HEAT_JS = [("leaflet-heat.js", "https://unpkg.com/leaflet.heat@0.2.0/dist/leafle
 
 
 class IncidentMarkers(JSCSSMixin, MacroElement):
-    """Markers by type symbol, clustered when dense; rows are [lat, lon, type, filled, id, tip]."""
+    """Markers by type symbol, clustered when dense.
+
+    rows: [lat, lon, type index, filled (0/1), id, title, dates, precision index]; the
+    tooltip is built in the browser with every text escaped (see folium_map.tooltip_html).
+    """
 
     default_js = CLUSTER_JS
     default_css = CLUSTER_CSS
@@ -40,8 +45,21 @@ class IncidentMarkers(JSCSSMixin, MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var parent = {{ this._parent.get_name() }};
+          // A focused marker (clicked, or reached with Tab) must not pan the map: the pan
+          // moves it from under the pointer and the click is lost.
+          L.Marker.prototype.options.autoPanOnFocus = false;
           var icons = {{ this.icons|tojson }};
+          var labels = {{ this.labels|tojson }};
+          var precisions = {{ this.precisions|tojson }};
           var rows = {{ this.rows|tojson }};
+          var entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+          function esc(s) {
+            return String(s).replace(/[&<>"']/g, function (c) { return entities[c]; });
+          }
+          function tip(r) {
+            return '<b dir="auto">' + esc(r[5]) + "</b><br>" + labels[r[2]] + " · " + esc(r[6])
+              + " · " + precisions[r[7]] + "<br><small>Ref. " + esc(r[4]) + "</small>";
+          }
           var group = {% if this.cluster %}L.markerClusterGroup({{ this.cluster_options|tojson }})
                       {% else %}L.featureGroup(){% endif %};
           var cache = {};
@@ -57,7 +75,7 @@ class IncidentMarkers(JSCSSMixin, MacroElement):
           for (var i = 0; i < rows.length; i++) {
             var r = rows[i];
             var m = L.marker([r[0], r[1]], {icon: icon(r[2], r[3]), riseOnHover: true});
-            m.bindTooltip(r[5], {direction: "top", className: "incident-tip"});
+            m.bindTooltip(tip(r), {direction: "top", className: "incident-tip"});
             m.incidentId = r[4];
             group.addLayer(m);
           }
@@ -71,6 +89,8 @@ class IncidentMarkers(JSCSSMixin, MacroElement):
         self,
         rows: list[list[Any]],
         icons: list[list[str]],
+        labels: list[str],
+        precisions: list[str],
         cluster: bool = True,
         cluster_options: dict[str, Any] | None = None,
     ) -> None:
@@ -78,6 +98,8 @@ class IncidentMarkers(JSCSSMixin, MacroElement):
         self._name = "IncidentMarkers"
         self.rows = rows
         self.icons = icons
+        self.labels = [html.escape(label) for label in labels]
+        self.precisions = [html.escape(label) for label in precisions]
         self.cluster = cluster
         self.cluster_options = cluster_options or {
             "maxClusterRadius": 40,
@@ -225,7 +247,7 @@ class Assets(JSCSSMixin, MacroElement):
 MAP_CSS = """
 .leaflet-container { background: #d7e6ef; font-family: "Noto Sans", "DejaVu Sans", sans-serif; }
 .incident-symbol { background: none; border: none; }
-.incident-tip { max-width: 320px; white-space: normal; unicode-bidi: plaintext; }
+.incident-tip { min-width: 200px; max-width: 320px; white-space: normal; }
 .incident-legend { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
   font-size: 12px; line-height: 1.35; max-height: 320px; overflow-y: auto;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); color: #222; }
