@@ -104,6 +104,7 @@ def data_layer(
 ) -> tuple[folium.FeatureGroup, Drawn]:
     """The selection drawn the way options.layer says, as one feature group."""
     group = folium.FeatureGroup(name="incidents", control=False)
+    frame = frame.reindex(columns=list(dict.fromkeys([*frame.columns, *MAP_COLUMNS])))
     drawable = aggregate.located(frame)
     hidden = len(frame) - len(drawable)
     if options.layer == "heat":

@@ -1,0 +1,85 @@
+"""The whole view goes into the URL and comes back the same; bad values are ignored."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlparse
+
+from incidents.query import Query
+from incidents.view_state import ViewState, describe, from_params, share_link, to_params
+
+
+def _params_as_browser_returns_them(params):
+    return {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
+
+
+def test_round_trip_of_a_full_view():
+    view = ViewState(
+        query=Query(
+            date_from=date(2020, 6, 1),
+            date_to=date(2020, 12, 31),
+            date_mode="within",
+            date_kinds=("discovered",),
+            types=("mass_grave", "killing"),
+            perpetrators=("Kaniyat militia (al-Kaniyat)",),
+            verification=("corroborated",),
+            admin1_codes=("LY-MB",),
+            max_precision="town",
+            tags=("Tarhuna",),
+            text="مقبرة",
+            include_unlocated=False,
+        ),
+        center=(32.43501, 13.6332),
+        zoom=11,
+        layer="districts",
+        measure="killed_best",
+        online_tiles=True,
+        selected="tarhuna-ex-001",
+        bin="week",
+    )
+    assert from_params(_params_as_browser_returns_them(to_params(view))) == view
+
+
+def test_default_view_is_an_empty_url():
+    assert to_params(ViewState()) == {}
+    assert from_params({}) == ViewState()
+
+
+def test_share_link_is_parseable():
+    view = ViewState(query=Query(types=("killing",), text="a&b=c"), zoom=7, center=(30.0, 15.0))
+    link = share_link("http://127.0.0.1:8501/", view)
+    parsed = parse_qs(urlparse(link).query)
+    assert from_params(parsed) == view
+
+
+def test_bad_values_fall_back_to_defaults():
+    view = from_params(
+        {
+            "from": ["2020-13-45"],
+            "type": ["mass_grave,not_a_type"],
+            "prec": ["nowhere"],
+            "lat": ["91"],
+            "lon": ["13"],
+            "z": ["abc"],
+            "layer": ["<script>"],
+            "bin": ["year"],
+        }
+    )
+    assert view.query.date_from is None
+    assert view.query.types == ("mass_grave",)
+    assert view.query.max_precision is None
+    assert view.center is None and view.zoom is None
+    assert view.layer == "markers" and view.bin == "month"
+
+
+def test_reversed_dates_are_swapped_not_refused():
+    view = from_params({"from": ["2021-01-01"], "to": ["2020-01-01"]})
+    assert view.query.date_from == date(2020, 1, 1) and view.query.date_to == date(2021, 1, 1)
+
+
+def test_describe_says_the_filters_in_words():
+    words = describe(
+        from_params({"type": ["mass_grave"], "from": ["2020-06-01"], "dates": ["within"]})
+    )
+    assert any("Mass grave" in w for w in words)
+    assert any("lies within" in w for w in words)
