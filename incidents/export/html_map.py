@@ -22,6 +22,9 @@ _DOLLAR = (
     "var t=document.createElement('template');t.innerHTML=String(h).trim();"
     "return [t.content.firstChild];};}</script>"
 )
+_LEAFLET_PREFIX = (
+    'prefix:\'<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">\''
+)
 _BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 _LINK = re.compile(r"https?://\S+")
 
@@ -52,8 +55,9 @@ def to_html(
     page = page[:at] + header + page[at:]
     page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>{_DOLLAR}", 1)
     # Leaflet's attribution starts with a link to its website: keep the credit, drop the link
-    plain = f"<script>{m.get_name()}.attributionControl.setPrefix('Leaflet');</script>"
-    page = page.replace("</html>", plain + "</html>") if "</html>" in page else page + plain
+    page = page.replace(
+        _LEAFLET_PREFIX, _LEAFLET_PREFIX.replace('href="https://leafletjs.com" ', "")
+    )
     return page.encode("utf-8")
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from export_fixtures import FORMULA_TITLE, RESTRICTED_TITLE, SECRET
 
 from incidents.access import Role, Viewer
 from incidents.importer import import_file
@@ -16,9 +17,6 @@ from incidents.store.base import Store
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "examples" / "tarhuna.csv"
 EDITOR = Viewer("editor-who-must-not-appear", Role.EDITOR)
-SECRET = "WITNESS-SECRET-7731"
-RESTRICTED_TITLE = "Restricted record not for the public"
-FORMULA_TITLE = '=HYPERLINK("http://evil.invalid","click")'
 
 
 def _extra() -> list[Incident]:

@@ -1,0 +1,74 @@
+"""CSV, XLSX and GeoJSON: formulas neutralised, confidential fields only where allowed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from export_fixtures import FORMULA_TITLE, RESTRICTED_TITLE, SECRET
+
+from incidents.access import Role, Viewer
+from incidents.export.selection import read_selection
+from incidents.export.tables import to_csv, to_geojson, to_xlsx
+from incidents.query import Query
+
+STAFF = Viewer("staff", Role.EDITOR)
+PARTNER = Viewer("partner", Role.VIEWER)
+PUBLIC = Viewer("anyone", Role.PUBLIC)
+
+
+def _rows(data: bytes) -> list[dict[str, str]]:
+    text = data.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(mixed_store):
+    selection = read_selection(mixed_store, Query(), PARTNER, confidential=True)
+    rows = _rows(to_csv(selection))
+    formula = next(r for r in rows if r["id"] == "test-formula")
+    assert formula["title"] == "'" + FORMULA_TITLE
+    assert formula["description"] == "'-2+3 looks like a formula"
+    assert float(formula["latitude"]) == pytest.approx(32.40)
+    assert to_csv(selection).startswith("\ufeff".encode())  # Excel reads Arabic right
+
+
+def test_xlsx_neutralises_formulas_and_has_an_about_sheet(mixed_store):
+    selection = read_selection(mixed_store, Query(), PARTNER)
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(selection, "Briefing")))
+    sheet = book["Incidents"]
+    header = [c.value for c in sheet[1]]
+    titles = [row[header.index("title")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'" + FORMULA_TITLE in titles
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["Audience"].startswith("PARTNER") and about["Data version"]
+    assert book.properties.creator in (None, "")
+
+
+def test_internal_tables_carry_confidential_fields_partner_ones_do_not(mixed_store):
+    internal = read_selection(mixed_store, Query(), STAFF, confidential=True)
+    partner = read_selection(mixed_store, Query(), PARTNER, confidential=True)
+    assert SECRET in to_csv(internal).decode("utf-8-sig")
+    for data in (to_csv(partner), to_xlsx(partner), to_geojson(partner)):
+        assert SECRET.encode() not in data
+    assert "confidential_notes" not in _rows(to_csv(partner))[0]
+
+
+def test_public_tables_have_no_restricted_records(mixed_store):
+    selection = read_selection(mixed_store, Query(), PUBLIC, confidential=True)
+    data = to_csv(selection)
+    assert RESTRICTED_TITLE.encode() not in data and SECRET.encode() not in data
+    assert {r["location_precision"] for r in _rows(data)} == {"district"}
+
+
+def test_geojson_is_a_feature_collection_with_face_metadata(tarhuna_store):
+    selection = read_selection(tarhuna_store, Query(), PARTNER)
+    doc = json.loads(to_geojson(selection, "Tarhuna"))
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 9
+    point = doc["features"][0]["geometry"]
+    assert point["type"] == "Point" and point["coordinates"] == pytest.approx([13.6332, 32.43501])
+    assert doc["metadata"]["Data version"] == selection.data_version
+    assert "sources" in doc["features"][0]["properties"]
