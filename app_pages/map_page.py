@@ -13,7 +13,7 @@ from app_pages import common, detail_panel, filters, map_view, table_panel, time
 from incidents.maps import MAP_COLUMNS
 from incidents.maps.aggregate import in_bounds, located
 from incidents.query import Query
-from incidents.view_state import ViewState, describe, from_params, to_params
+from incidents.view_state import ViewState, describe, from_params, share_link, to_params
 
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
 _FILTERS = {
@@ -110,7 +110,7 @@ def main() -> None:
                         "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
     st.session_state["_view"] = view
     st.query_params.from_dict(to_params(view))
-    _export_panel(query, view)
+    _export_panel(query, view, state.bounds)
     if picked and picked != selected:
         row = frame[frame["id"] == picked]
         _select(picked, row.iloc[0].to_dict() if len(row) else None)
@@ -118,12 +118,24 @@ def main() -> None:
     time_panel.advance_playback()
 
 
-def _export_panel(query: Query, view: ViewState) -> None:
+def _app_address() -> str:
+    """This page's address without its query string (for links that reopen the view)."""
     try:
-        from app_pages.export_panel import render_export_panel  # type: ignore[import-not-found]
+        url = str(st.context.url or "")
+    except AttributeError:
+        url = ""
+    return url.split("?", 1)[0]
+
+
+def _export_panel(query: Query, view: ViewState, bounds: tuple | None) -> None:
+    try:
+        from app_pages.export_panel import render_export_panel
     except ImportError:
         return
-    render_export_panel(common.get_store(), common.viewer(), query, view)
+    link = share_link(_app_address(), view) if _app_address() else ""
+    render_export_panel(
+        common.get_store(), common.viewer(), query, {"bounds": bounds, "link": link}
+    )
 
 
 main()

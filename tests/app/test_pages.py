@@ -1,0 +1,140 @@
+"""Page logic with Streamlit's AppTest: counts, filters, URL state, entry and import."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from incidents.query import Query
+from incidents.store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+MAP_PAGE = str(ROOT / "app_pages" / "map_page.py")
+ENTRY_PAGE = str(ROOT / "app_pages" / "entry_page.py")
+IMPORT_PAGE = str(ROOT / "app_pages" / "import_page.py")
+TIMEOUT = 60
+
+
+def _headline(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "incidents shown of" in m.value)
+
+
+def _param(at: AppTest, key: str) -> list[str]:
+    value = at.query_params[key]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _map_page(**params: str) -> AppTest:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_map_page_loads_and_counts(example_db):
+    at = _map_page()
+    assert not at.exception
+    assert "9 incidents shown of 9" in _headline(at)
+
+
+def test_type_filter_changes_the_count_and_says_what_it_hides(example_db):
+    at = _map_page()
+    at.multiselect(key="f_types").set_value(["mass_grave"]).run()
+    assert not at.exception
+    assert "2 incidents shown of 9" in _headline(at)
+    assert any("type: 7" in c.value for c in at.caption)
+    assert _param(at, "type") == ["mass_grave"]
+
+
+def test_time_window_and_range_semantics(example_db):
+    at = _map_page()
+    at.date_input(key="d_from").set_value(date(2020, 6, 1))
+    at.date_input(key="d_to").set_value(date(2020, 12, 31)).run()
+    overlapping = _headline(at)
+    at.radio(key="d_mode").set_value("within").run()
+    within = _headline(at)
+    n_over = int(overlapping.split()[1])
+    n_within = int(within.split()[1])
+    assert n_within < n_over < 9
+    assert any("time window" in c.value for c in at.caption)
+
+
+def test_precision_filter_hides_town_level_incidents(example_db):
+    at = _map_page()
+    at.selectbox(key="f_prec").set_value("exact").run()
+    assert "0 incidents shown of 9" in _headline(at)
+    assert any("location precision: 9" in c.value for c in at.caption)
+
+
+def test_a_shared_link_reopens_the_same_view(example_db):
+    at = _map_page(
+        type="mass_grave", sel="tarhuna-ex-001", layer="heat", z="9", lat="32.4", lon="13.6"
+    )
+    assert not at.exception
+    assert "2 incidents shown of 9" in _headline(at)
+    assert at.multiselect(key="f_types").value == ["mass_grave"]
+    assert at.radio(key="m_layer").value == "heat"
+    assert any("At least 11 mass graves" in m.value for m in at.markdown)  # detail panel
+    assert _param(at, "sel") == ["tarhuna-ex-001"]
+    assert _param(at, "z") == ["9"]
+
+
+def test_detail_panel_escapes_user_text(example_db, as_editor):
+    store = open_store(example_db)
+    record = store.get("tarhuna-ex-001", as_editor)
+    assert record is not None
+    store.save(
+        record.replace(
+            description='<img src=x onerror="alert(1)"> ![x](http://evil.example/x.png)'
+        ),
+        as_editor,
+    )
+    at = _map_page(sel="tarhuna-ex-001")
+    html = " ".join(m.value for m in at.markdown)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_entry_page_refuses_a_stale_edit(example_db, as_editor):
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT)
+    at.session_state["edit_id"] = "tarhuna-ex-002"
+    at.run()
+    assert not at.exception
+    store = open_store(example_db)
+    record = store.get("tarhuna-ex-002", as_editor)
+    assert record is not None
+    store.save(record.replace(title="Changed elsewhere"), as_editor)  # someone else saves first
+    at.text_input(key="e_title").set_value("My edit")
+    at.button[-1].click().run()  # the form's Save button
+    assert any("Not saved" in e.value for e in at.error)
+    assert store.get("tarhuna-ex-002", as_editor).title == "Changed elsewhere"
+
+
+def test_entry_page_shows_problems_next_to_fields(example_db, as_editor):
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    at.text_input(key="e_title").set_value("New incident for the test")
+    at.date_input(key="e_date_start").set_value(date(2030, 1, 1))
+    at.button[-1].click().run()
+    assert not at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "date start" in messages or "date_start" in messages
+
+
+def test_entry_page_saves_a_new_incident(example_db, as_editor):
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    at.text_input(key="e_title").set_value("Test incident at Tarhuna")
+    at.number_input(key="e_latitude").set_value(32.435)
+    at.number_input(key="e_longitude").set_value(13.633)
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert any("Saved" in s.value for s in at.success)
+    assert open_store(example_db).count(Query(), as_editor) == 10
+
+
+@pytest.mark.parametrize("page", [IMPORT_PAGE, ENTRY_PAGE])
+def test_other_pages_load(example_db, as_editor, page):
+    at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
+    assert not at.exception
