@@ -115,7 +115,7 @@ def shape_extent(
     return (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
 
 
-def draw_outlines(ax: Axes, extent: Extent, country: str, label_districts: bool = True) -> None:
+def draw_outlines(ax: Axes, extent: Extent, country: str) -> None:
     """Sea, land, national borders and the districts of the mapped country."""
     west, south, east, north = extent
     ax.set_facecolor(theme.SEA)
@@ -129,8 +129,6 @@ def draw_outlines(ax: Axes, extent: Extent, country: str, label_districts: bool 
         visible = districts.cx[west:east, south:north]
         add_shapes(ax, list(visible.geometry), facecolors="none",
                    edgecolors=theme.DISTRICT_EDGE, linewidths=0.6, zorder=2)  # fmt: skip
-        if label_districts and 0 < len(visible) <= 8:
-            _district_names(ax, visible, extent)
     set_extent(ax, extent)
 
 
@@ -145,18 +143,36 @@ def set_extent(ax: Axes, extent: Extent) -> None:
     ax.set_ylabel("")
 
 
-def _district_names(ax: Axes, districts: gpd.GeoDataFrame, extent: Extent) -> None:
+def draw_district_names(
+    ax: Axes,
+    extent: Extent,
+    country: str,
+    fontsize: float,
+    avoid: Sequence[tuple[float, float, float]] = (),
+) -> None:
+    """Name the districts in view (up to eight), moved clear of fanned-out markers.
+
+    English names only: Natural Earth's Arabic name is wrong for some districts
+    (LY-TN carries the name of the former Tajura district).
+    """
     west, south, east, north = extent
-    for _, row in districts.iterrows():
+    visible = _districts(country).cx[west:east, south:north]
+    if not 0 < len(visible) <= 8:
+        return
+    per_pt = (north - south) / (theme.axes_inches(ax)[1] * 72)
+    for _, row in visible.iterrows():
         clipped = row.geometry.intersection(_box(extent))
         if clipped.is_empty or clipped.area < 0.04 * (east - west) * (north - south):
             continue
         point = clipped.representative_point()
-        name = str(row["name_en"])  # name_ar is wrong for some districts (LY-TN): not shown
-        ax.text(
-            point.x, point.y, name, ha="center", va="center", fontsize=9, color="#8a8279",
-            style="italic", zorder=3, path_effects=HALO, linespacing=1.3,
-        )  # fmt: skip
+        x, y = point.x, point.y
+        for lon, lat, radius_pt in avoid:
+            reach = (radius_pt + 12) * per_pt
+            if abs(lon - x) < reach * 2.5 and abs(lat - y) < reach:
+                y = lat - reach - 4 * per_pt  # just below the fan
+        ax.text(x, y, str(row["name_en"]), ha="center", va="top" if y != point.y else "center",
+                fontsize=fontsize, color="#8a8279", style="italic", zorder=3,
+                path_effects=HALO)  # fmt: skip
 
 
 def _box(extent: Extent):  # type: ignore[no-untyped-def]
@@ -245,7 +261,7 @@ def draw_locator(ax: Axes, extent: Extent, country: str) -> Axes | None:
     inset = ax.inset_axes((0.745, 0.02, 0.245, 0.3), zorder=10)
     pad = 0.06 * max(ce - cw, cn - cs)
     box = shape_extent((cw - pad, cs - pad, ce + pad, cn + pad), 0.245 / 0.3 * _ratio(ax), 0)
-    draw_outlines(inset, box, country, label_districts=False)
+    draw_outlines(inset, box, country)
     set_extent(inset, box)
     cx, cy = (west + east) / 2, (south + north) / 2
     side = max(east - west, north - south, 0.02 * (ce - cw))

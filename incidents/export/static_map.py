@@ -20,6 +20,7 @@ from incidents.export import theme
 from incidents.export.basemap import (
     Extent,
     PlaceLabel,
+    draw_district_names,
     draw_labels,
     draw_locator,
     draw_north_arrow,
@@ -129,6 +130,7 @@ def draw_map(
         if len(rows)
         else Drawn(0, 0, (), ())
     )
+    draw_district_names(ax, extent, selection.country, 9 * scale, drawn.fans)
     draw_labels(ax, options.labels, 12 * scale, drawn.fans)
     if extras:
         draw_scale_bar(ax, extent, 10 * scale)
