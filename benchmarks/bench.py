@@ -23,17 +23,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import geopandas as gpd  # noqa: E402
+import geopandas as gpd
+from streamlit_folium import _get_feature_group_string
 
-from incidents.access import Role, Viewer  # noqa: E402
-from incidents.importer import import_file  # noqa: E402
-from streamlit_folium import _get_feature_group_string  # noqa: E402
-
-from incidents.maps import MAP_COLUMNS, MapOptions, basemap, data_layer  # noqa: E402
-from incidents.query import Query  # noqa: E402
-from incidents.store import open_store  # noqa: E402
-from incidents.store.base import Store  # noqa: E402
-from incidents.synthetic import write_synthetic_csv  # noqa: E402
+from incidents.access import Role, Viewer
+from incidents.importer import import_file
+from incidents.maps import MAP_COLUMNS, MapOptions, basemap, data_layer
+from incidents.query import Query
+from incidents.store import open_store
+from incidents.store.base import Store
+from incidents.synthetic import write_synthetic_csv
 
 EDITOR = Viewer("benchmark", Role.EDITOR)
 FILTER = Query(
@@ -75,8 +74,11 @@ def our_payload(store: Store, view: tuple[float, float, float, float] | None) ->
 
 def explore_payload(store: Store) -> int:
     """Baseline: what gdf.explore() sends for the same selection (every point, GeoJson)."""
-    frame = store.query(FILTER, EDITOR, ["id", "type", "title", "description", "date_start",
-                                          "latitude", "longitude"])
+    frame = store.query(
+        FILTER,
+        EDITOR,
+        ["id", "type", "title", "description", "date_start", "latitude", "longitude"],
+    )
     frame = frame.dropna(subset=["latitude", "longitude"])
     gdf = gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326
