@@ -1,0 +1,345 @@
+"""Copy a whole store to another (GeoPackage <-> PostGIS) without losing anything.
+
+Records go through target.write_batch(action="migrate"), so the target's own audit
+chain says who brought each record in and when. Their provenance (created_by/at,
+updated_by/at, version) is then copied from the source, so a record still says
+who wrote it.
+
+The source's audit log is copied verbatim, every field and hash, into the
+target's append-only table audit_log_imported, keyed by origin: the hash of that
+chain's first entry. Chains from several stores, or from a store that was itself
+migrated, stay apart, and each one can be re-verified with verify_chain. A
+summary would lose who changed what from what to what, which is the evidence, so
+nothing is summarised. The closing "migrate" entry in the target's own chain
+records each origin's last hash, which anchors the copies: changing one breaks
+its own chain or that anchor.
+
+A run can be repeated after an interruption: copied records come back
+"unchanged", and only audit entries the target lacks are added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import Any
+
+from incidents.access import Role, Viewer
+from incidents.record import Incident
+from incidents.store import GeoPackageStore, open_store
+from incidents.store.audit import AuditEntry, verify_chain
+from incidents.store.base import NotAllowed, Store, StoreError
+from incidents.store.record_store import Backend, RecordStore, _bump_version, _load_full
+
+IMPORTED = "audit_log_imported"
+BATCH = 500
+_PAGE = 1000
+_ENTRY = ("seq", "at", "actor", "action", "incident_id", "before", "after", "prev_hash", "hash")
+_PROVENANCE = ("created_by", "created_at", "updated_by", "updated_at", "version")
+
+
+@dataclass
+class MigrationReport:
+    """What a migration copied, and whatever the check afterwards found wrong."""
+
+    source: str
+    target: str
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    audit_copied: int = 0
+    chains: dict[str, int] = field(default_factory=dict)  # origin label -> entries held
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Migrated {self.records} records from {self.source} to {self.target}: "
+            f"{self.created} new, {self.updated} updated, {self.unchanged} already there.",
+            f"Audit entries copied this run: {self.audit_copied}.",
+        ]
+        out += [f"  {label}: {n} entries kept" for label, n in self.chains.items()]
+        if self.problems:
+            out.append("The check after copying found problems:")
+            out += [f"  {p}" for p in self.problems]
+        else:
+            out.append("Checked: every record and every audit entry matches the source.")
+        return out
+
+
+def migrate(
+    source: Store, target: Store, viewer: Viewer, batch_size: int = BATCH
+) -> MigrationReport:
+    """Copy every record and every audit chain from source to target, then check it all."""
+    if not viewer.is_admin:
+        raise NotAllowed("Only administrators can migrate a store.")
+    src, dst = _record_store(source), _record_store(target)
+    report = MigrationReport(display(src), display(dst))
+    if src.url == dst.url and getattr(src, "schema", "") == getattr(dst, "schema", ""):
+        raise StoreError("The source and the target are the same store.")
+    ids = _all_ids(src)
+    stray = set(_all_ids(dst)) - set(ids)
+    if stray:
+        raise StoreError(
+            f"The target already holds {len(stray)} records the source does not have; "
+            "migrate into an empty store (or one an earlier run of this migration filled)."
+        )
+    for start in range(0, len(ids), batch_size):
+        records = _load(src, ids[start : start + batch_size])
+        for outcome in dst.write_batch(records, viewer, action="migrate"):
+            report.created += outcome.kind == "imported"
+            report.updated += outcome.kind == "updated"
+            report.unchanged += outcome.kind == "unchanged"
+        _copy_provenance(dst, records)
+    report.records = len(ids)
+    anchors = _copy_audit(src, dst, report)
+    dst.log_event(
+        viewer,
+        "migrate",
+        {
+            "from": report.source,
+            "records": report.records,
+            "provenance": "created/updated by and at, and version, copied from the source",
+            "imported_chains": anchors,
+        },
+    )
+    report.problems = verify_migration(src, dst)
+    return report
+
+
+def verify_migration(source: Store, target: Store) -> list[str]:
+    """Differences between the stores' records and audit chains; empty when none."""
+    src, dst = _record_store(source), _record_store(target)
+    problems: list[str] = []
+    ids, copied = _all_ids(src), _all_ids(dst)
+    if len(ids) != len(copied) or set(ids) != set(copied):
+        problems.append(f"the source holds {len(ids)} records, the target {len(copied)}")
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        mine, theirs = _load(src, chunk), {i.id: i for i in _load(dst, chunk)}
+        for record in mine:
+            other = theirs.get(record.id)
+            if other is None or other.content() != record.content():
+                problems.append(f"record {record.id}: differs in the target")
+            elif _provenance(other) != _provenance(record):
+                problems.append(f"record {record.id}: its created/updated details differ")
+    problems += [f"target audit log: {p}" for p in dst.verify_audit()]
+    for origin, (label, own) in _origins(src).items():
+        problems += _compare_chain(src, dst, origin, label, own)
+    return problems
+
+
+def display(store: Store) -> str:
+    """How to name a store to people: never with its password."""
+    return str(getattr(store, "display_url", store.url))
+
+
+# --- reading the source --------------------------------------------------------
+
+
+def _record_store(store: Store) -> RecordStore:
+    if not isinstance(store, RecordStore):
+        raise StoreError(f"Cannot migrate {type(store).__name__}: not a RecordStore.")
+    return store
+
+
+def _all_ids(store: RecordStore) -> list[str]:
+    """Every record id, in the order the records were first stored."""
+    with store._read_backend() as db:
+        return [r["id"] for r in db.fetch("SELECT id FROM incidents ORDER BY fid")]
+
+
+def _load(store: RecordStore, ids: Sequence[str]) -> list[Incident]:
+    """Whole records (sources, confidential fields, provenance): get() would open one
+    connection per record, and coarsens for anyone but staff."""
+    with store._read_backend() as db:
+        found = _load_full(db, ids)
+    return [found[i] for i in ids if i in found]
+
+
+def _provenance(incident: Incident) -> tuple[Any, ...]:
+    return tuple(getattr(incident, name) for name in _PROVENANCE)
+
+
+def _origins(store: RecordStore) -> dict[str, tuple[str, bool]]:
+    """Each audit chain the store holds: origin -> (label, whether it is the store's own)."""
+    chains: dict[str, tuple[str, bool]] = {}
+    with store._read_backend() as db:
+        if _has_table(store, db, IMPORTED):
+            rows = db.fetch(f"SELECT DISTINCT origin, origin_label FROM {IMPORTED}")
+            chains.update({r["origin"]: (r["origin_label"], False) for r in rows})
+        first = db.fetch("SELECT hash FROM audit_log WHERE seq = 1")
+        if first:
+            chains[first[0]["hash"]] = (f"audit log of {display(store)}", True)
+    return chains
+
+
+def _entries(store: RecordStore, origin: str, own: bool, after_seq: int) -> Iterator[AuditEntry]:
+    """One chain's entries after after_seq, a page (and a short transaction) at a time."""
+    columns = ", ".join(_ENTRY)
+    if own:
+        sql, params = f"SELECT {columns} FROM audit_log WHERE seq > %s", []
+    else:
+        sql, params = f"SELECT {columns} FROM {IMPORTED} WHERE origin = %s AND seq > %s", [origin]
+    seq = after_seq
+    while True:
+        with store._read_backend() as db:
+            rows = db.fetch(f"{sql} ORDER BY seq LIMIT {_PAGE}", [*params, seq])
+        yield from (AuditEntry(**r) for r in rows)
+        if len(rows) < _PAGE:
+            return
+        seq = rows[-1]["seq"]
+
+
+# --- writing the target --------------------------------------------------------
+
+
+def _copy_provenance(store: RecordStore, records: Sequence[Incident]) -> None:
+    """Who created and last changed each record, and its version, as in the source."""
+    if not records:
+        return
+    sets = ", ".join(f"{name} = %s" for name in _PROVENANCE)
+    with store._backend() as db:
+        held = _load_full(db, [r.id for r in records])
+        differ = [r for r in records if r.id in held and _provenance(held[r.id]) != _provenance(r)]
+        for record in differ:
+            db.execute(
+                f"UPDATE incidents SET {sets} WHERE id = %s", [*_provenance(record), record.id]
+            )
+        if differ:
+            _bump_version(db)
+
+
+def _copy_audit(src: RecordStore, dst: RecordStore, report: MigrationReport) -> dict[str, Any]:
+    """Append to dst's imported table every source audit entry it does not hold yet."""
+    with dst._backend() as db:
+        _ensure_imported_table(dst, db)
+    anchors: dict[str, Any] = {}
+    for origin, (label, own) in _origins(src).items():
+        held, last_hash = _held(dst, origin)
+        page: list[AuditEntry] = []
+        for entry in _entries(src, origin, own, held):
+            page.append(entry)
+            if len(page) == _PAGE:
+                _append_imported(dst, origin, label, page)
+                page = []
+            held, last_hash = entry.seq, entry.hash
+            report.audit_copied += 1
+        _append_imported(dst, origin, label, page)
+        report.chains[label] = held
+        anchors[origin] = {"label": label, "entries": held, "last_hash": last_hash}
+    return anchors
+
+
+def _held(store: RecordStore, origin: str) -> tuple[int, str]:
+    with store._read_backend() as db:
+        rows = db.fetch(
+            f"SELECT seq, hash FROM {IMPORTED} WHERE origin = %s ORDER BY seq DESC LIMIT 1",
+            [origin],
+        )
+    return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else (0, "")
+
+
+def _append_imported(
+    store: RecordStore, origin: str, label: str, entries: Sequence[AuditEntry]
+) -> None:
+    if not entries:
+        return
+    marks = ", ".join(["%s"] * (len(_ENTRY) + 2))
+    with store._backend() as db:
+        for e in entries:
+            db.execute(
+                f"INSERT INTO {IMPORTED} (origin, origin_label, {', '.join(_ENTRY)}) "
+                f"VALUES ({marks})",
+                [origin, label, *(getattr(e, name) for name in _ENTRY)],
+            )
+
+
+def _ensure_imported_table(store: RecordStore, db: Backend) -> None:
+    """The append-only table for copied chains, in the target's own SQL dialect."""
+    if _has_table(store, db, IMPORTED):
+        return
+    db.execute(
+        f"CREATE TABLE {IMPORTED} (origin TEXT NOT NULL, origin_label TEXT NOT NULL, "
+        "seq BIGINT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, "
+        "incident_id TEXT, before TEXT, after TEXT, prev_hash TEXT NOT NULL, "
+        "hash TEXT NOT NULL, PRIMARY KEY (origin, seq))"
+    )
+    if isinstance(store, GeoPackageStore):
+        for event in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {IMPORTED}_no_{event.lower()} BEFORE {event} ON {IMPORTED} "
+                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+            )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
+            "description) VALUES (%s, 'attributes', %s, %s)",
+            [IMPORTED, IMPORTED, "Audit chains copied verbatim from migrated stores"],
+        )
+        return
+    refuse = "EXECUTE FUNCTION audit_log_append_only()"
+    db.execute(
+        f"CREATE TRIGGER {IMPORTED}_no_change BEFORE UPDATE OR DELETE ON {IMPORTED} "
+        f"FOR EACH ROW {refuse}"
+    )
+    db.execute(f"CREATE TRIGGER {IMPORTED}_no_truncate BEFORE TRUNCATE ON {IMPORTED} {refuse}")
+
+
+def _has_table(store: RecordStore, db: Backend, name: str) -> bool:
+    if isinstance(store, GeoPackageStore):
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s"
+    else:
+        sql = "SELECT to_regclass(%s) AS name"
+    rows = db.fetch(sql, [name])
+    return bool(rows and rows[0]["name"])
+
+
+def _compare_chain(
+    src: RecordStore, dst: RecordStore, origin: str, label: str, own: bool
+) -> list[str]:
+    """The target's copy of one chain must equal the source's, entry for entry, and verify."""
+    problems: list[str] = []
+
+    def copies() -> Iterator[AuditEntry]:
+        pairs = zip_longest(_entries(src, origin, own, 0), _entries(dst, origin, False, 0))
+        for mine, theirs in pairs:
+            if theirs is None:
+                problems.append(f"{label}: entry {mine.seq if mine else '?'} is missing")
+                continue
+            if mine != theirs:
+                problems.append(f"{label}: entry {theirs.seq} differs from the source")
+            yield theirs
+
+    chain = verify_chain(copies())
+    return problems + [f"{label}: {p}" for p in chain]
+
+
+# --- command line --------------------------------------------------------------
+
+
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    command: Callable[[str], Callable[[Callable[[argparse.Namespace], int]], Any]],
+) -> None:
+    """`python -m incidents --db SOURCE migrate --to TARGET`."""
+    p = sub.add_parser("migrate", help="copy every record and the whole audit log to another store")
+    p.add_argument("--to", required=True, metavar="URL_OR_PATH", help="a .gpkg or postgresql://")
+    p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    command("migrate")(_migrate_command)
+
+
+def _migrate_command(args: argparse.Namespace) -> int:
+    try:
+        report = migrate(open_store(args.db), open_store(args.to), Viewer(args.actor, Role.ADMIN))
+    except StoreError as error:
+        print(f"Could not migrate: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1

@@ -1,0 +1,403 @@
+"""The shared store: PostgreSQL with PostGIS, for several app instances on one database.
+
+The tables are those of the GeoPackage store (gpkg.py), in one schema; every rule
+about versions, audit entries and access lives in RecordStore. Each write
+transaction first takes one advisory lock per schema, so writers queue up: the
+audit chain cannot fork, and the stale-edit check reads what the writer before
+committed. Reads run in read-only REPEATABLE READ transactions, so a record and
+its sources are read from the same snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+import psycopg
+from psycopg import IsolationLevel
+from psycopg.rows import dict_row, tuple_row
+
+from incidents.access import PublicRules
+from incidents.query import Query
+from incidents.record import Incident
+from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.store.audit import AuditEntry
+from incidents.store.base import StoreError
+from incidents.store.columns import (
+    INCIDENT_COLUMNS,
+    POSTGRES_TYPES,
+    column_constraint,
+    confidential_row,
+    incident_row,
+    source_rows,
+)
+from incidents.store.record_store import Backend, RecordStore
+from incidents.store.sql import Where, where_for
+
+TABLE = "incidents"
+SCHEMA_VERSION = "1"
+# Advisory lock keys (two int4): one database-wide for creating schemas, one per
+# schema (second key: hashtext(schema)) held by every write transaction.
+DDL_LOCK = 74_210_001
+WRITE_LOCK = 74_210_002
+LOCK_TIMEOUT = "120s"  # a writer waits this long behind a large import, then gives up
+
+_KINDS = {f.name: f.kind for f in INCIDENT_COLUMNS}
+_SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_BOOLEANS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "boolean")
+
+Connection = psycopg.Connection[dict[str, Any]]
+
+
+class PostGISStore(RecordStore):
+    """Incidents in PostgreSQL/PostGIS; see incidents.store.base.Store for the interface."""
+
+    def __init__(
+        self, url: str, public_rules: PublicRules | None = None, schema: str = "public"
+    ) -> None:
+        if not _SCHEMA_NAME.fullmatch(schema):
+            raise StoreError(f"'{schema}' is not a usable schema name (letters, digits, _).")
+        self.url = url  # as given: open_store's callers key caches on it; never print it
+        self.display_url = redact_url(url)
+        self.schema = schema
+        self.public_rules = public_rules or PublicRules()
+        self._search_path = f'"{schema}"'
+        with self._connection() as conn:
+            self._search_path = _ensure_schema(conn, schema)
+            conn.commit()
+
+    def __repr__(self) -> str:
+        return f"PostGISStore({self.display_url!r}, schema={self.schema!r})"
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A new connection per call (psycopg_pool is not a dependency); the cost of this,
+        measured, is in docs/deployment.md."""
+        try:
+            conn = psycopg.connect(self.url, row_factory=dict_row, connect_timeout=15)
+        except psycopg.OperationalError as error:
+            raise StoreError(
+                f"Cannot reach the PostGIS database at {self.display_url}: {error}"
+            ) from error
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _backend(self) -> Iterator[Backend]:
+        """One write transaction, queued behind any other writer of this schema."""
+        with self._connection() as conn:
+            try:
+                _set_path(conn, self._search_path)
+                conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [WRITE_LOCK, self.schema]
+                )
+                with conn.pipeline():  # writes go out without waiting; reads still wait
+                    yield _PgBackend(conn)
+                conn.commit()
+            except psycopg.errors.LockNotAvailable as error:
+                _rollback(conn)
+                raise StoreError(
+                    "Another import or edit has been writing for over "
+                    f"{LOCK_TIMEOUT}; try again when it is done."
+                ) from error
+            except BaseException:
+                _rollback(conn)
+                raise
+
+    @contextmanager
+    def _read_backend(self) -> Iterator[Backend]:
+        with self._reading() as conn:
+            yield _PgBackend(conn)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A read-only snapshot, so related rows read by several statements agree."""
+        with self._connection() as conn:
+            conn.isolation_level = IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            _set_path(conn, self._search_path)
+            yield conn
+
+    def _select_frame(
+        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
+    ) -> pd.DataFrame:
+        sql, params = self.frame_sql(query, columns, confidential, public)
+        with self._reading() as conn, conn.cursor(row_factory=tuple_row) as cur:
+            cur.execute(sql, params)
+            names = [d.name for d in cur.description or ()]
+            rows = cur.fetchall()
+        # The same construction pd.read_sql_query uses, so frames match the GeoPackage's.
+        return pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+
+    def frame_sql(
+        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
+    ) -> tuple[str, list[Any]]:
+        """The SELECT behind query(); public for tests that EXPLAIN it."""
+        where = where_for(query, "%s", like="ILIKE")
+        if public:
+            where.add("i.sensitivity = 'public'")
+        else:
+            _add_bbox(where, query)
+        select = ", ".join(_select_column(c) for c in columns)
+        join = ""
+        if confidential:
+            select += ", " + ", ".join(f"c.{c}" for c in CONFIDENTIAL_FIELDS)
+            join = "LEFT JOIN incident_confidential c ON c.incident_id = i.id"
+        # COLLATE "C": the byte order SQLite uses, so both stores list rows alike.
+        sql = (
+            f"SELECT {select} FROM {TABLE} i {join} WHERE {where.sql()} "
+            'ORDER BY i.date_start, i.id COLLATE "C"'
+        )
+        return sql, where.params
+
+    def _count_sql(self, query: Query) -> int:
+        where = where_for(query, "%s", like="ILIKE")
+        _add_bbox(where, query)
+        with self._reading() as conn:
+            row = conn.execute(
+                f"SELECT COUNT(*) AS n FROM {TABLE} i WHERE {where.sql()}", where.params
+            ).fetchone()
+        return int(row["n"]) if row else 0
+
+    def drop_schema(self) -> None:
+        """Remove this store's schema and everything in it: for tests, never 'public'."""
+        if self.schema == "public":
+            raise StoreError("Refusing to drop the public schema.")
+        with self._connection() as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+            conn.commit()
+
+
+class _PgBackend(Backend):
+    """Row-level reads and writes on one open connection, for RecordStore."""
+
+    placeholder = "%s"
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        # No parameters: pass None, so a literal % in the SQL is not read as a placeholder.
+        return self.conn.execute(sql, list(params) or None).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql, list(params) or None)
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(sql, rows)
+
+    def insert_incident(self, incident: Incident) -> None:
+        row = _pg_row(incident)
+        geom, point = _geom(incident)
+        marks = ", ".join(["%s"] * len(row))
+        self.conn.execute(
+            f"INSERT INTO {TABLE} (geom, {', '.join(row)}) VALUES ({geom}, {marks})",
+            [*point, *row.values()],
+        )
+        self._children(incident)
+
+    def update_incident(self, incident: Incident) -> None:
+        row = _pg_row(incident)
+        geom, point = _geom(incident)
+        sets = ", ".join(f"{k} = %s" for k in row)
+        self.conn.execute(
+            f"UPDATE {TABLE} SET geom = {geom}, {sets} WHERE id = %s",
+            [*point, *row.values(), incident.id],
+        )
+        self.conn.execute("DELETE FROM incident_sources WHERE incident_id = %s", [incident.id])
+        self.conn.execute("DELETE FROM incident_confidential WHERE incident_id = %s", [incident.id])
+        self._children(incident)
+
+    def _children(self, incident: Incident) -> None:
+        rows = source_rows(incident)
+        if rows:
+            marks = ", ".join(["%s"] * (len(SOURCE_PARTS) + 2))
+            self.execute_many(
+                f"INSERT INTO incident_sources (incident_id, position, {', '.join(SOURCE_PARTS)}) "
+                f"VALUES ({marks})",
+                rows,
+            )
+        if any(incident.confidential().values()):
+            names = ", ".join(CONFIDENTIAL_FIELDS)
+            marks = ", ".join(["%s"] * (len(CONFIDENTIAL_FIELDS) + 1))
+            self.conn.execute(
+                f"INSERT INTO incident_confidential (incident_id, {names}) VALUES ({marks})",
+                list(confidential_row(incident)),
+            )
+
+    def delete_incident(self, incident_id: str) -> None:
+        self.conn.execute(f"DELETE FROM {TABLE} WHERE id = %s", [incident_id])
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log (seq, at, actor, action, incident_id, before, after, "
+            "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                entry.seq,
+                entry.at,
+                entry.actor,
+                entry.action,
+                entry.incident_id,
+                entry.before,
+                entry.after,
+                entry.prev_hash,
+                entry.hash,
+            ],
+        )
+
+
+def _rollback(conn: Connection) -> None:
+    """Roll back, without letting a dead connection hide the error that killed it."""
+    with suppress(psycopg.Error):
+        conn.rollback()
+
+
+def _pg_row(incident: Incident) -> dict[str, Any]:
+    """incident_row with real booleans: PostgreSQL will not store 0/1 in a BOOLEAN."""
+    row = incident_row(incident)
+    for name in _BOOLEANS:
+        row[name] = bool(row[name])
+    return row
+
+
+def _geom(incident: Incident) -> tuple[str, list[float]]:
+    if incident.latitude is None or incident.longitude is None:
+        return "NULL", []
+    return "ST_SetSRID(ST_MakePoint(%s, %s), 4326)", [incident.longitude, incident.latitude]
+
+
+def _select_column(name: str) -> str:
+    """Dates as 'YYYY-MM-DD' text and booleans as 0/1, as the GeoPackage returns them."""
+    kind = _KINDS.get(name)
+    if kind == "date":
+        return f"CAST(i.{name} AS TEXT) AS {name}"
+    if kind == "boolean":
+        return f"CAST(i.{name} AS INTEGER) AS {name}"
+    return f"i.{name}"
+
+
+def _add_bbox(where: Where, query: Query) -> None:
+    if query.bbox is not None:
+        west, south, east, north = query.bbox
+        where.add("i.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", west, south, east, north)
+
+
+def _set_path(conn: Connection, search_path: str) -> None:
+    """Point unqualified table names at this store's schema, for this transaction only."""
+    conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    if "://" not in url:
+        return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", url)
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, host = netloc.rsplit("@", 1)
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        netloc = f"{user}@{host}"
+    query = urlencode(
+        [(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="*"
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _ensure_schema(conn: Connection, schema: str) -> str:
+    """Create the tables once, whoever starts first; return the search_path to use."""
+    postgis = _postgis_schema(conn)
+    if postgis is None or not _schema_ready(conn, schema):
+        conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", [DDL_LOCK])
+        postgis = _postgis_schema(conn) or _create_postgis(conn)
+        search_path = f'"{schema}", "{postgis}"'
+        if not _schema_ready(conn, schema):
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            _set_path(conn, search_path)
+            for statement in _ddl():
+                conn.execute(statement)
+        return search_path
+    return f'"{schema}", "{postgis}"'
+
+
+def _postgis_schema(conn: Connection) -> str | None:
+    row = conn.execute(
+        "SELECT n.nspname AS name FROM pg_extension e "
+        "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgis'"
+    ).fetchone()
+    return str(row["name"]) if row else None
+
+
+def _create_postgis(conn: Connection) -> str:
+    try:
+        with conn.transaction():
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    except psycopg.Error as error:
+        raise StoreError(
+            "The database has no PostGIS extension and this user may not add it: "
+            "ask the database administrator to run CREATE EXTENSION postgis."
+        ) from error
+    return _postgis_schema(conn) or "public"
+
+
+def _schema_ready(conn: Connection, schema: str) -> bool:
+    row = conn.execute("SELECT to_regclass(%s) AS t", [f'"{schema}".store_meta']).fetchone()
+    if not row or row["t"] is None:
+        return False
+    found = conn.execute(
+        f"SELECT value FROM \"{schema}\".store_meta WHERE key = 'schema_version'"
+    ).fetchone()
+    return found is not None
+
+
+def _ddl() -> list[str]:
+    """The GeoPackage store's tables in PostgreSQL terms (see gpkg._create_schema)."""
+    columns = ",\n  ".join(
+        f"{f.name} {POSTGRES_TYPES[f.kind]}{column_constraint(f)}" for f in INCIDENT_COLUMNS
+    )
+    indexes = {"date_start": "date_start", "date_end": "date_end", "type": "type"}
+    indexes |= {"admin1": "admin1_code", "source_event": "source_event_id"}
+    refuse = "EXECUTE FUNCTION audit_log_append_only()"
+    return [
+        f"CREATE TABLE IF NOT EXISTS {TABLE} (fid BIGSERIAL PRIMARY KEY, "
+        f"geom geometry(Point, 4326),\n  {columns})",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_geom ON {TABLE} USING GIST (geom)",
+        *(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_{name} ON {TABLE} ({column})"
+            for name, column in indexes.items()
+        ),
+        f"CREATE TABLE IF NOT EXISTS incident_sources ("
+        f"incident_id TEXT NOT NULL REFERENCES {TABLE}(id) ON DELETE CASCADE, "
+        f"position INTEGER NOT NULL, {', '.join(f'{p} TEXT' for p in SOURCE_PARTS)}, "
+        "PRIMARY KEY (incident_id, position))",
+        f"CREATE TABLE IF NOT EXISTS incident_confidential ("
+        f"incident_id TEXT PRIMARY KEY REFERENCES {TABLE}(id) ON DELETE CASCADE, "
+        f"{', '.join(f'{c} TEXT' for c in CONFIDENTIAL_FIELDS)})",
+        "CREATE TABLE IF NOT EXISTS audit_log (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, "
+        "actor TEXT NOT NULL, action TEXT NOT NULL, incident_id TEXT, before TEXT, "
+        "after TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS audit_log_incident ON audit_log (incident_id)",
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'the audit log is append-only'; END $$",
+        "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
+        "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+        f"FOR EACH ROW {refuse}",
+        "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+        f"CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log {refuse}",
+        "CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"INSERT INTO store_meta VALUES ('schema_version', '{SCHEMA_VERSION}') "
+        "ON CONFLICT DO NOTHING",
+        "INSERT INTO store_meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING",
+    ]
+
+
+__all__ = ["PostGISStore", "redact_url"]

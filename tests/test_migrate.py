@@ -1,0 +1,173 @@
+"""Moving a store between GeoPackage and PostGIS must lose no record and no audit entry."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from incidents.access import Role, Viewer
+from incidents.cli import main
+from incidents.migrate import IMPORTED, migrate, verify_migration
+from incidents.query import Query
+from incidents.record import Incident, Source
+from incidents.store import GeoPackageStore
+from incidents.store.audit import AuditEntry, verify_chain
+from incidents.store.base import NotAllowed, StoreError
+from incidents.store.record_store import RecordStore
+from tests.conftest import ADMIN, EDITOR
+
+
+def pg_url() -> str:
+    """The test server's URL; skip without one, but fail in CI, where one must be running."""
+    url = os.environ.get("INCIDENTS_TEST_PG")
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("INCIDENTS_TEST_PG is not set: scripts/test.sh starts PostGIS in CI")
+        pytest.skip("no PostGIS server (scripts/test.sh starts one)")
+    return url
+
+
+@pytest.fixture
+def pg() -> Iterator[RecordStore]:
+    from incidents.store.postgis import PostGISStore
+
+    store = PostGISStore(pg_url(), schema="t_" + uuid.uuid4().hex[:12])
+    try:
+        yield store
+    finally:
+        store.drop_schema()
+
+
+def record(n: int, **changes: Any) -> Incident:
+    base = Incident(
+        id=f"mig-{n}",
+        type="arbitrary_detention",
+        title=f"Synthetic record {n} — ترهونة",
+        date_start=date(2019, 1 + n % 12, 1 + n % 28),
+        date_end=date(2019, 1 + n % 12, 1 + n % 28),
+        description="SYNTHETIC",
+        latitude=32.4 + n / 1000,
+        longitude=13.6 + n / 1000,
+        admin1_code="LY-MB",
+        sensitivity="public" if n % 3 else "restricted",
+        tags=("a", f"t{n}"),
+        perpetrators=("Group A",),
+        killed_min=n,
+        killed_best=None,
+        place_confirmed=n % 2 == 0,
+        public_date_to_month=n % 4 == 0,
+        sources=(
+            Source(title="First", url=f"https://example.org/{n}"),
+            Source(title="Second", publisher="P", date="2019-02-01", sha256="ab" * 32),
+        ),
+        confidential_notes=f"CANARY-{n}",
+        witness_details="CANARY-W" if n % 2 else "",
+    )
+    return base.replace(**changes)
+
+
+def filled(store: RecordStore, n: int = 12) -> RecordStore:
+    """A store with history: imports, an edit, a delete, an unlocated record, an event."""
+    store.write_batch([record(i) for i in range(n)], EDITOR)
+    store.write_batch([record(n, latitude=None, longitude=None)], Viewer("other", Role.EDITOR))
+    first = store.get("mig-1", EDITOR)
+    assert first is not None
+    store.save(first.replace(title="Edited"), EDITOR)
+    store.delete("mig-2", 1, EDITOR)
+    store.log_event(EDITOR, "export", {"format": "png"})
+    return store
+
+
+def records(store: RecordStore) -> dict[str, Incident]:
+    ids = store.query(Query(), ADMIN, ["id"])["id"]
+    return {i: store.get(i, ADMIN) for i in ids}  # type: ignore[misc]
+
+
+def _entry(row: dict[str, Any]) -> AuditEntry:
+    return AuditEntry(**{k: v for k, v in row.items() if k not in ("origin", "origin_label")})
+
+
+def chains_of(store: RecordStore) -> dict[str, list[AuditEntry]]:
+    with store._read_backend() as db:
+        rows = db.fetch(f"SELECT * FROM {IMPORTED} ORDER BY origin, seq")
+    out: dict[str, list[AuditEntry]] = {}
+    for r in rows:
+        out.setdefault(r["origin"], []).append(_entry(r))
+    return out
+
+
+def test_gpkg_to_gpkg_copies_everything_and_can_run_again(tmp_path: Path):
+    source = filled(GeoPackageStore(tmp_path / "a.gpkg"))
+    target = GeoPackageStore(tmp_path / "b.gpkg")
+    report = migrate(source, target, ADMIN)
+    assert report.ok, report.problems
+    assert (report.records, report.created) == (12, 12)
+    assert records(target) == records(source)  # every field, provenance included
+    own = source.audit_log(ADMIN)
+    assert chains_of(target)[own[0].hash] == own  # verbatim
+    log = target.audit_log(ADMIN)
+    assert {e.action for e in log} == {"migrate:create", "migrate"}
+    assert target.verify_audit() == []
+
+    again = migrate(source, target, ADMIN)
+    assert again.ok and again.unchanged == 12 and again.audit_copied == 0
+
+
+def test_round_trip_through_postgis_loses_nothing(tmp_path: Path, pg: RecordStore):
+    first = filled(GeoPackageStore(tmp_path / "first.gpkg"))
+    to_pg = migrate(first, pg, ADMIN)
+    assert to_pg.ok, to_pg.problems
+    back = GeoPackageStore(tmp_path / "back.gpkg")
+    to_gpkg = migrate(pg, back, ADMIN)
+    assert to_gpkg.ok, to_gpkg.problems
+
+    originals = records(first)
+    assert len(originals) == 12
+    assert records(pg) == originals
+    assert records(back) == originals
+    assert pg.count(Query(), ADMIN) == back.count(Query(), ADMIN) == 12
+    for store in (pg, back):
+        assert store.verify_audit() == []
+        assert all(verify_chain(chain) == [] for chain in chains_of(store).values())
+    # The first store's chain reached the last store verbatim, through PostGIS.
+    first_log = first.audit_log(ADMIN)
+    pg_log = pg.audit_log(ADMIN)
+    assert chains_of(back) == {first_log[0].hash: first_log, pg_log[0].hash: pg_log}
+    assert pg_log[-1].action == "migrate"
+
+
+def test_a_later_change_in_the_target_is_reported(tmp_path: Path):
+    source = filled(GeoPackageStore(tmp_path / "a.gpkg"))
+    target = GeoPackageStore(tmp_path / "b.gpkg")
+    assert migrate(source, target, ADMIN).ok
+    changed = target.get("mig-3", EDITOR)
+    target.save(changed.replace(title="Changed after"), EDITOR)  # type: ignore[union-attr]
+    assert verify_migration(source, target) == ["record mig-3: differs in the target"]
+
+
+def test_only_admins_migrate_and_never_into_a_different_store(tmp_path: Path):
+    source = filled(GeoPackageStore(tmp_path / "a.gpkg"))
+    other = GeoPackageStore(tmp_path / "b.gpkg")
+    other.write_batch([record(99, id="elsewhere-1")], EDITOR)
+    with pytest.raises(NotAllowed):
+        migrate(source, other, EDITOR)
+    with pytest.raises(StoreError, match="already holds 1 records"):
+        migrate(source, other, ADMIN)
+    with pytest.raises(StoreError, match="same store"):
+        migrate(source, GeoPackageStore(tmp_path / "a.gpkg"), ADMIN)
+
+
+def test_the_command_line_migrates(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    filled(GeoPackageStore(tmp_path / "a.gpkg"))
+    code = main(["--db", str(tmp_path / "a.gpkg"), "migrate", "--to", str(tmp_path / "b.gpkg")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Migrated 12 records" in out and "every record and every audit entry matches" in out
+    log = GeoPackageStore(tmp_path / "b.gpkg").audit_log(ADMIN)
+    assert log[-1].actor == "cli"
