@@ -235,18 +235,50 @@ def draw_labels(
     fans: Sequence[tuple[float, float, float]] = (),
 ) -> None:
     """Name chosen places with a small dot and haloed text, clear of fanned markers."""
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    width_in, height_in = theme.axes_inches(ax)
+    px, py = (east - west) / (width_in * 72), (north - south) / (height_in * 72)
     for place in labels:
-        clear = [r for lon, lat, r in fans if abs(lon - place.lon) + abs(lat - place.lat) < 0.02]
-        if clear:  # a fan is drawn here: put the name beside it, not over its markers
-            offset, va = (max(clear) + 6, 0), "center"
+        # fans as circles in points, relative to the place
+        circles = [((lon - place.lon) / px, (lat - place.lat) / py, r) for lon, lat, r in fans]
+        at_fan = [r for dx, dy, r in circles if math.hypot(dx, dy) < 3]
+        if at_fan:  # a fan is drawn on the place itself: name it beside the fan
+            offset, ha, va = (max(at_fan) + 6, 0.0), "left", "center"
         else:
             ax.plot(place.lon, place.lat, marker="o", markersize=3.5, color=theme.INK, zorder=7)
-            offset, va = (7, -7), "top"
+            offset, ha, va = _free_side(place.name, fontsize, circles)
         ax.annotate(
             for_matplotlib(place.name), (place.lon, place.lat), xytext=offset,
             textcoords="offset points", fontsize=fontsize, fontweight="bold", color=theme.INK,
-            ha="left", va=va, zorder=9, path_effects=HALO,
+            ha=ha, va=va, zorder=9, path_effects=HALO,
         )  # fmt: skip
+
+
+def _free_side(
+    name: str, fontsize: float, circles: Sequence[tuple[float, float, float]]
+) -> tuple[tuple[float, float], str, str]:
+    """Right, left, above or below the dot: the first side whose text misses every fan."""
+    width, height = len(name) * fontsize * 0.62, fontsize * 1.2
+    sides = (
+        ((7.0, -7.0), "left", "top", (7, -7 - height, 7 + width, -7)),
+        ((-7.0, -7.0), "right", "top", (-7 - width, -7 - height, -7, -7)),
+        ((0.0, 9.0), "center", "bottom", (-width / 2, 9, width / 2, 9 + height)),
+        ((0.0, -9.0), "center", "top", (-width / 2, -9 - height, width / 2, -9)),
+    )
+    for offset, ha, va, (x0, y0, x1, y1) in sides:
+        if all(not _box_hits_circle((x0, y0, x1, y1), c) for c in circles):
+            return offset, ha, va
+    return sides[0][0], sides[0][1], sides[0][2]
+
+
+def _box_hits_circle(
+    box: tuple[float, float, float, float], circle: tuple[float, float, float]
+) -> bool:
+    x0, y0, x1, y1 = box
+    cx, cy, r = circle
+    nearest_x, nearest_y = min(max(cx, x0), x1), min(max(cy, y0), y1)
+    return math.hypot(cx - nearest_x, cy - nearest_y) < r + 3
 
 
 def draw_locator(ax: Axes, extent: Extent, country: str) -> Axes | None:
