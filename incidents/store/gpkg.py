@@ -178,6 +178,41 @@ class _SqliteBackend(Backend):
         )
         self._children(incident)
 
+    def insert_incidents(self, incidents: Sequence[Incident]) -> None:
+        if not incidents:
+            return
+        rows = [incident_row(i) for i in incidents]
+        names = ", ".join(rows[0])
+        marks = ", ".join("?" * len(rows[0]))
+        self.conn.executemany(
+            f"INSERT INTO {TABLE} (geom, {names}) VALUES (?, {marks})",
+            [
+                [gpkg.point_blob(i.longitude, i.latitude), *row.values()]
+                for i, row in zip(incidents, rows, strict=True)
+            ],
+        )
+        for incident in incidents:
+            self._children(incident)
+
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        self.conn.executemany(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.seq,
+                    e.at,
+                    e.actor,
+                    e.action,
+                    e.incident_id,
+                    e.before,
+                    e.after,
+                    e.prev_hash,
+                    e.hash,
+                )
+                for e in entries
+            ],
+        )
+
     def update_incident(self, incident: Incident) -> None:
         row = incident_row(incident)
         sets = ", ".join(f"{k} = ?" for k in row)

@@ -10,7 +10,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -51,6 +51,16 @@ class Backend(ABC):
     @abstractmethod
     def append_audit(self, entry: AuditEntry) -> None: ...
 
+    def insert_incidents(self, incidents: Sequence[Incident]) -> None:
+        """Insert many new records; backends override this with one bulk statement."""
+        for incident in incidents:
+            self.insert_incident(incident)
+
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many chained entries, in order; backends may override with a bulk insert."""
+        for entry in entries:
+            self.append_audit(entry)
+
 
 class RecordStore(ABC):
     """Implements incidents.store.base.Store on top of a Backend."""
@@ -86,10 +96,13 @@ class RecordStore(ABC):
             for start in range(0, len(incidents), _CHUNK):
                 chunk = incidents[start : start + _CHUNK]
                 stored = _load_full(db, [i.id for i in chunk])
+                pending = _Pending()
                 for incident in chunk:
                     before = stored.get(incident.id)
-                    outcome, last = _write_one(db, incident, before, viewer, last, action)
+                    outcome, last = _write_one(db, incident, before, viewer, last, action, pending)
                     outcomes.append(outcome)
+                db.insert_incidents(pending.inserts)
+                db.append_audits(pending.entries)
             if any(o.kind != "unchanged" for o in outcomes):
                 _bump_version(db)
         return outcomes
@@ -105,7 +118,10 @@ class RecordStore(ABC):
                 raise NotFound(f"Incident '{incident.id}' no longer exists.")
             if before is not None and before.version != incident.version:
                 raise StaleEdit(_stale_message(before))
-            _, _ = _write_one(db, incident, before, viewer, _last_entry(db), "edit")
+            pending = _Pending()
+            _write_one(db, incident, before, viewer, _last_entry(db), "edit", pending)
+            db.insert_incidents(pending.inserts)
+            db.append_audits(pending.entries)
             _bump_version(db)
             saved = _load_full(db, [incident.id])[incident.id]
         return saved
@@ -251,6 +267,14 @@ def _stale_message(current: Incident) -> str:
     )
 
 
+@dataclass
+class _Pending:
+    """New records and audit entries of a chunk, written together at its end."""
+
+    inserts: list[Incident] = field(default_factory=list)
+    entries: list[AuditEntry] = field(default_factory=list)
+
+
 def _write_one(
     db: Backend,
     incident: Incident,
@@ -258,8 +282,10 @@ def _write_one(
     viewer: Viewer,
     last: AuditEntry | None,
     action: str,
+    pending: _Pending,
 ) -> tuple[Outcome, AuditEntry | None]:
-    if before is not None and before.content() == incident.content():
+    content = incident.content()
+    if before is not None and before.content() == content:
         return Outcome(incident.id, "unchanged"), last
     now = now_utc()
     if before is None:
@@ -270,9 +296,9 @@ def _write_one(
             updated_at=now,
             version=1,
         )
-        db.insert_incident(stored)
-        entry = make_entry(last, viewer.name, f"{action}:create", stored.id, None, stored.content())
-        db.append_audit(entry)
+        entry = make_entry(last, viewer.name, f"{action}:create", stored.id, None, content)
+        pending.inserts.append(stored)
+        pending.entries.append(entry)
         return Outcome(stored.id, "imported"), entry
     stored = incident.replace(
         created_by=before.created_by,
@@ -282,10 +308,8 @@ def _write_one(
         version=before.version + 1,
     )
     db.update_incident(stored)
-    entry = make_entry(
-        last, viewer.name, f"{action}:update", stored.id, before.content(), stored.content()
-    )
-    db.append_audit(entry)
+    entry = make_entry(last, viewer.name, f"{action}:update", stored.id, before.content(), content)
+    pending.entries.append(entry)
     return Outcome(stored.id, "updated"), entry
 
 
