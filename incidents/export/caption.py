@@ -105,7 +105,7 @@ def selection_hash(rows: pd.DataFrame, profile: str) -> str:
     cols = [c for c in HASH_COLUMNS if c in rows.columns]
     if len(rows) and cols:
         ordered = rows.sort_values("id") if "id" in rows.columns else rows
-        columns = [list(map(str, ordered[c].tolist())) for c in cols]
+        columns = [list(map(str, ordered[c].to_numpy(dtype=object))) for c in cols]
         digest.update("\x1e".join("\x1f".join(row) for row in zip(*columns, strict=True)).encode())
     return digest.hexdigest()[:10]
 

@@ -255,6 +255,10 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
 
 def _source_slides(prs: PresentationType, selection: Selection) -> None:
     lines = source_lines(selection)
+    if lines and not selection.sources_complete:
+        lines.insert(0, f"Sources of the first {len(selection.sources):,} of "
+                        f"{len(selection.rows):,} incidents (the CSV lists all of them for "
+                        "selections up to 2,000).")  # fmt: skip
     pages = [lines[i : i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)]
     pages = pages[:MAX_SOURCE_SLIDES] or [["Sources are listed in each incident record."]]
     left_out = max(len(lines) - SOURCES_PER_SLIDE * MAX_SOURCE_SLIDES, 0)

@@ -127,6 +127,31 @@ def _precision(rows: pd.DataFrame) -> pd.Series:
     return pd.Series("exact", index=rows.index)
 
 
+def _ring_table(rows: pd.DataFrame, precision: pd.Series) -> pd.DataFrame:
+    """One row per ring to draw: place, radius in km, colour, dashed (town) or not.
+
+    One ring per place and radius: stacked translucent rings would darken into a blot;
+    a ring shared by incidents of several types is drawn grey.
+    """
+    ringed = rows[precision.isin(RING_PRECISIONS).to_numpy()]
+    stated = ringed.get("location_uncertainty_km", pd.Series(np.nan, index=ringed.index))
+    kind = precision[ringed.index]
+    default = kind.map(lambda p: PRECISION_STYLES[p].default_radius_km)
+    table = pd.DataFrame(
+        {
+            "lon": ringed["longitude"].astype(float).round(5),
+            "lat": ringed["latitude"].astype(float).round(5),
+            "r": pd.to_numeric(stated.where(stated.fillna(0) > 0, default)).astype(float),
+            "colour": [type_style(t).colour for t in ringed["type"].astype(str)],
+            "dashed": (kind == "town").to_numpy(),
+        }
+    )
+    keys = ["lon", "lat", "r"]
+    mixed = table.groupby(keys, sort=False)["colour"].transform("nunique") > 1
+    table.loc[mixed, "colour"] = "#5b5b60"
+    return table.drop_duplicates(keys)
+
+
 def _rings(
     ax: Axes,
     rows: pd.DataFrame,
@@ -135,61 +160,38 @@ def _rings(
     marker_radius_pt: float,
     extent: Extent,
 ) -> int:
-    """Uncertainty rings in km around approximate and town-level points.
+    """Uncertainty rings in km: solid for approximate places, dashed for towns.
 
     A ring smaller than its marker would not be seen at this scale, so it is not drawn
     (which also keeps 100k-point country maps fast); the marker's hollow or solid face
     still tells the precision.
     """
-    ringed = rows[precision.isin(RING_PRECISIONS).to_numpy()]
-    if ringed.empty:
-        return 0
-    stated = ringed.get("location_uncertainty_km", pd.Series(np.nan, index=ringed.index))
-    default = precision[ringed.index].map(lambda p: PRECISION_STYLES[p].default_radius_km)
-    rings_frame = pd.DataFrame(
-        {
-            "lon": ringed["longitude"].astype(float).round(5),
-            "lat": ringed["latitude"].astype(float).round(5),
-            "r": stated.where(stated.fillna(0) > 0, default).astype(float),
-            "colour": [type_style(t).colour for t in ringed["type"].astype(str)],
-        }
-    )
-    # one ring per place and radius: stacked translucent rings would darken into a blot;
-    # a ring shared by incidents of several types is drawn grey
-    keys = ["lon", "lat", "r"]
-    mixed = rings_frame.groupby(keys, sort=False)["colour"].transform("nunique") > 1
-    rings_frame.loc[mixed, "colour"] = "#5b5b60"
-    unique = rings_frame.drop_duplicates(keys)
+    table = _ring_table(rows, precision)
     _, per_pt_y = _degrees_per_point(ax, extent)
     visible_ring = max(marker_radius_pt * 1.15, MIN_RING_PT)
-    unique = unique[unique["r"] / KM_PER_DEG / per_pt_y > visible_ring]
-    if unique.empty:
+    table = table[table["r"] / KM_PER_DEG / per_pt_y > visible_ring]
+    if table.empty:
         return 0
-    many = len(unique) > RING_LIMIT
-    lat, radius = unique["lat"].to_numpy(float), unique["r"].to_numpy(float)
-    coslat = np.maximum(np.cos(np.radians(lat)), 0.05)
-    heights = 2 * radius / KM_PER_DEG
-    widths = heights / coslat
-    palette = {c: to_rgba(c) for c in unique["colour"].unique()}
-    colours = [palette[c] for c in unique["colour"]]
-    offsets = unique[["lon", "lat"]].to_numpy(float)
-    rings = EllipseCollection(
-        widths, heights, np.zeros(len(colours)), units="xy", offsets=offsets,
-        offset_transform=ax.transData, facecolors=colours, edgecolors=colours,
-        linewidths=0.9, alpha=0.14 if len(colours) < 500 else 0.05, zorder=4,
-    )  # fmt: skip
-    rings.set_rasterized(raster)
-    ax.add_collection(rings)
-    if many:  # one translucent collection only: dashes on thousands of rings cost seconds
-        return len(unique)
-    edge = EllipseCollection(
-        widths, heights, np.zeros(len(colours)), units="xy", offsets=offsets,
-        offset_transform=ax.transData, facecolors="none", edgecolors=colours,
-        linewidths=1.0, linestyles="--", alpha=0.7 if len(colours) < 500 else 0.15, zorder=4,
-    )  # fmt: skip
+    heights = 2 * table["r"].to_numpy(float) / KM_PER_DEG
+    widths = heights / np.maximum(np.cos(np.radians(table["lat"].to_numpy(float))), 0.05)
+    palette = {c: to_rgba(c) for c in table["colour"].unique()}
+    colours = [palette[c] for c in table["colour"]]
+    few = len(table) < 500
+    common: dict[str, Any] = {"units": "xy", "offsets": table[["lon", "lat"]].to_numpy(float),
+              "offset_transform": ax.transData, "zorder": 4}  # fmt: skip
+    fill = EllipseCollection(widths, heights, np.zeros(len(table)), facecolors=colours,
+                             edgecolors="none", alpha=0.14 if few else 0.05, **common)  # fmt: skip
+    fill.set_rasterized(raster)
+    ax.add_collection(fill)
+    if len(table) > RING_LIMIT:  # fill only: outlines on thousands of rings cost seconds
+        return len(table)
+    styles = ["--" if d else "-" for d in table["dashed"]]
+    edge = EllipseCollection(widths, heights, np.zeros(len(table)), facecolors="none",
+                             edgecolors=colours, linewidths=1.0, linestyles=styles,
+                             alpha=0.75 if few else 0.2, **common)  # fmt: skip
     edge.set_rasterized(raster)
     ax.add_collection(edge)
-    return len(unique)
+    return len(table)
 
 
 def _fan_out(

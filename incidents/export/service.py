@@ -17,7 +17,13 @@ from incidents.export.deck import DeckOptions, build_deck
 from incidents.export.html_map import to_html
 from incidents.export.panels import panels_by_period, panels_by_type, render_panels
 from incidents.export.profiles import export_viewer, get_profile
-from incidents.export.selection import Selection, read_selection
+from incidents.export.selection import (
+    DRAWING_COLUMNS,
+    FACE_SOURCE_LIMIT,
+    SOURCE_LIMIT,
+    Selection,
+    read_selection,
+)
 from incidents.export.static_map import MapOptions, render_map
 from incidents.export.tables import to_csv, to_geojson, to_xlsx
 from incidents.export.theme import SIZES, ImageSize
@@ -86,9 +92,11 @@ def run_export(store: Store, viewer: Viewer, query: Query, request: ExportReques
         raise ValueError(f"format {request.fmt!r}: use one of {', '.join(FORMATS)}")
     profile = get_profile(request.profile)
     reader = export_viewer(viewer, profile)
+    table = request.fmt in TABLE_FORMATS
     selection = read_selection(
-        store, query, reader, link=request.link, country=request.country,
-        confidential=request.fmt in TABLE_FORMATS,
+        store, query, reader, link=request.link, country=request.country, confidential=table,
+        columns=None if table else DRAWING_COLUMNS,
+        source_limit=SOURCE_LIMIT if table else FACE_SOURCE_LIMIT,
     )  # fmt: skip
     data = render(selection, request)
     result = ExportResult(data, request.fmt, selection.profile.name, len(selection.rows),

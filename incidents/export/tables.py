@@ -34,7 +34,7 @@ def table_columns(selection: Selection) -> list[str]:
         for f in FIELDS
         if f.name in present and (allowed or f.name not in CONFIDENTIAL_FIELDS)
     ]
-    if selection.sources and SOURCES_COLUMN not in columns:
+    if selection.sources and selection.sources_complete and SOURCES_COLUMN not in columns:
         columns.insert(columns.index("verification") + 1 if "verification" in columns else 0,
                        SOURCES_COLUMN)  # fmt: skip
     return columns
@@ -80,6 +80,12 @@ def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
         ("Exported", selection.exported_on()),
         ("Data version", selection.data_version),
         ("Reopen this view", selection.link or "(no link given)"),
+        (
+            "Sources",
+            "In the 'sources' column"
+            if selection.sources_complete
+            else f"Not listed above {len(selection.sources):,} incidents: export fewer",
+        ),
         ("Attribution", geodata.ATTRIBUTION),
     ]
 
