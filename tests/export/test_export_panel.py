@@ -1,0 +1,47 @@
+"""The app's export panel: audiences bounded by the person's role, one button per format."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from app_pages.export_panel import _maker, view_parts
+from incidents.access import Role, Viewer
+from incidents.export.service import FORMATS, ExportRequest
+from incidents.query import Query
+from incidents.store import open_store
+
+
+def _app(db: str, role: str) -> None:
+    from app_pages.export_panel import render_export_panel
+    from incidents.access import Role, Viewer
+    from incidents.query import Query
+    from incidents.store import open_store
+
+    view = {"bounds": (12.5, 32.0, 14.5, 33.0), "link": "http://localhost:8501/?v=1"}
+    render_export_panel(open_store(db), Viewer("someone", Role(role)), Query(), view)
+
+
+def test_panel_offers_only_the_audiences_the_role_reaches(tarhuna_db):
+    app = AppTest.from_function(_app, args=(tarhuna_db, "viewer"), default_timeout=60).run()
+    assert not app.exception
+    profiles = next(r for r in app.radio if r.key == "export_profile")
+    assert list(profiles.options) == ["Public: Public records only; locations coarsened to "
+                                      "district centres", "Partner: For partner organisations; "
+                                      "not for publication"]  # fmt: skip
+    assert len(app.get("download_button")) == len(FORMATS)
+
+
+def test_a_download_builds_the_file_on_click(tarhuna_db):
+    make = _maker(open_store(tarhuna_db), Viewer("someone", Role.VIEWER), Query(),
+                  ExportRequest("png", profile="partner", extent=view_parts(
+                      {"bounds": (12.5, 32.0, 14.5, 33.0)})[0]))  # fmt: skip
+    assert Image.open(io.BytesIO(make())).size == (1920, 1080)
+
+
+def test_view_parts_accepts_the_shapes_the_map_page_may_pass():
+    assert view_parts(None) == (None, "")
+    assert view_parts((1, 2, 3, 4)) == ((1.0, 2.0, 3.0, 4.0), "")
+    assert view_parts({"bounds": [1, 2, 3, 4], "link": "x"}) == ((1.0, 2.0, 3.0, 4.0), "x")
