@@ -53,7 +53,8 @@ def _hidden_by(query: Query, shown: int) -> list[tuple[str, int]]:
 
 def _summary(query: Query, view: ViewState) -> None:
     total, shown = common.count(Query()), common.count(query)
-    st.markdown(f"### {shown:,} incidents shown of {total:,}")
+    noun = "incident" if shown == 1 else "incidents"
+    st.markdown(f"### {shown:,} {noun} shown of {total:,}")
     hidden = _hidden_by(query, shown)
     if hidden:
         st.caption("Hidden by each filter: " + " · ".join(f"{label}: {n:,}" for label, n in hidden))

@@ -19,7 +19,7 @@ TIMEOUT = 60
 
 
 def _headline(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if "incidents shown of" in m.value)
+    return next(m.value for m in at.markdown if " shown of " in m.value)
 
 
 def _param(at: AppTest, key: str) -> list[str]:

@@ -1,0 +1,155 @@
+"""The app in a real browser with no internet: load, filter by time, click, share, scale.
+
+Screenshots of the main screens are written to docs/screenshots/ as a side effect.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS, Guarded, Server
+
+pytestmark = pytest.mark.browser
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+HEADLINE = re.compile(r"([\d,]+) incidents? shown of ([\d,]+)")
+TIMEOUT = 90_000
+
+
+def _open(g: Guarded, server: Server, query: str = "", drawn: str = ".leaflet-interactive") -> None:
+    g.page.goto(f"{server.url}/{query}")
+    _ready(g, drawn)
+
+
+def _ready(g: Guarded, drawn: str = ".leaflet-interactive") -> None:
+    """Wait for the headline and for the map to have drawn `drawn` (a CSS selector)."""
+    g.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    g.page.frame_locator(MAP).first.locator(drawn).first.wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1500)  # the map reports its extent once: let that rerun finish
+
+
+def _shown(g: Guarded) -> int:
+    match = HEADLINE.search(g.page.get_by_text(HEADLINE).first.inner_text())
+    assert match
+    return int(match.group(1).replace(",", ""))
+
+
+def _map(g: Guarded):
+    return next(f for f in g.page.frames if "st_folium" in f.url)
+
+
+_MARKERS_JS = """() => { let n = 0; for (const k in window.map._layers) {
+  const l = window.map._layers[k]; if (l._featureGroup) n += l.getLayers().length; } return n; }"""
+
+
+def _markers(g: Guarded) -> int:
+    return int(_map(g).evaluate(_MARKERS_JS))
+
+
+def _wait_for_headline(g: Guarded, changed_from: int, seconds: float = 30) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        g.page.wait_for_timeout(500)
+        if _shown(g) != changed_from:
+            g.page.wait_for_timeout(1500)
+            return _shown(g)
+    return _shown(g)
+
+
+def _no_exception(g: Guarded) -> None:
+    assert g.page.locator('[data-testid="stException"]').count() == 0
+
+
+def _centre_map(g: Guarded) -> None:
+    g.page.locator(MAP).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    g.page.wait_for_timeout(500)
+
+
+def test_page_loads_and_shows_the_example_incidents(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server)
+    _no_exception(guarded)
+    assert _shown(guarded) == 9
+    assert _markers(guarded) == 9
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    guarded.page.screenshot(path=str(SCREENSHOTS / "map-tarhuna.png"))
+
+
+def test_a_time_filter_changes_the_count_and_the_markers(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server)
+    before = _shown(guarded)
+    year = guarded.page.get_by_role("spinbutton", name="year, From")  # the sidebar's date field
+    year.scroll_into_view_if_needed()
+    year.focus()
+    guarded.page.keyboard.type("20210101")
+    guarded.page.keyboard.press("Enter")
+    guarded.page.keyboard.press("Escape")
+    guarded.page.locator("h1").first.click()
+    after = _wait_for_headline(guarded, before)
+    _no_exception(guarded)
+    assert 0 < after < before
+    assert _markers(guarded) == after
+    assert "from=2021-01-01" in guarded.page.url
+
+
+def test_clicking_a_marker_opens_its_details(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server)
+    _centre_map(guarded)
+    frame = guarded.page.frame_locator(MAP).first
+    frame.locator(".marker-cluster").first.click()  # the example's points share one place
+    frame.locator(".incident-symbol").first.wait_for(timeout=10_000)
+    frame.locator(".incident-symbol").first.click()
+    guarded.page.wait_for_url(re.compile(r"sel="), timeout=30_000)
+    selected = re.search(r"sel=([^&]+)", guarded.page.url).group(1)  # type: ignore[union-attr]
+    guarded.page.get_by_text(f"{selected} · version").wait_for(timeout=30_000)
+    _no_exception(guarded)
+    guarded.page.screenshot(path=str(SCREENSHOTS / "detail-panel.png"))
+
+
+def test_a_shared_link_reopens_the_same_view(guarded: Guarded, example_server: Server):
+    link = "?type=mass_grave&lat=32.40000&lon=13.90000&z=8&sel=tarhuna-ex-001&bin=week"
+    for _ in range(2):  # open, then reload
+        if _ == 0:
+            _open(guarded, example_server, link)
+        else:
+            guarded.page.reload()
+            _ready(guarded)
+        assert _shown(guarded) == 2
+        assert _map(guarded).evaluate("() => window.map.getZoom()") == 8
+        guarded.page.get_by_text("tarhuna-ex-001 · version").wait_for(timeout=30_000)
+        assert "type=mass_grave" in guarded.page.url
+        _no_exception(guarded)
+
+
+def test_heat_and_district_layers_draw(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server, "?layer=districts")
+    assert (
+        _map(guarded).evaluate("() => document.querySelectorAll('path.leaflet-interactive').length")
+        > 0
+    )
+    guarded.page.screenshot(path=str(SCREENSHOTS / "districts.png"))
+    _open(guarded, example_server, "?layer=heat", drawn="canvas.leaflet-heatmap-layer")
+    assert (
+        _map(guarded).evaluate(
+            "() => document.querySelectorAll('canvas.leaflet-heatmap-layer').length"
+        )
+        == 1
+    )
+    _no_exception(guarded)
+
+
+def test_ten_thousand_incidents_stay_light(guarded: Guarded, synthetic_server: Server):
+    started = time.monotonic()
+    _open(guarded, synthetic_server)
+    first_map = time.monotonic() - started
+    _no_exception(guarded)
+    assert _map(guarded).evaluate("() => document.querySelectorAll('.grid-count').length") > 0
+    guarded.page.screenshot(path=str(SCREENSHOTS / "grid-10k.png"))
+    before, guarded.received = _shown(guarded), 0
+    guarded.page.get_by_role("button", name="Last year").click()
+    guarded.page.wait_for_timeout(6000)
+    rerun_bytes = guarded.received
+    print(f"10k: first map in {first_map:.1f} s; a filter change sent {rerun_bytes} bytes")
+    assert rerun_bytes < 1_000_000
+    assert _shown(guarded) != before or before == 0
