@@ -31,7 +31,7 @@ from incidents.store.columns import (
     source_rows,
 )
 from incidents.store.record_store import Backend, RecordStore
-from incidents.store.sql import where_for
+from incidents.store.sql import Where, where_for
 
 TABLE = "incidents"
 SCHEMA_VERSION = "1"
@@ -94,19 +94,7 @@ class GeoPackageStore(RecordStore):
     def _select_frame(
         self, query: Query, columns: Sequence[str], confidential: bool, public: bool
     ) -> pd.DataFrame:
-        where = where_for(query, "?")
-        if public:
-            where.add("i.sensitivity = 'public'")
-        elif query.bbox is not None:
-            west, south, east, north = query.bbox
-            where.add(
-                f"i.fid IN (SELECT id FROM rtree_{TABLE}_geom WHERE maxx >= ? AND minx <= ? "
-                "AND maxy >= ? AND miny <= ?)",
-                west,
-                east,
-                south,
-                north,
-            )
+        where = _where(query, public)
         select = ", ".join(f"i.{c}" for c in columns)
         join = ""
         if confidential:
@@ -119,22 +107,31 @@ class GeoPackageStore(RecordStore):
             return pd.read_sql_query(sql, conn, params=where.params)
 
     def _count_sql(self, query: Query) -> int:
-        where = where_for(query, "?")
-        if query.bbox is not None:
-            west, south, east, north = query.bbox
-            where.add(
-                f"i.fid IN (SELECT id FROM rtree_{TABLE}_geom WHERE maxx >= ? AND minx <= ? "
-                "AND maxy >= ? AND miny <= ?)",
-                west,
-                east,
-                south,
-                north,
-            )
+        where = _where(query, public=False)
         with self._reading() as conn:
             row = conn.execute(
                 f"SELECT COUNT(*) FROM {TABLE} i WHERE {where.sql()}", where.params
             ).fetchone()
         return int(row[0])
+
+
+def _where(query: Query, public: bool) -> Where:
+    """The query's filters; the box goes through the R-tree, except for the public, whose
+    box must apply to coarsened points (done after reading, in RecordStore.query)."""
+    where = where_for(query, "?")
+    if public:
+        where.add("i.sensitivity = 'public'")
+    elif query.bbox is not None:
+        west, south, east, north = query.bbox
+        where.add(
+            f"i.fid IN (SELECT id FROM rtree_{TABLE}_geom WHERE maxx >= ? AND minx <= ? "
+            "AND maxy >= ? AND miny <= ?)",
+            west,
+            east,
+            south,
+            north,
+        )
+    return where
 
 
 class _ReadContext:
