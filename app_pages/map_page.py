@@ -51,8 +51,7 @@ def _hidden_by(query: Query, shown: int) -> list[tuple[str, int]]:
     return out
 
 
-def _summary(query: Query, view: ViewState) -> None:
-    total, shown = common.count(Query()), common.count(query)
+def _summary(query: Query, view: ViewState, total: int, shown: int) -> None:
     noun = "incident" if shown == 1 else "incidents"
     st.markdown(f"### {shown:,} {noun} shown of {total:,}")
     hidden = _hidden_by(query, shown)
@@ -83,16 +82,15 @@ def main() -> None:
     st.title("Incidents")
     view = _start_view()
     filters.prime(view)
-    choices = common.query_frame(Query(), ("perpetrators", "tags"))
-    view = filters.sidebar(view, choices)
+    everything = common.query_frame(Query(), ("perpetrators", "tags"))  # choices, and M
+    view = filters.sidebar(view, everything)
     query = view.query
-    _summary(query, view)
-    with st.expander("Time", expanded=True):
-        undated = common.query_frame(
-            query.replace(date_from=None, date_to=None), ("date_start", "date_end")
-        )
-        time_panel.render(undated, (query.date_from, query.date_to))
     frame = common.query_frame(query, COLUMNS)
+    _summary(query, view, len(everything), len(frame))
+    with st.expander("Time", expanded=True):
+        undated = query.replace(date_from=None, date_to=None)
+        around = frame if undated == query else common.query_frame(undated, COLUMNS)
+        time_panel.render(around, (query.date_from, query.date_to))
     selected = st.session_state.get("_selected")
     left, right = st.columns([3, 2], gap="medium")
     with left:
