@@ -1,14 +1,191 @@
-"""Who is using the app. Until sign-in is configured, the local user is an editor.
+"""Who is using the app: a local account, a single sign-on identity, or the public.
 
 Pages call current_viewer() and nothing else to learn who is asking; the store
-applies what that viewer may see.
+applies what that viewer may see. The session lives in st.session_state (on the
+server; nothing about it is put in the URL, which people share). It ends when idle
+or too old, and at the next step after its account is disabled, so a role change or
+a disabled account takes effect without waiting for the person to sign out.
 """
 
 from __future__ import annotations
 
-from incidents.access import Role, Viewer
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from incidents.access import PUBLIC, Role, Viewer
+from incidents.auth.accounts import Account, Accounts
+from incidents.auth.sessions import Session, session_problem, start_session, touched
+from incidents.auth.settings import Settings, load_settings
+
+SESSION = "_incidents_session"
+ENDED = "_incidents_session_ended"
+CHECKED = "_incidents_session_checked"
+OIDC_SEEN = "_incidents_oidc_seen"
+HOME = "_incidents_home"
+WANTED = "_incidents_wanted_view"
+RECHECK_SECONDS = 5.0  # how stale the account check may be within one burst of reruns
+
+
+def settings() -> Settings:
+    """This instance's settings: environment first, then .streamlit/secrets.toml."""
+    return load_settings(secrets=_secrets())
+
+
+def _secrets() -> dict[str, Any]:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file at all is the normal offline case
+        return {}
+
+
+@st.cache_resource(show_spinner=False)
+def accounts(path: str) -> Accounts:
+    return Accounts(path)
+
+
+def _log(viewer: Viewer, action: str, detail: dict[str, object]) -> None:
+    from app_pages import common  # common imports this module: import it late
+
+    common.get_store().log_event(viewer, action, detail)
+
+
+def current_session() -> Session | None:
+    """The signed-in session, checked against the clock and the accounts file."""
+    config = settings()
+    if config.oidc and st.user.is_logged_in:
+        return _oidc_session(config)
+    session = st.session_state.get(SESSION)
+    if not isinstance(session, Session):
+        return None
+    now = time.time()
+    if now - st.session_state.get(CHECKED, 0.0) < RECHECK_SECONDS:
+        return session
+    problem = session_problem(session, config.session, now)
+    account = accounts(str(config.users_path)).get(session.name) if not problem else None
+    if not problem and (account is None or account.disabled):
+        problem = "account disabled or removed"
+    if problem or account is None:
+        sign_out(problem)
+        return None
+    session = touched(session, account.role, now)
+    st.session_state[SESSION], st.session_state[CHECKED] = session, now
+    return session
 
 
 def current_viewer() -> Viewer:
-    """The viewer for this browser session."""
-    return Viewer("local user", Role.EDITOR)
+    """The viewer for this browser session; on a private instance, sign-in or stop."""
+    session = current_session()
+    if session is not None:
+        return Viewer(session.name, session.role)
+    if settings().private:
+        st.warning("This instance is private: sign in to see it.")
+        st.stop()
+    return PUBLIC
+
+
+def sign_in_local(name: str, password: str) -> str:
+    """Check a local sign-in and log it; returns the message to show ("" on success)."""
+    config = settings()
+    result = accounts(str(config.users_path)).authenticate(name, password)
+    if result.account is None:
+        actor = result.name or "(no such account)"  # never the typed text: it may be a password
+        _log(
+            Viewer(actor, Role.PUBLIC),
+            "sign-in-failed",
+            {"method": "local", "reason": result.reason},
+        )
+        return result.message
+    _begin(result.account, "local")
+    return ""
+
+
+def _begin(account: Account, method: str) -> Session:
+    session = start_session(account.name, account.role, method)
+    st.session_state[SESSION] = session
+    st.session_state[CHECKED] = time.time()
+    st.session_state.pop(ENDED, None)
+    _log(Viewer(account.name, account.role), "sign-in", {"method": method})
+    return session
+
+
+def sign_out(reason: str = "") -> None:
+    """End the session (and the single sign-on cookie); log why."""
+    session = st.session_state.pop(SESSION, None)
+    st.session_state.pop(CHECKED, None)
+    if isinstance(session, Session):
+        _log(Viewer(session.name, session.role), "sign-out", {"reason": reason or "signed out"})
+    if reason:
+        st.session_state[ENDED] = reason
+    if settings().oidc and st.user.is_logged_in:
+        st.session_state.pop(OIDC_SEEN, None)
+        st.logout()
+
+
+def _oidc_session(config: Settings) -> Session | None:
+    """The single sign-on identity, if an oidc account gives it a role."""
+    claims = st.user.to_dict()
+    identity = str(claims.get("email") or claims.get("sub") or "")
+    issued = float(str(claims.get("iat") or 0))
+    session = st.session_state.get(SESSION)
+    if issued and time.time() - issued > config.session.max_seconds:
+        sign_out("expired")
+        return None
+    account = accounts(str(config.users_path)).get(identity)
+    if account is None or account.disabled or account.method != "oidc":
+        if st.session_state.get(OIDC_SEEN) != identity:
+            st.session_state[OIDC_SEEN] = identity
+            _log(
+                Viewer(identity, Role.PUBLIC),
+                "sign-in-failed",
+                {"method": "oidc", "reason": "no role"},
+            )
+        st.session_state.pop(SESSION, None)
+        return None
+    if not isinstance(session, Session) or session.name != account.name:
+        return _begin(account, "oidc")
+    problem = session_problem(session, config.session)
+    if problem:
+        sign_out(problem)
+        return None
+    session = touched(session, account.role)
+    st.session_state[SESSION] = session
+    return session
+
+
+def oidc_identity_without_role() -> str:
+    """A single sign-on identity that has no account here ("" if none)."""
+    config = settings()
+    if not (config.oidc and st.user.is_logged_in) or current_session() is not None:
+        return ""
+    claims = st.user.to_dict()
+    return str(claims.get("email") or claims.get("sub") or "")
+
+
+def allowed_pages(
+    read: Sequence[StreamlitPage], edit: Sequence[StreamlitPage] = ()
+) -> list[StreamlitPage]:
+    """The pages this person may open: editing pages for editors, the audit log for admins.
+
+    On a private instance nobody signed in gets only the sign-in page.
+    """
+    session = current_session()
+    title = "Sign in" if session is None else "Account"
+    account = st.Page("app_pages/sign_in.py", title=title, url_path="account")
+    if session is None and settings().private:
+        if len(st.query_params):  # a shared link's view: reopened after sign-in
+            st.session_state[WANTED] = {k: st.query_params.get_all(k) for k in st.query_params}
+        return [account]
+    if read:
+        st.session_state[HOME] = read[0]
+    role = session.role if session else Role.PUBLIC
+    viewer = Viewer(session.name if session else "public", role)
+    pages = list(read)
+    if viewer.can_edit:
+        pages += edit
+    if viewer.is_admin:
+        pages.append(st.Page("app_pages/audit_log.py", title="Audit log", url_path="audit"))
+    return [*pages, account]

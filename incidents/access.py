@@ -9,7 +9,8 @@ before anything is counted or drawn.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -63,12 +64,37 @@ PUBLIC = Viewer("public", Role.PUBLIC)
 SYSTEM = Viewer("system", Role.ADMIN)
 
 
+GRID_VAR = "INCIDENTS_PUBLIC_GRID_KM"
+FALLBACK_GRID_VAR = "INCIDENTS_PUBLIC_FALLBACK_GRID_KM"
+MIN_GRID_KM = 1.0
+
+
+def _env_km(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    try:
+        return float(text) if text else default
+    except ValueError:
+        raise ValueError(f"{name}='{text}' is not a number of kilometres") from None
+
+
 @dataclass(frozen=True)
 class PublicRules:
-    """How public locations are coarsened: to the district centroid, or a grid."""
+    """How public locations are coarsened: to the district centroid, or a grid.
 
-    grid_km: float = 0.0  # 0: snap to the district centroid (grid only where no district)
-    fallback_grid_km: float = 25.0
+    Defaults come from INCIDENTS_PUBLIC_GRID_KM and INCIDENTS_PUBLIC_FALLBACK_GRID_KM,
+    so every store and export of an instance applies the same configured rules.
+    """
+
+    # 0: snap to the district centroid (the grid only where there is no district)
+    grid_km: float = field(default_factory=lambda: _env_km(GRID_VAR, 0.0))
+    fallback_grid_km: float = field(default_factory=lambda: _env_km(FALLBACK_GRID_VAR, 25.0))
+
+    def __post_init__(self) -> None:
+        # A grid finer than a kilometre would be "rounding" in all but name.
+        if self.grid_km != 0 and not self.grid_km >= MIN_GRID_KM:
+            raise ValueError(f"the public grid must be 0 (districts) or >= {MIN_GRID_KM} km")
+        if not self.fallback_grid_km >= MIN_GRID_KM:
+            raise ValueError(f"the fallback grid must be >= {MIN_GRID_KM} km")
 
 
 PUBLIC_HIDDEN_COLUMNS = ("created_by", "updated_by", "location_uncertainty_km")

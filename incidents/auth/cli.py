@@ -1,0 +1,118 @@
+"""`python -m incidents users ...` and `... evidence ...`: accounts and saved-copy checks.
+
+Account changes are made by whoever can run commands on the server (they hold the
+files anyway) and each is written to the store's audit log under "cli:<OS user>".
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from incidents.access import Role, Viewer
+from incidents.auth.accounts import Account, AccountError, Accounts
+from incidents.auth.passwords import WeakPassword
+from incidents.auth.settings import DB_VAR, USERS_VAR, load_settings
+from incidents.store import open_store, store_url
+
+Command = Callable[[argparse.Namespace], int]
+Register = Callable[[str], Callable[[Command], Command]]
+ROLES = [r.value for r in Role if r is not Role.PUBLIC]
+
+
+def add_commands(sub: argparse._SubParsersAction, command: Register) -> None:
+    """Add the users and evidence commands to the main parser."""
+    users = sub.add_parser("users", help="local accounts and roles (see docs/security.md)")
+    users.add_argument("--users", type=Path, help=f"accounts file (or {USERS_VAR})")
+    actions = users.add_subparsers(dest="users_action", required=True)
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--oidc", action="store_true", help="signs in with single sign-on only")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    actions.add_parser("list", help="list accounts")
+    role = actions.add_parser("set-role", help="change an account's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    for name, text in (("disable", "stop an account signing in"), ("enable", "allow it again")):
+        actions.add_parser(name, help=text).add_argument("name")
+    pw = actions.add_parser("passwd", help="set a new password")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true")
+    command("users")(_users)
+
+    from incidents import evidence
+
+    evidence.add_commands(sub, command)
+
+
+def accounts_for(args: argparse.Namespace) -> Accounts:
+    """The accounts file: --users, else the instance's configured one."""
+    if getattr(args, "users", None):
+        return Accounts(args.users)
+    env = {**os.environ, DB_VAR: args.db} if args.db else None
+    return Accounts(load_settings(env).users_path)
+
+
+def _users(args: argparse.Namespace) -> int:
+    accounts = accounts_for(args)
+    try:
+        if args.users_action == "list":
+            _print_accounts(accounts.all(), accounts.path)
+            return 0
+        account, detail = _change(accounts, args)
+    except (AccountError, WeakPassword) as error:
+        print(f"Not changed: {error}.", file=sys.stderr)
+        return 2
+    print(f"{account.name}: {account.role.value}, {account.method}"
+          f"{', disabled' if account.disabled else ''}")  # fmt: skip
+    actor = Viewer(f"cli:{getpass.getuser()}", Role.ADMIN)
+    try:
+        open_store(args.db).log_event(actor, f"users:{args.users_action}", detail)
+    except Exception as error:  # the change is made; say loudly that it is not logged
+        print(f"The change was made but could not be written to the audit log of "
+              f"{store_url(args.db)}: {error}", file=sys.stderr)  # fmt: skip
+        return 1
+    return 0
+
+
+def _change(accounts: Accounts, args: argparse.Namespace) -> tuple[Account, dict[str, object]]:
+    action, name = args.users_action, args.name
+    if action == "add":
+        password = None if args.oidc else _password(args.password_stdin)
+        method = "oidc" if args.oidc else "local"
+        account = accounts.add(name, Role(args.role), password, method)
+        return account, {"name": account.name, "role": args.role, "method": method}
+    if action == "set-role":
+        account = accounts.set_role(name, Role(args.role))
+        return account, {"name": account.name, "role": args.role}
+    if action in ("disable", "enable"):
+        account = accounts.set_disabled(name, action == "disable")
+        return account, {"name": account.name}
+    if accounts.get(name) is None:
+        raise AccountError(f"there is no account named '{name}'")
+    account = accounts.set_password(name, _password(args.password_stdin))
+    return account, {"name": account.name}  # never the password, not even its hash
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password (12 characters or more): ")
+    if getpass.getpass("Same password again: ") != first:
+        raise AccountError("the two passwords differ")
+    return first
+
+
+def _print_accounts(accounts: list[Account], path: Path) -> None:
+    if not accounts:
+        print(f"No accounts in {path}. Add one: python -m incidents users add NAME --role admin")
+        return
+    width = max(len(a.name) for a in accounts)
+    for a in accounts:
+        state = "disabled" if a.disabled else "active"
+        print(f"{a.name:<{width}}  {a.role.value:<7} {a.method:<6} {state:<8} {a.updated_at}")

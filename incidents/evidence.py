@@ -1,0 +1,177 @@
+"""Saved copies of sources, kept by the sha256 of their bytes, and a check that they hold.
+
+A saved copy lives at <dir>/<first two hex digits>/<sha256><original suffix>, where
+<dir> is INCIDENTS_EVIDENCE or, by default, a folder next to the GeoPackage
+(incidents.gpkg.evidence/). The name is the hash, so a source's sha256 field is all
+it takes to find its copy, and any change to the bytes shows when they are hashed
+again. Hashes are always of the bytes as stored, never of decoded text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from incidents.access import Role, Viewer
+from incidents.store import Store, open_store, store_url
+
+EVIDENCE_VAR = "INCIDENTS_EVIDENCE"
+_HASHED_NAME = re.compile(r"^([0-9a-f]{64})(\.[A-Za-z0-9]{1,10})?$")
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def evidence_dir(db_url: str | None = None, explicit: str | Path | None = None) -> Path:
+    """Where saved copies are kept for this store."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(EVIDENCE_VAR):
+        return Path(os.environ[EVIDENCE_VAR])
+    target = store_url(db_url)
+    if target.startswith(("postgresql://", "postgres://")):
+        return Path("data/evidence")
+    return Path(target + ".evidence")
+
+
+def sha256_of(path: Path) -> str:
+    """sha256 of the file's bytes, read in blocks (copies can be large videos)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def save_copy(source: Path, directory: Path) -> tuple[str, Path]:
+    """Copy a file into the evidence folder under its hash; returns (sha256, stored path)."""
+    digest = sha256_of(source)
+    suffix = source.suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", source.suffix) else ""
+    target = directory / digest[:2] / f"{digest}{suffix}"
+    if target.exists():
+        return digest, target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            while block := src.read(1 << 20):
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if sha256_of(Path(tmp)) != digest:
+            raise OSError(f"{source} changed while it was being copied")
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return digest, target
+
+
+@dataclass
+class EvidenceReport:
+    """What re-hashing found: matches, changed copies, missing copies, strays."""
+
+    checked: int = 0
+    matched: int = 0
+    mismatched: list[tuple[Path, str]] = field(default_factory=list)  # path, actual sha256
+    missing: list[tuple[str, str]] = field(default_factory=list)  # incident id, sha256
+    unreferenced: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatched and not self.missing
+
+    def lines(self) -> list[str]:
+        out = [f"Saved copies checked: {self.checked}, bytes match their hash: {self.matched}"]
+        out += [f"  CHANGED: {p} now hashes to {h}" for p, h in self.mismatched]
+        out += [f"  MISSING: incident {i} cites {h}, no saved copy" for i, h in self.missing]
+        out += [f"  not cited by any incident: {p}" for p in self.unreferenced]
+        return out
+
+
+def cited_hashes(store: Store) -> dict[str, list[str]]:
+    """sha256 -> ids of the incidents whose sources cite it (all records, all roles)."""
+    from incidents.store.record_store import RecordStore
+
+    if not isinstance(store, RecordStore):
+        raise TypeError(f"{type(store).__name__} does not expose its sources")
+    with store._read_backend() as db:
+        rows = db.fetch(
+            "SELECT incident_id, sha256 FROM incident_sources "
+            "WHERE sha256 IS NOT NULL AND sha256 <> '' ORDER BY incident_id, position"
+        )
+    cited: dict[str, list[str]] = {}
+    for row in rows:
+        cited.setdefault(str(row["sha256"]).lower(), []).append(str(row["incident_id"]))
+    return cited
+
+
+def verify_copies(directory: Path, cited: dict[str, list[str]]) -> EvidenceReport:
+    """Hash every saved copy again and compare with its name and with the sources."""
+    report = EvidenceReport()
+    found: set[str] = set()
+    files = sorted(p for p in directory.rglob("*") if p.is_file()) if directory.exists() else []
+    for path in files:
+        match = _HASHED_NAME.match(path.name)
+        if match is None:
+            if not path.name.startswith(".incoming-"):
+                report.unreferenced.append(path)
+            continue
+        named = match.group(1)
+        actual = sha256_of(path)
+        report.checked += 1
+        if actual == named:
+            report.matched += 1
+            found.add(named)
+        else:
+            report.mismatched.append((path, actual))
+            found.add(named)  # present, but wrong: reported once, as changed
+        if named not in cited:
+            report.unreferenced.append(path)
+    for digest, ids in sorted(cited.items()):
+        if digest not in found:
+            report.missing += [(i, digest) for i in ids]
+    return report
+
+
+def add_commands(
+    sub: argparse._SubParsersAction, command: Callable[[str], Callable[[Command], Command]]
+) -> None:
+    """`evidence add FILE...` and `evidence verify`, registered by incidents.auth.cli."""
+    p = sub.add_parser("evidence", help="save source copies by hash; re-verify every hash")
+    p.add_argument("action", choices=["add", "verify"])
+    p.add_argument("files", nargs="*", type=Path, help="files to save (for add)")
+    p.add_argument("--dir", type=Path, help=f"saved-copies folder (or {EVIDENCE_VAR})")
+    command("evidence")(_evidence)
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    directory = evidence_dir(args.db, args.dir)
+    if args.action == "add":
+        if not args.files:
+            print("Name the files to save.", file=sys.stderr)
+            return 2
+        store = open_store(args.db)
+        for path in args.files:
+            digest, target = save_copy(path, directory)
+            size = target.stat().st_size
+            store.log_event(
+                Viewer("cli", Role.EDITOR), "evidence:add", {"sha256": digest, "bytes": size}
+            )
+            print(f"{digest}  {path} -> {target}")
+        print("Put the sha256 in the source's sha256 field (source1_sha256 in the template).")
+        return 0
+    report = verify_copies(directory, cited_hashes(open_store(args.db)))
+    print(f"Evidence folder {directory}:")
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
+def _cli_viewer() -> Viewer:
+    import getpass
+
+    return Viewer(f"cli:{getpass.getuser()}", Role.EDITOR)

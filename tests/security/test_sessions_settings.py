@@ -1,0 +1,80 @@
+"""Session limits, instance settings (private unless said otherwise), public-rule settings."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from incidents.access import PublicRules, Role
+from incidents.auth.sessions import SessionPolicy, session_problem, start_session, touched
+from incidents.auth.settings import load_settings, users_file_for
+
+
+def test_sessions_end_when_idle_and_after_the_absolute_limit():
+    policy = SessionPolicy(idle_seconds=3600, max_seconds=8 * 3600)
+    session = start_session("amina", Role.EDITOR, "local", now=0)
+    assert session_problem(session, policy, now=3599) == ""
+    assert session_problem(session, policy, now=3601) == "idle"
+    active = session
+    for hour in range(1, 8):
+        active = touched(active, Role.EDITOR, now=hour * 3600 - 60)
+        assert session_problem(active, policy, now=hour * 3600) == ""
+    assert session_problem(active, policy, now=8 * 3600 + 1) == "expired"
+    assert touched(session, Role.VIEWER, now=10).role is Role.VIEWER  # role changes apply
+
+
+def test_session_limits_come_from_the_environment():
+    policy = SessionPolicy.from_env(
+        {"INCIDENTS_SESSION_IDLE_MINUTES": "15", "INCIDENTS_SESSION_MAX_HOURS": "2"}
+    )
+    assert (policy.idle_seconds, policy.max_seconds) == (900, 7200)
+    assert SessionPolicy.from_env({"INCIDENTS_SESSION_IDLE_MINUTES": "-1"}) == SessionPolicy()
+
+
+def test_an_instance_is_private_unless_it_says_public():
+    assert load_settings({}, {}).mode == "private"
+    odd = load_settings({"INCIDENTS_MODE": "open"}, {})
+    assert odd.mode == "private" and odd.problems
+    assert load_settings({"INCIDENTS_MODE": "public"}, {}).mode == "public"
+    assert load_settings({}, {"incidents": {"mode": "public"}}).mode == "public"
+    # The environment wins over the secrets file.
+    assert load_settings({"INCIDENTS_MODE": "private"}, {"incidents": {"mode": "public"}}).private
+
+
+def test_accounts_file_sits_next_to_the_geopackage():
+    assert users_file_for("/srv/data/x.gpkg") == Path("/srv/data/x.gpkg.users.sqlite")
+    assert users_file_for("postgresql://db/x") == Path("data/users.sqlite")
+    settings = load_settings({"INCIDENTS_DB": "/a/b.gpkg", "INCIDENTS_USERS": "/etc/u.sqlite"}, {})
+    assert settings.users_path == Path("/etc/u.sqlite")
+
+
+def test_single_sign_on_is_offered_only_when_fully_configured():
+    auth = {
+        "redirect_uri": "https://maps.example.org/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://id.example.org/.well-known/openid-configuration",
+    }
+    settings = load_settings({}, {"auth": auth})
+    if importlib.util.find_spec("authlib") is None:
+        assert not settings.oidc and "Authlib" in settings.problems[0]
+    else:
+        assert settings.oidc_providers == (None,)
+    partial = load_settings({}, {"auth": {"client_id": "id"}})
+    assert not partial.oidc and partial.problems
+    assert not load_settings({}, {}).oidc
+
+
+def test_public_rules_read_their_settings_and_refuse_fake_coarsening(monkeypatch):
+    monkeypatch.setenv("INCIDENTS_PUBLIC_GRID_KM", "10")
+    assert PublicRules().grid_km == 10
+    monkeypatch.setenv("INCIDENTS_PUBLIC_GRID_KM", "0.01")  # rounding in all but name
+    with pytest.raises(ValueError, match="grid"):
+        PublicRules()
+    monkeypatch.delenv("INCIDENTS_PUBLIC_GRID_KM")
+    assert PublicRules().grid_km == 0  # district centroids by default
+    with pytest.raises(ValueError):
+        PublicRules(fallback_grid_km=0)
