@@ -104,7 +104,10 @@ class GeoPackageStore(RecordStore):
             f"SELECT {select} FROM {TABLE} i {join} WHERE {where.sql()} ORDER BY i.date_start, i.id"
         )
         with self._reading() as conn:
-            return pd.read_sql_query(sql, conn, params=where.params)
+            conn.row_factory = None  # plain tuples: about twice as fast as read_sql_query
+            cursor = conn.execute(sql, where.params)
+            names = [d[0] for d in cursor.description]
+            return pd.DataFrame(cursor.fetchall(), columns=names)
 
     def _count_sql(self, query: Query) -> int:
         where = _where(query, public=False)
