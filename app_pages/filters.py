@@ -20,6 +20,8 @@ from incidents.schema import DATE_KINDS, INCIDENT_TYPES, LOCATION_PRECISIONS, VE
 from incidents.view_state import ViewState
 
 PENDING = "_pending_widgets"
+WINDOW = "_time_window"
+WINDOW_VERSION = "_time_window_version"
 _PREC_ANY = "any"
 
 
@@ -36,8 +38,6 @@ def widget_defaults(view: ViewState) -> dict[str, Any]:
         "f_text": q.text,
         "f_kinds": list(q.date_kinds),
         "f_unlocated": q.include_unlocated,
-        "d_from": q.date_from,
-        "d_to": q.date_to,
         "d_mode": q.date_mode,
         "m_layer": view.layer,
         "m_measure": view.measure,
@@ -51,6 +51,8 @@ def prime(view: ViewState) -> None:
     for key, value in widget_defaults(view).items():
         if key not in st.session_state:
             st.session_state[key] = value
+    st.session_state.setdefault(WINDOW, (view.query.date_from, view.query.date_to))
+    st.session_state.setdefault(WINDOW_VERSION, 0)
     for key, value in st.session_state.pop(PENDING, {}).items():
         st.session_state[key] = value
 
@@ -61,8 +63,24 @@ def request(**values: Any) -> None:
 
 
 def set_window(start: date | None, end: date | None) -> None:
-    """Callback-safe: set the time window now (use request() after widgets are drawn)."""
-    st.session_state["d_from"], st.session_state["d_to"] = start, end
+    """Set the time window from code (presets, brushing, playback), at any point of a run.
+
+    The window lives outside the date widgets, whose keys change with each such set:
+    a rerun that arrives carrying the old widgets' stale values then cannot undo it.
+    """
+    st.session_state[WINDOW] = (start, end)
+    st.session_state[WINDOW_VERSION] = st.session_state.get(WINDOW_VERSION, 0) + 1
+
+
+def window() -> tuple[date | None, date | None]:
+    value = st.session_state.get(WINDOW) or (None, None)
+    return value[0], value[1]
+
+
+def _typed(version: int) -> None:
+    """A person changed a date field: that is the window now."""
+    ss = st.session_state
+    ss[WINDOW] = (ss.get(f"d_from_{version}"), ss.get(f"d_to_{version}"))
 
 
 def _split(values: pd.Series) -> list[str]:
@@ -119,8 +137,17 @@ def _filters(choices: pd.DataFrame) -> Query:
 def _time(query: Query) -> Query:
     st.subheader("Time")
     c1, c2 = st.columns(2)
-    c1.date_input("From", key="d_from", value=None, format="YYYY-MM-DD")
-    c2.date_input("To", key="d_to", value=None, format="YYYY-MM-DD")
+    version = st.session_state.get(WINDOW_VERSION, 0)
+    start, end = window()
+    for col, label, name, value in ((c1, "From", "d_from", start), (c2, "To", "d_to", end)):
+        col.date_input(
+            label,
+            value=value,
+            key=f"{name}_{version}",
+            format="YYYY-MM-DD",
+            on_change=_typed,
+            args=(version,),
+        )
     st.radio(
         "An incident with an uncertain date counts when its date range",
         ["overlaps", "within"],
@@ -138,7 +165,7 @@ def _time(query: Query) -> Query:
         "or when it was discovered or reported. Empty: all of them.",
     )
     ss = st.session_state
-    start, end = ss.d_from, ss.d_to
+    start, end = window()
     if start and end and start > end:
         st.warning("'From' is after 'To': the two dates were swapped.")
         start, end = end, start

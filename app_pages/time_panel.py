@@ -130,7 +130,7 @@ def advance_playback(delay: float = 1.2) -> None:
     current = st.session_state.get("t_period")
     index = periods.index(current) + 1 if current in periods else 0
     st.session_state["t_period"] = periods[index]
-    filters.request(d_from=periods[index], d_to=timeline.period_end(periods[index], unit))
+    filters.set_window(periods[index], timeline.period_end(periods[index], unit))
     st.rerun()
 
 

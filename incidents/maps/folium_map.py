@@ -76,9 +76,12 @@ def basemap(
     height: int | str = "100%",
 ) -> folium.Map:
     """The bundled country and district outlines, ready to take a data layer."""
+    if center is None or zoom is None:
+        home, home_zoom = default_view(country)
+        center, zoom = center or home, zoom or home_zoom
     m = folium.Map(
-        location=list(center) if center else None,
-        zoom_start=zoom or 6,
+        location=list(center),
+        zoom_start=zoom,
         tiles=None,
         control_scale=True,
         maxZoom=MAX_ZOOM,  # as map options: markercluster needs the map's own maxZoom
@@ -93,10 +96,29 @@ def basemap(
     else:
         layers_geo.Polygons(layers_geo.outline_geojson(country)).add_to(m)
     layers.Assets(ATTRIBUTION).add_to(m)
-    if center is None:
-        west, south, east, north = layers_geo.country_bounds(country)
-        m.fit_bounds([[south, west], [north, east]])
     return localize(m)
+
+
+def default_view(
+    country: str = "LY", width_px: int = 600, height_px: int = 560
+) -> tuple[tuple[float, float], int]:
+    """Centre and zoom that show the whole country in a map of about that size.
+
+    Computed here rather than left to Leaflet's fitBounds, which runs before the app's
+    map frame has its size and then reports a view of the whole world.
+    """
+    west, south, east, north = layers_geo.country_bounds(country)
+    centre = ((south + north) / 2, (west + east) / 2)
+
+    def mercator(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    span_x = max(east - west, 1e-3)
+    span_y = max(mercator(north) - mercator(south), 1e-3)
+    zoom = math.floor(
+        min(math.log2(360 * width_px / (256 * span_x)), math.log2(360 * height_px / (256 * span_y)))
+    )
+    return (round(centre[0], 5), round(centre[1], 5)), max(3, min(zoom, MAX_ZOOM))
 
 
 def data_layer(

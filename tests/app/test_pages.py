@@ -51,8 +51,8 @@ def test_type_filter_changes_the_count_and_says_what_it_hides(example_db):
 
 def test_time_window_and_range_semantics(example_db):
     at = _map_page()
-    at.date_input(key="d_from").set_value(date(2020, 6, 1))
-    at.date_input(key="d_to").set_value(date(2020, 12, 31)).run()
+    at.date_input(key="d_from_0").set_value(date(2020, 6, 1))
+    at.date_input(key="d_to_0").set_value(date(2020, 12, 31)).run()
     overlapping = _headline(at)
     at.radio(key="d_mode").set_value("within").run()
     within = _headline(at)
