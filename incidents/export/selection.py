@@ -23,8 +23,8 @@ from incidents.record import Source
 from incidents.schema import CONFIDENTIAL_FIELDS
 from incidents.store.base import Store
 
-SOURCE_LIMIT = 2000  # read sources record by record up to this many incidents
-FACE_SOURCE_LIMIT = 200  # images and decks list publishers: a sample is enough, and says so
+SOURCE_LIMIT = 200_000  # tables list every source up to this many incidents
+FACE_SOURCE_LIMIT = 20_000  # images and decks list publishers: a sample is enough, and says so
 # What images, decks and the HTML map draw or print: reading only these keeps a
 # 100k-incident export fast (all columns take several times longer to read).
 DRAWING_COLUMNS = (
@@ -123,11 +123,7 @@ def read_selection(
     rows = store.query(query, viewer, list(columns) if columns else None)
     excluded = _excluded(store, query, viewer, len(rows))
     ids = rows["id"].astype(str).tolist() if "id" in rows.columns else []
-    sources: dict[str, tuple[Source, ...]] = {}
-    for incident_id in ids[:source_limit]:
-        incident = store.get(incident_id, viewer)
-        if incident is not None:
-            sources[incident_id] = incident.sources
+    sources = store.sources(ids[:source_limit], viewer)
     return Selection(
         query=query,
         profile=profile,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from incidents.access import Viewer
 from incidents.query import Query
-from incidents.record import Incident
+from incidents.record import Incident, Source
 from incidents.store.audit import AuditEntry
 
 OutcomeKind = Literal["imported", "updated", "unchanged"]
@@ -70,6 +70,10 @@ class Store(Protocol):
         ...
 
     def count(self, query: Query, viewer: Viewer) -> int: ...
+
+    def sources(self, ids: Sequence[str], viewer: Viewer) -> dict[str, tuple[Source, ...]]:
+        """Sources of many records at once (exports list them all)."""
+        ...
 
     def history(self, incident_id: str, viewer: Viewer) -> list[AuditEntry]: ...
 

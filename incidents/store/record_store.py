@@ -18,7 +18,7 @@ import pandas as pd
 
 from incidents.access import PublicRules, Viewer, coarsen_for_public
 from incidents.query import Query
-from incidents.record import Incident
+from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store.audit import AuditEntry, make_entry, now_utc, verify_chain
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
@@ -199,6 +199,25 @@ class RecordStore(ABC):
             keep = [c for c in frame.columns if c in needed and c in (*wanted, "id")]
             frame = frame[keep]
         return frame.reset_index(drop=True)
+
+    def sources(self, ids: Sequence[str], viewer: Viewer) -> dict[str, tuple[Source, ...]]:
+        """The sources of many records at once, for those this viewer may see."""
+        found: dict[str, list[Source]] = {}
+        with self._read_backend() as db:
+            for start in range(0, len(ids), _CHUNK):
+                part = list(ids[start : start + _CHUNK])
+                marks = ", ".join([db.placeholder] * len(part))
+                visible = "" if viewer.sees_restricted else "AND i.sensitivity = 'public'"
+                rows = db.fetch(
+                    "SELECT s.* FROM incident_sources s JOIN incidents i ON i.id = s.incident_id "
+                    f"WHERE s.incident_id IN ({marks}) {visible} "
+                    "ORDER BY s.incident_id, s.position",
+                    part,
+                )
+                for r in rows:
+                    source = Source(**{p: r[p] or "" for p in SOURCE_PARTS})
+                    found.setdefault(r["incident_id"], []).append(source)
+        return {k: tuple(v) for k, v in found.items()}
 
     def count(self, query: Query, viewer: Viewer) -> int:
         """How many records match; for the public, counted after the public rules."""

@@ -156,3 +156,11 @@ def test_audit_log_is_a_chain_that_admins_read(store):
     assert store.verify_audit() == []
     with pytest.raises(NotAllowed):
         store.audit_log(EDITOR)
+
+
+def test_sources_of_many_records_respect_the_viewer(store):
+    store.write_batch([incident(1), incident(2, sensitivity="restricted")], EDITOR)
+    assert set(store.sources(["syn-1", "syn-2"], VIEWER)) == {"syn-1", "syn-2"}
+    public = store.sources(["syn-1", "syn-2"], PUBLIC)
+    assert list(public) == ["syn-1"]
+    assert public["syn-1"][0].url == "https://example.org/s"
