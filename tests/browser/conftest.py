@@ -90,9 +90,23 @@ class Server:
         self.log.close()
 
 
+EDITOR_NAME, EDITOR_PASSWORD = "browser-editor", "a long passphrase for the browser test"
+
+
+def _add_editor(tmp: Path, db: Path) -> None:
+    """An editor account, made the way an administrator would (the CLI)."""
+    env = {**os.environ, "INCIDENTS_USERS": str(tmp / "users.json"), "INCIDENTS_DB": str(db)}
+    subprocess.run(
+        [sys.executable, "-m", "incidents", "users", "add", EDITOR_NAME, "--role", "editor",
+         "--password-stdin"],
+        input=EDITOR_PASSWORD, text=True, env=env, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+
+
 def _serve(tmp: Path, csv: Path) -> Iterator[Server]:
     db = tmp / "incidents.gpkg"
     import_file(csv, open_store(str(db)), LOADER)
+    _add_editor(tmp, db)
     server = Server(db, tmp)
     try:
         yield server

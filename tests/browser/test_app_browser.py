@@ -153,3 +153,46 @@ def test_ten_thousand_incidents_stay_light(guarded: Guarded, synthetic_server: S
     print(f"10k: first map in {first_map:.1f} s; a filter change sent {rerun_bytes} bytes")
     assert rerun_bytes < 1_000_000
     assert _shown(guarded) != before or before == 0
+
+
+def _sign_in(g: Guarded, server: Server) -> None:
+    from tests.browser.conftest import EDITOR_NAME, EDITOR_PASSWORD
+
+    g.page.goto(f"{server.url}/account")
+    g.page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
+    g.page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
+    g.page.get_by_role("button", name="Sign in").click()
+    _ready(g)
+
+
+def test_an_editor_adds_an_incident_with_an_arabic_place_name(
+    guarded: Guarded, example_server: Server
+):
+    _sign_in(guarded, example_server)
+    guarded.page.get_by_role("link", name="Add or edit").click()
+    guarded.page.get_by_text("Add or edit an incident").first.wait_for(timeout=TIMEOUT)
+    guarded.page.get_by_label("Place name (as in the source; Arabic or Latin script)").fill(
+        "ترهونة"
+    )
+    guarded.page.get_by_role("button", name="Find places").click()
+    guarded.page.get_by_role("button", name=re.compile(r"^1\. ")).click()
+    guarded.page.wait_for_timeout(2000)
+    guarded.page.get_by_label("Title").fill("اختبار: حادثة في ترهونة")
+    guarded.page.screenshot(path=str(SCREENSHOTS / "add-incident.png"))
+    guarded.page.get_by_role("button", name="Save").click()
+    guarded.page.get_by_text(re.compile(r"Saved inc-")).wait_for(timeout=30_000)
+    _no_exception(guarded)
+
+
+def test_an_editor_imports_a_file_and_sees_the_report(guarded: Guarded, example_server: Server):
+    from tests.browser.conftest import EXAMPLE
+
+    _sign_in(guarded, example_server)
+    guarded.page.get_by_role("link", name="Import").click()
+    guarded.page.get_by_text("Import incidents").first.wait_for(timeout=TIMEOUT)
+    guarded.page.locator('input[type="file"]').set_input_files(str(EXAMPLE))
+    guarded.page.get_by_text("Detected format").wait_for(timeout=30_000)
+    guarded.page.get_by_role("button", name=re.compile(r"^Import \d+ rows")).click()
+    guarded.page.get_by_text("rows read as").wait_for(timeout=60_000)
+    _no_exception(guarded)
+    guarded.page.screenshot(path=str(SCREENSHOTS / "import-report.png"), full_page=True)
