@@ -15,8 +15,10 @@ from app_pages import common
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import template
 from incidents.io.formats import FileUnusable, Table, detect, formats, read_any
+from incidents.report import ImportReport
 
 PREVIEW_ROWS = 10
+REPORT = "_import_report"
 
 
 def _mapping(table: Table) -> pd.DataFrame:
@@ -96,14 +98,22 @@ def main() -> None:
             except ImportFailed as error:
                 st.error(f"Nothing was imported: {error}")
                 return
-        _report(report.lines(), report.imported, report.updated, len(report.rejected))
-        if report.rejected:
-            st.download_button(
-                "Download the rejected rows with reasons (CSV)",
-                report.rejected_csv(),
-                f"rejected-{Path(name).stem}.csv",
-                mime="text/csv",
-            )
+        st.session_state[REPORT] = (name, report)
+    shown = st.session_state.get(REPORT)
+    if shown and shown[0] == name:  # kept, so downloading the rejected rows does not lose it
+        _show(shown[1], name)
+
+
+def _show(report: ImportReport, name: str) -> None:
+    _report(report.lines(), report.imported, report.updated, len(report.rejected))
+    if report.rejected:
+        st.download_button(
+            "Download the rejected rows with reasons (CSV)",
+            report.rejected_csv(),
+            f"rejected-{Path(name).stem}.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
 
 
 main()

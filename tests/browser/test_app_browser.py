@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -184,15 +185,29 @@ def test_an_editor_adds_an_incident_with_an_arabic_place_name(
     _no_exception(guarded)
 
 
-def test_an_editor_imports_a_file_and_sees_the_report(guarded: Guarded, example_server: Server):
+def test_an_editor_imports_a_file_and_sees_the_report(
+    guarded: Guarded, example_server: Server, tmp_path: Path
+):
     from tests.browser.conftest import EXAMPLE
 
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    bad = lines[1].replace("tarhuna-ex-001,mass_grave,", "bad-row-1,mass_grave,", 1)
+    bad = bad.replace("2020-06-01,2020-11-25,", "not a date,2020-11-25,", 1)
+    upload = tmp_path / "tarhuna-plus-one-bad-row.csv"
+    upload.write_text("\n".join([*lines, bad]) + "\n", encoding="utf-8")
     _sign_in(guarded, example_server)
     guarded.page.get_by_role("link", name="Import").click()
     guarded.page.get_by_text("Import incidents").first.wait_for(timeout=TIMEOUT)
-    guarded.page.locator('input[type="file"]').set_input_files(str(EXAMPLE))
+    guarded.page.locator('input[type="file"]').set_input_files(str(upload))
     guarded.page.get_by_text("Detected format").wait_for(timeout=30_000)
     guarded.page.get_by_role("button", name=re.compile(r"^Import \d+ rows")).click()
-    guarded.page.get_by_text("rows read as").wait_for(timeout=60_000)
+    report = guarded.page.get_by_text("rows read as")
+    report.wait_for(timeout=60_000)
     _no_exception(guarded)
-    guarded.page.screenshot(path=str(SCREENSHOTS / "import-report.png"), full_page=True)
+    assert "rejected: 1" in guarded.page.locator('[data-testid="stCode"]').first.inner_text()
+    with guarded.page.expect_download() as download:
+        guarded.page.get_by_role("button", name=re.compile("Download the rejected rows")).click()
+    assert "not a date" in download.value.path().read_text(encoding="utf-8-sig")
+    assert guarded.page.get_by_text("rows read as").count() == 1  # the report stays
+    report.scroll_into_view_if_needed()
+    guarded.page.screenshot(path=str(SCREENSHOTS / "import-report.png"))
