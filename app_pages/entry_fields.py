@@ -99,14 +99,14 @@ def _pick(index: int) -> None:
 
 def _small_map(candidates: list[Any]) -> None:
     ss = st.session_state
-    point = (ss.get("e_latitude"), ss.get("e_longitude"))
-    has_point = point[0] is not None and point[1] is not None
-    m = basemap(center=point if has_point else None, zoom=9 if has_point else None)
+    lat, lon = ss.get("e_latitude"), ss.get("e_longitude")
+    point = (float(lat), float(lon)) if lat is not None and lon is not None else None
+    m = basemap(center=point, zoom=9 if point else None)
     for n, match in enumerate(candidates):
         folium.CircleMarker([match.lat, match.lon], radius=7, color="#0072B2", fill=True,
                             tooltip=f"{n + 1}. {match.name}").add_to(m)  # fmt: skip
-    if has_point:
-        folium.CircleMarker(point, radius=9, color="#000", weight=3, fill=False,
+    if point is not None:
+        folium.CircleMarker(list(point), radius=9, color="#000", weight=3, fill=False,
                             tooltip="The incident's point").add_to(m)  # fmt: skip
     value = st_folium(localize(m), key="entry_map", height=320, use_container_width=True,
                       returned_objects=["last_clicked"]) or {}  # fmt: skip

@@ -176,9 +176,9 @@ def _time(query: Query) -> Query:
 
 def _layers() -> None:
     st.subheader("Map")
-    st.radio("Show", list(LAYERS), format_func=LAYERS.get, key="m_layer", horizontal=True)
+    st.radio("Show", list(LAYERS), format_func=lambda c: LAYERS[c], key="m_layer", horizontal=True)
     if st.session_state.m_layer == "districts":
-        st.selectbox("Count", list(MEASURES), format_func=MEASURES.get, key="m_measure")
+        st.selectbox("Count", list(MEASURES), format_func=lambda c: MEASURES[c], key="m_measure")
     st.checkbox(
         "Online map tiles (needs internet)",
         key="m_tiles",

@@ -16,7 +16,7 @@ from incidents.query import Query
 from incidents.view_state import ViewState, describe, from_params, share_link, to_params
 
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
-_FILTERS = {
+_FILTERS: dict[str, dict[str, object]] = {
     "time window": {"date_from": None, "date_to": None},
     "which dates": {"date_kinds": ()},
     "type": {"types": ()},

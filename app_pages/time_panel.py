@@ -29,7 +29,9 @@ def _on_brush() -> None:
         filters.set_window(min(a, b), max(a, b))
 
 
-def _chart(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None]) -> alt.Chart:
+def _chart(
+    hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None]
+) -> alt.LayerChart | alt.FacetChart:
     data = hist.assign(start=pd.to_datetime(hist["start"]), end=pd.to_datetime(hist["end"]))
     brush = alt.selection_interval(encodings=["x"], name="brush")
     bars = (
