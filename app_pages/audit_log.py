@@ -19,7 +19,7 @@ from incidents.store.audit import AuditEntry
 SHOWN = 1000
 
 
-def _chain() -> None:
+def _chain(entries: list[AuditEntry]) -> None:
     problems = common.get_store().verify_audit()  # type: ignore[attr-defined]
     if problems:
         st.error("The audit log has been altered outside the app:\n\n" + "\n".join(
@@ -27,6 +27,14 @@ def _chain() -> None:
         ))  # fmt: skip
     else:
         st.success("Chain verified: every entry follows the one before it and is unchanged.")
+    if entries:
+        # Someone with write access to the database could rebuild the whole chain; a
+        # copy of the latest hash kept elsewhere shows that, as it would no longer match.
+        last = entries[-1]
+        st.caption(
+            f"Latest entry {last.seq}: hash `{last.hash}`. Keep a copy of it outside this "
+            "system (a report, an e-mail) to detect a rewritten log later."
+        )
 
 
 def _frame(entries: list[AuditEntry]) -> pd.DataFrame:
@@ -79,7 +87,7 @@ def main() -> None:
     except NotAllowed:
         st.error("Only administrators can read the audit log.")
         return
-    _chain()
+    _chain(entries)
     frame = _filtered(_frame(entries)).sort_values("seq", ascending=False)
     st.caption(f"{len(frame):,} of {len(entries):,} entries (newest first; {SHOWN:,} shown).")
     st.dataframe(frame.head(SHOWN), hide_index=True, width="stretch")

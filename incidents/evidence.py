@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from incidents.access import Role, Viewer
+from incidents.access import SYSTEM, Role, Viewer
+from incidents.query import Query
 from incidents.store import Store, open_store, store_url
 
 EVIDENCE_VAR = "INCIDENTS_EVIDENCE"
@@ -94,19 +95,13 @@ class EvidenceReport:
 
 
 def cited_hashes(store: Store) -> dict[str, list[str]]:
-    """sha256 -> ids of the incidents whose sources cite it (all records, all roles)."""
-    from incidents.store.record_store import RecordStore
-
-    if not isinstance(store, RecordStore):
-        raise TypeError(f"{type(store).__name__} does not expose its sources")
-    with store._read_backend() as db:
-        rows = db.fetch(
-            "SELECT incident_id, sha256 FROM incident_sources "
-            "WHERE sha256 IS NOT NULL AND sha256 <> '' ORDER BY incident_id, position"
-        )
+    """sha256 -> ids of the incidents whose sources cite it (every record, any sensitivity)."""
+    ids = [str(i) for i in store.query(Query(), SYSTEM, ["id"])["id"]]
     cited: dict[str, list[str]] = {}
-    for row in rows:
-        cited.setdefault(str(row["sha256"]).lower(), []).append(str(row["incident_id"]))
+    for incident_id, sources in store.sources(ids, SYSTEM).items():
+        for source in sources:
+            if source.sha256:
+                cited.setdefault(source.sha256.lower(), []).append(incident_id)
     return cited
 
 

@@ -1,0 +1,145 @@
+"""Sign-in, session end and the audit-log page, run with Streamlit's AppTest on real files."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from app_pages import identity
+from incidents.access import SYSTEM, Role
+from incidents.auth.accounts import Accounts
+from incidents.auth.sessions import start_session
+from incidents.importer import import_file
+from incidents.store import open_store
+from tests.conftest import EDITOR, EXAMPLE, ROOT
+
+PAGES = ROOT / "app_pages"
+PASSWORD = "a long test passphrase"
+TIMEOUT = 60
+
+
+@pytest.fixture
+def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Accounts]:
+    db = str(tmp_path / "incidents.gpkg")
+    import_file(EXAMPLE, open_store(db), EDITOR)
+    accounts = Accounts(tmp_path / "users.sqlite")
+    accounts.add("vera", Role.VIEWER, PASSWORD)
+    accounts.add("ada", Role.ADMIN, PASSWORD)
+    monkeypatch.setenv("INCIDENTS_DB", db)
+    monkeypatch.setenv("INCIDENTS_USERS", str(accounts.path))
+    monkeypatch.setenv("INCIDENTS_MODE", "private")
+    monkeypatch.chdir(ROOT)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return db, accounts
+
+
+def page(name: str, **state: object) -> AppTest:
+    at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()
+
+
+def actions(db: str) -> list[tuple[str, str]]:
+    return [(e.actor, e.action) for e in open_store(db).audit_log(SYSTEM)][-3:]
+
+
+def test_a_private_instance_shows_no_data_before_sign_in(instance):
+    at = page("map_page.py")
+    assert any("private" in w.value for w in at.warning)
+    assert not [m for m in at.markdown if "incidents shown" in m.value]
+
+
+def test_sign_in_is_logged_and_a_wrong_password_names_no_one_else(instance):
+    db, _ = instance
+    at = sign_in(page("sign_in.py"), "vera", "not the passphrase")
+    assert any("Wrong name or password" in e.value for e in at.error)
+    assert actions(db)[-1] == ("vera", "sign-in-failed")
+    at = sign_in(at, "nobody at all", "correct horse battery")
+    assert actions(db)[-1] == ("(no such account)", "sign-in-failed")
+    at = sign_in(at, "vera", PASSWORD)
+    assert not at.exception
+    assert any("Signed in as" in m.value for m in at.markdown)
+    assert actions(db)[-1] == ("vera", "sign-in")
+    log = str([(e.before, e.after) for e in open_store(db).audit_log(SYSTEM)])
+    assert PASSWORD not in log and "not the passphrase" not in log
+
+
+@pytest.mark.parametrize(
+    ("age", "idle", "words"),
+    [(9 * 3600, 0, "time limit"), (2 * 3600, 2 * 3600, "without activity")],
+)
+def test_sessions_end_after_their_limits(instance, age, idle, words):
+    db, _ = instance
+    now = time.time()
+    old = dataclasses.replace(
+        start_session("vera", Role.VIEWER, "local", now - age), last_seen=now - idle
+    )
+    at = page("sign_in.py", **{identity.SESSION: old, identity.CHECKED: 0.0})
+    assert any(words in i.value for i in at.info)
+    assert identity.SESSION not in at.session_state
+    assert actions(db)[-1] == ("vera", "sign-out")
+
+
+def test_disabling_an_account_ends_its_session(instance):
+    _, accounts = instance
+    live = start_session("vera", Role.VIEWER, "local")
+    accounts.set_disabled("vera", True)
+    at = page("sign_in.py", **{identity.SESSION: live, identity.CHECKED: 0.0})
+    assert identity.SESSION not in at.session_state
+    assert any("disabled" in i.value for i in at.info)
+
+
+def test_a_role_change_applies_at_the_next_step(instance):
+    _, accounts = instance
+    live = start_session("vera", Role.VIEWER, "local")
+    accounts.set_role("vera", Role.ADMIN)
+    at = page("audit_log.py", **{identity.SESSION: live, identity.CHECKED: 0.0})
+    assert any("Chain verified" in s.value for s in at.success)
+
+
+def test_only_admins_read_the_audit_log_and_see_the_chain_check(instance):
+    db, _ = instance
+    viewer = start_session("vera", Role.VIEWER, "local")
+    at = page("audit_log.py", **{identity.SESSION: viewer, identity.CHECKED: time.time()})
+    assert any("Only administrators" in e.value for e in at.error)
+    admin = start_session("ada", Role.ADMIN, "local")
+    at = page("audit_log.py", **{identity.SESSION: admin, identity.CHECKED: time.time()})
+    assert not at.exception
+    assert any("Chain verified" in s.value for s in at.success)
+    assert len(at.dataframe[0].value) == len(open_store(db).audit_log(SYSTEM))
+
+
+def test_two_editors_on_one_record_the_second_is_refused(instance):
+    """Two browser sessions open the same record; the later save must not overwrite."""
+    db, accounts = instance
+    accounts.add("eddie", Role.EDITOR, PASSWORD)
+    accounts.add("erin", Role.EDITOR, PASSWORD)
+    sessions = []
+    for name in ("eddie", "erin"):
+        state = {identity.SESSION: start_session(name, Role.EDITOR, "local"),
+                 identity.CHECKED: time.time(), "edit_id": "tarhuna-ex-002"}  # fmt: skip
+        sessions.append(page("entry_page.py", **state))
+    first, second = sessions
+    first.text_input(key="e_title").set_value("Title from the first editor")
+    first.button[-1].click().run()
+    assert any("Saved" in s.value for s in first.success)
+    second.text_input(key="e_title").set_value("Title from the second editor")
+    second.button[-1].click().run()
+    assert any("Not saved" in e.value and "eddie" in e.value for e in second.error)
+    store = open_store(db)
+    assert store.get("tarhuna-ex-002", SYSTEM).title == "Title from the first editor"
+    edits = [e for e in store.history("tarhuna-ex-002", SYSTEM) if e.action == "edit:update"]
+    assert [e.actor for e in edits] == ["eddie"]
