@@ -94,6 +94,9 @@ class PostGISStore(RecordStore):
         with self._connection() as conn:
             try:
                 _set_path(conn, self._search_path)
+                # Load PostGIS into this new server process before queueing, not while
+                # holding the lock: the first use costs ~40 ms (see docs/deployment.md).
+                conn.execute("SELECT postgis_lib_version()")
                 conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
                 conn.execute(
                     "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [WRITE_LOCK, self.schema]
@@ -313,18 +316,21 @@ def redact_url(url: str) -> str:
 
 
 def _ensure_schema(conn: Connection, schema: str) -> str:
-    """Create the tables once, whoever starts first; return the search_path to use."""
+    """Create the tables once, whoever starts first; return the search_path to use.
+
+    Checks before creating, so a role that may only use an existing schema can start.
+    """
     postgis = _postgis_schema(conn)
     if postgis is None or not _schema_ready(conn, schema):
         conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", [DDL_LOCK])
         postgis = _postgis_schema(conn) or _create_postgis(conn)
-        search_path = f'"{schema}", "{postgis}"'
         if not _schema_ready(conn, schema):
-            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            _set_path(conn, search_path)
+            found = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
+            if found.fetchone() is None:
+                conn.execute(f'CREATE SCHEMA "{schema}"')
+            _set_path(conn, f'"{schema}", "{postgis}"')
             for statement in _ddl():
                 conn.execute(statement)
-        return search_path
     return f'"{schema}", "{postgis}"'
 
 
