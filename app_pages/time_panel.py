@@ -47,7 +47,7 @@ def _chart(
                 scale=alt.Scale(
                     domain=["within the period", "uncertain"], range=["#0072B2", "#E69F00"]
                 ),
-                legend=alt.Legend(orient="top", labelExpr=_LABELS),
+                legend=alt.Legend(orient="top", labelExpr=_LABELS, labelLimit=400),
             ),
             tooltip=[
                 alt.Tooltip("start:T", title=f"{unit.title()} from"),

@@ -196,10 +196,10 @@ class Legend(MacroElement):
           function attach(map) {
             if (!map) { return; }
             if (map._incidentLegend) { map.removeControl(map._incidentLegend); }
-            var control = L.control({position: "bottomright"});
+            var control = L.control({position: "topright"});
             control.onAdd = function () {
               var div = L.DomUtil.create("div", "incident-legend");
-              div.innerHTML = html;
+              div.innerHTML = "<details open><summary>Legend</summary>" + html + "</details>";
               L.DomEvent.disableClickPropagation(div);
               L.DomEvent.disableScrollPropagation(div);
               return div;
@@ -249,10 +249,11 @@ MAP_CSS = """
 .incident-symbol { background: none; border: none; }
 .incident-tip { min-width: 200px; max-width: 320px; white-space: normal; }
 .incident-legend { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
-  font-size: 12px; line-height: 1.35; max-height: 320px; overflow-y: auto;
+  font-size: 11px; line-height: 1.3; max-height: 300px; max-width: 250px; overflow-y: auto;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); color: #222; }
 .incident-legend h4 { margin: 2px 0 4px; font-size: 12px; }
-.incident-legend .row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.incident-legend summary { cursor: pointer; font-weight: bold; }
+.incident-legend .row { display: flex; align-items: center; gap: 6px; }
 .incident-legend .swatch { display: inline-block; width: 14px; height: 12px;
   border: 1px solid #555; }
 .incident-legend .note { color: #444; font-size: 11px; max-width: 260px; white-space: normal; }

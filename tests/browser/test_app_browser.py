@@ -211,3 +211,26 @@ def test_an_editor_imports_a_file_and_sees_the_report(
     assert guarded.page.get_by_text("rows read as").count() == 1  # the report stays
     report.scroll_into_view_if_needed()
     guarded.page.screenshot(path=str(SCREENSHOTS / "import-report.png"))
+
+
+def test_picking_a_table_row_flies_to_it_and_shows_its_uncertainty(
+    guarded: Guarded, example_server: Server
+):
+    _sign_in(guarded, example_server)  # staff see the recorded town points, not districts
+    table = guarded.page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box
+    guarded.page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's checkbox
+    guarded.page.wait_for_url(re.compile(r"sel="), timeout=30_000)
+    guarded.page.wait_for_timeout(3000)
+    assert _map(guarded).evaluate("() => window.map.getZoom()") >= 10
+    rings = "() => document.querySelectorAll('path[stroke-dasharray]').length"
+    assert _map(guarded).evaluate(rings) > 0  # the town's ring of uncertainty
+    assert (
+        _map(guarded).evaluate("() => document.querySelectorAll('.incident-selected').length") == 1
+    )
+    guarded.page.locator("h1").first.scroll_into_view_if_needed()
+    _centre_map(guarded)
+    guarded.page.screenshot(path=str(SCREENSHOTS / "map-uncertainty.png"))
+    _no_exception(guarded)
