@@ -4,7 +4,8 @@ import streamlit as st
 
 from app_pages.identity import allowed_pages
 
-st.set_page_config(page_title="Incident map", layout="wide")  # no icons: Streamlit fetches them from a CDN
+# No page icons: Streamlit would fetch them from a CDN, and the app must work offline.
+st.set_page_config(page_title="Incident map", layout="wide")
 
 pages = [st.Page("app_pages/map_page.py", title="Map", default=True)]
 edit_pages = [  # only for roles that can edit; identity.py adds sign-in and the audit log
