@@ -8,7 +8,6 @@ before anything is counted or drawn.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -122,12 +121,17 @@ def _snap(frame: pd.DataFrame, rules: PublicRules) -> tuple[np.ndarray, np.ndarr
     use_grid = np.full(len(frame), rules.grid_km > 0)
     if rules.grid_km <= 0:
         codes = frame.get("admin1_code", pd.Series([""] * len(frame), index=frame.index))
-        for i, code in enumerate(codes.fillna("").astype(str)):
+        codes = codes.fillna("").astype(str)
+        centres: dict[str, tuple[float, float]] = {}
+        for code in codes.unique():
             district = district_by_code(code) if code else None
-            if district is None:
-                use_grid[i] = True
-            elif not math.isnan(lat[i]):
-                lat[i], lon[i] = district.centroid_lat, district.centroid_lon
+            if district is not None:
+                centres[code] = (district.centroid_lat, district.centroid_lon)
+        known = codes.isin(list(centres)).to_numpy(dtype=bool)
+        use_grid = ~known
+        snap = known & ~np.isnan(lat)
+        lat[snap] = codes[snap].map(lambda c: centres[c][0]).to_numpy(dtype=float)
+        lon[snap] = codes[snap].map(lambda c: centres[c][1]).to_numpy(dtype=float)
     size = rules.grid_km if rules.grid_km > 0 else rules.fallback_grid_km
     glat, glon = snap_to_grid(lat[use_grid], lon[use_grid], size)
     lat[use_grid], lon[use_grid] = glat, glon
