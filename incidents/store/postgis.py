@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import fields
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -240,20 +241,10 @@ class _PgBackend(Backend):
         self.conn.execute(f"DELETE FROM {TABLE} WHERE id = %s", [incident_id])
 
     def append_audit(self, entry: AuditEntry) -> None:
+        names = [f.name for f in fields(AuditEntry)]
         self.conn.execute(
-            "INSERT INTO audit_log (seq, at, actor, action, incident_id, before, after, "
-            "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                entry.seq,
-                entry.at,
-                entry.actor,
-                entry.action,
-                entry.incident_id,
-                entry.before,
-                entry.after,
-                entry.prev_hash,
-                entry.hash,
-            ],
+            f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",
+            [getattr(entry, name) for name in names],
         )
 
 
