@@ -53,8 +53,10 @@ def clean_text(value: Any) -> str:
     """Text as it should be stored: NFC, no control characters, no outer spaces."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = unicodedata.normalize("NFC", str(value)).translate(_CONTROL)
-    return text.strip()
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii():  # most cells: no normalisation needed, control characters rare
+        return (text if text.isprintable() else text.translate(_CONTROL)).strip()
+    return unicodedata.normalize("NFC", text).translate(_CONTROL).strip()
 
 
 class _Row:
@@ -233,9 +235,13 @@ def _counts(row: _Row) -> dict[str, int | None]:
 
 def _sources(row: _Row) -> tuple[Source, ...]:
     sources = []
-    present = {k for k, v in row.raw.items() if k.startswith("source") and v not in (None, "")}
+    numbers = {
+        k[6]
+        for k, v in row.raw.items()
+        if k.startswith("source") and k[6:7].isdigit() and v not in (None, "")
+    }
     for n in range(1, MAX_SOURCES + 1):
-        if n > 1 and not any(k.startswith(f"source{n}_") for k in present):
+        if n > 1 and str(n) not in numbers:
             continue
         parts = {part: row.text(f"source{n}_{part}") for part in SOURCE_PARTS}
         if n == 1:
