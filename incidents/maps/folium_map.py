@@ -158,7 +158,7 @@ def _markers_or_grid(
     visible = points  # few enough: send them all, so panning needs no redraw
     if len(points) > options.marker_limit and view is not None:
         visible = aggregate.in_bounds(points, aggregate.pad_bounds(view))
-    if len(visible) > options.marker_limit:
+    if len(visible) > options.marker_limit and not _one_place(visible):
         return _grid(group, visible, view, hidden)
     rows = [_marker_row(r) for r in _rows(visible)]
     icons = [list(type_symbols()[code]) for code in INCIDENT_TYPES.codes]
@@ -185,6 +185,15 @@ def _markers_or_grid(
     )
     layers.Legend(html_legend).add_to(group)
     return Drawn("markers", len(rows), len(visible), ids=list(visible["id"]))
+
+
+def _one_place(points: pd.DataFrame, hard_limit: int = 4 * MARKER_LIMIT) -> bool:
+    """True when the points all sit in one small spot (a town's centre): a grid cannot
+    split them however far one zooms, so they are drawn as one cluster instead."""
+    if len(points) > hard_limit or points.empty:
+        return False
+    lat, lon = points["latitude"].astype(float), points["longitude"].astype(float)
+    return float(lat.max() - lat.min()) < 0.01 and float(lon.max() - lon.min()) < 0.01
 
 
 def _rows(frame: pd.DataFrame) -> list[Any]:

@@ -1,123 +1,22 @@
-"""A real `streamlit run app.py` on 127.0.0.1 and Debian's Chromium driven by Playwright.
+"""Browser test fixtures: one server per data set, shared by a module; a guarded page.
 
-Every request the page makes is routed through a guard: anything for a host other
-than 127.0.0.1/localhost is refused and fails the test, so the app is proven to work
-with no internet. One server per data set, shared by the tests of a module.
+Requests to any host but 127.0.0.1/localhost fail the test (see browser_support.Guarded).
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-
-from incidents.access import Role, Viewer
-from incidents.importer import import_file
-from incidents.store import open_store
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "data" / "examples" / "tarhuna.csv"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LOADER = Viewer("browser-test-loader", Role.EDITOR)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("streamlit did not become healthy")
-
-
-class Server:
-    """A running app: its address and the database behind it."""
-
-    def __init__(self, db: Path, tmp: Path) -> None:
-        self.db = db
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "INCIDENTS_DB": str(db),
-            "INCIDENTS_MODE": "public",
-            "INCIDENTS_USERS": str(tmp / "users.json"),
-        }
-        self.log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            _wait_healthy(self.url, self.proc)
-        except RuntimeError:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-
-
-EDITOR_NAME, EDITOR_PASSWORD = "browser-editor", "a long passphrase for the browser test"
-
-
-def _add_editor(tmp: Path, db: Path) -> None:
-    """An editor account, made the way an administrator would (the CLI)."""
-    env = {**os.environ, "INCIDENTS_USERS": str(tmp / "users.json"), "INCIDENTS_DB": str(db)}
-    subprocess.run(
-        [sys.executable, "-m", "incidents", "users", "add", EDITOR_NAME, "--role", "editor",
-         "--password-stdin"],
-        input=EDITOR_PASSWORD, text=True, env=env, cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
-
-
-def _serve(tmp: Path, csv: Path) -> Iterator[Server]:
-    db = tmp / "incidents.gpkg"
-    import_file(csv, open_store(str(db)), LOADER)
-    _add_editor(tmp, db)
-    server = Server(db, tmp)
-    try:
-        yield server
-    finally:
-        server.stop()
+from browser_support import CHROMIUM, CHROMIUM_ARGS, EXAMPLE, Guarded, Server, serve
 
 
 @pytest.fixture(scope="module")
 def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app with the Tarhuna example."""
-    yield from _serve(tmp_path_factory.mktemp("example"), EXAMPLE)
+    yield from serve(tmp_path_factory.mktemp("example"), EXAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -127,12 +26,14 @@ def synthetic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
 
     tmp = tmp_path_factory.mktemp("synthetic")
     csv = write_synthetic_csv(tmp / "synthetic.csv", 10_000, seed=11)
-    yield from _serve(tmp, Path(csv))
+    yield from serve(tmp, Path(csv))
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: scripts/system_packages.sh installs it")
         pytest.skip("Debian's chromium is not installed (scripts/system_packages.sh)")
     from playwright.sync_api import sync_playwright
 
@@ -140,35 +41,6 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-class Guarded:
-    """A page whose requests may only go to this machine; offsite ones are recorded."""
-
-    def __init__(self, browser: object) -> None:
-        self.offsite: list[str] = []
-        self.errors: list[str] = []
-        self.received = 0
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1500})  # type: ignore[attr-defined]
-        self.page = self.context.new_page()
-        self.page.route("**/*", self._route)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("websocket", self._watch)
-
-    def _route(self, route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        host = urlparse(url).hostname
-        if url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            self.offsite.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    def _watch(self, ws: object) -> None:
-        def count(frame: object) -> None:
-            self.received += len(frame) if isinstance(frame, bytes | str) else 0
-
-        ws.on("framereceived", count)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

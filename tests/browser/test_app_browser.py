@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tests.browser.conftest import SCREENSHOTS, Guarded, Server
+from browser_support import SCREENSHOTS, Guarded, Server
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -157,7 +156,7 @@ def test_ten_thousand_incidents_stay_light(guarded: Guarded, synthetic_server: S
 
 
 def _sign_in(g: Guarded, server: Server) -> None:
-    from tests.browser.conftest import EDITOR_NAME, EDITOR_PASSWORD
+    from browser_support import EDITOR_NAME, EDITOR_PASSWORD
 
     g.page.goto(f"{server.url}/account")
     g.page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
@@ -188,7 +187,7 @@ def test_an_editor_adds_an_incident_with_an_arabic_place_name(
 def test_an_editor_imports_a_file_and_sees_the_report(
     guarded: Guarded, example_server: Server, tmp_path: Path
 ):
-    from tests.browser.conftest import EXAMPLE
+    from browser_support import EXAMPLE
 
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
     bad = lines[1].replace("tarhuna-ex-001,mass_grave,", "bad-row-1,mass_grave,", 1)

@@ -118,3 +118,10 @@ def test_empty_selection_still_draws_a_map():
     empty = pd.DataFrame(columns=["id", "type", "title", "latitude", "longitude"])
     page = map_html(build_map(empty))
     assert "L.map(" in page
+
+
+def test_many_incidents_at_one_town_centre_are_one_cluster_not_a_grid(tarhuna):
+    frame = pd.concat([tarhuna] * 400, ignore_index=True)  # 3600 at the same point
+    frame["id"] = [f"x{i}" for i in range(len(frame))]
+    _group, drawn = data_layer(frame, MapOptions(), (13.5, 32.3, 13.8, 32.5))
+    assert drawn.kind == "markers" and drawn.drawn == len(frame)
