@@ -65,7 +65,7 @@ def _chart(
         layers.insert(
             0, alt.Chart(rule).mark_rect(opacity=0.12, color="#444").encode(x="a:T", x2="b:T")
         )
-    return alt.layer(*layers).properties(height=130)
+    return alt.layer(*layers).properties(height=170)
 
 
 _LABELS = (

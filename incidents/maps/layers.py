@@ -196,7 +196,7 @@ class Legend(MacroElement):
           function attach(map) {
             if (!map) { return; }
             if (map._incidentLegend) { map.removeControl(map._incidentLegend); }
-            var control = L.control({position: "topright"});
+            var control = L.control({position: "bottomright"});
             control.onAdd = function () {
               var div = L.DomUtil.create("div", "incident-legend");
               div.innerHTML = "<details open><summary>Legend</summary>" + html + "</details>";
@@ -247,6 +247,7 @@ class Assets(JSCSSMixin, MacroElement):
 MAP_CSS = """
 .leaflet-container { background: #d7e6ef; font-family: "Noto Sans", "DejaVu Sans", sans-serif; }
 .incident-symbol { background: none; border: none; }
+.leaflet-control-attribution { font-size: 10px; }
 .incident-tip { min-width: 200px; max-width: 320px; white-space: normal; }
 .incident-legend { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
   font-size: 11px; line-height: 1.3; max-height: 300px; max-width: 250px; overflow-y: auto;
