@@ -320,7 +320,8 @@ def _heat(group: folium.FeatureGroup, points: pd.DataFrame, hidden: int) -> Draw
     data = aggregate.heat_points(points)
     if data:
         top = max(p[2] for p in data)
-        HeatMap(data, radius=18, blur=14, min_opacity=0.3, max_zoom=10, max=top).add_to(group)
+        # max_zoom low: leaflet.heat fades points by 2^(max_zoom - zoom) below it.
+        HeatMap(data, radius=20, blur=15, min_opacity=0.35, max_zoom=4, max=top).add_to(group)
     layers.Legend(legend.heat_legend(len(points))).add_to(group)
     return Drawn("heat", len(data), len(points))
 

@@ -136,6 +136,7 @@ def test_heat_and_district_layers_draw(guarded: Guarded, example_server: Server)
         )
         == 1
     )
+    guarded.page.screenshot(path=str(SCREENSHOTS / "heat.png"))
     _no_exception(guarded)
 
 
