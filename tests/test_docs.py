@@ -1,0 +1,48 @@
+"""The documentation is checked against the code: links resolve, commands exist."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from incidents.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+COMMAND = re.compile(r"python -m incidents(?: --db \S+)? ([a-z-]+)")
+
+
+def test_readme_starts_with_exactly_the_two_commands():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "```bash" and lines[3] == "```"
+    assert lines[1].startswith("bash scripts/run_app.sh")
+    assert lines[2].startswith("bash scripts/test.sh")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/test.sh" in ci
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_relative_links_resolve(doc: Path):
+    for target in LINK.findall(doc.read_text(encoding="utf-8")):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_documented_commands_exist(doc: Path):
+    parser = build_parser()
+    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    for name in COMMAND.findall(doc.read_text(encoding="utf-8")):
+        assert name in known, f"{doc.name} documents 'python -m incidents {name}'"
+
+
+def test_readme_command_lines_parse():
+    parser = build_parser()
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in re.findall(r"^python -m incidents (.+?)(?:\s+#.*)?$", text, re.M):
+        parser.parse_args(shlex.split(line))
