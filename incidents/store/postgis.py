@@ -15,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import fields
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
@@ -50,6 +49,8 @@ LOCK_TIMEOUT = "120s"  # a writer waits this long behind a large import, then gi
 _KINDS = {f.name: f.kind for f in INCIDENT_COLUMNS}
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _BOOLEANS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "boolean")
+_AUDIT = tuple(f.name for f in fields(AuditEntry))
+_GEOM = "ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)"
 
 Connection = psycopg.Connection[dict[str, Any]]
 
@@ -195,57 +196,68 @@ class _PgBackend(Backend):
         self.conn.execute(sql, list(params) or None)
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if len(rows) == 1:  # a single save: executemany's set-up costs more than it saves
+            self.conn.execute(sql, rows[0])
+            return
         with self.conn.cursor() as cur:
             cur.executemany(sql, rows)
 
     def insert_incident(self, incident: Incident) -> None:
-        row = _pg_row(incident)
-        geom, point = _geom(incident)
-        marks = ", ".join(["%s"] * len(row))
-        self.conn.execute(
-            f"INSERT INTO {TABLE} (geom, {', '.join(row)}) VALUES ({geom}, {marks})",
-            [*point, *row.values()],
+        self.insert_incidents([incident])
+
+    def insert_incidents(self, incidents: Sequence[Incident]) -> None:
+        """All of a chunk's new records in three statements, pipelined."""
+        if not incidents:
+            return
+        rows = [_pg_row(i) for i in incidents]
+        marks = ", ".join(["%s"] * len(rows[0]))
+        self.execute_many(
+            f"INSERT INTO {TABLE} (geom, {', '.join(rows[0])}) VALUES ({_GEOM}, {marks})",
+            [[*_point(i), *row.values()] for i, row in zip(incidents, rows, strict=True)],
         )
-        self._children(incident)
+        self._children(incidents)
 
     def update_incident(self, incident: Incident) -> None:
         row = _pg_row(incident)
-        geom, point = _geom(incident)
         sets = ", ".join(f"{k} = %s" for k in row)
         self.conn.execute(
-            f"UPDATE {TABLE} SET geom = {geom}, {sets} WHERE id = %s",
-            [*point, *row.values(), incident.id],
+            f"UPDATE {TABLE} SET geom = {_GEOM}, {sets} WHERE id = %s",
+            [*_point(incident), *row.values(), incident.id],
         )
         self.conn.execute("DELETE FROM incident_sources WHERE incident_id = %s", [incident.id])
         self.conn.execute("DELETE FROM incident_confidential WHERE incident_id = %s", [incident.id])
-        self._children(incident)
+        self._children([incident])
 
-    def _children(self, incident: Incident) -> None:
-        rows = source_rows(incident)
-        if rows:
+    def _children(self, incidents: Sequence[Incident]) -> None:
+        sources = [row for i in incidents for row in source_rows(i)]
+        if sources:
             marks = ", ".join(["%s"] * (len(SOURCE_PARTS) + 2))
             self.execute_many(
                 f"INSERT INTO incident_sources (incident_id, position, {', '.join(SOURCE_PARTS)}) "
                 f"VALUES ({marks})",
-                rows,
+                sources,
             )
-        if any(incident.confidential().values()):
+        secret = [confidential_row(i) for i in incidents if any(i.confidential().values())]
+        if secret:
             names = ", ".join(CONFIDENTIAL_FIELDS)
             marks = ", ".join(["%s"] * (len(CONFIDENTIAL_FIELDS) + 1))
-            self.conn.execute(
+            self.execute_many(
                 f"INSERT INTO incident_confidential (incident_id, {names}) VALUES ({marks})",
-                list(confidential_row(incident)),
+                secret,
             )
 
     def delete_incident(self, incident_id: str) -> None:
         self.conn.execute(f"DELETE FROM {TABLE} WHERE id = %s", [incident_id])
 
     def append_audit(self, entry: AuditEntry) -> None:
-        names = [f.name for f in fields(AuditEntry)]
-        self.conn.execute(
-            f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",
-            [getattr(entry, name) for name in names],
-        )
+        self.append_audits([entry])
+
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        if entries:
+            self.execute_many(
+                f"INSERT INTO audit_log ({', '.join(_AUDIT)}) VALUES ({', '.join(['%s'] * 9)})",
+                [[getattr(e, name) for name in _AUDIT] for e in entries],
+            )
 
 
 def _rollback(conn: Connection) -> None:
@@ -262,10 +274,11 @@ def _pg_row(incident: Incident) -> dict[str, Any]:
     return row
 
 
-def _geom(incident: Incident) -> tuple[str, list[float]]:
+def _point(incident: Incident) -> list[float | None]:
+    """Both coordinates or neither: ST_MakePoint of a NULL is NULL, so no point is stored."""
     if incident.latitude is None or incident.longitude is None:
-        return "NULL", []
-    return "ST_SetSRID(ST_MakePoint(%s, %s), 4326)", [incident.longitude, incident.latitude]
+        return [None, None]
+    return [incident.longitude, incident.latitude]
 
 
 def _select_column(name: str) -> str:
@@ -290,20 +303,9 @@ def _set_path(conn: Connection, search_path: str) -> None:
 
 
 def redact_url(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    if "://" not in url:
-        return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", url)
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, host = netloc.rsplit("@", 1)
-        if ":" in user:
-            user = user.split(":", 1)[0] + ":***"
-        netloc = f"{user}@{host}"
-    query = urlencode(
-        [(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="*"
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    """The URL (or key=value string) without its password, for messages and logs."""
+    url = re.sub(r"(://[^:/@?#]*:)[^?#]*@", r"\1***@", url)
+    return re.sub(r"(password\s*=\s*)('[^']*'|[^&\s]+)", r"\1***", url)
 
 
 def _ensure_schema(conn: Connection, schema: str) -> str:
