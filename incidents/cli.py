@@ -16,7 +16,7 @@ from incidents.access import SYSTEM, Role, Viewer
 from incidents.dates import DayOrder
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io.formats import formats
-from incidents.store import open_store, store_url
+from incidents.store import display_url, open_store
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
@@ -135,7 +135,7 @@ def _audit(args: argparse.Namespace) -> int:
     problems = store.verify_audit()  # type: ignore[attr-defined]
     entries = len(store.audit_log(SYSTEM))
     if problems:
-        print(f"The audit log of {store_url(args.db)} has been altered:")
+        print(f"The audit log of {display_url(args.db)} has been altered:")
         print("\n".join(f"  {p}" for p in problems))
         return 1
     print(f"Audit log intact: {entries} entries, every hash checks.")

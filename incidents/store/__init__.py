@@ -8,6 +8,7 @@ from pathlib import Path
 from incidents.access import PublicRules
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, Store, StoreError
 from incidents.store.gpkg import GeoPackageStore
+from incidents.store.urls import redact_url
 
 DEFAULT_DB = "data/incidents.gpkg"
 ENV_VAR = "INCIDENTS_DB"
@@ -16,6 +17,11 @@ ENV_VAR = "INCIDENTS_DB"
 def store_url(explicit: str | None = None) -> str:
     """The store to use: --db if given, else INCIDENTS_DB, else the default file."""
     return explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
+
+
+def display_url(explicit: str | None = None) -> str:
+    """The store's address for messages: a postgresql:// password is masked."""
+    return redact_url(store_url(explicit))
 
 
 def open_store(url: str | None = None, public_rules: PublicRules | None = None) -> Store:
@@ -37,6 +43,7 @@ __all__ = [
     "StaleEdit",
     "Store",
     "StoreError",
+    "display_url",
     "open_store",
     "store_url",
 ]

@@ -37,6 +37,7 @@ from incidents.store.columns import (
 )
 from incidents.store.record_store import Backend, RecordStore
 from incidents.store.sql import Where, where_for
+from incidents.store.urls import redact_url
 
 TABLE = "incidents"
 SCHEMA_VERSION = "1"
@@ -300,12 +301,6 @@ def _add_bbox(where: Where, query: Query) -> None:
 def _set_path(conn: Connection, search_path: str) -> None:
     """Point unqualified table names at this store's schema, for this transaction only."""
     conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
-
-
-def redact_url(url: str) -> str:
-    """The URL (or key=value string) without its password, for messages and logs."""
-    url = re.sub(r"(://[^:/@?#]*:)[^?#]*@", r"\1***@", url)
-    return re.sub(r"(password\s*=\s*)('[^']*'|[^&\s]+)", r"\1***", url)
 
 
 def _ensure_schema(conn: Connection, schema: str) -> str:
