@@ -74,32 +74,47 @@ class Grid:
     cells: pd.DataFrame  # south, west, north, east, lat, lon, count, <type code>...
 
 
+def weights(frame: pd.DataFrame) -> np.ndarray:
+    """How many incidents each row stands for: its n when the store summed them, else 1."""
+    if "n" in frame.columns:
+        return frame["n"].to_numpy(dtype=float)
+    return np.ones(len(frame))
+
+
 def grid_cells(frame: pd.DataFrame, step: float) -> Grid:
-    """Count incidents per square cell of step degrees, with a column per type."""
+    """Count incidents per square cell of step degrees, with a column per type.
+
+    Takes rows (one per incident) or the store's point_counts (an n per row).
+    """
     pts = located(frame)
     cols = ["south", "west", "north", "east", "lat", "lon", "count"]
     if pts.empty:
         return Grid(step, pd.DataFrame(columns=cols))
-    row = np.floor(pts["latitude"].to_numpy(float) / step).astype(np.int64)
-    col = np.floor(pts["longitude"].to_numpy(float) / step).astype(np.int64)
+    lat, lon, weight = (
+        pts["latitude"].to_numpy(float),
+        pts["longitude"].to_numpy(float),
+        weights(pts),
+    )
     work = pd.DataFrame(
         {
-            "row": row,
-            "col": col,
+            "row": np.floor(lat / step).astype(np.int64),
+            "col": np.floor(lon / step).astype(np.int64),
             "type": pts["type"].fillna("other").to_numpy(),
-            "latitude": pts["latitude"].to_numpy(float),
-            "longitude": pts["longitude"].to_numpy(float),
+            "w": weight,
+            "wlat": lat * weight,
+            "wlon": lon * weight,
         }
     )
-    by_type = work.groupby(["row", "col", "type"]).size().unstack("type", fill_value=0)
-    centre = work.groupby(["row", "col"])[["latitude", "longitude"]].mean()
+    by_type = work.groupby(["row", "col", "type"])["w"].sum().unstack("type", fill_value=0)
+    by_type = by_type.round().astype(np.int64)
+    sums = work.groupby(["row", "col"])[["w", "wlat", "wlon"]].sum()
+    centre = pd.DataFrame({"lat": sums["wlat"] / sums["w"], "lon": sums["wlon"] / sums["w"]})
     cells = by_type.join(centre).reset_index()
     cells["count"] = by_type.sum(axis=1).to_numpy()
     cells["south"] = cells["row"] * step
     cells["west"] = cells["col"] * step
     cells["north"] = cells["south"] + step
     cells["east"] = cells["west"] + step
-    cells = cells.rename(columns={"latitude": "lat", "longitude": "lon"})
     types = list(by_type.columns)
     return Grid(step, cells[[*cols, *types]].sort_values("count", ascending=False))
 
@@ -111,12 +126,15 @@ def heat_points(frame: pd.DataFrame, max_points: int = 20000) -> list[list[float
         return []
     lat = pts["latitude"].to_numpy(float)
     lon = pts["longitude"].to_numpy(float)
+    weight = weights(pts)
     if len(pts) <= max_points:
-        return [[round(a, 5), round(b, 5), 1.0] for a, b in zip(lat, lon, strict=True)]
+        return [
+            [round(a, 5), round(b, 5), float(w)] for a, b, w in zip(lat, lon, weight, strict=True)
+        ]
     span = max(float(lon.max() - lon.min()), float(lat.max() - lat.min()), 1e-3)
     step = span / math.sqrt(max_points)
-    keys = pd.DataFrame({"r": np.floor(lat / step), "c": np.floor(lon / step)})
-    counts = keys.value_counts().reset_index(name="n")
+    keys = pd.DataFrame({"r": np.floor(lat / step), "c": np.floor(lon / step), "w": weight})
+    counts = keys.groupby(["r", "c"])["w"].sum().reset_index(name="n")
     return [
         [round((r + 0.5) * step, 5), round((c + 0.5) * step, 5), float(n)]
         for r, c, n in counts.itertuples(index=False)

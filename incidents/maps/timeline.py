@@ -51,18 +51,25 @@ def periods(first: date, last: date, unit: str) -> list[date]:
 
 
 def histogram(frame: pd.DataFrame, unit: str = "month") -> pd.DataFrame:
-    """Counts per period: columns start, end, certainty ('within the period'|'uncertain'), count."""
+    """Counts per period: columns start, end, certainty ('within the period'|'uncertain'), count.
+
+    Takes rows, or the store's date_counts (span_days and an n per row).
+    """
     cols = ["start", "end", "certainty", "count"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
     start = pd.to_datetime(frame["date_start"].astype(str), errors="coerce")
-    end = pd.to_datetime(frame["date_end"].astype(str), errors="coerce").fillna(start)
+    if "span_days" in frame.columns:
+        end = start + pd.to_timedelta(frame["span_days"].astype(float), unit="D")
+    else:
+        end = pd.to_datetime(frame["date_end"].astype(str), errors="coerce").fillna(start)
+    weight = frame["n"].astype(float) if "n" in frame.columns else pd.Series(1.0, frame.index)
     keep = start.notna()
-    start, end = start[keep], end[keep]
+    start, end, weight = start[keep], end[keep], weight[keep]
     if unit == "month":
         bin_start = start - pd.to_timedelta(start.dt.day - 1, unit="D")
     elif unit == "week":
-        bin_start = start - pd.to_timedelta(start.dt.weekday, unit="D")
+        bin_start = start - pd.to_timedelta(start.dt.day_of_week, unit="D")
     else:
         bin_start = start
     ends = {s: pd.Timestamp(period_end(s.date(), unit)) for s in bin_start.unique()}
@@ -71,9 +78,11 @@ def histogram(frame: pd.DataFrame, unit: str = "month") -> pd.DataFrame:
         {
             "start": bin_start.dt.date,
             "certainty": certain.map({True: "within the period", False: "uncertain"}),
+            "w": weight,
         }
     )
-    out = work.groupby(["start", "certainty"]).size().reset_index(name="count")
+    out = work.groupby(["start", "certainty"])["w"].sum().reset_index(name="count")
+    out["count"] = out["count"].round().astype(int)
     out["end"] = [period_end(s, unit) for s in out["start"]]
     return out[cols].sort_values(["start", "certainty"]).reset_index(drop=True)
 

@@ -64,12 +64,35 @@ class Store(Protocol):
     def get(self, incident_id: str, viewer: Viewer) -> Incident | None: ...
 
     def query(
-        self, query: Query, viewer: Viewer, columns: Sequence[str] | None = None
+        self,
+        query: Query,
+        viewer: Viewer,
+        columns: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> pd.DataFrame:
         """Matching records, one row each, already filtered and coarsened for the viewer."""
         ...
 
     def count(self, query: Query, viewer: Viewer) -> int: ...
+
+    # Summaries computed in the database (incidents/store/summaries.py): the app uses
+    # these so it never reads every record of a large selection.
+    def point_counts(self, query: Query, viewer: Viewer, step: float) -> pd.DataFrame:
+        """Drawable incidents per grid cell of step degrees and type: latitude, longitude,
+        type, n."""
+        ...
+
+    def date_counts(self, query: Query, viewer: Viewer) -> pd.DataFrame:
+        """Incidents per first date and range length: date_start, span_days, date_end, n."""
+        ...
+
+    def district_sums(self, query: Query, viewer: Viewer, measure: str) -> pd.Series:
+        """Incidents, or a number column summed, per admin1_code ('' for none)."""
+        ...
+
+    def distinct_values(self, column: str, viewer: Viewer) -> list[str]:
+        """The values of a list column (perpetrators, tags) among visible records."""
+        ...
 
     def sources(self, ids: Sequence[str], viewer: Viewer) -> dict[str, tuple[Source, ...]]:
         """Sources of many records at once (exports list them all)."""

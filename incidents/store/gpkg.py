@@ -109,6 +109,10 @@ class GeoPackageStore(RecordStore):
             names = [d[0] for d in cursor.description]
             return pd.DataFrame(cursor.fetchall(), columns=names)
 
+    def add_box(self, where: Where, query: Query) -> None:
+        """The box through the R-tree (for exact points; see Summaries.conditions)."""
+        _add_rtree_box(where, query)
+
     def _count_sql(self, query: Query) -> int:
         where = _where(query, public=False)
         with self._reading() as conn:
@@ -124,7 +128,13 @@ def _where(query: Query, public: bool) -> Where:
     where = where_for(query, "?")
     if public:
         where.add("i.sensitivity = 'public'")
-    elif query.bbox is not None:
+    else:
+        _add_rtree_box(where, query)
+    return where
+
+
+def _add_rtree_box(where: Where, query: Query) -> None:
+    if query.bbox is not None:
         west, south, east, north = query.bbox
         where.add(
             f"i.fid IN (SELECT id FROM rtree_{TABLE}_geom WHERE maxx >= ? AND minx <= ? "
@@ -134,7 +144,6 @@ def _where(query: Query, public: bool) -> Where:
             south,
             north,
         )
-    return where
 
 
 class _ReadContext:

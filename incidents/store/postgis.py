@@ -59,6 +59,11 @@ Connection = psycopg.Connection[dict[str, Any]]
 class PostGISStore(RecordStore):
     """Incidents in PostgreSQL/PostGIS; see incidents.store.base.Store for the interface."""
 
+    # SQL dialect for the shared summaries (incidents/store/summaries.py).
+    like = "ILIKE"
+    order_by = 'i.date_start, i.id COLLATE "C"'
+    days_sql = "(i.date_end - i.date_start)"
+
     def __init__(
         self, url: str, public_rules: PublicRules | None = None, schema: str = "public"
     ) -> None:
@@ -162,6 +167,10 @@ class PostGISStore(RecordStore):
             'ORDER BY i.date_start, i.id COLLATE "C"'
         )
         return sql, where.params
+
+    def add_box(self, where: Where, query: Query) -> None:
+        """The box through the GiST index (for exact points; see Summaries.conditions)."""
+        _add_bbox(where, query)
 
     def _count_sql(self, query: Query) -> int:
         where = where_for(query, "%s", like="ILIKE")

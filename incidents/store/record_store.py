@@ -24,6 +24,7 @@ from incidents.store.audit import AuditEntry, make_entry, now_utc, verify_chain
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
 from incidents.store.query_frame import filter_frame
+from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries
 
 _CHUNK = 500
 
@@ -62,8 +63,8 @@ class Backend(ABC):
             self.append_audit(entry)
 
 
-class RecordStore(ABC):
-    """Implements incidents.store.base.Store on top of a Backend."""
+class RecordStore(Summaries, ABC):
+    """Implements incidents.store.base.Store on top of a Backend (aggregates: Summaries)."""
 
     url: str
     public_rules: PublicRules
@@ -179,14 +180,24 @@ class RecordStore(ABC):
         return incident
 
     def query(
-        self, query: Query, viewer: Viewer, columns: Sequence[str] | None = None
+        self,
+        query: Query,
+        viewer: Viewer,
+        columns: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> pd.DataFrame:
-        """Matching records as a frame, filtered and coarsened for this viewer."""
+        """Matching records as a frame, filtered and coarsened for this viewer.
+
+        With a limit, only the first rows are read (the filters run in SQL, also for
+        the public), so a table or the markers of a small view stay cheap at any size.
+        """
+        if limit is not None:
+            return self.first_rows(query, viewer, columns or INCIDENT_COLUMN_NAMES, limit)
         wanted = [c for c in (columns or INCIDENT_COLUMN_NAMES) if c not in CONFIDENTIAL_FIELDS]
         needed = list(dict.fromkeys(["id", *wanted]))
         public = not viewer.sees_exact_locations
         if public:
-            needed = list(dict.fromkeys([*needed, *_PUBLIC_RULE_COLUMNS]))
+            needed = list(dict.fromkeys([*needed, *PUBLIC_RULE_COLUMNS]))
             sql_query = query.replace(date_from=None, date_to=None, bbox=None)
         else:
             sql_query = query
@@ -222,7 +233,7 @@ class RecordStore(ABC):
     def count(self, query: Query, viewer: Viewer) -> int:
         """How many records match; for the public, counted after the public rules."""
         if not viewer.sees_exact_locations:
-            return len(self.query(query, viewer, ["id"]))
+            return self.count_where(query, viewer)
         return self._count_sql(query)
 
     def history(self, incident_id: str, viewer: Viewer) -> list[AuditEntry]:
@@ -259,18 +270,6 @@ class RecordStore(ABC):
 
     def close(self) -> None:
         """Nothing stays open between calls; kept for the Store interface."""
-
-
-_PUBLIC_RULE_COLUMNS = (
-    "latitude",
-    "longitude",
-    "admin1_code",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "public_date_to_month",
-    "location_precision",
-)
 
 
 def _require_editor(viewer: Viewer) -> None:

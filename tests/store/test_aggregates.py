@@ -1,0 +1,143 @@
+"""Summaries computed in SQL give what reading the rows and summing them in pandas gives.
+
+Run against both stores; for the public, the time window and the box must act on
+coarsened points and dates in SQL exactly as they do on the rows query() returns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from incidents.access import PUBLIC, PublicRules
+from incidents.importer import import_file
+from incidents.maps import aggregate, timeline
+from incidents.query import Query
+from incidents.record import Incident
+from incidents.store.base import Store
+from incidents.synthetic import write_synthetic_csv
+from tests.conftest import EDITOR, VIEWER
+
+QUERIES = [
+    Query(),
+    Query(types=("killing", "displacement"), verification=("reported",)),
+    Query(date_from=date(2015, 3, 10), date_to=date(2019, 8, 20)),
+    Query(date_from=date(2015, 3, 10), date_to=date(2019, 8, 20), date_mode="within"),
+    Query(date_from=date(2016, 2, 1), date_to=date(2016, 2, 29), date_mode="within"),
+    Query(bbox=(12.5, 32.0, 14.5, 33.2)),
+    Query(bbox=(13.05, 32.4, 13.9, 32.9), date_from=date(2014, 6, 15)),
+    Query(bbox=(-10.0, -5.0, 5.0, 5.0)),
+    Query(text="synthetic", include_unlocated=False, tags=("synthetic",)),
+]
+VIEWERS = [EDITOR, VIEWER, PUBLIC]
+
+
+def _odd(n: int, **changes: object) -> Incident:
+    """Records the synthetic set lacks: no district, unknown district, no point, month only."""
+    base = Incident(
+        id=f"odd-{n}", type="killing", title=f"Odd {n}", date_start=date(2016, 2, 14),
+        date_end=date(2016, 2, 16), latitude=32.61234, longitude=13.21, country="LY",
+        location_precision="exact", sensitivity="public",
+    )  # fmt: skip
+    return base.replace(**changes)
+
+
+@pytest.fixture
+def filled(store: Store, tmp_path: Path) -> Store:
+    path = write_synthetic_csv(tmp_path / "s.csv", 400, seed=3)
+    assert import_file(path, store, EDITOR).accounted
+    odd = [
+        _odd(1),
+        _odd(2, admin1_code="LY-XX", latitude=-1.5, longitude=-3.25),
+        _odd(3, latitude=None, longitude=None, location_precision="country"),
+        _odd(4, public_date_to_month=True, admin1_code="LY-TB", date_end=date(2016, 3, 2)),
+        _odd(5, location_precision="country", latitude=31.0, longitude=16.0),
+    ]
+    store.write_batch(odd, EDITOR)
+    return store
+
+
+def _rows(store: Store, query: Query, who) -> pd.DataFrame:
+    return store.query(query, who)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("who", VIEWERS, ids=lambda v: v.role.value)
+def test_counts_and_grid_match_the_rows(filled: Store, query: Query, who) -> None:
+    rows = _rows(filled, query, who)
+    assert filled.count(query, who) == len(rows)
+    points = filled.point_counts(query, who, 0.5)
+    drawable = aggregate.located(rows)
+    assert int(points["n"].sum()) == len(drawable)
+    ours = aggregate.grid_cells(points, 0.5).cells.set_index(["south", "west"])["count"]
+    theirs = aggregate.grid_cells(drawable, 0.5).cells.set_index(["south", "west"])["count"]
+    assert ours.sort_index().to_dict() == theirs.sort_index().to_dict()
+
+
+@pytest.mark.parametrize("query", QUERIES[:5])
+@pytest.mark.parametrize("who", [EDITOR, PUBLIC], ids=lambda v: v.role.value)
+@pytest.mark.parametrize("unit", ["day", "week", "month"])
+def test_histogram_from_date_counts_matches_the_rows(filled: Store, query, who, unit) -> None:
+    rows = _rows(filled, query, who)
+    ours = timeline.histogram(filled.date_counts(query, who), unit)
+    theirs = timeline.histogram(rows, unit)
+    pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
+    assert timeline.date_span(filled.date_counts(query, who)) == timeline.date_span(rows)
+
+
+@pytest.mark.parametrize("measure", ["incidents", "killed_best"])
+@pytest.mark.parametrize("who", [EDITOR, PUBLIC], ids=lambda v: v.role.value)
+def test_district_sums_match_the_rows(filled: Store, measure: str, who) -> None:
+    query = Query(date_from=date(2014, 1, 1))
+    rows = _rows(filled, query, who)
+    ours = filled.district_sums(query, who, measure)
+    theirs = aggregate.district_totals(rows, measure)
+    assert ours[ours.index != ""].sort_index().to_dict() == theirs.sort_index().to_dict()
+
+
+def test_distinct_values_list_each_value_once(filled: Store) -> None:
+    tags = filled.distinct_values("tags", EDITOR)
+    assert "synthetic" in tags and len(tags) == len(set(tags))
+    everything = _rows(filled, Query(), PUBLIC)
+    seen = {p.strip() for v in everything["perpetrators"].fillna("") for p in v.split(";")}
+    assert set(filled.distinct_values("perpetrators", PUBLIC)) == seen - {""}
+    with pytest.raises(ValueError):
+        filled.distinct_values("title", EDITOR)
+
+
+@pytest.mark.parametrize("query", [Query(), QUERIES[3], QUERIES[6]])
+@pytest.mark.parametrize("who", VIEWERS, ids=lambda v: v.role.value)
+def test_a_limited_query_is_the_head_of_the_full_one(filled: Store, query, who) -> None:
+    columns = ["id", "type", "latitude", "longitude", "date_start", "date_end", "killed_best"]
+    full = filled.query(query, who, columns)
+    head = filled.query(query, who, columns, limit=25)
+    pd.testing.assert_frame_equal(head, full.head(25).reset_index(drop=True), check_dtype=False)
+
+
+def test_public_summaries_never_see_restricted_or_exact_values(filled: Store) -> None:
+    """A box around one exact point finds nothing for the public unless it holds a
+    district centroid; restricted records are never counted."""
+    tiny = Query(bbox=(13.2099, 32.6122, 13.2101, 32.6124))
+    assert filled.count(tiny, EDITOR) >= 1
+    assert filled.count(tiny, PUBLIC) == 0
+    assert filled.point_counts(tiny, PUBLIC, 0.1).empty
+    everything = filled.count(Query(), EDITOR)
+    assert filled.count(Query(), PUBLIC) < everything
+
+
+def test_a_grid_only_public_rule_is_followed(store: Store, tmp_path: Path) -> None:
+    from incidents.store import open_store
+
+    if not str(store.url).endswith(".gpkg"):
+        pytest.skip("rules are per store object; the GeoPackage case is enough")
+    path = write_synthetic_csv(tmp_path / "g.csv", 120, seed=5)
+    import_file(path, store, EDITOR)
+    gridded = open_store(store.url, PublicRules(grid_km=10))
+    box = Query(bbox=(12.5, 32.0, 14.5, 33.2))
+    rows = gridded.query(box, PUBLIC)
+    assert gridded.count(box, PUBLIC) == len(rows)
+    points = gridded.point_counts(box, PUBLIC, 0.25)
+    assert int(points["n"].sum()) == len(aggregate.located(rows))
