@@ -1,0 +1,170 @@
+"""Benchmark-only: fill a store with synthetic incidents fast, bypassing the importer.
+
+    .venv/bin/python benchmarks/bulk_load.py 1000000 /tmp/b1m.gpkg
+    .venv/bin/python benchmarks/bulk_load.py 1000000 postgresql://... [--schema bench_1m]
+
+The real import path (validation, one audit entry per record) is measured at 100k by
+bench.py; this loader writes the same table rows the stores write (columns.py layout,
+gpkg point blobs, PostGIS points, one source row each) plus one audit event, so the
+query and map benchmarks can run on a million records without a 30-minute import.
+Never use it for real data: nothing is validated and no per-record audit entry is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+import pandas as pd
+
+from incidents.access import Role, Viewer
+from incidents.schema import SOURCE_PARTS
+from incidents.store import open_store
+from incidents.store.base import Store
+from incidents.store.columns import INCIDENT_COLUMNS
+from incidents.synthetic import synthetic_frame
+
+LOADER = Viewer("bulk-loader", Role.ADMIN)
+CHUNK = 100_000
+
+
+def table_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The incidents-table columns of a synthetic frame, typed as the stores keep them."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    out = pd.DataFrame(index=frame.index)
+    for f in INCIDENT_COLUMNS:
+        if f.name in ("created_by", "updated_by"):
+            out[f.name] = LOADER.name
+        elif f.name in ("created_at", "updated_at"):
+            out[f.name] = now
+        elif f.name == "version":
+            out[f.name] = 1
+        elif f.kind == "boolean":
+            out[f.name] = frame[f.name].map(lambda v: str(v).lower() in ("true", "1", "yes"))
+        elif f.kind in ("number", "integer"):
+            out[f.name] = pd.to_numeric(frame[f.name], errors="coerce")
+        else:
+            out[f.name] = frame[f.name].fillna("").astype(str)
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[list[Any]]:
+    """Rows as Python lists with None for missing numbers (what both drivers expect)."""
+    values = frame.astype(object).where(frame.notna(), None)
+    return values.to_numpy().tolist()
+
+
+def _sources(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    cols = [f"source1_{p}" for p in SOURCE_PARTS]
+    parts = frame[cols].fillna("").astype(str).to_numpy().tolist()
+    return [(i, 1, *p) for i, p in zip(frame["id"], parts, strict=True)]
+
+
+def chunks(n: int, seed: int) -> Iterator[pd.DataFrame]:
+    """Synthetic frames of at most CHUNK rows, with ids unique over the whole load."""
+    done = 0
+    while done < n:
+        size = min(CHUNK, n - done)
+        frame = synthetic_frame(size, seed=seed + done)
+        frame["id"] = [f"syn-{done + k + 1}" for k in range(size)]
+        done += size
+        yield frame
+
+
+def load_gpkg(store: Any, n: int, seed: int) -> None:
+    from incidents.store import geopackage_format as gpkg
+
+    names = [f.name for f in INCIDENT_COLUMNS]
+    with store._transaction() as conn:
+        for frame in chunks(n, seed):
+            rows = table_rows(frame)
+            rows["public_date_to_month"] = rows["public_date_to_month"].astype(int)
+            rows["place_confirmed"] = rows["place_confirmed"].astype(int)
+            blobs = [
+                gpkg.point_blob(lon, lat) if lat == lat and lon == lon else None
+                for lat, lon in zip(rows["latitude"], rows["longitude"], strict=True)
+            ]
+            marks = ", ".join("?" * len(names))
+            conn.executemany(
+                f"INSERT INTO incidents (geom, {', '.join(names)}) VALUES (?, {marks})",
+                [[b, *r] for b, r in zip(blobs, _records(rows), strict=True)],
+            )
+            conn.executemany(
+                f"INSERT INTO incident_sources (incident_id, position, {', '.join(SOURCE_PARTS)}) "
+                f"VALUES ({', '.join('?' * (len(SOURCE_PARTS) + 2))})",
+                _sources(frame),
+            )
+            print(f"  {len(frame):,} rows", flush=True)
+        conn.execute("UPDATE store_meta SET value = '1' WHERE key = 'data_version'")
+    with store._reading() as conn:
+        conn.execute("ANALYZE")
+
+
+def load_postgis(store: Any, n: int, seed: int) -> None:
+    names = [f.name for f in INCIDENT_COLUMNS]
+    with store._connection() as conn:
+        conn.execute("SELECT set_config('search_path', %s, false)", [store._search_path])
+        for frame in chunks(n, seed):
+            rows = table_rows(frame)
+            lat, lon = rows["latitude"].to_numpy(float), rows["longitude"].to_numpy(float)
+            geom = [
+                None if np.isnan(a) or np.isnan(b) else f"SRID=4326;POINT({b!r} {a!r})"
+                for a, b in zip(lat, lon, strict=True)
+            ]
+            with conn.cursor() as cur:
+                with cur.copy(f"COPY incidents (geom, {', '.join(names)}) FROM STDIN") as copy:
+                    for g, r in zip(geom, _records(rows), strict=True):
+                        copy.write_row([g, *r])
+                parts = ", ".join(SOURCE_PARTS)
+                with cur.copy(
+                    f"COPY incident_sources (incident_id, position, {parts}) FROM STDIN"
+                ) as copy:
+                    for row in _sources(frame):
+                        copy.write_row(row)
+            conn.commit()
+            print(f"  {len(frame):,} rows", flush=True)
+        conn.execute("UPDATE store_meta SET value = '1' WHERE key = 'data_version'")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE incidents")
+
+
+def bulk_load(store: Store, n: int, seed: int = 1) -> float:
+    """Fill an empty store with n synthetic records; returns the seconds it took."""
+    start = time.perf_counter()
+    if hasattr(store, "_transaction"):
+        load_gpkg(store, n, seed)
+    else:
+        load_postgis(store, n, seed)
+    store.log_event(LOADER, "bulk-load", {"records": n, "note": "benchmark-only synthetic load"})
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int)
+    parser.add_argument("target", help="a .gpkg path or a postgresql:// URL")
+    parser.add_argument("--schema", default="public")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.target.startswith("postgres"):
+        from incidents.store.postgis import PostGISStore
+
+        store: Store = PostGISStore(args.target, schema=args.schema)
+    else:
+        store = open_store(args.target)
+    if store.data_version() != "0":
+        raise SystemExit("the store is not empty: bulk-load only into a new one")
+    print(f"loaded {args.n:,} in {bulk_load(store, args.n, args.seed):.1f} s")
+
+
+if __name__ == "__main__":
+    main()
