@@ -128,9 +128,25 @@ def _read_xlsx(data: bytes, name: str) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
+        if _is_xml_bomb(error):
+            raise FileUnusable(
+                f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
+            ) from None
         raise FileUnusable(f"{name}: the workbook could not be read ({error})") from None
     sheet = book.worksheets[0]
     rows = (list(r) for r in sheet.iter_rows(values_only=True))
     table = _table_from_rows(name, rows, "xlsx")
     book.close()
     return table
+
+
+def _is_xml_bomb(error: BaseException) -> bool:
+    """Whether defusedxml refused the workbook (openpyxl may wrap its exception)."""
+    from defusedxml import DefusedXmlException
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, DefusedXmlException) or "amplification" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
