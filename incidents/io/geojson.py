@@ -17,7 +17,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from incidents.io.tabular import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, Table
+from incidents.io.tabular import MAX_ROWS, FileUnusable, Table, file_bytes
 
 POINT_COLUMNS = ("latitude", "longitude")
 _WGS84_NAMES = ("crs84", "4326")
@@ -42,14 +42,7 @@ def read(path: Path, data: bytes | None = None, name: str | None = None) -> Tabl
 
 
 def _load(path: Path, data: bytes | None, name: str) -> Any:
-    if data is None:
-        if not path.exists():
-            raise FileUnusable(f"{name}: the file does not exist")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
-        data = path.read_bytes()
-    if len(data) > MAX_FILE_BYTES:
-        raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    data = file_bytes(path, data, name)
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -49,17 +49,24 @@ class Table:
             yield number, dict(zip(self.header, cells, strict=False))
 
 
-def read_table(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
-    """Read a CSV or XLSX file (from disk, or from uploaded bytes) into a Table."""
-    name = name or path.name
+def file_bytes(path: Path, data: bytes | None, name: str) -> bytes:
+    """The file's bytes (uploaded, or read from disk), refusing what is missing or too big."""
+    too_big = f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB"
     if data is None:
         if not path.exists():
             raise FileUnusable(f"{name}: the file does not exist")
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+            raise FileUnusable(too_big)
         data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
-        raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise FileUnusable(too_big)
+    return data
+
+
+def read_table(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
+    """Read a CSV or XLSX file (from disk, or from uploaded bytes) into a Table."""
+    name = name or path.name
+    data = file_bytes(path, data, name)
     if not data.strip():
         raise FileUnusable(f"{name}: the file is empty")
     if data[:4] == b"PK\x03\x04":
