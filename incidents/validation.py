@@ -68,7 +68,8 @@ class _Row:
         self.problems: list[Problem] = []
 
     def text(self, name: str) -> str:
-        return clean_text(self.raw.get(name))
+        value = self.raw.get(name)
+        return "" if value is None or value == "" else clean_text(value)
 
     def fail(self, name: str, message: str) -> None:
         self.problems.append(Problem(name, message))
