@@ -116,7 +116,7 @@ def load_postgis(store: Any, n: int, seed: int) -> None:
             rows = table_rows(frame)
             lat, lon = rows["latitude"].to_numpy(float), rows["longitude"].to_numpy(float)
             geom = [
-                None if np.isnan(a) or np.isnan(b) else f"SRID=4326;POINT({b!r} {a!r})"
+                None if np.isnan(a) or np.isnan(b) else f"SRID=4326;POINT({b:.7f} {a:.7f})"
                 for a, b in zip(lat, lon, strict=True)
             ]
             with conn.cursor() as cur:

@@ -109,6 +109,12 @@ class GeoPackageStore(RecordStore):
             names = [d[0] for d in cursor.description]
             return pd.DataFrame(cursor.fetchall(), columns=names)
 
+    def tuples(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        with self._reading() as conn:
+            conn.row_factory = None
+            cursor = conn.execute(sql.replace("%s", "?"), list(params))
+            return [d[0] for d in cursor.description], cursor.fetchall()
+
     def add_box(self, where: Where, query: Query) -> None:
         """The box through the R-tree (for exact points; see Summaries.conditions)."""
         _add_rtree_box(where, query)

@@ -63,6 +63,7 @@ class PostGISStore(RecordStore):
     like = "ILIKE"
     order_by = 'i.date_start, i.id COLLATE "C"'
     days_sql = "(i.date_end - i.date_start)"
+    epoch_day_sql = "(i.{0} - DATE '1970-01-01')"
 
     def __init__(
         self, url: str, public_rules: PublicRules | None = None, schema: str = "public"
@@ -167,6 +168,11 @@ class PostGISStore(RecordStore):
             'ORDER BY i.date_start, i.id COLLATE "C"'
         )
         return sql, where.params
+
+    def tuples(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        with self._reading() as conn, conn.cursor(row_factory=tuple_row) as cur:
+            cur.execute(sql, list(params) or None)
+            return [d.name for d in cur.description or ()], cur.fetchall()
 
     def add_box(self, where: Where, query: Query) -> None:
         """The box through the GiST index (for exact points; see Summaries.conditions)."""

@@ -42,6 +42,7 @@ class Summaries:
     like = "LIKE"
     order_by = "i.date_start, i.id"
     days_sql = "CAST(julianday(i.date_end) - julianday(i.date_start) AS INTEGER)"
+    epoch_day_sql = "CAST(julianday(i.{0}) - 2440587.5 AS INTEGER)"  # days since 1970
 
     def _read_backend(self) -> AbstractContextManager[Backend]:
         raise NotImplementedError
@@ -155,6 +156,45 @@ class Summaries:
         rows = self._fetch(f"SELECT DISTINCT i.{column} AS v FROM incidents i {visible}", [])
         parts = {p.strip() for r in rows for p in str(r["v"] or "").split(LIST_SEPARATOR.strip())}
         return sorted((p for p in parts if p), key=str.casefold)
+
+    def tuples(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows as plain tuples: several times cheaper than dicts for a
+        large read; stores override this with their driver's fast path."""
+        rows = self._fetch(sql, params)
+        names = list(rows[0]) if rows else []
+        return names, [tuple(r.values()) for r in rows]
+
+    def matching_fids(self, query: Query, viewer: Viewer) -> list[int]:
+        """fids of the records this viewer sees that match the query (for column_index)."""
+        where = self.conditions(query, viewer)
+        rows = self._fetch(
+            f"SELECT i.fid AS fid FROM incidents i WHERE {where.sql()}", where.params
+        )
+        return [int(r["fid"]) for r in rows]
+
+    def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:
+        """The records with these fids (as column_index found them), in the usual order,
+        coarsened for the public; restricted ones are never returned to the public."""
+        wanted = [c for c in columns if c in INCIDENT_COLUMN_NAMES and c not in CONFIDENTIAL_FIELDS]
+        needed = list(dict.fromkeys(["id", *wanted]))
+        public = not viewer.sees_exact_locations
+        if public:
+            needed = list(dict.fromkeys([*needed, *PUBLIC_RULE_COLUMNS]))
+        rows: list[dict[str, Any]] = []
+        select = ", ".join(f"i.{c}" for c in needed)
+        visible = "AND i.sensitivity = 'public'" if not viewer.sees_restricted else ""
+        for start in range(0, len(fids), 900):
+            part = [int(f) for f in fids[start : start + 900]]
+            marks = ", ".join(["%s"] * len(part))
+            rows += self._fetch(
+                f"SELECT {select} FROM incidents i WHERE i.fid IN ({marks}) {visible}", part
+            )
+        frame = _typed(_frame(rows, needed))
+        frame = frame.sort_values(["date_start", "id"], kind="stable")
+        if public:
+            frame = coarsen_for_public(frame, self.public_rules)
+            frame = frame[[c for c in frame.columns if c in ("id", *wanted)]]
+        return frame.reset_index(drop=True)
 
     def first_rows(
         self, query: Query, viewer: Viewer, columns: Sequence[str], limit: int

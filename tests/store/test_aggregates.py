@@ -141,3 +141,43 @@ def test_a_grid_only_public_rule_is_followed(store: Store, tmp_path: Path) -> No
     assert gridded.count(box, PUBLIC) == len(rows)
     points = gridded.point_counts(box, PUBLIC, 0.25)
     assert int(points["n"].sum()) == len(aggregate.located(rows))
+
+
+# --- the in-memory column index answers as the SQL summaries do ---------------------
+
+INDEX_QUERIES = [*QUERIES, Query(text="Odd", types=("killing",)), Query(ids=("odd-1", "odd-4"))]
+
+
+@pytest.mark.parametrize("who", VIEWERS, ids=lambda v: v.role.value)
+def test_the_column_index_agrees_with_sql(filled: Store, who) -> None:
+    from incidents.store.column_index import build_index
+
+    index = build_index(filled, who)
+    for query in INDEX_QUERIES:
+        assert index.count(query) == filled.count(query, who), query
+        ours = index.point_counts(query, 0.5)
+        theirs = filled.point_counts(query, who, 0.5)
+        assert _cells(ours) == _cells(theirs), query
+        for unit in ("day", "month"):
+            pd.testing.assert_frame_equal(
+                timeline.histogram(index.date_counts(query), unit),
+                timeline.histogram(filled.date_counts(query, who), unit),
+                check_dtype=False,
+            )
+        assert timeline.date_span(index.date_counts(query)) == timeline.date_span(
+            filled.date_counts(query, who)
+        )
+        for measure in ("incidents", "killed_best"):
+            a, b = index.district_sums(query, measure), filled.district_sums(query, who, measure)
+            assert a.sort_index().to_dict() == b.sort_index().to_dict(), (query, measure)
+        fids = index.first_fids(query, 30)
+        rows = filled.rows_for(fids, who, ["id", "date_start"])
+        everything = filled.query(query, who, ["id", "date_start"])
+        assert len(rows) == min(30, len(everything))
+        assert set(rows["id"]) <= set(everything["id"])
+        assert list(rows["date_start"]) == list(everything["date_start"].head(len(rows)))
+
+
+def _cells(points: pd.DataFrame) -> dict:
+    grid = aggregate.grid_cells(points, 0.5).cells
+    return grid.set_index(["south", "west"])["count"].sort_index().to_dict()

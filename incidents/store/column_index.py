@@ -1,0 +1,297 @@
+"""A compact, typed copy of the columns the map filters and sums, one per data version.
+
+Why: with a million records, every count, grid or histogram in SQL reads every
+matching row, text and all: 2-5 s each on SQLite here, and a filter change needs
+several. The same filters over numpy arrays take milliseconds. The copy holds no
+text (about 60 bytes a record: codes, day numbers, points, three counts), is built
+from read_chunks (already coarsened for the public) and answers what
+Summaries answers; tests/store/test_column_index.py checks they agree. Text, tag,
+perpetrator and id filters still go to the store, which returns the matching fids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from incidents.access import PublicRules, Viewer, coarsen_for_public
+from incidents.query import Query
+from incidents.store.summaries import SPAN_CAP, Summaries
+
+_EPOCH = date(1970, 1, 1)
+_CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code")
+MEASURE_COLUMNS = ("killed_best", "disappeared_best", "displaced_best")
+FidLookup = Callable[[Query], "Sequence[int] | np.ndarray"]
+
+
+def _iso(days: np.ndarray) -> np.ndarray:
+    """Days since 1970 as 'YYYY-MM-DD' text."""
+    return np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
+
+
+@dataclass
+class ColumnIndex:
+    """The visible records of one store, data version and kind of viewer, as arrays."""
+
+    fid: np.ndarray
+    codes: dict[str, np.ndarray]  # column -> int16 code per record
+    labels: dict[str, list[str]]  # column -> the value each code stands for
+    start: np.ndarray  # days since 1970 (coarsened for the public)
+    end: np.ndarray
+    lat: np.ndarray  # float64, NaN without a point (coarsened for the public)
+    lon: np.ndarray
+    has_latitude: np.ndarray  # the stored latitude is set (include_unlocated acts on it)
+    drawable: np.ndarray
+    measures: dict[str, np.ndarray]
+    lookup: FidLookup | None = None  # text/tag/perpetrator/id filters, answered by the store
+    version: str = ""  # the store's data version it was read at (set by whoever caches it)
+    _found: dict[Query, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, chunks: Iterable[pd.DataFrame], lookup: FidLookup | None = None) -> ColumnIndex:
+        """From read_chunks; rows end up in date order (then fid)."""
+        parts = list(chunks)
+        frame = pd.concat(parts, ignore_index=True) if parts else _empty()
+        labels: dict[str, list[str]] = {}
+        codes: dict[str, np.ndarray] = {}
+        order = np.lexsort((frame["fid"].to_numpy(), frame["start"].to_numpy()))
+        frame = frame.iloc[order].reset_index(drop=True)
+        for name in _CODED:
+            number, uniques = pd.factorize(frame[name].fillna("").astype(str))
+            codes[name], labels[name] = number.astype(np.int16), [str(u) for u in uniques]
+        return cls(
+            fid=frame["fid"].to_numpy(np.int64),
+            codes=codes,
+            labels=labels,
+            start=frame["start"].to_numpy(np.int32),
+            end=frame["end"].to_numpy(np.int32),
+            lat=frame["latitude"].to_numpy(float),
+            lon=frame["longitude"].to_numpy(float),
+            has_latitude=frame["has_latitude"].to_numpy(bool),
+            drawable=frame["drawable"].to_numpy(bool),
+            measures={m: frame[m].to_numpy(np.float32) for m in MEASURE_COLUMNS},
+            lookup=lookup,
+        )
+
+    def __len__(self) -> int:
+        return len(self.fid)
+
+    def nbytes(self) -> int:
+        arrays = [self.fid, self.start, self.end, self.lat, self.lon, self.has_latitude]
+        arrays += [self.drawable, *self.codes.values(), *self.measures.values()]
+        return int(sum(a.nbytes for a in arrays))
+
+    # --- filtering -------------------------------------------------------------------
+
+    def mask(self, query: Query) -> np.ndarray:
+        """Which records match the query (all its filters, the box on the points held)."""
+        keep = np.ones(len(self), dtype=bool)
+        for name, wanted in (
+            ("type", query.types),
+            ("verification", query.verification),
+            ("date_kind", query.date_kinds),
+            ("admin1_code", query.admin1_codes),
+            ("stored_precision", query.precisions()),
+        ):
+            if wanted:
+                allowed = [i for i, v in enumerate(self.labels[name]) if v in set(wanted)]
+                keep &= np.isin(self.codes[name], np.asarray(allowed, dtype=np.int16))
+        keep &= self._dates(query)
+        if not query.include_unlocated:
+            keep &= self.has_latitude
+        if query.bbox is not None:
+            west, south, east, north = query.bbox
+            with np.errstate(invalid="ignore"):
+                keep &= (self.lat >= south) & (self.lat <= north)
+                keep &= (self.lon >= west) & (self.lon <= east)
+        if query.text.strip() or query.tags or query.perpetrators or query.ids:
+            keep &= np.isin(self.fid, self._lookup(query))
+        return keep
+
+    def _dates(self, query: Query) -> np.ndarray:
+        keep = np.ones(len(self), dtype=bool)
+        lo = None if query.date_from is None else (query.date_from - _EPOCH).days
+        hi = None if query.date_to is None else (query.date_to - _EPOCH).days
+        first, last = (
+            (self.start, self.end) if query.date_mode == "within" else (self.end, self.start)
+        )
+        if lo is not None:
+            keep &= first >= lo
+        if hi is not None:
+            keep &= last <= hi
+        return keep
+
+    def _lookup(self, query: Query) -> np.ndarray:
+        """fids matching the text-like filters; asked once per distinct set of them."""
+        key = Query(
+            text=query.text.strip(), tags=query.tags, perpetrators=query.perpetrators, ids=query.ids
+        )
+        if key not in self._found:
+            if self.lookup is None:
+                raise ValueError("this index cannot answer text, tag or perpetrator filters")
+            if len(self._found) > 16:
+                self._found.clear()
+            self._found[key] = np.asarray(self.lookup(key), dtype=np.int64)
+        return self._found[key]
+
+    # --- answers (as incidents.store.summaries.Summaries gives them) -----------------
+
+    def count(self, query: Query, drawable: bool = False) -> int:
+        """Matches; with drawable, only those with a point the map can draw."""
+        keep = self.mask(query)
+        return int((keep & self.drawable).sum() if drawable else keep.sum())
+
+    def first_fids(self, query: Query, limit: int) -> np.ndarray:
+        """fids of the first matching records in date order, for the table or markers."""
+        return self.fid[np.flatnonzero(self.mask(query))[:limit]]
+
+    def point_counts(self, query: Query, step: float) -> pd.DataFrame:
+        """Drawable matches per cell of step degrees and type: latitude, longitude, type, n."""
+        keep = self.mask(query) & self.drawable
+        lat, lon, kind = self.lat[keep], self.lon[keep], self.codes["type"][keep]
+        cols = ["latitude", "longitude", "type", "n"]
+        if not len(lat):
+            return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+        row, col = np.floor(lat / step).astype(np.int64), np.floor(lon / step).astype(np.int64)
+        kinds = len(self.labels["type"])
+        key = ((row - row.min()) * (col.max() - col.min() + 1) + (col - col.min())) * kinds + kind
+        uniq, inverse = _groups(key)
+        n = np.bincount(inverse)
+        out = pd.DataFrame(
+            {
+                "latitude": np.bincount(inverse, lat) / n,
+                "longitude": np.bincount(inverse, lon) / n,
+                "type": np.asarray(self.labels["type"], dtype=object)[uniq % kinds],
+                "n": n,
+            }
+        )
+        return out
+
+    def date_counts(self, query: Query) -> pd.DataFrame:
+        """Matches per first date and range length (capped): date_start, span_days, date_end, n."""
+        keep = self.mask(query)
+        start, end = self.start[keep], self.end[keep]
+        cols = ["date_start", "span_days", "date_end", "n"]
+        if not len(start):
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        span = np.minimum(end - start, SPAN_CAP)
+        key = (start.astype(np.int64) - int(start.min())) * (SPAN_CAP + 1) + span
+        uniq, inverse = _groups(key)
+        first = uniq // (SPAN_CAP + 1) + int(start.min())
+        spans = (uniq % (SPAN_CAP + 1)).astype(np.int64)
+        group_end = first + spans  # exact for every group but the capped ones
+        capped = span == SPAN_CAP
+        np.maximum.at(group_end, inverse[capped], end[capped].astype(np.int64))
+        return pd.DataFrame(
+            {
+                "date_start": _iso(first),
+                "span_days": spans,
+                "date_end": _iso(group_end),
+                "n": np.bincount(inverse),
+            }
+        )
+
+    def district_sums(self, query: Query, measure: str) -> pd.Series:
+        """Incidents, or a measure summed, per stored admin1_code ('' for none)."""
+        keep = self.mask(query)
+        codes = self.codes["admin1_code"][keep]
+        weight = None if measure == "incidents" else np.nan_to_num(self.measures[measure][keep])
+        totals = np.bincount(codes, weight, minlength=len(self.labels["admin1_code"]))
+        series = pd.Series(totals.astype(float), index=self.labels["admin1_code"])
+        present = np.bincount(codes, minlength=len(series)) > 0
+        return series[present]
+
+
+def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(key, return_inverse=True) for non-negative keys, without sorting when
+    the keys span a modest range (a table lookup is O(n); a sort of 1M keys is not)."""
+    top = int(key.max()) + 1
+    if top > 4 * len(key) + 1_000_000:
+        return np.unique(key, return_inverse=True)
+    present = np.bincount(key, minlength=top) > 0
+    uniq = np.flatnonzero(present)
+    slot = np.cumsum(present) - 1
+    return uniq, slot[key]
+
+
+def build_index(store: Summaries, viewer: Viewer) -> ColumnIndex:
+    """The index of what this viewer sees in the store (read once per data version)."""
+    return ColumnIndex.build(read_chunks(store, viewer), lambda q: store.matching_fids(q, viewer))
+
+
+_READ = ("type", "verification", "date_kind", "location_precision", "admin1_code")
+
+
+def read_chunks(store: Summaries, viewer: Viewer, size: int = 200_000) -> Iterator[pd.DataFrame]:
+    """The visible records' indexed columns, a chunk at a time, coarsened for the public."""
+    public = not viewer.sees_exact_locations
+    visible = "i.sensitivity = 'public'" if public else "1=1"
+    days = [store.epoch_day_sql.format(c) for c in ("date_start", "date_end")]
+    select = ", ".join(
+        ["i.fid", *(f"i.{c}" for c in _READ), *days, _MONTHLY, "i.latitude", "i.longitude"]
+        + [f"i.{m}" for m in MEASURE_COLUMNS]
+    )
+    names = ["fid", *_READ, "start", "end", "by_month", "latitude", "longitude", *MEASURE_COLUMNS]
+    last = -1
+    while True:
+        _, rows = store.tuples(
+            f"SELECT {select} FROM incidents i WHERE {visible} AND i.fid > %s "
+            f"ORDER BY i.fid LIMIT {int(size)}",
+            [last],
+        )
+        if not rows:
+            return
+        last = int(rows[-1][0])
+        frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+        del rows
+        yield _compact(frame, store.public_rules if public else None)
+
+
+_MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0)"
+
+
+def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
+    """Only what the index keeps, in small types; points and dates coarsened for the public."""
+    precision = frame["location_precision"].fillna("").astype(str)
+    out = pd.DataFrame({"fid": frame["fid"].to_numpy(np.int64)})
+    out["has_latitude"] = frame["latitude"].notna().to_numpy()
+    start = frame["start"].to_numpy(np.int64)
+    end = frame["end"].to_numpy(np.int64)
+    if public is not None:
+        places = frame[["latitude", "longitude", "admin1_code", "location_precision"]]
+        coarse = coarsen_for_public(places, public)
+        frame = frame.assign(latitude=coarse["latitude"], longitude=coarse["longitude"])
+        precision = coarse["location_precision"].fillna("").astype(str)
+        start, end = _months(start, end, frame["by_month"].to_numpy(np.int64) == 1)
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float)
+    out["start"], out["end"] = start.astype(np.int32), end.astype(np.int32)
+    out["latitude"], out["longitude"] = lat, lon
+    out["drawable"] = ~np.isnan(lat) & ~np.isnan(lon) & (precision != "country").to_numpy()
+    out["stored_precision"] = frame["location_precision"].fillna("").astype("category")
+    for name in ("type", "verification", "date_kind", "admin1_code"):
+        out[name] = frame[name].fillna("").astype("category")
+    for name in MEASURE_COLUMNS:
+        out[name] = pd.to_numeric(frame[name], errors="coerce").astype(np.float32)
+    return out
+
+
+def _months(start: np.ndarray, end: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Dates of month-only records as their months' first and last days (as for the public)."""
+    if not mask.any():
+        return start, end
+    start, end = start.copy(), end.copy()
+    first = start[mask].astype("datetime64[D]").astype("datetime64[M]")
+    last = end[mask].astype("datetime64[D]").astype("datetime64[M]") + 1
+    start[mask] = first.astype("datetime64[D]").astype(np.int64)
+    end[mask] = last.astype("datetime64[D]").astype(np.int64) - 1
+    return start, end
+
+
+def _empty() -> pd.DataFrame:
+    names = ["fid", *_READ, "start", "end", "by_month", "latitude", "longitude", *MEASURE_COLUMNS]
+    return _compact(pd.DataFrame({c: pd.Series(dtype=object) for c in names}), None)
