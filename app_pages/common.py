@@ -1,7 +1,9 @@
 """What every page shares: the store, cached reads, and safe ways to show user text.
 
-Cached query results are keyed by the store, its data version and the viewer's
-cache key, so an edit shows at once and one role never sees another's cached rows.
+Cached results are keyed by the store, its data version and what the viewer may
+see, so an edit shows at once and the public never gets another role's rows. The map
+page reads counts and summaries from a compact in-memory index (index()), never a
+frame of the whole selection.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from app_pages.identity import current_viewer
 from incidents.access import Viewer
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
+from incidents.store.column_index import ColumnIndex, build_index
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,6 +34,54 @@ def get_store() -> Store:
 
 def viewer() -> Viewer:
     return current_viewer()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the incidents into memory…")
+def _index(url: str, version: str, access: str, _who: Viewer) -> ColumnIndex:
+    idx = build_index(_open(url), _who)
+    idx.version = version
+    return idx
+
+
+def _access(who: Viewer) -> str:
+    """Viewers who see the same records the same way share one index."""
+    return "exact" if who.sees_exact_locations and who.sees_restricted else "public"
+
+
+def index() -> ColumnIndex:
+    """The compact in-memory index of what this viewer sees (rebuilt when data changes):
+    counts, grids and histograms come from it in milliseconds; see column_index.py."""
+    store, who = get_store(), viewer()
+    return _index(store.url, store.data_version(), _access(who), who)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _distinct(url: str, version: str, access: str, column: str, _who: Viewer) -> list[str]:
+    return _open(url).distinct_values(column, _who)
+
+
+def distinct(column: str) -> list[str]:
+    """The values of a list column (perpetrators, tags), for the filter choices."""
+    store, who = get_store(), viewer()
+    return _distinct(store.url, store.data_version(), _access(who), column, who)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _rows(
+    url: str,
+    version: str,
+    access: str,
+    fids: tuple[int, ...],
+    columns: tuple[str, ...],
+    _who: Viewer,
+) -> pd.DataFrame:
+    return _open(url).rows_for(list(fids), _who, list(columns))
+
+
+def rows(idx: ColumnIndex, query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:
+    """The first matching records (at most limit), only these columns, in date order."""
+    fids = tuple(int(f) for f in idx.first_fids(query, limit))
+    return _rows(get_store().url, idx.version, _access(viewer()), fids, columns, viewer())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from geodata import admin1_frame, available_countries
@@ -83,11 +82,6 @@ def _typed(version: int) -> None:
     ss[WINDOW] = (ss.get(f"d_from_{version}"), ss.get(f"d_to_{version}"))
 
 
-def _split(values: pd.Series) -> list[str]:
-    out = {p.strip() for v in values.dropna().astype(str) for p in v.split(";") if p.strip()}
-    return sorted(out, key=str.casefold)
-
-
 def _district_options() -> dict[str, str]:
     names: dict[str, str] = {}
     for country in available_countries():
@@ -97,9 +91,9 @@ def _district_options() -> dict[str, str]:
     return names
 
 
-def _filters(choices: pd.DataFrame) -> Query:
+def _filters(choices: dict[str, list[str]]) -> Query:
     st.multiselect("Type", INCIDENT_TYPES.codes, format_func=INCIDENT_TYPES.label, key="f_types")
-    st.multiselect("Alleged perpetrator", _split(choices["perpetrators"]), key="f_perps")
+    st.multiselect("Alleged perpetrator", choices["perpetrators"], key="f_perps")
     st.multiselect(
         "Verification",
         VERIFICATION_STATUSES.codes,
@@ -118,7 +112,7 @@ def _filters(choices: pd.DataFrame) -> Query:
         key="f_prec",
         help="Hides incidents whose place is known less precisely than this.",
     )
-    st.multiselect("Tags", _split(choices["tags"]), key="f_tags")
+    st.multiselect("Tags", choices["tags"], key="f_tags")
     st.text_input("Text contains", key="f_text", placeholder="title, description, place, id")
     st.checkbox("Include incidents with no place", key="f_unlocated")
     ss = st.session_state
@@ -186,8 +180,11 @@ def _layers() -> None:
     )
 
 
-def sidebar(view: ViewState, choices: pd.DataFrame) -> ViewState:
-    """Draw the sidebar; return the view it describes (map extent and selection kept)."""
+def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
+    """Draw the sidebar; return the view it describes (map extent and selection kept).
+
+    choices: the values each list filter offers (perpetrators, tags).
+    """
     with st.sidebar:
         st.header("Filters")
         query = _time(_filters(choices))

@@ -11,8 +11,8 @@ import streamlit as st
 
 from app_pages import common, detail_panel, filters, map_view, table_panel, time_panel
 from incidents.maps import MAP_COLUMNS
-from incidents.maps.aggregate import in_bounds, located
 from incidents.query import Query
+from incidents.store.column_index import ColumnIndex
 from incidents.view_state import ViewState, describe, from_params, share_link, to_params
 
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
@@ -41,20 +41,20 @@ def _start_view() -> ViewState:
     return view
 
 
-def _hidden_by(query: Query, shown: int) -> list[tuple[str, int]]:
+def _hidden_by(idx: ColumnIndex, query: Query, shown: int) -> list[tuple[str, int]]:
     """For each active filter, how many more incidents would show without it."""
     out = []
     for label, reset in _FILTERS.items():
         if all(getattr(query, k) == v for k, v in reset.items()):
             continue
-        out.append((label, common.count(query.replace(**reset)) - shown))
+        out.append((label, idx.count(query.replace(**reset)) - shown))
     return out
 
 
-def _summary(query: Query, view: ViewState, total: int, shown: int) -> None:
+def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     noun = "incident" if shown == 1 else "incidents"
     st.markdown(f"### {shown:,} {noun} shown of {total:,}")
-    hidden = _hidden_by(query, shown)
+    hidden = _hidden_by(idx, view.query, shown)
     if hidden:
         st.caption("Hidden by each filter: " + " · ".join(f"{label}: {n:,}" for label, n in hidden))
     words = describe(view)
@@ -82,39 +82,55 @@ def main() -> None:
     st.title("Incidents")
     view = _start_view()
     filters.prime(view)
-    everything = common.query_frame(Query(), ("perpetrators", "tags"))  # choices, and M
-    view = filters.sidebar(view, everything)
+    choices = {c: common.distinct(c) for c in ("perpetrators", "tags")}
+    view = filters.sidebar(view, choices)
+    idx = common.index()
     query = view.query
-    frame = common.query_frame(query, COLUMNS)
-    _summary(query, view, len(everything), len(frame))
+    _summary(idx, view, idx.count(Query()), idx.count(query))
     with st.expander("Time", expanded=True):
         undated = query.replace(date_from=None, date_to=None)
-        around = frame if undated == query else common.query_frame(undated, COLUMNS)
-        time_panel.render(around, (query.date_from, query.date_to))
+        time_panel.render(idx.date_counts(undated), (query.date_from, query.date_to))
+    _map_area(view)
+    time_panel.advance_playback()
+
+
+@st.fragment
+def _map_area(view: ViewState) -> None:
+    """Map, detail panel and table: a pan, zoom or click reruns only this part."""
+    view = st.session_state.get("_view", view) if _same_filters(view) else view
+    idx = common.index()
+    query = view.query
     selected = st.session_state.get("_selected")
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        state = map_view.render(frame, view, selected)
-        points = located(frame)
-        in_view = in_bounds(points, state.bounds)
-        _map_sentence(state, len(in_view), len(frame) - len(points))
+        state = map_view.render(idx, view, selected)
+        in_view_query = query.replace(bbox=state.bounds) if state.bounds else query
+        in_view = idx.count(in_view_query)
+        _map_sentence(state, in_view, state.drawn.not_drawable)
     if state.clicked and state.clicked != selected:
         selected = state.clicked
         st.session_state["_selected"] = selected
     with right:
         detail_panel.render(selected)
     st.subheader("Incidents in the map view")
-    picked = table_panel.render(in_view, selected, len(in_view))
+    rows = common.rows(idx, in_view_query, COLUMNS, table_panel.MAX_ROWS)
+    picked = table_panel.render(rows, selected, in_view)
     view = ViewState(**{**view.__dict__, "center": state.center or view.center,
                         "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
     st.session_state["_view"] = view
     st.query_params.from_dict(to_params(view))
     _export_panel(query, view, state.bounds)
     if picked and picked != selected:
-        row = frame[frame["id"] == picked]
+        row = rows[rows["id"] == picked]
         _select(picked, row.iloc[0].to_dict() if len(row) else None)
         st.rerun()
-    time_panel.advance_playback()
+
+
+def _same_filters(view: ViewState) -> bool:
+    """On a fragment rerun the argument is the view of the last full run; the session's
+    view (same filters, newer extent and selection) is the current one."""
+    kept = st.session_state.get("_view")
+    return isinstance(kept, ViewState) and kept.query == view.query and kept.layer == view.layer
 
 
 def _app_address() -> str:

@@ -15,6 +15,7 @@ from incidents.maps.folium_map import (
     clicked_id,
     data_layer,
     map_html,
+    summary_layer,
     tooltip_html,
 )
 from incidents.maps.offline_assets import (
@@ -45,5 +46,6 @@ __all__ = [
     "inline_assets",
     "localize",
     "map_html",
+    "summary_layer",
     "tooltip_html",
 ]

@@ -313,7 +313,7 @@ def _grid(
                      int(cell["count"]), colour, tip])  # fmt: skip
     layers.GridCells(rows).add_to(group)
     layers.Legend(legend.grid_legend(breaks, hidden)).add_to(group)
-    return Drawn("grid", len(rows), len(points))
+    return Drawn("grid", len(rows), int(aggregate.weights(points).sum()))
 
 
 def _heat(group: folium.FeatureGroup, points: pd.DataFrame, hidden: int) -> Drawn:
@@ -322,12 +322,20 @@ def _heat(group: folium.FeatureGroup, points: pd.DataFrame, hidden: int) -> Draw
         top = max(p[2] for p in data)
         # max_zoom low: leaflet.heat fades points by 2^(max_zoom - zoom) below it.
         HeatMap(data, radius=20, blur=15, min_opacity=0.35, max_zoom=4, max=top).add_to(group)
-    layers.Legend(legend.heat_legend(len(points))).add_to(group)
-    return Drawn("heat", len(data), len(points))
+    total = int(aggregate.weights(points).sum())
+    layers.Legend(legend.heat_legend(total)).add_to(group)
+    return Drawn("heat", len(data), total)
 
 
 def _districts(group: folium.FeatureGroup, frame: pd.DataFrame, options: MapOptions) -> Drawn:
     totals = aggregate.district_totals(frame, options.measure)
+    unknown = int((frame.get("admin1_code", pd.Series(dtype=str)).fillna("") == "").sum())
+    return _district_shading(group, totals, unknown, len(frame), options)
+
+
+def _district_shading(
+    group: folium.FeatureGroup, totals: pd.Series, unknown: int, shown: int, options: MapOptions
+) -> Drawn:
     breaks = aggregate.class_breaks(totals.tolist())
     title = aggregate.MEASURES.get(options.measure, "Incidents")
     data = layers_geo.choropleth(
@@ -337,9 +345,29 @@ def _districts(group: folium.FeatureGroup, frame: pd.DataFrame, options: MapOpti
         title.lower(),
     )
     layers_geo.Polygons(data, interactive=True).add_to(group)
-    unknown = int((frame.get("admin1_code", pd.Series(dtype=str)).fillna("") == "").sum())
     layers.Legend(legend.districts_legend(title, breaks, unknown)).add_to(group)
-    return Drawn("districts", int((totals > 0).sum()), len(frame))
+    return Drawn("districts", int((totals > 0).sum()), shown)
+
+
+def summary_layer(
+    kind: str, data: Any, options: MapOptions, view: Bounds | None, hidden: int
+) -> tuple[folium.FeatureGroup, Drawn]:
+    """A layer from what the store summed instead of rows: kind 'grid' or 'heat' takes
+    point counts (latitude, longitude, type, n); 'districts' takes (totals per code,
+    incidents without a district, incidents shown); 'markers' takes rows (a few thousand)."""
+    if kind == "markers":
+        return data_layer(data, options, view)
+    group = folium.FeatureGroup(name="incidents", control=False)
+    if kind == "grid":
+        drawn = _grid(group, data, view, hidden)
+    elif kind == "heat":
+        drawn = _heat(group, data, hidden)
+    else:
+        totals, unknown, shown = data
+        drawn = _district_shading(group, totals[totals.index != ""], unknown, shown, options)
+    drawn.not_drawable = hidden
+    localize_group(group)
+    return group, drawn
 
 
 def build_map(
