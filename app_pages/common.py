@@ -19,7 +19,8 @@ from app_pages.identity import current_viewer
 from incidents.access import Viewer
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
-from incidents.store.column_index import ColumnIndex, build_index
+from incidents.store.column_index import ColumnIndex
+from incidents.store.column_load import cached_index
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,7 +39,7 @@ def viewer() -> Viewer:
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the incidents into memory…")
 def _index(url: str, version: str, access: str, _who: Viewer) -> ColumnIndex:
-    idx = build_index(_open(url), _who)
+    idx = cached_index(_open(url), _who)
     idx.version = version
     return idx
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,7 +151,7 @@ INDEX_QUERIES = [*QUERIES, Query(text="Odd", types=("killing",)), Query(ids=("od
 
 @pytest.mark.parametrize("who", VIEWERS, ids=lambda v: v.role.value)
 def test_the_column_index_agrees_with_sql(filled: Store, who) -> None:
-    from incidents.store.column_index import build_index
+    from incidents.store.column_load import build_index
 
     index = build_index(filled, who)
     for query in INDEX_QUERIES:
@@ -181,3 +182,23 @@ def test_the_column_index_agrees_with_sql(filled: Store, who) -> None:
 def _cells(points: pd.DataFrame) -> dict:
     grid = aggregate.grid_cells(points, 0.5).cells
     return grid.set_index(["south", "west"])["count"].sort_index().to_dict()
+
+
+def test_the_index_survives_a_restart_and_not_an_edit(filled: Store, tmp_path: Path) -> None:
+    from incidents.store.column_load import cached_index
+
+    first = cached_index(filled, EDITOR, tmp_path / "cache")
+    again = cached_index(filled, EDITOR, tmp_path / "cache")
+    assert again.count(Query()) == first.count(Query()) == filled.count(Query(), EDITOR)
+    assert (
+        again.labels == first.labels
+        and (again.lat[~np.isnan(again.lat)] == first.lat[~np.isnan(first.lat)]).all()
+    )
+    assert again.count(Query(text="Odd")) == filled.count(Query(text="Odd"), EDITOR)
+    public = cached_index(filled, PUBLIC, tmp_path / "cache")
+    assert public.count(Query()) == filled.count(Query(), PUBLIC)
+    filled.write_batch([_odd(9)], EDITOR)
+    assert (
+        cached_index(filled, EDITOR, tmp_path / "cache").count(Query()) == first.count(Query()) + 1
+    )
+    assert len(list((tmp_path / "cache").glob("*.npz"))) == 3
