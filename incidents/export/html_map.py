@@ -15,13 +15,6 @@ from incidents.export.layout import district_names, sources_sentence
 from incidents.export.selection import Selection
 from incidents.export.static_map import country_name
 
-# folium's popups build their content with jQuery's $(html)[0]; jQuery is not bundled
-# (and not needed elsewhere), so a three-line stand-in does that one thing.
-_DOLLAR = (
-    "<script>if(typeof window.$==='undefined'){window.$=function(h){"
-    "var t=document.createElement('template');t.innerHTML=String(h).trim();"
-    "return [t.content.firstChild];};}</script>"
-)
 _LEAFLET_PREFIX = (
     'prefix:\'<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">\''
 )
@@ -53,7 +46,7 @@ def to_html(
     match = _BODY.search(page)
     at = match.end() if match else 0
     page = page[:at] + header + page[at:]
-    page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>{_DOLLAR}", 1)
+    page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
     # Leaflet's attribution starts with a link to its website: keep the credit, drop the link
     page = page.replace(
         _LEAFLET_PREFIX, _LEAFLET_PREFIX.replace('href="https://leafletjs.com" ', "")

@@ -287,7 +287,7 @@ def _popups(group: folium.FeatureGroup, points: pd.DataFrame) -> None:
             radius=9,
             opacity=0,
             fill_opacity=0,
-            popup=folium.Popup("".join(parts), max_width=360),
+            popup=layers.PlainPopup("".join(parts), max_width=360),
         ).add_to(group)
 
 

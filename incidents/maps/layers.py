@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import folium
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
@@ -261,3 +262,24 @@ MAP_CSS = """
 .grid-count { color: #fff; font-weight: bold; font-size: 11px; text-align: center;
   text-shadow: 0 0 2px #000, 0 0 2px #000; }
 """
+
+
+class PlainPopup(folium.Popup):
+    """folium's Popup without jQuery: folium builds the content with `$(html)[0]`, and
+    jQuery is not bundled (nothing else needs it); a <template> element parses it here."""
+
+    _template = Template(
+        """
+        var {{ this.get_name() }} = L.popup({{ this.options|tojavascript }});
+        {% for name, element in this.html._children.items() %}
+            var {{ name }} = (function (h) {
+                var t = document.createElement('template');
+                t.innerHTML = h.trim();
+                return t.content.firstChild;
+            })(`{{ element.render(**kwargs).replace('\\n',' ') }}`);
+            {{ this.get_name() }}.setContent({{ name }});
+        {% endfor %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.get_name() }})
+        {% if this.show %}.openPopup(){% endif %};
+        """
+    )

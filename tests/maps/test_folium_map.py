@@ -125,3 +125,17 @@ def test_many_incidents_at_one_town_centre_are_one_cluster_not_a_grid(tarhuna):
     frame["id"] = [f"x{i}" for i in range(len(frame))]
     _group, drawn = data_layer(frame, MapOptions(), (13.5, 32.3, 13.8, 32.5))
     assert drawn.kind == "markers" and drawn.drawn == len(frame)
+
+
+def test_popups_need_no_jquery() -> None:
+    """folium's own Popup calls jQuery's $(), which is not bundled; ours does not."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{"id": "a", "type": "killing", "title": "T", "date_start": "2020-01-01",
+          "date_end": "2020-01-01", "latitude": 32.4, "longitude": 13.6,
+          "location_precision": "exact", "description": "D"}]
+    )  # fmt: skip
+    page = map_html(build_map(frame, MapOptions(popups=True)))
+    assert "bindPopup" in page and "createElement('template')" in page
+    assert "$(`" not in page
