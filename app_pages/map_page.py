@@ -86,7 +86,10 @@ def main() -> None:
     view = filters.sidebar(view, choices)
     idx = common.index()
     query = view.query
-    _summary(idx, view, idx.count(Query()), idx.count(query))
+    # In a container: how many captions it holds varies, and an element that moves in
+    # the page is remounted by Streamlit; the map below must keep its place (and its frame).
+    with st.container():
+        _summary(idx, view, idx.count(Query()), idx.count(query))
     with st.expander("Time", expanded=True):
         undated = query.replace(date_from=None, date_to=None)
         time_panel.render(idx.date_counts(undated), (query.date_from, query.date_to))
