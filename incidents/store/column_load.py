@@ -29,7 +29,7 @@ CACHE_VAR = "INCIDENTS_INDEX_CACHE"
 def cached_index(store: Summaries, viewer: Viewer, directory: Path | None = None) -> ColumnIndex:
     """The index for this viewer, from the disk cache when this data version was read
     before (by this or an earlier server process), else read and saved."""
-    folder = directory or Path(os.environ.get(CACHE_VAR) or _default_dir())
+    folder = directory or Path(os.environ.get(CACHE_VAR) or _default_dir(store))
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"{_key(store, viewer)}.npz"
     lookup = _lookup(store, viewer)
@@ -47,7 +47,12 @@ def cached_index(store: Summaries, viewer: Viewer, directory: Path | None = None
     return index
 
 
-def _default_dir() -> Path:
+def _default_dir(store: Summaries) -> Path:
+    """Beside a GeoPackage store (so the copy lives, and is deleted, with the data it
+    copies); a private folder in the temporary directory for a PostGIS store."""
+    path = getattr(store, "path", None)
+    if isinstance(path, Path):
+        return path.with_name(path.name + ".index")
     return Path(tempfile.gettempdir()) / f"incidents-index-{os.getuid()}"
 
 
