@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,20 @@ def get_store() -> Store:
     return _open(store_url())
 
 
+_VERSION_FOR = 0.3  # seconds: one run asks several times; a PostGIS query is a connection
+
+
+def data_version(store: Store) -> str:
+    """The store's data version, asked at most once per run (within _VERSION_FOR s)."""
+    now = time.monotonic()
+    kept = st.session_state.get("_data_version")
+    if kept and kept[0] == store.url and now - kept[1] < _VERSION_FOR:
+        return str(kept[2])
+    version = store.data_version()
+    st.session_state["_data_version"] = (store.url, now, version)
+    return version
+
+
 def viewer() -> Viewer:
     return current_viewer()
 
@@ -53,7 +68,7 @@ def index() -> ColumnIndex:
     """The compact in-memory index of what this viewer sees (rebuilt when data changes):
     counts, grids and histograms come from it in milliseconds; see column_index.py."""
     store, who = get_store(), viewer()
-    return _index(store.url, store.data_version(), _access(who), who)
+    return _index(store.url, data_version(store), _access(who), who)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -64,7 +79,7 @@ def _distinct(url: str, version: str, access: str, column: str, _who: Viewer) ->
 def distinct(column: str) -> list[str]:
     """The values of a list column (perpetrators, tags), for the filter choices."""
     store, who = get_store(), viewer()
-    return _distinct(store.url, store.data_version(), _access(who), column, who)
+    return _distinct(store.url, data_version(store), _access(who), column, who)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -92,7 +92,8 @@ def main() -> None:
         _summary(idx, view, idx.count(Query()), idx.count(query))
     with st.expander("Time", expanded=True):
         undated = query.replace(date_from=None, date_to=None)
-        time_panel.render(idx.date_counts(undated), (query.date_from, query.date_to))
+        window = (query.date_from, query.date_to)
+        time_panel.render(lambda unit: idx.histogram(undated, unit), idx.date_span(undated), window)
     _map_area(view)
     time_panel.advance_playback()
 

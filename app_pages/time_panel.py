@@ -8,6 +8,7 @@ period by week or month and shows which period is on the map.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import altair as alt
@@ -136,9 +137,16 @@ def advance_playback(delay: float = 1.2) -> None:
     st.rerun()
 
 
-def render(hist_frame: pd.DataFrame, window: tuple[date | None, date | None]) -> None:
-    """The time controls above the map."""
-    span = timeline.date_span(hist_frame)
+def render(
+    histogram: Callable[[str], pd.DataFrame],
+    span: tuple[date, date] | None,
+    window: tuple[date | None, date | None],
+) -> None:
+    """The time controls above the map.
+
+    histogram(unit) gives timeline.histogram's bars for "day", "week" or "month" (the
+    map page asks the column index); span is the data's first and last date.
+    """
     top = st.columns([3, 2])
     with top[0]:
         _presets(span)
@@ -146,7 +154,7 @@ def render(hist_frame: pd.DataFrame, window: tuple[date | None, date | None]) ->
         "Bars per", list(timeline.BINS), format_func=timeline.BINS.get, key="t_bin", horizontal=True
     )
     unit = st.session_state.t_bin
-    hist = timeline.histogram(hist_frame, unit)
+    hist = histogram(unit)
     if hist.empty:
         st.caption("No dated incidents match the other filters.")
     else:

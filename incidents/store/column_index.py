@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,18 @@ _CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code"
 MEASURE_COLUMNS = ("killed_best", "disappeared_best", "displaced_best")
 _PLAIN = ("fid", "start", "end", "lat", "lon", "has_latitude", "drawable")
 FidLookup = Callable[[Query], "Sequence[int] | np.ndarray"]
+
+
+def _period(days: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day (days since 1970) of the day, week (from Monday) or month of each."""
+    if unit == "month":
+        month = days.astype("datetime64[D]").astype("datetime64[M]")
+        first = month.astype("datetime64[D]").astype(np.int64)
+        return first, (month + 1).astype("datetime64[D]").astype(np.int64) - 1
+    if unit == "week":
+        first = days - (days + 3) % 7  # 1970-01-01 was a Thursday
+        return first, first + 6
+    return days, days
 
 
 def _iso(days: np.ndarray) -> np.ndarray:
@@ -218,6 +230,38 @@ class ColumnIndex:
                 "n": np.bincount(inverse),
             }
         )
+
+    def histogram(self, query: Query, unit: str) -> pd.DataFrame:
+        """timeline.histogram of the matches, straight from the day numbers (no frame of
+        dates in between): start, end, certainty, count per day, week or month."""
+        keep = self.mask(query)
+        start, end = self.start[keep].astype(np.int64), self.end[keep].astype(np.int64)
+        cols = ["start", "end", "certainty", "count"]
+        if not len(start):
+            return pd.DataFrame(columns=cols)
+        first, last = _period(start, unit)
+        certain = (end <= last).astype(np.int64)
+        key = (first - int(first.min())) * 2 + certain
+        uniq, inverse = _groups(key)
+        starts = uniq // 2 + int(first.min())
+        _, ends = _period(starts, unit)
+        out = pd.DataFrame(
+            {
+                "start": starts.astype("datetime64[D]").astype(object),
+                "end": ends.astype("datetime64[D]").astype(object),
+                "certainty": np.where(uniq % 2 == 1, "within the period", "uncertain"),
+                "count": np.bincount(inverse),
+            }
+        )
+        return out.sort_values(["start", "certainty"]).reset_index(drop=True)
+
+    def date_span(self, query: Query) -> tuple[date, date] | None:
+        """Earliest start and latest end of the matches (None when there are none)."""
+        keep = self.mask(query)
+        if not keep.any():
+            return None
+        lo, hi = int(self.start[keep].min()), int(self.end[keep].max())
+        return (_EPOCH + timedelta(days=lo), _EPOCH + timedelta(days=hi))
 
     def district_sums(self, query: Query, measure: str) -> pd.Series:
         """Incidents, or a measure summed, per stored admin1_code ('' for none)."""

@@ -159,12 +159,13 @@ def test_the_column_index_agrees_with_sql(filled: Store, who) -> None:
         ours = index.point_counts(query, 0.5)
         theirs = filled.point_counts(query, who, 0.5)
         assert _cells(ours) == _cells(theirs), query
-        for unit in ("day", "month"):
+        for unit in ("day", "week", "month"):
+            sql = timeline.histogram(filled.date_counts(query, who), unit)
             pd.testing.assert_frame_equal(
-                timeline.histogram(index.date_counts(query), unit),
-                timeline.histogram(filled.date_counts(query, who), unit),
-                check_dtype=False,
+                timeline.histogram(index.date_counts(query), unit), sql, check_dtype=False
             )
+            pd.testing.assert_frame_equal(index.histogram(query, unit), sql, check_dtype=False)
+        assert index.date_span(query) == timeline.date_span(filled.date_counts(query, who))
         assert timeline.date_span(index.date_counts(query)) == timeline.date_span(
             filled.date_counts(query, who)
         )
