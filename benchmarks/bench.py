@@ -1,9 +1,18 @@
 """Benchmarks: each scenario beside its baseline, measured in the same run.
 
-    .venv/bin/python benchmarks/bench.py --sizes 10000,100000 [--pg postgresql://...]
+    .venv/bin/python benchmarks/bench.py --sizes 10000,100000,1000000 \\
+        [--pg postgresql://...] [--browser-sizes 100000,1000000]
 
-Prints a table, then ratios, and as its last line one JSON object with every figure
-(for a check to read). Synthetic data only (incidents.synthetic).
+For each size and store (GeoPackage; PostGIS with --pg) it times, wall and CPU, best of
+--repeat: reading the column index and loading it from its disk cache; a filter change
+to the map payload ready (what the page does on the server: counts, histogram, layer,
+the feature group as streamlit-folium sends it) against gdf.explore() of the same
+selection and against the same summaries in SQL; pan and zoom steps; PNG export of
+the whole selection; CSV import through the real importer (sizes up to
+--import-max; larger stores are filled by bulk_load.py, benchmark-only). Then geocoding
+of 10k names, and, for --browser-sizes, the dashboard in headless Chromium
+(browser_bench.py). Prints a table, the ratios, and as its last line one JSON object
+with every figure. Synthetic data only (incidents.synthetic).
 """
 
 from __future__ import annotations
@@ -22,16 +31,19 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import geopandas as gpd
 from streamlit_folium import _get_feature_group_string
 
-from incidents.access import Role, Viewer
+from incidents.access import PUBLIC, Role, Viewer
 from incidents.importer import import_file
-from incidents.maps import MAP_COLUMNS, MapOptions, basemap, data_layer
+from incidents.maps import MapOptions, basemap, plan, timeline
 from incidents.query import Query
 from incidents.store import open_store
 from incidents.store.base import Store
+from incidents.store.column_index import ColumnIndex
+from incidents.store.column_load import build_index, cached_index
 from incidents.synthetic import write_synthetic_csv
 
 EDITOR = Viewer("benchmark", Role.EDITOR)
@@ -40,130 +52,211 @@ FILTER = Query(
     date_from=date(2016, 1, 1),
     date_to=date(2020, 12, 31),
 )
+LIBYA = (9.3, 19.5, 25.2, 33.2)  # the whole country, as the page first shows it
+PAN = (10.3, 19.8, 26.2, 33.5)
+ZOOM = (12.4, 31.9, 14.4, 33.1)  # Tripoli and around: markers at this zoom
 PLACES = ["Tarhuna", "Tarhouna", "ترهونة", "Misrata", "مصراتة", "Sirte", "Derna", "Sabha"]
+Figures = dict[str, float]
 
 
-def timed(func: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
-    """Best wall time of repeat runs (seconds), and the last result."""
-    best, result = float("inf"), None
+def timed(func: Callable[[], Any], repeat: int = 1) -> tuple[float, float, Any]:
+    """Best wall and best CPU seconds of repeat runs, and the last result."""
+    wall, cpu, result = float("inf"), float("inf"), None
     for _ in range(repeat):
-        start = time.perf_counter()
+        c0, w0 = time.process_time(), time.perf_counter()
         result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        wall = min(wall, time.perf_counter() - w0)
+        cpu = min(cpu, time.process_time() - c0)
+    return wall, cpu, result
 
 
-def bench_import(store: Store, csv_path: Path) -> dict[str, float]:
-    seconds, report = timed(lambda: import_file(csv_path, store, EDITOR))
-    assert report.accounted
-    return {"import_s": seconds, "import_rows_per_s": report.rows_read / seconds}
+def page_work(store: Store, idx: ColumnIndex, query: Query, view: tuple, who: Viewer) -> int:
+    """The server side of a filter change on the map page, from the column index:
+    headline and per-filter counts, the histogram, the map layer rendered as
+    streamlit-folium sends it. Returns the payload's bytes."""
+    idx.count(Query())
+    shown = idx.count(query)
+    for reset in ({"types": ()}, {"date_from": None, "date_to": None}):
+        idx.count(query.replace(**reset)) - shown
+    timeline.histogram(idx.date_counts(query.replace(date_from=None, date_to=None)), "month")
+    return layer_bytes(store, idx, query, view, who)
 
 
-def our_payload(store: Store, view: tuple[float, float, float, float] | None) -> tuple[int, int]:
-    """Server side of a filter change: query, draw the data layer, render it as the app sends it.
-
-    The app keeps the basemap mounted and sends only the data layer (streamlit-folium's
-    feature_group_to_add), so the payload is that feature group's script.
-    """
-    frame = store.query(FILTER, EDITOR, list(MAP_COLUMNS))
-    group, drawn = data_layer(frame, MapOptions(), view)
-    m = basemap("LY")
-    script = _get_feature_group_string(group, m)
-    return len(script.encode()), drawn.drawn
+def layer_bytes(store: Store, idx: ColumnIndex, query: Query, view: tuple, who: Viewer) -> int:
+    """A map step: the data layer for a view, rendered as the component receives it."""
+    rows: plan.Rows = lambda q, cols, n: store.rows_for(idx.first_fids(q, n), who, cols)  # noqa: E731
+    group, _ = plan.layer(idx, query, MapOptions(), view, rows)
+    return len(_get_feature_group_string(group, basemap("LY")).encode())
 
 
-def explore_payload(store: Store) -> int:
+def sql_page_work(store: Store, query: Query, who: Viewer) -> None:
+    """The same summaries straight from SQL (approach (a) without the index)."""
+    store.count(query, who)
+    store.date_counts(query.replace(date_from=None, date_to=None), who)
+    store.point_counts(query.replace(bbox=LIBYA), who, 0.5)
+
+
+def explore_payload(store: Store, query: Query) -> int:
     """Baseline: what gdf.explore() sends for the same selection (every point, GeoJson)."""
-    frame = store.query(
-        FILTER,
-        EDITOR,
-        ["id", "type", "title", "description", "date_start", "latitude", "longitude"],
-    )
-    frame = frame.dropna(subset=["latitude", "longitude"])
-    gdf = gpd.GeoDataFrame(
-        frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326
-    )
-    return len(gdf.explore(tiles=None).get_root().render())
+    columns = ["id", "type", "title", "description", "date_start", "latitude", "longitude"]
+    frame = store.query(query, EDITOR, columns).dropna(subset=["latitude", "longitude"])
+    points = gpd.points_from_xy(frame["longitude"], frame["latitude"])
+    gdf = gpd.GeoDataFrame(frame, geometry=points, crs=4326)
+    return len(gdf.explore(tiles=None).get_root().render().encode())
 
 
-def bench_payload(store: Store) -> dict[str, float]:
-    libya = (9.3, 19.5, 25.2, 33.2)
-    ours_s, (ours_bytes, drawn) = timed(lambda: our_payload(store, libya), repeat=3)
-    base_s, base_bytes = timed(lambda: explore_payload(store))
+def bench_map(store: Store, repeat: int, explore: bool) -> Figures:
+    out: Figures = {}
+    wall, cpu, idx = timed(lambda: build_index(store, EDITOR))
+    out |= {"index_read_s": wall, "index_read_cpu_s": cpu, "index_mb": idx.nbytes() / 1e6}
+    with tempfile.TemporaryDirectory() as cache:
+        cached_index(store, EDITOR, Path(cache))
+        wall, cpu, _ = timed(lambda: cached_index(store, EDITOR, Path(cache)), repeat)
+    out |= {"index_load_s": wall, "index_load_cpu_s": cpu}
+    for who, tag in ((EDITOR, ""), (PUBLIC, "public_")):
+        index = idx if who is EDITOR else build_index(store, who)
+        wall, cpu, size = timed(lambda: page_work(store, index, FILTER, LIBYA, who), repeat)  # noqa: B023
+        out |= {f"{tag}filter_s": wall, f"{tag}filter_cpu_s": cpu, f"{tag}payload_bytes": size}
+    for name, view in (("pan", PAN), ("zoom", ZOOM)):
+        wall, cpu, size = timed(lambda: layer_bytes(store, idx, FILTER, view, EDITOR), repeat)  # noqa: B023
+        out |= {f"{name}_s": wall, f"{name}_cpu_s": cpu, f"{name}_payload_bytes": size}
+    wall, cpu, _ = timed(lambda: sql_page_work(store, FILTER, EDITOR), 1)
+    out |= {"sql_filter_s": wall, "sql_filter_cpu_s": cpu}
+    out["selection"] = float(idx.count(FILTER))
+    if explore:
+        wall, cpu, size = timed(lambda: explore_payload(store, FILTER))
+        out |= {"explore_s": wall, "explore_cpu_s": cpu, "explore_bytes": size}
+        out["payload_ratio"] = size / max(out["payload_bytes"], 1)
+        out["speed_ratio"] = wall / max(out["filter_s"], 1e-9)
+    return out
+
+
+def bench_png(store: Store) -> Figures:
+    """The real PNG export (incidents.export) of the whole selection."""
+    from incidents.export.service import ExportRequest, run_export
+
+    request = ExportRequest(fmt="png", profile="public")
+    c0, w0 = time.process_time(), time.perf_counter()
+    result = run_export(store, EDITOR, Query(), request)
     return {
-        "filter_to_payload_s": ours_s,
-        "payload_bytes": ours_bytes,
-        "payload_items_drawn": drawn,
-        "explore_s": base_s,
-        "explore_bytes": base_bytes,
-        "payload_ratio": base_bytes / max(ours_bytes, 1),
-        "speed_ratio": base_s / max(ours_s, 1e-9),
+        "png_export_s": time.perf_counter() - w0,
+        "png_export_cpu_s": time.process_time() - c0,
+        "png_bytes": len(result.data),
     }
 
 
-def bench_query(store: Store) -> dict[str, float]:
-    count_s, count = timed(lambda: store.count(FILTER, EDITOR), repeat=3)
-    box = Query(bbox=(13.0, 32.0, 14.0, 33.0))
-    bbox_s, _ = timed(lambda: store.count(box, EDITOR), repeat=3)
-    return {"count_filter_s": count_s, "count_bbox_s": bbox_s, "selection": count}
-
-
-def bench_geocode(n: int = 10_000) -> dict[str, float]:
+def bench_geocode(n: int = 10_000) -> Figures:
     from geodata import gazetteer
 
     names = [f"{PLACES[i % len(PLACES)]}" if i % 10 else f"Unknown place {i}" for i in range(n)]
-    seconds, _ = timed(lambda: gazetteer.geocode_many(names, country="LY"))
-    return {"geocode_10k_s": seconds}
+    wall, cpu, _ = timed(lambda: gazetteer.geocode_many(names, country="LY"))
+    return {"geocode_10k_s": wall, "geocode_10k_cpu_s": cpu}
 
 
-def bench_png(store: Store) -> dict[str, float]:
-    try:
-        from incidents.export import static_map
-    except ImportError:
-        return {}
-    render = getattr(static_map, "render_png", None)
-    if render is None:
-        return {}
-    frame = store.query(Query(), EDITOR)
-    seconds, data = timed(lambda: render(frame))
-    return {"png_export_s": seconds, "png_bytes": len(data)}
+def fill(store: Store, n: int, csv_path: Path, import_max: int) -> Figures:
+    """The real importer up to import_max records; the benchmark-only bulk loader above."""
+    if n > import_max:
+        from bulk_load import bulk_load
+
+        return {"bulk_load_s": bulk_load(store, n)}
+    c0, w0 = time.process_time(), time.perf_counter()
+    report = import_file(csv_path, store, EDITOR)
+    seconds = time.perf_counter() - w0
+    assert report.accounted
+    return {
+        "import_s": seconds,
+        "import_cpu_s": time.process_time() - c0,
+        "import_rows_per_s": report.rows_read / seconds,
+    }
 
 
-def run_size(n: int, workdir: Path, pg_url: str | None) -> dict[str, dict[str, float]]:
+def run_size(n: int, workdir: Path, args: argparse.Namespace) -> dict[str, Figures]:
     csv_path = workdir / f"synthetic_{n}.csv"
-    write_synthetic_csv(csv_path, n, seed=1)
-    results: dict[str, dict[str, float]] = {}
+    if n <= args.import_max:
+        write_synthetic_csv(csv_path, n, seed=1)
     stores: list[tuple[str, Store]] = [("gpkg", open_store(str(workdir / f"b{n}.gpkg")))]
-    if pg_url:
-        from incidents.store.postgis import PostGISStore
-
-        stores.append(("postgis", PostGISStore(pg_url, schema="bench_" + uuid.uuid4().hex[:8])))
+    if args.pg:
+        stores.append(("postgis", open_store(new_database(args.pg))))
+    results: dict[str, Figures] = {}
     for name, store in stores:
-        figures = bench_import(store, csv_path)
-        figures |= bench_query(store)
-        figures |= bench_payload(store)
-        if name == "gpkg":
+        print(f"[{name} {n:,}] filling", file=sys.stderr, flush=True)
+        figures = fill(store, n, csv_path, args.import_max)
+        print(f"[{name} {n:,}] map", file=sys.stderr, flush=True)
+        figures |= bench_map(store, args.repeat, explore=True)
+        if n in args.png_sizes:
             figures |= bench_png(store)
+        if n in args.browser_sizes:
+            from browser_bench import run as browser_run
+
+            print(f"[{name} {n:,}] browser", file=sys.stderr, flush=True)
+            figures |= {f"browser_{k}": v for k, v in browser_run(_address(store), None).items()}
         results[f"{name}_{n}"] = figures
         if name == "postgis":
-            store.drop_schema()  # type: ignore[attr-defined]
+            drop_database(store.url)
     return results
+
+
+def _address(store: Store) -> str:
+    """What INCIDENTS_DB must say for the app to open this store."""
+    return store.url
+
+
+def new_database(url: str) -> str:
+    """A new, empty database with PostGIS beside the one url names (the app opens a
+    database's public schema, so each benchmark store gets a database of its own)."""
+    import psycopg
+
+    name = "bench_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    target = url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(target, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    return target
+
+
+def drop_database(target: str) -> None:
+    import psycopg
+
+    base, name = target.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _print(results: dict[str, Figures]) -> None:
+    for scenario, figures in results.items():
+        print(f"\n{scenario}")
+        for key, value in figures.items():
+            print(f"  {key:32s} {value:16,.3f}")
+    print("\nratios (baseline / ours, same run)")
+    for scenario, figures in results.items():
+        if "payload_ratio" in figures:
+            print(
+                f"  {scenario:16s} payload {figures['payload_ratio']:8.1f}x smaller, "
+                f"filter->payload {figures['speed_ratio']:8.1f}x faster than gdf.explore(); "
+                f"{figures['sql_filter_s'] / max(figures['filter_s'], 1e-9):6.1f}x faster "
+                "than the same summaries in SQL"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--pg", default=os.environ.get("INCIDENTS_TEST_PG"))
+    parser.add_argument("--import-max", type=int, default=100_000)
+    parser.add_argument("--png-sizes", default="100000,1000000")
+    parser.add_argument("--browser-sizes", default="")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {"geocoding": bench_geocode()}
+    args.png_sizes = {int(s) for s in args.png_sizes.split(",") if s}
+    args.browser_sizes = {int(s) for s in args.browser_sizes.split(",") if s}
+    results: dict[str, Figures] = {"geocoding": bench_geocode()}
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            results |= run_size(n, Path(tmp), args.pg)
-    results["process"] = {"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    for scenario, figures in results.items():
-        print(f"\n{scenario}")
-        for key, value in figures.items():
-            print(f"  {key:24s} {value:14,.3f}")
+            results |= run_size(n, Path(tmp), args)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["process"] = {"bench_max_rss_mb": rss, "load_avg_1m": os.getloadavg()[0]}
+    _print(results)
     print(json.dumps(results, sort_keys=True))
 
 

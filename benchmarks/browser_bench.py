@@ -1,0 +1,200 @@
+"""The dashboard in headless Chromium: first paint, filter change, pan and zoom timings.
+
+    .venv/bin/python benchmarks/browser_bench.py /tmp/b1m.gpkg [--shot docs/screenshots/map-1m.png]
+    .venv/bin/python benchmarks/browser_bench.py postgresql://...:54350/incidents_1m
+
+Starts `streamlit run app.py` on the store (public mode, as a first visitor sees it),
+then times, from the browser's side:
+  first_paint_s     navigation to the map's data layer drawn (headline shown too)
+  filter_s          a type chosen in the sidebar to the map's layer redrawn
+  pan_s / zoom_s    a map move to the new layer drawn (the move itself is Leaflet's,
+                    instant; this is the round trip that re-queries the extent)
+"Drawn" is the last change to the map's overlay pane before it stays still for a
+second (a MutationObserver inside the map frame), so a late redraw is not missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+WATCH = """() => {
+  const pane = document.querySelector('.leaflet-overlay-pane');
+  const markers = document.querySelector('.leaflet-marker-pane');
+  window.__last = Date.now();
+  const note = () => { window.__last = Date.now(); };
+  const obs = new MutationObserver(note);
+  for (const el of [pane, markers]) if (el) obs.observe(el, {childList: true, subtree: true});
+  return !!pane;
+}"""
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(store: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _port()
+    cache = os.environ.get("INCIDENTS_INDEX_CACHE", str(tmp / "index"))
+    env = {**os.environ, "INCIDENTS_DB": store, "INCIDENTS_MODE": "public",
+           "INCIDENTS_USERS": str(tmp / "users.json"), "INCIDENTS_INDEX_CACHE": cache}  # fmt: skip
+    log = open(tmp / "streamlit.log", "wb")  # noqa: SIM115 (lives as long as the server)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def _frame(page: Any) -> Any:
+    """The map's frame (waits while a rerun has it detached)."""
+    for _ in range(100):
+        found = [f for f in page.frames if "st_folium" in f.url and not f.is_detached()]
+        if found:
+            return found[0]
+        page.wait_for_timeout(100)
+    raise RuntimeError("the map frame is gone")
+
+
+def _settled(page: Any, since_ms: float, quiet_ms: int = 1000, timeout_s: float = 60) -> float:
+    """Seconds from since_ms to the map frame's last change, once it stayed still."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        last = float(_frame(page).evaluate("() => window.__last"))
+        now = float(_frame(page).evaluate("() => Date.now()"))
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        if now - last >= quiet_ms and not running and last >= since_ms:
+            return (last - since_ms) / 1000
+    return float("nan")
+
+
+def _now(page: Any) -> float:
+    return float(page.evaluate("() => Date.now()"))
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of the server process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _choose_type(page: Any, label: str) -> None:
+    """Add a type to the sidebar's Type filter, as a person types it and presses Enter."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    box.locator("input").click()
+    page.keyboard.type(label)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def run(store: str, shot: str | None, repeat: int = 3) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = start_server(store, Path(tmp))
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                for visit in ("cold", "warm"):
+                    picture = shot if visit == "warm" else None
+                    out |= _visit(browser, url, proc.pid, visit, picture, repeat)
+                browser.close()
+            out["server_max_rss_mb"] = _rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return out
+
+
+def _visit(
+    browser: Any, url: str, pid: int, visit: str, shot: str | None, repeat: int
+) -> dict[str, float]:
+    """One new page: first paint, then (warm visit) filter, pan and zoom steps."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    cpu0, start = _cpu(pid), time.monotonic()
+    page.goto(url)
+    drawn = ".leaflet-overlay-pane *, .leaflet-marker-pane *"
+    page.frame_locator(MAP).first.locator(drawn).first.wait_for(timeout=180_000)
+    page.get_by_text(" shown of ").first.wait_for(timeout=180_000)
+    out = {f"first_paint_{visit}_s": time.monotonic() - start}
+    out[f"first_paint_{visit}_server_cpu_s"] = _cpu(pid) - cpu0
+    if visit == "cold":
+        context.close()
+        return out
+    page.wait_for_timeout(2500)  # the map reports its extent once; let that rerun finish
+    _frame(page).evaluate(WATCH)
+    steps: dict[str, list[float]] = {"filter": [], "pan": [], "zoom": [], "filter_cpu": []}
+    labels = ["Killing", "Enforced disappearance", "Mass grave"]
+    for k in range(repeat):
+        cpu0, t0 = _cpu(pid), _now(page)
+        _choose_type(page, labels[k % len(labels)])
+        steps["filter"].append(_settled(page, t0))
+        steps["filter_cpu"].append(_cpu(pid) - cpu0)
+        t0 = _now(page)
+        _frame(page).evaluate("() => window.map.panBy([180, 60], {animate: false})")
+        steps["pan"].append(_settled(page, t0))
+        t0 = _now(page)
+        _frame(page).evaluate("() => window.map.setZoom(window.map.getZoom() + 1)")
+        steps["zoom"].append(_settled(page, t0))
+    if shot:
+        page.screenshot(path=shot, full_page=False)
+    for name, values in steps.items():
+        out[f"{name}_s" if name != "filter_cpu" else "filter_server_cpu_s"] = float(
+            sorted(values)[len(values) // 2]
+        )
+    context.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("store")
+    parser.add_argument("--shot")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    figures = run(args.store, args.shot, args.repeat)
+    for key, value in figures.items():
+        print(f"  {key:32s} {value:10.3f}")
+    print(json.dumps(figures, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
