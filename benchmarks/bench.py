@@ -124,7 +124,8 @@ def bench_map(store: Store, repeat: int, explore: bool) -> Figures:
     out |= {"sql_filter_s": wall, "sql_filter_cpu_s": cpu}
     out["selection"] = float(idx.count(FILTER))
     if explore:
-        wall, cpu, size = timed(lambda: explore_payload(store, FILTER))
+        explore_payload(store, FILTER.replace(types=("mass_grave",)))  # imports, warm-up
+        wall, cpu, size = timed(lambda: explore_payload(store, FILTER), min(repeat, 2))
         out |= {"explore_s": wall, "explore_cpu_s": cpu, "explore_bytes": size}
         out["payload_ratio"] = size / max(out["payload_bytes"], 1)
         out["speed_ratio"] = wall / max(out["filter_s"], 1e-9)
