@@ -117,11 +117,13 @@ def test_size_and_row_limits_say_so(gpkg_store, monkeypatch):
 
 def test_no_code_path_unpickles_anything():
     pattern = re.compile(r"\b(c?pickle|dill|joblib|shelve|marshal)\b|read_pickle|allow_pickle")
+    # numpy's loader is allowed only with pickles explicitly refused (the column index).
+    refused = re.compile(r"allow_pickle=False")
     sources = [*ROOT.glob("incidents/**/*.py"), *ROOT.glob("app_pages/*.py"), ROOT / "app.py"]
     offenders = [
         f"{p.relative_to(ROOT)}:{n}"
         for p in sources
         for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-        if pattern.search(line)
+        if pattern.search(refused.sub("", line))
     ]
     assert offenders == []
