@@ -42,7 +42,7 @@ def render(frame: pd.DataFrame, selected: str | None, total: int) -> str | None:
     rows = rows.head(MAX_ROWS).reset_index(drop=True)
     if total > len(rows):
         st.caption(
-            f"The table lists {len(rows)} of the {total} incidents in the map view: "
+            f"The table lists {len(rows):,} of the {total:,} incidents in the map view: "
             "zoom in or add filters to see the others."
         )
     picked = [0] if selected is not None and len(rows) and rows["id"].iloc[0] == selected else []
