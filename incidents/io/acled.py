@@ -60,27 +60,15 @@ GEO_PRECISIONS: dict[str, tuple[str, float | None]] = {
 
 def matches(table: Table) -> bool:
     """An ACLED export has ACLED's own column names (any letter case)."""
-    header = {h.strip().casefold() for h in table.header}
-    return set(REQUIRED) <= header
+    return table.has_columns(REQUIRED)
 
 
 def raw_rows(
     table: Table, column_map: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names. column_map is not used: ACLED's columns are fixed."""
-    for number, row in lowered_records(table):
+    for number, row in table.lowered_records():
         yield number, map_row(row)
-
-
-def lowered_records(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each row as {lower-case column: text}, so EVENT_DATE and event_date read alike."""
-    keys = [h.strip().casefold() for h in table.header]
-    for number, cells in table.rows:
-        row: dict[str, str] = {}
-        for key, value in zip(keys, cells, strict=False):
-            if key and key not in row:
-                row[key] = "" if value is None else str(value).strip()
-        yield number, row
 
 
 def map_row(row: dict[str, str]) -> dict[str, Any]:

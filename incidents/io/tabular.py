@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,20 @@ class Table:
         if self._by_number is None or len(self._by_number) != len(self.rows):
             self._by_number = dict(self.rows)
         return self._by_number.get(number, [])
+
+    def has_columns(self, names: Iterable[str]) -> bool:
+        """Whether the header holds all these columns, in any letter case."""
+        return set(names) <= {h.strip().casefold() for h in self.header}
+
+    def lowered_records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each row as {lower-case column: text}, so EVENT_DATE and event_date read alike."""
+        keys = [h.strip().casefold() for h in self.header]
+        for number, cells in self.rows:
+            row: dict[str, str] = {}
+            for key, value in zip(keys, cells, strict=False):
+                if key and key not in row:
+                    row[key] = "" if value is None else str(value).strip()
+            yield number, row
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each row as {column: value}, numbered as the spreadsheet shows it."""

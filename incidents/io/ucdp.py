@@ -32,7 +32,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from incidents.io.acled import lowered_records
 from incidents.io.tabular import Table
 
 NAME = "ucdp"
@@ -68,15 +67,14 @@ _BRACKETS = re.compile(r"\s*\(.*\)\s*$")
 
 def matches(table: Table) -> bool:
     """A GED file has UCDP's own column names (any letter case)."""
-    header = {h.strip().casefold() for h in table.header}
-    return set(REQUIRED) <= header
+    return table.has_columns(REQUIRED)
 
 
 def raw_rows(
     table: Table, column_map: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names. column_map is not used: GED's columns are fixed."""
-    for number, row in lowered_records(table):
+    for number, row in table.lowered_records():
         yield number, map_row(row)
 
 
