@@ -15,6 +15,7 @@ from pathlib import Path
 
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel
+from incidents.export.cells import CELLS_ABOVE
 from incidents.export.profiles import PROFILES, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
@@ -56,6 +57,9 @@ def add_commands(
     v.add_argument("--break", dest="breaks", action="append", default=[], type=_day,
                    metavar="YYYY-MM-DD", help="period panels split here (repeatable)")  # fmt: skip
     v.add_argument("--link", default="", help="the link that reopens this view, printed on it")
+    v.add_argument("--cells-above", type=int, default=CELLS_ABOVE, metavar="N",
+                   help="images of more incidents count them in squares "
+                   f"(default {CELLS_ABOVE:,})")  # fmt: skip
     v.add_argument("--country", default="LY")
     command("export")(_export)
 
@@ -158,6 +162,7 @@ def request_from_args(args: argparse.Namespace) -> ExportRequest:
         extent=_box(args.view) if args.view else None, locator=not args.no_locator,
         labels=labels_from_args(args.label, args.country), panels=args.panels or "",
         breaks=tuple(args.breaks), link=args.link, country=args.country.upper(),
+        cells_above=args.cells_above,
     )  # fmt: skip
 
 
@@ -177,6 +182,7 @@ def _export(args: argparse.Namespace) -> int:
     result = run_export(open_store(args.db), viewer, query, request)
     args.out.write_bytes(result.data)
     seconds = time.perf_counter() - started
-    print(f"Wrote {args.out} ({result.fmt}, {result.count:,} incidents, profile "
+    squares = f" counted in {result.squares_km:g} km squares," if result.squares_km else ""
+    print(f"Wrote {args.out} ({result.fmt}, {result.count:,} incidents,{squares} profile "
           f"{result.profile}, data version {result.data_version}) in {seconds:.1f} s")  # fmt: skip
     return 0

@@ -179,7 +179,8 @@ def sources_sentence(selection: Selection) -> str:
     more = len(names) - len(shown)
     text = "; ".join(shown) + (f"; and {more} more" if more else "")
     if not selection.sources_complete:
-        text += f" (sources read for the first {len(selection.sources):,} incidents)"
+        which = "an even sample of" if selection.sources_sampled else "the first"
+        text += f" (sources read for {which} {len(selection.sources):,} incidents)"
     return text + "."
 
 

@@ -8,7 +8,7 @@ the viewer it was read for may see.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -48,10 +48,12 @@ class Selection:
     link: str = ""
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     country: str = "LY"
+    version: str = ""  # set when the rows are not held (a selection drawn as cells)
+    sources_sampled: bool = False  # sources read for an even sample, not the first ones
 
     @functools.cached_property
     def data_version(self) -> str:
-        return selection_hash(self.rows, self.profile.name)
+        return self.version or selection_hash(self.rows, self.profile.name)
 
     @functools.cached_property
     def located(self) -> pd.Series:
@@ -121,7 +123,7 @@ def read_selection(
 
         columns = [*(columns or INCIDENT_COLUMN_NAMES), *CONFIDENTIAL_FIELDS]
     rows = store.query(query, viewer, list(columns) if columns else None)
-    excluded = _excluded(store, query, viewer, len(rows))
+    excluded = excluded_counts(lambda q: store.count(q, viewer), query, len(rows))
     ids = rows["id"].astype(str).tolist() if "id" in rows.columns else []
     sources = store.sources(ids[:source_limit], viewer)
     return Selection(
@@ -136,8 +138,9 @@ def read_selection(
     )
 
 
-def _excluded(store: Store, query: Query, viewer: Viewer, shown: int) -> dict[str, int]:
-    """Incidents left out by the window, verification and precision filters, in turn.
+def excluded_counts(count: Callable[[Query], int], query: Query, shown: int) -> dict[str, int]:
+    """Incidents left out by the window, verification and precision filters, in turn
+    (count answers for the export's viewer: the store, or its column index).
 
     Each filter is relaxed on top of the previous ones, so the parts add up and no
     incident is counted twice.
@@ -154,7 +157,7 @@ def _excluded(store: Store, query: Query, viewer: Viewer, shown: int) -> dict[st
         if candidate == relaxed:
             continue
         relaxed = candidate
-        total = store.count(relaxed, viewer)
+        total = count(relaxed)
         out[why] = max(total - before, 0)
         before = total
     return out

@@ -8,11 +8,15 @@ the export is logged with its format, profile, count and data version.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel, fit_extent
+from incidents.export.cell_map import render_cells
+from incidents.export.cell_selection import coarsening_note, read_cells
+from incidents.export.cells import CELLS_ABOVE
 from incidents.export.deck import DeckOptions, build_deck
 from incidents.export.html_map import to_html
 from incidents.export.panels import panels_by_period, panels_by_type, render_panels
@@ -29,6 +33,9 @@ from incidents.export.tables import to_csv, to_geojson, to_xlsx
 from incidents.export.theme import SIZES, ImageSize
 from incidents.query import Query
 from incidents.store.base import Store
+from incidents.store.column_index import ColumnIndex
+from incidents.store.column_load import cached_index
+from incidents.store.record_store import RecordStore
 
 FORMATS = ("png", "svg", "pdf", "pptx", "html", "csv", "xlsx", "geojson")
 MEDIA_TYPES = {
@@ -42,6 +49,7 @@ MEDIA_TYPES = {
     "geojson": "application/geo+json",
 }
 TABLE_FORMATS = ("csv", "xlsx", "geojson")
+IMAGE_FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class ExportRequest:
     breaks: tuple[date, ...] = ()
     link: str = ""
     country: str = "LY"
+    cells_above: int = CELLS_ABOVE  # larger selections: images count incidents in squares
 
     def map_options(self) -> MapOptions:
         return MapOptions(
@@ -80,31 +89,66 @@ class ExportResult:
     profile: str
     count: int
     data_version: str
+    squares_km: float = 0.0  # an image that counts incidents in squares: their size
 
     @property
     def media_type(self) -> str:
         return MEDIA_TYPES[self.fmt]
 
 
-def run_export(store: Store, viewer: Viewer, query: Query, request: ExportRequest) -> ExportResult:
-    """Read the selection for the export's audience, render the file, log the export."""
+IndexFor = Callable[[Viewer], ColumnIndex]
+
+
+def run_export(
+    store: Store,
+    viewer: Viewer,
+    query: Query,
+    request: ExportRequest,
+    index_for: IndexFor | None = None,
+) -> ExportResult:
+    """Read the selection for the export's audience, render the file, log the export.
+
+    Images of more than request.cells_above incidents are drawn from the column index
+    the export's viewer would get (index_for, by default column_load's disk cache):
+    incidents counted in squares, see cells.py. Everything else reads the rows.
+    """
     if request.fmt not in FORMATS:
         raise ValueError(f"format {request.fmt!r}: use one of {', '.join(FORMATS)}")
     profile = get_profile(request.profile)
     reader = export_viewer(viewer, profile)
-    table = request.fmt in TABLE_FORMATS
-    selection = read_selection(
-        store, query, reader, link=request.link, country=request.country, confidential=table,
-        columns=None if table else DRAWING_COLUMNS,
-        source_limit=SOURCE_LIMIT if table else FACE_SOURCE_LIMIT,
-    )  # fmt: skip
-    data = render(selection, request)
-    result = ExportResult(data, request.fmt, selection.profile.name, len(selection.rows),
-                          selection.data_version)  # fmt: skip
+    result = _cells_export(store, reader, query, request, index_for)
+    if result is None:
+        table = request.fmt in TABLE_FORMATS
+        selection = read_selection(
+            store, query, reader, link=request.link, country=request.country,
+            confidential=table, columns=None if table else DRAWING_COLUMNS,
+            source_limit=SOURCE_LIMIT if table else FACE_SOURCE_LIMIT,
+        )  # fmt: skip
+        data = render(selection, request)
+        result = ExportResult(data, request.fmt, selection.profile.name, len(selection.rows),
+                              selection.data_version)  # fmt: skip
     store.log_event(reader, "export", {"format": result.fmt, "profile": result.profile,
                                        "count": result.count,
                                        "data_version": result.data_version})  # fmt: skip
     return result
+
+
+def _cells_export(
+    store: Store, reader: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
+) -> ExportResult | None:
+    """The image counted in squares when the selection is large enough, else None."""
+    if request.fmt not in IMAGE_FORMATS or request.panels or not isinstance(store, RecordStore):
+        return None
+    summaries = store
+    index = (index_for or (lambda who: cached_index(summaries, who)))(reader)
+    if index.count(query) <= request.cells_above:
+        return None
+    selection, counted = read_cells(summaries, index, query, reader, link=request.link,
+                                    country=request.country)  # fmt: skip
+    note = coarsening_note(reader, summaries.public_rules)
+    data, picture = render_cells(selection, counted, request.map_options(), note, request.fmt)
+    return ExportResult(data, request.fmt, selection.profile.name, counted.total,
+                        selection.data_version, picture.grid.step_km)  # fmt: skip
 
 
 def render(selection: Selection, request: ExportRequest) -> bytes:

@@ -34,12 +34,14 @@ import pytest
 from PIL import Image
 
 from incidents.access import PublicRules, Role, Viewer, snap_to_grid
+from incidents.export.cell_selection import read_cells
 from incidents.export.profiles import export_viewer, get_profile, profile_for
 from incidents.export.selection import read_selection
 from incidents.export.service import FORMATS, TABLE_FORMATS, ExportRequest, run_export
 from incidents.maps import LAYERS, MAP_COLUMNS, MapOptions, build_map, map_html
 from incidents.query import Query
 from incidents.record import Incident, Source
+from incidents.store.column_load import cached_index
 from incidents.store.gpkg import GeoPackageStore
 from tests.conftest import EDITOR
 
@@ -70,6 +72,10 @@ SHOWS: dict[str, set[str]] = {
     "geojson": ALL_DETAIL,
     **{f"map-{layer}": ({"title"} if layer == "markers" else set()) for layer in LAYERS},
 }
+# Images of large selections count incidents in squares from the column index
+# (incidents/export/cells.py); the threshold is lowered to 0 to make them here.
+CELL_IMAGES = ("png", "svg", "pdf")
+SHOWS |= {f"{fmt}-cells": SHOWS[fmt] for fmt in CELL_IMAGES}
 
 
 def canary(record: str, field: str) -> str:
@@ -131,9 +137,12 @@ def produce(store: GeoPackageStore, role: Role, output: str) -> Output:
         frame = store.query(Query(), reader, list(MAP_COLUMNS))
         page = map_html(build_map(frame, MapOptions(layer=output[4:])))
         return Output(page, None)
-    request = ExportRequest(output, profile=profile_for(person).name, title="Canary check")
-    data = run_export(store, person, Query(), request).data
-    return Output(_text(output, data), _points(output, data))
+    fmt = output.removesuffix("-cells")
+    request = ExportRequest(fmt, profile=profile_for(person).name, title="Canary check",
+                            cells_above=0 if output != fmt else 20_000)  # fmt: skip
+    result = run_export(store, person, Query(), request)
+    assert bool(result.squares_km) == (output != fmt)
+    return Output(_text(fmt, result.data), _points(fmt, result.data))
 
 
 def _text(fmt: str, data: bytes) -> str:
@@ -180,7 +189,7 @@ def allowed_fields(role: Role, output: str) -> set[str]:
     return shown
 
 
-OUTPUTS = [*FORMATS, *(f"map-{layer}" for layer in LAYERS)]
+OUTPUTS = [*FORMATS, *(f"{f}-cells" for f in CELL_IMAGES), *(f"map-{layer}" for layer in LAYERS)]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -204,12 +213,16 @@ def test_canaries_appear_exactly_where_the_role_allows(store, role, output):
         assert C_DAY in result.text  # the search would have found it
 
 
-@pytest.mark.parametrize("output", [*TABLE_FORMATS, "selection"])
+@pytest.mark.parametrize("output", [*TABLE_FORMATS, "selection", "cells"])
 def test_public_points_are_snapped_and_far_from_the_site(store, output):
     person = Viewer("canary-public", Role.PUBLIC)
+    reader = export_viewer(person, get_profile("public"))
     if output == "selection":
-        rows = read_selection(store, Query(), export_viewer(person, get_profile("public"))).rows
+        rows = read_selection(store, Query(), reader).rows
         points = list(zip(rows["latitude"], rows["longitude"], strict=True))
+    elif output == "cells":  # what the squares of a large public image are counted from
+        _, counted = read_cells(store, cached_index(store, reader), Query(), reader)
+        points = list(zip(counted.lat, counted.lon, strict=True))
     else:
         points = produce(store, Role.PUBLIC, output).points or []
     expected = {k: _public_point(store.public_rules, EXACT[k]) for k in ("A", "C")}

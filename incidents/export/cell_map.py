@@ -1,0 +1,237 @@
+"""One map image of a large selection: incidents counted in squares, not drawn one by one.
+
+Same frame as static_map (title, legend beside the map, scale bar, locator, sources,
+profile stamp); the map holds coloured squares of a round size in km, the largest
+counts written on them, and the legend says how big a square is and how many
+incidents a colour stands for, so the slide states honestly what it aggregates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from incidents.export import theme
+from incidents.export.basemap import (
+    HALO,
+    Extent,
+    draw_district_names,
+    draw_labels,
+    draw_locator,
+    draw_north_arrow,
+    draw_outlines,
+    draw_scale_bar,
+    fit_extent,
+    shape_extent,
+)
+from incidents.export.caption import filters_sentence, plural
+from incidents.export.cells import (
+    CellGrid,
+    Tally,
+    cell_km,
+    class_edges,
+    class_labels,
+    class_of,
+    count_cells,
+)
+from incidents.export.layout import (
+    Flow,
+    default_subtitle,
+    district_names,
+    draw_footer,
+    draw_header,
+    sources_sentence,
+)
+from incidents.export.points import Drawn
+from incidents.export.selection import Selection
+from incidents.export.static_map import (
+    MapOptions,
+    box_ratio,
+    country_name,
+    face_metadata,
+    frame_for,
+    save_figure,
+)
+from incidents.styles import type_style
+
+RAMP = plt.get_cmap("YlOrRd")
+LABELLED = 6  # the largest squares get their count written on them
+RASTER_CELLS = 3000  # above this many squares, PDF and SVG hold them as one image
+
+
+@dataclass(frozen=True)
+class CellPicture:
+    """What the squares show, for the legend and the file's metadata."""
+
+    grid: CellGrid
+    edges: list[int]
+    colours: list[str]
+    note: str  # how places were coarsened before counting ('' when they were not)
+
+    @property
+    def drawn(self) -> Drawn:
+        return Drawn(self.grid.shown, self.grid.outside_view, (), ())
+
+
+def cells_extent(tally: Tally, options: MapOptions, ratio: float, country: str) -> Extent:
+    """The view passed in, else a frame around the drawable incidents, else the country."""
+    import geodata
+
+    if options.extent is not None and not options.fit:
+        return shape_extent(options.extent, ratio, grow=1.0, min_km=1.0)
+    if tally.drawable:
+        return fit_extent(tally.lon, tally.lat, ratio, pad_km=15)
+    return shape_extent(geodata.country_bounds(country), ratio, 0)
+
+
+def map_cells(
+    ax: Axes, tally: Tally, extent: Extent, width_px: float, note: str, raster: bool
+) -> CellPicture:
+    """Count the drawable incidents in squares at the image's resolution and draw them."""
+    grid = count_cells(tally.lat, tally.lon, extent, cell_km(extent, width_px))
+    top = int(grid.n.max()) if len(grid.n) else 1
+    edges = class_edges(top)
+    shades = np.linspace(0.3, 0.95, len(edges)) if len(edges) > 1 else np.array([0.75])
+    colours = [to_hex(RAMP(s)) for s in shades]
+    if len(grid.n):
+        faces = np.asarray(colours, dtype=object)[class_of(grid.n, edges)]
+        squares = PolyCollection(
+            list(grid.corners()), facecolors=list(faces), edgecolors="white",
+            linewidths=0.3, alpha=0.92, zorder=6,
+        )  # fmt: skip
+        squares.set_rasterized(raster or len(grid.n) > RASTER_CELLS)
+        ax.add_collection(squares)
+        _write_counts(ax, grid)
+    return CellPicture(grid, edges, colours, note)
+
+
+def _write_counts(ax: Axes, grid: CellGrid) -> None:
+    """The counts of the largest squares, on them (no two within four squares)."""
+    lon, lat = grid.centres()
+    chosen: list[int] = []
+    for i in np.argsort(-grid.n, kind="stable"):
+        if len(chosen) == LABELLED:
+            break
+        near = any(abs(grid.row[i] - grid.row[j]) < 4 and abs(grid.col[i] - grid.col[j]) < 4
+                   for j in chosen)  # fmt: skip
+        if not near:
+            chosen.append(int(i))
+    scale = theme.axes_inches(ax)[0] / 8.8
+    for i in chosen:
+        ax.text(lon[i], lat[i] + grid.dlat * 0.6, f"{int(grid.n[i]):,}", ha="center",
+                va="bottom", fontsize=max(8.0, 10 * scale), fontweight="bold", color=theme.INK,
+                zorder=8, path_effects=HALO)  # fmt: skip
+
+
+def cells_figure(
+    selection: Selection, tally: Tally, options: MapOptions, note: str, fmt: str = "png"
+) -> tuple[Figure, CellPicture]:
+    """The whole image as a matplotlib Figure (closed by the caller) and what it drew."""
+    size = options.size
+    scale = size.text_scale
+    with theme.export_style():
+        fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
+        fig.patch.set_facecolor("white")
+        layout = frame_for(size, options.header)
+        ax = fig.add_axes(layout.map_box)
+        extent = cells_extent(tally, options, box_ratio(fig, layout.map_box), selection.country)
+        draw_outlines(ax, extent, selection.country)
+        width_px = layout.map_box[2] * size.width_in * theme.BASE_DPI
+        picture = map_cells(ax, tally, extent, width_px, note, raster=fmt != "png")
+        draw_district_names(ax, extent, selection.country, 9 * scale)
+        draw_labels(ax, options.labels, 12 * scale, ())
+        draw_scale_bar(ax, extent, 10 * scale)
+        draw_north_arrow(ax, 12 * scale)
+        if options.locator:
+            draw_locator(ax, extent, selection.country)
+        for spine in ax.spines.values():
+            spine.set_edgecolor(theme.BORDER)
+        title = options.title or f"Incidents in {country_name(selection.country)}"
+        if options.header:
+            subtitle = options.subtitle or default_subtitle(selection)
+            draw_header(fig, title, subtitle, scale, layout.header_top)
+        cells_legend(fig.add_axes(layout.panel_box), selection, tally, picture, scale)
+        draw_footer(fig, selection, scale)
+    return fig, picture
+
+
+def cells_legend(
+    ax: Axes, selection: Selection, tally: Tally, picture: CellPicture, scale: float
+) -> None:
+    """Legend, counts, filters and sources beside (or under) the map, shrunk to fit."""
+    ax.set_axis_off()
+    for _ in range(4):
+        flow = _legend_flow(ax, selection, tally, picture, scale)
+        if flow.y_in <= flow.height_in:
+            return
+        ax.clear()
+        ax.set_axis_off()
+        scale *= max(0.6, flow.height_in / flow.y_in * 0.97)
+    _legend_flow(ax, selection, tally, picture, scale)
+
+
+def aggregation_sentence(picture: CellPicture) -> str:
+    """What a square is, in words: its size and what its colour counts."""
+    grid = picture.grid
+    top = int(grid.n.max()) if len(grid.n) else 0
+    text = (
+        f"Too many to draw one by one: the {grid.shown:,} incidents shown are counted in "
+        f"squares of {grid.step_km:g} km; a square's colour says how many it holds "
+        f"(up to {top:,}); the counts of the largest are written on the map."
+    )
+    return f"{text} {picture.note}" if picture.note else text
+
+
+def _legend_flow(
+    ax: Axes, selection: Selection, tally: Tally, picture: CellPicture, scale: float
+) -> Flow:
+    flow = Flow(ax, scale)
+    flow.text(f"Incidents in each {picture.grid.step_km:g} km square", 12.5, bold=True)
+    flow.gap(2)
+    top = int(picture.grid.n.max()) if len(picture.grid.n) else 1
+    for label, colour in zip(class_labels(picture.edges, top), picture.colours, strict=True):
+        flow.row(label, 11, "filled", marker="s", colour=colour)
+    flow.gap(6)
+    flow.text(aggregation_sentence(picture), 10.5)
+    flow.gap(8)
+    flow.text("By type (all counted together above)", 12.5, bold=True)
+    for code, n in tally.by_type.items():
+        flow.text(f"{type_style(code).label}: {n:,}", 10.5)
+    flow.gap(8)
+    drawn = picture.drawn
+    flow.text(selection.counts_line(drawn.shown, drawn.outside_view), 11.5, bold=True)
+    flow.gap(8)
+    flow.text("Filters", 12.5, bold=True)
+    flow.text(filters_sentence(selection.query, district_names(selection.country)), 10.5)
+    flow.gap(8)
+    flow.text("Sources", 12.5, bold=True)
+    flow.text(sources_sentence(selection), 10.5)
+    return flow
+
+
+def render_cells(
+    selection: Selection, tally: Tally, options: MapOptions, note: str = "", fmt: str = "png"
+) -> tuple[bytes, CellPicture]:
+    """The image's bytes in PNG, SVG or PDF, and what its squares show."""
+    fig, picture = cells_figure(selection, tally, options, note, fmt)
+    try:
+        title = options.title or f"Incidents in {country_name(selection.country)}"
+        metadata = face_metadata(selection, title, fmt, picture.drawn)
+        metadata = _with_cells(metadata, picture)
+        return save_figure(fig, fmt, options.scale, metadata), picture
+    finally:
+        plt.close(fig)
+
+
+def _with_cells(metadata: dict[str, str], picture: CellPicture) -> dict[str, str]:
+    """The file's description also says the incidents are counted in squares."""
+    key = "Subject" if "Subject" in metadata else "Description"
+    squares = plural(len(picture.grid.n), "square")
+    words = f" Counted in {picture.grid.step_km:g} km squares ({squares})."
+    return {**metadata, key: metadata[key] + words}
