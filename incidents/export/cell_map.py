@@ -30,7 +30,7 @@ from incidents.export.basemap import (
     fit_extent,
     shape_extent,
 )
-from incidents.export.caption import filters_sentence, plural
+from incidents.export.caption import counts_line, filters_sentence, plural
 from incidents.export.cells import (
     CellGrid,
     Tally,
@@ -69,14 +69,38 @@ RASTER_CELLS = 3000  # above this many squares, PDF and SVG hold them as one ima
 class CellPicture:
     """What the squares show, for the legend and the file's metadata."""
 
-    grid: CellGrid
-    edges: list[int]
+    step_km: float
+    edges: list[int]  # lower bound of each colour class
     colours: list[str]
+    top: int  # the largest count in one square
+    squares: int
+    shown: int  # distinct incidents in the squares
+    outside_view: int
     note: str  # how places were coarsened before counting ('' when they were not)
+    unpanelled: int = 0  # small multiples: drawable incidents of types in no panel
 
     @property
     def drawn(self) -> Drawn:
-        return Drawn(self.grid.shown, self.grid.outside_view, (), ())
+        return Drawn(self.shown, self.outside_view, (), ())
+
+    def counts_line(self, selection: Selection) -> str:
+        """'N incidents shown; M not shown (...)', as static_map words it."""
+        not_shown = selection.not_shown(self.outside_view)
+        if self.unpanelled:
+            not_shown["of a type in no panel"] = self.unpanelled
+        return counts_line(self.shown, not_shown)
+
+
+def picture_of(grids: list[CellGrid], shown: int, note: str) -> CellPicture:
+    """Classes and colours shared by every map of the image (one, or the panels)."""
+    top = max((int(g.n.max()) for g in grids if len(g.n)), default=1)
+    edges = class_edges(top)
+    shades = np.linspace(0.3, 0.95, len(edges)) if len(edges) > 1 else np.array([0.75])
+    return CellPicture(
+        step_km=grids[0].step_km, edges=edges, colours=[to_hex(RAMP(v)) for v in shades],
+        top=top, squares=sum(len(g.n) for g in grids), shown=shown,
+        outside_view=max(g.outside_view for g in grids), note=note,
+    )  # fmt: skip
 
 
 def cells_extent(tally: Tally, options: MapOptions, ratio: float, country: str) -> Extent:
@@ -86,33 +110,27 @@ def cells_extent(tally: Tally, options: MapOptions, ratio: float, country: str) 
     if options.extent is not None and not options.fit:
         return shape_extent(options.extent, ratio, grow=1.0, min_km=1.0)
     if tally.drawable:
-        return fit_extent(tally.lon, tally.lat, ratio, pad_km=15)
+        lat, lon = tally.points()
+        return fit_extent(lon, lat, ratio, pad_km=15)
     return shape_extent(geodata.country_bounds(country), ratio, 0)
 
 
-def map_cells(
-    ax: Axes, tally: Tally, extent: Extent, width_px: float, note: str, raster: bool
-) -> CellPicture:
-    """Count the drawable incidents in squares at the image's resolution and draw them."""
-    grid = count_cells(tally.lat, tally.lon, extent, cell_km(extent, width_px))
-    top = int(grid.n.max()) if len(grid.n) else 1
-    edges = class_edges(top)
-    shades = np.linspace(0.3, 0.95, len(edges)) if len(edges) > 1 else np.array([0.75])
-    colours = [to_hex(RAMP(s)) for s in shades]
-    if len(grid.n):
-        faces = np.asarray(colours, dtype=object)[class_of(grid.n, edges)]
-        squares = PolyCollection(
-            list(grid.corners()), facecolors=list(faces), edgecolors="white",
-            linewidths=0.3, alpha=0.92, zorder=6,
-        )  # fmt: skip
-        squares.set_rasterized(raster or len(grid.n) > RASTER_CELLS)
-        ax.add_collection(squares)
-        _write_counts(ax, grid)
-    return CellPicture(grid, edges, colours, note)
+def draw_cells(ax: Axes, grid: CellGrid, picture: CellPicture, raster: bool) -> None:
+    """The non-empty squares in their class colours, the largest counts written on them."""
+    if not len(grid.n):
+        return
+    faces = np.asarray(picture.colours, dtype=object)[class_of(grid.n, picture.edges)]
+    squares = PolyCollection(
+        list(grid.corners()), facecolors=list(faces), edgecolors="white",
+        linewidths=0.3, alpha=0.92, zorder=6,
+    )  # fmt: skip
+    squares.set_rasterized(raster or len(grid.n) > RASTER_CELLS)
+    ax.add_collection(squares)
+    _write_counts(ax, grid)
 
 
 def _write_counts(ax: Axes, grid: CellGrid) -> None:
-    """The counts of the largest squares, on them (no two within four squares)."""
+    """The counts of the largest squares, above them (no two within four squares)."""
     lon, lat = grid.centres()
     chosen: list[int] = []
     for i in np.argsort(-grid.n, kind="stable"):
@@ -122,11 +140,11 @@ def _write_counts(ax: Axes, grid: CellGrid) -> None:
                    for j in chosen)  # fmt: skip
         if not near:
             chosen.append(int(i))
-    scale = theme.axes_inches(ax)[0] / 8.8
+    size = max(7.0, 10 * theme.axes_inches(ax)[0] / 8.8)
     for i in chosen:
         ax.text(lon[i], lat[i] + grid.dlat * 0.6, f"{int(grid.n[i]):,}", ha="center",
-                va="bottom", fontsize=max(8.0, 10 * scale), fontweight="bold", color=theme.INK,
-                zorder=8, path_effects=HALO)  # fmt: skip
+                va="bottom", fontsize=size, fontweight="bold", color=theme.INK, zorder=8,
+                path_effects=HALO)  # fmt: skip
 
 
 def cells_figure(
@@ -143,7 +161,10 @@ def cells_figure(
         extent = cells_extent(tally, options, box_ratio(fig, layout.map_box), selection.country)
         draw_outlines(ax, extent, selection.country)
         width_px = layout.map_box[2] * size.width_in * theme.BASE_DPI
-        picture = map_cells(ax, tally, extent, width_px, note, raster=fmt != "png")
+        lat, lon = tally.points()
+        grid = count_cells(lat, lon, extent, cell_km(extent, width_px))
+        picture = picture_of([grid], grid.shown, note)
+        draw_cells(ax, grid, picture, raster=fmt != "png")
         draw_district_names(ax, extent, selection.country, 9 * scale)
         draw_labels(ax, options.labels, 12 * scale, ())
         draw_scale_bar(ax, extent, 10 * scale)
@@ -178,12 +199,10 @@ def cells_legend(
 
 def aggregation_sentence(picture: CellPicture) -> str:
     """What a square is, in words: its size and what its colour counts."""
-    grid = picture.grid
-    top = int(grid.n.max()) if len(grid.n) else 0
     text = (
-        f"Too many to draw one by one: the {grid.shown:,} incidents shown are counted in "
-        f"squares of {grid.step_km:g} km; a square's colour says how many it holds "
-        f"(up to {top:,}); the counts of the largest are written on the map."
+        f"Too many to draw one by one: the {picture.shown:,} incidents shown are counted "
+        f"in squares of {picture.step_km:g} km; a square's colour says how many it holds "
+        f"(up to {picture.top:,}); the counts of the largest are written on the map."
     )
     return f"{text} {picture.note}" if picture.note else text
 
@@ -192,10 +211,10 @@ def _legend_flow(
     ax: Axes, selection: Selection, tally: Tally, picture: CellPicture, scale: float
 ) -> Flow:
     flow = Flow(ax, scale)
-    flow.text(f"Incidents in each {picture.grid.step_km:g} km square", 12.5, bold=True)
+    flow.text(f"Incidents in each {picture.step_km:g} km square", 12.5, bold=True)
     flow.gap(2)
-    top = int(picture.grid.n.max()) if len(picture.grid.n) else 1
-    for label, colour in zip(class_labels(picture.edges, top), picture.colours, strict=True):
+    labels = class_labels(picture.edges, picture.top)
+    for label, colour in zip(labels, picture.colours, strict=True):
         flow.row(label, 11, "filled", marker="s", colour=colour)
     flow.gap(6)
     flow.text(aggregation_sentence(picture), 10.5)
@@ -204,8 +223,7 @@ def _legend_flow(
     for code, n in tally.by_type.items():
         flow.text(f"{type_style(code).label}: {n:,}", 10.5)
     flow.gap(8)
-    drawn = picture.drawn
-    flow.text(selection.counts_line(drawn.shown, drawn.outside_view), 11.5, bold=True)
+    flow.text(picture.counts_line(selection), 11.5, bold=True)
     flow.gap(8)
     flow.text("Filters", 12.5, bold=True)
     flow.text(filters_sentence(selection.query, district_names(selection.country)), 10.5)
@@ -223,15 +241,18 @@ def render_cells(
     try:
         title = options.title or f"Incidents in {country_name(selection.country)}"
         metadata = face_metadata(selection, title, fmt, picture.drawn)
-        metadata = _with_cells(metadata, picture)
+        metadata = with_squares(metadata, picture, selection)
         return save_figure(fig, fmt, options.scale, metadata), picture
     finally:
         plt.close(fig)
 
 
-def _with_cells(metadata: dict[str, str], picture: CellPicture) -> dict[str, str]:
-    """The file's description also says the incidents are counted in squares."""
+def with_squares(
+    metadata: dict[str, str], picture: CellPicture, selection: Selection
+) -> dict[str, str]:
+    """The file's description has the legend's counts and says they are in squares."""
     key = "Subject" if "Subject" in metadata else "Description"
-    squares = plural(len(picture.grid.n), "square")
-    words = f" Counted in {picture.grid.step_km:g} km squares ({squares})."
-    return {**metadata, key: metadata[key] + words}
+    plain = selection.counts_line(picture.shown, picture.outside_view)
+    text = metadata[key].replace(plain, picture.counts_line(selection), 1)
+    squares = plural(picture.squares, "square")
+    return {**metadata, key: f"{text} Counted in {picture.step_km:g} km squares ({squares})."}

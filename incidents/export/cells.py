@@ -35,43 +35,51 @@ NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
 class Tally:
     """What the index says about one selection: every figure an image prints."""
 
-    total: int
     by_type: dict[str, int]  # all matches (drawable or not), in the styles' order
-    lat: np.ndarray  # drawable matches (coarsened for the public)
+    lat: np.ndarray  # of each match (coarsened for the public; NaN without a point)
     lon: np.ndarray
-    kind: np.ndarray  # type code of each drawable match, as in labels
-    start: np.ndarray  # days since 1970 of each drawable match
+    drawn: np.ndarray  # the match has a point the map can place
+    kind: np.ndarray  # type code of each match, an index into labels
+    start: np.ndarray  # days since 1970 (as the viewer may see them)
     end: np.ndarray
-    labels: tuple[str, ...]  # type of each code
+    labels: tuple[str, ...]
     version: str  # hash of what is drawn and counted, for the image's stamp
 
     @property
+    def total(self) -> int:
+        return len(self.kind)
+
+    @property
     def drawable(self) -> int:
-        return len(self.lat)
+        return int(self.drawn.sum())
 
     @property
     def undrawable(self) -> int:
         """Matches without a point the map can place (no point, or only a country)."""
         return self.total - self.drawable
 
+    def points(self, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Latitude and longitude of the drawable matches (of those within, if given)."""
+        keep = self.drawn if within is None else self.drawn & within
+        return self.lat[keep], self.lon[keep]
+
 
 def tally(index: ColumnIndex, query: Query, profile: str) -> Tally:
-    """Counts and drawable points of the query's matches, straight from the arrays."""
+    """Counts, points, types and dates of the query's matches, straight from the arrays."""
     keep = index.mask(query)
     labels = tuple(index.labels["type"])
-    codes = index.codes["type"]
-    per_code = np.bincount(codes[keep], minlength=len(labels))
+    kind = index.codes["type"][keep]
+    per_code = np.bincount(kind, minlength=len(labels))
     present = {labels[i]: int(n) for i, n in enumerate(per_code) if n}
     order = [c for c in TYPE_STYLES if c in present] + sorted(set(present) - set(TYPE_STYLES))
-    draw = keep & index.drawable
     return Tally(
-        total=int(keep.sum()),
         by_type={c: present[c] for c in order},
-        lat=index.lat[draw],
-        lon=index.lon[draw],
-        kind=codes[draw],
-        start=index.start[draw],
-        end=index.end[draw],
+        lat=index.lat[keep],
+        lon=index.lon[keep],
+        drawn=index.drawable[keep],
+        kind=kind,
+        start=index.start[keep],
+        end=index.end[keep],
         labels=labels,
         version=_version(index, keep, profile),
     )

@@ -15,6 +15,11 @@ from datetime import date
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel, fit_extent
 from incidents.export.cell_map import render_cells
+from incidents.export.cell_panels import (
+    cell_panels_by_period,
+    cell_panels_by_type,
+    render_cell_panels,
+)
 from incidents.export.cell_selection import coarsening_note, read_cells
 from incidents.export.cells import CELLS_ABOVE
 from incidents.export.deck import DeckOptions, build_deck
@@ -137,7 +142,7 @@ def _cells_export(
     store: Store, reader: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
 ) -> ExportResult | None:
     """The image counted in squares when the selection is large enough, else None."""
-    if request.fmt not in IMAGE_FORMATS or request.panels or not isinstance(store, RecordStore):
+    if request.fmt not in IMAGE_FORMATS or not isinstance(store, RecordStore):
         return None
     summaries = store
     index = (index_for or (lambda who: cached_index(summaries, who)))(reader)
@@ -146,9 +151,15 @@ def _cells_export(
     selection, counted = read_cells(summaries, index, query, reader, link=request.link,
                                     country=request.country)  # fmt: skip
     note = coarsening_note(reader, summaries.public_rules)
-    data, picture = render_cells(selection, counted, request.map_options(), note, request.fmt)
+    options, fmt = request.map_options(), request.fmt
+    if request.panels:
+        panels = (cell_panels_by_type(counted) if request.panels == "type"
+                  else cell_panels_by_period(counted, request.breaks))  # fmt: skip
+        data, picture = render_cell_panels(selection, counted, panels, options, note, fmt)
+    else:
+        data, picture = render_cells(selection, counted, options, note, fmt)
     return ExportResult(data, request.fmt, selection.profile.name, counted.total,
-                        selection.data_version, picture.grid.step_km)  # fmt: skip
+                        selection.data_version, picture.step_km)  # fmt: skip
 
 
 def render(selection: Selection, request: ExportRequest) -> bytes:

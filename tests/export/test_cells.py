@@ -142,7 +142,8 @@ def test_public_squares_are_made_from_coarsened_points_only(store):
     _, counted = read_cells(store, cached_index(store, reader), Query(), reader)
     rows = read_selection(store, Query(), reader).rows
     public_points = set(zip(rows["latitude"].round(9), rows["longitude"].round(9), strict=True))
-    drawn = set(zip(counted.lat.round(9), counted.lon.round(9), strict=True))
+    lat, lon = counted.points()
+    drawn = set(zip(lat.round(9), lon.round(9), strict=True))
     assert drawn <= public_points  # the very points the public rows carry
     staff = read_selection(store, Query(), EDITOR).rows
     exact = set(zip(staff["latitude"].round(9), staff["longitude"].round(9), strict=True))
@@ -161,3 +162,19 @@ def test_cli_uses_the_index_cache_beside_the_store(db, tmp_path, capsys, monkeyp
     cache = Path(db).with_name(Path(db).name + ".index")
     assert list(cache.glob("*.npz"))  # the public index, kept for the next export
     assert main(args) == 0 and Image.open(out).size == (1920, 1080)
+
+
+@pytest.mark.parametrize("panels", ["type", "period"])
+def test_small_multiples_of_a_large_selection_are_squares_too(store, panels):
+    request = ExportRequest("svg", "public", panels=panels, breaks=(date(2016, 1, 1),),
+                            cells_above=LOW, fit=True)  # fmt: skip
+    result = run_export(store, EDITOR, Query(), request)
+    text = result.data.decode("utf-8")
+    assert result.squares_km > 0 and "Too many to draw one by one" in text
+    reader = export_viewer(EDITOR, get_profile("public"))
+    total = store.count(Query(), reader)
+    shown, not_shown = _shown(text)
+    assert len(set(SHOWN.findall(text))) == 1  # the file's description says the same
+    assert shown + not_shown == total  # in a panel (once), imprecise, or of a type in none
+    if panels == "period":
+        assert "Before 1 January 2016" in text and "From 1 January 2016" in text

@@ -222,7 +222,7 @@ def test_public_points_are_snapped_and_far_from_the_site(store, output):
         points = list(zip(rows["latitude"], rows["longitude"], strict=True))
     elif output == "cells":  # what the squares of a large public image are counted from
         _, counted = read_cells(store, cached_index(store, reader), Query(), reader)
-        points = list(zip(counted.lat, counted.lon, strict=True))
+        points = list(zip(*counted.points(), strict=True))
     else:
         points = produce(store, Role.PUBLIC, output).points or []
     expected = {k: _public_point(store.public_rules, EXACT[k]) for k in ("A", "C")}

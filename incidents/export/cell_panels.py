@@ -1,0 +1,163 @@
+"""Small multiples of a large selection: one map of squares per type or per period.
+
+As panels.py does for points: every panel shares the extent, the square size and the
+colour classes, so the eye compares like with like; an incident whose dates span a
+break is in both periods, and the subtitle says how many are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from incidents.export import theme
+from incidents.export.caption import plural, window_words
+from incidents.export.cell_map import (
+    CellPicture,
+    cells_extent,
+    cells_legend,
+    draw_cells,
+    picture_of,
+    with_squares,
+)
+from incidents.export.cells import Tally, cell_km, count_cells
+from incidents.export.layout import draw_footer, draw_header
+from incidents.export.panels import MAX_PANELS, _grid, _period_title
+from incidents.export.selection import Selection
+from incidents.export.static_map import (
+    MapOptions,
+    box_ratio,
+    country_name,
+    face_metadata,
+    frame_for,
+    save_figure,
+)
+from incidents.styles import type_style
+
+_EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class CellPanel:
+    """One small map: its heading and which of the tally's matches it counts."""
+
+    title: str
+    mask: np.ndarray
+
+
+def cell_panels_by_type(tally: Tally) -> list[CellPanel]:
+    """One panel per incident type present, most frequent first."""
+    codes = sorted(tally.by_type, key=lambda c: -tally.by_type[c])[:MAX_PANELS]
+    return [CellPanel(type_style(c).label, tally.kind == tally.labels.index(c)) for c in codes]
+
+
+def cell_panels_by_period(tally: Tally, breaks: Sequence[date]) -> list[CellPanel]:
+    """Panels split at the break dates; an incident whose dates span a break is in both."""
+    if not breaks:
+        raise ValueError("give at least one break date, e.g. 2020-06-01")
+    cuts = sorted(set(breaks))[: MAX_PANELS - 1]
+    panels = []
+    for low, high in zip([None, *cuts], [*cuts, None], strict=True):
+        mask = np.ones(tally.total, dtype=bool)
+        if low is not None:
+            mask &= tally.end >= (low - _EPOCH).days
+        if high is not None:
+            mask &= tally.start < (high - _EPOCH).days
+        panels.append(CellPanel(_period_title(low, high), mask))
+    return panels
+
+
+def _boxes(fig: Figure, n: int, options: MapOptions) -> list[tuple[float, float, float, float]]:
+    layout = frame_for(options.size, options.header)
+    left, bottom, width, height = layout.map_box
+    nrows, ncols = _grid(n, box_ratio(fig, layout.map_box))
+    gap_x, gap_y = 0.008, 0.045 * options.size.text_scale
+    cell_w = (width - gap_x * (ncols - 1)) / ncols
+    cell_h = (height - gap_y * nrows) / nrows
+    return [
+        (left + c * (cell_w + gap_x), bottom + (nrows - 1 - r) * (cell_h + gap_y), cell_w, cell_h)
+        for r in range(nrows)
+        for c in range(ncols)
+    ][:n]
+
+
+def cell_panels_figure(
+    selection: Selection,
+    tally: Tally,
+    panels: Sequence[CellPanel],
+    options: MapOptions,
+    note: str,
+    fmt: str = "png",
+) -> tuple[Figure, CellPicture]:
+    """The small multiples as one Figure, and what their squares show together."""
+    from incidents.export.basemap import draw_locator, draw_outlines, draw_scale_bar
+
+    size = options.size
+    with theme.export_style():
+        fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
+        boxes = _boxes(fig, len(panels), options)
+        extent = cells_extent(tally, options, box_ratio(fig, boxes[0]), selection.country)
+        step = cell_km(extent, boxes[0][2] * size.width_in * theme.BASE_DPI)
+        grids = [count_cells(*tally.points(p.mask), extent, step) for p in panels]
+        in_any = np.logical_or.reduce([p.mask for p in panels])
+        lat, _ = tally.points(in_any)
+        shown = len(lat) - max(g.outside_view for g in grids)
+        left_out = tally.drawable - len(lat)  # types beyond MAX_PANELS
+        picture = replace(picture_of(grids, max(shown, 0), note), unpanelled=left_out)
+        headings = [f"{p.title} · {plural(int(p.mask.sum()), 'incident')}" for p in panels]
+        longest = max(len(h) for h in headings)
+        fits = boxes[0][2] * size.width_in * 72 / (longest * 0.62)  # points per character
+        font = min(12.5 * size.text_scale, fits)
+        for i, (box, heading, grid) in enumerate(zip(boxes, headings, grids, strict=True)):
+            ax = fig.add_axes(box)
+            draw_outlines(ax, extent, selection.country)
+            draw_cells(ax, grid, picture, raster=fmt != "png")
+            if i == 0:
+                draw_scale_bar(ax, extent, 10 * size.text_scale)
+                if options.locator:
+                    draw_locator(ax, extent, selection.country)
+            ax.set_title(heading, fontsize=font, loc="left", fontweight="bold",
+                         color=theme.INK)  # fmt: skip
+        layout = frame_for(size, options.header)
+        if options.header:
+            title = options.title or f"Incidents in {country_name(selection.country)}"
+            subtitle = options.subtitle or _subtitle(selection, panels)
+            draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
+        cells_legend(fig.add_axes(layout.panel_box), selection, tally, picture, size.text_scale)
+        draw_footer(fig, selection, size.text_scale)
+    return fig, picture
+
+
+def _subtitle(selection: Selection, panels: Sequence[CellPanel]) -> str:
+    times = np.sum([p.mask.astype(np.int64) for p in panels], axis=0)
+    both = int((times > 1).sum())
+    text = window_words(selection.query)
+    if both:
+        text += f" · {plural(both, 'incident')} whose dates span a break appear in each panel"
+    return text
+
+
+def render_cell_panels(
+    selection: Selection,
+    tally: Tally,
+    panels: Sequence[CellPanel],
+    options: MapOptions,
+    note: str = "",
+    fmt: str = "png",
+) -> tuple[bytes, CellPicture]:
+    """Small multiples of squares as PNG, SVG or PDF bytes, and what the squares show."""
+    if not panels:
+        raise ValueError("no panels to draw: the selection is empty")
+    fig, picture = cell_panels_figure(selection, tally, panels, options, note, fmt)
+    try:
+        title = options.title or f"Incidents in {country_name(selection.country)}"
+        metadata = face_metadata(selection, title, fmt, picture.drawn)
+        metadata = with_squares(metadata, picture, selection)
+        return save_figure(fig, fmt, options.scale, metadata), picture
+    finally:
+        plt.close(fig)
