@@ -178,3 +178,18 @@ def test_small_multiples_of_a_large_selection_are_squares_too(store, panels):
     assert shown + not_shown == total  # in a panel (once), imprecise, or of a type in none
     if panels == "period":
         assert "Before 1 January 2016" in text and "From 1 January 2016" in text
+
+
+def test_the_index_is_asked_for_the_exports_reader_never_the_person(store, tmp_path):
+    """The app may hand its own cached index over: it is asked for the reader's one."""
+    asked: list[Viewer] = []
+
+    def index_for(who: Viewer):
+        asked.append(who)
+        return cached_index(store, who, tmp_path / "cache")
+
+    admin = Viewer("cells-admin", Role.ADMIN)
+    request = ExportRequest("png", "public", cells_above=LOW)
+    result = run_export(store, admin, Query(), request, index_for=index_for)
+    assert asked == [Viewer("cells-admin", Role.PUBLIC)] and result.squares_km > 0
+    assert result.count == store.count(Query(), PUBLIC)
