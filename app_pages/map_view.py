@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from folium import FeatureGroup
 from streamlit_folium import st_folium
 
 from app_pages import common
@@ -65,13 +66,36 @@ def _rows(idx: ColumnIndex) -> plan.Rows:
     return lambda query, columns, limit: common.rows(idx, query, columns, limit)
 
 
+def last_zoom() -> int | None:
+    """The map's zoom as the browser last reported it."""
+    zoom = (st.session_state.get(KEY) or {}).get("zoom")
+    return int(zoom) if isinstance(zoom, int | float) else None
+
+
+def _layer(
+    idx: ColumnIndex, view: ViewState, options: MapOptions, bounds: Bounds | None, zoom: int | None
+) -> tuple[FeatureGroup, Drawn]:
+    """The layer last sent while the view stays inside what it covers (the browser
+    redraws it on zoom and pan by itself), else a new one. Per session: it is this
+    viewer's selection, drawn from this viewer's index."""
+    key = (id(idx), view.query, options)
+    kept = st.session_state.get("_layer")
+    if kept is not None and kept[0] == key and kept[1].covers(bounds, zoom):
+        return kept[2], kept[3]
+    group, drawn, coverage = plan.layer(idx, view.query, options, bounds, _rows(idx), zoom)
+    st.session_state["_layer"] = (key, coverage, group, drawn)
+    return group, drawn
+
+
 def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     """Draw the map for the selection; return its extent and any new marker click."""
     start = st.session_state.setdefault("_map_start", (view.center, view.zoom))
-    base = basemap(center=start[0], zoom=start[1], online_tiles=view.online_tiles)
+    base = basemap(
+        center=start[0], zoom=start[1], online_tiles=view.online_tiles, animate_zoom=False
+    )
     bounds = last_bounds()
     options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
-    group, drawn = plan.layer(idx, view.query, options, bounds, _rows(idx))
+    group, drawn = _layer(idx, view, options, bounds, last_zoom() or start[1])
     fly = st.session_state.get("_fly")
     value = (
         st_folium(

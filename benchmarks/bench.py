@@ -85,7 +85,7 @@ def page_work(store: Store, idx: ColumnIndex, query: Query, view: tuple, who: Vi
 def layer_bytes(store: Store, idx: ColumnIndex, query: Query, view: tuple, who: Viewer) -> int:
     """A map step: the data layer for a view, rendered as the component receives it."""
     rows: plan.Rows = lambda q, cols, n: store.rows_for(idx.first_fids(q, n), who, cols)  # noqa: E731
-    group, _ = plan.layer(idx, query, MapOptions(), view, rows)
+    group, _, _ = plan.layer(idx, query, MapOptions(), view, rows, plan.zoom_for(view))
     return len(_get_feature_group_string(group, basemap("LY")).encode())
 
 

@@ -2,21 +2,33 @@
 
 A filter change or a pan asks the index how many drawable incidents the (padded)
 view holds: a few thousand or fewer are read as rows, by fid, and drawn as markers;
-more are drawn as grid cells counted by the index. The box is padded and snapped to
-a coarse grid, so small pans keep the same box and the same layer.
+more are sent as grid levels (pyramid.py) that the browser sums and redraws by itself
+on zoom and pan. Each layer comes with its Coverage: the views it can draw without a
+new one, so the app keeps it (and the map does not redraw) while the view stays in.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import folium
+import numpy as np
 import pandas as pd
 
-from incidents.maps import aggregate
+from incidents.maps import aggregate, pyramid
 from incidents.maps.aggregate import Bounds
-from incidents.maps.folium_map import MAP_COLUMNS, MARKER_LIMIT, Drawn, MapOptions, summary_layer
+from incidents.maps.folium_map import (
+    MAP_COLUMNS,
+    MARKER_LIMIT,
+    Drawn,
+    MapOptions,
+    localize_group,
+    summary_layer,
+)
+from incidents.maps.layers_grid import add_grid_levels
+from incidents.maps.pyramid import Pyramid
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 
@@ -36,35 +48,84 @@ def query_box(bounds: Bounds) -> Bounds:
     )
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The views a layer already draws: all of them, those inside a box (markers read
+    for the box; markercluster zooms them), or those its grid levels cover."""
+
+    everything: bool = False
+    box: Bounds | None = None
+    levels: Pyramid | None = None
+
+    def covers(self, bounds: Bounds | None, zoom: int | None) -> bool:
+        if self.everything:
+            return True
+        if self.levels is not None:
+            return self.levels.covers(bounds, zoom)
+        if self.box is None or bounds is None:
+            return False
+        west, south, east, north = self.box
+        return bounds[0] >= west and bounds[1] >= south and bounds[2] <= east and bounds[3] <= north
+
+
+Layer = tuple[folium.FeatureGroup, Drawn, Coverage]
+
+
 def layer(
-    idx: ColumnIndex, query: Query, options: MapOptions, bounds: Bounds | None, rows: Rows
-) -> tuple[folium.FeatureGroup, Drawn]:
+    idx: ColumnIndex,
+    query: Query,
+    options: MapOptions,
+    bounds: Bounds | None,
+    rows: Rows,
+    zoom: int | None = None,
+) -> Layer:
     """The data layer for this view, from the index: markers (rows read by fid) when a
-    few thousand or fewer are in view, else grid cells, heat or district totals."""
+    few thousand or fewer are in view, else grid levels, heat or district totals."""
     shown = idx.count(query)
     hidden = shown - idx.count(query, drawable=True)
     if options.layer == "districts":
         totals = idx.district_sums(query, options.measure)
         unknown = int(idx.district_sums(query, "incidents").get("", 0))
-        return summary_layer("districts", (totals, unknown, shown), options, bounds, hidden)
+        group, drawn = summary_layer("districts", (totals, unknown, shown), options, bounds, hidden)
+        return group, drawn, Coverage(everything=True)
     box = query_box(bounds) if bounds is not None else None
     boxed = query.replace(bbox=box) if box is not None else query
     if options.layer == "heat":
         step = aggregate.cell_size(box or _whole(idx, query), cells_across=160)
-        return summary_layer("heat", idx.point_counts(boxed, step), options, bounds, hidden)
+        group, drawn = summary_layer("heat", idx.point_counts(boxed, step), options, bounds, hidden)
+        return group, drawn, Coverage()
     if shown - hidden <= options.marker_limit:  # few: send them all, panning needs no redraw
         frame = rows(query, MAP_COLUMNS, options.marker_limit + hidden)
-        return summary_layer("markers", frame, options, bounds, hidden)
-    step = aggregate.cell_size(bounds or _whole(idx, query))
-    points = idx.point_counts(boxed, step)
-    in_box = int(points["n"].sum())
-    if in_box <= options.marker_limit or _one_place(points, in_box):
+        group, drawn = summary_layer("markers", frame, options, bounds, hidden)
+        return group, drawn, Coverage(everything=True)
+    in_box = idx.count(boxed, drawable=True)
+    if in_box <= options.marker_limit or _one_place(idx, boxed, in_box):
         frame = rows(boxed, MAP_COLUMNS, 4 * options.marker_limit)
         group, drawn = summary_layer("markers", frame, options, bounds, hidden)
-    else:
-        group, drawn = summary_layer("grid", points, options, bounds, hidden)
-    drawn.not_drawable = hidden
-    return group, drawn
+        drawn.not_drawable = hidden
+        return group, drawn, Coverage(box=box)
+    return _grid_levels(idx, query, bounds, zoom if zoom is not None else zoom_for(bounds), hidden)
+
+
+def _grid_levels(
+    idx: ColumnIndex, query: Query, bounds: Bounds | None, zoom: int, hidden: int
+) -> Layer:
+    levels = pyramid.build(idx, query, bounds, zoom)
+    group = folium.FeatureGroup(name="incidents", control=False)
+    if levels is None:
+        return group, Drawn("grid", not_drawable=hidden), Coverage(everything=True)
+    add_grid_levels(group, levels, hidden)
+    localize_group(group)
+    total = int(levels.whole.totals().sum())
+    drawn = Drawn("grid", len(levels.whole), total, not_drawable=hidden)
+    return group, drawn, Coverage(levels=levels)
+
+
+def zoom_for(bounds: Bounds | None, width_px: int = 800) -> int:
+    """The map zoom at which bounds span about width_px (the country's when None)."""
+    west, _, east, _ = bounds if bounds is not None else (9.0, 19.0, 26.0, 34.0)
+    zoom = math.floor(math.log2(360 * width_px / (256 * max(east - west, 1e-6))))
+    return max(pyramid.MIN_ZOOM, min(zoom, 18))
 
 
 def _whole(idx: ColumnIndex, query: Query) -> Bounds:
@@ -75,9 +136,11 @@ def _whole(idx: ColumnIndex, query: Query) -> Bounds:
     return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
 
 
-def _one_place(points: pd.DataFrame, total: int) -> bool:
+def _one_place(idx: ColumnIndex, query: Query, total: int) -> bool:
     """All in one tiny spot (a town centre): a grid cannot split them, draw one cluster."""
-    if total > 4 * MARKER_LIMIT or points.empty:
+    if total > 4 * MARKER_LIMIT or total == 0:
         return False
-    lat, lon = points["latitude"], points["longitude"]
-    return float(lat.max() - lat.min()) < 0.01 and float(lon.max() - lon.min()) < 0.01
+    lat, lon, _ = idx.drawable_points(query)
+    if not len(lat):
+        return False
+    return float(np.ptp(lat)) < 0.01 and float(np.ptp(lon)) < 0.01

@@ -207,6 +207,12 @@ class ColumnIndex:
         )
         return out
 
+    def drawable_points(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Latitude, longitude and type code (an index into labels["type"]) of the
+        drawable matches: for summaries the index does not answer itself (map levels)."""
+        keep = self.mask(query) & self.drawable
+        return self.lat[keep], self.lon[keep], self.codes["type"][keep]
+
     def date_counts(self, query: Query) -> pd.DataFrame:
         """Matches per first date and range length (capped): date_start, span_days, date_end, n."""
         keep = self.mask(query)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from browser_support import SCREENSHOTS, Guarded, Server
 
+from incidents.maps.pyramid import CELL_PX
+
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 HEADLINE = re.compile(r"([\d,]+) incidents? shown of ([\d,]+)")
@@ -154,6 +156,33 @@ def test_ten_thousand_incidents_stay_light(guarded: Guarded, synthetic_server: S
     print(f"10k: first map in {first_map:.1f} s; a filter change sent {rerun_bytes} bytes")
     assert rerun_bytes < 1_000_000
     assert _shown(guarded) != before or before == 0
+
+
+_SENT_LAYER = "() => (window.__GLOBAL_DATA__.last_feature_group || '').length"
+_CELLS = "() => document.querySelectorAll('.grid-count').length"
+_CELL_PX = """() => Math.round(document
+  .querySelector('.leaflet-overlay-pane path.leaflet-interactive')
+  .getBoundingClientRect().width)"""
+
+
+def test_the_grid_redraws_on_zoom_without_asking_the_server(
+    guarded: Guarded, synthetic_server: Server
+):
+    _open(guarded, synthetic_server, drawn=".grid-count")
+    frame = _map(guarded)
+    sent, cells = frame.evaluate(_SENT_LAYER), frame.evaluate(_CELLS)
+    frame.evaluate("() => window.map.setZoom(window.map.getZoom() + 1)")
+    frame.wait_for_timeout(150)  # no rerun can answer this fast (streamlit-folium waits 250 ms)
+    zoomed = frame.evaluate(_CELLS)
+    guarded.page.wait_for_timeout(3000)
+    frame = _map(guarded)
+    assert frame.evaluate(_SENT_LAYER) == sent  # the server kept the layer it had sent
+    assert zoomed > 0 and frame.evaluate(_CELLS) == zoomed
+    assert abs(frame.evaluate(_CELL_PX) - CELL_PX) <= 2  # cells of the new zoom, not scaled
+    frame.evaluate("() => window.map.setZoom(window.map.getZoom() - 1)")
+    frame.wait_for_timeout(150)
+    assert frame.evaluate(_CELLS) == cells
+    _no_exception(guarded)
 
 
 def _sign_in(g: Guarded, server: Server) -> None:

@@ -1,0 +1,157 @@
+"""The grid layer drawn in the browser from a Pyramid: zoom and pan redraw without a rerun.
+
+The page gets each level's cells once ([row, col, count per type...]), sums them to
+the zoom it shows, and redraws on every move: only the cells near the view are put
+in the page. Legends and class breaks per zoom come from Python (legend.py), so the
+colours match the legend; every text is escaped here before it is sent.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import folium
+import numpy as np
+from branca.element import MacroElement
+from folium.template import Template
+
+from incidents.maps import legend
+from incidents.maps.pyramid import CELL_PX, Level, Pyramid
+from incidents.schema import INCIDENT_TYPES
+
+
+class GridLevels(MacroElement):
+    """Counted cells at the map's zoom, summed in the browser from the levels sent."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var data = {{ this.data|tojson }};
+          var sums = {}, shown = null, drawn = L.layerGroup();
+          function sumTo(name, z) {
+            var key = name + z;
+            if (sums[key]) { return sums[key]; }
+            var src = data[name], f = Math.pow(2, src.zoom - z), at = {}, out = [];
+            for (var i = 0; i < src.cells.length; i++) {
+              var c = src.cells[i], r = Math.floor(c[0] / f), k = Math.floor(c[1] / f);
+              var o = at[r + ":" + k];
+              if (!o) { o = at[r + ":" + k] = [r, k, 0]; out.push(o); }
+              for (var t = 2; t < c.length; t++) {
+                o[t + 1] = (o[t + 1] || 0) + c[t];
+                o[2] += c[t];
+              }
+            }
+            return (sums[key] = out);
+          }
+          function choose(map) {
+            var z = map.getZoom(), b = map.getBounds(), box = data.box_bounds;
+            if (z <= data.whole.zoom) { return ["whole", z]; }
+            if (data.box && b.getWest() >= box[0] && b.getSouth() >= box[1]
+                && b.getEast() <= box[2] && b.getNorth() <= box[3]) {
+              return ["box", Math.min(z, data.box.zoom)];
+            }
+            return ["whole", data.whole.zoom];
+          }
+          function colour(n, z) {
+            var br = data.breaks[z] || [], cs = data.colours[z] || [];
+            for (var i = 0; i < br.length; i++) { if (n <= br[i]) { return cs[i]; } }
+            return cs[cs.length - 1];
+          }
+          function tip(layer) {
+            var c = layer.cell, parts = ["<b>" + c[2] + " incidents</b>"];
+            for (var t = 3; t < c.length && parts.length < 7; t++) {
+              if (c[t]) { parts.push(c[t] + " " + data.labels[t - 3]); }
+            }
+            return parts.join("<br>") + "<br><small>Click to zoom in</small>";
+          }
+          function legendFor(map, z) {
+            if (map._incidentLegend) { map.removeControl(map._incidentLegend); }
+            var control = L.control({position: "bottomright"});
+            control.onAdd = function () {
+              var div = L.DomUtil.create("div", "incident-legend");
+              div.innerHTML = "<details open><summary>Legend</summary>" + data.legends[z]
+                + "</details>";
+              L.DomEvent.disableClickPropagation(div);
+              L.DomEvent.disableScrollPropagation(div);
+              return div;
+            };
+            control.addTo(map);
+            map._incidentLegend = control;
+          }
+          function draw() {
+            var map = parent._map;
+            if (!map) { return; }
+            var pick = choose(map), view = map.getBounds();
+            if (shown && shown.name === pick[0] && shown.z === pick[1]
+                && shown.area.contains(view)) { return; }
+            var area = view.pad(0.5), z = pick[1];
+            var s = 360 * {{ this.cell_px }} / (256 * Math.pow(2, z));
+            var cells = sumTo(pick[0], z);
+            drawn.clearLayers();
+            for (var i = 0; i < cells.length; i++) {
+              var c = cells[i];
+              var b = L.latLngBounds([c[0] * s, c[1] * s], [(c[0] + 1) * s, (c[1] + 1) * s]);
+              if (!area.intersects(b)) { continue; }
+              var rect = L.rectangle(b, {color: "#444444", weight: 0.6, fillColor: colour(c[2], z),
+                                         fillOpacity: 0.72});
+              rect.cell = c;
+              rect.bindTooltip(tip, {sticky: true, className: "incident-tip"});
+              rect.on("click", function (e) { map.fitBounds(e.target.getBounds()); });
+              drawn.addLayer(rect);
+              drawn.addLayer(L.marker(b.getCenter(), {interactive: false, icon: L.divIcon({
+                className: "grid-count", iconSize: [44, 16], iconAnchor: [22, 8],
+                html: c[2] < 10000 ? String(c[2]) : Math.round(c[2] / 1000) + "k"})}));
+            }
+            if (!shown || shown.z !== z) { legendFor(map, z); }
+            shown = {name: pick[0], z: z, area: area};
+          }
+          function attach(map) {
+            if (!map) { return; }
+            drawn.addTo(parent);
+            map.off("moveend", draw);
+            map.on("moveend", draw);
+            draw();
+          }
+          parent.on("add", function (e) { attach(e.target._map); });
+          parent.on("remove", function (e) {
+            if (e.target._map) { e.target._map.off("moveend", draw); }
+          });
+          if (parent._map) { attach(parent._map); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "GridLevels"
+        self.data = data
+        self.cell_px = CELL_PX
+
+
+def _cells(level: Level) -> list[list[int]]:
+    return np.column_stack([level.row, level.col, level.counts]).astype(np.int64).tolist()
+
+
+def grid_data(pyramid: Pyramid, hidden: int) -> dict[str, Any]:
+    """What the browser needs: cells per level, class breaks, colours and legend per zoom."""
+    types = pyramid.types
+    breaks = pyramid.breaks()
+    box = pyramid.box
+    return {
+        "labels": [html.escape(INCIDENT_TYPES.label(t)) for t in types],
+        "whole": {"zoom": pyramid.whole.zoom, "cells": _cells(pyramid.whole)},
+        "box": None if box is None else {"zoom": box.zoom, "cells": _cells(box)},
+        "box_bounds": list(pyramid.box_bounds) if pyramid.box_bounds else None,
+        "breaks": breaks,
+        "colours": {z: [legend.ramp_colour(v, b) for v in b] for z, b in breaks.items()},
+        "legends": {z: legend.grid_legend(b, hidden) for z, b in breaks.items()},
+    }
+
+
+def add_grid_levels(group: folium.FeatureGroup, pyramid: Pyramid, hidden: int) -> None:
+    """Put the grid levels in a feature group (the app's data layer)."""
+    GridLevels(grid_data(pyramid, hidden)).add_to(group)
