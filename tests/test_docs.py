@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import shlex
 from pathlib import Path
@@ -9,11 +10,14 @@ from pathlib import Path
 import pytest
 
 from incidents.cli import build_parser
+from incidents.export.cells import CELLS_ABOVE
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 COMMAND = re.compile(r"python -m incidents(?: --db \S+)? ([a-z-]+)")
+OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
+OTHER_TOOLS = {"--headless"}  # options of other programs the export docs mention (soffice)
 
 
 def test_readme_starts_with_exactly_the_two_commands():
@@ -46,3 +50,19 @@ def test_readme_command_lines_parse():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for line in re.findall(r"^python -m incidents (.+?)(?:\s+#.*)?$", text, re.M):
         parser.parse_args(shlex.split(line))
+
+
+def _long_options(parser: argparse.ArgumentParser) -> set[str]:
+    return {s for a in parser._actions for s in a.option_strings if s.startswith("--")}
+
+
+def test_every_export_option_is_documented_and_every_documented_one_exists():
+    parser = build_parser()
+    export = parser._subparsers._group_actions[0].choices["export"]  # type: ignore[union-attr]
+    options = _long_options(export) - {"--help"}
+    text = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    mentioned = set(OPTION.findall(text))
+    assert not options - mentioned, f"docs/exports.md does not mention {options - mentioned}"
+    unknown = mentioned - options - _long_options(parser) - OTHER_TOOLS
+    assert not unknown, f"docs/exports.md mentions options that do not exist: {unknown}"
+    assert f"{CELLS_ABOVE:,} incidents" in text, "docs/exports.md states another square limit"
