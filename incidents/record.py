@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
@@ -85,28 +84,55 @@ class Incident:
     def replace(self, **changes: Any) -> Incident:
         """A copy with some fields changed (cheaper than dataclasses.replace: imports call
         it several times per row)."""
-        unknown = set(changes) - _FIELD_NAMES
-        if unknown:
+        if not changes.keys() <= _FIELD_NAMES:
+            unknown = set(changes) - _FIELD_NAMES
             raise TypeError(f"Incident has no field(s) {sorted(unknown)}")
-        new = copy.copy(self)
-        for name, value in changes.items():
-            object.__setattr__(new, name, value)
+        new = object.__new__(Incident)
+        state = new.__dict__
+        state.update(self.__dict__)
+        state.update(changes)
         return new
 
     def content(self) -> dict[str, Any]:
         """The fields a person writes: what an import compares to decide 'unchanged'."""
-        skip = {"created_by", "created_at", "updated_by", "updated_at", "version", "extra"}
-        return {
-            f.name: _plain(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if f.name not in skip
-        }
+        state = self.__dict__
+        out = {name: state[name] for name in _CONTENT_FIELDS}
+        for name in _NESTED_FIELDS:  # the only fields whose values are not plain JSON
+            out[name] = _plain(out[name])
+        return out
 
     def confidential(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in CONFIDENTIAL_FIELDS}
 
 
 _FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Incident))
+_SYSTEM_FIELDS = {"created_by", "created_at", "updated_by", "updated_at", "version", "extra"}
+_CONTENT_FIELDS = tuple(
+    n for n in (f.name for f in dataclasses.fields(Incident)) if n not in _SYSTEM_FIELDS
+)
+_NESTED_FIELDS = ("date_start", "date_end", "perpetrators", "tags", "sources")
+_DEFAULTS = {
+    f.name: f.default for f in dataclasses.fields(Incident) if f.default is not dataclasses.MISSING
+}
+
+
+def incident_of(values: dict[str, Any]) -> Incident:
+    """An Incident from already-validated values, without the dataclass __init__'s
+    per-field cost (imports build one per row). The caller guarantees the types;
+    missing fields take their defaults."""
+    unknown = values.keys() - _FIELD_NAMES
+    missing = _REQUIRED - values.keys()
+    if unknown or missing:
+        raise TypeError(f"Incident fields: unknown {sorted(unknown)}, missing {sorted(missing)}")
+    new = object.__new__(Incident)
+    state = new.__dict__
+    state.update(_DEFAULTS)
+    state["extra"] = {}
+    state.update(values)
+    return new
+
+
+_REQUIRED = _FIELD_NAMES - _DEFAULTS.keys() - {"extra"}
 
 
 def _plain(value: Any) -> Any:

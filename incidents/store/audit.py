@@ -14,6 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
+# One encoder each, built once: json.dumps would build a new one per call (imports write
+# an entry per record). The output is exactly json.dumps's with the same options.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_BODY = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def to_json(value: Any) -> str | None:
     """Canonical JSON, so that the same record always hashes the same."""
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def entry_hash(
@@ -53,11 +57,7 @@ def entry_hash(
     after: str | None,
 ) -> str:
     """sha256 over the previous hash and this entry's canonical form."""
-    body = json.dumps(
-        [seq, at, actor, action, incident_id, before, after],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    body = _BODY.encode([seq, at, actor, action, incident_id, before, after])
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
@@ -70,10 +70,22 @@ def make_entry(
     after: Any = None,
 ) -> AuditEntry:
     """The next entry of the chain after prev."""
+    return chain_entry(prev, now_utc(), actor, action, incident_id, to_json(before), to_json(after))
+
+
+def chain_entry(
+    prev: AuditEntry | None,
+    at: str,
+    actor: str,
+    action: str,
+    incident_id: str,
+    b: str | None,
+    a: str | None,
+) -> AuditEntry:
+    """The next entry after prev, from before/after already in canonical JSON (to_json):
+    what a batch write calls once per record, with one timestamp for the batch."""
     seq = prev.seq + 1 if prev else 1
     prev_hash = prev.hash if prev else GENESIS
-    at = now_utc()
-    b, a = to_json(before), to_json(after)
     digest = entry_hash(prev_hash, seq, at, actor, action, incident_id, b, a)
     return AuditEntry(seq, at, actor, action, incident_id, b, a, prev_hash, digest)
 

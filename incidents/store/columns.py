@@ -41,17 +41,20 @@ def column_constraint(f: Field) -> str:
 
 def incident_row(incident: Incident) -> dict[str, Any]:
     """The incidents-table values of a record (no confidential fields, no sources)."""
-    row: dict[str, Any] = {}
-    for f in INCIDENT_COLUMNS:
-        value = getattr(incident, f.name)
-        if f.kind == "list":
-            value = LIST_SEPARATOR.join(value)
-        elif f.kind == "date":
-            value = value.isoformat()
-        elif f.kind == "boolean":
-            value = int(bool(value))
-        row[f.name] = value
+    state = incident.__dict__
+    row = {name: state[name] for name in INCIDENT_COLUMN_NAMES}
+    for name in _LIST_COLUMNS:
+        row[name] = LIST_SEPARATOR.join(row[name])
+    for name in _DATE_COLUMNS:
+        row[name] = row[name].isoformat()
+    for name in _BOOLEAN_COLUMNS:
+        row[name] = int(bool(row[name]))
     return row
+
+
+_LIST_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "list")
+_DATE_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "date")
+_BOOLEAN_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "boolean")
 
 
 def source_rows(incident: Incident) -> list[tuple[Any, ...]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -20,7 +20,14 @@ from incidents.access import PublicRules, Viewer, coarsen_for_public
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
-from incidents.store.audit import AuditEntry, make_entry, now_utc, verify_chain
+from incidents.store.audit import (
+    AuditEntry,
+    chain_entry,
+    make_entry,
+    now_utc,
+    to_json,
+    verify_chain,
+)
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
 from incidents.store.query_frame import filter_frame
@@ -62,6 +69,11 @@ class Backend(ABC):
         for entry in entries:
             self.append_audit(entry)
 
+    def bulk_inserts(self) -> AbstractContextManager[None]:
+        """Around a batch write: a backend may defer per-row index upkeep (the
+        GeoPackage R-tree) to one statement at the end, inside the same transaction."""
+        return nullcontext()
+
 
 class RecordStore(Summaries, ABC):
     """Implements incidents.store.base.Store on top of a Backend (aggregates: Summaries)."""
@@ -92,12 +104,12 @@ class RecordStore(Summaries, ABC):
         """Insert or update all records in one transaction; unchanged ones are left alone."""
         _require_editor(viewer)
         outcomes: list[Outcome] = []
-        with self._backend() as db:
+        with self._backend() as db, db.bulk_inserts():
             last = _last_entry(db)
             for start in range(0, len(incidents), _CHUNK):
                 chunk = incidents[start : start + _CHUNK]
                 stored = _load_full(db, [i.id for i in chunk])
-                pending = _Pending()
+                pending = _Pending(now_utc())
                 for incident in chunk:
                     before = stored.get(incident.id)
                     outcome, last = _write_one(db, incident, before, viewer, last, action, pending)
@@ -119,7 +131,7 @@ class RecordStore(Summaries, ABC):
                 raise NotFound(f"Incident '{incident.id}' no longer exists.")
             if before is not None and before.version != incident.version:
                 raise StaleEdit(_stale_message(before))
-            pending = _Pending()
+            pending = _Pending(now_utc())
             _write_one(db, incident, before, viewer, _last_entry(db), "edit", pending)
             db.insert_incidents(pending.inserts)
             db.append_audits(pending.entries)
@@ -287,8 +299,10 @@ def _stale_message(current: Incident) -> str:
 
 @dataclass
 class _Pending:
-    """New records and audit entries of a chunk, written together at its end."""
+    """New records and audit entries of a chunk, written together at its end; the
+    chunk's changes carry one time (they are in one transaction)."""
 
+    now: str
     inserts: list[Incident] = field(default_factory=list)
     entries: list[AuditEntry] = field(default_factory=list)
 
@@ -305,7 +319,7 @@ def _write_one(
     content = incident.content()
     if before is not None and before.content() == content:
         return Outcome(incident.id, "unchanged"), last
-    now = now_utc()
+    now = pending.now
     if before is None:
         stored = incident.replace(
             created_by=viewer.name,
@@ -314,7 +328,8 @@ def _write_one(
             updated_at=now,
             version=1,
         )
-        entry = make_entry(last, viewer.name, f"{action}:create", stored.id, None, content)
+        after = to_json(content)
+        entry = chain_entry(last, now, viewer.name, f"{action}:create", stored.id, None, after)
         pending.inserts.append(stored)
         pending.entries.append(entry)
         return Outcome(stored.id, "imported"), entry
@@ -326,7 +341,8 @@ def _write_one(
         version=before.version + 1,
     )
     db.update_incident(stored)
-    entry = make_entry(last, viewer.name, f"{action}:update", stored.id, before.content(), content)
+    old, new = to_json(before.content()), to_json(content)
+    entry = chain_entry(last, now, viewer.name, f"{action}:update", stored.id, old, new)
     pending.entries.append(entry)
     return Outcome(stored.id, "updated"), entry
 

@@ -44,3 +44,32 @@ def test_tampering_with_the_audit_log_is_detected(gpkg_store):
         conn.execute("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2")
     problems = gpkg_store.verify_audit()
     assert problems and "entry 2" in problems[0]
+
+
+def test_batch_write_fills_the_rtree_as_the_trigger_would_and_restores_it(gpkg_store):
+    """write_batch defers the R-tree to one statement: same entries, trigger back after."""
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    with sqlite3.connect(gpkg_store.path) as conn:
+        trigger = "SELECT sql FROM sqlite_master WHERE name = 'rtree_incidents_geom_insert'"
+        assert conn.execute(trigger).fetchone() is not None
+        entries = conn.execute("SELECT * FROM rtree_incidents_geom ORDER BY id").fetchall()
+        # The trigger's own rows, recomputed into a fresh R-tree from the same points.
+        conn.execute("CREATE VIRTUAL TABLE expect USING rtree(id, minx, maxx, miny, maxy)")
+        conn.execute(
+            "INSERT INTO expect SELECT fid, longitude, longitude, latitude, latitude "
+            "FROM incidents WHERE geom IS NOT NULL"
+        )
+        expected = conn.execute("SELECT * FROM expect ORDER BY id").fetchall()
+    assert entries == expected and entries
+    # A later single save goes through the restored trigger.
+    record = gpkg_store.get(_first_id(gpkg_store), EDITOR)
+    assert record is not None
+    gpkg_store.save(record.replace(id="later-one", version=0), EDITOR)
+    with sqlite3.connect(gpkg_store.path) as conn:
+        (count,) = conn.execute("SELECT COUNT(*) FROM rtree_incidents_geom").fetchone()
+    assert count == len(entries) + 1
+
+
+def _first_id(store) -> str:
+    with sqlite3.connect(store.path) as conn:
+        return conn.execute("SELECT id FROM incidents ORDER BY fid LIMIT 1").fetchone()[0]
