@@ -15,13 +15,14 @@ from typing import Any
 
 from incidents.access import Viewer
 from incidents.dates import DayOrder, infer_day_order
-from incidents.io.formats import FileUnusable, Format, detect, formats, read_any
+from incidents.io.formats import FileUnusable, Format, detect, formats, raw_columns, read_any
 from incidents.io.tabular import Table
 from incidents.placing import place_all
 from incidents.record import Incident
 from incidents.report import ImportReport, RejectedRow
 from incidents.store.base import Store
 from incidents.validation import RowInvalid, clean_text, validate_row
+from incidents.validation_columns import validate_columns
 
 Progress = Callable[[str, int, int], None]
 
@@ -64,10 +65,10 @@ def import_file(
 
     if fmt.NAME == template.NAME:
         report.unused_columns = template.unused_columns(table, options.column_map)
-    rows = list(fmt.raw_rows(table, options.column_map))
-    report.rows_read = len(rows)
-    _tell(progress, "read", len(rows), len(rows))
-    candidates = _validate(rows, table, options, report, progress)
+    numbers, columns = raw_columns(fmt, table, options.column_map)
+    report.rows_read = len(numbers)
+    _tell(progress, "read", len(numbers), len(numbers))
+    candidates = _validate(numbers, columns, table, options, report, progress)
     incidents = _place(candidates, table, options, report)
     incidents = _assign_ids(incidents, store, table, report)
     if incidents and not options.dry_run:
@@ -109,37 +110,54 @@ def _tell(progress: Progress | None, stage: str, done: int, total: int) -> None:
 
 
 def _validate(
-    rows: list[tuple[int, dict[str, Any]]],
+    numbers: list[int],
+    columns: dict[str, list[Any]],
     table: Table,
     options: ImportOptions,
     report: ImportReport,
     progress: Progress | None,
 ) -> list[tuple[int, Incident]]:
-    order = options.day_order or _day_order(rows)
-    header = [h.strip().casefold() for h in table.header]
-    cells = dict(table.rows)
+    """Column checks take the plainly valid rows; the rest go through validate_row,
+    which takes them after all or rejects them with its messages."""
+    order = options.day_order or _day_order(columns, len(numbers))
     today = date.today()
+    fast = validate_columns(columns, len(numbers), order, today)
+    repeats = _header_repeats(table)
     good: list[tuple[int, Incident]] = []
-    for done, (number, raw) in enumerate(rows, start=1):
-        original = cells.get(number, [])
-        if (
-            original
-            and clean_text(original[0]).casefold() == header[0]
-            and [clean_text(c).casefold() for c in original] == header
-        ):
+    for index, number in enumerate(numbers):
+        incident = fast[index]
+        if number in repeats:
             _reject(report, table, number, [("row", "repeats the header row")])
             continue
-        try:
-            good.append((number, validate_row(raw, order, today)))
-        except RowInvalid as invalid:
-            _reject(report, table, number, [(p.field, p.message) for p in invalid.problems])
-        if done % 5000 == 0:
-            _tell(progress, "validated", done, len(rows))
+        if incident is None:
+            raw = {name: column[index] for name, column in columns.items()}
+            try:
+                incident = validate_row(raw, order, today)
+            except RowInvalid as invalid:
+                _reject(report, table, number, [(p.field, p.message) for p in invalid.problems])
+                continue
+        good.append((number, incident))
+        if (index + 1) % 5000 == 0:
+            _tell(progress, "validated", index + 1, len(numbers))
     return good
 
 
-def _day_order(rows: list[tuple[int, dict[str, Any]]]) -> DayOrder:
-    values = [str(raw.get(k) or "") for _, raw in rows for k in ("date_start", "date_end")]
+def _header_repeats(table: Table) -> set[int]:
+    """Rows that repeat the header (two sheets pasted one under the other)."""
+    header = [h.strip().casefold() for h in table.header]
+    return {
+        number
+        for number, cells in table.rows
+        if cells
+        and clean_text(cells[0]).casefold() == header[0]
+        and [clean_text(c).casefold() for c in cells] == header
+    }
+
+
+def _day_order(columns: dict[str, list[Any]], n: int) -> DayOrder:
+    values = [
+        str(v or "") for k in ("date_start", "date_end") for v in columns.get(k) or [None] * n
+    ]
     return infer_day_order(values)
 
 

@@ -116,19 +116,26 @@ _DEFAULTS = {
 }
 
 
+def source_of(title: str, publisher: str, date: str, url: str, sha256: str) -> Source:
+    """A Source from validated parts, without the dataclass __init__ (imports make one
+    per cited source)."""
+    new = object.__new__(Source)
+    new.__dict__.update(title=title, publisher=publisher, date=date, url=url, sha256=sha256)
+    return new
+
+
 def incident_of(values: dict[str, Any]) -> Incident:
     """An Incident from already-validated values, without the dataclass __init__'s
     per-field cost (imports build one per row). The caller guarantees the types;
     missing fields take their defaults."""
-    unknown = values.keys() - _FIELD_NAMES
-    missing = _REQUIRED - values.keys()
-    if unknown or missing:
-        raise TypeError(f"Incident fields: unknown {sorted(unknown)}, missing {sorted(missing)}")
     new = object.__new__(Incident)
     state = new.__dict__
     state.update(_DEFAULTS)
     state["extra"] = {}
     state.update(values)
+    if state.keys() != _FIELD_NAMES or not values.keys() >= _REQUIRED:
+        unknown, missing = state.keys() - _FIELD_NAMES, _REQUIRED - values.keys()
+        raise TypeError(f"Incident fields: unknown {sorted(unknown)}, missing {sorted(missing)}")
     return new
 
 

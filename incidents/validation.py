@@ -78,45 +78,31 @@ class _Row:
         text = self.text(name)
         if not text:
             return default
-        vocabulary = VOCABULARIES[FIELD_BY_NAME[name].vocabulary or name]
-        code = vocabulary.lookup(text)
+        code = code_of(name, text)
         if code is None:
-            allowed = ", ".join(vocabulary.codes)
-            self.fail(name, f"'{text}' is not one of: {allowed}")
+            self.fail(name, code_message(name, text))
             return default
         return code
 
     def number(self, name: str, low: float, high: float) -> float | None:
-        text = self.text(name).replace(",", ".")
-        if not text:
-            return None
-        try:
-            value = float(text)
-        except ValueError:
-            self.fail(name, f"'{text}' is not a number")
-            return None
-        if not (low <= value <= high) or math.isnan(value):
-            self.fail(name, f"{text} is outside {low:g} to {high:g}")
-            return None
+        value, message = number_of(self.text(name), low, high)
+        if message:
+            self.fail(name, message)
         return value
 
     def integer(self, name: str) -> int | None:
-        value = self.number(name, 0, 10_000_000)
-        if value is None:
-            return None
-        if value != int(value):
-            self.fail(name, f"{value:g} is not a whole number of people")
-            return None
-        return int(value)
+        value, message = integer_of(self.text(name))
+        if message:
+            self.fail(name, message)
+        return value
 
     def boolean(self, name: str, default: bool) -> bool:
         text = self.text(name).casefold()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return default if not text else False
-        self.fail(name, f"'{text}' is not yes or no")
-        return default
+        value = boolean_of(text, default)
+        if value is None:
+            self.fail(name, f"'{text}' is not yes or no")
+            return default
+        return value
 
     def date(self, name: str) -> ParsedDate | None:
         value = self.raw.get(name)
@@ -129,7 +115,60 @@ class _Row:
             return None
 
     def items(self, name: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p.strip() for p in self.text(name).split(";") if p.strip()))
+        return items_of(self.text(name))
+
+
+# One cell's value, from its cleaned text: shared by the row validator above and the
+# column validator (incidents.validation_columns), which calls them once per distinct
+# value. A message (or None for a code/boolean) means the row is rejected.
+
+
+def code_of(name: str, text: str) -> str | None:
+    """The vocabulary code a non-empty cell names, or None when it names none."""
+    return VOCABULARIES[FIELD_BY_NAME[name].vocabulary or name].lookup(text)
+
+
+def code_message(name: str, text: str) -> str:
+    vocabulary = VOCABULARIES[FIELD_BY_NAME[name].vocabulary or name]
+    return f"'{text}' is not one of: {', '.join(vocabulary.codes)}"
+
+
+def number_of(text: str, low: float, high: float) -> tuple[float | None, str]:
+    """A number in [low, high] (comma or point as decimal mark), or why not."""
+    text = text.replace(",", ".")
+    if not text:
+        return None, ""
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"'{text}' is not a number"
+    if not (low <= value <= high) or math.isnan(value):
+        return None, f"{text} is outside {low:g} to {high:g}"
+    return value, ""
+
+
+def integer_of(text: str) -> tuple[int | None, str]:
+    """A count of people (0 to 10 million), or why not."""
+    value, message = number_of(text, 0, 10_000_000)
+    if value is None:
+        return None, message
+    if value != int(value):
+        return None, f"{value:g} is not a whole number of people"
+    return int(value), ""
+
+
+def boolean_of(folded: str, default: bool) -> bool | None:
+    """yes/no from casefolded text (empty: default), or None when it is neither."""
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return default if not folded else False
+    return None
+
+
+def items_of(text: str) -> tuple[str, ...]:
+    """'a; b; a' -> ('a', 'b'): a list cell, in order, without repeats."""
+    return tuple(dict.fromkeys(p.strip() for p in text.split(";") if p.strip()))
 
 
 def validate_row(
@@ -166,7 +205,22 @@ def validate_row(
     return Incident(**values)
 
 
-def _default_title(values: dict[str, Any]) -> str:
+def time_values(
+    raw: Mapping[str, Any], day_order: DayOrder, today: date
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The date fields of a row from its date_start, date_end, date_precision and
+    date_kind cells, and the problems found (the column validator calls this once per
+    distinct combination)."""
+    row = _Row(raw, day_order)
+    return _time(row, today), row.problems
+
+
+def default_title(values: Mapping[str, Any]) -> str:
+    """'Torture in Tarhuna': the title of a row that gives none."""
+    return _default_title(values)
+
+
+def _default_title(values: Mapping[str, Any]) -> str:
     label = INCIDENT_TYPES.label(values["type"])
     where = values["place"] or values["admin1"] or values["country"]
     return f"{label} in {where}" if where else label
@@ -251,10 +305,18 @@ def _sources(row: _Row) -> tuple[Source, ...]:
         if not any(parts.values()):
             continue
         parts["sha256"] = parts["sha256"].lower()
-        if parts["sha256"] and not _SHA256.match(parts["sha256"]):
-            row.fail(f"source{n}_sha256", "is not a sha256 (64 hexadecimal characters)")
-        url = parts["url"]
-        if url and not url.lower().startswith(("http://", "https://", "file:", "urn:")):
-            row.fail(f"source{n}_url", f"'{url}' is not a web address (http:// or https://)")
+        row.problems.extend(source_problems(n, parts))
         sources.append(Source(**parts))
     return tuple(sources)
+
+
+def source_problems(n: int, parts: Mapping[str, str]) -> list[Problem]:
+    """What is wrong with source n's cells (sha256 already lower-cased)."""
+    problems = []
+    if parts["sha256"] and not _SHA256.match(parts["sha256"]):
+        problems.append(Problem(f"source{n}_sha256", "is not a sha256 (64 hexadecimal characters)"))
+    url = parts["url"]
+    if url and not url.lower().startswith(("http://", "https://", "file:", "urn:")):
+        message = f"'{url}' is not a web address (http:// or https://)"
+        problems.append(Problem(f"source{n}_url", message))
+    return problems

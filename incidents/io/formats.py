@@ -47,6 +47,20 @@ def detect(table: Table) -> Format | None:
     return None
 
 
+def raw_columns(
+    fmt: Format, table: Table, column_map: dict[str, str] | None = None
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """The format's raw rows as row numbers and one list per field (None where a row
+    lacks the field): the template reads its columns directly, the others transpose."""
+    direct = getattr(fmt, "raw_columns", None)
+    if direct is not None:
+        return cast(tuple[list[int], dict[str, list[Any]]], direct(table, column_map))
+    rows = list(fmt.raw_rows(table, column_map))
+    names = list(dict.fromkeys(key for _, raw in rows for key in raw))
+    columns = {name: [raw.get(name) for _, raw in rows] for name in names}
+    return [number for number, _ in rows], columns
+
+
 def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
     """A Table from CSV, XLSX, GeoJSON or GeoPackage, by the file's name and content."""
     name = name or path.name
@@ -62,4 +76,4 @@ def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> 
     return read_table(path, data, name)
 
 
-__all__ = ["FileUnusable", "Format", "Table", "detect", "formats", "read_any"]
+__all__ = ["FileUnusable", "Format", "Table", "detect", "formats", "raw_columns", "read_any"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from itertools import zip_longest
 from typing import Any
 
 from incidents.io.tabular import Table
@@ -84,6 +85,25 @@ def raw_rows(
             if target and (target not in raw or raw[target] in (None, "")):
                 raw[target] = value
         yield number, raw
+
+
+def raw_columns(
+    table: Table, column_map: dict[str, str] | None = None
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """What raw_rows gives, as row numbers and one list per field (None where a row has
+    no cell), read column-wise: the import of a large file validates columns."""
+    targets = [field_for(c, column_map) for c in table.header]
+    cells = list(zip_longest(*(c for _, c in table.rows), fillvalue=None))
+    columns: dict[str, list[Any]] = {}
+    for index, target in enumerate(targets):
+        if not target:
+            continue
+        column = list(cells[index]) if index < len(cells) else [None] * len(table.rows)
+        if target in columns:  # a later column fills only what the earlier left empty
+            earlier = columns[target]
+            column = [a if a not in (None, "") else b for a, b in zip(earlier, column, strict=True)]
+        columns[target] = column
+    return [number for number, _ in table.rows], columns
 
 
 def unused_columns(table: Table, column_map: dict[str, str] | None = None) -> list[str]:
