@@ -52,10 +52,19 @@ def viewer() -> Viewer:
     return current_viewer()
 
 
+@st.cache_resource(show_spinner=False)
+def _latest() -> dict[tuple[str, str], ColumnIndex]:
+    """The newest index per store and kind of viewer in this server: the next data
+    version is patched from it (only the records changed since are read)."""
+    return {}
+
+
 @st.cache_resource(max_entries=4, show_spinner="Reading the incidents into memory…")
 def _index(url: str, version: str, access: str, _who: Viewer) -> ColumnIndex:
-    idx = cached_index(_open(url), _who)
+    latest = _latest()
+    idx = cached_index(_open(url), _who, previous=latest.get((url, access)))
     idx.version = version
+    latest[(url, access)] = idx
     return idx
 
 
@@ -65,7 +74,7 @@ def _access(who: Viewer) -> str:
 
 
 def index() -> ColumnIndex:
-    """The compact in-memory index of what this viewer sees (rebuilt when data changes):
+    """The compact in-memory index of what this viewer sees (patched when data changes):
     counts, grids and histograms come from it in milliseconds; see column_index.py."""
     store, who = get_store(), viewer()
     return _index(store.url, data_version(store), _access(who), who)

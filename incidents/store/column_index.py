@@ -12,9 +12,10 @@ perpetrator and id filters still go to the store, which returns the matching fid
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,18 @@ def _iso(days: np.ndarray) -> np.ndarray:
     return np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
 
 
+@dataclass(frozen=True)
+class IndexMeta:
+    """Where an index was read from: enough to patch it later (column_patch.py)
+    instead of reading it again. The defaults mean 'unknown': never patched."""
+
+    identity: str = ""  # the store, the kind of viewer and the public rules (column_load)
+    audit_seq: int = -1  # the store's last audit entry when it was read
+    audit_hash: str = ""
+    records: int = -1  # every record in the store then, visible to this viewer or not
+    patches: int = 0  # times patched since it was read in full
+
+
 @dataclass
 class ColumnIndex:
     """The visible records of one store, data version and kind of viewer, as arrays."""
@@ -62,6 +75,7 @@ class ColumnIndex:
     measures: dict[str, np.ndarray]
     lookup: FidLookup | None = None  # text/tag/perpetrator/id filters, answered by the store
     version: str = ""  # the store's data version it was read at (set by whoever caches it)
+    meta: IndexMeta = field(default_factory=IndexMeta)
     _found: dict[Query, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -78,23 +92,12 @@ class ColumnIndex:
         for name in _CODED:
             number, uniques = pd.factorize(frame[name].fillna("").astype(str))
             codes[name], labels[name] = number.astype(np.int16), [str(u) for u in uniques]
-        return cls(
-            fid=frame["fid"].to_numpy(np.int64),
-            codes=codes,
-            labels=labels,
-            start=frame["start"].to_numpy(np.int32),
-            end=frame["end"].to_numpy(np.int32),
-            lat=frame["latitude"].to_numpy(float),
-            lon=frame["longitude"].to_numpy(float),
-            has_latitude=frame["has_latitude"].to_numpy(bool),
-            drawable=frame["drawable"].to_numpy(bool),
-            measures={m: frame[m].to_numpy(np.float32) for m in MEASURE_COLUMNS},
-            lookup=lookup,
-        )
+        return cls(**_plain_arrays(frame), codes=codes, labels=labels, lookup=lookup)
 
     def save(self, path: Path) -> None:
         """All arrays in one uncompressed .npz (loads in well under a second at 1M)."""
-        arrays = {k: getattr(self, k) for k in _PLAIN}
+        arrays: dict[str, Any] = {k: getattr(self, k) for k in _PLAIN}
+        arrays |= {f"meta_{k}": np.asarray(v) for k, v in asdict(self.meta).items()}
         arrays |= {f"code_{k}": v for k, v in self.codes.items()}
         arrays |= {f"label_{k}": np.asarray(v, dtype=str) for k, v in self.labels.items()}
         arrays |= {f"measure_{k}": v for k, v in self.measures.items()}
@@ -111,6 +114,7 @@ class ColumnIndex:
                 labels={k: [str(v) for v in data[f"label_{k}"]] for k in _CODED},
                 measures={k: data[f"measure_{k}"] for k in MEASURE_COLUMNS},
                 lookup=lookup,
+                meta=_meta(data),
             )
 
     def __len__(self) -> int:
@@ -278,6 +282,28 @@ class ColumnIndex:
         series = pd.Series(totals.astype(float), index=self.labels["admin1_code"])
         present = np.bincount(codes, minlength=len(series)) > 0
         return series[present]
+
+
+def _plain_arrays(frame: pd.DataFrame) -> dict[str, Any]:
+    """The uncoded arrays of compact rows (column_load._compact), as the index types them."""
+    return {
+        "fid": frame["fid"].to_numpy(np.int64),
+        "start": frame["start"].to_numpy(np.int32),
+        "end": frame["end"].to_numpy(np.int32),
+        "lat": frame["latitude"].to_numpy(float),
+        "lon": frame["longitude"].to_numpy(float),
+        "has_latitude": frame["has_latitude"].to_numpy(bool),
+        "drawable": frame["drawable"].to_numpy(bool),
+        "measures": {m: frame[m].to_numpy(np.float32) for m in MEASURE_COLUMNS},
+    }
+
+
+def _meta(data: Any) -> IndexMeta:
+    """The meta saved with an index; unknown (never patched) for a file without it."""
+    names = [f.name for f in fields(IndexMeta)]
+    if not all(f"meta_{n}" in data for n in names):
+        return IndexMeta()
+    return IndexMeta(**{n: data[f"meta_{n}"].item() for n in names})
 
 
 def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -176,7 +176,7 @@ class Summaries:
         """The records with these fids (as column_index found them), in the usual order,
         coarsened for the public; restricted ones are never returned to the public."""
         wanted = [c for c in columns if c in INCIDENT_COLUMN_NAMES and c not in CONFIDENTIAL_FIELDS]
-        needed = list(dict.fromkeys(["id", *wanted]))
+        needed = list(dict.fromkeys(["id", *wanted, "date_start"]))  # date_start: the order
         public = not viewer.sees_exact_locations
         if public:
             needed = list(dict.fromkeys([*needed, *PUBLIC_RULE_COLUMNS]))
@@ -193,7 +193,7 @@ class Summaries:
         frame = frame.sort_values(["date_start", "id"], kind="stable")
         if public:
             frame = coarsen_for_public(frame, self.public_rules)
-            frame = frame[[c for c in frame.columns if c in ("id", *wanted)]]
+        frame = frame[[c for c in frame.columns if c in ("id", *wanted)]]
         return frame.reset_index(drop=True)
 
     def first_rows(
