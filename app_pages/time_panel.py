@@ -158,8 +158,10 @@ def render(
     if hist.empty:
         st.caption("No dated incidents match the other filters.")
     else:
-        st.altair_chart(
-            _chart(hist, unit, window),
+        # The spec as a dict, unvalidated: altair's schema check cost 80 ms a rerun at any
+        # size, and this chart is the same few fields every time (tests draw it).
+        st.vega_lite_chart(
+            _chart(hist, unit, window).to_dict(validate=False),
             on_select=_on_brush,
             key="timeline_chart",
             selection_mode="brush",

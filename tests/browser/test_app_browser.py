@@ -95,6 +95,25 @@ def test_a_time_filter_changes_the_count_and_the_markers(guarded: Guarded, examp
     assert "from=2021-01-01" in guarded.page.url
 
 
+def test_brushing_the_timeline_sets_the_time_window(guarded: Guarded, synthetic_server: Server):
+    _open(guarded, synthetic_server, drawn=".grid-count")
+    before = _shown(guarded)
+    chart = guarded.page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    guarded.page.wait_for_timeout(500)
+    box = chart.locator("canvas, svg").first.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] * 0.6
+    guarded.page.mouse.move(box["x"] + box["width"] * 0.35, y)
+    guarded.page.mouse.down()
+    guarded.page.mouse.move(box["x"] + box["width"] * 0.55, y, steps=8)
+    guarded.page.mouse.up()
+    after = _wait_for_headline(guarded, before)
+    _no_exception(guarded)
+    assert 0 < after < before
+    assert "from=" in guarded.page.url and "to=" in guarded.page.url
+
+
 def test_clicking_a_marker_opens_its_details(guarded: Guarded, example_server: Server):
     _open(guarded, example_server)
     _centre_map(guarded)
