@@ -43,6 +43,7 @@ class ChangeSet:
 
     ids: tuple[str, ...]  # every record created, changed or deleted, first change first
     new: frozenset[str]  # those whose first change created them (not held before)
+    deleted: frozenset[str] = frozenset()  # those deleted at least once (maybe made again)
 
 
 def audit_mark(store: Summaries) -> AuditMark:
@@ -79,6 +80,7 @@ def _touched(rows: list[dict[str, Any]]) -> ChangeSet | None:
     """The records these entries changed; None if one of them is not understood."""
     ids: dict[str, None] = {}
     new: set[str] = set()
+    deleted: set[str] = set()
     for r in rows:
         action, record = str(r["action"]), str(r["incident_id"] or "")
         if not record:
@@ -89,8 +91,10 @@ def _touched(rows: list[dict[str, Any]]) -> ChangeSet | None:
             return None
         if record not in ids and action.endswith(":create"):
             new.add(record)
+        if action == "delete":
+            deleted.add(record)
         ids.setdefault(record)
-    return ChangeSet(tuple(ids), frozenset(new))
+    return ChangeSet(tuple(ids), frozenset(new), frozenset(deleted))
 
 
 def past_contents(

@@ -100,13 +100,15 @@ def _default_dir(store: Summaries) -> Path:
 
 
 def _identity(store: Summaries, viewer: Viewer) -> str:
-    """The store's identity (its first audit entry is unique to it), what this viewer
-    sees and the public rules in force: indexes of one identity can patch each other."""
+    """The store's identity (its first audit entry is unique to it) and schema, what
+    this viewer sees and the public rules in force: indexes of one identity can be
+    patched into each other."""
     first = store._fetch("SELECT hash FROM audit_log ORDER BY seq LIMIT 1", [])
+    schema = store._fetch("SELECT value FROM store_meta WHERE key = 'schema_version'", [])
     access = "exact" if viewer.sees_exact_locations and viewer.sees_restricted else "public"
     parts = [
         getattr(store, "url", ""), first[0]["hash"] if first else "", access,
-        repr(store.public_rules), "v2",
+        repr(store.public_rules), schema[0]["value"] if schema else "", "v2",
     ]  # fmt: skip
     return _digest(parts, 24)
 

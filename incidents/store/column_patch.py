@@ -88,9 +88,12 @@ def _gone(
     head: int,
 ) -> list[int] | None:
     """fids, in old, of the records deleted since it was read (the log keeps ids, not
-    fids): old's records on the days the deleted ones had that no longer exist. None
-    when that finds more or fewer than the deletions the log shows."""
-    deleted = [i for i in changes.ids if i not in held and i not in changes.new]
+    fids; a record deleted and made again has a new fid): old's records on the days the
+    deleted ones had that no longer exist. None when that finds more or fewer than
+    the deletions the log shows."""
+    deleted = [
+        i for i in changes.ids if i not in changes.new and (i not in held or i in changes.deleted)
+    ]
     if not deleted:
         return []
     states = past_contents(store, deleted, old.meta.audit_seq, head)

@@ -71,6 +71,14 @@ def _delete(store: Store, record_id: str) -> None:
     store.delete(record_id, current.version, EDITOR)
 
 
+def _again(store: Store, record_id: str, **changes: object) -> None:
+    """Deleted, then written again under the same id (a new row, a new fid)."""
+    current = store.get(record_id, EDITOR)
+    assert current is not None
+    _delete(store, record_id)
+    store.save(current.replace(version=0, **changes), EDITOR)
+
+
 def _import(store: Store, tmp_path: Path) -> None:
     """An import batch: 180 records changed (another seed) and 30 new ones."""
     path = write_synthetic_csv(tmp_path / "batch.csv", 230, seed=11)
@@ -99,6 +107,8 @@ STEPS: list[tuple[str, Callable[[Store, Path], None]]] = [
     ("delete hidden", lambda s, _: _delete(s, "syn-8")),
     ("import", _import),
     ("delete a twin", lambda s, _: (s.save(_new(6), EDITOR), _delete(s, "p-1"))),
+    ("delete, make again", lambda s, _: _again(s, "syn-12", type="other")),
+    ("make, delete, again", lambda s, _: (s.save(_new(7), EDITOR), _again(s, "p-7"))),
 ]  # fmt: skip
 
 
