@@ -77,6 +77,7 @@ class ColumnIndex:
     version: str = ""  # the store's data version it was read at (set by whoever caches it)
     meta: IndexMeta = field(default_factory=IndexMeta)
     _found: dict[Query, np.ndarray] = field(default_factory=dict, repr=False)
+    _periods: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, chunks: Iterable[pd.DataFrame], lookup: FidLookup | None = None) -> ColumnIndex:
@@ -245,12 +246,10 @@ class ColumnIndex:
         """timeline.histogram of the matches, straight from the day numbers (no frame of
         dates in between): start, end, certainty, count per day, week or month."""
         keep = self.mask(query)
-        start, end = self.start[keep].astype(np.int64), self.end[keep].astype(np.int64)
         cols = ["start", "end", "certainty", "count"]
-        if not len(start):
+        if not keep.any():
             return pd.DataFrame(columns=cols)
-        first, last = _period(start, unit)
-        certain = (end <= last).astype(np.int64)
+        first, certain = (a[keep] for a in self._record_periods(unit))
         key = (first - int(first.min())) * 2 + certain
         uniq, inverse = _groups(key)
         starts = uniq // 2 + int(first.min())
@@ -264,6 +263,15 @@ class ColumnIndex:
             }
         )
         return out.sort_values(["start", "certainty"]).reset_index(drop=True)
+
+    def _record_periods(self, unit: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each record's period (its first day) and whether its dates end within it,
+        worked out once per unit: date arithmetic on a million records is most of a
+        histogram's time, and every filter change draws one."""
+        if unit not in self._periods:
+            first, last = _period(self.start.astype(np.int64), unit)
+            self._periods[unit] = (first, (self.end <= last).astype(np.int64))
+        return self._periods[unit]
 
     def date_span(self, query: Query) -> tuple[date, date] | None:
         """Earliest start and latest end of the matches (None when there are none)."""
