@@ -52,7 +52,9 @@ def cached_index(
             return ColumnIndex.load(path, lookup)
         except (OSError, ValueError, KeyError):
             path.unlink(missing_ok=True)
-    old = previous if previous is not None else _newest(folder, identity, lookup)
+    old = previous
+    if old is None or old.meta.identity != identity:  # another kind of viewer's, say
+        old = _newest(folder, identity, lookup)
     index = patch(store, viewer, old) if old is not None else None
     index = index or build_index(store, viewer)
     handle, temp = tempfile.mkstemp(dir=folder, suffix=".part")
