@@ -99,7 +99,15 @@ class Incident:
         state = self.__dict__
         out = {name: state[name] for name in _CONTENT_FIELDS}
         for name in _NESTED_FIELDS:  # the only fields whose values are not plain JSON
-            out[name] = _plain(out[name])
+            value = out[name]
+            if type(value) is date:
+                out[name] = value.isoformat()
+            elif type(value) is tuple and all(type(v) is str for v in value):
+                out[name] = list(value)
+            elif type(value) is tuple and all(type(v) is Source for v in value):
+                out[name] = [{p: v.__dict__[p] for p in SOURCE_PARTS} for v in value]
+            else:
+                out[name] = _plain(value)
         return out
 
     def confidential(self) -> dict[str, str]:

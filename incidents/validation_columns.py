@@ -36,6 +36,8 @@ from incidents.validation import (
 
 Columns = dict[str, list[Any]]
 _BAD = object()  # a cell the row validator must look at
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10))  # and the NUL joins
+_ASCII_SPACE = [bytes([c]) for c in b" \t\n\r\x0b\x0c"]  # isspace(), less _CONTROL's
 _CONTROL = re.compile("[\x01-\x08\x0b-\x1f]")  # what clean_text removes (NUL: see below)
 _DECIMALS = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?)?(?:\x00(?:-?[0-9]+(?:\.[0-9]+)?)?)*")
 _TEXT = (
@@ -135,10 +137,22 @@ def _clean_column(raw: list[Any]) -> list[str]:
             joined = "\x00".join(texts)
         except TypeError:
             return [clean_text(v) for v in raw]
+    if joined.isascii():  # bytes: control characters counted in one C pass
+        data = joined.encode("ascii")
+        if len(data) - len(data.translate(None, _CONTROL_BYTES)) == len(raw) - 1:
+            return [v.strip() for v in texts] if _ascii_outer_space(data) else texts
+        return [clean_text(v) for v in raw]
     plain = joined.count("\x00") == len(raw) - 1 and not _CONTROL.search(joined)
-    if plain and (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
+    if plain and unicodedata.is_normalized("NFC", joined):
         return [v.strip() for v in texts]
     return [clean_text(v) for v in raw]
+
+
+def _ascii_outer_space(data: bytes) -> bool:
+    """Whether a NUL-joined ASCII column has a cell with white space at either end."""
+    if data[:1].isspace() or data[-1:].isspace():
+        return True
+    return any(b"\x00" + c in data or c + b"\x00" in data for c in _ASCII_SPACE)
 
 
 def _mapped(column: list[Any], read: Callable[[Any], Any]) -> list[Any]:
@@ -281,13 +295,13 @@ def _times(cells: _Cells, day_order: DayOrder, today: date) -> Columns:
     seen: dict[tuple[Any, ...], dict[str, Any] | None] = {}
     found: list[dict[str, Any]] = []
     for i, key in enumerate(zip(*(cells.raw(name) for name in _TIME), strict=True)):
-        if not all(isinstance(v, Hashable) for v in key):  # e.g. a list from a GeoJSON
+        try:
+            value = seen.get(key, _UNSEEN)
+        except TypeError:  # an unhashable cell, e.g. a list from a GeoJSON
             value = None
-        else:
-            if key not in seen:
-                values, problems = time_values(dict(zip(_TIME, key, strict=True)), day_order, today)
-                seen[key] = None if problems else values
-            value = seen[key]
+        if value is _UNSEEN:
+            values, problems = time_values(dict(zip(_TIME, key, strict=True)), day_order, today)
+            value = seen[key] = None if problems else values
         if value is None:
             cells.ok[i] = False
             value = _NO_TIME
@@ -297,3 +311,4 @@ def _times(cells: _Cells, day_order: DayOrder, today: date) -> Columns:
 
 _TIME_FIELDS = ("date_start", "date_end", "date_precision", "date_kind")
 _NO_TIME = dict.fromkeys(_TIME_FIELDS)
+_UNSEEN: Any = object()

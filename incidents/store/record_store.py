@@ -112,10 +112,9 @@ class RecordStore(Summaries, ABC):
                 pending = _Pending(now_utc())
                 for incident in chunk:
                     before = stored.get(incident.id)
-                    outcome, last = _write_one(db, incident, before, viewer, last, action, pending)
+                    outcome, last = _write_one(incident, before, viewer, last, action, pending)
                     outcomes.append(outcome)
-                db.insert_incidents(pending.inserts)
-                db.append_audits(pending.entries)
+                _flush(db, pending)
             if any(o.kind != "unchanged" for o in outcomes):
                 _bump_version(db)
         return outcomes
@@ -132,9 +131,8 @@ class RecordStore(Summaries, ABC):
             if before is not None and before.version != incident.version:
                 raise StaleEdit(_stale_message(before))
             pending = _Pending(now_utc())
-            _write_one(db, incident, before, viewer, _last_entry(db), "edit", pending)
-            db.insert_incidents(pending.inserts)
-            db.append_audits(pending.entries)
+            _write_one(incident, before, viewer, _last_entry(db), "edit", pending)
+            _flush(db, pending)
             _bump_version(db)
             saved = _load_full(db, [incident.id])[incident.id]
         return saved
@@ -304,11 +302,19 @@ class _Pending:
 
     now: str
     inserts: list[Incident] = field(default_factory=list)
+    updates: list[Incident] = field(default_factory=list)
     entries: list[AuditEntry] = field(default_factory=list)
 
 
+def _flush(db: Backend, pending: _Pending) -> None:
+    """A chunk's statements: its updates, its new records, then its audit entries."""
+    for incident in pending.updates:
+        db.update_incident(incident)
+    db.insert_incidents(pending.inserts)
+    db.append_audits(pending.entries)
+
+
 def _write_one(
-    db: Backend,
     incident: Incident,
     before: Incident | None,
     viewer: Viewer,
@@ -340,7 +346,7 @@ def _write_one(
         updated_at=now,
         version=before.version + 1,
     )
-    db.update_incident(stored)
+    pending.updates.append(stored)
     old, new = to_json(before.content()), to_json(content)
     entry = chain_entry(last, now, viewer.name, f"{action}:update", stored.id, old, new)
     pending.entries.append(entry)
