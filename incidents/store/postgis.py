@@ -11,7 +11,8 @@ its sources are read from the same snapshot.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+import struct
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import fields
 from typing import Any
@@ -52,6 +53,8 @@ _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _BOOLEANS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "boolean")
 _AUDIT = tuple(f.name for f in fields(AuditEntry))
 _GEOM = "ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)"
+_EWKB_POINT = struct.Struct("<BIIdd")  # little endian, Point with SRID, srid, x, y
+_COPY_FROM = 50  # rows: below this, one pipelined INSERT is quicker to set up
 
 Connection = psycopg.Connection[dict[str, Any]]
 
@@ -110,8 +113,8 @@ class PostGISStore(RecordStore):
                 conn.execute(
                     "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [WRITE_LOCK, self.schema]
                 )
-                with conn.pipeline():  # writes go out without waiting; reads still wait
-                    yield _PgBackend(conn)
+                with _PgBackend.pipelined(conn) as backend:
+                    yield backend
                 conn.commit()
             except psycopg.errors.LockNotAvailable as error:
                 _rollback(conn)
@@ -203,6 +206,31 @@ class _PgBackend(Backend):
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._pipeline: Any = None
+
+    @classmethod
+    @contextmanager
+    def pipelined(cls, conn: Connection) -> Iterator[_PgBackend]:
+        """A backend whose writes go out without waiting (reads still wait); a COPY
+        leaves pipeline mode for its duration (PostgreSQL allows none inside it)."""
+        backend = cls(conn)
+        backend._pipeline_on()
+        try:
+            yield backend
+        except BaseException as error:
+            if backend._pipeline is not None:
+                backend._pipeline.__exit__(type(error), error, error.__traceback__)
+            raise
+        backend._pipeline_off()
+
+    def _pipeline_on(self) -> None:
+        self._pipeline = self.conn.pipeline()
+        self._pipeline.__enter__()
+
+    def _pipeline_off(self) -> None:
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            pipeline.__exit__(None, None, None)
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         # No parameters: pass None, so a literal % in the SQL is not read as a placeholder.
@@ -226,12 +254,41 @@ class _PgBackend(Backend):
         if not incidents:
             return
         rows = [_pg_row(i) for i in incidents]
-        marks = ", ".join(["%s"] * len(rows[0]))
-        self.execute_many(
-            f"INSERT INTO {TABLE} (geom, {', '.join(rows[0])}) VALUES ({_GEOM}, {marks})",
-            [[*_point(i), *row.values()] for i, row in zip(incidents, rows, strict=True)],
-        )
+        if len(rows) >= _COPY_FROM:
+            points = [_ewkb(i) for i in incidents]
+            self._copy(
+                TABLE,
+                ["geom", *rows[0]],
+                ([p, *row.values()] for p, row in zip(points, rows, strict=True)),
+            )
+        else:
+            marks = ", ".join(["%s"] * len(rows[0]))
+            self.execute_many(
+                f"INSERT INTO {TABLE} (geom, {', '.join(rows[0])}) VALUES ({_GEOM}, {marks})",
+                [[*_point(i), *row.values()] for i, row in zip(incidents, rows, strict=True)],
+            )
         self._children(incidents)
+
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Many rows through COPY: a pipelined executemany spends far more time in the
+        client per row. Same transaction, same constraints."""
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        pipelined = self._pipeline is not None
+        self._pipeline_off()
+        with self.conn.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        if pipelined:
+            self._pipeline_on()
+
+    def _insert_many(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if len(rows) >= _COPY_FROM:
+            self._copy(table, columns, rows)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        self.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def update_incident(self, incident: Incident) -> None:
         row = _pg_row(incident)
@@ -247,19 +304,13 @@ class _PgBackend(Backend):
     def _children(self, incidents: Sequence[Incident]) -> None:
         sources = [row for i in incidents for row in source_rows(i)]
         if sources:
-            marks = ", ".join(["%s"] * (len(SOURCE_PARTS) + 2))
-            self.execute_many(
-                f"INSERT INTO incident_sources (incident_id, position, {', '.join(SOURCE_PARTS)}) "
-                f"VALUES ({marks})",
-                sources,
+            self._insert_many(
+                "incident_sources", ["incident_id", "position", *SOURCE_PARTS], sources
             )
         secret = [confidential_row(i) for i in incidents if any(i.confidential().values())]
         if secret:
-            names = ", ".join(CONFIDENTIAL_FIELDS)
-            marks = ", ".join(["%s"] * (len(CONFIDENTIAL_FIELDS) + 1))
-            self.execute_many(
-                f"INSERT INTO incident_confidential (incident_id, {names}) VALUES ({marks})",
-                secret,
+            self._insert_many(
+                "incident_confidential", ["incident_id", *CONFIDENTIAL_FIELDS], secret
             )
 
     def delete_incident(self, incident_id: str) -> None:
@@ -270,9 +321,8 @@ class _PgBackend(Backend):
 
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
         if entries:
-            self.execute_many(
-                f"INSERT INTO audit_log ({', '.join(_AUDIT)}) VALUES ({', '.join(['%s'] * 9)})",
-                [[getattr(e, name) for name in _AUDIT] for e in entries],
+            self._insert_many(
+                "audit_log", _AUDIT, [[getattr(e, n) for n in _AUDIT] for e in entries]
             )
 
 
@@ -288,6 +338,14 @@ def _pg_row(incident: Incident) -> dict[str, Any]:
     for name in _BOOLEANS:
         row[name] = bool(row[name])
     return row
+
+
+def _ewkb(incident: Incident) -> str | None:
+    """The point as hex EWKB with SRID 4326: what _GEOM makes of the same coordinates,
+    written for COPY (which takes no SQL expressions)."""
+    if incident.latitude is None or incident.longitude is None:
+        return None
+    return _EWKB_POINT.pack(1, 0x20000001, 4326, incident.longitude, incident.latitude).hex()
 
 
 def _point(incident: Incident) -> list[float | None]:

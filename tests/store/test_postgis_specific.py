@@ -228,3 +228,32 @@ def test_unsafe_schema_names_and_dropping_public_are_refused():
         PostGISStore("postgresql://nowhere.invalid/db", schema='x"; DROP SCHEMA public; --')
     with pytest.raises(StoreError, match="public"):
         PostGISStore.drop_schema(SimpleNamespace(schema="public"))  # type: ignore[arg-type]
+
+
+def test_a_large_batch_goes_through_copy_with_the_same_points_and_children(pg, schema):
+    """Batches of 50+ rows are written with COPY (points as EWKB): the stored geometry is
+    what ST_MakePoint makes of the coordinates, and sources, confidential fields and audit
+    entries are all there; a single save afterwards still works (pipeline restored)."""
+    records = [record(n) for n in range(120)] + [record(500, latitude=None, longitude=None)]
+    pg.write_batch(records, EDITOR)
+    with psycopg.connect(pg_url()) as conn:
+        conn.execute(f'SET search_path TO "{schema}", public')
+        (differ,) = conn.execute(
+            "SELECT COUNT(*) FROM incidents WHERE geom IS DISTINCT FROM "
+            "CASE WHEN latitude IS NULL THEN NULL "
+            "ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END"
+        ).fetchone()
+        counts = [
+            conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("incidents", "incident_sources", "incident_confidential", "audit_log")
+        ]
+    assert differ == 0
+    assert counts == [121, 121, 121, 121]
+    assert pg.get("pg-7", ADMIN) == records[7].replace(
+        **{
+            k: getattr(pg.get("pg-7", ADMIN), k)
+            for k in ("created_by", "created_at", "updated_by", "updated_at", "version")
+        }
+    )
+    pg.save(record(900), EDITOR)
+    assert pg.verify_audit() == []
