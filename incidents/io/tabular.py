@@ -121,7 +121,10 @@ def _table_from_rows(name: str, rows: Iterator[list[Any]], encoding: str) -> Tab
             header = [str(c or "").strip() for c in cells]
             table.header = header
             continue
-        if not any(str(c if c is not None else "").strip() for c in cells):
+        first = cells[0] if cells else None
+        # Most rows start with a cell that is not blank: no need to look at the others.
+        plainly_filled = type(first) is str and first[:1].strip()
+        if not plainly_filled and not any(str(c if c is not None else "").strip() for c in cells):
             continue
         if len(table.rows) >= MAX_ROWS:
             raise FileUnusable(f"{name}: more than {MAX_ROWS:,} rows; split the file")
