@@ -47,6 +47,7 @@ WATCH = """() => {
   const note = () => { window.__last = Date.now(); };
   const obs = new MutationObserver(note);
   for (const el of [pane, markers]) if (el) obs.observe(el, {childList: true, subtree: true});
+  window.map.on('incidentgriddrawn', note);  // the grid paints on a canvas: no DOM change
   return !!pane;
 }"""
 
@@ -211,11 +212,11 @@ def _visit(
             steps["filter_cpu"].append(_cpu(pid) - cpu0)
         for move in ("[240, 0]", "[-240, 0]"):
             t0 = _now(page)
-            _frame(page).evaluate(f"() => window.map.panBy({move}, {{animate: false}})")
+            _frame(page).evaluate(f"() => {{ window.map.panBy({move}, {{animate: false}}); }}")
             steps["pan"].append((_settled(page, t0, timeout_s=8) - t0) / 1000)
         for delta in ("+ 2", "- 2"):
             t0 = _now(page)
-            _frame(page).evaluate(f"() => window.map.setZoom(window.map.getZoom() {delta})")
+            _frame(page).evaluate(f"() => {{ window.map.setZoom(window.map.getZoom() {delta}); }}")
             steps["zoom"].append((_settled(page, t0, timeout_s=8) - t0) / 1000)
     if os.environ.get("BENCH_DEBUG"):
         print(steps)

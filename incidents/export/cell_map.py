@@ -35,7 +35,6 @@ from incidents.export.cells import (
     CellGrid,
     Tally,
     cell_km,
-    class_edges,
     class_labels,
     class_of,
     count_cells,
@@ -58,6 +57,7 @@ from incidents.export.static_map import (
     frame_for,
     save_figure,
 )
+from incidents.maps.aggregate import class_edges
 from incidents.styles import type_style
 
 RAMP = plt.get_cmap("YlOrRd")

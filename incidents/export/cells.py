@@ -163,18 +163,6 @@ def count_cells(lat: np.ndarray, lon: np.ndarray, extent: Extent, step_km: float
     )  # fmt: skip
 
 
-def class_edges(top: int, most: int = 6) -> list[int]:
-    """Lower bounds of the colour classes (1, 2, 5, 10 ...; decades when that is too many)."""
-    if top <= 1:
-        return [1]
-    steps = [s * 10**p for p in range(0, 10) for s in (1, 2, 5) if s * 10**p <= top]
-    if len(steps) > most:
-        steps = [s for s in steps if str(s)[0] == "1"]
-    while len(steps) > most:
-        steps = steps[::2]
-    return steps
-
-
 def class_of(n: np.ndarray, edges: list[int]) -> np.ndarray:
     """The class (0-based) of each count."""
     return np.searchsorted(np.asarray(edges), n, side="right") - 1

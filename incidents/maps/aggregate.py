@@ -156,6 +156,29 @@ def district_totals(frame: pd.DataFrame, measure: str = "incidents") -> pd.Serie
     return totals[totals.index != ""]
 
 
+def class_edges(top: int, most: int = 6) -> list[int]:
+    """Lower bounds of stepped colour classes (1, 2, 5, 10 ...; decades when that is too
+    many): counts per cell span several orders of magnitude, equal steps would colour
+    nearly every cell alike."""
+    if top <= 1:
+        return [1]
+    steps = [s * 10**p for p in range(0, 10) for s in (1, 2, 5) if s * 10**p <= top]
+    if len(steps) > most:
+        steps = [s for s in steps if str(s)[0] == "1"]
+    while len(steps) > most:
+        steps = steps[::2]
+    return steps
+
+
+def stepped_breaks(values: pd.Series | list[float]) -> list[float]:
+    """class_edges as upper bounds (the form class_breaks gives), the last the largest."""
+    top = math.ceil(float(max(values, default=0.0)))
+    if top <= 0:
+        return [0.0]
+    edges = class_edges(top)
+    return [float(e - 1) for e in edges[1:]] + [float(top)]
+
+
 def class_breaks(values: pd.Series | list[float], classes: int = 5) -> list[float]:
     """Upper bounds of up to `classes` rounded classes from 0 to the largest value."""
     top = float(max(values, default=0.0))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from incidents.maps.aggregate import Bounds, class_breaks, pad_bounds
+from incidents.maps.aggregate import Bounds, pad_bounds, stepped_breaks
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 
@@ -159,7 +159,7 @@ class Pyramid:
         """Class breaks per zoom, so colours stay put while panning at one zoom."""
         out = {}
         for z in range(MIN_ZOOM, self.top + 1):
-            out[z] = class_breaks(self.level(z).totals().tolist())
+            out[z] = stepped_breaks(self.level(z).totals().tolist())
         return out
 
 

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from browser_support import SCREENSHOTS, Guarded, Server
 
-from incidents.maps.pyramid import CELL_PX
-
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 HEADLINE = re.compile(r"([\d,]+) incidents? shown of ([\d,]+)")
@@ -96,7 +94,7 @@ def test_a_time_filter_changes_the_count_and_the_markers(guarded: Guarded, examp
 
 
 def test_brushing_the_timeline_sets_the_time_window(guarded: Guarded, synthetic_server: Server):
-    _open(guarded, synthetic_server, drawn=".grid-count")
+    _open(guarded, synthetic_server, drawn="[data-grid-zoom]")
     before = _shown(guarded)
     chart = guarded.page.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
@@ -163,10 +161,10 @@ def test_heat_and_district_layers_draw(guarded: Guarded, example_server: Server)
 
 def test_ten_thousand_incidents_stay_light(guarded: Guarded, synthetic_server: Server):
     started = time.monotonic()
-    _open(guarded, synthetic_server)
+    _open(guarded, synthetic_server, drawn="[data-grid-zoom]")
     first_map = time.monotonic() - started
     _no_exception(guarded)
-    assert _map(guarded).evaluate("() => document.querySelectorAll('.grid-count').length") > 0
+    assert _map(guarded).evaluate(_GRID)[0] > 0  # counted cells drawn, not 10k markers
     guarded.page.screenshot(path=str(SCREENSHOTS / "grid-10k.png"))
     before, guarded.received = _shown(guarded), 0
     guarded.page.get_by_role("button", name="Last year").click()
@@ -178,29 +176,28 @@ def test_ten_thousand_incidents_stay_light(guarded: Guarded, synthetic_server: S
 
 
 _SENT_LAYER = "() => (window.__GLOBAL_DATA__.last_feature_group || '').length"
-_CELLS = "() => document.querySelectorAll('.grid-count').length"
-_CELL_PX = """() => Math.round(document
-  .querySelector('.leaflet-overlay-pane path.leaflet-interactive')
-  .getBoundingClientRect().width)"""
+_GRID = "() => [Number(window.map.getContainer().dataset.gridZoom), window.map.getZoom()]"
+_GRID_CELLS = """() => { let n = 0; for (const k in window.map._layers) {
+  const l = window.map._layers[k]; if (l.cell) n += 1; } return n; }"""
 
 
 def test_the_grid_redraws_on_zoom_without_asking_the_server(
     guarded: Guarded, synthetic_server: Server
 ):
-    _open(guarded, synthetic_server, drawn=".grid-count")
+    _open(guarded, synthetic_server, drawn="[data-grid-zoom]")
     frame = _map(guarded)
-    sent, cells = frame.evaluate(_SENT_LAYER), frame.evaluate(_CELLS)
-    frame.evaluate("() => window.map.setZoom(window.map.getZoom() + 1)")
+    sent, (drawn, zoom) = frame.evaluate(_SENT_LAYER), frame.evaluate(_GRID)
+    assert drawn == zoom and frame.evaluate(_GRID_CELLS) > 0
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() + 1); }")
     frame.wait_for_timeout(150)  # no rerun can answer this fast (streamlit-folium waits 250 ms)
-    zoomed = frame.evaluate(_CELLS)
+    assert frame.evaluate(_GRID) == [zoom + 1, zoom + 1]  # cells of the new zoom, not scaled
     guarded.page.wait_for_timeout(3000)
     frame = _map(guarded)
     assert frame.evaluate(_SENT_LAYER) == sent  # the server kept the layer it had sent
-    assert zoomed > 0 and frame.evaluate(_CELLS) == zoomed
-    assert abs(frame.evaluate(_CELL_PX) - CELL_PX) <= 2  # cells of the new zoom, not scaled
-    frame.evaluate("() => window.map.setZoom(window.map.getZoom() - 1)")
+    assert frame.evaluate(_GRID) == [zoom + 1, zoom + 1]
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() - 1); }")
     frame.wait_for_timeout(150)
-    assert frame.evaluate(_CELLS) == cells
+    assert frame.evaluate(_GRID) == [zoom, zoom]
     _no_exception(guarded)
 
 

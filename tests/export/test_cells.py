@@ -21,11 +21,12 @@ from PIL import Image
 from incidents.access import PUBLIC, Role, Viewer
 from incidents.cli import main
 from incidents.export.cell_selection import read_cells
-from incidents.export.cells import class_edges, class_labels, count_cells
+from incidents.export.cells import class_labels, count_cells
 from incidents.export.profiles import export_viewer, get_profile
 from incidents.export.selection import read_selection
 from incidents.export.service import ExportRequest, run_export
 from incidents.importer import import_file
+from incidents.maps.aggregate import class_edges
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store import open_store
