@@ -144,7 +144,8 @@ def test_killed_imports_leave_all_or_nothing(setup: Setup):
         else:
             assert _count(db) in (0, setup.stored), context
             assert actions.get("import:create", 0) == _count(db), context
-        assert actions.get("import", 0) <= 1, context
+        # One import summary per finished import: the loaded store's, and this run's.
+        assert actions.get("import", 0) <= (2 if update else 1), context
     print(f"crash runs (seed {SEED}):", "; ".join(seen))
     assert "killed mid-transaction" in seen, f"seed {SEED}: no kill landed in a transaction"
 
