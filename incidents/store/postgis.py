@@ -30,21 +30,18 @@ from incidents.store.audit import AuditEntry
 from incidents.store.base import StoreError
 from incidents.store.columns import (
     INCIDENT_COLUMNS,
-    POSTGRES_TYPES,
-    column_constraint,
     confidential_row,
     incident_row,
     source_rows,
 )
+from incidents.store.postgis_schema import TABLE, ensure_schema, set_path
+from incidents.store.public_sql import PUBLIC_ORDER_POSTGIS
 from incidents.store.record_store import Backend, RecordStore
 from incidents.store.sql import Where, where_for
 from incidents.store.urls import redact_url
 
-TABLE = "incidents"
-SCHEMA_VERSION = "1"
 # Advisory lock keys (two int4): one database-wide for creating schemas, one per
 # schema (second key: hashtext(schema)) held by every write transaction.
-DDL_LOCK = 74_210_001
 WRITE_LOCK = 74_210_002
 LOCK_TIMEOUT = "120s"  # a writer waits this long behind a large import, then gives up
 
@@ -65,6 +62,7 @@ class PostGISStore(RecordStore):
     # SQL dialect for the shared summaries (incidents/store/summaries.py).
     like = "ILIKE"
     order_by = 'i.date_start, i.id COLLATE "C"'
+    public_order_by = PUBLIC_ORDER_POSTGIS
     days_sql = "(i.date_end - i.date_start)"
     epoch_day_sql = "(i.{0} - DATE '1970-01-01')"
 
@@ -79,7 +77,7 @@ class PostGISStore(RecordStore):
         self.public_rules = public_rules or PublicRules()
         self._search_path = f'"{schema}"'
         with self._connection() as conn:
-            self._search_path = _ensure_schema(conn, schema)
+            self._search_path = ensure_schema(conn, schema)
             conn.commit()
 
     def __repr__(self) -> str:
@@ -105,7 +103,7 @@ class PostGISStore(RecordStore):
         """One write transaction, queued behind any other writer of this schema."""
         with self._connection() as conn:
             try:
-                _set_path(conn, self._search_path)
+                set_path(conn, self._search_path)
                 # Load PostGIS into this new server process before queueing, not while
                 # holding the lock: the first use costs ~40 ms (see docs/deployment.md).
                 conn.execute("SELECT postgis_lib_version()")
@@ -137,7 +135,7 @@ class PostGISStore(RecordStore):
         with self._connection() as conn:
             conn.isolation_level = IsolationLevel.REPEATABLE_READ
             conn.read_only = True
-            _set_path(conn, self._search_path)
+            set_path(conn, self._search_path)
             yield conn
 
     def _select_frame(
@@ -369,102 +367,6 @@ def _add_bbox(where: Where, query: Query) -> None:
     if query.bbox is not None:
         west, south, east, north = query.bbox
         where.add("i.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", west, south, east, north)
-
-
-def _set_path(conn: Connection, search_path: str) -> None:
-    """Point unqualified table names at this store's schema, for this transaction only."""
-    conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
-
-
-def _ensure_schema(conn: Connection, schema: str) -> str:
-    """Create the tables once, whoever starts first; return the search_path to use.
-
-    Checks before creating, so a role that may only use an existing schema can start.
-    """
-    postgis = _postgis_schema(conn)
-    if postgis is None or not _schema_ready(conn, schema):
-        conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", [DDL_LOCK])
-        postgis = _postgis_schema(conn) or _create_postgis(conn)
-        if not _schema_ready(conn, schema):
-            found = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
-            if found.fetchone() is None:
-                conn.execute(f'CREATE SCHEMA "{schema}"')
-            _set_path(conn, f'"{schema}", "{postgis}"')
-            for statement in _ddl():
-                conn.execute(statement)
-    return f'"{schema}", "{postgis}"'
-
-
-def _postgis_schema(conn: Connection) -> str | None:
-    row = conn.execute(
-        "SELECT n.nspname AS name FROM pg_extension e "
-        "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgis'"
-    ).fetchone()
-    return str(row["name"]) if row else None
-
-
-def _create_postgis(conn: Connection) -> str:
-    try:
-        with conn.transaction():
-            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    except psycopg.Error as error:
-        raise StoreError(
-            "The database has no PostGIS extension and this user may not add it: "
-            "ask the database administrator to run CREATE EXTENSION postgis."
-        ) from error
-    return _postgis_schema(conn) or "public"
-
-
-def _schema_ready(conn: Connection, schema: str) -> bool:
-    row = conn.execute("SELECT to_regclass(%s) AS t", [f'"{schema}".store_meta']).fetchone()
-    if not row or row["t"] is None:
-        return False
-    found = conn.execute(
-        f"SELECT value FROM \"{schema}\".store_meta WHERE key = 'schema_version'"
-    ).fetchone()
-    return found is not None
-
-
-def _ddl() -> list[str]:
-    """The GeoPackage store's tables in PostgreSQL terms (see gpkg._create_schema)."""
-    columns = ",\n  ".join(
-        f"{f.name} {POSTGRES_TYPES[f.kind]}{column_constraint(f)}" for f in INCIDENT_COLUMNS
-    )
-    indexes = {"date_start": "date_start", "date_end": "date_end", "type": "type"}
-    indexes |= {"admin1": "admin1_code", "source_event": "source_event_id"}
-    refuse = "EXECUTE FUNCTION audit_log_append_only()"
-    return [
-        f"CREATE TABLE IF NOT EXISTS {TABLE} (fid BIGSERIAL PRIMARY KEY, "
-        f"geom geometry(Point, 4326),\n  {columns})",
-        f"CREATE INDEX IF NOT EXISTS {TABLE}_geom ON {TABLE} USING GIST (geom)",
-        *(
-            f"CREATE INDEX IF NOT EXISTS {TABLE}_{name} ON {TABLE} ({column})"
-            for name, column in indexes.items()
-        ),
-        f"CREATE TABLE IF NOT EXISTS incident_sources ("
-        f"incident_id TEXT NOT NULL REFERENCES {TABLE}(id) ON DELETE CASCADE, "
-        f"position INTEGER NOT NULL, {', '.join(f'{p} TEXT' for p in SOURCE_PARTS)}, "
-        "PRIMARY KEY (incident_id, position))",
-        f"CREATE TABLE IF NOT EXISTS incident_confidential ("
-        f"incident_id TEXT PRIMARY KEY REFERENCES {TABLE}(id) ON DELETE CASCADE, "
-        f"{', '.join(f'{c} TEXT' for c in CONFIDENTIAL_FIELDS)})",
-        "CREATE TABLE IF NOT EXISTS audit_log (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, "
-        "actor TEXT NOT NULL, action TEXT NOT NULL, incident_id TEXT, before TEXT, "
-        "after TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS audit_log_incident ON audit_log (incident_id)",
-        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        "RAISE EXCEPTION 'the audit log is append-only'; END $$",
-        "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
-        "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
-        f"FOR EACH ROW {refuse}",
-        "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
-        f"CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log {refuse}",
-        "CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        f"INSERT INTO store_meta VALUES ('schema_version', '{SCHEMA_VERSION}') "
-        "ON CONFLICT DO NOTHING",
-        "INSERT INTO store_meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING",
-    ]
 
 
 __all__ = ["PostGISStore", "redact_url"]

@@ -25,6 +25,15 @@ from incidents.store.sql import Where
 _CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,6}")
 _KM_PER_DEGREE = 111.32
 _MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0) = 1"
+# The public's order: a month-only record's start is the first of its month (as
+# coarsen_for_public makes it), so no order among them betrays their exact dates.
+PUBLIC_ORDER_SQLITE = (
+    f"CASE WHEN {_MONTHLY} THEN substr(i.date_start, 1, 8) || '01' ELSE i.date_start END, i.id"
+)
+PUBLIC_ORDER_POSTGIS = (
+    f"CASE WHEN {_MONTHLY} THEN CAST(date_trunc('month', i.date_start) AS DATE) "
+    'ELSE i.date_start END, i.id COLLATE "C"'
+)
 
 
 @functools.lru_cache(maxsize=1)

@@ -31,7 +31,7 @@ from incidents.store.audit import (
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
 from incidents.store.query_frame import filter_frame
-from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries
+from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 
 _CHUNK = 500
 
@@ -216,7 +216,7 @@ class RecordStore(Summaries, ABC):
         )
         frame = self._select_frame(sql_query, needed, want_confidential, public)
         if public:
-            frame = filter_frame(coarsen_for_public(frame, self.public_rules), query)
+            frame = public_order(filter_frame(coarsen_for_public(frame, self.public_rules), query))
             keep = [c for c in frame.columns if c in needed and c in (*wanted, "id")]
             frame = frame[keep]
         return frame.reset_index(drop=True)

@@ -21,7 +21,12 @@ from incidents.access import PublicRules, Viewer, coarsen_for_public
 from incidents.query import Query
 from incidents.schema import CONFIDENTIAL_FIELDS
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, INCIDENT_COLUMNS, LIST_SEPARATOR
-from incidents.store.public_sql import PublicPlaces, add_public_box, add_public_dates
+from incidents.store.public_sql import (
+    PUBLIC_ORDER_SQLITE,
+    PublicPlaces,
+    add_public_box,
+    add_public_dates,
+)
 from incidents.store.sql import Where, where_for
 
 if TYPE_CHECKING:
@@ -41,6 +46,7 @@ class Summaries:
     # Dialect: the GeoPackage (SQLite) values; the PostGIS store overrides them.
     like = "LIKE"
     order_by = "i.date_start, i.id"
+    public_order_by = PUBLIC_ORDER_SQLITE
     days_sql = "CAST(julianday(i.date_end) - julianday(i.date_start) AS INTEGER)"
     epoch_day_sql = "CAST(julianday(i.{0}) - 2440587.5 AS INTEGER)"  # days since 1970
 
@@ -190,9 +196,9 @@ class Summaries:
                 f"SELECT {select} FROM incidents i WHERE i.fid IN ({marks}) {visible}", part
             )
         frame = _typed(_frame(rows, needed))
-        frame = frame.sort_values(["date_start", "id"], kind="stable")
-        if public:
+        if public:  # ordered by the dates the public sees, never by the exact ones
             frame = coarsen_for_public(frame, self.public_rules)
+        frame = public_order(frame)
         frame = frame[[c for c in frame.columns if c in ("id", *wanted)]]
         return frame.reset_index(drop=True)
 
@@ -209,13 +215,22 @@ class Summaries:
         select = ", ".join(f"i.{c}" for c in needed)
         sql = (
             f"SELECT {select} FROM incidents i WHERE {where.sql()} "
-            f"ORDER BY {self.order_by} LIMIT {int(limit)}"
+            f"ORDER BY {self.public_order_by if public else self.order_by} LIMIT {int(limit)}"
         )
         frame = _typed(_frame(self._fetch(sql, where.params), needed))
         if public:
             frame = coarsen_for_public(frame, self.public_rules)
             frame = frame[[c for c in frame.columns if c in ("id", *wanted)]]
         return frame.reset_index(drop=True)
+
+
+def public_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows by start date (as the frame holds it: coarsened for the public) then id."""
+    if frame.empty or "date_start" not in frame.columns:
+        return frame
+    start = frame["date_start"].astype(str)
+    order = np.lexsort((frame["id"].astype(str).to_numpy(), start.to_numpy()))
+    return frame.iloc[order]
 
 
 PUBLIC_RULE_COLUMNS = (
