@@ -31,8 +31,9 @@ from incidents.access import Role, Viewer
 from incidents.record import Incident
 from incidents.store import GeoPackageStore, open_store
 from incidents.store.audit import AuditEntry, verify_chain
+from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, Store, StoreError
-from incidents.store.record_store import Backend, RecordStore, _bump_version, _load_full
+from incidents.store.record_store import RecordStore, _bump_version, _load_full
 
 IMPORTED = "audit_log_imported"
 BATCH = 500

@@ -21,6 +21,7 @@ from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store import geopackage_format as gpkg
 from incidents.store.audit import AuditEntry
+from incidents.store.backend import Backend
 from incidents.store.columns import (
     INCIDENT_COLUMN_NAMES,
     INCIDENT_COLUMNS,
@@ -30,7 +31,7 @@ from incidents.store.columns import (
     incident_row,
     source_rows,
 )
-from incidents.store.record_store import Backend, RecordStore
+from incidents.store.record_store import RecordStore
 from incidents.store.sql import Where, where_for
 
 TABLE = "incidents"

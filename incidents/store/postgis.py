@@ -27,6 +27,7 @@ from incidents.query import Query
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store.audit import AuditEntry
+from incidents.store.backend import Backend
 from incidents.store.base import StoreError
 from incidents.store.columns import (
     INCIDENT_COLUMNS,
@@ -36,7 +37,7 @@ from incidents.store.columns import (
 )
 from incidents.store.postgis_schema import TABLE, ensure_schema, set_path
 from incidents.store.public_sql import PUBLIC_ORDER_POSTGIS
-from incidents.store.record_store import Backend, RecordStore
+from incidents.store.record_store import RecordStore
 from incidents.store.sql import Where, where_for
 from incidents.store.urls import redact_url
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -28,51 +28,13 @@ from incidents.store.audit import (
     to_json,
     verify_chain,
 )
+from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
 from incidents.store.query_frame import filter_frame
 from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 
 _CHUNK = 500
-
-
-class Backend(ABC):
-    """SQL on one open connection, inside the caller's transaction."""
-
-    placeholder: str
-
-    @abstractmethod
-    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
-
-    @abstractmethod
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
-
-    @abstractmethod
-    def insert_incident(self, incident: Incident) -> None: ...
-
-    @abstractmethod
-    def update_incident(self, incident: Incident) -> None: ...
-
-    @abstractmethod
-    def delete_incident(self, incident_id: str) -> None: ...
-
-    @abstractmethod
-    def append_audit(self, entry: AuditEntry) -> None: ...
-
-    def insert_incidents(self, incidents: Sequence[Incident]) -> None:
-        """Insert many new records; backends override this with one bulk statement."""
-        for incident in incidents:
-            self.insert_incident(incident)
-
-    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
-        """Append many chained entries, in order; backends may override with a bulk insert."""
-        for entry in entries:
-            self.append_audit(entry)
-
-    def bulk_inserts(self) -> AbstractContextManager[None]:
-        """Around a batch write: a backend may defer per-row index upkeep (the
-        GeoPackage R-tree) to one statement at the end, inside the same transaction."""
-        return nullcontext()
 
 
 class RecordStore(Summaries, ABC):

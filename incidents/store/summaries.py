@@ -30,7 +30,7 @@ from incidents.store.public_sql import (
 from incidents.store.sql import Where, where_for
 
 if TYPE_CHECKING:
-    from incidents.store.record_store import Backend
+    from incidents.store.backend import Backend
 
 LIST_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "list")
 NUMBER_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind in ("integer", "number"))

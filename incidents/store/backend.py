@@ -1,0 +1,53 @@
+"""What a database backend does for the shared store logic (record_store.py): run SQL
+on one open connection, inside the caller's transaction, plus the writes each
+database does its own way (bulk inserts, the audit table, spatial index upkeep).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from incidents.record import Incident
+from incidents.store.audit import AuditEntry
+
+
+class Backend(ABC):
+    """SQL on one open connection, inside the caller's transaction."""
+
+    placeholder: str
+
+    @abstractmethod
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    @abstractmethod
+    def insert_incident(self, incident: Incident) -> None: ...
+
+    @abstractmethod
+    def update_incident(self, incident: Incident) -> None: ...
+
+    @abstractmethod
+    def delete_incident(self, incident_id: str) -> None: ...
+
+    @abstractmethod
+    def append_audit(self, entry: AuditEntry) -> None: ...
+
+    def insert_incidents(self, incidents: Sequence[Incident]) -> None:
+        """Insert many new records; backends override this with one bulk statement."""
+        for incident in incidents:
+            self.insert_incident(incident)
+
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many chained entries, in order; backends may override with a bulk insert."""
+        for entry in entries:
+            self.append_audit(entry)
+
+    def bulk_inserts(self) -> AbstractContextManager[None]:
+        """Around a batch write: a backend may defer per-row index upkeep (the
+        GeoPackage R-tree) to one statement at the end, inside the same transaction."""
+        return nullcontext()
