@@ -30,7 +30,7 @@ from incidents.export.basemap import (
     fit_extent,
     shape_extent,
 )
-from incidents.export.caption import counts_line, filters_sentence, plural
+from incidents.export.caption import counts_line, plural
 from incidents.export.cells import (
     CellGrid,
     Tally,
@@ -42,10 +42,9 @@ from incidents.export.cells import (
 from incidents.export.layout import (
     Flow,
     default_subtitle,
-    district_names,
     draw_footer,
     draw_header,
-    sources_sentence,
+    filters_and_sources,
 )
 from incidents.export.points import Drawn
 from incidents.export.selection import Selection
@@ -224,12 +223,7 @@ def _legend_flow(
         flow.text(f"{type_style(code).label}: {n:,}", 10.5)
     flow.gap(8)
     flow.text(picture.counts_line(selection), 11.5, bold=True)
-    flow.gap(8)
-    flow.text("Filters", 12.5, bold=True)
-    flow.text(filters_sentence(selection.query, district_names(selection.country)), 10.5)
-    flow.gap(8)
-    flow.text("Sources", 12.5, bold=True)
-    flow.text(sources_sentence(selection), 10.5)
+    filters_and_sources(flow, selection)
     return flow
 
 
@@ -238,11 +232,18 @@ def render_cells(
 ) -> tuple[bytes, CellPicture]:
     """The image's bytes in PNG, SVG or PDF, and what its squares show."""
     fig, picture = cells_figure(selection, tally, options, note, fmt)
+    return save_cells(fig, picture, selection, options, fmt), picture
+
+
+def save_cells(
+    fig: Figure, picture: CellPicture, selection: Selection, options: MapOptions, fmt: str
+) -> bytes:
+    """A squared figure's bytes, its file description saying what the squares show."""
     try:
         title = options.title or f"Incidents in {country_name(selection.country)}"
         metadata = face_metadata(selection, title, fmt, picture.drawn)
         metadata = with_squares(metadata, picture, selection)
-        return save_figure(fig, fmt, options.scale, metadata), picture
+        return save_figure(fig, fmt, options.scale, metadata)
     finally:
         plt.close(fig)
 

@@ -23,7 +23,7 @@ from incidents.export.cell_map import (
     cells_legend,
     draw_cells,
     picture_of,
-    with_squares,
+    save_cells,
 )
 from incidents.export.cells import Tally, cell_km, count_cells
 from incidents.export.layout import draw_footer, draw_header
@@ -33,9 +33,7 @@ from incidents.export.static_map import (
     MapOptions,
     box_ratio,
     country_name,
-    face_metadata,
     frame_for,
-    save_figure,
 )
 from incidents.styles import type_style
 
@@ -154,10 +152,4 @@ def render_cell_panels(
     if not panels:
         raise ValueError("no panels to draw: the selection is empty")
     fig, picture = cell_panels_figure(selection, tally, panels, options, note, fmt)
-    try:
-        title = options.title or f"Incidents in {country_name(selection.country)}"
-        metadata = face_metadata(selection, title, fmt, picture.drawn)
-        metadata = with_squares(metadata, picture, selection)
-        return save_figure(fig, fmt, options.scale, metadata), picture
-    finally:
-        plt.close(fig)
+    return save_cells(fig, picture, selection, options, fmt), picture

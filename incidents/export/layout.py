@@ -142,13 +142,18 @@ def _legend_flow(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> 
     _precision_rows(flow, drawn)
     flow.gap(8)
     flow.text(selection.counts_line(drawn.shown, drawn.outside_view), 11.5, bold=True)
+    filters_and_sources(flow, selection)
+    return flow
+
+
+def filters_and_sources(flow: Flow, selection: Selection) -> None:
+    """The legend's closing lines, the same on every image: which filters, which sources."""
     flow.gap(8)
     flow.text("Filters", 12.5, bold=True)
     flow.text(filters_sentence(selection.query, district_names(selection.country)), 10.5)
     flow.gap(8)
     flow.text("Sources", 12.5, bold=True)
     flow.text(sources_sentence(selection), 10.5)
-    return flow
 
 
 def _precision_rows(flow: Flow, drawn: Drawn) -> None:

@@ -62,10 +62,7 @@ class Coverage:
             return True
         if self.levels is not None:
             return self.levels.covers(bounds, zoom)
-        if self.box is None or bounds is None:
-            return False
-        west, south, east, north = self.box
-        return bounds[0] >= west and bounds[1] >= south and bounds[2] <= east and bounds[3] <= north
+        return self.box is not None and bounds is not None and pyramid.inside(bounds, self.box)
 
 
 Layer = tuple[folium.FeatureGroup, Drawn, Coverage]

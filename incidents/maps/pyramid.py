@@ -120,7 +120,8 @@ def _snap(box: Bounds, size: float) -> Bounds:
     )
 
 
-def _inside(bounds: Bounds, box: Bounds) -> bool:
+def inside(bounds: Bounds, box: Bounds) -> bool:
+    """Whether a view lies wholly inside a box."""
     west, south, east, north = box
     return bounds[0] >= west and bounds[1] >= south and bounds[2] <= east and bounds[3] <= north
 
@@ -147,7 +148,7 @@ class Pyramid:
             return True
         if self.box is None or self.box_bounds is None or bounds is None or zoom > self.box.zoom:
             return False
-        return _inside(bounds, self.box_bounds)
+        return inside(bounds, self.box_bounds)
 
     def level(self, zoom: int) -> Level:
         """The counts the page draws at a zoom (inside the box past the whole level)."""
