@@ -97,17 +97,9 @@ class Incident:
     def content(self) -> dict[str, Any]:
         """The fields a person writes: what an import compares to decide 'unchanged'."""
         state = self.__dict__
-        out = {name: state[name] for name in _CONTENT_FIELDS}
-        for name in _NESTED_FIELDS:  # the only fields whose values are not plain JSON
-            value = out[name]
-            if type(value) is date:
-                out[name] = value.isoformat()
-            elif type(value) is tuple and all(type(v) is str for v in value):
-                out[name] = list(value)
-            elif type(value) is tuple and all(type(v) is Source for v in value):
-                out[name] = [{p: v.__dict__[p] for p in SOURCE_PARTS} for v in value]
-            else:
-                out[name] = _plain(value)
+        out = {name: state[name] for name in CONTENT_FIELDS}
+        for name in NESTED_FIELDS:  # the only fields whose values are not plain JSON
+            out[name] = content_value(out[name])
         return out
 
     def confidential(self) -> dict[str, str]:
@@ -116,10 +108,21 @@ class Incident:
 
 _FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(Incident))
 _SYSTEM_FIELDS = {"created_by", "created_at", "updated_by", "updated_at", "version", "extra"}
-_CONTENT_FIELDS = tuple(
+CONTENT_FIELDS = tuple(
     sorted(n for n in (f.name for f in dataclasses.fields(Incident)) if n not in _SYSTEM_FIELDS)
 )
-_NESTED_FIELDS = ("date_start", "date_end", "perpetrators", "tags", "sources")
+NESTED_FIELDS = ("date_start", "date_end", "perpetrators", "tags", "sources")
+
+
+def content_value(value: Any) -> Any:
+    """A nested field's value as Incident.content() gives it (plain JSON)."""
+    if type(value) is date:
+        return value.isoformat()
+    if type(value) is tuple and all(type(v) is str for v in value):
+        return list(value)
+    if type(value) is tuple and all(type(v) is Source for v in value):
+        return [{p: v.__dict__[p] for p in SOURCE_PARTS} for v in value]
+    return _plain(value)
 _DEFAULTS = {
     f.name: f.default for f in dataclasses.fields(Incident) if f.default is not dataclasses.MISSING
 }

@@ -47,7 +47,7 @@ class Backend(ABC):
         for entry in entries:
             self.append_audit(entry)
 
-    def bulk_inserts(self) -> AbstractContextManager[None]:
-        """Around a batch write: a backend may defer per-row index upkeep (the
-        GeoPackage R-tree) to one statement at the end, inside the same transaction."""
+    def bulk_inserts(self, rows: int = 0) -> AbstractContextManager[None]:
+        """Around a batch write of rows records: a backend may defer per-row index
+        upkeep (the GeoPackage R-tree) to the end, inside the same transaction."""
         return nullcontext()

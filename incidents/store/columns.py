@@ -6,6 +6,7 @@ never selects them; sources live in a child table, one row per source.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,24 @@ def incident_row(incident: Incident) -> dict[str, Any]:
     for name in _BOOLEAN_COLUMNS:
         row[name] = int(bool(row[name]))
     return row
+
+
+def incident_columns(incidents: Sequence[Incident], booleans: type = int) -> list[list[Any]]:
+    """incident_row of many records as one list per column (INCIDENT_COLUMN_NAMES'
+    order), converted a column at a time: a bulk write's rows are zip(*columns).
+    booleans: int for SQLite's 0/1, bool for PostgreSQL's BOOLEAN."""
+    states = [i.__dict__ for i in incidents]
+    columns = []
+    for name in INCIDENT_COLUMN_NAMES:
+        column = [s[name] for s in states]
+        if name in _LIST_COLUMNS:
+            column = [LIST_SEPARATOR.join(v) for v in column]
+        elif name in _DATE_COLUMNS:
+            column = [v.isoformat() for v in column]
+        elif name in _BOOLEAN_COLUMNS:
+            column = [booleans(bool(v)) for v in column]
+        columns.append(column)
+    return columns
 
 
 _LIST_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "list")

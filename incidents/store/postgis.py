@@ -30,8 +30,10 @@ from incidents.store.audit import AuditEntry
 from incidents.store.backend import Backend
 from incidents.store.base import StoreError
 from incidents.store.columns import (
+    INCIDENT_COLUMN_NAMES,
     INCIDENT_COLUMNS,
     confidential_row,
+    incident_columns,
     incident_row,
     source_rows,
 )
@@ -252,19 +254,19 @@ class _PgBackend(Backend):
         """All of a chunk's new records in three statements, pipelined."""
         if not incidents:
             return
-        rows = [_pg_row(i) for i in incidents]
-        if len(rows) >= _COPY_FROM:
+        columns = incident_columns(incidents, booleans=bool)
+        if len(incidents) >= _COPY_FROM:
             points = [_ewkb(i) for i in incidents]
-            self._copy(
-                TABLE,
-                ["geom", *rows[0]],
-                ([p, *row.values()] for p, row in zip(points, rows, strict=True)),
-            )
+            self._copy(TABLE, ["geom", *INCIDENT_COLUMN_NAMES], zip(points, *columns, strict=True))
         else:
-            marks = ", ".join(["%s"] * len(rows[0]))
+            marks = ", ".join(["%s"] * len(INCIDENT_COLUMN_NAMES))
             self.execute_many(
-                f"INSERT INTO {TABLE} (geom, {', '.join(rows[0])}) VALUES ({_GEOM}, {marks})",
-                [[*_point(i), *row.values()] for i, row in zip(incidents, rows, strict=True)],
+                f"INSERT INTO {TABLE} (geom, {', '.join(INCIDENT_COLUMN_NAMES)}) "
+                f"VALUES ({_GEOM}, {marks})",
+                [
+                    [*_point(i), *row]
+                    for i, row in zip(incidents, zip(*columns, strict=True), strict=True)
+                ],
             )
         self._children(incidents)
 

@@ -31,6 +31,7 @@ from incidents.store.audit import (
 from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
+from incidents.store.contents_json import contents_json
 from incidents.store.query_frame import filter_frame
 from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 
@@ -66,15 +67,19 @@ class RecordStore(Summaries, ABC):
         """Insert or update all records in one transaction; unchanged ones are left alone."""
         _require_editor(viewer)
         outcomes: list[Outcome] = []
-        with self._backend() as db, db.bulk_inserts():
+        with self._backend() as db, db.bulk_inserts(len(incidents)):
             last = _last_entry(db)
             for start in range(0, len(incidents), _CHUNK):
                 chunk = incidents[start : start + _CHUNK]
                 stored = _load_full(db, [i.id for i in chunk])
                 pending = _Pending(now_utc())
+                fresh = iter(contents_json([i for i in chunk if i.id not in stored]))
                 for incident in chunk:
                     before = stored.get(incident.id)
-                    outcome, last = _write_one(incident, before, viewer, last, action, pending)
+                    after = next(fresh) if before is None else None
+                    outcome, last = _write_one(
+                        incident, before, viewer, last, action, pending, after
+                    )
                     outcomes.append(outcome)
                 _flush(db, pending)
             if any(o.kind != "unchanged" for o in outcomes):
@@ -283,10 +288,9 @@ def _write_one(
     last: AuditEntry | None,
     action: str,
     pending: _Pending,
+    after: str | None = None,
 ) -> tuple[Outcome, AuditEntry | None]:
-    content = incident.content()
-    if before is not None and before.content() == content:
-        return Outcome(incident.id, "unchanged"), last
+    """after: a new record's content as to_json gives it, when the caller has it."""
     now = pending.now
     if before is None:
         stored = incident.replace(
@@ -296,11 +300,14 @@ def _write_one(
             updated_at=now,
             version=1,
         )
-        after = to_json(content)
+        after = after or to_json(incident.content())
         entry = chain_entry(last, now, viewer.name, f"{action}:create", stored.id, None, after)
         pending.inserts.append(stored)
         pending.entries.append(entry)
         return Outcome(stored.id, "imported"), entry
+    content = incident.content()
+    if before.content() == content:
+        return Outcome(incident.id, "unchanged"), last
     stored = incident.replace(
         created_by=before.created_by,
         created_at=before.created_at,

@@ -3,9 +3,11 @@
 import sqlite3
 
 import pyogrio
+import pytest
 
 from incidents.importer import import_file
 from tests.conftest import EDITOR, EXAMPLE
+from tests.store.test_store import incident
 
 
 def test_gdal_reads_a_point_layer_with_readable_columns(gpkg_store):
@@ -73,3 +75,41 @@ def test_batch_write_fills_the_rtree_as_the_trigger_would_and_restores_it(gpkg_s
 def _first_id(store) -> str:
     with sqlite3.connect(store.path) as conn:
         return conn.execute("SELECT id FROM incidents ORDER BY fid LIMIT 1").fetchone()[0]
+
+
+def _schema_of_incidents(path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'incidents' "
+            "AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+
+
+def test_a_batch_that_doubles_the_table_builds_its_indexes_at_the_end(gpkg_store):
+    """Indexes dropped for a large first import come back as they were, and serve."""
+    before = _schema_of_incidents(gpkg_store.path)
+    records = [incident(1).replace(id=f"bulk-{n}", title=f"Synthetic {n}") for n in range(12_000)]
+    gpkg_store.write_batch(records, EDITOR)
+    assert _schema_of_incidents(gpkg_store.path) == before
+    with sqlite3.connect(gpkg_store.path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE date_start = '2020-05-01'"
+        ).fetchall()
+        (count,) = conn.execute("SELECT COUNT(*) FROM rtree_incidents_geom").fetchone()
+    assert "incidents_date_start" in str(plan)
+    assert count == 12_000
+
+
+def test_a_large_batch_that_fails_leaves_table_indexes_and_trigger_as_they_were(gpkg_store):
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    before = _schema_of_incidents(gpkg_store.path)
+    records = [incident(1).replace(id=f"bulk-{n}") for n in range(12_000)]
+    records.append(incident(2).replace(id="broken", title=None))  # NOT NULL, last chunk
+    with pytest.raises(sqlite3.IntegrityError):
+        gpkg_store.write_batch(records, EDITOR)
+    assert _schema_of_incidents(gpkg_store.path) == before
+    with sqlite3.connect(gpkg_store.path) as conn:
+        (rows,) = conn.execute("SELECT COUNT(*) FROM incidents WHERE id LIKE 'bulk-%'").fetchone()
+    assert rows == 0
+    assert gpkg_store.verify_audit() == []
