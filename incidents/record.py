@@ -123,6 +123,8 @@ def content_value(value: Any) -> Any:
     if type(value) is tuple and all(type(v) is Source for v in value):
         return [{p: v.__dict__[p] for p in SOURCE_PARTS} for v in value]
     return _plain(value)
+
+
 _DEFAULTS = {
     f.name: f.default for f in dataclasses.fields(Incident) if f.default is not dataclasses.MISSING
 }

@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+
+from incidents.schema import CONFIDENTIAL_FIELDS
 
 GENESIS = "0" * 64
 # One encoder each, built once: json.dumps would build a new one per call (imports write
@@ -135,3 +137,19 @@ def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
             problems.append(f"entry {e.seq}: its content was changed after it was written")
         prev_hash, expected_seq = e.hash, e.seq + 1
     return problems
+
+
+def without_confidential(entry: AuditEntry) -> AuditEntry:
+    """The entry as someone who may not read confidential fields sees it."""
+
+    def strip(text: str | None) -> str | None:
+        if text is None:
+            return None
+        value = json.loads(text)
+        if isinstance(value, dict):
+            for name in CONFIDENTIAL_FIELDS:
+                if value.get(name):
+                    value[name] = "(confidential)"
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    return replace(entry, before=strip(entry.before), after=strip(entry.after))

@@ -6,11 +6,10 @@ what is written, who may read what, and what the audit log says lives here once.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,6 +26,7 @@ from incidents.store.audit import (
     now_utc,
     to_json,
     verify_chain,
+    without_confidential,
 )
 from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
@@ -225,7 +225,7 @@ class RecordStore(Summaries, ABC):
         entries = [AuditEntry(**r) for r in rows]
         if viewer.sees_confidential:
             return entries
-        return [_without_confidential(e) for e in entries]
+        return [without_confidential(e) for e in entries]
 
     def audit_log(self, viewer: Viewer) -> list[AuditEntry]:
         if not viewer.is_admin:
@@ -386,17 +386,3 @@ def _coarsen_one(incident: Incident, rules: PublicRules) -> Incident:
         created_by="",
         updated_by="",
     )
-
-
-def _without_confidential(entry: AuditEntry) -> AuditEntry:
-    def strip(text: str | None) -> str | None:
-        if text is None:
-            return None
-        value = json.loads(text)
-        if isinstance(value, dict):
-            for name in CONFIDENTIAL_FIELDS:
-                if value.get(name):
-                    value[name] = "(confidential)"
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    return replace(entry, before=strip(entry.before), after=strip(entry.after))
