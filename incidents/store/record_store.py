@@ -36,6 +36,7 @@ from incidents.store.query_frame import filter_frame
 from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 
 _CHUNK = 500
+_ANY_ROW = "SELECT 1 FROM incidents LIMIT 1"
 
 
 class RecordStore(Summaries, ABC):
@@ -69,9 +70,13 @@ class RecordStore(Summaries, ABC):
         outcomes: list[Outcome] = []
         with self._backend() as db, db.bulk_inserts(len(incidents)):
             last = _last_entry(db)
+            new_table, written = not db.fetch(_ANY_ROW), set[str]()
             for start in range(0, len(incidents), _CHUNK):
                 chunk = incidents[start : start + _CHUNK]
-                stored = _load_full(db, [i.id for i in chunk])
+                ids = [i.id for i in chunk]
+                # In a table that was empty, only ids this batch wrote can be stored.
+                stored = _load_full(db, [i for i in ids if i in written] if new_table else ids)
+                written.update(ids)
                 pending = _Pending(now_utc())
                 fresh = iter(contents_json([i for i in chunk if i.id not in stored]))
                 for incident in chunk:

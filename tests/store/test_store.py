@@ -46,6 +46,19 @@ def test_batch_write_then_read_back_everything(store):
     assert got.version == 1 and got.created_by == "test-editor"
 
 
+def test_an_id_twice_in_a_long_batch_into_an_empty_store_is_created_then_updated(store):
+    """Batches are written in chunks; an id met again in a later chunk (even in a
+    store that was empty) updates the record the batch has just created."""
+    records = [incident(1).replace(id=f"syn-long-{n}") for n in range(600)]
+    records.append(records[0].replace(title="Retitled later in the batch"))
+    kinds = [o.kind for o in store.write_batch(records, EDITOR)]
+    assert kinds == ["imported"] * 600 + ["updated"]
+    again = store.get("syn-long-0", EDITOR)
+    assert again is not None
+    assert again.title == "Retitled later in the batch" and again.version == 2
+    assert store.verify_audit() == []
+
+
 def test_rewriting_the_same_records_changes_nothing(store):
     store.write_batch([incident(1)], EDITOR)
     version = store.data_version()
