@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from incidents.export.caption import filters_sentence, window_words
 from incidents.export.layout import district_names, sources_sentence
 from incidents.export.selection import Selection
 from incidents.export.static_map import country_name
 
+if TYPE_CHECKING:  # the map builder is imported when a map is made
+    import folium
+
+    from incidents.maps.plan import Rows
+    from incidents.store.column_index import ColumnIndex
+
 _LEAFLET_PREFIX = (
     'prefix:\'<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">\''
+)
+_APP_GRID_HINT = "Click a square or zoom in to see them."
+_FILE_GRID_HINT = (
+    "This file holds the counts, not the incidents: narrow the selection before "
+    "exporting to see each one."
 )
 _BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 _LINK = re.compile(r"https?://\S+")
@@ -28,13 +40,49 @@ def to_html(
     extent: tuple[float, float, float, float] | None = None,
 ) -> bytes:
     """One self-contained HTML file; links print as text so no click leaves the file."""
-    from incidents.maps import MAP_COLUMNS, build_map, external_urls, map_html
+    from incidents.maps import MAP_COLUMNS, build_map
     from incidents.maps import MapOptions as WebMapOptions
 
     columns = [c for c in MAP_COLUMNS if c in selection.rows.columns]
     frame = selection.rows[columns]
     options = WebMapOptions(popups=True, country=selection.country, cluster=True)
-    m = build_map(frame, options, view=extent)
+    return html_page(selection, build_map(frame, options, view=extent), title, extent)
+
+
+def to_html_from_index(
+    selection: Selection,
+    index: ColumnIndex,
+    rows: Rows,
+    title: str = "",
+    extent: tuple[float, float, float, float] | None = None,
+) -> bytes:
+    """The same file for a selection too large to read row by row: drawn from the
+    export viewer's column index as the app draws it (counts in grid squares the page
+    sums again on zoom; markers, read by rows(), only where few are in view)."""
+    from incidents.maps import MapOptions as WebMapOptions
+    from incidents.maps import basemap, localize, plan
+
+    options = WebMapOptions(popups=True, country=selection.country, cluster=True)
+    m = basemap(selection.country)
+    group, _, _ = plan.layer(index, selection.query, options, extent, rows)
+    group.add_to(m)
+    shown = index.count(selection.query, drawable=True)
+    page = html_page(selection, localize(m), title, extent, shown).decode("utf-8")
+    # The app fetches the incidents of a square on click; this file holds only counts.
+    return page.replace(_APP_GRID_HINT, _FILE_GRID_HINT).encode("utf-8")
+
+
+def html_page(
+    selection: Selection,
+    m: folium.Map,
+    title: str = "",
+    extent: tuple[float, float, float, float] | None = None,
+    shown: int | None = None,
+) -> bytes:
+    """A built map as the standalone page: assets inlined, the facts block on top
+    (shown: how many incidents the map draws, when they are not selection.rows)."""
+    from incidents.maps import external_urls, map_html
+
     if extent is not None:
         west, south, east, north = extent
         m.fit_bounds([[south, west], [north, east]])
@@ -42,7 +90,7 @@ def to_html(
     leftover = external_urls(page)
     if leftover:
         raise RuntimeError(f"the HTML map would load from other hosts: {leftover[:3]}")
-    header = _header(selection, title or f"Incidents in {country_name(selection.country)}")
+    header = _header(selection, title or f"Incidents in {country_name(selection.country)}", shown)
     match = _BODY.search(page)
     at = match.end() if match else 0
     page = page[:at] + header + page[at:]
@@ -54,7 +102,7 @@ def to_html(
     return page.encode("utf-8")
 
 
-def _header(selection: Selection, title: str) -> str:
+def _header(selection: Selection, title: str, shown: int | None = None) -> str:
     """The facts block; user text is escaped, URLs shown as text, not as links."""
     profile = selection.profile
     stamp = f"Exported {selection.exported_on()} · Data version {selection.data_version}"
@@ -66,7 +114,7 @@ def _header(selection: Selection, title: str) -> str:
         html.escape(
             f"Filters: {filters_sentence(selection.query, district_names(selection.country))}"
         ),
-        html.escape(selection.counts_line()),
+        html.escape(selection.counts_line(shown)),
         html.escape(f"Sources: {sources_sentence(selection)}"),
         f"<span style='color:#fff;background:{_colour(profile.name)};padding:1px 6px;"
         f"border-radius:3px;font-weight:bold'>{html.escape(profile.label)}</span> "

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+import pandas as pd
+
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel, fit_extent
 from incidents.export.cell_map import render_cells
@@ -23,7 +25,7 @@ from incidents.export.cell_panels import (
 from incidents.export.cell_selection import coarsening_note, read_cells
 from incidents.export.cells import CELLS_ABOVE
 from incidents.export.deck import DeckOptions, build_deck
-from incidents.export.html_map import to_html
+from incidents.export.html_map import to_html, to_html_from_index
 from incidents.export.panels import panels_by_period, panels_by_type, render_panels
 from incidents.export.profiles import export_viewer, get_profile
 from incidents.export.selection import (
@@ -36,6 +38,7 @@ from incidents.export.selection import (
 from incidents.export.static_map import MapOptions, render_map
 from incidents.export.tables import to_csv, to_geojson, to_xlsx
 from incidents.export.theme import SIZES, ImageSize
+from incidents.maps.plan import Rows
 from incidents.query import Query
 from incidents.store.base import Store
 from incidents.store.column_index import ColumnIndex
@@ -142,7 +145,7 @@ def _cells_export(
     store: Store, reader: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
 ) -> ExportResult | None:
     """The image counted in squares when the selection is large enough, else None."""
-    if request.fmt not in IMAGE_FORMATS or not isinstance(store, RecordStore):
+    if request.fmt not in (*IMAGE_FORMATS, "html") or not isinstance(store, RecordStore):
         return None
     summaries = store
     index = (index_for or (lambda who: cached_index(summaries, who)))(reader)
@@ -150,6 +153,11 @@ def _cells_export(
         return None
     selection, counted = read_cells(summaries, index, query, reader, link=request.link,
                                     country=request.country)  # fmt: skip
+    if request.fmt == "html":
+        data = to_html_from_index(selection, index, _rows_by_fid(summaries, index, reader),
+                                  request.title, request.extent)  # fmt: skip
+        return ExportResult(data, "html", selection.profile.name, counted.total,
+                            selection.data_version)  # fmt: skip
     note = coarsening_note(reader, summaries.public_rules)
     options, fmt = request.map_options(), request.fmt
     if request.panels:
@@ -160,6 +168,16 @@ def _cells_export(
         data, picture = render_cells(selection, counted, options, note, fmt)
     return ExportResult(data, request.fmt, selection.profile.name, counted.total,
                         selection.data_version, picture.step_km)  # fmt: skip
+
+
+def _rows_by_fid(store: RecordStore, index: ColumnIndex, reader: Viewer) -> Rows:
+    """Rows for the map's markers: the first matching fids in the index, read as reader."""
+
+    def rows(query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:
+        fids = [int(f) for f in index.first_fids(query, limit)]
+        return store.rows_for(fids, reader, list(columns))
+
+    return rows
 
 
 def render(selection: Selection, request: ExportRequest) -> bytes:
