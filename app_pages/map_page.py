@@ -78,29 +78,52 @@ def _select(incident_id: str, frame_row: dict | None) -> None:
         st.session_state["_fly"] = (float(frame_row["latitude"]), float(frame_row["longitude"]), 11)
 
 
+WHOLE = "_whole_page"  # set once this session's map has drawn: the run after draws it all
+
+
 def main() -> None:
     st.title("Incidents")
     view = _start_view()
     filters.prime(view)
-    choices = {c: common.distinct(c) for c in ("perpetrators", "tags")}
-    view = filters.sidebar(view, choices)
+    # A session's first run sends the title, counts and map only. The browser creates the
+    # map's frame only once it has loaded the code of every kind of element in the page
+    # (sidebar widgets, the timeline's chart, the table: 2 to 3 s on a busy 2-core
+    # machine), so the sidebar, timeline, details, table and export panel come in the run
+    # the map's first report starts. The widgets' values were primed from the URL: the
+    # first run's view is the one the sidebar gives.
+    whole = bool(st.session_state.get(WHOLE))
+    if whole:
+        choices = {c: common.distinct(c) for c in ("perpetrators", "tags")}
+        view = filters.sidebar(view, choices)
     idx = common.index()
     query = view.query
     # In a container: how many captions it holds varies, and an element that moves in
     # the page is remounted by Streamlit; the map below must keep its place (and its frame).
     with st.container():
         _summary(idx, view, idx.count(Query()), idx.count(query))
-    with st.expander("Time", expanded=True):
-        undated = query.replace(date_from=None, date_to=None)
-        window = (query.date_from, query.date_to)
-        time_panel.render(lambda unit: idx.histogram(undated, unit), idx.date_span(undated), window)
-    _map_area(view)
+    time_slot = st.container()  # empty until the whole page is drawn: the map keeps its place
+    if whole:
+        with time_slot, st.expander("Time", expanded=True):
+            _time(idx, query)
+    _map_area(view, whole)
     time_panel.advance_playback()
 
 
+def _time(idx: ColumnIndex, query: Query) -> None:
+    undated = query.replace(date_from=None, date_to=None)
+    window = (query.date_from, query.date_to)
+    time_panel.render(lambda unit: idx.histogram(undated, unit), idx.date_span(undated), window)
+
+
 @st.fragment
-def _map_area(view: ViewState) -> None:
-    """Map, detail panel and table: a pan, zoom or click reruns only this part."""
+def _map_area(view: ViewState, whole: bool = True) -> None:
+    """Map, detail panel and table: a pan, zoom or click reruns only this part.
+
+    whole False (a session's first run): the map only; its first report (a rerun of this
+    fragment, with the arguments of that run) asks for the whole page."""
+    if not whole and st.session_state.get(map_view.KEY) is not None:
+        st.session_state[WHOLE] = True
+        st.rerun()
     view = st.session_state.get("_view", view) if _same_filters(view) else view
     idx = common.index()
     query = view.query
@@ -114,15 +137,17 @@ def _map_area(view: ViewState) -> None:
     if state.clicked and state.clicked != selected:
         selected = state.clicked
         st.session_state["_selected"] = selected
+    view = ViewState(**{**view.__dict__, "center": state.center or view.center,
+                        "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
+    st.session_state["_view"] = view
+    st.query_params.from_dict(to_params(view))
+    if not whole:
+        return
     with right:
         detail_panel.render(selected)
     st.subheader("Incidents in the map view")
     rows = common.rows(idx, in_view_query, COLUMNS, table_panel.MAX_ROWS)
     picked = table_panel.render(rows, selected, in_view)
-    view = ViewState(**{**view.__dict__, "center": state.center or view.center,
-                        "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
-    st.session_state["_view"] = view
-    st.query_params.from_dict(to_params(view))
     _export_panel(query, view, state.bounds)
     if picked and picked != selected:
         row = rows[rows["id"] == picked]

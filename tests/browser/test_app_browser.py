@@ -76,6 +76,25 @@ def test_page_loads_and_shows_the_example_incidents(guarded: Guarded, example_se
     guarded.page.screenshot(path=str(SCREENSHOTS / "map-tarhuna.png"))
 
 
+def test_the_map_comes_first_and_stays_when_the_page_fills_in(
+    guarded: Guarded, example_server: Server
+):
+    """A first visit gets the map before the sidebar, timeline and table (their code
+    would hold the map's frame back); the rest arrives without rebuilding the map."""
+    page = guarded.page
+    page.goto(example_server.url)
+    page.frame_locator(MAP).first.locator(".leaflet-interactive").first.wait_for(timeout=TIMEOUT)
+    _map(guarded).evaluate("() => { window.__first_map = window.map; }")
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=TIMEOUT)
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1500)
+    _no_exception(guarded)
+    assert page.locator(MAP).count() == 1
+    assert _map(guarded).evaluate("() => window.__first_map === window.map")
+    assert _shown(guarded) == 9 and _markers(guarded) == 9
+
+
 def test_a_time_filter_changes_the_count_and_the_markers(guarded: Guarded, example_server: Server):
     _open(guarded, example_server)
     before = _shown(guarded)
