@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -25,7 +26,7 @@ from incidents.export import theme
 from incidents.export.caption import day_words, filters_sentence, plural, window_words
 from incidents.export.deck_parts import counts_table_data, source_lines
 from incidents.export.layout import district_names
-from incidents.export.panels import Panel, panels_by_period, panels_by_type, render_panels
+from incidents.export.panels import panels_by_period, panels_by_type, render_panels
 from incidents.export.selection import Selection
 from incidents.export.static_map import MapOptions, country_name, render_map
 from incidents.export.timeline import timeline_png
@@ -47,15 +48,54 @@ class DeckOptions:
     by_type: bool = False  # adds a small-multiples slide by type
 
 
-def build_deck(selection: Selection, options: DeckOptions | None = None) -> bytes:
-    """The deck as PPTX bytes."""
+class DeckMaps(Protocol):
+    """How the deck's map slides are drawn: points from the rows (RowMaps), or squares
+    counted from the index for a large selection (cell_deck.CellMaps)."""
+
+    @property
+    def legend_words(self) -> str:
+        """What the speaker notes say about the marks on the map."""
+
+    def whole(self, options: MapOptions) -> bytes: ...
+
+    def by_type(self, options: MapOptions) -> bytes: ...
+
+    def by_period(self, options: MapOptions, breaks: Sequence[date]) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class RowMaps:
+    """Map slides drawn from the selection's rows, one mark per incident."""
+
+    selection: Selection
+    legend_words: str = (
+        "Solid markers are exact sites; rings show an approximate radius; hollow markers "
+        "are known only to the town or district. Incidents at the same place are spread "
+        "around it with thin leader lines; the black dot is the place itself."
+    )
+
+    def whole(self, options: MapOptions) -> bytes:
+        return render_map(self.selection, options, "png")
+
+    def by_type(self, options: MapOptions) -> bytes:
+        return render_panels(self.selection, panels_by_type(self.selection), options, "png")
+
+    def by_period(self, options: MapOptions, breaks: Sequence[date]) -> bytes:
+        panels = panels_by_period(self.selection, breaks)
+        return render_panels(self.selection, panels, options, "png")
+
+
+def build_deck(
+    selection: Selection, options: DeckOptions | None = None, maps: DeckMaps | None = None
+) -> bytes:
+    """The deck as PPTX bytes; maps: how its map slides are drawn (default: points)."""
     options = options or DeckOptions()
     title = options.title or f"Incidents in {country_name(selection.country)}"
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     _properties(prs, selection, title)
     _title_slide(prs, selection, title, options.subtitle)
-    _map_slides(prs, selection, options, title)
+    _map_slides(prs, selection, options, title, maps or RowMaps(selection))
     _timeline_slide(prs, selection, options)
     _table_slide(prs, selection)
     _source_slides(prs, selection)
@@ -163,27 +203,28 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
 
 
 def _map_slides(
-    prs: PresentationType, selection: Selection, options: DeckOptions, title: str
+    prs: PresentationType, selection: Selection, options: DeckOptions, title: str, maps: DeckMaps
 ) -> None:
     box = PICTURE_BOX
     size = theme.ImageSize("deck", box[2], box[3], text=0.9)
     map_options = dataclasses.replace(options.map, size=size, header=False, title=title)
     filters = filters_sentence(selection.query, district_names(selection.country))
-    png = render_map(selection, map_options, "png")
-    slide = _slide(prs, selection, title, _map_notes(selection, filters, "The map"), False)
-    _picture(slide, png, box)
+    notes = _map_notes(selection, filters, "The map", maps.legend_words)
+    slide = _slide(prs, selection, title, notes, False)
+    _picture(slide, maps.whole(map_options), box)
     _caption(slide, f"{window_words(selection.query)}. Filters: {filters}.")
-    for heading, panels in _panel_sets(selection, options):
-        png = render_panels(selection, panels, map_options, "png")
+    for heading, draw in _panel_sets(selection, options, maps):
         what = f"Small multiples ({heading.lower()}), sharing one extent and legend"
-        notes = _map_notes(selection, filters, what)
+        notes = _map_notes(selection, filters, what, maps.legend_words)
         slide = _slide(prs, selection, heading, notes, footer=False)
-        _picture(slide, png, box)
+        _picture(slide, draw(map_options), box)
         _caption(slide, f"{window_words(selection.query)}. Filters: {filters}.")
 
 
-def _panel_sets(selection: Selection, options: DeckOptions) -> list[tuple[str, list[Panel]]]:
-    sets = []
+def _panel_sets(
+    selection: Selection, options: DeckOptions, maps: DeckMaps
+) -> list[tuple[str, Callable[[MapOptions], bytes]]]:
+    sets: list[tuple[str, Callable[[MapOptions], bytes]]] = []
     if options.breaks and len(selection.rows):
         cuts = sorted(options.breaks)
         heading = (
@@ -191,9 +232,9 @@ def _panel_sets(selection: Selection, options: DeckOptions) -> list[tuple[str, l
             if len(cuts) == 1
             else f"By period, split at {', '.join(day_words(c) for c in cuts)}"
         )
-        sets.append((heading, panels_by_period(selection, options.breaks)))
+        sets.append((heading, lambda o: maps.by_period(o, options.breaks)))
     if options.by_type and len(selection.rows):
-        sets.append(("By incident type", panels_by_type(selection)))
+        sets.append(("By incident type", maps.by_type))
     return sets
 
 
@@ -201,14 +242,11 @@ def _caption(slide: Slide, text: str) -> None:
     _text(slide, (0.35, 6.7, 12.6, 0.5), [text], 12, theme.MUTED)
 
 
-def _map_notes(selection: Selection, filters: str, what: str) -> str:
+def _map_notes(selection: Selection, filters: str, what: str, legend_words: str) -> str:
     return (
         f"{what} of the selection: {selection.counts_line()}. "
         f"Dates: {window_words(selection.query)}. Filters: {filters}. "
-        "Solid markers are exact sites; rings show an approximate radius; hollow markers "
-        "are known only to the town or district. Incidents at the same place are spread "
-        "around it with thin leader lines; the black dot is the place itself. "
-        f"Audience: {selection.profile.label}."
+        f"{legend_words} Audience: {selection.profile.label}."
     )
 
 
@@ -256,7 +294,8 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
 def _source_slides(prs: PresentationType, selection: Selection) -> None:
     lines = source_lines(selection)
     if lines and not selection.sources_complete:
-        lines.insert(0, f"Sources of the first {len(selection.sources):,} of "
+        which = "an even sample of" if selection.sources_sampled else "the first"
+        lines.insert(0, f"Sources of {which} {len(selection.sources):,} of "
                         f"{len(selection.rows):,} incidents (the CSV lists all of them for "
                         "selections up to 2,000).")  # fmt: skip
     pages = [lines[i : i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel, fit_extent
+from incidents.export.cell_deck import cell_deck
 from incidents.export.cell_map import render_cells
 from incidents.export.cell_panels import (
     cell_panels_by_period,
@@ -145,12 +146,16 @@ def _cells_export(
     store: Store, reader: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
 ) -> ExportResult | None:
     """The image counted in squares when the selection is large enough, else None."""
-    if request.fmt not in (*IMAGE_FORMATS, "html") or not isinstance(store, RecordStore):
+    if request.fmt not in (*IMAGE_FORMATS, "html", "pptx") or not isinstance(store, RecordStore):
         return None
     summaries = store
     index = (index_for or (lambda who: cached_index(summaries, who)))(reader)
     if index.count(query) <= request.cells_above:
         return None
+    if request.fmt == "pptx":
+        data, deck = cell_deck(summaries, index, query, reader, _deck_options(request),
+                               link=request.link, country=request.country)  # fmt: skip
+        return ExportResult(data, "pptx", deck.profile.name, len(deck.rows), deck.data_version)
     selection, counted = read_cells(summaries, index, query, reader, link=request.link,
                                     country=request.country)  # fmt: skip
     if request.fmt == "html":
@@ -186,15 +191,18 @@ def render(selection: Selection, request: ExportRequest) -> bytes:
     if fmt in ("png", "svg", "pdf"):
         return _image(selection, request)
     if fmt == "pptx":
-        deck = DeckOptions(title=request.title, subtitle=request.subtitle,
-                           map=request.map_options(), breaks=request.breaks,
-                           by_type=request.panels == "type")  # fmt: skip
-        return build_deck(selection, deck)
+        return build_deck(selection, _deck_options(request))
     if fmt == "html":
         return to_html(selection, request.title, request.extent or _fit(selection))
     tables = {"csv": lambda: to_csv(selection), "xlsx": lambda: to_xlsx(selection, request.title),
               "geojson": lambda: to_geojson(selection, request.title)}  # fmt: skip
     return tables[fmt]()
+
+
+def _deck_options(request: ExportRequest) -> DeckOptions:
+    return DeckOptions(title=request.title, subtitle=request.subtitle,
+                       map=request.map_options(), breaks=request.breaks,
+                       by_type=request.panels == "type")  # fmt: skip
 
 
 def _image(selection: Selection, request: ExportRequest) -> bytes:

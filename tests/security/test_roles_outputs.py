@@ -76,8 +76,9 @@ SHOWS: dict[str, set[str]] = {
 # (incidents/export/cells.py); the threshold is lowered to 0 to make them here.
 CELL_IMAGES = ("png", "svg", "pdf")
 SHOWS |= {f"{fmt}-cells": SHOWS[fmt] for fmt in CELL_IMAGES}
-# The offline HTML map of a large selection is drawn from the same index (html_map.py).
+# The offline HTML map of a large selection is drawn from the same index (html_map.py),
 SHOWS["html-index"] = SHOWS["html"]
+SHOWS["pptx-index"] = SHOWS["pptx"]  # and so is a deck (cell_deck.py)
 
 
 def canary(record: str, field: str) -> str:
@@ -191,7 +192,7 @@ def allowed_fields(role: Role, output: str) -> set[str]:
     return shown
 
 
-OUTPUTS = [*FORMATS, *(f"{f}-cells" for f in CELL_IMAGES), "html-index",
+OUTPUTS = [*FORMATS, *(f"{f}-cells" for f in CELL_IMAGES), "html-index", "pptx-index",
            *(f"map-{layer}" for layer in LAYERS)]  # fmt: skip
 
 
