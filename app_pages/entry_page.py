@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import common, entry_fields
@@ -19,6 +20,8 @@ from incidents.store import StaleEdit, StoreError
 from incidents.validation import RowInvalid, validate_row
 
 PROBLEMS = "_entry_problems"
+CHOOSE_FROM_ALL = 2_000  # records; above, the page asks for words to search first
+MATCHES = 200
 
 
 def _load(incident_id: str | None) -> Incident | None:
@@ -36,7 +39,12 @@ def _load(incident_id: str | None) -> Incident | None:
 
 
 def _choose_record() -> str | None:
-    ids = common.query_frame(Query(), ("id", "title"))
+    """All records in one list for a small store; above CHOOSE_FROM_ALL, a search box
+    first (a list of a million titles would stall the page)."""
+    if common.count(Query()) <= CHOOSE_FROM_ALL:
+        ids = common.query_frame(Query(), ("id", "title"))
+    else:
+        ids = _found(st.session_state.get("edit_id"))
     options = ["new", *ids["id"].tolist()]
     current = st.session_state.get("edit_id") or "new"
     titles = dict(zip(ids["id"], ids["title"], strict=True))
@@ -48,6 +56,28 @@ def _choose_record() -> str | None:
     )
     st.session_state["edit_id"] = None if choice == "new" else choice
     return None if choice == "new" else choice
+
+
+def _found(current: str | None) -> pd.DataFrame:
+    """The record being edited, and the first matches of the words typed (id, title,
+    description or place), in date order."""
+    columns = ("id", "title")
+    words = st.text_input(
+        "Find the incident to edit",
+        key="entry_find",
+        placeholder="Its id, or words from its title, description or place",
+    ).strip()
+    idx = common.index()
+    parts = [common.rows(idx, Query(ids=(current,)), columns, 1)] if current else []
+    if words:
+        exact = common.rows(idx, Query(ids=(words,)), columns, 1)
+        matches = common.rows(idx, Query(text=words), columns, MATCHES)
+        parts += [exact, matches]
+        more = " (the first ones)" if len(matches) >= MATCHES else ""
+        st.caption(f"{len(matches):,} incidents found{more}; choose one below.")
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    return pd.concat(parts).drop_duplicates("id")
 
 
 def _save(record: Incident | None, raw: dict[str, Any]) -> None:

@@ -138,3 +138,43 @@ def test_entry_page_saves_a_new_incident(example_db, as_editor):
 def test_other_pages_load(example_db, as_editor, page):
     at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
     assert not at.exception
+
+
+@pytest.fixture
+def large_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """More synthetic records than the entry page lists in one menu."""
+    from incidents.importer import import_file
+    from incidents.synthetic import write_synthetic_csv
+    from tests.app.conftest import EDITOR
+
+    path = str(tmp_path / "large.gpkg")
+    csv = write_synthetic_csv(tmp_path / "s.csv", 2_100, seed=3)
+    assert import_file(csv, open_store(path), EDITOR).accounted
+    monkeypatch.setenv("INCIDENTS_DB", path)
+    monkeypatch.setenv("INCIDENTS_MODE", "public")
+    monkeypatch.setenv("INCIDENTS_USERS", str(tmp_path / "users.json"))
+    monkeypatch.chdir(ROOT)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return path
+
+
+def test_entry_page_of_a_large_store_searches_before_it_lists(large_db, as_editor):
+    store = open_store(large_db)
+    wanted = store.query(Query(), as_editor, ["id", "title"]).iloc[1234]
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    menu = at.selectbox[0]
+    assert menu.options == ["New incident"]  # nothing listed before words are typed
+    at.text_input(key="entry_find").set_value(str(wanted["id"])).run()
+    assert any("incidents found" in c.value for c in at.caption)
+    menu = at.selectbox[0]
+    assert menu.options[1].startswith(f"{wanted['id']} — ")  # the exact id first
+    menu.set_value(str(wanted["id"])).run()
+    assert not at.exception
+    assert at.text_input(key="e_title").value == wanted["title"]
+    # The record being edited stays in the menu when the search changes.
+    at.text_input(key="entry_find").set_value("no record says this").run()
+    assert str(wanted["id"]) in " ".join(at.selectbox[0].options)
