@@ -101,11 +101,14 @@ def main() -> None:
     # the page is remounted by Streamlit; the map below must keep its place (and its frame).
     with st.container():
         _summary(idx, view, idx.count(Query()), idx.count(query))
-    time_slot = st.container()  # empty until the whole page is drawn: the map keeps its place
+    # The timeline sits above the map but is drawn after it: on a filter change the map's
+    # new layer goes out first (before, it waited for the chart: 0.4-0.65 s to redrawn at
+    # 1M, then 0.32-0.47 s). Empty until the whole page is drawn: the map keeps its place.
+    time_slot = st.container()
+    _map_area(view, whole)
     if whole:
         with time_slot, st.expander("Time", expanded=True):
             _time(idx, query)
-    _map_area(view, whole)
     time_panel.advance_playback()
 
 
