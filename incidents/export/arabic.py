@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import matplotlib
 
@@ -18,6 +19,18 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 def has_rtl(text: str) -> bool:
     return bool(_RTL.search(text))
+
+
+def starts_rtl(text: str) -> bool:
+    """Whether text reads right to left as a paragraph: its first strong letter is
+    Arabic or Hebrew (what HTML's dir="auto" decides; digits and marks are neutral)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 @functools.cache

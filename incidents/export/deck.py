@@ -19,10 +19,12 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
+from pptx.text.text import _Paragraph
 from pptx.util import Emu, Inches, Pt
 
 import geodata
 from incidents.export import theme
+from incidents.export.arabic import starts_rtl
 from incidents.export.caption import day_words, filters_sentence, plural, window_words
 from incidents.export.deck_parts import counts_table_data, source_lines
 from incidents.export.layout import district_names
@@ -141,6 +143,7 @@ def _slide(
     paragraph = shape.text_frame.paragraphs[0]
     paragraph.font.size, paragraph.font.bold = Pt(28), True
     paragraph.alignment = PP_ALIGN.LEFT
+    _direction(paragraph, title)
     if footer:
         _footer(slide, selection)
     notes_frame = slide.notes_slide.notes_text_frame
@@ -157,9 +160,19 @@ def _text(slide: Slide, box: tuple[float, float, float, float], lines: Sequence[
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.text = line
+        _direction(paragraph, line)
         paragraph.font.size = Pt(size)
         paragraph.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
         paragraph.font.bold = bold_first and i == 0
+
+
+def _direction(paragraph: _Paragraph, text: str) -> None:
+    """A paragraph whose text starts in Arabic reads right to left, aligned right (the
+    viewer shapes the letters; only the direction and alignment are ours to set)."""
+    if starts_rtl(text):
+        # python-pptx has no API for a paragraph's direction: its own XML element's.
+        paragraph._p.get_or_add_pPr().set("rtl", "1")
+        paragraph.alignment = PP_ALIGN.RIGHT
 
 
 def _footer(slide: Slide, selection: Selection) -> None:
@@ -185,12 +198,15 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     slide = prs.slides.add_slide(prs.slide_layouts[0])
     assert slide.shapes.title is not None
     slide.shapes.title.text = title
+    _direction(slide.shapes.title.text_frame.paragraphs[0], title)
     slide.shapes.title.left, slide.shapes.title.top = Inches(0.8), Inches(1.7)
     slide.shapes.title.width, slide.shapes.title.height = Inches(11.7), Inches(1.6)
     sub = slide.placeholders[1]
     sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.4), Inches(11.7), Inches(1.6)
     lines = [subtitle or window_words(selection.query), selection.counts_line()]
     sub.text_frame.text = "\n".join(lines)
+    for paragraph, line in zip(sub.text_frame.paragraphs, lines, strict=False):
+        _direction(paragraph, line)
     _footer(slide, selection)
     notes = slide.notes_slide.notes_text_frame
     assert notes is not None
@@ -289,6 +305,7 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
             paragraph.font.bold = r == 0 or r == rows - 1 or c == cols - 1
             if c > 0:
                 paragraph.alignment = PP_ALIGN.RIGHT
+            _direction(paragraph, str(value))
 
 
 def _source_slides(prs: PresentationType, selection: Selection) -> None:

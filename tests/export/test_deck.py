@@ -117,3 +117,17 @@ def test_libreoffice_converts_the_deck_to_pdf(deck_bytes, tmp_path):
                     str(pdf), str(tmp_path / "map")], check=True)  # fmt: skip
     page = np.asarray(Image.open(tmp_path / "map.png").convert("L"))
     assert page.std() > 20  # the map picture is there, not an empty slide
+
+
+def test_arabic_paragraphs_read_right_to_left(tarhuna_db):
+    from incidents.store import open_store
+
+    title = "مقابر جماعية في ترهونة (2020)"
+    selection = read_selection(open_store(tarhuna_db), WINDOW, Viewer("r", Role.VIEWER))
+    prs = Presentation(io.BytesIO(build_deck(selection, DeckOptions(title=title))))
+    for slide in list(prs.slides)[:2]:  # the title slide and the map slide
+        paragraph = slide.shapes.title.text_frame.paragraphs[0]
+        assert paragraph.text == title
+        assert paragraph._p.pPr.get("rtl") == "1" and paragraph._p.pPr.get("algn") == "r"
+    english = next(s for s in prs.slides if s.shapes.title.text == "Timeline")
+    assert english.shapes.title.text_frame.paragraphs[0]._p.pPr.get("rtl") is None
