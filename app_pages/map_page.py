@@ -7,6 +7,8 @@ shared link reopens it.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from app_pages import common, detail_panel, filters, map_view, table_panel, time_panel
@@ -79,6 +81,8 @@ def _select(incident_id: str, frame_row: dict | None) -> None:
 
 
 WHOLE = "_whole_page"  # set once this session's map has drawn: the run after draws it all
+FIRST_RUN = "_first_run_at"
+MAP_WAIT_S = 5.0  # the whole page comes by then even if the map has not reported
 
 
 def main() -> None:
@@ -109,7 +113,21 @@ def main() -> None:
     if whole:
         with time_slot, st.expander("Time", expanded=True):
             _time(idx, query)
+    else:
+        st.session_state.setdefault(FIRST_RUN, time.monotonic())
+        _whole_page_anyway()
     time_panel.advance_playback()
+
+
+@st.fragment(run_every=MAP_WAIT_S)
+def _whole_page_anyway() -> None:
+    """The whole page even when the map never reports (its frame failed to load): a
+    timer of the first run, dropped once a whole run no longer draws this."""
+    if time.monotonic() - st.session_state.get(FIRST_RUN, 0.0) < MAP_WAIT_S:
+        return  # the first run's own call
+    if not st.session_state.get(WHOLE):
+        st.session_state[WHOLE] = True
+        st.rerun()
 
 
 def _time(idx: ColumnIndex, query: Query) -> None:

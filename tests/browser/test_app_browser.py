@@ -95,6 +95,19 @@ def test_the_map_comes_first_and_stays_when_the_page_fills_in(
     assert _shown(guarded) == 9 and _markers(guarded) == 9
 
 
+def test_the_page_fills_in_even_if_the_map_never_loads(guarded: Guarded, example_server: Server):
+    """The rest of the page waits for the map's first report, but not for ever."""
+    page = guarded.page
+    page.route("**/component/streamlit_folium*/**", lambda route: route.abort())
+    page.goto(example_server.url)
+    page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.wait_for(
+        timeout=30_000
+    )
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    assert _shown(guarded) == 9
+
+
 def test_a_time_filter_changes_the_count_and_the_markers(guarded: Guarded, example_server: Server):
     _open(guarded, example_server)
     before = _shown(guarded)
