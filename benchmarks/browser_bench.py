@@ -62,12 +62,15 @@ WATCH = """() => {
 PAINTED = """(() => {
   if (window !== window.top) return;
   // Navigation start to the first moment the headline shows and the map frame has drawn
-  // into its overlay or marker pane, by the page's own clock (checked every 20 ms).
+  // the incidents (the grid says so once its canvas has painted; markers are in their
+  // pane; a heat map is a canvas: the outlines alone, SVG, do not count), by the page's
+  // own clock (checked every 20 ms).
   const check = setInterval(() => {
     const frame = document.querySelector('MAP');
     let doc = null;
     try { doc = frame && frame.contentDocument; } catch (e) { return; }
-    const drawn = doc && doc.querySelector('.leaflet-overlay-pane *, .leaflet-marker-pane *');
+    const drawn = doc && doc.querySelector(
+      '[data-grid-zoom], .leaflet-marker-pane *, .leaflet-overlay-pane canvas');
     if (drawn && document.body.innerText.includes(' shown of ')) {
       window.__painted = performance.now();
       clearInterval(check);
