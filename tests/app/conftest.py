@@ -21,6 +21,11 @@ def example_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A GeoPackage with the example imported; the app is pointed at it, in public mode."""
     path = str(tmp_path / "example.gpkg")
     import_file(EXAMPLE, open_store(path), EDITOR)
+    return point_app_at(path, tmp_path, monkeypatch)
+
+
+def point_app_at(path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app's pages read this store, in public mode, with fresh caches."""
     monkeypatch.setenv("INCIDENTS_DB", path)
     monkeypatch.setenv("INCIDENTS_MODE", "public")
     monkeypatch.setenv("INCIDENTS_USERS", str(tmp_path / "users.json"))

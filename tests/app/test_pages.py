@@ -163,20 +163,12 @@ def large_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """More synthetic records than the entry page lists in one menu."""
     from incidents.importer import import_file
     from incidents.synthetic import write_synthetic_csv
-    from tests.app.conftest import EDITOR
+    from tests.app.conftest import EDITOR, point_app_at
 
     path = str(tmp_path / "large.gpkg")
     csv = write_synthetic_csv(tmp_path / "s.csv", 2_100, seed=3)
     assert import_file(csv, open_store(path), EDITOR).accounted
-    monkeypatch.setenv("INCIDENTS_DB", path)
-    monkeypatch.setenv("INCIDENTS_MODE", "public")
-    monkeypatch.setenv("INCIDENTS_USERS", str(tmp_path / "users.json"))
-    monkeypatch.chdir(ROOT)
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return path
+    return point_app_at(path, tmp_path, monkeypatch)
 
 
 def test_entry_page_of_a_large_store_searches_before_it_lists(large_db, as_editor):
