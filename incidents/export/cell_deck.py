@@ -21,6 +21,7 @@ import pandas as pd
 from incidents.access import Viewer
 from incidents.export.cell_map import render_cells
 from incidents.export.cell_panels import (
+    CellPanel,
     cell_panels_by_period,
     cell_panels_by_type,
     render_cell_panels,
@@ -51,15 +52,13 @@ class CellMaps:
         return render_cells(self.selection, self.counted, options, self.note, "png")[0]
 
     def by_type(self, options: MapOptions) -> bytes:
-        panels = cell_panels_by_type(self.counted)
-        return self._panels(panels, options)
+        return self._panels(cell_panels_by_type(self.counted), options)
 
     def by_period(self, options: MapOptions, breaks: Sequence[date]) -> bytes:
         return self._panels(cell_panels_by_period(self.counted, breaks), options)
 
-    def _panels(self, panels: list, options: MapOptions) -> bytes:
-        picture = render_cell_panels(self.selection, self.counted, panels, options, self.note)
-        return picture[0]
+    def _panels(self, panels: Sequence[CellPanel], options: MapOptions) -> bytes:
+        return render_cell_panels(self.selection, self.counted, panels, options, self.note)[0]
 
 
 def cell_deck(

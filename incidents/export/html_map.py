@@ -25,11 +25,6 @@ if TYPE_CHECKING:  # the map builder is imported when a map is made
 _LEAFLET_PREFIX = (
     'prefix:\'<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">\''
 )
-_APP_GRID_HINT = "Click a square or zoom in to see them."
-_FILE_GRID_HINT = (
-    "This file holds the counts, not the incidents: narrow the selection before "
-    "exporting to see each one."
-)
 _BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 _LINK = re.compile(r"https?://\S+")
 
@@ -53,12 +48,14 @@ def to_html_from_index(
     selection: Selection,
     index: ColumnIndex,
     rows: Rows,
+    shown: int,
     title: str = "",
     extent: tuple[float, float, float, float] | None = None,
 ) -> bytes:
     """The same file for a selection too large to read row by row: drawn from the
     export viewer's column index as the app draws it (counts in grid squares the page
-    sums again on zoom; markers, read by rows(), only where few are in view)."""
+    sums again on zoom; markers, read by rows(), only where few are in view). shown:
+    the drawable incidents of the selection, for the counts line."""
     from incidents.maps import MapOptions as WebMapOptions
     from incidents.maps import basemap, localize, plan
 
@@ -66,10 +63,7 @@ def to_html_from_index(
     m = basemap(selection.country)
     group, _, _ = plan.layer(index, selection.query, options, extent, rows)
     group.add_to(m)
-    shown = index.count(selection.query, drawable=True)
-    page = html_page(selection, localize(m), title, extent, shown).decode("utf-8")
-    # The app fetches the incidents of a square on click; this file holds only counts.
-    return page.replace(_APP_GRID_HINT, _FILE_GRID_HINT).encode("utf-8")
+    return html_page(selection, localize(m), title, extent, shown)
 
 
 def html_page(

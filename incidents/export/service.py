@@ -145,7 +145,8 @@ def run_export(
 def _cells_export(
     store: Store, reader: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
 ) -> ExportResult | None:
-    """The image counted in squares when the selection is large enough, else None."""
+    """For a selection above request.cells_above, the file made from the column index
+    (an image counted in squares, a deck, an offline map), else None: read the rows."""
     if request.fmt not in (*IMAGE_FORMATS, "html", "pptx") or not isinstance(store, RecordStore):
         return None
     summaries = store
@@ -159,8 +160,9 @@ def _cells_export(
     selection, counted = read_cells(summaries, index, query, reader, link=request.link,
                                     country=request.country)  # fmt: skip
     if request.fmt == "html":
-        data = to_html_from_index(selection, index, _rows_by_fid(summaries, index, reader),
-                                  request.title, request.extent)  # fmt: skip
+        rows = _rows_by_fid(summaries, index, reader)
+        data = to_html_from_index(selection, index, rows, counted.drawable, request.title,
+                                  request.extent)  # fmt: skip
         return ExportResult(data, "html", selection.profile.name, counted.total,
                             selection.data_version)  # fmt: skip
     note = coarsening_note(reader, summaries.public_rules)

@@ -56,6 +56,11 @@ class MapOptions:
     country: str = "LY"
     popups: bool = False  # standalone exports only: the app shows details beside the map
 
+    @property
+    def standalone(self) -> bool:
+        """A file with no server behind it: the exports that carry popups."""
+        return self.popups
+
 
 @dataclass
 class Drawn:
@@ -165,7 +170,7 @@ def _markers_or_grid(
     if len(points) > options.marker_limit and view is not None:
         visible = aggregate.in_bounds(points, aggregate.pad_bounds(view))
     if len(visible) > options.marker_limit and not _one_place(visible):
-        return _grid(group, visible, view, hidden)
+        return _grid(group, visible, view, hidden, options.standalone)
     rows = [_marker_row(r) for r in _rows(visible)]
     icons = [list(type_symbols()[code]) for code in INCIDENT_TYPES.codes]
     layers.UncertaintyRings(_rings(visible)).add_to(group)
@@ -298,7 +303,11 @@ def _popups(group: folium.FeatureGroup, points: pd.DataFrame) -> None:
 
 
 def _grid(
-    group: folium.FeatureGroup, points: pd.DataFrame, view: Bounds | None, hidden: int
+    group: folium.FeatureGroup,
+    points: pd.DataFrame,
+    view: Bounds | None,
+    hidden: int,
+    standalone: bool = False,
 ) -> Drawn:
     extent = view or (
         float(points["longitude"].min()),
@@ -318,7 +327,7 @@ def _grid(
         rows.append([*(round(float(cell[k]), 5) for k in ("south", "west", "north", "east")),
                      int(cell["count"]), colour, tip])  # fmt: skip
     layers.GridCells(rows).add_to(group)
-    layers.Legend(legend.grid_legend(breaks, hidden)).add_to(group)
+    layers.Legend(legend.grid_legend(breaks, hidden, standalone=standalone)).add_to(group)
     return Drawn("grid", len(rows), int(aggregate.weights(points).sum()))
 
 

@@ -163,8 +163,9 @@ def _cells(level: Level) -> list[list[int]]:
     return np.column_stack([level.row, level.col, level.counts]).astype(np.int64).tolist()
 
 
-def grid_data(pyramid: Pyramid, hidden: int) -> dict[str, Any]:
-    """What the browser needs: cells per level, class breaks, colours and legend per zoom."""
+def grid_data(pyramid: Pyramid, hidden: int, standalone: bool = False) -> dict[str, Any]:
+    """What the browser needs: cells per level, class breaks, colours and legend per zoom
+    (standalone: for a file with no server behind it)."""
     types = pyramid.types
     breaks = pyramid.breaks()
     box = pyramid.box
@@ -175,10 +176,14 @@ def grid_data(pyramid: Pyramid, hidden: int) -> dict[str, Any]:
         "box_bounds": list(pyramid.box_bounds) if pyramid.box_bounds else None,
         "breaks": breaks,
         "colours": {z: [legend.ramp_colour(v, b) for v in b] for z, b in breaks.items()},
-        "legends": {z: legend.grid_legend(b, hidden) for z, b in breaks.items()},
+        "legends": {
+            z: legend.grid_legend(b, hidden, standalone=standalone) for z, b in breaks.items()
+        },
     }
 
 
-def add_grid_levels(group: folium.FeatureGroup, pyramid: Pyramid, hidden: int) -> None:
-    """Put the grid levels in a feature group (the app's data layer)."""
-    GridLevels(grid_data(pyramid, hidden)).add_to(group)
+def add_grid_levels(
+    group: folium.FeatureGroup, pyramid: Pyramid, hidden: int, standalone: bool = False
+) -> None:
+    """Put the grid levels in a feature group (the app's data layer, or a file's)."""
+    GridLevels(grid_data(pyramid, hidden, standalone)).add_to(group)

@@ -93,12 +93,21 @@ def markers_legend(
     return _finish(parts, credit)
 
 
-def grid_legend(breaks: Sequence[float], hidden_country: int = 0, credit: str = "") -> str:
-    """Legend for the grid view shown when too many incidents are in view for markers."""
+def grid_legend(
+    breaks: Sequence[float], hidden_country: int = 0, credit: str = "", standalone: bool = False
+) -> str:
+    """Legend for the grid view shown when too many incidents are in view for markers;
+    standalone: a file with no server behind it, which holds the counts only."""
+    then = (
+        "This file holds the counts, not the incidents: narrow the selection before "
+        "exporting to see each one."
+        if standalone
+        else "Click a square or zoom in to see them."
+    )
     parts = [
         _classes_part("Incidents per cell", breaks, ""),
         '<div class="note">Too many incidents in view to draw one by one: each square counts '
-        "the incidents in it. Click a square or zoom in to see them.</div>",
+        f"the incidents in it. {then}</div>",
     ]
     if hidden_country:
         parts.append(f'<div class="note">{hidden_country} without a place on the map.</div>')

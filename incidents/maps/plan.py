@@ -101,17 +101,23 @@ def layer(
         group, drawn = summary_layer("markers", frame, options, bounds, hidden)
         drawn.not_drawable = hidden
         return group, drawn, Coverage(box=box)
-    return _grid_levels(idx, query, bounds, zoom if zoom is not None else zoom_for(bounds), hidden)
+    zoom = zoom if zoom is not None else zoom_for(bounds)
+    return _grid_levels(idx, query, bounds, zoom, hidden, options.standalone)
 
 
 def _grid_levels(
-    idx: ColumnIndex, query: Query, bounds: Bounds | None, zoom: int, hidden: int
+    idx: ColumnIndex,
+    query: Query,
+    bounds: Bounds | None,
+    zoom: int,
+    hidden: int,
+    standalone: bool = False,
 ) -> Layer:
     levels = pyramid.build(idx, query, bounds, zoom)
     group = folium.FeatureGroup(name="incidents", control=False)
     if levels is None:
         return group, Drawn("grid", not_drawable=hidden), Coverage(everything=True)
-    add_grid_levels(group, levels, hidden)
+    add_grid_levels(group, levels, hidden, standalone)
     localize_group(group)
     total = int(levels.whole.totals().sum())
     drawn = Drawn("grid", len(levels.whole), total, not_drawable=hidden)

@@ -40,23 +40,16 @@ def column_constraint(f: Field) -> str:
     return " NOT NULL" if f.name in _NOT_NULL else ""
 
 
-def incident_row(incident: Incident) -> dict[str, Any]:
+def incident_row(incident: Incident, booleans: type = int) -> dict[str, Any]:
     """The incidents-table values of a record (no confidential fields, no sources)."""
-    state = incident.__dict__
-    row = {name: state[name] for name in INCIDENT_COLUMN_NAMES}
-    for name in _LIST_COLUMNS:
-        row[name] = LIST_SEPARATOR.join(row[name])
-    for name in _DATE_COLUMNS:
-        row[name] = row[name].isoformat()
-    for name in _BOOLEAN_COLUMNS:
-        row[name] = int(bool(row[name]))
-    return row
+    columns = incident_columns([incident], booleans)
+    return {name: column[0] for name, column in zip(INCIDENT_COLUMN_NAMES, columns, strict=True)}
 
 
 def incident_columns(incidents: Sequence[Incident], booleans: type = int) -> list[list[Any]]:
-    """incident_row of many records as one list per column (INCIDENT_COLUMN_NAMES'
-    order), converted a column at a time: a bulk write's rows are zip(*columns).
-    booleans: int for SQLite's 0/1, bool for PostgreSQL's BOOLEAN."""
+    """The incidents-table values of many records as one list per column
+    (INCIDENT_COLUMN_NAMES' order), converted a column at a time: a bulk write's rows
+    are zip(*columns). booleans: int for SQLite's 0/1, bool for PostgreSQL's BOOLEAN."""
     states = [i.__dict__ for i in incidents]
     columns = []
     for name in INCIDENT_COLUMN_NAMES:

@@ -50,7 +50,6 @@ LOCK_TIMEOUT = "120s"  # a writer waits this long behind a large import, then gi
 
 _KINDS = {f.name: f.kind for f in INCIDENT_COLUMNS}
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
-_BOOLEANS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "boolean")
 _AUDIT = tuple(f.name for f in fields(AuditEntry))
 _GEOM = "ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)"
 _EWKB_POINT = struct.Struct("<BIIdd")  # little endian, Point with SRID, srid, x, y
@@ -292,7 +291,7 @@ class _PgBackend(Backend):
         self.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def update_incident(self, incident: Incident) -> None:
-        row = _pg_row(incident)
+        row = incident_row(incident, booleans=bool)
         sets = ", ".join(f"{k} = %s" for k in row)
         self.conn.execute(
             f"UPDATE {TABLE} SET geom = {_GEOM}, {sets} WHERE id = %s",
@@ -331,14 +330,6 @@ def _rollback(conn: Connection) -> None:
     """Roll back, without letting a dead connection hide the error that killed it."""
     with suppress(psycopg.Error):
         conn.rollback()
-
-
-def _pg_row(incident: Incident) -> dict[str, Any]:
-    """incident_row with real booleans: PostgreSQL will not store 0/1 in a BOOLEAN."""
-    row = incident_row(incident)
-    for name in _BOOLEANS:
-        row[name] = bool(row[name])
-    return row
 
 
 def _ewkb(incident: Incident) -> str | None:
