@@ -7,7 +7,6 @@ write is one transaction: a failure leaves the store as it was before the import
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from incidents.placing import place_all
 from incidents.record import Incident
 from incidents.report import ImportReport, RejectedRow
 from incidents.store.base import Store
+from incidents.store.record_ids import keyed_id, legacy_id
 from incidents.validation import RowInvalid, clean_text, validate_row
 from incidents.validation_columns import validate_columns
 
@@ -211,14 +211,18 @@ def _place(
 def _assign_ids(
     incidents: list[tuple[int, Incident]], store: Store, table: Table, report: ImportReport
 ) -> list[tuple[int, Incident]]:
-    """Stable ids: the row's own, the stored record's with the same source event, or a hash."""
+    """Stable ids: the row's own, the stored record's with the same source event, or one
+    derived from the row (see _derived_ids), so re-importing a row finds its record."""
+    derived = _derived_ids([i for _, i in incidents], store)
     known = store.existing_ids(
-        [i.id for _, i in incidents], [i.source_event_id for _, i in incidents]
+        [i.id for _, i in incidents] + [old for _, old in derived if old],
+        [i.source_event_id for _, i in incidents],
     )
     seen: dict[str, int] = {}
     kept: list[tuple[int, Incident]] = []
-    for number, incident in incidents:
-        stable = incident.id or known.get(incident.source_event_id) or _derived_id(incident)
+    for (number, incident), (keyed, old) in zip(incidents, derived, strict=True):
+        made = known.get(old) if old else None
+        stable = incident.id or known.get(incident.source_event_id) or made or keyed
         if stable in seen:
             reason = f"has the same id '{stable}' as row {seen[stable]}"
             _reject(report, table, number, [("id", reason)])
@@ -230,23 +234,23 @@ def _assign_ids(
     return kept
 
 
-def _derived_id(incident: Incident) -> str:
-    """An id from what the row says, so re-importing the same row finds the same record."""
-    if incident.source_event_id:
-        return incident.source_event_id.replace(":", "-")
-    key = "|".join(
-        str(v)
-        for v in (
-            incident.type,
-            incident.date_start,
-            incident.date_end,
-            incident.place,
-            incident.latitude,
-            incident.longitude,
-            incident.title,
-        )
-    )
-    return "inc-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+def _derived_ids(incidents: list[Incident], store: Store) -> list[tuple[str, str]]:
+    """For each row that brings no id: the id made from it, and the unkeyed id an earlier
+    version made ('' unless the store holds such ids). A source event id is public
+    already and is used as it is; otherwise the id is keyed with the store's secret
+    (incidents/store/record_ids.py), so it gives nothing away about hidden fields."""
+    if all(i.id for i in incidents):
+        return [("", "")] * len(incidents)
+    key = store.id_key()
+    out: list[tuple[str, str]] = []
+    for incident in incidents:
+        if incident.id:
+            out.append(("", ""))
+        elif incident.source_event_id:
+            out.append((incident.source_event_id.replace(":", "-"), ""))
+        else:
+            out.append((keyed_id(key, incident), legacy_id(incident) if key.legacy else ""))
+    return out
 
 
 def _reject(

@@ -12,6 +12,7 @@ from incidents.access import Viewer
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.store.audit import AuditEntry
+from incidents.store.record_ids import IdKey
 
 OutcomeKind = Literal["imported", "updated", "unchanged"]
 
@@ -53,6 +54,11 @@ class Store(Protocol):
 
     def existing_ids(self, ids: Sequence[str], source_event_ids: Sequence[str]) -> dict[str, str]:
         """Map each known id or source_event_id to the stored id it belongs to."""
+        ...
+
+    def id_key(self) -> IdKey:
+        """The store's secret for the ids the importer makes (record_ids.py); server-side
+        only, never shown or exported."""
         ...
 
     def save(self, incident: Incident, viewer: Viewer) -> Incident:

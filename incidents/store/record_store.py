@@ -33,6 +33,7 @@ from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
 from incidents.store.contents_json import contents_json
 from incidents.store.query_frame import filter_frame
+from incidents.store.record_ids import IdKey, make_id_key, read_id_key
 from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 
 _CHUNK = 500
@@ -146,6 +147,16 @@ class RecordStore(Summaries, ABC):
                     )
                     found.update({r["key"]: r["id"] for r in rows})
         return found
+
+    def id_key(self) -> IdKey:
+        """The secret the importer keys new ids with; made on first use, so a store
+        from before it had one learns then whether it already holds unkeyed ids."""
+        with self._read_backend() as db:
+            key = read_id_key(db)
+        if key is None:
+            with self._backend() as db:
+                key = make_id_key(db)
+        return key
 
     def get(self, incident_id: str, viewer: Viewer) -> Incident | None:
         """One record as this viewer may see it, or None."""
