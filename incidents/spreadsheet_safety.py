@@ -1,30 +1,50 @@
 """Keep spreadsheet programs from running exported text as formulas.
 
 A cell that starts with = + - @, a tab or a carriage return is taken as a formula by
-Excel, LibreOffice and Google Sheets; prefixing an apostrophe shows it as text.
-Numbers stay numbers: -3.5 is a value, not a formula.
+Excel, LibreOffice and Google Sheets (leading spaces are often trimmed first, and
+some programs read full-width signs such as "＝" as "="); prefixing an apostrophe
+shows it as text. The guard is applied to every cell and every header of a CSV or
+XLSX the tool writes.
+
+Only numbers written the way a spreadsheet writes them are let through unguarded:
+ASCII digits, at most one leading minus, a decimal point, an exponent ("-3.5",
+"-1e-3"). Anything else that Python would read as a number is guarded: "-inf",
+"-nan", "-1_000", "+1e5", "-١٢" (Arabic-Indic digits), and so are infinite floats.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from typing import Any
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_SPREADSHEET_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def safe_cell(value: Any) -> Any:
-    """The value, or its text with a leading apostrophe when it would run as a formula."""
-    if value is None or isinstance(value, bool | int | float):
+    """The value, or its text with a leading apostrophe when it could run as a formula."""
+    if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else "'" + str(value)
     text = str(value)
-    if text.startswith(_TRIGGERS) and not _is_number(text):
+    if could_run(text) and not is_plain_number(text):
         return "'" + text
     return text
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
+def could_run(text: str) -> bool:
+    """True when a spreadsheet program might read text as a formula."""
+    if text.startswith(_TRIGGERS):
+        return True
+    shown = unicodedata.normalize("NFKC", text).lstrip()
+    return shown.startswith(_TRIGGERS)
+
+
+def is_plain_number(text: str) -> bool:
+    """A finite number written as spreadsheets write one (no spaces, no '+', no '_')."""
+    if not _SPREADSHEET_NUMBER.fullmatch(text):
         return False
-    return text.strip() == text
+    return math.isfinite(float(text))

@@ -1,0 +1,103 @@
+"""No exported cell or header can start a formula; plain numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+import math
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from incidents.spreadsheet_safety import safe_cell
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_spreadsheet_number(text: str) -> bool:
+    """As the brief states it, independently of the module: ASCII digits, one optional
+    leading minus, a decimal point, an exponent, and finite."""
+    body = text[1:] if text.startswith("-") else text
+    mantissa, _, exponent = body.lower().partition("e")
+    digits = mantissa.replace(".", "", 1)
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return False
+    if "e" in body.lower():
+        exponent = exponent[1:] if exponent[:1] in "+-" else exponent
+        if not (exponent.isascii() and exponent.isdigit()):
+            return False
+    return math.isfinite(float(text))
+
+
+def assert_cannot_run(value: object) -> None:
+    out = safe_cell(value)
+    if isinstance(out, int | float) or out is None:
+        assert out is None or isinstance(out, bool | int) or math.isfinite(out)
+        return
+    shown = unicodedata.normalize("NFKC", out).lstrip()
+    if out.startswith(FORMULA_START) or shown.startswith(FORMULA_START):
+        assert is_spreadsheet_number(out), repr(out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["-inf", "-Infinity", "-nan", "-1_000", "+1e5", "+5", " =1", "  -1", "\t=1", "\r=1",
+     "\n=1", "\u00a0=1", "\uff1dSUM(A1)", "-1e999", "-١٢", "-0x10", "@SUM(A1)", "=1+1",
+     "-2+3", "- 1", "-1 ", "-"],
+)  # fmt: skip
+def test_text_python_reads_as_a_number_is_still_guarded(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", [float("-inf"), float("inf"), float("nan")])
+def test_non_finite_floats_are_written_as_guarded_text(value):
+    out = safe_cell(value)
+    assert isinstance(out, str) and out.startswith("'")
+
+
+@pytest.mark.parametrize("text", ["-3.5", "-1", "-0", "-1e-3", "-1.5E+10", "-.5", "-7.", "42"])
+def test_plain_numbers_are_kept(text):
+    assert safe_cell(text) == text
+    assert safe_cell(float(text)) == float(text)
+
+
+@settings(deadline=None, max_examples=500)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet="=+-@\t\r\n .eE0123456789_xinfa\u00a0\uff1d\uff0b\u0661", max_size=12),
+        st.sampled_from(FORMULA_START).flatmap(lambda c: st.text().map(lambda t: c + t)),
+        st.floats(),
+        st.integers(),
+    )
+)
+def test_no_guarded_output_starts_a_formula(value):
+    assert_cannot_run(value)
+
+
+@settings(deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, max_value=0, exclude_max=True))
+def test_negative_numbers_are_kept_as_numbers(number):
+    assert safe_cell(number) == number
+    text = repr(number)
+    assert safe_cell(text) == text  # as the text Python writes for it
+    assert safe_cell(f"{number:.6f}") == f"{number:.6f}"
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=5))
+def test_headers_and_cells_written_to_a_csv_file_cannot_run(tmp_path_factory, cells):
+    """Through a real file, as the exports write it (headers pass through safe_cell too)."""
+    path = Path(tmp_path_factory.mktemp("csv")) / "out.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([safe_cell(c) for c in cells])  # a header row
+        writer.writerow([safe_cell(c) for c in reversed(cells)])
+    with path.open(newline="", encoding="utf-8") as back:
+        for row in csv.reader(back):
+            for cell in row:
+                shown = unicodedata.normalize("NFKC", cell).lstrip()
+                if cell.startswith(FORMULA_START) or shown.startswith(FORMULA_START):
+                    assert is_spreadsheet_number(cell), repr(cell)
