@@ -1,16 +1,17 @@
 """Read CSV and XLSX files into header + rows, safely and whatever their encoding.
 
-Field offices send UTF-8 with or without a byte-order mark, and Arabic Excel on
-Windows writes Windows-1256. Uploaded XLSX files are zip archives: their members'
-sizes are checked before anything is unpacked, and openpyxl parses them through
-defusedxml, so a zip or XML bomb is refused with a message instead of filling memory.
+The encoding is decided once per file (incidents.io.encoding); XLSX workbooks are
+read by incidents.io.workbook. Memory follows what the file really holds: at most
+MAX_COLUMNS columns, and a sheet whose rows are mostly padding (one value far to
+the right of empty cells) is refused before it fills memory. A cell longer than
+MAX_CELL_CHARS rejects its row (named, with the column) instead of stopping the
+whole file as Python's csv module would.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,13 @@ MAX_ROWS = 1_000_000
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_XLSX_UNPACKED = 400 * 1024 * 1024
 MAX_XLSX_RATIO = 200
-ENCODINGS = ("utf-8-sig", "cp1256")
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 4 * 2**20  # 4 Mi characters: a long testimony fits, a runaway cell does not
+# Cells stored (blank ones included) may exceed 20 per filled cell only up to this many.
+PADDING_ALLOWANCE = 5_000_000
+# The csv module's own limit (128 KB) would end the whole read on one long cell:
+# a cell may be as long as the file, and MAX_CELL_CHARS rejects just its row.
+csv.field_size_limit(MAX_FILE_BYTES + 1)
 
 
 class FileUnusable(Exception):
@@ -35,6 +42,8 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     encoding: str = ""
+    # Rows the reader could not read right: row number -> [(column, plain reason)].
+    problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     _by_number: dict[int, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     def row_cells(self, number: int) -> list[Any]:
@@ -84,37 +93,47 @@ def read_table(path: Path, data: bytes | None = None, name: str | None = None) -
     if not data.strip():
         raise FileUnusable(f"{name}: the file is empty")
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, name)
+        from incidents.io.workbook import read_xlsx
+
+        return read_xlsx(data, name)
     return _read_csv(data, name)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and the encoding it was in: UTF-8 (BOM or not), else Windows-1256."""
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise FileUnusable(f"{name}: the text encoding is not UTF-8 or Windows-1256")
+    """Text and the codec it was read with (see incidents.io.encoding)."""
+    from incidents.io.encoding import EncodingProblem
+    from incidents.io.encoding import decode as decode_text
+
+    try:
+        return decode_text(data, name)
+    except EncodingProblem as problem:
+        raise FileUnusable(str(problem)) from None
 
 
 def _read_csv(data: bytes, name: str) -> Table:
     text, encoding = decode(data, name)
-    if "\x00" in text[:4096]:
-        raise FileUnusable(f"{name}: this is not a text (CSV) file")
     sample = text[:65536]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    return _table_from_rows(name, reader, encoding)
+    try:
+        return table_from_rows(name, enumerate(reader, start=1), encoding, len(text))
+    except csv.Error as error:  # e.g. a NUL byte in the middle of the text
+        raise FileUnusable(f"{name}: the file could not be read as CSV ({error})") from None
 
 
-def _table_from_rows(name: str, rows: Iterator[list[Any]], encoding: str) -> Table:
+def table_from_rows(
+    name: str, rows: Iterable[tuple[int, list[Any]]], encoding: str, size: int
+) -> Table:
+    """A Table from numbered rows, blank rows left out; size (characters or bytes of
+    content) tells whether any cell can be over MAX_CELL_CHARS at all."""
     header: list[str] | None = None
     table = Table(name, [], encoding=encoding)
-    for number, cells in enumerate(rows, start=1):
+    slots = filled = 0
+    for number, read in rows:
+        cells = _within_columns(name, number, read) if len(read) > MAX_COLUMNS else read
         if header is None:
             if not any(str(c or "").strip() for c in cells):
                 continue
@@ -128,49 +147,51 @@ def _table_from_rows(name: str, rows: Iterator[list[Any]], encoding: str) -> Tab
             continue
         if len(table.rows) >= MAX_ROWS:
             raise FileUnusable(f"{name}: more than {MAX_ROWS:,} rows; split the file")
+        slots += len(cells)
+        filled += len(cells) - cells.count(None) - cells.count("")
+        if slots > 20 * filled + PADDING_ALLOWANCE:
+            raise FileUnusable(
+                f"{name}: the rows up to row {number} are mostly empty cells before a value "
+                "far to the right; delete the empty columns and import again"
+            )
+        if size > MAX_CELL_CHARS:
+            _check_cell_sizes(table, number, cells, header)
         table.rows.append((number, list(cells)))
     if header is None:
         raise FileUnusable(f"{name}: the file has no header row")
     return table
 
 
-def _read_xlsx(data: bytes, name: str) -> Table:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise FileUnusable(f"{name}: the file is not a valid XLSX workbook") from None
-    unpacked = sum(m.file_size for m in archive.infolist())
-    packed = max(sum(m.compress_size for m in archive.infolist()), 1)
-    if unpacked > MAX_XLSX_UNPACKED or unpacked / packed > MAX_XLSX_RATIO:
+def _within_columns(name: str, number: int, cells: list[Any]) -> list[Any]:
+    """The row without its trailing blank cells, refused if it still has too many."""
+    end = len(cells)
+    while end and (cells[end - 1] is None or str(cells[end - 1]).strip() == ""):
+        end -= 1
+    if end > MAX_COLUMNS:
         raise FileUnusable(
-            f"{name}: the workbook unpacks to {unpacked // 2**20} MB "
-            f"({unpacked // packed}x its size); refused as unsafe (a 'zip bomb')"
+            f"{name}: row {number} has a value in column {column_name(end)} (column {end}); "
+            f"the tool reads at most {MAX_COLUMNS} columns: delete the extra columns"
         )
-    import defusedxml  # noqa: F401  (openpyxl parses through it when it is installed)
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        if _is_xml_bomb(error):
-            raise FileUnusable(
-                f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
-            ) from None
-        raise FileUnusable(f"{name}: the workbook could not be read ({error})") from None
-    sheet = book.worksheets[0]
-    rows = (list(r) for r in sheet.iter_rows(values_only=True))
-    table = _table_from_rows(name, rows, "xlsx")
-    book.close()
-    return table
+    return list(cells[:end])
 
 
-def _is_xml_bomb(error: BaseException) -> bool:
-    """Whether defusedxml refused the workbook (openpyxl may wrap its exception)."""
-    from defusedxml import DefusedXmlException
+def column_name(number: int) -> str:
+    """1 -> A, 27 -> AA, 16384 -> XFD: as a spreadsheet names its columns."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, DefusedXmlException) or "amplification" in str(seen).lower():
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+
+def _check_cell_sizes(table: Table, number: int, cells: list[Any], header: list[str]) -> None:
+    for index, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            column = (
+                header[index] if index < len(header) and header[index] else column_name(index + 1)
+            )
+            reason = (
+                f"the cell is {len(cell):,} characters long; at most {MAX_CELL_CHARS:,} "
+                "are read (put long documents in a source, not a cell)"
+            )
+            table.problems.setdefault(number, []).append((column, reason))

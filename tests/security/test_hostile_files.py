@@ -1,11 +1,16 @@
-"""Hostile uploads: XML and zip bombs, oversized files, and nothing is ever unpickled."""
+"""Hostile uploads: XML and zip bombs, oversized files, small files that would fill
+memory, and nothing is ever unpickled."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 import xlsxwriter
@@ -127,3 +132,105 @@ def test_no_code_path_unpickles_anything():
         if pattern.search(refused.sub("", line))
     ]
     assert offenders == []
+
+
+# Small files that made gigabytes: each is read in a fresh Python whose Python-level
+# allocations are traced (tracemalloc peak, no clock), with its address space capped so
+# that a regression fails the test instead of filling the shared machine.
+MEASURE = """
+import json, resource, sys, tracemalloc
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))
+from incidents.io.formats import read_any
+from incidents.io.tabular import FileUnusable
+path = Path(sys.argv[1])
+tracemalloc.start()
+try:
+    table = read_any(path)
+    outcome = f"read {len(table.rows)} rows of {len(table.header)} columns"
+except FileUnusable as refused:
+    outcome = str(refused)
+except MemoryError:
+    outcome = "MemoryError"
+print(json.dumps({"peak_mb": tracemalloc.get_traced_memory()[1] / 2**20, "outcome": outcome}))
+"""
+PEAK_MB = 64
+
+
+def measured(path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return cast(dict[str, Any], json.loads(done.stdout))
+
+
+def far_right_workbook(path: Path, rows: int) -> Path:
+    """A sheet of normal rows, each with one more value in the last column, XFD."""
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["type", "title", "date_start"])
+    for r in range(1, rows):
+        sheet.write_row(r, 0, ["killing", f"t{r}", "2020-01-01"])
+        sheet.write(r, 16383, "x")
+    book.close()
+    return path
+
+
+def test_a_value_in_column_xfd_does_not_pad_every_row(tmp_path):
+    path = far_right_workbook(tmp_path / "far.xlsx", 3000)
+    assert path.stat().st_size < 100_000
+    result = measured(path)
+    assert result["peak_mb"] < PEAK_MB, result
+    assert result["outcome"].startswith("far.xlsx: row 2 has a value in column XFD"), result
+
+
+def test_a_claimed_dimension_is_not_trusted(tmp_path):
+    """A workbook whose dimension says A1:XFD1048576 but holds three columns reads them."""
+    source = tmp_path / "small.xlsx"
+    book = xlsxwriter.Workbook(source)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["type", "title", "date_start"])
+    for r in range(1, 3000):
+        sheet.write_row(r, 0, ["killing", f"t{r}", "2020-01-01"])
+    book.close()
+    archive = zipfile.ZipFile(source)
+    member = "xl/worksheets/sheet1.xml"
+    xml = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>',
+                 archive.read(member).decode())  # fmt: skip
+    path = tmp_path / "claims.xlsx"
+    path.write_bytes(with_member(source.read_bytes(), member, xml.encode()))
+    result = measured(path)
+    assert result["peak_mb"] < PEAK_MB, result
+    assert result["outcome"] == "read 2999 rows of 3 columns", result
+
+
+def test_far_right_workbook_import_says_so(gpkg_store, tmp_path):
+    path = far_right_workbook(tmp_path / "far.xlsx", 20)
+    message = refusal(gpkg_store, path.read_bytes(), "far.xlsx")
+    assert "column XFD" in message and "at most 200 columns" in message
+
+
+def test_many_different_property_names_are_refused_early(tmp_path):
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [13.6, 32.4]},
+         "properties": {f"key_{n}_{k}": "v" for k in range(30)} | {"type": "killing"}}
+        for n in range(2000)
+    ]  # fmt: skip
+    path = tmp_path / "keys.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    result = measured(path)
+    assert result["peak_mb"] < PEAK_MB * 2, result  # the parsed JSON itself is ~40 MB
+    assert result["outcome"].startswith("keys.geojson: feature 7 brings the number"), result
+
+
+def test_csv_of_padding_is_refused_before_it_fills_memory(tmp_path):
+    row = "killing" + "," * 150 + "x\n"  # one value, 150 empty cells, one value
+    path = tmp_path / "padded.csv"
+    path.write_text("type" + ",c" * 151 + "\n" + row * 100_000)
+    result = measured(path)
+    assert "mostly empty cells" in result["outcome"], result

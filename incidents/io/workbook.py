@@ -1,0 +1,99 @@
+"""Uploaded XLSX workbooks read safely: first sheet, cells that exist, nothing expanded.
+
+An XLSX file is a zip of XML. Before anything is unpacked, the members' sizes and
+compression ratio are checked (a zip bomb is refused), and openpyxl parses the XML
+through defusedxml (an entity bomb is refused). A sheet's declared dimension is not
+trusted: a workbook that claims (or has) a cell at column XFD in every row would make
+openpyxl pad each row to 16,384 cells, gigabytes for a file of a few hundred
+kilobytes. The dimension is dropped, so each row is as wide as its own last cell, and
+a value beyond MAX_COLUMNS refuses the file with the cell named.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from incidents.io import tabular
+from incidents.io.tabular import FileUnusable, Table
+
+
+def read_xlsx(data: bytes, name: str) -> Table:
+    """The first sheet of a workbook given as bytes."""
+    unpacked = check_archive(data, name)
+    import openpyxl
+    import openpyxl.xml
+
+    if not openpyxl.xml.DEFUSEDXML:  # defusedxml missing, or OPENPYXL_DEFUSEDXML=False
+        raise FileUnusable(
+            f"{name}: this server cannot read workbooks safely (defusedxml is not in use); "
+            "save the sheet as CSV, or ask the administrator to install requirements.txt"
+        )
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        if _is_xml_bomb(error):
+            raise FileUnusable(
+                f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
+            ) from None
+        raise FileUnusable(f"{name}: the workbook could not be read ({error})") from None
+    try:
+        if not book.worksheets:
+            raise FileUnusable(f"{name}: the workbook has no sheet")
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # rows as wide as their own cells, not the claimed size
+        return tabular.table_from_rows(name, _rows(sheet, name), "xlsx", unpacked)
+    except FileUnusable:
+        raise
+    except Exception as error:  # a damaged sheet fails while its rows are read
+        if _is_xml_bomb(error):
+            raise FileUnusable(
+                f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
+            ) from None
+        raise FileUnusable(f"{name}: the workbook could not be read ({error})") from None
+    finally:
+        book.close()
+
+
+def check_archive(data: bytes, name: str) -> int:
+    """The unpacked size of the workbook's members, refusing a zip bomb before unpacking."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise FileUnusable(f"{name}: the file is not a valid XLSX workbook") from None
+    members = archive.infolist()
+    unpacked = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    if unpacked > tabular.MAX_XLSX_UNPACKED or unpacked / packed > tabular.MAX_XLSX_RATIO:
+        raise FileUnusable(
+            f"{name}: the workbook unpacks to {unpacked // 2**20} MB "
+            f"({unpacked // packed}x its size); refused as unsafe (a 'zip bomb')"
+        )
+    return unpacked
+
+
+def _rows(sheet: Any, name: str) -> Iterator[tuple[int, list[Any]]]:
+    """Each row with its spreadsheet number, trailing empty cells left out."""
+    limit = tabular.MAX_COLUMNS
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # Only empty cells past the limit (counted at C speed): cut them off at once.
+        empty_beyond = len(row) > limit and row[limit:].count(None) == len(row) - limit
+        cells = list(row[:limit] if empty_beyond else row)
+        while cells and cells[-1] is None:
+            cells.pop()
+        yield number, cells
+
+
+def _is_xml_bomb(error: BaseException) -> bool:
+    """Whether defusedxml refused the workbook (openpyxl may wrap its exception)."""
+    from defusedxml import DefusedXmlException
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, DefusedXmlException) or "amplification" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
