@@ -6,13 +6,14 @@ load from elsewhere) and in its own direction, so Arabic reads right to left.
 
 from __future__ import annotations
 
+import html
 import json
 from urllib.parse import urlparse
 
 import streamlit as st
 
 from app_pages import common
-from incidents.record import Incident
+from incidents.record import Incident, Source
 from incidents.schema import (
     DATE_KINDS,
     DATE_PRECISIONS,
@@ -72,15 +73,23 @@ def _sources(incident: Incident) -> None:
         return
     st.markdown("**Sources**")
     for n, source in enumerate(incident.sources, start=1):
-        label = common.md_escape(source.label() or f"Source {n}")
-        url = source.url if urlparse(source.url).scheme in ("http", "https") else ""
-        link = f"[{label}](<{url.replace('>', '%3E')}>)" if url else label
-        line = f"{n}. {link}"
-        if source.sha256:
-            line += f"  \nsaved copy sha256 `{common.md_escape(source.sha256)}`"
-        else:
-            line += "  \n*no saved copy hash*"
-        st.markdown(line)
+        st.markdown(source_line(n, source), unsafe_allow_html=True)
+
+
+def source_line(n: int, source: Source) -> str:
+    """One source as HTML: its label escaped, its link (http/https only) an escaped
+    attribute, so no character of a URL or title can turn into Markdown or markup."""
+    label = common.safe_html(source.label() or f"Source {n}", "span")
+    url = source.url if urlparse(source.url).scheme in ("http", "https") else ""
+    if url:
+        href = html.escape(url, quote=True)
+        label = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a>'
+    saved = (
+        f"saved copy sha256 <code>{html.escape(source.sha256)}</code>"
+        if source.sha256
+        else "<i>no saved copy hash</i>"
+    )
+    return f"<div>{n}. {label}<br>{saved}</div>"
 
 
 def _history(incident_id: str) -> None:

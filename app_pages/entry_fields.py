@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import district_at, geocode
 from incidents.maps import basemap, localize
+from incidents.maps.layers import Pins
+from incidents.maps.page_data import check_tree
 from incidents.record import Incident
 from incidents.schema import (
     DATE_KINDS,
@@ -102,12 +103,11 @@ def _small_map(candidates: list[Any]) -> None:
     lat, lon = ss.get("e_latitude"), ss.get("e_longitude")
     point = (float(lat), float(lon)) if lat is not None and lon is not None else None
     m = basemap(center=point, zoom=9 if point else None)
-    for n, match in enumerate(candidates):
-        folium.CircleMarker([match.lat, match.lon], radius=7, color="#0072B2", fill=True,
-                            tooltip=f"{n + 1}. {match.name}").add_to(m)  # fmt: skip
+    pins = [[c.lat, c.lon, f"{n}. {c.name}", 0] for n, c in enumerate(candidates, start=1)]
     if point is not None:
-        folium.CircleMarker(list(point), radius=9, color="#000", weight=3, fill=False,
-                            tooltip="The incident's point").add_to(m)  # fmt: skip
+        pins.append([point[0], point[1], "The incident's point", 1])
+    Pins(pins).add_to(m)
+    check_tree(m)
     value = st_folium(localize(m), key="entry_map", height=320, use_container_width=True,
                       returned_objects=["last_clicked"]) or {}  # fmt: skip
     clicked = value.get("last_clicked")

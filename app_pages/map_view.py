@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 from app_pages import common
 from incidents.maps import Drawn, MapOptions, basemap, clicked_id, plan
 from incidents.maps.aggregate import Bounds
+from incidents.maps.page_data import check_tree
 from incidents.store.column_index import ColumnIndex
 from incidents.view_state import ViewState
 
@@ -97,6 +98,8 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
     group, drawn = _layer(idx, view, options, bounds, last_zoom() or start[1])
     fly = st.session_state.get("_fly")
+    check_tree(base)
+    check_tree(group)  # record text is data on the page, never template source
     value = (
         st_folium(
             base,

@@ -20,6 +20,7 @@ from folium.plugins import HeatMap
 from geodata import ATTRIBUTION
 from incidents.maps import aggregate, layers, layers_geo, legend
 from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
+from incidents.maps.page_data import check_tree
 from incidents.maps.symbols import type_symbols
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
 from incidents.styles import uncertainty_km
@@ -287,19 +288,19 @@ def _highlight(group: folium.FeatureGroup, points: pd.DataFrame, selected: str |
 
 def _popups(group: folium.FeatureGroup, points: pd.DataFrame) -> None:
     """Escaped popups for standalone HTML exports (title, dates, place, description)."""
-    for r in _rows(points):
-        parts = [f"<b dir='auto'>{html.escape(str(r.title or ''))}</b>"]
-        for name in ("date_start", "date_end", "place", "description"):
-            value = getattr(r, name, None)
-            if value is not None and str(value) not in ("", "nan", "None"):
-                parts.append(f"<div dir='auto'>{html.escape(str(value))}</div>")
-        folium.CircleMarker(
-            [float(r.latitude), float(r.longitude)],
-            radius=9,
-            opacity=0,
-            fill_opacity=0,
-            popup=layers.PlainPopup("".join(parts), max_width=360),
-        ).add_to(group)
+    layers.Popups(
+        [[float(r.latitude), float(r.longitude), popup_html(r)] for r in _rows(points)]
+    ).add_to(group)
+
+
+def popup_html(r: Any) -> str:
+    """A standalone file's popup for one row: every value escaped, each in its own direction."""
+    parts = [f"<b dir='auto'>{html.escape(str(r.title or ''))}</b>"]
+    for name in ("date_start", "date_end", "place", "description"):
+        value = getattr(r, name, None)
+        if value is not None and str(value) not in ("", "nan", "None"):
+            parts.append(f"<div dir='auto'>{html.escape(str(value))}</div>")
+    return "".join(parts)
 
 
 def _grid(
@@ -402,7 +403,11 @@ def build_map(
 
 
 def map_html(m: folium.Map, standalone: bool = False, base_url: str = STATIC_URL) -> str:
-    """The map page as HTML; standalone inlines every script and stylesheet (no server needed)."""
+    """The map page as HTML; standalone inlines every script and stylesheet (no server needed).
+
+    check_tree first: no element may render record text as template source (page_data).
+    """
+    check_tree(m)
     localize(m, base_url)
     page = m.get_root().render()
     return inline_assets(page, base_url) if standalone else page

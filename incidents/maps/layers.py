@@ -11,10 +11,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import folium
-from branca.element import MacroElement
 from folium.elements import JSCSSMixin
-from folium.template import Template
+
+from incidents.maps.page_data import DataElement, DataTemplate
 
 CLUSTER_JS = [
     (
@@ -32,7 +31,7 @@ CLUSTER_CSS = [
 HEAT_JS = [("leaflet-heat.js", "https://unpkg.com/leaflet.heat@0.2.0/dist/leaflet-heat.js")]
 
 
-class IncidentMarkers(JSCSSMixin, MacroElement):
+class IncidentMarkers(JSCSSMixin, DataElement):
     """Markers by type symbol, clustered when dense.
 
     rows: [lat, lon, type index, filled (0/1), id, title, dates, precision index]; the
@@ -41,7 +40,7 @@ class IncidentMarkers(JSCSSMixin, MacroElement):
 
     default_js = CLUSTER_JS
     default_css = CLUSTER_CSS
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -109,10 +108,10 @@ class IncidentMarkers(JSCSSMixin, MacroElement):
         }
 
 
-class UncertaintyRings(MacroElement):
+class UncertaintyRings(DataElement):
     """Dashed circles of the radius within which each approximate or town-level site lies."""
 
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -134,10 +133,10 @@ class UncertaintyRings(MacroElement):
         self.rings = rings
 
 
-class GridCells(MacroElement):
+class GridCells(DataElement):
     """Counted grid cells; a click zooms into the cell. Rows: [s, w, n, e, count, colour, tip]."""
 
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -166,10 +165,10 @@ class GridCells(MacroElement):
         self.cells = cells
 
 
-class Highlight(MacroElement):
+class Highlight(DataElement):
     """A ring around the selected incident, so the row picked in the table is found."""
 
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro script(this, kwargs) %}
           L.circleMarker({{ this.location|tojson }}, {radius: 16, color: "#000000", weight: 3,
@@ -185,10 +184,40 @@ class Highlight(MacroElement):
         self.location = [float(location[0]), float(location[1])]
 
 
-class Legend(MacroElement):
+class Pins(DataElement):
+    """Small labelled circles (the entry form's place candidates and its chosen point).
+
+    pins: [lat, lon, label, ring (0/1)]; the label is set as tooltip text, never as HTML.
+    """
+
+    _template = DataTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var pins = {{ this.pins|tojson }};
+          for (var i = 0; i < pins.length; i++) {
+            var p = pins[i], label = document.createElement("span");
+            label.textContent = p[2];
+            L.circleMarker([p[0], p[1]], p[3]
+              ? {radius: 9, color: "#000000", weight: 3, fill: false}
+              : {radius: 7, color: "#0072B2", fill: true}).bindTooltip(label).addTo(parent);
+          }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, pins: list[list[Any]]) -> None:
+        super().__init__()
+        self._name = "Pins"
+        self.pins = pins
+
+
+class Legend(DataElement):
     """The legend as a map control, replaced whenever its layer is redrawn."""
 
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -221,12 +250,12 @@ class Legend(MacroElement):
         self.html = html
 
 
-class Assets(JSCSSMixin, MacroElement):
+class Assets(JSCSSMixin, DataElement):
     """Every script and stylesheet any data layer may need, loaded once with the base map."""
 
     default_js = [*CLUSTER_JS, *HEAT_JS]  # noqa: RUF012 (folium declares it so)
     default_css = CLUSTER_CSS
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro header(this, kwargs) %}
         <style>{{ this.css }}</style>
@@ -264,22 +293,26 @@ MAP_CSS = """
 """
 
 
-class PlainPopup(folium.Popup):
-    """folium's Popup without jQuery: folium builds the content with `$(html)[0]`, and
-    jQuery is not bundled (nothing else needs it); a <template> element parses it here."""
+class Popups(DataElement):
+    """Click targets with a popup each, for standalone files. Rows: [lat, lon, html], the
+    html escaped in Python (folium_map.popup_html); Leaflet sets it as the popup's content."""
 
-    _template = Template(
+    _template = DataTemplate(
         """
-        var {{ this.get_name() }} = L.popup({{ this.options|tojavascript }});
-        {% for name, element in this.html._children.items() %}
-            var {{ name }} = (function (h) {
-                var t = document.createElement('template');
-                t.innerHTML = h.trim();
-                return t.content.firstChild;
-            })(`{{ element.render(**kwargs).replace('\\n',' ') }}`);
-            {{ this.get_name() }}.setContent({{ name }});
-        {% endfor %}
-        {{ this._parent.get_name() }}.bindPopup({{ this.get_name() }})
-        {% if this.show %}.openPopup(){% endif %};
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var rows = {{ this.rows|tojson }};
+          for (var i = 0; i < rows.length; i++) {
+            L.circleMarker([rows[i][0], rows[i][1]], {radius: 9, opacity: 0, fillOpacity: 0})
+              .bindPopup(rows[i][2], {maxWidth: 360}).addTo(parent);
+          }
+        })();
+        {% endmacro %}
         """
     )
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        super().__init__()
+        self._name = "Popups"
+        self.rows = rows

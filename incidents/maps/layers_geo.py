@@ -12,18 +12,17 @@ import json
 from typing import Any
 
 import shapely
-from branca.element import MacroElement
-from folium.template import Template
 
 from geodata import admin1_frame, countries_frame, country_bounds
+from incidents.maps.page_data import DataElement, DataTemplate, js_json_text
 
 Bounds = tuple[float, float, float, float]
 
 
-class Polygons(MacroElement):
+class Polygons(DataElement):
     """A GeoJSON layer styled per feature (properties._style), with an optional escaped tooltip."""
 
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -49,8 +48,8 @@ class Polygons(MacroElement):
         super().__init__()
         self._name = "Polygons"
         text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
-        # "<" escaped: no string in the data can close the script element.
-        self.data_js = text.replace("<", "\\u003c")
+        # No string in the data can close the script element or open a template.
+        self.data_js = js_json_text(text)
         self.interactive = interactive
 
 

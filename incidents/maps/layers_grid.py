@@ -16,18 +16,17 @@ from typing import Any
 
 import folium
 import numpy as np
-from branca.element import MacroElement
-from folium.template import Template
 
 from incidents.maps import legend
+from incidents.maps.page_data import DataElement, DataTemplate
 from incidents.maps.pyramid import CELL_PX, Level, Pyramid
 from incidents.schema import INCIDENT_TYPES
 
 
-class GridLevels(MacroElement):
+class GridLevels(DataElement):
     """Counted cells at the map's zoom, summed in the browser from the levels sent."""
 
-    _template = Template(
+    _template = DataTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {

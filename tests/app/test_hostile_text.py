@@ -1,0 +1,61 @@
+"""The app's pages with template syntax and markup in every text field of a record.
+
+The map page hands the map to streamlit-folium, which renders it on the server: a title
+"{{ 7*7 }}" once became 49 there, "{% raw %}" broke every page with a Jinja traceback,
+and a longer title ran shell commands. Public and signed-in views, every layer, the
+detail panel: no exception, nothing written, the text shown as text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.detail_panel import source_line
+from incidents.record import Source
+from incidents.store import open_store
+from tests.app.conftest import EDITOR, point_app_at
+from tests.security.test_template_injection import hostile, payloads
+
+ROOT = Path(__file__).resolve().parents[2]
+MAP_PAGE = str(ROOT / "app_pages" / "map_page.py")
+WHOLE_PAGE = "_whole_page"
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    marker = tmp_path / "ssti-was-run"
+    texts = payloads(marker)
+    path = str(tmp_path / "hostile.gpkg")
+    records = [hostile(k, v, n) for n, (k, v) in enumerate(texts.items())]
+    open_store(path).write_batch(records, EDITOR)
+    point_app_at(path, tmp_path, monkeypatch)
+    return texts, marker
+
+
+@pytest.mark.parametrize("layer", ["markers", "heat", "districts"])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_map_page_shows_hostile_text_as_text(hostile_db, layer, signed_in, request):
+    _, marker = hostile_db
+    if signed_in:
+        request.getfixturevalue("as_editor")
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.query_params["layer"] = layer
+    at.query_params["sel"] = "syn-ssti-0"  # the detail panel of "SSTI {{ 7*7 }} end"
+    at.run()
+    at.session_state[WHOLE_PAGE] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert not marker.exists()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "SSTI {{ 7*7 }} end" in shown and "SSTI 49 end" not in shown
+    assert "<script>alert(2)" not in shown
+
+
+def test_a_source_url_with_quotes_is_one_escaped_link():
+    line = source_line(1, Source(title='A "quoted" title', url='https://example.org/a"b>c'))
+    assert 'href="https://example.org/a&quot;b&gt;c"' in line
+    assert "A &quot;quoted&quot; title" in line and "](" not in line
+    assert source_line(2, Source(title="x", url="javascript:alert(1)")).count("href") == 0
