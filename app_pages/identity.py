@@ -9,6 +9,7 @@ a disabled account takes effect without waiting for the person to sign out.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +21,7 @@ from incidents.access import PUBLIC, Role, Viewer
 from incidents.auth.accounts import Account, Accounts
 from incidents.auth.sessions import Session, session_problem, start_session, touched
 from incidents.auth.settings import Settings, load_settings
+from incidents.auth.throttle import client_address
 
 SESSION = "_incidents_session"
 ENDED = "_incidents_session_ended"
@@ -27,6 +29,8 @@ CHECKED = "_incidents_session_checked"
 OIDC_SEEN = "_incidents_oidc_seen"
 HOME = "_incidents_home"
 WANTED = "_incidents_wanted_view"
+CLIENT = "_incidents_client_key"
+THROTTLED = "_incidents_throttle_logged"
 RECHECK_SECONDS = 5.0  # how stale the account check may be within one burst of reruns
 
 
@@ -90,9 +94,12 @@ def current_viewer() -> Viewer:
 def sign_in_local(name: str, password: str) -> str:
     """Check a local sign-in and log it; returns the message to show ("" on success)."""
     config = settings()
-    result = accounts(str(config.users_path)).authenticate(name, password)
+    result = accounts(str(config.users_path)).authenticate(name, password, client=client_key())
     if result.account is None:
         actor = result.name or "(no such account)"  # never the typed text: it may be a password
+        if result.reason == "throttled" and st.session_state.get(THROTTLED):
+            return result.message  # logged once a session: refusals cost nothing to send
+        st.session_state[THROTTLED] = result.reason == "throttled"
         _log(
             Viewer(actor, Role.PUBLIC),
             "sign-in-failed",
@@ -101,6 +108,28 @@ def sign_in_local(name: str, password: str) -> str:
         return result.message
     _begin(result.account, "local")
     return ""
+
+
+def client_key() -> str:
+    """Whom failed sign-ins are counted against: the client's address, or, where no
+    address is known (localhost without a proxy header), this browser session.
+
+    A session key is new with each page load, so on its own it slows a patient
+    guesser only a little: the global cap in incidents/auth/throttle.py is what
+    bounds guesses then.
+    """
+    peer = st.context.ip_address
+    address = client_address(
+        peer if isinstance(peer, str) else None,  # AppTest's stand-in runtime gives a mock
+        st.context.headers.get_all("X-Forwarded-For"),
+        settings().trusted_proxies,
+    )
+    if address:
+        return f"address:{address}"
+    key = st.session_state.get(CLIENT)
+    if not isinstance(key, str):
+        key = st.session_state[CLIENT] = f"session:{secrets.token_hex(16)}"
+    return key
 
 
 def _begin(account: Account, method: str) -> Session:

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from incidents.access import Role
-from incidents.auth.passwords import check_strength, dummy_hash, hash_password, verify_password
+from incidents.auth import throttle
+from incidents.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
+from incidents.auth.strength import check_strength
+from incidents.auth.throttle import Refusal, ThrottlePolicy
 
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
 METHODS = ("local", "oidc")
+WRONG = "Wrong name or password."
 
 
 class AccountError(Exception):
@@ -46,19 +48,19 @@ class SignInResult:
     """The outcome of a sign-in attempt, and a reason for the audit log."""
 
     account: Account | None
-    reason: str  # "ok", "unknown account", "wrong password", "disabled", "locked"
+    reason: str  # "ok", "unknown account", "wrong password", "disabled", "throttled"
     name: str  # the account's own name, or "" when the name typed matches none
+    refusal: Refusal | None = None  # set when reason is "throttled"
 
     @property
     def message(self) -> str:
-        """What the person at the sign-in form is told (never which names exist)."""
+        """What the person at the sign-in form is told: one sentence for every failure
+        (a disabled account too), so the answer never tells which names exist."""
         if self.reason == "ok":
             return ""
-        if self.reason == "locked":
-            return "Too many failed attempts: wait 15 minutes, then try again."
-        if self.reason == "disabled":
-            return "This account is disabled. Ask an administrator."
-        return "Wrong name or password."
+        if self.refusal is not None:
+            return self.refusal.message
+        return WRONG
 
 
 def account_key(name: str) -> str:
@@ -69,8 +71,9 @@ def account_key(name: str) -> str:
 class Accounts:
     """The accounts file: add, change, list and check accounts."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, policy: ThrottlePolicy | None = None) -> None:
         self.path = Path(path)
+        self.policy = policy or ThrottlePolicy()
         if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Created readable by its owner only: it holds password hashes.
@@ -79,10 +82,10 @@ class Accounts:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY, name TEXT NOT NULL,"
                 " role TEXT NOT NULL, method TEXT NOT NULL, password TEXT,"
-                " disabled INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,"
-                " locked_until REAL NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
+                " disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
                 " updated_at TEXT NOT NULL)"
-            )
+            )  # files made before throttling by client also have failures, locked_until: unused
+            throttle.create_table(conn)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -139,7 +142,7 @@ class Accounts:
 
     def set_disabled(self, name: str, disabled: bool) -> Account:
         """Disable (or enable) an account; a signed-in session ends at its next step."""
-        self._update(name, "disabled = ?, failures = 0, locked_until = 0", int(disabled))
+        self._update(name, "disabled = ?", int(disabled))
         return self._require(name)
 
     def set_password(self, name: str, password: str) -> Account:
@@ -147,33 +150,43 @@ class Accounts:
         if account.method != "local":
             raise AccountError(f"'{account.name}' signs in with single sign-on: no password")
         check_strength(password, account.name)
-        self._update(name, "password = ?, failures = 0, locked_until = 0", hash_password(password))
+        self._update(name, "password = ?", hash_password(password))
         return self._require(name)
 
-    def authenticate(self, name: str, password: str, now: float | None = None) -> SignInResult:
-        """Check a local sign-in, counting failures and locking after too many."""
+    def authenticate(
+        self, name: str, password: str, *, client: str, now: float | None = None
+    ) -> SignInResult:
+        """Check a local sign-in from client (an address or a session's own key).
+
+        Every attempt that is not throttled costs one scrypt computation with the
+        current parameters: against the account's hash, or a dummy one when the name
+        is unknown, single sign-on only or blank. A failure is counted against the
+        client (see throttle.py), never the account; a success takes its count back
+        and, if the hash was made with older parameters, replaces it.
+        """
         now = time.time() if now is None else now
         with self._transaction() as conn:
+            attempt = throttle.reserve(conn, client, now, self.policy)
             row = _row(conn, name) if name.strip() else None
-            if row is None or row["method"] != "local" or not row["password"]:
-                verify_password(password, dummy_hash())
-                return SignInResult(None, "unknown account", row["name"] if row else "")
-            if row["locked_until"] > now:
-                return SignInResult(None, "locked", row["name"])
-            if not verify_password(password, row["password"]):
-                failures = row["failures"] + 1
-                locked = now + LOCK_SECONDS if failures >= MAX_FAILURES else 0
+        if isinstance(attempt, Refusal):
+            return SignInResult(None, "throttled", row["name"] if row else "", attempt)
+        stored = row["password"] if row is not None and row["method"] == "local" else None
+        matched = verify_password(password, stored or dummy_hash())
+        if row is None or not stored:
+            return SignInResult(None, "unknown account", row["name"] if row else "")
+        if not matched:
+            return SignInResult(None, "wrong password", row["name"])
+        if row["disabled"]:
+            return SignInResult(None, "disabled", row["name"])
+        renewed = hash_password(password) if needs_rehash(stored) else None
+        with self._transaction() as conn:
+            throttle.release(conn, attempt)
+            if renewed:  # only if the password was not changed meanwhile
                 conn.execute(
-                    "UPDATE accounts SET failures = ?, locked_until = ? WHERE key = ?",
-                    (0 if locked else failures, locked, row["key"]),
+                    "UPDATE accounts SET password = ? WHERE key = ? AND password = ?",
+                    (renewed, row["key"], stored),
                 )
-                reason = "locked" if locked else "wrong password"
-                return SignInResult(None, reason, row["name"])
-            conn.execute("UPDATE accounts SET failures = 0 WHERE key = ?", (row["key"],))
-            account = _account(row)
-        if account.disabled:
-            return SignInResult(None, "disabled", account.name)
-        return SignInResult(account, "ok", account.name)
+        return SignInResult(_account(row), "ok", row["name"])
 
     def _update(self, name: str, sets: str, value: object) -> None:
         with self._transaction() as conn:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from incidents.access import Role, Viewer
 from incidents.auth.accounts import Account, AccountError, Accounts
-from incidents.auth.passwords import WeakPassword
 from incidents.auth.settings import DB_VAR, USERS_VAR, load_settings
+from incidents.auth.strength import WeakPassword
 from incidents.store import open_store, store_url
 
 Command = Callable[[argparse.Namespace], int]

@@ -21,6 +21,7 @@ Mode = Literal["private", "public"]
 MODE_VAR = "INCIDENTS_MODE"
 USERS_VAR = "INCIDENTS_USERS"
 DB_VAR = "INCIDENTS_DB"
+PROXIES_VAR = "INCIDENTS_TRUSTED_PROXIES"
 DEFAULT_DB = "data/incidents.gpkg"
 SHARED_USERS_FILE = "data/users.sqlite"
 
@@ -34,6 +35,7 @@ class Settings:
     oidc_providers: tuple[str | None, ...]  # () when st.login is not configured
     session: SessionPolicy
     problems: tuple[str, ...] = ()  # configuration mistakes to show to an admin
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For names the client
 
     @property
     def private(self) -> bool:
@@ -58,12 +60,14 @@ def load_settings(
     mode: Mode = "public" if raw_mode == "public" else "private"
     users = env.get(USERS_VAR) or users_file_for(env.get(DB_VAR))
     providers, oidc_problems = oidc_providers(secrets)
+    proxies = str(env.get(PROXIES_VAR) or own.get("trusted_proxies") or "")
     return Settings(
         mode=mode,
         users_path=Path(str(users)),
         oidc_providers=providers,
         session=SessionPolicy.from_env(env),
         problems=(*problems, *oidc_problems),
+        trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
     )
 
 

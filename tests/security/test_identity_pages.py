@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from pathlib import Path
 
@@ -12,8 +13,11 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import identity
 from incidents.access import SYSTEM, Role
+from incidents.auth import passwords
 from incidents.auth.accounts import Accounts
+from incidents.auth.passwords import ScryptCost
 from incidents.auth.sessions import start_session
+from incidents.auth.throttle import GLOBAL_PER_MINUTE, PER_CLIENT
 from incidents.importer import import_file
 from incidents.store import open_store
 from tests.conftest import EDITOR, EXAMPLE, ROOT
@@ -25,6 +29,7 @@ TIMEOUT = 60
 
 @pytest.fixture
 def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Accounts]:
+    monkeypatch.setattr(passwords, "COST", ScryptCost(2**10, 8, 1))  # test-only cost
     db = str(tmp_path / "incidents.gpkg")
     import_file(EXAMPLE, open_store(db), EDITOR)
     accounts = Accounts(tmp_path / "users.sqlite")
@@ -75,6 +80,45 @@ def test_sign_in_is_logged_and_a_wrong_password_names_no_one_else(instance):
     assert actions(db)[-1] == ("vera", "sign-in")
     log = str([(e.before, e.after) for e in open_store(db).audit_log(SYSTEM)])
     assert PASSWORD not in log and "not the passphrase" not in log
+
+
+def test_a_guesser_is_throttled_and_the_owner_signs_in_from_another_session(instance):
+    """Five wrong passwords for the admin from one browser session: that session waits,
+    whatever name it types next; the admin, in another session, signs in at once
+    (before, the account itself was locked for everyone, and said so only for real names)."""
+    db, _ = instance
+    guesser = page("sign_in.py")
+    for _ in range(PER_CLIENT):
+        guesser = sign_in(guesser, "ada", "a wrong guess at it")
+        assert [e.value for e in guesser.error] == ["Wrong name or password."]
+    for name in ("ada", "nobody at all"):
+        guesser = sign_in(guesser, name, PASSWORD)
+        assert [e.value for e in guesser.error] == [
+            "Too many failed sign-ins from here: wait 15 minutes, then try again."
+        ]
+    assert identity.SESSION not in guesser.session_state
+    owner = sign_in(page("sign_in.py"), "ada", PASSWORD)
+    assert not owner.exception and not owner.error
+    assert any("Signed in as" in m.value for m in owner.markdown)
+    failed = [
+        e.after or "" for e in open_store(db).audit_log(SYSTEM) if e.action == "sign-in-failed"
+    ]
+    reasons = [json.loads(f)["reason"] for f in failed]
+    # Each failure is logged, but a run of refusals only once: they cost nothing to send.
+    assert reasons == ["wrong password"] * PER_CLIENT + ["throttled"]
+
+
+def test_failures_made_anywhere_count_in_every_session(instance):
+    """The counts live in the accounts file: failures from other sessions, processes or
+    clients reach the global cap, and a new session is told to wait."""
+    _, accounts = instance
+    for number in range(GLOBAL_PER_MINUTE):
+        accounts.authenticate("ada", "a wrong guess at it", client=f"elsewhere {number}")
+    at = sign_in(page("sign_in.py"), "ada", PASSWORD)
+    assert [e.value for e in at.error] == [
+        "Too many failed sign-ins on this site just now: wait a minute, then try again."
+    ]
+    assert identity.SESSION not in at.session_state
 
 
 @pytest.mark.parametrize(
