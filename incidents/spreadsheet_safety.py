@@ -9,7 +9,7 @@ XLSX the tool writes.
 Only numbers written the way a spreadsheet writes them are let through unguarded:
 ASCII digits, at most one leading minus, a decimal point, an exponent ("-3.5",
 "-1e-3"). Anything else that Python would read as a number is guarded: "-inf",
-"-nan", "-1_000", "+1e5", "-١٢" (Arabic-Indic digits), and so are infinite floats.
+"-nan", "-1_000", "+1e5", "-١٢" (Arabic-Indic digits), and so is the float -inf.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def safe_cell(value: Any) -> Any:
     """The value, or its text with a leading apostrophe when it could run as a formula."""
     if value is None or isinstance(value, bool | int):
         return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else "'" + str(value)
+    if isinstance(value, float):  # NaN stays a missing value (pandas writes it empty)
+        return "'" + str(value) if value == -math.inf else value
     text = str(value)
     if could_run(text) and not is_plain_number(text):
         return "'" + text
