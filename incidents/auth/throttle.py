@@ -13,7 +13,9 @@ the command line) and a restarted server see the same counts, and SQLite's write
 (BEGIN IMMEDIATE, held by the caller) makes check-and-count one step, so parallel
 guesses cannot slip past the limit together. An attempt is counted before its
 password is checked and taken back if it succeeds. Rows older than the longest
-window are deleted as new ones come; clients are stored as a hash, not an address.
+window are deleted as new ones come. Clients are stored as a hash so the file does not
+list addresses; it is no secret from someone holding the file (IPv4 addresses can all
+be tried), which is why rows last no longer than the window.
 """
 
 from __future__ import annotations
