@@ -102,7 +102,7 @@ def _change(accounts: Accounts, args: argparse.Namespace) -> tuple[Account, dict
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("New password (12 characters or more): ")
+    first = getpass.getpass("New password (12 characters or more; a few unrelated words): ")
     if getpass.getpass("Same password again: ") != first:
         raise AccountError("the two passwords differ")
     return first
