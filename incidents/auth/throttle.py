@@ -21,6 +21,7 @@ be tried), which is why rows last no longer than the window.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import sqlite3
 from dataclasses import dataclass
@@ -113,8 +114,22 @@ def client_address(
     """
     entries = [e.strip() for h in forwarded_for for e in h.split(",") if e.strip()]
     if entries and (peer is None or peer in trusted_proxies):
-        return entries[-1]
-    return peer or None
+        return _network(entries[-1])
+    return _network(peer) if peer else None
+
+
+def _network(address: str) -> str:
+    """An IPv6 address counts as its /64: one connection commonly holds a whole /64,
+    so counting single addresses would give an attacker endless fresh clients."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def client_key(client: str) -> str:

@@ -195,6 +195,9 @@ def test_the_failures_table_holds_no_address(tmp_path, cheap):
         (None, ["10.9.9.9, 198.51.100.4"], (), "198.51.100.4"),  # a proxy on this host
         ("192.0.2.1", ["10.9.9.9,198.51.100.4"], ("192.0.2.1",), "198.51.100.4"),
         (None, [], (), None),  # localhost, no proxy: the session's own key is used
+        ("2001:db8:1:2:aaaa::1", [], (), "2001:db8:1:2::/64"),  # one /64 is one client
+        ("::ffff:203.0.113.9", [], (), "203.0.113.9"),
+        (None, ["2001:db8:1:2::99"], (), "2001:db8:1:2::/64"),
     ],
 )
 def test_the_client_address(peer, forwarded, trusted, expected):
