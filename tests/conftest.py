@@ -8,10 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from incidents.access import Role, Viewer
 from incidents.store import open_store
 from incidents.store.base import Store
+
+# hypothesis' default 200 ms deadline fails tests on a busy machine, not code: none here.
+settings.register_profile("incidents", deadline=None)
+settings.load_profile("incidents")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "tarhuna.csv"
