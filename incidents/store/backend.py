@@ -47,6 +47,11 @@ class Backend(ABC):
         for entry in entries:
             self.append_audit(entry)
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads in the block see one state of the database. PostGIS reads already run in
+        one REPEATABLE READ transaction; SQLite's autocommit reads need a transaction."""
+        return nullcontext()
+
     def bulk_inserts(self, rows: int = 0) -> AbstractContextManager[None]:
         """Around a batch write of rows records: a backend may defer per-row index
         upkeep (the GeoPackage R-tree) to the end, inside the same transaction."""

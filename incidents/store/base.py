@@ -12,6 +12,8 @@ from incidents.access import Viewer
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.store.audit import AuditEntry
+from incidents.store.audit_anchor import AuditHead
+from incidents.store.audit_records import RecordCheck
 from incidents.store.record_ids import IdKey
 
 OutcomeKind = Literal["imported", "updated", "unchanged"]
@@ -107,6 +109,22 @@ class Store(Protocol):
     def history(self, incident_id: str, viewer: Viewer) -> list[AuditEntry]: ...
 
     def audit_log(self, viewer: Viewer) -> list[AuditEntry]: ...
+
+    def verify_audit(self) -> list[str]:
+        """Problems in the audit chain's hashes; empty when it is intact."""
+        ...
+
+    def verify_records(self) -> RecordCheck:
+        """Records changed, added or deleted outside the app (audit_records.py)."""
+        ...
+
+    def audit_head(self) -> AuditHead | None:
+        """The chain's last entry, to keep elsewhere as an anchor."""
+        ...
+
+    def verify_anchor(self, anchor: str) -> list[str]:
+        """Why the chain no longer holds the anchored entry; empty when it does."""
+        ...
 
     def log_event(self, viewer: Viewer, action: str, detail: dict[str, object]) -> None:
         """Record an export, a sign-in or another event that changes no record."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, FIELDS, SOURCE_PARTS, Field
+from incidents.store.backend import Backend
 
 LIST_SEPARATOR = "; "
 
@@ -100,3 +101,26 @@ def incident_from_rows(
     if confidential:
         values.update({name: confidential.get(name) or "" for name in CONFIDENTIAL_FIELDS})
     return Incident(**values)
+
+
+def load_records(db: Backend, ids: Sequence[str]) -> dict[str, Incident]:
+    """Stored records with their sources and confidential fields, by id."""
+    if not ids:
+        return {}
+    marks = ", ".join([db.placeholder] * len(ids))
+    rows = db.fetch(f"SELECT * FROM incidents WHERE id IN ({marks})", list(ids))
+    sources = db.fetch(
+        f"SELECT * FROM incident_sources WHERE incident_id IN ({marks}) ORDER BY position",
+        list(ids),
+    )
+    secret = db.fetch(
+        f"SELECT * FROM incident_confidential WHERE incident_id IN ({marks})", list(ids)
+    )
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for s in sources:
+        by_id.setdefault(s["incident_id"], []).append({p: s[p] for p in SOURCE_PARTS})
+    confidential = {c["incident_id"]: c for c in secret}
+    return {
+        r["id"]: incident_from_rows(r, by_id.get(r["id"], []), confidential.get(r["id"]))
+        for r in rows
+    }

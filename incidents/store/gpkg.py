@@ -208,6 +208,15 @@ class _SqliteBackend(Backend):
         self._children_of(incidents)
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction (holds SQLite's shared lock, so writers wait meanwhile)."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
+
+    @contextmanager
     def bulk_inserts(self, rows: int = 0) -> Iterator[None]:
         """New rows get their R-tree entries in one statement at the end of the block:
         the per-row trigger costs several times more. The trigger is dropped and then

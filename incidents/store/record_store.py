@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import pandas as pd
 
@@ -28,9 +27,12 @@ from incidents.store.audit import (
     verify_chain,
     without_confidential,
 )
+from incidents.store.audit_anchor import AuditHead, anchor_problems, audit_head
+from incidents.store.audit_records import RecordCheck, check_records
 from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
-from incidents.store.columns import INCIDENT_COLUMN_NAMES, incident_from_rows
+from incidents.store.columns import INCIDENT_COLUMN_NAMES
+from incidents.store.columns import load_records as _load_full
 from incidents.store.contents_json import contents_json
 from incidents.store.query_frame import filter_frame
 from incidents.store.record_ids import IdKey, make_id_key, read_id_key
@@ -256,6 +258,20 @@ class RecordStore(Summaries, ABC):
             rows = db.fetch("SELECT * FROM audit_log ORDER BY seq")
         return verify_chain(AuditEntry(**r) for r in rows)
 
+    def verify_records(self) -> RecordCheck:
+        """Records changed, added or deleted outside the app (audit_records.py)."""
+        return check_records(self._read_backend, _load_full)
+
+    def audit_head(self) -> AuditHead | None:
+        """The chain's last entry, to keep elsewhere as an anchor (audit_anchor.py)."""
+        with self._read_backend() as db:
+            return audit_head(db)
+
+    def verify_anchor(self, anchor: str) -> list[str]:
+        """Why the chain no longer holds the anchored entry; empty when it does."""
+        with self._read_backend() as db:
+            return anchor_problems(db, anchor)
+
     def data_version(self) -> str:
         with self._read_backend() as db:
             rows = db.fetch("SELECT value FROM store_meta WHERE key = 'data_version'")
@@ -348,29 +364,6 @@ def _bump_version(db: Backend) -> None:
         "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
         "WHERE key = 'data_version'"
     )
-
-
-def _load_full(db: Backend, ids: Sequence[str]) -> dict[str, Incident]:
-    """Stored records with their sources and confidential fields, by id."""
-    if not ids:
-        return {}
-    marks = ", ".join([db.placeholder] * len(ids))
-    rows = db.fetch(f"SELECT * FROM incidents WHERE id IN ({marks})", list(ids))
-    sources = db.fetch(
-        f"SELECT * FROM incident_sources WHERE incident_id IN ({marks}) ORDER BY position",
-        list(ids),
-    )
-    secret = db.fetch(
-        f"SELECT * FROM incident_confidential WHERE incident_id IN ({marks})", list(ids)
-    )
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    for s in sources:
-        by_id.setdefault(s["incident_id"], []).append({p: s[p] for p in SOURCE_PARTS})
-    confidential = {c["incident_id"]: c for c in secret}
-    return {
-        r["id"]: incident_from_rows(r, by_id.get(r["id"], []), confidential.get(r["id"]))
-        for r in rows
-    }
 
 
 def _coarsen_one(incident: Incident, rules: PublicRules) -> Incident:

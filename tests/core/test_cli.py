@@ -1,6 +1,7 @@
 """The command line as an analyst runs it: a real process, real files, exit codes."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,51 @@ def test_template_and_audit_verify(tmp_path):
     run("import", str(EXAMPLE), db=db)
     verify = run("audit", "verify", db=db)
     assert verify.returncode == 0 and "intact" in verify.stdout
+
+
+def test_audit_verify_names_records_edited_outside_the_app(tmp_path):
+    """The red team's edits with sqlite3, each of which used to print 'intact'."""
+    db = tmp_path / "s.gpkg"
+    run("import", str(EXAMPLE), db=db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE incidents SET sensitivity = 'restricted' WHERE id = 'tarhuna-ex-002'")
+        conn.execute("UPDATE incidents SET title = 'Nothing found' WHERE id = 'tarhuna-ex-003'")
+        conn.execute(
+            "UPDATE incident_sources SET url = 'https://example.org/x' "
+            "WHERE incident_id = 'tarhuna-ex-005'"
+        )
+        conn.execute("DELETE FROM incidents WHERE id = 'tarhuna-ex-006'")
+    conn.close()
+    verify = run("audit", "verify", db=db)
+    assert verify.returncode == 1 and "intact" not in verify.stdout
+    lines = verify.stdout.splitlines()
+    assert "4 records" in lines[0]
+    for record, words in (
+        ("tarhuna-ex-002", "sensitivity field differs"),
+        ("tarhuna-ex-003", "title field differs"),
+        ("tarhuna-ex-005", "sources field differs"),
+        ("tarhuna-ex-006", "deleted outside the app"),
+    ):
+        assert any(record in line and words in line for line in lines), verify.stdout
+    assert "Traceback" not in verify.stderr
+
+
+def test_audit_anchor_and_verify_with_it(tmp_path):
+    db = tmp_path / "s.gpkg"
+    run("import", str(EXAMPLE), db=db)
+    anchor = run("audit", "anchor", db=db)
+    assert anchor.returncode == 0
+    head = next(line for line in anchor.stdout.splitlines() if len(line) == 64)
+    assert "10 entries" in anchor.stdout and "written at 20" in anchor.stdout
+    held = run("audit", "verify", "--anchor", head, db=db)
+    assert held.returncode == 0 and "anchored entry is still in the chain" in held.stdout
+    # The last entry removed (the import's summary), guard and all: only the anchor tells.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER audit_log_no_delete")
+        conn.execute("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+    conn.close()
+    assert run("audit", "verify", db=db).returncode == 0
+    cut = run("audit", "verify", "--anchor", head, db=db)
+    assert cut.returncode == 1 and "no longer in the audit log" in cut.stdout
+    empty = run("audit", "anchor", db=tmp_path / "new.gpkg")
+    assert empty.returncode == 1 and "nothing to anchor" in empty.stdout
