@@ -7,9 +7,10 @@ rollback journal undoes the partial write on the next open.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ class GeoPackageStore(RecordStore):
         self.url = str(self.path)
         self.public_rules = public_rules or PublicRules()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(self.path)
         conn = self._connect()
         try:
             # executescript commits as it goes; every statement is IF NOT EXISTS, so
@@ -128,6 +130,15 @@ class GeoPackageStore(RecordStore):
                 f"SELECT COUNT(*) FROM {TABLE} i WHERE {where.sql()}", where.params
             ).fetchone()
         return int(row[0])
+
+
+def _create_private(path: Path) -> None:
+    """A new store file readable by its owner only (0600), whatever the umask: it holds
+    confidential fields and exact sites. SQLite gives its journal, -wal and -shm files
+    the database file's permissions, so they are private too. An existing file is left
+    as its owner set it. (An empty file is a valid, empty SQLite database.)"""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _where(query: Query, public: bool) -> Where:
