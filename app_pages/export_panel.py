@@ -2,6 +2,9 @@
 
 Files are made only when a download button is clicked (deferred data), for the
 person's own viewer and the audience they chose; nothing is cached across users.
+A file that fails to be made is logged with its trace on the server only
+(incidents.failures); Streamlit tells the person the download failed, and the panel
+says why in one sentence the next time it is drawn.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from incidents import failures
 from incidents.access import Viewer
 from incidents.export.cli import labels_from_args
 from incidents.export.profiles import PROFILES, allowed_profiles
@@ -32,6 +36,7 @@ LABELS = {
     "xlsx": "Table (XLSX)",
     "geojson": "GIS (GeoJSON)",
 }
+FAILED = "_export_failed"  # session key: {"message": sentence} of the last failed file
 SIZE_CHOICES = {"16:9 slide (1920x1080)": "16:9", "4:3 slide": "4:3", "A4 landscape": "a4",
                 "Custom": ""}  # fmt: skip
 
@@ -62,6 +67,9 @@ def render_export_panel(
     """Export controls and download buttons for the current selection and map view."""
     extent, link = view_parts(view)
     with st.expander("Export for a briefing: image, slides, offline map, tables"):
+        failed: dict[str, str] = st.session_state.setdefault(FAILED, {})
+        if failed.get("message"):
+            st.warning(failed.pop("message"))
         profiles = allowed_profiles(viewer)
         profile = st.radio(
             "Audience", profiles, horizontal=True, key="export_profile",
@@ -79,21 +87,38 @@ def render_export_panel(
         for i, fmt in enumerate(FORMATS):
             one = dataclasses.replace(request, fmt=fmt)
             columns[i % 4].download_button(
-                LABELS[fmt], data=_maker(store, viewer, query, one),
+                LABELS[fmt], data=_maker(store, viewer, query, one, failed),
                 file_name=f"incidents-{date.today().isoformat()}-{profile}.{fmt}",
                 mime=MEDIA_TYPES[fmt], on_click="ignore", key=f"export_{fmt}",
             )  # fmt: skip
 
 
 def _maker(
-    store: Store, viewer: Viewer, query: Query, request: ExportRequest
+    store: Store,
+    viewer: Viewer,
+    query: Query,
+    request: ExportRequest,
+    failed: dict[str, str] | None = None,
 ) -> Callable[[], bytes]:
-    """The deferred file: built on click, outside the page script (no st.* calls here)."""
+    """The deferred file: built on click, outside the page script (no st.* calls here).
+    A failure is logged with its trace, its sentence kept in failed for the panel, and
+    only that sentence is raised (Streamlit tells the browser the download failed)."""
 
     def make() -> bytes:
-        return run_export(store, viewer, query, request).data
+        try:
+            return run_export(store, viewer, query, request).data
+        except Exception as error:
+            what = f"The {LABELS.get(request.fmt, request.fmt)} export"
+            message = failures.sentence(what, error, failures.log_unexpected(what, error))
+            if failed is not None:
+                failed["message"] = message
+            raise ExportFailed(message) from None
 
     return make
+
+
+class ExportFailed(RuntimeError):
+    """A file could not be made; the message is the sentence the person is shown."""
 
 
 def _image_options(extent: Extent | None, link: str) -> ExportRequest:

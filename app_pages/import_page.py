@@ -1,7 +1,9 @@
 """Import page: upload a file, check the detected format and columns, preview, import.
 
 The report says what happened to every row; rejected rows can be downloaded with
-their reasons, fixed in a spreadsheet and uploaded again.
+their reasons, fixed in a spreadsheet and uploaded again. Whatever goes wrong with an
+upload, the person reads one sentence: an error nobody foresaw is logged with its
+trace on the server (incidents.failures), never shown on the page.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from incidents import failures
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import template
 from incidents.io.formats import FileUnusable, Table, detect, formats, read_any
@@ -65,6 +68,15 @@ def main() -> None:
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
+    try:
+        _upload(data, name)
+    except Exception as error:  # unforeseen: a sentence here, the trace in the server's log
+        what = f"Reading {name}"
+        st.error(failures.sentence(what, error, failures.log_unexpected(what, error)))
+
+
+def _upload(data: bytes, name: str) -> None:
+    """Read the upload, show how it will be read, and import it on request."""
     try:
         table = read_any(Path(name), data, name)
     except FileUnusable as error:

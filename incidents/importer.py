@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from incidents import failures
 from incidents.access import Viewer
 from incidents.dates import DayOrder, infer_day_order
 from incidents.io.formats import FileUnusable, Format, detect, formats, raw_columns, read_any
@@ -21,7 +22,7 @@ from incidents.io.tabular import Table
 from incidents.placing import place_all
 from incidents.record import Incident
 from incidents.report import ImportReport, RejectedRow
-from incidents.store.base import Store
+from incidents.store.base import Store, StoreError
 from incidents.store.record_ids import keyed_id, legacy_id
 from incidents.validation import RowInvalid, clean_text, validate_row
 from incidents.validation_columns import validate_columns
@@ -53,9 +54,21 @@ def import_file(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import one file; see ImportReport for what comes back."""
-    with _collector_paused():
-        return _import(path, store, viewer, options or ImportOptions(), data, name, progress)
+    """Import one file; see ImportReport for what comes back.
+
+    Any error the import did not foresee becomes ImportFailed with one plain sentence;
+    its trace goes to the server's log only (incidents.failures)."""
+    try:
+        with _collector_paused():
+            return _import(path, store, viewer, options or ImportOptions(), data, name, progress)
+    except ImportFailed:
+        raise
+    except StoreError as refused:  # the store's own plain words (role, stale record ...)
+        raise ImportFailed(f"{name or Path(path).name}: {refused}") from None
+    except Exception as error:  # a bug or an unforeseen file: a sentence, never a trace
+        what = f"The import of {name or Path(path).name}"
+        reference = failures.log_unexpected(what, error)
+        raise ImportFailed(failures.sentence(what, error, reference)) from None
 
 
 @contextmanager
@@ -157,6 +170,9 @@ def _validate(
         incident = fast[index]
         if number in repeats:
             _reject(report, table, number, [("row", "repeats the header row")])
+            continue
+        if number in table.problems:  # the reader could not read it right
+            _reject(report, table, number, table.problems[number])
             continue
         if incident is None:
             raw = {name: column[index] for name, column in columns.items()}

@@ -8,19 +8,31 @@ at its centroid; when the feature's properties say nothing of precision, the rec
 is marked "approximate" with the radius that covers the whole shape, so the map does
 not claim a precision the drawing does not have. A feature without geometry keeps
 whatever place name or coordinates its properties give.
+
+A feature whose geometry cannot be read (a Point whose coordinates are an object, a
+number or true; a broken polygon) is rejected alone, with the reason, and the others
+are imported. Memory follows the file: at most MAX_COLUMNS different property names
+in all, and JSON nested too deeply for Python is refused with the line where it is.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
+from incidents.io import tabular
 from incidents.io.tabular import MAX_ROWS, FileUnusable, Table, file_bytes
 
 POINT_COLUMNS = ("latitude", "longitude")
 _WGS84_NAMES = ("crs84", "4326")
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]|\n')
+
+
+class FeatureProblem(ValueError):
+    """One feature cannot be read; the message says why (the feature is rejected)."""
 
 
 def read(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
@@ -31,13 +43,21 @@ def read(path: Path, data: bytes | None = None, name: str | None = None) -> Tabl
     if len(features) > MAX_ROWS:
         raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
     rows = [_feature_row(feature, number, name) for number, feature in enumerate(features, 1)]
-    header: dict[str, None] = {}
-    for _, values in rows:
+    header: dict[str, None] = dict.fromkeys(POINT_COLUMNS)
+    for number, (values, _) in enumerate(rows, 1):
         header.update(dict.fromkeys(values))
-    header.update(dict.fromkeys(POINT_COLUMNS))
+        if len(header) > tabular.MAX_COLUMNS + len(POINT_COLUMNS):
+            raise FileUnusable(
+                f"{name}: feature {number} brings the number of different property names "
+                f"over {tabular.MAX_COLUMNS}; the tool reads at most {tabular.MAX_COLUMNS} "
+                "columns: keep the same property names in every feature"
+            )
     columns = list(header)
     table = Table(name, columns, encoding="utf-8")
-    table.rows = [(number, [values.get(c) for c in columns]) for number, values in rows]
+    table.rows = [
+        (number, [values.get(c) for c in columns]) for number, (values, _) in enumerate(rows, 1)
+    ]
+    table.problems = {number: problems for number, (_, problems) in enumerate(rows, 1) if problems}
     return table
 
 
@@ -52,6 +72,32 @@ def _load(path: Path, data: bytes | None, name: str) -> Any:
             f"{name}: this is not valid GeoJSON: {error.msg} at line {error.lineno}, "
             f"column {error.colno}"
         ) from None
+    except RecursionError:
+        raise FileUnusable(
+            f"{name}: the JSON is nested too deeply to read (line {_deepest_line(data)}); "
+            "GeoJSON features are never nested that deep"
+        ) from None
+    except ValueError as error:  # e.g. a number of more than 4,300 digits
+        raise FileUnusable(f"{name}: this is not valid GeoJSON: {error}") from None
+
+
+def _deepest_line(data: bytes) -> int:
+    """The line where the nesting is deepest (strings skipped), to point at the trouble."""
+    depth = deepest = 0
+    line = where = 1
+    for token in _JSON_TOKENS.finditer(data):
+        mark = token.group()
+        if mark == b"\n":
+            line += 1
+        elif mark in (b"[", b"{"):
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif mark in (b"]", b"}"):
+            depth -= 1
+        else:
+            line += mark.count(b"\n")
+    return where
 
 
 def _features(document: Any, name: str) -> list[Any]:
@@ -80,17 +126,29 @@ def _check_crs(document: dict[str, Any], name: str) -> None:
         )
 
 
-def _feature_row(feature: Any, number: int, name: str) -> tuple[int, dict[str, Any]]:
+def _feature_row(
+    feature: Any, number: int, name: str
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The feature's values, and why it cannot be imported (empty when it can)."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise FileUnusable(f"{name}: feature {number} is not a GeoJSON Feature")
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
-        raise FileUnusable(f"{name}: feature {number} has properties that are not an object")
-    values = {str(k): _cell(v) for k, v in properties.items()}
+        return {}, [("properties", "are not an object of names and values")]
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for key, value in properties.items():
+        try:
+            values[str(key)] = _cell(value)
+        except (RecursionError, ValueError):
+            problems.append((str(key), "is nested too deeply to be read"))
     geometry = feature.get("geometry")
     if geometry:
-        values.update(_place(geometry, values, number, name))
-    return number, values
+        try:
+            values.update(_place(geometry, values))
+        except FeatureProblem as problem:
+            problems.append(("geometry", str(problem)))
+    return values, problems
 
 
 def _cell(value: Any) -> Any:
@@ -102,25 +160,45 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _place(geometry: Any, values: dict[str, Any], number: int, name: str) -> dict[str, Any]:
+def _place(geometry: Any, values: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(geometry, dict):
-        raise FileUnusable(f"{name}: feature {number} has a geometry that is not an object")
+        raise FeatureProblem("is not a GeoJSON geometry object")
     if geometry.get("type") == "Point":
-        coordinates = geometry.get("coordinates") or []
-        if len(coordinates) < 2:
-            return {}
-        return {"latitude": coordinates[1], "longitude": coordinates[0]}
-    return _centroid(geometry, values, number, name)
+        return _point(geometry.get("coordinates"))
+    return _centroid(geometry, values)
 
 
-def _centroid(geometry: dict[str, Any], values: dict[str, Any], number: int, name: str) -> Any:
+def _point(coordinates: Any) -> dict[str, Any]:
+    """[longitude, latitude] of a Point; an empty Point has none."""
+    if coordinates is None or coordinates == []:
+        return {}
+    numbers = isinstance(coordinates, list) and len(coordinates) >= 2
+    if numbers and not all(
+        isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates[:2]
+    ):
+        numbers = False
+    if not numbers:
+        shown = json.dumps(coordinates, ensure_ascii=False, default=str)[:60]
+        raise FeatureProblem(
+            f"the Point's coordinates are {shown}, not [longitude, latitude] as two numbers"
+        )
+    return {"latitude": coordinates[1], "longitude": coordinates[0]}
+
+
+def _centroid(geometry: dict[str, Any], values: dict[str, Any]) -> Any:
     from shapely.geometry import shape
 
     try:
         shaped = shape(geometry)
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
-        raise FileUnusable(f"{name}: feature {number} has a geometry that cannot be read") from None
-    return point_of(shaped, values)
+        return point_of(shaped, values)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
+        kind = str(geometry.get("type") or "geometry")[:40]
+        raise FeatureProblem(f"the {kind} cannot be read as a shape") from None
+    except Exception as error:  # shapely's GEOS errors: a ring that does not close ...
+        if type(error).__module__.startswith("shapely"):
+            kind = str(geometry.get("type") or "geometry")[:40]
+            raise FeatureProblem(f"the {kind} cannot be read as a shape") from None
+        raise
 
 
 def point_of(shaped: Any, values: dict[str, Any]) -> dict[str, Any]:

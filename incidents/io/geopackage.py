@@ -8,7 +8,11 @@ are joined back in as source1_title ... and victim_details etc., so moving recor
 from one store to another through a GeoPackage file loses nothing.
 
 Uploaded bytes are written to a temporary file first: GDAL and SQLite read files.
-The SQLite side tables are opened read-only with untrusted-schema protection.
+The SQLite side tables are opened read-only with untrusted-schema protection. A file
+may carry tables of those names with other columns (an older store, or a crafted
+file): the columns the tool knows are read, missing ones are empty, and a side table
+without incident_id, which cannot be matched to the incidents, refuses the file with
+a sentence instead of an SQL error.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import pandas as pd
 from incidents.io.geojson import point_of
 from incidents.io.tabular import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, Table
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.validation import MAX_SOURCES
 
 PREFERRED_LAYER = "incidents"
 POINT_TYPES = ("point", "multipoint")
@@ -55,12 +60,16 @@ def _read_file(path: Path, name: str) -> Table:
             raise FileUnusable(f"{name}: this is not a GeoPackage (not an SQLite file)")
     import pyogrio
 
+    errors = pyogrio.errors
     try:
         layer = choose_layer(pyogrio.list_layers(path), name)
         if int(pyogrio.read_info(path, layer=layer)["features"]) > MAX_ROWS:
             raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
         frame = pyogrio.read_dataframe(path, layer=layer)
-    except pyogrio.errors.DataSourceError as error:
+    except (
+        errors.DataSourceError, errors.DataLayerError, errors.FeatureError,
+        errors.FieldError, errors.GeometryError, errors.CRSError,
+    ) as error:  # fmt: skip
         raise FileUnusable(f"{name}: the GeoPackage could not be read ({error})") from None
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     records = [
@@ -69,9 +78,17 @@ def _read_file(path: Path, name: str) -> Table:
     ]
     for record, shaped in zip(records, frame.geometry, strict=True):
         record.update(point_of(shaped, record))
+    too_many: dict[int, list[tuple[str, str]]] = {}
     if layer == PREFERRED_LAYER and "id" in columns:
-        _join_store_tables(path, records)
-    return _table(name, columns, records)
+        try:
+            too_many = _join_store_tables(path, records, name)
+        except sqlite3.Error as error:
+            raise FileUnusable(
+                f"{name}: the GeoPackage's tables could not be read ({error})"
+            ) from None
+    table = _table(name, columns, records)
+    table.problems = too_many
+    return table
 
 
 def choose_layer(layers: Any, name: str) -> str:
@@ -105,32 +122,54 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _join_store_tables(path: Path, records: list[dict[str, Any]]) -> None:
-    """Add sourceN_* and confidential columns from this tool's own side tables."""
+def _join_store_tables(
+    path: Path, records: list[dict[str, Any]], name: str
+) -> dict[int, list[tuple[str, str]]]:
+    """Add sourceN_* and confidential columns from this tool's own side tables; at most
+    MAX_SOURCES sources each (a record with more is rejected, numbered from 1)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         sources: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        if "incident_sources" in tables:
-            parts = ", ".join(SOURCE_PARTS)
-            for row in conn.execute(
-                f"SELECT incident_id, {parts} FROM incident_sources ORDER BY incident_id, position"
-            ):
-                sources[row[0]].append(row[1:])
+        for row in _side_rows(conn, "incident_sources", SOURCE_PARTS, "position", name):
+            sources[row[0]].append(row[1:])
         secret: dict[str, tuple[Any, ...]] = {}
-        if "incident_confidential" in tables:
-            names = ", ".join(CONFIDENTIAL_FIELDS)
-            for row in conn.execute(f"SELECT incident_id, {names} FROM incident_confidential"):
-                secret[row[0]] = row[1:]
+        for row in _side_rows(conn, "incident_confidential", CONFIDENTIAL_FIELDS, "", name):
+            secret[row[0]] = row[1:]
     finally:
         conn.close()
-    for record in records:
-        for n, values in enumerate(sources.get(record["id"], []), start=1):
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for number, record in enumerate(records, start=1):
+        cited = sources.get(record["id"], [])
+        if len(cited) > MAX_SOURCES:
+            reason = f"the record has {len(cited):,} sources; at most {MAX_SOURCES} are imported"
+            problems[number] = [("sources", reason)]
+            cited = cited[:MAX_SOURCES]
+        for n, values in enumerate(cited, start=1):
             record.update({f"source{n}_{p}": v for p, v in zip(SOURCE_PARTS, values, strict=True)})
         hidden = secret.get(record["id"])
         if hidden:
             record.update(dict(zip(CONFIDENTIAL_FIELDS, hidden, strict=True)))
+    return problems
+
+
+def _side_rows(
+    conn: sqlite3.Connection, table: str, wanted: tuple[str, ...], order: str, name: str
+) -> list[tuple[Any, ...]]:
+    """(incident_id, *wanted) of a side table, NULL for the columns it lacks; none when
+    the file has no such table."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,))
+    if found.fetchone() is None:
+        return []
+    have = {str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")')}
+    if "incident_id" not in have:
+        raise FileUnusable(
+            f"{name}: the table {table} has no incident_id column, so its rows cannot be "
+            "matched to incidents; remove that table or export the records again"
+        )
+    picked = ", ".join(f'"{c}"' if c in have else "NULL" for c in wanted)
+    sort = f'incident_id, "{order}"' if order in have else "incident_id, rowid"
+    return list(conn.execute(f"SELECT incident_id, {picked} FROM {table} ORDER BY {sort}"))
 
 
 def _table(name: str, columns: list[str], records: list[dict[str, Any]]) -> Table:
