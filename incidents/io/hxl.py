@@ -129,7 +129,8 @@ def split(table: Table) -> tuple[list[Hashtag | None], Table]:
         return [parse_hashtag(h) for h in table.header], table
     tags = [parse_hashtag(c) for c in table.rows[0][1]] if table.rows else []
     tags += [None] * (len(table.header) - len(tags))
-    return tags, Table(table.name, table.header, table.rows[1:], table.encoding)
+    rows = Table(table.name, table.header, table.rows[1:], table.encoding, table.problems)
+    return tags, rows
 
 
 def field_for(tag: Hashtag | None) -> str | None:

@@ -55,6 +55,15 @@ def test_a_cell_over_the_limit_rejects_its_row_and_names_it(gpkg_store):
     assert report.rejected[0].cells["title"] == "Row 2"  # kept, to be fixed
 
 
+def test_an_hxl_row_with_a_cell_over_the_limit_is_rejected_too(gpkg_store):
+    tags = "#meta+id,#event+type,#event+title,#description,#date,#country+code,#geo+lat,#geo+lon\n"
+    data = (HEADER + tags + row(1, "fine") + row(2, "y" * (MAX_CELL_CHARS + 1))).encode()
+    report = import_file(Path("hxl.csv"), gpkg_store, EDITOR, data=data, name="hxl.csv")
+    assert report.format == "hxl" and report.imported == 1
+    assert [r.row for r in report.rejected] == [4]
+    assert report.rejected[0].reasons[0][0] == "description"
+
+
 def feature(number: int, coordinates: Any) -> dict[str, Any]:
     return {
         "type": "Feature",
