@@ -4,11 +4,17 @@ Applied by the stores where rows are read, so no page, cache or export can get
 around it: restricted records are not selected for the public, confidential fields
 are selected only for those entitled, and public locations and dates are coarsened
 before anything is counted or drawn.
+
+Every other field that could give back what coarsening hid follows the same rule:
+record times (created_at, updated_at) and the edit count (version) are dropped, a
+place name finer than a district is blanked, and a source's date is shown only to
+the month for a record whose public date is its month (public_sources).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -16,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from geodata import district_by_code
+from incidents.dates import DateError, parse_date
+from incidents.record import Source
 
 
 class Role(StrEnum):
@@ -96,13 +104,21 @@ class PublicRules:
             raise ValueError(f"the fallback grid must be >= {MIN_GRID_KM} km")
 
 
-PUBLIC_HIDDEN_COLUMNS = ("created_by", "updated_by", "location_uncertainty_km")
+# Times of writing can be the day of the incident (a grave entered the day it was
+# found); an edit count that rises with no visible change says a hidden field changed.
+PUBLIC_HIDDEN_COLUMNS = (
+    "created_by", "updated_by", "location_uncertainty_km", "created_at", "updated_at", "version",
+)  # fmt: skip
+# Place names of records known no finer than these say no more than the public point.
+PUBLIC_PLACE_PRECISIONS = ("district", "country")
 
 
 def coarsen_for_public(frame: pd.DataFrame, rules: PublicRules | None = None) -> pd.DataFrame:
     """Snap points and dates as the public view rules say; return a new frame."""
     rules = rules or PublicRules()
     out = frame.drop(columns=[c for c in PUBLIC_HIDDEN_COLUMNS if c in frame.columns])
+    if "place" in out.columns and len(out):
+        out["place"] = _public_place(out)
     if {"latitude", "longitude"} <= set(out.columns) and len(out):
         lat, lon = _snap(out, rules)
         out["latitude"], out["longitude"] = lat, lon
@@ -113,6 +129,19 @@ def coarsen_for_public(frame: pd.DataFrame, rules: PublicRules | None = None) ->
     if "public_date_to_month" in out.columns:
         out = _months_only(out)
     return out
+
+
+def _public_place(frame: pd.DataFrame) -> pd.Series:
+    """The place text, blank where the stored point is finer than a district.
+
+    A site's name ("the farm on the Bani Walid road") gives back the site the point was
+    snapped away from; the stored precision says how fine the name is, and without it
+    every name is blanked.
+    """
+    if "location_precision" not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    coarse = frame["location_precision"].isin(PUBLIC_PLACE_PRECISIONS)
+    return frame["place"].where(coarse, "")
 
 
 def _snap(frame: pd.DataFrame, rules: PublicRules) -> tuple[np.ndarray, np.ndarray]:
@@ -158,4 +187,42 @@ def _months_only(frame: pd.DataFrame) -> pd.DataFrame:
     out.loc[mask, "date_end"] = end.dt.to_period("M").dt.end_time.dt.date.astype(str)
     if "date_precision" in out.columns:
         out.loc[mask & (out["date_precision"] == "day"), "date_precision"] = "month"
+    return out
+
+
+def public_source_date(text: str) -> str:
+    """A source's date no finer than a month ('2020-06'), or '' when it cannot be read.
+
+    For records whose public date is their month: a report published the day after an
+    incident dates the incident. A date that cannot be read is dropped, not guessed.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        parsed = parse_date(text)
+    except DateError:
+        return ""
+    start, end = parsed.start, parsed.end
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%Y-%m}"
+    return f"{start:%Y}" if start.year == end.year else ""
+
+
+def public_sources(
+    sources: Mapping[str, tuple[Source, ...]], month_only: Mapping[str, bool] | None
+) -> dict[str, tuple[Source, ...]]:
+    """Sources as the public may see them: dates to the month for month-only records.
+
+    month_only maps a record id to its public_date_to_month; None (or an id it lacks)
+    counts as month-only, so a caller that does not know never shows a day.
+    """
+    out: dict[str, tuple[Source, ...]] = {}
+    for incident_id, items in sources.items():
+        if month_only is not None and not month_only.get(incident_id, True):
+            out[incident_id] = items
+            continue
+        out[incident_id] = tuple(
+            Source(s.title, s.publisher, public_source_date(s.date), s.url, s.sha256) for s in items
+        )
     return out

@@ -23,6 +23,12 @@ class Profile:
     notice: str
     confidential_in_tables: bool
 
+    @property
+    def coarsened(self) -> bool:
+        """Read with the public rules: what the rows carry is coarsened, and what a file
+        adds to them (sources' dates, columns) must be coarsened the same way."""
+        return self.role is Role.PUBLIC
+
 
 PROFILES: dict[str, Profile] = {
     p.name: p

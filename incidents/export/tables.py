@@ -4,6 +4,11 @@ Text a spreadsheet would run as a formula (= + - @ tab CR at the start) is writt
 with a leading apostrophe, headers included; XLSX is also written with
 strings_to_formulas off. Confidential fields appear only when the rows carry them,
 which the store allows only for an internal export read by an entitled viewer.
+
+A public file shows a source's date only to the month where the record's own date
+is shown to the month, and never the columns the public rules drop (record times,
+version), even from rows read some other way: the rows carry what the store let
+through, the sources column is added here.
 """
 
 from __future__ import annotations
@@ -12,13 +17,16 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 import geodata
+from incidents.access import PUBLIC_HIDDEN_COLUMNS, public_sources
 from incidents.export.caption import filters_sentence, plural, window_words
 from incidents.export.selection import Selection
+from incidents.record import Source
 from incidents.schema import CONFIDENTIAL_FIELDS, FIELDS
 from incidents.spreadsheet_safety import safe_cell
 
@@ -28,6 +36,8 @@ SOURCES_COLUMN = "sources"
 def table_columns(selection: Selection) -> list[str]:
     """Schema order; confidential fields only if the profile allows them in tables."""
     present = set(selection.rows.columns)
+    if selection.profile.coarsened:
+        present -= set(PUBLIC_HIDDEN_COLUMNS)
     allowed = selection.profile.confidential_in_tables
     columns = [
         f.name
@@ -58,13 +68,26 @@ def table_records(selection: Selection) -> tuple[list[str], list[list[Any]]]:
     data = [rows[c].tolist() if c in rows.columns else [None] * len(rows) for c in columns]
     if SOURCES_COLUMN in columns:
         ids = rows["id"].astype(str).tolist()
-        data[columns.index(SOURCES_COLUMN)] = [_sources_text(selection, i) for i in ids]
+        sources = _sources_for(selection)
+        data[columns.index(SOURCES_COLUMN)] = [_sources_text(sources, i) for i in ids]
     records = [[_plain(v) for v in row] for row in zip(*data, strict=True)] if data else []
     return columns, records
 
 
-def _sources_text(selection: Selection, incident_id: str) -> str:
-    items = selection.sources.get(incident_id, ())
+def _sources_for(selection: Selection) -> Mapping[str, tuple[Source, ...]]:
+    """The sources as this file's audience may see them (see the module docstring)."""
+    if not selection.profile.coarsened:
+        return selection.sources
+    rows = selection.rows
+    month_only = None
+    if "public_date_to_month" in rows.columns:
+        flags = rows["public_date_to_month"].astype(object).fillna(True).astype(bool)
+        month_only = dict(zip(rows["id"].astype(str), flags, strict=True))
+    return public_sources(selection.sources, month_only)
+
+
+def _sources_text(sources: Mapping[str, tuple[Source, ...]], incident_id: str) -> str:
+    items = sources.get(incident_id, ())
     return " | ".join(", ".join(b for b in (s.label(), s.url) if b) for s in items)
 
 

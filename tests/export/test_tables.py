@@ -5,15 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
 from export_fixtures import FORMULA_TITLE, RESTRICTED_TITLE, SECRET
 
 from incidents.access import Role, Viewer
-from incidents.export.selection import read_selection
-from incidents.export.tables import to_csv, to_geojson, to_xlsx
+from incidents.export.profiles import get_profile
+from incidents.export.selection import read_selection, selection_from_frame
+from incidents.export.tables import table_records, to_csv, to_geojson, to_xlsx
 from incidents.query import Query
+from incidents.record import Source
 
 STAFF = Viewer("staff", Role.EDITOR)
 PARTNER = Viewer("partner", Role.VIEWER)
@@ -72,3 +76,36 @@ def test_geojson_is_a_feature_collection_with_face_metadata(tarhuna_store):
     assert point["type"] == "Point" and point["coordinates"] == pytest.approx([13.6332, 32.43501])
     assert doc["metadata"]["Data version"] == selection.data_version
     assert "sources" in doc["features"][0]["properties"]
+
+
+def _raw_rows() -> pd.DataFrame:
+    """Rows as staff read them: a month-only record with its day, times and version."""
+    return pd.DataFrame([{
+        "id": "syn-month", "type": "mass_grave", "title": "Month only",
+        "date_start": "2020-06-17", "date_end": "2020-06-17", "date_precision": "day",
+        "public_date_to_month": True, "latitude": 32.4, "longitude": 13.7,
+        "created_at": "2020-06-17T09:12:31Z", "updated_at": "2020-06-19T16:40:05Z", "version": 7,
+    }])  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
+def test_public_tables_never_add_a_day_the_rows_do_not_carry(fmt):
+    """The sources column is the tables' own: its dates follow the record's public date,
+    and record times and version stay out even of rows read some other way."""
+    sources = {"syn-month": (Source("Report", "Publisher", "2020-06-18", "https://example.org"),)}
+    render = {"csv": to_csv, "xlsx": to_xlsx, "geojson": to_geojson}[fmt]
+    public = selection_from_frame(_raw_rows(), sources=sources, profile=get_profile("public"))
+    partner = selection_from_frame(_raw_rows(), sources=sources, profile=get_profile("partner"))
+    columns, records = table_records(public)
+    assert not {"created_at", "updated_at", "version"} & set(columns)
+    assert records[0][columns.index("sources")] == "Publisher, Report, 2020-06, https://example.org"
+    assert b"2020-06-18" not in _unzipped(render(public))
+    assert b"2020-06-18" in _unzipped(render(partner))  # partners see the source's day
+    assert "version" in table_records(partner)[0]
+
+
+def _unzipped(data: bytes) -> bytes:
+    if not data.startswith(b"PK"):
+        return data
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return b"".join(archive.read(n) for n in archive.namelist())

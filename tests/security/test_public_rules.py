@@ -3,7 +3,8 @@
 A public point depends only on the grid cell (or district) holding the site, never on
 where in it the site lies: two sites in one cell give the same point, so the public
 point narrows a site down to its cell and no further. Dates marked month-only show
-the whole month whatever the day.
+the whole month whatever the day, and so do the dates of their sources; record times
+and version never reach the public, nor a place name finer than a district.
 """
 
 from __future__ import annotations
@@ -13,10 +14,19 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.access import PublicRules, coarsen_for_public, snap_to_grid
+from incidents.access import (
+    PublicRules,
+    coarsen_for_public,
+    public_source_date,
+    public_sources,
+    snap_to_grid,
+)
+from incidents.record import Source
+from incidents.schema import LOCATION_PRECISIONS
 
 LIBYA_LAT = st.floats(19.5, 33.0)
 LIBYA_LON = st.floats(9.5, 25.0)
@@ -68,6 +78,7 @@ def test_sites_without_a_district_fall_back_to_the_grid(lat, lon):
     assert got == (float(cell[0][0]), float(cell[1][0]))
 
 
+@settings(deadline=None)
 @given(day=st.dates(date(1990, 1, 1), date(2030, 12, 31)), span=st.integers(0, 40))
 def test_month_only_dates_show_the_whole_month(day, span):
     end = date.fromordinal(day.toordinal() + span)
@@ -79,3 +90,40 @@ def test_month_only_dates_show_the_whole_month(day, span):
     last = calendar.monthrange(end.year, end.month)[1]
     assert out.loc[0, "date_end"] == end.replace(day=last).isoformat()
     assert out.loc[0, "date_precision"] == "month"
+
+
+DAY_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%Y-%m-%dT%H:%M:%SZ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(date(1990, 1, 1), date(2030, 12, 31)), how=st.sampled_from(DAY_FORMATS))
+def test_a_month_only_records_sources_show_only_the_month(day, how):
+    """A report published the day after an incident would date it to the day."""
+    written = day.strftime(how)
+    sources = {"m": (Source("Report", "Publisher", written, "https://example.org/r"),),
+               "d": (Source("Report", "Publisher", written, "https://example.org/r"),)}  # fmt: skip
+    out = public_sources(sources, {"m": True, "d": False})
+    assert out["m"][0].date == f"{day:%Y-%m}"
+    assert out["m"][0].publisher == "Publisher" and out["m"][0].url == "https://example.org/r"
+    assert out["d"][0].date == written  # a record shown to the day: its sources too
+    assert public_sources(sources, None)["d"][0].date == f"{day:%Y-%m}"  # unknown: month
+
+
+def test_source_dates_that_cannot_be_read_are_dropped_not_guessed():
+    assert public_source_date("03/04/2020") == ""  # 3 April or March 4: unknown
+    assert public_source_date("the day after") == ""
+    assert public_source_date("2020-06") == "2020-06" and public_source_date("2020") == "2020"
+    assert public_source_date("") == ""
+
+
+@pytest.mark.parametrize("precision", LOCATION_PRECISIONS.codes)
+def test_place_names_finer_than_a_district_and_record_times_never_reach_the_public(precision):
+    out = public([{"latitude": 32.48171, "longitude": 13.58293, "admin1_code": "LY-MB",
+                   "place": "the farm on the Bani Walid road", "location_precision": precision,
+                   "created_at": "2020-06-17T09:12:31Z", "updated_at": "2020-06-19T16:40:05Z",
+                   "version": 7}], PublicRules())  # fmt: skip
+    coarse = precision in ("district", "country")
+    assert out.loc[0, "place"] == ("the farm on the Bani Walid road" if coarse else "")
+    assert not {"created_at", "updated_at", "version"} & set(out.columns)
+    unknown = coarsen_for_public(pd.DataFrame([{"place": "the farm", "latitude": None}]))
+    assert unknown.loc[0, "place"] == ""  # no stored precision: no name

@@ -12,6 +12,9 @@ What a format can show is listed in SHOWS; a canary must be present when the rol
 may see it and the format shows that field (so the search is known to work), and
 absent otherwise. PNG pixels are not read (no OCR): the PNG is the same figure as the
 SVG, whose drawn text is searched; the PNG's bytes and metadata are searched too.
+
+The same outputs are searched for a month-only record's hidden day and site in
+test_public_hidden_day.py.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.store.column_load import cached_index
 from incidents.store.gpkg import GeoPackageStore
+from incidents.store.record_store import RecordStore
 from tests.conftest import EDITOR
 
 ROLES = [Role.PUBLIC, Role.VIEWER, Role.EDITOR, Role.ADMIN]
@@ -132,7 +136,7 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     return store
 
 
-def produce(store: GeoPackageStore, role: Role, output: str) -> Output:
+def produce(store: RecordStore, role: Role, output: str) -> Output:
     """One output for one role, made the way the app and the command line make it."""
     person = Viewer(f"canary-{role.value}", role)
     if output.startswith("map-"):
@@ -186,6 +190,8 @@ def visible_records(role: Role) -> set[str]:
 
 def allowed_fields(role: Role, output: str) -> set[str]:
     shown = SHOWS[output]
+    if role is Role.PUBLIC:  # the canaries' sites are exact: a site's name is not public
+        shown = shown - {"place"}
     internal = get_profile(profile_for(Viewer("x", role)).name).confidential_in_tables
     if not (internal and output in TABLE_FORMATS):
         shown = shown - CONFIDENTIAL
