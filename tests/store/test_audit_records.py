@@ -7,8 +7,10 @@ so. Each edit here is made the same way, outside the app, on a real store.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,12 @@ import psycopg
 import pytest
 
 from incidents.importer import import_file
+from incidents.record import Incident
 from incidents.store import geopackage_format as gpkg
 from incidents.store.audit import chain_entry, to_json
 from incidents.store.base import Store
 from incidents.store.gpkg import GeoPackageStore
+from incidents.synthetic import write_synthetic_csv
 from tests.conftest import ADMIN, EDITOR
 
 CSV = (
@@ -188,3 +192,19 @@ def test_the_anchor_shows_entries_removed_from_the_end(filled):
     problems = filled.verify_anchor(head.hash)
     assert len(problems) == 1 and "no longer in the audit log" in problems[0]
     assert "not an anchor" in filled.verify_anchor("abc")[0]
+
+
+def test_a_varied_import_checks_clean(store, tmp_path):
+    """No false alarms: synthetic records (Arabic, odd numbers, many sources) and a
+    whole number written to a REAL column (5 read back as 5.0) match their entries."""
+    path = write_synthetic_csv(tmp_path / "s.csv", 600, seed=3)
+    import_file(path, store, EDITOR)
+    whole = Incident("w-1", "killing", "Whole numbers", date(2020, 1, 2), date(2020, 1, 2),
+                     latitude=32, longitude=13, location_uncertainty_km=5)  # fmt: skip
+    saved = store.save(whole, EDITOR)
+    assert (
+        type(saved.latitude) is float
+        and json.loads(store.history("w-1", ADMIN)[0].after or "")["latitude"] == 32
+    )
+    check = store.verify_records()
+    assert check.ok and check.checked == 601 and not check.unchecked, check.problems[:5]
