@@ -7,6 +7,7 @@ write is one transaction: a failure leaves the store as it was before the import
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from incidents.validation import RowInvalid, clean_text, validate_row
 from incidents.validation_columns import validate_columns
 
 Progress = Callable[[str, int, int], None]
+MAX_REASON = 300  # characters of one rejection reason
+_LONG_QUOTE = re.compile(r"'([^']{60})[^']{20,}'")
 
 
 class ImportFailed(Exception):
@@ -273,4 +276,14 @@ def _reject(
     report: ImportReport, table: Table, number: int, reasons: list[tuple[str, str]]
 ) -> None:
     cells = dict(zip(table.header, table.row_cells(number), strict=False))
-    report.rejected.append(RejectedRow(number, cells, tuple(reasons)))
+    short = tuple((field, _shortened(message)) for field, message in reasons)
+    report.rejected.append(RejectedRow(number, cells, short))
+
+
+def _shortened(message: str) -> str:
+    """A reason that quotes a long cell quotes its start: a megabyte cell must not make
+    a megabyte message (the whole cell stays in the rejected rows' file)."""
+    if len(message) <= MAX_REASON:
+        return message
+    message = _LONG_QUOTE.sub(lambda m: f"'{m.group(1)}…'", message)
+    return message if len(message) <= MAX_REASON else message[: MAX_REASON - 1] + "…"

@@ -38,7 +38,8 @@ class FeatureProblem(ValueError):
 def read(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
     """A Table from a GeoJSON file on disk or from uploaded bytes."""
     name = name or path.name
-    document = _load(path, data, name)
+    data = file_bytes(path, data, name)
+    document = _load(data, name)
     features = _features(document, name)
     if len(features) > MAX_ROWS:
         raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
@@ -58,11 +59,13 @@ def read(path: Path, data: bytes | None = None, name: str | None = None) -> Tabl
         (number, [values.get(c) for c in columns]) for number, (values, _) in enumerate(rows, 1)
     ]
     table.problems = {number: problems for number, (_, problems) in enumerate(rows, 1) if problems}
+    if len(data) > tabular.MAX_CELL_CHARS:
+        for number, cells in table.rows:
+            tabular.flag_long_cells(table, number, cells)
     return table
 
 
-def _load(path: Path, data: bytes | None, name: str) -> Any:
-    data = file_bytes(path, data, name)
+def _load(data: bytes, name: str) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

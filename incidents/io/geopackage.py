@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from incidents.io import tabular
 from incidents.io.geojson import point_of
 from incidents.io.tabular import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, Table
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -88,6 +89,9 @@ def _read_file(path: Path, name: str) -> Table:
             ) from None
     table = _table(name, columns, records)
     table.problems = too_many
+    if path.stat().st_size > tabular.MAX_CELL_CHARS:
+        for number, cells in table.rows:
+            tabular.flag_long_cells(table, number, cells)
     return table
 
 

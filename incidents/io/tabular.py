@@ -155,7 +155,7 @@ def table_from_rows(
                 "far to the right; delete the empty columns and import again"
             )
         if size > MAX_CELL_CHARS:
-            _check_cell_sizes(table, number, cells, header)
+            flag_long_cells(table, number, cells)
         table.rows.append((number, list(cells)))
     if header is None:
         raise FileUnusable(f"{name}: the file has no header row")
@@ -184,12 +184,14 @@ def column_name(number: int) -> str:
     return letters
 
 
-def _check_cell_sizes(table: Table, number: int, cells: list[Any], header: list[str]) -> None:
+def flag_long_cells(table: Table, number: int, cells: list[Any]) -> None:
+    """Note, as the row's problems, each cell longer than MAX_CELL_CHARS (its row is
+    rejected with the column named; the others are imported)."""
     for index, cell in enumerate(cells):
         if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-            column = (
-                header[index] if index < len(header) and header[index] else column_name(index + 1)
-            )
+            header = table.header
+            named = index < len(header) and header[index]
+            column = header[index] if named else column_name(index + 1)
             reason = (
                 f"the cell is {len(cell):,} characters long; at most {MAX_CELL_CHARS:,} "
                 "are read (put long documents in a source, not a cell)"

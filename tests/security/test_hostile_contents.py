@@ -55,6 +55,28 @@ def test_a_cell_over_the_limit_rejects_its_row_and_names_it(gpkg_store):
     assert report.rejected[0].cells["title"] == "Row 2"  # kept, to be fixed
 
 
+@pytest.mark.parametrize("column", ["type", "date_start", "latitude", "killed_best"])
+def test_a_megabyte_value_in_a_coded_field_is_rejected_with_a_short_reason(gpkg_store, column):
+    big = "ترهونة " * 150_000
+    values = {"type": "killing", "date_start": "2020-01-01", "country": "LY", column: big}
+    data = (",".join(values) + "\n" + ",".join(values.values()) + "\n").encode()
+    report = import_file(Path("mb.csv"), gpkg_store, EDITOR, data=data, name="mb.csv")
+    assert report.imported == 0 and len(report.rejected) == 1
+    (field, reason), *_ = report.rejected[0].reasons
+    assert field == column and len(reason) <= 300 and reason.startswith("'ترهونة")
+    assert report.rejected[0].cells[column] == big  # kept whole, to be fixed
+    assert max(len(line) for line in report.lines()) < 400
+
+
+def test_a_geojson_property_over_the_limit_rejects_its_feature(gpkg_store):
+    features = [feature(1, [13.6, 32.4]), feature(2, [13.6, 32.4])]
+    features[1]["properties"]["description"] = "z" * (MAX_CELL_CHARS + 1)
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    report = import_file(Path("big.geojson"), gpkg_store, EDITOR, data=data, name="big.geojson")
+    assert report.imported == 1 and [r.row for r in report.rejected] == [2]
+    assert report.rejected[0].reasons[0][0] == "description"
+
+
 def test_an_hxl_row_with_a_cell_over_the_limit_is_rejected_too(gpkg_store):
     tags = "#meta+id,#event+type,#event+title,#description,#date,#country+code,#geo+lat,#geo+lon\n"
     data = (HEADER + tags + row(1, "fine") + row(2, "y" * (MAX_CELL_CHARS + 1))).encode()
