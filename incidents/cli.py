@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -175,10 +176,13 @@ def _verify(store: Store, name: str, anchor: str | None) -> int:
     if anchored:
         _block("The anchor does not hold:", anchored)
     if records.problems:
+        many = len(records.problems)
         _block(
-            f"{len(records.problems)} records of {name} differ from what the audit log says:",
+            f"{many} record{'s' if many > 1 else ''} of {name} "
+            f"differ{'' if many > 1 else 's'} from what the audit log says:",
             records.problems,
         )
+    _warn_if_shared(store)
     if records.unchecked:
         _block("Some records cannot be checked against the audit log:", records.unchecked)
     if chain or anchored or records.problems:
@@ -187,11 +191,7 @@ def _verify(store: Store, name: str, anchor: str | None) -> int:
     print(f"Audit log intact: {entries} entries, every hash checks.")
     print(
         f"Records: {records.checked} in the store, each as its last audit entry says"
-        + (
-            " (except the fields named above, which could not be checked)."
-            if records.unchecked
-            else "."
-        )
+        + (" (except what is named above as not checkable)." if records.unchecked else ".")
     )
     if anchor:
         print("The anchored entry is still in the chain.")
@@ -201,6 +201,20 @@ def _verify(store: Store, name: str, anchor: str | None) -> int:
             "the hash `python -m incidents audit anchor` prints, and pass it with --anchor."
         )
     return 0
+
+
+def _warn_if_shared(store: Store) -> None:
+    """A store file others can read (made before files were created private, or
+    copied): say so, since it holds every confidential field."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path) or not path.exists():
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        print(
+            f"Warning: {path} can be read by other accounts on this computer (mode "
+            f"{mode:o}) and holds confidential fields; make it private with: chmod 600 {path}"
+        )
 
 
 def _block(title: str, lines: list[str], shown: int = 100) -> None:

@@ -98,3 +98,14 @@ def test_audit_anchor_and_verify_with_it(tmp_path):
     assert cut.returncode == 1 and "no longer in the audit log" in cut.stdout
     empty = run("audit", "anchor", db=tmp_path / "new.gpkg")
     assert empty.returncode == 1 and "nothing to anchor" in empty.stdout
+
+
+def test_audit_verify_warns_about_a_store_file_others_can_read(tmp_path):
+    db = tmp_path / "s.gpkg"
+    run("import", str(EXAMPLE), db=db)
+    private = run("audit", "verify", db=db)
+    assert private.returncode == 0 and "Warning" not in private.stdout
+    db.chmod(0o644)  # as stores were created before files were made private
+    shared = run("audit", "verify", db=db)
+    assert shared.returncode == 0
+    assert "can be read by other accounts" in shared.stdout and f"chmod 600 {db}" in shared.stdout
