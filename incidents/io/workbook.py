@@ -19,6 +19,9 @@ from typing import Any
 from incidents.io import tabular
 from incidents.io.tabular import FileUnusable, Table
 
+MAX_MEMBERS = 10_000
+MAX_MEMBER_RATIO = 500  # a sheet of XML packs about 10 to 100 times; zeros about 1,000 times
+
 
 def read_xlsx(data: bytes, name: str) -> Table:
     """The first sheet of a workbook given as bytes."""
@@ -65,6 +68,20 @@ def check_archive(data: bytes, name: str) -> int:
     except zipfile.BadZipFile:
         raise FileUnusable(f"{name}: the file is not a valid XLSX workbook") from None
     members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise FileUnusable(
+            f"{name}: the workbook holds {len(members):,} parts (a real one has a few dozen); "
+            "refused as unsafe"
+        )
+    for member in members:  # one member packed far tighter than any sheet: a bomb inside
+        if member.file_size > 2**20 and member.file_size > MAX_MEMBER_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise FileUnusable(
+                f"{name}: the part {member.filename[:80]} unpacks to "
+                f"{member.file_size // 2**20} MB from {member.compress_size:,} bytes; "
+                "refused as unsafe (a 'zip bomb')"
+            )
     unpacked = sum(m.file_size for m in members)
     packed = max(sum(m.compress_size for m in members), 1)
     if unpacked > tabular.MAX_XLSX_UNPACKED or unpacked / packed > tabular.MAX_XLSX_RATIO:

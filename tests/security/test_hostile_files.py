@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import subprocess
 import sys
@@ -234,3 +235,19 @@ def test_csv_of_padding_is_refused_before_it_fills_memory(tmp_path):
     path.write_text("type" + ",c" * 151 + "\n" + row * 100_000)
     result = measured(path)
     assert "mostly empty cells" in result["outcome"], result
+
+
+def test_a_bomb_part_hidden_behind_a_large_picture_is_refused(gpkg_store):
+    """The whole workbook packs only 25 times (a 2 MB picture that does not pack dilutes
+    it), but one part packs 1,000 times: refused by the part's own ratio."""
+    base = workbook(ROWS)
+    picture = with_member(base, "xl/media/image1.png", random.Random(1).randbytes(2 * 2**20))
+    bomb = with_member(picture, "xl/worksheets/sheet2.xml", b"0" * (50 * 2**20))
+    message = refusal(gpkg_store, bomb, "picture.xlsx")
+    assert "xl/worksheets/sheet2.xml" in message and "zip bomb" in message
+
+
+def test_openpyxl_parses_through_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML, "defusedxml must be installed (requirements.txt)"
