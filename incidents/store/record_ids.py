@@ -91,3 +91,17 @@ def make_id_key(db: Backend) -> IdKey:
     made = read_id_key(db)
     assert made is not None  # written just above, in this transaction
     return made
+
+
+def adopt_id_key(db: Backend, key: IdKey) -> bool:
+    """Give a store another store's id key (inside the caller's write transaction), so a
+    copy of a store (a migration) finds the records of a file imported again. False when
+    the store already keys its ids with another secret (it is left as it is)."""
+    held = read_id_key(db)
+    if held is not None:
+        return held.secret == key.secret
+    mark = db.placeholder
+    legacy = key.legacy or bool(db.fetch("SELECT 1 FROM incidents LIMIT 1"))
+    for name, value in ((LEGACY_ROW, "1" if legacy else "0"), (KEY_ROW, key.secret.hex())):
+        db.execute(f"INSERT INTO store_meta (key, value) VALUES ({mark}, {mark})", [name, value])
+    return True

@@ -30,12 +30,12 @@ from incidents.store.audit import (
 from incidents.store.audit_anchor import AuditHead, anchor_problems, audit_head
 from incidents.store.audit_records import RecordCheck, check_records
 from incidents.store.backend import Backend
-from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit
+from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, StoreError
 from incidents.store.columns import INCIDENT_COLUMN_NAMES
 from incidents.store.columns import load_records as _load_full
 from incidents.store.contents_json import contents_json
 from incidents.store.query_frame import filter_frame
-from incidents.store.record_ids import IdKey, make_id_key, read_id_key
+from incidents.store.record_ids import IdKey, adopt_id_key, make_id_key, read_id_key
 from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 
 _CHUNK = 500
@@ -159,6 +159,15 @@ class RecordStore(Summaries, ABC):
             with self._backend() as db:
                 key = make_id_key(db)
         return key
+
+    def adopt_id_key(self, key: IdKey) -> None:
+        """Key new ids as the store this one copies does (a migration calls it first)."""
+        with self._backend() as db:
+            if not adopt_id_key(db, key):
+                raise StoreError(
+                    "The target store already makes its record ids with another secret: "
+                    "migrate into a new store."
+                )
 
     def get(self, incident_id: str, viewer: Viewer) -> Incident | None:
         """One record as this viewer may see it, or None."""

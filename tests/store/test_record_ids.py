@@ -19,7 +19,7 @@ from incidents.importer import import_file
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store import open_store
-from incidents.store.base import Store
+from incidents.store.base import Store, StoreError
 from incidents.store.record_ids import keyed_id, legacy_id
 from tests.conftest import ADMIN, EDITOR
 
@@ -150,3 +150,24 @@ def test_no_export_or_frame_holds_the_secret(store, tmp_path, profile):
     for viewer in (PUBLIC, EDITOR, ADMIN):
         assert secret not in store.query(Query(), viewer).to_csv()
     assert not any(secret in str(e) for e in store.audit_log(ADMIN))
+
+
+def test_a_copy_given_the_key_finds_the_rows_of_a_file_imported_again(store, tmp_path):
+    """A migration copies records into a new store: with the source's key adopted first,
+    the same file imported into the copy updates nothing and adds nothing."""
+    path = _csv(tmp_path, ROWS)
+    source = open_store(str(tmp_path / "source.gpkg"))
+    import_file(path, source, EDITOR)
+    store.adopt_id_key(source.id_key())
+    store.write_batch([r.replace(version=0) for r in _records(source)], EDITOR, "migrate")
+    again = import_file(path, store, EDITOR)
+    assert again.imported == 0 and again.unchanged == 3
+    assert store.id_key() == source.id_key()
+
+
+def test_a_store_with_its_own_key_refuses_another(store, tmp_path):
+    import_file(_csv(tmp_path, ROWS[:1]), store, EDITOR)
+    other = open_store(str(tmp_path / "other.gpkg"))
+    with pytest.raises(StoreError, match="another secret"):
+        store.adopt_id_key(other.id_key())
+    store.adopt_id_key(store.id_key())  # its own: nothing to do
