@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ MAX_XLSX_UNPACKED = 400 * 1024 * 1024
 MAX_XLSX_RATIO = 200
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 4 * 2**20  # 4 Mi characters: a long testimony fits, a runaway cell does not
+MAX_LINE_CELLS = 100_000  # delimiters in one line of text (the csv module parses it whole)
+_LONG_LINE = re.compile(r"^[^\n]{1000000,}", re.MULTILINE)
 # Cells stored (blank ones included) may exceed 20 per filled cell only up to this many.
 PADDING_ALLOWANCE = 5_000_000
 # The csv module's own limit (128 KB) would end the whole read on one long cell:
@@ -117,11 +120,25 @@ def _read_csv(data: bytes, name: str) -> Table:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    _refuse_endless_lines(text, dialect.delimiter, name)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         return table_from_rows(name, enumerate(reader, start=1), encoding, len(text))
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
         raise FileUnusable(f"{name}: the file could not be read as CSV ({error})") from None
+
+
+def _refuse_endless_lines(text: str, delimiter: str, name: str) -> None:
+    """The csv module builds a whole row before anyone can look at it: a line of a
+    hundred million commas would be a list of a hundred million cells. Lines of over a
+    million characters (found at C speed) are counted before they are parsed."""
+    for line in _LONG_LINE.finditer(text):
+        if line.group().count(delimiter) > MAX_LINE_CELLS:
+            number = text.count("\n", 0, line.start()) + 1
+            raise FileUnusable(
+                f"{name}: line {number} holds more than {MAX_LINE_CELLS:,} cells; "
+                f"the tool reads at most {MAX_COLUMNS} columns"
+            )
 
 
 def table_from_rows(

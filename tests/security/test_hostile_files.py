@@ -251,3 +251,11 @@ def test_openpyxl_parses_through_defusedxml():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML, "defusedxml must be installed (requirements.txt)"
+
+
+def test_one_endless_line_of_commas_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "commas.csv"
+    path.write_text("type,title,date_start\nkilling,t" + "," * 20_000_000 + "x\n")
+    result = measured(path)
+    assert result["outcome"].startswith("commas.csv: line 2 holds more than 100,000 cells")
+    assert result["peak_mb"] < 200, result  # the text itself is 20 MB: no list of 20 M cells
