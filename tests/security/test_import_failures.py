@@ -20,6 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from incidents.importer import ImportFailed, import_file
+from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
 from tests.app.conftest import point_app_at
 from tests.conftest import EDITOR, ROOT
@@ -50,6 +51,7 @@ def test_an_unforeseen_error_is_one_sentence_and_a_logged_trace(tmp_path, caplog
     assert found is not None
     (logged,) = [r for r in caplog.records if found.group(1) in r.getMessage()]
     assert logged.exc_info is not None and "secret internal detail" in str(logged.exc_info[1])
+    assert store.query(Query(), EDITOR).empty and store.verify_audit() == []  # all or nothing
 
 
 def test_the_command_line_prints_a_sentence_and_logs_the_trace(tmp_path):
@@ -88,7 +90,6 @@ def test_the_import_page_shows_a_sentence_never_a_traceback(tmp_path, monkeypatc
 def test_a_failed_export_logs_the_trace_and_keeps_a_sentence(tmp_path, caplog):
     from app_pages.export_panel import ExportFailed, _maker
     from incidents.export.service import ExportRequest
-    from incidents.query import Query
 
     store = GeoPackageStore(tmp_path / "empty.gpkg")
     failed: dict[str, str] = {}
