@@ -47,6 +47,8 @@ class EncodingProblem(ValueError):
 def detect(data: bytes, name: str) -> str:
     """The Python codec name to decode this file with (see the module's docstring)."""
     if data.startswith(codecs.BOM_UTF8):
+        if not _is_utf8(data):  # rows added later in another encoding
+            _refuse_mixed(data[len(codecs.BOM_UTF8) :], name)
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"

@@ -21,7 +21,15 @@ from incidents.query import Query
 from tests.conftest import EDITOR
 
 HEADER = "type,title,date_start,place,country\n"
-FRENCH = ["Évènement", "Été meurtrier", "Exécution sommaire", "Œuvre", "Ça", "Déjà vu"]
+FRENCH = [
+    "Évènement",
+    "Été meurtrier",
+    "Exécution sommaire",
+    "Œuvre",
+    "Ça",
+    "Déjà vu",
+    "ÉVÈNEMENT À TARHOUNA",
+]
 ARABIC = ["قتل", "ترهونة", "مقبرة جماعية", "إعدام", "مصراتة", "قد"]
 
 
@@ -77,8 +85,9 @@ def test_utf16_file_imports(gpkg_store):
     assert list(gpkg_store.query(Query(), EDITOR, ["title"])["title"]) == ["إعدام"]
 
 
-def test_a_file_mixing_utf8_and_windows_1256_rows_is_refused_with_the_rows(gpkg_store):
-    data = (
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_a_file_mixing_utf8_and_windows_1256_rows_is_refused_with_the_rows(gpkg_store, bom):
+    data = bom + (
         HEADER.encode()
         + "killing,مقبرة,2020-05-01,Tarhuna,LY\n".encode()
         + "killing,ترهونة,2020-05-02,Tarhuna,LY\n".encode("cp1256")
