@@ -64,8 +64,14 @@ def _read_file(path: Path, name: str) -> Table:
     errors = pyogrio.errors
     try:
         layer = choose_layer(pyogrio.list_layers(path), name)
-        if int(pyogrio.read_info(path, layer=layer)["features"]) > MAX_ROWS:
+        info = pyogrio.read_info(path, layer=layer)
+        if int(info["features"]) > MAX_ROWS:
             raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
+        if len(info["fields"]) > tabular.MAX_COLUMNS:
+            raise FileUnusable(
+                f"{name}: the layer {layer} has {len(info['fields']):,} fields; the tool reads "
+                f"at most {tabular.MAX_COLUMNS} columns"
+            )
         frame = pyogrio.read_dataframe(path, layer=layer)
     except (
         errors.DataSourceError, errors.DataLayerError, errors.FeatureError,

@@ -181,3 +181,18 @@ def test_a_record_with_thousands_of_sources_is_rejected_not_widened(gpkg_store, 
         ("sources", "the record has 5,001 sources; at most 9 are imported"),
     )
     assert len(report.header) < 100
+
+
+def test_a_geopackage_layer_with_thousands_of_fields_is_refused(gpkg_store, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    frame = gpd.GeoDataFrame(
+        {f"field_{n}": ["v"] for n in range(500)}, geometry=[Point(13.6, 32.4)], crs=4326
+    )
+    path = tmp_path / "wide.gpkg"
+    frame.to_file(path, layer="points", driver="GPKG")
+    message = refusal(gpkg_store, path.read_bytes(), "wide.gpkg")
+    assert (
+        message == "wide.gpkg: the layer points has 500 fields; the tool reads at most 200 columns"
+    )
