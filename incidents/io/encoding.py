@@ -111,12 +111,10 @@ def _legacy(data: bytes) -> str:
     if len(ranked) == 1:
         return ranked[0]
     chaos = {m.encoding: m.chaos for m in found if m.encoding in LEGACY}
+    best = min(chaos.values(), default=1.0)
+    close = [e for e in LEGACY if chaos.get(e, 1.0) <= best + 0.05]  # alike to the detector
     words = _non_ascii_words(data)
-    return min(
-        LEGACY,
-        key=lambda e: (chaos.get(e, 1.0) > min(chaos.values(), default=0.0) + 0.05,
-                       _implausible(words, e), LEGACY.index(e)),
-    )  # fmt: skip
+    return min(close or LEGACY, key=lambda e: (_implausible(words, e), LEGACY.index(e)))
 
 
 def _non_ascii_words(data: bytes) -> list[bytes]:
