@@ -45,14 +45,25 @@ def counts_table_data(
 
 
 def source_lines(selection: Selection) -> list[str]:
-    """'Publisher — Title (date) · URL · cited by N incidents', most cited first."""
+    """'Publisher — Title (date) · URL · cited by N incidents', most cited first.
+
+    Each part is cut to CITATION_CHARS: a slide holds citations, and record text has no
+    length limit (a megabyte publisher name filled the deck with one source).
+    """
     lines = []
     for source, n in selection.source_list():
-        head = " — ".join(b for b in (source.publisher, source.title) if b)
-        when = f" ({source.date})" if source.date else ""
-        url = f" · {source.url}" if source.url else ""
+        head = " — ".join(_cut(b) for b in (source.publisher, source.title) if b)
+        when = f" ({_cut(source.date)})" if source.date else ""
+        url = f" · {_cut(source.url)}" if source.url else ""
         lines.append(f"{head}{when}{url} · cited by {plural_incidents(n)}")
     return lines
+
+
+CITATION_CHARS = 300
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= CITATION_CHARS else text[: CITATION_CHARS - 1] + "…"
 
 
 def plural_incidents(n: int) -> str:

@@ -47,9 +47,18 @@ class Flow:
         self.y_in += points * self.scale / 72
 
     def text(self, text: str, size: float, bold: bool = False, colour: str = theme.INK) -> None:
+        """Wrapped lines, as many as the panel still has room for; a cut one ends in "…".
+
+        Why the cut: record text has no length limit, and a megabyte publisher name was
+        drawn as thousands of lines below the image (two minutes for one PNG).
+        """
         size *= self.scale
         chars = max(12, int(self.width_in * 72 / (size * 0.56)))
-        lines = textwrap.wrap(text, chars) or [""]
+        room = max(1, int((self.height_in - self.y_in) / (size * 1.32 / 72)))
+        lines = textwrap.wrap(text[: chars * (room + 1)], chars) or [""]
+        if len(lines) > room or len(text) > chars * (room + 1):
+            lines = lines[:room]
+            lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
         for line in lines:
             self.ax.text(
                 0, self._y(), for_matplotlib(line), fontsize=size, va="top", ha="left",

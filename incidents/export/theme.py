@@ -52,9 +52,14 @@ def font_families() -> list[str]:
 
 
 def rc_params() -> dict[str, Any]:
-    """matplotlib settings for exports: fonts with fallback, text kept as text in SVG."""
+    """matplotlib settings for exports: fonts with fallback, text kept as text in SVG.
+
+    text.parse_math off: record text is drawn as written; "$x^$" in a publisher's name
+    was read as TeX math and stopped the export (and "$5 and $6" lost its dollars).
+    """
     return {
         "font.family": font_families(),
+        "text.parse_math": False,
         "svg.fonttype": "none",
         "pdf.fonttype": 42,
         "axes.unicode_minus": False,

@@ -10,6 +10,7 @@ text, raise nothing, and write nothing.
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import json
@@ -31,6 +32,7 @@ from incidents.record import Incident, Source
 from tests.conftest import EDITOR
 
 MARKER_NAME = "ssti-was-run"
+HUGE = "H " + "{{ 7*7 }} x" * 100_000  # a megabyte of description
 
 
 def payloads(marker: Path) -> dict[str, str]:
@@ -43,6 +45,9 @@ def payloads(marker: Path) -> dict[str, str]:
         "cycler": "C {{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}",
         "js": "{{constructor.constructor('alert(9)')()}}",
         "literal": "L ${alert(1)} `tick` </script><script>alert(2)</script>",
+        "tex": "T $x^$ and $\\frac{1}{2}$ cost $5",
+        "formula": '=HYPERLINK("http://x.example","y") -1+2 @SUM(A1)',
+        "bidi": "B \u202eevil\u202c \u2067عربي\u2069 end",
     }
 
 
@@ -80,7 +85,11 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory):
     marker = folder / MARKER_NAME
     texts = payloads(marker)
     store = GeoPackageStore(folder / "hostile.gpkg")
-    store.write_batch([hostile(k, v, n) for n, (k, v) in enumerate(texts.items())], EDITOR)
+    records = [hostile(k, v, n) for n, (k, v) in enumerate(texts.items())]
+    huge = hostile("huge", "huge {{ 7*7 }}", len(records)).replace(
+        description=HUGE, sources=(Source(title="t", publisher=HUGE),)
+    )
+    store.write_batch([*records, huge], EDITOR)
     return store, texts, marker
 
 
@@ -92,8 +101,22 @@ def decoded(fmt: str, data: bytes) -> str:
                          if n.endswith((".xml", ".rels")))  # fmt: skip
     else:
         text = data.decode("utf-8", "replace")
-    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), text)
-    return html.unescape(text.replace("\\/", "/"))
+    if fmt == "csv":
+        csv.field_size_limit(1 << 30)  # the test reads megabyte cells back
+        return "\n".join("\t".join(row) for row in csv.reader(io.StringIO(text)))
+    if fmt in ("html", "geojson"):
+        text = _JSON_ESCAPE.sub(_unescape, text)
+    return html.unescape(text)
+
+
+_JSON_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|["\\/bfnrt])')
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match[1]
+    if code.startswith("u"):
+        return chr(int(code[1:], 16))
+    return {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}.get(code, code)
 
 
 def assert_inert(text: str, texts: dict[str, str], marker: Path, shows_title: bool) -> None:
@@ -152,3 +175,20 @@ def test_an_element_that_would_compile_its_text_is_refused():
         check_tree(m)
     with pytest.raises(UnsafeElement):
         map_html(m)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pptx"])
+def test_a_megabyte_of_text_is_cut_to_fit_a_drawn_panel(hostile_store, fmt):
+    """A megabyte publisher name was wrapped into thousands of lines (minutes per PNG)."""
+    store, _, _ = hostile_store
+    request = ExportRequest(fmt, profile="internal", title="Hostile text")
+    text = decoded(fmt, run_export(store, EDITOR, Query(), request).data)
+    assert "H {{ 7*7 }} x{{ 7*7 }}" in text  # the start of the name is drawn, literally
+    assert text.count("{{ 7*7 }} x") < 2_000 and "…" in text
+
+
+def test_a_megabyte_description_is_kept_whole_in_text_tables(hostile_store):
+    store, _, _ = hostile_store
+    for fmt in ("csv", "geojson"):
+        request = ExportRequest(fmt, profile="internal", title="Hostile text")
+        assert HUGE in decoded(fmt, run_export(store, EDITOR, Query(), request).data)
