@@ -11,6 +11,7 @@ coordinates and its name. GeoPackage and PostGIS, district and grid rules.
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from datetime import date
@@ -25,6 +26,7 @@ from incidents.maps import MAP_COLUMNS
 from incidents.migrate import _copy_provenance
 from incidents.query import Query
 from incidents.record import Incident, Source
+from incidents.store.base import NotAllowed
 from incidents.store.column_load import cached_index
 from incidents.store.gpkg import GeoPackageStore
 from incidents.store.record_store import RecordStore
@@ -144,3 +146,30 @@ def test_the_publics_search_does_not_confirm_a_hidden_site_name(hidden_store):
     assert hidden_store.count(Query(text="CANARYHTITLE"), public) == 1  # the search works
     assert hidden_store.count(Query(text="CANARYHSITE"), public) == 0
     assert hidden_store.query(Query(text="CANARYHSITE"), public).empty
+
+
+def test_the_public_reads_no_audit_entry_of_the_record(hidden_store):
+    """Audit entries hold the exact day, site and the time of each change."""
+    public = Viewer("hidden-public", Role.PUBLIC)
+    assert hidden_store.history(H.id, public) == []  # the detail panel's change history
+    with pytest.raises(NotAllowed):
+        hidden_store.audit_log(public)
+    assert any(H_SITE[0] == json.loads(e.after or "{}").get("latitude")
+               for e in hidden_store.history(H.id, Viewer("staff", Role.VIEWER)))  # fmt: skip
+
+
+def test_an_edit_the_public_cannot_see_leaves_its_files_unchanged(store):
+    """Moving H within its month and its district changes nothing the public gets: no
+    version or time of change says that something hidden was edited, or when."""
+    store.write_batch([H], EDITOR)
+    before = {fmt: produce(store, Role.PUBLIC, fmt).text for fmt in ("csv", "geojson")}
+    held = store.get(H.id, EDITOR)
+    assert held is not None
+    moved = held.replace(date_start=date(2020, 6, 21), date_end=date(2020, 6, 22),
+                         latitude=32.47012, longitude=13.59876)  # fmt: skip
+    assert store.save(moved, EDITOR).version == held.version + 1
+    after = {fmt: produce(store, Role.PUBLIC, fmt).text for fmt in ("csv", "geojson")}
+    assert after["csv"] == before["csv"]
+    old, new = json.loads(before["geojson"]), json.loads(after["geojson"])
+    assert new["features"] == old["features"]
+    assert new["metadata"]["Data version"] == old["metadata"]["Data version"]
