@@ -66,3 +66,31 @@ def test_every_export_option_is_documented_and_every_documented_one_exists():
     unknown = mentioned - options - _long_options(parser) - OTHER_TOOLS
     assert not unknown, f"docs/exports.md mentions options that do not exist: {unknown}"
     assert f"{CELLS_ABOVE:,} incidents" in text, "docs/exports.md states another square limit"
+
+
+_TEST_REF = re.compile(
+    r"`(tests/[\w/]+\.py)(?:::(\w+))?`|`(?:…|\.\.\.)?::(\w+)`|`(test_\w+\.py)(?:::(\w+))?`"
+)
+
+
+def test_every_test_the_security_page_names_exists():
+    """docs/security.md says which test proves each guarantee: each must exist, by name."""
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    table = text[text.index("## How each guarantee is tested") :]
+    files = {p.name: p for p in (ROOT / "tests").rglob("test_*.py")}
+    for row in table.splitlines()[4:]:
+        current: Path | None = None
+        for path, name, tail, short, short_name in _TEST_REF.findall(row):
+            if path or short:
+                current = ROOT / path if path else files.get(short)
+                assert current is not None and current.exists(), (
+                    f"security.md names {path or short}"
+                )
+            wanted = name or tail or short_name
+            if wanted:
+                assert current is not None, f"security.md names {wanted} without its file"
+                source = current.read_text(encoding="utf-8")
+                prefix = wanted.rstrip("_") if tail else wanted
+                assert re.search(rf"def {re.escape(prefix)}\w*\(", source), (
+                    f"security.md names {wanted}, not in {current.name}"
+                )
