@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import district_by_code
-from incidents.dates import DateError, parse_date
+from incidents.dates import parse_date
 from incidents.record import Source
 
 
@@ -201,7 +201,7 @@ def public_source_date(text: str) -> str:
         return ""
     try:
         parsed = parse_date(text)
-    except DateError:
+    except ValueError:  # DateError, or anything else parse_date refuses
         return ""
     start, end = parsed.start, parsed.end
     if (start.year, start.month) == (end.year, end.month):
