@@ -14,6 +14,10 @@ nothing is summarised. The closing "migrate" entry in the target's own chain
 records each origin's last hash, which anchors the copies: changing one breaks
 its own chain or that anchor.
 
+The target adopts the source's id secret before any record is copied (a target that
+already has another one is refused), so ids made for rows without one stay the same:
+the same file imported again into the copy finds its records.
+
 A run can be repeated after an interruption: copied records come back
 "unchanged", and only audit entries the target lacks are added.
 """
@@ -33,6 +37,7 @@ from incidents.store import GeoPackageStore, open_store
 from incidents.store.audit import AuditEntry, verify_chain
 from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, Store, StoreError
+from incidents.store.record_ids import IdKey, read_id_key
 from incidents.store.record_store import RecordStore, _bump_version, _load_full
 
 IMPORTED = "audit_log_imported"
@@ -92,6 +97,9 @@ def migrate(
             f"The target already holds {len(stray)} records the source does not have; "
             "migrate into an empty store (or one an earlier run of this migration filled)."
         )
+    # The copy keys the ids it makes for rows without one as the source does
+    # (record_ids.py): else a file imported again into it duplicates each such row.
+    dst.adopt_id_key(src.id_key())
     for start in range(0, len(ids), batch_size):
         records = _load(src, ids[start : start + batch_size])
         for outcome in dst.write_batch(records, viewer, action="migrate"):
@@ -131,6 +139,11 @@ def verify_migration(source: Store, target: Store) -> list[str]:
                 problems.append(f"record {record.id}: differs in the target")
             elif _provenance(other) != _provenance(record):
                 problems.append(f"record {record.id}: its created/updated details differ")
+    if _id_key(src) != _id_key(dst):
+        problems.append(
+            "the target makes record ids with another secret: a file imported again "
+            "into it would add its rows a second time"
+        )
     problems += [f"target audit log: {p}" for p in dst.verify_audit()]
     for origin, (label, own) in _origins(src).items():
         problems += _compare_chain(src, dst, origin, label, own)
@@ -167,6 +180,12 @@ def _load(store: RecordStore, ids: Sequence[str]) -> list[Incident]:
 
 def _provenance(incident: Incident) -> tuple[Any, ...]:
     return tuple(getattr(incident, name) for name in _PROVENANCE)
+
+
+def _id_key(store: RecordStore) -> IdKey | None:
+    """The store's id secret as it is (read only: id_key() would make one)."""
+    with store._read_backend() as db:
+        return read_id_key(db)
 
 
 def _origins(store: RecordStore) -> dict[str, tuple[str, bool]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -13,6 +14,7 @@ import pytest
 
 from incidents.access import Role, Viewer
 from incidents.cli import main
+from incidents.importer import import_file
 from incidents.migrate import IMPORTED, migrate, verify_migration
 from incidents.query import Query
 from incidents.record import Incident, Source
@@ -171,3 +173,57 @@ def test_the_command_line_migrates(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "Migrated 12 records" in out and "every record and every audit entry matches" in out
     log = GeoPackageStore(tmp_path / "b.gpkg").audit_log(ADMIN)
     assert log[-1].actor == "cli"
+
+
+ID_LESS = (
+    "type,title,date_start,date_end,date_precision,place,country,latitude,longitude,"
+    "location_precision,sensitivity\n"
+    "mass_grave,Grave found near the farm road,2020-06-14,2020-06-14,day,Tarhuna,LY,"
+    "32.4377,13.6412,exact,public\n"
+    "killing,Bodies found at the prison wall,2020-06-09,2020-06-09,day,Tarhuna,LY,"
+    "32.4291,13.6288,exact,restricted\n"
+)
+
+
+@pytest.mark.parametrize("direction", ["gpkg-to-postgis", "postgis-to-gpkg"])
+def test_a_file_imported_again_into_the_copy_adds_nothing(
+    tmp_path: Path, pg: RecordStore, direction: str
+) -> None:
+    """Rows with no id and no source event id get ids keyed with the store's secret: the
+    copy must key them with the same secret, or the same file imported into it makes a
+    second record of every such row."""
+    path = tmp_path / "no-ids.csv"
+    path.write_text(ID_LESS, encoding="utf-8")
+    gpkg = GeoPackageStore(tmp_path / "a.gpkg")
+    source, target = (gpkg, pg) if direction == "gpkg-to-postgis" else (pg, gpkg)
+    first = import_file(path, source, EDITOR)
+    assert first.imported == 2
+    assert migrate(source, target, ADMIN).ok
+    again = import_file(path, target, EDITOR)
+    assert again.imported == 0 and again.unchanged == again.updated == 2
+    assert target.count(Query(), ADMIN) == 2
+    assert target.id_key() == source.id_key()
+
+
+def test_a_target_with_its_own_id_secret_is_refused_before_anything_is_copied(
+    tmp_path: Path,
+) -> None:
+    source = filled(GeoPackageStore(tmp_path / "a.gpkg"))
+    target = GeoPackageStore(tmp_path / "b.gpkg")
+    target.id_key()  # an empty store that has already made its own secret
+    with pytest.raises(StoreError, match="another secret"):
+        migrate(source, target, ADMIN)
+    assert target.count(Query(), ADMIN) == 0 and target.audit_log(ADMIN) == []
+
+
+def test_the_check_after_copying_names_a_different_id_secret(tmp_path: Path) -> None:
+    source = filled(GeoPackageStore(tmp_path / "a.gpkg"))
+    target = GeoPackageStore(tmp_path / "b.gpkg")
+    assert migrate(source, target, ADMIN).ok
+    with sqlite3.connect(target.path) as conn:  # an outside edit of the copy's secret
+        conn.execute("UPDATE store_meta SET value = ? WHERE key = 'id_secret'", ["ab" * 32])
+    conn.close()
+    assert verify_migration(source, target) == [
+        "the target makes record ids with another secret: a file imported again "
+        "into it would add its rows a second time"
+    ]
