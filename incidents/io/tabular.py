@@ -2,17 +2,17 @@
 
 The encoding is decided once per file (incidents.io.encoding); XLSX workbooks are
 read by incidents.io.workbook. Memory follows what the file really holds: at most
-MAX_COLUMNS columns, and a sheet whose rows are mostly padding (one value far to
-the right of empty cells) is refused before it fills memory. A cell longer than
-MAX_CELL_CHARS rejects its row (named, with the column) instead of stopping the
-whole file as Python's csv module would.
+MAX_COLUMNS columns, a line of text with more than MAX_LINE_CELLS delimiters is
+refused before the csv module builds it, and a workbook whose rows are mostly
+padding (one value far to the right of empty cells) is refused before it fills
+memory. A cell longer than MAX_CELL_CHARS rejects its row (named, with the column)
+instead of stopping the whole file as Python's csv module would.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +22,11 @@ MAX_ROWS = 1_000_000
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_XLSX_UNPACKED = 400 * 1024 * 1024
 MAX_XLSX_RATIO = 200
-MAX_COLUMNS = 200
+MAX_COLUMNS = 200  # columns of a sheet, properties of a GeoJSON file, fields of a layer
 MAX_CELL_CHARS = 4 * 2**20  # 4 Mi characters: a long testimony fits, a runaway cell does not
 MAX_LINE_CELLS = 100_000  # delimiters in one line of text (the csv module parses it whole)
-_LONG_LINE = re.compile(r"^[^\n]{1000000,}", re.MULTILINE)
-# Cells stored (blank ones included) may exceed 20 per filled cell only up to this many.
+LONG_LINE = 1_000_000  # characters: a line this long is looked at before it is parsed
+# Workbook cells stored (blank ones included) may exceed 20 per filled cell only up to this many.
 PADDING_ALLOWANCE = 5_000_000
 # The csv module's own limit (128 KB) would end the whole read on one long cell:
 # a cell may be as long as the file, and MAX_CELL_CHARS rejects just its row.
@@ -120,21 +120,42 @@ def _read_csv(data: bytes, name: str) -> Table:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    _refuse_endless_lines(text, dialect.delimiter, name)
+    long_lines = _long_lines(text)
+    _refuse_endless_lines(text, long_lines, dialect.delimiter, name)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        return table_from_rows(name, enumerate(reader, start=1), encoding, len(text))
+        table = table_from_rows(name, enumerate(reader, start=1), encoding, 0)
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
         raise FileUnusable(f"{name}: the file could not be read as CSV ({error})") from None
+    # A cell over MAX_CELL_CHARS lies on a long line or spans several: only then are
+    # the rows' cells measured (an ordinary 100,000-row file does not pay for it).
+    if len(text) > MAX_CELL_CHARS and (long_lines or reader.line_num > len(table.rows) + 4):
+        guard = _RowGuard(table, len(text))
+        for number, cells in table.rows:
+            guard.check(number, cells)
+    return table
 
 
-def _refuse_endless_lines(text: str, delimiter: str, name: str) -> None:
+def _long_lines(text: str) -> list[int]:
+    """Where lines of at least LONG_LINE characters are (found without copying text:
+    every window of LONG_LINE // 2 characters is searched for a line break)."""
+    found: list[int] = []
+    step = LONG_LINE // 2
+    for start in range(0, len(text) - step + 1, step // 2):
+        if text.find("\n", start, start + step) == -1:
+            begins = text.rfind("\n", 0, start) + 1
+            if not found or found[-1] != begins:
+                found.append(begins)
+    return found
+
+
+def _refuse_endless_lines(text: str, long_lines: list[int], delimiter: str, name: str) -> None:
     """The csv module builds a whole row before anyone can look at it: a line of a
-    hundred million commas would be a list of a hundred million cells. Lines of over a
-    million characters (found at C speed) are counted before they are parsed."""
-    for line in _LONG_LINE.finditer(text):
-        if line.group().count(delimiter) > MAX_LINE_CELLS:
-            number = text.count("\n", 0, line.start()) + 1
+    hundred million commas would be a list of a hundred million cells."""
+    for begins in long_lines:
+        ends = text.find("\n", begins)
+        if text.count(delimiter, begins, ends if ends >= 0 else len(text)) > MAX_LINE_CELLS:
+            number = text.count("\n", 0, begins) + 1
             raise FileUnusable(
                 f"{name}: line {number} holds more than {MAX_LINE_CELLS:,} cells; "
                 f"the tool reads at most {MAX_COLUMNS} columns"
@@ -148,7 +169,7 @@ def table_from_rows(
     content) tells whether any cell can be over MAX_CELL_CHARS at all."""
     header: list[str] | None = None
     table = Table(name, [], encoding=encoding)
-    slots = filled = 0
+    guard = _RowGuard(table, size)
     for number, read in rows:
         cells = _within_columns(name, number, read) if len(read) > MAX_COLUMNS else read
         if header is None:
@@ -164,19 +185,47 @@ def table_from_rows(
             continue
         if len(table.rows) >= MAX_ROWS:
             raise FileUnusable(f"{name}: more than {MAX_ROWS:,} rows; split the file")
-        slots += len(cells)
-        filled += len(cells) - cells.count(None) - cells.count("")
-        if slots > 20 * filled + PADDING_ALLOWANCE:
-            raise FileUnusable(
-                f"{name}: the rows up to row {number} are mostly empty cells before a value "
-                "far to the right; delete the empty columns and import again"
-            )
-        if size > MAX_CELL_CHARS:
-            flag_long_cells(table, number, cells)
+        guard.check(number, cells)
         table.rows.append((number, list(cells)))
     if header is None:
         raise FileUnusable(f"{name}: the file has no header row")
     return table
+
+
+class _RowGuard:
+    """The per-row checks of table_from_rows, at C speed on ordinary rows (a 100,000-row
+    import pays for them). Padding is counted in workbooks only, where an empty cell
+    costs nothing in the file (in a CSV file each costs a byte, so memory follows the
+    file's size), and only past PADDING_ALLOWANCE cells; a row's cells are looked at one
+    by one only when together they could be too long."""
+
+    def __init__(self, table: Table, size: int) -> None:
+        self.table = table
+        self.long_possible = size > MAX_CELL_CHARS
+        self.padding_possible = table.encoding == "xlsx"
+        self.slots = self.filled = self.counted = 0
+
+    def check(self, number: int, cells: list[Any]) -> None:
+        self.slots += len(cells)
+        if self.padding_possible and self.slots > PADDING_ALLOWANCE:
+            for _, done in self.table.rows[self.counted :]:
+                self.filled += len(done) - done.count(None) - done.count("")
+            self.counted = len(self.table.rows)
+            here = len(cells) - cells.count(None) - cells.count("")
+            if self.slots > 20 * (self.filled + here) + PADDING_ALLOWANCE:
+                raise FileUnusable(
+                    f"{self.table.name}: the rows up to row {number} are mostly empty cells "
+                    "before a value far to the right; delete the empty columns and import again"
+                )
+        if self.long_possible and _characters(cells) > MAX_CELL_CHARS:
+            flag_long_cells(self.table, number, cells)
+
+
+def _characters(cells: list[Any]) -> int:
+    try:
+        return sum(map(len, cells))  # CSV: every cell is text
+    except TypeError:  # XLSX: numbers and dates too
+        return sum(len(c) for c in cells if isinstance(c, str))
 
 
 def _within_columns(name: str, number: int, cells: list[Any]) -> list[Any]:

@@ -46,8 +46,11 @@ def test_megabyte_cells_import_whole(store):
     assert stored["h-1"] == long and stored["h-2"] == longer
 
 
-def test_a_cell_over_the_limit_rejects_its_row_and_names_it(gpkg_store):
-    data = (HEADER + row(1, "fine") + row(2, "y" * (MAX_CELL_CHARS + 1)) + row(3, "fine")).encode()
+@pytest.mark.parametrize("line", [MAX_CELL_CHARS + 1, 9])  # one line, or a million short ones
+def test_a_cell_over_the_limit_rejects_its_row_and_names_it(gpkg_store, line):
+    text = ("y" * (line - 1) + "\n") * (MAX_CELL_CHARS // line) + "y" * (MAX_CELL_CHARS % line + 1)
+    assert len(text) == MAX_CELL_CHARS + 1
+    data = (HEADER + row(1, "fine") + row(2, text) + row(3, "fine")).encode()
     report = import_file(Path("huge.csv"), gpkg_store, EDITOR, data=data, name="huge.csv")
     assert report.imported == 2 and [r.row for r in report.rejected] == [3]
     (field, reason), *_ = report.rejected[0].reasons

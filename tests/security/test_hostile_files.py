@@ -229,12 +229,20 @@ def test_many_different_property_names_are_refused_early(tmp_path):
     assert result["outcome"].startswith("keys.geojson: feature 7 brings the number"), result
 
 
-def test_csv_of_padding_is_refused_before_it_fills_memory(tmp_path):
-    row = "killing" + "," * 150 + "x\n"  # one value, 150 empty cells, one value
-    path = tmp_path / "padded.csv"
-    path.write_text("type" + ",c" * 151 + "\n" + row * 100_000)
+def test_a_workbook_of_padding_is_refused_before_it_fills_memory(tmp_path):
+    """One value in column A and one in column GQ (199, under the column limit) of each
+    row: two cells in the file, 199 in memory for every row."""
+    path = tmp_path / "padded.xlsx"
+    book = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["type", "title", "date_start"])
+    for r in range(1, 60_000):
+        sheet.write(r, 0, "killing")
+        sheet.write(r, 198, "x")
+    book.close()
     result = measured(path)
     assert "mostly empty cells" in result["outcome"], result
+    assert result["peak_mb"] < 2 * PEAK_MB, result
 
 
 def test_a_bomb_part_hidden_behind_a_large_picture_is_refused(gpkg_store):
