@@ -5,6 +5,11 @@ A saved copy lives at <dir>/<first two hex digits>/<sha256><original suffix>, wh
 (incidents.gpkg.evidence/). The name is the hash, so a source's sha256 field is all
 it takes to find its copy, and any change to the bytes shows when they are hashed
 again. Hashes are always of the bytes as stored, never of decoded text.
+
+Saved copies are witness statements, photographs and reports that may name people: the
+folder and its subfolders are made 0700 and each copy 0400 (its owner reads it, nobody
+else does), whatever the umask. Folders made before keep their mode: `evidence verify`
+says when other accounts can read the folder.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import argparse
 import hashlib
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -54,7 +60,8 @@ def save_copy(source: Path, directory: Path) -> tuple[str, Path]:
     target = directory / digest[:2] / f"{digest}{suffix}"
     if target.exists():
         return digest, target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_dir(directory)
+    _private_dir(target.parent)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
@@ -64,12 +71,23 @@ def save_copy(source: Path, directory: Path) -> tuple[str, Path]:
             os.fsync(out.fileno())
         if sha256_of(Path(tmp)) != digest:
             raise OSError(f"{source} changed while it was being copied")
-        os.chmod(tmp, 0o444)
+        os.chmod(tmp, 0o400)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return digest, target
+
+
+def _private_dir(path: Path) -> None:
+    """Make the folder for its owner only (0700, set after mkdir so no umask changes
+    it); folders above it, and one that exists already, are left as they are."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    os.chmod(path, 0o700)
 
 
 @dataclass
@@ -81,6 +99,7 @@ class EvidenceReport:
     mismatched: list[tuple[Path, str]] = field(default_factory=list)  # path, actual sha256
     missing: list[tuple[str, str]] = field(default_factory=list)  # incident id, sha256
     unreferenced: list[Path] = field(default_factory=list)
+    shared: list[tuple[Path, int]] = field(default_factory=list)  # others can read: mode
 
     @property
     def ok(self) -> bool:
@@ -91,6 +110,11 @@ class EvidenceReport:
         out += [f"  CHANGED: {p} now hashes to {h}" for p, h in self.mismatched]
         out += [f"  MISSING: incident {i} cites {h}, no saved copy" for i, h in self.missing]
         out += [f"  not cited by any incident: {p}" for p in self.unreferenced]
+        out += [
+            f"Warning: {p} can be read by other accounts on this computer (mode {m:o}); "
+            f"make the saved copies private with: chmod -R go-rwx {p}"
+            for p, m in self.shared
+        ]
         return out
 
 
@@ -110,6 +134,8 @@ def verify_copies(directory: Path, cited: dict[str, list[str]]) -> EvidenceRepor
     report = EvidenceReport()
     found: set[str] = set()
     files = sorted(p for p in directory.rglob("*") if p.is_file()) if directory.exists() else []
+    if directory.exists() and (mode := stat.S_IMODE(directory.stat().st_mode)) & 0o077:
+        report.shared.append((directory, mode))
     for path in files:
         match = _HASHED_NAME.match(path.name)
         if match is None:

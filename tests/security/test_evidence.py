@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +90,60 @@ def test_evidence_verify_command_checks_every_cited_hash(tmp_path, gpkg_store):
     stored.write_bytes(AWKWARD.replace(b"Witness", b"W1tness"))
     bad = evidence("verify")
     assert bad.returncode == 1 and "CHANGED" in bad.stdout
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The usual umask, under which folders are made 0755 and files 0644."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_evidence_folder_is_private_and_copies_are_owner_read_only(tmp_path, open_umask):
+    """Saved sources (witness statements, photographs) are for the store's owner only:
+    the folder and its hash subfolders 0700, each copy 0400, whatever the umask."""
+    statement = tmp_path / "statement.pdf"
+    statement.write_bytes(AWKWARD)
+    folder = tmp_path / "data" / "evidence"
+    _, stored = save_copy(statement, folder)
+    assert _mode(folder) == 0o700
+    assert _mode(stored.parent) == 0o700
+    assert _mode(stored) == 0o400
+    assert _mode(folder.parent) == 0o755  # folders above it are not the tool's to change
+
+
+def test_a_strict_umask_still_leaves_the_owner_able_to_use_the_folder(tmp_path):
+    old = os.umask(0o277)  # would make folders r-x for their owner only
+    try:
+        statement = tmp_path / "statement.pdf"
+        statement.write_bytes(AWKWARD)
+        _, stored = save_copy(statement, tmp_path / "evidence")
+        _, other = save_copy(tmp_path / "statement.pdf", tmp_path / "evidence")
+    finally:
+        os.umask(old)
+    assert stored == other
+    assert _mode(tmp_path / "evidence") == 0o700 and _mode(stored) == 0o400
+
+
+def test_verify_warns_about_a_folder_others_can_read(tmp_path, open_umask):
+    """A folder made before copies were private keeps its mode: the check says so."""
+    folder = tmp_path / "evidence"
+    folder.mkdir()  # 0755, as earlier versions left it
+    statement = tmp_path / "statement.pdf"
+    statement.write_bytes(AWKWARD)
+    digest, _ = save_copy(statement, folder)
+    report = verify_copies(folder, {digest: ["inc-1"]})
+    assert report.ok  # a warning, not a changed copy
+    assert report.lines()[-1] == (
+        f"Warning: {folder} can be read by other accounts on this computer (mode 755); "
+        f"make the saved copies private with: chmod -R go-rwx {folder}"
+    )
+    folder.chmod(0o700)
+    assert not any("Warning" in line for line in verify_copies(folder, {}).lines())
