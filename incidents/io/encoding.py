@@ -36,6 +36,7 @@ LABELS = {
     "cp1256": "Windows-1256 (Arabic)",
 }
 _NON_ASCII_WORD = re.compile(rb"[^\s,;\t\"'()\[\]{}./:|-]*[\x80-\xff][^\s,;\t\"'()\[\]{}./:|-]*")
+_MARKS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _WORDS_LOOKED_AT = 5000
 _ROWS_NAMED = 8
 
@@ -63,6 +64,11 @@ def detect(data: bytes, name: str) -> str:
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """The file's text and the codec it was read with; EncodingProblem when it is not text."""
+    if not data.startswith(_MARKS) and b"\x00" not in data[:8192]:
+        try:  # the common case, decoded once: UTF-8 without a mark
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     encoding = detect(data, name)
     try:
         text = data.decode(encoding)
