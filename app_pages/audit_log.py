@@ -1,39 +1,118 @@
-"""The audit log, for administrators: every change and event, and whether the chain holds.
+"""The audit log, for administrators: every change and event, and whether the store holds.
 
-Each entry carries the hash of the one before it; the check at the top recomputes
-them all, so an entry altered or removed outside the app shows here.
+The checks at the top are those of `python -m incidents audit verify`. The hash chain
+shows an entry altered or removed. The record check compares every record with what
+its last audit entry says: a record changed, added or deleted with sqlite3, psql or
+QGIS behind the app's back writes no entry, so the chain alone would call such a store
+intact. The head hash is shown with the advice to keep it elsewhere (the anchor): with
+it, entries cut from the end of the log, or a log rebuilt from scratch, show too.
+
+Browsing the entries is a fragment: filtering reruns only it, not the record check,
+which reads every record (seconds on a large store).
 """
 
 from __future__ import annotations
 
 import json
+import stat
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from incidents.spreadsheet_safety import safe_cell
-from incidents.store import NotAllowed
+from incidents.store import NotAllowed, Store
 from incidents.store.audit import AuditEntry
 
 SHOWN = 1000
+LISTED = 50  # problems listed on the page; the count says how many more
 
 
-def _chain(entries: list[AuditEntry]) -> None:
-    problems = common.get_store().verify_audit()  # type: ignore[attr-defined]
-    if problems:
-        st.error("The audit log has been altered outside the app:\n\n" + "\n".join(
-            f"- {common.md_escape(p)}" for p in problems[:50]
-        ))  # fmt: skip
+def _listed(title: str, lines: list[str]) -> str:
+    """A title and its lines as a Markdown list; the lines name record ids (user text)."""
+    items = [f"- {common.md_escape(line)}" for line in lines[:LISTED]]
+    if len(lines) > LISTED:
+        items.append(f"- … and {len(lines) - LISTED:,} more.")
+    return title + "\n\n" + "\n".join(items)
+
+
+def _checks(store: Store) -> None:
+    """The chain, then every record against it, in plain words."""
+    with st.spinner("Checking the audit log and every record against it…"):
+        chain = store.verify_audit()
+        records = store.verify_records()
+    if chain:
+        st.error(_listed("The audit log has been altered outside the app:", chain))
     else:
         st.success("Chain verified: every entry follows the one before it and is unchanged.")
-    if entries:
-        # Someone with write access to the database could rebuild the whole chain; a
-        # copy of the latest hash kept elsewhere shows that, as it would no longer match.
-        last = entries[-1]
-        st.caption(
-            f"Latest entry {last.seq}: hash `{last.hash}`. Keep a copy of it outside this "
-            "system (a report, an e-mail) to detect a rewritten log later."
+    many = len(records.problems)
+    if many:
+        title = (
+            f"{many:,} record{'s' if many > 1 else ''} differ{'' if many > 1 else 's'} from "
+            "what the audit log says (changed, added or deleted outside the app):"
+        )
+        st.error(_listed(title, records.problems))
+    else:
+        rest = " (except what is named below as not checkable)" if records.unchecked else ""
+        st.success(
+            f"Records checked: all {records.checked:,} records in the store are as their "
+            f"last audit entry says{rest}."
+        )
+    if records.unchecked:
+        st.info(_listed("Some records cannot be checked against the audit log:", records.unchecked))
+    _warn_if_shared(store)
+
+
+def _warn_if_shared(store: Store) -> None:
+    """A store file other accounts can read (made before files were created private)."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path) or not path.exists():
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        st.warning(
+            f"The store file can be read by other accounts on the server (mode {mode:o}) and "
+            "holds every confidential field; make it private with: "
+            f"`chmod 600 {path}`"
+        )
+
+
+def _head(store: Store) -> None:
+    """The head hash and why to keep it: the chain cannot show its own end cut off."""
+    head = store.audit_head()
+    if head is None:
+        st.caption("The audit log is empty: there is nothing to anchor yet.")
+        return
+    st.markdown(
+        f"**Anchor.** The latest entry is number {head.seq:,} of {head.entries:,}, "
+        f"written at {common.md_escape(head.at)}. Its hash:"
+    )
+    st.code(head.hash, language=None)
+    st.caption(
+        "Keep a copy of this hash outside this system, with today's date (a report, an "
+        "e-mail to a colleague, a printed note): it is your anchor. Someone with write "
+        "access to the database could remove the latest entries, or rebuild the whole log "
+        "so that every hash checks; checking the hash you kept, below or with "
+        "`python -m incidents audit verify --anchor HASH`, shows it."
+    )
+    _anchor_box(store, head.hash)
+
+
+@st.fragment
+def _anchor_box(store: Store, current: str) -> None:
+    kept = st.text_input("Check a hash you kept earlier", key="audit_anchor").strip()
+    if not kept:
+        return
+    problems = store.verify_anchor(kept)
+    if problems:
+        st.error(" ".join(common.md_escape(p) for p in problems))
+    elif kept.lower() == current:
+        st.success("That is the latest entry's hash: nothing has been added since.")
+    else:
+        st.success(
+            "The entry with that hash is still in the log: if the chain is verified above, "
+            "it and every entry before it are unchanged."
         )
 
 
@@ -76,25 +155,27 @@ def _entry(entries: list[AuditEntry], seqs: list[int]) -> None:
     st.caption(f"prev_hash {entry.prev_hash}  ·  hash {entry.hash}")
 
 
+def _csv(frame: pd.DataFrame) -> bytes:
+    """CSV whose headers and cells a spreadsheet program shows as text: an actor or an
+    incident id (both come from outside: sign-in names, imported files) could start
+    with '=' and run as a formula on the admin's computer."""
+    safe = frame.map(safe_cell)
+    safe.columns = [str(safe_cell(c)) for c in frame.columns]
+    return safe.to_csv(index=False).encode("utf-8")
+
+
 def _log_export(rows: int) -> None:
     common.get_store().log_event(common.viewer(), "export", {"what": "audit log", "rows": rows})
 
 
-def main() -> None:
-    st.title("Audit log")
-    try:
-        entries = common.get_store().audit_log(common.viewer())
-    except NotAllowed:
-        st.error("Only administrators can read the audit log.")
-        return
-    _chain(entries)
+@st.fragment
+def _browse(entries: list[AuditEntry]) -> None:
     frame = _filtered(_frame(entries)).sort_values("seq", ascending=False)
     st.caption(f"{len(frame):,} of {len(entries):,} entries (newest first; {SHOWN:,} shown).")
     st.dataframe(frame.head(SHOWN), hide_index=True, width="stretch")
-    csv = frame.map(safe_cell).to_csv(index=False).encode("utf-8")
     st.download_button(
         "Download these entries (CSV)",
-        csv,
+        _csv(frame),
         "audit-log.csv",
         mime="text/csv",
         on_click=_log_export,
@@ -102,6 +183,19 @@ def main() -> None:
     )
     if len(frame):
         _entry(entries, frame["seq"].tolist())
+
+
+def main() -> None:
+    st.title("Audit log")
+    store = common.get_store()
+    try:
+        entries = store.audit_log(common.viewer())
+    except NotAllowed:
+        st.error("Only administrators can read the audit log.")
+        return
+    _checks(store)
+    _head(store)
+    _browse(entries)
 
 
 main()
