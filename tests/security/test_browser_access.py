@@ -164,15 +164,6 @@ def app(instance: Instance, mode: str) -> Iterator[str]:
             server.kill()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 class Visit:
     """One browser tab, recording every dialog (alert) any frame opens."""
 
