@@ -106,6 +106,8 @@ def _check_point(
     assert lat is not None and lon is not None
     if where != country and not _belongs(lat, lon, country, where):
         return Placed(None, (Problem("latitude", _far_message(lat, lon, country, where)),))
+    if district is not None and district.country != country:
+        district = None  # a border town just across the line: not the other's district
     if district is not None and incident.location_precision != "country":
         admin1 = incident.admin1 or district.name_en
         if (incident.admin1_code, incident.admin1) != (district.code, admin1):

@@ -154,3 +154,13 @@ def test_an_acled_file_of_coast_and_border_towns_is_stored_whole(gpkg_store, tmp
     report = import_file(path, gpkg_store, EDITOR)
     assert report.imported == len(COAST_AND_BORDER) + 1
     assert [r.row for r in report.rejected] == [len(COAST_AND_BORDER) + 3]
+
+
+def test_a_point_across_the_border_does_not_take_the_other_countrys_district() -> None:
+    """Near Ras Ajdir, inside Libya's outline (district Nuqat al Khams), 20 km from
+    Tunisia: a row naming Tunisia is kept, without a Libyan district."""
+    placed = place_all([incident("Tunisia", 33.0, 11.7)])[0]
+    assert placed.incident is not None and placed.incident.country == "TN"
+    assert not placed.incident.admin1_code.startswith("LY")
+    libyan = place_all([incident("Libya", 33.0, 11.7)])[0].incident
+    assert libyan is not None and libyan.admin1_code == "LY-NQ"
