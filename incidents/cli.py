@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from incidents.access import Role, Viewer
 from incidents.dates import DayOrder
+from incidents.failures import log_unexpected, sentence
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io.formats import formats
 from incidents.store import Store, StoreError, display_url, open_store
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--map",
         action="append",
         default=[],
+        type=_mapping,
         metavar="COLUMN=FIELD",
         help="map a column of the file to a template field (repeatable)",
     )
@@ -85,7 +89,7 @@ def _extend(sub: argparse._SubParsersAction) -> None:
 
 @command("import")
 def _import(args: argparse.Namespace) -> int:
-    column_map = dict(m.split("=", 1) for m in args.map)
+    column_map = dict(args.map)
     order: DayOrder | None = (
         "day_first" if args.day_first else "month_first" if args.month_first else None
     )
@@ -224,7 +228,18 @@ def _block(title: str, lines: list[str], shown: int = 100) -> None:
         print(f"  ... and {len(lines) - shown} more.")
 
 
+def _mapping(text: str) -> tuple[str, str]:
+    """--map 'Incident date=date_start': the file's column, then the template field."""
+    column, sep, name = text.partition("=")
+    if not sep or not column.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not COLUMN=FIELD (for example --map 'Incident date=date_start')"
+        )
+    return column.strip(), name.strip()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a failure nobody foresaw is one sentence here, its trace in the log."""
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
@@ -232,6 +247,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
+    except sqlite3.DatabaseError as error:
+        where = args.db or os.environ.get("INCIDENTS_DB") or "the store"
+        print(f"{where} is not a GeoPackage this tool can open, or it is damaged ({error}).",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    except Exception as error:  # the last guard: a sentence, never a trace
+        reference = log_unexpected(f"python -m incidents {args.command}", error)
+        print(sentence(f"The {args.command} command", error, reference), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

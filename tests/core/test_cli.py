@@ -109,3 +109,25 @@ def test_audit_verify_warns_about_a_store_file_others_can_read(tmp_path):
     shared = run("audit", "verify", db=db)
     assert shared.returncode == 0
     assert "can be read by other accounts" in shared.stdout and f"chmod 600 {db}" in shared.stdout
+
+
+def test_a_damaged_store_or_a_bad_mapping_is_one_sentence(tmp_path):
+    """Tracebacks reached the terminal for a file that is not a GeoPackage and for a
+    --map without '='; each is one sentence now, exit code 2."""
+    damaged = tmp_path / "damaged.gpkg"
+    damaged.write_bytes(b"this is not a database " * 100)
+    result = run("audit", "verify", db=damaged)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "not a GeoPackage" in result.stderr and str(damaged) in result.stderr
+    assert damaged.read_bytes() == b"this is not a database " * 100  # never written
+    bad_map = run("import", str(EXAMPLE), "--map", "no equals sign", db=tmp_path / "s.gpkg")
+    assert bad_map.returncode == 2 and "Traceback" not in bad_map.stderr
+    assert "is not COLUMN=FIELD" in bad_map.stderr
+
+
+def test_a_folder_given_as_the_store_is_one_sentence(tmp_path):
+    folder = tmp_path / "a-folder.gpkg"
+    folder.mkdir()
+    result = run("audit", "verify", db=folder)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and str(folder) in result.stderr
