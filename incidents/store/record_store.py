@@ -10,11 +10,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date
 
 import pandas as pd
 
-from incidents.access import PublicRules, Viewer, coarsen_for_public
+from incidents.access import PublicRules, Viewer, coarsen_for_public, public_sources
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -34,8 +33,10 @@ from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, Store
 from incidents.store.columns import INCIDENT_COLUMN_NAMES
 from incidents.store.columns import load_records as _load_full
 from incidents.store.contents_json import contents_json
+from incidents.store.public_record import public_incident
 from incidents.store.query_frame import filter_frame
 from incidents.store.record_ids import IdKey, adopt_id_key, make_id_key, read_id_key
+from incidents.store.sql import Where, add_text
 from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 
 _CHUNK = 500
@@ -180,7 +181,7 @@ class RecordStore(Summaries, ABC):
         if not viewer.sees_confidential:
             incident = incident.replace(**dict.fromkeys(CONFIDENTIAL_FIELDS, ""))
         if not viewer.sees_exact_locations:
-            incident = _coarsen_one(incident, self.public_rules)
+            incident = public_incident(incident, self.public_rules)
         return incident
 
     def query(
@@ -200,9 +201,9 @@ class RecordStore(Summaries, ABC):
         wanted = [c for c in (columns or INCIDENT_COLUMN_NAMES) if c not in CONFIDENTIAL_FIELDS]
         needed = list(dict.fromkeys(["id", *wanted]))
         public = not viewer.sees_exact_locations
-        if public:
+        if public:  # the window, box and text act on what the public sees (below)
             needed = list(dict.fromkeys([*needed, *PUBLIC_RULE_COLUMNS]))
-            sql_query = query.replace(date_from=None, date_to=None, bbox=None)
+            sql_query = query.replace(date_from=None, date_to=None, bbox=None, text="")
         else:
             sql_query = query
         want_confidential = viewer.sees_confidential and bool(
@@ -210,21 +211,44 @@ class RecordStore(Summaries, ABC):
         )
         frame = self._select_frame(sql_query, needed, want_confidential, public)
         if public:
-            frame = public_order(filter_frame(coarsen_for_public(frame, self.public_rules), query))
+            frame = filter_frame(coarsen_for_public(frame, self.public_rules), query)
+            if query.text.strip():
+                frame = frame[frame["id"].isin(self._public_text_ids(query.text, viewer))]
+            frame = public_order(frame)
             keep = [c for c in frame.columns if c in needed and c in (*wanted, "id")]
             frame = frame[keep]
         return frame.reset_index(drop=True)
 
+    def conditions(self, query: Query, viewer: Viewer) -> Where:
+        """As Summaries.conditions, with the public's text search leaving out the place
+        names public rows blank (sql.add_text): every count, grid, histogram, limited
+        read and column-index lookup goes through here."""
+        if viewer.sees_exact_locations or not query.text.strip():
+            return super().conditions(query, viewer)
+        where = super().conditions(query.replace(text=""), viewer)
+        add_text(where, query.text, self.like, public=True)
+        return where
+
+    def _public_text_ids(self, text: str, viewer: Viewer) -> set[str]:
+        """Ids of the public records the public's search text matches (see conditions)."""
+        where = self.conditions(Query(text=text), viewer)
+        rows = self._fetch(f"SELECT i.id AS id FROM incidents i WHERE {where.sql()}", where.params)
+        return {str(r["id"]) for r in rows}
+
     def sources(self, ids: Sequence[str], viewer: Viewer) -> dict[str, tuple[Source, ...]]:
-        """The sources of many records at once, for those this viewer may see."""
+        """The sources of many records at once, for those this viewer may see; for the
+        public, dated as access.public_sources says (a month-only record's to the month),
+        so every export, deck and page that lists sources shows them alike."""
         found: dict[str, list[Source]] = {}
+        month_only: dict[str, bool] = {}
         with self._read_backend() as db:
             for start in range(0, len(ids), _CHUNK):
                 part = list(ids[start : start + _CHUNK])
                 marks = ", ".join([db.placeholder] * len(part))
                 visible = "" if viewer.sees_restricted else "AND i.sensitivity = 'public'"
                 rows = db.fetch(
-                    "SELECT s.* FROM incident_sources s JOIN incidents i ON i.id = s.incident_id "
+                    "SELECT s.*, i.public_date_to_month AS record_month_only "
+                    "FROM incident_sources s JOIN incidents i ON i.id = s.incident_id "
                     f"WHERE s.incident_id IN ({marks}) {visible} "
                     "ORDER BY s.incident_id, s.position",
                     part,
@@ -232,7 +256,10 @@ class RecordStore(Summaries, ABC):
                 for r in rows:
                     source = Source(**{p: r[p] or "" for p in SOURCE_PARTS})
                     found.setdefault(r["incident_id"], []).append(source)
-        return {k: tuple(v) for k, v in found.items()}
+                    if r["record_month_only"] is not None:  # unknown: month-only
+                        month_only[r["incident_id"]] = bool(r["record_month_only"])
+        out = {k: tuple(v) for k, v in found.items()}
+        return out if viewer.sees_exact_locations else public_sources(out, month_only)
 
     def count(self, query: Query, viewer: Viewer) -> int:
         """How many records match; for the public, counted after the public rules."""
@@ -372,35 +399,4 @@ def _bump_version(db: Backend) -> None:
     db.execute(
         "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
         "WHERE key = 'data_version'"
-    )
-
-
-def _coarsen_one(incident: Incident, rules: PublicRules) -> Incident:
-    frame = pd.DataFrame(
-        [
-            {
-                "latitude": incident.latitude,
-                "longitude": incident.longitude,
-                "admin1_code": incident.admin1_code,
-                "date_start": incident.date_start.isoformat(),
-                "date_end": incident.date_end.isoformat(),
-                "date_precision": incident.date_precision,
-                "public_date_to_month": incident.public_date_to_month,
-                "location_precision": incident.location_precision,
-            }
-        ]
-    )
-    row = coarsen_for_public(frame, rules).iloc[0]
-    lat = None if pd.isna(row["latitude"]) else float(row["latitude"])
-    lon = None if pd.isna(row["longitude"]) else float(row["longitude"])
-    return incident.replace(
-        latitude=lat,
-        longitude=lon,
-        location_precision=row["location_precision"],
-        location_uncertainty_km=None,
-        date_start=date.fromisoformat(str(row["date_start"])[:10]),
-        date_end=date.fromisoformat(str(row["date_end"])[:10]),
-        date_precision=row["date_precision"],
-        created_by="",
-        updated_by="",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.query import Query
 
 
@@ -34,8 +35,11 @@ class Where:
         return " AND ".join(self.conditions) if self.conditions else "1=1"
 
 
-def where_for(query: Query, placeholder: str, like: str = "LIKE") -> Where:
-    """Every filter of the query except the bounding box, which each store does its own way."""
+def where_for(query: Query, placeholder: str, like: str = "LIKE", *, public: bool = False) -> Where:
+    """Every filter of the query except the bounding box, which each store does its own way.
+
+    public: the text search as the public may run it (see add_text).
+    """
     where = Where(placeholder)
     _dates(where, query)
     where.any_of("i.date_kind", query.date_kinds)
@@ -46,19 +50,34 @@ def where_for(query: Query, placeholder: str, like: str = "LIKE") -> Where:
     where.any_of("i.id", query.ids)
     _contains_any(where, "i.perpetrators", query.perpetrators, like)
     _contains_any(where, "i.tags", query.tags, like)
-    if query.text.strip():
-        needle = f"%{_escape(query.text.strip())}%"
-        where.add(
-            f"(i.title {like} %s ESCAPE '\\' OR i.description {like} %s ESCAPE '\\' "
-            f"OR i.place {like} %s ESCAPE '\\' OR i.id {like} %s ESCAPE '\\')",
-            needle,
-            needle,
-            needle,
-            needle,
-        )
+    add_text(where, query.text, like, public=public)
     if not query.include_unlocated:
         where.add("i.latitude IS NOT NULL")
     return where
+
+
+def add_text(where: Where, text: str, like: str = "LIKE", *, public: bool = False) -> None:
+    """The search text in the title, description, place or id.
+
+    For the public, a place name counts only where the public rows show it (records
+    stored no finer than a district: access.coarsen_for_public blanks the others); a
+    search matching a blanked name would confirm a guessed site by the count.
+    """
+    if not text.strip():
+        return
+    needle = f"%{_escape(text.strip())}%"
+    place = f"i.place {like} %s ESCAPE '\\'"
+    if public:
+        shown = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
+        place = f"({place} AND i.location_precision IN ({shown}))"
+    where.add(
+        f"(i.title {like} %s ESCAPE '\\' OR i.description {like} %s ESCAPE '\\' "
+        f"OR {place} OR i.id {like} %s ESCAPE '\\')",
+        needle,
+        needle,
+        needle,
+        needle,
+    )
 
 
 def _dates(where: Where, query: Query) -> None:

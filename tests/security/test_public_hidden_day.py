@@ -52,15 +52,6 @@ PAGE_COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *TABLE_COLUMNS)))  # as app_pa
 # What the app's map page is given for the public: the table's and markers' rows (read
 # by fid from the column index, as app_pages/common.py does) and a record's details.
 PAGE_OUTPUTS = ["page-rows", "page-details"]
-# Leaks whose fix lies outside this task's files (see each reason); strict, so the day
-# they are fixed the mark has to go.
-NOT_FIXED_HERE = {
-    "pptx": "deck_parts.py prints each source's date: read_selection (and read_cells) "
-    "must pass the public's sources through access.public_sources",
-    "pptx-index": "cell_deck's sources slide: read_cells must use access.public_sources",
-    "page-details": "RecordStore.get keeps place, sources' dates and created_at/updated_at "
-    "for the public (_coarsen_one must apply access.public_sources and blank place)",
-}
 
 
 def hidden_texts(output: str) -> list[str]:
@@ -110,11 +101,7 @@ def public_output(store: RecordStore, output: str) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-@pytest.mark.parametrize(
-    "output",
-    [pytest.param(o, marks=pytest.mark.xfail(strict=True, reason=NOT_FIXED_HERE[o]))
-     if o in NOT_FIXED_HERE else o for o in [*OUTPUTS, *PAGE_OUTPUTS]],
-)  # fmt: skip
+@pytest.mark.parametrize("output", [*OUTPUTS, *PAGE_OUTPUTS])
 def test_public_outputs_never_show_a_hidden_day_or_site(hidden_store, output):
     """Month-only means every date of the record: its own, its sources', its times."""
     text = public_output(hidden_store, output)
@@ -122,6 +109,8 @@ def test_public_outputs_never_show_a_hidden_day_or_site(hidden_store, output):
     assert not leaked, f"{output}: the public output shows {leaked}"
     if output in (*TABLE_FORMATS, "page-rows"):
         assert "CANARYHTITLE" in text and "2020-06-01" in text  # the search finds H
+    if output in ("pptx", "pptx-index", "page-details"):  # the sources are there, by month
+        assert "CANARYHPUBLISHER" in text and "2020-06" in text
 
 
 @pytest.mark.parametrize("fmt", TABLE_FORMATS)
@@ -135,12 +124,6 @@ def test_public_tables_carry_no_record_times_and_staff_ones_do(hidden_store, fmt
         assert ("2020-06-18" in text) is shown  # the source's day, for staff only
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="incidents/store/sql.py's where_for matches the search text against i.place for "
-    "the public too (summaries.conditions, RecordStore.query): a guessed site name is confirmed "
-    "by the count; the public's search must leave out place where the public rows blank it",
-)
 def test_the_publics_search_does_not_confirm_a_hidden_site_name(hidden_store):
     public = Viewer("hidden-public", Role.PUBLIC)
     assert hidden_store.count(Query(text="CANARYHTITLE"), public) == 1  # the search works
