@@ -90,7 +90,7 @@ def km_from_country(lat: float, lon: float, iso2: str) -> float:
     half = 2 * NEAR_KM / _KM_PER_DEGREE
     box = (lon - half / scale, lat - half, lon + half / scale, lat + half)
     window = shapely.clip_by_rect(country, *box)
-    if not window.is_empty:
+    if not window.is_empty and box[0] > -180.0 and box[2] < 180.0:  # clear of the seam
         km = _km(lat, lon, window, scale)
         if km < NEAR_KM * 1.5:  # within the window's half-width: nothing outside is nearer
             return km
@@ -102,7 +102,8 @@ def _km(lat: float, lon: float, shape: shapely.Geometry, scale: float) -> float:
     geodesic distance to it."""
 
     def local(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack([(xy[:, 0] - lon) * scale, xy[:, 1] - lat])
+        east = (xy[:, 0] - lon + 180.0) % 360.0 - 180.0  # across the antimeridian too
+        return np.column_stack([east * scale, xy[:, 1] - lat])
 
     _, nearest = nearest_points(shapely.Point(0.0, 0.0), shapely.transform(shape, local))
     _, _, metres = _GEOD.inv(lon, lat, lon + nearest.x / scale, lat + nearest.y)

@@ -127,6 +127,9 @@ def _brute_force_km(lat: float, lon: float, iso2: str) -> float:
         (70.85, 23.5, "NO"),  # the sea off Hammerfest, 71 N
         (0.45, 9.2, "GA"),  # off Libreville, on the equator
         (31.9, 25.3, "LY"),  # across the Egyptian border at Sallum
+        (-18.0, -179.95, "FJ"),  # Fiji: its nearest island is across the antimeridian
+        (-18.5, 179.9, "FJ"),
+        (65.5, -179.5, "RU"),  # Chukotka, across the antimeridian
     ],
 )
 def test_distance_is_measured_in_km_on_the_ellipsoid(lat, lon, iso2) -> None:
