@@ -31,6 +31,7 @@ from geodata import countries_frame
 NEAR_KM = 25.0
 _GEOD = pyproj.Geod(ellps="WGS84")
 _KM_PER_DEGREE = 111.0  # a degree of latitude, within 1%: only to size search windows
+_NEAR_SEAM = 150.0  # degrees of longitude: nearer the antimeridian, differences wrap
 _BORDERING_DEGREES = 0.05  # outlines that touch, give or take the simplification
 
 
@@ -102,7 +103,9 @@ def _km(lat: float, lon: float, shape: shapely.Geometry, scale: float) -> float:
     geodesic distance to it."""
 
     def local(xy: np.ndarray) -> np.ndarray:
-        east = (xy[:, 0] - lon + 180.0) % 360.0 - 180.0  # across the antimeridian too
+        east = xy[:, 0] - lon
+        if abs(lon) > _NEAR_SEAM:  # Fiji, Chukotka: measure across the antimeridian
+            east = (east + 180.0) % 360.0 - 180.0
         return np.column_stack([east * scale, xy[:, 1] - lat])
 
     _, nearest = nearest_points(shapely.Point(0.0, 0.0), shapely.transform(shape, local))
