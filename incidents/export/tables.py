@@ -9,6 +9,10 @@ A public file shows a source's date only to the month where the record's own dat
 is shown to the month, and never the columns the public rules drop (record times,
 version), even from rows read some other way: the rows carry what the store let
 through, the sources column is added here.
+
+Excel holds at most 32,767 characters (UTF-16 units) in a cell, and xlsxwriter cuts a
+longer string without a word: a megabyte description would lose all but its start
+unseen. Such a cell is cut where it says so, and the About sheet counts them.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from incidents.schema import CONFIDENTIAL_FIELDS, FIELDS
 from incidents.spreadsheet_safety import safe_cell
 
 SOURCES_COLUMN = "sources"
+EXCEL_CELL_LIMIT = 32_767  # UTF-16 units, as Excel (and xlsxwriter) count them
+_CUT_NOTE = "… [cut: {more:,} more characters; the CSV and GeoJSON exports hold the whole text]"
 
 
 def table_columns(selection: Selection) -> list[str]:
@@ -149,21 +155,53 @@ def to_xlsx(selection: Selection, title: str = "") -> bytes:
     sheet = book.add_worksheet("Incidents")
     columns, records = table_records(selection)
     sheet.write_row(0, 0, [safe_cell(c) for c in columns], bold)
+    cut = 0
     for r, record in enumerate(records, start=1):
-        sheet.write_row(r, 0, [safe_cell(v) for v in record])
+        cells = [excel_cell(safe_cell(v)) for v in record]
+        cut += sum(was_cut for _, was_cut in cells)
+        sheet.write_row(r, 0, [value for value, _ in cells])
     sheet.freeze_panes(1, 0)
     if columns:
         sheet.autofilter(0, 0, max(len(records), 1), len(columns) - 1)
     for c, name in enumerate(columns):
         sheet.set_column(c, c, 40 if name in ("title", "description", SOURCES_COLUMN) else 16)
+    lines = [(key, excel_cell(str(safe_cell(v)))) for key, v in about_lines(selection, title)]
+    cut += sum(was_cut for _, (_, was_cut) in lines)
+    if cut:
+        lines.append(("Cut cells", (_cut_words(cut), False)))
     about = book.add_worksheet("About")
-    for r, (key, value) in enumerate(about_lines(selection, title)):
+    for r, (key, (value, _)) in enumerate(lines):
         about.write_string(r, 0, str(safe_cell(key)), bold)
-        about.write_string(r, 1, str(safe_cell(value)))
+        about.write_string(r, 1, value)
     about.set_column(0, 0, 18)
     about.set_column(1, 1, 110)
     book.close()
     return buffer.getvalue()
+
+
+def excel_cell(value: Any) -> tuple[Any, bool]:
+    """The value as an Excel cell can hold it, and whether it was cut.
+
+    Text over Excel's limit keeps as much of its start as fits with the note saying how
+    many characters were cut and where the whole text is (counted in UTF-16 units, as
+    Excel does, and never cutting a character in half).
+    """
+    if not isinstance(value, str) or len(value) <= EXCEL_CELL_LIMIT // 2:
+        return value, False
+    units = value.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * EXCEL_CELL_LIMIT:
+        return value, False
+    room = EXCEL_CELL_LIMIT - len(_CUT_NOTE.format(more=len(value)))  # the note's longest
+    kept = units[: 2 * room].decode("utf-16-le", "ignore")  # drops a split pair
+    return kept + _CUT_NOTE.format(more=len(value) - len(kept)), True
+
+
+def _cut_words(cut: int) -> str:
+    return (
+        f"{plural(cut, 'cell')} held more than Excel's {EXCEL_CELL_LIMIT:,} characters: "
+        "each keeps its start and ends with '… [cut: N more characters]'; the CSV and "
+        "GeoJSON exports hold the whole text"
+    )
 
 
 def to_geojson(selection: Selection, title: str = "") -> bytes:

@@ -109,3 +109,35 @@ def _unzipped(data: bytes) -> bytes:
         return data
     archive = zipfile.ZipFile(io.BytesIO(data))
     return b"".join(archive.read(n) for n in archive.namelist())
+
+
+def test_xlsx_cuts_a_cell_over_excels_limit_visibly_and_says_so(tmp_path):
+    """xlsxwriter cuts text over 32,767 characters without a word (a megabyte description
+    lost unseen): the cell says it was cut and how much, and the About sheet counts them."""
+    long_text = "".join(f"{n:07d} " for n in range(125_000))  # 1,000,000 characters
+    wide = "\U0001f4cd" * 20_000  # 20,000 characters, 40,000 UTF-16 units as Excel counts
+    at_limit = "x" * 32_767
+    rows = _raw_rows().assign(description=long_text, title=wide, place=at_limit)
+    selection = selection_from_frame(rows, profile=get_profile("partner"))
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(to_xlsx(selection))
+    book = openpyxl.load_workbook(path)
+    sheet = book["Incidents"]
+    header = [c.value for c in sheet[1]]
+    record = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    note = "; the CSV and GeoJSON exports hold the whole text]"
+    description = record["description"]
+    start, tail = description.split("… [cut: ")
+    assert long_text.startswith(start) and len(start) >= 32_600 and tail.endswith(note)
+    assert tail == f"{len(long_text) - len(start):,} more characters{note}"
+    assert len(description.encode("utf-16-le")) // 2 <= 32_767
+    title = record["title"]
+    assert title.startswith("\U0001f4cd" * 16_000) and title.endswith(note)
+    assert len(title.encode("utf-16-le")) // 2 <= 32_767 and "\ufffd" not in title
+    assert record["place"] == at_limit  # at the limit: whole
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["Cut cells"].startswith("2 cells held more than Excel's 32,767 characters")
+    csv_rows = _rows(to_csv(selection))
+    assert csv_rows[0]["description"] == long_text and csv_rows[0]["title"] == wide
+    plain = openpyxl.load_workbook(io.BytesIO(to_xlsx(selection_from_frame(_raw_rows()))))
+    assert "Cut cells" not in dict(plain["About"].iter_rows(values_only=True))
