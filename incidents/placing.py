@@ -12,7 +12,6 @@ never taken silently: the record is kept, unconfirmed, with the candidates noted
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -104,7 +103,10 @@ def _check_point(
     refused, naming where it is and how far, or saying the coordinates look swapped."""
     lat, lon = incident.latitude, incident.longitude
     assert lat is not None and lon is not None
-    if where != country and not _belongs(lat, lon, country, where):
+    review = ""
+    if where != country and not has_outline(country):  # Réunion, Tuvalu...
+        review = f"the bundled outlines do not draw {country_name(country)}: point not checked"
+    elif where != country and not _belongs(lat, lon, country, where):
         return Placed(None, (Problem("latitude", _far_message(lat, lon, country, where)),))
     if district is not None and district.country != country:
         district = None  # a border town just across the line: not the other's district
@@ -112,15 +114,12 @@ def _check_point(
         admin1 = incident.admin1 or district.name_en
         if (incident.admin1_code, incident.admin1) != (district.code, admin1):
             incident = incident.replace(admin1_code=district.code, admin1=admin1)
-    return Placed(incident)
+    return Placed(incident, review=review)
 
 
 def _belongs(lat: float, lon: float, country: str, where: str | None) -> bool:
     """Outside the outline of its country, a point still belongs to it when near it,
-    in a code-less area bordering it (Somaliland for Somalia), or when the outlines do
-    not draw that country (small islands) and the point is in no other country."""
-    if not has_outline(country):
-        return where is None
+    or in a code-less area bordering it (Somaliland for Somalia)."""
     if where is None:
         area = uncoded_area(lat, lon)
         if area is not None and area_borders(area, country):
@@ -143,8 +142,7 @@ def _far_message(lat: float, lon: float, country: str, where: str | None) -> str
     else:
         at = "not in any country (at sea?)"
     km = km_from_country(lat, lon, country)
-    away = f"{km:.0f} km from {named}" if math.isfinite(km) else f"not in {named}"
-    return f"the point {lat}, {lon} is {at}, {away}; check the coordinates and the country"
+    return f"the point {lat}, {lon} is {at}, {km:.0f} km from {named}; check the coordinates"
 
 
 def _from_geocode(incident: Incident, result: GeocodeResult) -> Placed:

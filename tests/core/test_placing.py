@@ -182,3 +182,11 @@ def test_the_bundled_outlines_put_alaska_and_norway_in_russia(lat, lon, iso2) ->
 def test_a_point_in_its_country_is_kept_despite_those_rings() -> None:
     placed = place_all([incident("United States", 66.0, -150.0)])[0]
     assert placed.incident is not None
+
+
+def test_a_territory_the_outlines_do_not_draw_is_kept_and_said_so() -> None:
+    """Natural Earth draws Réunion as part of France: a row naming Réunion is kept,
+    with a note that its point could not be checked."""
+    placed = place_all([incident("Réunion", *geonames(935214))])[0]
+    assert placed.incident is not None and placed.incident.country == "RE"
+    assert "do not draw Réunion (RE)" in placed.review
