@@ -85,7 +85,11 @@ def _place_one(
     country_at_point: str | None,
 ) -> Placed:
     if country is None:
-        return Placed(None, (Problem("country", f"'{incident.country}' is not a country"),))
+        message = (
+            f"'{incident.country}' is not a country this tool knows; write one country's "
+            "name (e.g. Libya) or its ISO code (LY or LBY)"
+        )
+        return Placed(None, (Problem("country", message),))
     if incident.country != country:
         incident = incident.replace(country=country)
     if incident.has_point:

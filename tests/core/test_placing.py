@@ -190,3 +190,11 @@ def test_a_territory_the_outlines_do_not_draw_is_kept_and_said_so() -> None:
     placed = place_all([incident("Réunion", *geonames(935214))])[0]
     assert placed.incident is not None and placed.incident.country == "RE"
     assert "do not draw Réunion (RE)" in placed.review
+
+
+def test_a_country_cell_naming_none_or_two_says_what_to_write() -> None:
+    for written in ("Atlantis", "Libya and Chad"):
+        placed = place_all([incident(written, 32.435, 13.633)])[0]
+        assert placed.incident is None and placed.problems[0].field == "country"
+        assert f"'{written}' is not a country" in placed.problems[0].message
+        assert "ISO code (LY or LBY)" in placed.problems[0].message
