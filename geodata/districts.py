@@ -109,13 +109,13 @@ def _inside_point(geom: shapely.Geometry) -> shapely.Point:
 
 @dataclass(frozen=True)
 class _Admin1:
-    """All bundled districts, row-aligned: properties, District records, shapes."""
+    """One country's districts, row-aligned: properties, District records, shapes."""
 
     props: tuple[dict[str, Any], ...]
     districts: tuple[District, ...]
     codes: np.ndarray
-    countries: np.ndarray
     shapes: _Shapes
+    snap_deg: float  # how far outside its simplified polygon a point may still belong
 
 
 def _district(props: dict[str, Any], geom: shapely.Geometry) -> District:
@@ -131,15 +131,22 @@ def _district(props: dict[str, Any], geom: shapely.Geometry) -> District:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _admin1() -> _Admin1:
-    feats = [f for cc in available_countries() for f in _admin1_features(cc)]
+@functools.lru_cache(maxsize=300)
+def _admin1(country: str) -> _Admin1 | None:
+    """One country's table, loaded on first use (None: no extract bundled).
+
+    Loading per country keeps a Libyan project from parsing the world.
+    """
+    if not admin1_file(country).exists():
+        return None
+    feats = _admin1_features(country)
+    simplified = max((float(p.get("simplified_deg") or 0.001) for p, _ in feats), default=0.001)
     return _Admin1(
         props=tuple(p for p, _ in feats),
         districts=tuple(_district(p, g) for p, g in feats),
         codes=np.array([p["code"] for p, _ in feats], dtype=object),
-        countries=np.array([p["country"] for p, _ in feats], dtype=object),
         shapes=_Shapes([g for _, g in feats]),
+        snap_deg=1.5 * simplified,
     )
 
 
@@ -169,6 +176,24 @@ class _Shapes:
                 result[cand[inside]] = i
         return result
 
+    @functools.cached_property
+    def tree(self) -> shapely.STRtree:
+        return shapely.STRtree(self.geoms)
+
+    def nearest_within(self, lats: np.ndarray, lons: np.ndarray, deg: float) -> np.ndarray:
+        """Index of the nearest shape no farther than ``deg`` degrees, or -1.
+
+        A port or beach town can fall just outside a simplified coastline;
+        the distance is the simplification's, so open sea stays outside.
+        """
+        tree = self.tree
+        pts = shapely.points(lons, lats)
+        found = np.full(lats.shape[0], -1, dtype=np.int64)
+        if pts.size:
+            (pi, gi) = tree.query_nearest(pts, max_distance=deg, all_matches=False)
+            found[pi] = gi
+        return found
+
 
 def _as_coords(
     lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray
@@ -180,15 +205,62 @@ def _as_coords(
     return la, lo
 
 
-def _district_indices(
-    lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray, country: str | None
-) -> np.ndarray:
-    la, lo = _as_coords(lats, lons)
-    table = _admin1()
+def _hits(table: _Admin1, la: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """District index in one country's table per point: inside, else just off its edge."""
     idx = table.shapes.first_hit(la, lo)
-    if country is not None:
-        idx[(idx >= 0) & (table.countries[np.maximum(idx, 0)] != country.upper())] = -1
+    miss = np.flatnonzero((idx < 0) & np.isfinite(la) & np.isfinite(lo))
+    if miss.size:
+        idx[miss] = table.shapes.nearest_within(la[miss], lo[miss], table.snap_deg)
     return idx
+
+
+def _nearby_countries(la: np.ndarray, lo: np.ndarray) -> list[list[str]]:
+    """Per point, the countries whose bounding box (plus ~10 km) holds it."""
+    out: list[list[str]] = [[] for _ in range(la.shape[0])]
+    for cc, (x0, y0, x1, y1) in _country_boxes().items():
+        near = (lo >= x0 - 0.1) & (lo <= x1 + 0.1) & (la >= y0 - 0.1) & (la <= y1 + 0.1)
+        for r in np.flatnonzero(near):
+            out[r].append(cc)
+    return out
+
+
+def _fill(
+    found: list[District | None], la: np.ndarray, lo: np.ndarray, todo: list[list[str]]
+) -> None:
+    """Try each point's candidate countries in turn until one has a district for it."""
+    for attempt in range(max((len(c) for c in todo), default=0)):
+        groups: dict[str, list[int]] = {}
+        for r, ccs in enumerate(todo):
+            if found[r] is None and len(ccs) > attempt:
+                groups.setdefault(ccs[attempt], []).append(r)
+        for cc, rows in groups.items():
+            table = _admin1(cc)
+            if table is None:
+                continue
+            at = np.asarray(rows, dtype=np.int64)
+            for r, i in zip(rows, _hits(table, la[at], lo[at]), strict=True):
+                if i >= 0:
+                    found[r] = table.districts[i]
+
+
+def _located(
+    lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray, country: str | None
+) -> list[District | None]:
+    """District per point: in ``country`` only; else in the country outline it falls in,
+    then in the countries around it (outlines are simplified; borders and coasts move)."""
+    la, lo = _as_coords(lats, lons)
+    found: list[District | None] = [None] * la.shape[0]
+    if country is not None:
+        _fill(found, la, lo, [[country.upper()]] * la.shape[0])
+        return found
+    _fill(found, la, lo, [[c] if c else [] for c in countries_for_points(la, lo)])
+    miss = np.flatnonzero([d is None for d in found])
+    if miss.size:
+        sub: list[District | None] = [None] * miss.size
+        _fill(sub, la[miss], lo[miss], _nearby_countries(la[miss], lo[miss]))
+        for r, d in zip(miss, sub, strict=True):
+            found[r] = d
+    return found
 
 
 def districts_for_points(
@@ -198,24 +270,23 @@ def districts_for_points(
 ) -> list[str | None]:
     """District code for each point (None at sea, abroad or NaN), vectorised.
 
-    One spatial-index query for all points: 100k points take a fraction of a
-    second, so whole incident tables can be aggregated per district.
+    With ``country`` only that country's districts are tested; without it the
+    country outline a point falls in is tried first, then neighbours, so a
+    border town in a simplified outline still finds its district.
     """
-    idx = _district_indices(lats, lons, country)
-    codes = _admin1().codes
-    return [None if i < 0 else str(codes[i]) for i in idx]
+    return [d.code if d else None for d in _located(lats, lons, country)]
 
 
 def district_at(lat: float, lon: float, country: str | None = None) -> District | None:
     """The district containing one point, or None (at sea, or no extract bundled)."""
-    i = int(_district_indices([lat], [lon], country)[0])
-    return None if i < 0 else _admin1().districts[i]
+    return _located([lat], [lon], country)[0]
 
 
 def district_by_code(code: str) -> District | None:
     """Look up a district by ISO 3166-2 code such as ``"LY-MB"`` (case-insensitive)."""
     code = code.strip().upper()
-    return next((d for d in _admin1().districts if d.code == code), None)
+    table = _admin1(code.split("-", 1)[0]) if "-" in code else None
+    return next((d for d in table.districts if d.code == code), None) if table else None
 
 
 def _district_key(name: str) -> str:
@@ -223,49 +294,63 @@ def _district_key(name: str) -> str:
     return " ".join(w for w in words if w not in _GENERIC) or " ".join(words)
 
 
-@functools.lru_cache(maxsize=1)
-def _district_keys() -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """Normalised names -> district indices: (primary names, alternative names)."""
+@functools.lru_cache(maxsize=300)
+def _district_keys(
+    country: str | None,
+) -> tuple[list[District], dict[str, set[int]], dict[str, set[int]]]:
+    """Districts and normalised names -> their indices: (primary names, alternative names)."""
+    tables = [_admin1(cc) for cc in ([country] if country else available_countries())]
+    props_all = [p for t in tables if t for p in t.props]
+    found = [d for t in tables if t for d in t.districts]
     primary: dict[str, set[int]] = {}
     alternative: dict[str, set[int]] = {}
-    for i, props in enumerate(_admin1().props):
+    for i, props in enumerate(props_all):
         for field in ("code", "name_en", "name_ar", "name_ne"):
             if key := _district_key(props.get(field) or ""):
                 primary.setdefault(key, set()).add(i)
         for name in (props.get("name_alt") or "").replace(",", "|").split("|"):
             if key := _district_key(name):
                 alternative.setdefault(key, set()).add(i)
-    return primary, alternative
+    return found, primary, alternative
 
 
-def find_district(name: str) -> District | None:
+def find_district(name: str, country: str | None = None) -> District | None:
     """Find a district by English or Arabic name or code, ignoring case and diacritics.
 
     Returns None when nothing matches well or when the name fits several
-    districts equally: a wrong district is worse than none.
+    districts equally: a wrong district is worse than none.  Without
+    ``country`` every bundled country is searched (the first call reads them all).
     """
     key = _district_key(name)
     if not key:
         return None
-    primary, alternative = _district_keys()
+    found, primary, alternative = _district_keys(country.upper() if country else None)
     for table in (primary, alternative):
         hits = table.get(key, set())
         if len(hits) == 1:
-            return _admin1().districts[next(iter(hits))]
+            return found[next(iter(hits))]
         if len(hits) > 1:
             return None
-    found = process.extract(key, list(primary), scorer=fuzz.ratio, limit=2)
-    if not found or found[0][1] < _FIND_MIN_SCORE:
+    near = process.extract(key, list(primary), scorer=fuzz.ratio, limit=2)
+    if not near or near[0][1] < _FIND_MIN_SCORE:
         return None
-    best = primary[found[0][0]]
-    if len(best) != 1 or (len(found) > 1 and found[1][1] == found[0][1]):
+    best = primary[near[0][0]]
+    if len(best) != 1 or (len(near) > 1 and near[1][1] == near[0][1]):
         return None
-    return _admin1().districts[next(iter(best))]
+    return found[next(iter(best))]
 
 
 @functools.lru_cache(maxsize=1)
 def _countries() -> tuple[tuple[dict[str, Any], shapely.Geometry], ...]:
     return tuple(_read_features(COUNTRIES_FILE))
+
+
+@functools.lru_cache(maxsize=1)
+def _country_boxes() -> dict[str, tuple[float, float, float, float]]:
+    """Bounding box of each bundled district extract (``admin1_index.json``)."""
+    boxes = json.loads((DATA_DIR / "admin1_index.json").read_text(encoding="utf-8"))
+    have = set(available_countries())
+    return {cc: (b[0], b[1], b[2], b[3]) for cc, b in boxes.items() if cc in have}
 
 
 @functools.lru_cache(maxsize=1)

