@@ -177,3 +177,33 @@ SPOILT = {
     "title": ["\x00nul", "tab\tinside", "Cafe\u0301", " ترهونة "],
     "date_precision": ["week", "year"],
 }
+
+
+def test_real_export_date_layouts_are_taken_by_the_columns_as_by_the_rows():
+    """ACLED's layouts, Excel's, Arabic month names and workbook numbers: the column
+    validator takes each row, and takes it as validate_row does."""
+    written: list[Any] = [
+        "9-May-20",
+        "01-January-2015",
+        "09 May 2020",
+        "2020-05-09",
+        "5/9/2020",
+        "٩ أيار ٢٠٢٠",
+        "15 مايو 2019م",
+        43960,
+        43960.5,
+        datetime(2020, 5, 9),
+    ]
+    n = len(written)
+    cols: dict[str, list[Any]] = {
+        "type": ["Killing"] * n,
+        "date_start": written,
+        "place": ["Tarhuna"] * n,
+        "country": ["Libya"] * n,
+    }
+    fast = validate_columns(cols, n, "month_first", TODAY)
+    assert all(incident is not None for incident in fast)
+    for i, incident in enumerate(fast):
+        reference = _reference({k: v[i] for k, v in cols.items()}, "month_first")
+        assert reference is not None and _state(incident) == _state(reference)
+    assert fast[0].date_start == date(2020, 5, 9) and fast[4].date_start == date(2020, 5, 9)
