@@ -46,7 +46,7 @@ _NUMERIC = re.compile(
     r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?)?$"
 )
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
-_SEPARATORS = re.compile(r"[\s,/\-.]+")
+_SEPARATORS = re.compile(r"[\s,/\-.()]+")
 _NAMES = [name.capitalize() for name in ENGLISH_MONTHS]  # not calendar's: locale-bound
 _MONTH = "@"  # what the month word becomes among the tokens
 _EXCEL_MONTH = re.compile(r"^([^\W\d_]+)-(\d{2})$")  # "may-20": Excel's mmm-yy
@@ -179,11 +179,13 @@ def _parse_words(text: str, order: DayOrder) -> ParsedDate | None:
         found = MONTH_WORD.fullmatch(match.group(1))
         year = full_year(int(match.group(2)))
         return _month_span(year, _month_of(found.group(1)), text) if found else None
-    months = MONTH_WORD.findall(text)
-    if len(months) != 1:
+    months = {_month_of(word) for word in MONTH_WORD.findall(text)}
+    if len(months) != 1:  # none, or two different months
         return None
-    month = _month_of(months[0])
+    month = months.pop()
     tokens = [t for t in _SEPARATORS.split(MONTH_WORD.sub(f" {_MONTH} ", text)) if t]
+    # "أيار/مايو", "أيار (مايو)": one month named twice, as Levantine writers do
+    tokens = [t for i, t in enumerate(tokens) if not (t == _MONTH == tokens[i - 1] and i)]
     if tokens and tokens[0] in WEEKDAYS:
         tokens = tokens[1:]
     shape = "".join(_shape(t) for t in tokens)

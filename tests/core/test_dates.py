@@ -178,6 +178,8 @@ def test_every_arabic_month_name_with_either_digits(month):
         "السبت ٩ أيار ٢٠٢٠",  # with the weekday
         "\u200f9 مايو 2020",  # a right-to-left mark left by a word processor
         "9 ايار، 2020",  # Arabic comma
+        "9 أيار/مايو 2020",  # one month named both ways, as Levantine papers do
+        "9 أيار (مايو) 2020",
         "۹ مه ۲۰۲۰".replace("مه", "مايو"),  # Persian digits
     ],
 )
@@ -213,7 +215,9 @@ def test_a_number_is_a_year_when_it_reads_as_one_and_nonsense_is_refused():
             parse_date(number)
 
 
-@pytest.mark.parametrize("text", ["May 9", "9 May", "May 20", "9 May 5", "Mayday 2020"])
+@pytest.mark.parametrize(
+    "text", ["May 9", "9 May", "May 20", "9 May 5", "Mayday 2020", "9 أيار/حزيران 2020"]
+)
 def test_dates_without_a_year_or_with_stray_words_are_refused(text):
     with pytest.raises(DateError):
         parse_date(text)
