@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,8 @@ MAX_LINE_CELLS = 100_000  # delimiters in one line of text (the csv module parse
 LONG_LINE = 1_000_000  # characters: a line this long is looked at before it is parsed
 # Workbook cells stored (blank ones included) may exceed 20 per filled cell only up to this many.
 PADDING_ALLOWANCE = 5_000_000
+DELIMITERS = (",", ";", "\t", "|")  # in order of preference when the counts tie
+HEAD_RECORDS = 30  # records looked at to tell the delimiter
 # The csv module's own limit (128 KB) would end the whole read on one long cell:
 # a cell may be as long as the file, and MAX_CELL_CHARS rejects just its row.
 csv.field_size_limit(MAX_FILE_BYTES + 1)
@@ -47,6 +51,9 @@ class Table:
     encoding: str = ""
     # Rows the reader could not read right: row number -> [(column, plain reason)].
     problems: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # What the reader did that the user should know (e.g. title rows above the header skipped).
+    notes: list[str] = field(default_factory=list)
+    header_row: int = 0  # the spreadsheet number of the header row (0: not from a sheet)
     _by_number: dict[int, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     def row_cells(self, number: int) -> list[Any]:
@@ -115,14 +122,11 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
 def _read_csv(data: bytes, name: str) -> Table:
     text, encoding = decode(data, name)
-    sample = text[:65536]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    delimiter = detect_delimiter(text)
     long_lines = _long_lines(text)
-    _refuse_endless_lines(text, long_lines, dialect.delimiter, name)
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    _refuse_endless_lines(text, long_lines, delimiter, name)
+    # RFC 4180 as Python's csv module reads it: '"' quotes, '""' inside quotes is one '"'.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         table = table_from_rows(name, enumerate(reader, start=1), encoding, 0)
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
@@ -134,6 +138,31 @@ def _read_csv(data: bytes, name: str) -> Table:
         for number, cells in table.rows:
             guard.check(number, cells)
     return table
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon, tab or pipe) that splits the first records into
+    the same number of cells most often, counted as the csv module reads them (outside
+    quotes). Only the delimiter is guessed: csv.Sniffer also guesses the quoting, and a
+    wrong guess (doubled quotes not seen in its sample) silently shifts cells in later
+    rows. A file with a single column reads as comma-separated."""
+    sample = text[:65536]
+    best, best_key = ",", (0, 0)
+    for rank, delimiter in enumerate(DELIMITERS):
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        try:
+            records = list(itertools.islice(reader, HEAD_RECORDS + 1))
+        except csv.Error:
+            continue
+        if len(records) <= HEAD_RECORDS and len(sample) < len(text) and len(records) > 1:
+            records.pop()  # the sample may end in the middle of this record
+        widths = Counter(len(r) for r in records[:HEAD_RECORDS] if len(r) > 1)
+        if not widths:
+            continue
+        key = (widths.most_common(1)[0][1], -rank)
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
 
 
 def _long_lines(text: str) -> list[int]:
@@ -166,17 +195,19 @@ def table_from_rows(
     name: str, rows: Iterable[tuple[int, list[Any]]], encoding: str, size: int
 ) -> Table:
     """A Table from numbered rows, blank rows left out; size (characters or bytes of
-    content) tells whether any cell can be over MAX_CELL_CHARS at all."""
-    header: list[str] | None = None
+    content) tells whether any cell can be over MAX_CELL_CHARS at all. The header is
+    found among the first non-blank rows (incidents.io.header_row): title rows above
+    it are left out and said so in the table's notes."""
     table = Table(name, [], encoding=encoding)
     guard = _RowGuard(table, size)
-    for number, read in rows:
+    numbered = iter(rows)
+    head = _head_rows(name, numbered)
+    if not head:
+        raise FileUnusable(f"{name}: the file has no header row")
+    _set_header(table, head)
+    for number, read in itertools.chain(head, numbered):
         cells = _within_columns(name, number, read) if len(read) > MAX_COLUMNS else read
-        if header is None:
-            if not any(str(c or "").strip() for c in cells):
-                continue
-            header = [str(c or "").strip() for c in cells]
-            table.header = header
+        if number <= table.header_row:
             continue
         first = cells[0] if cells else None
         # Most rows start with a cell that is not blank: no need to look at the others.
@@ -187,9 +218,35 @@ def table_from_rows(
             raise FileUnusable(f"{name}: more than {MAX_ROWS:,} rows; split the file")
         guard.check(number, cells)
         table.rows.append((number, list(cells)))
-    if header is None:
-        raise FileUnusable(f"{name}: the file has no header row")
     return table
+
+
+def _head_rows(name: str, rows: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, list[Any]]]:
+    """The first HEAD_ROWS non-blank rows (blank ones before them are dropped)."""
+    from incidents.io.header_row import HEAD_ROWS
+
+    head: list[tuple[int, list[Any]]] = []
+    for number, read in rows:
+        cells = _within_columns(name, number, read) if len(read) > MAX_COLUMNS else read
+        if any(str(c if c is not None else "").strip() for c in cells):
+            head.append((number, list(cells)))
+            if len(head) >= HEAD_ROWS:
+                break
+    return head
+
+
+def _set_header(table: Table, head: list[tuple[int, list[Any]]]) -> None:
+    from incidents.io.header_row import header_index, skipped_note
+
+    index = header_index([cells for _, cells in head])
+    number, cells = head[index]
+    table.header = [str(c if c is not None else "").strip() for c in cells]
+    table.header_row = number
+    if index:
+        above = head[:index]
+        table.notes.append(
+            skipped_note(table.name, [n for n, _ in above], [c for _, c in above], number)
+        )
 
 
 class _RowGuard:
