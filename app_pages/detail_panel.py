@@ -134,7 +134,9 @@ def render(incident_id: str | None) -> None:
         common.show_text(incident.description)
     _line("Tags", "; ".join(incident.tags))
     _sources(incident)
-    _line("Record", f"{incident.id} · version {incident.version}")
+    # The public gets no version: an edit count says when a hidden field changed.
+    shown_version = f" · version {incident.version}" if common.viewer().sees_exact_locations else ""
+    _line("Record", f"{incident.id}{shown_version}")
     _history(incident.id)
     if common.viewer().can_edit and st.button("Edit this incident", key="edit_selected"):
         st.session_state["edit_id"] = incident.id

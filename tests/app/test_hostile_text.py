@@ -52,6 +52,7 @@ def test_map_page_shows_hostile_text_as_text(hostile_db, layer, signed_in, reque
     shown = " ".join(m.value for m in at.markdown)
     assert "SSTI {{ 7*7 }} end" in shown and "SSTI 49 end" not in shown
     assert "<script>alert(2)" not in shown
+    assert ("· version" in shown) == signed_in  # an edit count is not for the public
 
 
 def test_a_source_url_with_quotes_is_one_escaped_link():
