@@ -27,6 +27,7 @@ import shapely
 from rapidfuzz import fuzz, process
 from shapely.geometry import shape
 
+from geodata._shapes import Shapes as _Shapes
 from geodata._text import normalize, strip_prefix
 
 if TYPE_CHECKING:  # geopandas is imported lazily: point lookups only need shapely
@@ -148,51 +149,6 @@ def _admin1(country: str) -> _Admin1 | None:
         shapes=_Shapes([g for _, g in feats]),
         snap_deg=1.5 * simplified,
     )
-
-
-class _Shapes:
-    """Prepared polygons + bounding boxes for fast point-in-polygon over arrays."""
-
-    def __init__(self, geoms: Sequence[shapely.Geometry] | np.ndarray) -> None:
-        self.geoms = np.asarray(geoms, dtype=object)
-        shapely.prepare(self.geoms)
-        self.bounds = shapely.bounds(self.geoms)
-
-    def first_hit(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-        """Index of the first (lowest-index) shape containing each point, or -1.
-
-        A bounding-box prefilter then ``intersects_xy`` on the few candidates:
-        no Point objects are built, so 100k points take ~0.1 s.
-        """
-        result = np.full(lats.shape[0], -1, dtype=np.int64)
-        for i, (geom, (minx, miny, maxx, maxy)) in enumerate(
-            zip(self.geoms, self.bounds, strict=True)
-        ):
-            cand = np.flatnonzero(
-                (result < 0) & (lons >= minx) & (lons <= maxx) & (lats >= miny) & (lats <= maxy)
-            )
-            if cand.size:
-                inside = shapely.intersects_xy(geom, lons[cand], lats[cand])
-                result[cand[inside]] = i
-        return result
-
-    @functools.cached_property
-    def tree(self) -> shapely.STRtree:
-        return shapely.STRtree(self.geoms)
-
-    def nearest_within(self, lats: np.ndarray, lons: np.ndarray, deg: float) -> np.ndarray:
-        """Index of the nearest shape no farther than ``deg`` degrees, or -1.
-
-        A port or beach town can fall just outside a simplified coastline;
-        the distance is the simplification's, so open sea stays outside.
-        """
-        tree = self.tree
-        pts = shapely.points(lons, lats)
-        found = np.full(lats.shape[0], -1, dtype=np.int64)
-        if pts.size:
-            (pi, gi) = tree.query_nearest(pts, max_distance=deg, all_matches=False)
-            found[pi] = gi
-        return found
 
 
 def _as_coords(
