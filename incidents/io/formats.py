@@ -73,7 +73,13 @@ def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> 
         from incidents.io import geopackage
 
         return geopackage.read(path, data, name)
-    return read_table(path, data, name)
+    table = read_table(path, data, name)
+    from incidents.io import hxl
+
+    refusal = hxl.totals_refusal(table)
+    if refusal:
+        raise FileUnusable(f"{name}: {refusal}")
+    return table
 
 
 __all__ = ["FileUnusable", "Format", "Table", "detect", "formats", "raw_columns", "read_any"]

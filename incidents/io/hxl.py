@@ -123,6 +123,45 @@ def matches(table: Table) -> bool:
     return bool(table.rows) and _mostly_hashtags(table.rows[0][1])
 
 
+# Columns of HDX HAPI's derived tables ("conflict events": counts per area and month).
+_TOTALS_COLUMNS = frozenset({"events", "reference_period_start", "reference_period_end"})
+_POINT_FIELDS = frozenset({"latitude", "longitude", "coordinates"})
+
+
+def totals_refusal(table: Table) -> str | None:
+    """Why this table cannot be imported when it holds counts per area and period
+    (HDX HAPI's conflict-event files: a number of events and of deaths per country or
+    district and month, no coordinates) rather than one row per incident; else None.
+    Storing such a row as an incident would put a month's total on a country's centre."""
+    plain = table.has_columns(_TOTALS_COLUMNS)
+    tags: list[Hashtag | None] = []
+    if matches(table):
+        tags = split(table)[0]
+    counted = any(t is not None and t[0] == "indicator" and "num" in t[1] for t in tags)
+    if not (plain or counted):
+        return None
+    if {field_for(t) for t in tags} & _POINT_FIELDS or table.has_columns(("latitude",)):
+        return None
+    level = _admin_level(table)
+    area = "country" if level == 0 else "district" if level == 1 else "area"
+    return (
+        f"this file holds totals per {area} and month, not incidents: each row counts "
+        "events and deaths over a period, with no place of its own; import the event "
+        "data it was made from instead (for ACLED, an export with one row per event)"
+    )
+
+
+def _admin_level(table: Table) -> int:
+    """The highest admin_level the rows give (0: whole countries)."""
+    keys = [h.strip().casefold() for h in table.header]
+    if "admin_level" not in keys:
+        return 0
+    index = keys.index("admin_level")
+    levels = {str(c[index]).strip() for _, c in table.rows if len(c) > index and c[index]}
+    numbers = [int(v) for v in levels if v.isdigit()]
+    return max(numbers, default=0)
+
+
 def split(table: Table) -> tuple[list[Hashtag | None], Table]:
     """The hashtags of each column, and the table's data rows without the hashtag row."""
     if _mostly_hashtags(table.header):

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import import_file
-from incidents.io import hxl
+from incidents.importer import ImportFailed, import_file
+from incidents.io import hxl, ucdp
 from incidents.io.formats import detect
 from incidents.io.tabular import read_table
+from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
@@ -174,3 +175,48 @@ def test_reimport_changes_nothing(store: GeoPackageStore) -> None:
     again = import_file(FIXTURE, store, EDITOR)
     assert again.imported == 0
     assert again.updated == again.unchanged == first.imported == 6
+
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+
+
+@pytest.mark.parametrize("hashtags", [True, False])
+def test_hapi_country_month_totals_are_refused(
+    tmp_path: Path, store: GeoPackageStore, hashtags: bool
+) -> None:
+    """HDX HAPI's ACLED 'conflict events': counts per country and month, no coordinates.
+    They were stored as 34 incidents on countries' centres; they are not incidents."""
+    path = REAL / "hdx_hapi_acled_conflict_events_hxl.csv"
+    if not hashtags:  # the same file as HAPI's API gives it, without the HXL row
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path = tmp_path / "hapi_plain.csv"
+        path.write_text(lines[0] + "".join(lines[2:]), encoding="utf-8")
+    with pytest.raises(ImportFailed) as refused:
+        import_file(path, store, EDITOR)
+    message = str(refused.value)
+    assert message.startswith(f"{path.name}: this file holds totals per country and month")
+    assert "not incidents" in message and "\n" not in message
+    assert store.count(Query(), EDITOR) == 0
+
+
+def test_ucdp_ged_from_hdx_is_read_as_ucdp(store: GeoPackageStore) -> None:
+    """UCDP GED as republished on HDX (HXL row under UCDP's header): the HXL reader
+    hands it to the UCDP mapping, so the rows are those the UCDP reader gives."""
+    path = REAL / "ucdp_ged_hdx_hxl_bangladesh.csv"
+    table = read_table(path)
+    assert detect(table) is hxl
+    _, data = hxl.split(table)
+    assert ucdp.matches(data)
+    assert list(hxl.raw_rows(table)) == list(ucdp.raw_rows(data))
+    report = import_file(path, store, EDITOR)
+    assert (report.format, report.rows_read, report.imported) == ("hxl", 38, 38)
+    assert not report.rejected
+    with path.open(encoding="utf-8", newline="") as handle:
+        truth = list(csv.DictReader(handle))[1:]
+    frame = store.query(Query(), EDITOR)
+    for row in truth:  # every article's quotes (doubled in the file) kept as UCDP wrote them
+        stored = frame[frame["source_event_id"] == f"ucdp:{row['id']}"]
+        assert len(stored) == 1
+        if row["source_headline"] and row["source_article"]:
+            assert row["source_article"] in stored["description"].iloc[0]
+    assert any(r["source_article"].startswith('"') for r in truth)
