@@ -97,3 +97,34 @@ def strip_prefix(key: str) -> str:
     """Drop a generic leading word ("Qasr", "madinat", "مدينة") from a normalised key."""
     first, _, rest = key.partition(" ")
     return rest if rest and first in _PREFIXES else key
+
+
+# Words that say what kind of site a record means, or that its place is unknown,
+# rather than which town: "Airport", "Market", "None", "سوق".  GeoNames holds
+# towns and alternate names spelled like many of them (None in Italy, Airport
+# in California, "Market" for Marquette), so a cell holding only such words
+# must never be geocoded with confidence.  Real towns named so (Medina) are
+# not listed.
+_GENERIC_TEXT = """
+airport airbase air base aeroport aeropuerto area army base base beach border bridge building
+camp carcel cemetery center centre central checkpoint check point church city coast compound
+district downtown east eastern escuela ecole factory farm field forest grave graveyard harbor
+harbour highway hill home hopital hospital house island jail kasbah lake location mall market
+marketplace marche mass grave mercado military base mosque mosquee mountain multiple
+neighborhood neighbourhood nil none north northern null office oil field oilfield outskirts
+place police station port prison province pueblo refinery region river road school sea several
+site souk souq south southern square stadium station street suq tbc tbd town university unk
+unknown unspecified valley various village ville warehouse west western n a na
+مطار سوق سجن مستشفى مدرسة مسجد جامع قرية مدينة مخيم حدود ميناء طريق مزرعة وادي بئر مجهول غير معروف
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    return frozenset(normalize(w) for w in _GENERIC_TEXT.split() if normalize(w))
+
+
+def is_generic(key: str) -> bool:
+    """True when a normalised query holds only generic site words (or nothing)."""
+    words = _generic_words()
+    return all(w in words for w in key.split())

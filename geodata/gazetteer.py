@@ -69,7 +69,7 @@ from geodata._matches import (
     place_match,
 )
 from geodata._places import Place, load_places
-from geodata._text import normalize, strip_prefix
+from geodata._text import is_generic, normalize, strip_prefix
 from geodata._world import world_index
 from geodata.districts import ATTRIBUTION
 
@@ -298,6 +298,11 @@ def _resolve(names: list[str], country: str | None, limit: int) -> dict[str, Geo
             groups.setdefault(cc, []).append((name, forms))
     for cc, items in groups.items():
         out.update(_in_country(items, cc, limit))
+    for name in names:
+        _, forms = _query_forms(name, country)
+        if forms and is_generic(forms[0]) and out[name].confident:
+            note = f"'{name}' says what kind of place, not which town: give the town"
+            out[name] = replace(out[name], confident=False, note=note)
     return out
 
 

@@ -242,3 +242,15 @@ def test_every_district_extract_is_small_and_coded() -> None:
         assert frame["code"].is_unique, cc
         assert (frame["country"] == cc).all()
         assert frame["code"].str.startswith(cc + "-").all(), cc
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Airport", "Market", "North", "Checkpoint", "Mosque", "None", "nil", "TBD", "Kasbah", "سوق"],
+)
+@pytest.mark.parametrize("country", [None, "LY", "US", "MA"])
+def test_generic_site_words_are_never_confident(name: str, country: str | None) -> None:
+    # GeoNames has None (Italy), Airport (California), "Market" for Marquette...
+    result = geodata.geocode(name, country)
+    assert not result.confident, result.to_dict()
+    assert not geodata.geocode(name, default_country="LY").confident
