@@ -12,10 +12,17 @@ Codes follow the ACLED codebook (2023/2024 editions):
   area -> "approximate" within 25 km (our estimate: ACLED gives no radius; 25 km is
   the radius UCDP uses for the same idea); 3: only a larger region is known and a
   provincial capital or natural feature stands for it -> "district".
-- sub_event_type: ACLED has no "Displacement" sub-event type, so nothing maps to
-  displacement; see SUB_EVENT_TYPES for the rest. Events whose civilian_targeting
-  column says "Civilian targeting" and that would otherwise be "other" become
-  attack_on_civilians.
+- event_type and sub_event_type: see incidents.io.acled_types, which holds the
+  mapping tables for every edition.
+
+Layouts (all detected, any letter case, extra columns ignored, optional ones may
+be missing): 2015-2016 UPPER-CASE (GWNO, EVENT_ID_CNTY, ALLY_ACTOR_1, no
+sub_event_type); 2016-2018 API (data_id, numeric iso, no sub_event_type); 2019-2022
+export tool (sub_event_type, iso3); 2023 on (disorder_type, civilian_targeting, tags,
+text inter codes); any of these re-saved by pandas (a nameless index column first,
+columns in alphabetical order); HDX's HXL-tagged copies (the hashtag row is skipped).
+A file is ACLED when it has event_date, event_type (or sub_event_type), latitude and
+longitude, and either event_id_cnty or two more of ACLED's own columns.
 
 Caveats a reader of the map must know:
 
@@ -30,27 +37,50 @@ Caveats a reader of the map must know:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from incidents.dates import DateError, parse_date
+from incidents.io import acled_types
+from incidents.io.conflict_country import country_text
+from incidents.io.fixed_columns import Columns, records
 from incidents.io.tabular import Table
 
 NAME = "acled"
 LABEL = "ACLED export (CSV/XLSX)"
-REQUIRED = ("event_id_cnty", "event_date", "sub_event_type", "latitude", "longitude")
 APPROXIMATE_KM = 25.0
-CIVILIAN_TARGETING = "civilian targeting"
+CIVILIAN_TARGETING = acled_types.CIVILIAN_TARGETING
+SUB_EVENT_TYPES = acled_types.SUB_EVENT_TYPES
 
-SUB_EVENT_TYPES: dict[str, str] = {
-    "abduction/forced disappearance": "enforced_disappearance",
-    "sexual violence": "sexual_violence",
-    "attack": "attack_on_civilians",
-    "excessive force against protesters": "attack_on_civilians",
-    "arrests": "arbitrary_detention",
-    "looting/property destruction": "destruction_of_property",
-}
+# Every column ACLED has published, 2015 to 2025 (folded: lower case, underscores).
+COLUMNS = Columns(
+    "ACLED",
+    frozenset(
+        {"data_id", "iso", "iso3", "gwno", "event_id_cnty", "event_id_no_cnty", "event_date"}
+        | {"year", "time_precision", "disorder_type", "event_type", "sub_event_type"}
+        | {"actor1", "assoc_actor_1", "ally_actor_1", "inter1", "actor2", "assoc_actor_2"}
+        | {"ally_actor_2", "inter2", "interaction", "civilian_targeting", "region", "country"}
+        | {"admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision"}
+        | {"source", "source_scale", "notes", "fatalities", "tags", "timestamp"}
+    ),
+    # Shapefile (dBASE) exports cut names to ten characters.
+    {
+        "event_id_c": "event_id_cnty",
+        "event_id_n": "event_id_no_cnty",
+        "time_preci": "time_precision",
+        "sub_event_": "sub_event_type",
+        "geo_precis": "geo_precision",
+        "civilian_t": "civilian_targeting",
+        "interactio": "interaction",
+        "disorder_t": "disorder_type",
+    },
+)
+CORE = frozenset({"event_date", "latitude", "longitude"})
+MARKERS = frozenset(
+    {"event_id_no_cnty", "time_precision", "geo_precision", "actor1", "inter1", "interaction"}
+    | {"fatalities", "gwno", "data_id", "assoc_actor_1", "ally_actor_1", "disorder_type"}
+)
 GEO_PRECISIONS: dict[str, tuple[str, float | None]] = {
     "1": ("town", None),
     "2": ("approximate", APPROXIMATE_KM),
@@ -59,32 +89,43 @@ GEO_PRECISIONS: dict[str, tuple[str, float | None]] = {
 
 
 def matches(table: Table) -> bool:
-    """An ACLED export has ACLED's own column names (any letter case)."""
-    return table.has_columns(REQUIRED)
+    """ACLED's core columns, and its event id or two more of its own (see module)."""
+    have = COLUMNS.present(table.header)
+    if not have >= CORE or not have & {"event_type", "sub_event_type"}:
+        return False
+    return "event_id_cnty" in have or len(have & MARKERS) >= 2
 
 
 def raw_rows(
-    table: Table, column_map: dict[str, str] | None = None
+    table: Table, column_map: Mapping[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows keyed by template field names. column_map is not used: ACLED's columns are fixed."""
-    for number, row in table.lowered_records():
-        yield number, map_row(row)
+    """Rows keyed by template field names; column_map as incidents.io.fixed_columns says
+    (a column read as an ACLED column, or put in a template field; never ignored)."""
+    for number, row, fields in records(table, COLUMNS, column_map):
+        raw = map_row(row)
+        raw.update(fields)
+        yield number, raw
 
 
 def map_row(row: dict[str, str]) -> dict[str, Any]:
-    """One ACLED row as template fields."""
+    """One ACLED row (folded column names) as template fields."""
     event_type = row.get("event_type", "")
     sub_type = row.get("sub_event_type", "")
     precision, km = GEO_PRECISIONS.get(_code(row.get("geo_precision")), ("", None))
     location = row.get("location", "")
+    civilians = acled_types.targets_civilians(
+        row.get("civilian_targeting"), row.get("inter2")
+    ) and (acled_types.key(event_type) not in acled_types.NOT_VIOLENCE)
     raw: dict[str, Any] = {
         "id": "",
         "source_event_id": f"acled:{row['event_id_cnty']}" if row.get("event_id_cnty") else "",
-        "type": incident_type(event_type, sub_type, row.get("civilian_targeting", "")),
+        "type": incident_type(
+            event_type, sub_type, CIVILIAN_TARGETING if civilians else "", row.get("fatalities", "")
+        ),
         "title": " in ".join(p for p in (sub_type or event_type, location) if p),
         "description": row.get("notes", ""),
         "place": location,
-        "country": row.get("country", ""),
+        "country": country_text(row),
         "admin1": row.get("admin1", ""),
         "latitude": row.get("latitude", ""),
         "longitude": row.get("longitude", ""),
@@ -97,18 +138,17 @@ def map_row(row: dict[str, str]) -> dict[str, Any]:
         "sensitivity": "public",
         "source1_title": row.get("source", ""),
         "source1_publisher": "ACLED",
-        "tags": "; ".join(_tags(row, event_type, sub_type)),
+        "tags": "; ".join(_tags(event_type, sub_type, civilians)),
     }
     raw.update(event_dates(row.get("event_date", ""), row.get("time_precision", "")))
     return raw
 
 
-def incident_type(event_type: str, sub_event_type: str, civilian_targeting: str = "") -> str:
-    """Our type code for an ACLED event/sub-event type (see the module docstring)."""
-    code = SUB_EVENT_TYPES.get(sub_event_type.strip().casefold(), "other")
-    if code == "other" and civilian_targeting.strip().casefold() == CIVILIAN_TARGETING:
-        return "attack_on_civilians"
-    return code
+def incident_type(
+    event_type: str, sub_event_type: str, civilian_targeting: str = "", fatalities: str = ""
+) -> str:
+    """Our type code for an ACLED event/sub-event type (incidents.io.acled_types)."""
+    return acled_types.incident_type(event_type, sub_event_type, civilian_targeting, fatalities)
 
 
 def event_dates(event_date: str, time_precision: str) -> dict[str, str]:
@@ -138,18 +178,26 @@ def _span(start: date, end: date, precision: str) -> dict[str, str]:
 
 
 def _perpetrators(row: dict[str, str], event_type: str) -> list[str]:
-    kind = event_type.strip().casefold()
-    sides = ["1", "2"] if kind == "battles" else ["2"] if kind == "protests" else ["1"]
+    """Battles: both sides; protests (and old Riots/Protests led by protesters, inter1 6):
+    actor 2, the force used against them; anything else: actor 1."""
+    kind = acled_types.key(event_type)
+    protesters = _code(row.get("inter1")).casefold() in ("6", "protesters")
+    if kind == "battles" or kind.startswith("battle-"):
+        sides = ["1", "2"]
+    elif kind == "protests" or (kind == "riots/protests" and protesters):
+        sides = ["2"]
+    else:
+        sides = ["1"]
     names: list[str] = []
     for side in sides:
-        for column in (f"actor{side}", f"assoc_actor_{side}"):
+        for column in (f"actor{side}", f"assoc_actor_{side}", f"ally_actor_{side}"):
             names += [n.strip() for n in row.get(column, "").split(";") if n.strip()]
     return list(dict.fromkeys(names))
 
 
-def _tags(row: dict[str, str], event_type: str, sub_type: str) -> list[str]:
+def _tags(event_type: str, sub_type: str, civilians: bool) -> list[str]:
     tags = ["ACLED", event_type, sub_type]
-    if row.get("civilian_targeting", "").strip().casefold() == CIVILIAN_TARGETING:
+    if civilians:
         tags.append("civilian targeting")
     return [t for t in dict.fromkeys(tags) if t]
 

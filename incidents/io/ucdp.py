@@ -22,6 +22,13 @@ Codes follow the UCDP GED codebook:
   radius and tagged: the import then rejects points at sea (it stores places inside
   a country) and keeps those on land.
 
+The country is passed on as UCDP writes it ("DR Congo (Zaire)", "Myanmar (Burma)"):
+incidents.country_names reads such names; a row without one falls back to its
+codes (incidents.io.conflict_country). Files republished on HDX with an HXL row of
+hashtags are read the same way (the hashtag row is skipped). Older releases called
+the counts best_est, low_est and high_est; they are read as best, low and high.
+A column map is applied as incidents.io.fixed_columns says (never ignored).
+
 killed_min/best/max are UCDP's low/best/high, which for types 1 and 2 count
 combatants too; the description gives UCDP's split by side and civilians.
 """
@@ -29,14 +36,33 @@ combatants too; the description gives UCDP's split by side and civilians.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from incidents.io.conflict_country import country_text
+from incidents.io.fixed_columns import Columns, records
 from incidents.io.tabular import Table
 
 NAME = "ucdp"
 LABEL = "UCDP GED events (CSV)"
-REQUIRED = ("id", "type_of_violence", "date_start", "date_end", "where_prec", "best")
+REQUIRED = frozenset({"id", "type_of_violence", "date_start", "date_end", "where_prec", "best"})
+# Every column of the GED releases (17.1 to 25.1) and of HDX's copies.
+COLUMNS = Columns(
+    "UCDP GED",
+    frozenset(
+        {"id", "relid", "year", "active_year", "code_status", "type_of_violence"}
+        | {"conflict_dset_id", "conflict_new_id", "conflict_name", "dyad_dset_id"}
+        | {"dyad_new_id", "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a"}
+        | {"side_b_dset_id", "side_b_new_id", "side_b", "number_of_sources"}
+        | {"source_article", "source_office", "source_date", "source_headline"}
+        | {"source_original", "where_prec", "where_coordinates", "where_description"}
+        | {"adm_1", "adm_2", "latitude", "longitude", "geom_wkt", "priogrid_gid", "country"}
+        | {"country_id", "region", "event_clarity", "date_prec", "date_start", "date_end"}
+        | {"deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low"}
+        | {"gwnoa", "gwnob", "start_year", "end_year", "iso3", "gwno"}
+    ),
+    {"best_est": "best", "low_est": "low", "high_est": "high", "type_of_vi": "type_of_violence"},
+)
 
 VIOLENCE: dict[str, tuple[str, str]] = {
     "1": ("other", "state-based conflict"),
@@ -66,16 +92,19 @@ _BRACKETS = re.compile(r"\s*\(.*\)\s*$")
 
 
 def matches(table: Table) -> bool:
-    """A GED file has UCDP's own column names (any letter case)."""
-    return table.has_columns(REQUIRED)
+    """A GED file has UCDP's own column names (any letter case, older names included)."""
+    return COLUMNS.present(table.header) >= REQUIRED
 
 
 def raw_rows(
-    table: Table, column_map: dict[str, str] | None = None
+    table: Table, column_map: Mapping[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows keyed by template field names. column_map is not used: GED's columns are fixed."""
-    for number, row in table.lowered_records():
-        yield number, map_row(row)
+    """Rows keyed by template field names; column_map as incidents.io.fixed_columns says
+    (a column read as a GED column, or put in a template field; never ignored)."""
+    for number, row, fields in records(table, COLUMNS, column_map):
+        raw = map_row(row)
+        raw.update(fields)
+        yield number, raw
 
 
 def map_row(row: dict[str, str]) -> dict[str, Any]:
@@ -88,13 +117,18 @@ def map_row(row: dict[str, str]) -> dict[str, Any]:
     if where == "6":  # the country's centroid: there is no place to name
         place = ""
     admin1 = place_name(row.get("adm_1", ""))
-    country = _BRACKETS.sub("", row.get("country", ""))
+    country = country_text(row)
     raw: dict[str, Any] = {
         "id": "",
         "source_event_id": f"ucdp:{row['id']}" if row.get("id") else "",
         "type": kind,
         "title": " in ".join(
-            p for p in ((label or "Event").capitalize(), place or admin1 or country) if p
+            p
+            for p in (
+                (label or "Event").capitalize(),
+                place or admin1 or _BRACKETS.sub("", country),
+            )
+            if p
         ),
         "description": _description(row),
         "date_start": row.get("date_start", "")[:10],

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import import_file
+from incidents.importer import ImportOptions, import_file
 from incidents.io import acled
 from incidents.io.formats import detect
-from incidents.io.tabular import read_table
+from incidents.io.tabular import FileUnusable, read_table
+from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "acled_sample.csv"
@@ -96,7 +97,7 @@ def test_row_mapping() -> None:
     rows = mapped()
     attack = rows["acled:LBY900002"]
     assert attack["id"] == ""
-    assert attack["type"] == "attack_on_civilians"
+    assert attack["type"] == "killing"  # an attack on civilians in which three died
     assert attack["title"] == "Attack in Tarhuna"
     assert str(attack["description"]).startswith("SYNTHETIC — three civilians")
     assert (attack["location_precision"], attack["location_uncertainty_km"]) == (
@@ -167,3 +168,160 @@ def test_reimport_changes_nothing(store: GeoPackageStore) -> None:
     assert again.imported == 0
     assert again.updated == again.unchanged == first.imported
     assert len(again.rejected) == len(first.rejected)
+
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+REAL_ACLED = [
+    "acled_2015_asia_uppercase.csv",
+    "acled_2016_pandas_resaved_africa.csv",
+    "acled_2018_api_africa.csv",
+    "acled_2020_export_afghanistan.csv",
+    "acled_2025_current_somalia.csv",
+]
+OLD_VAC = "Violence against civilians"
+
+
+@pytest.mark.parametrize("name", REAL_ACLED)
+def test_every_published_layout_is_detected(name: str) -> None:
+    """2015 UPPER-CASE, 2016 pandas re-save, 2018 API, 2020 export tool, 2025 (real files)."""
+    assert detect(read_table(REAL / name)) is acled
+
+
+def test_shapefile_names_cut_to_ten_characters_are_read(tmp_path: Path) -> None:
+    """dBASE cuts EVENT_ID_CNTY to EVENT_ID_C, GEO_PRECISION to GEO_PRECIS ... (synthetic)."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    cut = [c[:10].upper() for c in header.split(",")]
+    path = tmp_path / "acled_dbf.csv"
+    path.write_text(",".join(cut) + "\n" + rest, encoding="utf-8")
+    table = read_table(path)
+    assert detect(table) is acled
+    first = next(acled.raw_rows(table))[1]
+    assert (first["source_event_id"], first["type"]) == (
+        "acled:LBY900001",
+        "enforced_disappearance",
+    )
+    assert first["location_precision"] == "town"
+
+
+def test_a_template_sheet_is_not_taken_for_acled() -> None:
+    template = Path(__file__).resolve().parent.parent / "fixtures" / "template" / "mixed.csv"
+    assert detect(read_table(template)) is not acled
+
+
+@pytest.mark.parametrize(
+    ("event_type", "fatalities", "inter2", "expected"),
+    [
+        (OLD_VAC, "2", "7", "killing"),
+        (OLD_VAC, "0", "7", "attack_on_civilians"),
+        ("Remote violence", "3", "7", "attack_on_civilians"),
+        ("Remote violence", "3", "1", "other"),
+        ("Riots/Protests", "0", "7", "attack_on_civilians"),
+        ("Riots/Protests", "0", "1", "other"),
+        ("Battle-No change of territory", "5", "2", "other"),
+        ("Battle-Government regains territory", "1", "2", "other"),
+        ("Battle-Non-state actor overtakes territory", "0", "1", "other"),
+        ("Strategic development", "0", "7", "other"),  # non-violent: never "targeting"
+        ("Non-violent transfer of territory", "0", "0", "other"),
+        ("Headquarters or base established", "0", "0", "other"),
+    ],
+)
+def test_old_event_types(event_type: str, fatalities: str, inter2: str, expected: str) -> None:
+    """2015-2018 files: one event type, civilians as actor 2 (inter2 7), no sub-event type."""
+    row = {"event_type": event_type, "fatalities": fatalities, "inter2": inter2}
+    assert acled.map_row(row)["type"] == expected
+
+
+@pytest.mark.parametrize(
+    ("sub_event_type", "fatalities", "expected"),
+    [
+        ("Attack", "4", "killing"),
+        ("Attack", "0", "attack_on_civilians"),
+        ("Attack", "", "attack_on_civilians"),
+    ],
+)
+def test_attack_on_civilians_with_deaths_is_a_killing(
+    sub_event_type: str, fatalities: str, expected: str
+) -> None:
+    assert acled.incident_type(VAC, sub_event_type, "Civilian targeting", fatalities) == expected
+
+
+def test_forced_format_keeps_the_codebook_types(store: GeoPackageStore) -> None:
+    """--format acled on the 2018 API file: its violence against civilians is not 'other'."""
+    report = import_file(
+        REAL / "acled_2018_api_africa.csv", store, EDITOR, ImportOptions(format="acled")
+    )
+    assert report.imported == report.rows_read == 32
+    kinds = store.query(Query(), EDITOR, ["type"])["type"].value_counts().to_dict()
+    assert kinds == {"other": 25, "killing": 5, "attack_on_civilians": 2}
+
+
+def test_old_layout_row_mapping() -> None:
+    """The 2015 UPPER-CASE file: ALLY_ACTOR_1 is a perpetrator, dates 01-January-2015."""
+    rows = {
+        str(r["source_event_id"]): r
+        for _, r in acled.raw_rows(read_table(REAL / "acled_2015_asia_uppercase.csv"))
+    }
+    first = rows["acled:2BNG"]
+    assert (first["date_start"], first["date_precision"]) == ("2015-01-01", "day")
+    assert (first["country"], first["location_precision"]) == ("Bangladesh", "district")
+    assert first["tags"] == "ACLED; Riots/Protests"
+    assert first["perpetrators"] == "Police Forces of Bangladesh"  # protesters (inter1 6)
+    rioters = rows["acled:32BNG"]["perpetrators"]
+    assert rioters == "Rioters (Bangladesh); BNP: Bangladesh Nationalist Party"
+    assert all(r["type"] in ("other", "attack_on_civilians") for r in rows.values())
+
+
+def test_pandas_index_column_is_ignored() -> None:
+    """A DataFrame.to_csv re-save starts with a nameless index column."""
+    table = read_table(REAL / "acled_2016_pandas_resaved_africa.csv")
+    assert table.header[0] == ""
+    rows = [raw for _, raw in acled.raw_rows(table)]
+    assert len(rows) == 26
+    assert rows[0]["source_event_id"].startswith("acled:") and rows[0]["latitude"]
+
+
+def _renamed(tmp_path: Path, old: str, new: str) -> Path:
+    """The synthetic sample with one column renamed, as a user's edited copy would be."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    columns = [new if c == old else c for c in header.split(",")]
+    path = tmp_path / "acled_renamed.csv"
+    path.write_text(",".join(columns) + "\n" + rest, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("target", ["fatalities", "FATALITIES", "killed_best"])
+def test_column_map_is_honoured(tmp_path: Path, store: GeoPackageStore, target: str) -> None:
+    """--map 'Deaths reported=fatalities' (ACLED's column) or '=killed_best' (the field)."""
+    path = _renamed(tmp_path, "fatalities", "Deaths reported")
+    unmapped = {str(r["source_event_id"]): r for _, r in acled.raw_rows(read_table(path))}
+    assert unmapped["acled:LBY900002"]["killed_best"] == ""
+    options = ImportOptions(format="acled", column_map={"Deaths reported": target})
+    report = import_file(path, store, EDITOR, options)
+    assert report.imported == 13
+    record = store.get("acled-LBY900002", EDITOR)
+    assert record is not None and record.killed_best == 3
+
+
+def test_column_map_can_replace_an_acled_column(tmp_path: Path) -> None:
+    """A column mapped onto 'notes' is read instead of the file's own notes column."""
+    path = _renamed(tmp_path, "source_scale", "My summary")
+    table = read_table(path)
+    rows = dict(acled.raw_rows(table, {"My summary": "notes"}))
+    assert rows[3]["description"] == "National"
+
+
+@pytest.mark.parametrize(
+    ("column_map", "words"),
+    [
+        ({"Deaths reported": "deaths"}, "'deaths', which is neither one of the ACLED columns"),
+        ({"Casualties": "fatalities"}, "names a column 'Casualties' that the file does not have"),
+    ],
+)
+def test_column_map_it_cannot_apply_is_refused(
+    tmp_path: Path, column_map: dict[str, str], words: str
+) -> None:
+    path = _renamed(tmp_path, "fatalities", "Deaths reported")
+    with pytest.raises(FileUnusable, match=words):
+        list(acled.raw_rows(read_table(path), column_map))

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import import_file
+from incidents.country_names import country_code
+from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import ucdp
 from incidents.io.formats import detect
-from incidents.io.tabular import read_table
+from incidents.io.tabular import FileUnusable, read_table
 from incidents.store.gpkg import GeoPackageStore
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "ucdp_sample.csv"
@@ -137,3 +138,120 @@ def test_reimport_changes_nothing(store: GeoPackageStore) -> None:
     again = import_file(FIXTURE, store, EDITOR)
     assert again.imported == 0
     assert again.updated == again.unchanged == first.imported
+
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+HDX = REAL / "ucdp_ged_hdx_hxl_bangladesh.csv"
+
+
+@pytest.mark.parametrize(
+    ("written", "iso2"),
+    [
+        ("DR Congo (Zaire)", "CD"),
+        ("Myanmar (Burma)", "MM"),
+        ("Yemen (North Yemen)", "YE"),
+        ("Cambodia (Kampuchea)", "KH"),
+    ],
+)
+def test_country_passes_unchanged(written: str, iso2: str) -> None:
+    """UCDP's names reach the record as written; the country resolver reads them."""
+    raw = ucdp.map_row({"id": "1", "country": written, "country_id": "999"})
+    assert raw["country"] == written
+    assert country_code(str(raw["country"])) == iso2
+
+
+@pytest.mark.parametrize(
+    ("row", "iso2"),
+    [({"country_id": "490"}, "CD"), ({"gwno": "771"}, "BD"), ({"iso3": "MMR"}, "MM")],
+)
+def test_country_codes_stand_in_for_a_missing_name(row: dict[str, str], iso2: str) -> None:
+    raw = ucdp.map_row({"id": "1", "country": "", **row})
+    assert country_code(str(raw["country"])) == iso2
+
+
+def _renamed(tmp_path: Path, old: str, new: str) -> Path:
+    text = FIXTURE.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    columns = [new if c == old else c for c in header.split(",")]
+    path = tmp_path / "ged_renamed.csv"
+    path.write_text(",".join(columns) + "\n" + rest, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("target", ["best", "killed_best"])
+def test_column_map_is_honoured(tmp_path: Path, store: GeoPackageStore, target: str) -> None:
+    """The finding: 'best' renamed, --format ucdp --map 'Deaths=best' stored no count."""
+    path = _renamed(tmp_path, "best", "Deaths")
+    options = ImportOptions(format="ucdp", column_map={"Deaths": target})
+    report = import_file(path, store, EDITOR, options)
+    assert report.rows_read == 10 and report.imported >= 7
+    record = store.get("ucdp-990001", EDITOR)
+    assert record is not None and record.killed_best == 5
+
+
+def test_column_map_it_cannot_apply_is_refused(tmp_path: Path) -> None:
+    path = _renamed(tmp_path, "best", "Deaths")
+    with pytest.raises(FileUnusable, match="'Deaths' to 'dead', which is neither one of the UCDP"):
+        list(ucdp.raw_rows(read_table(path), {"Deaths": "dead"}))
+
+
+def test_refused_map_reaches_the_user_as_an_import_failure(
+    tmp_path: Path, store: GeoPackageStore
+) -> None:
+    """Nothing is written, and the import stops with a sentence rather than going on."""
+    path = _renamed(tmp_path, "best", "Deaths")
+    options = ImportOptions(format="ucdp", column_map={"Deaths": "dead"})
+    with pytest.raises(ImportFailed):
+        import_file(path, store, EDITOR, options)
+    assert store.get("ucdp-990001", EDITOR) is None
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="incidents/importer.py does not catch FileUnusable raised by raw_columns: the "
+    "user gets 'an unexpected error stopped it' instead of the map's own sentence",
+)
+def test_refused_map_message_names_the_column(tmp_path: Path, store: GeoPackageStore) -> None:
+    path = _renamed(tmp_path, "best", "Deaths")
+    options = ImportOptions(format="ucdp", column_map={"Deaths": "dead"})
+    with pytest.raises(ImportFailed, match="'Deaths' to 'dead'"):
+        import_file(path, store, EDITOR, options)
+
+
+def test_older_release_names_are_read(tmp_path: Path) -> None:
+    """GED 1.x/2.0 called the counts best_est, low_est, high_est."""
+    path = tmp_path / "ged_old.csv"
+    text = FIXTURE.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    old = {"best": "best_est", "low": "low_est", "high": "high_est"}
+    path.write_text(",".join(old.get(c, c) for c in header.split(",")) + "\n" + rest, "utf-8")
+    table = read_table(path)
+    assert detect(table) is ucdp
+    raw = dict(ucdp.raw_rows(table))[2]
+    assert (raw["killed_min"], raw["killed_best"], raw["killed_max"]) == ("5", "5", "7")
+
+
+def test_hdx_copy_forced_as_ucdp_skips_the_hashtag_row(store: GeoPackageStore) -> None:
+    """--format ucdp on HDX's HXL-tagged file: the #hashtag row is not a data row."""
+    report = import_file(HDX, store, EDITOR, ImportOptions(format="ucdp"))
+    assert report.format == "ucdp"
+    assert report.rows_read == 38
+    assert not report.rejected
+
+
+def test_hdx_copy_is_read_with_ucdp_codes() -> None:
+    """Detected as HXL, the file is handed to the UCDP reader (incidents.io.hxl)."""
+    from incidents.io import hxl
+
+    table = read_table(HDX)
+    assert detect(table) is hxl
+    rows = dict(hxl.raw_rows(table))
+    assert len(rows) == 38
+    assert all(str(r["source_event_id"]).startswith("ucdp:") for r in rows.values())
+    assert {r["country"] for r in rows.values()} == {"Bangladesh"}
+    assert {r["location_precision"] for r in rows.values()} <= {
+        "exact",
+        "approximate",
+        "district",
+        "country",
+    }
