@@ -44,8 +44,8 @@ from typing import Any
 from incidents.dates import DateError, parse_date
 from incidents.io import acled_types
 from incidents.io.conflict_country import country_text
-from incidents.io.fixed_columns import Columns, records
-from incidents.io.tabular import Table
+from incidents.io.fixed_columns import Columns, fold, records
+from incidents.io.tabular import FileUnusable, Table
 
 NAME = "acled"
 LABEL = "ACLED export (CSV/XLSX)"
@@ -96,11 +96,31 @@ def matches(table: Table) -> bool:
     return "event_id_cnty" in have or len(have & MARKERS) >= 2
 
 
+def totals_refusal(table: Table) -> str | None:
+    """Why a file of ACLED's aggregated data (counts of events and deaths per week and
+    district, at the district's centroid: what ACLED's free access tier gives) cannot be
+    imported as incidents; None for event data."""
+    have = {fold(h) for h in table.header}
+    if "event_date" in have or not {"events", "fatalities"} <= have:
+        return None
+    if not have & {"week", "month", "year", "centroid_latitude"}:
+        return None
+    return (
+        "this file holds ACLED's totals per week (or month) and district, not incidents: "
+        "each row counts events and deaths, placed at the district's centre; import "
+        "ACLED event data instead (one row per event, with event_date)"
+    )
+
+
 def raw_rows(
     table: Table, column_map: Mapping[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names; column_map as incidents.io.fixed_columns says
-    (a column read as an ACLED column, or put in a template field; never ignored)."""
+    (a column read as an ACLED column, or put in a template field; never ignored).
+    Aggregated ACLED files are refused (FileUnusable), never stored as incidents."""
+    refusal = totals_refusal(table)
+    if refusal:
+        raise FileUnusable(f"{table.name}: {refusal}")
     for number, row, fields in records(table, COLUMNS, column_map):
         raw = map_row(row)
         raw.update(fields)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportOptions, import_file
+from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import acled
 from incidents.io.formats import detect
 from incidents.io.tabular import FileUnusable, read_table
@@ -325,3 +325,27 @@ def test_column_map_it_cannot_apply_is_refused(
     path = _renamed(tmp_path, "fatalities", "Deaths reported")
     with pytest.raises(FileUnusable, match=words):
         list(acled.raw_rows(read_table(path), column_map))
+
+
+AGGREGATED = (
+    "WEEK,REGION,COUNTRY,ADMIN1,EVENT_TYPE,SUB_EVENT_TYPE,EVENTS,FATALITIES,"
+    "POPULATION_EXPOSURE,DISORDER_TYPE,ID,CENTROID_LATITUDE,CENTROID_LONGITUDE\n"
+    "2020-06-06,Northern Africa,Libya,Al Marqab,Violence against civilians,Attack,2,3,,"
+    "Political violence,1,32.4,13.6\n"
+)
+
+
+def test_aggregated_totals_are_not_taken_for_incidents(
+    tmp_path: Path, store: GeoPackageStore
+) -> None:
+    """ACLED's aggregated layout (synthetic numbers): totals per week and district."""
+    path = tmp_path / "acled_aggregated.csv"
+    path.write_text(AGGREGATED, encoding="utf-8")
+    table = read_table(path)
+    assert detect(table) is not acled
+    with pytest.raises(FileUnusable, match="totals per week"):
+        list(acled.raw_rows(table))
+    for options in (ImportOptions(), ImportOptions(format="acled")):
+        with pytest.raises(ImportFailed):
+            import_file(path, store, EDITOR, options)
+    assert store.query(Query(), EDITOR, ["id"]).empty
