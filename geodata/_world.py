@@ -44,9 +44,24 @@ from geodata._places import (
 from geodata._text import normalize
 
 WORLD_DATASET = "cities1000"
-_FORMAT = 2
+_FORMAT = 4
+#: How a name reached the index, best first: the place's own GeoNames name, a
+#: name from the committed tables (aliases.csv, places_extra.csv), or one of
+#: GeoNames' alternate names (which include airport codes and common words:
+#: "Victory" for Juneau, "Gold" for Gold Coast).
+PRIMARY, CURATED, ALTERNATE = 0, 1, 2
 _RECORD = re.compile(rb'\{"geonameid": ')
-_ARRAYS = ("hashes", "entry_place", "gid", "lat", "lon", "population", "country", "name_bytes")
+_ARRAYS = (
+    "hashes",
+    "entry_place",
+    "entry_kind",
+    "gid",
+    "lat",
+    "lon",
+    "population",
+    "country",
+    "name_bytes",
+)
 
 
 def key_hash(key: str) -> int:
@@ -61,6 +76,7 @@ class WorldIndex:
 
     hashes: np.ndarray  # int64, sorted
     entry_place: np.ndarray  # int32, place row per hash
+    entry_kind: np.ndarray  # int8, PRIMARY / CURATED / ALTERNATE per hash
     gid: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
@@ -80,11 +96,17 @@ class WorldIndex:
 
     def rows(self, key: str) -> list[int]:
         """Place rows holding this normalised name, most populous first."""
+        return sorted(self.kinds(key), key=lambda r: -int(self.population[r]))
+
+    def kinds(self, key: str) -> dict[int, int]:
+        """Place row -> how it holds this normalised name (its best kind)."""
         h = key_hash(key)
         lo = int(np.searchsorted(self.hashes, h, side="left"))
         hi = int(np.searchsorted(self.hashes, h, side="right"))
-        found = {int(r) for r in self.entry_place[lo:hi]}
-        return sorted(found, key=lambda r: -int(self.population[r]))
+        found: dict[int, int] = {}
+        for r, k in zip(self.entry_place[lo:hi], self.entry_kind[lo:hi], strict=True):
+            found[int(r)] = min(found.get(int(r), ALTERNATE), int(k))
+        return found
 
     def place(self, row: int) -> Place:
         return Place(
@@ -115,18 +137,27 @@ def _build() -> WorldIndex:
         extra_names.setdefault(a.geonameid, []).append(a.alias)
     hashes: list[int] = []
     entry: list[int] = []
+    kinds: list[int] = []
     cols: dict[str, list[Any]] = {c: [] for c in ("gid", "lat", "lon", "pop", "cc", "name")}
 
-    def add(place: Place) -> None:
+    def add(place: Place, alternate: int) -> None:
         row = len(cols["gid"])
         values = (place.geonameid, place.lat, place.lon, place.population, place.country)
         for col, value in zip(cols, (*values, place.name), strict=True):
             cols[col].append(value)
-        spellings = [place.name, *place.names, *extra_names.get(place.geonameid, [])]
-        for key in {normalize(n) for n in spellings}:
-            if key:
-                hashes.append(key_hash(key))
-                entry.append(row)
+        best: dict[str, int] = {}
+        for kind, spellings in (
+            (PRIMARY if alternate == ALTERNATE else CURATED, [place.name]),
+            (CURATED, extra_names.get(place.geonameid, [])),
+            (alternate, place.names),
+        ):
+            for key in map(normalize, spellings):
+                if key and key not in best:
+                    best[key] = kind
+        for key, kind in best.items():
+            hashes.append(key_hash(key))
+            entry.append(row)
+            kinds.append(kind)
 
     for r in _records(raw):
         add(
@@ -139,16 +170,18 @@ def _build() -> WorldIndex:
                 population=int(r.get("population") or 0),
                 geonames_admin1="",
                 names=tuple(str(n) for n in r.get("alternatenames", [])),
-            )
+            ),
+            ALTERNATE,
         )
     del raw
     for p in extra_places(None):
-        add(p)
+        add(p, CURATED)
     order = np.argsort(np.asarray(hashes, dtype=np.int64), kind="stable")
     names = "\n".join(n.replace("\n", " ") for n in cols["name"]) + "\n"
     return WorldIndex(
         hashes=np.asarray(hashes, dtype=np.int64)[order],
         entry_place=np.asarray(entry, dtype=np.int32)[order],
+        entry_kind=np.asarray(kinds, dtype=np.int8)[order],
         gid=np.asarray(cols["gid"], dtype=np.int64),
         lat=np.asarray(cols["lat"], dtype=np.float64),
         lon=np.asarray(cols["lon"], dtype=np.float64),

@@ -254,3 +254,31 @@ def test_generic_site_words_are_never_confident(name: str, country: str | None) 
     result = geodata.geocode(name, country)
     assert not result.confident, result.to_dict()
     assert not geodata.geocode(name, default_country="LY").confident
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        *("Victory", "Peace", "Harmony", "Garden", "Gold", "Snow", "Red", "White", "Dog"),
+        *("Train", "Tower", "Front", "Top", "نور", "ثورة", "حرية", "نصر"),
+    ],
+)
+def test_common_words_are_not_confident_without_a_country(word: str) -> None:
+    # Each is the exact name or an alternate name of one small town somewhere
+    # (Snow, Belarus; "Victory" for Juneau; "Gold" for Gold Coast...).
+    result = geodata.geocode(word)
+    assert not result.confident, result.to_dict()
+    assert result.best is None
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        *[("Kiev", "UA"), ("Kharkov", "UA"), ("حلب", "SY"), ("الموصل", "IQ"), ("Baydhabo", "SO")],
+        *[("Ras Lanuf", "LY"), ("ترهونة", "LY"), ("Maungdaw", "MM"), ("Халеб", "SY")],
+    ],
+)
+def test_well_known_names_are_confident_without_a_country(name: str, country: str) -> None:
+    best = geodata.geocode(name).best
+    assert best is not None
+    assert best.country == country
