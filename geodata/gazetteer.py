@@ -30,20 +30,24 @@ Confidence rule (``GeocodeResult.confident``): the best candidate scores
 
 Otherwise the result is not confident: ``best`` is None and the caller must
 show ``matches`` to a person.  "Tripoli" with ``country=None`` is therefore
-ambiguous (Libya 1.3M vs Lebanon 0.2M inhabitants) but confident with the
-default ``country="LY"``.
+ambiguous (Libya 1.3M vs Lebanon 0.2M inhabitants) but confident with
+``country="LY"`` (or ``default_country="LY"``).
 
 Search scope: one country's GeoNames ``cities500`` places, or, with no
 country, the whole world (:mod:`geodata._world`).  Without a country only an
 *exact* normalised name can be confident, and only when every town of that
-name lies in one country (and passes the rule above there): "Tripoli" is
-ambiguous (Libya, Lebanon...), "Baidoa" is Somalia.  Near spellings are only
+name lies in one country (and passes the rule above there) and the town is
+well known (``_trusted``: 15,000+ people by its own name, 100,000+ by an
+alternate name, or a committed alias): "Tripoli" is ambiguous (Libya,
+Lebanon...), "Baidoa" is Somalia, "Victory" (an alternate name of Juneau)
+is only a candidate.  Single words that name a kind of site ("Airport",
+"None", "سوق") are never confident anywhere.  Near spellings are only
 looked for inside a country: a fuzzy match is never made across countries,
 and inside a country it is not confident when the query is the exact name of
 a town abroad ("Baidoa" in Libya is only like Al Bayda's "Baida").  Made-up
 names find nothing exact and, at best, a weak near spelling: never confident
-unless within 10% of one real name.  A project-level ``default_country`` is searched
-when a record names none; the result says so (``assumed_country``), and a
+unless within 10% of one real name.  A project-level ``default_country``
+is searched when a record names none; the result says so (``assumed_country``), and a
 name found only in another country is then a candidate, never confident.
 """
 
