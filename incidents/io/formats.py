@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any, Protocol, cast
 
 from incidents.io import template
-from incidents.io.tabular import FileUnusable, Table, read_table
+from incidents.io.tabular import FileUnusable, Table, file_bytes, read_table
 
 
 class Format(Protocol):
@@ -29,9 +29,9 @@ class Format(Protocol):
 
 def _modules() -> list[ModuleType]:
     """Most specific first: the template is the fallback that also accepts near-misses."""
-    from incidents.io import acled, hxl, ucdp
+    from incidents.io import acled, hxl, timemap, ucdp
 
-    return [hxl, acled, ucdp, template]
+    return [hxl, acled, ucdp, timemap, template]
 
 
 def formats() -> dict[str, Format]:
@@ -62,13 +62,18 @@ def raw_columns(
 
 
 def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
-    """A Table from CSV, XLSX, GeoJSON or GeoPackage, by the file's name and content."""
+    """A Table from CSV, XLSX, GeoJSON, timemap JSON or GeoPackage, by the file's name
+    and content."""
     name = name or path.name
     suffix = Path(name).suffix.casefold()
     if suffix in (".geojson", ".json"):
-        from incidents.io import geojson
+        from incidents.io import geojson, timemap
 
-        return geojson.read(path, data, name)
+        data = file_bytes(path, data, name)
+        document = geojson.load(data, name)
+        if timemap.is_timemap(document):  # a timemap export; GeoJSON keeps its reader
+            return timemap.table_from_document(document, name)
+        return geojson.table_from_document(document, data, name)
     if suffix == ".gpkg":
         from incidents.io import geopackage
 

@@ -39,7 +39,11 @@ def read(path: Path, data: bytes | None = None, name: str | None = None) -> Tabl
     """A Table from a GeoJSON file on disk or from uploaded bytes."""
     name = name or path.name
     data = file_bytes(path, data, name)
-    document = _load(data, name)
+    return table_from_document(load(data, name), data, name)
+
+
+def table_from_document(document: Any, data: bytes, name: str) -> Table:
+    """A Table from parsed GeoJSON (data, the file's bytes, sizes the long-cell check)."""
     features = _features(document, name)
     if len(features) > MAX_ROWS:
         raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
@@ -65,7 +69,8 @@ def read(path: Path, data: bytes | None = None, name: str | None = None) -> Tabl
     return table
 
 
-def _load(data: bytes, name: str) -> Any:
+def load(data: bytes, name: str) -> Any:
+    """The parsed JSON, or FileUnusable with where it goes wrong."""
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -1,0 +1,117 @@
+"""Timemap JSON (Forensic Architecture / Bellingcat): every event of a real export stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from incidents.access import Role, Viewer
+from incidents.importer import import_file
+from incidents.io import geojson, timemap
+from incidents.io.formats import detect, read_any
+from incidents.query import Query
+from incidents.store.gpkg import GeoPackageStore
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+MARIUPOL = REAL / "timemap_project_mariupol_excerpt.json"
+EDITOR = Viewer("test", Role.EDITOR)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> GeoPackageStore:
+    return GeoPackageStore(tmp_path / "incidents.gpkg")
+
+
+def test_every_event_of_the_real_export_is_stored(store: GeoPackageStore) -> None:
+    report = import_file(MARIUPOL, store, EDITOR)
+    assert (report.format, report.rows_read, report.imported) == ("timemap", 22, 22)
+    assert not report.rejected
+    found = store.query(Query(), EDITOR).set_index("source_event_id")
+    assert len(found) == 22
+    frame: dict[tuple[str, str], str] = {
+        (str(event), column): str(value)
+        for column in found.columns
+        for event, value in found[column].items()
+    }
+    # "11/03/2022" is timemap's month/day/year: the 3rd of November, never the 11th of March
+    assert frame["timemap:CIV1612", "date_start"][:10] == "2022-11-03"
+    assert frame["timemap:CIV1655", "date_start"][:10] == "2022-02-28"
+    assert frame["timemap:CIV1659", "title"] == "Strikes on the nuclear power plant."
+    # a full stop inside brackets does not end the first sentence
+    assert frame["timemap:CIV1641", "title"].startswith(
+        "[Graphic picture. Blurred body of dead woman on the ground] "
+    )
+    assert frame["timemap:CIV1608", "place"] == "Bohorodychne"  # "Bohorodychne\n"
+    assert frame["timemap:CIV1643", "country"] == "PL"  # Przewodów, at the border
+    assert frame["timemap:CIV1643", "type"] == "attack_on_civilians"
+    tags = frame["timemap:CIV1659", "tags"]
+    assert "Aerial and Artillery strikes targeting the civilian population" in tags
+
+
+def test_sources_come_from_the_sources_block(store: GeoPackageStore) -> None:
+    import_file(MARIUPOL, store, EDITOR)
+    strikes = store.get("timemap-CIV1659", EDITOR)
+    assert strikes is not None
+    assert [s.url for s in strikes.sources] == [
+        "https://twitter.com/michaelh992/status/1594310737006309377",
+        "https://twitter.com/666_mancer/status/1594306930537005056",
+        "https://twitter.com/666_mancer/status/1594260006446460929",
+    ]
+    # the project titles each source with its event's id: the description is the title
+    assert {s.title for s in strikes.sources} == {"Strikes on the nuclear power plant."}
+    hidden = store.get("timemap-CIV1648", EDITOR)
+    assert hidden is not None
+    assert [(s.title, s.url) for s in hidden.sources] == [("Source hidden", "")]
+    przewodow = store.get("timemap-CIV1643", EDITOR)
+    assert przewodow is not None and len(przewodow.sources) == 6
+
+
+def test_a_source_titled_with_another_event_is_reported() -> None:
+    """CIV1608 cites src64 and src65, whose titles name event LEIL8M: said, not hidden."""
+    table = read_any(MARIUPOL)
+    assert detect(table) is timemap
+    notes = [n for n in table.notes if "CIV1608" in n]
+    assert len(notes) == 1
+    assert "src64 (LEIL8M)" in notes[0] and "src65 (LEIL8M)" in notes[0]
+    assert len(table.notes) == 1
+
+
+def test_a_list_of_events_with_inline_sources_and_filters(
+    tmp_path: Path, store: GeoPackageStore
+) -> None:
+    """Bellingcat's layout: a bare list, sources as objects, filters as {key, value}."""
+    document = json.loads(MARIUPOL.read_text(encoding="utf-8"))
+    names = {a["id"]: a["title"][0] for a in document["Associations"]}
+    events = []
+    for original in document["Events"]:
+        event = dict(original)
+        event["sources"] = [document["Sources"][s] for s in event["sources"]]
+        event["filters"] = [{"key": "Category", "value": names[a]} for a in event["associations"]]
+        del event["associations"]
+        events.append(event)
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(events), encoding="utf-8")
+    report = import_file(path, store, EDITOR)
+    assert (report.format, report.imported, len(report.rejected)) == ("timemap", 22, 0)
+    strikes = store.get("timemap-CIV1659", EDITOR)
+    assert strikes is not None and len(strikes.sources) == 3
+    assert "Category: Aerial and Artillery strikes" in "; ".join(strikes.tags)
+
+
+def test_geojson_named_json_keeps_its_reader(tmp_path: Path) -> None:
+    data = (REAL / "lebanon_fires_2019_arabic_excerpt.geojson").read_bytes()
+    path = tmp_path / "fires.json"
+    path.write_bytes(data)
+    assert not timemap.is_timemap(geojson.load(data, path.name))
+    table = read_any(path)
+    assert "timemap_sources" not in table.header and "place name" in table.header
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("11/03/2022", "2022-11-03"), ("2/28/2022", "2022-02-28"), ("2022-11-03", "2022-11-03")],
+)
+def test_us_dates(text: str, iso: str) -> None:
+    assert timemap.us_date(text) == iso
