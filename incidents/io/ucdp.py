@@ -9,8 +9,11 @@ Codes follow the UCDP GED codebook:
   civilians as such, so they become "other", tagged "state-based conflict" or
   "non-state conflict", with both sides listed as parties.
 - date_prec 1 exact day; 2 a span of two to six days; 3 a known week; 4 a known
-  month; 5 a known year. date_start and date_end already give the span, so 1-3 keep
-  it with day precision, 4 -> "month", 5 -> "year".
+  month, or a span of 8 to 30 days; 5 a known year, or a span of more than 30 days.
+  date_start and date_end always bound the event, and the bounds are kept as UCDP
+  gives them: 4 -> "month" and 5 -> "year" only when the span is exactly that
+  calendar month or year; any other span (20 May to 10 June) stays a range of days,
+  because widening it to whole months or years would claim less than UCDP knows.
 - where_prec 1 the exact place -> "exact"; 2 a limited area around a named place,
   within about 25 km -> "approximate", 25 km; 3 the centroid of a second-order unit
   (ADM2; Libya's are municipalities below our districts) -> "approximate", 50 km (our
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from incidents.io.conflict_country import country_text
@@ -131,9 +135,7 @@ def map_row(row: dict[str, str]) -> dict[str, Any]:
             if p
         ),
         "description": _description(row),
-        "date_start": row.get("date_start", "")[:10],
-        "date_end": row.get("date_end", "")[:10],
-        "date_precision": DATE_PRECISIONS.get(_code(row.get("date_prec")), ""),
+        **event_dates(row),
         "place": place,
         "country": country,
         "admin1": admin1,
@@ -152,6 +154,22 @@ def map_row(row: dict[str, str]) -> dict[str, Any]:
     }
     raw.update(_sources(row))
     return raw
+
+
+def event_dates(row: dict[str, str]) -> dict[str, str]:
+    """date_start, date_end and date_precision for GED's dates and date_prec (module)."""
+    start, end = row.get("date_start", "")[:10], row.get("date_end", "")[:10]
+    precision = DATE_PRECISIONS.get(_code(row.get("date_prec")), "")
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end or start)
+    except ValueError:  # passed on as written: validation names what is wrong
+        return {"date_start": start, "date_end": end, "date_precision": precision}
+    month_end = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    whole_month = first.day == 1 and last == month_end
+    whole_year = (first.month, first.day) == (1, 1) and last == date(first.year, 12, 31)
+    if (precision == "month" and not whole_month) or (precision == "year" and not whole_year):
+        precision = "month" if whole_month else "day"
+    return {"date_start": start, "date_end": end, "date_precision": precision}
 
 
 def place_name(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -137,7 +138,7 @@ def test_reimport_changes_nothing(store: GeoPackageStore) -> None:
     first = import_file(FIXTURE, store, EDITOR)
     again = import_file(FIXTURE, store, EDITOR)
     assert again.imported == 0
-    assert again.updated == again.unchanged == first.imported
+    assert again.unchanged == first.imported  # every row found, nothing changed
 
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
@@ -255,3 +256,44 @@ def test_hdx_copy_is_read_with_ucdp_codes() -> None:
         "district",
         "country",
     }
+
+
+@pytest.mark.parametrize(
+    ("date_prec", "start", "end", "precision"),
+    [
+        ("4", "2020-05-01", "2020-05-31", "month"),
+        ("4", "2020-02-01", "2020-02-29", "month"),
+        ("4", "2020-05-20", "2020-06-10", "day"),  # a span of 8 to 30 days: kept as it is
+        ("5", "2017-01-01", "2017-12-31", "year"),
+        ("5", "2015-03-01", "2015-07-15", "day"),  # more than 30 days: kept as it is
+        ("5", "2015-03-01", "2015-03-31", "month"),
+        ("2", "2020-05-04", "2020-05-06", "day"),
+    ],
+)
+def test_date_span_is_kept_as_ucdp_gives_it(
+    date_prec: str, start: str, end: str, precision: str
+) -> None:
+    row = {"id": "1", "date_prec": date_prec, "date_start": start, "date_end": end}
+    raw = ucdp.map_row(row)
+    assert (raw["date_start"], raw["date_end"], raw["date_precision"]) == (start, end, precision)
+
+
+def test_stored_span_is_not_widened(tmp_path: Path, store: GeoPackageStore) -> None:
+    """date_prec 4 from 20 May to 10 June: not stored as 1 May to 10 June."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    header, first = text.split("\n")[:2]
+    cells = dict(zip(header.split(","), next(csv.reader([first])), strict=True))
+    cells.update(date_prec="4", date_start="2020-05-20", date_end="2020-06-10")
+    path = tmp_path / "ged_span.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(cells))
+        writer.writeheader()
+        writer.writerow(cells)
+    report = import_file(path, store, EDITOR)
+    assert report.imported == 1, report.rejected
+    record = store.get("ucdp-990001", EDITOR)
+    assert record is not None
+    assert (record.date_start.isoformat(), record.date_end.isoformat()) == (
+        "2020-05-20",
+        "2020-06-10",
+    )
