@@ -349,3 +349,41 @@ def test_aggregated_totals_are_not_taken_for_incidents(
         with pytest.raises(ImportFailed):
             import_file(path, store, EDITOR, options)
     assert store.query(Query(), EDITOR, ["id"]).empty
+
+
+def _cut(source: Path, keep: list[str], target: Path) -> Path:
+    """The file with only some of its columns (a user's trimmed copy), in file order."""
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=keep, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+@pytest.mark.parametrize(
+    "keep",
+    [
+        ["event_id_cnty", "event_date", "event_type", "latitude", "longitude"],
+        ["event_date", "sub_event_type", "latitude", "longitude", "actor1", "fatalities"],
+        [
+            *("country", "event_date", "event_type", "latitude", "longitude", "notes"),
+            *("geo_precision", "time_precision", "fatalities", "EXTRA COLUMN"),
+        ],
+    ],
+)
+def test_detected_with_optional_columns_missing(tmp_path: Path, keep: list[str]) -> None:
+    """Real 2025 rows trimmed to a few columns: still ACLED, still mapped."""
+    path = _cut(REAL / "acled_2025_current_somalia.csv", keep, tmp_path / "trimmed.csv")
+    table = read_table(path)
+    assert detect(table) is acled
+    rows = [raw for _, raw in acled.raw_rows(table)]
+    assert len(rows) == 25 and all(r["date_start"].startswith("2025-04") for r in rows)
+
+
+def test_not_acled_without_its_own_columns(tmp_path: Path) -> None:
+    """Dates, types and coordinates alone are anybody's sheet, not an ACLED export."""
+    keep = ["event_date", "event_type", "latitude", "longitude", "notes"]
+    path = _cut(REAL / "acled_2025_current_somalia.csv", keep, tmp_path / "plain.csv")
+    assert detect(read_table(path)) is not acled
