@@ -320,7 +320,7 @@ def _with_default(
     matches = list(local.matches)
     seen = {m.geonameid for m in matches}
     abroad = [m for m in (world.matches if world else ()) if m.geonameid not in seen]
-    note = local.note
+    note = f"{local.note} ({default} was assumed: the record names no country)"
     if abroad and not (local.matches and local.matches[0].score >= CONFIDENT_SCORE):
         where = ", ".join(sorted({m.country for m in abroad}))
         note = f"'{local.query}' was not found in {default} (assumed) but names a town in {where}"

@@ -91,6 +91,8 @@ def test_baidoa_in_a_libyan_project_is_not_al_bayda() -> None:
     assert not assumed.confident
     assert assumed.assumed_country == "LY"
     assert "SO" in {m.country for m in assumed.matches}
+    assert "SO" in assumed.note
+    assert "assumed" in assumed.note
 
 
 @pytest.mark.parametrize(
