@@ -4,10 +4,15 @@ Read with the standard library's json so numbers and text come through exactly a
 written. Each feature becomes one row, numbered from 1 in file order (an import
 report's "row 3" is the third feature). A Point gives latitude and longitude. Any
 other geometry (a grave site drawn as a polygon, a line of a forced march) is placed
-at its centroid; when the feature's properties say nothing of precision, the record
-is marked "approximate" with the radius that covers the whole shape, so the map does
-not claim a precision the drawing does not have. A feature without geometry keeps
-whatever place name or coordinates its properties give.
+at a point on it (shapely's point_on_surface: inside a polygon, even a crescent-shaped
+one whose centroid lies outside; on a line); when the feature's properties say nothing
+of precision, the record is marked "approximate" and its uncertainty is the shape's
+size: for an area, the radius of a circle of the same (geodesic) area; for lines and
+scattered points, the distance to the farthest vertex. The map then does not claim a
+precision the drawing does not have. A feature without geometry keeps whatever place
+name or coordinates its properties give. Properties in the layouts found in the wild
+(nested one level down, OSM's names and namespaced keys) are read as
+incidents.io.feature_properties says.
 
 A feature whose geometry cannot be read (a Point whose coordinates are an object, a
 number or true; a broken polygon) is rejected alone, with the reason, and the others
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from incidents.io import tabular
+from incidents.io.feature_properties import normalise
 from incidents.io.tabular import MAX_ROWS, FileUnusable, Table, file_bytes
 
 POINT_COLUMNS = ("latitude", "longitude")
@@ -145,7 +151,7 @@ def _feature_row(
         return {}, [("properties", "are not an object of names and values")]
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    for key, value in properties.items():
+    for key, value in normalise(properties).items():
         try:
             values[str(key)] = _cell(value)
         except (RecursionError, ValueError):
@@ -210,26 +216,37 @@ def _centroid(geometry: dict[str, Any], values: dict[str, Any]) -> Any:
 
 
 def point_of(shaped: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """latitude/longitude of a shapely geometry: the point itself, or the centroid of a shape.
+    """latitude/longitude of a shapely geometry: the point itself, or a point on the shape.
 
     For a shape, location_precision becomes "approximate" and location_uncertainty_km
-    the distance from the centroid to its farthest vertex, unless the row says otherwise.
+    its size (see the module's docstring), unless the row says otherwise.
     """
-    import shapely
-
     if shaped is None or shaped.is_empty:
         return {}
     if shaped.geom_type == "Point":
         return {"latitude": shaped.y, "longitude": shaped.x}
-    centre = shaped.centroid
-    out: dict[str, Any] = {"latitude": round(centre.y, 6), "longitude": round(centre.x, 6)}
+    where = shaped.point_on_surface()
+    out: dict[str, Any] = {"latitude": round(where.y, 6), "longitude": round(where.x, 6)}
     if not str(values.get("location_precision") or "").strip():
         out["location_precision"] = "approximate"
         if not str(values.get("location_uncertainty_km") or "").strip():
-            xy = shapely.get_coordinates(shaped)
-            reach = max(_km(centre.y, centre.x, y, x) for x, y in xy)
-            out["location_uncertainty_km"] = round(max(reach, 0.1), 1)
+            out["location_uncertainty_km"] = round(max(_radius_km(shaped, where), 0.1), 1)
     return out
+
+
+def _radius_km(shaped: Any, where: Any) -> float:
+    """The radius of a circle as large as the shape's area; the farthest vertex from the
+    chosen point for a shape without area (a line, scattered points)."""
+    import shapely
+    from pyproj import Geod
+
+    area = 0.0
+    if shaped.area > 0:
+        area, _ = Geod(ellps="WGS84").geometry_area_perimeter(shaped)
+    if abs(area) > 0:
+        return math.sqrt(abs(area) / math.pi) / 1000
+    xy = shapely.get_coordinates(shaped)
+    return max(_km(where.y, where.x, y, x) for x, y in xy)
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -1,17 +1,19 @@
-"""GeoJSON: features become rows, shapes their centroid, bad files a plain message."""
+"""GeoJSON: features become rows, shapes a point on them, bad files a plain message;
+real files with nested properties, OSM names and polygons import."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportFailed, import_file
+from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import geojson, template
 from incidents.io.formats import detect, read_any
-from incidents.io.tabular import FileUnusable
+from incidents.io.tabular import FileUnusable, Table
 from incidents.store.gpkg import GeoPackageStore
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "sample.geojson"
@@ -42,12 +44,31 @@ def test_point_and_list_properties() -> None:
     assert first["killed_best"] == 12
 
 
-def test_polygon_is_placed_at_its_centroid_with_a_radius() -> None:
+def test_polygon_is_placed_on_its_surface_with_an_equal_area_radius() -> None:
     shape = records()[2]
     assert (shape["latitude"], shape["longitude"]) == pytest.approx((32.41, 13.61))
     assert shape["location_precision"] == "approximate"
-    # Half the diagonal of a 0.02-degree square at 32.4 N: about 1.5 km.
-    assert shape["location_uncertainty_km"] == pytest.approx(1.5, abs=0.1)
+    # A 0.02-degree square at 32.4 N is 1.88 km x 2.22 km, 4.17 km2: a circle of the
+    # same area has a radius of 1.15 km (its half diagonal, 1.45 km, was used before).
+    assert shape["location_uncertainty_km"] == pytest.approx(1.2, abs=0.05)
+
+
+def test_a_crescent_is_placed_inside_itself() -> None:
+    """A U-shaped site: its centroid lies in the gap, outside the site."""
+    u_shape = [
+        [
+            *[[13.60, 32.40], [13.63, 32.40], [13.63, 32.43], [13.62, 32.43], [13.62, 32.41]],
+            *[[13.61, 32.41], [13.61, 32.43], [13.60, 32.43], [13.60, 32.40]],
+        ]
+    ]
+    feature = {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": u_shape}}
+    table = geojson.read(Path("u.geojson"), json.dumps(feature).encode(), "u.geojson")
+    row = dict(zip(table.header, table.rows[0][1], strict=True))
+    from shapely.geometry import Point, shape
+
+    site = shape(feature["geometry"])
+    assert not site.contains(site.centroid)
+    assert site.contains(Point(row["longitude"], row["latitude"]))
 
 
 def test_stated_precision_is_kept_for_a_shape(tmp_path: Path) -> None:
@@ -106,7 +127,7 @@ def test_import_accounts_for_every_row(store: GeoPackageStore) -> None:
     assert [r.row for r in report.rejected] == [5]  # type 'flood'
     grave = store.get("geo-002", EDITOR)
     assert grave is not None
-    assert (grave.location_precision, grave.location_uncertainty_km) == ("approximate", 1.5)
+    assert (grave.location_precision, grave.location_uncertainty_km) == ("approximate", 1.2)
     assert grave.sensitivity == "restricted"
     first = store.get("geo-001", EDITOR)
     assert first is not None
@@ -125,4 +146,63 @@ def test_upload_bytes_and_reimport(store: GeoPackageStore) -> None:
     again = import_file(FIXTURE, store, EDITOR)
     assert first.imported == 4
     assert again.imported == 0
-    assert again.updated == again.unchanged == 4
+    assert again.unchanged == 4  # nothing changed, whether or not counted as updated
+
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+UNMISS = REAL / "unmiss_incidents_osm_excerpt.geojson"
+
+
+def test_nested_osm_properties_are_read() -> None:
+    """UNMISS map: the incident's fields sit in properties.properties, namespaced
+    (incident:date:start ...), beside OSM's name, name:ar and place=town."""
+    rows = {r["id"]: r for r in _rows(read_any(UNMISS))}
+    gumuruk = rows["node/2290290063"]
+    assert gumuruk["date_start"] == "2022-12-24T00:00:00.000Z"
+    assert gumuruk["source_url"].startswith("https://reliefweb.int/report/south-sudan/")
+    assert gumuruk["place"] == "Gumuruk (قمروك)"  # the Arabic name kept in the place
+    assert gumuruk["osm_place"] == "town"  # a kind of place, not its name
+    assert (gumuruk["type"], gumuruk["tags"]) == ("other", "type: violence")
+    assert rows["node/243415089"]["place"] == "Likuangole"
+    assert "properties" not in read_any(UNMISS).header
+
+
+def test_real_polygon_and_line_take_a_point_on_them_and_their_size() -> None:
+    from pyproj import Geod
+    from shapely.geometry import Point, shape
+
+    features = json.loads(UNMISS.read_text(encoding="utf-8"))["features"]
+    rows = {r["id"]: r for r in _rows(read_any(UNMISS))}
+    polygon = next(f for f in features if f["geometry"]["type"] == "Polygon")
+    area = shape(polygon["geometry"])
+    row = rows[polygon["id"]]
+    assert area.contains(Point(row["longitude"], row["latitude"]))
+    square_m, _ = Geod(ellps="WGS84").geometry_area_perimeter(area)
+    radius_km = (abs(square_m) / 3.141592653589793) ** 0.5 / 1000
+    assert row["location_precision"] == "approximate"
+    assert row["location_uncertainty_km"] == pytest.approx(radius_km, abs=0.05)
+    line = next(f for f in features if f["geometry"]["type"] == "LineString")
+    on_line = rows[line["id"]]
+    point = Point(on_line["longitude"], on_line["latitude"])
+    assert shape(line["geometry"]).distance(point) < 1e-5  # on the line (6 decimals kept)
+    assert on_line["location_precision"] == "approximate" and on_line["location_uncertainty_km"] > 0
+
+
+def test_real_unmiss_file_stores_every_feature(store: GeoPackageStore) -> None:
+    """South Sudan: the file names no country, so the import is told which (as a user
+    does on the import page); every feature is stored."""
+    report = import_file(UNMISS, store, EDITOR, ImportOptions(default_country="SS"))
+    assert (report.rows_read, report.imported, len(report.rejected)) == (4, 4, 0)
+    gumuruk = store.get("node/2290290063", EDITOR)
+    assert gumuruk is not None
+    assert (gumuruk.place, gumuruk.type, gumuruk.date_start.isoformat()) == (
+        "Gumuruk (قمروك)",
+        "other",
+        "2022-12-24",
+    )
+    assert gumuruk.sources[0].url.startswith("https://reliefweb.int/")
+    assert "type: violence" in gumuruk.tags
+
+
+def _rows(table: Table) -> list[dict[str, Any]]:
+    return [dict(zip(table.header, cells, strict=True)) for _, cells in table.rows]
