@@ -10,8 +10,9 @@ the title as the header would leave every real column unknown. The header is:
 2. the first row, unless it has a single filled cell (a title): then the first row
    with at least two distinct filled text cells that has a row below it.
 
-Either way every row above the header must have fewer filled cells than the header
-(titles are sparse): a sheet whose first row is as full as any row keeps it as header.
+Either way every row above the header must fill at most half as many cells as the
+header (titles are sparse): a sheet whose first row is about as full as any other keeps
+it as its header, whatever words its data rows hold.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def header_index(rows: list[list[Any]]) -> int:
     widths = [len(_filled(r)) for r in rows]
 
     def sparse_above(index: int) -> bool:
-        return all(w < widths[index] for w in widths[:index])
+        return all(w <= max(1, widths[index] // 2) for w in widths[:index])
 
     known = [_known(r) for r in rows]
     best = max(range(len(rows)), key=lambda i: (known[i], -i))
