@@ -77,6 +77,8 @@ COLUMNS = Columns(
     },
 )
 CORE = frozenset({"event_date", "latitude", "longitude"})
+# Columns enough for a file to be read as ACLED (with event_type, or sub_event_type).
+REQUIRED = ("event_id_cnty", "event_date", "sub_event_type", "latitude", "longitude")
 MARKERS = frozenset(
     {"event_id_no_cnty", "time_precision", "geo_precision", "actor1", "inter1", "interaction"}
     | {"fatalities", "gwno", "data_id", "assoc_actor_1", "ally_actor_1", "disorder_type"}

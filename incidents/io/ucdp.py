@@ -49,7 +49,7 @@ from incidents.io.tabular import Table
 
 NAME = "ucdp"
 LABEL = "UCDP GED events (CSV)"
-REQUIRED = frozenset({"id", "type_of_violence", "date_start", "date_end", "where_prec", "best"})
+REQUIRED = ("id", "type_of_violence", "date_start", "date_end", "where_prec", "best")
 # Every column of the GED releases (17.1 to 25.1) and of HDX's copies.
 COLUMNS = Columns(
     "UCDP GED",
@@ -97,7 +97,7 @@ _BRACKETS = re.compile(r"\s*\(.*\)\s*$")
 
 def matches(table: Table) -> bool:
     """A GED file has UCDP's own column names (any letter case, older names included)."""
-    return COLUMNS.present(table.header) >= REQUIRED
+    return COLUMNS.present(table.header) >= set(REQUIRED)
 
 
 def raw_rows(
