@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from geodata import admin1_frame, available_countries
+from geodata import district_by_code
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
@@ -82,12 +82,21 @@ def _typed(version: int) -> None:
     ss[WINDOW] = (ss.get(f"d_from_{version}"), ss.get(f"d_to_{version}"))
 
 
-def _district_options() -> dict[str, str]:
+def _district_options(codes: list[str]) -> dict[str, str]:
+    """The districts the records name (and any already chosen), labelled in both scripts.
+
+    Only these: districts are bundled for every country now, and a list of 4,000 names
+    would be sent to the browser on every run.
+    """
     names: dict[str, str] = {}
-    for country in available_countries():
-        frame = admin1_frame(country)
-        for code, en, ar in zip(frame["code"], frame["name_en"], frame["name_ar"], strict=True):
-            names[str(code)] = f"{en} · {ar} ({code})" if ar else f"{en} ({code})"
+    chosen = st.session_state.get("f_dist") or []
+    for code in sorted({*codes, *chosen}):
+        district = district_by_code(code)
+        if district is None:
+            names[code] = code
+            continue
+        en, ar = district.name_en, district.name_ar
+        names[code] = f"{en} · {ar} ({code})" if ar else f"{en} ({code})"
     return names
 
 
@@ -100,7 +109,7 @@ def _filters(choices: dict[str, list[str]]) -> Query:
         format_func=VERIFICATION_STATUSES.label,
         key="f_ver",
     )
-    districts = _district_options()
+    districts = _district_options(choices.get("districts", []))
     st.multiselect(
         "District", list(districts), format_func=lambda c: districts.get(c, c), key="f_dist"
     )
@@ -183,7 +192,7 @@ def _layers() -> None:
 def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
     """Draw the sidebar; return the view it describes (map extent and selection kept).
 
-    choices: the values each list filter offers (perpetrators, tags).
+    choices: the values each list filter offers (perpetrators, tags, districts).
     """
     with st.sidebar:
         st.header("Filters")

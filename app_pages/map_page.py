@@ -96,10 +96,11 @@ def main() -> None:
     # the map's first report starts. The widgets' values were primed from the URL: the
     # first run's view is the one the sidebar gives.
     whole = bool(st.session_state.get(WHOLE))
+    idx = common.index()
     if whole:
         choices = {c: common.distinct(c) for c in ("perpetrators", "tags")}
+        choices["districts"] = [str(c) for c in idx.labels["admin1_code"] if c]
         view = filters.sidebar(view, choices)
-    idx = common.index()
     query = view.query
     # In a container: how many captions it holds varies, and an element that moves in
     # the page is remounted by Streamlit; the map below must keep its place (and its frame).

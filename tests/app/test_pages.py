@@ -188,3 +188,12 @@ def test_entry_page_of_a_large_store_searches_before_it_lists(large_db, as_edito
     # The record being edited stays in the menu when the search changes.
     at.text_input(key="entry_find").set_value("no record says this").run()
     assert str(wanted["id"]) in " ".join(at.selectbox[0].options)
+
+
+def test_the_district_filter_offers_the_districts_the_records_name(example_db):
+    """Districts are bundled for every country: the filter lists those in the data, not 4,000."""
+    at = _map_page(dist="LY-BA")
+    options = at.multiselect(key="f_dist").options
+    assert 0 < len(options) < 30
+    assert any("(LY-MB)" in o for o in options)  # Tarhuna's district
+    assert any("(LY-BA)" in o for o in options)  # chosen in the link, kept though empty
