@@ -37,8 +37,12 @@ PUBLIC_ORDER_POSTGIS = (
 
 
 @functools.lru_cache(maxsize=1)
+@functools.cache
 def district_centroids() -> dict[str, tuple[float, float]]:
-    """Every bundled district code (upper case) and its centroid (lat, lon)."""
+    """Every bundled district code (upper case) and its centroid (lat, lon).
+
+    Cached: districts of every country are bundled, and reading them all takes seconds.
+    """
     out: dict[str, tuple[float, float]] = {}
     for country in available_countries():
         for code in admin1_frame(country)["code"]:
