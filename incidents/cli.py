@@ -18,6 +18,7 @@ from pathlib import Path
 from incidents.access import Role, Viewer
 from incidents.dates import DayOrder
 from incidents.failures import log_unexpected, sentence
+from incidents.import_fill import fixed_problems
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io.formats import formats
 from incidents.store import Store, StoreError, display_url, open_store
@@ -51,10 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=FIELD",
         help="map a column of the file to a template field (repeatable)",
     )
+    p.add_argument(
+        "--set",
+        dest="fixed",
+        action="append",
+        default=[],
+        type=_setting,
+        metavar="FIELD=VALUE",
+        help="one value for every row whose cell is empty, e.g. --set type=killing (repeatable)",
+    )
     p.add_argument("--day-first", action="store_true", help="read 03/04/2020 as 3 April")
     p.add_argument("--month-first", action="store_true", help="read 03/04/2020 as March 4")
     p.add_argument("--country", default="LY", help="country for rows that name none")
     p.add_argument("--rejected", type=Path, help="where to write rejected rows (CSV)")
+    p.add_argument("--warnings", type=Path, help="where to write the warnings (CSV)")
     p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
     p.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
 
@@ -93,7 +104,14 @@ def _import(args: argparse.Namespace) -> int:
     order: DayOrder | None = (
         "day_first" if args.day_first else "month_first" if args.month_first else None
     )
-    options = ImportOptions(args.format, column_map or None, order, args.country, args.dry_run)
+    fixed = dict(args.fixed)
+    problems = fixed_problems(fixed)
+    if problems:  # before the store is opened: nothing is written
+        print(f"Could not import {args.path.name}: " + "; ".join(problems), file=sys.stderr)
+        return 2
+    options = ImportOptions(
+        args.format, column_map or None, order, args.country, args.dry_run, fixed or None
+    )
     store = open_store(args.db)
     viewer = Viewer(args.actor, Role.EDITOR)
     try:
@@ -102,6 +120,10 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Could not import: {error}", file=sys.stderr)
         return 2
     print("\n".join(report.lines()))
+    if report.warnings:
+        written = args.warnings or args.path.with_name(args.path.stem + ".warnings.csv")
+        written.write_bytes(report.warnings_csv())
+        print(f"Warnings written to {written}: the rows were kept; check what was changed.")
     if report.rejected:
         target = args.rejected or args.path.with_name(args.path.stem + ".rejected.csv")
         target.write_bytes(report.rejected_csv())
@@ -236,6 +258,16 @@ def _mapping(text: str) -> tuple[str, str]:
             f"{text!r} is not COLUMN=FIELD (for example --map 'Incident date=date_start')"
         )
     return column.strip(), name.strip()
+
+
+def _setting(text: str) -> tuple[str, str]:
+    """--set 'country=Somalia': a template field, then the value for every row."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not FIELD=VALUE (for example --set type=killing)"
+        )
+    return name.strip(), value.strip()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """One import, start to end: file -> rows -> validated records -> placed -> store.
 
-Every row read ends in exactly one of imported, updated or rejected, and the store
-write is one transaction: a failure leaves the store as it was before the import.
+Every row read ends in exactly one of imported, updated, unchanged or rejected (a kept
+row may also carry warnings: a value dropped or fixed), and the store write is one
+transaction: a failure leaves the store as it was before the import.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from typing import Any
 from incidents import failures
 from incidents.access import Viewer
 from incidents.dates import DayOrder, infer_day_order
+from incidents.import_fill import fill, fixed_problems
 from incidents.io.formats import FileUnusable, Format, detect, formats, raw_columns, read_any
-from incidents.io.tabular import Table
+from incidents.io.tabular import Table, detect_delimiter
 from incidents.placing import place_all
 from incidents.record import Incident
-from incidents.report import ImportReport, RejectedRow
+from incidents.report import PROBLEM_COLUMN, ImportReport, RejectedRow, WarnedRow
 from incidents.store.base import Store, StoreError
 from incidents.store.record_ids import keyed_id, legacy_id
-from incidents.validation import RowInvalid, clean_text, validate_row
+from incidents.validation import RowInvalid, checked_row, clean_text
 from incidents.validation_columns import validate_columns
 
 Progress = Callable[[str, int, int], None]
@@ -46,6 +48,24 @@ class ImportOptions:
     day_order: DayOrder | None = None  # None: infer from the file
     default_country: str = "LY"
     dry_run: bool = False
+    fixed: dict[str, str] | None = None  # field -> value for every row that has none
+
+
+@dataclass
+class _Rows:
+    """The table and the template fields its rows were read into: a rejected row keeps
+    both (its original cells, and the fields the rejected rows' file is written in)."""
+
+    table: Table
+    numbers: list[int]
+    columns: dict[str, list[Any]]
+    index: dict[int, int]
+
+    def fields(self, number: int) -> dict[str, Any]:
+        at = self.index.get(number)
+        if at is None:
+            return {}
+        return {name: column[at] for name, column in self.columns.items()}
 
 
 def import_file(
@@ -100,46 +120,96 @@ def _import(
 ) -> ImportReport:
     path = Path(path)
     name = name or path.name
+    problems = fixed_problems(options.fixed or {})
+    if problems:
+        raise ImportFailed(f"{name}: nothing was imported: " + "; ".join(problems))
     try:
         table = read_any(path, data, name)
     except FileUnusable as error:
         raise ImportFailed(str(error)) from None
-    fmt = choose_format(table, options.format)
-    report = ImportReport(name, fmt.NAME, header=list(table.header), encoding=table.encoding)
-    from incidents.io import template
-
-    if fmt.NAME == template.NAME:
-        report.unused_columns = template.unused_columns(table, options.column_map)
-    numbers, columns = raw_columns(fmt, table, options.column_map)
-    report.rows_read = len(numbers)
-    _tell(progress, "read", len(numbers), len(numbers))
-    candidates = _validate(numbers, columns, table, options, report, progress)
-    incidents = _place(candidates, table, options, report)
-    incidents = _assign_ids(incidents, store, table, report)
+    fmt = choose_format(table, options.format, options.column_map, options.fixed)
+    rows = read_rows(table, fmt, options)
+    report = _new_report(name, table, fmt, rows, options, _delimiter(path, data, name, table))
+    _tell(progress, "read", report.rows_read, report.rows_read)
+    candidates = _validate(rows, options, report, progress)
+    incidents = _place(candidates, rows, options, report)
+    incidents = _assign_ids(incidents, store, rows, report)
     if incidents and not options.dry_run:
         outcomes = store.write_batch([i for _, i in incidents], viewer, action="import")
         for outcome in outcomes:
-            if outcome.kind == "imported":
-                report.imported += 1
-            else:
-                report.updated += 1
-                report.unchanged += outcome.kind == "unchanged"
+            report.imported += outcome.kind == "imported"
+            report.updated += outcome.kind == "updated"
+            report.unchanged += outcome.kind == "unchanged"
         store.log_event(viewer, "import", report.to_dict())
     elif options.dry_run:
         report.imported = len(incidents)
     report.rejected.sort(key=lambda r: r.row)
+    report.warnings.sort(key=lambda w: w.row)
     _tell(progress, "stored", report.rows_read, report.rows_read)
     return report
 
 
-def choose_format(table: Table, name: str | None) -> Format:
-    """The format the user chose, else the one detected from the columns."""
+def read_rows(table: Table, fmt: Format, options: ImportOptions) -> _Rows:
+    """The file's rows as template fields: the format's mapping, then the values the
+    user gave for every row that has none."""
+    numbers, columns = raw_columns(fmt, table, options.column_map)
+    fill(columns, len(numbers), options.fixed or {})
+    return _Rows(table, numbers, columns, {n: i for i, n in enumerate(numbers)})
+
+
+def _new_report(
+    name: str, table: Table, fmt: Format, rows: _Rows, options: ImportOptions, delimiter: str
+) -> ImportReport:
+    from incidents.io import template
+
+    report = ImportReport(name, fmt.NAME, header=list(table.header), encoding=table.encoding)
+    report.format_label, report.delimiter = fmt.LABEL, delimiter
+    report.notes, report.dry_run = list(table.notes), options.dry_run
+    report.rows_read = len(rows.numbers)
+    order = {n: i for i, n in enumerate(template.TEMPLATE_COLUMNS)}
+    report.fields = sorted(rows.columns, key=lambda f: (order.get(f, len(order)), f))
+    if fmt.NAME == template.NAME:
+        unused = template.unused_columns(table, options.column_map)
+        report.unused_columns = [c for c in unused if c != PROBLEM_COLUMN]
+    return report
+
+
+def _delimiter(path: Path, data: bytes | None, name: str, table: Table) -> str:
+    """The delimiter the CSV reader chose, found again the same way from the file's
+    head (the reader does not report it); '' for workbooks and geodata."""
+    if Path(name).suffix.casefold() in (".xlsx", ".geojson", ".json", ".gpkg"):
+        return ""
+    if table.encoding in ("", "xlsx", "gpkg"):
+        return ""
+    size = 4 * 65536 + 8
+    if data is not None:
+        head = data[:size]
+    else:
+        with path.open("rb") as handle:
+            head = handle.read(size)
+    try:
+        return detect_delimiter(head.decode(table.encoding, errors="ignore"))
+    except LookupError:
+        return ""
+
+
+def choose_format(
+    table: Table,
+    name: str | None,
+    column_map: dict[str, str] | None = None,
+    fixed: dict[str, str] | None = None,
+) -> Format:
+    """The format the user chose, else the one detected from the columns; a sheet whose
+    columns (as mapped) and values for every row give 'type' and 'date_start' is read
+    as the template."""
     known = formats()
     if name:
         if name not in known:
             raise ImportFailed(f"unknown format '{name}'; choose one of: {', '.join(known)}")
         return known[name]
     found = detect(table)
+    if found is None and template_fields(table, column_map, fixed) >= {"type", "date_start"}:
+        found = known["template"]
     if found is None:
         columns = ", ".join(table.header[:12])
         raise ImportFailed(
@@ -149,21 +219,28 @@ def choose_format(table: Table, name: str | None) -> Format:
     return found
 
 
+def template_fields(
+    table: Table, column_map: dict[str, str] | None = None, fixed: dict[str, str] | None = None
+) -> set[str]:
+    """The template fields a sheet fills, by its columns (as mapped) and the values
+    given for every row."""
+    from incidents.io import template
+
+    mapped = {template.field_for(c, column_map) for c in table.header}
+    return {f for f in mapped if f} | set(fixed or {})
+
+
 def _tell(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress(stage, done, total)
 
 
 def _validate(
-    numbers: list[int],
-    columns: dict[str, list[Any]],
-    table: Table,
-    options: ImportOptions,
-    report: ImportReport,
-    progress: Progress | None,
+    rows: _Rows, options: ImportOptions, report: ImportReport, progress: Progress | None
 ) -> list[tuple[int, Incident]]:
-    """Column checks take the plainly valid rows; the rest go through validate_row,
-    which takes them after all or rejects them with its messages."""
+    """Column checks take the plainly valid rows; the rest go through checked_row,
+    which takes them after all (perhaps with warnings) or rejects them with its messages."""
+    numbers, columns, table = rows.numbers, rows.columns, rows.table
     order = options.day_order or _day_order(columns, len(numbers))
     today = date.today()
     fast = validate_columns(columns, len(numbers), order, today)
@@ -172,18 +249,21 @@ def _validate(
     for index, number in enumerate(numbers):
         incident = fast[index]
         if number in repeats:
-            _reject(report, table, number, [("row", "repeats the header row")])
+            _reject(report, rows, number, [("row", "repeats the header row")])
             continue
         if number in table.problems:  # the reader could not read it right
-            _reject(report, table, number, table.problems[number])
+            _reject(report, rows, number, table.problems[number])
             continue
         if incident is None:
             raw = {name: column[index] for name, column in columns.items()}
             try:
-                incident = validate_row(raw, order, today)
+                incident, warnings = checked_row(raw, order, today)
             except RowInvalid as invalid:
-                _reject(report, table, number, [(p.field, p.message) for p in invalid.problems])
+                _reject(report, rows, number, [(p.field, p.message) for p in invalid.problems])
                 continue
+            report.warnings += [
+                WarnedRow(number, "", w.field, _shortened(w.message)) for w in warnings
+            ]
         good.append((number, incident))
         if (index + 1) % 5000 == 0:
             _tell(progress, "validated", index + 1, len(numbers))
@@ -211,7 +291,7 @@ def _day_order(columns: dict[str, list[Any]], n: int) -> DayOrder:
 
 def _place(
     candidates: list[tuple[int, Incident]],
-    table: Table,
+    rows: _Rows,
     options: ImportOptions,
     report: ImportReport,
 ) -> list[tuple[int, Incident]]:
@@ -219,7 +299,7 @@ def _place(
     kept: list[tuple[int, Incident]] = []
     for (number, _), result in zip(candidates, placed, strict=True):
         if result.incident is None:
-            _reject(report, table, number, [(p.field, p.message) for p in result.problems])
+            _reject(report, rows, number, [(p.field, p.message) for p in result.problems])
             continue
         kept.append((number, result.incident))
         if result.review:
@@ -228,7 +308,7 @@ def _place(
 
 
 def _assign_ids(
-    incidents: list[tuple[int, Incident]], store: Store, table: Table, report: ImportReport
+    incidents: list[tuple[int, Incident]], store: Store, rows: _Rows, report: ImportReport
 ) -> list[tuple[int, Incident]]:
     """Stable ids: the row's own, the stored record's with the same source event, or one
     derived from the row (see _derived_ids), so re-importing a row finds its record."""
@@ -244,12 +324,18 @@ def _assign_ids(
         stable = incident.id or known.get(incident.source_event_id) or made or keyed
         if stable in seen:
             reason = f"has the same id '{stable}' as row {seen[stable]}"
-            _reject(report, table, number, [("id", reason)])
+            _reject(report, rows, number, [("id", reason)])
             continue
         seen[stable] = number
         kept.append((number, incident if stable == incident.id else incident.replace(id=stable)))
     id_of_row = {n: i.id for n, i in kept}
     report.review = [(row, id_of_row.get(row, ""), note) for row, _, note in report.review]
+    kept_rows = set(id_of_row)
+    report.warnings = [
+        WarnedRow(w.row, id_of_row[w.row], w.field, w.message)
+        for w in report.warnings
+        if w.row in kept_rows  # a row rejected after its warning is listed as rejected
+    ]
     return kept
 
 
@@ -272,12 +358,10 @@ def _derived_ids(incidents: list[Incident], store: Store) -> list[tuple[str, str
     return out
 
 
-def _reject(
-    report: ImportReport, table: Table, number: int, reasons: list[tuple[str, str]]
-) -> None:
-    cells = dict(zip(table.header, table.row_cells(number), strict=False))
+def _reject(report: ImportReport, rows: _Rows, number: int, reasons: list[tuple[str, str]]) -> None:
+    cells = dict(zip(rows.table.header, rows.table.row_cells(number), strict=False))
     short = tuple((field, _shortened(message)) for field, message in reasons)
-    report.rejected.append(RejectedRow(number, cells, short))
+    report.rejected.append(RejectedRow(number, cells, short, rows.fields(number)))
 
 
 def _shortened(message: str) -> str:

@@ -1,58 +1,115 @@
-"""The account an import gives of every row: taken, updated, or rejected and why."""
+"""The account an import gives of every row: imported, updated, unchanged or rejected
+and why, and which kept rows had a value dropped or fixed (warned)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
 from incidents.spreadsheet_safety import safe_cell
 
+PROBLEM_COLUMN = "problem"  # the rejected rows' file: why; no reader takes this column
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SHOWN_ROWS = 50
+
 
 @dataclass(frozen=True)
 class RejectedRow:
-    """A row that was not imported, with its original cells so it can be fixed."""
+    """A row that was not imported, with its cells so it can be fixed: its original
+    cells, and the template fields they were read into (what the rejected rows' file
+    holds, so that it imports again with no options, whatever options read it)."""
 
     row: int
     cells: dict[str, Any]
     reasons: tuple[tuple[str, str], ...]  # (field, plain-language reason)
+    fields: dict[str, Any] = field(default_factory=dict)
 
     def reason_text(self) -> str:
         return "; ".join(f"{f}: {m}" for f, m in self.reasons)
 
 
+@dataclass(frozen=True)
+class WarnedRow:
+    """A kept row one of whose values was dropped or fixed, and what was done."""
+
+    row: int
+    id: str
+    field: str
+    message: str
+
+
 @dataclass
 class ImportReport:
-    """Counts and details of one import; imported + updated + rejected == rows_read."""
+    """Counts and details of one import;
+    imported + updated + unchanged + rejected == rows_read (warned rows are kept:
+    they are counted among the imported, updated or unchanged as well)."""
 
     file: str
     format: str
     rows_read: int = 0
     imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
+    updated: int = 0  # stored records this import changed
+    unchanged: int = 0  # stored records the file holds as they are
     rejected: list[RejectedRow] = field(default_factory=list)
+    warnings: list[WarnedRow] = field(default_factory=list)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
     unused_columns: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     encoding: str = ""
+    format_label: str = ""
+    delimiter: str = ""  # CSV only
+    notes: list[str] = field(default_factory=list)  # what the reader said it did
+    fields: list[str] = field(default_factory=list)  # template fields the file fills
+    dry_run: bool = False
 
     @property
     def accounted(self) -> bool:
-        return self.imported + self.updated + len(self.rejected) == self.rows_read
+        taken = self.imported + self.updated + self.unchanged
+        return taken + len(self.rejected) == self.rows_read
+
+    @property
+    def warned(self) -> int:
+        """Rows kept with a warning (a row with two warnings counts once)."""
+        return len({w.row for w in self.warnings})
+
+    def how_read(self) -> str:
+        """'ACLED export, encoding utf-8, delimiter comma': how the file was read."""
+        parts = [self.format_label or self.format]
+        if self.encoding and self.encoding not in ("xlsx", "gpkg"):
+            parts.append(f"encoding {self.encoding}")
+        if self.delimiter:
+            parts.append(f"delimiter {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}")
+        return ", ".join(parts)
+
+    def counts(self) -> list[tuple[str, int]]:
+        """The outcome counts, as the command line and the import page name them."""
+        first = "to import" if self.dry_run else "imported"
+        return [
+            (first, self.imported),
+            ("updated", self.updated),
+            ("unchanged", self.unchanged),
+            ("warned", self.warned),
+            ("rejected", len(self.rejected)),
+        ]
 
     def lines(self) -> list[str]:
         """The report as sentences, for the command line and the import page."""
-        out = [
-            f"{self.file}: {self.rows_read} rows read as {self.format}",
-            f"  imported: {self.imported}",
-            f"  updated:  {self.updated} (of which unchanged: {self.unchanged})",
-            f"  rejected: {len(self.rejected)}",
-        ]
-        out += [f"  row {r.row}: {r.reason_text()}" for r in self.rejected[:50]]
-        if len(self.rejected) > 50:
-            out.append(f"  ... and {len(self.rejected) - 50} more rejected rows")
+        label = (self.format_label or self.format).split(" (")[0]
+        out = [f"{self.file}: {self.rows_read} rows read as {label}"]
+        out.append(f"  read as: {self.how_read()}")
+        out += [f"  note: {note}" for note in self.notes]
+        if self.dry_run:
+            out.append("  check only: nothing was written")
+        out += [f"  {name}: {count}" for name, count in self.counts()]
+        out += _listed([f"row {r.row}: {r.reason_text()}" for r in self.rejected], "rejected")
+        if self.warnings:
+            out.append(f"  warnings: {len(self.warnings)} (rows kept, one value dropped or fixed)")
+            texts = [f"row {w.row}, {w.field}: {w.message}" for w in self.warnings]
+            out += _listed(texts, "warnings")
         if self.review:
             out.append(f"  places to review: {len(self.review)}")
             out += [f"  row {row} ({rid}): {note}" for row, rid, note in self.review[:20]]
@@ -61,15 +118,21 @@ class ImportReport:
         return out
 
     def rejected_csv(self) -> bytes:
-        """Rejected rows with their original columns plus row and reason, ready to fix."""
-        header = ["row", "problems", *self.header]
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([safe_cell(h) for h in header])
-        for r in self.rejected:
-            cells = [r.cells.get(h, "") for h in self.header]
-            writer.writerow([safe_cell(v) for v in (r.row, r.reason_text(), *cells)])
-        return out.getvalue().encode("utf-8-sig")
+        """The rejected rows as the template reads them: a column 'problem' (row, field
+        and reason; no reader takes it) and the template fields their cells were read
+        into. Imported again with no options, the file reads as it did, even when a
+        format, a column map or a value for every row was chosen."""
+        fields = self.fields or sorted({k for r in self.rejected for k in r.fields})
+        rows = (
+            [f"row {r.row} of {self.file}: {r.reason_text()}", *(r.fields.get(f) for f in fields)]
+            for r in self.rejected
+        )
+        return _csv([PROBLEM_COLUMN, *fields], rows)
+
+    def warnings_csv(self) -> bytes:
+        """One line per warning: file, row, the record's id, field and what was done."""
+        rows = ([self.file, w.row, w.id, w.field, w.message] for w in self.warnings)
+        return _csv(["file", "row", "id", "field", "warning"], rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +142,35 @@ class ImportReport:
             "imported": self.imported,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "warned": self.warned,
             "rejected": len(self.rejected),
             "review": len(self.review),
         }
+
+
+def _listed(texts: Sequence[str], what: str) -> list[str]:
+    out = [f"  {t}" for t in texts[:SHOWN_ROWS]]
+    if len(texts) > SHOWN_ROWS:
+        out.append(f"  ... and {len(texts) - SHOWN_ROWS} more {what}")
+    return out
+
+
+def _csv(header: list[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a mark (Excel), every cell through the formula guard."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(_text(v)) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _text(value: Any) -> Any:
+    """A workbook's date or whole float as the template reads it back."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

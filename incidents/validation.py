@@ -31,11 +31,17 @@ _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
 _TRUE = {"true", "yes", "y", "1", "x", "نعم"}
 _FALSE = {"false", "no", "n", "0", "", "لا"}
 _COUNT_GROUPS = ("killed", "disappeared", "displaced")
+# What exports write in a source's web address when they have none to give (UCDP writes
+# HIDDEN for sources it may not name): the row is kept, the address left empty.
+PLACEHOLDER_URLS = frozenset(
+    {"hidden", "n/a", "na", "-", "--", "—", "unknown", "none", "null", "nil", "?", "tbd"}
+    | {"not available", "redacted", "withheld", "no url", "no link", "..."}
+)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a field of a row could not be taken."""
+    """Why a field of a row could not be taken (or, as a warning, what was changed)."""
 
     field: str
     message: str
@@ -66,6 +72,7 @@ class _Row:
         self.raw = raw
         self.day_order = day_order
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def text(self, name: str) -> str:
         value = self.raw.get(name)
@@ -73,6 +80,9 @@ class _Row:
 
     def fail(self, name: str, message: str) -> None:
         self.problems.append(Problem(name, message))
+
+    def warn(self, name: str, message: str) -> None:
+        self.warnings.append(Problem(name, message))
 
     def code(self, name: str, default: str) -> str:
         text = self.text(name)
@@ -175,6 +185,15 @@ def validate_row(
     raw: Mapping[str, Any], day_order: DayOrder = "unknown", today: date | None = None
 ) -> Incident:
     """Validate a raw row; raise RowInvalid listing every problem found."""
+    return checked_row(raw, day_order, today)[0]
+
+
+def checked_row(
+    raw: Mapping[str, Any], day_order: DayOrder = "unknown", today: date | None = None
+) -> tuple[Incident, list[Problem]]:
+    """The row's Incident and its warnings: values dropped or fixed (a placeholder web
+    address, a best count outside min..max) so that a row a researcher would keep is
+    kept. Raise RowInvalid when any value cannot be stored right."""
     row = _Row(raw, day_order)
     values: dict[str, Any] = {
         "id": row.text("id"),
@@ -202,7 +221,7 @@ def validate_row(
     values["title"] = row.text("title") or _default_title(values)
     if row.problems:
         raise RowInvalid(row.problems)
-    return Incident(**values)
+    return Incident(**values), row.warnings
 
 
 def time_values(
@@ -281,11 +300,30 @@ def _counts(row: _Row) -> dict[str, int | None]:
     values: dict[str, int | None] = {}
     for group in _COUNT_GROUPS:
         low, best, high = (row.integer(f"{group}_{b}") for b in ("min", "best", "max"))
-        known = [v for v in (low, best, high) if v is not None]
-        if known != sorted(known):
+        if low is not None and high is not None and low > high:
             row.fail(f"{group}_best", f"{group} counts must read min <= best <= max")
+        elif best is not None:
+            low, high = _widened(row, group, low, best, high)
         values.update({f"{group}_min": low, f"{group}_best": best, f"{group}_max": high})
     return values
+
+
+def _widened(
+    row: _Row, group: str, low: int | None, best: int, high: int | None
+) -> tuple[int | None, int | None]:
+    """UCDP's codebook: best is the most likely estimate (the figure its statistics use),
+    low and high the lowest and highest reasonable ones; UCDP publishes a few events
+    with best outside low..high. Best is kept, and the bound it passes moves to it: the
+    range then holds every estimate published (a warning says what was changed)."""
+    if low is not None and low > best:
+        message = f"min {low} was above best {best}: min lowered to {best}, best kept"
+        row.warn(f"{group}_min", message)
+        low = best
+    if high is not None and high < best:
+        message = f"max {high} was below best {best}: max raised to {best}, best kept"
+        row.warn(f"{group}_max", message)
+        high = best
+    return low, high
 
 
 def _sources(row: _Row) -> tuple[Source, ...]:
@@ -305,9 +343,20 @@ def _sources(row: _Row) -> tuple[Source, ...]:
         if not any(parts.values()):
             continue
         parts["sha256"] = parts["sha256"].lower()
+        if is_placeholder(parts["url"]):
+            message = f"'{parts['url']}' is not a web address: the source is kept without one"
+            row.warn(f"source{n}_url", message)
+            parts["url"] = ""
+            if not any(parts.values()):
+                continue
         row.problems.extend(source_problems(n, parts))
         sources.append(Source(**parts))
     return tuple(sources)
+
+
+def is_placeholder(url: str) -> bool:
+    """Whether a web-address cell says there is none ('HIDDEN', 'n/a', '-', 'unknown')."""
+    return url.strip().casefold() in PLACEHOLDER_URLS
 
 
 def source_problems(n: int, parts: Mapping[str, str]) -> list[Problem]:

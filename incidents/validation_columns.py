@@ -28,6 +28,7 @@ from incidents.validation import (
     code_of,
     default_title,
     integer_of,
+    is_placeholder,
     items_of,
     number_of,
     source_problems,
@@ -277,8 +278,12 @@ def _sources(cells: _Cells) -> list[Any]:
 
 
 def _check_source(cells: _Cells, number: int, urls: list[str], hashes: list[str]) -> None:
-    """Rows whose source url or sha256 source_problems would refuse."""
-    url = _mapped(urls, lambda u: bool(u) and bool(source_problems(number, _part("url", u))))
+    """Rows whose source url or sha256 source_problems would refuse, or whose url is a
+    placeholder (the row validator keeps the row and writes the warning)."""
+    url = _mapped(
+        urls,
+        lambda u: bool(u) and (is_placeholder(u) or bool(source_problems(number, _part("url", u)))),
+    )
     sha = _mapped(hashes, lambda h: bool(h) and bool(source_problems(number, _part("sha256", h))))
     if True in url or True in sha:
         for i, (u, h) in enumerate(zip(url, sha, strict=True)):

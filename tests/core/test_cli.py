@@ -131,3 +131,50 @@ def test_a_folder_given_as_the_store_is_one_sentence(tmp_path):
     result = run("audit", "verify", db=folder)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and str(folder) in result.stderr
+
+
+def test_import_set_gives_every_row_a_value_and_refuses_a_bad_one(tmp_path):
+    db = tmp_path / "s.gpkg"
+    sheet = tmp_path / "no_type.csv"
+    sheet.write_text("id,date_start,place\ns-1,2020-06-01,Baidoa\n", encoding="utf-8")
+    bad = run("import", str(sheet), "--set", "type=massacre", "--set", "country=Somalia", db=db)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "every row's type: 'massacre' is not one of" in bad.stderr
+    assert not db.exists()  # refused before the store was opened
+    unknown = run("import", str(sheet), "--set", "country=Atlantis", db=db)
+    assert unknown.returncode == 2 and "'Atlantis', is not a country" in unknown.stderr
+    good = run("import", str(sheet), "--set", "type=killing", "--set", "country=Somalia", db=db)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "imported: 1" in good.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT type, country FROM incidents").fetchall() == [("killing", "SO")]
+
+
+def test_import_summary_counts_each_outcome_and_writes_the_warnings(tmp_path):
+    from tests.core.test_importer import _ucdp_with_counts
+
+    db = tmp_path / "s.gpkg"
+    path = _ucdp_with_counts(tmp_path, "1", "3", "2")
+    first = run("import", str(path), db=db)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "  read as: " in first.stdout and "encoding utf-8, delimiter comma" in first.stdout
+    assert "  warned: 1" in first.stdout and "  row 3, killed_max: max 2" in first.stdout
+    warnings = tmp_path / "ucdp.warnings.csv"
+    assert "killed_max" in warnings.read_text(encoding="utf-8-sig")
+    again = run("import", str(path), db=db)
+    assert "  updated: 0" in again.stdout and "  unchanged: 38" in again.stdout
+    assert "of which" not in again.stdout
+
+
+def test_the_rejected_file_imports_again_without_the_format_flag(tmp_path):
+    from tests.core.test_importer import _acled_cut
+
+    db = tmp_path / "s.gpkg"
+    path = _acled_cut(tmp_path)
+    first = run("import", str(path), "--format", "acled", db=db)
+    assert first.returncode == 1
+    rejected = tmp_path / "acled_cut.rejected.csv"
+    again = run("import", str(rejected), db=db)
+    assert again.returncode == 1, again.stderr
+    reasons = [line.split(": ", 1)[1] for line in first.stdout.splitlines() if "row 3:" in line]
+    assert reasons and any(reasons[0] in line for line in again.stdout.splitlines())

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from incidents.validation import RowInvalid, validate_row
+from incidents.validation import RowInvalid, checked_row, validate_row
+from incidents.validation_columns import validate_columns
 
 TODAY = date(2026, 11, 27)
 
@@ -48,8 +49,50 @@ def test_half_a_point_is_refused():
 
 
 def test_counts_must_be_ordered_and_whole():
-    assert "killed_best" in problems(row(killed_min="10", killed_best="5"))
+    assert "killed_best" in problems(row(killed_min="10", killed_max="5"))
+    assert "killed_best" in problems(row(killed_min="10", killed_best="7", killed_max="5"))
     assert "killed_min" in problems(row(killed_min="2.5"))
+
+
+@pytest.mark.parametrize(
+    ("cells", "stored", "field"),
+    [
+        ({"killed_min": "10", "killed_best": "5"}, (5, 5, None), "killed_min"),
+        ({"killed_min": "1", "killed_best": "3", "killed_max": "2"}, (1, 3, 3), "killed_max"),
+        ({"killed_best": "9", "killed_max": "4"}, (None, 9, 9), "killed_max"),
+    ],
+)
+def test_a_best_count_outside_min_max_is_kept_and_the_bound_widened(cells, stored, field):
+    """UCDP publishes a few events with best outside low..high: the row is kept, best
+    (UCDP's figure) stays, the bound it passes moves to it, and a warning says so."""
+    incident, warnings = checked_row(row(**cells), today=TODAY)
+    assert (incident.killed_min, incident.killed_best, incident.killed_max) == stored
+    assert [w.field for w in warnings] == [field]
+    assert "best kept" in warnings[0].message
+    assert validate_columns(_columns(row(**cells)), 1, "unknown", TODAY) == [None]
+
+
+@pytest.mark.parametrize("placeholder", ["HIDDEN", "n/a", "-", "unknown", " Unknown "])
+def test_a_placeholder_source_url_is_dropped_with_a_warning(placeholder):
+    raw = row(source1_title="Witness statement", source1_url=placeholder)
+    incident, warnings = checked_row(raw, today=TODAY)
+    assert incident.sources[0].title == "Witness statement" and incident.sources[0].url == ""
+    assert [(w.field, placeholder.strip() in w.message) for w in warnings] == [
+        ("source1_url", True)
+    ]
+    # The column validator leaves the row to checked_row, which writes the warning.
+    assert validate_columns(_columns(raw), 1, "unknown", TODAY) == [None]
+    alone, _ = checked_row(row(source1_url=placeholder), today=TODAY)
+    assert alone.sources == ()  # a source made of a placeholder only is no source
+
+
+def test_a_source_url_that_is_text_is_still_refused():
+    """Not a placeholder: the cell holds something else (a name), which must be fixed."""
+    assert "source1_url" in problems(row(source1_url="BBC News, 3 May"))
+
+
+def _columns(raw):
+    return {name: [value] for name, value in raw.items()}
 
 
 def test_sources_are_numbered_and_checked():

@@ -1,0 +1,67 @@
+"""One value for every row whose cell is empty (`--set type=killing`, the import page's
+"same value for every row"): a file that never names the type or the country of its
+events still imports. Each value is checked like a cell before the file is read, so a
+wrong value refuses the import with one sentence and nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from incidents.country_names import country_code
+from incidents.io.template import TEMPLATE_COLUMNS
+from incidents.validation import RowInvalid, checked_row, clean_text
+
+# A value shared by every row cannot be what tells rows apart.
+NOT_SETTABLE = ("id", "source_event_id")
+_PROBE = {"type": "other", "date_start": "1900-01-01"}  # the fields every row needs
+
+
+def settable_fields() -> list[str]:
+    """The template fields a value for every row may fill, in the template's order."""
+    return [name for name in TEMPLATE_COLUMNS if name not in NOT_SETTABLE]
+
+
+def fixed_problems(fixed: Mapping[str, str]) -> list[str]:
+    """One sentence per value that cannot be used: an unknown or id field, an empty
+    value, or one the row validator (or the country names) would refuse in a cell."""
+    allowed = settable_fields()
+    problems: list[str] = []
+    for name, value in fixed.items():
+        if name in NOT_SETTABLE:
+            problems.append(f"{name} cannot be the same for every row: each row needs its own")
+        elif name not in allowed:
+            problems.append(
+                f"'{name}' is not a field of the template; use one of: {', '.join(allowed)}"
+            )
+        elif not clean_text(value):
+            problems.append(f"the value for every row's {name} is empty")
+    if problems:
+        return problems
+    try:
+        _, warnings = checked_row({**_PROBE, **fixed})
+    except RowInvalid as invalid:
+        mine = [p for p in invalid.problems if p.field in fixed] or invalid.problems
+        return [f"the value for every row's {p.field}: {p.message}" for p in mine]
+    problems = [f"the value for every row's {w.field}: {w.message}" for w in warnings]
+    country = clean_text(fixed.get("country", ""))
+    if country and country_code(country) is None:
+        problems.append(
+            f"the value for every row's country, '{country}', is not a country this tool "
+            "knows; write one country's name or its ISO code"
+        )
+    return problems
+
+
+def fill(columns: dict[str, list[Any]], n: int, fixed: Mapping[str, str]) -> None:
+    """Each fixed value put into the rows whose cell of that field is empty."""
+    for name, value in fixed.items():
+        column = columns.get(name)
+        if column is None:
+            columns[name] = [value] * n
+        else:
+            columns[name] = [value if _empty(cell) else cell for cell in column]
+
+
+def _empty(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
