@@ -252,12 +252,18 @@ def matches(table: Table) -> bool:
 def raw_rows(
     table: Table, column_map: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows keyed by template field names."""
+    """Rows keyed by template field names; a column_map puts a column of the table in
+    the template field it names (over what the mapping made of it), never ignored."""
     for number, row in table.records():
         if number in table.problems:
             yield number, {}
             continue
-        yield number, map_event({k: _text(v) for k, v in row.items()})
+        texts = {k: _text(v) for k, v in row.items()}
+        raw = map_event(texts)
+        for column, target in (column_map or {}).items():
+            if target and column in texts:
+                raw[target] = texts[column]
+        yield number, raw
 
 
 def map_event(row: dict[str, str]) -> dict[str, Any]:

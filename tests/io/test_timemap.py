@@ -115,3 +115,10 @@ def test_geojson_named_json_keeps_its_reader(tmp_path: Path) -> None:
 )
 def test_us_dates(text: str, iso: str) -> None:
     assert timemap.us_date(text) == iso
+
+
+def test_a_column_map_is_honoured() -> None:
+    """--map location=description style: a column put in the field the user names."""
+    table = read_any(MARIUPOL)
+    rows = dict(timemap.raw_rows(table, {"location": "admin1", "id": "title"}))
+    assert rows[21]["admin1"] == "Bohorodychne" and rows[21]["title"] == "CIV1608"
