@@ -241,7 +241,7 @@ def _validate(
     """Column checks take the plainly valid rows; the rest go through checked_row,
     which takes them after all (perhaps with warnings) or rejects them with its messages."""
     numbers, columns, table = rows.numbers, rows.columns, rows.table
-    order = options.day_order or _day_order(columns, len(numbers))
+    order = options.day_order or day_order_of(columns, len(numbers))
     today = date.today()
     fast = validate_columns(columns, len(numbers), order, today)
     repeats = _header_repeats(table)
@@ -282,7 +282,7 @@ def _header_repeats(table: Table) -> set[int]:
     }
 
 
-def _day_order(columns: dict[str, list[Any]], n: int) -> DayOrder:
+def day_order_of(columns: dict[str, list[Any]], n: int) -> DayOrder:
     values = [
         str(v or "") for k in ("date_start", "date_end") for v in columns.get(k) or [None] * n
     ]

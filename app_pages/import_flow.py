@@ -1,0 +1,184 @@
+"""The import page's steps: how the file reads, the column mapping and values for every
+row a person chooses, the preview, Check only, Import, and the report.
+
+Kept apart from import_page.py (which only runs main()) so tests can show a file
+without an upload widget; the work itself is in incidents (importer, import_preview).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common
+from incidents import failures
+from incidents.import_fill import fixed_problems, settable_fields
+from incidents.import_preview import cannot_import, preview_rows
+from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.io import template
+from incidents.io.formats import FileUnusable, Table, detect, formats, read_any
+from incidents.report import ImportReport
+
+PREVIEW_ROWS = 10
+REPORT = "_import_report"
+NOT_USED = "— not used —"
+MAP_COLUMNS = 3  # selectboxes side by side
+
+
+def main() -> None:
+    st.title("Import incidents")
+    st.write(
+        "Upload a spreadsheet (CSV or XLSX, the incident template or an ACLED, UCDP or HXL "
+        "export), a GeoJSON file or a GeoPackage. Nothing is saved until you press Import."
+    )
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Blank template (CSV)", template.blank_template_csv(), "incident-template.csv"
+    )
+    c2.download_button(
+        "Blank template (XLSX)", template.blank_template_xlsx(), "incident-template.xlsx"
+    )
+    upload = st.file_uploader("File", type=["csv", "xlsx", "geojson", "json", "gpkg"])
+    if upload is None:
+        return
+    show_file(upload.getvalue(), upload.name)
+
+
+def show_file(data: bytes, name: str) -> None:
+    """Everything below the upload; whatever goes wrong, the person reads one sentence
+    (an error nobody foresaw is logged with its trace, never shown)."""
+    try:
+        _show_file(data, name)
+    except Exception as error:
+        what = f"Reading {name}"
+        st.error(failures.sentence(what, error, failures.log_unexpected(what, error)))
+
+
+def _show_file(data: bytes, name: str) -> None:
+    try:
+        table = read_any(Path(name), data, name)
+    except FileUnusable as error:
+        st.error(f"This file cannot be read: {error}")
+        return
+    fmt_name = _format_choice(table)
+    fmt = formats()[fmt_name]
+    column_map = _mapping_choices(table, name) if fmt_name == template.NAME else None
+    fixed = _fixed_values(name)
+    refused = fixed_problems(fixed)
+    if refused:
+        st.error("Not ready to import: " + "; ".join(refused) + ".")
+        return
+    options = ImportOptions(format=fmt_name, column_map=column_map, fixed=fixed or None)
+    reason = cannot_import(table, fmt, options)
+    if reason:
+        st.warning(reason)
+        return
+    st.markdown("**Preview** (the first rows as they would be stored)")
+    preview = preview_rows(table, fmt, options, PREVIEW_ROWS)
+    st.dataframe(pd.DataFrame(preview).astype(str), hide_index=True, width="stretch")
+    if not common.viewer().can_edit:
+        st.info("Your role can look but not import.")
+        return
+    _buttons(table, data, name, options)
+    shown = st.session_state.get(REPORT)
+    if shown and shown[0] == (name, options):  # kept across the download's rerun
+        _show(shown[1], name)
+
+
+def _format_choice(table: Table) -> str:
+    detected = detect(table)
+    names = list(formats())
+    st.markdown(
+        f"**{len(table.rows)} rows.** Detected format: "
+        f"**{detected.LABEL if detected else 'not recognised'}**"
+    )
+    for note in table.notes:
+        st.caption(common.md_escape(note))
+    index = names.index(detected.NAME) if detected else names.index(template.NAME)
+    return str(
+        st.selectbox(
+            "Read the file as", names, index=index, format_func=lambda n: formats()[n].LABEL
+        )
+    )
+
+
+def _mapping_choices(table: Table, name: str) -> dict[str, str]:
+    """One choice per column of the file: the template field it fills, or not used.
+    The start is what the template reads by itself (its names and common variants)."""
+    fields = [NOT_USED, *template.TEMPLATE_COLUMNS]
+    chosen: dict[str, str] = {}
+    with st.expander("Column mapping: which field each column fills", expanded=True):
+        slots = st.columns(MAP_COLUMNS)
+        for index, column in enumerate(table.header):
+            if not column:
+                continue
+            start = template.field_for(column) or NOT_USED
+            choice = slots[index % MAP_COLUMNS].selectbox(
+                common.md_escape(column),
+                fields,
+                index=fields.index(start) if start in fields else 0,
+                key=f"import_map:{name}:{index}",
+            )
+            chosen[column] = "" if choice == NOT_USED else str(choice)
+    return chosen
+
+
+def _fixed_values(name: str) -> dict[str, str]:
+    """Fields given one value for every row whose cell is empty (e.g. the country)."""
+    picked = st.multiselect(
+        "Same value for every row (fills the rows that have none)",
+        settable_fields(),
+        key=f"import_fixed:{name}",
+    )
+    values: dict[str, str] = {}
+    for field in picked:
+        value = st.text_input(f"{field} for every row", key=f"import_fixed:{name}:{field}")
+        if value.strip():
+            values[field] = value.strip()
+    return values
+
+
+def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> None:
+    c1, c2 = st.columns(2)
+    check = c1.button("Check only (nothing is written)", key="import_check")
+    run = c2.button(f"Import {len(table.rows)} rows", type="primary", key="import_run")
+    if not (check or run):
+        return
+    chosen = ImportOptions(
+        options.format, options.column_map, fixed=options.fixed, dry_run=bool(check)
+    )
+    with st.spinner("Checking…" if check else "Importing…"):
+        try:
+            report = import_file(
+                Path(name), common.get_store(), common.viewer(), chosen, data=data, name=name
+            )
+        except ImportFailed as error:
+            st.error(f"Nothing was imported: {error}")
+            return
+    st.session_state[REPORT] = ((name, options), report)
+
+
+def _show(report: ImportReport, name: str) -> None:
+    counts = report.counts()
+    for slot, (label, count) in zip(st.columns(len(counts)), counts, strict=True):
+        slot.metric(label.capitalize(), count)
+    st.code("\n".join(report.lines()), language=None)
+    stem = Path(name).stem
+    if report.rejected:
+        st.download_button(
+            "Download the rejected rows with reasons (CSV; fix them and import this file)",
+            report.rejected_csv(),
+            f"rejected-{stem}.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+    if report.warnings:
+        st.download_button(
+            "Download the warnings (CSV: rows kept with a value dropped or fixed)",
+            report.warnings_csv(),
+            f"warnings-{stem}.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )

@@ -1,0 +1,90 @@
+"""What the import page shows before anything is written: the first rows as they would
+be stored, and why a file as read cannot be imported at all (so no Import button is
+offered for it). The page stays thin; the import's own steps do the work here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from incidents.importer import ImportOptions, day_order_of, read_rows
+from incidents.io.formats import Format
+from incidents.io.tabular import Table
+from incidents.placing import place_all
+from incidents.record import Incident
+from incidents.schema import INCIDENT_TYPES
+from incidents.validation import RowInvalid, checked_row
+
+SHOWN = ("type", "title", "date_start", "date_end", "place", "country", "admin1")
+SHOWN_POINT = ("latitude", "longitude", "location_precision")
+SHOWN_COUNTS = ("killed_best", "disappeared_best", "displaced_best")
+NEEDED = {
+    "date_start": "the date (date_start)",
+    "type": "the type of incident (type)",
+}
+
+
+def cannot_import(table: Table, fmt: Format, options: ImportOptions) -> str | None:
+    """One sentence when no row of the file, read this way, could be imported: no rows,
+    or no row with a date or a type. None when the import can be tried."""
+    if not table.rows:
+        return f"{table.name} has a header but no rows to import."
+    columns = read_rows(table, fmt, options).columns
+    missing = [
+        words
+        for name, words in NEEDED.items()
+        if not any(v not in (None, "") for v in columns.get(name) or ())
+    ]
+    if not missing:
+        return None
+    return (
+        f"No column of {table.name}, read as {fmt.LABEL}, gives {' or '.join(missing)}: "
+        "choose the column that holds it, or give the same value for every row."
+    )
+
+
+def preview_rows(
+    table: Table, fmt: Format, options: ImportOptions, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The first rows as they would be stored (validated and placed), each with its
+    spreadsheet row number and the problems or warnings the import would report."""
+    rows = read_rows(table, fmt, options)
+    count = min(limit, len(rows.numbers))
+    order = options.day_order or day_order_of(rows.columns, len(rows.numbers))
+    today = date.today()
+    out: list[dict[str, Any]] = []
+    kept: list[tuple[int, Incident]] = []
+    for index in range(count):
+        raw = {name: column[index] for name, column in rows.columns.items()}
+        number = rows.numbers[index]
+        try:
+            incident, warnings = checked_row(raw, order, today)
+        except RowInvalid as invalid:
+            problems = "; ".join(f"{p.field}: {p.message}" for p in invalid.problems)
+            out.append({"row": number, "problems": "rejected: " + problems})
+            continue
+        notes = "; ".join(f"warning, {w.field}: {w.message}" for w in warnings)
+        out.append({"row": number, "problems": notes})
+        kept.append((len(out) - 1, incident))
+    placed = place_all([i for _, i in kept], options.default_country)
+    for (at, _), result in zip(kept, placed, strict=True):
+        if result.incident is None:
+            problems = "; ".join(f"{p.field}: {p.message}" for p in result.problems)
+            out[at]["problems"] = "rejected: " + problems
+            continue
+        out[at].update(_shown(result.incident))
+        if result.review:
+            out[at]["problems"] = "; ".join(filter(None, [out[at]["problems"], result.review]))
+    return out
+
+
+def _shown(incident: Incident) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(incident, name) for name in SHOWN}
+    values["type"] = INCIDENT_TYPES.label(incident.type)
+    values["date_start"] = incident.date_start.isoformat()
+    values["date_end"] = incident.date_end.isoformat()
+    if incident.has_point:
+        values.update({name: getattr(incident, name) for name in SHOWN_POINT})
+    values.update({n: getattr(incident, n) for n in SHOWN_COUNTS if getattr(incident, n)})
+    values["sources"] = len(incident.sources)
+    return values

@@ -1,0 +1,136 @@
+"""The import page with Streamlit's AppTest: a file shown as if uploaded (AppTest has
+no file upload), the mapping chosen column by column, Check only, Import, warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from incidents.query import Query
+from incidents.store import open_store
+from tests.app.conftest import point_app_at
+
+TIMEOUT = 60
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _show(path: str) -> None:
+    """The page below the upload, for the file at path (run by AppTest)."""
+    from pathlib import Path
+
+    from app_pages import import_flow
+
+    file = Path(path)
+    import_flow.show_file(file.read_bytes(), file.name)
+
+
+def page(path: Path) -> AppTest:
+    return AppTest.from_function(_show, args=(str(path),), default_timeout=TIMEOUT).run()
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    return point_app_at(str(tmp_path / "empty.gpkg"), tmp_path, monkeypatch)
+
+
+def _buttons(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def _own_names(tmp_path: Path) -> Path:
+    path = tmp_path / "own_names.csv"
+    path.write_text(
+        "Incident Kind,When,Town,Country name,Remarks\n"
+        "Torture,2020-03-01,Tarhuna,Libya,SYNTHETIC first\n"
+        "Killing,2020-04-02,Tarhuna,Libya,SYNTHETIC second\n"
+        "Torture,2020-02-30,Tarhuna,Libya,SYNTHETIC no such day\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_sheet_with_its_own_column_names_is_mapped_checked_and_imported(
+    empty_db, as_editor, tmp_path
+):
+    at = page(_own_names(tmp_path))
+    assert not at.exception
+    maps = {s.label: s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
+    assert maps["When"].value == "— not used —" and maps["Incident Kind"].value == "— not used —"
+    assert maps["Town"].value == "— not used —"
+    assert any("gives the date (date_start)" in w.value for w in at.warning)
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+    maps["Incident Kind"].set_value("type")
+    maps["When"].set_value("date_start")
+    maps["Town"].set_value("place")
+    maps["Country name"].set_value("country")
+    at.run()
+    assert not at.exception and not at.warning
+    preview = at.dataframe[0].value
+    assert list(preview["type"])[:2] == ["Torture", "Summary execution / killing"]
+    assert list(preview["country"])[:2] == ["LY", "LY"]
+    assert list(preview["problems"])[:2] == ["", ""]
+    assert preview["problems"][2].startswith("rejected: date_start: '2020-02-30'")
+    assert "Import 3 rows" in _buttons(at)
+    at.button(key="import_check").click().run()
+    report = "\n".join(c.value for c in at.code)
+    assert "check only: nothing was written" in report and "to import: 2" in report
+    assert "row 4: date_start: '2020-02-30' is not a real calendar date" in report
+    assert open_store(empty_db).count(Query(), as_editor) == 0
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Imported"] == "2"
+    assert open_store(empty_db).count(Query(), as_editor) == 2
+
+
+def test_a_file_that_cannot_be_read_gets_a_sentence_and_no_import_button(
+    empty_db, as_editor, tmp_path
+):
+    empty = ROOT / "tests" / "fixtures" / "template" / "empty.csv"
+    at = page(empty)
+    assert not at.exception and at.error and "cannot be read" in at.error[0].value
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+    header_only = tmp_path / "header_only.csv"
+    header_only.write_text("type,date_start,place\n", encoding="utf-8")
+    at = page(header_only)
+    assert any("no rows" in w.value for w in at.warning)
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+
+
+def test_the_same_value_for_every_row_and_a_wrong_one(empty_db, as_editor, tmp_path):
+    sheet = tmp_path / "no_type.csv"
+    sheet.write_text("id,date_start,place\nf-1,2020-06-01,Baidoa\n", encoding="utf-8")
+    at = page(sheet)
+    at.multiselect(key=f"import_fixed:{sheet.name}").set_value(["type", "country"]).run()
+    at.text_input(key=f"import_fixed:{sheet.name}:type").set_value("massacre")
+    at.text_input(key=f"import_fixed:{sheet.name}:country").set_value("Somalia").run()
+    assert any("every row's type: 'massacre'" in e.value for e in at.error)
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+    at.text_input(key=f"import_fixed:{sheet.name}:type").set_value("killing").run()
+    assert not at.error
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    record = open_store(empty_db).get("f-1", as_editor)
+    assert record is not None and (record.type, record.country) == ("killing", "SO")
+
+
+def test_warnings_are_counted_listed_and_offered_for_download(empty_db, as_editor, tmp_path):
+    from tests.core.test_importer import _ucdp_with_counts
+
+    at = page(_ucdp_with_counts(tmp_path, "1", "3", "2"))
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Warned"] == "1" and metrics["Unchanged"] == "0"
+    report = "\n".join(c.value for c in at.code)
+    assert "row 3, killed_max: max 2 was below best 3" in report
+    assert "read as: UCDP" in report or "read as: HXL" in report
+    downloads = list(at.get("download_button"))
+    assert any("warnings" in d.proto.label for d in downloads)
+
+
+def test_a_viewer_sees_the_preview_but_no_buttons(empty_db, tmp_path):
+    at = page(_own_names(tmp_path))
+    assert not at.exception
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
