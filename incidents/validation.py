@@ -31,9 +31,14 @@ _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
 _TRUE = {"true", "yes", "y", "1", "x", "نعم"}
 _FALSE = {"false", "no", "n", "0", "", "لا"}
 _COUNT_GROUPS = ("killed", "disappeared", "displaced")
-# What exports write in a source's web address when they have none to give (UCDP writes
-# HIDDEN for sources it may not name): the row is kept, the address left empty.
-PLACEHOLDER_URLS = frozenset(
+# Coded fields where a placeholder ('unknown', 'n/a') is read as an empty cell, with a
+# warning: their default is what an empty cell means (verification 'reported', the
+# least a source claims; sensitivity 'restricted', hidden from the public). Not the
+# type, date or place fields, nor yes/no fields: there a default could be wrong.
+_PLACEHOLDER_AS_EMPTY = ("verification", "sensitivity")
+# What exports write in a cell when they have nothing to give (a source's web address
+# that may not be named is HIDDEN): the row is kept, the cell read as empty.
+PLACEHOLDERS = frozenset(
     {"hidden", "n/a", "na", "-", "--", "—", "unknown", "none", "null", "nil", "?", "tbd"}
     | {"not available", "redacted", "withheld", "no url", "no link", "..."}
 )
@@ -89,6 +94,9 @@ class _Row:
         if not text:
             return default
         code = code_of(name, text)
+        if code is None and name in _PLACEHOLDER_AS_EMPTY and is_placeholder(text):
+            self.warn(name, f"'{text}' names no {name}: read as an empty cell, {default}")
+            return default
         if code is None:
             self.fail(name, code_message(name, text))
             return default
@@ -355,8 +363,8 @@ def _sources(row: _Row) -> tuple[Source, ...]:
 
 
 def is_placeholder(url: str) -> bool:
-    """Whether a web-address cell says there is none ('HIDDEN', 'n/a', '-', 'unknown')."""
-    return url.strip().casefold() in PLACEHOLDER_URLS
+    """Whether a cell says there is no value ('HIDDEN', 'n/a', '-', 'unknown')."""
+    return url.strip().casefold() in PLACEHOLDERS
 
 
 def source_problems(n: int, parts: Mapping[str, str]) -> list[Problem]:

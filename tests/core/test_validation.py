@@ -86,6 +86,26 @@ def test_a_placeholder_source_url_is_dropped_with_a_warning(placeholder):
     assert alone.sources == ()  # a source made of a placeholder only is no source
 
 
+@pytest.mark.parametrize(
+    ("field", "stored"), [("verification", "reported"), ("sensitivity", "restricted")]
+)
+def test_a_placeholder_status_reads_as_an_empty_cell_with_a_warning(field, stored):
+    incident, warnings = checked_row(row(**{field: "Unknown"}), today=TODAY)
+    assert getattr(incident, field) == stored
+    assert [(w.field, "'Unknown' names no") for w in warnings] == [
+        (field, warnings[0].message[: len("'Unknown' names no")])
+    ]
+    assert validate_columns(_columns(row(**{field: "n/a"})), 1, "unknown", TODAY) == [None]
+
+
+def test_other_unknown_labels_are_still_refused():
+    """A label that says something ('denied', 'internal') may mean another status."""
+    assert "verification" in problems(row(verification="denied"))
+    assert "sensitivity" in problems(row(sensitivity="internal"))
+    assert "type" in problems(row(type="unknown"))
+    assert "public_date_to_month" in problems(row(public_date_to_month="unknown"))
+
+
 def test_a_source_url_that_is_text_is_still_refused():
     """Not a placeholder: the cell holds something else (a name), which must be fixed."""
     assert "source1_url" in problems(row(source1_url="BBC News, 3 May"))
