@@ -14,6 +14,7 @@ from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import geojson, template
 from incidents.io.formats import detect, read_any
 from incidents.io.tabular import FileUnusable, Table
+from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "sample.geojson"
@@ -206,3 +207,18 @@ def test_real_unmiss_file_stores_every_feature(store: GeoPackageStore) -> None:
 
 def _rows(table: Table) -> list[dict[str, Any]]:
     return [dict(zip(table.header, cells, strict=True)) for _, cells in table.rows]
+
+
+def test_real_lebanon_fires_import_with_a_type_and_date_for_every_row(
+    store: GeoPackageStore,
+) -> None:
+    """The AUB fire reports name places in Arabic only and carry no date nor type: the
+    import says so, and imports every feature once the user gives both for all rows."""
+    path = REAL / "lebanon_fires_2019_arabic_excerpt.geojson"
+    with pytest.raises(ImportFailed, match="needs at least 'type' and 'date_start'"):
+        import_file(path, store, EDITOR)
+    every_row = {"type": "destruction_of_property", "date_start": "2019-10"}
+    report = import_file(path, store, EDITOR, ImportOptions(default_country="LB", fixed=every_row))
+    assert (report.rows_read, report.imported, len(report.rejected)) == (30, 30, 0)
+    places = set(store.query(Query(), EDITOR)["place"])
+    assert {"برج رحال", "دبّية"} <= places  # outer spaces trimmed, shadda kept
