@@ -254,6 +254,56 @@ def iso2_table() -> tuple[dict[str, str], dict[str, str]]:
     return by_num, by_name
 
 
+def unwrap_antimeridian(geom: BaseGeometry) -> BaseGeometry:
+    """Rings that cross the 180th meridian, drawn the short way round.
+
+    A ring of Russia's running from the Finnish border to Chukotka across 180 degrees was
+    read as spanning 30 E westward to 180 W, covering Alaska and Norway: such a part
+    (wider than 180 degrees, away from Antarctica) is moved east by 360 degrees where it
+    lies west of 0, then cut at 180 and the part beyond brought back by 360 degrees.
+    """
+    parts = list(getattr(geom, "geoms", [geom]))
+    wide = [p for p in parts if p.bounds[2] - p.bounds[0] > 180 and p.bounds[1] >= -60]
+    if not wide:
+        return geom
+    out = [p for p in parts if p not in wide]
+    for part in wide:
+        shifted = shapely.make_valid(shapely.transform(part, _east_of_zero))
+        out.append(shapely.clip_by_rect(shifted, -180, -90, 180, 90))
+        beyond = shapely.clip_by_rect(shifted, 180, -90, 540, 90)
+        out.append(shapely.transform(beyond, lambda xy: xy - [360, 0]))
+    polygons = [
+        poly
+        for g in out
+        if not g.is_empty
+        for poly in getattr(g, "geoms", [g])
+        if poly.geom_type == "Polygon" and poly.area > 0
+    ]
+    # Snapped to the grid the file is written on, so rounding cannot make it invalid;
+    # make_valid may leave slivers as lines: only the areas are kept.
+    mended = shapely.set_precision(
+        shapely.make_valid(shapely.MultiPolygon(polygons)), 10.0**-COUNTRY_DECIMALS
+    )
+    areas = [
+        p for p in shapely.get_parts(mended) for p in getattr(p, "geoms", [p])
+        if p.geom_type == "Polygon"
+    ]  # fmt: skip
+    return shapely.MultiPolygon(areas)
+
+
+def _east_of_zero(xy: np.ndarray) -> np.ndarray:
+    out = xy.copy()
+    out[:, 0] = np.where(out[:, 0] < 0, out[:, 0] + 360, out[:, 0])
+    return out
+
+
+def fix_countries_file(path: Path) -> None:
+    """Apply unwrap_antimeridian to a written countries.geojson (the committed one)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows = [(f["properties"], unwrap_antimeridian(shape(f["geometry"]))) for f in data["features"]]
+    write_geojson(path, rows, COUNTRY_DECIMALS)
+
+
 def build_countries(pkg: Path) -> None:
     topo = json.loads((pkg / "countries-50m.json").read_text(encoding="utf-8"))
     by_num, by_name = iso2_table()
@@ -265,7 +315,7 @@ def build_countries(pkg: Path) -> None:
             continue
         # Somaliland, N. Cyprus etc. have no ISO id: iso2 stays null.
         iso2 = by_num.get(props["id"] or "") or by_name.get(props["name"])
-        rows.append(({"iso2": iso2, "name": props["name"]}, geom))
+        rows.append(({"iso2": iso2, "name": props["name"]}, unwrap_antimeridian(geom)))
     rows.sort(key=lambda r: (r[0]["iso2"] or "~", r[0]["name"]))
     write_geojson(OUT_DIR / "countries.geojson", rows, COUNTRY_DECIMALS)
 
@@ -276,7 +326,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--countries", default="", help="ISO alpha-2 codes for admin1, e.g. LY,SY (default: all)"
     )
     ap.add_argument("--skip-countries-outline", action="store_true")
+    ap.add_argument(
+        "--fix-antimeridian-only",
+        action="store_true",
+        help="rewrite the committed countries.geojson with rings across 180 degrees mended",
+    )
     args = ap.parse_args(argv)
+    if args.fix_antimeridian_only:
+        fix_countries_file(OUT_DIR / "countries.geojson")
+        return
     codes = [c.strip().upper() for c in args.countries.split(",") if c.strip()]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="geodata-npm-") as tmp:
