@@ -85,9 +85,9 @@ def header_index(rows: list[list[Any]]) -> int:
 
 def skipped_note(name: str, numbers: list[int], skipped: list[list[Any]], header: int) -> str:
     """The sentence telling the user which rows above the header were left out."""
-    shown = "; ".join(" ".join(_filled(r))[:60] for r in skipped if _filled(r))
-    which = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}-{numbers[-1]}"
-    return (
-        f"{name}: the column names are in row {header}; {which} above them "
-        f"({shown}) were read as a title and not imported"
-    )
+    shown = "; ".join(", ".join(_filled(r))[:80] for r in skipped if _filled(r))
+    if len(numbers) == 1:
+        which = f"row {numbers[0]} above them ({shown}) was"
+    else:
+        which = f"rows {numbers[0]}-{numbers[-1]} above them ({shown}) were"
+    return f"{name}: the column names are in row {header}; {which} read as a title, not imported"

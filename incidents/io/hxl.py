@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from incidents.io import acled, ucdp
@@ -168,7 +169,7 @@ def split(table: Table) -> tuple[list[Hashtag | None], Table]:
         return [parse_hashtag(h) for h in table.header], table
     tags = [parse_hashtag(c) for c in table.rows[0][1]] if table.rows else []
     tags += [None] * (len(table.header) - len(tags))
-    rows = Table(table.name, table.header, table.rows[1:], table.encoding, table.problems)
+    rows = replace(table, rows=table.rows[1:], _by_number=None)  # notes and problems kept
     return tags, rows
 
 

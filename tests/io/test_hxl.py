@@ -220,3 +220,18 @@ def test_ucdp_ged_from_hdx_is_read_as_ucdp(store: GeoPackageStore) -> None:
         if row["source_headline"] and row["source_article"]:
             assert row["source_article"] in stored["description"].iloc[0]
     assert any(r["source_article"].startswith('"') for r in truth)
+
+
+def test_title_row_above_an_hdx_file(tmp_path: Path, store: GeoPackageStore) -> None:
+    """An HDX download with a title line above UCDP's header and the hashtag row."""
+    original = REAL / "ucdp_ged_hdx_hxl_bangladesh.csv"
+    path = tmp_path / "ucdp_titled.csv"
+    text = original.read_text(encoding="utf-8")
+    path.write_text("UCDP GED events, Bangladesh (HDX)\n" + text, encoding="utf-8")
+    table = read_table(path)
+    assert detect(table) is hxl
+    _, data = hxl.split(table)
+    assert data.notes == table.notes and "row 2" in table.notes[0]
+    report = import_file(path, store, EDITOR)
+    assert (report.rows_read, report.imported) == (38, 38)
+    assert any("UCDP GED events, Bangladesh" in note for note in report.notes)
