@@ -109,6 +109,7 @@ def table_from_document(document: Any, name: str) -> Table:
         row.update(_sources(event, sources, by_event, number, table))
         rows.append(row)
     _countries(rows)
+    _iso_dates(rows, table)
     header = list(dict.fromkeys(k for row in rows for k in row))
     table.header = header
     table.rows = [(n, [row.get(c, "") for c in header]) for n, row in enumerate(rows, 1)]
@@ -286,12 +287,32 @@ def map_event(row: dict[str, str]) -> dict[str, Any]:
     return raw
 
 
-def us_date(text: str) -> str:
-    """'11/03/2022' (timemap's month/day/year) -> '2022-11-03'; anything else as it is."""
+def _iso_dates(rows: list[dict[str, Any]], table: Table) -> None:
+    """Each event's date as YYYY-MM-DD. Timemap writes month/day/year unless a project
+    configures day/month/year: a file in which some date can only be day first (25/03)
+    and none only month first (03/25) is read day first, and the notes say so."""
+    parts = [_MDY.match(str(r.get("date", ""))) for r in rows]
+    pairs = [(int(m.group(1)), int(m.group(2))) for m in parts if m]
+    day_first = any(a > 12 for a, _ in pairs) and not any(b > 12 for _, b in pairs)
+    if day_first:
+        example = next(m.group(0).strip() for m in parts if m and int(m.group(1)) > 12)
+        table.notes.append(
+            f"{table.name}: the dates are read as day/month/year (as {example} must be), "
+            "not timemap's usual month/day/year"
+        )
+    for row in rows:
+        if "date" in row:
+            row["date"] = us_date(str(row["date"]), day_first)
+
+
+def us_date(text: str, day_first: bool = False) -> str:
+    """'11/03/2022' (timemap's month/day/year) -> '2022-11-03' ('2022-03-11' day first);
+    anything else as it is (validation reads it, or names what is wrong)."""
     found = _MDY.match(text)
     if not found:
         return text
-    month, day, year = (int(g) for g in found.groups())
+    first, second, year = (int(g) for g in found.groups())
+    month, day = (second, first) if day_first else (first, second)
     try:
         return date(year, month, day).isoformat()
     except ValueError:

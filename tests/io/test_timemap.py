@@ -122,3 +122,20 @@ def test_a_column_map_is_honoured() -> None:
     table = read_any(MARIUPOL)
     rows = dict(timemap.raw_rows(table, {"location": "admin1", "id": "title"}))
     assert rows[21]["admin1"] == "Bohorodychne" and rows[21]["title"] == "CIV1608"
+
+
+def test_a_day_first_project_is_read_day_first(tmp_path: Path) -> None:
+    """Timemap projects may configure DD/MM/YYYY: one date that can only be day first
+    (25/03/2022) makes the whole file day first, and the notes say so."""
+    document = json.loads(MARIUPOL.read_text(encoding="utf-8"))
+    for event in document["Events"]:  # the real dates, written day first
+        month, day, year = event["date"].split("/")
+        event["date"] = f"{day}/{month}/{year}"
+    path = tmp_path / "day_first.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    table = read_any(path)
+    rows = dict(timemap.raw_rows(table))
+    dates = {row["source_event_id"]: row["date_start"] for row in rows.values()}
+    assert dates["timemap:CIV1612"] == "2022-11-03"  # written 03/11/2022
+    assert dates["timemap:CIV1659"] == "2022-11-20"  # written 20/11/2022
+    assert any("day/month/year (as 20/11/2022 must be)" in note for note in table.notes)
