@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from incidents.io.tabular import MAX_ROWS, FileUnusable, Table
+from incidents.io.tabular import MAX_CELL_CHARS, MAX_ROWS, FileUnusable, Table, flag_long_cells
 from incidents.schema import INCIDENT_TYPES
 
 NAME = "timemap"
@@ -105,6 +105,8 @@ def table_from_document(document: Any, name: str) -> Table:
             rows.append({})
             continue
         row = {c: _text(event.get(c)) for c in COLUMNS}
+        if _text(event.get("country")):
+            row["country"] = _text(event.get("country"))
         row["tags"] = "; ".join(_tags(event, associations))
         row.update(_sources(event, sources, by_event, number, table))
         rows.append(row)
@@ -113,20 +115,26 @@ def table_from_document(document: Any, name: str) -> Table:
     header = list(dict.fromkeys(k for row in rows for k in row))
     table.header = header
     table.rows = [(n, [row.get(c, "") for c in header]) for n, row in enumerate(rows, 1)]
+    for number, cells in table.rows:  # a runaway cell rejects its event, named
+        if sum(map(len, cells)) > MAX_CELL_CHARS:
+            flag_long_cells(table, number, cells)
     return table
 
 
 def _countries(rows: list[dict[str, Any]]) -> None:
     """A timemap event names no country: it gets the one its point lies in (the import
-    would otherwise check it against the user's default country and refuse it)."""
+    would otherwise check it against the user's default country and refuse it). An
+    event that names its country keeps it; a point that is not one is left to validation."""
     from geodata import countries_for_points
 
     located: list[tuple[dict[str, Any], float, float]] = []
     for row in rows:
         try:
-            located.append((row, float(row["latitude"]), float(row["longitude"])))
+            lat, lon = float(row["latitude"]), float(row["longitude"])
         except (KeyError, ValueError):
             continue
+        if not row.get("country") and abs(lat) <= 90 and abs(lon) <= 180:  # NaN fails too
+            located.append((row, lat, lon))
     if not located:
         return
     codes = countries_for_points([la for _, la, _ in located], [lo for _, _, lo in located])

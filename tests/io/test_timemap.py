@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from incidents.access import Role, Viewer
-from incidents.importer import import_file
+from incidents.importer import ImportFailed, import_file
 from incidents.io import geojson, timemap
 from incidents.io.formats import detect, read_any
 from incidents.query import Query
@@ -139,3 +143,41 @@ def test_a_day_first_project_is_read_day_first(tmp_path: Path) -> None:
     assert dates["timemap:CIV1612"] == "2022-11-03"  # written 03/11/2022
     assert dates["timemap:CIV1659"] == "2022-11-20"  # written 20/11/2022
     assert any("day/month/year (as 20/11/2022 must be)" in note for note in table.notes)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+KEYS = st.sampled_from(
+    [
+        *["id", "date", "time", "latitude", "longitude", "location", "title"],
+        *["description", "sources", "filters", "associations", "country"],
+    ]
+)
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    events=st.lists(st.dictionaries(KEYS, JSON, max_size=8), min_size=1, max_size=4),
+    sources=st.dictionaries(st.text(max_size=6), JSON, max_size=3) | JSON,
+)
+def test_odd_events_are_a_sentence_or_rows_accounted(events: list[Any], sources: Any) -> None:
+    """Whatever an event holds, the import never fails with a trace: every row is
+    imported or rejected with its reason, or the file is refused in one sentence."""
+    for event in events:
+        event.setdefault("date", "11/03/2022")
+        event.setdefault("location", "")
+    data = json.dumps({"events": events, "sources": sources}).encode()
+    with tempfile.TemporaryDirectory() as folder:
+        store = GeoPackageStore(Path(folder) / "s.gpkg")
+        try:
+            report = import_file("odd.json", store, EDITOR, data=data, name="odd.json")
+        except ImportFailed as refused:
+            assert str(refused) and "Traceback" not in str(refused)
+            assert "unexpected" not in str(refused)
+            return
+    assert report.rows_read == len(events) and report.accounted, report.lines()
