@@ -10,8 +10,10 @@ feature, and only where the feature has no column the template already reads:
   they are the incident's; the outer ones describe the map feature);
 - ``incident:date:start`` -> ``date_start``, ``incident:source:url`` -> ``source_url``:
   a namespaced key whose rest names a template field becomes that field;
-- OSM's ``place`` holding a kind of place (town, village ...) is not a place name: it is
-  kept as ``osm_place``; ``name`` is the place name;
+- in a feature carrying OSM's tags (an OSM id such as ``node/123``, ``name:xx`` keys or
+  ``place=town``), OSM's ``place`` holding a kind of place (town, village ...) is not a
+  place name: it is kept as ``osm_place``, and ``name`` is the place name (elsewhere, as
+  in uMap, ``name`` is the marker's label and is left alone);
 - ``name:ar`` (the Arabic name): the template has no field for a second spelling, so it
   is kept in the place, after the other name: "Gumuruk (قمروك)", or alone when the
   feature has no other name; searching either finds the record;
@@ -22,9 +24,11 @@ feature, and only where the feature has no column the template already reads:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 NESTED = "properties"
+_OSM_ID = re.compile(r"^(node|way|relation)/[0-9]+$")
 NAMESPACES = ("incident:",)
 OSM_PLACE_KINDS = frozenset(
     {"city", "town", "village", "hamlet", "isolated_dwelling", "farm", "suburb", "quarter"}
@@ -46,7 +50,8 @@ def normalise(properties: dict[str, Any]) -> dict[str, Any]:
             fields.add(field_for(target))
             values[target] = values.pop(key)
             foreign_type |= target == "type"
-    if not any(field_for(str(k)) == "place" for k in values if k != "place"):
+    other_place = any(field_for(str(k)) == "place" for k in values if k != "place")
+    if not other_place and _from_osm(values):
         _place_from_names(values)
     if foreign_type:
         _foreign_type(values)
@@ -70,6 +75,17 @@ def _namespaced_field(key: str) -> str | None:
             rest = key[len(space) :].replace(":", "_")
             return rest if field_for(rest) else None
     return None
+
+
+def _from_osm(values: dict[str, Any]) -> bool:
+    """Whether the feature carries OpenStreetMap's tags, where name is the place's name
+    (elsewhere, as in uMap, name is often the marker's label: it is left alone)."""
+    kind = values.get("place")
+    return (
+        (isinstance(kind, str) and kind.strip().casefold() in OSM_PLACE_KINDS)
+        or any(str(k).startswith("name:") for k in values)
+        or bool(_OSM_ID.match(_text(values.get("id"))))
+    )
 
 
 def _place_from_names(values: dict[str, Any]) -> None:

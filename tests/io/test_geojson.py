@@ -222,3 +222,21 @@ def test_real_lebanon_fires_import_with_a_type_and_date_for_every_row(
     assert (report.rows_read, report.imported, len(report.rejected)) == (30, 30, 0)
     places = set(store.query(Query(), EDITOR)["place"])
     assert {"برج رحال", "دبّية"} <= places  # outer spaces trimmed, shadda kept
+
+
+@pytest.mark.parametrize(
+    ("properties", "place"),
+    [
+        ({"name": "Mass grave near the farm", "type": "mass_grave"}, None),  # a uMap label
+        ({"name": "Tarhuna", "name:ar": "ترهونة"}, "Tarhuna (ترهونة)"),
+        ({"name:ar": "ترهونة", "id": "node/1"}, "ترهونة"),
+        ({"name": "Tarhuna", "place": "town"}, "Tarhuna"),
+        ({"name": "Tarhuna", "place": "Qasr Tarhuna", "name:ar": "ترهونة"}, "Qasr Tarhuna"),
+        ({"name": "Tarhuna", "location": "Qasr", "id": "way/2"}, None),  # location is the place
+    ],
+)
+def test_osm_names_feed_the_place(properties: dict[str, Any], place: str | None) -> None:
+    feature = {"type": "Feature", "geometry": None, "properties": properties}
+    table = geojson.read(Path("x.geojson"), json.dumps(feature).encode(), "x.geojson")
+    row = dict(zip(table.header, table.rows[0][1], strict=True))
+    assert row.get("place") == place
