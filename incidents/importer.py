@@ -138,7 +138,7 @@ def _import(
         outcomes = store.write_batch([i for _, i in incidents], viewer, action="import")
         for outcome in outcomes:
             report.imported += outcome.kind == "imported"
-            report.updated += outcome.kind == "updated"
+            report.updated += outcome.kind != "imported"
             report.unchanged += outcome.kind == "unchanged"
         store.log_event(viewer, "import", report.to_dict())
     elif options.dry_run:

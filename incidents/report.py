@@ -44,16 +44,17 @@ class WarnedRow:
 
 @dataclass
 class ImportReport:
-    """Counts and details of one import;
-    imported + updated + unchanged + rejected == rows_read (warned rows are kept:
-    they are counted among the imported, updated or unchanged as well)."""
+    """Counts and details of one import; imported + updated + rejected == rows_read.
+    updated counts the stored records the file matched, changed or not: unchanged
+    counts those it left as they were, and changed the rest (what is shown as
+    updated). Warned rows are kept: they are counted among those as well."""
 
     file: str
     format: str
     rows_read: int = 0
     imported: int = 0
-    updated: int = 0  # stored records this import changed
-    unchanged: int = 0  # stored records the file holds as they are
+    updated: int = 0  # stored records the file matched (changed or unchanged)
+    unchanged: int = 0  # of those, the ones the file holds as they are
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[WarnedRow] = field(default_factory=list)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
@@ -68,8 +69,12 @@ class ImportReport:
 
     @property
     def accounted(self) -> bool:
-        taken = self.imported + self.updated + self.unchanged
-        return taken + len(self.rejected) == self.rows_read
+        return self.imported + self.updated + len(self.rejected) == self.rows_read
+
+    @property
+    def changed(self) -> int:
+        """Stored records this import changed (shown as 'updated')."""
+        return self.updated - self.unchanged
 
     @property
     def warned(self) -> int:
@@ -90,7 +95,7 @@ class ImportReport:
         first = "to import" if self.dry_run else "imported"
         return [
             (first, self.imported),
-            ("updated", self.updated),
+            ("updated", self.changed),
             ("unchanged", self.unchanged),
             ("warned", self.warned),
             ("rejected", len(self.rejected)),
@@ -141,6 +146,7 @@ class ImportReport:
             "rows_read": self.rows_read,
             "imported": self.imported,
             "updated": self.updated,
+            "changed": self.changed,
             "unchanged": self.unchanged,
             "warned": self.warned,
             "rejected": len(self.rejected),

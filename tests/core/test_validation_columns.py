@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incidents.dates import infer_day_order
-from incidents.importer import ImportOptions, _header_repeats, _validate
+from incidents.importer import ImportOptions, _header_repeats, _validate, read_rows
 from incidents.io import template
 from incidents.io.formats import Table, raw_columns, read_any
 from incidents.record import Incident
@@ -153,13 +153,14 @@ def test_a_spoilt_file_is_validated_as_row_by_row(tmp_path: Path):
     frame.loc[17] = frame.columns  # a repeated header row
     frame.to_csv(path, index=False)
     table = read_any(path)
-    numbers, cols = raw_columns(template, table)
     report = ImportReport("s.csv", "template")
-    taken = _validate(numbers, cols, table, ImportOptions(), report, None)
+    taken = _validate(read_rows(table, template, ImportOptions()), ImportOptions(), report, None)
     rejected, expected = _row_by_row(table)
     assert [(r.row, r.reasons) for r in report.rejected] == rejected
     assert [(n, i.content()) for n, i in taken] == expected
     assert len(rejected) > 20 and len(expected) > 200
+    warned = {w.field for w in report.warnings}
+    assert warned >= {"source1_url", "sensitivity", "verification"}, warned
 
 
 SPOILT = {
@@ -170,10 +171,12 @@ SPOILT = {
     "longitude": ["13.2.1", "", "-181", "1e1"],
     "killed_best": ["-3", "2.5", "many", "1,0"],
     "killed_max": ["0"],
-    "sensitivity": ["secret", "PUBLIC"],
+    "killed_min": ["9999"],  # above best (min lowered, a warning) or max (rejected)
+    "sensitivity": ["secret", "PUBLIC", "n/a"],
+    "verification": ["unknown", "denied"],
     "place_confirmed": ["perhaps", "نعم"],
     "source1_sha256": ["xyz", "A" * 64],
-    "source1_url": ["www.example.org", "=HYPERLINK(1)"],
+    "source1_url": ["www.example.org", "=HYPERLINK(1)", "HIDDEN", "-"],
     "title": ["\x00nul", "tab\tinside", "Cafe\u0301", " ترهونة "],
     "date_precision": ["week", "year"],
 }
