@@ -1,8 +1,8 @@
 """The import page's steps: how the file reads, the column mapping and values for every
 row a person chooses, the preview, Check only, Import, and the report.
 
-Kept apart from import_page.py (which only runs main()) so tests can show a file
-without an upload widget; the work itself is in incidents (importer, import_preview).
+import_page.py only runs main(); the work itself is in incidents (importer,
+import_preview, import_fill).
 """
 
 from __future__ import annotations
@@ -142,8 +142,8 @@ def _fixed_values(name: str) -> dict[str, str]:
 
 def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> None:
     c1, c2 = st.columns(2)
-    check = c1.button("Check only (nothing is written)", key="import_check")
-    run = c2.button(f"Import {len(table.rows)} rows", type="primary", key="import_run")
+    run = c1.button(f"Import {len(table.rows)} rows", type="primary", key="import_run")
+    check = c2.button("Check only (nothing is written)", key="import_check")
     if not (check or run):
         return
     chosen = ImportOptions(

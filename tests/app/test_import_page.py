@@ -1,5 +1,5 @@
-"""The import page with Streamlit's AppTest: a file shown as if uploaded (AppTest has
-no file upload), the mapping chosen column by column, Check only, Import, warnings."""
+"""The import page with Streamlit's AppTest: a file uploaded, the mapping chosen column
+by column, the same value for every row, Check only, Import, warnings."""
 
 from __future__ import annotations
 
@@ -16,18 +16,13 @@ TIMEOUT = 60
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _show(path: str) -> None:
-    """The page below the upload, for the file at path (run by AppTest)."""
-    from pathlib import Path
-
-    from app_pages import import_flow
-
-    file = Path(path)
-    import_flow.show_file(file.read_bytes(), file.name)
+IMPORT_PAGE = str(ROOT / "app_pages" / "import_page.py")
 
 
 def page(path: Path) -> AppTest:
-    return AppTest.from_function(_show, args=(str(path),), default_timeout=TIMEOUT).run()
+    """The import page with the file at path uploaded."""
+    at = AppTest.from_file(IMPORT_PAGE, default_timeout=TIMEOUT).run()
+    return at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv")).run()
 
 
 @pytest.fixture
