@@ -141,8 +141,10 @@ def _import(
             report.updated += outcome.kind != "imported"
             report.unchanged += outcome.kind == "unchanged"
         store.log_event(viewer, "import", report.to_dict())
-    elif options.dry_run:
-        report.imported = len(incidents)
+    elif options.dry_run:  # which records exist already; whether they would change, unsaid
+        stored = store.existing_ids([i.id for _, i in incidents], [])
+        report.updated = sum(i.id in stored for _, i in incidents)
+        report.imported = len(incidents) - report.updated
     report.rejected.sort(key=lambda r: r.row)
     report.warnings.sort(key=lambda w: w.row)
     _tell(progress, "stored", report.rows_read, report.rows_read)

@@ -92,14 +92,11 @@ class ImportReport:
 
     def counts(self) -> list[tuple[str, int]]:
         """The outcome counts, as the command line and the import page name them."""
-        first = "to import" if self.dry_run else "imported"
-        return [
-            (first, self.imported),
-            ("updated", self.changed),
-            ("unchanged", self.unchanged),
-            ("warned", self.warned),
-            ("rejected", len(self.rejected)),
-        ]
+        rest = [("warned", self.warned), ("rejected", len(self.rejected))]
+        if self.dry_run:  # a check does not compare the stored records with the rows
+            return [("new", self.imported), ("already stored", self.updated), *rest]
+        stored = [("updated", self.changed), ("unchanged", self.unchanged)]
+        return [("imported", self.imported), *stored, *rest]
 
     def lines(self) -> list[str]:
         """The report as sentences, for the command line and the import page."""
