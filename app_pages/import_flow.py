@@ -16,7 +16,7 @@ from app_pages import common
 from incidents import failures
 from incidents.import_fill import fixed_problems, settable_fields
 from incidents.import_preview import cannot_import, preview_rows
-from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.importer import ImportFailed, ImportOptions, import_file, read_rows
 from incidents.io import template
 from incidents.io.formats import FileUnusable, Table, detect, formats, read_any
 from incidents.report import ImportReport
@@ -71,12 +71,13 @@ def _show_file(data: bytes, name: str) -> None:
         st.error("Not ready to import: " + "; ".join(refused) + ".")
         return
     options = ImportOptions(format=fmt_name, column_map=column_map, fixed=fixed or None)
-    reason = cannot_import(table, fmt, options)
+    rows = read_rows(table, fmt, options)  # once per run, for both uses below
+    reason = cannot_import(rows, fmt)
     if reason:
         st.warning(reason)
         return
     st.markdown("**Preview** (the first rows as they would be stored)")
-    preview = preview_rows(table, fmt, options, PREVIEW_ROWS)
+    preview = preview_rows(rows, options, PREVIEW_ROWS)
     st.dataframe(pd.DataFrame(preview).astype(str), hide_index=True, width="stretch")
     if not common.viewer().can_edit:
         st.info("Your role can look but not import.")

@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from incidents.importer import ImportOptions, day_order_of, read_rows
+from incidents.importer import FileRows, ImportOptions, day_order_of
 from incidents.io.formats import Format
-from incidents.io.tabular import Table
 from incidents.placing import place_all
 from incidents.record import Incident
 from incidents.schema import INCIDENT_TYPES
@@ -24,12 +23,13 @@ NEEDED = {
 }
 
 
-def cannot_import(table: Table, fmt: Format, options: ImportOptions) -> str | None:
-    """One sentence when no row of the file, read this way, could be imported: no rows,
-    or no row with a date or a type. None when the import can be tried."""
+def cannot_import(rows: FileRows, fmt: Format) -> str | None:
+    """One sentence when no row of the file, read this way (incidents.importer.read_rows),
+    could be imported: no rows, or no row with a date or a type. None when the import
+    can be tried."""
+    table, columns = rows.table, rows.columns
     if not table.rows:
         return f"{table.name} has a header but no rows to import."
-    columns = read_rows(table, fmt, options).columns
     missing = [
         words
         for name, words in NEEDED.items()
@@ -43,12 +43,9 @@ def cannot_import(table: Table, fmt: Format, options: ImportOptions) -> str | No
     )
 
 
-def preview_rows(
-    table: Table, fmt: Format, options: ImportOptions, limit: int = 10
-) -> list[dict[str, Any]]:
+def preview_rows(rows: FileRows, options: ImportOptions, limit: int = 10) -> list[dict[str, Any]]:
     """The first rows as they would be stored (validated and placed), each with its
     spreadsheet row number and the problems or warnings the import would report."""
-    rows = read_rows(table, fmt, options)
     count = min(limit, len(rows.numbers))
     order = options.day_order or day_order_of(rows.columns, len(rows.numbers))
     today = date.today()

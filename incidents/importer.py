@@ -52,7 +52,7 @@ class ImportOptions:
 
 
 @dataclass
-class _Rows:
+class FileRows:
     """The table and the template fields its rows were read into: a rejected row keeps
     both (its original cells, and the fields the rejected rows' file is written in)."""
 
@@ -151,16 +151,16 @@ def _import(
     return report
 
 
-def read_rows(table: Table, fmt: Format, options: ImportOptions) -> _Rows:
+def read_rows(table: Table, fmt: Format, options: ImportOptions) -> FileRows:
     """The file's rows as template fields: the format's mapping, then the values the
     user gave for every row that has none."""
     numbers, columns = raw_columns(fmt, table, options.column_map)
     fill(columns, len(numbers), options.fixed or {})
-    return _Rows(table, numbers, columns, {n: i for i, n in enumerate(numbers)})
+    return FileRows(table, numbers, columns, {n: i for i, n in enumerate(numbers)})
 
 
 def _new_report(
-    name: str, table: Table, fmt: Format, rows: _Rows, options: ImportOptions, delimiter: str
+    name: str, table: Table, fmt: Format, rows: FileRows, options: ImportOptions, delimiter: str
 ) -> ImportReport:
     from incidents.io import template
 
@@ -238,7 +238,7 @@ def _tell(progress: Progress | None, stage: str, done: int, total: int) -> None:
 
 
 def _validate(
-    rows: _Rows, options: ImportOptions, report: ImportReport, progress: Progress | None
+    rows: FileRows, options: ImportOptions, report: ImportReport, progress: Progress | None
 ) -> list[tuple[int, Incident]]:
     """Column checks take the plainly valid rows; the rest go through checked_row,
     which takes them after all (perhaps with warnings) or rejects them with its messages."""
@@ -293,7 +293,7 @@ def day_order_of(columns: dict[str, list[Any]], n: int) -> DayOrder:
 
 def _place(
     candidates: list[tuple[int, Incident]],
-    rows: _Rows,
+    rows: FileRows,
     options: ImportOptions,
     report: ImportReport,
 ) -> list[tuple[int, Incident]]:
@@ -310,7 +310,7 @@ def _place(
 
 
 def _assign_ids(
-    incidents: list[tuple[int, Incident]], store: Store, rows: _Rows, report: ImportReport
+    incidents: list[tuple[int, Incident]], store: Store, rows: FileRows, report: ImportReport
 ) -> list[tuple[int, Incident]]:
     """Stable ids: the row's own, the stored record's with the same source event, or one
     derived from the row (see _derived_ids), so re-importing a row finds its record."""
@@ -360,7 +360,9 @@ def _derived_ids(incidents: list[Incident], store: Store) -> list[tuple[str, str
     return out
 
 
-def _reject(report: ImportReport, rows: _Rows, number: int, reasons: list[tuple[str, str]]) -> None:
+def _reject(
+    report: ImportReport, rows: FileRows, number: int, reasons: list[tuple[str, str]]
+) -> None:
     cells = dict(zip(rows.table.header, rows.table.row_cells(number), strict=False))
     short = tuple((field, _shortened(message)) for field, message in reasons)
     report.rejected.append(RejectedRow(number, cells, short, rows.fields(number)))
