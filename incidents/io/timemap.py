@@ -162,13 +162,13 @@ def _text(value: Any) -> str:
 def _tags(event: dict[str, Any], associations: dict[str, Any]) -> list[str]:
     """Association names and filters ("key: value"), as tags."""
     tags: list[str] = []
-    for item in event.get("associations") or []:
+    for item in _as_list(event.get("associations")):
         found = associations.get(str(item), item)
         if isinstance(found, dict):
             tags.append(_text(found.get("title") or found.get("filter_paths") or found.get("id")))
         else:
             tags.append(_text(found))
-    for item in event.get("filters") or []:
+    for item in _as_list(event.get("filters")):
         if isinstance(item, dict):
             key, value = _text(item.get("key")), _text(item.get("value"))
             tags.append(f"{key}: {value}" if key and value else key or value)
@@ -195,8 +195,14 @@ def _titled_by_event(events: list[Any], block: dict[str, Any]) -> bool:
 
 
 def _cited(event: dict[str, Any]) -> list[Any]:
-    cited = event.get("sources") or []
-    return cited if isinstance(cited, list) else [cited]
+    return _as_list(event.get("sources"))
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A list as it is; nothing for None or ""; any other single value as a list of one."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None or value == "" else [value]
 
 
 def _sources(

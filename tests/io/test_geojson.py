@@ -4,10 +4,13 @@ real files with nested properties, OSM names and polygons import."""
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from incidents.access import Role, Viewer
 from incidents.importer import ImportFailed, ImportOptions, import_file
@@ -240,3 +243,37 @@ def test_osm_names_feed_the_place(properties: dict[str, Any], place: str | None)
     table = geojson.read(Path("x.geojson"), json.dumps(feature).encode(), "x.geojson")
     row = dict(zip(table.header, table.rows[0][1], strict=True))
     assert row.get("place") == place
+
+
+WILD_KEYS = st.sampled_from(
+    [
+        *["properties", "name", "name:ar", "place", "id", "tags", "type", "date_start"],
+        *["incident:type", "incident:date:start", "incident:source:url", "location"],
+    ]
+)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(WILD_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.lists(st.dictionaries(WILD_KEYS, JSON, max_size=6), min_size=1, max_size=4))
+def test_wild_properties_are_rows_accounted_or_a_sentence(properties: list[Any]) -> None:
+    """Nested, namespaced and OSM-named properties holding any JSON values: every
+    feature is imported or rejected with its reason, or the file refused in a sentence."""
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [13.6, 32.4]},
+         "properties": p}
+        for p in properties
+    ]  # fmt: skip
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    with tempfile.TemporaryDirectory() as folder:
+        store = GeoPackageStore(Path(folder) / "s.gpkg")
+        try:
+            report = import_file("wild.geojson", store, EDITOR, data=data, name="wild.geojson")
+        except ImportFailed as refused:
+            assert "unexpected" not in str(refused), str(refused)
+            return
+    assert report.rows_read == len(features) and report.accounted, report.lines()
