@@ -278,3 +278,14 @@ def test_the_rejected_file_of_a_forced_format_reimports_with_no_options(gpkg_sto
     rows = list(csv.DictReader(io.StringIO(rejected.read_bytes().decode("utf-8-sig"))))
     assert rows[0]["problem"].startswith("row 3 of acled_cut.csv: date_start: ")
     assert rows[1]["latitude"] == "366.9882"
+
+
+def test_the_summary_repeats_what_the_reader_said_it_did(gpkg_store, tmp_path):
+    """A title line above the real ACLED 2015 header: the reader skips it and says so."""
+    text = (REAL / "acled_2015_asia_uppercase.csv").read_text(encoding="utf-8")
+    path = tmp_path / "titled.csv"
+    path.write_text("ACLED Asia 2015 (excerpt)\n" + text, encoding="utf-8")
+    report = import_file(path, gpkg_store, EDITOR, ImportOptions(dry_run=True))
+    notes = [line for line in report.lines() if line.startswith("  note: ")]
+    assert notes and notes == [f"  note: {note}" for note in report.notes], report.lines()
+    assert report.lines().index(notes[0]) == 2  # right under how the file was read
