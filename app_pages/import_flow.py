@@ -71,7 +71,11 @@ def _show_file(data: bytes, name: str) -> None:
         st.error("Not ready to import: " + "; ".join(refused) + ".")
         return
     options = ImportOptions(format=fmt_name, column_map=column_map, fixed=fixed or None)
-    rows = read_rows(table, fmt, options)  # once per run, for both uses below
+    try:
+        rows = read_rows(table, fmt, options)  # once per run, for both uses below
+    except FileUnusable as error:
+        st.error(f"This file cannot be read this way: {error}")
+        return
     reason = cannot_import(rows, fmt)
     if reason:
         st.warning(reason)

@@ -128,7 +128,10 @@ def _import(
     except FileUnusable as error:
         raise ImportFailed(str(error)) from None
     fmt = choose_format(table, options.format, options.column_map, options.fixed)
-    rows = read_rows(table, fmt, options)
+    try:
+        rows = read_rows(table, fmt, options)
+    except FileUnusable as error:  # e.g. a column map the format refuses, in its words
+        raise ImportFailed(str(error)) from None
     report = _new_report(name, table, fmt, rows, options, _delimiter(path, data, name, table))
     _tell(progress, "read", report.rows_read, report.rows_read)
     candidates = _validate(rows, options, report, progress)
