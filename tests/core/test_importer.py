@@ -289,3 +289,16 @@ def test_the_summary_repeats_what_the_reader_said_it_did(gpkg_store, tmp_path):
     notes = [line for line in report.lines() if line.startswith("  note: ")]
     assert notes and notes == [f"  note: {note}" for note in report.notes], report.lines()
     assert report.lines().index(notes[0]) == 2  # right under how the file was read
+
+
+def test_the_rejected_file_holds_the_values_given_for_every_row(gpkg_store, tmp_path):
+    """Re-imported with no options, a rejected row still has the type it was given."""
+    path = tmp_path / "no_type.csv"
+    path.write_text("id,date_start,place\nr-1,2099-06-01,Tarhuna\n", encoding="utf-8")
+    first = import_file(path, gpkg_store, EDITOR, ImportOptions(fixed={"type": "torture"}))
+    rows = list(csv.DictReader(io.StringIO(first.rejected_csv().decode("utf-8-sig"))))
+    assert rows[0]["type"] == "torture" and rows[0]["id"] == "r-1"
+    rejected = tmp_path / "rejected.csv"
+    rejected.write_bytes(first.rejected_csv())
+    again = import_file(rejected, gpkg_store, EDITOR)
+    assert [r.reasons for r in again.rejected] == [r.reasons for r in first.rejected]
