@@ -142,7 +142,8 @@ def _read_csv(data: bytes, name: str) -> Table:
 
 def detect_delimiter(text: str) -> str:
     """The delimiter (comma, semicolon, tab or pipe) that splits the first records into
-    the same number of cells most often, counted as the csv module reads them (outside
+    the same number of cells (more than one) most consistently: most records with the
+    usual number, fewest with another, counted as the csv module reads them (outside
     quotes). Only the delimiter is guessed: csv.Sniffer also guesses the quoting, and a
     wrong guess (doubled quotes not seen in its sample) silently shifts cells in later
     rows. A file with a single column reads as comma-separated."""
@@ -156,10 +157,12 @@ def detect_delimiter(text: str) -> str:
             continue
         if len(records) <= HEAD_RECORDS and len(sample) < len(text) and len(records) > 1:
             records.pop()  # the sample may end in the middle of this record
-        widths = Counter(len(r) for r in records[:HEAD_RECORDS] if len(r) > 1)
+        filled = [r for r in records[:HEAD_RECORDS] if any(c.strip() for c in r)]
+        widths = Counter(len(r) for r in filled if len(r) > 1)
         if not widths:
             continue
-        key = (widths.most_common(1)[0][1], -rank)
+        agree = widths.most_common(1)[0][1]  # records split into the usual number of cells
+        key = (2 * agree - len(filled), -rank)  # minus those split otherwise
         if key > best_key:
             best, best_key = delimiter, key
     return best

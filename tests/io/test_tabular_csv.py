@@ -114,3 +114,15 @@ def test_any_table_python_writes_reads_back_cell_for_cell(
     path = tmp_path / "table.csv"
     path.write_bytes(out.getvalue().encode("utf-8"))
     assert read_back(path) == rows
+
+
+def test_a_quoted_newline_does_not_make_commas_win(tmp_path: Path) -> None:
+    """Found by the property test: a semicolon file whose last cell is ',\\n,' split
+    as often into two cells by commas as into five by semicolons; the records the
+    comma leaves whole (the header) now count against it."""
+    rows = [["0", "1", "2", "00", "000"], ["0", "", "", "", ",\n,"]]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    path = tmp_path / "semicolons.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert read_back(path) == rows
