@@ -16,6 +16,7 @@ from incidents.importer import ImportFailed, import_file
 from incidents.io import geojson, timemap
 from incidents.io.formats import detect, read_any
 from incidents.query import Query
+from incidents.store.base import Store
 from incidents.store.gpkg import GeoPackageStore
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
@@ -23,12 +24,8 @@ MARIUPOL = REAL / "timemap_project_mariupol_excerpt.json"
 EDITOR = Viewer("test", Role.EDITOR)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> GeoPackageStore:
-    return GeoPackageStore(tmp_path / "incidents.gpkg")
-
-
-def test_every_event_of_the_real_export_is_stored(store: GeoPackageStore) -> None:
+def test_every_event_of_the_real_export_is_stored(store: Store) -> None:
+    """On a GeoPackage in tmp_path and on PostGIS (tests/conftest.py's store)."""
     report = import_file(MARIUPOL, store, EDITOR)
     assert (report.format, report.rows_read, report.imported) == ("timemap", 22, 22)
     assert not report.rejected
@@ -54,7 +51,7 @@ def test_every_event_of_the_real_export_is_stored(store: GeoPackageStore) -> Non
     assert "Aerial and Artillery strikes targeting the civilian population" in tags
 
 
-def test_sources_come_from_the_sources_block(store: GeoPackageStore) -> None:
+def test_sources_come_from_the_sources_block(store: Store) -> None:
     import_file(MARIUPOL, store, EDITOR)
     strikes = store.get("timemap-CIV1659", EDITOR)
     assert strikes is not None
@@ -82,9 +79,7 @@ def test_a_source_titled_with_another_event_is_reported() -> None:
     assert len(table.notes) == 1
 
 
-def test_a_list_of_events_with_inline_sources_and_filters(
-    tmp_path: Path, store: GeoPackageStore
-) -> None:
+def test_a_list_of_events_with_inline_sources_and_filters(tmp_path: Path, store: Store) -> None:
     """Bellingcat's layout: a bare list, sources as objects, filters as {key, value}."""
     document = json.loads(MARIUPOL.read_text(encoding="utf-8"))
     names = {a["id"]: a["title"][0] for a in document["Associations"]}
