@@ -16,7 +16,13 @@ from app_pages import common
 from incidents import failures
 from incidents.import_fill import fixed_problems, settable_fields
 from incidents.import_preview import cannot_import, preview_rows
-from incidents.importer import ImportFailed, ImportOptions, import_file, read_rows
+from incidents.importer import (
+    ImportFailed,
+    ImportOptions,
+    delimiter_of,
+    import_file,
+    read_rows,
+)
 from incidents.io import template
 from incidents.io.formats import FileUnusable, Table, detect, formats, read_any
 from incidents.report import ImportReport
@@ -64,6 +70,9 @@ def _show_file(data: bytes, name: str) -> None:
         return
     fmt_name = _format_choice(table)
     fmt = formats()[fmt_name]
+    how = ImportReport(name, fmt_name, encoding=table.encoding, format_label=fmt.LABEL)
+    how.delimiter = delimiter_of(Path(name), data, name, table)
+    st.caption("Read as: " + how.how_read())  # our labels and codec names only
     column_map = _mapping_choices(table, name) if fmt_name == template.NAME else None
     fixed = _fixed_values(name)
     refused = fixed_problems(fixed)

@@ -132,7 +132,7 @@ def _import(
         rows = read_rows(table, fmt, options)
     except FileUnusable as error:  # e.g. a column map the format refuses, in its words
         raise ImportFailed(str(error)) from None
-    report = _new_report(name, table, fmt, rows, options, _delimiter(path, data, name, table))
+    report = _new_report(name, table, fmt, rows, options, delimiter_of(path, data, name, table))
     _tell(progress, "read", report.rows_read, report.rows_read)
     candidates = _validate(rows, options, report, progress)
     incidents = _place(candidates, rows, options, report)
@@ -179,7 +179,7 @@ def _new_report(
     return report
 
 
-def _delimiter(path: Path, data: bytes | None, name: str, table: Table) -> str:
+def delimiter_of(path: Path, data: bytes | None, name: str, table: Table) -> str:
     """The delimiter the CSV reader chose, found again the same way from the file's
     head (the reader does not report it); '' for workbooks and geodata."""
     if Path(name).suffix.casefold() in (".xlsx", ".geojson", ".json", ".gpkg"):

@@ -54,6 +54,10 @@ def test_a_sheet_with_its_own_column_names_is_mapped_checked_and_imported(
     maps = {s.label: s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
     assert maps["When"].value == "— not used —" and maps["Incident Kind"].value == "— not used —"
     assert maps["Town"].value == "— not used —"
+    assert any(
+        "Incident template" in c.value and "encoding utf-8, delimiter comma" in c.value
+        for c in at.caption
+    )
     assert any("gives the date (date_start)" in w.value for w in at.warning)
     assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
     maps["Incident Kind"].set_value("type")
