@@ -207,11 +207,6 @@ def test_refused_map_reaches_the_user_as_an_import_failure(
     assert store.get("ucdp-990001", EDITOR) is None
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="incidents/importer.py does not catch FileUnusable raised by raw_columns: the "
-    "user gets 'an unexpected error stopped it' instead of the map's own sentence",
-)
 def test_refused_map_message_names_the_column(tmp_path: Path, store: GeoPackageStore) -> None:
     path = _renamed(tmp_path, "best", "Deaths")
     options = ImportOptions(format="ucdp", column_map={"Deaths": "dead"})
