@@ -71,6 +71,13 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
     districts = {code: district_by_code(code) for code in set(codes) if code}
     district_of = {id(i): districts.get(code or "") for i, code in zip(located, codes, strict=True)}
     country_at = {id(i): c for i, c in zip(located, where, strict=True)}
+    # A row that names no country but has a point is in the country its point is in:
+    # the project's default is for rows with neither (a South Sudan file with no country
+    # column was refused point by point as "1709 km from Libya").
+    countries = [
+        country_at.get(id(i)) or c if not i.country.strip() and i.has_point else c
+        for i, c in zip(incidents, countries, strict=True)
+    ]
     return [
         _place_one(i, c, results, district_of.get(id(i)), country_at.get(id(i)))
         for i, c in zip(incidents, countries, strict=True)

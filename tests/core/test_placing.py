@@ -201,3 +201,14 @@ def test_a_country_cell_naming_none_or_two_says_what_to_write() -> None:
         assert placed.incident is None and placed.problems[0].field == "country"
         assert f"'{written}' is not a country" in placed.problems[0].message
         assert "ISO code (LY or LBY)" in placed.problems[0].message
+
+
+def test_a_row_naming_no_country_takes_the_country_its_point_is_in() -> None:
+    """A South Sudan file with no country column was refused row by row as far from Libya,
+    the project's default; the default is for rows with no point."""
+    juba, tarhuna, at_sea = (4.85, 31.58), (32.435, 13.633), (34.5, 18.0)
+    placed = place_all([incident("", *juba), incident("", *tarhuna), incident("", *at_sea)], "LY")
+    assert placed[0].incident is not None and placed[0].incident.country == "SS"
+    assert placed[0].incident.admin1_code.startswith("SS-")
+    assert placed[1].incident is not None and placed[1].incident.country == "LY"
+    assert placed[2].incident is None  # in no country and far from the default: refused

@@ -193,12 +193,12 @@ def test_real_polygon_and_line_take_a_point_on_them_and_their_size() -> None:
 
 
 def test_real_unmiss_file_stores_every_feature(store: GeoPackageStore) -> None:
-    """South Sudan: the file names no country, so the import is told which (as a user
-    does on the import page); every feature is stored."""
-    report = import_file(UNMISS, store, EDITOR, ImportOptions(default_country="SS"))
+    """South Sudan: the file names no country; each feature takes the country its point
+    is in (it was refused as far from Libya, the default), with no options."""
+    report = import_file(UNMISS, store, EDITOR)
     assert (report.rows_read, report.imported, len(report.rejected)) == (4, 4, 0)
     gumuruk = store.get("node/2290290063", EDITOR)
-    assert gumuruk is not None
+    assert gumuruk is not None and gumuruk.country == "SS"
     assert (gumuruk.place, gumuruk.type, gumuruk.date_start.isoformat()) == (
         "Gumuruk (قمروك)",
         "other",
