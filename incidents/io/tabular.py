@@ -148,7 +148,7 @@ def detect_delimiter(text: str) -> str:
     wrong guess (doubled quotes not seen in its sample) silently shifts cells in later
     rows. A file with a single column reads as comma-separated."""
     sample = text[:65536]
-    best, best_key = ",", (0, 0)
+    best, best_key = ",", (0, 0, 0)
     for rank, delimiter in enumerate(DELIMITERS):
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
         try:
@@ -162,7 +162,9 @@ def detect_delimiter(text: str) -> str:
         if not widths:
             continue
         agree = widths.most_common(1)[0][1]  # records split into the usual number of cells
-        key = (2 * agree - len(filled), -rank)  # minus those split otherwise
+        # A split that gives every record the same width beats one that does not, then
+        # most records of the usual width minus those split otherwise, then the order.
+        key = (int(agree == len(filled)), 2 * agree - len(filled), -rank)
         if key > best_key:
             best, best_key = delimiter, key
     return best

@@ -126,3 +126,15 @@ def test_a_quoted_newline_does_not_make_commas_win(tmp_path: Path) -> None:
     path = tmp_path / "semicolons.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     assert read_back(path) == rows
+
+
+def test_a_split_that_gives_every_record_one_width_wins(tmp_path: Path) -> None:
+    """Found by the property test: semicolons gave three records of four cells, commas
+    (cutting the quoted ',\\n,' cells) as many agreeing records but one of another width;
+    the counts tied and the comma, first in order, won."""
+    rows = [["0", "1", "00", "000"], ["0", "", "", ",\n,;"], ["0", "", ",\n,", ""]]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    path = tmp_path / "semicolons.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert read_back(path) == rows
