@@ -180,19 +180,13 @@ def _show(report: ImportReport, name: str) -> None:
         slot.metric(label.capitalize(), count)
     st.code("\n".join(report.lines()), language=None)
     stem = Path(name).stem
-    if report.rejected:
-        st.download_button(
-            "Download the rejected rows with reasons (CSV; fix them and import this file)",
-            report.rejected_csv(),
-            f"rejected-{stem}.csv",
-            mime="text/csv",
-            on_click="ignore",
-        )
-    if report.warnings:
-        st.download_button(
-            "Download the warnings (CSV: rows kept with a value dropped or fixed)",
-            report.warnings_csv(),
-            f"warnings-{stem}.csv",
-            mime="text/csv",
-            on_click="ignore",
-        )
+    downloads = (
+        (report.rejected, report.rejected_csv, "rejected",
+         "Download the rejected rows with reasons (CSV; fix them and import this file)"),
+        (report.warnings, report.warnings_csv, "warnings",
+         "Download the warnings (CSV: rows kept with a value dropped or fixed)"),
+    )  # fmt: skip
+    for rows, as_csv, kind, label in downloads:
+        if rows:
+            st.download_button(label, as_csv(), f"{kind}-{stem}.csv", mime="text/csv",
+                               on_click="ignore")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,3 +56,19 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def gpkg_store(tmp_path: Path) -> Store:
     return open_store(str(tmp_path / "incidents.gpkg"))
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The usual umask (022), under which folders are made 0755 and files 0644: tests of
+    files that must be private whatever the umask run under it."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def file_mode(path: Path) -> int:
+    """The permission bits of a file or folder (0o600 ...)."""
+    return stat.S_IMODE(path.stat().st_mode)

@@ -38,11 +38,7 @@ def read_xlsx(data: bytes, name: str) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        if _is_xml_bomb(error):
-            raise FileUnusable(
-                f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
-            ) from None
-        raise FileUnusable(f"{name}: the workbook could not be read ({error})") from None
+        raise _unreadable(name, error) from None
     try:
         if not book.worksheets:
             raise FileUnusable(f"{name}: the workbook has no sheet")
@@ -52,13 +48,18 @@ def read_xlsx(data: bytes, name: str) -> Table:
     except FileUnusable:
         raise
     except Exception as error:  # a damaged sheet fails while its rows are read
-        if _is_xml_bomb(error):
-            raise FileUnusable(
-                f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
-            ) from None
-        raise FileUnusable(f"{name}: the workbook could not be read ({error})") from None
+        raise _unreadable(name, error) from None
     finally:
         book.close()
+
+
+def _unreadable(name: str, error: Exception) -> FileUnusable:
+    """The sentence for a workbook openpyxl could not open or read: XML bombs named."""
+    if _is_xml_bomb(error):
+        return FileUnusable(
+            f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
+        )
+    return FileUnusable(f"{name}: the workbook could not be read ({error})")
 
 
 def check_archive(data: bytes, name: str) -> int:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from incidents.evidence import cited_hashes, evidence_dir, save_copy, sha256_of, verify_copies
 from incidents.record import Incident, Source
-from tests.conftest import EDITOR, ROOT
+from tests.conftest import EDITOR, ROOT, file_mode
 
 # Bytes that change if anything decodes and re-encodes them: a BOM, CRLF, invalid UTF-8.
 AWKWARD = b"\xef\xbb\xbfWitness statement\r\n\xff\xfe\x00 not text \xe2\x80\r\n"
@@ -92,20 +89,6 @@ def test_evidence_verify_command_checks_every_cited_hash(tmp_path, gpkg_store):
     assert bad.returncode == 1 and "CHANGED" in bad.stdout
 
 
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    """The usual umask, under which folders are made 0755 and files 0644."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
 def test_the_evidence_folder_is_private_and_copies_are_owner_read_only(tmp_path, open_umask):
     """Saved sources (witness statements, photographs) are for the store's owner only:
     the folder and its hash subfolders 0700, each copy 0400, whatever the umask."""
@@ -113,10 +96,10 @@ def test_the_evidence_folder_is_private_and_copies_are_owner_read_only(tmp_path,
     statement.write_bytes(AWKWARD)
     folder = tmp_path / "data" / "evidence"
     _, stored = save_copy(statement, folder)
-    assert _mode(folder) == 0o700
-    assert _mode(stored.parent) == 0o700
-    assert _mode(stored) == 0o400
-    assert _mode(folder.parent) == 0o755  # folders above it are not the tool's to change
+    assert file_mode(folder) == 0o700
+    assert file_mode(stored.parent) == 0o700
+    assert file_mode(stored) == 0o400
+    assert file_mode(folder.parent) == 0o755  # folders above it are not the tool's to change
 
 
 def test_a_strict_umask_still_leaves_the_owner_able_to_use_the_folder(tmp_path):
@@ -129,7 +112,7 @@ def test_a_strict_umask_still_leaves_the_owner_able_to_use_the_folder(tmp_path):
     finally:
         os.umask(old)
     assert stored == other
-    assert _mode(tmp_path / "evidence") == 0o700 and _mode(stored) == 0o400
+    assert file_mode(tmp_path / "evidence") == 0o700 and file_mode(stored) == 0o400
 
 
 def test_verify_warns_about_a_folder_others_can_read(tmp_path, open_umask):

@@ -3,37 +3,17 @@ writes beside it, are readable by their owner only, whatever the umask."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import stat
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from incidents.importer import import_file
 from incidents.store.gpkg import GeoPackageStore
-from tests.conftest import EDITOR, EXAMPLE
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    """The usual umask, under which files are made world-readable (0644)."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+from tests.conftest import EDITOR, EXAMPLE, file_mode
 
 
 def test_a_new_store_file_is_private(tmp_path, open_umask):
     store = GeoPackageStore(tmp_path / "data" / "incidents.gpkg")
     import_file(EXAMPLE, store, EDITOR)
-    assert _mode(store.path) == 0o600
+    assert file_mode(store.path) == 0o600
 
 
 def test_its_journal_is_private_during_a_write(tmp_path, open_umask):
@@ -42,7 +22,7 @@ def test_its_journal_is_private_during_a_write(tmp_path, open_umask):
         db.execute("UPDATE store_meta SET value = value WHERE key = 'data_version'")
         db.execute("INSERT INTO store_meta VALUES ('probe', 'x')")
         journal = store.path.with_name(store.path.name + "-journal")
-        assert journal.exists() and _mode(journal) == 0o600
+        assert journal.exists() and file_mode(journal) == 0o600
 
 
 def test_wal_and_shm_files_are_private(tmp_path, open_umask):
@@ -55,7 +35,7 @@ def test_wal_and_shm_files_are_private(tmp_path, open_umask):
         conn.commit()
         for suffix in ("-wal", "-shm"):
             companion = store.path.with_name(store.path.name + suffix)
-            assert companion.exists() and _mode(companion) == 0o600, suffix
+            assert companion.exists() and file_mode(companion) == 0o600, suffix
     finally:
         conn.close()
 
@@ -65,4 +45,4 @@ def test_an_existing_file_keeps_the_mode_its_owner_chose(tmp_path, open_umask):
     GeoPackageStore(path)
     path.chmod(0o640)
     GeoPackageStore(path)
-    assert _mode(path) == 0o640
+    assert file_mode(path) == 0o640
