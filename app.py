@@ -1,20 +1,31 @@
-"""Incident map: the Streamlit entry point. Pages live in app_pages/, logic in incidents/."""
+"""Incident map: the Streamlit entry point. Pages live in app_pages/, logic in incidents/.
+
+`streamlit run app.py` finds `app = st.App(...)` below and serves this same file as the
+app's script, with two small routes of ours that set and clear the session cookie
+(app_pages/session_cookie.py). The server imports this file as the module "app" (the
+second branch); every page run executes it as "__main__" (the first branch).
+"""
 
 import gc
 
 import streamlit as st
 
-from app_pages.identity import allowed_pages
+if __name__ == "__main__":
+    from app_pages.page_access import navigation
 
-# No page icons: Streamlit would fetch them from a CDN, and the app must work offline.
-st.set_page_config(page_title="Incident map", layout="wide")
+    # No page icons: Streamlit would fetch them from a CDN, and the app must work offline.
+    st.set_page_config(page_title="Incident map", layout="wide")
 
-pages = [st.Page("app_pages/map_page.py", title="Map", default=True)]
-edit_pages = [  # only for roles that can edit; identity.py adds sign-in and the audit log
-    st.Page("app_pages/entry_page.py", title="Add or edit"),
-    st.Page("app_pages/import_page.py", title="Import"),
-]
-st.navigation(allowed_pages(pages, edit_pages)).run()
+    pages = [st.Page("app_pages/map_page.py", title="Map", default=True)]
+    edit_pages = [  # only for roles that can edit; page_access adds sign-in and the audit log
+        st.Page("app_pages/entry_page.py", title="Add or edit"),
+        st.Page("app_pages/import_page.py", title="Import"),
+    ]
+    navigation(pages, edit_pages).run()
+else:
+    from app_pages.session_cookie import routes
+
+    app = st.App("app.py", routes=routes())
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,4 +38,5 @@ def _freeze_loaded_objects() -> bool:
     return True
 
 
-_freeze_loaded_objects()
+if __name__ == "__main__":
+    _freeze_loaded_objects()

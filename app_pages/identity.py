@@ -1,27 +1,28 @@
 """Who is using the app: a local account, a single sign-on identity, or the public.
 
 Pages call current_viewer() and nothing else to learn who is asking; the store
-applies what that viewer may see. The session lives in st.session_state (on the
-server; nothing about it is put in the URL, which people share). It ends when idle
-or too old, and at the next step after its account is disabled, so a role change or
-a disabled account takes effect without waiting for the person to sign out.
+applies what that viewer may see. A session lives on the server: in st.session_state
+for this tab, and for a local sign-in also in the server's registry
+(incidents/auth/web_sessions.py), which a reload or a second tab of the same browser
+finds again through a signed, HttpOnly, SameSite=Strict cookie (nothing about it is
+put in the URL, which people share). It ends when idle or too old, at the next step
+after its account is disabled, and in every tab when any of them signs out.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
-from streamlit.navigation.page import StreamlitPage
 
 from incidents.access import PUBLIC, Role, Viewer
 from incidents.auth.accounts import Account, Accounts
 from incidents.auth.sessions import Session, session_problem, start_session, touched
 from incidents.auth.settings import Settings, load_settings
 from incidents.auth.throttle import client_address
+from incidents.auth.web_sessions import COOKIE_NAME, REGISTRY
 
 SESSION = "_incidents_session"
 ENDED = "_incidents_session_ended"
@@ -31,6 +32,10 @@ HOME = "_incidents_home"
 WANTED = "_incidents_wanted_view"
 CLIENT = "_incidents_client_key"
 THROTTLED = "_incidents_throttle_logged"
+HANDOFF = "_incidents_cookie_handoff"  # the one-time token the page trades for the cookie
+CLEAR = "_incidents_cookie_clear"
+OPENING = "_incidents_opening"  # the title of a page this visitor asked for but may not see
+NOTE = "_incidents_page_note"
 RECHECK_SECONDS = 5.0  # how stale the account check may be within one burst of reruns
 
 
@@ -58,13 +63,23 @@ def _log(viewer: Viewer, action: str, detail: dict[str, object]) -> None:
 
 
 def current_session() -> Session | None:
-    """The signed-in session, checked against the clock and the accounts file."""
+    """The signed-in session, checked against the registry, the clock and the accounts
+    file. A tab with no session of its own takes the one its browser's cookie names."""
     config = settings()
     if config.oidc and st.user.is_logged_in:
         return _oidc_session(config)
     session = st.session_state.get(SESSION)
     if not isinstance(session, Session):
-        return None
+        session = _from_cookie()
+        if session is None:
+            return None
+        st.session_state[SESSION], st.session_state[CHECKED] = session, 0.0
+    if session.key:  # shared with other tabs: ended there, ended here
+        shared = REGISTRY.get(session.key)
+        if shared is None:
+            sign_out("signed out elsewhere")
+            return None
+        session = shared
     now = time.time()
     if now - st.session_state.get(CHECKED, 0.0) < RECHECK_SECONDS:
         return session
@@ -77,7 +92,18 @@ def current_session() -> Session | None:
         return None
     session = touched(session, account.role, now)
     st.session_state[SESSION], st.session_state[CHECKED] = session, now
+    if session.key:
+        REGISTRY.update(session)
     return session
+
+
+def _from_cookie() -> Session | None:
+    """The live session this browser's cookie names (sent when the tab connected)."""
+    try:
+        cookie = st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # AppTest's stand-in runtime has no request
+        return None
+    return REGISTRY.from_cookie(cookie if isinstance(cookie, str) else None)
 
 
 def current_viewer() -> Viewer:
@@ -134,6 +160,10 @@ def client_key() -> str:
 
 def _begin(account: Account, method: str) -> Session:
     session = start_session(account.name, account.role, method)
+    if method == "local":  # single sign-on keeps its own cookie (st.login)
+        REGISTRY.prune(settings().session)
+        session = REGISTRY.open(session)
+        st.session_state[HANDOFF] = REGISTRY.handoff(session.key)
     st.session_state[SESSION] = session
     st.session_state[CHECKED] = time.time()
     st.session_state.pop(ENDED, None)
@@ -142,11 +172,18 @@ def _begin(account: Account, method: str) -> Session:
 
 
 def sign_out(reason: str = "") -> None:
-    """End the session (and the single sign-on cookie); log why."""
+    """End the session in every tab (and the single sign-on cookie); log why.
+
+    A session ended in another tab was logged there; here it only ends.
+    """
     session = st.session_state.pop(SESSION, None)
     st.session_state.pop(CHECKED, None)
-    if isinstance(session, Session):
+    st.session_state.pop(HANDOFF, None)
+    if isinstance(session, Session) and reason != "signed out elsewhere":
         _log(Viewer(session.name, session.role), "sign-out", {"reason": reason or "signed out"})
+    if isinstance(session, Session) and session.key:
+        REGISTRY.end(session.key)
+        st.session_state[CLEAR] = True
     if reason:
         st.session_state[ENDED] = reason
     if settings().oidc and st.user.is_logged_in:
@@ -192,29 +229,3 @@ def oidc_identity_without_role() -> str:
         return ""
     claims = st.user.to_dict()
     return str(claims.get("email") or claims.get("sub") or "")
-
-
-def allowed_pages(
-    read: Sequence[StreamlitPage], edit: Sequence[StreamlitPage] = ()
-) -> list[StreamlitPage]:
-    """The pages this person may open: editing pages for editors, the audit log for admins.
-
-    On a private instance nobody signed in gets only the sign-in page.
-    """
-    session = current_session()
-    title = "Sign in" if session is None else "Account"
-    account = st.Page("app_pages/sign_in.py", title=title, url_path="account")
-    if session is None and settings().private:
-        if len(st.query_params):  # a shared link's view: reopened after sign-in
-            st.session_state[WANTED] = {k: st.query_params.get_all(k) for k in st.query_params}
-        return [account]
-    if read:
-        st.session_state[HOME] = read[0]
-    role = session.role if session else Role.PUBLIC
-    viewer = Viewer(session.name if session else "public", role)
-    pages = list(read)
-    if viewer.can_edit:
-        pages += edit
-    if viewer.is_admin:
-        pages.append(st.Page("app_pages/audit_log.py", title="Audit log", url_path="audit"))
-    return [*pages, account]

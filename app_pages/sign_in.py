@@ -15,6 +15,7 @@ _ENDED_WORDS = {
     "idle": "Your session ended after a while without activity. Sign in again.",
     "expired": "Your session reached its time limit. Sign in again.",
     "account disabled or removed": "Your account was disabled or removed.",
+    "signed out elsewhere": "You were signed out (in another tab or window). Sign in again.",
 }
 
 
@@ -29,7 +30,8 @@ def _signed_in() -> None:
     policy = identity.settings().session
     st.caption(
         f"Sessions end after {policy.idle_seconds / 60:.0f} minutes without activity and "
-        f"{policy.max_seconds / 3600:.0f} hours at most. Reloading the page signs you out."
+        f"{policy.max_seconds / 3600:.0f} hours at most. Signing out here signs you out in "
+        "every tab of this browser."
     )
     if st.button("Sign out"):
         identity.sign_out()
@@ -47,7 +49,8 @@ def _local_form() -> None:
     if problem:
         st.error(problem)
         return
-    st.session_state["_incidents_go_home"] = True
+    # The page asked for at this address opens now if the role allows; else the map.
+    st.session_state["_incidents_go_home"] = not st.session_state.get(identity.OPENING)
     st.rerun()
 
 
@@ -78,6 +81,9 @@ def main() -> None:
         _signed_in()
         return
     st.title("Sign in")
+    opening = st.session_state.get(identity.OPENING)
+    if opening:
+        st.info(f"Sign in to open {opening}.")
     ended = st.session_state.pop(identity.ENDED, "")
     if ended:
         st.info(_ENDED_WORDS.get(ended, "Your session ended. Sign in again."))

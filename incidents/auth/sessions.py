@@ -1,7 +1,9 @@
 """How long a sign-in lasts: ended after a quiet spell, and after a working day at most.
 
-A session is plain data kept by the app (in st.session_state, which lives on the
-server, never in the browser); these functions only decide whether it still holds.
+A session is plain data kept by the app on the server (in st.session_state, and for a
+local sign-in also in the server's registry, incidents/auth/web_sessions.py, which a
+reload or a second tab finds again through a signed cookie); these functions only
+decide whether it still holds.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Session:
     method: str  # "local" or "oidc"
     started: float
     last_seen: float
+    key: str = ""  # its id in the server's registry ("" for a session of one tab only)
 
 
 def start_session(name: str, role: Role, method: str, now: float | None = None) -> Session:

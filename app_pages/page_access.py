@@ -1,0 +1,116 @@
+"""Which pages this visitor may open, and what a page they may not open shows instead.
+
+A page someone may not see is still known by its address, hidden from the menu: a
+reload (F5) or a shared link to it shows the sign-in form on a private instance, or
+the map with a note on a public one, never Streamlit's "Page not found". After sign-in
+the person lands on the page they asked for, if their role opens it.
+
+Every run also hands the session cookie to the browser after a password sign-in (an
+invisible image, see app_pages/session_cookie.py) and takes it back after sign-out.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from app_pages import identity, session_cookie
+from incidents.access import Role, Viewer
+from incidents.auth.sessions import Session
+from incidents.auth.web_sessions import REGISTRY
+
+SIGN_IN = "app_pages/sign_in.py"
+_BLOCKED = "_incidents_blocked_pages"  # url path -> title of this run's stand-in pages
+
+
+def navigation(read: Sequence[StreamlitPage], edit: Sequence[StreamlitPage]) -> StreamlitPage:
+    """The page to run now (app.py calls .run() on it), with the cookie images and any
+    note about a page that was asked for but may not be opened."""
+    pages = allowed_pages(read, edit)
+    page = st.navigation(pages)
+    blocked = st.session_state.get(_BLOCKED, {})
+    st.session_state[identity.OPENING] = blocked.get(page.url_path, "")
+    _cookie_images()
+    note = st.session_state.pop(identity.NOTE, "")
+    if note and not st.session_state[identity.OPENING]:
+        st.info(note)
+    return page
+
+
+def allowed_pages(
+    read: Sequence[StreamlitPage], edit: Sequence[StreamlitPage] = ()
+) -> list[StreamlitPage]:
+    """The pages this person may open: editing pages for editors, the audit log for admins,
+    then hidden stand-ins for the others. On a private instance nobody signed in gets
+    only the sign-in page (and stand-ins that show it)."""
+    session = identity.current_session()
+    title = "Sign in" if session is None else "Account"
+    account = st.Page(SIGN_IN, title=title, url_path="account")
+    audit = st.Page("app_pages/audit_log.py", title="Audit log", url_path="audit")
+    every = [*read, *edit, audit]
+    if session is None and identity.settings().private:
+        if len(st.query_params):  # a shared link's view: reopened after sign-in
+            st.session_state[identity.WANTED] = {
+                k: st.query_params.get_all(k) for k in st.query_params
+            }
+        return [account, *_stand_ins(every, [account], lambda p: SIGN_IN)]
+    if read:
+        st.session_state[identity.HOME] = read[0]
+    role = session.role if session else Role.PUBLIC
+    viewer = Viewer(session.name if session else "public", role)
+    pages = list(read)
+    if viewer.can_edit:
+        pages += edit
+    if viewer.is_admin:
+        pages.append(audit)
+    return [*pages, account, *_stand_ins(every, [*pages, account], _to_home(session))]
+
+
+def _stand_ins(
+    every: Sequence[StreamlitPage],
+    allowed: Sequence[StreamlitPage],
+    target: Callable[[StreamlitPage], str | Callable[[], None]],
+) -> list[StreamlitPage]:
+    """Hidden pages at the addresses of the pages this visitor may not open."""
+    taken = {p.url_path for p in allowed}
+    missing = [p for p in every if p.url_path and p.url_path not in taken]
+    st.session_state[_BLOCKED] = {p.url_path: p.title for p in missing}
+    return [
+        st.Page(target(p), title=p.title, url_path=p.url_path, visibility="hidden") for p in missing
+    ]
+
+
+def _to_home(session: Session | None) -> Callable[[StreamlitPage], Callable[[], None]]:
+    """A stand-in that goes to the map and says why the page asked for did not open."""
+
+    def for_page(wanted: StreamlitPage) -> Callable[[], None]:
+        if session is None:
+            note = f"{wanted.title} needs you to sign in: use Sign in in the menu."
+        else:
+            note = f"Your account ({session.role.value}) cannot open {wanted.title}."
+
+        def go_home() -> None:
+            st.session_state[identity.NOTE] = note
+            st.switch_page(st.session_state[identity.HOME])
+
+        return go_home
+
+    return for_page
+
+
+def _cookie_images() -> None:
+    """Trade a fresh sign-in's one-time token for the cookie; clear it after sign-out."""
+    token = st.session_state.get(identity.HANDOFF)
+    if isinstance(token, str) and REGISTRY.pending(token):
+        _pixel(f"{session_cookie.url(session_cookie.HANDOFF_PATH)}?once={token}")
+    elif token is not None:
+        st.session_state.pop(identity.HANDOFF, None)
+    if st.session_state.pop(identity.CLEAR, False):
+        _pixel(session_cookie.url(session_cookie.END_PATH))
+
+
+def _pixel(src: str) -> None:
+    st.html(f'<img src="{html.escape(src)}" alt="" width="1" height="1">')
