@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -105,8 +106,13 @@ def _rows(
 
 def rows(idx: ColumnIndex, query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:
     """The first matching records (at most limit), only these columns, in date order."""
-    fids = tuple(int(f) for f in idx.first_fids(query, limit))
-    return _rows(get_store().url, idx.version, _access(viewer()), fids, columns, viewer())
+    return rows_for(idx, idx.first_fids(query, limit), columns)
+
+
+def rows_for(idx: ColumnIndex, fids: Iterable[int], columns: tuple[str, ...]) -> pd.DataFrame:
+    """These records (fids the index found), only these columns, in date order."""
+    wanted = tuple(int(f) for f in fids)
+    return _rows(get_store().url, idx.version, _access(viewer()), wanted, columns, viewer())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -11,7 +11,15 @@ import time
 
 import streamlit as st
 
-from app_pages import common, detail_panel, filters, map_view, table_panel, time_panel
+from app_pages import (
+    bulk_actions,
+    common,
+    detail_panel,
+    filters,
+    map_view,
+    table_panel,
+    time_panel,
+)
 from incidents.maps import MAP_COLUMNS
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
@@ -167,14 +175,36 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         return
     with right:
         detail_panel.render(selected)
-    st.subheader("Incidents in the map view")
-    rows = common.rows(idx, in_view_query, COLUMNS, table_panel.MAX_ROWS)
-    picked = table_panel.render(rows, selected, in_view)
+    picked = _table(idx, query, in_view_query, selected)
     _export_panel(query, view, state.bounds)
-    if picked and picked != selected:
-        row = rows[rows["id"] == picked]
-        _select(picked, row.iloc[0].to_dict() if len(row) else None)
+    if picked is not None:
+        _select(*picked)
         st.rerun()
+
+
+def _table(
+    idx: ColumnIndex, query: Query, in_view: Query, selected: str | None
+) -> tuple[str, dict | None] | None:
+    """The table (and, for editors, the actions on its ticked rows); returns an
+    incident picked in it to open, with its row."""
+    shown = table_panel.listed(idx, query, in_view)
+    if shown.off_map:
+        st.subheader("Incidents in the map view and those not on the map")
+        st.caption(
+            f"{shown.off_map:,} of them are not on the map (no place recorded, or only the "
+            "country known): their Location column says so. Pick a row to open it."
+        )
+    else:
+        st.subheader("Incidents in the map view")
+    rows = common.rows_for(idx, shown.fids, COLUMNS)
+    can_edit = common.viewer().can_edit
+    pick = table_panel.render(rows, selected, shown, multi=can_edit)
+    if can_edit:
+        bulk_actions.render(pick.ticked)
+    if not pick.opened or pick.opened == selected:
+        return None
+    row = rows[rows["id"] == pick.opened]
+    return pick.opened, row.iloc[0].to_dict() if len(row) else None
 
 
 def _same_filters(view: ViewState) -> bool:

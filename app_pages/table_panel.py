@@ -1,62 +1,154 @@
-"""The table of the selection, kept in step with the map's selected incident."""
+"""The table of the selection, kept in step with the map's selected incident.
+
+It lists the incidents in the map's view and, below the map's reach, those the map
+cannot draw (no place recorded, or only the country known): otherwise a record with
+no place could be counted in the headline and never be opened.
+
+Viewers pick one row, which opens it in the detail panel. Editors may tick several
+rows (for bulk_actions); ticking one still opens it. Which rows are ticked is kept
+as incident ids in the session, not as row positions: the rows change when the map
+moves or a filter changes, and a position would then point at another incident.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from incidents.query import Query
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS, VERIFICATION_STATUSES
+from incidents.store.column_index import ColumnIndex
 
 TABLE_COLUMNS = (
     "id", "date_start", "date_end", "type", "title", "place", "admin1",
-    "location_precision", "verification",
+    "location_precision", "verification", "latitude",
 )  # fmt: skip
 MAX_ROWS = 500
+TICKED = "_table_ticked"  # ids of the ticked rows
+SYNCED = "_table_synced"  # the selected incident the ticks were last matched with
+ROUND = "_table_round"  # bumped when the ticks are set here rather than in the table
+NO_PLACE = "No place recorded (not on the map)"
+COUNTRY_ONLY = "Country only (not on the map)"
+
+_HEADINGS = {
+    "id": "Ref.", "date_start": "From", "date_end": "To", "type": "Type", "title": "Title",
+    "place": "Place", "admin1": "District", "location_precision": "Location",
+    "verification": "Verification",
+}  # fmt: skip
+# Pixel widths wide enough for the longest label of each column ("Enforced
+# disappearance", "Approximate (within N km)", NO_PLACE); the table scrolls sideways.
+_WIDTHS = {
+    "Ref.": 150, "From": 95, "To": 95, "Type": 190, "Title": 340, "Place": 140,
+    "District": 140, "Location": 250, "Verification": 115,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What the table lists: record fids in date order, how many in all, how many of
+    them the map does not draw."""
+
+    fids: np.ndarray
+    total: int
+    off_map: int
+
+
+def listed(idx: ColumnIndex, query: Query, in_view: Query, limit: int = MAX_ROWS) -> Listed:
+    """The records in the map's view plus every match the map cannot draw."""
+    keep = idx.mask(in_view)
+    off_map = idx.mask(query) & ~idx.drawable
+    keep = keep | off_map
+    return Listed(idx.fid[np.flatnonzero(keep)[:limit]], int(keep.sum()), int(off_map.sum()))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What the person did in the table: an incident to open, and the ticked rows."""
+
+    opened: str | None = None
+    ticked: list[str] = field(default_factory=list)
+
+
+def _location(row: pd.Series) -> str:
+    if row["latitude"] != row["latitude"] or row["latitude"] is None:
+        return NO_PLACE
+    if row["location_precision"] == "country":
+        return COUNTRY_ONLY
+    return LOCATION_PRECISIONS.label(row["location_precision"])
 
 
 def _display(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame[list(TABLE_COLUMNS)].copy()
+    out = frame[[c for c in TABLE_COLUMNS if c != "latitude"]].copy()
     out["type"] = out["type"].map(INCIDENT_TYPES.label)
-    out["location_precision"] = out["location_precision"].map(LOCATION_PRECISIONS.label)
+    out["location_precision"] = [_location(row) for _, row in frame.iterrows()]
     out["verification"] = out["verification"].map(VERIFICATION_STATUSES.label)
-    return out.rename(
-        columns={
-            "id": "Ref.",
-            "date_start": "From",
-            "date_end": "To",
-            "type": "Type",
-            "title": "Title",
-            "place": "Place",
-            "admin1": "District",
-            "location_precision": "Location",
-            "verification": "Verification",
-        }
-    )
+    return out.rename(columns=_HEADINGS)
 
 
-def render(frame: pd.DataFrame, selected: str | None, total: int) -> str | None:
-    """Show up to MAX_ROWS rows (selected one first); return the id of a row the user picks."""
+def _ordered(frame: pd.DataFrame, selected: str | None) -> pd.DataFrame:
+    """The selected incident first (a marker clicked on the map shows at the top)."""
     rows = frame
     if selected is not None and selected in set(frame["id"]):
         rows = pd.concat([frame[frame["id"] == selected], frame[frame["id"] != selected]])
-    rows = rows.head(MAX_ROWS).reset_index(drop=True)
-    if total > len(rows):
+    return rows.head(MAX_ROWS).reset_index(drop=True)
+
+
+def _ticks(selected: str | None, ids: list[str]) -> list[str]:
+    """The ticked ids still listed. An incident selected elsewhere (the map, a link)
+    replaces the ticks, as a click on its row would."""
+    if st.session_state.get(SYNCED, None) != selected:
+        st.session_state[TICKED] = [selected] if selected else []
+        st.session_state[SYNCED] = selected
+        st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+    present = set(ids)
+    ticked = [i for i in st.session_state.get(TICKED, []) if i in present]
+    st.session_state[TICKED] = ticked  # rows that left the list leave the ticks
+    return ticked
+
+
+def _key(ids: list[str], multi: bool) -> str:
+    """A new table (with the kept ticks as its default) whenever its rows change."""
+    digest = hashlib.sha1("\n".join(ids).encode(), usedforsecurity=False).hexdigest()[:16]
+    return f"table_{'multi' if multi else 'single'}_{st.session_state.get(ROUND, 0)}_{digest}"
+
+
+def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool) -> Pick:
+    """Show up to MAX_ROWS rows (selected one first); return what the person picked.
+
+    multi: several rows may be ticked (for editors); otherwise one row at a time."""
+    rows = _ordered(frame, selected)
+    ids = [str(i) for i in rows["id"]]
+    if shown.total > len(rows):
         st.caption(
-            f"The table lists {len(rows):,} of the {total:,} incidents in the map view: "
+            f"The table lists {len(rows):,} of these {shown.total:,} incidents: "
             "zoom in or add filters to see the others."
         )
-    picked = [0] if selected is not None and len(rows) and rows["id"].iloc[0] == selected else []
+    ticked = _ticks(selected, ids)
     event = st.dataframe(
         _display(rows),
-        key=f"table_{selected}",
+        key=_key(ids, multi),
         on_select="rerun",
-        selection_mode="single-row",
-        selection_default={"selection": {"rows": picked}},
+        selection_mode="multi-row" if multi else "single-row",
+        selection_default={"selection": {"rows": [ids.index(i) for i in ticked]}},
+        column_config={
+            name: st.column_config.Column(width=w, pinned=name == "Ref." or None)
+            for name, w in _WIDTHS.items()
+        },
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * max(len(rows), 1), 390),
     )
-    chosen = event.selection.rows if event is not None else []
-    if chosen and 0 <= chosen[0] < len(rows):
-        return str(rows["id"].iloc[chosen[0]])
-    return None
+    positions = event.selection.rows if event is not None else []
+    chosen = [ids[p] for p in positions if 0 <= p < len(ids)]
+    if set(chosen) == set(ticked):
+        return Pick(None, ticked)
+    st.session_state[TICKED] = chosen
+    opened = None
+    if len(chosen) == 1 or (chosen and not multi):
+        opened = chosen[-1]
+        st.session_state[SYNCED] = opened
+    return Pick(opened, chosen)
