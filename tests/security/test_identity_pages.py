@@ -18,6 +18,7 @@ from incidents.auth.accounts import Accounts
 from incidents.auth.passwords import ScryptCost
 from incidents.auth.sessions import start_session
 from incidents.auth.throttle import GLOBAL_PER_MINUTE, PER_CLIENT
+from incidents.auth.web_sessions import REGISTRY
 from incidents.importer import import_file
 from incidents.store import open_store
 from tests.conftest import EDITOR, EXAMPLE, ROOT
@@ -187,3 +188,38 @@ def test_two_editors_on_one_record_the_second_is_refused(instance):
     assert store.get("tarhuna-ex-002", SYSTEM).title == "Title from the first editor"
     edits = [e for e in store.history("tarhuna-ex-002", SYSTEM) if e.action == "edit:update"]
     assert [e.actor for e in edits] == ["eddie"]
+
+
+def test_a_password_sign_in_is_registered_for_the_browser_and_handed_over_once(instance):
+    """The session is kept by the server; the page gets a one-time token, not the id."""
+    at = sign_in(page("sign_in.py"), "vera", PASSWORD)
+    session = at.session_state[identity.SESSION]
+    assert session.key and REGISTRY.get(session.key) is not None
+    token = at.session_state[identity.HANDOFF]
+    assert token != session.key and REGISTRY.pending(token)
+    assert REGISTRY.redeem(token) == REGISTRY.cookie_value(session.key)
+
+
+def test_signing_out_in_one_tab_ends_the_session_in_every_tab(instance):
+    db, _ = instance
+    shared = REGISTRY.open(start_session("vera", Role.VIEWER, "local"))
+    first, second = (
+        page("sign_in.py", **{identity.SESSION: shared, identity.CHECKED: time.time()})
+        for _ in range(2)
+    )
+    assert all(any("Signed in as" in m.value for m in t.markdown) for t in (first, second))
+    first.button[0].click().run()  # Sign out
+    assert REGISTRY.get(shared.key) is None
+    second.run()  # the other tab's next step
+    assert identity.SESSION not in second.session_state
+    assert any("signed out" in i.value for i in second.info)
+    assert [a for a in actions(db) if a[1] == "sign-out"] == [("vera", "sign-out")]
+
+
+def test_disabling_an_account_ends_its_registered_session(instance):
+    _, accounts = instance
+    live = REGISTRY.open(start_session("vera", Role.VIEWER, "local"))
+    accounts.set_disabled("vera", True)
+    at = page("sign_in.py", **{identity.SESSION: live, identity.CHECKED: 0.0})
+    assert identity.SESSION not in at.session_state
+    assert REGISTRY.get(live.key) is None

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from pathlib import Path
 
 import pytest
 
 from incidents.access import PublicRules, Role
-from incidents.auth.sessions import SessionPolicy, session_problem, start_session, touched
+from incidents.auth.sessions import (
+    Session,
+    SessionPolicy,
+    session_problem,
+    start_session,
+    touched,
+)
 from incidents.auth.settings import load_settings, users_file_for
+from incidents.auth.web_sessions import HANDOFF_SECONDS, SessionRegistry
 
 
 def test_sessions_end_when_idle_and_after_the_absolute_limit():
@@ -78,3 +86,73 @@ def test_public_rules_read_their_settings_and_refuse_fake_coarsening(monkeypatch
     assert PublicRules().grid_km == 0  # district centroids by default
     with pytest.raises(ValueError):
         PublicRules(fallback_grid_km=0)
+
+
+def _registered(registry: SessionRegistry, now: float = 0.0) -> tuple[Session, str]:
+    session = registry.open(start_session("amina", Role.EDITOR, "local", now=now))
+    return session, registry.cookie_value(session.key)
+
+
+def test_a_signed_cookie_names_its_session_and_a_tampered_one_names_none():
+    registry = SessionRegistry()
+    session, cookie = _registered(registry)
+    assert registry.from_cookie(cookie) == session
+    session_id, signature = cookie.split(".")
+    flipped = signature[:-1] + ("0" if signature[-1] != "0" else "1")
+    other = SessionRegistry().open(start_session("amina", Role.EDITOR, "local"))
+    for forged in (
+        f"{session_id}.{flipped}",  # the signature changed
+        f"{other.key}.{signature}",  # another id with this signature
+        session_id,  # the id alone
+        f"{cookie}.x",
+        "",
+        None,
+    ):
+        assert registry.from_cookie(forged) is None
+    # A cookie signed by another server (another key) is worthless here.
+    assert SessionRegistry().from_cookie(cookie) is None
+
+
+def test_the_handoff_token_is_not_the_session_and_works_once():
+    registry = SessionRegistry()
+    session, cookie = _registered(registry, now=time.time())
+    token = registry.handoff(session.key)
+    assert session.key not in token and token not in cookie
+    assert registry.pending(token)
+    assert registry.redeem(token) == cookie
+    assert not registry.pending(token) and registry.redeem(token) is None  # single use
+    late = registry.handoff(session.key, now=100.0)
+    assert registry.redeem(late, now=100.0 + HANDOFF_SECONDS + 1) is None  # too late
+    assert registry.redeem("guessed-token") is None
+
+
+def test_registered_sessions_still_end_when_idle_or_too_old():
+    policy = SessionPolicy(idle_seconds=3600, max_seconds=8 * 3600)
+    registry = SessionRegistry()
+    idle, idle_cookie = _registered(registry, now=0)
+    busy, busy_cookie = _registered(registry, now=0)
+    for hour in range(1, 8):
+        registry.update(touched(busy, Role.EDITOR, now=hour * 3600 - 60))
+        assert session_problem(registry.get(busy.key), policy, now=hour * 3600) == ""
+    assert session_problem(registry.get(idle.key), policy, now=3601) == "idle"
+    registry.prune(policy, now=3601)
+    assert registry.from_cookie(idle_cookie) is None
+    assert registry.from_cookie(busy_cookie) is not None
+    assert session_problem(registry.get(busy.key), policy, now=8 * 3600 + 1) == "expired"
+    registry.prune(policy, now=8 * 3600 + 1)
+    assert registry.from_cookie(busy_cookie) is None
+
+
+def test_ending_a_session_ends_it_for_every_tab_and_its_pending_handoff():
+    registry = SessionRegistry()
+    session, cookie = _registered(registry, now=time.time())
+    token = registry.handoff(session.key)
+    registry.end(session.key)
+    assert registry.get(session.key) is None and registry.from_cookie(cookie) is None
+    assert registry.redeem(token) is None
+    registry.update(touched(session, Role.EDITOR))  # a late step from a tab revives nothing
+    assert registry.get(session.key) is None
+    kept, _ = _registered(registry)
+    other = registry.open(start_session("someone else", Role.VIEWER, "local"))
+    assert registry.end_account("AMINA") == 1
+    assert registry.get(kept.key) is None and registry.get(other.key) is not None
