@@ -140,4 +140,5 @@ def render(incident_id: str | None) -> None:
     _history(incident.id)
     if common.viewer().can_edit and st.button("Edit this incident", key="edit_selected"):
         st.session_state["edit_id"] = incident.id
+        st.session_state["_entry_reopen"] = incident.id  # the stored record, unless a draft
         st.switch_page("app_pages/entry_page.py")

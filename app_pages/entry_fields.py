@@ -13,10 +13,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import district_at, geocode
+from incidents.form_edit import COUNTS, FIELDS, LABELS, FormValues
 from incidents.maps import basemap, localize
 from incidents.maps.layers import Pins
 from incidents.maps.page_data import check_tree
-from incidents.record import Incident
 from incidents.schema import (
     DATE_KINDS,
     DATE_PRECISIONS,
@@ -27,56 +27,59 @@ from incidents.schema import (
     VERIFICATION_STATUSES,
 )
 
-_TEXT = ("title", "description", "place", "admin1", "admin1_code", "country")
-_ROW_FIELDS = (
-    *_TEXT, "type", "date_precision", "date_kind", "location_precision", "verification",
-    "sensitivity", "date_start", "date_end", "latitude", "longitude",
-    "location_uncertainty_km", "perpetrators", "tags", "public_date_to_month",
-)  # fmt: skip
-_COUNTS = tuple(
-    f"{w}_{b}" for w in ("killed", "disappeared", "displaced") for b in ("min", "best", "max")
-)
+STATE = ("admin1", "country", "method")  # form values that are not widgets (set by the map)
+SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
 
 
-def prime(record: Incident | None) -> None:
-    """Fill the form's widgets from a record (or with a new record's defaults)."""
-    r = record or Incident(id="", type="other", title="", date_start=pd.Timestamp.today().date(),
-                           date_end=pd.Timestamp.today().date(), country="LY",
-                           location_precision="town", sensitivity="restricted")  # fmt: skip
+def _sources_frame(rows: Any) -> pd.DataFrame:
+    return pd.DataFrame(list(rows or []), columns=list(SOURCE_PARTS)).fillna("")
+
+
+def fill(values: FormValues) -> None:
+    """Fill the form's widgets with these values (a record's, or a draft), dropping
+    whatever the widgets held before."""
     ss = st.session_state
-    for name in _TEXT:
-        ss[f"e_{name}"] = getattr(r, name) or ""
-    for name in (
-        "type",
-        "date_precision",
-        "date_kind",
-        "location_precision",
-        "verification",
-        "sensitivity",
-    ):
-        ss[f"e_{name}"] = getattr(r, name)
-    ss["e_date_start"], ss["e_date_end"] = r.date_start, r.date_end
-    ss["e_latitude"], ss["e_longitude"] = r.latitude, r.longitude
-    ss["e_location_uncertainty_km"] = r.location_uncertainty_km
-    ss["e_method"] = r.location_method
-    ss["e_perpetrators"] = "; ".join(r.perpetrators)
-    ss["e_tags"] = "; ".join(r.tags)
-    ss["e_public_date_to_month"] = r.public_date_to_month
-    for name in _COUNTS:
-        ss[f"e_{name}"] = getattr(r, name)
-    ss["e_sources"] = pd.DataFrame([s.to_dict() for s in r.sources], columns=list(SOURCE_PARTS))
+    for key in [k for k in ss if str(k).startswith("e_")]:
+        del ss[key]
+    for name in FIELDS:
+        if name != "sources":
+            ss[f"e_{name}"] = values.get(name)
+    ss[SOURCES] = _sources_frame(values.get("sources"))
     ss["e_candidates"] = []
+
+
+def restore(draft: FormValues) -> None:
+    """Put back the values of widgets Streamlit dropped while another page was shown
+    (it forgets a widget's value when its page is not drawn), so the form shows the
+    draft, never a blank or default the person did not choose."""
+    ss = st.session_state
+    for name in FIELDS:
+        if name != "sources" and f"e_{name}" not in ss:
+            ss[f"e_{name}"] = draft.get(name)
+    if SOURCES_EDITOR not in ss:  # no edits pending on the table: it shows the draft's rows
+        ss[SOURCES] = _sources_frame(draft.get("sources"))
+    ss.setdefault("e_candidates", [])
+
+
+def values(sources: pd.DataFrame) -> FormValues:
+    """The form's values now (what the widgets hold), with the sources table's rows."""
+    ss = st.session_state
+    out: FormValues = {name: ss.get(f"e_{name}") for name in FIELDS if name != "sources"}
+    out["sources"] = sources.fillna("").to_dict("records")
+    return out
 
 
 def _problem(problems: dict[str, str], *names: str) -> None:
     for name in names:
         if name in problems:
-            st.error(f"{name.replace('_', ' ')}: {problems[name]}", icon="⚠️")
+            label = LABELS.get(name, name.replace("_", " ").capitalize())
+            st.error(f"{label}: {problems[name]}", icon="⚠️")
 
 
 def _set_point(lat: float, lon: float, method: str) -> None:
     ss = st.session_state
     ss["e_latitude"], ss["e_longitude"], ss["e_method"] = round(lat, 6), round(lon, 6), method
+    ss["e_place_unknown"] = False
     district = district_at(lat, lon)
     if district is not None:
         ss["e_admin1"], ss["e_admin1_code"] = district.name_en, district.code
@@ -121,7 +124,7 @@ def place_finder(problems: dict[str, str]) -> None:
     """Type a place name, pick a candidate, or click the map to set the point."""
     st.subheader("Where")
     c1, c2 = st.columns([3, 1])
-    c1.text_input("Place name (as in the source; Arabic or Latin script)", key="e_place")
+    c1.text_input(LABELS["place"] + " (as in the source; Arabic or Latin script)", key="e_place")
     c2.button("Find places", on_click=_find)
     candidates = st.session_state.get("e_candidates") or []
     for n, match in enumerate(candidates):
@@ -133,77 +136,73 @@ def place_finder(problems: dict[str, str]) -> None:
     _problem(problems, "latitude", "longitude", "place")
 
 
-def _text(label: str, name: str, problems: dict[str, str], area: bool = False) -> None:
-    (st.text_area if area else st.text_input)(label, key=f"e_{name}")
+def _text(name: str, problems: dict[str, str], area: bool = False, hint: str = "") -> None:
+    (st.text_area if area else st.text_input)(LABELS[name] + hint, key=f"e_{name}")
     _problem(problems, name)
 
 
-def _coded(label: str, name: str, vocabulary: Any, problems: dict[str, str]) -> None:
-    st.selectbox(label, vocabulary.codes, format_func=vocabulary.label, key=f"e_{name}")
+def _coded(name: str, vocabulary: Any, problems: dict[str, str]) -> None:
+    st.selectbox(LABELS[name], vocabulary.codes, format_func=vocabulary.label, key=f"e_{name}",
+                 index=None, placeholder="Choose one")  # fmt: skip
     _problem(problems, name)
 
 
-def form_fields(problems: dict[str, str]) -> dict[str, Any]:
-    """Draw the form's fields; return the raw row (template field names) they give."""
-    _coded("Type", "type", INCIDENT_TYPES, problems)
-    _text("Title", "title", problems)
-    _text("Description", "description", problems, area=True)
+def _when(problems: dict[str, str]) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    c1.date_input("From", key="e_date_start", format="YYYY-MM-DD")
-    c2.date_input("To", key="e_date_end", format="YYYY-MM-DD")
+    c1.date_input(LABELS["date_start"] + " *", key="e_date_start", value=None, format="YYYY-MM-DD")
+    c2.date_input(LABELS["date_end"], key="e_date_end", value=None, format="YYYY-MM-DD")
     with c3:
-        _coded("Date known to the", "date_precision", DATE_PRECISIONS, problems)
+        _coded("date_precision", DATE_PRECISIONS, problems)
     with c4:
-        _coded("This date is when it", "date_kind", DATE_KINDS, problems)
+        _coded("date_kind", DATE_KINDS, problems)
     _problem(problems, "date_start", "date_end")
+
+
+def _where(problems: dict[str, str]) -> None:
     c1, c2, c3 = st.columns(3)
-    c1.number_input(
-        "Latitude", key="e_latitude", value=None, format="%.6f", min_value=-90.0, max_value=90.0
-    )
-    c2.number_input(
-        "Longitude", key="e_longitude", value=None, format="%.6f", min_value=-180.0, max_value=180.0
-    )
+    c1.number_input(LABELS["latitude"], key="e_latitude", value=None, format="%.6f",
+                    min_value=-90.0, max_value=90.0)  # fmt: skip
+    c2.number_input(LABELS["longitude"], key="e_longitude", value=None, format="%.6f",
+                    min_value=-180.0, max_value=180.0)  # fmt: skip
     with c3:
-        _coded("Location known to", "location_precision", LOCATION_PRECISIONS, problems)
-    c1, c2 = st.columns(2)
-    c1.number_input(
-        "Uncertainty radius (km)", key="e_location_uncertainty_km", value=None, min_value=0.0
+        _coded("location_precision", LOCATION_PRECISIONS, problems)
+    st.checkbox(
+        LABELS["place_unknown"] + " (the sources name no place and give no point)",
+        key="e_place_unknown",
     )
+    c1, c2 = st.columns(2)
+    c1.number_input(LABELS["location_uncertainty_km"], key="e_location_uncertainty_km",
+                    value=None, min_value=0.0)  # fmt: skip
     with c2:
-        _text("District code (e.g. LY-MB)", "admin1_code", problems)
-    _text("Alleged perpetrators (separate with ;)", "perpetrators", problems)
+        _text("admin1_code", problems, hint=" (e.g. LY-MB)")
+
+
+def form_fields(problems: dict[str, str]) -> FormValues:
+    """Draw the form's fields (required ones marked *); return the values they hold."""
+    st.caption("Fields marked * are required.")
+    st.selectbox(LABELS["type"] + " *", INCIDENT_TYPES.codes, format_func=INCIDENT_TYPES.label,
+                 key="e_type", index=None, placeholder="Choose the type of incident")  # fmt: skip
+    _problem(problems, "type")
+    _text("title", problems, hint=" *")
+    _text("description", problems, area=True)
+    _when(problems)
+    _where(problems)
+    _text("perpetrators", problems, hint=" (separate with ;)")
     cols = st.columns(3)
-    for col, name in zip(cols * 3, _COUNTS, strict=False):
-        col.number_input(
-            name.replace("_", " ").capitalize(), key=f"e_{name}", value=None, min_value=0, step=1
-        )
-    _problem(problems, *_COUNTS)
-    _coded("Verification", "verification", VERIFICATION_STATUSES, problems)
-    _text("Tags (separate with ;)", "tags", problems)
-    _coded("Who may see it", "sensitivity", SENSITIVITIES, problems)
-    st.checkbox("Public views show only the month", key="e_public_date_to_month")
+    for col, name in zip(cols * 3, COUNTS, strict=False):
+        col.number_input(LABELS[name], key=f"e_{name}", value=None, min_value=0, step=1)
+    _problem(problems, *COUNTS)
+    _coded("verification", VERIFICATION_STATUSES, problems)
+    _text("tags", problems, hint=" (separate with ;)")
+    _coded("sensitivity", SENSITIVITIES, problems)
+    st.checkbox(LABELS["public_date_to_month"], key="e_public_date_to_month")
     st.markdown("**Sources** (one row each; sha256 of the saved copy if you have one)")
     sources = st.data_editor(
-        st.session_state["e_sources"],
+        st.session_state[SOURCES],
         num_rows="dynamic",
-        key="e_sources_editor",
+        key=SOURCES_EDITOR,
         width="stretch",
         hide_index=True,
     )
     _problem(problems, *[p for p in problems if p.startswith("source")])
-    return raw_row(sources)
-
-
-def raw_row(sources: pd.DataFrame) -> dict[str, Any]:
-    """The form's values as a template row: what validate_row takes."""
-    ss = st.session_state
-    raw: dict[str, Any] = {name: ss.get(f"e_{name}") for name in (*_ROW_FIELDS, *_COUNTS)}
-    raw["place"] = ss.get("e_place", "")
-    raw["location_method"] = ss.get("e_method", "manual")
-    raw = {k: ("" if v is None else v) for k, v in raw.items()}
-    for k in ("date_start", "date_end"):
-        raw[k] = raw[k].isoformat() if hasattr(raw[k], "isoformat") else raw[k]
-    for n, row in enumerate(sources.fillna("").to_dict("records"), start=1):
-        for part in SOURCE_PARTS:
-            raw[f"source{n}_{part}"] = str(row.get(part, "") or "")
-    return raw
+    return values(sources)

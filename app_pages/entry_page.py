@@ -1,8 +1,11 @@
 """Add or edit one incident: find the place, check the point on a map, then save.
 
-Saving goes through the same validation as an import, and problems are shown next
-to their fields. Each save names the version that was opened: if someone else saved
-in between, the edit is refused rather than written over theirs.
+The form always shows the stored record or the draft the person typed: it keeps the
+values it was filled with, so a save writes only the fields changed since (applied
+onto the stored record, validated as an import is), and widgets Streamlit forgets while
+another page is shown are put back. Each save names the version that was opened: if
+someone else saved in between, the save is refused and edit_conflict.py offers to keep
+the person's changes on top of the new version or to drop them.
 """
 
 from __future__ import annotations
@@ -13,29 +16,52 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, entry_fields
+from app_pages import common, edit_conflict, entry_fields, record_actions
+from incidents import form_edit
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store import StaleEdit, StoreError
-from incidents.validation import RowInvalid, validate_row
+from incidents.validation import RowInvalid
 
+FORM = "_entry_form"  # {"id", "record", "base", "draft"}: the form and what it was filled with
 PROBLEMS = "_entry_problems"
+MESSAGES = (("_entry_saved", st.success), ("_entry_info", st.info), ("_entry_error", st.error))
+CHOICE = "entry_choice"
+REOPEN = "_entry_reopen"  # set by the detail panel's "Edit this incident"
 CHOOSE_FROM_ALL = 2_000  # records; above, the page asks for words to search first
 MATCHES = 200
 
 
-def _load(incident_id: str | None) -> Incident | None:
-    """The record being edited (None: a new one); fills the form once per record."""
-    if st.session_state.get("_entry_loaded") == (incident_id or "new"):
-        return st.session_state.get("_entry_record")
+def open_form(incident_id: str | None, draft: dict[str, Any] | None = None) -> None:
+    """Fill the form from the stored record (or a new one's defaults), or with a draft
+    laid over it; remember what it was filled with."""
     record = common.get_store().get(incident_id, common.viewer()) if incident_id else None
-    for key in [k for k in st.session_state if str(k).startswith("e_")]:
-        del st.session_state[key]
-    entry_fields.prime(record)
-    st.session_state["_entry_loaded"] = incident_id or "new"
-    st.session_state["_entry_record"] = record
+    base = form_edit.form_values(record)
+    st.session_state[FORM] = {
+        "id": incident_id if record else None,
+        "record": record,
+        "base": base,
+        "draft": dict(draft or base),
+    }
+    entry_fields.fill(draft or base)
     st.session_state[PROBLEMS] = []
-    return record
+
+
+def _form(incident_id: str | None) -> dict[str, Any]:
+    """The form for this record: filled afresh when another record is chosen, or when
+    the record is opened again from the map and the form holds no saved-for-later
+    change; else its draft restored."""
+    state = st.session_state.get(FORM)
+    reopened = incident_id is not None and st.session_state.pop(REOPEN, None) == incident_id
+    if (
+        state is None
+        or state["id"] != incident_id
+        or (reopened and not form_edit.changed(state["base"], state["draft"]))
+    ):
+        open_form(incident_id)
+        return dict(st.session_state[FORM])
+    entry_fields.restore(state["draft"])
+    return dict(state)
 
 
 def _choose_record() -> str | None:
@@ -46,16 +72,23 @@ def _choose_record() -> str | None:
     else:
         ids = _found(st.session_state.get("edit_id"))
     options = ["new", *ids["id"].tolist()]
-    current = st.session_state.get("edit_id") or "new"
     titles = dict(zip(ids["id"], ids["title"], strict=True))
-    choice = st.selectbox(
+    current = st.session_state.get("edit_id") or "new"
+    st.session_state[CHOICE] = current if current in options else "new"
+    st.selectbox(
         "Incident",
         options,
-        index=options.index(current) if current in options else 0,
+        key=CHOICE,
+        on_change=lambda: st.session_state.update(edit_id=_chosen()),
         format_func=lambda i: "New incident" if i == "new" else f"{i} — {titles.get(i, '')[:70]}",
     )
-    st.session_state["edit_id"] = None if choice == "new" else choice
-    return None if choice == "new" else choice
+    st.session_state["edit_id"] = _chosen()
+    return _chosen()
+
+
+def _chosen() -> str | None:
+    choice = st.session_state.get(CHOICE)
+    return None if choice in (None, "new") else str(choice)
 
 
 def _found(current: str | None) -> pd.DataFrame:
@@ -80,33 +113,54 @@ def _found(current: str | None) -> pd.DataFrame:
     return pd.concat(parts).drop_duplicates("id")
 
 
-def _save(record: Incident | None, raw: dict[str, Any]) -> None:
+def new_incident() -> None:
+    """Start a new, empty form (a button's callback: runs before the page is drawn)."""
+    st.session_state["edit_id"] = None
+    st.session_state.pop(FORM, None)
+    st.session_state.pop(edit_conflict.CONFLICT, None)
+
+
+def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
+    """Write the fields changed since the form was filled onto the stored record."""
+    st.session_state[FORM]["draft"] = now
+    record: Incident | None = state["record"]
+    if record is not None and not form_edit.changed(state["base"], now):
+        st.session_state["_entry_info"] = "Nothing to save: no field was changed."
+        return
     try:
-        incident = validate_row(raw)
+        incident = form_edit.apply_edit(record, state["base"], now, f"inc-{uuid.uuid4().hex[:10]}")
     except RowInvalid as error:
         st.session_state[PROBLEMS] = [(p.field, p.message) for p in error.problems]
         return
     st.session_state[PROBLEMS] = []
-    incident = incident.replace(
-        id=record.id if record else f"inc-{uuid.uuid4().hex[:10]}",
-        version=record.version if record else 0,
-        location_method=st.session_state.get("e_method", "manual"),
-        place_confirmed=True,
-    )
     try:
         saved = common.get_store().save(incident, common.viewer())
     except StaleEdit as error:
-        st.session_state["_entry_error"] = (
-            f"Not saved: {error} Someone changed this incident after you opened it. "
-            "Reload it to see their changes, then make your edit again."
-        )
+        edit_conflict.refused(error, state, now)
         return
     except StoreError as error:
         st.session_state["_entry_error"] = f"Not saved: {error}"
         return
     st.session_state["_entry_saved"] = f"Saved {saved.id} (version {saved.version})."
-    st.session_state["edit_id"] = saved.id
-    st.session_state["_entry_loaded"] = None
+    st.session_state["_entry_last_saved"] = saved.id
+    if record is None:  # the next incident typed is a new record, not this one again
+        new_incident()
+    else:
+        st.session_state.pop(FORM, None)  # refilled from the stored record
+
+
+def _messages() -> None:
+    for key, show in MESSAGES:
+        if st.session_state.get(key):
+            show(st.session_state.pop(key))
+    last = st.session_state.pop("_entry_last_saved", None)
+    if last and not st.session_state.get("edit_id"):
+        st.button(f"Edit {last} again", on_click=_edit, args=(last,))
+
+
+def _edit(incident_id: str) -> None:
+    st.session_state["edit_id"] = incident_id
+    st.session_state.pop(edit_conflict.CONFLICT, None)
 
 
 def main() -> None:
@@ -114,21 +168,28 @@ def main() -> None:
     if not common.viewer().can_edit:
         st.info("Your role can look but not edit.")
         return
-    record = _load(_choose_record())
-    for key, show in (("_entry_saved", st.success), ("_entry_error", st.error)):
-        if st.session_state.get(key):
-            show(st.session_state.pop(key))
+    incident_id = _choose_record()
+    if incident_id:
+        st.button("New incident", on_click=new_incident, type="secondary")
+    state = _form(incident_id)
+    _messages()
+    if edit_conflict.render(open_form):
+        return
     problems = dict(st.session_state.get(PROBLEMS, []))
     if problems:
         st.error("Not saved yet: please fix the fields marked below.")
     entry_fields.place_finder(problems)
     with st.form("incident_form"):
-        raw = entry_fields.form_fields(problems)
+        now = entry_fields.form_fields(problems)
         if st.form_submit_button("Save", type="primary"):
-            _save(record, raw)
+            _save(state, now)
             st.rerun()
-    if record is not None:
-        st.caption(f"Editing {record.id}, version {record.version}.")
+    st.session_state[FORM]["draft"] = now
+    if state["record"] is not None:
+        st.caption(f"Editing {state['record'].id}, version {state['record'].version}.")
+        record_actions.render(state["record"], new_incident)
+    else:
+        record_actions.deleted_list()
 
 
 main()

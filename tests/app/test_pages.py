@@ -131,25 +131,7 @@ def test_entry_page_refuses_a_stale_edit(example_db, as_editor):
     assert store.get("tarhuna-ex-002", as_editor).title == "Changed elsewhere"
 
 
-def test_entry_page_shows_problems_next_to_fields(example_db, as_editor):
-    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
-    at.text_input(key="e_title").set_value("New incident for the test")
-    at.date_input(key="e_date_start").set_value(date(2030, 1, 1))
-    at.button[-1].click().run()
-    assert not at.exception
-    messages = " ".join(e.value for e in at.error)
-    assert "date start" in messages or "date_start" in messages
-
-
-def test_entry_page_saves_a_new_incident(example_db, as_editor):
-    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
-    at.text_input(key="e_title").set_value("Test incident at Tarhuna")
-    at.number_input(key="e_latitude").set_value(32.435)
-    at.number_input(key="e_longitude").set_value(13.633)
-    at.button[-1].click().run()
-    assert not at.exception, at.exception
-    assert any("Saved" in s.value for s in at.success)
-    assert open_store(example_db).count(Query(), as_editor) == 10
+# The form's rules (required fields, what a save writes, two editors): test_entry_page.py
 
 
 @pytest.mark.parametrize("page", [IMPORT_PAGE, ENTRY_PAGE])

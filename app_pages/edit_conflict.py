@@ -1,0 +1,86 @@
+"""Two editors saved the same record: the second save is refused, not lost.
+
+The refused editor sees each field they changed, their value and the value stored
+now, and chooses: keep their changes on top of the stored record (the form is refilled
+with them, to check and save again), or drop them and reload the stored record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app_pages import common, text_table
+from incidents import form_edit
+from incidents.record import Incident
+from incidents.store import StaleEdit
+
+CONFLICT = "_entry_conflict"
+OpenForm = Callable[..., None]
+
+
+def refused(error: StaleEdit, state: dict[str, Any], now: dict[str, Any]) -> None:
+    """Remember a refused save: the person's changes and the record stored now."""
+    record: Incident | None = state["record"]
+    current = getattr(error, "current", None)
+    if current is None and record is not None:
+        current = common.get_store().get(record.id, common.viewer())
+    st.session_state[CONFLICT] = {
+        "id": record.id if record else None,
+        "base": state["base"],
+        "now": now,
+        "current": current,
+        "message": str(error),
+    }
+
+
+def _keep(open_form: OpenForm, conflict: dict[str, Any]) -> None:
+    current = common.get_store().get(conflict["id"], common.viewer())
+    st.session_state.pop(CONFLICT, None)
+    if current is None:
+        open_form(None, conflict["now"])
+        st.session_state["_entry_info"] = (
+            "The incident was deleted meanwhile: your version is in the form as a new "
+            "incident. Save it only if it should exist again."
+        )
+        return
+    open_form(current.id, form_edit.merged_draft(current, conflict["base"], conflict["now"]))
+    st.session_state["_entry_info"] = (
+        f"Your changes are now on top of version {current.version} as stored. "
+        "Check the form and press Save."
+    )
+
+
+def _reload(open_form: OpenForm, conflict: dict[str, Any]) -> None:
+    st.session_state.pop(CONFLICT, None)
+    open_form(conflict["id"])
+    st.session_state["_entry_info"] = "Your changes were dropped; the form shows the stored record."
+
+
+def render(open_form: OpenForm) -> bool:
+    """Show a refused save and the two ways on; True while it waits for a choice."""
+    conflict = st.session_state.get(CONFLICT)
+    if not conflict or conflict["id"] != st.session_state.get("edit_id"):
+        return False
+    current: Incident | None = conflict["current"]
+    if current is None:
+        st.error("Not saved: this incident was deleted after you opened it.")
+    else:
+        who = current.updated_by or "someone else"
+        st.error(
+            f"Not saved: {who} saved this incident (now version {current.version}) after "
+            "you opened it. Your changes are kept below; nothing has been lost."
+        )
+        rows = form_edit.differences(conflict["base"], conflict["now"], current)
+        text_table.show_table(("Field", "Your value", "Stored now"), rows)
+    c1, c2 = st.columns(2)
+    c1.button(
+        "Keep my changes on top of the stored record",
+        type="primary",
+        on_click=_keep,
+        args=(open_form, conflict),
+    )
+    c2.button("Drop my changes and reload", on_click=_reload, args=(open_form, conflict))
+    return True

@@ -1,0 +1,205 @@
+"""The entry page with Streamlit's AppTest: the form shows the stored record or the
+person's draft, a save writes only what was typed, junk is refused, and of two
+editors saving the same record the second is refused with what changed, and loses
+nothing."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.identity import SESSION
+from incidents.access import Role, Viewer
+from incidents.auth.accounts import Accounts
+from incidents.auth.sessions import start_session
+from incidents.query import Query
+from incidents.store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+ENTRY_PAGE = str(ROOT / "app_pages" / "entry_page.py")
+MAP_PAGE = str(ROOT / "app_pages" / "map_page.py")
+TIMEOUT = 60
+RECORD = "tarhuna-ex-002"
+PASSPHRASE = "a long passphrase for the entry page test"
+
+
+def _click(at: AppTest, label: str) -> AppTest:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button '{label}' among {[b.label for b in at.button]}"
+    return matches[0].click().run()
+
+
+def _errors(at: AppTest) -> str:
+    return " ".join(e.value for e in at.error)
+
+
+@pytest.fixture
+def signed_in(example_db: str):
+    """The whole app (navigation included) for a signed-in editor; one AppTest each
+    call, as one browser each."""
+    name = "entry-page-editor"
+    Accounts(os.environ["INCIDENTS_USERS"]).add(name, Role.EDITOR, PASSPHRASE)
+
+    def app(edit_id: str | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.session_state[SESSION] = start_session(name, Role.EDITOR, "local")
+        if edit_id:
+            at.session_state["edit_id"] = edit_id
+        return at.switch_page(ENTRY_PAGE).run()
+
+    return app, Viewer(name, Role.EDITOR)
+
+
+def test_a_form_left_for_the_map_shows_the_record_again_and_saves_only_the_change(signed_in):
+    app, editor = signed_in
+    store = open_store(os.environ["INCIDENTS_DB"])
+    before = store.get(RECORD, editor)
+    assert before is not None
+    at = app(RECORD)
+    assert at.text_input(key="e_title").value == before.title
+    at.switch_page(MAP_PAGE).run()
+    assert not at.exception
+    at.switch_page(ENTRY_PAGE).run()
+    assert not at.exception
+    # Every field as stored, none blank or default.
+    assert at.text_input(key="e_title").value == before.title
+    assert at.text_area(key="e_description").value == before.description
+    assert at.text_input(key="e_place").value == before.place
+    assert at.date_input(key="e_date_start").value == before.date_start
+    assert at.selectbox(key="e_type").value == before.type
+    assert at.selectbox(key="e_date_kind").value == before.date_kind
+    at.text_input(key="e_title").set_value("A title typed after coming back")
+    _click(at, "Save")
+    assert not at.exception
+    after = store.get(RECORD, editor)
+    assert after is not None
+    assert after.version == before.version + 1
+    assert after.content() == before.replace(title="A title typed after coming back").content()
+
+
+def test_a_draft_not_yet_saved_survives_a_visit_to_the_map(signed_in):
+    app, _ = signed_in
+    at = app(RECORD)
+    at.text_input(key="e_title").set_value("Draft title")
+    at.date_input(key="e_date_start").set_value(date(2030, 1, 1))  # refused: in the future
+    _click(at, "Save")
+    assert "is in the future" in _errors(at)
+    at.switch_page(MAP_PAGE).run()
+    at.switch_page(ENTRY_PAGE).run()
+    assert at.text_input(key="e_title").value == "Draft title"
+    assert at.date_input(key="e_date_start").value == date(2030, 1, 1)
+
+
+def test_saving_an_untouched_record_writes_nothing(signed_in):
+    app, editor = signed_in
+    store = open_store(os.environ["INCIDENTS_DB"])
+    before = store.get(RECORD, editor)
+    at = _click(app(RECORD), "Save")
+    assert any("Nothing to save" in i.value for i in at.info)
+    assert store.get(RECORD, editor) == before
+
+
+def test_an_untouched_new_form_cannot_be_saved(example_db, as_editor):
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    _click(at, "Save")
+    assert not at.exception
+    messages = _errors(at)
+    for label in ("Type:", "Title:", "From:", "Place name:"):
+        assert label in messages
+    assert open_store(example_db).count(Query(), as_editor) == 9
+
+
+def test_problems_are_shown_next_to_their_fields(example_db, as_editor):
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    at.text_input(key="e_title").set_value("New incident for the test")
+    at.date_input(key="e_date_start").set_value(date(2030, 1, 1))
+    _click(at, "Save")
+    assert not at.exception
+    assert "From: 2030-01-01 is in the future" in _errors(at)
+    assert at.text_input(key="e_title").value == "New incident for the test"  # kept
+
+
+def _type_new(at: AppTest, title: str) -> AppTest:
+    at.selectbox(key="e_type").set_value("torture")
+    at.text_input(key="e_title").set_value(title)
+    at.date_input(key="e_date_start").set_value(date(2019, 3, 1))
+    at.number_input(key="e_latitude").set_value(32.435)
+    at.number_input(key="e_longitude").set_value(13.633)
+    return _click(at, "Save")
+
+
+def test_after_a_save_the_next_incident_is_a_new_record(example_db, as_editor):
+    store = open_store(example_db)
+    at = _type_new(AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run(), "First one")
+    assert not at.exception, at.exception
+    assert any("Saved inc-" in s.value for s in at.success)
+    assert at.text_input(key="e_title").value == ""  # the form is new again
+    assert at.selectbox(key="e_type").value is None
+    at = _type_new(at, "Second one")
+    titles = set(store.query(Query(), as_editor, ["title"])["title"])
+    assert {"First one", "Second one"} <= titles
+    assert store.count(Query(), as_editor) == 11
+
+
+def test_place_unknown_is_an_explicit_choice(example_db, as_editor):
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    at.selectbox(key="e_type").set_value("arbitrary_detention")
+    at.text_input(key="e_title").set_value("Detention, place not given")
+    at.date_input(key="e_date_start").set_value(date(2021, 5, 2))
+    _click(at, "Save")
+    assert "Place name:" in _errors(at)
+    at.checkbox(key="e_place_unknown").check()
+    _click(at, "Save")
+    assert any("Saved inc-" in s.value for s in at.success)
+
+
+def _two_editors(signed_in):
+    app, editor = signed_in
+    first, second = app(RECORD), app(RECORD)
+    first.text_input(key="e_title").set_value("Title from the first editor")
+    _click(first, "Save")
+    second.text_area(key="e_description").set_value("Description from the second editor")
+    second.number_input(key="e_killed_best").set_value(7)
+    _click(second, "Save")
+    return second, editor
+
+
+def test_the_second_of_two_editors_is_refused_and_shown_what_changed(signed_in):
+    second, editor = _two_editors(signed_in)
+    assert "Not saved" in _errors(second)
+    table = " ".join(m.value for m in second.markdown if "<table" in m.value)
+    assert "Description" in table and "Description from the second editor" in table
+    assert "Killed best" in table
+    stored = open_store(os.environ["INCIDENTS_DB"]).get(RECORD, editor)
+    assert stored is not None and stored.title == "Title from the first editor"
+
+
+def test_the_second_editor_keeps_both_changes(signed_in):
+    second, editor = _two_editors(signed_in)
+    _click(second, "Keep my changes on top of the stored record")
+    assert second.text_input(key="e_title").value == "Title from the first editor"
+    assert second.text_area(key="e_description").value == "Description from the second editor"
+    _click(second, "Save")
+    assert any("Saved" in s.value for s in second.success), _errors(second)
+    stored = open_store(os.environ["INCIDENTS_DB"]).get(RECORD, editor)
+    assert stored is not None
+    assert (stored.title, stored.description, stored.killed_best) == (
+        "Title from the first editor",
+        "Description from the second editor",
+        7,
+    )
+
+
+def test_the_second_editor_may_drop_their_changes(signed_in):
+    second, editor = _two_editors(signed_in)
+    store = open_store(os.environ["INCIDENTS_DB"])
+    stored = store.get(RECORD, editor)
+    _click(second, "Drop my changes and reload")
+    assert second.text_input(key="e_title").value == "Title from the first editor"
+    assert second.text_area(key="e_description").value == stored.description
+    assert store.get(RECORD, editor) == stored

@@ -1,0 +1,135 @@
+"""The form's save rule as plain functions: only what the person changed is written."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from incidents import form_edit
+from incidents.record import Incident, Source
+from incidents.validation import RowInvalid
+
+STORED = Incident(
+    id="rec-1",
+    type="mass_grave",
+    title="Grave found near the farm",
+    description="Line one\r\nLine two",
+    date_start=date(2020, 6, 15),
+    date_end=date(2020, 6, 15),
+    date_kind="discovered",
+    place="Tarhuna",
+    country="LY",
+    admin1="Al Murqub",
+    admin1_code="LY-MB",
+    latitude=32.43512345,
+    longitude=13.63387711,
+    location_precision="town",
+    location_method="geocoded",
+    perpetrators=("Group A", "Group B"),
+    killed_best=12,
+    sources=(Source(title="Report", publisher="NGO", url="https://example.org/r"),),
+    tags=("grave",),
+    confidential_notes="Witness asked not to be named.",
+    source_event_id="EV-9",
+    version=3,
+)
+TODAY = date(2026, 1, 1)
+
+
+def test_an_untouched_form_changes_nothing():
+    base = form_edit.form_values(STORED)
+    assert form_edit.changed(base, dict(base)) == []
+
+
+def test_the_form_as_a_browser_sends_it_back_is_unchanged():
+    """Line breaks come back as \\n, points with 6 decimals, lists re-spaced."""
+    now = form_edit.form_values(STORED)
+    now.update(
+        description="Line one\nLine two ",
+        latitude=32.435123,
+        perpetrators="Group A;Group B",
+        sources=[{**s.to_dict()} for s in STORED.sources] + [dict.fromkeys("abc", "")],
+    )
+    assert form_edit.changed(form_edit.form_values(STORED), now) == []
+
+
+def test_a_save_writes_only_the_changed_field():
+    base = form_edit.form_values(STORED)
+    now = {**base, "title": "Grave at the farm"}
+    saved = form_edit.apply_edit(STORED, base, now, "unused", TODAY)
+    assert saved == STORED.replace(title="Grave at the farm")
+    assert saved.confidential_notes == STORED.confidential_notes  # the form never shows it
+    assert saved.latitude == STORED.latitude  # not rounded to the form's 6 decimals
+    assert saved.version == STORED.version  # the version opened: a stale save is refused
+
+
+def test_a_blank_form_for_a_stored_record_is_refused_not_saved():
+    """The data-loss case: every widget forgotten, the form blank. Saving it must not
+    erase the record: the required fields stop it."""
+    base = form_edit.form_values(STORED)
+    blank = form_edit.form_values(None)
+    with pytest.raises(RowInvalid) as error:
+        form_edit.apply_edit(STORED, base, blank, "unused", TODAY)
+    fields = {p.field for p in error.value.problems}
+    assert {"type", "title", "date_start", "place"} <= fields
+
+
+def test_a_changed_date_widens_by_its_precision():
+    base = form_edit.form_values(STORED)
+    now = {**base, "date_start": date(2020, 5, 3), "date_precision": "month"}
+    saved = form_edit.apply_edit(STORED, base, now, "unused", TODAY)
+    assert (saved.date_start, saved.date_end) == (date(2020, 5, 1), date(2020, 6, 15))
+    assert saved.date_kind == "discovered"
+
+
+def test_a_point_typed_by_hand_is_manual_and_confirmed():
+    stored = STORED.replace(place_confirmed=False)
+    base = form_edit.form_values(stored)
+    now = {**base, "latitude": 32.5, "longitude": 13.7}
+    saved = form_edit.apply_edit(stored, base, now, "unused", TODAY)
+    assert (saved.latitude, saved.longitude, saved.location_method) == (32.5, 13.7, "manual")
+    assert saved.place_confirmed
+
+
+def test_an_untouched_new_form_cannot_be_saved():
+    blank = form_edit.form_values(None)
+    with pytest.raises(RowInvalid) as error:
+        form_edit.apply_edit(None, blank, dict(blank), "inc-new", TODAY)
+    assert {p.field for p in error.value.problems} == {"type", "title", "date_start", "place"}
+
+
+def test_a_new_incident_may_say_its_place_is_unknown():
+    blank = form_edit.form_values(None)
+    now = {**blank, "type": "torture", "title": "Detainee tortured",
+           "date_start": date(2019, 3, 1), "place_unknown": True}  # fmt: skip
+    saved = form_edit.apply_edit(None, blank, now, "inc-new", TODAY)
+    assert (saved.id, saved.type, saved.place, saved.latitude) == ("inc-new", "torture", "", None)
+    assert saved.date_end == date(2019, 3, 1)
+
+
+def test_a_stored_record_with_no_place_keeps_saving():
+    stored = STORED.replace(place="", latitude=None, longitude=None)
+    base = form_edit.form_values(stored)
+    assert base["place_unknown"] is True
+    saved = form_edit.apply_edit(stored, base, {**base, "killed_best": 13}, "unused", TODAY)
+    assert saved.killed_best == 13
+
+
+def test_keeping_my_changes_on_a_record_someone_else_saved():
+    base = form_edit.form_values(STORED)
+    mine = {**base, "title": "My title", "killed_best": 14}
+    theirs = STORED.replace(description="Their description", killed_best=13, version=4)
+    draft = form_edit.merged_draft(theirs, base, mine)
+    rows = form_edit.differences(base, mine, theirs)
+    assert rows == [("Title", "My title", STORED.title), ("Killed best", "14", "13")]
+    rebased = form_edit.form_values(theirs)
+    saved = form_edit.apply_edit(theirs, rebased, draft, "unused", TODAY)
+    assert saved == theirs.replace(title="My title", killed_best=14)
+
+
+def test_shown_values_read_as_the_form_shows_them():
+    assert form_edit.shown("type", "mass_grave") == "Mass grave"
+    assert form_edit.shown("method", "geocoded") != "geocoded"
+    assert form_edit.shown("description", "") == "(empty)"
+    assert form_edit.shown("place_unknown", True) == "yes"
