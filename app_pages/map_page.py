@@ -190,9 +190,10 @@ def _table(
     shown = table_panel.listed(idx, query, in_view)
     if shown.off_map:
         st.subheader("Incidents in the map view and those not on the map")
+        verb = "is" if shown.off_map == 1 else "are"
         st.caption(
-            f"{shown.off_map:,} of them are not on the map (no place recorded, or only the "
-            "country known): their Location column says so. Pick a row to open it."
+            f"{shown.off_map:,} of them {verb} not on the map (no place recorded, or only the "
+            "country known): the Location column says so. Pick a row to open it."
         )
     else:
         st.subheader("Incidents in the map view")

@@ -31,19 +31,21 @@ MAX_ROWS = 500
 TICKED = "_table_ticked"  # ids of the ticked rows
 SYNCED = "_table_synced"  # the selected incident the ticks were last matched with
 ROUND = "_table_round"  # bumped when the ticks are set here rather than in the table
-NO_PLACE = "No place recorded (not on the map)"
-COUNTRY_ONLY = "Country only (not on the map)"
+NO_PLACE = "No place recorded"
+COUNTRY_ONLY = "Only the country known"
 
+# In the order shown: what identifies a row and what bulk actions change come first.
 _HEADINGS = {
-    "id": "Ref.", "date_start": "From", "date_end": "To", "type": "Type", "title": "Title",
-    "place": "Place", "admin1": "District", "location_precision": "Location",
-    "verification": "Verification",
+    "id": "Ref.", "title": "Title", "type": "Type", "location_precision": "Location",
+    "verification": "Verification", "date_start": "From", "date_end": "To",
+    "place": "Place", "admin1": "District",
 }  # fmt: skip
 # Pixel widths wide enough for the longest label of each column ("Enforced
-# disappearance", "Approximate (within N km)", NO_PLACE); the table scrolls sideways.
+# disappearance", "Approximate (within N km)", "Only the country known"); the table
+# scrolls sideways, the reference staying in place.
 _WIDTHS = {
-    "Ref.": 150, "From": 95, "To": 95, "Type": 190, "Title": 340, "Place": 140,
-    "District": 140, "Location": 250, "Verification": 115,
+    "Ref.": 150, "Title": 280, "Type": 190, "Location": 175, "Verification": 115,
+    "From": 95, "To": 95, "Place": 140, "District": 140,
 }  # fmt: skip
 
 
@@ -73,18 +75,18 @@ class Pick:
     ticked: list[str] = field(default_factory=list)
 
 
-def _location(row: pd.Series) -> str:
-    if row["latitude"] != row["latitude"] or row["latitude"] is None:
-        return NO_PLACE
-    if row["location_precision"] == "country":
-        return COUNTRY_ONLY
-    return LOCATION_PRECISIONS.label(row["location_precision"])
+def _location(frame: pd.DataFrame) -> np.ndarray:
+    """How precisely each row is placed; which rows the map cannot draw, said plainly."""
+    precision = frame["location_precision"]
+    label = precision.map(LOCATION_PRECISIONS.label)
+    placed = np.where(precision == "country", COUNTRY_ONLY, label)
+    return np.where(frame["latitude"].isna(), NO_PLACE, placed)
 
 
 def _display(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame[[c for c in TABLE_COLUMNS if c != "latitude"]].copy()
+    out = frame[list(_HEADINGS)].copy()
     out["type"] = out["type"].map(INCIDENT_TYPES.label)
-    out["location_precision"] = [_location(row) for _, row in frame.iterrows()]
+    out["location_precision"] = _location(frame)
     out["verification"] = out["verification"].map(VERIFICATION_STATUSES.label)
     return out.rename(columns=_HEADINGS)
 

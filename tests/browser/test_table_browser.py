@@ -1,0 +1,114 @@
+"""The map page's table in a real browser: an incident with no place opens from it, and
+an editor ticks two rows and sets their verification with one confirmation.
+
+The data set is the example plus one incident with no place (built in the test's tmp
+dir; the bundled example is left as it is).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from browser_support import Guarded, Server, serve
+from test_app_browser import TIMEOUT, _no_exception, _open, _ready, _shown, _sign_in
+
+from tests.app.test_table_panel import UNPLACED, write_with_unplaced
+
+pytestmark = pytest.mark.browser
+TABLE = '[data-testid="stDataFrame"]'
+UNPLACED_TITLE = "A disappearance reported with no place"
+HEADER_PX, ROW_PX, TICK_X = 35, 35, 14  # the grid's header and row heights; the tick box
+_CELLS = """t => {
+  const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent);
+  return [...t.querySelectorAll('tbody tr')].map(tr => {
+    const row = {_row: Number(tr.getAttribute('aria-rowindex')) - 2};
+    for (const td of tr.querySelectorAll('td')) {
+      row[heads[Number(td.getAttribute('aria-colindex')) - 1]] = td.textContent;
+    }
+    return row;
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def unplaced_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app with the example and one incident with no place."""
+    tmp = tmp_path_factory.mktemp("unplaced")
+    yield from serve(tmp, write_with_unplaced(tmp / "with-unplaced.csv"))
+
+
+def _rows(g: Guarded) -> dict[str, dict[str, object]]:
+    """The table's rows the grid has drawn, by reference: {heading: text, _row: n}."""
+    table = g.page.locator(TABLE).first
+    table.scroll_into_view_if_needed()
+    rows = table.locator("table").first.evaluate(_CELLS)
+    return {str(r["Ref."]): r for r in rows}
+
+
+def _tick(g: Guarded, ref: str) -> None:
+    """Click the tick box of the row of this incident."""
+    row = _rows(g)[ref]["_row"]
+    assert isinstance(row, int)
+    box = g.page.locator(TABLE).first.bounding_box()
+    assert box
+    g.page.mouse.click(box["x"] + TICK_X, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
+
+
+def _wait_for_cell(g: Guarded, ref: str, heading: str, text: str) -> None:
+    for _ in range(60):
+        if _rows(g).get(ref, {}).get(heading) == text:
+            return
+        g.page.wait_for_timeout(500)
+    raise AssertionError(f"{heading} of {ref} is {_rows(g).get(ref, {}).get(heading)!r}")
+
+
+def test_an_incident_with_no_place_opens_from_the_table(
+    guarded: Guarded, unplaced_server: Server
+) -> None:
+    _open(guarded, unplaced_server)
+    assert _shown(guarded) == 10
+    rows = _rows(guarded)
+    assert UNPLACED in rows, f"the table lists only {sorted(rows)}"
+    assert rows[UNPLACED]["Location"] == "No place recorded"
+    _tick(guarded, UNPLACED)
+    guarded.page.wait_for_url(re.compile(f"sel={UNPLACED}"), timeout=30_000)
+    guarded.page.get_by_text(UNPLACED_TITLE, exact=True).first.wait_for(timeout=30_000)
+    _no_exception(guarded)
+
+
+def test_an_editor_sets_the_verification_of_two_rows_at_once(
+    guarded: Guarded, unplaced_server: Server
+) -> None:
+    page = guarded.page
+    _sign_in(guarded, unplaced_server)
+    listed = _rows(guarded)
+    first, second = sorted(listed, key=lambda ref: int(str(listed[ref]["_row"])))[:2]
+    _tick(guarded, first)
+    page.wait_for_url(re.compile(f"sel={first}"), timeout=30_000)
+    page.wait_for_timeout(1500)
+    _tick(guarded, second)
+    asked = page.get_by_text("Change the 2 incidents ticked in the table")
+    asked.wait_for(timeout=30_000)
+    # The ticks survive a visit to another page.
+    page.get_by_role("link", name="Import").click()
+    page.get_by_text("Import incidents").first.wait_for(timeout=TIMEOUT)
+    page.get_by_role("link", name="Map").click()
+    _ready(guarded)
+    asked.wait_for(timeout=30_000)
+    history = page.get_by_text(re.compile(r"^Change history \(\d+\)"))
+    before = history.first.inner_text()
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_test_id("stSelectbox").filter(has_text="Verification").click()
+    page.get_by_role("option", name="Verified", exact=True).click()
+    page.get_by_role("button", name="Set verification on 2 incidents…").click()
+    page.get_by_role("button", name="Yes, set verification").click()
+    page.get_by_text("Verification set to Verified on 2 incidents").wait_for(timeout=30_000)
+    _wait_for_cell(guarded, first, "Verification", "Verified")
+    _wait_for_cell(guarded, second, "Verification", "Verified")
+    assert history.first.inner_text() != before  # one more entry for the selected incident
+    history.first.click()
+    panel = page.locator('[data-testid="stExpander"]').filter(has_text="Change history")
+    assert re.search("verification", panel.first.inner_text(), re.IGNORECASE)
+    _no_exception(guarded)
