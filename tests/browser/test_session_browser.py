@@ -1,0 +1,192 @@
+"""A signed-in session in a real browser: a reload and a second tab keep it, signing out
+in one tab ends it in the other, and the cookie that carries it is HttpOnly, SameSite
+and never in an address.
+
+A real `streamlit run app.py` on a private instance (the example data and an editor
+made with the command line); Debian's Chromium; no request may leave this machine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+from browser_support import (
+    EDITOR_NAME,
+    EDITOR_PASSWORD,
+    EXAMPLE,
+    LOADER,
+    LOCAL_HOSTS,
+    ROOT,
+    _free_port,
+    _wait_healthy,
+)
+
+from incidents.auth.web_sessions import COOKIE_NAME
+from incidents.importer import import_file
+from incidents.store import open_store
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 90_000
+PRIVATE = "This instance is private"
+
+
+@pytest.fixture(scope="module")
+def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private instance with the example and one editor; yields its address."""
+    tmp = tmp_path_factory.mktemp("sessions")
+    db = tmp / "incidents.gpkg"
+    import_file(EXAMPLE, open_store(str(db)), LOADER)
+    env = {
+        **os.environ,
+        "INCIDENTS_DB": str(db),
+        "INCIDENTS_MODE": "private",
+        "INCIDENTS_USERS": str(tmp / "users.sqlite"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "incidents", "users", "add", EDITOR_NAME, "--role", "editor",
+         "--password-stdin"],
+        input=EDITOR_PASSWORD, text=True, env=env, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    port = _free_port()
+    with open(tmp / "streamlit.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}", proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class Browser:
+    """One browser profile (its tabs share cookies); every address any tab asks for is
+    recorded, and any that leaves this machine is refused."""
+
+    def __init__(self, browser: object) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+        self.addresses: list[str] = []
+        self.offsite: list[str] = []
+        self.context.route("**/*", self._route)
+
+    def _route(self, route: object) -> None:
+        address = route.request.url  # type: ignore[attr-defined]
+        self.addresses.append(address)
+        if address.startswith(("data:", "blob:", "about:")) or (
+            urlparse(address).hostname in LOCAL_HOSTS
+        ):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.offsite.append(address)
+            route.abort()  # type: ignore[attr-defined]
+
+    def tab(self, address: str, wait_for: str) -> object:
+        page = self.context.new_page()
+        page.goto(address)
+        ready(page, wait_for)
+        return page
+
+    def session_cookie(self) -> dict:
+        cookies = [c for c in self.context.cookies() if c["name"] == COOKIE_NAME]
+        assert len(cookies) == 1, self.context.cookies()
+        return cookies[0]
+
+
+def ready(page: object, text: str) -> None:
+    """Wait for text, then for Streamlit to finish the run."""
+    page.get_by_text(text).first.wait_for(timeout=TIMEOUT)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT
+    )
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+
+
+def menu(page: object) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')  # type: ignore[attr-defined]
+    return [links.nth(i).inner_text().strip() for i in range(links.count())]
+
+
+def body(page: object) -> str:
+    return str(page.inner_text("body"))  # type: ignore[attr-defined]
+
+
+def sign_in(page: object) -> None:
+    page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)  # type: ignore[attr-defined]
+    page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def profile(browser: object) -> Iterator[Browser]:
+    b = Browser(browser)
+    yield b
+    b.context.close()
+    assert b.offsite == [], f"requests left 127.0.0.1: {b.offsite}"
+
+
+def test_a_reload_and_a_second_tab_keep_the_session_and_sign_out_ends_both(private_server, profile):
+    base = private_server
+    first = profile.tab(f"{base}/import_page", PRIVATE)
+    assert "Sign in to open Import" in body(first)  # F5 signed out: sign-in, not "not found"
+    assert "Page not found" not in body(first)
+    sign_in(first)
+    ready(first, "Import incidents")  # the page asked for, now that it may be opened
+    assert urlparse(first.url).path == "/import_page"
+
+    cookie = profile.session_cookie()
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["path"] == "/"
+    assert first.evaluate("() => document.cookie").find(COOKIE_NAME) == -1  # scripts can't
+
+    first.reload()  # F5 on Import: still signed in, still on Import
+    ready(first, "Import incidents")
+    assert "Page not found" not in body(first) and PRIVATE not in body(first)
+    assert menu(first) == ["Map", "Add or edit", "Import", "Account"]
+
+    second = profile.tab(f"{base}/entry_page", "Add or edit an incident")  # a second tab
+    assert "Account" in menu(second) and PRIVATE not in body(second)
+
+    second.get_by_role("link", name="Account").click()
+    ready(second, "Signed in as")
+    second.get_by_role("button", name="Sign out").click()
+    ready(second, PRIVATE)
+
+    first.get_by_role("link", name="Map").click()  # the first tab's next step
+    ready(first, PRIVATE)
+    assert menu(first) == [] and "Import incidents" not in body(first)
+    first.goto(f"{base}/import_page")  # and reopening Import does not bring it back
+    ready(first, PRIVATE)
+    assert "Sign in to open Import" in body(first)
+
+    session_id = cookie["value"].split(".")[0]
+    assert all(session_id not in address for address in profile.addresses)
+    assert all(cookie["value"] not in address for address in profile.addresses)
+
+
+def test_a_fresh_browser_is_not_signed_in_by_another_ones_session(private_server, browser):
+    """Two profiles (two people's browsers): the second one's tabs stay signed out."""
+    one, other = Browser(browser), Browser(browser)
+    try:
+        page = one.tab(f"{private_server}/import_page", PRIVATE)
+        sign_in(page)
+        ready(page, "Import incidents")
+        elsewhere = other.tab(f"{private_server}/import_page", PRIVATE)
+        assert "Import incidents" not in body(elsewhere)
+        assert [c for c in other.context.cookies() if c["name"] == COOKIE_NAME] == []
+    finally:
+        one.context.close()
+        other.context.close()
+    assert one.offsite == other.offsite == []
