@@ -112,6 +112,7 @@ def _confirm(request: Request) -> None:
         except (StoreError, ValueError) as problem:
             st.error(f"Nothing was changed: {problem}")
             return
+        common.data_changed()
         st.session_state[DONE] = outcome(request, changed)
         if request.action == "delete" and st.session_state.get("_selected") in request.ids:
             st.session_state["_selected"] = None  # the detail panel would show a gone record

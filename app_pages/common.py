@@ -49,6 +49,12 @@ def data_version(store: Store) -> str:
     return version
 
 
+def data_changed() -> None:
+    """After this session wrote to the store: the next run asks for the new data version
+    (a rerun follows within _VERSION_FOR s and would show the old counts and rows)."""
+    st.session_state.pop("_data_version", None)
+
+
 def viewer() -> Viewer:
     return current_viewer()
 

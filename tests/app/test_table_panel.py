@@ -82,10 +82,118 @@ def test_unticking_no_place_leaves_it_out(unplaced_db: str) -> None:
 
 def test_a_picked_unplaced_row_opens_in_the_detail_panel(unplaced_db: str) -> None:
     at = _page()
-    key = str(at.dataframe[0].key)
-    row = list(_table(at).index).index(UNPLACED)
-    at.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
+    _tick_rows(at, [UNPLACED])
     assert not at.exception
     assert at.session_state["_selected"] == UNPLACED
     assert any("A disappearance reported with no place" in m.value for m in at.markdown)
+
+
+def _ticked_page(ticked: list[str]) -> AppTest:
+    """The page for an editor who has ticked these rows."""
+    return _page(_table_ticked=ticked)
+
+
+def _tick_rows(at: AppTest, refs: list[str]) -> AppTest:
+    """As if the person ticked exactly these rows in the table."""
+    rows = list(_table(at).index)
+    state = {"selection": {"rows": [rows.index(r) for r in refs], "columns": [], "cells": []}}
+    at.session_state[str(at.dataframe[0].key)] = state
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [*at.success, *at.warning, *at.error, *at.markdown, *at.caption]
+    return " ".join(str(p.value) for p in parts)
+
+
+def test_viewers_pick_one_row_and_editors_tick_several(
+    unplaced_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page()
+    assert "_single_" in str(at.dataframe[0].key)
+    assert not [b for b in at.button if str(b.key).startswith("bulk_")]  # none for the public
+    from app_pages import common
+
+    monkeypatch.setattr(common, "viewer", lambda: EDITOR)
+    at = _page()
+    assert "_multi_" in str(at.dataframe[0].key)
+    assert "Tick several rows in the table" in _texts(at)
+
+
+def test_an_editor_sets_verification_on_two_incidents_with_one_confirmation(
+    unplaced_db: str, as_editor: object
+) -> None:
+    at = _ticked_page(["tarhuna-ex-001", UNPLACED])
+    assert "Change the 2 incidents ticked in the table" in at.radio(key="bulk_action").label
+    at.selectbox(key="bulk_status").set_value("verified")
+    at.button(key="bulk_ask").click().run()
+    assert "Set verification to **Verified** on 2 incidents?" in _texts(at)
+    store = open_store(unplaced_db)
+    assert store.get(UNPLACED, EDITOR).verification == "reported"  # type: ignore[union-attr]
+    at.button(key="bulk_yes").click().run()
+    assert not at.exception
+    assert "Verification set to Verified on 2 incidents." in _texts(at)
+    for ref in ("tarhuna-ex-001", UNPLACED):
+        assert store.get(ref, EDITOR).verification == "verified"  # type: ignore[union-attr]
+        assert _table(at).loc[ref, "Verification"] == "Verified"
+    assert at.session_state["_table_ticked"] == ["tarhuna-ex-001", UNPLACED]  # still ticked
+
+
+def test_an_editor_adds_a_tag_to_two_incidents(unplaced_db: str, as_editor: object) -> None:
+    at = _ticked_page(["tarhuna-ex-001", "tarhuna-ex-002"])
+    at.radio(key="bulk_action").set_value("tag").run()
+    at.text_input(key="bulk_tag").input("reviewed *2026*")
+    at.button(key="bulk_ask").click().run()
+    at.button(key="bulk_yes").click().run()
+    assert r"Tag reviewed \*2026\* added to 1 incident (1 had it already)." not in _texts(at)
+    assert r"Tag reviewed \*2026\* added to 2 incidents." in [s.value for s in at.success]
+    store = open_store(unplaced_db)
+    assert "reviewed *2026*" in store.get("tarhuna-ex-002", EDITOR).tags  # type: ignore[union-attr]
+
+
+def test_a_delete_needs_a_reason_and_hides_the_incidents(
+    unplaced_db: str, as_editor: object
+) -> None:
+    at = _ticked_page(["tarhuna-ex-001", "tarhuna-ex-002"])
+    at.radio(key="bulk_action").set_value("delete").run()
+    at.button(key="bulk_ask").click().run()
+    assert "Say why they are deleted first." in _texts(at)
+    assert not [b for b in at.button if b.key == "bulk_yes"]
+    at.text_input(key="bulk_reason").input("duplicates of other records")
+    at.button(key="bulk_ask").click().run()
+    at.button(key="bulk_yes").click().run()
+    assert not at.exception
+    assert "2 incidents deleted." in _texts(at)
+    assert "8 incidents shown of 8" in _texts(at)
+    assert "tarhuna-ex-001" not in _table(at).index
+    assert at.session_state["_table_ticked"] == []
+    assert open_store(unplaced_db).get("tarhuna-ex-001", EDITOR) is None
+
+
+def test_the_question_goes_when_the_ticks_change(unplaced_db: str, as_editor: object) -> None:
+    at = _ticked_page(["tarhuna-ex-001", "tarhuna-ex-002"])
+    at.button(key="bulk_ask").click().run()
+    assert [b for b in at.button if b.key == "bulk_yes"]
+    _tick_rows(at, ["tarhuna-ex-001"])  # the editor unticks one row
+    assert not [b for b in at.button if b.key == "bulk_yes"]  # it asked about two
+    assert "Change the 1 incident ticked in the table" in at.radio(key="bulk_action").label
+
+
+def test_ticked_rows_a_filter_hides_leave_the_ticks(unplaced_db: str, as_editor: object) -> None:
+    at = _ticked_page(["tarhuna-ex-001", UNPLACED])  # a mass grave and a killing
+    at.multiselect(key="f_types").set_value(["mass_grave"]).run()
+    assert at.session_state["_table_ticked"] == ["tarhuna-ex-001"]
+    at.multiselect(key="f_types").set_value([]).run()
+    assert at.session_state["_table_ticked"] == ["tarhuna-ex-001"]  # it does not come back
+
+
+def test_ticking_one_row_opens_it_and_a_map_click_replaces_the_ticks(
+    unplaced_db: str, as_editor: object
+) -> None:
+    at = _page()
+    _tick_rows(at, [UNPLACED])
+    assert at.session_state["_selected"] == UNPLACED
+    assert _table(at).index[0] == UNPLACED  # the open incident comes first
+    at.session_state["_selected"] = "tarhuna-ex-002"  # as a marker click sets it
+    at.run()
+    assert at.session_state["_table_ticked"] == ["tarhuna-ex-002"]
