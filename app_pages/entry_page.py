@@ -141,6 +141,7 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
     except StoreError as error:
         st.session_state["_entry_error"] = f"Not saved: {error}"
         return
+    record_actions.written()
     st.session_state["_entry_saved"] = f"Saved {saved.id} (version {saved.version})."
     st.session_state["_entry_last_saved"] = saved.id
     if record is None:  # the next incident typed is a new record, not this one again

@@ -203,3 +203,68 @@ def test_the_second_editor_may_drop_their_changes(signed_in):
     assert second.text_input(key="e_title").value == "Title from the first editor"
     assert second.text_area(key="e_description").value == stored.description
     assert store.get(RECORD, editor) == stored
+
+
+def test_delete_asks_why_then_restore_brings_it_back(example_db, as_editor):
+    store = open_store(example_db)
+    before = store.get(RECORD, as_editor)
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT)
+    at.session_state["edit_id"] = RECORD
+    _click(at.run(), "Delete…")
+    _click(at, "Delete this incident")  # no reason given: refused
+    assert "Say why" in _errors(at)
+    assert store.get(RECORD, as_editor) is not None
+    at.text_input(key="delete_reason").set_value("Duplicate of another record")
+    _click(at, "Delete this incident")
+    assert not at.exception
+    assert store.get(RECORD, as_editor) is None
+    assert store.count(Query(), as_editor) == 8
+    assert at.selectbox(key="entry_choice").value == "new"  # the form is new, not the deleted
+    listed = " ".join(m.value for m in at.markdown if "<table" in m.value)
+    assert RECORD in listed and "Duplicate of another record" in listed
+    _click(at, "Restore")
+    assert not at.exception
+    restored = store.get(RECORD, as_editor)
+    assert restored is not None and restored.content() == before.content()
+    assert at.text_input(key="e_title").value == before.title  # opened again in the form
+
+
+def test_revert_to_an_earlier_version_after_one_confirmation(example_db, as_editor):
+    store = open_store(example_db)
+    first = store.get(RECORD, as_editor)
+    store.save(first.replace(title="A wrong title"), as_editor)
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT)
+    at.session_state["edit_id"] = RECORD
+    _click(at.run(), "Revert to this version")
+    assert store.get(RECORD, as_editor).title == "A wrong title"  # not before it is confirmed
+    _click(at, "Confirm revert")
+    assert not at.exception
+    reverted = store.get(RECORD, as_editor)
+    assert reverted.title == first.title and reverted.version == first.version + 2
+    assert at.text_input(key="e_title").value == first.title
+    assert store.verify_audit() == []
+
+
+def test_only_administrators_may_purge_and_only_after_typing_the_id(
+    example_db, as_editor, monkeypatch: pytest.MonkeyPatch
+):
+    from app_pages import common
+
+    store = open_store(example_db)
+    admin = Viewer("app-test-admin", Role.ADMIN)
+    record = store.get(RECORD, admin)
+    store.delete(RECORD, record.version, admin, reason="Entered by mistake")
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    assert not [b for b in at.button if b.label == "Purge…"]  # editors restore, never purge
+    monkeypatch.setattr(common, "viewer", lambda: admin)
+    at = _click(AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run(), "Purge…")
+    at.text_input(key="purge_reason").set_value("Court order 12/2026")
+    at.text_input(key="purge_id").set_value("tarhuna-ex-00")
+    _click(at, "Purge for good")
+    assert "type the id" in _errors(at)
+    assert [d.id for d in store.deleted_records(admin)] == [RECORD]
+    at.text_input(key="purge_id").set_value(RECORD)
+    _click(at, "Purge for good")
+    assert not at.exception
+    assert store.deleted_records(admin) == []
+    assert store.verify_audit() == []

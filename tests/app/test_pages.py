@@ -126,7 +126,7 @@ def test_entry_page_refuses_a_stale_edit(example_db, as_editor):
     assert record is not None
     store.save(record.replace(title="Changed elsewhere"), as_editor)  # someone else saves first
     at.text_input(key="e_title").set_value("My edit")
-    at.button[-1].click().run()  # the form's Save button
+    next(b for b in at.button if b.label == "Save").click().run()
     assert any("Not saved" in e.value for e in at.error)
     assert store.get("tarhuna-ex-002", as_editor).title == "Changed elsewhere"
 
