@@ -63,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--day-first", action="store_true", help="read 03/04/2020 as 3 April")
     p.add_argument("--month-first", action="store_true", help="read 03/04/2020 as March 4")
-    p.add_argument("--country", default="LY", help="country for rows that name none")
+    p.add_argument(
+        "--country",
+        default=ImportOptions.default_country,
+        help="the project's default country, for rows that name none and have no point "
+        f"(default {ImportOptions.default_country}; the summary says how many rows took it)",
+    )
     p.add_argument("--rejected", type=Path, help="where to write rejected rows (CSV)")
     p.add_argument("--warnings", type=Path, help="where to write the warnings (CSV)")
     p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")

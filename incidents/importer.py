@@ -11,16 +11,27 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from incidents import failures
 from incidents.access import Viewer
+from incidents.country_names import country_code
 from incidents.dates import DayOrder, infer_day_order
 from incidents.import_fill import fill, fixed_problems
-from incidents.io.formats import FileUnusable, Format, detect, formats, raw_columns, read_any
+from incidents.io.formats import (
+    ACCEPTED,
+    FileUnusable,
+    Format,
+    detect,
+    formats,
+    layout_of,
+    raw_columns,
+    read_any,
+    renamed,
+)
 from incidents.io.tabular import Table, detect_delimiter
 from incidents.placing import place_all
 from incidents.record import Incident
@@ -121,8 +132,15 @@ def _import(
     path = Path(path)
     name = name or path.name
     problems = fixed_problems(options.fixed or {})
+    default = country_code(options.default_country)
+    if default is None:
+        problems.append(
+            f"'{options.default_country}' (the default country) is not a country this tool "
+            "knows; give a country's name or its ISO code (e.g. SO or Somalia)"
+        )
     if problems:
         raise ImportFailed(f"{name}: nothing was imported: " + "; ".join(problems))
+    options = replace(options, default_country=default or options.default_country)
     try:
         table = read_any(path, data, name)
     except FileUnusable as error:
@@ -169,6 +187,7 @@ def _new_report(
 
     report = ImportReport(name, fmt.NAME, header=list(table.header), encoding=table.encoding)
     report.format_label, report.delimiter = fmt.LABEL, delimiter
+    report.layout, report.default_country = layout_of(fmt, table), options.default_country
     report.notes, report.dry_run = list(table.notes), options.dry_run
     report.rows_read = len(rows.numbers)
     order = {n: i for i, n in enumerate(template.TEMPLATE_COLUMNS)}
@@ -212,14 +231,15 @@ def choose_format(
         if name not in known:
             raise ImportFailed(f"unknown format '{name}'; choose one of: {', '.join(known)}")
         return known[name]
-    found = detect(table)
+    found = detect(table) or detect(renamed(table, column_map))
     if found is None and template_fields(table, column_map, fixed) >= {"type", "date_start"}:
         found = known["template"]
     if found is None:
         columns = ", ".join(table.header[:12])
         raise ImportFailed(
             f"{table.name}: the columns ({columns}) match no known format; the template "
-            "needs at least 'type' and 'date_start' (or choose a format and map columns)"
+            "needs at least 'type' and 'date_start' (map the file's columns to them with "
+            f"--map, or give one value for every row with --set). The tool reads {ACCEPTED}"
         )
     return found
 
@@ -307,6 +327,7 @@ def _place(
             _reject(report, rows, number, [(p.field, p.message) for p in result.problems])
             continue
         kept.append((number, result.incident))
+        report.defaulted += result.defaulted
         if result.review:
             report.review.append((number, result.incident.id or "(new)", result.review))
     return kept

@@ -13,7 +13,7 @@ never taken silently: the record is kept, unconfirmed, with the candidates noted
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geodata import (
     District,
@@ -39,6 +39,7 @@ class Placed:
     incident: Incident | None
     problems: tuple[Problem, ...] = ()
     review: str = ""
+    defaulted: bool = False  # its country is the project's default (it named none)
 
 
 def country_name(iso2: str) -> str:
@@ -78,9 +79,17 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
         country_at.get(id(i)) or c if not i.country.strip() and i.has_point else c
         for i, c in zip(incidents, countries, strict=True)
     ]
-    return [
+    placed = [
         _place_one(i, c, results, district_of.get(id(i)), country_at.get(id(i)))
         for i, c in zip(incidents, countries, strict=True)
+    ]
+    # Said in the summary: rows that took the project's default country (named none,
+    # and had no point in any country to take one from).
+    return [
+        replace(p, defaulted=True)
+        if not i.country.strip() and not country_at.get(id(i)) and p.incident is not None
+        else p
+        for i, p in zip(incidents, placed, strict=True)
     ]
 
 

@@ -15,6 +15,7 @@ from incidents.spreadsheet_safety import safe_cell
 PROBLEM_COLUMN = "problem"  # the rejected rows' file: why; no reader takes this column
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SHOWN_ROWS = 50
+CHANGE_COUNTRY_CLI = "use --country to change"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class ImportReport:
     encoding: str = ""
     format_label: str = ""
     delimiter: str = ""  # CSV only
+    layout: str = ""  # which of its format's layouts the file is in (formats.layout_of)
+    default_country: str = ""  # the project's default country (ISO code)
+    defaulted: int = 0  # rows that named no country, had no point, and took the default
     notes: list[str] = field(default_factory=list)  # what the reader said it did
     fields: list[str] = field(default_factory=list)  # template fields the file fills
     dry_run: bool = False
@@ -82,8 +86,11 @@ class ImportReport:
         return len({w.row for w in self.warnings})
 
     def how_read(self) -> str:
-        """'ACLED export, encoding utf-8, delimiter comma': how the file was read."""
+        """'ACLED export, layout: ACLED 2019-2022 export ..., encoding utf-8, delimiter
+        comma': how the file was read."""
         parts = [self.format_label or self.format]
+        if self.layout:
+            parts.append(f"layout: {self.layout}")
         if self.encoding and self.encoding not in ("xlsx", "gpkg"):
             parts.append(f"encoding {self.encoding}")
         if self.delimiter:
@@ -98,12 +105,30 @@ class ImportReport:
         stored = [("updated", self.changed), ("unchanged", self.unchanged)]
         return [("imported", self.imported), *stored, *rest]
 
-    def lines(self) -> list[str]:
-        """The report as sentences, for the command line and the import page."""
+    def default_country_note(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> str:
+        """The sentence saying that, and for how many rows, the project's default country
+        was used: never a silent default ('' when no row took it)."""
+        if not self.defaulted:
+            return ""
+        from incidents.country_names import country_label
+
+        rows = "1 row" if self.defaulted == 1 else f"{self.defaulted} rows"
+        verb = "names" if self.defaulted == 1 else "named"
+        code = self.default_country
+        return (
+            f"{rows} {verb} no country and had no point: placed using the project's default "
+            f"country, {country_label(code)} ({code}); {how_to_change}"
+        )
+
+    def lines(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> list[str]:
+        """The report as sentences, for the command line and the import page (which
+        says its own way to change the default country)."""
         label = (self.format_label or self.format).split(" (")[0]
         out = [f"{self.file}: {self.rows_read} rows read as {label}"]
         out.append(f"  read as: {self.how_read()}")
         out += [f"  note: {note}" for note in self.notes]
+        if self.defaulted:
+            out.append(f"  country: {self.default_country_note(how_to_change)}")
         if self.dry_run:
             out.append("  check only: nothing was written")
         out += [f"  {name}: {count}" for name, count in self.counts()]
@@ -148,6 +173,7 @@ class ImportReport:
             "warned": self.warned,
             "rejected": len(self.rejected),
             "review": len(self.review),
+            "default_country_rows": self.defaulted,
         }
 
 

@@ -41,10 +41,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from incidents.dates import DateError, parse_date
+from incidents.dates import DateError, DayOrder, infer_day_order, parse_date
 from incidents.io import acled_types
 from incidents.io.conflict_country import country_text
-from incidents.io.fixed_columns import Columns, fold, records
+from incidents.io.fixed_columns import Columns, fold, hashtag_row, records
 from incidents.io.tabular import FileUnusable, Table
 
 NAME = "acled"
@@ -98,6 +98,51 @@ def matches(table: Table) -> bool:
     return "event_id_cnty" in have or len(have & MARKERS) >= 2
 
 
+def layout(table: Table) -> str:
+    """Which of ACLED's layouts the file is in (see the module), as the summary says it:
+    the edition by its columns, then how the file was re-saved since."""
+    have = COLUMNS.present(table.header)
+    named = [h for h in table.header if COLUMNS.own(h)]
+    if "disorder_type" in have or "civilian_targeting" in have:
+        edition = "ACLED 2023 and later (disorder_type, civilian_targeting)"
+        if not _code(_first(table, "inter1")).isdigit() and _first(table, "inter1"):
+            edition += ", actor types as words (2025)"
+    elif "sub_event_type" in have:
+        edition = "ACLED 2019-2022 export (sub_event_type, no disorder_type)"
+    elif named and all(h == h.upper() for h in named):
+        edition = "ACLED 2015-2016 upper-case columns (GWNO, EVENT_ID_CNTY, no sub_event_type)"
+    elif "ally_actor_1" in have:
+        edition = "ACLED 2016 API (data_id, ally_actor_1, no sub_event_type)"
+    else:
+        edition = "ACLED 2017-2018 API (assoc_actor_1, no sub_event_type)"
+    return "; ".join([edition, *_resaved(table, named)])
+
+
+def _resaved(table: Table, named: list[str]) -> list[str]:
+    """What happened to the file after ACLED wrote it, as far as its header shows."""
+    out = []
+    if any(fold(h) in COLUMNS.aliases for h in table.header):
+        out.append("names cut to 10 characters (a shapefile's table)")
+    keys = [fold(h) for h in named]
+    if table.header and not table.header[0].strip() and keys == sorted(keys):
+        out.append("re-saved by pandas (an index column first, columns in alphabetical order)")
+    if table.rows and hashtag_row(table.rows[0][1]):
+        out.append("HXL hashtags under the header (HDX)")
+    return out
+
+
+def _first(table: Table, column: str) -> str:
+    """The first non-empty cell of one of ACLED's columns (folded name), or ''."""
+    index = next((i for i, h in enumerate(table.header) if COLUMNS.own(h) == column), None)
+    if index is None:
+        return ""
+    for _, cells in table.rows[:50]:
+        value = str(cells[index]).strip() if index < len(cells) and cells[index] is not None else ""
+        if value and not value.startswith("#"):
+            return value
+    return ""
+
+
 def totals_refusal(table: Table) -> str | None:
     """Why a file of ACLED's aggregated data (counts of events and deaths per week and
     district, at the district's centroid: what ACLED's free access tier gives) cannot be
@@ -123,14 +168,32 @@ def raw_rows(
     refusal = totals_refusal(table)
     if refusal:
         raise FileUnusable(f"{table.name}: {refusal}")
-    for number, row, fields in records(table, COLUMNS, column_map):
-        raw = map_row(row)
+    rows = list(records(table, COLUMNS, column_map))
+    order = date_order(table, [row.get("event_date", "") for _, row, _ in rows])
+    for number, row, fields in rows:
+        raw = map_row(row, order)
         raw.update(fields)
         yield number, raw
 
 
-def map_row(row: dict[str, str]) -> dict[str, Any]:
-    """One ACLED row (folded column names) as template fields."""
+def date_order(table: Table, dates: list[str]) -> DayOrder:
+    """ACLED writes days first (11/06/2020 is 11 June), but a file re-saved by a US
+    spreadsheet has months first: the whole column decides (incidents.dates), as for
+    any sheet; a column that cannot tell is read day first, and a file read month first
+    says so in its notes."""
+    order = infer_day_order(dates)
+    if order == "month_first":
+        table.notes.append(
+            f"{table.name}: dates such as 03/25/2020 were read month first (no date in the "
+            "file can be day first; ACLED itself writes the day first)"
+        )
+        return order
+    return "day_first"
+
+
+def map_row(row: dict[str, str], order: DayOrder = "day_first") -> dict[str, Any]:
+    """One ACLED row (folded column names) as template fields; order: how its dates
+    such as 03/04/2020 read (date_order)."""
     event_type = row.get("event_type", "")
     sub_type = row.get("sub_event_type", "")
     precision, km = GEO_PRECISIONS.get(_code(row.get("geo_precision")), ("", None))
@@ -162,7 +225,7 @@ def map_row(row: dict[str, str]) -> dict[str, Any]:
         "source1_publisher": "ACLED",
         "tags": "; ".join(_tags(event_type, sub_type, civilians)),
     }
-    raw.update(event_dates(row.get("event_date", ""), row.get("time_precision", "")))
+    raw.update(event_dates(row.get("event_date", ""), row.get("time_precision", ""), order))
     return raw
 
 
@@ -173,14 +236,17 @@ def incident_type(
     return acled_types.incident_type(event_type, sub_event_type, civilian_targeting, fatalities)
 
 
-def event_dates(event_date: str, time_precision: str) -> dict[str, str]:
+def event_dates(
+    event_date: str, time_precision: str, order: DayOrder = "day_first"
+) -> dict[str, str]:
     """date_start, date_end and date_precision for ACLED's date and time_precision.
 
-    ACLED writes day-first dates ("11 June 2020", "11/06/2020") or ISO ones; a date
-    that cannot be read is passed on as written so validation rejects it with a reason.
+    ACLED writes day-first dates ("11 June 2020", "11/06/2020") or ISO ones; order says
+    how this file's numeric dates read (date_order). A date that cannot be read is
+    passed on as written so validation rejects it with a reason.
     """
     try:
-        day = parse_date(event_date, "day_first").start
+        day = parse_date(event_date, order).start
     except DateError:
         return {"date_start": event_date}
     code = _code(time_precision)

@@ -58,6 +58,18 @@ def normalise(properties: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def layout(properties: list[dict[str, Any]]) -> str:
+    """How the features' properties are laid out, in the summary's words."""
+    nested = any(isinstance(p.get(NESTED), dict) for p in properties)
+    flat = [_flattened(p) for p in properties]
+    spaced = any(str(k).casefold().startswith(NAMESPACES) for p in flat for k in p)
+    osm = any(_from_osm(p) for p in flat)
+    parts = ["properties nested one level down" if nested else "flat properties"]
+    parts += ["namespaced keys (incident:...)"] if spaced else []
+    parts += ["OpenStreetMap tags (name, name:xx)"] if osm else []
+    return ", ".join(parts)
+
+
 def _flattened(properties: dict[str, Any]) -> dict[str, Any]:
     inner = properties.get(NESTED)
     if not isinstance(inner, dict):

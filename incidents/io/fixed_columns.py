@@ -124,7 +124,7 @@ def records(
     the first of two columns with the same name wins unless it is empty."""
     where = plan(table, columns, column_map)
     rows = table.rows
-    if rows and _hashtag_row(rows[0][1]):
+    if rows and hashtag_row(rows[0][1]):
         rows = rows[1:]
     for number, cells in rows:
         own: dict[str, str] = {}
@@ -137,6 +137,7 @@ def records(
         yield number, own, fields
 
 
-def _hashtag_row(cells: list[Any]) -> bool:
+def hashtag_row(cells: list[Any]) -> bool:
+    """Whether a row is mostly HXL hashtags (HDX puts one under the header)."""
     filled = [str(c).strip() for c in cells if str(c if c is not None else "").strip()]
     return bool(filled) and sum(c.startswith("#") for c in filled) * 2 > len(filled)

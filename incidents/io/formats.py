@@ -1,13 +1,16 @@
 """The import formats the tool knows, and how a file's format is recognised.
 
 Each format module offers NAME, LABEL, matches(table) and raw_rows(table, column_map),
-turning its own columns into the template's field names; the rest of the import
-(validation, placing, storing) is the same for all of them.
+turning its own columns into the template's field names, and layout(table), which of
+the format's layouts the file is in (ACLED's editions, UCDP's releases ...), as the
+summary says it; the rest of the import (validation, placing, storing) is the same for
+all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol, cast
@@ -15,12 +18,21 @@ from typing import Any, Protocol, cast
 from incidents.io import template
 from incidents.io.tabular import FileUnusable, Table, file_bytes, read_table
 
+# What the import reads, in one sentence (for a file that cannot be read or matches none).
+ACCEPTED = (
+    "CSV or XLSX sheets (the incident template, or a sheet with its own column names "
+    "mapped to its fields, ACLED and UCDP GED exports, HXL-tagged tables), GeoJSON, "
+    "timemap JSON and GeoPackage files"
+)
+
 
 class Format(Protocol):
     NAME: str
     LABEL: str
 
     def matches(self, table: Table) -> bool: ...
+
+    def layout(self, table: Table) -> str: ...
 
     def raw_rows(
         self, table: Table, column_map: dict[str, str] | None = None
@@ -45,6 +57,25 @@ def detect(table: Table) -> Format | None:
         if fmt.matches(table):
             return fmt
     return None
+
+
+def renamed(table: Table, column_map: dict[str, str] | None) -> Table:
+    """The table with each mapped column named as its map says (for recognising the
+    format of a file whose columns a user renamed: 'Deaths' mapped to 'best' is UCDP's
+    best again); rows shared, not copied."""
+    if not column_map:
+        return table
+    header = [column_map.get(h) or h for h in table.header]
+    return replace(table, header=header, _by_number=None)
+
+
+def layout_of(fmt: Format, table: Table) -> str:
+    """The layout the summary names: the format's own (ACLED's 2016 API columns ...),
+    then what the file's reader found (nested GeoJSON properties, a workbook's sheet)."""
+    parts = [fmt.layout(table), table.layout]
+    if table.encoding != "xlsx":  # a GeoJSON or timemap file's shape says more than its names
+        parts.reverse()
+    return "; ".join(dict.fromkeys(p for p in parts if p))
 
 
 def raw_columns(
@@ -87,4 +118,14 @@ def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> 
     return table
 
 
-__all__ = ["FileUnusable", "Format", "Table", "detect", "formats", "raw_columns", "read_any"]
+__all__ = [
+    "ACCEPTED",
+    "FileUnusable",
+    "Format",
+    "Table",
+    "detect",
+    "formats",
+    "layout_of",
+    "raw_columns",
+    "read_any",
+]

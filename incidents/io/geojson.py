@@ -69,10 +69,26 @@ def table_from_document(document: Any, data: bytes, name: str) -> Table:
         (number, [values.get(c) for c in columns]) for number, (values, _) in enumerate(rows, 1)
     ]
     table.problems = {number: problems for number, (_, problems) in enumerate(rows, 1) if problems}
+    table.layout = _layout(features)
     if len(data) > tabular.MAX_CELL_CHARS:
         for number, cells in table.rows:
             tabular.flag_long_cells(table, number, cells)
     return table
+
+
+def _layout(features: list[Any]) -> str:
+    """'GeoJSON: properties nested one level down; points and shapes'."""
+    from incidents.io.feature_properties import layout
+
+    dicts = [f for f in features if isinstance(f, dict)]
+    properties = [p for f in dicts if isinstance(p := f.get("properties"), dict)]
+    kinds = {
+        "points" if g.get("type") == "Point" else "shapes"
+        for f in dicts
+        if isinstance(g := f.get("geometry"), dict)
+    }
+    drawn = " and ".join(sorted(kinds)) if kinds else "no geometry"
+    return f"GeoJSON: {layout(properties)}; {drawn}"
 
 
 def load(data: bytes, name: str) -> Any:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from types import ModuleType
 from typing import Any
 
 from incidents.io import acled, ucdp
-from incidents.io.tabular import Table
+from incidents.io.fixed_columns import fold
+from incidents.io.tabular import FileUnusable, Table
 from incidents.schema import INCIDENT_TYPES, VERIFICATION_STATUSES
 
 NAME = "hxl"
@@ -186,16 +188,39 @@ def field_for(tag: Hashtag | None) -> str | None:
     return best[1] if best else None
 
 
+def inner_format(table: Table, column_map: dict[str, str] | None = None) -> ModuleType | None:
+    """ACLED or UCDP when the table is one of their files republished with hashtags
+    (its columns as the column map names them: a renamed 'best' mapped back is UCDP's)."""
+    _, data = split(table)
+    named = replace(data, header=[(column_map or {}).get(h) or h for h in data.header])
+    return next((m for m in (acled, ucdp) if m.matches(named)), None)
+
+
+def layout(table: Table) -> str:
+    """Where the hashtags are, and how the rows are read: as the data set they come
+    from (with its layout), or column by column from the hashtags."""
+    where = "as the header" if _mostly_hashtags(table.header) else "under the header"
+    inner = inner_format(table)
+    if inner is not None:
+        return f"HXL hashtags {where}; rows read as {inner.layout(split(table)[1])}"
+    tags = split(table)[0]
+    used = sum(field_for(t) is not None for t in tags)
+    return f"HXL hashtags {where}; columns read by hashtag ({used} of {len(tags)} tags used)"
+
+
 def raw_rows(
     table: Table, column_map: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows keyed by template field names; the hashtag row is not yielded."""
+    """Rows keyed by template field names; the hashtag row is not yielded. A column map
+    is applied as the data set's reader applies it (ACLED, UCDP), or else puts a column
+    in the template field it names ('' leaves it out) over what its hashtag says; a map
+    naming a column or a field that does not exist is refused, never ignored."""
     tags, data = split(table)
-    for module in (acled, ucdp):
-        if module.matches(data):
-            yield from module.raw_rows(data)
-            return
-    targets = [field_for(t) for t in tags]
+    inner = inner_format(table, column_map)
+    if inner is not None:
+        yield from inner.raw_rows(data, column_map)
+        return
+    targets = _mapped_targets(table, tags, column_map or {})
     for number, cells in data.rows:
         values: dict[str, list[str]] = {}
         for target, cell in zip(targets, cells, strict=False):
@@ -203,6 +228,41 @@ def raw_rows(
             if target and text:
                 values.setdefault(target, []).append(text)
         yield number, map_values(values)
+
+
+def _mapped_targets(
+    table: Table, tags: list[Hashtag | None], column_map: dict[str, str]
+) -> list[str | None]:
+    """Each column's field: from its hashtag, or the one the column map names."""
+    from incidents.io.template import TEMPLATE_COLUMNS
+
+    targets = [field_for(t) for t in tags]
+    for column, target in column_map.items():
+        index = _column_index(table, column)
+        if index is None:
+            shown = ", ".join(h for h in table.header if h)[:300]
+            raise FileUnusable(
+                f"{table.name}: the column map names a column '{column}' that the file does "
+                f"not have (its columns are: {shown})"
+            )
+        field = fold(target)
+        if field and field not in TEMPLATE_COLUMNS:
+            raise FileUnusable(
+                f"{table.name}: the column map sends column '{column}' to '{target}', which "
+                "is not a field of the incident template"
+            )
+        targets[index] = field or None
+    return targets
+
+
+def _column_index(table: Table, column: str) -> int | None:
+    """A map key names a header cell as written, or folded, or by its hashtag."""
+    for names in (table.header, [fold(h) for h in table.header]):
+        wanted = column if names is table.header else fold(column)
+        if wanted in names:
+            return names.index(wanted)
+    tags = [str(c).strip() for c in (table.rows[0][1] if table.rows else [])]
+    return tags.index(column.strip()) if column.strip() in tags else None
 
 
 def map_values(values: dict[str, list[str]]) -> dict[str, Any]:

@@ -54,6 +54,9 @@ class Table:
     # What the reader did that the user should know (e.g. title rows above the header skipped).
     notes: list[str] = field(default_factory=list)
     header_row: int = 0  # the spreadsheet number of the header row (0: not from a sheet)
+    # How the file is laid out, as its reader found it ('properties nested one level
+    # down' ...); a format's own layout (ACLED's editions ...) comes from formats.layout_of.
+    layout: str = ""
     _by_number: dict[int, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     def row_cells(self, number: int) -> list[Any]:

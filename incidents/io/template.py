@@ -74,6 +74,16 @@ def matches(table: Table) -> bool:
     return {"type", "date_start"} <= fields
 
 
+def layout(table: Table) -> str:
+    """Whether the sheet uses the template's column names (or their common variants),
+    or its own, to be mapped column by column (the import page, --map)."""
+    named = [c for c in table.header if c.strip()]
+    known = [c for c in named if field_for(c)]
+    if named and len(known) == len(named):
+        return "the template's column names"
+    return f"own column names ({len(known)} of {len(named)} named as the template names them)"
+
+
 def raw_rows(
     table: Table, column_map: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -112,6 +112,7 @@ def table_from_document(document: Any, name: str) -> Table:
         rows.append(row)
     _countries(rows)
     _iso_dates(rows, table)
+    table.layout = _layout(document, events)
     header = list(dict.fromkeys(k for row in rows for k in row))
     table.header = header
     table.rows = [(n, [row.get(c, "") for c in header]) for n, row in enumerate(rows, 1)]
@@ -119,6 +120,16 @@ def table_from_document(document: Any, name: str) -> Table:
         if sum(map(len, cells)) > MAX_CELL_CHARS:
             flag_long_cells(table, number, cells)
     return table
+
+
+def _layout(document: Any, events: list[Any]) -> str:
+    """'timemap: events with sources and associations': the blocks the export has."""
+    top = document if isinstance(document, dict) else {}
+    blocks = [b for b in ("sources", "associations", "filters") if _get(top, b)]
+    if not blocks and any(isinstance(e, dict) and e.get("filters") for e in events):
+        blocks.append("filters in each event")
+    kind = "a list of events" if isinstance(document, list) else "events"
+    return f"timemap: {kind}" + (" with " + " and ".join(blocks) if blocks else "")
 
 
 def _countries(rows: list[dict[str, Any]]) -> None:
@@ -259,6 +270,11 @@ def _web_address(source: dict[str, Any]) -> str:
     return ""
 
 
+def layout(table: Table) -> str:
+    """Set by the reader (table.layout): which blocks the export has."""
+    return ""
+
+
 def matches(table: Table) -> bool:
     """A table this module's reader made (its resolved-sources column is unique to it)."""
     return MARKER in table.header
@@ -269,6 +285,7 @@ def raw_rows(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names; a column_map puts a column of the table in
     the template field it names (over what the mapping made of it), never ignored."""
+    _check_map(table, column_map or {})
     for number, row in table.records():
         if number in table.problems:
             yield number, {}
@@ -279,6 +296,25 @@ def raw_rows(
             if target and column in texts:
                 raw[target] = texts[column]
         yield number, raw
+
+
+def _check_map(table: Table, column_map: Mapping[str, str]) -> None:
+    """A map naming a column the events lack, or a field the template lacks, is refused
+    in a sentence (never ignored)."""
+    from incidents.io.template import TEMPLATE_COLUMNS
+
+    for column, target in column_map.items():
+        if column not in table.header:
+            shown = ", ".join(table.header)[:300]
+            raise FileUnusable(
+                f"{table.name}: the column map names a column '{column}' that the events do "
+                f"not have (they have: {shown})"
+            )
+        if target and target not in TEMPLATE_COLUMNS:
+            raise FileUnusable(
+                f"{table.name}: the column map sends column '{column}' to '{target}', which "
+                "is not a field of the incident template"
+            )
 
 
 def map_event(row: dict[str, str]) -> dict[str, Any]:

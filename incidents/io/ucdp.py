@@ -44,7 +44,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from incidents.io.conflict_country import country_text
-from incidents.io.fixed_columns import Columns, records
+from incidents.io.fixed_columns import Columns, fold, hashtag_row, records
 from incidents.io.tabular import Table
 
 NAME = "ucdp"
@@ -98,6 +98,23 @@ _BRACKETS = re.compile(r"\s*\(.*\)\s*$")
 def matches(table: Table) -> bool:
     """A GED file has UCDP's own column names (any letter case, older names included)."""
     return COLUMNS.present(table.header) >= set(REQUIRED)
+
+
+def layout(table: Table) -> str:
+    """Which GED release style the columns are (older count names, HDX's additions,
+    the later id columns), as the summary says it."""
+    folded = {fold(h) for h in table.header}
+    if folded & {"best_est", "low_est", "high_est"}:
+        style = "UCDP GED, older releases (best_est, low_est, high_est)"
+    elif folded & {"relid", "code_status", "conflict_dset_id"}:
+        style = "UCDP GED, releases with relid and *_dset_id columns (later releases)"
+    elif folded >= {"start_year", "end_year", "iso3"}:
+        style = "UCDP GED as republished on HDX (start_year, end_year, iso3 added)"
+    else:
+        style = "UCDP GED (best, low, high)"
+    if table.rows and hashtag_row(table.rows[0][1]):
+        style += "; HXL hashtags under the header (HDX)"
+    return style
 
 
 def raw_rows(

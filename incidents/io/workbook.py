@@ -44,7 +44,14 @@ def read_xlsx(data: bytes, name: str) -> Table:
             raise FileUnusable(f"{name}: the workbook has no sheet")
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # rows as wide as their own cells, not the claimed size
-        return tabular.table_from_rows(name, _rows(sheet, name), "xlsx", unpacked)
+        table = tabular.table_from_rows(name, _rows(sheet, name), "xlsx", unpacked)
+        others = len(book.worksheets) - 1
+        table.layout = f"workbook sheet '{sheet.title}'" + (
+            f" (the first; {others} other sheet{'s' if others > 1 else ''} not read)"
+            if others
+            else ""
+        )
+        return table
     except FileUnusable:
         raise
     except Exception as error:  # a damaged sheet fails while its rows are read

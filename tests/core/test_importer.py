@@ -194,7 +194,10 @@ def test_a_placeholder_source_url_keeps_the_row(gpkg_store, tmp_path):
 
 def test_the_summary_says_how_the_file_was_read(gpkg_store, tmp_path):
     report = import_file(REAL / "acled_2015_asia_uppercase.csv", gpkg_store, EDITOR)
-    assert report.how_read() == "ACLED export (CSV/XLSX), encoding utf-8, delimiter comma"
+    assert report.how_read() == (
+        "ACLED export (CSV/XLSX), layout: ACLED 2015-2016 upper-case columns (GWNO, "
+        "EVENT_ID_CNTY, no sub_event_type), encoding utf-8, delimiter comma"
+    )
     assert report.lines()[1] == "  read as: " + report.how_read()
     names = [line.split(":")[0].strip() for line in report.lines()[2:7]]
     assert names == ["imported", "updated", "unchanged", "warned", "rejected"]
@@ -302,3 +305,73 @@ def test_the_rejected_file_holds_the_values_given_for_every_row(gpkg_store, tmp_
     rejected.write_bytes(first.rejected_csv())
     again = import_file(rejected, gpkg_store, EDITOR)
     assert [r.reasons for r in again.rejected] == [r.reasons for r in first.rejected]
+
+
+def _no_country(tmp_path: Path) -> Path:
+    path = tmp_path / "no_country.csv"
+    path.write_text(
+        "type,date_start,place,country,latitude,longitude\n"
+        "killing,2020-06-01,Tarhuna,,,\n"  # neither a country nor a point: the default
+        "killing,2020-06-02,Baidoa,,,\n"  # the same, in Somalia's terms
+        "killing,2020-06-03,Baidoa,Somalia,,\n"  # names its country
+        "killing,2020-06-04,,,2.05,45.33\n",  # a point: its own country (Mogadishu)
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_default_country_is_never_silent(gpkg_store, tmp_path):
+    """Rows that name no country and have no point take the project's default country:
+    the summary says so, how many, which country, and how to change it."""
+    report = import_file(_no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(dry_run=True))
+    assert (report.defaulted, report.default_country) == (2, "LY")
+    said = (
+        "  country: 2 rows named no country and had no point: placed using the project's "
+        "default country, Libya (LY); use --country to change"
+    )
+    assert said in report.lines()
+    assert said.replace("use --country to change", "choose below") in report.lines("choose below")
+    somalia = import_file(
+        _no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(default_country="Somalia")
+    )
+    assert somalia.defaulted == 2 and "Somalia (SO)" in "\n".join(somalia.lines())
+    frame = gpkg_store.query(Query(), EDITOR)
+    assert set(frame["country"]) == {"SO"}
+    example = import_file(EXAMPLE, gpkg_store, EDITOR, ImportOptions(dry_run=True))
+    assert example.defaulted == 0
+    assert not any("default country" in line for line in example.lines())
+
+
+def test_baidoa_with_no_country_is_never_placed_confidently_in_libya(gpkg_store, tmp_path):
+    """Geocoding in the default country (Libya) is never confident for a Somali town:
+    kept unconfirmed, for review, and the summary says the default was used."""
+    report = import_file(_no_country(tmp_path), gpkg_store, EDITOR)
+    frame = gpkg_store.query(Query(), EDITOR)
+    baidoa = frame[(frame["place"] == "Baidoa") & (frame["country"] == "LY")]
+    assert len(baidoa) == 1 and not bool(baidoa["place_confirmed"].iloc[0])
+    assert any(row == 3 for row, _, _ in report.review)
+
+
+def test_an_unknown_default_country_refuses_the_import(gpkg_store, tmp_path):
+    with pytest.raises(ImportFailed, match=r"'Atlantis' \(the default country\) is not a country"):
+        import_file(
+            _no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(default_country="Atlantis")
+        )
+
+
+def test_the_command_line_says_when_the_default_country_was_used(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "s.gpkg"
+    run = subprocess.run(
+        [sys.executable, "-m", "incidents", "--db", str(db), "import", str(_no_country(tmp_path)),
+         "--dry-run"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "2 rows named no country and had no point" in run.stdout
+    assert "Libya (LY); use --country to change" in run.stdout
+    assert "layout: the template's column names" in run.stdout

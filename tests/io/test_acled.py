@@ -387,3 +387,68 @@ def test_not_acled_without_its_own_columns(tmp_path: Path) -> None:
     keep = ["event_date", "event_type", "latitude", "longitude", "notes"]
     path = _cut(REAL / "acled_2025_current_somalia.csv", keep, tmp_path / "plain.csv")
     assert detect(read_table(path)) is not acled
+
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+
+
+def _us_dates(tmp_path: Path, day_first: bool = False) -> tuple[Path, list[str]]:
+    """The real 2020 Afghanistan export with its dates ('21 March 2020') as a US
+    spreadsheet re-saves them (3/21/2020), or as a European one does (21/03/2020)."""
+    from datetime import datetime
+
+    with (REAL / "acled_2020_export_afghanistan.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    at = rows[0].index("event_date")
+    days = []
+    for row in rows[1:]:
+        day = datetime.strptime(row[at], "%d %B %Y").date()
+        precision = row[rows[0].index("time_precision")]
+        days.append(acled.event_dates(row[at], precision)["date_start"])
+        row[at] = (
+            f"{day.day}/{day.month}/{day.year}"
+            if day_first
+            else f"{day.month}/{day.day}/{day.year}"
+        )
+    path = tmp_path / ("eu.csv" if day_first else "us.csv")
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path, days
+
+
+@pytest.mark.parametrize("day_first", [False, True])
+def test_month_first_dates_of_a_us_spreadsheet_read_right(
+    tmp_path: Path, store: GeoPackageStore, day_first: bool
+) -> None:
+    """ACLED writes days first, but the same export through a US spreadsheet has
+    3/21/2020: the whole column decides, as for any sheet, and the notes say so."""
+    path, days = _us_dates(tmp_path, day_first)
+    report = import_file(path, store, EDITOR)
+    assert report.imported == len(days) and not report.rejected
+    frame = store.query(Query(), EDITOR)
+    assert sorted(str(d)[:10] for d in frame["date_start"]) == sorted(days)
+    said = any("read month first" in note for note in report.notes)
+    assert said is not day_first
+
+
+def test_dates_that_cannot_tell_are_read_day_first_as_acled_writes_them() -> None:
+    assert acled.event_dates("03/04/2020", "1")["date_start"] == "2020-04-03"
+    assert acled.event_dates("03/04/2020", "1", "month_first")["date_start"] == "2020-03-04"
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("acled_2015_asia_uppercase.csv", "ACLED 2015-2016 upper-case columns"),
+        ("acled_2016_pandas_resaved_africa.csv", "ACLED 2016 API (data_id, ally_actor_1"),
+        ("acled_2018_api_africa.csv", "ACLED 2017-2018 API (assoc_actor_1"),
+        ("acled_2020_export_afghanistan.csv", "ACLED 2019-2022 export (sub_event_type"),
+        ("acled_2025_current_somalia.csv", "ACLED 2023 and later (disorder_type"),
+    ],
+)
+def test_the_summary_names_the_acled_layout(name: str, layout: str, store: GeoPackageStore) -> None:
+    report = import_file(REAL / name, store, EDITOR, ImportOptions(dry_run=True))
+    assert report.layout.startswith(layout)
+    assert f"layout: {layout}" in report.how_read()
+    assert ("re-saved by pandas" in report.layout) is ("pandas" in name)
+    assert ("actor types as words (2025)" in report.layout) is ("2025" in name)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportFailed, import_file
+from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import hxl, ucdp
 from incidents.io.formats import detect
-from incidents.io.tabular import read_table
+from incidents.io.tabular import FileUnusable, read_table
 from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
 
@@ -235,3 +235,58 @@ def test_title_row_above_an_hdx_file(tmp_path: Path, store: GeoPackageStore) -> 
     report = import_file(path, store, EDITOR)
     assert (report.rows_read, report.imported) == (38, 38)
     assert any("UCDP GED events, Bangladesh" in note for note in report.notes)
+
+
+def test_a_column_map_reaches_the_ucdp_reader_inside_hxl(
+    tmp_path: Path, store: GeoPackageStore
+) -> None:
+    """UCDP on HDX with its 'best' column renamed (as a user's sheet does): --map puts it
+    back and every count is stored, where the HXL reader used to drop the map and store
+    every count empty without a word."""
+    original = REAL / "ucdp_ged_hdx_hxl_bangladesh.csv"
+    with original.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[0] = ["Deaths (best)" if c == "best" else c for c in rows[0]]
+    path = tmp_path / "ucdp_renamed.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    options = ImportOptions(column_map={"Deaths (best)": "best"})
+    report = import_file(path, store, EDITOR, options)
+    assert (report.format, report.imported) == ("hxl", 38)
+    best = {f"ucdp:{r[0]}": r[rows[0].index("Deaths (best)")] for r in rows[2:]}
+    frame = store.query(Query(), EDITOR)
+    stored = dict(zip(frame["source_event_id"], frame["killed_best"], strict=True))
+    assert {k: int(v) for k, v in stored.items()} == {k: int(v) for k, v in best.items()}
+    with pytest.raises(ImportFailed, match="'Deaths' that the file does not have"):
+        import_file(path, store, EDITOR, ImportOptions(column_map={"Deaths": "best"}))
+
+
+def test_a_column_map_on_a_plain_hxl_file_is_applied_or_refused(tmp_path: Path) -> None:
+    """An HXL file read by its hashtags: a mapped column goes to the field named, ''
+    leaves it out; an unknown column or field is refused, never ignored."""
+    table = read_table(FIXTURE)
+    column = table.header[
+        [hxl.field_for(hxl.parse_hashtag(c)) for c in table.rows[0][1]].index("description")
+    ]
+    plain = dict(hxl.raw_rows(table))
+    moved = dict(hxl.raw_rows(table, {column: "title"}))
+    dropped = dict(hxl.raw_rows(table, {column: ""}))
+    for number, raw in plain.items():
+        assert moved[number].get("title") == raw.get("description")
+        assert "description" not in dropped[number]
+    with pytest.raises(FileUnusable, match="not a field of the incident template"):
+        list(hxl.raw_rows(table, {column: "no_such_field"}))
+    with pytest.raises(FileUnusable, match="that the file does not have"):
+        list(hxl.raw_rows(table, {"No such column": "title"}))
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("ucdp_ged_hdx_hxl_bangladesh.csv", "HXL hashtags under the header; rows read as UCDP"),
+    ],
+)
+def test_the_layout_names_the_inner_format(name: str, layout: str) -> None:
+    table = read_table(REAL / name)
+    assert hxl.layout(table).startswith(layout)
+    assert "HDX (start_year, end_year, iso3 added)" in hxl.layout(table)

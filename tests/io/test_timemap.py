@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from incidents.access import Role, Viewer
 from incidents.importer import ImportFailed, import_file
 from incidents.io import geojson, timemap
-from incidents.io.formats import detect, read_any
+from incidents.io.formats import FileUnusable, detect, read_any
 from incidents.query import Query
 from incidents.store.base import Store
 from incidents.store.gpkg import GeoPackageStore
@@ -121,6 +121,10 @@ def test_a_column_map_is_honoured() -> None:
     table = read_any(MARIUPOL)
     rows = dict(timemap.raw_rows(table, {"location": "admin1", "id": "title"}))
     assert rows[21]["admin1"] == "Bohorodychne" and rows[21]["title"] == "CIV1608"
+    with pytest.raises(FileUnusable, match="'place' that the events do not have"):
+        list(timemap.raw_rows(table, {"place": "admin1"}))
+    with pytest.raises(FileUnusable, match="'where', which is not a field"):
+        list(timemap.raw_rows(table, {"location": "where"}))
 
 
 def test_a_day_first_project_is_read_day_first(tmp_path: Path) -> None:
