@@ -2,6 +2,17 @@
 
 Rewriting or deleting any past entry breaks every hash after it, which
 `python -m incidents audit verify` reports.
+
+Two hash rules, told apart per entry when the chain is checked:
+
+- rule 1 (entries written before purges existed): the hash covers the entry's
+  before/after texts themselves (entry_hash);
+- rule 2 (every entry written now): the hash covers the sha256 digests of those texts
+  (entry_hash_v2). A purge (a legal request to remove a record's content) can then
+  replace a text by a marker holding its digest, {"purged_sha256": "..."}, and the
+  entry still checks. An entry of rule 1 whose text was purged can no longer be
+  re-hashed: it is accepted by its place in the chain (the next entry still holds its
+  hash), which docs/editing.md states.
 """
 
 from __future__ import annotations
@@ -71,6 +82,53 @@ def entry_hash(
     return hashlib.sha256(f"{prev_hash}\n[{body}]".encode()).hexdigest()
 
 
+def entry_hash_v2(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    incident_id: str,
+    before_digest: str | None,
+    after_digest: str | None,
+) -> str:
+    """Rule 2: sha256 over the previous hash and the entry with its before/after texts
+    replaced by their digests (text_digest), so a purged text still checks."""
+    body = _BODY.encode([seq, at, actor, action, incident_id, before_digest, after_digest])
+    return hashlib.sha256(f"v2\n{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def text_digest(text: str | None) -> str | None:
+    """The digest rule 2 hashes for a before/after text: a purge marker's own digest."""
+    if text is None:
+        return None
+    if is_purged(text):
+        return text[_MARK_START : _MARK_START + 64]
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_MARK_PREFIX = '{"purged_sha256":"'
+_MARK_START = len(_MARK_PREFIX)
+_MARK_LENGTH = _MARK_START + 64 + 2
+
+
+def purge_marker(text: str | None) -> str | None:
+    """What a purge leaves of a before/after text: its digest, nothing of its content."""
+    if text is None or is_purged(text):
+        return text
+    return f'{_MARK_PREFIX}{hashlib.sha256(text.encode()).hexdigest()}"}}'
+
+
+def is_purged(text: str | None) -> bool:
+    """A purge marker (a record's content is always a JSON object of many fields)."""
+    return (
+        text is not None
+        and len(text) == _MARK_LENGTH
+        and text.startswith(_MARK_PREFIX)
+        and text.endswith('"}')
+    )
+
+
 def _string(value: Any) -> str:
     """A value as _BODY writes it (strings and None without the general encoder)."""
     if value is None:
@@ -105,7 +163,9 @@ def chain_entry(
     what a batch write calls once per record, with one timestamp for the batch."""
     seq = prev.seq + 1 if prev else 1
     prev_hash = prev.hash if prev else GENESIS
-    digest = entry_hash(prev_hash, seq, at, actor, action, incident_id, b, a)
+    digest = entry_hash_v2(
+        prev_hash, seq, at, actor, action, incident_id, text_digest(b), text_digest(a)
+    )
     entry = object.__new__(AuditEntry)  # the frozen dataclass's __init__, without its cost
     entry.__dict__.update(
         seq=seq,
@@ -125,26 +185,66 @@ def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
     """Problems found walking the chain in order; empty when it is intact."""
     problems = []
     prev_hash, expected_seq = GENESIS, 1
+    unpinned: dict[int, str] = {}  # purged entries of rule 1 no purge entry named yet
     for e in entries:
         if e.seq != expected_seq:
             problems.append(f"entry {e.seq}: expected entry {expected_seq} (one is missing)")
         if e.prev_hash != prev_hash:
             problems.append(f"entry {e.seq}: does not follow the entry before it")
-        digest = entry_hash(
-            e.prev_hash, e.seq, e.at, e.actor, e.action, e.incident_id, e.before, e.after
-        )
-        if digest != e.hash:
+        held = hash_holds(e)
+        if held is None:
+            unpinned[e.seq] = e.incident_id
+        elif not held:
             problems.append(f"entry {e.seq}: its content was changed after it was written")
+        if e.action == PURGE_ACTION and held:
+            for seq in purged_rule1(e):
+                unpinned.pop(seq, None)
         prev_hash, expected_seq = e.hash, e.seq + 1
+    problems += [
+        f"entry {seq}: its content was changed after it was written (it is marked as "
+        "purged, but no purge entry names it)"
+        for seq in unpinned
+    ]
     return problems
+
+
+PURGE_ACTION = "purge"
+
+
+def hash_holds(e: AuditEntry) -> bool | None:
+    """The entry's hash under rule 2, else rule 1 (see the module docstring). None: an
+    entry of rule 1 whose text was purged, which cannot be re-hashed; the purge entry
+    after it must name it (purged_rule1)."""
+    if follows_rule2(e):
+        return True
+    if is_purged(e.before) or is_purged(e.after):
+        return None
+    fields = (e.prev_hash, e.seq, e.at, e.actor, e.action, e.incident_id)
+    return entry_hash(*fields, e.before, e.after) == e.hash
+
+
+def follows_rule2(e: AuditEntry) -> bool:
+    """The entry's hash checks under rule 2 (digests of its texts)."""
+    fields = (e.prev_hash, e.seq, e.at, e.actor, e.action, e.incident_id)
+    return entry_hash_v2(*fields, text_digest(e.before), text_digest(e.after)) == e.hash
+
+
+def purged_rule1(purge: AuditEntry) -> list[int]:
+    """The entries of rule 1 a purge entry says it emptied."""
+    try:
+        detail = json.loads(purge.after or "{}")
+    except ValueError:
+        return []
+    seqs = detail.get("rule1_entries", []) if isinstance(detail, dict) else []
+    return [s for s in seqs if type(s) is int]
 
 
 def without_confidential(entry: AuditEntry) -> AuditEntry:
     """The entry as someone who may not read confidential fields sees it."""
 
     def strip(text: str | None) -> str | None:
-        if text is None:
-            return None
+        if text is None or is_purged(text):
+            return text
         value = json.loads(text)
         if isinstance(value, dict):
             for name in CONFIDENTIAL_FIELDS:

@@ -47,6 +47,11 @@ class Backend(ABC):
         for entry in entries:
             self.append_audit(entry)
 
+    def erase_deleted(self) -> None:
+        """From now on in this transaction, overwrite what is deleted or replaced rather
+        than leave it in free space (a purge). SQLite can (secure_delete); PostgreSQL
+        keeps old row versions until VACUUM (docs/editing.md)."""
+
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads in the block see one state of the database. PostGIS reads already run in
         one REPEATABLE READ transaction; SQLite's autocommit reads need a transaction."""

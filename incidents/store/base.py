@@ -16,7 +16,8 @@ from incidents.store.audit_anchor import AuditHead
 from incidents.store.audit_records import RecordCheck
 from incidents.store.record_ids import IdKey
 
-OutcomeKind = Literal["imported", "updated", "unchanged"]
+# deleted: the record was deleted in the app; an import does not bring it back.
+OutcomeKind = Literal["imported", "updated", "unchanged", "deleted"]
 
 
 class StoreError(Exception):
@@ -24,7 +25,14 @@ class StoreError(Exception):
 
 
 class StaleEdit(StoreError):
-    """The record changed since the editor opened it; their edit would overwrite that."""
+    """The record changed since the editor opened it; their edit would overwrite that.
+
+    current is the record as stored now, so a page can show what changed and offer to
+    merge or reload."""
+
+    def __init__(self, message: str, current: Incident) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 class NotFound(StoreError):
@@ -41,6 +49,18 @@ class Outcome:
 
     id: str
     kind: OutcomeKind
+
+
+@dataclass(frozen=True)
+class DeletedRecord:
+    """A deleted record, as the list of deleted records shows it (restorable)."""
+
+    id: str
+    title: str
+    deleted_at: str
+    deleted_by: str
+    reason: str
+    version: int  # the version it had when it was deleted
 
 
 class Store(Protocol):
@@ -67,7 +87,41 @@ class Store(Protocol):
         """Create (version 0) or update one record; refuse a stale version."""
         ...
 
-    def delete(self, incident_id: str, version: int, viewer: Viewer) -> None: ...
+    def delete(self, incident_id: str, version: int, viewer: Viewer, reason: str = "") -> None:
+        """Delete (a tombstone: hidden everywhere, counted nowhere, restorable); a stale
+        version is refused."""
+        ...
+
+    def restore(self, incident_id: str, viewer: Viewer) -> Incident:
+        """Bring a deleted record back as it was when deleted, as a new version."""
+        ...
+
+    def revert(
+        self, incident_id: str, to_version: int, current_version: int, viewer: Viewer
+    ) -> Incident:
+        """Store the content of an earlier version as a new version."""
+        ...
+
+    def purge(self, incident_id: str, viewer: Viewer, reason: str) -> None:
+        """Admins: remove a record's content everywhere, its audit entries included; the
+        chain still verifies and holds an entry saying who purged which id, when, why."""
+        ...
+
+    def deleted_records(self, viewer: Viewer) -> list[DeletedRecord]:
+        """Deleted (restorable) records, newest first."""
+        ...
+
+    def bulk_set_verification(self, ids: Sequence[str], status: str, viewer: Viewer) -> int:
+        """Set verification on many records in one transaction; how many changed."""
+        ...
+
+    def bulk_add_tag(self, ids: Sequence[str], tag: str, viewer: Viewer) -> int:
+        """Add a tag to many records in one transaction; how many changed."""
+        ...
+
+    def bulk_delete(self, ids: Sequence[str], reason: str, viewer: Viewer) -> int:
+        """Delete many records in one transaction; how many were deleted."""
+        ...
 
     def get(self, incident_id: str, viewer: Viewer) -> Incident | None: ...
 

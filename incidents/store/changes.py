@@ -3,7 +3,8 @@
 Why: the column index (column_index.py) is read once per data version, about 10 s at
 a million records; after an edit it only needs the records that changed. Every change
 to a record is written with its audit entry in the same transaction (record_store.py):
-"<action>:create", "<action>:update" or "delete", with the record's id; events
+"<action>:create", "<action>:update" or "delete", with the record's id (a "purge"
+entry follows the delete of the record it empties, and changes nothing); events
 (sign-ins, exports, import summaries, user changes) carry no id and change no record.
 Anything else (the benchmark's bulk load, a migration, an unknown action, an entry
 missing from the chain) means the changes cannot be told from the log: the answer is
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from incidents.store.audit import is_purged
 from incidents.store.summaries import Summaries
 
 # Events that change no record (RecordStore.log_event callers); any other event
@@ -83,6 +85,8 @@ def _touched(rows: list[dict[str, Any]]) -> ChangeSet | None:
     deleted: set[str] = set()
     for r in rows:
         action, record = str(r["action"]), str(r["incident_id"] or "")
+        if action == "purge":  # the record left with the delete entry before it
+            continue
         if not record:
             if action in _EVENTS or action.startswith(_EVENT_PREFIXES):
                 continue
@@ -108,13 +112,14 @@ def past_contents(
         part = list(ids[start : start + _CHUNK])
         marks = ", ".join(["%s"] * len(part))
         rows = store._fetch(
-            "SELECT incident_id, before, after FROM audit_log "
+            "SELECT incident_id, action, before, after FROM audit_log "
             f"WHERE seq > %s AND seq <= %s AND incident_id IN ({marks}) ORDER BY seq",
             [since, head, *part],
         )
         for r in rows:
             states = found.setdefault(str(r["incident_id"]), [])
-            for text in ([r["before"]] if not states else []) + [r["after"]]:
-                if text:
+            after = None if r["action"] in ("delete", "purge") else r["after"]  # a reason
+            for text in ([r["before"]] if not states else []) + [after]:
+                if text and not is_purged(text):  # a purged content is gone
                     states.append(json.loads(text))
     return found

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.store import tombstones
 from incidents.store.base import StoreError
 from incidents.store.columns import INCIDENT_COLUMNS, POSTGRES_TYPES, column_constraint
 
@@ -32,6 +33,12 @@ def ensure_schema(conn: Connection, schema: str) -> str:
     Checks before creating, so a role that may only use an existing schema can start.
     """
     postgis = _postgis_schema(conn)
+    if postgis is not None and _schema_ready(conn, schema) and not _upgraded(conn, schema):
+        conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", [DDL_LOCK])
+        if not _upgraded(conn, schema):
+            set_path(conn, f'"{schema}", "{postgis}"')
+            for statement in _upgrade():
+                conn.execute(statement)
     if postgis is None or not _schema_ready(conn, schema):
         conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", [DDL_LOCK])
         postgis = _postgis_schema(conn) or _create_postgis(conn)
@@ -75,6 +82,39 @@ def _schema_ready(conn: Connection, schema: str) -> bool:
     return found is not None
 
 
+def _upgraded(conn: Connection, schema: str) -> bool:
+    """The schema has what purges and tombstones need (stores made before lack it)."""
+    row = conn.execute("SELECT to_regclass(%s) AS t", [f'"{schema}".{tombstones.TABLE}'])
+    found = row.fetchone()
+    return bool(found and found["t"] is not None)
+
+
+def _upgrade() -> list[str]:
+    """What a schema made before deletes were tombstones gets: the tombstone table, and
+    an audit log that takes a purge's update (and nothing else)."""
+    return [*tombstones.ddl("BIGINT"), _APPEND_ONLY]
+
+
+# Refuses every change of an audit entry but a purge's: the same entry, its before/after
+# texts replaced by their digest markers (audit.purge_marker).
+_MARKER = r"""'^\{"purged_sha256":"[0-9a-f]{64}"\}$'"""
+_APPEND_ONLY = (
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP = 'UPDATE' THEN IF "
+    + " AND ".join(
+        f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}"
+        for c in ("seq", "at", "actor", "action", "incident_id", "prev_hash", "hash")
+    )
+    + "".join(
+        f" AND (NEW.{c} IS NOT DISTINCT FROM OLD.{c} OR NEW.{c} ~ {_MARKER})"
+        for c in ("before", "after")
+    )
+    + " THEN RETURN NEW; END IF; END IF; "
+    "RAISE EXCEPTION 'the audit log is append-only'; END $$"
+)
+
+
 def _ddl() -> list[str]:
     """The GeoPackage store's tables in PostgreSQL terms (see gpkg._create_schema)."""
     columns = ",\n  ".join(
@@ -102,9 +142,7 @@ def _ddl() -> list[str]:
         "actor TEXT NOT NULL, action TEXT NOT NULL, incident_id TEXT, before TEXT, "
         "after TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS audit_log_incident ON audit_log (incident_id)",
-        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        "RAISE EXCEPTION 'the audit log is append-only'; END $$",
+        _APPEND_ONLY,
         "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
         "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
         f"FOR EACH ROW {refuse}",
@@ -114,4 +152,5 @@ def _ddl() -> list[str]:
         f"INSERT INTO store_meta VALUES ('schema_version', '{SCHEMA_VERSION}') "
         "ON CONFLICT DO NOTHING",
         "INSERT INTO store_meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING",
+        *tombstones.ddl("BIGINT"),
     ]

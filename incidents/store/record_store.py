@@ -9,7 +9,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -17,12 +16,11 @@ from incidents.access import PublicRules, Viewer, coarsen_for_public, public_sou
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.store import tombstones
 from incidents.store.audit import (
     AuditEntry,
-    chain_entry,
     make_entry,
     now_utc,
-    to_json,
     verify_chain,
     without_confidential,
 )
@@ -33,17 +31,25 @@ from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, Store
 from incidents.store.columns import INCIDENT_COLUMN_NAMES
 from incidents.store.columns import load_records as _load_full
 from incidents.store.contents_json import contents_json
+from incidents.store.lifecycle import Lifecycle
 from incidents.store.public_record import public_incident
 from incidents.store.query_frame import filter_frame
 from incidents.store.record_ids import IdKey, adopt_id_key, make_id_key, read_id_key
 from incidents.store.sql import Where, add_text
 from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
+from incidents.store.writes import Pending as _Pending
+from incidents.store.writes import bump_version as _bump_version
+from incidents.store.writes import flush as _flush
+from incidents.store.writes import last_entry as _last_entry
+from incidents.store.writes import require_editor as _require_editor
+from incidents.store.writes import stale_message as _stale_message
+from incidents.store.writes import write_one as _write_one
 
 _CHUNK = 500
 _ANY_ROW = "SELECT 1 FROM incidents LIMIT 1"
 
 
-class RecordStore(Summaries, ABC):
+class RecordStore(Summaries, Lifecycle, ABC):
     """Implements incidents.store.base.Store on top of a Backend (aggregates: Summaries)."""
 
     url: str
@@ -69,21 +75,30 @@ class RecordStore(Summaries, ABC):
     def write_batch(
         self, incidents: Sequence[Incident], viewer: Viewer, action: str = "import"
     ) -> list[Outcome]:
-        """Insert or update all records in one transaction; unchanged ones are left alone."""
+        """Insert or update all records in one transaction; unchanged ones are left alone.
+        A record deleted in the app (by id or source event id) is not brought back: its
+        outcome is "deleted" and nothing is written for it."""
         _require_editor(viewer)
         outcomes: list[Outcome] = []
         with self._backend() as db, db.bulk_inserts(len(incidents)):
             last = _last_entry(db)
             new_table, written = not db.fetch(_ANY_ROW), set[str]()
+            any_dead = bool(db.fetch(f"SELECT 1 FROM {tombstones.TABLE} LIMIT 1"))
             for start in range(0, len(incidents), _CHUNK):
                 chunk = incidents[start : start + _CHUNK]
                 ids = [i.id for i in chunk]
                 # In a table that was empty, only ids this batch wrote can be stored.
                 stored = _load_full(db, [i for i in ids if i in written] if new_table else ids)
                 written.update(ids)
+                dead = _deleted_in(db, chunk, stored) if any_dead else set()
                 pending = _Pending(now_utc())
-                fresh = iter(contents_json([i for i in chunk if i.id not in stored]))
+                fresh = iter(
+                    contents_json([i for i in chunk if i.id not in stored and i.id not in dead])
+                )
                 for incident in chunk:
+                    if incident.id in dead:
+                        outcomes.append(Outcome(incident.id, "deleted"))
+                        continue
                     before = stored.get(incident.id)
                     after = next(fresh) if before is None else None
                     outcome, last = _write_one(
@@ -91,7 +106,7 @@ class RecordStore(Summaries, ABC):
                     )
                     outcomes.append(outcome)
                 _flush(db, pending)
-            if any(o.kind != "unchanged" for o in outcomes):
+            if any(o.kind not in ("unchanged", "deleted") for o in outcomes):
                 _bump_version(db)
         return outcomes
 
@@ -100,33 +115,23 @@ class RecordStore(Summaries, ABC):
         _require_editor(viewer)
         with self._backend() as db:
             before = _load_full(db, [incident.id]).get(incident.id)
+            if incident.version == 0 and tombstones.tombstone(db, incident.id) is not None:
+                raise StoreError(
+                    f"Incident '{incident.id}' was deleted: restore it from the deleted "
+                    "records instead of creating it again."
+                )
             if incident.version == 0 and before is not None:
-                raise StaleEdit(f"An incident with id '{incident.id}' already exists.")
+                raise StaleEdit(f"An incident with id '{incident.id}' already exists.", before)
             if incident.version and before is None:
                 raise NotFound(f"Incident '{incident.id}' no longer exists.")
             if before is not None and before.version != incident.version:
-                raise StaleEdit(_stale_message(before))
+                raise StaleEdit(_stale_message(before), before)
             pending = _Pending(now_utc())
             _write_one(incident, before, viewer, _last_entry(db), "edit", pending)
             _flush(db, pending)
             _bump_version(db)
             saved = _load_full(db, [incident.id])[incident.id]
         return saved
-
-    def delete(self, incident_id: str, version: int, viewer: Viewer) -> None:
-        """Delete one record if nobody changed it since the caller read it."""
-        _require_editor(viewer)
-        with self._backend() as db:
-            before = _load_full(db, [incident_id]).get(incident_id)
-            if before is None:
-                raise NotFound(f"Incident '{incident_id}' does not exist.")
-            if before.version != version:
-                raise StaleEdit(_stale_message(before))
-            db.delete_incident(incident_id)
-            db.append_audit(
-                make_entry(_last_entry(db), viewer.name, "delete", incident_id, before.content())
-            )
-            _bump_version(db)
 
     def log_event(self, viewer: Viewer, action: str, detail: dict[str, object]) -> None:
         """Record an event that changes no record (import summary, export, sign-in)."""
@@ -317,86 +322,16 @@ class RecordStore(Summaries, ABC):
         """Nothing stays open between calls; kept for the Store interface."""
 
 
-def _require_editor(viewer: Viewer) -> None:
-    if not viewer.can_edit:
-        raise NotAllowed("Your role can read incidents but not change them.")
-
-
-def _stale_message(current: Incident) -> str:
-    return (
-        f"Incident '{current.id}' was changed by {current.updated_by or 'someone else'} "
-        f"at {current.updated_at} (now version {current.version}) after you opened it. "
-        "Reload it and apply your change again."
+def _deleted_in(db: Backend, chunk: Sequence[Incident], stored: dict[str, Incident]) -> set[str]:
+    """Ids in the chunk of records deleted in the app (by id or source event id); a
+    record that exists is never one of them."""
+    dead = tombstones.deleted_keys(
+        db, [i.id for i in chunk], [i.source_event_id for i in chunk if i.source_event_id]
     )
-
-
-@dataclass
-class _Pending:
-    """New records and audit entries of a chunk, written together at its end; the
-    chunk's changes carry one time (they are in one transaction)."""
-
-    now: str
-    inserts: list[Incident] = field(default_factory=list)
-    updates: list[Incident] = field(default_factory=list)
-    entries: list[AuditEntry] = field(default_factory=list)
-
-
-def _flush(db: Backend, pending: _Pending) -> None:
-    """A chunk's statements: its updates, its new records, then its audit entries."""
-    for incident in pending.updates:
-        db.update_incident(incident)
-    db.insert_incidents(pending.inserts)
-    db.append_audits(pending.entries)
-
-
-def _write_one(
-    incident: Incident,
-    before: Incident | None,
-    viewer: Viewer,
-    last: AuditEntry | None,
-    action: str,
-    pending: _Pending,
-    after: str | None = None,
-) -> tuple[Outcome, AuditEntry | None]:
-    """after: a new record's content as to_json gives it, when the caller has it."""
-    now = pending.now
-    if before is None:
-        stored = incident.replace(
-            created_by=viewer.name,
-            created_at=now,
-            updated_by=viewer.name,
-            updated_at=now,
-            version=1,
-        )
-        after = after or to_json(incident.content())
-        entry = chain_entry(last, now, viewer.name, f"{action}:create", stored.id, None, after)
-        pending.inserts.append(stored)
-        pending.entries.append(entry)
-        return Outcome(stored.id, "imported"), entry
-    content = incident.content()
-    if before.content() == content:
-        return Outcome(incident.id, "unchanged"), last
-    stored = incident.replace(
-        created_by=before.created_by,
-        created_at=before.created_at,
-        updated_by=viewer.name,
-        updated_at=now,
-        version=before.version + 1,
-    )
-    pending.updates.append(stored)
-    old, new = to_json(before.content()), to_json(content)
-    entry = chain_entry(last, now, viewer.name, f"{action}:update", stored.id, old, new)
-    pending.entries.append(entry)
-    return Outcome(stored.id, "updated"), entry
-
-
-def _last_entry(db: Backend) -> AuditEntry | None:
-    rows = db.fetch("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
-    return AuditEntry(**rows[0]) if rows else None
-
-
-def _bump_version(db: Backend) -> None:
-    db.execute(
-        "UPDATE store_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-        "WHERE key = 'data_version'"
-    )
+    return {
+        i.id
+        for i in chunk
+        if dead
+        and i.id not in stored
+        and (i.id in dead or (i.source_event_id and i.source_event_id in dead))
+    }
