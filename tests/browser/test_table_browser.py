@@ -40,11 +40,20 @@ def unplaced_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 
 def _rows(g: Guarded) -> dict[str, dict[str, object]]:
-    """The table's rows the grid has drawn, by reference: {heading: text, _row: n}."""
-    table = g.page.locator(TABLE).first
-    table.scroll_into_view_if_needed()
-    rows = table.locator("table").first.evaluate(_CELLS)
-    return {str(r["Ref."]): r for r in rows}
+    """The table's rows the grid has drawn, by reference: {heading: text, _row: n}
+    (asked again while a rerun replaces the table)."""
+    from playwright.sync_api import Error
+
+    for _ in range(20):
+        table = g.page.locator(TABLE).first
+        try:
+            table.scroll_into_view_if_needed(timeout=5_000)
+            rows = table.locator("table").first.evaluate(_CELLS, timeout=5_000)
+        except Error:
+            g.page.wait_for_timeout(500)
+            continue
+        return {str(r["Ref."]): r for r in rows}
+    raise AssertionError("the table did not settle")
 
 
 def _tick(g: Guarded, ref: str) -> None:
@@ -100,8 +109,10 @@ def test_an_editor_sets_the_verification_of_two_rows_at_once(
     history = page.get_by_text(re.compile(r"^Change history \(\d+\)"))
     before = history.first.inner_text()
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_test_id("stSelectbox").filter(has_text="Verification").click()
-    page.get_by_role("option", name="Verified", exact=True).click()
+    main.get_by_test_id("stSelectbox").filter(has_text="Verification").locator("input").click()
+    page.keyboard.type("Verified")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1000)
     page.get_by_role("button", name="Set verification on 2 incidents…").click()
     page.get_by_role("button", name="Yes, set verification").click()
     page.get_by_text("Verification set to Verified on 2 incidents").wait_for(timeout=30_000)
