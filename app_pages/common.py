@@ -12,7 +12,7 @@ import html
 import re
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -23,11 +23,18 @@ from incidents.query import Query
 from incidents.store import Store, open_store, store_url
 from incidents.store.column_index import ColumnIndex
 from incidents.store.column_load import cached_index
+from incidents.store.record_store import RecordStore
 
 
 @st.cache_resource(show_spinner=False)
 def _open(url: str) -> Store:
     return open_store(url)
+
+
+def _records(url: str) -> RecordStore:
+    """The store as what it is: every store is a RecordStore, which also reads rows by
+    id and feeds the column index; the Store protocol does not say so yet (issue 14)."""
+    return cast(RecordStore, _open(url))
 
 
 def get_store() -> Store:
@@ -69,7 +76,7 @@ def _latest() -> dict[tuple[str, str], ColumnIndex]:
 @st.cache_resource(max_entries=4, show_spinner="Reading the incidents into memory…")
 def _index(url: str, version: str, access: str, _who: Viewer) -> ColumnIndex:
     latest = _latest()
-    idx = cached_index(_open(url), _who, previous=latest.get((url, access)))
+    idx = cached_index(_records(url), _who, previous=latest.get((url, access)))
     idx.version = version
     latest[(url, access)] = idx
     return idx
@@ -107,7 +114,7 @@ def _rows(
     columns: tuple[str, ...],
     _who: Viewer,
 ) -> pd.DataFrame:
-    return _open(url).rows_for(list(fids), _who, list(columns))
+    return _records(url).rows_for(list(fids), _who, list(columns))
 
 
 def rows(idx: ColumnIndex, query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:

@@ -14,4 +14,5 @@ echo "PostGIS for tests: $INCIDENTS_TEST_PG"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache --no-logo  # the layer contracts in pyproject.toml
 .venv/bin/python -m pytest "$@"
