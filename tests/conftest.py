@@ -43,8 +43,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         pytest.skip("no PostGIS server (scripts/test.sh starts one)")
     try:
         from incidents.store.postgis import PostGISStore
-    except ModuleNotFoundError:
-        pytest.skip("the PostGIS store is not built yet")
+    except ModuleNotFoundError as missing:  # psycopg, the postgis extra
+        pytest.skip(f"the PostGIS store needs {missing.name} (pip install '.[postgis]')")
     schema = "t_" + uuid.uuid4().hex[:12]
     pg = PostGISStore(url, schema=schema)
     try:

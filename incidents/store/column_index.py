@@ -5,10 +5,11 @@ matching row, text and all: 2-5 s each on SQLite here, and a filter change needs
 several. The same filters over numpy arrays take milliseconds. The copy holds no
 text (about 60 bytes a record: codes, day numbers, points, three counts), is built
 by column_load.py (already coarsened for the public) and answers what
-Summaries answers; tests/store/test_column_index.py checks they agree. Text, tag,
-perpetrator and id filters still go to the store, which returns the matching fids
-(for the public, the search leaves out the place names public rows blank:
-RecordStore.conditions).
+Summaries answers; tests/store/test_aggregates.py (test_the_column_index_agrees_with_sql)
+checks they agree, and tests/store/test_column_patch.py that a patched index equals a
+full read. Text, tag, perpetrator and id filters still go to the store, which returns
+the matching fids (for the public, the search leaves out the place names public rows
+blank: RecordStore.conditions).
 """
 
 from __future__ import annotations
