@@ -115,17 +115,14 @@ class RecordStore(Summaries, Lifecycle, ABC):
         _require_editor(viewer)
         with self._backend() as db:
             before = _load_full(db, [incident.id]).get(incident.id)
-            if incident.version == 0 and tombstones.tombstone(db, incident.id) is not None:
-                raise StoreError(
-                    f"Incident '{incident.id}' was deleted: restore it from the deleted "
-                    "records instead of creating it again."
-                )
             if incident.version == 0 and before is not None:
                 raise StaleEdit(f"An incident with id '{incident.id}' already exists.", before)
             if incident.version and before is None:
                 raise NotFound(f"Incident '{incident.id}' no longer exists.")
             if before is not None and before.version != incident.version:
                 raise StaleEdit(_stale_message(before), before)
+            if before is None:  # made again on purpose: no longer a deleted record
+                tombstones.unbury(db, incident.id)
             pending = _Pending(now_utc())
             _write_one(incident, before, viewer, _last_entry(db), "edit", pending)
             _flush(db, pending)

@@ -1,0 +1,145 @@
+"""A record's history in plain words: who changed which field, from what, to what.
+
+Why: the audit entries hold whole records as JSON under internal names (admin1_code,
+location_method); editors need "District: Tarhuna -> Al Marqab, by whom, when", with
+fields named as the entry form names them and controlled values as their labels.
+Confidential fields appear only for viewers entitled to them (the store has already
+blanked them for the others; a blanked value is not shown as a change).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from incidents.access import Viewer
+from incidents.form_edit import LABELS
+from incidents.schema import CONFIDENTIAL_FIELDS, VOCABULARIES
+from incidents.store.audit import AuditEntry, is_purged
+from incidents.store.record_versions import change_kind, entry_versions
+
+EMPTY = "—"
+_EXTRA_LABELS = {
+    "location_method": LABELS["method"],
+    "source_event_id": "Source event id",
+    "confidential_notes": "Confidential notes",
+    "victim_details": "Victim details",
+    "witness_details": "Witness details",
+}
+_ORDER = {name: n for n, name in enumerate([*LABELS, *_EXTRA_LABELS])}
+_INTERNAL = frozenset(
+    {"id", "version", "created_by", "created_at", "updated_by", "updated_at", "extra"}
+)
+_CREATED = {"import": "Imported", "restore": "Restored", "migrate": "Copied from another store"}
+_UPDATED = {
+    "import": "Updated by an import",
+    "bulk": "Changed in bulk",
+    "migrate": "Updated by a migration",
+}
+
+__all__ = ["Change", "entry_versions", "label_of", "readable_history"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field of one audit entry (field "" for an entry changing none)."""
+
+    when: str  # "YYYY-MM-DD HH:MM", UTC
+    who: str
+    action: str
+    field: str
+    before: str
+    after: str
+
+
+def readable_history(entries: Sequence[AuditEntry], viewer: Viewer) -> list[Change]:
+    """The entries (store.history, in order) as changes, one per changed field."""
+    if not viewer.sees_restricted:
+        return []
+    out: list[Change] = []
+    for entry in entries:
+        when, action = _when(entry.at), _action(entry)
+        fields = _changed_fields(entry, viewer) if change_kind(entry.action) == "update" else []
+        if not fields:
+            out.append(Change(when, entry.actor, action, "", "", ""))
+        out += [Change(when, entry.actor, action, *f) for f in fields]
+    return out
+
+
+def label_of(name: str) -> str:
+    """A field's label as the entry form shows it."""
+    if name in LABELS:
+        return LABELS[name]
+    return _EXTRA_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _when(at: str) -> str:
+    return at[:16].replace("T", " ")
+
+
+def _action(entry: AuditEntry) -> str:
+    kind, verb = change_kind(entry.action), entry.action.split(":", 1)[0]
+    if kind == "create":
+        return _CREATED.get(verb, "Created")
+    if kind == "update":
+        parts = entry.action.split(":")
+        if verb == "revert" and len(parts) == 3 and parts[1][1:].isdigit():
+            return f"Reverted to version {parts[1][1:]}"
+        return _UPDATED.get(verb, "Edited")
+    if kind == "delete":
+        reason = _detail(entry.after).get("reason", "")
+        return f"Deleted — reason: {reason}" if reason else "Deleted"
+    if kind == "purge":
+        return "Purged"
+    return entry.action.replace("-", " ").capitalize()
+
+
+def _detail(text: str | None) -> dict[str, Any]:
+    if not text or is_purged(text):
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _changed_fields(entry: AuditEntry, viewer: Viewer) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each field the entry changed that this viewer sees."""
+    before, after = _detail(entry.before), _detail(entry.after)
+    names = [
+        n
+        for n in sorted(before.keys() | after.keys(), key=lambda n: (_ORDER.get(n, 999), n))
+        if n not in _INTERNAL and before.get(n) != after.get(n)
+    ]
+    if not viewer.sees_confidential:
+        names = [n for n in names if n not in CONFIDENTIAL_FIELDS]
+    return [(label_of(n), shown(n, before.get(n)), shown(n, after.get(n))) for n in names]
+
+
+def shown(name: str, value: Any) -> str:
+    """A stored value as the form shows it: labels for codes, lists joined, yes/no."""
+    if value in (None, "", [], ()):
+        return EMPTY
+    vocabulary = VOCABULARIES.get(name)
+    if vocabulary is not None:
+        return vocabulary.label(str(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(_source(v) if name == "sources" else str(v) for v in value)
+    if isinstance(value, float) and value.is_integer() and name.endswith(_COUNT_ENDS):
+        return str(int(value))
+    return str(value)
+
+
+_COUNT_ENDS = ("_min", "_best", "_max")
+
+
+def _source(source: Any) -> str:
+    if not isinstance(source, dict):
+        return str(source)
+    parts = (source.get(p) for p in ("publisher", "title", "date", "url"))
+    return ", ".join(str(p) for p in parts if p)
