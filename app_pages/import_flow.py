@@ -7,6 +7,7 @@ import_preview, import_fill).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,8 @@ import streamlit as st
 
 from app_pages import common
 from incidents import failures
+from incidents.column_choices import chosen_map, column_choices
+from incidents.country_names import country_code
 from incidents.import_fill import fixed_problems, settable_fields
 from incidents.import_preview import cannot_import, preview_rows
 from incidents.importer import (
@@ -24,13 +27,22 @@ from incidents.importer import (
     read_rows,
 )
 from incidents.io import template
-from incidents.io.formats import FileUnusable, Table, detect, formats, read_any
+from incidents.io.formats import (
+    ACCEPTED,
+    FileUnusable,
+    Format,
+    Table,
+    detect,
+    formats,
+    layout_of,
+    read_any,
+)
 from incidents.report import ImportReport
 
 PREVIEW_ROWS = 10
 REPORT = "_import_report"
-NOT_USED = "— not used —"
 MAP_COLUMNS = 3  # selectboxes side by side
+CHANGE_COUNTRY = "change the default country above the preview to change it"
 
 
 def main() -> None:
@@ -66,20 +78,29 @@ def _show_file(data: bytes, name: str) -> None:
     try:
         table = read_any(Path(name), data, name)
     except FileUnusable as error:
-        st.error(f"This file cannot be read: {error}")
+        st.error(f"This file cannot be read: {error}. The tool reads {ACCEPTED}.")
         return
     fmt_name = _format_choice(table)
     fmt = formats()[fmt_name]
     how = ImportReport(name, fmt_name, encoding=table.encoding, format_label=fmt.LABEL)
     how.delimiter = delimiter_of(Path(name), data, name, table)
-    st.caption("Read as: " + how.how_read())  # our labels and codec names only
-    column_map = _mapping_choices(table, name) if fmt_name == template.NAME else None
+    how.layout = layout_of(fmt, table)
+    st.caption(common.md_escape("Read as: " + how.how_read()))  # a sheet's name is the file's
+    column_map = _mapping_choices(table, fmt, name)
     fixed = _fixed_values(name)
     refused = fixed_problems(fixed)
+    country = _default_country(name)
+    if country is None:
+        refused.append("the default country is not a country this tool knows")
     if refused:
         st.error("Not ready to import: " + "; ".join(refused) + ".")
         return
-    options = ImportOptions(format=fmt_name, column_map=column_map, fixed=fixed or None)
+    options = ImportOptions(
+        format=fmt_name,
+        column_map=column_map or None,
+        fixed=fixed or None,
+        default_country=country or ImportOptions.default_country,
+    )
     try:
         rows = read_rows(table, fmt, options)  # once per run, for both uses below
     except FileUnusable as error:
@@ -108,6 +129,12 @@ def _format_choice(table: Table) -> str:
         f"**{len(table.rows)} rows.** Detected format: "
         f"**{detected.LABEL if detected else 'not recognised'}**"
     )
+    if detected is None:
+        st.info(
+            f"The columns match none of the formats the tool reads by itself ({ACCEPTED}). "
+            "Choose below which field each column fills (at least the type and the date), "
+            "or the format the file is in."
+        )
     for note in table.notes:
         st.caption(common.md_escape(note))
     index = names.index(detected.NAME) if detected else names.index(template.NAME)
@@ -118,25 +145,37 @@ def _format_choice(table: Table) -> str:
     )
 
 
-def _mapping_choices(table: Table, name: str) -> dict[str, str]:
-    """One choice per column of the file: the template field it fills, or not used.
-    The start is what the template reads by itself (its names and common variants)."""
-    fields = [NOT_USED, *template.TEMPLATE_COLUMNS]
-    chosen: dict[str, str] = {}
+def _mapping_choices(table: Table, fmt: Format, name: str) -> dict[str, str]:
+    """One choice per column of the file, starting where the format's reader puts it
+    (incidents.column_choices); the map holds the choices changed."""
+    choices = column_choices(table, fmt)
+    picked: dict[int, str] = {}
     with st.expander("Column mapping: which field each column fills", expanded=True):
         slots = st.columns(MAP_COLUMNS)
-        for index, column in enumerate(table.header):
-            if not column:
-                continue
-            start = template.field_for(column) or NOT_USED
-            choice = slots[index % MAP_COLUMNS].selectbox(
-                common.md_escape(column),
-                fields,
-                index=fields.index(start) if start in fields else 0,
-                key=f"import_map:{name}:{index}",
+        for at, choice in enumerate(choices):
+            options = list(choice.options)
+            picked[choice.index] = str(
+                slots[at % MAP_COLUMNS].selectbox(
+                    common.md_escape(choice.column),
+                    options,
+                    index=options.index(choice.start) if choice.start in options else 0,
+                    format_func=choice.label,
+                    key=f"import_map:{name}:{fmt.NAME}:{choice.index}",
+                )
             )
-            chosen[column] = "" if choice == NOT_USED else str(choice)
-    return chosen
+    return chosen_map(choices, picked)
+
+
+def _default_country(name: str) -> str | None:
+    """The project's default country, for rows that name none and have no point: shown,
+    never silent (the report says how many rows took it)."""
+    text = st.text_input(
+        "Default country (for rows that name no country and have no point)",
+        value=ImportOptions.default_country,
+        key=f"import_country:{name}",
+        help="A country's name or ISO code. The report says how many rows took it.",
+    )
+    return country_code(text.strip())
 
 
 def _fixed_values(name: str) -> dict[str, str]:
@@ -160,9 +199,7 @@ def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> No
     check = c2.button("Check only (nothing is written)", key="import_check")
     if not (check or run):
         return
-    chosen = ImportOptions(
-        options.format, options.column_map, fixed=options.fixed, dry_run=bool(check)
-    )
+    chosen = replace(options, dry_run=bool(check))
     with st.spinner("Checking…" if check else "Importing…"):
         try:
             report = import_file(
@@ -178,7 +215,9 @@ def _show(report: ImportReport, name: str) -> None:
     counts = report.counts()
     for slot, (label, count) in zip(st.columns(len(counts)), counts, strict=True):
         slot.metric(label.capitalize(), count)
-    st.code("\n".join(report.lines()), language=None)
+    if report.defaulted:
+        st.warning(common.md_escape(report.default_country_note(CHANGE_COUNTRY)))
+    st.code("\n".join(report.lines(CHANGE_COUNTRY)), language=None)
     stem = Path(name).stem
     downloads = (
         (report.rejected, report.rejected_csv, "rejected",

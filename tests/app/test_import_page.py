@@ -30,6 +30,11 @@ def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return point_app_at(str(tmp_path / "empty.gpkg"), tmp_path, monkeypatch)
 
 
+def _plain(markdown: str) -> str:
+    """Text the page escaped for Markdown, as the reader sees it."""
+    return markdown.replace("\\", "")
+
+
 def _buttons(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
 
@@ -51,11 +56,11 @@ def test_a_sheet_with_its_own_column_names_is_mapped_checked_and_imported(
 ):
     at = page(_own_names(tmp_path))
     assert not at.exception
-    maps = {s.label: s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
-    assert maps["When"].value == "— not used —" and maps["Incident Kind"].value == "— not used —"
-    assert maps["Town"].value == "— not used —"
+    maps = {_plain(s.label): s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
+    assert maps["When"].value == "" and maps["Incident Kind"].value == ""  # — not used —
+    assert maps["Town"].value == ""
     assert any(
-        "Incident template" in c.value and "encoding utf-8, delimiter comma" in c.value
+        "Incident template" in c.value and "encoding utf-8, delimiter comma" in _plain(c.value)
         for c in at.caption
     )
     assert any("gives the date (date_start)" in w.value for w in at.warning)
@@ -133,3 +138,102 @@ def test_a_viewer_sees_the_preview_but_no_buttons(empty_db, tmp_path):
     at = page(_own_names(tmp_path))
     assert not at.exception
     assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+
+
+REAL = ROOT / "tests" / "fixtures" / "real"
+
+
+def _acled_renamed(tmp_path: Path) -> Path:
+    """The real 2020 ACLED export with 'fatalities' renamed by a user ('Deaths')."""
+    text = (REAL / "acled_2020_export_afghanistan.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    path = tmp_path / "acled_deaths.csv"
+    path.write_text(header.replace(",fatalities,", ",Deaths,") + "\n" + rest, encoding="utf-8")
+    return path
+
+
+def test_an_acled_file_gets_editable_mapping_checked_and_imported(empty_db, as_editor, tmp_path):
+    """ACLED (not only the template) gets a choice per column, starting where ACLED's
+    reader puts it; a renamed column chosen as ACLED's 'fatalities' fills the counts in
+    the preview, Check only lists problems by row, and Import stores them."""
+    at = page(_acled_renamed(tmp_path))
+    assert not at.exception
+    maps = {_plain(s.label): s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
+    assert maps["event_date"].value == "event_date" and maps["Deaths"].value == ""
+    assert any("layout: ACLED 2019-2022 export" in _plain(c.value) for c in at.caption)
+    assert "killed_best" not in at.dataframe[0].value.columns
+    maps["Deaths"].set_value("fatalities").run()
+    assert not at.exception
+    preview = at.dataframe[0].value
+    assert "killed_best" in preview.columns and list(preview["row"])[:2] == ["2", "3"]
+    at.button(key="import_check").click().run()
+    report = "\n".join(c.value for c in at.code)
+    assert "check only: nothing was written" in report and "new: 28" in report
+    assert open_store(empty_db).count(Query(), as_editor) == 0
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Imported"] == "28"
+    frame = open_store(empty_db).query(Query(), as_editor)
+    assert frame["killed_best"].fillna(0).astype(int).sum() > 0
+
+
+def test_a_ucdp_file_inside_hxl_offers_ucdps_columns(empty_db, as_editor, tmp_path):
+    at = page(REAL / "ucdp_ged_hdx_hxl_bangladesh.csv")
+    assert not at.exception
+    maps = {_plain(s.label): s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
+    assert (
+        maps["best"].value == "best"
+        and "deaths_civilians (UCDP GED column)" in maps["best"].options
+    )
+    maps["best"].set_value("").run()  # not read: the preview shows no counts
+    assert not at.exception
+    assert "killed_best" not in at.dataframe[0].value.columns
+
+
+def test_a_check_lists_problems_by_row_before_anything_is_written(empty_db, as_editor, tmp_path):
+    path = tmp_path / "two_bad.csv"
+    path.write_text(
+        "type,date_start,place,country\n"
+        "killing,2020-06-01,Tarhuna,Libya\n"
+        "killing,not a date,Tarhuna,Libya\n"
+        "killing,2020-06-03,Tarhuna,Atlantis\n",
+        encoding="utf-8",
+    )
+    at = page(path)
+    at.button(key="import_check").click().run()
+    report = "\n".join(c.value for c in at.code)
+    assert "row 3: date_start:" in report and "row 4: country:" in report
+    assert open_store(empty_db).count(Query(), as_editor) == 0
+
+
+def test_a_sheet_of_no_known_format_says_what_is_read_and_offers_no_import(
+    empty_db, as_editor, tmp_path
+):
+    path = tmp_path / "budget.csv"
+    path.write_text("Item,Amount\nTents,300\n", encoding="utf-8")
+    at = page(path)
+    assert not at.exception
+    assert any("match none of the formats" in i.value and "GeoJSON" in i.value for i in at.info)
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+
+
+def test_the_page_says_when_the_default_country_was_used(empty_db, as_editor, tmp_path):
+    path = tmp_path / "no_country.csv"
+    path.write_text(
+        "type,date_start,place\nkilling,2020-06-01,Baidoa\nkilling,2020-06-02,Kismayo\n",
+        encoding="utf-8",
+    )
+    at = page(path)
+    at.button(key="import_check").click().run()
+    assert any(
+        "2 rows named no country and had no point" in w.value and "Libya (LY)" in _plain(w.value)
+        for w in at.warning
+    )
+    at.text_input(key=f"import_country:{path.name}").set_value("Atlantis").run()
+    assert any("default country is not a country" in e.value for e in at.error)
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+    at.text_input(key=f"import_country:{path.name}").set_value("Somalia").run()
+    at.button(key="import_run").click().run()
+    assert any("Somalia (SO)" in _plain(w.value) for w in at.warning)
+    frame = open_store(empty_db).query(Query(), as_editor)
+    assert set(frame["country"]) == {"SO"}

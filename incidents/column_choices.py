@@ -1,0 +1,109 @@
+"""The column mapping the import page offers, for every format: one choice per column of
+the file, starting from what the format's reader does with it by itself.
+
+What a choice can be depends on the format (the command line's --map takes the same):
+
+- the template (and GeoJSON, GeoPackage): a template field, or not used;
+- ACLED and UCDP GED, also when republished with HXL hashtags: one of the data set's own
+  columns (its codes and rules then apply: 'Deaths' chosen as UCDP's 'best'), a template
+  field (the cell is put there as it is), or not read;
+- other HXL tables: a template field (over what the column's hashtag says), or not used;
+- timemap events: as the reader takes them, or a template field the column also fills.
+
+Only the choices a person changed go into the column map, so a file read as it is gets
+no map at all, and the map is the one --map would give (incidents.io.fixed_columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from incidents.io import acled, hxl, template, timemap, ucdp
+from incidents.io.fixed_columns import Columns
+from incidents.io.formats import Format
+from incidents.io.tabular import Table
+
+NOT_USED = ""  # the choice that leaves a column out (timemap: as the reader takes it)
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """One column of the file: where the reader puts it by itself, and where it may go."""
+
+    index: int
+    column: str
+    start: str
+    options: tuple[str, ...]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, option: str) -> str:
+        return self.labels.get(option, option)
+
+
+def column_choices(table: Table, fmt: Format) -> list[ColumnChoice]:
+    """One choice per named column of the file, for the format it is read as."""
+    if fmt.NAME == hxl.NAME:
+        inner = hxl.inner_format(table)
+        if inner is not None:
+            return _own_columns(table, inner.COLUMNS)
+        return _by_hashtag(table)
+    if fmt.NAME in (acled.NAME, ucdp.NAME):
+        return _own_columns(table, acled.COLUMNS if fmt.NAME == acled.NAME else ucdp.COLUMNS)
+    if fmt.NAME == timemap.NAME:
+        labels = {NOT_USED: "— as the timemap reader takes it —", **_field_labels()}
+        return _choices(table, lambda _: NOT_USED, (NOT_USED, *_fields()), labels)
+    labels = {NOT_USED: "— not used —"}
+    return _choices(table, _template_start, (NOT_USED, *template.TEMPLATE_COLUMNS), labels)
+
+
+def _template_start(column: str) -> str:
+    return template.field_for(column) or NOT_USED
+
+
+def chosen_map(choices: list[ColumnChoice], picked: dict[int, str]) -> dict[str, str]:
+    """The column map of the choices a person changed (column -> target, '' not used)."""
+    return {
+        c.column: picked[c.index]
+        for c in choices
+        if c.index in picked and picked[c.index] != c.start
+    }
+
+
+def _own_columns(table: Table, columns: Columns) -> list[ColumnChoice]:
+    own = tuple(sorted(columns.known))
+    fields = tuple(f for f in _fields() if f not in columns.known)
+    labels = {NOT_USED: "— not read —"}
+    labels.update({name: f"{name} ({columns.label} column)" for name in own})
+    labels.update({name: f"{name} (template field)" for name in fields})
+    return _choices(table, lambda c: columns.own(c) or NOT_USED, (NOT_USED, *own, *fields), labels)
+
+
+def _by_hashtag(table: Table) -> list[ColumnChoice]:
+    tags, _ = hxl.split(table)
+    by_column = dict(zip(table.header, tags, strict=False))
+    labels = {NOT_USED: "— not used —", **_field_labels()}
+    return _choices(
+        table,
+        lambda c: hxl.field_for(by_column.get(c)) or NOT_USED,
+        (NOT_USED, *_fields()),
+        labels,
+    )
+
+
+def _choices(
+    table: Table, start: Callable[[str], str], options: tuple[str, ...], labels: dict[str, str]
+) -> list[ColumnChoice]:
+    return [
+        ColumnChoice(index, column, start(column), options, labels)
+        for index, column in enumerate(table.header)
+        if column.strip()
+    ]
+
+
+def _fields() -> tuple[str, ...]:
+    return template.TEMPLATE_COLUMNS
+
+
+def _field_labels() -> dict[str, str]:
+    return {name: f"{name} (template field)" for name in template.TEMPLATE_COLUMNS}
