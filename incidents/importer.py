@@ -159,8 +159,9 @@ def _import(
         outcomes = store.write_batch([i for _, i in incidents], viewer, action="import")
         for outcome in outcomes:
             report.imported += outcome.kind == "imported"
-            report.updated += outcome.kind != "imported"
+            report.updated += outcome.kind not in ("imported", "deleted")
             report.unchanged += outcome.kind == "unchanged"
+            report.deleted += outcome.kind == "deleted"  # deleted in the app: left deleted
         store.log_event(viewer, "import", report.to_dict())
     elif options.dry_run:  # which records exist already; whether they would change, unsaid
         stored = store.existing_ids([i.id for _, i in incidents], [])

@@ -45,7 +45,8 @@ class WarnedRow:
 
 @dataclass
 class ImportReport:
-    """Counts and details of one import; imported + updated + rejected == rows_read.
+    """Counts and details of one import; imported + updated + deleted + rejected ==
+    rows_read (deleted: rows of records deleted in the app, which stay deleted).
     updated counts the stored records the file matched, changed or not: unchanged
     counts those it left as they were, and changed the rest (what is shown as
     updated). Warned rows are kept: they are counted among those as well."""
@@ -56,6 +57,7 @@ class ImportReport:
     imported: int = 0
     updated: int = 0  # stored records the file matched (changed or unchanged)
     unchanged: int = 0  # of those, the ones the file holds as they are
+    deleted: int = 0  # rows of records deleted in the app: not brought back
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[WarnedRow] = field(default_factory=list)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
@@ -73,7 +75,7 @@ class ImportReport:
 
     @property
     def accounted(self) -> bool:
-        return self.imported + self.updated + len(self.rejected) == self.rows_read
+        return self.imported + self.updated + self.deleted + len(self.rejected) == self.rows_read
 
     @property
     def changed(self) -> int:
@@ -132,6 +134,15 @@ class ImportReport:
         if self.dry_run:
             out.append("  check only: nothing was written")
         out += [f"  {name}: {count}" for name, count in self.counts()]
+        if self.deleted:
+            one = self.deleted == 1
+            rows = (
+                "1 row was a deleted record" if one else f"{self.deleted} rows were deleted records"
+            )
+            out.append(
+                f"  {rows} and {'was' if one else 'were'} not re-imported "
+                "(restore them from the deleted records to bring them back)"
+            )
         out += _listed([f"row {r.row}: {r.reason_text()}" for r in self.rejected], "rejected")
         if self.warnings:
             out.append(f"  warnings: {len(self.warnings)} (rows kept, one value dropped or fixed)")
@@ -170,6 +181,7 @@ class ImportReport:
             "updated": self.updated,
             "changed": self.changed,
             "unchanged": self.unchanged,
+            "deleted": self.deleted,
             "warned": self.warned,
             "rejected": len(self.rejected),
             "review": len(self.review),

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from incidents.importer import import_file
 from incidents.query import Query
 from incidents.store.base import NotAllowed, NotFound, StaleEdit, Store, StoreError
 from incidents.store.gpkg import GeoPackageStore
@@ -182,4 +183,23 @@ def test_an_import_does_not_bring_a_deleted_record_back(store):
     assert store.count(Query(), EDITOR) == 1
     store.save(incident(1), EDITOR)  # made again on purpose, in the form
     assert [d.id for d in store.deleted_records(EDITOR)] == ["syn-3"]
+    _intact(store)
+
+
+def test_the_import_summary_counts_rows_of_deleted_records(store, tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "id,source_event_id,type,title,date_start,place,country,latitude,longitude\n"
+        "r-1,,killing,First,2020-06-09,Tarhuna,LY,32.4291,13.6288\n"
+        ",EV-2,killing,Second,2020-06-10,Tarhuna,LY,32.4291,13.6288\n"
+        "r-3,,killing,Third,2020-06-11,Tarhuna,LY,32.4291,13.6288\n",
+        encoding="utf-8",
+    )
+    assert import_file(path, store, EDITOR).imported == 3
+    second = store.query(Query(text="Second"), EDITOR)["id"][0]
+    store.bulk_delete(["r-1", second], "not ours", EDITOR)
+    again = import_file(path, store, EDITOR)
+    assert (again.imported, again.updated, again.deleted) == (0, 1, 2) and again.accounted
+    assert "  2 rows were deleted records and were not re-imported" in "\n".join(again.lines())
+    assert store.count(Query(), EDITOR) == 1
     _intact(store)
