@@ -130,6 +130,8 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
             "zoom in or add filters to see the others."
         )
     ticked = _ticks(selected, ids)
+    if not multi:
+        ticked = ticked[:1]  # an editor's ticks, after signing out
     event = st.dataframe(
         _display(rows),
         key=_key(ids, multi),

@@ -197,3 +197,9 @@ def test_ticking_one_row_opens_it_and_a_map_click_replaces_the_ticks(
     at.session_state["_selected"] = "tarhuna-ex-002"  # as a marker click sets it
     at.run()
     assert at.session_state["_table_ticked"] == ["tarhuna-ex-002"]
+
+
+def test_an_editors_ticks_after_signing_out_become_one_pick(unplaced_db: str) -> None:
+    at = _ticked_page(["tarhuna-ex-001", "tarhuna-ex-002"])  # the public, single-row
+    assert not at.exception
+    assert "_single_" in str(at.dataframe[0].key)
