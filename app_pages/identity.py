@@ -36,6 +36,7 @@ HANDOFF = "_incidents_cookie_handoff"  # the one-time token the page trades for 
 CLEAR = "_incidents_cookie_clear"
 OPENING = "_incidents_opening"  # the title of a page this visitor asked for but may not see
 NOTE = "_incidents_page_note"
+DISABLED = "account disabled or removed"
 RECHECK_SECONDS = 5.0  # how stale the account check may be within one burst of reruns
 
 
@@ -86,7 +87,7 @@ def current_session() -> Session | None:
     problem = session_problem(session, config.session, now)
     account = accounts(str(config.users_path)).get(session.name) if not problem else None
     if not problem and (account is None or account.disabled):
-        problem = "account disabled or removed"
+        problem = DISABLED
     if problem or account is None:
         sign_out(problem)
         return None
@@ -167,6 +168,7 @@ def _begin(account: Account, method: str) -> Session:
     st.session_state[SESSION] = session
     st.session_state[CHECKED] = time.time()
     st.session_state.pop(ENDED, None)
+    st.session_state.pop(NOTE, None)
     _log(Viewer(account.name, account.role), "sign-in", {"method": method})
     return session
 
@@ -184,6 +186,8 @@ def sign_out(reason: str = "") -> None:
     if isinstance(session, Session) and session.key:
         REGISTRY.end(session.key)
         st.session_state[CLEAR] = True
+    if isinstance(session, Session) and reason == DISABLED:  # its other browsers too
+        REGISTRY.end_account(session.name)
     if reason:
         st.session_state[ENDED] = reason
     if settings().oidc and st.user.is_logged_in:

@@ -34,10 +34,19 @@ def navigation(read: Sequence[StreamlitPage], edit: Sequence[StreamlitPage]) -> 
     blocked = st.session_state.get(_BLOCKED, {})
     st.session_state[identity.OPENING] = blocked.get(page.url_path, "")
     _cookie_images()
-    note = st.session_state.pop(identity.NOTE, "")
-    if note and not st.session_state[identity.OPENING]:
-        st.info(note)
+    _note(page)
     return page
+
+
+def _note(page: StreamlitPage) -> None:
+    """Why the page asked for did not open: said on the map until the visitor goes
+    elsewhere (the map reruns as it is moved, and the sentence must not vanish then)."""
+    note = st.session_state.get(identity.NOTE, "")
+    home = st.session_state.get(identity.HOME)
+    if note and home is not None and page.url_path == home.url_path:
+        st.info(note)
+    else:
+        st.session_state.pop(identity.NOTE, None)
 
 
 def allowed_pages(

@@ -163,6 +163,7 @@ def test_a_reload_and_a_second_tab_keep_the_session_and_sign_out_ends_both(priva
     ready(second, "Signed in as")
     second.get_by_role("button", name="Sign out").click()
     ready(second, PRIVATE)
+    assert _cookie_goes(profile, second)  # the browser is told to drop the cookie too
 
     first.get_by_role("link", name="Map").click()  # the first tab's next step
     ready(first, PRIVATE)
@@ -174,6 +175,35 @@ def test_a_reload_and_a_second_tab_keep_the_session_and_sign_out_ends_both(priva
     session_id = cookie["value"].split(".")[0]
     assert all(session_id not in address for address in profile.addresses)
     assert all(cookie["value"] not in address for address in profile.addresses)
+
+
+def _cookie_goes(profile: Browser, page: object) -> bool:
+    for _ in range(40):
+        if not [c for c in profile.context.cookies() if c["name"] == COOKIE_NAME]:
+            return True
+        page.wait_for_timeout(250)  # type: ignore[attr-defined]
+    return False
+
+
+def test_on_a_public_instance_a_page_that_needs_sign_in_shows_the_map_with_a_note(
+    example_server, profile
+):
+    """F5 on Import signed out: the public map and a sentence, not "Page not found"; after
+    signing in, Import opens and survives a reload there too."""
+    base = example_server.url
+    page = profile.tab(f"{base}/import_page", "incidents shown")
+    assert "Import needs you to sign in" in body(page)
+    assert "Page not found" not in body(page) and urlparse(page.url).path == "/"
+    page.get_by_role("link", name="Sign in").click()
+    ready(page, "Password")
+    sign_in(page)
+    ready(page, "incidents shown")
+    assert menu(page) == ["Map", "Add or edit", "Import", "Account"]
+    page.goto(f"{base}/import_page")  # a fresh load, as a bookmark or F5 would be
+    ready(page, "Import incidents")
+    page.reload()
+    ready(page, "Import incidents")
+    assert "Page not found" not in body(page)
 
 
 def test_a_fresh_browser_is_not_signed_in_by_another_ones_session(private_server, browser):

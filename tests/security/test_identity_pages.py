@@ -218,8 +218,10 @@ def test_signing_out_in_one_tab_ends_the_session_in_every_tab(instance):
 
 def test_disabling_an_account_ends_its_registered_session(instance):
     _, accounts = instance
-    live = REGISTRY.open(start_session("vera", Role.VIEWER, "local"))
+    live, elsewhere = (REGISTRY.open(start_session("vera", Role.VIEWER, "local")) for _ in "ab")
     accounts.set_disabled("vera", True)
     at = page("sign_in.py", **{identity.SESSION: live, identity.CHECKED: 0.0})
     assert identity.SESSION not in at.session_state
+    assert any("disabled" in i.value for i in at.info)
     assert REGISTRY.get(live.key) is None
+    assert REGISTRY.get(elsewhere.key) is None  # the same account in another browser
