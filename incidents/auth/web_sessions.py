@@ -93,7 +93,9 @@ class SessionRegistry:
         if not cookie or cookie.count(".") != 1:
             return None
         session_id, signature = cookie.split(".")
-        if not session_id or not hmac.compare_digest(signature, self._sign(session_id)):
+        if not (session_id and cookie.isascii()):  # compare_digest takes ASCII text only
+            return None
+        if not hmac.compare_digest(signature, self._sign(session_id)):
             return None
         return session_id
 
@@ -126,7 +128,7 @@ class SessionRegistry:
             return token in self._handoffs
 
     def _sign(self, session_id: str) -> str:
-        digest = hmac.new(self._key, session_id.encode("ascii", "replace"), hashlib.sha256)
+        digest = hmac.new(self._key, session_id.encode("ascii"), hashlib.sha256)
         return digest.hexdigest()
 
 

@@ -105,6 +105,8 @@ def test_a_signed_cookie_names_its_session_and_a_tampered_one_names_none():
         f"{other.key}.{signature}",  # another id with this signature
         session_id,  # the id alone
         f"{cookie}.x",
+        f"{session_id}é.{signature}",  # not ASCII: refused, not an error
+        f"{session_id}.{signature[:-1]}é",
         "",
         None,
     ):
