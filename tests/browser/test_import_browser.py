@@ -1,0 +1,93 @@
+"""The import page in a real browser: a real ACLED export whose death counts a user
+renamed ('Deaths') is uploaded, the column is mapped back to ACLED's 'fatalities' on the
+page, Check only writes nothing, Import stores every row with its counts, and the
+summary says how the file was read (format, layout, encoding, delimiter, outcomes).
+
+A real `streamlit run app.py` (browser_support.serve), Debian's Chromium, no request
+leaving this machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from browser_support import EDITOR_NAME, EDITOR_PASSWORD, ROOT, Guarded, Server
+
+from incidents.access import Role, Viewer
+from incidents.query import Query
+from incidents.store import open_store
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 90_000
+REAL = ROOT / "tests" / "fixtures" / "real" / "acled_2020_export_afghanistan.csv"
+READER = Viewer("browser-test-reader", Role.EDITOR)
+CODE = '[data-testid="stCode"]'
+
+
+def _renamed(tmp_path: Path) -> tuple[Path, int]:
+    """The real export with 'fatalities' renamed 'Deaths'; and its total of deaths."""
+    with REAL.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    at = rows[0].index("fatalities")
+    rows[0][at] = "Deaths"
+    path = tmp_path / "acled_afghanistan_deaths.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path, sum(int(r[at]) for r in rows[1:])
+
+
+def _sign_in_and_open_import(g: Guarded, server: Server) -> None:
+    g.page.goto(f"{server.url}/account")
+    g.page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
+    g.page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
+    g.page.get_by_role("button", name="Sign in").click()
+    g.page.get_by_text(re.compile(r"incidents? shown of")).first.wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1500)  # the map reports its extent once: let that rerun finish
+    g.page.get_by_role("link", name="Import").click()
+    g.page.get_by_text("Import incidents").first.wait_for(timeout=TIMEOUT)
+
+
+def _choose(g: Guarded, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox by typing part of it (long lists are
+    drawn a screenful at a time)."""
+    box = g.page.get_by_role("combobox", name=re.compile(re.escape(label)))
+    box.click()
+    g.page.keyboard.type(option[:12])
+    g.page.get_by_role("option", name=option).click()
+
+
+def _acled_records(server: Server) -> list[int]:
+    frame = open_store(str(server.db)).query(Query(), READER)
+    acled = frame[frame["source_event_id"].astype(str).str.startswith("acled:")]
+    return [int(v) for v in acled["killed_best"].fillna(0)]
+
+
+def test_an_acled_column_is_mapped_checked_and_imported(
+    guarded: Guarded, example_server: Server, tmp_path: Path
+):
+    upload, deaths = _renamed(tmp_path)
+    _sign_in_and_open_import(guarded, example_server)
+    page = guarded.page
+    page.locator('input[type="file"]').set_input_files(str(upload))
+    page.get_by_text("Detected format").wait_for(timeout=30_000)
+    assert page.get_by_text(re.compile(r"layout: ACLED 2019-2022 export")).count() >= 1
+    _choose(guarded, "Deaths", "fatalities (ACLED column)")
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Check only (nothing is written)").click()
+    page.get_by_text("check only: nothing was written").wait_for(timeout=60_000)
+    checked = page.locator(CODE).first.inner_text()
+    assert "new: 28" in checked and "rejected: 0" in checked
+    assert _acled_records(example_server) == []  # nothing written
+    page.get_by_role("button", name=re.compile(r"^Import 28 rows")).click()
+    page.get_by_text(re.compile(r"imported: 28")).wait_for(timeout=60_000)
+    summary = page.locator(CODE).first.inner_text()
+    assert "read as: ACLED export (CSV/XLSX), layout: ACLED 2019-2022 export" in summary
+    assert "encoding utf-8, delimiter comma" in summary
+    for outcome in ("imported: 28", "updated: 0", "unchanged: 0", "warned: 0", "rejected: 0"):
+        assert outcome in summary
+    stored = _acled_records(example_server)
+    assert len(stored) == 28 and sum(stored) == deaths > 0  # the mapped column's counts
+    assert page.locator('[data-testid="stException"]').count() == 0
