@@ -1,0 +1,134 @@
+"""`python -m incidents delete|restore|revert|purge|history|deleted`: a record's life
+from the command line, as the app offers it (docs/editing.md).
+
+Like `import` and `migrate`, the command line acts for whoever may run it on this
+machine: --as names them in the audit log; deleting, restoring and reverting act as
+an editor, purging as an administrator. Exit codes: 0 done, 2 nothing was done (no
+such record, a stale version, a refused action), with the reason in one sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from incidents.access import Role, Viewer
+from incidents.record_history import readable_history
+from incidents.store import StoreError, open_store
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def add_commands(
+    sub: argparse._SubParsersAction,
+    command: Callable[[str], Callable[[Command], Command]],
+) -> None:
+    """Register the record commands on the main parser (called by incidents.cli)."""
+    d = _parser(sub, "delete", "delete a record (it can be restored; counted nowhere)")
+    d.add_argument("--reason", required=True, help="why it is deleted (kept in the audit log)")
+    _parser(sub, "restore", "bring a deleted record back as it was")
+    r = _parser(sub, "revert", "store an earlier version of a record as its next version")
+    r.add_argument("--to-version", type=int, required=True, metavar="N")
+    p = _parser(sub, "purge", "administrators: remove a record's content for a legal request")
+    p.add_argument("--reason", required=True, help="the legal request (kept in the audit log)")
+    _parser(sub, "history", "print a record's history: who changed what, when")
+    g = sub.add_parser("deleted", help="list the deleted records that can be restored")
+    g.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    for name, func in (
+        ("delete", _delete),
+        ("restore", _restore),
+        ("revert", _revert),
+        ("purge", _purge),
+        ("history", _history),
+        ("deleted", _deleted),
+    ):
+        command(name)(_guarded(name, func))
+
+
+def _parser(sub: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(name, help=text)
+    p.add_argument("id", help="the record's id")
+    p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    return p
+
+
+def _guarded(name: str, func: Command) -> Command:
+    """A store's refusal (no such record, stale version, not allowed) as one sentence."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except StoreError as error:
+            print(f"Could not {name}: {error}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+def _editor(args: argparse.Namespace) -> Viewer:
+    return Viewer(args.actor, Role.EDITOR)
+
+
+def _delete(args: argparse.Namespace) -> int:
+    store, viewer = open_store(args.db), _editor(args)
+    record = store.get(args.id, viewer)
+    if record is None:
+        print(f"Could not delete: there is no incident '{args.id}'.", file=sys.stderr)
+        return 2
+    store.delete(args.id, record.version, viewer, reason=args.reason)
+    print(f"Deleted incident {args.id} ({record.title}). `restore {args.id}` brings it back.")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    record = open_store(args.db).restore(args.id, _editor(args))
+    print(f"Restored incident {args.id} ({record.title}) as version {record.version}.")
+    return 0
+
+
+def _revert(args: argparse.Namespace) -> int:
+    store, viewer = open_store(args.db), _editor(args)
+    record = store.get(args.id, viewer)
+    if record is None:
+        print(f"Could not revert: there is no incident '{args.id}'.", file=sys.stderr)
+        return 2
+    saved = store.revert(args.id, args.to_version, record.version, viewer)
+    if saved.version == record.version:
+        print(f"Incident {args.id} already reads as version {args.to_version}: nothing changed.")
+    else:
+        print(f"Incident {args.id} now reads as version {args.to_version} did (version "
+              f"{saved.version}).")  # fmt: skip
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    open_store(args.db).purge(args.id, Viewer(args.actor, Role.ADMIN), args.reason)
+    print(
+        f"Purged incident {args.id}: its content is gone from the store and its audit "
+        "entries; the audit log keeps who purged it, when and why."
+    )
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    viewer = _editor(args)
+    changes = readable_history(open_store(args.db).history(args.id, viewer), viewer)
+    if not changes:
+        print(f"No history for incident '{args.id}': no such record was ever stored.")
+        return 2
+    for c in changes:
+        change = f"  {c.field}: {c.before} -> {c.after}" if c.field else ""
+        print(f"{c.when}  {c.who}  {c.action}{change}")
+    return 0
+
+
+def _deleted(args: argparse.Namespace) -> int:
+    records = open_store(args.db).deleted_records(_editor(args))
+    if not records:
+        print("No deleted records.")
+    for r in records:
+        why = f" — reason: {r.reason}" if r.reason else ""
+        print(f"{r.deleted_at[:16].replace('T', ' ')}  {r.id}  {r.title}  (deleted by "
+              f"{r.deleted_by}, version {r.version}){why}")  # fmt: skip
+    return 0
