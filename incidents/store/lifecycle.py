@@ -44,7 +44,7 @@ from incidents.store.writes import (
     write_one,
 )
 
-_TAG_LIMIT = 80
+_TAG_LIMIT = 100
 _Change = Callable[[Incident], Incident]
 
 
