@@ -17,12 +17,19 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.session_cookie import registry
 from incidents.access import PUBLIC, Role, Viewer
 from incidents.auth.accounts import Account, Accounts
-from incidents.auth.sessions import Session, session_problem, start_session, touched
+from incidents.auth.sessions import (
+    Session,
+    as_session,
+    session_problem,
+    start_session,
+    touched,
+)
 from incidents.auth.settings import Settings, load_settings
 from incidents.auth.throttle import client_address
-from incidents.auth.web_sessions import COOKIE_NAME, REGISTRY
+from incidents.auth.web_sessions import COOKIE_NAME
 
 SESSION = "_incidents_session"
 ENDED = "_incidents_session_ended"
@@ -69,14 +76,14 @@ def current_session() -> Session | None:
     config = settings()
     if config.oidc and st.user.is_logged_in:
         return _oidc_session(config)
-    session = st.session_state.get(SESSION)
-    if not isinstance(session, Session):
+    session = as_session(st.session_state.get(SESSION))
+    if session is None:
         session = _from_cookie()
         if session is None:
             return None
         st.session_state[SESSION], st.session_state[CHECKED] = session, 0.0
     if session.key:  # shared with other tabs: ended there, ended here
-        shared = REGISTRY.get(session.key)
+        shared = as_session(registry().get(session.key))
         if shared is None:
             sign_out("signed out elsewhere")
             return None
@@ -94,7 +101,7 @@ def current_session() -> Session | None:
     session = touched(session, account.role, now)
     st.session_state[SESSION], st.session_state[CHECKED] = session, now
     if session.key:
-        REGISTRY.update(session)
+        registry().update(session)
     return session
 
 
@@ -104,7 +111,7 @@ def _from_cookie() -> Session | None:
         cookie = st.context.cookies.get(COOKIE_NAME)
     except Exception:  # AppTest's stand-in runtime has no request
         return None
-    return REGISTRY.from_cookie(cookie if isinstance(cookie, str) else None)
+    return as_session(registry().from_cookie(cookie if isinstance(cookie, str) else None))
 
 
 def current_viewer() -> Viewer:
@@ -162,9 +169,9 @@ def client_key() -> str:
 def _begin(account: Account, method: str) -> Session:
     session = start_session(account.name, account.role, method)
     if method == "local":  # single sign-on keeps its own cookie (st.login)
-        REGISTRY.prune(settings().session)
-        session = REGISTRY.open(session)
-        st.session_state[HANDOFF] = REGISTRY.handoff(session.key)
+        registry().prune(settings().session)
+        session = registry().open(session)
+        st.session_state[HANDOFF] = registry().handoff(session.key)
     st.session_state[SESSION] = session
     st.session_state[CHECKED] = time.time()
     st.session_state.pop(ENDED, None)
@@ -178,16 +185,16 @@ def sign_out(reason: str = "") -> None:
 
     A session ended in another tab was logged there; here it only ends.
     """
-    session = st.session_state.pop(SESSION, None)
+    session = as_session(st.session_state.pop(SESSION, None))
     st.session_state.pop(CHECKED, None)
     st.session_state.pop(HANDOFF, None)
     if isinstance(session, Session) and reason != "signed out elsewhere":
         _log(Viewer(session.name, session.role), "sign-out", {"reason": reason or "signed out"})
     if isinstance(session, Session) and session.key:
-        REGISTRY.end(session.key)
+        registry().end(session.key)
         st.session_state[CLEAR] = True
     if isinstance(session, Session) and reason == DISABLED:  # its other browsers too
-        REGISTRY.end_account(session.name)
+        registry().end_account(session.name)
     if reason:
         st.session_state[ENDED] = reason
     if settings().oidc and st.user.is_logged_in:
@@ -200,7 +207,7 @@ def _oidc_session(config: Settings) -> Session | None:
     claims = st.user.to_dict()
     identity = str(claims.get("email") or claims.get("sub") or "")
     issued = float(str(claims.get("iat") or 0))
-    session = st.session_state.get(SESSION)
+    session = as_session(st.session_state.get(SESSION))
     if issued and time.time() - issued > config.session.max_seconds:
         sign_out("expired")
         return None

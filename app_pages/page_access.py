@@ -20,7 +20,6 @@ from streamlit.navigation.page import StreamlitPage
 from app_pages import identity, session_cookie
 from incidents.access import Role, Viewer
 from incidents.auth.sessions import Session
-from incidents.auth.web_sessions import REGISTRY
 
 SIGN_IN = "app_pages/sign_in.py"
 _BLOCKED = "_incidents_blocked_pages"  # url path -> title of this run's stand-in pages
@@ -113,7 +112,7 @@ def _to_home(session: Session | None) -> Callable[[StreamlitPage], Callable[[], 
 def _cookie_images() -> None:
     """Trade a fresh sign-in's one-time token for the cookie; clear it after sign-out."""
     token = st.session_state.get(identity.HANDOFF)
-    if isinstance(token, str) and REGISTRY.pending(token):
+    if isinstance(token, str) and session_cookie.registry().pending(token):
         _pixel(f"{session_cookie.url(session_cookie.HANDOFF_PATH)}?once={token}")
     elif token is not None:
         st.session_state.pop(identity.HANDOFF, None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 
+import streamlit as st
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -18,12 +19,23 @@ from streamlit import config
 from streamlit.url_util import make_url_path
 
 from incidents.auth.sessions import SessionPolicy
-from incidents.auth.web_sessions import COOKIE_NAME, REGISTRY
+from incidents.auth.web_sessions import COOKIE_NAME, SessionRegistry
 
 HANDOFF_PATH = "_incidents/session"
 END_PATH = "_incidents/session/end"
 # A transparent 1x1 GIF: the answer to the image, so nothing shows as broken.
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> SessionRegistry:
+    """This server's session registry, shared by the cookie routes and every page run.
+
+    Kept by Streamlit rather than in a module variable: when a project file changes,
+    Streamlit unloads the project's modules and imports them again, and a module
+    variable would then start empty on one side and not on the other.
+    """
+    return SessionRegistry()
 
 
 def url(path: str) -> str:
@@ -43,7 +55,7 @@ def _secure(request: Request) -> bool:
 async def hand_over(request: Request) -> Response:
     """Set the session cookie for a live one-time token; any other token sets nothing."""
     response = _answer()
-    value = REGISTRY.redeem(request.query_params.get("once", ""))
+    value = registry().redeem(request.query_params.get("once", ""))
     if value is not None:
         response.set_cookie(
             COOKIE_NAME,

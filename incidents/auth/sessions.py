@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from incidents.access import Role
 
@@ -73,3 +73,20 @@ def session_problem(session: Session, policy: SessionPolicy, now: float | None =
 def touched(session: Session, role: Role, now: float | None = None) -> Session:
     """The session seen again now, with the account's current role."""
     return replace(session, role=role, last_seen=time.time() if now is None else now)
+
+
+def as_session(held: object) -> Session | None:
+    """A held session as this module's Session, or None if it is not one.
+
+    The app keeps sessions between runs while Streamlit may import the project's
+    modules again (it does when a file changes): a session made before that belongs
+    to the old class, and isinstance() alone would sign its owner out.
+    """
+    if held is None or isinstance(held, Session):
+        return held
+    try:
+        values = {f.name: getattr(held, f.name) for f in fields(Session)}
+        values["role"] = Role(getattr(values["role"], "value", values["role"]))
+        return Session(**values)
+    except (AttributeError, TypeError, ValueError):
+        return None

@@ -6,8 +6,9 @@ by app_pages/session_cookie.py); what the id means stays here, on the server. Th
 never appears in a URL: the cookie is handed over through a one-time token that dies
 on its first use or after HANDOFF_SECONDS, whichever comes first.
 
-The registry lives in the server's memory only, with a signing key made when the
-server starts: nothing that would let someone in is written to disk, and a restart of
+One registry per server process (app_pages/session_cookie.py keeps it where the
+cookie route and the pages both find it) lives in memory only, with a signing key
+made when it is: nothing that would let someone in is written to disk, and a restart of
 the server signs everyone out (the idle and maximum lifetimes are checked by
 incidents/auth/sessions.py, as for any session).
 """
@@ -130,6 +131,3 @@ class SessionRegistry:
     def _sign(self, session_id: str) -> str:
         digest = hmac.new(self._key, session_id.encode("ascii"), hashlib.sha256)
         return digest.hexdigest()
-
-
-REGISTRY = SessionRegistry()  # one per server process: the cookie route and the pages share it

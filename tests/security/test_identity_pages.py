@@ -12,13 +12,13 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_pages import identity
+from app_pages.session_cookie import registry
 from incidents.access import SYSTEM, Role
 from incidents.auth import passwords
 from incidents.auth.accounts import Accounts
 from incidents.auth.passwords import ScryptCost
 from incidents.auth.sessions import start_session
 from incidents.auth.throttle import GLOBAL_PER_MINUTE, PER_CLIENT
-from incidents.auth.web_sessions import REGISTRY
 from incidents.importer import import_file
 from incidents.store import open_store
 from tests.conftest import EDITOR, EXAMPLE, ROOT
@@ -194,22 +194,22 @@ def test_a_password_sign_in_is_registered_for_the_browser_and_handed_over_once(i
     """The session is kept by the server; the page gets a one-time token, not the id."""
     at = sign_in(page("sign_in.py"), "vera", PASSWORD)
     session = at.session_state[identity.SESSION]
-    assert session.key and REGISTRY.get(session.key) is not None
+    assert session.key and registry().get(session.key) is not None
     token = at.session_state[identity.HANDOFF]
-    assert token != session.key and REGISTRY.pending(token)
-    assert REGISTRY.redeem(token) == REGISTRY.cookie_value(session.key)
+    assert token != session.key and registry().pending(token)
+    assert registry().redeem(token) == registry().cookie_value(session.key)
 
 
 def test_signing_out_in_one_tab_ends_the_session_in_every_tab(instance):
     db, _ = instance
-    shared = REGISTRY.open(start_session("vera", Role.VIEWER, "local"))
+    shared = registry().open(start_session("vera", Role.VIEWER, "local"))
     first, second = (
         page("sign_in.py", **{identity.SESSION: shared, identity.CHECKED: time.time()})
         for _ in range(2)
     )
     assert all(any("Signed in as" in m.value for m in t.markdown) for t in (first, second))
     first.button[0].click().run()  # Sign out
-    assert REGISTRY.get(shared.key) is None
+    assert registry().get(shared.key) is None
     second.run()  # the other tab's next step
     assert identity.SESSION not in second.session_state
     assert any("signed out" in i.value for i in second.info)
@@ -218,10 +218,10 @@ def test_signing_out_in_one_tab_ends_the_session_in_every_tab(instance):
 
 def test_disabling_an_account_ends_its_registered_session(instance):
     _, accounts = instance
-    live, elsewhere = (REGISTRY.open(start_session("vera", Role.VIEWER, "local")) for _ in "ab")
+    live, elsewhere = (registry().open(start_session("vera", Role.VIEWER, "local")) for _ in "ab")
     accounts.set_disabled("vera", True)
     at = page("sign_in.py", **{identity.SESSION: live, identity.CHECKED: 0.0})
     assert identity.SESSION not in at.session_state
     assert any("disabled" in i.value for i in at.info)
-    assert REGISTRY.get(live.key) is None
-    assert REGISTRY.get(elsewhere.key) is None  # the same account in another browser
+    assert registry().get(live.key) is None
+    assert registry().get(elsewhere.key) is None  # the same account in another browser
