@@ -153,9 +153,9 @@ def totals_refusal(table: Table) -> str | None:
     if not have & {"week", "month", "year", "centroid_latitude"}:
         return None
     return (
-        "this file holds ACLED's totals per week (or month) and district, not incidents: "
-        "each row counts events and deaths, placed at the district's centre; import "
-        "ACLED event data instead (one row per event, with event_date)"
+        "this file holds ACLED's totals per week (or month) and area, not incidents: "
+        "each row counts events and deaths over a period, at most at the area's centre; "
+        "import ACLED event data instead (one row per event, with event_date)"
     )
 
 

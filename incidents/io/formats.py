@@ -110,9 +110,9 @@ def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> 
 
         return geopackage.read(path, data, name)
     table = read_table(path, data, name)
-    from incidents.io import hxl
+    from incidents.io import acled, hxl
 
-    refusal = hxl.totals_refusal(table)
+    refusal = hxl.totals_refusal(table) or acled.totals_refusal(table)
     if refusal:
         raise FileUnusable(f"{name}: {refusal}")
     return table

@@ -19,12 +19,14 @@ from typing import Any
 from incidents.io import tabular
 from incidents.io.tabular import FileUnusable, Table
 
+HEAD_ROWS = 10  # rows of a sheet looked at to tell a table from a page of text
 MAX_MEMBERS = 10_000
 MAX_MEMBER_RATIO = 500  # a sheet of XML packs about 10 to 100 times; zeros about 1,000 times
 
 
 def read_xlsx(data: bytes, name: str) -> Table:
-    """The first sheet of a workbook given as bytes."""
+    """The first sheet of a workbook (given as bytes) that holds a table: HDX's downloads
+    put their terms of use, one column of text, in the first sheet."""
     unpacked = check_archive(data, name)
     import openpyxl
     import openpyxl.xml
@@ -42,15 +44,11 @@ def read_xlsx(data: bytes, name: str) -> Table:
     try:
         if not book.worksheets:
             raise FileUnusable(f"{name}: the workbook has no sheet")
-        sheet = book.worksheets[0]
+        at = _first_table(book.worksheets)
+        sheet = book.worksheets[at]
         sheet.reset_dimensions()  # rows as wide as their own cells, not the claimed size
         table = tabular.table_from_rows(name, _rows(sheet, name), "xlsx", unpacked)
-        others = len(book.worksheets) - 1
-        table.layout = f"workbook sheet '{sheet.title}'" + (
-            f" (the first; {others} other sheet{'s' if others > 1 else ''} not read)"
-            if others
-            else ""
-        )
+        table.layout = _sheet_layout(book.worksheets, at)
         return table
     except FileUnusable:
         raise
@@ -98,6 +96,27 @@ def check_archive(data: bytes, name: str) -> int:
             f"({unpacked // packed}x its size); refused as unsafe (a 'zip bomb')"
         )
     return unpacked
+
+
+def _first_table(sheets: list[Any]) -> int:
+    """The first sheet with a row of at least two cells among its first rows (a table),
+    else the first sheet (its rows then say what is wrong)."""
+    for index, sheet in enumerate(sheets):
+        for row in sheet.iter_rows(values_only=True, max_row=HEAD_ROWS):
+            if sum(c is not None and str(c).strip() != "" for c in row[:50]) >= 2:
+                return index
+    return 0
+
+
+def _sheet_layout(sheets: list[Any], at: int) -> str:
+    """'workbook sheet 'Non_HRP' (the second of 4; 'TOU' holds no table)'."""
+    shown = f"workbook sheet '{sheets[at].title}'"
+    if len(sheets) == 1:
+        return shown
+    skipped = ", ".join(f"'{s.title}'" for s in sheets[:at])
+    place = "the first" if at == 0 else f"sheet {at + 1}"
+    shown += f" ({place} of {len(sheets)}; only one sheet is read"
+    return shown + (f"; {skipped} held no table)" if skipped else ")")
 
 
 def _rows(sheet: Any, name: str) -> Iterator[tuple[int, list[Any]]]:

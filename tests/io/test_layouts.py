@@ -62,8 +62,32 @@ def test_a_workbook_names_its_sheet_after_the_data_sets_layout(tmp_path: Path) -
     assert fmt is not None
     assert layout_of(fmt, table) == (
         "ACLED 2019-2022 export (sub_event_type, no disorder_type); workbook sheet "
-        "'ACLED events' (the first; 1 other sheet not read)"
+        "'ACLED events' (the first of 2; only one sheet is read)"
     )
+
+
+def test_a_first_sheet_of_terms_is_passed_over_for_the_table(tmp_path: Path) -> None:
+    """HDX's ACLED downloads open with a sheet of terms of use (one column of text);
+    the data are on the next sheet, which is read (and said)."""
+    book = openpyxl.Workbook()
+    terms = book.active
+    assert terms is not None
+    terms.title = "TOU"
+    for line in ("Licensing", "By using ACLED data you agree to abide by the Terms of Use.", ""):
+        terms.append([line])
+    sheet = book.create_sheet("Events")
+    text = (REAL / "acled_2020_export_afghanistan.csv").read_text(encoding="utf-8")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        sheet.append(row)
+    path = tmp_path / "hdx.xlsx"
+    book.save(path)
+    table = read_any(path)
+    assert (len(table.rows), table.header[0]) == (28, "data_id")
+    assert table.layout == (
+        "workbook sheet 'Events' (sheet 2 of 2; only one sheet is read; 'TOU' held no table)"
+    )
+    report = import_file(path, GeoPackageStore(tmp_path / "s.gpkg"), EDITOR)
+    assert report.imported == 28
 
 
 def test_a_sheet_with_its_own_names_says_how_many_the_template_knows(tmp_path: Path) -> None:
