@@ -26,7 +26,7 @@ from incidents.store.base import Store
 from incidents.store.column_index import ColumnIndex
 from incidents.store.column_load import build_index, cached_index, patch
 from incidents.synthetic import write_synthetic_csv
-from tests.conftest import EDITOR, VIEWER
+from tests.conftest import ADMIN, EDITOR, VIEWER
 
 VIEWERS = [EDITOR, VIEWER, PUBLIC]
 QUERIES = [
@@ -79,6 +79,12 @@ def _again(store: Store, record_id: str, **changes: object) -> None:
     store.save(current.replace(version=0, **changes), EDITOR)
 
 
+def _revert(store: Store, record_id: str) -> None:
+    current = store.get(record_id, EDITOR)
+    assert current is not None and current.version > 1
+    store.revert(record_id, current.version - 1, current.version, EDITOR)
+
+
 def _import(store: Store, tmp_path: Path) -> None:
     """An import batch: 180 records changed (another seed) and 30 new ones."""
     path = write_synthetic_csv(tmp_path / "batch.csv", 230, seed=11)
@@ -109,6 +115,11 @@ STEPS: list[tuple[str, Callable[[Store, Path], None]]] = [
     ("delete a twin", lambda s, _: (s.save(_new(6), EDITOR), _delete(s, "p-1"))),
     ("delete, make again", lambda s, _: _again(s, "syn-12", type="other")),
     ("make, delete, again", lambda s, _: (s.save(_new(7), EDITOR), _again(s, "p-7"))),
+    ("restore", lambda s, _: s.restore("syn-10", EDITOR)),
+    ("revert", lambda s, _: _revert(s, "syn-5")),
+    ("bulk tag", lambda s, _: s.bulk_add_tag(["syn-13", "p-2", "syn-14"], "checked", EDITOR)),
+    ("bulk status", lambda s, _: s.bulk_set_verification(["syn-13", "p-3"], "disputed", EDITOR)),
+    ("bulk delete", lambda s, _: s.bulk_delete(["syn-15", "p-2"], "test", EDITOR)),
 ]  # fmt: skip
 
 
@@ -168,6 +179,23 @@ def test_several_changes_between_two_reads(filled: Store, who: Viewer, tmp_path:
     assert patched is not None
     assert_same(patched, build_index(filled, who))
     assert index.count(Query()) != patched.count(Query()) or who is PUBLIC  # old left alone
+
+
+def test_a_purge_is_patched_over_unless_it_emptied_a_delete_in_the_window(
+    filled: Store,
+) -> None:
+    """A record deleted before the index was read and purged after: nothing to change.
+    Deleted and purged after: its content (its date) is gone, so it cannot be found
+    in the index by date: the index is read again (None)."""
+    _delete(filled, "syn-8")
+    index = build_index(filled, EDITOR)
+    filled.purge("syn-8", ADMIN, "legal request")
+    patched = patch(filled, EDITOR, index)
+    assert patched is not None
+    assert_same(patched, build_index(filled, EDITOR))
+    _delete(filled, "syn-9")
+    filled.purge("syn-9", ADMIN, "legal request")
+    assert patch(filled, EDITOR, patched) is None
 
 
 def test_the_cache_patches_from_memory_and_from_disk(filled: Store, tmp_path: Path) -> None:
