@@ -188,15 +188,16 @@ def _table(
     """The table (and, for editors, the actions on its ticked rows); returns an
     incident picked in it to open, with its row."""
     shown = table_panel.listed(idx, query, in_view)
-    if shown.off_map:
-        st.subheader("Incidents in the map view and those not on the map")
-        verb = "is" if shown.off_map == 1 else "are"
-        st.caption(
-            f"{shown.off_map:,} of them {verb} not on the map (no place recorded, or only the "
-            "country known): the Location column says so. Pick a row to open it."
-        )
-    else:
-        st.subheader("Incidents in the map view")
+    with st.container():  # one element however many lines: the table keeps its place
+        if shown.off_map:
+            st.subheader("Incidents in the map view and those not on the map")
+            verb = "is" if shown.off_map == 1 else "are"
+            st.caption(
+                f"{shown.off_map:,} of them {verb} not on the map (no place recorded, or only "
+                "the country known): the Location column says so. Pick a row to open it."
+            )
+        else:
+            st.subheader("Incidents in the map view")
     rows = common.rows_for(idx, shown.fids, COLUMNS)
     can_edit = common.viewer().can_edit
     pick = table_panel.render(rows, selected, shown, multi=can_edit)

@@ -124,11 +124,12 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
     multi: several rows may be ticked (for editors); otherwise one row at a time."""
     rows = _ordered(frame, selected)
     ids = [str(i) for i in rows["id"]]
-    if shown.total > len(rows):
-        st.caption(
-            f"The table lists {len(rows):,} of these {shown.total:,} incidents: "
-            "zoom in or add filters to see the others."
-        )
+    with st.container():  # the table keeps its place with or without this line
+        if shown.total > len(rows):
+            st.caption(
+                f"The table lists {len(rows):,} of these {shown.total:,} incidents: "
+                "zoom in or add filters to see the others."
+            )
     ticked = _ticks(selected, ids)
     if not multi:
         ticked = ticked[:1]  # an editor's ticks, after signing out
