@@ -186,19 +186,23 @@ def verify_chain(entries: Iterable[AuditEntry]) -> list[str]:
     problems = []
     prev_hash, expected_seq = GENESIS, 1
     unpinned: dict[int, str] = {}  # purged entries of rule 1 no purge entry named yet
+    rule = 2  # the rule the entry before followed: tried first (runs of one rule)
     for e in entries:
         if e.seq != expected_seq:
             problems.append(f"entry {e.seq}: expected entry {expected_seq} (one is missing)")
         if e.prev_hash != prev_hash:
             problems.append(f"entry {e.seq}: does not follow the entry before it")
-        held = hash_holds(e)
-        if held is None:
+        found = _rule_of(e, rule)
+        if found is None:
             unpinned[e.seq] = e.incident_id
-        elif not held:
+        elif not found:
             problems.append(f"entry {e.seq}: its content was changed after it was written")
-        if e.action == PURGE_ACTION and held:
+        else:
+            rule = found
+        if e.action == PURGE_ACTION and found:
             for seq in purged_rule1(e):
-                unpinned.pop(seq, None)
+                if unpinned.get(seq) == e.incident_id:
+                    del unpinned[seq]
         prev_hash, expected_seq = e.hash, e.seq + 1
     problems += [
         f"entry {seq}: its content was changed after it was written (it is marked as "
@@ -215,12 +219,24 @@ def hash_holds(e: AuditEntry) -> bool | None:
     """The entry's hash under rule 2, else rule 1 (see the module docstring). None: an
     entry of rule 1 whose text was purged, which cannot be re-hashed; the purge entry
     after it must name it (purged_rule1)."""
-    if follows_rule2(e):
-        return True
-    if is_purged(e.before) or is_purged(e.after):
-        return None
+    found = _rule_of(e)
+    return None if found is None else bool(found)
+
+
+def _rule_of(e: AuditEntry, first: int = 2) -> int | None:
+    """The rule (1 or 2) under which the entry's hash checks, 0 if none; None for a
+    purged entry of rule 1. first: the rule to try first."""
+    purged = is_purged(e.before) or is_purged(e.after)
     fields = (e.prev_hash, e.seq, e.at, e.actor, e.action, e.incident_id)
-    return entry_hash(*fields, e.before, e.after) == e.hash
+    if first == 1 and not purged and entry_hash(*fields, e.before, e.after) == e.hash:
+        return 1
+    if follows_rule2(e):
+        return 2
+    if purged:
+        return None
+    if first != 1 and entry_hash(*fields, e.before, e.after) == e.hash:
+        return 1
+    return 0
 
 
 def follows_rule2(e: AuditEntry) -> bool:

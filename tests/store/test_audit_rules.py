@@ -119,3 +119,16 @@ def test_rule2_covers_every_field(store):
     assert follows_rule2(entry)
     for change in ({"actor": "x"}, {"at": "2020"}, {"after": to_json({"title": "x"})}):
         assert not follows_rule2(AuditEntry(**{**entry.__dict__, **change}))
+
+
+def test_an_altered_entry_shows_under_either_rule_purged_or_not(store):
+    old = _old_store(store)
+    old.save(old.get("syn-1", EDITOR).replace(title="New rule"), EDITOR)
+    old.purge("syn-1", ADMIN, "Legal request 8")
+    log = old.audit_log(ADMIN)
+    assert verify_chain(log) == []
+    by_rule = {"rule 1": log[2], "rule 2, purged": log[3], "purge entry": log[-1]}
+    for what, entry in by_rule.items():
+        forged = [AuditEntry(**{**e.__dict__, "actor": "x"}) if e == entry else e for e in log]
+        problems = verify_chain(forged)
+        assert problems[0].startswith(f"entry {entry.seq}: its content was changed"), what
