@@ -187,7 +187,7 @@ def test_towns_missing_from_the_package_come_from_the_extra_table(name: str, cod
         *[("Mawchi", "MM", "MM-12"), ("မော်ချီး", "MM", "MM-12"), ("Hsipaw", "MM", "MM-17")],
         *[("Thibaw", "MM", "MM-17"), ("Paletwa", "MM", "MM-14"), ("ပလက်ဝ", "MM", "MM-14")],
         *[("Mindat", "MM", "MM-14"), ("Tawila", "SD", "SD-DN"), ("طويلة", "SD", "SD-DN")],
-        ("Masisi", "CD", "CD-NK"),
+        *[("Masisi", "CD", "CD-NK"), ("Hpasawng", "MM", "MM-12"), ("ဖားဆောင်း", "MM", "MM-12")],
     ],
 )
 def test_small_towns_in_conflict_areas_come_from_the_extra_table(
@@ -202,6 +202,19 @@ def test_small_towns_in_conflict_areas_come_from_the_extra_table(
     anywhere = geodata.geocode(name)  # Tawila also names a town in Yemen: a candidate then
     assert anywhere.matches[0].geonameid == result.best.geonameid or not anywhere.confident
     assert result.best.geonameid in {m.geonameid for m in anywhere.matches}
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "geonameid"),
+    [("Laukkaing", "MM", 13494766), ("Shire", "ET", 334227), ("Um Rawaba", "SD", 364706)],
+)
+def test_spellings_reports_use_reach_the_geonames_town(
+    name: str, country: str, geonameid: int
+) -> None:
+    result = geodata.geocode(name, country)
+    assert result.confident, result.to_dict()
+    assert result.best is not None
+    assert result.best.geonameid == geonameid
 
 
 @pytest.mark.parametrize("name", ["Ganfouda", "Ganfuda", "Qanfudah", "قنفودة"])
