@@ -61,11 +61,18 @@ def has_outline(iso2: str) -> bool:
     return iso2.upper() in _outlines().by_code
 
 
-def uncoded_area(lat: float, lon: float) -> str | None:
-    """The name of the code-less area (e.g. 'Somaliland') a point lies in, if any."""
+def uncoded_area(lat: float, lon: float, within_km: float = 0.0) -> str | None:
+    """The name of the code-less area (e.g. 'Somaliland') a point lies in, if any; or,
+    given within_km, the first such area that near (Zeila, on Somaliland's coast, lies
+    just outside the simplified outline, in the sea)."""
     for name, geom in _outlines().uncoded:
         if shapely.intersects_xy(geom, lon, lat):
             return name
+    if within_km > 0:
+        scale = max(math.cos(math.radians(lat)), 0.01)
+        for name, geom in _outlines().uncoded:
+            if _km(lat, lon, geom, scale) <= within_km:
+                return name
     return None
 
 

@@ -139,9 +139,9 @@ def _check_point(
 
 def _belongs(lat: float, lon: float, country: str, where: str | None) -> bool:
     """Outside the outline of its country, a point still belongs to it when near it,
-    or in a code-less area bordering it (Somaliland for Somalia)."""
+    or in (or near, on its coast) a code-less area bordering it (Somaliland for Somalia)."""
     if where is None:
-        area = uncoded_area(lat, lon)
+        area = uncoded_area(lat, lon, within_km=NEAR_KM)
         if area is not None and area_borders(area, country):
             return True
     return km_from_country(lat, lon, country) <= NEAR_KM

@@ -375,3 +375,20 @@ def test_the_command_line_says_when_the_default_country_was_used(tmp_path):
     assert "2 rows named no country and had no point" in run.stdout
     assert "Libya (LY); use --country to change" in run.stdout
     assert "layout: the template's column names" in run.stdout
+
+
+def test_a_coastal_town_of_an_area_with_no_code_is_kept(gpkg_store, tmp_path):
+    """Zeila, on Somaliland's coast, as the real ACLED 2016 All-Africa workbook places
+    it (11.3539, 43.4731: in the sea just off the simplified outline): the row names
+    Somalia, whose outline excludes Somaliland, so it was refused as '597 km from
+    Somalia'. A point at sea near a code-less area bordering the row's country is kept."""
+    path = tmp_path / "zeila.csv"
+    path.write_text(
+        "type,date_start,place,country,latitude,longitude\n"
+        "other,2016-03-01,Zeila,Somalia,11.3539,43.4731\n"
+        "other,2016-03-02,Mid-sea,Somalia,12.5,47.0\n",  # the Gulf of Aden, far from land
+        encoding="utf-8",
+    )
+    report = import_file(path, gpkg_store, EDITOR)
+    assert report.imported == 1 and [r.row for r in report.rejected] == [3]
+    assert "not in any country (at sea?)" in report.rejected[0].reason_text()
