@@ -15,6 +15,7 @@ import html
 from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
 from app_pages import identity, session_cookie
@@ -32,7 +33,7 @@ def navigation(read: Sequence[StreamlitPage], edit: Sequence[StreamlitPage]) -> 
     page = st.navigation(pages)
     blocked = st.session_state.get(_BLOCKED, {})
     st.session_state[identity.OPENING] = blocked.get(page.url_path, "")
-    _cookie_images()
+    _cookie_images(st.empty())  # always drawn: the page's elements keep their places
     _note(page)
     return page
 
@@ -109,16 +110,20 @@ def _to_home(session: Session | None) -> Callable[[StreamlitPage], Callable[[], 
     return for_page
 
 
-def _cookie_images() -> None:
-    """Trade a fresh sign-in's one-time token for the cookie; clear it after sign-out."""
+def _cookie_images(slot: DeltaGenerator) -> None:
+    """Trade a fresh sign-in's one-time token for the cookie; clear it after sign-out.
+
+    Drawn in a slot that exists in every run: an element that came and went ahead of
+    the page would move the page's elements, and Streamlit would rebuild the map."""
+    sources = []
     token = st.session_state.get(identity.HANDOFF)
     if isinstance(token, str) and session_cookie.registry().pending(token):
-        _pixel(f"{session_cookie.url(session_cookie.HANDOFF_PATH)}?once={token}")
+        sources.append(f"{session_cookie.url(session_cookie.HANDOFF_PATH)}?once={token}")
     elif token is not None:
         st.session_state.pop(identity.HANDOFF, None)
     if st.session_state.pop(identity.CLEAR, False):
-        _pixel(session_cookie.url(session_cookie.END_PATH))
-
-
-def _pixel(src: str) -> None:
-    st.html(f'<img src="{html.escape(src)}" alt="" width="1" height="1">')
+        sources.append(session_cookie.url(session_cookie.END_PATH))
+    if sources:
+        slot.html(
+            "".join(f'<img src="{html.escape(s)}" alt="" width="1" height="1">' for s in sources)
+        )
