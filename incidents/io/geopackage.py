@@ -95,6 +95,9 @@ def _read_file(path: Path, name: str) -> Table:
             ) from None
     table = _table(name, columns, records)
     table.problems = too_many
+    table.layout = f"GeoPackage layer '{layer}'" + (
+        " (this tool's own layout)" if layer == PREFERRED_LAYER else ""
+    )
     if path.stat().st_size > tabular.MAX_CELL_CHARS:
         for number, cells in table.rows:
             tabular.flag_long_cells(table, number, cells)

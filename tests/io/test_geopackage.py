@@ -76,6 +76,7 @@ def test_store_file_reads_as_a_table(filled: GeoPackageStore) -> None:
     )
     assert row["source5_url"] == "https://example.org/synthetic/5"
     assert row["witness_details"] == "SYNTHETIC — no real witness"
+    assert table.layout == "GeoPackage layer 'incidents' (this tool's own layout)"
 
 
 def test_round_trip_between_stores_loses_nothing(filled: GeoPackageStore, tmp_path: Path) -> None:
@@ -156,6 +157,7 @@ def test_foreign_geopackage_first_point_layer(tmp_path: Path) -> None:
     store = GeoPackageStore(tmp_path / "store.gpkg")
     report = import_file(path, store, EDITOR)
     assert (report.rows_read, report.imported) == (2, 2)
+    assert report.layout.startswith("GeoPackage layer 'sites'; ")
 
 
 def test_geopackage_without_points_is_refused(tmp_path: Path) -> None:
