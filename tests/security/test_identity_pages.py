@@ -225,3 +225,15 @@ def test_disabling_an_account_ends_its_registered_session(instance):
     assert any("disabled" in i.value for i in at.info)
     assert registry().get(live.key) is None
     assert registry().get(elsewhere.key) is None  # the same account in another browser
+
+
+def test_app_py_still_runs_as_a_script_under_apptest(instance):
+    """app.py is both the st.App that `streamlit run` serves and the script each page run
+    executes: AppTest runs it as the script and gets the sign-in page, then the map."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("private" in m.value for m in at.markdown)
+    at = sign_in(at, "vera", PASSWORD)
+    assert not at.exception
+    assert any("incidents shown" in m.value for m in at.markdown)
+    assert registry().pending(at.session_state[identity.HANDOFF])
