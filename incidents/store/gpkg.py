@@ -23,6 +23,7 @@ from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store import geopackage_format as gpkg
 from incidents.store import tombstones
 from incidents.store.audit import AuditEntry
+from incidents.store.audit_guard import SQLITE_NO_UPDATE, upgrade_sqlite_guard
 from incidents.store.backend import Backend
 from incidents.store.columns import (
     INCIDENT_COLUMN_NAMES,
@@ -351,45 +352,6 @@ class _SqliteBackend(Backend):
         )
 
 
-# The audit log takes no change but a purge's: the same entry, with its before/after
-# texts replaced by their digest markers (audit.purge_marker); anything else aborts
-# (COALESCE: a NULL written over a text makes the test NULL, which must abort too).
-_PURGED = """(NEW.{0} IS OLD.{0} OR (NEW.{0} GLOB '{{"purged_sha256":"*"}}'
-  AND length(NEW.{0}) = 84))"""
-_AUDIT_NO_UPDATE = (
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
-    "WHEN NOT COALESCE(("
-    + " AND ".join(
-        f"NEW.{c} IS OLD.{c}"
-        for c in ("seq", "at", "actor", "action", "incident_id", "prev_hash", "hash")
-    )
-    + f" AND {_PURGED.format('before')} AND {_PURGED.format('after')}"
-    + "), 0) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-)
-
-
-_TRIGGER_MARK = "WHEN NOT COALESCE((NEW.seq"
-
-
-def _upgrade_audit_trigger(conn: sqlite3.Connection) -> None:
-    """A store made before purges existed refuses every update of its audit log: its
-    trigger is replaced by the one that lets a purge through (one transaction)."""
-    found = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'"
-    row = conn.execute(found).fetchone()
-    if row is not None and _TRIGGER_MARK in row[0]:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        row = conn.execute(found).fetchone()
-        if row is None or _TRIGGER_MARK not in row[0]:
-            conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
-            conn.execute(_AUDIT_NO_UPDATE)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
 _DEFER_INDEXES_FROM = 10_000
 _BULK_CACHE_KIB = -131072  # negative: KiB; 128 MB of pages for a bulk write's indexes
 
@@ -422,14 +384,14 @@ def _create_schema(conn: sqlite3.Connection) -> None:
           seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
           action TEXT NOT NULL, incident_id TEXT, before TEXT, after TEXT,
           prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-        {_AUDIT_NO_UPDATE};
+        {SQLITE_NO_UPDATE};
         CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         {";".join(tombstones.ddl("INTEGER"))};
         """
     )
-    _upgrade_audit_trigger(conn)
+    upgrade_sqlite_guard(conn)
     gpkg.register_feature_table(conn, TABLE, "geom", "Human-rights incidents")
     for table, text in (
         ("incident_sources", "Sources cited by each incident"),

@@ -13,6 +13,7 @@ import psycopg
 
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store import tombstones
+from incidents.store.audit_guard import POSTGRES_APPEND_ONLY
 from incidents.store.base import StoreError
 from incidents.store.columns import INCIDENT_COLUMNS, POSTGRES_TYPES, column_constraint
 
@@ -92,27 +93,7 @@ def _upgraded(conn: Connection, schema: str) -> bool:
 def _upgrade() -> list[str]:
     """What a schema made before deletes were tombstones gets: the tombstone table, and
     an audit log that takes a purge's update (and nothing else)."""
-    return [*tombstones.ddl("BIGINT"), _APPEND_ONLY]
-
-
-# Refuses every change of an audit entry but a purge's: the same entry, its before/after
-# texts replaced by their digest markers (audit.purge_marker).
-_MARKER = r"""'^\{"purged_sha256":"[0-9a-f]{64}"\}$'"""
-_APPEND_ONLY = (
-    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
-    "LANGUAGE plpgsql AS $$ BEGIN "
-    "IF TG_OP = 'UPDATE' THEN IF "
-    + " AND ".join(
-        f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}"
-        for c in ("seq", "at", "actor", "action", "incident_id", "prev_hash", "hash")
-    )
-    + "".join(
-        f" AND (NEW.{c} IS NOT DISTINCT FROM OLD.{c} OR NEW.{c} ~ {_MARKER})"
-        for c in ("before", "after")
-    )
-    + " THEN RETURN NEW; END IF; END IF; "
-    "RAISE EXCEPTION 'the audit log is append-only'; END $$"
-)
+    return [*tombstones.ddl("BIGINT"), POSTGRES_APPEND_ONLY]
 
 
 def _ddl() -> list[str]:
@@ -142,7 +123,7 @@ def _ddl() -> list[str]:
         "actor TEXT NOT NULL, action TEXT NOT NULL, incident_id TEXT, before TEXT, "
         "after TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS audit_log_incident ON audit_log (incident_id)",
-        _APPEND_ONLY,
+        POSTGRES_APPEND_ONLY,
         "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
         "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
         f"FOR EACH ROW {refuse}",
