@@ -155,7 +155,11 @@ class Lifecycle(ABC):
             )
             if not rows:
                 raise NotFound(f"Incident '{incident_id}' is not in this store.")
-            rule1 = _scrub(db, [AuditEntry(**r) for r in rows])
+            # Earlier purge entries of this id keep their reason (who, when, why).
+            entries = [AuditEntry(**r) for r in rows if r["action"] != PURGE_ACTION]
+            if all(purge_marker(t) == t for e in entries for t in (e.before, e.after)):
+                raise NotFound(f"Incident '{incident_id}' was purged already.")
+            rule1 = _scrub(db, entries)
             tombstones.unbury(db, incident_id)
             detail = {"reason": reason.strip(), "rule1_entries": rule1}
             db.append_audit(

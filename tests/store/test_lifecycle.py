@@ -132,6 +132,8 @@ def test_a_purge_removes_the_content_everywhere_and_the_chain_still_verifies(sto
     assert json.loads(last.after or "")["reason"] == "Court order 12/2026"
     with pytest.raises(NotFound):
         store.restore("syn-2", EDITOR)
+    with pytest.raises(NotFound, match="purged already"):
+        store.purge("syn-2", ADMIN, "again")
     assert store.count(Query(), EDITOR) == 1
     _intact(store)
     store.save(store.get("syn-1", EDITOR).replace(title="Life goes on"), EDITOR)
