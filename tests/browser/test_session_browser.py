@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
@@ -35,9 +36,15 @@ TIMEOUT = 90_000
 PRIVATE = "This instance is private"
 
 
+@dataclass
+class Instance:
+    url: str
+    env: dict[str, str]  # what the command line needs to manage its accounts
+
+
 @pytest.fixture(scope="module")
-def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private instance with the example and one editor; yields its address."""
+def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
+    """A private instance with the example and one editor."""
     tmp = tmp_path_factory.mktemp("sessions")
     db = tmp / "incidents.gpkg"
     import_file(EXAMPLE, open_store(str(db)), LOADER)
@@ -62,7 +69,7 @@ def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )  # fmt: skip
         try:
             _wait_healthy(f"http://127.0.0.1:{port}", proc)
-            yield f"http://127.0.0.1:{port}"
+            yield Instance(f"http://127.0.0.1:{port}", env)
         finally:
             proc.terminate()
             try:
@@ -138,7 +145,7 @@ def profile(browser: object) -> Iterator[Browser]:
 
 
 def test_a_reload_and_a_second_tab_keep_the_session_and_sign_out_ends_both(private_server, profile):
-    base = private_server
+    base = private_server.url
     first = profile.tab(f"{base}/import_page", PRIVATE)
     assert "Sign in to open Import" in body(first)  # F5 signed out: sign-in, not "not found"
     assert "Page not found" not in body(first)
@@ -210,13 +217,43 @@ def test_a_fresh_browser_is_not_signed_in_by_another_ones_session(private_server
     """Two profiles (two people's browsers): the second one's tabs stay signed out."""
     one, other = Browser(browser), Browser(browser)
     try:
-        page = one.tab(f"{private_server}/import_page", PRIVATE)
+        page = one.tab(f"{private_server.url}/import_page", PRIVATE)
         sign_in(page)
         ready(page, "Import incidents")
-        elsewhere = other.tab(f"{private_server}/import_page", PRIVATE)
+        elsewhere = other.tab(f"{private_server.url}/import_page", PRIVATE)
         assert "Import incidents" not in body(elsewhere)
         assert [c for c in other.context.cookies() if c["name"] == COOKIE_NAME] == []
     finally:
         one.context.close()
         other.context.close()
     assert one.offsite == other.offsite == []
+
+
+def _users(instance: Instance, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "incidents", "users", *args],
+        env=instance.env, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def test_disabling_the_account_ends_the_kept_session(private_server, profile):
+    """An administrator disables the account from the command line: the open tab is
+    signed out at its next step, and neither a reload nor a new tab brings it back."""
+    base = private_server.url
+    page = profile.tab(f"{base}/import_page", PRIVATE)
+    sign_in(page)
+    ready(page, "Import incidents")
+    page.reload()
+    ready(page, "Import incidents")
+    _users(private_server, "disable", EDITOR_NAME)
+    try:
+        page.wait_for_timeout(6000)  # the account is re-read at least every 5 s of activity
+        page.get_by_role("link", name="Map").click()
+        ready(page, PRIVATE)
+        assert "disabled" in body(page)
+        page.goto(f"{base}/import_page")
+        ready(page, PRIVATE)
+        other = profile.tab(f"{base}/entry_page", PRIVATE)
+        assert "Add or edit an incident" not in body(other)
+    finally:
+        _users(private_server, "enable", EDITOR_NAME)
