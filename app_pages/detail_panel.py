@@ -7,13 +7,13 @@ load from elsewhere) and in its own direction, so Arabic reads right to left.
 from __future__ import annotations
 
 import html
-import json
 from urllib.parse import urlparse
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, text_table
 from incidents.record import Incident, Source
+from incidents.record_history import Change, readable_history
 from incidents.schema import (
     DATE_KINDS,
     DATE_PRECISIONS,
@@ -93,17 +93,22 @@ def source_line(n: int, source: Source) -> str:
 
 
 def _history(incident_id: str) -> None:
-    entries = common.get_store().history(incident_id, common.viewer())
-    with st.expander(f"Change history ({len(entries)})"):
-        for entry in entries:
-            before = json.loads(entry.before) if entry.before else {}
-            after = json.loads(entry.after) if entry.after else {}
-            changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-            what = ", ".join(changed[:8]) + ("…" if len(changed) > 8 else "")
-            text = f"{entry.at[:19].replace('T', ' ')} · {entry.actor} · {entry.action}"
-            if before and what:
-                text += f" — changed: {what}"
-            common.show_text(text)
+    """Each change as the form names it: field, before, after, who, when (and deletes,
+    restores, reverts with their reasons); confidential fields only for those entitled."""
+    who = common.viewer()
+    changes = readable_history(common.get_store().history(incident_id, who), who)
+    if not changes:
+        return
+    with st.expander(f"Change history ({len(changes)})"):
+        rows = [(f"{c.when}\n{c.who}", _change(c)) for c in changes]
+        text_table.show_table(("When (UTC), who", "Change"), rows, widths=(32, 68))
+
+
+def _change(change: Change) -> str:
+    """'Edited — Title', then what it was and what it became."""
+    if not change.field:
+        return change.action
+    return f"{change.action} — {change.field}\nwas: {change.before}\nnow: {change.after}"
 
 
 def render(incident_id: str | None) -> None:

@@ -6,6 +6,7 @@ the very code that validates imports.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -29,6 +30,9 @@ from incidents.schema import (
 
 STATE = ("admin1", "country", "method")  # form values that are not widgets (set by the map)
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
+# Streamlit's date picker refuses dates more than ten years back by default, and then
+# sends no date at all; validation, not the picker, decides what a date may be.
+EARLIEST, LATEST = date(1800, 1, 1), date(2200, 12, 31)
 
 
 def _sources_frame(rows: Any) -> pd.DataFrame:
@@ -142,15 +146,15 @@ def _text(name: str, problems: dict[str, str], area: bool = False, hint: str = "
 
 
 def _coded(name: str, vocabulary: Any, problems: dict[str, str]) -> None:
-    st.selectbox(LABELS[name], vocabulary.codes, format_func=vocabulary.label, key=f"e_{name}",
-                 index=None, placeholder="Choose one")  # fmt: skip
+    st.selectbox(LABELS[name], vocabulary.codes, format_func=vocabulary.label, key=f"e_{name}")
     _problem(problems, name)
 
 
 def _when(problems: dict[str, str]) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    c1.date_input(LABELS["date_start"] + " *", key="e_date_start", value=None, format="YYYY-MM-DD")
-    c2.date_input(LABELS["date_end"], key="e_date_end", value=None, format="YYYY-MM-DD")
+    for column, name, mark in ((c1, "date_start", " *"), (c2, "date_end", "")):
+        column.date_input(LABELS[name] + mark, key=f"e_{name}", value=None, format="YYYY-MM-DD",
+                          min_value=EARLIEST, max_value=LATEST)  # fmt: skip
     with c3:
         _coded("date_precision", DATE_PRECISIONS, problems)
     with c4:

@@ -106,7 +106,8 @@ def _versions(record: Incident) -> None:
     entries = common.get_store().history(record.id, common.viewer())
     versions = entry_versions(entries, record.version)
     rows = [(versions[e.seq], e) for e in entries if e.seq in versions]
-    with st.expander(f"Versions ({len(rows)})"):
+    asked = _pending("revert", record.id)
+    with st.expander(f"Versions ({len(rows)})", expanded=asked is not None):
         for version, entry in reversed(rows):
             when = entry.at[:19].replace("T", " ")
             c1, c2 = st.columns([3, 1])
@@ -116,7 +117,7 @@ def _versions(record: Incident) -> None:
             )
             if version == record.version:
                 c2.caption("the version shown in the form")
-            elif _pending("revert", record.id) == version:
+            elif asked == version:
                 c2.button("Confirm revert", key=f"revert_ok_{version}", type="primary",
                           on_click=_revert, args=(record, version))  # fmt: skip
                 c2.button("Cancel", key=f"revert_cancel_{version}", on_click=_cancel)

@@ -20,12 +20,23 @@ def _cell(text: object, tag: str) -> str:
     return f'<{tag} dir="auto">{"<br>".join(lines)}</{tag}>'
 
 
-def html_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """The table as one line of HTML (no line breaks for Markdown to act on)."""
-    head = "".join(_cell(h, "th") for h in header)
+# Fits its column: fixed widths, and a word longer than its cell wraps rather than
+# pushing the last columns out of view.
+_STYLE = "width:100%;table-layout:fixed;overflow-wrap:break-word;font-size:0.85rem"
+
+
+def html_table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int] = ()
+) -> str:
+    """The table as one line of HTML (no line breaks for Markdown to act on); widths in
+    percent of the table, one per column, or none for equal columns."""
+    cols = "".join(f'<col style="width:{int(w)}%">' for w in widths)
+    head = f"<tr>{''.join(_cell(h, 'th') for h in header)}</tr>" if header else ""
     body = "".join("<tr>" + "".join(_cell(c, "td") for c in row) + "</tr>" for row in rows)
-    return f'<table class="incident-text-table"><tr>{head}</tr>{body}</table>'
+    return f'<table style="{_STYLE}"><colgroup>{cols}</colgroup>{head}{body}</table>'
 
 
-def show_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    st.markdown(html_table(header, rows), unsafe_allow_html=True)
+def show_table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int] = ()
+) -> None:
+    st.markdown(html_table(header, rows, widths), unsafe_allow_html=True)

@@ -1,0 +1,156 @@
+"""Editing in a real browser: a form left for the map and back saves only what was
+typed; an untouched new form cannot be saved; delete, restore and revert work from
+the entry page and show in the record's history.
+
+Screenshots of the entry page's states are written to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import LOADER, SCREENSHOTS, Guarded, Server
+from test_app_browser import HEADLINE, TIMEOUT, _no_exception, _sign_in
+from test_table_browser import _tick
+
+from incidents.query import Query
+from incidents.store import open_store
+
+pytestmark = pytest.mark.browser
+RECORD = "tarhuna-ex-002"
+
+
+def _entry_page(g: Guarded) -> None:
+    """Go to the entry page by its link (clicked again if a rerun of the map swallowed
+    the click)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    heading = g.page.get_by_text("Add or edit an incident").first
+    for attempt in range(3):
+        g.page.get_by_role("link", name="Add or edit").click()
+        try:
+            heading.wait_for(timeout=20_000 if attempt < 2 else TIMEOUT)
+            break
+        except PlaywrightTimeout:
+            continue
+    heading.wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1000)
+
+
+def _field(g: Guarded, label: str):
+    """The input labelled so (a required field's label ends in ' *')."""
+    return g.page.get_by_label(re.compile(f"^{re.escape(label)}( \\*)?$"))
+
+
+def _open_from_the_map(g: Guarded, incident_id: str) -> None:
+    """On the map page: tick the incident's row in the table, then its detail panel's
+    Edit button."""
+    _tick(g, incident_id)
+    g.page.wait_for_url(re.compile(f"sel={incident_id}"), timeout=30_000)
+    button = g.page.get_by_role("button", name="Edit this incident")
+    button.wait_for(timeout=TIMEOUT)
+    button.click()
+    g.page.get_by_text("Add or edit an incident").first.wait_for(timeout=TIMEOUT)
+    g.page.get_by_text(f"Editing {incident_id}").wait_for(timeout=TIMEOUT)
+
+
+def test_a_form_left_for_the_map_and_back_saves_only_what_was_typed(
+    guarded: Guarded, example_server: Server
+):
+    store = open_store(str(example_server.db))
+    before = store.get(RECORD, LOADER)
+    assert before is not None
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, RECORD)
+    assert _field(guarded, "Title").input_value() == before.title
+    guarded.page.get_by_role("link", name="Map").click()
+    guarded.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    guarded.page.wait_for_timeout(1500)
+    _entry_page(guarded)
+    # The selector names the incident, and every field shows it as stored.
+    guarded.page.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
+    assert _field(guarded, "Title").input_value() == before.title
+    assert _field(guarded, "Description").input_value() == before.description
+    place = "Place name (as in the source; Arabic or Latin script)"
+    assert _field(guarded, place).input_value() == before.place
+    start = guarded.page.locator('[data-testid="stDateInput"]', has_text="From").locator("input")
+    assert start.input_value() == before.date_start.isoformat()
+    _field(guarded, "Title").fill("Title typed after a visit to the map")
+    guarded.page.get_by_role("button", name="Save").click()
+    guarded.page.get_by_text(f"Saved {RECORD}").wait_for(timeout=30_000)
+    _no_exception(guarded)
+    after = store.get(RECORD, LOADER)
+    assert after is not None and after.version == before.version + 1
+    assert after.content() == before.replace(title="Title typed after a visit to the map").content()
+
+
+def test_an_untouched_new_form_cannot_be_saved(guarded: Guarded, example_server: Server):
+    store = open_store(str(example_server.db))
+    count = store.count(Query(), LOADER)
+    _sign_in(guarded, example_server)
+    _entry_page(guarded)
+    guarded.page.get_by_role("button", name="Save").click()
+    guarded.page.get_by_text("Not saved yet: please fix the fields marked below.").wait_for(
+        timeout=30_000
+    )
+    for message in ("Type: Choose the type", "Title: Write a short title", "From: Give the"):
+        assert guarded.page.get_by_text(message).count() == 1
+    assert guarded.page.get_by_text("Place name: Give a place name").count() == 1
+    _no_exception(guarded)
+    guarded.page.screenshot(path=str(SCREENSHOTS / "entry-required-fields.png"), full_page=True)
+    assert store.count(Query(), LOADER) == count
+
+
+def _confirm(g: Guarded, ask: str, confirm: str) -> None:
+    g.page.get_by_role("button", name=ask).first.click()
+    g.page.get_by_role("button", name=confirm).wait_for(timeout=30_000)
+
+
+def test_delete_restore_and_revert_show_in_the_history(guarded: Guarded, example_server: Server):
+    incident_id = "tarhuna-ex-003"
+    store = open_store(str(example_server.db))
+    first = store.get(incident_id, LOADER)
+    assert first is not None
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, incident_id)
+    _field(guarded, "Title").fill("A title to be reverted")
+    guarded.page.get_by_role("button", name="Save").click()
+    guarded.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+    # Revert to version 1, after one confirmation.
+    guarded.page.get_by_text(re.compile(r"^Versions \(")).click()
+    _confirm(guarded, "Revert to this version", "Confirm revert")
+    guarded.page.get_by_role("button", name="Confirm revert").click()
+    guarded.page.get_by_text("now says what version 1 said").wait_for(timeout=30_000)
+    assert store.get(incident_id, LOADER).title == first.title
+    # Delete with a reason, then restore from the list of deleted incidents.
+    _confirm(guarded, "Delete…", "Delete this incident")
+    _field(guarded, "Why is it deleted? (kept in the audit log)").fill("Entered twice")
+    guarded.page.screenshot(path=str(SCREENSHOTS / "entry-delete.png"), full_page=True)
+    guarded.page.get_by_role("button", name="Delete this incident").click()
+    guarded.page.get_by_text(f"Deleted {incident_id}.").wait_for(timeout=30_000)
+    assert store.get(incident_id, LOADER) is None
+    guarded.page.get_by_text(re.compile(r"^Deleted incidents \(1\)")).click()
+    guarded.page.get_by_text("Entered twice").wait_for(timeout=30_000)
+    guarded.page.get_by_text("Entered twice").scroll_into_view_if_needed()
+    guarded.page.screenshot(path=str(SCREENSHOTS / "entry-deleted-list.png"), full_page=True)
+    guarded.page.get_by_role("button", name="Restore").click()
+    guarded.page.get_by_text(f"Restored {incident_id}").wait_for(timeout=30_000)
+    restored = store.get(incident_id, LOADER)
+    assert restored is not None and restored.content() == first.content()
+    _no_exception(guarded)
+    # The record's history in the detail panel tells all of it.
+    guarded.page.get_by_role("link", name="Map").click()
+    guarded.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    history = guarded.page.get_by_text(re.compile(r"^Change history \("))
+    history.wait_for(timeout=TIMEOUT)
+    history.click()
+    panel = guarded.page.locator('[data-testid="stExpander"]', has_text="Change history")
+    panel.locator("table").first.wait_for(timeout=30_000)
+    text = panel.inner_text()
+    for word in ("Deleted — reason: Entered twice", "Restored", "Reverted to version 1 — Title",
+                 "A title to be reverted", first.title):  # fmt: skip
+        assert word in text, text
+    panel.scroll_into_view_if_needed()
+    guarded.page.screenshot(path=str(SCREENSHOTS / "detail-history.png"), full_page=True)
+    assert store.verify_audit() == []
