@@ -9,7 +9,7 @@ from typing import Any
 
 from incidents.importer import FileRows, ImportOptions, day_order_of
 from incidents.io.formats import Format
-from incidents.placing import place_all
+from incidents.placing import country_name, place_all
 from incidents.record import Incident
 from incidents.schema import INCIDENT_TYPES
 from incidents.validation import RowInvalid, checked_row
@@ -70,8 +70,11 @@ def preview_rows(rows: FileRows, options: ImportOptions, limit: int = 10) -> lis
             out[at]["problems"] = "rejected: " + problems
             continue
         out[at].update(_shown(result.incident))
-        if result.review:
-            out[at]["problems"] = "; ".join(filter(None, [out[at]["problems"], result.review]))
+        said = [out[at]["problems"], result.review]
+        if result.defaulted:  # never silent (see ImportReport.default_country_note)
+            code = result.incident.country
+            said.append(f"no country named and no point: the default, {country_name(code)}")
+        out[at]["problems"] = "; ".join(filter(None, said))
     return out
 
 

@@ -224,6 +224,8 @@ def test_the_page_says_when_the_default_country_was_used(empty_db, as_editor, tm
         encoding="utf-8",
     )
     at = page(path)
+    notes = list(at.dataframe[0].value["problems"])
+    assert all("no country named and no point: the default, Libya (LY)" in n for n in notes)
     at.button(key="import_check").click().run()
     assert any(
         "2 rows named no country and had no point" in w.value and "Libya (LY)" in _plain(w.value)
