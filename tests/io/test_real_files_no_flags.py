@@ -1,13 +1,12 @@
-"""Real files kept outside the repository, imported with no flags: the same targets as
-tests/io/test_real_acled_ucdp.py, for files that cannot be committed (a licence that
-forbids republishing, a snapshot's bytes that only the project may place).
+"""Every real file imported with no flags: the committed excerpts (tests/fixtures/real)
+and, when INCIDENTS_REAL_FILES names a folder, real files kept outside the repository
+(a licence that forbids republishing, a snapshot's bytes that only the project may place;
+see the README in tests/fixtures/real).
 
-Set INCIDENTS_REAL_FILES to a folder of CSV, XLSX, GeoJSON or timemap JSON files; each
-is one test. A file either imports with at least 97% of its rows stored, every cell read
-exactly as Python's csv module (CSV) or openpyxl (XLSX) reads it, and the summary saying
-its format, layout and encoding; or it is refused whole in one sentence that says why
-(e.g. HDX's totals per month and district, which are not incidents). Without the
-variable the test is skipped.
+A file either imports with at least 97% of its rows stored, every cell read exactly as
+Python's csv module (CSV, in the encoding the summary names) or openpyxl (XLSX) reads
+it, and the summary saying its format and layout; or it is refused whole in one sentence
+that says why (e.g. HDX's totals per month and district, which are not incidents).
 """
 
 from __future__ import annotations
@@ -27,17 +26,20 @@ from incidents.io.tabular import DELIMITERS
 from incidents.store.gpkg import GeoPackageStore
 from tests.conftest import EDITOR
 
+COMMITTED = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 FOLDER = os.environ.get("INCIDENTS_REAL_FILES", "")
 SUFFIXES = {".csv", ".xlsx", ".geojson", ".json"}
-FILES = (
-    sorted(p for p in Path(FOLDER).iterdir() if p.suffix.casefold() in SUFFIXES) if FOLDER else []
-)
+FILES = [
+    p
+    for folder in (COMMITTED, *([Path(FOLDER)] if FOLDER else []))
+    for p in sorted(folder.iterdir())
+    if p.suffix.casefold() in SUFFIXES
+]
 TARGET = 0.97
 REFUSALS = ("not incidents", "match no known format")
 
 
-@pytest.mark.skipif(not FILES, reason="INCIDENTS_REAL_FILES names no folder of real files")
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name}" for p in FILES])
 def test_a_real_file_imports_with_no_flags(path: Path, tmp_path: Path) -> None:
     store = GeoPackageStore(tmp_path / "s.gpkg")
     try:
