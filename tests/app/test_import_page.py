@@ -239,3 +239,18 @@ def test_the_page_says_when_the_default_country_was_used(empty_db, as_editor, tm
     assert any("Somalia (SO)" in _plain(w.value) for w in at.warning)
     frame = open_store(empty_db).query(Query(), as_editor)
     assert set(frame["country"]) == {"SO"}
+
+
+def test_a_timemap_file_gets_mapping_choices_too(empty_db, as_editor, tmp_path):
+    """Timemap events: each column starts as the reader takes it; a column chosen for
+    a template field fills it in the preview (and the import), as --map does."""
+    at = page(REAL / "timemap_project_mariupol_excerpt.json")
+    assert not at.exception
+    maps = {_plain(s.label): s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
+    assert maps["location"].value == ""  # as the timemap reader takes it
+    layout = "timemap: events with sources and associations"
+    assert any(layout in _plain(c.value) for c in at.caption)
+    maps["id"].set_value("title").run()
+    assert not at.exception
+    titles = list(at.dataframe[0].value["title"])
+    assert titles and all(t.startswith("CIV") for t in titles)
