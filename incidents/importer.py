@@ -176,7 +176,7 @@ def _import(
 def read_rows(table: Table, fmt: Format, options: ImportOptions) -> FileRows:
     """The file's rows as template fields: the format's mapping, then the values the
     user gave for every row that has none."""
-    numbers, columns = raw_columns(fmt, table, options.column_map)
+    numbers, columns = raw_columns(fmt, table, options.column_map, options.day_order)
     fill(columns, len(numbers), options.fixed or {})
     return FileRows(table, numbers, columns, {n: i for i, n in enumerate(numbers)})
 

@@ -160,7 +160,9 @@ def totals_refusal(table: Table) -> str | None:
 
 
 def raw_rows(
-    table: Table, column_map: Mapping[str, str] | None = None
+    table: Table,
+    column_map: Mapping[str, str] | None = None,
+    day_order: DayOrder | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names; column_map as incidents.io.fixed_columns says
     (a column read as an ACLED column, or put in a template field; never ignored).
@@ -169,7 +171,7 @@ def raw_rows(
     if refusal:
         raise FileUnusable(f"{table.name}: {refusal}")
     rows = list(records(table, COLUMNS, column_map))
-    order = date_order(table, [row.get("event_date", "") for _, row, _ in rows])
+    order = day_order or date_order(table, [row.get("event_date", "") for _, row, _ in rows])
     for number, row, fields in rows:
         raw = map_row(row, order)
         raw.update(fields)

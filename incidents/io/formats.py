@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol, cast
 
+from incidents.dates import DayOrder
 from incidents.io import template
 from incidents.io.tabular import FileUnusable, Table, file_bytes, read_table
 
@@ -35,7 +36,10 @@ class Format(Protocol):
     def layout(self, table: Table) -> str: ...
 
     def raw_rows(
-        self, table: Table, column_map: dict[str, str] | None = None
+        self,
+        table: Table,
+        column_map: dict[str, str] | None = None,
+        day_order: DayOrder | None = None,
     ) -> Iterator[tuple[int, dict[str, Any]]]: ...
 
 
@@ -79,14 +83,19 @@ def layout_of(fmt: Format, table: Table) -> str:
 
 
 def raw_columns(
-    fmt: Format, table: Table, column_map: dict[str, str] | None = None
+    fmt: Format,
+    table: Table,
+    column_map: dict[str, str] | None = None,
+    day_order: DayOrder | None = None,
 ) -> tuple[list[int], dict[str, list[Any]]]:
     """The format's raw rows as row numbers and one list per field (None where a row
-    lacks the field): the template reads its columns directly, the others transpose."""
+    lacks the field): the template reads its columns directly, the others transpose.
+    day_order, the order the user chose for dates such as 03/04/2020, goes to readers
+    that read dates themselves (ACLED); the template's dates are read in validation."""
     direct = getattr(fmt, "raw_columns", None)
     if direct is not None:
         return cast(tuple[list[int], dict[str, list[Any]]], direct(table, column_map))
-    rows = list(fmt.raw_rows(table, column_map))
+    rows = list(fmt.raw_rows(table, column_map, day_order))
     names = list(dict.fromkeys(key for _, raw in rows for key in raw))
     columns = {name: [raw.get(name) for _, raw in rows] for name in names}
     return [number for number, _ in rows], columns

@@ -21,6 +21,7 @@ from dataclasses import replace
 from types import ModuleType
 from typing import Any
 
+from incidents.dates import DayOrder
 from incidents.io import acled, ucdp
 from incidents.io.fixed_columns import fold
 from incidents.io.tabular import FileUnusable, Table
@@ -209,7 +210,7 @@ def layout(table: Table) -> str:
 
 
 def raw_rows(
-    table: Table, column_map: dict[str, str] | None = None
+    table: Table, column_map: dict[str, str] | None = None, day_order: DayOrder | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names; the hashtag row is not yielded. A column map
     is applied as the data set's reader applies it (ACLED, UCDP), or else puts a column
@@ -218,7 +219,7 @@ def raw_rows(
     tags, data = split(table)
     inner = inner_format(table, column_map)
     if inner is not None:
-        yield from inner.raw_rows(data, column_map)
+        yield from inner.raw_rows(data, column_map, day_order)
         return
     targets = _mapped_targets(table, tags, column_map or {})
     for number, cells in data.rows:

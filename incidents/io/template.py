@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from itertools import zip_longest
 from typing import Any
 
+from incidents.dates import DayOrder
 from incidents.io.tabular import Table
 from incidents.schema import FIELDS, SOURCE_PARTS, VOCABULARIES
 
@@ -85,9 +86,10 @@ def layout(table: Table) -> str:
 
 
 def raw_rows(
-    table: Table, column_map: dict[str, str] | None = None
+    table: Table, column_map: dict[str, str] | None = None, day_order: DayOrder | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows keyed by template field names; unused columns are left out."""
+    """Rows keyed by template field names; unused columns are left out. Dates are passed
+    on as written: validation reads them in day_order (or the order the file settles)."""
     targets = [field_for(c, column_map) for c in table.header]
     for number, cells in table.rows:
         raw: dict[str, Any] = {}

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from incidents.dates import DayOrder
 from incidents.io.tabular import MAX_CELL_CHARS, MAX_ROWS, FileUnusable, Table, flag_long_cells
 from incidents.schema import INCIDENT_TYPES
 
@@ -281,10 +282,12 @@ def matches(table: Table) -> bool:
 
 
 def raw_rows(
-    table: Table, column_map: dict[str, str] | None = None
+    table: Table, column_map: dict[str, str] | None = None, day_order: DayOrder | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names; a column_map puts a column of the table in
-    the template field it names (over what the mapping made of it), never ignored."""
+    the template field it names (over what the mapping made of it), never ignored. The
+    dates were settled when the file was read (timemap's month/day/year, or day first
+    when the file says so: _iso_dates), so day_order is not needed here."""
     _check_map(table, column_map or {})
     for number, row in table.records():
         if number in table.problems:

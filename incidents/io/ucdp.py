@@ -43,6 +43,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from incidents.dates import DayOrder
 from incidents.io.conflict_country import country_text
 from incidents.io.fixed_columns import Columns, fold, hashtag_row, records
 from incidents.io.tabular import Table
@@ -118,10 +119,11 @@ def layout(table: Table) -> str:
 
 
 def raw_rows(
-    table: Table, column_map: Mapping[str, str] | None = None
+    table: Table, column_map: Mapping[str, str] | None = None, day_order: DayOrder | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names; column_map as incidents.io.fixed_columns says
-    (a column read as a GED column, or put in a template field; never ignored)."""
+    (a column read as a GED column, or put in a template field; never ignored). GED's
+    dates are ISO (day_order is for dates such as 03/04/2020, which GED never writes)."""
     for number, row, fields in records(table, COLUMNS, column_map):
         raw = map_row(row)
         raw.update(fields)

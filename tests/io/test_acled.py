@@ -452,3 +452,33 @@ def test_the_summary_names_the_acled_layout(name: str, layout: str, store: GeoPa
     assert f"layout: {layout}" in report.how_read()
     assert ("re-saved by pandas" in report.layout) is ("pandas" in name)
     assert ("actor types as words (2025)" in report.layout) is ("2025" in name)
+
+
+def test_a_chosen_day_order_reaches_the_acled_reader(tmp_path: Path) -> None:
+    """Dates that cannot tell (3/4/2020 and 4/3/2020 only) read as the user says
+    (--month-first), where ACLED's own day first applies otherwise."""
+    with (REAL / "acled_2020_export_afghanistan.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    at, precision = rows[0].index("event_date"), rows[0].index("time_precision")
+    ids = rows[0].index("event_id_cnty")
+    for n, row in enumerate(rows[1:]):
+        row[at], row[precision] = ("3/4/2020" if n % 2 else "4/3/2020"), "1"
+    path = tmp_path / "ambiguous.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+    def days(order: str | None) -> dict[str, str]:
+        store = GeoPackageStore(tmp_path / f"{order}.gpkg")
+        report = import_file(path, store, EDITOR, ImportOptions(day_order=order))  # type: ignore[arg-type]
+        assert report.imported == 28
+        frame = store.query(Query(), EDITOR)
+        pairs = zip(frame["source_event_id"], frame["date_start"], strict=True)
+        return {e: str(d)[:10] for e, d in pairs}
+
+    day_first = {f"acled:{r[ids]}": "2020-03-04" if r[at] == "4/3/2020" else "2020-04-03"
+                 for r in rows[1:]}  # fmt: skip
+    month_first = {
+        e: "2020-04-03" if d == "2020-03-04" else "2020-03-04" for e, d in day_first.items()
+    }
+    assert days(None) == day_first == days("day_first")
+    assert days("month_first") == month_first
