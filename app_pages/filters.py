@@ -6,43 +6,46 @@ comes back from another page); the page writes the resulting view back to the UR
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import streamlit as st
 
 from geodata import district_by_code
+from incidents import filter_fields
+from incidents.filter_fields import FilterField
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
-from incidents.schema import DATE_KINDS, INCIDENT_TYPES, LOCATION_PRECISIONS, VERIFICATION_STATUSES
 from incidents.view_state import ViewState
 
 PENDING = "_pending_widgets"
 WINDOW = "_time_window"
 WINDOW_VERSION = "_time_window_version"
-_PREC_ANY = "any"
+_ANY = "any"  # a selectbox's "no filter" choice
 
 
 def widget_defaults(view: ViewState) -> dict[str, Any]:
     """Widget key -> value for a view (how a URL becomes the sidebar)."""
-    q = view.query
-    return {
-        "f_types": list(q.types),
-        "f_perps": list(q.perpetrators),
-        "f_ver": list(q.verification),
-        "f_dist": list(q.admin1_codes),
-        "f_prec": q.max_precision or _PREC_ANY,
-        "f_tags": list(q.tags),
-        "f_text": q.text,
-        "f_kinds": list(q.date_kinds),
-        "f_unlocated": q.include_unlocated,
-        "d_mode": q.date_mode,
-        "m_layer": view.layer,
-        "m_measure": view.measure,
-        "m_tiles": view.online_tiles,
-        "t_bin": view.bin,
-    }
+    fields = {f.key: _shown(f, getattr(view.query, f.name)) for f in filter_fields.FIELDS if f.key}
+    return {**fields, "m_layer": view.layer, "m_measure": view.measure,
+            "m_tiles": view.online_tiles, "t_bin": view.bin}  # fmt: skip
+
+
+def _shown(f: FilterField, value: Any) -> Any:
+    if f.widget == "multiselect":
+        return list(value)
+    return _ANY if f.widget == "selectbox" and value is None else value
+
+
+def _read(f: FilterField) -> Any:
+    value = st.session_state[f.key]
+    if f.widget == "multiselect":
+        return tuple(value)
+    if f.widget == "text_input":
+        return str(value).strip()
+    return None if value == _ANY else bool(value) if f.widget == "checkbox" else value
 
 
 def prime(view: ViewState) -> None:
@@ -82,14 +85,14 @@ def _typed(version: int) -> None:
     ss[WINDOW] = (ss.get(f"d_from_{version}"), ss.get(f"d_to_{version}"))
 
 
-def _district_options(codes: list[str]) -> dict[str, str]:
+def _district_options(codes: list[str], key: str) -> dict[str, str]:
     """The districts the records name (and any already chosen), labelled in both scripts.
 
     Only these: districts are bundled for every country now, and a list of 4,000 names
     would be sent to the browser on every run.
     """
     names: dict[str, str] = {}
-    chosen = st.session_state.get("f_dist") or []
+    chosen = st.session_state.get(key) or []
     for code in sorted({*codes, *chosen}):
         district = district_by_code(code)
         if district is None:
@@ -100,41 +103,32 @@ def _district_options(codes: list[str]) -> dict[str, str]:
     return names
 
 
-def _filters(choices: dict[str, list[str]]) -> Query:
-    st.multiselect("Type", INCIDENT_TYPES.codes, format_func=INCIDENT_TYPES.label, key="f_types")
-    st.multiselect("Alleged perpetrator", choices["perpetrators"], key="f_perps")
-    st.multiselect(
-        "Verification",
-        VERIFICATION_STATUSES.codes,
-        format_func=VERIFICATION_STATUSES.label,
-        key="f_ver",
-    )
-    districts = _district_options(choices.get("districts", []))
-    st.multiselect(
-        "District", list(districts), format_func=lambda c: districts.get(c, c), key="f_dist"
-    )
-    precisions = [_PREC_ANY, *LOCATION_PRECISIONS.codes[:-1]]
-    st.selectbox(
-        "Location known at least to",
-        precisions,
-        format_func=lambda c: "Any precision" if c == _PREC_ANY else LOCATION_PRECISIONS.label(c),
-        key="f_prec",
-        help="Hides incidents whose place is known less precisely than this.",
-    )
-    st.multiselect("Tags", choices["tags"], key="f_tags")
-    st.text_input("Text contains", key="f_text", placeholder="title, description, place, id")
-    st.checkbox("Include incidents with no place", key="f_unlocated")
-    ss = st.session_state
-    return Query(
-        types=tuple(ss.f_types),
-        perpetrators=tuple(ss.f_perps),
-        verification=tuple(ss.f_ver),
-        admin1_codes=tuple(ss.f_dist),
-        max_precision=None if ss.f_prec == _PREC_ANY else ss.f_prec,
-        tags=tuple(ss.f_tags),
-        text=ss.f_text.strip(),
-        include_unlocated=bool(ss.f_unlocated),
-    )
+def _widgets(section: str, choices: dict[str, list[str]]) -> dict[str, Any]:
+    """Draw the widgets of one sidebar section of the filter table; return their values."""
+    fields = [f for f in filter_fields.FIELDS if f.key and f.section == section]
+    for f in fields:
+        _draw(f, choices.get(f.name, []))
+    return {f.name: _read(f) for f in fields}
+
+
+def _draw(f: FilterField, choices: list[str]) -> None:
+    """One filter's widget, as its entry in the table describes it."""
+    label: Callable[[str], str] = f.vocab.label if f.vocab else str
+    common: dict[str, Any] = {"key": f.key, "help": f.tip or None}
+    if f.widget == "multiselect":
+        names = {c: label(c) for c in (f.vocab.codes if f.vocab else choices)}
+        if f.kind == "district":
+            names = _district_options(choices, f.key)
+        st.multiselect(f.label, list(names), format_func=lambda c: names.get(c, c), **common)
+    elif f.widget == "selectbox" and f.vocab:
+        options = {_ANY: f"Any {f.noun}"} | {c: label(c) for c in f.offer or f.vocab.codes}
+        st.selectbox(f.label, list(options), format_func=lambda c: options.get(c, c), **common)
+    elif f.widget == "radio" and f.vocab:
+        st.radio(f.label, f.vocab.codes, format_func=label, **common)
+    elif f.widget == "text_input":
+        st.text_input(f.label, key=f.key, placeholder=f.tip)
+    elif f.widget == "checkbox":
+        st.checkbox(f.label, **common)
 
 
 def _time(query: Query) -> Query:
@@ -151,30 +145,12 @@ def _time(query: Query) -> Query:
             on_change=_typed,
             args=(version,),
         )
-    st.radio(
-        "An incident with an uncertain date counts when its date range",
-        ["overlaps", "within"],
-        format_func=lambda m: (
-            "overlaps the window" if m == "overlaps" else "lies entirely within it"
-        ),
-        key="d_mode",
-    )
-    st.multiselect(
-        "Which dates",
-        DATE_KINDS.codes,
-        format_func=DATE_KINDS.label,
-        key="f_kinds",
-        help="Each record gives one date and says what it is: when it occurred, "
-        "or when it was discovered or reported. Empty: all of them.",
-    )
-    ss = st.session_state
+    values = _widgets("time", {})
     start, end = window()
     if start and end and start > end:
         st.warning("'From' is after 'To': the two dates were swapped.")
         start, end = end, start
-    return query.replace(
-        date_from=start, date_to=end, date_mode=ss.d_mode, date_kinds=tuple(ss.f_kinds)
-    )
+    return query.replace(date_from=start, date_to=end, **values)
 
 
 def _layers() -> None:
@@ -192,11 +168,12 @@ def _layers() -> None:
 def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
     """Draw the sidebar; return the view it describes (map extent and selection kept).
 
-    choices: the values each list filter offers (perpetrators, tags, districts).
+    choices: the values each list filter offers, by Query field (perpetrators, tags,
+    admin1_codes: the districts the records name).
     """
     with st.sidebar:
         st.header("Filters")
-        query = _time(_filters(choices))
+        query = _time(Query(**_widgets("filters", choices)))
         _layers()
     ss = st.session_state
     return ViewState(

@@ -20,24 +20,13 @@ from app_pages import (
     table_panel,
     time_panel,
 )
+from incidents import filter_fields
 from incidents.maps import MAP_COLUMNS
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 from incidents.view_state import ViewState, describe, from_params, share_link, to_params
 
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
-_FILTERS: dict[str, dict[str, object]] = {
-    "time window": {"date_from": None, "date_to": None},
-    "which dates": {"date_kinds": ()},
-    "type": {"types": ()},
-    "perpetrator": {"perpetrators": ()},
-    "verification": {"verification": ()},
-    "district": {"admin1_codes": ()},
-    "location precision": {"max_precision": None},
-    "tags": {"tags": ()},
-    "text": {"text": ""},
-    "no place": {"include_unlocated": True},
-}
 
 
 def _start_view() -> ViewState:
@@ -53,12 +42,9 @@ def _start_view() -> ViewState:
 
 def _hidden_by(idx: ColumnIndex, query: Query, shown: int) -> list[tuple[str, int]]:
     """For each active filter, how many more incidents would show without it."""
-    out = []
-    for label, reset in _FILTERS.items():
-        if all(getattr(query, k) == v for k, v in reset.items()):
-            continue
-        out.append((label, idx.count(query.replace(**reset)) - shown))
-    return out
+    return [
+        (noun, idx.count(lifted) - shown) for noun, lifted in filter_fields.lifts(query).items()
+    ]
 
 
 def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
@@ -106,8 +92,9 @@ def main() -> None:
     whole = bool(st.session_state.get(WHOLE))
     idx = common.index()
     if whole:
-        choices = {c: common.distinct(c) for c in ("perpetrators", "tags")}
-        choices["districts"] = [str(c) for c in idx.labels["admin1_code"] if c]
+        lists = [f.name for f in filter_fields.FIELDS if f.kind == "names" and f.key]
+        choices = {name: common.distinct(name) for name in lists}
+        choices["admin1_codes"] = [str(c) for c in idx.labels["admin1_code"] if c]
         view = filters.sidebar(view, choices)
     query = view.query
     # In a container: how many captions it holds varies, and an element that moves in

@@ -12,15 +12,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
+from incidents import filter_fields
 from incidents.query import Query
-from incidents.schema import (
-    DATE_KINDS,
-    INCIDENT_TYPES,
-    LOCATION_PRECISIONS,
-    VERIFICATION_STATUSES,
-)
 
 LAYER_CODES = ("markers", "heat", "districts")
 MEASURE_CODES = ("incidents", "killed_best", "disappeared_best", "displaced_best")
@@ -42,37 +38,22 @@ class ViewState:
     bin: str = "month"
 
 
-_LISTS = {
-    "kind": "date_kinds",
-    "type": "types",
-    "perp": "perpetrators",
-    "ver": "verification",
-    "dist": "admin1_codes",
-    "tag": "tags",
-}
-
-
 def to_params(view: ViewState) -> dict[str, ParamValue]:
     """Query parameters for view; defaults are left out."""
-    q = view.query
     out: dict[str, ParamValue] = {}
-    if q.date_from:
-        out["from"] = q.date_from.isoformat()
-    if q.date_to:
-        out["to"] = q.date_to.isoformat()
-    if q.date_mode == "within":
-        out["dates"] = "within"
-    for key, attr in _LISTS.items():
-        values = list(getattr(q, attr))
-        if values:
-            out[key] = values
-    if q.max_precision:
-        out["prec"] = q.max_precision
-    if q.text.strip():
-        out["q"] = q.text.strip()
-    if not q.include_unlocated:
-        out["unlocated"] = "0"
+    for f in filter_fields.FIELDS:
+        value = getattr(view.query, f.name)
+        if f.param and value != f.default and (written := _written(f, value)):
+            out[f.param] = written
     return {**out, **_view_params(view)}
+
+
+def _written(f: filter_fields.FilterField, value: Any) -> ParamValue:
+    if f.kind in ("codes", "names", "district"):
+        return list(value)
+    if f.kind == "switch":
+        return "1" if value else "0"
+    return value.isoformat() if f.kind == "day" else str(value).strip()
 
 
 def _view_params(view: ViewState) -> dict[str, ParamValue]:
@@ -95,23 +76,20 @@ def _view_params(view: ViewState) -> dict[str, ParamValue]:
     return out
 
 
-def _all(params: Mapping[str, str | Sequence[str]], key: str) -> list[str]:
+def _all(params: Mapping[str, str | Sequence[str]], key: str, split: bool = False) -> list[str]:
     value = params.get(key)
     if value is None:
         return []
     values = [value] if isinstance(value, str) else list(value)
     out: list[str] = []
-    for v in values:  # accept both repeated keys and comma-joined codes
-        out += [p.strip() for p in str(v).split(",")] if key in _CODED else [str(v).strip()]
+    for v in values:  # coded lists accept both repeated keys and comma-joined codes
+        out += [p.strip() for p in str(v).split(",")] if split else [str(v).strip()]
     return [v for v in dict.fromkeys(out) if v]
 
 
 def _one(params: Mapping[str, str | Sequence[str]], key: str) -> str | None:
     values = _all(params, key)
     return values[-1] if values else None
-
-
-_CODED = {"kind": DATE_KINDS, "type": INCIDENT_TYPES, "ver": VERIFICATION_STATUSES}
 
 
 def _date(text: str | None) -> date | None:
@@ -131,26 +109,27 @@ def _float(text: str | None, low: float, high: float) -> float | None:
     return value
 
 
+def _read(f: filter_fields.FilterField, params: Mapping[str, str | Sequence[str]]) -> Any:
+    one = _one(params, f.param)
+    codes = f.vocab.codes if f.vocab else ()
+    if f.kind == "day":
+        return _date(one)
+    if f.kind == "code":
+        return one if one in codes else f.default
+    if f.kind == "codes":
+        return tuple(v for v in _all(params, f.param, split=True) if v in codes)
+    if f.kind in ("names", "district"):
+        return tuple(_all(params, f.param))
+    if f.kind == "text":
+        return (one or "")[:200]
+    return {"0": False, "1": True}.get(one or "", f.default)  # switch
+
+
 def _query(params: Mapping[str, str | Sequence[str]]) -> Query:
-    lists: dict[str, tuple[str, ...]] = {}
-    for key, attr in _LISTS.items():
-        values = _all(params, key)
-        if key in _CODED:
-            values = [v for v in values if v in _CODED[key].codes]
-        lists[attr] = tuple(values)
-    date_from, date_to = _date(_one(params, "from")), _date(_one(params, "to"))
-    if date_from and date_to and date_from > date_to:
-        date_from, date_to = date_to, date_from
-    prec = _one(params, "prec")
-    query = Query(
-        date_from=date_from,
-        date_to=date_to,
-        date_mode="within" if _one(params, "dates") == "within" else "overlaps",
-        max_precision=prec if prec in LOCATION_PRECISIONS.codes else None,
-        text=(_one(params, "q") or "")[:200],
-        include_unlocated=_one(params, "unlocated") != "0",
-    )
-    return query.replace(**lists)
+    query = Query(**{f.name: _read(f, params) for f in filter_fields.FIELDS if f.param})
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        query = query.replace(date_from=query.date_to, date_to=query.date_from)
+    return query
 
 
 def from_params(params: Mapping[str, str | Sequence[str]]) -> ViewState:
@@ -185,24 +164,16 @@ def describe(view: ViewState) -> list[str]:
     if q.date_from or q.date_to:
         rule = "lies within" if q.date_mode == "within" else "overlaps"
         words.append(f"date range {rule} {q.date_from or 'the beginning'} – {q.date_to or 'today'}")
-    if q.types:
-        words.append("type: " + ", ".join(INCIDENT_TYPES.label(t) for t in q.types))
-    if q.date_kinds:
-        words.append("dates: " + ", ".join(DATE_KINDS.label(k) for k in q.date_kinds))
-    if q.perpetrators:
-        words.append("perpetrator: " + ", ".join(q.perpetrators))
-    if q.verification:
-        words.append(
-            "verification: " + ", ".join(VERIFICATION_STATUSES.label(v) for v in q.verification)
-        )
-    if q.admin1_codes:
-        words.append("district: " + ", ".join(q.admin1_codes))
-    if q.max_precision:
-        words.append(
-            f"location at least as precise as {LOCATION_PRECISIONS.label(q.max_precision)}"
-        )
-    if q.tags:
-        words.append("tags: " + ", ".join(q.tags))
-    if q.text.strip():
-        words.append(f'text contains "{q.text.strip()}"')
+    for f in filter_fields.FIELDS:
+        value = getattr(q, f.name)
+        described = f.noun and f.kind not in ("day", "switch", "box") and value != f.default
+        if described and (text := _in_words(f, value)):
+            words.append((f.says or f.noun + ": {}").format(text))
     return words
+
+
+def _in_words(f: filter_fields.FilterField, value: Any) -> str:
+    label = f.vocab.label if f.vocab else str
+    if f.kind == "text":
+        return str(value).strip()
+    return label(value) if f.kind == "code" else ", ".join(label(v) for v in value)

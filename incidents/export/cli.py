@@ -12,21 +12,17 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from incidents import filter_fields
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel
 from incidents.export.cells import CELLS_ABOVE
 from incidents.export.profiles import PROFILES, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
+from incidents.filter_fields import FilterField
 from incidents.query import Query
-from incidents.schema import (
-    DATE_KINDS,
-    INCIDENT_TYPES,
-    LOCATION_PRECISIONS,
-    VERIFICATION_STATUSES,
-    Vocabulary,
-)
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -65,27 +61,21 @@ def add_commands(
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
-    """The app's filters as options."""
-    f = p.add_argument_group("filters (as in the app)")
-    f.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD")
-    f.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD")
-    f.add_argument("--date-mode", choices=("overlaps", "within"), default="overlaps")
-    f.add_argument("--date-kind", action="append", default=[], help=_codes(DATE_KINDS))
-    f.add_argument("--type", action="append", default=[], help=_codes(INCIDENT_TYPES))
-    f.add_argument("--verification", action="append", default=[],
-                   help=_codes(VERIFICATION_STATUSES))  # fmt: skip
-    f.add_argument("--district", action="append", default=[], help="code (LY-MB) or name")
-    f.add_argument("--max-precision", help=_codes(LOCATION_PRECISIONS))
-    f.add_argument("--perpetrator", action="append", default=[])
-    f.add_argument("--tag", action="append", default=[])
-    f.add_argument("--text", default="")
-    f.add_argument("--bbox", help="only incidents inside WEST,SOUTH,EAST,NORTH")
-    f.add_argument("--id", dest="ids", action="append", default=[])
-    f.add_argument("--located-only", action="store_true")
-
-
-def _codes(vocab: Vocabulary) -> str:
-    return "one of: " + ", ".join(vocab.codes) + " (repeatable)"
+    """The app's filters as options (filter_fields.FIELDS)."""
+    group = p.add_argument_group("filters (as in the app)")
+    for f in filter_fields.FIELDS:
+        if not f.flag:
+            continue
+        codes = f"one of: {', '.join(f.vocab.codes)}" if f.vocab else ""
+        options: dict[str, Any] = {"dest": f.name, "help": f.help or codes or None}
+        if f.kind == "day":
+            options.update(type=_day, metavar="YYYY-MM-DD")
+        elif f.kind == "switch":
+            options.update(action="store_false" if f.default else "store_true")
+        elif f.kind in ("codes", "names", "district"):
+            options.update(action="append", default=[])
+            options["help"] = options["help"] and f"{options['help']} (repeatable)"
+        group.add_argument(f.flag, **options)
 
 
 def _day(text: str) -> date:
@@ -105,36 +95,40 @@ def _box(text: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def _vocab(vocab: Vocabulary, values: list[str]) -> tuple[str, ...]:
-    codes = []
-    for value in values:
-        code = vocab.lookup(value)
-        if code is None:
-            raise ValueError(f"{value!r} is not a {vocab.name}: {', '.join(vocab.codes)}")
-        codes.append(code)
-    return tuple(codes)
+def _value(f: FilterField, given: Any) -> Any:
+    """The Query value of one option as parsed (None or [] when not given)."""
+    if given is None or given == "":
+        return f.default
+    if f.kind == "box":
+        return _box(given)
+    if f.kind not in ("code", "codes", "district"):
+        return tuple(given) if f.kind == "names" else given
+    codes = tuple(_code(f, value) for value in (given if f.kind != "code" else [given]))
+    return codes[0] if f.kind == "code" else codes
+
+
+def _code(f: FilterField, value: str) -> str:
+    """The code of a label or code (a district's name or code); ValueError in words."""
+    from geodata import find_district
+
+    if f.kind == "district":
+        district = find_district(value)
+        if district is None:
+            raise ValueError(f"no district called {value!r}")
+        return district.code
+    if f.vocab is None:
+        return value
+    code = f.vocab.lookup(value)
+    if code is None:
+        raise ValueError(f"{value!r} is not a {f.vocab.name}: {', '.join(f.vocab.codes)}")
+    return code
 
 
 def query_from_args(args: argparse.Namespace) -> Query:
     """A Query from the filter options; ValueError in plain words for bad values."""
-    from geodata import find_district
-
-    districts = []
-    for name in args.district:
-        found = find_district(name)
-        if found is None:
-            raise ValueError(f"no district called {name!r}")
-        districts.append(found.code)
-    precision = _vocab(LOCATION_PRECISIONS, [args.max_precision]) if args.max_precision else ()
     return Query(
-        date_from=args.date_from, date_to=args.date_to, date_mode=args.date_mode,
-        date_kinds=_vocab(DATE_KINDS, args.date_kind), types=_vocab(INCIDENT_TYPES, args.type),
-        perpetrators=tuple(args.perpetrator), verification=_vocab(VERIFICATION_STATUSES,
-        args.verification), admin1_codes=tuple(districts),
-        max_precision=precision[0] if precision else None, tags=tuple(args.tag),
-        text=args.text, bbox=_box(args.bbox) if args.bbox else None, ids=tuple(args.ids),
-        include_unlocated=not args.located_only,
-    )  # fmt: skip
+        **{f.name: _value(f, getattr(args, f.name)) for f in filter_fields.FIELDS if f.flag}
+    )
 
 
 def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:

@@ -1,0 +1,104 @@
+"""Every filter of a Query, once: its URL parameter, CLI option and sidebar widget.
+
+The link codec (view_state), the export command line (export/cli) and the sidebar
+(app_pages/filters) all loop over FIELDS, and the page's "hidden by each filter" line
+groups them by noun. A new filter is one entry here (plus its evaluator in the query
+layer); a new entry of an existing kind needs nothing else.
+
+Kinds say how a value is written and read: "day" (a date), "code" (one code of vocab),
+"codes" (several), "names" (free words, as perpetrators or tags), "district" (codes,
+given by name or code on the command line), "text", "switch" (a yes/no) and "box"
+(WEST,SOUTH,EAST,NORTH).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from incidents.query import Query
+from incidents.schema import (
+    DATE_KINDS,
+    INCIDENT_TYPES,
+    LOCATION_PRECISIONS,
+    VERIFICATION_STATUSES,
+    Vocabulary,
+)
+
+Kind = Literal["day", "code", "codes", "names", "district", "text", "switch", "box"]
+Widget = Literal["", "multiselect", "selectbox", "radio", "text_input", "checkbox"]
+DATE_MODES = Vocabulary(
+    "date mode", (("overlaps", "overlaps the window"), ("within", "lies entirely within it"))
+)
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One Query attribute and how each surface shows it ("" = not on that surface)."""
+
+    name: str  # the Query attribute; for "names", also the column its choices come from
+    kind: Kind
+    noun: str = ""  # "hidden by" and description; one noun lifts its fields together
+    param: str = ""  # URL query parameter
+    flag: str = ""  # export command-line option
+    help: str = ""  # command-line help (vocabularies list their codes themselves)
+    vocab: Vocabulary | None = None
+    widget: Widget = ""
+    key: str = ""  # Streamlit widget key (tests and URL priming address widgets by it)
+    label: str = ""  # the widget's label
+    tip: str = ""  # the widget's help (a text box's placeholder)
+    offer: tuple[str, ...] = ()  # codes the widget offers, when not all of vocab
+    section: Literal["filters", "time"] = "filters"
+    says: str = ""  # the description's words, "{}" for the value (default "noun: {}")
+
+    @property
+    def default(self) -> Any:
+        """The Query's value for "no filter"."""
+        return getattr(Query(), self.name)
+
+
+FIELDS: tuple[FilterField, ...] = (
+    FilterField("date_from", "day", "time window", "from", "--from"),
+    FilterField("date_to", "day", "time window", "to", "--to"),
+    FilterField("date_mode", "code", "", "dates", "--date-mode", vocab=DATE_MODES,
+                widget="radio", key="d_mode", section="time",
+                label="An incident with an uncertain date counts when its date range"),
+    FilterField("date_kinds", "codes", "which dates", "kind", "--date-kind", vocab=DATE_KINDS,
+                widget="multiselect", key="f_kinds", label="Which dates", section="time",
+                tip="Each record gives one date and says what it is: when it occurred, "
+                "or when it was discovered or reported. Empty: all of them.",
+                says="dates: {}"),
+    FilterField("types", "codes", "type", "type", "--type", vocab=INCIDENT_TYPES,
+                widget="multiselect", key="f_types", label="Type"),
+    FilterField("perpetrators", "names", "perpetrator", "perp", "--perpetrator",
+                widget="multiselect", key="f_perps", label="Alleged perpetrator"),
+    FilterField("verification", "codes", "verification", "ver", "--verification",
+                vocab=VERIFICATION_STATUSES, widget="multiselect", key="f_ver",
+                label="Verification"),
+    FilterField("admin1_codes", "district", "district", "dist", "--district",
+                "code (LY-MB) or name", widget="multiselect", key="f_dist", label="District"),
+    FilterField("max_precision", "code", "location precision", "prec", "--max-precision",
+                vocab=LOCATION_PRECISIONS, widget="selectbox", key="f_prec",
+                label="Location known at least to", offer=LOCATION_PRECISIONS.codes[:-1],
+                tip="Hides incidents whose place is known less precisely than this.",
+                says="location at least as precise as {}"),
+    FilterField("tags", "names", "tags", "tag", "--tag", widget="multiselect", key="f_tags",
+                label="Tags"),
+    FilterField("text", "text", "text", "q", "--text", widget="text_input", key="f_text",
+                label="Text contains", tip="title, description, place, id",
+                says='text contains "{}"'),
+    FilterField("bbox", "box", flag="--bbox", help="only incidents inside WEST,SOUTH,EAST,NORTH"),
+    FilterField("ids", "names", flag="--id"),
+    FilterField("include_unlocated", "switch", "no place", "unlocated", "--located-only",
+                widget="checkbox", key="f_unlocated", label="Include incidents with no place"),
+)  # fmt: skip
+
+
+def lifts(query: Query) -> dict[str, Query]:
+    """For each filter active in query (by noun), the query without it."""
+    out: dict[str, Query] = {}
+    for noun in dict.fromkeys(f.noun for f in FIELDS if f.noun):
+        fields = [f for f in FIELDS if f.noun == noun]
+        if any(getattr(query, f.name) != f.default for f in fields):
+            out[noun] = query.replace(**{f.name: f.default for f in fields})
+    return out
