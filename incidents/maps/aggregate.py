@@ -13,13 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from incidents import count_totals
+
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
 MEASURES: dict[str, str] = {
     "incidents": "Incidents",
-    "killed_best": "People killed (best estimate)",
-    "disappeared_best": "People disappeared (best estimate)",
-    "displaced_best": "People displaced (best estimate)",
+    "killed_best": "People killed",
+    "disappeared_best": "People disappeared",
+    "displaced_best": "People displaced",
 }
 
 _NICE_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -142,18 +144,22 @@ def heat_points(frame: pd.DataFrame, max_points: int = 20000) -> list[list[float
 
 
 def district_totals(frame: pd.DataFrame, measure: str = "incidents") -> pd.Series:
-    """Incidents (or people, by best estimate) per district code; districts without data omitted."""
+    """Incidents, or people (count_totals' lower bound), per district code; districts
+    without incidents omitted. district_table says which totals are exact."""
+    table = district_table(frame, measure)
+    return table["records" if measure == "incidents" else "value"]
+
+
+def district_table(frame: pd.DataFrame, measure: str = "incidents") -> pd.DataFrame:
+    """count_totals.COLUMNS per district code (no '' row): what the choropleth draws."""
     if frame.empty or "admin1_code" not in frame.columns:
-        return pd.Series(dtype=float)
-    codes = frame["admin1_code"].fillna("")
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in count_totals.COLUMNS})
     if measure == "incidents":
-        totals = frame.groupby(codes).size().astype(float)
-    else:
-        if measure not in frame.columns:
-            return pd.Series(dtype=float)
-        values = pd.to_numeric(frame[measure], errors="coerce").fillna(0)
-        totals = values.groupby(codes).sum().astype(float)
-    return totals[totals.index != ""]
+        ones = pd.Series(1.0, index=frame.index)
+        frame = frame.assign(killed_best=ones)
+        measure = "killed_best"
+    table = count_totals.frame_totals(frame, measure, by="admin1_code")
+    return table[table.index != ""]
 
 
 def class_edges(top: int, most: int = 6) -> list[int]:

@@ -18,6 +18,7 @@ import pandas as pd
 from folium.plugins import HeatMap
 
 from geodata import ATTRIBUTION
+from incidents import count_totals
 from incidents.maps import aggregate, layers, layers_geo, legend
 from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
 from incidents.maps.page_data import check_tree
@@ -344,32 +345,39 @@ def _heat(group: folium.FeatureGroup, points: pd.DataFrame, hidden: int) -> Draw
 
 
 def _districts(group: folium.FeatureGroup, frame: pd.DataFrame, options: MapOptions) -> Drawn:
-    totals = aggregate.district_totals(frame, options.measure)
+    table = aggregate.district_table(frame, options.measure)
     unknown = int((frame.get("admin1_code", pd.Series(dtype=str)).fillna("") == "").sum())
-    return _district_shading(group, totals, unknown, len(frame), options)
+    return _district_shading(group, table, unknown, len(frame), options)
 
 
 def _district_shading(
-    group: folium.FeatureGroup, totals: pd.Series, unknown: int, shown: int, options: MapOptions
+    group: folium.FeatureGroup, table: pd.DataFrame, unknown: int, shown: int, options: MapOptions
 ) -> Drawn:
-    breaks = aggregate.class_breaks(totals.tolist())
+    """table: count_totals.COLUMNS per district code; a people total that is a lower
+    bound reads 'at least N', one no record gives a number for 'unknown', never 0."""
+    people = options.measure != "incidents"
+    words = {
+        str(code): count_totals.as_total(row).words() if people else f"{int(row['records']):,}"
+        for code, row in table.iterrows()
+    }
+    known = table["value"][[words[str(c)] != count_totals.UNKNOWN for c in table.index]]
+    breaks = aggregate.class_breaks(known.tolist())
     title = aggregate.MEASURES.get(options.measure, "Incidents")
-    data = layers_geo.choropleth(
-        options.country,
-        {str(k): float(v) for k, v in totals.items()},
-        lambda v: legend.ramp_colour(v, breaks),
-        title.lower(),
-    )
+    totals = {str(k): float(v) for k, v in table["value"].items()}
+    unit = title.lower() if people else "incidents"
+    colour = lambda v: legend.ramp_colour(v, breaks)  # noqa: E731
+    data = layers_geo.choropleth(options.country, totals, colour, unit, words)
     layers_geo.Polygons(data, interactive=True).add_to(group)
-    layers.Legend(legend.districts_legend(title, breaks, unknown)).add_to(group)
-    return Drawn("districts", int((totals > 0).sum()), shown)
+    kinds = sorted({w.split(" ")[0] for w in words.values() if not w[0].isdigit()})
+    layers.Legend(legend.districts_legend(title, breaks, unknown, kinds=kinds)).add_to(group)
+    return Drawn("districts", int((table["value"] > 0).sum()), shown)
 
 
 def summary_layer(
     kind: str, data: Any, options: MapOptions, view: Bounds | None, hidden: int
 ) -> tuple[folium.FeatureGroup, Drawn]:
     """A layer from what the store summed instead of rows: kind 'grid' or 'heat' takes
-    point counts (latitude, longitude, type, n); 'districts' takes (totals per code,
+    point counts (latitude, longitude, type, n); 'districts' takes (count_totals.COLUMNS per code,
     incidents without a district, incidents shown); 'markers' takes rows (a few thousand)."""
     if kind == "markers":
         return data_layer(data, options, view)
@@ -379,8 +387,8 @@ def summary_layer(
     elif kind == "heat":
         drawn = _heat(group, data, hidden)
     else:
-        totals, unknown, shown = data
-        drawn = _district_shading(group, totals[totals.index != ""], unknown, shown, options)
+        table, unknown, shown = data
+        drawn = _district_shading(group, table[table.index != ""], unknown, shown, options)
     drawn.not_drawable = hidden
     localize_group(group)
     return group, drawn

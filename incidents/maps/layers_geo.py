@@ -108,23 +108,38 @@ def district_shading(country: str, codes: set[str]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def choropleth(country: str, totals: dict[str, float], colour_of: Any, unit: str) -> dict[str, Any]:
-    """Every district filled by its total (colour_of(value) -> colour), tooltip name and value."""
+UNKNOWN_FILL = "#b8b8b8"  # a district whose records give no number: not the ramp's zero
+
+
+def choropleth(
+    country: str,
+    totals: dict[str, float],
+    colour_of: Any,
+    unit: str,
+    words: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Every district filled by its total (colour_of(value) -> colour), tooltip name and
+    total. words: how each district's total reads (count_totals: 'at least 338',
+    'unknown'); a district in words as 'unknown' is grey, one absent from totals has
+    no incidents in the selection."""
+    words = words or {}
     frame = admin1_frame(country)
     feats = []
     for code, en, ar, geom in zip(
         frame["code"], frame["name_en"], frame["name_ar"], frame.geometry, strict=True
     ):
         value = float(totals.get(code, 0.0))
-        style = {
-            "color": "#333333",
-            "weight": 0.8,
-            "fillColor": colour_of(value) if value > 0 else "#ffffff",
-            "fillOpacity": 0.8 if value > 0 else 0.3,
-        }
+        said = words.get(code, f"{value:g}")
+        fill, opacity = (colour_of(value), 0.8) if value > 0 else ("#ffffff", 0.3)
+        if said == "unknown":
+            fill, opacity = UNKNOWN_FILL, 0.55
+        style = {"color": "#333333", "weight": 0.8, "fillColor": fill, "fillOpacity": opacity}
+        line = f"{said} {unit}" if code in totals else "no incidents in the selection"
+        if said == "unknown":
+            line = f"{unit}: unknown (the records give no number)"
         tip = (
             f'<b>{html.escape(str(en))}</b> <span dir="rtl" lang="ar">{html.escape(str(ar or ""))}'
-            f"</span><br>{value:g} {html.escape(unit)}"
+            f"</span><br>{html.escape(line)}"
         )
-        feats.append(_feature(geom.simplify(0.01), style, tip, code=code, value=value))
+        feats.append(_feature(geom.simplify(0.01), style, tip, code=code, value=value, said=said))
     return {"type": "FeatureCollection", "features": feats}

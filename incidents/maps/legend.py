@@ -14,6 +14,7 @@ from incidents.styles import PRECISION_STYLES, TYPE_STYLES, type_style
 
 RAMP = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")  # viridis, CVD-safe
 DISTRICT_SHADE = "#7a7a7a"
+UNKNOWN_FILL = "#b8b8b8"  # layers_geo.UNKNOWN_FILL: a total no record gives a number for
 
 
 def ramp_colour(value: float, breaks: Sequence[float]) -> str:
@@ -125,10 +126,26 @@ def heat_legend(total: int, credit: str = "") -> str:
 
 
 def districts_legend(
-    title: str, breaks: Sequence[float], unknown: int = 0, credit: str = ""
+    title: str,
+    breaks: Sequence[float],
+    unknown: int = 0,
+    credit: str = "",
+    kinds: Sequence[str] = (),
 ) -> str:
-    """Legend for the district choropleth."""
-    parts = [_classes_part(title, breaks, "")]
+    """Legend for the district choropleth. kinds: the count_totals kinds besides exact
+    totals that some district shows ('at', for 'at least N'; 'unknown')."""
+    nothing_known = list(breaks) == [0.0] and bool(kinds)
+    head = f"<h4>{html.escape(title)}</h4>"
+    parts = [head if nothing_known else _classes_part(title, breaks, "")]
+    if "at" in kinds:
+        parts.append(
+            '<div class="note">"At least N": some incidents there give no best estimate; '
+            "their minimum is counted where given, so the true total may be higher.</div>"
+        )
+    if "unknown" in kinds:
+        parts.append(
+            _row(_swatch(UNKNOWN_FILL, 0.55), "Unknown: incidents there, but no number given")
+        )
     if unknown:
         parts.append(f'<div class="note">{unknown} incident(s) have no district.</div>')
     return _finish(parts, credit)

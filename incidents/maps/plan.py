@@ -81,8 +81,8 @@ def layer(
     shown = idx.count(query)
     hidden = shown - idx.count(query, drawable=True)
     if options.layer == "districts":
-        totals = idx.district_sums(query, options.measure)
-        unknown = int(idx.district_sums(query, "incidents").get("", 0))
+        totals = idx.district_totals(query, options.measure)
+        unknown = int(totals["records"].get("", 0))
         group, drawn = summary_layer("districts", (totals, unknown, shown), options, bounds, hidden)
         return group, drawn, Coverage(everything=True)
     box = query_box(bounds) if bounds is not None else None

@@ -23,12 +23,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from incidents import count_totals
 from incidents.query import Query
 from incidents.store.summaries import SPAN_CAP
 
 _EPOCH = date(1970, 1, 1)
 _CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code")
-MEASURE_COLUMNS = ("killed_best", "disappeared_best", "displaced_best")
+MEASURE_COLUMNS = (
+    *("killed_best", "disappeared_best", "displaced_best"),
+    *("killed_min", "disappeared_min", "displaced_min"),  # count_totals: unknown is not zero
+)
 _PLAIN = ("fid", "start", "end", "lat", "lon", "has_latitude", "drawable")
 FidLookup = Callable[[Query], "Sequence[int] | np.ndarray"]
 
@@ -285,14 +289,25 @@ class ColumnIndex:
         return (_EPOCH + timedelta(days=lo), _EPOCH + timedelta(days=hi))
 
     def district_sums(self, query: Query, measure: str) -> pd.Series:
-        """Incidents, or a measure summed, per stored admin1_code ('' for none)."""
+        """Incidents, or people (count_totals' lower bound), per stored admin1_code
+        ('' for none)."""
+        table = self.district_totals(query, measure)
+        return table["value"] if measure != "incidents" else table["records"]
+
+    def district_totals(self, query: Query, measure: str) -> pd.DataFrame:
+        """count_totals.COLUMNS per stored admin1_code ('' for none) with matches: how
+        many people (or incidents) and how many records give a number at all."""
         keep = self.mask(query)
-        codes = self.codes["admin1_code"][keep]
-        weight = None if measure == "incidents" else np.nan_to_num(self.measures[measure][keep])
-        totals = np.bincount(codes, weight, minlength=len(self.labels["admin1_code"]))
-        series = pd.Series(totals.astype(float), index=self.labels["admin1_code"])
-        present = np.bincount(codes, minlength=len(series)) > 0
-        return series[present]
+        codes = self.codes["admin1_code"][keep].astype(np.int64)
+        size = len(self.labels["admin1_code"])
+        if measure == "incidents":
+            best = low = np.ones(len(codes))
+        else:
+            best = self.measures[count_totals.best_column(measure)][keep]
+            low = self.measures[count_totals.low_column(measure)][keep]
+        table = count_totals.grouped(codes, best, low, size)
+        frame = pd.DataFrame(table, index=self.labels["admin1_code"], columns=count_totals.COLUMNS)
+        return frame[frame["records"] > 0]
 
 
 def _plain_arrays(frame: pd.DataFrame) -> dict[str, Any]:

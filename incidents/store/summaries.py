@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from incidents.access import PublicRules, Viewer, coarsen_for_public
+from incidents.count_totals import lower_bound_sql, what_of
 from incidents.query import Query
 from incidents.schema import CONFIDENTIAL_FIELDS
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, INCIDENT_COLUMNS, LIST_SEPARATOR
@@ -139,13 +140,14 @@ class Summaries:
         return _month_dates(frame)[["date_start", "span_days", "date_end", "n"]]
 
     def district_sums(self, query: Query, viewer: Viewer, measure: str) -> pd.Series:
-        """Incidents (measure 'incidents') or a number column summed per district code.
+        """Incidents (measure 'incidents') or people (count_totals' lower bound: the best
+        estimate, else the minimum) summed per district code.
 
         The index holds admin1_code as stored, '' for records without one.
         """
-        if measure != "incidents" and measure not in NUMBER_COLUMNS:
+        if measure != "incidents" and (measure not in NUMBER_COLUMNS or what_of(measure) is None):
             raise ValueError(f"cannot sum '{measure}'")
-        value = "COUNT(*)" if measure == "incidents" else f"SUM(COALESCE(i.{measure}, 0))"
+        value = "COUNT(*)" if measure == "incidents" else f"SUM({lower_bound_sql(measure)})"
         where = self.conditions(query, viewer)
         sql = (
             f"SELECT COALESCE(i.admin1_code, '') AS code, {value} AS total "
