@@ -254,3 +254,13 @@ def test_a_timemap_file_gets_mapping_choices_too(empty_db, as_editor, tmp_path):
     assert not at.exception
     titles = list(at.dataframe[0].value["title"])
     assert titles and all(t.startswith("CIV") for t in titles)
+
+
+def test_a_file_that_is_not_a_table_says_what_the_tool_reads(empty_db, as_editor, tmp_path):
+    path = tmp_path / "photo.csv"
+    path.write_bytes(bytes(range(256)) * 40)  # not text in any encoding the tool reads
+    at = page(path)
+    assert not at.exception
+    said = _plain(at.error[0].value)
+    assert "cannot be read" in said and "The tool reads CSV or XLSX sheets" in said
+    assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
