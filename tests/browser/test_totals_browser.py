@@ -1,0 +1,63 @@
+"""Unknown is not zero, in a real browser: the example's Tarhuna district (Al Marqab,
+LY-MB) records a minimum of 338 people disappeared and no best estimate, and no number
+of people killed at all. Its district total must read "at least 338" and "unknown",
+never "0" (the page showed "0 people disappeared (best estimate)")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import Guarded, Server
+
+pytestmark = pytest.mark.browser
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+HEADLINE = re.compile(r"([\d,]+) incidents? shown of ([\d,]+)")
+TIMEOUT = 90_000
+
+# Where on the map frame's page the LY-MB polygon's centre is drawn.
+_CENTRE_JS = """() => { for (const k in window.map._layers) {
+  const l = window.map._layers[k];
+  if (l.feature && l.feature.properties && l.feature.properties.code === 'LY-MB') {
+    const p = window.map.latLngToContainerPoint(l.getBounds().getCenter());
+    const r = window.map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y]; } } return null; }"""
+
+
+def _district_tip(g: Guarded, server: Server, measure: str) -> tuple[str, str]:
+    """The tooltip shown when hovering over LY-MB, and the legend's text."""
+    g.page.goto(f"{server.url}/?layer=districts&measure={measure}")
+    g.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    frame = g.page.frame_locator(MAP).first
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1500)
+    g.page.locator(MAP).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    g.page.wait_for_timeout(500)
+    inner = next(f for f in g.page.frames if "st_folium" in f.url)
+    inner.evaluate("() => window.map.fitBounds([[31.0, 13.0], [33.0, 15.5]], {animate: false})")
+    g.page.wait_for_timeout(500)
+    centre = inner.evaluate(_CENTRE_JS)
+    assert centre is not None, "the district LY-MB is not drawn"
+    box = g.page.locator(MAP).first.bounding_box()
+    assert box is not None
+    g.page.mouse.move(box["x"] + centre[0], box["y"] + centre[1])
+    tip = frame.locator(".leaflet-tooltip").first
+    tip.wait_for(timeout=10_000)
+    legend = inner.evaluate(
+        "() => Array.from(document.querySelectorAll('.incident-legend'))"
+        ".map(e => e.textContent).join(' ')"
+    )
+    return tip.inner_text(), str(legend)
+
+
+def test_tarhuna_disappeared_reads_at_least_338_not_zero(guarded: Guarded, example_server: Server):
+    tip, legend = _district_tip(guarded, example_server, "disappeared_best")
+    assert "at least 338 people disappeared" in tip, tip
+    assert not re.search(r"\b0 people", tip), tip
+    assert "minimum is counted" in legend
+
+
+def test_tarhuna_killed_reads_unknown_not_zero(guarded: Guarded, example_server: Server):
+    tip, _ = _district_tip(guarded, example_server, "killed_best")
+    assert "unknown" in tip, tip
+    assert not re.search(r"\b0 people", tip), tip
