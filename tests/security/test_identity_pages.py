@@ -58,6 +58,11 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
     return at.button[0].click().run()
 
 
+def save(at: AppTest) -> AppTest:
+    """Press Save (by its label: the form has other buttons after it)."""
+    return next(b for b in at.button if b.label == "Save").click().run()
+
+
 def actions(db: str) -> list[tuple[str, str]]:
     return [(e.actor, e.action) for e in open_store(db).audit_log(SYSTEM)][-3:]
 
@@ -179,10 +184,10 @@ def test_two_editors_on_one_record_the_second_is_refused(instance):
         sessions.append(page("entry_page.py", **state))
     first, second = sessions
     first.text_input(key="e_title").set_value("Title from the first editor")
-    first.button[-1].click().run()
+    save(first)
     assert any("Saved" in s.value for s in first.success)
     second.text_input(key="e_title").set_value("Title from the second editor")
-    second.button[-1].click().run()
+    save(second)
     assert any("Not saved" in e.value and "eddie" in e.value for e in second.error)
     store = open_store(db)
     assert store.get("tarhuna-ex-002", SYSTEM).title == "Title from the first editor"
