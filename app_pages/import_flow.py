@@ -17,6 +17,7 @@ from app_pages import common
 from incidents import failures
 from incidents.column_choices import chosen_map, column_choices
 from incidents.country_names import country_code
+from incidents.dates import DayOrder
 from incidents.import_fill import fixed_problems, settable_fields
 from incidents.import_preview import cannot_import, preview_rows
 from incidents.importer import (
@@ -90,6 +91,7 @@ def _show_file(data: bytes, name: str) -> None:
     fixed = _fixed_values(name)
     refused = fixed_problems(fixed)
     country = _default_country(name)
+    order = _day_order(name)
     if country is None:
         refused.append("the default country is not a country this tool knows")
     if refused:
@@ -100,6 +102,7 @@ def _show_file(data: bytes, name: str) -> None:
         column_map=column_map or None,
         fixed=fixed or None,
         default_country=country or ImportOptions.default_country,
+        day_order=order,
     )
     try:
         rows = read_rows(table, fmt, options)  # once per run, for both uses below
@@ -164,6 +167,22 @@ def _mapping_choices(table: Table, fmt: Format, name: str) -> dict[str, str]:
                 )
             )
     return chosen_map(choices, picked)
+
+
+DAY_ORDERS: dict[str, DayOrder | None] = {
+    "as the file's other dates settle it (a day above 12)": None,
+    "day first (03/04/2020 is 3 April)": "day_first",
+    "month first (03/04/2020 is March 4)": "month_first",
+}
+
+
+def _day_order(name: str) -> DayOrder | None:
+    """The order of dates such as 03/04/2020 (the command line's --day-first and
+    --month-first): a file whose dates cannot tell has its rows refused until chosen."""
+    shown = st.selectbox(
+        "Dates such as 03/04/2020", list(DAY_ORDERS), key=f"import_day_order:{name}"
+    )
+    return DAY_ORDERS[str(shown)]
 
 
 def _default_country(name: str) -> str | None:

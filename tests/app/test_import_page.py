@@ -264,3 +264,23 @@ def test_a_file_that_is_not_a_table_says_what_the_tool_reads(empty_db, as_editor
     said = _plain(at.error[0].value)
     assert "cannot be read" in said and "The tool reads CSV or XLSX sheets" in said
     assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+
+
+def test_dates_that_cannot_tell_are_read_in_the_order_chosen(empty_db, as_editor, tmp_path):
+    """The page's counterpart of --day-first / --month-first: rows refused as 'could be
+    3 April or 4 March' import once the order is chosen."""
+    path = tmp_path / "ambiguous.csv"
+    path.write_text(
+        "id,type,date_start,place,country\n"
+        "d-1,killing,03/04/2020,Tarhuna,Libya\nd-2,killing,05/06/2020,Tarhuna,Libya\n",
+        encoding="utf-8",
+    )
+    at = page(path)
+    assert all(p.startswith("rejected: date_start") for p in at.dataframe[0].value["problems"])
+    at.selectbox(key=f"import_day_order:{path.name}").set_value(
+        "month first (03/04/2020 is March 4)"
+    ).run()
+    assert list(at.dataframe[0].value["date_start"]) == ["2020-03-04", "2020-05-06"]
+    at.button(key="import_run").click().run()
+    record = open_store(empty_db).get("d-1", as_editor)
+    assert record is not None and record.date_start.isoformat() == "2020-03-04"
