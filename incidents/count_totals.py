@@ -22,11 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-PEOPLE: dict[str, str] = {
-    "killed": "killed",
-    "disappeared": "disappeared",
-    "displaced": "displaced",
-}
+PEOPLE = ("killed", "disappeared", "displaced")
 EXACT, AT_LEAST, UNKNOWN = "exact", "at least", "unknown"
 COLUMNS = ("value", "records", "with_best", "with_number")
 
@@ -75,7 +71,7 @@ class Total:
 
     def sentence(self, measure: str) -> str:
         """'At least 338 people disappeared', 'Number of people killed unknown'."""
-        what = PEOPLE[what_of(measure) or "killed"]
+        what = what_of(measure) or "killed"
         if self.kind == UNKNOWN:
             return f"Number of people {what} unknown"
         words = self.words()
@@ -147,14 +143,21 @@ def total(frame: pd.DataFrame, measure: str) -> Total:
 
 
 def people_lines(frame: pd.DataFrame) -> list[str]:
-    """One sentence per kind of count the records give, for exports' facts blocks:
-    'At least 338 people disappeared (8 of 9 incidents give no best estimate: ...)'.
-    Kinds no record gives a number for are left out (a line per unknown is noise)."""
-    lines = []
+    """What exports print about people, one sentence per kind the records give a number
+    for, then one for those none does: 'At least 338 people disappeared (8 of 9
+    incidents give no best estimate: ...)', 'People killed or displaced: unknown (no
+    incident gives a number)'. Nothing for no records."""
+    if frame.empty:
+        return []
+    lines, unknown = [], []
     for what in PEOPLE:
         found = total(frame, what)
         if found.kind == UNKNOWN:
+            unknown.append(what)
             continue
         note = found.note()
         lines.append(found.sentence(what) + (f" ({note})" if note else ""))
+    if unknown:
+        kinds = " or ".join([", ".join(unknown[:-1]), unknown[-1]] if len(unknown) > 1 else unknown)
+        lines.append(f"People {kinds}: unknown (no incident gives a number)")
     return lines

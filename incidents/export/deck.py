@@ -204,6 +204,7 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     sub = slide.placeholders[1]
     sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.4), Inches(11.7), Inches(1.6)
     lines = [subtitle or window_words(selection.query), selection.counts_line()]
+    lines += selection.people_lines()
     sub.text_frame.text = "\n".join(lines)
     for paragraph, line in zip(sub.text_frame.paragraphs, lines, strict=False):
         _direction(paragraph, line)
@@ -213,7 +214,8 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     notes.text = (
         f"Briefing on {title}. Dates: {window_words(selection.query)}. "
         f"Filters: {filters_sentence(selection.query, district_names(selection.country))}. "
-        f"{selection.counts_line()}. Audience: {selection.profile.label} "
+        f"{'. '.join([selection.counts_line(), *selection.people_lines()])}. "
+        f"Audience: {selection.profile.label} "
         f"({selection.profile.notice}). Data version {selection.data_version}."
     )
 

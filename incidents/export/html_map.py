@@ -109,6 +109,7 @@ def _header(selection: Selection, title: str, shown: int | None = None) -> str:
             f"Filters: {filters_sentence(selection.query, district_names(selection.country))}"
         ),
         html.escape(selection.counts_line(shown)),
+        *(html.escape(line) for line in selection.people_lines()),
         html.escape(f"Sources: {sources_sentence(selection)}"),
         f"<span style='color:#fff;background:{_colour(profile.name)};padding:1px 6px;"
         f"border-radius:3px;font-weight:bold'>{html.escape(profile.label)}</span> "

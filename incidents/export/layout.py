@@ -151,6 +151,8 @@ def _legend_flow(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> 
     _precision_rows(flow, drawn)
     flow.gap(8)
     flow.text(selection.counts_line(drawn.shown, drawn.outside_view), 11.5, bold=True)
+    for line in selection.people_lines():
+        flow.text(line, 10.5)
     filters_and_sources(flow, selection)
     return flow
 

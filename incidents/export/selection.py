@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from incidents import count_totals
 from incidents.access import Viewer
 from incidents.export.caption import counts_line, selection_hash
 from incidents.export.profiles import Profile, profile_for
@@ -31,7 +32,7 @@ DRAWING_COLUMNS = (
     "id", "version", "type", "title", "date_start", "date_end", "date_precision",
     "date_kind", "place", "admin1_code", "latitude", "longitude", "location_precision",
     "location_uncertainty_km", "verification", "killed_best", "disappeared_best",
-    "displaced_best",
+    "displaced_best", "killed_min", "disappeared_min", "displaced_min",
 )  # fmt: skip
 
 
@@ -78,6 +79,11 @@ class Selection:
     def counts_line(self, shown: int | None = None, outside_view: int = 0) -> str:
         n = int(self.located.sum()) - outside_view if shown is None else shown
         return counts_line(n, self.not_shown(outside_view))
+
+    def people_lines(self) -> list[str]:
+        """People killed, disappeared, displaced as count_totals adds them up: 'at least
+        N' where a best estimate is missing, 'unknown' where no number is given."""
+        return count_totals.people_lines(self.rows)
 
     def exported_on(self) -> str:
         return self.exported_at.strftime("%Y-%m-%d %H:%M UTC")

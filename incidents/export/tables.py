@@ -76,8 +76,20 @@ def table_records(selection: Selection) -> tuple[list[str], list[list[Any]]]:
         ids = rows["id"].astype(str).tolist()
         sources = _sources_for(selection)
         data[columns.index(SOURCES_COLUMN)] = [_sources_text(sources, i) for i in ids]
-    records = [[_plain(v) for v in row] for row in zip(*data, strict=True)] if data else []
+    whole = {i for i, c in enumerate(columns) if c in _INTEGER_FIELDS}
+    records = [
+        [_whole(_plain(v)) if i in whole else _plain(v) for i, v in enumerate(row)]
+        for row in zip(*data, strict=True)
+    ]
     return columns, records
+
+
+_INTEGER_FIELDS = {f.name for f in FIELDS if f.kind == "integer"}
+
+
+def _whole(value: Any) -> Any:
+    """338, not 338.0: a count column read with blanks comes back as floats."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _sources_for(selection: Selection) -> Mapping[str, tuple[Source, ...]]:
@@ -106,6 +118,7 @@ def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
         ("Date window", window_words(selection.query)),
         ("Filters", filters_sentence(selection.query)),
         ("Incidents", _count_words(selection)),
+        ("People", "; ".join(selection.people_lines()) or "No incidents"),
         ("Exported", selection.exported_on()),
         ("Data version", selection.data_version),
         ("Reopen this view", selection.link or "(no link given)"),

@@ -66,8 +66,10 @@ def test_people_lines_for_exports(example_frame) -> None:
     lines = count_totals.people_lines(example_frame)
     assert lines == [
         "At least 338 people disappeared (9 of 9 incidents give no best estimate: their "
-        "minimum is counted where given)"
+        "minimum is counted where given)",
+        "People killed or displaced: unknown (no incident gives a number)",
     ]
+    assert count_totals.people_lines(example_frame.iloc[0:0]) == []
 
 
 @pytest.fixture

@@ -1,0 +1,72 @@
+"""Unknown is not zero in every export: the example records a minimum of 338 people
+disappeared and no best estimate, and no number of people killed or displaced."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import openpyxl
+import pytest
+from pptx import Presentation
+
+from incidents.access import Role, Viewer
+from incidents.export.deck import DeckOptions, build_deck
+from incidents.export.html_map import to_html
+from incidents.export.selection import read_selection
+from incidents.export.static_map import MapOptions, render_map
+from incidents.export.tables import to_csv, to_geojson, to_xlsx
+from incidents.query import Query
+
+WINDOW = Query(date_from=date(2015, 1, 1), date_to=date(2023, 12, 31))
+AT_LEAST = "At least 338 people disappeared"
+UNKNOWN = "People killed or displaced: unknown"
+
+
+@pytest.fixture
+def selection(tarhuna_store):
+    return read_selection(tarhuna_store, WINDOW, Viewer("partner-reader", Role.VIEWER))
+
+
+def test_selection_says_at_least_and_unknown(selection) -> None:
+    lines = selection.people_lines()
+    assert lines[0].startswith(AT_LEAST)
+    assert "9 of 9 incidents give no best estimate" in lines[0]
+    assert lines[1].startswith(UNKNOWN)
+    assert not any("0 people" in line for line in lines)
+
+
+def test_xlsx_and_geojson_about_say_it(selection) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(selection)))
+    about = {r[0].value: r[1].value for r in book["About"].iter_rows()}
+    assert about["People"].startswith(AT_LEAST) and UNKNOWN in about["People"]
+    meta = json.loads(to_geojson(selection))["metadata"]
+    assert meta["People"] == about["People"]
+
+
+def test_csv_keeps_a_missing_best_estimate_blank(selection) -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv(selection).decode("utf-8-sig"))))
+    record = next(r for r in rows if r["disappeared_min"] == "338")
+    assert record["disappeared_best"] == ""  # blank, not 0
+
+
+def test_the_image_face_says_it(selection) -> None:
+    svg = render_map(selection, MapOptions(fit=True), "svg").decode()
+    assert AT_LEAST in svg and UNKNOWN in svg
+    assert "0 people" not in svg
+
+
+def test_the_html_map_header_says_it(selection) -> None:
+    page = to_html(selection).decode()
+    assert AT_LEAST in page and UNKNOWN in page
+
+
+def test_the_deck_title_slide_and_notes_say_it(selection) -> None:
+    prs = Presentation(io.BytesIO(build_deck(selection, DeckOptions(title="T"))))
+    first = prs.slides[0]
+    text = " ".join(s.text_frame.text for s in first.shapes if s.has_text_frame)
+    assert AT_LEAST in text and UNKNOWN in text
+    assert first.notes_slide.notes_text_frame is not None
+    assert AT_LEAST in first.notes_slide.notes_text_frame.text
