@@ -6,6 +6,7 @@ comes back from another page); the page writes the resulting view back to the UR
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -14,7 +15,6 @@ import streamlit as st
 
 from geodata import district_by_code
 from incidents import filter_fields
-from incidents.filter_fields import FilterField
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
@@ -28,24 +28,20 @@ _ANY = "any"  # a selectbox's "no filter" choice
 
 def widget_defaults(view: ViewState) -> dict[str, Any]:
     """Widget key -> value for a view (how a URL becomes the sidebar)."""
-    fields = {f.key: _shown(f, getattr(view.query, f.name)) for f in filter_fields.FIELDS if f.key}
+    values = {f.key: getattr(view.query, f.name) for f in filter_fields.FIELDS if f.key}
+    fields = {k: list(v) if isinstance(v, tuple) else _ANY if v is None else v  # multi, select
+              for k, v in values.items()}  # fmt: skip
     return {**fields, "m_layer": view.layer, "m_measure": view.measure,
             "m_tiles": view.online_tiles, "t_bin": view.bin}  # fmt: skip
 
 
-def _shown(f: FilterField, value: Any) -> Any:
-    if f.widget == "multiselect":
-        return list(value)
-    return _ANY if f.widget == "selectbox" and value is None else value
-
-
-def _read(f: FilterField) -> Any:
+def _read(f: filter_fields.FilterField) -> Any:
     value = st.session_state[f.key]
     if f.widget == "multiselect":
         return tuple(value)
     if f.widget == "text_input":
         return str(value).strip()
-    return None if value == _ANY else bool(value) if f.widget == "checkbox" else value
+    return bool(value) if f.widget == "checkbox" else None if value == _ANY else value
 
 
 def prime(view: ViewState) -> None:
@@ -111,7 +107,7 @@ def _widgets(section: str, choices: dict[str, list[str]]) -> dict[str, Any]:
     return {f.name: _read(f) for f in fields}
 
 
-def _draw(f: FilterField, choices: list[str]) -> None:
+def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
     """One filter's widget, as its entry in the table describes it."""
     label: Callable[[str], str] = f.vocab.label if f.vocab else str
     common: dict[str, Any] = {"key": f.key, "help": f.tip or None}
@@ -168,21 +164,12 @@ def _layers() -> None:
 def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
     """Draw the sidebar; return the view it describes (map extent and selection kept).
 
-    choices: the values each list filter offers, by Query field (perpetrators, tags,
-    admin1_codes: the districts the records name).
+    choices: the values each list filter offers, by Query field (perpetrators, tags...).
     """
     with st.sidebar:
         st.header("Filters")
         query = _time(Query(**_widgets("filters", choices)))
         _layers()
     ss = st.session_state
-    return ViewState(
-        query=query,
-        center=view.center,
-        zoom=view.zoom,
-        layer=ss.m_layer,
-        measure=ss.m_measure,
-        online_tiles=bool(ss.m_tiles),
-        selected=view.selected,
-        bin=ss.t_bin,
-    )
+    return dataclasses.replace(view, query=query, layer=ss.m_layer, measure=ss.m_measure,
+                               online_tiles=bool(ss.m_tiles), bin=ss.t_bin)  # fmt: skip

@@ -4,11 +4,6 @@ The link codec (view_state), the export command line (export/cli) and the sideba
 (app_pages/filters) all loop over FIELDS, and the page's "hidden by each filter" line
 groups them by noun. A new filter is one entry here (plus its evaluator in the query
 layer); a new entry of an existing kind needs nothing else.
-
-Kinds say how a value is written and read: "day" (a date), "code" (one code of vocab),
-"codes" (several), "names" (free words, as perpetrators or tags), "district" (codes,
-given by name or code on the command line), "text", "switch" (a yes/no) and "box"
-(WEST,SOUTH,EAST,NORTH).
 """
 
 from __future__ import annotations
@@ -25,6 +20,9 @@ from incidents.schema import (
     Vocabulary,
 )
 
+# How a value is written and read: a date, one code of vocab, several, free words (as
+# perpetrators, tags), district codes (by name or code on the command line), a text, a
+# yes/no, or a box WEST,SOUTH,EAST,NORTH.
 Kind = Literal["day", "code", "codes", "names", "district", "text", "switch", "box"]
 Widget = Literal["", "multiselect", "selectbox", "radio", "text_input", "checkbox"]
 DATE_MODES = Vocabulary(
@@ -96,9 +94,6 @@ FIELDS: tuple[FilterField, ...] = (
 
 def lifts(query: Query) -> dict[str, Query]:
     """For each filter active in query (by noun), the query without it."""
-    out: dict[str, Query] = {}
-    for noun in dict.fromkeys(f.noun for f in FIELDS if f.noun):
-        fields = [f for f in FIELDS if f.noun == noun]
-        if any(getattr(query, f.name) != f.default for f in fields):
-            out[noun] = query.replace(**{f.name: f.default for f in fields})
-    return out
+    nouns = dict.fromkeys(f.noun for f in FIELDS if f.noun)
+    out = {n: query.replace(**{f.name: f.default for f in FIELDS if f.noun == n}) for n in nouns}
+    return {noun: lifted for noun, lifted in out.items() if lifted != query}

@@ -22,6 +22,7 @@ LAYER_CODES = ("markers", "heat", "districts")
 MEASURE_CODES = ("incidents", "killed_best", "disappeared_best", "displaced_best")
 BIN_CODES = ("day", "week", "month")
 ParamValue = str | list[str]
+_CHOSEN = {"layer": LAYER_CODES, "measure": MEASURE_CODES, "bin": BIN_CODES}
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,16 @@ def to_params(view: ViewState) -> dict[str, ParamValue]:
         value = getattr(view.query, f.name)
         if f.param and value != f.default and (written := _written(f, value)):
             out[f.param] = written
-    return {**out, **_view_params(view)}
+    if view.center is not None:
+        out |= {"lat": f"{view.center[0]:.5f}", "lon": f"{view.center[1]:.5f}"}
+    if view.zoom is not None:
+        out["z"] = str(view.zoom)
+    out |= {k: getattr(view, k) for k in _CHOSEN if getattr(view, k) != getattr(ViewState(), k)}
+    if view.online_tiles:
+        out["tiles"] = "1"
+    if view.selected:
+        out["sel"] = view.selected
+    return out
 
 
 def _written(f: filter_fields.FilterField, value: Any) -> ParamValue:
@@ -54,26 +64,6 @@ def _written(f: filter_fields.FilterField, value: Any) -> ParamValue:
     if f.kind == "switch":
         return "1" if value else "0"
     return value.isoformat() if f.kind == "day" else str(value).strip()
-
-
-def _view_params(view: ViewState) -> dict[str, ParamValue]:
-    out: dict[str, ParamValue] = {}
-    if view.center is not None:
-        out["lat"] = f"{view.center[0]:.5f}"
-        out["lon"] = f"{view.center[1]:.5f}"
-    if view.zoom is not None:
-        out["z"] = str(view.zoom)
-    if view.layer != "markers":
-        out["layer"] = view.layer
-    if view.measure != "incidents":
-        out["measure"] = view.measure
-    if view.online_tiles:
-        out["tiles"] = "1"
-    if view.selected:
-        out["sel"] = view.selected
-    if view.bin != "month":
-        out["bin"] = view.bin
-    return out
 
 
 def _all(params: Mapping[str, str | Sequence[str]], key: str, split: bool = False) -> list[str]:
@@ -136,18 +126,14 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> ViewState:
     """The view a link describes; anything invalid falls back to its default."""
     lat, lon = _float(_one(params, "lat"), -90, 90), _float(_one(params, "lon"), -180, 180)
     zoom = _float(_one(params, "z"), 1, 20)
-    layer = _one(params, "layer")
-    measure = _one(params, "measure")
-    bin_ = _one(params, "bin")
+    chosen = {k: value for k, codes in _CHOSEN.items() if (value := _one(params, k)) in codes}
     return ViewState(
         query=_query(params),
         center=(lat, lon) if lat is not None and lon is not None else None,
         zoom=int(zoom) if zoom is not None else None,
-        layer=layer if layer in LAYER_CODES else "markers",
-        measure=measure if measure in MEASURE_CODES else "incidents",
         online_tiles=_one(params, "tiles") == "1",
         selected=(_one(params, "sel") or None),
-        bin=bin_ if bin_ in BIN_CODES else "month",
+        **chosen,
     )
 
 

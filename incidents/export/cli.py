@@ -21,7 +21,6 @@ from incidents.export.cells import CELLS_ABOVE
 from incidents.export.profiles import PROFILES, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
-from incidents.filter_fields import FilterField
 from incidents.query import Query
 
 Command = Callable[[argparse.Namespace], int]
@@ -67,11 +66,11 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
         if not f.flag:
             continue
         codes = f"one of: {', '.join(f.vocab.codes)}" if f.vocab else ""
-        options: dict[str, Any] = {"dest": f.name, "help": f.help or codes or None}
+        options: dict[str, Any] = {"help": f.help or codes or None}
         if f.kind == "day":
             options.update(type=_day, metavar="YYYY-MM-DD")
         elif f.kind == "switch":
-            options.update(action="store_false" if f.default else "store_true")
+            options.update(action="store_false" if f.default else "store_true")  # the value
         elif f.kind in ("codes", "names", "district"):
             options.update(action="append", default=[])
             options["help"] = options["help"] and f"{options['help']} (repeatable)"
@@ -95,7 +94,7 @@ def _box(text: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def _value(f: FilterField, given: Any) -> Any:
+def _value(f: filter_fields.FilterField, given: Any) -> Any:
     """The Query value of one option as parsed (None or [] when not given)."""
     if given is None or given == "":
         return f.default
@@ -107,7 +106,7 @@ def _value(f: FilterField, given: Any) -> Any:
     return codes[0] if f.kind == "code" else codes
 
 
-def _code(f: FilterField, value: str) -> str:
+def _code(f: filter_fields.FilterField, value: str) -> str:
     """The code of a label or code (a district's name or code); ValueError in words."""
     from geodata import find_district
 
@@ -126,9 +125,8 @@ def _code(f: FilterField, value: str) -> str:
 
 def query_from_args(args: argparse.Namespace) -> Query:
     """A Query from the filter options; ValueError in plain words for bad values."""
-    return Query(
-        **{f.name: _value(f, getattr(args, f.name)) for f in filter_fields.FIELDS if f.flag}
-    )
+    fields = [f for f in filter_fields.FIELDS if f.flag]  # argparse names each after its flag
+    return Query(**{f.name: _value(f, vars(args)[f.flag[2:].replace("-", "_")]) for f in fields})
 
 
 def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
