@@ -66,7 +66,10 @@ def tombstone(db: Backend, incident_id: str) -> dict[str, Any] | None:
 def buried_content(db: Backend, stone: dict[str, Any]) -> dict[str, Any] | None:
     """The content the record had when deleted (the delete entry's 'before'); None if
     that entry no longer holds it (purged)."""
-    rows = db.fetch("SELECT before FROM audit_log WHERE seq = %s", [stone["audit_seq"]])
+    rows = db.fetch(
+        "SELECT before FROM audit_log WHERE seq = %s AND incident_id = %s AND action = 'delete'",
+        [stone["audit_seq"], stone["id"]],
+    )
     text = rows[0]["before"] if rows else None
     if not text or is_purged(text):
         return None
