@@ -117,3 +117,16 @@ def test_every_flag_of_the_table_is_an_option():
     assert {f.flag for f in FIELDS if f.flag} <= options
     query = _parse("--located-only", "--max-precision", "Town", "--district", "LY-MB")
     assert query == Query(include_unlocated=False, max_precision="town", admin1_codes=("LY-MB",))
+    query = _parse("--date-mode", "within", "--bbox", "12,32,14,33", "--id", "a", "--text", "x")
+    assert query == Query(date_mode="within", bbox=(12, 32, 14, 33), ids=("a",), text="x")
+    assert _parse() == Query()
+
+
+def test_the_filters_in_words_follow_the_table():
+    query = Query(date_kinds=("discovered",), max_precision="town", text=" grave ", tags=("a",))
+    assert describe(ViewState(query=query)) == [
+        "dates: Discovered",
+        "location at least as precise as Town",
+        "tags: a",
+        'text contains "grave"',
+    ]
