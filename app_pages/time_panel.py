@@ -33,27 +33,36 @@ def _on_brush() -> None:
 def _chart(
     hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None]
 ) -> alt.LayerChart | alt.FacetChart:
-    data = hist.assign(start=pd.to_datetime(hist["start"]), end=pd.to_datetime(hist["end"]))
+    # end + 1 day: a bar covers its whole period (a day bar from a day to itself had no width)
+    data = hist.assign(
+        start=pd.to_datetime(hist["start"]),
+        end=pd.to_datetime(hist["end"]) + pd.Timedelta(days=1),
+        shown=hist["count"].map(_count_words),
+    )
     brush = alt.selection_interval(encodings=["x"], name="brush")
+    colour = alt.Scale(domain=["within the period", "uncertain"], range=["#0072B2", "#E69F00"])
     bars = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(strokeWidth=1.5, strokeOpacity=1)  # the outline keeps day bars visible
         .encode(
             x=alt.X("start:T", title=None),
             x2="end:T",
-            y=alt.Y("sum(count):Q", title="Incidents"),
+            y=alt.Y(
+                "sum(count):Q",
+                title="Incidents",
+                axis=alt.Axis(format="d", tickMinStep=1),  # no 0.5 incidents on the axis
+            ),
             color=alt.Color(
                 "certainty:N",
                 title="Date known",
-                scale=alt.Scale(
-                    domain=["within the period", "uncertain"], range=["#0072B2", "#E69F00"]
-                ),
-                legend=alt.Legend(orient="top", labelExpr=_LABELS, labelLimit=400),
+                scale=colour,
+                legend=alt.Legend(orient="top", labelExpr=_LABELS, labelLimit=480),
             ),
+            stroke=alt.Color("certainty:N", scale=colour, legend=None),
             tooltip=[
                 alt.Tooltip("start:T", title=f"{unit.title()} from"),
                 alt.Tooltip("certainty:N", title="Date"),
-                alt.Tooltip("count:Q", title="Incidents"),
+                alt.Tooltip("shown:N", title="Incidents"),
             ],
         )
         .add_params(brush)
@@ -69,9 +78,16 @@ def _chart(
     return alt.layer(*layers).properties(height=170)
 
 
+def _count_words(count: float) -> str:
+    """'3', or 'about 0.08 (shares of longer ranges)' for a spread share."""
+    if float(count).is_integer():
+        return f"{int(count):,}"
+    return f"about {count:.2g} (shares of incidents dated to a longer range)"
+
+
 _LABELS = (
-    "datum.label == 'uncertain' ? 'range spans more than one bar (counted at its start)' "
-    ": 'within the bar'"
+    "datum.label == 'uncertain' ? 'date range spans several bars: spread evenly over them' "
+    ": 'dated within the bar'"
 )
 
 

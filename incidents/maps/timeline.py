@@ -1,15 +1,19 @@
 """Time controls' arithmetic: histogram bins, preset windows and playback steps.
 
-Incidents are counted in the bin of their first possible date. Each bar is split
-in two: incidents whose whole date range falls in that bin, and incidents whose
-range is longer (an uncertain date), so the chart does not look surer than the data.
+An incident counts in the bins its date range touches: whole in its bin when the
+range falls within one, else spread evenly over them (time_spread.py). Each bar is
+split in two, so the chart does not look surer than the data: incidents dated within
+the bin, and the shares of longer (uncertain) ranges.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
+
+from incidents import time_spread
 
 BINS: dict[str, str] = {"day": "Day", "week": "Week", "month": "Month"}
 PRESETS: dict[str, str] = {
@@ -51,40 +55,25 @@ def periods(first: date, last: date, unit: str) -> list[date]:
 
 
 def histogram(frame: pd.DataFrame, unit: str = "month") -> pd.DataFrame:
-    """Counts per period: columns start, end, certainty ('within the period'|'uncertain'), count.
+    """Counts per period: columns start, end, certainty ('within the period'|'uncertain'),
+    count; an incident whose dates span several periods is spread evenly over them
+    (time_spread.py), so its share in each is a fraction.
 
     Takes rows, or the store's date_counts (span_days and an n per row).
     """
-    cols = ["start", "end", "certainty", "count"]
     if frame.empty:
-        return pd.DataFrame(columns=cols)
-    start = pd.to_datetime(frame["date_start"].astype(str), errors="coerce")
-    if "span_days" in frame.columns:
-        end = start + pd.to_timedelta(frame["span_days"].astype(float), unit="D")
+        return pd.DataFrame(columns=time_spread.COLUMNS)
+    start = time_spread.to_days(frame["date_start"])
+    if "date_end" in frame.columns:
+        end = time_spread.to_days(frame["date_end"].fillna(frame["date_start"]))
     else:
-        end = pd.to_datetime(frame["date_end"].astype(str), errors="coerce").fillna(start)
-    weight = frame["n"].astype(float) if "n" in frame.columns else pd.Series(1.0, frame.index)
-    keep = start.notna()
-    start, end, weight = start[keep], end[keep], weight[keep]
-    if unit == "month":
-        bin_start = start - pd.to_timedelta(start.dt.day - 1, unit="D")
-    elif unit == "week":
-        bin_start = start - pd.to_timedelta(start.dt.day_of_week, unit="D")
-    else:
-        bin_start = start
-    ends = {s: pd.Timestamp(period_end(s.date(), unit)) for s in bin_start.unique()}
-    certain = end <= bin_start.map(ends)
-    work = pd.DataFrame(
-        {
-            "start": bin_start.dt.date,
-            "certainty": certain.map({True: "within the period", False: "uncertain"}),
-            "w": weight,
-        }
+        end = start + frame["span_days"].to_numpy(np.int64)
+    weight = frame["n"].to_numpy(float) if "n" in frame.columns else None
+    keep = start >= 0
+    end = np.where(end >= 0, end, start)
+    return time_spread.spread(
+        start[keep], end[keep], unit, None if weight is None else weight[keep]
     )
-    out = work.groupby(["start", "certainty"])["w"].sum().reset_index(name="count")
-    out["count"] = out["count"].round().astype(int)
-    out["end"] = [period_end(s, unit) for s in out["start"]]
-    return out[cols].sort_values(["start", "certainty"]).reset_index(drop=True)
 
 
 def preset_window(preset: str, today: date) -> tuple[date | None, date | None]:

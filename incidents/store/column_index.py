@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from incidents import count_totals
+from incidents import count_totals, time_spread
 from incidents.query import Query
 from incidents.store.summaries import SPAN_CAP
 
@@ -35,18 +35,6 @@ MEASURE_COLUMNS = (
 )
 _PLAIN = ("fid", "start", "end", "lat", "lon", "has_latitude", "drawable")
 FidLookup = Callable[[Query], "Sequence[int] | np.ndarray"]
-
-
-def _period(days: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day (days since 1970) of the day, week (from Monday) or month of each."""
-    if unit == "month":
-        month = days.astype("datetime64[D]").astype("datetime64[M]")
-        first = month.astype("datetime64[D]").astype(np.int64)
-        return first, (month + 1).astype("datetime64[D]").astype(np.int64) - 1
-    if unit == "week":
-        first = days - (days + 3) % 7  # 1970-01-01 was a Thursday
-        return first, first + 6
-    return days, days
 
 
 def _iso(days: np.ndarray) -> np.ndarray:
@@ -84,7 +72,6 @@ class ColumnIndex:
     version: str = ""  # the store's data version it was read at (set by whoever caches it)
     meta: IndexMeta = field(default_factory=IndexMeta)
     _found: dict[Query, np.ndarray] = field(default_factory=dict, repr=False)
-    _periods: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, chunks: Iterable[pd.DataFrame], lookup: FidLookup | None = None) -> ColumnIndex:
@@ -251,34 +238,10 @@ class ColumnIndex:
 
     def histogram(self, query: Query, unit: str) -> pd.DataFrame:
         """timeline.histogram of the matches, straight from the day numbers (no frame of
-        dates in between): start, end, certainty, count per day, week or month."""
+        dates in between): start, end, certainty, count per day, week or month, a long
+        date range spread over its bars (time_spread.py)."""
         keep = self.mask(query)
-        cols = ["start", "end", "certainty", "count"]
-        if not keep.any():
-            return pd.DataFrame(columns=cols)
-        first, certain = (a[keep] for a in self._record_periods(unit))
-        key = (first - int(first.min())) * 2 + certain
-        uniq, inverse = _groups(key)
-        starts = uniq // 2 + int(first.min())
-        _, ends = _period(starts, unit)
-        out = pd.DataFrame(
-            {
-                "start": starts.astype("datetime64[D]").astype(object),
-                "end": ends.astype("datetime64[D]").astype(object),
-                "certainty": np.where(uniq % 2 == 1, "within the period", "uncertain"),
-                "count": np.bincount(inverse),
-            }
-        )
-        return out.sort_values(["start", "certainty"]).reset_index(drop=True)
-
-    def _record_periods(self, unit: str) -> tuple[np.ndarray, np.ndarray]:
-        """Each record's period (its first day) and whether its dates end within it,
-        worked out once per unit: date arithmetic on a million records is most of a
-        histogram's time, and every filter change draws one."""
-        if unit not in self._periods:
-            first, last = _period(self.start.astype(np.int64), unit)
-            self._periods[unit] = (first, (self.end <= last).astype(np.int64))
-        return self._periods[unit]
+        return time_spread.spread(self.start[keep], self.end[keep], unit)
 
     def date_span(self, query: Query) -> tuple[date, date] | None:
         """Earliest start and latest end of the matches (None when there are none)."""

@@ -1,0 +1,101 @@
+"""How an incident's date range is counted in the bars of a histogram: one rule for
+the app's time panel and the exports' timeline.
+
+An incident whose dates fall within one bar counts 1 in that bar. An incident known
+only to lie somewhere in a longer range (2015-01-01 to 2020-06-30, say) is spread
+evenly over every bar its range touches: 1/66 in each month of those 66 months. The
+bars still add up to the number of incidents, and five such incidents no longer
+stand as one tall bar in January 2015 telling the reader most events happened then
+(which is what "counted at its start" drew).
+
+Vectorised with a difference array: a million records in well under a second, however
+long their ranges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+WITHIN, SPREAD = "within the period", "uncertain"  # the certainty column's values
+UNITS = ("day", "week", "month", "year")
+COLUMNS = ["start", "end", "certainty", "count"]
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def period_index(days: np.ndarray, unit: str) -> np.ndarray:
+    """The number of the day, week (from Monday), month or year holding each day
+    (days since 1970); consecutive periods have consecutive numbers."""
+    days = np.asarray(days, dtype=np.int64)
+    if unit == "day":
+        return days
+    if unit == "week":
+        return (days + 3) // 7  # 1970-01-01 was a Thursday: week 0 began on 1969-12-29
+    stamp = days.astype("datetime64[D]")
+    if unit == "month":
+        return stamp.astype("datetime64[M]").astype(np.int64)
+    if unit == "year":
+        return stamp.astype("datetime64[Y]").astype(np.int64)
+    raise ValueError(f"unknown unit '{unit}'")
+
+
+def period_first_day(index: np.ndarray, unit: str) -> np.ndarray:
+    """The first day (days since 1970) of numbered periods: period_index's inverse."""
+    index = np.asarray(index, dtype=np.int64)
+    if unit == "day":
+        return index
+    if unit == "week":
+        return index * 7 - 3
+    kind = "datetime64[M]" if unit == "month" else "datetime64[Y]"
+    return index.astype(kind).astype("datetime64[D]").astype(np.int64)
+
+
+def spread(
+    start: np.ndarray, end: np.ndarray, unit: str, weight: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Bars of start, end (dates), certainty (WITHIN or SPREAD) and count: a range in
+    one period counts there whole (an integer); a longer one adds 1/k to each of the k
+    periods it touches (a fraction). start/end: days since 1970; weight: incidents
+    each row stands for (1 each by default). Only bars with something in them."""
+    start = np.asarray(start, dtype=np.int64)
+    end = np.maximum(np.asarray(end, dtype=np.int64), start)
+    w = np.ones(len(start)) if weight is None else np.asarray(weight, dtype=float)
+    if not len(start):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    first, last = period_index(start, unit), period_index(end, unit)
+    low = int(first.min())
+    size = int(last.max()) - low + 1
+    one = first == last
+    within = np.bincount(first[one] - low, w[one], minlength=size)
+    share = w[~one] / (last[~one] - first[~one] + 1)
+    diff = np.zeros(size + 1)
+    np.add.at(diff, first[~one] - low, share)
+    np.add.at(diff, last[~one] - low + 1, -share)
+    spread_counts = np.cumsum(diff)[:size]
+    parts = []
+    for certainty, counts in ((WITHIN, within), (SPREAD, spread_counts)):
+        at = np.flatnonzero(counts > 1e-9)
+        index = at + low
+        parts.append(
+            pd.DataFrame(
+                {
+                    "start": _dates(period_first_day(index, unit)),
+                    "end": _dates(period_first_day(index + 1, unit) - 1),
+                    "certainty": certainty,
+                    "count": counts[at],
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["start", "certainty"]).reset_index(drop=True)[COLUMNS]
+
+
+def _dates(days: np.ndarray) -> list[object]:
+    return list((_EPOCH + days.astype("timedelta64[D]")).astype(object))
+
+
+def to_days(values: pd.Series) -> np.ndarray:
+    """Dates (date objects, ISO text or timestamps) as days since 1970; NaT as -1."""
+    stamps = pd.to_datetime(values.astype(str), errors="coerce")
+    days = (stamps - pd.Timestamp("1970-01-01")).dt.days
+    return days.fillna(-1).to_numpy(np.int64)
