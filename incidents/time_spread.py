@@ -3,7 +3,8 @@ the app's time panel and the exports' timeline.
 
 An incident whose dates fall within one bar counts 1 in that bar. An incident known
 only to lie somewhere in a longer range (2015-01-01 to 2020-06-30, say) is spread
-evenly over every bar its range touches: 1/66 in each month of those 66 months. The
+evenly over the days of its range, each bar getting the share of days it holds:
+about 1/66 in each month of those 66 months, half as much to 2020 as to 2019. The
 bars still add up to the number of incidents, and five such incidents no longer
 stand as one tall bar in January 2015 telling the reader most events happened then
 (which is what "counted at its start" drew).
@@ -54,9 +55,10 @@ def spread(
     start: np.ndarray, end: np.ndarray, unit: str, weight: np.ndarray | None = None
 ) -> pd.DataFrame:
     """Bars of start, end (dates), certainty (WITHIN or SPREAD) and count: a range in
-    one period counts there whole (an integer); a longer one adds 1/k to each of the k
-    periods it touches (a fraction). start/end: days since 1970; weight: incidents
-    each row stands for (1 each by default). Only bars with something in them."""
+    one period counts there whole (an integer); a longer one gives each period it
+    touches the share of its days that period holds (a fraction). start/end: days
+    since 1970; weight: incidents each row stands for (1 each by default). Only bars
+    with something in them."""
     start = np.asarray(start, dtype=np.int64)
     end = np.maximum(np.asarray(end, dtype=np.int64), start)
     w = np.ones(len(start)) if weight is None else np.asarray(weight, dtype=float)
@@ -67,11 +69,7 @@ def spread(
     size = int(last.max()) - low + 1
     one = first == last
     within = np.bincount(first[one] - low, w[one], minlength=size)
-    share = w[~one] / (last[~one] - first[~one] + 1)
-    diff = np.zeros(size + 1)
-    np.add.at(diff, first[~one] - low, share)
-    np.add.at(diff, last[~one] - low + 1, -share)
-    spread_counts = np.cumsum(diff)[:size]
+    spread_counts = _spread_by_day(start[~one], end[~one], w[~one], unit, low, size)
     parts = []
     for certainty, counts in ((WITHIN, within), (SPREAD, spread_counts)):
         at = np.flatnonzero(counts > 1e-9)
@@ -88,6 +86,25 @@ def spread(
         )
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["start", "certainty"]).reset_index(drop=True)[COLUMNS]
+
+
+def _spread_by_day(
+    start: np.ndarray, end: np.ndarray, w: np.ndarray, unit: str, low: int, size: int
+) -> np.ndarray:
+    """Each range's weight spread evenly over its days, summed per period (numbered
+    from low): a range ending mid-year gives that year only the days it covers."""
+    out = np.zeros(size)
+    if not len(start):
+        return out
+    first_day = int(start.min())
+    days = int(end.max()) - first_day + 1
+    diff = np.zeros(days + 1)
+    share = w / (end - start + 1)
+    np.add.at(diff, start - first_day, share)
+    np.add.at(diff, end - first_day + 1, -share)
+    density = np.cumsum(diff)[:days]
+    periods = period_index(np.arange(first_day, first_day + days), unit) - low
+    return out + np.bincount(periods, density, minlength=size)[:size]
 
 
 def _dates(days: np.ndarray) -> list[object]:

@@ -2,7 +2,8 @@
 
 Few incidents: one bar per incident from its first to its last possible date, so a
 record dated only to a year reads as a year, not as 1 January. Many incidents:
-counts per month or year of the first possible date, stacked by type.
+counts per month or year stacked by type, a range longer than a bar spread evenly
+over the bars it touches (time_spread.py, as in the app), drawn lighter.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
+from incidents import time_spread
 from incidents.export import theme
 from incidents.export.arabic import for_matplotlib
 from incidents.export.caption import day_words
@@ -113,23 +116,37 @@ def _label(title: str, kind: str, limit: int = 46) -> str:
 
 
 def _histogram(ax: Axes, rows: pd.DataFrame) -> None:
-    start, _ = _dates(rows)
-    span_days = (start.max() - start.min()).days if start.notna().any() else 0
-    freq = "MS" if span_days <= 6 * 366 else "YS"
-    periods = start.dt.to_period("M" if freq == "MS" else "Y").dt.to_timestamp()
-    table = pd.crosstab(periods, rows["type"].astype(str))
-    codes = [c for c in TYPE_STYLES if c in table.columns]
-    width = 25 if freq == "MS" else 300
-    bottom = np.zeros(len(table))
-    x = mdates.date2num(pd.DatetimeIndex(table.index).to_pydatetime())
-    for code in codes:
-        style = type_style(code)
-        ax.bar(x, table[code].to_numpy(), width=width, bottom=bottom, color=style.colour,
-               label=style.label, align="edge")  # fmt: skip
-        bottom += table[code].to_numpy()
+    """Bars per month (year over six years) stacked by type; an incident dated to a
+    longer range is spread evenly over its bars (time_spread.py), drawn lighter."""
+    start, end = (time_spread.to_days(rows[c].fillna(rows["date_start"]))
+                  for c in ("date_start", "date_end"))  # fmt: skip
+    keep = start >= 0
+    span_days = int(start[keep].max() - start[keep].min()) if keep.any() else 0
+    unit = "month" if span_days <= 6 * 366 else "year"
+    types = rows["type"].astype(str).to_numpy()
+    codes = [c for c in TYPE_STYLES if c in set(types[keep])]
+    bars = {c: time_spread.spread(start[keep & (types == c)], end[keep & (types == c)], unit)
+            for c in codes}  # fmt: skip
+    firsts = sorted({d for b in bars.values() for d in b["start"]})
+    x = mdates.date2num(firsts)
+    width = 25 if unit == "month" else 300
+    bottom = np.zeros(len(firsts))
+    for part, alpha in ((time_spread.WITHIN, 1.0), (time_spread.SPREAD, 0.45)):
+        for code in codes:
+            table = bars[code][bars[code]["certainty"] == part]
+            heights = table.set_index("start")["count"].reindex(firsts, fill_value=0.0)
+            style = type_style(code)
+            label = style.label if part == time_spread.WITHIN else None
+            ax.bar(x, heights.to_numpy(), width=width, bottom=bottom, color=style.colour,
+                   alpha=alpha, label=label, align="edge")  # fmt: skip
+            bottom += heights.to_numpy()
     ax.xaxis_date()
-    ax.set_ylabel(f"Incidents per {'month' if freq == 'MS' else 'year'} (by first possible date)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=5, frameon=False,
-              fontsize=9.5)  # fmt: skip
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(f"Incidents per {unit}")
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Patch(color=theme.MUTED, alpha=0.45))
+    labels.append("lighter: dated only to a longer range, spread evenly over it")
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4,
+              frameon=False, fontsize=9.5)  # fmt: skip
     ax.grid(axis="y", color="#e2e2e2")
     ax.set_axisbelow(True)

@@ -1,0 +1,49 @@
+"""The deck's timeline counts a long date range as the app does: spread over its bars."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from PIL import Image
+
+from incidents.export.selection import selection_from_frame
+from incidents.export.timeline import _histogram, timeline_png
+
+
+def _rows() -> pd.DataFrame:
+    """Five incidents dated 2015-01-01 to 2020-06-30 and 40 dated to a day in 2021."""
+    long = [("2015-01-01", "2020-06-30")] * 5
+    days = [(f"2021-{m:02d}-10", f"2021-{m:02d}-10") for m in range(1, 11)] * 4
+    return pd.DataFrame(
+        [{"id": f"r{i}", "type": "killing", "title": "t", "date_start": a, "date_end": b}
+         for i, (a, b) in enumerate(long + days)]
+    )  # fmt: skip
+
+
+def test_long_ranges_are_spread_not_one_tall_bar_at_their_start() -> None:
+    fig, ax = plt.subplots()
+    try:
+        _histogram(ax, _rows())
+        heights: dict[float, float] = defaultdict(float)
+        for bar in ax.patches:
+            heights[round(bar.get_x())] += bar.get_height()
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        ticks = ax.get_yticks()
+    finally:
+        plt.close(fig)
+    assert sum(heights.values()) == pytest.approx(45)
+    jan_2015 = round(mdates.date2num(pd.Timestamp("2015-01-01")))
+    assert heights[jan_2015] == pytest.approx(5 * 365 / 2008)  # 2015's days of the range
+    assert max(heights.values()) == pytest.approx(40)  # 2021, dated to the day
+    assert any("spread evenly" in label for label in labels)
+    assert all(float(t).is_integer() for t in ticks)  # whole incidents on the axis
+
+
+def test_the_png_renders() -> None:
+    image = Image.open(io.BytesIO(timeline_png(selection_from_frame(_rows()))))
+    assert image.size[0] > 1000
