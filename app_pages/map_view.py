@@ -14,7 +14,7 @@ from folium import FeatureGroup
 from streamlit_folium import st_folium
 
 from app_pages import common
-from incidents.maps import Drawn, MapOptions, basemap, clicked_id, plan
+from incidents.maps import Drawn, MapOptions, aggregate, basemap, clicked_id, plan
 from incidents.maps.aggregate import Bounds
 from incidents.maps.page_data import check_tree
 from incidents.store.column_index import ColumnIndex
@@ -88,6 +88,26 @@ def _layer(
     return group, drawn
 
 
+def _district_list(idx: ColumnIndex, view: ViewState) -> None:
+    """The district totals the map shades, as a list to read (count_totals' words)."""
+    table = idx.district_totals(view.query, view.measure)
+    names = {str(c): str(n) for c, n in zip(*_district_names(), strict=True)}
+    with st.expander("Totals per district, as a list", expanded=False):
+        st.dataframe(
+            aggregate.district_words(table, view.measure, names),
+            hide_index=True,
+            key="district_totals",
+        )
+
+
+@st.cache_data(show_spinner=False)
+def _district_names(country: str = "LY") -> tuple[list[str], list[str]]:
+    from geodata import admin1_frame
+
+    frame = admin1_frame(country)
+    return list(frame["code"]), list(frame["name_en"])
+
+
 def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     """Draw the map for the selection; return its extent and any new marker click."""
     start = st.session_state.setdefault("_map_start", (view.center, view.zoom))
@@ -113,6 +133,8 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
         )
         or {}
     )
+    if view.layer == "districts":
+        _district_list(idx, view)
     zoom = value.get("zoom")
     return MapState(
         bounds=last_bounds() or bounds,

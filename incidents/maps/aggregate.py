@@ -162,6 +162,24 @@ def district_table(frame: pd.DataFrame, measure: str = "incidents") -> pd.DataFr
     return table[table.index != ""]
 
 
+def district_words(table: pd.DataFrame, measure: str, names: dict[str, str]) -> pd.DataFrame:
+    """district_table (or the index's district_totals) as the app lists it beside the
+    map: District and the total in words ('at least 338', 'unknown', never a false 0),
+    largest first; incidents without a district last."""
+    people = measure != "incidents"
+    title = MEASURES.get(measure, "Incidents")
+    rows = []
+    for code, row in table.sort_values("value", ascending=False).iterrows():
+        found = count_totals.as_total(row)
+        words = found.words() if people else f"{found.records:,}"
+        name = names.get(str(code), str(code)) if code else "No district recorded"
+        rows.append({"District": name, title: words, "Incidents": found.records})
+    columns = ["District", title, "Incidents"] if people else ["District", title]
+    frame = pd.DataFrame(rows, columns=columns)
+    last = frame["District"] == "No district recorded"
+    return pd.concat([frame[~last], frame[last]], ignore_index=True)
+
+
 def class_edges(top: int, most: int = 6) -> list[int]:
     """Lower bounds of stepped colour classes (1, 2, 5, 10 ...; decades when that is too
     many): counts per cell span several orders of magnitude, equal steps would colour
