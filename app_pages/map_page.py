@@ -7,6 +7,7 @@ shared link reopens it.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import streamlit as st
@@ -141,7 +142,7 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     if not whole and st.session_state.get(map_view.KEY) is not None:
         st.session_state[WHOLE] = True
         st.rerun()
-    view = st.session_state.get("_view", view) if _same_filters(view) else view
+    view = _current(view)
     idx = common.index()
     query = view.query
     selected = st.session_state.get("_selected")
@@ -196,11 +197,16 @@ def _table(
     return pick.opened, row.iloc[0].to_dict() if len(row) else None
 
 
-def _same_filters(view: ViewState) -> bool:
-    """On a fragment rerun the argument is the view of the last full run; the session's
-    view (same filters, newer extent and selection) is the current one."""
+def _current(view: ViewState) -> ViewState:
+    """The view to draw: the controls' choices from view (the sidebar's, read this run),
+    the extent and selection from the session's view (the map reports them in fragment
+    reruns, whose argument is the last full run's view). Before, the session's view won
+    whenever the filters and layer were unchanged: a new measure, tiles or bar width
+    never reached the map or the link."""
     kept = st.session_state.get("_view")
-    return isinstance(kept, ViewState) and kept.query == view.query and kept.layer == view.layer
+    if not isinstance(kept, ViewState):
+        return view
+    return dataclasses.replace(view, center=kept.center, zoom=kept.zoom, selected=kept.selected)
 
 
 def _app_address() -> str:

@@ -179,3 +179,36 @@ def test_the_district_filter_offers_the_districts_the_records_name(example_db):
     assert 0 < len(options) < 30
     assert any("(LY-MB)" in o for o in options)  # Tarhuna's district
     assert any("(LY-BA)" in o for o in options)  # chosen in the link, kept though empty
+
+
+def _query_string(at: AppTest) -> dict[str, list[str]]:
+    return {k: _param(at, k) for k in at.query_params}
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value", "param", "written"),
+    [
+        ("radio", "m_layer", "districts", "layer", ["districts"]),
+        ("checkbox", "m_tiles", True, "tiles", ["1"]),
+        ("radio", "t_bin", "week", "bin", ["week"]),
+    ],
+)
+def test_every_map_control_reaches_the_link(example_db, kind, key, value, param, written):
+    """A widget's change wins over the session's older view and is written to the URL
+    (the measure, tiles and bar width were lost to the view kept from the last run)."""
+    at = _map_page()
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception
+    assert _param(at, param) == written
+    assert at.session_state["_view"].__dict__[{"layer": "layer", "tiles": "online_tiles",
+                                               "bin": "bin"}[param]] == value  # fmt: skip
+
+
+def test_the_districts_count_reaches_the_link_and_the_map(example_db):
+    at = _map_page(layer="districts")
+    at.selectbox(key="m_measure").set_value("disappeared_best").run()
+    assert not at.exception
+    assert _param(at, "measure") == ["disappeared_best"]
+    assert at.session_state["_view"].measure == "disappeared_best"
+    at.selectbox(key="m_measure").set_value("killed_best").run()
+    assert _param(at, "measure") == ["killed_best"]
