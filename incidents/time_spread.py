@@ -32,12 +32,28 @@ def period_index(days: np.ndarray, unit: str) -> np.ndarray:
         return days
     if unit == "week":
         return (days + 3) // 7  # 1970-01-01 was a Thursday: week 0 began on 1969-12-29
-    stamp = days.astype("datetime64[D]")
-    if unit == "month":
-        return stamp.astype("datetime64[M]").astype(np.int64)
-    if unit == "year":
-        return stamp.astype("datetime64[Y]").astype(np.int64)
-    raise ValueError(f"unknown unit '{unit}'")
+    if unit not in ("month", "year"):
+        raise ValueError(f"unknown unit '{unit}'")
+    if len(days) > 1000:  # many dates over a few decades: work out each day once
+        low, high = int(days.min()), int(days.max())
+        if high - low + 1 < len(days) // 2:
+            return period_index(np.arange(low, high + 1), unit)[days - low]
+    year, month = _civil(days)
+    return (year - 1970) * 12 + month - 1 if unit == "month" else year - 1970
+
+
+def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Year and month (1-12) of days since 1970, in integer arithmetic (H. Hinnant's
+    civil_from_days): several times faster than numpy's datetime64 casts on a million
+    dates, and a histogram is drawn on every filter change."""
+    z = days + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month
 
 
 def period_first_day(index: np.ndarray, unit: str) -> np.ndarray:
@@ -98,10 +114,9 @@ def _spread_by_day(
         return out
     first_day = int(start.min())
     days = int(end.max()) - first_day + 1
-    diff = np.zeros(days + 1)
     share = w / (end - start + 1)
-    np.add.at(diff, start - first_day, share)
-    np.add.at(diff, end - first_day + 1, -share)
+    diff = np.bincount(start - first_day, share, minlength=days + 1)
+    diff -= np.bincount(end - first_day + 1, share, minlength=days + 1)
     density = np.cumsum(diff)[:days]
     periods = period_index(np.arange(first_day, first_day + days), unit) - low
     return out + np.bincount(periods, density, minlength=size)[:size]

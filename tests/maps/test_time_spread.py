@@ -70,3 +70,13 @@ def test_rows_and_the_stores_date_counts_give_the_same_bars() -> None:
     counts = rows.assign(span_days=[2007, 456, 1], n=[1, 1, 1])
     a, b = timeline.histogram(rows, "month"), timeline.histogram(counts, "month")
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize(("unit", "kind"), [("month", "datetime64[M]"), ("year", "datetime64[Y]")])
+def test_month_and_year_numbers_agree_with_numpy(unit: str, kind: str) -> None:
+    """The integer arithmetic (and its per-day table for many dates) is numpy's calendar."""
+    few = np.arange(-800_000, 800_000, 997)
+    many = np.random.default_rng(1).integers(-3000, 30000, 200_000)
+    for days in (few, many):
+        expected = days.astype("datetime64[D]").astype(kind).astype(np.int64)
+        assert (time_spread.period_index(days, unit) == expected).all()
