@@ -39,10 +39,16 @@ def _chart(
         end=pd.to_datetime(hist["end"]) + pd.Timedelta(days=1),
         shown=hist["count"].map(_count_words),
     )
+    # Inline values: a range spread over day bars gives thousands of rows, more than
+    # altair's frame converter allows; dates as ISO text, which vega reads as times.
+    iso = data.assign(
+        start=data["start"].dt.strftime("%Y-%m-%d"), end=data["end"].dt.strftime("%Y-%m-%d")
+    )
+    values = [{str(k): v for k, v in row.items()} for row in iso.to_dict("records")]
     brush = alt.selection_interval(encodings=["x"], name="brush")
     colour = alt.Scale(domain=["within the period", "uncertain"], range=["#0072B2", "#E69F00"])
     bars = (
-        alt.Chart(data)
+        alt.Chart(alt.InlineData(values=values))
         .mark_bar(strokeWidth=1.5, strokeOpacity=1)  # the outline keeps day bars visible
         .encode(
             x=alt.X("start:T", title=None),
