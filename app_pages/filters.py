@@ -24,6 +24,7 @@ PENDING = "_pending_widgets"
 WINDOW = "_time_window"
 WINDOW_VERSION = "_time_window_version"
 _ANY = "any"  # a selectbox's "no filter" choice
+LINK_ASKS_TILES = "_link_asks_tiles"  # the opened link had tiles=1: asked, not obeyed
 
 
 def widget_defaults(view: ViewState) -> dict[str, Any]:
@@ -159,6 +160,26 @@ def _layers() -> None:
         key="m_tiles",
         help="Off by default: the map uses the country and district outlines bundled with the app.",
     )
+
+
+def _accept_tiles() -> None:
+    st.session_state.pop(LINK_ASKS_TILES, None)
+    request(m_tiles=True)
+
+
+def ask_tiles() -> None:
+    """When the opened link asked for online map tiles: say so and offer them, off until
+    the person agrees (tiles come from a server on the internet, which then learns that
+    this browser looks at this place; a link must not decide that for its reader)."""
+    ss = st.session_state
+    if not ss.get(LINK_ASKS_TILES) or ss.get("m_tiles"):
+        return
+    left, right = st.columns([4, 1])
+    left.caption(
+        "The link you opened asks for online map tiles. They are off: they would load "
+        "map images from a server on the internet, which then sees which area you look at."
+    )
+    right.button("Use online tiles", key="accept_tiles", on_click=_accept_tiles)
 
 
 def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:

@@ -38,6 +38,9 @@ def _start_view() -> ViewState:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     view = from_params(params)
     st.session_state.setdefault("_selected", view.selected)
+    if view.online_tiles:  # a link never switches on requests beyond this server by itself
+        st.session_state[filters.LINK_ASKS_TILES] = True
+        view = dataclasses.replace(view, online_tiles=False)
     return view
 
 
@@ -50,13 +53,14 @@ def _hidden_by(idx: ColumnIndex, query: Query, shown: int) -> list[tuple[str, in
 
 def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     noun = "incident" if shown == 1 else "incidents"
-    st.markdown(f"### {shown:,} {noun} shown of {total:,}")
+    st.markdown(f"#### {shown:,} {noun} shown of {total:,}")
     hidden = _hidden_by(idx, view.query, shown)
     if hidden:
         st.caption("Hidden by each filter: " + " · ".join(f"{label}: {n:,}" for label, n in hidden))
     words = describe(view)
     if words:
         st.caption("Showing incidents where " + "; ".join(words) + ".")
+    filters.ask_tiles()
 
 
 def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> None:
@@ -80,11 +84,16 @@ FIRST_RUN = "_first_run_at"
 MAP_WAIT_S = 5.0  # the whole page comes by then even if the map has not reported
 
 
+# The map is the page: less room above it than Streamlit's default, so that at 1280x720
+# the headline, its captions and the map fit on the first screen (constant markup).
+_COMPACT = "<style>.stMainBlockContainer{padding-top:3.5rem;padding-bottom:2rem}</style>"
+
+
 def main() -> None:
-    st.title("Incidents")
+    st.html(_COMPACT)
     view = _start_view()
     filters.prime(view)
-    # A session's first run sends the title, counts and map only. The browser creates the
+    # A session's first run sends the counts and map only. The browser creates the
     # map's frame only once it has loaded the code of every kind of element in the page
     # (sidebar widgets, the timeline's chart, the table: 2 to 3 s on a busy 2-core
     # machine), so the sidebar, timeline, details, table and export panel come in the run
@@ -102,15 +111,10 @@ def main() -> None:
     # the page is remounted by Streamlit; the map below must keep its place (and its frame).
     with st.container():
         _summary(idx, view, idx.count(Query()), idx.count(query))
-    # The timeline sits above the map but is drawn after it: on a filter change the map's
-    # new layer goes out first (before, it waited for the chart: 0.4-0.65 s to redrawn at
-    # 1M, then 0.32-0.47 s). Empty until the whole page is drawn: the map keeps its place.
-    time_slot = st.container()
+    # The map first, the timeline under it (in the map's fragment, drawn after the map:
+    # on a filter change the map's new layer goes out first).
     _map_area(view, whole)
-    if whole:
-        with time_slot, st.expander("Time", expanded=True):
-            _time(idx, query)
-    else:
+    if not whole:
         st.session_state.setdefault(FIRST_RUN, time.monotonic())
         _whole_page_anyway()
     time_panel.advance_playback()
@@ -143,6 +147,8 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         st.session_state[WHOLE] = True
         st.rerun()
     view = _current(view)
+    if whole and _window_moved(view.query):
+        st.rerun()  # the timeline (in this fragment) moved the window: the whole page follows
     idx = common.index()
     query = view.query
     selected = st.session_state.get("_selected")
@@ -163,6 +169,8 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         return
     with right:
         detail_panel.render(selected)
+    with st.expander("Time", expanded=True):
+        _time(idx, query)
     picked = _table(idx, query, in_view_query, selected)
     _export_panel(query, view, state.bounds)
     if picked is not None:
@@ -206,7 +214,17 @@ def _current(view: ViewState) -> ViewState:
     kept = st.session_state.get("_view")
     if not isinstance(kept, ViewState):
         return view
-    return dataclasses.replace(view, center=kept.center, zoom=kept.zoom, selected=kept.selected)
+    return dataclasses.replace(view, center=kept.center, zoom=kept.zoom, selected=kept.selected,
+                               bin=st.session_state.get("t_bin", view.bin))  # fmt: skip
+
+
+def _window_moved(query: Query) -> bool:
+    """Whether the time window set by the timeline (brush, preset, step) is not the one
+    this view was drawn with. The sidebar swaps a reversed window: compared sorted."""
+    start, end = filters.window()
+    if start and end and start > end:
+        start, end = end, start
+    return (start, end) != (query.date_from, query.date_to)
 
 
 def _app_address() -> str:

@@ -212,3 +212,18 @@ def test_the_districts_count_reaches_the_link_and_the_map(example_db):
     assert at.session_state["_view"].measure == "disappeared_best"
     at.selectbox(key="m_measure").set_value("killed_best").run()
     assert _param(at, "measure") == ["killed_best"]
+
+
+def test_a_link_with_online_tiles_asks_first(example_db):
+    """tiles=1 in a shared link does not switch on requests to the internet: the page
+    asks, and only the reader's click turns the tiles on."""
+    at = _map_page(tiles="1")
+    assert not at.exception
+    assert at.checkbox(key="m_tiles").value is False
+    assert "tiles" not in at.query_params
+    assert at.session_state["_view"].online_tiles is False
+    assert any("asks for online map tiles" in c.value for c in at.caption)
+    at.button(key="accept_tiles").click().run()
+    at.run()
+    assert at.checkbox(key="m_tiles").value is True
+    assert _param(at, "tiles") == ["1"]

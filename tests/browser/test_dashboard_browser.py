@@ -1,0 +1,83 @@
+"""The page around the map, in a real browser: the map on the first screen at common
+sizes, every control changing the map and the link, a shared link never switching on
+requests to the internet by itself, and the buttons that reset and share the view."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser_support import SCREENSHOTS, Guarded, Server
+
+pytestmark = pytest.mark.browser
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+HEADLINE = re.compile(r"([\d,]+) incidents? shown of ([\d,]+)")
+TIMEOUT = 90_000
+
+
+def _open(g: Guarded, server: Server, query: str = "", size: tuple[int, int] = (1280, 720)):
+    g.page.set_viewport_size({"width": size[0], "height": size[1]})
+    g.page.goto(f"{server.url}/{query}")
+    g.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    frame = g.page.frame_locator(MAP).first
+    frame.locator(".leaflet-container").first.wait_for(timeout=TIMEOUT)
+    g.page.get_by_text("Bars per").first.wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1000)
+
+
+def _params(g: Guarded) -> dict[str, list[str]]:
+    return parse_qs(urlparse(g.page.url).query)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1600, 1000), (390, 844)])
+def test_the_map_is_on_the_first_screen(guarded: Guarded, example_server: Server, size):
+    _open(guarded, example_server, size=size)
+    box = guarded.page.locator(MAP).first.bounding_box()
+    assert box is not None
+    shown = min(box["y"] + box["height"], size[1]) - max(box["y"], 0)
+    assert box["y"] < size[1] / 3, box  # starts in the top third of the first screen
+    assert shown / box["height"] > 0.75, box  # and most of it is visible without scrolling
+    guarded.page.screenshot(path=str(SCREENSHOTS / f"dashboard-{size[0]}x{size[1]}.png"))
+
+
+def test_a_link_with_online_tiles_makes_no_outside_request(
+    guarded: Guarded, example_server: Server
+):
+    """tiles=1 in a shared link: the page asks, the map stays offline (the guarded page
+    fails the test on any request beyond this machine)."""
+    _open(guarded, example_server, "?tiles=1")
+    guarded.page.get_by_text("asks for online map tiles").first.wait_for(timeout=TIMEOUT)
+    guarded.page.wait_for_timeout(2000)
+    assert guarded.offsite == []
+    assert "tiles" not in _params(guarded)
+
+
+def _sidebar(g: Guarded):
+    return g.page.locator('[data-testid="stSidebar"]')
+
+
+def test_the_districts_count_changes_the_map_and_the_link(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server, "?layer=districts")
+    frame = guarded.page.frame_locator(MAP).first
+    legend = frame.locator(".incident-legend").first
+    legend.wait_for(timeout=TIMEOUT)
+    before = legend.text_content() or ""
+    box = _sidebar(guarded).get_by_role("combobox", name="Count")
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill("People disappeared")
+    box.press("Enter")
+    guarded.page.wait_for_function(
+        "() => location.search.includes('measure=disappeared')", timeout=TIMEOUT
+    )
+    guarded.page.wait_for_timeout(2000)
+    after = frame.locator(".incident-legend").first.text_content() or ""
+    assert after != before, after
+    assert "disappeared" in after.lower(), after
+
+
+def test_bars_per_week_reaches_the_link(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server)
+    guarded.page.get_by_text("Week", exact=True).first.click()
+    guarded.page.wait_for_function("() => location.search.includes('bin=week')", timeout=TIMEOUT)
