@@ -272,7 +272,8 @@ def _timeline_slide(prs: PresentationType, selection: Selection, options: DeckOp
     png = timeline_png(selection, PICTURE_BOX[2], PICTURE_BOX[3], options.breaks)
     many = len(selection.rows) > 30
     what = (
-        "Counts per period of the first possible date, stacked by type."
+        "Incidents per period, stacked by type; an incident dated only to a longer range "
+        "is spread evenly over it (lighter bars), not counted at its start."
         if many
         else "One bar per incident from its first to its last possible date; pale bars are "
         "dates known only to the month or year; '(discovered)' and '(reported)' mark dates "
