@@ -182,6 +182,14 @@ def ask_tiles() -> None:
     right.button("Use online tiles", key="accept_tiles", on_click=_accept_tiles)
 
 
+def _reset() -> None:
+    """Every filter and the time window back to "all incidents" (map choices stay)."""
+    blank = widget_defaults(ViewState())
+    request(**{f.key: blank[f.key] for f in filter_fields.FIELDS if f.key})
+    set_window(None, None)
+    st.session_state.pop("t_period", None)
+
+
 def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
     """Draw the sidebar; return the view it describes (map extent and selection kept).
 
@@ -189,6 +197,12 @@ def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
     """
     with st.sidebar:
         st.header("Filters")
+        st.button(
+            "Reset all filters",
+            key="reset_filters",
+            on_click=_reset,
+            help="Show every incident again: clears the filters and the time window.",
+        )
         query = _time(Query(**_widgets("filters", choices)))
         _layers()
     ss = st.session_state

@@ -158,6 +158,7 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         in_view_query = query.replace(bbox=state.bounds) if state.bounds else query
         in_view = idx.count(in_view_query)
         _map_sentence(state, in_view, state.drawn.not_drawable)
+        link_slot = st.empty()
     if state.clicked and state.clicked != selected:
         selected = state.clicked
         st.session_state["_selected"] = selected
@@ -167,6 +168,8 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     st.query_params.from_dict(to_params(view))
     if not whole:
         return
+    with link_slot.popover("Copy link to this view"):
+        _copy_link(view)
     with right:
         detail_panel.render(selected)
     with st.expander("Time", expanded=True):
@@ -225,6 +228,13 @@ def _window_moved(query: Query) -> bool:
     if start and end and start > end:
         start, end = end, start
     return (start, end) != (query.date_from, query.date_to)
+
+
+def _copy_link(view: ViewState) -> None:
+    """The link in a box to copy (its copy icon, or select and copy): no clipboard
+    permission is asked; the link reopens these filters, this extent and selection."""
+    st.caption("Send this link to reopen this view (filters, time window, map, selection):")
+    st.code(share_link(_app_address(), view), language=None, wrap_lines=True)
 
 
 def _app_address() -> str:

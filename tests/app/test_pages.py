@@ -227,3 +227,20 @@ def test_a_link_with_online_tiles_asks_first(example_db):
     at.run()
     assert at.checkbox(key="m_tiles").value is True
     assert _param(at, "tiles") == ["1"]
+
+
+def test_reset_all_filters_shows_every_incident(example_db):
+    at = _map_page(type="mass_grave", **{"from": "2020-01-01"}, layer="heat")
+    assert "9 incidents" not in _headline(at)
+    at.button(key="reset_filters").click().run()
+    assert not at.exception
+    assert "9 incidents shown of 9" in _headline(at)
+    assert at.multiselect(key="f_types").value == []
+    assert "type" not in at.query_params and "from" not in at.query_params
+    assert _param(at, "layer") == ["heat"]  # the map's choices stay
+
+
+def test_the_link_to_this_view_is_shown_to_copy(example_db):
+    at = _map_page(type="mass_grave")
+    codes = [c.value for c in at.code]
+    assert any("type=mass_grave" in c for c in codes), codes

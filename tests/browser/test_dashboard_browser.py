@@ -23,6 +23,9 @@ def _open(g: Guarded, server: Server, query: str = "", size: tuple[int, int] = (
     frame = g.page.frame_locator(MAP).first
     frame.locator(".leaflet-container").first.wait_for(timeout=TIMEOUT)
     g.page.get_by_text("Bars per").first.wait_for(timeout=TIMEOUT)
+    g.page.locator('[data-testid="stSidebar"]').get_by_role("combobox").first.wait_for(
+        timeout=TIMEOUT
+    )
     g.page.wait_for_timeout(1000)
 
 
@@ -81,3 +84,20 @@ def test_bars_per_week_reaches_the_link(guarded: Guarded, example_server: Server
     _open(guarded, example_server)
     guarded.page.get_by_text("Week", exact=True).first.click()
     guarded.page.wait_for_function("() => location.search.includes('bin=week')", timeout=TIMEOUT)
+
+
+def test_copy_link_shows_this_views_link(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server, "?type=mass_grave")
+    guarded.page.get_by_text("Copy link to this view").first.click()
+    code = guarded.page.locator('[data-testid="stPopoverBody"] code').first
+    code.wait_for(timeout=TIMEOUT)
+    link = code.inner_text()
+    assert link.startswith(example_server.url), link
+    assert "type=mass_grave" in link, link
+
+
+def test_reset_all_filters(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server, "?type=mass_grave&from=2020-01-01")
+    guarded.page.get_by_text("Reset all filters").first.click()
+    guarded.page.get_by_text("9 incidents shown of 9").first.wait_for(timeout=TIMEOUT)
+    guarded.page.wait_for_function("() => !location.search.includes('type=')", timeout=TIMEOUT)
