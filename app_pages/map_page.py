@@ -23,6 +23,7 @@ from app_pages import (
 )
 from incidents import filter_fields
 from incidents.maps import MAP_COLUMNS
+from incidents.public_address import public_url
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 from incidents.view_state import ViewState, describe, from_params, share_link, to_params
@@ -234,7 +235,17 @@ def _copy_link(view: ViewState) -> None:
     """The link in a box to copy (its copy icon, or select and copy): no clipboard
     permission is asked; the link reopens these filters, this extent and selection."""
     st.caption("Send this link to reopen this view (filters, time window, map, selection):")
-    st.code(share_link(_app_address(), view), language=None, wrap_lines=True)
+    st.code(share_link(_public_address() or _app_address(), view), language=None, wrap_lines=True)
+
+
+def _public_address() -> str:
+    """The address readers of exported files can open (INCIDENTS_PUBLIC_URL or
+    public_url in secrets), "" when none is set."""
+    try:
+        secrets = st.secrets.to_dict()
+    except Exception:  # no secrets file at all is the normal offline case
+        secrets = {}
+    return public_url(secrets=secrets)
 
 
 def _app_address() -> str:
@@ -251,7 +262,10 @@ def _export_panel(query: Query, view: ViewState, bounds: tuple | None) -> None:
         from app_pages.export_panel import render_export_panel
     except ImportError:
         return
-    link = share_link(_app_address(), view) if _app_address() else ""
+    # Only a configured public address: the page's own address is often localhost or an
+    # internal name, useless on a slide read elsewhere; without one, files print no link.
+    public = _public_address()
+    link = share_link(public, view) if public else ""
     render_export_panel(
         common.get_store(), common.viewer(), query, {"bounds": bounds, "link": link}
     )

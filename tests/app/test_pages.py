@@ -244,3 +244,10 @@ def test_the_link_to_this_view_is_shown_to_copy(example_db):
     at = _map_page(type="mass_grave")
     codes = [c.value for c in at.code]
     assert any("type=mass_grave" in c for c in codes), codes
+
+
+def test_links_use_the_public_address_when_one_is_set(example_db, monkeypatch):
+    monkeypatch.setenv("INCIDENTS_PUBLIC_URL", "https://incidents.example.org/")
+    at = _map_page(type="mass_grave")
+    codes = [c.value for c in at.code]
+    assert any(c.startswith("https://incidents.example.org/?type=mass_grave") for c in codes)
