@@ -7,6 +7,7 @@ period by week or month and shows which period is on the map.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -57,6 +58,7 @@ def _chart(
                 "sum(count):Q",
                 title="Incidents",
                 axis=alt.Axis(format="d", tickMinStep=1),  # no 0.5 incidents on the axis
+                scale=alt.Scale(domain=[0, _top(hist)], nice=False),  # to a whole number
             ),
             color=alt.Color(
                 "certainty:N",
@@ -82,6 +84,13 @@ def _chart(
             0, alt.Chart(rule).mark_rect(opacity=0.12, color="#444").encode(x="a:T", x2="b:T")
         )
     return alt.layer(*layers).properties(height=170)
+
+
+def _top(hist: pd.DataFrame) -> int:
+    """The axis' top: the tallest bar rounded up to a whole incident (at least 1), so
+    the ticks, whole numbers, never label a half as '1'."""
+    tallest = float(hist.groupby("start")["count"].sum().max()) if len(hist) else 0.0
+    return max(1, math.ceil(tallest - 1e-9))
 
 
 def _count_words(count: float) -> str:
