@@ -2,7 +2,9 @@
 typed; an untouched new form cannot be saved; delete, restore and revert work from
 the entry page and show in the record's history.
 
-Screenshots of the entry page's states are written to docs/screenshots/.
+Two editors in two browser contexts save the same record: the second is refused, shown
+what changed, keeps both changes. Screenshots of these states are written to
+docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ import re
 import pytest
 from browser_support import LOADER, SCREENSHOTS, Guarded, Server
 from test_app_browser import HEADLINE, TIMEOUT, _no_exception, _sign_in
-from test_table_browser import _tick
 
 from incidents.query import Query
 from incidents.store import open_store
 
 pytestmark = pytest.mark.browser
 RECORD = "tarhuna-ex-002"
+
+
+def _expect(locator):
+    """Playwright's polling assertions (imported here: collecting needs no Playwright)."""
+    from playwright.sync_api import expect
+
+    return expect(locator)
 
 
 def _entry_page(g: Guarded) -> None:
@@ -43,11 +51,11 @@ def _field(g: Guarded, label: str):
     return g.page.get_by_label(re.compile(f"^{re.escape(label)}( \\*)?$"))
 
 
-def _open_from_the_map(g: Guarded, incident_id: str) -> None:
-    """On the map page: tick the incident's row in the table, then its detail panel's
-    Edit button."""
-    _tick(g, incident_id)
-    g.page.wait_for_url(re.compile(f"sel={incident_id}"), timeout=30_000)
+def _open_from_the_map(g: Guarded, server: Server, incident_id: str) -> None:
+    """The map with this incident selected (the address a table row or a marker gives),
+    then its detail panel's Edit button."""
+    g.page.goto(f"{server.url}/?sel={incident_id}")
+    g.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
     button = g.page.get_by_role("button", name="Edit this incident")
     button.wait_for(timeout=TIMEOUT)
     button.click()
@@ -62,8 +70,8 @@ def test_a_form_left_for_the_map_and_back_saves_only_what_was_typed(
     before = store.get(RECORD, LOADER)
     assert before is not None
     _sign_in(guarded, example_server)
-    _open_from_the_map(guarded, RECORD)
-    assert _field(guarded, "Title").input_value() == before.title
+    _open_from_the_map(guarded, example_server, RECORD)
+    _expect(_field(guarded, "Title")).to_have_value(before.title)
     guarded.page.get_by_role("link", name="Map").click()
     guarded.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
     guarded.page.wait_for_timeout(1500)
@@ -95,8 +103,8 @@ def test_an_untouched_new_form_cannot_be_saved(guarded: Guarded, example_server:
         timeout=30_000
     )
     for message in ("Type: Choose the type", "Title: Write a short title", "From: Give the"):
-        assert guarded.page.get_by_text(message).count() == 1
-    assert guarded.page.get_by_text("Place name: Give a place name").count() == 1
+        _expect(guarded.page.get_by_text(message)).to_have_count(1)
+    _expect(guarded.page.get_by_text("Place name: Give a place name")).to_have_count(1)
     _no_exception(guarded)
     guarded.page.screenshot(path=str(SCREENSHOTS / "entry-required-fields.png"), full_page=True)
     assert store.count(Query(), LOADER) == count
@@ -113,7 +121,7 @@ def test_delete_restore_and_revert_show_in_the_history(guarded: Guarded, example
     first = store.get(incident_id, LOADER)
     assert first is not None
     _sign_in(guarded, example_server)
-    _open_from_the_map(guarded, incident_id)
+    _open_from_the_map(guarded, example_server, incident_id)
     _field(guarded, "Title").fill("A title to be reverted")
     guarded.page.get_by_role("button", name="Save").click()
     guarded.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
@@ -154,3 +162,40 @@ def test_delete_restore_and_revert_show_in_the_history(guarded: Guarded, example
     panel.scroll_into_view_if_needed()
     guarded.page.screenshot(path=str(SCREENSHOTS / "detail-history.png"), full_page=True)
     assert store.verify_audit() == []
+
+
+def test_two_editors_save_the_same_record_and_nothing_is_lost(
+    guarded: Guarded, browser: object, example_server: Server
+):
+    incident_id = "tarhuna-ex-004"
+    store = open_store(str(example_server.db))
+    other = Guarded(browser)  # a second editor, in a browser context of their own
+    try:
+        for g in (guarded, other):
+            _sign_in(g, example_server)
+            _open_from_the_map(g, example_server, incident_id)
+        _field(guarded, "Title").fill("Title from the first editor")
+        guarded.page.get_by_role("button", name="Save").click()
+        guarded.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+        _field(other, "Description").fill("Description from the second editor")
+        other.page.get_by_role("button", name="Save").click()
+        other.page.get_by_text("Your changes are kept below").wait_for(timeout=30_000)
+        table = other.page.locator("table", has_text="Your value")
+        assert "Description from the second editor" in table.inner_text()
+        other.page.screenshot(path=str(SCREENSHOTS / "entry-conflict.png"))
+        other.page.get_by_role("button", name="Keep my changes on top of the stored record").click()
+        other.page.get_by_text("Your changes are now on top of version").wait_for(timeout=30_000)
+        _expect(_field(other, "Title")).to_have_value("Title from the first editor")
+        _expect(_field(other, "Description")).to_have_value("Description from the second editor")
+        other.page.get_by_role("button", name="Save").click()
+        other.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+        _no_exception(other)
+        assert other.errors == [] and other.offsite == []
+    finally:
+        other.context.close()
+    stored = store.get(incident_id, LOADER)
+    assert stored is not None
+    assert (stored.title, stored.description) == (
+        "Title from the first editor",
+        "Description from the second editor",
+    )
