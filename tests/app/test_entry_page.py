@@ -268,3 +268,28 @@ def test_only_administrators_may_purge_and_only_after_typing_the_id(
     assert not at.exception
     assert store.deleted_records(admin) == []
     assert store.verify_audit() == []
+
+
+def test_the_map_counts_a_deleted_incident_no_more_right_after(signed_in):
+    """Every write makes the next run read the store's new data version: the map's
+    cached counts do not lag behind."""
+    app, _ = signed_in
+    at = app(RECORD)
+    at.switch_page(MAP_PAGE).run()
+    assert any("9 incidents shown of 9" in m.value for m in at.markdown)
+    at.switch_page(ENTRY_PAGE).run()
+    _click(at, "Delete…")
+    at.text_input(key="delete_reason").set_value("Duplicate")
+    _click(at, "Delete this incident")
+    at.switch_page(MAP_PAGE).run()
+    assert not at.exception
+    assert any("8 incidents shown of 8" in m.value for m in at.markdown)
+
+
+def test_tables_of_record_text_stay_text():
+    from app_pages.text_table import html_table
+
+    hostile = '<img src=x onerror="alert(1)">\n\n![x](http://evil.example/x.png) **bold**'
+    table = html_table(("Field", "Value"), [("Description", hostile)])
+    assert "<img" not in table and "\n" not in table  # no blank line ends the HTML block
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in table
