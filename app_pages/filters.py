@@ -128,13 +128,16 @@ def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
         st.checkbox(f.label, **common)
 
 
-def _time(query: Query) -> Query:
+def _time(query: Query, span: tuple[date, date] | None) -> Query:
+    from app_pages import period_choice  # it sets the window through this module
+
     st.subheader("Time")
-    c1, c2 = st.columns(2)
+    period_choice.render(span)
     version = st.session_state.get(WINDOW_VERSION, 0)
     start, end = window()
-    for col, label, name, value in ((c1, "From", "d_from", start), (c2, "To", "d_to", end)):
-        col.date_input(
+    # One field a row: side by side in the sidebar they cut off the day ("2019 - 04 - 0").
+    for label, name, value in (("From", "d_from", start), ("To", "d_to", end)):
+        st.date_input(
             label,
             value=value,
             key=f"{name}_{version}",
@@ -190,10 +193,13 @@ def _reset() -> None:
     st.session_state.pop("t_period", None)
 
 
-def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
+def sidebar(
+    view: ViewState, choices: dict[str, list[str]], span: tuple[date, date] | None = None
+) -> ViewState:
     """Draw the sidebar; return the view it describes (map extent and selection kept).
 
-    choices: the values each list filter offers, by Query field (perpetrators, tags...).
+    choices: the values each list filter offers, by Query field (perpetrators, tags...);
+    span: the data's first and last dates (the periods offered).
     """
     with st.sidebar:
         st.header("Filters")
@@ -203,7 +209,7 @@ def sidebar(view: ViewState, choices: dict[str, list[str]]) -> ViewState:
             on_click=_reset,
             help="Show every incident again: clears the filters and the time window.",
         )
-        query = _time(Query(**_widgets("filters", choices)))
+        query = _time(Query(**_widgets("filters", choices)), span)
         _layers()
     ss = st.session_state
     return dataclasses.replace(view, query=query, layer=ss.m_layer, measure=ss.m_measure,

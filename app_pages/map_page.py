@@ -106,7 +106,7 @@ def main() -> None:
         lists = [f.name for f in filter_fields.FIELDS if f.kind == "names" and f.key]
         choices = {name: common.distinct(name) for name in lists}
         choices["admin1_codes"] = [str(c) for c in idx.labels["admin1_code"] if c]
-        view = filters.sidebar(view, choices)
+        view = filters.sidebar(view, choices, idx.date_span(Query()))
     query = view.query
     # In a container: how many captions it holds varies, and an element that moves in
     # the page is remounted by Streamlit; the map below must keep its place (and its frame).

@@ -251,3 +251,17 @@ def test_links_use_the_public_address_when_one_is_set(example_db, monkeypatch):
     at = _map_page(type="mass_grave")
     codes = [c.value for c in at.code]
     assert any(c.startswith("https://incidents.example.org/?type=mass_grave") for c in codes)
+
+
+def test_periods_offered_are_the_datas_years_and_whole_span(example_db):
+    """Historic data: the periods come from the data, not from today."""
+    at = _map_page()
+    period = at.selectbox(key="t_year")
+    assert "2015" in period.options and "2020" in period.options
+    assert any(o.startswith("Whole span: 2015-") for o in period.options)
+    period.set_value("2020").run()
+    assert not at.exception
+    assert _param(at, "from") == ["2020-01-01"] and _param(at, "to") == ["2020-12-31"]
+    assert "of 9" in _headline(at) and "9 incidents shown" not in _headline(at)
+    at.selectbox(key="t_year").set_value("whole").run()
+    assert "9 incidents shown of 9" in _headline(at)

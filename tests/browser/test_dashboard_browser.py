@@ -29,6 +29,14 @@ def _open(g: Guarded, server: Server, query: str = "", size: tuple[int, int] = (
     g.page.wait_for_timeout(1000)
 
 
+# Whether an input's text fits inside it: the text's drawn width, in the input's font,
+# against the room between its paddings (an input's scrollWidth does not tell).
+_FITS_JS = """e => { const s = getComputedStyle(e);
+  const c = document.createElement('canvas').getContext('2d'); c.font = s.font;
+  const room = e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  return c.measureText(e.value).width <= room; }"""
+
+
 def _params(g: Guarded) -> dict[str, list[str]]:
     return parse_qs(urlparse(g.page.url).query)
 
@@ -101,3 +109,25 @@ def test_reset_all_filters(guarded: Guarded, example_server: Server):
     guarded.page.get_by_text("Reset all filters").first.click()
     guarded.page.get_by_text("9 incidents shown of 9").first.wait_for(timeout=TIMEOUT)
     guarded.page.wait_for_function("() => !location.search.includes('type=')", timeout=TIMEOUT)
+
+
+def test_date_fields_show_the_whole_date_and_years_are_offered(
+    guarded: Guarded, example_server: Server
+):
+    _open(guarded, example_server, "?from=2019-04-01&to=2020-12-31")
+    sidebar = _sidebar(guarded)
+    fields = sidebar.locator('[data-testid="stDateInput"] input')
+    fields.first.wait_for(timeout=TIMEOUT)
+    for i in range(2):
+        field = fields.nth(i)
+        fits = field.evaluate(_FITS_JS)
+        assert fits, f"the date field cuts off its date: {field.input_value()}"
+    assert fields.first.input_value() == "2019-04-01"
+    period = sidebar.get_by_role("combobox", name="Period")
+    period.scroll_into_view_if_needed()
+    period.click()
+    period.fill("2020")
+    period.press("Enter")
+    guarded.page.wait_for_function(
+        "() => location.search.includes('from=2020-01-01')", timeout=TIMEOUT
+    )
