@@ -149,9 +149,16 @@ def people_lines(frame: pd.DataFrame) -> list[str]:
     incident gives a number)'. Nothing for no records."""
     if frame.empty:
         return []
+    return lines_for({what: total(frame, what) for what in PEOPLE})
+
+
+def lines_for(totals: dict[str, Total]) -> list[str]:
+    """people_lines from a Total per kind (killed, disappeared, displaced), however
+    they were summed (rows, or the column index for a selection too large to read)."""
+    if not any(t.records for t in totals.values()):
+        return []
     lines, unknown = [], []
-    for what in PEOPLE:
-        found = total(frame, what)
+    for what, found in totals.items():
         if found.kind == UNKNOWN:
             unknown.append(what)
             continue
@@ -161,3 +168,8 @@ def people_lines(frame: pd.DataFrame) -> list[str]:
         kinds = " or ".join([", ".join(unknown[:-1]), unknown[-1]] if len(unknown) > 1 else unknown)
         lines.append(f"People {kinds}: unknown (no incident gives a number)")
     return lines
+
+
+def summed(table: pd.DataFrame) -> Total:
+    """One Total from a frame of COLUMNS per group (the groups added together)."""
+    return as_total(table[list(COLUMNS)].sum()) if len(table) else Total(0.0, 0, 0, 0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from incidents import count_totals
 from incidents.access import PublicRules, Viewer
 from incidents.export.cells import Tally, sample_fids, tally
 from incidents.export.profiles import profile_for
@@ -53,8 +54,18 @@ def read_cells(
         country=country,
         version=counted.version,
         sources_sampled=True,
+        people=tuple(people_lines(index, query)),
     )
     return selection, counted
+
+
+def people_lines(index: ColumnIndex, query: Query) -> list[str]:
+    """count_totals.people_lines for the selection, summed by the index."""
+    totals = {
+        what: count_totals.summed(index.district_totals(query, f"{what}_best"))
+        for what in count_totals.PEOPLE
+    }
+    return count_totals.lines_for(totals)
 
 
 def coarsening_note(viewer: Viewer, rules: PublicRules) -> str:

@@ -51,6 +51,7 @@ class Selection:
     country: str = "LY"
     version: str = ""  # set when the rows are not held (a selection drawn as cells)
     sources_sampled: bool = False  # sources read for an even sample, not the first ones
+    people: tuple[str, ...] | None = None  # people_lines when the rows are not held
 
     @functools.cached_property
     def data_version(self) -> str:
@@ -83,6 +84,8 @@ class Selection:
     def people_lines(self) -> list[str]:
         """People killed, disappeared, displaced as count_totals adds them up: 'at least
         N' where a best estimate is missing, 'unknown' where no number is given."""
+        if self.people is not None:
+            return list(self.people)
         return count_totals.people_lines(self.rows)
 
     def exported_on(self) -> str:
