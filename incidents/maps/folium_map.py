@@ -20,8 +20,10 @@ from folium.plugins import HeatMap
 from geodata import ATTRIBUTION
 from incidents import count_totals
 from incidents.maps import aggregate, layers, layers_geo, legend
+from incidents.maps.map_controls import DataExtent, SelectedIncident, ViewControls, extent
 from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
 from incidents.maps.page_data import check_tree
+from incidents.maps.place_labels import PlaceLabels
 from incidents.maps.symbols import type_symbols
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
 from incidents.styles import uncertainty_km
@@ -87,7 +89,9 @@ def basemap(
 
     animate_zoom False: a zoom jumps and the new layer is drawn at once (about 60 ms),
     where Leaflet's animation holds it back by 0.4 to 0.8 s on a busy 2-core machine.
+    No center or zoom (no shared view): the map fits the first data layer it is given.
     """
+    fit_data = center is None or zoom is None
     if center is None or zoom is None:
         home, home_zoom = default_view(country)
         center, zoom = center or home, zoom or home_zoom
@@ -108,7 +112,9 @@ def basemap(
         ).add_to(m)
     else:
         layers_geo.Polygons(layers_geo.outline_geojson(country)).add_to(m)
+        PlaceLabels(country).add_to(m)
     layers.Assets(ATTRIBUTION).add_to(m)
+    ViewControls(fit_data).add_to(m)
     return localize(m)
 
 
@@ -149,8 +155,16 @@ def data_layer(
     else:
         drawn = _markers_or_grid(group, drawable, options, view, hidden)
     drawn.not_drawable = hidden
+    DataExtent(_extent(drawable)).add_to(group)
     localize_group(group)
     return group, drawn
+
+
+def _extent(points: pd.DataFrame) -> list[list[float]] | None:
+    """The points' extent for map_controls (a fit, "Zoom to the incidents")."""
+    if points.empty or "latitude" not in points:
+        return None
+    return extent(points["latitude"].astype(float), points["longitude"].astype(float))
 
 
 def localize_group(group: folium.FeatureGroup) -> None:
@@ -280,11 +294,13 @@ def _num(value: Any) -> float | None:
 
 
 def _highlight(group: folium.FeatureGroup, points: pd.DataFrame, selected: str | None) -> None:
+    """Ring the selected incident and bring it out of its cluster (map_controls)."""
     if not selected:
         return
     row = points[points["id"] == selected]
     if len(row):
-        layers.Highlight((row["latitude"].iloc[0], row["longitude"].iloc[0])).add_to(group)
+        where = (row["latitude"].iloc[0], row["longitude"].iloc[0])
+        SelectedIncident(selected, where).add_to(group)
 
 
 def _popups(group: folium.FeatureGroup, points: pd.DataFrame) -> None:
@@ -389,6 +405,8 @@ def summary_layer(
     else:
         table, unknown, shown = data
         drawn = _district_shading(group, table[table.index != ""], unknown, shown, options)
+    if kind in ("grid", "heat"):
+        DataExtent(_extent(data)).add_to(group)
     drawn.not_drawable = hidden
     localize_group(group)
     return group, drawn

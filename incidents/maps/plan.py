@@ -28,6 +28,7 @@ from incidents.maps.folium_map import (
     summary_layer,
 )
 from incidents.maps.layers_grid import add_grid_levels
+from incidents.maps.map_controls import DataExtent, extent
 from incidents.maps.pyramid import Pyramid
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
@@ -118,10 +119,22 @@ def _grid_levels(
     if levels is None:
         return group, Drawn("grid", not_drawable=hidden), Coverage(everything=True)
     add_grid_levels(group, levels, hidden, standalone)
+    DataExtent(levels_extent(levels)).add_to(group)
     localize_group(group)
     total = int(levels.whole.totals().sum())
     drawn = Drawn("grid", len(levels.whole), total, not_drawable=hidden)
     return group, drawn, Coverage(levels=levels)
+
+
+def levels_extent(levels: Pyramid) -> list[list[float]] | None:
+    """The extent of the selection's cells (the whole level), for map_controls."""
+    whole = levels.whole
+    if not len(whole):
+        return None
+    size = pyramid.step(whole.zoom)
+    lat = [float(whole.row.min()) * size, float(whole.row.max() + 1) * size]
+    lon = [float(whole.col.min()) * size, float(whole.col.max() + 1) * size]
+    return extent(lat, lon)
 
 
 def zoom_for(bounds: Bounds | None, width_px: int = 800) -> int:

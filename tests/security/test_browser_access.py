@@ -56,7 +56,11 @@ MARKERS_JS = """() => {
   const out = [];
   const visit = layer => {
     if (layer.getLayers) layer.getLayers().forEach(visit);
-    if (layer.getLatLng) { const p = layer.getLatLng(); out.push([p.lat, p.lng]); }
+    // A spiderfied marker (the selected one is brought out of its cluster) is drawn
+    // beside its place: its place is the one it had before.
+    if (layer.getLatLng) {
+      const p = layer._preSpiderfyLatlng || layer.getLatLng(); out.push([p.lat, p.lng]);
+    }
   };
   window.map.eachLayer(visit);
   return out;

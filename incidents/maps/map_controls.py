@@ -1,0 +1,241 @@
+"""The map's own controls: open on the data, zoom back to it, full screen, a quiet legend.
+
+Written here as small Leaflet controls rather than plugins so nothing is fetched: the
+page loads no script that static/ does not hold. ViewControls is drawn once with the
+basemap (the app keeps the basemap mounted); DataExtent and SelectedIncident come with
+each data layer and tell those controls what the layer holds.
+
+- A map opened without a view (no shared link) fits the first layer's extent once;
+  "Zoom to the incidents" fits the current layer's extent at any time.
+- The legend starts collapsed to a small button and keeps the state the reader chose
+  when the layer is redrawn (layers.Legend and layers_grid draw it; this watches it).
+- A marker's tooltip closes on click, zoom and when the pointer reaches a control.
+- The selected incident is brought out of its cluster (markercluster's
+  zoomToShowLayer) and ringed, unless the map was opened at a shared view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incidents.maps.page_data import DataElement, DataTemplate
+
+FIT_MAX_ZOOM = 10  # one town's incidents: close enough to read the town names around them
+MIN_SPAN_DEG = 0.05  # an extent narrower than this (points at one spot) is grown to it
+
+CONTROLS_CSS = """
+.incident-button a { font-size: 16px; line-height: 30px; font-weight: bold; color: #222; }
+.incident-legend details:not([open]) { padding: 0; }
+.incident-legend:has(details:not([open])) { padding: 4px 8px; max-height: none; }
+.incident-legend summary { list-style-position: inside; }
+.leaflet-right .incident-legend { max-width: min(250px, calc(100vw - 150px));
+  max-height: min(300px, calc(100vh - 120px)); }
+.leaflet-marker-icon.incident-picked { z-index: 10000 !important; border-radius: 50%;
+  box-shadow: 0 0 0 3px #ffffff, 0 0 0 6px #000000; }
+.leaflet-control-container .leaflet-top { z-index: 1001; }
+.incident-tip { pointer-events: none; }
+.place-label { background: none; border: none; }
+"""
+
+
+class ViewControls(DataElement):
+    """Zoom to the incidents, full screen, collapsed legend and tooltip rules (basemap)."""
+
+    _template = DataTemplate(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          map._incidentFitPending = {{ this.fit_data|tojson }};
+          map._incidentOpenedAtView = !map._incidentFitPending;
+          map._incidentFitMaxZoom = {{ this.fit_max_zoom|tojson }};
+          map._incidentLegendOpen = false;
+          function button(title, text, action) {
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+              var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control incident-button");
+              var a = L.DomUtil.create("a", "", bar);
+              a.href = "#"; a.title = title; a.setAttribute("role", "button");
+              a.setAttribute("aria-label", title); a.textContent = text;
+              L.DomEvent.disableClickPropagation(bar);
+              L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); action(a); });
+              return bar;
+            };
+            return control.addTo(map);
+          }
+          map.fitIncidents = function (animate) {
+            var b = map._incidentExtent;
+            if (!b) { return false; }
+            map.fitBounds(b, {padding: [24, 24], maxZoom: map._incidentFitMaxZoom,
+                              animate: animate});
+            return true;
+          };
+          button("Zoom to the incidents", "\u2316", function () { map.fitIncidents(true); });
+          var box = map.getContainer();
+          function isFull() { return document.fullscreenElement === box; }
+          button("Full screen", "\u26f6", function (a) {
+            if (isFull()) { document.exitFullscreen(); }
+            else if (box.requestFullscreen) { box.requestFullscreen(); }
+          });
+          document.addEventListener("fullscreenchange", function () {
+            map.invalidateSize();
+            box.classList.toggle("incident-fullscreen", isFull());
+          });
+          // The legend: collapsed until opened, and kept as the reader left it.
+          function legendState(root) {
+            if (!root.querySelectorAll) { return; }
+            var list = root.querySelectorAll(".incident-legend details");
+            for (var i = 0; i < list.length; i++) { list[i].open = map._incidentLegendOpen; }
+          }
+          box.addEventListener("toggle", function (e) {
+            if (e.target.closest && e.target.closest(".incident-legend")) {
+              map._incidentLegendOpen = e.target.open;
+            }
+          }, true);
+          new MutationObserver(function (changes) {
+            changes.forEach(function (c) { c.addedNodes.forEach(legendState); });
+          }).observe(box, {childList: true, subtree: true});
+          legendState(box);
+          // Tooltips: never left standing after a click, a zoom, or over the controls.
+          function closeTips() {
+            map.eachLayer(function (l) { if (l.closeTooltip && l.getTooltip && l.getTooltip()) {
+              l.closeTooltip(); } });
+          }
+          map.on("click zoomstart movestart", closeTips);
+          map.on("layeradd", function (e) {
+            if (e.layer instanceof L.Marker) { e.layer.on("click", function () {
+              e.layer.closeTooltip(); }); }
+          });
+          var corners = box.querySelectorAll(".leaflet-control-container > div");
+          for (var i = 0; i < corners.length; i++) {
+            corners[i].addEventListener("mouseover", closeTips);
+          }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fit_data: bool) -> None:
+        super().__init__()
+        self._name = "ViewControls"
+        self.fit_data = bool(fit_data)
+        self.fit_max_zoom = FIT_MAX_ZOOM
+        self.css = CONTROLS_CSS
+
+
+class DataExtent(DataElement):
+    """The layer's extent for "Zoom to the incidents", fitted once on a map opened without
+    a view. bounds: [[south, west], [north, east]], or None (nothing drawable)."""
+
+    _template = DataTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var bounds = {{ this.bounds|tojson }};
+          function attach(map) {
+            if (!map) { return; }
+            map._incidentExtent = bounds;
+            if (!bounds || !map._incidentFitPending || !map.fitIncidents) { return; }
+            var size = map.getSize();
+            if (size.x === 0 || size.y === 0) {
+              map.once("resize", function () { attach(map); });
+              return;
+            }
+            map._incidentFitPending = false;
+            map.fitIncidents(false);
+          }
+          if (parent._map) { attach(parent._map); }
+          parent.on("add", function (e) { attach(e.target._map); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]] | None) -> None:
+        super().__init__()
+        self._name = "DataExtent"
+        self.bounds = bounds
+
+
+class SelectedIncident(DataElement):
+    """Ring the selected incident and bring it out of its cluster.
+
+    Added after the markers, in the same feature group: it finds the marker by its
+    incident id among the group's layers (layers.IncidentMarkers sets incidentId).
+    Deferred a tick so the app's own "fly to" (streamlit-folium sets the view after it
+    adds the layer) comes first; on a map opened at a shared view it does not move it.
+    """
+
+    _template = DataTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var id = {{ this.incident_id|tojson }}, at = {{ this.location|tojson }};
+          function later() { setTimeout(show, 0); }
+          if (parent._map) { later(); } else { parent.once("add", later); }
+          function find() {
+            var found = null;
+            parent.eachLayer(function (l) {
+              if (found || !l.getLayers) { return; }
+              l.getLayers().forEach(function (m) { if (m.incidentId === id) { found = [l, m]; } });
+            });
+            return found;
+          }
+          function show() {
+            var map = parent._map;
+            if (!map) { return; }
+            if (!map.getPane("incidentSelected")) {
+              var pane = map.createPane("incidentSelected");
+              pane.style.zIndex = 620; pane.style.pointerEvents = "none";
+            }
+            // The ring marks the place; the marker, drawn beside it when spiderfied, is
+            // ringed by its own halo (incident-picked).
+            L.circleMarker(at, {radius: 16, color: "#000000", weight: 3, fill: false,
+              interactive: false, pane: "incidentSelected", className: "incident-selected"})
+              .addTo(parent);
+            var hit = find();
+            var may_move = map._incidentShownId !== undefined || !map._incidentOpenedAtView;
+            var fresh = map._incidentShownId !== id;
+            map._incidentShownId = id;
+            if (!hit) { return; }
+            var marker = hit[1];
+            function mark() {
+              var el = marker.getElement && marker.getElement();
+              if (el) { el.classList.add("incident-picked"); }
+            }
+            marker.setZIndexOffset(1000);
+            marker.on("add", mark);
+            var group = hit[0];
+            if (fresh && may_move && group.zoomToShowLayer) { group.zoomToShowLayer(marker, mark); }
+            else { mark(); }
+          }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, incident_id: str, location: tuple[float, float]) -> None:
+        super().__init__()
+        self._name = "SelectedIncident"
+        self.incident_id = str(incident_id)
+        self.location = [float(location[0]), float(location[1])]
+
+
+def extent(lat: Any, lon: Any) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the points, at least MIN_SPAN_DEG wide and tall
+    (a fit to one spot would zoom to the street); None when there are no points."""
+    if len(lat) == 0:
+        return None
+    south, north = float(min(lat)), float(max(lat))
+    west, east = float(min(lon)), float(max(lon))
+    grow_y = max(0.0, MIN_SPAN_DEG - (north - south)) / 2
+    grow_x = max(0.0, MIN_SPAN_DEG - (east - west)) / 2
+    return [
+        [round(south - grow_y, 5), round(west - grow_x, 5)],
+        [round(north + grow_y, 5), round(east + grow_x, 5)],
+    ]
