@@ -223,6 +223,8 @@ def _legend_flow(
         flow.text(f"{type_style(code).label}: {n:,}", 10.5)
     flow.gap(8)
     flow.text(picture.counts_line(selection), 11.5, bold=True)
+    for line in selection.people_lines():
+        flow.text(line, 10.5)
     filters_and_sources(flow, selection)
     return flow
 

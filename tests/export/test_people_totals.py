@@ -70,3 +70,19 @@ def test_the_deck_title_slide_and_notes_say_it(selection) -> None:
     assert AT_LEAST in text and UNKNOWN in text
     assert first.notes_slide.notes_text_frame is not None
     assert AT_LEAST in first.notes_slide.notes_text_frame.text
+
+
+def test_an_image_drawn_in_squares_says_what_the_point_image_says(tarhuna_store) -> None:
+    """A selection too large to read row by row is summed by the column index."""
+    from incidents.export.service import ExportRequest, run_export
+
+    editor = Viewer("exporting-editor", Role.EDITOR)
+
+    def svg(cells_above: int) -> str:
+        request = ExportRequest("svg", profile="internal", cells_above=cells_above, fit=True)
+        return run_export(tarhuna_store, editor, Query(), request).data.decode("utf-8")
+
+    squares, points = svg(1), svg(10**9)
+    assert "km square" in squares
+    for text in (squares, points):
+        assert AT_LEAST in text and UNKNOWN in text
