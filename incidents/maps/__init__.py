@@ -12,12 +12,11 @@ from incidents.maps.folium_map import (
     MapOptions,
     basemap,
     build_map,
-    clicked_id,
     data_layer,
     map_html,
     summary_layer,
-    tooltip_html,
 )
+from incidents.maps.marker_text import clicked_id, tooltip_html
 from incidents.maps.offline_assets import (
     STATIC_DIR,
     STATIC_URL,

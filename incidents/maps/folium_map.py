@@ -21,6 +21,7 @@ from geodata import ATTRIBUTION
 from incidents import count_totals
 from incidents.maps import aggregate, layers, layers_geo, legend
 from incidents.maps.map_controls import DataExtent, SelectedIncident, ViewControls, extent
+from incidents.maps.marker_text import popup_html
 from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
 from incidents.maps.page_data import check_tree
 from incidents.maps.place_labels import PlaceLabels
@@ -248,30 +249,6 @@ def _marker_row(r: Any) -> list[Any]:
     ]
 
 
-def tooltip_html(
-    incident_id: str, title: str, kind: str, start: Any, end: Any, precision: str
-) -> str:
-    """A marker's tooltip as the browser builds it (layers.IncidentMarkers), all text escaped.
-
-    Its text ends with 'Ref. <id>': that is how a click is traced back to its incident.
-    """
-    when = str(start) if str(start) == str(end) else f"{start} – {end}"
-    return (
-        f'<b dir="auto">{html.escape(str(title or ""))}</b><br>'
-        f"{html.escape(INCIDENT_TYPES.label(kind))} · {html.escape(when)} · "
-        f"{html.escape(LOCATION_PRECISIONS.label(precision))}<br>"
-        f"<small>Ref. {html.escape(str(incident_id))}</small>"
-    )
-
-
-def clicked_id(tooltip_text: str | None, known_ids: set[str] | list[str]) -> str | None:
-    """The incident a clicked marker stands for, from its tooltip text (see tooltip_html)."""
-    if not tooltip_text or "Ref. " not in tooltip_text:
-        return None
-    candidate = tooltip_text.rsplit("Ref. ", 1)[1].strip()
-    return candidate if candidate in set(known_ids) else None
-
-
 def _rings(points: pd.DataFrame) -> list[list[float]]:
     wanted = points[points["location_precision"].isin(["approximate", "town"])]
     rings = {
@@ -308,16 +285,6 @@ def _popups(group: folium.FeatureGroup, points: pd.DataFrame) -> None:
     layers.Popups(
         [[float(r.latitude), float(r.longitude), popup_html(r)] for r in _rows(points)]
     ).add_to(group)
-
-
-def popup_html(r: Any) -> str:
-    """A standalone file's popup for one row: every value escaped, each in its own direction."""
-    parts = [f"<b dir='auto'>{html.escape(str(r.title or ''))}</b>"]
-    for name in ("date_start", "date_end", "place", "description"):
-        value = getattr(r, name, None)
-        if value is not None and str(value) not in ("", "nan", "None"):
-            parts.append(f"<div dir='auto'>{html.escape(str(value))}</div>")
-    return "".join(parts)
 
 
 def _grid(

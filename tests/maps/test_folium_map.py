@@ -16,7 +16,7 @@ from incidents.maps import (
     data_layer,
     map_html,
 )
-from incidents.maps.folium_map import tooltip_html
+from incidents.maps.marker_text import tooltip_html
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
