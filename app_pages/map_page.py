@@ -54,7 +54,7 @@ def _hidden_by(idx: ColumnIndex, query: Query, shown: int) -> list[tuple[str, in
 
 def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     noun = "incident" if shown == 1 else "incidents"
-    st.markdown(f"#### {shown:,} {noun} shown of {total:,}")
+    st.markdown(f"# {shown:,} {noun} shown of {total:,}")  # the page's heading, kept small
     hidden = _hidden_by(idx, view.query, shown)
     if hidden:
         st.caption("Hidden by each filter: " + " · ".join(f"{label}: {n:,}" for label, n in hidden))
@@ -87,7 +87,10 @@ MAP_WAIT_S = 5.0  # the whole page comes by then even if the map has not reporte
 
 # The map is the page: less room above it than Streamlit's default, so that at 1280x720
 # the headline, its captions and the map fit on the first screen (constant markup).
-_COMPACT = "<style>.stMainBlockContainer{padding-top:3.5rem;padding-bottom:2rem}</style>"
+_COMPACT = (
+    "<style>.stMainBlockContainer{padding-top:3.5rem;padding-bottom:2rem}"
+    ".stMainBlockContainer h1{font-size:1.5rem;padding:0.25rem 0 0.5rem}</style>"
+)
 
 
 def main() -> None:

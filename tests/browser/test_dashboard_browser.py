@@ -131,3 +131,22 @@ def test_date_fields_show_the_whole_date_and_years_are_offered(
     guarded.page.wait_for_function(
         "() => location.search.includes('from=2020-01-01')", timeout=TIMEOUT
     )
+
+
+def test_ticking_online_tiles_changes_the_map_and_the_link(
+    guarded: Guarded, example_server: Server
+):
+    """The box was dead: ticking it changed neither map nor link. Now the map asks the
+    tile server (refused here by the guard: recorded, then forgiven for this test)."""
+    _open(guarded, example_server)
+    assert guarded.offsite == []
+    box = _sidebar(guarded).get_by_text("Online map tiles")
+    box.scroll_into_view_if_needed()
+    box.click()
+    guarded.page.wait_for_function("() => location.search.includes('tiles=1')", timeout=TIMEOUT)
+    for _ in range(60):
+        if guarded.offsite:
+            break
+        guarded.page.wait_for_timeout(500)
+    assert guarded.offsite, "the map did not switch to online tiles"
+    guarded.offsite.clear()
