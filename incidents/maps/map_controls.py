@@ -35,6 +35,7 @@ CONTROLS_CSS = """
 .leaflet-control-container .leaflet-top { z-index: 1001; }
 .incident-tip { pointer-events: none; }
 .place-label { background: none; border: none; }
+@media (max-width: 480px) { .leaflet-left .leaflet-control-scale { margin-bottom: 16px; } }
 """
 
 
@@ -105,9 +106,21 @@ class ViewControls(DataElement):
               l.closeTooltip(); } });
           }
           map.on("click zoomstart movestart", closeTips);
+          // A clicked incident is marked at once, before the app answers the click.
+          function onMarkerClick() {
+            this.closeTooltip();
+            if (this.incidentId === undefined) { return; }
+            box.querySelectorAll(".incident-picked").forEach(function (el) {
+              el.classList.remove("incident-picked");
+            });
+            var el = this.getElement && this.getElement();
+            if (el) { el.classList.add("incident-picked"); }
+            map._incidentShownId = this.incidentId;
+          }
           map.on("layeradd", function (e) {
-            if (e.layer instanceof L.Marker) { e.layer.on("click", function () {
-              e.layer.closeTooltip(); }); }
+            if (e.layer instanceof L.Marker) {
+              e.layer.off("click", onMarkerClick).on("click", onMarkerClick);
+            }
           });
           var corners = box.querySelectorAll(".leaflet-control-container > div");
           for (var i = 0; i < corners.length; i++) {
