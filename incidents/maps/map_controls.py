@@ -108,7 +108,9 @@ class ViewControls(DataElement):
           map.on("click zoomstart movestart", closeTips);
           // A clicked incident is marked at once, before the app answers the click.
           function onMarkerClick() {
-            this.closeTooltip();
+            // Closed after the click has been read: streamlit-folium reads its tooltip.
+            var marker = this;
+            setTimeout(function () { marker.closeTooltip(); }, 0);
             if (this.incidentId === undefined) { return; }
             box.querySelectorAll(".incident-picked").forEach(function (el) {
               el.classList.remove("incident-picked");
