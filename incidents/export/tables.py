@@ -110,8 +110,11 @@ def _sources_text(sources: Mapping[str, tuple[Source, ...]], incident_id: str) -
 
 
 def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
-    """What the file is: the same facts an image prints on its face."""
+    """What the file is: the same facts an image prints on its face. The "Reopen this
+    view" line only with a public address (INCIDENTS_PUBLIC_URL): a placeholder told
+    the reader nothing but that something was missing."""
     profile = selection.profile
+    reopen = [("Reopen this view", selection.link)] if selection.link else []
     return [
         ("Title", title or "Incident selection"),
         ("Audience", f"{profile.label}: {profile.notice}"),
@@ -121,7 +124,7 @@ def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
         ("People", "; ".join(selection.people_lines()) or "No incidents"),
         ("Exported", selection.exported_on()),
         ("Data version", selection.data_version),
-        ("Reopen this view", selection.link or "(no link given)"),
+        *reopen,
         (
             "Sources",
             "In the 'sources' column"
