@@ -150,6 +150,8 @@ def test_clicking_a_marker_opens_its_details(guarded: Guarded, example_server: S
     frame = guarded.page.frame_locator(MAP).first
     frame.locator(".marker-cluster").first.click()  # the example's points share one place
     frame.locator(".incident-symbol").first.wait_for(timeout=10_000)
+    guarded.page.wait_for_timeout(800)  # the cluster spreads out before a marker takes a click
+    frame.locator(".leaflet-cluster-anim").wait_for(state="detached", timeout=10_000)
     frame.locator(".incident-symbol").first.click()
     guarded.page.wait_for_url(re.compile(r"sel="), timeout=30_000)
     selected = re.search(r"sel=([^&]+)", guarded.page.url).group(1)  # type: ignore[union-attr]
@@ -257,6 +259,14 @@ def test_an_editor_adds_an_incident_with_an_arabic_place_name(
     guarded.page.get_by_role("button", name=re.compile(r"^1\. ")).click()
     guarded.page.wait_for_timeout(2000)
     guarded.page.get_by_label("Title").fill("اختبار: حادثة في ترهونة")
+    kind = guarded.page.get_by_role("combobox", name="Type")
+    kind.click()
+    kind.fill("Mass grave")
+    kind.press("Enter")
+    start = guarded.page.locator('[data-testid="stDateInput"]', has_text="From").locator("input")
+    start.fill("2020-06-15")
+    start.press("Enter")
+    guarded.page.wait_for_timeout(1000)
     guarded.page.screenshot(path=str(SCREENSHOTS / "add-incident.png"))
     guarded.page.get_by_role("button", name="Save").click()
     guarded.page.get_by_text(re.compile(r"Saved inc-")).wait_for(timeout=30_000)
