@@ -11,17 +11,23 @@ import gc
 import streamlit as st
 
 if __name__ == "__main__":
+    from app_pages import language
     from app_pages.page_access import navigation
+    from incidents.translation import _
 
+    language.resolve()  # before any word is drawn: the link's lang=, the switch, the browser
     # No page icons: Streamlit would fetch them from a CDN, and the app must work offline.
-    st.set_page_config(page_title="Incident map", layout="wide")
+    st.set_page_config(page_title=_("Incident map"), layout="wide")
 
-    pages = [st.Page("app_pages/map_page.py", title="Map", default=True)]
+    pages = [st.Page("app_pages/map_page.py", title=_("Map"), default=True)]
     edit_pages = [  # only for roles that can edit; page_access adds sign-in and the audit log
-        st.Page("app_pages/entry_page.py", title="Add or edit"),
-        st.Page("app_pages/import_page.py", title="Import"),
+        st.Page("app_pages/entry_page.py", title=_("Add or edit")),
+        st.Page("app_pages/import_page.py", title=_("Import")),
     ]
-    navigation(pages, edit_pages).run()
+    page = navigation(pages, edit_pages)
+    language.switch()
+    language.page_direction()
+    page.run()
 else:
     from app_pages.session_cookie import routes
 

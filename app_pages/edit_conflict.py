@@ -16,6 +16,7 @@ from app_pages import common, text_table
 from incidents import form_edit
 from incidents.record import Incident
 from incidents.store import StaleEdit
+from incidents.translation import _
 
 CONFLICT = "_entry_conflict"
 OpenForm = Callable[..., None]
@@ -41,22 +42,23 @@ def _keep(open_form: OpenForm, conflict: dict[str, Any]) -> None:
     st.session_state.pop(CONFLICT, None)
     if current is None:
         open_form(None, conflict["now"])
-        st.session_state["_entry_info"] = (
+        st.session_state["_entry_info"] = _(
             "The incident was deleted meanwhile: your version is in the form as a new "
             "incident. Save it only if it should exist again."
         )
         return
     open_form(current.id, form_edit.merged_draft(current, conflict["base"], conflict["now"]))
-    st.session_state["_entry_info"] = (
-        f"Your changes are now on top of version {current.version} as stored. "
-        "Check the form and press Save."
-    )
+    st.session_state["_entry_info"] = _(
+        "Your changes are now on top of version {version} as stored. Check the form and press Save."
+    ).format(version=current.version)
 
 
 def _reload(open_form: OpenForm, conflict: dict[str, Any]) -> None:
     st.session_state.pop(CONFLICT, None)
     open_form(conflict["id"])
-    st.session_state["_entry_info"] = "Your changes were dropped; the form shows the stored record."
+    st.session_state["_entry_info"] = _(
+        "Your changes were dropped; the form shows the stored record."
+    )
 
 
 def render(open_form: OpenForm) -> bool:
@@ -66,21 +68,28 @@ def render(open_form: OpenForm) -> bool:
         return False
     current: Incident | None = conflict["current"]
     if current is None:
-        st.error("Not saved: this incident was deleted after you opened it.")
+        st.error(_("Not saved: this incident was deleted after you opened it."))
     else:
-        who = current.updated_by or "someone else"
+        who = current.updated_by or _("someone else")
         st.error(
-            f"Not saved: {who} saved this incident (now version {current.version}) after "
-            "you opened it. Your changes are kept below; nothing has been lost."
+            _(
+                "Not saved: {who} saved this incident (now version {version}) after "
+                "you opened it. Your changes are kept below; nothing has been lost."
+            ).format(who=who, version=current.version)
         )
-        rows = form_edit.differences(conflict["base"], conflict["now"], current)
-        text_table.show_table(("Field", "Your value", "Stored now"), rows)
+        rows = [
+            (_(field), mine, stored)
+            for field, mine, stored in form_edit.differences(
+                conflict["base"], conflict["now"], current
+            )
+        ]
+        text_table.show_table((_("Field"), _("Your value"), _("Stored now")), rows)
     c1, c2 = st.columns(2)
     c1.button(
-        "Keep my changes on top of the stored record",
+        _("Keep my changes on top of the stored record"),
         type="primary",
         on_click=_keep,
         args=(open_form, conflict),
     )
-    c2.button("Drop my changes and reload", on_click=_reload, args=(open_form, conflict))
+    c2.button(_("Drop my changes and reload"), on_click=_reload, args=(open_form, conflict))
     return True

@@ -27,6 +27,7 @@ from incidents.schema import (
     SOURCE_PARTS,
     VERIFICATION_STATUSES,
 )
+from incidents.translation import _
 
 STATE = ("admin1", "country", "method")  # form values that are not widgets (set by the map)
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
@@ -73,11 +74,15 @@ def values(sources: pd.DataFrame) -> FormValues:
     return out
 
 
+def label(name: str) -> str:
+    """A field's label in the reader's language."""
+    return _(LABELS.get(name, name.replace("_", " ").capitalize()))
+
+
 def _problem(problems: dict[str, str], *names: str) -> None:
     for name in names:
         if name in problems:
-            label = LABELS.get(name, name.replace("_", " ").capitalize())
-            st.error(f"{label}: {problems[name]}", icon="⚠️")
+            st.error(f"{label(name)}: {problems[name]}", icon="⚠️")
 
 
 def _set_point(lat: float, lon: float, method: str) -> None:
@@ -94,9 +99,9 @@ def _find() -> None:
     result = geocode(name, st.session_state.get("e_country") or "LY") if name else None
     st.session_state["e_candidates"] = list(result.matches) if result else []
     if result is not None and not result.matches:
-        st.session_state["_entry_error"] = (
-            f"No place called '{name}' was found. Click the map instead."
-        )
+        st.session_state["_entry_error"] = _(
+            "No place called '{name}' was found. Click the map instead."
+        ).format(name=name)
 
 
 def _pick(index: int) -> None:
@@ -112,7 +117,7 @@ def _small_map(candidates: list[Any]) -> None:
     m = basemap(center=point, zoom=9 if point else None)
     pins = [[c.lat, c.lon, f"{n}. {c.name}", 0] for n, c in enumerate(candidates, start=1)]
     if point is not None:
-        pins.append([point[0], point[1], "The incident's point", 1])
+        pins.append([point[0], point[1], _("The incident's point"), 1])
     Pins(pins).add_to(m)
     check_tree(m)
     value = st_folium(localize(m), key="entry_map", height=320, use_container_width=True,
@@ -126,34 +131,36 @@ def _small_map(candidates: list[Any]) -> None:
 
 def place_finder(problems: dict[str, str]) -> None:
     """Type a place name, pick a candidate, or click the map to set the point."""
-    st.subheader("Where")
+    st.subheader(_("Where"))
     c1, c2 = st.columns([3, 1])
-    c1.text_input(LABELS["place"] + " (as in the source; Arabic or Latin script)", key="e_place")
-    c2.button("Find places", on_click=_find)
+    hint = _("(as in the source; Arabic or Latin script)")
+    c1.text_input(f"{label('place')} {hint}", key="e_place")
+    c2.button(_("Find places"), on_click=_find)
     candidates = st.session_state.get("e_candidates") or []
     for n, match in enumerate(candidates):
         where = f"{match.lat:.4f}, {match.lon:.4f}"
-        label = f"{n + 1}. {match.name} ({match.admin1}) · {where} · match {match.score:.0f}%"
-        st.button(label, key=f"e_pick_{n}", on_click=_pick, args=(n,))
-    st.caption("Or click the map to set the point by hand.")
+        score = _("match {score}%").format(score=f"{match.score:.0f}")
+        said = f"{n + 1}. {match.name} ({match.admin1}) · {where} · {score}"
+        st.button(said, key=f"e_pick_{n}", on_click=_pick, args=(n,))
+    st.caption(_("Or click the map to set the point by hand."))
     _small_map(candidates)
     _problem(problems, "latitude", "longitude", "place")
 
 
 def _text(name: str, problems: dict[str, str], area: bool = False, hint: str = "") -> None:
-    (st.text_area if area else st.text_input)(LABELS[name] + hint, key=f"e_{name}")
+    (st.text_area if area else st.text_input)(label(name) + hint, key=f"e_{name}")
     _problem(problems, name)
 
 
 def _coded(name: str, vocabulary: Any, problems: dict[str, str]) -> None:
-    st.selectbox(LABELS[name], vocabulary.codes, format_func=vocabulary.label, key=f"e_{name}")
+    st.selectbox(label(name), vocabulary.codes, format_func=vocabulary.shown, key=f"e_{name}")
     _problem(problems, name)
 
 
 def _when(problems: dict[str, str]) -> None:
     c1, c2, c3, c4 = st.columns(4)
     for column, name, mark in ((c1, "date_start", " *"), (c2, "date_end", "")):
-        column.date_input(LABELS[name] + mark, key=f"e_{name}", value=None, format="YYYY-MM-DD",
+        column.date_input(label(name) + mark, key=f"e_{name}", value=None, format="YYYY-MM-DD",
                           min_value=EARLIEST, max_value=LATEST)  # fmt: skip
     with c3:
         _coded("date_precision", DATE_PRECISIONS, problems)
@@ -164,43 +171,49 @@ def _when(problems: dict[str, str]) -> None:
 
 def _where(problems: dict[str, str]) -> None:
     c1, c2, c3 = st.columns(3)
-    c1.number_input(LABELS["latitude"], key="e_latitude", value=None, format="%.6f",
+    c1.number_input(label("latitude"), key="e_latitude", value=None, format="%.6f",
                     min_value=-90.0, max_value=90.0)  # fmt: skip
-    c2.number_input(LABELS["longitude"], key="e_longitude", value=None, format="%.6f",
+    c2.number_input(label("longitude"), key="e_longitude", value=None, format="%.6f",
                     min_value=-180.0, max_value=180.0)  # fmt: skip
     with c3:
         _coded("location_precision", LOCATION_PRECISIONS, problems)
     st.checkbox(
-        LABELS["place_unknown"] + " (the sources name no place and give no point)",
+        label("place_unknown") + " " + _("(the sources name no place and give no point)"),
         key="e_place_unknown",
     )
     c1, c2 = st.columns(2)
-    c1.number_input(LABELS["location_uncertainty_km"], key="e_location_uncertainty_km",
+    c1.number_input(label("location_uncertainty_km"), key="e_location_uncertainty_km",
                     value=None, min_value=0.0)  # fmt: skip
     with c2:
-        _text("admin1_code", problems, hint=" (e.g. LY-MB)")
+        _text("admin1_code", problems, hint=" " + _("(e.g. LY-MB)"))
 
 
 def form_fields(problems: dict[str, str]) -> FormValues:
     """Draw the form's fields (required ones marked *); return the values they hold."""
-    st.caption("Fields marked * are required.")
-    st.selectbox(LABELS["type"] + " *", INCIDENT_TYPES.codes, format_func=INCIDENT_TYPES.label,
-                 key="e_type", index=None, placeholder="Choose the type of incident")  # fmt: skip
+    st.caption(_("Fields marked * are required."))
+    st.selectbox(
+        label("type") + " *",
+        INCIDENT_TYPES.codes,
+        format_func=INCIDENT_TYPES.shown,
+        key="e_type",
+        index=None,
+        placeholder=_("Choose the type of incident"),
+    )
     _problem(problems, "type")
     _text("title", problems, hint=" *")
     _text("description", problems, area=True)
     _when(problems)
     _where(problems)
-    _text("perpetrators", problems, hint=" (separate with ;)")
+    _text("perpetrators", problems, hint=" " + _("(separate with ;)"))
     cols = st.columns(3)
     for col, name in zip(cols * 3, COUNTS, strict=False):
-        col.number_input(LABELS[name], key=f"e_{name}", value=None, min_value=0, step=1)
+        col.number_input(label(name), key=f"e_{name}", value=None, min_value=0, step=1)
     _problem(problems, *COUNTS)
     _coded("verification", VERIFICATION_STATUSES, problems)
-    _text("tags", problems, hint=" (separate with ;)")
+    _text("tags", problems, hint=" " + _("(separate with ;)"))
     _coded("sensitivity", SENSITIVITIES, problems)
-    st.checkbox(LABELS["public_date_to_month"], key="e_public_date_to_month")
-    st.markdown("**Sources** (one row each; sha256 of the saved copy if you have one)")
+    st.checkbox(label("public_date_to_month"), key="e_public_date_to_month")
+    st.markdown(_("**Sources** (one row each; sha256 of the saved copy if you have one)"))
     sources = st.data_editor(
         st.session_state[SOURCES],
         num_rows="dynamic",

@@ -21,6 +21,7 @@ from incidents import form_edit
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store import StaleEdit, StoreError
+from incidents.translation import _, ngettext, number
 from incidents.validation import RowInvalid
 
 FORM = "_entry_form"  # {"id", "record", "base", "draft"}: the form and what it was filled with
@@ -76,11 +77,13 @@ def _choose_record() -> str | None:
     current = st.session_state.get("edit_id") or "new"
     st.session_state[CHOICE] = current if current in options else "new"
     st.selectbox(
-        "Incident",
+        _("Incident"),
         options,
         key=CHOICE,
         on_change=lambda: st.session_state.update(edit_id=_chosen()),
-        format_func=lambda i: "New incident" if i == "new" else f"{i} — {titles.get(i, '')[:70]}",
+        format_func=lambda i: (
+            _("New incident") if i == "new" else f"{i} — {titles.get(i, '')[:70]}"
+        ),
     )
     st.session_state["edit_id"] = _chosen()
     return _chosen()
@@ -96,9 +99,9 @@ def _found(current: str | None) -> pd.DataFrame:
     description or place), in date order."""
     columns = ("id", "title")
     words = st.text_input(
-        "Find the incident to edit",
+        _("Find the incident to edit"),
         key="entry_find",
-        placeholder="Its id, or words from its title, description or place",
+        placeholder=_("Its id, or words from its title, description or place"),
     ).strip()
     idx = common.index()
     parts = [common.rows(idx, Query(ids=(current,)), columns, 1)] if current else []
@@ -106,8 +109,14 @@ def _found(current: str | None) -> pd.DataFrame:
         exact = common.rows(idx, Query(ids=(words,)), columns, 1)
         matches = common.rows(idx, Query(text=words), columns, MATCHES)
         parts += [exact, matches]
-        more = " (the first ones)" if len(matches) >= MATCHES else ""
-        st.caption(f"{len(matches):,} incidents found{more}; choose one below.")
+        found = ngettext(
+            "{n} incident found; choose it below.",
+            "{n} incidents found; choose one below.",
+            len(matches),
+        )
+        if len(matches) >= MATCHES:
+            found = _("The first {n} incidents found; choose one below.")
+        st.caption(found.format(n=number(len(matches))))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
     return pd.concat(parts).drop_duplicates("id")
@@ -125,7 +134,7 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
     st.session_state[FORM]["draft"] = now
     record: Incident | None = state["record"]
     if record is not None and not form_edit.changed(state["base"], now):
-        st.session_state["_entry_info"] = "Nothing to save: no field was changed."
+        st.session_state["_entry_info"] = _("Nothing to save: no field was changed.")
         return
     try:
         incident = form_edit.apply_edit(record, state["base"], now, f"inc-{uuid.uuid4().hex[:10]}")
@@ -139,10 +148,12 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
         edit_conflict.refused(error, state, now)
         return
     except StoreError as error:
-        st.session_state["_entry_error"] = f"Not saved: {error}"
+        st.session_state["_entry_error"] = _("Not saved: {error}").format(error=error)
         return
     record_actions.written()
-    st.session_state["_entry_saved"] = f"Saved {saved.id} (version {saved.version})."
+    st.session_state["_entry_saved"] = _("Saved {id} (version {version}).").format(
+        id=saved.id, version=saved.version
+    )
     st.session_state["_entry_last_saved"] = saved.id
     if record is None:  # the next incident typed is a new record, not this one again
         new_incident()
@@ -156,7 +167,7 @@ def _messages() -> None:
             show(st.session_state.pop(key))
     last = st.session_state.pop("_entry_last_saved", None)
     if last and not st.session_state.get("edit_id"):
-        st.button(f"Edit {last} again", on_click=_edit, args=(last,))
+        st.button(_("Edit {id} again").format(id=last), on_click=_edit, args=(last,))
 
 
 def _edit(incident_id: str) -> None:
@@ -165,29 +176,30 @@ def _edit(incident_id: str) -> None:
 
 
 def main() -> None:
-    st.title("Add or edit an incident")
+    st.title(_("Add or edit an incident"))
     if not common.viewer().can_edit:
-        st.info("Your role can look but not edit.")
+        st.info(_("Your role can look but not edit."))
         return
     incident_id = _choose_record()
     if incident_id:
-        st.button("New incident", on_click=new_incident, type="secondary")
+        st.button(_("New incident"), on_click=new_incident, type="secondary")
     state = _form(incident_id)
     _messages()
     if edit_conflict.render(open_form):
         return
     problems = dict(st.session_state.get(PROBLEMS, []))
     if problems:
-        st.error("Not saved yet: please fix the fields marked below.")
+        st.error(_("Not saved yet: please fix the fields marked below."))
     entry_fields.place_finder(problems)
     with st.form("incident_form"):
         now = entry_fields.form_fields(problems)
-        if st.form_submit_button("Save", type="primary"):
+        if st.form_submit_button(_("Save"), type="primary"):
             _save(state, now)
             st.rerun()
     st.session_state[FORM]["draft"] = now
     if state["record"] is not None:
-        st.caption(f"Editing {state['record'].id}, version {state['record'].version}.")
+        shown = state["record"]
+        st.caption(_("Editing {id}, version {version}.").format(id=shown.id, version=shown.version))
         record_actions.render(state["record"], new_incident)
     else:
         record_actions.deleted_list()

@@ -30,6 +30,7 @@ from incidents.auth.sessions import (
 from incidents.auth.settings import Settings, load_settings
 from incidents.auth.throttle import client_address
 from incidents.auth.web_sessions import COOKIE_NAME
+from incidents.translation import N_, _
 
 SESSION = "_incidents_session"
 ENDED = "_incidents_session_ended"
@@ -45,6 +46,14 @@ OPENING = "_incidents_opening"  # the title of a page this visitor asked for but
 NOTE = "_incidents_page_note"
 DISABLED = "account disabled or removed"
 RECHECK_SECONDS = 5.0  # how stale the account check may be within one burst of reruns
+# The roles as people read them (the codes stay English in the accounts file and the log).
+ROLE_NAMES = {"public": N_("public"), "viewer": N_("viewer"), "editor": N_("editor"),
+              "admin": N_("admin")}  # fmt: skip
+
+
+def role_name(role: Role) -> str:
+    """A role's name in the reader's language."""
+    return _(ROLE_NAMES.get(role.value, role.value))
 
 
 def settings() -> Settings:
@@ -120,7 +129,7 @@ def current_viewer() -> Viewer:
     if session is not None:
         return Viewer(session.name, session.role)
     if settings().private:
-        st.warning("This instance is private: sign in to see it.")
+        st.warning(_("This instance is private: sign in to see it."))
         st.stop()
     return PUBLIC
 

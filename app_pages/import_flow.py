@@ -39,27 +39,30 @@ from incidents.io.formats import (
     read_any,
 )
 from incidents.report import ImportReport
+from incidents.translation import N_, _, ngettext, number
 
 PREVIEW_ROWS = 10
 REPORT = "_import_report"
 MAP_COLUMNS = 3  # selectboxes side by side
-CHANGE_COUNTRY = "change the default country above the preview to change it"
+CHANGE_COUNTRY = N_("change the default country above the preview to change it")
 
 
 def main() -> None:
-    st.title("Import incidents")
+    st.title(_("Import incidents"))
     st.write(
-        "Upload a spreadsheet (CSV or XLSX, the incident template or an ACLED, UCDP or HXL "
-        "export), a GeoJSON file or a GeoPackage. Nothing is saved until you press Import."
+        _(
+            "Upload a spreadsheet (CSV or XLSX, the incident template or an ACLED, UCDP or HXL "
+            "export), a GeoJSON file or a GeoPackage. Nothing is saved until you press Import."
+        )
     )
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Blank template (CSV)", template.blank_template_csv(), "incident-template.csv"
+        _("Blank template (CSV)"), template.blank_template_csv(), "incident-template.csv"
     )
     c2.download_button(
-        "Blank template (XLSX)", template.blank_template_xlsx(), "incident-template.xlsx"
+        _("Blank template (XLSX)"), template.blank_template_xlsx(), "incident-template.xlsx"
     )
-    upload = st.file_uploader("File", type=["csv", "xlsx", "geojson", "json", "gpkg"])
+    upload = st.file_uploader(_("File"), type=["csv", "xlsx", "geojson", "json", "gpkg"])
     if upload is None:
         return
     show_file(upload.getvalue(), upload.name)
@@ -71,7 +74,7 @@ def show_file(data: bytes, name: str) -> None:
     try:
         _show_file(data, name)
     except Exception as error:
-        what = f"Reading {name}"
+        what = _("Reading {name}").format(name=name)
         st.error(failures.sentence(what, error, failures.log_unexpected(what, error)))
 
 
@@ -79,23 +82,29 @@ def _show_file(data: bytes, name: str) -> None:
     try:
         table = read_any(Path(name), data, name)
     except FileUnusable as error:
-        st.error(f"This file cannot be read: {error}. The tool reads {ACCEPTED}.")
+        st.error(
+            _("This file cannot be read: {error}. The tool reads {accepted}.").format(
+                error=error, accepted=ACCEPTED
+            )
+        )
         return
     fmt_name = _format_choice(table)
     fmt = formats()[fmt_name]
     how = ImportReport(name, fmt_name, encoding=table.encoding, format_label=fmt.LABEL)
     how.delimiter = delimiter_of(Path(name), data, name, table)
     how.layout = layout_of(fmt, table)
-    st.caption(common.md_escape("Read as: " + how.how_read()))  # a sheet's name is the file's
+    st.caption(
+        common.md_escape(_("Read as: {how}").format(how=how.how_read()))
+    )  # a sheet's name is the file's
     column_map = _mapping_choices(table, fmt, name)
     fixed = _fixed_values(name)
     refused = fixed_problems(fixed)
     country = _default_country(name)
     order = _day_order(name)
     if country is None:
-        refused.append("the default country is not a country this tool knows")
+        refused.append(_("the default country is not a country this tool knows"))
     if refused:
-        st.error("Not ready to import: " + "; ".join(refused) + ".")
+        st.error(_("Not ready to import: {reasons}.").format(reasons="; ".join(refused)))
         return
     options = ImportOptions(
         format=fmt_name,
@@ -107,17 +116,17 @@ def _show_file(data: bytes, name: str) -> None:
     try:
         rows = read_rows(table, fmt, options)  # once per run, for both uses below
     except FileUnusable as error:
-        st.error(f"This file cannot be read this way: {error}")
+        st.error(_("This file cannot be read this way: {error}").format(error=error))
         return
     reason = cannot_import(rows, fmt)
     if reason:
         st.warning(reason)
         return
-    st.markdown("**Preview** (the first rows as they would be stored)")
+    st.markdown(_("**Preview** (the first rows as they would be stored)"))
     preview = preview_rows(rows, options, PREVIEW_ROWS)
     st.dataframe(pd.DataFrame(preview).astype(str), hide_index=True, width="stretch")
     if not common.viewer().can_edit:
-        st.info("Your role can look but not import.")
+        st.info(_("Your role can look but not import."))
         return
     _buttons(table, data, name, options)
     shown = st.session_state.get(REPORT)
@@ -128,22 +137,25 @@ def _show_file(data: bytes, name: str) -> None:
 def _format_choice(table: Table) -> str:
     detected = detect(table)
     names = list(formats())
-    st.markdown(
-        f"**{len(table.rows)} rows.** Detected format: "
-        f"**{detected.LABEL if detected else 'not recognised'}**"
+    rows = ngettext("**{n} row.**", "**{n} rows.**", len(table.rows)).format(
+        n=number(len(table.rows))
     )
+    found = detected.LABEL if detected else _("not recognised")
+    st.markdown(rows + " " + _("Detected format: **{format}**").format(format=found))
     if detected is None:
         st.info(
-            f"The columns match none of the formats the tool reads by itself ({ACCEPTED}). "
-            "Choose below which field each column fills (at least the type and the date), "
-            "or the format the file is in."
+            _(
+                "The columns match none of the formats the tool reads by itself ({accepted}). "
+                "Choose below which field each column fills (at least the type and the date), "
+                "or the format the file is in."
+            ).format(accepted=ACCEPTED)
         )
     for note in table.notes:
         st.caption(common.md_escape(note))
     index = names.index(detected.NAME) if detected else names.index(template.NAME)
     return str(
         st.selectbox(
-            "Read the file as", names, index=index, format_func=lambda n: formats()[n].LABEL
+            _("Read the file as"), names, index=index, format_func=lambda n: formats()[n].LABEL
         )
     )
 
@@ -153,7 +165,7 @@ def _mapping_choices(table: Table, fmt: Format, name: str) -> dict[str, str]:
     (incidents.column_choices); the map holds the choices changed."""
     choices = column_choices(table, fmt)
     picked: dict[int, str] = {}
-    with st.expander("Column mapping: which field each column fills", expanded=True):
+    with st.expander(_("Column mapping: which field each column fills"), expanded=True):
         slots = st.columns(MAP_COLUMNS)
         for at, choice in enumerate(choices):
             options = list(choice.options)
@@ -170,9 +182,9 @@ def _mapping_choices(table: Table, fmt: Format, name: str) -> dict[str, str]:
 
 
 DAY_ORDERS: dict[str, DayOrder | None] = {
-    "as the file's other dates settle it (a day above 12)": None,
-    "day first (03/04/2020 is 3 April)": "day_first",
-    "month first (03/04/2020 is March 4)": "month_first",
+    N_("as the file's other dates settle it (a day above 12)"): None,
+    N_("day first (03/04/2020 is 3 April)"): "day_first",
+    N_("month first (03/04/2020 is March 4)"): "month_first",
 }
 
 
@@ -180,7 +192,10 @@ def _day_order(name: str) -> DayOrder | None:
     """The order of dates such as 03/04/2020 (the command line's --day-first and
     --month-first): a file whose dates cannot tell has its rows refused until chosen."""
     shown = st.selectbox(
-        "Dates such as 03/04/2020", list(DAY_ORDERS), key=f"import_day_order:{name}"
+        _("Dates such as 03/04/2020"),
+        list(DAY_ORDERS),
+        key=f"import_day_order:{name}",
+        format_func=_,
     )
     return DAY_ORDERS[str(shown)]
 
@@ -189,10 +204,10 @@ def _default_country(name: str) -> str | None:
     """The project's default country, for rows that name none and have no point: shown,
     never silent (the report says how many rows took it)."""
     text = st.text_input(
-        "Default country (for rows that name no country and have no point)",
+        _("Default country (for rows that name no country and have no point)"),
         value=ImportOptions.default_country,
         key=f"import_country:{name}",
-        help="A country's name or ISO code. The report says how many rows took it.",
+        help=_("A country's name or ISO code. The report says how many rows took it."),
     )
     return country_code(text.strip())
 
@@ -200,13 +215,15 @@ def _default_country(name: str) -> str | None:
 def _fixed_values(name: str) -> dict[str, str]:
     """Fields given one value for every row whose cell is empty (e.g. the country)."""
     picked = st.multiselect(
-        "Same value for every row (fills the rows that have none)",
+        _("Same value for every row (fills the rows that have none)"),
         settable_fields(),
         key=f"import_fixed:{name}",
     )
     values: dict[str, str] = {}
     for field in picked:
-        value = st.text_input(f"{field} for every row", key=f"import_fixed:{name}:{field}")
+        value = st.text_input(
+            _("{field} for every row").format(field=field), key=f"import_fixed:{name}:{field}"
+        )
         if value.strip():
             values[field] = value.strip()
     return values
@@ -214,18 +231,19 @@ def _fixed_values(name: str) -> dict[str, str]:
 
 def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> None:
     c1, c2 = st.columns(2)
-    run = c1.button(f"Import {len(table.rows)} rows", type="primary", key="import_run")
-    check = c2.button("Check only (nothing is written)", key="import_check")
+    label = ngettext("Import {n} row", "Import {n} rows", len(table.rows))
+    run = c1.button(label.format(n=number(len(table.rows))), type="primary", key="import_run")
+    check = c2.button(_("Check only (nothing is written)"), key="import_check")
     if not (check or run):
         return
     chosen = replace(options, dry_run=bool(check))
-    with st.spinner("Checking…" if check else "Importing…"):
+    with st.spinner(_("Checking…") if check else _("Importing…")):
         try:
             report = import_file(
                 Path(name), common.get_store(), common.viewer(), chosen, data=data, name=name
             )
         except ImportFailed as error:
-            st.error(f"Nothing was imported: {error}")
+            st.error(_("Nothing was imported: {error}").format(error=error))
             return
     st.session_state[REPORT] = ((name, options), report)
 
@@ -235,14 +253,14 @@ def _show(report: ImportReport, name: str) -> None:
     for slot, (label, count) in zip(st.columns(len(counts)), counts, strict=True):
         slot.metric(label.capitalize(), count)
     if report.defaulted:
-        st.warning(common.md_escape(report.default_country_note(CHANGE_COUNTRY)))
-    st.code("\n".join(report.lines(CHANGE_COUNTRY)), language=None)
+        st.warning(common.md_escape(report.default_country_note(_(CHANGE_COUNTRY))))
+    st.code("\n".join(report.lines(_(CHANGE_COUNTRY))), language=None)
     stem = Path(name).stem
     downloads = (
         (report.rejected, report.rejected_csv, "rejected",
-         "Download the rejected rows with reasons (CSV; fix them and import this file)"),
+         _("Download the rejected rows with reasons (CSV; fix them and import this file)")),
         (report.warnings, report.warnings_csv, "warnings",
-         "Download the warnings (CSV: rows kept with a value dropped or fixed)"),
+         _("Download the warnings (CSV: rows kept with a value dropped or fixed)")),
     )  # fmt: skip
     for rows, as_csv, kind, label in downloads:
         if rows:

@@ -21,6 +21,7 @@ from streamlit.navigation.page import StreamlitPage
 from app_pages import identity, session_cookie
 from incidents.access import Role, Viewer
 from incidents.auth.sessions import Session
+from incidents.translation import _
 
 SIGN_IN = "app_pages/sign_in.py"
 _BLOCKED = "_incidents_blocked_pages"  # url path -> title of this run's stand-in pages
@@ -56,9 +57,9 @@ def allowed_pages(
     then hidden stand-ins for the others. On a private instance nobody signed in gets
     only the sign-in page (and stand-ins that show it)."""
     session = identity.current_session()
-    title = "Sign in" if session is None else "Account"
+    title = _("Sign in") if session is None else _("Account")
     account = st.Page(SIGN_IN, title=title, url_path="account")
-    audit = st.Page("app_pages/audit_log.py", title="Audit log", url_path="audit")
+    audit = st.Page("app_pages/audit_log.py", title=_("Audit log"), url_path="audit")
     every = [*read, *edit, audit]
     if session is None and identity.settings().private:
         if len(st.query_params):  # a shared link's view: reopened after sign-in
@@ -97,9 +98,13 @@ def _to_home(session: Session | None) -> Callable[[StreamlitPage], Callable[[], 
 
     def for_page(wanted: StreamlitPage) -> Callable[[], None]:
         if session is None:
-            note = f"{wanted.title} needs you to sign in: use Sign in in the menu."
+            note = _("{page} needs you to sign in: use Sign in in the menu.").format(
+                page=wanted.title
+            )
         else:
-            note = f"Your account ({session.role.value}) cannot open {wanted.title}."
+            note = _("Your account ({role}) cannot open {page}.").format(
+                role=identity.role_name(session.role), page=wanted.title
+            )
 
         def go_home() -> None:
             st.session_state[identity.NOTE] = note

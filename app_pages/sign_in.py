@@ -10,13 +10,16 @@ import streamlit as st
 
 from app_pages import identity
 from incidents.auth.settings import Settings
+from incidents.translation import N_, _, ngettext, number
 
 _ENDED_WORDS = {
-    "idle": "Your session ended after a while without activity. Sign in again.",
-    "expired": "Your session reached its time limit. Sign in again.",
-    "account disabled or removed": "Your account was disabled or removed.",
-    "signed out elsewhere": "You were signed out (in another tab or window). Sign in again.",
+    "idle": N_("Your session ended after a while without activity. Sign in again."),
+    "expired": N_("Your session reached its time limit. Sign in again."),
+    "account disabled or removed": N_("Your account was disabled or removed."),
+    "signed out elsewhere": N_("You were signed out (in another tab or window). Sign in again."),
 }
+# What incidents.auth.accounts answers a refused sign-in with, for the catalogue.
+_REFUSED_WORDS = (N_("Wrong name or password."),)
 
 
 def _signed_in() -> None:
@@ -25,29 +28,44 @@ def _signed_in() -> None:
     if st.session_state.pop("_incidents_go_home", False) and identity.HOME in st.session_state:
         wanted = st.session_state.pop(identity.WANTED, None)
         st.switch_page(st.session_state[identity.HOME], query_params=wanted)
-    st.title("Account")
-    st.write(f"Signed in as **{_md(session.name)}** — role: **{session.role.value}**.")
-    policy = identity.settings().session
-    st.caption(
-        f"Sessions end after {policy.idle_seconds / 60:.0f} minutes without activity and "
-        f"{policy.max_seconds / 3600:.0f} hours at most. Signing out here signs you out in "
-        "every tab of this browser."
+    st.title(_("Account"))
+    st.write(
+        _("Signed in as **{name}** — role: **{role}**.").format(
+            name=_md(session.name), role=identity.role_name(session.role)
+        )
     )
-    if st.button("Sign out"):
+    policy = identity.settings().session
+    minutes, hours = round(policy.idle_seconds / 60), round(policy.max_seconds / 3600)
+    st.caption(
+        " ".join(
+            (
+                ngettext(
+                    "Sessions end after {n} minute without activity",
+                    "Sessions end after {n} minutes without activity",
+                    minutes,
+                ).format(n=number(minutes)),
+                ngettext("and {n} hour at most.", "and {n} hours at most.", hours).format(
+                    n=number(hours)
+                ),
+                _("Signing out here signs you out in every tab of this browser."),
+            )
+        )
+    )
+    if st.button(_("Sign out")):
         identity.sign_out()
         st.rerun()
 
 
 def _local_form() -> None:
     with st.form("sign_in_form", clear_on_submit=True):
-        name = st.text_input("Name", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        sent = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(_("Name"), autocomplete="username")
+        password = st.text_input(_("Password"), type="password", autocomplete="current-password")
+        sent = st.form_submit_button(_("Sign in"), type="primary")
     if not sent:
         return
     problem = identity.sign_in_local(name, password)
     if problem:
-        st.error(problem)
+        st.error(_(problem))
         return
     # The page asked for at this address opens now if the role allows; else the map.
     st.session_state["_incidents_go_home"] = not st.session_state.get(identity.OPENING)
@@ -58,15 +76,23 @@ def _single_sign_on(config: Settings) -> None:
     orphan = identity.oidc_identity_without_role()
     if orphan:
         st.warning(
-            f"You are signed in as {orphan} by single sign-on, but that identity has no role "
-            "here. An administrator can give it one with: "
-            f"`python -m incidents users add {_md(orphan)} --role viewer --oidc`"
+            _(
+                "You are signed in as {name} by single sign-on, but that identity has no role "
+                "here. An administrator can give it one with: {command}"
+            ).format(
+                name=_md(orphan),
+                command=f"`python -m incidents users add {_md(orphan)} --role viewer --oidc`",
+            )
         )
-        if st.button("Sign out of single sign-on"):
+        if st.button(_("Sign out of single sign-on")):
             st.logout()
         return
     for provider in config.oidc_providers:
-        label = f"Sign in with {provider}" if provider else "Sign in with single sign-on"
+        label = (
+            _("Sign in with {provider}").format(provider=provider)
+            if provider
+            else _("Sign in with single sign-on")
+        )
         if st.button(label, key=f"oidc_{provider or 'default'}"):
             st.login(provider)
 
@@ -80,19 +106,19 @@ def main() -> None:
     if identity.current_session() is not None:
         _signed_in()
         return
-    st.title("Sign in")
+    st.title(_("Sign in"))
     opening = st.session_state.get(identity.OPENING)
     if opening:
-        st.info(f"Sign in to open {opening}.")
+        st.info(_("Sign in to open {page}.").format(page=opening))
     ended = st.session_state.pop(identity.ENDED, "")
     if ended:
-        st.info(_ENDED_WORDS.get(ended, "Your session ended. Sign in again."))
+        st.info(_(_ENDED_WORDS.get(ended, N_("Your session ended. Sign in again."))))
     if config.private:
-        st.write("This instance is private: sign in to see anything.")
+        st.write(_("This instance is private: sign in to see anything."))
     else:
-        st.write("Without signing in you see the public view: public records, coarsened.")
+        st.write(_("Without signing in you see the public view: public records, coarsened."))
     for problem in config.problems:
-        st.error(f"Configuration: {problem}")
+        st.error(_("Configuration: {problem}").format(problem=problem))
     if config.oidc:
         _single_sign_on(config)
     has_local = any(a.method == "local" for a in identity.accounts(str(config.users_path)).all())
@@ -100,9 +126,10 @@ def main() -> None:
         _local_form()
     elif not config.oidc:
         st.info(
-            "No accounts yet. On the server, create the first administrator with "
-            "`python -m incidents users add NAME --role admin` (see README, "
-            "'Running a private instance')."
+            _(
+                "No accounts yet. On the server, create the first administrator with "
+                "{command} (see README, 'Running a private instance')."
+            ).format(command="`python -m incidents users add NAME --role admin`")
         )
 
 

@@ -16,40 +16,46 @@ from typing import Any
 
 from incidents.record import Incident
 from incidents.schema import SOURCE_PARTS, VOCABULARIES
+from incidents.translation import N_
 from incidents.validation import Problem, RowInvalid, clean_text, items_of, validate_row
 
 FormValues = dict[str, Any]
 
-# The form's fields and the labels it shows them with (also used to say what changed).
+# The form's fields and the labels it shows them with (also used to say what changed);
+# N_ marks them for the catalogue, pages show them through _().
 LABELS: dict[str, str] = {
-    "type": "Type",
-    "title": "Title",
-    "description": "Description",
-    "date_start": "From",
-    "date_end": "To",
-    "date_precision": "Date known to the",
-    "date_kind": "This date is when it",
-    "place": "Place name",
-    "place_unknown": "Place unknown",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
-    "method": "How the point was obtained",
-    "location_precision": "Location known to",
-    "location_uncertainty_km": "Uncertainty radius (km)",
-    "admin1": "District",
-    "admin1_code": "District code",
-    "country": "Country",
-    "perpetrators": "Alleged perpetrators",
-    **{
-        f"{what}_{bound}": f"{what.capitalize()} {bound}"
-        for what in ("killed", "disappeared", "displaced")
-        for bound in ("min", "best", "max")
-    },
-    "verification": "Verification",
-    "tags": "Tags",
-    "sensitivity": "Who may see it",
-    "public_date_to_month": "Public views show only the month",
-    "sources": "Sources",
+    "type": N_("Type"),
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "date_start": N_("From"),
+    "date_end": N_("To"),
+    "date_precision": N_("Date known to the"),
+    "date_kind": N_("This date is when it"),
+    "place": N_("Place name"),
+    "place_unknown": N_("Place unknown"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "method": N_("How the point was obtained"),
+    "location_precision": N_("Location known to"),
+    "location_uncertainty_km": N_("Uncertainty radius (km)"),
+    "admin1": N_("District"),
+    "admin1_code": N_("District code"),
+    "country": N_("Country"),
+    "perpetrators": N_("Alleged perpetrators"),
+    "killed_min": N_("Killed min"),
+    "killed_best": N_("Killed best"),
+    "killed_max": N_("Killed max"),
+    "disappeared_min": N_("Disappeared min"),
+    "disappeared_best": N_("Disappeared best"),
+    "disappeared_max": N_("Disappeared max"),
+    "displaced_min": N_("Displaced min"),
+    "displaced_best": N_("Displaced best"),
+    "displaced_max": N_("Displaced max"),
+    "verification": N_("Verification"),
+    "tags": N_("Tags"),
+    "sensitivity": N_("Who may see it"),
+    "public_date_to_month": N_("Public views show only the month"),
+    "sources": N_("Sources"),
 }
 FIELDS = tuple(LABELS)
 COUNTS = tuple(f for f in FIELDS if f.endswith(("_min", "_best", "_max")))

@@ -11,6 +11,11 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
+from incidents.translation import N_, _, catalogue
+
+# Imports accept a label in any of these languages as well as the code.
+LABEL_LANGUAGES = ("ar", "fr")
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -24,85 +29,104 @@ class Vocabulary:
         return tuple(code for code, _ in self.terms)
 
     def label(self, code: str) -> str:
+        """The English label (files, the data dictionary and exports write it)."""
         return dict(self.terms).get(code, code)
 
+    def shown(self, code: str) -> str:
+        """The label in the reader's language (incidents.translation)."""
+        return _(self.label(code))
+
     def lookup(self, text: str) -> str | None:
-        """Accept a code or a label, case-insensitively, as researchers type either."""
+        """Accept a code or a label in English, Arabic or French, case-insensitively, as
+        researchers type any of them."""
         return _folded_terms(self.terms).get(_fold(text))
 
 
 @functools.lru_cache(maxsize=64)
 def _folded_terms(terms: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    folded = {_fold(label): code for code, label in terms}
-    folded.update({_fold(code): code for code, _ in terms})
+    folded: dict[str, str] = {}
+    for lang in LABEL_LANGUAGES:
+        words = catalogue(lang)
+        for code, label in terms:
+            for said in words.gettext(label).split(" / "):  # "تهجير / نزوح": either word
+                folded.setdefault(_fold(said), code)
+            folded.setdefault(_fold(words.gettext(label)), code)
+    folded.update({_fold(label): code for code, label in terms})
+    folded.update({_fold(code): code for code, _label in terms})
     return folded
+
+
+_MARKS = dict.fromkeys(range(0x064B, 0x0653))  # Arabic short vowels and shadda: optional
 
 
 @functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    return " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+    plain = text.translate(_MARKS).replace("_", " ").replace("-", " ")
+    return " ".join(plain.split()).casefold()
 
 
 INCIDENT_TYPES = Vocabulary(
     "type",
     (
-        ("mass_grave", "Mass grave"),
-        ("killing", "Summary execution / killing"),
-        ("torture", "Torture"),
-        ("enforced_disappearance", "Enforced disappearance"),
-        ("arbitrary_detention", "Arbitrary detention"),
-        ("displacement", "Displacement"),
-        ("attack_on_civilians", "Attack on civilians"),
-        ("sexual_violence", "Sexual violence"),
-        ("destruction_of_property", "Destruction of property"),
-        ("other", "Other"),
+        ("mass_grave", N_("Mass grave")),
+        ("killing", N_("Summary execution / killing")),
+        ("torture", N_("Torture")),
+        ("enforced_disappearance", N_("Enforced disappearance")),
+        ("arbitrary_detention", N_("Arbitrary detention")),
+        ("displacement", N_("Displacement")),
+        ("attack_on_civilians", N_("Attack on civilians")),
+        ("sexual_violence", N_("Sexual violence")),
+        ("destruction_of_property", N_("Destruction of property")),
+        ("other", N_("Other")),
     ),
 )
 
 DATE_PRECISIONS = Vocabulary(
-    "date_precision", (("day", "Day"), ("month", "Month"), ("year", "Year"))
+    "date_precision", (("day", N_("Day")), ("month", N_("Month")), ("year", N_("Year")))
 )
 
 DATE_KINDS = Vocabulary(
     "date_kind",
     (
-        ("occurred", "Occurred"),
-        ("discovered", "Discovered"),
-        ("reported", "Reported"),
+        ("occurred", N_("Occurred")),
+        ("discovered", N_("Discovered")),
+        ("reported", N_("Reported")),
     ),
 )
 
 LOCATION_PRECISIONS = Vocabulary(
     "location_precision",
     (
-        ("exact", "Exact site"),
-        ("approximate", "Approximate (within N km)"),
-        ("town", "Town"),
-        ("district", "District"),
-        ("country", "Country"),
+        ("exact", N_("Exact site")),
+        ("approximate", N_("Approximate (within N km)")),
+        ("town", N_("Town")),
+        ("district", N_("District")),
+        ("country", N_("Country")),
     ),
 )
 
 LOCATION_METHODS = Vocabulary(
     "location_method",
     (
-        ("source", "From the source"),
-        ("geocoded", "Geocoded"),
-        ("manual", "Set by hand"),
+        ("source", N_("From the source")),
+        ("geocoded", N_("Geocoded")),
+        ("manual", N_("Set by hand")),
     ),
 )
 
 VERIFICATION_STATUSES = Vocabulary(
     "verification",
     (
-        ("reported", "Reported"),
-        ("corroborated", "Corroborated"),
-        ("verified", "Verified"),
-        ("disputed", "Disputed"),
+        ("reported", N_("Reported")),
+        ("corroborated", N_("Corroborated")),
+        ("verified", N_("Verified")),
+        ("disputed", N_("Disputed")),
     ),
 )
 
-SENSITIVITIES = Vocabulary("sensitivity", (("public", "Public"), ("restricted", "Restricted")))
+SENSITIVITIES = Vocabulary(
+    "sensitivity", (("public", N_("Public")), ("restricted", N_("Restricted")))
+)
 
 VOCABULARIES: dict[str, Vocabulary] = {
     v.name: v

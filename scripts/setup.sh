@@ -12,3 +12,6 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -r "$requirements"
   touch "$stamp"
 fi
+# The interface's translations: .po catalogues compiled to .mo (not committed; the app
+# reads a .po directly when its .mo is missing or older, see incidents/translation.py).
+.venv/bin/pybabel -q compile -d incidents/locale -D incidents

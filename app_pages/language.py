@@ -1,0 +1,111 @@
+"""Which language this visitor reads, the switch in the sidebar, and right-to-left pages.
+
+Chosen, strongest first: `lang=` in the link (a shared link opens in the language it
+was shared in), the visitor's own choice in the switch (kept for the session), the
+instance's default (INCIDENTS_LANGUAGE), then the browser's Accept-Language. The map
+page writes the language chosen into its link (view_state), so "Copy link" keeps it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from incidents import translation
+from incidents.translation import LANGUAGES
+
+CHOSEN = "_incidents_lang"  # an explicit choice: from the link or the switch
+ACTIVE = "_incidents_lang_active"  # the language of the last run (for callbacks)
+SWITCH = "lang_switch"
+PARAM = "lang"
+
+
+def _from_session() -> str | None:
+    try:
+        value = st.session_state.get(ACTIVE)
+    except Exception:  # outside a Streamlit run (tests, the command line)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _browser() -> str | None:
+    try:
+        header = st.context.headers.get("Accept-Language")
+    except Exception:  # AppTest's stand-in runtime has no request
+        return None
+    return translation.from_accept_language(header if isinstance(header, str) else None)
+
+
+def resolve() -> str:
+    """Set this run's language (link, choice, setting, browser) and return it."""
+    translation.use_resolver(_from_session)
+    linked = translation.supported(st.query_params.get(PARAM))
+    if linked:
+        st.session_state[CHOSEN] = linked
+    chosen = st.session_state.get(CHOSEN)
+    configured = os.environ.get(translation.DEFAULT_SETTING)
+    code = (
+        translation.supported(chosen)
+        or (translation.default_language() if configured else None)
+        or _browser()
+        or "en"
+    )
+    st.session_state[ACTIVE] = translation.set_language(code)
+    return code
+
+
+def in_link() -> str:
+    """The language a link to this view carries ("" when none was chosen explicitly)."""
+    chosen = st.session_state.get(CHOSEN)
+    return translation.supported(chosen if isinstance(chosen, str) else None) or ""
+
+
+def _switched() -> None:
+    code = translation.supported(st.session_state.get(SWITCH)) or "en"
+    st.session_state[CHOSEN] = st.session_state[ACTIVE] = code
+    st.query_params[PARAM] = code
+
+
+def switch() -> None:
+    """The language switch, at the top of the sidebar on every page (each language
+    named in itself, so anyone finds their own)."""
+    codes = list(LANGUAGES)
+    st.session_state[SWITCH] = translation.language()
+    st.sidebar.selectbox(
+        "Language · اللغة · Langue",
+        codes,
+        key=SWITCH,
+        format_func=LANGUAGES.__getitem__,
+        on_change=_switched,
+    )
+
+
+_RTL_CSS = """
+<style>
+[data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stMain"],
+[data-testid="stHeader"], [data-testid="stBottom"] { direction: rtl; }
+[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"],
+[data-testid="stWidgetLabel"], [data-testid="stAlert"], [data-testid="stExpander"] summary,
+[data-testid="stTable"], [data-testid="stForm"], h1, h2, h3, p, label, th, td {
+  text-align: right;
+}
+[data-testid="stSlider"], [data-testid="stCode"], [data-testid="stDataFrame"],
+[data-testid="stNumberInput"] input, .leaflet-container { direction: ltr; }
+[data-testid="stSidebar"] { left: auto; right: 0; }
+</style>
+"""
+
+
+def page_direction() -> None:
+    """Set the page's dir and lang (and the mirrored layout for Arabic). Drawn on every
+    run, in the sidebar, so the page's own elements never move when it changes."""
+    code = translation.language()
+    direction = "rtl" if translation.is_rtl(code) else "ltr"
+    script = (
+        "<script>"
+        f"document.documentElement.setAttribute('dir', '{direction}');"
+        f"document.documentElement.setAttribute('lang', '{code}');"
+        "</script>"
+    )
+    st.sidebar.html((_RTL_CSS if direction == "rtl" else "") + script, unsafe_allow_javascript=True)

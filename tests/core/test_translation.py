@@ -1,0 +1,215 @@
+"""The catalogues: every wrapped string is in the template, every template entry has an
+Arabic and a French translation keeping its placeholders, and the translated pages pass
+no bare English sentence to Streamlit. Plus the language rules (link, browser, digits)
+and imports that accept labels in the three languages."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from incidents import translation
+from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS, SENSITIVITIES
+from incidents.validation import validate_row
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "incidents" / "locale"
+# The files whose words are wrapped: none of their sentences may reach the screen bare.
+TRANSLATED = [
+    "app.py",
+    "app_pages/common.py",
+    "app_pages/sign_in.py",
+    "app_pages/identity.py",
+    "app_pages/page_access.py",
+    "app_pages/import_page.py",
+    "app_pages/import_flow.py",
+    "app_pages/entry_page.py",
+    "app_pages/entry_fields.py",
+    "app_pages/edit_conflict.py",
+    "app_pages/record_actions.py",
+]
+SHOWN = {
+    "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
+    "button", "form_submit_button", "text_input", "text_area", "selectbox", "multiselect",
+    "checkbox", "radio", "expander", "number_input", "date_input", "download_button",
+    "file_uploader", "spinner", "popover", "markdown", "metric", "toast", "Page",
+    "set_page_config",
+}  # fmt: skip
+SHOWN_KEYWORDS = {"label", "help", "placeholder", "title", "page_title"}
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    yield
+    translation.set_language("en")
+
+
+def _msgid_key(message_id: str | Sequence[str]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _template() -> dict[str, object]:
+    with (LOCALE / "incidents.pot").open("rb") as stream:
+        return {_msgid_key(m.id): m.id for m in read_po(stream) if m.id}
+
+
+def test_the_template_holds_exactly_the_strings_the_code_wraps() -> None:
+    with (ROOT / "babel.cfg").open() as stream:
+        method_map, options_map = parse_mapping_cfg(stream)
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
+    found = {
+        _msgid_key(message)
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=keywords
+        )
+    }
+    template = set(_template())
+    assert not found - template, f"wrapped but not in incidents.pot: {sorted(found - template)}"
+    assert not template - found, f"in incidents.pot but no longer in the code: {template - found}"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_every_entry_is_translated_with_its_placeholders(lang: str) -> None:
+    path = LOCALE / lang / "LC_MESSAGES" / "incidents.po"
+    with path.open("rb") as stream:
+        catalogue = read_po(stream, locale=lang)
+    assert "awaits review by a native speaker" in catalogue.header_comment.lower()
+    entries = {_msgid_key(m.id): m for m in catalogue if m.id}
+    missing = set(_template()) - set(entries)
+    assert not missing, f"{lang} catalogue lacks {sorted(missing)}"
+    for key, message in entries.items():
+        assert "fuzzy" not in message.flags, f"{lang}: {key!r} is fuzzy"
+        forms = [message.string] if isinstance(message.string, str) else list(message.string or ())
+        assert forms and all(forms), f"{lang}: {key!r} is not translated"
+        wanted = _fields(key)
+        for form in forms:  # Arabic's "one" and "two" forms may spell the number out
+            assert _fields(form) <= wanted | {"n"} and (
+                _fields(form) == wanted or isinstance(message.id, tuple)
+            ), f"{lang}: {key!r} changes its placeholders: {form!r}"
+    assert catalogue.num_plurals == {"ar": 6, "fr": 2}[lang]
+
+
+def _bare(node: ast.expr) -> bool:
+    """An English sentence as written: a literal or f-string with words, not wrapped."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(WORD.search(node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_bare(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _bare(node.left) or _bare(node.right)
+    if isinstance(node, ast.IfExp):
+        return _bare(node.body) or _bare(node.orelse)
+    return False
+
+
+@pytest.mark.parametrize("name", TRANSLATED)
+def test_translated_pages_show_no_bare_english(name: str) -> None:
+    tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+    bare = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called not in SHOWN:
+            continue
+        first = [] if called == "Page" else node.args[:1]  # a page's first argument: its file
+        shown = first + [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+        bare += [f"line {a.lineno}: {ast.unparse(a)}" for a in shown if _bare(a)]
+    assert not bare, f"{name} shows words not wrapped in _(): {bare}"
+
+
+def test_arabic_and_french_words_numbers_and_plurals() -> None:
+    translation.set_language("ar")
+    assert translation._("Map") == "الخريطة"
+    assert translation._("Mass grave") == "مقبرة جماعية"
+    assert INCIDENT_TYPES.shown("enforced_disappearance") == "اختفاء قسري"
+    assert SENSITIVITIES.shown("restricted") == "مقيّد"
+    assert INCIDENT_TYPES.label("torture") == "Torture"  # files and exports keep English
+    counted = {n: translation.ngettext("Import {n} row", "Import {n} rows", n) for n in range(12)}
+    assert len({counted[n] for n in (0, 1, 2, 3, 11)}) == 5  # zero, one, two, few, many
+    assert translation.number(1234567) == "1.234.567"  # Libya's separators, Western digits
+    assert "2020" in translation.day(date(2020, 4, 3))
+    translation.set_language("fr")
+    assert translation._("Sign in") == "Se connecter"
+    assert translation.ngettext("Import {n} row", "Import {n} rows", 2) == "Importer {n} lignes"
+    translation.set_language("xx")  # unknown: English
+    assert translation.language() == "en" and translation._("Map") == "Map"
+
+
+def test_arabic_indic_digits_only_when_the_setting_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    translation.set_language("ar")
+    monkeypatch.setenv(translation.DIGITS_SETTING, "arab")
+    assert translation.number(2020) == "٢٬٠٢٠"
+    translation.set_language("en")
+    assert translation.number(2020) == "2,020"
+
+
+def test_the_language_comes_from_the_link_browser_or_setting() -> None:
+    assert translation.supported("AR-ly") == "ar" and translation.supported("de") is None
+    assert translation.from_accept_language("de-DE,de;q=0.9,ar;q=0.8,fr;q=0.7") == "ar"
+    assert translation.from_accept_language("fr-FR;q=0.5, en;q=0.6") == "en"
+    assert translation.from_accept_language("ar;q=0, de") is None
+    assert translation.from_accept_language(None) is None
+    assert translation.default_language({"INCIDENTS_LANGUAGE": "fr"}) == "fr"
+    assert translation.default_language({"INCIDENTS_LANGUAGE": "klingon"}) == "en"
+
+
+def test_a_missing_mo_is_read_from_its_po(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    source = LOCALE / "ar" / "LC_MESSAGES" / "incidents.po"
+    (folder / "incidents.po").write_bytes(source.read_bytes())
+    monkeypatch.setattr(translation, "LOCALE_DIR", tmp_path)
+    translation.catalogue.cache_clear()
+    try:
+        assert translation.catalogue("ar").gettext("Map") == "الخريطة"
+    finally:
+        translation.catalogue.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("مقبرة جماعية", "mass_grave"),
+        ("اختفاء قسري", "enforced_disappearance"),
+        ("احتجاز تعسفي", "arbitrary_detention"),
+        ("نزوح", "displacement"),
+        ("تهجير / نزوح", "displacement"),
+        ("Disparition forcée", "enforced_disappearance"),
+        ("charnier", "mass_grave"),
+        ("Torture", "torture"),
+    ],
+)
+def test_imports_accept_type_labels_in_three_languages(written: str, code: str) -> None:
+    row = {"type": written, "date_start": "2020-06", "place": "Tarhuna"}
+    assert validate_row(row, today=date(2026, 11, 27)).type == code
+
+
+def test_imports_accept_other_coded_labels_in_arabic_with_or_without_marks() -> None:
+    row = {
+        "type": "تعذيب",
+        "date_start": "2020-06",
+        "place": "Tarhuna",
+        "verification": "تم التحقق",
+        "sensitivity": "مقيد",  # without the shadda of مقيّد
+        "location_precision": "البلدة",
+    }
+    incident = validate_row(row, today=date(2026, 11, 27))
+    assert (incident.verification, incident.sensitivity) == ("verified", "restricted")
+    assert incident.location_precision == "town"
+    assert LOCATION_PRECISIONS.lookup("Lieu exact") == "exact"
