@@ -18,6 +18,7 @@ from app_pages import (
     detail_panel,
     filters,
     map_view,
+    playback,
     table_panel,
     time_panel,
 )
@@ -86,14 +87,21 @@ MAP_WAIT_S = 5.0  # the whole page comes by then even if the map has not reporte
 
 
 # The map is the page: less room above it than Streamlit's default, so that at 1280x720
-# the headline, its captions and the map fit on the first screen (constant markup).
+# the headline, its captions and the map fit on the first screen; the map's frame as
+# tall as the screen leaves room for the headline above and its caption below (at
+# least 320 px, at most 80% of the screen, so a phone can still scroll past it; the
+# frame's own map fills it: map_view.FILL). Constant markup.
 _COMPACT = (
     "<style>.stMainBlockContainer{padding-top:3.5rem;padding-bottom:2rem}"
-    ".stMainBlockContainer h1{font-size:1.5rem;padding:0.25rem 0 0.5rem}</style>"
+    ".stMainBlockContainer h1{font-size:1.5rem;padding:0.25rem 0 0.5rem}"
+    f"{map_view.FRAME}{{height:clamp(320px,calc(100vh - 190px),80vh)!important}}"
+    f"@supports (height:100dvh){{{map_view.FRAME}"
+    "{height:clamp(320px,calc(100dvh - 190px),80dvh)!important}}</style>"
 )
 
 
 def main() -> None:
+    started = time.monotonic()
     st.html(_COMPACT)
     view = _start_view()
     filters.prime(view)
@@ -121,7 +129,7 @@ def main() -> None:
     if not whole:
         st.session_state.setdefault(FIRST_RUN, time.monotonic())
         _whole_page_anyway()
-    time_panel.advance_playback()
+    playback.finish(started)
 
 
 @st.fragment(run_every=MAP_WAIT_S)

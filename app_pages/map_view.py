@@ -8,9 +8,11 @@ a feature group, and "fly to" uses the component's center/zoom arguments.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import streamlit as st
-from folium import FeatureGroup
+from branca.element import Figure
+from folium import Element, FeatureGroup
 from streamlit_folium import st_folium
 
 from app_pages import common
@@ -21,7 +23,11 @@ from incidents.store.column_index import ColumnIndex
 from incidents.view_state import ViewState
 
 KEY = "incident_map"
-HEIGHT = 560
+HEIGHT = 560  # the frame's height until the page's style sizes it to the screen
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# In the frame: the map fills whatever height the page gives the frame (the component
+# sets its div to HEIGHT pixels). Constant markup.
+FILL = "<style>#map_div{height:100vh!important}</style>"
 RETURNED = ["bounds", "zoom", "center", "last_object_clicked_tooltip", "last_object_clicked_count"]
 
 
@@ -118,6 +124,7 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
     group, drawn = _layer(idx, view, options, bounds, last_zoom() or start[1])
     fly = st.session_state.get("_fly")
+    cast(Figure, base.get_root()).header.add_child(Element(FILL), name="fill_frame")
     check_tree(base)
     check_tree(group)  # record text is data on the page, never template source
     value = (

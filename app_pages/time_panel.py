@@ -1,14 +1,13 @@
-"""The timeline over the map: histogram to brush, preset windows, and playback.
+"""The timeline under the map: histogram to brush, the data's periods, and playback.
 
 The histogram shows the selection with every filter except the time window, so
-brushing a range shows what lies around it. Playback steps the window through the
-period by week or month and shows which period is on the map.
+brushing a range shows what lies around it. The periods offered are the data's own
+(its whole span and its years); playback (playback.py) steps the window through them.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -16,10 +15,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import filters
+from app_pages import filters, period_choice, playback
 from incidents.maps import timeline
-
-PLAY = "_playing"
 
 
 def _on_brush() -> None:
@@ -106,66 +103,26 @@ _LABELS = (
 )
 
 
-def _presets(span: tuple[date, date] | None) -> None:
-    today = date.today()
-    cols = st.columns(4)
-    for col, (code, label) in zip(cols, timeline.PRESETS.items(), strict=False):
-        if code == "custom":
-            continue
-        window = timeline.preset_window(code, today)
-        col.button(label, key=f"preset_{code}", on_click=filters.set_window, args=window)
-    if span:
-        cols[3].caption(f"Data from {span[0]} to {span[1]}")
+PILLS = "t_periods"
 
 
-def _step(periods: list[date], unit: str, delta: int) -> None:
-    current = st.session_state.get("t_period")
-    index = periods.index(current) if current in periods else (-1 if delta > 0 else len(periods))
-    index = min(max(index + delta, 0), len(periods) - 1)
-    st.session_state["t_period"] = periods[index]
-    filters.set_window(periods[index], timeline.period_end(periods[index], unit))
+def _picked() -> None:
+    code = st.session_state.get(PILLS)
+    if code:  # clicking the chosen pill again clears it: the window stays as it was
+        filters.set_window(*period_choice.window_of(code))
 
 
-def _playback(span: tuple[date, date] | None, unit: str) -> None:
+def _periods(span: tuple[date, date] | None) -> None:
+    """The data's whole span and each of its years, oldest first like the axis ("Last
+    30 days" and "Last year" counted back from today: nothing on historic records)."""
     if span is None:
         return
-    play_unit = "week" if unit == "week" else "month"
-    periods = timeline.periods(span[0], min(span[1], date.today()), play_unit)
-    if not periods:
-        return
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 5])
-    c1.button(
-        "◀", key="t_prev", help="Previous period", on_click=_step, args=(periods, play_unit, -1)
-    )
-    c2.button("▶", key="t_next", help="Next period", on_click=_step, args=(periods, play_unit, 1))
-    playing = st.session_state.get(PLAY, False)
-    c3.button("⏸ Pause" if playing else "⏵ Play", key="t_play", on_click=_toggle_play)
-    current = st.session_state.get("t_period")
-    if current in periods:
-        c4.markdown(f"**On the map: {timeline.period_label(current, play_unit)}**")
-    else:
-        c4.caption(f"Step or play through the period by {play_unit}.")
-    st.session_state["_play_periods"] = (periods, play_unit)
-
-
-def _toggle_play() -> None:
-    st.session_state[PLAY] = not st.session_state.get(PLAY, False)
-
-
-def advance_playback(delay: float = 1.2) -> None:
-    """At the end of a run: when playing, wait, move one period on and run again."""
-    if not st.session_state.get(PLAY):
-        return
-    periods, unit = st.session_state.get("_play_periods", ([], "month"))
-    if not periods or st.session_state.get("t_period") == periods[-1]:
-        st.session_state[PLAY] = False
-        return
-    time.sleep(delay)
-    current = st.session_state.get("t_period")
-    index = periods.index(current) + 1 if current in periods else 0
-    st.session_state["t_period"] = periods[index]
-    filters.set_window(periods[index], timeline.period_end(periods[index], unit))
-    st.rerun()
+    names = period_choice.options(span)
+    codes = [period_choice.WHOLE, *sorted(c for c in names if c.isdigit())]
+    labels = {**names, period_choice.WHOLE: "Whole span"}
+    now = period_choice.matching(filters.window(), codes)
+    st.session_state[PILLS] = now if now in codes else None
+    st.pills("Period", codes, format_func=lambda c: labels.get(c, c), key=PILLS, on_change=_picked)
 
 
 def render(
@@ -173,14 +130,15 @@ def render(
     span: tuple[date, date] | None,
     window: tuple[date | None, date | None],
 ) -> None:
-    """The time controls above the map.
+    """The time controls under the map.
 
     histogram(unit) gives timeline.histogram's bars for "day", "week" or "month" (the
     map page asks the column index); span is the data's first and last date.
     """
-    top = st.columns([3, 2])
-    with top[0]:
-        _presets(span)
+    _periods(span)  # the whole width: pills that do not fit scroll out of sight
+    top = st.columns([3, 2], vertical_alignment="center")
+    if span:
+        top[0].caption(f"Data from {span[0].isoformat()} to {span[1].isoformat()}")
     top[1].radio(
         "Bars per", list(timeline.BINS), format_func=timeline.BINS.get, key="t_bin", horizontal=True
     )
@@ -199,4 +157,4 @@ def render(
             width="stretch",
         )
         st.caption("Drag across the bars to set the time window.")
-    _playback(span, unit)
+    playback.render(span, unit)

@@ -1,0 +1,136 @@
+"""Playback: step the time window through the data's period, by hand or on a timer.
+
+A step shows one period (week or month), the last few periods (a trailing window, so
+what happened just before stays on the map) or everything up to it (cumulative). The
+speed is seconds per step, kept however long the page takes to draw: the wait is what
+is left of the step after the run. When Play starts, the page scrolls the map into
+view, since the controls sit under it.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from app_pages import filters
+from incidents.maps import timeline
+
+PLAY = "_playing"
+PERIOD = "t_period"
+PERIODS = "_play_periods"
+SCROLL = "_play_scroll"  # Play was just pressed: bring the map into view once
+KICK = "_play_kick"  # Play was pressed in the map's fragment: the whole page runs
+SPEED = "t_speed"
+WINDOW = "t_trail"
+
+SPEEDS: dict[float, str] = {2.0: "2 s", 1.0: "1 s", 0.5: "½ s", 0.25: "¼ s"}
+WINDOWS: dict[str, str] = {
+    "one": "This {unit} only",
+    "trail3": "Last 3 {unit}s",
+    "trail12": "Last 12 {unit}s",
+    "cumulative": "Everything up to it",
+}
+_TRAIL = {"one": 1, "trail3": 3, "trail12": 12}
+
+# Constant script (no data): scroll the parent page so the map's frame is at the top.
+_SCROLL_JS = """<script>
+const f = window.parent.document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+if (f) { f.scrollIntoView({block: "start", behavior: "instant"}); }
+</script>"""
+
+
+def step_window(periods: list[date], index: int, unit: str, mode: str) -> tuple[date, date]:
+    """The time window shown at step index: from the first period it covers (one, the
+    trailing few, or the first of all) to the end of the step's own period."""
+    first = 0 if mode == "cumulative" else max(0, index - _TRAIL.get(mode, 1) + 1)
+    return periods[first], timeline.period_end(periods[index], unit)
+
+
+def _go(periods: list[date], unit: str, index: int) -> None:
+    st.session_state[PERIOD] = periods[index]
+    mode = str(st.session_state.get(WINDOW) or "one")
+    filters.set_window(*step_window(periods, index, unit, mode))
+
+
+def _step(periods: list[date], unit: str, delta: int) -> None:
+    current = st.session_state.get(PERIOD)
+    index = periods.index(current) if current in periods else (-1 if delta > 0 else len(periods))
+    _go(periods, unit, min(max(index + delta, 0), len(periods) - 1))
+
+
+def _toggle_play() -> None:
+    playing = not st.session_state.get(PLAY, False)
+    st.session_state[PLAY] = playing
+    st.session_state[SCROLL] = 2 if playing else 0  # drawn in two runs: time to load
+    st.session_state[KICK] = playing
+    periods, unit = st.session_state.get(PERIODS, ([], "month"))
+    if playing and periods and st.session_state.get(PERIOD) in (None, periods[-1]):
+        _go(periods, unit, 0)  # from the start: at the end (or never begun) play from the first
+
+
+def render(span: tuple[date, date] | None, unit: str) -> None:
+    """The step and play buttons, speed and window choices, and the period on the map."""
+    if span is None:
+        return
+    play_unit = "week" if unit == "week" else "month"
+    periods = timeline.periods(span[0], min(span[1], date.today()), play_unit)
+    if not periods:
+        return
+    st.session_state[PERIODS] = (periods, play_unit)
+    c1, c2, c3, c4 = st.columns([1, 1, 1.4, 4.6], vertical_alignment="center")
+    c1.button(
+        "◀", key="t_prev", help="Previous step", on_click=_step, args=(periods, play_unit, -1)
+    )
+    c2.button("▶", key="t_next", help="Next step", on_click=_step, args=(periods, play_unit, 1))
+    playing = st.session_state.get(PLAY, False)
+    c3.button("⏸ Pause" if playing else "⏵ Play", key="t_play", on_click=_toggle_play)
+    current = st.session_state.get(PERIOD)
+    if current in periods:
+        c4.markdown(f"**On the map: {_shown(current, play_unit)}**")
+    else:
+        c4.caption(f"Step or play through the data by {play_unit}.")
+    left, right = st.columns([1, 2])
+    st.session_state.setdefault(SPEED, 1.0)
+    left.segmented_control(
+        "Seconds per step", list(SPEEDS), format_func=lambda s: SPEEDS.get(s, str(s)), key=SPEED
+    )
+    st.session_state.setdefault(WINDOW, "one")
+    words = {code: text.format(unit=play_unit) for code, text in WINDOWS.items()}
+    right.segmented_control(
+        "Each step shows", list(words), format_func=lambda c: words.get(c, c), key=WINDOW
+    )
+    if st.session_state.pop(KICK, False):
+        st.rerun()  # a fragment's run: playback advances at the end of whole runs
+
+
+def _shown(current: date, unit: str) -> str:
+    """The period on the map, with the window's start when it reaches further back."""
+    label = timeline.period_label(current, unit)
+    start, _ = filters.window()
+    if start and start < current:
+        return f"{label} (window from {start.isoformat()})"
+    return label
+
+
+def finish(run_started: float) -> None:
+    """At the end of a whole run: bring the map into view when Play was just pressed;
+    when playing, wait out the rest of the step, move one period on and run again;
+    stop at the last period."""
+    scroll = int(st.session_state.get(SCROLL) or 0)
+    if scroll:
+        st.session_state[SCROLL] = scroll - 1
+        components.html(_SCROLL_JS, height=0)  # at the page's end: nothing else moves
+    if not st.session_state.get(PLAY):
+        return
+    periods, unit = st.session_state.get(PERIODS, ([], "month"))
+    current = st.session_state.get(PERIOD)
+    if not periods or current == periods[-1]:
+        st.session_state[PLAY] = False
+        return
+    seconds = float(st.session_state.get(SPEED) or 1.0)
+    time.sleep(max(0.0, seconds - (time.monotonic() - run_started)))
+    _go(periods, unit, periods.index(current) + 1 if current in periods else 0)
+    st.rerun()

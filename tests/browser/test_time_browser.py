@@ -1,0 +1,99 @@
+"""The time panel in a real browser, on the historic example (2015 to 2023): periods
+offered are the data's own years and its whole span (not "Last 30 days", empty on old
+records); playback has a speed, a trailing or cumulative window, and keeps the map in
+view while it plays."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser_support import Guarded, Server
+from playwright.sync_api import Locator
+from test_dashboard_browser import MAP, TIMEOUT, _open
+
+pytestmark = pytest.mark.browser
+
+
+def _params(g: Guarded) -> dict[str, list[str]]:
+    return parse_qs(urlparse(g.page.url).query)
+
+
+def _window(g: Guarded) -> tuple[date | None, date | None]:
+    params = _params(g)
+    start, end = params.get("from", [None])[0], params.get("to", [None])[0]
+    return (
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(end) if end else None,
+    )
+
+
+def _time_button(g: Guarded, name: str, role: Literal["radio", "button"] = "radio") -> Locator:
+    """A pill or segment (radio role), or a button (role="button"), scrolled into view."""
+    button = g.page.get_by_role(role, name=name, exact=True).first
+    button.scroll_into_view_if_needed()
+    return button
+
+
+def test_the_periods_are_the_datas_years_and_whole_span(
+    guarded: Guarded, example_server: Server
+) -> None:
+    _open(guarded, example_server)
+    page = guarded.page
+    assert page.get_by_role("button", name="Last 30 days").count() == 0
+    assert page.get_by_role("button", name="Last year").count() == 0
+    for year in ("2015", "2020", "2023"):
+        assert page.get_by_role("radio", name=year, exact=True).count() == 1, year
+    _time_button(guarded, "2020").click()
+    page.wait_for_function("() => location.search.includes('from=2020-01-01')", timeout=TIMEOUT)
+    assert _window(guarded) == (date(2020, 1, 1), date(2020, 12, 31))
+    page.get_by_text("shown of 9").first.wait_for(timeout=TIMEOUT)
+    _time_button(guarded, "Whole span").click()
+    page.get_by_text("9 incidents shown of 9").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => !location.search.includes('from=')", timeout=TIMEOUT)
+
+
+def test_a_trailing_window_steps_three_months_at_a_time(
+    guarded: Guarded, example_server: Server
+) -> None:
+    _open(guarded, example_server)
+    page = guarded.page
+    _time_button(guarded, "Last 3 months").click()
+    page.wait_for_timeout(1500)
+    for n in range(1, 5):
+        _time_button(guarded, "▶", "button").click()
+        page.wait_for_function(f"() => location.search.includes('to=2015-0{n}-')", timeout=TIMEOUT)
+    start, end = _window(guarded)
+    assert (start, end) == (date(2015, 2, 1), date(2015, 4, 30)), (start, end)
+    page.get_by_text("On the map: April 2015").first.wait_for(timeout=TIMEOUT)
+
+
+def test_play_cumulative_fast_keeps_the_map_in_view(
+    guarded: Guarded, example_server: Server
+) -> None:
+    _open(guarded, example_server)
+    page = guarded.page
+    _time_button(guarded, "Everything up to it").click()
+    page.wait_for_timeout(1000)
+    _time_button(guarded, "¼ s").click()
+    page.wait_for_timeout(1000)
+    scrolled = "() => document.querySelector('.stMain').scrollTop"
+    assert page.evaluate(scrolled) > 0  # the controls are under the map, out of view
+    _time_button(guarded, "⏵ Play", "button").click()
+    seen: set[date] = set()
+    for _ in range(120):
+        start, end = _window(guarded)
+        if end:
+            assert start == date(2015, 1, 1), (start, end)  # cumulative: from the start
+            seen.add(end)
+        if len(seen) >= 4:
+            break
+        page.wait_for_timeout(250)
+    assert len(seen) >= 4, f"playback did not move on: {sorted(seen)}"
+    box = page.locator(MAP).first.bounding_box()
+    assert box is not None
+    viewport = page.viewport_size or {"height": 720}
+    assert box["y"] >= -2 and box["y"] + box["height"] <= viewport["height"] + 2, box
+    _time_button(guarded, "⏸ Pause", "button").click()
