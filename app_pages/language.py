@@ -8,17 +8,20 @@ page writes the language chosen into its link (view_state), so "Copy link" keeps
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import streamlit as st
 
 from incidents import translation
 from incidents.translation import LANGUAGES
+from incidents.view_state import ViewState
 
 CHOSEN = "_incidents_lang"  # an explicit choice: from the link or the switch
 ACTIVE = "_incidents_lang_active"  # the language of the last run (for callbacks)
 SWITCH = "lang_switch"
 PARAM = "lang"
+VIEW = "_view"  # the map page's view (app_pages/map_page.py), which writes its link
 
 
 def _from_session() -> str | None:
@@ -52,7 +55,16 @@ def resolve() -> str:
         or "en"
     )
     st.session_state[ACTIVE] = translation.set_language(code)
+    _keep_in_map_link()
     return code
+
+
+def _keep_in_map_link() -> None:
+    """The map page rewrites its whole link from its view on every run: the language
+    chosen rides in that view, so the link and "Copy link to this view" keep it."""
+    view = st.session_state.get(VIEW)
+    if isinstance(view, ViewState) and view.lang != in_link():
+        st.session_state[VIEW] = dataclasses.replace(view, lang=in_link())
 
 
 def in_link() -> str:
@@ -85,14 +97,13 @@ _RTL_CSS = """
 <style>
 [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stMain"],
 [data-testid="stHeader"], [data-testid="stBottom"] { direction: rtl; }
-[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"],
-[data-testid="stWidgetLabel"], [data-testid="stAlert"], [data-testid="stExpander"] summary,
-[data-testid="stTable"], [data-testid="stForm"], h1, h2, h3, p, label, th, td {
-  text-align: right;
-}
+/* Each paragraph, heading, label or cell takes its direction from its own first letter:
+   an Arabic sentence reads right to left, a Latin source title left to right. */
+p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
+[data-testid="stCaptionContainer"] { unicode-bidi: plaintext; text-align: start; }
 [data-testid="stSlider"], [data-testid="stCode"], [data-testid="stDataFrame"],
-[data-testid="stNumberInput"] input, .leaflet-container { direction: ltr; }
-[data-testid="stSidebar"] { left: auto; right: 0; }
+[data-testid="stNumberInput"] input, [data-testid="stDateInput"] input,
+.leaflet-container { direction: ltr; }
 </style>
 """
 

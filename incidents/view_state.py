@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from incidents import filter_fields
 from incidents.query import Query
+from incidents.translation import supported
 
 LAYER_CODES = ("markers", "heat", "districts")
 MEASURE_CODES = ("incidents", "killed_best", "disappeared_best", "displaced_best")
@@ -37,6 +38,7 @@ class ViewState:
     online_tiles: bool = False
     selected: str | None = None
     bin: str = "month"
+    lang: str = ""  # the interface's language, when chosen ("ar", "fr", "en")
 
 
 def to_params(view: ViewState) -> dict[str, ParamValue]:
@@ -55,6 +57,8 @@ def to_params(view: ViewState) -> dict[str, ParamValue]:
         out["tiles"] = "1"
     if view.selected:
         out["sel"] = view.selected
+    if view.lang:
+        out["lang"] = view.lang
     return out
 
 
@@ -133,6 +137,7 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> ViewState:
         zoom=int(zoom) if zoom is not None else None,
         online_tiles=_one(params, "tiles") == "1",
         selected=(_one(params, "sel") or None),
+        lang=supported(_one(params, "lang")) or "",
         **chosen,
     )
 

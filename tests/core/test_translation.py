@@ -213,3 +213,12 @@ def test_imports_accept_other_coded_labels_in_arabic_with_or_without_marks() -> 
     assert (incident.verification, incident.sensitivity) == ("verified", "restricted")
     assert incident.location_precision == "town"
     assert LOCATION_PRECISIONS.lookup("Lieu exact") == "exact"
+
+
+def test_the_link_carries_the_language_chosen() -> None:
+    from incidents.view_state import ViewState, from_params, share_link, to_params
+
+    view = from_params({"lang": "ar", "type": "torture"})
+    assert view.lang == "ar" and to_params(view)["lang"] == "ar"
+    assert "lang=ar" in share_link("https://incidents.example.org/", view)
+    assert from_params({"lang": "xx"}).lang == "" and "lang" not in to_params(ViewState())

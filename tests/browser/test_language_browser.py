@@ -1,0 +1,99 @@
+"""The interface in Arabic in a real browser: right to left with the sidebar on the
+right, Arabic navigation and sign-in, and the language kept in the link when switched.
+
+Screenshots of the Arabic map page and sign-in are written to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import EDITOR_NAME, EDITOR_PASSWORD, SCREENSHOTS, Guarded, Server
+
+pytestmark = pytest.mark.browser
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT = 90_000
+
+
+def _map_ready(g: Guarded) -> None:
+    g.page.frame_locator(MAP).first.locator(".leaflet-interactive").first.wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1500)  # the map reports its extent once: let that rerun finish
+
+
+def _direction(g: Guarded) -> tuple[str, str]:
+    return (
+        str(g.page.evaluate("document.documentElement.getAttribute('dir')")),
+        str(g.page.evaluate("document.documentElement.getAttribute('lang')")),
+    )
+
+
+def _nav(g: Guarded) -> list[str]:
+    links = g.page.locator('[data-testid="stSidebarNav"] a')
+    return [links.nth(i).inner_text().strip() for i in range(links.count())]
+
+
+def _sidebar_on_the_right(g: Guarded) -> bool:
+    box = g.page.locator('[data-testid="stSidebar"]').bounding_box()
+    width = g.page.viewport_size["width"] if g.page.viewport_size else 1400
+    return box is not None and box["x"] + box["width"] / 2 > width / 2
+
+
+def test_map_page_in_arabic_reads_right_to_left(guarded: Guarded, example_server: Server):
+    g = guarded
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    g.page.get_by_text("الخريطة").first.wait_for(timeout=TIMEOUT)
+    _map_ready(g)
+    g.page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=TIMEOUT)
+    assert _direction(g) == ("rtl", "ar")
+    assert _sidebar_on_the_right(g)
+    assert "الخريطة" in _nav(g) and "تسجيل الدخول" in _nav(g)
+    assert "Map" not in _nav(g) and "Sign in" not in _nav(g)
+    assert "lang=ar" in g.page.url  # the map page's link keeps the language
+    g.page.screenshot(path=str(SCREENSHOTS / "map-arabic.png"))
+
+
+def test_sign_in_in_arabic(guarded: Guarded, example_server: Server):
+    g = guarded
+    g.page.goto(f"{example_server.url}/account?lang=ar")
+    g.page.get_by_role("heading", name="تسجيل الدخول").wait_for(timeout=TIMEOUT)
+    g.page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=TIMEOUT)
+    assert _sidebar_on_the_right(g)
+    body = g.page.inner_text("body")
+    assert "دون تسجيل الدخول ترى العرض العام" in body
+    assert "Sign in" not in body and "Password" not in body
+    g.page.screenshot(path=str(SCREENSHOTS / "sign-in-arabic.png"))
+    g.page.get_by_role("textbox", name="الاسم").fill(EDITOR_NAME)
+    g.page.get_by_role("textbox", name="كلمة المرور").fill(EDITOR_PASSWORD)
+    g.page.get_by_role("button", name="تسجيل الدخول").click()
+    g.page.get_by_text("الخريطة").first.wait_for(timeout=TIMEOUT)  # signed in: the map
+    g.page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a')]"
+        ".some(a => a.innerText.includes('إضافة أو تعديل'))",
+        timeout=TIMEOUT,
+    )
+    assert "استيراد" in _nav(g) and "الحساب" in _nav(g)
+
+
+def test_switching_language_keeps_the_view_in_the_link(guarded: Guarded, example_server: Server):
+    g = guarded
+    g.page.goto(f"{example_server.url}/?type=mass_grave")
+    _map_ready(g)
+    assert _direction(g)[0] == "ltr" and "Map" in _nav(g)
+    g.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    g.page.get_by_role("option", name="العربية").click()
+    g.page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=TIMEOUT)
+    g.page.wait_for_url(re.compile(r"lang=ar"), timeout=TIMEOUT)
+    assert "type=mass_grave" in g.page.url  # the filter stays in the link
+    assert "الخريطة" in _nav(g)
+    shared = g.page.url
+    g.page.goto("about:blank")
+    g.page.goto(shared)  # the shared link reopens in Arabic, with its filter
+    g.page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=TIMEOUT)
+    _map_ready(g)
+    assert "type=mass_grave" in g.page.url and "lang=ar" in g.page.url
+    g.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    g.page.get_by_role("option", name="Français").click()
+    g.page.wait_for_url(re.compile(r"lang=fr"), timeout=TIMEOUT)
+    g.page.wait_for_function("document.documentElement.dir === 'ltr'", timeout=TIMEOUT)
+    assert "Carte" in _nav(g) and "type=mass_grave" in g.page.url
