@@ -24,6 +24,7 @@ from incidents.store import Store, open_store, store_url
 from incidents.store.column_index import ColumnIndex
 from incidents.store.column_load import cached_index
 from incidents.store.record_store import RecordStore
+from incidents.translation import _
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,7 +74,7 @@ def _latest() -> dict[tuple[str, str], ColumnIndex]:
     return {}
 
 
-@st.cache_resource(max_entries=4, show_spinner="Reading the incidents into memory…")
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _index(url: str, version: str, access: str, _who: Viewer) -> ColumnIndex:
     latest = _latest()
     idx = cached_index(_records(url), _who, previous=latest.get((url, access)))
@@ -91,7 +92,12 @@ def index() -> ColumnIndex:
     """The compact in-memory index of what this viewer sees (patched when data changes):
     counts, grids and histograms come from it in milliseconds; see column_index.py."""
     store, who = get_store(), viewer()
-    return _index(store.url, data_version(store), _access(who), who)
+    version, access = data_version(store), _access(who)
+    kept = _latest().get((store.url, access))
+    if kept is not None and kept.version == version:  # in memory already: no spinner
+        return _index(store.url, version, access, who)
+    with st.spinner(_("Reading the incidents into memory…")):  # in the reader's language
+        return _index(store.url, version, access, who)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
