@@ -1,0 +1,129 @@
+"""Precision and recall of the duplicate search on the labelled pairs, and its speed on
+synthetic stores.
+
+    .venv/bin/python benchmarks/duplicates_bench.py            # the labelled pairs
+    .venv/bin/python benchmarks/duplicates_bench.py --speed 100000
+
+The labelled pairs (tests/fixtures/duplicates, README there) are judged as the
+search judges them: a pair counts as found when the blocking puts it forward and its
+score reaches the threshold. With --speed N, N synthetic records (incidents.synthetic)
+go through the whole search (profiles, blocking, scoring) and the time is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from incidents.duplicates.blocking import candidate_pairs  # noqa: E402
+from incidents.duplicates.profile import profile  # noqa: E402
+from incidents.duplicates.scoring import DEFAULT_THRESHOLD, compare  # noqa: E402
+from incidents.duplicates.search import find_candidates  # noqa: E402
+from incidents.record import Incident, incident_of  # noqa: E402
+
+
+def _labelled_module():  # type: ignore[no-untyped-def]
+    path = ROOT / "tests" / "fixtures" / "duplicates" / "labelled_set.py"
+    spec = importlib.util.spec_from_file_location("labelled_set", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["labelled_set"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def evaluate(threshold: float, show_errors: bool) -> dict[str, float]:
+    """Precision, recall and counts over the committed labelled pairs."""
+    labelled = _labelled_module()
+    records, built = labelled.build()
+    pairs = labelled.read_pairs()
+    if [(p.a, p.b, p.label) for p in built] != [(p.a, p.b, p.label) for p in pairs]:
+        raise SystemExit("pairs.csv is not what labelled_set.py builds: write it again")
+    tp = fp = fn = tn = 0
+    for pair in pairs:
+        a, b = profile(records[pair.a]), profile(records[pair.b])
+        match = compare(a, b)
+        found = bool(candidate_pairs([a, b])) and match.score >= threshold
+        truth = pair.label == "duplicate"
+        tp, fp = tp + (found and truth), fp + (found and not truth)
+        fn, tn = fn + (truth and not found), tn + (not truth and not found)
+        if show_errors and found != truth:
+            print(f"{pair.label:9} {match.score:.3f} {pair.a} {pair.b}: {', '.join(match.reasons)}")
+    return {
+        "pairs": len(pairs),
+        "duplicates": tp + fn,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "true_positives": tp,
+        "false_positives": fp,
+        "false_negatives": fn,
+        "true_negatives": tn,
+    }
+
+
+def synthetic_records(rows: int) -> list[Incident]:
+    """incidents.synthetic's rows as records (what the search reads of a store)."""
+    from incidents.synthetic import synthetic_frame
+
+    frame = synthetic_frame(rows, description_chars=200)
+    out = []
+    for row in frame.itertuples(index=False):
+        killed = str(row.killed_best).replace("<NA>", "").replace("nan", "")
+        out.append(
+            incident_of(
+                {
+                    "id": row.id,
+                    "type": row.type,
+                    "title": row.title,
+                    "description": row.description,
+                    "date_start": date.fromisoformat(str(row.date_start)),
+                    "date_end": date.fromisoformat(str(row.date_end or row.date_start)),
+                    "country": "LY",
+                    "admin1": row.admin1,
+                    "place": row.place,
+                    "latitude": float(row.latitude),
+                    "longitude": float(row.longitude),
+                    "location_precision": row.location_precision or "exact",
+                    "killed_best": int(float(killed)) if killed.strip() else None,
+                    "perpetrators": (row.perpetrators,) if row.perpetrators else (),
+                }
+            )
+        )
+    return out
+
+
+def speed(rows: int) -> None:
+    records = synthetic_records(rows)
+    start = time.perf_counter()
+    found = find_candidates(records)
+    took = time.perf_counter() - start
+    print(f"{rows} synthetic records: {len(found)} candidate pairs in {took:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--errors", action="store_true", help="print the misjudged pairs")
+    parser.add_argument("--speed", type=int, metavar="N", help="time the search on N records")
+    args = parser.parse_args()
+    if args.speed:
+        speed(args.speed)
+        return
+    result = evaluate(args.threshold, args.errors)
+    print(
+        f"threshold {args.threshold}: {result['pairs']} pairs ({result['duplicates']} "
+        f"duplicates): precision {result['precision']:.3f}, recall {result['recall']:.3f} "
+        f"(TP {result['true_positives']}, FP {result['false_positives']}, "
+        f"FN {result['false_negatives']}, TN {result['true_negatives']})"
+    )
+
+
+if __name__ == "__main__":
+    main()

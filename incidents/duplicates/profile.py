@@ -1,0 +1,164 @@
+"""What the duplicate search compares of a record, worked out once per record.
+
+Why a profile: a candidate search over a million records compares each record with
+its neighbours many times; normalising titles, looking place names up in the
+gazetteer and turning a location precision into a radius once per record keeps each
+comparison to a few arithmetic steps and one fuzzy ratio.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from geodata._places import load_aliases, load_places
+from geodata._text import is_generic, normalize
+from incidents.record import Incident
+
+# How far (km) from its point a record's site may lie, by location precision: an exact
+# site and a town-level point of the same event can be 10 km apart.
+PRECISION_RADIUS_KM: dict[str, float] = {
+    "exact": 1.0,
+    "approximate": 10.0,
+    "town": 10.0,
+    "district": 60.0,
+    "country": 500.0,
+}
+_MAX_NGRAM = 3
+_MIN_NAME = 4  # shorter names ("Al", "Bir") match too many words of a title
+_MIN_WORD = 4
+_URL_NOISE = re.compile(r"^https?://(www\.)?|[/#?]+$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A record reduced to what duplicates are judged by."""
+
+    id: str
+    start: int  # first possible day (proleptic ordinal)
+    end: int  # last possible day
+    precision: str  # date precision: day, month, year
+    lat: float | None
+    lon: float | None
+    radius_km: float
+    type: str
+    country: str
+    admin1_code: str
+    district: str  # admin1_code, else the admin1 name normalised: a coarse record's block
+    place: str
+    text: str  # normalised title (and place), for fuzzy comparison
+    words: frozenset[str]  # the description's longer words, normalised
+    places: frozenset[int]  # gazetteer places named in the title or place field
+    urls: frozenset[str]
+    event_ids: frozenset[str]
+    publishers: frozenset[str]
+    killed: int | None
+    perpetrators: str
+    restricted: bool
+
+
+def radius_km(record: Incident) -> float:
+    """The record's own uncertainty: its stated radius, else what its precision implies."""
+    stated = record.location_uncertainty_km
+    base = PRECISION_RADIUS_KM.get(record.location_precision, 10.0)
+    if stated is not None and stated > 0:
+        return max(float(stated), 1.0)
+    return base
+
+
+def dataset_of(event_id: str) -> str:
+    """The data set a source event id comes from: 'acled' of 'acled:LBY1234'."""
+    prefix, sep, _ = event_id.partition(":")
+    return prefix.strip().casefold() if sep else ""
+
+
+def url_key(url: str) -> str:
+    """A source URL as compared: no scheme, no www, no trailing slash, case-folded."""
+    return _URL_NOISE.sub("", url.strip().casefold())
+
+
+def profile(record: Incident, extra_event_ids: Sequence[str] = ()) -> Profile:
+    """The profile of one record; extra_event_ids are ids of records merged into it."""
+    title = normalize(record.title)
+    place = normalize(record.place)
+    text = f"{title} {place}".strip() if place and place not in title else title
+    event_ids = {e.strip().casefold() for e in (record.source_event_id, *extra_event_ids)}
+    return Profile(
+        id=record.id,
+        start=record.date_start.toordinal(),
+        end=record.date_end.toordinal(),
+        precision=record.date_precision,
+        lat=record.latitude,
+        lon=record.longitude,
+        radius_km=radius_km(record),
+        type=record.type,
+        country=record.country.upper(),
+        admin1_code=record.admin1_code,
+        district=record.admin1_code or normalize(record.admin1),
+        place=place,
+        text=text,
+        words=description_words(record.description),
+        places=_places_named(record.country.upper(), (title, place)),
+        urls=frozenset(k for k in (url_key(s.url) for s in record.sources) if k),
+        event_ids=frozenset(e for e in event_ids if e),
+        publishers=frozenset(normalize(s.publisher) for s in record.sources if s.publisher.strip()),
+        killed=record.killed_best,
+        perpetrators=normalize("; ".join(record.perpetrators)),
+        restricted=record.sensitivity != "public",
+    )
+
+
+def description_words(text: str) -> frozenset[str]:
+    """The words of a description that say something (four letters or more), as
+    compared; the first 2,000 characters are enough to tell two stories apart."""
+    return frozenset(w for w in normalize(text[:2000]).split() if len(w) >= _MIN_WORD)
+
+
+def profiles(records: Iterable[Incident]) -> list[Profile]:
+    return [profile(r) for r in records]
+
+
+def _places_named(country: str, texts: Iterable[str]) -> frozenset[int]:
+    """Gazetteer places whose name (in any script: GeoNames alternate names and the
+    committed aliases) occurs as one to three words of the texts."""
+    if not country:
+        return frozenset()
+    names = place_names(country)
+    if not names:
+        return frozenset()
+    found: set[int] = set()
+    for text in texts:
+        words = text.split()
+        for size in range(1, _MAX_NGRAM + 1):
+            for i in range(len(words) - size + 1):
+                hit = names.get(" ".join(words[i : i + size]))
+                if hit is not None:
+                    found.add(hit)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=32)
+def place_names(country: str) -> dict[str, int]:
+    """Every normalised name of the country's gazetteer places, to the place's id.
+    A name two places share is left out: it cannot tell the places apart."""
+    try:
+        places = load_places(country)
+    except (KeyError, ValueError, OSError):
+        return {}
+    names: dict[str, int] = {}
+    shared: set[str] = set()
+    for place in places:
+        for name in {normalize(n) for n in (place.name, *place.names)}:
+            if len(name) < _MIN_NAME or is_generic(name):
+                continue
+            if names.get(name, place.geonameid) != place.geonameid:
+                shared.add(name)
+            names[name] = place.geonameid
+    for alias in load_aliases():
+        if alias.country.upper() == country:
+            names[normalize(alias.alias)] = alias.geonameid
+    for name in shared:
+        names.pop(name, None)
+    return names
