@@ -1,0 +1,103 @@
+"""Merging two records of one incident on both stores: audited, counted once, found
+again by a re-import of either record, reversible; "not the same" remembered."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidents.query import Query
+from incidents.record import Source
+from incidents.store.base import NotAllowed, StaleEdit, StoreError
+from incidents.store.merges import (
+    merge,
+    merge_links,
+    merged_keys,
+    not_same,
+    not_same_pairs,
+    unmerge,
+    visible_records,
+)
+from tests.conftest import EDITOR, VIEWER
+from tests.store.test_store import incident
+
+PUBLIC = incident(1, id="org-1", source_event_id="org:1", tags=("own",), killed_best=3)
+ACLED = incident(
+    1,
+    id="acled-LBY1",
+    source_event_id="acled:LBY1",
+    title="Attack in Tarhuna",
+    tags=("ACLED",),
+    killed_best=4,
+    sources=(Source(title="ACLED row", publisher="ACLED", url="https://acleddata.com/x"),),
+    sensitivity="restricted",
+    confidential_notes="OTHER-NOTES",
+)
+
+
+def test_merge_unites_sources_tags_keeps_both_ids_and_counts_once(store) -> None:
+    store.write_batch([PUBLIC, ACLED], EDITOR)
+    merged = merge(store, "org-1", "acled-LBY1", EDITOR, {"killed_best": "absorbed"})
+    assert merged.killed_best == 4
+    assert merged.title == PUBLIC.title
+    assert set(merged.tags) == {"own", "ACLED"}
+    assert {s.url for s in merged.sources} == {"https://example.org/s", "https://acleddata.com/x"}
+    assert merged.sensitivity == "restricted"  # never more public than either record
+    assert "CANARY-NOTES" in merged.confidential_notes
+    assert "OTHER-NOTES" in merged.confidential_notes
+    assert store.count(Query(), EDITOR) == 1
+    assert store.get("acled-LBY1", EDITOR) is None
+    links = merge_links(store, EDITOR, "org-1")
+    assert [(link.absorbed_id, link.absorbed_event_id) for link in links] == [
+        ("acled-LBY1", "acled:LBY1")
+    ]
+    assert merged_keys(links) == {"org-1": ["acled:LBY1", "acled-LBY1"]}
+    # a re-import of either file writes nothing new
+    outcomes = store.write_batch([PUBLIC, ACLED], EDITOR)
+    assert [o.kind for o in outcomes] == ["updated", "deleted"]
+    assert store.count(Query(), EDITOR) == 1
+    assert store.verify_audit() == []
+    assert store.verify_records().problems == []
+
+
+def test_unmerge_brings_both_back_as_they_were_keeping_later_edits(store) -> None:
+    store.write_batch([PUBLIC, ACLED], EDITOR)
+    merged = merge(store, "org-1", "acled-LBY1", EDITOR, {"killed_best": "absorbed"})
+    store.save(merged.replace(title="Edited after the merge"), EDITOR)
+    kept, back = unmerge(store, "acled-LBY1", EDITOR)
+    assert kept.title == "Edited after the merge"  # an edit since the merge stays
+    assert kept.killed_best == 3
+    assert kept.tags == ("own",)
+    assert kept.sensitivity == "public"
+    assert back.content() == ACLED.content()
+    assert store.count(Query(), EDITOR) == 2
+    assert merge_links(store, EDITOR) == []
+    actions = [e.action for e in store.history("acled-LBY1", EDITOR)]
+    assert actions == ["import:create", "delete", "unmerge:create"]
+    assert "merge:update" in [e.action for e in store.history("org-1", EDITOR)]
+    assert store.verify_audit() == []
+    assert store.verify_records().problems == []
+
+
+def test_merge_refuses_a_stale_record_viewers_and_itself(store) -> None:
+    store.write_batch([PUBLIC, ACLED], EDITOR)
+    with pytest.raises(StaleEdit):
+        merge(store, "org-1", "acled-LBY1", EDITOR, versions=(1, 7))
+    with pytest.raises(NotAllowed):
+        merge(store, "org-1", "acled-LBY1", VIEWER)
+    with pytest.raises(StoreError):
+        merge(store, "org-1", "org-1", EDITOR)
+    assert store.count(Query(), EDITOR) == 2
+
+
+def test_not_the_same_is_remembered_and_audited(store) -> None:
+    store.write_batch([PUBLIC, ACLED], EDITOR)
+    not_same(store, "org-1", "acled-LBY1", EDITOR)
+    assert not_same_pairs(store) == {("acled-LBY1", "org-1")}
+    assert store.verify_audit() == []
+
+
+def test_the_search_reads_only_what_a_viewer_may_see(store) -> None:
+    store.write_batch([PUBLIC, ACLED], EDITOR)
+    seen = visible_records(store, VIEWER)
+    assert {r.id for r in seen} == {"org-1", "acled-LBY1"}
+    assert all(r.confidential_notes == "" for r in seen)
