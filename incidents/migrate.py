@@ -27,23 +27,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Any
 
 from incidents.access import Role, Viewer
 from incidents.record import Incident
-from incidents.store import GeoPackageStore, open_store
-from incidents.store.audit import AuditEntry, verify_chain
-from incidents.store.backend import Backend
+from incidents.store import audit_copies, open_store
+from incidents.store.audit import AuditEntry, purge_marker, verify_chain
 from incidents.store.base import NotAllowed, Store, StoreError
 from incidents.store.record_ids import IdKey, read_id_key
 from incidents.store.record_store import RecordStore, _bump_version, _load_full
 
-IMPORTED = "audit_log_imported"
+IMPORTED = audit_copies.TABLE
 BATCH = 500
 _PAGE = 1000
-_ENTRY = ("seq", "at", "actor", "action", "incident_id", "before", "after", "prev_hash", "hash")
+_ENTRY = audit_copies.ENTRY
 _PROVENANCE = ("created_by", "created_at", "updated_by", "updated_at", "version")
 
 
@@ -192,9 +191,7 @@ def _origins(store: RecordStore) -> dict[str, tuple[str, bool]]:
     """Each audit chain the store holds: origin -> (label, whether it is the store's own)."""
     chains: dict[str, tuple[str, bool]] = {}
     with store._read_backend() as db:
-        if _has_table(store, db, IMPORTED):
-            rows = db.fetch(f"SELECT DISTINCT origin, origin_label FROM {IMPORTED}")
-            chains.update({r["origin"]: (r["origin_label"], False) for r in rows})
+        chains.update({o: (label, False) for o, label in audit_copies.origins(db).items()})
         first = db.fetch("SELECT hash FROM audit_log WHERE seq = 1")
         if first:
             chains[first[0]["hash"]] = (f"audit log of {display(store)}", True)
@@ -240,7 +237,7 @@ def _copy_provenance(store: RecordStore, records: Sequence[Incident]) -> None:
 def _copy_audit(src: RecordStore, dst: RecordStore, report: MigrationReport) -> dict[str, Any]:
     """Append to dst's imported table every source audit entry it does not hold yet."""
     with dst._backend() as db:
-        _ensure_imported_table(dst, db)
+        audit_copies.ensure_table(db)
     anchors: dict[str, Any] = {}
     for origin, (label, own) in _origins(src).items():
         held, last_hash = _held(dst, origin)
@@ -282,49 +279,11 @@ def _append_imported(
             )
 
 
-def _ensure_imported_table(store: RecordStore, db: Backend) -> None:
-    """The append-only table for copied chains, in the target's own SQL dialect."""
-    if _has_table(store, db, IMPORTED):
-        return
-    db.execute(
-        f"CREATE TABLE {IMPORTED} (origin TEXT NOT NULL, origin_label TEXT NOT NULL, "
-        "seq BIGINT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, "
-        "incident_id TEXT, before TEXT, after TEXT, prev_hash TEXT NOT NULL, "
-        "hash TEXT NOT NULL, PRIMARY KEY (origin, seq))"
-    )
-    if isinstance(store, GeoPackageStore):
-        for event in ("UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER {IMPORTED}_no_{event.lower()} BEFORE {event} ON {IMPORTED} "
-                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-            )
-        db.execute(
-            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
-            "description) VALUES (%s, 'attributes', %s, %s)",
-            [IMPORTED, IMPORTED, "Audit chains copied verbatim from migrated stores"],
-        )
-        return
-    refuse = "EXECUTE FUNCTION audit_log_append_only()"
-    db.execute(
-        f"CREATE TRIGGER {IMPORTED}_no_change BEFORE UPDATE OR DELETE ON {IMPORTED} "
-        f"FOR EACH ROW {refuse}"
-    )
-    db.execute(f"CREATE TRIGGER {IMPORTED}_no_truncate BEFORE TRUNCATE ON {IMPORTED} {refuse}")
-
-
-def _has_table(store: RecordStore, db: Backend, name: str) -> bool:
-    if isinstance(store, GeoPackageStore):
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s"
-    else:
-        sql = "SELECT to_regclass(%s) AS name"
-    rows = db.fetch(sql, [name])
-    return bool(rows and rows[0]["name"])
-
-
 def _compare_chain(
     src: RecordStore, dst: RecordStore, origin: str, label: str, own: bool
 ) -> list[str]:
-    """The target's copy of one chain must equal the source's, entry for entry, and verify."""
+    """The target's copy of one chain must equal the source's, entry for entry (or as a
+    purge in the target left it: its texts by their digests), and verify."""
     problems: list[str] = []
 
     def copies() -> Iterator[AuditEntry]:
@@ -333,12 +292,19 @@ def _compare_chain(
             if theirs is None:
                 problems.append(f"{label}: entry {mine.seq if mine else '?'} is missing")
                 continue
-            if mine != theirs:
+            if mine != theirs and (mine is None or _emptied(mine) != theirs):
                 problems.append(f"{label}: entry {theirs.seq} differs from the source")
             yield theirs
 
-    chain = verify_chain(copies())
+    with dst._read_backend() as db:
+        pinned = audit_copies.pinned(audit_copies.own_purges(db)).get(origin, set())
+    chain = verify_chain(copies(), pinned)
     return problems + [f"{label}: {p}" for p in chain]
+
+
+def _emptied(entry: AuditEntry) -> AuditEntry:
+    """The entry as a purge leaves it (audit.purge_marker)."""
+    return replace(entry, before=purge_marker(entry.before), after=purge_marker(entry.after))
 
 
 # --- command line --------------------------------------------------------------

@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager
 from incidents.access import Viewer
 from incidents.record import Incident, incident_from_content
 from incidents.schema import VERIFICATION_STATUSES
-from incidents.store import tombstones
+from incidents.store import audit_copies, tombstones
 from incidents.store.audit import (
     PURGE_ACTION,
     AuditEntry,
@@ -153,15 +153,20 @@ class Lifecycle(ABC):
             rows = db.fetch(
                 "SELECT * FROM audit_log WHERE incident_id = %s ORDER BY seq", [incident_id]
             )
-            if not rows:
+            copies = audit_copies.copies_of(db, incident_id)
+            if not rows and not copies:
                 raise NotFound(f"Incident '{incident_id}' is not in this store.")
             # Earlier purge entries of this id keep their reason (who, when, why).
             entries = [AuditEntry(**r) for r in rows if r["action"] != PURGE_ACTION]
-            if all(purge_marker(t) == t for e in entries for t in (e.before, e.after)):
+            every = [*entries, *(e for _, e in copies)]
+            if all(purge_marker(t) == t for e in every for t in (e.before, e.after)):
                 raise NotFound(f"Incident '{incident_id}' was purged already.")
             rule1 = _scrub(db, entries)
+            copied = audit_copies.scrub(db, copies)
             tombstones.unbury(db, incident_id)
-            detail = {"reason": reason.strip(), "rule1_entries": rule1}
+            detail: dict[str, object] = {"reason": reason.strip(), "rule1_entries": rule1}
+            if copied:  # the chains a migration copied in held it too (audit_copies.py)
+                detail[audit_copies.DETAIL_KEY] = copied
             db.append_audit(
                 chain_entry(
                     last_entry(db), now, viewer.name, PURGE_ACTION, incident_id, None,
