@@ -97,7 +97,7 @@ def _extend(sub: argparse._SubParsersAction) -> None:
     """Commands contributed by other modules (exports, users, migration, and delete,
     restore, revert, purge, history, deleted: record_cli.py)."""
     modules = ("incidents.export.cli", "incidents.auth.cli", "incidents.migrate")
-    for module in (*modules, "incidents.record_cli"):
+    for module in (*modules, "incidents.record_cli", "incidents.duplicates_cli"):
         try:
             extension = __import__(module, fromlist=["add_commands"])
         except ModuleNotFoundError:

@@ -1,0 +1,183 @@
+"""`python -m incidents duplicates`: list probable duplicates and resolve them.
+
+    python -m incidents duplicates [--min-score 0.4] [--json] [--limit N]
+    python -m incidents duplicates merge KEPT ABSORBED [--take FIELD ...]
+    python -m incidents duplicates unmerge ABSORBED
+    python -m incidents duplicates not-same ID ID
+    python -m incidents duplicates merge-certain
+
+Like the other record commands, it acts as an editor named by --as (audit log).
+Nothing is merged unless asked: merge-certain merges only records that carry the same
+data set's same source event id (one row imported twice under two ids). Exit codes:
+0 done (list: none found or listed), 2 nothing was done, with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from incidents.access import Role, Viewer
+from incidents.duplicates import DEFAULT_THRESHOLD, Match, find_candidates, reason_text
+from incidents.record import Incident
+from incidents.store import StoreError, open_store
+from incidents.store.merges import (
+    merge,
+    merge_links,
+    merged_keys,
+    not_same,
+    not_same_pairs,
+    unmerge,
+    visible_records,
+)
+from incidents.store.record_store import RecordStore
+
+Command = Callable[[argparse.Namespace], int]
+ACTIONS = ("list", "merge", "unmerge", "not-same", "merge-certain")
+_ARITY = {"list": 0, "merge": 2, "unmerge": 1, "not-same": 2, "merge-certain": 0}
+
+
+def add_commands(
+    sub: argparse._SubParsersAction,
+    command: Callable[[str], Callable[[Command], Command]],
+) -> None:
+    """Register `duplicates` on the main parser (called by incidents.cli)."""
+    p = sub.add_parser("duplicates", help="list probable duplicate records; merge or keep apart")
+    p.add_argument("action", nargs="?", default="list", choices=ACTIONS)
+    p.add_argument("ids", nargs="*", help="record ids: merge KEPT ABSORBED, unmerge ABSORBED")
+    p.add_argument("--min-score", type=float, default=DEFAULT_THRESHOLD, metavar="0-1")
+    p.add_argument("--json", action="store_true", help="list as JSON")
+    p.add_argument("--limit", type=int, default=200, help="list at most this many pairs")
+    p.add_argument(
+        "--take",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="merge: take this field's value from the absorbed record (repeatable)",
+    )
+    p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    command("duplicates")(run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """One action; a store's refusal is one sentence and exit code 2."""
+    if len(args.ids) != _ARITY[args.action]:
+        print(f"duplicates {args.action} takes {_ARITY[args.action]} id(s).", file=sys.stderr)
+        return 2
+    store = open_store(args.db)
+    if not isinstance(store, RecordStore):
+        print("This store cannot merge records.", file=sys.stderr)
+        return 2
+    viewer = Viewer(args.actor, Role.EDITOR)
+    try:
+        return _ACTIONS[args.action](store, viewer, args)
+    except StoreError as refused:
+        print(f"Nothing was done: {refused}", file=sys.stderr)
+        return 2
+
+
+def candidates(store: RecordStore, viewer: Viewer, min_score: float) -> list[Match]:
+    """Pairs to review: what this viewer may see, merges and decisions taken into
+    account (a pair said to be different is not proposed again)."""
+    records = visible_records(store, viewer)
+    keys = merged_keys(merge_links(store, viewer))
+    return find_candidates(
+        records,
+        min_score=min_score,
+        sees_restricted=viewer.sees_restricted,
+        not_same=not_same_pairs(store),
+        merged_ids=keys,
+    )
+
+
+def _list(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+    found = candidates(store, viewer, args.min_score)
+    titles = {r.id: r for r in visible_records(store, viewer)} if found else {}
+    shown = found[: args.limit]
+    if args.json:
+        print(json.dumps([_as_dict(m, titles) for m in shown], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print(f"No probable duplicates at a score of {args.min_score} or more.")
+        return 0
+    print(f"{len(found)} probable duplicate pair(s), best first:")
+    for m in shown:
+        print(f"  {m.score:.2f}  {m.a}  {_plain(titles[m.a].title)}")
+        print(f"        {m.b}  {_plain(titles[m.b].title)}")
+        print(f"        {_plain(reason_text(m))}" + ("  [same event id]" if m.certain else ""))
+    if len(found) > len(shown):
+        print(f"  ... and {len(found) - len(shown)} more (--limit).")
+    print("Resolve: duplicates merge KEPT ABSORBED | duplicates not-same A B")
+    return 0
+
+
+def _as_dict(m: Match, records: dict[str, Incident]) -> dict[str, object]:
+    return {
+        "a": m.a,
+        "b": m.b,
+        "score": m.score,
+        "reasons": list(m.reasons),
+        "same_event_id": m.certain,
+        "a_title": records[m.a].title,
+        "b_title": records[m.b].title,
+    }
+
+
+def _plain(text: str) -> str:
+    """Record text on a terminal: control characters (escape sequences) left out."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _merge(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+    kept, absorbed = args.ids
+    merged = merge(store, kept, absorbed, viewer, dict.fromkeys(args.take, "absorbed"))
+    print(f"Merged {absorbed} into {kept} (now version {merged.version}); undo with: "
+          f"duplicates unmerge {absorbed}")  # fmt: skip
+    return 0
+
+
+def _unmerge(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+    kept, back = unmerge(store, args.ids[0], viewer)
+    print(f"{back.id} is a record of its own again; {kept.id} is as before the merge.")
+    return 0
+
+
+def _not_same(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+    not_same(store, args.ids[0], args.ids[1], viewer)
+    print(f"{args.ids[0]} and {args.ids[1]} will not be proposed as duplicates again.")
+    return 0
+
+
+def _merge_certain(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+    """Merge the pairs that share one data set's event id, older record kept."""
+    done = merge_certain(store, viewer)
+    print(f"Merged {len(done)} record(s) that carried the same data set's event id.")
+    for kept, absorbed in done:
+        print(f"  {absorbed} into {kept}")
+    return 0
+
+
+def merge_certain(store: RecordStore, viewer: Viewer) -> list[tuple[str, str]]:
+    """Merge every pair of records with the same data set's same source event id."""
+    done: list[tuple[str, str]] = []
+    gone: set[str] = set()
+    for m in candidates(store, viewer, 1.0):
+        if not m.certain or m.a in gone or m.b in gone:
+            continue
+        kept, absorbed = sorted((m.a, m.b))
+        merge(store, kept, absorbed, viewer)
+        gone.add(absorbed)
+        done.append((kept, absorbed))
+    return done
+
+
+_Action = Callable[[RecordStore, Viewer, argparse.Namespace], int]
+_ACTIONS: dict[str, _Action] = {
+    "list": _list,
+    "merge": _merge,
+    "unmerge": _unmerge,
+    "not-same": _not_same,
+    "merge-certain": _merge_certain,
+}
