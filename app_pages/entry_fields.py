@@ -27,13 +27,21 @@ from incidents.schema import (
     SOURCE_PARTS,
     VERIFICATION_STATUSES,
 )
-from incidents.translation import _
+from incidents.translation import N_, _
 
 STATE = ("admin1", "country", "method")  # form values that are not widgets (set by the map)
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
 # Streamlit's date picker refuses dates more than ten years back by default, and then
 # sends no date at all; validation, not the picker, decides what a date may be.
 EARLIEST, LATEST = date(1800, 1, 1), date(2200, 12, 31)
+# The sources table's headings (its columns keep the template's names).
+SOURCE_HEADINGS = {
+    "title": N_("Title"),
+    "publisher": N_("Publisher"),
+    "date": N_("Date"),
+    "url": N_("Address (URL)"),
+    "sha256": N_("sha256 of the saved copy"),
+}
 
 
 def _sources_frame(rows: Any) -> pd.DataFrame:
@@ -219,6 +227,7 @@ def form_fields(problems: dict[str, str]) -> FormValues:
         num_rows="dynamic",
         key=SOURCES_EDITOR,
         width="stretch",
+        column_config={c: st.column_config.TextColumn(_(h)) for c, h in SOURCE_HEADINGS.items()},
         hide_index=True,
     )
     _problem(problems, *[p for p in problems if p.startswith("source")])

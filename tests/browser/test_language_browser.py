@@ -97,3 +97,35 @@ def test_switching_language_keeps_the_view_in_the_link(guarded: Guarded, example
     g.page.wait_for_url(re.compile(r"lang=fr"), timeout=TIMEOUT)
     g.page.wait_for_function("document.documentElement.dir === 'ltr'", timeout=TIMEOUT)
     assert "Carte" in _nav(g) and "type=mass_grave" in g.page.url
+
+
+def _sign_in_arabic(g: Guarded, server: Server) -> None:
+    g.page.goto(f"{server.url}/account?lang=ar")
+    g.page.get_by_role("textbox", name="الاسم").fill(EDITOR_NAME)
+    g.page.get_by_role("textbox", name="كلمة المرور").fill(EDITOR_PASSWORD)
+    g.page.get_by_role("button", name="تسجيل الدخول").click()
+    g.page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a')]"
+        ".some(a => a.innerText.includes('استيراد'))",
+        timeout=TIMEOUT,
+    )
+
+
+def test_add_or_edit_and_import_pages_in_arabic(guarded: Guarded, example_server: Server):
+    g = guarded
+    _sign_in_arabic(g, example_server)
+    g.page.get_by_role("link", name="إضافة أو تعديل").click()
+    g.page.get_by_role("heading", name="إضافة حادثة أو تعديلها").wait_for(timeout=TIMEOUT)
+    g.page.get_by_text("الحقول المعلَّمة بـ * إلزامية.").wait_for(timeout=TIMEOUT)
+    assert _direction(g) == ("rtl", "ar") and _sidebar_on_the_right(g)
+    body = g.page.inner_text("body")
+    for words in ("النوع *", "العنوان *", "خط العرض", "التحقق", "من يحق له رؤيتها", "حفظ"):
+        assert words in body, words
+    for english in ("Add or edit", "Save", "Fields marked", "Verification", "Where"):
+        assert english not in body, english
+    g.page.screenshot(path=str(SCREENSHOTS / "add-incident-arabic.png"), full_page=True)
+    g.page.get_by_role("link", name="استيراد").click()
+    g.page.get_by_role("heading", name="استيراد الحوادث").wait_for(timeout=TIMEOUT)
+    g.page.get_by_role("button", name="نموذج فارغ (CSV)").wait_for(timeout=TIMEOUT)
+    assert "Blank template" not in g.page.inner_text("body")
+    assert _direction(g)[0] == "rtl"
