@@ -3,7 +3,8 @@
 Records go through target.write_batch(action="migrate"), so the target's own audit
 chain says who brought each record in and when. Their provenance (created_by/at,
 updated_by/at, version) is then copied from the source, so a record still says
-who wrote it.
+who wrote it. Deleted records arrive deleted, with who deleted them, when and
+why, and can be restored in the target (migrate_tombstones.py).
 
 The source's audit log is copied verbatim, every field and hash, into the
 target's append-only table audit_log_imported, keyed by origin: the hash of that
@@ -32,6 +33,7 @@ from itertools import zip_longest
 from typing import Any
 
 from incidents.access import Role, Viewer
+from incidents.migrate_tombstones import copy_tombstones, tombstone_problems
 from incidents.record import Incident
 from incidents.store import audit_copies, open_store
 from incidents.store.audit import AuditEntry, purge_marker, verify_chain
@@ -56,6 +58,7 @@ class MigrationReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0  # deleted records: still deleted in the target, restorable
     audit_copied: int = 0
     chains: dict[str, int] = field(default_factory=dict)  # origin label -> entries held
     problems: list[str] = field(default_factory=list)
@@ -68,6 +71,7 @@ class MigrationReport:
         out = [
             f"Migrated {self.records} records from {self.source} to {self.target}: "
             f"{self.created} new, {self.updated} updated, {self.unchanged} already there.",
+            f"Deleted records carried over, still deleted and restorable: {self.deleted}.",
             f"Audit entries copied this run: {self.audit_copied}.",
         ]
         out += [f"  {label}: {n} entries kept" for label, n in self.chains.items()]
@@ -107,6 +111,7 @@ def migrate(
             report.unchanged += outcome.kind == "unchanged"
         _copy_provenance(dst, records)
     report.records = len(ids)
+    report.deleted = copy_tombstones(src, dst, viewer)
     anchors = _copy_audit(src, dst, report)
     dst.log_event(
         viewer,
@@ -114,6 +119,7 @@ def migrate(
         {
             "from": report.source,
             "records": report.records,
+            "deleted_records": report.deleted,
             "provenance": "created/updated by and at, and version, copied from the source",
             "imported_chains": anchors,
         },
@@ -143,6 +149,7 @@ def verify_migration(source: Store, target: Store) -> list[str]:
             "the target makes record ids with another secret: a file imported again "
             "into it would add its rows a second time"
         )
+    problems += tombstone_problems(src, dst)
     problems += [f"target audit log: {p}" for p in dst.verify_audit()]
     for origin, (label, own) in _origins(src).items():
         problems += _compare_chain(src, dst, origin, label, own)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from incidents.record import Incident
-from incidents.store.audit import is_purged
+from incidents.store.audit import AuditEntry, chain_entry, is_purged, to_json
 from incidents.store.backend import Backend
 from incidents.store.base import DeletedRecord
 
@@ -108,3 +108,37 @@ def deleted_keys(db: Backend, ids: Sequence[str], source_event_ids: Sequence[str
             rows = db.fetch(sql, part)
             found.update(r["key"] for r in rows)
     return found
+
+
+def carry(db: Backend, stone: dict[str, Any], content: str, actor: str, now: str) -> None:
+    """A record deleted in another store, brought in by a migration still deleted: a
+    create entry with its content and a delete entry in this store's chain (so it can
+    be restored, and the record check finds it deleted, as the log says), and its
+    tombstone as the other store had it (who deleted it, when, why, its version)."""
+    rows = db.fetch("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
+    last = AuditEntry(**rows[0]) if rows else None
+    incident_id = stone["id"]
+    made = chain_entry(last, now, actor, "migrate:create", incident_id, None, content)
+    detail = {"reason": stone["reason"], "deleted_by": stone["deleted_by"],
+              "deleted_at": stone["deleted_at"]}  # fmt: skip
+    gone = chain_entry(made, now, actor, "delete", incident_id, content, to_json(detail))
+    db.append_audits([made, gone])
+    names = ", ".join(STONE_FIELDS)
+    db.execute(
+        f"INSERT INTO {TABLE} ({names}, audit_seq) VALUES ({', '.join(['%s'] * 10)})",
+        [*(stone[name] for name in STONE_FIELDS), gone.seq],
+    )
+
+
+# A tombstone's own fields (all but audit_seq, which is of its store's chain).
+STONE_FIELDS = (
+    "id",
+    "source_event_id",
+    "title",
+    "version",
+    "created_by",
+    "created_at",
+    "deleted_at",
+    "deleted_by",
+    "reason",
+)
