@@ -94,6 +94,11 @@ MAP_WAIT_S = 5.0  # the whole page comes by then even if the map has not reporte
 _COMPACT = (
     "<style>.stMainBlockContainer{padding-top:3.5rem;padding-bottom:2rem}"
     ".stMainBlockContainer h1{font-size:1.5rem;padding:0.25rem 0 0.5rem}"
+    # A filter's chips show their whole label ("Enforced disappearance"), wrapping if
+    # need be, instead of "Enforced disappear…".
+    "[data-testid=stMultiSelectTagsContainer] [data-tag]{max-width:100%;height:auto}"
+    "[data-testid=stMultiSelectTagsContainer] [data-tag]>span"
+    "{white-space:normal;overflow:visible;text-overflow:clip;max-width:none}"
     f"{map_view.FRAME}{{height:clamp(320px,calc(100vh - 190px),80vh)!important}}"
     f"@supports (height:100dvh){{{map_view.FRAME}"
     "{height:clamp(320px,calc(100dvh - 190px),80dvh)!important}}</style>"

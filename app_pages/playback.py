@@ -80,30 +80,43 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
     if not periods:
         return
     st.session_state[PERIODS] = (periods, play_unit)
-    c1, c2, c3, c4 = st.columns([1, 1, 1.4, 4.6], vertical_alignment="center")
-    c1.button(
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.button(
         "◀", key="t_prev", help="Previous step", on_click=_step, args=(periods, play_unit, -1)
     )
-    c2.button("▶", key="t_next", help="Next step", on_click=_step, args=(periods, play_unit, 1))
+    row.button("▶", key="t_next", help="Next step", on_click=_step, args=(periods, play_unit, 1))
     playing = st.session_state.get(PLAY, False)
-    c3.button("⏸ Pause" if playing else "⏵ Play", key="t_play", on_click=_toggle_play)
+    row.button("⏸ Pause" if playing else "⏵ Play", key="t_play", on_click=_toggle_play)
     current = st.session_state.get(PERIOD)
     if current in periods:
-        c4.markdown(f"**On the map: {_shown(current, play_unit)}**")
+        row.markdown(f"**On the map: {_shown(current, play_unit)}**")
     else:
-        c4.caption(f"Step or play through the data by {play_unit}.")
+        row.caption(f"Step or play through the data by {play_unit}.")
     left, right = st.columns([1, 2])
-    st.session_state.setdefault(SPEED, 1.0)
-    left.segmented_control(
-        "Seconds per step", list(SPEEDS), format_func=lambda s: SPEEDS.get(s, str(s)), key=SPEED
-    )
-    st.session_state.setdefault(WINDOW, "one")
-    words = {code: text.format(unit=play_unit) for code, text in WINDOWS.items()}
-    right.segmented_control(
-        "Each step shows", list(words), format_func=lambda c: words.get(c, c), key=WINDOW
-    )
+    with left:
+        _choice("Seconds per step", SPEEDS, SPEED, 1.0)
+    with right:
+        _choice("Each step shows", {c: t.format(unit=play_unit) for c, t in WINDOWS.items()},
+                WINDOW, "one")  # fmt: skip
     if st.session_state.pop(KICK, False):
         st.rerun()  # a fragment's run: playback advances at the end of whole runs
+
+
+def _choice(label: str, options: dict, key: str, default: object) -> None:
+    """A segmented choice whose value is kept under key, apart from the widget's own:
+    Streamlit drops a widget's value in runs that do not draw it (the page's first run,
+    a rerun cut short), and clicking the chosen segment again would clear it."""
+    widget = f"{key}_widget"
+    st.session_state[widget] = st.session_state.get(key, default)
+
+    def keep() -> None:
+        if st.session_state.get(widget) is not None:
+            st.session_state[key] = st.session_state[widget]
+
+    st.segmented_control(
+        label, list(options), format_func=lambda c: str(options.get(c, c)), key=widget,
+        on_change=keep,
+    )  # fmt: skip
 
 
 def _shown(current: date, unit: str) -> str:
