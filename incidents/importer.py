@@ -157,7 +157,9 @@ def _import(
     incidents = _assign_ids(incidents, store, rows, report)
     if incidents and not options.dry_run:
         outcomes = store.write_batch([i for _, i in incidents], viewer, action="import")
-        for outcome in outcomes:
+        for (number, _), outcome in zip(incidents, outcomes, strict=True):
+            if outcome.kind == "deleted":
+                report.deleted_rows.append((number, outcome.id))
             report.imported += outcome.kind == "imported"
             report.updated += outcome.kind not in ("imported", "deleted")
             report.unchanged += outcome.kind == "unchanged"
@@ -165,8 +167,11 @@ def _import(
         store.log_event(viewer, "import", report.to_dict())
     elif options.dry_run:  # which records exist already; whether they would change, unsaid
         stored = store.existing_ids([i.id for _, i in incidents], [])
+        dead = store.deleted_among([i for _, i in incidents])  # the import leaves them so
+        report.deleted_rows = [(n, i.id) for n, i in incidents if i.id in dead]
+        report.deleted = len(report.deleted_rows)
         report.updated = sum(i.id in stored for _, i in incidents)
-        report.imported = len(incidents) - report.updated
+        report.imported = len(incidents) - report.updated - report.deleted
     report.rejected.sort(key=lambda r: r.row)
     report.warnings.sort(key=lambda w: w.row)
     _tell(progress, "stored", report.rows_read, report.rows_read)

@@ -58,6 +58,7 @@ class ImportReport:
     updated: int = 0  # stored records the file matched (changed or unchanged)
     unchanged: int = 0  # of those, the ones the file holds as they are
     deleted: int = 0  # rows of records deleted in the app: not brought back
+    deleted_rows: list[tuple[int, str]] = field(default_factory=list)  # row, record id
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[WarnedRow] = field(default_factory=list)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
@@ -103,7 +104,8 @@ class ImportReport:
         """The outcome counts, as the command line and the import page name them."""
         rest = [("warned", self.warned), ("rejected", len(self.rejected))]
         if self.dry_run:  # a check does not compare the stored records with the rows
-            return [("new", self.imported), ("already stored", self.updated), *rest]
+            dead = [("deleted records", self.deleted)] if self.deleted else []
+            return [("new", self.imported), ("already stored", self.updated), *dead, *rest]
         stored = [("updated", self.changed), ("unchanged", self.unchanged)]
         return [("imported", self.imported), *stored, *rest]
 
@@ -135,14 +137,7 @@ class ImportReport:
             out.append("  check only: nothing was written")
         out += [f"  {name}: {count}" for name, count in self.counts()]
         if self.deleted:
-            one = self.deleted == 1
-            rows = (
-                "1 row was a deleted record" if one else f"{self.deleted} rows were deleted records"
-            )
-            out.append(
-                f"  {rows} and {'was' if one else 'were'} not re-imported "
-                "(restore them from the deleted records to bring them back)"
-            )
+            out += self._deleted_lines()
         out += _listed([f"row {r.row}: {r.reason_text()}" for r in self.rejected], "rejected")
         if self.warnings:
             out.append(f"  warnings: {len(self.warnings)} (rows kept, one value dropped or fixed)")
@@ -154,6 +149,26 @@ class ImportReport:
         if self.unused_columns:
             out.append("  columns not used: " + ", ".join(self.unused_columns))
         return out
+
+    def _deleted_lines(self) -> list[str]:
+        """Rows of records deleted in the app: the import leaves them deleted; a check
+        says so before anything is written, row by row."""
+        one = self.deleted == 1
+        if self.dry_run:
+            rows = "1 row matches" if one else f"{self.deleted} rows match"
+            said = (
+                f"  {rows} {'a deleted record' if one else 'deleted records'}: the import "
+                f"will leave {'it' if one else 'them'} deleted (restore "
+                f"{'it' if one else 'them'} from the deleted records to bring "
+                f"{'it' if one else 'them'} back)"
+            )
+            texts = [f"row {row}: matches deleted record {rid}" for row, rid in self.deleted_rows]
+            return [said, *_listed(texts, "rows of deleted records")]
+        rows = "1 row was a deleted record" if one else f"{self.deleted} rows were deleted records"
+        return [
+            f"  {rows} and {'was' if one else 'were'} not re-imported "
+            "(restore them from the deleted records to bring them back)"
+        ]
 
     def rejected_csv(self) -> bytes:
         """The rejected rows as the template reads them: a column 'problem' (row, field

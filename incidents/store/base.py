@@ -111,6 +111,10 @@ class Store(Protocol):
         """Deleted (restorable) records, newest first."""
         ...
 
+    def deleted_among(self, incidents: Sequence[Incident]) -> set[str]:
+        """Ids of these records an import would leave deleted (a check says so)."""
+        ...
+
     def bulk_set_verification(self, ids: Sequence[str], status: str, viewer: Viewer) -> int:
         """Set verification on many records in one transaction; how many changed."""
         ...

@@ -181,6 +181,12 @@ class Lifecycle(ABC):
         with self._read_backend() as db:
             return tombstones.deleted_list(db)
 
+    def deleted_among(self, incidents: Sequence[Incident]) -> set[str]:
+        """Ids of these records an import would leave deleted (as write_batch does): a
+        check-only import counts them apart from the new ones."""
+        with self._read_backend() as db:
+            return tombstones.deleted_among(db, incidents)
+
     def bulk_set_verification(self, ids: Sequence[str], status: str, viewer: Viewer) -> int:
         """Set the verification status of every listed record; how many changed."""
         code = VERIFICATION_STATUSES.lookup(status)

@@ -110,6 +110,20 @@ def deleted_keys(db: Backend, ids: Sequence[str], source_event_ids: Sequence[str
     return found
 
 
+def deleted_among(db: Backend, incidents: Sequence[Incident]) -> set[str]:
+    """Ids of the records among these that write_batch would leave deleted: a deleted
+    record's id or source event id, and no record stored under that id."""
+    dead = deleted_keys(db, [i.id for i in incidents], [i.source_event_id for i in incidents])
+    hit = [i.id for i in incidents if i.id in dead or (i.source_event_id or None) in dead]
+    stored: set[str] = set()
+    for start in range(0, len(hit), _CHUNK):
+        part = hit[start : start + _CHUNK]
+        marks = ", ".join(["%s"] * len(part))
+        rows = db.fetch(f"SELECT id FROM incidents WHERE id IN ({marks})", part)
+        stored.update(r["id"] for r in rows)
+    return set(hit) - stored
+
+
 def carry(db: Backend, stone: dict[str, Any], content: str, actor: str, now: str) -> None:
     """A record deleted in another store, brought in by a migration still deleted: a
     create entry with its content and a delete entry in this store's chain (so it can
