@@ -10,7 +10,7 @@ from typing import Literal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import Guarded, Server
+from browser_support import SCREENSHOTS, Guarded, Server
 from playwright.sync_api import Locator
 from test_dashboard_browser import MAP, TIMEOUT, _open
 
@@ -58,7 +58,7 @@ def test_the_periods_are_the_datas_years_and_whole_span(
 def test_a_trailing_window_steps_three_months_at_a_time(
     guarded: Guarded, example_server: Server
 ) -> None:
-    _open(guarded, example_server)
+    _open(guarded, example_server, size=(1600, 1000))
     page = guarded.page
     _time_button(guarded, "Last 3 months").click()
     page.wait_for_timeout(1500)
@@ -68,6 +68,12 @@ def test_a_trailing_window_steps_three_months_at_a_time(
     start, end = _window(guarded)
     assert (start, end) == (date(2015, 2, 1), date(2015, 4, 30)), (start, end)
     page.get_by_text("On the map: April 2015").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1000)
+    time_panel = page.locator('[data-testid="stExpander"] summary', has_text="Time").first
+    time_panel.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.mouse.move(5, 5)  # no button's tooltip in the picture
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-time-1600x1000.png"))
 
 
 def test_play_cumulative_fast_keeps_the_map_in_view(
