@@ -12,6 +12,8 @@ from incidents.io.formats import Format
 from incidents.placing import country_name, place_all
 from incidents.record import Incident
 from incidents.schema import INCIDENT_TYPES
+from incidents.store.base import Store
+from incidents.store.record_ids import IdKey, keyed_id
 from incidents.validation import RowInvalid, checked_row
 
 SHOWN = ("type", "title", "date_start", "date_end", "place", "country", "admin1")
@@ -43,9 +45,12 @@ def cannot_import(rows: FileRows, fmt: Format) -> str | None:
     )
 
 
-def preview_rows(rows: FileRows, options: ImportOptions, limit: int = 10) -> list[dict[str, Any]]:
+def preview_rows(
+    rows: FileRows, options: ImportOptions, limit: int = 10, store: Store | None = None
+) -> list[dict[str, Any]]:
     """The first rows as they would be stored (validated and placed), each with its
-    spreadsheet row number and the problems or warnings the import would report."""
+    spreadsheet row number and the problems or warnings the import would report; with
+    the store, a row of a record deleted in the app says the import leaves it deleted."""
     count = min(limit, len(rows.numbers))
     order = options.day_order or day_order_of(rows.columns, len(rows.numbers))
     today = date.today()
@@ -75,7 +80,33 @@ def preview_rows(rows: FileRows, options: ImportOptions, limit: int = 10) -> lis
             code = result.incident.country
             said.append(f"no country named and no point: the default, {country_name(code)}")
         out[at]["problems"] = "; ".join(filter(None, said))
+    if store is not None:
+        _mark_deleted(
+            out, [(at, r.incident) for (at, _), r in zip(kept, placed, strict=True)], store
+        )
     return out
+
+
+def _mark_deleted(
+    out: list[dict[str, Any]], placed: list[tuple[int, Incident | None]], store: Store
+) -> None:
+    """Rows of a deleted record (by id, source event id, or the id the import makes for
+    a row with neither): the import leaves them deleted (incidents.importer)."""
+    key: IdKey | None = None
+    named: list[tuple[int, Incident]] = []
+    for at, incident in placed:
+        if incident is None:
+            continue
+        made = incident.id or incident.source_event_id.replace(":", "-")
+        if not made:
+            key = key or store.id_key()
+            made = keyed_id(key, incident)
+        named.append((at, incident.replace(id=made)))
+    dead = store.deleted_among([i for _, i in named])
+    for at, incident in named:
+        if incident.id in dead:
+            said = f"matches deleted record {incident.id}: the import will leave it deleted"
+            out[at]["problems"] = "; ".join(filter(None, [said, out[at]["problems"]]))
 
 
 def _shown(incident: Incident) -> dict[str, Any]:
