@@ -36,9 +36,12 @@ def command(name: str) -> Callable[[Command], Command]:
     return register
 
 
+_DB_HELP = "store: a .gpkg path or postgresql:// URL (or INCIDENTS_DB)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m incidents", description=__doc__)
-    parser.add_argument("--db", help="store: a .gpkg path or postgresql:// URL (or INCIDENTS_DB)")
+    parser.add_argument("--db", help=_DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("import", help="import a spreadsheet, ACLED, UCDP, HXL, GeoJSON or GPKG")
@@ -90,7 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--anchor", metavar="HASH", help="verify: the chain must still hold this head hash"
     )
     _extend(sub)
+    _db_after_command(sub)
     return parser
+
+
+def _db_after_command(sub: argparse._SubParsersAction) -> None:
+    """Every command, and every action of one (users add ...), takes --db after its name
+    too, as people type it (`import x.csv --db y.gpkg`). SUPPRESS: left out, it keeps
+    the value given before the command. Run after _extend, so contributed commands
+    get it as well."""
+    for parser in sub.choices.values():
+        if "--db" not in parser._option_string_actions:
+            parser.add_argument("--db", default=argparse.SUPPRESS, help=_DB_HELP)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _db_after_command(action)
 
 
 def _extend(sub: argparse._SubParsersAction) -> None:
