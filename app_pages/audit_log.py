@@ -24,6 +24,7 @@ from app_pages import common
 from incidents.spreadsheet_safety import safe_cell
 from incidents.store import NotAllowed, Store
 from incidents.store.audit import AuditEntry
+from incidents.translation import _, ngettext, number
 
 SHOWN = 1000
 LISTED = 50  # problems listed on the page; the count says how many more
@@ -33,34 +34,43 @@ def _listed(title: str, lines: list[str]) -> str:
     """A title and its lines as a Markdown list; the lines name record ids (user text)."""
     items = [f"- {common.md_escape(line)}" for line in lines[:LISTED]]
     if len(lines) > LISTED:
-        items.append(f"- … and {len(lines) - LISTED:,} more.")
+        items.append("- " + _("… and {n} more.").format(n=number(len(lines) - LISTED)))
     return title + "\n\n" + "\n".join(items)
 
 
 def _checks(store: Store) -> None:
     """The chain, then every record against it, in plain words."""
-    with st.spinner("Checking the audit log and every record against it…"):
+    with st.spinner(_("Checking the audit log and every record against it…")):
         chain = store.verify_audit()
         records = store.verify_records()
     if chain:
-        st.error(_listed("The audit log has been altered outside the app:", chain))
+        st.error(_listed(_("The audit log has been altered outside the app:"), chain))
     else:
-        st.success("Chain verified: every entry follows the one before it and is unchanged.")
+        st.success(_("Chain verified: every entry follows the one before it and is unchanged."))
     many = len(records.problems)
     if many:
-        title = (
-            f"{many:,} record{'s' if many > 1 else ''} differ{'' if many > 1 else 's'} from "
-            "what the audit log says (changed, added or deleted outside the app):"
-        )
+        title = ngettext(
+            "{n} record differs from what the audit log says (changed, added or deleted "
+            "outside the app):",
+            "{n} records differ from what the audit log says (changed, added or deleted "
+            "outside the app):",
+            many,
+        ).format(n=number(many))
         st.error(_listed(title, records.problems))
     else:
-        rest = " (except what is named below as not checkable)" if records.unchecked else ""
-        st.success(
-            f"Records checked: all {records.checked:,} records in the store are as their "
-            f"last audit entry says{rest}."
+        said = _(
+            "Records checked: all {n} records in the store are as their last audit entry says."
         )
+        if records.unchecked:
+            said = _(
+                "Records checked: all {n} records in the store are as their last audit entry "
+                "says (except what is named below as not checkable)."
+            )
+        st.success(said.format(n=number(records.checked)))
     if records.unchecked:
-        st.info(_listed("Some records cannot be checked against the audit log:", records.unchecked))
+        st.info(
+            _listed(_("Some records cannot be checked against the audit log:"), records.unchecked)
+        )
     _warn_if_shared(store)
 
 
@@ -72,9 +82,10 @@ def _warn_if_shared(store: Store) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         st.warning(
-            f"The store file can be read by other accounts on the server (mode {mode:o}) and "
-            "holds every confidential field; make it private with: "
-            f"`chmod 600 {path}`"
+            _(
+                "The store file can be read by other accounts on the server (mode {mode}) and "
+                "holds every confidential field; make it private with: {command}"
+            ).format(mode=f"{mode:o}", command=f"`chmod 600 {path}`")
         )
 
 
@@ -82,37 +93,42 @@ def _head(store: Store) -> None:
     """The head hash and why to keep it: the chain cannot show its own end cut off."""
     head = store.audit_head()
     if head is None:
-        st.caption("The audit log is empty: there is nothing to anchor yet.")
+        st.caption(_("The audit log is empty: there is nothing to anchor yet."))
         return
     st.markdown(
-        f"**Anchor.** The latest entry is number {head.seq:,} of {head.entries:,}, "
-        f"written at {common.md_escape(head.at)}. Its hash:"
+        _(
+            "**Anchor.** The latest entry is number {seq} of {entries}, written at {at}. Its hash:"
+        ).format(seq=number(head.seq), entries=number(head.entries), at=common.md_escape(head.at))
     )
     st.code(head.hash, language=None)
     st.caption(
-        "Keep a copy of this hash outside this system, with today's date (a report, an "
-        "e-mail to a colleague, a printed note): it is your anchor. Someone with write "
-        "access to the database could remove the latest entries, or rebuild the whole log "
-        "so that every hash checks; checking the hash you kept, below or with "
-        "`python -m incidents audit verify --anchor HASH`, shows it."
+        _(
+            "Keep a copy of this hash outside this system, with today's date (a report, an "
+            "e-mail to a colleague, a printed note): it is your anchor. Someone with write "
+            "access to the database could remove the latest entries, or rebuild the whole log "
+            "so that every hash checks; checking the hash you kept, below or with "
+            "{command}, shows it."
+        ).format(command="`python -m incidents audit verify --anchor HASH`")
     )
     _anchor_box(store, head.hash)
 
 
 @st.fragment
 def _anchor_box(store: Store, current: str) -> None:
-    kept = st.text_input("Check a hash you kept earlier", key="audit_anchor").strip()
+    kept = st.text_input(_("Check a hash you kept earlier"), key="audit_anchor").strip()
     if not kept:
         return
     problems = store.verify_anchor(kept)
     if problems:
         st.error(" ".join(common.md_escape(p) for p in problems))
     elif kept.lower() == current:
-        st.success("That is the latest entry's hash: nothing has been added since.")
+        st.success(_("That is the latest entry's hash: nothing has been added since."))
     else:
         st.success(
-            "The entry with that hash is still in the log: if the chain is verified above, "
-            "it and every entry before it are unchanged."
+            _(
+                "The entry with that hash is still in the log: if the chain is verified above, "
+                "it and every entry before it are unchanged."
+            )
         )
 
 
@@ -131,9 +147,9 @@ def _frame(entries: list[AuditEntry]) -> pd.DataFrame:
 
 def _filtered(frame: pd.DataFrame) -> pd.DataFrame:
     c1, c2, c3 = st.columns(3)
-    actions = c1.multiselect("Action", sorted(frame["action"].unique()))
-    actor = c2.text_input("Actor contains")
-    incident = c3.text_input("Incident id")
+    actions = c1.multiselect(_("Action"), sorted(frame["action"].unique()))
+    actor = c2.text_input(_("Actor contains"))
+    incident = c3.text_input(_("Incident id"))
     if actions:
         frame = frame[frame["action"].isin(actions)]
     if actor:
@@ -144,15 +160,20 @@ def _filtered(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _entry(entries: list[AuditEntry], seqs: list[int]) -> None:
-    seq = st.selectbox("Show the before and after of entry", seqs[:SHOWN])
+    seq = st.selectbox(_("Show the before and after of entry"), seqs[:SHOWN])
     entry = next((e for e in entries if e.seq == seq), None)
     if entry is None:
         return
     left, right = st.columns(2)
-    for column, label, text in ((left, "Before", entry.before), (right, "After", entry.after)):
+    sides = ((left, _("Before"), entry.before), (right, _("After"), entry.after))
+    for column, label, text in sides:
         column.markdown(f"**{label}**")
         column.json(json.loads(text) if text else {}, expanded=True)
-    st.caption(f"prev_hash {entry.prev_hash}  ·  hash {entry.hash}")
+    st.caption(
+        _("Hash of the entry before: {before} · this entry's hash: {hash}").format(
+            before=entry.prev_hash, hash=entry.hash
+        )
+    )
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
@@ -171,10 +192,16 @@ def _log_export(rows: int) -> None:
 @st.fragment
 def _browse(entries: list[AuditEntry]) -> None:
     frame = _filtered(_frame(entries)).sort_values("seq", ascending=False)
-    st.caption(f"{len(frame):,} of {len(entries):,} entries (newest first; {SHOWN:,} shown).")
-    st.dataframe(frame.head(SHOWN), hide_index=True, width="stretch")
+    st.caption(
+        _("{n} of {total} entries (newest first; {shown} shown).").format(
+            n=number(len(frame)), total=number(len(entries)), shown=number(SHOWN)
+        )
+    )
+    headings = {"seq": _("No."), "at": _("When"), "actor": _("Who"), "action": _("Action"),
+                "incident": _("Incident"), "hash": _("Hash")}  # fmt: skip
+    st.dataframe(frame.head(SHOWN), hide_index=True, width="stretch", column_config=headings)
     st.download_button(
-        "Download these entries (CSV)",
+        _("Download these entries (CSV)"),
         _csv(frame),
         "audit-log.csv",
         mime="text/csv",
@@ -186,12 +213,12 @@ def _browse(entries: list[AuditEntry]) -> None:
 
 
 def main() -> None:
-    st.title("Audit log")
+    st.title(_("Audit log"))
     store = common.get_store()
     try:
         entries = store.audit_log(common.viewer())
     except NotAllowed:
-        st.error("Only administrators can read the audit log.")
+        st.error(_("Only administrators can read the audit log."))
         return
     _checks(store)
     _head(store)

@@ -36,6 +36,7 @@ TRANSLATED = [
     "app_pages/entry_fields.py",
     "app_pages/edit_conflict.py",
     "app_pages/record_actions.py",
+    "app_pages/audit_log.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
