@@ -21,6 +21,7 @@ CELL_DEGREES = 0.25  # about 28 km north-south: the reach of two town-level poin
 FINE_RADIUS_KM = 10.0  # points at most this uncertain go into grid cells
 DISTRICT_RADIUS_KM = 100.0  # coarser than cells: compared within their district
 _FORWARD = ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1))  # each neighbouring cell pair once
+VAGUE_DAYS = 31  # a date range longer than this is a month or a year
 _KEY_GROUP_LIMIT = 50  # a URL cited by more records than this is a front page, not an event
 
 Pair = tuple[int, int]
@@ -58,20 +59,26 @@ def candidate_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None
 
 def _date_sweep(items: Sequence[Profile], left: list[int], right: list[int]) -> Iterator[Pair]:
     """Pairs of one record of left and one of right whose dates are at most DAY_WINDOW
-    days apart (left may be right: then each pair once)."""
+    days apart (left may be right: then each pair once). A record dated only to its
+    month or year overlaps hundreds of others: it is paired with those of its type."""
     same = left is right
     tagged = [(items[i].start, 0, i) for i in left]
     if not same:
         tagged += [(items[j].start, 1, j) for j in right]
     tagged.sort()
-    active: list[tuple[int, int, int]] = []  # (last day + window, side, index)
+    active: list[tuple[int, int, int, bool, str]] = []  # (last day + window, side, index ...)
     for start, side, i in tagged:
         if active and min(a[0] for a in active) < start:
             active = [a for a in active if a[0] >= start]
-        for _, other_side, j in active:
-            if i != j and (same or other_side != side):
-                yield (i, j) if i < j else (j, i)
-        active.append((items[i].end + DAY_WINDOW, side, i))
+        item = items[i]
+        vague, kind = item.end - item.start > VAGUE_DAYS, item.type
+        for _, other_side, j, other_vague, other_kind in active:
+            if i == j or (not same and other_side == side):
+                continue
+            if (vague or other_vague) and kind != other_kind:
+                continue
+            yield (i, j) if i < j else (j, i)
+        active.append((item.end + DAY_WINDOW, side, i, vague, kind))
 
 
 def _shared_keys(items: Sequence[Profile]) -> Iterator[Pair]:
