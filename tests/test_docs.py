@@ -94,3 +94,31 @@ def test_every_test_the_security_page_names_exists():
                 assert re.search(rf"def {re.escape(prefix)}\w*\(", source), (
                     f"security.md names {wanted}, not in {current.name}"
                 )
+
+
+_SPAN = re.compile(r"`(python -m incidents [^`\n]+)`")
+_BLOCK_LINE = re.compile(r"^\s*(python -m incidents .+?)(?:\s+#.*)?$", re.M)
+
+
+def _record_docs() -> list[tuple[str, str]]:
+    """The pages that tell how to delete, restore, revert and purge: docs/editing.md,
+    and the section of docs/security.md on deleted records and purges."""
+    editing = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+    security = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    start = security.index("## Deleted records and purges")
+    section = security[start : security.index("\n## ", start + 1)]
+    return [("editing.md", editing), ("security.md", section)]
+
+
+@pytest.mark.parametrize(("name", "text"), _record_docs(), ids=lambda v: v[:12])
+def test_the_record_commands_the_docs_show_parse(name: str, text: str) -> None:
+    """Every command line these pages give, in a code block or in running text, is
+    one the command line accepts as written (options and all)."""
+    parser = build_parser()
+    lines = _SPAN.findall(text) + _BLOCK_LINE.findall(text)
+    assert lines, f"{name} shows no command"
+    for line in dict.fromkeys(lines):
+        try:
+            parser.parse_args(shlex.split(line)[3:])
+        except SystemExit:
+            pytest.fail(f"{name} shows a command the command line refuses: {line}")
