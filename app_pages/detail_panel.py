@@ -12,6 +12,9 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from app_pages import common, text_table
+from geodata.district_names import display_label
+from incidents.access import PublicRules
+from incidents.public_place import basis_words
 from incidents.record import Incident, Source
 from incidents.record_history import Change, readable_history
 from incidents.schema import (
@@ -50,12 +53,13 @@ def _counts(incident: Incident) -> None:
 def _place(incident: Incident) -> None:
     precision = incident.location_precision
     _line("Place", incident.place)
-    _line(
-        "District",
-        f"{incident.admin1} ({incident.admin1_code})" if incident.admin1_code else incident.admin1,
-    )
+    # One name per district everywhere: the code's display name, not the record's spelling.
+    _line("District", display_label(incident.admin1_code, incident.admin1))
     if incident.has_point:
         _line("Point", f"{incident.latitude:.5f}, {incident.longitude:.5f}")
+    if incident.has_point and not common.viewer().sees_exact_locations:
+        rules: PublicRules = getattr(common.get_store(), "public_rules", None) or PublicRules()
+        _line("On the public map", basis_words(precision, incident.place, rules))
     text = LOCATION_PRECISIONS.label(precision)
     radius = uncertainty_km(precision, incident.location_uncertainty_km)
     if precision in ("approximate", "town") and radius:

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from geodata import district_by_code
+from geodata.district_names import search_label
 from incidents import filter_fields
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
@@ -83,21 +83,15 @@ def _typed(version: int) -> None:
 
 
 def _district_options(codes: list[str], key: str) -> dict[str, str]:
-    """The districts the records name (and any already chosen), labelled in both scripts.
+    """The districts the records name (and any already chosen), each labelled with its
+    one display name and code, then every other name it is known by (both scripts), so
+    typing "Marqab" finds Murqub (geodata.district_names).
 
     Only these: districts are bundled for every country now, and a list of 4,000 names
     would be sent to the browser on every run.
     """
-    names: dict[str, str] = {}
     chosen = st.session_state.get(key) or []
-    for code in sorted({*codes, *chosen}):
-        district = district_by_code(code)
-        if district is None:
-            names[code] = code
-            continue
-        en, ar = district.name_en, district.name_ar
-        names[code] = f"{en} · {ar} ({code})" if ar else f"{en} ({code})"
-    return names
+    return {code: search_label(code) for code in sorted({*codes, *chosen})}
 
 
 def _widgets(section: str, choices: dict[str, list[str]]) -> dict[str, Any]:

@@ -3,11 +3,13 @@
 Applied by the stores where rows are read, so no page, cache or export can get
 around it: restricted records are not selected for the public, confidential fields
 are selected only for those entitled, and public locations and dates are coarsened
-before anything is counted or drawn.
+before anything is counted or drawn (where a located record is shown: the one rule
+in incidents/public_place.py).
 
 Every other field that could give back what coarsening hid follows the same rule:
 record times (created_at, updated_at) and the edit count (version) are dropped, a
-place name finer than a district is blanked, and a source's date is shown only to
+place name is shown only as the town the point is shown at, or for records known no
+finer than a district, and a source's date is shown only to
 the month for a record whose public date is its month (public_sources).
 """
 
@@ -18,11 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-import numpy as np
 import pandas as pd
 
-from geodata import district_by_code
 from incidents.dates import parse_date
+from incidents.public_place import COARSE_PRECISIONS, public_points
 from incidents.record import Source
 
 
@@ -73,6 +74,8 @@ SYSTEM = Viewer("system", Role.ADMIN)
 
 GRID_VAR = "INCIDENTS_PUBLIC_GRID_KM"
 FALLBACK_GRID_VAR = "INCIDENTS_PUBLIC_FALLBACK_GRID_KM"
+LEVEL_VAR = "INCIDENTS_PUBLIC_LEVEL"
+LEVELS = ("town", "district")
 MIN_GRID_KM = 1.0
 
 
@@ -84,96 +87,75 @@ def _env_km(name: str, default: float) -> float:
         raise ValueError(f"{name}='{text}' is not a number of kilometres") from None
 
 
+def _env_level() -> str:
+    return os.environ.get(LEVEL_VAR, "").strip().lower() or "town"
+
+
 @dataclass(frozen=True)
 class PublicRules:
-    """How public locations are coarsened: to the district centroid, or a grid.
+    """Where the public sees a located record (the rule itself: public_place.py).
 
-    Defaults come from INCIDENTS_PUBLIC_GRID_KM and INCIDENTS_PUBLIC_FALLBACK_GRID_KM,
-    so every store and export of an instance applies the same configured rules.
+    level "town" (the default): at the town the record names, when that is a populated
+    place of the bundled gazetteer near the site; records known only to their district
+    (or country) at the district's centre; every other site at the centre of its cell
+    of a fallback_grid_km grid. level "district": every record at its district's centre
+    (the grid where the district is unknown). grid_km > 0: every record at its cell of
+    that grid. Defaults come from INCIDENTS_PUBLIC_LEVEL, INCIDENTS_PUBLIC_GRID_KM and
+    INCIDENTS_PUBLIC_FALLBACK_GRID_KM, so every store and export of an instance applies
+    the same configured rules.
     """
 
-    # 0: snap to the district centroid (the grid only where there is no district)
     grid_km: float = field(default_factory=lambda: _env_km(GRID_VAR, 0.0))
-    fallback_grid_km: float = field(default_factory=lambda: _env_km(FALLBACK_GRID_VAR, 25.0))
+    fallback_grid_km: float = field(default_factory=lambda: _env_km(FALLBACK_GRID_VAR, 10.0))
+    level: str = field(default_factory=_env_level)
 
     def __post_init__(self) -> None:
         # A grid finer than a kilometre would be "rounding" in all but name.
         if self.grid_km != 0 and not self.grid_km >= MIN_GRID_KM:
-            raise ValueError(f"the public grid must be 0 (districts) or >= {MIN_GRID_KM} km")
+            raise ValueError(f"the public grid must be 0 (no grid) or >= {MIN_GRID_KM} km")
         if not self.fallback_grid_km >= MIN_GRID_KM:
             raise ValueError(f"the fallback grid must be >= {MIN_GRID_KM} km")
+        if self.level not in LEVELS:
+            raise ValueError(f"{LEVEL_VAR} must be one of {', '.join(LEVELS)}")
 
+    @property
+    def basis(self) -> str:
+        """'grid', 'district' or 'town': what a located record is snapped to first."""
+        return "grid" if self.grid_km > 0 else self.level
+
+    @property
+    def cell_km(self) -> float:
+        """The grid of records not shown at a town or district."""
+        return self.grid_km if self.grid_km > 0 else self.fallback_grid_km
+
+
+# Place names of records known no finer than these say no more than the public point
+# (the record's own text; a town-shown record shows the gazetteer's name of the town).
+PUBLIC_PLACE_PRECISIONS = COARSE_PRECISIONS
 
 # Times of writing can be the day of the incident (a grave entered the day it was
 # found); an edit count that rises with no visible change says a hidden field changed.
 PUBLIC_HIDDEN_COLUMNS = (
     "created_by", "updated_by", "location_uncertainty_km", "created_at", "updated_at", "version",
 )  # fmt: skip
-# Place names of records known no finer than these say no more than the public point.
-PUBLIC_PLACE_PRECISIONS = ("district", "country")
 
 
 def coarsen_for_public(frame: pd.DataFrame, rules: PublicRules | None = None) -> pd.DataFrame:
     """Snap points and dates as the public view rules say; return a new frame."""
     rules = rules or PublicRules()
     out = frame.drop(columns=[c for c in PUBLIC_HIDDEN_COLUMNS if c in frame.columns])
-    if "place" in out.columns and len(out):
-        out["place"] = _public_place(out)
-    if {"latitude", "longitude"} <= set(out.columns) and len(out):
-        lat, lon = _snap(out, rules)
-        out["latitude"], out["longitude"] = lat, lon
-        if "location_precision" in out.columns:
-            located = ~np.isnan(lat)
-            coarse = "district" if rules.grid_km <= 0 else "approximate"
-            out.loc[located, "location_precision"] = coarse
+    if len(out):
+        points = public_points(out, rules)
+        if "place" in out.columns:
+            out["place"] = points.place
+        if {"latitude", "longitude"} <= set(out.columns):
+            out["latitude"], out["longitude"] = points.lat, points.lon
+            if "location_precision" in out.columns:
+                located = points.precision != ""
+                out.loc[located, "location_precision"] = points.precision[located]
     if "public_date_to_month" in out.columns:
         out = _months_only(out)
     return out
-
-
-def _public_place(frame: pd.DataFrame) -> pd.Series:
-    """The place text, blank where the stored point is finer than a district.
-
-    A site's name ("the farm on the Bani Walid road") gives back the site the point was
-    snapped away from; the stored precision says how fine the name is, and without it
-    every name is blanked.
-    """
-    if "location_precision" not in frame.columns:
-        return pd.Series("", index=frame.index, dtype=object)
-    coarse = frame["location_precision"].isin(PUBLIC_PLACE_PRECISIONS)
-    return frame["place"].where(coarse, "")
-
-
-def _snap(frame: pd.DataFrame, rules: PublicRules) -> tuple[np.ndarray, np.ndarray]:
-    lat = frame["latitude"].to_numpy(dtype=float, na_value=np.nan).copy()
-    lon = frame["longitude"].to_numpy(dtype=float, na_value=np.nan).copy()
-    use_grid = np.full(len(frame), rules.grid_km > 0)
-    if rules.grid_km <= 0:
-        codes = frame.get("admin1_code", pd.Series([""] * len(frame), index=frame.index))
-        codes = codes.fillna("").astype(str)
-        centres: dict[str, tuple[float, float]] = {}
-        for code in codes.unique():
-            district = district_by_code(code) if code else None
-            if district is not None:
-                centres[code] = (district.centroid_lat, district.centroid_lon)
-        known = codes.isin(list(centres)).to_numpy(dtype=bool)
-        use_grid = ~known
-        snap = known & ~np.isnan(lat)
-        lat[snap] = codes[snap].map(lambda c: centres[c][0]).to_numpy(dtype=float)
-        lon[snap] = codes[snap].map(lambda c: centres[c][1]).to_numpy(dtype=float)
-    size = rules.grid_km if rules.grid_km > 0 else rules.fallback_grid_km
-    glat, glon = snap_to_grid(lat[use_grid], lon[use_grid], size)
-    lat[use_grid], lon[use_grid] = glat, glon
-    return lat, lon
-
-
-def snap_to_grid(lat: np.ndarray, lon: np.ndarray, km: float) -> tuple[np.ndarray, np.ndarray]:
-    """Centre of the grid cell (about km wide) holding each point."""
-    step_lat = km / 111.32
-    cell_lat = (np.floor(lat / step_lat) + 0.5) * step_lat
-    step_lon = km / (111.32 * np.maximum(np.cos(np.radians(cell_lat)), 0.01))
-    cell_lon = (np.floor(lon / step_lon) + 0.5) * step_lon
-    return cell_lat, cell_lon
 
 
 def _months_only(frame: pd.DataFrame) -> pd.DataFrame:

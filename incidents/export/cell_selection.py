@@ -16,6 +16,7 @@ from incidents.access import PublicRules, Viewer
 from incidents.export.cells import Tally, sample_fids, tally
 from incidents.export.profiles import profile_for
 from incidents.export.selection import DRAWING_COLUMNS, Selection, excluded_counts
+from incidents.public_place import rules_words
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 from incidents.store.record_store import RecordStore
@@ -72,12 +73,4 @@ def coarsening_note(viewer: Viewer, rules: PublicRules) -> str:
     """How the public rules placed the incidents before they were counted ('' for staff)."""
     if viewer.sees_exact_locations:
         return ""
-    if rules.grid_km > 0:
-        return (
-            f"Public rules: each place was moved to the centre of its {rules.grid_km:g} km "
-            "grid cell before counting."
-        )
-    return (
-        "Public rules: each place was moved to its district's centre (where the district "
-        f"is unknown, to a {rules.fallback_grid_km:g} km grid cell's) before counting."
-    )
+    return rules_words(rules)

@@ -23,6 +23,7 @@ from pptx.text.text import _Paragraph
 from pptx.util import Emu, Inches, Pt
 
 import geodata
+from incidents.access import PublicRules
 from incidents.export import theme
 from incidents.export.arabic import starts_rtl
 from incidents.export.caption import day_words, filters_sentence, plural, window_words
@@ -32,6 +33,7 @@ from incidents.export.panels import panels_by_period, panels_by_type, render_pan
 from incidents.export.selection import Selection
 from incidents.export.static_map import MapOptions, country_name, render_map
 from incidents.export.timeline import timeline_png
+from incidents.public_place import placement_summary
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 PICTURE_BOX = (0.2, 1.0, 12.93, 5.7)  # left, top, width, height in inches
@@ -205,6 +207,9 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.4), Inches(11.7), Inches(1.6)
     lines = [subtitle or window_words(selection.query), selection.counts_line()]
     lines += selection.people_lines()
+    # Where the public rules put the places shown ('9 shown at the town of Tarhuna').
+    placed = placement_summary(selection.rows, PublicRules()) if selection.profile.coarsened else ""
+    lines += [placed] if placed else []
     sub.text_frame.text = "\n".join(lines)
     for paragraph, line in zip(sub.text_frame.paragraphs, lines, strict=False):
         _direction(paragraph, line)
@@ -214,7 +219,7 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     notes.text = (
         f"Briefing on {title}. Dates: {window_words(selection.query)}. "
         f"Filters: {filters_sentence(selection.query, district_names(selection.country))}. "
-        f"{'. '.join([selection.counts_line(), *selection.people_lines()])}. "
+        f"{'. '.join([selection.counts_line(), *selection.people_lines()])}. {placed} "
         f"Audience: {selection.profile.label} "
         f"({selection.profile.notice}). Data version {selection.data_version}."
     )

@@ -37,7 +37,7 @@ PROFILES: dict[str, Profile] = {
             "public",
             Role.PUBLIC,
             "PUBLIC",
-            "Public records only; locations coarsened to district centres",
+            "Public records only; places shown at their town, a grid square or the district centre",
             False,
         ),
         Profile(

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from incidents.access import PublicRules, Viewer, coarsen_for_public
+from incidents.access import PublicRules, Viewer
+from incidents.public_place import public_points
 from incidents.store.changes import audit_mark
 from incidents.store.column_index import MEASURE_COLUMNS, ColumnIndex, FidLookup, IndexMeta
 from incidents.store.column_patch import merged, plan_patch
@@ -110,7 +111,7 @@ def _identity(store: Summaries, viewer: Viewer) -> str:
     access = "exact" if viewer.sees_exact_locations and viewer.sees_restricted else "public"
     parts = [
         getattr(store, "url", ""), first[0]["hash"] if first else "", access,
-        repr(store.public_rules), schema[0]["value"] if schema else "", "v2",
+        repr(store.public_rules), schema[0]["value"] if schema else "", "v3",
     ]  # fmt: skip
     return _digest(parts, 24)
 
@@ -157,6 +158,8 @@ def build_index(store: Summaries, viewer: Viewer) -> ColumnIndex:
 
 _READ = ("type", "verification", "date_kind", "location_precision", "admin1_code")
 _NAMES = ["fid", *_READ, "start", "end", "by_month", "latitude", "longitude", *MEASURE_COLUMNS]
+# What the public rule (incidents.public_place) reads besides the point: public only.
+_PLACE = ("place", "country")
 
 
 def read_chunks(store: Summaries, viewer: Viewer, size: int = 200_000) -> Iterator[pd.DataFrame]:
@@ -167,7 +170,7 @@ def read_chunks(store: Summaries, viewer: Viewer, size: int = 200_000) -> Iterat
         if not rows:
             return
         last = int(rows[-1][0])
-        frame = pd.DataFrame.from_records(rows, columns=_NAMES, coerce_float=True)
+        frame = pd.DataFrame.from_records(rows, columns=_names(viewer), coerce_float=True)
         del rows
         yield _compact(frame, _rules(store, viewer))
 
@@ -180,8 +183,12 @@ def read_records(store: Summaries, viewer: Viewer, fids: Sequence[int]) -> pd.Da
         rows += _rows(store, viewer, f"i.fid IN ({', '.join(['%s'] * len(part))})", part)
     if not rows:
         return _empty()
-    frame = pd.DataFrame.from_records(rows, columns=_NAMES, coerce_float=True)
+    frame = pd.DataFrame.from_records(rows, columns=_names(viewer), coerce_float=True)
     return _compact(frame, _rules(store, viewer))
+
+
+def _names(viewer: Viewer) -> list[str]:
+    return _NAMES if viewer.sees_exact_locations else [*_NAMES, *_PLACE]
 
 
 def _rows(store: Summaries, viewer: Viewer, condition: str, params: list[Any]) -> list[Any]:
@@ -191,6 +198,7 @@ def _rows(store: Summaries, viewer: Viewer, condition: str, params: list[Any]) -
     select = ", ".join(
         ["i.fid", *(f"i.{c}" for c in _READ), *days, _MONTHLY, "i.latitude", "i.longitude"]
         + [f"i.{m}" for m in MEASURE_COLUMNS]
+        + ([] if viewer.sees_exact_locations else [f"i.{c}" for c in _PLACE])
     )
     _, rows = store.tuples(
         f"SELECT {select} FROM incidents i WHERE {visible} AND {condition}", params
@@ -207,17 +215,18 @@ _MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0)"
 
 
 def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
-    """Only what the index keeps, in small types; points and dates coarsened for the public."""
+    """Only what the index keeps, in small types; points (as public_place puts them) and
+    dates coarsened for the public."""
     precision = frame["location_precision"].fillna("").astype(str)
     out = pd.DataFrame({"fid": frame["fid"].to_numpy(np.int64)})
     out["has_latitude"] = frame["latitude"].notna().to_numpy()
     start = frame["start"].to_numpy(np.int64)
     end = frame["end"].to_numpy(np.int64)
     if public is not None:
-        places = frame[["latitude", "longitude", "admin1_code", "location_precision"]]
-        coarse = coarsen_for_public(places, public)
-        frame = frame.assign(latitude=coarse["latitude"], longitude=coarse["longitude"])
-        precision = coarse["location_precision"].fillna("").astype(str)
+        points = public_points(frame, public)  # the one rule (incidents.public_place)
+        frame = frame.assign(latitude=points.lat, longitude=points.lon)
+        located = points.precision != ""
+        precision = precision.where(~located, pd.Series(points.precision, index=frame.index))
         start, end = _months(start, end, frame["by_month"].to_numpy(np.int64) == 1)
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float)
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float)

@@ -1,29 +1,29 @@
-"""The public view rules (incidents.access.coarsen_for_public) written as SQL.
+"""The public view rules (incidents.access.coarsen_for_public) for SQL reads.
 
-The public sees a point as its district's centroid, or, without a known district
-(or when the instance uses a grid), as the centre of a grid cell; and a date as its
-month where the record says so. A time window or a box must act on those coarsened
-values: filtering exact ones would let a narrow box or a one-day window reveal an
-exact site or date. These conditions are exactly equivalent to filtering the
-coarsened values, so SQL can count and group for the public without reading rows.
+The public sees a point where incidents.public_place puts it (its town, district
+centre or grid cell) and a date as its month where the record says so. A time window
+or a box must act on those coarsened values: filtering exact ones would let a narrow
+box or a one-day window reveal an exact site or date. Dates are written as SQL here;
+points are not (the rule looks names up in the gazetteer): public_place computes them
+per record, and the box and the grid use those points, so SQL counts and groups for
+the public exactly as the coarsened rows would.
 """
 
 from __future__ import annotations
 
-import functools
-import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
-from geodata import admin1_frame, available_countries, district_by_code
 from incidents.access import PublicRules
+from incidents.public_place import public_points
 from incidents.query import Query
 from incidents.store.sql import Where
 
-_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,6}")
-_KM_PER_DEGREE = 111.32
 _MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0) = 1"
 # The public's order: a month-only record's start is the first of its month (as
 # coarsen_for_public makes it), so no order among them betrays their exact dates.
@@ -36,103 +36,107 @@ PUBLIC_ORDER_POSTGIS = (
 )
 
 
-@functools.lru_cache(maxsize=1)
-@functools.cache
-def district_centroids() -> dict[str, tuple[float, float]]:
-    """Every bundled district code (upper case) and its centroid (lat, lon).
+_POINTS_KEPT = 4
+_POINTS: dict[tuple[object, ...], PublicPlaces] = {}
 
-    Cached: districts of every country are bundled, and reading them all takes seconds.
-    """
-    out: dict[str, tuple[float, float]] = {}
-    for country in available_countries():
-        for code in admin1_frame(country)["code"]:
-            district = district_by_code(str(code))
-            if district is not None and _CODE.fullmatch(district.code):
-                out[district.code] = (district.centroid_lat, district.centroid_lon)
-    return out
+
+class _Readable(Protocol):
+    public_rules: PublicRules
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]: ...
+
+    def tuples(
+        self, sql: str, params: Sequence[Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]: ...
 
 
 @dataclass(frozen=True)
 class PublicPlaces:
-    """SQL for where the public sees a record's point."""
+    """The public point of every located public record, by fid, as public_place places it.
 
-    centroids: dict[str, tuple[float, float]]  # empty when every point goes to the grid
-    km: float
+    SQL cannot look a place name up in the gazetteer, so the rule is not written in SQL:
+    the points are computed once per data version (and rules) by the same function that
+    coarsens rows and builds the column index, and SQL filters and groups by record.
+    """
+
+    fids: np.ndarray  # sorted
+    lat: np.ndarray
+    lon: np.ndarray
 
     @classmethod
-    def for_rules(cls, rules: PublicRules) -> PublicPlaces:
-        if rules.grid_km > 0:
-            return cls({}, rules.grid_km)
-        return cls(district_centroids(), rules.fallback_grid_km)
+    def for_store(cls, store: _Readable) -> PublicPlaces:
+        key = _version(store)
+        if key not in _POINTS:
+            if len(_POINTS) >= _POINTS_KEPT:
+                _POINTS.pop(next(iter(_POINTS)))
+            _POINTS[key] = cls._read(store)
+        return _POINTS[key]
 
-    @property
-    def code(self) -> str:
-        return "UPPER(TRIM(COALESCE(i.admin1_code, '')))"
-
-    @property
-    def known(self) -> str:
-        """True for records shown at their district's centroid (codes checked: _CODE)."""
-        if not self.centroids:
-            return "1 = 0"
-        return f"{self.code} IN ({', '.join(repr(c) for c in sorted(self.centroids))})"
-
-    def cell_lat(self) -> str:
-        step = self.km / _KM_PER_DEGREE
-        return f"((floor(i.latitude / {step!r}) + 0.5) * {step!r})"
-
-    def cell_lon(self) -> str:
-        """As access.snap_to_grid: the cell width in longitude follows the cell's latitude."""
-        cos = f"cos(radians({self.cell_lat()}))"
-        floor_cos = f"CASE WHEN {cos} > 0.01 THEN {cos} ELSE 0.01 END"
-        step = f"({self.km!r} / ({_KM_PER_DEGREE!r} * {floor_cos}))"
-        return f"((floor(i.longitude / {step}) + 0.5) * {step})"
+    @classmethod
+    def _read(cls, store: _Readable) -> PublicPlaces:
+        names = ["fid", *_RULE_INPUTS]
+        _, rows = store.tuples(
+            f"SELECT i.fid, {', '.join(f'i.{c}' for c in _RULE_INPUTS)} FROM incidents i "
+            "WHERE i.sensitivity = 'public' AND i.latitude IS NOT NULL ORDER BY i.fid",
+            [],
+        )
+        frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+        points = public_points(frame, store.public_rules)
+        return cls(frame["fid"].to_numpy(np.int64), points.lat, points.lon)
 
     def key_columns(self) -> str:
-        """pd: the district code shown, or py/px: the grid cell's centre."""
-        return (
-            f"CASE WHEN {self.known} THEN {self.code} END AS pd, "
-            f"CASE WHEN {self.known} THEN NULL ELSE {self.cell_lat()} END AS py, "
-            f"CASE WHEN {self.known} THEN NULL ELSE {self.cell_lon()} END AS px"
-        )
+        """pd: the record (its public point is looked up by points())."""
+        return "i.fid AS pd, NULL AS py, NULL AS px"
 
     def group_by(self) -> str:
         return "1, 2, 3"
 
     def points(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Add latitude and longitude (the public point) to rows keyed by key_columns()."""
-        lat = pd.to_numeric(frame["py"], errors="coerce").to_numpy(float).copy()
-        lon = pd.to_numeric(frame["px"], errors="coerce").to_numpy(float).copy()
-        for k, code in enumerate(frame["pd"]):
-            if code in self.centroids:
-                lat[k], lon[k] = self.centroids[code]
+        fids = pd.to_numeric(frame["pd"], errors="coerce").fillna(-1).to_numpy(np.int64)
+        at = np.clip(np.searchsorted(self.fids, fids), 0, max(len(self.fids) - 1, 0))
+        found = (self.fids[at] == fids) if len(self.fids) else np.zeros(len(fids), bool)
         out = frame.copy()
-        out["latitude"], out["longitude"] = lat, lon
+        out["latitude"] = np.where(found, self.lat[at] if len(self.fids) else np.nan, np.nan)
+        out["longitude"] = np.where(found, self.lon[at] if len(self.fids) else np.nan, np.nan)
         return out
 
-    def inside(self, box: tuple[float, float, float, float]) -> list[str]:
+    def inside(self, box: tuple[float, float, float, float]) -> list[int]:
+        """fids of the records whose public point lies inside the box."""
         west, south, east, north = box
-        return sorted(
-            c for c, (y, x) in self.centroids.items() if south <= y <= north and west <= x <= east
-        )
+        with np.errstate(invalid="ignore"):
+            keep = (self.lat >= south) & (self.lat <= north)
+            keep &= (self.lon >= west) & (self.lon <= east)
+        return [int(f) for f in self.fids[keep]]
 
 
-def add_public_box(where: Where, query: Query, places: PublicPlaces) -> None:
-    """Keep records whose public point (centroid or grid cell) lies inside the box."""
+_RULE_INPUTS = ("latitude", "longitude", "admin1_code", "location_precision", "place", "country")
+
+
+def _version(store: _Readable) -> tuple[object, ...]:
+    """What the points depend on: the store, its data version and the rules."""
+    meta = store._fetch("SELECT value FROM store_meta WHERE key = 'data_version'", [])
+    top = store._fetch("SELECT COUNT(*) AS n, MAX(fid) AS m FROM incidents", [])
+    first = store._fetch("SELECT hash FROM audit_log ORDER BY seq LIMIT 1", [])
+    return (
+        getattr(store, "url", ""), str(getattr(store, "path", "")),
+        getattr(store, "schema", ""), first[0]["hash"] if first else "",
+        meta[0]["value"] if meta else "", top[0]["n"] if top else 0,
+        top[0]["m"] if top else 0, repr(store.public_rules),
+    )  # fmt: skip
+
+
+def add_public_box(
+    where: Where, query: Query, places: Callable[[], PublicPlaces] | PublicPlaces
+) -> None:
+    """Keep records whose public point lies inside the box (points read only when a box
+    is asked for)."""
     if query.bbox is None:
         return
-    west, south, east, north = query.bbox
-    codes = places.inside(query.bbox)
-    district = "1 = 0"
-    if codes:
-        district = f"({places.known} AND {places.code} IN ({', '.join(map(repr, codes))}))"
-    where.add(
-        f"i.latitude IS NOT NULL AND ({district} OR (NOT ({places.known}) "
-        f"AND {places.cell_lat()} BETWEEN %s AND %s AND {places.cell_lon()} BETWEEN %s AND %s))",
-        south,
-        north,
-        west,
-        east,
-    )
+    found = places() if callable(places) else places
+    fids = found.inside(query.bbox)
+    # Integers from the store itself: no record text reaches the SQL.
+    where.add(f"i.fid IN ({', '.join(map(str, fids))})" if fids else "1 = 0")
 
 
 def add_public_dates(where: Where, query: Query) -> None:
@@ -176,4 +180,4 @@ def _month_end_floor(day: date) -> date:
     return day if day == _month_end(day) else day.replace(day=1) - timedelta(days=1)
 
 
-__all__ = ["PublicPlaces", "add_public_box", "add_public_dates", "district_centroids"]
+__all__ = ["PublicPlaces", "add_public_box", "add_public_dates"]

@@ -1,9 +1,9 @@
 """Counts and aggregates computed in the database, so the app never holds every row.
 
 Each answer is what reading the rows (RecordStore.query) and summing them in pandas
-would give, under the same access rules. For the public, a point is its district's
-centroid (or a cell of the fallback grid) and a date may be its month; the time
-window and the box act on those coarsened values, written out in SQL (see
+would give, under the same access rules. For the public, a point is where
+incidents.public_place puts it (town, district centre or grid cell) and a date may be
+its month; the time window and the box act on those coarsened values (see
 incidents.store.public_sql), never on the exact ones.
 """
 
@@ -70,11 +70,11 @@ class Summaries:
         where = where_for(query.replace(date_from=None, date_to=None), "%s", self.like)
         where.add("i.sensitivity = 'public'")
         add_public_dates(where, query)
-        add_public_box(where, query, self._places())
+        add_public_box(where, query, self._places)
         return where
 
     def _places(self) -> PublicPlaces:
-        return PublicPlaces.for_rules(self.public_rules)
+        return PublicPlaces.for_store(self)
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         with self._read_backend() as db:
@@ -237,7 +237,7 @@ def public_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 PUBLIC_RULE_COLUMNS = (
     "latitude", "longitude", "admin1_code", "date_start", "date_end",
-    "date_precision", "public_date_to_month", "location_precision",
+    "date_precision", "public_date_to_month", "location_precision", "place", "country",
 )  # fmt: skip
 
 

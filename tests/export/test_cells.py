@@ -151,7 +151,7 @@ def test_public_squares_are_made_from_coarsened_points_only(store):
     assert not drawn & (exact - public_points)
     assert counted.total == store.count(Query(), PUBLIC)  # no restricted record counted
     text = _svg(store, "public", Query())
-    assert "moved to its district's centre" in text and "PUBLIC" in text
+    assert "shown at the town the record names" in text and "PUBLIC" in text
 
 
 def test_cli_uses_the_index_cache_beside_the_store(db, tmp_path, capsys, monkeypatch):

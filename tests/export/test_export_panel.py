@@ -28,8 +28,9 @@ def test_panel_offers_only_the_audiences_the_role_reaches(tarhuna_db):
     app = AppTest.from_function(_app, args=(tarhuna_db, "viewer"), default_timeout=60).run()
     assert not app.exception
     profiles = next(r for r in app.radio if r.key == "export_profile")
-    assert list(profiles.options) == ["Public: Public records only; locations coarsened to "
-                                      "district centres", "Partner: For partner organisations; "
+    assert list(profiles.options) == ["Public: Public records only; places shown at their "
+                                      "town, a grid square or the district centre",
+                                      "Partner: For partner organisations; "
                                       "not for publication"]  # fmt: skip
     assert len(app.get("download_button")) == len(FORMATS)
 

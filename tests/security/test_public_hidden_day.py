@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from app_pages.table_panel import TABLE_COLUMNS
-from incidents.access import PublicRules, Role, Viewer
+from incidents.access import Role, Viewer
 from incidents.export.service import TABLE_FORMATS
 from incidents.maps import MAP_COLUMNS
 from incidents.migrate import _copy_provenance
@@ -31,7 +31,7 @@ from incidents.store.column_load import cached_index
 from incidents.store.gpkg import GeoPackageStore
 from incidents.store.record_store import RecordStore
 from tests.conftest import EDITOR, _postgis_url
-from tests.security.test_roles_outputs import GRID_KM, OUTPUTS, produce
+from tests.security.test_roles_outputs import OUTPUTS, produce, rules_named
 
 H_SITE = (32.48171, 13.58293)  # an exact site in Al Marqab, away from every public point
 H_PLACE = "CANARYHSITE, the farm on the Bani Walid road"
@@ -66,11 +66,14 @@ def hidden_texts(output: str) -> list[str]:
     return texts
 
 
-@pytest.fixture(scope="module", params=["gpkg-district", "gpkg-grid", "postgis-district"])
+@pytest.fixture(
+    scope="module",
+    params=["gpkg-district", "gpkg-grid", "gpkg-town", "postgis-district", "postgis-town"],
+)
 def hidden_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """A store holding H alone, with the times and version it was migrated with."""
     kind, rules_name = request.param.split("-")
-    rules = PublicRules(grid_km=0 if rules_name == "district" else GRID_KM)
+    rules = rules_named(rules_name)
     if kind == "postgis":
         url = _postgis_url()
         if url is None:

@@ -23,8 +23,8 @@ from incidents.access import (
     coarsen_for_public,
     public_source_date,
     public_sources,
-    snap_to_grid,
 )
+from incidents.public_place import TOWN_RADIUS_KM, snap_to_grid
 from incidents.record import Source
 from incidents.schema import LOCATION_PRECISIONS
 
@@ -63,7 +63,7 @@ def test_every_site_in_a_grid_cell_gets_the_same_public_point(lat, lon, km, dx, 
 def test_every_site_of_a_district_gets_its_centre(lat, lon):
     out = public([{"latitude": lat, "longitude": lon, "admin1_code": "LY-MB"},
                   {"latitude": 32.43501, "longitude": 13.6332, "admin1_code": "LY-MB"}],
-                 PublicRules(grid_km=0))  # fmt: skip
+                 PublicRules(grid_km=0, level="district"))  # fmt: skip
     point = ["latitude", "longitude"]
     assert out.loc[0, point].tolist() == out.loc[1, point].tolist()
     assert (out["location_precision"] == "district").all()
@@ -72,7 +72,8 @@ def test_every_site_of_a_district_gets_its_centre(lat, lon):
 @settings(max_examples=100, deadline=None)
 @given(lat=LIBYA_LAT, lon=LIBYA_LON)
 def test_sites_without_a_district_fall_back_to_the_grid(lat, lon):
-    out = public([{"latitude": lat, "longitude": lon, "admin1_code": ""}], PublicRules(grid_km=0))
+    rules = PublicRules(grid_km=0, level="district", fallback_grid_km=25.0)
+    out = public([{"latitude": lat, "longitude": lon, "admin1_code": ""}], rules)
     cell = snap_to_grid(np.array([lat]), np.array([lon]), 25.0)
     got = (out.loc[0, "latitude"], out.loc[0, "longitude"])
     assert got == (float(cell[0][0]), float(cell[1][0]))
@@ -90,6 +91,50 @@ def test_month_only_dates_show_the_whole_month(day, span):
     last = calendar.monthrange(end.year, end.month)[1]
     assert out.loc[0, "date_end"] == end.replace(day=last).isoformat()
     assert out.loc[0, "date_precision"] == "month"
+
+
+TARHUNA = (32.43501, 13.6332)  # GeoNames 2210221, the bundled gazetteer's point
+KM_LAT = 1 / 111.32
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    north=st.floats(-10, 10),
+    east=st.floats(-10, 10),
+    spelling=st.sampled_from(["Tarhuna", "Tarhouna", "tarhunah", "ترهونة"]),
+    precision=st.sampled_from(["exact", "approximate", "town"]),
+)
+def test_every_site_of_a_named_town_gets_the_towns_point(north, east, spelling, precision):
+    """Within TOWN_RADIUS_KM of Tarhuna and named so (any spelling): at Tarhuna, named
+    by the gazetteer, whatever the site: never 40 km away at the district's centre."""
+    lat = TARHUNA[0] + north * KM_LAT
+    lon = TARHUNA[1] + east * KM_LAT / np.cos(np.radians(TARHUNA[0]))
+    row = {"latitude": lat, "longitude": lon, "admin1_code": "LY-MB", "country": "LY",
+           "place": spelling, "location_precision": precision}  # fmt: skip
+    out = public([row], PublicRules(level="town"))
+    assert (out.loc[0, "latitude"], out.loc[0, "longitude"]) == TARHUNA
+    assert out.loc[0, "location_precision"] == "town" and out.loc[0, "place"] == "Tarhuna"
+
+
+@settings(max_examples=100, deadline=None)
+@given(lat=LIBYA_LAT, lon=LIBYA_LON, place=st.sampled_from(["Tarhuna", "a farm", "", "Misrata"]))
+def test_the_town_rule_never_moves_a_site_across_towns(lat, lon, place):
+    """The public point is the named town's (when the site is near it), the district
+    centre for records known only to their district, else the site's grid cell."""
+    rules = PublicRules(level="town", fallback_grid_km=10.0)
+    rows = [{"latitude": lat, "longitude": lon, "admin1_code": "LY-MB", "country": "LY",
+             "place": place, "location_precision": p} for p in ("exact", "district")]  # fmt: skip
+    out = public(rows, rules)
+    cell = snap_to_grid(np.array([lat]), np.array([lon]), 10.0)
+    got = (out.loc[0, "latitude"], out.loc[0, "longitude"])
+    if out.loc[0, "location_precision"] == "town":
+        assert str(out.loc[0, "place"])[:6] == place[:6] and place in ("Tarhuna", "Misrata")
+        assert abs(got[0] - lat) < TOWN_RADIUS_KM * KM_LAT
+    else:
+        assert got == (float(cell[0][0]), float(cell[1][0]))
+        assert out.loc[0, "location_precision"] == "approximate" and out.loc[0, "place"] == ""
+    assert (out.loc[1, "latitude"], out.loc[1, "longitude"]) == (32.33011, 14.05466)
+    assert out.loc[1, "location_precision"] == "district"
 
 
 DAY_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%Y-%m-%dT%H:%M:%SZ")

@@ -36,12 +36,13 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from incidents.access import PublicRules, Role, Viewer, snap_to_grid
+from incidents.access import PublicRules, Role, Viewer
 from incidents.export.cell_selection import read_cells
 from incidents.export.profiles import export_viewer, get_profile, profile_for
 from incidents.export.selection import read_selection
 from incidents.export.service import FORMATS, TABLE_FORMATS, ExportRequest, run_export
 from incidents.maps import LAYERS, MAP_COLUMNS, MapOptions, build_map, map_html
+from incidents.public_place import snap_to_grid
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.store.column_load import cached_index
@@ -128,12 +129,24 @@ class Output:
     points: list[tuple[float, float]] | None  # None: the format holds no readable points
 
 
-@pytest.fixture(scope="module", params=["district", "grid"])
+@pytest.fixture(scope="module", params=["district", "grid", "town"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    rules = PublicRules(grid_km=0 if request.param == "district" else GRID_KM)
+    rules = rules_named(request.param)
     store = GeoPackageStore(tmp_path_factory.mktemp("canary") / "canary.gpkg", rules)
     store.write_batch(list(RECORDS.values()), EDITOR)
     return store
+
+
+def rules_named(name: str) -> PublicRules:
+    """The instance rules the canaries are checked under: every record at its district
+    centre, every record in a 10 km grid, or the default (the named town, else the
+    district for records known only to it, else a 10 km grid: the canaries' places name
+    no town, so their sites go to the grid)."""
+    if name == "district":
+        return PublicRules(grid_km=0, level="district")
+    if name == "grid":
+        return PublicRules(grid_km=GRID_KM)
+    return PublicRules(grid_km=0, fallback_grid_km=GRID_KM, level="town")
 
 
 def produce(store: RecordStore, role: Role, output: str) -> Output:
@@ -252,9 +265,9 @@ def test_public_points_are_snapped_and_far_from_the_site(store, output):
 
 def _public_point(rules: PublicRules, site: tuple[float, float]) -> tuple[float, float]:
     """Where the rules put a site: the district centre, or its grid cell's centre."""
-    if rules.grid_km <= 0:
+    if rules.basis == "district":
         return DISTRICT_CENTRE
-    lat, lon = snap_to_grid(np.array([site[0]]), np.array([site[1]]), rules.grid_km)
+    lat, lon = snap_to_grid(np.array([site[0]]), np.array([site[1]]), rules.cell_km)
     return float(lat[0]), float(lon[0])
 
 

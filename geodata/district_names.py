@@ -1,0 +1,65 @@
+"""One display name per district code, and every name a district is known by.
+
+Sources and records spell a district many ways ("Al Marqab", "Al Murgub", "Murqub",
+"شعبية المرقب"); a reader who sees one name in the filter, another in a tooltip and a
+third in the detail panel cannot tell they are one district. Everything the app shows
+names a district by its code's display name (Natural Earth's name_en: the field notes
+explain why not its `name`), and a district filter matches every known name and the
+code.
+"""
+
+from __future__ import annotations
+
+from geodata.districts import _admin1, district_by_code
+
+_ARABIC_PREFIXES = ("شعبية ", "بلدية ")
+
+
+def display_name(code: str, fallback: str = "") -> str:
+    """The one name shown for a district code ('Murqub' for LY-MB); fallback (or the
+    code) when the code is not a bundled district."""
+    district = district_by_code(code) if code else None
+    if district is None:
+        return fallback or code
+    return district.name_en or district.name_ar or district.code
+
+
+def display_label(code: str, fallback: str = "") -> str:
+    """'Murqub (LY-MB)': the display name with its code, as the detail panel shows it."""
+    if not code:
+        return fallback
+    return f"{display_name(code, fallback)} ({code.strip().upper()})"
+
+
+def known_names(code: str) -> tuple[str, ...]:
+    """Every name the bundled extract gives the district (display name first), the
+    Arabic name with and without its "shabiyat" prefix, and the code; () when unknown."""
+    district = district_by_code(code) if code else None
+    table = _admin1(code.split("-", 1)[0].upper()) if district is not None else None
+    if district is None or table is None:
+        return ()
+    props = next(p for p, d in zip(table.props, table.districts, strict=True) if d is district)
+    names = [district.name_en, str(props.get("name_ne") or "")]
+    names += str(props.get("name_alt") or "").replace(",", "|").split("|")
+    arabic = district.name_ar
+    names += [arabic, *(arabic[len(p) :] for p in _ARABIC_PREFIXES if arabic.startswith(p))]
+    names.append(district.code)
+    return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
+def search_label(code: str) -> str:
+    """A filter option's text: the display name and code first (what a chosen chip
+    shows), then every other known name, so typing any of them finds the district:
+    'Murqub (LY-MB) · Al Marqab, Al Murgub, Al Khums, Homs, Khoms · شعبية المرقب'."""
+    names = known_names(code)
+    if not names:
+        return code
+    first = display_label(code)
+    latin = [n for n in names[1:] if n != code.upper() and not _is_arabic(n)]
+    arabic = [n for n in names if _is_arabic(n)]
+    parts = [first, ", ".join(latin), arabic[0] if arabic else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)

@@ -1,0 +1,195 @@
+"""Where the public sees a located record: the one place this rule is written.
+
+Every reader calls public_points: the rows a store returns (access.coarsen_for_public),
+the map's column index (store/column_load.py) and the SQL filters and counts
+(store/public_sql.py, which keeps these points by record for its box and grid).
+
+The rule (PublicRules.basis):
+- "town" (the default): a record whose place is a populated place of the bundled
+  gazetteer (a confident match in the record's country), with its site within
+  TOWN_RADIUS_KM of that town, is shown at the town's gazetteer point; a record known
+  only to its district or country is shown at its district's centre; any other site at
+  the centre of its cell of the fallback grid. Never at another town than the one named,
+  so a reader of a Tarhuna record sees Tarhuna, not a point 40 km away.
+- "district": every record at its district's centre (the grid without a district).
+- "grid": every record at the centre of its grid cell.
+
+The public point depends only on the town, district or cell, never on where in it the
+site lies. A shown place name is the gazetteer's name of the town, or the record's own
+text only for records known no finer than a district: a site's name ("the farm on the
+Bani Walid road") would give back the site the point was moved away from.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from geodata import district_by_code, geocode_many
+
+if TYPE_CHECKING:
+    from incidents.access import PublicRules
+
+TOWN_RADIUS_KM = 15.0
+# Place names of records known no finer than these say no more than the public point.
+COARSE_PRECISIONS = ("district", "country")
+_KM_PER_DEGREE = 111.32
+
+
+@dataclass(frozen=True)
+class PublicPoints:
+    """Per row: the public point (NaN without one), the precision it is shown at
+    ('town', 'district', 'approximate'; '' without a point) and the place text the
+    public may see."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    precision: np.ndarray
+    place: np.ndarray
+
+
+def public_points(frame: pd.DataFrame, rules: PublicRules) -> PublicPoints:
+    """The public point of each row of frame (columns latitude, longitude, and where
+    present admin1_code, location_precision, place, country)."""
+    n = len(frame)
+    lat, lon = _floats(frame, "latitude"), _floats(frame, "longitude")
+    stored = _texts(frame, "location_precision")
+    coarse_name = np.isin(stored, COARSE_PRECISIONS)
+    place = np.where(coarse_name, _texts(frame, "place"), "").astype(object)
+    out_lat, out_lon = np.full(n, np.nan), np.full(n, np.nan)
+    precision = np.full(n, "", dtype=object)
+    todo = ~np.isnan(lat) & ~np.isnan(lon)
+    if rules.basis != "grid":
+        codes = _texts(frame, "admin1_code")
+        centres = _centres(codes[todo])
+        known = todo & np.isin(codes, list(centres))
+        if rules.basis == "town":
+            known &= coarse_name
+        for k in np.flatnonzero(known).tolist():
+            out_lat[k], out_lon[k] = centres[codes[k]]
+        precision[known] = "district"
+        todo &= ~known
+    if rules.basis == "town" and todo.any():
+        town = _towns(frame, lat, lon, todo)
+        for k, (t_lat, t_lon, name) in town.items():
+            out_lat[k], out_lon[k], place[k] = t_lat, t_lon, name
+            precision[k] = "town"
+            todo[k] = False
+    if todo.any():
+        out_lat[todo], out_lon[todo] = snap_to_grid(lat[todo], lon[todo], rules.cell_km)
+        precision[todo] = "approximate"
+    return PublicPoints(out_lat, out_lon, precision, place)
+
+
+def snap_to_grid(lat: np.ndarray, lon: np.ndarray, km: float) -> tuple[np.ndarray, np.ndarray]:
+    """Centre of the grid cell (about km wide) holding each point."""
+    step_lat = km / _KM_PER_DEGREE
+    cell_lat = (np.floor(lat / step_lat) + 0.5) * step_lat
+    step_lon = km / (_KM_PER_DEGREE * np.maximum(np.cos(np.radians(cell_lat)), 0.01))
+    cell_lon = (np.floor(lon / step_lon) + 0.5) * step_lon
+    return cell_lat, cell_lon
+
+
+def basis_words(precision: str, place: str, rules: PublicRules) -> str:
+    """How a public point was placed, for a reader: 'shown at the town of Tarhuna',
+    'shown at the centre of a 10 km square', 'shown at the district centre'."""
+    if precision == "town" and place:
+        return f"shown at the town of {place}"
+    if precision == "district":
+        return "shown at the district centre"
+    if precision == "approximate":
+        return f"shown at the centre of a {rules.cell_km:g} km square"
+    return ""
+
+
+def rules_words(rules: PublicRules) -> str:
+    """The public rule as one sentence, for an export's caption and notes."""
+    square = f"the centre of its {rules.cell_km:g} km square"
+    if rules.basis == "grid":
+        return f"Public rules: each place is shown at {square}."
+    if rules.basis == "district":
+        return (
+            "Public rules: each place is shown at its district centre "
+            f"(where the district is unknown, at {square})."
+        )
+    return (
+        "Public rules: each place is shown at the town the record names (a town of the "
+        f"gazetteer), else at {square}; records known only to their district at the "
+        "district centre."
+    )
+
+
+def placement_summary(rows: pd.DataFrame, rules: PublicRules) -> str:
+    """Where public rows are shown, for an export's caption and notes: 'Places as
+    published: 9 shown at the town of Tarhuna; 1 shown at the centre of a 10 km
+    square.' ('' for rows that are not coarsened: no such columns, or none located)."""
+    if "location_precision" not in rows.columns or "latitude" not in rows.columns:
+        return ""
+    located = rows[rows["latitude"].notna()]
+    places = located["place"] if "place" in located.columns else pd.Series("", located.index)
+    words = [
+        basis_words(str(p), str(n or ""), rules)
+        for p, n in zip(located["location_precision"], places.fillna(""), strict=True)
+    ]
+    counts = pd.Series([w for w in words if w], dtype=object).value_counts()
+    if counts.empty:
+        return ""
+    parts = [f"{n:,} {w}" for w, n in counts.items()]
+    return f"Places as published: {'; '.join(parts)}."
+
+
+def _floats(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _texts(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return frame[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _centres(codes: np.ndarray) -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    for code in set(codes.tolist()):
+        district = district_by_code(code) if code else None
+        if district is not None:
+            out[code] = (district.centroid_lat, district.centroid_lon)
+    return out
+
+
+def _towns(
+    frame: pd.DataFrame, lat: np.ndarray, lon: np.ndarray, todo: np.ndarray
+) -> dict[int, tuple[float, float, str]]:
+    """Rows (of todo) whose place names a gazetteer town near the site: the town's point
+    and name. The country is the record's, else its district code's; none: no town."""
+    names = _texts(frame, "place")
+    countries = _texts(frame, "country")
+    codes = _texts(frame, "admin1_code")
+    rows: dict[str, list[int]] = {}
+    for k in np.flatnonzero(todo & (names != "")).tolist():
+        country = countries[k].upper() or codes[k].split("-", 1)[0].upper()
+        if len(country) == 2:
+            rows.setdefault(country, []).append(k)
+    out: dict[int, tuple[float, float, str]] = {}
+    for country, ks in rows.items():
+        found = geocode_many([names[k] for k in ks], country)
+        for k in ks:
+            result = found.get(names[k])
+            best = result.best if result is not None and result.confident else None
+            if best is not None and _km(lat[k], lon[k], best.lat, best.lon) <= TOWN_RADIUS_KM:
+                out[k] = (float(best.lat), float(best.lon), best.name)
+    return out
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
