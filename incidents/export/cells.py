@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from incidents import grid
 from incidents.export.basemap import KM_PER_DEG, Extent
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
@@ -151,15 +152,10 @@ def count_cells(lat: np.ndarray, lon: np.ndarray, extent: Extent, step_km: float
     dlat = step_km / KM_PER_DEG
     dlon = dlat / coslat
     inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-    ncols = math.ceil((east - west) / dlon) + 1
-    row = np.floor((lat[inside] - south) / dlat).astype(np.int64)
-    col = np.floor((lon[inside] - west) / dlon).astype(np.int64)
-    counts = np.bincount(row * ncols + col)
-    keys = np.flatnonzero(counts)
+    cells = grid.bin_points(lat[inside], lon[inside], dlat, size_lon=dlon, origin=(south, west))
     return CellGrid(
         step_km=step_km, west=west, south=south, dlon=dlon, dlat=dlat,
-        row=keys // ncols, col=keys % ncols, n=counts[keys].astype(np.int64),
-        outside_view=int((~inside).sum()),
+        row=cells.row, col=cells.col, n=cells.counts()[:, 0], outside_view=int((~inside).sum()),
     )  # fmt: skip
 
 

@@ -1,19 +1,18 @@
 """Summaries of a selection that stay small however many incidents it holds.
 
 The map never sends one marker per incident once a view holds more than a few
-thousand: it sends grid cells (counts per type), district totals, or heat points
-binned on a fine grid. All functions are pure: a frame in, a small frame out.
+thousand: it sends grid levels (pyramid.py), district totals, or heat points
+binned on a fine grid (incidents.grid). All functions are pure: a frame in, a small frame out.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from incidents import count_totals
+from incidents import count_totals, grid
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
@@ -68,57 +67,11 @@ def cell_size(bounds: Bounds, cells_across: int = 24) -> float:
     return _NICE_STEPS[-1]
 
 
-@dataclass(frozen=True)
-class Grid:
-    """Grid cells with counts: one row per non-empty cell."""
-
-    step: float
-    cells: pd.DataFrame  # south, west, north, east, lat, lon, count, <type code>...
-
-
 def weights(frame: pd.DataFrame) -> np.ndarray:
     """How many incidents each row stands for: its n when the store summed them, else 1."""
     if "n" in frame.columns:
         return frame["n"].to_numpy(dtype=float)
     return np.ones(len(frame))
-
-
-def grid_cells(frame: pd.DataFrame, step: float) -> Grid:
-    """Count incidents per square cell of step degrees, with a column per type.
-
-    Takes rows (one per incident) or the store's point_counts (an n per row).
-    """
-    pts = located(frame)
-    cols = ["south", "west", "north", "east", "lat", "lon", "count"]
-    if pts.empty:
-        return Grid(step, pd.DataFrame(columns=cols))
-    lat, lon, weight = (
-        pts["latitude"].to_numpy(float),
-        pts["longitude"].to_numpy(float),
-        weights(pts),
-    )
-    work = pd.DataFrame(
-        {
-            "row": np.floor(lat / step).astype(np.int64),
-            "col": np.floor(lon / step).astype(np.int64),
-            "type": pts["type"].fillna("other").to_numpy(),
-            "w": weight,
-            "wlat": lat * weight,
-            "wlon": lon * weight,
-        }
-    )
-    by_type = work.groupby(["row", "col", "type"])["w"].sum().unstack("type", fill_value=0)
-    by_type = by_type.round().astype(np.int64)
-    sums = work.groupby(["row", "col"])[["w", "wlat", "wlon"]].sum()
-    centre = pd.DataFrame({"lat": sums["wlat"] / sums["w"], "lon": sums["wlon"] / sums["w"]})
-    cells = by_type.join(centre).reset_index()
-    cells["count"] = by_type.sum(axis=1).to_numpy()
-    cells["south"] = cells["row"] * step
-    cells["west"] = cells["col"] * step
-    cells["north"] = cells["south"] + step
-    cells["east"] = cells["west"] + step
-    types = list(by_type.columns)
-    return Grid(step, cells[[*cols, *types]].sort_values("count", ascending=False))
 
 
 def heat_points(frame: pd.DataFrame, max_points: int = 20000) -> list[list[float]]:
@@ -135,11 +88,10 @@ def heat_points(frame: pd.DataFrame, max_points: int = 20000) -> list[list[float
         ]
     span = max(float(lon.max() - lon.min()), float(lat.max() - lat.min()), 1e-3)
     step = span / math.sqrt(max_points)
-    keys = pd.DataFrame({"r": np.floor(lat / step), "c": np.floor(lon / step), "w": weight})
-    counts = keys.groupby(["r", "c"])["w"].sum().reset_index(name="n")
+    cells = grid.bin_points(lat, lon, step)
     return [
         [round((r + 0.5) * step, 5), round((c + 0.5) * step, 5), float(n)]
-        for r, c, n in counts.itertuples(index=False)
+        for r, c, n in zip(cells.row, cells.col, cells.sum(weight)[:, 0], strict=True)
     ]
 
 

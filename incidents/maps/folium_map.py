@@ -8,7 +8,6 @@ markers, grid cells, a heat map or a district choropleth.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,8 @@ from folium.plugins import HeatMap
 
 from geodata import ATTRIBUTION
 from incidents import count_totals
-from incidents.maps import aggregate, layers, layers_geo, legend
+from incidents.maps import aggregate, layers, layers_geo, legend, pyramid
+from incidents.maps.layers_grid import add_grid_levels
 from incidents.maps.map_controls import DataExtent, SelectedIncident, ViewControls, extent
 from incidents.maps.marker_text import popup_html
 from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
@@ -294,26 +294,14 @@ def _grid(
     hidden: int,
     standalone: bool = False,
 ) -> Drawn:
-    extent = view or (
-        float(points["longitude"].min()),
-        float(points["latitude"].min()),
-        float(points["longitude"].max()),
-        float(points["latitude"].max()),
-    )
-    grid = aggregate.grid_cells(points, aggregate.cell_size(extent))
-    breaks = aggregate.class_breaks(grid.cells["count"].tolist())
-    types = [c for c in grid.cells.columns if c in _TYPE_INDEX]
-    rows = []
-    for cell in grid.cells.to_dict("records"):
-        parts = [f"{int(cell[t])} {html.escape(INCIDENT_TYPES.label(t))}" for t in types if cell[t]]
-        tip = f"<b>{int(cell['count'])} incidents</b><br>" + "<br>".join(parts[:6])
-        tip += "<br><small>Click to zoom in</small>"
-        colour = legend.ramp_colour(cell["count"], breaks)
-        rows.append([*(round(float(cell[k]), 5) for k in ("south", "west", "north", "east")),
-                     int(cell["count"]), colour, tip])  # fmt: skip
-    layers.GridCells(rows).add_to(group)
-    layers.Legend(legend.grid_legend(breaks, hidden, standalone=standalone)).add_to(group)
-    return Drawn("grid", len(rows), int(aggregate.weights(points).sum()))
+    """The grid levels the app draws from its index (pyramid.py), from rows at hand."""
+    kind, types = pd.factorize(points["type"].fillna("other").astype(str))
+    lat, lon = points["latitude"].to_numpy(float), points["longitude"].to_numpy(float)
+    levels = pyramid.from_points(lat, lon, kind, list(types), view, pyramid.zoom_for(view))
+    if levels is None:
+        return Drawn("grid")
+    add_grid_levels(group, levels, hidden, standalone)
+    return Drawn("grid", len(levels.whole), int(levels.whole.totals().sum()))
 
 
 def _heat(group: folium.FeatureGroup, points: pd.DataFrame, hidden: int) -> Drawn:
@@ -359,20 +347,18 @@ def _district_shading(
 def summary_layer(
     kind: str, data: Any, options: MapOptions, view: Bounds | None, hidden: int
 ) -> tuple[folium.FeatureGroup, Drawn]:
-    """A layer from what the store summed instead of rows: kind 'grid' or 'heat' takes
+    """A layer from what the store summed instead of rows: kind 'heat' takes
     point counts (latitude, longitude, type, n); 'districts' takes (count_totals.COLUMNS per code,
     incidents without a district, incidents shown); 'markers' takes rows (a few thousand)."""
     if kind == "markers":
         return data_layer(data, options, view)
     group = folium.FeatureGroup(name="incidents", control=False)
-    if kind == "grid":
-        drawn = _grid(group, data, view, hidden)
-    elif kind == "heat":
+    if kind == "heat":
         drawn = _heat(group, data, hidden)
     else:
         table, unknown, shown = data
         drawn = _district_shading(group, table[table.index != ""], unknown, shown, options)
-    if kind in ("grid", "heat"):
+    if kind == "heat":
         DataExtent(_extent(data)).add_to(group)
     drawn.not_drawable = hidden
     localize_group(group)

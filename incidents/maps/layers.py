@@ -133,38 +133,6 @@ class UncertaintyRings(DataElement):
         self.rings = rings
 
 
-class GridCells(DataElement):
-    """Counted grid cells; a click zooms into the cell. Rows: [s, w, n, e, count, colour, tip]."""
-
-    _template = DataTemplate(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-          var parent = {{ this._parent.get_name() }};
-          var cells = {{ this.cells|tojson }};
-          for (var i = 0; i < cells.length; i++) {
-            var c = cells[i], b = [[c[0], c[1]], [c[2], c[3]]];
-            var rect = L.rectangle(b, {color: "#444444", weight: 0.6, fillColor: c[5],
-                                       fillOpacity: 0.72});
-            rect.bindTooltip(c[6], {sticky: true, className: "incident-tip"});
-            rect.on("click", function (e) { if (e.target._map) {
-              e.target._map.fitBounds(e.target.getBounds()); } });
-            rect.addTo(parent);
-            L.marker([(c[0] + c[2]) / 2, (c[1] + c[3]) / 2], {interactive: false,
-              icon: L.divIcon({className: "grid-count", iconSize: [44, 16], iconAnchor: [22, 8],
-                               html: String(c[4])})}).addTo(parent);
-          }
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, cells: list[list[Any]]) -> None:
-        super().__init__()
-        self._name = "GridCells"
-        self.cells = cells
-
-
 class Highlight(DataElement):
     """A ring around the selected incident, so the row picked in the table is found."""
 
@@ -288,8 +256,6 @@ MAP_CSS = """
 .incident-legend .swatch { display: inline-block; width: 14px; height: 12px;
   border: 1px solid #555; }
 .incident-legend .note { color: #444; font-size: 11px; max-width: 260px; white-space: normal; }
-.grid-count { color: #fff; font-weight: bold; font-size: 11px; text-align: center;
-  text-shadow: 0 0 2px #000, 0 0 2px #000; }
 """
 
 

@@ -29,7 +29,7 @@ from incidents.maps.folium_map import (
 )
 from incidents.maps.layers_grid import add_grid_levels
 from incidents.maps.map_controls import DataExtent, extent
-from incidents.maps.pyramid import Pyramid
+from incidents.maps.pyramid import Pyramid, zoom_for
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 
@@ -135,13 +135,6 @@ def levels_extent(levels: Pyramid) -> list[list[float]] | None:
     lat = [float(whole.row.min()) * size, float(whole.row.max() + 1) * size]
     lon = [float(whole.col.min()) * size, float(whole.col.max() + 1) * size]
     return extent(lat, lon)
-
-
-def zoom_for(bounds: Bounds | None, width_px: int = 800) -> int:
-    """The map zoom at which bounds span about width_px (the country's when None)."""
-    west, _, east, _ = bounds if bounds is not None else (9.0, 19.0, 26.0, 34.0)
-    zoom = math.floor(math.log2(360 * width_px / (256 * max(east - west, 1e-6))))
-    return max(pyramid.MIN_ZOOM, min(zoom, 18))
 
 
 def _whole(idx: ColumnIndex, query: Query) -> Bounds:

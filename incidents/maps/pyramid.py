@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from incidents import grid
 from incidents.maps.aggregate import Bounds, pad_bounds, stepped_breaks
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
@@ -33,21 +34,6 @@ COUNTED_CELLS = 200_000  # widest grid counted from the points; coarser ones are
 def step(zoom: int) -> float:
     """A cell's size in degrees at a zoom: CELL_PX pixels of a 256-pixel map tile."""
     return 360.0 * CELL_PX / (256 * 2**zoom)
-
-
-def _group(row: np.ndarray, col: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (row, col) pairs, and for each input pair the index of its group."""
-    r0, c0 = row.min(), col.min()
-    width = int(col.max() - c0) + 1
-    key = (row - r0) * width + (col - c0)
-    top = int(key.max()) + 1
-    if top > 4 * len(key) + 1_000_000:
-        uniq, inverse = np.unique(key, return_inverse=True)
-    else:  # a table lookup: O(n), where sorting a million keys is not
-        present = np.bincount(key, minlength=top) > 0
-        uniq = np.flatnonzero(present)
-        inverse = (np.cumsum(present) - 1)[key]
-    return uniq // width + r0, uniq % width + c0, inverse
 
 
 @dataclass(frozen=True)
@@ -71,22 +57,13 @@ class Level:
         shift = self.zoom - zoom
         if shift <= 0 or not len(self):
             return Level(min(zoom, self.zoom), self.row, self.col, self.counts)
-        row, col, inverse = _group(self.row >> shift, self.col >> shift)
-        columns = [
-            np.bincount(inverse, weights=self.counts[:, j], minlength=len(row))
-            for j in range(self.counts.shape[1])
-        ]
-        counts = np.column_stack(columns).astype(np.int64) if columns else self.counts[:0]
-        return Level(zoom, row, col, counts)
+        cells, counts = grid.regroup(self.row >> shift, self.col >> shift, self.counts)
+        return Level(zoom, cells.row, cells.col, counts)
 
 
 def _count(lat: np.ndarray, lon: np.ndarray, kind: np.ndarray, kinds: int, zoom: int) -> Level:
-    size = step(zoom)
-    row, col, inverse = _group(
-        np.floor(lat / size).astype(np.int64), np.floor(lon / size).astype(np.int64)
-    )
-    flat = np.bincount(inverse * kinds + kind, minlength=len(row) * kinds)
-    return Level(zoom, row, col, flat.reshape(len(row), kinds).astype(np.int64))
+    cells = grid.bin_points(lat, lon, step(zoom), kind, kinds)
+    return Level(zoom, cells.row, cells.col, cells.counts())
 
 
 def _span(lat: np.ndarray, lon: np.ndarray, zoom: int) -> int:
@@ -118,6 +95,13 @@ def _snap(box: Bounds, size: float) -> Bounds:
         math.ceil(east / size) * size,
         math.ceil(north / size) * size,
     )
+
+
+def zoom_for(bounds: Bounds | None, width_px: int = 800) -> int:
+    """The map zoom at which bounds span about width_px (the country's when None)."""
+    west, _, east, _ = bounds if bounds is not None else (9.0, 19.0, 26.0, 34.0)
+    zoom = math.floor(math.log2(360 * width_px / (256 * max(east - west, 1e-6))))
+    return max(MIN_ZOOM, min(zoom, 18))
 
 
 def inside(bounds: Bounds, box: Bounds) -> bool:
@@ -178,8 +162,18 @@ def _drop_empty(types: list[str], *levels: Level | None) -> tuple[list[str], lis
 
 def build(idx: ColumnIndex, query: Query, bounds: Bounds | None, zoom: int) -> Pyramid | None:
     """The levels for a view at a zoom (bounds None: the whole selection); None if empty."""
-    lat, lon, kind = idx.drawable_points(query)
-    types = list(idx.labels["type"])
+    return from_points(*idx.drawable_points(query), list(idx.labels["type"]), bounds, zoom)
+
+
+def from_points(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    kind: np.ndarray,
+    types: list[str],
+    bounds: Bounds | None,
+    zoom: int,
+) -> Pyramid | None:
+    """build() for points already at hand (kind: an index into types), e.g. rows."""
     whole = _level((lat, lon, kind), len(types), zoom + FINER, WHOLE_CELLS)
     if whole is None:
         return None

