@@ -145,13 +145,17 @@ def run_export(
 def _cells_export(
     store: Store, reader: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
 ) -> ExportResult | None:
-    """For a selection above request.cells_above, the file made from the column index
-    (an image counted in squares, a deck, an offline map), else None: read the rows."""
+    """The file made from the column index, else None (read the rows): the offline map
+    always (drawn as the app draws the same selection, plan.layer), and an image or deck
+    of a selection above request.cells_above (incidents counted in squares)."""
     if request.fmt not in (*IMAGE_FORMATS, "html", "pptx") or not isinstance(store, RecordStore):
         return None
     summaries = store
     index = (index_for or (lambda who: cached_index(summaries, who)))(reader)
-    if index.count(query) <= request.cells_above:
+    large = index.count(query) > request.cells_above
+    if request.fmt == "html":
+        return _html_export(summaries, index, reader, query, request, large)
+    if not large:
         return None
     if request.fmt == "pptx":
         data, deck = cell_deck(summaries, index, query, reader, _deck_options(request),
@@ -159,12 +163,6 @@ def _cells_export(
         return ExportResult(data, "pptx", deck.profile.name, len(deck.rows), deck.data_version)
     selection, counted = read_cells(summaries, index, query, reader, link=request.link,
                                     country=request.country)  # fmt: skip
-    if request.fmt == "html":
-        rows = _rows_by_fid(summaries, index, reader)
-        data = to_html_from_index(selection, index, rows, counted.drawable, request.title,
-                                  request.extent)  # fmt: skip
-        return ExportResult(data, "html", selection.profile.name, counted.total,
-                            selection.data_version)  # fmt: skip
     note = coarsening_note(reader, summaries.public_rules)
     options, fmt = request.map_options(), request.fmt
     if request.panels:
@@ -175,6 +173,32 @@ def _cells_export(
         data, picture = render_cells(selection, counted, options, note, fmt)
     return ExportResult(data, request.fmt, selection.profile.name, counted.total,
                         selection.data_version, picture.step_km)  # fmt: skip
+
+
+def _html_export(
+    store: RecordStore,
+    index: ColumnIndex,
+    reader: Viewer,
+    query: Query,
+    request: ExportRequest,
+    large: bool,
+) -> ExportResult:
+    """The offline map: the app's layer for this selection and view (markers, or the
+    grid levels it sums on zoom), whatever its size; the facts block from the rows, or
+    from the index when the selection is too large to read."""
+    if large:
+        selection, _ = read_cells(store, index, query, reader, link=request.link,
+                                  country=request.country)  # fmt: skip
+    else:
+        selection = read_selection(store, query, reader, link=request.link,
+                                   country=request.country, columns=DRAWING_COLUMNS,
+                                   source_limit=FACE_SOURCE_LIMIT)  # fmt: skip
+    lat, lon, _ = index.drawable_points(query)
+    extent = request.extent or (fit_extent(lon, lat, 1.6, pad_km=20) if len(lat) else None)
+    rows = _rows_by_fid(store, index, reader)
+    data = to_html_from_index(selection, index, rows, len(lat), request.title, extent)
+    return ExportResult(data, "html", selection.profile.name, index.count(query),
+                        selection.data_version)  # fmt: skip
 
 
 def _rows_by_fid(store: RecordStore, index: ColumnIndex, reader: Viewer) -> Rows:
