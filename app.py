@@ -23,6 +23,7 @@ if __name__ == "__main__":
     edit_pages = [  # only for roles that can edit; page_access adds sign-in and the audit log
         st.Page("app_pages/entry_page.py", title=_("Add or edit")),
         st.Page("app_pages/import_page.py", title=_("Import")),
+        st.Page("app_pages/duplicates_page.py", title=_("Duplicates")),
     ]
     page = navigation(pages, edit_pages)
     language.switch()

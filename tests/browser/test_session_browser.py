@@ -161,7 +161,7 @@ def test_a_reload_and_a_second_tab_keep_the_session_and_sign_out_ends_both(priva
     first.reload()  # F5 on Import: still signed in, still on Import
     ready(first, "Import incidents")
     assert "Page not found" not in body(first) and PRIVATE not in body(first)
-    assert menu(first) == ["Map", "Add or edit", "Import", "Account"]
+    assert menu(first) == ["Map", "Add or edit", "Import", "Duplicates", "Account"]
 
     second = profile.tab(f"{base}/entry_page", "Add or edit an incident")  # a second tab
     assert "Account" in menu(second) and PRIVATE not in body(second)
@@ -205,7 +205,7 @@ def test_on_a_public_instance_a_page_that_needs_sign_in_shows_the_map_with_a_not
     ready(page, "Password")
     sign_in(page)
     ready(page, "incidents shown")
-    assert menu(page) == ["Map", "Add or edit", "Import", "Account"]
+    assert menu(page) == ["Map", "Add or edit", "Import", "Duplicates", "Account"]
     page.goto(f"{base}/import_page")  # a fresh load, as a bookmark or F5 would be
     ready(page, "Import incidents")
     page.reload()

@@ -1,0 +1,63 @@
+"""The editors' review page with Streamlit's AppTest: a pair side by side, merge, not
+the same, and the side-by-side table's highlighting of fields that differ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from incidents.duplicates.review import differing, field_rows
+from incidents.query import Query
+from incidents.store import open_store
+from tests.app.conftest import point_app_at
+from tests.conftest import EDITOR
+from tests.store.test_store import incident
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "app_pages" / "duplicates_page.py")
+FIRST = incident(1, id="org-1", description="Twelve bodies found buried at the farm")
+SECOND = incident(
+    1, id="acled-1", killed_best=12, description="Twelve bodies found buried at the farm road"
+)
+
+
+@pytest.fixture
+def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    from app_pages import common
+
+    path = str(tmp_path / "dup.gpkg")
+    open_store(path).write_batch([FIRST, SECOND], EDITOR)
+    point_app_at(path, tmp_path, monkeypatch)
+    monkeypatch.setattr(common, "viewer", lambda: EDITOR)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    return at.run()
+
+
+def test_a_pair_is_shown_with_its_reasons_and_merged(page: AppTest, tmp_path: Path) -> None:
+    assert not page.exception
+    assert "same day" in page.text[0].value
+    page.radio[0].set_value("org-1").run()  # keep our own record
+    page.multiselect[0].select("killed_best")  # ... with the other's count
+    page.button[0].click().run()  # Merge
+    assert not page.exception
+    store = open_store(str(tmp_path / "dup.gpkg"))
+    assert store.count(Query(), EDITOR) == 1
+    assert store.get("org-1", EDITOR).killed_best == 12
+    assert "No probable duplicates" in page.success[0].value
+
+
+def test_not_the_same_is_not_shown_again(page: AppTest, tmp_path: Path) -> None:
+    page.button[1].click().run()
+    assert not page.exception
+    assert "No probable duplicates" in page.success[0].value
+    assert open_store(str(tmp_path / "dup.gpkg")).count(Query(), EDITOR) == 2
+
+
+def test_fields_that_differ_are_marked_and_choosable() -> None:
+    rows = {r.name: r for r in field_rows(FIRST, SECOND)}
+    assert rows["killed_best"].differs
+    assert rows["killed_best"].first == "—"
+    assert not rows["title"].differs
+    assert differing(FIRST, SECOND) == ["description", "killed_best"]
