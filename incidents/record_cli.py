@@ -14,8 +14,10 @@ import sys
 from collections.abc import Callable
 
 from incidents.access import Role, Viewer
+from incidents.record import Incident
 from incidents.record_history import readable_history
 from incidents.store import StoreError, open_store
+from incidents.store.base import NotFound, Store
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -70,12 +72,18 @@ def _editor(args: argparse.Namespace) -> Viewer:
     return Viewer(args.actor, Role.EDITOR)
 
 
-def _delete(args: argparse.Namespace) -> int:
+def _opened(args: argparse.Namespace) -> tuple[Store, Viewer, Incident]:
+    """The store, the editor acting, and the record as it is now (its version is the
+    one the change names); NotFound, which _guarded reports, when there is none."""
     store, viewer = open_store(args.db), _editor(args)
     record = store.get(args.id, viewer)
     if record is None:
-        print(f"Could not delete: there is no incident '{args.id}'.", file=sys.stderr)
-        return 2
+        raise NotFound(f"there is no incident '{args.id}'.")
+    return store, viewer, record
+
+
+def _delete(args: argparse.Namespace) -> int:
+    store, viewer, record = _opened(args)
     store.delete(args.id, record.version, viewer, reason=args.reason)
     print(f"Deleted incident {args.id} ({record.title}). `restore {args.id}` brings it back.")
     return 0
@@ -88,11 +96,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _revert(args: argparse.Namespace) -> int:
-    store, viewer = open_store(args.db), _editor(args)
-    record = store.get(args.id, viewer)
-    if record is None:
-        print(f"Could not revert: there is no incident '{args.id}'.", file=sys.stderr)
-        return 2
+    store, viewer, record = _opened(args)
     saved = store.revert(args.id, args.to_version, record.version, viewer)
     if saved.version == record.version:
         print(f"Incident {args.id} already reads as version {args.to_version}: nothing changed.")

@@ -62,11 +62,7 @@ class Lifecycle(ABC):
         from every view and count, and can be restored."""
         require_editor(viewer)
         with self._backend() as db:
-            before = load_records(db, [incident_id]).get(incident_id)
-            if before is None:
-                raise NotFound(f"Incident '{incident_id}' does not exist.")
-            if before.version != version:
-                raise StaleEdit(stale_message(before), before)
+            before = _as_opened(db, incident_id, version)
             _bury(db, before, viewer, reason.strip(), now_utc())
             bump_version(db)
 
@@ -120,11 +116,7 @@ class Lifecycle(ABC):
         """Store what the record said at to_version as its next version."""
         require_editor(viewer)
         with self._backend() as db:
-            before = load_records(db, [incident_id]).get(incident_id)
-            if before is None:
-                raise NotFound(f"Incident '{incident_id}' does not exist.")
-            if before.version != current_version:
-                raise StaleEdit(stale_message(before), before)
+            before = _as_opened(db, incident_id, current_version)
             content = _content_at(db, incident_id, to_version, before.version)
             target = incident_from_content(content).replace(version=before.version)
             pending = Pending(now_utc())
@@ -221,6 +213,17 @@ class Lifecycle(ABC):
             if changed:
                 bump_version(db)
         return changed
+
+
+def _as_opened(db: Backend, incident_id: str, version: int) -> Incident:
+    """The record, if it is still at the version the caller read (else StaleEdit, with
+    the record as it is now, so the page can show what changed)."""
+    record = load_records(db, [incident_id]).get(incident_id)
+    if record is None:
+        raise NotFound(f"Incident '{incident_id}' does not exist.")
+    if record.version != version:
+        raise StaleEdit(stale_message(record), record)
+    return record
 
 
 def _require_all(wanted: Sequence[str], records: dict[str, Incident]) -> None:
