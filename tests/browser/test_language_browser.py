@@ -119,8 +119,9 @@ def test_add_or_edit_and_import_pages_in_arabic(guarded: Guarded, example_server
     g.page.get_by_text("الحقول المعلَّمة بـ * إلزامية.").wait_for(timeout=TIMEOUT)
     assert _direction(g) == ("rtl", "ar") and _sidebar_on_the_right(g)
     body = g.page.inner_text("body")
-    for words in ("النوع *", "العنوان *", "خط العرض", "التحقق", "من يحق له رؤيتها", "حفظ"):
+    for words in ("النوع *", "العنوان *", "التحقق", "من يحق له رؤيتها", "حفظ"):
         assert words in body, words
+    g.page.get_by_label("خط العرض").first.wait_for(timeout=TIMEOUT)  # number fields' labels
     for english in ("Add or edit", "Save", "Fields marked", "Verification", "Where"):
         assert english not in body, english
     g.page.screenshot(path=str(SCREENSHOTS / "add-incident-arabic.png"), full_page=True)
@@ -129,3 +130,16 @@ def test_add_or_edit_and_import_pages_in_arabic(guarded: Guarded, example_server
     g.page.get_by_role("button", name="نموذج فارغ (CSV)").wait_for(timeout=TIMEOUT)
     assert "Blank template" not in g.page.inner_text("body")
     assert _direction(g)[0] == "rtl"
+
+
+def test_the_browsers_language_is_the_default(browser: object, example_server: Server):
+    """A browser set to French opens the app in French, with no lang= in its link."""
+    context = browser.new_context(locale="fr-FR")  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(f"{example_server.url}/account")
+        page.get_by_role("heading", name="Se connecter").wait_for(timeout=TIMEOUT)
+        page.wait_for_function("document.documentElement.lang === 'fr'", timeout=TIMEOUT)
+        assert "lang=" not in page.url
+    finally:
+        context.close()
