@@ -27,6 +27,7 @@ import math
 import re
 import shutil
 import subprocess
+import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -48,7 +49,7 @@ from incidents.record import Incident, Source
 from incidents.store.column_load import cached_index
 from incidents.store.gpkg import GeoPackageStore
 from incidents.store.record_store import RecordStore
-from tests.conftest import EDITOR
+from tests.conftest import EDITOR, _postgis_url
 
 ROLES = [Role.PUBLIC, Role.VIEWER, Role.EDITOR, Role.ADMIN]
 SITE_A = (32.43501, 13.6332)  # Tarhuna, LY-MB
@@ -129,12 +130,24 @@ class Output:
     points: list[tuple[float, float]] | None  # None: the format holds no readable points
 
 
-@pytest.fixture(scope="module", params=["district", "grid", "town"])
+@pytest.fixture(scope="module", params=["district", "grid", "town", "postgis-town"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    rules = rules_named(request.param)
+    """The canaries in a GeoPackage under each rule, and in PostGIS under the default."""
+    rules = rules_named(request.param.removeprefix("postgis-"))
+    if request.param.startswith("postgis"):
+        url = _postgis_url()
+        if url is None:
+            pytest.skip("no PostGIS server (scripts/test.sh starts one)")
+        from incidents.store.postgis import PostGISStore
+
+        pg = PostGISStore(url, rules, schema="t_" + uuid.uuid4().hex[:12])
+        pg.write_batch(list(RECORDS.values()), EDITOR)
+        yield pg
+        pg.drop_schema()
+        return
     store = GeoPackageStore(tmp_path_factory.mktemp("canary") / "canary.gpkg", rules)
     store.write_batch(list(RECORDS.values()), EDITOR)
-    return store
+    yield store
 
 
 def rules_named(name: str) -> PublicRules:
