@@ -23,11 +23,10 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal
-from babel.support import Translations
+if TYPE_CHECKING:
+    from babel import Locale
 
 DOMAIN = "incidents"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -111,10 +110,10 @@ def catalogue(code: str) -> gettext.NullTranslations:
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as stream:
-            return Translations(stream, domain=DOMAIN)
+            return gettext.GNUTranslations(stream)
     if not po.exists():
         return gettext.NullTranslations()
-    return Translations(BytesIO(compiled(po)), domain=DOMAIN)
+    return gettext.GNUTranslations(BytesIO(compiled(po)))
 
 
 def compiled(po: Path) -> bytes:
@@ -144,7 +143,9 @@ def N_(message: str) -> str:  # noqa: N802 (the name xgettext and Babel look for
     return message
 
 
-def _locale() -> Locale:
+def _locale() -> Locale:  # Babel is imported when first needed: it costs 0.2 s
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(_FORMAT_LOCALE.get(language(), "en_GB"))
     except UnknownLocaleError:  # pragma: no cover - Babel ships these three
@@ -158,6 +159,8 @@ def _digits() -> str:
 
 def number(value: float, decimals: int = 0) -> str:
     """A number as the active language writes it (1,234 · 1 234 · 1.234)."""
+    from babel.numbers import format_decimal
+
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     digits = _digits()
     text = format_decimal(value, format=pattern, locale=_locale(), numbering_system=digits)
@@ -166,7 +169,9 @@ def number(value: float, decimals: int = 0) -> str:
 
 def day(value: date | datetime, form: str = "medium") -> str:
     """A date as the active language writes it (3 Apr 2020 · 3 avr. 2020 · ٣ أبريل ٢٠٢٠)."""
-    text = _babel_date(value, format=form, locale=_locale())
+    from babel.dates import format_date
+
+    text = format_date(value, format=form, locale=_locale())
     return text.translate(_TO_ARABIC if _digits() == "arab" else _TO_WESTERN)
 
 
