@@ -21,7 +21,7 @@ from incidents.query import Query
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store import geopackage_format as gpkg
-from incidents.store import tombstones
+from incidents.store import text_index, tombstones
 from incidents.store.audit import AuditEntry
 from incidents.store.audit_guard import SQLITE_NO_UPDATE, upgrade_sqlite_guard
 from incidents.store.backend import Backend
@@ -56,6 +56,7 @@ class GeoPackageStore(RecordStore):
             # executescript commits as it goes; every statement is IF NOT EXISTS, so
             # several processes opening a new file at once end with the same schema.
             _create_schema(conn)
+            text_index.ensure_sqlite(conn)  # built once for stores made before it
         finally:
             conn.close()
 

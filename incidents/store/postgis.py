@@ -26,6 +26,7 @@ from incidents.access import PublicRules
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.store import text_index
 from incidents.store.audit import AuditEntry
 from incidents.store.backend import Backend
 from incidents.store.base import StoreError
@@ -37,7 +38,7 @@ from incidents.store.columns import (
     incident_row,
     source_rows,
 )
-from incidents.store.postgis_schema import TABLE, ensure_schema, set_path
+from incidents.store.postgis_schema import DDL_LOCK, TABLE, ensure_schema, set_path
 from incidents.store.public_sql import PUBLIC_ORDER_POSTGIS
 from incidents.store.record_store import RecordStore
 from incidents.store.sql import Where, where_for
@@ -80,6 +81,8 @@ class PostGISStore(RecordStore):
         self._search_path = f'"{schema}"'
         with self._connection() as conn:
             self._search_path = ensure_schema(conn, schema)
+            conn.execute("SELECT pg_advisory_xact_lock(%s, 1)", [DDL_LOCK])
+            text_index.ensure_postgres(conn, schema, self._search_path.split(", ")[-1].strip('"'))
             conn.commit()
 
     def __repr__(self) -> str:

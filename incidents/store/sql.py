@@ -11,6 +11,7 @@ from typing import Any
 
 from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.query import Query
+from incidents.store import text_index
 
 
 @dataclass
@@ -59,25 +60,45 @@ def where_for(query: Query, placeholder: str, like: str = "LIKE", *, public: boo
 def add_text(where: Where, text: str, like: str = "LIKE", *, public: bool = False) -> None:
     """The search text in the title, description, place or id.
 
+    The text also finds records that spell the town it names another way or in another
+    script (text_index.search_needles: "Tarhouna", "ترهونة" find "Tarhuna"). like "LIKE"
+    is SQLite, answered by the store's FTS5 trigram index; "ILIKE" is PostgreSQL, whose
+    trigram indexes serve ILIKE itself (incidents.store.text_index).
+
     For the public, a place name counts only where the public rows show it (records
     stored no finer than a district: access.coarsen_for_public blanks the others); a
     search matching a blanked name would confirm a guessed site by the count.
     """
     if not text.strip():
         return
-    needle = f"%{_escape(text.strip())}%"
+    needles = text_index.search_needles(text)
+    parts: list[str] = []
+    params: list[Any] = []
+    match = text_index.sqlite_match(needles, public) if like == "LIKE" else None
+    if match is not None:
+        condition, values = text_index.sqlite_condition(match, "%s")
+        parts.append(condition)
+        params.extend(values)
+    for needle in needles:
+        if match is None or len(needle) < text_index.MIN_TRIGRAM:
+            sql, values = _like_text(needle, like, public)
+            parts.append(sql)
+            params.extend(values)
+    where.add("(" + " OR ".join(parts) + ")", *params)
+
+
+def _like_text(needle: str, like: str, public: bool) -> tuple[str, list[str]]:
+    """One needle in any searched column by LIKE / ILIKE (short needles, PostgreSQL)."""
+    pattern = f"%{_escape(needle)}%"
     place = f"i.place {like} %s ESCAPE '\\'"
     if public:
         shown = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
         place = f"({place} AND i.location_precision IN ({shown}))"
-    where.add(
-        f"(i.title {like} %s ESCAPE '\\' OR i.description {like} %s ESCAPE '\\' "
-        f"OR {place} OR i.id {like} %s ESCAPE '\\')",
-        needle,
-        needle,
-        needle,
-        needle,
+    sql = (
+        f"i.title {like} %s ESCAPE '\\' OR i.description {like} %s ESCAPE '\\' "
+        f"OR {place} OR i.id {like} %s ESCAPE '\\'"
     )
+    return sql, [pattern] * 4
 
 
 def _dates(where: Where, query: Query) -> None:

@@ -1,0 +1,69 @@
+"""Every spelling of a place a search term names, in any script, for text search.
+
+Records spell a town as their source did ("Tarhuna", "Tarhouna", "ترهونة"); a reader
+types one of them. When the term, normalised as the gazetteer normalises names
+(``geodata._text.normalize``: case, diacritics, Arabic letter forms, "ou"/"u",
+final "-ah", a leading "Qasr"), is a name of a town in the gazetteer (GeoNames plus
+the committed aliases), the search also looks for that town's other names. Only
+exact normalised names count: a near spelling or a word inside a longer text never
+widens a search.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+from geodata._places import load_places
+from geodata._text import has_arabic, normalize, strip_prefix
+
+MIN_LENGTH = 4  # shorter alternate names (codes: TIP, MRA) would match inside any word
+MAX_SPELLINGS = 64
+
+
+@functools.lru_cache(maxsize=8)
+def _names_by_key(country: str) -> dict[str, tuple[str, ...]]:
+    """Normalised name -> every name of the towns known by it, in one country."""
+    out: dict[str, dict[str, None]] = {}
+    for place in load_places(country):
+        names = [n for n in place.names if _searchable(n)]
+        for name in place.names:
+            key = normalize(name)
+            for k in {key, strip_prefix(key)}:
+                if k:
+                    out.setdefault(k, {}).update(dict.fromkeys(names))
+    return {key: tuple(names) for key, names in out.items()}
+
+
+def _searchable(name: str) -> bool:
+    """Long enough, and in the Latin or Arabic script records are written in here."""
+    if len(name) < MIN_LENGTH or name.isupper():
+        return False
+    return has_arabic(name) or all(_latin(c) for c in name)
+
+
+def _latin(char: str) -> bool:
+    return not char.isalpha() or unicodedata.name(char, "").startswith("LATIN")
+
+
+def same_place_names(term: str, countries: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of the towns (in these countries) that term names, shortest set first:
+    a name that contains another one found is left out (a substring search of the
+    shorter finds it too). Empty when term names no town."""
+    key = strip_prefix(normalize(term))
+    if not key:
+        return ()
+    found: dict[str, None] = {}
+    for country in countries:
+        found.update(dict.fromkeys(_names_by_key(country.upper()).get(key, ())))
+    return minimal_needles(tuple(found))[:MAX_SPELLINGS]
+
+
+def minimal_needles(names: tuple[str, ...]) -> tuple[str, ...]:
+    """names without those that contain another of them (case-insensitively)."""
+    folded = sorted({n.casefold(): n for n in names}.items(), key=lambda kv: len(kv[0]))
+    kept: list[tuple[str, str]] = []
+    for fold, name in folded:
+        if not any(k in fold for k, _ in kept):
+            kept.append((fold, name))
+    return tuple(name for _, name in kept)

@@ -1,0 +1,131 @@
+"""The text filter through each store's full-text index: same matches as a substring
+search, kept by every write, built for stores made before it, and spellings of a town
+in either script found through the gazetteer."""
+
+from __future__ import annotations
+
+import sqlite3
+import string
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from incidents.access import PUBLIC
+from incidents.importer import import_file
+from incidents.query import Query
+from incidents.store import open_store
+from incidents.store.base import Store
+from incidents.store.column_load import build_index
+from incidents.store.gpkg import GeoPackageStore
+from incidents.store.text_index import FTS, search_needles
+from tests.conftest import ADMIN, EDITOR, EXAMPLE
+from tests.store.test_store import incident
+
+TARHUNA = {f"tarhuna-ex-{n:03d}" for n in range(1, 10)}
+
+
+def _ids(store: Store, text: str, viewer=EDITOR) -> set[str]:
+    return set(store.query(Query(text=text), viewer)["id"])
+
+
+@pytest.mark.parametrize("text", ["tarhuna", "Tarhouna", "TARHUNA", "ترهونة", "Qasr Tarhunah"])
+def test_every_spelling_and_script_finds_the_nine_tarhuna_incidents(store, text):
+    import_file(EXAMPLE, store, EDITOR)
+    assert _ids(store, text) == TARHUNA
+    assert store.count(Query(text=text), EDITOR) == 9
+    assert len(store.matching_fids(Query(text=text), EDITOR)) == 9
+    index = build_index(store, EDITOR)
+    assert index.count(Query(text=text)) == 9
+
+
+def test_a_search_that_names_no_town_is_a_plain_substring_search(store):
+    import_file(EXAMPLE, store, EDITOR)
+    assert search_needles("mass grave") == ("mass grave",)
+    found = _ids(store, "mass grave")
+    assert found and found < TARHUNA
+    assert _ids(store, "no such words anywhere") == set()
+    assert _ids(store, "ex-00") == TARHUNA  # ids, and short needles too
+    rows = pd.read_csv(EXAMPLE, dtype=str).fillna("")
+    for short in ("01", "ar", "a"):  # under three characters: no trigram, still found
+        text = rows["title"] + " " + rows["description"] + " " + rows["place"] + " " + rows["id"]
+        expected = set(rows["id"][text.str.casefold().str.contains(short, regex=False)])
+        assert _ids(store, short) == expected
+
+
+def test_the_index_follows_every_write(store):
+    store.write_batch([incident(i) for i in range(1, 4)], EDITOR)
+    assert _ids(store, "Synthetic incident 2") == {"syn-2"}
+    two = store.get("syn-2", EDITOR)
+    store.save(two.replace(title="Renamed Zebrafinch"), EDITOR)
+    assert _ids(store, "zebrafinch") == {"syn-2"}
+    assert _ids(store, "Synthetic incident 2") == set()
+    store.delete("syn-2", 2, EDITOR, reason="duplicate")
+    assert _ids(store, "zebrafinch") == set()
+    store.restore("syn-2", EDITOR)
+    assert _ids(store, "zebrafinch") == {"syn-2"}
+    store.purge("syn-2", ADMIN, "Court order")
+    assert _ids(store, "zebrafinch") == set()
+    assert _ids(store, "Synthetic incident") == {"syn-1", "syn-3"}
+
+
+def test_a_place_the_public_cannot_see_is_never_searched_for_it(store):
+    hidden = incident(1).replace(title="Event", description="", place="Zliten")
+    shown = incident(2).replace(
+        title="Event", description="", place="Zliten", location_precision="district"
+    )
+    secret = incident(3).replace(confidential_notes="CANARY-zliten-notes")
+    store.write_batch([hidden, shown, secret], EDITOR)
+    for text in ("Zliten", "زليتن"):
+        assert _ids(store, text) == {"syn-1", "syn-2"}
+        assert _ids(store, text, PUBLIC) == {"syn-2"}
+        assert len(store.matching_fids(Query(text=text), PUBLIC)) == 1
+        assert store.count(Query(text=text), PUBLIC) == 1
+    for viewer in (EDITOR, PUBLIC):  # confidential fields are never searched
+        assert _ids(store, "CANARY", viewer) == set()
+
+
+def test_a_store_made_before_the_index_gets_it_on_open(tmp_path):
+    path = tmp_path / "old.gpkg"
+    store = open_store(str(path))
+    store.write_batch([incident(i) for i in range(1, 4)], EDITOR)
+    with sqlite3.connect(path) as conn:  # as a store made before the index was
+        conn.execute(f"DROP TABLE {FTS}")
+        conn.execute("DELETE FROM store_meta WHERE key = 'text_index'")
+    reopened = open_store(str(path))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute(f"SELECT COUNT(*) FROM {FTS}").fetchone() == (3,)
+    assert _ids(reopened, "incident 3") == {"syn-3"}
+    reopened.write_batch([incident(4)], EDITOR)
+    assert _ids(reopened, "incident 4") == {"syn-4"}
+
+
+def test_a_purge_leaves_no_copy_of_the_words_in_the_index(tmp_path):
+    store = GeoPackageStore(tmp_path / "p.gpkg")
+    store.write_batch([incident(1).replace(description="PURGE-ME words")], EDITOR)
+    store.delete("syn-1", 1, EDITOR, reason="x")
+    store.purge("syn-1", ADMIN, "Court order")
+    assert b"PURGE-ME" not in store.path.read_bytes()
+    assert _ids(store, "PURGE-ME") == set()
+
+
+_TEXT = st.text(alphabet=string.ascii_letters + string.digits + " %_-'\"\\", max_size=12)
+
+
+@settings(max_examples=60)
+@given(titles=st.lists(_TEXT, min_size=1, max_size=6), needle=_TEXT)
+def test_ascii_search_matches_exactly_what_a_substring_search_matches(
+    tmp_path_factory, titles, needle
+):
+    store = open_store(str(tmp_path_factory.mktemp("h") / "h.gpkg"))
+    store.write_batch(
+        [incident(i + 1).replace(title=t, description="", place="") for i, t in enumerate(titles)],
+        EDITOR,
+    )
+    term = needle.strip()
+    if not term:
+        return
+    expected = {f"syn-{i + 1}" for i, t in enumerate(titles) if term.casefold() in t.casefold()}
+    expected |= {f"syn-{i + 1}" for i in range(len(titles)) if term.casefold() in f"syn-{i + 1}"}
+    assert _ids(store, term) == expected
