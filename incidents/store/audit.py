@@ -82,20 +82,13 @@ def entry_hash(
     return hashlib.sha256(f"{prev_hash}\n[{body}]".encode()).hexdigest()
 
 
-def entry_hash_v2(
-    prev_hash: str,
-    seq: int,
-    at: str,
-    actor: str,
-    action: str,
-    incident_id: str,
-    before_digest: str | None,
-    after_digest: str | None,
-) -> str:
-    """Rule 2: sha256 over the previous hash and the entry with its before/after texts
-    replaced by their digests (text_digest), so a purged text still checks."""
-    body = _BODY.encode([seq, at, actor, action, incident_id, before_digest, after_digest])
-    return hashlib.sha256(f"v2\n{prev_hash}\n{body}".encode()).hexdigest()
+def entry_hash_v2(e: AuditEntry) -> str:
+    """Rule 2: sha256 over the previous hash and the entry (all of it but its own hash)
+    with its before/after texts replaced by their digests (text_digest), so a purged
+    text still checks."""
+    digests = text_digest(e.before), text_digest(e.after)
+    body = _BODY.encode([e.seq, e.at, e.actor, e.action, e.incident_id, *digests])
+    return hashlib.sha256(f"v2\n{e.prev_hash}\n{body}".encode()).hexdigest()
 
 
 def text_digest(text: str | None) -> str | None:
@@ -161,23 +154,18 @@ def chain_entry(
 ) -> AuditEntry:
     """The next entry after prev, from before/after already in canonical JSON (to_json):
     what a batch write calls once per record, with one timestamp for the batch."""
-    seq = prev.seq + 1 if prev else 1
-    prev_hash = prev.hash if prev else GENESIS
-    digest = entry_hash_v2(
-        prev_hash, seq, at, actor, action, incident_id, text_digest(b), text_digest(a)
-    )
     entry = object.__new__(AuditEntry)  # the frozen dataclass's __init__, without its cost
     entry.__dict__.update(
-        seq=seq,
+        seq=prev.seq + 1 if prev else 1,
         at=at,
         actor=actor,
         action=action,
         incident_id=incident_id,
         before=b,
         after=a,
-        prev_hash=prev_hash,
-        hash=digest,
+        prev_hash=prev.hash if prev else GENESIS,
     )
+    entry.__dict__["hash"] = entry_hash_v2(entry)
     return entry
 
 
@@ -246,8 +234,7 @@ def _rule_of(e: AuditEntry, first: int = 2) -> int | None:
 
 def follows_rule2(e: AuditEntry) -> bool:
     """The entry's hash checks under rule 2 (digests of its texts)."""
-    fields = (e.prev_hash, e.seq, e.at, e.actor, e.action, e.incident_id)
-    return entry_hash_v2(*fields, text_digest(e.before), text_digest(e.after)) == e.hash
+    return entry_hash_v2(e) == e.hash
 
 
 def purged_rule1(purge: AuditEntry) -> list[int]:
