@@ -30,6 +30,11 @@ Pair = tuple[int, int]
 def candidate_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None) -> set[Pair]:
     """Index pairs (i < j) worth comparing. With sides, only pairs of different sides
     (new import rows against stored records)."""
+    return near_pairs(items, sides) | shared_key_pairs(items, sides)
+
+
+def near_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None) -> set[Pair]:
+    """Pairs close in time and space (grid cells, districts, countries)."""
     pairs: set[Pair] = set()
     fine: dict[tuple[int, int], list[int]] = defaultdict(list)
     coarse: dict[str, list[int]] = defaultdict(list)
@@ -51,7 +56,15 @@ def candidate_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None
                 pairs.update(_date_sweep(items, here, there))
     for area, rough in coarse.items():
         pairs.update(_date_sweep(items, rough, areas[area]))
-    pairs.update(_shared_keys(items))
+    if sides is not None:
+        pairs = {(i, j) for i, j in pairs if sides[i] != sides[j]}
+    return pairs
+
+
+def shared_key_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None) -> set[Pair]:
+    """Pairs citing the same source URL or carrying the same source event id: always
+    compared, whatever their dates and places."""
+    pairs = set(_shared_keys(items))
     if sides is not None:
         pairs = {(i, j) for i, j in pairs if sides[i] != sides[j]}
     return pairs

@@ -112,8 +112,8 @@ def profile(record: Incident, extra_event_ids: Sequence[str] = ()) -> Profile:
 
 def description_words(text: str) -> frozenset[str]:
     """The words of a description that say something (four letters or more), as
-    compared; the first 2,000 characters are enough to tell two stories apart."""
-    return frozenset(w for w in normalize(text[:2000]).split() if len(w) >= _MIN_WORD)
+    compared; the first 1,000 characters are enough to tell two stories apart."""
+    return frozenset(w for w in normalize(text[:1000]).split() if len(w) >= _MIN_WORD)
 
 
 def profiles(records: Iterable[Incident]) -> list[Profile]:

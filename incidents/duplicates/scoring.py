@@ -57,19 +57,8 @@ def compare(a: Profile, b: Profile) -> Match:
 
 
 # The most the comparisons after dates and places can add (ids aside): what a pair
-# must still be able to reach for the full comparison to be worth making.
-_REST_MOST = 0.5 + 1.0 + 2.3 + 3.0 + 1.5
-
-
-def could_reach(a: Profile, b: Profile, min_score: float) -> bool:
-    """Whether the pair can score min_score at all, from its dates and places alone
-    (cheap: most pairs the blocking puts forward are too far apart to need more)."""
-    if a.event_ids & b.event_ids or a.urls & b.urls or min_score <= 0:
-        return True
-    if min_score >= 1:
-        return False
-    bound = PRIOR + _date(a, b)[0] + _place(a, b)[0] + _REST_MOST
-    return bound >= math.log(min_score / (1.0 - min_score))
+# must still be able to reach for the full comparison to be worth making (prefilter.py).
+REST_MOST = 0.5 + 1.0 + 2.3 + 3.0 + 1.5
 
 
 def _same_event(a: Profile, b: Profile) -> bool:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from incidents.duplicates.blocking import candidate_pairs
+from incidents.duplicates.blocking import near_pairs, shared_key_pairs
+from incidents.duplicates.prefilter import reachable
 from incidents.duplicates.profile import profile
-from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, compare, could_reach
+from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, compare
 from incidents.record import Incident
 
 
@@ -45,10 +46,12 @@ def find_candidates(
     sides = [0] * len(records) + [1] * len(new) if new else None
     skip = {pair_key(*p) for p in not_same}
     found = []
-    for i, j in candidate_pairs(items, sides):
+    shared = shared_key_pairs(items, sides)
+    near = near_pairs(items, sides) - shared
+    for i, j in [*shared, *reachable(items, near, min_score)]:
         # with new rows, a is the new row and b the stored record
         a, b = (items[j], items[i]) if sides and not sides[i] else (items[i], items[j])
-        if a.id == b.id or not could_reach(a, b, min_score) or pair_key(a.id, b.id) in skip:
+        if a.id == b.id or pair_key(a.id, b.id) in skip:
             continue
         match = compare(a, b)
         if match.score >= min_score:
