@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 from incidents.access import Role, Viewer
 from incidents.duplicates import DEFAULT_THRESHOLD, Match, find_candidates, reason_text
+from incidents.duplicates.scoring import DAY_WINDOW
 from incidents.record import Incident
 from incidents.store import StoreError, open_store
 from incidents.store.merges import (
@@ -89,6 +91,30 @@ def candidates(store: RecordStore, viewer: Viewer, min_score: float) -> list[Mat
         sees_restricted=viewer.sees_restricted,
         not_same=not_same_pairs(store),
         merged_ids=keys,
+    )
+
+
+def rows_like_existing(
+    store: RecordStore,
+    viewer: Viewer,
+    rows: Sequence[Incident],
+    min_score: float = DEFAULT_THRESHOLD,
+) -> list[Match]:
+    """Pairs of an import's rows (a) and stored records (b) that look like one incident:
+    what an import summary counts. Only stored records within the rows' days (and the
+    search's window around them) are read."""
+    if not rows:
+        return []
+    window = timedelta(days=DAY_WINDOW)
+    span = (min(r.date_start for r in rows) - window, max(r.date_end for r in rows) + window)
+    stored = visible_records(store, viewer, span)
+    return find_candidates(
+        stored,
+        rows,
+        min_score=min_score,
+        sees_restricted=viewer.sees_restricted,
+        not_same=not_same_pairs(store),
+        merged_ids=merged_keys(merge_links(store, viewer)),
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from incidents.access import Viewer
@@ -292,13 +293,21 @@ def merged_keys(links: Sequence[MergeLink]) -> dict[str, list[str]]:
     return keys
 
 
-def visible_records(store: RecordStore, viewer: Viewer) -> list[Incident]:
+def visible_records(
+    store: RecordStore, viewer: Viewer, between: tuple[date, date] | None = None
+) -> list[Incident]:
     """Every record this viewer may see, whole, for the duplicate search: restricted
-    ones only for those who may see them; confidential fields blanked for others."""
+    ones only for those who may see them; confidential fields blanked for others.
+    between: only records whose dates come within that span (an import's rows need
+    only the stored records of their own days)."""
     if not viewer.sees_restricted:
         raise NotAllowed("Only staff can review duplicate records.")
+    sql, params = "SELECT id FROM incidents", []
+    if between is not None:
+        sql += " WHERE date_end >= %s AND date_start <= %s"
+        params = [between[0].isoformat(), between[1].isoformat()]
     with store._read_backend() as db:
-        ids = [str(r["id"]) for r in db.fetch("SELECT id FROM incidents ORDER BY id")]
+        ids = [str(r["id"]) for r in db.fetch(sql + " ORDER BY id", params)]
         records = load_records(db, ids)
     out = [records[i] for i in ids]
     if not viewer.sees_confidential:

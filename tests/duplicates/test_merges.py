@@ -101,3 +101,16 @@ def test_the_search_reads_only_what_a_viewer_may_see(store) -> None:
     seen = visible_records(store, VIEWER)
     assert {r.id for r in seen} == {"org-1", "acled-LBY1"}
     assert all(r.confidential_notes == "" for r in seen)
+
+
+def test_an_import_s_rows_are_matched_with_stored_records_of_their_days(store) -> None:
+    from datetime import date
+
+    from incidents.duplicates_cli import rows_like_existing
+
+    far_day = incident(1, id="old", date_start=date(2019, 5, 1), date_end=date(2019, 5, 1))
+    store.write_batch([PUBLIC, far_day], EDITOR)
+    row = PUBLIC.replace(id="partner-1", source_event_id="partner:1", title="Tarhuna")
+    found = rows_like_existing(store, EDITOR, [row])
+    assert [(m.a, m.b) for m in found] == [("partner-1", "org-1")]
+    assert rows_like_existing(store, EDITOR, []) == []
