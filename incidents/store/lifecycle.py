@@ -69,10 +69,8 @@ class Lifecycle(ABC):
     def bulk_delete(self, ids: Sequence[str], reason: str, viewer: Viewer) -> int:
         """Delete every listed record (one transaction); how many were deleted."""
         require_editor(viewer)
-        wanted = list(dict.fromkeys(ids))
         with self._backend() as db:
-            records = load_records(db, wanted)
-            _require_all(wanted, records)
+            wanted, records = _all_of(db, ids)
             now = now_utc()
             for incident_id in wanted:
                 _bury(db, records[incident_id], viewer, reason.strip(), now)
@@ -200,10 +198,8 @@ class Lifecycle(ABC):
 
     def _bulk_edit(self, ids: Sequence[str], viewer: Viewer, change: _Change) -> int:
         require_editor(viewer)
-        wanted = list(dict.fromkeys(ids))
         with self._backend() as db:
-            records = load_records(db, wanted)
-            _require_all(wanted, records)
+            wanted, records = _all_of(db, ids)
             pending, last, changed = Pending(now_utc()), last_entry(db), 0
             for incident_id in wanted:
                 record = records[incident_id]
@@ -226,11 +222,16 @@ def _as_opened(db: Backend, incident_id: str, version: int) -> Incident:
     return record
 
 
-def _require_all(wanted: Sequence[str], records: dict[str, Incident]) -> None:
+def _all_of(db: Backend, ids: Sequence[str]) -> tuple[list[str], dict[str, Incident]]:
+    """The listed records, each once, in order: all of them, or NotFound (a bulk action
+    changes all or none)."""
+    wanted = list(dict.fromkeys(ids))
+    records = load_records(db, wanted)
     missing = [i for i in wanted if i not in records]
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
         raise NotFound(f"No change made: these incidents no longer exist: {shown}.")
+    return wanted, records
 
 
 def _bury(db: Backend, record: Incident, viewer: Viewer, reason: str, now: str) -> None:
