@@ -18,18 +18,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from incidents.export import theme
-from incidents.export.basemap import (
-    HALO,
-    Extent,
-    draw_district_names,
-    draw_labels,
-    draw_locator,
-    draw_north_arrow,
-    draw_outlines,
-    draw_scale_bar,
-    fit_extent,
-    shape_extent,
-)
+from incidents.export.basemap import HALO, Extent, draw_outlines, fit_extent, shape_extent
 from incidents.export.caption import counts_line, plural
 from incidents.export.cells import (
     CellGrid,
@@ -39,22 +28,18 @@ from incidents.export.cells import (
     class_of,
     count_cells,
 )
-from incidents.export.layout import (
-    Flow,
-    default_subtitle,
-    draw_footer,
-    draw_header,
-    filters_and_sources,
-)
+from incidents.export.layout import Flow, filters_and_sources
 from incidents.export.points import Drawn
 from incidents.export.selection import Selection
 from incidents.export.static_map import (
+    Frame,
     MapOptions,
     box_ratio,
-    country_name,
+    compose,
+    draw_extras,
     face_metadata,
-    frame_for,
-    save_figure,
+    save,
+    title_of,
 )
 from incidents.maps.aggregate import class_edges
 from incidents.styles import type_style
@@ -150,35 +135,23 @@ def cells_figure(
     selection: Selection, tally: Tally, options: MapOptions, note: str, fmt: str = "png"
 ) -> tuple[Figure, CellPicture]:
     """The whole image as a matplotlib Figure (closed by the caller) and what it drew."""
-    size = options.size
-    scale = size.text_scale
-    with theme.export_style():
-        fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
-        fig.patch.set_facecolor("white")
-        layout = frame_for(size, options.header)
+
+    def draw(fig: Figure, layout: Frame) -> CellPicture:
         ax = fig.add_axes(layout.map_box)
         extent = cells_extent(tally, options, box_ratio(fig, layout.map_box), selection.country)
         draw_outlines(ax, extent, selection.country)
-        width_px = layout.map_box[2] * size.width_in * theme.BASE_DPI
+        width_px = layout.map_box[2] * options.size.width_in * theme.BASE_DPI
         lat, lon = tally.points()
         grid = count_cells(lat, lon, extent, cell_km(extent, width_px))
         picture = picture_of([grid], grid.shown, note)
         draw_cells(ax, grid, picture, raster=fmt != "png")
-        draw_district_names(ax, extent, selection.country, 9 * scale)
-        draw_labels(ax, options.labels, 12 * scale, ())
-        draw_scale_bar(ax, extent, 10 * scale)
-        draw_north_arrow(ax, 12 * scale)
-        if options.locator:
-            draw_locator(ax, extent, selection.country)
-        for spine in ax.spines.values():
-            spine.set_edgecolor(theme.BORDER)
-        title = options.title or f"Incidents in {country_name(selection.country)}"
-        if options.header:
-            subtitle = options.subtitle or default_subtitle(selection)
-            draw_header(fig, title, subtitle, scale, layout.header_top)
-        cells_legend(fig.add_axes(layout.panel_box), selection, tally, picture, scale)
-        draw_footer(fig, selection, scale)
-    return fig, picture
+        draw_extras(ax, extent, options, selection.country)
+        return picture
+
+    def legend(ax: Axes, picture: CellPicture, scale: float) -> None:
+        cells_legend(ax, selection, tally, picture, scale)
+
+    return compose(selection, options, draw, legend)
 
 
 def cells_legend(
@@ -241,13 +214,8 @@ def save_cells(
     fig: Figure, picture: CellPicture, selection: Selection, options: MapOptions, fmt: str
 ) -> bytes:
     """A squared figure's bytes, its file description saying what the squares show."""
-    try:
-        title = options.title or f"Incidents in {country_name(selection.country)}"
-        metadata = face_metadata(selection, title, fmt, picture.drawn)
-        metadata = with_squares(metadata, picture, selection)
-        return save_figure(fig, fmt, options.scale, metadata)
-    finally:
-        plt.close(fig)
+    metadata = face_metadata(selection, title_of(selection, options), fmt, picture.drawn)
+    return save(fig, options, fmt, with_squares(metadata, picture, selection))
 
 
 def with_squares(

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from incidents.export import theme
-from incidents.export.caption import plural, window_words
+from incidents.export.caption import plural
 from incidents.export.cell_map import (
     CellPicture,
     cells_extent,
@@ -26,15 +26,9 @@ from incidents.export.cell_map import (
     save_cells,
 )
 from incidents.export.cells import Tally, cell_km, count_cells
-from incidents.export.layout import draw_footer, draw_header
-from incidents.export.panels import MAX_PANELS, _grid, _period_title
+from incidents.export.panels import MAX_PANELS, panel_boxes, panels_subtitle, period_title
 from incidents.export.selection import Selection
-from incidents.export.static_map import (
-    MapOptions,
-    box_ratio,
-    country_name,
-    frame_for,
-)
+from incidents.export.static_map import Frame, MapOptions, box_ratio, compose, draw_extras
 from incidents.styles import type_style
 
 _EPOCH = date(1970, 1, 1)
@@ -66,22 +60,8 @@ def cell_panels_by_period(tally: Tally, breaks: Sequence[date]) -> list[CellPane
             mask &= tally.end >= (low - _EPOCH).days
         if high is not None:
             mask &= tally.start < (high - _EPOCH).days
-        panels.append(CellPanel(_period_title(low, high), mask))
+        panels.append(CellPanel(period_title(low, high), mask))
     return panels
-
-
-def _boxes(fig: Figure, n: int, options: MapOptions) -> list[tuple[float, float, float, float]]:
-    layout = frame_for(options.size, options.header)
-    left, bottom, width, height = layout.map_box
-    nrows, ncols = _grid(n, box_ratio(fig, layout.map_box))
-    gap_x, gap_y = 0.008, 0.045 * options.size.text_scale
-    cell_w = (width - gap_x * (ncols - 1)) / ncols
-    cell_h = (height - gap_y * nrows) / nrows
-    return [
-        (left + c * (cell_w + gap_x), bottom + (nrows - 1 - r) * (cell_h + gap_y), cell_w, cell_h)
-        for r in range(nrows)
-        for c in range(ncols)
-    ][:n]
 
 
 def cell_panels_figure(
@@ -93,12 +73,12 @@ def cell_panels_figure(
     fmt: str = "png",
 ) -> tuple[Figure, CellPicture]:
     """The small multiples as one Figure, and what their squares show together."""
-    from incidents.export.basemap import draw_locator, draw_outlines, draw_scale_bar
+    from incidents.export.basemap import draw_outlines
 
     size = options.size
-    with theme.export_style():
-        fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
-        boxes = _boxes(fig, len(panels), options)
+
+    def draw(fig: Figure, _layout: Frame) -> CellPicture:
+        boxes = panel_boxes(fig, len(panels), options)
         extent = cells_extent(tally, options, box_ratio(fig, boxes[0]), selection.country)
         step = cell_km(extent, boxes[0][2] * size.width_in * theme.BASE_DPI)
         grids = [count_cells(*tally.points(p.mask), extent, step) for p in panels]
@@ -116,28 +96,21 @@ def cell_panels_figure(
             draw_outlines(ax, extent, selection.country)
             draw_cells(ax, grid, picture, raster=fmt != "png")
             if i == 0:
-                draw_scale_bar(ax, extent, 10 * size.text_scale)
-                if options.locator:
-                    draw_locator(ax, extent, selection.country)
+                draw_extras(ax, extent, replace(options, labels=()), selection.country)
             ax.set_title(heading, fontsize=font, loc="left", fontweight="bold",
                          color=theme.INK)  # fmt: skip
-        layout = frame_for(size, options.header)
-        if options.header:
-            title = options.title or f"Incidents in {country_name(selection.country)}"
-            subtitle = options.subtitle or _subtitle(selection, panels)
-            draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
-        cells_legend(fig.add_axes(layout.panel_box), selection, tally, picture, size.text_scale)
-        draw_footer(fig, selection, size.text_scale)
-    return fig, picture
+        return picture
 
+    def legend(ax: Axes, picture: CellPicture, scale: float) -> None:
+        cells_legend(ax, selection, tally, picture, scale)
 
-def _subtitle(selection: Selection, panels: Sequence[CellPanel]) -> str:
-    times = np.sum([p.mask.astype(np.int64) for p in panels], axis=0)
-    both = int((times > 1).sum())
-    text = window_words(selection.query)
-    if both:
-        text += f" · {plural(both, 'incident')} whose dates span a break appear in each panel"
-    return text
+    return compose(
+        selection,
+        options,
+        draw,
+        legend,
+        lambda _: panels_subtitle(selection, [p.mask for p in panels]),
+    )
 
 
 def render_cell_panels(

@@ -12,28 +12,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from incidents.export import theme
 from incidents.export.caption import day_words, plural
-from incidents.export.layout import draw_footer, draw_header, legend_panel
+from incidents.export.layout import legend_panel
 from incidents.export.points import Drawn
 from incidents.export.selection import Selection
 from incidents.export.static_map import (
+    Frame,
     MapOptions,
     box_ratio,
-    country_name,
+    compose,
     draw_map,
     face_metadata,
     frame_for,
     map_extent,
-    save_figure,
+    save,
+    title_of,
 )
 from incidents.styles import TYPE_STYLES, type_style
 
 MAX_PANELS = 9
+Box = tuple[float, float, float, float]  # left, bottom, width, height (figure fractions)
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,11 @@ def panels_by_period(selection: Selection, breaks: Sequence[date]) -> list[Panel
             mask &= end >= low
         if high is not None:
             mask &= start < high
-        panels.append(Panel(_period_title(low, high), mask))
+        panels.append(Panel(period_title(low, high), mask))
     return panels
 
 
-def _period_title(low: date | None, high: date | None) -> str:
+def period_title(low: date | None, high: date | None) -> str:
     if low is None and high is not None:
         return f"Before {day_words(high)}"
     if high is None and low is not None:
@@ -95,42 +98,41 @@ def _grid(n: int, ratio: float) -> tuple[int, int]:
     return best
 
 
+def panel_boxes(
+    fig: Figure, n: int, options: MapOptions
+) -> list[tuple[float, float, float, float]]:
+    """Where n small maps go in the map box (figure fractions), rows and columns as
+    near the box's shape as they fit: the same for dots or squares."""
+    left, bottom, width, height = frame_for(options.size, options.header).map_box
+    nrows, ncols = _grid(n, box_ratio(fig, (left, bottom, width, height)))
+    gap_x, gap_y = 0.008, 0.045 * options.size.text_scale
+    cell_w = (width - gap_x * (ncols - 1)) / ncols
+    cell_h = (height - gap_y * nrows) / nrows
+    return [
+        (left + c * (cell_w + gap_x), bottom + (nrows - 1 - r) * (cell_h + gap_y), cell_w, cell_h)
+        for r in range(nrows)
+        for c in range(ncols)
+    ][:n]
+
+
 def panels_figure(
     selection: Selection, panels: Sequence[Panel], options: MapOptions
 ) -> tuple[Figure, Drawn]:
     """The small multiples as one Figure, and what the panels drew together."""
-    size = options.size
-    with theme.export_style():
-        fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
-        layout = frame_for(size, options.header)
-        left, bottom, width, height = layout.map_box
-        nrows, ncols = _grid(len(panels), box_ratio(fig, layout.map_box))
-        gap_x, gap_y = 0.008, 0.045 * size.text_scale
-        cell_w = (width - gap_x * (ncols - 1)) / ncols
-        cell_h = (height - gap_y * nrows) / nrows
-        boxes = [
-            (
-                left + c * (cell_w + gap_x),
-                bottom + (nrows - 1 - r) * (cell_h + gap_y),
-                cell_w,
-                cell_h,
-            )
-            for r in range(nrows)
-            for c in range(ncols)
-        ]
+
+    def draw(fig: Figure, _layout: Frame) -> Drawn:
+        boxes = panel_boxes(fig, len(panels), options)
         extent = map_extent(selection, options, box_ratio(fig, boxes[0]))
         drawn = [
             _panel(fig, box, selection, panel, extent, options, first=i == 0)
             for i, (box, panel) in enumerate(zip(boxes, panels, strict=False))
         ]
-        merged = _merge(drawn, _shown(selection, panels))
-        title = options.title or f"Incidents in {country_name(selection.country)}"
-        if options.header:
-            subtitle = options.subtitle or _subtitle(selection, panels)
-            draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
-        legend_panel(fig.add_axes(layout.panel_box), selection, merged, size.text_scale)
-        draw_footer(fig, selection, size.text_scale)
-    return fig, merged
+        return _merge(drawn, _shown(selection, panels))
+
+    return compose(
+        selection, options, draw, lambda ax, d, k: legend_panel(ax, selection, d, k),
+        lambda _: panels_subtitle(selection, [p.mask for p in panels]),
+    )  # fmt: skip
 
 
 def _shown(selection: Selection, panels: Sequence[Panel]) -> int:
@@ -141,13 +143,13 @@ def _shown(selection: Selection, panels: Sequence[Panel]) -> int:
     return int((in_any & selection.located).sum())
 
 
-def _subtitle(selection: Selection, panels: Sequence[Panel]) -> str:
+def panels_subtitle(selection: Selection, masks: Sequence[np.ndarray | pd.Series]) -> str:
+    """The window, and how many incidents show in more than one panel (their dates span
+    a break): the same words for panels of dots or of squares."""
     from incidents.export.caption import window_words
 
-    times = pd.Series(0, index=selection.rows.index)
-    for panel in panels:
-        times += panel.mask.astype(int)
-    both = int((times > 1).sum())
+    times = np.sum([np.asarray(m, dtype=np.int64) for m in masks], axis=0)
+    both = int(np.sum(np.asarray(times) > 1))
     text = window_words(selection.query)
     if both:
         text += f" · {plural(both, 'incident')} whose dates span a break appear in each panel"
@@ -196,9 +198,5 @@ def render_panels(
     if not panels:
         raise ValueError("no panels to draw: the selection is empty")
     fig, drawn = panels_figure(selection, panels, options)
-    try:
-        title = options.title or f"Incidents in {country_name(selection.country)}"
-        metadata = face_metadata(selection, title, fmt, drawn)
-        return save_figure(fig, fmt, options.scale, metadata)
-    finally:
-        plt.close(fig)
+    metadata = face_metadata(selection, title_of(selection, options), fmt, drawn)
+    return save(fig, options, fmt, metadata)

@@ -7,7 +7,9 @@ the interactive map; fit=True frames the selection instead.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,6 +41,7 @@ from incidents.export.points import Drawn, draw_incidents
 from incidents.export.selection import Selection
 
 FORMATS = ("png", "svg", "pdf")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -130,35 +133,70 @@ def draw_map(
         if len(rows)
         else Drawn(0, 0, (), ())
     )
-    draw_district_names(ax, extent, selection.country, 9 * scale, drawn.fans)
-    draw_labels(ax, options.labels, 12 * scale, drawn.fans)
+    draw_extras(ax, extent, options, selection.country, drawn.fans, extras)
+    return drawn
+
+
+def draw_extras(
+    ax: Axes,
+    extent: Extent,
+    options: MapOptions,
+    country: str,
+    fans: tuple[tuple[float, float, float], ...] = (),
+    extras: bool = True,
+) -> None:
+    """What every map image carries over its marks, dots or squares: district and place
+    names; with extras, scale bar, north arrow and locator."""
+    scale = options.size.text_scale
+    draw_district_names(ax, extent, country, 9 * scale, fans)
+    draw_labels(ax, options.labels, 12 * scale, fans)
     if extras:
         draw_scale_bar(ax, extent, 10 * scale)
         draw_north_arrow(ax, 12 * scale)
         if options.locator:
-            draw_locator(ax, extent, selection.country)
+            draw_locator(ax, extent, country)
     for spine in ax.spines.values():
         spine.set_edgecolor(theme.BORDER)
-    return drawn
 
 
-def map_figure(selection: Selection, options: MapOptions) -> tuple[Figure, Drawn]:
-    """The whole image as a matplotlib Figure (closed by the caller) and what it drew."""
+def title_of(selection: Selection, options: MapOptions) -> str:
+    return options.title or f"Incidents in {country_name(selection.country)}"
+
+
+def compose(
+    selection: Selection,
+    options: MapOptions,
+    draw: Callable[[Figure, Frame], T],
+    legend: Callable[[Axes, T, float], None],
+    subtitle: Callable[[T], str] = lambda _: "",
+) -> tuple[Figure, T]:
+    """The one figure pipeline of every map image: the frame, header, legend panel and
+    footer around whatever draw() puts on the map (dots or counted squares, one map or
+    small multiples). Returns the Figure (closed by the caller) and what draw() drew."""
     size = options.size
     with theme.export_style():
         fig = plt.figure(figsize=(size.width_in, size.height_in), dpi=theme.BASE_DPI)
         fig.patch.set_facecolor("white")
         layout = frame_for(size, options.header)
-        ax = fig.add_axes(layout.map_box)
-        extent = map_extent(selection, options, box_ratio(fig, layout.map_box))
-        drawn = draw_map(ax, selection, extent, options)
-        title = options.title or f"Incidents in {country_name(selection.country)}"
+        drawn = draw(fig, layout)
         if options.header:
-            subtitle = options.subtitle or default_subtitle(selection)
-            draw_header(fig, title, subtitle, size.text_scale, layout.header_top)
-        legend_panel(fig.add_axes(layout.panel_box), selection, drawn, size.text_scale)
+            words = options.subtitle or subtitle(drawn) or default_subtitle(selection)
+            draw_header(fig, title_of(selection, options), words, size.text_scale,
+                        layout.header_top)  # fmt: skip
+        legend(fig.add_axes(layout.panel_box), drawn, size.text_scale)
         draw_footer(fig, selection, size.text_scale)
     return fig, drawn
+
+
+def map_figure(selection: Selection, options: MapOptions) -> tuple[Figure, Drawn]:
+    """The whole image as a matplotlib Figure (closed by the caller) and what it drew."""
+
+    def draw(fig: Figure, layout: Frame) -> Drawn:
+        ax = fig.add_axes(layout.map_box)
+        extent = map_extent(selection, options, box_ratio(fig, layout.map_box))
+        return draw_map(ax, selection, extent, options)
+
+    return compose(selection, options, draw, lambda ax, d, k: legend_panel(ax, selection, d, k))
 
 
 def face_metadata(selection: Selection, title: str, fmt: str, drawn: Drawn) -> dict[str, str]:
@@ -190,13 +228,17 @@ def save_figure(fig: Figure, fmt: str, scale: int, metadata: dict[str, str]) -> 
     return buffer.getvalue()
 
 
+def save(fig: Figure, options: MapOptions, fmt: str, metadata: dict[str, str]) -> bytes:
+    """A composed figure's bytes (closing it), its metadata from face_metadata."""
+    try:
+        return save_figure(fig, fmt, options.scale, metadata)
+    finally:
+        plt.close(fig)
+
+
 def render_map(selection: Selection, options: MapOptions | None = None, fmt: str = "png") -> bytes:
     """The map image's bytes in PNG, SVG or PDF."""
     options = options or MapOptions()
     fig, drawn = map_figure(selection, options)
-    try:
-        title = options.title or f"Incidents in {country_name(selection.country)}"
-        metadata = face_metadata(selection, title, fmt, drawn)
-        return save_figure(fig, fmt, options.scale, metadata)
-    finally:
-        plt.close(fig)
+    metadata = face_metadata(selection, title_of(selection, options), fmt, drawn)
+    return save(fig, options, fmt, metadata)
