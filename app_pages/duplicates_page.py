@@ -48,7 +48,8 @@ def _table(first: Incident, second: Incident) -> None:
             "Second record": [r.second for r in rows],
         }
     )
-    st.caption(f"First record: {first.id} · second record: {second.id}")
+    ids = common.md_escape(first.id), common.md_escape(second.id)  # ids are record text
+    st.caption(f"First record: {ids[0]} · second record: {ids[1]}")
     differs = [r.differs for r in rows]
 
     def mark(row: pd.Series) -> list[str]:
@@ -71,7 +72,7 @@ def _actions(store: RecordStore, pair: Match, first: Incident, second: Incident)
         if merge_col.button("Merge", type="primary"):
             choices = dict.fromkeys(take, "absorbed")
             merge(store, kept.id, other.id, who, choices, (kept.version, other.version))  # type: ignore[arg-type]
-            _done(f"Merged {other.id} into {kept.id}.")
+            _done(f"Merged {common.md_escape(other.id)} into {common.md_escape(kept.id)}.")
         if apart_col.button("Not the same"):
             not_same(store, pair.a, pair.b, who)
             _done("They will not be proposed again.")

@@ -61,3 +61,26 @@ def test_fields_that_differ_are_marked_and_choosable() -> None:
     assert rows["killed_best"].first == "—"
     assert not rows["title"].differs
     assert differing(FIRST, SECOND) == ["description", "killed_best"]
+
+
+def test_record_text_is_never_markup_and_viewers_cannot_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app_pages import common
+    from tests.conftest import VIEWER
+
+    hostile = "<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1))"
+    path = str(tmp_path / "hostile.gpkg")
+    open_store(path).write_batch(
+        [FIRST.replace(title=hostile, id="**org**"), SECOND.replace(place=hostile)], EDITOR
+    )
+    point_app_at(path, tmp_path, monkeypatch)
+    monkeypatch.setattr(common, "viewer", lambda: EDITOR)
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert all(hostile not in m.value for m in at.markdown)
+    assert all("onerror" not in m.value for m in at.caption)
+    assert any("\\*\\*org\\*\\*" in m.value for m in at.caption)  # the id, escaped
+    monkeypatch.setattr(common, "viewer", lambda: VIEWER)
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert "Only editors" in at.info[0].value
