@@ -109,8 +109,9 @@ def _revert(args: argparse.Namespace) -> int:
 def _purge(args: argparse.Namespace) -> int:
     open_store(args.db).purge(args.id, Viewer(args.actor, Role.ADMIN), args.reason)
     print(
-        f"Purged incident {args.id}: its content is gone from the store and its audit "
-        "entries; the audit log keeps who purged it, when and why."
+        f"Purged incident {args.id}: its content is gone from the store and from every "
+        "audit entry of it (the audit chains copied in by a migration too); the audit log "
+        "keeps who purged it, when and why."
     )
     return 0
 
