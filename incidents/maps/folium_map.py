@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import folium
+import numpy as np
 import pandas as pd
 from folium.plugins import HeatMap
 
@@ -186,7 +187,9 @@ def _markers_or_grid(
     visible = points  # few enough: send them all, so panning needs no redraw
     if len(points) > options.marker_limit and view is not None:
         visible = aggregate.in_bounds(points, aggregate.pad_bounds(view))
-    if len(visible) > options.marker_limit and not _one_place(visible):
+    if len(visible) > options.marker_limit and not one_place(
+        visible["latitude"].to_numpy(float), visible["longitude"].to_numpy(float)
+    ):
         return _grid(group, visible, view, hidden, options.standalone)
     rows = [_marker_row(r) for r in _rows(visible)]
     icons = [list(type_symbols()[code]) for code in INCIDENT_TYPES.codes]
@@ -215,13 +218,12 @@ def _markers_or_grid(
     return Drawn("markers", len(rows), len(visible), ids=list(visible["id"]))
 
 
-def _one_place(points: pd.DataFrame, hard_limit: int = 4 * MARKER_LIMIT) -> bool:
+def one_place(lat: np.ndarray, lon: np.ndarray, hard_limit: int = 4 * MARKER_LIMIT) -> bool:
     """True when the points all sit in one small spot (a town's centre): a grid cannot
     split them however far one zooms, so they are drawn as one cluster instead."""
-    if len(points) > hard_limit or points.empty:
+    if len(lat) > hard_limit or not len(lat):
         return False
-    lat, lon = points["latitude"].astype(float), points["longitude"].astype(float)
-    return float(lat.max() - lat.min()) < 0.01 and float(lon.max() - lon.min()) < 0.01
+    return float(np.ptp(lat)) < 0.01 and float(np.ptp(lon)) < 0.01
 
 
 def _rows(frame: pd.DataFrame) -> list[Any]:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
-import numpy as np
 import pandas as pd
 
 from incidents.maps import aggregate, pyramid
@@ -25,6 +24,7 @@ from incidents.maps.folium_map import (
     Drawn,
     MapOptions,
     localize_group,
+    one_place,
     summary_layer,
 )
 from incidents.maps.layers_grid import add_grid_levels
@@ -97,7 +97,9 @@ def layer(
         group, drawn = summary_layer("markers", frame, options, bounds, hidden)
         return group, drawn, Coverage(everything=True)
     in_box = idx.count(boxed, drawable=True)
-    if in_box <= options.marker_limit or _one_place(idx, boxed, in_box):
+    if in_box <= options.marker_limit or (
+        in_box <= 4 * MARKER_LIMIT and one_place(*idx.drawable_points(boxed)[:2])
+    ):
         frame = rows(boxed, MAP_COLUMNS, 4 * options.marker_limit)
         group, drawn = summary_layer("markers", frame, options, bounds, hidden)
         drawn.not_drawable = hidden
@@ -138,18 +140,7 @@ def levels_extent(levels: Pyramid) -> list[list[float]] | None:
 
 
 def _whole(idx: ColumnIndex, query: Query) -> Bounds:
-    points = idx.point_counts(query, 1.0)
-    if points.empty:
-        return (9.0, 19.0, 26.0, 34.0)
-    lat, lon = points["latitude"], points["longitude"]
-    return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
-
-
-def _one_place(idx: ColumnIndex, query: Query, total: int) -> bool:
-    """All in one tiny spot (a town centre): a grid cannot split them, draw one cluster."""
-    if total > 4 * MARKER_LIMIT or total == 0:
-        return False
     lat, lon, _ = idx.drawable_points(query)
     if not len(lat):
-        return False
-    return float(np.ptp(lat)) < 0.01 and float(np.ptp(lon)) < 0.01
+        return (9.0, 19.0, 26.0, 34.0)
+    return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
