@@ -12,7 +12,9 @@ output) run under these rules too.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import date
 
 import numpy as np
@@ -130,3 +132,14 @@ def test_a_box_acts_on_the_public_point(filled: RecordStore) -> None:
         bbox=(TARHUNA.lon - 0.01, TARHUNA.lat - 0.01, TARHUNA.lon + 0.01, TARHUNA.lat + 0.01)
     )
     assert filled.count(town, PUBLIC) == 10 == index.count(town) == len(filled.query(town, PUBLIC))
+
+
+def test_the_public_slides_say_where_places_are_shown(filled: RecordStore) -> None:
+    """The title slide and its notes say which coarsening applies, in words."""
+    data = run_export(filled, PUBLIC, Query(), ExportRequest("pptx")).data
+    with zipfile.ZipFile(io.BytesIO(data)) as deck:
+        title = deck.read("ppt/slides/slide1.xml").decode("utf-8")
+        notes = deck.read("ppt/notesSlides/notesSlide1.xml").decode("utf-8")
+    for text in (title, notes):
+        assert "10 shown at the town of Tarhuna" in text
+        assert "1 shown at the centre of a 10 km square" in text
