@@ -262,13 +262,16 @@ def not_same_pairs(store: RecordStore) -> set[tuple[str, str]]:
 
 def merge_links(store: RecordStore, viewer: Viewer, kept_id: str | None = None) -> list[MergeLink]:
     """Records merged into others (into kept_id only, when given), oldest first; none
-    for a viewer who may not see restricted records and the kept one is restricted."""
+    for a viewer who may not see restricted records and the kept one is restricted.
+    A merged record restored from the deleted list is a record again, not listed."""
     with store._backend() as db:
         ensure_tables(db)
         where, params = ("WHERE kept_id = %s", [kept_id]) if kept_id else ("", [])
         rows = db.fetch(f"SELECT * FROM {MERGES} {where} ORDER BY merged_at, absorbed_id", params)
         kept = load_records(db, sorted({str(r["kept_id"]) for r in rows}))
+        back = set(load_records(db, sorted({str(r["absorbed_id"]) for r in rows})))
     visible = {k for k, r in kept.items() if viewer.sees_restricted or r.sensitivity == "public"}
+    rows = [r for r in rows if str(r["absorbed_id"]) not in back]
     return [
         MergeLink(
             str(r["absorbed_id"]),

@@ -114,3 +114,13 @@ def test_an_import_s_rows_are_matched_with_stored_records_of_their_days(store) -
     found = rows_like_existing(store, EDITOR, [row])
     assert [(m.a, m.b) for m in found] == [("partner-1", "org-1")]
     assert rows_like_existing(store, EDITOR, []) == []
+
+
+def test_a_merged_record_restored_from_the_deleted_list_is_no_longer_a_merge(store) -> None:
+    store.write_batch([PUBLIC, ACLED], EDITOR)
+    merge(store, "org-1", "acled-LBY1", EDITOR)
+    store.restore("acled-LBY1", EDITOR)
+    assert merge_links(store, EDITOR) == []
+    with pytest.raises(StoreError):
+        unmerge(store, "acled-LBY1", EDITOR)
+    assert store.verify_records().problems == []
