@@ -29,7 +29,7 @@ from incidents.export.cell_panels import (
 from incidents.export.cell_selection import coarsening_note, read_cells
 from incidents.export.cells import Tally
 from incidents.export.deck import DeckOptions, build_deck
-from incidents.export.selection import Selection
+from incidents.export.selection import Selection, excluded_counts
 from incidents.export.static_map import MapOptions
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
@@ -73,14 +73,10 @@ def cell_deck(
 ) -> tuple[bytes, Selection]:
     """The deck's bytes and the selection its slides describe, all from the index."""
     drawn_from, counted = read_cells(store, index, query, reader, link=link, country=country)
-    excluded = dict(drawn_from.excluded)
-    # read_cells counts incidents without a point as "imprecise"; here they are rows
-    # without coordinates, which Selection.not_shown counts itself.
-    excluded["imprecise"] = excluded.get("imprecise", 0) - counted.undrawable
-    if not excluded["imprecise"]:
-        del excluded["imprecise"]
-    rows = index_frame(index, query)
-    selection = dataclasses.replace(drawn_from, rows=rows, excluded=excluded)
+    # The slides' rows hold the incidents without a point (no coordinates), which
+    # Selection.not_shown counts itself: only the filters' exclusions are added to them.
+    excluded = excluded_counts(index.count, query, counted.total)
+    selection = dataclasses.replace(drawn_from, rows=index_frame(index, query), excluded=excluded)
     maps = CellMaps(drawn_from, counted, coarsening_note(reader, store.public_rules))
     return build_deck(selection, options, maps), selection
 
