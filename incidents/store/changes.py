@@ -27,7 +27,7 @@ from incidents.store.summaries import Summaries
 # Events that change no record (RecordStore.log_event callers); any other event
 # without a record id, such as "bulk-load" or "migrate", makes the change set unknown.
 _EVENTS = frozenset({"import", "export", "sign-in", "sign-out", "sign-in-failed"})
-_EVENT_PREFIXES = ("users:", "evidence:")
+_EVENT_PREFIXES = ("users:", "evidence:", "duplicates:")  # "not the same" decisions
 _CHUNK = 900
 
 
