@@ -9,7 +9,8 @@ to the map payload ready (what the page does on the server: counts, histogram, l
 the feature group as streamlit-folium sends it) against gdf.explore() of the same
 selection and against the same summaries in SQL; pan and zoom steps; PNG export of
 the whole selection; CSV import through the real importer (sizes up to
---import-max; larger stores are filled by bulk_load.py, benchmark-only). Then geocoding
+--import-max; larger stores are filled by bulk_load.py, benchmark-only); the text filter
+the first time after opening the store (text_bench.py). Then geocoding
 of 10k names, and, for --browser-sizes, the dashboard in headless Chromium
 (browser_bench.py). Prints a table, the ratios, and as its last line one JSON object
 with every figure. Synthetic data only (incidents.synthetic).
@@ -185,6 +186,9 @@ def run_size(n: int, workdir: Path, args: argparse.Namespace) -> dict[str, Figur
         figures = fill(store, n, csv_path, args.import_max)
         print(f"[{name} {n:,}] map", file=sys.stderr, flush=True)
         figures |= bench_map(store, args.repeat, explore=True)
+        from text_bench import run as text_run  # the text filter, first time, new process
+
+        figures |= text_run(_address(store))
         if n in args.png_sizes:
             figures |= bench_png(store)
         if n in args.browser_sizes:
