@@ -47,13 +47,8 @@ def resolve() -> str:
     if linked:
         st.session_state[CHOSEN] = linked
     chosen = st.session_state.get(CHOSEN)
-    configured = os.environ.get(translation.DEFAULT_SETTING)
-    code = (
-        translation.supported(chosen)
-        or (translation.default_language() if configured else None)
-        or _browser()
-        or "en"
-    )
+    configured = translation.supported(os.environ.get(translation.DEFAULT_SETTING))
+    code = translation.supported(chosen) or configured or _browser() or "en"
     st.session_state[ACTIVE] = translation.set_language(code)
     _keep_in_map_link()
     return code
