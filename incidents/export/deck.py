@@ -207,15 +207,15 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.4), Inches(11.7), Inches(1.6)
     lines = [subtitle or window_words(selection.query), selection.counts_line()]
     lines += selection.people_lines()
-    # Where the public rules put the places shown ('9 shown at the town of Tarhuna').
-    placed = placement_summary(selection.rows, PublicRules()) if selection.profile.coarsened else ""
-    lines += [placed] if placed else []
     sub.text_frame.text = "\n".join(lines)
     for paragraph, line in zip(sub.text_frame.paragraphs, lines, strict=False):
         _direction(paragraph, line)
     _footer(slide, selection)
     notes = slide.notes_slide.notes_text_frame
     assert notes is not None
+    # Where the public rules put the places shown ('9 shown at the town of Tarhuna'); the
+    # footer's notice names the rule on every slide.
+    placed = placement_summary(selection.rows, PublicRules()) if selection.profile.coarsened else ""
     notes.text = (
         f"Briefing on {title}. Dates: {window_words(selection.query)}. "
         f"Filters: {filters_sentence(selection.query, district_names(selection.country))}. "

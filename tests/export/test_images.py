@@ -144,6 +144,7 @@ def test_small_multiples_by_period_and_type(selection):
 def test_public_profile_face_and_coarsening(tarhuna_store):
     selection = read_selection(tarhuna_store, WINDOW, Viewer("anyone", Role.PUBLIC))
     assert selection.profile == get_profile("public")
-    assert set(selection.rows["location_precision"]) == {"district"}
+    assert set(selection.rows["location_precision"]) == {"town"}  # shown at Tarhuna
+    assert set(selection.rows["latitude"]) == {32.43501}
     svg = render_map(selection, MapOptions(fit=True), "svg").decode()
-    assert "PUBLIC" in svg and "coarsened" in svg and "District only" in svg
+    assert "PUBLIC" in svg and "places shown at their town" in svg

@@ -65,7 +65,8 @@ def test_public_tables_have_no_restricted_records(mixed_store):
     selection = read_selection(mixed_store, Query(), PUBLIC, confidential=True)
     data = to_csv(selection)
     assert RESTRICTED_TITLE.encode() not in data and SECRET.encode() not in data
-    assert {r["location_precision"] for r in _rows(data)} == {"district"}
+    # The public rules: a named town, else a grid square (or the district centre).
+    assert {r["location_precision"] for r in _rows(data)} <= {"town", "approximate", "district"}
 
 
 def test_geojson_is_a_feature_collection_with_face_metadata(tarhuna_store):
