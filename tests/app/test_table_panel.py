@@ -69,7 +69,7 @@ def test_an_unplaced_incident_is_listed_and_says_so(unplaced_db: str) -> None:
     table = _table(at)
     assert len(table) == 10  # nine in the box, one with no place
     assert table.loc[UNPLACED, "Location"] == "No place recorded"
-    assert table.loc["tarhuna-ex-001", "Location"] == "District"  # as the public sees it
+    assert table.loc["tarhuna-ex-001", "Location"] == "Town"  # as the public sees it: at Tarhuna
     assert any(c.value.startswith("9 in the map view") for c in at.caption)
     assert any("1 of them is not on the map" in c.value for c in at.caption)
 
