@@ -123,7 +123,8 @@ def _show_file(data: bytes, name: str) -> None:
         st.warning(reason)
         return
     st.markdown(_("**Preview** (the first rows as they would be stored)"))
-    preview = preview_rows(rows, options, PREVIEW_ROWS)
+    editor = common.viewer().can_edit  # only those who may import learn of deleted records
+    preview = preview_rows(rows, options, PREVIEW_ROWS, common.get_store() if editor else None)
     st.dataframe(pd.DataFrame(preview).astype(str), hide_index=True, width="stretch")
     if not common.viewer().can_edit:
         st.info(_("Your role can look but not import."))

@@ -284,3 +284,23 @@ def test_dates_that_cannot_tell_are_read_in_the_order_chosen(empty_db, as_editor
     at.button(key="import_run").click().run()
     record = open_store(empty_db).get("d-1", as_editor)
     assert record is not None and record.date_start.isoformat() == "2020-03-04"
+
+
+def test_an_editors_preview_says_which_rows_are_of_deleted_records(empty_db, as_editor, tmp_path):
+    path = tmp_path / "with_ids.csv"
+    path.write_text(
+        "id,type,title,date_start,place,country\n"
+        "syn-a,torture,SYNTHETIC kept,2020-03-01,Tarhuna,LY\n"
+        "syn-b,killing,SYNTHETIC deleted in the app,2020-04-02,Tarhuna,LY\n",
+        encoding="utf-8",
+    )
+    from incidents.importer import import_file
+
+    store = open_store(empty_db)
+    import_file(path, store, as_editor)
+    store.delete("syn-b", store.get("syn-b", as_editor).version, as_editor, "entered twice")
+    at = page(path)
+    assert not at.exception
+    problems = list(at.dataframe[0].value["problems"])
+    assert not problems[0].startswith("matches deleted")
+    assert problems[1].startswith("matches deleted record syn-b: the import will leave it deleted")
