@@ -18,6 +18,7 @@ from incidents import filter_fields
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
+from incidents.translation import _
 from incidents.view_state import ViewState
 
 PENDING = "_pending_widgets"
@@ -112,7 +113,9 @@ def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
             names = _district_options(choices, f.key)
         st.multiselect(f.label, list(names), format_func=lambda c: names.get(c, c), **common)
     elif f.widget == "selectbox" and f.vocab:
-        options = {_ANY: f"Any {f.noun}"} | {c: label(c) for c in f.offer or f.vocab.codes}
+        options = {_ANY: _("Any {noun}").format(noun=f.noun)} | {
+            c: label(c) for c in f.offer or f.vocab.codes
+        }
         st.selectbox(f.label, list(options), format_func=lambda c: options.get(c, c), **common)
     elif f.widget == "radio" and f.vocab:
         st.radio(f.label, f.vocab.codes, format_func=label, **common)
@@ -125,12 +128,12 @@ def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
 def _time(query: Query, span: tuple[date, date] | None) -> Query:
     from app_pages import period_choice  # it sets the window through this module
 
-    st.subheader("Time")
+    st.subheader(_("Time"))
     period_choice.render(span)
     version = st.session_state.get(WINDOW_VERSION, 0)
     start, end = window()
     # One field a row: side by side in the sidebar they cut off the day ("2019 - 04 - 0").
-    for label, name, value in (("From", "d_from", start), ("To", "d_to", end)):
+    for label, name, value in ((_("From"), "d_from", start), (_("To"), "d_to", end)):
         st.date_input(
             label,
             value=value,
@@ -142,20 +145,24 @@ def _time(query: Query, span: tuple[date, date] | None) -> Query:
     values = _widgets("time", {})
     start, end = window()
     if start and end and start > end:
-        st.warning("'From' is after 'To': the two dates were swapped.")
+        st.warning(_("'From' is after 'To': the two dates were swapped."))
         start, end = end, start
     return query.replace(date_from=start, date_to=end, **values)
 
 
 def _layers() -> None:
-    st.subheader("Map")
-    st.radio("Show", list(LAYERS), format_func=lambda c: LAYERS[c], key="m_layer", horizontal=True)
+    st.subheader(_("Map"))
+    st.radio(
+        _("Show"), list(LAYERS), format_func=lambda c: LAYERS[c], key="m_layer", horizontal=True
+    )
     if st.session_state.m_layer == "districts":
-        st.selectbox("Count", list(MEASURES), format_func=lambda c: MEASURES[c], key="m_measure")
+        st.selectbox(_("Count"), list(MEASURES), format_func=lambda c: MEASURES[c], key="m_measure")
     st.checkbox(
-        "Online map tiles (needs internet)",
+        _("Online map tiles (needs internet)"),
         key="m_tiles",
-        help="Off by default: the map uses the country and district outlines bundled with the app.",
+        help=_(
+            "Off by default: the map uses the country and district outlines bundled with the app."
+        ),
     )
 
 
@@ -173,10 +180,12 @@ def ask_tiles() -> None:
         return
     left, right = st.columns([4, 1])
     left.caption(
-        "The link you opened asks for online map tiles. They are off: they would load "
-        "map images from a server on the internet, which then sees which area you look at."
+        _(
+            "The link you opened asks for online map tiles. They are off: they would load "
+            "map images from a server on the internet, which then sees which area you look at."
+        )
     )
-    right.button("Use online tiles", key="accept_tiles", on_click=_accept_tiles)
+    right.button(_("Use online tiles"), key="accept_tiles", on_click=_accept_tiles)
 
 
 def _reset() -> None:
@@ -196,12 +205,12 @@ def sidebar(
     span: the data's first and last dates (the periods offered).
     """
     with st.sidebar:
-        st.header("Filters")
+        st.header(_("Filters"))
         st.button(
-            "Reset all filters",
+            _("Reset all filters"),
             key="reset_filters",
             on_click=_reset,
-            help="Show every incident again: clears the filters and the time window.",
+            help=_("Show every incident again: clears the filters and the time window."),
         )
         query = _time(Query(**_widgets("filters", choices)), span)
         _layers()

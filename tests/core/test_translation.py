@@ -37,6 +37,7 @@ TRANSLATED = [
     "app_pages/edit_conflict.py",
     "app_pages/record_actions.py",
     "app_pages/audit_log.py",
+    "app_pages/filters.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
