@@ -7,6 +7,7 @@ brushing a range shows what lies around it. The periods offered are the data's o
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -17,6 +18,11 @@ import streamlit as st
 
 from app_pages import filters, period_choice, playback
 from incidents.maps import timeline
+from incidents.translation import N_, _, number
+
+# The tooltip's first line, by bar width (timeline.BINS' codes).
+_BAR_FROM = {"day": N_("Day from"), "week": N_("Week from"), "month": N_("Month from")}
+_BIN_WORDS = (N_("Day"), N_("Week"), N_("Month"))  # timeline.BINS' labels, for the catalogue
 
 
 def _on_brush() -> None:
@@ -53,21 +59,21 @@ def _chart(
             x2="end:T",
             y=alt.Y(
                 "sum(count):Q",
-                title="Incidents",
+                title=_("Incidents"),
                 axis=alt.Axis(format="d", tickMinStep=1),  # no 0.5 incidents on the axis
                 scale=alt.Scale(domain=[0, _top(hist)], nice=False),  # to a whole number
             ),
             color=alt.Color(
                 "certainty:N",
-                title="Date known",
+                title=_("Date known"),
                 scale=colour,
-                legend=alt.Legend(orient="top", labelExpr=_LABELS, labelLimit=480),
+                legend=alt.Legend(orient="top", labelExpr=_legend_labels(), labelLimit=480),
             ),
             stroke=alt.Color("certainty:N", scale=colour, legend=None),
             tooltip=[
-                alt.Tooltip("start:T", title=f"{unit.title()} from"),
-                alt.Tooltip("certainty:N", title="Date"),
-                alt.Tooltip("shown:N", title="Incidents"),
+                alt.Tooltip("start:T", title=_(_BAR_FROM.get(unit, "Day from"))),
+                alt.Tooltip("certainty:N", title=_("Date")),
+                alt.Tooltip("shown:N", title=_("Incidents")),
             ],
         )
         .add_params(brush)
@@ -93,14 +99,18 @@ def _top(hist: pd.DataFrame) -> int:
 def _count_words(count: float) -> str:
     """'3', or 'about 0.08 (shares of longer ranges)' for a spread share."""
     if float(count).is_integer():
-        return f"{int(count):,}"
-    return f"about {count:.2g} (shares of incidents dated to a longer range)"
+        return number(int(count))
+    return _("about {share} (shares of incidents dated to a longer range)").format(
+        share=f"{count:.2g}"
+    )
 
 
-_LABELS = (
-    "datum.label == 'uncertain' ? 'date range spans several bars: spread evenly over them' "
-    ": 'dated within the bar'"
-)
+def _legend_labels() -> str:
+    """The legend's words as a vega expression; the translations are JSON-quoted so an
+    apostrophe in them (French) cannot end the expression's strings."""
+    spread = json.dumps(_("date range spans several bars: spread evenly over them"))
+    within = json.dumps(_("dated within the bar"))
+    return f"datum.label == 'uncertain' ? {spread} : {within}"
 
 
 PILLS = "t_periods"
@@ -119,10 +129,12 @@ def _periods(span: tuple[date, date] | None) -> None:
         return
     names = period_choice.options(span)
     codes = [period_choice.WHOLE, *sorted(c for c in names if c.isdigit())]
-    labels = {**names, period_choice.WHOLE: "Whole span"}
+    labels = {**names, period_choice.WHOLE: _("Whole span")}
     now = period_choice.matching(filters.window(), codes)
     st.session_state[PILLS] = now if now in codes else None
-    st.pills("Period", codes, format_func=lambda c: labels.get(c, c), key=PILLS, on_change=_picked)
+    st.pills(
+        _("Period"), codes, format_func=lambda c: labels.get(c, c), key=PILLS, on_change=_picked
+    )
 
 
 def render(
@@ -138,14 +150,22 @@ def render(
     _periods(span)  # the whole width: pills that do not fit scroll out of sight
     top = st.columns([3, 2], vertical_alignment="center")
     if span:
-        top[0].caption(f"Data from {span[0].isoformat()} to {span[1].isoformat()}")
+        top[0].caption(
+            _("Data from {start} to {end}").format(
+                start=span[0].isoformat(), end=span[1].isoformat()
+            )
+        )
     top[1].radio(
-        "Bars per", list(timeline.BINS), format_func=timeline.BINS.get, key="t_bin", horizontal=True
+        _("Bars per"),
+        list(timeline.BINS),
+        format_func=lambda c: _(timeline.BINS.get(c) or c),
+        key="t_bin",
+        horizontal=True,
     )
     unit = st.session_state.t_bin
     hist = histogram(unit)
     if hist.empty:
-        st.caption("No dated incidents match the other filters.")
+        st.caption(_("No dated incidents match the other filters."))
     else:
         # The spec as a dict, unvalidated: altair's schema check cost 80 ms a rerun at any
         # size, and this chart is the same few fields every time (tests draw it).
@@ -156,5 +176,5 @@ def render(
             selection_mode="brush",
             width="stretch",
         )
-        st.caption("Drag across the bars to set the time window.")
+        st.caption(_("Drag across the bars to set the time window."))
     playback.render(span, unit)

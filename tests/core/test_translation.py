@@ -38,6 +38,7 @@ TRANSLATED = [
     "app_pages/record_actions.py",
     "app_pages/audit_log.py",
     "app_pages/filters.py",
+    "app_pages/time_panel.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
