@@ -17,6 +17,7 @@ import streamlit.components.v1 as components
 
 from app_pages import filters
 from incidents.maps import timeline
+from incidents.translation import N_, _
 
 PLAY = "_playing"
 PERIOD = "t_period"
@@ -27,12 +28,23 @@ SPEED = "t_speed"
 WINDOW = "t_trail"
 
 SPEEDS: dict[float, str] = {2.0: "2 s", 1.0: "1 s", 0.5: "½ s", 0.25: "¼ s"}
-WINDOWS: dict[str, str] = {
-    "one": "This {unit} only",
-    "trail3": "Last 3 {unit}s",
-    "trail12": "Last 12 {unit}s",
-    "cumulative": "Everything up to it",
+# What each step shows, by playback unit (a sentence a unit: translators need whole words).
+WINDOWS: dict[str, dict[str, str]] = {
+    "week": {
+        "one": N_("This week only"),
+        "trail3": N_("Last 3 weeks"),
+        "trail12": N_("Last 12 weeks"),
+        "cumulative": N_("Everything up to it"),
+    },
+    "month": {
+        "one": N_("This month only"),
+        "trail3": N_("Last 3 months"),
+        "trail12": N_("Last 12 months"),
+        "cumulative": N_("Everything up to it"),
+    },
 }
+_BY_UNIT = {"week": N_("Step or play through the data by week."),
+            "month": N_("Step or play through the data by month.")}  # fmt: skip
 _TRAIL = {"one": 1, "trail3": 3, "trail12": 12}
 
 # Constant script (no data): scroll the parent page so the map's frame is at the top.
@@ -82,22 +94,26 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
     st.session_state[PERIODS] = (periods, play_unit)
     row = st.container(horizontal=True, vertical_alignment="center")
     row.button(
-        "◀", key="t_prev", help="Previous step", on_click=_step, args=(periods, play_unit, -1)
+        "◀", key="t_prev", help=_("Previous step"), on_click=_step, args=(periods, play_unit, -1)
     )
-    row.button("▶", key="t_next", help="Next step", on_click=_step, args=(periods, play_unit, 1))
+    row.button("▶", key="t_next", help=_("Next step"), on_click=_step, args=(periods, play_unit, 1))
     playing = st.session_state.get(PLAY, False)
-    row.button("⏸ Pause" if playing else "⏵ Play", key="t_play", on_click=_toggle_play)
+    row.button(
+        "⏸ " + _("Pause") if playing else "⏵ " + _("Play"), key="t_play", on_click=_toggle_play
+    )
     current = st.session_state.get(PERIOD)
     if current in periods:
-        row.markdown(f"**On the map: {_shown(current, play_unit)}**")
+        row.markdown(
+            "**" + _("On the map: {period}").format(period=_shown(current, play_unit)) + "**"
+        )
     else:
-        row.caption(f"Step or play through the data by {play_unit}.")
+        row.caption(_(_BY_UNIT[play_unit]))
     left, right = st.columns([1, 2])
     with left:
-        _choice("Seconds per step", SPEEDS, SPEED, 1.0)
+        _choice(_("Seconds per step"), SPEEDS, SPEED, 1.0)
     with right:
-        _choice("Each step shows", {c: t.format(unit=play_unit) for c, t in WINDOWS.items()},
-                WINDOW, "one")  # fmt: skip
+        shows = {c: _(t) for c, t in WINDOWS[play_unit].items()}
+        _choice(_("Each step shows"), shows, WINDOW, "one")
     if st.session_state.pop(KICK, False):
         st.rerun()  # a fragment's run: playback advances at the end of whole runs
 
@@ -122,9 +138,9 @@ def _choice(label: str, options: dict, key: str, default: object) -> None:
 def _shown(current: date, unit: str) -> str:
     """The period on the map, with the window's start when it reaches further back."""
     label = timeline.period_label(current, unit)
-    start, _ = filters.window()
+    start, _end = filters.window()
     if start and start < current:
-        return f"{label} (window from {start.isoformat()})"
+        return _("{period} (window from {start})").format(period=label, start=start.isoformat())
     return label
 
 

@@ -39,6 +39,7 @@ TRANSLATED = [
     "app_pages/audit_log.py",
     "app_pages/filters.py",
     "app_pages/time_panel.py",
+    "app_pages/playback.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
