@@ -11,6 +11,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import filters
+from incidents.translation import _
 
 KEY = "t_year"
 WHOLE = "whole"
@@ -19,11 +20,13 @@ CHOSEN = "chosen"
 
 def options(span: tuple[date, date] | None) -> dict[str, str]:
     """Code -> label: the whole span, each year of it (newest first), and "chosen"."""
-    out = {WHOLE: "All dates"}
+    out = {WHOLE: _("All dates")}
     if span:
-        out[WHOLE] = f"Whole span: {span[0].isoformat()} to {span[1].isoformat()}"
+        out[WHOLE] = _("Whole span: {start} to {end}").format(
+            start=span[0].isoformat(), end=span[1].isoformat()
+        )
         out |= {str(y): str(y) for y in range(span[1].year, span[0].year - 1, -1)}
-    return out | {CHOSEN: "Dates chosen below"}
+    return out | {CHOSEN: _("Dates chosen below")}
 
 
 def window_of(code: str) -> tuple[date | None, date | None]:
@@ -50,4 +53,6 @@ def render(span: tuple[date, date] | None) -> None:
     names = options(span)
     st.session_state[KEY] = matching(filters.window(), list(names))
     codes: list[str] = list(names)
-    st.selectbox("Period", codes, format_func=lambda c: names.get(c, c), key=KEY, on_change=_picked)
+    st.selectbox(
+        _("Period"), codes, format_func=lambda c: names.get(c, c), key=KEY, on_change=_picked
+    )

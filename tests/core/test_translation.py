@@ -40,6 +40,7 @@ TRANSLATED = [
     "app_pages/filters.py",
     "app_pages/time_panel.py",
     "app_pages/playback.py",
+    "app_pages/period_choice.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
