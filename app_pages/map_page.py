@@ -27,6 +27,7 @@ from incidents.maps import MAP_COLUMNS
 from incidents.public_address import public_url
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
+from incidents.translation import _, ngettext, number
 from incidents.view_state import ViewState, describe, from_params, share_link, to_params
 
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
@@ -54,24 +55,30 @@ def _hidden_by(idx: ColumnIndex, query: Query, shown: int) -> list[tuple[str, in
 
 
 def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
-    noun = "incident" if shown == 1 else "incidents"
-    st.markdown(f"# {shown:,} {noun} shown of {total:,}")  # the page's heading, kept small
+    heading = ngettext("{shown} incident shown of {total}", "{shown} incidents shown of {total}",
+                       shown).format(shown=number(shown), total=number(total))  # fmt: skip
+    st.markdown("# " + heading)  # the page's heading, kept small
     hidden = _hidden_by(idx, view.query, shown)
     if hidden:
-        st.caption("Hidden by each filter: " + " · ".join(f"{label}: {n:,}" for label, n in hidden))
+        counts = " · ".join(f"{label}: {number(n)}" for label, n in hidden)
+        st.caption(_("Hidden by each filter: {counts}").format(counts=counts))
     words = describe(view)
     if words:
-        st.caption("Showing incidents where " + "; ".join(words) + ".")
+        st.caption(_("Showing incidents where {conditions}.").format(conditions="; ".join(words)))
     filters.ask_tiles()
 
 
 def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> None:
     drawn = state.drawn
-    parts = [f"{in_view:,} in the map view"]
+    parts = [_("{n} in the map view").format(n=number(in_view))]
     if drawn.kind == "grid":
-        parts.append("too many to draw one by one: squares count them — zoom in to see markers")
+        parts.append(_("too many to draw one by one: squares count them — zoom in to see markers"))
     if not_drawn:
-        parts.append(f"{not_drawn:,} known only to the country or without a place (not drawn)")
+        parts.append(
+            _("{n} known only to the country or without a place (not drawn)").format(
+                n=number(not_drawn)
+            )
+        )
     st.caption(" · ".join(parts))
 
 
@@ -185,11 +192,11 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     st.query_params.from_dict(to_params(view))
     if not whole:
         return
-    with link_slot.popover("Copy link to this view"):
+    with link_slot.popover(_("Copy link to this view")):
         _copy_link(view)
     with right:
         detail_panel.render(selected)
-    with st.expander("Time", expanded=True):
+    with st.expander(_("Time"), expanded=True):
         _time(idx, query)
     picked = _table(idx, query, in_view_query, selected)
     _export_panel(query, view, state.bounds)
@@ -206,14 +213,17 @@ def _table(
     shown = table_panel.listed(idx, query, in_view)
     with st.container():  # one element however many lines: the table keeps its place
         if shown.off_map:
-            st.subheader("Incidents in the map view and those not on the map")
-            verb = "is" if shown.off_map == 1 else "are"
-            st.caption(
-                f"{shown.off_map:,} of them {verb} not on the map (no place recorded, or only "
-                "the country known): the Location column says so. Pick a row to open it."
+            st.subheader(_("Incidents in the map view and those not on the map"))
+            off_map = ngettext(
+                "{n} of them is not on the map (no place recorded, or only the country "
+                "known): the Location column says so. Pick a row to open it.",
+                "{n} of them are not on the map (no place recorded, or only the country "
+                "known): the Location column says so. Pick a row to open it.",
+                shown.off_map,
             )
+            st.caption(off_map.format(n=number(shown.off_map)))
         else:
-            st.subheader("Incidents in the map view")
+            st.subheader(_("Incidents in the map view"))
     rows = common.rows_for(idx, shown.fids, COLUMNS)
     can_edit = common.viewer().can_edit
     pick = table_panel.render(rows, selected, shown, multi=can_edit)
@@ -250,7 +260,7 @@ def _window_moved(query: Query) -> bool:
 def _copy_link(view: ViewState) -> None:
     """The link in a box to copy (its copy icon, or select and copy): no clipboard
     permission is asked; the link reopens these filters, this extent and selection."""
-    st.caption("Send this link to reopen this view (filters, time window, map, selection):")
+    st.caption(_("Send this link to reopen this view (filters, time window, map, selection):"))
     st.code(share_link(_public_address() or _app_address(), view), language=None, wrap_lines=True)
 
 

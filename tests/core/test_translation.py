@@ -41,6 +41,7 @@ TRANSLATED = [
     "app_pages/time_panel.py",
     "app_pages/playback.py",
     "app_pages/period_choice.py",
+    "app_pages/map_page.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
