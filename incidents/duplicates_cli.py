@@ -26,6 +26,7 @@ from incidents.duplicates.scoring import DAY_WINDOW
 from incidents.record import Incident
 from incidents.store import StoreError, open_store
 from incidents.store.merges import (
+    count_between,
     merge,
     merge_links,
     merged_keys,
@@ -99,15 +100,21 @@ def rows_like_existing(
     viewer: Viewer,
     rows: Sequence[Incident],
     min_score: float = DEFAULT_THRESHOLD,
-) -> list[Match]:
+    most: int | None = None,
+) -> list[Match] | None:
     """Pairs of an import's rows (a) and stored records (b) that look like one incident:
     what an import summary counts. Only stored records within the rows' days (and the
-    search's window around them) are read."""
+    search's window around them) are read; None, and nothing read, when rows and those
+    records together are more than `most`."""
     if not rows:
         return []
     window = timedelta(days=DAY_WINDOW)
     span = (min(r.date_start for r in rows) - window, max(r.date_end for r in rows) + window)
+    if most is not None and len(rows) + count_between(store, span) > most:
+        return None
     stored = visible_records(store, viewer, span)
+    if not stored:  # nothing of those days: no pair to find (a first import is not slowed)
+        return []
     return find_candidates(
         stored,
         rows,

@@ -20,6 +20,7 @@ from incidents import failures
 from incidents.access import Viewer
 from incidents.country_names import country_code
 from incidents.dates import DayOrder, infer_day_order
+from incidents.duplicates.on_import import count_like_existing
 from incidents.import_fill import fill, fixed_problems
 from incidents.io.formats import (
     ACCEPTED,
@@ -155,6 +156,7 @@ def _import(
     candidates = _validate(rows, options, report, progress)
     incidents = _place(candidates, rows, options, report)
     incidents = _assign_ids(incidents, store, rows, report)
+    count_like_existing(report, store, viewer, [i for _, i in incidents])  # before writing
     if incidents and not options.dry_run:
         outcomes = store.write_batch([i for _, i in incidents], viewer, action="import")
         for (number, _), outcome in zip(incidents, outcomes, strict=True):

@@ -16,6 +16,7 @@ PROBLEM_COLUMN = "problem"  # the rejected rows' file: why; no reader takes this
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SHOWN_ROWS = 50
 CHANGE_COUNTRY_CLI = "use --country to change"
+DUPLICATES_CLI = "on the Duplicates page or with `python -m incidents duplicates`"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)  # what the reader said it did
     fields: list[str] = field(default_factory=list)  # template fields the file fills
     dry_run: bool = False
+    like_existing: int = 0  # rows that look like a stored record (duplicates.rows_like)
+    like_existing_note: str = ""  # why the look for duplicates was skipped, if it was
 
     @property
     def accounted(self) -> bool:
@@ -146,9 +149,25 @@ class ImportReport:
         if self.review:
             out.append(f"  places to review: {len(self.review)}")
             out += [f"  row {row} ({rid}): {note}" for row, rid, note in self.review[:20]]
+        out += self.like_existing_lines()
         if self.unused_columns:
             out.append("  columns not used: " + ", ".join(self.unused_columns))
         return out
+
+    def like_existing_lines(self, where: str = DUPLICATES_CLI) -> list[str]:
+        """How many rows look like incidents already stored, and where to review them
+        (the page says its own way): a duplicate is never merged silently."""
+        if self.like_existing_note:
+            return [f"  duplicates: {self.like_existing_note}"]
+        if not self.like_existing:
+            return []
+        one = self.like_existing == 1
+        rows = (
+            "1 row looks like an incident"
+            if one
+            else f"{self.like_existing} rows look like incidents"
+        )
+        return [f"  {rows} already stored: review {'it' if one else 'them'} {where}"]
 
     def _deleted_lines(self) -> list[str]:
         """Rows of records deleted in the app: the import leaves them deleted; a check
@@ -201,6 +220,7 @@ class ImportReport:
             "rejected": len(self.rejected),
             "review": len(self.review),
             "default_country_rows": self.defaulted,
+            "like_existing": self.like_existing,
         }
 
 

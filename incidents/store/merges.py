@@ -316,3 +316,12 @@ def visible_records(
     if not viewer.sees_confidential:
         out = [r.replace(**dict.fromkeys(CONFIDENTIAL_FIELDS, "")) for r in out]
     return out
+
+
+def count_between(store: RecordStore, between: tuple[date, date]) -> int:
+    """How many stored records come within that span: what the duplicate look at
+    import would read, counted first so that it can be skipped when too many."""
+    sql = "SELECT COUNT(*) AS n FROM incidents WHERE date_end >= %s AND date_start <= %s"
+    with store._read_backend() as db:
+        rows = db.fetch(sql, [between[0].isoformat(), between[1].isoformat()])
+    return int(rows[0]["n"])

@@ -1,0 +1,53 @@
+"""What an import says about duplicates: how many of its rows look like incidents
+already stored, so that an editor reviews them (nothing is merged on import).
+
+Why apart from the importer: the look is optional work with its own limits. It reads
+only the stored records of the rows' days (duplicates_cli.rows_like_existing), and is
+skipped, with a note saying so, when those records and the file's rows are more than
+MAX_COMPARED, or for a viewer who may not see every record (the review is staff's; a
+count that hid restricted records would be wrong). Rows of records already stored
+are not looked at: their pairs were there to review before this file.
+
+Cost measured on this machine (CPU time, GeoPackage): the 9-row example, none; a
+first import into an empty store, none (nothing of its days is stored); 1,000
+synthetic rows into a store of 10,000, +1.6 s on 0.3 s; 10,000 into 10,000,
++3.2 s on 2.4 s. The search reads and profiles the stored records of the rows' days,
+so the size of the store, not of the file, sets the cost; above MAX_COMPARED
+`python -m incidents duplicates` lists the pairs for the whole store at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from incidents.access import Viewer
+from incidents.record import Incident
+from incidents.report import ImportReport
+from incidents.store.base import Store
+
+MAX_COMPARED = 20_000  # rows + stored records of their days; above, the look is skipped
+SKIPPED_LARGE = (
+    "not looked for at import: the file's rows and the stored records of their days "
+    "are more than {n}; list them with `python -m incidents duplicates`"
+)
+
+
+def count_like_existing(report: ImportReport, store: Store, viewer: Viewer,
+                        rows: Sequence[Incident]) -> None:  # fmt: skip
+    """Set report.like_existing (new rows that look like a stored record, each once;
+    a row of a record already stored was there to review before),
+    or report.like_existing_note when the look was skipped. Called before the rows
+    are written, so a row never finds itself or another row of its own file."""
+    from incidents.duplicates_cli import rows_like_existing
+    from incidents.store.record_store import RecordStore
+
+    if not rows or not isinstance(store, RecordStore) or not viewer.sees_restricted:
+        return
+    stored = store.existing_ids([r.id for r in rows], [])
+    gone = store.deleted_among(list(rows))  # merged away or deleted: left as they are
+    new = [r for r in rows if r.id not in stored and r.id not in gone]
+    found = rows_like_existing(store, viewer, new, most=MAX_COMPARED)
+    if found is None:
+        report.like_existing_note = SKIPPED_LARGE.format(n=f"{MAX_COMPARED:,}")
+        return
+    report.like_existing = len({m.a for m in found})
