@@ -20,6 +20,7 @@ from incidents.maps import Drawn, MapOptions, aggregate, basemap, clicked_id, pl
 from incidents.maps.aggregate import Bounds
 from incidents.maps.page_data import check_tree
 from incidents.store.column_index import ColumnIndex
+from incidents.translation import _
 from incidents.view_state import ViewState
 
 KEY = "incident_map"
@@ -98,7 +99,7 @@ def _district_list(idx: ColumnIndex, view: ViewState) -> None:
     """The district totals the map shades, as a list to read (count_totals' words)."""
     table = idx.district_totals(view.query, view.measure)
     names = {str(c): str(n) for c, n in zip(*_district_names(), strict=True)}
-    with st.expander("Totals per district, as a list", expanded=False):
+    with st.expander(_("Totals per district, as a list"), expanded=False):
         st.dataframe(
             aggregate.district_words(table, view.measure, names),
             hide_index=True,

@@ -42,6 +42,7 @@ TRANSLATED = [
     "app_pages/playback.py",
     "app_pages/period_choice.py",
     "app_pages/map_page.py",
+    "app_pages/map_view.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
