@@ -43,6 +43,7 @@ TRANSLATED = [
     "app_pages/period_choice.py",
     "app_pages/map_page.py",
     "app_pages/map_view.py",
+    "app_pages/text_table.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
