@@ -255,6 +255,13 @@ def _show(report: ImportReport, name: str) -> None:
         slot.metric(label.capitalize(), count)
     if report.defaulted:
         st.warning(common.md_escape(report.default_country_note(_(CHANGE_COUNTRY))))
+    if report.like_existing:
+        said = ngettext(
+            "{n} row looks like an incident already stored: review it on the Duplicates page.",
+            "{n} rows look like incidents already stored: review them on the Duplicates page.",
+            report.like_existing,
+        )
+        st.info(said.format(n=number(report.like_existing)))
     st.code("\n".join(report.lines(_(CHANGE_COUNTRY))), language=None)
     stem = Path(name).stem
     downloads = (
