@@ -22,6 +22,7 @@ import streamlit as st
 from incidents.query import Query
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS, VERIFICATION_STATUSES
 from incidents.store.column_index import ColumnIndex
+from incidents.translation import N_, _, number
 
 TABLE_COLUMNS = (
     "id", "date_start", "date_end", "type", "title", "place", "admin1",
@@ -31,14 +32,15 @@ MAX_ROWS = 500
 TICKED = "_table_ticked"  # ids of the ticked rows
 SYNCED = "_table_synced"  # the selected incident the ticks were last matched with
 ROUND = "_table_round"  # bumped when the ticks are set here rather than in the table
-NO_PLACE = "No place recorded"
-COUNTRY_ONLY = "Only the country known"
+NO_PLACE = N_("No place recorded")
+COUNTRY_ONLY = N_("Only the country known")
 
 # In the order shown: what identifies a row and what bulk actions change come first.
+# English here (WIDTHS' keys); shown in the reader's language.
 _HEADINGS = {
-    "id": "Ref.", "title": "Title", "type": "Type", "location_precision": "Location",
-    "verification": "Verification", "date_start": "From", "date_end": "To",
-    "place": "Place (district)",
+    "id": N_("Ref."), "title": N_("Title"), "type": N_("Type"),
+    "location_precision": N_("Location"), "verification": N_("Verification"),
+    "date_start": N_("From"), "date_end": N_("To"), "place": N_("Place (district)"),
 }  # fmt: skip
 # Pixel widths that hold the longest label of each column whole in the page's font
 # ("Summary execution / killing" 163 px, "Approximate (within N km)" 156, "Corroborated"
@@ -81,9 +83,9 @@ class Pick:
 def _location(frame: pd.DataFrame) -> np.ndarray:
     """How precisely each row is placed; which rows the map cannot draw, said plainly."""
     precision = frame["location_precision"]
-    label = precision.map(LOCATION_PRECISIONS.label)
-    placed = np.where(precision == "country", COUNTRY_ONLY, label)
-    return np.where(frame["latitude"].isna(), NO_PLACE, placed)
+    label = precision.map(LOCATION_PRECISIONS.shown)
+    placed = np.where(precision == "country", _(COUNTRY_ONLY), label)
+    return np.where(frame["latitude"].isna(), _(NO_PLACE), placed)
 
 
 def _place(frame: pd.DataFrame) -> pd.Series:
@@ -98,10 +100,10 @@ def _place(frame: pd.DataFrame) -> pd.Series:
 def _display(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[list(_HEADINGS)].copy()
     out["place"] = _place(frame)
-    out["type"] = out["type"].map(INCIDENT_TYPES.label)
+    out["type"] = out["type"].map(INCIDENT_TYPES.shown)
     out["location_precision"] = _location(frame)
-    out["verification"] = out["verification"].map(VERIFICATION_STATUSES.label)
-    return out.rename(columns=_HEADINGS)
+    out["verification"] = out["verification"].map(VERIFICATION_STATUSES.shown)
+    return out.rename(columns={k: _(v) for k, v in _HEADINGS.items()})
 
 
 def _ordered(frame: pd.DataFrame, selected: str | None) -> pd.DataFrame:
@@ -139,10 +141,11 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
     ids = [str(i) for i in rows["id"]]
     with st.container():  # the table keeps its place with or without this line
         if shown.total > len(rows):
-            st.caption(
-                f"The table lists {len(rows):,} of these {shown.total:,} incidents: "
+            lists = _(
+                "The table lists {n} of these {total} incidents: "
                 "zoom in or add filters to see the others."
             )
+            st.caption(lists.format(n=number(len(rows)), total=number(shown.total)))
     ticked = _ticks(selected, ids)
     if not multi:
         ticked = ticked[:1]  # an editor's ticks, after signing out
@@ -153,7 +156,7 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
         selection_mode="multi-row" if multi else "single-row",
         selection_default={"selection": {"rows": [ids.index(i) for i in ticked]}},
         column_config={
-            name: st.column_config.Column(width=w, pinned=name == "Ref." or None)
+            _(name): st.column_config.Column(width=w, pinned=name == "Ref." or None)
             for name, w in WIDTHS.items()
         },
         hide_index=True,
