@@ -24,21 +24,25 @@ from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, run_ex
 from incidents.export.theme import SIZES, ImageSize, parse_size
 from incidents.query import Query
 from incidents.store.base import Store
+from incidents.translation import N_, _
 
 Extent = tuple[float, float, float, float]
-LABELS = {
-    "png": "Image (PNG)",
-    "svg": "Image (SVG)",
-    "pdf": "Image (PDF)",
-    "pptx": "Slide deck (PPTX)",
-    "html": "Offline map (HTML)",
-    "csv": "Table (CSV)",
-    "xlsx": "Table (XLSX)",
-    "geojson": "GIS (GeoJSON)",
+LABELS = {  # English (the server's log names a failed file with it); shown translated
+    "png": N_("Image (PNG)"),
+    "svg": N_("Image (SVG)"),
+    "pdf": N_("Image (PDF)"),
+    "pptx": N_("Slide deck (PPTX)"),
+    "html": N_("Offline map (HTML)"),
+    "csv": N_("Table (CSV)"),
+    "xlsx": N_("Table (XLSX)"),
+    "geojson": N_("GIS (GeoJSON)"),
 }
 FAILED = "_export_failed"  # session key: {"message": sentence} of the last failed file
-SIZE_CHOICES = {"16:9 slide (1920x1080)": "16:9", "4:3 slide": "4:3", "A4 landscape": "a4",
-                "Custom": ""}  # fmt: skip
+# Choice -> its words; the widgets keep the codes, so a language switch keeps the choice.
+SIZE_CHOICES = {"16:9": N_("16:9 slide (1920x1080)"), "4:3": N_("4:3 slide"),
+                "a4": N_("A4 landscape"), "": N_("Custom")}  # fmt: skip
+EXTENTS = {"now": N_("What the map shows now"), "fit": N_("Fit to the selection")}
+PANELS = {"": N_("None"), "type": N_("By type"), "period": N_("By period")}
 
 
 def view_parts(view: Mapping[str, Any] | Sequence[float] | None) -> tuple[Extent | None, str]:
@@ -66,28 +70,30 @@ def render_export_panel(
 ) -> None:
     """Export controls and download buttons for the current selection and map view."""
     extent, link = view_parts(view)
-    with st.expander("Export for a briefing: image, slides, offline map, tables"):
+    with st.expander(_("Export for a briefing: image, slides, offline map, tables")):
         failed: dict[str, str] = st.session_state.setdefault(FAILED, {})
         if failed.get("message"):
             st.warning(failed.pop("message"))
         profiles = allowed_profiles(viewer)
         profile = st.radio(
-            "Audience", profiles, horizontal=True, key="export_profile",
+            _("Audience"), profiles, horizontal=True, key="export_profile",
             format_func=lambda p: f"{PROFILES[p].label.title()}: {PROFILES[p].notice}",
-            help="Public: public records only, locations coarsened. Images and slides never "
-            "show confidential fields; internal tables do.",
+            help=_("Public: public records only, locations coarsened. Images and slides "
+                   "never show confidential fields; internal tables do."),
         )  # fmt: skip
         request = _image_options(extent, link)
         request = dataclasses.replace(request, profile=profile)
         st.caption(
-            "Every file states its audience, dates, filters and counts on its face, "
-            "and each download is recorded in the audit log."
+            _(
+                "Every file states its audience, dates, filters and counts on its face, "
+                "and each download is recorded in the audit log."
+            )
         )
         columns = st.columns(4)
         for i, fmt in enumerate(FORMATS):
             one = dataclasses.replace(request, fmt=fmt)
             columns[i % 4].download_button(
-                LABELS[fmt], data=_maker(store, viewer, query, one, failed),
+                _(LABELS[fmt]), data=_maker(store, viewer, query, one, failed),
                 file_name=f"incidents-{date.today().isoformat()}-{profile}.{fmt}",
                 mime=MEDIA_TYPES[fmt], on_click="ignore", key=f"export_{fmt}",
             )  # fmt: skip
@@ -123,16 +129,16 @@ class ExportFailed(RuntimeError):
 
 def _image_options(extent: Extent | None, link: str) -> ExportRequest:
     left, right = st.columns(2)
-    title = left.text_input("Title", key="export_title", placeholder="Incidents in Libya")
-    subtitle = left.text_input("Subtitle", key="export_subtitle",
-                               placeholder="Left empty: the date window, in words")  # fmt: skip
+    title = left.text_input(_("Title"), key="export_title", placeholder=_("Incidents in Libya"))
+    subtitle = left.text_input(_("Subtitle"), key="export_subtitle",
+                               placeholder=_("Left empty: the date window, in words"))  # fmt: skip
     size = _size(right)
-    scale = 2 if right.toggle("Double resolution (PNG 2x)", key="export_scale") else 1
-    fit = right.radio("Map extent", ("What the map shows now", "Fit to the selection"),
-                      key="export_extent", horizontal=True) == "Fit to the selection"  # fmt: skip
-    locator = right.toggle("Locator inset", value=True, key="export_locator")
-    places = left.text_input("Name these places on the map", key="export_labels",
-                             placeholder="Tarhuna, Tripoli")  # fmt: skip
+    scale = 2 if right.toggle(_("Double resolution (PNG 2x)"), key="export_scale") else 1
+    fit = right.radio(_("Map extent"), list(EXTENTS), format_func=lambda c: _(EXTENTS[c]),
+                      key="export_extent", horizontal=True) == "fit"  # fmt: skip
+    locator = right.toggle(_("Locator inset"), value=True, key="export_locator")
+    places = left.text_input(_("Name these places on the map"), key="export_labels",
+                             placeholder=_("Tarhuna, Tripoli"))  # fmt: skip
     panels, breaks = _panels(left)
     try:
         labels = labels_from_args([p.strip() for p in places.split(",") if p.strip()], "LY")
@@ -147,21 +153,21 @@ def _image_options(extent: Extent | None, link: str) -> ExportRequest:
 
 
 def _size(container: Any) -> ImageSize:
-    choice = container.selectbox("Size", list(SIZE_CHOICES), key="export_size")
-    key = SIZE_CHOICES[choice]
+    key = container.selectbox(_("Size"), list(SIZE_CHOICES), key="export_size",
+                              format_func=lambda c: _(SIZE_CHOICES[c]))  # fmt: skip
     if key:
         return SIZES[key]
-    width = container.number_input("Width (px)", 320, 8000, 1600, key="export_w")
-    height = container.number_input("Height (px)", 320, 8000, 900, key="export_h")
+    width = container.number_input(_("Width (px)"), 320, 8000, 1600, key="export_w")
+    height = container.number_input(_("Height (px)"), 320, 8000, 900, key="export_h")
     return parse_size(f"{int(width)}x{int(height)}")
 
 
 def _panels(container: Any) -> tuple[str, tuple[date, ...]]:
-    kind = container.selectbox("Small multiples", ("None", "By type", "By period"),
-                               key="export_panels")  # fmt: skip
-    if kind == "By type":
+    kind = container.selectbox(_("Small multiples"), list(PANELS), key="export_panels",
+                               format_func=lambda c: _(PANELS[c]))  # fmt: skip
+    if kind == "type":
         return "type", ()
-    if kind == "By period":
-        cut = container.date_input("Split at", date(2020, 6, 1), key="export_break")
+    if kind == "period":
+        cut = container.date_input(_("Split at"), date(2020, 6, 1), key="export_break")
         return "period", (cut,)
     return "", ()

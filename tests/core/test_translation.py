@@ -45,6 +45,7 @@ TRANSLATED = [
     "app_pages/map_view.py",
     "app_pages/text_table.py",
     "app_pages/table_panel.py",
+    "app_pages/export_panel.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
