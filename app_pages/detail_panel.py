@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages import common, text_table
 from geodata.district_names import display_label
 from incidents.access import PublicRules
+from incidents.duplicates.profile import dataset_of
 from incidents.public_place import basis_words
 from incidents.record import Incident, Source
 from incidents.record_history import Change, readable_history
@@ -25,6 +26,8 @@ from incidents.schema import (
     LOCATION_PRECISIONS,
     VERIFICATION_STATUSES,
 )
+from incidents.store.merges import merge_links
+from incidents.store.record_store import RecordStore
 from incidents.styles import uncertainty_km
 
 
@@ -96,6 +99,28 @@ def source_line(n: int, source: Source) -> str:
     return f"<div>{n}. {label}<br>{saved}</div>"
 
 
+def _merged_from(incident: Incident) -> None:
+    """The source records merged into this incident (their ids, with their data set),
+    so a count of one can be traced to every report it came from. Staff only: an
+    absorbed record may have been restricted, and its id says that it existed."""
+    store, who = common.get_store(), common.viewer()
+    if not who.sees_restricted or not isinstance(store, RecordStore):
+        return
+    links = merge_links(store, who, incident.id)
+    if not links:
+        return
+    st.markdown(f"**Merged from {len(links) + 1} source records**")
+    own = dataset_of(incident.source_event_id) or "own records"
+    lines = [f"{incident.id} ({own}; kept)"]
+    for link in links:
+        dataset = dataset_of(link.absorbed_event_id) or "own records"
+        lines.append(
+            f"{link.absorbed_id} ({dataset}; merged {link.merged_at[:10]} by {link.merged_by})"
+        )
+    for line in lines:
+        st.markdown(common.safe_html(line, "div"), unsafe_allow_html=True)
+
+
 def _history(incident_id: str) -> None:
     """Each change as the form names it: field, before, after, who, when (and deletes,
     restores, reverts with their reasons); confidential fields only for those entitled."""
@@ -146,6 +171,7 @@ def render(incident_id: str | None) -> None:
     # The public gets no version: an edit count says when a hidden field changed.
     shown_version = f" · version {incident.version}" if common.viewer().sees_exact_locations else ""
     _line("Record", f"{incident.id}{shown_version}")
+    _merged_from(incident)
     _history(incident.id)
     if common.viewer().can_edit and st.button("Edit this incident", key="edit_selected"):
         st.session_state["edit_id"] = incident.id
