@@ -219,10 +219,15 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     notes.text = (
         f"Briefing on {title}. Dates: {window_words(selection.query)}. "
         f"Filters: {filters_sentence(selection.query, district_names(selection.country))}. "
-        f"{'. '.join([selection.counts_line(), *selection.people_lines()])}. {placed} "
+        f"{'. '.join([selection.counts_line(), *_merged(selection), *selection.people_lines()])}. "
+        f"{placed} "
         f"Audience: {selection.profile.label} "
         f"({selection.profile.notice}). Data version {selection.data_version}."
     )
+
+
+def _merged(selection: Selection) -> list[str]:
+    return [selection.merged_line()] if selection.merged else []
 
 
 def _map_slides(

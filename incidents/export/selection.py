@@ -52,6 +52,7 @@ class Selection:
     version: str = ""  # set when the rows are not held (a selection drawn as cells)
     sources_sampled: bool = False  # sources read for an even sample, not the first ones
     people: tuple[str, ...] | None = None  # people_lines when the rows are not held
+    merged: int = 0  # source records merged into the incidents shown (each counted once)
 
     @functools.cached_property
     def data_version(self) -> str:
@@ -87,6 +88,17 @@ class Selection:
         if self.people is not None:
             return list(self.people)
         return count_totals.people_lines(self.rows)
+
+    def merged_line(self) -> str:
+        """How many source records were merged into what is shown: a total of merged
+        incidents counts each once, and the reader is told so ('' when none)."""
+        if not self.merged:
+            return ""
+        one = self.merged == 1
+        return (
+            f"{self.merged:,} source record{'' if one else 's'} merged into the incidents "
+            "shown (each incident counted once)"
+        )
 
     def exported_on(self) -> str:
         return self.exported_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -144,7 +156,19 @@ def read_selection(
         sources_complete=len(ids) <= source_limit,
         link=link,
         country=country,
+        merged=merged_count(store, viewer, ids),
     )
+
+
+def merged_count(store: Store, viewer: Viewer, ids: Sequence[str]) -> int:
+    """Records merged into these (incidents.store.merges): what an export says."""
+    from incidents.store.merges import merge_links
+    from incidents.store.record_store import RecordStore
+
+    if not ids or not isinstance(store, RecordStore):
+        return 0
+    shown = set(ids)
+    return sum(link.kept_id in shown for link in merge_links(store, viewer))
 
 
 def excluded_counts(count: Callable[[Query], int], query: Query, shown: int) -> dict[str, int]:

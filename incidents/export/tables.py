@@ -121,6 +121,7 @@ def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
         ("Date window", window_words(selection.query)),
         ("Filters", filters_sentence(selection.query)),
         ("Incidents", _count_words(selection)),
+        *([("Merged records", selection.merged_line())] if selection.merged else []),
         ("People", "; ".join(selection.people_lines()) or "No incidents"),
         ("Exported", selection.exported_on()),
         ("Data version", selection.data_version),
