@@ -17,10 +17,13 @@ import streamlit as st
 from app_pages import common
 from incidents.schema import VERIFICATION_STATUSES
 from incidents.store.base import StoreError
+from incidents.translation import N_, _, ngettext, number
 
 PENDING = "_bulk_pending"  # the Request the editor was asked to confirm
 DONE = "_bulk_done"  # the sentence saying what the last action did
-ACTIONS = {"verification": "Set verification", "tag": "Add a tag", "delete": "Delete"}
+ACTIONS = {"verification": N_("Set verification"), "tag": N_("Add a tag"), "delete": N_("Delete")}
+_YES = {"verification": N_("Yes, set verification"), "tag": N_("Yes, add a tag"),
+        "delete": N_("Yes, delete")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -32,39 +35,51 @@ class Request:
     ids: tuple[str, ...]
 
 
-def _incidents(n: int) -> str:
-    return f"{n:,} incident" + ("" if n == 1 else "s")
-
-
 def question(request: Request) -> str:
     """What the confirmation asks (Markdown; the editor's own text is escaped)."""
-    n = _incidents(len(request.ids))
+    count = len(request.ids)
+    n = number(count)
     if request.action == "verification":
-        label = VERIFICATION_STATUSES.label(request.value)
-        return f"Set verification to **{label}** on {n}?"
+        label = VERIFICATION_STATUSES.shown(request.value)
+        asks = ngettext("Set verification to **{label}** on {n} incident?",
+                        "Set verification to **{label}** on {n} incidents?", count)  # fmt: skip
+        return asks.format(label=label, n=n)
     if request.action == "tag":
-        return f"Add the tag **{common.md_escape(request.value)}** to {n}?"
-    return (
-        f"Delete {n}? They leave every view and export; the history keeps them and the "
-        f"reason you gave, and an editor can restore them."
-    )
+        asks = ngettext("Add the tag **{tag}** to {n} incident?",
+                        "Add the tag **{tag}** to {n} incidents?", count)  # fmt: skip
+        return asks.format(tag=common.md_escape(request.value), n=n)
+    return ngettext(
+        "Delete {n} incident? They leave every view and export; the history keeps them and "
+        "the reason you gave, and an editor can restore them.",
+        "Delete {n} incidents? They leave every view and export; the history keeps them and "
+        "the reason you gave, and an editor can restore them.",
+        count,
+    ).format(n=n)
 
 
 def outcome(request: Request, changed: int) -> str:
     """What was done, in the store's own count of changed records."""
     asked = len(request.ids)
     rest = asked - changed
+    n = number(changed)
+    unchanged = ngettext("{n} had it already", "{n} had it already", rest)
     if request.action == "verification":
-        label = VERIFICATION_STATUSES.label(request.value)
-        text = f"Verification set to {label} on {_incidents(changed)}"
-        unchanged = f"{rest:,} had it already"
+        label = VERIFICATION_STATUSES.shown(request.value)
+        text = ngettext("Verification set to {label} on {n} incident",
+                        "Verification set to {label} on {n} incidents", changed)  # fmt: skip
+        text = text.format(label=label, n=n)
     elif request.action == "tag":
-        text = f"Tag {common.md_escape(request.value)} added to {_incidents(changed)}"
-        unchanged = f"{rest:,} had it already"
+        text = ngettext("Tag {tag} added to {n} incident",
+                        "Tag {tag} added to {n} incidents", changed)  # fmt: skip
+        text = text.format(tag=common.md_escape(request.value), n=n)
     else:
-        text = f"{_incidents(changed)} deleted"
-        unchanged = f"{rest:,} could not be deleted (already gone, or changed meanwhile)"
-    return text + (f" ({unchanged})." if rest > 0 else ".")
+        text = ngettext("{n} incident deleted", "{n} incidents deleted", changed).format(n=n)
+        unchanged = ngettext(
+            "{n} could not be deleted (already gone, or changed meanwhile)",
+            "{n} could not be deleted (already gone, or changed meanwhile)",
+            rest,
+        )
+    return text + (" (" + unchanged.format(n=number(rest)) + ")." if rest > 0 else ".")
 
 
 def apply(request: Request) -> int:
@@ -82,22 +97,26 @@ def apply(request: Request) -> int:
 def _choice(n: int) -> tuple[str, str]:
     """The action and its value as the editor sets them now."""
     action = st.radio(
-        f"Change the {_incidents(n)} ticked in the table",
+        ngettext(
+            "Change the {n} incident ticked in the table",
+            "Change the {n} incidents ticked in the table",
+            n,
+        ).format(n=number(n)),
         list(ACTIONS),
-        format_func=ACTIONS.__getitem__,
+        format_func=lambda c: _(ACTIONS[c]),
         horizontal=True,
         key="bulk_action",
     )
     if action == "verification":
         value = st.selectbox(
-            "Verification", VERIFICATION_STATUSES.codes,
-            format_func=VERIFICATION_STATUSES.label, key="bulk_status",
+            _("Verification"), VERIFICATION_STATUSES.codes,
+            format_func=VERIFICATION_STATUSES.shown, key="bulk_status",
         )  # fmt: skip
     elif action == "tag":
-        value = st.text_input("Tag to add", key="bulk_tag", max_chars=100)
+        value = st.text_input(_("Tag to add"), key="bulk_tag", max_chars=100)
     else:
         value = st.text_input(
-            "Why delete them (kept in the history)", key="bulk_reason", max_chars=500
+            _("Why delete them (kept in the history)"), key="bulk_reason", max_chars=500
         )
     return str(action), str(value or "").strip()
 
@@ -105,21 +124,32 @@ def _choice(n: int) -> tuple[str, str]:
 def _confirm(request: Request) -> None:
     st.warning(question(request))
     yes, no = st.columns(2)
-    if yes.button(f"Yes, {ACTIONS[request.action].lower()}", type="primary", key="bulk_yes"):
+    if yes.button(_(_YES[request.action]), type="primary", key="bulk_yes"):
         st.session_state.pop(PENDING, None)
         try:
             changed = apply(request)
         except (StoreError, ValueError) as problem:
-            st.error(f"Nothing was changed: {problem}")
+            st.error(_("Nothing was changed: {problem}").format(problem=problem))
             return
         common.data_changed()
         st.session_state[DONE] = outcome(request, changed)
         if request.action == "delete" and st.session_state.get("_selected") in request.ids:
             st.session_state["_selected"] = None  # the detail panel would show a gone record
         st.rerun()
-    if no.button("Cancel", key="bulk_no"):
+    if no.button(_("Cancel"), key="bulk_no"):
         st.session_state.pop(PENDING, None)
         st.rerun()
+
+
+def _ask(action: str, n: int) -> str:
+    """The button that asks for confirmation: "Delete on 2 incidents…"."""
+    asks = {
+        "verification": ngettext("Set verification on {n} incident…",
+                                 "Set verification on {n} incidents…", n),
+        "tag": ngettext("Add a tag on {n} incident…", "Add a tag on {n} incidents…", n),
+        "delete": ngettext("Delete on {n} incident…", "Delete on {n} incidents…", n),
+    }  # fmt: skip
+    return asks[action].format(n=number(n))
 
 
 def render(ticked: list[str]) -> None:
@@ -128,7 +158,7 @@ def render(ticked: list[str]) -> None:
     if done:
         st.success(done)
     if not ticked:
-        st.caption("Tick several rows in the table to change them together.")
+        st.caption(_("Tick several rows in the table to change them together."))
         st.session_state.pop(PENDING, None)
         return
     with st.container(border=True):
@@ -136,10 +166,11 @@ def render(ticked: list[str]) -> None:
         now = Request(action, value, tuple(ticked))
         if st.session_state.get(PENDING) != now:
             st.session_state.pop(PENDING, None)  # the ticks or the choice changed
-        if st.button(f"{ACTIONS[action]} on {_incidents(len(ticked))}…", key="bulk_ask"):
+        if st.button(_ask(action, len(ticked)), key="bulk_ask"):
             if not value:
-                what = "the tag to add" if action == "tag" else "why they are deleted"
-                st.error(f"Say {what} first.")
+                missing = (_("Say the tag to add first.") if action == "tag"
+                           else _("Say why they are deleted first."))  # fmt: skip
+                st.error(missing)
             else:
                 st.session_state[PENDING] = now
         if st.session_state.get(PENDING) == now:

@@ -46,6 +46,7 @@ TRANSLATED = [
     "app_pages/text_table.py",
     "app_pages/table_panel.py",
     "app_pages/export_panel.py",
+    "app_pages/bulk_actions.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
