@@ -17,7 +17,7 @@ import streamlit.components.v1 as components
 
 from app_pages import filters
 from incidents.maps import timeline
-from incidents.translation import N_, _
+from incidents.translation import N_, _, is_rtl
 
 PLAY = "_playing"
 PERIOD = "t_period"
@@ -93,10 +93,14 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
         return
     st.session_state[PERIODS] = (periods, play_unit)
     row = st.container(horizontal=True, vertical_alignment="center")
+    # Arrows point the way time runs on the page: leftwards is later in Arabic.
+    back, forward = ("▶", "◀") if is_rtl() else ("◀", "▶")
     row.button(
-        "◀", key="t_prev", help=_("Previous step"), on_click=_step, args=(periods, play_unit, -1)
+        back, key="t_prev", help=_("Previous step"), on_click=_step, args=(periods, play_unit, -1)
     )
-    row.button("▶", key="t_next", help=_("Next step"), on_click=_step, args=(periods, play_unit, 1))
+    row.button(
+        forward, key="t_next", help=_("Next step"), on_click=_step, args=(periods, play_unit, 1)
+    )
     playing = st.session_state.get(PLAY, False)
     row.button(
         "⏸ " + _("Pause") if playing else "⏵ " + _("Play"), key="t_play", on_click=_toggle_play

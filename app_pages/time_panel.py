@@ -18,7 +18,7 @@ import streamlit as st
 
 from app_pages import filters, period_choice, playback
 from incidents.maps import timeline
-from incidents.translation import N_, _, number
+from incidents.translation import N_, _, is_rtl, number
 
 # The tooltip's first line, by bar width (timeline.BINS' codes).
 _BAR_FROM = {"day": N_("Day from"), "week": N_("Week from"), "month": N_("Month from")}
@@ -55,7 +55,7 @@ def _chart(
         alt.Chart(alt.InlineData(values=values))
         .mark_bar(strokeWidth=1.5, strokeOpacity=1)  # the outline keeps day bars visible
         .encode(
-            x=alt.X("start:T", title=None),
+            x=alt.X("start:T", title=None, scale=_time_scale()),
             x2="end:T",
             y=alt.Y(
                 "sum(count):Q",
@@ -84,9 +84,18 @@ def _chart(
         hi = pd.Timestamp(window[1] or data["end"].max())
         rule = pd.DataFrame({"a": [lo], "b": [hi + timedelta(days=1)]})
         layers.insert(
-            0, alt.Chart(rule).mark_rect(opacity=0.12, color="#444").encode(x="a:T", x2="b:T")
+            0,
+            alt.Chart(rule)
+            .mark_rect(opacity=0.12, color="#444")
+            .encode(x=alt.X("a:T", scale=_time_scale()), x2="b:T"),
         )
     return alt.layer(*layers).properties(height=170)
+
+
+def _time_scale() -> alt.Scale | alt.UndefinedType:
+    """Time runs right to left on an Arabic page (oldest at the right, as the periods'
+    pills and the playback buttons read); left to right otherwise."""
+    return alt.Scale(reverse=True) if is_rtl() else alt.Undefined
 
 
 def _top(hist: pd.DataFrame) -> int:
@@ -108,8 +117,10 @@ def _count_words(count: float) -> str:
 def _legend_labels() -> str:
     """The legend's words as a vega expression; the translations are JSON-quoted so an
     apostrophe in them (French) cannot end the expression's strings."""
-    spread = json.dumps(_("date range spans several bars: spread evenly over them"))
-    within = json.dumps(_("dated within the bar"))
+    spread = json.dumps(
+        _("date range spans several bars: spread evenly over them"), ensure_ascii=False
+    )
+    within = json.dumps(_("dated within the bar"), ensure_ascii=False)
     return f"datum.label == 'uncertain' ? {spread} : {within}"
 
 
