@@ -141,3 +141,16 @@ class Guarded:
             self.received += len(frame) if isinstance(frame, bytes | str) else 0
 
         ws.on("framereceived", count)  # type: ignore[attr-defined]
+
+
+def idle(g: Guarded, seconds: float = 120) -> None:
+    """Wait until no run is going on (twice, half a second apart): a click that lands
+    during a rerun may be overtaken by it, and a busy machine makes reruns long."""
+    app, quiet, state = g.page.locator('[data-testid="stApp"]'), 0, None
+    for _ in range(int(seconds * 2)):
+        state = app.get_attribute("data-test-script-state")
+        quiet = quiet + 1 if state == "notRunning" else 0
+        if quiet == 2:
+            return
+        g.page.wait_for_timeout(500)
+    raise AssertionError(f"the app is still {state!r}")

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_support import SCREENSHOTS, Guarded, Server
+from browser_support import SCREENSHOTS, Guarded, Server, idle
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -31,7 +31,9 @@ def _ready(g: Guarded, drawn: str = ".leaflet-interactive") -> None:
 
 
 def _shown(g: Guarded) -> int:
-    match = HEADLINE.search(g.page.get_by_text(HEADLINE).first.inner_text())
+    headline = g.page.get_by_text(HEADLINE).first
+    headline.wait_for(timeout=TIMEOUT)  # a busy machine may take long to redraw the page
+    match = HEADLINE.search(headline.inner_text(timeout=TIMEOUT))
     assert match
     return int(match.group(1).replace(",", ""))
 
@@ -127,6 +129,7 @@ def test_a_time_filter_changes_the_count_and_the_markers(guarded: Guarded, examp
 
 def test_brushing_the_timeline_sets_the_time_window(guarded: Guarded, synthetic_server: Server):
     _open(guarded, synthetic_server, drawn="[data-grid-zoom]")
+    idle(guarded)
     before = _shown(guarded)
     chart = guarded.page.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import EDITOR_NAME, EDITOR_PASSWORD, ROOT, Guarded, Server
+from browser_support import EDITOR_NAME, EDITOR_PASSWORD, ROOT, Guarded, Server, idle
 
 from incidents.access import Role, Viewer
 from incidents.query import Query
@@ -46,9 +46,10 @@ def _sign_in_and_open_import(g: Guarded, server: Server) -> None:
     g.page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
     g.page.get_by_role("button", name="Sign in").click()
     g.page.get_by_text(re.compile(r"incidents? shown of")).first.wait_for(timeout=TIMEOUT)
-    g.page.wait_for_timeout(1500)  # the map reports its extent once: let that rerun finish
+    idle(g)  # the map reports its extent once: let that rerun finish
     g.page.get_by_role("link", name="Import").click()
     g.page.get_by_text("Import incidents").first.wait_for(timeout=TIMEOUT)
+    idle(g)
 
 
 def _choose(g: Guarded, label: str, option: str) -> None:
@@ -74,9 +75,10 @@ def test_an_acled_column_is_mapped_checked_and_imported(
     page = guarded.page
     page.locator('input[type="file"]').set_input_files(str(upload))
     page.get_by_text("Detected format").wait_for(timeout=TIMEOUT)
+    idle(guarded)
     assert page.get_by_text(re.compile(r"layout: ACLED 2019-2022 export")).count() >= 1
     _choose(guarded, "Deaths", "fatalities (ACLED column)")
-    page.wait_for_timeout(1500)
+    idle(guarded)
     page.get_by_role("button", name="Check only (nothing is written)").click()
     page.locator(CODE, has_text="check only: nothing was written").wait_for(timeout=WORK)
     checked = page.locator(CODE).first.inner_text()

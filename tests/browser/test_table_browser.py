@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import Guarded, Server, serve
+from browser_support import Guarded, Server, idle, serve
 from test_app_browser import TIMEOUT, _no_exception, _open, _ready, _shown, _sign_in
 
 from tests.app.test_table_panel import UNPLACED, write_with_unplaced
@@ -56,22 +56,9 @@ def _rows(g: Guarded) -> dict[str, dict[str, object]]:
     raise AssertionError("the table did not settle")
 
 
-def _idle(g: Guarded, seconds: float = 60) -> None:
-    """Wait until no run is going on (twice, half a second apart): a click that lands
-    during a rerun may be overtaken by it."""
-    app, quiet = g.page.locator('[data-testid="stApp"]'), 0
-    for _ in range(int(seconds * 2)):
-        state = app.get_attribute("data-test-script-state")
-        quiet = quiet + 1 if state == "notRunning" else 0
-        if quiet == 2:
-            return
-        g.page.wait_for_timeout(500)
-    raise AssertionError(f"the app is still {state!r}")
-
-
 def _tick(g: Guarded, ref: str) -> None:
     """Click the tick box of the row of this incident."""
-    _idle(g)
+    idle(g)
     row = _rows(g)[ref]["_row"]
     assert isinstance(row, int)
     box = g.page.locator(TABLE).first.bounding_box()
@@ -115,10 +102,10 @@ def test_an_editor_sets_the_verification_of_two_rows_at_once(
     asked = page.get_by_text("Change the 2 incidents ticked in the table")
     asked.wait_for(timeout=30_000)
     # The ticks survive a visit to another page.
-    _idle(guarded)
+    idle(guarded)
     page.get_by_role("link", name="Import").click()
     page.get_by_text("Import incidents").first.wait_for(timeout=TIMEOUT)
-    _idle(guarded)
+    idle(guarded)
     page.get_by_role("link", name="Map").click()
     _ready(guarded)
     asked.wait_for(timeout=30_000)
