@@ -9,26 +9,19 @@ from pathlib import Path
 
 from incidents.migrate import IMPORTED
 from tests.conftest import EXAMPLE
-from tests.core.test_cli import run
+from tests.core.test_cli import succeeds
 
 RECORD = "tarhuna-ex-002"
 GONE = "tarhuna-ex-003"
-
-
-def _ok(*args: str, db: Path) -> str:
-    result = run(*args, db=db)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stdout
 
 
 def _migrated(tmp_path: Path) -> tuple[Path, str]:
     """A store with the example (one record deleted), copied to another: the copy, and
     the purged record's title."""
     source, copy = tmp_path / "a.gpkg", tmp_path / "b.gpkg"
-    _ok("import", str(EXAMPLE), db=source)
-    _ok("delete", GONE, "--reason", "duplicate entry", "--as", "amina", db=source)
-    _ok("migrate", "--to", str(copy), "--as", "admin-1", db=source)
+    succeeds("import", str(EXAMPLE), db=source)
+    succeeds("delete", GONE, "--reason", "duplicate entry", "--as", "amina", db=source)
+    succeeds("migrate", "--to", str(copy), "--as", "admin-1", db=source)
     with sqlite3.connect(copy) as conn:
         (title,) = conn.execute("SELECT title FROM incidents WHERE id = ?", [RECORD]).fetchone()
         copied = conn.execute(f"SELECT COUNT(*) FROM {IMPORTED} WHERE after LIKE ?", [f"%{title}%"])
@@ -39,17 +32,17 @@ def _migrated(tmp_path: Path) -> tuple[Path, str]:
 
 def test_a_purge_in_a_migrated_store_leaves_no_copy_of_the_content(tmp_path: Path) -> None:
     copy, title = _migrated(tmp_path)
-    said = _ok("purge", RECORD, "--reason", "Court order 4/2026", "--as", "admin-1", db=copy)
+    said = succeeds("purge", RECORD, "--reason", "Court order 4/2026", "--as", "admin-1", db=copy)
     assert "copied in by a migration too" in said
     assert title.encode() not in copy.read_bytes()
-    assert "Audit log intact" in _ok("audit", "verify", db=copy)
-    history = _ok("history", RECORD, db=copy)
+    assert "Audit log intact" in succeeds("audit", "verify", db=copy)
+    history = succeeds("history", RECORD, db=copy)
     assert "Purged" in history and title not in history
 
 
 def test_a_record_deleted_before_the_migration_is_restored_in_the_copy(tmp_path: Path) -> None:
     copy, _ = _migrated(tmp_path)
-    listed = _ok("deleted", db=copy)
+    listed = succeeds("deleted", db=copy)
     assert GONE in listed and "amina" in listed and "duplicate entry" in listed
-    assert f"Restored incident {GONE}" in _ok("restore", GONE, db=copy)
-    assert "Audit log intact" in _ok("audit", "verify", db=copy)
+    assert f"Restored incident {GONE}" in succeeds("restore", GONE, db=copy)
+    assert "Audit log intact" in succeeds("audit", "verify", db=copy)

@@ -5,11 +5,12 @@ its names ("Marqab")."""
 
 from __future__ import annotations
 
-import math
 import re
 
 import pytest
 from browser_support import Guarded, Server
+
+from tests.distance import km_between
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -22,15 +23,6 @@ MARKERS_JS = """() => { const out = [];
     if (l.getLatLng && l.incidentId) {
       const p = l._preSpiderfyLatlng || l.getLatLng(); out.push([p.lat, p.lng]); } };
   window.map.eachLayer(visit); return out; }"""
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _open(g: Guarded, server: Server, query: str = "") -> None:
@@ -48,7 +40,7 @@ def test_the_public_map_draws_tarhunas_incidents_at_tarhuna(
     frame = next(f for f in guarded.page.frames if "st_folium" in f.url)
     points = [tuple(p) for p in frame.evaluate(MARKERS_JS)]
     assert len(points) >= 9, points  # a marker may sit in more than one layer group
-    far = [p for p in points if _km(p, TARHUNA) > 2.0]
+    far = [p for p in points if km_between(p, TARHUNA) > 2.0]
     assert not far, f"markers more than 2 km from Tarhuna: {far}"
     panel = guarded.page.get_by_text("On the public map:").first
     panel.wait_for(timeout=TIMEOUT)

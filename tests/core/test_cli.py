@@ -21,6 +21,14 @@ def run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def succeeds(*args: str, db: Path) -> str:
+    """What a command printed, after checking it ended well and with no stack trace."""
+    result = run(*args, db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
 def test_import_exit_codes_and_rejected_file(tmp_path):
     db = tmp_path / "s.gpkg"
     assert run("import", str(EXAMPLE), db=db).returncode == 0

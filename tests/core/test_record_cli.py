@@ -8,20 +8,13 @@ import sqlite3
 from pathlib import Path
 
 from tests.conftest import EXAMPLE
-from tests.core.test_cli import run
+from tests.core.test_cli import run, succeeds
 
 RECORD = "tarhuna-ex-002"
 
 
-def _ok(*args: str, db: Path) -> str:
-    result = run(*args, db=db)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stdout
-
-
 def _intact(db: Path) -> None:
-    assert "Audit log intact" in _ok("audit", "verify", db=db)
+    assert "Audit log intact" in succeeds("audit", "verify", db=db)
 
 
 def _count(db: Path) -> int:
@@ -33,19 +26,19 @@ def _count(db: Path) -> int:
 
 def test_delete_list_restore_revert_and_history(tmp_path):
     db = tmp_path / "s.gpkg"
-    _ok("import", str(EXAMPLE), db=db)
+    succeeds("import", str(EXAMPLE), db=db)
     before = _count(db)
-    said = _ok("delete", RECORD, "--reason", "duplicate entry", "--as", "amina", db=db)
+    said = succeeds("delete", RECORD, "--reason", "duplicate entry", "--as", "amina", db=db)
     assert f"Deleted incident {RECORD}" in said and _count(db) == before - 1
-    listed = _ok("deleted", db=db)
+    listed = succeeds("deleted", db=db)
     assert RECORD in listed and "amina" in listed and "reason: duplicate entry" in listed
     _intact(db)
-    restored = _ok("restore", RECORD, db=db)
+    restored = succeeds("restore", RECORD, db=db)
     assert "as version 2" in restored and _count(db) == before
-    assert _ok("deleted", db=db).strip() == "No deleted records."
-    reverted = _ok("revert", RECORD, "--to-version", "1", db=db)
+    assert succeeds("deleted", db=db).strip() == "No deleted records."
+    reverted = succeeds("revert", RECORD, "--to-version", "1", db=db)
     assert "already reads as version 1" in reverted  # restored as it was
-    history = _ok("history", RECORD, db=db).splitlines()
+    history = succeeds("history", RECORD, db=db).splitlines()
     assert [line.split("  ")[2] for line in history] == [
         "Imported",
         "Deleted — reason: duplicate entry",
@@ -56,7 +49,7 @@ def test_delete_list_restore_revert_and_history(tmp_path):
 
 def test_refusals_are_one_sentence_and_exit_2(tmp_path):
     db = tmp_path / "s.gpkg"
-    _ok("import", str(EXAMPLE), db=db)
+    succeeds("import", str(EXAMPLE), db=db)
     for args in (
         ("delete", "no-such-id", "--reason", "x"),
         ("restore", RECORD),
@@ -74,13 +67,13 @@ def test_refusals_are_one_sentence_and_exit_2(tmp_path):
 
 def test_purge_leaves_only_who_when_and_why(tmp_path):
     db = tmp_path / "s.gpkg"
-    _ok("import", str(EXAMPLE), db=db)
+    succeeds("import", str(EXAMPLE), db=db)
     with sqlite3.connect(db) as conn:
         (title,) = conn.execute("SELECT title FROM incidents WHERE id = ?", [RECORD]).fetchone()
     conn.close()
-    said = _ok("purge", RECORD, "--reason", "Court order 4/2026", "--as", "admin-1", db=db)
+    said = succeeds("purge", RECORD, "--reason", "Court order 4/2026", "--as", "admin-1", db=db)
     assert "Purged incident" in said
     assert title.encode() not in db.read_bytes()
-    history = _ok("history", RECORD, db=db)
+    history = succeeds("history", RECORD, db=db)
     assert "Purged" in history and "admin-1" in history and title not in history
     _intact(db)

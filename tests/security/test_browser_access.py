@@ -8,7 +8,6 @@ title or description is shown as text and runs nowhere (page or map frames).
 
 from __future__ import annotations
 
-import math
 import os
 import socket
 import subprocess
@@ -28,6 +27,7 @@ from incidents.auth.accounts import Accounts
 from incidents.record import Incident, Source
 from incidents.store.gpkg import GeoPackageStore
 from tests.conftest import EDITOR, ROOT
+from tests.distance import km_between
 
 pytestmark = pytest.mark.browser
 
@@ -65,15 +65,6 @@ MARKERS_JS = """() => {
   window.map.eachLayer(visit);
   return out;
 }"""
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def synthetic(n: int, **changes: object) -> Incident:
@@ -243,7 +234,7 @@ def test_signed_out_on_a_public_instance_sees_only_the_public_view(instance, bro
         assert RESTRICTED_TITLE not in everything and SECRET not in everything
         assert "32.4561" not in everything and "13.6528" not in everything  # not even rounded
         points = visit.marker_points()
-        assert points and all(_km(p, EXACT) > 2 for p in points)
+        assert points and all(km_between(p, EXACT) > 2 for p in points)
         assert all(p == pytest.approx(TOWN, abs=1e-4) for p in points)
         assert visit.navigation() == ["Map", "Sign in"]
         # Typing the editing page's address leads nowhere near the form.

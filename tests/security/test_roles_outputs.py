@@ -23,7 +23,6 @@ import csv
 import html
 import io
 import json
-import math
 import re
 import shutil
 import subprocess
@@ -50,6 +49,7 @@ from incidents.store.column_load import cached_index
 from incidents.store.gpkg import GeoPackageStore
 from incidents.store.record_store import RecordStore
 from tests.conftest import EDITOR, _postgis_url
+from tests.distance import km_between
 
 ROLES = [Role.PUBLIC, Role.VIEWER, Role.EDITOR, Role.ADMIN]
 SITE_A = (32.43501, 13.6332)  # Tarhuna, LY-MB
@@ -270,8 +270,8 @@ def test_public_points_are_snapped_and_far_from_the_site(store, output):
     for point in points:
         matches = [k for k, e in expected.items() if point == pytest.approx(e, abs=1e-6)]
         assert matches, f"{point} is not where the public rules put any visible record"
-        assert _km(point, EXACT[matches[0]]) >= MIN_PUBLIC_OFFSET_KM
-        assert all(_km(point, EXACT[k]) >= MIN_PUBLIC_OFFSET_KM for k in EXACT)
+        assert km_between(point, EXACT[matches[0]]) >= MIN_PUBLIC_OFFSET_KM
+        assert all(km_between(point, EXACT[k]) >= MIN_PUBLIC_OFFSET_KM for k in EXACT)
     viewer_points = produce(store, Role.VIEWER, "csv").points or []
     assert sorted(viewer_points) == sorted(EXACT.values())  # staff get the exact sites
 
@@ -282,15 +282,6 @@ def _public_point(rules: PublicRules, site: tuple[float, float]) -> tuple[float,
         return DISTRICT_CENTRE
     lat, lon = snap_to_grid(np.array([site[0]]), np.array([site[1]]), rules.cell_km)
     return float(lat[0]), float(lon[0])
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def test_public_counts_are_made_after_the_rules(store):
