@@ -33,6 +33,7 @@ from itertools import zip_longest
 from typing import Any
 
 from incidents.access import Role, Viewer
+from incidents.migrate_merges import copy_merges, merge_problems
 from incidents.migrate_tombstones import copy_tombstones, tombstone_problems
 from incidents.record import Incident
 from incidents.store import audit_copies, open_store
@@ -112,6 +113,7 @@ def migrate(
         _copy_provenance(dst, records)
     report.records = len(ids)
     report.deleted = copy_tombstones(src, dst, viewer)
+    copy_merges(src, dst, viewer)
     anchors = _copy_audit(src, dst, report)
     dst.log_event(
         viewer,
@@ -150,6 +152,7 @@ def verify_migration(source: Store, target: Store) -> list[str]:
             "into it would add its rows a second time"
         )
     problems += tombstone_problems(src, dst)
+    problems += merge_problems(src, dst)
     problems += [f"target audit log: {p}" for p in dst.verify_audit()]
     for origin, (label, own) in _origins(src).items():
         problems += _compare_chain(src, dst, origin, label, own)
