@@ -38,6 +38,7 @@ from incidents.placing import place_all
 from incidents.record import Incident
 from incidents.report import PROBLEM_COLUMN, ImportReport, RejectedRow, WarnedRow
 from incidents.store.base import Store, StoreError
+from incidents.store.merges import rows_into_merged
 from incidents.store.record_ids import keyed_id, legacy_id
 from incidents.validation import RowInvalid, checked_row, clean_text
 from incidents.validation_columns import validate_columns
@@ -158,7 +159,8 @@ def _import(
     incidents = _assign_ids(incidents, store, rows, report)
     count_like_existing(report, store, viewer, [i for _, i in incidents])  # before writing
     if incidents and not options.dry_run:
-        outcomes = store.write_batch([i for _, i in incidents], viewer, action="import")
+        records = rows_into_merged(store, [i for _, i in incidents])  # a merge stands
+        outcomes = store.write_batch(records, viewer, action="import")
         for (number, _), outcome in zip(incidents, outcomes, strict=True):
             if outcome.kind == "deleted":
                 report.deleted_rows.append((number, outcome.id))
