@@ -24,7 +24,7 @@ from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, run_ex
 from incidents.export.theme import SIZES, ImageSize, parse_size
 from incidents.query import Query
 from incidents.store.base import Store
-from incidents.translation import N_, _
+from incidents.translation import N_, _, language
 
 Extent = tuple[float, float, float, float]
 LABELS = {  # English (the server's log names a failed file with it); shown translated
@@ -77,12 +77,12 @@ def render_export_panel(
         profiles = allowed_profiles(viewer)
         profile = st.radio(
             _("Audience"), profiles, horizontal=True, key="export_profile",
-            format_func=lambda p: f"{PROFILES[p].label.title()}: {PROFILES[p].notice}",
+            format_func=lambda p: f"{PROFILES[p].name_shown()}: {PROFILES[p].notice_shown()}",
             help=_("Public: public records only, locations coarsened. Images and slides "
                    "never show confidential fields; internal tables do."),
         )  # fmt: skip
         request = _image_options(extent, link)
-        request = dataclasses.replace(request, profile=profile)
+        request = dataclasses.replace(request, profile=profile, lang=language())
         st.caption(
             _(
                 "Every file states its audience, dates, filters and counts on its face, "

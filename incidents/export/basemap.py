@@ -24,6 +24,7 @@ from matplotlib.path import Path
 import geodata
 from incidents.export import theme
 from incidents.export.arabic import for_matplotlib
+from incidents.translation import _, number
 
 Extent = tuple[float, float, float, float]  # west, south, east, north
 KM_PER_DEG = 111.32
@@ -160,7 +161,7 @@ def draw_district_names(
     if not 0 < len(visible) <= 8:
         return
     per_pt = (north - south) / (theme.axes_inches(ax)[1] * 72)
-    for _, row in visible.iterrows():
+    for _at, row in visible.iterrows():
         clipped = row.geometry.intersection(_box(extent))
         if clipped.is_empty or clipped.area < 0.04 * (east - west) * (north - south):
             continue
@@ -212,15 +213,18 @@ def draw_scale_bar(ax: Axes, extent: Extent, fontsize: float) -> None:
             Rectangle((x0 + i * deg / 2, y0), deg / 2, h, facecolor=colour,
                       edgecolor=theme.INK, linewidth=0.8, zorder=8)
         )  # fmt: skip
-    label = f"{length:g} km"
-    ax.text(x0, y0 + 2.2 * h, "0", fontsize=fontsize, ha="center", zorder=8, path_effects=HALO)
-    ax.text(x0 + deg, y0 + 2.2 * h, label, fontsize=fontsize, ha="center", zorder=8,
+    label = _("{km} km").format(km=number(length, 0 if float(length).is_integer() else 1))
+    ax.text(
+        x0, y0 + 2.2 * h, number(0), fontsize=fontsize, ha="center", zorder=8, path_effects=HALO
+    )
+    ax.text(x0 + deg, y0 + 2.2 * h, for_matplotlib(label), fontsize=fontsize, ha="center", zorder=8,
             path_effects=HALO)  # fmt: skip
 
 
 def draw_north_arrow(ax: Axes, fontsize: float) -> None:
     ax.annotate(
-        "N", xy=(0.965, 0.95), xytext=(0.965, 0.86), xycoords="axes fraction",
+        # The letter for north: N in English and French, ش (shamal) in Arabic
+        for_matplotlib(_("N")), xy=(0.965, 0.95), xytext=(0.965, 0.86), xycoords="axes fraction",
         ha="center", va="center", fontsize=fontsize * 1.2, fontweight="bold", color=theme.INK,
         arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": theme.INK,
                     "lw": 1.8},

@@ -12,39 +12,55 @@ from datetime import date
 
 import pandas as pd
 
+from incidents import translation
 from incidents.query import Query
 from incidents.schema import (
     DATE_KINDS,
     INCIDENT_TYPES,
     LOCATION_PRECISIONS,
     VERIFICATION_STATUSES,
+    Vocabulary,
 )
+from incidents.translation import N_, _, ngettext
 
 HASH_COLUMNS = ("id", "version", "type", "date_start", "date_end", "latitude", "longitude")
 
 
+# Why incidents are missing from a map: Selection.excluded's keys, printed translated.
+REASONS = (
+    N_("outside the window"),
+    N_("unverified"),
+    N_("imprecise"),
+    N_("outside the map view"),
+    N_("of a type in no panel"),
+)
+
+
 def day_words(day: date) -> str:
-    """'1 June 2020': unambiguous in every locale, unlike 01/06/2020."""
-    return f"{day.day} {day:%B %Y}"
+    """'1 June 2020', '1 يونيو 2020', '1 juin 2020': unambiguous in every locale, unlike
+    01/06/2020."""
+    return translation.day(day, "long")
 
 
 def window_words(query: Query) -> str:
     """The date window as a phrase for a subtitle."""
     start, end = query.date_from, query.date_to
+    if not (start or end):
+        return _("All dates")
+    within = query.date_mode == "within"
     if start and end:
         span = f"{day_words(start)} – {day_words(end)}"
     elif start:
-        span = f"from {day_words(start)}"
-    elif end:
-        span = f"up to {day_words(end)}"
+        span = _("from {day}").format(day=day_words(start))
     else:
-        return "All dates"
-    how = "dated wholly within" if query.date_mode == "within" else "dates overlapping"
-    return f"{span} ({how} the window)"
+        span = _("up to {day}").format(day=day_words(end))  # type: ignore[arg-type]
+    if within:
+        return _("{span} (dated wholly within the window)").format(span=span)
+    return _("{span} (dates overlapping the window)").format(span=span)
 
 
-def _labels(vocab_label: object, codes: tuple[str, ...]) -> str:
-    return ", ".join(vocab_label(c) for c in codes)  # type: ignore[operator]
+def _labels(vocab: Vocabulary, codes: tuple[str, ...]) -> str:
+    return _(", ").join(vocab.shown(c) for c in codes)
 
 
 def filter_phrases(query: Query, district_names: Mapping[str, str] | None = None) -> list[str]:
@@ -52,51 +68,66 @@ def filter_phrases(query: Query, district_names: Mapping[str, str] | None = None
     names = district_names or {}
     out: list[str] = []
     if query.types:
-        out.append("Types: " + _labels(INCIDENT_TYPES.label, query.types))
+        out.append(_("Types: {list}").format(list=_labels(INCIDENT_TYPES, query.types)))
     if query.date_kinds:
-        out.append("Dates of kind: " + _labels(DATE_KINDS.label, query.date_kinds).lower())
+        kinds = _labels(DATE_KINDS, query.date_kinds).lower()
+        out.append(_("Dates of kind: {list}").format(list=kinds))
     if query.verification:
-        out.append("Verification: " + _labels(VERIFICATION_STATUSES.label, query.verification))
+        listed = _labels(VERIFICATION_STATUSES, query.verification)
+        out.append(_("Verification: {list}").format(list=listed))
     if query.admin1_codes:
-        out.append("Districts: " + ", ".join(names.get(c, c) for c in query.admin1_codes))
+        listed = _(", ").join(names.get(c, c) for c in query.admin1_codes)
+        out.append(_("Districts: {list}").format(list=listed))
     if query.max_precision:
-        label = LOCATION_PRECISIONS.label(query.max_precision).lower()
-        out.append(f"Located at least to: {label}")
+        label = LOCATION_PRECISIONS.shown(query.max_precision).lower()
+        out.append(_("Located at least to: {precision}").format(precision=label))
     if query.perpetrators:
-        out.append("Alleged perpetrators: " + ", ".join(query.perpetrators))
+        listed = _(", ").join(query.perpetrators)
+        out.append(_("Alleged perpetrators: {list}").format(list=listed))
     if query.tags:
-        out.append("Tags: " + ", ".join(query.tags))
+        out.append(_("Tags: {list}").format(list=_(", ").join(query.tags)))
     if query.text.strip():
-        out.append(f'Text contains "{query.text.strip()}"')
+        out.append(_('Text contains "{text}"').format(text=query.text.strip()))
     if query.bbox:
-        w, s, e, n = query.bbox
-        out.append(f"Inside {w:.2f}°–{e:.2f}°E, {s:.2f}°–{n:.2f}°N")
+        w, s, e, n = (translation.number(v, 2) for v in query.bbox)
+        out.append(_("Inside {west}°–{east}°E, {south}°–{north}°N").format(
+            west=w, east=e, south=s, north=n))  # fmt: skip
     if query.ids:
-        out.append(f"{len(query.ids)} chosen incidents")
+        chosen = len(query.ids)
+        out.append(ngettext("{n} chosen incident", "{n} chosen incidents", chosen).format(
+            n=translation.number(chosen)))  # fmt: skip
     if not query.include_unlocated:
-        out.append("Located incidents only")
+        out.append(_("Located incidents only"))
     return out
 
 
 def filters_sentence(query: Query, district_names: Mapping[str, str] | None = None) -> str:
     phrases = filter_phrases(query, district_names)
     if phrases:
-        return "; ".join(phrases)
+        return _("; ").join(phrases)
     if query.date_from or query.date_to:
-        return "None besides the date window"
-    return "None: every incident this export's audience may see"
+        return _("None besides the date window")
+    return _("None: every incident this export's audience may see")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+def incidents_words(n: int) -> str:
+    """'1 incident', '9 incidents' (and each language's plural forms)."""
+    return ngettext("{n} incident", "{n} incidents", n).format(n=translation.number(n))
 
 
 def counts_line(shown: int, not_shown: Mapping[str, int]) -> str:
     """'9 incidents shown; 2 not shown (1 imprecise, 1 outside the window)'."""
-    parts = [f"{n:,} {why}" for why, n in not_shown.items() if n]
+    parts = [
+        _("{n} {why}").format(n=translation.number(n), why=_(why))
+        for why, n in not_shown.items()
+        if n
+    ]
     total = sum(n for n in not_shown.values() if n)
-    line = f"{plural(shown, 'incident')} shown; {total:,} not shown"
-    return f"{line} ({', '.join(parts)})" if parts else line
+    first = ngettext("{n} incident shown", "{n} incidents shown", shown).format(
+        n=translation.number(shown)
+    )
+    line = _("{shown}; {total} not shown").format(shown=first, total=translation.number(total))
+    return _("{line} ({reasons})").format(line=line, reasons=_(", ").join(parts)) if parts else line
 
 
 def selection_hash(rows: pd.DataFrame, profile: str) -> str:
@@ -115,4 +146,4 @@ def type_counts(rows: pd.DataFrame) -> list[tuple[str, int]]:
     if "type" not in rows.columns or rows.empty:
         return []
     counts = rows["type"].value_counts()
-    return [(INCIDENT_TYPES.label(str(code)), int(n)) for code, n in counts.items()]
+    return [(INCIDENT_TYPES.shown(str(code)), int(n)) for code, n in counts.items()]

@@ -34,6 +34,7 @@ from incidents.export.static_map import MapOptions
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 from incidents.store.record_store import RecordStore
+from incidents.translation import _
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,13 @@ class CellMaps:
     selection: Selection  # read_cells' selection: no rows, the undrawable in excluded
     counted: Tally
     note: str  # how the public rules placed the incidents, '' for staff
-    legend_words: str = (
-        "The incidents are too many to draw one by one: each square is coloured by how "
-        "many incidents it holds, as its legend says."
-    )
+
+    @property
+    def legend_words(self) -> str:
+        return _(
+            "The incidents are too many to draw one by one: each square is coloured by how "
+            "many incidents it holds, as its legend says."
+        )
 
     def whole(self, options: MapOptions) -> bytes:
         return render_cells(self.selection, self.counted, options, self.note, "png")[0]

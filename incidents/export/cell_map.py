@@ -17,9 +17,10 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
+from incidents import translation
 from incidents.export import theme
 from incidents.export.basemap import HALO, Extent, draw_outlines, fit_extent, shape_extent
-from incidents.export.caption import counts_line, plural
+from incidents.export.caption import counts_line
 from incidents.export.cells import (
     CellGrid,
     Tally,
@@ -43,6 +44,7 @@ from incidents.export.static_map import (
 )
 from incidents.maps.aggregate import class_edges
 from incidents.styles import type_style
+from incidents.translation import _, is_rtl, ngettext
 
 RAMP = plt.get_cmap("YlOrRd")
 LABELLED = 6  # the largest squares get their count written on them
@@ -126,7 +128,7 @@ def _write_counts(ax: Axes, grid: CellGrid) -> None:
             chosen.append(int(i))
     size = max(7.0, 10 * theme.axes_inches(ax)[0] / 8.8)
     for i in chosen:
-        ax.text(lon[i], lat[i] + grid.dlat * 0.6, f"{int(grid.n[i]):,}", ha="center",
+        ax.text(lon[i], lat[i] + grid.dlat * 0.6, translation.number(int(grid.n[i])), ha="center",
                 va="bottom", fontsize=size, fontweight="bold", color=theme.INK, zorder=8,
                 path_effects=HALO)  # fmt: skip
 
@@ -159,7 +161,7 @@ def cells_legend(
 ) -> None:
     """Legend, counts, filters and sources beside (or under) the map, shrunk to fit."""
     ax.set_axis_off()
-    for _ in range(4):
+    for _attempt in range(4):
         flow = _legend_flow(ax, selection, tally, picture, scale)
         if flow.y_in <= flow.height_in:
             return
@@ -171,19 +173,25 @@ def cells_legend(
 
 def aggregation_sentence(picture: CellPicture) -> str:
     """What a square is, in words: its size and what its colour counts."""
-    text = (
-        f"Too many to draw one by one: the {picture.shown:,} incidents shown are counted "
-        f"in squares of {picture.step_km:g} km; a square's colour says how many it holds "
-        f"(up to {picture.top:,}); the counts of the largest are written on the map."
-    )
+    text = _(
+        "Too many to draw one by one: the {n} incidents shown are counted in squares of "
+        "{km} km; a square's colour says how many it holds (up to {top}); the counts of "
+        "the largest are written on the map."
+    ).format(n=translation.number(picture.shown), km=_km(picture.step_km),
+             top=translation.number(picture.top))  # fmt: skip
     return f"{text} {picture.note}" if picture.note else text
+
+
+def _km(step: float) -> str:
+    return translation.number(step, 0 if float(step).is_integer() else 1)
 
 
 def _legend_flow(
     ax: Axes, selection: Selection, tally: Tally, picture: CellPicture, scale: float
 ) -> Flow:
-    flow = Flow(ax, scale)
-    flow.text(f"Incidents in each {picture.step_km:g} km square", 12.5, bold=True)
+    flow = Flow(ax, scale, rtl=is_rtl())
+    flow.text(_("Incidents in each {km} km square").format(km=_km(picture.step_km)), 12.5,
+              bold=True)  # fmt: skip
     flow.gap(2)
     labels = class_labels(picture.edges, picture.top)
     for label, colour in zip(labels, picture.colours, strict=True):
@@ -191,9 +199,10 @@ def _legend_flow(
     flow.gap(6)
     flow.text(aggregation_sentence(picture), 10.5)
     flow.gap(8)
-    flow.text("By type (all counted together above)", 12.5, bold=True)
+    flow.text(_("By type (all counted together above)"), 12.5, bold=True)
     for code, n in tally.by_type.items():
-        flow.text(f"{type_style(code).label}: {n:,}", 10.5)
+        flow.text(_("{type}: {n}").format(type=_(type_style(code).label),
+                                          n=translation.number(n)), 10.5)  # fmt: skip
     flow.gap(8)
     flow.text(picture.counts_line(selection), 11.5, bold=True)
     for line in selection.people_lines():
@@ -225,5 +234,10 @@ def with_squares(
     key = "Subject" if "Subject" in metadata else "Description"
     plain = selection.counts_line(picture.shown, picture.outside_view)
     text = metadata[key].replace(plain, picture.counts_line(selection), 1)
-    squares = plural(picture.squares, "square")
-    return {**metadata, key: f"{text} Counted in {picture.step_km:g} km squares ({squares})."}
+    squares = ngettext("{n} square", "{n} squares", picture.squares).format(
+        n=translation.number(picture.squares)
+    )
+    counted = _("Counted in {km} km squares ({squares}).").format(
+        km=_km(picture.step_km), squares=squares
+    )
+    return {**metadata, key: f"{text} {counted}"}

@@ -16,7 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from incidents.export import theme
-from incidents.export.caption import plural
+from incidents.export.arabic import for_matplotlib
+from incidents.export.caption import incidents_words
 from incidents.export.cell_map import (
     CellPicture,
     cells_extent,
@@ -30,6 +31,7 @@ from incidents.export.panels import MAX_PANELS, panel_boxes, panels_subtitle, pe
 from incidents.export.selection import Selection
 from incidents.export.static_map import Frame, MapOptions, box_ratio, compose, draw_extras
 from incidents.styles import type_style
+from incidents.translation import _, is_rtl
 
 _EPOCH = date(1970, 1, 1)
 
@@ -45,13 +47,13 @@ class CellPanel:
 def cell_panels_by_type(tally: Tally) -> list[CellPanel]:
     """One panel per incident type present, most frequent first."""
     codes = sorted(tally.by_type, key=lambda c: -tally.by_type[c])[:MAX_PANELS]
-    return [CellPanel(type_style(c).label, tally.kind == tally.labels.index(c)) for c in codes]
+    return [CellPanel(_(type_style(c).label), tally.kind == tally.labels.index(c)) for c in codes]
 
 
 def cell_panels_by_period(tally: Tally, breaks: Sequence[date]) -> list[CellPanel]:
     """Panels split at the break dates; an incident whose dates span a break is in both."""
     if not breaks:
-        raise ValueError("give at least one break date, e.g. 2020-06-01")
+        raise ValueError(_("give at least one break date, e.g. 2020-06-01"))
     cuts = sorted(set(breaks))[: MAX_PANELS - 1]
     panels = []
     for low, high in zip([None, *cuts], [*cuts, None], strict=True):
@@ -87,7 +89,7 @@ def cell_panels_figure(
         shown = len(lat) - max(g.outside_view for g in grids)
         left_out = tally.drawable - len(lat)  # types beyond MAX_PANELS
         picture = replace(picture_of(grids, max(shown, 0), note), unpanelled=left_out)
-        headings = [f"{p.title} · {plural(int(p.mask.sum()), 'incident')}" for p in panels]
+        headings = [f"{p.title} · {incidents_words(int(p.mask.sum()))}" for p in panels]
         longest = max(len(h) for h in headings)
         fits = boxes[0][2] * size.width_in * 72 / (longest * 0.62)  # points per character
         font = min(12.5 * size.text_scale, fits)
@@ -97,8 +99,8 @@ def cell_panels_figure(
             draw_cells(ax, grid, picture, raster=fmt != "png")
             if i == 0:
                 draw_extras(ax, extent, replace(options, labels=()), selection.country)
-            ax.set_title(heading, fontsize=font, loc="left", fontweight="bold",
-                         color=theme.INK)  # fmt: skip
+            ax.set_title(for_matplotlib(heading), fontsize=font, fontweight="bold",
+                         loc="right" if is_rtl() else "left", color=theme.INK)  # fmt: skip
         return picture
 
     def legend(ax: Axes, picture: CellPicture, scale: float) -> None:

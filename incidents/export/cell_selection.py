@@ -13,10 +13,11 @@ import pandas as pd
 
 from incidents import count_totals
 from incidents.access import PublicRules, Viewer
+from incidents.export import people_words
 from incidents.export.cells import Tally, sample_fids, tally
+from incidents.export.placement_words import rules_words
 from incidents.export.profiles import profile_for
 from incidents.export.selection import DRAWING_COLUMNS, Selection, excluded_counts
-from incidents.public_place import rules_words
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 from incidents.store.record_store import RecordStore
@@ -66,7 +67,7 @@ def people_lines(index: ColumnIndex, query: Query) -> list[str]:
         what: count_totals.summed(index.district_totals(query, f"{what}_best"))
         for what in count_totals.PEOPLE
     }
-    return count_totals.lines_for(totals)
+    return people_words.lines_for(totals)
 
 
 def coarsening_note(viewer: Viewer, rules: PublicRules) -> str:

@@ -22,6 +22,7 @@ from incidents.export.basemap import KM_PER_DEG, Extent
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 from incidents.styles import TYPE_STYLES
+from incidents.translation import number
 
 # Above this many incidents an image counts them in squares. At 20,000 the point
 # drawing is already at its smallest dots (points.marker_size), about 2.6 pt across:
@@ -169,5 +170,5 @@ def class_labels(edges: list[int], top: int) -> list[str]:
     out = []
     for i, low in enumerate(edges):
         high = edges[i + 1] - 1 if i + 1 < len(edges) else top
-        out.append(f"{low:,}" if high == low else f"{low:,}–{high:,}")
+        out.append(number(low) if high == low else f"{number(low)}–{number(high)}")
     return out

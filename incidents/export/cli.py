@@ -22,6 +22,7 @@ from incidents.export.profiles import PROFILES, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
 from incidents.query import Query
+from incidents.translation import DEFAULT_SETTING, LANGUAGES, default_language
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -39,6 +40,9 @@ def add_commands(
     g.add_argument("--profile", choices=list(PROFILES), default="public",
                    help="public (coarsened, public records), partner, internal")  # fmt: skip
     g.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    g.add_argument("--lang", choices=list(LANGUAGES), default=default_language(),
+                   help="language of every word the file prints (default: the "
+                   f"{DEFAULT_SETTING} setting, else en)")  # fmt: skip
     v = p.add_argument_group("images and decks")
     v.add_argument("--title", default="")
     v.add_argument("--subtitle", default="")
@@ -154,7 +158,7 @@ def request_from_args(args: argparse.Namespace) -> ExportRequest:
         extent=_box(args.view) if args.view else None, locator=not args.no_locator,
         labels=labels_from_args(args.label, args.country), panels=args.panels or "",
         breaks=tuple(args.breaks), link=args.link, country=args.country.upper(),
-        cells_above=args.cells_above,
+        cells_above=args.cells_above, lang=getattr(args, "lang", "") or "",
     )  # fmt: skip
 
 

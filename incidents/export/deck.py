@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -26,14 +26,15 @@ import geodata
 from incidents.access import PublicRules
 from incidents.export import theme
 from incidents.export.arabic import starts_rtl
-from incidents.export.caption import day_words, filters_sentence, plural, window_words
+from incidents.export.caption import day_words, filters_sentence, incidents_words, window_words
 from incidents.export.deck_parts import counts_table_data, source_lines
-from incidents.export.layout import district_names
+from incidents.export.layout import district_names, stamp_words
 from incidents.export.panels import panels_by_period, panels_by_type, render_panels
+from incidents.export.placement_words import placement_summary
 from incidents.export.selection import Selection
-from incidents.export.static_map import MapOptions, country_name, render_map
+from incidents.export.static_map import MapOptions, default_title, render_map
 from incidents.export.timeline import timeline_png
-from incidents.public_place import placement_summary
+from incidents.translation import _, is_rtl, number
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 PICTURE_BOX = (0.2, 1.0, 12.93, 5.7)  # left, top, width, height in inches
@@ -72,11 +73,14 @@ class RowMaps:
     """Map slides drawn from the selection's rows, one mark per incident."""
 
     selection: Selection
-    legend_words: str = (
-        "Solid markers are exact sites; rings show an approximate radius; hollow markers "
-        "are known only to the town or district. Incidents at the same place are spread "
-        "around it with thin leader lines; the black dot is the place itself."
-    )
+
+    @property
+    def legend_words(self) -> str:
+        return _(
+            "Solid markers are exact sites; rings show an approximate radius; hollow markers "
+            "are known only to the town or district. Incidents at the same place are spread "
+            "around it with thin leader lines; the black dot is the place itself."
+        )
 
     def whole(self, options: MapOptions) -> bytes:
         return render_map(self.selection, options, "png")
@@ -94,7 +98,7 @@ def build_deck(
 ) -> bytes:
     """The deck as PPTX bytes; maps: how its map slides are drawn (default: points)."""
     options = options or DeckOptions()
-    title = options.title or f"Incidents in {country_name(selection.country)}"
+    title = options.title or default_title(selection.country)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     _properties(prs, selection, title)
@@ -112,20 +116,19 @@ def _properties(prs: PresentationType, selection: Selection, title: str) -> None
     """Core properties: only what the slides print (no user names, no paths)."""
     props = prs.core_properties
     props.title = title
-    props.subject = f"{selection.profile.label}: {selection.profile.notice}"
+    props.subject = f"{selection.profile.badge()}: {selection.profile.notice_shown()}"
     props.author = ""
     props.last_modified_by = ""
     props.keywords = f"profile:{selection.profile.name}"
     props.comments = _stamp(selection)
-    props.category = selection.profile.label
+    props.category = selection.profile.badge()
     props.revision = 1
     props.created = selection.exported_at.replace(tzinfo=None)
     props.modified = selection.exported_at.replace(tzinfo=None)
 
 
 def _stamp(selection: Selection) -> str:
-    text = f"Exported {selection.exported_on()} · Data version {selection.data_version}"
-    return text + (f" · Reopen this view: {selection.link}" if selection.link else "")
+    return stamp_words(selection)
 
 
 def _slide(
@@ -143,9 +146,9 @@ def _slide(
     shape.width, shape.height = Inches(SLIDE_W - 0.7), Inches(0.8)
     shape.text = title
     paragraph = shape.text_frame.paragraphs[0]
-    paragraph.font.size, paragraph.font.bold = Pt(28), True
     paragraph.alignment = PP_ALIGN.LEFT
     _direction(paragraph, title)
+    paragraph.font.size, paragraph.font.bold = Pt(28), True
     if footer:
         _footer(slide, selection)
     notes_frame = slide.notes_slide.notes_text_frame
@@ -169,19 +172,34 @@ def _text(slide: Slide, box: tuple[float, float, float, float], lines: Sequence[
 
 
 def _direction(paragraph: _Paragraph, text: str) -> None:
-    """A paragraph whose text starts in Arabic reads right to left, aligned right (the
-    viewer shapes the letters; only the direction and alignment are ours to set)."""
-    if starts_rtl(text):
+    """A paragraph of a right-to-left deck, or whose text starts in Arabic, reads right
+    to left, aligned right, its complex-script font one with Arabic glyphs (the viewer
+    shapes the letters; direction, alignment and font are ours to set)."""
+    if is_rtl() or starts_rtl(text):
         # python-pptx has no API for a paragraph's direction: its own XML element's.
         paragraph._p.get_or_add_pPr().set("rtl", "1")
         paragraph.alignment = PP_ALIGN.RIGHT
+        for run in paragraph.runs:
+            _arabic_font(run._r.get_or_add_rPr())
+
+
+def _arabic_font(properties: Any) -> None:
+    """The run's complex-script typeface (a:cs): the Arabic font the images use."""
+    from pptx.oxml.ns import qn
+
+    if properties.find(qn("a:cs")) is None:
+        cs = properties.makeelement(qn("a:cs"), {"typeface": theme.ARABIC_FAMILY})
+        # a:cs goes after a:latin and a:ea when present (the schema's order)
+        properties.append(cs)
+    properties.set("lang", "ar-LY")
 
 
 def _footer(slide: Slide, selection: Selection) -> None:
     profile = selection.profile
     colour = theme.PROFILE_COLOURS.get(profile.name, theme.INK)
     _text(slide, (0.35, 6.92, 12.6, 0.5),
-          [f"{profile.label} · {profile.notice}", f"{_stamp(selection)} · {geodata.ATTRIBUTION}"],
+          [f"{profile.badge()} · {profile.notice_shown()}",
+           f"{_stamp(selection)} · {geodata.ATTRIBUTION}"],
           9, colour, bold_first=True)  # fmt: skip
 
 
@@ -216,13 +234,21 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     # Where the public rules put the places shown ('9 shown at the town of Tarhuna'); the
     # footer's notice names the rule on every slide.
     placed = placement_summary(selection.rows, PublicRules()) if selection.profile.coarsened else ""
-    notes.text = (
-        f"Briefing on {title}. Dates: {window_words(selection.query)}. "
-        f"Filters: {filters_sentence(selection.query, district_names(selection.country))}. "
-        f"{'. '.join([selection.counts_line(), *_merged(selection), *selection.people_lines()])}. "
-        f"{placed} "
-        f"Audience: {selection.profile.label} "
-        f"({selection.profile.notice}). Data version {selection.data_version}."
+    facts = _(". ").join([selection.counts_line(), *_merged(selection), *selection.people_lines()])
+    notes.text = " ".join(
+        [
+            _("Briefing on {title}.").format(title=title),
+            _("Dates: {window}.").format(window=window_words(selection.query)),
+            _("Filters: {filters}.").format(
+                filters=filters_sentence(selection.query, district_names(selection.country))
+            ),
+            _("{facts}.").format(facts=facts),
+            *([placed] if placed else []),
+            _("Audience: {audience} ({notice}).").format(
+                audience=selection.profile.badge(), notice=selection.profile.notice_shown()
+            ),
+            _("Data version {version}.").format(version=selection.data_version),
+        ]
     )
 
 
@@ -237,16 +263,21 @@ def _map_slides(
     size = theme.ImageSize("deck", box[2], box[3], text=0.9)
     map_options = dataclasses.replace(options.map, size=size, header=False, title=title)
     filters = filters_sentence(selection.query, district_names(selection.country))
-    notes = _map_notes(selection, filters, "The map", maps.legend_words)
+    caption = _("{window}. Filters: {filters}.").format(
+        window=window_words(selection.query), filters=filters
+    )
+    notes = _map_notes(selection, filters, _("The map"), maps.legend_words)
     slide = _slide(prs, selection, title, notes, False)
     _picture(slide, maps.whole(map_options), box)
-    _caption(slide, f"{window_words(selection.query)}. Filters: {filters}.")
+    _caption(slide, caption)
     for heading, draw in _panel_sets(selection, options, maps):
-        what = f"Small multiples ({heading.lower()}), sharing one extent and legend"
+        what = _("Small multiples ({heading}), sharing one extent and legend").format(
+            heading=heading.lower()
+        )
         notes = _map_notes(selection, filters, what, maps.legend_words)
         slide = _slide(prs, selection, heading, notes, footer=False)
         _picture(slide, draw(map_options), box)
-        _caption(slide, f"{window_words(selection.query)}. Filters: {filters}.")
+        _caption(slide, caption)
 
 
 def _panel_sets(
@@ -256,13 +287,15 @@ def _panel_sets(
     if options.breaks and len(selection.rows):
         cuts = sorted(options.breaks)
         heading = (
-            f"Before and after {day_words(cuts[0])}"
+            _("Before and after {day}").format(day=day_words(cuts[0]))
             if len(cuts) == 1
-            else f"By period, split at {', '.join(day_words(c) for c in cuts)}"
+            else _("By period, split at {days}").format(
+                days=_(", ").join(day_words(c) for c in cuts)
+            )
         )
         sets.append((heading, lambda o: maps.by_period(o, options.breaks)))
     if options.by_type and len(selection.rows):
-        sets.append(("By incident type", maps.by_type))
+        sets.append((_("By incident type"), maps.by_type))
     return sets
 
 
@@ -271,10 +304,16 @@ def _caption(slide: Slide, text: str) -> None:
 
 
 def _map_notes(selection: Selection, filters: str, what: str, legend_words: str) -> str:
-    return (
-        f"{what} of the selection: {selection.counts_line()}. "
-        f"Dates: {window_words(selection.query)}. Filters: {filters}. "
-        f"{legend_words} Audience: {selection.profile.label}."
+    return " ".join(
+        [
+            _("{what} of the selection: {counts}.").format(
+                what=what, counts=selection.counts_line()
+            ),
+            _("Dates: {window}.").format(window=window_words(selection.query)),
+            _("Filters: {filters}.").format(filters=filters),
+            legend_words,
+            _("Audience: {audience}.").format(audience=selection.profile.badge()),
+        ]
     )
 
 
@@ -282,25 +321,29 @@ def _timeline_slide(prs: PresentationType, selection: Selection, options: DeckOp
     png = timeline_png(selection, PICTURE_BOX[2], PICTURE_BOX[3], options.breaks)
     many = len(selection.rows) > 30
     what = (
-        "Incidents per period, stacked by type; an incident dated only to a longer range "
-        "is spread evenly over it (lighter bars), not counted at its start."
+        _(
+            "Incidents per period, stacked by type; an incident dated only to a longer range "
+            "is spread evenly over it (lighter bars), not counted at its start."
+        )
         if many
-        else "One bar per incident from its first to its last possible date; pale bars are "
-        "dates known only to the month or year; '(discovered)' and '(reported)' mark dates "
-        "of discovery or report rather than of the events."
+        else _(
+            "One bar per incident from its first to its last possible date; pale bars are "
+            "dates known only to the month or year; '(discovered)' and '(reported)' mark "
+            "dates of discovery or report rather than of the events."
+        )
     )
-    slide = _slide(prs, selection, "Timeline", f"{what} {selection.counts_line()}.")
+    counts = _("{counts}.").format(counts=selection.counts_line())
+    slide = _slide(prs, selection, _("Timeline"), f"{what} {counts}")
     _picture(slide, png, PICTURE_BOX)
 
 
 def _table_slide(prs: PresentationType, selection: Selection) -> None:
     header, body = counts_table_data(selection, district_names(selection.country))
-    notes = (
+    notes = _(
         "Incidents by type (rows) and district (columns) in the selection; districts "
-        f"beyond the busiest five are grouped. {plural(len(selection.rows), 'incident')} "
-        "in all, located or not."
-    )
-    slide = _slide(prs, selection, "Incidents by type and district", notes)
+        "beyond the busiest five are grouped. {incidents} in all, located or not."
+    ).format(incidents=incidents_words(len(selection.rows)))
+    slide = _slide(prs, selection, _("Incidents by type and district"), notes)
     rows, cols = len(body) + 1, len(header)
     height = min(0.42 * rows, 5.4)
     shape = slide.shapes.add_table(rows, cols, Inches(0.35), Inches(1.15), Inches(12.6),
@@ -319,25 +362,36 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
             if c > 0:
                 paragraph.alignment = PP_ALIGN.RIGHT
             _direction(paragraph, str(value))
+            if is_rtl() and c > 0:  # numbers line up on the side Arabic starts from
+                paragraph.alignment = PP_ALIGN.LEFT
 
 
 def _source_slides(prs: PresentationType, selection: Selection) -> None:
     lines = source_lines(selection)
     if lines and not selection.sources_complete:
-        which = "an even sample of" if selection.sources_sampled else "the first"
-        lines.insert(0, f"Sources of {which} {len(selection.sources):,} of "
-                        f"{len(selection.rows):,} incidents (the CSV lists all of them for "
-                        "selections up to 2,000).")  # fmt: skip
+        read, total = number(len(selection.sources)), number(len(selection.rows))
+        first = (
+            _("Sources of an even sample of {n} of {total} incidents (the CSV lists all of "
+              "them for selections up to 2,000).")
+            if selection.sources_sampled
+            else _("Sources of the first {n} of {total} incidents (the CSV lists all of them "
+                   "for selections up to 2,000).")
+        )  # fmt: skip
+        lines.insert(0, first.format(n=read, total=total))
     pages = [lines[i : i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)]
-    pages = pages[:MAX_SOURCE_SLIDES] or [["Sources are listed in each incident record."]]
+    pages = pages[:MAX_SOURCE_SLIDES] or [[_("Sources are listed in each incident record.")]]
     left_out = max(len(lines) - SOURCES_PER_SLIDE * MAX_SOURCE_SLIDES, 0)
     for n, page in enumerate(pages, start=1):
-        title = "Sources" if len(pages) == 1 else f"Sources ({n} of {len(pages)})"
-        notes = (
-            "Sources cited by the incidents in the selection, most cited first, with the "
-            f"number of incidents citing each. Map data: {geodata.ATTRIBUTION}."
+        title = (
+            _("Sources")
+            if len(pages) == 1
+            else _("Sources ({n} of {total})").format(n=number(n), total=number(len(pages)))
         )
+        notes = _(
+            "Sources cited by the incidents in the selection, most cited first, with the "
+            "number of incidents citing each. Map data: {attribution}."
+        ).format(attribution=geodata.ATTRIBUTION)
         slide = _slide(prs, selection, title, notes)
-        extra = [f"… and {left_out} more sources: see the CSV or XLSX export."] if (
-            left_out and n == len(pages)) else []  # fmt: skip
+        more = _("… and {n} more sources: see the CSV or XLSX export.").format(n=number(left_out))
+        extra = [more] if (left_out and n == len(pages)) else []
         _text(slide, (0.35, 1.15, 12.6, 5.4), [*page, *extra], 13)

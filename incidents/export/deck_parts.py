@@ -8,6 +8,7 @@ import pandas as pd
 
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES
+from incidents.translation import _, ngettext, number
 
 TOP_DISTRICTS = 5
 
@@ -18,16 +19,17 @@ def counts_table_data(
     """Header and rows: incident type by district, busiest districts first, with totals."""
     rows = selection.rows
     if rows.empty:
-        return ["Type", "Total"], [["No incidents", "0"]]
+        return [_("Type"), _("Total")], [[_("No incidents"), number(0)]]
     codes = rows.get("admin1_code", pd.Series("", index=rows.index)).fillna("").astype(str)
-    district = codes.map(lambda c: names.get(c, c) if c else "District unknown")
+    unknown, other = _("District unknown"), _("Other districts")
+    district = codes.map(lambda c: names.get(c, c) if c else unknown)
     busiest = district.value_counts().index.tolist()
     keep = busiest[:TOP_DISTRICTS]
-    district = district.where(district.isin(keep), "Other districts")
+    district = district.where(district.isin(keep), other)
     table = pd.crosstab(rows["type"].astype(str), district)
-    columns = [*keep, *(["Other districts"] if len(busiest) > TOP_DISTRICTS else [])]
+    columns = [*keep, *([other] if len(busiest) > TOP_DISTRICTS else [])]
     order = [c for c in TYPE_STYLES if c in table.index]
-    header = ["Type", *columns, "Total"]
+    header = [_("Type"), *columns, _("Total")]
     values = table.to_numpy()
     counts = {
         (str(t), str(c)): int(values[i, j])
@@ -35,12 +37,12 @@ def counts_table_data(
         for j, c in enumerate(table.columns)
     }
     body = [
-        [TYPE_STYLES[t].label, *(f"{counts.get((t, c), 0):,}" for c in columns),
-         f"{sum(counts.get((t, c), 0) for c in table.columns):,}"]
+        [_(TYPE_STYLES[t].label), *(number(counts.get((t, c), 0)) for c in columns),
+         number(sum(counts.get((t, c), 0) for c in table.columns))]
         for t in order
     ]  # fmt: skip
     col_total = {c: sum(n for (_, cc), n in counts.items() if cc == c) for c in columns}
-    totals = ["Total", *(f"{col_total[c]:,}" for c in columns), f"{len(rows):,}"]
+    totals = [_("Total"), *(number(col_total[c]) for c in columns), number(len(rows))]
     return header, [*body, totals]
 
 
@@ -55,7 +57,8 @@ def source_lines(selection: Selection) -> list[str]:
         head = " — ".join(_cut(b) for b in (source.publisher, source.title) if b)
         when = f" ({_cut(source.date)})" if source.date else ""
         url = f" · {_cut(source.url)}" if source.url else ""
-        lines.append(f"{head}{when}{url} · cited by {plural_incidents(n)}")
+        cited = ngettext("cited by {n} incident", "cited by {n} incidents", n).format(n=number(n))
+        lines.append(f"{head}{when}{url} · {cited}")
     return lines
 
 
@@ -64,7 +67,3 @@ CITATION_CHARS = 300
 
 def _cut(text: str) -> str:
     return text if len(text) <= CITATION_CHARS else text[: CITATION_CHARS - 1] + "…"
-
-
-def plural_incidents(n: int) -> str:
-    return f"{n} incident" if n == 1 else f"{n} incidents"

@@ -12,9 +12,10 @@ import re
 from typing import TYPE_CHECKING
 
 from incidents.export.caption import filters_sentence, window_words
-from incidents.export.layout import district_names, sources_sentence
+from incidents.export.layout import district_names, sources_sentence, stamp_words
 from incidents.export.selection import Selection
-from incidents.export.static_map import country_name
+from incidents.export.static_map import default_title
+from incidents.translation import _, is_rtl, language
 
 if TYPE_CHECKING:  # the map builder is imported when a map is made
     import folium
@@ -84,11 +85,12 @@ def html_page(
     leftover = external_urls(page)
     if leftover:
         raise RuntimeError(f"the HTML map would load from other hosts: {leftover[:3]}")
-    header = _header(selection, title or f"Incidents in {country_name(selection.country)}", shown)
+    header = _header(selection, title or default_title(selection.country), shown)
     match = _BODY.search(page)
     at = match.end() if match else 0
     page = page[:at] + header + page[at:]
     page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
+    page = _language(page)
     # Leaflet's attribution starts with a link to its website: keep the credit, drop the link
     page = page.replace(
         _LEAFLET_PREFIX, _LEAFLET_PREFIX.replace('href="https://leafletjs.com" ', "")
@@ -99,30 +101,34 @@ def html_page(
 def _header(selection: Selection, title: str, shown: int | None = None) -> str:
     """The facts block; user text is escaped, URLs shown as text, not as links."""
     profile = selection.profile
-    stamp = f"Exported {selection.exported_on()} · Data version {selection.data_version}"
-    if selection.link:
-        stamp += f" · Reopen this view: {selection.link}"
+    filters = filters_sentence(selection.query, district_names(selection.country))
     parts = [
         f"<strong style='font-size:18px'>{html.escape(title)}</strong>",
         html.escape(window_words(selection.query)),
-        html.escape(
-            f"Filters: {filters_sentence(selection.query, district_names(selection.country))}"
-        ),
+        html.escape(_("Filters: {filters}").format(filters=filters)),
         html.escape(selection.counts_line(shown)),
         *(html.escape(line) for line in selection.people_lines()),
-        html.escape(f"Sources: {sources_sentence(selection)}"),
+        html.escape(_("Sources: {sources}").format(sources=sources_sentence(selection))),
         f"<span style='color:#fff;background:{_colour(profile.name)};padding:1px 6px;"
-        f"border-radius:3px;font-weight:bold'>{html.escape(profile.label)}</span> "
-        f"<strong>{html.escape(profile.notice)}</strong>",
-        html.escape(stamp),
+        f"border-radius:3px;font-weight:bold'>{html.escape(profile.badge())}</span> "
+        f"<strong>{html.escape(profile.notice_shown())}</strong>",
+        html.escape(stamp_words(selection)),
     ]
     body = "<br>".join(parts)
+    # Right to left: the block reads from the right; it stays top right, clear of the
+    # map's zoom buttons (top left).
+    direction = "rtl" if is_rtl() else "auto"
     return (
         "<div id='export-facts' style='position:absolute;z-index:1000;top:8px;right:8px;"
         "max-width:420px;background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;"
-        "font:13px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)' dir='auto'>"
-        f"{body}</div>"
+        "font:13px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)' "
+        f"dir='{direction}'>{body}</div>"
     )
+
+
+def _language(page: str) -> str:
+    """The page says its language (screen readers, fonts, hyphenation): <html lang=..>."""
+    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{language()}"', page, count=1)
 
 
 def _colour(profile: str) -> str:

@@ -14,12 +14,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, Rectangle
 
 import geodata
+from incidents import translation
 from incidents.export import theme
 from incidents.export.arabic import for_matplotlib
 from incidents.export.caption import filters_sentence, window_words
 from incidents.export.points import Drawn, marker_style
 from incidents.export.selection import Selection
 from incidents.styles import type_style
+from incidents.translation import _, is_rtl
 
 MAX_PUBLISHERS = 6
 
@@ -31,6 +33,7 @@ class Flow:
     ax: Axes
     scale: float
     y_in: float = 0.0
+    rtl: bool = False  # right to left: lines aligned right, legend symbols on the right
 
     @property
     def height_in(self) -> float:
@@ -59,9 +62,10 @@ class Flow:
         if len(lines) > room or len(text) > chars * (room + 1):
             lines = lines[:room]
             lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
+        x, ha = (1, "right") if self.rtl else (0, "left")
         for line in lines:
             self.ax.text(
-                0, self._y(), for_matplotlib(line), fontsize=size, va="top", ha="left",
+                x, self._y(), for_matplotlib(line), fontsize=size, va="top", ha=ha,
                 fontweight="bold" if bold else "normal", color=colour, transform=self.ax.transAxes,
             )  # fmt: skip
             self.y_in += size * 1.32 / 72
@@ -71,11 +75,13 @@ class Flow:
         size *= self.scale
         line_in = size * 1.9 / 72
         ybox = 1 - (self.y_in + line_in / 2) / self.height_in
-        xbox = 0.22 / self.width_in
+        xbox, xtext = 0.22 / self.width_in, 0.5 / self.width_in
+        if self.rtl:  # the symbol on the right, the words to its left
+            xbox, xtext = 1 - xbox, 1 - xtext
         _symbol(self.ax, draw, xbox, ybox, self.scale, **style)
         self.ax.text(
-            0.5 / self.width_in, ybox, for_matplotlib(label), fontsize=size, va="center",
-            ha="left", color=theme.INK, transform=self.ax.transAxes,
+            xtext, ybox, for_matplotlib(label), fontsize=size, va="center",
+            ha="right" if self.rtl else "left", color=theme.INK, transform=self.ax.transAxes,
         )  # fmt: skip
         self.y_in += line_in
 
@@ -113,10 +119,12 @@ def _symbol(ax: Axes, draw: str, x: float, y: float, scale: float, **style: obje
 
 
 def draw_header(fig: Figure, title: str, subtitle: str, scale: float, top: float) -> None:
-    fig.text(0.015, top, for_matplotlib(title), fontsize=24 * scale, fontweight="bold",
-             va="top", color=theme.INK)  # fmt: skip
-    fig.text(0.015, top - 0.058, for_matplotlib(subtitle), fontsize=13.5 * scale, va="top",
-             color=theme.MUTED)  # fmt: skip
+    """Title and subtitle at the top, from the side the language starts its lines."""
+    x, ha = (0.985, "right") if is_rtl() else (0.015, "left")
+    fig.text(x, top, for_matplotlib(title), fontsize=24 * scale, fontweight="bold",
+             va="top", ha=ha, color=theme.INK)  # fmt: skip
+    fig.text(x, top - 0.058, for_matplotlib(subtitle), fontsize=13.5 * scale, va="top",
+             ha=ha, color=theme.MUTED)  # fmt: skip
 
 
 def default_subtitle(selection: Selection) -> str:
@@ -126,7 +134,7 @@ def default_subtitle(selection: Selection) -> str:
 def legend_panel(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> None:
     """Legend, counts, filters and sources beside (or under) the map, shrunk to fit."""
     ax.set_axis_off()
-    for _ in range(4):
+    for _attempt in range(4):
         flow = _legend_flow(ax, selection, drawn, scale)
         if flow.y_in <= flow.height_in:
             return
@@ -137,16 +145,18 @@ def legend_panel(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> 
 
 
 def _legend_flow(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> Flow:
-    flow = Flow(ax, scale)
-    flow.text("Incident type", 12.5, bold=True)
+    flow = Flow(ax, scale, rtl=is_rtl())
+    flow.text(_("Incident type"), 12.5, bold=True)
     flow.gap(2)
     counts = {str(k): int(v) for k, v in selection.rows["type"].value_counts().items()}
     for code in drawn.types or tuple(counts.keys()):
         style = type_style(code)
-        label = f"{style.label} ({int(counts.get(code, 0)):,})"
+        label = _("{type} ({n})").format(
+            type=_(style.label), n=translation.number(int(counts.get(code, 0)))
+        )
         flow.row(label, 11, "filled", marker=style.matplotlib_marker, colour=style.colour)
     flow.gap(8)
-    flow.text("How precisely the place is known", 12.5, bold=True)
+    flow.text(_("How precisely the place is known"), 12.5, bold=True)
     flow.gap(2)
     _precision_rows(flow, drawn)
     flow.gap(8)
@@ -160,47 +170,56 @@ def _legend_flow(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> 
 def filters_and_sources(flow: Flow, selection: Selection) -> None:
     """The legend's closing lines, the same on every image: which filters, which sources."""
     flow.gap(8)
-    flow.text("Filters", 12.5, bold=True)
+    flow.text(_("Filters"), 12.5, bold=True)
     flow.text(filters_sentence(selection.query, district_names(selection.country)), 10.5)
     flow.gap(8)
-    flow.text("Sources", 12.5, bold=True)
+    flow.text(_("Sources"), 12.5, bold=True)
     flow.text(sources_sentence(selection), 10.5)
 
 
 def _precision_rows(flow: Flow, drawn: Drawn) -> None:
     kinds = {
-        "exact": ("filled", "Exact site"),
-        "approximate": ("ring", "Approximate: ring shows the radius"),
-        "town": ("dashed-ring", "Town only: somewhere in or near it"),
-        "district": ("district", "District only: shaded district"),
+        "exact": ("filled", _("Exact site")),
+        "approximate": ("ring", _("Approximate: ring shows the radius")),
+        "town": ("dashed-ring", _("Town only: somewhere in or near it")),
+        "district": ("district", _("District only: shaded district")),
     }
     if not drawn.rings:
-        kinds["approximate"] = ("filled", "Approximate: within a few km (too small to ring)")
-        kinds["town"] = ("hollow", "Town only: somewhere in or near it")
+        kinds["approximate"] = ("filled", _("Approximate: within a few km (too small to ring)"))
+        kinds["town"] = ("hollow", _("Town only: somewhere in or near it"))
     if not drawn.shaded:
-        kinds["district"] = ("hollow", "District only: marker inside the district")
+        kinds["district"] = ("hollow", _("District only: marker inside the district"))
     present = [p for p in kinds if p in drawn.precisions] or ["exact"]
     for p in present:
         draw, label = kinds[p]
         flow.row(label, 10.5, draw, marker="o", colour=theme.MUTED)
     if drawn.fanned:
-        flow.row("Incidents at the same place, spread around it", 10.5, "fan")
+        flow.row(_("Incidents at the same place, spread around it"), 10.5, "fan")
 
 
 def sources_sentence(selection: Selection) -> str:
     names = selection.publishers()
     if not names:
-        return "Sources are listed in each incident record."
+        return _("Sources are listed in each incident record.")
     shown = names[:MAX_PUBLISHERS]
     more = len(names) - len(shown)
-    text = "; ".join(shown) + (f"; and {more} more" if more else "")
+    text = _("; ").join(shown)
+    if more:
+        text = _("{names}; and {n} more").format(names=text, n=translation.number(more))
     if not selection.sources_complete:
-        which = "an even sample of" if selection.sources_sampled else "the first"
-        text += f" (sources read for {which} {len(selection.sources):,} incidents)"
-    return text + "."
+        n = translation.number(len(selection.sources))
+        read = (
+            _("sources read for an even sample of {n} incidents")
+            if selection.sources_sampled
+            else _("sources read for the first {n} incidents")
+        )
+        text = _("{names} ({read})").format(names=text, read=read.format(n=n))
+    return _("{sentence}.").format(sentence=text)
 
 
 def district_names(country: str) -> dict[str, str]:
+    """District names by code: the one display name the app shows in every language
+    (geodata.district_names: Natural Earth's Arabic names are wrong for some)."""
     try:
         frame = geodata.admin1_frame(country)
     except FileNotFoundError:
@@ -209,20 +228,36 @@ def district_names(country: str) -> dict[str, str]:
 
 
 def draw_footer(fig: Figure, selection: Selection, scale: float) -> None:
-    """Profile badge, export stamp (date, data version, link) and attribution."""
+    """Profile badge, export stamp (date, data version, link) and attribution; in a
+    right-to-left language the badge and stamp start on the right."""
     profile = selection.profile
     colour = theme.PROFILE_COLOURS.get(profile.name, theme.INK)
+    rtl = is_rtl()
+    start, end = (0.985, 0.015) if rtl else (0.015, 0.985)
+    ha, other = ("right", "left") if rtl else ("left", "right")
+    badge = profile.badge()
     fig.text(
-        0.015, 0.052, f" {profile.label} ", fontsize=10.5 * scale, fontweight="bold",
-        color="white", va="center", bbox={"boxstyle": "round,pad=0.3", "facecolor": colour,
-                                          "edgecolor": colour},
+        start, 0.052, for_matplotlib(f" {badge} "), fontsize=10.5 * scale, fontweight="bold",
+        color="white", va="center", ha=ha,
+        bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": colour},
     )  # fmt: skip
-    badge_in = (len(profile.label) + 2) * 10.5 * scale * 0.75 / 72
-    fig.text(0.015 + (badge_in + 0.1) / fig.get_size_inches()[0], 0.052, profile.notice,
-             fontsize=10.5 * scale, va="center", color=colour, fontweight="bold")  # fmt: skip
-    fig.text(0.985, 0.052, geodata.ATTRIBUTION, fontsize=9.5 * scale, va="center", ha="right",
+    badge_in = (len(badge) + 2) * 10.5 * scale * 0.75 / 72
+    step = (badge_in + 0.1) / fig.get_size_inches()[0]
+    fig.text(start - step if rtl else start + step, 0.052, for_matplotlib(profile.notice_shown()),
+             fontsize=10.5 * scale, va="center", ha=ha, color=colour,
+             fontweight="bold")  # fmt: skip
+    fig.text(end, 0.052, geodata.ATTRIBUTION, fontsize=9.5 * scale, va="center", ha=other,
              color=theme.MUTED)  # fmt: skip
-    stamp = f"Exported {selection.exported_on()} · Data version {selection.data_version}"
+    fig.text(start, 0.02, for_matplotlib(stamp_words(selection)), fontsize=9.5 * scale,
+             va="center", ha=ha, color=theme.MUTED)  # fmt: skip
+
+
+def stamp_words(selection: Selection) -> str:
+    """'Exported 2026-12-03 07:10 UTC · Data version 1a2b3c · Reopen this view: URL', the
+    stamp every image, slide and file prints."""
+    text = _("Exported {when} · Data version {version}").format(
+        when=selection.exported_on(), version=selection.data_version
+    )
     if selection.link:
-        stamp += f" · Reopen this view: {selection.link}"
-    fig.text(0.015, 0.02, stamp, fontsize=9.5 * scale, va="center", color=theme.MUTED)
+        text += " · " + _("Reopen this view: {link}").format(link=selection.link)
+    return text

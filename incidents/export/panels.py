@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from incidents import translation
 from incidents.export import theme
-from incidents.export.caption import day_words, plural
+from incidents.export.arabic import for_matplotlib
+from incidents.export.caption import day_words, incidents_words
 from incidents.export.layout import legend_panel
 from incidents.export.points import Drawn
 from incidents.export.selection import Selection
@@ -34,6 +36,7 @@ from incidents.export.static_map import (
     title_of,
 )
 from incidents.styles import TYPE_STYLES, type_style
+from incidents.translation import _, is_rtl, ngettext
 
 MAX_PANELS = 9
 Box = tuple[float, float, float, float]  # left, bottom, width, height (figure fractions)
@@ -51,13 +54,13 @@ def panels_by_type(selection: Selection) -> list[Panel]:
     """One panel per incident type present, most frequent first."""
     types = selection.rows["type"].astype(str)
     order = types.value_counts().index[:MAX_PANELS]
-    return [Panel(type_style(code).label, types == code) for code in order]
+    return [Panel(_(type_style(code).label), types == code) for code in order]
 
 
 def panels_by_period(selection: Selection, breaks: Sequence[date]) -> list[Panel]:
     """Panels split at the break dates; an incident whose dates span a break is in both."""
     if not breaks:
-        raise ValueError("give at least one break date, e.g. 2020-06-01")
+        raise ValueError(_("give at least one break date, e.g. 2020-06-01"))
     cuts = sorted(set(breaks))[: MAX_PANELS - 1]
     start = pd.to_datetime(selection.rows["date_start"]).dt.date
     end = pd.to_datetime(selection.rows["date_end"]).dt.date
@@ -79,9 +82,9 @@ def panels_by_period(selection: Selection, breaks: Sequence[date]) -> list[Panel
 
 def period_title(low: date | None, high: date | None) -> str:
     if low is None and high is not None:
-        return f"Before {day_words(high)}"
+        return _("Before {day}").format(day=day_words(high))
     if high is None and low is not None:
-        return f"From {day_words(low)}"
+        return _("From {day}").format(day=day_words(low))
     assert low is not None and high is not None
     return f"{day_words(low)} – {day_words(high - timedelta(days=1))}"
 
@@ -152,7 +155,12 @@ def panels_subtitle(selection: Selection, masks: Sequence[np.ndarray | pd.Series
     both = int(np.sum(np.asarray(times) > 1))
     text = window_words(selection.query)
     if both:
-        text += f" · {plural(both, 'incident')} whose dates span a break appear in each panel"
+        spanning = ngettext(
+            "{n} incident whose dates span a break appears in each panel",
+            "{n} incidents whose dates span a break appear in each panel",
+            both,
+        ).format(n=translation.number(both))
+        text += f" · {spanning}"
     return text
 
 
@@ -169,9 +177,10 @@ def _panel(
     part = dataclasses.replace(selection, rows=selection.rows[panel.mask].reset_index(drop=True))
     drawn = draw_map(ax, part, extent, options, extras=first)
     count = int(panel.mask.sum())
-    heading = f"{panel.title} · {plural(count, 'incident')}"
+    heading = f"{panel.title} · {incidents_words(count)}"
     size = 12.5 * options.size.text_scale
-    ax.set_title(heading, fontsize=size, loc="left", fontweight="bold", color=theme.INK)
+    ax.set_title(for_matplotlib(heading), fontsize=size, loc="right" if is_rtl() else "left",
+                 fontweight="bold", color=theme.INK)  # fmt: skip
     return drawn
 
 

@@ -9,19 +9,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from incidents.access import Role, Viewer
+from incidents.translation import N_, _
 
 _RANK = {Role.PUBLIC: 0, Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
 @dataclass(frozen=True)
 class Profile:
-    """An audience: its name, the role its data is read with, and what the face says."""
+    """An audience: its name, the role its data is read with, and what the face says.
+
+    label and notice are English (file metadata keeps them, and tools read them);
+    word, badge() and notice_shown() are what a face prints, in the active language.
+    """
 
     name: str
     role: Role
     label: str
     notice: str
     confidential_in_tables: bool
+    word: str = ""
+
+    def name_shown(self) -> str:
+        """'Public', 'عام', 'Public': the audience's name in the reader's language."""
+        return _(self.word) if self.word else self.label.title()
+
+    def badge(self) -> str:
+        """The badge printed on a file's face ('PUBLIC'; scripts without case as is)."""
+        return self.name_shown().upper()
+
+    def notice_shown(self) -> str:
+        """What the audience may do with the file, in the reader's language."""
+        return _(self.notice)
 
     @property
     def coarsened(self) -> bool:
@@ -37,22 +55,28 @@ PROFILES: dict[str, Profile] = {
             "public",
             Role.PUBLIC,
             "PUBLIC",
-            "Public records only; places shown at their town, a grid square or the district centre",
+            N_(
+                "Public records only; places shown at their town, a grid square or the "
+                "district centre"
+            ),
             False,
+            N_("Public"),
         ),
         Profile(
             "partner",
             Role.VIEWER,
             "PARTNER",
-            "For partner organisations; not for publication",
+            N_("For partner organisations; not for publication"),
             False,
+            N_("Partner"),
         ),
         Profile(
             "internal",
             Role.EDITOR,
             "INTERNAL",
-            "Internal: staff only; do not share outside the organisation",
+            N_("Internal: staff only; do not share outside the organisation"),
             True,
+            N_("Internal"),
         ),
     )
 }

@@ -15,14 +15,16 @@ from typing import Any
 
 import pandas as pd
 
-from incidents import count_totals
+from incidents import translation
 from incidents.access import Viewer
+from incidents.export import people_words
 from incidents.export.caption import counts_line, selection_hash
 from incidents.export.profiles import Profile, profile_for
 from incidents.query import Query
 from incidents.record import Source
 from incidents.schema import CONFIDENTIAL_FIELDS
 from incidents.store.base import Store
+from incidents.translation import ngettext
 
 SOURCE_LIMIT = 200_000  # tables list every source up to this many incidents
 FACE_SOURCE_LIMIT = 20_000  # images and decks list publishers: a sample is enough, and says so
@@ -87,18 +89,18 @@ class Selection:
         N' where a best estimate is missing, 'unknown' where no number is given."""
         if self.people is not None:
             return list(self.people)
-        return count_totals.people_lines(self.rows)
+        return people_words.people_lines(self.rows)
 
     def merged_line(self) -> str:
         """How many source records were merged into what is shown: a total of merged
         incidents counts each once, and the reader is told so ('' when none)."""
         if not self.merged:
             return ""
-        one = self.merged == 1
-        return (
-            f"{self.merged:,} source record{'' if one else 's'} merged into the incidents "
-            "shown (each incident counted once)"
-        )
+        return ngettext(
+            "{n} source record merged into the incidents shown (each incident counted once)",
+            "{n} source records merged into the incidents shown (each incident counted once)",
+            self.merged,
+        ).format(n=translation.number(self.merged))
 
     def exported_on(self) -> str:
         return self.exported_at.strftime("%Y-%m-%d %H:%M UTC")

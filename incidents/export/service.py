@@ -7,10 +7,12 @@ the export is logged with its format, profile, count and data version.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 
@@ -45,6 +47,7 @@ from incidents.store.base import Store
 from incidents.store.column_index import ColumnIndex
 from incidents.store.column_load import cached_index
 from incidents.store.record_store import RecordStore
+from incidents.translation import language, set_language, supported
 
 FORMATS = ("png", "svg", "pdf", "pptx", "html", "csv", "xlsx", "geojson")
 MEDIA_TYPES = {
@@ -80,6 +83,7 @@ class ExportRequest:
     link: str = ""
     country: str = "LY"
     cells_above: int = CELLS_ABOVE  # larger selections: images count incidents in squares
+    lang: str = ""  # "en", "ar" or "fr"; "" speaks the language active where it is made
 
     def map_options(self) -> MapOptions:
         return MapOptions(
@@ -106,6 +110,20 @@ class ExportResult:
 
 
 IndexFor = Callable[[Viewer], ColumnIndex]
+T = TypeVar("T")
+
+
+def in_language(lang: str, make: Callable[[], T]) -> T:
+    """make() with lang as the active language, in a copy of the current context: the
+    file speaks the language asked for, and the caller's own language (the app page's,
+    the command's) is left as it was. "" keeps the active language."""
+    chosen = supported(lang) or language()
+
+    def run() -> T:
+        set_language(chosen)
+        return make()
+
+    return contextvars.copy_context().run(run)
 
 
 def run_export(
@@ -119,8 +137,15 @@ def run_export(
 
     Images of more than request.cells_above incidents are drawn from the column index
     the export's viewer would get (index_for, by default column_load's disk cache):
-    incidents counted in squares, see cells.py. Everything else reads the rows.
+    incidents counted in squares, see cells.py. Everything else reads the rows. Every
+    word of the file is in request.lang (see in_language).
     """
+    return in_language(request.lang, lambda: _run(store, viewer, query, request, index_for))
+
+
+def _run(
+    store: Store, viewer: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
+) -> ExportResult:
     if request.fmt not in FORMATS:
         raise ValueError(f"format {request.fmt!r}: use one of {', '.join(FORMATS)}")
     profile = get_profile(request.profile)
@@ -133,7 +158,7 @@ def run_export(
             confidential=table, columns=None if table else DRAWING_COLUMNS,
             source_limit=SOURCE_LIMIT if table else FACE_SOURCE_LIMIT,
         )  # fmt: skip
-        data = render(selection, request)
+        data = _render(selection, request)
         result = ExportResult(data, request.fmt, selection.profile.name, len(selection.rows),
                               selection.data_version)  # fmt: skip
     store.log_event(reader, "export", {"format": result.fmt, "profile": result.profile,
@@ -212,7 +237,11 @@ def _rows_by_fid(store: RecordStore, index: ColumnIndex, reader: Viewer) -> Rows
 
 
 def render(selection: Selection, request: ExportRequest) -> bytes:
-    """The file for rows already read: no store access here."""
+    """The file for rows already read, in request.lang: no store access here."""
+    return in_language(request.lang, lambda: _render(selection, request))
+
+
+def _render(selection: Selection, request: ExportRequest) -> bytes:
     fmt = request.fmt
     if fmt in ("png", "svg", "pdf"):
         return _image(selection, request)

@@ -36,9 +36,11 @@ from incidents.export.layout import (
     draw_footer,
     draw_header,
     legend_panel,
+    stamp_words,
 )
 from incidents.export.points import Drawn, draw_incidents
 from incidents.export.selection import Selection
+from incidents.translation import _, is_rtl, language
 
 FORMATS = ("png", "svg", "pdf")
 T = TypeVar("T")
@@ -73,6 +75,8 @@ def frame_for(size: theme.ImageSize, header_band: bool = True) -> Frame:
     header = (0.86 / size.height_in * size.text_scale if header_band else 0) + 0.02
     footer = 0.72 / size.height_in * size.text_scale + 0.01
     top = 1 - header
+    if size.landscape and is_rtl():  # the legend on the left, read after the map
+        return Frame(0.975, (0.328, footer, 0.66, top - footer), (0.01, footer, 0.3, top - footer))
     if size.landscape:
         return Frame(0.975, (0.012, footer, 0.66, top - footer), (0.69, footer, 0.3, top - footer))
     split = footer + (top - footer) * 0.38
@@ -82,6 +86,13 @@ def frame_for(size: theme.ImageSize, header_band: bool = True) -> Frame:
 
 
 def country_name(iso2: str) -> str:
+    """The country's name in the active language (Babel's CLDR names beside English)."""
+    if language() != "en":
+        from babel import Locale
+
+        name = Locale.parse(language()).territories.get(iso2.upper())
+        if name:
+            return str(name)
     frame = geodata.countries_frame()
     names = frame.loc[frame["iso2"] == iso2, "name"]
     return str(names.iloc[0]) if len(names) else iso2
@@ -160,7 +171,12 @@ def draw_extras(
 
 
 def title_of(selection: Selection, options: MapOptions) -> str:
-    return options.title or f"Incidents in {country_name(selection.country)}"
+    return options.title or default_title(selection.country)
+
+
+def default_title(country: str) -> str:
+    """'Incidents in Libya', the title of a file given none."""
+    return _("Incidents in {country}").format(country=country_name(country))
 
 
 def compose(
@@ -203,12 +219,10 @@ def face_metadata(selection: Selection, title: str, fmt: str, drawn: Drawn) -> d
     """File metadata: only what the image prints on its face, no names, no paths."""
     profile = selection.profile
     counts = selection.counts_line(drawn.shown, drawn.outside_view)
-    description = (
-        f"{profile.label}: {profile.notice}. {counts}. "
-        f"Exported {selection.exported_on()}. Data version {selection.data_version}."
-    )
-    if selection.link:
-        description += f" Reopen this view: {selection.link}"
+    description = _("{badge}: {notice}. {counts}. {stamp}.").format(
+        badge=profile.badge(), notice=profile.notice_shown(), counts=counts,
+        stamp=stamp_words(selection),
+    )  # fmt: skip
     if fmt == "png":
         return {"Title": title, "Description": description, "Software": "incident-map"}
     if fmt == "pdf":

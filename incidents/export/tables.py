@@ -28,15 +28,23 @@ import pandas as pd
 
 import geodata
 from incidents.access import PUBLIC_HIDDEN_COLUMNS, public_sources
-from incidents.export.caption import filters_sentence, plural, window_words
+from incidents.export.caption import filters_sentence, incidents_words, window_words
 from incidents.export.selection import Selection
 from incidents.record import Source
 from incidents.schema import CONFIDENTIAL_FIELDS, FIELDS
 from incidents.spreadsheet_safety import safe_cell
+from incidents.translation import N_, _, is_rtl, ngettext, number
 
 SOURCES_COLUMN = "sources"
 EXCEL_CELL_LIMIT = 32_767  # UTF-16 units, as Excel (and xlsxwriter) count them
-_CUT_NOTE = "… [cut: {more:,} more characters; the CSV and GeoJSON exports hold the whole text]"
+_CUT_NOTE = N_("… [cut: {more} more characters; the CSV and GeoJSON exports hold the whole text]")
+# The About sheet's headings: English keys in GeoJSON metadata (tools read them), and
+# translated in the XLSX About sheet (people read it).
+ABOUT_KEYS = (
+    N_("Title"), N_("Audience"), N_("Date window"), N_("Filters"), N_("Incidents"),
+    N_("Merged records"), N_("People"), N_("Exported"), N_("Data version"),
+    N_("Reopen this view"), N_("Sources"), N_("Attribution"), N_("Cut cells"),
+)  # fmt: skip
 
 
 def table_columns(selection: Selection) -> list[str]:
@@ -110,38 +118,45 @@ def _sources_text(sources: Mapping[str, tuple[Source, ...]], incident_id: str) -
 
 
 def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
-    """What the file is: the same facts an image prints on its face. The "Reopen this
-    view" line only with a public address (INCIDENTS_PUBLIC_URL): a placeholder told
-    the reader nothing but that something was missing."""
+    """What the file is: the same facts an image prints on its face, keyed by English
+    headings (ABOUT_KEYS), the values in the export's language. The "Reopen this view"
+    line only with a public address (INCIDENTS_PUBLIC_URL): a placeholder told the
+    reader nothing but that something was missing."""
     profile = selection.profile
     reopen = [("Reopen this view", selection.link)] if selection.link else []
     return [
-        ("Title", title or "Incident selection"),
-        ("Audience", f"{profile.label}: {profile.notice}"),
+        ("Title", title or _("Incident selection")),
+        ("Audience", f"{profile.badge()}: {profile.notice_shown()}"),
         ("Date window", window_words(selection.query)),
         ("Filters", filters_sentence(selection.query)),
         ("Incidents", _count_words(selection)),
         *([("Merged records", selection.merged_line())] if selection.merged else []),
-        ("People", "; ".join(selection.people_lines()) or "No incidents"),
+        ("People", _("; ").join(selection.people_lines()) or _("No incidents")),
         ("Exported", selection.exported_on()),
         ("Data version", selection.data_version),
         *reopen,
         (
             "Sources",
-            "In the 'sources' column"
+            _("In the 'sources' column")
             if selection.sources_complete
-            else f"Not listed above {len(selection.sources):,} incidents: export fewer",
+            else _("Not listed above {n} incidents: export fewer").format(
+                n=number(len(selection.sources))
+            ),
         ),
         ("Attribution", geodata.ATTRIBUTION),
     ]
 
 
 def _count_words(selection: Selection) -> str:
-    text = f"{plural(len(selection.rows), 'incident')} in this file"
+    text = _("{incidents} in this file").format(incidents=incidents_words(len(selection.rows)))
     left_out = {why: n for why, n in selection.excluded.items() if n}
     if left_out:
-        parts = ", ".join(f"{n:,} {why}" for why, n in left_out.items())
-        text += f"; {sum(left_out.values()):,} left out by the filters ({parts})"
+        parts = _(", ").join(
+            _("{n} {why}").format(n=number(n), why=_(why)) for why, n in left_out.items()
+        )
+        text = _("{text}; {n} left out by the filters ({parts})").format(
+            text=text, n=number(sum(left_out.values())), parts=parts
+        )
     return text
 
 
@@ -164,8 +179,9 @@ def to_xlsx(selection: Selection, title: str = "") -> bytes:
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     book = xlsxwriter.Workbook(buffer, options)
     book.set_properties(
-        {"title": title or "Incident selection", "subject": selection.profile.notice,
-         "author": "", "company": "", "comments": f"Data version {selection.data_version}",
+        {"title": title or _("Incident selection"), "subject": selection.profile.notice_shown(),
+         "author": "", "company": "",
+         "comments": _("Data version {version}").format(version=selection.data_version),
          "keywords": f"profile:{selection.profile.name}"}
     )  # fmt: skip
     bold = book.add_format({"bold": True, "bg_color": "#eeeeee", "border": 1})
@@ -183,12 +199,14 @@ def to_xlsx(selection: Selection, title: str = "") -> bytes:
     for c, name in enumerate(columns):
         sheet.set_column(c, c, 40 if name in ("title", "description", SOURCES_COLUMN) else 16)
     lines = [(key, excel_cell(str(safe_cell(v)))) for key, v in about_lines(selection, title)]
-    cut += sum(was_cut for _, (_, was_cut) in lines)
+    cut += sum(was_cut for _key, (_value, was_cut) in lines)
     if cut:
         lines.append(("Cut cells", (_cut_words(cut), False)))
-    about = book.add_worksheet("About")
-    for r, (key, (value, _)) in enumerate(lines):
-        about.write_string(r, 0, str(safe_cell(key)), bold)
+    about = book.add_worksheet(_("About")[:31])
+    if is_rtl():
+        about.right_to_left()
+    for r, (key, (value, _cut)) in enumerate(lines):
+        about.write_string(r, 0, str(safe_cell(_(key))), bold)
         about.write_string(r, 1, value)
     about.set_column(0, 0, 18)
     about.set_column(1, 1, 110)
@@ -208,17 +226,20 @@ def excel_cell(value: Any) -> tuple[Any, bool]:
     units = value.encode("utf-16-le", "surrogatepass")
     if len(units) <= 2 * EXCEL_CELL_LIMIT:
         return value, False
-    room = EXCEL_CELL_LIMIT - len(_CUT_NOTE.format(more=len(value)))  # the note's longest
+    note = _(_CUT_NOTE)
+    room = EXCEL_CELL_LIMIT - len(note.format(more=number(len(value))))  # the note's longest
     kept = units[: 2 * room].decode("utf-16-le", "ignore")  # drops a split pair
-    return kept + _CUT_NOTE.format(more=len(value) - len(kept)), True
+    return kept + note.format(more=number(len(value) - len(kept))), True
 
 
 def _cut_words(cut: int) -> str:
-    return (
-        f"{plural(cut, 'cell')} held more than Excel's {EXCEL_CELL_LIMIT:,} characters: "
-        "each keeps its start and ends with '… [cut: N more characters]'; the CSV and "
-        "GeoJSON exports hold the whole text"
-    )
+    return ngettext(
+        "{n} cell held more than Excel's {limit} characters: it keeps its start and ends "
+        "with '… [cut: N more characters]'; the CSV and GeoJSON exports hold the whole text",
+        "{n} cells held more than Excel's {limit} characters: each keeps its start and ends "
+        "with '… [cut: N more characters]'; the CSV and GeoJSON exports hold the whole text",
+        cut,
+    ).format(n=number(cut), limit=number(EXCEL_CELL_LIMIT))
 
 
 def to_geojson(selection: Selection, title: str = "") -> bytes:

@@ -20,12 +20,15 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 
+from incidents.translation import is_rtl
+
 BASE_DPI = 144
 ARABIC_FONT_FILES = (
     "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
     "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
 )
 LATIN_FAMILY = "DejaVu Sans"  # ships with matplotlib and has basic Arabic too
+ARABIC_FAMILY = "Noto Sans Arabic"  # Debian fonts-noto-core (scripts/system_packages.sh)
 
 INK = "#1d1d1f"
 MUTED = "#5b5b60"
@@ -39,8 +42,10 @@ PROFILE_COLOURS = {"public": "#2e7d32", "partner": "#b26a00", "internal": "#b326
 
 
 @functools.cache
-def font_families() -> list[str]:
-    """Latin font first, then one with Arabic glyphs when the system has it."""
+def font_families(arabic_first: bool = False) -> list[str]:
+    """Latin font first, then one with Arabic glyphs when the system has it; an Arabic
+    export puts the Arabic font first, so its words are drawn in Noto Sans Arabic (not
+    DejaVu's plainer Arabic) and Latin letters fall back to DejaVu Sans."""
     families = [LATIN_FAMILY]
     for path in ARABIC_FONT_FILES:
         if Path(path).exists():
@@ -48,7 +53,7 @@ def font_families() -> list[str]:
             name = font_manager.FontProperties(fname=path).get_name()
             if name not in families:
                 families.append(name)
-    return families
+    return [*families[1:], families[0]] if arabic_first and len(families) > 1 else families
 
 
 def rc_params() -> dict[str, Any]:
@@ -58,7 +63,7 @@ def rc_params() -> dict[str, Any]:
     was read as TeX math and stopped the export (and "$5 and $6" lost its dollars).
     """
     return {
-        "font.family": font_families(),
+        "font.family": font_families(is_rtl()),
         "text.parse_math": False,
         "svg.fonttype": "none",
         "pdf.fonttype": 42,

@@ -26,6 +26,7 @@ from incidents.export.arabic import for_matplotlib
 from incidents.export.caption import day_words
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES, type_style
+from incidents.translation import _, day, language
 
 RANGE_LIMIT = 30  # up to this many incidents, draw each as a bar
 
@@ -45,7 +46,7 @@ def timeline_png(
             ax = fig.add_axes((0.3, 0.16, 0.68, 0.8) if len(rows) <= RANGE_LIMIT else
                               (0.06, 0.16, 0.92, 0.8))  # fmt: skip
             if rows.empty:
-                ax.text(0.5, 0.5, "No incidents in this selection", ha="center",
+                ax.text(0.5, 0.5, for_matplotlib(_("No incidents in this selection")), ha="center",
                         transform=ax.transAxes, fontsize=14)  # fmt: skip
                 ax.set_axis_off()
             elif len(rows) <= RANGE_LIMIT:
@@ -55,9 +56,11 @@ def timeline_png(
             for cut in breaks:
                 x = mdates.date2num(cut)
                 ax.axvline(x, color="#c62828", linestyle="--", linewidth=1.4)
-                ax.annotate(day_words(cut), (x, 1.0), xycoords=("data", "axes fraction"),
-                            xytext=(4, -2), textcoords="offset points", va="top",
-                            color="#c62828", fontsize=10, fontweight="bold")  # fmt: skip
+                ax.annotate(for_matplotlib(day_words(cut)), (x, 1.0),
+                            xycoords=("data", "axes fraction"), xytext=(4, -2),
+                            textcoords="offset points", va="top", color="#c62828",
+                            fontsize=10, fontweight="bold")  # fmt: skip
+            _local_dates(ax)
             for spine in ("top", "right"):
                 ax.spines[spine].set_visible(False)
             buffer = io.BytesIO()
@@ -100,16 +103,18 @@ def _ranges(ax: Axes, rows: pd.DataFrame) -> None:
     ax.tick_params(axis="x", labelsize=10.5)
     ax.grid(axis="x", color="#e2e2e2")
     ax.set_axisbelow(True)
-    handles = [Patch(color=theme.MUTED, alpha=0.9, label="dates known to the day"),
-               Patch(color=theme.MUTED, alpha=0.45, label="known only to the month or year: "
-                     "the bar spans every possible date")]  # fmt: skip
+    pale = _("known only to the month or year: the bar spans every possible date")
+    handles = [Patch(color=theme.MUTED, alpha=0.9,
+                     label=for_matplotlib(_("dates known to the day"))),
+               Patch(color=theme.MUTED, alpha=0.45, label=for_matplotlib(pale))]  # fmt: skip
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2,
               frameon=False, fontsize=10)  # fmt: skip
 
 
 def _label(title: str, kind: str, limit: int = 46) -> str:
     """Short title; dates of discovery or report are marked, as they are not when it happened."""
-    suffix = f" ({kind})" if kind in ("discovered", "reported") else ""
+    marks = {"discovered": _("(discovered)"), "reported": _("(reported)")}
+    suffix = f" {marks[kind]}" if kind in marks else ""
     room = limit - len(suffix)
     short = title if len(title) <= room else title[: room - 1].rstrip() + "…"
     return short + suffix
@@ -136,17 +141,31 @@ def _histogram(ax: Axes, rows: pd.DataFrame) -> None:
             table = bars[code][bars[code]["certainty"] == part]
             heights = table.set_index("start")["count"].reindex(firsts, fill_value=0.0)
             style = type_style(code)
-            label = style.label if part == time_spread.WITHIN else None
+            label = for_matplotlib(_(style.label)) if part == time_spread.WITHIN else None
             ax.bar(x, heights.to_numpy(), width=width, bottom=bottom, color=style.colour,
                    alpha=alpha, label=label, align="edge")  # fmt: skip
             bottom += heights.to_numpy()
     ax.xaxis_date()
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel(f"Incidents per {unit}")
+    ax.set_ylabel(for_matplotlib(_("Incidents per month") if unit == "month"
+                                 else _("Incidents per year")))  # fmt: skip
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Patch(color=theme.MUTED, alpha=0.45))
-    labels.append("lighter: dated only to a longer range, spread evenly over it")
+    labels.append(for_matplotlib(_("lighter: dated only to a longer range, spread evenly over it")))
     ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4,
               frameon=False, fontsize=9.5)  # fmt: skip
     ax.grid(axis="y", color="#e2e2e2")
     ax.set_axisbelow(True)
+
+
+def _local_dates(ax: Axes) -> None:
+    """Month and year ticks in the export's language ('Jun 2020', 'يونيو 2020'); English
+    keeps matplotlib's concise ticks."""
+    if language() == "en" or not ax.axison:
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    def tick(x: float, _pos: int | None = None) -> str:
+        return for_matplotlib(day(mdates.num2date(x).date(), "MMM y"))
+
+    ax.xaxis.set_major_formatter(FuncFormatter(tick))
