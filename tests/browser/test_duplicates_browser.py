@@ -1,49 +1,132 @@
-"""Duplicates in a real browser: an editor merges a pair on the Duplicates page and the
-map shows one incident fewer; the merge undone (the command line's unmerge, here on
-the store) brings the map back to the count it had."""
+"""Duplicates in a real browser, from two files that report one incident (the
+organisation's own records and a partner's sheet, tests/duplicates/two_files.py): an
+editor reviews the pair on the Duplicates page and merges it; the map counts one
+incident fewer, and the merged incident's detail lists both source records; the
+files imported again change nothing; the command line's unmerge brings the map back
+to its count; `audit verify` on the same store is intact, and a re-import of both
+files still changes nothing."""
 
 from __future__ import annotations
 
-import pytest
-from browser_support import LOADER, Guarded, Server
-from test_app_browser import HEADLINE, TIMEOUT, _no_exception, _sign_in
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+from browser_support import LOADER, ROOT, Guarded, Server, _add_editor, idle
+from test_app_browser import HEADLINE, TIMEOUT, _markers, _no_exception, _sign_in
+
+from incidents.importer import import_file
 from incidents.store import open_store
-from incidents.store.merges import merge_links, unmerge
+from incidents.store.merges import MergeLink, merge_links
 from incidents.store.record_store import RecordStore
+from tests.duplicates.two_files import ABSORBED, KEPT, write_two_files
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def two_files_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app with both files imported, one after the other, as a user would."""
+    tmp = tmp_path_factory.mktemp("duplicates")
+    db = tmp / "incidents.gpkg"
+    for path in write_two_files(tmp):
+        import_file(path, open_store(str(db)), LOADER)
+    _add_editor(tmp, db)
+    server = Server(db, tmp)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _cli(db: Path, *args: str) -> str:
+    """A command in its own process, as a user types it; what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "incidents", "--db", str(db), *args],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
 
 
 def _map_count(g: Guarded, server: Server) -> str:
     g.page.goto(f"{server.url}/")
     headline = g.page.get_by_text(HEADLINE).first
     headline.wait_for(timeout=TIMEOUT)
-    return headline.inner_text()
+    idle(g)
+    return g.page.get_by_text(HEADLINE).first.inner_text()
 
 
-def test_merge_on_the_page_counts_one_incident_fewer_and_unmerge_restores_it(
-    guarded: Guarded, example_server: Server
-) -> None:
-    store = open_store(str(example_server.db))
-    assert isinstance(store, RecordStore)
-    _sign_in(guarded, example_server)
-    assert "9 incidents shown of 9" in _map_count(guarded, example_server)
-    guarded.page.get_by_role("link", name="Duplicates").click()
-    guarded.page.get_by_text("pair(s) to review").first.wait_for(timeout=TIMEOUT)
-    guarded.page.get_by_role("button", name="Merge").click()
+def _merged_on_the_page(g: Guarded, store: RecordStore) -> list[MergeLink]:
+    """The Duplicates page proposes the two files' pair; Merge, keeping the first."""
+    g.page.get_by_role("link", name="Duplicates").click()
+    g.page.get_by_text("pair(s) to review").first.wait_for(timeout=TIMEOUT)
+    idle(g)
+    assert g.page.get_by_text("1 pair(s) to review").count() == 1
+    g.page.get_by_text(f"First record: {KEPT} · second record: {ABSORBED}").wait_for()
+    g.page.get_by_role("button", name="Merge").click()
     links = merge_links(store, LOADER)
     for _ in range(60):  # the page merges, then reruns: wait for the store to say so
         if links:
             break
-        guarded.page.wait_for_timeout(1000)
+        g.page.wait_for_timeout(1000)
         links = merge_links(store, LOADER)
-    _no_exception(guarded)
-    assert len(links) == 1
-    guarded.page.wait_for_timeout(1000)
-    assert "8 incidents shown of 8" in _map_count(guarded, example_server)
-    unmerge(store, links[0].absorbed_id, LOADER)
+    idle(g)
+    _no_exception(g)
+    return links
+
+
+def _detail_lists_both(g: Guarded, server: Server) -> None:
+    """The merged incident selected on the map: its detail names both source records."""
+    g.page.goto(f"{server.url}/?sel={KEPT}")
+    g.page.get_by_text("Merged from 2 source records").wait_for(timeout=TIMEOUT)
+    idle(g)
+    g.page.get_by_text(re.compile(f"^{re.escape(KEPT)} \\(.*; kept\\)$")).wait_for()
+    absorbed = re.compile(f"^{re.escape(ABSORBED)} \\(partner; merged \\d{{4}}-\\d\\d-\\d\\d by ")
+    g.page.get_by_text(absorbed).wait_for()
+    _no_exception(g)
+
+
+def _reimport_changes_nothing(db: Path, unchanged: tuple[int, int]) -> None:
+    """Both files the test started from, imported again on the command line."""
+    for name, same in zip(("own.csv", "partner.csv"), unchanged, strict=True):
+        said = _cli(db, "import", str(db.parent / name))
+        assert "imported: 0" in said and "updated: 0" in said, said
+        assert f"unchanged: {same}" in said, said
+
+
+def test_review_merge_see_one_incident_with_both_sources_unmerge_see_two(
+    guarded: Guarded, two_files_server: Server
+) -> None:
+    server, db = two_files_server, two_files_server.db
+    store = open_store(str(db))
+    assert isinstance(store, RecordStore)
+    _sign_in(guarded, server)
+    assert "3 incidents shown of 3" in _map_count(guarded, server)
+    before = _markers(guarded)
+
+    links = _merged_on_the_page(guarded, store)
+    assert [(link.kept_id, link.absorbed_id) for link in links] == [(KEPT, ABSORBED)]
+    assert "2 incidents shown of 2" in _map_count(guarded, server)
+    assert _markers(guarded) == before - 1
+    _detail_lists_both(guarded, server)
+
+    _reimport_changes_nothing(db, (2, 0))  # the partner's row stays merged
+    assert "2 incidents shown of 2" in _map_count(guarded, server)
+    _detail_lists_both(guarded, server)
+
+    said = _cli(db, "duplicates", "unmerge", ABSORBED, "--as", "browser-editor")
+    assert ABSORBED in said
     assert merge_links(store, LOADER) == []
-    guarded.page.reload()
-    assert "9 incidents shown of 9" in _map_count(guarded, example_server)
-    assert store.verify_records().problems == []
+    assert "3 incidents shown of 3" in _map_count(guarded, server)
+    assert _markers(guarded) == before
+
+    verified = _cli(db, "audit", "verify")
+    assert "Audit log intact" in verified and "Records: 3 in the store" in verified
+    _reimport_changes_nothing(db, (2, 1))
+    assert "3 incidents shown of 3" in _map_count(guarded, server)
+    assert "Audit log intact" in _cli(db, "audit", "verify")
