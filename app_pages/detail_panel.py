@@ -29,6 +29,7 @@ from incidents.schema import (
 from incidents.store.merges import merge_links
 from incidents.store.record_store import RecordStore
 from incidents.styles import uncertainty_km
+from incidents.translation import N_, _, ngettext, number
 
 
 def _line(label: str, value: object) -> None:
@@ -40,45 +41,54 @@ def _line(label: str, value: object) -> None:
     )
 
 
+_PEOPLE = {
+    "killed": N_("People killed"),
+    "disappeared": N_("People disappeared"),
+    "displaced": N_("People displaced"),
+}
+
+
 def _counts(incident: Incident) -> None:
-    for what in ("killed", "disappeared", "displaced"):
+    for what, label in _PEOPLE.items():
         low, best, high = (getattr(incident, f"{what}_{b}") for b in ("min", "best", "max"))
         if low is None and best is None and high is None:
             continue
-        parts = [f"best estimate {best}" if best is not None else ""]
+        parts = [_("best estimate {n}").format(n=number(best)) if best is not None else ""]
         if low is not None or high is not None:
-            parts.append(
-                f"range {low if low is not None else '?'}–{high if high is not None else '?'}"
-            )
-        _line(f"People {what}", ", ".join(p for p in parts if p))
+            low_text = number(low) if low is not None else "?"
+            high_text = number(high) if high is not None else "?"
+            parts.append(_("range {low}–{high}").format(low=low_text, high=high_text))
+        _line(_(label), _(", ").join(p for p in parts if p))
 
 
 def _place(incident: Incident) -> None:
     precision = incident.location_precision
-    _line("Place", incident.place)
+    _line(_("Place"), incident.place)
     # One name per district everywhere: the code's display name, not the record's spelling.
-    _line("District", display_label(incident.admin1_code, incident.admin1))
+    _line(_("District"), display_label(incident.admin1_code, incident.admin1))
     if incident.has_point:
-        _line("Point", f"{incident.latitude:.5f}, {incident.longitude:.5f}")
+        _line(_("Point"), f"{incident.latitude:.5f}, {incident.longitude:.5f}")
     if incident.has_point and not common.viewer().sees_exact_locations:
         rules: PublicRules = getattr(common.get_store(), "public_rules", None) or PublicRules()
-        _line("On the public map", basis_words(precision, incident.place, rules))
-    text = LOCATION_PRECISIONS.label(precision)
+        _line(_("On the public map"), basis_words(precision, incident.place, rules))
+    text = LOCATION_PRECISIONS.shown(precision)
     radius = uncertainty_km(precision, incident.location_uncertainty_km)
     if precision in ("approximate", "town") and radius:
-        text += f" (within about {radius:g} km)"
-    _line("Location precision", text)
-    method = LOCATION_METHODS.label(incident.location_method)
+        text += " " + _("(within about {km} km)").format(km=f"{radius:g}")
+    _line(_("Location precision"), text)
+    method = LOCATION_METHODS.shown(incident.location_method)
     if not incident.place_confirmed:
-        method += " — not confirmed: the place name matched no place with confidence; review it"
-    _line("How the point was obtained", method)
+        method += " — " + _(
+            "not confirmed: the place name matched no place with confidence; review it"
+        )
+    _line(_("How the point was obtained"), method)
 
 
 def _sources(incident: Incident) -> None:
     if not incident.sources:
-        st.caption("No sources recorded.")
+        st.caption(_("No sources recorded."))
         return
-    st.markdown("**Sources**")
+    st.markdown("**" + _("Sources") + "**")
     for n, source in enumerate(incident.sources, start=1):
         st.markdown(source_line(n, source), unsafe_allow_html=True)
 
@@ -86,15 +96,15 @@ def _sources(incident: Incident) -> None:
 def source_line(n: int, source: Source) -> str:
     """One source as HTML: its label escaped, its link (http/https only) an escaped
     attribute, so no character of a URL or title can turn into Markdown or markup."""
-    label = common.safe_html(source.label() or f"Source {n}", "span")
+    label = common.safe_html(source.label() or _("Source {n}").format(n=n), "span")
     url = source.url if urlparse(source.url).scheme in ("http", "https") else ""
     if url:
         href = html.escape(url, quote=True)
         label = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a>'
     saved = (
-        f"saved copy sha256 <code>{html.escape(source.sha256)}</code>"
+        html.escape(_("saved copy sha256")) + f" <code>{html.escape(source.sha256)}</code>"
         if source.sha256
-        else "<i>no saved copy hash</i>"
+        else "<i>" + html.escape(_("no saved copy hash")) + "</i>"
     )
     return f"<div>{n}. {label}<br>{saved}</div>"
 
@@ -109,13 +119,17 @@ def _merged_from(incident: Incident) -> None:
     links = merge_links(store, who, incident.id)
     if not links:
         return
-    st.markdown(f"**Merged from {len(links) + 1} source records**")
-    own = dataset_of(incident.source_event_id) or "own records"
-    lines = [f"{incident.id} ({own}; kept)"]
+    count = len(links) + 1
+    heading = ngettext("Merged from {n} source record", "Merged from {n} source records", count)
+    st.markdown("**" + common.md_escape(heading.format(n=number(count))) + "**")
+    own = dataset_of(incident.source_event_id) or _("own records")
+    lines = [_("{id} ({dataset}; kept)").format(id=incident.id, dataset=own)]
     for link in links:
-        dataset = dataset_of(link.absorbed_event_id) or "own records"
+        dataset = dataset_of(link.absorbed_event_id) or _("own records")
         lines.append(
-            f"{link.absorbed_id} ({dataset}; merged {link.merged_at[:10]} by {link.merged_by})"
+            _("{id} ({dataset}; merged {day} by {who})").format(
+                id=link.absorbed_id, dataset=dataset, day=link.merged_at[:10], who=link.merged_by
+            )
         )
     for line in lines:
         st.markdown(common.safe_html(line, "div"), unsafe_allow_html=True)
@@ -128,52 +142,58 @@ def _history(incident_id: str) -> None:
     changes = readable_history(common.get_store().history(incident_id, who), who)
     if not changes:
         return
-    with st.expander(f"Change history ({len(changes)})"):
+    with st.expander(_("Change history ({n})").format(n=number(len(changes)))):
         rows = [(f"{c.when}\n{c.who}", _change(c)) for c in changes]
-        text_table.show_table(("When (UTC), who", "Change"), rows, widths=(32, 68))
+        text_table.show_table((_("When (UTC), who"), _("Change")), rows, widths=(32, 68))
 
 
 def _change(change: Change) -> str:
     """'Edited — Title', then what it was and what it became."""
     if not change.field:
         return change.action
-    return f"{change.action} — {change.field}\nwas: {change.before}\nnow: {change.after}"
+    return _("{action} — {field}\nwas: {before}\nnow: {after}").format(
+        action=_(change.action), field=_(change.field), before=change.before, after=change.after
+    )
 
 
 def render(incident_id: str | None) -> None:
     """The panel for one incident (or a hint when none is selected)."""
     if not incident_id:
-        st.info("Click a marker on the map or a row in the table to see an incident here.")
+        st.info(_("Click a marker on the map or a row in the table to see an incident here."))
         return
     incident = common.get_store().get(incident_id, common.viewer())
     if incident is None:
-        st.warning("That incident is not available (deleted, or not visible to you).")
+        st.warning(_("That incident is not available (deleted, or not visible to you)."))
         return
     st.markdown(common.safe_html(incident.title, "h3"), unsafe_allow_html=True)
-    _line("Type", INCIDENT_TYPES.label(incident.type))
+    _line(_("Type"), INCIDENT_TYPES.shown(incident.type))
     when = str(incident.date_start)
     if incident.date_end != incident.date_start:
         when += f" – {incident.date_end}"
     _line(
-        "Date",
-        f"{when} ({DATE_KINDS.label(incident.date_kind)}; "
-        f"known to the {DATE_PRECISIONS.label(incident.date_precision).lower()})",
+        _("Date"),
+        _("{when} ({kind}; known to the {precision})").format(
+            when=when,
+            kind=DATE_KINDS.shown(incident.date_kind),
+            precision=DATE_PRECISIONS.shown(incident.date_precision).lower(),
+        ),
     )
-    _line("Verification", VERIFICATION_STATUSES.label(incident.verification))
-    _line("Alleged perpetrators", "; ".join(incident.perpetrators))
+    _line(_("Verification"), VERIFICATION_STATUSES.shown(incident.verification))
+    _line(_("Alleged perpetrators"), "; ".join(incident.perpetrators))
     _counts(incident)
     _place(incident)
     if incident.description:
-        st.markdown("**Description**")
+        st.markdown("**" + _("Description") + "**")
         common.show_text(incident.description)
-    _line("Tags", "; ".join(incident.tags))
+    _line(_("Tags"), "; ".join(incident.tags))
     _sources(incident)
     # The public gets no version: an edit count says when a hidden field changed.
-    shown_version = f" · version {incident.version}" if common.viewer().sees_exact_locations else ""
-    _line("Record", f"{incident.id}{shown_version}")
+    version = _("version {n}").format(n=incident.version)
+    shown_version = f" · {version}" if common.viewer().sees_exact_locations else ""
+    _line(_("Record"), f"{incident.id}{shown_version}")
     _merged_from(incident)
     _history(incident.id)
-    if common.viewer().can_edit and st.button("Edit this incident", key="edit_selected"):
+    if common.viewer().can_edit and st.button(_("Edit this incident"), key="edit_selected"):
         st.session_state["edit_id"] = incident.id
         st.session_state["_entry_reopen"] = incident.id  # the stored record, unless a draft
         st.switch_page("app_pages/entry_page.py")

@@ -18,9 +18,11 @@ from incidents.duplicates import DEFAULT_THRESHOLD, Match, reason_text
 from incidents.duplicates.review import differing, field_rows
 from incidents.duplicates_cli import candidates
 from incidents.record import Incident
+from incidents.record_history import label_of
 from incidents.store import StoreError
 from incidents.store.merges import merge, not_same, visible_records
 from incidents.store.record_store import RecordStore
+from incidents.translation import _, ngettext, number
 
 _SKIPPED = "_duplicates_skipped"
 _FOUND = "_duplicates_found"
@@ -32,7 +34,7 @@ def _found(store: RecordStore, min_score: float) -> tuple[list[Match], dict[str,
     kept = st.session_state.get(_FOUND)
     if kept is None or kept[0] != key:
         who = common.viewer()
-        with st.spinner("Looking for records that report the same incident…"):
+        with st.spinner(_("Looking for records that report the same incident…")):
             records = {r.id: r for r in visible_records(store, who)}
             kept = (key, candidates(store, who, min_score), records)
         st.session_state[_FOUND] = kept
@@ -43,13 +45,15 @@ def _table(first: Incident, second: Incident) -> None:
     rows = field_rows(first, second)
     frame = pd.DataFrame(
         {
-            "Field": [r.name for r in rows],
-            "First record": [r.first for r in rows],
-            "Second record": [r.second for r in rows],
+            _("Field"): [_field(r.name) for r in rows],
+            _("First record"): [r.first for r in rows],
+            _("Second record"): [r.second for r in rows],
         }
     )
     ids = common.md_escape(first.id), common.md_escape(second.id)  # ids are record text
-    st.caption(f"First record: {ids[0]} · second record: {ids[1]}")
+    st.caption(
+        _("First record: {first} · second record: {second}").format(first=ids[0], second=ids[1])
+    )
     differs = [r.differs for r in rows]
 
     def mark(row: pd.Series) -> list[str]:
@@ -59,26 +63,37 @@ def _table(first: Incident, second: Incident) -> None:
     st.dataframe(frame.style.apply(mark, axis=1), hide_index=True, width="stretch")
 
 
+def _field(name: str) -> str:
+    """A field as the entry form names it, in the reader's language."""
+    return _(label_of(name))
+
+
 def _actions(store: RecordStore, pair: Match, first: Incident, second: Incident) -> None:
     who = common.viewer()
-    keep = st.radio("Keep", (first.id, second.id), horizontal=True, key=f"keep-{pair.a}-{pair.b}")
+    keep = st.radio(
+        _("Keep"), (first.id, second.id), horizontal=True, key=f"keep-{pair.a}-{pair.b}"
+    )
     kept, other = (first, second) if keep == first.id else (second, first)
     take = st.multiselect(
-        "Take these fields from the other record", differing(kept, other),
-        key=f"take-{pair.a}-{pair.b}",
+        _("Take these fields from the other record"), differing(kept, other),
+        key=f"take-{pair.a}-{pair.b}", format_func=_field,
     )  # fmt: skip
     merge_col, apart_col, skip_col = st.columns(3)
     try:
-        if merge_col.button("Merge", type="primary"):
+        if merge_col.button(_("Merge"), type="primary"):
             choices = dict.fromkeys(take, "absorbed")
             merge(store, kept.id, other.id, who, choices, (kept.version, other.version))  # type: ignore[arg-type]
-            _done(f"Merged {common.md_escape(other.id)} into {common.md_escape(kept.id)}.")
-        if apart_col.button("Not the same"):
+            _done(
+                _("Merged {absorbed} into {kept}.").format(
+                    absorbed=common.md_escape(other.id), kept=common.md_escape(kept.id)
+                )
+            )
+        if apart_col.button(_("Not the same")):
             not_same(store, pair.a, pair.b, who)
-            _done("They will not be proposed again.")
+            _done(_("They will not be proposed again."))
     except StoreError as refused:
         st.error(str(refused))
-    if skip_col.button("Skip"):
+    if skip_col.button(_("Skip")):
         st.session_state.setdefault(_SKIPPED, set()).add((pair.a, pair.b))
         st.rerun()
 
@@ -91,22 +106,26 @@ def _done(message: str) -> None:
 
 
 def main() -> None:
-    st.header("Duplicates")
+    st.header(_("Duplicates"))
     who = common.viewer()
     if not who.can_edit:
-        st.info("Only editors can review duplicate records.")
+        st.info(_("Only editors can review duplicate records."))
         return
     store = cast(RecordStore, common.get_store())
-    min_score = st.slider("Lowest score shown", 0.1, 1.0, DEFAULT_THRESHOLD, 0.05)
+    min_score = st.slider(_("Lowest score shown"), 0.1, 1.0, DEFAULT_THRESHOLD, 0.05)
     pairs, records = _found(store, min_score)
     skipped = st.session_state.get(_SKIPPED, set())
     left = [p for p in pairs if (p.a, p.b) not in skipped and p.a in records and p.b in records]
     if not left:
-        st.success("No probable duplicates to review at this score.")
+        st.success(_("No probable duplicates to review at this score."))
         return
-    st.caption(f"{len(left)} pair(s) to review, best first.")
+    st.caption(
+        ngettext(
+            "{n} pair to review, best first.", "{n} pairs to review, best first.", len(left)
+        ).format(n=number(len(left)))
+    )
     pair = left[0]
-    st.subheader(f"Score {pair.score:.2f}")
+    st.subheader(_("Score {score}").format(score=f"{pair.score:.2f}"))
     st.text(reason_text(pair))
     first, second = records[pair.a], records[pair.b]
     _table(first, second)

@@ -105,24 +105,24 @@ def _widgets(section: str, choices: dict[str, list[str]]) -> dict[str, Any]:
 
 def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
     """One filter's widget, as its entry in the table describes it."""
-    label: Callable[[str], str] = f.vocab.label if f.vocab else str
-    common: dict[str, Any] = {"key": f.key, "help": f.tip or None}
+    label: Callable[[str], str] = f.vocab.shown if f.vocab else str
+    common: dict[str, Any] = {"key": f.key, "help": _(f.tip) if f.tip else None}
     if f.widget == "multiselect":
         names = {c: label(c) for c in (f.vocab.codes if f.vocab else choices)}
         if f.kind == "district":
             names = _district_options(choices, f.key)
-        st.multiselect(f.label, list(names), format_func=lambda c: names.get(c, c), **common)
+        st.multiselect(_(f.label), list(names), format_func=lambda c: names.get(c, c), **common)
     elif f.widget == "selectbox" and f.vocab:
-        options = {_ANY: _("Any {noun}").format(noun=f.noun)} | {
+        options = {_ANY: _("Any {noun}").format(noun=_(f.noun))} | {
             c: label(c) for c in f.offer or f.vocab.codes
         }
-        st.selectbox(f.label, list(options), format_func=lambda c: options.get(c, c), **common)
+        st.selectbox(_(f.label), list(options), format_func=lambda c: options.get(c, c), **common)
     elif f.widget == "radio" and f.vocab:
-        st.radio(f.label, f.vocab.codes, format_func=label, **common)
+        st.radio(_(f.label), f.vocab.codes, format_func=label, **common)
     elif f.widget == "text_input":
-        st.text_input(f.label, key=f.key, placeholder=f.tip)
+        st.text_input(_(f.label), key=f.key, placeholder=_(f.tip) if f.tip else None)
     elif f.widget == "checkbox":
-        st.checkbox(f.label, **common)
+        st.checkbox(_(f.label), **common)
 
 
 def _time(query: Query, span: tuple[date, date] | None) -> Query:
@@ -153,10 +153,12 @@ def _time(query: Query, span: tuple[date, date] | None) -> Query:
 def _layers() -> None:
     st.subheader(_("Map"))
     st.radio(
-        _("Show"), list(LAYERS), format_func=lambda c: LAYERS[c], key="m_layer", horizontal=True
+        _("Show"), list(LAYERS), format_func=lambda c: _(LAYERS[c]), key="m_layer", horizontal=True
     )
     if st.session_state.m_layer == "districts":
-        st.selectbox(_("Count"), list(MEASURES), format_func=lambda c: MEASURES[c], key="m_measure")
+        st.selectbox(
+            _("Count"), list(MEASURES), format_func=lambda c: _(MEASURES[c]), key="m_measure"
+        )
     st.checkbox(
         _("Online map tiles (needs internet)"),
         key="m_tiles",

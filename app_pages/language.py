@@ -22,6 +22,8 @@ ACTIVE = "_incidents_lang_active"  # the language of the last run (for callbacks
 SWITCH = "lang_switch"
 PARAM = "lang"
 VIEW = "_view"  # the map page's view (app_pages/map_page.py), which writes its link
+# The switch's label names it in each language at once, so it is never translated.
+SWITCH_LABEL = "Language · اللغة · Langue"
 
 
 def _from_session() -> str | None:
@@ -80,7 +82,7 @@ def switch() -> None:
     codes = list(LANGUAGES)
     st.session_state[SWITCH] = translation.language()
     st.sidebar.selectbox(
-        "Language · اللغة · Langue",
+        SWITCH_LABEL,
         codes,
         key=SWITCH,
         format_func=LANGUAGES.__getitem__,

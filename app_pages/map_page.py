@@ -60,7 +60,7 @@ def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     st.markdown("# " + heading)  # the page's heading, kept small
     hidden = _hidden_by(idx, view.query, shown)
     if hidden:
-        counts = " · ".join(f"{label}: {number(n)}" for label, n in hidden)
+        counts = " · ".join(f"{_(label)}: {number(n)}" for label, n in hidden)
         st.caption(_("Hidden by each filter: {counts}").format(counts=counts))
     words = describe(view)
     if words:

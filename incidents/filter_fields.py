@@ -19,6 +19,7 @@ from incidents.schema import (
     VERIFICATION_STATUSES,
     Vocabulary,
 )
+from incidents.translation import N_
 
 # How a value is written and read: a date, one code of vocab, several, free words (as
 # perpetrators, tags), district codes (by name or code on the command line), a text, a
@@ -26,7 +27,8 @@ from incidents.schema import (
 Kind = Literal["day", "code", "codes", "names", "district", "text", "switch", "box"]
 Widget = Literal["", "multiselect", "selectbox", "radio", "text_input", "checkbox"]
 DATE_MODES = Vocabulary(
-    "date mode", (("overlaps", "overlaps the window"), ("within", "lies entirely within it"))
+    "date mode",
+    (("overlaps", N_("overlaps the window")), ("within", N_("lies entirely within it"))),
 )
 
 
@@ -37,6 +39,7 @@ class FilterField:
     name: str  # the Query attribute; for "names", also the column its choices come from
     kind: Kind
     noun: str = ""  # "hidden by" and description; one noun lifts its fields together
+    # noun, label, tip and says are English, marked N_(): pages show them through _().
     param: str = ""  # URL query parameter
     flag: str = ""  # export command-line option
     help: str = ""  # command-line help (vocabularies list their codes themselves)
@@ -56,39 +59,39 @@ class FilterField:
 
 
 FIELDS: tuple[FilterField, ...] = (
-    FilterField("date_from", "day", "time window", "from", "--from"),
-    FilterField("date_to", "day", "time window", "to", "--to"),
+    FilterField("date_from", "day", N_("time window"), "from", "--from"),
+    FilterField("date_to", "day", N_("time window"), "to", "--to"),
     FilterField("date_mode", "code", "", "dates", "--date-mode", vocab=DATE_MODES,
                 widget="radio", key="d_mode", section="time",
-                label="An incident with an uncertain date counts when its date range"),
-    FilterField("date_kinds", "codes", "which dates", "kind", "--date-kind", vocab=DATE_KINDS,
-                widget="multiselect", key="f_kinds", label="Which dates", section="time",
-                tip="Each record gives one date and says what it is: when it occurred, "
-                "or when it was discovered or reported. Empty: all of them.",
-                says="dates: {}"),
-    FilterField("types", "codes", "type", "type", "--type", vocab=INCIDENT_TYPES,
-                widget="multiselect", key="f_types", label="Type"),
-    FilterField("perpetrators", "names", "perpetrator", "perp", "--perpetrator",
-                widget="multiselect", key="f_perps", label="Alleged perpetrator"),
-    FilterField("verification", "codes", "verification", "ver", "--verification",
+                label=N_("An incident with an uncertain date counts when its date range")),
+    FilterField("date_kinds", "codes", N_("which dates"), "kind", "--date-kind", vocab=DATE_KINDS,
+                widget="multiselect", key="f_kinds", label=N_("Which dates"), section="time",
+                tip=N_("Each record gives one date and says what it is: when it occurred, "
+                "or when it was discovered or reported. Empty: all of them."),
+                says=N_("dates: {}")),
+    FilterField("types", "codes", N_("type"), "type", "--type", vocab=INCIDENT_TYPES,
+                widget="multiselect", key="f_types", label=N_("Type")),
+    FilterField("perpetrators", "names", N_("perpetrator"), "perp", "--perpetrator",
+                widget="multiselect", key="f_perps", label=N_("Alleged perpetrator")),
+    FilterField("verification", "codes", N_("verification"), "ver", "--verification",
                 vocab=VERIFICATION_STATUSES, widget="multiselect", key="f_ver",
-                label="Verification"),
-    FilterField("admin1_codes", "district", "district", "dist", "--district",
-                "code (LY-MB) or name", widget="multiselect", key="f_dist", label="District"),
-    FilterField("max_precision", "code", "location precision", "prec", "--max-precision",
+                label=N_("Verification")),
+    FilterField("admin1_codes", "district", N_("district"), "dist", "--district",
+                "code (LY-MB) or name", widget="multiselect", key="f_dist", label=N_("District")),
+    FilterField("max_precision", "code", N_("location precision"), "prec", "--max-precision",
                 vocab=LOCATION_PRECISIONS, widget="selectbox", key="f_prec",
-                label="Location known at least to", offer=LOCATION_PRECISIONS.codes[:-1],
-                tip="Hides incidents whose place is known less precisely than this.",
-                says="location at least as precise as {}"),
-    FilterField("tags", "names", "tags", "tag", "--tag", widget="multiselect", key="f_tags",
-                label="Tags"),
-    FilterField("text", "text", "text", "q", "--text", widget="text_input", key="f_text",
-                label="Text contains", tip="title, description, place, id",
-                says='text contains "{}"'),
+                label=N_("Location known at least to"), offer=LOCATION_PRECISIONS.codes[:-1],
+                tip=N_("Hides incidents whose place is known less precisely than this."),
+                says=N_("location at least as precise as {}")),
+    FilterField("tags", "names", N_("tags"), "tag", "--tag", widget="multiselect", key="f_tags",
+                label=N_("Tags")),
+    FilterField("text", "text", N_("text"), "q", "--text", widget="text_input", key="f_text",
+                label=N_("Text contains"), tip=N_("title, description, place, id"),
+                says=N_('text contains "{}"')),
     FilterField("bbox", "box", flag="--bbox", help="only incidents inside WEST,SOUTH,EAST,NORTH"),
     FilterField("ids", "names", flag="--id"),
-    FilterField("include_unlocated", "switch", "no place", "unlocated", "--located-only",
-                widget="checkbox", key="f_unlocated", label="Include incidents with no place"),
+    FilterField("include_unlocated", "switch", N_("no place"), "unlocated", "--located-only",
+                widget="checkbox", key="f_unlocated", label=N_("Include incidents with no place")),
 )  # fmt: skip
 
 

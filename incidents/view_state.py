@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from incidents import filter_fields
 from incidents.query import Query
-from incidents.translation import supported
+from incidents.translation import _, supported
 
 LAYER_CODES = ("markers", "heat", "districts")
 MEASURE_CODES = ("incidents", "killed_best", "disappeared_best", "displaced_best")
@@ -149,22 +149,31 @@ def share_link(base_url: str, view: ViewState) -> str:
 
 
 def describe(view: ViewState) -> list[str]:
-    """The filters in words, for captions, exported images and the page header."""
+    """The filters in words, in the reader's language, for the page header's caption."""
     q = view.query
     words = []
     if q.date_from or q.date_to:
-        rule = "lies within" if q.date_mode == "within" else "overlaps"
-        words.append(f"date range {rule} {q.date_from or 'the beginning'} – {q.date_to or 'today'}")
+        start = str(q.date_from) if q.date_from else _("the beginning")
+        end = str(q.date_to) if q.date_to else _("today")
+        rule = (
+            _("date range lies within {start} – {end}")
+            if q.date_mode == "within"
+            else _("date range overlaps {start} – {end}")
+        )
+        words.append(rule.format(start=start, end=end))
     for f in filter_fields.FIELDS:
         value = getattr(q, f.name)
         described = f.noun and f.kind not in ("day", "switch", "box") and value != f.default
         if described and (text := _in_words(f, value)):
-            words.append((f.says or f.noun + ": {}").format(text))
+            if f.says:
+                words.append(_(f.says).format(text))
+            else:
+                words.append(_("{noun}: {value}").format(noun=_(f.noun), value=text))
     return words
 
 
 def _in_words(f: filter_fields.FilterField, value: Any) -> str:
-    label = f.vocab.label if f.vocab else str
+    label = f.vocab.shown if f.vocab else str
     if f.kind == "text":
         return str(value).strip()
-    return label(value) if f.kind == "code" else ", ".join(label(v) for v in value)
+    return label(value) if f.kind == "code" else _(", ").join(label(v) for v in value)

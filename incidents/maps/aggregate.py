@@ -13,14 +13,15 @@ import numpy as np
 import pandas as pd
 
 from incidents import count_totals, grid
+from incidents.translation import N_, _, number
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
-MEASURES: dict[str, str] = {
-    "incidents": "Incidents",
-    "killed_best": "People killed",
-    "disappeared_best": "People disappeared",
-    "displaced_best": "People displaced",
+MEASURES: dict[str, str] = {  # English, marked for the catalogue; shown through _()
+    "incidents": N_("Incidents"),
+    "killed_best": N_("People killed"),
+    "disappeared_best": N_("People disappeared"),
+    "displaced_best": N_("People displaced"),
 }
 
 _NICE_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -114,22 +115,36 @@ def district_table(frame: pd.DataFrame, measure: str = "incidents") -> pd.DataFr
     return table[table.index != ""]
 
 
+def total_words(total: count_totals.Total) -> str:
+    """A district's total as the reader's language writes it: '338', 'at least 338' or
+    'unknown' (count_totals' rule: an unknown total is never a false 0)."""
+    kind = total.kind
+    if kind == count_totals.UNKNOWN:
+        return _("unknown")
+    written = number(round(total.value))
+    return written if kind == count_totals.EXACT else _("at least {n}").format(n=written)
+
+
 def district_words(table: pd.DataFrame, measure: str, names: dict[str, str]) -> pd.DataFrame:
     """district_table (or the index's district_totals) as the app lists it beside the
     map: District and the total in words ('at least 338', 'unknown', never a false 0),
-    largest first; incidents without a district last."""
+    largest first; incidents without a district last. Headings and words in the
+    reader's language."""
     people = measure != "incidents"
-    title = MEASURES.get(measure, "Incidents")
-    rows = []
+    district, title, incidents = (
+        _("District"),
+        _(MEASURES.get(measure, "Incidents")),
+        _("Incidents"),
+    )
+    rows: list[dict[str, object]] = []
+    nowhere: list[dict[str, object]] = []
     for code, row in table.sort_values("value", ascending=False).iterrows():
         found = count_totals.as_total(row)
-        words = found.words() if people else f"{found.records:,}"
-        name = names.get(str(code), str(code)) if code else "No district recorded"
-        rows.append({"District": name, title: words, "Incidents": found.records})
-    columns = ["District", title, "Incidents"] if people else ["District", title]
-    frame = pd.DataFrame(rows, columns=columns)
-    last = frame["District"] == "No district recorded"
-    return pd.concat([frame[~last], frame[last]], ignore_index=True)
+        words = total_words(found) if people else number(found.records)
+        name = names.get(str(code), str(code)) if code else _("No district recorded")
+        (rows if code else nowhere).append({district: name, title: words, incidents: found.records})
+    columns = [district, title, incidents] if people else [district, title]
+    return pd.DataFrame(rows + nowhere, columns=columns)
 
 
 def class_edges(top: int, most: int = 6) -> list[int]:

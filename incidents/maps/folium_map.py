@@ -21,7 +21,13 @@ from geodata import ATTRIBUTION
 from incidents import count_totals
 from incidents.maps import aggregate, layers, layers_geo, legend, pyramid
 from incidents.maps.layers_grid import add_grid_levels
-from incidents.maps.map_controls import DataExtent, SelectedIncident, ViewControls, extent
+from incidents.maps.map_controls import (
+    ControlWords,
+    DataExtent,
+    SelectedIncident,
+    ViewControls,
+    extent,
+)
 from incidents.maps.marker_text import popup_html
 from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
 from incidents.maps.page_data import check_tree
@@ -29,13 +35,14 @@ from incidents.maps.place_labels import PlaceLabels
 from incidents.maps.symbols import type_symbols
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
 from incidents.styles import uncertainty_km
+from incidents.translation import N_, _, language, number
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
-LAYERS: dict[str, str] = {
-    "markers": "Incidents",
-    "heat": "Heat map",
-    "districts": "Totals per district",
+LAYERS: dict[str, str] = {  # English, marked for the catalogue; shown through _()
+    "markers": N_("Incidents"),
+    "heat": N_("Heat map"),
+    "districts": N_("Totals per district"),
 }
 MAP_COLUMNS: tuple[str, ...] = (
     "id", "type", "title", "date_start", "date_end", "latitude", "longitude",
@@ -61,6 +68,8 @@ class MapOptions:
     selected_id: str | None = None
     country: str = "LY"
     popups: bool = False  # standalone exports only: the app shows details beside the map
+    # The language the layer's words are drawn in (a layer kept for one is not another's).
+    lang: str = field(default_factory=language)
 
     @property
     def standalone(self) -> bool:
@@ -158,6 +167,7 @@ def data_layer(
         drawn = _markers_or_grid(group, drawable, options, view, hidden)
     drawn.not_drawable = hidden
     DataExtent(_extent(drawable)).add_to(group)
+    ControlWords().add_to(group)
     localize_group(group)
     return group, drawn
 
@@ -202,8 +212,8 @@ def _markers_or_grid(
     layers.IncidentMarkers(
         rows,
         icons,
-        [INCIDENT_TYPES.label(c) for c in INCIDENT_TYPES.codes],
-        [LOCATION_PRECISIONS.label(c) for c in LOCATION_PRECISIONS.codes],
+        [INCIDENT_TYPES.shown(c) for c in INCIDENT_TYPES.codes],
+        [LOCATION_PRECISIONS.shown(c) for c in LOCATION_PRECISIONS.codes],
         cluster=options.cluster,
     ).add_to(group)
     if options.popups:
@@ -324,25 +334,32 @@ def _districts(group: folium.FeatureGroup, frame: pd.DataFrame, options: MapOpti
 
 
 def _district_shading(
-    group: folium.FeatureGroup, table: pd.DataFrame, unknown: int, shown: int, options: MapOptions
+    group: folium.FeatureGroup,
+    table: pd.DataFrame,
+    unknown_place: int,
+    shown: int,
+    options: MapOptions,
 ) -> Drawn:
     """table: count_totals.COLUMNS per district code; a people total that is a lower
     bound reads 'at least N', one no record gives a number for 'unknown', never 0."""
     people = options.measure != "incidents"
+    found = {str(code): count_totals.as_total(row) for code, row in table.iterrows()}
     words = {
-        str(code): count_totals.as_total(row).words() if people else f"{int(row['records']):,}"
-        for code, row in table.iterrows()
+        code: aggregate.total_words(total) if people else number(total.records)
+        for code, total in found.items()
     }
-    known = table["value"][[words[str(c)] != count_totals.UNKNOWN for c in table.index]]
+    unknown = frozenset(c for c, t in found.items() if people and t.kind == count_totals.UNKNOWN)
+    known = table["value"][[str(c) not in unknown for c in table.index]]
     breaks = aggregate.class_breaks(known.tolist())
-    title = aggregate.MEASURES.get(options.measure, "Incidents")
+    title = _(aggregate.MEASURES.get(options.measure, "Incidents"))
     totals = {str(k): float(v) for k, v in table["value"].items()}
-    unit = title.lower() if people else "incidents"
+    unit = title.lower() if people else _("incidents")
     colour = lambda v: legend.ramp_colour(v, breaks)  # noqa: E731
-    data = layers_geo.choropleth(options.country, totals, colour, unit, words)
+    data = layers_geo.choropleth(options.country, totals, colour, unit, words, unknown)
     layers_geo.Polygons(data, interactive=True).add_to(group)
-    kinds = sorted({w.split(" ")[0] for w in words.values() if not w[0].isdigit()})
-    layers.Legend(legend.districts_legend(title, breaks, unknown, kinds=kinds)).add_to(group)
+    kinds = sorted({t.kind for t in found.values() if people and t.kind != count_totals.EXACT})
+    html_legend = legend.districts_legend(title, breaks, unknown_place, kinds=kinds)
+    layers.Legend(html_legend).add_to(group)
     return Drawn("districts", int((table["value"] > 0).sum()), shown)
 
 
@@ -362,6 +379,7 @@ def summary_layer(
         drawn = _district_shading(group, table[table.index != ""], unknown, shown, options)
     if kind == "heat":
         DataExtent(_extent(data)).add_to(group)
+    ControlWords().add_to(group)
     drawn.not_drawable = hidden
     localize_group(group)
     return group, drawn

@@ -9,11 +9,14 @@ All text reaching the page is HTML-escaped in Python before it is sent.
 from __future__ import annotations
 
 import html
+from html import escape as _escape  # Legend's argument is named html
 from typing import Any
 
 from folium.elements import JSCSSMixin
 
+from incidents.maps.marker_text import ref_word
 from incidents.maps.page_data import DataElement, DataTemplate
+from incidents.translation import _, is_rtl
 
 CLUSTER_JS = [
     (
@@ -56,9 +59,11 @@ class IncidentMarkers(JSCSSMixin, DataElement):
           function esc(s) {
             return String(s).replace(/[&<>"']/g, function (c) { return entities[c]; });
           }
+          var ref = {{ this.ref|tojson }}, dir = {{ this.dir|tojson }};
           function tip(r) {
-            return '<b dir="auto">' + esc(r[5]) + "</b><br>" + labels[r[2]] + " · " + esc(r[6])
-              + " · " + precisions[r[7]] + "<br><small>Ref. " + esc(r[4]) + "</small>";
+            return '<div dir="' + dir + '"><b dir="auto">' + esc(r[5]) + "</b><br>"
+              + labels[r[2]] + " · " + esc(r[6]) + " · " + precisions[r[7]]
+              + "<br><small>" + ref + " " + esc(r[4]) + "</small></div>";
           }
           var group = {% if this.cluster %}L.markerClusterGroup({{ this.cluster_options|tojson }})
                       {% else %}L.featureGroup(){% endif %};
@@ -100,6 +105,8 @@ class IncidentMarkers(JSCSSMixin, DataElement):
         self.icons = icons
         self.labels = [html.escape(label) for label in labels]
         self.precisions = [html.escape(label) for label in precisions]
+        self.ref = html.escape(ref_word())  # a click is traced by it (marker_text.clicked_id)
+        self.dir = "rtl" if is_rtl() else "ltr"
         self.cluster = cluster
         self.cluster_options = cluster_options or {
             "maxClusterRadius": 40,
@@ -194,10 +201,14 @@ class Legend(DataElement):
           function attach(map) {
             if (!map) { return; }
             if (map._incidentLegend) { map.removeControl(map._incidentLegend); }
-            var control = L.control({position: "bottomright"});
+            var rtl = {{ this.rtl|tojson }}, summary = {{ this.summary|tojson }};
+            // Mirrored in Arabic: the legend in the bottom left corner, read right to left.
+            var control = L.control({position: rtl ? "bottomleft" : "bottomright"});
             control.onAdd = function () {
               var div = L.DomUtil.create("div", "incident-legend");
-              div.innerHTML = "<details open><summary>Legend</summary>" + html + "</details>";
+              div.dir = rtl ? "rtl" : "ltr";
+              div.innerHTML = "<details open><summary>" + summary + "</summary>" + html
+                + "</details>";
               L.DomEvent.disableClickPropagation(div);
               L.DomEvent.disableScrollPropagation(div);
               return div;
@@ -216,6 +227,8 @@ class Legend(DataElement):
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.rtl = is_rtl()  # the reader's language when the layer is drawn
+        self.summary = _escape(_("Legend"))
 
 
 class Assets(JSCSSMixin, DataElement):
@@ -256,6 +269,8 @@ MAP_CSS = """
 .incident-legend .swatch { display: inline-block; width: 14px; height: 12px;
   border: 1px solid #555; }
 .incident-legend .note { color: #444; font-size: 11px; max-width: 260px; white-space: normal; }
+.incident-legend[dir="rtl"], .incident-tip [dir="rtl"] { text-align: right;
+  font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans", "DejaVu Sans", sans-serif; }
 """
 
 

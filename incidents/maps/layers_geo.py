@@ -15,6 +15,7 @@ import shapely
 
 from geodata import admin1_frame, countries_frame, country_bounds
 from incidents.maps.page_data import DataElement, DataTemplate, js_json_text
+from incidents.translation import _, is_rtl, number
 
 Bounds = tuple[float, float, float, float]
 
@@ -117,29 +118,43 @@ def choropleth(
     colour_of: Any,
     unit: str,
     words: dict[str, str] | None = None,
+    unknown: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Every district filled by its total (colour_of(value) -> colour), tooltip name and
-    total. words: how each district's total reads (count_totals: 'at least 338',
-    'unknown'); a district in words as 'unknown' is grey, one absent from totals has
-    no incidents in the selection."""
+    total. words: how each district's total reads (aggregate.total_words: 'at least 338');
+    a district in unknown (the records give no number) is grey, one absent from totals
+    has no incidents in the selection. The tooltip is in the reader's language, right to
+    left in Arabic, with the district's name in that language first."""
     words = words or {}
     frame = admin1_frame(country)
+    rtl = is_rtl()
     feats = []
     for code, en, ar, geom in zip(
         frame["code"], frame["name_en"], frame["name_ar"], frame.geometry, strict=True
     ):
         value = float(totals.get(code, 0.0))
-        said = words.get(code, f"{value:g}")
+        said = words.get(code, number(value))
         fill, opacity = (colour_of(value), 0.8) if value > 0 else ("#ffffff", 0.3)
-        if said == "unknown":
+        if code in unknown:
             fill, opacity = UNKNOWN_FILL, 0.55
         style = {"color": "#333333", "weight": 0.8, "fillColor": fill, "fillOpacity": opacity}
-        line = f"{said} {unit}" if code in totals else "no incidents in the selection"
-        if said == "unknown":
-            line = f"{unit}: unknown (the records give no number)"
-        tip = (
-            f'<b>{html.escape(str(en))}</b> <span dir="rtl" lang="ar">{html.escape(str(ar or ""))}'
-            f"</span><br>{html.escape(line)}"
+        line = (
+            _("{total} {unit}").format(total=said, unit=unit)
+            if code in totals
+            else _("no incidents in the selection")
         )
-        feats.append(_feature(geom.simplify(0.01), style, tip, code=code, value=value, said=said))
+        if code in unknown:
+            line = _("{unit}: unknown (the records give no number)").format(unit=unit)
+        feats.append(
+            _feature(geom.simplify(0.01), style, _tip(str(en), str(ar or ""), line, rtl),
+                     code=code, value=value, said=said)
+        )  # fmt: skip
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _tip(en: str, ar: str, line: str, rtl: bool) -> str:
+    """A district's tooltip, all text escaped: both names, the reader's own first."""
+    english = f'<span dir="ltr" lang="en">{html.escape(en)}</span>'
+    arabic = f'<span dir="rtl" lang="ar">{html.escape(ar)}</span>'
+    names = f"<b>{arabic}</b> {english}" if rtl else f"<b>{english}</b> {arabic}"
+    return f'<div dir="{"rtl" if rtl else "ltr"}">{names}<br>{html.escape(line)}</div>'

@@ -18,9 +18,11 @@ import folium
 import numpy as np
 
 from incidents.maps import legend
+from incidents.maps.map_controls import ControlWords
 from incidents.maps.page_data import DataElement, DataTemplate
 from incidents.maps.pyramid import CELL_PX, Level, Pyramid
 from incidents.schema import INCIDENT_TYPES
+from incidents.translation import _, is_rtl
 
 
 class GridLevels(DataElement):
@@ -63,19 +65,23 @@ class GridLevels(DataElement):
             return cs[cs.length - 1];
           }
           function tip(layer) {
-            var c = layer.cell, parts = ["<b>" + c[2] + " incidents</b>"];
+            var w = data.words, c = layer.cell;
+            var parts = ["<b>" + w.count.replace("{n}", c[2]) + "</b>"];
             for (var t = 3; t < c.length && parts.length < 7; t++) {
-              if (c[t]) { parts.push(c[t] + " " + data.labels[t - 3]); }
+              if (c[t]) { parts.push(w.type.replace("{label}", data.labels[t - 3])
+                                            .replace("{n}", c[t])); }
             }
-            return parts.join("<br>") + "<br><small>Click to zoom in</small>";
+            return '<div dir="' + (w.rtl ? "rtl" : "ltr") + '">' + parts.join("<br>")
+              + "<br><small>" + w.zoom + "</small></div>";
           }
           function legendFor(map, z) {
             if (map._incidentLegend) { map.removeControl(map._incidentLegend); }
-            var control = L.control({position: "bottomright"});
+            var control = L.control({position: data.words.rtl ? "bottomleft" : "bottomright"});
             control.onAdd = function () {
               var div = L.DomUtil.create("div", "incident-legend");
-              div.innerHTML = "<details open><summary>Legend</summary>" + data.legends[z]
-                + "</details>";
+              div.dir = data.words.rtl ? "rtl" : "ltr";
+              div.innerHTML = "<details open><summary>" + data.words.legend + "</summary>"
+                + data.legends[z] + "</details>";
               L.DomEvent.disableClickPropagation(div);
               L.DomEvent.disableScrollPropagation(div);
               return div;
@@ -169,7 +175,14 @@ def grid_data(pyramid: Pyramid, hidden: int, standalone: bool = False) -> dict[s
     breaks = pyramid.breaks()
     box = pyramid.box
     return {
-        "labels": [html.escape(INCIDENT_TYPES.label(t)) for t in types],
+        "labels": [html.escape(INCIDENT_TYPES.shown(t)) for t in types],
+        "words": {  # escaped: the browser writes them as HTML; {n} and {label} filled there
+            "count": html.escape(_("Incidents: {n}")),
+            "type": html.escape(_("{label}: {n}")),
+            "zoom": html.escape(_("Click to zoom in")),
+            "legend": html.escape(_("Legend")),
+            "rtl": is_rtl(),
+        },
         "whole": {"zoom": pyramid.whole.zoom, "cells": _cells(pyramid.whole)},
         "box": None if box is None else {"zoom": box.zoom, "cells": _cells(box)},
         "box_bounds": list(pyramid.box_bounds) if pyramid.box_bounds else None,
@@ -186,3 +199,4 @@ def add_grid_levels(
 ) -> None:
     """Put the grid levels in a feature group (the app's data layer, or a file's)."""
     GridLevels(grid_data(pyramid, hidden, standalone)).add_to(group)
+    ControlWords().add_to(group)

@@ -12,6 +12,9 @@ each data layer and tell those controls what the layer holds.
 - A marker's tooltip closes on click, zoom and when the pointer reaches a control.
 - The selected incident is brought out of its cluster (markercluster's
   zoomToShowLayer) and ringed, unless the map was opened at a shared view.
+- ControlWords, sent with each data layer, names the controls in the reader's
+  language and mirrors them in Arabic (buttons top right, legend and scale bottom
+  left), so switching language never remounts the basemap.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from incidents.maps.page_data import DataElement, DataTemplate
+from incidents.translation import N_, _, is_rtl
 
 FIT_MAX_ZOOM = 10  # one town's incidents: close enough to read the town names around them
 MIN_SPAN_DEG = 0.05  # an extent narrower than this (points at one spot) is grown to it
@@ -28,8 +32,8 @@ CONTROLS_CSS = """
 .incident-legend details:not([open]) { padding: 0; }
 .incident-legend:has(details:not([open])) { padding: 4px 8px; max-height: none; }
 .incident-legend summary { list-style-position: inside; }
-.leaflet-right .incident-legend { max-width: min(250px, calc(100vw - 150px));
-  max-height: min(300px, calc(100vh - 120px)); }
+.leaflet-right .incident-legend, .leaflet-left .incident-legend {
+  max-width: min(250px, calc(100vw - 150px)); max-height: min(300px, calc(100vh - 120px)); }
 .leaflet-marker-icon.incident-picked { z-index: 10000 !important; border-radius: 50%;
   box-shadow: 0 0 0 3px #ffffff, 0 0 0 6px #000000; }
 .leaflet-control-container .leaflet-top { z-index: 1001; }
@@ -54,15 +58,17 @@ class ViewControls(DataElement):
           map._incidentOpenedAtView = !map._incidentFitPending;
           map._incidentFitMaxZoom = {{ this.fit_max_zoom|tojson }};
           map._incidentLegendOpen = false;
-          function button(title, text, action) {
+          map._incidentButtons = [];
+          // Named by ControlWords, which every data layer brings, in the reader's language.
+          function button(key, text, action) {
             var control = L.control({position: "topleft"});
             control.onAdd = function () {
               var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control incident-button");
               var a = L.DomUtil.create("a", "", bar);
-              a.href = "#"; a.title = title; a.setAttribute("role", "button");
-              a.setAttribute("aria-label", title); a.textContent = text;
+              a.href = "#"; a.setAttribute("role", "button"); a.textContent = text;
               L.DomEvent.disableClickPropagation(bar);
               L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); action(a); });
+              map._incidentButtons.push({key: key, control: control, a: a});
               return bar;
             };
             return control.addTo(map);
@@ -74,10 +80,10 @@ class ViewControls(DataElement):
                               animate: animate});
             return true;
           };
-          button("Zoom to the incidents", "\u2316", function () { map.fitIncidents(true); });
+          button("fit", "\u2316", function () { map.fitIncidents(true); });
           var box = map.getContainer();
           function isFull() { return document.fullscreenElement === box; }
-          button("Full screen", "\u26f6", function (a) {
+          button("full", "\u26f6", function (a) {
             if (isFull()) { document.exitFullscreen(); }
             else if (box.requestFullscreen) { box.requestFullscreen(); }
           });
@@ -139,6 +145,65 @@ class ViewControls(DataElement):
         self.fit_data = bool(fit_data)
         self.fit_max_zoom = FIT_MAX_ZOOM
         self.css = CONTROLS_CSS
+
+
+# The controls' names, in English for the catalogue; ControlWords sends them translated.
+CONTROL_WORDS = {
+    "fit": N_("Zoom to the incidents"),
+    "full": N_("Full screen"),
+    "zoom_in": N_("Zoom in"),
+    "zoom_out": N_("Zoom out"),
+}
+
+
+class ControlWords(DataElement):
+    """The controls named in the reader's language and placed as they read: in Arabic the
+    zoom and view buttons go to the top right, the scale to the bottom right and the
+    legend and credits to the bottom left (layers.Legend places itself the same way)."""
+
+    _template = DataTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var parent = {{ this._parent.get_name() }};
+          var words = {{ this.words|tojson }}, rtl = {{ this.rtl|tojson }};
+          function name(a, text) { if (a) { a.title = text; a.setAttribute("aria-label", text); } }
+          function place(control, corner) {
+            if (control && control.getPosition && control.getPosition() !== corner) {
+              control.setPosition(corner);
+            }
+          }
+          function apply(map) {
+            if (!map) { return; }
+            var side = rtl ? "right" : "left", other = rtl ? "left" : "right";
+            var zoom = map.zoomControl;
+            if (zoom) {
+              place(zoom, "top" + side);
+              name(zoom._zoomInButton, words.zoom_in);
+              name(zoom._zoomOutButton, words.zoom_out);
+            }
+            (map._incidentButtons || []).forEach(function (b) {
+              place(b.control, "top" + side);
+              name(b.a, words[b.key]);
+            });
+            place(map.attributionControl, "bottom" + other);
+            var scale = map.getContainer().querySelector(".leaflet-control-scale");
+            var corner = map._controlCorners && map._controlCorners["bottom" + side];
+            if (scale && corner && scale.parentNode !== corner) { corner.appendChild(scale); }
+            map.getContainer().classList.toggle("incident-rtl", rtl);
+          }
+          if (parent._map) { apply(parent._map); }
+          parent.on("add", function (e) { apply(e.target._map); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ControlWords"
+        self.words = {key: _(text) for key, text in CONTROL_WORDS.items()}
+        self.rtl = is_rtl()
 
 
 class DataExtent(DataElement):

@@ -1,7 +1,8 @@
 """The text a marker carries: its tooltip, and a standalone file's popup, all escaped.
 
-A click is traced back to its incident through the tooltip's last line ('Ref. <id>'):
-streamlit-folium reports the clicked layer's tooltip text, not the layer.
+A click is traced back to its incident through the tooltip's last line ('Ref. <id>',
+the word in the reader's language): streamlit-folium reports the clicked layer's
+tooltip text, not the layer.
 """
 
 from __future__ import annotations
@@ -10,6 +11,12 @@ import html
 from typing import Any
 
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
+from incidents.translation import _, is_rtl
+
+
+def ref_word() -> str:
+    """The word before the id on a tooltip's last line, in the reader's language."""
+    return _("Ref.")
 
 
 def tooltip_html(
@@ -21,19 +28,23 @@ def tooltip_html(
     """
     when = str(start) if str(start) == str(end) else f"{start} – {end}"
     return (
+        f'<div dir="{"rtl" if is_rtl() else "ltr"}">'
         f'<b dir="auto">{html.escape(str(title or ""))}</b><br>'
-        f"{html.escape(INCIDENT_TYPES.label(kind))} · {html.escape(when)} · "
-        f"{html.escape(LOCATION_PRECISIONS.label(precision))}<br>"
-        f"<small>Ref. {html.escape(str(incident_id))}</small>"
+        f"{html.escape(INCIDENT_TYPES.shown(kind))} · {html.escape(when)} · "
+        f"{html.escape(LOCATION_PRECISIONS.shown(precision))}<br>"
+        f"<small>{html.escape(ref_word())} {html.escape(str(incident_id))}</small></div>"
     )
 
 
 def clicked_id(tooltip_text: str | None, known_ids: set[str] | list[str]) -> str | None:
     """The incident a clicked marker stands for, from its tooltip text (see tooltip_html)."""
-    if not tooltip_text or "Ref. " not in tooltip_text:
+    if not tooltip_text:
         return None
-    candidate = tooltip_text.rsplit("Ref. ", 1)[1].strip()
-    return candidate if candidate in set(known_ids) else None
+    for word in dict.fromkeys((ref_word(), "Ref.")):  # the page's language, else English
+        if f"{word} " in tooltip_text:
+            candidate = tooltip_text.rsplit(f"{word} ", 1)[1].strip()
+            return candidate if candidate in set(known_ids) else None
+    return None
 
 
 def popup_html(r: Any) -> str:

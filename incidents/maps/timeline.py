@@ -14,13 +14,15 @@ import numpy as np
 import pandas as pd
 
 from incidents import time_spread
+from incidents.translation import N_, _, day
 
-BINS: dict[str, str] = {"day": "Day", "week": "Week", "month": "Month"}
+# Labels are English, marked for the catalogue; pages show them through _().
+BINS: dict[str, str] = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
 PRESETS: dict[str, str] = {
-    "all": "All dates",
-    "30d": "Last 30 days",
-    "1y": "Last year",
-    "custom": "Chosen range",
+    "all": N_("All dates"),
+    "30d": N_("Last 30 days"),
+    "1y": N_("Last year"),
+    "custom": N_("Chosen range"),
 }
 
 
@@ -97,9 +99,11 @@ def date_span(frame: pd.DataFrame) -> tuple[date, date] | None:
 
 
 def period_label(start: date, unit: str) -> str:
-    """How the current playback period is written above the map."""
+    """How the current playback period is written above the map, in the reader's language
+    (the month named as the language names it: "April 2020", "أبريل 2020", "avril 2020")."""
     if unit == "month":
-        return start.strftime("%B %Y")
+        return day(start, "LLLL y")
     if unit == "week":
-        return f"Week of {start.isoformat()} to {period_end(start, unit).isoformat()}"
+        end = period_end(start, unit)
+        return _("Week of {start} to {end}").format(start=start.isoformat(), end=end.isoformat())
     return start.isoformat()

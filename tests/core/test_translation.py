@@ -24,29 +24,21 @@ from incidents.validation import validate_row
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "incidents" / "locale"
 # The files whose words are wrapped: none of their sentences may reach the screen bare.
+# Every page of the app, so a new page or a new sentence is caught here.
 TRANSLATED = [
     "app.py",
-    "app_pages/common.py",
-    "app_pages/sign_in.py",
-    "app_pages/identity.py",
-    "app_pages/page_access.py",
-    "app_pages/import_page.py",
-    "app_pages/import_flow.py",
-    "app_pages/entry_page.py",
-    "app_pages/entry_fields.py",
-    "app_pages/edit_conflict.py",
-    "app_pages/record_actions.py",
-    "app_pages/audit_log.py",
-    "app_pages/filters.py",
-    "app_pages/time_panel.py",
-    "app_pages/playback.py",
-    "app_pages/period_choice.py",
-    "app_pages/map_page.py",
-    "app_pages/map_view.py",
-    "app_pages/text_table.py",
-    "app_pages/table_panel.py",
-    "app_pages/export_panel.py",
-    "app_pages/bulk_actions.py",
+    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py")),
+]
+# The map modules that write words on the map (legend, tooltips, controls' titles).
+MAP_WORDS = [
+    "incidents/maps/legend.py",
+    "incidents/maps/marker_text.py",
+    "incidents/maps/layers_geo.py",
+    "incidents/maps/layers.py",
+    "incidents/maps/layers_grid.py",
+    "incidents/maps/map_controls.py",
+    "incidents/maps/folium_map.py",
+    "incidents/maps/aggregate.py",
 ]
 SHOWN = {
     "title", "header", "subheader", "write", "caption", "info", "warning", "error", "success",
@@ -57,6 +49,7 @@ SHOWN = {
 }  # fmt: skip
 SHOWN_KEYWORDS = {"label", "help", "placeholder", "title", "page_title"}
 WORD = re.compile(r"[A-Za-z]{2,}")
+MARKUP = re.compile(r"<[^>]*>|&#?\w+;")  # tags and entities: not words a reader sees
 
 
 @pytest.fixture(autouse=True)
@@ -117,7 +110,7 @@ def test_every_entry_is_translated_with_its_placeholders(lang: str) -> None:
 def _bare(node: ast.expr) -> bool:
     """An English sentence as written: a literal or f-string with words, not wrapped."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return bool(WORD.search(node.value))
+        return bool(WORD.search(MARKUP.sub(" ", node.value)))
     if isinstance(node, ast.JoinedStr):
         return any(_bare(v) for v in node.values if isinstance(v, ast.Constant))
     if isinstance(node, ast.BinOp):
@@ -142,6 +135,68 @@ def test_translated_pages_show_no_bare_english(name: str) -> None:
         shown = first + [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
         bare += [f"line {a.lineno}: {ast.unparse(a)}" for a in shown if _bare(a)]
     assert not bare, f"{name} shows words not wrapped in _(): {bare}"
+
+
+TAG = re.compile(r"<[^>]*>|<[^>]*$|^[^<]*>|&#?\w+;")  # tags (also cut by a value) and entities
+JS_TEXT = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'")  # a script's string literals
+JS_NAMED = re.compile(r"(?:title|aria-label)\W{1,4}[A-Z][a-z]+")  # a control named in English
+
+
+def _written_on_map(node: ast.AST) -> str | None:
+    """A string literal (or f-string, values as gaps) that writes markup, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = " ".join(v.value if isinstance(v, ast.Constant) else " " for v in node.values)
+    else:
+        return None
+    return text if "<" in text else None
+
+
+def _english_in_markup(text: str) -> list[str]:
+    if "{% macro" in text:  # a Leaflet script: its string literals that write markup
+        pieces = [a or b for a, b in JS_TEXT.findall(text) if "<" in (a or b)]
+        return [p for p in pieces if WORD.search(TAG.sub(" ", p))] + JS_NAMED.findall(text)
+    return [text] if WORD.search(TAG.sub(" ", re.sub(r"\{[^}]*\}", " ", text))) else []
+
+
+@pytest.mark.parametrize("name", MAP_WORDS)
+def test_the_map_writes_no_bare_english(name: str) -> None:
+    """Legend titles and notes, tooltips, the legend's button and the controls' titles
+    come from the catalogue: no English words between the tags the map modules write."""
+    tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+    inside_fstring = {
+        id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values
+    } | {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}  # and docstrings
+    bare = []
+    for node in ast.walk(tree):
+        text = None if id(node) in inside_fstring else _written_on_map(node)
+        if text is not None:
+            bare += [f"line {node.lineno}: {w!r}" for w in _english_in_markup(text)]
+    assert not bare, f"{name} writes words on the map not wrapped in _(): {bare}"
+
+
+def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
+    from incidents.count_totals import Total
+    from incidents.maps import legend
+    from incidents.maps.aggregate import total_words
+    from incidents.maps.map_controls import ControlWords
+    from incidents.maps.marker_text import clicked_id, tooltip_html
+    from incidents.maps.timeline import period_label
+
+    translation.set_language("ar")
+    assert total_words(Total(338, 9, 1, 2)) == "338 على الأقل"
+    assert total_words(Total(0, 3, 0, 0)) == "غير معروف"
+    assert "مفتاح" not in legend.heat_legend(3) and "Density" not in legend.heat_legend(3)
+    words = ControlWords()
+    assert words.rtl and words.words["full"] == "ملء الشاشة"
+    tip = tooltip_html("x1", "Grave", "mass_grave", "2020-06-01", "2020-06-01", "exact")
+    assert 'dir="rtl"' in tip and "مقبرة جماعية" in tip
+    assert clicked_id("Grave مقبرة جماعية المرجع x1", {"x1"}) == "x1"
+    assert clicked_id("Grave Ref. x1", {"x1"}) == "x1"  # a page drawn in English before
+    assert period_label(date(2020, 4, 1), "month") == "أبريل 2020"
+    translation.set_language("en")
+    assert total_words(Total(338, 9, 1, 2)) == "at least 338" and not ControlWords().rtl
 
 
 def test_arabic_and_french_words_numbers_and_plurals() -> None:
