@@ -15,7 +15,14 @@ from incidents.migrate import migrate, verify_migration
 from incidents.query import Query
 from incidents.record import Source
 from incidents.store import GeoPackageStore
-from incidents.store.merges import merge, merge_links, not_same, not_same_pairs, unmerge
+from incidents.store.merges import (
+    merge,
+    merge_links,
+    not_same,
+    not_same_pairs,
+    rows_into_merged,
+    unmerge,
+)
 from incidents.store.record_store import RecordStore
 from tests.conftest import ADMIN, EDITOR
 from tests.store.test_store import incident
@@ -59,6 +66,8 @@ def _arrived(source: RecordStore, target: RecordStore) -> None:
     assert [(x.absorbed_id, x.absorbed_event_id) for x in links] == [("acled-LBY1", "acled:LBY1")]
     assert not_same_pairs(target) == {("org-9", "partner-9")}
     assert _pairs(target) == set()  # neither the merged pair nor the different one
+    rows = rows_into_merged(target, [OWN, ACLED])  # both records' rows imported again
+    assert [o.kind for o in target.write_batch(rows, EDITOR)] == ["unchanged", "deleted"]
     assert _verify(target, "the copy", None) == 0  # what `audit verify` says
 
 
