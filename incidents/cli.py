@@ -7,6 +7,7 @@ Exit codes: 0 all good, 1 done with some rows rejected (or problems found),
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
 import os
 import sqlite3
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from incidents import cli_language
 from incidents.access import Role, Viewer
 from incidents.dates import DayOrder
 from incidents.failures import log_unexpected, sentence
@@ -23,6 +25,7 @@ from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io.formats import formats
 from incidents.store import Store, StoreError, display_url, open_store
 from incidents.store.audit import now_utc
+from incidents.translation import N_, _, ngettext, set_language
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
@@ -36,24 +39,30 @@ def command(name: str) -> Callable[[Command], Command]:
     return register
 
 
-_DB_HELP = "store: a .gpkg path or postgresql:// URL (or INCIDENTS_DB)"
+_DB_HELP = N_("store: a .gpkg path or postgresql:// URL (or INCIDENTS_DB)")
+_DESCRIPTION = N_(
+    "The command line for analysts, scripts and checks. Exit codes: 0 all good, 1 done "
+    "with some rows rejected (or problems found), 2 the input could not be used at all."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m incidents", description=__doc__)
-    parser.add_argument("--db", help=_DB_HELP)
+    """The parser, its help in the active language (main sets it before building)."""
+    parser = argparse.ArgumentParser(prog="python -m incidents", description=_(_DESCRIPTION))
+    parser.add_argument("--db", help=_(_DB_HELP))
+    cli_language.add_option(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("import", help="import a spreadsheet, ACLED, UCDP, HXL, GeoJSON or GPKG")
+    p = sub.add_parser("import", help=_("import a spreadsheet, ACLED, UCDP, HXL, GeoJSON or GPKG"))
     p.add_argument("path", type=Path)
-    p.add_argument("--format", choices=sorted(formats()), help="override format detection")
+    p.add_argument("--format", choices=sorted(formats()), help=_("override format detection"))
     p.add_argument(
         "--map",
         action="append",
         default=[],
         type=_mapping,
         metavar="COLUMN=FIELD",
-        help="map a column of the file to a template field (repeatable)",
+        help=_("map a column of the file to a template field (repeatable)"),
     )
     p.add_argument(
         "--set",
@@ -62,35 +71,37 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         type=_setting,
         metavar="FIELD=VALUE",
-        help="one value for every row whose cell is empty, e.g. --set type=killing (repeatable)",
+        help=_("one value for every row whose cell is empty, e.g. --set type=killing (repeatable)"),
     )
-    p.add_argument("--day-first", action="store_true", help="read 03/04/2020 as 3 April")
-    p.add_argument("--month-first", action="store_true", help="read 03/04/2020 as March 4")
+    p.add_argument("--day-first", action="store_true", help=_("read 03/04/2020 as 3 April"))
+    p.add_argument("--month-first", action="store_true", help=_("read 03/04/2020 as March 4"))
     p.add_argument(
         "--country",
         default=ImportOptions.default_country,
-        help="the project's default country, for rows that name none and have no point "
-        f"(default {ImportOptions.default_country}; the summary says how many rows took it)",
+        help=_(
+            "the project's default country, for rows that name none and have no point "
+            "(default {country}; the summary says how many rows took it)"
+        ).format(country=ImportOptions.default_country),
     )
-    p.add_argument("--rejected", type=Path, help="where to write rejected rows (CSV)")
-    p.add_argument("--warnings", type=Path, help="where to write the warnings (CSV)")
-    p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
-    p.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
+    p.add_argument("--rejected", type=Path, help=_("where to write rejected rows (CSV)"))
+    p.add_argument("--warnings", type=Path, help=_("where to write the warnings (CSV)"))
+    p.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
+    p.add_argument("--dry-run", action="store_true", help=_("check the file; write nothing"))
 
-    g = sub.add_parser("geocode", help="look up a place name offline")
+    g = sub.add_parser("geocode", help=_("look up a place name offline"))
     g.add_argument("name")
     g.add_argument("--country", default="LY")
     g.add_argument("--json", action="store_true")
 
-    t = sub.add_parser("template", help="write the blank import template")
-    t.add_argument("--out", type=Path, required=True, help="a .csv or .xlsx path")
+    t = sub.add_parser("template", help=_("write the blank import template"))
+    t.add_argument("--out", type=Path, required=True, help=_("a .csv or .xlsx path"))
 
     a = sub.add_parser(
-        "audit", help="check the audit log and the records against it, or print its anchor"
+        "audit", help=_("check the audit log and the records against it, or print its anchor")
     )
     a.add_argument("action", choices=["verify", "anchor"])
     a.add_argument(
-        "--anchor", metavar="HASH", help="verify: the chain must still hold this head hash"
+        "--anchor", metavar="HASH", help=_("verify: the chain must still hold this head hash")
     )
     _extend(sub)
     _db_after_command(sub)
@@ -98,13 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _db_after_command(sub: argparse._SubParsersAction) -> None:
-    """Every command, and every action of one (users add ...), takes --db after its name
-    too, as people type it (`import x.csv --db y.gpkg`). SUPPRESS: left out, it keeps
-    the value given before the command. Run after _extend, so contributed commands
-    get it as well."""
+    """Every command, and every action of one (users add ...), takes --db and --lang
+    after its name too, as people type it (`import x.csv --db y.gpkg`). SUPPRESS: left
+    out, it keeps the value given before the command. Run after _extend, so
+    contributed commands get it as well."""
     for parser in sub.choices.values():
         if "--db" not in parser._option_string_actions:
-            parser.add_argument("--db", default=argparse.SUPPRESS, help=_DB_HELP)
+            parser.add_argument("--db", default=argparse.SUPPRESS, help=_(_DB_HELP))
+        cli_language.add_option(parser, after_command=True)
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
                 _db_after_command(action)
@@ -131,7 +143,8 @@ def _import(args: argparse.Namespace) -> int:
     fixed = dict(args.fixed)
     problems = fixed_problems(fixed)
     if problems:  # before the store is opened: nothing is written
-        print(f"Could not import {args.path.name}: " + "; ".join(problems), file=sys.stderr)
+        said = _("Could not import {file}: {problems}")
+        print(said.format(file=args.path.name, problems="; ".join(problems)), file=sys.stderr)
         return 2
     options = ImportOptions(
         args.format, column_map or None, order, args.country, args.dry_run, fixed or None
@@ -141,17 +154,19 @@ def _import(args: argparse.Namespace) -> int:
     try:
         report = import_file(args.path, store, viewer, options, progress=_progress)
     except ImportFailed as error:
-        print(f"Could not import: {error}", file=sys.stderr)
+        print(_("Could not import: {error}").format(error=error), file=sys.stderr)
         return 2
     print("\n".join(report.lines()))
     if report.warnings:
         written = args.warnings or args.path.with_name(args.path.stem + ".warnings.csv")
         written.write_bytes(report.warnings_csv())
-        print(f"Warnings written to {written}: the rows were kept; check what was changed.")
+        said = _("Warnings written to {path}: the rows were kept; check what was changed.")
+        print(said.format(path=written))
     if report.rejected:
         target = args.rejected or args.path.with_name(args.path.stem + ".rejected.csv")
         target.write_bytes(report.rejected_csv())
-        print(f"Rejected rows written to {target}: fix them and import that file again.")
+        said = _("Rejected rows written to {path}: fix them and import that file again.")
+        print(said.format(path=target))
         return 1
     return 0
 
@@ -169,8 +184,8 @@ def _geocode(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        verdict = "confident" if result.confident else "not confident: review the candidates"
-        print(f"{args.name}: {verdict}")
+        verdict = _("confident") if result.confident else _("not confident: review the candidates")
+        print(_("{name}: {verdict}").format(name=args.name, verdict=verdict))
         for m in result.matches:
             print(f"  {m.score:5.1f}  {m.name} ({m.admin1 or '?'})  {m.lat:.5f}, {m.lon:.5f}")
     return 0 if result.confident else 1
@@ -182,7 +197,7 @@ def _template(args: argparse.Namespace) -> int:
 
     data = blank_template_xlsx() if args.out.suffix == ".xlsx" else blank_template_csv()
     args.out.write_bytes(data)
-    print(f"Template written to {args.out}")
+    print(_("Template written to {path}").format(path=args.out))
     return 0
 
 
@@ -194,7 +209,7 @@ def _audit(args: argparse.Namespace) -> int:
             return _anchor(store, display_url(args.db))
         return _verify(store, display_url(args.db), args.anchor)
     except StoreError as error:
-        print(f"Could not check the audit log: {error}", file=sys.stderr)
+        print(_("Could not check the audit log: {error}").format(error=error), file=sys.stderr)
         return 2
 
 
@@ -202,15 +217,21 @@ def _anchor(store: Store, name: str) -> int:
     """Print the chain's head: what to keep outside this system."""
     head = store.audit_head()
     if head is None:
-        print(f"The audit log of {name} is empty: there is nothing to anchor yet.")
+        print(
+            _("The audit log of {store} is empty: there is nothing to anchor yet.").format(
+                store=name
+            )
+        )
         return 1
-    print(
-        f"Audit log of {name}: {head.entries} entries, "
-        f"the last one ({head.seq}) written at {head.at}."
+    said = ngettext(
+        "Audit log of {store}: {n} entry, the last one ({seq}) written at {at}.",
+        "Audit log of {store}: {n} entries, the last one ({seq}) written at {at}.",
+        head.entries,
     )
-    print(f"Head hash (read at {now_utc()}):")
+    print(said.format(store=name, n=head.entries, seq=head.seq, at=head.at))
+    print(_("Head hash (read at {at}):").format(at=now_utc()))
     print(head.hash)
-    print("Keep this hash outside this system (a report, an e-mail); later check with:")
+    print(_("Keep this hash outside this system (a report, an e-mail); later check with:"))
     print(f"  python -m incidents audit verify --anchor {head.hash}")
     return 0
 
@@ -222,33 +243,45 @@ def _verify(store: Store, name: str, anchor: str | None) -> int:
     records = store.verify_records()
     head = store.audit_head()
     if chain:
-        _block(f"The audit log of {name} has been altered:", chain)
+        _block(_("The audit log of {store} has been altered:").format(store=name), chain)
     if anchored:
-        _block("The anchor does not hold:", anchored)
+        _block(_("The anchor does not hold:"), anchored)
     if records.problems:
         many = len(records.problems)
-        _block(
-            f"{many} record{'s' if many > 1 else ''} of {name} "
-            f"differ{'' if many > 1 else 's'} from what the audit log says:",
-            records.problems,
+        said = ngettext(
+            "{n} record of {store} differs from what the audit log says:",
+            "{n} records of {store} differ from what the audit log says:",
+            many,
         )
+        _block(said.format(n=many, store=name), records.problems)
     _warn_if_shared(store)
     if records.unchecked:
-        _block("Some records cannot be checked against the audit log:", records.unchecked)
+        _block(_("Some records cannot be checked against the audit log:"), records.unchecked)
     if chain or anchored or records.problems:
         return 1
     entries = head.entries if head else 0
-    print(f"Audit log intact: {entries} entries, every hash checks.")
-    print(
-        f"Records: {records.checked} in the store, each as its last audit entry says"
-        + (" (except what is named above as not checkable)." if records.unchecked else ".")
+    said = ngettext(
+        "Audit log intact: {n} entry, every hash checks.",
+        "Audit log intact: {n} entries, every hash checks.",
+        entries,
     )
+    print(said.format(n=entries))
+    if records.unchecked:
+        said = _(
+            "Records: {n} in the store, each as its last audit entry says (except what is "
+            "named above as not checkable)."
+        )
+    else:
+        said = _("Records: {n} in the store, each as its last audit entry says.")
+    print(said.format(n=records.checked))
     if anchor:
-        print("The anchored entry is still in the chain.")
+        print(_("The anchored entry is still in the chain."))
     else:
         print(
-            "Without an anchor, entries removed from the end of the log go unnoticed: keep "
-            "the hash `python -m incidents audit anchor` prints, and pass it with --anchor."
+            _(
+                "Without an anchor, entries removed from the end of the log go unnoticed: keep "
+                "the hash `python -m incidents audit anchor` prints, and pass it with --anchor."
+            )
         )
     return 0
 
@@ -261,26 +294,27 @@ def _warn_if_shared(store: Store) -> None:
         return
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        print(
-            f"Warning: {path} can be read by other accounts on this computer (mode "
-            f"{mode:o}) and holds confidential fields; make it private with: chmod 600 {path}"
+        said = _(
+            "Warning: {path} can be read by other accounts on this computer (mode {mode}) and "
+            "holds confidential fields; make it private with: chmod 600 {path}"
         )
+        print(said.format(path=path, mode=f"{mode:o}"))
 
 
 def _block(title: str, lines: list[str], shown: int = 100) -> None:
     print(title)
     print("\n".join(f"  {line}" for line in lines[:shown]))
     if len(lines) > shown:
-        print(f"  ... and {len(lines) - shown} more.")
+        more = len(lines) - shown
+        print("  " + ngettext("... and {n} more.", "... and {n} more.", more).format(n=more))
 
 
 def _mapping(text: str) -> tuple[str, str]:
     """--map 'Incident date=date_start': the file's column, then the template field."""
     column, sep, name = text.partition("=")
     if not sep or not column.strip() or not name.strip():
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not COLUMN=FIELD (for example --map 'Incident date=date_start')"
-        )
+        said = _("{text} is not COLUMN=FIELD (for example --map 'Incident date=date_start')")
+        raise argparse.ArgumentTypeError(said.format(text=repr(text)))
     return column.strip(), name.strip()
 
 
@@ -288,15 +322,22 @@ def _setting(text: str) -> tuple[str, str]:
     """--set 'country=Somalia': a template field, then the value for every row."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not FIELD=VALUE (for example --set type=killing)"
-        )
+        said = _("{text} is not FIELD=VALUE (for example --set type=killing)")
+        raise argparse.ArgumentTypeError(said.format(text=repr(text)))
     return name.strip(), value.strip()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; a failure nobody foresaw is one sentence here, its trace in the log."""
-    args = build_parser().parse_args(argv)
+    """Run one command in its language (cli_language), in a context of its own so that
+    the language chosen does not outlive the command (tests run many in one process)."""
+    return contextvars.copy_context().run(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """A failure nobody foresaw is one sentence here, its trace in the log."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    set_language(cli_language.chosen_language(words))
+    args = build_parser().parse_args(words)
     try:
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
@@ -304,13 +345,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
     except sqlite3.DatabaseError as error:
-        where = args.db or os.environ.get("INCIDENTS_DB") or "the store"
-        print(f"{where} is not a GeoPackage this tool can open, or it is damaged ({error}).",
-              file=sys.stderr)  # fmt: skip
+        where = args.db or os.environ.get("INCIDENTS_DB") or _("the store")
+        said = _("{store} is not a GeoPackage this tool can open, or it is damaged ({error}).")
+        print(said.format(store=where, error=error), file=sys.stderr)
         return 2
     except Exception as error:  # the last guard: a sentence, never a trace
         reference = log_unexpected(f"python -m incidents {args.command}", error)
-        print(sentence(f"The {args.command} command", error, reference), file=sys.stderr)
+        what = _("The {command} command").format(command=args.command)
+        print(sentence(what, error, reference), file=sys.stderr)
         return 2
 
 

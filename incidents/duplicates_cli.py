@@ -36,6 +36,7 @@ from incidents.store.merges import (
     visible_records,
 )
 from incidents.store.record_store import RecordStore
+from incidents.translation import _, ngettext
 
 Command = Callable[[argparse.Namespace], int]
 ACTIONS = ("list", "merge", "unmerge", "not-same", "merge-certain")
@@ -47,37 +48,41 @@ def add_commands(
     command: Callable[[str], Callable[[Command], Command]],
 ) -> None:
     """Register `duplicates` on the main parser (called by incidents.cli)."""
-    p = sub.add_parser("duplicates", help="list probable duplicate records; merge or keep apart")
+    p = sub.add_parser("duplicates", help=_("list probable duplicate records; merge or keep apart"))
     p.add_argument("action", nargs="?", default="list", choices=ACTIONS)
-    p.add_argument("ids", nargs="*", help="record ids: merge KEPT ABSORBED, unmerge ABSORBED")
+    p.add_argument("ids", nargs="*", help=_("record ids: merge KEPT ABSORBED, unmerge ABSORBED"))
     p.add_argument("--min-score", type=float, default=DEFAULT_THRESHOLD, metavar="0-1")
-    p.add_argument("--json", action="store_true", help="list as JSON")
-    p.add_argument("--limit", type=int, default=200, help="list at most this many pairs")
+    p.add_argument("--json", action="store_true", help=_("list as JSON"))
+    p.add_argument("--limit", type=int, default=200, help=_("list at most this many pairs"))
     p.add_argument(
         "--take",
         action="append",
         default=[],
         metavar="FIELD",
-        help="merge: take this field's value from the absorbed record (repeatable)",
+        help=_("merge: take this field's value from the absorbed record (repeatable)"),
     )
-    p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    p.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
     command("duplicates")(run)
 
 
 def run(args: argparse.Namespace) -> int:
     """One action; a store's refusal is one sentence and exit code 2."""
     if len(args.ids) != _ARITY[args.action]:
-        print(f"duplicates {args.action} takes {_ARITY[args.action]} id(s).", file=sys.stderr)
+        wanted = _ARITY[args.action]
+        said = ngettext(
+            "duplicates {action} takes {n} id.", "duplicates {action} takes {n} ids.", wanted
+        )
+        print(said.format(action=args.action, n=wanted), file=sys.stderr)
         return 2
     store = open_store(args.db)
     if not isinstance(store, RecordStore):
-        print("This store cannot merge records.", file=sys.stderr)
+        print(_("This store cannot merge records."), file=sys.stderr)
         return 2
     viewer = Viewer(args.actor, Role.EDITOR)
     try:
         return _ACTIONS[args.action](store, viewer, args)
     except StoreError as refused:
-        print(f"Nothing was done: {refused}", file=sys.stderr)
+        print(_("Nothing was done: {error}").format(error=refused), file=sys.stderr)
         return 2
 
 
@@ -133,16 +138,25 @@ def _list(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
         print(json.dumps([_as_dict(m, titles) for m in shown], ensure_ascii=False, indent=2))
         return 0
     if not found:
-        print(f"No probable duplicates at a score of {args.min_score} or more.")
+        said = _("No probable duplicates at a score of {score} or more.")
+        print(said.format(score=args.min_score))
         return 0
-    print(f"{len(found)} probable duplicate pair(s), best first:")
+    said = ngettext(
+        "{n} probable duplicate pair, best first:",
+        "{n} probable duplicate pairs, best first:",
+        len(found),
+    )
+    print(said.format(n=len(found)))
+    same = "  " + _("[same event id]")
     for m in shown:
         print(f"  {m.score:.2f}  {m.a}  {_plain(titles[m.a].title)}")
         print(f"        {m.b}  {_plain(titles[m.b].title)}")
-        print(f"        {_plain(reason_text(m))}" + ("  [same event id]" if m.certain else ""))
+        print(f"        {_plain(reason_text(m))}" + (same if m.certain else ""))
     if len(found) > len(shown):
-        print(f"  ... and {len(found) - len(shown)} more (--limit).")
-    print("Resolve: duplicates merge KEPT ABSORBED | duplicates not-same A B")
+        more = len(found) - len(shown)
+        said = ngettext("... and {n} more (--limit).", "... and {n} more (--limit).", more)
+        print("  " + said.format(n=more))
+    print(_("Resolve: duplicates merge KEPT ABSORBED | duplicates not-same A B"))
     return 0
 
 
@@ -166,29 +180,39 @@ def _plain(text: str) -> str:
 def _merge(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
     kept, absorbed = args.ids
     merged = merge(store, kept, absorbed, viewer, dict.fromkeys(args.take, "absorbed"))
-    print(f"Merged {absorbed} into {kept} (now version {merged.version}); undo with: "
-          f"duplicates unmerge {absorbed}")  # fmt: skip
+    said = _(
+        "Merged {absorbed} into {kept} (now version {version}); undo with: duplicates "
+        "unmerge {absorbed}"
+    )
+    print(said.format(absorbed=absorbed, kept=kept, version=merged.version))
     return 0
 
 
 def _unmerge(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
     kept, back = unmerge(store, args.ids[0], viewer)
-    print(f"{back.id} is a record of its own again; {kept.id} is as before the merge.")
+    said = _("{back} is a record of its own again; {kept} is as before the merge.")
+    print(said.format(back=back.id, kept=kept.id))
     return 0
 
 
 def _not_same(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
     not_same(store, args.ids[0], args.ids[1], viewer)
-    print(f"{args.ids[0]} and {args.ids[1]} will not be proposed as duplicates again.")
+    said = _("{a} and {b} will not be proposed as duplicates again.")
+    print(said.format(a=args.ids[0], b=args.ids[1]))
     return 0
 
 
 def _merge_certain(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
     """Merge the pairs that share one data set's event id, older record kept."""
     done = merge_certain(store, viewer)
-    print(f"Merged {len(done)} record(s) that carried the same data set's event id.")
+    said = ngettext(
+        "Merged {n} record that carried the same data set's event id.",
+        "Merged {n} records that carried the same data set's event id.",
+        len(done),
+    )
+    print(said.format(n=len(done)))
     for kept, absorbed in done:
-        print(f"  {absorbed} into {kept}")
+        print("  " + _("{absorbed} into {kept}").format(absorbed=absorbed, kept=kept))
     return 0
 
 

@@ -18,6 +18,8 @@ import os
 import secrets
 from pathlib import Path
 
+from incidents.translation import _
+
 LOGGER = logging.getLogger("incidents")
 _DEFAULT_LOG = Path("~/.local/state/incidents/errors.log")
 
@@ -52,10 +54,11 @@ def log_unexpected(what: str, error: BaseException) -> str:
 def sentence(what: str, error: BaseException, reference: str) -> str:
     """The one sentence a person sees: what failed, what to do, and the reference."""
     if isinstance(error, MemoryError):
-        cause = "it needs more memory than the server has (try a smaller file or selection)"
+        cause = _("it needs more memory than the server has (try a smaller file or selection)")
     elif isinstance(error, RecursionError):
-        cause = "the data is nested too deeply to read"
+        cause = _("the data is nested too deeply to read")
     else:
-        cause = "an unexpected error stopped it"
-    where = f"the details are in the server's log, reference {reference}"
-    return f"{what} did not complete: {cause} ({where})"
+        cause = _("an unexpected error stopped it")
+    where = _("the details are in the server's log, reference {reference}")
+    said = _("{what} did not complete: {cause} ({where})")
+    return said.format(what=what, cause=cause, where=where.format(reference=reference))

@@ -10,6 +10,7 @@ from typing import Any
 
 from incidents.country_names import country_code
 from incidents.io.template import TEMPLATE_COLUMNS
+from incidents.translation import _
 from incidents.validation import RowInvalid, checked_row, clean_text
 
 # A value shared by every row cannot be what tells rows apart.
@@ -29,27 +30,30 @@ def fixed_problems(fixed: Mapping[str, str]) -> list[str]:
     problems: list[str] = []
     for name, value in fixed.items():
         if name in NOT_SETTABLE:
-            problems.append(f"{name} cannot be the same for every row: each row needs its own")
+            said = _("{field} cannot be the same for every row: each row needs its own")
+            problems.append(said.format(field=name))
         elif name not in allowed:
-            problems.append(
-                f"'{name}' is not a field of the template; use one of: {', '.join(allowed)}"
-            )
+            said = _("'{field}' is not a field of the template; use one of: {fields}")
+            problems.append(said.format(field=name, fields=", ".join(allowed)))
         elif not clean_text(value):
-            problems.append(f"the value for every row's {name} is empty")
+            problems.append(_("the value for every row's {field} is empty").format(field=name))
     if problems:
         return problems
     try:
-        _, warnings = checked_row({**_PROBE, **fixed})
+        warnings = checked_row({**_PROBE, **fixed})[1]
     except RowInvalid as invalid:
         mine = [p for p in invalid.problems if p.field in fixed] or invalid.problems
-        return [f"the value for every row's {p.field}: {p.message}" for p in mine]
-    problems = [f"the value for every row's {w.field}: {w.message}" for w in warnings]
+        said = _("the value for every row's {field}: {problem}")
+        return [said.format(field=p.field, problem=p.message) for p in mine]
+    said = _("the value for every row's {field}: {problem}")
+    problems = [said.format(field=w.field, problem=w.message) for w in warnings]
     country = clean_text(fixed.get("country", ""))
     if country and country_code(country) is None:
-        problems.append(
-            f"the value for every row's country, '{country}', is not a country this tool "
+        said = _(
+            "the value for every row's country, '{country}', is not a country this tool "
             "knows; write one country's name or its ISO code"
         )
+        problems.append(said.format(country=country))
     return problems
 
 

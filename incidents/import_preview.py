@@ -4,6 +4,7 @@ offered for it). The page stays thin; the import's own steps do the work here.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -14,14 +15,15 @@ from incidents.record import Incident
 from incidents.schema import INCIDENT_TYPES
 from incidents.store.base import Store
 from incidents.store.record_ids import IdKey, keyed_id
-from incidents.validation import RowInvalid, checked_row
+from incidents.translation import N_, _
+from incidents.validation import Problem, RowInvalid, checked_row
 
 SHOWN = ("type", "title", "date_start", "date_end", "place", "country", "admin1")
 SHOWN_POINT = ("latitude", "longitude", "location_precision")
 SHOWN_COUNTS = ("killed_best", "disappeared_best", "displaced_best")
 NEEDED = {
-    "date_start": "the date (date_start)",
-    "type": "the type of incident (type)",
+    "date_start": N_("the date (date_start)"),
+    "type": N_("the type of incident (type)"),
 }
 
 
@@ -31,18 +33,19 @@ def cannot_import(rows: FileRows, fmt: Format) -> str | None:
     can be tried."""
     table, columns = rows.table, rows.columns
     if not table.rows:
-        return f"{table.name} has a header but no rows to import."
+        return _("{file} has a header but no rows to import.").format(file=table.name)
     missing = [
-        words
+        _(words)
         for name, words in NEEDED.items()
         if not any(v not in (None, "") for v in columns.get(name) or ())
     ]
     if not missing:
         return None
-    return (
-        f"No column of {table.name}, read as {fmt.LABEL}, gives {' or '.join(missing)}: "
-        "choose the column that holds it, or give the same value for every row."
+    said = _(
+        "No column of {file}, read as {format}, gives {missing}: choose the column that "
+        "holds it, or give the same value for every row."
     )
+    return said.format(file=table.name, format=fmt.LABEL, missing=_(" or ").join(missing))
 
 
 def preview_rows(
@@ -62,23 +65,23 @@ def preview_rows(
         try:
             incident, warnings = checked_row(raw, order, today)
         except RowInvalid as invalid:
-            problems = "; ".join(f"{p.field}: {p.message}" for p in invalid.problems)
-            out.append({"row": number, "problems": "rejected: " + problems})
+            out.append({"row": number, "problems": _rejected(invalid.problems)})
             continue
-        notes = "; ".join(f"warning, {w.field}: {w.message}" for w in warnings)
+        warned = _("warning, {field}: {warning}")
+        notes = "; ".join(warned.format(field=w.field, warning=w.message) for w in warnings)
         out.append({"row": number, "problems": notes})
         kept.append((len(out) - 1, incident))
     placed = place_all([i for _, i in kept], options.default_country)
-    for (at, _), result in zip(kept, placed, strict=True):
+    for (at, _kept), result in zip(kept, placed, strict=True):
         if result.incident is None:
-            problems = "; ".join(f"{p.field}: {p.message}" for p in result.problems)
-            out[at]["problems"] = "rejected: " + problems
+            out[at]["problems"] = _rejected(result.problems)
             continue
         out[at].update(_shown(result.incident))
         said = [out[at]["problems"], result.review]
         if result.defaulted:  # never silent (see ImportReport.default_country_note)
             code = result.incident.country
-            said.append(f"no country named and no point: the default, {country_name(code)}")
+            default = _("no country named and no point: the default, {country}")
+            said.append(default.format(country=country_name(code)))
         out[at]["problems"] = "; ".join(filter(None, said))
     if store is not None:
         _mark_deleted(
@@ -105,8 +108,17 @@ def _mark_deleted(
     dead = store.deleted_among([i for _, i in named])
     for at, incident in named:
         if incident.id in dead:
-            said = f"matches deleted record {incident.id}: the import will leave it deleted"
+            said = _("matches deleted record {id}: the import will leave it deleted")
+            said = said.format(id=incident.id)
             out[at]["problems"] = "; ".join(filter(None, [said, out[at]["problems"]]))
+
+
+def _rejected(problems: Sequence[Problem]) -> str:
+    """'rejected: field: reason; ...' as the preview's column says it."""
+    said = "; ".join(
+        _("{field}: {reason}").format(field=p.field, reason=p.message) for p in problems
+    )
+    return _("rejected: {problems}").format(problems=said)
 
 
 def _shown(incident: Incident) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from incidents.report import PROBLEM_COLUMN, ImportReport, RejectedRow, WarnedRo
 from incidents.store.base import Store, StoreError
 from incidents.store.merges import rows_into_merged
 from incidents.store.record_ids import keyed_id, legacy_id
+from incidents.translation import _
 from incidents.validation import RowInvalid, checked_row, clean_text
 from incidents.validation_columns import validate_columns
 
@@ -100,9 +101,10 @@ def import_file(
     except ImportFailed:
         raise
     except StoreError as refused:  # the store's own plain words (role, stale record ...)
-        raise ImportFailed(f"{name or Path(path).name}: {refused}") from None
+        said = _("{file}: {error}").format(file=name or Path(path).name, error=refused)
+        raise ImportFailed(said) from None
     except Exception as error:  # a bug or an unforeseen file: a sentence, never a trace
-        what = f"The import of {name or Path(path).name}"
+        what = _("The import of {file}").format(file=name or Path(path).name)
         reference = failures.log_unexpected(what, error)
         raise ImportFailed(failures.sentence(what, error, reference)) from None
 
@@ -136,12 +138,14 @@ def _import(
     problems = fixed_problems(options.fixed or {})
     default = country_code(options.default_country)
     if default is None:
-        problems.append(
-            f"'{options.default_country}' (the default country) is not a country this tool "
-            "knows; give a country's name or its ISO code (e.g. SO or Somalia)"
+        said = _(
+            "'{country}' (the default country) is not a country this tool knows; give a "
+            "country's name or its ISO code (e.g. SO or Somalia)"
         )
+        problems.append(said.format(country=options.default_country))
     if problems:
-        raise ImportFailed(f"{name}: nothing was imported: " + "; ".join(problems))
+        said = _("{file}: nothing was imported: {problems}")
+        raise ImportFailed(said.format(file=name, problems="; ".join(problems)))
     options = replace(options, default_country=default or options.default_country)
     try:
         table = read_any(path, data, name)
@@ -161,7 +165,7 @@ def _import(
     if incidents and not options.dry_run:
         records = rows_into_merged(store, [i for _, i in incidents])  # a merge stands
         outcomes = store.write_batch(records, viewer, action="import")
-        for (number, _), outcome in zip(incidents, outcomes, strict=True):
+        for (number, _record), outcome in zip(incidents, outcomes, strict=True):
             if outcome.kind == "deleted":
                 report.deleted_rows.append((number, outcome.id))
             report.imported += outcome.kind == "imported"
@@ -239,18 +243,20 @@ def choose_format(
     known = formats()
     if name:
         if name not in known:
-            raise ImportFailed(f"unknown format '{name}'; choose one of: {', '.join(known)}")
+            said = _("unknown format '{format}'; choose one of: {formats}")
+            raise ImportFailed(said.format(format=name, formats=", ".join(known)))
         return known[name]
     found = detect(table) or detect(renamed(table, column_map))
     if found is None and template_fields(table, column_map, fixed) >= {"type", "date_start"}:
         found = known["template"]
     if found is None:
         columns = ", ".join(table.header[:12])
-        raise ImportFailed(
-            f"{table.name}: the columns ({columns}) match no known format; the template "
-            "needs at least 'type' and 'date_start' (map the file's columns to them with "
-            f"--map, or give one value for every row with --set). The tool reads {ACCEPTED}"
+        said = _(
+            "{file}: the columns ({columns}) match no known format; the template needs at "
+            "least 'type' and 'date_start' (map the file's columns to them with --map, or "
+            "give one value for every row with --set). The tool reads {accepted}"
         )
+        raise ImportFailed(said.format(file=table.name, columns=columns, accepted=_(ACCEPTED)))
     return found
 
 
@@ -284,7 +290,7 @@ def _validate(
     for index, number in enumerate(numbers):
         incident = fast[index]
         if number in repeats:
-            _reject(report, rows, number, [("row", "repeats the header row")])
+            _reject(report, rows, number, [("row", _("repeats the header row"))])
             continue
         if number in table.problems:  # the reader could not read it right
             _reject(report, rows, number, table.problems[number])
@@ -332,14 +338,14 @@ def _place(
 ) -> list[tuple[int, Incident]]:
     placed = place_all([i for _, i in candidates], options.default_country)
     kept: list[tuple[int, Incident]] = []
-    for (number, _), result in zip(candidates, placed, strict=True):
+    for (number, _unplaced), result in zip(candidates, placed, strict=True):
         if result.incident is None:
             _reject(report, rows, number, [(p.field, p.message) for p in result.problems])
             continue
         kept.append((number, result.incident))
         report.defaulted += result.defaulted
         if result.review:
-            report.review.append((number, result.incident.id or "(new)", result.review))
+            report.review.append((number, result.incident.id or _("(new)"), result.review))
     return kept
 
 
@@ -359,7 +365,8 @@ def _assign_ids(
         made = known.get(old) if old else None
         stable = incident.id or known.get(incident.source_event_id) or made or keyed
         if stable in seen:
-            reason = f"has the same id '{stable}' as row {seen[stable]}"
+            said = _("has the same id '{id}' as row {row}")
+            reason = said.format(id=stable, row=seen[stable])
             _reject(report, rows, number, [("id", reason)])
             continue
         seen[stable] = number

@@ -41,6 +41,7 @@ from incidents.store.audit import AuditEntry, purge_marker, verify_chain
 from incidents.store.base import NotAllowed, Store, StoreError
 from incidents.store.record_ids import IdKey, read_id_key
 from incidents.store.record_store import RecordStore, _bump_version, _load_full
+from incidents.translation import _, ngettext
 
 IMPORTED = audit_copies.TABLE
 BATCH = 500
@@ -69,18 +70,34 @@ class MigrationReport:
         return not self.problems
 
     def lines(self) -> list[str]:
+        migrated = ngettext(
+            "Migrated {n} record from {source} to {target}: {created} new, {updated} updated, "
+            "{unchanged} already there.",
+            "Migrated {n} records from {source} to {target}: {created} new, {updated} "
+            "updated, {unchanged} already there.",
+            self.records,
+        )
+        deleted = _("Deleted records carried over, still deleted and restorable: {n}.")
         out = [
-            f"Migrated {self.records} records from {self.source} to {self.target}: "
-            f"{self.created} new, {self.updated} updated, {self.unchanged} already there.",
-            f"Deleted records carried over, still deleted and restorable: {self.deleted}.",
-            f"Audit entries copied this run: {self.audit_copied}.",
+            migrated.format(
+                n=self.records,
+                source=self.source,
+                target=self.target,
+                created=self.created,
+                updated=self.updated,
+                unchanged=self.unchanged,
+            ),
+            deleted.format(n=self.deleted),
+            _("Audit entries copied this run: {n}.").format(n=self.audit_copied),
         ]
-        out += [f"  {label}: {n} entries kept" for label, n in self.chains.items()]
+        for label, n in self.chains.items():
+            kept = ngettext("{label}: {n} entry kept", "{label}: {n} entries kept", n)
+            out.append("  " + kept.format(label=label, n=n))
         if self.problems:
-            out.append("The check after copying found problems:")
+            out.append(_("The check after copying found problems:"))
             out += [f"  {p}" for p in self.problems]
         else:
-            out.append("Checked: every record and every audit entry matches the source.")
+            out.append(_("Checked: every record and every audit entry matches the source."))
         return out
 
 
@@ -89,18 +106,22 @@ def migrate(
 ) -> MigrationReport:
     """Copy every record and every audit chain from source to target, then check it all."""
     if not viewer.is_admin:
-        raise NotAllowed("Only administrators can migrate a store.")
+        raise NotAllowed(_("Only administrators can migrate a store."))
     src, dst = _record_store(source), _record_store(target)
     report = MigrationReport(display(src), display(dst))
     if src.url == dst.url and getattr(src, "schema", "") == getattr(dst, "schema", ""):
-        raise StoreError("The source and the target are the same store.")
+        raise StoreError(_("The source and the target are the same store."))
     ids = _all_ids(src)
     stray = set(_all_ids(dst)) - set(ids)
     if stray:
-        raise StoreError(
-            f"The target already holds {len(stray)} records the source does not have; "
-            "migrate into an empty store (or one an earlier run of this migration filled)."
+        said = ngettext(
+            "The target already holds {n} record the source does not have; migrate into an "
+            "empty store (or one an earlier run of this migration filled).",
+            "The target already holds {n} records the source does not have; migrate into an "
+            "empty store (or one an earlier run of this migration filled).",
+            len(stray),
         )
+        raise StoreError(said.format(n=len(stray)))
     # The copy keys the ids it makes for rows without one as the source does
     # (record_ids.py): else a file imported again into it duplicates each such row.
     dst.adopt_id_key(src.id_key())
@@ -136,24 +157,28 @@ def verify_migration(source: Store, target: Store) -> list[str]:
     problems: list[str] = []
     ids, copied = _all_ids(src), _all_ids(dst)
     if len(ids) != len(copied) or set(ids) != set(copied):
-        problems.append(f"the source holds {len(ids)} records, the target {len(copied)}")
+        said = _("the source holds {n} records, the target {copied}")
+        problems.append(said.format(n=len(ids), copied=len(copied)))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         mine, theirs = _load(src, chunk), {i.id: i for i in _load(dst, chunk)}
         for record in mine:
             other = theirs.get(record.id)
             if other is None or other.content() != record.content():
-                problems.append(f"record {record.id}: differs in the target")
+                problems.append(_("record {id}: differs in the target").format(id=record.id))
             elif _provenance(other) != _provenance(record):
-                problems.append(f"record {record.id}: its created/updated details differ")
+                said = _("record {id}: its created/updated details differ")
+                problems.append(said.format(id=record.id))
     if _id_key(src) != _id_key(dst):
         problems.append(
-            "the target makes record ids with another secret: a file imported again "
-            "into it would add its rows a second time"
+            _(
+                "the target makes record ids with another secret: a file imported again "
+                "into it would add its rows a second time"
+            )
         )
     problems += tombstone_problems(src, dst)
     problems += merge_problems(src, dst)
-    problems += [f"target audit log: {p}" for p in dst.verify_audit()]
+    problems += [_("target audit log: {problem}").format(problem=p) for p in dst.verify_audit()]
     for origin, (label, own) in _origins(src).items():
         problems += _compare_chain(src, dst, origin, label, own)
     return problems
@@ -204,6 +229,7 @@ def _origins(store: RecordStore) -> dict[str, tuple[str, bool]]:
         chains.update({o: (label, False) for o, label in audit_copies.origins(db).items()})
         first = db.fetch("SELECT hash FROM audit_log WHERE seq = 1")
         if first:
+            # stored in the copy as the chain's label: not in the reader's language
             chains[first[0]["hash"]] = (f"audit log of {display(store)}", True)
     return chains
 
@@ -300,10 +326,12 @@ def _compare_chain(
         pairs = zip_longest(_entries(src, origin, own, 0), _entries(dst, origin, False, 0))
         for mine, theirs in pairs:
             if theirs is None:
-                problems.append(f"{label}: entry {mine.seq if mine else '?'} is missing")
+                said = _("{label}: entry {seq} is missing")
+                problems.append(said.format(label=label, seq=mine.seq if mine else "?"))
                 continue
             if mine != theirs and (mine is None or _emptied(mine) != theirs):
-                problems.append(f"{label}: entry {theirs.seq} differs from the source")
+                said = _("{label}: entry {seq} differs from the source")
+                problems.append(said.format(label=label, seq=theirs.seq))
             yield theirs
 
     with dst._read_backend() as db:
@@ -325,9 +353,11 @@ def add_commands(
     command: Callable[[str], Callable[[Callable[[argparse.Namespace], int]], Any]],
 ) -> None:
     """`python -m incidents --db SOURCE migrate --to TARGET`."""
-    p = sub.add_parser("migrate", help="copy every record and the whole audit log to another store")
-    p.add_argument("--to", required=True, metavar="URL_OR_PATH", help="a .gpkg or postgresql://")
-    p.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
+    p = sub.add_parser(
+        "migrate", help=_("copy every record and the whole audit log to another store")
+    )
+    p.add_argument("--to", required=True, metavar="URL_OR_PATH", help=_("a .gpkg or postgresql://"))
+    p.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
     command("migrate")(_migrate_command)
 
 
@@ -335,7 +365,7 @@ def _migrate_command(args: argparse.Namespace) -> int:
     try:
         report = migrate(open_store(args.db), open_store(args.to), Viewer(args.actor, Role.ADMIN))
     except StoreError as error:
-        print(f"Could not migrate: {error}", file=sys.stderr)
+        print(_("Could not migrate: {error}").format(error=error), file=sys.stderr)
         return 2
     print("\n".join(report.lines()))
     return 0 if report.ok else 1

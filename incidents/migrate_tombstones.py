@@ -20,6 +20,7 @@ from incidents.store import tombstones
 from incidents.store.audit import now_utc, to_json
 from incidents.store.record_store import RecordStore
 from incidents.store.writes import bump_version
+from incidents.translation import _
 
 
 def _stones(store: RecordStore) -> dict[str, tuple[dict[str, Any], str | None]]:
@@ -54,18 +55,17 @@ def tombstone_problems(src: RecordStore, dst: RecordStore) -> list[str]:
     for incident_id, (stone, content) in mine.items():
         other = theirs.get(incident_id)
         if content is None:
-            problems.append(
-                f"deleted record {incident_id}: the source's delete entry no longer holds "
-                "its content, so it cannot be restored"
+            said = _(
+                "deleted record {id}: the source's delete entry no longer holds its content, "
+                "so it cannot be restored"
             )
+            problems.append(said.format(id=incident_id))
         elif other is None:
-            problems.append(f"deleted record {incident_id}: missing in the target")
+            problems.append(_("deleted record {id}: missing in the target").format(id=incident_id))
         elif other[1] != content or any(
             other[0][name] != stone[name] for name in tombstones.STONE_FIELDS
         ):
-            problems.append(f"deleted record {incident_id}: differs in the target")
-    problems += [
-        f"deleted record {incident_id}: in the target, not in the source"
-        for incident_id in sorted(set(theirs) - set(mine))
-    ]
+            problems.append(_("deleted record {id}: differs in the target").format(id=incident_id))
+    stray = _("deleted record {id}: in the target, not in the source")
+    problems += [stray.format(id=incident_id) for incident_id in sorted(set(theirs) - set(mine))]
     return problems

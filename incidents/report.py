@@ -11,12 +11,14 @@ from datetime import date, datetime, time
 from typing import Any
 
 from incidents.spreadsheet_safety import safe_cell
+from incidents.translation import N_, _, ngettext
 
 PROBLEM_COLUMN = "problem"  # the rejected rows' file: why; no reader takes this column
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
 SHOWN_ROWS = 50
-CHANGE_COUNTRY_CLI = "use --country to change"
-DUPLICATES_CLI = "on the Duplicates page or with `python -m incidents duplicates`"
+# Marked here, translated where shown (the report's lines are built in the reader's language).
+CHANGE_COUNTRY_CLI = N_("use --country to change")
+DUPLICATES_CLI = N_("on the Duplicates page or with `python -m incidents duplicates`")
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class RejectedRow:
     fields: dict[str, Any] = field(default_factory=dict)
 
     def reason_text(self) -> str:
-        return "; ".join(f"{f}: {m}" for f, m in self.reasons)
+        """'field: reason; field: reason' (the reasons are in the language of the import)."""
+        return "; ".join(_("{field}: {reason}").format(field=f, reason=m) for f, m in self.reasons)
 
 
 @dataclass(frozen=True)
@@ -96,21 +99,23 @@ class ImportReport:
         comma': how the file was read."""
         parts = [self.format_label or self.format]
         if self.layout:
-            parts.append(f"layout: {self.layout}")
+            parts.append(_("layout: {layout}").format(layout=self.layout))
         if self.encoding and self.encoding not in ("xlsx", "gpkg"):
-            parts.append(f"encoding {self.encoding}")
+            parts.append(_("encoding {encoding}").format(encoding=self.encoding))
         if self.delimiter:
-            parts.append(f"delimiter {DELIMITER_NAMES.get(self.delimiter, self.delimiter)}")
-        return ", ".join(parts)
+            named = DELIMITER_NAMES.get(self.delimiter)
+            shown = _(named) if named else self.delimiter
+            parts.append(_("delimiter {delimiter}").format(delimiter=shown))
+        return _(", ").join(parts)
 
     def counts(self) -> list[tuple[str, int]]:
         """The outcome counts, as the command line and the import page name them."""
-        rest = [("warned", self.warned), ("rejected", len(self.rejected))]
+        rest = [(_("warned"), self.warned), (_("rejected"), len(self.rejected))]
         if self.dry_run:  # a check does not compare the stored records with the rows
-            dead = [("deleted records", self.deleted)] if self.deleted else []
-            return [("new", self.imported), ("already stored", self.updated), *dead, *rest]
-        stored = [("updated", self.changed), ("unchanged", self.unchanged)]
-        return [("imported", self.imported), *stored, *rest]
+            dead = [(_("deleted records"), self.deleted)] if self.deleted else []
+            return [(_("new"), self.imported), (_("already stored"), self.updated), *dead, *rest]
+        stored = [(_("updated"), self.changed), (_("unchanged"), self.unchanged)]
+        return [(_("imported"), self.imported), *stored, *rest]
 
     def default_country_note(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> str:
         """The sentence saying that, and for how many rows, the project's default country
@@ -119,75 +124,95 @@ class ImportReport:
             return ""
         from incidents.country_names import country_label
 
-        rows = "1 row" if self.defaulted == 1 else f"{self.defaulted} rows"
-        verb = "names" if self.defaulted == 1 else "named"
         code = self.default_country
-        return (
-            f"{rows} {verb} no country and had no point: placed using the project's default "
-            f"country, {country_label(code)} ({code}); {how_to_change}"
+        said = ngettext(
+            "{n} row named no country and had no point: placed using the project's default "
+            "country, {country} ({code}); {how}",
+            "{n} rows named no country and had no point: placed using the project's default "
+            "country, {country} ({code}); {how}",
+            self.defaulted,
+        )
+        return said.format(
+            n=self.defaulted, country=country_label(code), code=code, how=_(how_to_change)
         )
 
     def lines(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> list[str]:
         """The report as sentences, for the command line and the import page (which
         says its own way to change the default country)."""
         label = (self.format_label or self.format).split(" (")[0]
-        out = [f"{self.file}: {self.rows_read} rows read as {label}"]
-        out.append(f"  read as: {self.how_read()}")
-        out += [f"  note: {note}" for note in self.notes]
+        read = ngettext("{file}: {n} row read as {format}", "{file}: {n} rows read as {format}",
+                        self.rows_read)  # fmt: skip
+        out = [read.format(file=self.file, n=self.rows_read, format=label)]
+        out.append("  " + _("read as: {how}").format(how=self.how_read()))
+        out += ["  " + _("note: {note}").format(note=note) for note in self.notes]
         if self.defaulted:
-            out.append(f"  country: {self.default_country_note(how_to_change)}")
+            said = self.default_country_note(how_to_change)
+            out.append("  " + _("country: {note}").format(note=said))
         if self.dry_run:
-            out.append("  check only: nothing was written")
+            out.append("  " + _("check only: nothing was written"))
         out += [f"  {name}: {count}" for name, count in self.counts()]
         if self.deleted:
             out += self._deleted_lines()
-        out += _listed([f"row {r.row}: {r.reason_text()}" for r in self.rejected], "rejected")
+        row = _("row {row}: {reasons}")
+        out += _listed([row.format(row=r.row, reasons=r.reason_text()) for r in self.rejected])
         if self.warnings:
-            out.append(f"  warnings: {len(self.warnings)} (rows kept, one value dropped or fixed)")
-            texts = [f"row {w.row}, {w.field}: {w.message}" for w in self.warnings]
-            out += _listed(texts, "warnings")
+            said = ngettext(
+                "warnings: {n} (rows kept, one value dropped or fixed)",
+                "warnings: {n} (rows kept, one value dropped or fixed)",
+                len(self.warnings),
+            )
+            out.append("  " + said.format(n=len(self.warnings)))
+            warned = _("row {row}, {field}: {warning}")
+            out += _listed([warned.format(row=w.row, field=w.field, warning=w.message)
+                            for w in self.warnings])  # fmt: skip
         if self.review:
-            out.append(f"  places to review: {len(self.review)}")
-            out += [f"  row {row} ({rid}): {note}" for row, rid, note in self.review[:20]]
+            out.append("  " + _("places to review: {n}").format(n=len(self.review)))
+            place = _("row {row} ({id}): {note}")
+            out += ["  " + place.format(row=row, id=rid, note=note)
+                    for row, rid, note in self.review[:20]]  # fmt: skip
         out += self.like_existing_lines()
         if self.unused_columns:
-            out.append("  columns not used: " + ", ".join(self.unused_columns))
+            unused = _(", ").join(self.unused_columns)
+            out.append("  " + _("columns not used: {columns}").format(columns=unused))
         return out
 
     def like_existing_lines(self, where: str = DUPLICATES_CLI) -> list[str]:
         """How many rows look like incidents already stored, and where to review them
         (the page says its own way): a duplicate is never merged silently."""
         if self.like_existing_note:
-            return [f"  duplicates: {self.like_existing_note}"]
+            return ["  " + _("duplicates: {note}").format(note=self.like_existing_note)]
         if not self.like_existing:
             return []
-        one = self.like_existing == 1
-        rows = (
-            "1 row looks like an incident"
-            if one
-            else f"{self.like_existing} rows look like incidents"
+        said = ngettext(
+            "{n} row looks like an incident already stored: review it {where}",
+            "{n} rows look like incidents already stored: review them {where}",
+            self.like_existing,
         )
-        return [f"  {rows} already stored: review {'it' if one else 'them'} {where}"]
+        return ["  " + said.format(n=self.like_existing, where=_(where))]
 
     def _deleted_lines(self) -> list[str]:
         """Rows of records deleted in the app: the import leaves them deleted; a check
         says so before anything is written, row by row."""
-        one = self.deleted == 1
+        n = self.deleted
         if self.dry_run:
-            rows = "1 row matches" if one else f"{self.deleted} rows match"
-            said = (
-                f"  {rows} {'a deleted record' if one else 'deleted records'}: the import "
-                f"will leave {'it' if one else 'them'} deleted (restore "
-                f"{'it' if one else 'them'} from the deleted records to bring "
-                f"{'it' if one else 'them'} back)"
+            said = ngettext(
+                "{n} row matches a deleted record: the import will leave it deleted (restore it "
+                "from the deleted records to bring it back)",
+                "{n} rows match deleted records: the import will leave them deleted (restore "
+                "them from the deleted records to bring them back)",
+                n,
             )
-            texts = [f"row {row}: matches deleted record {rid}" for row, rid in self.deleted_rows]
-            return [said, *_listed(texts, "rows of deleted records")]
-        rows = "1 row was a deleted record" if one else f"{self.deleted} rows were deleted records"
-        return [
-            f"  {rows} and {'was' if one else 'were'} not re-imported "
-            "(restore them from the deleted records to bring them back)"
-        ]
+            match = _("row {row}: matches deleted record {id}")
+            texts = [match.format(row=row, id=rid) for row, rid in self.deleted_rows]
+            return ["  " + said.format(n=n), *_listed(texts)]
+        said = ngettext(
+            "{n} row was a deleted record and was not re-imported (restore it from the "
+            "deleted records to bring it back)",
+            "{n} rows were deleted records and were not re-imported (restore them from the "
+            "deleted records to bring them back)",
+            n,
+        )
+        return ["  " + said.format(n=n)]
 
     def rejected_csv(self) -> bytes:
         """The rejected rows as the template reads them: a column 'problem' (row, field
@@ -195,8 +220,12 @@ class ImportReport:
         into. Imported again with no options, the file reads as it did, even when a
         format, a column map or a value for every row was chosen."""
         fields = self.fields or sorted({k for r in self.rejected for k in r.fields})
+        problem = _("row {row} of {file}: {reasons}")
         rows = (
-            [f"row {r.row} of {self.file}: {r.reason_text()}", *(r.fields.get(f) for f in fields)]
+            [
+                problem.format(row=r.row, file=self.file, reasons=r.reason_text()),
+                *(r.fields.get(f) for f in fields),
+            ]
             for r in self.rejected
         )
         return _csv([PROBLEM_COLUMN, *fields], rows)
@@ -224,10 +253,11 @@ class ImportReport:
         }
 
 
-def _listed(texts: Sequence[str], what: str) -> list[str]:
+def _listed(texts: Sequence[str]) -> list[str]:
     out = [f"  {t}" for t in texts[:SHOWN_ROWS]]
     if len(texts) > SHOWN_ROWS:
-        out.append(f"  ... and {len(texts) - SHOWN_ROWS} more {what}")
+        more = len(texts) - SHOWN_ROWS
+        out.append("  " + ngettext("... and {n} more", "... and {n} more", more).format(n=more))
     return out
 
 

@@ -24,6 +24,7 @@ from incidents.schema import (
     SOURCE_PARTS,
     VOCABULARIES,
 )
+from incidents.translation import _
 
 MAX_SOURCES = 9
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -95,7 +96,8 @@ class _Row:
             return default
         code = code_of(name, text)
         if code is None and name in _PLACEHOLDER_AS_EMPTY and is_placeholder(text):
-            self.warn(name, f"'{text}' names no {name}: read as an empty cell, {default}")
+            said = _("'{text}' names no {field}: read as an empty cell, {default}")
+            self.warn(name, said.format(text=text, field=name, default=default))
             return default
         if code is None:
             self.fail(name, code_message(name, text))
@@ -118,7 +120,7 @@ class _Row:
         text = self.text(name).casefold()
         value = boolean_of(text, default)
         if value is None:
-            self.fail(name, f"'{text}' is not yes or no")
+            self.fail(name, _("'{text}' is not yes or no").format(text=text))
             return default
         return value
 
@@ -148,7 +150,8 @@ def code_of(name: str, text: str) -> str | None:
 
 def code_message(name: str, text: str) -> str:
     vocabulary = VOCABULARIES[FIELD_BY_NAME[name].vocabulary or name]
-    return f"'{text}' is not one of: {', '.join(vocabulary.codes)}"
+    codes = ", ".join(vocabulary.codes)
+    return _("'{text}' is not one of: {codes}").format(text=text, codes=codes)
 
 
 def number_of(text: str, low: float, high: float) -> tuple[float | None, str]:
@@ -159,9 +162,10 @@ def number_of(text: str, low: float, high: float) -> tuple[float | None, str]:
     try:
         value = float(text)
     except ValueError:
-        return None, f"'{text}' is not a number"
+        return None, _("'{text}' is not a number").format(text=text)
     if not (low <= value <= high) or math.isnan(value):
-        return None, f"{text} is outside {low:g} to {high:g}"
+        said = _("{text} is outside {low} to {high}")
+        return None, said.format(text=text, low=f"{low:g}", high=f"{high:g}")
     return value, ""
 
 
@@ -171,7 +175,7 @@ def integer_of(text: str) -> tuple[int | None, str]:
     if value is None:
         return None, message
     if value != int(value):
-        return None, f"{value:g} is not a whole number of people"
+        return None, _("{value} is not a whole number of people").format(value=f"{value:g}")
     return int(value), ""
 
 
@@ -221,7 +225,8 @@ def checked_row(
         "sources": _sources(row),
     }
     if not row.text("type"):
-        row.fail("type", "is empty; write one of: " + ", ".join(INCIDENT_TYPES.codes))
+        codes = ", ".join(INCIDENT_TYPES.codes)
+        row.fail("type", _("is empty; write one of: {codes}").format(codes=codes))
     values.update({name: row.text(name) for name in CONFIDENTIAL_FIELDS})
     values.update(_time(row, today or date.today()))
     values.update(_place(row))
@@ -250,7 +255,7 @@ def default_title(values: Mapping[str, Any]) -> str:
 def _default_title(values: Mapping[str, Any]) -> str:
     label = INCIDENT_TYPES.label(values["type"])
     where = values["place"] or values["admin1"] or values["country"]
-    return f"{label} in {where}" if where else label
+    return f"{label} in {where}" if where else label  # stored data: not the reader's language
 
 
 def _time(row: _Row, today: date) -> dict[str, Any]:
@@ -258,15 +263,17 @@ def _time(row: _Row, today: date) -> dict[str, Any]:
     end = row.date("date_end")
     if start is None:
         if not row.text("date_start"):
-            row.fail("date_start", "is empty; write the (first possible) date as YYYY-MM-DD")
+            row.fail("date_start", _("is empty; write the (first possible) date as YYYY-MM-DD"))
         return {"date_start": today, "date_end": today}
     precision = row.code("date_precision", start.precision)
     span_start, span_end = _widen(start, precision)
     last = end.end if end is not None else span_end
     if last < span_start:
-        row.fail("date_end", f"{last.isoformat()} is before date_start {span_start.isoformat()}")
+        said = _("{end} is before date_start {start}")
+        row.fail("date_end", said.format(end=last.isoformat(), start=span_start.isoformat()))
     if span_start > today:
-        row.fail("date_start", f"{span_start.isoformat()} is in the future")
+        said = _("{date} is in the future").format(date=span_start.isoformat())
+        row.fail("date_start", said)
     return {
         "date_start": span_start,
         "date_end": min(last, today) if span_start <= today else last,
@@ -292,7 +299,7 @@ def _place(row: _Row) -> dict[str, Any]:
     has_lat, has_lon = bool(row.text("latitude")), bool(row.text("longitude"))
     if has_lat != has_lon:
         missing = "longitude" if has_lat else "latitude"
-        row.fail(missing, "is empty while the other coordinate is given; give both or neither")
+        row.fail(missing, _("is empty while the other coordinate is given; give both or neither"))
     has_point = lat is not None and lon is not None
     default_precision = "approximate" if has_point else "town"
     return {
@@ -309,7 +316,8 @@ def _counts(row: _Row) -> dict[str, int | None]:
     for group in _COUNT_GROUPS:
         low, best, high = (row.integer(f"{group}_{b}") for b in ("min", "best", "max"))
         if low is not None and high is not None and low > high:
-            row.fail(f"{group}_best", f"{group} counts must read min <= best <= max")
+            said = _("{group} counts must read min <= best <= max").format(group=group)
+            row.fail(f"{group}_best", said)
         elif best is not None:
             low, high = _widened(row, group, low, best, high)
         values.update({f"{group}_min": low, f"{group}_best": best, f"{group}_max": high})
@@ -324,11 +332,15 @@ def _widened(
     with best outside low..high. Best is kept, and the bound it passes moves to it: the
     range then holds every estimate published (a warning says what was changed)."""
     if low is not None and low > best:
-        message = f"min {low} was above best {best}: min lowered to {best}, best kept"
+        message = _("min {low} was above best {best}: min lowered to {best}, best kept").format(
+            low=low, best=best
+        )
         row.warn(f"{group}_min", message)
         low = best
     if high is not None and high < best:
-        message = f"max {high} was below best {best}: max raised to {best}, best kept"
+        message = _("max {high} was below best {best}: max raised to {best}, best kept").format(
+            high=high, best=best
+        )
         row.warn(f"{group}_max", message)
         high = best
     return low, high
@@ -352,7 +364,8 @@ def _sources(row: _Row) -> tuple[Source, ...]:
             continue
         parts["sha256"] = parts["sha256"].lower()
         if is_placeholder(parts["url"]):
-            message = f"'{parts['url']}' is not a web address: the source is kept without one"
+            said = _("'{url}' is not a web address: the source is kept without one")
+            message = said.format(url=parts["url"])
             row.warn(f"source{n}_url", message)
             parts["url"] = ""
             if not any(parts.values()):
@@ -371,9 +384,10 @@ def source_problems(n: int, parts: Mapping[str, str]) -> list[Problem]:
     """What is wrong with source n's cells (sha256 already lower-cased)."""
     problems = []
     if parts["sha256"] and not _SHA256.match(parts["sha256"]):
-        problems.append(Problem(f"source{n}_sha256", "is not a sha256 (64 hexadecimal characters)"))
+        said = _("is not a sha256 (64 hexadecimal characters)")
+        problems.append(Problem(f"source{n}_sha256", said))
     url = parts["url"]
     if url and not url.lower().startswith(("http://", "https://", "file:", "urn:")):
-        message = f"'{url}' is not a web address (http:// or https://)"
+        message = _("'{url}' is not a web address (http:// or https://)").format(url=url)
         problems.append(Problem(f"source{n}_url", message))
     return problems

@@ -18,6 +18,7 @@ from incidents.auth.accounts import Account, AccountError, Accounts
 from incidents.auth.settings import DB_VAR, USERS_VAR, load_settings
 from incidents.auth.strength import WeakPassword
 from incidents.store import open_store, store_url
+from incidents.translation import N_, _
 
 Command = Callable[[argparse.Namespace], int]
 Register = Callable[[str], Callable[[Command], Command]]
@@ -26,21 +27,24 @@ ROLES = [r.value for r in Role if r is not Role.PUBLIC]
 
 def add_commands(sub: argparse._SubParsersAction, command: Register) -> None:
     """Add the users and evidence commands to the main parser."""
-    users = sub.add_parser("users", help="local accounts and roles (see docs/security.md)")
-    users.add_argument("--users", type=Path, help=f"accounts file (or {USERS_VAR})")
+    users = sub.add_parser("users", help=_("local accounts and roles (see docs/security.md)"))
+    users.add_argument("--users", type=Path, help=_("accounts file (or {setting})").format(
+        setting=USERS_VAR))  # fmt: skip
     actions = users.add_subparsers(dest="users_action", required=True)
-    add = actions.add_parser("add", help="create an account")
+    add = actions.add_parser("add", help=_("create an account"))
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
-    add.add_argument("--oidc", action="store_true", help="signs in with single sign-on only")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    actions.add_parser("list", help="list accounts")
-    role = actions.add_parser("set-role", help="change an account's role")
+    add.add_argument("--oidc", action="store_true", help=_("signs in with single sign-on only"))
+    add.add_argument("--password-stdin", action="store_true",
+                     help=_("read the password from stdin"))  # fmt: skip
+    actions.add_parser("list", help=_("list accounts"))
+    role = actions.add_parser("set-role", help=_("change an account's role"))
     role.add_argument("name")
     role.add_argument("role", choices=ROLES)
-    for name, text in (("disable", "stop an account signing in"), ("enable", "allow it again")):
-        actions.add_parser(name, help=text).add_argument("name")
-    pw = actions.add_parser("passwd", help="set a new password")
+    toggles = (("disable", N_("stop an account signing in")), ("enable", N_("allow it again")))
+    for name, text in toggles:
+        actions.add_parser(name, help=_(text)).add_argument("name")
+    pw = actions.add_parser("passwd", help=_("set a new password"))
     pw.add_argument("name")
     pw.add_argument("--password-stdin", action="store_true")
     command("users")(_users)
@@ -66,16 +70,20 @@ def _users(args: argparse.Namespace) -> int:
             return 0
         account, detail = _change(accounts, args)
     except (AccountError, WeakPassword) as error:
-        print(f"Not changed: {error}.", file=sys.stderr)
+        print(_("Not changed: {error}.").format(error=error), file=sys.stderr)
         return 2
-    print(f"{account.name}: {account.role.value}, {account.method}"
-          f"{', disabled' if account.disabled else ''}")  # fmt: skip
+    if account.disabled:
+        said = _("{name}: {role}, {method}, disabled")
+    else:
+        said = _("{name}: {role}, {method}")
+    print(said.format(name=account.name, role=account.role.value, method=account.method))
     actor = Viewer(f"cli:{getpass.getuser()}", Role.ADMIN)
     try:
         open_store(args.db).log_event(actor, f"users:{args.users_action}", detail)
     except Exception as error:  # the change is made; say loudly that it is not logged
-        print(f"The change was made but could not be written to the audit log of "
-              f"{store_url(args.db)}: {error}", file=sys.stderr)  # fmt: skip
+        said = _("The change was made but could not be written to the audit log of {store}: "
+                 "{error}")  # fmt: skip
+        print(said.format(store=store_url(args.db), error=error), file=sys.stderr)
         return 1
     return 0
 
@@ -94,7 +102,7 @@ def _change(accounts: Accounts, args: argparse.Namespace) -> tuple[Account, dict
         account = accounts.set_disabled(name, action == "disable")
         return account, {"name": account.name}
     if accounts.get(name) is None:
-        raise AccountError(f"there is no account named '{name}'")
+        raise AccountError(_("there is no account named '{name}'").format(name=name))
     account = accounts.set_password(name, _password(args.password_stdin))
     return account, {"name": account.name}  # never the password, not even its hash
 
@@ -102,17 +110,18 @@ def _change(accounts: Accounts, args: argparse.Namespace) -> tuple[Account, dict
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("New password (12 characters or more; a few unrelated words): ")
-    if getpass.getpass("Same password again: ") != first:
-        raise AccountError("the two passwords differ")
+    first = getpass.getpass(_("New password (12 characters or more; a few unrelated words): "))
+    if getpass.getpass(_("Same password again: ")) != first:
+        raise AccountError(_("the two passwords differ"))
     return first
 
 
 def _print_accounts(accounts: list[Account], path: Path) -> None:
     if not accounts:
-        print(f"No accounts in {path}. Add one: python -m incidents users add NAME --role admin")
+        said = _("No accounts in {path}. Add one: python -m incidents users add NAME --role admin")
+        print(said.format(path=path))
         return
     width = max(len(a.name) for a in accounts)
     for a in accounts:
-        state = "disabled" if a.disabled else "active"
+        state = _("disabled") if a.disabled else _("active")
         print(f"{a.name:<{width}}  {a.role.value:<7} {a.method:<6} {state:<8} {a.updated_at}")

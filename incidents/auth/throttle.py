@@ -26,6 +26,8 @@ import math
 import sqlite3
 from dataclasses import dataclass
 
+from incidents.translation import ngettext
+
 PER_CLIENT = 5
 CLIENT_WINDOW = 15 * 60.0
 GLOBAL_PER_MINUTE = 60
@@ -51,12 +53,22 @@ class Refusal:
 
     @property
     def message(self) -> str:
-        """The same sentence whatever name was typed: it depends on the client only."""
+        """The same sentence whatever name was typed: it depends on the client only (in
+        the language active when it is read: the sign-in page's)."""
         minutes = max(1, math.ceil(self.wait_seconds / 60))
-        wait = "a minute" if minutes == 1 else f"{minutes} minutes"
         if self.everyone:
-            return f"Too many failed sign-ins on this site just now: wait {wait}, then try again."
-        return f"Too many failed sign-ins from here: wait {wait}, then try again."
+            said = ngettext(
+                "Too many failed sign-ins on this site just now: wait a minute, then try again.",
+                "Too many failed sign-ins on this site just now: wait {n} minutes, then try again.",
+                minutes,
+            )
+        else:
+            said = ngettext(
+                "Too many failed sign-ins from here: wait a minute, then try again.",
+                "Too many failed sign-ins from here: wait {n} minutes, then try again.",
+                minutes,
+            )
+        return said.format(n=minutes)
 
 
 def create_table(conn: sqlite3.Connection) -> None:

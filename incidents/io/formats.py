@@ -18,9 +18,10 @@ from typing import Any, Protocol, cast
 from incidents.dates import DayOrder
 from incidents.io import template
 from incidents.io.tabular import FileUnusable, Table, file_bytes, read_table
+from incidents.translation import N_, _
 
 # What the import reads, in one sentence (for a file that cannot be read or matches none).
-ACCEPTED = (
+ACCEPTED = N_(
     "CSV or XLSX sheets (the incident template, or a sheet with its own column names "
     "mapped to its fields, ACLED and UCDP GED exports, HXL-tagged tables), GeoJSON, "
     "timemap JSON and GeoPackage files"
@@ -123,7 +124,7 @@ def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> 
 
     refusal = hxl.totals_refusal(table) or acled.totals_refusal(table)
     if refusal:
-        raise FileUnusable(f"{name}: {refusal}")
+        raise FileUnusable(_("{file}: {error}").format(file=name, error=refusal))
     return table
 
 
