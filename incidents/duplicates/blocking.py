@@ -1,110 +1,195 @@
 """Which pairs of records are compared at all: never all pairs.
 
 Why blocking: a million records make 5 * 10^11 pairs; duplicates are close in time and
-space, so only records whose dates lie within a few days of each other (a sweep over
-records sorted by date) and whose points share or neighbour a grid cell are compared.
-Records whose place is coarse (a district, a country, no point) are compared with the
-records of their district (or, without one, their country) in the same date window.
+space, so only records whose dates lie within a few days of each other and whose points
+share or neighbour a grid cell are compared. Records whose place is coarse (a
+district, a country, no point) are compared with the records of their district (or,
+without one, their country) in the same date window. A record dated only to its month
+or year overlaps hundreds of others: it is compared with those of its own type only.
 Records that share a source event id or a source URL are always compared, whatever
 their dates and places say.
+
+Why sorted arrays: each group (a cell, a district, a country; with its type for the
+vague records) is sorted by first day once; each record then finds the records of its
+neighbouring groups whose dates can lie within DAY_WINDOW of its own by two binary
+searches, and the pairs are made and checked in numpy, in chunks of about a million,
+so that a dense store never holds all its pairs at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from incidents.duplicates.profile import Profile
 from incidents.duplicates.scoring import DAY_WINDOW
+from incidents.duplicates.table import Array, Table, table_of
 
 CELL_DEGREES = 0.25  # about 28 km north-south: the reach of two town-level points
 FINE_RADIUS_KM = 10.0  # points at most this uncertain go into grid cells
 DISTRICT_RADIUS_KM = 100.0  # coarser than cells: compared within their district
-_FORWARD = ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1))  # each neighbouring cell pair once
 VAGUE_DAYS = 31  # a date range longer than this is a month or a year
+CHUNK = 1 << 20  # pairs made at once
 _KEY_GROUP_LIMIT = 50  # a URL cited by more records than this is a front page, not an event
+_NEIGHBOURS = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
 
 Pair = tuple[int, int]
+Chunk = tuple[Array, Array]
 
 
 def candidate_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None) -> set[Pair]:
     """Index pairs (i < j) worth comparing. With sides, only pairs of different sides
     (new import rows against stored records)."""
-    return near_pairs(items, sides) | shared_key_pairs(items, sides)
-
-
-def near_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None) -> set[Pair]:
-    """Pairs close in time and space (grid cells, districts, countries)."""
-    pairs: set[Pair] = set()
-    fine: dict[tuple[int, int], list[int]] = defaultdict(list)
-    coarse: dict[str, list[int]] = defaultdict(list)
-    areas: dict[str, list[int]] = defaultdict(list)  # by country and by district
-    for i, p in enumerate(items):
-        areas[p.country].append(i)
-        if p.district:
-            areas[f"{p.country}/{p.district}"].append(i)
-        if p.lat is not None and p.lon is not None and p.radius_km <= FINE_RADIUS_KM:
-            fine[(int(p.lon // CELL_DEGREES), int(p.lat // CELL_DEGREES))].append(i)
-        elif p.district and p.radius_km <= DISTRICT_RADIUS_KM:
-            coarse[f"{p.country}/{p.district}"].append(i)
-        else:
-            coarse[p.country].append(i)
-    for (x, y), here in fine.items():
-        for dx, dy in _FORWARD:
-            there = here if (dx, dy) == (0, 0) else fine.get((x + dx, y + dy))
-            if there:
-                pairs.update(_date_sweep(items, here, there))
-    for area, rough in coarse.items():
-        pairs.update(_date_sweep(items, rough, areas[area]))
-    if sides is not None:
-        pairs = {(i, j) for i, j in pairs if sides[i] != sides[j]}
+    pairs = shared_key_pairs(items, sides)
+    for i, j in near_chunks(table_of(items), sides):
+        pairs.update(zip(np.minimum(i, j).tolist(), np.maximum(i, j).tolist(), strict=True))
     return pairs
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Rows of one kind sorted by (group key, first day), searchable by both at once."""
+
+    rows: Array
+    composite: Array
+    longest: int
+
+
+class _Groups:
+    """The records of one way of grouping (cells, areas), ready to be asked which of
+    them may pair with a record: short-dated ones by group, and month- or year-dated
+    ones by group and type (with short-dated ones by group and type for those)."""
+
+    def __init__(self, t: Table, rows: Array, keys: Array, frame: tuple[int, int]) -> None:
+        self.t, (self.base, self.span) = t, frame
+        self.types = len(t.type_names)
+        vague = (t.end[rows] - t.start[rows]) > VAGUE_DAYS
+        typed = keys * self.types + t.type[rows]
+        self.short = self._index(rows[~vague], keys[~vague])
+        self.short_typed = self._index(rows[~vague], typed[~vague])
+        self.vague_typed = self._index(rows[vague], typed[vague])
+
+    def _index(self, rows: Array, keys: Array) -> _Index:
+        t = self.t
+        order = np.lexsort((t.start[rows], keys))
+        rows, keys = rows[order], keys[order]
+        longest = int((t.end[rows] - t.start[rows]).max(initial=0))
+        return _Index(rows, keys * self.span + (t.start[rows] - self.base), longest)
+
+    def pairs(self, left: Array, keys: Array) -> Iterator[Chunk]:
+        """(i, j): i of left, j of the group keys[i] names, dates within DAY_WINDOW."""
+        t = self.t
+        vague = (t.end[left] - t.start[left]) > VAGUE_DAYS
+        typed = keys * self.types + t.type[left]
+        yield from self._join(self.short, left[~vague], keys[~vague])
+        yield from self._join(self.vague_typed, left, typed)
+        yield from self._join(self.short_typed, left[vague], typed[vague])
+
+    def _join(self, index: _Index, left: Array, keys: Array) -> Iterator[Chunk]:
+        t = self.t
+        if not len(left) or not len(index.rows):
+            return
+        lo = np.searchsorted(
+            index.composite,
+            keys * self.span + (t.start[left] - index.longest - DAY_WINDOW - self.base),
+        )
+        hi = np.searchsorted(
+            index.composite, keys * self.span + (t.end[left] + DAY_WINDOW - self.base), "right"
+        )
+        some = hi > lo
+        left, lo, count = left[some], lo[some], (hi - lo)[some]
+        ends = np.cumsum(count)
+        first = 0
+        while first < len(left):
+            before = int(ends[first - 1]) if first else 0
+            stop = max(first + 1, int(np.searchsorted(ends, before + CHUNK, "right")))
+            n = count[first:stop]
+            starts = np.cumsum(n) - n
+            i = np.repeat(left[first:stop], n)
+            j = index.rows[np.repeat(lo[first:stop] - starts, n) + np.arange(int(n.sum()))]
+            gap = np.maximum(t.start[i], t.start[j]) - np.minimum(t.end[i], t.end[j])
+            near = gap <= DAY_WINDOW
+            yield i[near], j[near]
+            first = stop
+
+
+def near_chunks(t: Table, sides: Sequence[int] | None = None) -> Iterator[Chunk]:
+    """Pairs close in time and space, in chunks: (i, j) with i < j, or with sides
+    (i, j) with i a new row (side 1) and j a stored record."""
+    n = len(t)
+    if n < 2:
+        return
+    side = None if sides is None else np.asarray(sides)
+    left = np.arange(n) if side is None else np.flatnonzero(side == 1)
+    lengths = t.end - t.start
+    base = int(t.start.min() - lengths.max() - DAY_WINDOW - 1)
+    frame = (base, int(t.end.max()) + DAY_WINDOW - base + 1)
+    fine = ~np.isnan(t.lat) & (t.radius <= FINE_RADIUS_KM)
+    by_district = ~fine & (t.district >= 0) & (t.radius <= DISTRICT_RADIUS_KM)
+    coarse = ~fine
+    districts = int(t.district.max()) + 1
+    district_area, country_area = t.district, districts + t.country
+    own_area = np.where(by_district, district_area, country_area)
+
+    def kept(chunk: Chunk, shut: bool = False) -> Chunk:
+        i, j = chunk
+        ok = (i < j) if side is None else (side[i] != side[j])
+        if shut:  # (3) below: already made by (2) from the other side
+            ok &= ~(coarse[i] & np.where(by_district[i], t.district[j] == t.district[i],
+                                         t.country[j] == t.country[i]))  # fmt: skip
+        return i[ok], j[ok]
+
+    # (1) Points fine enough for grid cells, with the records of the 9 cells around.
+    cells = np.flatnonzero(fine)
+    if len(cells):
+        x = np.floor_divide(t.lon[cells], CELL_DEGREES).astype(np.int64)
+        y = np.floor_divide(t.lat[cells], CELL_DEGREES).astype(np.int64)
+        x, y = x - x.min() + 1, y - y.min() + 1
+        height = int(y.max()) + 2
+        groups = _Groups(t, cells, x * height + y, frame)
+        mine = np.isin(cells, left)
+        for dx, dy in _NEIGHBOURS:
+            keys = (x + dx) * height + (y + dy)
+            for chunk in groups.pairs(cells[mine], keys[mine]):
+                yield kept(chunk)
+    # (2) A coarse record with every record of its district, or of its country.
+    everyone = np.arange(n)
+    has_district = np.flatnonzero(t.district >= 0)
+    in_district = _Groups(t, has_district, district_area[has_district], frame)
+    in_country = _Groups(t, everyone, country_area, frame)
+    asking = left[by_district[left]]
+    for chunk in in_district.pairs(asking, district_area[asking]):
+        yield kept(chunk)
+    asking = left[coarse[left] & ~by_district[left]]
+    for chunk in in_country.pairs(asking, country_area[asking]):
+        yield kept(chunk)
+    # (3) A record with the coarse records whose district or country it lies in.
+    rough = np.flatnonzero(coarse)
+    around = _Groups(t, rough, own_area[rough], frame)
+    asking = left[t.district[left] >= 0]
+    for chunk in around.pairs(asking, district_area[asking]):
+        yield kept(chunk, shut=True)
+    for chunk in around.pairs(left, country_area[left]):
+        yield kept(chunk, shut=True)
 
 
 def shared_key_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None) -> set[Pair]:
-    """Pairs citing the same source URL or carrying the same source event id: always
-    compared, whatever their dates and places."""
-    pairs = set(_shared_keys(items))
-    if sides is not None:
-        pairs = {(i, j) for i, j in pairs if sides[i] != sides[j]}
-    return pairs
-
-
-def _date_sweep(items: Sequence[Profile], left: list[int], right: list[int]) -> Iterator[Pair]:
-    """Pairs of one record of left and one of right whose dates are at most DAY_WINDOW
-    days apart (left may be right: then each pair once). A record dated only to its
-    month or year overlaps hundreds of others: it is paired with those of its type."""
-    same = left is right
-    tagged = [(items[i].start, 0, i) for i in left]
-    if not same:
-        tagged += [(items[j].start, 1, j) for j in right]
-    tagged.sort()
-    active: list[tuple[int, int, int, bool, str]] = []  # (last day + window, side, index ...)
-    for start, side, i in tagged:
-        if active and min(a[0] for a in active) < start:
-            active = [a for a in active if a[0] >= start]
-        item = items[i]
-        vague, kind = item.end - item.start > VAGUE_DAYS, item.type
-        for _, other_side, j, other_vague, other_kind in active:
-            if i == j or (not same and other_side == side):
-                continue
-            if (vague or other_vague) and kind != other_kind:
-                continue
-            yield (i, j) if i < j else (j, i)
-        active.append((item.end + DAY_WINDOW, side, i, vague, kind))
-
-
-def _shared_keys(items: Sequence[Profile]) -> Iterator[Pair]:
-    """Pairs that cite the same source URL or carry the same source event id."""
+    """Pairs (i < j) citing the same source URL or carrying the same source event id:
+    always compared, whatever their dates and places."""
     groups: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(items):
         for key in p.event_ids:
             groups["e:" + key].append(i)
         for key in p.urls:
             groups["u:" + key].append(i)
+    pairs: set[Pair] = set()
     for members in groups.values():
         if 1 < len(members) <= _KEY_GROUP_LIMIT:
             for n, i in enumerate(members):
-                for j in members[n + 1 :]:
-                    if i != j:
-                        yield (i, j) if i < j else (j, i)
+                pairs.update((i, j) for j in members[n + 1 :] if i != j)
+    if sides is not None:
+        pairs = {(i, j) for i, j in pairs if sides[i] != sides[j]}
+    return pairs

@@ -8,12 +8,15 @@ same memory of pairs an editor said are not the same.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
-from incidents.duplicates.blocking import near_pairs, shared_key_pairs
-from incidents.duplicates.prefilter import reachable
-from incidents.duplicates.profile import profile
-from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, compare
+import numpy as np
+
+from incidents.duplicates.blocking import Chunk, near_chunks, shared_key_pairs
+from incidents.duplicates.profile import Profile, profile
+from incidents.duplicates.reasons import matches
+from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Judged, Match, judge
+from incidents.duplicates.table import Array, Table, table_of
 from incidents.record import Incident
 
 
@@ -33,31 +36,84 @@ def find_candidates(
     """Pairs scoring at least min_score, best first.
 
     records: the stored records; new: rows about to be imported (then only pairs of a
-    new row and a stored record are returned). not_same: pairs (pair_key) an editor
-    said are different incidents. merged_ids: for a merged record, the source event ids
-    of the records merged into it, so a row from either file still finds it.
+    new row and a stored record are returned, a being the new row). not_same: pairs
+    (pair_key) an editor said are different incidents. merged_ids: for a merged
+    record, the source event ids of the records merged into it, so a row from either
+    file still finds it.
     """
     if not sees_restricted:
         records = [r for r in records if r.sensitivity == "public"]
         new = [r for r in new if r.sensitivity == "public"]
     merged_ids = merged_ids or {}
-    everything = [*records, *new]
-    items = [profile(r, merged_ids.get(r.id, ())) for r in everything]
+    items = [profile(r, merged_ids.get(r.id, ())) for r in [*records, *new]]
     sides = [0] * len(records) + [1] * len(new) if new else None
-    skip = {pair_key(*p) for p in not_same}
-    found = []
-    shared = shared_key_pairs(items, sides)
-    near = near_pairs(items, sides) - shared
-    for i, j in [*shared, *reachable(items, near, min_score)]:
-        # with new rows, a is the new row and b the stored record
-        a, b = (items[j], items[i]) if sides and not sides[i] else (items[i], items[j])
-        if a.id == b.id or pair_key(a.id, b.id) in skip:
-            continue
-        match = compare(a, b)
-        if match.score >= min_score:
-            found.append(match)
-    found.sort(key=lambda m: (-m.score, m.a, m.b))
-    return found
+    return search(items, sides, min_score, not_same)
+
+
+def search(
+    items: Sequence[Profile],
+    sides: Sequence[int] | None = None,
+    min_score: float = DEFAULT_THRESHOLD,
+    not_same: Collection[tuple[str, str]] = (),
+) -> list[Match]:
+    """The pairs of profiles (with sides: of a new row, side 1, and a stored record)
+    scoring at least min_score, best first, an editor's "not the same" left out."""
+    t = table_of(items)
+    found = [judge(t, i, j, min_score) for i, j in _chunks(items, t, sides)]
+    if not found:
+        return []
+    i, j = np.concatenate([f.i for f in found]), np.concatenate([f.j for f in found])
+    score = np.concatenate([f.score for f in found])
+    ids, rank = np.unique(np.array([p.id for p in items], dtype=object), return_inverse=True)
+    rank = rank.ravel()
+    keep = rank[i] != rank[j]
+    skip = _pair_codes(ids, not_same)
+    if len(skip):
+        keep &= ~np.isin(np.minimum(rank[i], rank[j]) * len(ids) + np.maximum(rank[i], rank[j]),
+                         skip)  # fmt: skip
+    order = np.flatnonzero(keep)
+    order = order[np.lexsort((rank[j[order]], rank[i[order]], -score[order]))]
+    judged = Judged(
+        i[order],
+        j[order],
+        score[order],
+        np.concatenate([f.certain for f in found])[order],
+        np.concatenate([f.codes for f in found])[order],
+    )
+    return matches(judged, items)
+
+
+def _chunks(items: Sequence[Profile], t: Table, sides: Sequence[int] | None) -> Iterator[Chunk]:
+    """The pairs sharing a source key, then the pairs near in time and space that do not."""
+    shared = sorted(shared_key_pairs(items, sides))
+    n = len(items)
+    if shared:
+        pairs = np.array(shared, dtype=np.int64)
+        first, second = pairs[:, 0], pairs[:, 1]
+        if sides is not None:  # a is the new row
+            new = np.asarray(sides)[first] == 1
+            first, second = np.where(new, first, second), np.where(new, second, first)
+        yield first, second
+    known = np.array(sorted(i * n + j for i, j in shared), dtype=np.int64)
+    for near in near_chunks(t, sides):
+        i, j = near
+        kept = ~np.isin(np.minimum(i, j) * n + np.maximum(i, j), known) if len(known) else None
+        if kept is not None:
+            yield i[kept], j[kept]
+        elif len(i):
+            yield i, j
+
+
+def _pair_codes(ids: Array, pairs: Collection[tuple[str, str]]) -> Array:
+    """The pairs of ids as codes of their ranks among ids (pairs of unknown ids left out)."""
+    rank = {str(v): k for k, v in enumerate(ids.tolist())}
+    n = len(ids)
+    codes = [
+        min(rank[a], rank[b]) * n + max(rank[a], rank[b])
+        for a, b in pairs
+        if a in rank and b in rank
+    ]
+    return np.array(codes, dtype=np.int64)
 
 
 def reason_text(match: Match) -> str:
