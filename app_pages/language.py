@@ -2,8 +2,10 @@
 
 Chosen, strongest first: `lang=` in the link (a shared link opens in the language it
 was shared in), the visitor's own choice in the switch (kept for the session), the
-instance's default (INCIDENTS_LANGUAGE), then the browser's Accept-Language. The map
-page writes the language chosen into its link (view_state), so "Copy link" keeps it.
+signed-in account's language (the last one its owner chose in the switch, kept on the
+account), the instance's default (INCIDENTS_LANGUAGE), then the browser's
+Accept-Language. The map page writes the language chosen into its link (view_state),
+so "Copy link" keeps it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import os
 
 import streamlit as st
 
+from app_pages import identity
 from incidents import translation
+from incidents.auth.accounts import AccountError
 from incidents.translation import LANGUAGES
 from incidents.view_state import ViewState
 
@@ -22,6 +26,7 @@ ACTIVE = "_incidents_lang_active"  # the language of the last run (for callbacks
 SWITCH = "lang_switch"
 PARAM = "lang"
 VIEW = "_view"  # the map page's view (app_pages/map_page.py), which writes its link
+ACCOUNT = "_incidents_lang_account"  # (signed-in account's name, its language), read once
 # The switch's label names it in each language at once, so it is never translated.
 SWITCH_LABEL = "Language · اللغة · Langue"
 
@@ -42,15 +47,48 @@ def _browser() -> str | None:
     return translation.from_accept_language(header if isinstance(header, str) else None)
 
 
+def pick(*candidates: str | None) -> str:
+    """The first language the interface speaks among candidates, strongest first (the
+    link or the switch, the account, the setting, the browser); English if none."""
+    return next((code for c in candidates if (code := translation.supported(c))), "en")
+
+
+def _signed_in() -> str | None:
+    """The signed-in account's name, if any (never an error: the page goes on)."""
+    try:
+        session = identity.current_session()
+    except Exception:  # AppTest's stand-in runtime, or an accounts file being replaced
+        return None
+    return session.name if session is not None else None
+
+
+def _account_language() -> str | None:
+    """The language kept on the signed-in account (read once per sign-in)."""
+    name = _signed_in()
+    if name is None:
+        st.session_state.pop(ACCOUNT, None)
+        return None
+    kept = st.session_state.get(ACCOUNT)
+    if not (isinstance(kept, tuple) and kept[0] == name):
+        account = identity.accounts(str(identity.settings().users_path)).get(name)
+        kept = st.session_state[ACCOUNT] = (name, account.language if account else "")
+    return translation.supported(kept[1])
+
+
 def resolve() -> str:
-    """Set this run's language (link, choice, setting, browser) and return it."""
+    """Set this run's language (link, choice, account, setting, browser) and return it."""
     translation.use_resolver(_from_session)
     linked = translation.supported(st.query_params.get(PARAM))
     if linked:
         st.session_state[CHOSEN] = linked
     chosen = st.session_state.get(CHOSEN)
-    configured = translation.supported(os.environ.get(translation.DEFAULT_SETTING))
-    code = translation.supported(chosen) or configured or _browser() or "en"
+    configured = os.environ.get(translation.DEFAULT_SETTING)
+    code = pick(
+        chosen if isinstance(chosen, str) else None,
+        _account_language(),
+        configured,
+        _browser(),
+    )
     st.session_state[ACTIVE] = translation.set_language(code)
     _keep_in_map_link()
     return code
@@ -74,6 +112,20 @@ def _switched() -> None:
     code = translation.supported(st.session_state.get(SWITCH)) or "en"
     st.session_state[CHOSEN] = st.session_state[ACTIVE] = code
     st.query_params[PARAM] = code
+    _keep_on_account(code)
+
+
+def _keep_on_account(code: str) -> None:
+    """A signed-in person's choice is kept on their account: their next sign-in, in any
+    browser, opens in it."""
+    name = _signed_in()
+    if name is None:
+        return
+    try:
+        identity.accounts(str(identity.settings().users_path)).set_language(name, code)
+    except AccountError:  # the account was removed meanwhile: the choice stays this session's
+        return
+    st.session_state[ACCOUNT] = (name, code)
 
 
 def switch() -> None:

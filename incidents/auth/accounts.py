@@ -3,7 +3,8 @@
 The file sits next to the GeoPackage (incidents.gpkg.users.sqlite), never inside
 it: a GeoPackage is copied to QGIS users and partners, and password hashes must
 not travel with it. Accounts for single sign-on (method "oidc") hold no password;
-they only say which role an identity from the provider gets.
+they only say which role an identity from the provider gets. An account also keeps
+the interface language its owner last chose, the default at their next sign-in.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from incidents.auth import throttle
 from incidents.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from incidents.auth.strength import check_strength
 from incidents.auth.throttle import Refusal, ThrottlePolicy
+from incidents.translation import supported
 
 METHODS = ("local", "oidc")
 WRONG = "Wrong name or password."
@@ -41,6 +43,7 @@ class Account:
     disabled: bool
     created_at: str
     updated_at: str
+    language: str = ""  # the interface language last chosen ("ar", "fr", "en"; "" none yet)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Accounts:
                 " disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
                 " updated_at TEXT NOT NULL)"
             )  # files made before throttling by client also have failures, locked_until: unused
+            _add_language_column(conn)
             throttle.create_table(conn)
 
     @contextmanager
@@ -153,6 +157,20 @@ class Accounts:
         self._update(name, "password = ?", hash_password(password))
         return self._require(name)
 
+    def set_language(self, name: str, code: str) -> Account:
+        """Keep the interface language the account's owner chose (a language the
+        interface does not speak is refused). Not an account change: updated_at stays."""
+        language = supported(code)
+        if language is None:
+            raise AccountError(f"no interface language '{code}'")
+        with self._transaction() as conn:
+            if _row(conn, name) is None:
+                raise AccountError(f"there is no account named '{name}'")
+            conn.execute(
+                "UPDATE accounts SET language = ? WHERE key = ?", (language, account_key(name))
+            )
+        return self._require(name)
+
     def authenticate(
         self, name: str, password: str, *, client: str, now: float | None = None
     ) -> SignInResult:
@@ -213,6 +231,13 @@ def _valid_name(name: str) -> str:
     return name
 
 
+def _add_language_column(conn: sqlite3.Connection) -> None:
+    """Files made before accounts kept a language get the column, empty (no choice yet)."""
+    columns = {r["name"] for r in conn.execute("PRAGMA table_info(accounts)")}
+    if "language" not in columns:
+        conn.execute("ALTER TABLE accounts ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+
+
 def _row(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
     row: sqlite3.Row | None = conn.execute(
         "SELECT * FROM accounts WHERE key = ?", (account_key(name),)
@@ -228,6 +253,7 @@ def _account(row: sqlite3.Row) -> Account:
         bool(row["disabled"]),
         row["created_at"],
         row["updated_at"],
+        supported(row["language"]) or "",
     )
 
 
