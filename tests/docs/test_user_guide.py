@@ -158,3 +158,25 @@ def test_every_image_and_relative_link_resolves(lang: str) -> None:
             assert file.suffix in {".png", ".jpg", ".svg"}, f"{doc.name}: {target}"
         if fragment:
             assert fragment in _anchors(file), f"{doc.name} links to missing anchor {target}"
+
+
+# "مقبرة جماعية (mass grave)": the terms docs/translating.md sets for the Arabic catalogue.
+TERM = re.compile(r"([\u0600-\u06ff][\u0600-\u06ff /]*?)\s*\(([a-z][a-z /]*)\)")
+
+
+def _terms() -> list[tuple[list[str], list[str]]]:
+    text = (DOCS / "translating.md").read_text(encoding="utf-8")
+    pairs = TERM.findall(text)
+    return [([a.strip() for a in ar.split("/")], en.split(" / ")) for ar, en in pairs]
+
+
+def test_the_arabic_guide_uses_the_practitioners_terms() -> None:
+    """Where the English guide names a term of the glossary, the Arabic guide uses the
+    glossary's word for it (and not a near synonym a reader would take for another
+    thing: disappearance is not absence, detention is not arrest)."""
+    terms = _terms()
+    assert len(terms) >= 8, "docs/translating.md no longer lists the Arabic terms"
+    english, arabic = _text("en").lower(), _text("ar")
+    for ar_words, en_words in terms:
+        if any(re.search(rf"\b{re.escape(w)}", english) for w in en_words):
+            assert any(w in arabic for w in ar_words), f"{en_words}: use {' / '.join(ar_words)}"
