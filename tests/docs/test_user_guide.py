@@ -115,6 +115,14 @@ def test_every_guide_numbers_and_anchors_each_section() -> None:
         assert len({a for a, _ in sections}) == len(sections), f"{doc.name}: an anchor twice"
 
 
+@pytest.mark.parametrize("lang", list(GUIDES))
+def test_the_contents_list_every_section_in_order(lang: str) -> None:
+    text = _text(lang)
+    contents = text[: text.index("<a id=")]
+    listed = re.findall(r"^(\d+)\. \[[^\]]+\]\(#([a-z0-9-]+)\)$", contents, re.M)
+    assert [(a, n) for n, a in listed] == _sections(lang)
+
+
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_the_guides_have_the_same_sections_in_the_same_order(lang: str) -> None:
     assert _sections(lang) == _sections("en")
