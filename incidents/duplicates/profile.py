@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from geodata._places import load_aliases, load_places
 from geodata._text import is_generic, normalize
@@ -96,11 +97,12 @@ def profile(record: Incident, extra_event_ids: Sequence[str] = ()) -> Profile:
         type=record.type,
         country=record.country.upper(),
         admin1_code=record.admin1_code,
-        district=record.admin1_code or normalize(record.admin1),
+        district=record.admin1_code or _short_normal(record.admin1),
         place=place,
         text=text,
         words=description_words(record.description),
-        places=_places_named(record.country.upper(), (title, place)),
+        places=_places_named(record.country.upper(), title)
+        | _places_named(record.country.upper(), place),
         urls=frozenset(k for k in (url_key(s.url) for s in record.sources) if k),
         event_ids=frozenset(e for e in event_ids if e),
         publishers=frozenset(
@@ -119,7 +121,7 @@ def description_words(text: str) -> frozenset[str]:
     The same words as normalize(text) would give, worked out one space-separated word
     at a time through a cache: normalising acts within words (an article dropped,
     letters unified), and a language has far fewer words than a store has records."""
-    return frozenset(w for token in text[:1000].split() for w in _token_words(token))
+    return frozenset(chain.from_iterable(map(_token_words, text[:1000].split())))
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -134,23 +136,28 @@ def profiles(records: Iterable[Incident]) -> list[Profile]:
     return [profile(r) for r in records]
 
 
-def _places_named(country: str, texts: Iterable[str]) -> frozenset[int]:
+def _places_named(country: str, text: str) -> frozenset[int]:
     """Gazetteer places whose name (in any script: GeoNames alternate names and the
-    committed aliases) occurs as one to three words of the texts."""
-    if not country:
+    committed aliases) occurs as one to three words of the text."""
+    if not country or not text:
         return frozenset()
-    names = place_names(country)
-    if not names:
-        return frozenset()
+    names, starts = _names_and_starts(country)
+    words = text.split()
     found: set[int] = set()
-    for text in texts:
-        words = text.split()
+    for i, word in enumerate(words):
+        if word not in starts:  # no name begins with this word: most words of a title
+            continue
         for size in range(1, _MAX_NGRAM + 1):
-            for i in range(len(words) - size + 1):
-                hit = names.get(" ".join(words[i : i + size]))
-                if hit is not None:
-                    found.add(hit)
+            hit = names.get(" ".join(words[i : i + size])) if i + size <= len(words) else None
+            if hit is not None:
+                found.add(hit)
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=32)
+def _names_and_starts(country: str) -> tuple[dict[str, int], frozenset[str]]:
+    names = place_names(country)
+    return names, frozenset(name.split()[0] for name in names if name.split())
 
 
 @functools.lru_cache(maxsize=32)
