@@ -199,7 +199,7 @@ def _footer(slide: Slide, selection: Selection) -> None:
     colour = theme.PROFILE_COLOURS.get(profile.name, theme.INK)
     _text(slide, (0.35, 6.92, 12.6, 0.5),
           [f"{profile.badge()} · {profile.notice_shown()}",
-           f"{_stamp(selection)} · {geodata.ATTRIBUTION}"],
+           f"{_stamp(selection)} · {_(geodata.ATTRIBUTION)}"],
           9, colour, bold_first=True)  # fmt: skip
 
 
@@ -349,12 +349,15 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
     shape = slide.shapes.add_table(rows, cols, Inches(0.35), Inches(1.15), Inches(12.6),
                                    Inches(height))  # fmt: skip
     table = shape.table
-    table.columns[0].width = Inches(4.0)
+    rtl = is_rtl()
+    # Right to left, the type column is the rightmost and the totals the leftmost.
+    place = (lambda c: cols - 1 - c) if rtl else (lambda c: c)
+    table.columns[place(0)].width = Inches(4.0)
     for c in range(1, cols):
-        table.columns[c].width = Inches(8.6 / (cols - 1))
+        table.columns[place(c)].width = Inches(8.6 / (cols - 1))
     for r, values in enumerate([header, *body]):
         for c, value in enumerate(values):
-            cell = table.cell(r, c)
+            cell = table.cell(r, place(c))
             cell.text = str(value)
             paragraph = cell.text_frame.paragraphs[0]
             paragraph.font.size = Pt(13 if rows < 12 else 10)
@@ -362,8 +365,8 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
             if c > 0:
                 paragraph.alignment = PP_ALIGN.RIGHT
             _direction(paragraph, str(value))
-            if is_rtl() and c > 0:  # numbers line up on the side Arabic starts from
-                paragraph.alignment = PP_ALIGN.LEFT
+            if rtl and c > 0:  # counts centred under their district
+                paragraph.alignment = PP_ALIGN.CENTER
 
 
 def _source_slides(prs: PresentationType, selection: Selection) -> None:
@@ -390,7 +393,7 @@ def _source_slides(prs: PresentationType, selection: Selection) -> None:
         notes = _(
             "Sources cited by the incidents in the selection, most cited first, with the "
             "number of incidents citing each. Map data: {attribution}."
-        ).format(attribution=geodata.ATTRIBUTION)
+        ).format(attribution=_(geodata.ATTRIBUTION))
         slide = _slide(prs, selection, title, notes)
         more = _("… and {n} more sources: see the CSV or XLSX export.").format(n=number(left_out))
         extra = [more] if (left_out and n == len(pages)) else []

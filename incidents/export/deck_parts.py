@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from incidents.export.arabic import isolate
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES
-from incidents.translation import _, ngettext, number
+from incidents.translation import _, is_rtl, ngettext, number
 
 TOP_DISTRICTS = 5
 
@@ -58,7 +59,8 @@ def source_lines(selection: Selection) -> list[str]:
         when = f" ({_cut(source.date)})" if source.date else ""
         url = f" · {_cut(source.url)}" if source.url else ""
         cited = ngettext("cited by {n} incident", "cited by {n} incidents", n).format(n=number(n))
-        lines.append(f"{head}{when}{url} · {cited}")
+        # Right to left, the citation (data, often Latin) stays one run read first.
+        lines.append(f"{isolate(f'{head}{when}{url}', is_rtl())} · {cited}")
     return lines
 
 

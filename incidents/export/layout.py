@@ -16,7 +16,7 @@ from matplotlib.patches import Ellipse, Rectangle
 import geodata
 from incidents import translation
 from incidents.export import theme
-from incidents.export.arabic import for_matplotlib
+from incidents.export.arabic import for_matplotlib, isolate
 from incidents.export.caption import filters_sentence, window_words
 from incidents.export.points import Drawn, marker_style
 from incidents.export.selection import Selection
@@ -236,17 +236,20 @@ def draw_footer(fig: Figure, selection: Selection, scale: float) -> None:
     start, end = (0.985, 0.015) if rtl else (0.015, 0.985)
     ha, other = ("right", "left") if rtl else ("left", "right")
     badge = profile.badge()
+    # Arabic lines are taller (Noto Sans Arabic): the badge sits higher, clear of the stamp
+    y = 0.052 + (0.07 * scale / fig.get_size_inches()[1] if rtl else 0)
     fig.text(
-        start, 0.052, for_matplotlib(f" {badge} "), fontsize=10.5 * scale, fontweight="bold",
+        start, y, for_matplotlib(f" {badge} "), fontsize=10.5 * scale, fontweight="bold",
         color="white", va="center", ha=ha,
         bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": colour},
     )  # fmt: skip
     badge_in = (len(badge) + 2) * 10.5 * scale * 0.75 / 72
     step = (badge_in + 0.1) / fig.get_size_inches()[0]
-    fig.text(start - step if rtl else start + step, 0.052, for_matplotlib(profile.notice_shown()),
+    fig.text(start - step if rtl else start + step, y, for_matplotlib(profile.notice_shown()),
              fontsize=10.5 * scale, va="center", ha=ha, color=colour,
              fontweight="bold")  # fmt: skip
-    fig.text(end, 0.052, geodata.ATTRIBUTION, fontsize=9.5 * scale, va="center", ha=other,
+    credit = for_matplotlib(_(geodata.ATTRIBUTION))  # translated where the map's is
+    fig.text(end, y, credit, fontsize=9.5 * scale, va="center", ha=other,
              color=theme.MUTED)  # fmt: skip
     fig.text(start, 0.02, for_matplotlib(stamp_words(selection)), fontsize=9.5 * scale,
              va="center", ha=ha, color=theme.MUTED)  # fmt: skip
@@ -255,9 +258,10 @@ def draw_footer(fig: Figure, selection: Selection, scale: float) -> None:
 def stamp_words(selection: Selection) -> str:
     """'Exported 2026-12-03 07:10 UTC · Data version 1a2b3c · Reopen this view: URL', the
     stamp every image, slide and file prints."""
+    rtl = is_rtl()
     text = _("Exported {when} · Data version {version}").format(
-        when=selection.exported_on(), version=selection.data_version
+        when=isolate(selection.exported_on(), rtl), version=isolate(selection.data_version, rtl)
     )
     if selection.link:
-        text += " · " + _("Reopen this view: {link}").format(link=selection.link)
+        text += " · " + _("Reopen this view: {link}").format(link=isolate(selection.link, rtl))
     return text

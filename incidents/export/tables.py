@@ -143,7 +143,7 @@ def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
                 n=number(len(selection.sources))
             ),
         ),
-        ("Attribution", geodata.ATTRIBUTION),
+        ("Attribution", _(geodata.ATTRIBUTION)),
     ]
 
 

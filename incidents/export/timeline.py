@@ -26,7 +26,7 @@ from incidents.export.arabic import for_matplotlib
 from incidents.export.caption import day_words
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES, type_style
-from incidents.translation import _, day, language
+from incidents.translation import _, day, is_rtl, language
 
 RANGE_LIMIT = 30  # up to this many incidents, draw each as a bar
 
@@ -43,8 +43,9 @@ def timeline_png(
     with theme.export_style():
         fig = plt.figure(figsize=(width_in, height_in), dpi=theme.BASE_DPI)
         try:
-            ax = fig.add_axes((0.3, 0.16, 0.68, 0.8) if len(rows) <= RANGE_LIMIT else
-                              (0.06, 0.16, 0.92, 0.8))  # fmt: skip
+            rtl = is_rtl()
+            left = (0.02 if rtl else 0.3) if len(rows) <= RANGE_LIMIT else 0.06 - 0.04 * rtl
+            ax = fig.add_axes((left, 0.16, 0.68 if len(rows) <= RANGE_LIMIT else 0.92, 0.8))
             if rows.empty:
                 ax.text(0.5, 0.5, for_matplotlib(_("No incidents in this selection")), ha="center",
                         transform=ax.transAxes, fontsize=14)  # fmt: skip
@@ -57,11 +58,14 @@ def timeline_png(
                 x = mdates.date2num(cut)
                 ax.axvline(x, color="#c62828", linestyle="--", linewidth=1.4)
                 ax.annotate(for_matplotlib(day_words(cut)), (x, 1.0),
-                            xycoords=("data", "axes fraction"), xytext=(4, -2),
+                            xycoords=("data", "axes fraction"), xytext=(-4 if rtl else 4, -2),
                             textcoords="offset points", va="top", color="#c62828",
-                            fontsize=10, fontweight="bold")  # fmt: skip
+                            ha="right" if rtl else "left", fontsize=10,
+                            fontweight="bold")  # fmt: skip
             _local_dates(ax)
-            for spine in ("top", "right"):
+            if rtl and ax.axison:
+                _mirror(ax)
+            for spine in ("top", "left" if rtl else "right"):
                 ax.spines[spine].set_visible(False)
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=theme.BASE_DPI * scale,
@@ -169,3 +173,11 @@ def _local_dates(ax: Axes) -> None:
         return for_matplotlib(day(mdates.num2date(x).date(), "MMM y"))
 
     ax.xaxis.set_major_formatter(FuncFormatter(tick))
+
+
+def _mirror(ax: Axes) -> None:
+    """Right to left, as the app's time panel runs in Arabic: time flows from right to
+    left and the titles or counts stand on the right."""
+    ax.invert_xaxis()
+    ax.yaxis.tick_right()
+    ax.yaxis.set_label_position("right")
