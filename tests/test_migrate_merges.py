@@ -124,3 +124,14 @@ def test_a_merge_or_decision_missing_in_the_target_is_reported(tmp_path: Path) -
     problems = verify_migration(source, target)
     assert "merge of acled-LBY1: missing in the target" in problems
     assert "decision on org-9 and partner-9: missing or different" in problems
+
+
+def test_a_merged_record_restored_in_the_source_arrives_as_a_record(tmp_path: Path) -> None:
+    source = _with_merges(GeoPackageStore(tmp_path / "a.gpkg"))
+    source.restore("acled-LBY1", EDITOR)  # from the deleted list: a record again
+    target = GeoPackageStore(tmp_path / "b.gpkg")
+    report = migrate(source, target, ADMIN)
+    assert report.ok, report.problems
+    assert target.count(Query(), ADMIN) == 4
+    assert merge_links(target, EDITOR) == merge_links(source, EDITOR) == []
+    assert target.verify_audit() == [] and target.verify_records().ok
