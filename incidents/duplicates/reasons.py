@@ -9,6 +9,7 @@ of pairs never builds millions of strings.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -65,21 +66,57 @@ def _counts(c: dict[str, int]) -> str:
     )[c["counts"]]
 
 
-def matches(judged: Judged, items: Sequence[Profile]) -> list[Match]:
-    """The judged pairs as matches (a is items[i], b is items[j]), in their order."""
-    if not len(judged.i):
-        return []
-    rows, back = _distinct_rows(judged.codes)
-    said = [reasons_of(row) for row in rows.tolist()]
+class ReasonBook:
+    """The distinct reasons met in a search, each written once: a judged pair keeps only
+    the number of its reasons here, so a dense store's millions of pairs keep no strings."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[tuple[int, ...], int] = {}
+        self.said: list[tuple[str, ...]] = []
+
+    def numbers(self, codes: np.ndarray) -> np.ndarray:
+        """The number of each pair's reasons (one row of codes per pair)."""
+        if not len(codes):
+            return np.zeros(0, dtype=np.int32)
+        rows, back = _distinct_rows(codes)
+        local = np.array([self._number(tuple(row)) for row in rows.tolist()], dtype=np.int32)
+        return local[back]
+
+    def _number(self, row: tuple[int, ...]) -> int:
+        number = self._numbers.get(row)
+        if number is None:
+            number = self._numbers[row] = len(self.said)
+            self.said.append(reasons_of(row))
+        return number
+
+
+@dataclass(frozen=True)
+class Found:
+    """Pairs found (a is items[i], b is items[j]), with the number of their reasons."""
+
+    i: np.ndarray
+    j: np.ndarray
+    score: np.ndarray
+    certain: np.ndarray
+    said: np.ndarray
+
+    @classmethod
+    def of(cls, judged: Judged, book: ReasonBook) -> Found:
+        return cls(judged.i, judged.j, judged.score, judged.certain, book.numbers(judged.codes))
+
+
+def matches(found: Found, book: ReasonBook, items: Sequence[Profile]) -> list[Match]:
+    """The pairs found as matches, in their order."""
     ids = [p.id for p in items]
+    said = book.said
     return [
         Match(ids[i], ids[j], score, said[k], certain)
         for i, j, score, k, certain in zip(
-            judged.i.tolist(),
-            judged.j.tolist(),
-            judged.score.tolist(),
-            back.tolist(),
-            judged.certain.tolist(),
+            found.i.tolist(),
+            found.j.tolist(),
+            found.score.tolist(),
+            found.said.tolist(),
+            found.certain.tolist(),
             strict=True,
         )
     ]

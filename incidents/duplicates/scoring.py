@@ -76,11 +76,11 @@ class Judged:
 
 def compare(a: Profile, b: Profile) -> Match:
     """One pair judged, whatever its score (the same arrays as a whole search)."""
-    from incidents.duplicates.reasons import matches
+    from incidents.duplicates.reasons import Found, ReasonBook, matches
 
     one = np.zeros(1, dtype=np.int64)
-    judged = judge(table_of([a, b]), one, one + 1, min_score=0.0)
-    return matches(judged, [a, b])[0]
+    book = ReasonBook()
+    return matches(Found.of(judge(table_of([a, b]), one, one + 1, 0.0), book), book, [a, b])[0]
 
 
 def logit(min_score: float) -> float:

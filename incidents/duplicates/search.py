@@ -14,8 +14,8 @@ import numpy as np
 
 from incidents.duplicates.blocking import Chunk, near_chunks, shared_key_pairs
 from incidents.duplicates.profile import Profile, profile
-from incidents.duplicates.reasons import matches
-from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Judged, Match, judge
+from incidents.duplicates.reasons import Found, ReasonBook, matches
+from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, judge
 from incidents.duplicates.table import Array, Table, table_of
 from incidents.record import Incident
 
@@ -59,7 +59,8 @@ def search(
     """The pairs of profiles (with sides: of a new row, side 1, and a stored record)
     scoring at least min_score, best first, an editor's "not the same" left out."""
     t = table_of(items)
-    found = [judge(t, i, j, min_score) for i, j in _chunks(items, t, sides)]
+    book = ReasonBook()
+    found = [Found.of(judge(t, i, j, min_score), book) for i, j in _chunks(items, t, sides)]
     if not found:
         return []
     i, j = np.concatenate([f.i for f in found]), np.concatenate([f.j for f in found])
@@ -69,18 +70,18 @@ def search(
     keep = rank[i] != rank[j]
     skip = _pair_codes(ids, not_same)
     if len(skip):
-        keep &= ~np.isin(np.minimum(rank[i], rank[j]) * len(ids) + np.maximum(rank[i], rank[j]),
-                         skip)  # fmt: skip
+        low, high = np.minimum(rank[i], rank[j]), np.maximum(rank[i], rank[j])
+        keep &= ~np.isin(low * len(ids) + high, skip)
     order = np.flatnonzero(keep)
     order = order[np.lexsort((rank[j[order]], rank[i[order]], -score[order]))]
-    judged = Judged(
+    ordered = Found(
         i[order],
         j[order],
         score[order],
         np.concatenate([f.certain for f in found])[order],
-        np.concatenate([f.codes for f in found])[order],
+        np.concatenate([f.said for f in found])[order],
     )
-    return matches(judged, items)
+    return matches(ordered, book, items)
 
 
 def _chunks(items: Sequence[Profile], t: Table, sides: Sequence[int] | None) -> Iterator[Chunk]:
