@@ -71,9 +71,12 @@ class Flow:
             self.y_in += size * 1.32 / 72
 
     def row(self, label: str, size: float, draw: str, **style: object) -> None:
-        """A legend row: a symbol drawn in a small box, then its label."""
+        """A legend row: a symbol drawn in a small box, then its label, its letters made
+        smaller if a longer translation would run past the panel (a row is one line)."""
         size *= self.scale
         line_in = size * 1.9 / 72
+        fits = (self.width_in - 0.5) * 72 / (size * 0.56)  # characters the line holds
+        size *= min(1.0, max(0.7, fits / max(len(label), 1)))
         ybox = 1 - (self.y_in + line_in / 2) / self.height_in
         xbox, xtext = 0.22 / self.width_in, 0.5 / self.width_in
         if self.rtl:  # the symbol on the right, the words to its left

@@ -111,10 +111,12 @@ def panel_boxes(
     gap_x, gap_y = 0.008, 0.045 * options.size.text_scale
     cell_w = (width - gap_x * (ncols - 1)) / ncols
     cell_h = (height - gap_y * nrows) / nrows
+    # Right to left, the first panel is the rightmost of its row (read first).
+    order = range(ncols - 1, -1, -1) if is_rtl() else range(ncols)
     return [
         (left + c * (cell_w + gap_x), bottom + (nrows - 1 - r) * (cell_h + gap_y), cell_w, cell_h)
         for r in range(nrows)
-        for c in range(ncols)
+        for c in order
     ][:n]
 
 
