@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -28,6 +29,7 @@ from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES, type_style
 from incidents.translation import _, day, is_rtl, language
 
+T = TypeVar("T")
 RANGE_LIMIT = 30  # up to this many incidents, draw each as a bar
 
 
@@ -111,8 +113,9 @@ def _ranges(ax: Axes, rows: pd.DataFrame) -> None:
     handles = [Patch(color=theme.MUTED, alpha=0.9,
                      label=for_matplotlib(_("dates known to the day"))),
                Patch(color=theme.MUTED, alpha=0.45, label=for_matplotlib(pale))]  # fmt: skip
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2,
-              frameon=False, fontsize=10)  # fmt: skip
+    ax.legend(handles=_in_reading_order(handles), loc="upper center",
+              bbox_to_anchor=(0.5, -0.07), ncol=2, frameon=False, fontsize=10,
+              markerfirst=not is_rtl())  # fmt: skip
 
 
 def _label(title: str, kind: str, limit: int = 46) -> str:
@@ -156,8 +159,9 @@ def _histogram(ax: Axes, rows: pd.DataFrame) -> None:
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Patch(color=theme.MUTED, alpha=0.45))
     labels.append(for_matplotlib(_("lighter: dated only to a longer range, spread evenly over it")))
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4,
-              frameon=False, fontsize=9.5)  # fmt: skip
+    ax.legend(handles=_in_reading_order(handles), labels=_in_reading_order(labels),
+              loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, frameon=False,
+              fontsize=9.5, markerfirst=not is_rtl())  # fmt: skip
     ax.grid(axis="y", color="#e2e2e2")
     ax.set_axisbelow(True)
 
@@ -170,7 +174,8 @@ def _local_dates(ax: Axes) -> None:
     from matplotlib.ticker import FuncFormatter
 
     def tick(x: float, _pos: int | None = None) -> str:
-        return for_matplotlib(day(mdates.num2date(x).date(), "MMM y"))
+        when = mdates.num2date(x).date()
+        return for_matplotlib(day(when, "y" if (when.month, when.day) == (1, 1) else "MMM y"))
 
     ax.xaxis.set_major_formatter(FuncFormatter(tick))
 
@@ -181,3 +186,9 @@ def _mirror(ax: Axes) -> None:
     ax.invert_xaxis()
     ax.yaxis.tick_right()
     ax.yaxis.set_label_position("right")
+
+
+def _in_reading_order(items: list[T]) -> list[T]:
+    """A legend's entries as the language reads them: the first on the right in Arabic
+    (matplotlib lays legend entries out left to right)."""
+    return items[::-1] if is_rtl() else items
