@@ -76,7 +76,7 @@ def _actions(store: RecordStore, pair: Match, first: Incident, second: Incident)
     kept, other = (first, second) if keep == first.id else (second, first)
     take = st.multiselect(
         _("Take these fields from the other record"), differing(kept, other),
-        key=f"take-{pair.a}-{pair.b}", format_func=_field,
+        key=f"take-{pair.a}-{pair.b}", format_func=_field, placeholder=_("Choose options"),
     )  # fmt: skip
     merge_col, apart_col, skip_col = st.columns(3)
     try:

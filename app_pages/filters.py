@@ -111,7 +111,10 @@ def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
         names = {c: label(c) for c in (f.vocab.codes if f.vocab else choices)}
         if f.kind == "district":
             names = _district_options(choices, f.key)
-        st.multiselect(_(f.label), list(names), format_func=lambda c: names.get(c, c), **common)
+        st.multiselect(
+            _(f.label), list(names), format_func=lambda c: names.get(c, c),
+            placeholder=_("Choose options"), **common,
+        )  # fmt: skip
     elif f.widget == "selectbox" and f.vocab:
         options = {_ANY: _("Any {noun}").format(noun=_(f.noun))} | {
             c: label(c) for c in f.offer or f.vocab.codes

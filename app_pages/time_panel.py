@@ -180,8 +180,11 @@ def render(
     else:
         # The spec as a dict, unvalidated: altair's schema check cost 80 ms a rerun at any
         # size, and this chart is the same few fields every time (tests draw it).
+        spec = _chart(hist, unit, window).to_dict(validate=False)
+        if names := timeline.vega_time_locale():  # month names on the axis in the language
+            spec.setdefault("config", {})["locale"] = {"time": names}
         st.vega_lite_chart(
-            _chart(hist, unit, window).to_dict(validate=False),
+            spec,
             on_select=_on_brush,
             key="timeline_chart",
             selection_mode="brush",

@@ -19,8 +19,10 @@ each data layer and tell those controls what the layer holds.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from geodata import ATTRIBUTION
 from incidents.maps.page_data import DataElement, DataTemplate
 from incidents.translation import N_, _, is_rtl
 
@@ -38,6 +40,7 @@ CONTROLS_CSS = """
   box-shadow: 0 0 0 3px #ffffff, 0 0 0 6px #000000; }
 .leaflet-control-container .leaflet-top { z-index: 1001; }
 .incident-tip { pointer-events: none; }
+.incident-rtl .leaflet-control-attribution { direction: rtl; }
 .place-label { background: none; border: none; }
 @media (max-width: 480px) { .leaflet-left .leaflet-control-scale { margin-bottom: 16px; } }
 """
@@ -60,17 +63,16 @@ class ViewControls(DataElement):
           map._incidentLegendOpen = false;
           map._incidentButtons = [];
           // Named by ControlWords, which every data layer brings, in the reader's language.
+          // One element per button, kept when ControlWords moves it to the other side.
           function button(key, text, action) {
             var control = L.control({position: "topleft"});
-            control.onAdd = function () {
-              var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control incident-button");
-              var a = L.DomUtil.create("a", "", bar);
-              a.href = "#"; a.setAttribute("role", "button"); a.textContent = text;
-              L.DomEvent.disableClickPropagation(bar);
-              L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); action(a); });
-              map._incidentButtons.push({key: key, control: control, a: a});
-              return bar;
-            };
+            var bar = L.DomUtil.create("div", "leaflet-bar leaflet-control incident-button");
+            var a = L.DomUtil.create("a", "", bar);
+            a.href = "#"; a.setAttribute("role", "button"); a.textContent = text;
+            L.DomEvent.disableClickPropagation(bar);
+            L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); action(a); });
+            control.onAdd = function () { return bar; };
+            map._incidentButtons.push({key: key, control: control, a: a});
             return control.addTo(map);
           }
           map.fitIncidents = function (animate) {
@@ -154,6 +156,9 @@ CONTROL_WORDS = {
     "zoom_in": N_("Zoom in"),
     "zoom_out": N_("Zoom out"),
 }
+# geodata.ATTRIBUTION, the basemap's credit line, for the catalogue (the test below checks
+# the two are the same words: tests/core/test_translation.py).
+CREDIT = N_("Places: GeoNames (CC BY 4.0) · Boundaries: Natural Earth (public domain)")
 
 
 class ControlWords(DataElement):
@@ -167,6 +172,7 @@ class ControlWords(DataElement):
         (function () {
           var parent = {{ this._parent.get_name() }};
           var words = {{ this.words|tojson }}, rtl = {{ this.rtl|tojson }};
+          var credit = {{ this.credit|tojson }};  // [as the basemap wrote it, as it reads]
           function name(a, text) { if (a) { a.title = text; a.setAttribute("aria-label", text); } }
           function place(control, corner) {
             if (control && control.getPosition && control.getPosition() !== corner) {
@@ -186,7 +192,13 @@ class ControlWords(DataElement):
               place(b.control, "top" + side);
               name(b.a, words[b.key]);
             });
-            place(map.attributionControl, "bottom" + other);
+            var credits = map.attributionControl;
+            if (credits) {  // the credit line in the reader's language, once
+              place(credits, "bottom" + other);
+              credits.removeAttribution(map._incidentCredit || credit[0]);
+              credits.addAttribution(credit[1]);
+              map._incidentCredit = credit[1];
+            }
             var scale = map.getContainer().querySelector(".leaflet-control-scale");
             var corner = map._controlCorners && map._controlCorners["bottom" + side];
             if (scale && corner && scale.parentNode !== corner) { corner.appendChild(scale); }
@@ -204,6 +216,7 @@ class ControlWords(DataElement):
         self._name = "ControlWords"
         self.words = {key: _(text) for key, text in CONTROL_WORDS.items()}
         self.rtl = is_rtl()
+        self.credit = [html.escape(ATTRIBUTION), html.escape(_(CREDIT))]
 
 
 class DataExtent(DataElement):

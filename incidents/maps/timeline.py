@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from incidents import time_spread
-from incidents.translation import N_, _, day
+from incidents.translation import N_, _, day, language
 
 # Labels are English, marked for the catalogue; pages show them through _().
 BINS: dict[str, str] = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
@@ -107,3 +107,23 @@ def period_label(start: date, unit: str) -> str:
         end = period_end(start, unit)
         return _("Week of {start} to {end}").format(start=start.isoformat(), end=end.isoformat())
     return start.isoformat()
+
+
+def vega_time_locale() -> dict[str, object] | None:
+    """Month and day names for a chart's time axis (a d3 time locale, which Vega-Lite
+    takes as config.locale.time) in the reader's language; None in English, the
+    chart's own."""
+    if language() == "en":
+        return None
+    months = [date(2001, m, 1) for m in range(1, 13)]
+    days = [date(2001, 1, 7) + timedelta(days=n) for n in range(7)]  # a Sunday first, as d3
+    return {
+        "dateTime": "%x %X",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
+        "periods": ["", ""],
+        "days": [day(d, "EEEE") for d in days],
+        "shortDays": [day(d, "EEE") for d in days],
+        "months": [day(m, "LLLL") for m in months],
+        "shortMonths": [day(m, "LLL") for m in months],
+    }

@@ -1,15 +1,27 @@
 """The interface in Arabic in a real browser: right to left with the sidebar on the
-right, Arabic navigation and sign-in, and the language kept in the link when switched.
+right, Arabic navigation and sign-in, the map page with a record open and its map's
+legend and controls mirrored, the language kept in the link when switched and on the
+account of whoever chose it.
 
-Screenshots of the Arabic map page and sign-in are written to docs/screenshots/.
+Screenshots of the Arabic map page (also with a record open) and sign-in are written
+to docs/screenshots/.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pytest
-from browser_support import EDITOR_NAME, EDITOR_PASSWORD, SCREENSHOTS, Guarded, Server, idle
+from browser_support import (
+    EDITOR_NAME,
+    EDITOR_PASSWORD,
+    EXAMPLE,
+    SCREENSHOTS,
+    Guarded,
+    Server,
+    idle,
+)
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -150,3 +162,101 @@ def test_the_browsers_language_is_the_default(browser: object, example_server: S
         assert "lang=" not in page.url
     finally:
         context.close()
+
+
+LATIN = re.compile(r"[A-Za-z]{2,}")
+# Latin words on an Arabic page that are not interface words: the language switch names
+# each language in itself, the credit line names its sources and licence, the scale and
+# the date fields write units and a format, and Streamlit's hidden skip link and icon
+# names (material ligatures) are no words anyone reads.
+NOT_INTERFACE = {
+    "Language", "Langue", "English", "GeoNames", "CC", "BY", "Natural", "Earth", "UTC",
+    "km", "ft", "dd", "mm", "yyyy", "sha", "Skip", "to", "main", "content", "keyboard",
+    "arrow", "down", "right", "left", "up", "expand", "more", "less", "close", "search",
+}  # fmt: skip
+
+
+def _data_words() -> set[str]:
+    """Every Latin word the example's records hold, and the map's place and district names."""
+    from geodata.district_names import known_names
+    from incidents.maps.place_labels import label_rows
+
+    words: set[str] = set()
+    with EXAMPLE.open(encoding="utf-8") as stream:
+        for row in csv.reader(stream):
+            words.update(LATIN.findall(" ".join(row)))
+    for _lat, _lon, name, _zoom in label_rows("LY"):
+        words.update(LATIN.findall(name))
+    for code in ("LY-MB", "LY-TB", "LY-JI", "LY-ZA", "LY-MI", "LY-NQ", "LY-JG", "LY-SR"):
+        words.update(LATIN.findall(" ".join([code, *known_names(code)])))
+    return words
+
+
+def test_the_map_with_a_record_open_in_arabic(guarded: Guarded, example_server: Server):
+    """A record selected, its detail panel open, the legend opened: right to left, the
+    legend on the left, the map's buttons on the right, and no English word of the
+    interface left anywhere on the page or on the map (record text is data)."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/?lang=ar&sel=tarhuna-ex-001")
+    _map_ready(g)
+    g.page.get_by_text("المصادر").first.wait_for(timeout=TIMEOUT)  # the detail panel
+    idle(g)
+    assert _direction(g) == ("rtl", "ar") and _sidebar_on_the_right(g)
+    frame = g.page.frame_locator(MAP).first
+    frame.locator(".incident-legend summary").click()
+    frame.get_by_text("نوع الحادثة").wait_for(timeout=TIMEOUT)  # the legend, open
+    legend = frame.locator(".incident-legend").bounding_box()
+    zoom = frame.locator(".leaflet-control-zoom").bounding_box()
+    box = g.page.locator(MAP).bounding_box()
+    assert legend and zoom and box
+    middle = box["x"] + box["width"] / 2
+    assert legend["x"] < box["x"] + 20 and zoom["x"] > middle  # legend left, buttons right
+    assert frame.locator(".incident-legend").get_attribute("dir") == "rtl"
+    titles = frame.locator(".leaflet-control a[title]").evaluate_all(
+        "links => links.map(a => a.title)"
+    )
+    assert "ملء الشاشة" in titles and "التقريب إلى الحوادث" in titles and "تقريب" in titles
+    shown = g.page.inner_text("body") + "\n" + frame.locator("body").inner_text()
+    english = set(LATIN.findall(shown)) - _data_words() - NOT_INTERFACE
+    assert not english, f"English words left on the Arabic page: {sorted(english)}"
+    g.page.screenshot(path=str(SCREENSHOTS / "map-ar-detail.png"))
+
+
+def _sign_in(page: object, name: str, password: str) -> None:
+    page.get_by_role("textbox", name=re.compile("^(Name|الاسم)$")).fill(name)  # type: ignore[attr-defined]
+    page.get_by_role("textbox", name=re.compile("^(Password|كلمة المرور)$")).fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name=re.compile("^(Sign in|تسجيل الدخول)$")).click()  # type: ignore[attr-defined]
+
+
+def test_the_language_chosen_opens_the_next_sign_in(browser: object, example_server: Server):
+    """Signed in, Arabic chosen in the switch, signed out; a new browser (no cookie, no
+    lang= in its link, English Accept-Language) signs in and opens in Arabic. Last in
+    this module: the editor's account keeps Arabic afterwards."""
+    first = browser.new_context(locale="en-GB")  # type: ignore[attr-defined]
+    try:
+        page = first.new_page()
+        page.goto(f"{example_server.url}/account")
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=TIMEOUT)
+        _sign_in(page, EDITOR_NAME, EDITOR_PASSWORD)
+        page.get_by_role("link", name="Import").wait_for(timeout=TIMEOUT)  # signed in
+        page.goto(f"{example_server.url}/account")
+        page.get_by_role("button", name="Sign out").wait_for(timeout=TIMEOUT)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="العربية").click()
+        page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=TIMEOUT)
+        page.get_by_role("button", name="تسجيل الخروج").click()
+        page.get_by_role("heading", name="تسجيل الدخول").wait_for(timeout=TIMEOUT)
+    finally:
+        first.close()
+    second = browser.new_context(locale="en-GB")  # type: ignore[attr-defined]
+    try:
+        page = second.new_page()
+        page.goto(f"{example_server.url}/account")
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=TIMEOUT)
+        page.wait_for_function("document.documentElement.dir === 'ltr'", timeout=TIMEOUT)
+        _sign_in(page, EDITOR_NAME, EDITOR_PASSWORD)
+        page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=TIMEOUT)
+        page.get_by_role("link", name="استيراد").wait_for(timeout=TIMEOUT)
+        assert "lang=" not in page.url  # the account's language, not a link's
+    finally:
+        second.close()

@@ -177,8 +177,9 @@ def test_the_map_writes_no_bare_english(name: str) -> None:
 
 
 def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
+    import geodata
     from incidents.count_totals import Total
-    from incidents.maps import legend
+    from incidents.maps import legend, map_controls
     from incidents.maps.aggregate import total_words
     from incidents.maps.map_controls import ControlWords
     from incidents.maps.marker_text import clicked_id, tooltip_html
@@ -190,6 +191,7 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     assert "مفتاح" not in legend.heat_legend(3) and "Density" not in legend.heat_legend(3)
     words = ControlWords()
     assert words.rtl and words.words["full"] == "ملء الشاشة"
+    assert words.credit[1].startswith("الأماكن: GeoNames")
     tip = tooltip_html("x1", "Grave", "mass_grave", "2020-06-01", "2020-06-01", "exact")
     assert 'dir="rtl"' in tip and "مقبرة جماعية" in tip
     assert clicked_id("Grave مقبرة جماعية المرجع x1", {"x1"}) == "x1"
@@ -197,6 +199,7 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     assert period_label(date(2020, 4, 1), "month") == "أبريل 2020"
     translation.set_language("en")
     assert total_words(Total(338, 9, 1, 2)) == "at least 338" and not ControlWords().rtl
+    assert map_controls.CREDIT == geodata.ATTRIBUTION  # the credit the catalogue translates
 
 
 def test_arabic_and_french_words_numbers_and_plurals() -> None:

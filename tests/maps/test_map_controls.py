@@ -43,9 +43,11 @@ def test_one_spot_is_grown_to_a_readable_extent():
 
 def test_zoom_to_incidents_and_full_screen_are_controls_drawn_offline():
     page = map_html(basemap(), standalone=True)
-    assert "Zoom to the incidents" in page and "Full screen" in page
-    assert "requestFullscreen" in page
+    assert "requestFullscreen" in page and "_incidentButtons" in page
     assert external_urls(page) == []
+    # Each data layer names the controls in the reader's language (ControlWords).
+    drawn = map_html(build_map(pd.DataFrame(columns=["id"])), standalone=True)
+    assert "Zoom to the incidents" in drawn and "Full screen" in drawn
 
 
 def test_the_legend_starts_collapsed_and_keeps_the_readers_choice():
