@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import district_by_code, geocode_many
+from incidents.translation import _
 
 if TYPE_CHECKING:
     from incidents.access import PublicRules
@@ -98,11 +99,11 @@ def basis_words(precision: str, place: str, rules: PublicRules) -> str:
     """How a public point was placed, for a reader: 'shown at the town of Tarhuna',
     'shown at the centre of a 10 km square', 'shown at the district centre'."""
     if precision == "town" and place:
-        return f"shown at the town of {place}"
+        return _("shown at the town of {place}").format(place=place)
     if precision == "district":
-        return "shown at the district centre"
+        return _("shown at the district centre")
     if precision == "approximate":
-        return f"shown at the centre of a {rules.cell_km:g} km square"
+        return _("shown at the centre of a {km} km square").format(km=f"{rules.cell_km:g}")
     return ""
 
 
