@@ -17,12 +17,13 @@ from typing import Any
 from incidents import filter_fields
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel
+from incidents.export.caption import incidents_words
 from incidents.export.cells import CELLS_ABOVE
 from incidents.export.profiles import PROFILES, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
 from incidents.query import Query
-from incidents.translation import DEFAULT_SETTING, LANGUAGES, default_language
+from incidents.translation import DEFAULT_SETTING, LANGUAGES, _, default_language, number, supported
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -32,44 +33,80 @@ def add_commands(
     command: Callable[[str], Callable[[Command], Command]],
 ) -> None:
     """Register `export` on the main parser (called by incidents.cli)."""
-    p = sub.add_parser("export", help="export the selection as an image, deck, HTML map or table")
+    p = sub.add_parser(
+        "export", help=_("export the selection as an image, deck, HTML map or table")
+    )
     p.add_argument("format", choices=FORMATS)
-    p.add_argument("--out", type=Path, required=True, help="file to write")
+    p.add_argument("--out", type=Path, required=True, help=_("file to write"))
     add_filter_options(p)
-    g = p.add_argument_group("audience")
-    g.add_argument("--profile", choices=list(PROFILES), default="public",
-                   help="public (coarsened, public records), partner, internal")  # fmt: skip
-    g.add_argument("--as", dest="actor", default="cli", help="name recorded in the audit log")
-    g.add_argument("--lang", choices=list(LANGUAGES), default=default_language(),
-                   help="language of every word the file prints (default: the "
-                   f"{DEFAULT_SETTING} setting, else en)")  # fmt: skip
-    v = p.add_argument_group("images and decks")
+    g = p.add_argument_group(_("audience"))
+    g.add_argument(
+        "--profile",
+        choices=list(PROFILES),
+        default="public",
+        help=_("public (coarsened, public records), partner, internal"),
+    )
+    g.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
+    # Left out, --lang keeps a value given before the command (the command line's own
+    # --lang); neither given, the file speaks the INCIDENTS_LANGUAGE setting, else English.
+    g.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default=argparse.SUPPRESS,
+        help=_(
+            "language of every word the file prints (default: the {setting} setting, else en)"
+        ).format(setting=DEFAULT_SETTING),
+    )
+    _image_options(p)
+    command("export")(_export)
+
+
+def _image_options(p: argparse.ArgumentParser) -> None:
+    """The options of images and decks: words on top, size, extent, extras."""
+    v = p.add_argument_group(_("images and decks"))
     v.add_argument("--title", default="")
     v.add_argument("--subtitle", default="")
-    v.add_argument("--size", default="16:9", help="16:9 (1920x1080), 4:3, a4 or WIDTHxHEIGHT")
-    v.add_argument("--scale", type=int, choices=(1, 2), default=1, help="PNG pixel density")
-    v.add_argument("--view", help="map extent WEST,SOUTH,EAST,NORTH (default: fit selection)")
-    v.add_argument("--no-locator", action="store_true", help="leave out the locator inset")
-    v.add_argument("--label", action="append", default=[], metavar="PLACE",
-                   help="town name, or NAME@LAT,LON, to print on the map (repeatable)")  # fmt: skip
-    v.add_argument("--panels", choices=("type", "period"), help="small multiples")
-    v.add_argument("--break", dest="breaks", action="append", default=[], type=_day,
-                   metavar="YYYY-MM-DD", help="period panels split here (repeatable)")  # fmt: skip
-    v.add_argument("--link", default="", help="the link that reopens this view, printed on it")
-    v.add_argument("--cells-above", type=int, default=CELLS_ABOVE, metavar="N",
-                   help="images of more incidents count them in squares "
-                   f"(default {CELLS_ABOVE:,})")  # fmt: skip
-    v.add_argument("--country", default="LY")
-    command("export")(_export)
+    v.add_argument("--size", default="16:9", help=_("16:9 (1920x1080), 4:3, a4 or WIDTHxHEIGHT"))
+    v.add_argument("--scale", type=int, choices=(1, 2), default=1, help=_("PNG pixel density"))
+    v.add_argument("--view", help=_("map extent WEST,SOUTH,EAST,NORTH (default: fit selection)"))
+    v.add_argument("--no-locator", action="store_true", help=_("leave out the locator inset"))
+    v.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="PLACE",
+        help=_("town name, or NAME@LAT,LON, to print on the map (repeatable)"),
+    )
+    v.add_argument("--panels", choices=("type", "period"), help=_("small multiples"))
+    v.add_argument(
+        "--break",
+        dest="breaks",
+        action="append",
+        default=[],
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help=_("period panels split here (repeatable)"),
+    )
+    v.add_argument("--link", default="", help=_("the link that reopens this view, printed on it"))
+    v.add_argument(
+        "--cells-above",
+        type=int,
+        default=CELLS_ABOVE,
+        metavar="N",
+        help=_("images of more incidents count them in squares (default {n})").format(
+            n=number(CELLS_ABOVE)
+        ),
+    )
+    v.add_argument("--country", default="LY")  # fmt: skip
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
     """The app's filters as options (filter_fields.FIELDS)."""
-    group = p.add_argument_group("filters (as in the app)")
+    group = p.add_argument_group(_("filters (as in the app)"))
     for f in filter_fields.FIELDS:
         if not f.flag:
             continue
-        codes = f"one of: {', '.join(f.vocab.codes)}" if f.vocab else ""
+        codes = _("one of: {codes}").format(codes=", ".join(f.vocab.codes)) if f.vocab else ""
         options: dict[str, Any] = {"help": f.help or codes or None}
         if f.kind == "day":
             options.update(type=_day, metavar="YYYY-MM-DD")
@@ -77,7 +114,8 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
             options.update(action="store_false" if f.default else "store_true")  # the value
         elif f.kind in ("codes", "names", "district"):
             options.update(action="append", default=[])
-            options["help"] = options["help"] and f"{options['help']} (repeatable)"
+            repeat = _("{help} (repeatable)")
+            options["help"] = options["help"] and repeat.format(help=options["help"])
         group.add_argument(f.flag, **options)
 
 
@@ -85,16 +123,18 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: write dates as YYYY-MM-DD") from None
+        said = _("{text}: write dates as YYYY-MM-DD").format(text=repr(text))
+        raise argparse.ArgumentTypeError(said) from None
 
 
 def _box(text: str) -> tuple[float, float, float, float]:
     parts = [float(v) for v in text.split(",")]
     if len(parts) != 4:
-        raise ValueError(f"{text!r}: give WEST,SOUTH,EAST,NORTH")
+        raise ValueError(_("{text}: give WEST,SOUTH,EAST,NORTH").format(text=repr(text)))
     west, south, east, north = parts
     if not (west < east and south < north):
-        raise ValueError(f"{text!r}: west must be less than east and south less than north")
+        said = _("{text}: west must be less than east and south less than north")
+        raise ValueError(said.format(text=repr(text)))
     return west, south, east, north
 
 
@@ -117,13 +157,15 @@ def _code(f: filter_fields.FilterField, value: str) -> str:
     if f.kind == "district":
         district = find_district(value)
         if district is None:
-            raise ValueError(f"no district called {value!r}")
+            raise ValueError(_("no district called {name}").format(name=repr(value)))
         return district.code
     if f.vocab is None:
         return value
     code = f.vocab.lookup(value)
     if code is None:
-        raise ValueError(f"{value!r} is not a {f.vocab.name}: {', '.join(f.vocab.codes)}")
+        said = _("{value} is not a {vocabulary}: {codes}")
+        raise ValueError(said.format(value=repr(value), vocabulary=f.vocab.name,
+                                     codes=", ".join(f.vocab.codes)))  # fmt: skip
     return code
 
 
@@ -146,7 +188,8 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
             continue
         best = geocode(value, country=country).best
         if best is None:
-            raise ValueError(f"could not place {value!r}: give it as NAME@LAT,LON")
+            said = _("could not place {name}: give it as NAME@LAT,LON")
+            raise ValueError(said.format(name=repr(value)))
         labels.append(PlaceLabel(value, best.lat, best.lon))
     return tuple(labels)
 
@@ -158,7 +201,8 @@ def request_from_args(args: argparse.Namespace) -> ExportRequest:
         extent=_box(args.view) if args.view else None, locator=not args.no_locator,
         labels=labels_from_args(args.label, args.country), panels=args.panels or "",
         breaks=tuple(args.breaks), link=args.link, country=args.country.upper(),
-        cells_above=args.cells_above, lang=getattr(args, "lang", "") or "",
+        cells_above=args.cells_above,
+        lang=supported(getattr(args, "lang", None)) or default_language(),
     )  # fmt: skip
 
 
@@ -169,16 +213,22 @@ def _export(args: argparse.Namespace) -> int:
         query = query_from_args(args)
         request = request_from_args(args)
         if request.panels == "period" and not request.breaks:
-            raise ValueError("--panels period needs at least one --break YYYY-MM-DD")
+            raise ValueError(_("--panels period needs at least one --break YYYY-MM-DD"))
     except ValueError as error:
-        print(f"Cannot export: {error}", file=sys.stderr)
+        print(_("Cannot export: {error}").format(error=error), file=sys.stderr)
         return 2
     started = time.perf_counter()
     viewer = Viewer(args.actor, get_profile(args.profile).role)
     result = run_export(open_store(args.db), viewer, query, request)
     args.out.write_bytes(result.data)
     seconds = time.perf_counter() - started
-    squares = f" counted in {result.squares_km:g} km squares," if result.squares_km else ""
-    print(f"Wrote {args.out} ({result.fmt}, {result.count:,} incidents,{squares} profile "
-          f"{result.profile}, data version {result.data_version}) in {seconds:.1f} s")  # fmt: skip
+    counted = incidents_words(result.count)
+    if result.squares_km:
+        km = number(result.squares_km, 0 if float(result.squares_km).is_integer() else 1)
+        counted = _("{incidents}, counted in {km} km squares").format(incidents=counted, km=km)
+    said = _("Wrote {file} ({format}, {incidents}, profile {profile}, data version {version}) "
+             "in {seconds} s")  # fmt: skip
+    print(said.format(file=args.out, format=result.fmt, incidents=counted,
+                      profile=result.profile, version=result.data_version,
+                      seconds=number(seconds, 1)))  # fmt: skip
     return 0

@@ -240,3 +240,17 @@ def test_command_line_language_defaults_to_the_setting(monkeypatch: pytest.Monke
     assert export_cli.request_from_args(parse([])).lang == "fr"
     monkeypatch.delenv("INCIDENTS_LANGUAGE")
     assert export_cli.request_from_args(parse([])).lang == "en"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_lang_before_or_after_the_command_makes_the_file_arabic(
+    tarhuna_db: str, tmp_path: Path, where: str
+) -> None:
+    from incidents.cli import main
+
+    out = tmp_path / "selection.xlsx"
+    export = ["export", "xlsx", "--out", str(out)]
+    words = ["--lang", "ar", *export] if where == "before" else [*export, "--lang", "ar"]
+    assert main(["--db", tarhuna_db, *words]) == 0
+    about = openpyxl.load_workbook(out).worksheets[1]
+    assert about.title == in_language("ar", lambda: _("About"))
