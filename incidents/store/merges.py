@@ -99,9 +99,9 @@ def merged_record(kept: Incident, absorbed: Incident, choices: Mapping[str, Side
     if "restricted" in (kept.sensitivity, absorbed.sensitivity):
         values["sensitivity"] = "restricted"
     values["public_date_to_month"] = kept.public_date_to_month or absorbed.public_date_to_month
+    # Each record keeps its own source event id, so each is named by its own data set;
+    # the absorbed one's stays known in the merge link and the tombstone.
     values["id"], values["source_event_id"] = kept.id, kept.source_event_id
-    if not kept.source_event_id:
-        values["source_event_id"] = absorbed.source_event_id
     if values["date_end"] < values["date_start"]:
         raise StoreError("The chosen dates end before they start: choose both from one record.")
     return kept.replace(**values)
@@ -294,6 +294,23 @@ def merged_keys(links: Sequence[MergeLink]) -> dict[str, list[str]]:
             k for k in (link.absorbed_event_id, link.absorbed_id) if k
         )
     return keys
+
+
+def merged_incidents(store: RecordStore, viewer: Viewer) -> list[tuple[Incident, list[MergeLink]]]:
+    """Each merged incident this viewer may see with the records merged into it, the
+    latest merge first: what an editor reviews to undo one. A merge involving a
+    restricted record made the kept one restricted, so merge_links and the store's own
+    read keep it from anyone who may not see it."""
+    links = merge_links(store, viewer)
+    grouped: dict[str, list[MergeLink]] = {}
+    for link in links:
+        grouped.setdefault(link.kept_id, []).append(link)
+    out: list[tuple[Incident, list[MergeLink]]] = []
+    for kept_id, absorbed in grouped.items():
+        kept = store.get(kept_id, viewer)
+        if kept is not None:
+            out.append((kept, absorbed))
+    return sorted(out, key=lambda pair: max(x.merged_at for x in pair[1]), reverse=True)
 
 
 def visible_records(

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from incidents.access import Role, Viewer
 from incidents.query import Query
 from incidents.record import Source
 from incidents.store.base import NotAllowed, StaleEdit, StoreError
 from incidents.store.merges import (
     merge,
     merge_links,
+    merged_incidents,
     merged_keys,
     not_same,
     not_same_pairs,
+    rows_into_merged,
     unmerge,
     visible_records,
 )
@@ -125,3 +128,34 @@ def test_a_merged_record_restored_from_the_deleted_list_is_no_longer_a_merge(sto
     with pytest.raises(StoreError):
         unmerge(store, "acled-LBY1", EDITOR)
     assert store.verify_records().problems == []
+
+
+def test_each_record_keeps_its_own_source_event_id_and_is_still_found(store) -> None:
+    own = PUBLIC.replace(source_event_id="")  # the organisation's record: no data set's id
+    store.write_batch([own, ACLED], EDITOR)
+    merged = merge(store, "org-1", "acled-LBY1", EDITOR)
+    assert merged.source_event_id == ""  # not the absorbed record's: its data set is ACLED
+    links = merge_links(store, EDITOR, "org-1")
+    assert [link.absorbed_event_id for link in links] == ["acled:LBY1"]
+    # a row of either record brought again: the kept one's is taken in, the absorbed
+    # one's found by its id or its source event id and left out
+    outcomes = store.write_batch(rows_into_merged(store, [own, ACLED]), EDITOR)
+    assert [o.kind for o in outcomes] == ["unchanged", "deleted"]
+    assert store.count(Query(), EDITOR) == 1
+    kept, back = unmerge(store, "acled-LBY1", EDITOR)
+    assert (kept.source_event_id, back.source_event_id) == ("", "acled:LBY1")
+
+
+def test_merged_incidents_lists_each_with_its_sources_only_to_those_who_may_see_it(
+    store,
+) -> None:
+    store.write_batch([PUBLIC, ACLED], EDITOR)
+    merge(store, "org-1", "acled-LBY1", EDITOR)
+    listed = merged_incidents(store, EDITOR)
+    assert [(k.id, [x.absorbed_id for x in links]) for k, links in listed] == [
+        ("org-1", ["acled-LBY1"])
+    ]
+    assert listed[0][1][0].merged_by == EDITOR.name
+    assert (
+        merged_incidents(store, Viewer("anyone", Role.PUBLIC)) == []
+    )  # the merge made it restricted

@@ -13,7 +13,7 @@ from incidents.query import Query
 from incidents.store.merges import merge, merge_links, unmerge
 from incidents.store.record_store import RecordStore
 from tests.conftest import EDITOR
-from tests.duplicates.two_files import ABSORBED, KEPT, write_two_files
+from tests.duplicates.two_files import ABSORBED, KEPT, PARTNER_EVENT, write_two_files
 
 
 def _merged(store: RecordStore, tmp_path: Path) -> tuple[Path, Path]:
@@ -59,4 +59,25 @@ def test_a_row_with_a_new_source_adds_it_and_keeps_the_merge(
     kept, back = unmerge(store, ABSORBED, EDITOR)  # still undoable after the import
     assert back.id == ABSORBED and "partner" not in kept.tags
     assert store.count(Query(), EDITOR) == 3
+    assert store.verify_audit() == [] and store.verify_records().ok
+
+
+def test_the_kept_record_keeps_its_own_source_event_id_and_a_row_without_id_stays_out(
+    store: RecordStore, tmp_path: Path
+) -> None:
+    _, partner = _merged(store, tmp_path)
+    merged = store.get(KEPT, EDITOR)
+    assert merged is not None and merged.source_event_id == ""  # own records: no data set
+    assert [link.absorbed_event_id for link in merge_links(store, EDITOR, KEPT)] == [PARTNER_EVENT]
+    with open(partner, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row["id"] = ""  # the partner's file found by its source event id alone
+    with open(partner, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = import_file(partner, store, EDITOR)
+    assert (report.imported, report.changed, report.deleted) == (0, 0, 1)
+    assert store.count(Query(), EDITOR) == 2
     assert store.verify_audit() == [] and store.verify_records().ok
