@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from app_pages import common, text_table
+from app_pages import common, merged_records, text_table
 from geodata.district_names import display_label
 from incidents.access import PublicRules
 from incidents.duplicates.profile import dataset_of
@@ -192,6 +192,7 @@ def render(incident_id: str | None) -> None:
     shown_version = f" · {version}" if common.viewer().sees_exact_locations else ""
     _line(_("Record"), f"{incident.id}{shown_version}")
     _merged_from(incident)
+    merged_records.unmerge_buttons(incident)  # editors: "Unmerge" each source record
     _history(incident.id)
     if common.viewer().can_edit and st.button(_("Edit this incident"), key="edit_selected"):
         st.session_state["edit_id"] = incident.id

@@ -13,7 +13,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, merged_records
 from incidents.duplicates import DEFAULT_THRESHOLD, Match, reason_text
 from incidents.duplicates.review import differing, field_rows
 from incidents.duplicates_cli import candidates
@@ -107,6 +107,7 @@ def _done(message: str) -> None:
 
 def main() -> None:
     st.header(_("Duplicates"))
+    merged_records.section()  # merges listed, each undone by "Unmerge"
     who = common.viewer()
     if not who.can_edit:
         st.info(_("Only editors can review duplicate records."))

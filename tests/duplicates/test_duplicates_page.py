@@ -84,3 +84,35 @@ def test_record_text_is_never_markup_and_viewers_cannot_review(
     monkeypatch.setattr(common, "viewer", lambda: VIEWER)
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert "Only editors" in at.info[0].value
+
+
+def test_a_merge_is_listed_and_undone_after_one_confirmation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app_pages import common
+    from incidents.store.merges import merge, merge_links
+
+    hostile = "<img src=x onerror=alert(1)> **bold**"
+    path = str(tmp_path / "merged.gpkg")
+    store = open_store(path)
+    store.write_batch([FIRST.replace(title=hostile), SECOND], EDITOR)
+    merge(store, "org-1", "acled-1", EDITOR)  # type: ignore[arg-type]
+    point_app_at(path, tmp_path, monkeypatch)
+    monkeypatch.setattr(common, "viewer", lambda: EDITOR)
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert at.expander[0].label == "Merged incidents (1)"
+    assert all(hostile not in m.value for m in at.markdown)  # the title is escaped text
+    assert any("acled-1 (own records; merged " in m.value for m in at.markdown)
+    at.button(key="unmerge-ask-list-acled-1").click().run()
+    assert "Both records are back on the map" in at.warning[0].value
+    assert store.count(Query(), EDITOR) == 1  # nothing done before the confirmation
+    at.button(key="unmerge-yes-list-acled-1").click().run()
+    assert not at.exception
+    assert store.count(Query(), EDITOR) == 2
+    assert merge_links(store, EDITOR) == []  # type: ignore[arg-type]
+    assert "Unmerged acled" in at.success[0].value
+    assert at.expander[0].label == "Merged incidents (0)"
+    actions = [e.action for e in store.history("acled-1", EDITOR)]
+    assert actions[-1] == "unmerge:create"
+    assert store.verify_audit() == []
