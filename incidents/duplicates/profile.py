@@ -80,12 +80,15 @@ def url_key(url: str) -> str:
     return _URL_NOISE.sub("", url.strip().casefold())
 
 
-def profile(record: Incident, extra_event_ids: Sequence[str] = ()) -> Profile:
-    """The profile of one record; extra_event_ids are ids of records merged into it."""
-    title = normalize(record.title)
+def profile(record: Incident, extra_event_ids: Sequence[str] = (), whole: bool = True) -> Profile:
+    """The profile of one record; extra_event_ids are ids of records merged into it.
+    Not whole: without the title, description, perpetrators and places named in them
+    (the costly part), enough for the blocking and to rule out most pairs."""
+    title = normalize(record.title) if whole else ""
     place = _short_normal(record.place)
     text = f"{title} {place}".strip() if place and place not in title else title
     event_ids = {e.strip().casefold() for e in (record.source_event_id, *extra_event_ids)}
+    country = record.country.upper()
     return Profile(
         id=record.id,
         start=record.date_start.toordinal(),
@@ -95,21 +98,22 @@ def profile(record: Incident, extra_event_ids: Sequence[str] = ()) -> Profile:
         lon=record.longitude,
         radius_km=radius_km(record),
         type=record.type,
-        country=record.country.upper(),
+        country=country,
         admin1_code=record.admin1_code,
         district=record.admin1_code or _short_normal(record.admin1),
         place=place,
-        text=text,
-        words=description_words(record.description),
-        places=_places_named(record.country.upper(), title)
-        | _places_named(record.country.upper(), place),
+        text=text if whole else "",
+        words=description_words(record.description) if whole else frozenset(),
+        places=_places_named(country, title) | _places_named(country, place)
+        if whole
+        else frozenset(),
         urls=frozenset(k for k in (url_key(s.url) for s in record.sources) if k),
         event_ids=frozenset(e for e in event_ids if e),
         publishers=frozenset(
             _short_normal(s.publisher) for s in record.sources if s.publisher.strip()
         ),
         killed=record.killed_best,
-        perpetrators=_short_normal("; ".join(record.perpetrators)),
+        perpetrators=_short_normal("; ".join(record.perpetrators)) if whole else "",
         restricted=record.sensitivity != "public",
     )
 

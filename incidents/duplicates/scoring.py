@@ -90,6 +90,23 @@ def logit(min_score: float) -> float:
     return math.log(min(min_score, 0.9995) / (1.0 - min(min_score, 0.9995)))
 
 
+def could_reach(t: Table, i: Array, j: Array, min_score: float) -> Array:
+    """Whether each pair could reach min_score whatever its titles, descriptions and
+    the places they name say: what a table of profiles that are not whole can tell."""
+    scratch = np.zeros((len(i), len(CODES)), dtype=np.int64)
+    most = (
+        PRIOR
+        + _ids(t, i, j, scratch)
+        + _date(t, i, j, scratch)
+        + _place(t, i, j, scratch, named_or_not=True)
+        + _kind(t, i, j, scratch)
+        + _counts(t, i, j, scratch)
+        + _TEXT_MOST
+        + _STORY_MOST
+    )
+    return t.dataset_events.shared(i, j) | (most >= logit(min_score) - _MARGIN)
+
+
 def judge(t: Table, i: Array, j: Array, min_score: float) -> Judged:
     """Score the pairs (i[k], j[k]); keep those reaching min_score."""
     codes = np.zeros((len(i), len(CODES)), dtype=np.int64)
@@ -171,7 +188,8 @@ def distance_km(a: Profile, b: Profile) -> float | None:
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _place(t: Table, i: Array, j: Array, codes: Array) -> Array:
+def _place(t: Table, i: Array, j: Array, codes: Array, named_or_not: bool = False) -> Array:
+    """named_or_not: as if both named the same place (the most it could add)."""
     with np.errstate(invalid="ignore"):
         km = _haversine(t.lat[i], t.lon[i], t.lat[j], t.lon[j])
     point = ~np.isnan(km)
@@ -180,7 +198,7 @@ def _place(t: Table, i: Array, j: Array, codes: Array) -> Array:
     close = point & np.any([np.abs(km - e) < 1e-6 for e in edges], axis=0)
     for k in np.flatnonzero(close):
         km[k] = distance_km(t.profiles[i[k]], t.profiles[j[k]])
-    named = t.places.shared(i, j)
+    named = np.ones(len(i), dtype=bool) if named_or_not else t.places.shared(i, j)
     fine = np.maximum(t.radius[i], t.radius[j]) <= 10
     same_place = named | ((t.place[i] >= 0) & (t.place[i] == t.place[j]))
     other_country = (
