@@ -46,12 +46,17 @@ def find_candidates(
         new = [r for r in new if r.sensitivity == "public"]
     merged = merged_ids or {}
     everything = [*records, *new]
-    outlines = [profile(r, merged.get(r.id, ()), whole=False) for r in everything]
-    sides = [0] * len(records) + [1] * len(new) if new else None
+    if not new:  # the whole store: nearly every record of a dense one is in some pair
+        items = [profile(r, merged.get(r.id, ())) for r in everything]
+        return search(items, None, min_score, not_same)
 
     def whole(k: int) -> Profile:
         return profile(everything[k], merged.get(everything[k].id, ()))
 
+    # New rows against stored records: most stored records of the rows' days are ruled
+    # out by their outlines, and never profiled whole.
+    outlines = [profile(r, merged.get(r.id, ()), whole=False) for r in everything]
+    sides = [0] * len(records) + [1] * len(new)
     return search(outlines, sides, min_score, not_same, whole)
 
 
