@@ -2,9 +2,9 @@
 organisation's own records and a partner's sheet, tests/duplicates/two_files.py): an
 editor reviews the pair on the Duplicates page and merges it; the map counts one
 incident fewer, and the merged incident's detail lists both source records; the
-files imported again change nothing; the command line's unmerge brings the map back
-to its count; `audit verify` on the same store is intact, and a re-import of both
-files still changes nothing."""
+files imported again change nothing; Unmerge on the Duplicates page's list of merged
+incidents, once confirmed, brings the map back to its count and markers; `audit verify`
+on the same store is intact, and a re-import of both files still changes nothing."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def _merged_on_the_page(g: Guarded, store: RecordStore) -> list[MergeLink]:
     idle(g)
     g.page.get_by_text("1 pair to review, best first.").wait_for(timeout=TIMEOUT)
     g.page.get_by_text(f"First record: {KEPT} · second record: {ABSORBED}").wait_for()
-    g.page.get_by_role("button", name="Merge").click()
+    g.page.get_by_role("button", name="Merge", exact=True).click()
     links = merge_links(store, LOADER)
     for _ in range(60):  # the page merges, then reruns: wait for the store to say so
         if links:
@@ -92,9 +92,28 @@ def _detail_lists_both(g: Guarded, server: Server) -> None:
     g.page.goto(f"{server.url}/?sel={KEPT}")
     g.page.get_by_text("Merged from 2 source records").wait_for(timeout=TIMEOUT)
     idle(g)
-    g.page.get_by_text(re.compile(f"^{re.escape(KEPT)} \\(.*; kept\\)$")).wait_for()
+    g.page.get_by_text(f"{KEPT} (own records; kept)", exact=True).wait_for()  # its own data set
     absorbed = re.compile(f"^{re.escape(ABSORBED)} \\(partner; merged \\d{{4}}-\\d\\d-\\d\\d by ")
     g.page.get_by_text(absorbed).wait_for()
+    _no_exception(g)
+
+
+def _unmerged_on_the_page(g: Guarded, store: RecordStore) -> None:
+    """The Duplicates page's merged incidents: Unmerge the partner's record, confirm."""
+    g.page.get_by_role("link", name="Duplicates").click()
+    listed = g.page.get_by_text("Merged incidents (1)")
+    listed.wait_for(timeout=TIMEOUT)
+    idle(g)
+    listed.click()
+    idle(g)
+    g.page.get_by_role("button", name=f"Unmerge {ABSORBED}…").click()
+    g.page.get_by_text(f"Unmerge {ABSORBED} from {KEPT}? Both records").wait_for(timeout=TIMEOUT)
+    idle(g)
+    assert merge_links(store, LOADER) != []  # nothing undone before the confirmation
+    g.page.get_by_role("button", name="Unmerge", exact=True).click()
+    g.page.get_by_text(f"Unmerged {ABSORBED} from {KEPT}.").wait_for(timeout=TIMEOUT)
+    idle(g)
+    g.page.get_by_text("Merged incidents (0)").wait_for(timeout=TIMEOUT)
     _no_exception(g)
 
 
@@ -126,8 +145,7 @@ def test_review_merge_see_one_incident_with_both_sources_unmerge_see_two(
     assert "2 incidents shown of 2" in _map_count(guarded, server)
     _detail_lists_both(guarded, server)
 
-    said = _cli(db, "duplicates", "unmerge", ABSORBED, "--as", "browser-editor")
-    assert ABSORBED in said
+    _unmerged_on_the_page(guarded, store)
     assert merge_links(store, LOADER) == []
     assert "3 incidents shown of 3" in _map_count(guarded, server)
     assert _marker_count(guarded) == before
