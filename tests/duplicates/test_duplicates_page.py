@@ -116,3 +116,39 @@ def test_a_merge_is_listed_and_undone_after_one_confirmation(
     actions = [e.action for e in store.history("acled-1", EDITOR)]
     assert actions[-1] == "unmerge:create"
     assert store.verify_audit() == []
+
+
+def _detail_buttons() -> None:
+    """What the detail panel adds under a merged incident (run by AppTest)."""
+    from app_pages import common, merged_records
+
+    shown = common.get_store().get("org-1", common.viewer())
+    assert shown is not None
+    merged_records.unmerge_buttons(shown)
+
+
+def test_the_detail_panel_s_unmerge_asks_once_and_viewers_get_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app_pages import common
+    from incidents.store.merges import merge
+    from tests.conftest import VIEWER
+
+    path = str(tmp_path / "detail.gpkg")
+    store = open_store(path)
+    store.write_batch([FIRST, SECOND], EDITOR)
+    merge(store, "org-1", "acled-1", EDITOR)  # type: ignore[arg-type]
+    point_app_at(path, tmp_path, monkeypatch)
+    monkeypatch.setattr(common, "viewer", lambda: VIEWER)
+    at = AppTest.from_function(_detail_buttons, default_timeout=60).run()
+    assert not at.exception and len(at.button) == 0
+    monkeypatch.setattr(common, "viewer", lambda: EDITOR)
+    at = AppTest.from_function(_detail_buttons, default_timeout=60).run()
+    at.button(key="unmerge-ask-detail-acled-1").click().run()
+    at.button(key="unmerge-no-detail-acled-1").click().run()  # Cancel: nothing undone
+    assert store.count(Query(), EDITOR) == 1
+    at.button(key="unmerge-ask-detail-acled-1").click().run()
+    at.button(key="unmerge-yes-detail-acled-1").click().run()
+    assert not at.exception
+    assert store.count(Query(), EDITOR) == 2
+    assert store.verify_audit() == []
