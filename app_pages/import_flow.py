@@ -84,7 +84,7 @@ def _show_file(data: bytes, name: str) -> None:
     except FileUnusable as error:
         st.error(
             _("This file cannot be read: {error}. The tool reads {accepted}.").format(
-                error=error, accepted=ACCEPTED
+                error=error, accepted=_(ACCEPTED)
             )
         )
         return
@@ -141,7 +141,7 @@ def _format_choice(table: Table) -> str:
     rows = ngettext("**{n} row.**", "**{n} rows.**", len(table.rows)).format(
         n=number(len(table.rows))
     )
-    found = detected.LABEL if detected else _("not recognised")
+    found = _(detected.LABEL) if detected else _("not recognised")
     st.markdown(rows + " " + _("Detected format: **{format}**").format(format=found))
     if detected is None:
         st.info(
@@ -149,14 +149,14 @@ def _format_choice(table: Table) -> str:
                 "The columns match none of the formats the tool reads by itself ({accepted}). "
                 "Choose below which field each column fills (at least the type and the date), "
                 "or the format the file is in."
-            ).format(accepted=ACCEPTED)
+            ).format(accepted=_(ACCEPTED))
         )
     for note in table.notes:
         st.caption(common.md_escape(note))
     index = names.index(detected.NAME) if detected else names.index(template.NAME)
     return str(
         st.selectbox(
-            _("Read the file as"), names, index=index, format_func=lambda n: formats()[n].LABEL
+            _("Read the file as"), names, index=index, format_func=lambda n: _(formats()[n].LABEL)
         )
     )
 

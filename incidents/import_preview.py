@@ -45,7 +45,7 @@ def cannot_import(rows: FileRows, fmt: Format) -> str | None:
         "No column of {file}, read as {format}, gives {missing}: choose the column that "
         "holds it, or give the same value for every row."
     )
-    return said.format(file=table.name, format=fmt.LABEL, missing=_(" or ").join(missing))
+    return said.format(file=table.name, format=_(fmt.LABEL), missing=_(" or ").join(missing))
 
 
 def preview_rows(

@@ -194,7 +194,8 @@ def display(store: Store) -> str:
 
 def _record_store(store: Store) -> RecordStore:
     if not isinstance(store, RecordStore):
-        raise StoreError(f"Cannot migrate {type(store).__name__}: not a RecordStore.")
+        said = _("Cannot migrate {store}: not a RecordStore.")
+        raise StoreError(said.format(store=type(store).__name__))
     return store
 
 

@@ -97,7 +97,7 @@ class ImportReport:
     def how_read(self) -> str:
         """'ACLED export, layout: ACLED 2019-2022 export ..., encoding utf-8, delimiter
         comma': how the file was read."""
-        parts = [self.format_label or self.format]
+        parts = [_(self.format_label) if self.format_label else self.format]
         if self.layout:
             parts.append(_("layout: {layout}").format(layout=self.layout))
         if self.encoding and self.encoding not in ("xlsx", "gpkg"):
@@ -139,7 +139,7 @@ class ImportReport:
     def lines(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> list[str]:
         """The report as sentences, for the command line and the import page (which
         says its own way to change the default country)."""
-        label = (self.format_label or self.format).split(" (")[0]
+        label = (_(self.format_label) if self.format_label else self.format).split(" (")[0]
         read = ngettext("{file}: {n} row read as {format}", "{file}: {n} rows read as {format}",
                         self.rows_read)  # fmt: skip
         out = [read.format(file=self.file, n=self.rows_read, format=label)]
@@ -150,7 +150,8 @@ class ImportReport:
             out.append("  " + _("country: {note}").format(note=said))
         if self.dry_run:
             out.append("  " + _("check only: nothing was written"))
-        out += [f"  {name}: {count}" for name, count in self.counts()]
+        counted = _("{name}: {count}")
+        out += ["  " + counted.format(name=name, count=count) for name, count in self.counts()]
         if self.deleted:
             out += self._deleted_lines()
         row = _("row {row}: {reasons}")

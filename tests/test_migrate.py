@@ -160,7 +160,7 @@ def test_only_admins_migrate_and_never_into_a_different_store(tmp_path: Path):
     other.write_batch([record(99, id="elsewhere-1")], EDITOR)
     with pytest.raises(NotAllowed):
         migrate(source, other, EDITOR)
-    with pytest.raises(StoreError, match="already holds 1 records"):
+    with pytest.raises(StoreError, match="already holds 1 record "):
         migrate(source, other, ADMIN)
     with pytest.raises(StoreError, match="same store"):
         migrate(source, GeoPackageStore(tmp_path / "a.gpkg"), ADMIN)

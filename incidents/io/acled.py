@@ -46,9 +46,10 @@ from incidents.io import acled_types
 from incidents.io.conflict_country import country_text
 from incidents.io.fixed_columns import Columns, fold, hashtag_row, records
 from incidents.io.tabular import FileUnusable, Table
+from incidents.translation import N_, _
 
 NAME = "acled"
-LABEL = "ACLED export (CSV/XLSX)"
+LABEL = N_("ACLED export (CSV/XLSX)")
 APPROXIMATE_KM = 25.0
 CIVILIAN_TARGETING = acled_types.CIVILIAN_TARGETING
 SUB_EVENT_TYPES = acled_types.SUB_EVENT_TYPES
@@ -104,17 +105,17 @@ def layout(table: Table) -> str:
     have = COLUMNS.present(table.header)
     named = [h for h in table.header if COLUMNS.own(h)]
     if "disorder_type" in have or "civilian_targeting" in have:
-        edition = "ACLED 2023 and later (disorder_type, civilian_targeting)"
+        edition = _("ACLED 2023 and later (disorder_type, civilian_targeting)")
         if not _code(_first(table, "inter1")).isdigit() and _first(table, "inter1"):
-            edition += ", actor types as words (2025)"
+            edition += _(", actor types as words (2025)")
     elif "sub_event_type" in have:
-        edition = "ACLED 2019-2022 export (sub_event_type, no disorder_type)"
+        edition = _("ACLED 2019-2022 export (sub_event_type, no disorder_type)")
     elif named and all(h == h.upper() for h in named):
-        edition = "ACLED 2015-2016 upper-case columns (GWNO, EVENT_ID_CNTY, no sub_event_type)"
+        edition = _("ACLED 2015-2016 upper-case columns (GWNO, EVENT_ID_CNTY, no sub_event_type)")
     elif "ally_actor_1" in have:
-        edition = "ACLED 2016 API (data_id, ally_actor_1, no sub_event_type)"
+        edition = _("ACLED 2016 API (data_id, ally_actor_1, no sub_event_type)")
     else:
-        edition = "ACLED 2017-2018 API (assoc_actor_1, no sub_event_type)"
+        edition = _("ACLED 2017-2018 API (assoc_actor_1, no sub_event_type)")
     return "; ".join([edition, *_resaved(table, named)])
 
 
@@ -122,12 +123,12 @@ def _resaved(table: Table, named: list[str]) -> list[str]:
     """What happened to the file after ACLED wrote it, as far as its header shows."""
     out = []
     if any(fold(h) in COLUMNS.aliases for h in table.header):
-        out.append("names cut to 10 characters (a shapefile's table)")
+        out.append(_("names cut to 10 characters (a shapefile's table)"))
     keys = [fold(h) for h in named]
     if table.header and not table.header[0].strip() and keys == sorted(keys):
-        out.append("re-saved by pandas (an index column first, columns in alphabetical order)")
+        out.append(_("re-saved by pandas (an index column first, columns in alphabetical order)"))
     if table.rows and hashtag_row(table.rows[0][1]):
-        out.append("HXL hashtags under the header (HDX)")
+        out.append(_("HXL hashtags under the header (HDX)"))
     return out
 
 
@@ -136,7 +137,7 @@ def _first(table: Table, column: str) -> str:
     index = next((i for i, h in enumerate(table.header) if COLUMNS.own(h) == column), None)
     if index is None:
         return ""
-    for _, cells in table.rows[:50]:
+    for _row, cells in table.rows[:50]:
         value = str(cells[index]).strip() if index < len(cells) and cells[index] is not None else ""
         if value and not value.startswith("#"):
             return value
@@ -152,7 +153,7 @@ def totals_refusal(table: Table) -> str | None:
         return None
     if not have & {"week", "month", "year", "centroid_latitude"}:
         return None
-    return (
+    return _(
         "this file holds ACLED's totals per week (or month) and area, not incidents: "
         "each row counts events and deaths over a period, at most at the area's centre; "
         "import ACLED event data instead (one row per event, with event_date)"
@@ -169,7 +170,7 @@ def raw_rows(
     Aggregated ACLED files are refused (FileUnusable), never stored as incidents."""
     refusal = totals_refusal(table)
     if refusal:
-        raise FileUnusable(f"{table.name}: {refusal}")
+        raise FileUnusable(_("{file}: {error}").format(file=table.name, error=refusal))
     rows = list(records(table, COLUMNS, column_map))
     order = day_order or date_order(table, [row.get("event_date", "") for _, row, _ in rows])
     for number, row, fields in rows:
@@ -185,10 +186,11 @@ def date_order(table: Table, dates: list[str]) -> DayOrder:
     says so in its notes."""
     order = infer_day_order(dates)
     if order == "month_first":
-        table.notes.append(
-            f"{table.name}: dates such as 03/25/2020 were read month first (no date in the "
-            "file can be day first; ACLED itself writes the day first)"
+        said = _(
+            "{file}: dates such as 03/25/2020 were read month first (no date in the file can "
+            "be day first; ACLED itself writes the day first)"
         )
+        table.notes.append(said.format(file=table.name))
         return order
     return "day_first"
 

@@ -25,6 +25,8 @@ import io
 import re
 from collections.abc import Iterable
 
+from incidents.translation import _
+
 LEGACY = ("cp1252", "cp1256")
 LABELS = {
     "utf-8": "UTF-8",
@@ -73,12 +75,16 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
+        said = _(
+            "{file}: the text could not be read as {encoding} (byte {byte}); save it again "
+            "as CSV UTF-8"
+        )
+        label = LABELS.get(encoding, encoding)
         raise EncodingProblem(
-            f"{name}: the text could not be read as {LABELS.get(encoding, encoding)} "
-            f"(byte {error.start + 1}); save it again as CSV UTF-8"
+            said.format(file=name, encoding=label, byte=error.start + 1)
         ) from None
     if "\x00" in text[:4096]:
-        raise EncodingProblem(f"{name}: this is not a text (CSV) file")
+        raise EncodingProblem(_("{file}: this is not a text (CSV) file").format(file=name))
     return text, encoding
 
 
@@ -166,12 +172,16 @@ def _refuse_mixed(data: bytes, name: str) -> None:
             continue
         (utf8 if _is_utf8(raw) else other).append(number)
     if utf8 and other:
-        raise EncodingProblem(
-            f"{name}: the file mixes text encodings: rows {_rows(utf8)} are UTF-8 but rows "
-            f"{_rows(other)} are not; save the whole file again as CSV UTF-8"
+        said = _(
+            "{file}: the file mixes text encodings: rows {utf8} are UTF-8 but rows {other} "
+            "are not; save the whole file again as CSV UTF-8"
         )
+        raise EncodingProblem(said.format(file=name, utf8=_rows(utf8), other=_rows(other)))
 
 
 def _rows(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:_ROWS_NAMED])
-    return shown + (f" and {len(numbers) - _ROWS_NAMED} more" if len(numbers) > _ROWS_NAMED else "")
+    if len(numbers) <= _ROWS_NAMED:
+        return shown
+    more = len(numbers) - _ROWS_NAMED
+    return _("{rows} and {n} more").format(rows=shown, n=more)

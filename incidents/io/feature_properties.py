@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from incidents.translation import _
+
 NESTED = "properties"
 _OSM_ID = re.compile(r"^(node|way|relation)/[0-9]+$")
 NAMESPACES = ("incident:",)
@@ -64,10 +66,10 @@ def layout(properties: list[dict[str, Any]]) -> str:
     flat = [_flattened(p) for p in properties]
     spaced = any(str(k).casefold().startswith(NAMESPACES) for p in flat for k in p)
     osm = any(_from_osm(p) for p in flat)
-    parts = ["properties nested one level down" if nested else "flat properties"]
-    parts += ["namespaced keys (incident:...)"] if spaced else []
-    parts += ["OpenStreetMap tags (name, name:xx)"] if osm else []
-    return ", ".join(parts)
+    parts = [_("properties nested one level down") if nested else _("flat properties")]
+    parts += [_("namespaced keys (incident:...)")] if spaced else []
+    parts += [_("OpenStreetMap tags (name, name:xx)")] if osm else []
+    return _(", ").join(parts)
 
 
 def _flattened(properties: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from incidents.io.tabular import FileUnusable, Table
+from incidents.translation import _
 
 
 def fold(name: str) -> str:
@@ -69,10 +70,11 @@ def plan(table: Table, columns: Columns, column_map: Mapping[str, str] | None) -
         index = _column_index(table, source)
         if index is None:
             shown = ", ".join(h for h in table.header if h)[:300]
-            raise FileUnusable(
-                f"{table.name}: the column map names a column '{source}' that the file does not "
-                f"have (its columns are: {shown})"
+            said = _(
+                "{file}: the column map names a column '{column}' that the file does not have "
+                "(its columns are: {columns})"
             )
+            raise FileUnusable(said.format(file=table.name, column=source, columns=shown))
         targets[index] = target
     own: list[str | None] = []
     fields: list[str | None] = []
@@ -85,10 +87,12 @@ def plan(table: Table, columns: Columns, column_map: Mapping[str, str] | None) -
         mapped_own = columns.own(target) if target else None
         template = fold(target) if fold(target) in TEMPLATE_COLUMNS else None
         if target and mapped_own is None and template is None:
-            raise FileUnusable(
-                f"{table.name}: the column map sends column '{header}' to '{target}', which is "
-                f"neither one of the {columns.label} columns nor a field of the incident template"
+            said = _(
+                "{file}: the column map sends column '{column}' to '{target}', which is neither "
+                "one of the {format} columns nor a field of the incident template"
             )
+            raise FileUnusable(said.format(file=table.name, column=header, target=target,
+                                           format=columns.label))  # fmt: skip
         own.append(mapped_own)
         fields.append(None if mapped_own else template)
     _drop_overridden(own, targets)

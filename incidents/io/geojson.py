@@ -31,6 +31,8 @@ from typing import Any
 from incidents.io import tabular
 from incidents.io.feature_properties import normalise
 from incidents.io.tabular import MAX_ROWS, FileUnusable, Table, file_bytes
+from incidents.translation import _
+from incidents.translation import number as _number
 
 POINT_COLUMNS = ("latitude", "longitude")
 _WGS84_NAMES = ("crs84", "4326")
@@ -52,17 +54,19 @@ def table_from_document(document: Any, data: bytes, name: str) -> Table:
     """A Table from parsed GeoJSON (data, the file's bytes, sizes the long-cell check)."""
     features = _features(document, name)
     if len(features) > MAX_ROWS:
-        raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
+        said = _("{file}: more than {n} features; split the file")
+        raise FileUnusable(said.format(file=name, n=_number(MAX_ROWS)))
     rows = [_feature_row(feature, number, name) for number, feature in enumerate(features, 1)]
     header: dict[str, None] = dict.fromkeys(POINT_COLUMNS)
-    for number, (values, _) in enumerate(rows, 1):
+    for number, (values, _problems) in enumerate(rows, 1):
         header.update(dict.fromkeys(values))
         if len(header) > tabular.MAX_COLUMNS + len(POINT_COLUMNS):
-            raise FileUnusable(
-                f"{name}: feature {number} brings the number of different property names "
-                f"over {tabular.MAX_COLUMNS}; the tool reads at most {tabular.MAX_COLUMNS} "
-                "columns: keep the same property names in every feature"
+            said = _(
+                "{file}: feature {feature} brings the number of different property names over "
+                "{columns}; the tool reads at most {columns} columns: keep the same property "
+                "names in every feature"
             )
+            raise FileUnusable(said.format(file=name, feature=number, columns=tabular.MAX_COLUMNS))
     columns = list(header)
     table = Table(name, columns, encoding="utf-8")
     table.rows = [
@@ -82,13 +86,16 @@ def _layout(features: list[Any]) -> str:
 
     dicts = [f for f in features if isinstance(f, dict)]
     properties = [p for f in dicts if isinstance(p := f.get("properties"), dict)]
-    kinds = {
-        "points" if g.get("type") == "Point" else "shapes"
-        for f in dicts
-        if isinstance(g := f.get("geometry"), dict)
-    }
-    drawn = " and ".join(sorted(kinds)) if kinds else "no geometry"
-    return f"GeoJSON: {layout(properties)}; {drawn}"
+    kinds = {g.get("type") == "Point" for f in dicts if isinstance(g := f.get("geometry"), dict)}
+    if kinds == {True, False}:
+        drawn = _("points and shapes")
+    elif kinds:
+        drawn = _("points") if True in kinds else _("shapes")
+    else:
+        drawn = _("no geometry")
+    return _("GeoJSON: {properties}; {geometry}").format(
+        properties=layout(properties), geometry=drawn
+    )
 
 
 def load(data: bytes, name: str) -> Any:
@@ -96,19 +103,21 @@ def load(data: bytes, name: str) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise FileUnusable(f"{name}: GeoJSON must be UTF-8 text") from None
+        raise FileUnusable(_("{file}: GeoJSON must be UTF-8 text").format(file=name)) from None
     except json.JSONDecodeError as error:
+        said = _("{file}: this is not valid GeoJSON: {error} at line {line}, column {column}")
         raise FileUnusable(
-            f"{name}: this is not valid GeoJSON: {error.msg} at line {error.lineno}, "
-            f"column {error.colno}"
+            said.format(file=name, error=error.msg, line=error.lineno, column=error.colno)
         ) from None
     except RecursionError:
-        raise FileUnusable(
-            f"{name}: the JSON is nested too deeply to read (line {_deepest_line(data)}); "
-            "GeoJSON features are never nested that deep"
-        ) from None
+        said = _(
+            "{file}: the JSON is nested too deeply to read (line {line}); GeoJSON features "
+            "are never nested that deep"
+        )
+        raise FileUnusable(said.format(file=name, line=_deepest_line(data))) from None
     except ValueError as error:  # e.g. a number of more than 4,300 digits
-        raise FileUnusable(f"{name}: this is not valid GeoJSON: {error}") from None
+        said = _("{file}: this is not valid GeoJSON: {error}")
+        raise FileUnusable(said.format(file=name, error=error)) from None
 
 
 def _deepest_line(data: bytes) -> int:
@@ -132,14 +141,15 @@ def _deepest_line(data: bytes) -> int:
 
 def _features(document: Any, name: str) -> list[Any]:
     if not isinstance(document, dict):
-        raise FileUnusable(f"{name}: this is not GeoJSON (expected a FeatureCollection)")
+        said = _("{file}: this is not GeoJSON (expected a FeatureCollection)")
+        raise FileUnusable(said.format(file=name))
     _check_crs(document, name)
     if document.get("type") == "Feature":
         return [document]
     if document.get("type") != "FeatureCollection" or not isinstance(
         document.get("features"), list
     ):
-        raise FileUnusable(f"{name}: this is not a GeoJSON FeatureCollection")
+        raise FileUnusable(_("{file}: this is not a GeoJSON FeatureCollection").format(file=name))
     return list(document["features"])
 
 
@@ -150,10 +160,11 @@ def _check_crs(document: dict[str, Any], name: str) -> None:
         return
     text = json.dumps(crs.get("properties", {})).casefold()
     if not any(w in text for w in _WGS84_NAMES):
-        raise FileUnusable(
-            f"{name}: the coordinates are in {text}, not WGS84 longitude/latitude; "
-            "re-save the file as GeoJSON in EPSG:4326"
+        said = _(
+            "{file}: the coordinates are in {crs}, not WGS84 longitude/latitude; re-save the "
+            "file as GeoJSON in EPSG:4326"
         )
+        raise FileUnusable(said.format(file=name, crs=text))
 
 
 def _feature_row(
@@ -161,17 +172,18 @@ def _feature_row(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The feature's values, and why it cannot be imported (empty when it can)."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise FileUnusable(f"{name}: feature {number} is not a GeoJSON Feature")
+        said = _("{file}: feature {feature} is not a GeoJSON Feature")
+        raise FileUnusable(said.format(file=name, feature=number))
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
-        return {}, [("properties", "are not an object of names and values")]
+        return {}, [("properties", _("are not an object of names and values"))]
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for key, value in normalise(properties).items():
         try:
             values[str(key)] = _cell(value)
         except (RecursionError, ValueError):
-            problems.append((str(key), "is nested too deeply to be read"))
+            problems.append((str(key), _("is nested too deeply to be read")))
     geometry = feature.get("geometry")
     if geometry:
         try:
@@ -192,7 +204,7 @@ def _cell(value: Any) -> Any:
 
 def _place(geometry: Any, values: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(geometry, dict):
-        raise FeatureProblem("is not a GeoJSON geometry object")
+        raise FeatureProblem(_("is not a GeoJSON geometry object"))
     if geometry.get("type") == "Point":
         return _point(geometry.get("coordinates"))
     return _centroid(geometry, values)
@@ -209,9 +221,8 @@ def _point(coordinates: Any) -> dict[str, Any]:
         numbers = False
     if not numbers:
         shown = json.dumps(coordinates, ensure_ascii=False, default=str)[:60]
-        raise FeatureProblem(
-            f"the Point's coordinates are {shown}, not [longitude, latitude] as two numbers"
-        )
+        said = _("the Point's coordinates are {shown}, not [longitude, latitude] as two numbers")
+        raise FeatureProblem(said.format(shown=shown))
     return {"latitude": coordinates[1], "longitude": coordinates[0]}
 
 
@@ -223,11 +234,12 @@ def _centroid(geometry: dict[str, Any], values: dict[str, Any]) -> Any:
         return point_of(shaped, values)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
         kind = str(geometry.get("type") or "geometry")[:40]
-        raise FeatureProblem(f"the {kind} cannot be read as a shape") from None
+        raise FeatureProblem(_("the {kind} cannot be read as a shape").format(kind=kind)) from None
     except Exception as error:  # shapely's GEOS errors: a ring that does not close ...
         if type(error).__module__.startswith("shapely"):
             kind = str(geometry.get("type") or "geometry")[:40]
-            raise FeatureProblem(f"the {kind} cannot be read as a shape") from None
+            said = _("the {kind} cannot be read as a shape").format(kind=kind)
+            raise FeatureProblem(said) from None
         raise
 
 

@@ -31,6 +31,8 @@ from incidents.io import tabular
 from incidents.io.geojson import point_of
 from incidents.io.tabular import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, Table
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.translation import _
+from incidents.translation import number as _number
 from incidents.validation import MAX_SOURCES
 
 PREFERRED_LAYER = "incidents"
@@ -43,10 +45,10 @@ def read(path: Path, data: bytes | None = None, name: str | None = None) -> Tabl
     name = name or path.name
     if data is None:
         if not path.exists():
-            raise FileUnusable(f"{name}: the file does not exist")
+            raise FileUnusable(_("{file}: the file does not exist").format(file=name))
         return _read_file(path, name)
     if len(data) > MAX_FILE_BYTES:
-        raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise FileUnusable(_too_big(name))
     with tempfile.TemporaryDirectory(prefix="incidents-upload-") as folder:
         target = Path(folder) / "upload.gpkg"
         target.write_bytes(data)
@@ -55,10 +57,11 @@ def read(path: Path, data: bytes | None = None, name: str | None = None) -> Tabl
 
 def _read_file(path: Path, name: str) -> Table:
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise FileUnusable(f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise FileUnusable(_too_big(name))
     with path.open("rb") as handle:
         if handle.read(16) != _SQLITE_MAGIC:
-            raise FileUnusable(f"{name}: this is not a GeoPackage (not an SQLite file)")
+            said = _("{file}: this is not a GeoPackage (not an SQLite file)")
+            raise FileUnusable(said.format(file=name))
     import pyogrio
 
     errors = pyogrio.errors
@@ -66,18 +69,21 @@ def _read_file(path: Path, name: str) -> Table:
         layer = choose_layer(pyogrio.list_layers(path), name)
         info = pyogrio.read_info(path, layer=layer)
         if int(info["features"]) > MAX_ROWS:
-            raise FileUnusable(f"{name}: more than {MAX_ROWS:,} features; split the file")
+            said = _("{file}: more than {n} features; split the file")
+            raise FileUnusable(said.format(file=name, n=_number(MAX_ROWS)))
         if len(info["fields"]) > tabular.MAX_COLUMNS:
-            raise FileUnusable(
-                f"{name}: the layer {layer} has {len(info['fields']):,} fields; the tool reads "
-                f"at most {tabular.MAX_COLUMNS} columns"
+            said = _(
+                "{file}: the layer {layer} has {n} fields; the tool reads at most {columns} columns"
             )
+            raise FileUnusable(said.format(file=name, layer=layer, n=_number(len(info["fields"])),
+                                           columns=tabular.MAX_COLUMNS))  # fmt: skip
         frame = pyogrio.read_dataframe(path, layer=layer)
     except (
         errors.DataSourceError, errors.DataLayerError, errors.FeatureError,
         errors.FieldError, errors.GeometryError, errors.CRSError,
     ) as error:  # fmt: skip
-        raise FileUnusable(f"{name}: the GeoPackage could not be read ({error})") from None
+        said = _("{file}: the GeoPackage could not be read ({error})")
+        raise FileUnusable(said.format(file=name, error=error)) from None
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     records = [
         {c: plain(v) for c, v in zip(columns, values, strict=True)}
@@ -90,14 +96,14 @@ def _read_file(path: Path, name: str) -> Table:
         try:
             too_many = _join_store_tables(path, records, name)
         except sqlite3.Error as error:
-            raise FileUnusable(
-                f"{name}: the GeoPackage's tables could not be read ({error})"
-            ) from None
+            said = _("{file}: the GeoPackage's tables could not be read ({error})")
+            raise FileUnusable(said.format(file=name, error=error)) from None
     table = _table(name, columns, records)
     table.problems = too_many
-    table.layout = f"GeoPackage layer '{layer}'" + (
-        " (this tool's own layout)" if layer == PREFERRED_LAYER else ""
-    )
+    if layer == PREFERRED_LAYER:
+        table.layout = _("GeoPackage layer '{layer}' (this tool's own layout)").format(layer=layer)
+    else:
+        table.layout = _("GeoPackage layer '{layer}'").format(layer=layer)
     if path.stat().st_size > tabular.MAX_CELL_CHARS:
         for number, cells in table.rows:
             tabular.flag_long_cells(table, number, cells)
@@ -107,14 +113,21 @@ def _read_file(path: Path, name: str) -> Table:
 def choose_layer(layers: Any, name: str) -> str:
     """'incidents' if present, else the first layer of points."""
     found = [(str(n), str(g or "").casefold()) for n, g in layers]
-    for layer, _ in found:
+    for layer, _kind in found:
         if layer == PREFERRED_LAYER:
             return layer
     for layer, geometry in found:
         if geometry.replace(" z", "").replace(" m", "") in POINT_TYPES:
             return layer
-    kinds = ", ".join(f"{n} ({g or 'no geometry'})" for n, g in found) or "none"
-    raise FileUnusable(f"{name}: the GeoPackage has no point layer (layers: {kinds})")
+    none = _("no geometry")
+    kinds = ", ".join(f"{n} ({g or none})" for n, g in found) or _("none")
+    said = _("{file}: the GeoPackage has no point layer (layers: {layers})")
+    raise FileUnusable(said.format(file=name, layers=kinds))
+
+
+def _too_big(name: str) -> str:
+    said = _("{file}: the file is larger than {mb} MB")
+    return said.format(file=name, mb=_number(MAX_FILE_BYTES // 2**20))
 
 
 def plain(value: Any) -> Any:
@@ -155,7 +168,8 @@ def _join_store_tables(
     for number, record in enumerate(records, start=1):
         cited = sources.get(record["id"], [])
         if len(cited) > MAX_SOURCES:
-            reason = f"the record has {len(cited):,} sources; at most {MAX_SOURCES} are imported"
+            said = _("the record has {n} sources; at most {most} are imported")
+            reason = said.format(n=_number(len(cited)), most=MAX_SOURCES)
             problems[number] = [("sources", reason)]
             cited = cited[:MAX_SOURCES]
         for n, values in enumerate(cited, start=1):
@@ -176,10 +190,11 @@ def _side_rows(
         return []
     have = {str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")')}
     if "incident_id" not in have:
-        raise FileUnusable(
-            f"{name}: the table {table} has no incident_id column, so its rows cannot be "
-            "matched to incidents; remove that table or export the records again"
+        said = _(
+            "{file}: the table {table} has no incident_id column, so its rows cannot be matched "
+            "to incidents; remove that table or export the records again"
         )
+        raise FileUnusable(said.format(file=name, table=table))
     picked = ", ".join(f'"{c}"' if c in have else "NULL" for c in wanted)
     sort = f'incident_id, "{order}"' if order in have else "incident_id, rowid"
     return list(conn.execute(f"SELECT incident_id, {picked} FROM {table} ORDER BY {sort}"))

@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from incidents.translation import _
+
 HEAD_ROWS = 10
 
 # Column names of the formats read from tables (lower case, as normalise_column gives).
@@ -87,7 +89,13 @@ def skipped_note(name: str, numbers: list[int], skipped: list[list[Any]], header
     """The sentence telling the user which rows above the header were left out."""
     shown = "; ".join(", ".join(_filled(r))[:80] for r in skipped if _filled(r))
     if len(numbers) == 1:
-        which = f"row {numbers[0]} above them ({shown}) was"
+        said = _(
+            "{file}: the column names are in row {header}; row {first} above them ({shown}) "
+            "was read as a title, not imported"
+        )
     else:
-        which = f"rows {numbers[0]}-{numbers[-1]} above them ({shown}) were"
-    return f"{name}: the column names are in row {header}; {which} read as a title, not imported"
+        said = _(
+            "{file}: the column names are in row {header}; rows {first}-{last} above them "
+            "({shown}) were read as a title, not imported"
+        )
+    return said.format(file=name, header=header, first=numbers[0], last=numbers[-1], shown=shown)

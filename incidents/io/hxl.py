@@ -26,9 +26,10 @@ from incidents.io import acled, ucdp
 from incidents.io.fixed_columns import fold
 from incidents.io.tabular import FileUnusable, Table
 from incidents.schema import INCIDENT_TYPES, VERIFICATION_STATUSES
+from incidents.translation import N_, _
 
 NAME = "hxl"
-LABEL = "HXL-tagged table (CSV/XLSX)"
+LABEL = N_("HXL-tagged table (CSV/XLSX)")
 
 Hashtag = tuple[str, frozenset[str]]
 
@@ -147,12 +148,25 @@ def totals_refusal(table: Table) -> str | None:
     if {field_for(t) for t in tags} & _POINT_FIELDS or table.has_columns(("latitude",)):
         return None
     level = _admin_level(table)
-    area = "country" if level == 0 else "district" if level == 1 else "area"
-    return (
-        f"this file holds totals per {area} and month, not incidents: each row counts "
-        "events and deaths over a period, with no place of its own; import the event "
-        "data it was made from instead (for ACLED, an export with one row per event)"
-    )
+    if level == 0:
+        said = _(
+            "this file holds totals per country and month, not incidents: each row counts "
+            "events and deaths over a period, with no place of its own; import the event "
+            "data it was made from instead (for ACLED, an export with one row per event)"
+        )
+    elif level == 1:
+        said = _(
+            "this file holds totals per district and month, not incidents: each row counts "
+            "events and deaths over a period, with no place of its own; import the event "
+            "data it was made from instead (for ACLED, an export with one row per event)"
+        )
+    else:
+        said = _(
+            "this file holds totals per area and month, not incidents: each row counts "
+            "events and deaths over a period, with no place of its own; import the event "
+            "data it was made from instead (for ACLED, an export with one row per event)"
+        )
+    return said
 
 
 def _admin_level(table: Table) -> int:
@@ -192,7 +206,7 @@ def field_for(tag: Hashtag | None) -> str | None:
 def inner_format(table: Table, column_map: dict[str, str] | None = None) -> ModuleType | None:
     """ACLED or UCDP when the table is one of their files republished with hashtags
     (its columns as the column map names them: a renamed 'best' mapped back is UCDP's)."""
-    _, data = split(table)
+    data = split(table)[1]
     named = replace(data, header=[(column_map or {}).get(h) or h for h in data.header])
     return next((m for m in (acled, ucdp) if m.matches(named)), None)
 
@@ -200,13 +214,16 @@ def inner_format(table: Table, column_map: dict[str, str] | None = None) -> Modu
 def layout(table: Table) -> str:
     """Where the hashtags are, and how the rows are read: as the data set they come
     from (with its layout), or column by column from the hashtags."""
-    where = "as the header" if _mostly_hashtags(table.header) else "under the header"
+    header = _mostly_hashtags(table.header)
+    where = _("HXL hashtags as the header") if header else _("HXL hashtags under the header")
     inner = inner_format(table)
     if inner is not None:
-        return f"HXL hashtags {where}; rows read as {inner.layout(split(table)[1])}"
+        said = _("{where}; rows read as {layout}")
+        return said.format(where=where, layout=inner.layout(split(table)[1]))
     tags = split(table)[0]
     used = sum(field_for(t) is not None for t in tags)
-    return f"HXL hashtags {where}; columns read by hashtag ({used} of {len(tags)} tags used)"
+    said = _("{where}; columns read by hashtag ({used} of {n} tags used)")
+    return said.format(where=where, used=used, n=len(tags))
 
 
 def raw_rows(
@@ -242,16 +259,18 @@ def _mapped_targets(
         index = _column_index(table, column)
         if index is None:
             shown = ", ".join(h for h in table.header if h)[:300]
-            raise FileUnusable(
-                f"{table.name}: the column map names a column '{column}' that the file does "
-                f"not have (its columns are: {shown})"
+            said = _(
+                "{file}: the column map names a column '{column}' that the file does not have "
+                "(its columns are: {columns})"
             )
+            raise FileUnusable(said.format(file=table.name, column=column, columns=shown))
         field = fold(target)
         if field and field not in TEMPLATE_COLUMNS:
-            raise FileUnusable(
-                f"{table.name}: the column map sends column '{column}' to '{target}', which "
-                "is not a field of the incident template"
+            said = _(
+                "{file}: the column map sends column '{column}' to '{target}', which is not a "
+                "field of the incident template"
             )
+            raise FileUnusable(said.format(file=table.name, column=column, target=target))
         targets[index] = field or None
     return targets
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from incidents.translation import _
+from incidents.translation import number as _number
+
 MAX_ROWS = 1_000_000
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_XLSX_UNPACKED = 400 * 1024 * 1024
@@ -87,10 +90,12 @@ class Table:
 
 def file_bytes(path: Path, data: bytes | None, name: str) -> bytes:
     """The file's bytes (uploaded, or read from disk), refusing what is missing or too big."""
-    too_big = f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB"
+    too_big = _("{file}: the file is larger than {mb} MB").format(
+        file=name, mb=_number(MAX_FILE_BYTES // 2**20)
+    )
     if data is None:
         if not path.exists():
-            raise FileUnusable(f"{name}: the file does not exist")
+            raise FileUnusable(_("{file}: the file does not exist").format(file=name))
         if path.stat().st_size > MAX_FILE_BYTES:
             raise FileUnusable(too_big)
         data = path.read_bytes()
@@ -104,7 +109,7 @@ def read_table(path: Path, data: bytes | None = None, name: str | None = None) -
     name = name or path.name
     data = file_bytes(path, data, name)
     if not data.strip():
-        raise FileUnusable(f"{name}: the file is empty")
+        raise FileUnusable(_("{file}: the file is empty").format(file=name))
     if data[:4] == b"PK\x03\x04":
         from incidents.io.workbook import read_xlsx
 
@@ -133,7 +138,8 @@ def _read_csv(data: bytes, name: str) -> Table:
     try:
         table = table_from_rows(name, enumerate(reader, start=1), encoding, 0)
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
-        raise FileUnusable(f"{name}: the file could not be read as CSV ({error})") from None
+        said = _("{file}: the file could not be read as CSV ({error})")
+        raise FileUnusable(said.format(file=name, error=error)) from None
     # A cell over MAX_CELL_CHARS lies on a long line or spans several: only then are
     # the rows' cells measured (an ordinary 100,000-row file does not pay for it).
     if len(text) > MAX_CELL_CHARS and (long_lines or reader.line_num > len(table.rows) + 4):
@@ -193,10 +199,12 @@ def _refuse_endless_lines(text: str, long_lines: list[int], delimiter: str, name
         ends = text.find("\n", begins)
         if text.count(delimiter, begins, ends if ends >= 0 else len(text)) > MAX_LINE_CELLS:
             number = text.count("\n", 0, begins) + 1
-            raise FileUnusable(
-                f"{name}: line {number} holds more than {MAX_LINE_CELLS:,} cells; "
-                f"the tool reads at most {MAX_COLUMNS} columns"
+            said = _(
+                "{file}: line {line} holds more than {cells} cells; the tool reads at most "
+                "{columns} columns"
             )
+            raise FileUnusable(said.format(file=name, line=number, cells=_number(MAX_LINE_CELLS),
+                                           columns=MAX_COLUMNS))  # fmt: skip
 
 
 def table_from_rows(
@@ -211,7 +219,7 @@ def table_from_rows(
     numbered = iter(rows)
     head = _head_rows(name, numbered)
     if not head:
-        raise FileUnusable(f"{name}: the file has no header row")
+        raise FileUnusable(_("{file}: the file has no header row").format(file=name))
     _set_header(table, head)
     for number, read in itertools.chain(head, numbered):
         cells = _within_columns(name, number, read) if len(read) > MAX_COLUMNS else read
@@ -223,7 +231,8 @@ def table_from_rows(
         if not plainly_filled and not any(str(c if c is not None else "").strip() for c in cells):
             continue
         if len(table.rows) >= MAX_ROWS:
-            raise FileUnusable(f"{name}: more than {MAX_ROWS:,} rows; split the file")
+            said = _("{file}: more than {n} rows; split the file")
+            raise FileUnusable(said.format(file=name, n=_number(MAX_ROWS)))
         guard.check(number, cells)
         table.rows.append((number, list(cells)))
     return table
@@ -273,15 +282,16 @@ class _RowGuard:
     def check(self, number: int, cells: list[Any]) -> None:
         self.slots += len(cells)
         if self.padding_possible and self.slots > PADDING_ALLOWANCE:
-            for _, done in self.table.rows[self.counted :]:
+            for _row, done in self.table.rows[self.counted :]:
                 self.filled += len(done) - done.count(None) - done.count("")
             self.counted = len(self.table.rows)
             here = len(cells) - cells.count(None) - cells.count("")
             if self.slots > 20 * (self.filled + here) + PADDING_ALLOWANCE:
-                raise FileUnusable(
-                    f"{self.table.name}: the rows up to row {number} are mostly empty cells "
-                    "before a value far to the right; delete the empty columns and import again"
+                said = _(
+                    "{file}: the rows up to row {row} are mostly empty cells before a value "
+                    "far to the right; delete the empty columns and import again"
                 )
+                raise FileUnusable(said.format(file=self.table.name, row=number))
         if self.long_possible and _characters(cells) > MAX_CELL_CHARS:
             flag_long_cells(self.table, number, cells)
 
@@ -299,10 +309,12 @@ def _within_columns(name: str, number: int, cells: list[Any]) -> list[Any]:
     while end and (cells[end - 1] is None or str(cells[end - 1]).strip() == ""):
         end -= 1
     if end > MAX_COLUMNS:
-        raise FileUnusable(
-            f"{name}: row {number} has a value in column {column_name(end)} (column {end}); "
-            f"the tool reads at most {MAX_COLUMNS} columns: delete the extra columns"
+        said = _(
+            "{file}: row {row} has a value in column {letters} (column {column}); the tool "
+            "reads at most {columns} columns: delete the extra columns"
         )
+        raise FileUnusable(said.format(file=name, row=number, letters=column_name(end),
+                                       column=end, columns=MAX_COLUMNS))  # fmt: skip
     return list(cells[:end])
 
 
@@ -323,8 +335,8 @@ def flag_long_cells(table: Table, number: int, cells: list[Any]) -> None:
             header = table.header
             named = index < len(header) and header[index]
             column = header[index] if named else column_name(index + 1)
-            reason = (
-                f"the cell is {len(cell):,} characters long; at most {MAX_CELL_CHARS:,} "
-                "are read (put long documents in a source, not a cell)"
-            )
+            reason = _(
+                "the cell is {length} characters long; at most {most} are read (put long "
+                "documents in a source, not a cell)"
+            ).format(length=_number(len(cell)), most=_number(MAX_CELL_CHARS))
             table.problems.setdefault(number, []).append((column, reason))

@@ -15,9 +15,10 @@ from typing import Any
 from incidents.dates import DayOrder
 from incidents.io.tabular import Table
 from incidents.schema import FIELDS, SOURCE_PARTS, VOCABULARIES
+from incidents.translation import N_, _
 
 NAME = "template"
-LABEL = "Incident template (CSV/XLSX)"
+LABEL = N_("Incident template (CSV/XLSX)")
 TEMPLATE_SOURCES = 3
 
 TEMPLATE_COLUMNS: tuple[str, ...] = (
@@ -81,8 +82,9 @@ def layout(table: Table) -> str:
     named = [c for c in table.header if c.strip()]
     known = [c for c in named if field_for(c)]
     if named and len(known) == len(named):
-        return "the template's column names"
-    return f"own column names ({len(known)} of {len(named)} named as the template names them)"
+        return _("the template's column names")
+    said = _("own column names ({known} of {n} named as the template names them)")
+    return said.format(known=len(known), n=len(named))
 
 
 def raw_rows(

@@ -33,9 +33,11 @@ from typing import Any
 from incidents.dates import DayOrder
 from incidents.io.tabular import MAX_CELL_CHARS, MAX_ROWS, FileUnusable, Table, flag_long_cells
 from incidents.schema import INCIDENT_TYPES
+from incidents.translation import N_, _
+from incidents.translation import number as _number
 
 NAME = "timemap"
-LABEL = "Timemap events (JSON)"
+LABEL = N_("Timemap events (JSON)")
 MAX_EVENT_SOURCES = 9  # source1 .. source9, as the template reads them
 COLUMNS = ("id", "date", "time", "latitude", "longitude", "location", "title", "description")
 MARKER = "timemap_sources"  # a column only this reader writes: how the format is recognised
@@ -93,7 +95,8 @@ def table_from_document(document: Any, name: str) -> Table:
     """The events as a Table, references to sources and associations resolved."""
     events = _events(document) or []
     if len(events) > MAX_ROWS:
-        raise FileUnusable(f"{name}: more than {MAX_ROWS:,} events; split the file")
+        said = _("{file}: more than {n} events; split the file")
+        raise FileUnusable(said.format(file=name, n=_number(MAX_ROWS)))
     top = document if isinstance(document, dict) else {}
     sources = _by_id(_get(top, "sources"))
     associations = _by_id(_get(top, "associations"))
@@ -102,7 +105,7 @@ def table_from_document(document: Any, name: str) -> Table:
     rows: list[dict[str, Any]] = []
     for number, event in enumerate(events, start=1):
         if not isinstance(event, dict):
-            table.problems[number] = [("event", "is not an object of names and values")]
+            table.problems[number] = [("event", _("is not an object of names and values"))]
             rows.append({})
             continue
         row = {c: _text(event.get(c)) for c in COLUMNS}
@@ -128,9 +131,12 @@ def _layout(document: Any, events: list[Any]) -> str:
     top = document if isinstance(document, dict) else {}
     blocks = [b for b in ("sources", "associations", "filters") if _get(top, b)]
     if not blocks and any(isinstance(e, dict) and e.get("filters") for e in events):
-        blocks.append("filters in each event")
-    kind = "a list of events" if isinstance(document, list) else "events"
-    return f"timemap: {kind}" + (" with " + " and ".join(blocks) if blocks else "")
+        blocks.append(_("filters in each event"))  # the others: the file's own block names
+    kind = _("a list of events") if isinstance(document, list) else _("events")
+    if not blocks:
+        return _("timemap: {kind}").format(kind=kind)
+    said = _("timemap: {kind} with {blocks}")
+    return said.format(kind=kind, blocks=_(" and ").join(blocks))
 
 
 def _countries(rows: list[dict[str, Any]]) -> None:
@@ -150,7 +156,7 @@ def _countries(rows: list[dict[str, Any]]) -> None:
     if not located:
         return
     codes = countries_for_points([la for _, la, _ in located], [lo for _, _, lo in located])
-    for (row, _, _), code in zip(located, codes, strict=True):
+    for (row, _lat, _lon), code in zip(located, codes, strict=True):
         row["country"] = code or ""
 
 
@@ -241,16 +247,19 @@ def _sources(
         out[f"source{kept}_title"] = _source_title(source, title, by_event)
         out[f"source{kept}_url"] = _web_address(source)
         out[f"source{kept}_date"] = _text(source.get("date"))
-    where = f"{table.name}: event {own or number} (row {number})"
+    where = {"file": table.name, "event": own or number, "row": number}
     if missing:
-        table.notes.append(f"{where} cites sources the file does not hold: {', '.join(missing)}")
+        said = _("{file}: event {event} (row {row}) cites sources the file does not hold: {ids}")
+        table.notes.append(said.format(**where, ids=", ".join(missing)))
     if elsewhere:
-        table.notes.append(
-            f"{where} cites sources titled with another event's id: {', '.join(elsewhere)}; "
-            "check that they belong to this event"
+        said = _(
+            "{file}: event {event} (row {row}) cites sources titled with another event's id: "
+            "{ids}; check that they belong to this event"
         )
+        table.notes.append(said.format(**where, ids=", ".join(elsewhere)))
     if kept > MAX_EVENT_SOURCES:
-        table.notes.append(f"{where} cites {kept} sources; the first {MAX_EVENT_SOURCES} were kept")
+        said = _("{file}: event {event} (row {row}) cites {n} sources; the first {most} were kept")
+        table.notes.append(said.format(**where, n=kept, most=MAX_EVENT_SOURCES))
     return out
 
 
@@ -309,15 +318,17 @@ def _check_map(table: Table, column_map: Mapping[str, str]) -> None:
     for column, target in column_map.items():
         if column not in table.header:
             shown = ", ".join(table.header)[:300]
-            raise FileUnusable(
-                f"{table.name}: the column map names a column '{column}' that the events do "
-                f"not have (they have: {shown})"
+            said = _(
+                "{file}: the column map names a column '{column}' that the events do not have "
+                "(they have: {columns})"
             )
+            raise FileUnusable(said.format(file=table.name, column=column, columns=shown))
         if target and target not in TEMPLATE_COLUMNS:
-            raise FileUnusable(
-                f"{table.name}: the column map sends column '{column}' to '{target}', which "
-                "is not a field of the incident template"
+            said = _(
+                "{file}: the column map sends column '{column}' to '{target}', which is not a "
+                "field of the incident template"
             )
+            raise FileUnusable(said.format(file=table.name, column=column, target=target))
 
 
 def map_event(row: dict[str, str]) -> dict[str, Any]:
@@ -349,10 +360,11 @@ def _iso_dates(rows: list[dict[str, Any]], table: Table) -> None:
     day_first = any(a > 12 for a, _ in pairs) and not any(b > 12 for _, b in pairs)
     if day_first:
         example = next(m.group(0).strip() for m in parts if m and int(m.group(1)) > 12)
-        table.notes.append(
-            f"{table.name}: the dates are read as day/month/year (as {example} must be), "
-            "not timemap's usual month/day/year"
+        said = _(
+            "{file}: the dates are read as day/month/year (as {example} must be), not "
+            "timemap's usual month/day/year"
         )
+        table.notes.append(said.format(file=table.name, example=example))
     for row in rows:
         if "date" in row:
             row["date"] = us_date(str(row["date"]), day_first)

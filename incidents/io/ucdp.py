@@ -47,9 +47,10 @@ from incidents.dates import DayOrder
 from incidents.io.conflict_country import country_text
 from incidents.io.fixed_columns import Columns, fold, hashtag_row, records
 from incidents.io.tabular import Table
+from incidents.translation import N_, _
 
 NAME = "ucdp"
-LABEL = "UCDP GED events (CSV)"
+LABEL = N_("UCDP GED events (CSV)")
 REQUIRED = ("id", "type_of_violence", "date_start", "date_end", "where_prec", "best")
 # Every column of the GED releases (17.1 to 25.1) and of HDX's copies.
 COLUMNS = Columns(
@@ -106,15 +107,15 @@ def layout(table: Table) -> str:
     the later id columns), as the summary says it."""
     folded = {fold(h) for h in table.header}
     if folded & {"best_est", "low_est", "high_est"}:
-        style = "UCDP GED, older releases (best_est, low_est, high_est)"
+        style = _("UCDP GED, older releases (best_est, low_est, high_est)")
     elif folded & {"relid", "code_status", "conflict_dset_id"}:
-        style = "UCDP GED, releases with relid and *_dset_id columns (later releases)"
+        style = _("UCDP GED, releases with relid and *_dset_id columns (later releases)")
     elif folded >= {"start_year", "end_year", "iso3"}:
-        style = "UCDP GED as republished on HDX (start_year, end_year, iso3 added)"
+        style = _("UCDP GED as republished on HDX (start_year, end_year, iso3 added)")
     else:
-        style = "UCDP GED (best, low, high)"
+        style = _("UCDP GED (best, low, high)")
     if table.rows and hashtag_row(table.rows[0][1]):
-        style += "; HXL hashtags under the header (HDX)"
+        style += "; " + _("HXL hashtags under the header (HDX)")
     return style
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from incidents.io import tabular
 from incidents.io.tabular import FileUnusable, Table
+from incidents.translation import _
+from incidents.translation import number as _number
 
 HEAD_ROWS = 10  # rows of a sheet looked at to tell a table from a page of text
 MAX_MEMBERS = 10_000
@@ -32,10 +34,11 @@ def read_xlsx(data: bytes, name: str) -> Table:
     import openpyxl.xml
 
     if not openpyxl.xml.DEFUSEDXML:  # defusedxml missing, or OPENPYXL_DEFUSEDXML=False
-        raise FileUnusable(
-            f"{name}: this server cannot read workbooks safely (defusedxml is not in use); "
+        said = _(
+            "{file}: this server cannot read workbooks safely (defusedxml is not in use); "
             "save the sheet as CSV, or ask the administrator to install requirements.txt"
         )
+        raise FileUnusable(said.format(file=name))
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -43,7 +46,7 @@ def read_xlsx(data: bytes, name: str) -> Table:
         raise _unreadable(name, error) from None
     try:
         if not book.worksheets:
-            raise FileUnusable(f"{name}: the workbook has no sheet")
+            raise FileUnusable(_("{file}: the workbook has no sheet").format(file=name))
         at = _first_table(book.worksheets)
         sheet = book.worksheets[at]
         sheet.reset_dimensions()  # rows as wide as their own cells, not the claimed size
@@ -61,10 +64,10 @@ def read_xlsx(data: bytes, name: str) -> Table:
 def _unreadable(name: str, error: Exception) -> FileUnusable:
     """The sentence for a workbook openpyxl could not open or read: XML bombs named."""
     if _is_xml_bomb(error):
-        return FileUnusable(
-            f"{name}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe"
-        )
-    return FileUnusable(f"{name}: the workbook could not be read ({error})")
+        said = _("{file}: the workbook declares XML entities (an 'XML bomb'); refused as unsafe")
+        return FileUnusable(said.format(file=name))
+    said = _("{file}: the workbook could not be read ({error})")
+    return FileUnusable(said.format(file=name, error=error))
 
 
 def check_archive(data: bytes, name: str) -> int:
@@ -72,29 +75,35 @@ def check_archive(data: bytes, name: str) -> int:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise FileUnusable(f"{name}: the file is not a valid XLSX workbook") from None
+        raise FileUnusable(
+            _("{file}: the file is not a valid XLSX workbook").format(file=name)
+        ) from None
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise FileUnusable(
-            f"{name}: the workbook holds {len(members):,} parts (a real one has a few dozen); "
-            "refused as unsafe"
+        said = _(
+            "{file}: the workbook holds {n} parts (a real one has a few dozen); refused as unsafe"
         )
+        raise FileUnusable(said.format(file=name, n=_number(len(members))))
     for member in members:  # one member packed far tighter than any sheet: a bomb inside
         if member.file_size > 2**20 and member.file_size > MAX_MEMBER_RATIO * max(
             member.compress_size, 1
         ):
-            raise FileUnusable(
-                f"{name}: the part {member.filename[:80]} unpacks to "
-                f"{member.file_size // 2**20} MB from {member.compress_size:,} bytes; "
-                "refused as unsafe (a 'zip bomb')"
+            said = _(
+                "{file}: the part {part} unpacks to {mb} MB from {bytes} bytes; refused as "
+                "unsafe (a 'zip bomb')"
             )
+            raise FileUnusable(said.format(file=name, part=member.filename[:80],
+                                           mb=_number(member.file_size // 2**20),
+                                           bytes=_number(member.compress_size)))  # fmt: skip
     unpacked = sum(m.file_size for m in members)
     packed = max(sum(m.compress_size for m in members), 1)
     if unpacked > tabular.MAX_XLSX_UNPACKED or unpacked / packed > tabular.MAX_XLSX_RATIO:
-        raise FileUnusable(
-            f"{name}: the workbook unpacks to {unpacked // 2**20} MB "
-            f"({unpacked // packed}x its size); refused as unsafe (a 'zip bomb')"
+        said = _(
+            "{file}: the workbook unpacks to {mb} MB ({ratio}x its size); refused as unsafe "
+            "(a 'zip bomb')"
         )
+        raise FileUnusable(said.format(file=name, mb=_number(unpacked // 2**20),
+                                       ratio=unpacked // packed))  # fmt: skip
     return unpacked
 
 
@@ -110,13 +119,15 @@ def _first_table(sheets: list[Any]) -> int:
 
 def _sheet_layout(sheets: list[Any], at: int) -> str:
     """'workbook sheet 'Non_HRP' (the second of 4; 'TOU' holds no table)'."""
-    shown = f"workbook sheet '{sheets[at].title}'"
+    shown = _("workbook sheet '{sheet}'").format(sheet=sheets[at].title)
     if len(sheets) == 1:
         return shown
     skipped = ", ".join(f"'{s.title}'" for s in sheets[:at])
-    place = "the first" if at == 0 else f"sheet {at + 1}"
-    shown += f" ({place} of {len(sheets)}; only one sheet is read"
-    return shown + (f"; {skipped} held no table)" if skipped else ")")
+    if at == 0:
+        said = _("{shown} (the first of {n}; only one sheet is read)")
+    else:  # chosen past the sheets before it, which hold no table
+        said = _("{shown} (sheet {at} of {n}; only one sheet is read; {skipped} held no table)")
+    return said.format(shown=shown, at=at + 1, n=len(sheets), skipped=skipped)
 
 
 def _rows(sheet: Any, name: str) -> Iterator[tuple[int, list[Any]]]:

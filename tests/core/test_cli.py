@@ -1,6 +1,7 @@
 """The command line as an analyst runs it: a real process, real files, exit codes."""
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,12 +13,15 @@ FIXTURES = ROOT / "tests" / "fixtures" / "template"
 
 
 def run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    """The command in English whatever the machine's language (its words are checked
+    here; tests/core/test_translation_messages.py runs it in Arabic and French)."""
     return subprocess.run(
         [sys.executable, "-m", "incidents", "--db", str(db), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=False,
+        env={**os.environ, "INCIDENTS_LANGUAGE": "en"},
     )
 
 
