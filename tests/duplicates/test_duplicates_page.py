@@ -44,7 +44,8 @@ def test_a_pair_is_shown_with_its_reasons_and_merged(page: AppTest, tmp_path: Pa
     assert not page.exception
     store = open_store(str(tmp_path / "dup.gpkg"))
     assert store.count(Query(), EDITOR) == 1
-    assert store.get("org-1", EDITOR).killed_best == 12
+    kept = store.get("org-1", EDITOR)
+    assert kept is not None and kept.killed_best == 12
     assert "No probable duplicates" in page.success[0].value
 
 
