@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -179,7 +180,7 @@ def test_the_map_writes_no_bare_english(name: str) -> None:
 def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     import geodata
     from incidents.count_totals import Total
-    from incidents.maps import legend, map_controls
+    from incidents.maps import build_map, legend, map_controls, map_html
     from incidents.maps.aggregate import total_words
     from incidents.maps.map_controls import ControlWords
     from incidents.maps.marker_text import clicked_id, tooltip_html
@@ -188,7 +189,7 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     translation.set_language("ar")
     assert total_words(Total(338, 9, 1, 2)) == "338 على الأقل"
     assert total_words(Total(0, 3, 0, 0)) == "غير معروف"
-    assert "مفتاح" not in legend.heat_legend(3) and "Density" not in legend.heat_legend(3)
+    assert "كثافة الحوادث" in legend.heat_legend(3) and "Density" not in legend.heat_legend(3)
     words = ControlWords()
     assert words.rtl and words.words["full"] == "ملء الشاشة"
     assert words.credit[1].startswith("الأماكن: GeoNames")
@@ -197,6 +198,12 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     assert clicked_id("Grave مقبرة جماعية المرجع x1", {"x1"}) == "x1"
     assert clicked_id("Grave Ref. x1", {"x1"}) == "x1"  # a page drawn in English before
     assert period_label(date(2020, 4, 1), "month") == "أبريل 2020"
+    row = {"id": "x1", "type": "torture", "title": "T", "date_start": "2020-06-01",
+           "date_end": "2020-06-01", "latitude": 32.4, "longitude": 13.6,
+           "location_precision": "exact"}  # fmt: skip
+    page = map_html(build_map(pd.DataFrame([row])))
+    assert 'var ref = "المرجع", dir = "rtl"' in page  # the markers' tooltips
+    assert "مفتاح الخريطة" in page and "ملء الشاشة" in page  # legend button, controls
     translation.set_language("en")
     assert total_words(Total(338, 9, 1, 2)) == "at least 338" and not ControlWords().rtl
     assert map_controls.CREDIT == geodata.ATTRIBUTION  # the credit the catalogue translates
