@@ -5,7 +5,7 @@
 
 Each figure is one run in its own process (nothing cached in it: not the gazetteer,
 not the column index): open the store, then ask for the ids matching a text, as the
-column index asks when a text is typed (Summaries.matching_fids), for an editor and
+column index asks when a text is typed (RecordReads.matching_fids), for an editor and
 for the public. Beside it, the same filter as the LIKE scan the stores ran before the
 full-text index (the baseline). Prints one JSON object. bench.py calls run() for each
 store it fills.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -84,7 +85,7 @@ def _in_new_process(*args: str) -> Any:
 
 def run(address: str) -> dict[str, float]:
     """Cold text-filter figures for one store (each in a new process)."""
-    out: dict[str, float] = {}
+    out: dict[str, float] = {"load_average_1min": os.getloadavg()[0]}
     for name, text in TERMS.items():
         for who in ("editor", "public"):
             got = _in_new_process(address, text, who)
@@ -93,6 +94,7 @@ def run(address: str) -> dict[str, float]:
             warm = _in_new_process(address, text, who, "warm")
             out[f"text_cold_{name}_{who}_gazetteer_warm_s"] = warm["first_s"]
         out[f"text_like_{name}_s"] = _in_new_process("--like", address, text)
+    out["load_average_1min_after"] = os.getloadavg()[0]
     return out
 
 
