@@ -12,22 +12,21 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
-from pptx.text.text import _Paragraph
 from pptx.util import Emu, Inches, Pt
 
 import geodata
 from incidents.access import PublicRules
 from incidents.export import theme
-from incidents.export.arabic import starts_rtl
 from incidents.export.caption import day_words, filters_sentence, incidents_words, window_words
 from incidents.export.deck_parts import counts_table_data, source_lines
+from incidents.export.deck_text import direction
 from incidents.export.layout import district_names, stamp_words
 from incidents.export.panels import panels_by_period, panels_by_type, render_panels
 from incidents.export.placement_words import placement_summary
@@ -147,7 +146,7 @@ def _slide(
     shape.text = title
     paragraph = shape.text_frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.LEFT
-    _direction(paragraph, title)
+    direction(paragraph, title)
     paragraph.font.size, paragraph.font.bold = Pt(28), True
     if footer:
         _footer(slide, selection)
@@ -165,33 +164,10 @@ def _text(slide: Slide, box: tuple[float, float, float, float], lines: Sequence[
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.text = line
-        _direction(paragraph, line)
+        direction(paragraph, line)
         paragraph.font.size = Pt(size)
         paragraph.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
         paragraph.font.bold = bold_first and i == 0
-
-
-def _direction(paragraph: _Paragraph, text: str) -> None:
-    """A paragraph of a right-to-left deck, or whose text starts in Arabic, reads right
-    to left, aligned right, its complex-script font one with Arabic glyphs (the viewer
-    shapes the letters; direction, alignment and font are ours to set)."""
-    if is_rtl() or starts_rtl(text):
-        # python-pptx has no API for a paragraph's direction: its own XML element's.
-        paragraph._p.get_or_add_pPr().set("rtl", "1")
-        paragraph.alignment = PP_ALIGN.RIGHT
-        for run in paragraph.runs:
-            _arabic_font(run._r.get_or_add_rPr())
-
-
-def _arabic_font(properties: Any) -> None:
-    """The run's complex-script typeface (a:cs): the Arabic font the images use."""
-    from pptx.oxml.ns import qn
-
-    if properties.find(qn("a:cs")) is None:
-        cs = properties.makeelement(qn("a:cs"), {"typeface": theme.ARABIC_FAMILY})
-        # a:cs goes after a:latin and a:ea when present (the schema's order)
-        properties.append(cs)
-    properties.set("lang", "ar-LY")
 
 
 def _footer(slide: Slide, selection: Selection) -> None:
@@ -218,7 +194,7 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     slide = prs.slides.add_slide(prs.slide_layouts[0])
     assert slide.shapes.title is not None
     slide.shapes.title.text = title
-    _direction(slide.shapes.title.text_frame.paragraphs[0], title)
+    direction(slide.shapes.title.text_frame.paragraphs[0], title)
     slide.shapes.title.left, slide.shapes.title.top = Inches(0.8), Inches(1.7)
     slide.shapes.title.width, slide.shapes.title.height = Inches(11.7), Inches(1.6)
     sub = slide.placeholders[1]
@@ -227,7 +203,7 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     lines += selection.people_lines()
     sub.text_frame.text = "\n".join(lines)
     for paragraph, line in zip(sub.text_frame.paragraphs, lines, strict=False):
-        _direction(paragraph, line)
+        direction(paragraph, line)
     _footer(slide, selection)
     notes = slide.notes_slide.notes_text_frame
     assert notes is not None
@@ -364,7 +340,7 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
             paragraph.font.bold = r == 0 or r == rows - 1 or c == cols - 1
             if c > 0:
                 paragraph.alignment = PP_ALIGN.RIGHT
-            _direction(paragraph, str(value))
+            direction(paragraph, str(value))
             if rtl and c > 0:  # counts centred under their district
                 paragraph.alignment = PP_ALIGN.CENTER
 

@@ -185,7 +185,9 @@ def to_xlsx(selection: Selection, title: str = "") -> bytes:
          "keywords": f"profile:{selection.profile.name}"}
     )  # fmt: skip
     bold = book.add_format({"bold": True, "bg_color": "#eeeeee", "border": 1})
-    sheet = book.add_worksheet("Incidents")
+    sheet = book.add_worksheet("Incidents")  # the name tools look for: not translated
+    if is_rtl():  # Arabic readers see the columns from the right, as Excel shows Arabic
+        sheet.right_to_left()
     columns, records = table_records(selection)
     sheet.write_row(0, 0, [safe_cell(c) for c in columns], bold)
     cut = 0

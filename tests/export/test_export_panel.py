@@ -46,3 +46,27 @@ def test_view_parts_accepts_the_shapes_the_map_page_may_pass():
     assert view_parts(None) == (None, "")
     assert view_parts((1, 2, 3, 4)) == ((1.0, 2.0, 3.0, 4.0), "")
     assert view_parts({"bounds": [1, 2, 3, 4], "link": "x"}) == ((1.0, 2.0, 3.0, 4.0), "x")
+
+
+def _arabic_app(db: str) -> None:
+    from app_pages.export_panel import render_export_panel
+    from incidents.access import Role, Viewer
+    from incidents.query import Query
+    from incidents.store import open_store
+    from incidents.translation import set_language
+
+    set_language("ar")
+    render_export_panel(open_store(db), Viewer("someone", Role.VIEWER), Query(), None)
+
+
+def test_an_arabic_page_offers_the_audiences_in_arabic(tarhuna_db):
+    from incidents.export.profiles import PROFILES
+    from incidents.export.service import in_language
+
+    app = AppTest.from_function(_arabic_app, args=(tarhuna_db,), default_timeout=60).run()
+    assert not app.exception
+    profiles = next(r for r in app.radio if r.key == "export_profile")
+    public = PROFILES["public"]
+    said = in_language("ar", lambda: f"{public.name_shown()}: {public.notice_shown()}")
+    assert next(iter(profiles.options)) == said
+    assert said.startswith("عام: ")
