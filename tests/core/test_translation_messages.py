@@ -331,3 +331,38 @@ def test_an_in_process_run_leaves_the_language_as_it_was(tmp_path: Path) -> None
         sys.stdout = old
     assert code == 0 and buffer.getvalue().startswith("كُتب النموذج في")
     assert translation.language() == "en"
+
+
+def _import_page_in_arabic() -> None:
+    """The import page as app.py runs it in Arabic: the run's language set first."""
+    from app_pages import import_flow
+    from incidents import translation
+
+    translation.set_language("ar")
+    import_flow.main()
+
+
+def test_the_import_page_shows_the_report_in_arabic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from app_pages import common
+    from tests.app.conftest import EDITOR, point_app_at
+
+    point_app_at(str(tmp_path / "s.gpkg"), tmp_path, monkeypatch)
+    monkeypatch.setattr(common, "viewer", lambda: EDITOR)
+    at = AppTest.from_function(_import_page_in_arabic, default_timeout=60)
+    bad = _bad_file(tmp_path)
+    # Between runs Streamlit formats widget values again (the import format's label):
+    # the app's resolver answers with the session's language there, as this one does.
+    translation.use_resolver(lambda: "ar")
+    try:
+        at.run().file_uploader[0].set_value((bad.name, bad.read_bytes(), "text/csv")).run()
+        at.button(key="import_check").click().run()
+    finally:
+        translation.use_resolver(lambda: None)
+    report = "\n".join(c.value for c in at.code)
+    assert "  الصف 3: type: «massacre» ليس أحد: " in report
+    assert "  مرفوضة: 2" in report and "rejected" not in report
+    assert [m.label for m in at.metric][-1] == "مرفوضة"
