@@ -39,7 +39,9 @@ REASONS = (
 def day_words(day: date) -> str:
     """'1 June 2020', '1 يونيو 2020', '1 juin 2020': unambiguous in every locale, unlike
     01/06/2020."""
-    return translation.day(day, "long")
+    text = translation.day(day, "long")
+    # French writes the first of a month as an ordinal: 1er juin 2020
+    return f"1er{text[1:]}" if day.day == 1 and translation.language() == "fr" else text
 
 
 def window_words(query: Query) -> str:
