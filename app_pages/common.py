@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.identity import current_viewer
-from incidents.access import Viewer
+from incidents.access import Viewer, Visibility
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
 from incidents.store.column_index import ColumnIndex
@@ -85,7 +85,7 @@ def _index(url: str, version: str, access: str, _who: Viewer) -> ColumnIndex:
 
 def _access(who: Viewer) -> str:
     """Viewers who see the same records the same way share one index."""
-    return "exact" if who.sees_exact_locations and who.sees_restricted else "public"
+    return Visibility.of(who).key
 
 
 def index() -> ColumnIndex:

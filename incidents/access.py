@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from incidents.dates import parse_date
@@ -64,8 +65,51 @@ class Viewer:
         return self.role is Role.ADMIN
 
     def cache_key(self) -> str:
-        """What a cache must be keyed by: everything that changes what this viewer sees."""
-        return self.role.value
+        """What a cache of rows must be keyed by: the records and values this viewer sees
+        (Visibility.key) and whether confidential columns come with them."""
+        confidential = "+confidential" if self.sees_confidential else ""
+        return Visibility.of(self).key + confidential
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a kind of viewer sees of the records: the one access policy of reads.
+
+    Two rules, each gated on one property of the viewer:
+    - which records: restricted ones only for those who sees_restricted (one SQL
+      predicate, sql(); Incident reads check the same flag);
+    - how they look: exact points, dates, place names and record times only for those
+      who sees_exact_locations; everyone else gets them as coarsen_for_public and
+      public_day_range make them (the public rules, this module and public_place.py).
+    Both are false for the public and true for staff today; they are kept apart so a
+    role that differs in one cannot borrow the other's rule by accident. key is what
+    every cache of what a viewer sees (the column snapshot, a page's cached reads) is
+    keyed by; confidential fields are columns asked for by name, not part of it.
+    """
+
+    restricted: bool
+    exact: bool
+
+    @classmethod
+    def of(cls, viewer: Viewer) -> Visibility:
+        return cls(restricted=viewer.sees_restricted, exact=viewer.sees_exact_locations)
+
+    @property
+    def key(self) -> str:
+        """'exact' (staff), 'public', or the two rules spelled out for a mixed role."""
+        if self.restricted == self.exact:
+            return "exact" if self.exact else "public"
+        return (
+            f"{'restricted' if self.restricted else 'public'}-{'exact' if self.exact else 'coarse'}"
+        )
+
+    def shows(self, sensitivity: str) -> bool:
+        """A record of this sensitivity is one this viewer reads (sql(), in Python)."""
+        return self.restricted or sensitivity == "public"
+
+    def sql(self, alias: str = "i") -> str:
+        """The records this viewer may read, as a SQL condition on the incidents table."""
+        return "1=1" if self.restricted else f"{alias}.sensitivity = 'public'"
 
 
 PUBLIC = Viewer("public", Role.PUBLIC)
@@ -158,15 +202,33 @@ def coarsen_for_public(frame: pd.DataFrame, rules: PublicRules | None = None) ->
     return out
 
 
+def public_day_range(
+    start: np.ndarray, end: np.ndarray, monthly: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers (days since 1970) as the public sees them: a month-only record's
+    range widened to its months' first and last days (new arrays; others unchanged)."""
+    start, end = start.astype(np.int64), end.astype(np.int64)
+    if not monthly.any():
+        return start, end
+    first = start[monthly].astype("datetime64[D]").astype("datetime64[M]")
+    last = end[monthly].astype("datetime64[D]").astype("datetime64[M]") + 1
+    start[monthly] = first.astype("datetime64[D]").astype(np.int64)
+    end[monthly] = last.astype("datetime64[D]").astype(np.int64) - 1
+    return start, end
+
+
 def _months_only(frame: pd.DataFrame) -> pd.DataFrame:
-    mask = frame["public_date_to_month"].fillna(False).astype(bool)
+    mask = frame["public_date_to_month"].fillna(False).astype(bool).to_numpy()
     if not mask.any():
         return frame
     out = frame.copy()
-    start = pd.to_datetime(out.loc[mask, "date_start"])
-    end = pd.to_datetime(out.loc[mask, "date_end"])
-    out.loc[mask, "date_start"] = start.dt.to_period("M").dt.start_time.dt.date.astype(str)
-    out.loc[mask, "date_end"] = end.dt.to_period("M").dt.end_time.dt.date.astype(str)
+    days = [
+        pd.to_datetime(out.loc[mask, c]).to_numpy("datetime64[D]").astype(np.int64)
+        for c in ("date_start", "date_end")
+    ]
+    start, end = public_day_range(days[0], days[1], np.ones(len(days[0]), bool))
+    for name, values in (("date_start", start), ("date_end", end)):
+        out.loc[mask, name] = np.datetime_as_string(values.astype("datetime64[D]"), unit="D")
     if "date_precision" in out.columns:
         out.loc[mask & (out["date_precision"] == "day"), "date_precision"] = "month"
     return out

@@ -1,8 +1,8 @@
 """Where the public sees a located record: the one place this rule is written.
 
-Every reader calls public_points: the rows a store returns (access.coarsen_for_public),
-the map's column index (store/column_load.py) and the SQL filters and counts
-(store/public_sql.py, which keeps these points by record for its box and grid).
+Every reader calls public_points: the rows a store returns (access.coarsen_for_public)
+and the column snapshot every filter, count and grid is answered from
+(store/column_load.py).
 
 The rule (PublicRules.basis):
 - "town" (the default): a record whose place is a populated place of the bundled

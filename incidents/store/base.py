@@ -8,12 +8,13 @@ from typing import Literal, Protocol
 
 import pandas as pd
 
-from incidents.access import Viewer
+from incidents.access import PublicRules, Viewer
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.store.audit import AuditEntry
 from incidents.store.audit_anchor import AuditHead
 from incidents.store.audit_records import RecordCheck
+from incidents.store.column_index import ColumnIndex
 from incidents.store.record_ids import IdKey
 
 # deleted: the record was deleted in the app; an import does not bring it back.
@@ -67,6 +68,7 @@ class Store(Protocol):
     """The interface the app, the importer and the exports use; see gpkg.py and postgis.py."""
 
     url: str
+    public_rules: PublicRules  # where the public sees a located record (access.py)
 
     def write_batch(
         self, incidents: Sequence[Incident], viewer: Viewer, action: str = "import"
@@ -141,19 +143,19 @@ class Store(Protocol):
 
     def count(self, query: Query, viewer: Viewer) -> int: ...
 
-    # Summaries computed in the database (incidents/store/summaries.py): the app uses
-    # these so it never reads every record of a large selection.
-    def point_counts(self, query: Query, viewer: Viewer, step: float) -> pd.DataFrame:
-        """Drawable incidents per grid cell of step degrees and type: latitude, longitude,
-        type, n."""
+    # The read model: the column snapshot evaluates every filter (ColumnIndex.mask);
+    # the store answers the text-like ones and reads records by fid.
+    def snapshot(self, viewer: Viewer) -> ColumnIndex:
+        """The column snapshot of what this viewer sees, at the present data version."""
         ...
 
-    def date_counts(self, query: Query, viewer: Viewer) -> pd.DataFrame:
-        """Incidents per first date and range length: date_start, span_days, date_end, n."""
+    def matching_fids(self, query: Query, viewer: Viewer) -> list[int]:
+        """fids of visible records matching the query's text, tag, perpetrator and id
+        filters (the snapshot applies the rest)."""
         ...
 
-    def district_sums(self, query: Query, viewer: Viewer, measure: str) -> pd.Series:
-        """Incidents, or a number column summed, per admin1_code ('' for none)."""
+    def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:
+        """These records (fids the snapshot found), in date order, coarsened for the public."""
         ...
 
     def distinct_values(self, column: str, viewer: Viewer) -> list[str]:

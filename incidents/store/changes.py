@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidents.store.audit import is_purged
-from incidents.store.summaries import Summaries
+from incidents.store.reads import RecordReads
 
 # Events that change no record (RecordStore.log_event callers); any other event
 # without a record id, such as "bulk-load" or "migrate", makes the change set unknown.
@@ -48,13 +48,13 @@ class ChangeSet:
     deleted: frozenset[str] = frozenset()  # those deleted at least once (maybe made again)
 
 
-def audit_mark(store: Summaries) -> AuditMark:
+def audit_mark(store: RecordReads) -> AuditMark:
     """The store's last audit entry now."""
     rows = store._fetch("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [])
     return AuditMark(int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else AuditMark(0, "")
 
 
-def mark_holds(store: Summaries, mark: AuditMark) -> bool:
+def mark_holds(store: RecordReads, mark: AuditMark) -> bool:
     """The entry the mark names is still in the log, unchanged: the log was not
     replaced (a restored copy of the store, another store at the same address)."""
     if mark.seq == 0:
@@ -63,7 +63,7 @@ def mark_holds(store: Summaries, mark: AuditMark) -> bool:
     return bool(rows) and str(rows[0]["hash"]) == mark.hash
 
 
-def changes_since(store: Summaries, since: int, head: int, limit: int) -> ChangeSet | None:
+def changes_since(store: RecordReads, since: int, head: int, limit: int) -> ChangeSet | None:
     """Records changed by entries since < seq <= head, or None when that cannot be
     told from the log or more than limit records changed."""
     if head < since or head - since > 3 * limit + 100:  # more entries than worth reading
@@ -102,7 +102,7 @@ def _touched(rows: list[dict[str, Any]]) -> ChangeSet | None:
 
 
 def past_contents(
-    store: Summaries, ids: Sequence[str], since: int, head: int
+    store: RecordReads, ids: Sequence[str], since: int, head: int
 ) -> dict[str, list[dict[str, Any]]]:
     """Every content these records had from the mark since to head: the 'before' of
     their first entry after since, then each entry's 'after' (what an index read while

@@ -4,12 +4,14 @@ Why: with a million records, every count, grid or histogram in SQL reads every
 matching row, text and all: 2-5 s each on SQLite here, and a filter change needs
 several. The same filters over numpy arrays take milliseconds. The copy holds no
 text (about 60 bytes a record: codes, day numbers, points, three counts), is built
-by column_load.py (already coarsened for the public) and answers what
-Summaries answers; tests/store/test_aggregates.py (test_the_column_index_agrees_with_sql)
-checks they agree, and tests/store/test_column_patch.py that a patched index equals a
-full read. Text, tag, perpetrator and id filters still go to the store, which returns
+by column_load.py (already coarsened for the public). mask() is the product's one
+evaluator of a Query: the map, every export and RecordStore.query/count use it.
+tests/store/test_one_evaluator.py checks it against the pandas and SQL oracles of
+tests/sql_oracles.py on random records and queries, tests/store/test_aggregates.py its
+counts, grids and histograms, and tests/store/test_column_patch.py that a patched index
+equals a full read. Text, tag, perpetrator and id filters go to the store, which returns
 the matching fids (for the public, the search leaves out the place names public rows
-blank: RecordStore.conditions).
+blank: reads.RecordReads.matching_fids).
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ import pandas as pd
 
 from incidents import count_totals, grid, time_spread
 from incidents.query import Query
-from incidents.store.summaries import SPAN_CAP
 
 _EPOCH = date(1970, 1, 1)
+SPAN_CAP = 31  # days: a range this long crosses any day, week or month bar
 _CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code")
 MEASURE_COLUMNS = (
     *("killed_best", "disappeared_best", "displaced_best"),
@@ -173,7 +175,7 @@ class ColumnIndex:
             self._found[key] = np.asarray(self.lookup(key), dtype=np.int64)
         return self._found[key]
 
-    # --- answers (as incidents.store.summaries.Summaries gives them) -----------------
+    # --- answers (as tests/sql_oracles.SqlSummaries gives them in SQL) ----------------
 
     def count(self, query: Query, drawable: bool = False) -> int:
         """Matches; with drawable, only those with a point the map can draw."""

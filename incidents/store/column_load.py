@@ -23,18 +23,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from incidents.access import PublicRules, Viewer
+from incidents.access import PublicRules, Viewer, Visibility, public_day_range
 from incidents.public_place import public_points
 from incidents.store.changes import audit_mark
 from incidents.store.column_index import MEASURE_COLUMNS, ColumnIndex, FidLookup, IndexMeta
 from incidents.store.column_patch import merged, plan_patch
-from incidents.store.summaries import Summaries
+from incidents.store.reads import RecordReads
 
 CACHE_VAR = "INCIDENTS_INDEX_CACHE"
 
 
 def cached_index(
-    store: Summaries,
+    store: RecordReads,
     viewer: Viewer,
     directory: Path | None = None,
     previous: ColumnIndex | None = None,
@@ -46,7 +46,7 @@ def cached_index(
     folder = directory or Path(os.environ.get(CACHE_VAR) or _default_dir(store))
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     identity = _identity(store, viewer)
-    path = folder / f"{identity}-{_version_key(store)}.npz"
+    path = folder / f"{identity}-{version_key(store)}.npz"
     lookup = _lookup(store, viewer)
     if path.exists():
         try:
@@ -66,7 +66,7 @@ def cached_index(
     return index
 
 
-def patch(store: Summaries, viewer: Viewer, old: ColumnIndex) -> ColumnIndex | None:
+def patch(store: RecordReads, viewer: Viewer, old: ColumnIndex) -> ColumnIndex | None:
     """old brought up to the store's present state by reading only the records changed
     since old was read; None when it cannot be (column_patch.plan_patch says why)."""
     mark = audit_mark(store)
@@ -76,7 +76,7 @@ def patch(store: Summaries, viewer: Viewer, old: ColumnIndex) -> ColumnIndex | N
     rows = read_records(store, viewer, plan.read)
     meta = IndexMeta(old.meta.identity, mark.seq, mark.hash, plan.records, old.meta.patches + 1)
     index = merged(old, plan.remove, rows, meta)
-    if viewer.sees_restricted and viewer.sees_exact_locations and len(index) != plan.records:
+    if Visibility.of(viewer) == Visibility(True, True) and len(index) != plan.records:
         return None  # staff see every record: anything else is a write the log missed
     index.lookup = _lookup(store, viewer)
     return index
@@ -93,7 +93,7 @@ def _newest(folder: Path, identity: str, lookup: FidLookup) -> ColumnIndex | Non
     return None
 
 
-def _default_dir(store: Summaries) -> Path:
+def _default_dir(store: RecordReads) -> Path:
     """Beside a GeoPackage store (so the copy lives, and is deleted, with the data it
     copies); a private folder in the temporary directory for a PostGIS store."""
     path = getattr(store, "path", None)
@@ -102,22 +102,21 @@ def _default_dir(store: Summaries) -> Path:
     return Path(tempfile.gettempdir()) / f"incidents-index-{os.getuid()}"
 
 
-def _identity(store: Summaries, viewer: Viewer) -> str:
+def _identity(store: RecordReads, viewer: Viewer) -> str:
     """The store's identity (its first audit entry is unique to it) and schema, what
     this viewer sees and the public rules in force: indexes of one identity can be
     patched into each other."""
     first = store._fetch("SELECT hash FROM audit_log ORDER BY seq LIMIT 1", [])
     schema = store._fetch("SELECT value FROM store_meta WHERE key = 'schema_version'", [])
-    access = "exact" if viewer.sees_exact_locations and viewer.sees_restricted else "public"
     parts = [
-        getattr(store, "url", ""), first[0]["hash"] if first else "", access,
+        getattr(store, "url", ""), first[0]["hash"] if first else "", Visibility.of(viewer).key,
         repr(store.public_rules), schema[0]["value"] if schema else "", "v3",
     ]  # fmt: skip
     return _digest(parts, 24)
 
 
-def _version_key(store: Summaries) -> str:
-    """The data version and last record."""
+def version_key(store: RecordReads) -> str:
+    """The data version and last record: what a snapshot is read at."""
     top = store._fetch("SELECT MAX(fid) AS m FROM incidents", [])
     return _digest([store_version(store), top[0]["m"] if top else ""], 12)
 
@@ -126,12 +125,12 @@ def _digest(parts: list[object], size: int) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:size]
 
 
-def store_version(store: Summaries) -> str:
+def store_version(store: RecordReads) -> str:
     rows = store._fetch("SELECT value FROM store_meta WHERE key = 'data_version'", [])
     return str(rows[0]["value"]) if rows else "0"
 
 
-def _lookup(store: Summaries, viewer: Viewer) -> FidLookup:
+def _lookup(store: RecordReads, viewer: Viewer) -> FidLookup:
     return lambda q: store.matching_fids(q, viewer)
 
 
@@ -144,7 +143,7 @@ def _prune(folder: Path, keep: int) -> None:
             part.unlink(missing_ok=True)
 
 
-def build_index(store: Summaries, viewer: Viewer) -> ColumnIndex:
+def build_index(store: RecordReads, viewer: Viewer) -> ColumnIndex:
     """The index of what this viewer sees in the store (read once per data version),
     with where it was read (the audit entry, the record count) so it can be patched."""
     mark = audit_mark(store)
@@ -162,7 +161,7 @@ _NAMES = ["fid", *_READ, "start", "end", "by_month", "latitude", "longitude", *M
 _PLACE = ("place", "country")
 
 
-def read_chunks(store: Summaries, viewer: Viewer, size: int = 200_000) -> Iterator[pd.DataFrame]:
+def read_chunks(store: RecordReads, viewer: Viewer, size: int = 200_000) -> Iterator[pd.DataFrame]:
     """The visible records' indexed columns, a chunk at a time, coarsened for the public."""
     last = -1
     while True:
@@ -175,7 +174,7 @@ def read_chunks(store: Summaries, viewer: Viewer, size: int = 200_000) -> Iterat
         yield _compact(frame, _rules(store, viewer))
 
 
-def read_records(store: Summaries, viewer: Viewer, fids: Sequence[int]) -> pd.DataFrame:
+def read_records(store: RecordReads, viewer: Viewer, fids: Sequence[int]) -> pd.DataFrame:
     """The indexed columns of these records, if visible, as read_chunks gives them."""
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(fids), 900):
@@ -188,27 +187,27 @@ def read_records(store: Summaries, viewer: Viewer, fids: Sequence[int]) -> pd.Da
 
 
 def _names(viewer: Viewer) -> list[str]:
-    return _NAMES if viewer.sees_exact_locations else [*_NAMES, *_PLACE]
+    return _NAMES if Visibility.of(viewer).exact else [*_NAMES, *_PLACE]
 
 
-def _rows(store: Summaries, viewer: Viewer, condition: str, params: list[Any]) -> list[Any]:
+def _rows(store: RecordReads, viewer: Viewer, condition: str, params: list[Any]) -> list[Any]:
     """The visible records meeting condition, as tuples in _NAMES order."""
-    visible = "i.sensitivity = 'public'" if not viewer.sees_exact_locations else "1=1"
+    seen = Visibility.of(viewer)
     days = [store.epoch_day_sql.format(c) for c in ("date_start", "date_end")]
     select = ", ".join(
         ["i.fid", *(f"i.{c}" for c in _READ), *days, _MONTHLY, "i.latitude", "i.longitude"]
         + [f"i.{m}" for m in MEASURE_COLUMNS]
-        + ([] if viewer.sees_exact_locations else [f"i.{c}" for c in _PLACE])
+        + ([] if seen.exact else [f"i.{c}" for c in _PLACE])
     )
     _, rows = store.tuples(
-        f"SELECT {select} FROM incidents i WHERE {visible} AND {condition}", params
+        f"SELECT {select} FROM incidents i WHERE {seen.sql()} AND {condition}", params
     )
     return rows
 
 
-def _rules(store: Summaries, viewer: Viewer) -> PublicRules | None:
+def _rules(store: RecordReads, viewer: Viewer) -> PublicRules | None:
     """The public rules to coarsen with, for a viewer who sees coarsened records."""
-    return store.public_rules if not viewer.sees_exact_locations else None
+    return None if Visibility.of(viewer).exact else store.public_rules
 
 
 _MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0)"
@@ -227,7 +226,7 @@ def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
         frame = frame.assign(latitude=points.lat, longitude=points.lon)
         located = points.precision != ""
         precision = precision.where(~located, pd.Series(points.precision, index=frame.index))
-        start, end = _months(start, end, frame["by_month"].to_numpy(np.int64) == 1)
+        start, end = public_day_range(start, end, frame["by_month"].to_numpy(np.int64) == 1)
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float)
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float)
     out["start"], out["end"] = start.astype(np.int32), end.astype(np.int32)
@@ -239,18 +238,6 @@ def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
     for name in MEASURE_COLUMNS:
         out[name] = pd.to_numeric(frame[name], errors="coerce").astype(np.float32)
     return out
-
-
-def _months(start: np.ndarray, end: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Dates of month-only records as their months' first and last days (as for the public)."""
-    if not mask.any():
-        return start, end
-    start, end = start.copy(), end.copy()
-    first = start[mask].astype("datetime64[D]").astype("datetime64[M]")
-    last = end[mask].astype("datetime64[D]").astype("datetime64[M]") + 1
-    start[mask] = first.astype("datetime64[D]").astype(np.int64)
-    end[mask] = last.astype("datetime64[D]").astype(np.int64) - 1
-    return start, end
 
 
 def _empty() -> pd.DataFrame:

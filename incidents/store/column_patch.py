@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from incidents.access import Viewer
+from incidents.access import Viewer, Visibility
 from incidents.store.changes import AuditMark, ChangeSet, changes_since, mark_holds, past_contents
 from incidents.store.column_index import _CODED, ColumnIndex, IndexMeta, _plain_arrays
-from incidents.store.summaries import Summaries
+from incidents.store.reads import RecordReads
 
 SHARE = 0.03  # more records changed than this share of the store: read everything
 LEAST = 500  # ... but a small store is always allowed this many
@@ -41,7 +41,7 @@ class Patch:
 
 
 def plan_patch(
-    store: Summaries, viewer: Viewer, old: ColumnIndex, identity: str, mark: AuditMark
+    store: RecordReads, viewer: Viewer, old: ColumnIndex, identity: str, mark: AuditMark
 ) -> Patch | None:
     """How to bring old (read at an earlier audit entry) up to the entry mark, or None
     when it must be read again: another store, viewer kind or public rules, a log
@@ -68,7 +68,7 @@ def plan_patch(
     return Patch(remove, sorted(held.values()), records)
 
 
-def _fids_of(store: Summaries, ids: Sequence[str]) -> dict[str, int]:
+def _fids_of(store: RecordReads, ids: Sequence[str]) -> dict[str, int]:
     """The fid of each of these records that exists now."""
     found: dict[str, int] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -80,7 +80,7 @@ def _fids_of(store: Summaries, ids: Sequence[str]) -> dict[str, int]:
 
 
 def _gone(
-    store: Summaries,
+    store: RecordReads,
     viewer: Viewer,
     old: ColumnIndex,
     changes: ChangeSet,
@@ -97,14 +97,14 @@ def _gone(
     if not deleted:
         return []
     states = past_contents(store, deleted, old.meta.audit_seq, head)
-    public = not viewer.sees_exact_locations
+    seen = Visibility.of(viewer)
     days: set[int] = set()
     expected = 0
     for record in deleted:
         contents = states.get(record)
         if not contents:
             return None
-        expected += not public or contents[0].get("sensitivity") == "public"
+        expected += seen.restricted or contents[0].get("sensitivity") == "public"
         for content in contents:
             day = date.fromisoformat(str(content["date_start"])[:10])
             days |= {(day - _EPOCH).days, (day.replace(day=1) - _EPOCH).days}  # public: month
@@ -117,7 +117,7 @@ def _gone(
     return gone if len(gone) == expected else None
 
 
-def _existing(store: Summaries, fids: Sequence[int]) -> set[int]:
+def _existing(store: RecordReads, fids: Sequence[int]) -> set[int]:
     found: set[int] = set()
     for start in range(0, len(fids), _CHUNK):
         part = [int(f) for f in fids[start : start + _CHUNK]]
@@ -127,7 +127,7 @@ def _existing(store: Summaries, fids: Sequence[int]) -> set[int]:
     return found
 
 
-def _count(store: Summaries) -> int:
+def _count(store: RecordReads) -> int:
     rows = store._fetch("SELECT COUNT(*) AS n FROM incidents", [])
     return int(rows[0]["n"]) if rows else 0
 

@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from incidents.access import PublicRules
-from incidents.query import Query
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store import geopackage_format as gpkg
@@ -36,7 +35,6 @@ from incidents.store.columns import (
     source_rows,
 )
 from incidents.store.record_store import RecordStore
-from incidents.store.sql import Where, where_for
 
 TABLE = "incidents"
 SCHEMA_VERSION = "1"
@@ -99,20 +97,17 @@ class GeoPackageStore(RecordStore):
         return _ReadContext(self)
 
     def _select_frame(
-        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
+        self, condition: str, columns: Sequence[str], confidential: bool
     ) -> pd.DataFrame:
-        where = _where(query, public)
         select = ", ".join(f"i.{c}" for c in columns)
         join = ""
         if confidential:
             select += ", " + ", ".join(f"c.{c}" for c in CONFIDENTIAL_FIELDS)
             join = "LEFT JOIN incident_confidential c ON c.incident_id = i.id"
-        sql = (
-            f"SELECT {select} FROM {TABLE} i {join} WHERE {where.sql()} ORDER BY i.date_start, i.id"
-        )
+        sql = f"SELECT {select} FROM {TABLE} i {join} WHERE {condition} ORDER BY i.date_start, i.id"
         with self._reading() as conn:
             conn.row_factory = None  # plain tuples: about twice as fast as read_sql_query
-            cursor = conn.execute(sql, where.params)
+            cursor = conn.execute(sql)
             names = [d[0] for d in cursor.description]
             return pd.DataFrame(cursor.fetchall(), columns=names)
 
@@ -122,18 +117,6 @@ class GeoPackageStore(RecordStore):
             cursor = conn.execute(sql.replace("%s", "?"), list(params))
             return [d[0] for d in cursor.description], cursor.fetchall()
 
-    def add_box(self, where: Where, query: Query) -> None:
-        """The box through the R-tree (for exact points; see Summaries.conditions)."""
-        _add_rtree_box(where, query)
-
-    def _count_sql(self, query: Query) -> int:
-        where = _where(query, public=False)
-        with self._reading() as conn:
-            row = conn.execute(
-                f"SELECT COUNT(*) FROM {TABLE} i WHERE {where.sql()}", where.params
-            ).fetchone()
-        return int(row[0])
-
 
 def _create_private(path: Path) -> None:
     """A new store file readable by its owner only (0600), whatever the umask: it holds
@@ -142,30 +125,6 @@ def _create_private(path: Path) -> None:
     as its owner set it. (An empty file is a valid, empty SQLite database.)"""
     with suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-
-
-def _where(query: Query, public: bool) -> Where:
-    """The query's filters; the box goes through the R-tree, except for the public, whose
-    box must apply to coarsened points (done after reading, in RecordStore.query)."""
-    where = where_for(query, "?")
-    if public:
-        where.add("i.sensitivity = 'public'")
-    else:
-        _add_rtree_box(where, query)
-    return where
-
-
-def _add_rtree_box(where: Where, query: Query) -> None:
-    if query.bbox is not None:
-        west, south, east, north = query.bbox
-        where.add(
-            f"i.fid IN (SELECT id FROM rtree_{TABLE}_geom WHERE maxx >= ? AND minx <= ? "
-            "AND maxy >= ? AND miny <= ?)",
-            west,
-            east,
-            south,
-            north,
-        )
 
 
 class _ReadContext:

@@ -23,7 +23,6 @@ from psycopg import IsolationLevel
 from psycopg.rows import dict_row, tuple_row
 
 from incidents.access import PublicRules
-from incidents.query import Query
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.store import text_index
@@ -39,9 +38,7 @@ from incidents.store.columns import (
     source_rows,
 )
 from incidents.store.postgis_schema import DDL_LOCK, TABLE, ensure_schema, set_path
-from incidents.store.public_sql import PUBLIC_ORDER_POSTGIS
 from incidents.store.record_store import RecordStore
-from incidents.store.sql import Where, where_for
 from incidents.store.urls import redact_url
 
 # Advisory lock keys (two int4): one database-wide for creating schemas, one per
@@ -62,11 +59,8 @@ Connection = psycopg.Connection[dict[str, Any]]
 class PostGISStore(RecordStore):
     """Incidents in PostgreSQL/PostGIS; see incidents.store.base.Store for the interface."""
 
-    # SQL dialect for the shared summaries (incidents/store/summaries.py).
+    # SQL dialect of the shared reads (incidents/store/reads.py).
     like = "ILIKE"
-    order_by = 'i.date_start, i.id COLLATE "C"'
-    public_order_by = PUBLIC_ORDER_POSTGIS
-    days_sql = "(i.date_end - i.date_start)"
     epoch_day_sql = "(i.{0} - DATE '1970-01-01')"
 
     def __init__(
@@ -144,25 +138,8 @@ class PostGISStore(RecordStore):
             yield conn
 
     def _select_frame(
-        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
+        self, condition: str, columns: Sequence[str], confidential: bool
     ) -> pd.DataFrame:
-        sql, params = self.frame_sql(query, columns, confidential, public)
-        with self._reading() as conn, conn.cursor(row_factory=tuple_row) as cur:
-            cur.execute(sql, params)
-            names = [d.name for d in cur.description or ()]
-            rows = cur.fetchall()
-        # The same construction pd.read_sql_query uses, so frames match the GeoPackage's.
-        return pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
-
-    def frame_sql(
-        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
-    ) -> tuple[str, list[Any]]:
-        """The SELECT behind query(); public for tests that EXPLAIN it."""
-        where = where_for(query, "%s", like="ILIKE")
-        if public:
-            where.add("i.sensitivity = 'public'")
-        else:
-            _add_bbox(where, query)
         select = ", ".join(_select_column(c) for c in columns)
         join = ""
         if confidential:
@@ -170,28 +147,20 @@ class PostGISStore(RecordStore):
             join = "LEFT JOIN incident_confidential c ON c.incident_id = i.id"
         # COLLATE "C": the byte order SQLite uses, so both stores list rows alike.
         sql = (
-            f"SELECT {select} FROM {TABLE} i {join} WHERE {where.sql()} "
+            f"SELECT {select} FROM {TABLE} i {join} WHERE {condition} "
             'ORDER BY i.date_start, i.id COLLATE "C"'
         )
-        return sql, where.params
+        with self._reading() as conn, conn.cursor(row_factory=tuple_row) as cur:
+            cur.execute(sql)
+            names = [d.name for d in cur.description or ()]
+            rows = cur.fetchall()
+        # The same construction pd.read_sql_query uses, so frames match the GeoPackage's.
+        return pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
 
     def tuples(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
         with self._reading() as conn, conn.cursor(row_factory=tuple_row) as cur:
             cur.execute(sql, list(params) or None)
             return [d.name for d in cur.description or ()], cur.fetchall()
-
-    def add_box(self, where: Where, query: Query) -> None:
-        """The box through the GiST index (for exact points; see Summaries.conditions)."""
-        _add_bbox(where, query)
-
-    def _count_sql(self, query: Query) -> int:
-        where = where_for(query, "%s", like="ILIKE")
-        _add_bbox(where, query)
-        with self._reading() as conn:
-            row = conn.execute(
-                f"SELECT COUNT(*) AS n FROM {TABLE} i WHERE {where.sql()}", where.params
-            ).fetchone()
-        return int(row["n"]) if row else 0
 
     def drop_schema(self) -> None:
         """Remove this store's schema and everything in it: for tests, never 'public'."""
@@ -358,12 +327,3 @@ def _select_column(name: str) -> str:
     if kind == "boolean":
         return f"CAST(i.{name} AS INTEGER) AS {name}"
     return f"i.{name}"
-
-
-def _add_bbox(where: Where, query: Query) -> None:
-    if query.bbox is not None:
-        west, south, east, north = query.bbox
-        where.add("i.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", west, south, east, north)
-
-
-__all__ = ["PostGISStore", "redact_url"]

@@ -10,9 +10,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 
+import numpy as np
 import pandas as pd
 
-from incidents.access import PublicRules, Viewer, coarsen_for_public, public_sources
+from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public, public_sources
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -28,15 +29,15 @@ from incidents.store.audit_anchor import AuditHead, anchor_problems, audit_head
 from incidents.store.audit_records import RecordCheck, check_records
 from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, StoreError
+from incidents.store.column_index import ColumnIndex
+from incidents.store.column_load import cached_index, version_key
 from incidents.store.columns import INCIDENT_COLUMN_NAMES
 from incidents.store.columns import load_records as _load_full
 from incidents.store.contents_json import contents_json
 from incidents.store.lifecycle import Lifecycle
 from incidents.store.public_record import public_incident
-from incidents.store.query_frame import filter_frame
+from incidents.store.reads import PUBLIC_RULE_COLUMNS, RecordReads, public_order
 from incidents.store.record_ids import IdKey, adopt_id_key, make_id_key, read_id_key
-from incidents.store.sql import Where, add_text
-from incidents.store.summaries import PUBLIC_RULE_COLUMNS, Summaries, public_order
 from incidents.store.writes import Pending as _Pending
 from incidents.store.writes import bump_version as _bump_version
 from incidents.store.writes import flush as _flush
@@ -47,10 +48,11 @@ from incidents.store.writes import write_one as _write_one
 
 _CHUNK = 500
 _ANY_ROW = "SELECT 1 FROM incidents LIMIT 1"
+_INLINE = 50_000  # fids named in one read; more: every visible row read, then picked
 
 
-class RecordStore(Summaries, Lifecycle, ABC):
-    """Implements incidents.store.base.Store on top of a Backend (aggregates: Summaries)."""
+class RecordStore(RecordReads, Lifecycle, ABC):
+    """Implements incidents.store.base.Store on top of a Backend (reads by id: RecordReads)."""
 
     url: str
     public_rules: PublicRules
@@ -64,11 +66,11 @@ class RecordStore(Summaries, Lifecycle, ABC):
 
     @abstractmethod
     def _select_frame(
-        self, query: Query, columns: Sequence[str], confidential: bool, public: bool
-    ) -> pd.DataFrame: ...
-
-    @abstractmethod
-    def _count_sql(self, query: Query) -> int: ...
+        self, condition: str, columns: Sequence[str], confidential: bool
+    ) -> pd.DataFrame:
+        """The rows meeting condition (SQL on incidents i, no parameters), these columns
+        (and the confidential ones), in the staff order (date_start, id), typed as the
+        GeoPackage returns them: the store's fastest bulk read."""
 
     # --- writing -------------------------------------------------------------------
 
@@ -178,13 +180,26 @@ class RecordStore(Summaries, Lifecycle, ABC):
             incident = _load_full(db, [incident_id]).get(incident_id)
         if incident is None:
             return None
-        if not viewer.sees_restricted and incident.sensitivity != "public":
+        seen = Visibility.of(viewer)
+        if not seen.shows(incident.sensitivity):
             return None
         if not viewer.sees_confidential:
             incident = incident.replace(**dict.fromkeys(CONFIDENTIAL_FIELDS, ""))
-        if not viewer.sees_exact_locations:
+        if not seen.exact:
             incident = public_incident(incident, self.public_rules)
         return incident
+
+    def snapshot(self, viewer: Viewer) -> ColumnIndex:
+        """The column snapshot of what this viewer sees at the store's present data:
+        kept per Visibility, read (or patched, from disk) only when the data changed."""
+        kept: dict[str, ColumnIndex] = self.__dict__.setdefault("_snapshots", {})
+        key, version = Visibility.of(viewer).key, version_key(self)
+        index = kept.get(key)
+        if index is None or index.version != version:
+            index = cached_index(self, viewer, previous=index)
+            index.version = version
+            kept[key] = index
+        return index
 
     def query(
         self,
@@ -193,49 +208,41 @@ class RecordStore(Summaries, Lifecycle, ABC):
         columns: Sequence[str] | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
-        """Matching records as a frame, filtered and coarsened for this viewer.
-
-        With a limit, only the first rows are read (the filters run in SQL, also for
-        the public), so a table or the markers of a small view stay cheap at any size.
+        """Matching records as a frame, filtered and coarsened for this viewer: the
+        column snapshot says which (ColumnIndex.mask, the one evaluator of a Query),
+        the store reads them by fid. With a limit, the first rows in date then id order.
         """
-        if limit is not None:
-            return self.first_rows(query, viewer, columns or INCIDENT_COLUMN_NAMES, limit)
+        index = self.snapshot(viewer)
+        at = np.flatnonzero(index.mask(query))
+        if limit is not None and len(at) > limit:  # the snapshot ties by fid, rows by id
+            at = at[index.start[at] <= index.start[at[limit - 1]]]
+        frame = self._read(index.fid[at], viewer, columns)
+        return frame if limit is None else frame.head(limit).reset_index(drop=True)
+
+    def _read(
+        self, fids: np.ndarray, viewer: Viewer, columns: Sequence[str] | None
+    ) -> pd.DataFrame:
+        """These records as query() returns them (all visible ones read and picked from
+        when there are many: one scan beats a long list of ids)."""
+        seen = Visibility.of(viewer)
         wanted = [c for c in (columns or INCIDENT_COLUMN_NAMES) if c not in CONFIDENTIAL_FIELDS]
         needed = list(dict.fromkeys(["id", *wanted]))
-        public = not viewer.sees_exact_locations
-        if public:  # the window, box and text act on what the public sees (below)
+        if not seen.exact:  # coarsened below, so read what the public rules read
             needed = list(dict.fromkeys([*needed, *PUBLIC_RULE_COLUMNS]))
-            sql_query = query.replace(date_from=None, date_to=None, bbox=None, text="")
-        else:
-            sql_query = query
-        want_confidential = viewer.sees_confidential and bool(
+        confidential = viewer.sees_confidential and bool(
             set(columns or ()) & set(CONFIDENTIAL_FIELDS)
         )
-        frame = self._select_frame(sql_query, needed, want_confidential, public)
-        if public:
-            frame = filter_frame(coarsen_for_public(frame, self.public_rules), query)
-            if query.text.strip():
-                frame = frame[frame["id"].isin(self._public_text_ids(query.text, viewer))]
-            frame = public_order(frame)
-            keep = [c for c in frame.columns if c in needed and c in (*wanted, "id")]
-            frame = frame[keep]
+        # Integers from the snapshot itself: no record text reaches the SQL.
+        if len(fids) > _INLINE:
+            frame = self._select_frame(seen.sql(), [*needed, "fid"], confidential)
+            frame = frame[frame["fid"].isin(fids)].drop(columns="fid")
+        else:
+            listed = f"i.fid IN ({', '.join(map(str, fids.tolist()))})" if len(fids) else "1=0"
+            frame = self._select_frame(f"{listed} AND {seen.sql()}", needed, confidential)
+        if not seen.exact:
+            frame = public_order(coarsen_for_public(frame, self.public_rules))
+            frame = frame[[c for c in frame.columns if c in needed and c in (*wanted, "id")]]
         return frame.reset_index(drop=True)
-
-    def conditions(self, query: Query, viewer: Viewer) -> Where:
-        """As Summaries.conditions, with the public's text search leaving out the place
-        names public rows blank (sql.add_text): every count, grid, histogram, limited
-        read and column-index lookup goes through here."""
-        if viewer.sees_exact_locations or not query.text.strip():
-            return super().conditions(query, viewer)
-        where = super().conditions(query.replace(text=""), viewer)
-        add_text(where, query.text, self.like, public=True)
-        return where
-
-    def _public_text_ids(self, text: str, viewer: Viewer) -> set[str]:
-        """Ids of the public records the public's search text matches (see conditions)."""
-        where = self.conditions(Query(text=text), viewer)
-        rows = self._fetch(f"SELECT i.id AS id FROM incidents i WHERE {where.sql()}", where.params)
-        return {str(r["id"]) for r in rows}
 
     def sources(self, ids: Sequence[str], viewer: Viewer) -> dict[str, tuple[Source, ...]]:
         """The sources of many records at once, for those this viewer may see; for the
@@ -243,15 +250,16 @@ class RecordStore(Summaries, Lifecycle, ABC):
         so every export, deck and page that lists sources shows them alike."""
         found: dict[str, list[Source]] = {}
         month_only: dict[str, bool] = {}
+        seen = Visibility.of(viewer)
         with self._read_backend() as db:
             for start in range(0, len(ids), _CHUNK):
                 part = list(ids[start : start + _CHUNK])
                 marks = ", ".join([db.placeholder] * len(part))
-                visible = "" if viewer.sees_restricted else "AND i.sensitivity = 'public'"
+                visible = seen.sql()
                 rows = db.fetch(
                     "SELECT s.*, i.public_date_to_month AS record_month_only "
                     "FROM incident_sources s JOIN incidents i ON i.id = s.incident_id "
-                    f"WHERE s.incident_id IN ({marks}) {visible} "
+                    f"WHERE s.incident_id IN ({marks}) AND {visible} "
                     "ORDER BY s.incident_id, s.position",
                     part,
                 )
@@ -261,13 +269,12 @@ class RecordStore(Summaries, Lifecycle, ABC):
                     if r["record_month_only"] is not None:  # unknown: month-only
                         month_only[r["incident_id"]] = bool(r["record_month_only"])
         out = {k: tuple(v) for k, v in found.items()}
-        return out if viewer.sees_exact_locations else public_sources(out, month_only)
+        return out if seen.exact else public_sources(out, month_only)
 
     def count(self, query: Query, viewer: Viewer) -> int:
-        """How many records match; for the public, counted after the public rules."""
-        if not viewer.sees_exact_locations:
-            return self.count_where(query, viewer)
-        return self._count_sql(query)
+        """How many records match, as the column snapshot counts them (for the public,
+        after the public rules)."""
+        return self.snapshot(viewer).count(query)
 
     def history(self, incident_id: str, viewer: Viewer) -> list[AuditEntry]:
         """A record's changes; confidential values are blanked for those not entitled."""

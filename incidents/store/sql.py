@@ -1,7 +1,9 @@
-"""Translate a Query into a SQL WHERE clause with bound parameters.
+"""The filters only the store can answer, as a SQL WHERE clause with bound parameters.
 
-Both stores share this so that a filter means the same thing on GeoPackage and
-PostGIS; only the placeholder style and the spatial test differ.
+Text, tags, perpetrators and ids need the records' text; every other filter is
+evaluated over the column snapshot (column_index.ColumnIndex.mask), which asks the
+store for the fids these match (reads.RecordReads.matching_fids). Both stores share
+this so a filter means the same thing on GeoPackage and PostGIS.
 """
 
 from __future__ import annotations
@@ -36,24 +38,16 @@ class Where:
         return " AND ".join(self.conditions) if self.conditions else "1=1"
 
 
-def where_for(query: Query, placeholder: str, like: str = "LIKE", *, public: bool = False) -> Where:
-    """Every filter of the query except the bounding box, which each store does its own way.
+def lookup_where(query: Query, like: str = "LIKE", *, public: bool = False) -> Where:
+    """The query's text, tag, perpetrator and id filters (its others are ignored).
 
     public: the text search as the public may run it (see add_text).
     """
-    where = Where(placeholder)
-    _dates(where, query)
-    where.any_of("i.date_kind", query.date_kinds)
-    where.any_of("i.type", query.types)
-    where.any_of("i.verification", query.verification)
-    where.any_of("i.admin1_code", query.admin1_codes)
-    where.any_of("i.location_precision", query.precisions())
+    where = Where("%s")
     where.any_of("i.id", query.ids)
     _contains_any(where, "i.perpetrators", query.perpetrators, like)
     _contains_any(where, "i.tags", query.tags, like)
     add_text(where, query.text, like, public=public)
-    if not query.include_unlocated:
-        where.add("i.latitude IS NOT NULL")
     return where
 
 
@@ -99,19 +93,6 @@ def _like_text(needle: str, like: str, public: bool) -> tuple[str, list[str]]:
         f"OR {place} OR i.id {like} %s ESCAPE '\\'"
     )
     return sql, [pattern] * 4
-
-
-def _dates(where: Where, query: Query) -> None:
-    if query.date_mode == "within":
-        if query.date_from:
-            where.add("i.date_start >= %s", query.date_from.isoformat())
-        if query.date_to:
-            where.add("i.date_end <= %s", query.date_to.isoformat())
-        return
-    if query.date_from:
-        where.add("i.date_end >= %s", query.date_from.isoformat())
-    if query.date_to:
-        where.add("i.date_start <= %s", query.date_to.isoformat())
 
 
 def _contains_any(where: Where, column: str, values: tuple[str, ...], like: str) -> None:

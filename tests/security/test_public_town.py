@@ -31,6 +31,7 @@ from incidents.store.base import Store
 from incidents.store.column_load import build_index
 from incidents.store.record_store import RecordStore
 from tests.conftest import EDITOR, EXAMPLE
+from tests.sql_oracles import SqlSummaries
 
 TARHUNA = geocode("Tarhuna", "LY").best
 SITE_T = (32.45123, 13.65987)  # a site in Tarhuna, about 3 km from its gazetteer point
@@ -96,7 +97,7 @@ def test_no_public_path_gives_an_exact_site(filled: RecordStore) -> None:
         filled.query(Query(), PUBLIC, columns),
         filled.query(Query(), PUBLIC, columns, limit=50),
         filled.rows_for([int(f) for f in index.fid], PUBLIC, columns),
-        filled.point_counts(Query(), PUBLIC, 0.5),
+        SqlSummaries(filled).point_counts(Query(), PUBLIC, 0.5),
         index.point_counts(Query(), 0.5),
     ]
     found = [
@@ -127,7 +128,7 @@ def test_a_box_acts_on_the_public_point(filled: RecordStore) -> None:
         box = Query(bbox=(lon - 0.005, lat - 0.005, lon + 0.005, lat + 0.005))
         assert filled.count(box, EDITOR) == 1
         assert filled.count(box, PUBLIC) == 0 == index.count(box)
-        assert filled.point_counts(box, PUBLIC, 0.1).empty
+        assert SqlSummaries(filled).point_counts(box, PUBLIC, 0.1).empty
     town = Query(
         bbox=(TARHUNA.lon - 0.01, TARHUNA.lat - 0.01, TARHUNA.lon + 0.01, TARHUNA.lat + 0.01)
     )

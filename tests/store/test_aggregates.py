@@ -1,4 +1,5 @@
-"""Summaries computed in SQL give what reading the rows and summing them in pandas gives.
+"""The column snapshot, the rows query() reads and the SQL oracle (tests/sql_oracles.py)
+give the same counts, grids, histograms and sums.
 
 Run against both stores; for the public, the time window and the box must act on
 coarsened points and dates in SQL exactly as they do on the rows query() returns.
@@ -22,6 +23,7 @@ from incidents.store.base import Store
 from incidents.synthetic import write_synthetic_csv
 from tests import grid_oracles
 from tests.conftest import EDITOR, VIEWER
+from tests.sql_oracles import SqlSummaries
 
 QUERIES = [
     Query(),
@@ -70,8 +72,8 @@ def _rows(store: Store, query: Query, who) -> pd.DataFrame:
 @pytest.mark.parametrize("who", VIEWERS, ids=lambda v: v.role.value)
 def test_counts_and_grid_match_the_rows(filled: Store, query: Query, who) -> None:
     rows = _rows(filled, query, who)
-    assert filled.count(query, who) == len(rows)
-    points = filled.point_counts(query, who, 0.5)
+    assert filled.count(query, who) == len(rows) == SqlSummaries(filled).count(query, who)
+    points = SqlSummaries(filled).point_counts(query, who, 0.5)
     drawable = aggregate.located(rows)
     assert int(points["n"].sum()) == len(drawable)
     assert grid_oracles.cell_totals(points, 0.5) == grid_oracles.cell_totals(drawable, 0.5)
@@ -82,10 +84,12 @@ def test_counts_and_grid_match_the_rows(filled: Store, query: Query, who) -> Non
 @pytest.mark.parametrize("unit", ["day", "week", "month"])
 def test_histogram_from_date_counts_matches_the_rows(filled: Store, query, who, unit) -> None:
     rows = _rows(filled, query, who)
-    ours = timeline.histogram(filled.date_counts(query, who), unit)
+    ours = timeline.histogram(SqlSummaries(filled).date_counts(query, who), unit)
     theirs = timeline.histogram(rows, unit)
     pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
-    assert timeline.date_span(filled.date_counts(query, who)) == timeline.date_span(rows)
+    assert timeline.date_span(SqlSummaries(filled).date_counts(query, who)) == timeline.date_span(
+        rows
+    )
 
 
 @pytest.mark.parametrize("measure", ["incidents", "killed_best"])
@@ -93,7 +97,7 @@ def test_histogram_from_date_counts_matches_the_rows(filled: Store, query, who, 
 def test_district_sums_match_the_rows(filled: Store, measure: str, who) -> None:
     query = Query(date_from=date(2014, 1, 1))
     rows = _rows(filled, query, who)
-    ours = filled.district_sums(query, who, measure)
+    ours = SqlSummaries(filled).district_sums(query, who, measure)
     theirs = aggregate.district_totals(rows, measure)
     assert ours[ours.index != ""].sort_index().to_dict() == theirs.sort_index().to_dict()
 
@@ -123,7 +127,7 @@ def test_public_summaries_never_see_restricted_or_exact_values(filled: Store) ->
     tiny = Query(bbox=(13.2099, 32.6122, 13.2101, 32.6124))
     assert filled.count(tiny, EDITOR) >= 1
     assert filled.count(tiny, PUBLIC) == 0
-    assert filled.point_counts(tiny, PUBLIC, 0.1).empty
+    assert SqlSummaries(filled).point_counts(tiny, PUBLIC, 0.1).empty
     everything = filled.count(Query(), EDITOR)
     assert filled.count(Query(), PUBLIC) < everything
 
@@ -139,7 +143,7 @@ def test_a_grid_only_public_rule_is_followed(store: Store, tmp_path: Path) -> No
     box = Query(bbox=(12.5, 32.0, 14.5, 33.2))
     rows = gridded.query(box, PUBLIC)
     assert gridded.count(box, PUBLIC) == len(rows)
-    points = gridded.point_counts(box, PUBLIC, 0.25)
+    points = SqlSummaries(gridded).point_counts(box, PUBLIC, 0.25)
     assert int(points["n"].sum()) == len(aggregate.located(rows))
 
 
@@ -154,22 +158,27 @@ def test_the_column_index_agrees_with_sql(filled: Store, who) -> None:
 
     index = build_index(filled, who)
     for query in INDEX_QUERIES:
-        assert index.count(query) == filled.count(query, who), query
+        assert index.count(query) == SqlSummaries(filled).count(query, who), query
         ours = index.point_counts(query, 0.5)
-        theirs = filled.point_counts(query, who, 0.5)
+        theirs = SqlSummaries(filled).point_counts(query, who, 0.5)
         assert _cells(ours) == _cells(theirs), query
         for unit in ("day", "week", "month"):
-            sql = timeline.histogram(filled.date_counts(query, who), unit)
+            sql = timeline.histogram(SqlSummaries(filled).date_counts(query, who), unit)
             pd.testing.assert_frame_equal(
                 timeline.histogram(index.date_counts(query), unit), sql, check_dtype=False
             )
             pd.testing.assert_frame_equal(index.histogram(query, unit), sql, check_dtype=False)
-        assert index.date_span(query) == timeline.date_span(filled.date_counts(query, who))
+        assert index.date_span(query) == timeline.date_span(
+            SqlSummaries(filled).date_counts(query, who)
+        )
         assert timeline.date_span(index.date_counts(query)) == timeline.date_span(
-            filled.date_counts(query, who)
+            SqlSummaries(filled).date_counts(query, who)
         )
         for measure in ("incidents", "killed_best"):
-            a, b = index.district_sums(query, measure), filled.district_sums(query, who, measure)
+            a, b = (
+                index.district_sums(query, measure),
+                SqlSummaries(filled).district_sums(query, who, measure),
+            )
             assert a.sort_index().to_dict() == b.sort_index().to_dict(), (query, measure)
         fids = index.first_fids(query, 30)
         rows = filled.rows_for(fids, who, ["id", "date_start"])

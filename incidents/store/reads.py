@@ -1,0 +1,136 @@
+"""What the store answers for reads besides writes and the audit log: rows by id, the
+ids matching the filters only SQL can answer, and a list column's values.
+
+Every other filter (dates, types, districts, precision, the box, located or not) is
+evaluated once, over the column snapshot (column_index.ColumnIndex.mask), by the map,
+the exports and RecordStore.query alike. The access policy is access.Visibility:
+which records a viewer reads (its one SQL predicate) and whether they are coarsened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public
+from incidents.query import Query
+from incidents.schema import CONFIDENTIAL_FIELDS
+from incidents.store import text_index
+from incidents.store.columns import INCIDENT_COLUMN_NAMES, INCIDENT_COLUMNS, LIST_SEPARATOR
+from incidents.store.sql import lookup_where
+
+if TYPE_CHECKING:
+    from incidents.store.backend import Backend
+
+LIST_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "list")
+NUMBER_COLUMNS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind in ("integer", "number"))
+_DATES = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "date")
+_BOOLEANS = tuple(f.name for f in INCIDENT_COLUMNS if f.kind == "boolean")
+_CHUNK = 900
+
+# What coarsen_for_public reads: a public read selects these whatever it was asked for.
+PUBLIC_RULE_COLUMNS = (
+    "latitude", "longitude", "admin1_code", "date_start", "date_end",
+    "date_precision", "public_date_to_month", "location_precision", "place", "country",
+)  # fmt: skip
+
+
+class RecordReads:
+    """Reads by id and by text-like filter, for RecordStore (and the column snapshot)."""
+
+    public_rules: PublicRules
+    url: str
+    # Dialect: the GeoPackage (SQLite) values; the PostGIS store overrides them.
+    like = "LIKE"
+    epoch_day_sql = "CAST(julianday(i.{0}) - 2440587.5 AS INTEGER)"  # days since 1970
+
+    def _read_backend(self) -> AbstractContextManager[Backend]:
+        raise NotImplementedError
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        with self._read_backend() as db:
+            return db.fetch(sql, params)
+
+    def tuples(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows as plain tuples: several times cheaper than dicts for a
+        large read; stores override this with their driver's fast path."""
+        rows = self._fetch(sql, params)
+        names = list(rows[0]) if rows else []
+        return names, [tuple(r.values()) for r in rows]
+
+    def distinct_values(self, column: str, viewer: Viewer) -> list[str]:
+        """Every value a list column (perpetrators, tags) holds among visible records."""
+        if column not in LIST_COLUMNS:
+            raise ValueError(f"'{column}' is not a list column")
+        visible = Visibility.of(viewer).sql()
+        rows = self._fetch(f"SELECT DISTINCT i.{column} AS v FROM incidents i WHERE {visible}", [])
+        parts = {p.strip() for r in rows for p in str(r["v"] or "").split(LIST_SEPARATOR.strip())}
+        return sorted((p for p in parts if p), key=str.casefold)
+
+    def matching_fids(self, query: Query, viewer: Viewer) -> list[int]:
+        """fids of the records this viewer reads that match the query's text, tag,
+        perpetrator and id filters (its other filters are the snapshot's to apply).
+        For the public, the text leaves out the place names public rows blank."""
+        seen = Visibility.of(viewer)
+        where = lookup_where(query, self.like, public=not seen.exact)
+        where.add(seen.sql())
+        rows = self._fetch(*text_index.fid_select(query, seen, self.like, where))
+        return [int(r["fid"]) for r in rows]
+
+    def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:
+        """The records with these fids (as the column snapshot found them), in the usual
+        order, coarsened for the public; restricted ones are never returned to the public."""
+        wanted = [c for c in columns if c in INCIDENT_COLUMN_NAMES and c not in CONFIDENTIAL_FIELDS]
+        needed = list(dict.fromkeys(["id", *wanted, "date_start"]))  # date_start: the order
+        seen = Visibility.of(viewer)
+        if not seen.exact:
+            needed = list(dict.fromkeys([*needed, *PUBLIC_RULE_COLUMNS]))
+        rows: list[dict[str, Any]] = []
+        select = ", ".join(f"i.{c}" for c in needed)
+        for start in range(0, len(fids), _CHUNK):
+            part = [int(f) for f in fids[start : start + _CHUNK]]
+            marks = ", ".join(["%s"] * len(part))
+            rows += self._fetch(
+                f"SELECT {select} FROM incidents i WHERE i.fid IN ({marks}) AND {seen.sql()}",
+                part,
+            )
+        frame = _typed(frame_of(rows, needed))
+        if not seen.exact:  # ordered by the dates the public sees, never by the exact ones
+            frame = coarsen_for_public(frame, self.public_rules)
+        frame = public_order(frame)
+        frame = frame[[c for c in frame.columns if c in ("id", *wanted)]]
+        return frame.reset_index(drop=True)
+
+
+def public_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows by start date (as the frame holds it: coarsened for the public) then id."""
+    if frame.empty or "date_start" not in frame.columns:
+        return frame
+    start = frame["date_start"].astype(str)
+    order = np.lexsort((frame["id"].astype(str).to_numpy(), start.to_numpy()))
+    return frame.iloc[order]
+
+
+def frame_of(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as 'YYYY-MM-DD' text and booleans as 0/1, whichever driver read them."""
+    for name in _DATES:
+        if name in frame.columns:
+            frame[name] = frame[name].map(lambda v: v.isoformat() if isinstance(v, date) else v)
+    for name in _BOOLEANS:
+        if name in frame.columns:
+            frame[name] = frame[name].map(lambda v: None if v is None else int(bool(v)))
+    for name in NUMBER_COLUMNS:
+        if name in frame.columns:
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    return frame
