@@ -27,6 +27,8 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from incidents.date_words import ENGLISH_MONTHS, MONTH_WORD, MONTHS, WEEKDAYS, fold, is_hijri
+from incidents.translation import _
+from incidents.translation import day as written_day
 
 DayOrder = Literal["day_first", "month_first", "unknown"]
 
@@ -93,28 +95,32 @@ def parse_date(value: object, order: DayOrder = "unknown") -> ParsedDate:
         return _from_number(value)
     text = str(value).strip()
     if not text:
-        raise DateError("the date is empty")
+        raise DateError(_("the date is empty"))
     folded = fold(text) if not text.isascii() else text.casefold()
     if is_hijri(folded):
-        raise DateError(f"'{text}' is a Hijri date; write the Gregorian date as YYYY-MM-DD")
+        said = _("'{text}' is a Hijri date; write the Gregorian date as YYYY-MM-DD")
+        raise DateError(said.format(text=text))
     for parse in (_parse_iso, _parse_numeric, _parse_words):
         parsed = parse(folded, order)
         if parsed is not None:
             return parsed
-    raise DateError(f"'{text}' is not a date this tool can read; write it as YYYY-MM-DD")
+    said = _("'{text}' is not a date this tool can read; write it as YYYY-MM-DD")
+    raise DateError(said.format(text=text))
 
 
 def _from_number(value: float) -> ParsedDate:
     """A number from a workbook cell: a year (1000-9999, as the text '2020' is), else an
     Excel serial day number; a time of day after the point is dropped."""
     if math.isnan(value) or not 1 <= value <= _EXCEL_MAX:
-        raise DateError(f"{value:g} is not a date; write it as YYYY-MM-DD")
+        raise DateError(
+            _("{value} is not a date; write it as YYYY-MM-DD").format(value=f"{value:g}")
+        )
     if value == int(value) and 1000 <= value <= 9999:
         year = int(value)
         return ParsedDate(date(year, 1, 1), date(year, 12, 31), "year")
     serial = int(value)
     if serial == 60:
-        raise DateError("Excel day 60 is 29 February 1900, which never was")
+        raise DateError(_("Excel day 60 is 29 February 1900, which never was"))
     epoch = EXCEL_EPOCH if serial > 60 else EXCEL_EPOCH + timedelta(days=1)
     return _day(epoch + timedelta(days=serial))
 
@@ -132,7 +138,7 @@ def _make(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateError(f"'{text}' is not a real calendar date") from None
+        raise DateError(_("'{text}' is not a real calendar date").format(text=text)) from None
 
 
 def _month_span(year: int, month: int, text: str) -> ParsedDate:
@@ -165,11 +171,15 @@ def _parse_numeric(text: str, order: DayOrder) -> ParsedDate | None:
         return _day(_make(year, first, second, text))
     if first == second:
         return _day(_make(year, first, second, text))
-    raise DateError(
-        f"'{text}' could be {first} {_NAMES[second - 1]} or "
-        f"{second} {_NAMES[first - 1]} {year}; write it as YYYY-MM-DD "
-        "or choose the day order when importing"
+    said = _(
+        "'{text}' could be {one} or {other}; write it as YYYY-MM-DD or choose the day "
+        "order when importing"
     )
+    one, other = (
+        written_day(date(year, second, first), "d MMMM"),
+        written_day(date(year, first, second), "d MMMM y"),
+    )
+    raise DateError(said.format(text=text, one=one, other=other))
 
 
 def _parse_words(text: str, order: DayOrder) -> ParsedDate | None:

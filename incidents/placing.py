@@ -29,6 +29,7 @@ from incidents.borders import NEAR_KM, area_borders, has_outline, km_from_countr
 from incidents.country_names import country_code, country_label
 from incidents.record import Incident
 from incidents.schema import PRECISION_RANK
+from incidents.translation import _
 from incidents.validation import Problem
 
 
@@ -60,7 +61,7 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
         if not i.has_point and i.place and c is not None
     }
     results: dict[tuple[str, str], GeocodeResult] = {}
-    for country in {c for _, c in to_geocode}:
+    for country in {c for _name, c in to_geocode}:
         names = [n for n, c in to_geocode if c == country]
         found = geocode_many(names, country=country)
         results.update({(n, country): found[n] for n in names})
@@ -101,10 +102,10 @@ def _place_one(
     country_at_point: str | None,
 ) -> Placed:
     if country is None:
-        message = (
-            f"'{incident.country}' is not a country this tool knows; write one country's "
-            "name (e.g. Libya) or its ISO code (LY or LBY)"
-        )
+        message = _(
+            "'{country}' is not a country this tool knows; write one country's name (e.g. "
+            "Libya) or its ISO code (LY or LBY)"
+        ).format(country=incident.country)
         return Placed(None, (Problem("country", message),))
     if incident.country != country:
         incident = incident.replace(country=country)
@@ -112,7 +113,7 @@ def _place_one(
         return _check_point(incident, country, district, country_at_point)
     if incident.place:
         return _from_geocode(incident, geocoded[(incident.place, country)])
-    return _from_district(incident, "no coordinates and no place name")
+    return _from_district(incident, _("no coordinates and no place name"))
 
 
 def _check_point(
@@ -125,7 +126,8 @@ def _check_point(
     assert lat is not None and lon is not None
     review = ""
     if where != country and not has_outline(country):  # Réunion, Tuvalu...
-        review = f"the bundled outlines do not draw {country_name(country)}: point not checked"
+        said = _("the bundled outlines do not draw {country}: point not checked")
+        review = said.format(country=country_name(country))
     elif where != country and not _belongs(lat, lon, country, where):
         return Placed(None, (Problem("latitude", _far_message(lat, lon, country, where)),))
     if district is not None and district.country != country:
@@ -150,29 +152,39 @@ def _belongs(lat: float, lon: float, country: str, where: str | None) -> bool:
 def _far_message(lat: float, lon: float, country: str, where: str | None) -> str:
     named = country_name(country)
     if abs(lon) <= 90 and country_of_point(lon, lat) == country:
-        return (
-            f"{lat}, {lon} is outside {named} but {lon}, {lat} is inside: "
-            "latitude and longitude look swapped"
+        said = _(
+            "{lat}, {lon} is outside {country} but {lon}, {lat} is inside: latitude and "
+            "longitude look swapped"
         )
+        return said.format(lat=lat, lon=lon, country=named)
     area = uncoded_area(lat, lon) if where is None else None
-    if where is not None:
-        at = f"in {country_name(where)}"
-    elif area is not None:
-        at = f"in {area}"
-    else:
-        at = "not in any country (at sea?)"
-    km = km_from_country(lat, lon, country)
-    return f"the point {lat}, {lon} is {at}, {km:.0f} km from {named}; check the coordinates"
+    km = f"{km_from_country(lat, lon, country):.0f}"
+    if where is not None or area is not None:
+        said = _(
+            "the point {lat}, {lon} is in {area}, {km} km from {country}; check the coordinates"
+        )
+        shown = country_name(where) if where is not None else area
+        return said.format(lat=lat, lon=lon, area=shown, km=km, country=named)
+    said = _(
+        "the point {lat}, {lon} is not in any country (at sea?), {km} km from {country}; "
+        "check the coordinates"
+    )
+    return said.format(lat=lat, lon=lon, km=km, country=named)
 
 
 def _from_geocode(incident: Incident, result: GeocodeResult) -> Placed:
     best = result.best
     if best is None:
+        match = _("{name} ({district}, score {score})")
         names = "; ".join(
-            f"{m.name} ({m.admin1 or '?'}, score {m.score:.0f})" for m in result.matches[:3]
+            match.format(name=m.name, district=m.admin1 or "?", score=f"{m.score:.0f}")
+            for m in result.matches[:3]
         )
-        note = f"'{incident.place}' was not matched with confidence"
-        note += f"; candidates: {names}" if names else "; no candidates"
+        if names:
+            said = _("'{place}' was not matched with confidence; candidates: {names}")
+        else:
+            said = _("'{place}' was not matched with confidence; no candidates")
+        note = said.format(place=incident.place, names=names)
         placed = _from_district(incident.replace(place_confirmed=False), note)
         return Placed(placed.incident, review=note)
     precision = incident.location_precision
@@ -200,7 +212,7 @@ def _from_district(incident: Incident, why: str) -> Placed:
     if district is None:
         return Placed(
             incident.replace(location_precision="country", place_confirmed=False),
-            review=f"{why}; kept without a point",
+            review=_("{why}; kept without a point").format(why=why),
         )
     return Placed(
         incident.replace(
@@ -211,5 +223,7 @@ def _from_district(incident: Incident, why: str) -> Placed:
             location_precision="district",
             location_method="geocoded",
         ),
-        review=f"{why}; placed at the centre of {district.name_en} district",
+        review=_("{why}; placed at the centre of {district} district").format(
+            why=why, district=district.name_en
+        ),
     )

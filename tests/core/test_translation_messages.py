@@ -34,6 +34,8 @@ MESSAGE_MODULES = [
     "incidents/failures.py",
     "incidents/validation.py",
     "incidents/validation_columns.py",
+    "incidents/dates.py",
+    "incidents/placing.py",
     "incidents/importer.py",
     "incidents/import_preview.py",
     "incidents/import_fill.py",
@@ -242,6 +244,11 @@ def test_validation_messages_in_french() -> None:
     assert said["latitude"] == "95 est hors de l’intervalle -90 à 90"
     assert said["longitude"].startswith("est vide alors que l’autre coordonnée est donnée")
     assert said["killed_best"] == "« x » n’est pas un nombre"
+    with pytest.raises(RowInvalid) as undated:
+        validate_row({"type": "torture", "date_start": "03/04/2020"})
+    assert undated.value.problems[0].message.startswith(
+        "« 03/04/2020 » pourrait être le 3 avril ou le 4 mars 2020 ; "
+    )
     translation.set_language("en")
     with pytest.raises(RowInvalid) as english:
         validate_row(raw)
