@@ -202,8 +202,11 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     lines = [subtitle or window_words(selection.query), selection.counts_line()]
     lines += selection.people_lines()
     sub.text_frame.text = "\n".join(lines)
-    for paragraph, line in zip(sub.text_frame.paragraphs, lines, strict=False):
+    for i, (paragraph, line) in enumerate(zip(sub.text_frame.paragraphs, lines, strict=False)):
         direction(paragraph, line)
+        # the people lines are long sentences (longer still in French): smaller, so the
+        # subtitle keeps inside its box above the footer
+        paragraph.font.size = Pt(24 if i < 2 else 16)
     _footer(slide, selection)
     notes = slide.notes_slide.notes_text_frame
     assert notes is not None

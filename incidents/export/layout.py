@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, Rectangle
+from matplotlib.text import Text
 
 import geodata
 from incidents import translation
@@ -248,14 +249,26 @@ def draw_footer(fig: Figure, selection: Selection, scale: float) -> None:
     )  # fmt: skip
     badge_in = (len(badge) + 2) * 10.5 * scale * 0.75 / 72
     step = (badge_in + 0.1) / fig.get_size_inches()[0]
-    fig.text(start - step if rtl else start + step, y, for_matplotlib(profile.notice_shown()),
-             fontsize=10.5 * scale, va="center", ha=ha, color=colour,
-             fontweight="bold")  # fmt: skip
+    notice = fig.text(start - step if rtl else start + step, y,
+                      for_matplotlib(profile.notice_shown()), fontsize=10.5 * scale,
+                      va="center", ha=ha, color=colour, fontweight="bold")  # fmt: skip
     credit = for_matplotlib(_(geodata.ATTRIBUTION))  # translated where the map's is
-    fig.text(end, y, credit, fontsize=9.5 * scale, va="center", ha=other,
-             color=theme.MUTED)  # fmt: skip
+    attribution = fig.text(end, y, credit, fontsize=9.5 * scale, va="center", ha=other,
+                           color=theme.MUTED)  # fmt: skip
+    _keep_apart(fig, notice, attribution)
     fig.text(start, 0.02, for_matplotlib(stamp_words(selection)), fontsize=9.5 * scale,
              va="center", ha=ha, color=theme.MUTED)  # fmt: skip
+
+
+def _keep_apart(fig: Figure, notice: Text, attribution: Text) -> None:
+    """Make the notice's letters smaller where it would run into the map credit on the
+    same line (a longer translation, a narrow image): both must stay readable."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    a, b = notice.get_window_extent(renderer), attribution.get_window_extent(renderer)
+    gap = 12.0  # pixels between the two
+    overlap = min(a.x1, b.x1) - max(a.x0, b.x0) + gap
+    if overlap > 0 and a.width > 0:
+        notice.set_fontsize(notice.get_fontsize() * max(0.6, 1 - overlap / a.width))
 
 
 def stamp_words(selection: Selection) -> str:
