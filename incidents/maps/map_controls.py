@@ -203,6 +203,10 @@ class ControlWords(DataElement):
             var corner = map._controlCorners && map._controlCorners["bottom" + side];
             if (scale && corner && scale.parentNode !== corner) { corner.appendChild(scale); }
             map.getContainer().classList.toggle("incident-rtl", rtl);
+            if (map._incidentRtl !== rtl) {  // town names in the page's script (place_labels)
+              map._incidentRtl = rtl;
+              map.fire("incidentlanguage");
+            }
           }
           if (parent._map) { apply(parent._map); }
           parent.on("add", function (e) { apply(e.target._map); });

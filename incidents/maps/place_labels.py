@@ -14,6 +14,7 @@ and the markers and take no pointer events: a name never hides or blocks a marke
 from __future__ import annotations
 
 import functools
+import re
 
 from geodata._places import load_places
 from incidents.maps.page_data import DataElement, DataTemplate
@@ -52,6 +53,21 @@ def label_rows(country: str = "LY") -> tuple[tuple[float, float, str, int], ...]
     return tuple((round(p.lat, 2), round(p.lon, 2), p.name, min_zoom(p.population)) for p in ranked)
 
 
+_ARABIC = re.compile(r"^[\u0600-\u06FF\s]+$")
+
+
+@functools.cache
+def arabic_names(country: str = "LY") -> tuple[str, ...]:
+    """Each label_rows place's name in Arabic script, where the gazetteer gives one ("" if
+    not), in label_rows' order: an Arabic page names the towns in Arabic (ترهونة)."""
+    try:
+        places = load_places(country)
+    except (OSError, ValueError):
+        return ()
+    ranked = sorted(places, key=lambda p: (-p.population, p.name))
+    return tuple(next((n for n in p.names if _ARABIC.match(n)), "") for p in ranked)
+
+
 class PlaceLabels(DataElement):
     """Place names drawn as text in their own pane, decluttered on every move."""
 
@@ -70,7 +86,7 @@ class PlaceLabels(DataElement):
         {% macro script(this, kwargs) %}
         (function () {
           var map = {{ this._parent.get_name() }};
-          var places = {{ this.rows|tojson }};
+          var places = {{ this.rows|tojson }}, arabic = {{ this.arabic|tojson }};
           var pane = map.createPane("placeLabels");
           pane.style.zIndex = {{ this.pane_z|tojson }};
           pane.style.pointerEvents = "none";
@@ -79,11 +95,11 @@ class PlaceLabels(DataElement):
             while (pane.firstChild) { pane.removeChild(pane.firstChild); }
             var zoom = map.getZoom(), view = map.getBounds().pad(0.1), placed = [];
             for (var i = 0; i < places.length; i++) {
-              var r = places[i];
+              var r = places[i], name = (map._incidentRtl && arabic[i]) || r[2];
               if (r[3] > zoom || !view.contains([r[0], r[1]])) { continue; }
               var p = map.latLngToLayerPoint([r[0], r[1]]);
               // The name sits under its dot, clear of a cluster drawn on the town.
-              var w = r[2].length * 6.5 + 6, h = 16, top = p.y + {{ this.offset|tojson }};
+              var w = name.length * 6.5 + 6, h = 16, top = p.y + {{ this.offset|tojson }};
               var box = [p.x - w / 2, p.y - 4, p.x + w / 2, top + h];
               var clash = placed.some(function (b) {
                 return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
@@ -92,7 +108,7 @@ class PlaceLabels(DataElement):
               placed.push(box);
               var label = document.createElement("div");
               label.className = "place-label" + (r[3] <= 6 ? " big" : "");
-              label.textContent = r[2];
+              label.textContent = name;
               label.dir = "auto";
               label.style.left = p.x + "px";
               label.style.top = top + "px";
@@ -104,7 +120,8 @@ class PlaceLabels(DataElement):
               pane.appendChild(label);
             }
           }
-          map.on("zoomend moveend viewreset resize", draw);
+          // incidentlanguage: ControlWords says the page's language changed (Arabic names).
+          map.on("zoomend moveend viewreset resize incidentlanguage", draw);
           map.whenReady(draw);
         })();
         {% endmacro %}
@@ -115,5 +132,6 @@ class PlaceLabels(DataElement):
         super().__init__()
         self._name = "PlaceLabels"
         self.rows = [list(r) for r in label_rows(country)]
+        self.arabic = list(arabic_names(country))
         self.pane_z = LABEL_PANE_Z
         self.offset = LABEL_OFFSET_PX

@@ -184,6 +184,7 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     from incidents.maps.aggregate import total_words
     from incidents.maps.map_controls import ControlWords
     from incidents.maps.marker_text import clicked_id, tooltip_html
+    from incidents.maps.place_labels import arabic_names, label_rows
     from incidents.maps.timeline import period_label
 
     translation.set_language("ar")
@@ -204,6 +205,8 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     page = map_html(build_map(pd.DataFrame([row])))
     assert 'var ref = "المرجع", dir = "rtl"' in page  # the markers' tooltips
     assert "مفتاح الخريطة" in page and "ملء الشاشة" in page  # legend button, controls
+    names = dict(zip((r[2] for r in label_rows("LY")), arabic_names("LY"), strict=True))
+    assert names["Tarhuna"] == "ترهونة"  # the town names an Arabic map writes
     translation.set_language("en")
     assert total_words(Total(338, 9, 1, 2)) == "at least 338" and not ControlWords().rtl
     assert map_controls.CREDIT == geodata.ATTRIBUTION  # the credit the catalogue translates
