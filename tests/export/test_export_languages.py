@@ -27,6 +27,7 @@ from incidents.access import Role, Viewer
 from incidents.export import cli as export_cli
 from incidents.export.service import ExportRequest, in_language, run_export
 from incidents.query import Query
+from incidents.schema import INCIDENT_TYPES
 from incidents.store import open_store
 from incidents.translation import _, language, set_language
 
@@ -194,6 +195,9 @@ def test_arabic_png_and_deck_of_the_example_hold_their_arabic_words(
                   arabic(lambda: _("Timeline")), arabic(lambda: _("Sources"))):  # fmt: skip
         assert _letters(words) in slides, words
     assert _letters(arabic(lambda: _("Filters"))) in slides
+    # the legend's type labels are text on the counts slide (the map's are in its picture)
+    for code in ("mass_grave", "enforced_disappearance", "arbitrary_detention"):
+        assert _letters(arabic(lambda c=code: INCIDENT_TYPES.shown(c))) in slides, code
     for words in ("Incident type", "How precisely the place is known", "Filters", "Sources"):
         assert _letters(arabic(lambda w=words: _(w))) in legend, words
     assert _letters(title) in legend
