@@ -61,3 +61,23 @@ def test_the_public_does_not_see_the_records_merged_in(
     shown = _detail("tarhuna-ex-001")
     assert "At least 11 mass graves" in shown
     assert "tarhuna-ex-002" not in shown
+
+
+def test_a_kept_record_without_source_event_id_is_named_as_own_and_can_be_unmerged(
+    example_db: str, as_editor: Viewer
+) -> None:
+    store = open_store(example_db)
+    assert isinstance(store, RecordStore)
+    second = store.get("tarhuna-ex-002", as_editor)
+    assert second is not None
+    store.save(second.replace(source_event_id="acled:LBY999"), as_editor)
+    merge(store, "tarhuna-ex-001", "tarhuna-ex-002", as_editor)  # ex-001 has no event id
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.query_params["sel"] = "tarhuna-ex-001"
+    at.run()
+    at.session_state[WHOLE_PAGE] = True
+    at.run()
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "tarhuna-ex-001 (own records; kept)" in shown  # not the absorbed one's data set
+    assert "tarhuna-ex-002 (acled; merged " in shown
+    assert at.button(key="unmerge-ask-detail-tarhuna-ex-002").label.startswith("Unmerge")
