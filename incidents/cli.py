@@ -337,7 +337,7 @@ def _main(argv: Sequence[str] | None) -> int:
     """A failure nobody foresaw is one sentence here, its trace in the log."""
     words = sys.argv[1:] if argv is None else list(argv)
     set_language(cli_language.chosen_language(words))
-    args = build_parser().parse_args(words)
+    args = cli_language.carried(build_parser().parse_args(words), words)
     try:
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -48,6 +48,16 @@ def chosen_language(argv: Sequence[str], environ: Mapping[str, str] | None = Non
     return wanted or "en"
 
 
+def carried(args: argparse.Namespace, argv: Sequence[str]) -> argparse.Namespace:
+    """A command with a --lang of its own (export: the file's words) takes the one given
+    before the command too: argparse lets the command's default override it, and
+    `--lang ar export png` means an Arabic file as well as Arabic messages."""
+    wanted = supported(requested(argv))
+    if wanted and getattr(args, "lang", None) is not None:
+        args.lang = wanted
+    return args
+
+
 def add_option(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
     """--lang on the main parser; after a command's name it keeps the value given before
     it when left out (SUPPRESS), as --db does. A command with its own --lang keeps it."""

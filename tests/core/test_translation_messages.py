@@ -373,3 +373,16 @@ def test_the_import_page_shows_the_report_in_arabic(
     assert "  الصف 3: type: «massacre» ليس أحد: " in report
     assert "  مرفوضة: 2" in report and "rejected" not in report
     assert [m.label for m in at.metric][-1] == "مرفوضة"
+
+
+def test_lang_before_a_command_with_its_own_lang_reaches_it() -> None:
+    """export has a --lang of its own (the file's words): given before the command, the
+    language reaches it as well as the messages."""
+    from incidents.cli import build_parser
+    from incidents.cli_language import carried
+
+    words = ["--lang", "ar", "export", "png", "--out", "x.png"]
+    args = carried(build_parser().parse_args(words), words)
+    assert args.lang == "ar"
+    plain = ["import", "x.csv"]
+    assert carried(build_parser().parse_args(plain), plain).lang is None
