@@ -150,3 +150,30 @@ def test_generated_text_finds_what_a_substring_scan_finds(
             continue
         for viewer, public in ((EDITOR, False), (PUBLIC, True)):
             assert _found(store, Query(text=text), viewer) == _expected(records, text, public)
+
+
+def test_only_staffs_text_only_search_skips_the_incidents_rows() -> None:
+    """Which SELECT each search gets (what the tests above check the answers of)."""
+    from incidents.access import Visibility
+    from incidents.store.sql import lookup_where
+    from incidents.store.text_index import FTS, fid_select
+
+    def select(query: Query, viewer: Viewer, like: str = "LIKE") -> str:
+        seen = Visibility.of(viewer)
+        where = lookup_where(query, like, public=not seen.exact)
+        where.add(seen.sql())
+        sql, params = fid_select(query, seen, like, where)
+        assert "detention" not in sql  # the text is a parameter, never SQL
+        assert sql.count("%s") == len(params)
+        return sql
+
+    text = Query(text='arbitrary "detention"; --')
+    assert select(text, EDITOR) == f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s"
+    for query, viewer, like in (
+        (text, PUBLIC, "LIKE"),  # the public: only records and places it may see
+        (text.replace(tags=("curfew",)), EDITOR, "LIKE"),  # a filter the row answers
+        (text.replace(ids=("syn-1",)), EDITOR, "LIKE"),
+        (Query(text="ab"), EDITOR, "LIKE"),  # under three characters: no trigram
+        (text, EDITOR, "ILIKE"),  # PostgreSQL
+    ):
+        assert "FROM incidents i WHERE" in select(query, viewer, like)
