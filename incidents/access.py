@@ -228,7 +228,9 @@ def _months_only(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     start, end = public_day_range(days[0], days[1], np.ones(len(days[0]), bool))
     for name, values in (("date_start", start), ("date_end", end)):
-        out.loc[mask, name] = np.datetime_as_string(values.astype("datetime64[D]"), unit="D")
+        out.loc[mask, name] = np.datetime_as_string(
+            values.astype("datetime64[D]"), unit="D"
+        ).tolist()
     if "date_precision" in out.columns:
         out.loc[mask & (out["date_precision"] == "day"), "date_precision"] = "month"
     return out
