@@ -125,6 +125,6 @@ def render_cell_panels(
 ) -> tuple[bytes, CellPicture]:
     """Small multiples of squares as PNG, SVG or PDF bytes, and what the squares show."""
     if not panels:
-        raise ValueError("no panels to draw: the selection is empty")
+        raise ValueError(_("no panels to draw: the selection is empty"))
     fig, picture = cell_panels_figure(selection, tally, panels, options, note, fmt)
     return save_cells(fig, picture, selection, options, fmt), picture

@@ -207,7 +207,7 @@ def render_panels(
     """Small multiples as PNG, SVG or PDF bytes."""
     options = options or MapOptions()
     if not panels:
-        raise ValueError("no panels to draw: the selection is empty")
+        raise ValueError(_("no panels to draw: the selection is empty"))
     fig, drawn = panels_figure(selection, panels, options)
     metadata = face_metadata(selection, title_of(selection, options), fmt, drawn)
     return save(fig, options, fmt, metadata)

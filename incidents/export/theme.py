@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 
-from incidents.translation import is_rtl
+from incidents.translation import _, is_rtl
 
 BASE_DPI = 144
 ARABIC_FONT_FILES = (
@@ -111,10 +111,11 @@ def parse_size(text: str) -> ImageSize:
         return SIZES[key]
     match = _CUSTOM.match(key)
     if not match:
-        raise ValueError(f"size {text!r}: use 16:9, 4:3, a4 or WIDTHxHEIGHT such as 1600x900")
+        said = _("size {text}: use 16:9, 4:3, a4 or WIDTHxHEIGHT such as 1600x900")
+        raise ValueError(said.format(text=repr(text)))
     width, height = int(match[1]), int(match[2])
     if not (320 <= width <= 8000 and 320 <= height <= 8000):
-        raise ValueError("custom sizes run from 320 to 8000 pixels a side")
+        raise ValueError(_("custom sizes run from 320 to 8000 pixels a side"))
     return ImageSize(f"{width}x{height}", width / BASE_DPI, height / BASE_DPI)
 
 
