@@ -179,7 +179,7 @@ def test_import_in_arabic_names_file_row_and_field(tmp_path: Path) -> None:
     out = done.stdout
     assert "bad.csv: قُرئت 3 صفوف بصيغة" in out  # the file, its rows, in Arabic
     assert "مرفوضة: 2" in out and "مستوردة: 1" in out
-    assert "  الصف 3: type: «massacre» ليس أحد: " in out  # row, field, reason in Arabic
+    assert "  الصف 3: type: «massacre» ليس من القيم المقبولة: " in out  # row, field, reason
     assert "  الصف 2: date_start: " in out
     assert "كُتبت الصفوف المرفوضة في" in out
     assert not re.search(r"\b(rows read|rejected|row \d)\b", out), out
@@ -267,7 +267,10 @@ def test_the_report_follows_the_language_it_is_read_in(tmp_path: Path) -> None:
     report = import_file(
         _bad_file(tmp_path), store, Viewer("t", Role.EDITOR), ImportOptions(dry_run=True)
     )
-    assert any(line.startswith("  الصف 3: type: «massacre» ليس أحد: ") for line in report.lines())
+    assert any(
+        line.startswith("  الصف 3: type: «massacre» ليس من القيم المقبولة: ")
+        for line in report.lines()
+    )
     translation.set_language("fr")
     lines = report.lines()
     assert lines[0].startswith("bad.csv : 3 lignes lues comme")
@@ -361,16 +364,13 @@ def test_the_import_page_shows_the_report_in_arabic(
     monkeypatch.setattr(common, "viewer", lambda: EDITOR)
     at = AppTest.from_function(_import_page_in_arabic, default_timeout=60)
     bad = _bad_file(tmp_path)
-    # Between runs Streamlit formats widget values again (the import format's label):
-    # the app's resolver answers with the session's language there, as this one does.
-    translation.use_resolver(lambda: "ar")
-    try:
-        at.run().file_uploader[0].set_value((bad.name, bad.read_bytes(), "text/csv")).run()
-        at.button(key="import_check").click().run()
-    finally:
-        translation.use_resolver(lambda: None)
+    # Between runs Streamlit formats widget values again (the import format's label)
+    # outside the page's run: in the app, in the session's language, as here.
+    translation.set_language("ar")
+    at.run().file_uploader[0].set_value((bad.name, bad.read_bytes(), "text/csv")).run()
+    at.button(key="import_check").click().run()
     report = "\n".join(c.value for c in at.code)
-    assert "  الصف 3: type: «massacre» ليس أحد: " in report
+    assert "  الصف 3: type: «massacre» ليس من القيم المقبولة: " in report
     assert "  مرفوضة: 2" in report and "rejected" not in report
     assert [m.label for m in at.metric][-1] == "مرفوضة"
 
