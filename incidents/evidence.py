@@ -28,6 +28,7 @@ from pathlib import Path
 from incidents.access import SYSTEM, Role, Viewer
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
+from incidents.translation import _
 
 EVIDENCE_VAR = "INCIDENTS_EVIDENCE"
 _HASHED_NAME = re.compile(r"^([0-9a-f]{64})(\.[A-Za-z0-9]{1,10})?$")
@@ -70,7 +71,7 @@ def save_copy(source: Path, directory: Path) -> tuple[str, Path]:
             out.flush()
             os.fsync(out.fileno())
         if sha256_of(Path(tmp)) != digest:
-            raise OSError(f"{source} changed while it was being copied")
+            raise OSError(_("{path} changed while it was being copied").format(path=source))
         os.chmod(tmp, 0o400)
         os.replace(tmp, target)
     finally:
@@ -106,15 +107,19 @@ class EvidenceReport:
         return not self.mismatched and not self.missing
 
     def lines(self) -> list[str]:
-        out = [f"Saved copies checked: {self.checked}, bytes match their hash: {self.matched}"]
-        out += [f"  CHANGED: {p} now hashes to {h}" for p, h in self.mismatched]
-        out += [f"  MISSING: incident {i} cites {h}, no saved copy" for i, h in self.missing]
-        out += [f"  not cited by any incident: {p}" for p in self.unreferenced]
-        out += [
-            f"Warning: {p} can be read by other accounts on this computer (mode {m:o}); "
-            f"make the saved copies private with: chmod -R go-rwx {p}"
-            for p, m in self.shared
-        ]
+        checked = _("Saved copies checked: {n}, bytes match their hash: {matched}")
+        changed = _("CHANGED: {path} now hashes to {hash}")
+        missing = _("MISSING: incident {id} cites {hash}, no saved copy")
+        uncited = _("not cited by any incident: {path}")
+        shared = _(
+            "Warning: {path} can be read by other accounts on this computer (mode {mode}); "
+            "make the saved copies private with: chmod -R go-rwx {path}"
+        )
+        out = [checked.format(n=self.checked, matched=self.matched)]
+        out += ["  " + changed.format(path=p, hash=h) for p, h in self.mismatched]
+        out += ["  " + missing.format(id=i, hash=h) for i, h in self.missing]
+        out += ["  " + uncited.format(path=p) for p in self.unreferenced]
+        out += [shared.format(path=p, mode=f"{m:o}") for p, m in self.shared]
         return out
 
 
@@ -163,10 +168,11 @@ def add_commands(
     sub: argparse._SubParsersAction, command: Callable[[str], Callable[[Command], Command]]
 ) -> None:
     """`evidence add FILE...` and `evidence verify`, registered by incidents.auth.cli."""
-    p = sub.add_parser("evidence", help="save source copies by hash; re-verify every hash")
+    p = sub.add_parser("evidence", help=_("save source copies by hash; re-verify every hash"))
     p.add_argument("action", choices=["add", "verify"])
-    p.add_argument("files", nargs="*", type=Path, help="files to save (for add)")
-    p.add_argument("--dir", type=Path, help=f"saved-copies folder (or {EVIDENCE_VAR})")
+    p.add_argument("files", nargs="*", type=Path, help=_("files to save (for add)"))
+    p.add_argument("--dir", type=Path, help=_("saved-copies folder (or {setting})").format(
+        setting=EVIDENCE_VAR))  # fmt: skip
     command("evidence")(_evidence)
 
 
@@ -174,7 +180,7 @@ def _evidence(args: argparse.Namespace) -> int:
     directory = evidence_dir(args.db, args.dir)
     if args.action == "add":
         if not args.files:
-            print("Name the files to save.", file=sys.stderr)
+            print(_("Name the files to save."), file=sys.stderr)
             return 2
         store = open_store(args.db)
         for path in args.files:
@@ -184,10 +190,10 @@ def _evidence(args: argparse.Namespace) -> int:
                 Viewer("cli", Role.EDITOR), "evidence:add", {"sha256": digest, "bytes": size}
             )
             print(f"{digest}  {path} -> {target}")
-        print("Put the sha256 in the source's sha256 field (source1_sha256 in the template).")
+        print(_("Put the sha256 in the source's sha256 field (source1_sha256 in the template)."))
         return 0
     report = verify_copies(directory, cited_hashes(open_store(args.db)))
-    print(f"Evidence folder {directory}:")
+    print(_("Evidence folder {path}:").format(path=directory))
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
 

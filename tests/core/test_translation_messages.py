@@ -30,6 +30,7 @@ MESSAGE_MODULES = [
     "incidents/duplicates_cli.py",
     "incidents/auth/cli.py",
     "incidents/auth/throttle.py",
+    "incidents/evidence.py",
     "incidents/report.py",
     "incidents/failures.py",
     "incidents/validation.py",
