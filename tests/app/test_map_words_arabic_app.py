@@ -1,0 +1,59 @@
+"""The map page's own words in Arabic with AppTest: the district totals list says
+"at least 338" and "unknown" in Arabic under Arabic headings, and the detail panel of
+a selected record labels its fields in Arabic (the record's text stays as written)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import language
+from incidents import translation
+
+MAP_PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "map_page.py")
+WHOLE_PAGE = "_whole_page"
+
+
+@pytest.fixture(autouse=True)
+def _language_from_the_session() -> Iterator[None]:
+    """The page run reads its language from the session, as app.py's resolve() sets it."""
+    translation.use_resolver(language._from_session)
+    yield
+    translation.set_language("en")
+
+
+def _arabic_page(**params: str) -> AppTest:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.session_state[language.ACTIVE] = "ar"
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.session_state[WHOLE_PAGE] = True
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_district_totals_in_arabic(example_db: str) -> None:
+    at = _arabic_page(layer="districts", measure="disappeared_best")
+    frame = next(d.value for d in at.dataframe if "المنطقة" in d.value.columns)
+    assert list(frame.columns) == ["المنطقة", "عدد المختفين", "الحوادث"]
+    totals = dict(zip(frame["المنطقة"], frame["عدد المختفين"], strict=True))
+    assert "338 على الأقل" in totals.values()
+    killed = _arabic_page(layer="districts", measure="killed_best")
+    frame = next(d.value for d in killed.dataframe if "المنطقة" in d.value.columns)
+    assert set(frame["عدد القتلى"]) == {"غير معروف"}
+
+
+def test_the_detail_panel_in_arabic(example_db: str) -> None:
+    at = _arabic_page(sel="tarhuna-ex-001")
+    shown = " ".join(m.value for m in at.markdown)
+    for label in ("النوع", "التاريخ", "التحقق", "المكان", "المصادر", "السجل"):
+        assert f"{label}" in shown, label
+    assert "مقبرة جماعية" in shown and "شعبية المرقب (LY-MB)" in shown
+    assert "At least 11 mass graves" in shown  # the record's own title, as written
+    for english in ("Verification", "Sources", "Location precision", "best estimate"):
+        assert english not in shown, english
