@@ -23,7 +23,7 @@ from incidents.auth import throttle
 from incidents.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from incidents.auth.strength import check_strength
 from incidents.auth.throttle import Refusal, ThrottlePolicy
-from incidents.translation import supported
+from incidents.translation import _, supported
 
 METHODS = ("local", "oidc")
 WRONG = "Wrong name or password."
@@ -112,17 +112,18 @@ class Accounts:
         """A new account; local accounts need a strong password, oidc ones none."""
         name = _valid_name(name)
         if method not in METHODS:
-            raise AccountError(f"method must be one of {', '.join(METHODS)}")
+            said = _("method must be one of {methods}")
+            raise AccountError(said.format(methods=", ".join(METHODS)))
         stored = None
         if method == "local":
             if password is None:
-                raise AccountError("a local account needs a password")
+                raise AccountError(_("a local account needs a password"))
             check_strength(password, name)
             stored = hash_password(password)
         now = _now()
         with self._transaction() as conn:
             if _row(conn, name) is not None:
-                raise AccountError(f"an account named '{name}' already exists")
+                raise AccountError(_("an account named '{name}' already exists").format(name=name))
             conn.execute(
                 "INSERT INTO accounts (key, name, role, method, password, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -152,7 +153,8 @@ class Accounts:
     def set_password(self, name: str, password: str) -> Account:
         account = self._require(name)
         if account.method != "local":
-            raise AccountError(f"'{account.name}' signs in with single sign-on: no password")
+            said = _("'{name}' signs in with single sign-on: no password")
+            raise AccountError(said.format(name=account.name))
         check_strength(password, account.name)
         self._update(name, "password = ?", hash_password(password))
         return self._require(name)
@@ -162,10 +164,10 @@ class Accounts:
         interface does not speak is refused). Not an account change: updated_at stays."""
         language = supported(code)
         if language is None:
-            raise AccountError(f"no interface language '{code}'")
+            raise AccountError(_("no interface language '{code}'").format(code=code))
         with self._transaction() as conn:
             if _row(conn, name) is None:
-                raise AccountError(f"there is no account named '{name}'")
+                raise AccountError(_("there is no account named '{name}'").format(name=name))
             conn.execute(
                 "UPDATE accounts SET language = ? WHERE key = ?", (language, account_key(name))
             )
@@ -209,7 +211,7 @@ class Accounts:
     def _update(self, name: str, sets: str, value: object) -> None:
         with self._transaction() as conn:
             if _row(conn, name) is None:
-                raise AccountError(f"there is no account named '{name}'")
+                raise AccountError(_("there is no account named '{name}'").format(name=name))
             conn.execute(
                 f"UPDATE accounts SET {sets}, updated_at = ? WHERE key = ?",
                 (value, _now(), account_key(name)),
@@ -218,16 +220,16 @@ class Accounts:
     def _require(self, name: str) -> Account:
         account = self.get(name)
         if account is None:
-            raise AccountError(f"there is no account named '{name}'")
+            raise AccountError(_("there is no account named '{name}'").format(name=name))
         return account
 
 
 def _valid_name(name: str) -> str:
     name = unicodedata.normalize("NFKC", name).strip()
     if not name or len(name) > 200:
-        raise AccountError("a name needs 1 to 200 characters")
+        raise AccountError(_("a name needs 1 to 200 characters"))
     if any(unicodedata.category(c).startswith("C") for c in name):
-        raise AccountError("a name cannot hold control characters")
+        raise AccountError(_("a name cannot hold control characters"))
     return name
 
 

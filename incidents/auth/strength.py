@@ -17,11 +17,13 @@ import re
 import string
 import unicodedata
 
+from incidents.translation import N_, _
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # the same bound as hashing's: a megabyte "password" is a cheap attack
 MIN_NAME_LENGTH = 3  # a one- or two-letter name is in too many good passwords to refuse them
 
-ADVICE = "choose a phrase of several unrelated words"
+ADVICE = N_("choose a phrase of several unrelated words")
 # Runs a guessing tool tries: the alphabet, digits (9 wraps to 0, as on "1234567890"),
 # and keyboard rows. A password that reads along one of them, either way, is a run.
 _RUNS = (
@@ -49,26 +51,28 @@ def check_strength(password: str, name: str = "") -> None:
 def weakness(password: str, name: str = "") -> str:
     """Why password is too weak for the account name ("" when it is acceptable)."""
     if len(password) > MAX_LENGTH:
-        return f"a password can have at most {MAX_LENGTH} characters"
+        return _("a password can have at most {n} characters").format(n=MAX_LENGTH)
     folded = _fold(password)
     bare = "".join(folded.split())  # spaces do not make "1 2 3 4 5 6" any harder to guess
     key = _fold(name)
     named = len(key) >= MIN_NAME_LENGTH and key in folded
-    run = "a password cannot be a run of letters, digits or keys like 'abcd' or '1234'"
+    run = N_("a password cannot be a run of letters, digits or keys like 'abcd' or '1234'")
     rules = (
-        (not bare, "a password cannot be only spaces"),
-        (len(password) < MIN_LENGTH, f"a password needs at least {MIN_LENGTH} characters"),
-        (named, "a password must not contain the account name"),
-        (len(set(bare)) == 1, "a password cannot be one character repeated"),
+        (not bare, N_("a password cannot be only spaces")),
+        (len(password) < MIN_LENGTH, N_("a password needs at least {n} characters")),
+        (named, N_("a password must not contain the account name")),
+        (len(set(bare)) == 1, N_("a password cannot be one character repeated")),
         (_is_run(bare), run),
         (re.fullmatch(r"(.+?)\1+", bare, flags=re.DOTALL) is not None,
-         "a password cannot be the same few characters repeated"),
+         N_("a password cannot be the same few characters repeated")),
     )  # fmt: skip
+    advised = _("{why}; {advice}")
     for broken, why in rules:
         if broken:
-            return f"{why}; {ADVICE}"
+            return advised.format(why=_(why).format(n=MIN_LENGTH), advice=_(ADVICE))
     if _is_common(folded):
-        return f"this password is on a list of the most common passwords; {ADVICE}"
+        why = _("this password is on a list of the most common passwords")
+        return advised.format(why=why, advice=_(ADVICE))
     return ""
 
 

@@ -30,6 +30,8 @@ MESSAGE_MODULES = [
     "incidents/duplicates_cli.py",
     "incidents/auth/cli.py",
     "incidents/auth/throttle.py",
+    "incidents/auth/accounts.py",
+    "incidents/auth/strength.py",
     "incidents/evidence.py",
     "incidents/report.py",
     "incidents/failures.py",
