@@ -85,7 +85,8 @@ def html_page(
     leftover = external_urls(page)
     if leftover:
         raise RuntimeError(f"the HTML map would load from other hosts: {leftover[:3]}")
-    header = _header(selection, title or default_title(selection.country), shown)
+    title = title or default_title(selection.country)
+    header = _header(selection, title, shown)
     match = _BODY.search(page)
     at = match.end() if match else 0
     page = page[:at] + header + page[at:]
