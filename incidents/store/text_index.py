@@ -12,6 +12,8 @@ a bulk load, QGIS) can leave it behind:
   rows show it (sql.add_text says why), so the public's search never reads a place
   name it cannot see. A purge entry in the audit log merges the index's segments
   (its 'optimize'), so no trace of a purged record's words stays in the index.
+  A text-only search reads the fids from this table alone (fid_select), checking
+  which records the viewer reads in a small index (SEEN_INDEX), not in the rows.
 - PostGIS: pg_trgm GIN indexes on the same columns; ILIKE uses them as it is.
 
 Both match what LIKE matched (a trigram search of three or more characters is a
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from incidents.store.sql import Where
 
 FTS = "incidents_text"
+SEEN_INDEX = "incidents_text_seen"  # which records a viewer reads, without their rows
 INDEX_VERSION = "1"
 _META_KEY = "text_index"
 _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
@@ -88,7 +91,9 @@ SQLITE_DDL = (
 
 def ensure_sqlite(conn: sqlite3.Connection) -> None:
     """Create the index and its triggers, and fill it from the rows a store made before
-    it holds (once: store_meta remembers), in one write transaction."""
+    it holds (once: store_meta remembers), in one write transaction. SEEN_INDEX is a
+    plain index, made on the first open that lacks it (2 s at a million records)."""
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {SEEN_INDEX} ON incidents(sensitivity)")
     found = conn.execute("SELECT value FROM store_meta WHERE key = ?", (_META_KEY,)).fetchone()
     if found is not None and found[0] == INDEX_VERSION:
         return
@@ -137,17 +142,23 @@ def fid_select(query: Query, seen: Visibility, like: str, where: Where) -> tuple
     a viewer who sees what seen says; where is those filters and seen's predicate
     (sql.lookup_where plus Visibility.sql).
 
-    When the text is all there is to ask, for staff (who read every record and every
-    place) in the GeoPackage, the fids come from the FTS5 table alone: through
-    incidents, each match would also read its row of the incidents table, a second at
-    a million records for a text tens of thousands of them hold. Otherwise (other
-    filters, the public, PostgreSQL, a needle under three characters) the rows are read.
+    When the text is all there is to ask, in the GeoPackage, the fids come from the
+    FTS5 table: through incidents, each match would also read its row of the incidents
+    table, a second at a million records for a text tens of thousands of them hold.
+    A viewer who does not read every record has seen's predicate checked in the small
+    SEEN_INDEX (sensitivity and fid) instead of the row. Otherwise (other filters,
+    PostgreSQL, a needle under three characters) the rows are read.
     """
-    if like == "LIKE" and seen.restricted and seen.exact and _text_only(query):
+    if like == "LIKE" and _text_only(query):
         needles = search_needles(query.text)
         if all(len(n) >= MIN_TRIGRAM for n in needles):
-            match = sqlite_match(needles, public=False)
-            return f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s", [match]
+            sql = f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s"
+            if not seen.restricted:
+                sql += (
+                    f" AND EXISTS (SELECT 1 FROM incidents v INDEXED BY {SEEN_INDEX}"
+                    f" WHERE {seen.sql('v')} AND v.fid = {FTS}.rowid)"
+                )
+            return sql, [sqlite_match(needles, public=not seen.exact)]
     return f"SELECT i.fid AS fid FROM incidents i WHERE {where.sql()}", list(where.params)
 
 

@@ -10,6 +10,8 @@ Arabic with bidi marks, very long strings. It is data, never SQL or an FTS5 quer
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -152,11 +154,11 @@ def test_generated_text_finds_what_a_substring_scan_finds(
             assert _found(store, Query(text=text), viewer) == _expected(records, text, public)
 
 
-def test_only_staffs_text_only_search_skips_the_incidents_rows() -> None:
+def test_a_text_only_search_skips_the_incidents_rows() -> None:
     """Which SELECT each search gets (what the tests above check the answers of)."""
     from incidents.access import Visibility
     from incidents.store.sql import lookup_where
-    from incidents.store.text_index import FTS, fid_select
+    from incidents.store.text_index import FTS, SEEN_INDEX, fid_select
 
     def select(query: Query, viewer: Viewer, like: str = "LIKE") -> str:
         seen = Visibility.of(viewer)
@@ -169,11 +171,27 @@ def test_only_staffs_text_only_search_skips_the_incidents_rows() -> None:
 
     text = Query(text='arbitrary "detention"; --')
     assert select(text, EDITOR) == f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s"
+    public = select(text, PUBLIC)  # which records it reads: from an index, not the rows
+    assert public.startswith(f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s AND EXISTS")
+    assert f"INDEXED BY {SEEN_INDEX}" in public and "FROM incidents i " not in public
     for query, viewer, like in (
-        (text, PUBLIC, "LIKE"),  # the public: only records and places it may see
         (text.replace(tags=("curfew",)), EDITOR, "LIKE"),  # a filter the row answers
         (text.replace(ids=("syn-1",)), EDITOR, "LIKE"),
         (Query(text="ab"), EDITOR, "LIKE"),  # under three characters: no trigram
         (text, EDITOR, "ILIKE"),  # PostgreSQL
     ):
         assert "FROM incidents i WHERE" in select(query, viewer, like)
+
+
+def test_a_store_made_before_the_visibility_index_gets_it_on_open(tmp_path: Path) -> None:
+    import sqlite3
+
+    from incidents.store.text_index import SEEN_INDEX
+
+    path = tmp_path / "old.gpkg"
+    records = _records()
+    open_store(str(path)).write_batch(records, EDITOR)
+    with sqlite3.connect(path) as conn:  # as a store made before the index was
+        conn.execute(f"DROP INDEX {SEEN_INDEX}")
+    reopened = open_store(str(path))
+    assert _found(reopened, Query(text="ترهونة"), PUBLIC) == _expected(records, "ترهونة", True)
