@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from incidents.duplicates import blocking  # noqa: E402
 from incidents.duplicates.blocking import candidate_pairs  # noqa: E402
 from incidents.duplicates.profile import profile  # noqa: E402
 from incidents.duplicates.scoring import DEFAULT_THRESHOLD, compare  # noqa: E402
@@ -41,18 +42,29 @@ def _labelled_module():  # type: ignore[no-untyped-def]
     return module
 
 
-def evaluate(threshold: float, show_errors: bool) -> dict[str, float]:
-    """Precision, recall and counts over the committed labelled pairs."""
+def evaluate(threshold: float, show_errors: bool, together: bool = False) -> dict[str, float]:
+    """Precision, recall and counts over the committed labelled pairs. together: the
+    blocking runs over all the set's records at once (so a dense group's window cuts
+    where it would in a store), not over each pair alone."""
     labelled = _labelled_module()
     records, built = labelled.build()
     pairs = labelled.read_pairs()
     if [(p.a, p.b, p.label) for p in built] != [(p.a, p.b, p.label) for p in pairs]:
         raise SystemExit("pairs.csv is not what labelled_set.py builds: write it again")
+    blocked: set[tuple[str, str]] | None = None
+    if together:
+        ids = sorted(records)
+        profiles = [profile(records[k]) for k in ids]
+        blocked = {(ids[i], ids[j]) for i, j in candidate_pairs(profiles)}
     tp = fp = fn = tn = 0
     for pair in pairs:
         a, b = profile(records[pair.a]), profile(records[pair.b])
         match = compare(a, b)
-        found = bool(candidate_pairs([a, b])) and match.score >= threshold
+        if blocked is None:
+            put = bool(candidate_pairs([a, b]))
+        else:
+            put = (pair.a, pair.b) in blocked or (pair.b, pair.a) in blocked
+        found = put and match.score >= threshold
         truth = pair.label == "duplicate"
         tp, fp = tp + (found and truth), fp + (found and not truth)
         fn, tn = fn + (truth and not found), tn + (not truth and not found)
@@ -113,6 +125,7 @@ def speed(rows: int) -> None:
     found = find_candidates(records)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print(
+        f"window {blocking.DENSE_WINDOW}: "
         f"{rows:,} synthetic records: {len(found):,} candidate pairs in {cpu:.1f} s CPU, "
         f"{wall:.1f} s wall (load average {load:.1f} before, {os.getloadavg()[0]:.1f} after; "
         f"making the records took {made[0]:.1f} s CPU, {made[1]:.1f} s wall)"
@@ -124,11 +137,18 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--errors", action="store_true", help="print the misjudged pairs")
     parser.add_argument("--speed", type=int, metavar="N", help="time the search on N records")
+    parser.add_argument("--together", action="store_true",
+                        help="block all labelled records at once, not each pair alone")  # fmt: skip
+    parser.add_argument("--window", type=int, metavar="W",
+                        help="records compared on each side in a dense group (default "
+                        f"{blocking.DENSE_WINDOW})")  # fmt: skip
     args = parser.parse_args()
+    if args.window is not None:
+        blocking.DENSE_WINDOW = args.window
     if args.speed:
         speed(args.speed)
         return
-    result = evaluate(args.threshold, args.errors)
+    result = evaluate(args.threshold, args.errors, args.together)
     print(
         f"threshold {args.threshold}: {result['pairs']} pairs ({result['duplicates']} "
         f"duplicates): precision {result['precision']:.3f}, recall {result['recall']:.3f} "

@@ -14,6 +14,17 @@ vague records) is sorted by first day once; each record then finds the records o
 neighbouring groups whose dates can lie within DAY_WINDOW of its own by two binary
 searches, and the pairs are made and checked in numpy, in chunks of about a million,
 so that a dense store never holds all its pairs at once.
+
+Why a window in dense groups (sorted neighbourhood): when a record's group holds more
+than 2 * DENSE_WINDOW records whose dates can lie within DAY_WINDOW of its own, it is
+compared only with the DENSE_WINDOW records before and after it by first day in that
+group. Real data never comes near this (a grid cell of 28 km holds a handful of
+incidents a week even in Tarhuna's worst months); a synthetic or bulk-loaded store
+whose cells hold hundreds a day would otherwise make pairs in the square of its
+records. The trade-off: in such a group a duplicate more than DENSE_WINDOW records away
+by first day is missed (docs/duplicates.md gives the share measured); groups below the
+limit, which is every group of the labelled set and of real files seen so far, are
+searched exactly as before.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ FINE_RADIUS_KM = 10.0  # points at most this uncertain go into grid cells
 DISTRICT_RADIUS_KM = 100.0  # coarser than cells: compared within their district
 VAGUE_DAYS = 31  # a date range longer than this is a month or a year
 CHUNK = 1 << 20  # pairs made at once
+DENSE_WINDOW = 25  # in a group denser than twice this, compare with this many each side
 _KEY_GROUP_LIMIT = 50  # a URL cited by more records than this is a front page, not an event
 _NEIGHBOURS = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
 
@@ -56,6 +68,7 @@ class _Index:
     rows: Array
     composite: Array
     longest: int
+    ranked: Array  # composite * records + row: the order the window counts in
 
 
 class _Groups:
@@ -77,7 +90,8 @@ class _Groups:
         order = np.lexsort((t.start[rows], keys))
         rows, keys = rows[order], keys[order]
         longest = int((t.end[rows] - t.start[rows]).max(initial=0))
-        return _Index(rows, keys * self.span + (t.start[rows] - self.base), longest)
+        composite = keys * self.span + (t.start[rows] - self.base)
+        return _Index(rows, composite, longest, composite * len(t) + rows)
 
     def pairs(self, left: Array, keys: Array) -> Iterator[Chunk]:
         """(i, j): i of left, j of the group keys[i] names, dates within DAY_WINDOW."""
@@ -99,6 +113,8 @@ class _Groups:
         hi = np.searchsorted(
             index.composite, keys * self.span + (t.end[left] + DAY_WINDOW - self.base), "right"
         )
+        own = (keys * self.span + (t.start[left] - self.base)) * len(t) + left
+        lo, hi = _windowed(index, own, lo, hi)
         some = hi > lo
         left, lo, count = left[some], lo[some], (hi - lo)[some]
         ends = np.cumsum(count)
@@ -114,6 +130,20 @@ class _Groups:
             near = gap <= DAY_WINDOW
             yield i[near], j[near]
             first = stop
+
+
+def _windowed(index: _Index, own: Array, lo: Array, hi: Array) -> tuple[Array, Array]:
+    """The ranges [lo, hi) of a dense group cut to the DENSE_WINDOW rows on each side
+    of where the record sorts by first day, then row (its own place when it is in the
+    group, so two records of one day near in that order see each other); others kept."""
+    dense = (hi - lo) > 2 * DENSE_WINDOW
+    if not dense.any():
+        return lo, hi
+    at = np.searchsorted(index.ranked, own[dense])
+    lo, hi = lo.copy(), hi.copy()
+    lo[dense] = np.maximum(lo[dense], at - DENSE_WINDOW)
+    hi[dense] = np.minimum(hi[dense], at + DENSE_WINDOW + 1)
+    return lo, hi
 
 
 def near_chunks(t: Table, sides: Sequence[int] | None = None) -> Iterator[Chunk]:
