@@ -22,7 +22,7 @@ from incidents.record_history import label_of
 from incidents.store import StoreError
 from incidents.store.merges import merge, not_same, visible_records
 from incidents.store.record_store import RecordStore
-from incidents.translation import _, ngettext, number
+from incidents.translation import _, language, ngettext, number
 
 _SKIPPED = "_duplicates_skipped"
 _FOUND = "_duplicates_found"
@@ -30,7 +30,9 @@ _FOUND = "_duplicates_found"
 
 def _found(store: RecordStore, min_score: float) -> tuple[list[Match], dict[str, Incident]]:
     """The pairs and records of this data version (searched once per version)."""
-    key = (store.url, common.data_version(store), min_score, common.viewer().cache_key())
+    # The reasons are written in the page's language: another language searches again.
+    viewer_key = common.viewer().cache_key()
+    key = (store.url, common.data_version(store), min_score, viewer_key, language())
     kept = st.session_state.get(_FOUND)
     if kept is None or kept[0] != key:
         who = common.viewer()

@@ -19,24 +19,31 @@ from incidents.form_edit import LABELS
 from incidents.schema import CONFIDENTIAL_FIELDS, VOCABULARIES
 from incidents.store.audit import AuditEntry, is_purged
 from incidents.store.record_versions import change_kind, entry_versions
+from incidents.translation import N_, _
 
 EMPTY = "—"
 _EXTRA_LABELS = {
     "location_method": LABELS["method"],
-    "source_event_id": "Source event id",
-    "confidential_notes": "Confidential notes",
-    "victim_details": "Victim details",
-    "witness_details": "Witness details",
+    "source_event_id": N_("Source event id"),
+    "confidential_notes": N_("Confidential notes"),
+    "victim_details": N_("Victim details"),
+    "witness_details": N_("Witness details"),
 }
 _ORDER = {name: n for n, name in enumerate([*LABELS, *_EXTRA_LABELS])}
 _INTERNAL = frozenset(
     {"id", "version", "created_by", "created_at", "updated_by", "updated_at", "extra"}
 )
-_CREATED = {"import": "Imported", "restore": "Restored", "migrate": "Copied from another store"}
+# The audit log keeps its codes (import, restore, revert:v3:...); these are the words shown.
+_CREATED = {
+    "import": N_("Imported"),
+    "restore": N_("Restored"),
+    "migrate": N_("Copied from another store"),
+}
+_MADE, _EDITED = N_("Created"), N_("Edited")
 _UPDATED = {
-    "import": "Updated by an import",
-    "bulk": "Changed in bulk",
-    "migrate": "Updated by a migration",
+    "import": N_("Updated by an import"),
+    "bulk": N_("Changed in bulk"),
+    "migrate": N_("Updated by a migration"),
 }
 
 __all__ = ["Change", "entry_versions", "label_of", "readable_history"]
@@ -55,7 +62,8 @@ class Change:
 
 
 def readable_history(entries: Sequence[AuditEntry], viewer: Viewer) -> list[Change]:
-    """The entries (store.history, in order) as changes, one per changed field."""
+    """The entries (store.history, in order) as changes, one per changed field, in the
+    active language (actions, field names and labels; the values are the record's own)."""
     if not viewer.sees_restricted:
         return []
     out: list[Change] = []
@@ -69,7 +77,7 @@ def readable_history(entries: Sequence[AuditEntry], viewer: Viewer) -> list[Chan
 
 
 def label_of(name: str) -> str:
-    """A field's label as the entry form shows it."""
+    """A field's label as the entry form shows it, in English (_() translates it)."""
     if name in LABELS:
         return LABELS[name]
     return _EXTRA_LABELS.get(name, name.replace("_", " ").capitalize())
@@ -82,17 +90,17 @@ def _when(at: str) -> str:
 def _action(entry: AuditEntry) -> str:
     kind, verb = change_kind(entry.action), entry.action.split(":", 1)[0]
     if kind == "create":
-        return _CREATED.get(verb, "Created")
+        return _(_CREATED.get(verb, _MADE))
     if kind == "update":
         parts = entry.action.split(":")
         if verb == "revert" and len(parts) == 3 and parts[1][1:].isdigit():
-            return f"Reverted to version {parts[1][1:]}"
-        return _UPDATED.get(verb, "Edited")
+            return _("Reverted to version {version}").format(version=parts[1][1:])
+        return _(_UPDATED.get(verb, _EDITED))
     if kind == "delete":
         reason = _detail(entry.after).get("reason", "")
-        return f"Deleted — reason: {reason}" if reason else "Deleted"
+        return _("Deleted — reason: {reason}").format(reason=reason) if reason else _("Deleted")
     if kind == "purge":
-        return "Purged"
+        return _("Purged")
     return entry.action.replace("-", " ").capitalize()
 
 
@@ -116,18 +124,19 @@ def _changed_fields(entry: AuditEntry, viewer: Viewer) -> list[tuple[str, str, s
     ]
     if not viewer.sees_confidential:
         names = [n for n in names if n not in CONFIDENTIAL_FIELDS]
-    return [(label_of(n), shown(n, before.get(n)), shown(n, after.get(n))) for n in names]
+    return [(_(label_of(n)), shown(n, before.get(n)), shown(n, after.get(n))) for n in names]
 
 
 def shown(name: str, value: Any) -> str:
-    """A stored value as the form shows it: labels for codes, lists joined, yes/no."""
+    """A stored value as the form shows it: labels for codes (in the active language),
+    lists joined, yes/no."""
     if value in (None, "", [], ()):
         return EMPTY
     vocabulary = VOCABULARIES.get(name)
     if vocabulary is not None:
-        return vocabulary.label(str(value))
+        return vocabulary.shown(str(value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(_source(v) if name == "sources" else str(v) for v in value)
     if isinstance(value, float) and value.is_integer() and name.endswith(_COUNT_ENDS):

@@ -15,55 +15,67 @@ import numpy as np
 
 from incidents.duplicates.profile import Profile
 from incidents.duplicates.scoring import CODES, Judged, Match
+from incidents.translation import N_, _, ngettext
 
-_IDS = ("", "the same source event id", "two different events of the same data set",
-        "both cite the same source", "a publisher in common")  # fmt: skip
-_DATES = ("same day", "dates overlap (one is known only to the month or year)",
-          "dates overlap", "one day apart")  # fmt: skip
-_PLACES = ("", " (within the precision of their points)",
-           " (farther than their precision allows)", " (too far apart)",
-           "same place named", "same district", "different countries",
-           "no point to compare")  # fmt: skip
-_KINDS = ("same type", "one type is Other", "compatible types", "different types")
-_TITLES = ("", "similar titles", "near-identical titles")
-_STORIES = ("", "descriptions tell the same story", "descriptions share much",
-            "descriptions tell different stories")  # fmt: skip
+_IDS = ("", N_("the same source event id"), N_("two different events of the same data set"),
+        N_("both cite the same source"), N_("a publisher in common"))  # fmt: skip
+_DATES = (N_("same day"), N_("dates overlap (one is known only to the month or year)"),
+          N_("dates overlap"), N_("one day apart"))  # fmt: skip
+_PLACES = ("", N_(" (within the precision of their points)"),
+           N_(" (farther than their precision allows)"), N_(" (too far apart)"),
+           N_("same place named"), N_("same district"), N_("different countries"),
+           N_("no point to compare"))  # fmt: skip
+_KINDS = (N_("same type"), N_("one type is Other"), N_("compatible types"), N_("different types"))
+_TITLES = ("", N_("similar titles"), N_("near-identical titles"))
+_STORIES = ("", N_("descriptions tell the same story"), N_("descriptions share much"),
+            N_("descriptions tell different stories"))  # fmt: skip
 
 
 def reasons_of(row: Sequence[int]) -> tuple[str, ...]:
-    """One pair's reasons, in the order the comparisons are made."""
+    """One pair's reasons, in the order the comparisons are made, in the active language
+    (a search is written in the language of the page or command that asked for it)."""
     c = dict(zip(CODES, row, strict=True))
     said = [
-        _IDS[c["ids"]],
-        _DATES[c["date"]] if c["date"] < 4 else f"{c['gap']} days apart",
+        _words(_IDS[c["ids"]]),
+        _words(_DATES[c["date"]])
+        if c["date"] < 4
+        else ngettext("{days} day apart", "{days} days apart", c["gap"]).format(days=c["gap"]),
         _place(c),
-        _KINDS[c["kind"]],
-        ", ".join(r for r in (_TITLES[c["text"]], "same perpetrators" * c["perpetrators"]) if r),
-        _STORIES[c["story"]],
+        _words(_KINDS[c["kind"]]),
+        _(", ").join(
+            r for r in (_words(_TITLES[c["text"]]), _("same perpetrators") * c["perpetrators"]) if r
+        ),
+        _words(_STORIES[c["story"]]),
         _counts(c),
     ]
     return tuple(r for r in said if r)
 
 
+def _words(text: str) -> str:
+    """text translated, or "" for no reason (gettext would give the catalogue's header)."""
+    return _(text) if text else ""
+
+
 def _place(c: dict[str, int]) -> str:
     code = c["place"]
     if code >= 4:
-        return _PLACES[code]
-    shown = f"{c['km']} km apart" if c["km"] >= 0 else "at the same point"
-    note = _PLACES[code] if code != 1 or c["coarse"] else ""
-    return shown + note + (", both name the same place" if c["named"] else "")
+        return _words(_PLACES[code])
+    shown = _("{km} km apart").format(km=c["km"]) if c["km"] >= 0 else _("at the same point")
+    note = _words(_PLACES[code]) if code != 1 or c["coarse"] else ""
+    return shown + note + (_(", both name the same place") if c["named"] else "")
 
 
 def _counts(c: dict[str, int]) -> str:
     low, high = c["low"], c["high"]
-    return (
+    said = (
         "",
-        f"both say {low} killed",
+        N_("both say {low} killed"),
         "",
-        f"similar numbers killed ({low} and {high})",
-        f"killed {low} and {high}",
-        f"different numbers killed ({low} and {high})",
+        N_("similar numbers killed ({low} and {high})"),
+        N_("killed {low} and {high}"),
+        N_("different numbers killed ({low} and {high})"),
     )[c["counts"]]
+    return _words(said).format(low=low, high=high)
 
 
 class ReasonBook:
