@@ -18,6 +18,7 @@ from incidents.duplicates.reasons import Found, ReasonBook, matches
 from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, could_reach, judge
 from incidents.duplicates.table import Array, Table, table_of
 from incidents.record import Incident
+from incidents.translation import _
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -148,5 +149,5 @@ def _pair_codes(ids: Array, pairs: Collection[tuple[str, str]]) -> Array:
 
 
 def reason_text(match: Match) -> str:
-    """The reasons as one phrase an editor reads."""
-    return ", ".join(match.reasons)
+    """The reasons as one phrase an editor reads (joined as the language joins them)."""
+    return _(", ").join(match.reasons)
