@@ -25,12 +25,22 @@ from incidents.access import Viewer
 from incidents.record import Incident
 from incidents.report import ImportReport
 from incidents.store.base import Store
+from incidents.translation import ngettext, number
 
 MAX_COMPARED = 20_000  # rows + stored records of their days; above, the look is skipped
-SKIPPED_LARGE = (
-    "not looked for at import: the file's rows and the stored records of their days "
-    "are more than {n}; list them with `python -m incidents duplicates`"
-)
+
+
+def skipped_large(most: int) -> str:
+    """The note an import report shows when the look was skipped, in the reader's
+    language (the number as the language writes it)."""
+    said = ngettext(
+        "not looked for at import: the file's rows and the stored records of their days "
+        "are more than {n}; list them with `python -m incidents duplicates`",
+        "not looked for at import: the file's rows and the stored records of their days "
+        "are more than {n}; list them with `python -m incidents duplicates`",
+        most,
+    )
+    return said.format(n=number(most))
 
 
 def count_like_existing(report: ImportReport, store: Store, viewer: Viewer,
@@ -49,6 +59,6 @@ def count_like_existing(report: ImportReport, store: Store, viewer: Viewer,
     new = [r for r in rows if r.id not in stored and r.id not in gone]
     found = rows_like_existing(store, viewer, new, most=MAX_COMPARED)
     if found is None:
-        report.like_existing_note = SKIPPED_LARGE.format(n=f"{MAX_COMPARED:,}")
+        report.like_existing_note = skipped_large(MAX_COMPARED)
         return
     report.like_existing = len({m.a for m in found})
