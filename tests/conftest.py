@@ -19,6 +19,13 @@ from incidents.store.base import Store
 settings.register_profile("incidents", deadline=None)
 settings.load_profile("incidents")
 
+# The command line speaks the system's language when no setting names one
+# (incidents/cli_language.py): tests that read its English words run it in the C locale,
+# so a machine set to French or Arabic gives the same results. Tests of that rule pass
+# their own environment.
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ.pop("LC_MESSAGES", None)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "tarhuna.csv"
 EDITOR = Viewer("test-editor", Role.EDITOR)
