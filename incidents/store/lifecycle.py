@@ -43,6 +43,7 @@ from incidents.store.writes import (
     stale_message,
     write_one,
 )
+from incidents.translation import _
 
 _TAG_LIMIT = 100
 _Change = Callable[[Incident], Incident]
@@ -84,12 +85,18 @@ class Lifecycle(ABC):
         with self._backend() as db:
             stone = tombstones.tombstone(db, incident_id)
             if stone is None:
-                raise NotFound(f"Incident '{incident_id}' is not among the deleted records.")
+                raise NotFound(
+                    _("Incident '{id}' is not among the deleted records.").format(id=incident_id)
+                )
             if load_records(db, [incident_id]):
-                raise StoreError(f"An incident with id '{incident_id}' exists already.")
+                raise StoreError(
+                    _("An incident with id '{id}' exists already.").format(id=incident_id)
+                )
             content = tombstones.buried_content(db, stone)
             if content is None:
-                raise NotFound(f"Incident '{incident_id}' was purged and cannot be restored.")
+                raise NotFound(
+                    _("Incident '{id}' was purged and cannot be restored.").format(id=incident_id)
+                )
             now = now_utc()
             record = incident_from_content(content).replace(
                 created_by=stone["created_by"],
@@ -118,7 +125,7 @@ class Lifecycle(ABC):
             content = _content_at(db, incident_id, to_version, before.version)
             target = incident_from_content(content).replace(version=before.version)
             pending = Pending(now_utc())
-            outcome, _ = write_one(
+            outcome, _entry = write_one(
                 target, before, viewer, last_entry(db), f"revert:v{to_version}", pending
             )
             if outcome.kind == "unchanged":
@@ -131,9 +138,9 @@ class Lifecycle(ABC):
         """Admins: remove a record's content from the store and from its audit entries
         (a legal request); one entry records who purged which id, when, and why."""
         if not viewer.is_admin:
-            raise NotAllowed("Only administrators can purge a record.")
+            raise NotAllowed(_("Only administrators can purge a record."))
         if not reason.strip():
-            raise StoreError("Say why the record is purged (for example the legal request).")
+            raise StoreError(_("Say why the record is purged (for example the legal request)."))
         with self._backend() as db:
             db.erase_deleted()
             now = now_utc()
@@ -145,12 +152,12 @@ class Lifecycle(ABC):
             )
             copies = audit_copies.copies_of(db, incident_id)
             if not rows and not copies:
-                raise NotFound(f"Incident '{incident_id}' is not in this store.")
+                raise NotFound(_("Incident '{id}' is not in this store.").format(id=incident_id))
             # Earlier purge entries of this id keep their reason (who, when, why).
             entries = [AuditEntry(**r) for r in rows if r["action"] != PURGE_ACTION]
             every = [*entries, *(e for _, e in copies)]
             if all(purge_marker(t) == t for e in every for t in (e.before, e.after)):
-                raise NotFound(f"Incident '{incident_id}' was purged already.")
+                raise NotFound(_("Incident '{id}' was purged already.").format(id=incident_id))
             rule1 = _scrub(db, entries)
             copied = audit_copies.scrub(db, copies)
             tombstones.unbury(db, incident_id)
@@ -181,8 +188,12 @@ class Lifecycle(ABC):
         """Set the verification status of every listed record; how many changed."""
         code = VERIFICATION_STATUSES.lookup(status)
         if code is None:
-            choices = ", ".join(label for _, label in VERIFICATION_STATUSES.terms)
-            raise StoreError(f"'{status}' is not a verification status ({choices}).")
+            choices = ", ".join(_(label) for _code, label in VERIFICATION_STATUSES.terms)
+            raise StoreError(
+                _("'{status}' is not a verification status ({choices}).").format(
+                    status=status, choices=choices
+                )
+            )
         return self._bulk_edit(ids, viewer, lambda r: r.replace(verification=code))
 
     def bulk_add_tag(self, ids: Sequence[str], tag: str, viewer: Viewer) -> int:
@@ -190,7 +201,9 @@ class Lifecycle(ABC):
         text = " ".join(tag.split())
         if not text or ";" in text or len(text) > _TAG_LIMIT or not text.isprintable():
             raise StoreError(
-                f"A tag is one keyword or phrase of at most {_TAG_LIMIT} characters, without ';'."
+                _(
+                    "A tag is one keyword or phrase of at most {limit} characters, without ';'."
+                ).format(limit=_TAG_LIMIT)
             )
         return self._bulk_edit(
             ids, viewer, lambda r: r if text in r.tags else r.replace(tags=(*r.tags, text))
@@ -216,10 +229,17 @@ def _as_opened(db: Backend, incident_id: str, version: int) -> Incident:
     the record as it is now, so the page can show what changed)."""
     record = load_records(db, [incident_id]).get(incident_id)
     if record is None:
-        raise NotFound(f"Incident '{incident_id}' does not exist.")
+        raise NotFound(_("Incident '{id}' does not exist.").format(id=incident_id))
     if record.version != version:
         raise StaleEdit(stale_message(record), record)
     return record
+
+
+def _missing_version(incident_id: str, version: int) -> str:
+    """The refusal for a version the history does not hold (purged or never written)."""
+    return _("Incident '{id}' has no version {version} in its history.").format(
+        id=incident_id, version=version
+    )
 
 
 def _all_of(db: Backend, ids: Sequence[str]) -> tuple[list[str], dict[str, Incident]]:
@@ -230,7 +250,9 @@ def _all_of(db: Backend, ids: Sequence[str]) -> tuple[list[str], dict[str, Incid
     missing = [i for i in wanted if i not in records]
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-        raise NotFound(f"No change made: these incidents no longer exist: {shown}.")
+        raise NotFound(
+            _("No change made: these incidents no longer exist: {ids}.").format(ids=shown)
+        )
     return wanted, records
 
 
@@ -253,10 +275,10 @@ def _content_at(db: Backend, incident_id: str, version: int, current: int) -> di
     seq = by_version.get(version)
     text = next((e.after for e in entries if e.seq == seq), None)
     if text is None or is_purged(text):
-        raise NotFound(f"Incident '{incident_id}' has no version {version} in its history.")
+        raise NotFound(_missing_version(incident_id, version))
     value = json.loads(text)
     if not isinstance(value, dict):
-        raise NotFound(f"Incident '{incident_id}' has no version {version} in its history.")
+        raise NotFound(_missing_version(incident_id, version))
     return value
 
 

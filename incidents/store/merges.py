@@ -39,6 +39,7 @@ from incidents.store.writes import (
     stale_message,
     write_one,
 )
+from incidents.translation import _
 
 MERGES = "incident_merges"
 DECISIONS = "duplicate_decisions"
@@ -81,7 +82,9 @@ def merged_record(kept: Incident, absorbed: Incident, choices: Mapping[str, Side
     records' confidential notes kept)."""
     unknown = set(choices) - set(kept.content())
     if unknown:
-        raise StoreError(f"Unknown field(s) to choose: {', '.join(sorted(unknown))}.")
+        raise StoreError(
+            _("Unknown field(s) to choose: {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     values: dict[str, Any] = {}
     for name in kept.content():
         other = getattr(absorbed, name)
@@ -103,7 +106,7 @@ def merged_record(kept: Incident, absorbed: Incident, choices: Mapping[str, Side
     # the absorbed one's stays known in the merge link and the tombstone.
     values["id"], values["source_event_id"] = kept.id, kept.source_event_id
     if values["date_end"] < values["date_start"]:
-        raise StoreError("The chosen dates end before they start: choose both from one record.")
+        raise StoreError(_("The chosen dates end before they start: choose both from one record."))
     return kept.replace(**values)
 
 
@@ -132,7 +135,7 @@ def merge(
     since is refused."""
     require_editor(viewer)
     if kept_id == absorbed_id:
-        raise StoreError("A record cannot be merged with itself.")
+        raise StoreError(_("A record cannot be merged with itself."))
     with store._backend() as db:
         ensure_tables(db)
         found = load_records(db, [kept_id, absorbed_id])
@@ -166,7 +169,7 @@ def _pair(
 ) -> tuple[Incident, Incident]:
     for incident_id in (kept_id, absorbed_id):
         if incident_id not in found:
-            raise NotFound(f"Incident '{incident_id}' does not exist.")
+            raise NotFound(_("Incident '{id}' does not exist.").format(id=incident_id))
     kept, absorbed = found[kept_id], found[absorbed_id]
     if versions is not None:
         for record, seen in zip((kept, absorbed), versions, strict=True):
@@ -183,19 +186,23 @@ def unmerge(store: RecordStore, absorbed_id: str, viewer: Viewer) -> tuple[Incid
         ensure_tables(db)
         rows = db.fetch(f"SELECT * FROM {MERGES} WHERE absorbed_id = %s", [absorbed_id])
         if not rows:
-            raise NotFound(f"Incident '{absorbed_id}' was not merged into another.")
+            raise NotFound(_("Incident '{id}' was not merged into another.").format(id=absorbed_id))
         link = rows[0]
         kept_id = str(link["kept_id"])
         kept = load_records(db, [kept_id]).get(kept_id)
         stone = tombstones.tombstone(db, absorbed_id)
         if kept is None or stone is None or load_records(db, [absorbed_id]):
             raise StoreError(
-                f"The merge of '{absorbed_id}' into '{kept_id}' cannot be undone: one of the "
-                "records was deleted, restored or merged again since."
+                _(
+                    "The merge of '{absorbed}' into '{kept}' cannot be undone: one of the "
+                    "records was deleted, restored or merged again since."
+                ).format(absorbed=absorbed_id, kept=kept_id)
             )
         content = tombstones.buried_content(db, stone)
         if content is None:
-            raise NotFound(f"Incident '{absorbed_id}' was purged and cannot be brought back.")
+            raise NotFound(
+                _("Incident '{id}' was purged and cannot be brought back.").format(id=absorbed_id)
+            )
         now = now_utc()
         back = incident_from_content(content).replace(
             created_by=stone["created_by"], created_at=stone["created_at"],
@@ -238,7 +245,7 @@ def not_same(store: RecordStore, a: str, b: str, viewer: Viewer) -> None:
     with store._backend() as db:
         ensure_tables(db)
         if len(load_records(db, [first, second])) < 2 - (first == second):
-            raise NotFound("One of the two records does not exist.")
+            raise NotFound(_("One of the two records does not exist."))
         now = now_utc()
         db.execute(f"DELETE FROM {DECISIONS} WHERE id_a = %s AND id_b = %s", [first, second])
         db.execute(
@@ -321,7 +328,7 @@ def visible_records(
     between: only records whose dates come within that span (an import's rows need
     only the stored records of their own days)."""
     if not viewer.sees_restricted:
-        raise NotAllowed("Only staff can review duplicate records.")
+        raise NotAllowed(_("Only staff can review duplicate records."))
     sql, params = "SELECT id FROM incidents", []
     if between is not None:
         sql += " WHERE date_end >= %s AND date_start <= %s"

@@ -45,6 +45,7 @@ from incidents.store.writes import last_entry as _last_entry
 from incidents.store.writes import require_editor as _require_editor
 from incidents.store.writes import stale_message as _stale_message
 from incidents.store.writes import write_one as _write_one
+from incidents.translation import _
 
 _CHUNK = 500
 _ANY_ROW = "SELECT 1 FROM incidents LIMIT 1"
@@ -118,9 +119,11 @@ class RecordStore(RecordReads, Lifecycle, ABC):
         with self._backend() as db:
             before = _load_full(db, [incident.id]).get(incident.id)
             if incident.version == 0 and before is not None:
-                raise StaleEdit(f"An incident with id '{incident.id}' already exists.", before)
+                raise StaleEdit(
+                    _("An incident with id '{id}' already exists.").format(id=incident.id), before
+                )
             if incident.version and before is None:
-                raise NotFound(f"Incident '{incident.id}' no longer exists.")
+                raise NotFound(_("Incident '{id}' no longer exists.").format(id=incident.id))
             if before is not None and before.version != incident.version:
                 raise StaleEdit(_stale_message(before), before)
             if before is None:  # made again on purpose: no longer a deleted record
@@ -292,7 +295,7 @@ class RecordStore(RecordReads, Lifecycle, ABC):
 
     def audit_log(self, viewer: Viewer) -> list[AuditEntry]:
         if not viewer.is_admin:
-            raise NotAllowed("Only administrators can read the audit log.")
+            raise NotAllowed(_("Only administrators can read the audit log."))
         with self._read_backend() as db:
             rows = db.fetch("SELECT * FROM audit_log ORDER BY seq")
         return [AuditEntry(**r) for r in rows]

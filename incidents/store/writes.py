@@ -14,18 +14,23 @@ from incidents.record import Incident
 from incidents.store.audit import AuditEntry, chain_entry, to_json
 from incidents.store.backend import Backend
 from incidents.store.base import NotAllowed, Outcome
+from incidents.translation import _
 
 
 def require_editor(viewer: Viewer) -> None:
     if not viewer.can_edit:
-        raise NotAllowed("Your role can read incidents but not change them.")
+        raise NotAllowed(_("Your role can read incidents but not change them."))
 
 
 def stale_message(current: Incident) -> str:
-    return (
-        f"Incident '{current.id}' was changed by {current.updated_by or 'someone else'} "
-        f"at {current.updated_at} (now version {current.version}) after you opened it. "
-        "Reload it and apply your change again."
+    return _(
+        "Incident '{id}' was changed by {who} at {at} (now version {version}) after you "
+        "opened it. Reload it and apply your change again."
+    ).format(
+        id=current.id,
+        who=current.updated_by or _("someone else"),
+        at=current.updated_at,
+        version=current.version,
     )
 
 
