@@ -84,12 +84,8 @@ def profile(record: Incident, extra_event_ids: Sequence[str] = (), whole: bool =
     """The profile of one record; extra_event_ids are ids of records merged into it.
     Not whole: without the title, description, perpetrators and places named in them
     (the costly part), enough for the blocking and to rule out most pairs."""
-    title = normalize(record.title) if whole else ""
-    place = _short_normal(record.place)
-    text = f"{title} {place}".strip() if place and place not in title else title
     event_ids = {e.strip().casefold() for e in (record.source_event_id, *extra_event_ids)}
-    country = record.country.upper()
-    return Profile(
+    outline = Profile(
         id=record.id,
         start=record.date_start.toordinal(),
         end=record.date_end.toordinal(),
@@ -98,23 +94,36 @@ def profile(record: Incident, extra_event_ids: Sequence[str] = (), whole: bool =
         lon=record.longitude,
         radius_km=radius_km(record),
         type=record.type,
-        country=country,
+        country=record.country.upper(),
         admin1_code=record.admin1_code,
         district=record.admin1_code or _short_normal(record.admin1),
-        place=place,
-        text=text if whole else "",
-        words=description_words(record.description) if whole else frozenset(),
-        places=_places_named(country, title) | _places_named(country, place)
-        if whole
-        else frozenset(),
+        place=_short_normal(record.place),
+        text="",
+        words=frozenset(),
+        places=frozenset(),
         urls=frozenset(k for k in (url_key(s.url) for s in record.sources) if k),
         event_ids=frozenset(e for e in event_ids if e),
         publishers=frozenset(
             _short_normal(s.publisher) for s in record.sources if s.publisher.strip()
         ),
         killed=record.killed_best,
-        perpetrators=_short_normal("; ".join(record.perpetrators)) if whole else "",
+        perpetrators="",
         restricted=record.sensitivity != "public",
+    )
+    return completed(outline, record) if whole else outline
+
+
+def completed(outline: Profile, record: Incident) -> Profile:
+    """The whole profile of the record an outline was made of: only the costly part
+    (title, description, perpetrators, places named) is worked out, so that an
+    import's search does not profile a record twice over."""
+    title, place, country = normalize(record.title), outline.place, outline.country
+    text = f"{title} {place}".strip() if place and place not in title else title
+    return outline._replace(
+        text=text,
+        words=description_words(record.description),
+        places=_places_named(country, title) | _places_named(country, place),
+        perpetrators=_short_normal("; ".join(record.perpetrators)),
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 import numpy as np
 
 from incidents.duplicates.blocking import CHUNK, Chunk, near_chunks, shared_key_pairs
-from incidents.duplicates.profile import Profile, profile
+from incidents.duplicates.profile import Profile, completed, profile
 from incidents.duplicates.reasons import Found, ReasonBook, matches
 from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, could_reach, judge
 from incidents.duplicates.table import Array, Table, table_of
@@ -51,12 +51,13 @@ def find_candidates(
         items = [profile(r, merged.get(r.id, ())) for r in everything]
         return search(items, None, min_score, not_same)
 
-    def whole(k: int) -> Profile:
-        return profile(everything[k], merged.get(everything[k].id, ()))
-
     # New rows against stored records: most stored records of the rows' days are ruled
     # out by their outlines, and never profiled whole.
     outlines = [profile(r, merged.get(r.id, ()), whole=False) for r in everything]
+
+    def whole(k: int) -> Profile:
+        return completed(outlines[k], everything[k])
+
     sides = [0] * len(records) + [1] * len(new)
     return search(outlines, sides, min_score, not_same, whole)
 
