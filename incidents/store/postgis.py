@@ -40,6 +40,7 @@ from incidents.store.columns import (
 from incidents.store.postgis_schema import DDL_LOCK, TABLE, ensure_schema, set_path
 from incidents.store.record_store import RecordStore
 from incidents.store.urls import redact_url
+from incidents.translation import _
 
 # Advisory lock keys (two int4): one database-wide for creating schemas, one per
 # schema (second key: hashtext(schema)) held by every write transaction.
@@ -115,10 +116,11 @@ class PostGISStore(RecordStore):
                 conn.commit()
             except psycopg.errors.LockNotAvailable as error:
                 _rollback(conn)
-                raise StoreError(
-                    "Another import or edit has been writing for over "
-                    f"{LOCK_TIMEOUT}; try again when it is done."
-                ) from error
+                busy = _(
+                    "Another import or edit has been writing for over {wait}; "
+                    "try again when it is done."
+                )
+                raise StoreError(busy.format(wait=LOCK_TIMEOUT)) from error
             except BaseException:
                 _rollback(conn)
                 raise
