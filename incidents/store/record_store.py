@@ -173,8 +173,10 @@ class RecordStore(RecordReads, Lifecycle, ABC):
         with self._backend() as db:
             if not adopt_id_key(db, key):
                 raise StoreError(
-                    "The target store already makes its record ids with another secret: "
-                    "migrate into a new store."
+                    _(
+                        "The target store already makes its record ids with another secret: "
+                        "migrate into a new store."
+                    )
                 )
 
     def get(self, incident_id: str, viewer: Viewer) -> Incident | None:

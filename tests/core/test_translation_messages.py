@@ -44,6 +44,12 @@ MESSAGE_MODULES = [
     "incidents/import_fill.py",
     "incidents/migrate.py",
     "incidents/migrate_tombstones.py",
+    "incidents/form_edit.py",
+    "incidents/store/writes.py",
+    "incidents/store/record_store.py",
+    "incidents/store/lifecycle.py",
+    "incidents/store/merges.py",
+    "incidents/duplicates/on_import.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "incidents" / "io").glob("*.py")),
 ]
 # Raised with a sentence for a person (the import page and the command line show it).
