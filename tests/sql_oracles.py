@@ -236,7 +236,11 @@ def visible_rows(store: Any, viewer: Viewer) -> pd.DataFrame:
     the public), side by side: columns of the stored ones end in '_stored'."""
     seen = Visibility.of(viewer)
     rows = store._fetch(f"SELECT * FROM incidents i WHERE {seen.sql()} ORDER BY i.fid", [])
-    stored = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=["fid"])
+    if rows:
+        stored = pd.DataFrame.from_records(rows)
+    else:  # nothing visible: an empty frame that still has the table's columns
+        sample = store._fetch("SELECT * FROM incidents i LIMIT 1", [])
+        stored = pd.DataFrame(columns=list(sample[0]) if sample else ["fid"])
     stored = stored.drop(columns=[c for c in ("geom",) if c in stored.columns])
     for name in ("date_start", "date_end"):
         stored[name] = stored[name].map(str).str[:10]

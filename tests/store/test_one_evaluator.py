@@ -98,3 +98,17 @@ def test_the_snapshot_picks_what_the_oracles_pick(
                 expected = filter_frame(rows, query, public=not who.sees_exact_locations)
                 assert sorted(ours) == sorted(expected["id"]), (who.role, query)
                 assert store.count(query, who) == len(ours) == sql.count(query, who)
+
+
+def test_nothing_visible_to_the_public_is_nothing_picked() -> None:
+    """A store holding only a restricted record: the oracles see an empty table (with its
+    columns) and the snapshot picks nothing for the public (a case hypothesis found)."""
+    grave = Incident(id="r-0", type="mass_grave", title="grave 0", date_start=FIRST,
+                     date_end=FIRST, place="Tarhuna", country="LY", admin1_code="LY-MB",
+                     sensitivity="restricted")  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(str(Path(folder) / "incidents.gpkg"))
+        store.write_batch([grave], EDITOR)
+        assert filter_frame(visible_rows(store, PUBLIC), Query(), public=True).empty
+        assert store.query(Query(), PUBLIC, ["id"]).empty
+        assert store.count(Query(), PUBLIC) == SqlSummaries(store).count(Query(), PUBLIC) == 0
