@@ -16,7 +16,7 @@ from geodata import district_by_code
 from geodata.district_names import display_label
 from incidents.access import PublicRules
 from incidents.duplicates.profile import dataset_of
-from incidents.public_place import basis_words
+from incidents.export.placement_words import basis_words
 from incidents.record import Incident, Source
 from incidents.record_history import Change, readable_history
 from incidents.schema import (

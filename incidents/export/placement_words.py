@@ -1,9 +1,9 @@
 """Where the public rules put the places an export shows, in the export's language.
 
-public_place decides where a public point goes; this module says it in words for a
-caption or a slide's notes ('Places as published: 9 shown at the town of Tarhuna'),
-with the same rule as public_place.basis_words and rules_words, each sentence whole in
-the catalogue so a translator can reorder it.
+public_place decides where a public point goes; this module alone says it in words,
+for the detail panel, a caption or a slide's notes ('Places as published: 9 shown at
+the town of Tarhuna'), each sentence whole in the catalogue so a translator can reorder
+it. The English it replaced is the oracle in tests/placement_words_oracle.py.
 """
 
 from __future__ import annotations

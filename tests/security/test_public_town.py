@@ -22,9 +22,10 @@ import pytest
 
 from geodata import geocode
 from incidents.access import PUBLIC, PublicRules
+from incidents.export.placement_words import basis_words
 from incidents.export.service import ExportRequest, run_export
 from incidents.importer import import_file
-from incidents.public_place import basis_words, snap_to_grid
+from incidents.public_place import snap_to_grid
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store.base import Store
