@@ -1,4 +1,4 @@
-"""Time controls' arithmetic: histogram bins, preset windows and playback steps.
+"""Time controls' arithmetic: histogram bins and playback steps.
 
 An incident counts in the bins its date range touches: whole in its bin when the
 range falls within one, else spread evenly over them (time_spread.py). Each bar is
@@ -18,12 +18,6 @@ from incidents.translation import N_, _, day, language
 
 # Labels are English, marked for the catalogue; pages show them through _().
 BINS: dict[str, str] = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
-PRESETS: dict[str, str] = {
-    "all": N_("All dates"),
-    "30d": N_("Last 30 days"),
-    "1y": N_("Last year"),
-    "custom": N_("Chosen range"),
-}
 
 
 def period_start(day: date, unit: str) -> date:
@@ -76,15 +70,6 @@ def histogram(frame: pd.DataFrame, unit: str = "month") -> pd.DataFrame:
     return time_spread.spread(
         start[keep], end[keep], unit, None if weight is None else weight[keep]
     )
-
-
-def preset_window(preset: str, today: date) -> tuple[date | None, date | None]:
-    """The (from, to) window a preset stands for; None means open-ended."""
-    if preset == "30d":
-        return today - timedelta(days=29), today
-    if preset == "1y":
-        return today - timedelta(days=364), today
-    return None, None
 
 
 def date_span(frame: pd.DataFrame) -> tuple[date, date] | None:

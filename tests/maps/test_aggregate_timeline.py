@@ -73,5 +73,3 @@ def test_periods_and_labels():
     weeks = timeline.periods(date(2020, 1, 1), date(2020, 1, 14), "week")
     assert weeks[0] == date(2019, 12, 30) and len(weeks) == 3
     assert timeline.period_label(date(2020, 3, 1), "month") == "March 2020"
-    assert timeline.preset_window("30d", date(2020, 3, 31)) == (date(2020, 3, 2), date(2020, 3, 31))
-    assert timeline.preset_window("all", date(2020, 3, 31)) == (None, None)
