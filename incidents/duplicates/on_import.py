@@ -2,7 +2,7 @@
 already stored, so that an editor reviews them (nothing is merged on import).
 
 Why apart from the importer: the look is optional work with its own limits. It reads
-only the stored records of the rows' days (duplicates_cli.rows_like_existing), and is
+only the stored records of the rows' days (rows_like_existing, below), and is
 skipped, with a note saying so, when those records and the file's rows are more than
 MAX_COMPARED, or for a viewer who may not see every record (the review is staff's; a
 count that hid restricted records would be wrong). Rows of records already stored
@@ -20,11 +20,17 @@ file, sets the cost; above MAX_COMPARED
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from incidents.access import Viewer
+from incidents.duplicates.scoring import DAY_WINDOW, DEFAULT_THRESHOLD, Match
+from incidents.duplicates.search import find_candidates
 from incidents.record import Incident
 from incidents.report import ImportReport
 from incidents.store.base import Store
+from incidents.store.merges import count_between, merge_links, merged_keys, not_same_pairs
+from incidents.store.profile_reads import facts_between
+from incidents.store.record_store import RecordStore
 from incidents.translation import ngettext, number
 
 MAX_COMPARED = 20_000  # rows + stored records of their days; above, the look is skipped
@@ -49,9 +55,6 @@ def count_like_existing(report: ImportReport, store: Store, viewer: Viewer,
     a row of a record already stored was there to review before),
     or report.like_existing_note when the look was skipped. Called before the rows
     are written, so a row never finds itself or another row of its own file."""
-    from incidents.duplicates_cli import rows_like_existing
-    from incidents.store.record_store import RecordStore
-
     if not rows or not isinstance(store, RecordStore) or not viewer.sees_restricted:
         return
     stored = store.existing_ids([r.id for r in rows], [])
@@ -62,3 +65,35 @@ def count_like_existing(report: ImportReport, store: Store, viewer: Viewer,
         report.like_existing_note = skipped_large(MAX_COMPARED)
         return
     report.like_existing = len({m.a for m in found})
+
+
+def rows_like_existing(
+    store: RecordStore,
+    viewer: Viewer,
+    rows: Sequence[Incident],
+    min_score: float = DEFAULT_THRESHOLD,
+    most: int | None = None,
+) -> list[Match] | None:
+    """Pairs of an import's rows (a) and stored records (b) that look like one incident:
+    what an import summary counts. Only stored records within the rows' days (and the
+    search's window around them) are read, and only the fields the search profiles
+    (store/profile_reads.py: the same profiles as of the whole records, at a fraction
+    of the cost of reading them whole); None, and nothing read, when rows and those
+    records together are more than `most`."""
+    if not rows:
+        return []
+    window = timedelta(days=DAY_WINDOW)
+    span = (min(r.date_start for r in rows) - window, max(r.date_end for r in rows) + window)
+    if most is not None and len(rows) + count_between(store, span) > most:
+        return None
+    stored = facts_between(store, viewer, span)
+    if not stored:  # nothing of those days: no pair to find (a first import is not slowed)
+        return []
+    return find_candidates(
+        stored,
+        rows,
+        min_score=min_score,
+        sees_restricted=viewer.sees_restricted,
+        not_same=not_same_pairs(store),
+        merged_ids=merged_keys(merge_links(store, viewer)),
+    )

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from itertools import chain
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from geodata._places import load_aliases, load_places
 from geodata._text import is_generic, normalize
-from incidents.record import Incident
 
 # How far (km) from its point a record's site may lie, by location precision: an exact
 # site and a town-level point of the same event can be 10 km apart.
@@ -31,6 +31,61 @@ _MAX_NGRAM = 3
 _MIN_NAME = 4  # shorter names ("Al", "Bir") match too many words of a title
 _MIN_WORD = 4
 _URL_NOISE = re.compile(r"^https?://(www\.)?|[/#?]+$")
+
+
+class Cites(Protocol):
+    """What a profile reads of a source."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def publisher(self) -> str: ...
+
+
+class Recorded(Protocol):
+    """What a profile reads of a record: an Incident, or the narrow read of a stored
+    record's fields (store.profile_reads.RecordFacts) that an import's look uses."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def date_start(self) -> date: ...
+    @property
+    def date_end(self) -> date: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def source_event_id(self) -> str: ...
+    @property
+    def date_precision(self) -> str: ...
+    @property
+    def place(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def admin1(self) -> str: ...
+    @property
+    def admin1_code(self) -> str: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
+    @property
+    def location_precision(self) -> str: ...
+    @property
+    def location_uncertainty_km(self) -> float | None: ...
+    @property
+    def perpetrators(self) -> Sequence[str]: ...
+    @property
+    def killed_best(self) -> int | None: ...
+    @property
+    def sensitivity(self) -> str: ...
+    @property
+    def sources(self) -> Sequence[Cites]: ...
 
 
 class Profile(NamedTuple):
@@ -60,7 +115,7 @@ class Profile(NamedTuple):
     restricted: bool
 
 
-def radius_km(record: Incident) -> float:
+def radius_km(record: Recorded) -> float:
     """The record's own uncertainty: its stated radius, else what its precision implies."""
     stated = record.location_uncertainty_km
     base = PRECISION_RADIUS_KM.get(record.location_precision, 10.0)
@@ -80,7 +135,7 @@ def url_key(url: str) -> str:
     return _URL_NOISE.sub("", url.strip().casefold())
 
 
-def profile(record: Incident, extra_event_ids: Sequence[str] = (), whole: bool = True) -> Profile:
+def profile(record: Recorded, extra_event_ids: Sequence[str] = (), whole: bool = True) -> Profile:
     """The profile of one record; extra_event_ids are ids of records merged into it.
     Not whole: without the title, description, perpetrators and places named in them
     (the costly part), enough for the blocking and to rule out most pairs."""
@@ -113,7 +168,7 @@ def profile(record: Incident, extra_event_ids: Sequence[str] = (), whole: bool =
     return completed(outline, record) if whole else outline
 
 
-def completed(outline: Profile, record: Incident) -> Profile:
+def completed(outline: Profile, record: Recorded) -> Profile:
     """The whole profile of the record an outline was made of: only the costly part
     (title, description, perpetrators, places named) is worked out, so that an
     import's search does not profile a record twice over."""
@@ -145,7 +200,7 @@ def _token_words(token: str) -> tuple[str, ...]:
 _short_normal = functools.lru_cache(maxsize=1 << 16)(normalize)  # places, publishers, names
 
 
-def profiles(records: Iterable[Incident]) -> list[Profile]:
+def profiles(records: Iterable[Recorded]) -> list[Profile]:
     return [profile(r) for r in records]
 
 

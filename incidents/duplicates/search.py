@@ -13,11 +13,10 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 import numpy as np
 
 from incidents.duplicates.blocking import CHUNK, Chunk, near_chunks, shared_key_pairs
-from incidents.duplicates.profile import Profile, completed, profile
+from incidents.duplicates.profile import Profile, Recorded, completed, profile
 from incidents.duplicates.reasons import Found, ReasonBook, matches
 from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, could_reach, judge
 from incidents.duplicates.table import Array, Table, table_of
-from incidents.record import Incident
 from incidents.translation import _
 
 
@@ -27,8 +26,8 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 
 
 def find_candidates(
-    records: Sequence[Incident],
-    new: Sequence[Incident] = (),
+    records: Sequence[Recorded],
+    new: Sequence[Recorded] = (),
     min_score: float = DEFAULT_THRESHOLD,
     sees_restricted: bool = True,
     not_same: Collection[tuple[str, str]] = (),

@@ -109,7 +109,7 @@ def test_the_search_reads_only_what_a_viewer_may_see(store) -> None:
 def test_an_import_s_rows_are_matched_with_stored_records_of_their_days(store) -> None:
     from datetime import date
 
-    from incidents.duplicates_cli import rows_like_existing
+    from incidents.duplicates.on_import import rows_like_existing
 
     far_day = incident(1, id="old", date_start=date(2019, 5, 1), date_end=date(2019, 5, 1))
     store.write_batch([PUBLIC, far_day], EDITOR)
