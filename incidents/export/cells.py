@@ -1,28 +1,30 @@
-"""A large selection counted in grid squares from the column index, for images.
+"""The squares an image draws instead of dots when a selection is large.
 
 Why: a slide cannot show 100,000 dots one by one (at any size a slide has they
 overlap into a blot), and reading and drawing every row of a million-record
-selection takes 15-20 s. Above CELLS_ABOVE incidents an image is drawn from the
-column index instead: the incidents counted in squares about a dozen pixels wide
-with a round size in km. The index is the one read for the export's own viewer
-(coarsened for the public, as the rows would be), so a square never knows more than
-the rows a point drawing would have read.
+selection takes 15-20 s. Above CELLS_ABOVE incidents the selection is read from the
+column index (selection.read_selection with an index) and the same figure pipeline
+(static_map) counts its drawable incidents in squares about a dozen pixels wide with a
+round size in km, counted by incidents.grid, the one module that bins points.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_hex
 
-from incidents import grid
-from incidents.export.basemap import KM_PER_DEG, Extent
-from incidents.query import Query
-from incidents.store.column_index import ColumnIndex
-from incidents.styles import TYPE_STYLES
-from incidents.translation import number
+from incidents import grid, translation
+from incidents.export import theme
+from incidents.export.basemap import HALO, KM_PER_DEG, Extent
+from incidents.maps.aggregate import class_edges
+from incidents.translation import _, ngettext, number
 
 # Above this many incidents an image counts them in squares. At 20,000 the point
 # drawing is already at its smallest dots (points.marker_size), about 2.6 pt across:
@@ -31,77 +33,9 @@ from incidents.translation import number
 CELLS_ABOVE = 20_000
 MIN_CELL_PX = 12.0  # a square is at least this many pixels wide at 1x
 NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
-
-
-@dataclass(frozen=True)
-class Tally:
-    """What the index says about one selection: every figure an image prints."""
-
-    by_type: dict[str, int]  # all matches (drawable or not), in the styles' order
-    lat: np.ndarray  # of each match (coarsened for the public; NaN without a point)
-    lon: np.ndarray
-    drawn: np.ndarray  # the match has a point the map can place
-    kind: np.ndarray  # type code of each match, an index into labels
-    start: np.ndarray  # days since 1970 (as the viewer may see them)
-    end: np.ndarray
-    labels: tuple[str, ...]
-    version: str  # hash of what is drawn and counted, for the image's stamp
-
-    @property
-    def total(self) -> int:
-        return len(self.kind)
-
-    @property
-    def drawable(self) -> int:
-        return int(self.drawn.sum())
-
-    @property
-    def undrawable(self) -> int:
-        """Matches without a point the map can place (no point, or only a country)."""
-        return self.total - self.drawable
-
-    def points(self, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Latitude and longitude of the drawable matches (of those within, if given)."""
-        keep = self.drawn if within is None else self.drawn & within
-        return self.lat[keep], self.lon[keep]
-
-
-def tally(index: ColumnIndex, query: Query, profile: str) -> Tally:
-    """Counts, points, types and dates of the query's matches, straight from the arrays."""
-    keep = index.mask(query)
-    labels = tuple(index.labels["type"])
-    kind = index.codes["type"][keep]
-    per_code = np.bincount(kind, minlength=len(labels))
-    present = {labels[i]: int(n) for i, n in enumerate(per_code) if n}
-    order = [c for c in TYPE_STYLES if c in present] + sorted(set(present) - set(TYPE_STYLES))
-    return Tally(
-        by_type={c: present[c] for c in order},
-        lat=index.lat[keep],
-        lon=index.lon[keep],
-        drawn=index.drawable[keep],
-        kind=kind,
-        start=index.start[keep],
-        end=index.end[keep],
-        labels=labels,
-        version=_version(index, keep, profile),
-    )
-
-
-def _version(index: ColumnIndex, keep: np.ndarray, profile: str) -> str:
-    """Short, stable hash of what the image is drawn from (records, types, dates, points)."""
-    digest = hashlib.sha256(profile.encode())
-    digest.update("\x1f".join(index.labels["type"]).encode())
-    for array in (index.fid, index.codes["type"], index.start, index.end, index.lat, index.lon):
-        digest.update(np.ascontiguousarray(array[keep]).tobytes())
-    return digest.hexdigest()[:10]
-
-
-def sample_fids(index: ColumnIndex, query: Query, limit: int) -> list[int]:
-    """At most limit matching fids spread evenly over the selection (in date order)."""
-    fids = index.fid[np.flatnonzero(index.mask(query))]
-    if len(fids) > limit:
-        fids = fids[np.linspace(0, len(fids) - 1, limit).astype(np.int64)]
-    return [int(f) for f in fids]
+RAMP = plt.get_cmap("YlOrRd")
+LABELLED = 6  # the largest squares get their count written on them
+RASTER_CELLS = 3000  # above this many squares, PDF and SVG hold them as one image
 
 
 @dataclass(frozen=True)
@@ -172,3 +106,91 @@ def class_labels(edges: list[int], top: int) -> list[str]:
         high = edges[i + 1] - 1 if i + 1 < len(edges) else top
         out.append(number(low) if high == low else f"{number(low)}–{number(high)}")
     return out
+
+
+@dataclass(frozen=True)
+class Squares:
+    """What the squares of one image show (one map or every panel): for its legend and
+    its file's description."""
+
+    step_km: float
+    edges: list[int]  # lower bound of each colour class
+    colours: list[str]
+    top: int  # the largest count in one square
+    squares: int
+    note: str  # how places were coarsened before counting ('' when they were not)
+
+    def legend_rows(self) -> list[tuple[str, str]]:
+        """(label, colour) of each colour class, smallest first."""
+        return list(zip(class_labels(self.edges, self.top), self.colours, strict=True))
+
+    def heading(self) -> str:
+        return _("Incidents in each {km} km square").format(km=km_words(self.step_km))
+
+    def sentence(self, shown: int) -> str:
+        """What a square is, in words: its size and what its colour counts."""
+        text = _(
+            "Too many to draw one by one: the {n} incidents shown are counted in squares of "
+            "{km} km; a square's colour says how many it holds (up to {top}); the counts of "
+            "the largest are written on the map."
+        ).format(n=number(shown), km=km_words(self.step_km), top=number(self.top))
+        return f"{text} {self.note}" if self.note else text
+
+    def counted_in(self) -> str:
+        """'Counted in 10 km squares (12 squares).', for the file's description."""
+        squares = ngettext("{n} square", "{n} squares", self.squares).format(n=number(self.squares))
+        return _("Counted in {km} km squares ({squares}).").format(
+            km=km_words(self.step_km), squares=squares
+        )
+
+
+def km_words(step: float) -> str:
+    return number(step, 0 if float(step).is_integer() else 1)
+
+
+def draw_squares(
+    axes: Sequence[Axes],
+    points: Sequence[tuple[np.ndarray, np.ndarray]],
+    extent: Extent,
+    width_px: float,
+    note: str,
+    raster: bool,
+) -> Squares:
+    """Each axes' points (lat, lon) counted in squares of one size and drawn in colour
+    classes shared by every axes, so panels compare like with like."""
+    step = cell_km(extent, width_px)
+    grids = [count_cells(lat, lon, extent, step) for lat, lon in points]
+    top = max((int(g.n.max()) for g in grids if len(g.n)), default=1)
+    edges = class_edges(top)
+    shades = np.linspace(0.3, 0.95, len(edges)) if len(edges) > 1 else np.array([0.75])
+    colours = [to_hex(RAMP(v)) for v in shades]
+    for ax, cells in zip(axes, grids, strict=True):
+        if not len(cells.n):
+            continue
+        faces = np.asarray(colours, dtype=object)[class_of(cells.n, edges)]
+        squares = PolyCollection(
+            list(cells.corners()), facecolors=list(faces), edgecolors="white",
+            linewidths=0.3, alpha=0.92, zorder=6,
+        )  # fmt: skip
+        squares.set_rasterized(raster or len(cells.n) > RASTER_CELLS)
+        ax.add_collection(squares)
+        _write_counts(ax, cells)
+    return Squares(step, edges, colours, top, sum(len(g.n) for g in grids), note)
+
+
+def _write_counts(ax: Axes, cells: CellGrid) -> None:
+    """The counts of the largest squares, above them (no two within four squares)."""
+    lon, lat = cells.centres()
+    chosen: list[int] = []
+    for i in np.argsort(-cells.n, kind="stable"):
+        if len(chosen) == LABELLED:
+            break
+        near = any(abs(cells.row[i] - cells.row[j]) < 4 and abs(cells.col[i] - cells.col[j]) < 4
+                   for j in chosen)  # fmt: skip
+        if not near:
+            chosen.append(int(i))
+    size = max(7.0, 10 * theme.axes_inches(ax)[0] / 8.8)
+    for i in chosen:
+        ax.text(lon[i], lat[i] + cells.dlat * 0.6, translation.number(int(cells.n[i])),
+                ha="center", va="bottom", fontsize=size, fontweight="bold", color=theme.INK,
+                zorder=8, path_effects=HALO)  # fmt: skip

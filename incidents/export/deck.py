@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -28,10 +27,10 @@ from incidents.export.caption import day_words, filters_sentence, incidents_word
 from incidents.export.deck_parts import counts_table_data, source_lines
 from incidents.export.deck_text import direction
 from incidents.export.layout import district_names, stamp_words
-from incidents.export.panels import panels_by_period, panels_by_type, render_panels
+from incidents.export.panels import Panel, panels_by_period, panels_by_type
 from incidents.export.placement_words import placement_summary
 from incidents.export.selection import Selection
-from incidents.export.static_map import MapOptions, default_title, render_map
+from incidents.export.static_map import MapOptions, default_title, render_map, render_panels
 from incidents.export.timeline import timeline_png
 from incidents.translation import _, is_rtl, number
 
@@ -52,57 +51,30 @@ class DeckOptions:
     by_type: bool = False  # adds a small-multiples slide by type
 
 
-class DeckMaps(Protocol):
-    """How the deck's map slides are drawn: points from the rows (RowMaps), or squares
-    counted from the index for a large selection (cell_deck.CellMaps)."""
-
-    @property
-    def legend_words(self) -> str:
-        """What the speaker notes say about the marks on the map."""
-
-    def whole(self, options: MapOptions) -> bytes: ...
-
-    def by_type(self, options: MapOptions) -> bytes: ...
-
-    def by_period(self, options: MapOptions, breaks: Sequence[date]) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class RowMaps:
-    """Map slides drawn from the selection's rows, one mark per incident."""
-
-    selection: Selection
-
-    @property
-    def legend_words(self) -> str:
+def legend_words(selection: Selection) -> str:
+    """What the speaker notes say about the marks on the map slides."""
+    if selection.counted:
         return _(
-            "Solid markers are exact sites; rings show an approximate radius; hollow markers "
-            "are known only to the town or district. Incidents at the same place are spread "
-            "around it with thin leader lines; the black dot is the place itself."
+            "The incidents are too many to draw one by one: each square is coloured by how "
+            "many incidents it holds, as its legend says."
         )
-
-    def whole(self, options: MapOptions) -> bytes:
-        return render_map(self.selection, options, "png")
-
-    def by_type(self, options: MapOptions) -> bytes:
-        return render_panels(self.selection, panels_by_type(self.selection), options, "png")
-
-    def by_period(self, options: MapOptions, breaks: Sequence[date]) -> bytes:
-        panels = panels_by_period(self.selection, breaks)
-        return render_panels(self.selection, panels, options, "png")
+    return _(
+        "Solid markers are exact sites; rings show an approximate radius; hollow markers "
+        "are known only to the town or district. Incidents at the same place are spread "
+        "around it with thin leader lines; the black dot is the place itself."
+    )
 
 
-def build_deck(
-    selection: Selection, options: DeckOptions | None = None, maps: DeckMaps | None = None
-) -> bytes:
-    """The deck as PPTX bytes; maps: how its map slides are drawn (default: points)."""
+def build_deck(selection: Selection, options: DeckOptions | None = None) -> bytes:
+    """The deck as PPTX bytes; its map slides are drawn as images are (dots, or squares
+    for a selection read from the column index)."""
     options = options or DeckOptions()
     title = options.title or default_title(selection.country)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     _properties(prs, selection, title)
     _title_slide(prs, selection, title, options.subtitle)
-    _map_slides(prs, selection, options, title, maps or RowMaps(selection))
+    _map_slides(prs, selection, options, title)
     _timeline_slide(prs, selection, options)
     _table_slide(prs, selection)
     _source_slides(prs, selection)
@@ -236,7 +208,7 @@ def _merged(selection: Selection) -> list[str]:
 
 
 def _map_slides(
-    prs: PresentationType, selection: Selection, options: DeckOptions, title: str, maps: DeckMaps
+    prs: PresentationType, selection: Selection, options: DeckOptions, title: str
 ) -> None:
     box = PICTURE_BOX
     size = theme.ImageSize("deck", box[2], box[3], text=0.9)
@@ -245,24 +217,22 @@ def _map_slides(
     caption = _("{window}. Filters: {filters}.").format(
         window=window_words(selection.query), filters=filters
     )
-    notes = _map_notes(selection, filters, _("The map"), maps.legend_words)
+    notes = _map_notes(selection, filters, _("The map"), legend_words(selection))
     slide = _slide(prs, selection, title, notes, False)
-    _picture(slide, maps.whole(map_options), box)
+    _picture(slide, render_map(selection, map_options, "png"), box)
     _caption(slide, caption)
-    for heading, draw in _panel_sets(selection, options, maps):
+    for heading, panels in _panel_sets(selection, options):
         what = _("Small multiples ({heading}), sharing one extent and legend").format(
             heading=heading.lower()
         )
-        notes = _map_notes(selection, filters, what, maps.legend_words)
+        notes = _map_notes(selection, filters, what, legend_words(selection))
         slide = _slide(prs, selection, heading, notes, footer=False)
-        _picture(slide, draw(map_options), box)
+        _picture(slide, render_panels(selection, panels, map_options, "png"), box)
         _caption(slide, caption)
 
 
-def _panel_sets(
-    selection: Selection, options: DeckOptions, maps: DeckMaps
-) -> list[tuple[str, Callable[[MapOptions], bytes]]]:
-    sets: list[tuple[str, Callable[[MapOptions], bytes]]] = []
+def _panel_sets(selection: Selection, options: DeckOptions) -> list[tuple[str, list[Panel]]]:
+    sets: list[tuple[str, list[Panel]]] = []
     if options.breaks and len(selection.rows):
         cuts = sorted(options.breaks)
         heading = (
@@ -272,9 +242,9 @@ def _panel_sets(
                 days=_(", ").join(day_words(c) for c in cuts)
             )
         )
-        sets.append((heading, lambda o: maps.by_period(o, options.breaks)))
+        sets.append((heading, panels_by_period(selection, options.breaks)))
     if options.by_type and len(selection.rows):
-        sets.append((_("By incident type"), maps.by_type))
+        sets.append((_("By incident type"), panels_by_type(selection)))
     return sets
 
 

@@ -11,10 +11,14 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 from incidents.export.caption import filters_sentence, window_words
 from incidents.export.layout import district_names, sources_sentence, stamp_words
 from incidents.export.selection import Selection
 from incidents.export.static_map import default_title
+from incidents.query import Query
 from incidents.translation import _, is_rtl, language
 
 if TYPE_CHECKING:  # the map builder is imported when a map is made
@@ -34,37 +38,67 @@ def to_html(
     selection: Selection,
     title: str = "",
     extent: tuple[float, float, float, float] | None = None,
+    *,
+    index: ColumnIndex | None = None,
+    rows: Rows | None = None,
 ) -> bytes:
-    """One self-contained HTML file; links print as text so no click leaves the file."""
-    from incidents.maps import MAP_COLUMNS, build_map
-    from incidents.maps import MapOptions as WebMapOptions
+    """One self-contained HTML file; links print as text so no click leaves the file.
 
-    columns = [c for c in MAP_COLUMNS if c in selection.rows.columns]
-    frame = selection.rows[columns]
-    options = WebMapOptions(popups=True, country=selection.country, cluster=True)
-    return html_page(selection, build_map(frame, options, view=extent), title, extent)
-
-
-def to_html_from_index(
-    selection: Selection,
-    index: ColumnIndex,
-    rows: Rows,
-    shown: int,
-    title: str = "",
-    extent: tuple[float, float, float, float] | None = None,
-) -> bytes:
-    """The same file for a selection too large to read row by row: drawn from the
-    export viewer's column index as the app draws it (counts in grid squares the page
-    sums again on zoom; markers, read by rows(), only where few are in view). shown:
-    the drawable incidents of the selection, for the counts line."""
+    Drawn as the app draws the same selection and view (plan.layer): markers where few
+    are in view, else the grid levels the page sums again on zoom. index: the export
+    viewer's column index (rows() reads the markers' rows by fid); without it, the
+    selection's rows are made into one, so a file of rows at hand draws the same grid.
+    """
     from incidents.maps import MapOptions as WebMapOptions
     from incidents.maps import basemap, localize, plan
 
+    query = selection.query
+    if index is None or rows is None:
+        index, query = _index_of(selection.rows), Query()
+        rows = _rows_of(selection.rows, index)
     options = WebMapOptions(popups=True, country=selection.country, cluster=True)
     m = basemap(selection.country)
-    group, _, _ = plan.layer(index, selection.query, options, extent, rows)
+    group, _, _ = plan.layer(index, query, options, extent, rows)
     group.add_to(m)
+    shown = index.count(query, drawable=True)
     return html_page(selection, localize(m), title, extent, shown)
+
+
+def _index_of(frame: pd.DataFrame) -> ColumnIndex:
+    """Rows at hand as a column index (fid: the row's position), what plan.layer reads."""
+    from incidents.store.column_index import MEASURE_COLUMNS, ColumnIndex
+
+    def column(name: str, default: object = "") -> pd.Series:
+        return frame[name] if name in frame.columns else pd.Series(default, index=frame.index)
+
+    def days(name: str) -> np.ndarray:
+        when = pd.to_datetime(column(name, None), errors="coerce").fillna(pd.Timestamp(0))
+        return when.to_numpy("datetime64[D]").astype(np.int64)
+
+    lat = pd.to_numeric(column("latitude", None), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(column("longitude", None), errors="coerce").to_numpy(float)
+    precision = column("location_precision").fillna("").astype(str)
+    compact = pd.DataFrame(
+        {"fid": np.arange(len(frame)), "start": days("date_start"), "end": days("date_end"),
+         "latitude": lat, "longitude": lon, "has_latitude": ~np.isnan(lat),
+         "drawable": ~np.isnan(lat) & ~np.isnan(lon) & (precision != "country").to_numpy(),
+         "stored_precision": precision.to_numpy()}
+    )  # fmt: skip
+    for name in ("type", "verification", "date_kind", "admin1_code"):
+        compact[name] = column(name).fillna("").astype(str).to_numpy()
+    for name in MEASURE_COLUMNS:
+        compact[name] = pd.to_numeric(column(name, None), errors="coerce").to_numpy(np.float32)
+    return ColumnIndex.build([compact])
+
+
+def _rows_of(frame: pd.DataFrame, index: ColumnIndex) -> Rows:
+    """plan.layer's reader of marker rows for _index_of's index: rows by position."""
+
+    def rows(query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:
+        picked = frame.iloc[index.first_fids(query, limit)]
+        return picked.reindex(columns=list(columns))
+
+    return rows
 
 
 def html_page(

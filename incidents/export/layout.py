@@ -19,9 +19,10 @@ from incidents import translation
 from incidents.export import theme
 from incidents.export.arabic import for_matplotlib, isolate
 from incidents.export.caption import filters_sentence, window_words
+from incidents.export.cells import Squares
 from incidents.export.points import Drawn, marker_style
 from incidents.export.selection import Selection
-from incidents.styles import type_style
+from incidents.styles import TYPE_STYLES, type_style
 from incidents.translation import _, is_rtl
 
 MAX_PUBLISHERS = 6
@@ -163,9 +164,23 @@ def legend_panel(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> 
 
 def _legend_flow(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> Flow:
     flow = Flow(ax, scale, rtl=is_rtl())
+    counts = {str(k): int(v) for k, v in selection.rows["type"].value_counts().items() if v}
+    if drawn.squares is not None:
+        _square_rows(flow, drawn.squares, drawn.shown, counts)
+    else:
+        _marker_rows(flow, drawn, counts)
+    flow.gap(8)
+    flow.text(drawn.counts_line(selection), 11.5, bold=True)
+    for line in selection.people_lines():
+        flow.text(line, 10.5)
+    filters_and_sources(flow, selection)
+    return flow
+
+
+def _marker_rows(flow: Flow, drawn: Drawn, counts: dict[str, int]) -> None:
+    """Dots: a row per type drawn, then how precisely places are known."""
     flow.text(_("Incident type"), 12.5, bold=True)
     flow.gap(2)
-    counts = {str(k): int(v) for k, v in selection.rows["type"].value_counts().items()}
     for code in drawn.types or tuple(counts.keys()):
         style = type_style(code)
         label = _("{type} ({n})").format(
@@ -176,12 +191,22 @@ def _legend_flow(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> 
     flow.text(_("How precisely the place is known"), 12.5, bold=True)
     flow.gap(2)
     _precision_rows(flow, drawn)
+
+
+def _square_rows(flow: Flow, squares: Squares, shown: int, counts: dict[str, int]) -> None:
+    """Squares: a row per colour class, what a square is, and every type's count."""
+    flow.text(squares.heading(), 12.5, bold=True)
+    flow.gap(2)
+    for label, colour in squares.legend_rows():
+        flow.row(label, 11, "filled", marker="s", colour=colour)
+    flow.gap(6)
+    flow.text(squares.sentence(shown), 10.5)
     flow.gap(8)
-    flow.text(selection.counts_line(drawn.shown, drawn.outside_view), 11.5, bold=True)
-    for line in selection.people_lines():
-        flow.text(line, 10.5)
-    filters_and_sources(flow, selection)
-    return flow
+    flow.text(_("By type (all counted together above)"), 12.5, bold=True)
+    order = [c for c in TYPE_STYLES if c in counts] + sorted(set(counts) - set(TYPE_STYLES))
+    for code in order:
+        flow.text(_("{type}: {n}").format(type=_(type_style(code).label),
+                                          n=translation.number(counts[code])), 10.5)  # fmt: skip
 
 
 def filters_and_sources(flow: Flow, selection: Selection) -> None:

@@ -21,6 +21,9 @@ from matplotlib.markers import MarkerStyle
 
 from incidents.export import theme
 from incidents.export.basemap import KM_PER_DEG, Extent, shade_districts
+from incidents.export.caption import counts_line
+from incidents.export.cells import Squares
+from incidents.export.selection import Selection
 from incidents.styles import PRECISION_STYLES, TYPE_STYLES, type_style
 
 SHADE_LIMIT = 2000  # shading every district of a huge selection would hide the map
@@ -33,7 +36,8 @@ MIN_RING_PT = 4.0  # rings smaller than this (radius, in points) cannot be read
 
 @dataclass(frozen=True)
 class Drawn:
-    """What ended up on the map, for the counts line and the legend."""
+    """What ended up on the map (dots, or counted squares), for the counts line, the
+    legend and the file's description."""
 
     shown: int
     outside_view: int
@@ -42,10 +46,20 @@ class Drawn:
     fans: tuple[tuple[float, float, float], ...] = ()  # lon, lat, radius in points
     rings: int = 0  # uncertainty rings drawn (0 when all are smaller than their markers)
     shaded: bool = False  # districts of district-only incidents shaded
+    unpanelled: int = 0  # small multiples: drawable incidents of types in no panel
+    squares: Squares | None = None  # the incidents were counted in squares, not drawn
 
     @property
     def fanned(self) -> bool:
         return bool(self.fans)
+
+    def counts_line(self, selection: Selection) -> str:
+        """'N incidents shown; M not shown (...)': every incident of the selection is
+        shown once or said not to be, and why."""
+        not_shown = selection.not_shown(self.outside_view)
+        if self.unpanelled:
+            not_shown["of a type in no panel"] = self.unpanelled
+        return counts_line(self.shown, not_shown)
 
 
 def marker_size(n: int, scale: float = 1.0) -> float:

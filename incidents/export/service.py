@@ -18,18 +18,11 @@ import pandas as pd
 
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel, fit_extent
-from incidents.export.cell_deck import cell_deck
-from incidents.export.cell_map import render_cells
-from incidents.export.cell_panels import (
-    cell_panels_by_period,
-    cell_panels_by_type,
-    render_cell_panels,
-)
-from incidents.export.cell_selection import coarsening_note, read_cells
 from incidents.export.cells import CELLS_ABOVE
 from incidents.export.deck import DeckOptions, build_deck
-from incidents.export.html_map import to_html, to_html_from_index
-from incidents.export.panels import panels_by_period, panels_by_type, render_panels
+from incidents.export.html_map import to_html
+from incidents.export.panels import Panel, panels_by_period, panels_by_type
+from incidents.export.points import Drawn
 from incidents.export.profiles import export_viewer, get_profile
 from incidents.export.selection import (
     DRAWING_COLUMNS,
@@ -38,7 +31,7 @@ from incidents.export.selection import (
     Selection,
     read_selection,
 )
-from incidents.export.static_map import MapOptions, render_map
+from incidents.export.static_map import MapOptions, image
 from incidents.export.tables import to_csv, to_geojson, to_xlsx
 from incidents.export.theme import SIZES, ImageSize
 from incidents.maps.plan import Rows
@@ -47,7 +40,7 @@ from incidents.store.base import Store
 from incidents.store.column_index import ColumnIndex
 from incidents.store.column_load import cached_index
 from incidents.store.record_store import RecordStore
-from incidents.translation import language, set_language, supported
+from incidents.translation import _, language, set_language, supported
 
 FORMATS = ("png", "svg", "pdf", "pptx", "html", "csv", "xlsx", "geojson")
 MEDIA_TYPES = {
@@ -135,10 +128,10 @@ def run_export(
 ) -> ExportResult:
     """Read the selection for the export's audience, render the file, log the export.
 
-    Images of more than request.cells_above incidents are drawn from the column index
-    the export's viewer would get (index_for, by default column_load's disk cache):
-    incidents counted in squares, see cells.py. Everything else reads the rows. Every
-    word of the file is in request.lang (see in_language).
+    Images and decks of more than request.cells_above incidents are read from the
+    column index the export's viewer would get (index_for, by default column_load's
+    disk cache): incidents counted in squares, see cells.py. Everything else reads the
+    rows. Every word of the file is in request.lang (see in_language).
     """
     return in_language(request.lang, lambda: _run(store, viewer, query, request, index_for))
 
@@ -150,80 +143,56 @@ def _run(
         raise ValueError(f"format {request.fmt!r}: use one of {', '.join(FORMATS)}")
     profile = get_profile(request.profile)
     reader = export_viewer(viewer, profile)
-    result = _cells_export(store, reader, query, request, index_for)
-    if result is None:
-        table = request.fmt in TABLE_FORMATS
-        selection = read_selection(
-            store, query, reader, link=request.link, country=request.country,
-            confidential=table, columns=None if table else DRAWING_COLUMNS,
-            source_limit=SOURCE_LIMIT if table else FACE_SOURCE_LIMIT,
-        )  # fmt: skip
+    index = _index(store, reader, request, index_for)
+    table = request.fmt in TABLE_FORMATS
+    counted = index is not None and index.count(query) > request.cells_above
+    selection = read_selection(
+        store, query, reader, link=request.link, country=request.country,
+        confidential=table, columns=None if table else DRAWING_COLUMNS,
+        source_limit=SOURCE_LIMIT if table else FACE_SOURCE_LIMIT,
+        index=index if counted else None,
+    )  # fmt: skip
+    squares_km = 0.0
+    if request.fmt == "html" and index is not None and isinstance(store, RecordStore):
+        data = _html(store, index, reader, selection, request)
+    elif request.fmt in IMAGE_FORMATS:
+        data, drawn = _image(selection, request)
+        squares_km = drawn.squares.step_km if drawn.squares is not None else 0.0
+    else:
         data = _render(selection, request)
-        result = ExportResult(data, request.fmt, selection.profile.name, len(selection.rows),
-                              selection.data_version)  # fmt: skip
+    result = ExportResult(data, request.fmt, selection.profile.name, len(selection.rows),
+                          selection.data_version, squares_km)  # fmt: skip
     store.log_event(reader, "export", {"format": result.fmt, "profile": result.profile,
                                        "count": result.count,
                                        "data_version": result.data_version})  # fmt: skip
     return result
 
 
-def _cells_export(
-    store: Store, reader: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
-) -> ExportResult | None:
-    """The file made from the column index, else None (read the rows): the offline map
-    always (drawn as the app draws the same selection, plan.layer), and an image or deck
-    of a selection above request.cells_above (incidents counted in squares)."""
+def _index(
+    store: Store, reader: Viewer, request: ExportRequest, index_for: IndexFor | None
+) -> ColumnIndex | None:
+    """The column index of what the export's viewer sees (index_for, by default
+    column_load's disk cache), for the files drawn from it: the offline map always
+    (drawn as the app draws the same selection, plan.layer), and an image or deck of
+    a selection above request.cells_above (incidents counted in squares)."""
     if request.fmt not in (*IMAGE_FORMATS, "html", "pptx") or not isinstance(store, RecordStore):
         return None
-    summaries = store
-    index = (index_for or (lambda who: cached_index(summaries, who)))(reader)
-    large = index.count(query) > request.cells_above
-    if request.fmt == "html":
-        return _html_export(summaries, index, reader, query, request, large)
-    if not large:
-        return None
-    if request.fmt == "pptx":
-        data, deck = cell_deck(summaries, index, query, reader, _deck_options(request),
-                               link=request.link, country=request.country)  # fmt: skip
-        return ExportResult(data, "pptx", deck.profile.name, len(deck.rows), deck.data_version)
-    selection, counted = read_cells(summaries, index, query, reader, link=request.link,
-                                    country=request.country)  # fmt: skip
-    note = coarsening_note(reader, summaries.public_rules)
-    options, fmt = request.map_options(), request.fmt
-    if request.panels:
-        panels = (cell_panels_by_type(counted) if request.panels == "type"
-                  else cell_panels_by_period(counted, request.breaks))  # fmt: skip
-        data, picture = render_cell_panels(selection, counted, panels, options, note, fmt)
-    else:
-        data, picture = render_cells(selection, counted, options, note, fmt)
-    return ExportResult(data, request.fmt, selection.profile.name, counted.total,
-                        selection.data_version, picture.step_km)  # fmt: skip
+    return (index_for or (lambda who: cached_index(store, who)))(reader)
 
 
-def _html_export(
+def _html(
     store: RecordStore,
     index: ColumnIndex,
     reader: Viewer,
-    query: Query,
+    selection: Selection,
     request: ExportRequest,
-    large: bool,
-) -> ExportResult:
+) -> bytes:
     """The offline map: the app's layer for this selection and view (markers, or the
-    grid levels it sums on zoom), whatever its size; the facts block from the rows, or
-    from the index when the selection is too large to read."""
-    if large:
-        selection, _ = read_cells(store, index, query, reader, link=request.link,
-                                  country=request.country)  # fmt: skip
-    else:
-        selection = read_selection(store, query, reader, link=request.link,
-                                   country=request.country, columns=DRAWING_COLUMNS,
-                                   source_limit=FACE_SOURCE_LIMIT)  # fmt: skip
-    lat, lon, _ = index.drawable_points(query)
+    grid levels it sums on zoom), whatever its size; the facts block from the selection."""
+    lat, lon, _ = index.drawable_points(selection.query)
     extent = request.extent or (fit_extent(lon, lat, 1.6, pad_km=20) if len(lat) else None)
     rows = _rows_by_fid(store, index, reader)
-    data = to_html_from_index(selection, index, rows, len(lat), request.title, extent)
-    return ExportResult(data, "html", selection.profile.name, index.count(query),
-                        selection.data_version)  # fmt: skip
+    return to_html(selection, request.title, extent, index=index, rows=rows)
 
 
 def _rows_by_fid(store: RecordStore, index: ColumnIndex, reader: Viewer) -> Rows:
@@ -243,8 +212,8 @@ def render(selection: Selection, request: ExportRequest) -> bytes:
 
 def _render(selection: Selection, request: ExportRequest) -> bytes:
     fmt = request.fmt
-    if fmt in ("png", "svg", "pdf"):
-        return _image(selection, request)
+    if fmt in IMAGE_FORMATS:
+        return _image(selection, request)[0]
     if fmt == "pptx":
         return build_deck(selection, _deck_options(request))
     if fmt == "html":
@@ -260,14 +229,15 @@ def _deck_options(request: ExportRequest) -> DeckOptions:
                        by_type=request.panels == "type")  # fmt: skip
 
 
-def _image(selection: Selection, request: ExportRequest) -> bytes:
-    options = request.map_options()
+def _image(selection: Selection, request: ExportRequest) -> tuple[bytes, Drawn]:
+    panels: list[Panel] = []
     if request.panels == "type":
-        return render_panels(selection, panels_by_type(selection), options, request.fmt)
-    if request.panels == "period":
+        panels = panels_by_type(selection)
+    elif request.panels == "period":
         panels = panels_by_period(selection, request.breaks)
-        return render_panels(selection, panels, options, request.fmt)
-    return render_map(selection, options, request.fmt)
+    if request.panels and not panels:
+        raise ValueError(_("no panels to draw: the selection is empty"))
+    return image(selection, request.map_options(), request.fmt, panels)
 
 
 def _fit(selection: Selection) -> tuple[float, float, float, float] | None:

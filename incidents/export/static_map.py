@@ -1,13 +1,17 @@
-"""One map image (PNG, SVG or PDF) of a selection, styled as the app styles it.
+"""Every map image (PNG, SVG or PDF) of a selection, styled as the app styles it.
 
-What you see is what you get: by default the extent is the view the person had on
-the interactive map; fit=True frames the selection instead.
+One figure pipeline: frame, header, legend, footer and file metadata around one map
+or small multiples, the incidents as dots (points.py) or, for a selection read from
+the column index, counted in squares (cells.py). What you see is what you get: by
+default the extent is the view the person had on the interactive map; fit=True frames
+the selection instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -19,6 +23,7 @@ from matplotlib.figure import Figure
 
 import geodata
 from incidents.export import theme
+from incidents.export.arabic import for_matplotlib
 from incidents.export.basemap import (
     Extent,
     PlaceLabel,
@@ -31,6 +36,8 @@ from incidents.export.basemap import (
     fit_extent,
     shape_extent,
 )
+from incidents.export.caption import incidents_words
+from incidents.export.cells import draw_squares
 from incidents.export.layout import (
     default_subtitle,
     draw_footer,
@@ -38,8 +45,10 @@ from incidents.export.layout import (
     legend_panel,
     stamp_words,
 )
-from incidents.export.points import Drawn, draw_incidents
+from incidents.export.panels import Panel, panel_boxes, panels_subtitle
+from incidents.export.points import Drawn, draw_incidents, in_extent
 from incidents.export.selection import Selection
+from incidents.styles import TYPE_STYLES
 from incidents.translation import _, is_rtl, language
 
 FORMATS = ("png", "svg", "pdf")
@@ -132,22 +141,6 @@ def box_ratio(fig: Figure, box: tuple[float, float, float, float]) -> float:
     return (box[2] * w) / (box[3] * h)
 
 
-def draw_map(
-    ax: Axes, selection: Selection, extent: Extent, options: MapOptions, extras: bool = True
-) -> Drawn:
-    """Outlines, incidents, labels; with extras, scale bar, north arrow and locator."""
-    scale = options.size.text_scale
-    draw_outlines(ax, extent, selection.country)
-    rows = selection.rows[selection.located] if len(selection.rows) else selection.rows
-    drawn = (
-        draw_incidents(ax, rows, extent, selection.country, scale)
-        if len(rows)
-        else Drawn(0, 0, (), ())
-    )
-    draw_extras(ax, extent, options, selection.country, drawn.fans, extras)
-    return drawn
-
-
 def draw_extras(
     ax: Axes,
     extent: Extent,
@@ -204,25 +197,104 @@ def compose(
     return fig, drawn
 
 
-def map_figure(selection: Selection, options: MapOptions) -> tuple[Figure, Drawn]:
-    """The whole image as a matplotlib Figure (closed by the caller) and what it drew."""
+def map_figure(
+    selection: Selection, options: MapOptions, panels: Sequence[Panel] = (), fmt: str = "png"
+) -> tuple[Figure, Drawn]:
+    """The whole image as a matplotlib Figure (closed by the caller) and what it drew:
+    one map, or one small map per panel sharing the extent; the incidents as dots, or
+    counted in squares when the selection was read from the column index (counted)."""
+    rows, located = selection.rows, selection.located
+    masks = [p.mask for p in panels] or [pd.Series(True, index=rows.index)]
 
     def draw(fig: Figure, layout: Frame) -> Drawn:
-        ax = fig.add_axes(layout.map_box)
-        extent = map_extent(selection, options, box_ratio(fig, layout.map_box))
-        return draw_map(ax, selection, extent, options)
+        boxes = [layout.map_box]
+        if panels:
+            boxes = panel_boxes(fig, len(panels), layout.map_box, options.size.text_scale)
+        extent = map_extent(selection, options, box_ratio(fig, boxes[0]))
+        axes = [fig.add_axes(box) for box in boxes]
+        parts = [rows[located & mask] if len(rows) else rows for mask in masks]
+        for ax in axes:
+            draw_outlines(ax, extent, selection.country)
+        width_px = boxes[0][2] * options.size.width_in * theme.BASE_DPI
+        marks = _marks(selection, options, axes, parts, (extent, width_px), fmt)
+        for i, (ax, drawn) in enumerate(zip(axes, marks, strict=True)):
+            draw_extras(ax, extent, options, selection.country, drawn.fans, extras=i == 0)
+        if panels:
+            _headings(axes, [f"{p.title} · {incidents_words(int(p.mask.sum()))}" for p in panels],
+                      options)  # fmt: skip
+        in_any = np.logical_or.reduce([np.asarray(m, bool) for m in masks]) & located.to_numpy(bool)
+        inside = in_extent(rows, extent).to_numpy(bool) if len(rows) else in_any
+        return dataclasses.replace(
+            _merge(marks), shown=int((in_any & inside).sum()),
+            outside_view=int((in_any & ~inside).sum()),
+            unpanelled=int(located.sum()) - int(in_any.sum()),
+        )  # fmt: skip
 
-    return compose(selection, options, draw, lambda ax, d, k: legend_panel(ax, selection, d, k))
+    def subtitle(_drawn: Drawn) -> str:
+        return panels_subtitle(selection, masks) if panels else ""
+
+    return compose(selection, options, draw, lambda ax, d, k: legend_panel(ax, selection, d, k),
+                   subtitle)  # fmt: skip
+
+
+def _marks(
+    selection: Selection,
+    options: MapOptions,
+    axes: list[Axes],
+    parts: list[pd.DataFrame],
+    view: tuple[Extent, float],
+    fmt: str,
+) -> list[Drawn]:
+    """The marks on each map: a dot per incident, or squares counted alike on every map
+    (view: the extent and a map's width in pixels)."""
+    extent, width_px = view
+    if selection.counted:
+        points = [(p["latitude"].to_numpy(float), p["longitude"].to_numpy(float)) for p in parts]
+        squares = draw_squares(axes, points, extent, width_px, selection.placing, fmt != "png")
+        return [Drawn(0, 0, (), (), squares=squares)] * len(axes)
+    scale = options.size.text_scale
+    return [
+        draw_incidents(ax, part, extent, selection.country, scale)
+        if len(part)
+        else Drawn(0, 0, (), ())
+        for ax, part in zip(axes, parts, strict=True)
+    ]
+
+
+def _merge(drawn: Sequence[Drawn]) -> Drawn:
+    """What the maps of one image drew together (their counts are set by the caller)."""
+    present = {t for d in drawn for t in d.types}
+    return Drawn(
+        shown=0,
+        outside_view=0,
+        types=tuple(code for code in TYPE_STYLES if code in present),
+        precisions=tuple(dict.fromkeys(p for d in drawn for p in d.precisions)),
+        fans=tuple(f for d in drawn for f in d.fans),
+        rings=sum(d.rings for d in drawn),
+        shaded=any(d.shaded for d in drawn),
+        squares=drawn[0].squares,
+    )
+
+
+def _headings(axes: list[Axes], headings: list[str], options: MapOptions) -> None:
+    """Each small map's heading, in letters small enough for the longest to fit."""
+    width_in = theme.axes_inches(axes[0])[0]
+    fits = width_in * 72 / (max(len(h) for h in headings) * 0.62)  # points per character
+    font = min(12.5 * options.size.text_scale, fits)
+    for ax, heading in zip(axes, headings, strict=True):
+        ax.set_title(for_matplotlib(heading), fontsize=font, fontweight="bold",
+                     loc="right" if is_rtl() else "left", color=theme.INK)  # fmt: skip
 
 
 def face_metadata(selection: Selection, title: str, fmt: str, drawn: Drawn) -> dict[str, str]:
     """File metadata: only what the image prints on its face, no names, no paths."""
     profile = selection.profile
-    counts = selection.counts_line(drawn.shown, drawn.outside_view)
     description = _("{badge}: {notice}. {counts}. {stamp}.").format(
-        badge=profile.badge(), notice=profile.notice_shown(), counts=counts,
+        badge=profile.badge(), notice=profile.notice_shown(), counts=drawn.counts_line(selection),
         stamp=stamp_words(selection),
     )  # fmt: skip
+    if drawn.squares is not None:  # the file says its counts are in squares, as its legend does
+        description = f"{description} {drawn.squares.counted_in()}"
     if fmt == "png":
         return {"Title": title, "Description": description, "Software": "incident-map"}
     if fmt == "pdf":
@@ -250,9 +322,28 @@ def save(fig: Figure, options: MapOptions, fmt: str, metadata: dict[str, str]) -
         plt.close(fig)
 
 
+def image(
+    selection: Selection, options: MapOptions, fmt: str = "png", panels: Sequence[Panel] = ()
+) -> tuple[bytes, Drawn]:
+    """The image's bytes in PNG, SVG or PDF (small multiples if panels are given) and
+    what it drew."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+    fig, drawn = map_figure(selection, options, panels, fmt)
+    metadata = face_metadata(selection, title_of(selection, options), fmt, drawn)
+    return save(fig, options, fmt, metadata), drawn
+
+
 def render_map(selection: Selection, options: MapOptions | None = None, fmt: str = "png") -> bytes:
     """The map image's bytes in PNG, SVG or PDF."""
-    options = options or MapOptions()
-    fig, drawn = map_figure(selection, options)
-    metadata = face_metadata(selection, title_of(selection, options), fmt, drawn)
-    return save(fig, options, fmt, metadata)
+    return image(selection, options or MapOptions(), fmt)[0]
+
+
+def render_panels(
+    selection: Selection, panels: Sequence[Panel], options: MapOptions | None = None,
+    fmt: str = "png",
+) -> bytes:  # fmt: skip
+    """Small multiples as PNG, SVG or PDF bytes."""
+    if not panels:
+        raise ValueError(_("no panels to draw: the selection is empty"))
+    return image(selection, options or MapOptions(), fmt, panels)[0]

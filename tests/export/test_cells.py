@@ -20,7 +20,6 @@ from PIL import Image
 
 from incidents.access import PUBLIC, Role, Viewer
 from incidents.cli import main
-from incidents.export.cell_selection import read_cells
 from incidents.export.cells import class_labels, count_cells
 from incidents.export.profiles import export_viewer, get_profile
 from incidents.export.selection import read_selection
@@ -108,16 +107,17 @@ def test_counts_on_the_image_add_up_and_match_the_point_drawing(store, profile, 
     points = _svg(store, profile, query, cells_above=10**9)
     assert "km square" in squares and "km square" not in points
     assert _shown(squares) == _shown(points)  # same selection, same words
-    selection, counted = read_cells(store, cached_index(store, reader), query, reader)
+    counted = read_selection(store, query, reader, index=cached_index(store, reader))
     rows = read_selection(store, query, reader).rows
-    assert counted.total == len(rows) == sum(counted.by_type.values()) > LOW
-    by_type = rows["type"].value_counts().to_dict()
-    assert counted.by_type == {k: by_type[k] for k in counted.by_type}
-    for code, n in counted.by_type.items():
+    by_type = {k: n for k, n in counted.rows["type"].value_counts().items() if n}
+    assert len(counted.rows) == len(rows) == sum(by_type.values()) > LOW
+    assert by_type == rows["type"].value_counts().to_dict()
+    for code, n in by_type.items():
         assert f"{type_style(code).label}: {n:,}" in squares
     shown, _ = _shown(squares)
-    assert shown + counted.undrawable == counted.total  # fitted view: nothing outside it
-    assert selection.not_shown()["imprecise"] >= counted.undrawable
+    undrawable = int((~counted.located).sum())
+    assert shown + undrawable == len(rows)  # fitted view: nothing outside it
+    assert counted.not_shown()["imprecise"] >= undrawable
 
 
 def test_squares_hold_every_drawable_incident_once():
@@ -140,16 +140,16 @@ def test_colour_classes_cover_every_count():
 def test_public_squares_are_made_from_coarsened_points_only(store):
     reader = export_viewer(EDITOR, get_profile("public"))
     assert reader == Viewer(EDITOR.name, Role.PUBLIC)
-    _, counted = read_cells(store, cached_index(store, reader), Query(), reader)
+    counted = read_selection(store, Query(), reader, index=cached_index(store, reader))
     rows = read_selection(store, Query(), reader).rows
     public_points = set(zip(rows["latitude"].round(9), rows["longitude"].round(9), strict=True))
-    lat, lon = counted.points()
-    drawn = set(zip(lat.round(9), lon.round(9), strict=True))
+    points = counted.rows[counted.located]
+    drawn = set(zip(points["latitude"].round(9), points["longitude"].round(9), strict=True))
     assert drawn <= public_points  # the very points the public rows carry
     staff = read_selection(store, Query(), EDITOR).rows
     exact = set(zip(staff["latitude"].round(9), staff["longitude"].round(9), strict=True))
     assert not drawn & (exact - public_points)
-    assert counted.total == store.count(Query(), PUBLIC)  # no restricted record counted
+    assert len(counted.rows) == store.count(Query(), PUBLIC)  # no restricted record counted
     text = _svg(store, "public", Query())
     assert "shown at the town the record names" in text and "PUBLIC" in text
 

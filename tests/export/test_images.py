@@ -14,10 +14,10 @@ from PIL import Image
 
 from incidents.access import Role, Viewer
 from incidents.export.basemap import PlaceLabel
-from incidents.export.panels import panels_by_period, panels_by_type, render_panels
+from incidents.export.panels import panels_by_period, panels_by_type
 from incidents.export.profiles import get_profile
 from incidents.export.selection import read_selection
-from incidents.export.static_map import MapOptions, render_map
+from incidents.export.static_map import MapOptions, render_map, render_panels
 from incidents.export.theme import parse_size
 from incidents.query import Query
 

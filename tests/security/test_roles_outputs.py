@@ -37,7 +37,6 @@ import pytest
 from PIL import Image
 
 from incidents.access import PublicRules, Role, Viewer
-from incidents.export.cell_selection import read_cells
 from incidents.export.profiles import export_viewer, get_profile, profile_for
 from incidents.export.selection import read_selection
 from incidents.export.service import FORMATS, TABLE_FORMATS, ExportRequest, run_export
@@ -84,7 +83,7 @@ CELL_IMAGES = ("png", "svg", "pdf")
 SHOWS |= {f"{fmt}-cells": SHOWS[fmt] for fmt in CELL_IMAGES}
 # The offline HTML map of a large selection is drawn from the same index (html_map.py),
 SHOWS["html-index"] = SHOWS["html"]
-SHOWS["pptx-index"] = SHOWS["pptx"]  # and so is a deck (cell_deck.py)
+SHOWS["pptx-index"] = SHOWS["pptx"]  # and so is a deck (selection.read_selection, index=)
 
 
 def canary(record: str, field: str) -> str:
@@ -261,8 +260,9 @@ def test_public_points_are_snapped_and_far_from_the_site(store, output):
         rows = read_selection(store, Query(), reader).rows
         points = list(zip(rows["latitude"], rows["longitude"], strict=True))
     elif output == "cells":  # what the squares of a large public image are counted from
-        _, counted = read_cells(store, cached_index(store, reader), Query(), reader)
-        points = list(zip(*counted.points(), strict=True))
+        counted = read_selection(store, Query(), reader, index=cached_index(store, reader))
+        drawn = counted.rows[counted.located]
+        points = list(zip(drawn["latitude"], drawn["longitude"], strict=True))
     else:
         points = produce(store, Role.PUBLIC, output).points or []
     expected = {k: _public_point(store.public_rules, EXACT[k]) for k in ("A", "C")}
