@@ -30,8 +30,10 @@ if __name__ == "__main__":
     language.page_direction()
     page.run()
 else:
+    from app_pages import map_warm_start
     from app_pages.session_cookie import routes
 
+    map_warm_start.start()  # imports and reads at start, not in the first visit's time
     app = st.App("app.py", routes=routes())
 
 

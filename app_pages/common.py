@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import time
+import weakref
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -18,11 +20,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.identity import current_viewer
-from incidents.access import Viewer, Visibility
+from incidents.access import PUBLIC, Viewer, Visibility
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
 from incidents.store.column_index import ColumnIndex
-from incidents.store.column_load import cached_index
 from incidents.store.record_store import RecordStore
 from incidents.translation import _
 
@@ -67,37 +68,39 @@ def viewer() -> Viewer:
     return current_viewer()
 
 
-@st.cache_resource(show_spinner=False)
-def _latest() -> dict[tuple[str, str], ColumnIndex]:
-    """The newest index per store and kind of viewer in this server: the next data
-    version is patched from it (only the records changed since are read)."""
-    return {}
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _index(url: str, version: str, access: str, _who: Viewer) -> ColumnIndex:
-    latest = _latest()
-    idx = cached_index(_records(url), _who, previous=latest.get((url, access)))
-    idx.version = version
-    latest[(url, access)] = idx
-    return idx
-
-
 def _access(who: Viewer) -> str:
-    """Viewers who see the same records the same way share one index."""
+    """Viewers who see the same records the same way share one snapshot."""
     return Visibility.of(who).key
 
 
+_SNAPSHOT = "_snapshot"  # this session's (store, visibility, data version) and its snapshot
+_BUILDING = threading.Lock()  # one snapshot read at a time: a second visitor waits for it
+
+
 def index() -> ColumnIndex:
-    """The compact in-memory index of what this viewer sees (patched when data changes):
-    counts, grids and histograms come from it in milliseconds; see column_index.py."""
+    """The column snapshot of what this viewer sees (store.snapshot: the one read model,
+    built once per store, visibility and data version, patched when data changes; the
+    exports read the same one): counts, grids and histograms come from it in
+    milliseconds. The session keeps only a weak reference, so asking again within a run
+    costs no query, and a snapshot the store has replaced is not held alive by an idle
+    session."""
     store, who = get_store(), viewer()
-    version, access = data_version(store), _access(who)
-    kept = _latest().get((store.url, access))
-    if kept is not None and kept.version == version:  # in memory already: no spinner
-        return _index(store.url, version, access, who)
-    with st.spinner(_("Reading the incidents into memory…")):  # in the reader's language
-        return _index(store.url, version, access, who)
+    key = (store.url, _access(who), data_version(store))
+    kept = st.session_state.get(_SNAPSHOT)
+    idx = kept[1]() if kept and kept[0] == key else None
+    if idx is None:
+        # A transient message, shown only when the read takes over half a second.
+        with st.spinner(_("Reading the incidents into memory…")), _BUILDING:
+            idx = store.snapshot(who)
+        st.session_state[_SNAPSHOT] = (key, weakref.ref(idx))
+    return idx
+
+
+def warm_up(who: Viewer = PUBLIC) -> None:
+    """Read this viewer's snapshot before anyone asks (the server calls it at start, in
+    the background): the first visit finds it in memory."""
+    with _BUILDING:
+        get_store().snapshot(who)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

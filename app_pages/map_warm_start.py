@@ -1,0 +1,74 @@
+"""What the server does once, at start, so that its first visitor does not wait for it.
+
+A page run imports what it draws with: folium and the map layers, altair for the
+timeline, and, for the export panel, matplotlib and the export pipeline. Imported by
+the first visit, they held its whole page back by 3 to 6 s (up to 12 s on a busy
+2-core machine); the basemap's first drawing reads the bundled outlines and gazetteer
+(1 to 2 s more). Done here, before the server answers, the first visit costs what a
+later one does. The public snapshot (the read model every page and export draws from)
+is read in the background: a first visitor who comes before it is ready waits for that
+read instead of starting a second one (common.index).
+
+Streamlit's collection of all garbage after every script run is turned off: it walked
+the whole heap (0.15 to 0.5 s of CPU per run on a busy machine) to free almost
+nothing; Python's own generational collection still runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+
+from streamlit import config
+
+LOG = logging.getLogger(__name__)
+
+# What the map page's runs import (map_page.py's own imports, and the export panel it
+# imports when the whole page is drawn). Not map_view: streamlit_folium declares its
+# component when imported, and one declared before the server's runtime exists is never
+# served (the map's frame gets a 404); it is light, folium (incidents.maps) is the weight.
+PAGE_MODULES = (
+    "app_pages.language",
+    "app_pages.page_access",
+    "app_pages.common",
+    "app_pages.filters",
+    "incidents.maps",
+    "app_pages.time_panel",
+    "app_pages.playback",
+    "app_pages.detail_panel",
+    "app_pages.table_panel",
+    "app_pages.bulk_actions",
+    "app_pages.export_panel",
+)
+
+
+def start() -> None:
+    """Import the page's modules and draw the basemap once (before the server answers:
+    a few seconds), then read the public snapshot in a background thread. Nothing here
+    stops the server: what fails is only logged, and the first visit meets it as before."""
+    config.set_option("runner.postScriptGC", False)
+    for name in PAGE_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the export panel is optional (map_page._export_panel)
+            LOG.warning("could not import %s at start", name, exc_info=True)
+    try:
+        from incidents.maps import basemap
+
+        basemap(animate_zoom=False)  # outlines, country bounds and town names, read once
+    except Exception:
+        LOG.warning("could not draw the basemap at start", exc_info=True)
+    threading.Thread(target=_read_snapshot, name="snapshot-warm-up", daemon=True).start()
+
+
+def _read_snapshot() -> None:
+    """The public snapshot, read before the first visitor asks; a failure here is only
+    logged: the first visit reads it (and shows what went wrong) as it would have."""
+    from app_pages import common, identity
+
+    try:
+        if not identity.settings().private:
+            common.warm_up()
+    except Exception:  # a warm-up never stops the server
+        LOG.warning("could not read the snapshot at start", exc_info=True)
