@@ -12,8 +12,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from app_pages import common, merged_records, text_table
-from geodata import district_by_code
-from geodata.district_names import display_label
+from geodata.district_names import reader_label
 from incidents.access import PublicRules
 from incidents.duplicates.profile import dataset_of
 from incidents.export.placement_words import basis_words
@@ -30,7 +29,7 @@ from incidents.schema import (
 from incidents.store.merges import merge_links
 from incidents.store.record_store import RecordStore
 from incidents.styles import uncertainty_km
-from incidents.translation import N_, _, is_rtl, ngettext, number
+from incidents.translation import N_, _, language, ngettext, number
 
 
 def _line(label: str, value: object) -> None:
@@ -62,19 +61,10 @@ def _counts(incident: Incident) -> None:
         _line(_(label), _(", ").join(p for p in parts if p))
 
 
-def _district(code: str, recorded: str) -> str:
-    """One name per district everywhere: the code's display name, not the record's
-    spelling; on an Arabic page its Arabic name ('شعبية المرقب (LY-MB)')."""
-    found = district_by_code(code) if code and is_rtl() else None
-    if found is not None and found.name_ar:
-        return f"{found.name_ar} ({code.strip().upper()})"
-    return display_label(code, recorded)
-
-
 def _place(incident: Incident) -> None:
     precision = incident.location_precision
     _line(_("Place"), incident.place)
-    _line(_("District"), _district(incident.admin1_code, incident.admin1))
+    _line(_("District"), reader_label(incident.admin1_code, language(), incident.admin1))
     if incident.has_point:
         _line(_("Point"), f"{incident.latitude:.5f}, {incident.longitude:.5f}")
     if incident.has_point and not common.viewer().sees_exact_locations:

@@ -14,12 +14,11 @@ from typing import Any
 import streamlit as st
 
 from geodata.district_names import search_label
-from geodata.districts import district_by_code
 from incidents import filter_fields
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
-from incidents.translation import _, is_rtl
+from incidents.translation import _, language
 from incidents.view_state import ViewState
 
 PENDING = "_pending_widgets"
@@ -97,13 +96,10 @@ def _district_options(codes: list[str], key: str) -> dict[str, str]:
 
 
 def _district_label(code: str) -> str:
-    """On an Arabic page the district's Arabic name and code lead (what a chosen chip
-    shows, as the detail panel names it); every other name follows, so typing finds it."""
-    found = district_by_code(code) if code and is_rtl() else None
-    if found is None or not found.name_ar:
-        return search_label(code)
-    others = search_label(code).removesuffix(f" · {found.name_ar}")
-    return f"{found.name_ar} ({code.strip().upper()}) · {others}"
+    """The district's name in the page's language and its code lead (what a chosen chip
+    shows, as the table and detail panel name it); every other name follows, so typing
+    finds it."""
+    return search_label(code, language())
 
 
 def _widgets(section: str, choices: dict[str, list[str]]) -> dict[str, Any]:

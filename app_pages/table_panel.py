@@ -19,13 +19,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from geodata import district_by_code
+from geodata.district_names import reader_name
 from incidents.query import Query
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS, VERIFICATION_STATUSES
 from incidents.store.column_index import ColumnIndex
-from incidents.translation import N_, _, number
+from incidents.translation import N_, _, language, number
 
 TABLE_COLUMNS = (
-    "id", "date_start", "date_end", "type", "title", "place", "admin1",
+    "id", "date_start", "date_end", "type", "title", "place", "admin1", "admin1_code",
     "location_precision", "verification", "latitude",
 )  # fmt: skip
 MAX_ROWS = 500
@@ -90,11 +92,24 @@ def _location(frame: pd.DataFrame) -> np.ndarray:
 
 def _place(frame: pd.DataFrame) -> pd.Series:
     """ "Tarhuna (Murqub)": the place with its district, either alone when the other
-    is missing or the same."""
+    is missing or the same. The district is named by its code, as the filter, the map
+    and the detail panel name it, whatever the imported file called it ("Al Marqab
+    (LY-MB)"); a district not bundled keeps the record's spelling."""
     place = frame["place"].fillna("").astype(str).str.strip()
-    district = frame["admin1"].fillna("").astype(str).str.strip()
+    district = _district(frame)
     both = (place != "") & (district != "") & (place != district)
     return place.where(~both, place + " (" + district + ")").where(place != "", district)
+
+
+def _district(frame: pd.DataFrame) -> pd.Series:
+    """Each row's district in the reader's language (geodata.district_names)."""
+    recorded = frame["admin1"].fillna("").astype(str).str.strip()
+    if "admin1_code" not in frame.columns:
+        return recorded
+    codes = frame["admin1_code"].fillna("").astype(str).str.strip()
+    lang = language()
+    names = {c: reader_name(c, lang) for c in codes.unique() if district_by_code(c)}
+    return codes.map(names).fillna(recorded)
 
 
 def _display(frame: pd.DataFrame) -> pd.DataFrame:

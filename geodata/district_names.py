@@ -31,6 +31,25 @@ def display_label(code: str, fallback: str = "") -> str:
     return f"{display_name(code, fallback)} ({code.strip().upper()})"
 
 
+def reader_name(code: str, language: str, fallback: str = "") -> str:
+    """The one name a reader sees for a district code in every view of a record (table,
+    detail panel, filter chip, map tooltip): its Arabic name on an Arabic page, else the
+    display name; fallback (the record's own spelling) or the code when not bundled.
+    Takes the language rather than reading it: geodata knows nothing of translation."""
+    district = district_by_code(code) if code else None
+    if district is not None and language == "ar" and district.name_ar:
+        return district.name_ar
+    return display_name(code, fallback)
+
+
+def reader_label(code: str, language: str, fallback: str = "") -> str:
+    """reader_name with the code, as the detail panel names a district:
+    'Murqub (LY-MB)', 'شعبية المرقب (LY-MB)'."""
+    if not code:
+        return fallback
+    return f"{reader_name(code, language, fallback)} ({code.strip().upper()})"
+
+
 def known_names(code: str) -> tuple[str, ...]:
     """Every name the bundled extract gives the district (display name first), the
     Arabic name with and without its "shabiyat" prefix, and the code; () when unknown."""
@@ -47,17 +66,18 @@ def known_names(code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
 
 
-def search_label(code: str) -> str:
-    """A filter option's text: the display name and code first (what a chosen chip
-    shows), then every other known name, so typing any of them finds the district:
+def search_label(code: str, language: str = "en") -> str:
+    """A filter option's text: the district's name in the reader's language and its code
+    first (what a chosen chip shows), then every other known name, so typing any of them
+    finds the district:
     'Murqub (LY-MB) · Al Marqab, Al Murgub, Al Khums, Homs, Khoms · شعبية المرقب'."""
     names = known_names(code)
     if not names:
         return code
-    first = display_label(code)
-    latin = [n for n in names[1:] if n != code.upper() and not _is_arabic(n)]
-    arabic = [n for n in names if _is_arabic(n)]
-    parts = [first, ", ".join(latin), arabic[0] if arabic else ""]
+    shown = reader_name(code, language)
+    latin = [n for n in names if n not in (shown, code.upper()) and not _is_arabic(n)]
+    arabic = [n for n in names if _is_arabic(n) and n != shown]
+    parts = [reader_label(code, language), ", ".join(latin), arabic[0] if arabic else ""]
     return " · ".join(p for p in parts if p)
 
 

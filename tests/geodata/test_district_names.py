@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from geodata import district_by_code
-from geodata.district_names import display_label, display_name, known_names, search_label
+from geodata.district_names import (
+    display_label,
+    display_name,
+    known_names,
+    reader_label,
+    reader_name,
+    search_label,
+)
 
 
 def test_a_district_has_one_display_name_whatever_the_record_calls_it() -> None:
@@ -29,3 +36,27 @@ def test_known_names_list_each_name_once_display_name_first() -> None:
     assert names[0] == "Murqub" and "Al Marqab" in names and "LY-MB" in names
     assert len(names) == len(set(names))
     assert known_names("XX-ZZ") == () and search_label("XX-ZZ") == "XX-ZZ"
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("en", "Murqub"), ("fr", "Murqub"), ("ar", "شعبية المرقب")]
+)
+def test_the_reader_sees_the_districts_name_in_their_language(language: str, name: str) -> None:
+    assert reader_name("LY-MB", language, "Al Marqab (LY-MB)") == name
+    assert reader_label("ly-mb", language, "Al Marqab (LY-MB)") == f"{name} (LY-MB)"
+    assert search_label("LY-MB", language).startswith(f"{name} (LY-MB) · ")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_district_not_bundled_keeps_the_records_spelling(language: str) -> None:
+    assert reader_name("XX-ZZ", language, "Somewhere") == "Somewhere"
+    assert reader_name("", language, "Somewhere") == "Somewhere"
+    assert reader_label("", language, "Somewhere") == "Somewhere"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+@pytest.mark.parametrize("typed", ["Marqab", "Murqub", "Murgub", "المرقب", "شعبية المرقب"])
+def test_every_known_name_is_in_the_label_in_every_language(language: str, typed: str) -> None:
+    label = search_label("LY-MB", language)
+    assert typed.casefold() in label.casefold()
+    assert label.count("Murqub") == 1  # the one name once, not again among the others

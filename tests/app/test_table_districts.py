@@ -1,0 +1,76 @@
+"""The table names a district by its code, in the reader's language, as the filter, the
+map and the detail panel do, whatever the imported file called it ("Al Marqab (LY-MB)");
+a district that is not bundled keeps the record's spelling."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app_pages.table_panel import _place
+from incidents import translation
+from incidents.importer import import_file
+from incidents.store import open_store
+from tests.app.conftest import EDITOR, EXAMPLE, point_app_at
+from tests.app.test_table_panel import _page, _table
+
+FILE_SPELLING = "Al Marqab (LY-MB)"
+
+
+def write_marqab(path: Path) -> Path:
+    """The example with every record's district written as a file may write it."""
+    with EXAMPLE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row["admin1"] = FILE_SPELLING
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    yield
+    translation.set_language("en")
+
+
+def _rows(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["place", "admin1", "admin1_code"])
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Murqub"), ("ar", "شعبية المرقب")])
+def test_a_rows_district_is_the_codes_one_name(language: str, name: str) -> None:
+    translation.set_language(language)
+    frame = _rows(
+        ("Tarhuna", FILE_SPELLING, "LY-MB"),
+        ("", "Al Murgub", "LY-MB"),  # no place: the district alone
+        ("Somewhere", "Own district", "XX-ZZ"),  # not bundled: as recorded
+        ("Elsewhere", "Written only", ""),
+        ("", "", ""),
+    )
+    assert list(_place(frame)) == [
+        f"Tarhuna ({name})", name, "Somewhere (Own district)", "Elsewhere (Written only)", "",
+    ]  # fmt: skip
+
+
+def test_a_place_named_like_its_district_is_not_repeated() -> None:
+    assert list(_place(_rows(("Murqub", "Al Marqab", "LY-MB")))) == ["Murqub"]
+
+
+def test_the_page_table_shows_murqub_not_the_files_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(tmp_path / "marqab.gpkg")
+    import_file(write_marqab(tmp_path / "marqab.csv"), open_store(path), EDITOR)
+    point_app_at(path, tmp_path, monkeypatch)
+    at = _page()
+    assert not at.exception
+    places = _table(at)["Place (district)"]
+    assert places["tarhuna-ex-002"] == "Tarhuna (Murqub)"
+    assert not places.str.contains("Marqab").any()
