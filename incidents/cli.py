@@ -6,8 +6,8 @@ Exit codes: 0 all good, 1 done with some rows rejected (or problems found),
 
 from __future__ import annotations
 
-import argparse
 import contextvars
+import importlib
 import json
 import os
 import sqlite3
@@ -15,6 +15,9 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, cast
+
+import click
 
 from incidents import cli_language
 from incidents.access import Role, Viewer
@@ -27,143 +30,100 @@ from incidents.store import Store, StoreError, display_url, open_store
 from incidents.store.audit import now_utc
 from incidents.translation import N_, _, ngettext, set_language
 
-Command = Callable[[argparse.Namespace], int]
-_COMMANDS: dict[str, Command] = {}
-
-
-def command(name: str) -> Callable[[Command], Command]:
-    def register(func: Command) -> Command:
-        _COMMANDS[name] = func
-        return func
-
-    return register
-
-
-_DB_HELP = N_("store: a .gpkg path or postgresql:// URL (or INCIDENTS_DB)")
 _DESCRIPTION = N_(
     "The command line for analysts, scripts and checks. Exit codes: 0 all good, 1 done "
     "with some rows rejected (or problems found), 2 the input could not be used at all."
 )
+# Commands other modules add: exports, users and evidence, migration, the record
+# commands (delete, restore, revert, purge, history, deleted) and duplicates.
+_CONTRIBUTED = (
+    "incidents.export.cli",
+    "incidents.auth.cli",
+    "incidents.evidence",
+    "incidents.migrate",
+    "incidents.record_cli",
+    "incidents.duplicates_cli",
+)
+_PATH = click.Path(path_type=Path)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser, its help in the active language (main sets it before building)."""
-    parser = argparse.ArgumentParser(prog="python -m incidents", description=_(_DESCRIPTION))
-    parser.add_argument("--db", help=_(_DB_HELP))
-    cli_language.add_option(parser)
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("import", help=_("import a spreadsheet, ACLED, UCDP, HXL, GeoJSON or GPKG"))
-    p.add_argument("path", type=Path)
-    p.add_argument("--format", choices=sorted(formats()), help=_("override format detection"))
-    p.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        type=_mapping,
-        metavar="COLUMN=FIELD",
-        help=_("map a column of the file to a template field (repeatable)"),
-    )
-    p.add_argument(
-        "--set",
-        dest="fixed",
-        action="append",
-        default=[],
-        type=_setting,
-        metavar="FIELD=VALUE",
-        help=_("one value for every row whose cell is empty, e.g. --set type=killing (repeatable)"),
-    )
-    p.add_argument("--day-first", action="store_true", help=_("read 03/04/2020 as 3 April"))
-    p.add_argument("--month-first", action="store_true", help=_("read 03/04/2020 as March 4"))
-    p.add_argument(
-        "--country",
-        default=ImportOptions.default_country,
-        help=_(
-            "the project's default country, for rows that name none and have no point "
-            "(default {country}; the summary says how many rows took it)"
-        ).format(country=ImportOptions.default_country),
-    )
-    p.add_argument("--rejected", type=Path, help=_("where to write rejected rows (CSV)"))
-    p.add_argument("--warnings", type=Path, help=_("where to write the warnings (CSV)"))
-    p.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
-    p.add_argument("--dry-run", action="store_true", help=_("check the file; write nothing"))
-
-    g = sub.add_parser("geocode", help=_("look up a place name offline"))
-    g.add_argument("name")
-    g.add_argument("--country", default="LY")
-    g.add_argument("--json", action="store_true")
-
-    t = sub.add_parser("template", help=_("write the blank import template"))
-    t.add_argument("--out", type=Path, required=True, help=_("a .csv or .xlsx path"))
-
-    a = sub.add_parser(
-        "audit", help=_("check the audit log and the records against it, or print its anchor")
-    )
-    a.add_argument("action", choices=["verify", "anchor"])
-    a.add_argument(
-        "--anchor", metavar="HASH", help=_("verify: the chain must still hold this head hash")
-    )
-    _extend(sub)
-    _db_after_command(sub)
-    return parser
+@click.group("python -m incidents", help=_DESCRIPTION)
+def cli() -> None:
+    """The root: --db and --lang are read by each command (cli_language)."""
 
 
-def _db_after_command(sub: argparse._SubParsersAction) -> None:
-    """Every command, and every action of one (users add ...), takes --db and --lang
-    after its name too, as people type it (`import x.csv --db y.gpkg`). SUPPRESS: left
-    out, it keeps the value given before the command. Run after _extend, so
-    contributed commands get it as well."""
-    for parser in sub.choices.values():
-        if "--db" not in parser._option_string_actions:
-            parser.add_argument("--db", default=argparse.SUPPRESS, help=_(_DB_HELP))
-        cli_language.add_option(parser, after_command=True)
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                _db_after_command(action)
+def build() -> click.Group:
+    """Every command, its help in the active language (main sets it before building)."""
+    for module in _CONTRIBUTED:
+        for command in importlib.import_module(module).COMMANDS:
+            cli.add_command(command)
+    cli.context_settings["help_option_names"] = ["-h", "--help"]
+    return cast(click.Group, cli_language.prepared(cli))
 
 
-def _extend(sub: argparse._SubParsersAction) -> None:
-    """Commands contributed by other modules (exports, users, migration, and delete,
-    restore, revert, purge, history, deleted: record_cli.py)."""
-    modules = ("incidents.export.cli", "incidents.auth.cli", "incidents.migrate")
-    for module in (*modules, "incidents.record_cli", "incidents.duplicates_cli"):
-        try:
-            extension = __import__(module, fromlist=["add_commands"])
-        except ModuleNotFoundError:
-            continue
-        extension.add_commands(sub, command)
+def _pair(refusal: str) -> Callable[[str], tuple[str, str]]:
+    """--map 'Incident date=date_start' (the file's column, the template field) and --set
+    'country=Somalia' (a template field, its value for every row): what is either side of '='."""
+
+    def split(text: str) -> tuple[str, str]:
+        left, sep, right = text.partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise click.BadParameter(_(refusal).format(text=repr(text)))
+        return left.strip(), right.strip()
+
+    return split
 
 
-@command("import")
-def _import(args: argparse.Namespace) -> int:
-    column_map = dict(args.map)
-    order: DayOrder | None = (
-        "day_first" if args.day_first else "month_first" if args.month_first else None
-    )
-    fixed = dict(args.fixed)
+_MAP = _pair(N_("{text} is not COLUMN=FIELD (for example --map 'Incident date=date_start')"))
+_SET = _pair(N_("{text} is not FIELD=VALUE (for example --set type=killing)"))
+_COUNTRY_HELP = N_(
+    "the project's default country, for rows that name none and have no point "
+    "(default {country}; the summary says how many rows took it)"
+)
+_SET_HELP = N_("one value for every row whose cell is empty, e.g. --set type=killing (repeatable)")
+_MAP_HELP = N_("map a column of the file to a template field (repeatable)")
+
+
+@cli.command("import", help=N_("import a spreadsheet, ACLED, UCDP, HXL, GeoJSON or GPKG"))
+@click.argument("path", type=_PATH)
+@click.option("--format", "fmt", type=click.Choice(sorted(formats())),
+              help=N_("override format detection"))  # fmt: skip
+@click.option("--map", "column_map", multiple=True, type=_MAP, metavar="COLUMN=FIELD",
+              help=_MAP_HELP)  # fmt: skip
+@click.option("--set", "fixed", multiple=True, type=_SET, metavar="FIELD=VALUE", help=_SET_HELP)
+@click.option("--day-first", is_flag=True, help=N_("read 03/04/2020 as 3 April"))
+@click.option("--month-first", is_flag=True, help=N_("read 03/04/2020 as March 4"))
+@click.option("--country", default=ImportOptions.default_country, cls=cli_language.Worded,
+              values={"country": ImportOptions.default_country}, help=_COUNTRY_HELP)  # fmt: skip
+@click.option("--rejected", type=_PATH, help=N_("where to write rejected rows (CSV)"))
+@click.option("--warnings", type=_PATH, help=N_("where to write the warnings (CSV)"))
+@cli_language.as_option()
+@click.option("--dry-run", is_flag=True, help=N_("check the file; write nothing"))
+@cli_language.pass_db
+def _import(db: str | None, path: Path, **o: Any) -> int:
+    day_first, month_first, fixed = o["day_first"], o["month_first"], dict(o["fixed"])
+    order: DayOrder | None = "day_first" if day_first else "month_first" if month_first else None
     problems = fixed_problems(fixed)
     if problems:  # before the store is opened: nothing is written
         said = _("Could not import {file}: {problems}")
-        print(said.format(file=args.path.name, problems="; ".join(problems)), file=sys.stderr)
+        print(said.format(file=path.name, problems="; ".join(problems)), file=sys.stderr)
         return 2
-    options = ImportOptions(
-        args.format, column_map or None, order, args.country, args.dry_run, fixed or None
-    )
-    store = open_store(args.db)
-    viewer = Viewer(args.actor, Role.EDITOR)
+    column_map = dict(o["column_map"]) or None
+    options = ImportOptions(o["fmt"], column_map, order, o["country"], o["dry_run"], fixed or None)
+    viewer = Viewer(o["actor"], Role.EDITOR)
     try:
-        report = import_file(args.path, store, viewer, options, progress=_progress)
+        report = import_file(path, open_store(db), viewer, options, progress=_progress)
     except ImportFailed as error:
         print(_("Could not import: {error}").format(error=error), file=sys.stderr)
         return 2
     print("\n".join(report.lines()))
     if report.warnings:
-        written = args.warnings or args.path.with_name(args.path.stem + ".warnings.csv")
+        written = o["warnings"] or path.with_name(path.stem + ".warnings.csv")
         written.write_bytes(report.warnings_csv())
         said = _("Warnings written to {path}: the rows were kept; check what was changed.")
         print(said.format(path=written))
     if report.rejected:
-        target = args.rejected or args.path.with_name(args.path.stem + ".rejected.csv")
+        target = o["rejected"] or path.with_name(path.stem + ".rejected.csv")
         target.write_bytes(report.rejected_csv())
         said = _("Rejected rows written to {path}: fix them and import that file again.")
         print(said.format(path=target))
@@ -176,38 +136,48 @@ def _progress(stage: str, done: int, total: int) -> None:
         print(f"  {stage}: {done}/{total}", file=sys.stderr, flush=True)
 
 
-@command("geocode")
-def _geocode(args: argparse.Namespace) -> int:
+@cli.command("geocode", help=N_("look up a place name offline"))
+@click.argument("name")
+@click.option("--country", default="LY")
+@click.option("--json", "as_json", is_flag=True)
+def _geocode(name: str, country: str, as_json: bool) -> int:
     from geodata import geocode
 
-    result = geocode(args.name, country=args.country or None)
-    if args.json:
+    result = geocode(name, country=country or None)
+    if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         verdict = _("confident") if result.confident else _("not confident: review the candidates")
-        print(_("{name}: {verdict}").format(name=args.name, verdict=verdict))
+        print(_("{name}: {verdict}").format(name=name, verdict=verdict))
         for m in result.matches:
             print(f"  {m.score:5.1f}  {m.name} ({m.admin1 or '?'})  {m.lat:.5f}, {m.lon:.5f}")
     return 0 if result.confident else 1
 
 
-@command("template")
-def _template(args: argparse.Namespace) -> int:
+@cli.command("template", help=N_("write the blank import template"))
+@click.option("--out", type=_PATH, required=True, help=N_("a .csv or .xlsx path"))
+def _template(out: Path) -> int:
     from incidents.io.template import blank_template_csv, blank_template_xlsx
 
-    data = blank_template_xlsx() if args.out.suffix == ".xlsx" else blank_template_csv()
-    args.out.write_bytes(data)
-    print(_("Template written to {path}").format(path=args.out))
+    out.write_bytes(blank_template_xlsx() if out.suffix == ".xlsx" else blank_template_csv())
+    print(_("Template written to {path}").format(path=out))
     return 0
 
 
-@command("audit")
-def _audit(args: argparse.Namespace) -> int:
+@cli.command(
+    "audit", help=N_("check the audit log and the records against it, or print its anchor")
+)
+@click.argument("action", type=click.Choice(["verify", "anchor"]))
+@click.option(
+    "--anchor", metavar="HASH", help=N_("verify: the chain must still hold this head hash")
+)
+@cli_language.pass_db
+def _audit(db: str | None, action: str, anchor: str | None) -> int:
     try:
-        store = open_store(args.db)
-        if args.action == "anchor":
-            return _anchor(store, display_url(args.db))
-        return _verify(store, display_url(args.db), args.anchor)
+        store = open_store(db)
+        if action == "anchor":
+            return _anchor(store, display_url(db))
+        return _verify(store, display_url(db), anchor)
     except StoreError as error:
         print(_("Could not check the audit log: {error}").format(error=error), file=sys.stderr)
         return 2
@@ -309,24 +279,6 @@ def _block(title: str, lines: list[str], shown: int = 100) -> None:
         print("  " + ngettext("... and {n} more.", "... and {n} more.", more).format(n=more))
 
 
-def _mapping(text: str) -> tuple[str, str]:
-    """--map 'Incident date=date_start': the file's column, then the template field."""
-    column, sep, name = text.partition("=")
-    if not sep or not column.strip() or not name.strip():
-        said = _("{text} is not COLUMN=FIELD (for example --map 'Incident date=date_start')")
-        raise argparse.ArgumentTypeError(said.format(text=repr(text)))
-    return column.strip(), name.strip()
-
-
-def _setting(text: str) -> tuple[str, str]:
-    """--set 'country=Somalia': a template field, then the value for every row."""
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip() or not value.strip():
-        said = _("{text} is not FIELD=VALUE (for example --set type=killing)")
-        raise argparse.ArgumentTypeError(said.format(text=repr(text)))
-    return name.strip(), value.strip()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command in its language (cli_language), in a context of its own so that
     the language chosen does not outlive the command (tests run many in one process)."""
@@ -337,23 +289,42 @@ def _main(argv: Sequence[str] | None) -> int:
     """A failure nobody foresaw is one sentence here, its trace in the log."""
     words = sys.argv[1:] if argv is None else list(argv)
     set_language(cli_language.chosen_language(words))
-    args = cli_language.carried(build_parser().parse_args(words), words)
+    run: list[click.Context] = []  # the run's context, once the words are read
     try:
-        return _COMMANDS[args.command](args)
+        return _run(words, run)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
     except sqlite3.DatabaseError as error:
-        where = args.db or os.environ.get("INCIDENTS_DB") or _("the store")
+        db = cli_language.given(run[0], "db") if run else None
+        where = db or os.environ.get("INCIDENTS_DB") or _("the store")
         said = _("{store} is not a GeoPackage this tool can open, or it is damaged ({error}).")
         print(said.format(store=where, error=error), file=sys.stderr)
         return 2
     except Exception as error:  # the last guard: a sentence, never a trace
-        reference = log_unexpected(f"python -m incidents {args.command}", error)
-        what = _("The {command} command").format(command=args.command)
+        command = (run[0].invoked_subcommand if run else None) or "?"
+        reference = log_unexpected(f"python -m incidents {command}", error)
+        what = _("The {command} command").format(command=command)
         print(sentence(what, error, reference), file=sys.stderr)
         return 2
+
+
+def _run(words: list[str], run: list[click.Context]) -> int:
+    """The command the words name, or click's sentence on how they are wrong (exit
+    code 2, a usage error); --help prints and exits 0."""
+    root = build()
+    try:
+        with root.make_context("python -m incidents", words) as ctx:
+            run.append(ctx)
+            return int(root.invoke(ctx))
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:  # interrupted at a prompt
+        return 130
 
 
 if __name__ == "__main__":

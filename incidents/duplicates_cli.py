@@ -14,12 +14,16 @@ data set's same source event id (one row imported twice under two ids). Exit cod
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
 
+import click
+
+from incidents import cli_language
 from incidents.access import Role, Viewer
 from incidents.duplicates import DEFAULT_THRESHOLD, Match, find_candidates, reason_text
 from incidents.duplicates.scoring import DAY_WINDOW
@@ -36,36 +40,31 @@ from incidents.store.merges import (
     visible_records,
 )
 from incidents.store.record_store import RecordStore
-from incidents.translation import _, ngettext
+from incidents.translation import N_, _, ngettext
 
-Command = Callable[[argparse.Namespace], int]
 ACTIONS = ("list", "merge", "unmerge", "not-same", "merge-certain")
 _ARITY = {"list": 0, "merge": 2, "unmerge": 1, "not-same": 2, "merge-certain": 0}
+_TAKE = N_("merge: take this field's value from the absorbed record (repeatable)")
 
 
-def add_commands(
-    sub: argparse._SubParsersAction,
-    command: Callable[[str], Callable[[Command], Command]],
-) -> None:
-    """Register `duplicates` on the main parser (called by incidents.cli)."""
-    p = sub.add_parser("duplicates", help=_("list probable duplicate records; merge or keep apart"))
-    p.add_argument("action", nargs="?", default="list", choices=ACTIONS)
-    p.add_argument("ids", nargs="*", help=_("record ids: merge KEPT ABSORBED, unmerge ABSORBED"))
-    p.add_argument("--min-score", type=float, default=DEFAULT_THRESHOLD, metavar="0-1")
-    p.add_argument("--json", action="store_true", help=_("list as JSON"))
-    p.add_argument("--limit", type=int, default=200, help=_("list at most this many pairs"))
-    p.add_argument(
-        "--take",
-        action="append",
-        default=[],
-        metavar="FIELD",
-        help=_("merge: take this field's value from the absorbed record (repeatable)"),
-    )
-    p.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
-    command("duplicates")(run)
+@click.command("duplicates", help=N_("list probable duplicate records; merge or keep apart"))
+@click.argument("action", required=False, default="list", type=click.Choice(ACTIONS))
+@click.argument("ids", nargs=-1)
+@click.option("--min-score", type=float, default=DEFAULT_THRESHOLD, metavar="0-1")
+@click.option("--json", is_flag=True, help=N_("list as JSON"))
+@click.option("--limit", type=int, default=200, help=N_("list at most this many pairs"))
+@click.option("--take", multiple=True, metavar="FIELD", help=_TAKE)
+@cli_language.as_option()
+@cli_language.pass_db
+def _duplicates(db: str | None, **params: Any) -> int:
+    """Record ids: merge KEPT ABSORBED, unmerge ABSORBED, not-same ID ID."""
+    return run(db, SimpleNamespace(**params))
 
 
-def run(args: argparse.Namespace) -> int:
+COMMANDS = (_duplicates,)
+
+
+def run(db: str | None, args: SimpleNamespace) -> int:
     """One action; a store's refusal is one sentence and exit code 2."""
     if len(args.ids) != _ARITY[args.action]:
         wanted = _ARITY[args.action]
@@ -74,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         )
         print(said.format(action=args.action, n=wanted), file=sys.stderr)
         return 2
-    store = open_store(args.db)
+    store = open_store(db)
     if not isinstance(store, RecordStore):
         print(_("This store cannot merge records."), file=sys.stderr)
         return 2
@@ -130,7 +129,7 @@ def rows_like_existing(
     )
 
 
-def _list(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+def _list(store: RecordStore, viewer: Viewer, args: SimpleNamespace) -> int:
     found = candidates(store, viewer, args.min_score)
     titles = {r.id: r for r in visible_records(store, viewer)} if found else {}
     shown = found[: args.limit]
@@ -177,7 +176,7 @@ def _plain(text: str) -> str:
     return "".join(c if c.isprintable() else " " for c in text)
 
 
-def _merge(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+def _merge(store: RecordStore, viewer: Viewer, args: SimpleNamespace) -> int:
     kept, absorbed = args.ids
     merged = merge(store, kept, absorbed, viewer, dict.fromkeys(args.take, "absorbed"))
     said = _(
@@ -188,21 +187,21 @@ def _merge(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
     return 0
 
 
-def _unmerge(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+def _unmerge(store: RecordStore, viewer: Viewer, args: SimpleNamespace) -> int:
     kept, back = unmerge(store, args.ids[0], viewer)
     said = _("{back} is a record of its own again; {kept} is as before the merge.")
     print(said.format(back=back.id, kept=kept.id))
     return 0
 
 
-def _not_same(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+def _not_same(store: RecordStore, viewer: Viewer, args: SimpleNamespace) -> int:
     not_same(store, args.ids[0], args.ids[1], viewer)
     said = _("{a} and {b} will not be proposed as duplicates again.")
     print(said.format(a=args.ids[0], b=args.ids[1]))
     return 0
 
 
-def _merge_certain(store: RecordStore, viewer: Viewer, args: argparse.Namespace) -> int:
+def _merge_certain(store: RecordStore, viewer: Viewer, args: SimpleNamespace) -> int:
     """Merge the pairs that share one data set's event id, older record kept."""
     done = merge_certain(store, viewer)
     said = ngettext(
@@ -230,7 +229,7 @@ def merge_certain(store: RecordStore, viewer: Viewer) -> list[tuple[str, str]]:
     return done
 
 
-_Action = Callable[[RecordStore, Viewer, argparse.Namespace], int]
+_Action = Callable[[RecordStore, Viewer, SimpleNamespace], int]
 _ACTIONS: dict[str, _Action] = {
     "list": _list,
     "merge": _merge,

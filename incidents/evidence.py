@@ -14,26 +14,25 @@ says when other accounts can read the folder.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
+from incidents import cli_language
 from incidents.access import SYSTEM, Role, Viewer
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
-from incidents.translation import _
+from incidents.translation import N_, _
 
 EVIDENCE_VAR = "INCIDENTS_EVIDENCE"
 _HASHED_NAME = re.compile(r"^([0-9a-f]{64})(\.[A-Za-z0-9]{1,10})?$")
-
-Command = Callable[[argparse.Namespace], int]
 
 
 def evidence_dir(db_url: str | None = None, explicit: str | Path | None = None) -> Path:
@@ -164,26 +163,23 @@ def verify_copies(directory: Path, cited: dict[str, list[str]]) -> EvidenceRepor
     return report
 
 
-def add_commands(
-    sub: argparse._SubParsersAction, command: Callable[[str], Callable[[Command], Command]]
-) -> None:
-    """`evidence add FILE...` and `evidence verify`, registered by incidents.auth.cli."""
-    p = sub.add_parser("evidence", help=_("save source copies by hash; re-verify every hash"))
-    p.add_argument("action", choices=["add", "verify"])
-    p.add_argument("files", nargs="*", type=Path, help=_("files to save (for add)"))
-    p.add_argument("--dir", type=Path, help=_("saved-copies folder (or {setting})").format(
-        setting=EVIDENCE_VAR))  # fmt: skip
-    command("evidence")(_evidence)
-
-
-def _evidence(args: argparse.Namespace) -> int:
-    directory = evidence_dir(args.db, args.dir)
-    if args.action == "add":
-        if not args.files:
+@click.command("evidence", help=N_("save source copies by hash; re-verify every hash"))
+@click.argument("action", type=click.Choice(["add", "verify"]))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--dir", "folder", type=click.Path(path_type=Path), cls=cli_language.Worded,
+              values={"setting": EVIDENCE_VAR},
+              help=N_("saved-copies folder (or {setting})"))  # fmt: skip
+@cli_language.pass_db
+def evidence_command(db: str | None, action: str, files: tuple[Path, ...],
+                     folder: Path | None) -> int:  # fmt: skip
+    """`evidence add FILE...` and `evidence verify`."""
+    directory = evidence_dir(db, folder)
+    if action == "add":
+        if not files:
             print(_("Name the files to save."), file=sys.stderr)
             return 2
-        store = open_store(args.db)
-        for path in args.files:
+        store = open_store(db)
+        for path in files:
             digest, target = save_copy(path, directory)
             size = target.stat().st_size
             store.log_event(
@@ -192,7 +188,7 @@ def _evidence(args: argparse.Namespace) -> int:
             print(f"{digest}  {path} -> {target}")
         print(_("Put the sha256 in the source's sha256 field (source1_sha256 in the template)."))
         return 0
-    report = verify_copies(directory, cited_hashes(open_store(args.db)))
+    report = verify_copies(directory, cited_hashes(open_store(db)))
     print(_("Evidence folder {path}:").format(path=directory))
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
@@ -202,3 +198,6 @@ def _cli_viewer() -> Viewer:
     import getpass
 
     return Viewer(f"cli:{getpass.getuser()}", Role.EDITOR)
+
+
+COMMANDS = (evidence_command,)

@@ -25,13 +25,15 @@ A run can be repeated after an interruption: copied records come back
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Any
 
+import click
+
+from incidents import cli_language
 from incidents.access import Role, Viewer
 from incidents.migrate_merges import copy_merges, merge_problems
 from incidents.migrate_tombstones import copy_tombstones, tombstone_problems
@@ -41,7 +43,7 @@ from incidents.store.audit import AuditEntry, purge_marker, verify_chain
 from incidents.store.base import NotAllowed, Store, StoreError
 from incidents.store.record_ids import IdKey, read_id_key
 from incidents.store.record_store import RecordStore, _bump_version, _load_full
-from incidents.translation import _, ngettext
+from incidents.translation import N_, _, ngettext
 
 IMPORTED = audit_copies.TABLE
 BATCH = 500
@@ -349,24 +351,19 @@ def _emptied(entry: AuditEntry) -> AuditEntry:
 # --- command line --------------------------------------------------------------
 
 
-def add_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
-    command: Callable[[str], Callable[[Callable[[argparse.Namespace], int]], Any]],
-) -> None:
+@click.command("migrate", help=N_("copy every record and the whole audit log to another store"))
+@click.option("--to", required=True, metavar="URL_OR_PATH", help=N_("a .gpkg or postgresql://"))
+@cli_language.as_option()
+@cli_language.pass_db
+def _migrate_command(db: str | None, to: str, actor: str) -> int:
     """`python -m incidents --db SOURCE migrate --to TARGET`."""
-    p = sub.add_parser(
-        "migrate", help=_("copy every record and the whole audit log to another store")
-    )
-    p.add_argument("--to", required=True, metavar="URL_OR_PATH", help=_("a .gpkg or postgresql://"))
-    p.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
-    command("migrate")(_migrate_command)
-
-
-def _migrate_command(args: argparse.Namespace) -> int:
     try:
-        report = migrate(open_store(args.db), open_store(args.to), Viewer(args.actor, Role.ADMIN))
+        report = migrate(open_store(db), open_store(to), Viewer(actor, Role.ADMIN))
     except StoreError as error:
         print(_("Could not migrate: {error}").format(error=error), file=sys.stderr)
         return 2
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
+
+
+COMMANDS = (_migrate_command,)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import shlex
 from pathlib import Path
 
+import click
 import pytest
 
-from incidents.cli import build_parser
+from incidents.cli import build
 from incidents.export.cells import CELLS_ABOVE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,26 +39,38 @@ def test_relative_links_resolve(doc: Path):
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
 def test_documented_commands_exist(doc: Path):
-    parser = build_parser()
-    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    known = set(build().commands)
     for name in COMMAND.findall(doc.read_text(encoding="utf-8")):
         assert name in known, f"{doc.name} documents 'python -m incidents {name}'"
 
 
+def parse(words: list[str]) -> None:
+    """Read the words as the command line does, down to the command (or users action)
+    they name, without running it; click's usage error when they do not parse."""
+    command: click.Command = build()
+    ctx, name = None, "python -m incidents"
+    while True:
+        ctx = command.make_context(name, words, parent=ctx)
+        if not isinstance(command, click.Group):
+            return
+        found, sub, words = command.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        assert found and sub
+        command, name = sub, found
+
+
 def test_readme_command_lines_parse():
-    parser = build_parser()
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for line in re.findall(r"^python -m incidents (.+?)(?:\s+#.*)?$", text, re.M):
-        parser.parse_args(shlex.split(line))
+        parse(shlex.split(line))
 
 
-def _long_options(parser: argparse.ArgumentParser) -> set[str]:
-    return {s for a in parser._actions for s in a.option_strings if s.startswith("--")}
+def _long_options(command: click.Command) -> set[str]:
+    return {s for p in command.params for s in p.opts if s.startswith("--")}
 
 
 def test_every_export_option_is_documented_and_every_documented_one_exists():
-    parser = build_parser()
-    export = parser._subparsers._group_actions[0].choices["export"]  # type: ignore[union-attr]
+    parser = build()
+    export = parser.commands["export"]
     options = _long_options(export) - {"--help"}
     text = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
     mentioned = set(OPTION.findall(text))
@@ -114,11 +126,10 @@ def _record_docs() -> list[tuple[str, str]]:
 def test_the_record_commands_the_docs_show_parse(name: str, text: str) -> None:
     """Every command line these pages give, in a code block or in running text, is
     one the command line accepts as written (options and all)."""
-    parser = build_parser()
     lines = _SPAN.findall(text) + _BLOCK_LINE.findall(text)
     assert lines, f"{name} shows no command"
     for line in dict.fromkeys(lines):
         try:
-            parser.parse_args(shlex.split(line)[3:])
-        except SystemExit:
+            parse(shlex.split(line)[3:])
+        except click.UsageError:
             pytest.fail(f"{name} shows a command the command line refuses: {line}")

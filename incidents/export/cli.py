@@ -6,15 +6,16 @@ script: python -m incidents export pptx --from 2020-01-01 --type mass_grave --ou
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from incidents import filter_fields
+import click
+
+from incidents import cli_language, filter_fields
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel
 from incidents.export.caption import incidents_words
@@ -23,100 +24,30 @@ from incidents.export.profiles import PROFILES, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
 from incidents.query import Query
-from incidents.translation import DEFAULT_SETTING, LANGUAGES, _, default_language, number, supported
+from incidents.translation import DEFAULT_SETTING, N_, _, default_language, number, supported
 
-Command = Callable[[argparse.Namespace], int]
-
-
-def add_commands(
-    sub: argparse._SubParsersAction,
-    command: Callable[[str], Callable[[Command], Command]],
-) -> None:
-    """Register `export` on the main parser (called by incidents.cli)."""
-    p = sub.add_parser(
-        "export", help=_("export the selection as an image, deck, HTML map or table")
-    )
-    p.add_argument("format", choices=FORMATS)
-    p.add_argument("--out", type=Path, required=True, help=_("file to write"))
-    add_filter_options(p)
-    g = p.add_argument_group(_("audience"))
-    g.add_argument(
-        "--profile",
-        choices=list(PROFILES),
-        default="public",
-        help=_("public (coarsened, public records), partner, internal"),
-    )
-    g.add_argument("--as", dest="actor", default="cli", help=_("name recorded in the audit log"))
-    # Left out, --lang keeps a value given before the command (the command line's own
-    # --lang); neither given, the file speaks the INCIDENTS_LANGUAGE setting, else English.
-    g.add_argument(
-        "--lang",
-        choices=list(LANGUAGES),
-        default=argparse.SUPPRESS,
-        help=_(
-            "language of every word the file prints (default: the {setting} setting, else en)"
-        ).format(setting=DEFAULT_SETTING),
-    )
-    _image_options(p)
-    command("export")(_export)
+_F = TypeVar("_F", bound=Callable[..., Any])
+_LANG_HELP = N_("language of every word the file prints (default: the {setting} setting, else en)")
 
 
-def _image_options(p: argparse.ArgumentParser) -> None:
-    """The options of images and decks: words on top, size, extent, extras."""
-    v = p.add_argument_group(_("images and decks"))
-    v.add_argument("--title", default="")
-    v.add_argument("--subtitle", default="")
-    v.add_argument("--size", default="16:9", help=_("16:9 (1920x1080), 4:3, a4 or WIDTHxHEIGHT"))
-    v.add_argument("--scale", type=int, choices=(1, 2), default=1, help=_("PNG pixel density"))
-    v.add_argument("--view", help=_("map extent WEST,SOUTH,EAST,NORTH (default: fit selection)"))
-    v.add_argument("--no-locator", action="store_true", help=_("leave out the locator inset"))
-    v.add_argument(
-        "--label",
-        action="append",
-        default=[],
-        metavar="PLACE",
-        help=_("town name, or NAME@LAT,LON, to print on the map (repeatable)"),
-    )
-    v.add_argument("--panels", choices=("type", "period"), help=_("small multiples"))
-    v.add_argument(
-        "--break",
-        dest="breaks",
-        action="append",
-        default=[],
-        type=_day,
-        metavar="YYYY-MM-DD",
-        help=_("period panels split here (repeatable)"),
-    )
-    v.add_argument("--link", default="", help=_("the link that reopens this view, printed on it"))
-    v.add_argument(
-        "--cells-above",
-        type=int,
-        default=CELLS_ABOVE,
-        metavar="N",
-        help=_("images of more incidents count them in squares (default {n})").format(
-            n=number(CELLS_ABOVE)
-        ),
-    )
-    v.add_argument("--country", default="LY")  # fmt: skip
-
-
-def add_filter_options(p: argparse.ArgumentParser) -> None:
-    """The app's filters as options (filter_fields.FIELDS)."""
-    group = p.add_argument_group(_("filters (as in the app)"))
+def add_filter_options(command: _F) -> _F:
+    """The app's filters as options (filter_fields.FIELDS), named after their flags."""
     for f in filter_fields.FIELDS:
         if not f.flag:
             continue
-        codes = _("one of: {codes}").format(codes=", ".join(f.vocab.codes)) if f.vocab else ""
-        options: dict[str, Any] = {"help": f.help or codes or None}
+        options: dict[str, Any] = {"help": f.help or None, "cls": cli_language.Worded}
+        if f.vocab:
+            repeatable = f.kind in ("codes", "names", "district")
+            words = N_("one of: {codes} (repeatable)") if repeatable else N_("one of: {codes}")
+            options.update(help=f.help or words, values={"codes": ", ".join(f.vocab.codes)})
         if f.kind == "day":
             options.update(type=_day, metavar="YYYY-MM-DD")
-        elif f.kind == "switch":
-            options.update(action="store_false" if f.default else "store_true")  # the value
+        elif f.kind == "switch":  # the flag says the opposite of the default
+            options.update(is_flag=True, flag_value=not f.default, default=f.default)
         elif f.kind in ("codes", "names", "district"):
-            options.update(action="append", default=[])
-            repeat = _("{help} (repeatable)")
-            options["help"] = options["help"] and repeat.format(help=options["help"])
-        group.add_argument(f.flag, **options)
+            options.update(multiple=True)
+        click.option(f.flag, **options)(command)
+    return command
 
 
 def _day(text: str) -> date:
@@ -124,7 +55,7 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         said = _("{text}: write dates as YYYY-MM-DD").format(text=repr(text))
-        raise argparse.ArgumentTypeError(said) from None
+        raise click.BadParameter(said) from None
 
 
 def _box(text: str) -> tuple[float, float, float, float]:
@@ -169,10 +100,10 @@ def _code(f: filter_fields.FilterField, value: str) -> str:
     return code
 
 
-def query_from_args(args: argparse.Namespace) -> Query:
+def query_from_args(params: Mapping[str, Any]) -> Query:
     """A Query from the filter options; ValueError in plain words for bad values."""
-    fields = [f for f in filter_fields.FIELDS if f.flag]  # argparse names each after its flag
-    return Query(**{f.name: _value(f, vars(args)[f.flag[2:].replace("-", "_")]) for f in fields})
+    fields = [f for f in filter_fields.FIELDS if f.flag]  # click names each after its flag
+    return Query(**{f.name: _value(f, params[f.flag[2:].replace("-", "_")]) for f in fields})
 
 
 def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
@@ -194,33 +125,65 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
     return tuple(labels)
 
 
-def request_from_args(args: argparse.Namespace) -> ExportRequest:
-    return ExportRequest(
-        fmt=args.format, profile=args.profile, title=args.title, subtitle=args.subtitle,
-        size=parse_size(args.size), scale=args.scale,
-        extent=_box(args.view) if args.view else None, locator=not args.no_locator,
-        labels=labels_from_args(args.label, args.country), panels=args.panels or "",
-        breaks=tuple(args.breaks), link=args.link, country=args.country.upper(),
-        cells_above=args.cells_above,
-        lang=supported(getattr(args, "lang", None)) or default_language(),
-    )  # fmt: skip
-
-
-def _export(args: argparse.Namespace) -> int:
+@click.command("export", help=N_("export the selection as an image, deck, HTML map or table"))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help=N_("file to write"))
+@click.option(
+    "--profile",
+    type=click.Choice(list(PROFILES)),
+    default="public",
+    help=N_("public (coarsened, public records), partner, internal"),
+)
+@cli_language.as_option()
+@click.option("--title", default="")
+@click.option("--subtitle", default="")
+@click.option("--size", default="16:9", help=N_("16:9 (1920x1080), 4:3, a4 or WIDTHxHEIGHT"))
+@click.option("--scale", type=click.IntRange(1, 2), default=1, help=N_("PNG pixel density"))
+@click.option("--view", help=N_("map extent WEST,SOUTH,EAST,NORTH (default: fit selection)"))
+@click.option("--no-locator", is_flag=True, help=N_("leave out the locator inset"))
+@click.option(
+    "--label",
+    multiple=True,
+    metavar="PLACE",
+    help=N_("town name, or NAME@LAT,LON, to print on the map (repeatable)"),
+)
+@click.option("--panels", type=click.Choice(("type", "period")), help=N_("small multiples"))
+@click.option(
+    "--break",
+    "breaks",
+    multiple=True,
+    type=_day,
+    metavar="YYYY-MM-DD",
+    help=N_("period panels split here (repeatable)"),
+)
+@click.option("--link", default="", help=N_("the link that reopens this view, printed on it"))
+@click.option(
+    "--cells-above",
+    type=int,
+    default=CELLS_ABOVE,
+    metavar="N",
+    cls=cli_language.Worded,
+    values={"n": lambda: number(CELLS_ABOVE)},
+    help=N_("images of more incidents count them in squares (default {n})"),
+)
+@click.option("--country", default="LY")
+@add_filter_options
+@cli_language.pass_db
+def _export(db: str | None, **params: Any) -> int:
     from incidents.store import open_store
 
     try:
-        query = query_from_args(args)
-        request = request_from_args(args)
+        query = query_from_args(params)
+        request = request_from_args(params)
         if request.panels == "period" and not request.breaks:
             raise ValueError(_("--panels period needs at least one --break YYYY-MM-DD"))
     except ValueError as error:
         print(_("Cannot export: {error}").format(error=error), file=sys.stderr)
         return 2
     started = time.perf_counter()
-    viewer = Viewer(args.actor, get_profile(args.profile).role)
-    result = run_export(open_store(args.db), viewer, query, request)
-    args.out.write_bytes(result.data)
+    viewer = Viewer(params["actor"], get_profile(params["profile"]).role)
+    result = run_export(open_store(db), viewer, query, request)
+    params["out"].write_bytes(result.data)
     seconds = time.perf_counter() - started
     counted = incidents_words(result.count)
     if result.squares_km:
@@ -228,7 +191,26 @@ def _export(args: argparse.Namespace) -> int:
         counted = _("{incidents}, counted in {km} km squares").format(incidents=counted, km=km)
     said = _("Wrote {file} ({format}, {incidents}, profile {profile}, data version {version}) "
              "in {seconds} s")  # fmt: skip
-    print(said.format(file=args.out, format=result.fmt, incidents=counted,
+    print(said.format(file=params["out"], format=result.fmt, incidents=counted,
                       profile=result.profile, version=result.data_version,
                       seconds=number(seconds, 1)))  # fmt: skip
     return 0
+
+
+_export.params.append(cli_language.lang_option(_LANG_HELP, True, setting=DEFAULT_SETTING))
+
+
+def request_from_args(params: Mapping[str, Any]) -> ExportRequest:
+    """The export's words, size, extent and extras from the options."""
+    p = params
+    return ExportRequest(
+        fmt=p["fmt"], profile=p["profile"], title=p["title"], subtitle=p["subtitle"],
+        size=parse_size(p["size"]), scale=p["scale"],
+        extent=_box(p["view"]) if p["view"] else None, locator=not p["no_locator"],
+        labels=labels_from_args(list(p["label"]), p["country"]), panels=p["panels"] or "",
+        breaks=tuple(p["breaks"]), link=p["link"], country=p["country"].upper(),
+        cells_above=p["cells_above"], lang=supported(p.get("lang")) or default_language(),
+    )  # fmt: skip
+
+
+COMMANDS = (_export,)

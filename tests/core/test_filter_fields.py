@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 from datetime import date
 from typing import Any
 
+import click
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -47,9 +47,8 @@ def _sidebar(view, choices):  # the script AppTest runs: its own imports, no ann
 
 
 def _parse(*argv: str) -> Query:
-    parser = argparse.ArgumentParser()
-    add_filter_options(parser)
-    return query_from_args(parser.parse_args(argv))
+    command = add_filter_options(click.Command("filters"))
+    return query_from_args(command.make_context("filters", list(argv)).params)
 
 
 def test_every_query_field_has_one_entry():
@@ -111,9 +110,7 @@ def test_every_widget_of_the_table_is_in_the_sidebar_and_gives_back_the_view():
 
 
 def test_every_flag_of_the_table_is_an_option():
-    parser = argparse.ArgumentParser()
-    add_filter_options(parser)
-    options = {s for a in parser._actions for s in a.option_strings}
+    options = {s for p in add_filter_options(click.Command("filters")).params for s in p.opts}
     assert {f.flag for f in FIELDS if f.flag} <= options
     query = _parse("--located-only", "--max-precision", "Town", "--district", "LY-MB")
     assert query == Query(include_unlocated=False, max_precision="town", admin1_codes=("LY-MB",))

@@ -387,11 +387,10 @@ def test_the_import_page_shows_the_report_in_arabic(
 def test_lang_before_a_command_with_its_own_lang_reaches_it() -> None:
     """export has a --lang of its own (the file's words): given before the command, the
     language reaches it as well as the messages."""
-    from incidents.cli import build_parser
-    from incidents.cli_language import carried
+    from incidents.cli import build
 
-    words = ["--lang", "ar", "export", "png", "--out", "x.png"]
-    args = carried(build_parser().parse_args(words), words)
-    assert args.lang == "ar"
-    plain = ["import", "x.csv"]
-    assert carried(build_parser().parse_args(plain), plain).lang is None
+    root = build()
+    for before, lang in ((["--lang", "ar"], "ar"), ([], None)):
+        ctx = root.make_context("python -m incidents", [*before, "export", "png", "--out", "x"])
+        export = root.commands["export"].make_context("export", ctx.args, parent=ctx)
+        assert export.params["lang"] == lang

@@ -231,13 +231,8 @@ def test_the_callers_language_is_left_as_it_was(tarhuna_db: str) -> None:
 
 
 def test_command_line_language_defaults_to_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    import argparse
-
-    def parse(args: list[str]) -> argparse.Namespace:
-        parser = argparse.ArgumentParser()
-        sub = parser.add_subparsers(dest="command")
-        export_cli.add_commands(sub, lambda name: lambda f: f)
-        return parser.parse_args(["export", "png", "--out", "x.png", *args])
+    def parse(args: list[str]) -> dict[str, object]:
+        return export_cli._export.make_context("export", ["png", "--out", "x.png", *args]).params
 
     assert export_cli.request_from_args(parse(["--lang", "ar"])).lang == "ar"
     monkeypatch.setenv("INCIDENTS_LANGUAGE", "fr")
