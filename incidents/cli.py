@@ -7,7 +7,6 @@ Exit codes: 0 all good, 1 done with some rows rejected (or problems found),
 from __future__ import annotations
 
 import contextvars
-import importlib
 import json
 import os
 import sqlite3
@@ -19,9 +18,11 @@ from typing import Any, cast
 
 import click
 
-from incidents import cli_language
+from incidents import cli_language, duplicates_cli, evidence, migrate, record_cli
 from incidents.access import Role, Viewer
+from incidents.auth import cli as users_cli
 from incidents.dates import DayOrder
+from incidents.export import cli as export_cli
 from incidents.failures import log_unexpected, sentence
 from incidents.import_fill import fixed_problems
 from incidents.importer import ImportFailed, ImportOptions, import_file
@@ -34,30 +35,22 @@ _DESCRIPTION = N_(
     "The command line for analysts, scripts and checks. Exit codes: 0 all good, 1 done "
     "with some rows rejected (or problems found), 2 the input could not be used at all."
 )
-# Commands other modules add: exports, users and evidence, migration, the record
-# commands (delete, restore, revert, purge, history, deleted) and duplicates.
-_CONTRIBUTED = (
-    "incidents.export.cli",
-    "incidents.auth.cli",
-    "incidents.evidence",
-    "incidents.migrate",
-    "incidents.record_cli",
-    "incidents.duplicates_cli",
-)
 _PATH = click.Path(path_type=Path)
 
 
-@click.group("python -m incidents", help=_DESCRIPTION)
+@click.group("python -m incidents", help=_DESCRIPTION,
+             context_settings={"help_option_names": ["-h", "--help"]})  # fmt: skip
 def cli() -> None:
     """The root: --db and --lang are read by each command (cli_language)."""
 
 
 def build() -> click.Group:
-    """Every command, its help in the active language (main sets it before building)."""
-    for module in _CONTRIBUTED:
-        for command in importlib.import_module(module).COMMANDS:
+    """Every command, its help in the active language (main sets it before building).
+    Other modules add exports, users, evidence, migration, the record commands (delete,
+    restore, revert, purge, history, deleted) and duplicates."""
+    for module in (export_cli, users_cli, evidence, migrate, record_cli, duplicates_cli):
+        for command in module.COMMANDS:
             cli.add_command(command)
-    cli.context_settings["help_option_names"] = ["-h", "--help"]
     return cast(click.Group, cli_language.prepared(cli))
 
 
@@ -297,7 +290,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
     except sqlite3.DatabaseError as error:
-        db = cli_language.given(run[0], "db") if run else None
+        db = run[0].meta.get("incidents.db") if run else None
         where = db or os.environ.get("INCIDENTS_DB") or _("the store")
         said = _("{store} is not a GeoPackage this tool can open, or it is damaged ({error}).")
         print(said.format(store=where, error=error), file=sys.stderr)
@@ -323,8 +316,6 @@ def _run(words: list[str], run: list[click.Context]) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.Abort:  # interrupted at a prompt
-        return 130
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def pass_db(func: Callable[..., int]) -> Callable[..., int]:
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> int:
-        return func(given(click.get_current_context(), "db"), *args, **kwargs)
+        return func(click.get_current_context().meta.get("incidents.db"), *args, **kwargs)
 
     return run
 
@@ -93,11 +93,6 @@ def lang_option(help_text: str = HELP, expose: bool = False, **values: str) -> c
     choice = click.Choice(list(LANGUAGES))
     return Worded([OPTION], type=choice, callback=_kept, expose_value=expose, help=help_text,
                   values=values)  # fmt: skip
-
-
-def given(ctx: click.Context, name: str) -> Any:
-    """The value of --db or --lang as the run has it so far (None when not given)."""
-    return ctx.meta.get(f"incidents.{name}")
 
 
 def prepared(command: click.Command) -> click.Command:

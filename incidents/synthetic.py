@@ -17,10 +17,10 @@ Everything is vectorised with numpy, so a million rows take a few seconds.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Any
 
+import click
 import numpy as np
 import pandas as pd
 
@@ -329,24 +329,26 @@ def write_synthetic_csv(path: Path | str, n: int, seed: int = 0, **options: Any)
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line: python -m incidents.synthetic N --out PATH [--seed S]."""
-    parser = argparse.ArgumentParser(prog="python -m incidents.synthetic", description=__doc__)
-    parser.add_argument("n", type=int, help="number of synthetic incidents")
-    parser.add_argument("--out", required=True, help="CSV file to write")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--country", default="LY")
-    parser.add_argument("--description-chars", type=int, default=0)
-    args = parser.parse_args(argv)
-    path = write_synthetic_csv(
-        args.out,
-        args.n,
-        args.seed,
-        country=args.country,
-        description_chars=args.description_chars,
-    )
-    print(f"wrote {args.n:,} synthetic incidents to {path}")
+@click.command("python -m incidents.synthetic", help=__doc__)
+@click.argument("n", type=int)
+@click.option("--out", required=True, help="CSV file to write")
+@click.option("--seed", type=int, default=0)
+@click.option("--country", default="LY")
+@click.option("--description-chars", type=int, default=0)
+def _command(n: int, out: str, seed: int, **options: Any) -> int:
+    path = write_synthetic_csv(out, n, seed, **options)
+    print(f"wrote {n:,} synthetic incidents to {path}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: python -m incidents.synthetic N --out PATH [--seed S]; a usage
+    error is click's sentence and exit code 2, as for python -m incidents."""
+    try:
+        return int(_command.main(argv, "python -m incidents.synthetic", standalone_mode=False))
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
 
 
 if __name__ == "__main__":

@@ -126,7 +126,14 @@ def _passwd(accounts: Accounts, name: str, password_stdin: bool) -> Change:
 @cli_language.pass_db
 def _list(db: str | None) -> int:
     accounts = _accounts(db)
-    _print_accounts(accounts.all(), accounts.path)
+    listed = accounts.all()
+    if not listed:
+        said = _("No accounts in {path}. Add one: python -m incidents users add NAME --role admin")
+        print(said.format(path=accounts.path))
+    width = max((len(a.name) for a in listed), default=0)
+    for a in listed:
+        state = _("disabled") if a.disabled else _("active")
+        print(f"{a.name:<{width}}  {a.role.value:<7} {a.method:<6} {state:<8} {a.updated_at}")
     return 0
 
 
@@ -137,17 +144,6 @@ def _password(from_stdin: bool) -> str:
     if getpass.getpass(_("Same password again: ")) != first:
         raise AccountError(_("the two passwords differ"))
     return first
-
-
-def _print_accounts(accounts: list[Account], path: Path) -> None:
-    if not accounts:
-        said = _("No accounts in {path}. Add one: python -m incidents users add NAME --role admin")
-        print(said.format(path=path))
-        return
-    width = max(len(a.name) for a in accounts)
-    for a in accounts:
-        state = _("disabled") if a.disabled else _("active")
-        print(f"{a.name:<{width}}  {a.role.value:<7} {a.method:<6} {state:<8} {a.updated_at}")
 
 
 COMMANDS = (_users,)
