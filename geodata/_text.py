@@ -12,10 +12,13 @@ import functools
 import re
 import unicodedata
 
+from geodata._combining import COMBINING_RANGES
+
 # Arabic: harakat, Quranic marks, superscript alef; tatweel; zero-width and bidi controls.
-_AR_MARKS = re.compile(
-    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u202a-\u202e]"
-)
+_AR_MARK_RANGES = (
+    (0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED),
+    (0x0640, 0x0640), (0x200B, 0x200F), (0x202A, 0x202E),
+)  # fmt: skip
 _AR_MAP = str.maketrans(
     {
         "أ": "ا",
@@ -60,11 +63,13 @@ _PREFIXES = frozenset(
 
 @functools.lru_cache(maxsize=1)
 def _table() -> dict[int, int | str | None]:
-    """One translation table: delete combining marks, Arabic marks and quotes; unify letters."""
+    """One translation table: delete combining marks, Arabic marks and quotes; unify
+    letters. Built from ranges (geodata._combining), not by testing every code point."""
     table: dict[int, int | str | None] = {
-        cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))
+        cp: None
+        for start, end in (*COMBINING_RANGES, *_AR_MARK_RANGES)
+        for cp in range(start, end + 1)
     }
-    table.update({cp: None for cp in range(0x10000) if _AR_MARKS.match(chr(cp))})
     table.update({ord(q): None for q in _QUOTES})
     table.update(_AR_MAP)
     return table

@@ -77,7 +77,8 @@ class PostGISStore(RecordStore):
         with self._connection() as conn:
             self._search_path = ensure_schema(conn, schema)
             conn.execute("SELECT pg_advisory_xact_lock(%s, 1)", [DDL_LOCK])
-            text_index.ensure_postgres(conn, schema, self._search_path.split(", ")[-1].strip('"'))
+            extensions = self._search_path.split(", ")[-1].strip('"')
+            self._text_side = text_index.ensure_postgres(conn, schema, extensions)
             conn.commit()
 
     def __repr__(self) -> str:

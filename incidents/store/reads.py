@@ -47,6 +47,7 @@ class RecordReads:
     url: str
     # Dialect: the GeoPackage (SQLite) values; the PostGIS store overrides them.
     like = "LIKE"
+    _text_side: bool | None = None  # text_lower's table: the store says on open, or asked
     epoch_day_sql = "CAST(julianday(i.{0}) - 2440587.5 AS INTEGER)"  # days since 1970
 
     def _read_backend(self) -> AbstractContextManager[Backend]:
@@ -79,8 +80,11 @@ class RecordReads:
         seen = Visibility.of(viewer)
         where = lookup_where(query, self.like, public=not seen.exact)
         where.add(seen.sql())
-        rows = self._fetch(*text_index.fid_select(query, seen, self.like, where))
-        return [int(r["fid"]) for r in rows]
+        side = self._text_side
+        if side is None:  # once per store: the table is made on open, never dropped
+            side = self._text_side = text_index.has_lower_table(self._fetch, self.like)
+        _, rows = self.tuples(*text_index.fid_select(query, seen, self.like, where, side))
+        return [row[0] for row in rows]
 
     def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:
         """The records with these fids (as the column snapshot found them), in the usual

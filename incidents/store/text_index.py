@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from geodata.spellings import minimal_needles, same_place_names
 from incidents.access import PUBLIC_PLACE_PRECISIONS
+from incidents.store import text_lower
 
 if TYPE_CHECKING:
     from incidents.access import Visibility
@@ -39,6 +40,8 @@ FTS = "incidents_text"
 SEEN_INDEX = "incidents_text_seen"  # which records a viewer reads, without their rows
 INDEX_VERSION = "1"
 _META_KEY = "text_index"
+LOWER_VERSION = "1"  # text_lower's table and its trigram index
+_LOWER_KEY = "text_lower"
 _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
 EXACT_COLUMNS = ("title", "description", "place", "id")
 PUBLIC_COLUMNS = ("title", "description", "public_place", "id")
@@ -90,28 +93,40 @@ SQLITE_DDL = (
 
 
 def ensure_sqlite(conn: sqlite3.Connection) -> None:
-    """Create the index and its triggers, and fill it from the rows a store made before
-    it holds (once: store_meta remembers), in one write transaction. SEEN_INDEX is a
-    plain index, made on the first open that lacks it (2 s at a million records)."""
+    """Create the indexes and their triggers, and fill them from the rows a store made
+    before them holds (once each: store_meta remembers), in one write transaction.
+    SEEN_INDEX is a plain index, made on the first open that lacks it (2 s at a million
+    records); text_lower's narrow table and index take about a minute there."""
     conn.execute(f"CREATE INDEX IF NOT EXISTS {SEEN_INDEX} ON incidents(sensitivity)")
-    found = conn.execute("SELECT value FROM store_meta WHERE key = ?", (_META_KEY,)).fetchone()
-    if found is not None and found[0] == INDEX_VERSION:
+    builds = {_META_KEY: (INDEX_VERSION, _build_fts), _LOWER_KEY: (LOWER_VERSION, _build_lower)}
+    if all(_meta(conn, key) == version for key, (version, _) in builds.items()):
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        again = conn.execute("SELECT value FROM store_meta WHERE key = ?", (_META_KEY,)).fetchone()
-        if again is None or again[0] != INDEX_VERSION:
-            for statement in SQLITE_DDL:
-                conn.execute(statement)
-            conn.execute(f"DELETE FROM {FTS}")
-            conn.execute(f"{_INSERT} SELECT {_values('i')} FROM incidents i")
-            conn.execute(
-                "INSERT OR REPLACE INTO store_meta VALUES (?, ?)", (_META_KEY, INDEX_VERSION)
-            )
+        for key, (version, build) in builds.items():
+            if _meta(conn, key) != version:
+                build(conn)
+                conn.execute("INSERT OR REPLACE INTO store_meta VALUES (?, ?)", (key, version))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    found = conn.execute("SELECT value FROM store_meta WHERE key = ?", (key,)).fetchone()
+    return None if found is None else str(found[0])
+
+
+def _build_fts(conn: sqlite3.Connection) -> None:
+    for statement in SQLITE_DDL:
+        conn.execute(statement)
+    conn.execute(f"DELETE FROM {FTS}")
+    conn.execute(f"{_INSERT} SELECT {_values('i')} FROM incidents i")
+
+
+def _build_lower(conn: sqlite3.Connection) -> None:
+    text_lower.build_sqlite(conn)
 
 
 def fts_phrase(needle: str) -> str:
@@ -137,29 +152,51 @@ def sqlite_condition(match: str, placeholder: str) -> tuple[str, list[Any]]:
     return f"i.fid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH {placeholder})", [match]
 
 
-def fid_select(query: Query, seen: Visibility, like: str, where: Where) -> tuple[str, list[Any]]:
+def fid_select(
+    query: Query, seen: Visibility, like: str, where: Where, side: bool = False
+) -> tuple[str, list[Any]]:
     """The SELECT of the fids matching query's text, tag, perpetrator and id filters for
     a viewer who sees what seen says; where is those filters and seen's predicate
-    (sql.lookup_where plus Visibility.sql).
+    (sql.lookup_where plus Visibility.sql); side: the store has text_lower's table.
 
-    When the text is all there is to ask, in the GeoPackage, the fids come from the
-    FTS5 table: through incidents, each match would also read its row of the incidents
-    table, a second at a million records for a text tens of thousands of them hold.
-    A viewer who does not read every record has seen's predicate checked in the small
-    SEEN_INDEX (sensitivity and fid) instead of the row. Otherwise (other filters,
-    PostgreSQL, a needle under three characters) the rows are read.
+    When the text is all there is to ask, the fids come from the narrow lowered copy
+    of the searched text (text_lower), not from the wide incidents rows: in the
+    GeoPackage through its detail=none trigram index and an exact check, in PostgreSQL
+    through its GIN indexes. A needle that the lowered copy cannot answer exactly (a
+    cased letter outside ASCII, in SQLite) is asked of the FTS5 table, united. A
+    viewer who does not read every record has seen's predicate checked on the narrow
+    row (its sensitivity). Otherwise (other filters, a needle under three characters,
+    a store without the table) the rows are read.
     """
-    if like == "LIKE" and _text_only(query):
-        needles = search_needles(query.text)
-        if all(len(n) >= MIN_TRIGRAM for n in needles):
-            sql = f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s"
-            if not seen.restricted:
-                sql += (
-                    f" AND EXISTS (SELECT 1 FROM incidents v INDEXED BY {SEEN_INDEX}"
-                    f" WHERE {seen.sql('v')} AND v.fid = {FTS}.rowid)"
-                )
-            return sql, [sqlite_match(needles, public=not seen.exact)]
+    needles = search_needles(query.text) if _text_only(query) else ()
+    if side and needles and all(len(n) >= MIN_TRIGRAM for n in needles):
+        public = not seen.exact
+        if like == "LIKE":
+            return _sqlite_select(needles, seen, public)
+        if all(text_lower.SEPARATOR not in n for n in needles):
+            return text_lower.postgres_select(needles, public, seen.sql("w"))
     return f"SELECT i.fid AS fid FROM incidents i WHERE {where.sql()}", list(where.params)
+
+
+def _sqlite_select(
+    needles: tuple[str, ...], seen: Visibility, public: bool
+) -> tuple[str, list[Any]]:
+    """text_lower for the needles it answers, the FTS5 table for the others, united."""
+    lowered = {n: text_lower.long_lowered(n) for n in needles}
+    fast = [low for low in lowered.values() if low is not None]
+    rest = tuple(n for n, low in lowered.items() if low is None)
+    parts: list[tuple[str, list[Any]]] = []
+    if fast:
+        parts.append(text_lower.sqlite_select(fast, public, seen.sql("w")))
+    if rest:
+        sql = f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s"
+        if not seen.restricted:
+            sql += (
+                f" AND EXISTS (SELECT 1 FROM incidents v INDEXED BY {SEEN_INDEX}"
+                f" WHERE {seen.sql('v')} AND v.fid = {FTS}.rowid)"
+            )
+        parts.append((sql, [sqlite_match(rest, public)]))
+    return " UNION ".join(p[0] for p in parts), [v for p in parts for v in p[1]]
 
 
 def _text_only(query: Query) -> bool:
@@ -168,10 +205,11 @@ def _text_only(query: Query) -> bool:
 
 
 def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
-    """Trigram indexes on the searched columns of this store's schema, made once (a
-    store made before them gets them on its next open). pg_trgm is added to the
-    PostGIS schema when missing; a user who may not add it keeps the same search,
-    without the index (False). conn: a psycopg connection, its search_path set."""
+    """Trigram indexes on the searched columns of this store's schema, and text_lower's
+    table, made once (a store made before them gets them on its next open); whether
+    the store has text_lower's table. pg_trgm is added to the PostGIS schema when
+    missing; a user who may not add it keeps the same search, without the indexes
+    (False). conn: a psycopg connection, its search_path set."""
     import psycopg
 
     where = _trgm_schema(conn)
@@ -191,7 +229,36 @@ def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
             f'CREATE INDEX IF NOT EXISTS {name} ON "{schema}".incidents '
             f'USING GIN ({column} "{where}".gin_trgm_ops)'
         )
+    return _ensure_postgres_lower(conn, schema, where)
+
+
+def _ensure_postgres_lower(conn: Any, schema: str, trgm_schema: str) -> bool:
+    """text_lower's table, indexes and triggers, made and filled once (1.5 minutes at a
+    million records); whether the store has them. A user who may not create them keeps
+    the search on the rows."""
+    import psycopg
+
+    name = f'"{schema}".{text_lower.LOWER_TABLE}'
+    found = conn.execute("SELECT to_regclass(%s) AS t", [name]).fetchone()
+    if found and (found["t"] if isinstance(found, dict) else found[0]) is not None:
+        return True
+    try:
+        with conn.transaction():
+            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in text_lower.postgres_ddl(schema, trgm_schema):
+                conn.execute(statement)
+    except psycopg.Error:
+        return False
     return True
+
+
+def has_lower_table(fetch: Any, like: str) -> bool:
+    """Whether the store has text_lower's table (fetch: the store's _fetch)."""
+    if like == "LIKE":
+        sql = "SELECT count(*) AS n FROM sqlite_master WHERE name = %s"
+        return bool(fetch(sql, [text_lower.LOWER_TABLE])[0]["n"])
+    sql = "SELECT to_regclass(%s) IS NOT NULL AS n"
+    return bool(fetch(sql, [text_lower.LOWER_TABLE])[0]["n"])
 
 
 def _trgm_schema(conn: Any) -> str | None:

@@ -123,6 +123,21 @@ def test_hostile_text_finds_what_a_substring_scan_finds(store: Store, text: str)
         assert _found(store, Query(text=text, ids=every), viewer) == expected
 
 
+@pytest.mark.parametrize("text", NEEDLES)
+def test_the_narrow_copy_finds_what_a_substring_scan_finds(
+    store: Store, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In SQLite only long needles go to text_lower's table: here every one does."""
+    from incidents.store import text_lower
+
+    monkeypatch.setattr(text_lower, "LONG_TRIGRAMS", 0)
+    records = _records()
+    store.write_batch(records, EDITOR)
+    for viewer, public in ((EDITOR, False), (PUBLIC, True)):
+        expected = _expected(records, text, public)
+        assert _found(store, Query(text=text), viewer) == expected, (text, viewer.name)
+
+
 _ALPHABET = "abAB %_'\"\\-:*(){}^ تره\u200f\u202eū"
 _TEXT = st.text(alphabet=_ALPHABET, max_size=20)
 
@@ -147,11 +162,20 @@ def test_generated_text_finds_what_a_substring_scan_finds(
     store.write_batch(records, EDITOR)
     row, start, size = cut
     title = records[row % len(records)].title
+    from incidents.store import text_lower
+
+    long = text_lower.LONG_TRIGRAMS
     for text in (needle, title[start : start + size]):  # a random text, a piece of one held
         if not text.strip():
             continue
         for viewer, public in ((EDITOR, False), (PUBLIC, True)):
-            assert _found(store, Query(text=text), viewer) == _expected(records, text, public)
+            for threshold in (long, 0):  # the FTS5 phrase, then text_lower for every needle
+                text_lower.LONG_TRIGRAMS = threshold
+                try:
+                    found = _found(store, Query(text=text), viewer)
+                finally:
+                    text_lower.LONG_TRIGRAMS = long
+                assert found == _expected(records, text, public), (text, threshold)
 
 
 def test_a_text_only_search_skips_the_incidents_rows() -> None:
@@ -159,28 +183,37 @@ def test_a_text_only_search_skips_the_incidents_rows() -> None:
     from incidents.access import Visibility
     from incidents.store.sql import lookup_where
     from incidents.store.text_index import FTS, SEEN_INDEX, fid_select
+    from incidents.store.text_lower import LOWER_TABLE, TRIGRAMS
 
-    def select(query: Query, viewer: Viewer, like: str = "LIKE") -> str:
+    def select(query: Query, viewer: Viewer, like: str = "LIKE", side: bool = True) -> str:
         seen = Visibility.of(viewer)
         where = lookup_where(query, like, public=not seen.exact)
         where.add(seen.sql())
-        sql, params = fid_select(query, seen, like, where)
+        sql, params = fid_select(query, seen, like, where, side)
         assert "detention" not in sql  # the text is a parameter, never SQL
         assert sql.count("%s") == len(params)
         return sql
 
     text = Query(text='arbitrary "detention"; --')
-    assert select(text, EDITOR) == f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s"
-    public = select(text, PUBLIC)  # which records it reads: from an index, not the rows
-    assert public.startswith(f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s AND EXISTS")
-    assert f"INDEXED BY {SEEN_INDEX}" in public and "FROM incidents i " not in public
-    for query, viewer, like in (
-        (text.replace(tags=("curfew",)), EDITOR, "LIKE"),  # a filter the row answers
-        (text.replace(ids=("syn-1",)), EDITOR, "LIKE"),
-        (Query(text="ab"), EDITOR, "LIKE"),  # under three characters: no trigram
-        (text, EDITOR, "ILIKE"),  # PostgreSQL
+    staff = select(text, EDITOR)  # the narrow lowered rows, through their trigram index
+    assert staff.startswith(f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE w.fid IN")
+    assert f"{TRIGRAMS} MATCH %s" in staff and "FROM incidents i" not in staff
+    public = select(text, PUBLIC)  # which records it reads: on the narrow row
+    assert "w.sensitivity = 'public'" in public and "FROM incidents i" not in public
+    assert "w.shown AND" in public and "w.shown" not in staff
+    cased = select(Query(text="Tarhūnah Ū"), PUBLIC)  # lower() folds ASCII only: FTS5
+    assert f"{FTS} WHERE {FTS} MATCH %s AND EXISTS" in cased
+    assert f"INDEXED BY {SEEN_INDEX}" in cased and "FROM incidents i " not in cased
+    pg = select(text, PUBLIC, "ILIKE")
+    assert pg.startswith(f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE")
+    assert "LIKE lower(%s::text)" in pg
+    for query, viewer, like, side in (
+        (text.replace(tags=("curfew",)), EDITOR, "LIKE", True),  # a filter the row answers
+        (text.replace(ids=("syn-1",)), EDITOR, "LIKE", True),
+        (Query(text="ab"), EDITOR, "LIKE", True),  # under three characters: no trigram
+        (text, EDITOR, "ILIKE", False),  # PostgreSQL without the narrow table
     ):
-        assert "FROM incidents i WHERE" in select(query, viewer, like)
+        assert "FROM incidents i WHERE" in select(query, viewer, like, side)
 
 
 def test_a_store_made_before_the_visibility_index_gets_it_on_open(tmp_path: Path) -> None:

@@ -1,0 +1,233 @@
+"""A narrow, lower-cased copy of the searched text, for the first text filter at scale.
+
+The FTS5 phrase query (text_index) checks every match's position lists once per
+trigram of the needle: a phrase that 16% of a million records hold costs a second or
+more. PostgreSQL's GIN indexes on the four wide columns recheck each match in the
+wide rows. Both stores therefore keep, beside the incidents table and kept by the
+database on every write (triggers, so no write path can leave it behind), one narrow
+row per incident in LOWER_TABLE:
+
+    fid, sensitivity, shown (the public rows show the place), body, place
+
+body is lower(title) NL lower(description) NL lower(id) and place is lower(place),
+as the database's own lower() folds them. A search for a needle whose characters are
+all ASCII or caseless (Arabic, digits, punctuation, bidi marks): for those lower()
+and Python's casefold() agree, so "the lowered field holds the lowered needle" is the
+case-folded substring test. Other needles ("Tarhūnah") keep text_index's own path.
+
+- GeoPackage: an FTS5 trigram index over LOWER_TABLE with detail=none (rowids only,
+  no positions: small, and an AND of trigrams reads no position list) finds the rows
+  holding every trigram of the needle; instr() on the narrow row keeps those that hold
+  the needle itself.
+- PostgreSQL: pg_trgm GIN indexes on body and place answer LIKE on the lowered needle,
+  rechecked in the narrow rows rather than the wide ones.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from incidents.access import PUBLIC_PLACE_PRECISIONS
+
+LOWER_TABLE = "incidents_text_lower"
+TRIGRAMS = "incidents_text_trigrams"  # SQLite: FTS5 detail=none over LOWER_TABLE
+SEPARATOR = "\n"  # between fields of body: a needle holding it is left to text_index
+MAX_TRIGRAMS = 4  # measured at 1M: 2 to 12 cost alike; the exact check decides
+LONG_TRIGRAMS = 8  # SQLite: shorter needles are cheaper as an FTS5 phrase
+_SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def lowered(needle: str) -> str | None:
+    """needle as lower() holds it in LOWER_TABLE, or None when lower() and casefold()
+    could disagree on it (a cased letter outside ASCII) or it spans fields."""
+    if SEPARATOR in needle:
+        return None
+    return _ascii_lowered(needle)
+
+
+def long_lowered(needle: str) -> str | None:
+    """lowered(needle) when SQLite should ask LOWER_TABLE for it: a needle of more than
+    LONG_TRIGRAMS distinct trigrams. The FTS5 phrase reads one position list per
+    trigram, so its cost grows with the needle; this path reads MAX_TRIGRAMS row lists
+    and checks each candidate row, whatever the needle's length. Measured at 1M, each
+    in a new process: "Tarhuna" (5 trigrams) 0.03 s of CPU by the phrase, 0.07 s here;
+    "detention" (7) alike both ways; "arbitrary detention" (17) 0.9 s here against 2 s
+    by the phrase (load average 12)."""
+    if len({needle[i : i + 3] for i in range(len(needle) - 2)}) <= LONG_TRIGRAMS:
+        return None
+    return lowered(needle)
+
+
+def _ascii_lowered(needle: str) -> str | None:
+    for char in needle:
+        if not char.isascii() and (char.casefold() != char or char.upper() != char):
+            return None
+    return needle.translate(_ASCII_LOWER)
+
+
+def _row(row: str) -> str:
+    """LOWER_TABLE's values for an incidents row (new or old in a trigger)."""
+    nl = "char(10)"
+    body = (
+        f"lower(coalesce({row}.title, '')) || {nl} || lower(coalesce({row}.description, ''))"
+        f" || {nl} || lower(coalesce({row}.id, ''))"
+    )
+    shown = f"coalesce({row}.location_precision IN ({_SHOWN}), 0)"  # never refuse a row
+    return f"{row}.fid, {row}.sensitivity, {shown}, {body}, lower(coalesce({row}.place, ''))"
+
+
+_INSERT_LOWER = f"INSERT INTO {LOWER_TABLE} (fid, sensitivity, shown, body, place)"
+_TRIGRAM_DELETE = (
+    f"INSERT INTO {TRIGRAMS} ({TRIGRAMS}, rowid, body, place) "
+    "VALUES ('delete', old.fid, old.body, old.place)"
+)
+SQLITE_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {LOWER_TABLE} (fid INTEGER PRIMARY KEY, sensitivity TEXT,"
+    " shown INTEGER NOT NULL, body TEXT NOT NULL, place TEXT NOT NULL)",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAMS} USING fts5(body, place, "
+    f"content='{LOWER_TABLE}', content_rowid='fid', tokenize='trigram', detail='none')",
+    f"CREATE TRIGGER IF NOT EXISTS {LOWER_TABLE}_insert AFTER INSERT ON incidents "
+    f"BEGIN {_INSERT_LOWER} VALUES ({_row('new')}); END",
+    f"CREATE TRIGGER IF NOT EXISTS {LOWER_TABLE}_delete AFTER DELETE ON incidents "
+    f"BEGIN DELETE FROM {LOWER_TABLE} WHERE fid = old.fid; END",
+    f"CREATE TRIGGER IF NOT EXISTS {LOWER_TABLE}_update AFTER UPDATE OF fid, title, "
+    "description, place, location_precision, id, sensitivity ON incidents "
+    f"BEGIN DELETE FROM {LOWER_TABLE} WHERE fid = old.fid; "
+    f"{_INSERT_LOWER} VALUES ({_row('new')}); END",
+    f"CREATE TRIGGER IF NOT EXISTS {TRIGRAMS}_insert AFTER INSERT ON {LOWER_TABLE} BEGIN "
+    f"INSERT INTO {TRIGRAMS} (rowid, body, place) VALUES (new.fid, new.body, new.place); END",
+    f"CREATE TRIGGER IF NOT EXISTS {TRIGRAMS}_delete AFTER DELETE ON {LOWER_TABLE} "
+    f"BEGIN {_TRIGRAM_DELETE}; END",
+    f"CREATE TRIGGER IF NOT EXISTS {TRIGRAMS}_update AFTER UPDATE ON {LOWER_TABLE} "
+    f"BEGIN {_TRIGRAM_DELETE}; INSERT INTO {TRIGRAMS} (rowid, body, place) "
+    "VALUES (new.fid, new.body, new.place); END",
+    f"CREATE TRIGGER IF NOT EXISTS {TRIGRAMS}_purge AFTER INSERT ON audit_log "
+    f"WHEN new.action = 'purge' BEGIN INSERT INTO {TRIGRAMS} ({TRIGRAMS}) "
+    "VALUES ('optimize'); END",
+)
+
+
+_TRIGGERS = (
+    *(f"{LOWER_TABLE}_{kind}" for kind in ("insert", "delete", "update")),
+    *(f"{TRIGRAMS}_{kind}" for kind in ("insert", "delete", "update", "purge")),
+)
+
+
+def build_sqlite(conn: sqlite3.Connection) -> None:
+    """Create LOWER_TABLE, its index and triggers, and fill them from the rows (inside
+    the caller's write transaction; a store made before them gets them on open)."""
+    for name in _TRIGGERS:  # a build replaces any triggers an earlier version made
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for statement in SQLITE_DDL:
+        conn.execute(statement)
+    conn.execute(f"DELETE FROM {LOWER_TABLE}")
+    conn.execute(f"{_INSERT_LOWER} SELECT {_row('i')} FROM incidents i")
+    conn.execute(f"INSERT INTO {TRIGRAMS} ({TRIGRAMS}) VALUES ('rebuild')")
+
+
+def _trigrams(needle: str) -> list[str]:
+    """Distinct trigrams of needle, at most MAX_TRIGRAMS spread over it (first and last
+    among them). Each one more costs a pass over its row list (a common one holds most
+    records), and narrows little once the needle's ends are there: instr() decides."""
+    found = list(dict.fromkeys(needle[i : i + 3] for i in range(len(needle) - 2)))
+    if len(found) <= MAX_TRIGRAMS:
+        return found
+    step = (len(found) - 1) / (MAX_TRIGRAMS - 1)
+    return [found[round(k * step)] for k in range(MAX_TRIGRAMS)]
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _held(needles: Sequence[str], public: bool, like: bool) -> tuple[str, list[Any]]:
+    """The exact check on a narrow row w: one of the lowered needles in body or place
+    (for the public, a place only where its rows show it)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for needle in needles:
+        if like:
+            pattern = "%" + _escape(needle) + "%"
+            test, value = "{0} LIKE lower(%s::text) ESCAPE '\\'", pattern
+        else:
+            test, value = "instr({0}, %s) > 0", needle
+        place = test.format("w.place")
+        parts.append(
+            f"{test.format('w.body')} OR " + (f"(w.shown AND {place})" if public else place)
+        )
+        params += [value, value]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def sqlite_select(needles: Sequence[str], public: bool, seen_sql: str) -> tuple[str, list[Any]]:
+    """The fids whose narrow row holds one of the lowered needles (each three or more
+    characters), for a viewer whose records are seen_sql (on alias w)."""
+    groups = " OR ".join("(" + " AND ".join(map(_phrase, _trigrams(n))) + ")" for n in needles)
+    held, params = _held(needles, public, like=False)
+    sql = (
+        f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE w.fid IN "
+        f"(SELECT rowid FROM {TRIGRAMS} WHERE {TRIGRAMS} MATCH %s) AND {held} AND {seen_sql}"
+    )
+    return sql, [groups, *params]
+
+
+def postgres_select(needles: Sequence[str], public: bool, seen_sql: str) -> tuple[str, list[Any]]:
+    """The same in PostgreSQL, for any needle without SEPARATOR: LIKE on the needle as
+    the server's lower() folds it (what ILIKE compared), through the GIN indexes."""
+    held, params = _held(needles, public, like=True)
+    return f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE {held} AND {seen_sql}", params
+
+
+def _pg_row(row: str) -> str:
+    """LOWER_TABLE's values from a transition table's rows, in PostgreSQL."""
+    body = (
+        f"lower(coalesce({row}.title, '')) || E'\\n' || lower(coalesce({row}.description, ''))"
+        f" || E'\\n' || lower(coalesce({row}.id, ''))"
+    )
+    shown = f"coalesce({row}.location_precision IN ({_SHOWN}), false)"
+    return f"{row}.fid, {row}.sensitivity, {shown}, {body}, lower(coalesce({row}.place, ''))"
+
+
+def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
+    """LOWER_TABLE in a store's schema, filled from its rows, its GIN indexes (when
+    pg_trgm is there) and the statement triggers that keep it (one per kind of write,
+    each reading the statement's rows at once: a bulk load pays a join, not a call
+    per row)."""
+    table = f'"{schema}".{LOWER_TABLE}'
+    keep = f'"{schema}".{LOWER_TABLE}_keep'
+    insert = f"INSERT INTO {table} SELECT {_pg_row('n')} FROM new_rows n"
+    delete = f"DELETE FROM {table} w USING old_rows o WHERE w.fid = o.fid"
+    bodies = {"insert": insert, "delete": delete, "update": f"{delete}; {insert}"}
+    out = [
+        f"CREATE TABLE {table} (fid BIGINT PRIMARY KEY, sensitivity TEXT, "
+        "shown BOOLEAN NOT NULL, body TEXT NOT NULL, place TEXT NOT NULL)",
+        f'INSERT INTO {table} SELECT {_pg_row("n")} FROM "{schema}".incidents n',
+    ]
+    if trgm_schema is not None:
+        out += [
+            f"CREATE INDEX {LOWER_TABLE}_{col} ON {table} "
+            f'USING GIN ({col} "{trgm_schema}".gin_trgm_ops)'
+            for col in ("body", "place")
+        ]
+    for kind, body in bodies.items():
+        tables = {
+            "insert": "NEW TABLE AS new_rows",
+            "delete": "OLD TABLE AS old_rows",
+            "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        }[kind]
+        out += [
+            f"CREATE FUNCTION {keep}_{kind}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$fn$ BEGIN {body}; RETURN NULL; END $fn$",
+            f"CREATE TRIGGER {LOWER_TABLE}_{kind} AFTER {kind.upper()} "
+            f'ON "{schema}".incidents REFERENCING {tables} '
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {keep}_{kind}()",
+        ]
+    out.append(f"ANALYZE {table}")
+    return out
