@@ -8,7 +8,7 @@ of pairs never builds millions of strings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,22 +31,25 @@ _STORIES = ("", N_("descriptions tell the same story"), N_("descriptions share m
             N_("descriptions tell different stories"))  # fmt: skip
 
 
-def reasons_of(row: Sequence[int]) -> tuple[str, ...]:
+def reasons_of(row: Sequence[int], say: Callable[[str], str] | None = None) -> tuple[str, ...]:
     """One pair's reasons, in the order the comparisons are made, in the active language
-    (a search is written in the language of the page or command that asked for it)."""
+    (a search is written in the language of the page or command that asked for it).
+    say: how a phrase is translated (a ReasonBook's, which translates each phrase once
+    per search)."""
+    say = say or _words
     c = dict(zip(CODES, row, strict=True))
     said = [
-        _words(_IDS[c["ids"]]),
-        _words(_DATES[c["date"]])
+        say(_IDS[c["ids"]]),
+        say(_DATES[c["date"]])
         if c["date"] < 4
         else ngettext("{days} day apart", "{days} days apart", c["gap"]).format(days=c["gap"]),
-        _place(c),
-        _words(_KINDS[c["kind"]]),
-        _(", ").join(
-            r for r in (_words(_TITLES[c["text"]]), _("same perpetrators") * c["perpetrators"]) if r
+        _place(c, say),
+        say(_KINDS[c["kind"]]),
+        say(", ").join(
+            r for r in (say(_TITLES[c["text"]]), say(_SAME_PERPETRATORS) * c["perpetrators"]) if r
         ),
-        _words(_STORIES[c["story"]]),
-        _counts(c),
+        say(_STORIES[c["story"]]),
+        _counts(c, say),
     ]
     return tuple(r for r in said if r)
 
@@ -56,16 +59,16 @@ def _words(text: str) -> str:
     return _(text) if text else ""
 
 
-def _place(c: dict[str, int]) -> str:
+def _place(c: dict[str, int], say: Callable[[str], str]) -> str:
     code = c["place"]
     if code >= 4:
-        return _words(_PLACES[code])
-    shown = _("{km} km apart").format(km=c["km"]) if c["km"] >= 0 else _("at the same point")
-    note = _words(_PLACES[code]) if code != 1 or c["coarse"] else ""
-    return shown + note + (_(", both name the same place") if c["named"] else "")
+        return say(_PLACES[code])
+    shown = say(_KM).format(km=c["km"]) if c["km"] >= 0 else say(_SAME_POINT)
+    note = say(_PLACES[code]) if code != 1 or c["coarse"] else ""
+    return shown + note + (say(_SAME_PLACE) if c["named"] else "")
 
 
-def _counts(c: dict[str, int]) -> str:
+def _counts(c: dict[str, int], say: Callable[[str], str]) -> str:
     low, high = c["low"], c["high"]
     said = (
         "",
@@ -75,7 +78,12 @@ def _counts(c: dict[str, int]) -> str:
         N_("killed {low} and {high}"),
         N_("different numbers killed ({low} and {high})"),
     )[c["counts"]]
-    return _words(said).format(low=low, high=high)
+    return say(said).format(low=low, high=high)
+
+
+_SAME_PERPETRATORS = N_("same perpetrators")
+_KM, _SAME_POINT = N_("{km} km apart"), N_("at the same point")
+_SAME_PLACE = N_(", both name the same place")
 
 
 class ReasonBook:
@@ -85,6 +93,7 @@ class ReasonBook:
     def __init__(self) -> None:
         self._numbers: dict[tuple[int, ...], int] = {}
         self.said: list[tuple[str, ...]] = []
+        self._phrases: dict[str, str] = {}  # each phrase translated once per search
 
     def numbers(self, codes: np.ndarray) -> np.ndarray:
         """The number of each pair's reasons (one row of codes per pair)."""
@@ -98,8 +107,14 @@ class ReasonBook:
         number = self._numbers.get(row)
         if number is None:
             number = self._numbers[row] = len(self.said)
-            self.said.append(reasons_of(row))
+            self.said.append(reasons_of(row, self._say))
         return number
+
+    def _say(self, text: str) -> str:
+        said = self._phrases.get(text)
+        if said is None:
+            said = self._phrases[text] = _words(text)
+        return said
 
 
 @dataclass(frozen=True)
