@@ -17,7 +17,10 @@ it was recorded), then times, from the browser's side:
                     the page's clock; first_paint_*_playwright_s: the same seen from here
                     (Playwright's waits inside the map frame add 0.3 to 1 s)
   page_complete_s   navigation to the sidebar's filters, the table and the timeline
-                    drawn (a first visit gets them after the map has drawn)
+                    drawn (a first visit gets them after the map has drawn);
+                    page_complete_*_server_cpu_s: the server's CPU seconds meanwhile
+  server_start_s    `streamlit run` to the server answering (it imports the page's
+                    modules and draws the basemap before it answers: map_warm_start.py)
   filter_s          a type chosen in the sidebar (from the rerun request Enter sends,
                     not counting the typing) to the map's layer redrawn
   pan_s / zoom_s    a map move (240 px; two zoom levels) to the new layer drawn (by the
@@ -198,7 +201,10 @@ def run(store: str, shot: str | None, repeat: int = 3, editor: bool = False) -> 
 
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
         proc, url = start_server(store, Path(tmp))
+        out["server_start_s"] = time.monotonic() - started  # to healthy: imports at start
+        out["server_start_cpu_s"] = _cpu(proc.pid)
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -238,6 +244,7 @@ def _visit(
     for part in (FILTERS, TABLE, CHART):  # sent once the map has drawn (map_page.py)
         page.locator(part).first.wait_for(timeout=180_000)
     out[f"page_complete_{visit}_s"] = time.monotonic() - start
+    out[f"page_complete_{visit}_server_cpu_s"] = _cpu(pid) - cpu0
     if visit == "cold":
         context.close()
         return out
@@ -293,6 +300,11 @@ def summary(figures: dict[str, float]) -> list[str]:
         if target is not None:
             aim += "met" if value <= target else "NOT met"
         lines.append(f"  {label:26s} {value:6.2f} s{aim}")
+    for visit in ("warm", "cold"):
+        cpu = figures.get(f"page_complete_{visit}_server_cpu_s", float("nan"))
+        lines.append(f"  server CPU, whole page ({visit}) {cpu:5.2f} s")
+    start = figures.get("server_start_s", float("nan"))
+    lines.append(f"  server start to answering  {start:6.2f} s")
     return lines
 
 
