@@ -1,0 +1,60 @@
+"""The server's start (app_pages/map_warm_start.py): the page's modules are imported and
+the public snapshot read before the first visit, and never streamlit_folium, whose
+component declared before Streamlit's runtime exists is not served (the map's frame
+would get a 404 and the map never draw)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app_pages import map_warm_start
+from incidents.access import Role, Viewer
+from incidents.importer import import_file
+from incidents.store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "data" / "examples" / "tarhuna.csv"
+
+# Run in a fresh interpreter: what start() imports must not be there already.
+PROBE = """
+import json, logging, sys, threading
+logging.basicConfig(level=logging.WARNING)
+from streamlit import config
+from app_pages import map_warm_start
+map_warm_start.start()
+for thread in threading.enumerate():
+    if thread.name == "snapshot-warm-up":
+        thread.join(timeout=120)
+from app_pages import common
+from incidents.access import PUBLIC
+store = common.get_store()
+print(json.dumps({
+    "folium_component": "streamlit_folium" in sys.modules,
+    "imported": [m for m in map_warm_start.PAGE_MODULES if m in sys.modules],
+    "gc_after_run": config.get_option("runner.postScriptGC"),
+    "records": int(len(store.snapshot(PUBLIC).fid)),
+}))
+"""
+
+
+def test_start_imports_the_page_reads_the_snapshot_and_leaves_the_map_component(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "example.gpkg"
+    import_file(EXAMPLE, open_store(str(db)), Viewer("warm-start-test", Role.EDITOR))
+    env = {**os.environ, "INCIDENTS_DB": str(db), "INCIDENTS_MODE": "public",
+           "INCIDENTS_INDEX_CACHE": str(tmp_path / "index")}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300, check=True,
+    )  # fmt: skip
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["folium_component"] is False
+    assert found["imported"] == list(map_warm_start.PAGE_MODULES)
+    assert found["gc_after_run"] is False
+    assert found["records"] == 9
+    assert "could not" not in done.stderr  # every module imported, the snapshot read
