@@ -9,6 +9,7 @@ month; the time window and the box act on those coarsened values, never the exac
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from incidents.store import text_index
 from incidents.store.column_index import SPAN_CAP
 from incidents.store.reads import NUMBER_COLUMNS, frame_of
 from incidents.store.record_store import RecordStore
-from incidents.store.sql import Where, lookup_where
+from incidents.store.sql import Where, add_text, lookup_where
 
 _MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0) = 1"
 _RULE_INPUTS = ("latitude", "longitude", "admin1_code", "location_precision", "place", "country")
@@ -46,6 +47,12 @@ class SqlSummaries:
         """WHERE for what this viewer may see of the query, coarsened rules included."""
         seen = Visibility.of(viewer)
         where = lookup_where(query, self.store.like, public=not seen.exact)
+        if not seen.exact and query.text.strip():  # and the sites shown at a town it names
+            where = lookup_where(dataclasses.replace(query, text=""), self.store.like)
+            text = Where("%s")
+            add_text(text, query.text, self.store.like, public=True)
+            towns = ", ".join(str(f) for f in self._town_fids(query.text))
+            where.add(f"({text.sql()}{f' OR i.fid IN ({towns})' if towns else ''})", *text.params)
         where.add(seen.sql())
         for column, values in (
             ("i.date_kind", query.date_kinds), ("i.type", query.types),
@@ -67,6 +74,23 @@ class SqlSummaries:
             fids = self._public_points().inside(query.bbox)
             where.add(f"i.fid IN ({', '.join(map(str, fids))})" if fids else "1 = 0")
         return where
+
+    def _town_fids(self, text: str) -> list[int]:
+        """Public records shown at a town the text finds (public_town_searched)."""
+        from incidents.access import PUBLIC, PUBLIC_PLACE_PRECISIONS
+
+        rows = visible_rows(self.store, PUBLIC)
+        if rows.empty:
+            return []
+        keep = [
+            p == "town" and c not in PUBLIC_PLACE_PRECISIONS and public_town_searched(s, t, text)
+            for p, c, s, t in zip(
+                rows["location_precision"], rows["location_precision_stored"],
+                rows["place_stored"].fillna("").astype(str), rows["place"].fillna("").astype(str),
+                strict=True,
+            )
+        ]  # fmt: skip
+        return [int(f) for f in rows["fid_stored"][keep]]
 
     def _public_points(self) -> _PublicPoints:
         _, rows = self.store.tuples(
@@ -286,14 +310,45 @@ def filter_frame(frame: pd.DataFrame, query: Query, public: bool) -> pd.DataFram
 
 def _text_matches(frame: pd.DataFrame, text: str, public: bool) -> pd.Series:
     """The search text (or a spelling of the town it names) in title, description, id,
-    or place (for the public, only where public rows show the place)."""
+    or place (for the public, only the place public rows show: a district's or country's
+    record's own, or the town a site is shown at, public_town_searched)."""
     from incidents.access import PUBLIC_PLACE_PRECISIONS
 
     needles = [n.casefold() for n in text_index.search_needles(text)]
     place = frame["place_stored"].fillna("")
     if public:
-        shown = frame["location_precision_stored"].isin(PUBLIC_PLACE_PRECISIONS)
-        place = place.where(shown, "")
+        coarse = frame["location_precision_stored"].isin(PUBLIC_PLACE_PRECISIONS)
+        town = pd.Series(
+            [
+                not c and p == "town" and public_town_searched(str(s), str(t), text)
+                for c, p, s, t in zip(
+                    coarse, frame["location_precision"], place, frame["place"].fillna(""),
+                    strict=True,
+                )
+            ],
+            index=frame.index,
+            dtype=bool,
+        )  # fmt: skip
+        place = place.where(coarse, frame["place"].fillna("").where(town, ""))
     fields = [frame[f"{c}_stored"].fillna("") for c in ("title", "description", "id")]
     haystack = (fields[0] + "\n" + fields[1] + "\n" + place + "\n" + fields[2]).str.casefold()
     return haystack.map(lambda v: any(n in v for n in needles))
+
+
+def public_town_searched(stored_place: str, town: str, text: str) -> bool:
+    """A site the public sees at this town is found by the text (store/public_town_search):
+    the town's name holds a needle, and the text names the town (the gazetteer's answer
+    for it) or the record's own place holds a needle."""
+    from geodata import geocode_many
+
+    needles = [n.casefold() for n in text_index.search_needles(text)]
+    if not any(n in town.casefold() for n in needles):
+        return False
+    if any(n in stored_place.casefold() for n in needles):
+        return True
+    term = text.strip()
+    for country in text_index.search_countries():
+        found = geocode_many([term], country).get(term)
+        if found is not None and found.confident and found.best and found.best.name == town:
+            return True
+    return False

@@ -20,7 +20,7 @@ import pandas as pd
 from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public
 from incidents.query import Query
 from incidents.schema import CONFIDENTIAL_FIELDS
-from incidents.store import text_index
+from incidents.store import public_town_search, text_index
 from incidents.store.columns import INCIDENT_COLUMN_NAMES, INCIDENT_COLUMNS, LIST_SEPARATOR
 from incidents.store.sql import lookup_where
 
@@ -76,7 +76,8 @@ class RecordReads:
     def matching_fids(self, query: Query, viewer: Viewer) -> list[int]:
         """fids of the records this viewer reads that match the query's text, tag,
         perpetrator and id filters (its other filters are the snapshot's to apply).
-        For the public, the text leaves out the place names public rows blank."""
+        For the public, the text leaves out the place names public rows blank, and finds
+        the records shown at a town it names (public_town_search)."""
         seen = Visibility.of(viewer)
         where = lookup_where(query, self.like, public=not seen.exact)
         where.add(seen.sql())
@@ -84,7 +85,8 @@ class RecordReads:
         if side is None:  # once per store: the table is made on open, never dropped
             side = self._text_side = text_index.has_lower_table(self._fetch, self.like)
         _, rows = self.tuples(*text_index.fid_select(query, seen, self.like, where, side))
-        return [row[0] for row in rows]
+        towns = public_town_search.town_fids(self, query, seen)
+        return list(dict.fromkeys([*(row[0] for row in rows), *towns]))
 
     def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:
         """The records with these fids (as the column snapshot found them), in the usual

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidents.access import PUBLIC, PUBLIC_PLACE_PRECISIONS, Viewer
+from incidents.access import PUBLIC, PUBLIC_PLACE_PRECISIONS, PublicRules, Viewer
+from incidents.public_place import public_points
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store import open_store
 from incidents.store.base import Store
 from incidents.store.text_index import search_needles
 from tests.conftest import EDITOR
+from tests.sql_oracles import public_town_searched
 from tests.store.test_store import incident
 
 HOSTILE = (
@@ -78,15 +81,31 @@ NEEDLES = (
 def _expected(records: list[Incident], text: str, public: bool) -> set[str]:
     """The oracle: a substring scan, case folded, of the fields a viewer may search."""
     needles = [n.casefold() for n in search_needles(text)]
+    towns = _public_towns(records) if public else {}
     found = set()
     for r in records:
         if public and r.sensitivity != "public":
             continue
         place = r.place if not public or r.location_precision in PUBLIC_PLACE_PRECISIONS else ""
+        town = towns.get(r.id, "") if public and not place else ""
+        if town and public_town_searched(r.place, town, text):
+            place = town  # shown at a town the text names (store/public_town_search)
         hay = "\n".join((r.title, r.description, place, r.id)).casefold()
         if any(n in hay for n in needles):
             found.add(r.id)
     return found
+
+
+def _public_towns(records: list[Incident]) -> dict[str, str]:
+    """The town each record the public sees at a town is shown at (public_place)."""
+    columns = ("latitude", "longitude", "admin1_code", "location_precision", "place", "country")
+    frame = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in records])
+    points = public_points(frame, PublicRules())
+    return {
+        r.id: str(name)
+        for r, shown, name in zip(records, points.precision, points.place, strict=True)
+        if shown == "town"
+    }
 
 
 def _found(store: Store, query: Query, viewer: Viewer) -> set[str]:
