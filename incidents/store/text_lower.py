@@ -54,8 +54,8 @@ def long_lowered(needle: str) -> str | None:
     trigram, so its cost grows with the needle; this path reads MAX_TRIGRAMS row lists
     and checks each candidate row, whatever the needle's length. Measured at 1M, each
     in a new process: "Tarhuna" (5 trigrams) 0.03 s of CPU by the phrase, 0.07 s here;
-    "detention" (7) alike both ways; "arbitrary detention" (17) 0.9 s here against 2 s
-    by the phrase (load average 12)."""
+    "detention" (7) 0.14 s and 0.2 s; "arbitrary detention" (17) 0.9 s here against
+    2 s by the phrase (wall, load average 12). docs/benchmarks.md has the figures."""
     if len({needle[i : i + 3] for i in range(len(needle) - 2)}) <= LONG_TRIGRAMS:
         return None
     return lowered(needle)
