@@ -35,11 +35,13 @@ def add_filter_options(command: _F) -> _F:
     for f in filter_fields.FIELDS:
         if not f.flag:
             continue
+        repeatable = f.kind in ("codes", "names", "district")
         options: dict[str, Any] = {"help": f.help or None, "cls": cli_language.Worded}
         if f.vocab:
-            repeatable = f.kind in ("codes", "names", "district")
             words = N_("one of: {codes} (repeatable)") if repeatable else N_("one of: {codes}")
             options.update(help=f.help or words, values={"codes": ", ".join(f.vocab.codes)})
+        elif f.help and repeatable:
+            options.update(help=N_("{help} (repeatable)"), values={"help": f.help})
         if f.kind == "day":
             options.update(type=_day, metavar="YYYY-MM-DD")
         elif f.kind == "switch":  # the flag says the opposite of the default
