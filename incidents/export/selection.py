@@ -35,6 +35,7 @@ from incidents.translation import ngettext
 
 SOURCE_LIMIT = 200_000  # tables list every source up to this many incidents
 FACE_SOURCE_LIMIT = 20_000  # images and decks list publishers: a sample is enough, and says so
+IndexPart = tuple[ColumnIndex, np.ndarray]  # an index and which of its records are selected
 SAMPLED_SOURCES = 3_000  # a selection read from the index: about 0.3 s of reading at 1M
 # What images, decks and the HTML map draw or print: reading only these keeps a
 # 100k-incident export fast (all columns take several times longer to read).
@@ -208,6 +209,7 @@ def _read_counted(
         version=_index_version(index, keep, profile.name),
         sources_sampled=True,
         people=tuple(_people_lines(index, query)),
+        merged=merged_count(store, viewer, None, (index, keep)),
         counted=True,
         placing="" if viewer.sees_exact_locations else rules_words(store.public_rules),
     )
@@ -252,15 +254,26 @@ def _people_lines(index: ColumnIndex, query: Query) -> list[str]:
     return people_words.lines_for(totals)
 
 
-def merged_count(store: Store, viewer: Viewer, ids: Sequence[str]) -> int:
-    """Records merged into these (incidents.store.merges): what an export says."""
+def merged_count(
+    store: Store, viewer: Viewer, ids: Sequence[str] | None, index: IndexPart | None = None
+) -> int:
+    """Records merged into these (incidents.store.merges): what an export says. A
+    selection read from the index (index: it and the selection's mask) holds no ids: the
+    ids of the records merged into are looked up in it instead (few; read by fid)."""
     from incidents.store.merges import merge_links
     from incidents.store.record_store import RecordStore
 
-    if not ids or not isinstance(store, RecordStore):
+    if not isinstance(store, RecordStore):
         return 0
-    shown = set(ids)
-    return sum(link.kept_id in shown for link in merge_links(store, viewer))
+    links = merge_links(store, viewer) if ids or index is not None else []
+    if index is not None and links:
+        column, keep = index
+        kept = keep & column.mask(Query(ids=tuple(sorted({link.kept_id for link in links}))))
+        fids = [int(f) for f in column.fid[kept]]
+        read = store.rows_for(fids, viewer, ["id", "date_start"]) if fids else None
+        ids = read["id"].astype(str).tolist() if read is not None else []
+    shown = set(ids or ())
+    return sum(link.kept_id in shown for link in links)
 
 
 def excluded_counts(count: Callable[[Query], int], query: Query, shown: int) -> dict[str, int]:

@@ -17,6 +17,7 @@ from incidents.export.tables import about_lines, to_geojson, to_xlsx
 from incidents.importer import import_file
 from incidents.query import Query
 from incidents.store import open_store
+from incidents.store.column_load import build_index
 from incidents.store.merges import merge
 from incidents.store.record_store import RecordStore
 
@@ -49,3 +50,16 @@ def test_an_export_that_shows_no_merged_incident_says_nothing_of_merges(tmp_path
     selection = read_selection(store, Query(ids=("tarhuna-ex-003",)), EDITOR)
     assert selection.merged == 0
     assert "Merged records" not in dict(about_lines(selection))
+
+
+def test_a_selection_read_from_the_index_says_so_too(tmp_path: Path) -> None:
+    """A large selection (read from the column index, its map counted in squares) holds
+    no ids: the records merged into are found in the index, and its deck says the same."""
+    store = _merged_store(tmp_path)
+    index = build_index(store, EDITOR)
+    selection = read_selection(store, Query(), EDITOR, index=index)
+    assert selection.counted and len(selection.rows) == 8 and selection.merged == 1
+    deck = Presentation(io.BytesIO(build_deck(selection)))
+    assert SAID in deck.slides[0].notes_slide.notes_text_frame.text
+    other = read_selection(store, Query(ids=("tarhuna-ex-003",)), EDITOR, index=index)
+    assert other.merged == 0
