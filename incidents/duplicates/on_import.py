@@ -11,13 +11,13 @@ are not looked at: their pairs were there to review before this file.
 Cost measured on this machine (CPU time, GeoPackage,
 benchmarks/import_duplicates_bench.py --rounds 4, alternated runs): the 9-row example,
 none; a first import into an empty store, none (nothing of its days is stored);
-10,000 synthetic rows into a store of 10,000 records of the same years, +14% and +16%
-of the import without the look (+0.7 s on 5.1 s and on 4.6 s at load 8 to 22; the
-goal is at most +25%; docs/benchmarks.md). The search reads the fields it profiles of
-the stored records of the rows' days (store/profile_reads.py, not whole records) and
-profiles them, so the size of the store, not of the file, sets the cost; above
-MAX_COMPARED `python -m incidents duplicates` lists the pairs for the whole store at
-once.
+10,000 synthetic rows into a store of 10,000 records of the same years, +22% of the
+import without the look over 32 rounds (+0.9 s on 3.9 s at load 7 to 22; single runs
++5% to +32%; the goal is at most +25%; docs/benchmarks.md). The search reads only the
+fields it profiles of the stored records of the rows' days (store/profile_reads.py,
+not whole records) and profiles them, so the size of the store, not of the file, sets
+the cost; above MAX_COMPARED `python -m incidents duplicates` lists the pairs for the
+whole store at once.
 """
 
 from __future__ import annotations
