@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -26,11 +25,9 @@ import click
 from incidents import cli_language
 from incidents.access import Role, Viewer
 from incidents.duplicates import DEFAULT_THRESHOLD, Match, find_candidates, reason_text
-from incidents.duplicates.scoring import DAY_WINDOW
 from incidents.record import Incident
 from incidents.store import StoreError, open_store
 from incidents.store.merges import (
-    count_between,
     merge,
     merge_links,
     merged_keys,
@@ -96,36 +93,6 @@ def candidates(store: RecordStore, viewer: Viewer, min_score: float) -> list[Mat
         sees_restricted=viewer.sees_restricted,
         not_same=not_same_pairs(store),
         merged_ids=keys,
-    )
-
-
-def rows_like_existing(
-    store: RecordStore,
-    viewer: Viewer,
-    rows: Sequence[Incident],
-    min_score: float = DEFAULT_THRESHOLD,
-    most: int | None = None,
-) -> list[Match] | None:
-    """Pairs of an import's rows (a) and stored records (b) that look like one incident:
-    what an import summary counts. Only stored records within the rows' days (and the
-    search's window around them) are read; None, and nothing read, when rows and those
-    records together are more than `most`."""
-    if not rows:
-        return []
-    window = timedelta(days=DAY_WINDOW)
-    span = (min(r.date_start for r in rows) - window, max(r.date_end for r in rows) + window)
-    if most is not None and len(rows) + count_between(store, span) > most:
-        return None
-    stored = visible_records(store, viewer, span)
-    if not stored:  # nothing of those days: no pair to find (a first import is not slowed)
-        return []
-    return find_candidates(
-        stored,
-        rows,
-        min_score=min_score,
-        sees_restricted=viewer.sees_restricted,
-        not_same=not_same_pairs(store),
-        merged_ids=merged_keys(merge_links(store, viewer)),
     )
 
 
