@@ -83,9 +83,12 @@ def search(
     if not len(first):
         return []
     first, second = first.astype(np.int32), second.astype(np.int32)
-    involved = np.unique(np.concatenate([first, second]))
-    t = table_of([whole(k) if whole else items[k] for k in involved.tolist()])
-    first, second = np.searchsorted(involved, first), np.searchsorted(involved, second)
+    if whole is None:  # the profiles are whole: their table is the one to score on
+        t, involved = outline, np.arange(len(items))
+    else:
+        involved = np.unique(np.concatenate([first, second]))
+        t = table_of([whole(k) for k in involved.tolist()])
+        first, second = np.searchsorted(involved, first), np.searchsorted(involved, second)
     book = ReasonBook()
     found = [
         Found.of(judge(t, first[k : k + CHUNK], second[k : k + CHUNK], min_score), book)
