@@ -76,20 +76,18 @@ class SqlSummaries:
         return where
 
     def _town_fids(self, text: str) -> list[int]:
-        """Public records shown at a town the text finds (public_town_searched)."""
+        """Public records shown at the town the text names (public_town_at)."""
         from incidents.access import PUBLIC, PUBLIC_PLACE_PRECISIONS
 
         rows = visible_rows(self.store, PUBLIC)
         if rows.empty:
             return []
         keep = [
-            p == "town" and c not in PUBLIC_PLACE_PRECISIONS and public_town_searched(s, t, text)
-            for p, c, s, t in zip(
-                rows["location_precision"], rows["location_precision_stored"],
-                rows["place_stored"].fillna("").astype(str), rows["place"].fillna("").astype(str),
-                strict=True,
+            c not in PUBLIC_PLACE_PRECISIONS and public_town_at(la, lo, text)
+            for c, la, lo in zip(
+                rows["location_precision_stored"], rows["latitude"], rows["longitude"], strict=True
             )
-        ]  # fmt: skip
+        ]
         return [int(f) for f in rows["fid_stored"][keep]]
 
     def _public_points(self) -> _PublicPoints:
@@ -310,45 +308,34 @@ def filter_frame(frame: pd.DataFrame, query: Query, public: bool) -> pd.DataFram
 
 def _text_matches(frame: pd.DataFrame, text: str, public: bool) -> pd.Series:
     """The search text (or a spelling of the town it names) in title, description, id,
-    or place (for the public, only the place public rows show: a district's or country's
-    record's own, or the town a site is shown at, public_town_searched)."""
+    or place (for the public, only where public rows show the place); for the public
+    also every record shown at the town the text names (public_town_at)."""
     from incidents.access import PUBLIC_PLACE_PRECISIONS
 
     needles = [n.casefold() for n in text_index.search_needles(text)]
     place = frame["place_stored"].fillna("")
     if public:
         coarse = frame["location_precision_stored"].isin(PUBLIC_PLACE_PRECISIONS)
-        town = pd.Series(
-            [
-                not c and p == "town" and public_town_searched(str(s), str(t), text)
-                for c, p, s, t in zip(
-                    coarse, frame["location_precision"], place, frame["place"].fillna(""),
-                    strict=True,
-                )
-            ],
-            index=frame.index,
-            dtype=bool,
-        )  # fmt: skip
-        place = place.where(coarse, frame["place"].fillna("").where(town, ""))
+        place = place.where(coarse, "")
     fields = [frame[f"{c}_stored"].fillna("") for c in ("title", "description", "id")]
     haystack = (fields[0] + "\n" + fields[1] + "\n" + place + "\n" + fields[2]).str.casefold()
-    return haystack.map(lambda v: any(n in v for n in needles))
+    found = haystack.map(lambda v: any(n in v for n in needles))
+    if public:
+        points = zip(frame["latitude"], frame["longitude"], strict=True)
+        at_town = [public_town_at(la, lo, text) for la, lo in points]
+        found |= pd.Series(at_town, index=frame.index, dtype=bool) & ~coarse
+    return found
 
 
-def public_town_searched(stored_place: str, town: str, text: str) -> bool:
-    """A site the public sees at this town is found by the text (store/public_town_search):
-    the town's name holds a needle, and the text names the town (the gazetteer's answer
-    for it) or the record's own place holds a needle."""
+def public_town_at(lat: float, lon: float, text: str) -> bool:
+    """A record the public sees at this point is found by the text: the point is the
+    town the gazetteer confidently names for the text (store/public_town_search)."""
     from geodata import geocode_many
 
-    needles = [n.casefold() for n in text_index.search_needles(text)]
-    if not any(n in town.casefold() for n in needles):
-        return False
-    if any(n in stored_place.casefold() for n in needles):
-        return True
     term = text.strip()
     for country in text_index.search_countries():
         found = geocode_many([term], country).get(term)
-        if found is not None and found.confident and found.best and found.best.name == town:
+        best = found.best if found is not None and found.confident else None
+        if best is not None and (float(best.lat), float(best.lon)) == (lat, lon):
             return True
     return False

@@ -85,7 +85,7 @@ class RecordReads:
         if side is None:  # once per store: the table is made on open, never dropped
             side = self._text_side = text_index.has_lower_table(self._fetch, self.like)
         _, rows = self.tuples(*text_index.fid_select(query, seen, self.like, where, side))
-        towns = public_town_search.town_fids(self, query, seen)
+        towns = public_town_search.town_fids(self, query, viewer)
         return list(dict.fromkeys([*(row[0] for row in rows), *towns]))
 
     def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:

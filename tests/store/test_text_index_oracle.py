@@ -25,7 +25,7 @@ from incidents.store import open_store
 from incidents.store.base import Store
 from incidents.store.text_index import search_needles
 from tests.conftest import EDITOR
-from tests.sql_oracles import public_town_searched
+from tests.sql_oracles import public_town_at
 from tests.store.test_store import incident
 
 HOSTILE = (
@@ -87,23 +87,24 @@ def _expected(records: list[Incident], text: str, public: bool) -> set[str]:
         if public and r.sensitivity != "public":
             continue
         place = r.place if not public or r.location_precision in PUBLIC_PLACE_PRECISIONS else ""
-        town = towns.get(r.id, "") if public and not place else ""
-        if town and public_town_searched(r.place, town, text):
-            place = town  # shown at a town the text names (store/public_town_search)
+        town = towns.get(r.id) if public and not place else None
+        at_town = town is not None and public_town_at(*town, text)  # store/public_town_search
         hay = "\n".join((r.title, r.description, place, r.id)).casefold()
-        if any(n in hay for n in needles):
+        if any(n in hay for n in needles) or at_town:
             found.add(r.id)
     return found
 
 
-def _public_towns(records: list[Incident]) -> dict[str, str]:
-    """The town each record the public sees at a town is shown at (public_place)."""
+def _public_towns(records: list[Incident]) -> dict[str, tuple[float, float]]:
+    """The point of the town each record the public sees at a town is shown at."""
     columns = ("latitude", "longitude", "admin1_code", "location_precision", "place", "country")
     frame = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in records])
     points = public_points(frame, PublicRules())
     return {
-        r.id: str(name)
-        for r, shown, name in zip(records, points.precision, points.place, strict=True)
+        r.id: (float(lat), float(lon))
+        for r, shown, lat, lon in zip(
+            records, points.precision, points.lat, points.lon, strict=True
+        )
         if shown == "town"
     }
 
