@@ -23,6 +23,7 @@ from incidents.auth import throttle
 from incidents.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from incidents.auth.strength import check_strength
 from incidents.auth.throttle import Refusal, ThrottlePolicy
+from incidents.sqlite_transaction import immediate
 from incidents.translation import _, supported
 
 METHODS = ("local", "oidc")
@@ -95,16 +96,8 @@ class Accounts:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with immediate(conn):
             yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
 
     def add(
         self, name: str, role: Role, password: str | None = None, method: str = "local"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pandas as pd
 from incidents.access import PublicRules
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
+from incidents.sqlite_transaction import immediate
 from incidents.store import geopackage_format as gpkg
 from incidents.store import text_index, tombstones
 from incidents.store.audit import AuditEntry
@@ -68,25 +69,13 @@ class GeoPackageStore(RecordStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with immediate(self._connect()) as conn:
             yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
-        try:
+        with closing(self._connect()) as conn:
             yield conn
-        finally:
-            conn.close()
 
     @contextmanager
     def _backend(self) -> Iterator[Backend]:
