@@ -20,7 +20,7 @@ from incidents.duplicates_cli import candidates
 from incidents.record import Incident
 from incidents.record_history import label_of
 from incidents.store import StoreError
-from incidents.store.merges import merge, not_same, visible_records
+from incidents.store.merges import Side, merge, not_same, visible_records
 from incidents.store.record_store import RecordStore
 from incidents.translation import _, language, ngettext, number
 
@@ -83,8 +83,8 @@ def _actions(store: RecordStore, pair: Match, first: Incident, second: Incident)
     merge_col, apart_col, skip_col = st.columns(3)
     try:
         if merge_col.button(_("Merge"), type="primary"):
-            choices = dict.fromkeys(take, "absorbed")
-            merge(store, kept.id, other.id, who, choices, (kept.version, other.version))  # type: ignore[arg-type]
+            choices: dict[str, Side] = dict.fromkeys(take, "absorbed")
+            merge(store, kept.id, other.id, who, choices, (kept.version, other.version))
             _done(
                 _("Merged {absorbed} into {kept}.").format(
                     absorbed=common.md_escape(other.id), kept=common.md_escape(kept.id)
