@@ -7,6 +7,7 @@ load from elsewhere) and in its own direction, so Arabic reads right to left.
 from __future__ import annotations
 
 import html
+from typing import cast
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -112,8 +113,8 @@ def _merged_from(incident: Incident) -> None:
     """The source records merged into this incident (their ids, with their data set),
     so a count of one can be traced to every report it came from. Staff only: an
     absorbed record may have been restricted, and its id says that it existed."""
-    store, who = common.get_store(), common.viewer()
-    if not who.sees_restricted or not isinstance(store, RecordStore):
+    store, who = cast(RecordStore, common.get_store()), common.viewer()
+    if not who.sees_restricted:
         return
     links = merge_links(store, who, incident.id)
     if not links:

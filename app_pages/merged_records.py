@@ -11,6 +11,8 @@ titles) is escaped: button labels are Markdown, titles are shown as text.
 
 from __future__ import annotations
 
+from typing import cast
+
 import streamlit as st
 
 from app_pages import common
@@ -28,8 +30,8 @@ _DONE = "_unmerge_done"  # the message shown after the rerun that follows an unm
 def section() -> None:
     """The Duplicates page's list of merges, latest first (editors and admins only;
     a merge involving a restricted record is listed only to those who may see it)."""
-    store, who = common.get_store(), common.viewer()
-    if not who.can_edit or not isinstance(store, RecordStore):
+    store, who = cast(RecordStore, common.get_store()), common.viewer()
+    if not who.can_edit:
         return
     _said()
     merged = merged_incidents(store, who)
@@ -44,8 +46,8 @@ def section() -> None:
 
 def unmerge_buttons(incident: Incident) -> None:
     """Under a merged incident's detail: "Unmerge" for each record merged into it."""
-    store, who = common.get_store(), common.viewer()
-    if not who.can_edit or not isinstance(store, RecordStore):
+    store, who = cast(RecordStore, common.get_store()), common.viewer()
+    if not who.can_edit:
         return
     _said()
     for link in merge_links(store, who, incident.id):
