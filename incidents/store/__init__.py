@@ -8,6 +8,7 @@ from pathlib import Path
 from incidents.access import PublicRules
 from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, Store, StoreError
 from incidents.store.gpkg import GeoPackageStore
+from incidents.store.record_store import RecordStore
 from incidents.store.urls import redact_url
 
 DEFAULT_DB = "data/incidents.gpkg"
@@ -24,7 +25,7 @@ def display_url(explicit: str | None = None) -> str:
     return redact_url(store_url(explicit))
 
 
-def open_store(url: str | None = None, public_rules: PublicRules | None = None) -> Store:
+def open_store(url: str | None = None, public_rules: PublicRules | None = None) -> RecordStore:
     """Open (creating if needed) the store a path or postgresql:// URL names."""
     target = store_url(url)
     if target.startswith(("postgresql://", "postgres://")):
