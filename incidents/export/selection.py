@@ -182,10 +182,6 @@ def _read_counted(
 ) -> Selection:
     """read_selection from the index; only the sources of an even sample of the
     incidents are read from the store (the face of an image names publishers)."""
-    from incidents.store.record_store import RecordStore
-
-    if not isinstance(store, RecordStore):
-        raise TypeError("a selection is read from a column index only for a record store")
     profile = profile_for(viewer)
     keep = index.mask(query)
     fids = index.fid[keep]
