@@ -153,7 +153,7 @@ def _run(
         index=index if counted else None,
     )  # fmt: skip
     squares_km = 0.0
-    if request.fmt == "html" and index is not None and isinstance(store, RecordStore):
+    if request.fmt == "html" and index is not None:
         data = _html(store, index, reader, selection, request)
     elif request.fmt in IMAGE_FORMATS:
         data, drawn = _image(selection, request)
@@ -181,7 +181,7 @@ def _index(
 
 
 def _html(
-    store: RecordStore,
+    store: Store,
     index: ColumnIndex,
     reader: Viewer,
     selection: Selection,
@@ -195,7 +195,7 @@ def _html(
     return to_html(selection, request.title, extent, index=index, rows=rows)
 
 
-def _rows_by_fid(store: RecordStore, index: ColumnIndex, reader: Viewer) -> Rows:
+def _rows_by_fid(store: Store, index: ColumnIndex, reader: Viewer) -> Rows:
     """Rows for the map's markers: the first matching fids in the index, read as reader."""
 
     def rows(query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:
