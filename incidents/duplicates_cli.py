@@ -71,9 +71,6 @@ def run(db: str | None, args: SimpleNamespace) -> int:
         print(said.format(action=args.action, n=wanted), file=sys.stderr)
         return 2
     store = open_store(db)
-    if not isinstance(store, RecordStore):
-        print(_("This store cannot merge records."), file=sys.stderr)
-        return 2
     viewer = Viewer(args.actor, Role.EDITOR)
     try:
         return _ACTIONS[args.action](store, viewer, args)
