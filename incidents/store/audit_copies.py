@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from incidents.store import backend
 from incidents.store.audit import (
     PURGE_ACTION,
     AuditEntry,
@@ -45,12 +46,7 @@ def _sqlite(db: Backend) -> bool:
 
 def has_table(db: Backend) -> bool:
     """Whether a migration ever copied a chain into this store."""
-    if _sqlite(db):
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s"
-    else:
-        sql = "SELECT to_regclass(%s) AS name"
-    rows = db.fetch(sql, [TABLE])
-    return bool(rows and rows[0]["name"])
+    return backend.has_table(db, TABLE)
 
 
 def ensure_table(db: Backend) -> None:

@@ -14,6 +14,19 @@ from incidents.record import Incident
 from incidents.store.audit import AuditEntry
 
 
+def has_table(db: Backend, name: str) -> bool:
+    """Whether the store holds this table. Asked before a CREATE ... IF NOT EXISTS: in
+    PostgreSQL that statement needs the right to create in the schema even when the
+    table exists, which an app role that does not own the tables lacks
+    (docs/deployment.md)."""
+    if db.placeholder == "?":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s"
+    else:
+        sql = "SELECT to_regclass(%s) AS name"
+    rows = db.fetch(sql, [name])
+    return bool(rows and rows[0]["name"])
+
+
 class Backend(ABC):
     """SQL on one open connection, inside the caller's transaction."""
 

@@ -26,7 +26,7 @@ from incidents.record import Incident, Source, incident_from_content
 from incidents.schema import CONFIDENTIAL_FIELDS
 from incidents.store import tombstones
 from incidents.store.audit import chain_entry, now_utc, to_json
-from incidents.store.backend import Backend
+from incidents.store.backend import Backend, has_table
 from incidents.store.base import NotAllowed, NotFound, StaleEdit, Store, StoreError
 from incidents.store.columns import load_records
 from incidents.store.record_store import RecordStore
@@ -46,7 +46,7 @@ DECISIONS = "duplicate_decisions"
 NOT_SAME_ACTION = "duplicates:not-same"
 Side = Literal["kept", "absorbed"]
 _UNITED = ("sources", "tags", "perpetrators")
-_DDL = (
+MERGE_DDL = (
     f"CREATE TABLE IF NOT EXISTS {MERGES} (absorbed_id TEXT PRIMARY KEY, "
     "kept_id TEXT NOT NULL, absorbed_event_id TEXT NOT NULL DEFAULT '', "
     "merged_at TEXT NOT NULL, merged_by TEXT NOT NULL, "
@@ -70,8 +70,11 @@ class MergeLink:
 
 
 def ensure_tables(db: Backend) -> None:
-    """The two tables, made on first use (stores made before merges lack them)."""
-    for statement in _DDL:
+    """The two tables, made on first use (stores made before merges lack them); left
+    alone when they exist, so an app role that may not create tables still merges."""
+    if has_table(db, MERGES) and has_table(db, DECISIONS):
+        return
+    for statement in MERGE_DDL:
         db.execute(statement)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
-from incidents.store import tombstones
+from incidents.store import merges, tombstones
 from incidents.store.audit_guard import POSTGRES_APPEND_ONLY
 from incidents.store.base import StoreError
 from incidents.store.columns import INCIDENT_COLUMNS, POSTGRES_TYPES, column_constraint
@@ -134,4 +134,5 @@ def _ddl() -> list[str]:
         "ON CONFLICT DO NOTHING",
         "INSERT INTO store_meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING",
         *tombstones.ddl("BIGINT"),
+        *merges.MERGE_DDL,  # made here too, by the owner: an app role may not create them
     ]

@@ -241,7 +241,8 @@ def _ensure_postgres_lower(conn: Any, schema: str, trgm_schema: str) -> bool:
     name = f'"{schema}".{text_lower.LOWER_TABLE}'
     found = conn.execute("SELECT to_regclass(%s) AS t", [name]).fetchone()
     if found and (found["t"] if isinstance(found, dict) else found[0]) is not None:
-        return True
+        readable = conn.execute(_READABLE, [name, name]).fetchone()
+        return bool(readable["n"] if isinstance(readable, dict) else readable[0])
     try:
         with conn.transaction():
             conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -257,8 +258,14 @@ def has_lower_table(fetch: Any, like: str) -> bool:
     if like == "LIKE":
         sql = "SELECT count(*) AS n FROM sqlite_master WHERE name = %s"
         return bool(fetch(sql, [text_lower.LOWER_TABLE])[0]["n"])
-    sql = "SELECT to_regclass(%s) IS NOT NULL AS n"
-    return bool(fetch(sql, [text_lower.LOWER_TABLE])[0]["n"])
+    return bool(fetch(_READABLE, [text_lower.LOWER_TABLE] * 2)[0]["n"])
+
+
+# The table exists and this role may read it: an app role not granted SELECT on it
+# (docs/deployment.md) searches the rows instead of failing.
+_READABLE = (
+    "SELECT to_regclass(%s) IS NOT NULL AND has_table_privilege(to_regclass(%s), 'SELECT') AS n"
+)
 
 
 def _trgm_schema(conn: Any) -> str | None:

@@ -199,7 +199,9 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
     """LOWER_TABLE in a store's schema, filled from its rows, its GIN indexes (when
     pg_trgm is there) and the statement triggers that keep it (one per kind of write,
     each reading the statement's rows at once: a bulk load pays a join, not a call
-    per row)."""
+    per row). The trigger functions run as the table's owner (SECURITY DEFINER, every
+    name written out in full): an app role that may write incidents but holds no right
+    on LOWER_TABLE (docs/deployment.md) still keeps it current."""
     table = f'"{schema}".{LOWER_TABLE}'
     keep = f'"{schema}".{LOWER_TABLE}_keep'
     insert = f"INSERT INTO {table} SELECT {_pg_row('n')} FROM new_rows n"
@@ -223,7 +225,8 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
             "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         }[kind]
         out += [
-            f"CREATE FUNCTION {keep}_{kind}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"CREATE FUNCTION {keep}_{kind}() RETURNS trigger LANGUAGE plpgsql "
+            "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS "
             f"$fn$ BEGIN {body}; RETURN NULL; END $fn$",
             f"CREATE TRIGGER {LOWER_TABLE}_{kind} AFTER {kind.upper()} "
             f'ON "{schema}".incidents REFERENCING {tables} '

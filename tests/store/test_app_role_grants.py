@@ -1,0 +1,92 @@
+"""The app on PostGIS as a role that does not own the tables, granted exactly what
+docs/deployment.md ("Optional hardening") lists: it imports, edits, deletes, restores,
+merges and searches, text search's lower-cased copy stays current through its
+triggers (they run as the owner), and the audit chain verifies. The grants are read
+from the document itself, so the document cannot fall behind the store's tables."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from incidents.access import PUBLIC
+from incidents.importer import import_file
+from incidents.query import Query
+from tests.conftest import EDITOR, EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "deployment.md"
+GRANT = re.compile(r"^(GRANT [^;]+);", re.MULTILINE)
+
+
+def documented_grants(schema: str, role: str) -> list[str]:
+    """The GRANT statements of the hardening section, for this schema and role."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("### Optional hardening", 1)[1].split("\n### ", 1)[0]
+    grants = GRANT.findall(section)
+    assert grants, "docs/deployment.md lists no GRANT for the app role"
+    return [
+        g.replace("SCHEMA public", f'SCHEMA "{schema}"').replace("incidents_app", role)
+        for g in grants
+    ]
+
+
+@pytest.fixture
+def owner_and_app() -> Iterator[tuple[object, object]]:
+    url = os.environ.get("INCIDENTS_TEST_PG")
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("INCIDENTS_TEST_PG is not set: scripts/test.sh starts PostGIS in CI")
+        pytest.skip("no PostGIS server (scripts/test.sh starts one)")
+    import psycopg
+
+    from incidents.store.postgis import PostGISStore
+
+    schema, role = "t_" + uuid.uuid4().hex[:12], "app_" + uuid.uuid4().hex[:12]
+    owner = PostGISStore(url, schema=schema)  # the owner's first start makes the tables
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f'SET search_path = "{schema}"')
+        for grant in documented_grants(schema, role):
+            conn.execute(grant)
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    app_url = urlunsplit(parts._replace(netloc=f"{role}@{host}"))
+    try:
+        yield owner, PostGISStore(app_url, schema=schema)
+    finally:
+        owner.drop_schema()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")
+
+
+def _ids(store, text: str, viewer=EDITOR) -> set[str]:
+    return {str(i) for i in store.query(Query(text=text), viewer)["id"]}
+
+
+def test_the_documented_grants_let_the_app_do_its_work(owner_and_app):
+    from incidents.store.merges import merge, unmerge
+
+    owner, app = owner_and_app
+    report = import_file(EXAMPLE, app, EDITOR)
+    assert report.imported == 9
+    record = app.get("tarhuna-ex-001", EDITOR)
+    app.save(record.replace(title="Renamed Zebrafinch grave"), EDITOR)
+    assert _ids(app, "zebrafinch") == {"tarhuna-ex-001"}  # the copy followed the edit
+    assert _ids(owner, "zebrafinch") == {"tarhuna-ex-001"}
+    two = app.get("tarhuna-ex-002", EDITOR)
+    app.delete(two.id, two.version, EDITOR, reason="duplicate")
+    app.restore(two.id, EDITOR)
+    kept, other = app.get("tarhuna-ex-003", EDITOR), app.get("tarhuna-ex-004", EDITOR)
+    merge(app, kept.id, other.id, EDITOR, {}, (kept.version, other.version))
+    unmerge(app, other.id, EDITOR)
+    assert len(app.query(Query(text="Tarhuna"), EDITOR)) == 9
+    assert _ids(app, "tarhuna", PUBLIC) == _ids(owner, "tarhuna", PUBLIC)
+    assert app.verify_audit() == []
