@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 import time
 import weakref
 from collections.abc import Iterable
@@ -74,7 +73,6 @@ def _access(who: Viewer) -> str:
 
 
 _SNAPSHOT = "_snapshot"  # this session's (store, visibility, data version) and its snapshot
-_BUILDING = threading.Lock()  # one snapshot read at a time: a second visitor waits for it
 
 
 def index() -> ColumnIndex:
@@ -90,8 +88,8 @@ def index() -> ColumnIndex:
     idx = kept[1]() if kept and kept[0] == key else None
     if idx is None:
         # A transient message, shown only when the read takes over half a second.
-        with st.spinner(_("Reading the incidents into memory…")), _BUILDING:
-            idx = store.snapshot(who)
+        with st.spinner(_("Reading the incidents into memory…")):
+            idx = store.snapshot(who)  # a second visitor waits for a read under way
         st.session_state[_SNAPSHOT] = (key, weakref.ref(idx))
     return idx
 
@@ -99,8 +97,7 @@ def index() -> ColumnIndex:
 def warm_up(who: Viewer = PUBLIC) -> None:
     """Read this viewer's snapshot before anyone asks (the server calls it at start, in
     the background): the first visit finds it in memory."""
-    with _BUILDING:
-        get_store().snapshot(who)
+    get_store().snapshot(who)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -6,6 +6,7 @@ what is written, who may read what, and what the audit log says lives here once.
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -200,10 +201,15 @@ class RecordStore(RecordReads, Lifecycle, ABC):
         kept: dict[str, ColumnIndex] = self.__dict__.setdefault("_snapshots", {})
         key, version = Visibility.of(viewer).key, version_key(self)
         index = kept.get(key)
-        if index is None or index.version != version:
-            index = cached_index(self, viewer, previous=index)
-            index.version = version
-            kept[key] = index
+        if index is not None and index.version == version:
+            return index  # no lock: a reader never waits behind another visibility's read
+        locks: dict[str, threading.Lock] = self.__dict__.setdefault("_snapshot_locks", {})
+        with locks.setdefault(key, threading.Lock()):  # one read per visibility at a time
+            index = kept.get(key)
+            if index is None or index.version != version:
+                index = cached_index(self, viewer, previous=index)
+                index.version = version
+                kept[key] = index
         return index
 
     def query(
