@@ -4,7 +4,6 @@ a district that is not bundled keeps the record's spelling."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,23 +14,9 @@ from app_pages.table_panel import _place
 from incidents import translation
 from incidents.importer import import_file
 from incidents.store import open_store
-from tests.app.conftest import EDITOR, EXAMPLE, point_app_at
+from tests.app.conftest import EDITOR, point_app_at
 from tests.app.test_table_panel import _page, _table
-
-FILE_SPELLING = "Al Marqab (LY-MB)"
-
-
-def write_marqab(path: Path) -> Path:
-    """The example with every record's district written as a file may write it."""
-    with EXAMPLE.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        row["admin1"] = FILE_SPELLING
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+from tests.example_copies import FILE_SPELLING, write_marqab
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@ tick several rows and change them together with one confirmation."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from incidents.importer import import_file
 from incidents.store import open_store
-from tests.app.conftest import EDITOR, EXAMPLE, point_app_at
+from tests.app.conftest import EDITOR, point_app_at
+from tests.example_copies import example_rows, write_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_PAGE = str(ROOT / "app_pages" / "map_page.py")
@@ -25,19 +25,14 @@ TARHUNA_BOX = {"bounds": {"_southWest": {"lat": 32.0, "lng": 13.0},
 
 def write_with_unplaced(path: Path) -> Path:
     """The example plus one incident with no place at all (no name, no point)."""
-    with EXAMPLE.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = example_rows()
     extra = dict(rows[2])
     extra.update(
         id=UNPLACED, title="A disappearance reported with no place", place="", admin1="",
         admin1_code="", latitude="", longitude="", location_precision="",
         location_method="", location_uncertainty_km="", verification="reported",
     )  # fmt: skip
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows([*rows, extra])
-    return path
+    return write_rows(path, [*rows, extra])
 
 
 @pytest.fixture

@@ -154,3 +154,25 @@ def idle(g: Guarded, seconds: float = 120) -> None:
             return
         g.page.wait_for_timeout(500)
     raise AssertionError(f"the app is still {state!r}")
+
+
+TABLE = '[data-testid="stDataFrame"]'
+
+
+def drawn_table(g: Guarded, script: str) -> list[object]:
+    """What the script reads off the first table the grid has drawn, once it reads
+    something (asked again while a rerun replaces the table)."""
+    from playwright.sync_api import Error
+
+    for _ in range(20):
+        table = g.page.locator(TABLE).first
+        try:
+            table.scroll_into_view_if_needed(timeout=5_000)
+            found = table.locator("table").first.evaluate(script, timeout=5_000)
+        except Error:
+            g.page.wait_for_timeout(500)
+            continue
+        if found:
+            return list(found)
+        g.page.wait_for_timeout(500)
+    raise AssertionError("the table did not settle")

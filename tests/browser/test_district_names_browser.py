@@ -9,32 +9,17 @@ The data set is the example with its district spelled as a GeoNames export spell
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from browser_support import EXAMPLE, Guarded, Server, serve
+from browser_support import Guarded, Server, drawn_table, serve
 from test_app_browser import MAP, TIMEOUT, _no_exception, _open
 
+from tests.example_copies import FILE_SPELLING, write_marqab
+
 pytestmark = pytest.mark.browser
-TABLE = '[data-testid="stDataFrame"]'
-FILE_SPELLING = "Al Marqab (LY-MB)"
 _CELLS = "t => [...t.querySelectorAll('tbody td')].map(td => td.textContent)"
-
-
-def write_marqab(path: Path) -> Path:
-    """The example with every record's district written "Al Marqab (LY-MB)"."""
-    with EXAMPLE.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        row["admin1"] = FILE_SPELLING
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -44,21 +29,8 @@ def marqab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def _cells(g: Guarded) -> list[str]:
-    """Every cell the table has drawn (asked again while a rerun replaces the table)."""
-    from playwright.sync_api import Error
-
-    for _ in range(20):
-        table = g.page.locator(TABLE).first
-        try:
-            table.scroll_into_view_if_needed(timeout=5_000)
-            cells = table.locator("table").first.evaluate(_CELLS, timeout=5_000)
-        except Error:
-            g.page.wait_for_timeout(500)
-            continue
-        if cells:
-            return [str(c) for c in cells]
-        g.page.wait_for_timeout(500)
-    raise AssertionError("the table did not settle")
+    """Every cell the table has drawn."""
+    return [str(c) for c in drawn_table(g, _CELLS)]
 
 
 @pytest.mark.parametrize(

@@ -9,14 +9,15 @@ description (so only the place can find them), plus a record at a farm near Tarh
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import EXAMPLE, Guarded, Server, serve
+from browser_support import Guarded, Server, serve
 from test_search_browser import HEADLINE, TIMEOUT, _search, _shown, _wait_until
+
+from tests.example_copies import example_rows, write_rows
 
 pytestmark = pytest.mark.browser
 _TOWN = re.compile(r"\w*tarh\w*|ترهونة", re.IGNORECASE)
@@ -25,8 +26,7 @@ SITE = "Al-Rabt farm"
 
 def write_nameless(path: Path) -> Path:
     """The example with "the town" for Tarhuna in its words, and a farm near it."""
-    with EXAMPLE.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = example_rows()
     for n, row in enumerate(rows, start=1):
         row["id"] = f"case-{n:03}"  # the example's ids name the town
         for column in ("title", "description"):
@@ -37,11 +37,7 @@ def write_nameless(path: Path) -> Path:
         latitude="32.44501", longitude="13.6232", location_precision="exact",
         location_uncertainty_km="", location_method="source",
     )  # fmt: skip
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows([*rows, farm])
-    return path
+    return write_rows(path, [*rows, farm])
 
 
 @pytest.fixture(scope="module")

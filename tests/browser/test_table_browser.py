@@ -11,13 +11,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import Guarded, Server, idle, serve
+from browser_support import TABLE, Guarded, Server, drawn_table, idle, serve
 from test_app_browser import TIMEOUT, _no_exception, _open, _ready, _shown, _sign_in
 
 from tests.app.test_table_panel import UNPLACED, write_with_unplaced
 
 pytestmark = pytest.mark.browser
-TABLE = '[data-testid="stDataFrame"]'
 UNPLACED_TITLE = "A disappearance reported with no place"
 HEADER_PX, ROW_PX, TICK_X = 35, 35, 14  # the grid's header and row heights; the tick box
 _CELLS = """t => {
@@ -40,20 +39,8 @@ def unplaced_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 
 def _rows(g: Guarded) -> dict[str, dict[str, object]]:
-    """The table's rows the grid has drawn, by reference: {heading: text, _row: n}
-    (asked again while a rerun replaces the table)."""
-    from playwright.sync_api import Error
-
-    for _ in range(20):
-        table = g.page.locator(TABLE).first
-        try:
-            table.scroll_into_view_if_needed(timeout=5_000)
-            rows = table.locator("table").first.evaluate(_CELLS, timeout=5_000)
-        except Error:
-            g.page.wait_for_timeout(500)
-            continue
-        return {str(r["Ref."]): r for r in rows}
-    raise AssertionError("the table did not settle")
+    """The table's rows the grid has drawn, by reference: {heading: text, _row: n}."""
+    return {str(r["Ref."]): r for r in drawn_table(g, _CELLS) if isinstance(r, dict)}
 
 
 def _tick(g: Guarded, ref: str) -> None:
