@@ -84,9 +84,11 @@ class RecordReads:
         side = self._text_side
         if side is None:  # once per store: the table is made on open, never dropped
             side = self._text_side = text_index.has_lower_table(self._fetch, self.like)
-        _, rows = self.tuples(*text_index.fid_select(query, seen, self.like, where, side))
+        select, params = text_index.fid_select(query, seen, self.like, where, side)
+        _, rows = self.tuples(text_index.packed(select, self.like), params)
+        found = text_index.unpacked(rows[0][0] if rows else None)
         towns = public_town_search.town_fids(self, query, viewer)
-        return list(dict.fromkeys([*(row[0] for row in rows), *towns]))
+        return list(dict.fromkeys([*found, *towns])) if towns else found
 
     def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:
         """The records with these fids (as the column snapshot found them), in the usual

@@ -27,6 +27,8 @@ import os
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from geodata.spellings import minimal_needles, same_place_names
 from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.store import text_lower
@@ -176,6 +178,26 @@ def fid_select(
         if all(text_lower.SEPARATOR not in n for n in needles):
             return text_lower.postgres_select(needles, public, seen.sql("w"))
     return f"SELECT i.fid AS fid FROM incidents i WHERE {where.sql()}", list(where.params)
+
+
+def packed(select: str, like: str) -> str:
+    """select's fids (each once: every fid_select reads each record once) in one value:
+    a SQLite text of comma-separated fids, a PostgreSQL array. A common text matches a
+    sixth of a million records; one row each cost more than the search (at 1M, 0.08 s
+    in SQLite's step and Python's tuples, 0.05 s of the client's CPU in psycopg)."""
+    if like == "LIKE":
+        return f"SELECT group_concat(fid) AS fids FROM ({select})"
+    return f"SELECT array_agg(fid) AS fids FROM ({select}) AS found"
+
+
+def unpacked(value: Any) -> list[int]:
+    """The fids packed() read, as a list (None: no match)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        fids: list[int] = np.fromstring(value, dtype=np.int64, sep=",").tolist()
+        return fids
+    return list(value)  # psycopg reads a bigint[] as a list of int
 
 
 def _sqlite_select(

@@ -56,6 +56,7 @@ NEEDLES = (
     '"no"',
     "o'brien",
     "drop table",
+    "DROP TABLE incidents;",
     'a" OR "b',
     "NEAR(",
     "{title",
@@ -158,6 +159,22 @@ def test_the_narrow_copy_finds_what_a_substring_scan_finds(
         assert _found(store, Query(text=text), viewer) == expected, (text, viewer.name)
 
 
+@pytest.mark.parametrize("text", NEEDLES)
+def test_the_word_lookup_finds_what_a_substring_scan_finds(
+    store: Store, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In PostgreSQL an ASCII needle of several words is looked up in the GIN index by
+    its longest word (text_lower.gin_word) when that word is long: here by any word."""
+    from incidents.store import text_lower
+
+    monkeypatch.setattr(text_lower, "GIN_WORD_TRIGRAMS", 0)
+    records = _records()
+    store.write_batch(records, EDITOR)
+    for viewer, public in ((EDITOR, False), (PUBLIC, True)):
+        expected = _expected(records, text, public)
+        assert _found(store, Query(text=text), viewer) == expected, (text, viewer.name)
+
+
 _ALPHABET = "abAB %_'\"\\-:*(){}^ تره\u200f\u202eū"
 _TEXT = st.text(alphabet=_ALPHABET, max_size=20)
 
@@ -227,6 +244,7 @@ def test_a_text_only_search_skips_the_incidents_rows() -> None:
     pg = select(text, PUBLIC, "ILIKE")
     assert pg.startswith(f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE")
     assert "LIKE lower(%s::text)" in pg
+    assert "(w.body || '') LIKE lower(%s::text)" in pg  # the phrase: its word in the index
     for query, viewer, like, side in (
         (text.replace(tags=("curfew",)), EDITOR, "LIKE", True),  # a filter the row answers
         (text.replace(ids=("syn-1",)), EDITOR, "LIKE", True),
