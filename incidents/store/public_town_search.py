@@ -57,11 +57,13 @@ def town_fids(reads: _Reads, query: Query, viewer: Viewer) -> list[int]:
     keep = np.zeros(len(index), dtype=bool)
     for lat, lon in towns:
         keep |= (index.lat == lat) & (index.lon == lon)
+    at = np.flatnonzero(keep)  # the few at the town: the precision is checked on those only
     coarse = [
         i for i, p in enumerate(index.labels["stored_precision"]) if p in PUBLIC_PLACE_PRECISIONS
     ]
-    keep &= ~np.isin(index.codes["stored_precision"], np.asarray(coarse, dtype=np.int16))
-    fids = [int(f) for f in index.fid[keep]]
+    precision = index.codes["stored_precision"][at]
+    at = at[~np.isin(precision, np.asarray(coarse, dtype=precision.dtype))]
+    fids: list[int] = index.fid[at].tolist()
     if fids and (query.tags or query.perpetrators or query.ids):
         where = lookup_where(dataclasses.replace(query, text=""), reads.like)
         where.add(seen.sql())
