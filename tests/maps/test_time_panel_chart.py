@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from app_pages.time_panel import _chart
-from incidents.maps import timeline
+from incidents.maps import timeline, timeline_chart
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "tarhuna.csv"
 
 
 def _spec(unit: str) -> tuple[dict, list[dict]]:
     hist = timeline.histogram(pd.read_csv(EXAMPLE), unit)
-    spec = _chart(hist, unit, (None, None)).to_dict(validate=False)
-    (values,) = spec["datasets"].values()  # altair moves the inline values here
+    spec = timeline_chart.spec(hist, unit, (None, None))
+    (values,) = spec["datasets"].values()  # the inline values, named
     return spec["layer"][0], values
 
 
