@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 from app_pages import common
 from incidents.maps import Drawn, MapOptions, aggregate, basemap, clicked_id, plan
 from incidents.maps.aggregate import Bounds
+from incidents.maps.map_controls import DataExtent, StartExtent
 from incidents.maps.page_data import check_tree
 from incidents.store.column_index import ColumnIndex
 from incidents.translation import _
@@ -115,15 +116,40 @@ def _district_names(country: str = "LY") -> tuple[list[str], list[str]]:
     return list(frame["code"]), list(frame["name_en"])
 
 
+Start = tuple[tuple[float, float] | None, int | None, list[list[float]] | None]
+
+
+def _start(view: ViewState, group: FeatureGroup) -> Start:
+    """The view the session's map opened at (center, zoom, and the first layer's extent
+    to fit when there was none): kept, so the basemap is the same every run."""
+    kept = st.session_state.get("_map_start")
+    if kept is None:
+        opened_at_view = view.center is not None and view.zoom is not None
+        kept = (view.center, view.zoom, None if opened_at_view else _extent_of(group))
+        st.session_state["_map_start"] = kept
+    return cast(Start, kept)
+
+
+def _extent_of(group: FeatureGroup) -> list[list[float]] | None:
+    """The extent the layer tells "Zoom to the incidents" (its DataExtent)."""
+    found = (c.bounds for c in group._children.values() if isinstance(c, DataExtent))
+    return next(found, None)
+
+
 def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     """Draw the map for the selection; return its extent and any new marker click."""
-    start = st.session_state.setdefault("_map_start", (view.center, view.zoom))
+    kept = st.session_state.get("_map_start")  # None on the session's first run
+    bounds = last_bounds()
+    options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
+    group, drawn = _layer(
+        idx, view, options, bounds, last_zoom() or (kept[1] if kept else view.zoom)
+    )
+    start = _start(view, group)
     base = basemap(
         center=start[0], zoom=start[1], online_tiles=view.online_tiles, animate_zoom=False
     )
-    bounds = last_bounds()
-    options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
-    group, drawn = _layer(idx, view, options, bounds, last_zoom() or start[1])
+    if start[2]:
+        base.add_child(StartExtent(start[2]))
     fly = st.session_state.get("_fly")
     cast(Figure, base.get_root()).header.add_child(Element(FILL), name="fill_frame")
     check_tree(base)

@@ -223,6 +223,35 @@ class ControlWords(DataElement):
         self.credit = [html.escape(ATTRIBUTION), html.escape(_(CREDIT))]
 
 
+class StartExtent(DataElement):
+    """The first layer's extent, fitted as the basemap is created (a map opened without a
+    view). The map's first report to the app is then the fitted view: fitted later, when
+    the data layer arrives, it reported the country's view first and the fitted one a
+    moment after, and the page ran twice for one opening. bounds as DataExtent's; a map
+    without its size yet leaves the fit to DataExtent."""
+
+    _template = DataTemplate(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var bounds = {{ this.bounds|tojson }};
+          var size = map.getSize();
+          if (!bounds || !map.fitIncidents || size.x === 0 || size.y === 0) { return; }
+          map._incidentExtent = bounds;
+          map._incidentFitPending = false;
+          map.fitIncidents(false);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]] | None) -> None:
+        super().__init__()
+        self._name = "StartExtent"
+        self.bounds = bounds
+
+
 class DataExtent(DataElement):
     """The layer's extent for "Zoom to the incidents", fitted once on a map opened without
     a view. bounds: [[south, west], [north, east]], or None (nothing drawable)."""
