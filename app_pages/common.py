@@ -13,7 +13,7 @@ import re
 import time
 import weakref
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -28,18 +28,14 @@ from incidents.translation import _
 
 
 @st.cache_resource(show_spinner=False)
-def _open(url: str) -> Store:
+def _open(url: str) -> RecordStore:
     return open_store(url)
 
 
-def _records(url: str) -> RecordStore:
-    """The store as what it is: every store is a RecordStore, which also reads rows by
-    id and feeds the column index; the Store protocol does not say so yet (issue 14)."""
-    return cast(RecordStore, _open(url))
-
-
-def get_store() -> Store:
-    """The store named by INCIDENTS_DB (opened once per server)."""
+def get_store() -> RecordStore:
+    """The store named by INCIDENTS_DB (opened once per server). Typed as what it is,
+    a RecordStore (the class both backends share): the pages hand it to the importer,
+    the exports and the merges, which reach its backend."""
     return _open(store_url())
 
 
@@ -120,7 +116,7 @@ def _rows(
     columns: tuple[str, ...],
     _who: Viewer,
 ) -> pd.DataFrame:
-    return _records(url).rows_for(list(fids), _who, list(columns))
+    return _open(url).rows_for(list(fids), _who, list(columns))
 
 
 def rows(idx: ColumnIndex, query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:

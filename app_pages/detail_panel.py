@@ -7,14 +7,12 @@ load from elsewhere) and in its own direction, so Arabic reads right to left.
 from __future__ import annotations
 
 import html
-from typing import cast
 from urllib.parse import urlparse
 
 import streamlit as st
 
 from app_pages import common, merged_records, text_table
 from geodata.district_names import reader_label
-from incidents.access import PublicRules
 from incidents.duplicates.profile import dataset_of
 from incidents.export.placement_words import basis_words
 from incidents.record import Incident, Source
@@ -28,7 +26,6 @@ from incidents.schema import (
     VERIFICATION_STATUSES,
 )
 from incidents.store.merges import merge_links
-from incidents.store.record_store import RecordStore
 from incidents.styles import uncertainty_km
 from incidents.translation import N_, _, language, ngettext, number
 
@@ -69,7 +66,7 @@ def _place(incident: Incident) -> None:
     if incident.has_point:
         _line(_("Point"), f"{incident.latitude:.5f}, {incident.longitude:.5f}")
     if incident.has_point and not common.viewer().sees_exact_locations:
-        rules: PublicRules = getattr(common.get_store(), "public_rules", None) or PublicRules()
+        rules = common.get_store().public_rules
         _line(_("On the public map"), basis_words(precision, incident.place, rules))
     text = LOCATION_PRECISIONS.shown(precision)
     radius = uncertainty_km(precision, incident.location_uncertainty_km)
@@ -113,7 +110,7 @@ def _merged_from(incident: Incident) -> None:
     """The source records merged into this incident (their ids, with their data set),
     so a count of one can be traced to every report it came from. Staff only: an
     absorbed record may have been restricted, and its id says that it existed."""
-    store, who = cast(RecordStore, common.get_store()), common.viewer()
+    store, who = common.get_store(), common.viewer()
     if not who.sees_restricted:
         return
     links = merge_links(store, who, incident.id)

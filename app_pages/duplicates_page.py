@@ -8,8 +8,6 @@ incidents/store/merges.py. Record text is shown in a data table, never as Markdo
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 import streamlit as st
 
@@ -114,7 +112,7 @@ def main() -> None:
     if not who.can_edit:
         st.info(_("Only editors can review duplicate records."))
         return
-    store = cast(RecordStore, common.get_store())
+    store = common.get_store()
     min_score = st.slider(_("Lowest score shown"), 0.1, 1.0, DEFAULT_THRESHOLD, 0.05)
     pairs, records = _found(store, min_score)
     skipped = st.session_state.get(_SKIPPED, set())

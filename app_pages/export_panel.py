@@ -23,7 +23,7 @@ from incidents.export.profiles import PROFILES, allowed_profiles
 from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, run_export
 from incidents.export.theme import SIZES, ImageSize, parse_size
 from incidents.query import Query
-from incidents.store.base import Store
+from incidents.store.record_store import RecordStore
 from incidents.translation import N_, _, language
 
 Extent = tuple[float, float, float, float]
@@ -63,7 +63,7 @@ def view_parts(view: Mapping[str, Any] | Sequence[float] | None) -> tuple[Extent
 
 
 def render_export_panel(
-    store: Store,
+    store: RecordStore,
     viewer: Viewer,
     query: Query,
     view: Mapping[str, Any] | Sequence[float] | None = None,
@@ -100,7 +100,7 @@ def render_export_panel(
 
 
 def _maker(
-    store: Store,
+    store: RecordStore,
     viewer: Viewer,
     query: Query,
     request: ExportRequest,

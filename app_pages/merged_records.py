@@ -11,8 +11,6 @@ titles) is escaped: button labels are Markdown, titles are shown as text.
 
 from __future__ import annotations
 
-from typing import cast
-
 import streamlit as st
 
 from app_pages import common
@@ -30,7 +28,7 @@ _DONE = "_unmerge_done"  # the message shown after the rerun that follows an unm
 def section() -> None:
     """The Duplicates page's list of merges, latest first (editors and admins only;
     a merge involving a restricted record is listed only to those who may see it)."""
-    store, who = cast(RecordStore, common.get_store()), common.viewer()
+    store, who = common.get_store(), common.viewer()
     if not who.can_edit:
         return
     _said()
@@ -46,7 +44,7 @@ def section() -> None:
 
 def unmerge_buttons(incident: Incident) -> None:
     """Under a merged incident's detail: "Unmerge" for each record merged into it."""
-    store, who = cast(RecordStore, common.get_store()), common.viewer()
+    store, who = common.get_store(), common.viewer()
     if not who.can_edit:
         return
     _said()

@@ -40,6 +40,7 @@ from incidents.report import PROBLEM_COLUMN, ImportReport, RejectedRow, WarnedRo
 from incidents.store.base import Store, StoreError
 from incidents.store.merges import rows_into_merged
 from incidents.store.record_ids import keyed_id, legacy_id
+from incidents.store.record_store import RecordStore
 from incidents.translation import _
 from incidents.validation import RowInvalid, checked_row, clean_text
 from incidents.validation_columns import validate_columns
@@ -84,7 +85,7 @@ class FileRows:
 
 def import_file(
     path: Path | str,
-    store: Store,
+    store: RecordStore,
     viewer: Viewer,
     options: ImportOptions | None = None,
     data: bytes | None = None,
@@ -126,7 +127,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _import(
     path: Path | str,
-    store: Store,
+    store: RecordStore,
     viewer: Viewer,
     options: ImportOptions,
     data: bytes | None,

@@ -30,7 +30,6 @@ from incidents.duplicates.scoring import DAY_WINDOW, DEFAULT_THRESHOLD, Match
 from incidents.duplicates.search import find_candidates
 from incidents.record import Incident
 from incidents.report import ImportReport
-from incidents.store.base import Store
 from incidents.store.merges import count_between, merge_links, merged_keys, not_same_pairs
 from incidents.store.profile_reads import facts_between
 from incidents.store.record_store import RecordStore
@@ -52,13 +51,13 @@ def skipped_large(most: int) -> str:
     return said.format(n=number(most))
 
 
-def count_like_existing(report: ImportReport, store: Store, viewer: Viewer,
+def count_like_existing(report: ImportReport, store: RecordStore, viewer: Viewer,
                         rows: Sequence[Incident]) -> None:  # fmt: skip
     """Set report.like_existing (new rows that look like a stored record, each once;
     a row of a record already stored was there to review before),
     or report.like_existing_note when the look was skipped. Called before the rows
     are written, so a row never finds itself or another row of its own file."""
-    if not rows or not isinstance(store, RecordStore) or not viewer.sees_restricted:
+    if not rows or not viewer.sees_restricted:
         return
     stored = store.existing_ids([r.id for r in rows], [])
     gone = store.deleted_among(list(rows))  # merged away or deleted: left as they are

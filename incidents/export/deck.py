@@ -21,7 +21,6 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 import geodata
-from incidents.access import PublicRules
 from incidents.export import theme
 from incidents.export.caption import day_words, filters_sentence, incidents_words, window_words
 from incidents.export.deck_parts import counts_table_data, source_lines
@@ -184,7 +183,11 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     assert notes is not None
     # Where the public rules put the places shown ('9 shown at the town of Tarhuna'); the
     # footer's notice names the rule on every slide.
-    placed = placement_summary(selection.rows, PublicRules()) if selection.profile.coarsened else ""
+    placed = (
+        placement_summary(selection.rows, selection.public_rules)
+        if selection.profile.coarsened
+        else ""
+    )
     facts = _(". ").join([selection.counts_line(), *_merged(selection), *selection.people_lines()])
     notes.text = " ".join(
         [

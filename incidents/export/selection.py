@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from incidents import count_totals, translation
-from incidents.access import Viewer
+from incidents.access import PublicRules, Viewer
 from incidents.export import people_words
 from incidents.export.caption import counts_line, selection_hash
 from incidents.export.placement_words import rules_words
@@ -29,8 +29,9 @@ from incidents.export.profiles import Profile, profile_for
 from incidents.query import Query
 from incidents.record import Source
 from incidents.schema import CONFIDENTIAL_FIELDS
-from incidents.store.base import Store
 from incidents.store.column_index import ColumnIndex
+from incidents.store.merges import merge_links
+from incidents.store.record_store import RecordStore
 from incidents.translation import ngettext
 
 SOURCE_LIMIT = 200_000  # tables list every source up to this many incidents
@@ -66,6 +67,8 @@ class Selection:
     merged: int = 0  # source records merged into the incidents shown (each counted once)
     counted: bool = False  # read from the column index: images count it in squares
     placing: str = ""  # how the public rules placed the points counted ('' for staff)
+    # the rules the rows were coarsened with (the store's): what a deck's notes name
+    public_rules: PublicRules = field(default_factory=PublicRules)
 
     @functools.cached_property
     def data_version(self) -> str:
@@ -136,7 +139,7 @@ class Selection:
 
 
 def read_selection(
-    store: Store,
+    store: RecordStore,
     query: Query,
     viewer: Viewer,
     *,
@@ -174,11 +177,12 @@ def read_selection(
         link=link,
         country=country,
         merged=merged_count(store, viewer, ids),
+        public_rules=store.public_rules,
     )
 
 
 def _read_counted(
-    store: Store, index: ColumnIndex, query: Query, viewer: Viewer, link: str, country: str
+    store: RecordStore, index: ColumnIndex, query: Query, viewer: Viewer, link: str, country: str
 ) -> Selection:
     """read_selection from the index; only the sources of an even sample of the
     incidents are read from the store (the face of an image names publishers)."""
@@ -208,6 +212,7 @@ def _read_counted(
         merged=merged_count(store, viewer, None, (index, keep)),
         counted=True,
         placing="" if viewer.sees_exact_locations else rules_words(store.public_rules),
+        public_rules=store.public_rules,
     )
 
 
@@ -251,16 +256,11 @@ def _people_lines(index: ColumnIndex, query: Query) -> list[str]:
 
 
 def merged_count(
-    store: Store, viewer: Viewer, ids: Sequence[str] | None, index: IndexPart | None = None
+    store: RecordStore, viewer: Viewer, ids: Sequence[str] | None, index: IndexPart | None = None
 ) -> int:
     """Records merged into these (incidents.store.merges): what an export says. A
     selection read from the index (index: it and the selection's mask) holds no ids: the
     ids of the records merged into are looked up in it instead (few; read by fid)."""
-    from incidents.store.merges import merge_links
-    from incidents.store.record_store import RecordStore
-
-    if not isinstance(store, RecordStore):
-        return 0
     links = merge_links(store, viewer) if ids or index is not None else []
     if index is not None and links:
         column, keep = index

@@ -36,9 +36,7 @@ from incidents.export.tables import to_csv, to_geojson, to_xlsx
 from incidents.export.theme import SIZES, ImageSize
 from incidents.maps.plan import Rows
 from incidents.query import Query
-from incidents.store.base import Store
 from incidents.store.column_index import ColumnIndex
-from incidents.store.column_load import cached_index
 from incidents.store.record_store import RecordStore
 from incidents.translation import _, language, set_language, supported
 
@@ -120,7 +118,7 @@ def in_language(lang: str, make: Callable[[], T]) -> T:
 
 
 def run_export(
-    store: Store,
+    store: RecordStore,
     viewer: Viewer,
     query: Query,
     request: ExportRequest,
@@ -129,15 +127,20 @@ def run_export(
     """Read the selection for the export's audience, render the file, log the export.
 
     Images and decks of more than request.cells_above incidents are read from the
-    column index the export's viewer would get (index_for, by default column_load's
-    disk cache): incidents counted in squares, see cells.py. Everything else reads the
-    rows. Every word of the file is in request.lang (see in_language).
+    column snapshot the export's viewer would get (index_for, by default
+    store.snapshot, the one the map page reads): incidents counted in squares, see
+    cells.py. Everything else reads the rows. Every word of the file is in
+    request.lang (see in_language).
     """
     return in_language(request.lang, lambda: _run(store, viewer, query, request, index_for))
 
 
 def _run(
-    store: Store, viewer: Viewer, query: Query, request: ExportRequest, index_for: IndexFor | None
+    store: RecordStore,
+    viewer: Viewer,
+    query: Query,
+    request: ExportRequest,
+    index_for: IndexFor | None,
 ) -> ExportResult:
     if request.fmt not in FORMATS:
         raise ValueError(f"format {request.fmt!r}: use one of {', '.join(FORMATS)}")
@@ -169,19 +172,19 @@ def _run(
 
 
 def _index(
-    store: Store, reader: Viewer, request: ExportRequest, index_for: IndexFor | None
+    store: RecordStore, reader: Viewer, request: ExportRequest, index_for: IndexFor | None
 ) -> ColumnIndex | None:
-    """The column index of what the export's viewer sees (index_for, by default
-    column_load's disk cache), for the files drawn from it: the offline map always
-    (drawn as the app draws the same selection, plan.layer), and an image or deck of
-    a selection above request.cells_above (incidents counted in squares)."""
-    if request.fmt not in (*IMAGE_FORMATS, "html", "pptx") or not isinstance(store, RecordStore):
+    """The column snapshot of what the export's viewer sees (index_for, by default
+    store.snapshot: the page's own when the app exports), for the files drawn from it:
+    the offline map always (drawn as the app draws the same selection, plan.layer), and
+    an image or deck of a selection above request.cells_above (counted in squares)."""
+    if request.fmt not in (*IMAGE_FORMATS, "html", "pptx"):
         return None
-    return (index_for or (lambda who: cached_index(store, who)))(reader)
+    return (index_for or store.snapshot)(reader)
 
 
 def _html(
-    store: Store,
+    store: RecordStore,
     index: ColumnIndex,
     reader: Viewer,
     selection: Selection,
@@ -195,7 +198,7 @@ def _html(
     return to_html(selection, request.title, extent, index=index, rows=rows)
 
 
-def _rows_by_fid(store: Store, index: ColumnIndex, reader: Viewer) -> Rows:
+def _rows_by_fid(store: RecordStore, index: ColumnIndex, reader: Viewer) -> Rows:
     """Rows for the map's markers: the first matching fids in the index, read as reader."""
 
     def rows(query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:
@@ -205,22 +208,14 @@ def _rows_by_fid(store: Store, index: ColumnIndex, reader: Viewer) -> Rows:
     return rows
 
 
-def render(selection: Selection, request: ExportRequest) -> bytes:
-    """The file for rows already read, in request.lang: no store access here."""
-    return in_language(request.lang, lambda: _render(selection, request))
-
-
 def _render(selection: Selection, request: ExportRequest) -> bytes:
-    fmt = request.fmt
-    if fmt in IMAGE_FORMATS:
-        return _image(selection, request)[0]
-    if fmt == "pptx":
+    """A deck or a table, made from the selection alone (_run draws images and the
+    offline map)."""
+    if request.fmt == "pptx":
         return build_deck(selection, _deck_options(request))
-    if fmt == "html":
-        return to_html(selection, request.title, request.extent or _fit(selection))
     tables = {"csv": lambda: to_csv(selection), "xlsx": lambda: to_xlsx(selection, request.title),
               "geojson": lambda: to_geojson(selection, request.title)}  # fmt: skip
-    return tables[fmt]()
+    return tables[request.fmt]()
 
 
 def _deck_options(request: ExportRequest) -> DeckOptions:
@@ -238,14 +233,6 @@ def _image(selection: Selection, request: ExportRequest) -> tuple[bytes, Drawn]:
     if request.panels and not panels:
         raise ValueError(_("no panels to draw: the selection is empty"))
     return image(selection, request.map_options(), request.fmt, panels)
-
-
-def _fit(selection: Selection) -> tuple[float, float, float, float] | None:
-    rows = selection.rows[selection.located] if len(selection.rows) else selection.rows
-    if rows.empty:
-        return None
-    lon, lat = rows["longitude"].to_numpy(float), rows["latitude"].to_numpy(float)
-    return fit_extent(lon, lat, 1.6, pad_km=20)
 
 
 def with_profile(request: ExportRequest, profile: str) -> ExportRequest:

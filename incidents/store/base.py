@@ -65,7 +65,10 @@ class DeletedRecord:
 
 
 class Store(Protocol):
-    """The interface the app, the importer and the exports use; see gpkg.py and postgis.py."""
+    """What every store offers, and all that the pages, the command line and the audit
+    checks call. The importer, the exports and the merges take RecordStore
+    (record_store.py, the one class both backends share) instead: they also read the
+    merge tables and the duplicate look's records through its backend."""
 
     url: str
     public_rules: PublicRules  # where the public sees a located record (access.py)

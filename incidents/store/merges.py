@@ -27,7 +27,7 @@ from incidents.schema import CONFIDENTIAL_FIELDS
 from incidents.store import tombstones
 from incidents.store.audit import chain_entry, now_utc, to_json
 from incidents.store.backend import Backend, has_table
-from incidents.store.base import NotAllowed, NotFound, StaleEdit, Store, StoreError
+from incidents.store.base import NotAllowed, NotFound, StaleEdit, StoreError
 from incidents.store.columns import load_records
 from incidents.store.record_store import RecordStore
 from incidents.store.writes import (
@@ -354,15 +354,15 @@ def count_between(store: RecordStore, between: tuple[date, date]) -> int:
     return int(rows[0]["n"])
 
 
-def rows_into_merged(store: Store, rows: Sequence[Incident]) -> list[Incident]:
+def rows_into_merged(store: RecordStore, rows: Sequence[Incident]) -> list[Incident]:
     """Rows of a file imported again, each row of a record that others were merged
     into taken in as a merge takes a record (merged_record): its empty fields filled,
     sources, tags and perpetrators united, the values the editor chose kept. Without
     this the row would overwrite the merged record with the file's own version, losing
     the other records' sources: a re-import of the files a merge came from must change
     nothing, and a row that brings a new source adds it. Other rows are left as read."""
-    if not isinstance(store, RecordStore) or not rows:
-        return list(rows)
+    if not rows:
+        return []
     ids = [r.id for r in rows]
     kept: dict[str, Incident] = {}
     with store._backend() as db:
