@@ -28,7 +28,6 @@ SAID = "1 source record merged into the incidents shown (each incident counted o
 
 def _merged_store(tmp_path: Path) -> RecordStore:
     store = open_store(str(tmp_path / "merged.gpkg"))
-    assert isinstance(store, RecordStore)
     import_file(ROOT / "data" / "examples" / "tarhuna.csv", store, EDITOR)
     merge(store, "tarhuna-ex-001", "tarhuna-ex-002", EDITOR)
     return store
