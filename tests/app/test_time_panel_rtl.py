@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from app_pages import time_panel
 from incidents import translation
+from incidents.maps import timeline_chart
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +27,8 @@ def _spec(lang: str) -> str:
          date(2020, 2, 29)], "count": [3.0, 0.5], "certainty": ["within the period",
          "uncertain"]}
     )  # fmt: skip
-    chart = time_panel._chart(hist, "month", (date(2020, 1, 1), None))
-    return json.dumps(chart.to_dict(validate=False), ensure_ascii=False)
+    spec = timeline_chart.spec(hist, "month", (date(2020, 1, 1), None))
+    return json.dumps(spec, ensure_ascii=False)
 
 
 def test_arabic_time_axis_runs_right_to_left_with_arabic_words() -> None:
