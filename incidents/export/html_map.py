@@ -11,14 +11,10 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
 from incidents.export.caption import filters_sentence, window_words
 from incidents.export.layout import district_names, sources_sentence, stamp_words
 from incidents.export.selection import Selection
 from incidents.export.static_map import default_title
-from incidents.query import Query
 from incidents.translation import _, is_rtl, language
 
 if TYPE_CHECKING:  # the map builder is imported when a map is made
@@ -31,85 +27,43 @@ _LEAFLET_PREFIX = (
     'prefix:\'<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">\''
 )
 _BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
-_LINK = re.compile(r"https?://\S+")
 
 
 def to_html(
     selection: Selection,
-    title: str = "",
-    extent: tuple[float, float, float, float] | None = None,
+    title: str,
+    extent: tuple[float, float, float, float] | None,
     *,
-    index: ColumnIndex | None = None,
-    rows: Rows | None = None,
+    index: ColumnIndex,
+    rows: Rows,
 ) -> bytes:
     """One self-contained HTML file; links print as text so no click leaves the file.
 
     Drawn as the app draws the same selection and view (plan.layer): markers where few
     are in view, else the grid levels the page sums again on zoom. index: the export
-    viewer's column index (rows() reads the markers' rows by fid); without it, the
-    selection's rows are made into one, so a file of rows at hand draws the same grid.
+    viewer's column snapshot; rows() reads the markers' rows by fid.
     """
     from incidents.maps import MapOptions as WebMapOptions
     from incidents.maps import basemap, localize, plan
 
     query = selection.query
-    if index is None or rows is None:
-        index, query = _index_of(selection.rows), Query()
-        rows = _rows_of(selection.rows, index)
     options = WebMapOptions(popups=True, country=selection.country, cluster=True)
     m = basemap(selection.country)
     group, _, _ = plan.layer(index, query, options, extent, rows)
     group.add_to(m)
     shown = index.count(query, drawable=True)
-    return html_page(selection, localize(m), title, extent, shown)
+    return _page(selection, localize(m), title, extent, shown)
 
 
-def _index_of(frame: pd.DataFrame) -> ColumnIndex:
-    """Rows at hand as a column index (fid: the row's position), what plan.layer reads."""
-    from incidents.store.column_index import MEASURE_COLUMNS, ColumnIndex
-
-    def column(name: str, default: object = "") -> pd.Series:
-        return frame[name] if name in frame.columns else pd.Series(default, index=frame.index)
-
-    def days(name: str) -> np.ndarray:
-        when = pd.to_datetime(column(name, None), errors="coerce").fillna(pd.Timestamp(0))
-        return when.to_numpy("datetime64[D]").astype(np.int64)
-
-    lat = pd.to_numeric(column("latitude", None), errors="coerce").to_numpy(float)
-    lon = pd.to_numeric(column("longitude", None), errors="coerce").to_numpy(float)
-    precision = column("location_precision").fillna("").astype(str)
-    compact = pd.DataFrame(
-        {"fid": np.arange(len(frame)), "start": days("date_start"), "end": days("date_end"),
-         "latitude": lat, "longitude": lon, "has_latitude": ~np.isnan(lat),
-         "drawable": ~np.isnan(lat) & ~np.isnan(lon) & (precision != "country").to_numpy(),
-         "stored_precision": precision.to_numpy()}
-    )  # fmt: skip
-    for name in ("type", "verification", "date_kind", "admin1_code"):
-        compact[name] = column(name).fillna("").astype(str).to_numpy()
-    for name in MEASURE_COLUMNS:
-        compact[name] = pd.to_numeric(column(name, None), errors="coerce").to_numpy(np.float32)
-    return ColumnIndex.build([compact])
-
-
-def _rows_of(frame: pd.DataFrame, index: ColumnIndex) -> Rows:
-    """plan.layer's reader of marker rows for _index_of's index: rows by position."""
-
-    def rows(query: Query, columns: tuple[str, ...], limit: int) -> pd.DataFrame:
-        picked = frame.iloc[index.first_fids(query, limit)]
-        return picked.reindex(columns=list(columns))
-
-    return rows
-
-
-def html_page(
+def _page(
     selection: Selection,
     m: folium.Map,
-    title: str = "",
-    extent: tuple[float, float, float, float] | None = None,
-    shown: int | None = None,
+    title: str,
+    extent: tuple[float, float, float, float] | None,
+    shown: int,
 ) -> bytes:
     """A built map as the standalone page: assets inlined, the facts block on top
-    (shown: how many incidents the map draws, when they are not selection.rows)."""
+    (shown: how many incidents the map draws, which need not be selection.rows)."""
     from incidents.maps import external_urls, map_html
 
     if extent is not None:
@@ -133,7 +87,7 @@ def html_page(
     return page.encode("utf-8")
 
 
-def _header(selection: Selection, title: str, shown: int | None = None) -> str:
+def _header(selection: Selection, title: str, shown: int) -> str:
     """The facts block; user text is escaped, URLs shown as text, not as links."""
     profile = selection.profile
     filters = filters_sentence(selection.query, district_names(selection.country))
@@ -170,8 +124,3 @@ def _colour(profile: str) -> str:
     from incidents.export.theme import PROFILE_COLOURS
 
     return PROFILE_COLOURS.get(profile, "#333")
-
-
-def hosts_referenced(page: str) -> list[str]:
-    """Every http(s) URL written in the page, for tests and checks."""
-    return _LINK.findall(page)

@@ -8,8 +8,6 @@ from dataclasses import replace
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.export.html_map import to_html
-from incidents.export.selection import read_selection
 from incidents.export.service import ExportRequest, run_export
 from incidents.importer import import_file
 from incidents.query import Query
@@ -26,9 +24,9 @@ _FETCHING = re.compile(
 
 
 def test_html_loads_nothing_from_other_hosts(tarhuna_store):
-    selection = read_selection(tarhuna_store, Query(), Viewer("r", Role.VIEWER),
-                               link="http://localhost:8501/?v=1")  # fmt: skip
-    page = to_html(selection, "Tarhuna <b>briefing</b>").decode()
+    request = ExportRequest("html", profile="partner", title="Tarhuna <b>briefing</b>",
+                            link="http://localhost:8501/?v=1")  # fmt: skip
+    page = run_export(tarhuna_store, Viewer("r", Role.VIEWER), Query(), request).data.decode()
     assert not _FETCHING.findall(page)
     assert "<script src=" not in page and '<link rel="stylesheet"' not in page
     assert "leaflet" in page.lower()  # Leaflet is inlined, not linked
@@ -36,10 +34,11 @@ def test_html_loads_nothing_from_other_hosts(tarhuna_store):
 
 
 def test_html_states_its_audience_and_escapes_user_text(tarhuna_store):
-    selection = read_selection(tarhuna_store, Query(), Viewer("r", Role.PUBLIC))
-    page = to_html(selection, "Tarhuna <script>alert(1)</script>").decode()
+    request = ExportRequest("html", title="Tarhuna <script>alert(1)</script>")
+    result = run_export(tarhuna_store, Viewer("r", Role.PUBLIC), Query(), request)
+    page = result.data.decode()
     assert "<script>alert(1)</script>" not in page
-    assert "PUBLIC" in page and "Data version" in page and selection.data_version in page
+    assert "PUBLIC" in page and "Data version" in page and result.data_version in page
 
 
 @pytest.fixture(scope="module")

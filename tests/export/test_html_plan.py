@@ -18,9 +18,7 @@ import pytest
 
 from incidents.access import Role, Viewer
 from incidents.export.cells import CELLS_ABOVE
-from incidents.export.html_map import to_html
 from incidents.export.profiles import export_viewer, get_profile
-from incidents.export.selection import DRAWING_COLUMNS, read_selection
 from incidents.export.service import ExportRequest, run_export
 from incidents.importer import import_file
 from incidents.maps import MARKER_LIMIT, MapOptions, basemap, map_html, plan
@@ -108,40 +106,3 @@ def test_the_offline_map_draws_what_the_app_draws(store, size, view, kind) -> No
         assert len(app["markers"]) == index.count(query, drawable=True)
     elif kind == "grid":
         assert app["grid"] is not None and not app["markers"]
-
-
-def _by_label(plan: dict) -> dict:
-    """The plan with each cell's counts keyed by type label (the order of a grid's type
-    columns follows the index it was counted from)."""
-    grid = plan["grid"]
-    if grid is None:
-        return plan
-    labels = grid["labels"]
-
-    def cells(level: dict | None) -> dict | None:
-        if level is None:
-            return None
-        counted = {
-            (c[0], c[1]): {t: n for t, n in zip(labels, c[2:], strict=True) if n}
-            for c in level["cells"]
-        }
-        return {"zoom": level["zoom"], "cells": counted}
-
-    rest = {k: v for k, v in grid.items() if k not in ("labels", "whole", "box")}
-    return {**plan, "grid": {**rest, "whole": cells(grid["whole"]), "box": cells(grid["box"])}}
-
-
-@pytest.mark.parametrize(
-    ("size", "view"),
-    [(2_000, LIBYA), (10_000, LIBYA), (10_000, TRIPOLI)],
-    ids=["below-3000", "3001-20000", "3001-20000-zoomed"],
-)
-def test_a_file_made_from_rows_at_hand_draws_what_the_app_draws(store, size, view) -> None:
-    """html_map.to_html of rows already read (no store behind it) draws the app's
-    markers or grid levels too: the rows are made into a column index for plan.layer."""
-    reader = export_viewer(STAFF, get_profile("internal"))
-    index = build_index(store, reader)
-    query = _window(index, size)
-    selection = read_selection(store, query, reader, columns=DRAWING_COLUMNS)
-    page = to_html(selection, extent=view).decode()
-    assert _by_label(_plan(page)) == _by_label(_app(store, index, query, view))

@@ -14,8 +14,8 @@ from pptx import Presentation
 
 from incidents.access import Role, Viewer
 from incidents.export.deck import DeckOptions, build_deck
-from incidents.export.html_map import to_html
 from incidents.export.selection import read_selection
+from incidents.export.service import ExportRequest, run_export
 from incidents.export.static_map import MapOptions, render_map
 from incidents.export.tables import to_csv, to_geojson, to_xlsx
 from incidents.query import Query
@@ -58,8 +58,9 @@ def test_the_image_face_says_it(selection) -> None:
     assert "0 people" not in svg
 
 
-def test_the_html_map_header_says_it(selection) -> None:
-    page = to_html(selection).decode()
+def test_the_html_map_header_says_it(tarhuna_store) -> None:
+    reader, request = Viewer("partner-reader", Role.VIEWER), ExportRequest("html", "partner")
+    page = run_export(tarhuna_store, reader, WINDOW, request).data.decode()
     assert AT_LEAST in page and UNKNOWN in page
 
 
@@ -74,8 +75,6 @@ def test_the_deck_title_slide_and_notes_say_it(selection) -> None:
 
 def test_an_image_drawn_in_squares_says_what_the_point_image_says(tarhuna_store) -> None:
     """A selection too large to read row by row is summed by the column index."""
-    from incidents.export.service import ExportRequest, run_export
-
     editor = Viewer("exporting-editor", Role.EDITOR)
 
     def svg(cells_above: int) -> str:
