@@ -1,7 +1,7 @@
 """What the server does once, at start, so that its first visitor does not wait for it.
 
-A page run imports what it draws with: folium and the map layers, altair for the
-timeline, and, for the export panel, matplotlib and the export pipeline. Imported by
+A page run imports what it draws with: folium and the map layers, the timeline, and,
+for the export panel, matplotlib and the export pipeline. Imported by
 the first visit, they held its whole page back by 3 to 6 s (up to 12 s on a busy
 2-core machine); the basemap's first drawing reads the bundled outlines and gazetteer
 (1 to 2 s more). Done here, before the server answers, the first visit costs what a
