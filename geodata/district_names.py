@@ -24,13 +24,6 @@ def display_name(code: str, fallback: str = "") -> str:
     return district.name_en or district.name_ar or district.code
 
 
-def display_label(code: str, fallback: str = "") -> str:
-    """'Murqub (LY-MB)': the display name with its code, as the detail panel shows it."""
-    if not code:
-        return fallback
-    return f"{display_name(code, fallback)} ({code.strip().upper()})"
-
-
 def reader_name(code: str, language: str, fallback: str = "") -> str:
     """The one name a reader sees for a district code in every view of a record (table,
     detail panel, filter chip, map tooltip): its Arabic name on an Arabic page, else the

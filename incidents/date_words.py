@@ -85,8 +85,3 @@ MONTH_WORD = re.compile(
     + "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
     + r")\.?(?!\w)"
 )
-
-
-def month_number(word: str) -> int | None:
-    """1-12 for a month name or abbreviation in English or Arabic, else None."""
-    return MONTHS.get(fold(word).rstrip("."))

@@ -194,10 +194,4 @@ def evidence_command(db: str | None, action: str, files: tuple[Path, ...],
     return 0 if report.ok else 1
 
 
-def _cli_viewer() -> Viewer:
-    import getpass
-
-    return Viewer(f"cli:{getpass.getuser()}", Role.EDITOR)
-
-
 COMMANDS = (evidence_command,)

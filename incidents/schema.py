@@ -308,5 +308,4 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 CONFIDENTIAL_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.confidential)
-SYSTEM_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.group == "system")
 SOURCE_PARTS: tuple[str, ...] = ("title", "publisher", "date", "url", "sha256")

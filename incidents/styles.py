@@ -76,8 +76,6 @@ PRECISION_STYLES: dict[str, PrecisionStyle] = {
 
 assert set(PRECISION_STYLES) == set(LOCATION_PRECISIONS.codes)
 
-ATTRIBUTION_FALLBACK = "Places: GeoNames (CC BY 4.0) · Boundaries: Natural Earth (public domain)"
-
 
 def type_style(code: str) -> TypeStyle:
     return TYPE_STYLES.get(code, TYPE_STYLES["other"])

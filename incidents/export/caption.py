@@ -141,11 +141,3 @@ def selection_hash(rows: pd.DataFrame, profile: str) -> str:
         columns = [list(map(str, ordered[c].to_numpy(dtype=object))) for c in cols]
         digest.update("\x1e".join("\x1f".join(row) for row in zip(*columns, strict=True)).encode())
     return digest.hexdigest()[:10]
-
-
-def type_counts(rows: pd.DataFrame) -> list[tuple[str, int]]:
-    """(type label, count), most frequent first."""
-    if "type" not in rows.columns or rows.empty:
-        return []
-    counts = rows["type"].value_counts()
-    return [(INCIDENT_TYPES.shown(str(code)), int(n)) for code, n in counts.items()]

@@ -8,7 +8,6 @@ the export is logged with its format, profile, count and data version.
 from __future__ import annotations
 
 import contextvars
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -94,10 +93,6 @@ class ExportResult:
     count: int
     data_version: str
     squares_km: float = 0.0  # an image that counts incidents in squares: their size
-
-    @property
-    def media_type(self) -> str:
-        return MEDIA_TYPES[self.fmt]
 
 
 IndexFor = Callable[[Viewer], ColumnIndex]
@@ -233,7 +228,3 @@ def _image(selection: Selection, request: ExportRequest) -> tuple[bytes, Drawn]:
     if request.panels and not panels:
         raise ValueError(_("no panels to draw: the selection is empty"))
     return image(selection, request.map_options(), request.fmt, panels)
-
-
-def with_profile(request: ExportRequest, profile: str) -> ExportRequest:
-    return dataclasses.replace(request, profile=profile)

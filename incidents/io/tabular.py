@@ -72,16 +72,6 @@ class Table:
         """Whether the header holds all these columns, in any letter case."""
         return set(names) <= {h.strip().casefold() for h in self.header}
 
-    def lowered_records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """Each row as {lower-case column: text}, so EVENT_DATE and event_date read alike."""
-        keys = [h.strip().casefold() for h in self.header]
-        for number, cells in self.rows:
-            row: dict[str, str] = {}
-            for key, value in zip(keys, cells, strict=False):
-                if key and key not in row:
-                    row[key] = "" if value is None else str(value).strip()
-            yield number, row
-
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each row as {column: value}, numbered as the spreadsheet shows it."""
         for number, cells in self.rows:

@@ -6,7 +6,6 @@ import pytest
 
 from geodata import district_by_code
 from geodata.district_names import (
-    display_label,
     display_name,
     known_names,
     reader_label,
@@ -17,11 +16,9 @@ from geodata.district_names import (
 
 def test_a_district_has_one_display_name_whatever_the_record_calls_it() -> None:
     assert display_name("LY-MB", "Al Marqab") == "Murqub" == display_name("ly-mb")
-    assert display_label("LY-MB", "Al Marqab") == "Murqub (LY-MB)"
     district = district_by_code("LY-MB")
     assert district is not None and display_name("LY-MB") == district.name_en
     assert display_name("XX-ZZ", "Somewhere") == "Somewhere"  # not bundled: as recorded
-    assert display_label("", "Somewhere") == "Somewhere"
 
 
 @pytest.mark.parametrize("typed", ["Marqab", "marqab", "Murgub", "Khoms", "المرقب", "LY-MB"])
