@@ -67,10 +67,19 @@ def render_export_panel(
     viewer: Viewer,
     query: Query,
     view: Mapping[str, Any] | Sequence[float] | None = None,
+    lazy: bool = False,
 ) -> None:
-    """Export controls and download buttons for the current selection and map view."""
+    """Export controls and download buttons for the current selection and map view.
+
+    lazy: the panel's controls are drawn only once it is opened (opening it reruns the
+    page, or the fragment holding it). Drawn closed, its 25 elements and their code
+    held the map page's whole first drawing back by about half a second."""
     extent, link = view_parts(view)
-    with st.expander(_("Export for a briefing: image, slides, offline map, tables")):
+    label = _("Export for a briefing: image, slides, offline map, tables")
+    panel = st.expander(label, key="export_open", on_change="rerun") if lazy else st.expander(label)
+    with panel:
+        if lazy and not panel.open:
+            return
         failed: dict[str, str] = st.session_state.setdefault(FAILED, {})
         if failed.get("message"):
             st.warning(failed.pop("message"))

@@ -293,7 +293,7 @@ def _export_panel(query: Query, view: ViewState, bounds: tuple | None) -> None:
     public = _public_address()
     link = share_link(public, view) if public else ""
     render_export_panel(
-        common.get_store(), common.viewer(), query, {"bounds": bounds, "link": link}
+        common.get_store(), common.viewer(), query, {"bounds": bounds, "link": link}, lazy=True
     )
 
 

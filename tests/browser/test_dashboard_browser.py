@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from browser_support import SCREENSHOTS, Guarded, Server
 
+from incidents.export.service import FORMATS
+
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 HEADLINE = re.compile(r"([\d,]+) incidents? shown of ([\d,]+)")
@@ -150,3 +152,16 @@ def test_ticking_online_tiles_changes_the_map_and_the_link(
         guarded.page.wait_for_timeout(500)
     assert guarded.offsite, "the map did not switch to online tiles"
     guarded.offsite.clear()
+
+
+def test_the_export_panel_opens_with_its_downloads(guarded: Guarded, example_server: Server):
+    """Drawn closed with nothing inside (the page's first drawing does not wait for it);
+    opening it brings the audience and a button per format."""
+    _open(guarded, example_server, size=(1600, 1000))
+    page = guarded.page
+    assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+    page.get_by_text("Export for a briefing").first.click()
+    page.get_by_text("Audience").first.wait_for(timeout=TIMEOUT)
+    buttons = page.locator('[data-testid="stDownloadButton"]')
+    buttons.first.wait_for(timeout=TIMEOUT)
+    assert buttons.count() == len(FORMATS)

@@ -1,0 +1,26 @@
+"""The map page's export panel is drawn closed with nothing inside, and its controls
+come when it is opened (render_export_panel(lazy=True)): the whole page's first drawing
+no longer waits for 25 elements nobody has asked for."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _app(db: str) -> None:
+    from app_pages.export_panel import render_export_panel
+    from incidents.access import Role, Viewer
+    from incidents.query import Query
+    from incidents.store import open_store
+
+    render_export_panel(open_store(db), Viewer("someone", Role.VIEWER), Query(), None, lazy=True)
+
+
+def test_the_panel_draws_its_controls_once_opened(tarhuna_db):
+    app = AppTest.from_function(_app, args=(tarhuna_db,), default_timeout=60).run()
+    assert not app.exception
+    assert not [r for r in app.radio if r.key == "export_profile"]
+    app.session_state["export_open"] = True  # what opening it in the browser records
+    app.run()
+    assert not app.exception
+    assert [r for r in app.radio if r.key == "export_profile"]
