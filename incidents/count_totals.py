@@ -11,7 +11,7 @@ export:
   else its minimum (else nothing), written "at least 338";
 - no record gives a best estimate or a minimum: "unknown" (never "0").
 
-Pure functions over arrays and frames; the stores' SQL uses lower_bound_sql().
+Pure functions over arrays and frames (the column snapshot sums people with them).
 """
 
 from __future__ import annotations
@@ -39,11 +39,6 @@ def best_column(measure: str) -> str:
 
 def low_column(measure: str) -> str:
     return f"{what_of(measure)}_min"
-
-
-def lower_bound_sql(measure: str, alias: str = "i") -> str:
-    """The per-record lower bound in SQL (best, else minimum, else 0), as below."""
-    return f"COALESCE({alias}.{best_column(measure)}, {alias}.{low_column(measure)}, 0)"
 
 
 @dataclass(frozen=True)

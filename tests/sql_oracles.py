@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from incidents.access import Viewer, Visibility, coarsen_for_public
-from incidents.count_totals import lower_bound_sql, what_of
+from incidents.count_totals import best_column, low_column, what_of
 from incidents.public_place import public_points
 from incidents.query import Query
 from incidents.store import text_index
@@ -147,7 +147,8 @@ class SqlSummaries:
         """Incidents, or people (count_totals' lower bound), per admin1_code ('' for none)."""
         if measure != "incidents" and (measure not in NUMBER_COLUMNS or what_of(measure) is None):
             raise ValueError(f"cannot sum '{measure}'")
-        value = "COUNT(*)" if measure == "incidents" else f"SUM({lower_bound_sql(measure)})"
+        low = f"COALESCE(i.{best_column(measure)}, i.{low_column(measure)}, 0)"  # best, else min
+        value = "COUNT(*)" if measure == "incidents" else f"SUM({low})"
         where = self.conditions(query, viewer)
         sql = (
             f"SELECT COALESCE(i.admin1_code, '') AS code, {value} AS total "

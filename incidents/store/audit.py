@@ -208,14 +208,6 @@ def verify_chain(
 PURGE_ACTION = "purge"
 
 
-def hash_holds(e: AuditEntry) -> bool | None:
-    """The entry's hash under rule 2, else rule 1 (see the module docstring). None: an
-    entry of rule 1 whose text was purged, which cannot be re-hashed; the purge entry
-    after it must name it (purged_rule1)."""
-    found = _rule_of(e)
-    return None if found is None else bool(found)
-
-
 def _rule_of(e: AuditEntry, first: int = 2) -> int | None:
     """The rule (1 or 2) under which the entry's hash checks, 0 if none; None for a
     purged entry of rule 1. first: the rule to try first."""
