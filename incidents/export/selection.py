@@ -295,25 +295,3 @@ def excluded_counts(count: Callable[[Query], int], query: Query, shown: int) -> 
         out[why] = max(total - before, 0)
         before = total
     return out
-
-
-def selection_from_frame(
-    rows: pd.DataFrame,
-    query: Query | None = None,
-    *,
-    profile: Profile | None = None,
-    link: str = "",
-    sources: dict[str, tuple[Source, ...]] | None = None,
-    excluded: dict[str, int] | None = None,
-) -> Selection:
-    """A Selection from rows read elsewhere (tests, benchmarks, synthetic data)."""
-    from incidents.export.profiles import get_profile
-
-    return Selection(
-        query=query or Query(),
-        profile=profile or get_profile("public"),
-        rows=rows.reset_index(drop=True),
-        excluded=excluded or {},
-        sources=sources or {},
-        link=link,
-    )

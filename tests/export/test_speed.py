@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import time
 
+from frame_selection import selection_from_frame
 from PIL import Image
 
-from incidents.export.selection import selection_from_frame
 from incidents.export.static_map import MapOptions, render_map
 from incidents.synthetic import synthetic_frame
 

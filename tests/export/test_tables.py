@@ -11,10 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 from export_fixtures import FORMULA_TITLE, RESTRICTED_TITLE, SECRET
+from frame_selection import selection_from_frame
 
 from incidents.access import Role, Viewer
 from incidents.export.profiles import get_profile
-from incidents.export.selection import read_selection, selection_from_frame
+from incidents.export.selection import read_selection
 from incidents.export.tables import table_records, to_csv, to_geojson, to_xlsx
 from incidents.query import Query
 from incidents.record import Source

@@ -9,9 +9,9 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from frame_selection import selection_from_frame
 from PIL import Image
 
-from incidents.export.selection import selection_from_frame
 from incidents.export.timeline import _histogram, timeline_png
 
 
