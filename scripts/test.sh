@@ -15,4 +15,5 @@ echo "PostGIS for tests: $INCIDENTS_TEST_PG"
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache --no-logo  # the layer contracts in pyproject.toml
+.venv/bin/vulture incidents geodata app_pages app.py scripts/vulture_whitelist.py --min-confidence 80  # dead code
 .venv/bin/python -m pytest "$@"

@@ -125,7 +125,7 @@ class _ReadContext:
         self.conn = self.store._connect()
         return _SqliteBackend(self.conn)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         if self.conn is not None:
             self.conn.close()
 
