@@ -2,6 +2,6 @@
 scoring with reasons in words. Merging lives in incidents/store/merges.py."""
 
 from incidents.duplicates.scoring import DEFAULT_THRESHOLD, Match, compare
-from incidents.duplicates.search import find_candidates, pair_key, reason_text
+from incidents.duplicates.search import find_candidates, reason_text
 
-__all__ = ["DEFAULT_THRESHOLD", "Match", "compare", "find_candidates", "pair_key", "reason_text"]
+__all__ = ["DEFAULT_THRESHOLD", "Match", "compare", "find_candidates", "reason_text"]

@@ -20,11 +20,6 @@ from incidents.duplicates.table import Array, Table, table_of
 from incidents.translation import _
 
 
-def pair_key(a: str, b: str) -> tuple[str, str]:
-    """The order-free key of a pair of record ids."""
-    return (a, b) if a <= b else (b, a)
-
-
 def find_candidates(
     records: Sequence[Recorded],
     new: Sequence[Recorded] = (),
@@ -37,7 +32,7 @@ def find_candidates(
 
     records: the stored records; new: rows about to be imported (then only pairs of a
     new row and a stored record are returned, a being the new row). not_same: pairs
-    (pair_key) an editor said are different incidents. merged_ids: for a merged
+    (the two ids sorted) an editor said are different incidents. merged_ids: for a merged
     record, the source event ids of the records merged into it, so a row from either
     file still finds it.
     """
