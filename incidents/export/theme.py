@@ -80,10 +80,6 @@ class ImageSize:
     height_in: float
     text: float | None = None  # text scale when the default (from the size) does not fit
 
-    def pixels(self, scale: int = 1) -> tuple[int, int]:
-        dpi = BASE_DPI * scale
-        return round(self.width_in * dpi), round(self.height_in * dpi)
-
     @property
     def text_scale(self) -> float:
         """Shrink text on small custom sizes so the layout still fits."""
