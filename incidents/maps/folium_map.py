@@ -262,15 +262,19 @@ def _marker_row(r: Any) -> list[Any]:
 
 
 def _rings(points: pd.DataFrame) -> list[list[float]]:
+    """Distinct [lat, lon, metres] circles of the approximate and town points. Read
+    column by column, not a row tuple each: at 10,000 records a map step spent 10 ms
+    here, and the public map (its points at towns) draws a ring for most of its rows."""
     wanted = points[points["location_precision"].isin(["approximate", "town"])]
-    rings = {
-        (
-            round(float(r.latitude), 5),
-            round(float(r.longitude), 5),
-            round(uncertainty_km(r.location_precision, _num(r.location_uncertainty_km)) * 1000),
+    radii = [
+        round(uncertainty_km(precision, _num(stated)) * 1000)
+        for precision, stated in zip(
+            wanted["location_precision"], wanted["location_uncertainty_km"], strict=True
         )
-        for r in _rows(wanted)
-    }
+    ]
+    lat = [round(float(v), 5) for v in wanted["latitude"]]
+    lon = [round(float(v), 5) for v in wanted["longitude"]]
+    rings = set(zip(lat, lon, radii, strict=True))
     return [list(ring) for ring in sorted(rings) if ring[2] > 0]
 
 
