@@ -323,21 +323,15 @@ def merged_incidents(store: RecordStore, viewer: Viewer) -> list[tuple[Incident,
     return sorted(out, key=lambda pair: max(x.merged_at for x in pair[1]), reverse=True)
 
 
-def visible_records(
-    store: RecordStore, viewer: Viewer, between: tuple[date, date] | None = None
-) -> list[Incident]:
+def visible_records(store: RecordStore, viewer: Viewer) -> list[Incident]:
     """Every record this viewer may see, whole, for the duplicate search: restricted
-    ones only for those who may see them; confidential fields blanked for others.
-    between: only records whose dates come within that span (an import's rows need
-    only the stored records of their own days)."""
+    ones only for those who may see them; confidential fields blanked for others. (An
+    import's look reads only its days' records, and only what it profiles:
+    profile_reads.py.)"""
     if not viewer.sees_restricted:
         raise NotAllowed(_("Only staff can review duplicate records."))
-    sql, params = "SELECT id FROM incidents", []
-    if between is not None:
-        sql += " WHERE date_end >= %s AND date_start <= %s"
-        params = [between[0].isoformat(), between[1].isoformat()]
     with store._read_backend() as db:
-        ids = [str(r["id"]) for r in db.fetch(sql + " ORDER BY id", params)]
+        ids = [str(r["id"]) for r in db.fetch("SELECT id FROM incidents ORDER BY id", [])]
         records = load_records(db, ids)
     out = [records[i] for i in ids]
     if not viewer.sees_confidential:

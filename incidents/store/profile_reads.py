@@ -64,8 +64,8 @@ def facts_between(
     store: RecordStore, viewer: Viewer, between: tuple[date, date]
 ) -> list[RecordFacts]:
     """The facts of every record whose dates come within `between`, by id, as
-    merges.visible_records(store, viewer, between) would list the records (staff only:
-    restricted records are part of the answer)."""
+    merges.visible_records lists those records (staff only: restricted records are
+    part of the answer)."""
     if not viewer.sees_restricted:
         raise NotAllowed(_("Only staff can review duplicate records."))
     span = [between[0].isoformat(), between[1].isoformat()]
