@@ -171,15 +171,15 @@ class ImportReport:
             place = _("row {row} ({id}): {note}")
             out += ["  " + place.format(row=row, id=rid, note=note)
                     for row, rid, note in self.review[:20]]  # fmt: skip
-        out += self.like_existing_lines()
+        out += self._like_existing_lines()
         if self.unused_columns:
             unused = _(", ").join(self.unused_columns)
             out.append("  " + _("columns not used: {columns}").format(columns=unused))
         return out
 
-    def like_existing_lines(self, where: str = DUPLICATES_CLI) -> list[str]:
-        """How many rows look like incidents already stored, and where to review them
-        (the page says its own way): a duplicate is never merged silently."""
+    def _like_existing_lines(self) -> list[str]:
+        """How many rows look like incidents already stored, and where to review them:
+        a duplicate is never merged silently."""
         if self.like_existing_note:
             return ["  " + _("duplicates: {note}").format(note=self.like_existing_note)]
         if not self.like_existing:
@@ -189,7 +189,7 @@ class ImportReport:
             "{n} rows look like incidents already stored: review them {where}",
             self.like_existing,
         )
-        return ["  " + said.format(n=self.like_existing, where=_(where))]
+        return ["  " + said.format(n=self.like_existing, where=_(DUPLICATES_CLI))]
 
     def _deleted_lines(self) -> list[str]:
         """Rows of records deleted in the app: the import leaves them deleted; a check

@@ -38,9 +38,8 @@ def timeline_png(
     width_in: float = 12.4,
     height_in: float = 5.4,
     breaks: Sequence[date] = (),
-    scale: int = 1,
 ) -> bytes:
-    """The chart as PNG bytes at 144 dpi times the scale."""
+    """The chart as PNG bytes at 144 dpi (a deck's picture)."""
     rows = selection.rows
     with theme.export_style():
         fig = plt.figure(figsize=(width_in, height_in), dpi=theme.BASE_DPI)
@@ -70,7 +69,7 @@ def timeline_png(
             for spine in ("top", "left" if rtl else "right"):
                 ax.spines[spine].set_visible(False)
             buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=theme.BASE_DPI * scale,
+            fig.savefig(buffer, format="png", dpi=theme.BASE_DPI,
                         metadata={"Software": "incident-map"})  # fmt: skip
         finally:
             plt.close(fig)
