@@ -164,8 +164,7 @@ def test_the_word_lookup_finds_what_a_substring_scan_finds(
     store: Store, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In PostgreSQL an ASCII needle of several words is looked up in the GIN index by
-    its words (text_lower.gin_words) when they have enough trigrams: here whenever it
-    has a word of three characters."""
+    its longest word (text_lower.gin_word) when that word is long: here by any word."""
     from incidents.store import text_lower
 
     monkeypatch.setattr(text_lower, "GIN_WORD_TRIGRAMS", 0)
