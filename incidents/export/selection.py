@@ -94,9 +94,9 @@ class Selection:
             out["outside the map view"] = outside_view
         return out
 
-    def counts_line(self, shown: int | None = None, outside_view: int = 0) -> str:
-        n = int(self.located.sum()) - outside_view if shown is None else shown
-        return counts_line(n, self.not_shown(outside_view))
+    def counts_line(self, shown: int | None = None) -> str:
+        n = int(self.located.sum()) if shown is None else shown
+        return counts_line(n, self.not_shown())
 
     def people_lines(self) -> list[str]:
         """People killed, disappeared, displaced as count_totals adds them up: 'at least
