@@ -106,28 +106,35 @@ def _identity(store: RecordReads, viewer: Viewer) -> str:
     """The store's identity (its first audit entry is unique to it) and schema, what
     this viewer sees and the public rules in force: indexes of one identity can be
     patched into each other."""
-    first = store._fetch("SELECT hash FROM audit_log ORDER BY seq LIMIT 1", [])
-    schema = store._fetch("SELECT value FROM store_meta WHERE key = 'schema_version'", [])
+    row = store._fetch(  # one statement: on PostGIS each read is a new connection
+        "SELECT (SELECT hash FROM audit_log ORDER BY seq LIMIT 1) AS first_hash, "
+        "(SELECT value FROM store_meta WHERE key = 'schema_version') AS schema_version",
+        [],
+    )[0]
     parts = [
-        getattr(store, "url", ""), first[0]["hash"] if first else "", Visibility.of(viewer).key,
-        repr(store.public_rules), schema[0]["value"] if schema else "", "v3",
+        getattr(store, "url", ""), _or_blank(row["first_hash"]), Visibility.of(viewer).key,
+        repr(store.public_rules), _or_blank(row["schema_version"]), "v3",
     ]  # fmt: skip
     return _digest(parts, 24)
 
 
+def _or_blank(value: object) -> object:
+    return "" if value is None else value
+
+
 def version_key(store: RecordReads) -> str:
-    """The data version and last record: what a snapshot is read at."""
-    top = store._fetch("SELECT MAX(fid) AS m FROM incidents", [])
-    return _digest([store_version(store), top[0]["m"] if top else ""], 12)
+    """The data version and last record: what a snapshot is read at (asked on every
+    page run, so in one statement: on PostGIS each read is a new connection)."""
+    row = store._fetch(
+        "SELECT (SELECT MAX(fid) FROM incidents) AS m, "
+        "(SELECT value FROM store_meta WHERE key = 'data_version') AS v",
+        [],
+    )[0]
+    return _digest(["0" if row["v"] is None else str(row["v"]), row["m"]], 12)
 
 
 def _digest(parts: list[object], size: int) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:size]
-
-
-def store_version(store: RecordReads) -> str:
-    rows = store._fetch("SELECT value FROM store_meta WHERE key = 'data_version'", [])
-    return str(rows[0]["value"]) if rows else "0"
 
 
 def _lookup(store: RecordReads, viewer: Viewer) -> FidLookup:
