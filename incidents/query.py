@@ -44,6 +44,3 @@ class Query:
             return ()
         limit = PRECISION_RANK[self.max_precision]
         return tuple(code for code, rank in PRECISION_RANK.items() if rank <= limit)
-
-    def is_empty(self) -> bool:
-        return self == Query()
