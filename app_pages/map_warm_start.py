@@ -52,6 +52,7 @@ def start() -> None:
     a few seconds), then read the public snapshot in a background thread. Nothing here
     stops the server: what fails is only logged, and the first visit meets it as before."""
     config.set_option("runner.postScriptGC", False)
+    _skip_direct_run_check()
     for name in PAGE_MODULES:
         try:
             importlib.import_module(name)
@@ -64,6 +65,18 @@ def start() -> None:
     except Exception:
         LOG.warning("could not draw the basemap at start", exc_info=True)
     threading.Thread(target=_read_snapshot, name="snapshot-warm-up", daemon=True).start()
+
+
+def _skip_direct_run_check() -> None:
+    """Streamlit checks once per server, as the first element is sent, whether it runs in
+    a Python prompt rather than under `streamlit run` (to print a warning): it reads
+    the source of every frame on the stack (inspect.stack), 0.2 to 0.47 s of the first
+    visit's first run. This server is `streamlit run`: the check is marked done (a
+    Streamlit without that flag is left as it is)."""
+    from streamlit import delta_generator
+
+    if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+        delta_generator._use_warning_has_been_displayed = True
 
 
 def _read_snapshot() -> None:

@@ -58,3 +58,12 @@ def test_start_imports_the_page_reads_the_snapshot_and_leaves_the_map_component(
     assert found["gc_after_run"] is False
     assert found["records"] == 9
     assert "could not" not in done.stderr  # every module imported, the snapshot read
+
+
+def test_the_direct_run_check_is_marked_done() -> None:
+    """The server is `streamlit run`: Streamlit's once-per-server look for a Python prompt
+    (inspect.stack over the first run's frames) is not left for the first visit."""
+    from streamlit import delta_generator
+
+    map_warm_start._skip_direct_run_check()
+    assert delta_generator._use_warning_has_been_displayed is True
