@@ -13,16 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.access import PUBLIC
+from incidents.access import PUBLIC, Visibility
 from incidents.importer import import_file
 from incidents.query import Query
 from incidents.store import open_store
 from incidents.store.base import Store
 from incidents.store.column_load import build_index
 from incidents.store.gpkg import GeoPackageStore
-from incidents.store.text_index import FTS, search_needles
+from incidents.store.text_index import FTS, SEEN_INDEX, search_needles
 from tests.conftest import ADMIN, EDITOR, EXAMPLE
 from tests.store.test_store import incident
+
+PUBLIC_SEEN = Visibility.of(PUBLIC)
 
 TARHUNA = {f"tarhuna-ex-{n:03d}" for n in range(1, 10)}
 
@@ -111,6 +113,30 @@ def test_a_store_made_before_the_index_gets_it_on_open(tmp_path):
     assert _ids(reopened, "incident 3") == {"syn-3"}
     reopened.write_batch([incident(4)], EDITOR)
     assert _ids(reopened, "incident 4") == {"syn-4"}
+
+
+def test_the_publics_reads_by_id_look_up_their_ids_not_every_public_record(
+    tmp_path: Path,
+) -> None:
+    """The sensitivity index the text search names (INDEXED BY) must not lead SQLite's
+    planner, which has no statistics, to walk every public record for a few ids."""
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    store.write_batch([incident(i) for i in range(1, 30)], EDITOR)
+    ids = ["syn-1", "syn-2", "syn-3"]
+    sources = (
+        "SELECT s.* FROM incident_sources s JOIN incidents i ON i.id = s.incident_id "
+        f"WHERE s.incident_id IN (?, ?, ?) AND {PUBLIC_SEEN.sql()} "
+        "ORDER BY s.incident_id, s.position"
+    )
+    with sqlite3.connect(store.path) as conn:
+        plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sources}", ids))
+    assert SEEN_INDEX not in plan
+    assert "(id=?)" in plan or "(incident_id=?)" in plan
+    assert _ids(store, "incident 3", PUBLIC) <= {"syn-3"}  # the text search still runs
+    reopened = GeoPackageStore(tmp_path / "s.gpkg")  # told once, not twice
+    with sqlite3.connect(reopened.path) as conn:
+        told = "SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = ?"
+        assert conn.execute(told, (SEEN_INDEX,)).fetchone() == (1,)
 
 
 def test_a_purge_leaves_no_copy_of_the_words_in_the_index(tmp_path: Path) -> None:
