@@ -63,6 +63,12 @@ def viewer() -> Viewer:
     return current_viewer()
 
 
+def access_key() -> str:
+    """What this session's viewer sees, as one key: what is kept in the session for one
+    viewer (the map's first extent) is not reused for another after a sign-in or out."""
+    return _access(viewer())
+
+
 def _access(who: Viewer) -> str:
     """Viewers who see the same records the same way share one snapshot."""
     return Visibility.of(who).key

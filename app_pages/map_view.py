@@ -119,15 +119,26 @@ def _district_names(country: str = "LY") -> tuple[list[str], list[str]]:
 Start = tuple[tuple[float, float] | None, int | None, list[list[float]] | None]
 
 
+def _kept_start() -> Start | None:
+    """The start this session's map opened at, if it was made for what this viewer
+    sees: the first layer's extent is the outermost records' points, exact for staff,
+    so after a sign-out in the same tab the public map never opens on (nor carries in
+    its page) the extent of records it may not read."""
+    kept = st.session_state.get("_map_start")
+    if not isinstance(kept, tuple) or kept[0] != common.access_key():
+        return None
+    return cast(Start, kept[1])
+
+
 def _start(view: ViewState, group: FeatureGroup) -> Start:
     """The view the session's map opened at (center, zoom, and the first layer's extent
     to fit when there was none): kept, so the basemap is the same every run."""
-    kept = st.session_state.get("_map_start")
+    kept = _kept_start()
     if kept is None:
         opened_at_view = view.center is not None and view.zoom is not None
         kept = (view.center, view.zoom, None if opened_at_view else _extent_of(group))
-        st.session_state["_map_start"] = kept
-    return cast(Start, kept)
+        st.session_state["_map_start"] = (common.access_key(), kept)
+    return kept
 
 
 def _extent_of(group: FeatureGroup) -> list[list[float]] | None:
@@ -138,7 +149,7 @@ def _extent_of(group: FeatureGroup) -> list[list[float]] | None:
 
 def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     """Draw the map for the selection; return its extent and any new marker click."""
-    kept = st.session_state.get("_map_start")  # None on the session's first run
+    kept = _kept_start()  # None on the session's first run (for this viewer)
     bounds = last_bounds()
     options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
     group, drawn = _layer(
