@@ -167,13 +167,15 @@ class ColumnIndex:
         key = Query(
             text=query.text.strip(), tags=query.tags, perpetrators=query.perpetrators, ids=query.ids
         )
-        if key not in self._found:
+        found = self._found.get(key)  # one read: another thread may clear the cache
+        if found is None:  # (sessions and the export thread share one snapshot)
             if self.lookup is None:
                 raise ValueError("this index cannot answer text, tag or perpetrator filters")
             if len(self._found) > 16:
                 self._found.clear()
-            self._found[key] = np.asarray(self.lookup(key), dtype=np.int64)
-        return self._found[key]
+            found = np.asarray(self.lookup(key), dtype=np.int64)
+            self._found[key] = found
+        return found
 
     # --- answers (as tests/sql_oracles.SqlSummaries gives them in SQL) ----------------
 

@@ -29,3 +29,36 @@ def test_visitors_arriving_together_share_one_read(store):
     staff = {id(s) for name, s in got if name == EDITOR.name}
     assert len(public) == 1 and len(staff) == 1 and public != staff
     assert store.snapshot(PUBLIC) is next(s for n, s in got if n == PUBLIC.name)
+
+
+def test_text_lookups_from_many_threads_never_lose_their_answer(store):
+    """Sessions and the export thread share one snapshot: a thread that clears the text
+    cache (more than 16 texts asked) must not take another's answer away (KeyError)."""
+    import dataclasses
+    import sys
+
+    from incidents.query import Query
+
+    import_file(EXAMPLE, store, EDITOR)
+    idx = dataclasses.replace(store.snapshot(PUBLIC), lookup=lambda query: [1, 2, 3])
+    errors: list[BaseException] = []
+
+    def ask(n: int) -> None:
+        for i in range(3000):
+            try:
+                assert list(idx._lookup(Query(text=f"t{n}-{i % 40}"))) == [1, 2, 3]
+            except BaseException as error:  # collected for the assert below
+                errors.append(error)
+                return
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads change as often as they can
+    try:
+        threads = [threading.Thread(target=ask, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert errors == []
