@@ -38,6 +38,7 @@ LABELS = {  # English (the server's log names a failed file with it); shown tran
     "geojson": N_("GIS (GeoJSON)"),
 }
 FAILED = "_export_failed"  # session key: {"message": sentence} of the last failed file
+OPENED = "_export_opened"  # the panel was opened once in this session
 # Choice -> its words; the widgets keep the codes, so a language switch keeps the choice.
 SIZE_CHOICES = {"16:9": N_("16:9 slide (1920x1080)"), "4:3": N_("4:3 slide"),
                 "a4": N_("A4 landscape"), "": N_("Custom")}  # fmt: skip
@@ -73,13 +74,17 @@ def render_export_panel(
 
     lazy: the panel's controls are drawn only once it is opened (opening it reruns the
     page, or the fragment holding it). Drawn closed, its 25 elements and their code
-    held the map page's whole first drawing back by about half a second."""
+    held the map page's whole first drawing back by about half a second. Once opened
+    they are drawn on every run, closed or not: a widget not drawn loses its value, and
+    a title typed for a briefing must survive closing the panel."""
     extent, link = view_parts(view)
     label = _("Export for a briefing: image, slides, offline map, tables")
     panel = st.expander(label, key="export_open", on_change="rerun") if lazy else st.expander(label)
     with panel:
-        if lazy and not panel.open:
-            return
+        if lazy and panel.open:
+            st.session_state[OPENED] = True
+        if lazy and not st.session_state.get(OPENED):
+            return  # never opened in this session: nothing to keep
         failed: dict[str, str] = st.session_state.setdefault(FAILED, {})
         if failed.get("message"):
             st.warning(failed.pop("message"))

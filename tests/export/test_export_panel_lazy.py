@@ -24,3 +24,19 @@ def test_the_panel_draws_its_controls_once_opened(tarhuna_db):
     app.run()
     assert not app.exception
     assert [r for r in app.radio if r.key == "export_profile"]
+
+
+def test_closing_the_panel_keeps_what_was_typed_and_chosen(tarhuna_db):
+    """A widget Streamlit does not draw loses its value: once opened, the panel's
+    controls stay drawn (inside the closed panel), so the title and audience survive."""
+    app = AppTest.from_function(_app, args=(tarhuna_db,), default_timeout=60).run()
+    app.session_state["export_open"] = True
+    app.run()
+    title = next(t for t in app.text_input if t.key == "export_title")
+    title.set_value("Tarhuna briefing").run()
+    app.session_state["export_open"] = False  # closed
+    app.run()
+    app.session_state["export_open"] = True  # and opened again
+    app.run()
+    assert not app.exception
+    assert next(t for t in app.text_input if t.key == "export_title").value == "Tarhuna briefing"
