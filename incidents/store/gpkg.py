@@ -196,7 +196,8 @@ class _SqliteBackend(Backend):
         (last_fid,) = self.conn.execute(f"SELECT COALESCE(MAX(fid), 0) FROM {TABLE}").fetchone()
         self.conn.execute(f"DROP TRIGGER {name}")
         self.conn.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
-        with self._indexes_deferred(rows >= max(_DEFER_INDEXES_FROM, last_fid)):
+        defer = rows >= max(_DEFER_INDEXES_FROM, last_fid)
+        with self._indexes_deferred(defer), text_index.batch_filled(self.conn, last_fid):
             yield
         # What the trigger would have written: the rows' geom is point_blob(longitude,
         # latitude), NULL exactly when either is NULL, so its bounds are the columns.

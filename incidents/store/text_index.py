@@ -25,6 +25,8 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -157,6 +159,40 @@ def _build_fts(conn: sqlite3.Connection) -> None:
 
 def _build_lower(conn: sqlite3.Connection) -> None:
     text_lower.build_sqlite(conn)
+
+
+# The triggers a batch of new rows does without: both indexes' per-row inserts.
+_BATCH_TRIGGERS = (f"{FTS}_insert", f"{text_lower.LOWER_TABLE}_insert")
+
+
+@contextmanager
+def batch_filled(conn: sqlite3.Connection, last_fid: int) -> Iterator[None]:
+    """Both indexes filled for the rows a batch adds (every fid above last_fid) in one
+    INSERT ... SELECT each at the block's end, not by a trigger per row: the triggers'
+    per-row inserts were half an import's CPU (20k rows: 3.5 s with, 1.8 s without).
+    The insert triggers are dropped and created again from their own SQL inside the
+    caller's transaction, so an error rolls both back and no other connection ever
+    sees a row without its index entries. A row the block added and then updated or
+    deleted was already kept by the other triggers; the fill skips rows indexed."""
+    marks = ", ".join("?" * len(_BATCH_TRIGGERS))
+    found = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+        _BATCH_TRIGGERS,
+    ).fetchall()
+    if len(found) != len(_BATCH_TRIGGERS):
+        yield
+        return
+    for name, _ in found:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    yield
+    conn.execute(
+        f"{_INSERT} SELECT {_values('i')} FROM incidents i WHERE i.fid > ? "
+        f"AND NOT EXISTS (SELECT 1 FROM {FTS} t WHERE t.rowid = i.fid)",
+        (last_fid,),
+    )
+    text_lower.fill_sqlite(conn, last_fid)
+    for _, sql in found:
+        conn.execute(sql)
 
 
 def fts_phrase(needle: str) -> str:

@@ -129,6 +129,16 @@ def build_sqlite(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO {TRIGRAMS} ({TRIGRAMS}) VALUES ('rebuild')")
 
 
+def fill_sqlite(conn: sqlite3.Connection, last_fid: int) -> None:
+    """LOWER_TABLE's rows (and so its trigram index's) for the incidents above last_fid
+    that have none: text_index.batch_filled's fill after a batch of new rows."""
+    conn.execute(
+        f"{_INSERT_LOWER} SELECT {_row('i')} FROM incidents i WHERE i.fid > ? "
+        f"AND NOT EXISTS (SELECT 1 FROM {LOWER_TABLE} w WHERE w.fid = i.fid)",
+        (last_fid,),
+    )
+
+
 def _trigrams(needle: str) -> list[str]:
     """Distinct trigrams of needle, at most MAX_TRIGRAMS spread over it (first and last
     among them). Each one more costs a pass over its row list (a common one holds most

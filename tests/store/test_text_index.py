@@ -240,3 +240,29 @@ def test_a_postgis_store_made_before_the_narrow_copy_gets_it_on_open(store: Stor
     with psycopg.connect(store.url) as conn:
         count = conn.execute(f'SELECT count(*) FROM "{store.schema}".{LOWER_TABLE}').fetchone()
     assert count == (4,)
+
+
+def test_a_batch_leaves_both_indexes_as_the_per_row_triggers_would(tmp_path: Path) -> None:
+    from incidents.store import text_index, text_lower
+
+    path = tmp_path / "batch.gpkg"
+    store = open_store(str(path))
+    store.write_batch([incident(i) for i in range(1, 4)], EDITOR)
+    renamed = incident(5).replace(title="Renamed Zebrafinch", location_precision="district")
+    new = [incident(1).replace(id=f"new-{n}", title=f"New {n}") for n in range(4, 504)]
+    batch = [incident(5), *new, renamed, incident(2).replace(title="Kestrel")]
+    store.write_batch(batch, EDITOR)  # new rows, one of them written again, an old one changed
+    with sqlite3.connect(path) as conn:
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert set(text_index._BATCH_TRIGGERS) <= triggers  # back after the batch
+        index = f"SELECT rowid, title, description, place, public_place, id FROM {FTS}"
+        rows = f"SELECT {text_index._values('i')} FROM incidents i"
+        assert sorted(conn.execute(index)) == sorted(conn.execute(rows))
+        lower = f"SELECT fid, sensitivity, shown, body, place FROM {text_lower.LOWER_TABLE}"
+        expected = f"SELECT {text_lower._row('i')} FROM incidents i"
+        assert sorted(conn.execute(lower)) == sorted(conn.execute(expected))
+        assert len(list(conn.execute(index))) == 504
+        for table in (FTS, text_lower.TRIGRAMS):
+            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+    assert _ids(store, "zebrafinch") == {"syn-5"}
+    assert _ids(store, "kestrel") == {"syn-2"}
