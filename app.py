@@ -30,11 +30,15 @@ if __name__ == "__main__":
     language.page_direction()
     page.run()
 else:
+    from starlette.middleware import Middleware
+
     from app_pages import map_warm_start
     from app_pages.session_cookie import routes
+    from app_pages.static_assets import StaticAssets
 
     map_warm_start.start()  # imports and reads at start, not in the first visit's time
-    app = st.App("app.py", routes=routes())
+    # Streamlit's own script files answered from memory (static_assets.py).
+    app = st.App("app.py", routes=routes(), middleware=[Middleware(StaticAssets)])
 
 
 @st.cache_resource(show_spinner=False)
