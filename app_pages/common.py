@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.identity import current_viewer
+from incidents import filter_fields
 from incidents.access import PUBLIC, Viewer, Visibility
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
@@ -97,20 +98,18 @@ def index() -> ColumnIndex:
 
 
 def warm_up(who: Viewer = PUBLIC) -> None:
-    """Read this viewer's snapshot before anyone asks (the server calls it at start, in
-    the background): the first visit finds it in memory."""
-    get_store().snapshot(who)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _distinct(url: str, version: str, access: str, column: str, _who: Viewer) -> list[str]:
-    return _open(url).distinct_values(column, _who)
+    """Read this viewer's snapshot and filter choices before anyone asks (the server
+    calls it at start): the first visit finds them in memory."""
+    store = get_store()
+    store.snapshot(who)
+    for column in filter_fields.choice_lists():
+        store.distinct_values(column, who)
 
 
 def distinct(column: str) -> list[str]:
-    """The values of a list column (perpetrators, tags), for the filter choices."""
-    store, who = get_store(), viewer()
-    return _distinct(store.url, data_version(store), _access(who), column, who)
+    """The values of a list column (perpetrators, tags), for the filter choices (the
+    store keeps them until the data changes)."""
+    return get_store().distinct_values(column, viewer())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

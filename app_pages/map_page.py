@@ -126,8 +126,7 @@ def main() -> None:
     whole = bool(st.session_state.get(WHOLE))
     idx = common.index()
     if whole:
-        lists = [f.name for f in filter_fields.FIELDS if f.kind == "names" and f.key]
-        choices = {name: common.distinct(name) for name in lists}
+        choices = {name: common.distinct(name) for name in filter_fields.choice_lists()}
         choices["admin1_codes"] = [str(c) for c in idx.labels["admin1_code"] if c]
         view = filters.sidebar(view, choices, idx.date_span(Query()))
     query = view.query

@@ -6,8 +6,10 @@ the first visit, they held its whole page back by 3 to 6 s (up to 12 s on a busy
 2-core machine); the basemap's first drawing reads the bundled outlines and gazetteer
 (1 to 2 s more). Done here, before the server answers, the first visit costs what a
 later one does. The public snapshot (the read model every page and export draws from)
-is read in the background: a first visitor who comes before it is ready waits for that
-read instead of starting a second one (common.index).
+is read here too, before the server answers: read in the background, it was still being
+read when the first visitor came (at 1M incidents the first visit's whole page took
+4.0 s against 2.9 s for a later one); the server now says it is up only once it can
+serve the page at its usual speed (about 1 s more at 1M with the snapshot on disk).
 
 Streamlit's collection of all garbage after every script run is turned off: it walked
 the whole heap (0.15 to 0.5 s of CPU per run on a busy machine) to free almost
@@ -17,8 +19,8 @@ nothing; Python's own generational collection still runs.
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
-import threading
 
 from streamlit import config
 
@@ -48,9 +50,9 @@ PAGE_MODULES = (
 
 
 def start() -> None:
-    """Import the page's modules and draw the basemap once (before the server answers:
-    a few seconds), then read the public snapshot in a background thread. Nothing here
-    stops the server: what fails is only logged, and the first visit meets it as before."""
+    """Import the page's modules, draw the basemap once and read the public snapshot,
+    before the server answers (a few seconds). Nothing here stops the server: what fails
+    is only logged, and the first visit meets it as before."""
     config.set_option("runner.postScriptGC", False)
     _skip_direct_run_check()
     for name in PAGE_MODULES:
@@ -58,13 +60,18 @@ def start() -> None:
             importlib.import_module(name)
         except Exception:  # the export panel is optional (map_page._export_panel)
             LOG.warning("could not import %s at start", name, exc_info=True)
+    # streamlit_folium, imported by the first page run (not here: see PAGE_MODULES), names
+    # its component with inspect.getmodule, whose first call reads the file name of every
+    # loaded module (0.06 s, 0.2 s on a busy machine, in the first visit's time); once
+    # called here, a later call reads only the modules loaded since.
+    inspect.getmodule(inspect.currentframe())
     try:
         from incidents.maps import basemap
 
         basemap(animate_zoom=False)  # outlines, country bounds and town names, read once
     except Exception:
         LOG.warning("could not draw the basemap at start", exc_info=True)
-    threading.Thread(target=_read_snapshot, name="snapshot-warm-up", daemon=True).start()
+    _read_snapshot()
 
 
 def _skip_direct_run_check() -> None:

@@ -95,6 +95,11 @@ FIELDS: tuple[FilterField, ...] = (
 )  # fmt: skip
 
 
+def choice_lists() -> list[str]:
+    """The list columns whose values the sidebar offers as choices (perpetrators, tags)."""
+    return [f.name for f in FIELDS if f.kind == "names" and f.key]
+
+
 def lifts(query: Query) -> dict[str, Query]:
     """For each filter active in query (by noun), the query without it."""
     nouns = dict.fromkeys(f.noun for f in FIELDS if f.noun)

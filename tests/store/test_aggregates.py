@@ -112,6 +112,18 @@ def test_distinct_values_list_each_value_once(filled: Store) -> None:
         filled.distinct_values("title", EDITOR)
 
 
+def test_distinct_values_follow_each_change_and_each_visibility(filled: Store) -> None:
+    """The store keeps the lists until the data changes (record_store.distinct_values):
+    a new tag is offered at once, and one only a restricted record holds never reaches
+    the public's list, asked before or after the editor's."""
+    assert "new-after-change" not in filled.distinct_values("tags", PUBLIC)
+    filled.write_batch([_odd(6, tags=("new-after-change",))], EDITOR)
+    assert "new-after-change" in filled.distinct_values("tags", PUBLIC)
+    filled.write_batch([_odd(7, tags=("restricted-only",), sensitivity="restricted")], EDITOR)
+    assert "restricted-only" in filled.distinct_values("tags", EDITOR)
+    assert "restricted-only" not in filled.distinct_values("tags", PUBLIC)
+
+
 @pytest.mark.parametrize("query", [Query(), QUERIES[3], QUERIES[6]])
 @pytest.mark.parametrize("who", VIEWERS, ids=lambda v: v.role.value)
 def test_a_limited_query_is_the_head_of_the_full_one(filled: Store, query, who) -> None:
