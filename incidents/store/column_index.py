@@ -74,6 +74,9 @@ class ColumnIndex:
     version: str = ""  # the store's data version it was read at (set by whoever caches it)
     meta: IndexMeta = field(default_factory=IndexMeta)
     _found: dict[Query, np.ndarray] = field(default_factory=dict, repr=False)
+    # What other modules compute from this snapshot alone (pyramid.build's grid levels),
+    # kept with it: a snapshot never changes (a patch makes a new one).
+    derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, chunks: Iterable[pd.DataFrame], lookup: FidLookup | None = None) -> ColumnIndex:

@@ -102,3 +102,16 @@ def test_covers_says_which_views_the_page_draws_by_itself(filled: Store, monkeyp
 def test_an_empty_selection_has_no_levels(filled: Store) -> None:
     index = build_index(filled, EDITOR)
     assert pyramid.build(index, Query(types=("no_such_type",)), TRIPOLI, 8) is None
+
+
+def test_a_view_asked_again_is_answered_from_the_snapshot(filled: Store) -> None:
+    """Every new visitor's first map asks for the same view: the levels are kept with
+    the snapshot (which never changes), and each other view gets its own."""
+    index = build_index(filled, EDITOR)
+    first = pyramid.build(index, Query(), TRIPOLI, 8)
+    assert pyramid.build(index, Query(), TRIPOLI, 8) is first
+    other = pyramid.build(index, Query(types=("killing",)), TRIPOLI, 8)
+    deeper = pyramid.build(index, Query(), TRIPOLI, 10)
+    assert other is not first and deeper is not first and other is not None
+    fresh = pyramid.build(build_index(filled, EDITOR), Query(types=("killing",)), TRIPOLI, 8)
+    assert fresh is not None and _counted(other.whole) == _counted(fresh.whole)
