@@ -244,9 +244,19 @@ class ColumnIndex:
     def histogram(self, query: Query, unit: str) -> pd.DataFrame:
         """timeline.histogram of the matches, straight from the day numbers (no frame of
         dates in between): start, end, certainty, count per day, week or month, a long
-        date range spread over its bars (time_spread.py)."""
-        keep = self.mask(query)
-        return time_spread.spread(self.start[keep], self.end[keep], unit)
+        date range spread over its bars (time_spread.py). Kept for the last views asked:
+        a map move redraws the timeline with the same filters (0.11 s at 1M), and a
+        filter taken off again asks for bars already counted. The frame is shared:
+        callers read it."""
+        key = ("histogram", query, unit)
+        found = self.derived.get(key)  # one read: another thread may clear it
+        if found is None:
+            keep = self.mask(query)
+            found = time_spread.spread(self.start[keep], self.end[keep], unit)
+            if len(self.derived) >= 16:
+                self.derived.clear()
+            self.derived[key] = found
+        return found
 
     def date_span(self, query: Query) -> tuple[date, date] | None:
         """Earliest start and latest end of the matches (None when there are none)."""

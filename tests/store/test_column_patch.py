@@ -218,6 +218,20 @@ def test_the_cache_patches_from_memory_and_from_disk(filled: Store, tmp_path: Pa
     assert_same(public, build_index(filled, PUBLIC))
 
 
+def test_bars_kept_with_a_snapshot_follow_a_change(filled: Store) -> None:
+    """A snapshot keeps the bars it counted (ColumnIndex.histogram: a map move asks for
+    them again); after an edit the store's new snapshot counts its own."""
+    before = filled.snapshot(EDITOR)
+    bars = before.histogram(Query(), "year")
+    assert before.histogram(Query(), "year") is bars
+    _edit(filled, "syn-5", date_start=date(1999, 1, 5), date_end=date(1999, 1, 5))
+    after = filled.snapshot(EDITOR)
+    assert after is not before
+    now = after.histogram(Query(), "year")
+    pd.testing.assert_frame_equal(now, build_index(filled, EDITOR).histogram(Query(), "year"))
+    assert date(1999, 1, 1) in set(now["start"]) and date(1999, 1, 1) not in set(bars["start"])
+
+
 def test_events_that_change_no_record_are_passed_over(filled: Store) -> None:
     index = build_index(filled, EDITOR)
     filled.log_event(EDITOR, "export", {"format": "png"})
