@@ -8,8 +8,11 @@ the first visit, they held its whole page back by 3 to 6 s (up to 12 s on a busy
 later one does. The public snapshot (the read model every page and export draws from)
 is read here too, before the server answers: read in the background, it was still being
 read when the first visitor came (at 1M incidents the first visit's whole page took
-4.0 s against 2.9 s for a later one); the server now says it is up only once it can
-serve the page at its usual speed (about 1 s more at 1M with the snapshot on disk).
+4.0 s against 2.9 s for a later one); the server now says it is up once it can serve
+the page at its usual speed (about 1 s more at 1M with the snapshot on disk), or after
+WAIT_S at most: a store that does not answer, or a first read of a large store with
+nothing on disk, must not keep the server from answering (a supervisor would restart
+it mid-read, again and again); the read then goes on in the background.
 
 Streamlit's collection of all garbage after every script run is turned off: it walked
 the whole heap (0.15 to 0.5 s of CPU per run on a busy machine) to free almost
@@ -21,10 +24,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import threading
 
 from streamlit import config
 
 LOG = logging.getLogger(__name__)
+WAIT_S = 10.0  # the longest the server holds back its answer for the snapshot
 
 # What the map page's runs import (map_page.py's own imports, and the export panel it
 # imports when the whole page is drawn). Not map_view: streamlit_folium declares its
@@ -51,8 +56,8 @@ PAGE_MODULES = (
 
 def start() -> None:
     """Import the page's modules, draw the basemap once and read the public snapshot,
-    before the server answers (a few seconds). Nothing here stops the server: what fails
-    is only logged, and the first visit meets it as before."""
+    before the server answers (a few seconds; the read at most WAIT_S). Nothing here
+    stops the server: what fails is only logged, and the first visit meets it as before."""
     config.set_option("runner.postScriptGC", False)
     _skip_direct_run_check()
     for name in PAGE_MODULES:
@@ -71,7 +76,9 @@ def start() -> None:
         basemap(animate_zoom=False)  # outlines, country bounds and town names, read once
     except Exception:
         LOG.warning("could not draw the basemap at start", exc_info=True)
-    _read_snapshot()
+    reader = threading.Thread(target=_read_snapshot, name="snapshot-warm-up", daemon=True)
+    reader.start()
+    reader.join(timeout=WAIT_S)
 
 
 def _skip_direct_run_check() -> None:

@@ -103,7 +103,8 @@ class StaticAssets:
             return
         request_headers = dict(scope.get("headers") or [])
         if request_headers.get(b"if-none-match") == asset.etag:
-            await send({"type": "http.response.start", "status": 304, "headers": asset.headers})
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": list(asset.headers)})  # fmt: skip
             await send({"type": "http.response.body", "body": b""})
             return
         length = (b"content-length", str(len(asset.body)).encode())

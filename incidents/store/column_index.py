@@ -77,6 +77,10 @@ class ColumnIndex:
     # What other modules compute from this snapshot alone (pyramid.build's grid levels),
     # kept with it: a snapshot never changes (a patch makes a new one).
     derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    # The filters' choices for list columns (perpetrators, tags) as the store read them for
+    # this snapshot's viewers (app_pages/common.choices keeps them here, apart from the
+    # views above, which come and go).
+    choices: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, chunks: Iterable[pd.DataFrame], lookup: FidLookup | None = None) -> ColumnIndex:

@@ -212,20 +212,6 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                 kept[key] = index
         return index
 
-    def distinct_values(self, column: str, viewer: Viewer) -> list[str]:
-        """Every value a list column (perpetrators, tags) holds among visible records,
-        kept per visibility until the data changes (the snapshot's version): at 1M
-        incidents the read scans every row (0.4 s a column), and every new visitor's
-        filters ask for it. The server reads them at start (map_warm_start)."""
-        kept: dict[tuple[str, str], tuple[str, list[str]]] = self.__dict__.setdefault(
-            "_distinct", {}
-        )
-        key, version = (column, Visibility.of(viewer).key), version_key(self)
-        hit = kept.get(key)
-        if hit is None or hit[0] != version:
-            hit = kept[key] = (version, RecordReads.distinct_values(self, column, viewer))
-        return list(hit[1])
-
     def query(
         self,
         query: Query,

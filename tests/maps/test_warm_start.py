@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from app_pages import map_warm_start
+from incidents import filter_fields
 from incidents.access import Role, Viewer
 from incidents.importer import import_file
 from incidents.store import open_store
@@ -40,6 +41,7 @@ print(json.dumps({
     "read_at_start": read_at_start,
     "module_files_known": len(__import__("inspect").modulesbyfile),
     "records": int(len(store.snapshot(PUBLIC).fid)),
+    "choices": sorted(store.snapshot(PUBLIC).choices),
 }))
 """
 
@@ -62,6 +64,7 @@ def test_start_imports_the_page_reads_the_snapshot_and_leaves_the_map_component(
     assert found["module_files_known"] > 100  # inspect.getmodule's table, filled at start
     assert found["read_at_start"] == 1  # read by start() itself, not left to a thread
     assert found["records"] == 9
+    assert found["choices"] == sorted(filter_fields.choice_lists())  # the sidebar's lists
     assert "could not" not in done.stderr  # every module imported, the snapshot read
 
 
@@ -72,3 +75,21 @@ def test_the_direct_run_check_is_marked_done() -> None:
 
     map_warm_start._skip_direct_run_check()
     assert delta_generator._use_warning_has_been_displayed is True
+
+
+def test_a_read_that_does_not_finish_does_not_keep_the_server_from_answering(
+    monkeypatch,
+) -> None:
+    """An unreachable store, or a first read of a large one with nothing on disk: start()
+    returns after WAIT_S (the server answers) and the read goes on behind."""
+    import threading
+
+    release = threading.Event()
+    monkeypatch.setattr(map_warm_start, "WAIT_S", 0.05)
+    monkeypatch.setattr(map_warm_start, "_read_snapshot", lambda: release.wait(120))
+    try:
+        map_warm_start.start()
+        behind = [t for t in threading.enumerate() if t.name == "snapshot-warm-up"]
+        assert behind and behind[0].is_alive()
+    finally:
+        release.set()
