@@ -42,6 +42,7 @@ print(json.dumps({
     "module_files_known": len(__import__("inspect").modulesbyfile),
     "records": int(len(store.snapshot(PUBLIC).fid)),
     "choices": sorted(store.snapshot(PUBLIC).choices),
+    "kept": sorted({key[0] for key in store.snapshot(PUBLIC).derived}),
 }))
 """
 
@@ -65,6 +66,7 @@ def test_start_imports_the_page_reads_the_snapshot_and_leaves_the_map_component(
     assert found["read_at_start"] == 1  # read by start() itself, not left to a thread
     assert found["records"] == 9
     assert found["choices"] == sorted(filter_fields.choice_lists())  # the sidebar's lists
+    assert found["kept"] == ["pyramid"]  # the first map's grid levels
     assert "could not" not in done.stderr  # every module imported, the snapshot read
 
 
