@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages import common, merged_records, text_table
 from geodata.district_names import reader_label
 from incidents.duplicates.profile import dataset_of
+from incidents.export.people_words import estimate_words
 from incidents.export.placement_words import basis_words
 from incidents.record import Incident, Source
 from incidents.record_history import Change, readable_history
@@ -49,14 +50,8 @@ _PEOPLE = {
 def _counts(incident: Incident) -> None:
     for what, label in _PEOPLE.items():
         low, best, high = (getattr(incident, f"{what}_{b}") for b in ("min", "best", "max"))
-        if low is None and best is None and high is None:
-            continue
-        parts = [_("best estimate {n}").format(n=number(best)) if best is not None else ""]
-        if low is not None or high is not None:
-            low_text = number(low) if low is not None else "?"
-            high_text = number(high) if high is not None else "?"
-            parts.append(_("range {low}–{high}").format(low=low_text, high=high_text))
-        _line(_(label), _(", ").join(p for p in parts if p))
+        if words := estimate_words(low, best, high):
+            _line(_(label), words)
 
 
 def _place(incident: Incident) -> None:

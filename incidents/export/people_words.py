@@ -82,3 +82,20 @@ def people_lines(frame: pd.DataFrame) -> list[str]:
     if frame.empty:
         return []
     return lines_for({what: count_totals.total(frame, what) for what in PEOPLE})
+
+
+def estimate_words(low: float | None, best: float | None, high: float | None) -> str:
+    """One record's count as a reader says it: 'best estimate 40, between 30 and 55',
+    'at least 338' (a minimum alone was shown as 'range 338–?', a question mark where
+    the record is silent), 'at most 12'; '' when the record gives no number."""
+    parts = []
+    if best is not None:
+        parts.append(_("best estimate {n}").format(n=translation.number(best)))
+    if low is not None and high is not None:
+        span = _("between {low} and {high}")
+        parts.append(span.format(low=translation.number(low), high=translation.number(high)))
+    elif low is not None:
+        parts.append(_("at least {n}").format(n=translation.number(low)))
+    elif high is not None:
+        parts.append(_("at most {n}").format(n=translation.number(high)))
+    return _(", ").join(parts)

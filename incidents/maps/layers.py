@@ -259,6 +259,7 @@ MAP_CSS = """
 .leaflet-container { background: #d7e6ef; font-family: "Noto Sans", "DejaVu Sans", sans-serif; }
 .incident-symbol { background: none; border: none; }
 .leaflet-control-attribution { font-size: 10px; }
+.leaflet-overlay-pane > canvas.leaflet-heatmap-layer { z-index: 300; }
 .incident-tip { min-width: 200px; max-width: 320px; white-space: normal; }
 .incident-legend { background: rgba(255,255,255,0.93); padding: 6px 9px; border-radius: 4px;
   font-size: 11px; line-height: 1.3; max-height: 300px; max-width: 250px; overflow-y: auto;

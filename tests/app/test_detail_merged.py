@@ -1,5 +1,6 @@
-"""The detail panel of a merged incident lists every source record it came from, with
-its data set, for staff; the public sees the incident, not the records merged into it."""
+"""The detail panel: a merged incident lists every source record it came from, with
+its data set, for staff; the public sees the incident, not the records merged into it.
+A count the record gives only as a minimum reads "at least", never a question mark."""
 
 from __future__ import annotations
 
@@ -81,3 +82,9 @@ def test_a_kept_record_without_source_event_id_is_named_as_own_and_can_be_unmerg
     assert "tarhuna-ex-001 (own records; kept)" in shown  # not the absorbed one's data set
     assert "tarhuna-ex-002 (acled; merged " in shown
     assert at.button(key="unmerge-ask-detail-tarhuna-ex-002").label.startswith("Unmerge")
+
+
+def test_a_minimum_alone_reads_at_least(example_db):
+    text = _detail("tarhuna-ex-004")  # disappeared_min 338, no best estimate or maximum
+    line = next(t for t in text.splitlines() if "People disappeared" in t)
+    assert "at least 338" in line and "?" not in line

@@ -179,6 +179,14 @@ def test_a_shared_link_reopens_the_same_view(guarded: Guarded, example_server: S
         _no_exception(guarded)
 
 
+_HEAT_ON_TOP = """() => {
+  const heat = document.querySelector('canvas.leaflet-heatmap-layer');
+  const z = (e) => Number(getComputedStyle(e).zIndex) || 0;
+  const outlines = [...heat.parentElement.children].filter((e) => e.tagName === 'svg');
+  return outlines.length > 0 && outlines.every((svg) => z(heat) > z(svg));
+}"""
+
+
 def test_heat_and_district_layers_draw(guarded: Guarded, example_server: Server):
     _open(guarded, example_server, "?layer=districts")
     assert (
@@ -193,6 +201,8 @@ def test_heat_and_district_layers_draw(guarded: Guarded, example_server: Server)
         )
         == 1
     )
+    # Over the basemap's outlines (an SVG in the same pane once hid the heat entirely).
+    assert _map(guarded).evaluate(_HEAT_ON_TOP)
     guarded.page.screenshot(path=str(SCREENSHOTS / "heat.png"))
     _no_exception(guarded)
 

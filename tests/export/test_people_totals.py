@@ -85,3 +85,21 @@ def test_an_image_drawn_in_squares_says_what_the_point_image_says(tarhuna_store)
     assert "km square" in squares
     for text in (squares, points):
         assert AT_LEAST in text and UNKNOWN in text
+
+
+@pytest.mark.parametrize(
+    ("low", "best", "high", "words"),
+    [
+        (338, None, None, "at least 338"),
+        (None, None, 12, "at most 12"),
+        (30, 40, 55, "best estimate 40, between 30 and 55"),
+        (None, 7, None, "best estimate 7"),
+        (0, None, None, "at least 0"),
+        (None, None, None, ""),
+    ],
+)
+def test_one_records_count_in_words(low, best, high, words):
+    from incidents.export.people_words import estimate_words
+
+    assert estimate_words(low, best, high) == words
+

@@ -95,6 +95,7 @@ def test_zoomed_in_view_gets_markers_only_for_that_view(synthetic_10k):
 def test_heat_and_district_layers(tarhuna):
     heat = map_html(build_map(tarhuna, MapOptions(layer="heat")))
     assert "L.heatLayer" in heat
+    assert "canvas.leaflet-heatmap-layer { z-index: 300; }" in heat  # over the outlines
     choropleth = map_html(build_map(tarhuna, MapOptions(layer="districts")))
     assert "LY-MB" in choropleth and "Incidents" in choropleth
     people = map_html(build_map(tarhuna, MapOptions(layer="districts", measure="disappeared_best")))
