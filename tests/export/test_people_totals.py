@@ -102,4 +102,3 @@ def test_one_records_count_in_words(low, best, high, words):
     from incidents.export.people_words import estimate_words
 
     assert estimate_words(low, best, high) == words
-
