@@ -182,6 +182,8 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         in_view = idx.count(in_view_query)
         _map_sentence(state, in_view, state.drawn.not_drawable)
         link_slot = st.empty()
+    if state.district:
+        _toggle_district(view, state.district)
     if state.clicked and state.clicked != selected:
         selected = state.clicked
         st.session_state["_selected"] = selected
@@ -202,6 +204,14 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     if picked is not None:
         _select(*picked)
         st.rerun()
+
+
+def _toggle_district(view: ViewState, code: str) -> None:
+    """A district clicked on the totals layer: the page shows that district alone (the
+    sidebar's District filter and the link say so); clicked again, all districts."""
+    chosen = [] if view.query.admin1_codes == (code,) else [code]
+    filters.request(**{filter_fields.widget_key("admin1_codes"): chosen})
+    st.rerun(scope="app")
 
 
 def _table(

@@ -16,7 +16,15 @@ from folium import Element, FeatureGroup
 from streamlit_folium import st_folium
 
 from app_pages import common
-from incidents.maps import Drawn, MapOptions, aggregate, basemap, clicked_id, plan
+from incidents.maps import (
+    Drawn,
+    MapOptions,
+    aggregate,
+    basemap,
+    clicked_district,
+    clicked_id,
+    plan,
+)
 from incidents.maps.aggregate import Bounds
 from incidents.maps.map_controls import DataExtent, StartExtent
 from incidents.maps.page_data import check_tree
@@ -35,13 +43,15 @@ RETURNED = ["bounds", "zoom", "center", "last_object_clicked_tooltip", "last_obj
 
 @dataclass
 class MapState:
-    """What the map reported back: where it looks, and which marker was clicked."""
+    """What the map reported back: where it looks, and which marker or district was
+    clicked (a district only on the district totals layer)."""
 
     bounds: Bounds | None
     center: tuple[float, float] | None
     zoom: int | None
     clicked: str | None
     drawn: Drawn
+    district: str | None = None
 
 
 def last_bounds() -> Bounds | None:
@@ -63,12 +73,13 @@ def _center(value: dict) -> tuple[float, float] | None:
         return None
 
 
-def _new_click(value: dict, ids: list[str]) -> str | None:
+def _new_click(value: dict) -> str | None:
+    """The clicked layer's tooltip text, once per click."""
     mark = (value.get("last_object_clicked_count"), value.get("last_object_clicked_tooltip"))
     if mark == st.session_state.get("_last_click") or not mark[1]:
         return None
     st.session_state["_last_click"] = mark
-    return clicked_id(str(mark[1]), ids)
+    return str(mark[1])
 
 
 def _rows(idx: ColumnIndex) -> plan.Rows:
@@ -180,11 +191,12 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     )
     if view.layer == "districts":
         _district_list(idx, view)
-    zoom = value.get("zoom")
+    zoom, click = value.get("zoom"), _new_click(value)
     return MapState(
         bounds=last_bounds() or bounds,
         center=_center(value),
         zoom=int(zoom) if isinstance(zoom, int | float) else None,
-        clicked=_new_click(value, drawn.ids),
+        clicked=clicked_id(click, drawn.ids),
         drawn=drawn,
+        district=clicked_district(click) if view.layer == "districts" else None,
     )

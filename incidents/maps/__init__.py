@@ -1,7 +1,8 @@
 """Map building: pure functions from a selection of incidents to a folium map or HTML.
 
 No Streamlit here. The app (app_pages/map_page.py) and the HTML export both use:
-basemap, data_layer, build_map, map_html, inline_assets, localize, clicked_id.
+basemap, data_layer, build_map, map_html, inline_assets, localize, clicked_id,
+clicked_district.
 """
 
 from incidents.maps.folium_map import (
@@ -16,6 +17,7 @@ from incidents.maps.folium_map import (
     map_html,
     summary_layer,
 )
+from incidents.maps.layers_geo import clicked_district
 from incidents.maps.marker_text import clicked_id, tooltip_html
 from incidents.maps.offline_assets import (
     STATIC_DIR,
@@ -39,6 +41,7 @@ __all__ = [
     "asset_links",
     "basemap",
     "build_map",
+    "clicked_district",
     "clicked_id",
     "data_layer",
     "external_urls",

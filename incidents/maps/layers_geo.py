@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
 from typing import Any
 
 import shapely
@@ -146,15 +147,28 @@ def choropleth(
         if code in unknown:
             line = _("{unit}: unknown (the records give no number)").format(unit=unit)
         feats.append(
-            _feature(geom.simplify(0.01), style, _tip(str(en), str(ar or ""), line, rtl),
+            _feature(geom.simplify(0.01), style, _tip(code, str(en), str(ar or ""), line, rtl),
                      code=code, value=value, said=said)
         )  # fmt: skip
     return {"type": "FeatureCollection", "features": feats}
 
 
-def _tip(en: str, ar: str, line: str, rtl: bool) -> str:
+# A clicked district's tooltip reaches the page as its text (streamlit-folium sends the
+# clicked layer's tooltip textContent): the code rides in it, in an element not shown.
+_CLICK_MARK = "district:"
+_CLICK_CODE = re.compile(re.escape(_CLICK_MARK) + r"([^;\s]{1,16});")
+
+
+def _tip(code: str, en: str, ar: str, line: str, rtl: bool) -> str:
     """A district's tooltip, all text escaped: both names, the reader's own first."""
     english = f'<span dir="ltr" lang="en">{html.escape(en)}</span>'
     arabic = f'<span dir="rtl" lang="ar">{html.escape(ar)}</span>'
     names = f"<b>{arabic}</b> {english}" if rtl else f"<b>{english}</b> {arabic}"
-    return f'<div dir="{"rtl" if rtl else "ltr"}">{names}<br>{html.escape(line)}</div>'
+    mark = f"<span hidden>{_CLICK_MARK}{html.escape(code)};</span>"
+    return f'<div dir="{"rtl" if rtl else "ltr"}">{mark}{names}<br>{html.escape(line)}</div>'
+
+
+def clicked_district(tooltip_text: str | None) -> str | None:
+    """The district code of a clicked district's tooltip text (see _tip), else None."""
+    found = _CLICK_CODE.search(tooltip_text or "")
+    return found.group(1) if found else None

@@ -1,7 +1,8 @@
 """Unknown is not zero, in a real browser: the example's Tarhuna district (Al Marqab,
 LY-MB) records a minimum of 338 people disappeared and no best estimate, and no number
 of people killed at all. Its district total must read "at least 338" and "unknown",
-never "0" (the page showed "0 people disappeared (best estimate)")."""
+never "0" (the page showed "0 people disappeared (best estimate)"). Clicking a district
+shows that district alone (the District filter and the link say so); again, all."""
 
 from __future__ import annotations
 
@@ -26,7 +27,20 @@ _CENTRE_JS = """() => { for (const k in window.map._layers) {
 
 def _district_tip(g: Guarded, server: Server, measure: str) -> tuple[str, str]:
     """The tooltip shown when hovering over LY-MB, and the legend's text."""
-    g.page.goto(f"{server.url}/?layer=districts&measure={measure}")
+    _hover_murqub(g, server, f"?layer=districts&measure={measure}")
+    frame = g.page.frame_locator(MAP).first
+    tip = frame.locator(".leaflet-tooltip", has_text=re.compile("Murqub|Marqab")).first
+    inner = next(f for f in g.page.frames if "st_folium" in f.url)
+    legend = inner.evaluate(
+        "() => Array.from(document.querySelectorAll('.incident-legend'))"
+        ".map(e => e.textContent).join(' ')"
+    )
+    return tip.inner_text(), str(legend)
+
+
+def _hover_murqub(g: Guarded, server: Server, query: str) -> None:
+    """Open the page at query and hold the mouse over LY-MB until its tooltip shows."""
+    g.page.goto(f"{server.url}/{query}")
     g.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
     frame = g.page.frame_locator(MAP).first
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=TIMEOUT)
@@ -50,11 +64,6 @@ def _district_tip(g: Guarded, server: Server, measure: str) -> tuple[str, str]:
         except Exception:
             if attempt == 3:
                 raise
-    legend = inner.evaluate(
-        "() => Array.from(document.querySelectorAll('.incident-legend'))"
-        ".map(e => e.textContent).join(' ')"
-    )
-    return tip.inner_text(), str(legend)
 
 
 def test_tarhuna_disappeared_reads_at_least_338_not_zero(guarded: Guarded, example_server: Server):
@@ -68,3 +77,18 @@ def test_tarhuna_killed_reads_unknown_not_zero(guarded: Guarded, example_server:
     tip, _ = _district_tip(guarded, example_server, "killed_best")
     assert "unknown" in tip, tip
     assert not re.search(r"\b0 people", tip), tip
+
+
+def test_clicking_a_district_shows_it_alone_and_again_all(guarded: Guarded, example_server: Server):
+    page = guarded.page
+    _hover_murqub(guarded, example_server, "?layer=districts")
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"dist=LY-MB"), timeout=TIMEOUT)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Murqub").first.wait_for(timeout=TIMEOUT)  # the District filter's chip
+    _hover_murqub(guarded, example_server, "?layer=districts&dist=LY-MB")
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_function("() => !location.search.includes('dist=')", timeout=TIMEOUT)
+    assert not guarded.errors

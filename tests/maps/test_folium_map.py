@@ -140,3 +140,19 @@ def test_popups_need_no_jquery() -> None:
     page = map_html(build_map(frame, MapOptions(popups=True)))
     assert "bindPopup" in page and "\\u003cb dir='auto'\\u003eT\\u003c/b\\u003e" in page
     assert "$(`" not in page and "`" not in page.split("<script>")[-1]  # no template literal
+
+
+def test_a_clicked_districts_tooltip_text_names_its_code():
+    from incidents.maps import clicked_district
+    from incidents.maps.layers_geo import choropleth
+
+    data = choropleth("LY", {"LY-MB": 9.0}, lambda v: "#123456", "incidents")
+    tip = next(
+        f["properties"]["_tip"] for f in data["features"] if f["properties"]["code"] == "LY-MB"
+    )
+    # What streamlit-folium sends for a click: the tooltip's textContent.
+    text = re.sub(r"<[^>]+>", "", tip)
+    assert clicked_district(text) == "LY-MB"
+    assert "<span hidden>district:LY-MB;</span>" in tip  # not shown on hover
+    assert clicked_district("Incident Ref. tarhuna-ex-001") is None
+    assert clicked_district(None) is None
