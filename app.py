@@ -11,7 +11,7 @@ import gc
 import streamlit as st
 
 if __name__ == "__main__":
-    from app_pages import language
+    from app_pages import filters, language
     from app_pages.page_access import navigation
     from incidents.translation import _
 
@@ -26,6 +26,8 @@ if __name__ == "__main__":
         st.Page("app_pages/duplicates_page.py", title=_("Duplicates")),
     ]
     page = navigation(pages, edit_pages)
+    if page is not pages[0]:
+        filters.forget()  # the map's filters come back from the session's view (prime)
     language.switch()
     language.page_direction()
     page.run()

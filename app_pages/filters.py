@@ -28,13 +28,27 @@ _ANY = "any"  # a selectbox's "no filter" choice
 LINK_ASKS_TILES = "_link_asks_tiles"  # the opened link had tiles=1: asked, not obeyed
 
 
+# The sidebar's widgets besides the filter table's: the map layer, its count, online
+# tiles, the timeline's bars.
+_VIEW_KEYS = ("m_layer", "m_measure", "m_tiles", "t_bin")
+
+
 def widget_defaults(view: ViewState) -> dict[str, Any]:
     """Widget key -> value for a view (how a URL becomes the sidebar)."""
     values = {f.key: getattr(view.query, f.name) for f in filter_fields.FIELDS if f.key}
     fields = {k: list(v) if isinstance(v, tuple) else _ANY if v is None else v  # multi, select
               for k, v in values.items()}  # fmt: skip
-    return {**fields, "m_layer": view.layer, "m_measure": view.measure,
-            "m_tiles": view.online_tiles, "t_bin": view.bin}  # fmt: skip
+    shown = (view.layer, view.measure, view.online_tiles, view.bin)
+    return {**fields, **dict(zip(_VIEW_KEYS, shown, strict=True))}
+
+
+def forget() -> None:
+    """Another page runs: drop the map page's widget values. Once a widget is gone,
+    Streamlit keeps the value code last gave its key (the link's, at prime), not the one
+    the person chose since, so coming back brought the link's filters back; prime now
+    gives every widget its value again from this session's last view."""
+    for key in (*(f.key for f in filter_fields.FIELDS if f.key), *_VIEW_KEYS):
+        st.session_state.pop(key, None)
 
 
 def _read(f: filter_fields.FilterField) -> Any:

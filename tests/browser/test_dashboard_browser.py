@@ -165,3 +165,33 @@ def test_the_export_panel_opens_with_its_downloads(guarded: Guarded, example_ser
     buttons = page.locator('[data-testid="stDownloadButton"]')
     buttons.first.wait_for(timeout=TIMEOUT)
     assert buttons.count() == len(FORMATS)
+
+
+def test_leaving_the_map_and_coming_back_keeps_every_filter(
+    guarded: Guarded, example_server: Server
+):
+    """Filters chosen in the sidebar (not from a link) survive a visit to another page."""
+    page = guarded.page
+    _open(guarded, example_server, "?from=2019-01-01&to=2019-12-31")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Type").first.click()
+    page.locator('[role="option"]').filter(has_text="Torture").first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('type=torture')", timeout=TIMEOUT)
+    text = sidebar.get_by_placeholder("title, description, place, id")
+    text.fill("Tarhouna")
+    text.press("Enter")
+    page.wait_for_function("() => location.search.includes('q=Tarhouna')", timeout=TIMEOUT)
+    page.wait_for_timeout(1500)
+    before = page.get_by_text(HEADLINE).first.inner_text()
+    sidebar.get_by_text("Sign in", exact=True).first.click()
+    page.wait_for_function("() => !location.pathname.endsWith('/')", timeout=TIMEOUT)
+    sidebar.get_by_text("Map", exact=True).first.click()
+    page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    page.get_by_text("Bars per").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1500)
+    params = _params(guarded)
+    assert params.get("type") == ["torture"] and params.get("q") == ["Tarhouna"], params
+    assert page.get_by_text(HEADLINE).first.inner_text() == before
+    assert text.input_value() == "Tarhouna"
+    assert not guarded.errors
