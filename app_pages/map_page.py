@@ -33,13 +33,30 @@ from incidents.view_state import ViewState, describe, from_params, share_link, t
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
 
 
+_WRITTEN = "_view_in_address"  # the choices the page last wrote to the address
+
+
+def _choices(view: ViewState) -> ViewState:
+    """What the person chose (filters, layer, bars), without where the map looks or the
+    selection: the map reports those in its own reruns, and a request that set out
+    before such a report arrived carries the address before it."""
+    return dataclasses.replace(view, center=None, zoom=None, selected=None, lang="")
+
+
 def _start_view() -> ViewState:
-    """This session's last view, else the one in the URL."""
-    kept = st.session_state.get("_view")
-    if isinstance(kept, ViewState):
-        return kept
+    """This session's last view, unless the address now says another (the back or
+    forward button, an edited address: Streamlit reruns the page with it); else the
+    view in the address."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
-    view = from_params(params)
+    kept = st.session_state.get("_view")
+    linked = from_params(params)
+    if isinstance(kept, ViewState):
+        if not params or _choices(linked) == st.session_state.get(_WRITTEN):
+            return kept
+        filters.forget()  # every widget takes the address's view (prime)
+        filters.set_window(linked.query.date_from, linked.query.date_to)
+        st.session_state["_selected"] = linked.selected
+    view = linked
     st.session_state.setdefault("_selected", view.selected)
     if view.online_tiles:  # a link never switches on requests beyond this server by itself
         st.session_state[filters.LINK_ASKS_TILES] = True
@@ -190,7 +207,9 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     view = ViewState(**{**view.__dict__, "center": state.center or view.center,
                         "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
     st.session_state["_view"] = view
-    st.query_params.from_dict(to_params(view))
+    written = to_params(view)
+    st.query_params.from_dict(written)
+    st.session_state[_WRITTEN] = _choices(from_params(written))
     if not whole:
         return
     with link_slot.popover(_("Copy link to this view")):

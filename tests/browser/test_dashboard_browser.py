@@ -195,3 +195,21 @@ def test_leaving_the_map_and_coming_back_keeps_every_filter(
     assert page.get_by_text(HEADLINE).first.inner_text() == before
     assert text.input_value() == "Tarhouna"
     assert not guarded.errors
+
+
+def test_the_back_button_undoes_a_filter_change(guarded: Guarded, example_server: Server):
+    page = guarded.page
+    _open(guarded, example_server, "?type=mass_grave")
+    before = page.get_by_text(HEADLINE).first.inner_text()
+    page.get_by_text("Reset all filters").first.click()
+    page.get_by_text("9 incidents shown of 9").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => !location.search.includes('type=')", timeout=TIMEOUT)
+    page.wait_for_timeout(1500)
+    page.go_back()
+    page.get_by_text(before).first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(2000)  # the page does not put the newer view back afterwards
+    assert _params(guarded).get("type") == ["mass_grave"], page.url
+    assert page.get_by_text(HEADLINE).first.inner_text() == before
+    chips = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"]')
+    assert "Mass grave" in " ".join(chips.all_inner_texts())  # the Type filter says it too
+    assert not guarded.errors
