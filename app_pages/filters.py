@@ -28,9 +28,9 @@ _ANY = "any"  # a selectbox's "no filter" choice
 LINK_ASKS_TILES = "_link_asks_tiles"  # the opened link had tiles=1: asked, not obeyed
 
 
-# The sidebar's widgets besides the filter table's: the map layer, its count, online
-# tiles, the timeline's bars.
-_VIEW_KEYS = ("m_layer", "m_measure", "m_tiles", "t_bin")
+# The page's choices besides the filter table's: the map layer, its count, online
+# tiles, the timeline's bars, playback's speed and what each step shows (playback.py).
+_VIEW_KEYS = ("m_layer", "m_measure", "m_tiles", "t_bin", "t_speed", "t_trail")
 
 
 def widget_defaults(view: ViewState) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def widget_defaults(view: ViewState) -> dict[str, Any]:
     values = {f.key: getattr(view.query, f.name) for f in filter_fields.FIELDS if f.key}
     fields = {k: list(v) if isinstance(v, tuple) else _ANY if v is None else v  # multi, select
               for k, v in values.items()}  # fmt: skip
-    shown = (view.layer, view.measure, view.online_tiles, view.bin)
+    shown = (view.layer, view.measure, view.online_tiles, view.bin, view.speed, view.step)
     return {**fields, **dict(zip(_VIEW_KEYS, shown, strict=True))}
 
 

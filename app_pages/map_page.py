@@ -272,8 +272,12 @@ def _current(view: ViewState) -> ViewState:
     kept = st.session_state.get("_view")
     if not isinstance(kept, ViewState):
         return view
-    return dataclasses.replace(view, center=kept.center, zoom=kept.zoom, selected=kept.selected,
-                               bin=st.session_state.get("t_bin", view.bin))  # fmt: skip
+    ss = st.session_state
+    chosen = {"bin": ss.get("t_bin", view.bin), "speed": ss.get(playback.SPEED, view.speed),
+              "step": ss.get(playback.WINDOW, view.step)}  # fmt: skip
+    return dataclasses.replace(
+        view, center=kept.center, zoom=kept.zoom, selected=kept.selected, **chosen
+    )
 
 
 def _window_moved(query: Query) -> bool:

@@ -17,7 +17,8 @@ import streamlit.components.v1 as components
 
 from app_pages import filters
 from incidents.maps import timeline
-from incidents.translation import N_, _, is_rtl
+from incidents.translation import N_, _, is_rtl, number
+from incidents.view_state import SPEED_CODES
 
 PLAY = "_playing"
 PERIOD = "t_period"
@@ -27,7 +28,8 @@ KICK = "_play_kick"  # Play was pressed in the map's fragment: the whole page ru
 SPEED = "t_speed"
 WINDOW = "t_trail"
 
-SPEEDS: dict[float, str] = {2.0: "2 s", 1.0: "1 s", 0.5: "½ s", 0.25: "¼ s"}
+# Speed and window are part of the view (view_state: the link carries them); their
+# starting values come from it (filters.prime).
 # What each step shows, by playback unit (a sentence a unit: translators need whole words).
 WINDOWS: dict[str, dict[str, str]] = {
     "week": {
@@ -67,10 +69,21 @@ def _go(periods: list[date], unit: str, index: int) -> None:
     filters.set_window(*step_window(periods, index, unit, mode))
 
 
+def _start(periods: list[date]) -> int:
+    """Where stepping begins before any step: the period holding the time window's start
+    (the year picked above the timeline, say), else the data's first."""
+    start, _end = filters.window()
+    if start is None:
+        return 0
+    return max((i for i, p in enumerate(periods) if p <= start), default=0)
+
+
 def _step(periods: list[date], unit: str, delta: int) -> None:
     current = st.session_state.get(PERIOD)
-    index = periods.index(current) if current in periods else (-1 if delta > 0 else len(periods))
-    _go(periods, unit, min(max(index + delta, 0), len(periods) - 1))
+    if current not in periods:
+        _go(periods, unit, _start(periods))
+        return
+    _go(periods, unit, min(max(periods.index(current) + delta, 0), len(periods) - 1))
 
 
 def _toggle_play() -> None:
@@ -79,8 +92,11 @@ def _toggle_play() -> None:
     st.session_state[SCROLL] = 2 if playing else 0  # drawn in two runs: time to load
     st.session_state[KICK] = playing
     periods, unit = st.session_state.get(PERIODS, ([], "month"))
-    if playing and periods and st.session_state.get(PERIOD) in (None, periods[-1]):
-        _go(periods, unit, 0)  # from the start: at the end (or never begun) play from the first
+    current = st.session_state.get(PERIOD)
+    if playing and periods and current not in periods:
+        _go(periods, unit, _start(periods))  # never begun: from the time window's start
+    elif playing and periods and current == periods[-1]:
+        _go(periods, unit, 0)  # at the end: from the first again
 
 
 def render(span: tuple[date, date] | None, unit: str) -> None:
@@ -114,12 +130,20 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
         row.caption(_(_BY_UNIT[play_unit]))
     left, right = st.columns([1, 2])
     with left:
-        _choice(_("Seconds per step"), SPEEDS, SPEED, 1.0)
+        _choice(_("Seconds per step"), _speeds(), SPEED, "1")
     with right:
         shows = {c: _(t) for c, t in WINDOWS[play_unit].items()}
         _choice(_("Each step shows"), shows, WINDOW, "one")
     if st.session_state.pop(KICK, False):
         st.rerun()  # a fragment's run: playback advances at the end of whole runs
+
+
+def _speeds() -> dict[str, str]:
+    """Each speed as the page's language writes it ("0.5 s", "٠٫٥ ث")."""
+    return {
+        code: _("{n} s").format(n=number(float(code), len(code.partition(".")[2])))
+        for code in SPEED_CODES
+    }
 
 
 def _choice(label: str, options: dict, key: str, default: object) -> None:
@@ -148,6 +172,11 @@ def _shown(current: date, unit: str) -> str:
     return label
 
 
+def _seconds(code: object) -> float:
+    """A speed code's seconds per step (one second for anything else)."""
+    return float(str(code)) if str(code) in SPEED_CODES else 1.0
+
+
 def finish(run_started: float) -> None:
     """At the end of a whole run: bring the map into view when Play was just pressed;
     when playing, wait out the rest of the step, move one period on and run again;
@@ -163,7 +192,7 @@ def finish(run_started: float) -> None:
     if not periods or current == periods[-1]:
         st.session_state[PLAY] = False
         return
-    seconds = float(st.session_state.get(SPEED) or 1.0)
+    seconds = _seconds(st.session_state.get(SPEED))
     time.sleep(max(0.0, seconds - (time.monotonic() - run_started)))
     _go(periods, unit, periods.index(current) + 1 if current in periods else 0)
     st.rerun()

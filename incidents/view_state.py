@@ -22,8 +22,11 @@ from incidents.translation import _, supported
 LAYER_CODES = ("markers", "heat", "districts")
 MEASURE_CODES = ("incidents", "killed_best", "disappeared_best", "displaced_best")
 BIN_CODES = ("day", "week", "month")
+SPEED_CODES = ("2", "1", "0.5", "0.25")  # playback: seconds per step
+STEP_CODES = ("one", "trail3", "trail12", "cumulative")  # playback: what each step shows
 ParamValue = str | list[str]
-_CHOSEN = {"layer": LAYER_CODES, "measure": MEASURE_CODES, "bin": BIN_CODES}
+_CHOSEN = {"layer": LAYER_CODES, "measure": MEASURE_CODES, "bin": BIN_CODES,
+           "speed": SPEED_CODES, "step": STEP_CODES}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class ViewState:
     online_tiles: bool = False
     selected: str | None = None
     bin: str = "month"
+    speed: str = "1"
+    step: str = "one"
     lang: str = ""  # the interface's language, when chosen ("ar", "fr", "en")
 
 

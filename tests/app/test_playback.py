@@ -29,3 +29,27 @@ def test_each_step_shows_its_window(mode: str, index: int, window: tuple[date, d
 def test_weeks_end_on_sunday() -> None:
     weeks = timeline.periods(date(2020, 1, 1), date(2020, 2, 1), "week")
     assert step_window(weeks, 2, "week", "trail3") == (weeks[0], date(2020, 1, 19))
+
+
+def _page(**params: str):
+    from tests.app.test_pages import _map_page
+
+    return _map_page(**params)
+
+
+def test_playback_speed_and_window_come_from_the_link_and_go_back_to_it(example_db) -> None:
+    at = _page(speed="0.5", step="trail3")
+    assert not at.exception
+    assert at.session_state["t_speed_widget"] == "0.5"
+    assert at.session_state["t_trail_widget"] == "trail3"
+    assert at.query_params["speed"] in ("0.5", ["0.5"])
+    assert at.query_params["step"] in ("trail3", ["trail3"])
+    at.segmented_control(key="t_speed_widget").set_value("2").run()
+    assert at.query_params["speed"] in ("2", ["2"])
+
+
+def test_stepping_starts_at_the_time_window_not_the_datas_first_month(example_db) -> None:
+    at = _page(**{"from": "2019-01-01", "to": "2019-12-31"})
+    at.button(key="t_next").click().run()
+    assert not at.exception
+    assert at.session_state["t_period"] == date(2019, 1, 1)

@@ -213,3 +213,13 @@ def test_the_back_button_undoes_a_filter_change(guarded: Guarded, example_server
     chips = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"]')
     assert "Mass grave" in " ".join(chips.all_inner_texts())  # the Type filter says it too
     assert not guarded.errors
+
+
+def test_playback_speed_and_window_reach_the_link(guarded: Guarded, example_server: Server):
+    page = guarded.page
+    _open(guarded, example_server)
+    page.get_by_role("radio", name="0.5 s", exact=True).first.click()
+    page.wait_for_function("() => location.search.includes('speed=0.5')", timeout=TIMEOUT)
+    page.get_by_role("radio", name="Last 3 months", exact=True).first.click()
+    page.wait_for_function("() => location.search.includes('step=trail3')", timeout=TIMEOUT)
+    assert not guarded.errors

@@ -83,7 +83,7 @@ def test_play_cumulative_fast_keeps_the_map_in_view(
     page = guarded.page
     _time_button(guarded, "Everything up to it").click()
     page.wait_for_timeout(1000)
-    _time_button(guarded, "¼ s").click()
+    _time_button(guarded, "0.25 s").click()
     page.wait_for_timeout(1000)
     scrolled = "() => document.querySelector('.stMain').scrollTop"
     assert page.evaluate(scrolled) > 0  # the controls are under the map, out of view

@@ -36,6 +36,8 @@ def test_round_trip_of_a_full_view():
         online_tiles=True,
         selected="tarhuna-ex-001",
         bin="week",
+        speed="0.25",
+        step="cumulative",
     )
     assert from_params(_params_as_browser_returns_them(to_params(view))) == view
 
