@@ -94,9 +94,10 @@ def source_line(n: int, source: Source) -> str:
         href = html.escape(url, quote=True)
         label = f'<a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a>'
     saved = (
-        html.escape(_("saved copy sha256")) + f" <code>{html.escape(source.sha256)}</code>"
+        html.escape(_("fingerprint of the saved copy (SHA-256)"))
+        + f" <code>{html.escape(source.sha256)}</code>"
         if source.sha256
-        else "<i>" + html.escape(_("no saved copy hash")) + "</i>"
+        else "<i>" + html.escape(_("no saved copy recorded")) + "</i>"
     )
     return f"<div>{n}. {label}<br>{saved}</div>"
 

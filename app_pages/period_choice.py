@@ -22,9 +22,9 @@ def options(span: tuple[date, date] | None) -> dict[str, str]:
     """Code -> label: the whole span, each year of it (newest first), and "chosen"."""
     out = {WHOLE: _("All dates")}
     if span:
-        out[WHOLE] = _("Whole span: {start} to {end}").format(
-            start=span[0].isoformat(), end=span[1].isoformat()
-        )
+        # Years only: the sidebar's box shows about 26 characters (the days are in the
+        # date fields under it).
+        out[WHOLE] = _("Whole span ({start}–{end})").format(start=span[0].year, end=span[1].year)
         out |= {str(y): str(y) for y in range(span[1].year, span[0].year - 1, -1)}
     return out | {CHOSEN: _("Dates chosen below")}
 

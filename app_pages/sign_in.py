@@ -127,9 +127,10 @@ def main() -> None:
     elif not config.oidc:
         st.info(
             _(
-                "No accounts yet. On the server, create the first administrator with "
-                "{command} (see README, 'Running a private instance')."
-            ).format(command="`python -m incidents users add NAME --role admin`")
+                "Signing in is not set up on this instance yet: its administrator "
+                "creates the first accounts on the server (README, 'Running a private "
+                "instance'). The map is open to everyone meanwhile."
+            )
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from incidents import filter_fields
 from incidents.query import Query
@@ -150,6 +150,8 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> ViewState:
 def share_link(base_url: str, view: ViewState) -> str:
     """A full link to the view: base_url (the app's address) plus the query string."""
     query = urlencode(to_params(view), doseq=True)
+    if query and not urlsplit(base_url).path:  # http://host?q=1 -> http://host/?q=1
+        base_url += "/"
     return f"{base_url}?{query}" if query else base_url
 
 

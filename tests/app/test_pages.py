@@ -258,7 +258,7 @@ def test_periods_offered_are_the_datas_years_and_whole_span(example_db):
     at = _map_page()
     period = at.selectbox(key="t_year")
     assert "2015" in period.options and "2020" in period.options
-    assert any(o.startswith("Whole span: 2015-") for o in period.options)
+    assert any(o.startswith("Whole span (2015–") for o in period.options)
     period.set_value("2020").run()
     assert not at.exception
     assert _param(at, "from") == ["2020-01-01"] and _param(at, "to") == ["2020-12-31"]

@@ -52,6 +52,9 @@ def test_share_link_is_parseable():
     link = share_link("http://127.0.0.1:8501/", view)
     parsed = parse_qs(urlparse(link).query)
     assert from_params(parsed) == view
+    # An address without a path gets one before its query (a link typed as seen).
+    assert share_link("https://maps.example.org", view).startswith("https://maps.example.org/?")
+    assert share_link("https://maps.example.org/app", ViewState()) == "https://maps.example.org/app"
 
 
 def test_bad_values_fall_back_to_defaults():
