@@ -9,15 +9,17 @@ Only values that differ from the defaults are written, so links stay short.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from geodata.district_names import reader_name
 from incidents import filter_fields
 from incidents.query import Query
-from incidents.translation import _, supported
+from incidents.translation import _, language, supported
 
 LAYER_CODES = ("markers", "heat", "districts")
 MEASURE_CODES = ("incidents", "killed_best", "disappeared_best", "displaced_best")
@@ -25,6 +27,7 @@ BIN_CODES = ("day", "week", "month")
 SPEED_CODES = ("2", "1", "0.5", "0.25")  # playback: seconds per step
 STEP_CODES = ("one", "trail3", "trail12", "cumulative")  # playback: what each step shows
 ParamValue = str | list[str]
+_DISTRICT_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}", re.IGNORECASE)
 _CHOSEN = {"layer": LAYER_CODES, "measure": MEASURE_CODES, "bin": BIN_CODES,
            "speed": SPEED_CODES, "step": STEP_CODES}  # fmt: skip
 
@@ -118,7 +121,9 @@ def _read(f: filter_fields.FilterField, params: Mapping[str, str | Sequence[str]
     if f.kind == "codes":
         return tuple(v for v in _all(params, f.param, split=True) if v in codes)
     if f.kind in ("names", "district"):
-        return tuple(_all(params, f.param))
+        # ISO 3166-2 district codes ("LY-MB"): "XX" would filter everything away.
+        is_code = _DISTRICT_CODE.fullmatch if f.kind == "district" else bool
+        return tuple(v for v in _all(params, f.param) if is_code(v))
     if f.kind == "text":
         return (one or "")[:200]
     return {"0": False, "1": True}.get(one or "", f.default)  # switch
@@ -181,6 +186,8 @@ def describe(view: ViewState) -> list[str]:
 
 def _in_words(f: filter_fields.FilterField, value: Any) -> str:
     label = f.vocab.shown if f.vocab else str
+    if f.kind == "district":  # its one name in the reader's language, as the chips say it
+        label = lambda code: reader_name(code, language(), code)  # noqa: E731
     if f.kind == "text":
         return str(value).strip()
     return label(value) if f.kind == "code" else _(", ").join(label(v) for v in value)

@@ -68,8 +68,10 @@ def test_bad_values_fall_back_to_defaults():
             "z": ["abc"],
             "layer": ["<script>"],
             "bin": ["year"],
+            "dist": ["XX", "LY-MB", "<b>"],
         }
     )
+    assert view.query.admin1_codes == ("LY-MB",)  # "XX" is no district code: ignored
     assert view.query.date_from is None
     assert view.query.types == ("mass_grave",)
     assert view.query.max_precision is None
@@ -88,3 +90,4 @@ def test_describe_says_the_filters_in_words():
     )
     assert any("Mass grave" in w for w in words)
     assert any("lies within" in w for w in words)
+    assert "district: Murqub" in describe(from_params({"dist": ["LY-MB"]}))  # its name, not code
