@@ -15,7 +15,7 @@ from app_pages import common, merged_records, text_table
 from geodata.district_names import reader_label
 from incidents.duplicates.profile import dataset_of
 from incidents.export.people_words import estimate_words
-from incidents.export.placement_words import basis_words
+from incidents.export.placement_words import basis_words, town_name
 from incidents.record import Incident, Source
 from incidents.record_history import Change, readable_history
 from incidents.schema import (
@@ -56,13 +56,15 @@ def _counts(incident: Incident) -> None:
 
 def _place(incident: Incident) -> None:
     precision = incident.location_precision
-    _line(_("Place"), incident.place)
+    country = incident.country or "LY"
+    town = town_name(incident.place, country)
+    _line(_("Place"), f"{town} ({incident.place})" if town != incident.place else incident.place)
     _line(_("District"), reader_label(incident.admin1_code, language(), incident.admin1))
     if incident.has_point:
         _line(_("Point"), f"{incident.latitude:.5f}, {incident.longitude:.5f}")
     if incident.has_point and not common.viewer().sees_exact_locations:
         rules = common.get_store().public_rules
-        _line(_("On the public map"), basis_words(precision, incident.place, rules))
+        _line(_("On the public map"), basis_words(precision, incident.place, rules, country))
     text = LOCATION_PRECISIONS.shown(precision)
     radius = uncertainty_km(precision, incident.location_uncertainty_km)
     if precision in ("approximate", "town") and radius:

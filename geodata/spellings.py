@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Iterable
 
-from geodata._places import load_places
+from geodata._places import load_aliases, load_places
 from geodata._text import has_arabic, normalize, strip_prefix
 
 MIN_LENGTH = 4  # shorter alternate names (codes: TIP, MRA) would match inside any word
@@ -57,6 +58,39 @@ def same_place_names(term: str, countries: tuple[str, ...]) -> tuple[str, ...]:
     for country in countries:
         found.update(dict.fromkeys(_names_by_key(country.upper()).get(key, ())))
     return minimal_needles(tuple(found))[:MAX_SPELLINGS]
+
+
+def arabic_name(term: str, country: str) -> str:
+    """The Arabic name of the town term names ("" when none is known): an Arabic page
+    names a record's town as its map labels it (ترهونة for "Tarhouna")."""
+    key = normalize(term)
+    by_key = _names_by_key(country.upper())
+    return arabic_of(by_key.get(key) or by_key.get(strip_prefix(key), ()))
+
+
+# Letters of Persian, Kurdish and Urdu spellings, and the vowel marks: GeoNames lists
+# those names too, in Arabic script, and an Arabic reader should not get them.
+_NOT_ARABIC = frozenset("پچژکگیەۆێڵڕھےۃ") | frozenset(map(chr, range(0x064B, 0x0653)))
+
+
+def arabic_of(names: Iterable[str]) -> str:
+    """The name written in Arabic (Arabic letters only, no Persian or Kurdish letter, no
+    vowel marks, no Latin letter): one of the committed aliases first (data/aliases.csv
+    gives the form Arabic readers use where GeoNames lists others first), else the
+    first; "" when there is none."""
+    found = [
+        n for n in names if has_arabic(n) and not (_NOT_ARABIC & set(n)) and all(map(_not_latin, n))
+    ]
+    return next((n for n in found if n in _curated()), found[0] if found else "")
+
+
+@functools.cache
+def _curated() -> frozenset[str]:
+    return frozenset(a.alias for a in load_aliases())
+
+
+def _not_latin(char: str) -> bool:
+    return char != "،" and not (char.isalpha() and unicodedata.name(char, "").startswith("LATIN"))
 
 
 def minimal_needles(names: tuple[str, ...]) -> tuple[str, ...]:

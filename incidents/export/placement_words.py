@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geodata.spellings import arabic_name
 from incidents import translation
 from incidents.access import PublicRules
 from incidents.translation import _
@@ -19,10 +20,18 @@ def _km(rules: PublicRules) -> str:
     return translation.number(rules.cell_km, 0 if float(rules.cell_km).is_integer() else 1)
 
 
-def basis_words(precision: str, place: str, rules: PublicRules) -> str:
+def town_name(place: str, country: str = "LY") -> str:
+    """A town as the page's reader reads it: on an Arabic page its gazetteer name in
+    Arabic, as the map labels it (ترهونة), else as the record spells it."""
+    if place and translation.language() == "ar" and (arabic := arabic_name(place, country)):
+        return arabic
+    return place
+
+
+def basis_words(precision: str, place: str, rules: PublicRules, country: str = "LY") -> str:
     """'shown at the town of Tarhuna', 'shown at the centre of a 10 km square', ..."""
     if precision == "town" and place:
-        return _("shown at the town of {place}").format(place=place)
+        return _("shown at the town of {place}").format(place=town_name(place, country))
     if precision == "district":
         return _("shown at the district centre")
     if precision == "approximate":

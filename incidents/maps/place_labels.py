@@ -14,9 +14,9 @@ and the markers and take no pointer events: a name never hides or blocks a marke
 from __future__ import annotations
 
 import functools
-import re
 
 from geodata._places import load_places
+from geodata.spellings import arabic_of
 from incidents.maps.page_data import DataElement, DataTemplate
 
 # (population at least, named from zoom): first row that fits wins.
@@ -53,9 +53,6 @@ def label_rows(country: str = "LY") -> tuple[tuple[float, float, str, int], ...]
     return tuple((round(p.lat, 2), round(p.lon, 2), p.name, min_zoom(p.population)) for p in ranked)
 
 
-_ARABIC = re.compile(r"^[\u0600-\u06FF\s]+$")
-
-
 @functools.cache
 def arabic_names(country: str = "LY") -> tuple[str, ...]:
     """Each label_rows place's name in Arabic script, where the gazetteer gives one ("" if
@@ -65,7 +62,7 @@ def arabic_names(country: str = "LY") -> tuple[str, ...]:
     except (OSError, ValueError):
         return ()
     ranked = sorted(places, key=lambda p: (-p.population, p.name))
-    return tuple(next((n for n in p.names if _ARABIC.match(n)), "") for p in ranked)
+    return tuple(arabic_of(p.names) for p in ranked)
 
 
 class PlaceLabels(DataElement):

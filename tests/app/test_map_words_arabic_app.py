@@ -55,5 +55,7 @@ def test_the_detail_panel_in_arabic(example_db: str) -> None:
         assert f"{label}" in shown, label
     assert "مقبرة جماعية" in shown and "شعبية المرقب (LY-MB)" in shown
     assert "At least 11 mass graves" in shown  # the record's own title, as written
+    # The town as the map labels it in Arabic, the record's own spelling beside it.
+    assert "ترهونة (Tarhuna)" in shown and "بلدة ترهونة" in shown
     for english in ("Verification", "Sources", "Location precision", "best estimate"):
         assert english not in shown, english
