@@ -129,7 +129,7 @@ def main() -> None:
             _(
                 "Signing in is not set up on this instance yet: its administrator "
                 "creates the first accounts on the server (README, 'Running a private "
-                "instance'). The map is open to everyone meanwhile."
+                "instance')."
             )
         )
 
