@@ -123,6 +123,9 @@ _COMPACT = (
     "[data-testid=stMultiSelectTagsContainer] [data-tag]{max-width:100%;height:auto}"
     "[data-testid=stMultiSelectTagsContainer] [data-tag]>span"
     "{white-space:normal;overflow:visible;text-overflow:clip;max-width:none}"
+    # Segmented choices (period, speed, step) wrap on a narrow screen instead of
+    # scrolling sideways out of sight ("Everything up to it" was off a phone's screen).
+    "[data-testid=stButtonGroup]>div:last-child{flex-wrap:wrap;row-gap:0.25rem}"
     f"{map_view.FRAME}{{height:clamp(320px,calc(100vh - 190px),80vh)!important}}"
     f"@supports (height:100dvh){{{map_view.FRAME}"
     "{height:clamp(320px,calc(100dvh - 190px),80dvh)!important}}</style>"

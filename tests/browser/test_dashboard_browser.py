@@ -223,3 +223,15 @@ def test_playback_speed_and_window_reach_the_link(guarded: Guarded, example_serv
     page.get_by_role("radio", name="Last 3 months", exact=True).first.click()
     page.wait_for_function("() => location.search.includes('step=trail3')", timeout=TIMEOUT)
     assert not guarded.errors
+
+
+def test_on_a_phone_every_choice_is_on_screen(guarded: Guarded, example_server: Server):
+    _open(guarded, example_server, size=(390, 844))
+    guarded.page.get_by_text("Each step shows").first.wait_for(timeout=TIMEOUT)
+    hidden = guarded.page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stButtonGroup]')]
+          .map(g => g.lastElementChild)
+          .filter(row => row.scrollWidth > row.clientWidth + 1)
+          .map(row => row.innerText.slice(0, 40))"""
+    )
+    assert hidden == [], hidden  # nothing to scroll sideways to find
