@@ -383,6 +383,9 @@ def summary_layer(
         drawn = _district_shading(group, table[table.index != ""], unknown, shown, options)
     if kind == "heat":
         DataExtent(_extent(data)).add_to(group)
+    else:  # no points here: the districts that hold incidents (the country's, before)
+        held = [str(c) for c, n in data[0]["records"].items() if c and n]
+        DataExtent(layers_geo.districts_extent(options.country, held)).add_to(group)
     ControlWords().add_to(group)
     drawn.not_drawable = hidden
     localize_group(group)

@@ -10,6 +10,7 @@ import functools
 import html
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import shapely
@@ -151,6 +152,17 @@ def choropleth(
                      code=code, value=value, said=said)
         )  # fmt: skip
     return {"type": "FeatureCollection", "features": feats}
+
+
+def districts_extent(country: str, codes: Iterable[str]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around these districts' outlines (None for none):
+    the district totals open on the districts that hold incidents, not the country."""
+    frame = admin1_frame(country)
+    chosen = frame[frame["code"].isin(set(codes))]
+    if chosen.empty:
+        return None
+    west, south, east, north = (float(v) for v in chosen.total_bounds)
+    return [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]]
 
 
 # A clicked district's tooltip reaches the page as its text (streamlit-folium sends the

@@ -188,11 +188,14 @@ _HEAT_ON_TOP = """() => {
 
 
 def test_heat_and_district_layers_draw(guarded: Guarded, example_server: Server):
-    _open(guarded, example_server, "?layer=districts")
+    _open(guarded, example_server, "?layer=districts", drawn=".leaflet-overlay-pane svg")
     assert (
         _map(guarded).evaluate("() => document.querySelectorAll('path.leaflet-interactive').length")
         > 0
     )
+    guarded.page.wait_for_timeout(1000)
+    # Opened on the district that holds the incidents (Murqub), not on all of Libya.
+    assert _map(guarded).evaluate("() => window.map.getZoom()") >= 7
     guarded.page.screenshot(path=str(SCREENSHOTS / "districts.png"))
     _open(guarded, example_server, "?layer=heat", drawn="canvas.leaflet-heatmap-layer")
     assert (

@@ -105,3 +105,18 @@ def test_grid_levels_from_the_index_carry_their_extent():
     box = plan.levels_extent(pyramid.Pyramid(["x"], level))
     size = pyramid.step(8)
     assert box == extent([100 * size, 102 * size], [50 * size, 53 * size])
+
+
+def test_district_totals_from_the_index_open_on_the_districts_that_hold_incidents():
+    from incidents.maps import summary_layer
+    from incidents.maps.map_controls import DataExtent
+
+    table = pd.DataFrame(
+        {"value": [9.0, 0.0], "records": [9, 0], "with_best": [9, 0], "with_number": [9, 0]},
+        index=["LY-MB", "LY-KF"],
+    )
+    options = MapOptions(layer="districts")
+    group, _drawn = summary_layer("districts", (table, 0, 9), options, None, 0)
+    box = next(c.bounds for c in group._children.values() if isinstance(c, DataExtent))
+    (south, west), (north, east) = box
+    assert 31 < south < north < 33.5 and 13 < west < east < 15.5  # Murqub, not all of Libya
