@@ -3,6 +3,10 @@ in alternated runs (the machine is shared, so its load varies between runs).
 
     git worktree add --detach /tmp/bench-old <commit>
     .venv/bin/python benchmarks/import_compare.py --old /tmp/bench-old --rows 100000 --rounds 3
+    .venv/bin/python benchmarks/import_compare.py --old /tmp/bench-old --also /tmp/variant
+
+--also adds a checkout (a variant of this one, e.g. with one cost left out) that takes
+its turn in every round beside the two.
 
 Each run is a fresh process (its own imports, a new GeoPackage in a temporary folder)
 with PYTHONPATH set to the checkout it times; the CSV is written once, by this
@@ -78,6 +82,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", help="profile each side once into FILE.old, FILE.new")
+    parser.add_argument(
+        "--also", type=Path, action="append", default=[],
+        help="another checkout to take its turn in every round (a variant of this one)",
+    )  # fmt: skip
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from incidents.synthetic import write_synthetic_csv
@@ -93,9 +101,10 @@ def main() -> None:
                 figures = run_once(checkout, csv_path, stores, f"{args.profile}.{side}")
                 print(side, json.dumps(figures), flush=True)
             return
-        results: dict[str, list[dict]] = {"new": [], "old": []}
+        sides = [("old", args.old), ("new", HERE), *((str(p), p) for p in args.also)]
+        results: dict[str, list[dict]] = {side: [] for side, _ in sides}
         for _ in range(args.rounds):
-            for side, checkout in (("old", args.old), ("new", HERE)):
+            for side, checkout in sides:
                 figures = run_once(checkout, csv_path, stores, None)
                 results[side].append(figures)
                 print(side, json.dumps(figures), flush=True)
