@@ -62,6 +62,13 @@ def test_map_page_in_arabic_reads_right_to_left(guarded: Guarded, example_server
     assert "الخريطة" in _nav(g) and "تسجيل الدخول" in _nav(g)
     assert "Map" not in _nav(g) and "Sign in" not in _nav(g)
     assert "lang=ar" in g.page.url  # the map page's link keeps the language
+    # The timeline's legend: Vega lays its texts out left to right, so its drawing must
+    # not inherit the page's right-to-left (its Arabic labels ran over each other).
+    chart = g.page.locator(
+        '[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas'
+    )
+    chart.first.wait_for(timeout=TIMEOUT)
+    assert chart.first.evaluate("e => getComputedStyle(e).direction") == "ltr"
     g.page.screenshot(path=str(SCREENSHOTS / "map-arabic.png"))
 
 
