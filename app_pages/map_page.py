@@ -201,7 +201,7 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         in_view_query = query.replace(bbox=state.bounds) if state.bounds else query
         in_view = idx.count(in_view_query)
         _map_sentence(state, in_view, state.drawn.not_drawable)
-        link_slot = st.empty()
+        link_slot = st.container(horizontal=True, vertical_alignment="center")
     if state.district:
         _toggle_district(view, state.district)
     if state.clicked and state.clicked != selected:
@@ -215,8 +215,10 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     st.session_state[_WRITTEN] = _choices(from_params(written))
     if not whole:
         return
-    with link_slot.popover(_("Copy link to this view")):
-        _copy_link(view)
+    with link_slot:
+        with st.popover(_("Copy link to this view")):
+            _copy_link(view)
+        playback.pause_button()  # while playing: the controls under the map are out of view
     with right:
         detail_panel.render(selected)
     with st.expander(_("Time"), expanded=True):

@@ -49,10 +49,20 @@ _BY_UNIT = {"week": N_("Step or play through the data by week."),
             "month": N_("Step or play through the data by month.")}  # fmt: skip
 _TRAIL = {"one": 1, "trail3": 3, "trail12": 12}
 
-# Constant script (no data): scroll the parent page so the map's frame is at the top.
+# Constant script (no data): scroll the parent page so the whole map and the Pause
+# under it are in view, their bottom at the screen's (the filter line above the map,
+# which names the period shown, stays in view where there is room); where they do not
+# fit, the map's top at the screen's top.
 _SCROLL_JS = """<script>
-const f = window.parent.document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-if (f) { f.scrollIntoView({block: "start", behavior: "instant"}); }
+const doc = window.parent.document;
+const f = doc.querySelector('iframe[title="streamlit_folium.st_folium"]');
+const pause = doc.querySelector('.st-key-t_pause_map');
+if (f) {
+  (pause || f).scrollIntoView({block: "end", behavior: "instant"});
+  if (f.getBoundingClientRect().top < 0) {
+    f.scrollIntoView({block: "start", behavior: "instant"});
+  }
+}
 </script>"""
 
 
@@ -97,6 +107,17 @@ def _toggle_play() -> None:
         _go(periods, unit, _start(periods))  # never begun: from the time window's start
     elif playing and periods and current == periods[-1]:
         _go(periods, unit, 0)  # at the end: from the first again
+
+
+def _pause() -> None:
+    st.session_state[PLAY] = False
+
+
+def pause_button() -> None:
+    """While playing, a Pause beside the map (the step buttons are under the timeline,
+    off the screen once the page has scrolled the map into view)."""
+    if st.session_state.get(PLAY):
+        st.button("⏸ " + _("Pause"), key="t_pause_map", on_click=_pause)
 
 
 def render(span: tuple[date, date] | None, unit: str) -> None:

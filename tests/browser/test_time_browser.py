@@ -102,4 +102,10 @@ def test_play_cumulative_fast_keeps_the_map_in_view(
     assert box is not None
     viewport = page.viewport_size or {"height": 720}
     assert box["y"] >= -2 and box["y"] + box["height"] <= viewport["height"] + 2, box
-    _time_button(guarded, "⏸ Pause", "button").click()
+    # What is shown, and a way to stop, are in view with the map (the step buttons are not).
+    words = page.get_by_text("date range overlaps").first.bounding_box()
+    assert words is not None and words["y"] >= 0, words
+    pause = page.get_by_role("button", name="⏸ Pause").first
+    near = pause.bounding_box()
+    assert near is not None and near["y"] + near["height"] <= viewport["height"], near
+    pause.click()
