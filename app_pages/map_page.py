@@ -11,6 +11,7 @@ import dataclasses
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from app_pages import (
     bulk_actions,
@@ -33,29 +34,29 @@ from incidents.view_state import ViewState, describe, from_params, share_link, t
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
 
 
-_WRITTEN = "_view_in_address"  # the choices the page last wrote to the address
-
-
-def _choices(view: ViewState) -> ViewState:
-    """What the person chose (filters, layer, bars), without where the map looks or the
-    selection: the map reports those in its own reruns, and a request that set out
-    before such a report arrived carries the address before it."""
-    return dataclasses.replace(view, center=None, zoom=None, selected=None, lang="")
+def _history_step() -> bool:
+    """Whether this run is the back or forward button's: Streamlit reruns the page with
+    that history entry's address and says so (an edited address is a new session)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def _start_view() -> ViewState:
-    """This session's last view, unless the address now says another (the back or
-    forward button, an edited address: Streamlit reruns the page with it); else the
-    view in the address."""
+    """This session's last view, unless the back or forward button brought another
+    address (its view then: the filters as they were); else the view in the address.
+    Only a history step: an address the page wrote a moment ago and a request that set
+    out before the browser had it must not undo a choice made meanwhile."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     kept = st.session_state.get("_view")
     linked = from_params(params)
     if isinstance(kept, ViewState):
-        if not params or _choices(linked) == st.session_state.get(_WRITTEN):
+        if not (params and _history_step()):
             return kept
         filters.forget()  # every widget takes the address's view (prime)
         filters.set_window(linked.query.date_from, linked.query.date_to)
         st.session_state["_selected"] = linked.selected
+        st.session_state[playback.PLAY] = False  # a playing step would overwrite it
+        return linked  # this person's own earlier view: tiles as they had them
     view = linked
     st.session_state.setdefault("_selected", view.selected)
     if view.online_tiles:  # a link never switches on requests beyond this server by itself
@@ -210,9 +211,7 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     view = ViewState(**{**view.__dict__, "center": state.center or view.center,
                         "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
     st.session_state["_view"] = view
-    written = to_params(view)
-    st.query_params.from_dict(written)
-    st.session_state[_WRITTEN] = _choices(from_params(written))
+    st.query_params.from_dict(to_params(view))
     if not whole:
         return
     with link_slot:

@@ -62,10 +62,29 @@ def same_place_names(term: str, countries: tuple[str, ...]) -> tuple[str, ...]:
 
 def arabic_name(term: str, country: str) -> str:
     """The Arabic name of the town term names ("" when none is known): an Arabic page
-    names a record's town as its map labels it (ترهونة for "Tarhouna")."""
+    names a record's town as its map labels it (ترهونة for "Tarhouna"); the same rule
+    (arabic_of over the town's names) as the map's labels."""
     key = normalize(term)
-    by_key = _names_by_key(country.upper())
-    return arabic_of(by_key.get(key) or by_key.get(strip_prefix(key), ()))
+    by_key = _places_by_key(country.upper())
+    for places in (by_key.get(key), by_key.get(strip_prefix(key))):
+        for names in places or ():
+            if found := arabic_of(names):
+                return found
+    return ""
+
+
+@functools.lru_cache(maxsize=8)
+def _places_by_key(country: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Normalised name -> the names of each town known by it, most populous first."""
+    out: dict[str, dict[int, tuple[str, ...]]] = {}
+    ranked = sorted(load_places(country), key=lambda p: -p.population)
+    for i, place in enumerate(ranked):
+        for name in place.names:
+            key = normalize(name)
+            for k in {key, strip_prefix(key)}:
+                if k:
+                    out.setdefault(k, {})[i] = place.names
+    return {key: tuple(found.values()) for key, found in out.items()}
 
 
 # Letters of Persian, Kurdish and Urdu spellings, and the vowel marks: GeoNames lists
@@ -73,13 +92,17 @@ def arabic_name(term: str, country: str) -> str:
 _NOT_ARABIC = frozenset("پچژکگیەۆێڵڕھےۃ") | frozenset(map(chr, range(0x064B, 0x0653)))
 
 
+_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u200b"))
+
+
 def arabic_of(names: Iterable[str]) -> str:
     """The name written in Arabic (Arabic letters only, no Persian or Kurdish letter, no
     vowel marks, no Latin letter): one of the committed aliases first (data/aliases.csv
     gives the form Arabic readers use where GeoNames lists others first), else the
     first; "" when there is none."""
+    clean = (n.translate(_MARKS).strip() for n in names)  # a stray LRM/RLM after a name
     found = [
-        n for n in names if has_arabic(n) and not (_NOT_ARABIC & set(n)) and all(map(_not_latin, n))
+        n for n in clean if has_arabic(n) and not (_NOT_ARABIC & set(n)) and all(map(_not_latin, n))
     ]
     return next((n for n in found if n in _curated()), found[0] if found else "")
 

@@ -27,7 +27,9 @@ BIN_CODES = ("day", "week", "month")
 SPEED_CODES = ("2", "1", "0.5", "0.25")  # playback: seconds per step
 STEP_CODES = ("one", "trail3", "trail12", "cumulative")  # playback: what each step shows
 ParamValue = str | list[str]
-_DISTRICT_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}", re.IGNORECASE)
+# ISO 3166-2 as the records and the bundled districts write it ("LY-MB"; Natural Earth's
+# districts without an ISO code: "SY-X01~"). Case as stored: "ly-mb" would match nothing.
+_DISTRICT_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}~?")
 _CHOSEN = {"layer": LAYER_CODES, "measure": MEASURE_CODES, "bin": BIN_CODES,
            "speed": SPEED_CODES, "step": STEP_CODES}  # fmt: skip
 

@@ -91,7 +91,10 @@ def estimate_words(low: float | None, best: float | None, high: float | None) ->
     parts = []
     if best is not None:
         parts.append(_("best estimate {n}").format(n=translation.number(best)))
-    if low is not None and high is not None:
+    if low is not None and low == high:  # min = max: the number, once
+        if low != best:
+            parts.append(translation.number(low))
+    elif low is not None and high is not None:
         span = _("between {low} and {high}")
         parts.append(span.format(low=translation.number(low), high=translation.number(high)))
     elif low is not None:

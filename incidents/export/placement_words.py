@@ -65,9 +65,10 @@ def placement_summary(rows: pd.DataFrame, rules: PublicRules) -> str:
         return ""
     located = rows[rows["latitude"].notna()]
     places = located["place"] if "place" in located.columns else pd.Series("", located.index)
+    countries = located.get("country", pd.Series("LY", located.index)).fillna("LY")
     words = [
-        basis_words(str(p), str(n or ""), rules)
-        for p, n in zip(located["location_precision"], places.fillna(""), strict=True)
+        basis_words(str(p), str(n or ""), rules, str(c or "LY"))
+        for p, n, c in zip(located["location_precision"], places.fillna(""), countries, strict=True)
     ]
     counts = pd.Series([w for w in words if w], dtype=object).value_counts()
     if counts.empty:

@@ -265,3 +265,16 @@ def test_periods_offered_are_the_datas_years_and_whole_span(example_db):
     assert "of 9" in _headline(at) and "9 incidents shown" not in _headline(at)
     at.selectbox(key="t_year").set_value("whole").run()
     assert "9 incidents shown of 9" in _headline(at)
+
+
+def test_an_address_the_page_did_not_write_keeps_the_sessions_filters(example_db):
+    """Only the back or forward button brings an address's view into a session: coming
+    back to the map with an address holding only the language (from another page) keeps
+    the filters chosen."""
+    at = _map_page(type="mass_grave")
+    assert "2 incidents shown of 9" in _headline(at)
+    at.query_params.clear()
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert "2 incidents shown of 9" in _headline(at)

@@ -96,6 +96,8 @@ def test_an_image_drawn_in_squares_says_what_the_point_image_says(tarhuna_store)
         (None, 7, None, "best estimate 7"),
         (0, None, None, "at least 0"),
         (None, None, None, ""),
+        (5, None, 5, "5"),
+        (5, 5, 5, "best estimate 5"),
     ],
 )
 def test_one_records_count_in_words(low, best, high, words):

@@ -16,6 +16,8 @@ from geodata.spellings import arabic_name, arabic_of
         ("Tripoli", "طرابلس"),  # the committed alias, not GeoNames' first (Persian) form
         ("Benghazi", "بنغازي"),
         ("Misrata", "مصراتة"),
+        ("Sirte", "سرت"),  # three letters: the search's spellings leave such names out
+        ("Ghat", "غات"),
         ("Nowhere at all", ""),
     ],
 )
@@ -26,3 +28,15 @@ def test_a_towns_arabic_name(spelling: str, arabic: str) -> None:
 def test_persian_kurdish_and_marked_spellings_are_not_taken() -> None:
     assert arabic_of(["Tripoli", "ترىپولى", "تەرابلوس", "طَرَابُلُس", "طرابلس، لیبیا"]) == ""
     assert arabic_of(["sbھa", "سبها"]) == "سبها"
+
+
+def test_the_detail_panel_and_the_map_name_a_town_alike() -> None:
+    from incidents.maps.place_labels import arabic_names, label_rows
+
+    labels = {row[2]: arabic for row, arabic in zip(label_rows(), arabic_names(), strict=True)}
+    for town in ("Tarhuna", "Sirte", "Ghat", "Tripoli", "Benghazi"):
+        assert labels[town] == arabic_name(town, "LY"), town
+
+
+def test_a_stray_direction_mark_is_not_part_of_a_name() -> None:
+    assert arabic_of(["Al Abyar", "الأبيار\u200e"]) == "الأبيار"

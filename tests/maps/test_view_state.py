@@ -68,10 +68,10 @@ def test_bad_values_fall_back_to_defaults():
             "z": ["abc"],
             "layer": ["<script>"],
             "bin": ["year"],
-            "dist": ["XX", "LY-MB", "<b>"],
+            "dist": ["XX", "LY-MB", "<b>", "ly-mb", "SY-X01~"],
         }
     )
-    assert view.query.admin1_codes == ("LY-MB",)  # "XX" is no district code: ignored
+    assert view.query.admin1_codes == ("LY-MB", "SY-X01~")  # "XX", "ly-mb": no district
     assert view.query.date_from is None
     assert view.query.types == ("mass_grave",)
     assert view.query.max_precision is None
