@@ -52,6 +52,7 @@ MAP_COLUMNS: tuple[str, ...] = (
 MARKER_LIMIT = 3000
 MAX_ZOOM = 16
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+UNDER_TILES = "outlinesUnderTiles"  # a pane under the tiles: the offline outlines
 TILE_CREDIT = "&copy; OpenStreetMap contributors"
 _TYPE_INDEX = {code: i for i, code in enumerate(INCIDENT_TYPES.codes)}
 _PRECISION_INDEX = {code: i for i, code in enumerate(LOCATION_PRECISIONS.codes)}
@@ -117,10 +118,11 @@ def basemap(
         prefer_canvas=False,
         zoomAnimation=animate_zoom,
     )
-    if online_tiles:
+    if online_tiles:  # the outlines under the tiles: offline, the map is not blank
         folium.TileLayer(
             TILE_URL, attr=TILE_CREDIT, name="OpenStreetMap", max_zoom=MAX_ZOOM
         ).add_to(m)
+        layers_geo.Polygons(layers_geo.outline_geojson(country), pane=UNDER_TILES).add_to(m)
     else:
         layers_geo.Polygons(layers_geo.outline_geojson(country)).add_to(m)
         PlaceLabels(country).add_to(m)

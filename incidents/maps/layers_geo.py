@@ -30,10 +30,17 @@ class Polygons(DataElement):
         {% macro script(this, kwargs) %}
         (function () {
           var parent = {{ this._parent.get_name() }};
-          var layer = L.geoJSON({{ this.data_js }}, {
+          var options = {
             interactive: {{ "true" if this.interactive else "false" }},
             style: function (f) { return f.properties._style; }
-          });
+          };
+          {% if this.pane %}
+          if (!parent.getPane({{ this.pane|tojson }})) {
+            parent.createPane({{ this.pane|tojson }}).style.zIndex = 150;
+          }
+          options.pane = {{ this.pane|tojson }};
+          {% endif %}
+          var layer = L.geoJSON({{ this.data_js }}, options);
           {% if this.interactive %}
           layer.eachLayer(function (l) {
             if (l.feature.properties._tip) {
@@ -47,9 +54,14 @@ class Polygons(DataElement):
         """
     )
 
-    def __init__(self, data: dict[str, Any] | str, interactive: bool = False) -> None:
+    def __init__(
+        self, data: dict[str, Any] | str, interactive: bool = False, pane: str = ""
+    ) -> None:
+        """pane: draw in a pane of that name under the tiles' (a map's own outlines,
+        seen wherever online tiles do not load); only for a layer added to the map."""
         super().__init__()
         self._name = "Polygons"
+        self.pane = pane
         text = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
         # No string in the data can close the script element or open a template.
         self.data_js = js_json_text(text)

@@ -151,6 +151,11 @@ def test_ticking_online_tiles_changes_the_map_and_the_link(
             break
         guarded.page.wait_for_timeout(500)
     assert guarded.offsite, "the map did not switch to online tiles"
+    # With no tile to be had (no internet), the outlines under the tiles still show.
+    frame = guarded.page.frame_locator(MAP).first
+    frame.locator(".leaflet-pane.leaflet-outlinesUnderTiles-pane svg path").first.wait_for(
+        state="attached", timeout=TIMEOUT
+    )
     guarded.offsite.clear()
 
 

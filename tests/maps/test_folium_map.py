@@ -113,6 +113,8 @@ def test_basemap_is_bundled_outlines_and_tiles_are_opt_in():
     assert "L.geoJSON" in offline and "maxZoom" in offline
     online = map_html(basemap(online_tiles=True))
     assert "tile.openstreetmap.org" in online
+    # The outlines still come, in a pane under the tiles: offline, the map is not blank.
+    assert '"outlinesUnderTiles"' in online and "L.geoJSON" in online
 
 
 def test_empty_selection_still_draws_a_map():
