@@ -43,7 +43,9 @@ def _hover_murqub(g: Guarded, server: Server, query: str) -> None:
     g.page.goto(f"{server.url}/{query}")
     g.page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
     frame = g.page.frame_locator(MAP).first
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=TIMEOUT)
+    # Attached, not visible: the map opens on Murqub, and the first district drawn may
+    # lie outside the view.
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=TIMEOUT)
     g.page.wait_for_timeout(1500)
     g.page.locator(MAP).first.evaluate("e => e.scrollIntoView({block: 'center'})")
     g.page.wait_for_timeout(500)
