@@ -157,6 +157,12 @@ def _digits() -> str:
     return "arab" if wanted == "arab" and language() == "ar" else "latn"
 
 
+def digit_chars() -> str:
+    """The ten digits this page writes numbers with, for text drawn in the browser
+    (the map's scale bar) to match the numbers written here."""
+    return "0123456789".translate(_TO_ARABIC) if _digits() == "arab" else "0123456789"
+
+
 def number(value: float, decimals: int = 0) -> str:
     """A number as the active language writes it (1,234 · 1 234 · 1.234)."""
     from babel.numbers import format_decimal

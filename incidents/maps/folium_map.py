@@ -111,7 +111,7 @@ def basemap(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # map_controls.ViewControls draws it, in the reader's words
         maxZoom=MAX_ZOOM,  # as map options: markercluster needs the map's own maxZoom
         minZoom=3,
         height=height,

@@ -24,7 +24,7 @@ from typing import Any
 
 from geodata import ATTRIBUTION
 from incidents.maps.page_data import DataElement, DataTemplate
-from incidents.translation import N_, _, is_rtl
+from incidents.translation import N_, _, digit_chars, is_rtl, language
 
 FIT_MAX_ZOOM = 10  # one town's incidents: close enough to read the town names around them
 MIN_SPAN_DEG = 0.05  # an extent narrower than this (points at one spot) is grown to it
@@ -40,7 +40,9 @@ CONTROLS_CSS = """
   box-shadow: 0 0 0 3px #ffffff, 0 0 0 6px #000000; }
 .leaflet-control-container .leaflet-top { z-index: 1001; }
 .incident-tip { pointer-events: none; }
-.incident-rtl .leaflet-control-attribution { direction: rtl; }
+.incident-rtl .leaflet-control-attribution, .incident-rtl .leaflet-control-scale-line {
+  direction: rtl; }
+.leaflet-control-attribution { max-width: calc(100vw - 150px); white-space: normal; }
 .place-label { background: none; border: none; }
 @media (max-width: 480px) { .leaflet-left .leaflet-control-scale { margin-bottom: 16px; } }
 """
@@ -82,6 +84,25 @@ class ViewControls(DataElement):
                               animate: animate});
             return true;
           };
+          // The scale bar, its units and digits in the reader's language (ControlWords
+          // sends them); miles only for English readers.
+          var Scale = L.Control.Scale.extend({
+            _units: function () { return map._incidentUnits || SCALE_UNITS; },
+            _updateMetric: function (maxMeters) {
+              var u = this._units(), meters = this._getRoundNum(maxMeters);
+              var n = String(meters < 1000 ? meters : meters / 1000).replace(/[0-9]/g,
+                function (d) { return u.digits.charAt(+d); });
+              var text = (meters < 1000 ? u.m : u.km).replace("{n}", n);
+              this._updateScale(this._mScale, text, meters / maxMeters);
+            },
+            _updateImperial: function (maxMeters) {
+              var shown = this._units().imperial;
+              this._iScale.style.display = shown ? "" : "none";
+              if (shown) { L.Control.Scale.prototype._updateImperial.call(this, maxMeters); }
+            }
+          });
+          var SCALE_UNITS = {m: "{n} m", km: "{n} km", digits: "0123456789", imperial: true};
+          map._incidentScale = new Scale().addTo(map);
           button("fit", "\u2316", function () { map.fitIncidents(true); });
           var box = map.getContainer();
           function isFull() { return document.fullscreenElement === box; }
@@ -156,6 +177,8 @@ CONTROL_WORDS = {
     "zoom_in": N_("Zoom in"),
     "zoom_out": N_("Zoom out"),
 }
+# The scale bar's two lengths ({n} is the number, written in the page's digits).
+SCALE_UNITS = {"m": N_("{n} m"), "km": N_("{n} km")}
 # geodata.ATTRIBUTION, the basemap's credit line, for the catalogue (the test below checks
 # the two are the same words: tests/core/test_translation.py).
 CREDIT = N_("Places: GeoNames (CC BY 4.0) · Boundaries: Natural Earth (public domain)")
@@ -173,6 +196,7 @@ class ControlWords(DataElement):
           var parent = {{ this._parent.get_name() }};
           var words = {{ this.words|tojson }}, rtl = {{ this.rtl|tojson }};
           var credit = {{ this.credit|tojson }};  // [as the basemap wrote it, as it reads]
+          var units = {{ this.units|tojson }};
           function name(a, text) { if (a) { a.title = text; a.setAttribute("aria-label", text); } }
           function place(control, corner) {
             if (control && control.getPosition && control.getPosition() !== corner) {
@@ -199,9 +223,11 @@ class ControlWords(DataElement):
               credits.addAttribution(credit[1]);
               map._incidentCredit = credit[1];
             }
-            var scale = map.getContainer().querySelector(".leaflet-control-scale");
-            var corner = map._controlCorners && map._controlCorners["bottom" + side];
-            if (scale && corner && scale.parentNode !== corner) { corner.appendChild(scale); }
+            map._incidentUnits = units;
+            if (map._incidentScale) {
+              place(map._incidentScale, "bottom" + side);
+              map._incidentScale._update();
+            }
             map.getContainer().classList.toggle("incident-rtl", rtl);
             if (map._incidentRtl !== rtl) {  // town names in the page's script (place_labels)
               map._incidentRtl = rtl;
@@ -221,6 +247,8 @@ class ControlWords(DataElement):
         self.words = {key: _(text) for key, text in CONTROL_WORDS.items()}
         self.rtl = is_rtl()
         self.credit = [html.escape(ATTRIBUTION), html.escape(_(CREDIT))]
+        units: dict[str, str | bool] = {key: _(text) for key, text in SCALE_UNITS.items()}
+        self.units = {**units, "digits": digit_chars(), "imperial": language() == "en"}
 
 
 class StartExtent(DataElement):

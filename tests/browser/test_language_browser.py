@@ -173,12 +173,12 @@ def test_the_browsers_language_is_the_default(browser: object, example_server: S
 
 LATIN = re.compile(r"[A-Za-z]{2,}")
 # Latin words on an Arabic page that are not interface words: the language switch names
-# each language in itself, the credit line names its sources and licence, the scale and
-# the date fields write units and a format, and Streamlit's hidden skip link and icon
-# names (material ligatures) are no words anyone reads.
+# each language in itself, the credit line names its sources and licence, the date
+# fields write a format, and Streamlit's hidden skip link and icon names (material
+# ligatures) are no words anyone reads. The map's scale bar writes كم (no km, no miles).
 NOT_INTERFACE = {
     "Language", "Langue", "English", "GeoNames", "CC", "BY", "Natural", "Earth", "UTC",
-    "km", "ft", "dd", "mm", "yyyy", "sha", "Skip", "to", "main", "content", "keyboard",
+    "dd", "mm", "yyyy", "sha", "Skip", "to", "main", "content", "keyboard",
     "arrow", "down", "right", "left", "up", "expand", "more", "less", "close", "search",
 }  # fmt: skip
 
@@ -223,6 +223,14 @@ def test_the_map_with_a_record_open_in_arabic(guarded: Guarded, example_server: 
         "links => links.map(a => a.title)"
     )
     assert "ملء الشاشة" in titles and "التقريب إلى الحوادث" in titles and "تقريب" in titles
+    scale = frame.locator(".leaflet-control-scale")
+    assert re.fullmatch(r"\d+ (كم|م)", scale.inner_text().strip())  # the scale bar, in Arabic
+    assert (
+        scale.locator(".leaflet-control-scale-line").first.evaluate(
+            "el => getComputedStyle(el).direction"
+        )
+        == "rtl"
+    )  # read as Arabic: the number first, on the right
     shown = g.page.inner_text("body") + "\n" + frame.locator("body").inner_text()
     english = set(LATIN.findall(shown)) - _data_words() - NOT_INTERFACE
     assert not english, f"English words left on the Arabic page: {sorted(english)}"

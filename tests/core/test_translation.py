@@ -201,6 +201,7 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     words = ControlWords()
     assert words.rtl and words.words["full"] == "ملء الشاشة"
     assert words.credit[1].startswith("الأماكن: GeoNames")
+    assert words.units["km"] == "{n} كم" and not words.units["imperial"]  # the scale bar
     tip = tooltip_html("x1", "Grave", "mass_grave", "2020-06-01", "2020-06-01", "exact")
     assert 'dir="rtl"' in tip and "مقبرة جماعية" in tip
     assert clicked_id("Grave مقبرة جماعية المرجع x1", {"x1"}) == "x1"
@@ -216,6 +217,7 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     assert names["Tarhuna"] == "ترهونة"  # the town names an Arabic map writes
     translation.set_language("en")
     assert total_words(Total(338, 9, 1, 2)) == "at least 338" and not ControlWords().rtl
+    assert ControlWords().units["km"] == "{n} km" and ControlWords().units["imperial"]
     assert map_controls.CREDIT == geodata.ATTRIBUTION  # the credit the catalogue translates
 
 
@@ -241,6 +243,7 @@ def test_arabic_indic_digits_only_when_the_setting_asks(monkeypatch: pytest.Monk
     translation.set_language("ar")
     monkeypatch.setenv(translation.DIGITS_SETTING, "arab")
     assert translation.number(2020) == "٢٬٠٢٠"
+    assert translation.digit_chars() == "٠١٢٣٤٥٦٧٨٩"  # the map's scale bar writes these
     translation.set_language("en")
     assert translation.number(2020) == "2,020"
 
