@@ -124,6 +124,9 @@ def bench_map(store: Store, repeat: int, explore: bool) -> Figures:
     for name, view in (("pan", PAN), ("zoom", ZOOM)):
         wall, cpu, size = timed(lambda: layer_bytes(store, idx, FILTER, view, EDITOR), repeat)  # noqa: B023
         out |= {f"{name}_s": wall, f"{name}_cpu_s": cpu, f"{name}_payload_bytes": size}
+    columns = ["id", "type", "title", "description", "date_start", "latitude", "longitude"]
+    wall, cpu, _ = timed(lambda: store.query(FILTER, EDITOR, columns), repeat)
+    out |= {"read_selection_s": wall, "read_selection_cpu_s": cpu}  # a data export's read
     wall, cpu, _ = timed(lambda: sql_page_work(store, FILTER, EDITOR), 1)
     out |= {"sql_filter_s": wall, "sql_filter_cpu_s": cpu}
     out["selection"] = float(idx.count(FILTER))
