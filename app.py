@@ -28,6 +28,7 @@ if __name__ == "__main__":
     page = navigation(pages, edit_pages)
     if page is not pages[0]:
         filters.forget()  # the map's filters come back from the session's view (prime)
+        language.keep_in_link()
     language.switch()
     language.page_direction()
     page.run()

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, edit_conflict, entry_fields, record_actions
+from app_pages import common, edit_conflict, entry_fields, record_actions, unsaved_guard
 from incidents import form_edit
 from incidents.query import Query
 from incidents.record import Incident
@@ -29,6 +29,7 @@ PROBLEMS = "_entry_problems"
 MESSAGES = (("_entry_saved", st.success), ("_entry_info", st.info), ("_entry_error", st.error))
 CHOICE = "entry_choice"
 REOPEN = "_entry_reopen"  # set by the detail panel's "Edit this incident"
+RECORD_PARAM = "id"  # the record open in the form, in the address: a reload reopens it
 CHOOSE_FROM_ALL = 2_000  # records; above, the page asks for words to search first
 MATCHES = 200
 
@@ -86,7 +87,23 @@ def _choose_record() -> str | None:
         ),
     )
     st.session_state["edit_id"] = _chosen()
+    _keep_in_link(_chosen())
     return _chosen()
+
+
+def _from_link() -> None:
+    """A new session (a reload, an address copied to another tab) opens the record the
+    address names; the choice list then shows it only if this viewer may see it."""
+    linked = st.query_params.get(RECORD_PARAM)
+    if "edit_id" not in st.session_state and linked:
+        st.session_state["edit_id"] = linked
+
+
+def _keep_in_link(incident_id: str | None) -> None:
+    if incident_id and st.query_params.get(RECORD_PARAM) != incident_id:
+        st.query_params[RECORD_PARAM] = incident_id
+    elif not incident_id and RECORD_PARAM in st.query_params:
+        del st.query_params[RECORD_PARAM]
 
 
 def _chosen() -> str | None:
@@ -180,6 +197,7 @@ def main() -> None:
     if not common.viewer().can_edit:
         st.info(_("Your role can look but not edit."))
         return
+    _from_link()
     incident_id = _choose_record()
     if incident_id:
         st.button(_("New incident"), on_click=new_incident, type="secondary")
@@ -197,6 +215,7 @@ def main() -> None:
             _save(state, now)
             st.rerun()
     st.session_state[FORM]["draft"] = now
+    unsaved_guard.guard(bool(form_edit.changed(state["base"], now)))
     if state["record"] is not None:
         shown = state["record"]
         st.caption(_("Editing {id}, version {version}.").format(id=shown.id, version=shown.version))

@@ -108,6 +108,15 @@ def in_link() -> str:
     return translation.supported(chosen if isinstance(chosen, str) else None) or ""
 
 
+def keep_in_link() -> None:
+    """Pages other than the map: the language chosen stays in the address, so a reload
+    or a copied address opens in it (Streamlit clears the address on a page change; the
+    map page writes its whole link from its view)."""
+    code = in_link()
+    if code and st.query_params.get(PARAM) != code:
+        st.query_params[PARAM] = code
+
+
 def _switched() -> None:
     code = translation.supported(st.session_state.get(SWITCH)) or "en"
     st.session_state[CHOSEN] = st.session_state[ACTIVE] = code

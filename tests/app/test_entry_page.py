@@ -293,3 +293,29 @@ def test_tables_of_record_text_stay_text():
     table = html_table(("Field", "Value"), [("Description", hostile)])
     assert "<img" not in table and "\n" not in table  # no blank line ends the HTML block
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in table
+
+
+def test_a_reload_reopens_the_record_the_address_names(signed_in):
+    """The address names the record open in the form (and the language chosen): a new
+    session given that address, as a reload or a second tab is, opens the same record in
+    the same language. An address naming a record the viewer cannot see opens a new form."""
+    app, editor = signed_in
+    before = open_store(os.environ["INCIDENTS_DB"]).get(RECORD, editor)
+    assert before is not None
+    at = app(RECORD)
+    assert at.query_params["id"] == RECORD
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)  # the reload: a new session
+    at.session_state[SESSION] = start_session(editor.name, Role.EDITOR, "local")
+    at.query_params["id"] = RECORD
+    at.query_params["lang"] = "ar"
+    at = at.switch_page(ENTRY_PAGE).run()
+    assert not at.exception
+    assert at.text_input(key="e_title").value == before.title
+    assert at.title[0].value == "إضافة حادثة أو تعديلها"
+    assert at.query_params["lang"] == "ar" and at.query_params["id"] == RECORD
+    stranger = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    stranger.session_state[SESSION] = start_session(editor.name, Role.EDITOR, "local")
+    stranger.query_params["id"] = "no-such-record"
+    stranger = stranger.switch_page(ENTRY_PAGE).run()
+    assert stranger.text_input(key="e_title").value == ""
+    assert "id" not in stranger.query_params

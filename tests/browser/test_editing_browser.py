@@ -199,3 +199,42 @@ def test_two_editors_save_the_same_record_and_nothing_is_lost(
         "Title from the first editor",
         "Description from the second editor",
     )
+
+
+def test_typed_work_is_not_dropped_without_asking(guarded: Guarded, example_server: Server):
+    """Text typed and not saved: the sidebar's Map link asks first (declined: the text
+    stays), a reload asks first (the browser's own question); the reload, accepted,
+    reopens the same record from the address, as stored."""
+    page = guarded.page
+    store = open_store(str(example_server.db))
+    before = store.get(RECORD, LOADER)
+    assert before is not None
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, example_server, RECORD)
+    assert f"id={RECORD}" in page.url
+    _field(guarded, "Title").fill("Typed and not saved")
+    asked: list[tuple[str, str]] = []
+
+    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append((dialog.type, dialog.message))
+        dialog.dismiss()
+
+    page.on("dialog", decline)
+    page.get_by_role("link", name="Map").click()
+    page.wait_for_timeout(1500)
+    assert asked and asked[0][0] == "confirm" and "not saved" in asked[0][1]
+    _expect(_field(guarded, "Title")).to_have_value("Typed and not saved")
+    page.remove_listener("dialog", decline)
+    questions: list[str] = []
+
+    def accept(dialog) -> None:  # type: ignore[no-untyped-def]
+        questions.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.reload()
+    page.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
+    assert questions == ["beforeunload"]
+    _expect(_field(guarded, "Title")).to_have_value(before.title)
+    assert store.get(RECORD, LOADER) == before
+    _no_exception(guarded)
