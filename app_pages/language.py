@@ -155,6 +155,11 @@ _RTL_CSS = """
 <style>
 [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stMain"],
 [data-testid="stHeader"], [data-testid="stBottom"] { direction: rtl; }
+/* A closed sidebar is 0 px wide and moved left by its width; its contents spill out
+   toward their reading end, which right to left was onto the page (on a phone a strip
+   of the closed sidebar lay over the map and the table). */
+[data-testid="stSidebar"][data-collapsed="true"],
+[data-testid="stSidebar"][data-collapsed="true"] * { visibility: hidden !important; }
 /* Each paragraph, heading, label or cell takes its direction from its own first letter:
    an Arabic sentence reads right to left, a Latin source title left to right. */
 p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],

@@ -66,7 +66,11 @@ def allowed_pages(
             st.session_state[identity.WANTED] = {
                 k: st.query_params.get_all(k) for k in st.query_params
             }
-        return [account, *_stand_ins(every, [account], lambda p: SIGN_IN)]
+        # The sign-in form at the front page and at its own address (a bookmark, a link
+        # to /account): the front page of a navigation is only ever served at "/".
+        front = st.Page(SIGN_IN, title=title, default=True)
+        hidden = st.Page(SIGN_IN, title=title, url_path="account", visibility="hidden")
+        return [front, hidden, *_stand_ins(every, [hidden], lambda p: SIGN_IN)]
     if read:
         st.session_state[identity.HOME] = read[0]
     role = session.role if session else Role.PUBLIC

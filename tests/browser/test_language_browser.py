@@ -275,3 +275,30 @@ def test_the_language_chosen_opens_the_next_sign_in(browser: object, example_ser
         assert "lang=" not in page.url  # the account's language, not a link's
     finally:
         second.close()
+
+
+def test_a_phone_in_arabic_shows_nothing_of_the_closed_sidebar(
+    guarded: Guarded, example_server: Server
+):
+    """390x844, Arabic: the sidebar starts closed and none of it lies over the page (a
+    strip of it, its words one syllable a line, covered the map's left edge and the
+    legend button); opened, it is all there."""
+    g = guarded
+    g.page.set_viewport_size({"width": 390, "height": 844})
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    sidebar = '[data-testid="stSidebar"]'
+    assert g.page.get_attribute(sidebar, "data-collapsed") == "true"
+    covered = g.page.evaluate(
+        """s => { const hits = [];
+          for (let x = 2; x < 390; x += 12) { for (let y = 60; y < 844; y += 40) {
+            const el = document.elementFromPoint(x, y);
+            if (el && el.closest(s)) { hits.push([x, y]); } } }
+          return hits; }""",
+        sidebar,
+    )
+    assert covered == [], f"the closed sidebar lies over the page at {covered[:5]}"
+    g.page.locator('[data-testid="stExpandSidebarButton"]').click()
+    g.page.get_by_role("heading", name="عوامل التصفية").wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1000)  # the sidebar slides in
+    g.page.screenshot(path=str(SCREENSHOTS / "phone-ar-sidebar-open.png"))

@@ -257,3 +257,13 @@ def test_disabling_the_account_ends_the_kept_session(private_server, profile):
         assert "Add or edit an incident" not in body(other)
     finally:
         _users(private_server, "enable", EDITOR_NAME)
+
+
+def test_the_sign_in_pages_own_address_opens_it_signed_out(private_server, profile):
+    """/account (the address of Sign in, bookmarked or shared, here in Arabic) opens the
+    sign-in form on a private instance, not Streamlit's English "Page not found"; signed
+    in, the person lands on the map."""
+    page = profile.tab(f"{private_server.url}/account?lang=ar", "تسجيل الدخول")
+    assert "Page not found" not in body(page) and "not seem to exist" not in body(page)
+    assert urlparse(page.url).path == "/account"
+    assert menu(page) == []  # one page: no menu to choose from
