@@ -11,7 +11,7 @@ import gc
 import streamlit as st
 
 if __name__ == "__main__":
-    from app_pages import filters, language
+    from app_pages import filters, language, page_style
     from app_pages.page_access import navigation
     from incidents.translation import _
 
@@ -31,6 +31,7 @@ if __name__ == "__main__":
         language.keep_in_link()
     language.switch()
     language.page_direction()
+    page_style.draw()
     page.run()
 else:
     from starlette.middleware import Middleware

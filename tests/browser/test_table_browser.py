@@ -113,3 +113,32 @@ def test_an_editor_sets_the_verification_of_two_rows_at_once(
     panel = page.locator('[data-testid="stExpander"]').filter(has_text="Change history")
     assert re.search("verification", panel.first.inner_text(), re.IGNORECASE)
     _no_exception(guarded)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_tables_toolbar_leaves_its_heading_readable_on_a_phone(
+    browser: object, example_server: Server, lang: str
+):
+    """390x844 on a touch screen, where the table's toolbar always shows: it lies in the
+    room kept above the table, not over the heading drawn above it (it covered "view" of
+    "Incidents in the map view", and the whole second line of the Arabic heading)."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{example_server.url}/?lang={lang}")
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.wait_for(timeout=TIMEOUT)
+        table.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        gap = page.evaluate(
+            """() => { const d = document.querySelector('[data-testid="stDataFrame"]');
+              const box = d.closest('[data-testid="stElementContainer"]');
+              const bar = box.querySelector('[data-testid="stElementToolbar"]');
+              const above = box.previousElementSibling;
+              return bar.getBoundingClientRect().top - above.getBoundingClientRect().bottom; }"""
+        )
+        assert gap >= 0, f"the toolbar lies {-gap:.0f} px over the heading above the table"
+    finally:
+        context.close()

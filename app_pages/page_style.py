@@ -1,0 +1,24 @@
+"""Page-wide layout rules for Streamlit's own elements, on every page.
+
+Constant markup, no record text. A table's toolbar (columns, download, search, full
+screen) floats 44 px above the table's top edge, over whatever is drawn above it: on a
+phone, where it always shows, and on hover elsewhere, it covered the table's heading
+("Incidents in the map view", an Arabic heading's whole second line, the Duplicates
+page's caption). Tables keep that room free above them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+CSS = (
+    "<style>"
+    '[data-testid="stElementContainer"]:has([data-testid="stDataFrame"])'
+    "{margin-top:1.75rem}"
+    "</style>"
+)
+
+
+def draw() -> None:
+    """The rules, in the sidebar (drawn before any page's own elements, never moving them)."""
+    st.sidebar.html(CSS)
