@@ -17,6 +17,7 @@ from geodata import district_at, geocode
 from incidents.form_edit import COUNTS, FIELDS, LABELS, FormValues
 from incidents.maps import basemap, localize
 from incidents.maps.layers import Pins
+from incidents.maps.map_controls import ControlWords
 from incidents.maps.page_data import check_tree
 from incidents.schema import (
     DATE_KINDS,
@@ -127,6 +128,7 @@ def _small_map(candidates: list[Any]) -> None:
     if point is not None:
         pins.append([point[0], point[1], _("The incident's point"), 1])
     Pins(pins).add_to(m)
+    ControlWords().add_to(m)  # its buttons, scale, credits and town names in the reader's words
     check_tree(m)
     value = st_folium(localize(m), key="entry_map", height=320, use_container_width=True,
                       returned_objects=["last_clicked"]) or {}  # fmt: skip

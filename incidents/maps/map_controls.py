@@ -234,6 +234,7 @@ class ControlWords(DataElement):
               map.fire("incidentlanguage");
             }
           }
+          if (parent instanceof L.Map) { apply(parent); return; }  // a whole map (entry form)
           if (parent._map) { apply(parent._map); }
           parent.on("add", function (e) { apply(e.target._map); });
         })();

@@ -243,6 +243,52 @@ def _sign_in(page: object, name: str, password: str) -> None:
     page.get_by_role("button", name=re.compile("^(Sign in|تسجيل الدخول)$")).click()  # type: ignore[attr-defined]
 
 
+def test_a_phone_in_arabic_shows_nothing_of_the_closed_sidebar(
+    guarded: Guarded, example_server: Server
+):
+    """390x844, Arabic: the sidebar starts closed and none of it lies over the page (a
+    strip of it, its words one syllable a line, covered the map's left edge and the
+    legend button); opened, it is all there."""
+    g = guarded
+    g.page.set_viewport_size({"width": 390, "height": 844})
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    sidebar = '[data-testid="stSidebar"]'
+    assert g.page.get_attribute(sidebar, "data-collapsed") == "true"
+    covered = g.page.evaluate(
+        """s => { const hits = [];
+          for (let x = 2; x < 390; x += 12) { for (let y = 60; y < 844; y += 40) {
+            const el = document.elementFromPoint(x, y);
+            if (el && el.closest(s)) { hits.push([x, y]); } } }
+          return hits; }""",
+        sidebar,
+    )
+    assert covered == [], f"the closed sidebar lies over the page at {covered[:5]}"
+    g.page.locator('[data-testid="stExpandSidebarButton"]').click()
+    g.page.get_by_role("heading", name="عوامل التصفية").wait_for(timeout=TIMEOUT)
+    g.page.wait_for_timeout(1000)  # the sidebar slides in
+    g.page.screenshot(path=str(SCREENSHOTS / "phone-ar-sidebar-open.png"))
+
+
+def test_the_entry_forms_map_speaks_arabic(guarded: Guarded, example_server: Server):
+    """Add or edit, in Arabic, a record open: the form's small map names its buttons,
+    writes its scale and credit line, and labels its towns in Arabic, as the main map
+    does (it showed Zoom in, 300 km / 200 mi, the English credit and Latin town names)."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/account?lang=ar")
+    _sign_in(g.page, EDITOR_NAME, EDITOR_PASSWORD)
+    g.page.get_by_role("link", name="إضافة أو تعديل").wait_for(timeout=TIMEOUT)
+    g.page.goto(f"{example_server.url}/entry_page?lang=ar&id=tarhuna-ex-001")
+    frame = g.page.frame_locator(MAP).first
+    frame.locator(".leaflet-control-scale").wait_for(timeout=TIMEOUT)
+    frame.get_by_text("ترهونة").first.wait_for(timeout=TIMEOUT)  # the town, labelled in Arabic
+    g.page.wait_for_timeout(1000)
+    assert re.fullmatch(r"\d+ (كم|م)", frame.locator(".leaflet-control-scale").inner_text().strip())
+    titles = frame.locator(".leaflet-control a[title]").evaluate_all("a => a.map(x => x.title)")
+    assert "تقريب" in titles and "Zoom in" not in titles
+    assert frame.locator(".leaflet-control-attribution").inner_text().startswith("الأماكن")
+
+
 def test_the_language_chosen_opens_the_next_sign_in(browser: object, example_server: Server):
     """Signed in, Arabic chosen in the switch, signed out; a new browser (no cookie, no
     lang= in its link, English Accept-Language) signs in and opens in Arabic. Last in
@@ -275,30 +321,3 @@ def test_the_language_chosen_opens_the_next_sign_in(browser: object, example_ser
         assert "lang=" not in page.url  # the account's language, not a link's
     finally:
         second.close()
-
-
-def test_a_phone_in_arabic_shows_nothing_of_the_closed_sidebar(
-    guarded: Guarded, example_server: Server
-):
-    """390x844, Arabic: the sidebar starts closed and none of it lies over the page (a
-    strip of it, its words one syllable a line, covered the map's left edge and the
-    legend button); opened, it is all there."""
-    g = guarded
-    g.page.set_viewport_size({"width": 390, "height": 844})
-    g.page.goto(f"{example_server.url}/?lang=ar")
-    _map_ready(g)
-    sidebar = '[data-testid="stSidebar"]'
-    assert g.page.get_attribute(sidebar, "data-collapsed") == "true"
-    covered = g.page.evaluate(
-        """s => { const hits = [];
-          for (let x = 2; x < 390; x += 12) { for (let y = 60; y < 844; y += 40) {
-            const el = document.elementFromPoint(x, y);
-            if (el && el.closest(s)) { hits.push([x, y]); } } }
-          return hits; }""",
-        sidebar,
-    )
-    assert covered == [], f"the closed sidebar lies over the page at {covered[:5]}"
-    g.page.locator('[data-testid="stExpandSidebarButton"]').click()
-    g.page.get_by_role("heading", name="عوامل التصفية").wait_for(timeout=TIMEOUT)
-    g.page.wait_for_timeout(1000)  # the sidebar slides in
-    g.page.screenshot(path=str(SCREENSHOTS / "phone-ar-sidebar-open.png"))
