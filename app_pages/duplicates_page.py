@@ -15,8 +15,8 @@ from app_pages import common, merged_records
 from incidents.duplicates import DEFAULT_THRESHOLD, Match, reason_text
 from incidents.duplicates.review import differing, field_rows
 from incidents.duplicates_cli import candidates
+from incidents.field_words import field_label
 from incidents.record import Incident
-from incidents.record_history import label_of
 from incidents.store import StoreError
 from incidents.store.merges import Side, merge, not_same, visible_records
 from incidents.store.record_store import RecordStore
@@ -45,7 +45,7 @@ def _table(first: Incident, second: Incident) -> None:
     rows = field_rows(first, second)
     frame = pd.DataFrame(
         {
-            _("Field"): [_field(r.name) for r in rows],
+            _("Field"): [field_label(r.name) for r in rows],
             _("First record"): [r.first for r in rows],
             _("Second record"): [r.second for r in rows],
         }
@@ -63,11 +63,6 @@ def _table(first: Incident, second: Incident) -> None:
     st.dataframe(frame.style.apply(mark, axis=1), hide_index=True, width="stretch")
 
 
-def _field(name: str) -> str:
-    """A field as the entry form names it, in the reader's language."""
-    return _(label_of(name))
-
-
 def _actions(store: RecordStore, pair: Match, first: Incident, second: Incident) -> None:
     who = common.viewer()
     keep = st.radio(
@@ -76,7 +71,7 @@ def _actions(store: RecordStore, pair: Match, first: Incident, second: Incident)
     kept, other = (first, second) if keep == first.id else (second, first)
     take = st.multiselect(
         _("Take these fields from the other record"), differing(kept, other),
-        key=f"take-{pair.a}-{pair.b}", format_func=_field, placeholder=_("Choose options"),
+        key=f"take-{pair.a}-{pair.b}", format_func=field_label, placeholder=_("Choose options"),
     )  # fmt: skip
     merge_col, apart_col, skip_col = st.columns(3)
     try:

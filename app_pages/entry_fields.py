@@ -14,7 +14,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import district_at, geocode
-from incidents.form_edit import COUNTS, FIELDS, LABELS, FormValues
+from incidents.field_words import SOURCE_HEADINGS, field_label
+from incidents.form_edit import COUNTS, FIELDS, FormValues
 from incidents.maps import basemap, localize
 from incidents.maps.layers import Pins
 from incidents.maps.map_controls import ControlWords
@@ -28,21 +29,13 @@ from incidents.schema import (
     SOURCE_PARTS,
     VERIFICATION_STATUSES,
 )
-from incidents.translation import N_, _
+from incidents.translation import _
 
 STATE = ("admin1", "country", "method")  # form values that are not widgets (set by the map)
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
 # Streamlit's date picker refuses dates more than ten years back by default, and then
 # sends no date at all; validation, not the picker, decides what a date may be.
 EARLIEST, LATEST = date(1800, 1, 1), date(2200, 12, 31)
-# The sources table's headings (its columns keep the template's names).
-SOURCE_HEADINGS = {
-    "title": N_("Title"),
-    "publisher": N_("Publisher"),
-    "date": N_("Date"),
-    "url": N_("Address (URL)"),
-    "sha256": N_("sha256 of the saved copy"),
-}
 
 
 def _sources_frame(rows: Any) -> pd.DataFrame:
@@ -85,7 +78,7 @@ def values(sources: pd.DataFrame) -> FormValues:
 
 def label(name: str) -> str:
     """A field's label in the reader's language."""
-    return _(LABELS.get(name, name.replace("_", " ").capitalize()))
+    return field_label(name)
 
 
 def _problem(problems: dict[str, str], *names: str) -> None:

@@ -18,8 +18,9 @@ from incidents import failures
 from incidents.column_choices import chosen_map, column_choices
 from incidents.country_names import country_code
 from incidents.dates import DayOrder
+from incidents.field_words import field_label
 from incidents.import_fill import fixed_problems, settable_fields
-from incidents.import_preview import cannot_import, preview_rows
+from incidents.import_preview import cannot_import, preview_rows, preview_table
 from incidents.importer import (
     ImportFailed,
     ImportOptions,
@@ -125,14 +126,34 @@ def _show_file(data: bytes, name: str) -> None:
     st.markdown(_("**Preview** (the first rows as they would be stored)"))
     editor = common.viewer().can_edit  # only those who may import learn of deleted records
     preview = preview_rows(rows, options, PREVIEW_ROWS, common.get_store() if editor else None)
-    st.dataframe(pd.DataFrame(preview).astype(str), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(preview_table(preview)), hide_index=True, width="stretch")
     if not common.viewer().can_edit:
         st.info(_("Your role can look but not import."))
         return
     _buttons(table, data, name, options)
+    shown = _report_of(name, options)
+    if shown is not None:
+        _show(shown, name)
+
+
+def _report_of(name: str, options: ImportOptions) -> ImportReport | None:
+    """The last check's or import's report of this file read this way (kept across
+    reruns, such as a download's)."""
     shown = st.session_state.get(REPORT)
-    if shown and shown[0] == (name, options):  # kept across the download's rerun
-        _show(shown[1], name)
+    return shown[1] if shown and shown[0] == (name, options) else None
+
+
+def _import_label(rows: int, report: ImportReport | None) -> tuple[str, bool]:
+    """The import button's words, and whether it is done: after a check, how many rows
+    the import will write; after the import, done (pressing it again would only
+    report the same rows unchanged)."""
+    if report is not None and not report.dry_run:
+        return _("Import done"), True
+    will = report.imported + report.updated if report is not None else rows
+    if will != rows:  # rejected rows, or rows of deleted records
+        said = ngettext("Import {n} of {total} row", "Import {n} of {total} rows", rows)
+        return said.format(n=number(will), total=number(rows)), False
+    return ngettext("Import {n} row", "Import {n} rows", rows).format(n=number(rows)), False
 
 
 def _format_choice(table: Table) -> str:
@@ -219,11 +240,13 @@ def _fixed_values(name: str) -> dict[str, str]:
         _("Same value for every row (fills the rows that have none)"),
         settable_fields(),
         key=f"import_fixed:{name}",
+        format_func=field_label,
     )
     values: dict[str, str] = {}
     for field in picked:
         value = st.text_input(
-            _("{field} for every row").format(field=field), key=f"import_fixed:{name}:{field}"
+            _("{field} for every row").format(field=field_label(field)),
+            key=f"import_fixed:{name}:{field}",
         )
         if value.strip():
             values[field] = value.strip()
@@ -232,8 +255,9 @@ def _fixed_values(name: str) -> dict[str, str]:
 
 def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> None:
     c1, c2 = st.columns(2)
-    label = ngettext("Import {n} row", "Import {n} rows", len(table.rows))
-    run = c1.button(label.format(n=number(len(table.rows))), type="primary", key="import_run")
+    label, done = _import_label(len(table.rows), _report_of(name, options))
+    again = _("Change the file or the options to import again.") if done else None
+    run = c1.button(label, type="primary", key="import_run", disabled=done, help=again)
     check = c2.button(_("Check only (nothing is written)"), key="import_check")
     if not (check or run):
         return
@@ -247,6 +271,7 @@ def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> No
             st.error(_("Nothing was imported: {error}").format(error=error))
             return
     st.session_state[REPORT] = ((name, options), report)
+    st.rerun()  # the buttons say what is left to do
 
 
 def _show(report: ImportReport, name: str) -> None:
@@ -262,7 +287,7 @@ def _show(report: ImportReport, name: str) -> None:
             report.like_existing,
         )
         st.info(said.format(n=number(report.like_existing)))
-    st.code("\n".join(report.lines(_(CHANGE_COUNTRY))), language=None)
+    st.text("\n".join(report.page_lines(_(CHANGE_COUNTRY))), width="stretch")  # never Markdown
     stem = Path(name).stem
     downloads = (
         (report.rejected, report.rejected_csv, "rejected",

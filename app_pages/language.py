@@ -163,7 +163,8 @@ _RTL_CSS = """
 /* Each paragraph, heading, label or cell takes its direction from its own first letter:
    an Arabic sentence reads right to left, a Latin source title left to right. */
 p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
-[data-testid="stCaptionContainer"] { unicode-bidi: plaintext; text-align: start; }
+[data-testid="stCaptionContainer"], [data-testid="stText"] {
+  unicode-bidi: plaintext; text-align: start; }
 [data-testid="stSlider"], [data-testid="stCode"], [data-testid="stDataFrame"],
 [data-testid="stNumberInput"] input, [data-testid="stDateInput"] input,
 .leaflet-container { direction: ltr; }

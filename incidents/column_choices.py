@@ -17,28 +17,46 @@ no map at all, and the map is the one --map would give (incidents.io.fixed_colum
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from incidents.field_words import field_label
 from incidents.io import acled, hxl, template, timemap, ucdp
 from incidents.io.fixed_columns import Columns
 from incidents.io.formats import Format
 from incidents.io.tabular import Table
+from incidents.translation import N_, _
 
 NOT_USED = ""  # the choice that leaves a column out (timemap: as the reader takes it)
 
 
+NOT_USED_WORDS = N_("— not used —")
+NOT_READ_WORDS = N_("— not read —")
+AS_TIMEMAP_WORDS = N_("— as the timemap reader takes it —")
+
+
 @dataclass(frozen=True)
 class ColumnChoice:
-    """One column of the file: where the reader puts it by itself, and where it may go."""
+    """One column of the file: where the reader puts it by itself, and where it may go
+    (each option a template field or a data set's own column; the value stays the name,
+    the person reads it in their language)."""
 
     index: int
     column: str
     start: str
     options: tuple[str, ...]
-    labels: dict[str, str] = field(default_factory=dict)
+    not_used: str = NOT_USED_WORDS  # what leaving the column out is called (English)
+    own: frozenset[str] = frozenset()  # the data set's own columns among the options
+    data_set: str = ""  # set: the options mix a data set's columns and marked template fields
 
     def label(self, option: str) -> str:
-        return self.labels.get(option, option)
+        """An option as the person reads it: a template field as the entry form names it."""
+        if option == NOT_USED:
+            return _(self.not_used)
+        if option in self.own:
+            return _("{column} ({data_set} column)").format(column=option, data_set=self.data_set)
+        if self.data_set:
+            return _("{field} (template field)").format(field=field_label(option))
+        return field_label(option)
 
 
 def column_choices(table: Table, fmt: Format) -> list[ColumnChoice]:
@@ -51,10 +69,10 @@ def column_choices(table: Table, fmt: Format) -> list[ColumnChoice]:
     if fmt.NAME in (acled.NAME, ucdp.NAME):
         return _own_columns(table, acled.COLUMNS if fmt.NAME == acled.NAME else ucdp.COLUMNS)
     if fmt.NAME == timemap.NAME:
-        labels = {NOT_USED: "— as the timemap reader takes it —", **_field_labels()}
-        return _choices(table, lambda _: NOT_USED, (NOT_USED, *_fields()), labels)
-    labels = {NOT_USED: "— not used —"}
-    return _choices(table, _template_start, (NOT_USED, *template.TEMPLATE_COLUMNS), labels)
+        return _choices(
+            table, lambda _: NOT_USED, (NOT_USED, *_fields()), AS_TIMEMAP_WORDS, data_set="timemap"
+        )
+    return _choices(table, _template_start, (NOT_USED, *template.TEMPLATE_COLUMNS))
 
 
 def _template_start(column: str) -> str:
@@ -73,29 +91,37 @@ def chosen_map(choices: list[ColumnChoice], picked: dict[int, str]) -> dict[str,
 def _own_columns(table: Table, columns: Columns) -> list[ColumnChoice]:
     own = tuple(sorted(columns.known))
     fields = tuple(f for f in _fields() if f not in columns.known)
-    labels = {NOT_USED: "— not read —"}
-    labels.update({name: f"{name} ({columns.label} column)" for name in own})
-    labels.update({name: f"{name} (template field)" for name in fields})
-    return _choices(table, lambda c: columns.own(c) or NOT_USED, (NOT_USED, *own, *fields), labels)
+    return _choices(
+        table,
+        lambda c: columns.own(c) or NOT_USED,
+        (NOT_USED, *own, *fields),
+        NOT_READ_WORDS,
+        frozenset(own),
+        columns.label,
+    )
 
 
 def _by_hashtag(table: Table) -> list[ColumnChoice]:
     tags, _ = hxl.split(table)
     by_column = dict(zip(table.header, tags, strict=False))
-    labels = {NOT_USED: "— not used —", **_field_labels()}
     return _choices(
         table,
         lambda c: hxl.field_for(by_column.get(c)) or NOT_USED,
         (NOT_USED, *_fields()),
-        labels,
+        data_set="HXL",
     )
 
 
 def _choices(
-    table: Table, start: Callable[[str], str], options: tuple[str, ...], labels: dict[str, str]
+    table: Table,
+    start: Callable[[str], str],
+    options: tuple[str, ...],
+    not_used: str = NOT_USED_WORDS,
+    own: frozenset[str] = frozenset(),
+    data_set: str = "",
 ) -> list[ColumnChoice]:
     return [
-        ColumnChoice(index, column, start(column), options, labels)
+        ColumnChoice(index, column, start(column), options, not_used, own, data_set)
         for index, column in enumerate(table.header)
         if column.strip()
     ]
@@ -103,7 +129,3 @@ def _choices(
 
 def _fields() -> tuple[str, ...]:
     return template.TEMPLATE_COLUMNS
-
-
-def _field_labels() -> dict[str, str]:
-    return {name: f"{name} (template field)" for name in template.TEMPLATE_COLUMNS}

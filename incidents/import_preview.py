@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from incidents.field_words import field_label, value_shown
 from incidents.importer import FileRows, ImportOptions, day_order_of
 from incidents.io.formats import Format
 from incidents.placing import country_name, place_all
 from incidents.record import Incident
-from incidents.schema import INCIDENT_TYPES
 from incidents.store.base import Store
 from incidents.store.record_ids import IdKey, keyed_id
 from incidents.translation import N_, _
@@ -21,6 +21,8 @@ from incidents.validation import Problem, RowInvalid, checked_row
 SHOWN = ("type", "title", "date_start", "date_end", "place", "country", "admin1")
 SHOWN_POINT = ("latitude", "longitude", "location_precision")
 SHOWN_COUNTS = ("killed_best", "disappeared_best", "displaced_best")
+# The preview's own columns: the spreadsheet's row number and what the import would say.
+HEADINGS = {"row": N_("Row"), "problems": N_("Problems and notes")}
 NEEDED = {
     "date_start": N_("the date (date_start)"),
     "type": N_("the type of incident (type)"),
@@ -68,7 +70,9 @@ def preview_rows(
             out.append({"row": number, "problems": _rejected(invalid.problems)})
             continue
         warned = _("warning, {field}: {warning}")
-        notes = "; ".join(warned.format(field=w.field, warning=w.message) for w in warnings)
+        notes = "; ".join(
+            warned.format(field=field_label(w.field), warning=w.message) for w in warnings
+        )
         out.append({"row": number, "problems": notes})
         kept.append((len(out) - 1, incident))
     placed = place_all([i for _, i in kept], options.default_country)
@@ -116,14 +120,14 @@ def _mark_deleted(
 def _rejected(problems: Sequence[Problem]) -> str:
     """'rejected: field: reason; ...' as the preview's column says it."""
     said = "; ".join(
-        _("{field}: {reason}").format(field=p.field, reason=p.message) for p in problems
+        _("{field}: {reason}").format(field=field_label(p.field), reason=p.message)
+        for p in problems
     )
     return _("rejected: {problems}").format(problems=said)
 
 
 def _shown(incident: Incident) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(incident, name) for name in SHOWN}
-    values["type"] = INCIDENT_TYPES.label(incident.type)
     values["date_start"] = incident.date_start.isoformat()
     values["date_end"] = incident.date_end.isoformat()
     if incident.has_point:
@@ -131,3 +135,19 @@ def _shown(incident: Incident) -> dict[str, Any]:
     values.update({n: getattr(incident, n) for n in SHOWN_COUNTS if getattr(incident, n)})
     values["sources"] = len(incident.sources)
     return values
+
+
+def preview_table(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The preview as the page shows it: headings in the reader's language (fields as
+    the entry form names them), codes as their labels, a missing value blank."""
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    heads = {n: _(HEADINGS[n]) if n in HEADINGS else field_label(n) for n in names}
+    return [{heads[n]: _cell(n, row.get(n)) for n in names} for row in rows]
+
+
+def _cell(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if name in HEADINGS or name == "sources":
+        return str(value)
+    return value_shown(name, value)

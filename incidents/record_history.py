@@ -15,21 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from incidents.access import Viewer
+from incidents.field_words import EMPTY, EXTRA_LABELS, field_label, value_shown
 from incidents.form_edit import LABELS
-from incidents.schema import CONFIDENTIAL_FIELDS, VOCABULARIES
+from incidents.schema import CONFIDENTIAL_FIELDS
 from incidents.store.audit import AuditEntry, is_purged
 from incidents.store.record_versions import change_kind, entry_versions
 from incidents.translation import N_, _
 
-EMPTY = "—"
-_EXTRA_LABELS = {
-    "location_method": LABELS["method"],
-    "source_event_id": N_("Source event id"),
-    "confidential_notes": N_("Confidential notes"),
-    "victim_details": N_("Victim details"),
-    "witness_details": N_("Witness details"),
-}
-_ORDER = {name: n for n, name in enumerate([*LABELS, *_EXTRA_LABELS])}
+_ORDER = {name: n for n, name in enumerate([*LABELS, *EXTRA_LABELS])}
 _INTERNAL = frozenset(
     {"id", "version", "created_by", "created_at", "updated_by", "updated_at", "extra"}
 )
@@ -46,7 +39,7 @@ _UPDATED = {
     "migrate": N_("Updated by a migration"),
 }
 
-__all__ = ["Change", "entry_versions", "label_of", "readable_history"]
+__all__ = ["EMPTY", "Change", "entry_versions", "readable_history"]
 
 
 @dataclass(frozen=True)
@@ -74,13 +67,6 @@ def readable_history(entries: Sequence[AuditEntry], viewer: Viewer) -> list[Chan
             out.append(Change(when, entry.actor, action, "", "", ""))
         out += [Change(when, entry.actor, action, *f) for f in fields]
     return out
-
-
-def label_of(name: str) -> str:
-    """A field's label as the entry form shows it, in English (_() translates it)."""
-    if name in LABELS:
-        return LABELS[name]
-    return _EXTRA_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def _when(at: str) -> str:
@@ -124,31 +110,6 @@ def _changed_fields(entry: AuditEntry, viewer: Viewer) -> list[tuple[str, str, s
     ]
     if not viewer.sees_confidential:
         names = [n for n in names if n not in CONFIDENTIAL_FIELDS]
-    return [(_(label_of(n)), shown(n, before.get(n)), shown(n, after.get(n))) for n in names]
-
-
-def shown(name: str, value: Any) -> str:
-    """A stored value as the form shows it: labels for codes (in the active language),
-    lists joined, yes/no."""
-    if value in (None, "", [], ()):
-        return EMPTY
-    vocabulary = VOCABULARIES.get(name)
-    if vocabulary is not None:
-        return vocabulary.shown(str(value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return "; ".join(_source(v) if name == "sources" else str(v) for v in value)
-    if isinstance(value, float) and value.is_integer() and name.endswith(_COUNT_ENDS):
-        return str(int(value))
-    return str(value)
-
-
-_COUNT_ENDS = ("_min", "_best", "_max")
-
-
-def _source(source: Any) -> str:
-    if not isinstance(source, dict):
-        return str(source)
-    parts = (source.get(p) for p in ("publisher", "title", "date", "url"))
-    return ", ".join(str(p) for p in parts if p)
+    return [
+        (field_label(n), value_shown(n, before.get(n)), value_shown(n, after.get(n))) for n in names
+    ]

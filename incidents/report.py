@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from incidents.field_words import field_label
 from incidents.spreadsheet_safety import safe_cell
 from incidents.translation import N_, _, ngettext
 
@@ -19,6 +20,13 @@ SHOWN_ROWS = 50
 # Marked here, translated where shown (the report's lines are built in the reader's language).
 CHANGE_COUNTRY_CLI = N_("use --country to change")
 DUPLICATES_CLI = N_("on the Duplicates page or with `python -m incidents duplicates`")
+SKIPPED_PAGE = N_(
+    "duplicates: not looked for at import, the file's rows and the stored records of their "
+    "days are too many; review them on the Duplicates page"
+)
+# Explicit direction controls (embeddings, overrides, isolates) in a cell quoted by the
+# page's report would reorder the rest of its line: the page drops them.
+_NO_OVERRIDES = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -32,9 +40,11 @@ class RejectedRow:
     reasons: tuple[tuple[str, str], ...]  # (field, plain-language reason)
     fields: dict[str, Any] = field(default_factory=dict)
 
-    def reason_text(self) -> str:
-        """'field: reason; field: reason' (the reasons are in the language of the import)."""
-        return "; ".join(_("{field}: {reason}").format(field=f, reason=m) for f, m in self.reasons)
+    def reason_text(self, name: Callable[[str], str] = str) -> str:
+        """'field: reason; field: reason' (the reasons are in the language of the import;
+        name says each field, by default as the file's column names it)."""
+        said = _("{field}: {reason}")
+        return "; ".join(said.format(field=name(f), reason=m) for f, m in self.reasons)
 
 
 @dataclass(frozen=True)
@@ -137,8 +147,19 @@ class ImportReport:
         )
 
     def lines(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> list[str]:
-        """The report as sentences, for the command line and the import page (which
-        says its own way to change the default country)."""
+        """The report as sentences for the command line: fields as the file names them,
+        indented under the file's line."""
+        return self._lines(how_to_change, str, page=False)
+
+    def page_lines(self, how_to_change: str) -> list[str]:
+        """The report as the import page shows it: fields as the entry form names them in
+        the reader's language, duplicates to review on the Duplicates page (the page says
+        how many rows look like stored ones), no command to type, and no direction
+        control of a quoted cell that could reorder its line."""
+        said = self._lines(how_to_change, field_label, page=True)
+        return [line.strip().translate(_NO_OVERRIDES) for line in said]
+
+    def _lines(self, how_to_change: str, named: Callable[[str], str], page: bool) -> list[str]:
         label = (_(self.format_label) if self.format_label else self.format).split(" (")[0]
         read = ngettext("{file}: {n} row read as {format}", "{file}: {n} rows read as {format}",
                         self.rows_read)  # fmt: skip
@@ -155,7 +176,7 @@ class ImportReport:
         if self.deleted:
             out += self._deleted_lines()
         row = _("row {row}: {reasons}")
-        out += _listed([row.format(row=r.row, reasons=r.reason_text()) for r in self.rejected])
+        out += _listed([row.format(row=r.row, reasons=r.reason_text(named)) for r in self.rejected])
         if self.warnings:
             said = ngettext(
                 "warnings: {n} (rows kept, one value dropped or fixed)",
@@ -164,25 +185,27 @@ class ImportReport:
             )
             out.append("  " + said.format(n=len(self.warnings)))
             warned = _("row {row}, {field}: {warning}")
-            out += _listed([warned.format(row=w.row, field=w.field, warning=w.message)
+            out += _listed([warned.format(row=w.row, field=named(w.field), warning=w.message)
                             for w in self.warnings])  # fmt: skip
         if self.review:
             out.append("  " + _("places to review: {n}").format(n=len(self.review)))
             place = _("row {row} ({id}): {note}")
             out += ["  " + place.format(row=row, id=rid, note=note)
                     for row, rid, note in self.review[:20]]  # fmt: skip
-        out += self._like_existing_lines()
+        out += self._like_existing_lines(page)
         if self.unused_columns:
             unused = _(", ").join(self.unused_columns)
             out.append("  " + _("columns not used: {columns}").format(columns=unused))
         return out
 
-    def _like_existing_lines(self) -> list[str]:
+    def _like_existing_lines(self, page: bool) -> list[str]:
         """How many rows look like incidents already stored, and where to review them:
-        a duplicate is never merged silently."""
+        a duplicate is never merged silently (the page says the count on its own)."""
         if self.like_existing_note:
+            if page:
+                return [_(SKIPPED_PAGE)]
             return ["  " + _("duplicates: {note}").format(note=self.like_existing_note)]
-        if not self.like_existing:
+        if not self.like_existing or page:
             return []
         said = ngettext(
             "{n} row looks like an incident already stored: review it {where}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from incidents.field_words import value_shown
 from incidents.record import CONTENT_FIELDS, Incident, content_value
 from incidents.schema import CONFIDENTIAL_FIELDS, FIELDS
 
@@ -31,21 +32,11 @@ class FieldRow:
     differs: bool
 
 
-def shown(value: object) -> str:
-    """A field's value as text for the table (lists one item per '; ')."""
-    plain = content_value(value)
-    if plain is None or plain in ("", []):
-        return "—"
-    if isinstance(plain, list):
-        parts = [_item(p) for p in plain]
-        return "; ".join(parts)
-    return str(plain)
-
-
-def _item(part: object) -> str:
-    if isinstance(part, dict):  # a source: its URL, else its title
-        return str(part.get("url") or part.get("title", ""))
-    return str(part)
+def shown(name: str, value: object) -> str:
+    """A field's value as text for the table, in the reader's language as the record's
+    history shows it (incidents.field_words): codes as their labels, lists one item per
+    '; ', an empty value as a dash."""
+    return value_shown(name, content_value(value))
 
 
 def field_rows(first: Incident, second: Incident) -> list[FieldRow]:
@@ -56,7 +47,7 @@ def field_rows(first: Incident, second: Incident) -> list[FieldRow]:
             continue
         a, b = getattr(first, f.name), getattr(second, f.name)
         same = sorted(map(str, a)) == sorted(map(str, b)) if isinstance(a, tuple) else a == b
-        rows.append(FieldRow(f.name, shown(a), shown(b), not same))
+        rows.append(FieldRow(f.name, shown(f.name, a), shown(f.name, b), not same))
     return rows
 
 

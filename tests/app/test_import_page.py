@@ -35,6 +35,11 @@ def _plain(markdown: str) -> str:
     return markdown.replace("\\", "")
 
 
+def _report(at: AppTest) -> str:
+    """The import report as the page shows it: plain text, never Markdown."""
+    return "\n".join(t.value for t in at.text)
+
+
 def _buttons(at: AppTest) -> list[str]:
     return [b.label for b in at.button]
 
@@ -72,15 +77,15 @@ def test_a_sheet_with_its_own_column_names_is_mapped_checked_and_imported(
     at.run()
     assert not at.exception and not at.warning
     preview = at.dataframe[0].value
-    assert list(preview["type"])[:2] == ["Torture", "Summary execution / killing"]
-    assert list(preview["country"])[:2] == ["LY", "LY"]
-    assert list(preview["problems"])[:2] == ["", ""]
-    assert preview["problems"][2].startswith("rejected: date_start: '2020-02-30'")
+    assert list(preview["Type"])[:2] == ["Torture", "Summary execution / killing"]
+    assert list(preview["Country"])[:2] == ["LY", "LY"]
+    assert list(preview["Problems and notes"])[:2] == ["", ""]
+    assert preview["Problems and notes"][2].startswith("rejected: From: '2020-02-30'")
     assert "Import 3 rows" in _buttons(at)
     at.button(key="import_check").click().run()
-    report = "\n".join(c.value for c in at.code)
+    report = _report(at)
     assert "check only: nothing was written" in report and "new: 2" in report
-    assert "row 4: date_start: '2020-02-30' is not a real calendar date" in report
+    assert "row 4: From: '2020-02-30' is not a real calendar date" in report
     assert open_store(empty_db).count(Query(), as_editor) == 0
     at.button(key="import_run").click().run()
     assert not at.exception
@@ -127,8 +132,8 @@ def test_warnings_are_counted_listed_and_offered_for_download(empty_db, as_edito
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Warned"] == "1" and metrics["Unchanged"] == "0"
-    report = "\n".join(c.value for c in at.code)
-    assert "row 3, killed_max: max 2 was below best 3" in report
+    report = _report(at)
+    assert "row 3, Killed max: max 2 was below best 3" in report
     assert "read as: UCDP" in report or "read as: HXL" in report
     downloads = list(at.get("download_button"))
     assert any("warnings" in d.proto.label for d in downloads)
@@ -161,13 +166,13 @@ def test_an_acled_file_gets_editable_mapping_checked_and_imported(empty_db, as_e
     maps = {_plain(s.label): s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
     assert maps["event_date"].value == "event_date" and maps["Deaths"].value == ""
     assert any("layout: ACLED 2019-2022 export" in _plain(c.value) for c in at.caption)
-    assert "killed_best" not in at.dataframe[0].value.columns
+    assert "Killed best" not in at.dataframe[0].value.columns
     maps["Deaths"].set_value("fatalities").run()
     assert not at.exception
     preview = at.dataframe[0].value
-    assert "killed_best" in preview.columns and list(preview["row"])[:2] == ["2", "3"]
+    assert "Killed best" in preview.columns and list(preview["Row"])[:2] == ["2", "3"]
     at.button(key="import_check").click().run()
-    report = "\n".join(c.value for c in at.code)
+    report = _report(at)
     assert "check only: nothing was written" in report and "new: 28" in report
     assert open_store(empty_db).count(Query(), as_editor) == 0
     at.button(key="import_run").click().run()
@@ -187,7 +192,7 @@ def test_a_ucdp_file_inside_hxl_offers_ucdps_columns(empty_db, as_editor, tmp_pa
     )
     maps["best"].set_value("").run()  # not read: the preview shows no counts
     assert not at.exception
-    assert "killed_best" not in at.dataframe[0].value.columns
+    assert "Killed best" not in at.dataframe[0].value.columns
 
 
 def test_a_check_lists_problems_by_row_before_anything_is_written(empty_db, as_editor, tmp_path):
@@ -201,8 +206,8 @@ def test_a_check_lists_problems_by_row_before_anything_is_written(empty_db, as_e
     )
     at = page(path)
     at.button(key="import_check").click().run()
-    report = "\n".join(c.value for c in at.code)
-    assert "row 3: date_start:" in report and "row 4: country:" in report
+    report = _report(at)
+    assert "row 3: From:" in report and "row 4: Country:" in report
     assert open_store(empty_db).count(Query(), as_editor) == 0
 
 
@@ -224,7 +229,7 @@ def test_the_page_says_when_the_default_country_was_used(empty_db, as_editor, tm
         encoding="utf-8",
     )
     at = page(path)
-    notes = list(at.dataframe[0].value["problems"])
+    notes = list(at.dataframe[0].value["Problems and notes"])
     assert all("no country named and no point: the default, Libya (LY)" in n for n in notes)
     at.button(key="import_check").click().run()
     assert any(
@@ -252,7 +257,7 @@ def test_a_timemap_file_gets_mapping_choices_too(empty_db, as_editor, tmp_path):
     assert any(layout in _plain(c.value) for c in at.caption)
     maps["id"].set_value("title").run()
     assert not at.exception
-    titles = list(at.dataframe[0].value["title"])
+    titles = list(at.dataframe[0].value["Title"])
     assert titles and all(t.startswith("CIV") for t in titles)
 
 
@@ -276,11 +281,11 @@ def test_dates_that_cannot_tell_are_read_in_the_order_chosen(empty_db, as_editor
         encoding="utf-8",
     )
     at = page(path)
-    assert all(p.startswith("rejected: date_start") for p in at.dataframe[0].value["problems"])
+    assert all(p.startswith("rejected: From") for p in at.dataframe[0].value["Problems and notes"])
     at.selectbox(key=f"import_day_order:{path.name}").set_value(
         "month first (03/04/2020 is March 4)"
     ).run()
-    assert list(at.dataframe[0].value["date_start"]) == ["2020-03-04", "2020-05-06"]
+    assert list(at.dataframe[0].value["From"]) == ["2020-03-04", "2020-05-06"]
     at.button(key="import_run").click().run()
     record = open_store(empty_db).get("d-1", as_editor)
     assert record is not None and record.date_start.isoformat() == "2020-03-04"
@@ -301,6 +306,6 @@ def test_an_editors_preview_says_which_rows_are_of_deleted_records(empty_db, as_
     store.delete("syn-b", store.get("syn-b", as_editor).version, as_editor, "entered twice")
     at = page(path)
     assert not at.exception
-    problems = list(at.dataframe[0].value["problems"])
+    problems = list(at.dataframe[0].value["Problems and notes"])
     assert not problems[0].startswith("matches deleted")
     assert problems[1].startswith("matches deleted record syn-b: the import will leave it deleted")

@@ -25,7 +25,7 @@ TIMEOUT = 90_000
 WORK = 300_000  # a check or an import on a machine shared with other work: never a speed test
 REAL = ROOT / "tests" / "fixtures" / "real" / "acled_2020_export_afghanistan.csv"
 READER = Viewer("browser-test-reader", Role.EDITOR)
-CODE = '[data-testid="stCode"]'
+REPORT = '[data-testid="stText"]'  # the report: plain text, never a code box
 
 
 def _renamed(tmp_path: Path) -> tuple[Path, int]:
@@ -80,13 +80,13 @@ def test_an_acled_column_is_mapped_checked_and_imported(
     _choose(guarded, "Deaths", "fatalities (ACLED column)")
     idle(guarded)
     page.get_by_role("button", name="Check only (nothing is written)").click()
-    page.locator(CODE, has_text="check only: nothing was written").wait_for(timeout=WORK)
-    checked = page.locator(CODE).first.inner_text()
+    page.locator(REPORT, has_text="check only: nothing was written").wait_for(timeout=WORK)
+    checked = page.locator(REPORT).first.inner_text()
     assert "new: 28" in checked and "rejected: 0" in checked
     assert _acled_records(example_server) == []  # nothing written
     page.get_by_role("button", name=re.compile(r"^Import 28 rows")).click()
-    page.locator(CODE, has_text="imported: 28").wait_for(timeout=WORK)
-    summary = page.locator(CODE).first.inner_text()
+    page.locator(REPORT, has_text="imported: 28").wait_for(timeout=WORK)
+    summary = page.locator(REPORT).first.inner_text()
     assert "read as: ACLED export (CSV/XLSX), layout: ACLED 2019-2022 export" in summary
     assert "encoding utf-8, delimiter comma" in summary
     for outcome in ("imported: 28", "updated: 0", "unchanged: 0", "warned: 0", "rejected: 0"):

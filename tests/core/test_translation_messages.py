@@ -378,9 +378,9 @@ def test_the_import_page_shows_the_report_in_arabic(
     translation.set_language("ar")
     at.run().file_uploader[0].set_value((bad.name, bad.read_bytes(), "text/csv")).run()
     at.button(key="import_check").click().run()
-    report = "\n".join(c.value for c in at.code)
-    assert "  الصف 3: type: «massacre» ليس من القيم المقبولة: " in report
-    assert "  مرفوضة: 2" in report and "rejected" not in report
+    report = "\n".join(t.value for t in at.text)  # plain text, the fields as the form names them
+    assert f"الصف 3: {translation._('Type')}: «massacre» ليس من القيم المقبولة: " in report
+    assert "\nمرفوضة: 2" in report and "rejected" not in report and "type:" not in report
     assert [m.label for m in at.metric][-1] == "مرفوضة"
 
 

@@ -153,3 +153,45 @@ def test_the_detail_panel_s_unmerge_asks_once_and_viewers_get_none(
     assert not at.exception
     assert store.count(Query(), EDITOR) == 2
     assert store.verify_audit() == []
+
+
+def test_the_side_by_side_table_reads_in_the_readers_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fields named as the entry form names them and coded values as their labels, in
+    Arabic; the records' own text as written (markup stays text)."""
+    from app_pages import common, language
+    from incidents import translation
+
+    hostile = "{{ 7*7 }} <script>alert(1)</script> =cmd() \u202eend"
+    path = str(tmp_path / "ar.gpkg")
+    first = FIRST.replace(date_precision="month", date_kind="discovered", title=hostile)
+    second = SECOND.replace(
+        date_precision="month", date_kind="discovered", verification="corroborated"
+    )
+    open_store(path).write_batch([first, second], EDITOR)
+    point_app_at(path, tmp_path, monkeypatch)
+    monkeypatch.setattr(common, "viewer", lambda: EDITOR)
+    translation.use_resolver(language._from_session)
+    try:
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        at.session_state[language.ACTIVE] = "ar"
+        at.run()
+    finally:
+        translation.set_language("en")
+    assert not at.exception
+    frame = next(d.value for d in at.dataframe if "الحقل" in d.value.columns)
+    fields = list(frame["الحقل"])
+    assert fields[0] == "المرجع" and "Id" not in fields and "date_start" not in fields
+    shown = set(frame.iloc[:, 1]) | set(frame.iloc[:, 2])
+    for code in ("enforced_disappearance", "month", "discovered", "corroborated", "reported"):
+        assert code not in shown, code
+    assert {"اختفاء قسري", "الشهر"} <= shown
+    assert hostile in shown  # the record's own text, as written
+    assert all("<script>" not in m.value for m in at.markdown)
+
+
+def test_review_rows_show_labels_not_codes() -> None:
+    rows = {r.name: r for r in field_rows(FIRST, SECOND.replace(verification="corroborated"))}
+    assert rows["type"].first == "Enforced disappearance"
+    assert (rows["verification"].first, rows["verification"].second) == ("Reported", "Corroborated")
