@@ -310,7 +310,7 @@ def test_an_editor_imports_a_file_and_sees_the_report(
     report = guarded.page.get_by_text("rows read as")
     report.wait_for(timeout=60_000)
     _no_exception(guarded)
-    assert "rejected: 1" in guarded.page.locator('[data-testid="stCode"]').first.inner_text()
+    assert "rejected: 1" in guarded.page.locator('[data-testid="stText"]').first.inner_text()
     with guarded.page.expect_download() as download:
         guarded.page.get_by_role("button", name=re.compile("Download the rejected rows")).click()
     assert "not a date" in download.value.path().read_text(encoding="utf-8-sig")
