@@ -11,7 +11,7 @@ import gc
 import streamlit as st
 
 if __name__ == "__main__":
-    from app_pages import filters, language, page_style
+    from app_pages import filters, language, page_style, streamlit_words
     from app_pages.page_access import navigation
     from incidents.translation import _
 
@@ -30,8 +30,12 @@ if __name__ == "__main__":
         filters.forget()  # the map's filters come back from the session's view (prime)
         language.keep_in_link()
     language.switch()
-    language.page_direction()
-    page_style.draw()
+    # One element, in the sidebar (each takes a line of it): the page's direction and
+    # language, the page-wide layout rules, Streamlit's own words in the reader's.
+    st.sidebar.html(
+        language.direction_markup() + page_style.CSS + streamlit_words.script(),
+        unsafe_allow_javascript=True,
+    )
     page.run()
 else:
     from starlette.middleware import Middleware

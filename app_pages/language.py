@@ -160,6 +160,14 @@ _RTL_CSS = """
    of the closed sidebar lay over the map and the table). */
 [data-testid="stSidebar"][data-collapsed="true"],
 [data-testid="stSidebar"][data-collapsed="true"] * { visibility: hidden !important; }
+/* Segmented choices (speed, step) are styled for left to right: the first button's
+   rounded corners on its left, the join (a -1 px margin) on its right. Right to left
+   the first button stands at the right edge: its corners and joins are mirrored (it
+   looked cut off, the label above it too). */
+button[data-variant="segmented_control"] { margin-right: 0; margin-left: -1px; }
+button[data-variant="segmented_control"]:last-child { margin-left: 0; border-radius: 8px 0 0 8px; }
+button[data-variant="segmented_control"]:first-child { border-radius: 0 8px 8px 0; }
+button[data-variant="segmented_control"]:first-child:last-child { border-radius: 8px; }
 /* Each paragraph, heading, label or cell takes its direction from its own first letter:
    an Arabic sentence reads right to left, a Latin source title left to right. */
 p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
@@ -175,9 +183,9 @@ p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
 """
 
 
-def page_direction() -> None:
-    """Set the page's dir and lang (and the mirrored layout for Arabic). Drawn on every
-    run, in the sidebar, so the page's own elements never move when it changes."""
+def direction_markup() -> str:
+    """The page's dir and lang (and the mirrored layout for Arabic), as markup app.py
+    draws on every run, in the sidebar, so the page's own elements never move."""
     code = translation.language()
     direction = "rtl" if translation.is_rtl(code) else "ltr"
     script = (
@@ -186,4 +194,4 @@ def page_direction() -> None:
         f"document.documentElement.setAttribute('lang', '{code}');"
         "</script>"
     )
-    st.sidebar.html((_RTL_CSS if direction == "rtl" else "") + script, unsafe_allow_javascript=True)
+    return (_RTL_CSS if direction == "rtl" else "") + script

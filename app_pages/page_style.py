@@ -9,16 +9,9 @@ page's caption). Tables keep that room free above them.
 
 from __future__ import annotations
 
-import streamlit as st
-
 CSS = (
     "<style>"
     '[data-testid="stElementContainer"]:has([data-testid="stDataFrame"])'
     "{margin-top:1.75rem}"
     "</style>"
 )
-
-
-def draw() -> None:
-    """The rules, in the sidebar (drawn before any page's own elements, never moving them)."""
-    st.sidebar.html(CSS)

@@ -289,6 +289,57 @@ def test_the_entry_forms_map_speaks_arabic(guarded: Guarded, example_server: Ser
     assert frame.locator(".leaflet-control-attribution").inner_text().startswith("الأماكن")
 
 
+@pytest.mark.parametrize(("lang", "select_all", "download"), [
+    ("ar", "تحديد الكل", "تنزيل بصيغة CSV"),
+    ("fr", "Tout sélectionner", "Télécharger en CSV"),
+])  # fmt: skip
+def test_streamlits_own_words_in_the_readers_language(
+    guarded: Guarded, example_server: Server, lang: str, select_all: str, download: str
+):
+    """Streamlit's own words: "Select all" atop a filter's choices, the table toolbar's
+    button names, the sidebar's; in Arabic and French, none left in English."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/?lang={lang}")
+    _map_ready(g)
+    g.page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    listbox = g.page.locator('[role="listbox"]').first
+    listbox.get_by_text(select_all).wait_for(timeout=TIMEOUT)
+    assert "Select all" not in listbox.inner_text()
+    g.page.keyboard.press("Escape")
+    names = g.page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label]')]"
+        ".map(e => e.getAttribute('aria-label'))"
+    )
+    assert download in names
+    english = {"Select all", "Download as CSV", "Search", "Fullscreen", "Open", "Sidebar"}
+    assert not english & set(names), sorted(english & set(names))
+
+
+def test_segmented_choices_are_mirrored_in_arabic(guarded: Guarded, example_server: Server):
+    """The time panel's speed and step choices, right to left: the first choice stands at
+    the right, with its rounded corners there, inside its row (it ran past the row's edge
+    with square corners and looked cut off)."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    groups = g.page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stButtonGroup"]')]
+          .filter(group => group.querySelector('button[data-variant="segmented_control"]'))
+          .map(group => {
+          const buttons = [...group.querySelectorAll('button')];
+          const row = buttons[0].parentElement.getBoundingClientRect();
+          const first = buttons[0].getBoundingClientRect();
+          const style = getComputedStyle(buttons[0]);
+          return {overrun: first.right - row.right, rightmost: first.right >= Math.max(
+                    ...buttons.map(b => b.getBoundingClientRect().right)),
+                  rounded: [style.borderTopRightRadius, style.borderTopLeftRadius]}; })"""
+    )
+    assert len(groups) == 2  # speed and step (the year pills are round on both sides)
+    for group in groups:
+        assert group["overrun"] <= 0 and group["rightmost"], group
+        assert group["rounded"][0] != "0px" and group["rounded"][1] == "0px", group
+
+
 def test_the_language_chosen_opens_the_next_sign_in(browser: object, example_server: Server):
     """Signed in, Arabic chosen in the switch, signed out; a new browser (no cookie, no
     lang= in its link, English Accept-Language) signs in and opens in Arabic. Last in
