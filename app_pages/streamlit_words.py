@@ -18,65 +18,54 @@ import json
 
 from incidents.translation import N_, _, language
 
-# Streamlit's words, exactly as it writes them (streamlit 1.67), for the catalogue.
-WORDS: tuple[str, ...] = (
-    N_("Select all"),
-    N_("No results"),
-    N_("Choose options"),
-    N_("Choose an option"),
-    N_("Clear all"),
-    N_("Upload"),
-    N_("Add files"),
-    N_("Show/hide columns"),
-    N_("Download as CSV"),
-    N_("Search"),
-    N_("Fullscreen"),
-    N_("Close fullscreen"),
-    N_("Clear selection"),
-    N_("Add row"),
-    N_("Delete row(s)"),
-    N_("Show data"),
-    N_("Download as PNG"),
-    N_("Copy Vega-Lite spec"),
-    N_("Copied!"),
-    N_("Choose date"),
-    N_("Clear date"),
-    N_("Show password"),
-    N_("Hide password"),
-    N_("Collapse sidebar"),
-    N_("Expand sidebar"),
-    N_("Skip to main content"),
-    N_("Sidebar"),
-    N_("App pages"),
-    N_("Open"),
-    N_("Link to heading"),
-)
+# Streamlit's words, exactly as it writes them (streamlit 1.67), for the catalogue, by
+# where it writes them as text.
+LIST = (N_("Select all"), N_("No results"))  # atop and inside a drop-down's choices
+EMPTY = (N_("Choose options"), N_("Choose an option"))  # an empty select
+UPLOADER = (N_("Upload"),)
+TOOLBAR = (  # a table's or a chart's toolbar, and their tooltips
+    N_("Show/hide columns"), N_("Download as CSV"), N_("Search"), N_("Fullscreen"),
+    N_("Close fullscreen"), N_("Clear selection"), N_("Add row"), N_("Delete row(s)"),
+    N_("Show data"), N_("Download as PNG"), N_("Copy Vega-Lite spec"), N_("Copied!"),
+)  # fmt: skip
+SKIP = (N_("Skip to main content"),)
+NAMES = (  # only ever the names of Streamlit's buttons and fields
+    N_("Clear all"), N_("Add files"), N_("Choose date"), N_("Clear date"),
+    N_("Show password"), N_("Hide password"), N_("Collapse sidebar"), N_("Expand sidebar"),
+    N_("Sidebar"), N_("App pages"), N_("Open"), N_("Link to heading"),
+)  # fmt: skip
+WORDS: tuple[str, ...] = (*LIST, *EMPTY, *UPLOADER, *TOOLBAR, *SKIP, *NAMES)
 # Words with a number or a size in them: Streamlit's pattern, the catalogue's words.
+MATCHES, PER_FILE = r"^Select (\d+) matches$", r"^(.+) per file$"
 PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^Select (\d+) matches$", N_("Select {n} matches")),
-    (r"^(.+) per file$", N_("{n} per file")),
+    (MATCHES, N_("Select {n} matches")),
+    (PER_FILE, N_("{n} per file")),
     (r"^Help for (.+)$", N_("Help for {n}")),
 )
-# Where Streamlit draws its words as text: its drop-down lists, uploader, toolbars,
-# tooltips and empty selects. Elsewhere only attributes (button and field names).
-CHROME = (
-    '[role="listbox"], [data-baseweb="popover"], [data-testid="stFileUploader"], '
-    '[data-testid="stElementToolbar"], [data-testid="stTooltipContent"], '
-    '[data-baseweb="select"], [data-testid="stSkipLink"], a[href="#main"]'
+# Where Streamlit draws which of its words as text, and nowhere else: a tag or a record
+# that says "Search" or "Open" is data, shown as it is. Elsewhere only attributes
+# change (the names of Streamlit's buttons and fields).
+PLACES: tuple[tuple[str, list[str]], ...] = (
+    ('[role="listbox"]', [*LIST, MATCHES]),
+    ('[data-baseweb="select"]', list(EMPTY)),
+    ('[data-testid="stFileUploader"]', [*UPLOADER, PER_FILE]),
+    ('[data-testid="stElementToolbar"], [data-testid="stTooltipContent"]', list(TOOLBAR)),
+    ('a[href="#main"], [data-testid="stSkipLink"]', list(SKIP)),
 )
 
 _SCRIPT = """<script>
 (function () {
-  var w = window, words = %(words)s, patterns = %(patterns)s, chrome = %(chrome)s;
+  var w = window, words = %(words)s, patterns = %(patterns)s, places = %(places)s;
   var state = w.__incidentStreamlitWords || (w.__incidentStreamlitWords = {});
-  state.words = words; state.patterns = patterns;
+  state.words = words; state.patterns = patterns; state.places = places;
+  // [the reader's words, the English word or pattern they replace], or null
   function said(text) {
     var t = text.trim();
     if (!t) { return null; }
-    if (Object.prototype.hasOwnProperty.call(state.words, t)) { return state.words[t]; }
+    if (Object.prototype.hasOwnProperty.call(state.words, t)) { return [state.words[t], t]; }
     for (var i = 0; i < state.patterns.length; i++) {
       var m = t.match(new RegExp(state.patterns[i][0]));
-      if (m) { return state.patterns[i][1].replace("{n}", m[1]); }
+      if (m) { return [state.patterns[i][1].replace("{n}", m[1]), state.patterns[i][0]]; }
     }
     return null;
   }
@@ -84,14 +73,18 @@ _SCRIPT = """<script>
     ["aria-label", "title", "placeholder"].forEach(function (name) {
       var v = el.getAttribute && el.getAttribute(name);
       var t = v && said(v);
-      if (t && t !== v) { el.setAttribute(name, t); }
+      if (t && t[0] !== v) { el.setAttribute(name, t[0]); }
     });
   }
   function text(node) {
-    var parent = node.parentElement;
-    if (!parent || !parent.closest(chrome)) { return; }
-    var t = said(node.nodeValue);
-    if (t && t !== node.nodeValue.trim()) { node.nodeValue = t; }
+    var parent = node.parentElement, t = parent && said(node.nodeValue);
+    if (!t || t[0] === node.nodeValue.trim()) { return; }
+    for (var i = 0; i < state.places.length; i++) {
+      if (state.places[i][1].indexOf(t[1]) >= 0 && parent.closest(state.places[i][0])) {
+        node.nodeValue = t[0];
+        return;
+      }
+    }
   }
   function walk(root) {
     if (root.nodeType === 3) { text(root); return; }
@@ -123,7 +116,7 @@ def script() -> str:
     markup = _SCRIPT % {
         "words": _json({} if english else {word: _(word) for word in WORDS}),
         "patterns": _json([] if english else [[p, _(words)] for p, words in PATTERNS]),
-        "chrome": _json(CHROME),
+        "places": _json(PLACES),
     }
     return markup
 

@@ -1,0 +1,80 @@
+"""app_pages/streamlit_words.py's script in a real browser, on a page of Streamlit-like
+markup: Streamlit's words change in its own controls and in button names, as they
+are drawn and when redrawn; record text that says the same words (a tag "Search", a
+title "Select all", an option "Open") is left as it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from app_pages import streamlit_words
+from incidents import translation
+
+pytestmark = pytest.mark.browser
+
+PAGE = """
+<div role="listbox"><div role="option">Select all</div><div role="option">Search</div>
+  <div role="option">Open</div><div role="option">Select 3 matches</div></div>
+<div data-baseweb="select"><div id="empty">Choose options</div></div>
+<div data-testid="stFileUploader"><button>Upload</button><span>200MB per file</span></div>
+<div data-testid="stElementToolbar"><button aria-label="Download as CSV">Search</button></div>
+<button id="open" aria-label="Open"></button><button id="help" aria-label="Help for Type"></button>
+<h2 id="record">Select all</h2><p id="note">Upload</p>
+<input id="record-name" aria-label="Search" value="Search">
+"""
+
+
+def _texts(page: object) -> dict[str, object]:
+    return page.evaluate(  # type: ignore[attr-defined, no-any-return]
+        """() => ({
+          options: [...document.querySelectorAll('[role=option]')].map(o => o.textContent),
+          empty: document.getElementById('empty').textContent,
+          uploader: document.querySelector('[data-testid=stFileUploader]').innerText,
+          toolbar: document.querySelector('[data-testid=stElementToolbar] button').textContent,
+          csv: document.querySelector('[data-testid=stElementToolbar] button')
+                 .getAttribute('aria-label'),
+          open: document.getElementById('open').getAttribute('aria-label'),
+          help: document.getElementById('help').getAttribute('aria-label'),
+          record: document.getElementById('record').textContent,
+          note: document.getElementById('note').textContent,
+        })"""
+    )
+
+
+def test_streamlits_words_change_and_record_text_does_not(browser: object) -> None:
+    translation.set_language("ar")
+    try:
+        script = streamlit_words.script()
+    finally:
+        translation.set_language("en")
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.set_content(f"<body>{PAGE}{script}</body>")
+        shown = _texts(page)
+        assert shown["options"] == ["تحديد الكل", "Search", "Open", "تحديد النتائج المطابقة (3)"]
+        assert shown["empty"] == "اختر" and shown["uploader"] == "رفع200MB لكل ملف"
+        assert shown["toolbar"] == "بحث" and shown["csv"] == "تنزيل بصيغة CSV"
+        assert shown["open"] == "فتح" and shown["help"] == "مساعدة: Type"
+        assert shown["record"] == "Select all" and shown["note"] == "Upload"  # record text
+        # Drawn again by React (a rerun): changed again, as it is drawn.
+        page.evaluate(
+            """() => { const box = document.querySelector('[role=listbox]');
+              box.insertAdjacentHTML('afterbegin', '<div role="option">No results</div>');
+              document.getElementById('open').setAttribute('aria-label', 'Open'); }"""
+        )
+        page.wait_for_function(
+            "() => document.querySelector('[role=option]').textContent === 'لا نتائج'"
+        )
+        assert _texts(page)["open"] == "فتح"
+    finally:
+        page.close()
+
+
+def test_in_english_nothing_changes(browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.set_content(f"<body>{PAGE}{streamlit_words.script()}</body>")
+        shown = _texts(page)
+        assert shown["options"][0] == "Select all" and shown["csv"] == "Download as CSV"
+    finally:
+        page.close()
