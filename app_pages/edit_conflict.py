@@ -70,13 +70,19 @@ def render(open_form: OpenForm) -> bool:
     if current is None:
         st.error(_("Not saved: this incident was deleted after you opened it."))
     else:
-        who = current.updated_by or _("someone else")
-        st.error(
-            _(
+        if current.updated_by and current.updated_by == common.viewer().name:
+            said = _(
+                "Not saved: you saved this incident in another tab or window (now "
+                "version {version}) after this form was opened. Your changes here are "
+                "kept below; nothing has been lost."
+            )
+        else:
+            said = _(
                 "Not saved: {who} saved this incident (now version {version}) after "
                 "you opened it. Your changes are kept below; nothing has been lost."
-            ).format(who=who, version=current.version)
-        )
+            )
+        who = current.updated_by or _("someone else")
+        st.error(said.format(who=who, version=current.version))
         rows = [
             (_(field), mine, stored)
             for field, mine, stored in form_edit.differences(

@@ -172,6 +172,7 @@ def _two_editors(signed_in):
 def test_the_second_of_two_editors_is_refused_and_shown_what_changed(signed_in):
     second, editor = _two_editors(signed_in)
     assert "Not saved" in _errors(second)
+    assert "you saved this incident in another tab or window" in _errors(second)  # one person
     table = " ".join(m.value for m in second.markdown if "<table" in m.value)
     assert "Description" in table and "Description from the second editor" in table
     assert "Killed best" in table
@@ -319,3 +320,22 @@ def test_a_reload_reopens_the_record_the_address_names(signed_in):
     stranger = stranger.switch_page(ENTRY_PAGE).run()
     assert stranger.text_input(key="e_title").value == ""
     assert "id" not in stranger.query_params
+
+
+def test_a_save_refused_names_the_other_editor(signed_in):
+    """Another person's save: the refusal names them (the same person's other tab is
+    'you ... in another tab or window', above)."""
+    app, _editor = signed_in
+    other = "entry-page-other-editor"
+    Accounts(os.environ["INCIDENTS_USERS"]).add(other, Role.EDITOR, PASSPHRASE)
+    mine = app(RECORD)
+    theirs = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    theirs.session_state[SESSION] = start_session(other, Role.EDITOR, "local")
+    theirs.session_state["edit_id"] = RECORD
+    theirs = theirs.switch_page(ENTRY_PAGE).run()
+    theirs.text_input(key="e_title").set_value("Title from the other editor")
+    _click(theirs, "Save")
+    mine.text_area(key="e_description").set_value("My description")
+    _click(mine, "Save")
+    assert f"Not saved: {other} saved this incident" in _errors(mine)
+    assert "another tab" not in _errors(mine)
