@@ -9,7 +9,6 @@ markers, grid cells, a heat map or a district choropleth.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import folium
@@ -18,8 +17,7 @@ import pandas as pd
 from folium.plugins import HeatMap
 
 from geodata import ATTRIBUTION
-from incidents import count_totals
-from incidents.maps import aggregate, layers, layers_geo, legend, pyramid
+from incidents.maps import aggregate, district_layer, layers, layers_geo, legend, pyramid
 from incidents.maps.layers_grid import add_grid_levels
 from incidents.maps.map_controls import (
     ControlWords,
@@ -28,6 +26,7 @@ from incidents.maps.map_controls import (
     ViewControls,
     extent,
 )
+from incidents.maps.map_options import MARKER_LIMIT, Drawn, MapOptions
 from incidents.maps.marker_text import popup_html
 from incidents.maps.offline_assets import STATIC_URL, inline_assets, localize
 from incidents.maps.page_data import check_tree
@@ -35,7 +34,7 @@ from incidents.maps.place_labels import PlaceLabels
 from incidents.maps.symbols import type_symbols
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
 from incidents.styles import uncertainty_km
-from incidents.translation import N_, _, language, number
+from incidents.translation import N_
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
@@ -49,44 +48,12 @@ MAP_COLUMNS: tuple[str, ...] = (
     "location_precision", "location_uncertainty_km", "admin1_code",
     "killed_best", "disappeared_best", "displaced_best",
 )  # fmt: skip
-MARKER_LIMIT = 3000
 MAX_ZOOM = 16
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 UNDER_TILES = "outlinesUnderTiles"  # a pane under the tiles: the offline outlines
 TILE_CREDIT = "&copy; OpenStreetMap contributors"
 _TYPE_INDEX = {code: i for i, code in enumerate(INCIDENT_TYPES.codes)}
 _PRECISION_INDEX = {code: i for i, code in enumerate(LOCATION_PRECISIONS.codes)}
-
-
-@dataclass(frozen=True)
-class MapOptions:
-    """How to draw a selection; defaults are what a first-time user sees."""
-
-    layer: str = "markers"
-    measure: str = "incidents"
-    marker_limit: int = MARKER_LIMIT
-    cluster: bool = True
-    selected_id: str | None = None
-    country: str = "LY"
-    popups: bool = False  # standalone exports only: the app shows details beside the map
-    # The language the layer's words are drawn in (a layer kept for one is not another's).
-    lang: str = field(default_factory=language)
-
-    @property
-    def standalone(self) -> bool:
-        """A file with no server behind it: the exports that carry popups."""
-        return self.popups
-
-
-@dataclass
-class Drawn:
-    """What data_layer drew, for the sentence under the map."""
-
-    kind: str  # markers | grid | heat | districts
-    drawn: int = 0
-    in_view: int = 0
-    not_drawable: int = 0
-    ids: list[str] = field(default_factory=list)
 
 
 def basemap(
@@ -164,7 +131,7 @@ def data_layer(
     if options.layer == "heat":
         drawn = _heat(group, drawable, hidden)
     elif options.layer == "districts":
-        drawn = _districts(group, frame, options)
+        drawn = district_layer.districts(group, frame, options)
     else:
         drawn = _markers_or_grid(group, drawable, options, view, hidden)
     drawn.not_drawable = hidden
@@ -333,42 +300,6 @@ def _heat(group: folium.FeatureGroup, points: pd.DataFrame, hidden: int) -> Draw
     return Drawn("heat", len(data), total)
 
 
-def _districts(group: folium.FeatureGroup, frame: pd.DataFrame, options: MapOptions) -> Drawn:
-    table = aggregate.district_table(frame, options.measure)
-    unknown = int((frame.get("admin1_code", pd.Series(dtype=str)).fillna("") == "").sum())
-    return _district_shading(group, table, unknown, len(frame), options)
-
-
-def _district_shading(
-    group: folium.FeatureGroup,
-    table: pd.DataFrame,
-    unknown_place: int,
-    shown: int,
-    options: MapOptions,
-) -> Drawn:
-    """table: count_totals.COLUMNS per district code; a people total that is a lower
-    bound reads 'at least N', one no record gives a number for 'unknown', never 0."""
-    people = options.measure != "incidents"
-    found = {str(code): count_totals.as_total(row) for code, row in table.iterrows()}
-    words = {
-        code: aggregate.total_words(total) if people else number(total.records)
-        for code, total in found.items()
-    }
-    unknown = frozenset(c for c, t in found.items() if people and t.kind == count_totals.UNKNOWN)
-    known = table["value"][[str(c) not in unknown for c in table.index]]
-    breaks = aggregate.class_breaks(known.tolist())
-    title = _(aggregate.MEASURES.get(options.measure, "Incidents"))
-    totals = {str(k): float(v) for k, v in table["value"].items()}
-    unit = title.lower() if people else _("incidents")
-    colour = lambda v: legend.ramp_colour(v, breaks)  # noqa: E731
-    data = layers_geo.choropleth(options.country, totals, colour, unit, words, unknown)
-    layers_geo.Polygons(data, interactive=True).add_to(group)
-    kinds = sorted({t.kind for t in found.values() if people and t.kind != count_totals.EXACT})
-    html_legend = legend.districts_legend(title, breaks, unknown_place, kinds=kinds)
-    layers.Legend(html_legend).add_to(group)
-    return Drawn("districts", int((table["value"] > 0).sum()), shown)
-
-
 def summary_layer(
     kind: str, data: Any, options: MapOptions, view: Bounds | None, hidden: int
 ) -> tuple[folium.FeatureGroup, Drawn]:
@@ -382,7 +313,7 @@ def summary_layer(
         drawn = _heat(group, data, hidden)
     else:
         table, unknown, shown = data
-        drawn = _district_shading(group, table[table.index != ""], unknown, shown, options)
+        drawn = district_layer.shading(group, table[table.index != ""], unknown, shown, options)
     if kind == "heat":
         DataExtent(_extent(data)).add_to(group)
     else:  # no points here: the districts that hold incidents (the country's, before)

@@ -39,6 +39,7 @@ MAP_WORDS = [
     "incidents/maps/layers_grid.py",
     "incidents/maps/map_controls.py",
     "incidents/maps/folium_map.py",
+    "incidents/maps/district_layer.py",
     "incidents/maps/aggregate.py",
 ]
 SHOWN = {
