@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from incidents.record_history import action_words
 from incidents.spreadsheet_safety import safe_cell
 from incidents.store import NotAllowed, Store
 from incidents.store.audit import AuditEntry
@@ -139,6 +140,7 @@ def _frame(entries: list[AuditEntry]) -> pd.DataFrame:
             "at": [e.at for e in entries],
             "actor": [e.actor for e in entries],
             "action": [e.action for e in entries],
+            "what": [action_words(e) for e in entries],
             "incident": [e.incident_id for e in entries],
             "hash": [e.hash[:16] for e in entries],
         }
@@ -197,12 +199,13 @@ def _browse(entries: list[AuditEntry]) -> None:
             n=number(len(frame)), total=number(len(entries)), shown=number(SHOWN)
         )
     )
-    headings = {"seq": _("No."), "at": _("When"), "actor": _("Who"), "action": _("Action"),
+    headings = {"seq": _("No."), "at": _("When"), "actor": _("Who"),
+                "what": _("What happened"), "action": _("Action (code)"),
                 "incident": _("Incident"), "hash": _("Hash")}  # fmt: skip
     st.dataframe(frame.head(SHOWN), hide_index=True, width="stretch", column_config=headings)
     st.download_button(
         _("Download these entries (CSV)"),
-        _csv(frame),
+        _csv(frame.drop(columns="what")),  # the log as kept: its codes
         "audit-log.csv",
         mime="text/csv",
         on_click=_log_export,

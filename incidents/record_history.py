@@ -39,7 +39,16 @@ _UPDATED = {
     "migrate": N_("Updated by a migration"),
 }
 
-__all__ = ["EMPTY", "Change", "entry_versions", "readable_history"]
+# Entries that change no record (the audit log page shows them too).
+_EVENTS = {
+    "import": N_("Imported a file"),
+    "export": N_("Exported data"),
+    "sign-in": N_("Signed in"),
+    "sign-out": N_("Signed out"),
+    "sign-in-failed": N_("Sign-in refused"),
+}
+
+__all__ = ["EMPTY", "Change", "action_words", "entry_versions", "readable_history"]
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ def readable_history(entries: Sequence[AuditEntry], viewer: Viewer) -> list[Chan
         return []
     out: list[Change] = []
     for entry in entries:
-        when, action = _when(entry.at), _action(entry)
+        when, action = _when(entry.at), action_words(entry)
         fields = _changed_fields(entry, viewer) if change_kind(entry.action) == "update" else []
         if not fields:
             out.append(Change(when, entry.actor, action, "", "", ""))
@@ -73,7 +82,9 @@ def _when(at: str) -> str:
     return at[:16].replace("T", " ")
 
 
-def _action(entry: AuditEntry) -> str:
+def action_words(entry: AuditEntry) -> str:
+    """What the entry did, in the reader's language (the log keeps its code): the record
+    history and the audit log page say it alike."""
     kind, verb = change_kind(entry.action), entry.action.split(":", 1)[0]
     if kind == "create":
         return _(_CREATED.get(verb, _MADE))
@@ -87,7 +98,8 @@ def _action(entry: AuditEntry) -> str:
         return _("Deleted — reason: {reason}").format(reason=reason) if reason else _("Deleted")
     if kind == "purge":
         return _("Purged")
-    return entry.action.replace("-", " ").capitalize()
+    event = _EVENTS.get(entry.action)
+    return _(event) if event else entry.action.replace("-", " ").capitalize()
 
 
 def _detail(text: str | None) -> dict[str, Any]:

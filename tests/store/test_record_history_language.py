@@ -56,3 +56,20 @@ def test_the_audit_log_keeps_its_codes(store: Store) -> None:
     _changes(store, "ar")
     codes = [e.action for e in store.history("syn-1", EDITOR)]
     assert all(c.isascii() for c in codes), codes
+
+
+def test_events_that_change_no_record_read_in_the_language_too() -> None:
+    """The audit log page names every entry in the reader's words, sign-ins and exports
+    too (it showed 'sign-in', 'import:create', 'edit:update'); the code stays beside it."""
+    from incidents.record_history import action_words
+    from incidents.store.audit import AuditEntry
+
+    def entry(action: str) -> AuditEntry:
+        return AuditEntry(1, "2026-12-04T01:00:00+00:00", "ed", action, "", None, None, "", "")
+
+    translation.set_language("ar")
+    words = {a: action_words(entry(a)) for a in ("sign-in", "export", "import", "import:create")}
+    assert words == {"sign-in": "سجّل الدخول", "export": "صدّر بيانات", "import": "استورد ملفًا",
+                     "import:create": "استُورد"}  # fmt: skip
+    translation.set_language("en")
+    assert action_words(entry("sign-in-failed")) == "Sign-in refused"
