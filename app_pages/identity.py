@@ -38,6 +38,7 @@ CHECKED = "_incidents_session_checked"
 OIDC_SEEN = "_incidents_oidc_seen"
 HOME = "_incidents_home"
 WANTED = "_incidents_wanted_view"
+GO_HOME = "_incidents_go_home"  # signed in just now: land on the map (and its view asked for)
 CLIENT = "_incidents_client_key"
 THROTTLED = "_incidents_throttle_logged"
 HANDOFF = "_incidents_cookie_handoff"  # the one-time token the page trades for the cookie
@@ -187,6 +188,16 @@ def _begin(account: Account, method: str) -> Session:
     st.session_state.pop(NOTE, None)
     _log(Viewer(account.name, account.role), "sign-in", {"method": method})
     return session
+
+
+def land_after_sign_in() -> None:
+    """Just signed in at the sign-in form (not at a page it stood in for): go to the map,
+    with the view of the link that was opened, if any. Called by the sign-in page and by
+    the navigation: the front page's sign-in form reruns at an address the signed-in
+    menu does not have, and the map runs there instead."""
+    if st.session_state.pop(GO_HOME, False) and HOME in st.session_state:
+        wanted = st.session_state.pop(WANTED, None)
+        st.switch_page(st.session_state[HOME], query_params=wanted)
 
 
 def sign_out(reason: str = "") -> None:

@@ -32,6 +32,8 @@ def navigation(read: Sequence[StreamlitPage], edit: Sequence[StreamlitPage]) -> 
     note about a page that was asked for but may not be opened."""
     pages = allowed_pages(read, edit)
     page = st.navigation(pages)
+    if identity.current_session() is not None:
+        identity.land_after_sign_in()
     blocked = st.session_state.get(_BLOCKED, {})
     st.session_state[identity.OPENING] = blocked.get(page.url_path, "")
     _cookie_images(st.empty())  # always drawn: the page's elements keep their places

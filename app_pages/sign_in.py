@@ -25,9 +25,7 @@ _REFUSED_WORDS = (N_("Wrong name or password."),)
 def _signed_in() -> None:
     session = identity.current_session()
     assert session is not None
-    if st.session_state.pop("_incidents_go_home", False) and identity.HOME in st.session_state:
-        wanted = st.session_state.pop(identity.WANTED, None)
-        st.switch_page(st.session_state[identity.HOME], query_params=wanted)
+    identity.land_after_sign_in()
     st.title(_("Account"))
     st.write(
         _("Signed in as **{name}** — role: **{role}**.").format(
@@ -68,7 +66,7 @@ def _local_form() -> None:
         st.error(_(problem))
         return
     # The page asked for at this address opens now if the role allows; else the map.
-    st.session_state["_incidents_go_home"] = not st.session_state.get(identity.OPENING)
+    st.session_state[identity.GO_HOME] = not st.session_state.get(identity.OPENING)
     st.rerun()
 
 

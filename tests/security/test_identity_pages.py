@@ -242,3 +242,16 @@ def test_app_py_still_runs_as_a_script_under_apptest(instance):
     assert not at.exception
     assert any("incidents shown" in m.value for m in at.markdown)
     assert registry().pending(at.session_state[identity.HANDOFF])
+
+
+def test_signing_in_at_the_front_page_lands_on_the_map_and_leaves_nothing_pending(instance):
+    """Signed in at "/" (the sign-in form is the private instance's front page): the map,
+    in the link's language, and nothing left waiting: Account then opens at the first
+    click (a landing left pending sent that click back to the map)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "fr"
+    at = sign_in(at.run(), "vera", PASSWORD)
+    assert not at.exception
+    assert identity.GO_HOME not in at.session_state and identity.WANTED not in at.session_state
+    at = at.switch_page(str(PAGES / "sign_in.py")).run()
+    assert [t.value for t in at.title] == ["Compte"]
