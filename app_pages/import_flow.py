@@ -7,6 +7,7 @@ import_preview, import_fill).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -131,16 +132,21 @@ def _show_file(data: bytes, name: str) -> None:
         st.info(_("Your role can look but not import."))
         return
     _buttons(table, data, name, options)
-    shown = _report_of(name, options)
+    shown = _report_of(name, data, options)
     if shown is not None:
         _show(shown, name)
 
 
-def _report_of(name: str, options: ImportOptions) -> ImportReport | None:
+def _report_of(name: str, data: bytes, options: ImportOptions) -> ImportReport | None:
     """The last check's or import's report of this file read this way (kept across
-    reruns, such as a download's)."""
+    reruns, such as a download's). The file by its contents, not only its name: the
+    rejected rows fixed in the same spreadsheet come back under the same name."""
     shown = st.session_state.get(REPORT)
-    return shown[1] if shown and shown[0] == (name, options) else None
+    return shown[1] if shown and shown[0] == _file_key(name, data, options) else None
+
+
+def _file_key(name: str, data: bytes, options: ImportOptions) -> tuple[str, str, ImportOptions]:
+    return name, hashlib.sha256(data).hexdigest(), options
 
 
 def _import_label(rows: int, report: ImportReport | None) -> tuple[str, bool]:
@@ -255,7 +261,7 @@ def _fixed_values(name: str) -> dict[str, str]:
 
 def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> None:
     c1, c2 = st.columns(2)
-    label, done = _import_label(len(table.rows), _report_of(name, options))
+    label, done = _import_label(len(table.rows), _report_of(name, data, options))
     again = _("Change the file or the options to import again.") if done else None
     run = c1.button(label, type="primary", key="import_run", disabled=done, help=again)
     check = c2.button(_("Check only (nothing is written)"), key="import_check")
@@ -270,7 +276,7 @@ def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> No
         except ImportFailed as error:
             st.error(_("Nothing was imported: {error}").format(error=error))
             return
-    st.session_state[REPORT] = ((name, options), report)
+    st.session_state[REPORT] = (_file_key(name, data, options), report)
     st.rerun()  # the buttons say what is left to do
 
 

@@ -5,6 +5,7 @@ hostile cell text stays text. The import button says what is left to do."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from streamlit.testing.v1 import AppTest
 from app_pages import language
 from incidents import translation
 from incidents.field_words import field_label
+from incidents.query import Query
 from incidents.schema import INCIDENT_TYPES
+from incidents.store import open_store
 from tests.app.test_import_page import IMPORT_PAGE, TIMEOUT, empty_db  # noqa: F401
 
 HOSTILE = "{{ 7*7 }} <script>alert(1)</script> =cmd()"
@@ -115,3 +118,19 @@ def test_the_import_button_says_what_is_left(empty_db, as_editor, tmp_path):  # 
     button = at.button(key="import_run")
     assert button.label == "Import done" and button.disabled
     assert "Imported" in {m.label for m in at.metric}
+
+
+def test_the_same_file_fixed_and_uploaded_again_can_be_imported(empty_db, as_editor, tmp_path):  # noqa: F811
+    """The rejected rows fixed in the same spreadsheet, uploaded under the same name: a
+    new file (its contents differ), with its own button and no report of the old one."""
+    path = _one_bad_row(tmp_path)
+    at = _page(path, "en")
+    at.button(key="import_run").click().run()
+    assert at.button(key="import_run").disabled
+    path.write_text(path.read_text(encoding="utf-8").replace("\u202e2020-13-45", "2020-06-02"))
+    at = at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv")).run()
+    button = at.button(key="import_run")
+    assert not button.disabled and button.label == "Import 3 rows"
+    assert not at.metric  # the old file's report is not shown under the new one
+    at.button(key="import_run").click().run()
+    assert open_store(os.environ["INCIDENTS_DB"]).count(Query(), as_editor) == 3
