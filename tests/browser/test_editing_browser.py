@@ -179,7 +179,8 @@ def test_two_editors_save_the_same_record_and_nothing_is_lost(
         guarded.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
         _field(other, "Description").fill("Description from the second editor")
         other.page.get_by_role("button", name="Save").click()
-        other.page.get_by_text("Your changes are kept below").wait_for(timeout=30_000)
+        # One account in two browsers: "you saved this incident in another tab or window".
+        other.page.get_by_text("in another tab or window").wait_for(timeout=30_000)
         table = other.page.locator("table", has_text="Your value")
         assert "Description from the second editor" in table.inner_text()
         other.page.screenshot(path=str(SCREENSHOTS / "entry-conflict.png"))
