@@ -204,6 +204,7 @@ def main() -> None:
     state = _form(incident_id)
     _messages()
     if edit_conflict.render(open_form):
+        unsaved_guard.guard(True, ("conflict", incident_id))  # the changes kept wait below
         return
     problems = dict(st.session_state.get(PROBLEMS, []))
     if problems:
@@ -215,7 +216,8 @@ def main() -> None:
             _save(state, now)
             st.rerun()
     st.session_state[FORM]["draft"] = now
-    unsaved_guard.guard(bool(form_edit.changed(state["base"], now)))
+    drawn_from = (state["id"], getattr(state["record"], "version", None), sorted(now.items()))
+    unsaved_guard.guard(bool(form_edit.changed(state["base"], now)), drawn_from)
     if state["record"] is not None:
         shown = state["record"]
         st.caption(_("Editing {id}, version {version}.").format(id=shown.id, version=shown.version))

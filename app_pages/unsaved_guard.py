@@ -2,56 +2,101 @@
 
 Text typed into a Streamlit form stays in the browser until Save: a reload, a closed
 tab or another page in the sidebar drops it without a word. This script, drawn beside
-such a form, remembers that something was typed there and asks first: the browser's
-own "Leave site?" question for a reload or a closed tab, a question in the reader's
-language for the sidebar's links. Save (the form's submit button) clears it. The page
-says whether the form it drew already differs from the stored record (a draft brought
-back after a visit to another page).
+such a form, asks first: the browser's own "Leave site?" question for a reload or a
+closed tab, a question in the reader's language for the sidebar's links.
+
+What counts as unsaved: what the page says it drew (a draft brought back after a visit
+to another page, changes kept after a refused save or an edit conflict), or any field
+of the form that differs from how it was drawn (typed text, a choice in a list, a date,
+a number, a box ticked), compared with a snapshot taken just before the form is first
+touched. The snapshot is taken again after the form is drawn from another record,
+version, draft or language: after a save, "New incident" or another record nothing is
+left to lose. The
+guard acts only while its marker is on the page: on other pages (the sign-in form) it
+never asks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import streamlit as st
 
-from incidents.translation import _
+from incidents.translation import _, language
 
-_SCRIPT = """<script>
+MARK = "incident-unsaved-guard"
+
+_SCRIPT = """<span id="%(mark)s" hidden></span><script>
 (function () {
-  var w = window, state = w.__incidentUnsaved || (w.__incidentUnsaved = {dirty: false});
+  var w = window, state = w.__incidentUnsaved || (w.__incidentUnsaved = {});
+  var FORM = '[data-testid="stForm"]', MARK = %(mark_json)s;
   state.question = %(question)s;
-  state.dirty = %(dirty)s;
+  state.server = %(differs)s;
+  function snapshot() {
+    var form = document.querySelector(FORM);
+    if (!form) { return null; }
+    var parts = [];
+    form.querySelectorAll("input, textarea").forEach(function (el) {
+      parts.push(el.type === "checkbox" || el.type === "radio" ? String(el.checked) : el.value);
+    });
+    form.querySelectorAll('[data-baseweb="select"]').forEach(function (el) {
+      parts.push(el.innerText);
+    });
+    return JSON.stringify(parts);
+  }
+  if (state.key !== %(key)s) {  // drawn from another record, version, draft or language
+    state.key = %(key)s;
+    state.baseline = null;  // taken again at the first touch of the form
+  }
+  state.snapshot = snapshot;
+  function unsaved() {
+    if (!document.getElementById(MARK)) { return false; }  // not on the form's page
+    if (state.server) { return true; }
+    var now = snapshot();
+    return state.baseline !== null && now !== null && now !== state.baseline;
+  }
+  state.unsaved = unsaved;
   if (state.installed) { return; }
   state.installed = true;
-  var FORM = '[data-testid="stForm"]';
-  function guarded() { return state.dirty && document.querySelector(FORM) !== null; }
-  document.addEventListener("input", function (e) {
-    if (e.target.closest && e.target.closest(FORM)) { state.dirty = true; }
-  }, true);
+  // The form as drawn, just before the first touch of it (a press, a focus): no value
+  // has changed yet then, and the form has long finished drawing.
+  ["pointerdown", "focusin", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (state.baseline === null && e.target.closest && e.target.closest(FORM)) {
+        state.baseline = state.snapshot();
+      }
+    }, true);
+  });
   document.addEventListener("click", function (e) {
-    var target = e.target.closest ? e.target : null;
-    if (!target) { return; }
-    if (target.closest('[data-testid="stFormSubmitButton"]')) { state.dirty = false; return; }
-    var link = target.closest('[data-testid="stSidebarNav"] a');
-    if (link && guarded()) {
-      if (w.confirm(state.question)) { state.dirty = false; }
-      else { e.preventDefault(); e.stopPropagation(); }
-    }
+    var link = e.target.closest && e.target.closest('[data-testid="stSidebarNav"] a');
+    if (!link || !state.unsaved()) { return; }
+    if (w.confirm(state.question)) { state.key = null; state.server = false; }
+    else { e.preventDefault(); e.stopPropagation(); }
   }, true);
   w.addEventListener("beforeunload", function (e) {
-    if (guarded()) { e.preventDefault(); e.returnValue = ""; }
+    if (state.unsaved()) { e.preventDefault(); e.returnValue = ""; }
   });
 })();
 </script>"""
 
 
-def guard(differs: bool) -> None:
-    """Draw the guard for the form on this page; differs: the form was drawn holding
-    changes not saved yet."""
+def guard(differs: bool, drawn_from: object) -> None:
+    """Draw the guard for the form on this page. differs: the page drew changes not
+    saved yet; drawn_from: what the form was filled from (record, version, draft), so
+    the browser knows when to take its snapshot again."""
     question = _("Your changes to this incident are not saved. Leave this page anyway?")
+    key = hashlib.sha256(repr((drawn_from, language())).encode()).hexdigest()[:16]
     script = _SCRIPT % {
-        "question": json.dumps(question).replace("<", "\\u003c"),  # never ends the script
-        "dirty": "true" if differs else "false",
+        "mark": MARK,
+        "mark_json": json.dumps(MARK),
+        "question": _json(question),
+        "differs": "true" if differs else "false",
+        "key": json.dumps(key),
     }
     st.sidebar.html(script, unsafe_allow_javascript=True)  # the sidebar: no gap in the page
+
+
+def _json(value: str) -> str:
+    """JSON that cannot end the script element it sits in."""
+    return json.dumps(value).replace("<", "\\u003c")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import LOADER, SCREENSHOTS, Guarded, Server
+from browser_support import LOADER, SCREENSHOTS, Guarded, Server, idle
 from test_app_browser import HEADLINE, TIMEOUT, _no_exception, _sign_in
 
 from incidents.query import Query
@@ -239,3 +239,40 @@ def test_typed_work_is_not_dropped_without_asking(guarded: Guarded, example_serv
     _expect(_field(guarded, "Title")).to_have_value(before.title)
     assert store.get(RECORD, LOADER) == before
     _no_exception(guarded)
+
+
+def test_a_number_stepped_counts_as_unsaved_and_a_save_clears_it(
+    guarded: Guarded, example_server: Server
+):
+    """Only a number stepped up with its + button (no key pressed): leaving asks. Saved
+    with Enter in the title (the form's own submit, no click on Save): the sidebar's
+    links no longer ask, and the page goes."""
+    page = guarded.page
+    incident_id = "tarhuna-ex-006"
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, example_server, incident_id)
+    idle(guarded)
+    latitude = page.locator('[data-testid="stNumberInput"]', has_text="Latitude")
+    before = latitude.locator("input").input_value()
+    latitude.locator('[data-testid="stNumberInputStepUp"]').click()  # no key pressed
+    _expect(latitude.locator("input")).not_to_have_value(before)
+    asked: list[str] = []
+
+    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", decline)
+    page.get_by_role("link", name="Map").click()
+    page.wait_for_timeout(1500)
+    assert asked == ["confirm"]
+    _field(guarded, "Title").fill("Saved with Enter")
+    _field(guarded, "Title").press("Enter")
+    page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+    idle(guarded)
+    page.get_by_role("link", name="Map").click()
+    page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    assert asked == ["confirm"]  # nothing asked after the save
+    stored = open_store(str(example_server.db)).get(incident_id, LOADER)
+    assert stored is not None and stored.title == "Saved with Enter"
+    assert stored.latitude is not None and stored.latitude > float(before)
