@@ -57,34 +57,50 @@ _SCRIPT = """<script>
 (function () {
   var w = window, words = %(words)s, patterns = %(patterns)s, places = %(places)s;
   var state = w.__incidentStreamlitWords || (w.__incidentStreamlitWords = {});
-  state.words = words; state.patterns = patterns; state.places = places;
+  state.words = words; state.places = places;
+  state.patterns = patterns.map(function (p) { return [new RegExp(p[0]), p[1], p[0]]; });
   // [the reader's words, the English word or pattern they replace], or null
   function said(text) {
     var t = text.trim();
     if (!t) { return null; }
     if (Object.prototype.hasOwnProperty.call(state.words, t)) { return [state.words[t], t]; }
     for (var i = 0; i < state.patterns.length; i++) {
-      var m = t.match(new RegExp(state.patterns[i][0]));
-      if (m) { return [state.patterns[i][1].replace("{n}", m[1]), state.patterns[i][0]]; }
+      var m = t.match(state.patterns[i][0]);
+      if (m) { return [state.patterns[i][1].replace("{n}", m[1]), state.patterns[i][2]]; }
     }
     return null;
   }
+  // What was replaced, by node: [Streamlit's words, ours]; a language switched without
+  // a reload starts again from Streamlit's words (back to them in English).
+  var kept = state.kept || (state.kept = new WeakMap());
+  function source(node, key, now) {
+    var record = (kept.get(node) || {})[key];
+    return record && record[1] === now ? record[0] : now;
+  }
+  function keep(node, key, original, shown) {
+    var records = kept.get(node) || {};
+    records[key] = [original, shown];
+    kept.set(node, records);
+  }
   function attributes(el) {
     ["aria-label", "title", "placeholder"].forEach(function (name) {
-      var v = el.getAttribute && el.getAttribute(name);
-      var t = v && said(v);
-      if (t && t[0] !== v) { el.setAttribute(name, t[0]); }
+      var now = el.getAttribute && el.getAttribute(name);
+      if (!now) { return; }
+      var original = source(el, name, now), t = said(original), shown = t ? t[0] : original;
+      if (shown !== now) { el.setAttribute(name, shown); keep(el, name, original, shown); }
     });
   }
   function text(node) {
-    var parent = node.parentElement, t = parent && said(node.nodeValue);
-    if (!t || t[0] === node.nodeValue.trim()) { return; }
-    for (var i = 0; i < state.places.length; i++) {
+    var parent = node.parentElement, now = node.nodeValue;
+    if (!parent) { return; }
+    var original = source(node, "text", now), t = said(original), shown = original;
+    for (var i = 0; t && i < state.places.length; i++) {
       if (state.places[i][1].indexOf(t[1]) >= 0 && parent.closest(state.places[i][0])) {
-        node.nodeValue = t[0];
-        return;
+        shown = t[0];
+        break;
       }
     }
+    if (shown !== now) { node.nodeValue = shown; keep(node, "text", original, shown); }
   }
   function walk(root) {
     if (root.nodeType === 3) { text(root); return; }

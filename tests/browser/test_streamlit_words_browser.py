@@ -78,3 +78,35 @@ def test_in_english_nothing_changes(browser: object) -> None:
         assert shown["options"][0] == "Select all" and shown["csv"] == "Download as CSV"
     finally:
         page.close()
+
+
+def _run(page: object, lang: str) -> None:
+    """The script of a run in this language, as the page's next run draws it."""
+    translation.set_language(lang)
+    try:
+        body = streamlit_words.script().removeprefix("<script>").removesuffix("</script>")
+    finally:
+        translation.set_language("en")
+    page.add_script_tag(content=body)  # type: ignore[attr-defined]
+
+
+def test_a_language_switched_without_a_reload_starts_from_streamlits_words(
+    browser: object,
+) -> None:
+    """Arabic, then French, then English, in one page (the switch needs no reload):
+    each time Streamlit's words in the language chosen, back to English at the end."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.set_content(f"<body>{PAGE}</body>")
+        _run(page, "ar")
+        assert _texts(page)["options"][0] == "تحديد الكل"
+        _run(page, "fr")
+        shown = _texts(page)
+        assert shown["options"][0] == "Tout sélectionner" and shown["open"] == "Ouvrir"
+        _run(page, "en")
+        shown = _texts(page)
+        assert shown["options"] == ["Select all", "Search", "Open", "Select 3 matches"]
+        assert shown["open"] == "Open" and shown["csv"] == "Download as CSV"
+        assert shown["uploader"] == "Upload200MB per file"
+    finally:
+        page.close()
