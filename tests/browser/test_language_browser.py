@@ -340,6 +340,24 @@ def test_segmented_choices_are_mirrored_in_arabic(guarded: Guarded, example_serv
         assert group["rounded"][0] != "0px" and group["rounded"][1] == "0px", group
 
 
+def test_export_buttons_show_their_whole_label_in_arabic(guarded: Guarded, example_server: Server):
+    """The export panel's buttons, in Arabic: each label whole, wrapped if need be (the
+    GeoJSON one ended in '…' and lost its format's name)."""
+    g = guarded
+    g.page.set_viewport_size({"width": 1280, "height": 900})
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    g.page.get_by_text("تصدير لإحاطة").first.click()
+    button = g.page.get_by_role("button", name="نظم المعلومات الجغرافية (GeoJSON)")
+    button.wait_for(timeout=TIMEOUT)
+    cut = g.page.evaluate(
+        """() => [...document.querySelectorAll(
+             '[data-testid="stDownloadButton"] button [data-testid="stMarkdownContainer"]')]
+           .filter(m => m.scrollWidth > m.clientWidth + 1).map(m => m.innerText)"""
+    )
+    assert cut == [], f"labels cut off: {cut}"
+
+
 def test_the_language_chosen_opens_the_next_sign_in(browser: object, example_server: Server):
     """Signed in, Arabic chosen in the switch, signed out; a new browser (no cookie, no
     lang= in its link, English Accept-Language) signs in and opens in Arabic. Last in
