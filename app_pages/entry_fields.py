@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import district_at, geocode
+from incidents.export.placement_words import town_name
 from incidents.field_words import SOURCE_HEADINGS, field_label
 from incidents.form_edit import COUNTS, FIELDS, FormValues
 from incidents.maps import basemap, localize
@@ -141,13 +142,23 @@ def place_finder(problems: dict[str, str]) -> None:
     c2.button(_("Find places"), on_click=_find)
     candidates = st.session_state.get("e_candidates") or []
     for n, match in enumerate(candidates):
-        where = f"{match.lat:.4f}, {match.lon:.4f}"
-        score = _("match {score}%").format(score=f"{match.score:.0f}")
-        said = f"{n + 1}. {match.name} ({match.admin1}) · {where} · {score}"
-        st.button(said, key=f"e_pick_{n}", on_click=_pick, args=(n,))
+        st.button(_candidate_words(n, match), key=f"e_pick_{n}", on_click=_pick, args=(n,))
     st.caption(_("Or click the map to set the point by hand."))
     _small_map(candidates)
     _problem(problems, "latitude", "longitude", "place")
+
+
+def _candidate_words(n: int, match: Any) -> str:
+    """'1. ترهونة (Tarhuna) (Murqub) · 32.4350, 13.6332 · تطابق 100%': the town as the
+    reader's map names it, each part isolated so right-to-left text does not pull the
+    numbers and the per cent sign out of place."""
+    name = town_name(match.name)
+    if name != match.name:
+        name = f"{name} ({match.name})"
+    where = f"{match.lat:.4f}, {match.lon:.4f}"
+    score = _("match {score}%").format(score=f"{match.score:.0f}")
+    parts = [name, f"({match.admin1})", where, score]
+    return f"{n + 1}. " + " · ".join(f"\u2068{part}\u2069" for part in parts)
 
 
 def _text(name: str, problems: dict[str, str], area: bool = False, hint: str = "") -> None:

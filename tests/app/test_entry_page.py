@@ -339,3 +339,23 @@ def test_a_save_refused_names_the_other_editor(signed_in):
     _click(mine, "Save")
     assert f"Not saved: {other} saved this incident" in _errors(mine)
     assert "another tab" not in _errors(mine)
+
+
+def test_found_places_read_in_arabic_with_the_numbers_in_place():
+    """On an Arabic page a found place names the town as the Arabic map does (ترهونة,
+    with the gazetteer's Latin name), its parts isolated so the per cent sign and the
+    numbers stay where they belong ('%تطابق 100' before)."""
+    from types import SimpleNamespace
+
+    from app_pages.entry_fields import _candidate_words
+    from incidents import translation
+
+    found = SimpleNamespace(name="Tarhuna", admin1="Murqub", lat=32.435, lon=13.6332, score=100)
+    translation.set_language("ar")
+    try:
+        said = _candidate_words(0, found)
+    finally:
+        translation.set_language("en")
+    assert said.startswith("1. \u2068ترهونة (Tarhuna)\u2069")
+    assert "\u2068تطابق 100%\u2069" in said and "\u206832.4350, 13.6332\u2069" in said
+    assert _candidate_words(0, found).startswith("1. \u2068Tarhuna\u2069")
