@@ -33,6 +33,18 @@ VIEWER = Viewer("test-viewer", Role.VIEWER)
 ADMIN = Viewer("test-admin", Role.ADMIN)
 
 
+@pytest.fixture
+def language_from_the_session() -> Iterator[None]:
+    """A page run under AppTest reads its language from the session, as app.py's
+    resolve() sets it (the language left English afterwards)."""
+    from app_pages import language
+    from incidents import translation
+
+    translation.use_resolver(language._from_session)
+    yield
+    translation.set_language("en")
+
+
 def _postgis_url() -> str | None:
     return os.environ.get("INCIDENTS_TEST_PG")
 

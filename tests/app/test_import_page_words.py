@@ -6,7 +6,6 @@ hostile cell text stays text. The import button says what is left to do."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,11 +22,7 @@ from tests.app.test_import_page import IMPORT_PAGE, TIMEOUT, empty_db  # noqa: F
 HOSTILE = "{{ 7*7 }} <script>alert(1)</script> =cmd()"
 
 
-@pytest.fixture(autouse=True)
-def _language_from_the_session() -> Iterator[None]:
-    translation.use_resolver(language._from_session)
-    yield
-    translation.set_language("en")
+pytestmark = pytest.mark.usefixtures("language_from_the_session")
 
 
 def _one_bad_row(tmp_path: Path) -> Path:

@@ -4,25 +4,18 @@ a selected record labels its fields in Arabic (the record's text stays as writte
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import language
-from incidents import translation
 
 MAP_PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "map_page.py")
 WHOLE_PAGE = "_whole_page"
 
 
-@pytest.fixture(autouse=True)
-def _language_from_the_session() -> Iterator[None]:
-    """The page run reads its language from the session, as app.py's resolve() sets it."""
-    translation.use_resolver(language._from_session)
-    yield
-    translation.set_language("en")
+pytestmark = pytest.mark.usefixtures("language_from_the_session")
 
 
 def _arabic_page(**params: str) -> AppTest:

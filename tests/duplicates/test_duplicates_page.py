@@ -155,13 +155,13 @@ def test_the_detail_panel_s_unmerge_asks_once_and_viewers_get_none(
     assert store.verify_audit() == []
 
 
+@pytest.mark.usefixtures("language_from_the_session")
 def test_the_side_by_side_table_reads_in_the_readers_language(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fields named as the entry form names them and coded values as their labels, in
     Arabic; the records' own text as written (markup stays text)."""
     from app_pages import common, language
-    from incidents import translation
 
     hostile = "{{ 7*7 }} <script>alert(1)</script> =cmd() \u202eend"
     path = str(tmp_path / "ar.gpkg")
@@ -172,13 +172,9 @@ def test_the_side_by_side_table_reads_in_the_readers_language(
     open_store(path).write_batch([first, second], EDITOR)
     point_app_at(path, tmp_path, monkeypatch)
     monkeypatch.setattr(common, "viewer", lambda: EDITOR)
-    translation.use_resolver(language._from_session)
-    try:
-        at = AppTest.from_file(PAGE, default_timeout=60)
-        at.session_state[language.ACTIVE] = "ar"
-        at.run()
-    finally:
-        translation.set_language("en")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[language.ACTIVE] = "ar"
+    at.run()
     assert not at.exception
     frame = next(d.value for d in at.dataframe if "الحقل" in d.value.columns)
     fields = list(frame["الحقل"])
