@@ -1,10 +1,10 @@
 """Playback: step the time window through the data's period, by hand or on a timer.
 
-A step shows one period (week or month), the last few periods (a trailing window, so
-what happened just before stays on the map) or everything up to it (cumulative). The
-speed is seconds per step, kept however long the page takes to draw: the wait is what
-is left of the step after the run. When Play starts, the page scrolls the map into
-view, since the controls sit under it.
+A step shows one period (the timeline's bar: day, week or month), the last few
+periods (a trailing window, so what happened just before stays on the map) or
+everything up to it (cumulative). The speed is seconds per step, kept however long
+the page takes to draw: the wait is what is left of the step after the run. When
+Play starts, the page scrolls the map into view, since the controls sit under it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ WINDOW = "t_trail"
 # starting values come from it (filters.prime).
 # What each step shows, by playback unit (a sentence a unit: translators need whole words).
 WINDOWS: dict[str, dict[str, str]] = {
+    "day": {
+        "one": N_("This day only"),
+        "trail3": N_("Last 7 days"),
+        "trail12": N_("Last 30 days"),
+        "cumulative": N_("Everything up to it"),
+    },
     "week": {
         "one": N_("This week only"),
         "trail3": N_("Last 3 weeks"),
@@ -45,9 +51,13 @@ WINDOWS: dict[str, dict[str, str]] = {
         "cumulative": N_("Everything up to it"),
     },
 }
-_BY_UNIT = {"week": N_("Step or play through the data by week."),
+_BY_UNIT = {"day": N_("Step or play through the data by day."),
+            "week": N_("Step or play through the data by week."),
             "month": N_("Step or play through the data by month.")}  # fmt: skip
+# Periods a trailing window holds, by unit: the link's short and long trail ("trail3",
+# "trail12") are 3 and 12 weeks or months, but a week and a month of days.
 _TRAIL = {"one": 1, "trail3": 3, "trail12": 12}
+_DAY_TRAIL = {"one": 1, "trail3": 7, "trail12": 30}
 
 # Constant script (no data): scroll the parent page so the whole map and the Pause
 # under it are in view, their bottom at the screen's (the filter line above the map,
@@ -69,7 +79,8 @@ if (f) {
 def step_window(periods: list[date], index: int, unit: str, mode: str) -> tuple[date, date]:
     """The time window shown at step index: from the first period it covers (one, the
     trailing few, or the first of all) to the end of the step's own period."""
-    first = 0 if mode == "cumulative" else max(0, index - _TRAIL.get(mode, 1) + 1)
+    trail = (_DAY_TRAIL if unit == "day" else _TRAIL).get(mode, 1)
+    first = 0 if mode == "cumulative" else max(0, index - trail + 1)
     return periods[first], timeline.period_end(periods[index], unit)
 
 
@@ -124,7 +135,7 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
     """The step and play buttons, speed and window choices, and the period on the map."""
     if span is None:
         return
-    play_unit = "week" if unit == "week" else "month"
+    play_unit = unit if unit in _BY_UNIT else "month"  # bars per day step by day
     periods = timeline.periods(span[0], min(span[1], date.today()), play_unit)
     if not periods:
         return

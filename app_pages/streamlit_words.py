@@ -35,6 +35,9 @@ NAMES = (  # only ever the names of Streamlit's buttons and fields
     N_("Sidebar"), N_("App pages"), N_("Open"), N_("Link to heading"),
 )  # fmt: skip
 WORDS: tuple[str, ...] = (*LIST, *EMPTY, *UPLOADER, *TOOLBAR, *SKIP, *NAMES)
+# What screen readers call the parts of a chart (Vega's aria-roledescription, English
+# whatever the chart's words): changed in that attribute only.
+ROLES = (N_("axis"), N_("legend"), N_("group mark container"), N_("rect mark container"))
 # Words with a number or a size in them: Streamlit's pattern, the catalogue's words.
 MATCHES, PER_FILE = r"^Select (\d+) matches$", r"^(.+) per file$"
 PATTERNS: tuple[tuple[str, str], ...] = (
@@ -55,9 +58,10 @@ PLACES: tuple[tuple[str, list[str]], ...] = (
 
 _SCRIPT = """<script>
 (function () {
+  var NAMED = ["aria-label", "title", "placeholder", "aria-roledescription"];
   var w = window, words = %(words)s, patterns = %(patterns)s, places = %(places)s;
   var state = w.__incidentStreamlitWords || (w.__incidentStreamlitWords = {});
-  state.words = words; state.places = places;
+  state.words = words; state.places = places; state.roles = %(roles)s;
   state.patterns = patterns.map(function (p) { return [new RegExp(p[0]), p[1], p[0]]; });
   // [the reader's words, the English word or pattern they replace], or null
   function said(text) {
@@ -82,11 +86,17 @@ _SCRIPT = """<script>
     records[key] = [original, shown];
     kept.set(node, records);
   }
+  function role(original) {
+    var has = Object.prototype.hasOwnProperty.call(state.roles, original);
+    return has ? [state.roles[original], original] : null;
+  }
   function attributes(el) {
-    ["aria-label", "title", "placeholder"].forEach(function (name) {
+    NAMED.forEach(function (name) {
       var now = el.getAttribute && el.getAttribute(name);
       if (!now) { return; }
-      var original = source(el, name, now), t = said(original), shown = t ? t[0] : original;
+      var original = source(el, name, now);
+      var t = name === "aria-roledescription" ? role(original) : said(original);
+      var shown = t ? t[0] : original;
       if (shown !== now) { el.setAttribute(name, shown); keep(el, name, original, shown); }
     });
   }
@@ -106,7 +116,8 @@ _SCRIPT = """<script>
     if (root.nodeType === 3) { text(root); return; }
     if (root.nodeType !== 1) { return; }
     attributes(root);
-    root.querySelectorAll("[aria-label], [title], [placeholder]").forEach(attributes);
+    root.querySelectorAll(NAMED.map(function (n) { return "[" + n + "]"; }).join(", "))
+      .forEach(attributes);
     var it = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (var n = it.nextNode(); n; n = it.nextNode()) { text(n); }
   }
@@ -120,7 +131,7 @@ _SCRIPT = """<script>
     });
   });
   state.observer.observe(document.body, {childList: true, subtree: true, characterData: true,
-    attributes: true, attributeFilter: ["aria-label", "title", "placeholder"]});
+    attributes: true, attributeFilter: NAMED});
 })();
 </script>"""
 
@@ -133,6 +144,7 @@ def script() -> str:
         "words": _json({} if english else {word: _(word) for word in WORDS}),
         "patterns": _json([] if english else [[p, _(words)] for p, words in PATTERNS]),
         "places": _json(PLACES),
+        "roles": _json({} if english else {word: _(word) for word in ROLES}),
     }
     return markup
 

@@ -91,7 +91,7 @@ def period_label(start: date, unit: str) -> str:
     if unit == "week":
         end = period_end(start, unit)
         return _("Week of {start} to {end}").format(start=start.isoformat(), end=end.isoformat())
-    return start.isoformat()
+    return day(start, "long")  # "3 April 2020" as the language writes it
 
 
 def vega_time_locale() -> dict[str, object] | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from incidents.maps import timeline
 from incidents.translation import N_, _, is_rtl, number
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
@@ -39,17 +40,31 @@ def spec(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None])
     end = pd.to_datetime(hist["end"]) + pd.Timedelta(days=1)
     # Inline values, dates as ISO text (which Vega reads as times): a range spread over
     # day bars gives thousands of rows.
+    dated = _dated_words()
+    periods = _period_words(hist["start"], unit)
     values = [
-        {"start": a, "end": b, "certainty": str(c), "count": float(n), "shown": _count_words(n)}
-        for a, b, c, n in zip(
+        {
+            "start": a,
+            "end": b,
+            "certainty": str(c),
+            "count": float(n),
+            "shown": _count_words(n),
+            "dated": dated.get(str(c), str(c)),
+            "spoken": _spoken(periods[p], n, dated.get(str(c), str(c))),
+        }
+        for a, b, c, n, p in zip(
             start.dt.strftime("%Y-%m-%d"),
             end.dt.strftime("%Y-%m-%d"),
             hist["certainty"],
             hist["count"],
+            hist["start"],
             strict=True,
         )
     ]
-    bars = _bars(unit, _top(hist))
+    top = _top(hist)
+    # Screen readers read each bar's "spoken" words and the axes' descriptions (Vega's
+    # own are English: "X-axis for a time scale with values from ...").
+    bars = _bars(unit, top, (periods[hist["start"].min()], periods[hist["start"].max()]))
     out: dict[str, Any] = {
         "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
         "height": HEIGHT,
@@ -69,35 +84,65 @@ def spec(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None])
     out["datasets"][WINDOW] = [band]
     rule = {
         "data": {"name": WINDOW},
-        "mark": {"type": "rect", "color": "#444", "opacity": 0.12},
+        "mark": {"type": "rect", "color": "#444", "opacity": 0.12, "aria": False},
         "encoding": {"x": _time({"field": "a", "type": "temporal"}), "x2": {"field": "b"}},
     }
     out["layer"] = [rule, {"data": {"name": BARS}, **bars}]
     return out
 
 
-def _bars(unit: str, top: int) -> dict:
-    """The bars' layer: time along x (bar start to end), the sum of counts up y."""
+def _bars(unit: str, top: int, span: tuple[str, str]) -> dict:
+    """The bars' layer: time along x (bar start to end), the sum of counts up y; span
+    is the first and last bar's period in words, for the time axis' description."""
     colour = {"field": "certainty", "scale": COLOURS, "type": "nominal"}
+    dated = _dated_words()
     return {
-        "mark": {"type": "bar", "strokeOpacity": 1, "strokeWidth": 1.5},  # day bars visible
+        "mark": {
+            "type": "bar",
+            "strokeOpacity": 1,
+            "strokeWidth": 1.5,  # day bars visible
+            "ariaRoleDescription": _("bar"),
+        },
         "encoding": {
             "color": {
                 **colour,
-                "legend": {"labelExpr": _legend_labels(), "labelLimit": 480, "orient": "top"},
+                "legend": {
+                    "labelExpr": _legend_labels(),
+                    "labelLimit": 480,
+                    "orient": "top",
+                    "description": _("Colours: blue, {within}; orange, {spread}").format(
+                        within=dated["within the period"], spread=dated["uncertain"]
+                    ),
+                },
                 "title": _("Date known"),
             },
+            "description": {"field": "spoken", "type": "nominal"},
             "stroke": {**colour, "legend": None},
             "tooltip": [
                 {"field": "start", "title": _(BAR_FROM.get(unit, "Day from")), "type": "temporal"},
-                {"field": "certainty", "title": _("Date"), "type": "nominal"},
+                {"field": "dated", "title": _("Date"), "type": "nominal"},
                 {"field": "shown", "title": _("Incidents"), "type": "nominal"},
             ],
-            "x": _time({"field": "start", "title": None, "type": "temporal"}),
+            "x": _time(
+                {
+                    "axis": {
+                        "description": _("Time, from {first} to {last}").format(
+                            first=span[0], last=span[1]
+                        )
+                    },
+                    "field": "start",
+                    "title": None,
+                    "type": "temporal",
+                }
+            ),
             "x2": {"field": "end"},
             "y": {
                 "aggregate": "sum",
-                "axis": {"format": "d", "tickMinStep": 1},  # no 0.5 incidents on the axis
+                "axis": {
+                    "description": _("Incidents, from 0 to {top}").format(top=number(top)),
+                    "format": "d",  # no 0.5 incidents on the axis
+                    "tickMinStep": 1,
+                },
                 "field": "count",
                 "scale": {"domain": [0, top], "nice": False},  # to a whole number
                 "title": _("Incidents"),
@@ -125,9 +170,33 @@ def _count_words(count: float) -> str:
     """'3', or 'about 0.08 (shares of longer ranges)' for a spread share."""
     if float(count).is_integer():
         return number(int(count))
+    decimals = max(0, 1 - math.floor(math.log10(abs(count))))  # two significant digits
     return _("about {share} (shares of incidents dated to a longer range)").format(
-        share=f"{count:.2g}"
+        share=number(count, decimals)  # in the page's digits: "٠٫٠٧٧" in Arabic
     )
+
+
+def _spoken(period: str, count: float, dated: str) -> str:
+    """A bar as a screen reader says it: "April 2020: 3 (dated within the bar)"; a
+    share's words already say it is spread."""
+    if float(count).is_integer():
+        return _("{period}: {count} ({dated})").format(
+            period=period, count=_count_words(count), dated=dated
+        )
+    return _("{period}: {count}").format(period=period, count=_count_words(count))
+
+
+def _dated_words() -> dict[str, str]:
+    """The two certainties (the colour scale's codes) in the reader's words."""
+    return {
+        "within the period": _("dated within the bar"),
+        "uncertain": _("date range spans several bars: spread evenly over them"),
+    }
+
+
+def _period_words(starts: pd.Series, unit: str) -> dict[date, str]:
+    """Each bar's period as the playback names it ("April 2020"), once per period."""
+    return {d: timeline.period_label(d, unit) for d in pd.unique(starts)}
 
 
 def _legend_labels() -> str:

@@ -53,3 +53,23 @@ def test_stepping_starts_at_the_time_window_not_the_datas_first_month(example_db
     at.button(key="t_next").click().run()
     assert not at.exception
     assert at.session_state["t_period"] == date(2019, 1, 1)
+
+
+def test_day_windows_hold_a_week_and_a_month_of_days() -> None:
+    days = timeline.periods(date(2020, 1, 1), date(2020, 3, 1), "day")
+    assert step_window(days, 40, "day", "one") == (days[40], days[40])
+    assert step_window(days, 40, "day", "trail3") == (date(2020, 2, 4), date(2020, 2, 10))
+    assert step_window(days, 40, "day", "trail12") == (date(2020, 1, 12), date(2020, 2, 10))
+
+
+def test_bars_per_day_step_by_day(example_db) -> None:
+    """Bars per day used to step a month at a time: the step now matches the bars."""
+    at = _page(**{"from": "2020-06-01", "to": "2020-06-30"})
+    at.radio(key="t_bin").set_value("day").run()
+    at.button(key="t_next").click().run()
+    assert not at.exception
+    assert at.session_state["t_period"] == date(2020, 6, 1)
+    at.button(key="t_next").click().run()
+    assert at.session_state["t_period"] == date(2020, 6, 2)
+    assert at.session_state["_time_window"] == (date(2020, 6, 2), date(2020, 6, 2))
+    assert "This day only" in [o for s in at.segmented_control for o in s.options]

@@ -69,7 +69,27 @@ def test_map_page_in_arabic_reads_right_to_left(guarded: Guarded, example_server
     )
     chart.first.wait_for(timeout=TIMEOUT)
     assert chart.first.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    _chart_speaks_arabic(g)
     g.page.screenshot(path=str(SCREENSHOTS / "map-arabic.png"))
+
+
+# What a screen reader reads of the timeline: Vega writes "X-axis for a time scale ...",
+# "start: ...; certainty: uncertain" and calls the parts "axis", "legend", "... mark
+# container", whatever the chart's language.
+_SPOKEN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg *')]
+  .flatMap(e => ['aria-label', 'aria-roledescription'].map(a => e.getAttribute(a)))
+  .filter(Boolean)"""
+
+
+def _chart_speaks_arabic(g: Guarded) -> None:
+    g.page.wait_for_function(  # the page's script has named the chart's parts
+        f"({_SPOKEN})().every(t => !/axis|legend|container/.test(t))", timeout=TIMEOUT
+    )
+    spoken = g.page.evaluate(_SPOKEN)
+    assert len(spoken) > 10 and any(t == "محور" for t in spoken)
+    english = [t for t in spoken if re.search(r"[A-Za-z]{3,}", t)]
+    assert not english, english[:5]
+    assert any(t.startswith("يناير 2015") for t in spoken), spoken[:8]  # a bar, by its month
 
 
 def test_sign_in_in_arabic(guarded: Guarded, example_server: Server):

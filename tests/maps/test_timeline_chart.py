@@ -22,11 +22,22 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "tarhuna.c
 
 def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None]) -> dict:
     """The chart as the page built it with Altair before (its spec, unvalidated)."""
+    dated = {
+        "within the period": _("dated within the bar"),
+        "uncertain": _("date range spans several bars: spread evenly over them"),
+    }
+    periods = hist["start"].map(lambda d: timeline.period_label(d, unit))
     data = hist.assign(
         start=pd.to_datetime(hist["start"]),
         end=pd.to_datetime(hist["end"]) + pd.Timedelta(days=1),
         shown=hist["count"].map(timeline_chart._count_words),
+        dated=hist["certainty"].map(dated),
+        spoken=[
+            timeline_chart._spoken(p, n, dated[c])
+            for p, n, c in zip(periods, hist["count"], hist["certainty"], strict=True)
+        ],
     )
+    first, last = periods[hist["start"].idxmin()], periods[hist["start"].idxmax()]
     iso = data.assign(
         start=data["start"].dt.strftime("%Y-%m-%d"), end=data["end"].dt.strftime("%Y-%m-%d")
     )
@@ -36,14 +47,27 @@ def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | Non
     colour = alt.Scale(domain=["within the period", "uncertain"], range=["#0072B2", "#E69F00"])
     bars = (
         alt.Chart(alt.InlineData(values=values))
-        .mark_bar(strokeWidth=1.5, strokeOpacity=1)
+        .mark_bar(strokeWidth=1.5, strokeOpacity=1, ariaRoleDescription=_("bar"))
         .encode(
-            x=alt.X("start:T", title=None, scale=scale),
+            x=alt.X(
+                "start:T",
+                title=None,
+                scale=scale,
+                axis=alt.Axis(
+                    description=_("Time, from {first} to {last}").format(first=first, last=last)
+                ),
+            ),
             x2="end:T",
             y=alt.Y(
                 "sum(count):Q",
                 title=_("Incidents"),
-                axis=alt.Axis(format="d", tickMinStep=1),
+                axis=alt.Axis(
+                    format="d",
+                    tickMinStep=1,
+                    description=_("Incidents, from 0 to {top}").format(
+                        top=translation.number(timeline_chart._top(hist))
+                    ),
+                ),
                 scale=alt.Scale(domain=[0, timeline_chart._top(hist)], nice=False),
             ),
             color=alt.Color(
@@ -51,13 +75,19 @@ def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | Non
                 title=_("Date known"),
                 scale=colour,
                 legend=alt.Legend(
-                    orient="top", labelExpr=timeline_chart._legend_labels(), labelLimit=480
+                    orient="top",
+                    labelExpr=timeline_chart._legend_labels(),
+                    labelLimit=480,
+                    description=_("Colours: blue, {within}; orange, {spread}").format(
+                        within=dated["within the period"], spread=dated["uncertain"]
+                    ),
                 ),
             ),
+            description="spoken:N",
             stroke=alt.Color("certainty:N", scale=colour, legend=None),
             tooltip=[
                 alt.Tooltip("start:T", title=_(timeline_chart.BAR_FROM.get(unit, "Day from"))),
-                alt.Tooltip("certainty:N", title=_("Date")),
+                alt.Tooltip("dated:N", title=_("Date")),
                 alt.Tooltip("shown:N", title=_("Incidents")),
             ],
         )
@@ -71,7 +101,7 @@ def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | Non
         layers.insert(
             0,
             alt.Chart(rule)
-            .mark_rect(opacity=0.12, color="#444")
+            .mark_rect(opacity=0.12, color="#444", aria=False)
             .encode(x=alt.X("a:T", scale=scale), x2="b:T"),
         )
     return alt.layer(*layers).properties(height=170).to_dict(validate=False)
