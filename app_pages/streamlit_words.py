@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from incidents.translation import N_, _, language
+from incidents.translation import N_, _, browser_locale, language
 
 # Streamlit's words, exactly as it writes them (streamlit 1.67), for the catalogue, by
 # where it writes them as text.
@@ -29,21 +29,30 @@ TOOLBAR = (  # a table's or a chart's toolbar, and their tooltips
     N_("Show data"), N_("Download as PNG"), N_("Copy Vega-Lite spec"), N_("Copied!"),
 )  # fmt: skip
 SKIP = (N_("Skip to main content"),)
+DATE_FIELD = (N_("yyyy"), N_("mm"), N_("dd"))  # an empty date field's parts
+CALENDAR = (N_("Use arrow keys to navigate dates. Enter to select. Escape to close."),)
 NAMES = (  # only ever the names of Streamlit's buttons and fields
     N_("Clear all"), N_("Add files"), N_("Choose date"), N_("Clear date"),
     N_("Show password"), N_("Hide password"), N_("Collapse sidebar"), N_("Expand sidebar"),
     N_("Sidebar"), N_("App pages"), N_("Open"), N_("Link to heading"),
+    N_("Previous month"), N_("Next month"), N_("Empty"),
 )  # fmt: skip
-WORDS: tuple[str, ...] = (*LIST, *EMPTY, *UPLOADER, *TOOLBAR, *SKIP, *NAMES)
+WORDS: tuple[str, ...] = (*LIST, *EMPTY, *UPLOADER, *TOOLBAR, *SKIP, *DATE_FIELD, *CALENDAR,
+                          *NAMES)  # fmt: skip
 # What screen readers call the parts of a chart (Vega's aria-roledescription, English
 # whatever the chart's words): changed in that attribute only.
 ROLES = (N_("axis"), N_("legend"), N_("group mark container"), N_("rect mark container"))
 # Words with a number or a size in them: Streamlit's pattern, the catalogue's words.
 MATCHES, PER_FILE = r"^Select (\d+) matches$", r"^(.+) per file$"
+CHOOSE_DATE = r"^Choose date, (.+)$"  # the calendar's name, with its month
 PATTERNS: tuple[tuple[str, str], ...] = (
     (MATCHES, N_("Select {n} matches")),
     (PER_FILE, N_("{n} per file")),
     (r"^Help for (.+)$", N_("Help for {n}")),
+    (CHOOSE_DATE, N_("Choose date, {n}")),
+    (r"^year, (.+)$", N_("year, {n}")),  # a date field's parts, with the field's name
+    (r"^month, (.+)$", N_("month, {n}")),
+    (r"^day, (.+)$", N_("day, {n}")),
 )
 # Where Streamlit draws which of its words as text, and nowhere else: a tag or a record
 # that says "Search" or "Open" is data, shown as it is. Elsewhere only attributes
@@ -54,11 +63,13 @@ PLACES: tuple[tuple[str, list[str]], ...] = (
     ('[data-testid="stFileUploader"]', [*UPLOADER, PER_FILE]),
     ('[data-testid="stElementToolbar"], [data-testid="stTooltipContent"]', list(TOOLBAR)),
     ('a[href="#main"], [data-testid="stSkipLink"]', list(SKIP)),
+    ('[data-testid="stDateInputField"] [data-placeholder="true"]', list(DATE_FIELD)),
+    ('[role="dialog"]', [*CALENDAR, CHOOSE_DATE]),
 )
 
 _SCRIPT = """<script>
 (function () {
-  var NAMED = ["aria-label", "title", "placeholder", "aria-roledescription"];
+  var NAMED = ["aria-label", "title", "placeholder", "aria-roledescription", "aria-valuetext"];
   var w = window, words = %(words)s, patterns = %(patterns)s, places = %(places)s;
   var state = w.__incidentStreamlitWords || (w.__incidentStreamlitWords = {});
   state.words = words; state.places = places; state.roles = %(roles)s;
@@ -121,6 +132,23 @@ _SCRIPT = """<script>
     var it = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (var n = it.nextNode(); n; n = it.nextNode()) { text(n); }
   }
+  // The locale Streamlit hands its date fields and calendar: it reads the browser's
+  // (navigator.language) each time it draws, so the page's language is put there.
+  var proto = Navigator.prototype, locale = %(locale)s;
+  if (!state.native) {
+    state.native = ["language", "languages"].map(function (n) {
+      return [n, Object.getOwnPropertyDescriptor(proto, n)];
+    });
+  }
+  if (state.locale !== locale) {
+    state.locale = locale;
+    state.native.forEach(function (d) {
+      var mine = d[0] === "language" ? locale : [locale];
+      Object.defineProperty(proto, d[0], locale ? {get: function () { return mine; },
+        configurable: true} : d[1]);
+    });
+    w.dispatchEvent(new Event("languagechange"));
+  }
   walk(document.body);
   if (state.observer) { return; }
   state.observer = new MutationObserver(function (changes) {
@@ -145,6 +173,7 @@ def script() -> str:
         "patterns": _json([] if english else [[p, _(words)] for p, words in PATTERNS]),
         "places": _json(PLACES),
         "roles": _json({} if english else {word: _(word) for word in ROLES}),
+        "locale": _json(browser_locale()),
     }
     return markup
 

@@ -157,6 +157,17 @@ def _digits() -> str:
     return "arab" if wanted == "arab" and language() == "ar" else "latn"
 
 
+def browser_locale() -> str | None:
+    """The page's language as a browser locale tag ("ar-LY", "fr-FR"; Arabic digits
+    as "ar-LY-u-nu-arab"), for the browser's own date and number widgets to match the
+    words and numbers written here; None in English, where the reader's browser
+    settings stay as they are."""
+    if language() == "en":
+        return None
+    tag = _FORMAT_LOCALE.get(language(), "en_GB").replace("_", "-")
+    return tag + "-u-nu-arab" if _digits() == "arab" else tag
+
+
 def digit_chars() -> str:
     """The ten digits this page writes numbers with, for text drawn in the browser
     (the map's scale bar) to match the numbers written here."""

@@ -110,3 +110,49 @@ def test_a_language_switched_without_a_reload_starts_from_streamlits_words(
         assert shown["uploader"] == "Upload200MB per file"
     finally:
         page.close()
+
+
+DATES = """
+<div data-testid="stDateInputField"><span role="spinbutton" aria-label="year, From"
+  aria-valuetext="Empty" data-placeholder="true" id="year">yyyy</span>
+  <span role="spinbutton" data-placeholder="false" id="typed">dd</span></div>
+<div role="dialog"><h2 id="month">Choose date, December 2026</h2>
+  <button id="prev" aria-label="Previous month"></button></div>
+<p id="record-date">Choose date, December 2026</p>
+"""
+
+
+def test_date_fields_and_the_calendar_speak_the_pages_language(browser: object) -> None:
+    """Streamlit hands its calendar the browser's locale (navigator.language), read each
+    time it draws: the script puts the page's there (month and day names in Arabic
+    whatever the browser's language), and puts the browser's own back in English.
+    An empty date field's parts and the calendar's names are Streamlit's words; a
+    typed part and record text are not."""
+    page = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
+    try:
+        page.set_content(f"<body>{DATES}</body>")
+        page.evaluate(
+            "() => { window.heard = 0;"
+            " window.addEventListener('languagechange', () => { window.heard += 1; }); }"
+        )
+        _run(page, "ar")
+        assert page.evaluate("[navigator.language, navigator.languages]") == ["ar-LY", ["ar-LY"]]
+        assert page.evaluate("window.heard") == 1  # Streamlit is told, and draws again
+        shown = page.evaluate(
+            """() => ['year', 'typed', 'month', 'record-date'].map(
+                 id => document.getElementById(id).textContent)
+               .concat(['year', 'prev'].map(id => document.getElementById(id)
+                 .getAttribute('aria-label')), [document.getElementById('year')
+                 .getAttribute('aria-valuetext')])"""
+        )
+        assert shown == [
+            "سنة", "dd", "اختر تاريخًا، December 2026", "Choose date, December 2026",
+            "السنة، From", "الشهر السابق", "فارغ",
+        ]  # fmt: skip
+        _run(page, "fr")
+        assert page.evaluate("navigator.language") == "fr-FR"
+        _run(page, "en")
+        assert page.evaluate("[navigator.language, window.heard]") == ["en-US", 3]
+        assert page.evaluate("document.getElementById('year').textContent") == "yyyy"
+    finally:
+        page.close()
