@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, language
 from incidents.record_history import action_words
 from incidents.spreadsheet_safety import safe_cell
 from incidents.store import NotAllowed, Store
@@ -202,7 +202,13 @@ def _browse(entries: list[AuditEntry]) -> None:
     headings = {"seq": _("No."), "at": _("When"), "actor": _("Who"),
                 "what": _("What happened"), "action": _("Action (code)"),
                 "incident": _("Incident"), "hash": _("Hash")}  # fmt: skip
-    st.dataframe(frame.head(SHOWN), hide_index=True, width="stretch", column_config=headings)
+    st.dataframe(
+        frame.head(SHOWN),
+        hide_index=True,
+        width="stretch",
+        column_config=headings,
+        column_order=language.column_order(frame.columns),
+    )
     st.download_button(
         _("Download these entries (CSV)"),
         _csv(frame.drop(columns="what")),  # the log as kept: its codes

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, merged_records
+from app_pages.language import column_order
 from incidents.duplicates import DEFAULT_THRESHOLD, Match, reason_text
 from incidents.duplicates.review import differing, field_rows
 from incidents.duplicates_cli import candidates
@@ -60,7 +61,12 @@ def _table(first: Incident, second: Incident) -> None:
         colour = "background-color: #fff3b0" if differs[int(str(row.name))] else ""
         return [colour] * len(row)
 
-    st.dataframe(frame.style.apply(mark, axis=1), hide_index=True, width="stretch")
+    st.dataframe(
+        frame.style.apply(mark, axis=1),
+        hide_index=True,
+        width="stretch",
+        column_order=column_order(frame.columns),
+    )
 
 
 def _actions(store: RecordStore, pair: Match, first: Incident, second: Incident) -> None:

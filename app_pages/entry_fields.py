@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages import language
 from geodata import district_at, geocode
 from incidents.export.placement_words import town_name
 from incidents.field_words import SOURCE_HEADINGS, field_label
@@ -234,6 +235,7 @@ def form_fields(problems: dict[str, str]) -> FormValues:
         key=SOURCES_EDITOR,
         width="stretch",
         column_config={c: st.column_config.TextColumn(_(h)) for c, h in SOURCE_HEADINGS.items()},
+        column_order=language.column_order(SOURCE_PARTS),
         hide_index=True,
     )
     _problem(problems, *[p for p in problems if p.startswith("source")])

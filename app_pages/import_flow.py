@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, language
 from incidents import failures
 from incidents.column_choices import chosen_map, column_choices
 from incidents.country_names import country_code
@@ -127,7 +127,9 @@ def _show_file(data: bytes, name: str) -> None:
     st.markdown(_("**Preview** (the first rows as they would be stored)"))
     editor = common.viewer().can_edit  # only those who may import learn of deleted records
     preview = preview_rows(rows, options, PREVIEW_ROWS, common.get_store() if editor else None)
-    st.dataframe(pd.DataFrame(preview_table(preview)), hide_index=True, width="stretch")
+    preview_frame = pd.DataFrame(preview_table(preview))
+    columns = language.column_order(preview_frame.columns)
+    st.dataframe(preview_frame, hide_index=True, width="stretch", column_order=columns)
     if not common.viewer().can_edit:
         st.info(_("Your role can look but not import."))
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -183,6 +184,44 @@ p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
 """
 
 
+# Tables draw left to right on a canvas; right to left their columns come in reverse
+# (table_panel.py), so a table wider than the screen (a phone) opens at its right end,
+# where its first columns are. Once a table, and only until the reader scrolls it.
+_RTL_TABLES = """<script>
+(function () {
+  var w = window;
+  if (w.__incidentRtlTables) { return; }
+  var seen = new WeakSet();
+  function toRight(scroller, tries) {
+    if (document.documentElement.dir !== "rtl" || scroller.dataset.moved) { return; }
+    scroller.scrollLeft = scroller.scrollWidth;
+    if (tries > 0) { setTimeout(function () { toRight(scroller, tries - 1); }, 150); }
+  }
+  function look() {
+    document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach(
+      function (s) {
+        if (seen.has(s)) { return; }
+        seen.add(s);
+        ["wheel", "touchstart", "pointerdown", "keydown"].forEach(function (e) {
+          s.addEventListener(e, function () { s.dataset.moved = "1"; }, {once: true});
+        });
+        toRight(s, 10);  // its width settles as the grid lays out
+      });
+  }
+  w.__incidentRtlTables = new MutationObserver(look);
+  w.__incidentRtlTables.observe(document.body, {childList: true, subtree: true});
+  look();
+})();
+</script>"""
+
+
+def column_order(columns: Iterable[object]) -> list[str] | None:
+    """A table's columns as its grid should draw them: reversed right to left (the grid
+    draws left to right, so the first column comes at the right edge, where an Arabic
+    reader starts), as they are (None) otherwise."""
+    return [str(c) for c in columns][::-1] if translation.is_rtl() else None
+
+
 def direction_markup() -> str:
     """The page's dir and lang (and the mirrored layout for Arabic), as markup app.py
     draws on every run, in the sidebar, so the page's own elements never move."""
@@ -194,4 +233,4 @@ def direction_markup() -> str:
         f"document.documentElement.setAttribute('lang', '{code}');"
         "</script>"
     )
-    return (_RTL_CSS if direction == "rtl" else "") + script
+    return (_RTL_CSS + _RTL_TABLES if direction == "rtl" else "") + script

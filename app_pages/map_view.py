@@ -15,7 +15,7 @@ from branca.element import Figure
 from folium import Element, FeatureGroup
 from streamlit_folium import st_folium
 
-from app_pages import common
+from app_pages import common, language
 from incidents.maps import (
     Drawn,
     MapOptions,
@@ -112,10 +112,12 @@ def _district_list(idx: ColumnIndex, view: ViewState) -> None:
     table = idx.district_totals(view.query, view.measure)
     names = {str(c): str(n) for c, n in zip(*_district_names(), strict=True)}
     with st.expander(_("Totals per district, as a list"), expanded=False):
+        words = aggregate.district_words(table, view.measure, names)
         st.dataframe(
-            aggregate.district_words(table, view.measure, names),
+            words,
             hide_index=True,
             key="district_totals",
+            column_order=language.column_order(words.columns),
         )
 
 

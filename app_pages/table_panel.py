@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages.language import column_order
 from geodata import district_by_code
 from geodata.district_names import reader_name
 from incidents.query import Query
@@ -29,7 +30,7 @@ from incidents.schema import (
     Vocabulary,
 )
 from incidents.store.column_index import ColumnIndex
-from incidents.translation import N_, _, language, number
+from incidents.translation import N_, _, is_rtl, language, number
 
 TABLE_COLUMNS = (
     "id", "date_start", "date_end", "type", "title", "place", "admin1", "admin1_code",
@@ -175,14 +176,21 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
     ticked = _ticks(selected, ids)
     if not multi:
         ticked = ticked[:1]  # an editor's ticks, after signing out
+    shown_rows = _display(rows)
     event = st.dataframe(
-        _display(rows),
+        shown_rows,
+        column_order=column_order(shown_rows.columns),
         key=_key(ids, multi),
         on_select="rerun",
         selection_mode="multi-row" if multi else "single-row",
         selection_default={"selection": {"rows": [ids.index(i) for i in ticked]}},
         column_config={
-            _(name): st.column_config.Column(width=w, pinned=name == "Ref." or None)
+            # The reference stays in view when the table scrolls sideways; it can only
+            # be pinned to the left, where it is the last column right to left (the
+            # page scrolls such a table to its right end instead: language.py).
+            _(name): st.column_config.Column(
+                width=w, pinned=(name == "Ref." and not is_rtl()) or None
+            )
             for name, w in WIDTHS.items()
         },
         hide_index=True,

@@ -52,3 +52,21 @@ def test_the_detail_panel_in_arabic(example_db: str) -> None:
     assert "ترهونة (Tarhuna)" in shown and "بلدة ترهونة" in shown
     for english in ("Verification", "Sources", "Location precision", "best estimate"):
         assert english not in shown, english
+
+
+def test_tables_read_right_to_left(example_db: str) -> None:
+    """The grid draws left to right: in Arabic its columns come in reverse, the first
+    (the reference) at the right edge where the reader starts, and none is pinned to
+    the left; the district totals too. English keeps the order as written."""
+    at = _arabic_page(layer="districts")
+    table = next(d for d in at.dataframe if "المرجع" in d.value.columns)
+    order = list(table.proto.column_order)
+    assert order == list(table.value.columns)[::-1] and order[-1] == "المرجع"
+    assert "pinned" not in table.proto.columns  # the column settings, as JSON
+    totals = next(d for d in at.dataframe if "المنطقة" in d.value.columns)
+    assert list(totals.proto.column_order)[-1] == "المنطقة"
+    english = AppTest.from_file(MAP_PAGE, default_timeout=60).run()
+    english.session_state[WHOLE_PAGE] = True
+    english.run()
+    assert not list(english.dataframe[0].proto.column_order)
+    assert '"pinned": true' in english.dataframe[0].proto.columns.replace(":true", ": true")

@@ -410,3 +410,47 @@ def test_the_language_chosen_opens_the_next_sign_in(browser: object, example_ser
         assert "lang=" not in page.url  # the account's language, not a link's
     finally:
         second.close()
+
+
+def test_the_date_fields_and_calendar_in_arabic(guarded: Guarded, example_server: Server):
+    """In a browser set to English, an Arabic page's date fields and calendar speak
+    Arabic: Streamlit drew them from the browser's language (December, "yyyy")."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    field = g.page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').first
+    field.scroll_into_view_if_needed()
+    assert "سنة" in field.inner_text() and "yyyy" not in field.inner_text()
+    field.locator('[data-testid="stDateInputCalendarButton"]').click()
+    calendar = g.page.get_by_role("dialog")
+    calendar.wait_for(timeout=TIMEOUT)
+    shown = calendar.inner_text()
+    assert "يناير" in shown and "January" not in shown, shown[:200]
+    assert not re.search(r"[A-Za-z]{3,}", shown.replace("Enter", "").replace("Escape", ""))
+    g.page.keyboard.press("Escape")
+
+
+def test_a_phone_in_arabic_opens_the_table_at_its_first_column(
+    guarded: Guarded, example_server: Server
+):
+    """390x844, Arabic: the table is wider than the screen and its columns come right to
+    left, so it opens scrolled to its right end, where the reference and title are (it
+    opened at the left, on the last columns); a reader's own scroll is left alone."""
+    g = guarded
+    g.page.set_viewport_size({"width": 390, "height": 844})
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    table = g.page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    scroller = table.locator(".dvn-scroller").first
+    g.page.wait_for_function(
+        "s => s.scrollWidth > s.clientWidth + 100 && "
+        "s.scrollLeft >= s.scrollWidth - s.clientWidth - 2",
+        arg=scroller.element_handle(),
+        timeout=TIMEOUT,
+    )
+    g.page.screenshot(path=str(SCREENSHOTS / "phone-ar-table.png"))
+    scroller.hover()
+    g.page.mouse.wheel(-300, 0)  # the reader scrolls back towards the last columns
+    g.page.wait_for_timeout(1000)
+    assert scroller.evaluate("s => s.scrollLeft < s.scrollWidth - s.clientWidth - 100")
