@@ -21,13 +21,16 @@ from typing import Any
 import pandas as pd
 
 from incidents.maps import timeline
-from incidents.translation import N_, _, is_rtl, number
+from incidents.translation import N_, _, day, is_rtl, number
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 HEIGHT = 170
 BARS = "bars"  # the view the brush selects in, and its data set's name
 WINDOW = "window"  # the time window's band
 COLOURS = {"domain": ["within the period", "uncertain"], "range": ["#0072B2", "#E69F00"]}
+# Above this many bars none is described to screen readers one by one (the axes and
+# legend still are): nobody walks 20,000 day bars, and each description is sent.
+SPOKEN_BARS = 1000
 # The tooltip's first line, by bar width (timeline.BINS' codes).
 BAR_FROM = {"day": N_("Day from"), "week": N_("Week from"), "month": N_("Month from")}
 
@@ -35,36 +38,16 @@ BAR_FROM = {"day": N_("Day from"), "week": N_("Week from"), "month": N_("Month f
 def spec(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None]) -> dict:
     """The chart of timeline.histogram's bars (unit "day", "week" or "month"), with the
     time window (either end may be open) drawn as a band when one is set."""
-    # end + 1 day: a bar covers its whole period (a day bar from a day to itself had no width)
     start = pd.to_datetime(hist["start"])
-    end = pd.to_datetime(hist["end"]) + pd.Timedelta(days=1)
-    # Inline values, dates as ISO text (which Vega reads as times): a range spread over
-    # day bars gives thousands of rows.
-    dated = _dated_words()
-    periods = _period_words(hist["start"], unit)
-    values = [
-        {
-            "start": a,
-            "end": b,
-            "certainty": str(c),
-            "count": float(n),
-            "shown": _count_words(n),
-            "dated": dated.get(str(c), str(c)),
-            "spoken": _spoken(periods[p], n, dated.get(str(c), str(c))),
-        }
-        for a, b, c, n, p in zip(
-            start.dt.strftime("%Y-%m-%d"),
-            end.dt.strftime("%Y-%m-%d"),
-            hist["certainty"],
-            hist["count"],
-            hist["start"],
-            strict=True,
-        )
-    ]
-    top = _top(hist)
+    end = pd.to_datetime(hist["end"]) + pd.Timedelta(days=1)  # a bar's last day, whole
+    described = len(hist) <= SPOKEN_BARS
+    values = _values(hist, unit, described)
+    span = None
+    if len(hist):
+        span = _span_words(start.min().date(), start.max().date(), unit)
     # Screen readers read each bar's "spoken" words and the axes' descriptions (Vega's
     # own are English: "X-axis for a time scale with values from ...").
-    bars = _bars(unit, top, (periods[hist["start"].min()], periods[hist["start"].max()]))
+    bars = _bars(unit, _top(hist), span, described)
     out: dict[str, Any] = {
         "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
         "height": HEIGHT,
@@ -91,18 +74,52 @@ def spec(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None])
     return out
 
 
-def _bars(unit: str, top: int, span: tuple[str, str]) -> dict:
+def _values(hist: pd.DataFrame, unit: str, described: bool) -> list[dict]:
+    """The bars as inline values, dates as ISO text (which Vega reads as times): a range
+    spread over day bars gives thousands of rows. A bar's end is its last day + 1, so
+    it covers its whole period (a day bar from a day to itself had no width)."""
+    start = pd.to_datetime(hist["start"])
+    end = pd.to_datetime(hist["end"]) + pd.Timedelta(days=1)
+    dated = _dated_words()
+    written: dict[float, str] = {}  # many bars share a count: each written once
+
+    def shown(n: float) -> str:
+        return written.get(n) or written.setdefault(n, _count_words(n))
+
+    days = start.dt.date
+    periods = {d: timeline.period_label(d, unit) for d in set(days)} if described else {}
+    values = []
+    for a, b, c, n, d in zip(
+        start.dt.strftime("%Y-%m-%d"), end.dt.strftime("%Y-%m-%d"), hist["certainty"],
+        hist["count"], days, strict=True,
+    ):  # fmt: skip
+        words = dated.get(str(c), str(c))
+        row = {"start": a, "end": b, "certainty": str(c), "count": float(n),
+               "shown": shown(n), "dated": words}  # fmt: skip
+        if described:
+            row["spoken"] = _spoken(periods[d], float(n), shown(n), words)
+        values.append(row)
+    return values
+
+
+def _span_words(first: date, last: date, unit: str) -> tuple[str, str]:
+    """The first and last bar in words, for the time axis' description: their months
+    or days, or from the first week's Monday to the last one's Sunday."""
+    if unit == "week":
+        return day(first, "long"), day(timeline.period_end(last, unit), "long")
+    return timeline.period_label(first, unit), timeline.period_label(last, unit)
+
+
+def _bars(unit: str, top: int, span: tuple[str, str] | None, described: bool) -> dict:
     """The bars' layer: time along x (bar start to end), the sum of counts up y; span
-    is the first and last bar's period in words, for the time axis' description."""
+    is the first and last bar in words, for the time axis' description; described:
+    each bar has its own words for screen readers (else none has)."""
     colour = {"field": "certainty", "scale": COLOURS, "type": "nominal"}
     dated = _dated_words()
-    return {
-        "mark": {
-            "type": "bar",
-            "strokeOpacity": 1,
-            "strokeWidth": 1.5,  # day bars visible
-            "ariaRoleDescription": _("bar"),
-        },
+    mark: dict[str, Any] = {"type": "bar", "strokeOpacity": 1, "strokeWidth": 1.5}  # day bars seen
+    mark.update({"ariaRoleDescription": _("bar")} if described else {"aria": False})
+    layer: dict[str, Any] = {
+        "mark": mark,
         "encoding": {
             "color": {
                 **colour,
@@ -116,30 +133,20 @@ def _bars(unit: str, top: int, span: tuple[str, str]) -> dict:
                 },
                 "title": _("Date known"),
             },
-            "description": {"field": "spoken", "type": "nominal"},
             "stroke": {**colour, "legend": None},
             "tooltip": [
                 {"field": "start", "title": _(BAR_FROM.get(unit, "Day from")), "type": "temporal"},
                 {"field": "dated", "title": _("Date"), "type": "nominal"},
                 {"field": "shown", "title": _("Incidents"), "type": "nominal"},
             ],
-            "x": _time(
-                {
-                    "axis": {
-                        "description": _("Time, from {first} to {last}").format(
-                            first=span[0], last=span[1]
-                        )
-                    },
-                    "field": "start",
-                    "title": None,
-                    "type": "temporal",
-                }
-            ),
+            "x": _time({"field": "start", "title": None, "type": "temporal"}),
             "x2": {"field": "end"},
             "y": {
                 "aggregate": "sum",
                 "axis": {
-                    "description": _("Incidents, from 0 to {top}").format(top=number(top)),
+                    "description": _("Incidents, from {zero} to {top}").format(
+                        zero=number(0), top=number(top)
+                    ),
                     "format": "d",  # no 0.5 incidents on the axis
                     "tickMinStep": 1,
                 },
@@ -151,6 +158,12 @@ def _bars(unit: str, top: int, span: tuple[str, str]) -> dict:
         },
         "name": BARS,
     }
+    if described:
+        layer["encoding"]["description"] = {"field": "spoken", "type": "nominal"}
+    if span:
+        words = _("Time, from {first} to {last}").format(first=span[0], last=span[1])
+        layer["encoding"]["x"]["axis"] = {"description": words}
+    return layer
 
 
 def _time(channel: dict) -> dict:
@@ -170,20 +183,19 @@ def _count_words(count: float) -> str:
     """'3', or 'about 0.08 (shares of longer ranges)' for a spread share."""
     if float(count).is_integer():
         return number(int(count))
-    decimals = max(0, 1 - math.floor(math.log10(abs(count))))  # two significant digits
+    share = float(f"{count:.2g}")  # two significant digits, counted once rounded
+    decimals = max(0, 1 - math.floor(math.log10(abs(share))))
     return _("about {share} (shares of incidents dated to a longer range)").format(
-        share=number(count, decimals)  # in the page's digits: "٠٫٠٧٧" in Arabic
+        share=number(share, decimals)  # in the page's digits: "٠٫٠٧٧" in Arabic
     )
 
 
-def _spoken(period: str, count: float, dated: str) -> str:
+def _spoken(period: str, count: float, shown: str, dated: str) -> str:
     """A bar as a screen reader says it: "April 2020: 3 (dated within the bar)"; a
-    share's words already say it is spread."""
+    share's words (shown) already say it is spread."""
     if float(count).is_integer():
-        return _("{period}: {count} ({dated})").format(
-            period=period, count=_count_words(count), dated=dated
-        )
-    return _("{period}: {count}").format(period=period, count=_count_words(count))
+        return _("{period}: {count} ({dated})").format(period=period, count=shown, dated=dated)
+    return _("{period}: {count}").format(period=period, count=shown)
 
 
 def _dated_words() -> dict[str, str]:
@@ -192,11 +204,6 @@ def _dated_words() -> dict[str, str]:
         "within the period": _("dated within the bar"),
         "uncertain": _("date range spans several bars: spread evenly over them"),
     }
-
-
-def _period_words(starts: pd.Series, unit: str) -> dict[date, str]:
-    """Each bar's period as the playback names it ("April 2020"), once per period."""
-    return {d: timeline.period_label(d, unit) for d in pd.unique(starts)}
 
 
 def _legend_labels() -> str:
