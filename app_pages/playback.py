@@ -139,6 +139,8 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
     periods = timeline.periods(span[0], min(span[1], date.today()), play_unit)
     if not periods:
         return
+    if st.session_state.get(PERIODS, ([], play_unit))[1] != play_unit:
+        st.session_state.pop(PERIOD, None)  # a month's first day is not that day's bar
     st.session_state[PERIODS] = (periods, play_unit)
     row = st.container(horizontal=True, vertical_alignment="center")
     # Arrows point the way time runs on the page: leftwards is later in Arabic.

@@ -73,3 +73,15 @@ def test_bars_per_day_step_by_day(example_db) -> None:
     assert at.session_state["t_period"] == date(2020, 6, 2)
     assert at.session_state["_time_window"] == (date(2020, 6, 2), date(2020, 6, 2))
     assert "This day only" in [o for s in at.segmented_control for o in s.options]
+
+
+def test_a_new_bar_width_starts_stepping_again(example_db) -> None:
+    """A month stepped to, then bars per day: the line above the map no longer names
+    "1 June 2020" (a month's first day) while the map shows all of June."""
+    at = _page(**{"from": "2020-06-01", "to": "2020-06-30"})
+    at.button(key="t_next").click().run()
+    assert at.session_state["t_period"] == date(2020, 6, 1)
+    at.radio(key="t_bin").set_value("day").run()
+    assert not at.exception
+    assert "t_period" not in at.session_state
+    assert "Step or play through the data by day." in [c.value for c in at.caption]
