@@ -45,14 +45,16 @@ ROLES = (N_("axis"), N_("legend"), N_("group mark container"), N_("rect mark con
 # Words with a number or a size in them: Streamlit's pattern, the catalogue's words.
 MATCHES, PER_FILE = r"^Select (\d+) matches$", r"^(.+) per file$"
 CHOOSE_DATE = r"^Choose date, (.+)$"  # the calendar's name, with its month
-PATTERNS: tuple[tuple[str, str], ...] = (
-    (MATCHES, N_("Select {n} matches")),
-    (PER_FILE, N_("{n} per file")),
-    (r"^Help for (.+)$", N_("Help for {n}")),
-    (CHOOSE_DATE, N_("Choose date, {n}")),
-    (r"^year, (.+)$", N_("year, {n}")),  # a date field's parts, with the field's name
-    (r"^month, (.+)$", N_("month, {n}")),
-    (r"^day, (.+)$", N_("day, {n}")),
+# The last part: where an attribute may say it ("" anywhere), like PLACES for text.
+DATES = '[data-testid="stDateInput"], [role="dialog"]'
+PATTERNS: tuple[tuple[str, str, str], ...] = (
+    (MATCHES, N_("Select {n} matches"), ""),
+    (PER_FILE, N_("{n} per file"), ""),
+    (r"^Help for (.+)$", N_("Help for {n}"), ""),
+    (CHOOSE_DATE, N_("Choose date, {n}"), DATES),
+    (r"^year, (.+)$", N_("year, {n}"), DATES),  # a date field's parts, with its name
+    (r"^month, (.+)$", N_("month, {n}"), DATES),
+    (r"^day, (.+)$", N_("day, {n}"), DATES),
 )
 # Where Streamlit draws which of its words as text, and nowhere else: a tag or a record
 # that says "Search" or "Open" is data, shown as it is. Elsewhere only attributes
@@ -73,15 +75,18 @@ _SCRIPT = """<script>
   var w = window, words = %(words)s, patterns = %(patterns)s, places = %(places)s;
   var state = w.__incidentStreamlitWords || (w.__incidentStreamlitWords = {});
   state.words = words; state.places = places; state.roles = %(roles)s;
-  state.patterns = patterns.map(function (p) { return [new RegExp(p[0]), p[1], p[0]]; });
-  // [the reader's words, the English word or pattern they replace], or null
-  function said(text) {
+  state.patterns = patterns.map(function (p) { return [new RegExp(p[0]), p[1], p[0], p[2]]; });
+  // [the reader's words, the English word or pattern they replace], or null; node: the
+  // element the words are on (a pattern with a place changes only there)
+  function said(text, node) {
     var t = text.trim();
     if (!t) { return null; }
     if (Object.prototype.hasOwnProperty.call(state.words, t)) { return [state.words[t], t]; }
     for (var i = 0; i < state.patterns.length; i++) {
-      var m = t.match(state.patterns[i][0]);
-      if (m) { return [state.patterns[i][1].replace("{n}", m[1]), state.patterns[i][2]]; }
+      var p = state.patterns[i], m = t.match(p[0]);
+      if (m && (!p[3] || (node && node.closest && node.closest(p[3])))) {
+        return [p[1].replace("{n}", function () { return m[1]; }), p[2]];
+      }
     }
     return null;
   }
@@ -106,7 +111,7 @@ _SCRIPT = """<script>
       var now = el.getAttribute && el.getAttribute(name);
       if (!now) { return; }
       var original = source(el, name, now);
-      var t = name === "aria-roledescription" ? role(original) : said(original);
+      var t = name === "aria-roledescription" ? role(original) : said(original, el);
       var shown = t ? t[0] : original;
       if (shown !== now) { el.setAttribute(name, shown); keep(el, name, original, shown); }
     });
@@ -114,7 +119,7 @@ _SCRIPT = """<script>
   function text(node) {
     var parent = node.parentElement, now = node.nodeValue;
     if (!parent) { return; }
-    var original = source(node, "text", now), t = said(original), shown = original;
+    var original = source(node, "text", now), t = said(original, parent), shown = original;
     for (var i = 0; t && i < state.places.length; i++) {
       if (state.places[i][1].indexOf(t[1]) >= 0 && parent.closest(state.places[i][0])) {
         shown = t[0];
@@ -140,14 +145,20 @@ _SCRIPT = """<script>
       return [n, Object.getOwnPropertyDescriptor(proto, n)];
     });
   }
-  if (state.locale !== locale) {
+  if ((state.locale === undefined ? null : state.locale) !== locale) {
     state.locale = locale;
-    state.native.forEach(function (d) {
-      var mine = d[0] === "language" ? locale : [locale];
-      Object.defineProperty(proto, d[0], locale ? {get: function () { return mine; },
-        configurable: true} : d[1]);
-    });
-    w.dispatchEvent(new Event("languagechange"));
+    try {
+      state.native.forEach(function (d) {
+        var mine = d[0] === "language" ? locale : [locale];
+        if (locale) {
+          Object.defineProperty(proto, d[0], {get: function () { return mine; },
+            configurable: true});
+        } else if (d[1]) {
+          Object.defineProperty(proto, d[0], d[1]);
+        }
+      });
+      w.dispatchEvent(new Event("languagechange"));
+    } catch (e) { /* the browser's own locale stays: only the calendar's words */ }
   }
   walk(document.body);
   if (state.observer) { return; }
@@ -170,7 +181,9 @@ def script() -> str:
     english = language() == "en"
     markup = _SCRIPT % {
         "words": _json({} if english else {word: _(word) for word in WORDS}),
-        "patterns": _json([] if english else [[p, _(words)] for p, words in PATTERNS]),
+        "patterns": _json(
+            [] if english else [[p, _(words), where] for p, words, where in PATTERNS]
+        ),
         "places": _json(PLACES),
         "roles": _json({} if english else {word: _(word) for word in ROLES}),
         "locale": _json(browser_locale()),

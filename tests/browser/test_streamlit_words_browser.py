@@ -113,12 +113,14 @@ def test_a_language_switched_without_a_reload_starts_from_streamlits_words(
 
 
 DATES = """
-<div data-testid="stDateInputField"><span role="spinbutton" aria-label="year, From"
-  aria-valuetext="Empty" data-placeholder="true" id="year">yyyy</span>
-  <span role="spinbutton" data-placeholder="false" id="typed">dd</span></div>
+<div data-testid="stDateInput"><div data-testid="stDateInputField">
+  <span role="spinbutton" aria-label="year, From" aria-valuetext="Empty"
+    data-placeholder="true" id="year">yyyy</span>
+  <span role="spinbutton" data-placeholder="false" id="typed">dd</span></div></div>
 <div role="dialog"><h2 id="month">Choose date, December 2026</h2>
   <button id="prev" aria-label="Previous month"></button></div>
 <p id="record-date">Choose date, December 2026</p>
+<button id="record-year" aria-label="year, 1990 ($&)"></button>
 """
 
 
@@ -149,10 +151,41 @@ def test_date_fields_and_the_calendar_speak_the_pages_language(browser: object) 
             "سنة", "dd", "اختر تاريخًا، December 2026", "Choose date, December 2026",
             "السنة، From", "الشهر السابق", "فارغ",
         ]  # fmt: skip
+        # A name of the same form elsewhere is not a date field's: left as it is.
+        record = page.evaluate("document.getElementById('record-year').getAttribute('aria-label')")
+        assert record == "year, 1990 ($&)"
         _run(page, "fr")
         assert page.evaluate("navigator.language") == "fr-FR"
         _run(page, "en")
         assert page.evaluate("[navigator.language, window.heard]") == ["en-US", 3]
         assert page.evaluate("document.getElementById('year').textContent") == "yyyy"
+    finally:
+        page.close()
+
+
+def test_a_name_with_dollar_signs_is_kept_whole(browser: object) -> None:
+    """A help icon's name carries a field's label, which may hold "$&" or "$1": put in
+    the reader's words as written, not read as a replacement pattern."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.set_content('<body><button id="help" aria-label="Help for Cost ($&)"></button></body>')
+        _run(page, "ar")
+        shown = page.evaluate("document.getElementById('help').getAttribute('aria-label')")
+        assert shown == "مساعدة: Cost ($&)"
+    finally:
+        page.close()
+
+
+def test_in_english_the_browsers_language_is_left_alone(browser: object) -> None:
+    """A first page in English changes nothing of the browser's (and tells nothing)."""
+    page = browser.new_page(locale="de-DE")  # type: ignore[attr-defined]
+    try:
+        page.set_content("<body></body>")
+        page.evaluate(
+            "() => { window.heard = 0;"
+            " window.addEventListener('languagechange', () => { window.heard += 1; }); }"
+        )
+        _run(page, "en")
+        assert page.evaluate("[navigator.language, window.heard]") == ["de-DE", 0]
     finally:
         page.close()
