@@ -198,6 +198,7 @@ _RTL_TABLES = """<script>
     if (tries > 0) { setTimeout(function () { toRight(scroller, tries - 1); }, 150); }
   }
   function look() {
+    if (document.documentElement.dir !== "rtl") { return; }  // switched without a reload
     document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach(
       function (s) {
         if (seen.has(s)) { return; }
@@ -233,4 +234,4 @@ def direction_markup() -> str:
         f"document.documentElement.setAttribute('lang', '{code}');"
         "</script>"
     )
-    return (_RTL_CSS + _RTL_TABLES if direction == "rtl" else "") + script
+    return script + (_RTL_CSS + _RTL_TABLES if direction == "rtl" else "")  # dir first
