@@ -130,6 +130,7 @@ def bench_map(store: Store, repeat: int, explore: bool) -> Figures:
     wall, cpu, _ = timed(lambda: sql_page_work(store, FILTER, EDITOR), 1)
     out |= {"sql_filter_s": wall, "sql_filter_cpu_s": cpu}
     out["selection"] = float(idx.count(FILTER))
+    out["peak_mb_before_explore"] = _peak_mb()
     if explore:
         explore_payload(store, FILTER.replace(types=("mass_grave",)))  # imports, warm-up
         wall, cpu, size = timed(lambda: explore_payload(store, FILTER), min(repeat, 2))
@@ -190,13 +191,16 @@ def run_size(n: int, workdir: Path, args: argparse.Namespace) -> dict[str, Figur
     for name, store in stores:
         print(f"[{name} {n:,}] filling", file=sys.stderr, flush=True)
         figures = fill(store, n, csv_path, args.import_max)
+        figures["peak_mb_after_fill"] = _peak_mb()
         print(f"[{name} {n:,}] map", file=sys.stderr, flush=True)
         figures |= bench_map(store, args.repeat, explore=True)
+        figures["peak_mb_after_map"] = _peak_mb()
         from text_bench import run as text_run  # the text filter, first time, new process
 
         figures |= text_run(_address(store))
         if n in args.png_sizes:
             figures |= bench_png(store)
+            figures["peak_mb_after_png"] = _peak_mb()
         if n in args.browser_sizes:
             from browser_bench import run as browser_run
 
@@ -206,6 +210,12 @@ def run_size(n: int, workdir: Path, args: argparse.Namespace) -> dict[str, Figur
         if name == "postgis":
             drop_database(store.url)
     return results
+
+
+def _peak_mb() -> float:
+    """The process's peak memory so far: read after each phase, it says which phase
+    raised bench_max_rss_mb (the peak of the whole run)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _address(store: Store) -> str:
@@ -266,8 +276,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             results |= run_size(n, Path(tmp), args)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    results["process"] = {"bench_max_rss_mb": rss, "load_avg_1m": os.getloadavg()[0]}
+    results["process"] = {"bench_max_rss_mb": _peak_mb(), "load_avg_1m": os.getloadavg()[0]}
     _print(results)
     print(json.dumps(results, sort_keys=True))
 
