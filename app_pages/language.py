@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from app_pages import identity
 from incidents import translation
@@ -122,7 +123,31 @@ def _switched() -> None:
     code = translation.supported(st.session_state.get(SWITCH)) or "en"
     st.session_state[CHOSEN] = st.session_state[ACTIVE] = code
     st.query_params[PARAM] = code
+    _keep_choices()
     _keep_on_account(code)
+
+
+def _keep_choices() -> None:
+    """Every choice set again to its value, so it goes to the browser in the new words.
+
+    Streamlit keeps a choice as the label the browser shows and reads it back through
+    the labels of the run that draws it: after a switch the browser still held the old
+    language's label, which named no option, and Streamlit handed back the label itself
+    (the next click failed on 'Any location precision'; "Bars per" became 'الشهر').
+    Values set in a callback win over the browser's. Only values made of text (codes,
+    lists of codes) are set; the others (dates, ticks, tables' selections) have no
+    words to lose, and a few kinds of widget cannot be set at all."""
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        words = isinstance(value, str) or (
+            isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+        )
+        if key == SWITCH or not words:
+            continue
+        try:
+            st.session_state[key] = value
+        except StreamlitAPIException:
+            continue
 
 
 def _keep_on_account(code: str) -> None:
