@@ -14,6 +14,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -29,6 +30,11 @@ from incidents.store.column_index import ColumnIndex
 from incidents.store.record_store import RecordStore
 from incidents.translation import _, number
 from incidents.view_state import from_params
+
+# Streamlit's date fields refuse dates more than ten years back by default (a calendar
+# from December 2016 on the historic example, an older date not sent at all); the
+# filters and validation, not the field, decide what a date may be.
+EARLIEST, LATEST = date(1800, 1, 1), date(2200, 12, 31)
 
 
 @st.cache_resource(show_spinner=False)

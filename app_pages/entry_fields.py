@@ -6,14 +6,13 @@ the very code that validates imports.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import language
+from app_pages import common, language
 from geodata import district_at, geocode
 from incidents.export.placement_words import town_name
 from incidents.field_words import SOURCE_HEADINGS, field_label
@@ -35,9 +34,6 @@ from incidents.translation import _
 
 STATE = ("admin1", "country", "method")  # form values that are not widgets (set by the map)
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
-# Streamlit's date picker refuses dates more than ten years back by default, and then
-# sends no date at all; validation, not the picker, decides what a date may be.
-EARLIEST, LATEST = date(1800, 1, 1), date(2200, 12, 31)
 
 
 def _sources_frame(rows: Any) -> pd.DataFrame:
@@ -176,7 +172,7 @@ def _when(problems: dict[str, str]) -> None:
     c1, c2, c3, c4 = st.columns(4)
     for column, name, mark in ((c1, "date_start", " *"), (c2, "date_end", "")):
         column.date_input(label(name) + mark, key=f"e_{name}", value=None, format="YYYY-MM-DD",
-                          min_value=EARLIEST, max_value=LATEST)  # fmt: skip
+                          min_value=common.EARLIEST, max_value=common.LATEST)  # fmt: skip
     with c3:
         _coded("date_precision", DATE_PRECISIONS, problems)
     with c4:

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.common import EARLIEST, LATEST
 from geodata.district_names import search_label
 from incidents import filter_fields
 from incidents.maps import LAYERS
@@ -163,6 +164,8 @@ def _time(query: Query, span: tuple[date, date] | None) -> Query:
             value=value,
             key=f"{name}_{version}",
             format="YYYY-MM-DD",
+            min_value=EARLIEST,
+            max_value=LATEST,
             on_change=_typed,
             args=(version,),
         )

@@ -85,3 +85,13 @@ def test_a_new_bar_width_starts_stepping_again(example_db) -> None:
     assert not at.exception
     assert "t_period" not in at.session_state
     assert "Step or play through the data by day." in [c.value for c in at.caption]
+
+
+def test_the_date_fields_reach_the_datas_first_years(example_db) -> None:
+    """Streamlit's date fields stop ten years back by default: the calendar could not go
+    before December 2016 on records from 2015. They reach 1800 now, as the entry form's."""
+    at = _page()
+    fields = [d for d in at.date_input if d.key.startswith(("d_from", "d_to"))]
+    assert len(fields) == 2
+    for field in fields:
+        assert field.proto.min == "1800-01-01" and field.proto.max == "2200-12-31"
