@@ -31,6 +31,9 @@ COLOURS = {"domain": ["within the period", "uncertain"], "range": ["#0072B2", "#
 # Above this many bars none is described to screen readers one by one (the axes and
 # legend still are): nobody walks 20,000 day bars, and each description is sent.
 SPOKEN_BARS = 1000
+# The tooltip's date, by bar width, in the chart's locale (d3's: "April 2020", "3 April
+# 2020"; Vega's own "Apr 03, 2020" read "يناير 01, 2018" in Arabic).
+TOOLTIP_DATE = {"day": "%-d %B %Y", "week": "%-d %B %Y", "month": "%B %Y"}
 # The tooltip's first line, by bar width (timeline.BINS' codes).
 BAR_FROM = {"day": N_("Day from"), "week": N_("Week from"), "month": N_("Month from")}
 
@@ -135,7 +138,12 @@ def _bars(unit: str, top: int, span: tuple[str, str] | None, described: bool) ->
             },
             "stroke": {**colour, "legend": None},
             "tooltip": [
-                {"field": "start", "title": _(BAR_FROM.get(unit, "Day from")), "type": "temporal"},
+                {
+                    "field": "start",
+                    "format": TOOLTIP_DATE.get(unit, TOOLTIP_DATE["day"]),
+                    "title": _(BAR_FROM.get(unit, "Day from")),
+                    "type": "temporal",
+                },
                 {"field": "dated", "title": _("Date"), "type": "nominal"},
                 {"field": "shown", "title": _("Incidents"), "type": "nominal"},
             ],

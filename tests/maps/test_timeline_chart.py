@@ -100,7 +100,11 @@ def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | Non
             description="spoken:N" if described else alt.Undefined,
             stroke=alt.Color("certainty:N", scale=colour, legend=None),
             tooltip=[
-                alt.Tooltip("start:T", title=_(timeline_chart.BAR_FROM.get(unit, "Day from"))),
+                alt.Tooltip(
+                    "start:T",
+                    title=_(timeline_chart.BAR_FROM.get(unit, "Day from")),
+                    format={"month": "%B %Y"}.get(unit, "%-d %B %Y"),
+                ),
                 alt.Tooltip("dated:N", title=_("Date")),
                 alt.Tooltip("shown:N", title=_("Incidents")),
             ],
