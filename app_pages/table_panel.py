@@ -22,6 +22,7 @@ import streamlit as st
 from app_pages.language import column_order
 from geodata import district_by_code
 from geodata.district_names import reader_name
+from incidents.export.placement_words import town_name
 from incidents.query import Query
 from incidents.schema import (
     INCIDENT_TYPES,
@@ -34,7 +35,7 @@ from incidents.translation import N_, _, is_rtl, language, number
 
 TABLE_COLUMNS = (
     "id", "date_start", "date_end", "type", "title", "place", "admin1", "admin1_code",
-    "location_precision", "verification", "latitude",
+    "location_precision", "verification", "latitude", "country",
 )  # fmt: skip
 MAX_ROWS = 500
 TICKED = "_table_ticked"  # ids of the ticked rows
@@ -101,10 +102,22 @@ def _place(frame: pd.DataFrame) -> pd.Series:
     is missing or the same. The district is named by its code, as the filter, the map
     and the detail panel name it, whatever the imported file called it ("Al Marqab
     (LY-MB)"); a district not bundled keeps the record's spelling."""
-    place = frame["place"].fillna("").astype(str).str.strip()
+    place = _town(frame)
     district = _district(frame)
     both = (place != "") & (district != "") & (place != district)
     return place.where(~both, place + " (" + district + ")").where(place != "", district)
+
+
+def _town(frame: pd.DataFrame) -> pd.Series:
+    """Each row's place as the map labels it for this reader (ترهونة on an Arabic page,
+    as the detail panel names it; export.placement_words.town_name), once per place."""
+    place = frame["place"].fillna("").astype(str).str.strip()
+    if "country" not in frame.columns:
+        return place
+    country = frame["country"].fillna("").astype(str).str.strip().replace("", "LY")
+    pairs = pd.Series(list(zip(place, country, strict=True)), index=frame.index)
+    names = {pair: town_name(*pair) for pair in set(pairs)}
+    return pairs.map(names)
 
 
 def _district(frame: pd.DataFrame) -> pd.Series:

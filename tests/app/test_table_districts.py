@@ -59,3 +59,17 @@ def test_the_page_table_shows_murqub_not_the_files_spelling(
     places = _table(at)["Place (district)"]
     assert places["tarhuna-ex-002"] == "Tarhuna (Murqub)"
     assert not places.str.contains("Marqab").any()
+
+
+def test_an_arabic_table_names_the_town_as_the_map_does() -> None:
+    """The table said "Tarhuna (شعبية المرقب)" where the map and the detail panel say
+    ترهونة; a place the gazetteer does not know, or in another country, is as recorded."""
+    translation.set_language("ar")
+    frame = _rows(
+        ("Tarhuna", FILE_SPELLING, "LY-MB"),
+        ("Somewhere", "Own district", "XX-ZZ"),
+        ("Tarhuna", "", ""),
+    ).assign(country=["LY", "LY", "TN"])
+    assert list(_place(frame)) == ["ترهونة (شعبية المرقب)", "Somewhere (Own district)", "Tarhuna"]
+    translation.set_language("en")
+    assert list(_place(frame))[0] == "Tarhuna (Murqub)"
