@@ -194,6 +194,11 @@ button[data-variant="segmented_control"] { margin-right: 0; margin-left: -1px; }
 button[data-variant="segmented_control"]:last-child { margin-left: 0; border-radius: 8px 0 0 8px; }
 button[data-variant="segmented_control"]:first-child { border-radius: 0 8px 8px 0; }
 button[data-variant="segmented_control"]:first-child:last-child { border-radius: 8px; }
+/* Streamlit leaves each button's right border to its right-hand neighbour; the first one
+   now has none, so its outer edge had no border ("2 s" looked cut off): Streamlit's own
+   grey for an unchosen button (a chosen one draws all four sides itself). */
+button[data-variant="segmented_control"]:first-child:not([aria-checked="true"]) {
+  border-right-color: rgba(47, 45, 43, 0.2) !important; }
 /* Each paragraph, heading, label or cell takes its direction from its own first letter:
    an Arabic sentence reads right to left, a Latin source title left to right. */
 p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],

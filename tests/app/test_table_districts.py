@@ -72,4 +72,4 @@ def test_an_arabic_table_names_the_town_as_the_map_does() -> None:
     ).assign(country=["LY", "LY", "TN"])
     assert list(_place(frame)) == ["ترهونة (شعبية المرقب)", "Somewhere (Own district)", "Tarhuna"]
     translation.set_language("en")
-    assert list(_place(frame))[0] == "Tarhuna (Murqub)"
+    assert _place(frame).iloc[0] == "Tarhuna (Murqub)"

@@ -352,12 +352,14 @@ def test_segmented_choices_are_mirrored_in_arabic(guarded: Guarded, example_serv
           const style = getComputedStyle(buttons[0]);
           return {overrun: first.right - row.right, rightmost: first.right >= Math.max(
                     ...buttons.map(b => b.getBoundingClientRect().right)),
-                  rounded: [style.borderTopRightRadius, style.borderTopLeftRadius]}; })"""
+                  rounded: [style.borderTopRightRadius, style.borderTopLeftRadius],
+                  edge: style.borderRightColor}; })"""
     )
     assert len(groups) == 2  # speed and step (the year pills are round on both sides)
     for group in groups:
         assert group["overrun"] <= 0 and group["rightmost"], group
         assert group["rounded"][0] != "0px" and group["rounded"][1] == "0px", group
+        assert group["edge"] != "rgba(0, 0, 0, 0)", group  # its outer edge has a border
 
 
 def test_export_buttons_show_their_whole_label_in_arabic(guarded: Guarded, example_server: Server):
