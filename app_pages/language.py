@@ -26,6 +26,7 @@ from incidents.view_state import ViewState
 CHOSEN = "_incidents_lang"  # an explicit choice: from the link or the switch
 ACTIVE = "_incidents_lang_active"  # the language of the last run (for callbacks)
 SWITCH = "lang_switch"
+FORM_PREFIX = "e_"  # the entry form's fields (app_pages/entry_fields.py)
 PARAM = "lang"
 VIEW = "_view"  # the map page's view (app_pages/map_page.py), which writes its link
 ACCOUNT = "_incidents_lang_account"  # (signed-in account's name, its language), read once
@@ -136,13 +137,17 @@ def _keep_choices() -> None:
     (the next click failed on 'Any location precision'; "Bars per" became 'الشهر').
     Values set in a callback win over the browser's. Only values made of text (codes,
     lists of codes) are set; the others (dates, ticks, tables' selections) have no
-    words to lose, and a few kinds of widget cannot be set at all."""
+    words to lose, and a few kinds of widget cannot be set at all. The entry form's
+    fields (e_...) are left alone: inside a form the browser holds what was typed and
+    not yet saved, which the server's older value would overwrite."""
     for key in list(st.session_state.keys()):
         value = st.session_state[key]
         words = isinstance(value, str) or (
-            isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+            isinstance(value, list | tuple)
+            and bool(value)
+            and all(isinstance(v, str) for v in value)
         )
-        if key == SWITCH or not words:
+        if key == SWITCH or str(key).startswith(FORM_PREFIX) or not words:
             continue
         try:
             st.session_state[key] = value

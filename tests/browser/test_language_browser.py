@@ -498,3 +498,21 @@ def test_choices_survive_a_language_switch(guarded: Guarded, example_server: Ser
             assert g.page.locator('[data-testid="stException"]').count() == 0, code
         query = g.page.evaluate("location.search")
         assert "type=mass_grave" in query and "lang=" + code in query, (code, query)
+
+
+def test_a_switch_keeps_what_was_typed_in_the_entry_form(guarded: Guarded, example_server: Server):
+    """The entry form holds typed text in the browser until it is saved: switching the
+    language must not put the server's older value back over it."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/account")
+    _sign_in(g.page, EDITOR_NAME, EDITOR_PASSWORD)
+    g.page.get_by_role("link", name="Add or edit").wait_for(timeout=TIMEOUT)
+    g.page.goto(f"{example_server.url}/entry_page?id=tarhuna-ex-001")
+    title = g.page.get_by_label(re.compile(r"^Title( \*)?$"))
+    title.wait_for(timeout=TIMEOUT)
+    idle(g)
+    title.fill("A title typed, not yet saved")
+    g.page.keyboard.press("Tab")
+    _choose_language(g, "العربية", "ar")
+    typed = g.page.get_by_label(re.compile(r"^العنوان( \*)?$"))
+    assert typed.input_value() == "A title typed, not yet saved"
