@@ -164,8 +164,9 @@ def _time(query: Query, span: tuple[date, date] | None) -> Query:
             value=value,
             key=f"{name}_{version}",
             format="YYYY-MM-DD",
-            min_value=EARLIEST,
-            max_value=LATEST,
+            # a window from a link or an old record may lie outside: the field takes it
+            min_value=min([EARLIEST, *(d for d in (start, end) if d)]),
+            max_value=max([LATEST, *(d for d in (start, end) if d)]),
             on_change=_typed,
             args=(version,),
         )

@@ -95,3 +95,12 @@ def test_the_date_fields_reach_the_datas_first_years(example_db) -> None:
     assert len(fields) == 2
     for field in fields:
         assert field.proto.min == "1800-01-01" and field.proto.max == "2200-12-31"
+
+
+def test_a_link_before_1800_opens_the_page(example_db) -> None:
+    """A shared link (or an old record's year) before the fields' bounds: the field takes
+    it; with fixed bounds Streamlit refused the value and the map page failed."""
+    at = _page(**{"from": "1700-01-01", "to": "2300-01-01"})
+    assert not at.exception
+    fields = [d for d in at.date_input if d.key.startswith(("d_from", "d_to"))]
+    assert [f.value for f in fields] == [date(1700, 1, 1), date(2300, 1, 1)]
