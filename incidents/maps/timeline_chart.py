@@ -141,6 +141,7 @@ def _bars(unit: str, top: int, span: tuple[str, str] | None, described: bool) ->
                 {
                     "field": "start",
                     "format": TOOLTIP_DATE.get(unit, TOOLTIP_DATE["day"]),
+                    "formatType": "utc",  # the bar's day as written, in any time zone
                     "title": _(BAR_FROM.get(unit, "Day from")),
                     "type": "temporal",
                 },

@@ -104,6 +104,7 @@ def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | Non
                     "start:T",
                     title=_(timeline_chart.BAR_FROM.get(unit, "Day from")),
                     format={"month": "%B %Y"}.get(unit, "%-d %B %Y"),
+                    formatType="utc",
                 ),
                 alt.Tooltip("dated:N", title=_("Date")),
                 alt.Tooltip("shown:N", title=_("Incidents")),
