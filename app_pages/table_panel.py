@@ -112,7 +112,7 @@ def _town(frame: pd.DataFrame) -> pd.Series:
     """Each row's place as the map labels it for this reader (ترهونة on an Arabic page,
     as the detail panel names it; export.placement_words.town_name), once per place."""
     place = frame["place"].fillna("").astype(str).str.strip()
-    if "country" not in frame.columns:
+    if "country" not in frame.columns or frame.empty:  # an empty map would type it as numbers
         return place
     country = frame["country"].fillna("").astype(str).str.strip().replace("", "LY")
     pairs = pd.Series(list(zip(place, country, strict=True)), index=frame.index)

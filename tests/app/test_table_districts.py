@@ -73,3 +73,16 @@ def test_an_arabic_table_names_the_town_as_the_map_does() -> None:
     assert list(_place(frame)) == ["ترهونة (شعبية المرقب)", "Somewhere (Own district)", "Tarhuna"]
     translation.set_language("en")
     assert _place(frame).iloc[0] == "Tarhuna (Murqub)"
+
+
+def test_no_rows_no_places() -> None:
+    """A search that finds nothing: the table is empty, not an error (an empty column of
+    town names was typed as numbers and could not be joined to the district)."""
+    translation.set_language("ar")
+    assert _place(_rows().assign(country=[])).tolist() == []
+
+
+def test_a_search_that_finds_nothing_draws_the_page(example_db: str) -> None:
+    at = _page(**{})
+    at.sidebar.text_input(key="f_text").set_value("no record says this").run()
+    assert not at.exception
