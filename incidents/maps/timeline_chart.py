@@ -24,13 +24,15 @@ from incidents.maps import timeline
 from incidents.translation import N_, _, day, is_rtl, number
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
-HEIGHT = 170
+HEIGHT = 100  # the plot's own, legend and axis outside it (autosize fit-x)
 BARS = "bars"  # the view the brush selects in, and its data set's name
 WINDOW = "window"  # the time window's band
 COLOURS = {"domain": ["within the period", "uncertain"], "range": ["#0072B2", "#E69F00"]}
 # Above this many bars none is described to screen readers one by one (the axes and
 # legend still are): nobody walks 20,000 day bars, and each description is sent.
 SPOKEN_BARS = 1000
+# Below this chart width (px) the legend's two entries go one under the other.
+_LEGEND_SIDE_BY_SIDE = 560
 # The tooltip's date, by bar width, in the chart's locale (d3's: "April 2020", "3 April
 # 2020"; Vega's own "Apr 03, 2020" read "يناير 01, 2018" in Arabic).
 TOOLTIP_DATE = {"day": "%-d %B %Y", "week": "%-d %B %Y", "month": "%B %Y"}
@@ -54,6 +56,9 @@ def spec(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None])
     out: dict[str, Any] = {
         "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
         "height": HEIGHT,
+        # The plot keeps its height when the legend takes two lines (a phone): the chart
+        # grows instead (fitted to the page's width only).
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "params": [
             {"name": "brush", "select": {"type": "interval", "encodings": ["x"]}, "views": [BARS]}
         ],
@@ -128,7 +133,11 @@ def _bars(unit: str, top: int, span: tuple[str, str] | None, described: bool) ->
                 **colour,
                 "legend": {
                     "labelExpr": _legend_labels(),
-                    "labelLimit": 480,
+                    # One entry a line where the two do not fit side by side (a phone:
+                    # the second was cut off at the chart's edge), shortened to the
+                    # chart's width rather than cut.
+                    "columns": {"expr": f"width < {_LEGEND_SIDE_BY_SIDE} ? 1 : 0"},
+                    "labelLimit": {"expr": "max(width - 30, 60)"},
                     "orient": "top",
                     "description": _("Colours: blue, {within}; orange, {spread}").format(
                         within=dated["within the period"], spread=dated["uncertain"]

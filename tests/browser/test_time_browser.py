@@ -109,3 +109,33 @@ def test_play_cumulative_fast_keeps_the_map_in_view(
     near = pause.bounding_box()
     assert near is not None and near["y"] + near["height"] <= viewport["height"], near
     pause.click()
+
+
+# Each legend label's box and the chart's, and the plot's height (the bars' frame).
+_LEGEND_JS = """e => { const box = e.getBoundingClientRect();
+  const labels = [...e.querySelectorAll('.role-legend-label text')].map(t => {
+    const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.right]; });
+  const frame = e.querySelector('.role-frame.root path.background');
+  return {left: box.left, right: box.right, labels,
+          plot: frame ? frame.getBoundingClientRect().height : 0}; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_timeline_legend_fits_a_phone(
+    guarded: Guarded, example_server: Server, lang: str
+) -> None:
+    """At 390 px the legend's two entries went side by side past the chart's edge (the
+    second cut off: at the right in English, at the left in Arabic). They now go one
+    under the other, shortened to the chart's width, and the bars keep their height."""
+    page = guarded.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{example_server.url}/?lang={lang}")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.locator(".role-legend-label text").nth(1).wait_for(timeout=TIMEOUT)
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the chart is laid out to its width once in view
+    seen = chart.evaluate(_LEGEND_JS)
+    assert len(seen["labels"]) == 2, seen
+    for text, left, right in seen["labels"]:
+        assert seen["left"] - 1 <= left and right <= seen["right"] + 1, (text, seen)
+    assert seen["plot"] >= 90, seen

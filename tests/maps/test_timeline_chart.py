@@ -91,7 +91,8 @@ def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | Non
                 legend=alt.Legend(
                     orient="top",
                     labelExpr=timeline_chart._legend_labels(),
-                    labelLimit=480,
+                    columns=alt.ExprRef(expr="width < 560 ? 1 : 0"),
+                    labelLimit=alt.ExprRef(expr="max(width - 30, 60)"),
                     description=_("Colours: blue, {within}; orange, {spread}").format(
                         within=dated["within the period"], spread=dated["uncertain"]
                     ),
@@ -123,7 +124,10 @@ def _altair(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | Non
             .mark_rect(opacity=0.12, color="#444", aria=False)
             .encode(x=alt.X("a:T", scale=scale), x2="b:T"),
         )
-    return alt.layer(*layers).properties(height=170).to_dict(validate=False)
+    chart = alt.layer(*layers).properties(
+        height=100, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
+    return chart.to_dict(validate=False)
 
 
 def _named(spec: dict) -> Any:
