@@ -159,10 +159,14 @@ def _time(query: Query, span: tuple[date, date] | None) -> Query:
     start, end = window()
     # One field a row: side by side in the sidebar they cut off the day ("2019 - 04 - 0").
     for label, name, value in ((_("From"), "d_from", start), (_("To"), "d_to", end)):
+        key = f"{name}_{version}"
+        # The date through the session, the field made with no value: Streamlit lets a
+        # person empty only a field created empty (a set date could not be cleared).
+        st.session_state.setdefault(key, value)
         st.date_input(
             label,
-            value=value,
-            key=f"{name}_{version}",
+            value=None,
+            key=key,
             format="YYYY-MM-DD",
             # a window from a link or an old record may lie outside: the field takes it
             min_value=min([EARLIEST, *(d for d in (start, end) if d)]),

@@ -139,3 +139,26 @@ def test_the_timeline_legend_fits_a_phone(
     for text, left, right in seen["labels"]:
         assert seen["left"] - 1 <= left and right <= seen["right"] + 1, (text, seen)
     assert seen["plot"] >= 90, seen
+
+
+def test_a_set_date_can_be_emptied_from_its_field(
+    guarded: Guarded, example_server: Server
+) -> None:
+    """A date set by a link (or typed, or a period) had no way out of its field but
+    another period; its clear button now empties it, the link follows, a reload keeps it."""
+    _open(guarded, example_server, "?from=2023-01-01&to=2023-12-31")
+    page = guarded.page
+    page.get_by_text("1 incident shown of 9").first.wait_for(timeout=TIMEOUT)
+    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').first
+    field.scroll_into_view_if_needed()
+    field.hover()
+    field.get_by_role("button", name="Clear date").click()
+    page.wait_for_function("() => !location.search.includes('from=')", timeout=TIMEOUT)
+    page.get_by_text("9 incidents shown of 9").first.wait_for(timeout=TIMEOUT)
+    assert _window(guarded) == (None, date(2023, 12, 31))
+    page.reload()
+    page.get_by_text("9 incidents shown of 9").first.wait_for(timeout=TIMEOUT)
+    year = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').first
+    year = year.locator('[data-type="year"]')
+    year.wait_for(timeout=TIMEOUT)
+    assert year.get_attribute("aria-valuenow") is None  # empty: its placeholder shown
