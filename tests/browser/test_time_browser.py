@@ -141,9 +141,7 @@ def test_the_timeline_legend_fits_a_phone(
     assert seen["plot"] >= 90, seen
 
 
-def test_a_set_date_can_be_emptied_from_its_field(
-    guarded: Guarded, example_server: Server
-) -> None:
+def test_a_set_date_can_be_emptied_from_its_field(guarded: Guarded, example_server: Server) -> None:
     """A date set by a link (or typed, or a period) had no way out of its field but
     another period; its clear button now empties it, the link follows, a reload keeps it."""
     _open(guarded, example_server, "?from=2023-01-01&to=2023-12-31")
