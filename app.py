@@ -40,10 +40,11 @@ if __name__ == "__main__":
 else:
     from starlette.middleware import Middleware
 
-    from app_pages import map_warm_start
+    from app_pages import map_warm_start, server_socket
     from app_pages.session_cookie import routes
     from app_pages.static_assets import StaticAssets
 
+    server_socket.send_without_delay()  # before the server accepts a connection
     map_warm_start.start()  # imports and reads at start, not in the first visit's time
     # Streamlit's own script files answered from memory (static_assets.py).
     app = st.App("app.py", routes=routes(), middleware=[Middleware(StaticAssets)])
