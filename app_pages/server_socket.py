@@ -27,9 +27,9 @@ _MARK = "_incidents_no_delay"
 def send_without_delay() -> None:
     """From now on every TCP connection asyncio sets up has Nagle's algorithm off.
     Called once as the server imports the app, before it accepts a connection; a second
-    call changes nothing."""
-    current = asyncio.base_events._set_nodelay  # type: ignore[attr-defined]
-    if not getattr(current, _MARK, False):
+    call changes nothing, nor does a Python whose asyncio no longer has the hook."""
+    current = getattr(asyncio.base_events, "_set_nodelay", None)
+    if current is not None and not getattr(current, _MARK, False):
         asyncio.base_events._set_nodelay = no_delay(current)  # type: ignore[attr-defined]
 
 

@@ -31,7 +31,8 @@ COLOURS = {"domain": ["within the period", "uncertain"], "range": ["#0072B2", "#
 # Above this many bars none is described to screen readers one by one (the axes and
 # legend still are): nobody walks 20,000 day bars, and each description is sent.
 SPOKEN_BARS = 1000
-# Below this chart width (px) the legend's two entries go one under the other.
+# Below this plot width (px: Vega's width signal under fit-x, the chart's less its y
+# axis, so a chart of about 600 px) the legend's two entries go one under the other.
 _LEGEND_SIDE_BY_SIDE = 560
 # The tooltip's date, by bar width, in the chart's locale (d3's: "April 2020", "3 April
 # 2020"; Vega's own "Apr 03, 2020" read "يناير 01, 2018" in Arabic).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import asyncio.base_events
+import contextlib
 import socket
 
 import pytest
@@ -37,6 +38,8 @@ def _server_side_no_delay() -> int:
                     break
                 await asyncio.sleep(0.01)
             writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
 
     asyncio.run(one_connection())
     return seen[0]
