@@ -28,6 +28,7 @@ from incidents.public_place import public_points
 from incidents.store.changes import audit_mark
 from incidents.store.column_index import MEASURE_COLUMNS, ColumnIndex, FidLookup, IndexMeta
 from incidents.store.column_patch import merged, plan_patch
+from incidents.store.freed_memory import give_back_freed_memory
 from incidents.store.reads import RecordReads
 
 CACHE_VAR = "INCIDENTS_INDEX_CACHE"
@@ -57,7 +58,9 @@ def cached_index(
     if old is None or old.meta.identity != identity:  # another kind of viewer's, say
         old = _newest(folder, identity, lookup)
     index = patch(store, viewer, old) if old is not None else None
-    index = index or build_index(store, viewer)
+    if index is None:
+        index = build_index(store, viewer)
+        give_back_freed_memory()  # the full read's rows, freed but kept by the allocator
     handle, temp = tempfile.mkstemp(dir=folder, suffix=".part")
     os.close(handle)
     index.save(Path(temp))
