@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages import filters, period_choice, playback
 from incidents.maps import timeline, timeline_chart
-from incidents.translation import N_, _
+from incidents.translation import N_, _, day
 
 _BIN_WORDS = (N_("Day"), N_("Week"), N_("Month"))  # timeline.BINS' labels, for the catalogue
 
@@ -67,8 +67,10 @@ def render(
     top = st.columns([3, 2], vertical_alignment="center")
     if span:
         top[0].caption(
+            # In words, as the language writes dates: an ISO date in an Arabic line read
+            # back to front ("01-01-2015", a day-month date).
             _("Data from {start} to {end}").format(
-                start=span[0].isoformat(), end=span[1].isoformat()
+                start=day(span[0], "long"), end=day(span[1], "long")
             )
         )
     top[1].radio(

@@ -70,3 +70,12 @@ def test_tables_read_right_to_left(example_db: str) -> None:
     english.run()
     assert not list(english.dataframe[0].proto.column_order)
     assert '"pinned": true' in english.dataframe[0].proto.columns.replace(":true", ": true")
+
+
+def test_the_datas_span_is_written_in_words(example_db: str) -> None:
+    """ "Data from 2015-01-01 to ..." in an Arabic line read back to front ("01-01-2015",
+    a day-month date): the span's dates are now written as the language writes them."""
+    at = _arabic_page()
+    captions = " ".join(c.value for c in at.caption)
+    assert "1 يناير 2015" in captions, captions
+    assert "2015-01-01" not in captions
