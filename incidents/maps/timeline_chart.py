@@ -228,8 +228,14 @@ def _dated_words() -> dict[str, str]:
 def _legend_labels() -> str:
     """The legend's words as a vega expression; the translations are JSON-quoted so an
     apostrophe in them (French) cannot end the expression's strings."""
-    spread = json.dumps(
-        _("date range spans several bars: spread evenly over them"), ensure_ascii=False
-    )
+    words = _("date range spans several bars: spread evenly over them")
+    spread = json.dumps(words, ensure_ascii=False)
+    # Where the entries go one under the other (a phone), the long one in two lines at
+    # its colon rather than cut short (the colon dropped: at a line's end it would show
+    # at the wrong side of a right-to-left line).
+    head, colon, tail = words.partition(":")
+    lines = json.dumps([head.strip(), tail.strip()], ensure_ascii=False)
+    if colon:
+        spread = f"width < {_LEGEND_SIDE_BY_SIDE} ? {lines} : {spread}"
     within = json.dumps(_("dated within the bar"), ensure_ascii=False)
-    return f"datum.label == 'uncertain' ? {spread} : {within}"
+    return f"datum.label == 'uncertain' ? ({spread}) : {within}"

@@ -126,7 +126,7 @@ def test_the_timeline_legend_fits_a_phone(
 ) -> None:
     """At 390 px the legend's two entries went side by side past the chart's edge (the
     second cut off: at the right in English, at the left in Arabic). They now go one
-    under the other, shortened to the chart's width, and the bars keep their height."""
+    under the other, the long one in two lines, and the bars keep their height."""
     page = guarded.page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{example_server.url}/?lang={lang}")
@@ -138,6 +138,7 @@ def test_the_timeline_legend_fits_a_phone(
     assert len(seen["labels"]) == 2, seen
     for text, left, right in seen["labels"]:
         assert seen["left"] - 1 <= left and right <= seen["right"] + 1, (text, seen)
+        assert "…" not in text, text  # the long entry in two lines, not cut short
     assert seen["plot"] >= 90, seen
 
 
