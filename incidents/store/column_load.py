@@ -145,12 +145,26 @@ def _lookup(store: RecordReads, viewer: Viewer) -> FidLookup:
 
 
 def _prune(folder: Path, keep: int) -> None:
-    files = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[keep:]:
+    """Keep the newest snapshots. Another thread or server process may prune the same
+    folder at the same moment: a file gone between listing and reading its time is
+    skipped (it failed a visitor's snapshot read, seen in CI at two visibilities)."""
+    files = sorted(_modified(folder, "*.npz"), reverse=True)
+    for _, old in files[keep:]:
         old.unlink(missing_ok=True)
-    for part in folder.glob("*.part"):  # left by a process killed mid-write
-        if time.time() - part.stat().st_mtime > 3600:
+    for modified, part in _modified(folder, "*.part"):  # left by a process killed mid-write
+        if time.time() - modified > 3600:
             part.unlink(missing_ok=True)
+
+
+def _modified(folder: Path, pattern: str) -> list[tuple[float, Path]]:
+    """The files matching pattern with their modification times, those still there."""
+    out = []
+    for path in folder.glob(pattern):
+        try:
+            out.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            continue
+    return out
 
 
 def build_index(store: RecordReads, viewer: Viewer) -> ColumnIndex:
