@@ -185,7 +185,7 @@ _NAMES = ["fid", *_READ, "start", "end", "by_month", "latitude", "longitude", *M
 _PLACE = ("place", "country")
 
 
-def read_chunks(store: RecordReads, viewer: Viewer, size: int = 200_000) -> Iterator[pd.DataFrame]:
+def read_chunks(store: RecordReads, viewer: Viewer, size: int = 50_000) -> Iterator[pd.DataFrame]:
     """The visible records' indexed columns, a chunk at a time, coarsened for the public."""
     last = -1
     while True:
@@ -256,12 +256,18 @@ def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
     out["start"], out["end"] = start.astype(np.int32), end.astype(np.int32)
     out["latitude"], out["longitude"] = lat, lon
     out["drawable"] = ~np.isnan(lat) & ~np.isnan(lon) & (precision != "country").to_numpy()
-    out["stored_precision"] = frame["location_precision"].fillna("").astype("category")
+    out["stored_precision"] = _category(frame["location_precision"])
     for name in ("type", "verification", "date_kind", "admin1_code"):
-        out[name] = frame[name].fillna("").astype("category")
+        out[name] = _category(frame[name])
     for name in MEASURE_COLUMNS:
         out[name] = pd.to_numeric(frame[name], errors="coerce").astype(np.float32)
     return out
+
+
+def _category(values: pd.Series) -> pd.Series:
+    """Text as a categorical of strings, blank for none: every chunk's categories of one
+    type, empty chunks too, so ColumnIndex.build can join them without a string each."""
+    return values.fillna("").astype(str).astype("category")
 
 
 def _empty() -> pd.DataFrame:

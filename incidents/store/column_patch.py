@@ -140,8 +140,9 @@ def merged(
     and labels included. old is left as it was (other readers may hold it)."""
     drop = np.concatenate([np.asarray(remove, np.int64), rows["fid"].to_numpy(np.int64)])
     keep = ~np.isin(old.fid, drop)
-    rows = rows.iloc[np.lexsort((rows["fid"].to_numpy(), rows["start"].to_numpy()))]
-    new = _plain_arrays(rows)
+    order = np.lexsort((rows["fid"].to_numpy(), rows["start"].to_numpy()))
+    new = _plain_arrays([rows], order)
+    rows = rows.iloc[order]
     where = _positions(old.fid[keep], old.start[keep], new["fid"], new["start"])
 
     def put(array: np.ndarray, values: np.ndarray) -> np.ndarray:
