@@ -140,25 +140,6 @@ class UncertaintyRings(DataElement):
         self.rings = rings
 
 
-class Highlight(DataElement):
-    """A ring around the selected incident, so the row picked in the table is found."""
-
-    _template = DataTemplate(
-        """
-        {% macro script(this, kwargs) %}
-          L.circleMarker({{ this.location|tojson }}, {radius: 16, color: "#000000", weight: 3,
-            fill: false, interactive: false, className: "incident-selected"})
-            .addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, location: tuple[float, float]) -> None:
-        super().__init__()
-        self._name = "Highlight"
-        self.location = [float(location[0]), float(location[1])]
-
-
 class Pins(DataElement):
     """Small labelled circles (the entry form's place candidates and its chosen point).
 

@@ -55,15 +55,6 @@ def js_json_text(text: str) -> str:
     return _TEMPLATE_OPENER.sub(r"\\u007b", text.translate(_MARKUP))
 
 
-def inert_text(text: str) -> str:
-    """Text for an HTML context that is already escaped, with template openers broken up.
-
-    For strings that reach markup outside JSON (the export's facts block): "{" becomes
-    its character reference, which the browser shows as "{" and Jinja never sees.
-    """
-    return _TEMPLATE_OPENER.sub("&#123;", text)
-
-
 def _plain(value: Any) -> Any:
     """numpy scalars and other number-likes as plain JSON numbers or strings."""
     if hasattr(value, "item"):

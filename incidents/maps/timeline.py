@@ -1,4 +1,5 @@
-"""Time controls' arithmetic: histogram bins and playback steps.
+"""Time controls' arithmetic: the bins' periods and playback steps (the bars' counts:
+ColumnIndex.histogram).
 
 An incident counts in the bins its date range touches: whole in its bin when the
 range falls within one, else spread evenly over them (time_spread.py). Each bar is
@@ -10,10 +11,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
-import pandas as pd
-
-from incidents import time_spread
 from incidents.translation import N_, _, day, language
 
 # Labels are English, marked for the catalogue; pages show them through _().
@@ -48,39 +45,6 @@ def periods(first: date, last: date, unit: str) -> list[date]:
         out.append(current)
         current = period_end(current, unit) + timedelta(days=1)
     return out
-
-
-def histogram(frame: pd.DataFrame, unit: str = "month") -> pd.DataFrame:
-    """Counts per period: columns start, end, certainty ('within the period'|'uncertain'),
-    count; an incident whose dates span several periods is spread evenly over them
-    (time_spread.py), so its share in each is a fraction.
-
-    Takes rows, or the store's date_counts (span_days and an n per row).
-    """
-    if frame.empty:
-        return pd.DataFrame(columns=time_spread.COLUMNS)
-    start = time_spread.to_days(frame["date_start"])
-    if "date_end" in frame.columns:
-        end = time_spread.to_days(frame["date_end"].fillna(frame["date_start"]))
-    else:
-        end = start + frame["span_days"].to_numpy(np.int64)
-    weight = frame["n"].to_numpy(float) if "n" in frame.columns else None
-    keep = start >= 0
-    end = np.where(end >= 0, end, start)
-    return time_spread.spread(
-        start[keep], end[keep], unit, None if weight is None else weight[keep]
-    )
-
-
-def date_span(frame: pd.DataFrame) -> tuple[date, date] | None:
-    """Earliest start and latest end of a selection (None when empty)."""
-    if frame.empty:
-        return None
-    start = pd.to_datetime(frame["date_start"].astype(str), errors="coerce").min()
-    end = pd.to_datetime(frame["date_end"].astype(str), errors="coerce").max()
-    if pd.isna(start) or pd.isna(end):
-        return None
-    return start.date(), end.date()
 
 
 def period_label(start: date, unit: str) -> str:

@@ -42,7 +42,7 @@ BAR_FROM = {"day": N_("Day from"), "week": N_("Week from"), "month": N_("Month f
 
 
 def spec(hist: pd.DataFrame, unit: str, window: tuple[date | None, date | None]) -> dict:
-    """The chart of timeline.histogram's bars (unit "day", "week" or "month"), with the
+    """The chart of ColumnIndex.histogram's bars (unit "day", "week" or "month"), with the
     time window (either end may be open) drawn as a band when one is set."""
     start = pd.to_datetime(hist["start"])
     end = pd.to_datetime(hist["end"]) + pd.Timedelta(days=1)  # a bar's last day, whole

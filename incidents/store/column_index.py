@@ -40,11 +40,6 @@ _PLAIN = ("fid", "start", "end", "lat", "lon", "has_latitude", "drawable")
 FidLookup = Callable[[Query], "Sequence[int] | np.ndarray"]
 
 
-def _iso(days: np.ndarray) -> np.ndarray:
-    """Days since 1970 as 'YYYY-MM-DD' text."""
-    return np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
-
-
 @dataclass(frozen=True)
 class IndexMeta:
     """Where an index was read from: enough to patch it later (column_patch.py)
@@ -221,37 +216,13 @@ class ColumnIndex:
         keep = self.mask(query) & self.drawable
         return self.lat[keep], self.lon[keep], self.codes["type"][keep]
 
-    def date_counts(self, query: Query) -> pd.DataFrame:
-        """Matches per first date and range length (capped): date_start, span_days, date_end, n."""
-        keep = self.mask(query)
-        start, end = self.start[keep], self.end[keep]
-        cols = ["date_start", "span_days", "date_end", "n"]
-        if not len(start):
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-        span = np.minimum(end - start, SPAN_CAP)
-        key = (start.astype(np.int64) - int(start.min())) * (SPAN_CAP + 1) + span
-        uniq, inverse = grid.distinct(key)
-        first = uniq // (SPAN_CAP + 1) + int(start.min())
-        spans = (uniq % (SPAN_CAP + 1)).astype(np.int64)
-        group_end = first + spans  # exact for every group but the capped ones
-        capped = span == SPAN_CAP
-        np.maximum.at(group_end, inverse[capped], end[capped].astype(np.int64))
-        return pd.DataFrame(
-            {
-                "date_start": _iso(first),
-                "span_days": spans,
-                "date_end": _iso(group_end),
-                "n": np.bincount(inverse),
-            }
-        )
-
     def histogram(self, query: Query, unit: str) -> pd.DataFrame:
-        """timeline.histogram of the matches, straight from the day numbers (no frame of
-        dates in between): start, end, certainty, count per day, week or month, a long
-        date range spread over its bars (time_spread.py). Kept for the last views asked:
-        a map move redraws the timeline with the same filters (0.11 s at 1M), and a
-        filter taken off again asks for bars already counted. The frame is shared:
-        callers read it."""
+        """The bars of the matches (time_spread.COLUMNS), straight from the day numbers
+        (no frame of dates in between): start, end, certainty, count per day, week or
+        month, a long date range spread over its bars (time_spread.py). Kept for the last
+        views asked: a map move redraws the timeline with the same filters (0.11 s at
+        1M), and a filter taken off again asks for bars already counted. The frame is
+        shared: callers read it."""
         key = ("histogram", query, unit)
         found = self.derived.get(key)  # one read: another thread may clear it
         if found is None:
@@ -269,12 +240,6 @@ class ColumnIndex:
             return None
         lo, hi = int(self.start[keep].min()), int(self.end[keep].max())
         return (_EPOCH + timedelta(days=lo), _EPOCH + timedelta(days=hi))
-
-    def district_sums(self, query: Query, measure: str) -> pd.Series:
-        """Incidents, or people (count_totals' lower bound), per stored admin1_code
-        ('' for none)."""
-        table = self.district_totals(query, measure)
-        return table["value"] if measure != "incidents" else table["records"]
 
     def district_totals(self, query: Query, measure: str) -> pd.DataFrame:
         """count_totals.COLUMNS per stored admin1_code ('' for none) with matches: how

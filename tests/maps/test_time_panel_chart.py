@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from incidents.maps import timeline, timeline_chart
+from incidents.maps import timeline_chart
+from tests import frame_oracles
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "tarhuna.csv"
 
 
 def _spec(unit: str) -> tuple[dict, list[dict]]:
-    hist = timeline.histogram(pd.read_csv(EXAMPLE), unit)
+    hist = frame_oracles.histogram(pd.read_csv(EXAMPLE), unit)
     spec = timeline_chart.spec(hist, unit, (None, None))
     (values,) = spec["datasets"].values()  # the inline values, named
     return spec["layer"][0], values

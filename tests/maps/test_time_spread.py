@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incidents import time_spread
-from incidents.maps import timeline
+from tests import frame_oracles
 
 
 def _days(*days: date) -> np.ndarray:
@@ -68,7 +68,7 @@ def test_rows_and_the_stores_date_counts_give_the_same_bars() -> None:
          "date_end": ["2020-06-30", "2020-06-30", "2023-01-02"]}
     )  # fmt: skip
     counts = rows.assign(span_days=[2007, 456, 1], n=[1, 1, 1])
-    a, b = timeline.histogram(rows, "month"), timeline.histogram(counts, "month")
+    a, b = frame_oracles.histogram(rows, "month"), frame_oracles.histogram(counts, "month")
     pd.testing.assert_frame_equal(a, b)
 
 

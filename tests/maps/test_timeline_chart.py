@@ -16,6 +16,7 @@ import pytest
 from incidents import translation
 from incidents.maps import timeline, timeline_chart
 from incidents.translation import _, day, is_rtl
+from tests import frame_oracles
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "tarhuna.csv"
 
@@ -154,7 +155,7 @@ def _named(spec: dict) -> Any:
 
 
 def _hist(unit: str, rows: slice = slice(None)) -> pd.DataFrame:
-    return timeline.histogram(pd.read_csv(EXAMPLE).iloc[rows], unit)
+    return frame_oracles.histogram(pd.read_csv(EXAMPLE).iloc[rows], unit)
 
 
 WINDOWS = [(None, None), (date(2016, 1, 1), None), (None, date(2019, 6, 30)),
@@ -185,7 +186,7 @@ def test_the_same_in_arabic_and_french(lang: str) -> None:
 
 def test_one_bar() -> None:
     one = pd.DataFrame({"date_start": ["2019-04-03"], "date_end": ["2019-04-03"]})
-    hist = timeline.histogram(one, "day")
+    hist = frame_oracles.histogram(one, "day")
     assert len(hist) == 1
     assert _named(timeline_chart.spec(hist, "day", (None, None))) == _named(
         _altair(hist, "day", (None, None))
@@ -227,7 +228,7 @@ def test_week_bars_are_described_from_monday_to_sunday() -> None:
 def test_thousands_of_bars_are_not_described_one_by_one() -> None:
     """30 years of day bars: no words a bar (each is sent, and nobody walks 11,000
     bars), the bars left out of the reading order; the axes still described."""
-    hist = timeline.histogram(
+    hist = frame_oracles.histogram(
         pd.DataFrame({"date_start": ["1990-01-01"], "date_end": ["2019-12-31"]}), "day"
     )
     assert len(hist) > timeline_chart.SPOKEN_BARS

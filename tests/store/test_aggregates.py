@@ -16,12 +16,12 @@ import pytest
 
 from incidents.access import PUBLIC, PublicRules
 from incidents.importer import import_file
-from incidents.maps import aggregate, timeline
+from incidents.maps import aggregate
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store.base import Store
 from incidents.synthetic import write_synthetic_csv
-from tests import grid_oracles
+from tests import frame_oracles, grid_oracles
 from tests.conftest import EDITOR, VIEWER
 from tests.sql_oracles import SqlSummaries
 
@@ -84,12 +84,12 @@ def test_counts_and_grid_match_the_rows(filled: Store, query: Query, who) -> Non
 @pytest.mark.parametrize("unit", ["day", "week", "month"])
 def test_histogram_from_date_counts_matches_the_rows(filled: Store, query, who, unit) -> None:
     rows = _rows(filled, query, who)
-    ours = timeline.histogram(SqlSummaries(filled).date_counts(query, who), unit)
-    theirs = timeline.histogram(rows, unit)
+    ours = frame_oracles.histogram(SqlSummaries(filled).date_counts(query, who), unit)
+    theirs = frame_oracles.histogram(rows, unit)
     pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
-    assert timeline.date_span(SqlSummaries(filled).date_counts(query, who)) == timeline.date_span(
-        rows
-    )
+    assert frame_oracles.date_span(
+        SqlSummaries(filled).date_counts(query, who)
+    ) == frame_oracles.date_span(rows)
 
 
 @pytest.mark.parametrize("measure", ["incidents", "killed_best"])
@@ -175,20 +175,22 @@ def test_the_column_index_agrees_with_sql(filled: Store, who) -> None:
         theirs = SqlSummaries(filled).point_counts(query, who, 0.5)
         assert _cells(ours) == _cells(theirs), query
         for unit in ("day", "week", "month"):
-            sql = timeline.histogram(SqlSummaries(filled).date_counts(query, who), unit)
+            sql = frame_oracles.histogram(SqlSummaries(filled).date_counts(query, who), unit)
             pd.testing.assert_frame_equal(
-                timeline.histogram(index.date_counts(query), unit), sql, check_dtype=False
+                frame_oracles.histogram(frame_oracles.date_counts(index, query), unit),
+                sql,
+                check_dtype=False,
             )
             pd.testing.assert_frame_equal(index.histogram(query, unit), sql, check_dtype=False)
-        assert index.date_span(query) == timeline.date_span(
+        assert index.date_span(query) == frame_oracles.date_span(
             SqlSummaries(filled).date_counts(query, who)
         )
-        assert timeline.date_span(index.date_counts(query)) == timeline.date_span(
-            SqlSummaries(filled).date_counts(query, who)
-        )
+        assert frame_oracles.date_span(
+            frame_oracles.date_counts(index, query)
+        ) == frame_oracles.date_span(SqlSummaries(filled).date_counts(query, who))
         for measure in ("incidents", "killed_best"):
             a, b = (
-                index.district_sums(query, measure),
+                frame_oracles.district_sums(index, query, measure),
                 SqlSummaries(filled).district_sums(query, who, measure),
             )
             assert a.sort_index().to_dict() == b.sort_index().to_dict(), (query, measure)
