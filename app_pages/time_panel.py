@@ -60,7 +60,7 @@ def render(
 ) -> None:
     """The time controls under the map.
 
-    histogram(unit) gives timeline.histogram's bars for "day", "week" or "month" (the
+    histogram(unit) gives ColumnIndex.histogram's bars for "day", "week" or "month" (the
     map page asks the column index); span is the data's first and last date.
     """
     _periods(span)  # the whole width: pills that do not fit scroll out of sight
