@@ -10,6 +10,7 @@ import html
 from urllib.parse import urlparse
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from app_pages import common, merged_records, text_table
 from geodata.district_names import reader_label
@@ -29,6 +30,29 @@ from incidents.schema import (
 from incidents.store.merges import merge_links
 from incidents.styles import uncertainty_km
 from incidents.translation import N_, _, language, ngettext, number
+
+KEY = "detail_panel"  # the panel's container: .st-key-detail_panel in the page
+INTO_VIEW = "_detail_into_view"  # an incident was opened from below the panel
+
+# Constant script (no data): scroll the page to the panel when it is off the screen. A
+# row picked in the table opens the incident in the panel beside the map, above the
+# table: at 1280x720 it opened out of sight (found in a browser walk).
+_INTO_VIEW_JS = """<script>
+const panel = window.parent.document.querySelector('.st-key-detail_panel');
+if (panel) {
+  const top = panel.getBoundingClientRect().top;
+  if (top < 0 || top > window.parent.innerHeight - 80) {
+    panel.scrollIntoView({block: "start", behavior: "instant"});
+  }
+}
+</script>"""
+
+
+def bring_into_view() -> None:
+    """Once after an incident was opened from below the panel: scroll to the panel.
+    Call at the page's end, so that nothing drawn after it moves the panel."""
+    if st.session_state.pop(INTO_VIEW, False):
+        components.html(_INTO_VIEW_JS, height=0)
 
 
 def _line(label: str, value: object) -> None:

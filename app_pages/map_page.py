@@ -101,7 +101,9 @@ def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> Non
 
 
 def _select(incident_id: str, frame_row: dict | None) -> None:
+    """Open an incident picked in the table (below the panel that shows it)."""
     st.session_state["_selected"] = incident_id
+    st.session_state[detail_panel.INTO_VIEW] = True
     if frame_row and frame_row.get("latitude") == frame_row.get("latitude"):
         st.session_state["_fly"] = (float(frame_row["latitude"]), float(frame_row["longitude"]), 11)
 
@@ -127,6 +129,7 @@ _COMPACT = (
     # Segmented choices (period, speed, step) wrap on a narrow screen instead of
     # scrolling sideways out of sight ("Everything up to it" was off a phone's screen).
     "[data-testid=stButtonGroup]>div:last-child{flex-wrap:wrap;row-gap:0.25rem}"
+    f".st-key-{detail_panel.KEY}{{scroll-margin-top:4rem}}"  # below Streamlit's header
     f"{map_view.FRAME}{{height:clamp(320px,calc(100vh - 190px),80vh)!important}}"
     f"@supports (height:100dvh){{{map_view.FRAME}"
     "{height:clamp(320px,calc(100dvh - 190px),80dvh)!important}}</style>"
@@ -218,12 +221,13 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         with st.popover(_("Copy link to this view")):
             _copy_link(view)
         playback.pause_button()  # while playing: the controls under the map are out of view
-    with right:
+    with right, st.container(key=detail_panel.KEY):
         detail_panel.render(selected)
     with st.expander(_("Time"), expanded=True):
         _time(idx, query)
     picked = _table(idx, query, in_view_query, selected)
     _export_panel(query, view, state.bounds)
+    detail_panel.bring_into_view()
     if picked is not None:
         _select(*picked)
         st.rerun()

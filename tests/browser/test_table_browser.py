@@ -142,3 +142,27 @@ def test_the_tables_toolbar_leaves_its_heading_readable_on_a_phone(
         assert gap >= 0, f"the toolbar lies {-gap:.0f} px over the heading above the table"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_a_row_picked_below_the_panel_brings_the_panel_into_view(
+    guarded: Guarded, unplaced_server: Server, size: tuple[int, int]
+) -> None:
+    """The table is under the map; the incident opens in the panel beside the map (under
+    it on a phone). At 1280x720 the panel opened above the screen's top and the page
+    stayed where it was, so a pick seemed to do nothing."""
+    width, height = size
+    guarded.page.set_viewport_size({"width": width, "height": height})
+    _open(guarded, unplaced_server)
+    guarded.page.locator(TABLE).first.scroll_into_view_if_needed()
+    _tick(guarded, UNPLACED)
+    guarded.page.wait_for_url(re.compile(f"sel={UNPLACED}"), timeout=30_000)
+    title = guarded.page.locator(".st-key-detail_panel h3").first
+    title.wait_for(timeout=30_000)
+    idle(guarded)
+    guarded.page.wait_for_timeout(1000)  # the scroll runs in the page's last element
+    box = title.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + 20 <= height, f"the panel's title is at {box}"
+    assert title.inner_text() == UNPLACED_TITLE
+    _no_exception(guarded)
