@@ -15,7 +15,9 @@ import pandas as pd
 
 from incidents import grid, time_spread
 from incidents.query import Query
-from incidents.store.column_index import SPAN_CAP, ColumnIndex
+from incidents.store.column_index import ColumnIndex
+
+SPAN_CAP = 31  # days: a range this long crosses any day, week or month bar
 
 
 def histogram(frame: pd.DataFrame, unit: str = "month") -> pd.DataFrame:

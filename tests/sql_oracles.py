@@ -21,10 +21,10 @@ from incidents.count_totals import best_column, low_column, what_of
 from incidents.public_place import public_points
 from incidents.query import Query
 from incidents.store import text_index
-from incidents.store.column_index import SPAN_CAP
 from incidents.store.reads import NUMBER_COLUMNS, frame_of
 from incidents.store.record_store import RecordStore
 from incidents.store.sql import Where, add_text, lookup_where
+from tests.frame_oracles import SPAN_CAP
 
 _MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0) = 1"
 _RULE_INPUTS = ("latitude", "longitude", "admin1_code", "location_precision", "place", "country")

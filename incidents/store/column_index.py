@@ -30,7 +30,6 @@ from incidents import count_totals, grid, time_spread
 from incidents.query import Query
 
 _EPOCH = date(1970, 1, 1)
-SPAN_CAP = 31  # days: a range this long crosses any day, week or month bar
 _CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code")
 MEASURE_COLUMNS = (
     *("killed_best", "disappeared_best", "displaced_best"),
