@@ -32,7 +32,8 @@ from incidents.styles import uncertainty_km
 from incidents.translation import N_, _, language, ngettext, number
 
 KEY = "detail_panel"  # the panel's container: .st-key-detail_panel in the page
-INTO_VIEW = "_detail_into_view"  # an incident was opened from below the panel
+INTO_VIEW = "_detail_into_view"  # asked to scroll to the panel when the page ends
+_SCROLLS = "_detail_scrolls"  # how many times it did: tells each script's frame apart
 
 # Constant script (no data): scroll the page to the panel when it is off the screen. A
 # row picked in the table opens the incident in the panel beside the map, above the
@@ -48,11 +49,18 @@ if (panel) {
 </script>"""
 
 
+def ask_into_view() -> None:
+    """The next time the page is drawn to its end, scroll to the panel once."""
+    st.session_state[INTO_VIEW] = True
+
+
 def bring_into_view() -> None:
-    """Once after an incident was opened from below the panel: scroll to the panel.
-    Call at the page's end, so that nothing drawn after it moves the panel."""
+    """Scroll to the panel if asked since the last time. Call at the page's end, so that
+    nothing drawn after it moves the panel. Each scroll's frame differs (its number in a
+    comment): a frame like one a stopped run left on the page would not run again."""
     if st.session_state.pop(INTO_VIEW, False):
-        components.html(_INTO_VIEW_JS, height=0)
+        scrolls = st.session_state[_SCROLLS] = int(st.session_state.get(_SCROLLS, 0)) + 1
+        components.html(f"{_INTO_VIEW_JS}<!-- {scrolls} -->", height=0)
 
 
 def _line(label: str, value: object) -> None:

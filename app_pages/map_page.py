@@ -101,9 +101,12 @@ def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> Non
 
 
 def _select(incident_id: str, frame_row: dict | None) -> None:
-    """Open an incident picked in the table (below the panel that shows it)."""
+    """Open an incident picked in the table, below the panel that shows it (the next
+    run scrolls to the panel; not for an editor, whose tick may start a choice of
+    several rows: the page stays at the table)."""
     st.session_state["_selected"] = incident_id
-    st.session_state[detail_panel.INTO_VIEW] = True
+    if not common.viewer().can_edit:
+        detail_panel.ask_into_view()
     if frame_row and frame_row.get("latitude") == frame_row.get("latitude"):
         st.session_state["_fly"] = (float(frame_row["latitude"]), float(frame_row["longitude"]), 11)
 
