@@ -14,6 +14,7 @@ from datetime import date
 
 import streamlit as st
 import streamlit.components.v1 as components
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from app_pages import filters
 from incidents.maps import timeline
@@ -27,6 +28,8 @@ SCROLL = "_play_scroll"  # Play was just pressed: bring the map into view once
 KICK = "_play_kick"  # Play was pressed in the map's fragment: the whole page runs
 SPEED = "t_speed"
 WINDOW = "t_trail"
+MIN_WAIT_S = 0.1  # the step timer's shortest wait, when a run took the whole step
+DUE = "_play_due"  # the period the step timer moves on from (once)
 
 # Speed and window are part of the view (view_state: the link carries them); their
 # starting values come from it (filters.prime).
@@ -213,20 +216,41 @@ def _seconds(code: object) -> float:
 
 def finish(run_started: float) -> None:
     """At the end of a whole run: bring the map into view when Play was just pressed;
-    when playing, wait out the rest of the step, move one period on and run again;
-    stop at the last period."""
+    when playing, leave a timer in the page for the rest of the step (_next_step);
+    stop at the last period.
+
+    The run itself ends: a run cut short by st.rerun() leaves the date fields it
+    replaced in the page (Streamlit clears them when a run ends), and a playback that
+    moved on by rerunning piled them up, two a step, until Pause."""
     scroll = int(st.session_state.get(SCROLL) or 0)
     if scroll:
         st.session_state[SCROLL] = scroll - 1
         components.html(_SCROLL_JS, height=0)  # at the page's end: nothing else moves
     if not st.session_state.get(PLAY):
         return
-    periods, unit = st.session_state.get(PERIODS, ([], "month"))
-    current = st.session_state.get(PERIOD)
-    if not periods or current == periods[-1]:
+    periods, _unit = st.session_state.get(PERIODS, ([], "month"))
+    if not periods or st.session_state.get(PERIOD) == periods[-1]:
         st.session_state[PLAY] = False
         return
     seconds = _seconds(st.session_state.get(SPEED))
-    time.sleep(max(0.0, seconds - (time.monotonic() - run_started)))
-    _go(periods, unit, periods.index(current) + 1 if current in periods else 0)
-    st.rerun()
+    wait = max(MIN_WAIT_S, seconds - (time.monotonic() - run_started))
+    st.session_state[DUE] = st.session_state.get(PERIOD)
+    st.fragment(_next_step, run_every=wait)()
+
+
+def _next_step() -> None:
+    """The step timer's run (a fragment the browser reruns when the wait is over): one
+    period on, then the whole page. Once per whole run: its first call, inside the
+    run that sets the timer, does nothing, and so do the browser's further calls
+    until the next whole run clears the timer (a rerun asked again meanwhile cut
+    that run short and skipped a step)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run or not st.session_state.get(PLAY):
+        return
+    current = st.session_state.get(PERIOD)
+    if st.session_state.pop(DUE, ()) != current:  # moved on already, or by hand
+        return
+    periods, unit = st.session_state.get(PERIODS, ([], "month"))
+    if periods and current != periods[-1]:
+        _go(periods, unit, periods.index(current) + 1 if current in periods else 0)
+    st.rerun(scope="app")
