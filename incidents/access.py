@@ -141,10 +141,11 @@ class PublicRules:
 
     level "town" (the default): at the town the record names, when that is a populated
     place of the bundled gazetteer near the site; records known only to their district
-    (or country) at the district's centre; every other site at the centre of its cell
+    at the district's centre; every other site at the centre of its cell
     of a fallback_grid_km grid. level "district": every record at its district's centre
     (the grid where the district is unknown). grid_km > 0: every record at its cell of
-    that grid. Defaults come from INCIDENTS_PUBLIC_LEVEL, INCIDENTS_PUBLIC_GRID_KM and
+    that grid. Records known only to their country: no public point, on any level.
+    Defaults come from INCIDENTS_PUBLIC_LEVEL, INCIDENTS_PUBLIC_GRID_KM and
     INCIDENTS_PUBLIC_FALLBACK_GRID_KM, so every store and export of an instance applies
     the same configured rules.
     """

@@ -8,11 +8,18 @@ The rule (PublicRules.basis):
 - "town" (the default): a record whose place is a populated place of the bundled
   gazetteer (a confident match in the record's country), with its site within
   TOWN_RADIUS_KM of that town, is shown at the town's gazetteer point; a record known
-  only to its district or country is shown at its district's centre; any other site at
-  the centre of its cell of the fallback grid. Never at another town than the one named,
-  so a reader of a Tarhuna record sees Tarhuna, not a point 40 km away.
+  only to its district is shown at its district's centre; any other site at the centre
+  of its cell of the fallback grid. Never at another town than the one named, so a
+  reader of a Tarhuna record sees Tarhuna, not a point 40 km away.
 - "district": every record at its district's centre (the grid without a district).
 - "grid": every record at the centre of its grid cell.
+
+Whatever the basis, a record known only to its country gets no public point (staff
+maps do not draw it either), and under "town" and "district" a record known only to
+its district gets none when its district is not known: a grid cell or a district
+would place it finer than its record says, around whatever point it stores (an
+editor may have set a site "country" so as to hide it; a country-level point was
+shown as "approximate, within about 5 km", found in a browser walk).
 
 The public point depends only on the town, district or cell, never on where in it the
 site lies. A shown place name is the gazetteer's name of the town, or the record's own
@@ -62,7 +69,7 @@ def public_points(frame: pd.DataFrame, rules: PublicRules) -> PublicPoints:
     place = np.where(coarse_name, _texts(frame, "place"), "").astype(object)
     out_lat, out_lon = np.full(n, np.nan), np.full(n, np.nan)
     precision = np.full(n, "", dtype=object)
-    todo = ~np.isnan(lat) & ~np.isnan(lon)
+    todo = ~np.isnan(lat) & ~np.isnan(lon) & (stored != "country")
     if rules.basis != "grid":
         codes = _texts(frame, "admin1_code")
         centres = _centres(codes[todo])
@@ -72,7 +79,7 @@ def public_points(frame: pd.DataFrame, rules: PublicRules) -> PublicPoints:
         for k in np.flatnonzero(known).tolist():
             out_lat[k], out_lon[k] = centres[codes[k]]
         precision[known] = "district"
-        todo &= ~known
+        todo &= ~known & (stored != "district")
     if rules.basis == "town" and todo.any():
         town = _towns(frame, lat, lon, todo)
         for k, (t_lat, t_lon, name) in town.items():

@@ -105,6 +105,12 @@ def _default_dir(store: RecordReads) -> Path:
     return Path(tempfile.gettempdir()) / f"incidents-index-{os.getuid()}"
 
 
+# Raised with every change to what a snapshot holds or how the public rule places a
+# record, so that no snapshot read under the old one is used (or patched) again.
+# v4: records known only to their country have no public point.
+_RULES_VERSION = "v4"
+
+
 def _identity(store: RecordReads, viewer: Viewer) -> str:
     """The store's identity (its first audit entry is unique to it) and schema, what
     this viewer sees and the public rules in force: indexes of one identity can be
@@ -116,7 +122,7 @@ def _identity(store: RecordReads, viewer: Viewer) -> str:
     )[0]
     parts = [
         getattr(store, "url", ""), _or_blank(row["first_hash"]), Visibility.of(viewer).key,
-        repr(store.public_rules), _or_blank(row["schema_version"]), "v3",
+        repr(store.public_rules), _or_blank(row["schema_version"]), _RULES_VERSION,
     ]  # fmt: skip
     return _digest(parts, 24)
 

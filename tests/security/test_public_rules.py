@@ -172,3 +172,27 @@ def test_place_names_finer_than_a_district_and_record_times_never_reach_the_publ
     assert not {"created_at", "updated_at", "version"} & set(out.columns)
     unknown = coarsen_for_public(pd.DataFrame([{"place": "the farm", "latitude": None}]))
     assert unknown.loc[0, "place"] == ""  # no stored precision: no name
+
+
+@pytest.mark.parametrize("level", ["town", "district", "grid"])
+def test_a_record_known_only_to_its_country_has_no_public_point(level):
+    """Its stored point says nothing (a country's centre), or too much (a site an editor
+    marked "country" to keep it off the public map): it was shown as "approximate,
+    within about 5 km" at its 10 km square, or at its district's centre."""
+    rules = PublicRules(level=level) if level != "grid" else PublicRules(grid_km=10.0)
+    rows = [{"latitude": lat, "longitude": 13.58293, "admin1_code": code, "country": "LY",
+             "place": "Libya", "location_precision": "country"}
+            for lat, code in ((32.48171, "LY-MB"), (32.48, ""), (21.42, "XX-99"))]  # fmt: skip
+    out = public(rows, rules)
+    assert out["latitude"].isna().all() and out["longitude"].isna().all()
+    assert list(out["location_precision"]) == ["country"] * 3
+
+
+@pytest.mark.parametrize("level", ["town", "district"])
+def test_a_district_record_whose_district_is_unknown_has_no_public_point(level):
+    rows = [{"latitude": 32.48171, "longitude": 13.58293, "admin1_code": code, "country": "LY",
+             "place": "somewhere in the west", "location_precision": "district"}
+            for code in ("", "LY-ZZ")]  # fmt: skip
+    out = public(rows, PublicRules(level=level))
+    assert out["latitude"].isna().all() and out["longitude"].isna().all()
+    assert list(out["location_precision"]) == ["district", "district"]
