@@ -52,7 +52,7 @@ _HEADINGS = {
     "date_start": N_("From"), "date_end": N_("To"), "place": N_("Place (district)"),
 }  # fmt: skip
 # Pixel widths that hold the longest label of each column whole in the page's font
-# ("Summary execution / killing" 163 px, "Approximate (within N km)" 156, "Corroborated"
+# ("Summary execution / killing" 163 px, a location up to 156, "Corroborated"
 # 79, a date 64, plus 16 of padding), summing to the table's width in the page at
 # 1600x1000 (1,138 px with the tick column): nothing is cut off or scrolled out of view
 # there. The title takes any room left; narrower screens scroll sideways, the reference

@@ -98,7 +98,7 @@ LOCATION_PRECISIONS = Vocabulary(
     "location_precision",
     (
         ("exact", N_("Exact site")),
-        ("approximate", N_("Approximate (within N km)")),
+        ("approximate", N_("Approximate")),
         ("town", N_("Town")),
         ("district", N_("District")),
         ("country", N_("Country")),
