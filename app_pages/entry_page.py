@@ -32,6 +32,7 @@ REOPEN = "_entry_reopen"  # set by the detail panel's "Edit this incident"
 RECORD_PARAM = "id"  # the record open in the form, in the address: a reload reopens it
 CHOOSE_FROM_ALL = 2_000  # records; above, the page asks for words to search first
 MATCHES = 200
+LAST_SAVE = "_entry_last_save"  # (id, version, what its save said): a second Save repeats it
 
 
 def open_form(incident_id: str | None, draft: dict[str, Any] | None = None) -> None:
@@ -151,7 +152,7 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
     st.session_state[FORM]["draft"] = now
     record: Incident | None = state["record"]
     if record is not None and not form_edit.changed(state["base"], now):
-        st.session_state["_entry_info"] = _("Nothing to save: no field was changed.")
+        _nothing_to_save(record)
         return
     try:
         incident = form_edit.apply_edit(record, state["base"], now, f"inc-{uuid.uuid4().hex[:10]}")
@@ -168,14 +169,25 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
         st.session_state["_entry_error"] = _("Not saved: {error}").format(error=error)
         return
     record_actions.written()
-    st.session_state["_entry_saved"] = _("Saved {id} (version {version}).").format(
-        id=saved.id, version=saved.version
-    )
+    said = _("Saved {id} (version {version}).").format(id=saved.id, version=saved.version)
+    st.session_state["_entry_saved"] = said
+    st.session_state[LAST_SAVE] = (saved.id, saved.version, said)
     st.session_state["_entry_last_saved"] = saved.id
     if record is None:  # the next incident typed is a new record, not this one again
         new_incident()
     else:
         st.session_state.pop(FORM, None)  # refilled from the stored record
+
+
+def _nothing_to_save(record: Incident) -> None:
+    """Save with no field changed. Right after a save of this very version (Save
+    pressed twice: the second run's message replaced the first's), say it was saved,
+    not only that nothing was: that read as if the edit had been lost."""
+    last = st.session_state.get(LAST_SAVE)
+    if last and tuple(last[:2]) == (record.id, record.version):
+        st.session_state["_entry_saved"] = f"{last[2]} " + _("Nothing changed since.")
+        return
+    st.session_state["_entry_info"] = _("Nothing to save: no field was changed.")
 
 
 def _messages() -> None:

@@ -104,6 +104,26 @@ def test_saving_an_untouched_record_writes_nothing(signed_in):
     assert store.get(RECORD, editor) == before
 
 
+def test_save_pressed_twice_says_the_change_was_saved(signed_in):
+    """The second Save finds nothing changed; it said only "Nothing to save", which read
+    as if the edit pressed a moment before had been lost."""
+    app, editor = signed_in
+    store = open_store(os.environ["INCIDENTS_DB"])
+    before = store.get(RECORD, editor)
+    assert before is not None
+    at = app(RECORD)
+    at.text_input(key="e_title").set_value("A title saved twice")
+    _click(at, "Save")
+    at = _click(at, "Save")
+    assert not at.exception
+    said = " ".join(s.value for s in at.success)
+    assert f"Saved {RECORD} (version {before.version + 1})." in said, said
+    assert "Nothing changed since." in said and not at.info
+    after = store.get(RECORD, editor)
+    assert after is not None and after.version == before.version + 1
+    assert after.title == "A title saved twice"
+
+
 def test_an_untouched_new_form_cannot_be_saved(example_db, as_editor):
     at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
     _click(at, "Save")
