@@ -184,9 +184,8 @@ def _markers_or_grid(
         [INCIDENT_TYPES.shown(c) for c in INCIDENT_TYPES.codes],
         [LOCATION_PRECISIONS.shown(c) for c in LOCATION_PRECISIONS.codes],
         cluster=options.cluster,
+        popups={str(r.id): popup_html(r) for r in _rows(visible)} if options.popups else None,
     ).add_to(group)
-    if options.popups:
-        _popups(group, visible)
     _highlight(group, visible, options.selected_id)
     html_legend = legend.markers_legend(
         [c for c in INCIDENT_TYPES.codes if c in set(visible["type"])],
@@ -263,13 +262,6 @@ def _highlight(group: folium.FeatureGroup, points: pd.DataFrame, selected: str |
     if len(row):
         where = (row["latitude"].iloc[0], row["longitude"].iloc[0])
         SelectedIncident(selected, where).add_to(group)
-
-
-def _popups(group: folium.FeatureGroup, points: pd.DataFrame) -> None:
-    """Escaped popups for standalone HTML exports (title, dates, place, description)."""
-    layers.Popups(
-        [[float(r.latitude), float(r.longitude), popup_html(r)] for r in _rows(points)]
-    ).add_to(group)
 
 
 def _grid(

@@ -39,6 +39,9 @@ class IncidentMarkers(JSCSSMixin, DataElement):
 
     rows: [lat, lon, type index, filled (0/1), id, title, dates, precision index]; the
     tooltip is built in the browser with every text escaped (see folium_map.tooltip_html).
+    popups (standalone files, which have no detail panel): id -> the marker's popup,
+    escaped in Python (folium_map.popup_html); a click on the marker opens it. They
+    were once click targets of their own under the markers, which took the clicks.
     """
 
     default_js = CLUSTER_JS
@@ -55,6 +58,7 @@ class IncidentMarkers(JSCSSMixin, DataElement):
           var labels = {{ this.labels|tojson }};
           var precisions = {{ this.precisions|tojson }};
           var rows = {{ this.rows|tojson }};
+          var popups = {{ this.popups|tojson }};
           var entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
           function esc(s) {
             return String(s).replace(/[&<>"']/g, function (c) { return entities[c]; });
@@ -82,6 +86,7 @@ class IncidentMarkers(JSCSSMixin, DataElement):
             var m = L.marker([r[0], r[1]], {icon: icon(r[2], r[3]), riseOnHover: true});
             m.bindTooltip(tip(r), {direction: "top", className: "incident-tip"});
             m.incidentId = r[4];
+            if (popups[r[4]]) { m.bindPopup(popups[r[4]], {maxWidth: 360}); }
             group.addLayer(m);
           }
           group.addTo(parent);
@@ -98,10 +103,12 @@ class IncidentMarkers(JSCSSMixin, DataElement):
         precisions: list[str],
         cluster: bool = True,
         cluster_options: dict[str, Any] | None = None,
+        popups: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self._name = "IncidentMarkers"
         self.rows = rows
+        self.popups = popups or {}
         self.icons = icons
         self.labels = [html.escape(label) for label in labels]
         self.precisions = [html.escape(label) for label in precisions]
@@ -254,28 +261,3 @@ MAP_CSS = """
 .incident-legend[dir="rtl"], .incident-tip [dir="rtl"] { text-align: right;
   font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans", "DejaVu Sans", sans-serif; }
 """
-
-
-class Popups(DataElement):
-    """Click targets with a popup each, for standalone files. Rows: [lat, lon, html], the
-    html escaped in Python (folium_map.popup_html); Leaflet sets it as the popup's content."""
-
-    _template = DataTemplate(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-          var parent = {{ this._parent.get_name() }};
-          var rows = {{ this.rows|tojson }};
-          for (var i = 0; i < rows.length; i++) {
-            L.circleMarker([rows[i][0], rows[i][1]], {radius: 9, opacity: 0, fillOpacity: 0})
-              .bindPopup(rows[i][2], {maxWidth: 360}).addTo(parent);
-          }
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, rows: list[list[Any]]) -> None:
-        super().__init__()
-        self._name = "Popups"
-        self.rows = rows
