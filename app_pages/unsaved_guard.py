@@ -1,9 +1,13 @@
 """Ask before a form's unsaved work is thrown away.
 
 Text typed into a Streamlit form stays in the browser until Save: a reload, a closed
-tab or another page in the sidebar drops it without a word. This script, drawn beside
-such a form, asks first: the browser's own "Leave site?" question for a reload or a
-closed tab, a question in the reader's language for the sidebar's links.
+tab, another page in the sidebar or the browser's Back button drops it without a word.
+This script, drawn beside such a form, asks first: the browser's own "Leave site?"
+question for a reload or a closed tab, a question in the reader's language for the
+sidebar's links and for Back. Back cannot be stopped once it has left the page's
+history entry, so the first touch of the form adds a second entry of the same page
+(its address ends in '#editing', which Streamlit does not treat as a page change):
+Back lands there first, and the question is asked before going on.
 
 What counts as unsaved: what the page says it drew (a draft brought back after a visit
 to another page, changes kept after a refused save or an edit conflict), or any field
@@ -57,6 +61,15 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     return state.baseline !== null && now !== null && now !== state.baseline;
   }
   state.unsaved = unsaved;
+  state.arm = function () {
+    var h = w.history;
+    if (!document.getElementById(MARK) || (h.state || {}).incidentGuard === "trap") { return; }
+    var here = w.location.href.split("#")[0] + "#editing";
+    h.replaceState({incidentGuard: "base"}, "", here);
+    h.pushState({incidentGuard: "trap"}, "", here);
+    state.last = "trap";
+  };
+  if (state.server) { state.arm(); }
   if (state.installed) { return; }
   state.installed = true;
   // The form as drawn, just before the first touch of it (a press, a focus): no value
@@ -65,8 +78,34 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     document.addEventListener(type, function (e) {
       if (state.baseline === null && e.target.closest && e.target.closest(FORM)) {
         state.baseline = state.snapshot();
+        state.arm();
       }
     }, true);
+  });
+  // The Back button: a second history entry of this page, so that Back first lands on
+  // this page's own entry (its '#': Streamlit stays) and the question can be asked.
+  // Declined, the entry is put back; accepted (or nothing unsaved), Back goes on.
+  // Streamlit may have pushed the form's address more than once: leaving steps back
+  // over every entry of it, so that one Back (accepted) leaves the form's page.
+  state.last = (w.history.state || {}).incidentGuard;
+  function bare() { return w.location.href.split("#")[0]; }
+  w.addEventListener("popstate", function (e) {
+    var now = (e.state || {}).incidentGuard, from = state.last;
+    state.last = now;
+    if (state.leaving && bare() === state.leaving && state.steps-- > 0) {
+      w.history.back();
+      return;
+    }
+    state.leaving = null;
+    if (now !== "base" || from !== "trap") { return; }  // not a Back from the form
+    if (state.unsaved() && !w.confirm(state.question)) {
+      w.history.pushState({incidentGuard: "trap"}, "", w.location.href);
+      state.last = "trap";
+      return;
+    }
+    state.key = null; state.server = false; state.baseline = null;
+    state.leaving = bare(); state.steps = 5;
+    w.history.back();
   });
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest('[data-testid="stSidebarNav"] a');

@@ -276,3 +276,57 @@ def test_a_number_stepped_counts_as_unsaved_and_a_save_clears_it(
     stored = open_store(str(example_server.db)).get(incident_id, LOADER)
     assert stored is not None and stored.title == "Saved with Enter"
     assert stored.latitude is not None and stored.latitude > float(before)
+
+
+def test_the_back_button_asks_before_typed_work_is_dropped(
+    guarded: Guarded, example_server: Server
+):
+    """From the map to a record's form, text typed: the browser's Back button asks
+    first. Declined, the form keeps the text and the address; a second Back asks
+    again; accepted, one Back brings the map back and the store is unchanged."""
+    page = guarded.page
+    store = open_store(str(example_server.db))
+    before = store.get(RECORD, LOADER)
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, example_server, RECORD)
+    idle(guarded)
+    _field(guarded, "Title").fill("Typed, then Back")
+    asked: list[str] = []
+
+    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", decline)
+    page.go_back()
+    page.wait_for_timeout(1500)
+    assert len(asked) == 1 and "not saved" in asked[0]
+    _expect(_field(guarded, "Title")).to_have_value("Typed, then Back")
+    assert f"id={RECORD}" in page.url
+    page.go_back()
+    page.wait_for_timeout(1500)
+    assert len(asked) == 2  # the question stays armed after a refusal
+    _expect(_field(guarded, "Title")).to_have_value("Typed, then Back")
+    page.remove_listener("dialog", decline)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.go_back()
+    page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    _expect(page.get_by_text("Add or edit an incident")).to_have_count(0)
+    assert store.get(RECORD, LOADER) == before
+    _no_exception(guarded)
+
+
+def test_back_from_an_untouched_form_goes_back_at_once(guarded: Guarded, example_server: Server):
+    """Nothing typed (the form only clicked into): Back asks nothing and one press
+    returns to the map."""
+    page = guarded.page
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, example_server, RECORD)
+    idle(guarded)
+    _field(guarded, "Title").click()  # a touch arms the guard; nothing changes
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.go_back()
+    page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    assert asked == []
+    _no_exception(guarded)
