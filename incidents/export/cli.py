@@ -119,7 +119,7 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
             lat, lon = (float(v) for v in where.split(","))
             labels.append(PlaceLabel(name, lat, lon))
             continue
-        best = geocode(value, country=country).best
+        best = geocode(value, country=country or None).best
         if best is None:
             said = _("could not place {name}: give it as NAME@LAT,LON")
             raise ValueError(said.format(name=repr(value)))
@@ -168,7 +168,13 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
     values={"n": lambda: number(CELLS_ABOVE)},
     help=N_("images of more incidents count them in squares (default {n})"),
 )
-@click.option("--country", default="LY")
+@click.option(
+    "--country",
+    default="",
+    metavar="CODE",
+    cls=cli_language.Worded,
+    help=N_("the map's country (ISO code, e.g. LY); by default the incidents' own"),
+)
 @add_filter_options
 @cli_language.pass_db
 def _export(db: str | None, **params: Any) -> int:

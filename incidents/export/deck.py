@@ -68,7 +68,7 @@ def build_deck(selection: Selection, options: DeckOptions | None = None) -> byte
     """The deck as PPTX bytes; its map slides are drawn as images are (dots, or squares
     for a selection read from the column index)."""
     options = options or DeckOptions()
-    title = options.title or default_title(selection.country)
+    title = options.title or default_title(selection.countries)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     _properties(prs, selection, title)

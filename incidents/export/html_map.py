@@ -73,7 +73,7 @@ def _page(
     leftover = external_urls(page)
     if leftover:
         raise RuntimeError(f"the HTML map would load from other hosts: {leftover[:3]}")
-    title = title or default_title(selection.country)
+    title = title or default_title(selection.countries)
     header = _header(selection, title, shown)
     match = _BODY.search(page)
     at = match.end() if match else 0

@@ -48,6 +48,30 @@ DRAWING_COLUMNS = (
 )  # fmt: skip
 
 
+FALLBACK_COUNTRY = "LY"  # the importer's default: a selection none of whose districts is known
+
+
+def countries_of(codes: pd.Series) -> tuple[str, ...]:
+    """The countries a selection's incidents are in, the most incidents first, from
+    their district codes (ISO 3166-2: 'AF-BAL' is in Afghanistan). Why the codes: both
+    ways of reading a selection (rows, column snapshot) hold them, and the geocoder
+    set them from where the incident is."""
+    found: dict[str, int] = {}
+    for code, n in codes.value_counts().items():
+        head = str(code).partition("-")[0].upper()
+        if n and len(head) == 2 and head.isalpha():
+            found[head] = found.get(head, 0) + int(n)
+    return tuple(sorted(found, key=lambda c: (-found[c], c)))
+
+
+def _mapped(rows: pd.DataFrame, country: str) -> dict[str, Any]:
+    """Selection's country and countries: the one asked for, else the data's."""
+    if country:
+        return {"country": country.upper(), "countries": (country.upper(),)}
+    found = countries_of(rows["admin1_code"]) if "admin1_code" in rows.columns else ()
+    return {"country": found[0] if found else FALLBACK_COUNTRY, "countries": found}
+
+
 @dataclass(frozen=True)
 class Selection:
     """Rows for one profile plus what the face of an export must say about them."""
@@ -60,7 +84,8 @@ class Selection:
     sources_complete: bool = True
     link: str = ""
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    country: str = "LY"
+    country: str = FALLBACK_COUNTRY  # the map's country: outlines, districts, locator
+    countries: tuple[str, ...] = ()  # every country the incidents are in, most first
     version: str = ""  # set when the rows were read from the column index
     sources_sampled: bool = False  # sources read for an even sample, not the first ones
     people: tuple[str, ...] | None = None  # people_lines when the rows hold no counts
@@ -146,7 +171,7 @@ def read_selection(
     link: str = "",
     confidential: bool = False,
     source_limit: int = SOURCE_LIMIT,
-    country: str = "LY",
+    country: str = "",
     columns: Sequence[str] | None = None,
     index: ColumnIndex | None = None,
 ) -> Selection:
@@ -155,6 +180,7 @@ def read_selection(
     columns=None reads every column the viewer may see (tables); confidential=True adds
     the confidential ones where the viewer is entitled and the profile allows them.
     index: the viewer's column index, to read a large selection from (counted=True).
+    country: the map's country; "" takes it from the incidents' districts (_mapped).
     """
     if index is not None:
         return _read_counted(store, index, query, viewer, link, country)
@@ -175,7 +201,7 @@ def read_selection(
         sources=sources,
         sources_complete=len(ids) <= source_limit,
         link=link,
-        country=country,
+        **_mapped(rows, country),
         merged=merged_count(store, viewer, ids),
         public_rules=store.public_rules,
     )
@@ -205,7 +231,7 @@ def _read_counted(
         sources=store.sources(ids, viewer),
         sources_complete=len(ids) >= len(rows),
         link=link,
-        country=country,
+        **_mapped(rows, country),
         version=_index_version(index, keep, profile.name),
         sources_sampled=True,
         people=tuple(_people_lines(index, query)),

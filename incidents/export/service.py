@@ -71,7 +71,7 @@ class ExportRequest:
     panels: str = ""  # "", "type" or "period" (images); decks add such slides too
     breaks: tuple[date, ...] = ()
     link: str = ""
-    country: str = "LY"
+    country: str = ""  # ISO code of the map's country; "" takes it from the incidents
     cells_above: int = CELLS_ABOVE  # larger selections: images count incidents in squares
     lang: str = ""  # "en", "ar" or "fr"; "" speaks the language active where it is made
 

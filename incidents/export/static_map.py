@@ -52,6 +52,7 @@ from incidents.styles import TYPE_STYLES
 from incidents.translation import _, is_rtl, language
 
 FORMATS = ("png", "svg", "pdf")
+MAX_TITLE_COUNTRIES = 3  # more are named in the facts, not the title
 T = TypeVar("T")
 
 
@@ -164,12 +165,20 @@ def draw_extras(
 
 
 def title_of(selection: Selection, options: MapOptions) -> str:
-    return options.title or default_title(selection.country)
+    return options.title or default_title(selection.countries)
 
 
-def default_title(country: str) -> str:
-    """'Incidents in Libya', the title of a file given none."""
-    return _("Incidents in {country}").format(country=country_name(country))
+def default_title(countries: Sequence[str]) -> str:
+    """The title of a file given none: 'Incidents in Libya', 'Incidents in Libya and
+    Tunisia' (joined as the language joins a list), or no country for none or many."""
+    if not countries:
+        return _("Incidents")
+    if len(countries) > MAX_TITLE_COUNTRIES:
+        return _("Incidents in several countries")
+    from babel.lists import format_list
+
+    names = format_list([country_name(c) for c in countries], locale=language())
+    return _("Incidents in {country}").format(country=names)
 
 
 def compose(
