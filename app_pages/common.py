@@ -106,7 +106,7 @@ def index() -> ColumnIndex:
     return idx
 
 
-def warm_up(who: Viewer = PUBLIC) -> None:
+def warm_up(who: Viewer = PUBLIC) -> ColumnIndex:
     """Read this viewer's snapshot and filter choices before anyone asks (the server
     calls it at start): the first visit finds them in memory."""
     store = get_store()
@@ -121,6 +121,7 @@ def warm_up(who: Viewer = PUBLIC) -> None:
     # The grid levels of the map a visitor without a link first sees (plan.layer: no
     # extent reported yet, the country's zoom), kept with the snapshot: 0.19 s at 1M.
     pyramid.build(idx, from_params({}).query, None, pyramid.zoom_for(None))
+    return idx
 
 
 _CHOICES_READ = threading.Lock()

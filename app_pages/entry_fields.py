@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common, language
-from geodata import district_at, geocode
+from geodata import FALLBACK_COUNTRY, available_countries, district_at, geocode
 from incidents.export.placement_words import town_name
 from incidents.field_words import SOURCE_HEADINGS, field_label
 from incidents.form_edit import COUNTS, FIELDS, FormValues
@@ -114,7 +114,9 @@ def _small_map(candidates: list[Any]) -> None:
     ss = st.session_state
     lat, lon = ss.get("e_latitude"), ss.get("e_longitude")
     point = (float(lat), float(lon)) if lat is not None and lon is not None else None
-    m = basemap(center=point, zoom=9 if point else None)
+    country = str(ss.get("e_country") or "").upper() or FALLBACK_COUNTRY
+    m = basemap(country if country in available_countries() else FALLBACK_COUNTRY,
+                point, 9 if point else None)  # fmt: skip
     pins = [[c.lat, c.lon, f"{n}. {c.name}", 0] for n, c in enumerate(candidates, start=1)]
     if point is not None:
         pins.append([point[0], point[1], _("The incident's point"), 1])

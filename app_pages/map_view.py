@@ -16,6 +16,7 @@ from folium import Element, FeatureGroup
 from streamlit_folium import st_folium
 
 from app_pages import common, language
+from geodata import main_country
 from incidents.maps import (
     Drawn,
     MapOptions,
@@ -107,10 +108,10 @@ def _layer(
     return group, drawn
 
 
-def _district_list(idx: ColumnIndex, view: ViewState) -> None:
+def _district_list(idx: ColumnIndex, view: ViewState, country: str) -> None:
     """The district totals the map shades, as a list to read (count_totals' words)."""
     table = idx.district_totals(view.query, view.measure)
-    names = {str(c): str(n) for c, n in zip(*_district_names(), strict=True)}
+    names = {str(c): str(n) for c, n in zip(*_district_names(country), strict=True)}
     with st.expander(_("Totals per district, as a list"), expanded=False):
         words = aggregate.district_words(table, view.measure, names)
         st.dataframe(
@@ -122,7 +123,7 @@ def _district_list(idx: ColumnIndex, view: ViewState) -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _district_names(country: str = "LY") -> tuple[list[str], list[str]]:
+def _district_names(country: str) -> tuple[list[str], list[str]]:
     from geodata import admin1_frame
 
     frame = admin1_frame(country)
@@ -164,14 +165,15 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     """Draw the map for the selection; return its extent and any new marker click."""
     kept = _kept_start()  # None on the session's first run (for this viewer)
     bounds = last_bounds()
-    options = MapOptions(layer=view.layer, measure=view.measure, selected_id=selected)
+    country = main_country(idx.district_counts())  # outlines and names where the data is
+    options = MapOptions(
+        layer=view.layer, measure=view.measure, selected_id=selected, country=country
+    )
     group, drawn = _layer(
         idx, view, options, bounds, last_zoom() or (kept[1] if kept else view.zoom)
     )
     start = _start(view, group)
-    base = basemap(
-        center=start[0], zoom=start[1], online_tiles=view.online_tiles, animate_zoom=False
-    )
+    base = basemap(country, start[0], start[1], online_tiles=view.online_tiles, animate_zoom=False)
     if start[2]:
         base.add_child(StartExtent(start[2]))
     fly = st.session_state.get("_fly")
@@ -192,7 +194,7 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
         or {}
     )
     if view.layer == "districts":
-        _district_list(idx, view)
+        _district_list(idx, view, country)
     zoom, click = value.get("zoom"), _new_click(value)
     return MapState(
         bounds=last_bounds() or bounds,

@@ -100,6 +100,10 @@ def _read_snapshot() -> None:
 
     try:
         if not identity.settings().private:
-            common.warm_up()
+            idx = common.warm_up()
+            from geodata import main_country
+            from incidents.maps import basemap
+
+            basemap(main_country(idx.district_counts()), animate_zoom=False)  # its outlines
     except Exception:  # a warm-up never stops the server
         LOG.warning("could not read the snapshot at start", exc_info=True)

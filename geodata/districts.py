@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,29 @@ class District:
     country: str
     centroid_lat: float
     centroid_lon: float
+
+
+FALLBACK_COUNTRY = "LY"  # the importer's default: data none of whose districts is known
+
+
+def countries_of(counts: Iterable[tuple[Any, int]]) -> tuple[str, ...]:
+    """The countries of incidents counted per district code, the most incidents first:
+    a code's country is its ISO 3166-2 prefix ('AF-BAL' is in Afghanistan). Why the
+    codes: every reading of the incidents (rows, the column snapshot) holds them, and
+    the geocoder set them from where each incident is. counts: (code, n) pairs, e.g. a
+    value_counts().items(); empty and malformed codes count for no country."""
+    found: dict[str, int] = {}
+    for code, n in counts:
+        head = str(code).partition("-")[0].upper()
+        if n and len(head) == 2 and head.isalpha():
+            found[head] = found.get(head, 0) + int(n)
+    return tuple(sorted(found, key=lambda c: (-found[c], c)))
+
+
+def main_country(counts: Iterable[tuple[Any, int]]) -> str:
+    """The country most of these incidents are in (FALLBACK_COUNTRY when none is known):
+    whose outlines, districts and town names a map of them draws."""
+    return next(iter(countries_of(counts)), FALLBACK_COUNTRY)
 
 
 def admin1_file(country: str) -> Path:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geodata import FALLBACK_COUNTRY, countries_of
 from incidents import count_totals, translation
 from incidents.access import PublicRules, Viewer
 from incidents.export import people_words
@@ -48,27 +49,12 @@ DRAWING_COLUMNS = (
 )  # fmt: skip
 
 
-FALLBACK_COUNTRY = "LY"  # the importer's default: a selection none of whose districts is known
-
-
-def countries_of(codes: pd.Series) -> tuple[str, ...]:
-    """The countries a selection's incidents are in, the most incidents first, from
-    their district codes (ISO 3166-2: 'AF-BAL' is in Afghanistan). Why the codes: both
-    ways of reading a selection (rows, column snapshot) hold them, and the geocoder
-    set them from where the incident is."""
-    found: dict[str, int] = {}
-    for code, n in codes.value_counts().items():
-        head = str(code).partition("-")[0].upper()
-        if n and len(head) == 2 and head.isalpha():
-            found[head] = found.get(head, 0) + int(n)
-    return tuple(sorted(found, key=lambda c: (-found[c], c)))
-
-
 def _mapped(rows: pd.DataFrame, country: str) -> dict[str, Any]:
     """Selection's country and countries: the one asked for, else the data's."""
     if country:
         return {"country": country.upper(), "countries": (country.upper(),)}
-    found = countries_of(rows["admin1_code"]) if "admin1_code" in rows.columns else ()
+    codes = rows["admin1_code"] if "admin1_code" in rows.columns else pd.Series([], dtype=object)
+    found = countries_of(codes.value_counts().items())
     return {"country": found[0] if found else FALLBACK_COUNTRY, "countries": found}
 
 

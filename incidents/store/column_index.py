@@ -209,6 +209,14 @@ class ColumnIndex:
             }
         )
 
+    def district_counts(self) -> Iterable[tuple[str, int]]:
+        """(district code, records) for every record of the snapshot, all filters
+        aside: what the map's country is read from (geodata.main_country), so that the
+        outlines stay the same while the filters change."""
+        labels = self.labels["admin1_code"]
+        counts = np.bincount(self.codes["admin1_code"].astype(np.int64), minlength=len(labels))
+        return zip(labels, counts.tolist(), strict=True)
+
     def drawable_points(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Latitude, longitude and type code (an index into labels["type"]) of the
         drawable matches: for summaries the index does not answer itself (map levels)."""

@@ -201,3 +201,12 @@ def test_available_countries() -> None:
     assert "LY" in geodata.available_countries()
     with pytest.raises(FileNotFoundError, match="build_geodata"):
         geodata.admin1_frame("QQ")
+
+
+def test_the_main_country_is_where_most_incidents_are() -> None:
+    """From district codes counted (any order, empty and malformed codes ignored)."""
+    counts = [("LY-TB", 2), ("", 40), ("AF-BAL", 3), ("AF-KAP", 1), ("junk", 9), ("LY-MB", 1)]
+    assert geodata.countries_of(counts) == ("AF", "LY")
+    assert geodata.main_country(counts) == "AF"
+    assert geodata.main_country([("", 5)]) == geodata.FALLBACK_COUNTRY
+    assert geodata.countries_of([("AF-BAL", 0)]) == ()

@@ -75,3 +75,13 @@ def test_chunks_build_what_the_whole_frame_built(sizes: list[int], seed: int) ->
     for name in _CODED:
         np.testing.assert_array_equal(built.codes[name], expected.codes[name])
         assert built.codes[name].dtype == np.int16
+
+
+def test_district_counts_count_every_record_whatever_the_filter() -> None:
+    rng = np.random.default_rng(7)
+    index = ColumnIndex.build([_chunk(rng, np.arange(1, 60))])
+    counts = dict(index.district_counts())
+    assert sum(counts.values()) == len(index.fid)
+    labels = np.asarray(index.labels["admin1_code"], dtype=object)
+    for code, n in counts.items():
+        assert n == int((labels[index.codes["admin1_code"]] == code).sum())
