@@ -16,11 +16,13 @@ from typing import Any
 
 import streamlit as st
 
+from geodata import main_country
 from incidents import failures
 from incidents.access import Viewer
 from incidents.export.cli import labels_from_args
 from incidents.export.profiles import PROFILES, allowed_profiles
 from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, run_export
+from incidents.export.static_map import default_title
 from incidents.export.theme import SIZES, ImageSize, parse_size
 from incidents.query import Query
 from incidents.store.record_store import RecordStore
@@ -95,7 +97,8 @@ def render_export_panel(
             help=_("Public: public records only, locations coarsened. Images and slides "
                    "never show confidential fields; internal tables do."),
         )  # fmt: skip
-        request = _image_options(extent, link)
+        country = main_country(store.snapshot(viewer).district_counts())
+        request = _image_options(extent, link, country)
         request = dataclasses.replace(request, profile=profile, lang=language())
         st.caption(
             _(
@@ -141,9 +144,10 @@ class ExportFailed(RuntimeError):
     """A file could not be made; the message is the sentence the person is shown."""
 
 
-def _image_options(extent: Extent | None, link: str) -> ExportRequest:
+def _image_options(extent: Extent | None, link: str, country: str) -> ExportRequest:
+    """country: where the incidents are, for the title's example and the place names."""
     left, right = st.columns(2)
-    title = left.text_input(_("Title"), key="export_title", placeholder=_("Incidents in Libya"))
+    title = left.text_input(_("Title"), key="export_title", placeholder=default_title((country,)))
     subtitle = left.text_input(_("Subtitle"), key="export_subtitle",
                                placeholder=_("Left empty: the date window, in words"))  # fmt: skip
     size = _size(right)
@@ -152,10 +156,10 @@ def _image_options(extent: Extent | None, link: str) -> ExportRequest:
                       key="export_extent", horizontal=True) == "fit"  # fmt: skip
     locator = right.toggle(_("Locator inset"), value=True, key="export_locator")
     places = left.text_input(_("Name these places on the map"), key="export_labels",
-                             placeholder=_("Tarhuna, Tripoli"))  # fmt: skip
+                             placeholder=_("Town names, separated by commas"))  # fmt: skip
     panels, breaks = _panels(left)
     try:
-        labels = labels_from_args([p.strip() for p in places.split(",") if p.strip()], "LY")
+        labels = labels_from_args([p.strip() for p in places.split(",") if p.strip()], country)
     except ValueError as error:
         st.warning(str(error))
         labels = ()

@@ -16,7 +16,7 @@ from folium import Element, FeatureGroup
 from streamlit_folium import st_folium
 
 from app_pages import common, language
-from geodata import main_country
+from geodata import FALLBACK_COUNTRY, countries_of
 from incidents.maps import (
     Drawn,
     MapOptions,
@@ -108,10 +108,10 @@ def _layer(
     return group, drawn
 
 
-def _district_list(idx: ColumnIndex, view: ViewState, country: str) -> None:
+def _district_list(idx: ColumnIndex, view: ViewState, countries: tuple[str, ...]) -> None:
     """The district totals the map shades, as a list to read (count_totals' words)."""
     table = idx.district_totals(view.query, view.measure)
-    names = {str(c): str(n) for c, n in zip(*_district_names(country), strict=True)}
+    names = {str(c): str(n) for c, n in zip(*_district_names(countries), strict=True)}
     with st.expander(_("Totals per district, as a list"), expanded=False):
         words = aggregate.district_words(table, view.measure, names)
         st.dataframe(
@@ -123,11 +123,12 @@ def _district_list(idx: ColumnIndex, view: ViewState, country: str) -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _district_names(country: str) -> tuple[list[str], list[str]]:
+def _district_names(countries: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Codes and names of the districts of every country the incidents are in."""
     from geodata import admin1_frame
 
-    frame = admin1_frame(country)
-    return list(frame["code"]), list(frame["name_en"])
+    frames = [admin1_frame(country) for country in countries]
+    return [c for f in frames for c in f["code"]], [n for f in frames for n in f["name_en"]]
 
 
 Start = tuple[tuple[float, float] | None, int | None, list[list[float]] | None]
@@ -165,7 +166,8 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     """Draw the map for the selection; return its extent and any new marker click."""
     kept = _kept_start()  # None on the session's first run (for this viewer)
     bounds = last_bounds()
-    country = main_country(idx.district_counts())  # outlines and names where the data is
+    countries = countries_of(idx.district_counts())  # outlines and names where the data is
+    country = countries[0] if countries else FALLBACK_COUNTRY
     options = MapOptions(
         layer=view.layer, measure=view.measure, selected_id=selected, country=country
     )
@@ -194,7 +196,7 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
         or {}
     )
     if view.layer == "districts":
-        _district_list(idx, view, country)
+        _district_list(idx, view, countries)
     zoom, click = value.get("zoom"), _new_click(value)
     return MapState(
         bounds=last_bounds() or bounds,

@@ -69,11 +69,13 @@ def countries_of(counts: Iterable[tuple[Any, int]]) -> tuple[str, ...]:
     a code's country is its ISO 3166-2 prefix ('AF-BAL' is in Afghanistan). Why the
     codes: every reading of the incidents (rows, the column snapshot) holds them, and
     the geocoder set them from where each incident is. counts: (code, n) pairs, e.g. a
-    value_counts().items(); empty and malformed codes count for no country."""
+    value_counts().items(). A code without a dash, or of a country whose outlines are
+    not bundled, counts for none: no map of it could be drawn."""
+    known = set(available_countries())
     found: dict[str, int] = {}
     for code, n in counts:
-        head = str(code).partition("-")[0].upper()
-        if n and len(head) == 2 and head.isalpha():
+        head, dash, _ = str(code).upper().partition("-")
+        if n and dash and head in known:
             found[head] = found.get(head, 0) + int(n)
     return tuple(sorted(found, key=lambda c: (-found[c], c)))
 
@@ -88,6 +90,7 @@ def admin1_file(country: str) -> Path:
     return DATA_DIR / f"admin1_{country.upper()}.geojson"
 
 
+@functools.lru_cache(maxsize=1)
 def available_countries() -> tuple[str, ...]:
     """ISO alpha-2 codes of the countries whose district extract is bundled."""
     return tuple(sorted(p.stem.split("_", 1)[1] for p in DATA_DIR.glob("admin1_*.geojson")))

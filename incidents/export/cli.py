@@ -6,25 +6,30 @@ script: python -m incidents export pptx --from 2020-01-01 --type mass_grave --ou
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from geodata import FALLBACK_COUNTRY, main_country
 from incidents import cli_language, filter_fields
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel
 from incidents.export.caption import incidents_words
 from incidents.export.cells import CELLS_ABOVE
-from incidents.export.profiles import PROFILES, get_profile
+from incidents.export.profiles import PROFILES, export_viewer, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
 from incidents.query import Query
 from incidents.translation import DEFAULT_SETTING, N_, _, default_language, number, supported
+
+if TYPE_CHECKING:
+    from incidents.store.record_store import RecordStore
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _LANG_HELP = N_("language of every word the file prints (default: the {setting} setting, else en)")
@@ -119,7 +124,7 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
             lat, lon = (float(v) for v in where.split(","))
             labels.append(PlaceLabel(name, lat, lon))
             continue
-        best = geocode(value, country=country or None).best
+        best = geocode(value, country=country).best
         if best is None:
             said = _("could not place {name}: give it as NAME@LAT,LON")
             raise ValueError(said.format(name=repr(value)))
@@ -180,17 +185,18 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
 def _export(db: str | None, **params: Any) -> int:
     from incidents.store import open_store
 
+    store = functools.cache(lambda: open_store(db))  # opened once the options are good
+    viewer = Viewer(params["actor"], get_profile(params["profile"]).role)
     try:
         query = query_from_args(params)
-        request = request_from_args(params)
+        request = request_from_args(params, lambda: _data_country(store(), viewer, params))
         if request.panels == "period" and not request.breaks:
             raise ValueError(_("--panels period needs at least one --break YYYY-MM-DD"))
     except ValueError as error:
         print(_("Cannot export: {error}").format(error=error), file=sys.stderr)
         return 2
     started = time.perf_counter()
-    viewer = Viewer(params["actor"], get_profile(params["profile"]).role)
-    result = run_export(open_store(db), viewer, query, request)
+    result = run_export(store(), viewer, query, request)
     params["out"].write_bytes(result.data)
     seconds = time.perf_counter() - started
     counted = incidents_words(result.count)
@@ -208,14 +214,25 @@ def _export(db: str | None, **params: Any) -> int:
 _export.params.append(cli_language.lang_option(_LANG_HELP, True, setting=DEFAULT_SETTING))
 
 
-def request_from_args(params: Mapping[str, Any]) -> ExportRequest:
-    """The export's words, size, extent and extras from the options."""
+def _data_country(store: RecordStore, viewer: Viewer, params: Mapping[str, Any]) -> str:
+    """The country most incidents this export's audience sees are in: where --label
+    names are looked up when no --country is given."""
+    reader = export_viewer(viewer, get_profile(params["profile"]))
+    return main_country(store.snapshot(reader).district_counts())
+
+
+def request_from_args(
+    params: Mapping[str, Any], data_country: Callable[[], str] = lambda: FALLBACK_COUNTRY
+) -> ExportRequest:
+    """The export's words, size, extent and extras from the options; data_country: the
+    country to look --label names up in when --country is not given (asked only then)."""
     p = params
+    where = p["country"] or (data_country() if p["label"] else "")
     return ExportRequest(
         fmt=p["fmt"], profile=p["profile"], title=p["title"], subtitle=p["subtitle"],
         size=parse_size(p["size"]), scale=p["scale"],
         extent=_box(p["view"]) if p["view"] else None, locator=not p["no_locator"],
-        labels=labels_from_args(list(p["label"]), p["country"]), panels=p["panels"] or "",
+        labels=labels_from_args(list(p["label"]), where), panels=p["panels"] or "",
         breaks=tuple(p["breaks"]), link=p["link"], country=p["country"].upper(),
         cells_above=p["cells_above"], lang=supported(p.get("lang")) or default_language(),
     )  # fmt: skip

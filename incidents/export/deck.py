@@ -194,7 +194,7 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
             _("Briefing on {title}.").format(title=title),
             _("Dates: {window}.").format(window=window_words(selection.query)),
             _("Filters: {filters}.").format(
-                filters=filters_sentence(selection.query, district_names(selection.country))
+                filters=filters_sentence(selection.query, district_names(selection))
             ),
             _("{facts}.").format(facts=facts),
             *([placed] if placed else []),
@@ -216,7 +216,7 @@ def _map_slides(
     box = PICTURE_BOX
     size = theme.ImageSize("deck", box[2], box[3], text=0.9)
     map_options = dataclasses.replace(options.map, size=size, header=False, title=title)
-    filters = filters_sentence(selection.query, district_names(selection.country))
+    filters = filters_sentence(selection.query, district_names(selection))
     caption = _("{window}. Filters: {filters}.").format(
         window=window_words(selection.query), filters=filters
     )
@@ -290,7 +290,7 @@ def _timeline_slide(prs: PresentationType, selection: Selection, options: DeckOp
 
 
 def _table_slide(prs: PresentationType, selection: Selection) -> None:
-    header, body = counts_table_data(selection, district_names(selection.country))
+    header, body = counts_table_data(selection, district_names(selection))
     notes = _(
         "Incidents by type (rows) and district (columns) in the selection; districts "
         "beyond the busiest five are grouped. {incidents} in all, located or not."

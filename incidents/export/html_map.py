@@ -90,7 +90,7 @@ def _page(
 def _header(selection: Selection, title: str, shown: int) -> str:
     """The facts block; user text is escaped, URLs shown as text, not as links."""
     profile = selection.profile
-    filters = filters_sentence(selection.query, district_names(selection.country))
+    filters = filters_sentence(selection.query, district_names(selection))
     parts = [
         f"<strong style='font-size:18px'>{html.escape(title)}</strong>",
         html.escape(window_words(selection.query)),

@@ -213,7 +213,7 @@ def filters_and_sources(flow: Flow, selection: Selection) -> None:
     """The legend's closing lines, the same on every image: which filters, which sources."""
     flow.gap(8)
     flow.text(_("Filters"), 12.5, bold=True)
-    flow.text(filters_sentence(selection.query, district_names(selection.country)), 10.5)
+    flow.text(filters_sentence(selection.query, district_names(selection)), 10.5)
     flow.gap(8)
     flow.text(_("Sources"), 12.5, bold=True)
     flow.text(sources_sentence(selection), 10.5)
@@ -259,14 +259,18 @@ def sources_sentence(selection: Selection) -> str:
     return _("{sentence}.").format(sentence=text)
 
 
-def district_names(country: str) -> dict[str, str]:
-    """District names by code: the one display name the app shows in every language
-    (geodata.district_names: Natural Earth's Arabic names are wrong for some)."""
-    try:
-        frame = geodata.admin1_frame(country)
-    except FileNotFoundError:
-        return {}
-    return dict(zip(frame["code"], frame["name_en"], strict=False))
+def district_names(selection: Selection) -> dict[str, str]:
+    """District names by code, of every country the selection's incidents are in: the
+    one display name the app shows in every language (geodata.district_names: Natural
+    Earth's Arabic names are wrong for some)."""
+    names: dict[str, str] = {}
+    for country in selection.countries or (selection.country,):
+        try:
+            frame = geodata.admin1_frame(country)
+        except FileNotFoundError:
+            continue
+        names |= dict(zip(frame["code"], frame["name_en"], strict=False))
+    return names
 
 
 def draw_footer(fig: Figure, selection: Selection, scale: float) -> None:

@@ -97,3 +97,22 @@ def test_a_selection_without_districts_falls_back_and_names_no_country(
 ) -> None:
     selection = read_selection(afghan_store, Query(text="no incident says this"), EDITOR)
     assert (selection.country, selection.countries) == (FALLBACK_COUNTRY, ())
+
+
+def test_the_filter_sentence_names_districts_of_every_country(
+    two_country_store: RecordStore,
+) -> None:
+    query = Query(admin1_codes=("AF-BAL", "LY-MB"))
+    html = run_export(two_country_store, EDITOR, query, ExportRequest("html")).data.decode()
+    assert "Balkh" in html and "Murqub" in html
+
+
+def test_the_cli_looks_labels_up_in_the_data_country(afghan_store: RecordStore, tmp_path) -> None:
+    """--label Kabul with no --country: looked up in Afghanistan, where the incidents are
+    (worldwide, a bare town name is not confident enough to be placed)."""
+    from incidents.cli import main
+
+    out = tmp_path / "af.png"
+    args = ["export", "png", "--out", str(out), "--label", "Kabul", "--db", afghan_store.url]
+    assert main(args) == 0
+    assert out.stat().st_size > 10_000

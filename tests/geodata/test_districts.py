@@ -210,3 +210,10 @@ def test_the_main_country_is_where_most_incidents_are() -> None:
     assert geodata.main_country(counts) == "AF"
     assert geodata.main_country([("", 5)]) == geodata.FALLBACK_COUNTRY
     assert geodata.countries_of([("AF-BAL", 0)]) == ()
+
+
+def test_a_code_without_a_dash_or_outlines_names_no_country() -> None:
+    """'TB' alone, a CSV's 'NA', a made-up 'ZZ-AA': no map could be drawn of them, so
+    they never choose the map's country (the page would fail on missing outlines)."""
+    counts = [("TB", 50), ("NA", 40), ("ZZ-AA", 30), ("LY-TB", 1)]
+    assert geodata.countries_of(counts) == ("LY",)
