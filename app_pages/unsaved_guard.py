@@ -5,9 +5,9 @@ tab, another page in the sidebar or the browser's Back button drops it without a
 This script, drawn beside such a form, asks first: the browser's own "Leave site?"
 question for a reload or a closed tab, a question in the reader's language for the
 sidebar's links and for Back. Back cannot be stopped once it has left the page's
-history entry, so the first touch of the form adds a second entry of the same page
-(its address ends in '#editing', which Streamlit does not treat as a page change):
-Back lands there first, and the question is asked before going on.
+history entry, so the first unsaved change adds a second entry of the same page (its
+address ends in '#editing', which Streamlit does not treat as a page change): Back
+lands there first, and the question is asked before going on.
 
 What counts as unsaved: what the page says it drew (a draft brought back after a visit
 to another page, changes kept after a refused save or an edit conflict), or any field
@@ -78,33 +78,42 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     document.addEventListener(type, function (e) {
       if (state.baseline === null && e.target.closest && e.target.closest(FORM)) {
         state.baseline = state.snapshot();
-        state.arm();
+      }
+    }, true);
+  });
+  // Back is guarded once something is unsaved (a form only looked at adds no entry).
+  ["input", "change", "click", "keyup"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (e.target.closest && e.target.closest(FORM)) {
+        w.setTimeout(function () { if (state.unsaved()) { state.arm(); } }, 0);
       }
     }, true);
   });
   // The Back button: a second history entry of this page, so that Back first lands on
   // this page's own entry (its '#': Streamlit stays) and the question can be asked.
   // Declined, the entry is put back; accepted (or nothing unsaved), Back goes on.
-  // Streamlit may have pushed the form's address more than once: leaving steps back
-  // over every entry of it, so that one Back (accepted) leaves the form's page.
+  // Streamlit may have pushed the form page's address more than once (a record chosen
+  // in the form adds one): leaving steps back over every entry of the page, so that
+  // one Back (accepted) leaves it. Nothing is forgotten until another page is reached:
+  // in a tab where the form came first, Back has nowhere to go and the work stays
+  // guarded.
   state.last = (w.history.state || {}).incidentGuard;
-  function bare() { return w.location.href.split("#")[0]; }
   w.addEventListener("popstate", function (e) {
-    var now = (e.state || {}).incidentGuard, from = state.last;
+    var now = (e.state || {}).incidentGuard, from = state.last, path = w.location.pathname;
     state.last = now;
-    if (state.leaving && bare() === state.leaving && state.steps-- > 0) {
-      w.history.back();
-      return;
+    if (state.leaving) {
+      if (path === state.leaving && state.steps-- > 0) { w.history.back(); return; }
+      if (path !== state.leaving) { state.key = null; state.server = false; state.baseline = null; }
+      state.leaving = null;
     }
-    state.leaving = null;
     if (now !== "base" || from !== "trap") { return; }  // not a Back from the form
     if (state.unsaved() && !w.confirm(state.question)) {
       w.history.pushState({incidentGuard: "trap"}, "", w.location.href);
       state.last = "trap";
       return;
     }
-    state.key = null; state.server = false; state.baseline = null;
-    state.leaving = bare(); state.steps = 5;
+    state.leaving = path; state.steps = 5;
+    w.setTimeout(function () { state.leaving = null; }, 3000);  // Back had nowhere to go
     w.history.back();
   });
   document.addEventListener("click", function (e) {
@@ -113,8 +122,8 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     if (w.confirm(state.question)) { state.key = null; state.server = false; }
     else { e.preventDefault(); e.stopPropagation(); }
   }, true);
-  w.addEventListener("beforeunload", function (e) {
-    if (state.unsaved()) { e.preventDefault(); e.returnValue = ""; }
+  w.addEventListener("beforeunload", function (e) {  // not again when Back was accepted
+    if (!state.leaving && state.unsaved()) { e.preventDefault(); e.returnValue = ""; }
   });
 })();
 </script>"""

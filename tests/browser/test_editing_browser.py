@@ -291,6 +291,7 @@ def test_the_back_button_asks_before_typed_work_is_dropped(
     _open_from_the_map(guarded, example_server, RECORD)
     idle(guarded)
     _field(guarded, "Title").fill("Typed, then Back")
+    page.wait_for_timeout(300)  # a person's pause between typing and Back
     asked: list[str] = []
 
     def decline(dialog) -> None:  # type: ignore[no-untyped-def]
@@ -330,3 +331,24 @@ def test_back_from_an_untouched_form_goes_back_at_once(guarded: Guarded, example
     page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
     assert asked == []
     _no_exception(guarded)
+
+
+def test_back_from_a_tab_opened_on_the_form_asks_once(guarded: Guarded, example_server: Server):
+    """A second tab opened on the form's address (a shared link), text typed: Back asks
+    in the reader's words, and once accepted leaves the app without the browser's own
+    question on top."""
+    _sign_in(guarded, example_server)
+    tab = guarded.context.new_page()
+    tab.route("**/*", guarded._route)
+    tab.goto(f"{example_server.url}/entry_page?id={RECORD}")
+    tab.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
+    tab.wait_for_timeout(1000)
+    tab.get_by_label(re.compile(r"^Title( \*)?$")).fill("Typed in the second tab")
+    tab.wait_for_timeout(300)  # a person's pause between typing and Back
+    asked: list[str] = []
+    tab.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    tab.go_back()
+    tab.wait_for_timeout(1500)
+    assert asked == ["confirm"]
+    assert not tab.url.startswith(example_server.url)  # the tab's page before the link
+    tab.close()
