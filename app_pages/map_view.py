@@ -166,16 +166,18 @@ def render(idx: ColumnIndex, view: ViewState, selected: str | None) -> MapState:
     """Draw the map for the selection; return its extent and any new marker click."""
     kept = _kept_start()  # None on the session's first run (for this viewer)
     bounds = last_bounds()
-    countries = countries_of(idx.district_counts())  # outlines and names where the data is
-    country = countries[0] if countries else FALLBACK_COUNTRY
+    # outlines and names where the data is
+    countries = countries_of(idx.district_counts()) or (FALLBACK_COUNTRY,)
     options = MapOptions(
-        layer=view.layer, measure=view.measure, selected_id=selected, country=country
+        layer=view.layer, measure=view.measure, selected_id=selected, countries=countries
     )
     group, drawn = _layer(
         idx, view, options, bounds, last_zoom() or (kept[1] if kept else view.zoom)
     )
     start = _start(view, group)
-    base = basemap(country, start[0], start[1], online_tiles=view.online_tiles, animate_zoom=False)
+    base = basemap(
+        countries, start[0], start[1], online_tiles=view.online_tiles, animate_zoom=False
+    )
     if start[2]:
         base.add_child(StartExtent(start[2]))
     fly = st.session_state.get("_fly")

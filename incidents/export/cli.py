@@ -120,7 +120,7 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
     labels = []
     for value in values:
         if "@" in value:
-            name, _, where = value.rpartition("@")
+            name, _at, where = value.rpartition("@")  # not '_': that is the translator
             lat, lon = (float(v) for v in where.split(","))
             labels.append(PlaceLabel(name, lat, lon))
             continue

@@ -47,8 +47,9 @@ def to_html(
     from incidents.maps import basemap, localize, plan
 
     query = selection.query
-    options = WebMapOptions(popups=True, country=selection.country, cluster=True)
-    m = basemap(selection.country)
+    countries = selection.countries or (selection.country,)
+    options = WebMapOptions(popups=True, countries=countries, cluster=True)
+    m = basemap(countries)
     group, _, _ = plan.layer(index, query, options, extent, rows)
     group.add_to(m)
     shown = index.count(query, drawable=True)

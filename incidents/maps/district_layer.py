@@ -41,7 +41,7 @@ def shading(
     totals = {str(k): float(v) for k, v in table["value"].items()}
     unit = title.lower() if people else _("incidents")
     colour = lambda v: legend.ramp_colour(v, breaks)  # noqa: E731
-    data = layers_geo.choropleth(options.country, totals, colour, unit, words, unknown)
+    data = layers_geo.choropleth(options.countries, totals, colour, unit, words, unknown)
     layers_geo.Polygons(data, interactive=True).add_to(group)
     kinds = sorted({t.kind for t in found.values() if people and t.kind != count_totals.EXACT})
     html_legend = legend.districts_legend(title, breaks, unknown_place, kinds=kinds)

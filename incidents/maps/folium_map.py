@@ -9,6 +9,7 @@ markers, grid cells, a heat map or a district choropleth.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import folium
@@ -57,7 +58,7 @@ _PRECISION_INDEX = {code: i for i, code in enumerate(LOCATION_PRECISIONS.codes)}
 
 
 def basemap(
-    country: str = "LY",
+    countries: str | Sequence[str] = ("LY",),
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     online_tiles: bool = False,
@@ -70,9 +71,10 @@ def basemap(
     where Leaflet's animation holds it back by 0.4 to 0.8 s on a busy 2-core machine.
     No center or zoom (no shared view): the map fits the first data layer it is given.
     """
+    countries = (countries,) if isinstance(countries, str) else tuple(countries)
     fit_data = center is None or zoom is None
     if center is None or zoom is None:
-        home, home_zoom = default_view(country)
+        home, home_zoom = default_view(countries[0])
         center, zoom = center or home, zoom or home_zoom
     m = folium.Map(
         location=list(center),
@@ -89,10 +91,10 @@ def basemap(
         folium.TileLayer(
             TILE_URL, attr=TILE_CREDIT, name="OpenStreetMap", max_zoom=MAX_ZOOM
         ).add_to(m)
-        layers_geo.Polygons(layers_geo.outline_geojson(country), pane=UNDER_TILES).add_to(m)
+        layers_geo.Polygons(layers_geo.outline_geojson(countries), pane=UNDER_TILES).add_to(m)
     else:
-        layers_geo.Polygons(layers_geo.outline_geojson(country)).add_to(m)
-        PlaceLabels(country).add_to(m)
+        layers_geo.Polygons(layers_geo.outline_geojson(countries)).add_to(m)
+        PlaceLabels(countries).add_to(m)
     layers.Assets(ATTRIBUTION).add_to(m)
     ViewControls(fit_data).add_to(m)
     return localize(m)
@@ -177,7 +179,7 @@ def _markers_or_grid(
         visible.loc[visible["location_precision"] == "district", "admin1_code"].dropna()
     )
     if districts:
-        layers_geo.Polygons(layers_geo.district_shading(options.country, districts)).add_to(group)
+        layers_geo.Polygons(layers_geo.district_shading(options.countries, districts)).add_to(group)
     layers.IncidentMarkers(
         rows,
         icons,
@@ -310,7 +312,7 @@ def summary_layer(
         DataExtent(_extent(data)).add_to(group)
     else:  # no points here: the districts that hold incidents (the country's, before)
         held = [str(c) for c, n in data[0]["records"].items() if c and n]
-        DataExtent(layers_geo.districts_extent(options.country, held)).add_to(group)
+        DataExtent(layers_geo.districts_extent(options.countries, held)).add_to(group)
     ControlWords().add_to(group)
     drawn.not_drawable = hidden
     localize_group(group)
@@ -327,7 +329,7 @@ def build_map(
 ) -> folium.Map:
     """The whole map in one object: basemap plus the selection drawn as options say."""
     options = options or MapOptions()
-    m = basemap(options.country, center, zoom, online_tiles)
+    m = basemap(options.countries, center, zoom, online_tiles)
     group, _ = data_layer(frame, options, view)
     group.add_to(m)
     return localize(m)

@@ -10,9 +10,11 @@ import functools
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geodata import admin1_frame, countries_frame, country_bounds
@@ -82,16 +84,24 @@ def region_bounds(country: str, margin: float = 6.0) -> Bounds:
     return (west - margin, south - margin, east + margin, north + margin)
 
 
+def _districts(countries: Sequence[str]) -> gpd.GeoDataFrame:
+    """The bundled districts of every one of these countries, in one frame (a str is
+    one country's code, not a sequence of letters)."""
+    frames = [admin1_frame(c) for c in ((countries,) if isinstance(countries, str) else countries)]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
 @functools.lru_cache(maxsize=8)
-def outline_geojson(country: str, tolerance: float = 0.02) -> str:
-    """Country (clipped to the region) and district outlines as GeoJSON text, simplified."""
-    west, south, east, north = region_bounds(country)
+def outline_geojson(countries: tuple[str, ...], tolerance: float = 0.02) -> str:
+    """The countries' outlines and their neighbours' (clipped to the region around
+    each), and their district outlines, as GeoJSON text, simplified."""
+    region = shapely.union_all([shapely.box(*region_bounds(c)) for c in countries])
     feats = []
     for iso2, geom in zip(countries_frame()["iso2"], countries_frame().geometry, strict=True):
-        clipped = shapely.clip_by_rect(shapely.make_valid(geom), west, south, east, north)
+        clipped = shapely.intersection(shapely.make_valid(geom), region)
         if clipped.is_empty:
             continue
-        focus = iso2 == country.upper()
+        focus = iso2 in countries
         style = {
             "color": "#555555" if focus else "#9a9a9a",
             "weight": 1.6 if focus else 0.8,
@@ -99,13 +109,13 @@ def outline_geojson(country: str, tolerance: float = 0.02) -> str:
             "fillOpacity": 1,
         }
         feats.append(_feature(clipped.simplify(tolerance), style))
-    for geom in admin1_frame(country).geometry:
+    for geom in _districts(countries).geometry:
         style = {"color": "#8c8c8c", "weight": 0.7, "dashArray": "3 3", "fill": False}
         feats.append(_feature(geom.simplify(tolerance / 2), style))
     return json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":"))
 
 
-def district_shading(country: str, codes: set[str]) -> dict[str, Any]:
+def district_shading(countries: Sequence[str], codes: set[str]) -> dict[str, Any]:
     """The districts whose incidents are known only to the district, lightly shaded."""
     style = {
         "color": "#444444",
@@ -114,7 +124,7 @@ def district_shading(country: str, codes: set[str]) -> dict[str, Any]:
         "fillColor": "#7a7a7a",
         "fillOpacity": 0.22,
     }
-    frame = admin1_frame(country)
+    frame = _districts(countries)
     feats = [
         _feature(geom.simplify(0.01), style)
         for code, geom in zip(frame["code"], frame.geometry, strict=True)
@@ -127,7 +137,7 @@ UNKNOWN_FILL = "#b8b8b8"  # a district whose records give no number: not the ram
 
 
 def choropleth(
-    country: str,
+    countries: Sequence[str],
     totals: dict[str, float],
     colour_of: Any,
     unit: str,
@@ -140,7 +150,7 @@ def choropleth(
     has no incidents in the selection. The tooltip is in the reader's language, right to
     left in Arabic, with the district's name in that language first."""
     words = words or {}
-    frame = admin1_frame(country)
+    frame = _districts(countries)
     rtl = is_rtl()
     feats = []
     for code, en, ar, geom in zip(
@@ -166,10 +176,10 @@ def choropleth(
     return {"type": "FeatureCollection", "features": feats}
 
 
-def districts_extent(country: str, codes: Iterable[str]) -> list[list[float]] | None:
+def districts_extent(countries: Sequence[str], codes: Iterable[str]) -> list[list[float]] | None:
     """[[south, west], [north, east]] around these districts' outlines (None for none):
     the district totals open on the districts that hold incidents, not the country."""
-    frame = admin1_frame(country)
+    frame = _districts(countries)
     chosen = frame[frame["code"].isin(set(codes))]
     if chosen.empty:
         return None

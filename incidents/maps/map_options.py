@@ -22,7 +22,7 @@ class MapOptions:
     marker_limit: int = MARKER_LIMIT
     cluster: bool = True
     selected_id: str | None = None
-    country: str = "LY"
+    countries: tuple[str, ...] = ("LY",)  # where the incidents are, the most first
     popups: bool = False  # standalone exports only: the app shows details beside the map
     # The language the layer's words are drawn in (a layer kept for one is not another's).
     lang: str = field(default_factory=language)

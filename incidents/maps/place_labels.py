@@ -14,6 +14,7 @@ and the markers and take no pointer events: a name never hides or blocks a marke
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from geodata._places import load_places
 from geodata.spellings import arabic_of
@@ -125,10 +126,15 @@ class PlaceLabels(DataElement):
         """
     )
 
-    def __init__(self, country: str = "LY") -> None:
+    def __init__(self, countries: Sequence[str] = ("LY",)) -> None:
         super().__init__()
         self._name = "PlaceLabels"
-        self.rows = [list(r) for r in label_rows(country)]
-        self.arabic = list(arabic_names(country))
+        # every country's places, the larger towns first (the order the page places them)
+        named = [
+            (r, a) for c in countries for r, a in zip(label_rows(c), arabic_names(c), strict=True)
+        ]
+        named.sort(key=lambda pair: pair[0][3])
+        self.rows = [list(r) for r, _ in named]
+        self.arabic = [a for _, a in named]
         self.pane_z = LABEL_PANE_Z
         self.offset = LABEL_OFFSET_PX

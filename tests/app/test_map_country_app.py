@@ -65,3 +65,24 @@ def test_the_map_draws_afghanistan(afghan_db: str) -> None:
     html = _map_html(_map_page("points"))
     assert "Kabul" in html  # a town name of the data's country
     assert "Tarhuna" not in html and "Misrata" not in html
+
+
+@pytest.fixture
+def two_country_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = str(tmp_path / "two.gpkg")
+    for source in (AFGHANISTAN, ROOT / "data" / "examples" / "tarhuna.csv"):
+        assert import_file(source, open_store(path), Viewer("t", Role.EDITOR)).imported
+    return point_app_at(path, tmp_path, monkeypatch)
+
+
+def test_two_countries_both_get_outlines_and_towns(two_country_db: str) -> None:
+    """28 Afghan incidents and 9 in Tarhuna: Libya's incidents are not drawn on blank
+    sea (found in a browser walk): both countries' towns are named."""
+    html = _map_html(_map_page("points"))
+    assert "Kabul" in html and "Benghazi" in html  # no incident names either town
+
+
+def test_two_countries_both_get_district_totals(two_country_db: str) -> None:
+    at = _map_page("districts")
+    html = _map_html(at)
+    assert "Balkh" in html and "Murqub" in html  # both countries' districts are shaded

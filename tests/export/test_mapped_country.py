@@ -116,3 +116,14 @@ def test_the_cli_looks_labels_up_in_the_data_country(afghan_store: RecordStore, 
     args = ["export", "png", "--out", str(out), "--label", "Kabul", "--db", afghan_store.url]
     assert main(args) == 0
     assert out.stat().st_size > 10_000
+
+
+def test_a_label_that_cannot_be_placed_is_said_in_words(
+    afghan_store: RecordStore, tmp_path
+) -> None:
+    """A place the gazetteer does not know: the export stops with the sentence that
+    says how to give it (it failed on the translator's name, '_', shadowed)."""
+    from incidents.export.cli import labels_from_args
+
+    with pytest.raises(ValueError, match="NAME@LAT,LON"):
+        labels_from_args(["Qzxwvq"], "AF")

@@ -148,7 +148,7 @@ def test_a_clicked_districts_tooltip_text_names_its_code():
     from incidents.maps import clicked_district
     from incidents.maps.layers_geo import choropleth
 
-    data = choropleth("LY", {"LY-MB": 9.0}, lambda v: "#123456", "incidents")
+    data = choropleth(("LY",), {"LY-MB": 9.0}, lambda v: "#123456", "incidents")
     tip = next(
         f["properties"]["_tip"] for f in data["features"] if f["properties"]["code"] == "LY-MB"
     )
