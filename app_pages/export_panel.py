@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from geodata import main_country
+from geodata import FALLBACK_COUNTRY, countries_of
 from incidents import failures
 from incidents.access import Viewer
 from incidents.export.cli import labels_from_args
@@ -97,8 +97,8 @@ def render_export_panel(
             help=_("Public: public records only, locations coarsened. Images and slides "
                    "never show confidential fields; internal tables do."),
         )  # fmt: skip
-        country = main_country(store.snapshot(viewer).district_counts())
-        request = _image_options(extent, link, country)
+        countries = countries_of(store.snapshot(viewer).district_counts()) or (FALLBACK_COUNTRY,)
+        request = _image_options(extent, link, countries)
         request = dataclasses.replace(request, profile=profile, lang=language())
         st.caption(
             _(
@@ -144,10 +144,10 @@ class ExportFailed(RuntimeError):
     """A file could not be made; the message is the sentence the person is shown."""
 
 
-def _image_options(extent: Extent | None, link: str, country: str) -> ExportRequest:
-    """country: where the incidents are, for the title's example and the place names."""
+def _image_options(extent: Extent | None, link: str, countries: tuple[str, ...]) -> ExportRequest:
+    """countries: where the incidents are, for the title's example and the place names."""
     left, right = st.columns(2)
-    title = left.text_input(_("Title"), key="export_title", placeholder=default_title((country,)))
+    title = left.text_input(_("Title"), key="export_title", placeholder=default_title(countries))
     subtitle = left.text_input(_("Subtitle"), key="export_subtitle",
                                placeholder=_("Left empty: the date window, in words"))  # fmt: skip
     size = _size(right)
@@ -159,7 +159,7 @@ def _image_options(extent: Extent | None, link: str, country: str) -> ExportRequ
                              placeholder=_("Town names, separated by commas"))  # fmt: skip
     panels, breaks = _panels(left)
     try:
-        labels = labels_from_args([p.strip() for p in places.split(",") if p.strip()], country)
+        labels = labels_from_args([p.strip() for p in places.split(",") if p.strip()], countries)
     except ValueError as error:
         st.warning(str(error))
         labels = ()

@@ -9,14 +9,14 @@ from __future__ import annotations
 import functools
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from geodata import FALLBACK_COUNTRY, main_country
+from geodata import FALLBACK_COUNTRY, countries_of
 from incidents import cli_language, filter_fields
 from incidents.access import Viewer
 from incidents.export.basemap import PlaceLabel
@@ -113,9 +113,12 @@ def query_from_args(params: Mapping[str, Any]) -> Query:
     return Query(**{f.name: _value(f, params[f.flag[2:].replace("-", "_")]) for f in fields})
 
 
-def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
-    """Place names to print: NAME@LAT,LON as given, else looked up offline (GeoNames)."""
+def labels_from_args(values: list[str], countries: str | Sequence[str]) -> tuple[PlaceLabel, ...]:
+    """Place names to print: NAME@LAT,LON as given, else looked up offline (GeoNames)
+    in these countries, the first first (where the incidents are)."""
     from geodata import geocode
+
+    searched = (countries,) if isinstance(countries, str) else tuple(countries)
 
     labels = []
     for value in values:
@@ -124,7 +127,8 @@ def labels_from_args(values: list[str], country: str) -> tuple[PlaceLabel, ...]:
             lat, lon = (float(v) for v in where.split(","))
             labels.append(PlaceLabel(name, lat, lon))
             continue
-        best = geocode(value, country=country).best
+        found = (geocode(value, country=c).best for c in searched)
+        best = next((b for b in found if b is not None), None)
         if best is None:
             said = _("could not place {name}: give it as NAME@LAT,LON")
             raise ValueError(said.format(name=repr(value)))
@@ -189,7 +193,7 @@ def _export(db: str | None, **params: Any) -> int:
     viewer = Viewer(params["actor"], get_profile(params["profile"]).role)
     try:
         query = query_from_args(params)
-        request = request_from_args(params, lambda: _data_country(store(), viewer, params))
+        request = request_from_args(params, lambda: _data_countries(store(), viewer, params))
         if request.panels == "period" and not request.breaks:
             raise ValueError(_("--panels period needs at least one --break YYYY-MM-DD"))
     except ValueError as error:
@@ -214,20 +218,23 @@ def _export(db: str | None, **params: Any) -> int:
 _export.params.append(cli_language.lang_option(_LANG_HELP, True, setting=DEFAULT_SETTING))
 
 
-def _data_country(store: RecordStore, viewer: Viewer, params: Mapping[str, Any]) -> str:
+def _data_countries(
+    store: RecordStore, viewer: Viewer, params: Mapping[str, Any]
+) -> tuple[str, ...]:
     """The country most incidents this export's audience sees are in: where --label
     names are looked up when no --country is given."""
     reader = export_viewer(viewer, get_profile(params["profile"]))
-    return main_country(store.snapshot(reader).district_counts())
+    return countries_of(store.snapshot(reader).district_counts()) or (FALLBACK_COUNTRY,)
 
 
 def request_from_args(
-    params: Mapping[str, Any], data_country: Callable[[], str] = lambda: FALLBACK_COUNTRY
+    params: Mapping[str, Any],
+    data_countries: Callable[[], tuple[str, ...]] = lambda: (FALLBACK_COUNTRY,),
 ) -> ExportRequest:
-    """The export's words, size, extent and extras from the options; data_country: the
-    country to look --label names up in when --country is not given (asked only then)."""
+    """The export's words, size, extent and extras from the options; data_countries: the
+    countries to look --label names up in when --country is not given (asked only then)."""
     p = params
-    where = p["country"] or (data_country() if p["label"] else "")
+    where = (p["country"],) if p["country"] else (data_countries() if p["label"] else ())
     return ExportRequest(
         fmt=p["fmt"], profile=p["profile"], title=p["title"], subtitle=p["subtitle"],
         size=parse_size(p["size"]), scale=p["scale"],

@@ -120,6 +120,15 @@ def map_extent(selection: Selection, options: MapOptions, box_ratio: float) -> E
     return shape_extent(geodata.country_bounds(selection.country), box_ratio, 0)
 
 
+def viewed_country(selection: Selection, extent: Extent) -> str:
+    """Whose districts and locator the map draws: the country at the view's centre
+    when the incidents are in it (a view zoomed on Tarhuna in a mixed selection is
+    Libya's), else the country most of them are in."""
+    west, south, east, north = extent
+    here = geodata.country_of_point((south + north) / 2, (west + east) / 2)
+    return here if here in selection.countries else selection.country
+
+
 def _with_shaded_districts(
     rows: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, country: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -220,14 +229,15 @@ def map_figure(
         if panels:
             boxes = panel_boxes(fig, len(panels), layout.map_box, options.size.text_scale)
         extent = map_extent(selection, options, box_ratio(fig, boxes[0]))
+        country = viewed_country(selection, extent)
         axes = [fig.add_axes(box) for box in boxes]
         parts = [rows[located & mask] if len(rows) else rows for mask in masks]
         for ax in axes:
-            draw_outlines(ax, extent, selection.country)
+            draw_outlines(ax, extent, country)
         width_px = boxes[0][2] * options.size.width_in * theme.BASE_DPI
         marks = _marks(selection, options, axes, parts, (extent, width_px), fmt)
         for i, (ax, drawn) in enumerate(zip(axes, marks, strict=True)):
-            draw_extras(ax, extent, options, selection.country, drawn.fans, extras=i == 0)
+            draw_extras(ax, extent, options, country, drawn.fans, extras=i == 0)
         if panels:
             _headings(axes, [f"{p.title} · {incidents_words(int(p.mask.sum()))}" for p in panels],
                       options)  # fmt: skip

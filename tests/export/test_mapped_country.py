@@ -127,3 +127,37 @@ def test_a_label_that_cannot_be_placed_is_said_in_words(
 
     with pytest.raises(ValueError, match="NAME@LAT,LON"):
         labels_from_args(["Qzxwvq"], "AF")
+
+
+def test_labels_are_looked_up_in_every_country_of_the_data(
+    two_country_store: RecordStore, tmp_path
+) -> None:
+    """Afghan and Libyan incidents: 'Tarhuna' is found in Libya, 'Kabul' in Afghanistan."""
+    from incidents.cli import main
+
+    out = tmp_path / "two.png"
+    db = two_country_store.url
+    args = [
+        "export",
+        "png",
+        "--out",
+        str(out),
+        "--label",
+        "Kabul",
+        "--label",
+        "Tarhuna",
+        "--db",
+        db,
+    ]
+    assert main(args) == 0
+
+
+def test_an_image_zoomed_on_one_country_of_two_draws_that_countrys_districts(
+    two_country_store: RecordStore,
+) -> None:
+    from incidents.export.static_map import viewed_country
+
+    selection = read_selection(two_country_store, Query(), EDITOR)
+    assert viewed_country(selection, (13.0, 32.0, 14.2, 32.9)) == "LY"  # around Tarhuna
+    assert viewed_country(selection, (60.0, 29.0, 75.0, 38.0)) == "AF"
+    assert viewed_country(selection, (-10.0, 40.0, 5.0, 50.0)) == "AF"  # neither: the most
