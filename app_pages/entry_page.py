@@ -28,6 +28,7 @@ FORM = "_entry_form"  # {"id", "record", "base", "draft"}: the form and what it 
 PROBLEMS = "_entry_problems"
 MESSAGES = (("_entry_saved", st.success), ("_entry_info", st.info), ("_entry_error", st.error))
 CHOICE = "entry_choice"
+NEW = "entry_new"  # the "New incident" button (the guard asks before it too)
 REOPEN = "_entry_reopen"  # set by the detail panel's "Edit this incident"
 RECORD_PARAM = "id"  # the record open in the form, in the address: a reload reopens it
 CHOOSE_FROM_ALL = 2_000  # records; above, the page asks for words to search first
@@ -212,11 +213,11 @@ def main() -> None:
     _from_link()
     incident_id = _choose_record()
     if incident_id:
-        st.button(_("New incident"), on_click=new_incident, type="secondary")
+        st.button(_("New incident"), on_click=new_incident, type="secondary", key=NEW)
     state = _form(incident_id)
     _messages()
     if edit_conflict.render(open_form):
-        unsaved_guard.guard(True, ("conflict", incident_id))  # the changes kept wait below
+        unsaved_guard.guard(True, ("conflict", incident_id), (CHOICE, NEW))  # kept below
         return
     problems = dict(st.session_state.get(PROBLEMS, []))
     if problems:
@@ -229,7 +230,7 @@ def main() -> None:
             st.rerun()
     st.session_state[FORM]["draft"] = now
     drawn_from = (state["id"], getattr(state["record"], "version", None), sorted(now.items()))
-    unsaved_guard.guard(bool(form_edit.changed(state["base"], now)), drawn_from)
+    unsaved_guard.guard(bool(form_edit.changed(state["base"], now)), drawn_from, (CHOICE, NEW))
     if state["record"] is not None:
         shown = state["record"]
         st.caption(_("Editing {id}, version {version}.").format(id=shown.id, version=shown.version))

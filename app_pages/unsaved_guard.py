@@ -36,6 +36,8 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
   var w = window, state = w.__incidentUnsaved || (w.__incidentUnsaved = {});
   var FORM = '[data-testid="stForm"]', MARK = %(mark_json)s;
   state.question = %(question)s;
+  state.dropQuestion = %(drop_question)s;
+  state.switches = %(switches)s;
   state.server = %(differs)s;
   function snapshot() {
     var form = document.querySelector(FORM);
@@ -116,6 +118,24 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     w.setTimeout(function () { state.leaving = null; }, 3000);  // Back had nowhere to go
     w.history.back();
   });
+  // The page's own ways to another record (its record list, "New incident") redraw the
+  // form: asked first too. One question per gesture (a press, then its click).
+  ["pointerdown", "mousedown", "click", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var picked = state.switches.some(function (key) {
+        return e.target.closest && e.target.closest(".st-key-" + key);
+      });
+      if (!picked) { return; }
+      if (type === "keydown" && ["Enter", " ", "ArrowDown", "ArrowUp"].indexOf(e.key) < 0) {
+        return;
+      }
+      var now = Date.now(), g = state.gesture;
+      if (!g || now - g.at > 800) {
+        g = state.gesture = {at: now, stop: state.unsaved() && !w.confirm(state.dropQuestion)};
+      }
+      if (g.stop) { e.preventDefault(); e.stopPropagation(); }
+    }, true);
+  });
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest('[data-testid="stSidebarNav"] a');
     if (!link || !state.unsaved()) { return; }
@@ -129,22 +149,26 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
 </script>"""
 
 
-def guard(differs: bool, drawn_from: object) -> None:
+def guard(differs: bool, drawn_from: object, switches: tuple[str, ...] = ()) -> None:
     """Draw the guard for the form on this page. differs: the page drew changes not
     saved yet; drawn_from: what the form was filled from (record, version, draft), so
-    the browser knows when to take its snapshot again."""
+    the browser knows when to take its snapshot again; switches: keys of the page's
+    widgets that draw the form from another record (asked before, as a link is)."""
     question = _("Your changes to this incident are not saved. Leave this page anyway?")
+    drop = _("Your changes to this incident are not saved. Drop them and open another?")
     key = hashlib.sha256(repr((drawn_from, language())).encode()).hexdigest()[:16]
     script = _SCRIPT % {
         "mark": MARK,
         "mark_json": json.dumps(MARK),
         "question": _json(question),
+        "drop_question": _json(drop),
+        "switches": _json(list(switches)),
         "differs": "true" if differs else "false",
         "key": json.dumps(key),
     }
     st.sidebar.html(script, unsafe_allow_javascript=True)  # the sidebar: no gap in the page
 
 
-def _json(value: str) -> str:
+def _json(value: object) -> str:
     """JSON that cannot end the script element it sits in."""
     return json.dumps(value).replace("<", "\\u003c")

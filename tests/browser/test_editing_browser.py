@@ -352,3 +352,39 @@ def test_back_from_a_tab_opened_on_the_form_asks_once(guarded: Guarded, example_
     assert asked == ["confirm"]
     assert not tab.url.startswith(example_server.url)  # the tab's page before the link
     tab.close()
+
+
+def test_new_incident_and_the_record_list_ask_before_typed_work_is_dropped(
+    guarded: Guarded, example_server: Server
+):
+    """Text typed, then the page's own ways to another record (found in a browser walk:
+    they dropped the text without a word): "New incident" and the Incident list ask
+    first. Declined, the text stays; accepted, the new form opens."""
+    page = guarded.page
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, example_server, RECORD)
+    idle(guarded)
+    _field(guarded, "Title").fill("Typed, then another record")
+    page.wait_for_timeout(300)
+    asked: list[str] = []
+
+    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", decline)
+    page.get_by_role("button", name="New incident").click()
+    page.wait_for_timeout(1500)
+    assert len(asked) == 1 and "not saved" in asked[0]
+    page.locator(".st-key-entry_choice").get_by_role("combobox").click()
+    page.wait_for_timeout(1000)
+    assert len(asked) == 2
+    _expect(page.get_by_role("option")).to_have_count(0)  # the list did not open
+    _expect(_field(guarded, "Title")).to_have_value("Typed, then another record")
+    page.remove_listener("dialog", decline)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="New incident").click()
+    _expect(page.get_by_text(f"Editing {RECORD}")).to_have_count(0, timeout=TIMEOUT)
+    idle(guarded)  # the rerun done: one form on the page
+    _expect(_field(guarded, "Title")).to_have_value("", timeout=30_000)
+    _no_exception(guarded)
