@@ -51,6 +51,26 @@ def _field(g: Guarded, label: str):
     return g.page.get_by_label(re.compile(f"^{re.escape(label)}( \\*)?$"))
 
 
+class Answers:
+    """Every question the page asks (confirm, the browser's 'Leave site?'), recorded as
+    (type, message) and answered one way, as a person would; stop() stops answering."""
+
+    def __init__(self, page, accept: bool) -> None:  # type: ignore[no-untyped-def]
+        self.page, self.accept = page, accept
+        self.asked: list[tuple[str, str]] = []
+        page.on("dialog", self._answer)
+
+    def _answer(self, dialog) -> None:  # type: ignore[no-untyped-def]
+        self.asked.append((dialog.type, dialog.message))
+        dialog.accept() if self.accept else dialog.dismiss()
+
+    def types(self) -> list[str]:
+        return [kind for kind, _ in self.asked]
+
+    def stop(self) -> None:
+        self.page.remove_listener("dialog", self._answer)
+
+
 def _open_from_the_map(g: Guarded, server: Server, incident_id: str) -> None:
     """The map with this incident selected (the address a table row or a marker gives),
     then its detail panel's Edit button."""
@@ -214,28 +234,16 @@ def test_typed_work_is_not_dropped_without_asking(guarded: Guarded, example_serv
     _open_from_the_map(guarded, example_server, RECORD)
     assert f"id={RECORD}" in page.url
     _field(guarded, "Title").fill("Typed and not saved")
-    asked: list[tuple[str, str]] = []
-
-    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
-        asked.append((dialog.type, dialog.message))
-        dialog.dismiss()
-
-    page.on("dialog", decline)
+    declined = Answers(page, accept=False)
     page.get_by_role("link", name="Map").click()
     page.wait_for_timeout(1500)
-    assert asked and asked[0][0] == "confirm" and "not saved" in asked[0][1]
+    assert declined.types()[:1] == ["confirm"] and "not saved" in declined.asked[0][1]
     _expect(_field(guarded, "Title")).to_have_value("Typed and not saved")
-    page.remove_listener("dialog", decline)
-    questions: list[str] = []
-
-    def accept(dialog) -> None:  # type: ignore[no-untyped-def]
-        questions.append(dialog.type)
-        dialog.accept()
-
-    page.on("dialog", accept)
+    declined.stop()
+    accepted = Answers(page, accept=True)
     page.reload()
     page.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
-    assert questions == ["beforeunload"]
+    assert accepted.types() == ["beforeunload"]
     _expect(_field(guarded, "Title")).to_have_value(before.title)
     assert store.get(RECORD, LOADER) == before
     _no_exception(guarded)
@@ -256,23 +264,17 @@ def test_a_number_stepped_counts_as_unsaved_and_a_save_clears_it(
     before = latitude.locator("input").input_value()
     latitude.locator('[data-testid="stNumberInputStepUp"]').click()  # no key pressed
     _expect(latitude.locator("input")).not_to_have_value(before)
-    asked: list[str] = []
-
-    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
-        asked.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", decline)
+    declined = Answers(page, accept=False)
     page.get_by_role("link", name="Map").click()
     page.wait_for_timeout(1500)
-    assert asked == ["confirm"]
+    assert declined.types() == ["confirm"]
     _field(guarded, "Title").fill("Saved with Enter")
     _field(guarded, "Title").press("Enter")
     page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
     idle(guarded)
     page.get_by_role("link", name="Map").click()
     page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
-    assert asked == ["confirm"]  # nothing asked after the save
+    assert declined.types() == ["confirm"]  # nothing asked after the save
     stored = open_store(str(example_server.db)).get(incident_id, LOADER)
     assert stored is not None and stored.title == "Saved with Enter"
     assert stored.latitude is not None and stored.latitude > float(before)
@@ -292,24 +294,18 @@ def test_the_back_button_asks_before_typed_work_is_dropped(
     idle(guarded)
     _field(guarded, "Title").fill("Typed, then Back")
     page.wait_for_timeout(300)  # a person's pause between typing and Back
-    asked: list[str] = []
-
-    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", decline)
+    declined = Answers(page, accept=False)
     page.go_back()
     page.wait_for_timeout(1500)
-    assert len(asked) == 1 and "not saved" in asked[0]
+    assert len(declined.asked) == 1 and "not saved" in declined.asked[0][1]
     _expect(_field(guarded, "Title")).to_have_value("Typed, then Back")
     assert f"id={RECORD}" in page.url
     page.go_back()
     page.wait_for_timeout(1500)
-    assert len(asked) == 2  # the question stays armed after a refusal
+    assert len(declined.asked) == 2  # the question stays armed after a refusal
     _expect(_field(guarded, "Title")).to_have_value("Typed, then Back")
-    page.remove_listener("dialog", decline)
-    page.on("dialog", lambda dialog: dialog.accept())
+    declined.stop()
+    Answers(page, accept=True)
     page.go_back()
     page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
     _expect(page.get_by_text("Add or edit an incident")).to_have_count(0)
@@ -325,11 +321,10 @@ def test_back_from_an_untouched_form_goes_back_at_once(guarded: Guarded, example
     _open_from_the_map(guarded, example_server, RECORD)
     idle(guarded)
     _field(guarded, "Title").click()  # a touch arms the guard; nothing changes
-    asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    declined = Answers(page, accept=False)
     page.go_back()
     page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
-    assert asked == []
+    assert declined.asked == []
     _no_exception(guarded)
 
 
@@ -345,11 +340,10 @@ def test_back_from_a_tab_opened_on_the_form_asks_once(guarded: Guarded, example_
     tab.wait_for_timeout(1000)
     tab.get_by_label(re.compile(r"^Title( \*)?$")).fill("Typed in the second tab")
     tab.wait_for_timeout(300)  # a person's pause between typing and Back
-    asked: list[str] = []
-    tab.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    accepted = Answers(tab, accept=True)
     tab.go_back()
     tab.wait_for_timeout(1500)
-    assert asked == ["confirm"]
+    assert accepted.types() == ["confirm"]
     assert not tab.url.startswith(example_server.url)  # the tab's page before the link
     tab.close()
 
@@ -366,23 +360,17 @@ def test_new_incident_and_the_record_list_ask_before_typed_work_is_dropped(
     idle(guarded)
     _field(guarded, "Title").fill("Typed, then another record")
     page.wait_for_timeout(300)
-    asked: list[str] = []
-
-    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", decline)
+    declined = Answers(page, accept=False)
     page.get_by_role("button", name="New incident").click()
     page.wait_for_timeout(1500)
-    assert len(asked) == 1 and "not saved" in asked[0]
+    assert len(declined.asked) == 1 and "not saved" in declined.asked[0][1]
     page.locator(".st-key-entry_choice").get_by_role("combobox").click()
     page.wait_for_timeout(1000)
-    assert len(asked) == 2
+    assert len(declined.asked) == 2
     _expect(page.get_by_role("option")).to_have_count(0)  # the list did not open
     _expect(_field(guarded, "Title")).to_have_value("Typed, then another record")
-    page.remove_listener("dialog", decline)
-    page.on("dialog", lambda dialog: dialog.accept())
+    declined.stop()
+    Answers(page, accept=True)
     page.get_by_role("button", name="New incident").click()
     _expect(page.get_by_text(f"Editing {RECORD}")).to_have_count(0, timeout=TIMEOUT)
     idle(guarded)  # the rerun done: one form on the page
