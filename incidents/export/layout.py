@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -60,16 +61,26 @@ class Flow:
         size *= self.scale
         chars = max(12, int(self.width_in * 72 / (size * 0.56)))
         room = max(1, int((self.height_in - self.y_in) / (size * 1.32 / 72)))
-        lines = textwrap.wrap(text[: chars * (room + 1)], chars) or [""]
-        if len(lines) > room or len(text) > chars * (room + 1):
-            lines = lines[:room]
-            lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
         x, ha = (1, "right") if self.rtl else (0, "left")
-        for line in lines:
-            self.ax.text(
-                x, self._y(), for_matplotlib(line), fontsize=size, va="top", ha=ha,
-                fontweight="bold" if bold else "normal", color=colour, transform=self.ax.transAxes,
-            )  # fmt: skip
+        style: dict[str, Any] = {
+            "fontsize": size,
+            "fontweight": "bold" if bold else "normal",
+            "color": colour,
+        }
+        for _attempt in range(4):  # the width guessed from the size, then measured
+            lines = textwrap.wrap(text[: chars * (room + 1)], chars) or [""]
+            if len(lines) > room or len(text) > chars * (room + 1):
+                lines = lines[:room]
+                lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
+            drawn = [self.ax.text(x, 0, for_matplotlib(line), **style) for line in lines]
+            widest = max(_width_in(t) for t in drawn)
+            if widest <= self.width_in or chars <= 12:
+                break
+            for t in drawn:
+                t.remove()
+            chars = max(12, int(chars * self.width_in / widest) - 1)
+        for t in drawn:
+            t.set(y=self._y(), va="top", ha=ha, transform=self.ax.transAxes)
             self.y_in += size * 1.32 / 72
 
     def row(self, label: str, size: float, draw: str, **style: object) -> None:
@@ -84,11 +95,22 @@ class Flow:
         if self.rtl:  # the symbol on the right, the words to its left
             xbox, xtext = 1 - xbox, 1 - xtext
         _symbol(self.ax, draw, xbox, ybox, self.scale, **style)
-        self.ax.text(
+        words = self.ax.text(
             xtext, ybox, for_matplotlib(label), fontsize=size, va="center",
             ha="right" if self.rtl else "left", color=theme.INK, transform=self.ax.transAxes,
         )  # fmt: skip
+        room = self.width_in - 0.5
+        if (width := _width_in(words)) > room:  # the guess above was short: measured
+            words.set_fontsize(size * room / width)
         self.y_in += line_in
+
+
+def _width_in(text: Text) -> float:
+    """How wide these letters are drawn, in inches: measured, because a width guessed
+    from the letter size ran bold lines and long translations past the legend's edge."""
+    fig = text.get_figure()
+    renderer = fig.canvas.get_renderer()  # type: ignore[union-attr]
+    return float(text.get_window_extent(renderer).width) / fig.dpi  # type: ignore[union-attr]
 
 
 def _symbol(ax: Axes, draw: str, x: float, y: float, scale: float, **style: object) -> None:
