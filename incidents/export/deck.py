@@ -304,21 +304,31 @@ def _table_slide(prs: PresentationType, selection: Selection) -> None:
     rtl = is_rtl()
     # Right to left, the type column is the rightmost and the totals the leftmost.
     place = (lambda c: cols - 1 - c) if rtl else (lambda c: c)
-    table.columns[place(0)].width = Inches(4.0)
-    for c in range(1, cols):
-        table.columns[place(c)].width = Inches(8.6 / (cols - 1))
+    widths = [4.0, *[8.6 / (cols - 1)] * (cols - 1)]
+    for c, width in enumerate(widths):
+        table.columns[place(c)].width = Inches(width)
     for r, values in enumerate([header, *body]):
         for c, value in enumerate(values):
             cell = table.cell(r, place(c))
             cell.text = str(value)
             paragraph = cell.text_frame.paragraphs[0]
-            paragraph.font.size = Pt(13 if rows < 12 else 10)
+            paragraph.font.size = Pt(_cell_points(str(value), widths[c], 13 if rows < 12 else 10))
             paragraph.font.bold = r == 0 or r == rows - 1 or c == cols - 1
             if c > 0:
                 paragraph.alignment = PP_ALIGN.RIGHT
             direction(paragraph, str(value))
             if rtl and c > 0:  # counts centred under their district
                 paragraph.alignment = PP_ALIGN.CENTER
+
+
+def _cell_points(text: str, width_in: float, points: float) -> float:
+    """The letter size at which the cell's longest word fits its column: a district
+    name wider than its column was broken mid-word ("Badakhsha / n" in LibreOffice).
+    Sized for bold letters, about 0.68 of the size wide, inside 0.1 in margins."""
+    longest = max((len(word) for word in text.split()), default=0)
+    if not longest:
+        return points
+    return max(7.0, min(points, (width_in - 0.2) * 72 / (0.68 * longest)))
 
 
 def _source_slides(prs: PresentationType, selection: Selection) -> None:

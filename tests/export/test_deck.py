@@ -119,6 +119,30 @@ def test_libreoffice_converts_the_deck_to_pdf(deck_bytes, tmp_path):
     assert page.std() > 20  # the map picture is there, not an empty slide
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice Impress not installed")
+def test_district_names_are_not_broken_mid_word_in_the_table(tmp_path):
+    """Tried as a user would: a real ACLED export of Afghanistan, its deck opened in
+    LibreOffice. 'Badakhshan' was wider than its column and came out 'Badakhsha / n'."""
+    from pathlib import Path
+
+    from incidents.importer import import_file
+    from incidents.store import open_store
+
+    store = open_store(str(tmp_path / "af.gpkg"))
+    real = Path(__file__).resolve().parents[1] / "fixtures/real/acled_2020_export_afghanistan.csv"
+    editor = Viewer("e", Role.EDITOR)
+    assert import_file(real, store, editor).imported == 28
+    deck = tmp_path / "af.pptx"
+    deck.write_bytes(build_deck(read_selection(store, Query(), editor), DeckOptions()))
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+    subprocess.run([*command, str(deck)], check=True, capture_output=True, timeout=240)
+    text = ["pdftotext", "-layout", str(tmp_path / "af.pdf"), "-"]
+    pages = subprocess.run(text, capture_output=True, text=True, check=True).stdout.split("\f")
+    table = next(p for p in pages if "Incidents by type and district" in p)
+    assert re.search(r"\bBadakhshan\b", table), table
+
+
 def test_arabic_paragraphs_read_right_to_left(tarhuna_db):
     from incidents.store import open_store
 
