@@ -61,6 +61,7 @@ class RecordStore(RecordReads, Lifecycle, ABC):
 
     url: str
     public_rules: PublicRules
+    fids_per_read: int = _INLINE  # SQLite's statements are limited to 1,000,000 bytes
 
     @abstractmethod
     def _backend(self) -> AbstractContextManager[Backend]:
@@ -256,10 +257,11 @@ class RecordStore(RecordReads, Lifecycle, ABC):
         self, fids: np.ndarray, visible: str, columns: list[str], confidential: bool
     ) -> pd.DataFrame:
         """These records' columns in the staff order (date_start, id), read in parts of
-        _INLINE fids. Integers from the snapshot itself: no record text reaches the SQL."""
-        parts = [np.sort(fids[at : at + _INLINE]) for at in range(0, len(fids), _INLINE)]
+        fids_per_read fids. Integers from the snapshot itself: no record text reaches the SQL."""
+        step = self.fids_per_read
+        parts = [np.sort(fids[at : at + step]) for at in range(0, len(fids), step)]
         read = list(dict.fromkeys([*columns, "date_start"]))
-        listed = [f"i.fid IN ({', '.join(map(str, part.tolist()))})" for part in parts]
+        listed = [self._fid_condition(part) for part in parts]
         frames = [
             self._select_frame(f"{condition} AND {visible}", read, confidential)
             for condition in listed or ["1=0"]
@@ -270,6 +272,10 @@ class RecordStore(RecordReads, Lifecycle, ABC):
             frame = pd.concat(frames, ignore_index=True).infer_objects()
             frame = frame.sort_values(["date_start", "id"], kind="stable", ignore_index=True)
         return frame if "date_start" in columns else frame.drop(columns="date_start")
+
+    def _fid_condition(self, fids: np.ndarray) -> str:
+        """SQL true for these fids (integers from the snapshot, written inline)."""
+        return f"i.fid IN ({', '.join(map(str, fids.tolist()))})"
 
     def sources(self, ids: Sequence[str], viewer: Viewer) -> dict[str, tuple[Source, ...]]:
         """The sources of many records at once, for those this viewer may see; for the

@@ -1,6 +1,7 @@
-"""store.query reads a long list of records in parts (record_store._INLINE fids at a
-time) and puts them back in the staff order: the rows, their order and their columns
-are those of one read, for staff, confidential readers and the public, on both stores."""
+"""store.query reads a long list of records in parts (the store's fids_per_read fids at
+a time: the GeoPackage's statements have a size limit) and puts them back in the staff
+order: the rows, their order and their columns are those of one read, for staff,
+confidential readers and the public, on both stores."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import pytest
 from incidents.access import PUBLIC
 from incidents.query import Query
 from incidents.record import Incident
-from incidents.store import record_store
 from incidents.store.base import Store
 from tests.conftest import ADMIN, EDITOR
 
@@ -49,7 +49,7 @@ def test_parts_read_as_one(
         for query in (Query(), Query(date_from=date(2020, 1, 1))):
             whole = store.query(query, who, columns)
             with monkeypatch.context() as patched:
-                patched.setattr(record_store, "_INLINE", 5)
+                patched.setattr(store, "fids_per_read", 5)
                 parts = store.query(query, who, columns)
             pd.testing.assert_frame_equal(parts, whole)
             assert len(whole) and whole["id"].is_unique
