@@ -13,6 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app_pages import common, merged_records, text_table
+from geodata import record_country
 from geodata.district_names import reader_label
 from incidents.duplicates.profile import dataset_of
 from incidents.export.people_words import estimate_words
@@ -88,7 +89,7 @@ def _counts(incident: Incident) -> None:
 
 def _place(incident: Incident) -> None:
     precision = incident.location_precision
-    country = incident.country or "LY"
+    country = record_country(incident.country, incident.admin1_code)
     town = town_name(incident.place, country)
     _line(_("Place"), f"{town} ({incident.place})" if town != incident.place else incident.place)
     _line(_("District"), reader_label(incident.admin1_code, language(), incident.admin1))

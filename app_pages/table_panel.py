@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.language import column_order
-from geodata import district_by_code
+from geodata import district_by_code, record_country
 from geodata.district_names import reader_name
 from incidents.export.placement_words import town_name
 from incidents.query import Query
@@ -114,10 +114,12 @@ def _town(frame: pd.DataFrame) -> pd.Series:
     place = frame["place"].fillna("").astype(str).str.strip()
     if "country" not in frame.columns or frame.empty:  # an empty map would type it as numbers
         return place
-    country = frame["country"].fillna("").astype(str).str.strip().replace("", "LY")
-    pairs = pd.Series(list(zip(place, country, strict=True)), index=frame.index)
-    names = {pair: town_name(*pair) for pair in set(pairs)}
-    return pairs.map(names)
+    codes = frame.get("admin1_code", pd.Series("", index=frame.index)).astype(object)
+    country = frame["country"].astype(object)
+    keys = pd.Series(list(zip(place, country.fillna(""), codes.fillna(""), strict=True)),
+                     index=frame.index)  # fmt: skip
+    names = {key: town_name(key[0], record_country(key[1], key[2])) for key in set(keys)}
+    return keys.map(names)
 
 
 def _district(frame: pd.DataFrame) -> pd.Series:

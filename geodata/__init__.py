@@ -24,6 +24,7 @@ from geodata.districts import (
     districts_for_points,
     find_district,
     main_country,
+    record_country,
 )
 from geodata.gazetteer import (
     GAZETTEER_ATTRIBUTION,
@@ -54,4 +55,5 @@ __all__ = [
     "geocode",
     "geocode_many",
     "main_country",
+    "record_country",
 ]

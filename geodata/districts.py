@@ -80,6 +80,19 @@ def countries_of(counts: Iterable[tuple[Any, int]]) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda c: (-found[c], c)))
 
 
+def record_country(country: object, district_code: object = "") -> str:
+    """The country one record's town names are looked up in: its own, else its district
+    code's ISO 3166-2 prefix, else FALLBACK_COUNTRY. Why the code: a record imported
+    without a country but placed in 'AF-BAL' is an Afghan town's, not looked up in Libya
+    (the table and the detail panel named it by the fallback)."""
+    own = country.strip().upper() if isinstance(country, str) else ""  # not NaN or None
+    if own:
+        return own
+    code = district_code if isinstance(district_code, str) else ""
+    head, dash, _ = code.strip().upper().partition("-")
+    return head if dash and len(head) == 2 and head.isalpha() else FALLBACK_COUNTRY
+
+
 def main_country(counts: Iterable[tuple[Any, int]]) -> str:
     """The country most of these incidents are in (FALLBACK_COUNTRY when none is known):
     whose outlines, districts and town names a map of them draws."""

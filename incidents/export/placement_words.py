@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geodata import record_country
 from geodata.spellings import arabic_name
 from incidents import translation
 from incidents.access import PublicRules
@@ -65,9 +66,13 @@ def placement_summary(rows: pd.DataFrame, rules: PublicRules) -> str:
         return ""
     located = rows[rows["latitude"].notna()]
     places = located["place"] if "place" in located.columns else pd.Series("", located.index)
-    countries = located.get("country", pd.Series("LY", located.index)).fillna("LY")
+    countries = [
+        record_country(c, d)
+        for c, d in zip(located.get("country", pd.Series("", located.index)),
+                        located.get("admin1_code", pd.Series("", located.index)), strict=True)
+    ]  # fmt: skip
     words = [
-        basis_words(str(p), str(n or ""), rules, str(c or "LY"))
+        basis_words(str(p), str(n or ""), rules, c)
         for p, n, c in zip(located["location_precision"], places.fillna(""), countries, strict=True)
     ]
     counts = pd.Series([w for w in words if w], dtype=object).value_counts()

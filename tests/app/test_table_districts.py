@@ -75,6 +75,14 @@ def test_an_arabic_table_names_the_town_as_the_map_does() -> None:
     assert _place(frame).iloc[0] == "Tarhuna (Murqub)"
 
 
+def test_a_record_without_a_country_is_named_in_its_districts_country() -> None:
+    """A record with no country but an Afghan district code was looked up in Libya and
+    kept its Latin name on an Arabic page; with neither, Libya is still the default."""
+    translation.set_language("ar")
+    frame = _rows(("Kabul", "", "AF-KAB"), ("Tarhuna", "", "")).assign(country=[None, ""])
+    assert list(_place(frame)) == ["كابل (ولاية كابول)", "ترهونة"]
+
+
 def test_no_rows_no_places() -> None:
     """A search that finds nothing: the table is empty, not an error (an empty column of
     town names was typed as numbers and could not be joined to the district)."""

@@ -217,3 +217,12 @@ def test_a_code_without_a_dash_or_outlines_names_no_country() -> None:
     they never choose the map's country (the page would fail on missing outlines)."""
     counts = [("TB", 50), ("NA", 40), ("ZZ-AA", 30), ("LY-TB", 1)]
     assert geodata.countries_of(counts) == ("LY",)
+
+
+def test_a_records_country_is_its_own_else_its_districts_else_the_fallback() -> None:
+    assert geodata.record_country("af", "LY-MB") == "AF"
+    assert geodata.record_country(None, "AF-KAB") == "AF"
+    assert geodata.record_country("", " af-kab ") == "AF"
+    assert geodata.record_country("", "") == geodata.FALLBACK_COUNTRY
+    assert geodata.record_country(None, "junk") == geodata.FALLBACK_COUNTRY
+    assert geodata.record_country(float("nan"), float("nan")) == geodata.FALLBACK_COUNTRY
