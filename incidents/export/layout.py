@@ -67,15 +67,14 @@ class Flow:
             "fontweight": "bold" if bold else "normal",
             "color": colour,
         }
-        for _attempt in range(4):  # the width guessed from the size, then measured
+        for attempt in range(4):  # the width guessed from the size, then measured
             lines = textwrap.wrap(text[: chars * (room + 1)], chars) or [""]
             if len(lines) > room or len(text) > chars * (room + 1):
                 lines = lines[:room]
                 lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
             drawn = [self.ax.text(x, 0, for_matplotlib(line), **style) for line in lines]
-            longest = max(drawn, key=lambda t: len(t.get_text()))  # measured: the longest
-            widest = _width_in(longest, size, self.width_in)
-            if widest <= self.width_in or chars <= 12:
+            widest = max(_width_in(t, size, self.width_in) for t in drawn)
+            if widest <= self.width_in or chars <= 12 or attempt == 3:
                 break
             for t in drawn:
                 t.remove()
@@ -86,10 +85,14 @@ class Flow:
 
     def row(self, label: str, size: float, draw: str, **style: object) -> None:
         """A legend row: a symbol drawn in a small box, then its label, its letters made
-        smaller if a longer translation would run past the panel (a row is one line)."""
+        smaller if a longer translation would run past the panel (a row is one line),
+        down to 0.7 of their size; a label still too long is cut and ends in "…"."""
+        label = label if len(label) <= 200 else label[:199] + "…"  # record text: no limit
         size *= self.scale
         line_in = size * 1.9 / 72
-        fits = (self.width_in - 0.5) * 72 / (size * 0.56)  # characters the line holds
+        room = self.width_in - 0.5
+        fits = room * 72 / (size * 0.56)  # characters the line holds
+        smallest = size * 0.7
         size *= min(1.0, max(0.7, fits / max(len(label), 1)))
         ybox = 1 - (self.y_in + line_in / 2) / self.height_in
         xbox, xtext = 0.22 / self.width_in, 0.5 / self.width_in
@@ -100,19 +103,26 @@ class Flow:
             xtext, ybox, for_matplotlib(label), fontsize=size, va="center",
             ha="right" if self.rtl else "left", color=theme.INK, transform=self.ax.transAxes,
         )  # fmt: skip
-        room = self.width_in - 0.5
-        if (width := _width_in(words, size, room)) > room:  # the guess above was short
-            words.set_fontsize(size * room / width)
+        width = _width_in(words, size, room)
+        if width > room > 0:  # the guess above was short: smaller letters, measured again
+            size = max(smallest, size * room / width * 0.97)
+            words.set_fontsize(size)
+            width = _width_in(words, size, 0.0)
+        keep = len(label)
+        while width > room > 0 and keep > 1:  # the smallest letters are not enough: cut
+            keep = max(1, min(keep - 1, int(keep * room / width)))
+            words.set_text(for_matplotlib(label[:keep].rstrip() + "…"))
+            width = _width_in(words, size, 0.0)
         self.y_in += line_in
 
 
 def _width_in(text: Text, size: float, room: float) -> float:
     """How wide these letters are drawn, in inches: measured, because a width guessed
     from the letter size ran bold lines and long translations past the legend's edge.
-    A line surely inside room (letters 0.75 of their size wide on average: wider than
-    any the export fonts draw in words) is not measured: each measure costs about 1 ms,
-    a tenth of a later PNG export's time when every line was measured."""
-    if len(text.get_text()) * size * 0.75 / 72 <= room:
+    A line surely inside room is not measured (0.0): even if every letter were as wide
+    as the export fonts' widest, a bold W (1.1 of the size), it would fit. Each measure
+    costs about 1 ms, a tenth of a later PNG export's time when every line was measured."""
+    if len(text.get_text()) * size * 1.1 / 72 <= room:
         return 0.0
     fig = text.get_figure()
     renderer = fig.canvas.get_renderer()  # type: ignore[union-attr]

@@ -4,6 +4,7 @@ exported with the view on Libya, the bold counts line ran past the panel's edge)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -11,6 +12,7 @@ import pytest
 
 from incidents.access import Role, Viewer
 from incidents.export import theme
+from incidents.export.layout import Flow
 from incidents.export.selection import read_selection
 from incidents.export.service import in_language
 from incidents.export.static_map import MapOptions, map_figure
@@ -65,3 +67,43 @@ def test_the_counts_line_still_says_what_is_left_out(two_countries: RecordStore)
     finally:
         plt.close(fig)
     assert "outside the map" in words and "view" in words
+
+
+def _flow_outside(width_in: float, draw: Callable[[Flow], None]) -> list[str]:
+    """The words a Flow in a panel this wide draws past its edges."""
+    with theme.export_style():
+        fig = plt.figure(figsize=(width_in + 0.2, 4), dpi=theme.BASE_DPI)
+        try:
+            ax = fig.add_axes((0.1 / (width_in + 0.2), 0, width_in / (width_in + 0.2), 1))
+            ax.set_axis_off()
+            draw(Flow(ax, 1.0))
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+            box = ax.get_window_extent(renderer)
+            return [
+                t.get_text()
+                for t in ax.texts
+                if t.get_window_extent(renderer).x1 > box.x1 + 1
+                or t.get_window_extent(renderer).x0 < box.x0 - 1
+            ]
+        finally:
+            plt.close(fig)
+
+
+@pytest.mark.parametrize("width_in", [1.6, 2.2, 2.6])
+def test_capitals_and_acronyms_are_measured_too(width_in: float) -> None:
+    """Capitals are wider than the size-based guess: a name in capitals, a list of
+    acronyms whose widest line is not its longest, and a row of them stay inside."""
+
+    def draw(flow: Flow) -> None:
+        flow.text("MOHAMMED MAHMOUD", 12.5, bold=True)
+        flow.text("Sources: illicit little lists; ill-lit fill; MMMWWW OHCHR AMNESTY HRW.", 10.5)
+        flow.row("MOHAMMED MAHMOUD (12)", 11, "filled", marker="o", colour=theme.INK)
+        flow.row("W" * 400, 11, "filled", marker="o", colour=theme.INK)
+
+    assert _flow_outside(width_in, draw) == []
+
+
+@pytest.mark.parametrize("size", ["368x320", "400x320"])
+def test_a_small_image_cuts_a_row_rather_than_run_past(two_countries: RecordStore, size: str):
+    assert _words_outside_their_axes(two_countries, size) == []
