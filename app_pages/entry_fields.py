@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common, language
-from geodata import FALLBACK_COUNTRY, available_countries, district_at, geocode
+from geodata import FALLBACK_COUNTRY, available_countries, district_at, geocode, record_country
 from incidents.export.placement_words import town_name
 from incidents.field_words import SOURCE_HEADINGS, field_label
 from incidents.form_edit import COUNTS, FIELDS, FormValues
@@ -96,7 +96,8 @@ def _set_point(lat: float, lon: float, method: str) -> None:
 
 def _find() -> None:
     name = st.session_state.get("e_place", "").strip()
-    result = geocode(name, st.session_state.get("e_country") or "LY") if name else None
+    country = st.session_state.get("e_country") or FALLBACK_COUNTRY
+    result = geocode(name, country) if name else None
     st.session_state["e_candidates"] = list(result.matches) if result else []
     if result is not None and not result.matches:
         st.session_state["_entry_error"] = _(
@@ -151,7 +152,7 @@ def _candidate_words(n: int, match: Any) -> str:
     """'1. ترهونة (Tarhuna) (Murqub) · 32.4350, 13.6332 · تطابق 100%': the town as the
     reader's map names it, each part isolated so right-to-left text does not pull the
     numbers and the per cent sign out of place."""
-    name = town_name(match.name)
+    name = town_name(match.name, record_country(match.country, match.admin1_code))
     if name != match.name:
         name = f"{name} ({match.name})"
     where = f"{match.lat:.4f}, {match.lon:.4f}"

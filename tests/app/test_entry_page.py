@@ -370,12 +370,17 @@ def test_found_places_read_in_arabic_with_the_numbers_in_place():
     from app_pages.entry_fields import _candidate_words
     from incidents import translation
 
-    found = SimpleNamespace(name="Tarhuna", admin1="Murqub", lat=32.435, lon=13.6332, score=100)
+    found = SimpleNamespace(name="Tarhuna", admin1="Murqub", lat=32.435, lon=13.6332, score=100,
+                            country="LY", admin1_code="LY-MB")  # fmt: skip
+    kabul = SimpleNamespace(name="Kabul", admin1="Kabul", lat=34.5, lon=69.2, score=100,
+                            country="AF", admin1_code="AF-KAB")  # fmt: skip
     translation.set_language("ar")
     try:
         said = _candidate_words(0, found)
+        afghan = _candidate_words(0, kabul)  # named in its own country, not looked up in Libya
     finally:
         translation.set_language("en")
     assert said.startswith("1. \u2068ترهونة (Tarhuna)\u2069")
+    assert afghan.startswith("1. \u2068كابل (Kabul)\u2069")
     assert "\u2068تطابق 100%\u2069" in said and "\u206832.4350, 13.6332\u2069" in said
     assert _candidate_words(0, found).startswith("1. \u2068Tarhuna\u2069")
