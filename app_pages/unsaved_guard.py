@@ -15,7 +15,7 @@ of the form that differs from how it was drawn (typed text, a choice in a list, 
 a number, a box ticked), compared with a snapshot taken just before the form is first
 touched. The snapshot is taken again after the form is drawn from another record,
 version, draft or language: after a save, "New incident" or another record nothing is
-left to lose. The
+left to lose. After a switch of language alone, what was unsaved stays unsaved. The
 guard acts only while its marker is on the page: on other pages (the sign-in form) it
 never asks.
 """
@@ -52,17 +52,27 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     return JSON.stringify(parts);
   }
   if (state.key !== %(key)s) {  // drawn from another record, version, draft or language
+    // Only the language switched: the typed text stays in the form, and so does the
+    // question (the snapshot taken again would hold the typed text as drawn).
+    state.carried = state.form === %(form)s && (state.dirty || state.carried) || false;
     state.key = %(key)s;
+    state.form = %(form)s;
     state.baseline = null;  // taken again at the first touch of the form
+    state.dirty = false;
   }
   state.snapshot = snapshot;
   function unsaved() {
     if (!document.getElementById(MARK)) { return false; }  // not on the form's page
-    if (state.server) { return true; }
+    if (state.server || state.carried) { return true; }
     var now = snapshot();
     return state.baseline !== null && now !== null && now !== state.baseline;
   }
   state.unsaved = unsaved;
+  state.forget = function () {  // the form was left: nothing of it is unsaved any more
+    state.key = state.form = null;
+    state.server = state.carried = state.dirty = false;
+    state.baseline = null;
+  };
   state.arm = function () {
     var h = w.history;
     if (!document.getElementById(MARK) || (h.state || {}).incidentGuard === "trap") { return; }
@@ -71,7 +81,7 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     h.pushState({incidentGuard: "trap"}, "", here);
     state.last = "trap";
   };
-  if (state.server) { state.arm(); }
+  if (state.server || state.carried) { state.arm(); }
   if (state.installed) { return; }
   state.installed = true;
   // The form as drawn, just before the first touch of it (a press, a focus): no value
@@ -87,7 +97,10 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
   ["input", "change", "click", "keyup"].forEach(function (type) {
     document.addEventListener(type, function (e) {
       if (e.target.closest && e.target.closest(FORM)) {
-        w.setTimeout(function () { if (state.unsaved()) { state.arm(); } }, 0);
+        w.setTimeout(function () {
+          state.dirty = state.unsaved();
+          if (state.dirty) { state.arm(); }
+        }, 0);
       }
     }, true);
   });
@@ -105,7 +118,7 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     state.last = now;
     if (state.leaving) {
       if (path === state.leaving && state.steps-- > 0) { w.history.back(); return; }
-      if (path !== state.leaving) { state.key = null; state.server = false; state.baseline = null; }
+      if (path !== state.leaving) { state.forget(); }
       state.leaving = null;
     }
     if (now !== "base" || from !== "trap") { return; }  // not a Back from the form
@@ -139,7 +152,7 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest('[data-testid="stSidebarNav"] a');
     if (!link || !state.unsaved()) { return; }
-    if (w.confirm(state.question)) { state.key = null; state.server = false; }
+    if (w.confirm(state.question)) { state.forget(); }
     else { e.preventDefault(); e.stopPropagation(); }
   }, true);
   w.addEventListener("beforeunload", function (e) {  // not again when Back was accepted
@@ -156,6 +169,7 @@ def guard(differs: bool, drawn_from: object, switches: tuple[str, ...] = ()) -> 
     widgets that draw the form from another record (asked before, as a link is)."""
     question = _("Your changes to this incident are not saved. Leave this page anyway?")
     drop = _("Your changes to this incident are not saved. Drop them and open another?")
+    form = hashlib.sha256(repr(drawn_from).encode()).hexdigest()[:16]
     key = hashlib.sha256(repr((drawn_from, language())).encode()).hexdigest()[:16]
     script = _SCRIPT % {
         "mark": MARK,
@@ -165,6 +179,7 @@ def guard(differs: bool, drawn_from: object, switches: tuple[str, ...] = ()) -> 
         "switches": _json(list(switches)),
         "differs": "true" if differs else "false",
         "key": json.dumps(key),
+        "form": json.dumps(form),
     }
     st.sidebar.html(script, unsafe_allow_javascript=True)  # the sidebar: no gap in the page
 

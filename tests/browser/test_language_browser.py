@@ -519,3 +519,42 @@ def test_a_switch_keeps_what_was_typed_in_the_entry_form(guarded: Guarded, examp
     _choose_language(g, "العربية", "ar")
     typed = g.page.get_by_label(re.compile(r"^العنوان( \*)?$"))
     assert typed.input_value() == "A title typed, not yet saved"
+
+
+def test_back_after_a_switch_still_asks_before_typed_work_is_dropped(
+    guarded: Guarded, example_server: Server
+):
+    """Text typed, then the language switched: the form keeps the text, and Back still
+    asks, in the new language, before it is dropped (the switch took the guard's extra
+    history entry away, and Back left at once). Declined, the text stays; accepted,
+    one Back leaves the form."""
+    from test_editing_browser import Answers
+
+    g = guarded
+    g.page.goto(f"{example_server.url}/account")
+    _sign_in(g.page, EDITOR_NAME, EDITOR_PASSWORD)
+    g.page.get_by_role(
+        "link", name=re.compile("^(Add or edit|إضافة أو تعديل|Ajouter ou modifier)$")
+    ).wait_for(timeout=TIMEOUT)
+    g.page.goto(f"{example_server.url}/entry_page?id=tarhuna-ex-001&lang=en")
+    title = g.page.get_by_label(re.compile(r"^Title( \*)?$"))
+    title.wait_for(timeout=TIMEOUT)
+    idle(g)
+    title.fill("Typed before the switch")
+    g.page.keyboard.press("Tab")
+    g.page.wait_for_timeout(300)
+    _choose_language(g, "العربية", "ar")
+    typed = g.page.get_by_label(re.compile(r"^العنوان( \*)?$"))
+    assert typed.input_value() == "Typed before the switch"
+    declined = Answers(g.page, accept=False)
+    g.page.go_back()
+    g.page.wait_for_timeout(1500)
+    assert len(declined.asked) == 1, declined.asked
+    assert "not saved" not in declined.asked[0][1]  # asked in Arabic
+    assert typed.input_value() == "Typed before the switch"
+    assert "entry_page" in g.page.url
+    declined.stop()
+    accepted = Answers(g.page, accept=True)
+    g.page.go_back()
+    g.page.wait_for_function("() => !location.pathname.includes('entry_page')", timeout=TIMEOUT)
+    assert accepted.types() == ["confirm"]
