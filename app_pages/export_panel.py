@@ -93,7 +93,7 @@ def render_export_panel(
         profiles = allowed_profiles(viewer)
         profile = st.radio(
             _("Audience"), profiles, horizontal=True, key="export_profile",
-            format_func=lambda p: f"{PROFILES[p].name_shown()}: {PROFILES[p].notice_shown()}",
+            format_func=lambda p: PROFILES[p].choice_shown(),
             help=_("Public: public records only, locations coarsened. Images and slides "
                    "never show confidential fields; internal tables do."),
         )  # fmt: skip

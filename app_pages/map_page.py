@@ -93,9 +93,11 @@ def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> Non
         parts.append(_("too many to draw one by one: squares count them — zoom in to see markers"))
     if not_drawn:
         parts.append(
-            _("{n} known only to the country or without a place (not drawn)").format(
-                n=number(not_drawn)
-            )
+            ngettext(
+                "{n} known only to the country or without a place (not drawn)",
+                "{n} known only to the country or without a place (not drawn)",
+                not_drawn,
+            ).format(n=number(not_drawn))
         )
     st.caption(" · ".join(parts))
 

@@ -41,6 +41,15 @@ class Profile:
         """What the audience may do with the file, in the reader's language."""
         return _(self.notice)
 
+    def choice_shown(self) -> str:
+        """'Public: public records only; …' as the export panel lists it: the name, then
+        the notice, whose own words may already start with the name ('Internal: staff
+        only' read 'Internal: Internal: staff only')."""
+        name, notice = self.name_shown(), self.notice_shown()
+        if notice.casefold().startswith(name.casefold()):
+            return notice
+        return _("{audience}: {notice}").format(audience=name, notice=notice)
+
     @property
     def coarsened(self) -> bool:
         """Read with the public rules: what the rows carry is coarsened, and what a file

@@ -360,3 +360,16 @@ def test_the_link_wins_then_the_account_then_the_setting_then_the_browser() -> N
     assert pick("", None, "fr", "ar") == "fr"  # INCIDENTS_LANGUAGE
     assert pick(None, None, "klingon", "ar-LY") == "ar"  # the browser's Accept-Language
     assert pick(None, None, None, None) == "en"
+
+
+def test_one_incident_not_drawn_is_singular_in_french() -> None:
+    """The map's sentence read '1 connus seulement…' (one form for every count)."""
+    words = "{n} known only to the country or without a place (not drawn)"
+    translation.set_language("fr")
+    try:
+        one = translation.ngettext(words, words, 1).format(n=1)
+        two = translation.ngettext(words, words, 2).format(n=2)
+    finally:
+        translation.set_language("en")
+    assert one.startswith("1 connu seulement") and "(non dessiné)" in one
+    assert two.startswith("2 connus seulement")

@@ -88,3 +88,17 @@ def test_internal_images_never_print_confidential_fields(mixed_db):
     assert b"INTERNAL" in svg and SECRET.encode() not in svg
     csv = run_export(store, staff, Query(), ExportRequest("csv", profile="internal")).data
     assert SECRET.encode() in csv  # internal tables do carry them
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "fr"])
+def test_an_audience_is_named_once_in_the_export_panels_choice(lang):
+    """The panel listed 'Internal: Internal: staff only…' (its notice starts with it)."""
+    from incidents.export.service import in_language
+
+    for name in ("public", "partner", "internal"):
+        profile = get_profile(name)
+        words = in_language(lang, profile.choice_shown)
+        named = in_language(lang, profile.name_shown)
+        assert words.casefold().startswith(named.casefold()), words
+        rest = words[len(named) :].lstrip(" :：")
+        assert not rest.casefold().startswith(named.casefold()), words
