@@ -22,6 +22,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 
 import geodata
+from geodata.district_names import reader_name
+from incidents import translation
 from incidents.export import theme
 from incidents.export.arabic import for_matplotlib
 from incidents.translation import _, number
@@ -151,11 +153,9 @@ def draw_district_names(
     fontsize: float,
     avoid: Sequence[tuple[float, float, float]] = (),
 ) -> None:
-    """Name the districts in view (up to eight), moved clear of fanned-out markers.
-
-    English names only: Natural Earth's Arabic name is wrong for some districts
-    (LY-TN carries the name of the former Tajura district).
-    """
+    """Name the districts in view (up to eight), moved clear of fanned-out markers, by
+    the one name the reader sees for each in the app (geodata.district_names: its
+    Arabic name on an Arabic image; an Arabic deck named them in English before)."""
     west, south, east, north = extent
     visible = _districts(country).cx[west:east, south:north]
     if not 0 < len(visible) <= 8:
@@ -171,7 +171,8 @@ def draw_district_names(
             reach = (radius_pt + 12) * per_pt
             if abs(lon - x) < reach * 2.5 and abs(lat - y) < reach:
                 y = lat - reach - 4 * per_pt  # just below the fan
-        ax.text(x, y, str(row["name_en"]), ha="center", va="top" if y != point.y else "center",
+        name = reader_name(str(row["code"]), translation.language(), str(row["name_en"]))
+        ax.text(x, y, for_matplotlib(name), ha="center", va="top" if y != point.y else "center",
                 fontsize=fontsize, color="#8a8279", style="italic", zorder=3,
                 path_effects=HALO)  # fmt: skip
 

@@ -86,7 +86,7 @@ def _properties(prs: PresentationType, selection: Selection, title: str) -> None
     """Core properties: only what the slides print (no user names, no paths)."""
     props = prs.core_properties
     props.title = title
-    props.subject = selection.profile.choice_shown()
+    props.subject = selection.profile.choice_shown(badge=True)
     props.author = ""
     props.last_modified_by = ""
     props.keywords = f"profile:{selection.profile.name}"

@@ -16,6 +16,7 @@ from matplotlib.patches import Ellipse, Rectangle
 from matplotlib.text import Text
 
 import geodata
+from geodata.district_names import reader_name
 from incidents import translation
 from incidents.export import theme
 from incidents.export.arabic import for_matplotlib, isolate
@@ -308,15 +309,17 @@ def sources_sentence(selection: Selection) -> str:
 
 def district_names(selection: Selection) -> dict[str, str]:
     """District names by code, of every country the selection's incidents are in: the
-    one display name the app shows in every language (geodata.district_names: Natural
-    Earth's Arabic names are wrong for some)."""
+    one name the app shows the reader for each (geodata.district_names.reader_name),
+    so the deck's table and the filters line name them as the app's table does."""
     names: dict[str, str] = {}
+    lang = translation.language()
     for country in selection.countries or (selection.country,):
         try:
             frame = geodata.admin1_frame(country)
         except FileNotFoundError:
             continue
-        names |= dict(zip(frame["code"], frame["name_en"], strict=False))
+        for code, name in zip(frame["code"], frame["name_en"], strict=False):
+            names[code] = reader_name(str(code), lang, str(name))
     return names
 
 

@@ -41,13 +41,15 @@ class Profile:
         """What the audience may do with the file, in the reader's language."""
         return _(self.notice)
 
-    def choice_shown(self) -> str:
-        """'Public: public records only; …' as the export panel lists it: the name, then
-        the notice, whose own words may already start with the name ('Internal: staff
-        only' read 'Internal: Internal: staff only')."""
-        name, notice = self.name_shown(), self.notice_shown()
-        if notice.casefold().startswith(name.casefold()):
-            return notice
+    def choice_shown(self, badge: bool = False) -> str:
+        """'Public: public records only; …' as the export panel lists it (with the badge,
+        'PUBLIC: …', as a file's properties say it): the name, then the notice, whose
+        own words may already start with the name ('Internal: Internal: staff only')."""
+        name = self.badge() if badge else self.name_shown()
+        notice = self.notice_shown()
+        head, colon, rest = notice.partition(":")
+        if colon and head.strip().casefold() == self.name_shown().casefold():
+            notice = rest.strip()
         return _("{audience}: {notice}").format(audience=name, notice=notice)
 
     @property

@@ -126,7 +126,7 @@ def about_lines(selection: Selection, title: str = "") -> list[tuple[str, str]]:
     reopen = [("Reopen this view", selection.link)] if selection.link else []
     return [
         ("Title", title or _("Incident selection")),
-        ("Audience", profile.choice_shown()),
+        ("Audience", profile.choice_shown(badge=True)),
         ("Date window", window_words(selection.query)),
         ("Filters", filters_sentence(selection.query)),
         ("Incidents", _count_words(selection)),

@@ -101,4 +101,5 @@ def test_an_audience_is_named_once_in_the_export_panels_choice(lang):
         named = in_language(lang, profile.name_shown)
         assert words.casefold().startswith(named.casefold()), words
         rest = words[len(named) :].lstrip(" :：")
-        assert not rest.casefold().startswith(named.casefold()), words
+        assert not rest.casefold().startswith(f"{named}:".casefold()), words
+        assert not rest.casefold().startswith(f"{named} :".casefold()), words

@@ -155,3 +155,21 @@ def test_arabic_paragraphs_read_right_to_left(tarhuna_db):
         assert paragraph._p.pPr.get("rtl") == "1" and paragraph._p.pPr.get("algn") == "r"
     english = next(s for s in prs.slides if s.shapes.title.text == "Timeline")
     assert english.shapes.title.text_frame.paragraphs[0]._p.pPr.get("rtl") is None
+
+
+def test_an_arabic_decks_table_names_districts_as_the_arabic_app_does(tarhuna_db):
+    """The Arabic deck's table named the districts in English (Murqub) where the app's
+    Arabic table says شعبية المرقب."""
+    from incidents.export.service import in_language
+    from incidents.store import open_store
+
+    selection = read_selection(open_store(tarhuna_db), WINDOW, Viewer("r", Role.VIEWER))
+    deck = in_language("ar", lambda: build_deck(selection, DeckOptions(title=TITLE)))
+    tables = [
+        shape.table
+        for slide in Presentation(io.BytesIO(deck)).slides
+        for shape in slide.shapes
+        if shape.has_table
+    ]
+    header = [cell.text for table in tables for cell in table.rows[0].cells]
+    assert "شعبية المرقب" in header and "Murqub" not in header, header
