@@ -105,11 +105,12 @@ def _header(selection: Selection, title: str, shown: int) -> str:
         html.escape(stamp_words(selection)),
     ]
     body = "<br>".join(parts)
-    # Right to left: the block reads from the right; it stays top right, clear of the
-    # map's zoom buttons (top left).
-    direction = "rtl" if is_rtl() else "auto"
+    # Mirrored right to left, as the map's controls are: the zoom buttons sit top right
+    # there (top left otherwise), so the block goes to the other top corner, clear of
+    # them (an Arabic map's buttons covered the start of every line).
+    direction, side = ("rtl", "left") if is_rtl() else ("auto", "right")
     return (
-        "<div id='export-facts' style='position:absolute;z-index:1000;top:8px;right:8px;"
+        f"<div id='export-facts' style='position:absolute;z-index:1000;top:8px;{side}:8px;"
         "max-width:420px;background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;"
         "font:13px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)' "
         f"dir='{direction}'>{body}</div>"
