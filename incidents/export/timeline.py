@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -29,7 +29,6 @@ from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES, type_style
 from incidents.translation import _, day, is_rtl, language
 
-T = TypeVar("T")
 RANGE_LIMIT = 30  # up to this many incidents, draw each as a bar
 
 
@@ -112,9 +111,7 @@ def _ranges(ax: Axes, rows: pd.DataFrame) -> None:
     handles = [Patch(color=theme.MUTED, alpha=0.9,
                      label=for_matplotlib(_("dates known to the day"))),
                Patch(color=theme.MUTED, alpha=0.45, label=for_matplotlib(pale))]  # fmt: skip
-    ax.legend(handles=_in_reading_order(handles), loc="upper center",
-              bbox_to_anchor=(0.5, -0.07), ncol=2, frameon=False, fontsize=10,
-              markerfirst=not is_rtl())  # fmt: skip
+    _legend_below(ax, handles, [str(h.get_label()) for h in handles], 2, 10)
 
 
 def _label(title: str, kind: str, limit: int = 46) -> str:
@@ -158,9 +155,7 @@ def _histogram(ax: Axes, rows: pd.DataFrame) -> None:
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Patch(color=theme.MUTED, alpha=0.45))
     labels.append(for_matplotlib(_("lighter: dated only to a longer range, spread evenly over it")))
-    ax.legend(handles=_in_reading_order(handles), labels=_in_reading_order(labels),
-              loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, frameon=False,
-              fontsize=9.5, markerfirst=not is_rtl())  # fmt: skip
+    _legend_below(ax, handles, labels, 4, 9.5)
     ax.grid(axis="y", color="#e2e2e2")
     ax.set_axisbelow(True)
 
@@ -187,7 +182,28 @@ def _mirror(ax: Axes) -> None:
     ax.yaxis.set_label_position("right")
 
 
-def _in_reading_order(items: list[T]) -> list[T]:
-    """A legend's entries as the language reads them: the first on the right in Arabic
-    (matplotlib lays legend entries out left to right)."""
-    return items[::-1] if is_rtl() else items
+def _legend_below(
+    ax: Axes, handles: Sequence[Any], labels: Sequence[str], ncol: int, size: float
+) -> None:
+    """The legend at the foot of the figure, in rows read as the language reads (the
+    first entry top left, top right in Arabic), and the chart raised above it: anchored
+    under the axes, a legend of three rows ran off the picture (Torture cut in English,
+    four of eight types lost in Arabic)."""
+    rows = -(-len(handles) // ncol)
+    blank = Patch(alpha=0.0)
+    grid = [list(zip(handles, labels, strict=True))[r * ncol : (r + 1) * ncol] for r in range(rows)]
+    grid = [row + [(blank, "")] * (ncol - len(row)) for row in grid]
+    if is_rtl():
+        grid = [row[::-1] for row in grid]
+    by_column = [grid[r][c] for c in range(ncol) for r in range(rows)]  # matplotlib's fill
+    fig = ax.get_figure()
+    legend = fig.legend(  # type: ignore[union-attr]
+        [h for h, _ in by_column], [t for _, t in by_column], loc="lower center",
+        bbox_to_anchor=(0.5, 0.01), ncol=ncol, frameon=False, fontsize=size,
+        markerfirst=not is_rtl(),
+    )  # fmt: skip
+    renderer = fig.canvas.get_renderer()  # type: ignore[union-attr]
+    top = legend.get_window_extent(renderer).y1 / fig.bbox.height  # type: ignore[union-attr]
+    box = ax.get_position()
+    bottom = top + 0.42 / fig.get_size_inches()[1]  # type: ignore[union-attr]  # date labels
+    ax.set_position((box.x0, bottom, box.width, box.y1 - bottom))

@@ -32,7 +32,7 @@ def test_long_ranges_are_spread_not_one_tall_bar_at_their_start() -> None:
         heights: dict[float, float] = defaultdict(float)
         for bar in ax.patches:
             heights[round(bar.get_x())] += bar.get_height()
-        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]  # the legend is the figure's
         ticks = ax.get_yticks()
     finally:
         plt.close(fig)
