@@ -197,7 +197,7 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
         column_order=column_order(shown_rows.columns),
         key=_key(ids, multi),
         on_select="rerun",
-        selection_mode="multi-row" if multi else "single-row",
+        selection_mode=["multi-row" if multi else "single-row", "single-cell"],
         selection_default={"selection": {"rows": [ids.index(i) for i in ticked]}},
         column_config={
             # The reference stays in view when the table scrolls sideways; it can only
@@ -214,8 +214,10 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
     )
     positions = event.selection.rows if event is not None else []
     chosen = [ids[p] for p in positions if 0 <= p < len(ids)]
-    if set(chosen) == set(ticked):
-        return Pick(None, ticked)
+    if set(chosen) == set(ticked):  # no tick changed: a click on a cell opens its row
+        cells = getattr(event.selection, "cells", []) if event is not None else []
+        row = int(cells[0][0]) if cells else -1
+        return Pick(ids[row] if 0 <= row < len(ids) else None, ticked)
     st.session_state[TICKED] = chosen
     opened = None
     if len(chosen) == 1 or (chosen and not multi):

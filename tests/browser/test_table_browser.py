@@ -201,3 +201,18 @@ def test_an_editor_ticking_a_row_stays_at_the_table(
     after = page.locator(TABLE).first.bounding_box()
     assert before and after and abs(after["y"] - before["y"]) < 100, (before, after)
     _no_exception(guarded)
+
+
+def test_a_click_on_a_rows_words_opens_the_incident(guarded: Guarded, unplaced_server: Server):
+    """Tried as a new user would: a click on a row's title, not on its tick box, opened
+    nothing (the table says 'Pick a row to open it'). Now a cell opens its row."""
+    _open(guarded, unplaced_server)
+    idle(guarded)
+    row = _rows(guarded)[UNPLACED]["_row"]
+    assert isinstance(row, int)
+    box = guarded.page.locator(TABLE).first.bounding_box()
+    assert box
+    guarded.page.mouse.click(box["x"] + 260, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
+    guarded.page.wait_for_url(re.compile(f"sel={UNPLACED}"), timeout=30_000)
+    guarded.page.get_by_text(UNPLACED_TITLE, exact=True).first.wait_for(timeout=30_000)
+    _no_exception(guarded)
