@@ -18,9 +18,11 @@ from geodata.district_names import reader_label
 from incidents.duplicates.profile import dataset_of
 from incidents.export.people_words import estimate_words
 from incidents.export.placement_words import basis_words, town_name
+from incidents.field_words import field_label
 from incidents.record import Incident, Source
 from incidents.record_history import Change, readable_history
 from incidents.schema import (
+    CONFIDENTIAL_FIELDS,
     DATE_KINDS,
     DATE_PRECISIONS,
     INCIDENT_TYPES,
@@ -184,6 +186,21 @@ def _change(change: Change) -> str:
     )
 
 
+def _confidential(incident: Incident) -> None:
+    """Witnesses, victims and notes, under their own heading, for those entitled only
+    (editors and admins): the store reads them for no one else, and staff could not see
+    what they had imported anywhere but in an internal table export."""
+    if not common.viewer().sees_confidential:
+        return
+    kept = [(name, getattr(incident, name, "")) for name in CONFIDENTIAL_FIELDS]
+    kept = [(name, value) for name, value in kept if value]
+    if not kept:
+        return
+    st.markdown("**" + _("Confidential: staff only") + "**")
+    for name, value in kept:
+        _line(field_label(name), value)
+
+
 def render(incident_id: str | None) -> None:
     """The panel for one incident (or a hint when none is selected)."""
     if not incident_id:
@@ -214,6 +231,7 @@ def render(incident_id: str | None) -> None:
         st.markdown("**" + _("Description") + "**")
         common.show_text(incident.description)
     _line(_("Tags"), "; ".join(incident.tags))
+    _confidential(incident)
     _sources(incident)
     # The public gets no version: an edit count says when a hidden field changed.
     version = _("version {n}").format(n=incident.version)
