@@ -40,14 +40,14 @@ class _Reads(Protocol):
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]: ...
 
 
-def town_fids(reads: _Reads, query: Query, viewer: Viewer) -> list[int]:
+def town_fids(reads: _Reads, query: Query, viewer: Viewer, data: tuple[str, ...] = ()) -> list[int]:
     """fids of the records this (public) viewer reads that are shown at the town the
     query's text names and match its tag, perpetrator and id filters; [] for staff,
     whose search reads every place name already, and for a text naming no town."""
     seen = Visibility.of(viewer)
     if seen.exact or not query.text.strip():
         return []
-    towns = named_towns(query.text)
+    towns = named_towns(query.text, data)
     if not towns:
         return []
     snapshot: Callable[[Viewer], ColumnIndex] | None = getattr(reads, "snapshot", None)
@@ -72,12 +72,12 @@ def town_fids(reads: _Reads, query: Query, viewer: Viewer) -> list[int]:
     return fids
 
 
-def named_towns(text: str) -> list[tuple[float, float]]:
+def named_towns(text: str, data: tuple[str, ...] = ()) -> list[tuple[float, float]]:
     """The point of the town the gazetteer confidently finds for the text, in each
-    country a search knows (text_index.search_countries)."""
+    country a search knows (text_index.search_countries(data))."""
     term = text.strip()
     out = []
-    for country in text_index.search_countries():
+    for country in text_index.search_countries(data):
         found = geocode_many([term], country).get(term)
         town = found.best if found is not None and found.confident else None
         if town is not None:

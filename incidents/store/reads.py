@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geodata import countries_of
 from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public
 from incidents.query import Query
 from incidents.schema import CONFIDENTIAL_FIELDS
@@ -79,16 +80,23 @@ class RecordReads:
         For the public, the text leaves out the place names public rows blank, and finds
         the records shown at a town it names (public_town_search)."""
         seen = Visibility.of(viewer)
-        where = lookup_where(query, self.like, public=not seen.exact)
+        data = self._data_countries(viewer) if query.text.strip() else ()
+        where = lookup_where(query, self.like, public=not seen.exact, data=data)
         where.add(seen.sql())
         side = self._text_side
         if side is None:  # once per store: the table is made on open, never dropped
             side = self._text_side = text_index.has_lower_table(self._fetch, self.like)
-        select, params = text_index.fid_select(query, seen, self.like, where, side)
+        select, params = text_index.fid_select(query, seen, self.like, where, side, data)
         _, rows = self.tuples(text_index.packed(select, self.like), params)
         found = text_index.unpacked(rows[0][0] if rows else None)
-        towns = public_town_search.town_fids(self, query, viewer)
+        towns = public_town_search.town_fids(self, query, viewer, data)
         return list(dict.fromkeys([*found, *towns])) if towns else found
+
+    def _data_countries(self, viewer: Viewer) -> tuple[str, ...]:
+        """The countries this viewer's records are in (their district codes, through
+        the column snapshot the map reads them from), whose towns a search knows."""
+        snapshot = getattr(self, "snapshot", None)  # every store has it: RecordStore
+        return countries_of(snapshot(viewer).district_counts()) if snapshot else ()
 
     def rows_for(self, fids: Sequence[int], viewer: Viewer, columns: Sequence[str]) -> pd.DataFrame:
         """The records with these fids (as the column snapshot found them), in the usual

@@ -38,20 +38,30 @@ class Where:
         return " AND ".join(self.conditions) if self.conditions else "1=1"
 
 
-def lookup_where(query: Query, like: str = "LIKE", *, public: bool = False) -> Where:
+def lookup_where(
+    query: Query, like: str = "LIKE", *, public: bool = False, data: tuple[str, ...] = ()
+) -> Where:
     """The query's text, tag, perpetrator and id filters (its others are ignored).
 
-    public: the text search as the public may run it (see add_text).
+    public: the text search as the public may run it (see add_text); data: the
+    countries the data is in, whose towns' spellings the text also finds.
     """
     where = Where("%s")
     where.any_of("i.id", query.ids)
     _contains_any(where, "i.perpetrators", query.perpetrators, like)
     _contains_any(where, "i.tags", query.tags, like)
-    add_text(where, query.text, like, public=public)
+    add_text(where, query.text, like, public=public, data=data)
     return where
 
 
-def add_text(where: Where, text: str, like: str = "LIKE", *, public: bool = False) -> None:
+def add_text(
+    where: Where,
+    text: str,
+    like: str = "LIKE",
+    *,
+    public: bool = False,
+    data: tuple[str, ...] = (),
+) -> None:
     """The search text in the title, description, place or id.
 
     The text also finds records that spell the town it names another way or in another
@@ -65,7 +75,7 @@ def add_text(where: Where, text: str, like: str = "LIKE", *, public: bool = Fals
     """
     if not text.strip():
         return
-    needles = text_index.search_needles(text)
+    needles = text_index.search_needles(text, data)
     parts: list[str] = []
     params: list[Any] = []
     match = text_index.sqlite_match(needles, public) if like == "LIKE" else None

@@ -57,21 +57,27 @@ COUNTRIES_ENV = "INCIDENTS_SEARCH_COUNTRIES"
 DEFAULT_COUNTRIES = ("LY",)  # the importer's default country
 
 
-@functools.lru_cache(maxsize=1)
-def search_countries() -> tuple[str, ...]:
+def search_countries(data: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Whose towns' spellings a search knows: INCIDENTS_SEARCH_COUNTRIES (ISO codes,
-    comma-separated), else Libya. Each country costs a gazetteer load on first search."""
+    comma-separated) when set, else the countries the data is in (data, as
+    geodata.countries_of reads them from the district codes), else Libya. Why the
+    data: an Arabic reader's كابل found nothing in Afghan records while the setting
+    named Libya alone. Each country costs a gazetteer load on its first search."""
     raw = os.environ.get(COUNTRIES_ENV, "")
     codes = tuple(c.strip().upper() for c in raw.split(",") if c.strip())
-    return codes or DEFAULT_COUNTRIES
+    return codes or data or DEFAULT_COUNTRIES
+
+
+def search_needles(text: str, data: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What a search text looks for: itself, and every other spelling of the town it
+    names (geodata.spellings) in the countries searched (search_countries(data)),
+    without needles that contain another one."""
+    return _needles(text.strip(), search_countries(data))
 
 
 @functools.lru_cache(maxsize=256)
-def search_needles(text: str) -> tuple[str, ...]:
-    """What a search text looks for: itself, and every other spelling of the town it
-    names (geodata.spellings), without needles that contain another one."""
-    term = text.strip()
-    return minimal_needles((term, *same_place_names(term, search_countries())))
+def _needles(term: str, countries: tuple[str, ...]) -> tuple[str, ...]:
+    return minimal_needles((term, *same_place_names(term, countries)))
 
 
 def _values(row: str) -> str:
@@ -219,11 +225,17 @@ def sqlite_condition(match: str, placeholder: str) -> tuple[str, list[Any]]:
 
 
 def fid_select(
-    query: Query, seen: Visibility, like: str, where: Where, side: bool = False
+    query: Query,
+    seen: Visibility,
+    like: str,
+    where: Where,
+    side: bool = False,
+    data: tuple[str, ...] = (),
 ) -> tuple[str, list[Any]]:
     """The SELECT of the fids matching query's text, tag, perpetrator and id filters for
     a viewer who sees what seen says; where is those filters and seen's predicate
-    (sql.lookup_where plus Visibility.sql); side: the store has text_lower's table.
+    (sql.lookup_where plus Visibility.sql); side: the store has text_lower's table;
+    data: the countries the data is in (search_countries).
 
     When the text is all there is to ask, the fids come from the narrow lowered copy
     of the searched text (text_lower), not from the wide incidents rows: in the
@@ -234,7 +246,7 @@ def fid_select(
     row (its sensitivity). Otherwise (other filters, a needle under three characters,
     a store without the table) the rows are read.
     """
-    needles = search_needles(query.text) if _text_only(query) else ()
+    needles = search_needles(query.text, data) if _text_only(query) else ()
     if side and needles and all(len(n) >= MIN_TRIGRAM for n in needles):
         public = not seen.exact
         if like == "LIKE":

@@ -54,6 +54,29 @@ def test_a_record_spelling_the_town_the_french_way_is_found_by_its_other_names(s
     assert _ids(store, text) == {"syn-1"}
 
 
+AFGHANISTAN = (
+    Path(__file__).resolve().parents[1] / "fixtures/real" / "acled_2020_export_afghanistan.csv"
+)
+
+
+@pytest.mark.parametrize("viewer", [EDITOR, PUBLIC])
+@pytest.mark.parametrize("setting", [None, "LY"])
+def test_the_towns_of_the_datas_own_countries_are_found_in_arabic(
+    store, viewer, setting, monkeypatch
+):
+    """Tried as an Arabic reader would, on a real ACLED export of Afghanistan: كابل
+    found nothing, since the search knew Libya's towns alone. With no setting, it
+    knows the towns of the countries the data is in; a setting still decides."""
+    if setting is None:
+        monkeypatch.delenv("INCIDENTS_SEARCH_COUNTRIES", raising=False)
+    else:
+        monkeypatch.setenv("INCIDENTS_SEARCH_COUNTRIES", setting)
+    import_file(AFGHANISTAN, store, EDITOR)
+    latin = _ids(store, "Kabul", viewer)
+    assert latin
+    assert _ids(store, "كابل", viewer) == (latin if setting is None else set())
+
+
 def test_a_search_that_names_no_town_is_a_plain_substring_search(store):
     import_file(EXAMPLE, store, EDITOR)
     assert search_needles("mass grave") == ("mass grave",)
