@@ -60,3 +60,25 @@ def test_a_source_url_with_quotes_is_one_escaped_link():
     assert 'href="https://example.org/a&quot;b&gt;c"' in line
     assert "A &quot;quoted&quot; title" in line and "](" not in line
     assert source_line(2, Source(title="x", url="javascript:alert(1)")).count("href") == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Witness W-17\n\n![t](https://evil.example/p.png) [call us](https://evil.example)",
+        "note\r\n\r\n<img src=x onerror=alert(1)> $x^2$ # heading",
+        "line\r\rsecond [x](javascript:alert(1))",
+    ],
+)
+def test_a_blank_line_in_record_text_does_not_start_markdown(text):
+    """A blank line ends an HTML block in Markdown: what followed it in a note or a
+    description was read as Markdown (live links, remote images). Now every line break
+    is a <br> inside the one escaped block, and a CommonMark reader finds no link."""
+    from markdown_it import MarkdownIt
+
+    from app_pages.common import safe_html
+
+    block = f"<div><b>Notes:</b> {safe_html(text, 'span')}</div>"
+    assert "\n" not in block and "\r" not in block
+    rendered = MarkdownIt("commonmark").render(block)
+    assert "<a " not in rendered and "<img" not in rendered and "<h1" not in rendered
