@@ -217,7 +217,10 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
     if set(chosen) == set(ticked):  # no tick changed: a click on a cell opens its row
         cells = getattr(event.selection, "cells", []) if event is not None else []
         row = int(cells[0][0]) if cells else -1
-        return Pick(ids[row] if 0 <= row < len(ids) else None, ticked)
+        if not 0 <= row < len(ids):
+            return Pick(None, ticked)
+        st.session_state[SYNCED] = ids[row]  # opened here: an editor's ticks stay
+        return Pick(ids[row], ticked)
     st.session_state[TICKED] = chosen
     opened = None
     if len(chosen) == 1 or (chosen and not multi):

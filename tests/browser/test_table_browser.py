@@ -216,3 +216,31 @@ def test_a_click_on_a_rows_words_opens_the_incident(guarded: Guarded, unplaced_s
     guarded.page.wait_for_url(re.compile(f"sel={UNPLACED}"), timeout=30_000)
     guarded.page.get_by_text(UNPLACED_TITLE, exact=True).first.wait_for(timeout=30_000)
     _no_exception(guarded)
+
+
+def test_an_editors_ticks_stay_when_a_rows_words_open_another(
+    guarded: Guarded, unplaced_server: Server
+) -> None:
+    """Two rows ticked for a change, then a third opened by a click on its words: the
+    two stay ticked (the click replaced them with the opened row; found in a review)."""
+    page = guarded.page
+    _sign_in(guarded, unplaced_server)
+    listed = _rows(guarded)
+    first, second, third = sorted(listed, key=lambda ref: int(str(listed[ref]["_row"])))[:3]
+    _tick(guarded, first)
+    page.wait_for_url(re.compile(f"sel={first}"), timeout=30_000)
+    page.wait_for_timeout(1500)
+    _tick(guarded, second)
+    asked = page.get_by_text("Change the 2 incidents ticked in the table")
+    asked.wait_for(timeout=30_000)
+    idle(guarded)
+    row = _rows(guarded)[third]["_row"]
+    assert isinstance(row, int)
+    box = page.locator(TABLE).first.bounding_box()
+    assert box
+    page.mouse.click(box["x"] + 260, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
+    page.wait_for_url(re.compile(f"sel={third}"), timeout=30_000)
+    idle(guarded)
+    page.wait_for_timeout(1500)
+    asked.wait_for(timeout=30_000)
+    _no_exception(guarded)
