@@ -189,6 +189,7 @@ def _legend_below(
     first entry top left, top right in Arabic), and the chart raised above it: anchored
     under the axes, a legend of three rows ran off the picture (Torture cut in English,
     four of eight types lost in Arabic)."""
+    ncol = max(1, min(ncol, len(handles)))  # one short row stays centred
     rows = -(-len(handles) // ncol)
     blank = Patch(alpha=0.0)
     grid = [list(zip(handles, labels, strict=True))[r * ncol : (r + 1) * ncol] for r in range(rows)]

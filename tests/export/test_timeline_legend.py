@@ -58,3 +58,27 @@ def test_rows_read_in_the_languages_direction(lang: str, first_is_left: bool) ->
     assert abs(y0 - y1) < 1  # the first two entries share the top row
     assert (x0 < x1) == first_is_left
     assert centres["type 4"][1] < y0  # the fifth starts the next row
+
+
+def test_a_short_legend_stays_centred() -> None:
+    """Two entries with room for four: blank places were kept for the other two and
+    pushed the entries half an inch off the centre (found in a review)."""
+    with theme.export_style():
+        fig = plt.figure(figsize=(12.4, 5.4), dpi=theme.BASE_DPI)
+        try:
+            ax = fig.add_axes((0.06, 0.16, 0.92, 0.8))
+            _legend_below(ax, [Patch(color="#333"), Patch(color="#999")], ["one", "two"], 4, 9.5)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+            legend = fig.legends[0]
+            drawn = [t.get_window_extent(renderer) for t in legend.get_texts() if t.get_text()]
+            drawn += [
+                h.get_window_extent(renderer)
+                for h in legend.legend_handles
+                if h and h.get_alpha() != 0
+            ]
+            left, right = min(b.x0 for b in drawn), max(b.x1 for b in drawn)
+            centre = fig.bbox.width / 2
+        finally:
+            plt.close(fig)
+    assert abs((left + right) / 2 - centre) < 0.1 * theme.BASE_DPI
