@@ -13,6 +13,11 @@ from __future__ import annotations
 from geodata.districts import _admin1, district_by_code
 
 _ARABIC_PREFIXES = ("شعبية ", "بلدية ")
+# Arabic names that say what the display name says. Natural Earth files LY-TN's polygon
+# under the former Tajura district's Arabic name, while its name_en, which every other
+# view shows, is "Tripoli District" (geodata/data/README.md): an Arabic deck named the
+# capital's district otherwise than the English one.
+_ARABIC_NAMES = {"LY-TN": "شعبية طرابلس"}
 
 
 def display_name(code: str, fallback: str = "") -> str:
@@ -30,8 +35,10 @@ def reader_name(code: str, language: str, fallback: str = "") -> str:
     display name; fallback (the record's own spelling) or the code when not bundled.
     Takes the language rather than reading it: geodata knows nothing of translation."""
     district = district_by_code(code) if code else None
-    if district is not None and language == "ar" and district.name_ar:
-        return district.name_ar
+    if district is not None and language == "ar":
+        arabic = _ARABIC_NAMES.get(district.code, district.name_ar)
+        if arabic:
+            return arabic
     return display_name(code, fallback)
 
 
@@ -53,8 +60,8 @@ def known_names(code: str) -> tuple[str, ...]:
     props = next(p for p, d in zip(table.props, table.districts, strict=True) if d is district)
     names = [district.name_en, str(props.get("name_ne") or "")]
     names += str(props.get("name_alt") or "").replace(",", "|").split("|")
-    arabic = district.name_ar
-    names += [arabic, *(arabic[len(p) :] for p in _ARABIC_PREFIXES if arabic.startswith(p))]
+    for arabic in (_ARABIC_NAMES.get(district.code, ""), district.name_ar):
+        names += [arabic, *(arabic[len(p) :] for p in _ARABIC_PREFIXES if arabic.startswith(p))]
     names.append(district.code)
     return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
 
