@@ -500,21 +500,26 @@ def test_choices_survive_a_language_switch(guarded: Guarded, example_server: Ser
         assert "type=mass_grave" in query and "lang=" + code in query, (code, query)
 
 
-def test_a_switch_keeps_what_was_typed_in_the_entry_form(guarded: Guarded, example_server: Server):
-    """The entry form holds typed text in the browser until it is saved: switching the
-    language must not put the server's older value back over it."""
-    g = guarded
-    g.page.goto(f"{example_server.url}/account")
+def _type_in_an_english_form(g: Guarded, server: Server, text: str) -> None:
+    """Signed in as an editor, a record's form in English, its title typed over."""
+    g.page.goto(f"{server.url}/account")
     _sign_in(g.page, EDITOR_NAME, EDITOR_PASSWORD)
     # the account may keep another language from an earlier test: the link says English
     g.page.get_by_role(
         "link", name=re.compile("^(Add or edit|إضافة أو تعديل|Ajouter ou modifier)$")
     ).wait_for(timeout=TIMEOUT)
-    g.page.goto(f"{example_server.url}/entry_page?id=tarhuna-ex-001&lang=en")
+    g.page.goto(f"{server.url}/entry_page?id=tarhuna-ex-001&lang=en")
     title = g.page.get_by_label(re.compile(r"^Title( \*)?$"))
     title.wait_for(timeout=TIMEOUT)
     idle(g)
-    title.fill("A title typed, not yet saved")
+    title.fill(text)
+
+
+def test_a_switch_keeps_what_was_typed_in_the_entry_form(guarded: Guarded, example_server: Server):
+    """The entry form holds typed text in the browser until it is saved: switching the
+    language must not put the server's older value back over it."""
+    g = guarded
+    _type_in_an_english_form(g, example_server, "A title typed, not yet saved")
     g.page.keyboard.press("Tab")
     _choose_language(g, "العربية", "ar")
     typed = g.page.get_by_label(re.compile(r"^العنوان( \*)?$"))
@@ -531,16 +536,7 @@ def test_back_after_a_switch_still_asks_before_typed_work_is_dropped(
     from test_editing_browser import Answers
 
     g = guarded
-    g.page.goto(f"{example_server.url}/account")
-    _sign_in(g.page, EDITOR_NAME, EDITOR_PASSWORD)
-    g.page.get_by_role(
-        "link", name=re.compile("^(Add or edit|إضافة أو تعديل|Ajouter ou modifier)$")
-    ).wait_for(timeout=TIMEOUT)
-    g.page.goto(f"{example_server.url}/entry_page?id=tarhuna-ex-001&lang=en")
-    title = g.page.get_by_label(re.compile(r"^Title( \*)?$"))
-    title.wait_for(timeout=TIMEOUT)
-    idle(g)
-    title.fill("Typed before the switch")
+    _type_in_an_english_form(g, example_server, "Typed before the switch")
     g.page.keyboard.press("Tab")
     g.page.wait_for_timeout(300)
     _choose_language(g, "العربية", "ar")

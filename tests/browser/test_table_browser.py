@@ -53,6 +53,28 @@ def _tick(g: Guarded, ref: str) -> None:
     g.page.mouse.click(box["x"] + TICK_X, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
 
 
+def _tick_two(g: Guarded) -> tuple[str, str, str]:
+    """Tick the table's first two rows (the first opens); the refs of its first three."""
+    listed = _rows(g)
+    first, second, third = sorted(listed, key=lambda ref: int(str(listed[ref]["_row"])))[:3]
+    _tick(g, first)
+    g.page.wait_for_url(re.compile(f"sel={first}"), timeout=30_000)
+    g.page.wait_for_timeout(1500)
+    _tick(g, second)
+    g.page.get_by_text("Change the 2 incidents ticked in the table").wait_for(timeout=30_000)
+    return first, second, third
+
+
+def _click_words(g: Guarded, ref: str) -> None:
+    """Click the words of this incident's row (not its tick box); it opens."""
+    row = _rows(g)[ref]["_row"]
+    assert isinstance(row, int)
+    box = g.page.locator(TABLE).first.bounding_box()
+    assert box
+    g.page.mouse.click(box["x"] + 260, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
+    g.page.wait_for_url(re.compile(f"sel={ref}"), timeout=30_000)
+
+
 def _wait_for_cell(g: Guarded, ref: str, heading: str, text: str) -> None:
     for _ in range(60):
         if _rows(g).get(ref, {}).get(heading) == text:
@@ -80,14 +102,8 @@ def test_an_editor_sets_the_verification_of_two_rows_at_once(
 ) -> None:
     page = guarded.page
     _sign_in(guarded, unplaced_server)
-    listed = _rows(guarded)
-    first, second = sorted(listed, key=lambda ref: int(str(listed[ref]["_row"])))[:2]
-    _tick(guarded, first)
-    page.wait_for_url(re.compile(f"sel={first}"), timeout=30_000)
-    page.wait_for_timeout(1500)
-    _tick(guarded, second)
+    first, second, _third = _tick_two(guarded)
     asked = page.get_by_text("Change the 2 incidents ticked in the table")
-    asked.wait_for(timeout=30_000)
     # The ticks survive a visit to another page.
     idle(guarded)
     page.get_by_role("link", name="Import").click()
@@ -208,12 +224,7 @@ def test_a_click_on_a_rows_words_opens_the_incident(guarded: Guarded, unplaced_s
     nothing (the table says 'Pick a row to open it'). Now a cell opens its row."""
     _open(guarded, unplaced_server)
     idle(guarded)
-    row = _rows(guarded)[UNPLACED]["_row"]
-    assert isinstance(row, int)
-    box = guarded.page.locator(TABLE).first.bounding_box()
-    assert box
-    guarded.page.mouse.click(box["x"] + 260, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
-    guarded.page.wait_for_url(re.compile(f"sel={UNPLACED}"), timeout=30_000)
+    _click_words(guarded, UNPLACED)
     guarded.page.get_by_text(UNPLACED_TITLE, exact=True).first.wait_for(timeout=30_000)
     _no_exception(guarded)
 
@@ -225,21 +236,10 @@ def test_an_editors_ticks_stay_when_a_rows_words_open_another(
     two stay ticked (the click replaced them with the opened row; found in a review)."""
     page = guarded.page
     _sign_in(guarded, unplaced_server)
-    listed = _rows(guarded)
-    first, second, third = sorted(listed, key=lambda ref: int(str(listed[ref]["_row"])))[:3]
-    _tick(guarded, first)
-    page.wait_for_url(re.compile(f"sel={first}"), timeout=30_000)
-    page.wait_for_timeout(1500)
-    _tick(guarded, second)
+    _first, _second, third = _tick_two(guarded)
     asked = page.get_by_text("Change the 2 incidents ticked in the table")
-    asked.wait_for(timeout=30_000)
     idle(guarded)
-    row = _rows(guarded)[third]["_row"]
-    assert isinstance(row, int)
-    box = page.locator(TABLE).first.bounding_box()
-    assert box
-    page.mouse.click(box["x"] + 260, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
-    page.wait_for_url(re.compile(f"sel={third}"), timeout=30_000)
+    _click_words(guarded, third)
     idle(guarded)
     page.wait_for_timeout(1500)
     asked.wait_for(timeout=30_000)
