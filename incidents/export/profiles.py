@@ -43,14 +43,9 @@ class Profile:
 
     def choice_shown(self, badge: bool = False) -> str:
         """'Public: public records only; …' as the export panel lists it (with the badge,
-        'PUBLIC: …', as a file's properties say it): the name, then the notice, whose
-        own words may already start with the name ('Internal: Internal: staff only')."""
+        'PUBLIC: …', as a file's properties say it): the name, then the notice."""
         name = self.badge() if badge else self.name_shown()
-        notice = self.notice_shown()
-        head, colon, rest = notice.partition(":")
-        if colon and head.strip().casefold() == self.name_shown().casefold():
-            notice = rest.strip()
-        return _("{audience}: {notice}").format(audience=name, notice=notice)
+        return _("{audience}: {notice}").format(audience=name, notice=self.notice_shown())
 
     @property
     def coarsened(self) -> bool:
@@ -85,7 +80,7 @@ PROFILES: dict[str, Profile] = {
             "internal",
             Role.EDITOR,
             "INTERNAL",
-            N_("Internal: staff only; do not share outside the organisation"),
+            N_("Staff only; do not share outside the organisation"),
             True,
             N_("Internal"),
         ),

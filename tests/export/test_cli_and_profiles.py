@@ -92,7 +92,8 @@ def test_internal_images_never_print_confidential_fields(mixed_db):
 
 @pytest.mark.parametrize("lang", ["en", "ar", "fr"])
 def test_an_audience_is_named_once_in_the_export_panels_choice(lang):
-    """The panel listed 'Internal: Internal: staff only…' (its notice starts with it)."""
+    """The panel and every file face read 'Internal: Internal: staff only…' (the notice
+    started with the audience's name)."""
     from incidents.export.service import in_language
 
     for name in ("public", "partner", "internal"):
@@ -103,3 +104,5 @@ def test_an_audience_is_named_once_in_the_export_panels_choice(lang):
         rest = words[len(named) :].lstrip(" :：")
         assert not rest.casefold().startswith(f"{named}:".casefold()), words
         assert not rest.casefold().startswith(f"{named} :".casefold()), words
+        notice = in_language(lang, profile.notice_shown).casefold()  # as faces print it
+        assert not notice.startswith((f"{named}:".casefold(), f"{named} :".casefold()))
