@@ -22,6 +22,7 @@ from incidents.maps.layers import Pins
 from incidents.maps.map_controls import ControlWords
 from incidents.maps.page_data import check_tree
 from incidents.schema import (
+    CONFIDENTIAL_FIELDS,
     DATE_KINDS,
     DATE_PRECISIONS,
     INCIDENT_TYPES,
@@ -202,6 +203,22 @@ def _where(problems: dict[str, str]) -> None:
         _text("admin1_code", problems, hint=" " + _("(e.g. LY-MB)"))
 
 
+def _confidential(problems: dict[str, str]) -> None:
+    """Victims, witnesses and notes, for those entitled to them only (the record read
+    for anyone else holds them empty, and a save leaves what the form does not draw)."""
+    if not common.viewer().sees_confidential:
+        return
+    st.markdown("**" + _("Confidential: staff only") + "**")
+    st.caption(
+        _(
+            "Only editors and administrators see these fields. They never appear on "
+            "the map, in public views or in exports for anyone else."
+        )
+    )
+    for name in CONFIDENTIAL_FIELDS:
+        _text(name, problems, area=True)
+
+
 def form_fields(problems: dict[str, str]) -> FormValues:
     """Draw the form's fields (required ones marked *); return the values they hold."""
     st.caption(_("Fields marked * are required."))
@@ -227,6 +244,7 @@ def form_fields(problems: dict[str, str]) -> FormValues:
     _text("tags", problems, hint=" " + _("(separate with ;)"))
     _coded("sensitivity", SENSITIVITIES, problems)
     st.checkbox(label("public_date_to_month"), key="e_public_date_to_month")
+    _confidential(problems)
     st.markdown(_("**Sources** (one row each; sha256 of the saved copy if you have one)"))
     sources = st.data_editor(
         st.session_state[SOURCES],

@@ -2,9 +2,12 @@
 
 A save must write only what the person typed: the form remembers the values it was
 filled with, and only the fields whose values differ from those are applied, onto the
-record as it is stored now. A field the form cannot show (confidential notes, the
-source's event id, a date the form would clamp) is never touched by a save. The same
-rule merges an edit onto a record someone else saved in between.
+record as it is stored now. A field the form cannot show (the source's event id,
+a date the form would clamp) is never touched by a save. The same
+rule merges an edit onto a record someone else saved in between. The confidential
+fields (victims, witnesses, notes) are in the form for those entitled to them only;
+for anyone else the record they open holds them empty and the form does not draw
+them, so their save leaves them as stored.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from incidents.record import Incident
-from incidents.schema import SOURCE_PARTS, VOCABULARIES
+from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS, VOCABULARIES
 from incidents.translation import N_, _
 from incidents.validation import Problem, RowInvalid, clean_text, items_of, validate_row
 
@@ -55,13 +58,17 @@ LABELS: dict[str, str] = {
     "tags": N_("Tags"),
     "sensitivity": N_("Who may see it"),
     "public_date_to_month": N_("Public views show only the month"),
+    "confidential_notes": N_("Confidential notes"),
+    "victim_details": N_("Victim details"),
+    "witness_details": N_("Witness details"),
     "sources": N_("Sources"),
 }
 FIELDS = tuple(LABELS)
 COUNTS = tuple(f for f in FIELDS if f.endswith(("_min", "_best", "_max")))
 _CODED = ("type", "date_precision", "date_kind", "location_precision", "verification",
           "sensitivity", "method")  # fmt: skip
-_TEXT = ("title", "description", "place", "admin1", "admin1_code", "country")
+_TEXT = ("title", "description", "place", "admin1", "admin1_code", "country",
+         *CONFIDENTIAL_FIELDS)  # fmt: skip
 _NUMBERS = ("latitude", "longitude", "location_uncertainty_km")
 # Which record fields a changed form field writes; the rest map to themselves.
 _WRITES: dict[str, tuple[str, ...]] = {

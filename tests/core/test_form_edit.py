@@ -59,7 +59,7 @@ def test_a_save_writes_only_the_changed_field():
     now = {**base, "title": "Grave at the farm"}
     saved = form_edit.apply_edit(STORED, base, now, "unused", TODAY)
     assert saved == STORED.replace(title="Grave at the farm")
-    assert saved.confidential_notes == STORED.confidential_notes  # the form never shows it
+    assert saved.confidential_notes == STORED.confidential_notes  # untouched: not written
     assert saved.latitude == STORED.latitude  # not rounded to the form's 6 decimals
     assert saved.version == STORED.version  # the version opened: a stale save is refused
 
@@ -133,3 +133,22 @@ def test_shown_values_read_as_the_form_shows_them():
     assert form_edit.shown("method", "geocoded") != "geocoded"
     assert form_edit.shown("description", "") == "(empty)"
     assert form_edit.shown("place_unknown", True) == "yes"
+
+
+def test_confidential_fields_typed_in_the_form_are_saved_as_typed():
+    """Victims and witnesses could be recorded by import only: the form had no field
+    for them. A change to one is written, as typed; the others stay as stored."""
+    base = form_edit.form_values(STORED)
+    typed = 'Victims: {{ 7*7 }} <b>names</b> =HYPERLINK("x")\nheld by the legal team'
+    saved = form_edit.apply_edit(STORED, base, {**base, "victim_details": typed}, "unused", TODAY)
+    assert saved.victim_details == typed
+    assert saved.confidential_notes == STORED.confidential_notes
+    assert form_edit.changed(base, {**base, "victim_details": typed}) == ["victim_details"]
+
+
+def test_confidential_fields_left_alone_are_not_written():
+    base = form_edit.form_values(STORED)
+    assert base["confidential_notes"] == STORED.confidential_notes
+    assert base["witness_details"] == ""
+    saved = form_edit.apply_edit(STORED, base, {**base, "title": "Grave"}, "unused", TODAY)
+    assert saved == STORED.replace(title="Grave")
