@@ -23,7 +23,7 @@ import streamlit as st
 from app_pages.identity import current_viewer
 from incidents import filter_fields
 from incidents.access import PUBLIC, Viewer, Visibility
-from incidents.maps import pyramid
+from incidents.maps import plan, pyramid
 from incidents.query import Query
 from incidents.store import Store, open_store, store_url
 from incidents.store.column_index import ColumnIndex
@@ -119,8 +119,10 @@ def warm_up(who: Viewer = PUBLIC) -> ColumnIndex:
     store.rows_for([int(f) for f in idx.first_fids(Query(), 20)], who, ["place"])
     number(0)
     # The grid levels of the map a visitor without a link first sees (plan.layer: no
-    # extent reported yet, the country's zoom), kept with the snapshot: 0.19 s at 1M.
-    pyramid.build(idx, from_params({}).query, None, pyramid.zoom_for(None))
+    # extent reported yet, the incidents' extent's zoom), kept with the snapshot: 0.19 s
+    # at 1M.
+    first = from_params({}).query
+    pyramid.build(idx, first, None, plan.first_zoom(idx, first))
     return idx
 
 

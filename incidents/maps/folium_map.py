@@ -26,6 +26,7 @@ from incidents.maps.map_controls import (
     SelectedIncident,
     ViewControls,
     extent,
+    fit_zoom,
 )
 from incidents.maps.map_options import MARKER_LIMIT, Drawn, MapOptions
 from incidents.maps.marker_text import popup_html
@@ -276,7 +277,8 @@ def _grid(
     """The grid levels the app draws from its index (pyramid.py), from rows at hand."""
     kind, types = pd.factorize(points["type"].fillna("other").astype(str))
     lat, lon = points["latitude"].to_numpy(float), points["longitude"].to_numpy(float)
-    levels = pyramid.from_points(lat, lon, kind, list(types), view, pyramid.zoom_for(view))
+    zoom = pyramid.zoom_for(view) if view is not None else fit_zoom(lat, lon)
+    levels = pyramid.from_points(lat, lon, kind, list(types), view, zoom)
     if levels is None:
         return Drawn("grid")
     add_grid_levels(group, levels, hidden, standalone)

@@ -24,6 +24,7 @@ from typing import Any
 
 from geodata import ATTRIBUTION
 from incidents.maps.page_data import DataElement, DataTemplate
+from incidents.maps.pyramid import zoom_for
 from incidents.translation import N_, _, digit_chars, is_rtl, language
 
 FIT_MAX_ZOOM = 10  # one town's incidents: close enough to read the town names around them
@@ -379,6 +380,16 @@ class SelectedIncident(DataElement):
         self._name = "SelectedIncident"
         self.incident_id = str(incident_id)
         self.location = [float(location[0]), float(location[1])]
+
+
+def fit_zoom(lat: Any, lon: Any) -> int:
+    """The zoom of a page fitted to these points' extent (a map opens on its
+    incidents); the default country's when there are none."""
+    fitted = extent(lat, lon)
+    if fitted is None:
+        return zoom_for(None)
+    (south, west), (north, east) = fitted
+    return zoom_for((west, south, east, north))
 
 
 def extent(lat: Any, lon: Any) -> list[list[float]] | None:

@@ -28,7 +28,7 @@ from incidents.maps.folium_map import (
     summary_layer,
 )
 from incidents.maps.layers_grid import add_grid_levels
-from incidents.maps.map_controls import DataExtent, extent
+from incidents.maps.map_controls import DataExtent, extent, fit_zoom
 from incidents.maps.pyramid import Pyramid, zoom_for
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
@@ -104,7 +104,8 @@ def layer(
         group, drawn = summary_layer("markers", frame, options, bounds, hidden)
         drawn.not_drawable = hidden
         return group, drawn, Coverage(box=box)
-    zoom = zoom if zoom is not None else zoom_for(bounds)
+    if zoom is None:
+        zoom = zoom_for(bounds) if bounds is not None else first_zoom(idx, query)
     return _grid_levels(idx, query, bounds, zoom, hidden, options.standalone)
 
 
@@ -137,6 +138,15 @@ def levels_extent(levels: Pyramid) -> list[list[float]] | None:
     lat = [float(whole.row.min()) * size, float(whole.row.max() + 1) * size]
     lon = [float(whole.col.min()) * size, float(whole.col.max() + 1) * size]
     return extent(lat, lon)
+
+
+def first_zoom(idx: ColumnIndex, query: Query) -> int:
+    """The grid's zoom for a map that has not yet said where it is. The page opens on
+    the incidents' extent (DataExtent), so the squares are sized for that extent: they
+    were sized for Libya's box, too fine for records worldwide and too coarse for one
+    small country's, until the browser first reported its view."""
+    lat, lon, _ = idx.drawable_points(query)
+    return fit_zoom(lat, lon)
 
 
 def _whole(idx: ColumnIndex, query: Query) -> Bounds:

@@ -95,3 +95,30 @@ def test_grid_text_is_escaped_and_public_levels_hold_no_exact_point(filled: Stor
     assert set(data["legends"]) == set(range(pyramid.MIN_ZOOM, levels.top + 1))
     exact = build_index(filled, EDITOR)
     assert len(levels.whole) < len(pyramid.build(exact, Query(), COUNTRY, 6).whole)
+
+
+def test_a_map_not_yet_placed_gets_squares_for_its_incidents_extent(filled: Store) -> None:
+    """Before the browser reports its view the page fits the incidents' extent; the
+    squares were sized for Libya's box whatever the data (too fine for records
+    worldwide, too coarse for one small area)."""
+    idx = build_index(filled, EDITOR)
+    small = Query(bbox=(13.0, 32.0, 14.5, 33.0))
+    lat, lon, _ = idx.drawable_points(small)
+    assert len(lat) > MANY.marker_limit
+    wanted = pyramid.zoom_for(
+        (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+    )
+    assert plan.first_zoom(idx, small) == wanted > pyramid.zoom_for(None)
+    assert plan.first_zoom(idx, Query()) == plan.fit_zoom(*idx.drawable_points(Query())[:2])
+
+
+def test_the_first_map_uses_the_levels_the_server_built_at_start(filled: Store) -> None:
+    """The warm start (app_pages/common.py) builds the first map's grid levels with
+    plan.first_zoom: the first visit finds them, not a second set for another zoom."""
+    idx = build_index(filled, EDITOR)
+    idx.derived.clear()
+    pyramid.build(idx, Query(), None, plan.first_zoom(idx, Query()))
+    built = set(idx.derived)
+    _, drawn, _ = _layer(filled, idx, MANY, None, None)
+    assert drawn.kind == "grid"
+    assert set(idx.derived) == built
