@@ -11,7 +11,7 @@ import gc
 import streamlit as st
 
 if __name__ == "__main__":
-    from app_pages import filters, language, page_style, streamlit_words
+    from app_pages import filters, history_entries, language, page_style, streamlit_words
     from app_pages.page_access import navigation
     from incidents.translation import _
 
@@ -31,9 +31,13 @@ if __name__ == "__main__":
         language.keep_in_link()
     language.switch()
     # One element, in the sidebar (each takes a line of it): the page's direction and
-    # language, the page-wide layout rules, Streamlit's own words in the reader's.
+    # language, the page-wide layout rules, Streamlit's own words in the reader's, one
+    # history entry per view.
     st.sidebar.html(
-        language.direction_markup() + page_style.CSS + streamlit_words.script(),
+        language.direction_markup()
+        + page_style.CSS
+        + streamlit_words.script()
+        + history_entries.script(),
         unsafe_allow_javascript=True,
     )
     page.run()

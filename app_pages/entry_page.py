@@ -23,6 +23,7 @@ from incidents.record import Incident
 from incidents.store import StaleEdit, StoreError
 from incidents.translation import _, ngettext, number
 from incidents.validation import RowInvalid
+from incidents.view_state import RECORD_PARAM  # the record open in the form: a reload reopens it
 
 FORM = "_entry_form"  # {"id", "record", "base", "draft"}: the form and what it was filled with
 PROBLEMS = "_entry_problems"
@@ -30,7 +31,6 @@ MESSAGES = (("_entry_saved", st.success), ("_entry_info", st.info), ("_entry_err
 CHOICE = "entry_choice"
 NEW = "entry_new"  # the "New incident" button (the guard asks before it too)
 REOPEN = "_entry_reopen"  # set by the detail panel's "Edit this incident"
-RECORD_PARAM = "id"  # the record open in the form, in the address: a reload reopens it
 CHOOSE_FROM_ALL = 2_000  # records; above, the page asks for words to search first
 MATCHES = 200
 LAST_SAVE = "_entry_last_save"  # (id, version, what its save said): a second Save repeats it

@@ -29,7 +29,14 @@ from incidents.public_address import public_url
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
 from incidents.translation import _, ngettext, number
-from incidents.view_state import ViewState, describe, from_params, share_link, to_params
+from incidents.view_state import (
+    ViewState,
+    describe,
+    from_params,
+    names_a_view,
+    share_link,
+    to_params,
+)
 
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
 
@@ -50,7 +57,7 @@ def _start_view() -> ViewState:
     kept = st.session_state.get("_view")
     linked = from_params(params)
     if isinstance(kept, ViewState):
-        if not (params and _history_step()):
+        if not (names_a_view(params) and _history_step()):
             return kept
         filters.forget()  # every widget takes the address's view (prime)
         filters.set_window(linked.query.date_from, linked.query.date_to)

@@ -132,7 +132,10 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     w.history.back();
   });
   // The page's own ways to another record (its record list, "New incident") redraw the
-  // form: asked first too. One question per gesture (a press, then its click).
+  // form: asked first too. One question per gesture (a press, then its click). A list
+  // opens on the press, so it is asked then; a button acts on its click, and is asked
+  // at the click alone: a question shown during the press could lose the click that
+  // followed it, and "New incident", accepted, then did nothing.
   ["pointerdown", "mousedown", "click", "keydown"].forEach(function (type) {
     document.addEventListener(type, function (e) {
       var picked = state.switches.some(function (key) {
@@ -140,6 +143,9 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
       });
       if (!picked) { return; }
       if (type === "keydown" && ["Enter", " ", "ArrowDown", "ArrowUp"].indexOf(e.key) < 0) {
+        return;
+      }
+      if (type.slice(-4) === "down" && type !== "keydown" && e.target.closest("button")) {
         return;
       }
       var now = Date.now(), g = state.gesture;

@@ -27,6 +27,11 @@ BIN_CODES = ("day", "week", "month")
 SPEED_CODES = ("2", "1", "0.5", "0.25")  # playback: seconds per step
 STEP_CODES = ("one", "trail3", "trail12", "cumulative")  # playback: what each step shows
 ParamValue = str | list[str]
+# Where the map is and the incident open, written on every run of the map; and the
+# record the form holds (the entry page's address). A change of these alone replaces
+# the browser's history entry (app_pages/history_entries.py).
+PLACE_PARAMS = ("lat", "lon", "z", "sel")
+RECORD_PARAM = "id"
 # ISO 3166-2 as the records and the bundled districts write it ("LY-MB"; Natural Earth's
 # districts without an ISO code: "SY-X01~"). Case as stored: "ly-mb" would match nothing.
 _DISTRICT_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}~?")
@@ -136,6 +141,14 @@ def _query(params: Mapping[str, str | Sequence[str]]) -> Query:
     if query.date_from and query.date_to and query.date_from > query.date_to:
         query = query.replace(date_from=query.date_to, date_to=query.date_from)
     return query
+
+
+def names_a_view(params: Mapping[str, object]) -> bool:
+    """Whether an address says anything of the map's view, beyond the language and the
+    record open in the form: opening the form from the map leaves '?id=...' on the map's
+    history entry (Streamlit writes the form's address there before it moves to the
+    form's page), and Back then opened the map zoomed out, its incident closed."""
+    return any(name not in (RECORD_PARAM, "lang") for name in params)
 
 
 def from_params(params: Mapping[str, str | Sequence[str]]) -> ViewState:

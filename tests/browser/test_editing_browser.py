@@ -328,6 +328,37 @@ def test_back_from_an_untouched_form_goes_back_at_once(guarded: Guarded, example
     _no_exception(guarded)
 
 
+def test_back_from_the_form_returns_to_the_map_as_it_was(guarded: Guarded, example_server: Server):
+    """An incident opened on the map, Edit this incident, then Back (tried as a user
+    would): one press brought the map back zoomed out with the incident closed, or the
+    form again (every pan and click had added a history entry, and the form's address
+    was written over the map's). The map comes back where it was, the incident open."""
+    page = guarded.page
+    _sign_in(guarded, example_server)
+    page.goto(f"{example_server.url}/?sel={RECORD}")
+    edit = page.get_by_role("button", name="Edit this incident")
+    edit.wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => location.search.includes('z=')", timeout=TIMEOUT)
+    idle(guarded)
+    before = _params(page.url)
+    edit.click()
+    page.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
+    idle(guarded)
+    page.go_back()
+    edit.wait_for(timeout=TIMEOUT)
+    idle(guarded)
+    after = _params(page.url)
+    assert after.get("sel") == [RECORD], page.url
+    assert after.get("z") == before.get("z"), (before, after)
+    _no_exception(guarded)
+
+
+def _params(url: str) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(url).query)
+
+
 def test_back_from_a_tab_opened_on_the_form_asks_once(guarded: Guarded, example_server: Server):
     """A second tab opened on the form's address (a shared link), text typed: Back asks
     in the reader's words, and once accepted leaves the app without the browser's own

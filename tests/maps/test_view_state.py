@@ -6,7 +6,15 @@ from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 from incidents.query import Query
-from incidents.view_state import ViewState, describe, from_params, share_link, to_params
+from incidents.view_state import (
+    PLACE_PARAMS,
+    ViewState,
+    describe,
+    from_params,
+    names_a_view,
+    share_link,
+    to_params,
+)
 
 
 def _params_as_browser_returns_them(params):
@@ -91,3 +99,21 @@ def test_describe_says_the_filters_in_words():
     assert any("Mass grave" in w for w in words)
     assert any("lies within" in w for w in words)
     assert "district: Murqub" in describe(from_params({"dist": ["LY-MB"]}))  # its name, not code
+
+
+def test_the_place_parameters_are_what_the_map_writes_of_where_it_is():
+    """history_entries replaces the history entry when only these change: they must be
+    exactly the map's place and open incident, never a filter."""
+    placed = ViewState(center=(32.4, 13.6), zoom=9, selected="tarhuna-ex-002")
+    assert set(to_params(placed)) == set(PLACE_PARAMS)
+    filtered = ViewState(query=Query(types=("mass_grave",), text="Tarhuna"), lang="ar")
+    assert not set(to_params(filtered)) & set(PLACE_PARAMS)
+
+
+def test_an_address_with_only_the_form_record_or_language_names_no_view():
+    """Back from the form lands on the map's entry holding '?id=...': the map shows the
+    session's last view, not a default one."""
+    assert not names_a_view({})
+    assert not names_a_view({"id": ["tarhuna-ex-002"], "lang": ["ar"]})
+    assert names_a_view({"id": ["x"], "sel": ["x"]})
+    assert names_a_view({"type": ["mass_grave"]})
