@@ -11,7 +11,7 @@ import gc
 import streamlit as st
 
 if __name__ == "__main__":
-    from app_pages import filters, history_entries, language, page_style, streamlit_words
+    from app_pages import common, filters, history_entries, language, page_style, streamlit_words
     from app_pages.page_access import navigation
     from incidents.translation import _
 
@@ -26,6 +26,7 @@ if __name__ == "__main__":
         st.Page("app_pages/duplicates_page.py", title=_("Duplicates")),
     ]
     page = navigation(pages, edit_pages)
+    common.note_page(page.url_path)
     if page is not pages[0]:
         filters.forget()  # the map's filters come back from the session's view (prime)
         language.keep_in_link()

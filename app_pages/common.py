@@ -69,6 +69,21 @@ def data_changed() -> None:
     st.session_state.pop("_data_version", None)
 
 
+_PAGE = "_page"  # the page the session's last run drew, and whether this run arrived
+
+
+def note_page(path: str) -> None:
+    """Remember which page this run draws (app.py, before the page runs)."""
+    st.session_state["_arrived"] = st.session_state.get(_PAGE) != path
+    st.session_state[_PAGE] = path
+
+
+def arrived() -> bool:
+    """Whether this run is the page's first after another page (or the session's
+    first): its components are drawn anew, as on a first visit."""
+    return bool(st.session_state.get("_arrived", True))
+
+
 def viewer() -> Viewer:
     return current_viewer()
 

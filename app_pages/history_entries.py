@@ -9,8 +9,11 @@ Edit this incident, Back). This script, drawn on every page, makes a change of
 those place parameters alone replace the current entry instead: Back goes to the
 previous view or page, as the reader saw it last. A change of anything else (a
 filter, the language, another page) still adds an entry, so Back still undoes a
-filter change. The unsaved-work guard's own entries (a state of their own, an
-address ending in '#editing') are left alone.
+filter change. Moving to another page, Streamlit first writes that page's address
+(its parameters) over the map's, which the map never does itself (it always says
+where it is): that write is left out, so the map's entry keeps its place and its
+filters. The unsaved-work guard's own entries (a state of their own, an address
+ending in '#editing') are left alone.
 
 Constant markup, no record text.
 """
@@ -21,25 +24,31 @@ import json
 
 from incidents.view_state import PLACE_PARAMS, RECORD_PARAM
 
+MAP_PLACE = PLACE_PARAMS[:3]  # lat, lon, z: the map writes them on every run once drawn
+
 _SCRIPT = """<script>
 (function () {
   var w = window, h = w.history;
   if (h.__incidentPlaceEntries) { return; }
   h.__incidentPlaceEntries = true;
-  var PLACE = %(place)s, push = h.pushState.bind(h);
+  var PLACE = %(place)s, MAP = %(map)s, push = h.pushState.bind(h);
   function rest(search) {  // the address's parameters other than the place ones
     var p = new URLSearchParams(search);
     PLACE.forEach(function (name) { p.delete(name); });
     p.sort();
     return p.toString();
   }
+  function placed(search) {  // the map's address: it says where the map is
+    var p = new URLSearchParams(search);
+    return MAP.every(function (name) { return p.has(name); });
+  }
   h.pushState = function (state, title, url) {
     try {
       var to = new URL(url, w.location.href), now = w.location;
       var plain = state && typeof state === "object" && !Object.keys(state).length;
-      if (plain && !to.hash && !now.hash && to.pathname === now.pathname &&
-          rest(to.search) === rest(now.search)) {
-        return h.replaceState(state, title, url);
+      if (plain && !to.hash && !now.hash && to.pathname === now.pathname) {
+        if (placed(now.search) && !placed(to.search)) { return; }  // leaving the map
+        if (rest(to.search) === rest(now.search)) { return h.replaceState(state, title, url); }
       }
     } catch (e) { /* an address URL cannot read: as the browser would */ }
     return push(state, title, url);
@@ -50,4 +59,7 @@ _SCRIPT = """<script>
 
 def script() -> str:
     """The script, for the element every page draws (app.py)."""
-    return _SCRIPT % {"place": json.dumps([*PLACE_PARAMS, RECORD_PARAM])}
+    return _SCRIPT % {
+        "place": json.dumps([*PLACE_PARAMS, RECORD_PARAM]),
+        "map": json.dumps(list(MAP_PLACE)),
+    }

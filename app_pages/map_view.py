@@ -138,7 +138,11 @@ def _kept_start() -> Start | None:
     """The start this session's map opened at, if it was made for what this viewer
     sees: the first layer's extent is the outermost records' points, exact for staff,
     so after a sign-out in the same tab the public map never opens on (nor carries in
-    its page) the extent of records it may not read."""
+    its page) the extent of records it may not read. None on the first run after
+    another page (the map is drawn anew): it then opens at the view, not where it first
+    opened (back from the form, the map came back at its first zoom)."""
+    if common.arrived():
+        return None
     kept = st.session_state.get("_map_start")
     if not isinstance(kept, tuple) or kept[0] != common.access_key():
         return None

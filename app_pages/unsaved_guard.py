@@ -133,9 +133,10 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
   });
   // The page's own ways to another record (its record list, "New incident") redraw the
   // form: asked first too. One question per gesture (a press, then its click). A list
-  // opens on the press, so it is asked then; a button acts on its click, and is asked
-  // at the click alone: a question shown during the press could lose the click that
-  // followed it, and "New incident", accepted, then did nothing.
+  // opens on the press, so it is asked then; a button acts on its click (Enter and
+  // Space make one too), and is asked at the click alone: a question shown during the
+  // press or the key could lose the click that followed it, and "New incident",
+  // accepted, then did nothing.
   ["pointerdown", "mousedown", "click", "keydown"].forEach(function (type) {
     document.addEventListener(type, function (e) {
       var picked = state.switches.some(function (key) {
@@ -145,12 +146,11 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
       if (type === "keydown" && ["Enter", " ", "ArrowDown", "ArrowUp"].indexOf(e.key) < 0) {
         return;
       }
-      if (type.slice(-4) === "down" && type !== "keydown" && e.target.closest("button")) {
-        return;
-      }
-      var now = Date.now(), g = state.gesture;
-      if (!g || now - g.at > 800) {
-        g = state.gesture = {at: now, stop: state.unsaved() && !w.confirm(state.dropQuestion)};
+      if (type !== "click" && e.target.closest("button")) { return; }  // Enter, Space: a click
+      var g = state.gesture;
+      if (!g || Date.now() - g.at > 800) {
+        var stop = state.unsaved() && !w.confirm(state.dropQuestion);
+        g = state.gesture = {at: Date.now(), stop: stop};  // from the answer: it may be slow
       }
       if (g.stop) { e.preventDefault(); e.stopPropagation(); }
     }, true);

@@ -28,6 +28,7 @@ from incidents.maps.pyramid import zoom_for
 from incidents.translation import N_, _, digit_chars, is_rtl, language
 
 FIT_MAX_ZOOM = 10  # one town's incidents: close enough to read the town names around them
+FIT_HEIGHT_PX = 560  # the app's map frame (map_view.HEIGHT) until the page sizes it
 MIN_SPAN_DEG = 0.05  # an extent narrower than this (points at one spot) is grown to it
 
 CONTROLS_CSS = """
@@ -389,7 +390,7 @@ def fit_zoom(lat: Any, lon: Any) -> int:
     if fitted is None:
         return zoom_for(None)
     (south, west), (north, east) = fitted
-    return zoom_for((west, south, east, north))
+    return zoom_for((west, south, east, north), height_px=FIT_HEIGHT_PX)
 
 
 def extent(lat: Any, lon: Any) -> list[list[float]] | None:

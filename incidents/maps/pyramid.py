@@ -97,11 +97,20 @@ def _snap(box: Bounds, size: float) -> Bounds:
     )
 
 
-def zoom_for(bounds: Bounds | None, width_px: int = 800) -> int:
-    """The map zoom at which bounds span about width_px (the country's when None)."""
-    west, _, east, _ = bounds if bounds is not None else (9.0, 19.0, 26.0, 34.0)
+def zoom_for(bounds: Bounds | None, width_px: int = 800, height_px: int | None = None) -> int:
+    """The map zoom at which bounds span about width_px (the country's when None), and
+    height_px too when given (a fit: tall, narrow data must fit the map's height)."""
+    west, south, east, north = bounds if bounds is not None else (9.0, 19.0, 26.0, 34.0)
     zoom = math.floor(math.log2(360 * width_px / (256 * max(east - west, 1e-6))))
+    if height_px is not None:  # Web Mercator: the world is 256 px tall at zoom 0
+        tall = abs(_mercator(north) - _mercator(south)) * 256 / (2 * math.pi)
+        zoom = min(zoom, math.floor(math.log2(height_px / max(tall, 1e-9))))
     return max(MIN_ZOOM, min(zoom, 18))
+
+
+def _mercator(lat: float) -> float:
+    phi = math.radians(max(-85.0, min(85.0, lat)))
+    return math.log(math.tan(math.pi / 4 + phi / 2))
 
 
 def inside(bounds: Bounds, box: Bounds) -> bool:

@@ -16,6 +16,8 @@ def test_it_replaces_entries_for_the_place_parameters_only():
     listed = re.search(r"var PLACE = (\[.*?\]),", script)
     assert listed is not None
     assert json.loads(listed.group(1)) == [*PLACE_PARAMS, RECORD_PARAM]
+    mapped = re.search(r"MAP = (\[.*?\]),", script)
+    assert mapped is not None and json.loads(mapped.group(1)) == ["lat", "lon", "z"]
     assert "replaceState" in script and "pushState" in script
 
 

@@ -20,6 +20,7 @@ from incidents.store import open_store
 
 pytestmark = pytest.mark.browser
 RECORD = "tarhuna-ex-002"
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def _expect(locator):
@@ -328,28 +329,47 @@ def test_back_from_an_untouched_form_goes_back_at_once(guarded: Guarded, example
     _no_exception(guarded)
 
 
-def test_back_from_the_form_returns_to_the_map_as_it_was(guarded: Guarded, example_server: Server):
+@pytest.mark.parametrize(
+    ("link", "edit"),
+    [("", "Edit this incident"), ("&type=mass_grave&lang=ar", "تعديل هذه الحادثة")],
+    ids=["english", "arabic-filtered"],
+)
+def test_back_from_the_form_returns_to_the_map_as_it_was(
+    guarded: Guarded, example_server: Server, link: str, edit: str
+):
     """An incident opened on the map, Edit this incident, then Back (tried as a user
     would): one press brought the map back zoomed out with the incident closed, or the
-    form again (every pan and click had added a history entry, and the form's address
-    was written over the map's). The map comes back where it was, the incident open."""
+    form again (every zoom and click had added a history entry, and the form's address
+    was written over the map's). A zoom adds no entry; one Back brings the map back
+    where it was, its filters and the incident open, in English and in Arabic."""
     page = guarded.page
     _sign_in(guarded, example_server)
-    page.goto(f"{example_server.url}/?sel={RECORD}")
-    edit = page.get_by_role("button", name="Edit this incident")
-    edit.wait_for(timeout=TIMEOUT)
+    page.goto(f"{example_server.url}/?sel={RECORD}{link}")
+    button = page.get_by_role("button", name=edit)
+    button.wait_for(timeout=TIMEOUT)
     page.wait_for_function("() => location.search.includes('z=')", timeout=TIMEOUT)
     idle(guarded)
+    entries = page.evaluate("history.length")
+    zoomed = _params(page.url).get("z")
+    page.frame_locator(MAP).first.locator(".leaflet-control-zoom-out").first.click()
+    page.wait_for_function(
+        f"() => !location.search.includes('z={zoomed[0] if zoomed else ''}&')", timeout=TIMEOUT
+    )
+    idle(guarded)
+    assert page.evaluate("history.length") == entries  # the zoom replaced the entry
     before = _params(page.url)
-    edit.click()
-    page.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
+    button.click()
+    page.wait_for_function("() => location.pathname.includes('entry_page')", timeout=TIMEOUT)
+    page.get_by_text(RECORD).first.wait_for(timeout=TIMEOUT)
     idle(guarded)
     page.go_back()
-    edit.wait_for(timeout=TIMEOUT)
+    button.wait_for(timeout=TIMEOUT)
     idle(guarded)
     after = _params(page.url)
     assert after.get("sel") == [RECORD], page.url
-    assert after.get("z") == before.get("z"), (before, after)
+    assert {k: after.get(k) for k in ("z", "type", "lang")} == {
+        k: before.get(k) for k in ("z", "type", "lang")
+    }, (before, after)
     _no_exception(guarded)
 
 

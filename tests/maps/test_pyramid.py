@@ -115,3 +115,12 @@ def test_a_view_asked_again_is_answered_from_the_snapshot(filled: Store) -> None
     assert other is not first and deeper is not first and other is not None
     fresh = pyramid.build(build_index(filled, EDITOR), Query(types=("killing",)), TRIPOLI, 8)
     assert fresh is not None and _counted(other.whole) == _counted(fresh.whole)
+
+
+def test_a_fit_to_tall_narrow_data_fits_its_height_too():
+    """Chile-like data: 4 degrees wide, 38 tall. By its width alone the map would be
+    zoomed in past its height; a fit takes the smaller zoom."""
+    tall = (-74.0, -55.0, -70.0, -17.0)
+    assert pyramid.zoom_for(tall, height_px=560) < pyramid.zoom_for(tall)
+    wide = (9.0, 30.0, 26.0, 33.0)  # wide and low: the width decides
+    assert pyramid.zoom_for(wide, height_px=560) == pyramid.zoom_for(wide)
