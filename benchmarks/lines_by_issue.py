@@ -27,6 +27,7 @@ NAMES = {
     "16": "issue 16: Arabic (new)",
     "17": "issue 17: duplicates (new)",
     "FU": "follow-ups of issues 11-13, unclear",
+    "new": "capabilities found missing in reviews (new)",
     "?": "commits not labelled yet",
 }
 
