@@ -131,6 +131,9 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     w.setTimeout(function () { state.leaving = null; }, 3000);  // Back had nowhere to go
     w.history.back();
   });
+  // Keys that open nothing: any other key in the record list (a letter typed opens
+  // its choices, which then take a click outside the list's own element) asks first.
+  var _QUIET = ["Tab", "Shift", "Control", "Alt", "Meta", "Escape", "CapsLock"];
   // The page's own ways to another record (its record list, "New incident") redraw the
   // form: asked first too. One question per gesture (a press, then its click). A list
   // opens on the press, so it is asked then; a button acts on its click (Enter and
@@ -143,9 +146,7 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
         return e.target.closest && e.target.closest(".st-key-" + key);
       });
       if (!picked) { return; }
-      if (type === "keydown" && ["Enter", " ", "ArrowDown", "ArrowUp"].indexOf(e.key) < 0) {
-        return;
-      }
+      if (type === "keydown" && _QUIET.indexOf(e.key) >= 0) { return; }  // moves focus only
       if (type !== "click" && e.target.closest("button")) { return; }  // Enter, Space: a click
       var g = state.gesture;
       if (!g || Date.now() - g.at > 800) {

@@ -419,6 +419,11 @@ def test_new_incident_and_the_record_list_ask_before_typed_work_is_dropped(
     page.wait_for_timeout(1000)
     assert len(declined.asked) == 2
     _expect(page.get_by_role("option")).to_have_count(0)  # the list did not open
+    page.wait_for_timeout(900)  # a new gesture
+    page.locator(".st-key-entry_choice").get_by_role("combobox").press("t")
+    page.wait_for_timeout(1000)
+    assert len(declined.asked) == 3  # typing in the list asks too: it would open it
+    _expect(page.get_by_role("option")).to_have_count(0)
     _expect(_field(guarded, "Title")).to_have_value("Typed, then another record")
     declined.stop()
     Answers(page, accept=True)
