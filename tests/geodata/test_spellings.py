@@ -40,3 +40,21 @@ def test_the_detail_panel_and_the_map_name_a_town_alike() -> None:
 
 def test_a_stray_direction_mark_is_not_part_of_a_name() -> None:
     assert arabic_of(["Al Abyar", "الأبيار\u200e"]) == "الأبيار"
+
+
+# Libyan towns whose Arabic name is not known here (neither GeoNames nor aliases.csv):
+# an Arabic page names them as the record spells them. The first two romanizations
+# cannot be read back with confidence; قصر ليبيا as an alias would also find Bani Walid
+# (aliases must resolve to their own town).
+NO_ARABIC_YET = {"Al-'Alūaṣ", "Umm Sā'ad", "Qaşr Lībiyā"}
+
+
+def test_every_libyan_town_but_three_has_its_arabic_name() -> None:
+    """Sixteen towns (At Taj, Sultan, Al Uwaynat...) were written in Latin letters on
+    Arabic maps and exports; aliases.csv now gives thirteen of them their Arabic name."""
+    from geodata.gazetteer import load_places
+
+    missing = {p.names[0] for p in load_places("LY") if not arabic_of(p.names)}
+    assert missing == NO_ARABIC_YET
+    assert arabic_name("Sultan", "LY") == "سلطان"
+    assert arabic_name("At Taj", "LY") == "التاج"
