@@ -229,13 +229,34 @@ def _description(row: dict[str, str]) -> str:
     return " ".join(parts)
 
 
+# Older GED events cite the article in one string, with no source_office:
+# 'Reuters (1989-10-01): "HEADLINE"', 'BBC 2/28/1991 ...', 'R, 1992-05-19: "..."', 'SATP'.
+# The publisher is the text before the first date, bracket, comma, colon or quote; 'R'
+# is how those citations abbreviate Reuters. Exports name sources by publisher, and
+# showed the whole citation as one.
+_CITED_BY = re.compile(r"^\s*([^\d(),:;\"]+?)\s*(?:[\d(),:;\"]|$)")
+_ABBREVIATIONS = {"r": "Reuters"}
+_AT_MOST_WORDS = 5  # "BBC Monitoring South Asia"
+
+
+def cited_publisher(article: str) -> str:
+    """The publisher an older GED citation names first ("" when it names none)."""
+    found = _CITED_BY.match(article or "")
+    name = found.group(1).strip().rstrip(".") if found else ""
+    if len(name.split()) > _AT_MOST_WORDS:  # a sentence, not a name: no publisher said
+        return ""
+    return _ABBREVIATIONS.get(name.lower(), name)
+
+
 def _sources(row: dict[str, str]) -> dict[str, str]:
     """The cited article first, then the GED event itself as the second source."""
     out: dict[str, str] = {}
     title = row.get("source_headline") or row.get("source_article", "")
     if title:
         out["source1_title"] = title
-        out["source1_publisher"] = row.get("source_office", "")
+        out["source1_publisher"] = row.get("source_office", "") or cited_publisher(
+            row.get("source_article", "")
+        )
         out["source1_date"] = row.get("source_date", "")[:10]
     n = 2 if title else 1
     if row.get("id"):

@@ -13,6 +13,7 @@ from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import ucdp
 from incidents.io.formats import detect
 from incidents.io.tabular import FileUnusable, read_table
+from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "ucdp_sample.csv"
@@ -292,3 +293,35 @@ def test_stored_span_is_not_widened(tmp_path: Path, store: GeoPackageStore) -> N
         "2020-05-20",
         "2020-06-10",
     )
+
+
+@pytest.mark.parametrize(
+    ("article", "publisher"),
+    [
+        ('Reuters (1989-10-01): "SEPARATIST REBELS KILL SIX PEOPLE"', "Reuters"),
+        ("BBC 2/28/1991 Election - some clashes reported.  AFP", "BBC"),
+        ('R, 1992-05-19: "BANGLADESH REBELS KILL THREE FAMILY MEMBERS".', "Reuters"),
+        ("r 13/7 2001", "Reuters"),
+        ('BBC Monitoring South Asia (2010-02-10): "Student killed"', "BBC Monitoring South Asia"),
+        ("SATP", "SATP"),
+        ('"BBC Monitoring Newsfile,2013-12-14,Seven killed"', ""),
+        ("Villagers said soldiers had burned the houses", ""),  # a sentence, not a name
+        ("", ""),
+    ],
+)
+def test_an_older_citation_names_its_publisher(article: str, publisher: str) -> None:
+    """Older GED events cite the article in one string and leave source_office empty:
+    exports, which name sources by publisher, printed the whole citation as one."""
+    assert ucdp.cited_publisher(article) == publisher
+
+
+def test_real_citations_give_publishers_not_citations(tmp_path: Path) -> None:
+    real = FIXTURE.parent.parent / "real" / "ucdp_ged_hdx_hxl_bangladesh.csv"
+    store = GeoPackageStore(str(tmp_path / "u.gpkg"))
+    assert import_file(real, store, Viewer("t", Role.EDITOR)).accounted
+    editor = Viewer("t", Role.EDITOR)
+    ids = list(store.query(Query(), editor, ["id"])["id"])
+    publishers = {found[0].publisher for found in store.sources(ids, editor).values()}
+    assert publishers == {
+        "Reuters", "BBC", "BBC Monitoring Newsfile", "BBC Monitoring South Asia", "SATP"
+    }  # fmt: skip
