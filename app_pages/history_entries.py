@@ -12,8 +12,11 @@ filter, the language, another page) still adds an entry, so Back still undoes a
 filter change. Moving to another page, Streamlit first writes that page's address
 (its parameters) over the map's, which the map never does itself (it always says
 where it is): that write is left out, so the map's entry keeps its place and its
-filters. The unsaved-work guard's own entries (a state of their own, an address
-ending in '#editing') are left alone.
+filters. Arriving at a page, the bare address Streamlit adds for it takes the page's
+first full one (with a filter or a language in it, Back stayed on the map, or went
+from the form to the form again).
+The unsaved-work guard's own entries (a state of their own, an address ending in
+'#editing') are left alone.
 
 Constant markup, no record text.
 """
@@ -48,7 +51,10 @@ _SCRIPT = """<script>
       var plain = state && typeof state === "object" && !Object.keys(state).length;
       if (plain && !to.hash && !now.hash && to.pathname === now.pathname) {
         if (placed(now.search) && !placed(to.search)) { return; }  // leaving the map
-        if (rest(to.search) === rest(now.search)) { return h.replaceState(state, title, url); }
+        var arriving = !now.search;  // a page's bare address: its first full one replaces it
+        if (arriving || rest(to.search) === rest(now.search)) {
+          return h.replaceState(state, title, url);
+        }
       }
     } catch (e) { /* an address URL cannot read: as the browser would */ }
     return push(state, title, url);

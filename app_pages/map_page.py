@@ -225,8 +225,14 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         st.session_state["_selected"] = selected
     view = ViewState(**{**view.__dict__, "center": state.center or view.center,
                         "zoom": state.zoom or view.zoom, "selected": selected})  # fmt: skip
+    first = "_view" not in st.session_state
     st.session_state["_view"] = view
-    st.query_params.from_dict(to_params(view))
+    # The session's first run leaves the address as the link gave it: the page's history
+    # script (history_entries) may not be running yet, and the address written then was
+    # added as an entry of its own (one Back stayed on the map). The next run, when the
+    # map reports its view, writes the whole address in place.
+    if not first:
+        st.query_params.from_dict(to_params(view))
     if not whole:
         return
     with link_slot:

@@ -373,6 +373,32 @@ def test_back_from_the_form_returns_to_the_map_as_it_was(
     _no_exception(guarded)
 
 
+@pytest.mark.parametrize("link", ["/?sel=tarhuna-ex-002", "/?type=mass_grave&lang=fr"])
+def test_a_link_or_the_menu_adds_one_step_to_the_history(
+    guarded: Guarded, example_server: Server, link: str
+):
+    """A link opened in a new tab, then the map reached from another page by the menu:
+    each is one step, so one Back leaves it (tried as a user would: the map's first
+    address was added as a step of its own, and Back stayed on the same map)."""
+    page = guarded.page
+    page.goto(f"{example_server.url}{link}")
+    page.frame_locator(MAP).first.locator(".leaflet-container").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => location.search.includes('z=')", timeout=TIMEOUT)
+    idle(guarded)
+    opened = page.evaluate("history.length")
+    assert opened == 2, page.url  # the blank tab, then the link
+    menu = page.locator('[data-testid="stSidebarNav"] a')
+    menu.nth(1).click()  # the second page in the menu (sign-in)
+    page.wait_for_function("() => location.pathname !== '/'", timeout=TIMEOUT)
+    idle(guarded)
+    menu.first.click()  # the map again
+    page.wait_for_function("() => location.search.includes('z=')", timeout=TIMEOUT)
+    idle(guarded)
+    assert page.evaluate("history.length") == opened + 2, page.url
+    page.go_back()
+    page.wait_for_function("() => location.pathname !== '/'", timeout=TIMEOUT)
+
+
 def _params(url: str) -> dict[str, list[str]]:
     from urllib.parse import parse_qs, urlsplit
 
