@@ -16,6 +16,7 @@ from test_entry_page import (
     RECORD,
     TIMEOUT,
     _click,
+    _opened,
     signed_in,
 )
 
@@ -23,7 +24,6 @@ from app_pages.identity import SESSION
 from incidents.access import Role
 from incidents.auth.accounts import Accounts
 from incidents.auth.sessions import start_session
-from incidents.store import open_store
 
 __all__ = ["signed_in"]  # the fixture, shared with the entry page's tests
 
@@ -32,10 +32,7 @@ TYPED = "Two brothers, names held by the legal team {{ 7*7 }} <b>not bold</b>"
 
 def test_an_editor_records_a_victim_and_it_is_kept(signed_in):
     app, editor = signed_in
-    store = open_store(os.environ["INCIDENTS_DB"])
-    before = store.get(RECORD, editor)
-    assert before is not None
-    at = app(RECORD)
+    at, store, before = _opened(app, editor)
     assert "Confidential: staff only" in " ".join(m.value for m in at.markdown)
     assert at.text_area(key="e_victim_details").value == before.victim_details
     at.text_area(key="e_victim_details").set_value(TYPED)

@@ -55,12 +55,17 @@ def signed_in(example_db: str):
     return app, Viewer(name, Role.EDITOR)
 
 
-def test_a_form_left_for_the_map_shows_the_record_again_and_saves_only_the_change(signed_in):
-    app, editor = signed_in
+def _opened(app, editor: Viewer):
+    """The form opened on RECORD, the store, and the record as stored before."""
     store = open_store(os.environ["INCIDENTS_DB"])
     before = store.get(RECORD, editor)
     assert before is not None
-    at = app(RECORD)
+    return app(RECORD), store, before
+
+
+def test_a_form_left_for_the_map_shows_the_record_again_and_saves_only_the_change(signed_in):
+    app, editor = signed_in
+    at, store, before = _opened(app, editor)
     assert at.text_input(key="e_title").value == before.title
     at.switch_page(MAP_PAGE).run()
     assert not at.exception
@@ -108,10 +113,7 @@ def test_save_pressed_twice_says_the_change_was_saved(signed_in):
     """The second Save finds nothing changed; it said only "Nothing to save", which read
     as if the edit pressed a moment before had been lost."""
     app, editor = signed_in
-    store = open_store(os.environ["INCIDENTS_DB"])
-    before = store.get(RECORD, editor)
-    assert before is not None
-    at = app(RECORD)
+    at, store, before = _opened(app, editor)
     at.text_input(key="e_title").set_value("A title saved twice")
     _click(at, "Save")
     at = _click(at, "Save")
