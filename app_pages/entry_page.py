@@ -33,6 +33,7 @@ NEW = "entry_new"  # the "New incident" button (the guard asks before it too)
 REOPEN = "_entry_reopen"  # set by the detail panel's "Edit this incident"
 CHOOSE_FROM_ALL = 2_000  # records; above, the page asks for words to search first
 MATCHES = 200
+LINKED = "_entry_linked"  # the record this page last wrote into the address
 LAST_SAVE = "_entry_last_save"  # (id, version, what its save said): a second Save repeats it
 
 
@@ -94,14 +95,28 @@ def _choose_record() -> str | None:
 
 
 def _from_link() -> None:
-    """A new session (a reload, an address copied to another tab) opens the record the
-    address names; the choice list then shows it only if this viewer may see it."""
+    """Open the record the address names when the address, not this page, chose it: a
+    new session (a reload, an address copied to another tab), the page reached by
+    Back or Forward, or an address that names another record than the page last
+    wrote (Back from a new form to the record's own entry: the form stayed new, the
+    address was written over, and a later Back brought the record's form back). The
+    choice list then shows it only if this viewer may see it. An address without a
+    record (the page reached from the map's Edit button) leaves the choice as it is."""
     linked = st.query_params.get(RECORD_PARAM)
-    if "edit_id" not in st.session_state and linked:
+    if not linked:
+        return
+    if (
+        "edit_id" not in st.session_state
+        or common.arrived()
+        or linked != st.session_state.get(LINKED)
+    ):
         st.session_state["edit_id"] = linked
 
 
 def _keep_in_link(incident_id: str | None) -> None:
+    """The address names the record in the form (a reload reopens it); LINKED remembers
+    what this page wrote, so that an address changed by Back is told apart."""
+    st.session_state[LINKED] = incident_id
     if incident_id and st.query_params.get(RECORD_PARAM) != incident_id:
         st.query_params[RECORD_PARAM] = incident_id
     elif not incident_id and RECORD_PARAM in st.query_params:

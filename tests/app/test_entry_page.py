@@ -344,6 +344,27 @@ def test_a_reload_reopens_the_record_the_address_names(signed_in):
     assert "id" not in stranger.query_params
 
 
+def test_an_address_changed_by_back_opens_the_record_it_names(signed_in):
+    """Back from a new form lands on the record's own address (tried as a user would:
+    the form stayed new and the address was written over). An address naming another
+    record than the page wrote opens that record; one without a record, or the page's
+    own, leaves the form as it is."""
+    app, editor = signed_in
+    at, _store, before = _opened(app, editor)
+    at = _click(at, "New incident")
+    assert at.text_input(key="e_title").value == ""
+    assert "id" not in at.query_params
+    at = at.run()  # the page's own run: the form stays new
+    assert at.text_input(key="e_title").value == ""
+    at.query_params["id"] = RECORD  # Back: the browser's address names the record
+    at = at.run()
+    assert not at.exception
+    assert at.text_input(key="e_title").value == before.title
+    assert at.query_params["id"] == RECORD
+    at = at.run()  # its own address again: the record stays
+    assert at.text_input(key="e_title").value == before.title
+
+
 def test_a_save_refused_names_the_other_editor(signed_in):
     """Another person's save: the refusal names them (the same person's other tab is
     'you ... in another tab or window', above)."""

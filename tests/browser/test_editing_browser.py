@@ -458,3 +458,38 @@ def test_new_incident_and_the_record_list_ask_before_typed_work_is_dropped(
     idle(guarded)  # the rerun done: one form on the page
     _expect(_field(guarded, "Title")).to_have_value("", timeout=30_000)
     _no_exception(guarded)
+
+
+def test_back_after_new_incident_returns_to_the_record_then_the_map(
+    guarded: Guarded, example_server: Server
+):
+    """Text typed in a record's form, "New incident" accepted, then Back (found in a
+    browser walk: the first Back seemed to do nothing, and a later one brought the
+    record's form back). One Back brings the record's form back as stored (the typed
+    text was dropped, as accepted), asking nothing; the next brings the map back."""
+    page = guarded.page
+    store = open_store(str(example_server.db))
+    stored = store.get(RECORD, LOADER)
+    assert stored is not None
+    _sign_in(guarded, example_server)
+    _open_from_the_map(guarded, example_server, RECORD)
+    idle(guarded)
+    _field(guarded, "Title").fill("Typed, then a new incident")
+    page.wait_for_timeout(300)
+    answers = Answers(page, accept=True)
+    page.get_by_role("button", name="New incident").click()
+    _expect(page.get_by_text(f"Editing {RECORD}")).to_have_count(0, timeout=TIMEOUT)
+    idle(guarded)
+    _expect(_field(guarded, "Title")).to_have_value("", timeout=30_000)
+    asked = len(answers.asked)
+    page.go_back()
+    page.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
+    idle(guarded)
+    _expect(_field(guarded, "Title")).to_have_value(stored.title)
+    page.go_back()
+    page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
+    _expect(page.get_by_text("Add or edit an incident")).to_have_count(0)
+    assert f"sel={RECORD}" in page.url  # the map as it was left
+    assert len(answers.asked) == asked  # nothing unsaved: nothing asked
+    assert store.get(RECORD, LOADER) == stored
+    _no_exception(guarded)
