@@ -432,11 +432,7 @@ def test_new_incident_and_the_record_list_ask_before_typed_work_is_dropped(
     they dropped the text without a word): "New incident" and the Incident list ask
     first. Declined, the text stays; accepted, the new form opens."""
     page = guarded.page
-    _sign_in(guarded, example_server)
-    _open_from_the_map(guarded, example_server, RECORD)
-    idle(guarded)
-    _field(guarded, "Title").fill("Typed, then another record")
-    page.wait_for_timeout(300)
+    _typed_in_the_record(guarded, example_server, "Typed, then another record")
     declined = Answers(page, accept=False)
     page.get_by_role("button", name="New incident").click()
     page.wait_for_timeout(1500)
@@ -453,11 +449,26 @@ def test_new_incident_and_the_record_list_ask_before_typed_work_is_dropped(
     _expect(_field(guarded, "Title")).to_have_value("Typed, then another record")
     declined.stop()
     Answers(page, accept=True)
-    page.get_by_role("button", name="New incident").click()
-    _expect(page.get_by_text(f"Editing {RECORD}")).to_have_count(0, timeout=TIMEOUT)
-    idle(guarded)  # the rerun done: one form on the page
-    _expect(_field(guarded, "Title")).to_have_value("", timeout=30_000)
+    _new_form_opened(guarded)
     _no_exception(guarded)
+
+
+def _typed_in_the_record(g: Guarded, server: Server, text: str) -> None:
+    """Signed in, RECORD opened from the map, text typed in its title, a pause."""
+    _sign_in(g, server)
+    _open_from_the_map(g, server, RECORD)
+    idle(g)
+    _field(g, "Title").fill(text)
+    g.page.wait_for_timeout(300)  # a person's pause after typing
+
+
+def _new_form_opened(g: Guarded) -> None:
+    """ "New incident" pressed (its question answered as already set), the empty form
+    drawn once the rerun is done."""
+    g.page.get_by_role("button", name="New incident").click()
+    _expect(g.page.get_by_text(f"Editing {RECORD}")).to_have_count(0, timeout=TIMEOUT)
+    idle(g)  # the rerun done: one form on the page
+    _expect(_field(g, "Title")).to_have_value("", timeout=30_000)
 
 
 def test_back_after_new_incident_returns_to_the_record_then_the_map(
@@ -471,16 +482,9 @@ def test_back_after_new_incident_returns_to_the_record_then_the_map(
     store = open_store(str(example_server.db))
     stored = store.get(RECORD, LOADER)
     assert stored is not None
-    _sign_in(guarded, example_server)
-    _open_from_the_map(guarded, example_server, RECORD)
-    idle(guarded)
-    _field(guarded, "Title").fill("Typed, then a new incident")
-    page.wait_for_timeout(300)
+    _typed_in_the_record(guarded, example_server, "Typed, then a new incident")
     answers = Answers(page, accept=True)
-    page.get_by_role("button", name="New incident").click()
-    _expect(page.get_by_text(f"Editing {RECORD}")).to_have_count(0, timeout=TIMEOUT)
-    idle(guarded)
-    _expect(_field(guarded, "Title")).to_have_value("", timeout=30_000)
+    _new_form_opened(guarded)
     asked = len(answers.asked)
     page.go_back()
     page.get_by_text(f"Editing {RECORD}").wait_for(timeout=TIMEOUT)
