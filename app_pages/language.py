@@ -20,6 +20,7 @@ from streamlit.errors import StreamlitAPIException
 from app_pages import identity
 from incidents import translation
 from incidents.auth.accounts import AccountError
+from incidents.form_edit import CODED
 from incidents.translation import LANGUAGES
 from incidents.view_state import ViewState
 
@@ -138,8 +139,10 @@ def _keep_choices() -> None:
     Values set in a callback win over the browser's. Only values made of text (codes,
     lists of codes) are set; the others (dates, ticks, tables' selections) have no
     words to lose, and a few kinds of widget cannot be set at all. The entry form's
-    fields (e_...) are left alone: inside a form the browser holds what was typed and
-    not yet saved, which the server's older value would overwrite."""
+    text fields (e_...) are left alone: inside a form the browser holds what was typed
+    and not yet saved, which the server's older value would overwrite. Its lists are
+    set again (a browser walk: they kept the old words, and Save then sent no type and
+    was refused); a choice in one of them not saved yet goes back to the saved one."""
     for key in list(st.session_state.keys()):
         value = st.session_state[key]
         words = isinstance(value, str) or (
@@ -147,7 +150,8 @@ def _keep_choices() -> None:
             and bool(value)
             and all(isinstance(v, str) for v in value)
         )
-        if key == SWITCH or str(key).startswith(FORM_PREFIX) or not words:
+        typed = str(key).startswith(FORM_PREFIX) and str(key)[len(FORM_PREFIX) :] not in CODED
+        if key == SWITCH or typed or not words:
             continue
         try:
             st.session_state[key] = value

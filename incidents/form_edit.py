@@ -65,7 +65,7 @@ LABELS: dict[str, str] = {
 }
 FIELDS = tuple(LABELS)
 COUNTS = tuple(f for f in FIELDS if f.endswith(("_min", "_best", "_max")))
-_CODED = ("type", "date_precision", "date_kind", "location_precision", "verification",
+CODED = ("type", "date_precision", "date_kind", "location_precision", "verification",
           "sensitivity", "method")  # fmt: skip
 _TEXT = ("title", "description", "place", "admin1", "admin1_code", "country",
          *CONFIDENTIAL_FIELDS)  # fmt: skip
@@ -121,7 +121,7 @@ def comparable(name: str, value: Any) -> Any:
         return tuple(sources_of(value))
     if name in _NUMBERS or name in COUNTS:
         return round(float(value), 6)
-    if name in _TEXT or name in _CODED:
+    if name in _TEXT or name in CODED:
         return clean_text(str(value).replace("\r\n", "\n").replace("\r", "\n")) or None
     return value
 

@@ -58,13 +58,14 @@ class Server:
 
     def __init__(self, db: Path, tmp: Path) -> None:
         self.db = db
+        self.users = tmp / "users.json"
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
             "INCIDENTS_DB": str(db),
             "INCIDENTS_MODE": "public",
-            "INCIDENTS_USERS": str(tmp / "users.json"),
+            "INCIDENTS_USERS": str(self.users),
         }
         self.log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import LOADER, SCREENSHOTS, Guarded, Server, idle
+from browser_support import EDITOR_NAME, LOADER, SCREENSHOTS, Guarded, Server, idle
 from test_app_browser import HEADLINE, TIMEOUT, _no_exception, _sign_in
 
+from incidents.auth.accounts import Accounts
 from incidents.query import Query
 from incidents.store import open_store
 
@@ -496,4 +497,43 @@ def test_back_after_new_incident_returns_to_the_record_then_the_map(
     assert f"sel={RECORD}" in page.url  # the map as it was left
     assert len(answers.asked) == asked  # nothing unsaved: nothing asked
     assert store.get(RECORD, LOADER) == stored
+    _no_exception(guarded)
+
+
+def test_a_record_saved_after_a_language_switch_keeps_its_choices(
+    guarded: Guarded, example_server: Server
+):
+    """A record's form, the language switched to Arabic, a title typed, Save (found in
+    a browser walk: the lists kept their English words, and Save was refused, "Type:
+    choose the type of incident"). The lists speak Arabic, the title typed before the
+    switch stays, and Save writes the title alone: type and the other choices as stored."""
+    page = guarded.page
+    store = open_store(str(example_server.db))
+    stored = store.get(RECORD, LOADER)
+    assert stored is not None
+    _typed_in_the_record(guarded, example_server, "Typed, then Arabic")
+    try:
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="العربية").click()
+        page.wait_for_url(re.compile("lang=ar"), timeout=TIMEOUT)
+        page.wait_for_function("document.documentElement.dir === 'rtl'", timeout=TIMEOUT)
+        idle(guarded)
+        form = page.locator('[data-testid="stForm"]')
+        _expect(form.get_by_role("combobox", name="النوع *")).to_have_value("مقبرة جماعية")
+        title = page.get_by_label(re.compile(r"^العنوان( \*)?$"))
+        _expect(title).to_have_value("Typed, then Arabic")
+        Answers(page, accept=True)
+        form.get_by_role("button", name="حفظ").click()
+        for _ in range(60):  # the save's rerun
+            saved = store.get(RECORD, LOADER)
+            if saved is not None and saved.version != stored.version:
+                break
+            page.wait_for_timeout(500)
+        idle(guarded)
+        _expect(page.get_by_text("لم يُحفظ بعد")).to_have_count(0)
+        assert saved is not None and saved.title == "Typed, then Arabic", saved
+        kept = ("type", "date_precision", "date_kind", "location_precision", "sensitivity")
+        assert {f: getattr(saved, f) for f in kept} == {f: getattr(stored, f) for f in kept}
+    finally:  # the switch is kept on the editor's account: the next tests sign in to it
+        Accounts(str(example_server.users)).set_language(EDITOR_NAME, "en")
     _no_exception(guarded)
