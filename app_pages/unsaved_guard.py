@@ -59,6 +59,7 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     state.form = %(form)s;
     state.baseline = null;  // taken again at the first touch of the form
     state.dirty = false;
+    state.dropped = null;  // what the form held when dropping it was accepted
   }
   state.snapshot = snapshot;
   function unsaved() {
@@ -148,10 +149,12 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
       if (!picked) { return; }
       if (type === "keydown" && _QUIET.indexOf(e.key) >= 0) { return; }  // moves focus only
       if (type !== "click" && e.target.closest("button")) { return; }  // Enter, Space: a click
-      var g = state.gesture;
-      if (!g || Date.now() - g.at > 800) {
-        var stop = state.unsaved() && !w.confirm(state.dropQuestion);
+      var g = state.gesture, now = state.snapshot();
+      if (!g || Date.now() - g.at > 800) {  // asked once for what the form holds
+        var asked = state.unsaved() && now !== state.dropped;
+        var stop = asked && !w.confirm(state.dropQuestion);
         g = state.gesture = {at: Date.now(), stop: stop};  // from the answer: it may be slow
+        if (asked && !stop) { state.dropped = now; }  // not asked again for the same
       }
       if (g.stop) { e.preventDefault(); e.stopPropagation(); }
     }, true);

@@ -537,3 +537,26 @@ def test_a_record_saved_after_a_language_switch_keeps_its_choices(
     finally:  # the switch is kept on the editor's account: the next tests sign in to it
         Accounts(str(example_server.users)).set_language(EDITOR_NAME, "en")
     _no_exception(guarded)
+
+
+def test_the_record_list_asks_once_when_dropping_typed_work_is_accepted(
+    guarded: Guarded, example_server: Server
+):
+    """Text typed, then the Incident list pressed and the question accepted, the list
+    closed and pressed again (found in a browser walk: the next press asked the same
+    question again). One question; the list opens, and another record chosen from it
+    opens its form."""
+    page = guarded.page
+    _typed_in_the_record(guarded, example_server, "Typed, then the list")
+    answers = Answers(page, accept=True)
+    choice = page.locator(".st-key-entry_choice").get_by_role("combobox")
+    choice.click()
+    _expect(page.get_by_role("option").first).to_be_visible(timeout=10_000)
+    page.keyboard.press("Escape")
+    _expect(page.get_by_role("option")).to_have_count(0)
+    page.wait_for_timeout(900)  # a new gesture
+    choice.click()
+    page.get_by_role("option", name=re.compile("^tarhuna-ex-003")).click()
+    page.get_by_text("Editing tarhuna-ex-003").wait_for(timeout=TIMEOUT)
+    assert len(answers.asked) == 1
+    _no_exception(guarded)
