@@ -95,13 +95,10 @@ def _choose_record() -> str | None:
 
 
 def _from_link() -> None:
-    """Open the record the address names when the address, not this page, chose it: a
-    new session (a reload, an address copied to another tab), the page reached by
-    Back or Forward, or an address that names another record than the page last
-    wrote (Back from a new form to the record's own entry: the form stayed new, the
-    address was written over, and a later Back brought the record's form back). The
-    choice list then shows it only if this viewer may see it. An address without a
-    record (the page reached from the map's Edit button) leaves the choice as it is."""
+    """Open the record the address names when the address chose it, not this page: a
+    new session (a reload, another tab), an arrival, or Back to a record the page did
+    not last write (Back from a new form stayed on it). Shown only if this viewer may
+    see it; an address naming none (the map's Edit button) leaves the choice alone."""
     linked = st.query_params.get(RECORD_PARAM)
     if not linked:
         return
@@ -114,8 +111,7 @@ def _from_link() -> None:
 
 
 def _keep_in_link(incident_id: str | None) -> None:
-    """The address names the record in the form (a reload reopens it); LINKED remembers
-    what this page wrote, so that an address changed by Back is told apart."""
+    """The address names the form's record (a reload reopens it), as LINKED recalls."""
     st.session_state[LINKED] = incident_id
     if incident_id and st.query_params.get(RECORD_PARAM) != incident_id:
         st.query_params[RECORD_PARAM] = incident_id
