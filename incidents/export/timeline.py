@@ -81,6 +81,11 @@ def _dates(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return start, end
 
 
+# A date known only to the month or year: the bar hatched, not paler. Paler read as the
+# legend's grey only for grey types: a black type's pale bar looked "known to the day".
+_HATCH = "////"
+
+
 def _ranges(ax: Axes, rows: pd.DataFrame) -> None:
     start, end = _dates(rows)
     order = np.lexsort((end.to_numpy(), start.to_numpy()))[::-1]
@@ -91,8 +96,8 @@ def _ranges(ax: Axes, rows: pd.DataFrame) -> None:
         s, e = start.iloc[i], end.iloc[i] + pd.Timedelta(days=1)
         exact = precision.iloc[i] == "day"
         ax.barh(y, mdates.date2num(e) - mdates.date2num(s), left=mdates.date2num(s),
-                height=0.6, color=style.colour, alpha=0.9 if exact else 0.45,
-                edgecolor=style.colour, linewidth=1)  # fmt: skip
+                height=0.6, facecolor=style.colour if exact else "white",
+                hatch=None if exact else _HATCH, edgecolor=style.colour, linewidth=1)  # fmt: skip
         ax.plot(mdates.date2num(s), y, marker=style.matplotlib_marker, color=style.colour,
                 markersize=8, markeredgecolor="white")  # fmt: skip
     kind = rows.get("date_kind", pd.Series("occurred", index=rows.index)).fillna("occurred")
@@ -108,9 +113,9 @@ def _ranges(ax: Axes, rows: pd.DataFrame) -> None:
     ax.grid(axis="x", color="#e2e2e2")
     ax.set_axisbelow(True)
     pale = _("known only to the month or year: the bar spans every possible date")
-    handles = [Patch(color=theme.MUTED, alpha=0.9,
-                     label=for_matplotlib(_("dates known to the day"))),
-               Patch(color=theme.MUTED, alpha=0.45, label=for_matplotlib(pale))]  # fmt: skip
+    handles = [Patch(color=theme.MUTED, label=for_matplotlib(_("dates known to the day"))),
+               Patch(facecolor="white", edgecolor=theme.MUTED, hatch=_HATCH,
+                     label=for_matplotlib(pale))]  # fmt: skip
     _legend_below(ax, handles, [str(h.get_label()) for h in handles], 2, 10)
 
 

@@ -1,0 +1,41 @@
+"""The deck timeline's bars say how well each date is known the way its legend does
+(tried as a user would: a mass grave dated to the month was drawn as a paler black,
+which read as the legend's "known to the day" grey)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.colors import to_rgba
+
+from incidents.export import theme
+from incidents.export.timeline import _HATCH, _ranges
+
+
+def test_a_date_known_to_the_month_is_hatched_as_in_the_legend():
+    rows = pd.DataFrame(
+        {
+            "type": ["mass_grave", "mass_grave"],
+            "date_start": ["2020-06-01", "2023-01-01"],
+            "date_end": ["2020-11-30", "2023-01-01"],
+            "date_precision": ["month", "day"],
+            "title": ["dated to the month", "dated to the day"],
+        }
+    )
+    with theme.export_style():
+        fig = plt.figure()
+        try:
+            ax = fig.add_axes((0.3, 0.2, 0.6, 0.7))
+            _ranges(ax, rows)
+            bars = {round(p.get_width()): p for p in ax.patches}
+            shown = fig.legends[0]
+            texts = [t.get_text() for t in shown.get_texts()]
+            legend = dict(zip(texts, shown.legend_handles, strict=True))
+        finally:
+            plt.close(fig)
+    month, day = bars[max(bars)], bars[min(bars)]
+    assert month.get_hatch() == _HATCH and month.get_facecolor() == to_rgba("white")
+    assert day.get_hatch() is None and day.get_facecolor() != to_rgba("white")
+    pale = next(h for text, h in legend.items() if "month or year" in text)
+    solid = next(h for text, h in legend.items() if "known to the day" in text)
+    assert pale.get_hatch() == _HATCH and solid.get_hatch() is None
