@@ -138,11 +138,9 @@ def _keep_choices() -> None:
     (the next click failed on 'Any location precision'; "Bars per" became 'الشهر').
     Values set in a callback win over the browser's. Only values made of text (codes,
     lists of codes) are set; the others (dates, ticks, tables' selections) have no
-    words to lose, and a few kinds of widget cannot be set at all. The entry form's
-    text fields (e_...) are left alone: inside a form the browser holds what was typed
-    and not yet saved, which the server's older value would overwrite. Its lists are
-    set again (a browser walk: they kept the old words, and Save then sent no type and
-    was refused); a choice in one of them not saved yet goes back to the saved one."""
+    words to lose, and a few kinds of widget cannot be set at all. The entry form's text
+    (e_...) is left as the browser holds it, typed and not saved; its lists are set (with
+    old words, Save sent no type), so a list choice not saved goes back to the saved one."""
     for key in list(st.session_state.keys()):
         value = st.session_state[key]
         words = isinstance(value, str) or (

@@ -58,8 +58,7 @@ _SCRIPT = """<span id="%(mark)s" hidden></span><script>
     state.key = %(key)s;
     state.form = %(form)s;
     state.baseline = null;  // taken again at the first touch of the form
-    state.dirty = false;
-    state.dropped = null;  // what the form held when dropping it was accepted
+    state.dirty = false; state.dropped = null;  // what the form held when dropping it was accepted
   }
   state.snapshot = snapshot;
   function unsaved() {

@@ -30,6 +30,7 @@ from incidents.styles import TYPE_STYLES, type_style
 from incidents.translation import _, day, is_rtl, language
 
 RANGE_LIMIT = 30  # up to this many incidents, draw each as a bar
+_HATCH = "////"  # a date known to the month or year (paler bars read as "to the day")
 
 
 def timeline_png(
@@ -79,11 +80,6 @@ def _dates(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     start = pd.to_datetime(rows["date_start"], errors="coerce")
     end = pd.to_datetime(rows["date_end"], errors="coerce").fillna(start)
     return start, end
-
-
-# A date known only to the month or year: the bar hatched, not paler. Paler read as the
-# legend's grey only for grey types: a black type's pale bar looked "known to the day".
-_HATCH = "////"
 
 
 def _ranges(ax: Axes, rows: pd.DataFrame) -> None:
