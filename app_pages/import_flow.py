@@ -35,6 +35,7 @@ from incidents.io.formats import (
     FileUnusable,
     Format,
     Table,
+    data_rows,
     detect,
     formats,
     layout_of,
@@ -167,9 +168,8 @@ def _import_label(rows: int, report: ImportReport | None) -> tuple[str, bool]:
 def _format_choice(table: Table) -> str:
     detected = detect(table)
     names = list(formats())
-    rows = ngettext("**{n} row.**", "**{n} rows.**", len(table.rows)).format(
-        n=number(len(table.rows))
-    )
+    count = data_rows(table)
+    rows = ngettext("**{n} row.**", "**{n} rows.**", count).format(n=number(count))
     found = _(detected.LABEL) if detected else _("not recognised")
     st.markdown(rows + " " + _("Detected format: **{format}**").format(format=found))
     if detected is None:
@@ -263,7 +263,7 @@ def _fixed_values(name: str) -> dict[str, str]:
 
 def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> None:
     c1, c2 = st.columns(2)
-    label, done = _import_label(len(table.rows), _report_of(name, data, options))
+    label, done = _import_label(data_rows(table), _report_of(name, data, options))
     again = _("Change the file or the options to import again.") if done else None
     run = c1.button(label, type="primary", key="import_run", disabled=done, help=again)
     check = c2.button(_("Check only (nothing is written)"), key="import_check")

@@ -64,6 +64,14 @@ def detect(table: Table) -> Format | None:
     return None
 
 
+def data_rows(table: Table) -> int:
+    """How many rows of the table the importer reads: a HXL hashtag row is not one (the
+    import page said "39 rows" of a file it then read 38 of, in a browser walk)."""
+    from incidents.io import hxl
+
+    return len(hxl.split(table)[1].rows) if hxl.matches(table) else len(table.rows)
+
+
 def renamed(table: Table, column_map: dict[str, str] | None) -> Table:
     """The table with each mapped column named as its map says (for recognising the
     format of a file whose columns a user renamed: 'Deaths' mapped to 'best' is UCDP's

@@ -10,7 +10,7 @@ import pytest
 from incidents.access import Role, Viewer
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io import hxl, ucdp
-from incidents.io.formats import detect
+from incidents.io.formats import data_rows, detect
 from incidents.io.tabular import FileUnusable, read_table
 from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
@@ -81,7 +81,7 @@ def test_detected_as_hxl_not_template() -> None:
 def test_hashtag_row_is_not_a_data_row() -> None:
     table = read_table(FIXTURE)
     rows = list(hxl.raw_rows(table))
-    assert len(rows) == len(table.rows) - 1 == 7
+    assert len(rows) == len(table.rows) - 1 == 7 == data_rows(table)  # what the page says
     assert [n for n, _ in rows] == [3, 4, 5, 6, 7, 8, 9]
 
 
@@ -210,6 +210,7 @@ def test_ucdp_ged_from_hdx_is_read_as_ucdp(store: GeoPackageStore) -> None:
     assert list(hxl.raw_rows(table)) == list(ucdp.raw_rows(data))
     report = import_file(path, store, EDITOR)
     assert (report.format, report.rows_read, report.imported) == ("hxl", 38, 38)
+    assert data_rows(table) == 38  # the import page's count of rows
     assert not report.rejected
     with path.open(encoding="utf-8", newline="") as handle:
         truth = list(csv.DictReader(handle))[1:]
