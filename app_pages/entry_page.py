@@ -99,15 +99,9 @@ def _from_link() -> None:
     new session (a reload, another tab), an arrival, or Back to a record the page did
     not last write (Back from a new form stayed on it). Shown only if this viewer may
     see it; an address naming none (the map's Edit button) leaves the choice alone."""
-    linked = st.query_params.get(RECORD_PARAM)
-    if not linked:
-        return
-    if (
-        "edit_id" not in st.session_state
-        or common.arrived()
-        or linked != st.session_state.get(LINKED)
-    ):
-        st.session_state["edit_id"] = linked
+    linked, ss = st.query_params.get(RECORD_PARAM), st.session_state
+    if linked and ("edit_id" not in ss or common.arrived() or linked != ss.get(LINKED)):
+        ss["edit_id"] = linked
 
 
 def _keep_in_link(incident_id: str | None) -> None:

@@ -65,8 +65,7 @@ def detect(table: Table) -> Format | None:
 
 
 def data_rows(table: Table) -> int:
-    """How many rows of the table the importer reads: a HXL hashtag row is not one (the
-    import page said "39 rows" of a file it then read 38 of, in a browser walk)."""
+    """Rows the import reads: a HXL hashtag row is not one (the page counted it)."""
     from incidents.io import hxl
 
     return len(hxl.split(table)[1].rows) if hxl.matches(table) else len(table.rows)
