@@ -212,3 +212,14 @@ def test_a_row_naming_no_country_takes_the_country_its_point_is_in() -> None:
     assert placed[0].incident.admin1_code.startswith("SS-")
     assert placed[1].incident is not None and placed[1].incident.country == "LY"
     assert placed[2].incident is None  # in no country and far from the default: refused
+
+
+def test_a_point_just_off_the_coast_takes_the_country_of_its_district() -> None:
+    """A Lebanese port from a real file with no country column (Naameh, 0.6 km outside the
+    simplified outline) was refused as "at sea, 992 km from Libya", the project's default:
+    it takes the country of the district it snaps to, and is not said to be defaulted."""
+    naameh = (33.7489549, 35.444725)
+    placed = place_all([incident("", *naameh)], "LY")[0]
+    assert placed.incident is not None and placed.incident.country == "LB"
+    assert placed.incident.admin1_code.startswith("LB-") and not placed.defaulted
+    assert not placed.problems

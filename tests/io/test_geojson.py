@@ -225,6 +225,10 @@ def test_real_lebanon_fires_import_with_a_type_and_date_for_every_row(
     assert (report.rows_read, report.imported, len(report.rejected)) == (30, 30, 0)
     places = set(store.query(Query(), EDITOR)["place"])
     assert {"برج رحال", "دبّية"} <= places  # outer spaces trimmed, shadda kept
+    # The default country left as it is (Libya): each point takes its own country, the
+    # port of Naameh too, just off the simplified coast (it was refused "at sea").
+    again = import_file(path, store, EDITOR, ImportOptions(fixed=every_row))
+    assert (again.rows_read, len(again.rejected), again.unchanged) == (30, 0, 30)
 
 
 @pytest.mark.parametrize(
