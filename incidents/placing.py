@@ -73,10 +73,9 @@ def place_all(incidents: Sequence[Incident], default_country: str = "LY") -> lis
     districts = {code: district_by_code(code) for code in set(codes) if code}
     district_of = {id(i): districts.get(code or "") for i, code in zip(located, codes, strict=True)}
     country_at = {id(i): c for i, c in zip(located, where, strict=True)}
-    # A row that names no country but has a point is in the country its point is in, or
-    # just off its simplified coast, of the district the point snaps to: the project's
-    # default is for rows with neither (a South Sudan file with no country column was
-    # refused point by point as "1709 km from Libya"; a Lebanese port, "at sea").
+    # A row naming no country is in its point's country (or, off a simplified coast, its
+    # snapped district's): the default is for rows with neither (a South Sudan file was
+    # refused point by point as "1709 km from Libya"; a Lebanese port as "at sea").
     own = {k: c or getattr(district_of[k], "country", None) for k, c in country_at.items()}
     countries = [
         own.get(id(i)) or c if not i.country.strip() and i.has_point else c
