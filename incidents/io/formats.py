@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any, Protocol, cast
 
 from incidents.dates import DayOrder
-from incidents.io import template
+from incidents.io import hxl, template
 from incidents.io.tabular import FileUnusable, Table, file_bytes, read_table
 from incidents.translation import N_, _
 
@@ -66,8 +66,6 @@ def detect(table: Table) -> Format | None:
 
 def data_rows(table: Table) -> int:
     """Rows the import reads: a HXL hashtag row is not one (the page counted it)."""
-    from incidents.io import hxl
-
     return len(hxl.split(table)[1].rows) if hxl.matches(table) else len(table.rows)
 
 
