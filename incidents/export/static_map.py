@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 import geodata
 from incidents.export import theme
-from incidents.export.arabic import for_matplotlib
+from incidents.export.arabic import for_matplotlib, rtl_svg_text
 from incidents.export.basemap import (
     Extent,
     PlaceLabel,
@@ -330,6 +330,8 @@ def save_figure(fig: Figure, fmt: str, scale: int, metadata: dict[str, str]) -> 
     with theme.export_style():
         fig.savefig(buffer, format=fmt, dpi=theme.BASE_DPI * (scale if fmt == "png" else 1),
                     metadata=metadata, facecolor="white")  # fmt: skip
+    if fmt == "svg":
+        return rtl_svg_text(buffer.getvalue().decode()).encode()
     return buffer.getvalue()
 
 

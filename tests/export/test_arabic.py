@@ -1,0 +1,44 @@
+"""Right-to-left lines in an exported SVG say so, as matplotlib leaves the order to the
+viewer (found in a browser walk: an Arabic subtitle starting with a day showed the day
+at the far end, and the footer read backwards)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib.pyplot as plt
+
+from incidents.export import theme
+from incidents.export.arabic import rtl_svg_text
+
+
+def _svg(*texts: tuple[str, str]) -> str:
+    """A figure with each (text, horizontal alignment), as matplotlib writes it."""
+    with theme.export_style():
+        fig = plt.figure(figsize=(4, 2))
+        try:
+            for n, (text, align) in enumerate(texts):
+                fig.text(0.9, 0.2 + 0.2 * n, text, ha=align)
+            out = io.BytesIO()
+            fig.savefig(out, format="svg")
+        finally:
+            plt.close(fig)
+    return out.getvalue().decode()
+
+
+def test_a_line_that_reads_right_to_left_is_marked_and_keeps_its_side():
+    texts = [("1 يناير 2020 – 31 ديسمبر 2020", "right"), ("GeoNames (CC BY 4.0)", "right"),
+             ("كل التواريخ", "center"), ("ترهونة <b>&amp; {{7*7}}", "left")]  # fmt: skip
+    svg = rtl_svg_text(_svg(*texts))
+    lines = {re.sub("<[^>]+>", "", t): t for t in re.findall(r"<text [^>]*>[^<]*</text>", svg)}
+    dated = next(t for text, t in lines.items() if text.startswith("1 يناير"))
+    assert 'direction="rtl"' in dated and "text-anchor: start" in dated  # its right edge
+    latin = next(t for text, t in lines.items() if text.startswith("GeoNames"))
+    assert "direction" not in latin and "text-anchor: end" in latin
+    centred = next(t for text, t in lines.items() if "التواريخ" in text)
+    assert 'direction="rtl"' in centred and "text-anchor: middle" in centred
+    hostile = next(t for text, t in lines.items() if "ترهونة" in text)
+    assert "&lt;b&gt;&amp;amp; {{7*7}}" in hostile  # still text, escaped as it was
+    assert 'direction="rtl"' in hostile and "text-anchor: end" in hostile  # its left edge
+    assert rtl_svg_text(svg) == svg  # marked once
