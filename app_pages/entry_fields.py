@@ -33,7 +33,6 @@ from incidents.schema import (
 )
 from incidents.translation import _
 
-STATE = ("admin1", "country", "method")  # form values that are not widgets (set by the map)
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
 
 

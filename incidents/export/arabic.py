@@ -65,23 +65,18 @@ def visual_order(text: str) -> str:
 
 
 _SVG_TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")
-_SWAPPED = {"text-anchor: start": "text-anchor: end", "text-anchor: end": "text-anchor: start"}
 
 
 def rtl_svg_text(svg: str) -> str:
-    """An SVG whose lines of text that read right to left say so (direction="rtl").
-
-    matplotlib writes each line as a <text> in logical order and leaves the order to the
-    viewer, which lays it out left to right: an Arabic subtitle starting with a day
-    ("1 يناير 2020 – ...") showed the 1 at the far end, and the footer backwards (found
-    in a browser walk). Its anchor is swapped too, start for end: the side matplotlib
-    placed it by stays where it was."""
+    """Each line of an SVG that reads right to left marked so, its anchor swapped to keep
+    its side: matplotlib leaves the order to the viewer, which read it left to right (an
+    Arabic subtitle starting with a day showed the day at the far end, in a walk)."""
+    swap = {"start": "end", "end": "start"}
 
     def marked(m: re.Match[str]) -> str:
-        attributes, text = m.groups()
-        if not starts_rtl(html.unescape(text)) or "direction=" in attributes:
-            return m.group(0)
-        anchored = re.sub("text-anchor: (start|end)", lambda a: _SWAPPED[a.group(0)], attributes)
-        return f'<text direction="rtl" {anchored}>{text}</text>'
+        if "direction=" in m[1] or not starts_rtl(html.unescape(m[2])):
+            return m[0]
+        anchored = re.sub("(?<=text-anchor: )(start|end)", lambda a: swap[a[0]], m[1])
+        return f'<text direction="rtl" {anchored}>{m[2]}</text>'
 
     return _SVG_TEXT.sub(marked, svg)
