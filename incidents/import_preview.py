@@ -23,10 +23,7 @@ SHOWN_POINT = ("latitude", "longitude", "location_precision")
 SHOWN_COUNTS = ("killed_best", "disappeared_best", "displaced_best")
 # The preview's own columns: the spreadsheet's row number and what the import would say.
 HEADINGS = {"row": N_("Row"), "problems": N_("Problems and notes")}
-NEEDED = {
-    "date_start": N_("the date (date_start)"),
-    "type": N_("the type of incident (type)"),
-}
+NEEDED = {"date_start": N_("the date"), "type": N_("the type of incident")}
 
 
 def cannot_import(rows: FileRows, fmt: Format) -> str | None:
@@ -36,8 +33,8 @@ def cannot_import(rows: FileRows, fmt: Format) -> str | None:
     table, columns = rows.table, rows.columns
     if not table.rows:
         return _("{file} has a header but no rows to import.").format(file=table.name)
-    missing = [
-        _(words)
+    missing = [  # named as the lists below name the field (it said "date_start", found nowhere)
+        f"{_(words)} ({field_label(name)})"
         for name, words in NEEDED.items()
         if not any(v not in (None, "") for v in columns.get(name) or ())
     ]

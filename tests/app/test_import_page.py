@@ -68,7 +68,7 @@ def test_a_sheet_with_its_own_column_names_is_mapped_checked_and_imported(
         "Incident template" in c.value and "encoding utf-8, delimiter comma" in _plain(c.value)
         for c in at.caption
     )
-    assert any("gives the date (date_start)" in w.value for w in at.warning)
+    assert any("gives the date (From)" in w.value for w in at.warning)
     assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
     maps["Incident Kind"].set_value("type")
     maps["When"].set_value("date_start")
