@@ -18,7 +18,7 @@ from incidents.schema import FIELDS, SOURCE_PARTS, VOCABULARIES
 from incidents.translation import N_, _
 
 NAME = "template"
-LABEL = N_("Incident template (CSV/XLSX)")
+LABEL = N_("Incident template (its field names)")
 TEMPLATE_SOURCES = 3
 
 TEMPLATE_COLUMNS: tuple[str, ...] = (
