@@ -93,18 +93,22 @@ _NOT_ARABIC = frozenset("پچژکگیەۆێڵڕھےۃ") | frozenset(map(chr, ran
 
 
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u200b"))
+# Names of the unit around a town ("شعبية يفرن", Yafran's district): the town's own name
+# is taken before them when GeoNames lists both.
+_UNIT_WORDS = frozenset(["شعبية", "بلدية", "محافظة", "ولاية", "مديرية", "قضاء", "ناحية"])
 
 
 def arabic_of(names: Iterable[str]) -> str:
     """The name written in Arabic (Arabic letters only, no Persian or Kurdish letter, no
     vowel marks, no Latin letter): one of the committed aliases first (data/aliases.csv
     gives the form Arabic readers use where GeoNames lists others first), else the
-    first; "" when there is none."""
+    first not naming a unit around the town; "" when there is none."""
     clean = (n.translate(_MARKS).strip() for n in names)  # a stray LRM/RLM after a name
     found = [
         n for n in clean if has_arabic(n) and not (_NOT_ARABIC & set(n)) and all(map(_not_latin, n))
     ]
-    return next((n for n in found if n in _curated()), found[0] if found else "")
+    towns = [n for n in found if n.split()[0] not in _UNIT_WORDS] or found or [""]
+    return next((n for n in found if n in _curated()), towns[0])
 
 
 @functools.cache

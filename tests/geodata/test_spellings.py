@@ -30,6 +30,13 @@ def test_persian_kurdish_and_marked_spellings_are_not_taken() -> None:
     assert arabic_of(["sbھa", "سبها"]) == "سبها"
 
 
+def test_a_town_is_named_before_the_unit_around_it() -> None:
+    """GeoNames lists "شعبية يفرن" (Yafran's district) first: the Arabic map said so."""
+    assert arabic_name("Yafran", "LY") == "يفرن"
+    assert arabic_of(["Oran", "ولاية وهران", "وهران"]) == "وهران"
+    assert arabic_of(["Nahiyat Bahar", "ناحية بحار"]) == "ناحية بحار"  # no other name
+
+
 def test_the_detail_panel_and_the_map_name_a_town_alike() -> None:
     from incidents.maps.place_labels import arabic_names, label_rows
 
