@@ -54,7 +54,9 @@ def timeline_png(
             elif len(rows) <= RANGE_LIMIT:
                 _ranges(ax, rows)
             else:
-                _histogram(ax, rows)
+                _histogram(ax, rows, selection.query.date_from, selection.query.date_to)
+            if ax.axison and (selection.query.date_from or selection.query.date_to):
+                _period(ax, selection.query.date_from, selection.query.date_to)
             for cut in breaks:
                 x = mdates.date2num(cut)
                 ax.axvline(x, color="#c62828", linestyle="--", linewidth=1.4)
@@ -124,19 +126,35 @@ def _label(title: str, kind: str, limit: int = 46) -> str:
     return short + suffix
 
 
-def _histogram(ax: Axes, rows: pd.DataFrame) -> None:
+def _period(ax: Axes, low: date | None, high: date | None) -> None:
+    """The axis spans the period the export asked for: a record begun years before it
+    (a range from 2015) drew those years, and a 2020-2022 deck showed 2015-2021. The
+    right end stops short of the next day, whose tick label the edge would cut."""
+    left, right = ax.get_xlim()
+    ax.set_xlim(mdates.date2num(low) if low else left,
+                mdates.date2num(high) + 0.99 if high else right)  # fmt: skip
+
+
+def _histogram(
+    ax: Axes, rows: pd.DataFrame, low: date | None = None, high: date | None = None
+) -> None:
     """Bars per month (year over six years) stacked by type; an incident dated to a
-    longer range is spread evenly over its bars (time_spread.py), drawn lighter."""
+    longer range is spread evenly over its bars (time_spread.py), drawn lighter. Only
+    the bars within the period (low, high) are drawn, their share of such a range."""
     start, end = (time_spread.to_days(rows[c].fillna(rows["date_start"]))
                   for c in ("date_start", "date_end"))  # fmt: skip
     keep = start >= 0
-    span_days = int(start[keep].max() - start[keep].min()) if keep.any() else 0
-    unit = "month" if span_days <= 6 * 366 else "year"
+    days = start[keep] if keep.any() else np.zeros(1, np.int64)
+    first = (low - date(1970, 1, 1)).days if low else int(days.min())
+    last = (high - date(1970, 1, 1)).days if high else int(days.max())
+    unit = "month" if last - first <= 6 * 366 else "year"
     types = rows["type"].astype(str).to_numpy()
     codes = [c for c in TYPE_STYLES if c in set(types[keep])]
     bars = {c: time_spread.spread(start[keep & (types == c)], end[keep & (types == c)], unit)
             for c in codes}  # fmt: skip
-    firsts = sorted({d for b in bars.values() for d in b["start"]})
+    low, high = low or date.min, high or date.max
+    firsts = sorted({s for b in bars.values() for s, e in zip(b["start"], b["end"], strict=True)
+                     if e >= low and s <= high})  # fmt: skip
     x = mdates.date2num(firsts)
     width = 25 if unit == "month" else 300
     bottom = np.zeros(len(firsts))

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from frame_selection import selection_from_frame
+from matplotlib.axes import Axes
 from PIL import Image
 
 from incidents.export.timeline import _histogram, timeline_png
@@ -47,3 +48,26 @@ def test_long_ranges_are_spread_not_one_tall_bar_at_their_start() -> None:
 def test_the_png_renders() -> None:
     image = Image.open(io.BytesIO(timeline_png(selection_from_frame(_rows()))))
     assert image.size[0] > 1000
+
+
+def test_the_axis_spans_the_period_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2020-2022 deck drew 2015-2021: a range begun in 2015 set the axis's start."""
+    from datetime import date
+
+    from incidents.export import timeline
+    from incidents.query import Query
+
+    low, high = date(2020, 1, 1), date(2022, 12, 31)
+    seen: list[tuple[tuple[float, float], list[float]]] = []
+    period = timeline._period
+
+    def period_seen(ax: Axes, a: date | None, b: date | None) -> None:
+        period(ax, a, b)
+        seen.append((ax.get_xlim(), [bar.get_x() for bar in ax.patches]))
+
+    monkeypatch.setattr(timeline, "_period", period_seen)  # watched, not replaced
+    timeline_png(selection_from_frame(_rows(), Query(date_from=low, date_to=high)))
+    (xlim, bars), *_ = seen
+    assert xlim == (mdates.date2num(low), mdates.date2num(high) + 0.99)
+    assert min(bars) == mdates.date2num(low)  # 2015-2019's share of the range left out
+    assert sum(1 for x in bars if x >= mdates.date2num(date(2021, 1, 1))) >= 10
