@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -93,9 +94,13 @@ def _districts(countries: Sequence[str]) -> gpd.GeoDataFrame:
 
 @functools.lru_cache(maxsize=8)
 def outline_geojson(countries: tuple[str, ...], tolerance: float = 0.02) -> str:
-    """The countries' outlines and their neighbours' (clipped to the region around
-    each), and their district outlines, as GeoJSON text, simplified."""
-    region = shapely.union_all([shapely.box(*region_bounds(c)) for c in countries])
+    """The countries' outlines and their neighbours' (clipped to one box around the
+    regions of them all), and their district outlines, as GeoJSON text, simplified.
+    One box: a box per country drew Libya and Afghanistan as two squares of land in
+    an empty world. Coarser as the box grows (the view then shows a continent)."""
+    boxes = np.array([region_bounds(c) for c in countries])
+    region = shapely.box(*boxes[:, :2].min(axis=0), *boxes[:, 2:].max(axis=0))
+    tolerance = max(tolerance, (region.bounds[2] - region.bounds[0]) / 2000)
     feats = []
     for iso2, geom in zip(countries_frame()["iso2"], countries_frame().geometry, strict=True):
         clipped = shapely.intersection(shapely.make_valid(geom), region)
