@@ -89,11 +89,11 @@ def _page(
 
 
 def _header(selection: Selection, title: str, shown: int) -> str:
-    """The facts block; user text is escaped, URLs shown as text, not as links."""
+    """The facts block; user text is escaped, URLs shown as text, not as links. Its
+    title folds it away: zoomed in, it covered the markers under it."""
     profile = selection.profile
     filters = filters_sentence(selection.query, district_names(selection))
     parts = [
-        f"<strong style='font-size:18px'>{html.escape(title)}</strong>",
         html.escape(window_words(selection.query)),
         html.escape(_("Filters: {filters}").format(filters=filters)),
         html.escape(selection.counts_line(shown)),
@@ -113,7 +113,8 @@ def _header(selection: Selection, title: str, shown: int) -> str:
         f"<div id='export-facts' style='position:absolute;z-index:1000;top:8px;{side}:8px;"
         "max-width:420px;background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;"
         "font:13px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)' "
-        f"dir='{direction}'>{body}</div>"
+        f"dir='{direction}'><details open><summary style='cursor:pointer'><strong "
+        f"style='font-size:18px'>{html.escape(title)}</strong></summary>{body}</details></div>"
     )
 
 

@@ -42,3 +42,10 @@ def test_the_facts_block_and_the_zoom_buttons_do_not_overlap(
         or buttons["y"] >= facts["y"] + facts["height"]
     )
     assert apart, (lang, facts, buttons)
+    if lang == "en":  # its title folds it away, and opens it again
+        title = guarded.page.locator("#export-facts summary")
+        title.click()
+        folded = guarded.page.locator("#export-facts").bounding_box()
+        assert folded and folded["height"] < facts["height"] / 3
+        title.click()
+        assert guarded.page.locator("#export-facts").bounding_box() == facts
