@@ -22,6 +22,7 @@ from incidents.country_names import country_code
 from incidents.dates import DayOrder, infer_day_order
 from incidents.duplicates.on_import import count_like_existing
 from incidents.import_fill import fill, fixed_problems
+from incidents.import_keep import kept_fields
 from incidents.io.formats import (
     ACCEPTED,
     FileUnusable,
@@ -165,7 +166,9 @@ def _import(
     count_like_existing(report, store, viewer, [i for _, i in incidents])  # before writing
     if incidents and not options.dry_run:
         records = rows_into_merged(store, [i for _, i in incidents])  # a merge stands
-        outcomes = store.write_batch(records, viewer, action="import")
+        own = getattr(fmt, "OWN_VALUES", ())  # the reader's values, not the file's
+        report.kept = sorted(kept_fields(c for c in rows.columns if c not in own))
+        outcomes = store.write_batch(records, viewer, "import", frozenset(report.kept))
         for (number, _record), outcome in zip(incidents, outcomes, strict=True):
             if outcome.kind == "deleted":
                 report.deleted_rows.append((number, outcome.id))

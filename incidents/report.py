@@ -77,6 +77,7 @@ class ImportReport:
     warnings: list[WarnedRow] = field(default_factory=list)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
     unused_columns: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # fields updates left as stored (import_keep)
     header: list[str] = field(default_factory=list)
     encoding: str = ""
     format_label: str = ""
@@ -196,6 +197,9 @@ class ImportReport:
         if self.unused_columns:
             unused = _(", ").join(self.unused_columns)
             out.append("  " + _("columns not used: {columns}").format(columns=unused))
+        if self.kept and self.updated > self.unchanged:
+            said = _("left as stored in the records updated (the file has no column): {fields}")
+            out.append("  " + said.format(fields=_(", ").join(map(named, self.kept))))
         return out
 
     def _like_existing_lines(self, page: bool) -> list[str]:

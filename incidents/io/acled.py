@@ -50,6 +50,9 @@ from incidents.translation import N_, _
 
 NAME = "acled"
 LABEL = N_("ACLED export (CSV/XLSX)")
+# Values this reader gives every row, not the file's: an update keeps the stored ones
+# (import_keep), so a record staff made Restricted is not made public again.
+OWN_VALUES = ("verification", "sensitivity")
 APPROXIMATE_KM = 25.0
 CIVILIAN_TARGETING = acled_types.CIVILIAN_TARGETING
 SUB_EVENT_TYPES = acled_types.SUB_EVENT_TYPES

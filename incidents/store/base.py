@@ -74,7 +74,11 @@ class Store(Protocol):
     public_rules: PublicRules  # where the public sees a located record (access.py)
 
     def write_batch(
-        self, incidents: Sequence[Incident], viewer: Viewer, action: str = "import"
+        self,
+        incidents: Sequence[Incident],
+        viewer: Viewer,
+        action: str = "import",
+        keep: frozenset[str] = frozenset(),
     ) -> list[Outcome]:
         """Insert or update all of them in one transaction: all in, or none."""
         ...

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public, public_sources
+from incidents.import_keep import with_stored
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -81,11 +82,16 @@ class RecordStore(RecordReads, Lifecycle, ABC):
     # --- writing -------------------------------------------------------------------
 
     def write_batch(
-        self, incidents: Sequence[Incident], viewer: Viewer, action: str = "import"
+        self,
+        incidents: Sequence[Incident],
+        viewer: Viewer,
+        action: str = "import",
+        keep: frozenset[str] = frozenset(),
     ) -> list[Outcome]:
         """Insert or update all records in one transaction; unchanged ones are left alone.
         A record deleted in the app (by id or source event id) is not brought back: its
-        outcome is "deleted" and nothing is written for it."""
+        outcome is "deleted" and nothing is written for it. keep: fields an update takes
+        from the stored record (import_keep: the file has no column for them)."""
         _require_editor(viewer)
         outcomes: list[Outcome] = []
         with self._backend() as db, db.bulk_inserts(len(incidents)):
@@ -103,11 +109,12 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                 fresh = iter(
                     contents_json([i for i in chunk if i.id not in stored and i.id not in dead])
                 )
-                for incident in chunk:
-                    if incident.id in dead:
-                        outcomes.append(Outcome(incident.id, "deleted"))
+                for row in chunk:
+                    if row.id in dead:
+                        outcomes.append(Outcome(row.id, "deleted"))
                         continue
-                    before = stored.get(incident.id)
+                    before = stored.get(row.id)
+                    incident = with_stored(row, before, keep) if before and keep else row
                     after = next(fresh) if before is None else None
                     outcome, last = _write_one(
                         incident, before, viewer, last, action, pending, after

@@ -1,0 +1,89 @@
+"""An import's update keeps what its file has no column for (incidents/import_keep.py),
+on both stores: the app's own table export, imported again, erased every record's
+sources; a sheet of corrections cleared descriptions and notes and made public records
+Restricted."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from conftest import EDITOR, EXAMPLE
+
+from incidents.export.service import ExportRequest, run_export
+from incidents.import_keep import kept_fields, with_stored
+from incidents.importer import import_file
+from incidents.query import Query
+from incidents.record import Incident
+from incidents.store.base import Store
+
+
+def test_fields_with_no_column_are_kept_and_a_place_goes_with_its_point() -> None:
+    kept = kept_fields(["id", "type", "date_start", "title", "source1_url", "place"])
+    assert {"description", "victim_details", "sensitivity", "tags", "date_end"} <= kept
+    assert not kept & {"title", "sources", "place", "latitude", "admin1", "location_precision"}
+    assert "latitude" in kept_fields(["id", "type", "date_start"])
+
+
+def test_the_end_of_a_date_stays_only_with_its_start() -> None:
+    stored = Incident("a", "killing", "t", date(2020, 6, 1), date(2020, 11, 25),
+                      date_precision="month", description="kept")  # fmt: skip
+    keep = kept_fields(["id", "type", "date_start", "title"])
+    same = with_stored(
+        Incident("a", "killing", "u", date(2020, 6, 1), date(2020, 6, 1)), stored, keep
+    )
+    assert (same.title, same.date_end, same.date_precision, same.description) == (
+        "u", date(2020, 11, 25), "month", "kept")  # fmt: skip
+    moved = with_stored(
+        Incident("a", "killing", "u", date(2021, 1, 1), date(2021, 1, 1)), stored, keep
+    )
+    assert (moved.date_end, moved.date_precision, moved.description) == (
+        date(2021, 1, 1), "day", "kept")  # fmt: skip
+
+
+def test_the_table_export_imported_again_changes_nothing(store: Store, tmp_path: Path) -> None:
+    import_file(EXAMPLE, store, EDITOR)
+    ids = list(store.query(Query(), EDITOR)["id"])
+    before = {i: store.get(i, EDITOR) for i in ids}
+    table = run_export(store, EDITOR, Query(), ExportRequest("csv", profile="internal"))
+    path = tmp_path / "table.csv"
+    path.write_bytes(table.data)
+    report = import_file(path, store, EDITOR)
+    assert (report.updated, report.unchanged, report.rejected) == (9, 9, [])
+    after = {i: store.get(i, EDITOR) for i in ids}
+    assert after == before and all(r and r.sources for r in after.values())
+
+
+def test_a_sheet_of_corrections_changes_only_what_it_names(store: Store, tmp_path: Path) -> None:
+    import_file(EXAMPLE, store, EDITOR)
+    old = store.get("tarhuna-ex-001", EDITOR)
+    assert old and old.description and old.sources and old.sensitivity == "public"
+    path = tmp_path / "corrections.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        rows = [["id", "type", "date_start", "title"], [old.id, old.type, old.date_start, "New"]]
+        csv.writer(f).writerows(rows)
+    report = import_file(path, store, EDITOR)
+    new = store.get("tarhuna-ex-001", EDITOR)
+    assert new and new.title == "New" and new.version == old.version + 1
+    same = ("description", "sources", "sensitivity", "tags", "perpetrators", "latitude",
+            "location_precision", "date_end", "date_precision", "confidential_notes")  # fmt: skip
+    assert {f: getattr(new, f) for f in same} == {f: getattr(old, f) for f in same}
+    assert "description" in report.kept and "left as stored" in "\n".join(report.lines(""))
+
+
+def test_acled_again_leaves_a_restricted_record_restricted(store: Store) -> None:
+    """ACLED's reader makes every new row public: a newer export made public again the
+    record staff had restricted (a published site that points at a witness)."""
+    from conftest import ROOT
+
+    acled = ROOT / "tests" / "fixtures" / "real" / "acled_2020_export_afghanistan.csv"
+    import_file(acled, store, EDITOR)
+    first = str(store.query(Query(), EDITOR)["id"].iloc[0])
+    record = store.get(first, EDITOR)
+    assert record and record.sensitivity == "public"
+    store.save(record.replace(sensitivity="restricted", verification="verified"), EDITOR)
+    report = import_file(acled, store, EDITOR)
+    again = store.get(first, EDITOR)
+    assert again and (again.sensitivity, again.verification) == ("restricted", "verified")
+    assert report.unchanged == report.updated == 28
