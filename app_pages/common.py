@@ -212,8 +212,10 @@ def count(query: Query) -> int:
 def safe_html(text: Any, tag: str = "div") -> str:
     """User text as escaped HTML whose direction follows its own script (Arabic: right to
     left), its line breaks as <br>: a blank line ends an HTML block in Markdown, and
-    what followed it was read as Markdown (live links and remote images in a note)."""
-    lines = html.escape(str(text or "")).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    what followed it was read as Markdown (live links and remote images in a note). A
+    colon is an entity: Streamlit rewrote ":material/home:" as ":material_home:"."""
+    inert = html.escape(str(text or "")).replace(":", "&#58;")
+    lines = inert.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return f'<{tag} dir="auto">{"<br>".join(lines)}</{tag}>'
 
 

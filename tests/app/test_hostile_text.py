@@ -8,6 +8,7 @@ detail panel: no exception, nothing written, the text shown as text.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,14 @@ def test_a_blank_line_in_record_text_does_not_start_markdown(text):
     assert "\n" not in block and "\r" not in block
     rendered = MarkdownIt("commonmark").render(block)
     assert "<a " not in rendered and "<img" not in rendered and "<h1" not in rendered
+
+
+def test_a_shortcode_in_record_text_stays_as_typed():
+    """The detail panel showed ':material/home:' as ':material_home:' (Streamlit reads
+    icon shortcodes even inside HTML); the colon is now an entity the browser shows as
+    it is."""
+    from app_pages.common import safe_html
+
+    block = safe_html(":material/home: :red[x]")
+    assert ":material/" not in block and "&#58;material/home&#58;" in block
+    assert html.unescape(block) == '<div dir="auto">:material/home: :red[x]</div>'

@@ -48,6 +48,7 @@ def payloads(marker: Path) -> dict[str, str]:
         "tex": "T $x^$ and $\\frac{1}{2}$ cost $5",
         "formula": '=HYPERLINK("http://x.example","y") -1+2 @SUM(A1)',
         "bidi": "B \u202eevil\u202c \u2067عربي\u2069 end",
+        "shortcode": "S :material/home: :smile: :red[x] end",
     }
 
 
