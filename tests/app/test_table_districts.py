@@ -29,6 +29,13 @@ def _rows(*rows: tuple[str, str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["place", "admin1", "admin1_code"])
 
 
+_ISOLATES = str.maketrans("", "", "\u2068\u2069")  # around a place named with its district
+
+
+def _plain(frame: pd.DataFrame) -> list[str]:
+    return [place.translate(_ISOLATES) for place in _place(frame)]
+
+
 @pytest.mark.parametrize(("language", "name"), [("en", "Murqub"), ("ar", "شعبية المرقب")])
 def test_a_rows_district_is_the_codes_one_name(language: str, name: str) -> None:
     translation.set_language(language)
@@ -39,7 +46,7 @@ def test_a_rows_district_is_the_codes_one_name(language: str, name: str) -> None
         ("Elsewhere", "Written only", ""),
         ("", "", ""),
     )
-    assert list(_place(frame)) == [
+    assert _plain(frame) == [
         f"Tarhuna ({name})", name, "Somewhere (Own district)", "Elsewhere (Written only)", "",
     ]  # fmt: skip
 
@@ -57,7 +64,7 @@ def test_the_page_table_shows_murqub_not_the_files_spelling(
     at = _page()
     assert not at.exception
     places = _table(at)["Place (district)"]
-    assert places["tarhuna-ex-002"] == "Tarhuna (Murqub)"
+    assert places["tarhuna-ex-002"] == "\u2068Tarhuna\u2069 (Murqub)"
     assert not places.str.contains("Marqab").any()
 
 
@@ -70,9 +77,15 @@ def test_an_arabic_table_names_the_town_as_the_map_does() -> None:
         ("Somewhere", "Own district", "XX-ZZ"),
         ("Tarhuna", "", ""),
     ).assign(country=["LY", "LY", "TN"])
-    assert list(_place(frame)) == ["ترهونة (شعبية المرقب)", "Somewhere (Own district)", "Tarhuna"]
+    assert _plain(frame) == ["ترهونة (شعبية المرقب)", "Somewhere (Own district)", "Tarhuna"]
     translation.set_language("en")
-    assert _place(frame).iloc[0] == "Tarhuna (Murqub)"
+    assert _place(frame).iloc[0] == "\u2068Tarhuna\u2069 (Murqub)"
+
+
+def test_a_direction_mark_in_a_place_stays_in_the_place() -> None:
+    """ "Tarhuna abc\u202etxt.exe" turned the district after it around: "(buqruM)"."""
+    frame = _rows(("Tarhuna abc\u202etxt.exe", FILE_SPELLING, "LY-MB"))
+    assert _place(frame).iloc[0] == "\u2068Tarhuna abc\u202etxt.exe\u2069 (Murqub)"
 
 
 def test_a_record_without_a_country_is_named_in_its_districts_country() -> None:
@@ -80,7 +93,7 @@ def test_a_record_without_a_country_is_named_in_its_districts_country() -> None:
     kept its Latin name on an Arabic page; with neither, Libya is still the default."""
     translation.set_language("ar")
     frame = _rows(("Kabul", "", "AF-KAB"), ("Tarhuna", "", "")).assign(country=[None, ""])
-    assert list(_place(frame)) == ["كابل (ولاية كابول)", "ترهونة"]
+    assert _plain(frame) == ["كابل (ولاية كابول)", "ترهونة"]
 
 
 def test_no_rows_no_places() -> None:
