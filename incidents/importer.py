@@ -38,6 +38,7 @@ from incidents.io.tabular import Table, detect_delimiter
 from incidents.placing import place_all
 from incidents.record import Incident
 from incidents.report import PROBLEM_COLUMN, ImportReport, RejectedRow, WarnedRow
+from incidents.spreadsheet_safety import unguarded
 from incidents.store.base import Store, StoreError
 from incidents.store.merges import rows_into_merged
 from incidents.store.record_ids import keyed_id, legacy_id
@@ -194,6 +195,7 @@ def read_rows(table: Table, fmt: Format, options: ImportOptions) -> FileRows:
     """The file's rows as template fields: the format's mapping, then the values the
     user gave for every row that has none."""
     numbers, columns = raw_columns(fmt, table, options.column_map, options.day_order)
+    columns = {name: unguarded(values) for name, values in columns.items()}
     fill(columns, len(numbers), options.fixed or {})
     return FileRows(table, numbers, columns, {n: i for i, n in enumerate(numbers)})
 

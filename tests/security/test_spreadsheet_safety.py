@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.spreadsheet_safety import safe_cell
+from incidents.spreadsheet_safety import safe_cell, unguarded
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -102,3 +102,30 @@ def test_headers_and_cells_written_to_a_csv_file_cannot_run(tmp_path_factory, ce
                 shown = unicodedata.normalize("NFKC", cell).lstrip()
                 if cell.startswith(FORMULA_START) or shown.startswith(FORMULA_START):
                     assert is_spreadsheet_number(cell), repr(cell)
+
+
+@settings(deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(), st.text().map(lambda t: "'" + t)), max_size=6))
+def test_an_import_takes_off_the_guard_and_only_it(column):
+    """What safe_cell wrote reads back as it was; any other text is left as it is. (Text
+    typed as "'=" reads as "=": it is what the guard writes for "=".)"""
+    looks_guarded = [v for v in column if v and v == safe_cell(v[1:])]
+    assert unguarded([safe_cell(v) for v in column if v not in looks_guarded]) == [
+        v for v in column if v not in looks_guarded
+    ]
+    assert unguarded(column) == [v[1:] if v and v == safe_cell(v[1:]) else v for v in column]
+
+
+def test_the_rejected_rows_file_reimports_without_the_apostrophe(gpkg_store, tmp_path):
+    """Fixing the rejected rows' file and importing it stored "'=HYPERLINK(...)"."""
+    from incidents.importer import import_file
+    from tests.conftest import EDITOR
+
+    path = tmp_path / "fixed.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        title = safe_cell('=HYPERLINK("http://x","y")')
+        row = ["g-1", "killing", "2020-06-05", "Tarhuna", title, "'plain"]
+        csv.writer(out).writerows([["id", "type", "date_start", "place", "title", "tags"], row])
+    import_file(path, gpkg_store, EDITOR)
+    stored = gpkg_store.get("g-1", EDITOR)
+    assert stored and stored.title == '=HYPERLINK("http://x","y")' and stored.tags == ("'plain",)
