@@ -9,14 +9,13 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from conftest import EDITOR, EXAMPLE
-
 from incidents.export.service import ExportRequest, run_export
 from incidents.import_keep import kept_fields, with_stored
 from incidents.importer import import_file
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store.base import Store
+from tests.conftest import EDITOR, EXAMPLE
 
 
 def test_fields_with_no_column_are_kept_and_a_place_goes_with_its_point() -> None:
@@ -75,7 +74,7 @@ def test_a_sheet_of_corrections_changes_only_what_it_names(store: Store, tmp_pat
 def test_acled_again_leaves_a_restricted_record_restricted(store: Store) -> None:
     """ACLED's reader makes every new row public: a newer export made public again the
     record staff had restricted (a published site that points at a witness)."""
-    from conftest import ROOT
+    from tests.conftest import ROOT
 
     acled = ROOT / "tests" / "fixtures" / "real" / "acled_2020_export_afghanistan.csv"
     import_file(acled, store, EDITOR)
