@@ -209,12 +209,22 @@ def count(query: Query) -> int:
     return _cached_count(store.url, store.data_version(), who.cache_key(), query, who)
 
 
+SHOWN_CHARS = 5000  # a page shows this much of one text (the form and exports hold all)
+
+
 def safe_html(text: Any, tag: str = "div") -> str:
     """User text as escaped HTML whose direction follows its own script (Arabic: right to
     left), its line breaks as <br>: a blank line ends an HTML block in Markdown, and
     what followed it was read as Markdown (live links and remote images in a note). A
-    colon is an entity: Streamlit rewrote ":material/home:" as ":material_home:"."""
-    inert = html.escape(str(text or "")).replace(":", "&#58;")
+    colon is an entity: Streamlit rewrote ":material/home:" as ":material_home:". Cut at
+    SHOWN_CHARS: a 200,000-character description froze the browser for 20 s."""
+    text = str(text or "")
+    if len(text) > SHOWN_CHARS:
+        more = _("… ({n} more characters, not shown here)").format(
+            n=number(len(text) - SHOWN_CHARS)
+        )
+        text = text[:SHOWN_CHARS] + more
+    inert = html.escape(text).replace(":", "&#58;")
     lines = inert.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return f'<{tag} dir="auto">{"<br>".join(lines)}</{tag}>'
 

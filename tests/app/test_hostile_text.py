@@ -94,3 +94,13 @@ def test_a_shortcode_in_record_text_stays_as_typed():
     block = safe_html(":material/home: :red[x]")
     assert ":material/" not in block and "&#58;material/home&#58;" in block
     assert html.unescape(block) == '<div dir="auto">:material/home: :red[x]</div>'
+
+
+def test_a_megabyte_of_text_is_cut_where_the_page_shows_it():
+    """A 200,000-character description froze the browser for 20 s and made the page
+    100,000 px tall; the page now shows its start and says how much more there is."""
+    from app_pages.common import SHOWN_CHARS, safe_html
+
+    block = safe_html("Z" * 200_000)
+    assert len(block) < SHOWN_CHARS + 200 and "195,000 more characters" in block
+    assert safe_html("short") == '<div dir="auto">short</div>'
