@@ -228,23 +228,9 @@ class _SqliteBackend(Backend):
             self.conn.execute(sql)
 
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
-        self.conn.executemany(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.seq,
-                    e.at,
-                    e.actor,
-                    e.action,
-                    e.incident_id,
-                    e.before,
-                    e.after,
-                    e.prev_hash,
-                    e.hash,
-                )
-                for e in entries
-            ],
-        )
+        """One row per entry, its fields in the table's column order (AuditEntry's)."""
+        rows = [tuple(vars(e).values()) for e in entries]
+        self.conn.executemany("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def update_incident(self, incident: Incident) -> None:
         row = incident_row(incident)
@@ -286,20 +272,7 @@ class _SqliteBackend(Backend):
         self.conn.execute("PRAGMA secure_delete = ON")
 
     def append_audit(self, entry: AuditEntry) -> None:
-        self.conn.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.seq,
-                entry.at,
-                entry.actor,
-                entry.action,
-                entry.incident_id,
-                entry.before,
-                entry.after,
-                entry.prev_hash,
-                entry.hash,
-            ),
-        )
+        self.append_audits([entry])
 
 
 _DEFER_INDEXES_FROM = 10_000
