@@ -18,7 +18,7 @@ import streamlit as st
 
 from geodata import FALLBACK_COUNTRY, countries_of
 from incidents import failures
-from incidents.access import Viewer
+from incidents.access import PUBLIC, Viewer
 from incidents.export.cli import labels_from_args
 from incidents.export.profiles import PROFILES, allowed_profiles
 from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, run_export
@@ -26,7 +26,7 @@ from incidents.export.static_map import default_title
 from incidents.export.theme import SIZES, ImageSize, parse_size
 from incidents.query import Query
 from incidents.store.record_store import RecordStore
-from incidents.translation import N_, _, language
+from incidents.translation import N_, _, language, ngettext, number
 
 Extent = tuple[float, float, float, float]
 LABELS = {  # English (the server's log names a failed file with it); shown translated
@@ -97,6 +97,8 @@ def render_export_panel(
             help=_("Public: public records only, locations coarsened. Images and slides "
                    "never show confidential fields; internal tables do."),
         )  # fmt: skip
+        if profile == "public" and viewer.sees_restricted:
+            _restricted_left_out(store, viewer, query)
         countries = countries_of(store.snapshot(viewer).district_counts()) or (FALLBACK_COUNTRY,)
         request = _image_options(extent, link, countries)
         request = dataclasses.replace(request, profile=profile, lang=language())
@@ -115,6 +117,20 @@ def render_export_panel(
                 file_name=f"incidents-{date.today().isoformat()}-{profile}.{fmt}",
                 mime=MEDIA_TYPES[fmt], on_click="ignore", key=f"export_{fmt}",
             )  # fmt: skip
+
+
+def _restricted_left_out(store: RecordStore, viewer: Viewer, query: Query) -> None:
+    """Staff are told what a Public file will not hold: imported rows with no audience
+    were stored Restricted, and a public export left 26 of a map's incidents out
+    while its counts said nothing of them (they are not the public's to count)."""
+    hidden = store.count(query, viewer) - store.count(query, PUBLIC)
+    if hidden > 0:
+        said = ngettext(
+            "{n} incident of this selection is restricted: a Public file leaves it out.",
+            "{n} incidents of this selection are restricted: a Public file leaves them out.",
+            hidden,
+        )
+        st.info(said.format(n=number(hidden)))
 
 
 def _maker(

@@ -70,3 +70,26 @@ def test_an_arabic_page_offers_the_audiences_in_arabic(tarhuna_db):
     said = in_language("ar", lambda: f"{public.name_shown()}: {public.notice_shown()}")
     assert next(iter(profiles.options)) == said
     assert said.startswith("عام: ")
+
+
+def test_staff_are_told_what_a_public_file_leaves_out(tmp_path):
+    """A public export left restricted incidents out and its counts said nothing of them
+    (rightly: they are not the public's to count); the staff member choosing Public is
+    now told how many, and the partner audience or a signed-out visitor is not."""
+    from incidents.importer import import_file
+    from tests.conftest import EDITOR, EXAMPLE
+
+    db = str(tmp_path / "two.gpkg")
+    store = open_store(db)
+    import_file(EXAMPLE, store, EDITOR)
+    for record_id in ("tarhuna-ex-001", "tarhuna-ex-002"):
+        record = store.get(record_id, EDITOR)
+        assert record
+        store.save(record.replace(sensitivity="restricted"), EDITOR)
+    told = "2 incidents of this selection are restricted: a Public file leaves them out."
+    app = AppTest.from_function(_app, args=(db, "viewer"), default_timeout=60).run()
+    assert [i.value for i in app.info] == [told]
+    next(r for r in app.radio if r.key == "export_profile").set_value("partner").run()
+    assert not app.info
+    public = AppTest.from_function(_app, args=(db, "public"), default_timeout=60).run()
+    assert not public.exception and not public.info
