@@ -10,7 +10,7 @@ from typing import Any
 
 from incidents.country_names import country_code
 from incidents.io.template import TEMPLATE_COLUMNS
-from incidents.translation import _
+from incidents.translation import _, ngettext, number
 from incidents.validation import RowInvalid, checked_row, clean_text
 
 # A value shared by every row cannot be what tells rows apart.
@@ -69,3 +69,20 @@ def fill(columns: dict[str, list[Any]], n: int, fixed: Mapping[str, str]) -> Non
 
 def _empty(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def audience_note(columns: Mapping[str, list[Any]], n: int) -> str | None:
+    """What the report says of rows that do not say who may see them: a GeoJSON or
+    timemap file's rows were stored Restricted and left out of public exports, and
+    nothing on the page said so."""
+    unsaid = sum(map(_empty, columns.get("sensitivity") or [None] * n))
+    said = ngettext(
+        "{n} row does not say who may see it: as a new record it is stored Restricted "
+        "(staff only); give 'Who may see it' (sensitivity) one value for every row to "
+        "change that",
+        "{n} rows do not say who may see them: as new records they are stored Restricted "
+        "(staff only); give 'Who may see it' (sensitivity) one value for every row to "
+        "change that",
+        unsaid,
+    )
+    return said.format(n=number(unsaid)) if unsaid else None

@@ -21,7 +21,7 @@ from incidents.access import Viewer
 from incidents.country_names import country_code
 from incidents.dates import DayOrder, infer_day_order
 from incidents.duplicates.on_import import count_like_existing
-from incidents.import_fill import fill, fixed_problems
+from incidents.import_fill import audience_note, fill, fixed_problems
 from incidents.import_keep import kept_fields
 from incidents.io.formats import (
     ACCEPTED,
@@ -209,6 +209,7 @@ def _new_report(
     report.format_label, report.delimiter = fmt.LABEL, delimiter
     report.layout, report.default_country = layout_of(fmt, table), options.default_country
     report.notes, report.dry_run = list(table.notes), options.dry_run
+    report.notes += filter(None, [audience_note(rows.columns, len(rows.numbers))])
     report.rows_read = len(rows.numbers)
     order = {n: i for i, n in enumerate(template.TEMPLATE_COLUMNS)}
     report.fields = sorted(rows.columns, key=lambda f: (order.get(f, len(order)), f))
