@@ -107,7 +107,7 @@ def _show_file(data: bytes, name: str) -> None:
     if country is None:
         refused.append(_("the default country is not a country this tool knows"))
     if refused:
-        st.error(_("Not ready to import: {reasons}.").format(reasons="; ".join(refused)))
+        st.error(_("Not ready to import: {reasons}.").format(reasons=_("; ").join(refused)))
         return
     options = ImportOptions(
         format=fmt_name,

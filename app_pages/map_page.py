@@ -85,11 +85,15 @@ def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     st.markdown("# " + heading)  # the page's heading, kept small
     hidden = _hidden_by(idx, view.query, shown)
     if hidden:
-        counts = " · ".join(f"{_(label)}: {number(n)}" for label, n in hidden)
+        counts = " · ".join(
+            _("{label}: {n}").format(label=_(label), n=number(n)) for label, n in hidden
+        )
         st.caption(_("Hidden by each filter: {counts}").format(counts=counts))
     words = describe(view)
     if words:
-        st.caption(_("Showing incidents where {conditions}.").format(conditions="; ".join(words)))
+        st.caption(
+            _("Showing incidents where {conditions}.").format(conditions=_("; ").join(words))
+        )
     filters.ask_tiles()
 
 

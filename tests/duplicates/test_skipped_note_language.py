@@ -21,7 +21,7 @@ def _english_after() -> Iterator[None]:
     ("lang", "words"),
     [
         ("en", "not looked for at import"),
-        ("fr", "non recherchés à l'import"),
+        ("fr", "non recherchés à l’import"),
         ("ar", "لم يُبحث عنها عند الاستيراد"),
     ],
 )
