@@ -104,9 +104,9 @@ def render_export_panel(
         request = dataclasses.replace(request, profile=profile, lang=language())
         st.caption(
             _(
-                "Every file states its audience, dates, filters and counts on its face "
-                "(a CSV table, in its name only), and each download is recorded in the "
-                "audit log."
+                "Every file states its audience, dates, filters and counts on its face, but "
+                "a CSV table states only its audience, in its file name. Each download is "
+                "recorded in the audit log."
             )
         )
         columns = st.columns(4)
