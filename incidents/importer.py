@@ -167,8 +167,6 @@ def _import(
     count_like_existing(report, store, viewer, [i for _, i in incidents])  # before writing
     if incidents and not options.dry_run:
         records = rows_into_merged(store, [i for _, i in incidents])  # a merge stands
-        own = getattr(fmt, "OWN_VALUES", ())  # the reader's values, not the file's
-        report.kept = sorted(kept_fields(c for c in rows.columns if c not in own))
         outcomes = store.write_batch(records, viewer, "import", frozenset(report.kept))
         for (number, _record), outcome in zip(incidents, outcomes, strict=True):
             if outcome.kind == "deleted":
@@ -211,6 +209,8 @@ def _new_report(
     report.notes, report.dry_run = list(table.notes), options.dry_run
     report.notes += filter(None, [audience_note(rows.columns, len(rows.numbers))])
     report.rows_read = len(rows.numbers)
+    own = getattr(fmt, "OWN_VALUES", ())  # the reader's values, not the file's
+    report.kept = sorted(kept_fields(c for c in rows.columns if c not in own))
     order = {n: i for i, n in enumerate(template.TEMPLATE_COLUMNS)}
     report.fields = sorted(rows.columns, key=lambda f: (order.get(f, len(order)), f))
     if fmt.NAME == template.NAME:

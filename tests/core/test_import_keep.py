@@ -86,3 +86,13 @@ def test_acled_again_leaves_a_restricted_record_restricted(store: Store) -> None
     again = store.get(first, EDITOR)
     assert again and (again.sensitivity, again.verification) == ("restricted", "verified")
     assert report.unchanged == report.updated == 28
+
+
+def test_check_only_says_what_an_update_would_leave(gpkg_store: Store, tmp_path: Path) -> None:
+    from incidents.importer import ImportOptions
+
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    path = tmp_path / "corrections.csv"
+    path.write_text("id,type,date_start,title\ntarhuna-ex-001,mass_grave,2020-06-01,New\n")
+    report = import_file(path, gpkg_store, EDITOR, ImportOptions(dry_run=True))
+    assert "sources" in report.kept and any("left as stored" in line for line in report.lines(""))
