@@ -5,10 +5,13 @@ one column no reader takes), a newer ACLED export (without the notes staff wrote
 sheet of corrections (id, type, date, title). Its row was taken as the whole record,
 so an update cleared what the file lacked and set the defaults (Restricted,
 Reported): re-importing the table export erased every record's sources. Now a field
-with no column keeps its stored value. Fields read together go together: the place's
-(a place is placed anew, its point, district and precision with it), and the date's
-end and precision stay only with the start they belong to (a new start with the old
-end could end before it began).
+with no column keeps its stored value (a value "for every row" fills new records
+only). Fields read together go together: a place name or country with its point,
+district and precision (a point or district alone leaves the stored place name);
+each casualty figure's least, best and most (a new best beside the old least and
+most could break their order); a date's end and precision, which stay only with the
+start they belong to, written as a day (a new start with the old end could end before
+it began).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from collections.abc import Iterable
 
 from incidents.record import CONTENT_FIELDS, Incident
 
+_PLACE = {"admin1", "admin1_code", "latitude", "longitude", "location_precision"} | {
+    "location_uncertainty_km", "location_method", "place_confirmed"}  # fmt: skip
 _TOGETHER = (
-    {"place", "country", "admin1", "admin1_code", "latitude", "longitude"}
-    | {"location_precision", "location_uncertainty_km", "location_method", "place_confirmed"},
-)
+    {"date_end", "date_precision"},
+    *({f"{what}_{bound}" for bound in ("min", "best", "max")}
+      for what in ("killed", "disappeared", "displaced")),
+)  # fmt: skip
 _SOURCE_COLUMN = re.compile(r"source\d+_")
 
 
@@ -32,11 +38,13 @@ def kept_fields(columns: Iterable[str]) -> frozenset[str]:
     named |= {"sources"} if any(map(_SOURCE_COLUMN.match, named)) else set()
     for group in _TOGETHER:
         named |= group if named & group else set()
+    named |= _PLACE | {"place", "country"} if named & {"place", "country"} else set()
+    named |= _PLACE if named & _PLACE else set()
     return frozenset(name for name in CONTENT_FIELDS if name not in named and name != "id")
 
 
 def with_stored(row: Incident, stored: Incident, keep: frozenset[str]) -> Incident:
     """row with the stored values of the fields kept (kept_fields)."""
-    if row.date_start != stored.date_start:
+    if row.date_start != stored.date_start or row.date_precision != "day":
         keep = keep - {"date_end", "date_precision"}
     return row.replace(**{name: getattr(stored, name) for name in keep})

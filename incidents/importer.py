@@ -29,6 +29,7 @@ from incidents.io.formats import (
     Format,
     detect,
     formats,
+    is_sheet,
     layout_of,
     raw_columns,
     read_any,
@@ -77,6 +78,7 @@ class FileRows:
     numbers: list[int]
     columns: dict[str, list[Any]]
     index: dict[int, int]
+    named: frozenset[str] = frozenset()  # the file's own fields (not values for every row)
 
     def fields(self, number: int) -> dict[str, Any]:
         at = self.index.get(number)
@@ -193,9 +195,11 @@ def read_rows(table: Table, fmt: Format, options: ImportOptions) -> FileRows:
     """The file's rows as template fields: the format's mapping, then the values the
     user gave for every row that has none."""
     numbers, columns = raw_columns(fmt, table, options.column_map, options.day_order)
-    columns = {name: unguarded(values) for name, values in columns.items()}
+    if is_sheet(table.name):  # what the tool writes its formula guard into
+        columns = {name: unguarded(values) for name, values in columns.items()}
+    named = frozenset(columns)
     fill(columns, len(numbers), options.fixed or {})
-    return FileRows(table, numbers, columns, {n: i for i, n in enumerate(numbers)})
+    return FileRows(table, numbers, columns, {n: i for i, n in enumerate(numbers)}, named)
 
 
 def _new_report(
@@ -210,7 +214,7 @@ def _new_report(
     report.notes += filter(None, [audience_note(rows.columns, len(rows.numbers))])
     report.rows_read = len(rows.numbers)
     own = getattr(fmt, "OWN_VALUES", ())  # the reader's values, not the file's
-    report.kept = sorted(kept_fields(c for c in rows.columns if c not in own))
+    report.kept = sorted(kept_fields(c for c in rows.named if c not in own))
     order = {n: i for i, n in enumerate(template.TEMPLATE_COLUMNS)}
     report.fields = sorted(rows.columns, key=lambda f: (order.get(f, len(order)), f))
     if fmt.NAME == template.NAME:

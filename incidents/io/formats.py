@@ -107,12 +107,20 @@ def raw_columns(
     return [number for number, _ in rows], columns
 
 
+_NOT_SHEETS = (".geojson", ".json", ".gpkg")
+
+
+def is_sheet(name: str) -> bool:
+    """Whether read_any reads the file as a CSV or XLSX sheet (by its name)."""
+    return Path(name).suffix.casefold() not in _NOT_SHEETS
+
+
 def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> Table:
     """A Table from CSV, XLSX, GeoJSON, timemap JSON or GeoPackage, by the file's name
     and content."""
     name = name or path.name
     suffix = Path(name).suffix.casefold()
-    if suffix in (".geojson", ".json"):
+    if suffix in _NOT_SHEETS[:2]:
         from incidents.io import geojson, timemap
 
         data = file_bytes(path, data, name)

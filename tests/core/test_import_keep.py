@@ -96,3 +96,64 @@ def test_check_only_says_what_an_update_would_leave(gpkg_store: Store, tmp_path:
     path.write_text("id,type,date_start,title\ntarhuna-ex-001,mass_grave,2020-06-01,New\n")
     report = import_file(path, gpkg_store, EDITOR, ImportOptions(dry_run=True))
     assert "sources" in report.kept and any("left as stored" in line for line in report.lines(""))
+
+
+def _corrections(tmp_path: Path, header: str, row: str) -> Path:
+    path = tmp_path / "corrections.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    return path
+
+
+def test_a_value_for_every_row_fills_new_records_only(gpkg_store: Store, tmp_path: Path) -> None:
+    """Given 'for every row', sensitivity=public made a restricted record public again,
+    and a country for every row erased the stored place and point."""
+    from incidents.importer import ImportOptions
+
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    old = gpkg_store.get("tarhuna-ex-001", EDITOR)
+    assert old
+    gpkg_store.save(old.replace(sensitivity="restricted"), EDITOR)
+    path = _corrections(
+        tmp_path, "id,type,date_start,title", "tarhuna-ex-001,mass_grave,2020-06-01,New"
+    )
+    fixed = ImportOptions(fixed={"sensitivity": "public", "country": "LY"})
+    import_file(path, gpkg_store, EDITOR, fixed)
+    new = gpkg_store.get("tarhuna-ex-001", EDITOR)
+    assert new and new.title == "New" and new.sensitivity == "restricted"
+    assert (new.place, new.latitude, new.admin1_code) == (old.place, old.latitude, old.admin1_code)
+
+
+def test_a_point_alone_keeps_the_place_name(gpkg_store: Store, tmp_path: Path) -> None:
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    old = gpkg_store.get("tarhuna-ex-001", EDITOR)
+    path = _corrections(tmp_path, "id,type,date_start,latitude,longitude",
+                        "tarhuna-ex-001,mass_grave,2020-06-01,32.44,13.64")  # fmt: skip
+    import_file(path, gpkg_store, EDITOR)
+    new = gpkg_store.get("tarhuna-ex-001", EDITOR)
+    assert old and new and new.place == old.place and new.latitude == 32.44
+
+
+def test_a_new_best_comes_with_its_least_and_most(gpkg_store: Store, tmp_path: Path) -> None:
+    """A newer best beside the stored least and most gave least 5, best 20, most 10."""
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    old = gpkg_store.get("tarhuna-ex-001", EDITOR)
+    assert old
+    gpkg_store.save(old.replace(killed_min=5, killed_best=7, killed_max=10), EDITOR)
+    path = _corrections(tmp_path, "id,type,date_start,killed_best",
+                        "tarhuna-ex-001,mass_grave,2020-06-01,20")  # fmt: skip
+    import_file(path, gpkg_store, EDITOR)
+    new = gpkg_store.get("tarhuna-ex-001", EDITOR)
+    assert new and (new.killed_min, new.killed_best, new.killed_max) == (None, 20, None)
+
+
+def test_a_start_written_to_the_month_is_read_so(gpkg_store: Store, tmp_path: Path) -> None:
+    import_file(EXAMPLE, gpkg_store, EDITOR)
+    old = gpkg_store.get("tarhuna-ex-002", EDITOR)
+    assert old
+    gpkg_store.save(old.replace(date_end=old.date_start, date_precision="day"), EDITOR)
+    month = old.date_start.strftime("%Y-%m")
+    path = _corrections(tmp_path, "id,type,date_start", f"tarhuna-ex-002,{old.type},{month}")
+    import_file(path, gpkg_store, EDITOR)
+    new = gpkg_store.get("tarhuna-ex-002", EDITOR)
+    assert new and new.date_precision == "month" and new.date_end.month == old.date_start.month
+    assert new.date_end.day >= 28

@@ -129,3 +129,22 @@ def test_the_rejected_rows_file_reimports_without_the_apostrophe(gpkg_store, tmp
     import_file(path, gpkg_store, EDITOR)
     stored = gpkg_store.get("g-1", EDITOR)
     assert stored and stored.title == '=HYPERLINK("http://x","y")' and stored.tags == ("'plain",)
+
+
+def test_a_geojson_file_keeps_its_apostrophes(gpkg_store, tmp_path):
+    """The guard is only ever written into CSV and XLSX files: a GeoJSON title "'-' marks
+    unknown victims" is not one of them, and is stored as written."""
+    import json
+
+    from incidents.importer import import_file
+    from tests.conftest import EDITOR
+
+    title = "'-' marks unknown victims"
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [13.6, 32.4]},
+               "properties": {"id": "g-2", "type": "killing", "date_start": "2020-06-05",
+                              "title": title}}  # fmt: skip
+    path = tmp_path / "one.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    import_file(path, gpkg_store, EDITOR)
+    stored = gpkg_store.get("g-2", EDITOR)
+    assert stored and stored.title == title
