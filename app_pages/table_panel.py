@@ -101,13 +101,15 @@ def _place(frame: pd.DataFrame) -> pd.Series:
     """ "Tarhuna (Murqub)": the place with its district, either alone when the other
     is missing or the same. The district is named by its code, as the filter, the map
     and the detail panel name it, whatever the imported file called it ("Al Marqab
-    (LY-MB)"); a district not bundled keeps the record's spelling. The place is
-    isolated (FSI ... PDI): a direction mark in it reversed the district after it."""
-    place = _town(frame)
-    district = _district(frame)
+    (LY-MB)"); a district not bundled keeps the record's spelling. Direction controls
+    are left out of both: an override in a place reversed the district after it."""
+    place = _town(frame).str.translate(_CONTROLS)
+    district = _district(frame).str.translate(_CONTROLS)
     both = (place != "") & (district != "") & (place != district)
-    joined = "\u2068" + place + "\u2069 (" + district + ")"
-    return place.where(~both, joined).where(place != "", district)
+    return place.where(~both, place + " (" + district + ")").where(place != "", district)
+
+
+_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 def _town(frame: pd.DataFrame) -> pd.Series:
