@@ -90,7 +90,8 @@ def _page(
 
 def _header(selection: Selection, title: str, shown: int) -> str:
     """The facts block; user text is escaped, URLs shown as text, not as links. Its
-    title folds it away: zoomed in, it covered the markers under it."""
+    title folds it away (zoomed in, it covered the markers under it); the title and
+    the audience stay, so a picture of the folded map still says who it is for."""
     profile = selection.profile
     filters = filters_sentence(selection.query, district_names(selection))
     parts = [
@@ -99,12 +100,14 @@ def _header(selection: Selection, title: str, shown: int) -> str:
         html.escape(selection.counts_line(shown)),
         *(html.escape(line) for line in selection.people_lines()),
         html.escape(_("Sources: {sources}").format(sources=sources_sentence(selection))),
-        f"<span style='color:#fff;background:{_colour(profile.name)};padding:1px 6px;"
-        f"border-radius:3px;font-weight:bold'>{html.escape(profile.badge())}</span> "
-        f"<strong>{html.escape(profile.notice_shown())}</strong>",
         html.escape(stamp_words(selection)),
     ]
     body = "<br>".join(parts)
+    audience = (
+        f"<br><span style='color:#fff;background:{_colour(profile.name)};padding:1px 6px;"
+        f"border-radius:3px;font-weight:bold'>{html.escape(profile.badge())}</span> "
+        f"<strong>{html.escape(profile.notice_shown())}</strong>"
+    )
     # Mirrored right to left, as the map's controls are: the zoom buttons sit top right
     # there (top left otherwise), so the block goes to the other top corner, clear of
     # them (an Arabic map's buttons covered the start of every line).
@@ -114,7 +117,8 @@ def _header(selection: Selection, title: str, shown: int) -> str:
         "max-width:420px;background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;"
         "font:13px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)' "
         f"dir='{direction}'><details open><summary style='cursor:pointer'><strong "
-        f"style='font-size:18px'>{html.escape(title)}</strong></summary>{body}</details></div>"
+        f"style='font-size:18px'>{html.escape(title)}</strong>{audience}</summary>{body}"
+        "</details></div>"
     )
 
 
