@@ -120,14 +120,18 @@ def render_export_panel(
 
 
 def _restricted_left_out(store: RecordStore, viewer: Viewer, query: Query) -> None:
-    """Staff are told what a Public file will not hold: imported rows with no audience
-    were stored Restricted, and a public export left 26 of a map's incidents out
-    while its counts said nothing of them (they are not the public's to count)."""
+    """Staff are told how many fewer incidents a Public file holds: imported rows with
+    no audience were stored Restricted, and a public export left 26 of a map's
+    incidents out while its counts said nothing of them (they are not the public's to
+    count). The two counts differ by restricted records, and by public ones whose
+    coarsened point or date falls outside the selection's box or dates."""
     hidden = store.count(query, viewer) - store.count(query, PUBLIC)
     if hidden > 0:
         said = ngettext(
-            "{n} incident of this selection is restricted: a Public file leaves it out.",
-            "{n} incidents of this selection are restricted: a Public file leaves them out.",
+            "A Public file of this selection holds {n} incident fewer: restricted records "
+            "are left out, and some places and dates are coarsened for the public.",
+            "A Public file of this selection holds {n} incidents fewer: restricted records "
+            "are left out, and some places and dates are coarsened for the public.",
             hidden,
         )
         st.info(said.format(n=number(hidden)))

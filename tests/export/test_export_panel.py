@@ -86,7 +86,10 @@ def test_staff_are_told_what_a_public_file_leaves_out(tmp_path):
         record = store.get(record_id, EDITOR)
         assert record
         store.save(record.replace(sensitivity="restricted"), EDITOR)
-    told = "2 incidents of this selection are restricted: a Public file leaves them out."
+    told = (
+        "A Public file of this selection holds 2 incidents fewer: restricted records are "
+        "left out, and some places and dates are coarsened for the public."
+    )
     app = AppTest.from_function(_app, args=(db, "viewer"), default_timeout=60).run()
     assert [i.value for i in app.info] == [told]
     next(r for r in app.radio if r.key == "export_profile").set_value("partner").run()
