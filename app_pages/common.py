@@ -238,5 +238,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def md_escape(text: Any) -> str:
-    """Text made inert for Markdown (links, images, emphasis stay literal)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    """Text made inert for Markdown (links, images, emphasis, Streamlit's shortcodes
+    and formulas stay literal). A colon or dollar is an entity: Streamlit reads
+    ":material/home:" even when its colons are escaped."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    return escaped.replace(":", "&#58;").replace("$", "&#36;")

@@ -104,3 +104,16 @@ def test_a_megabyte_of_text_is_cut_where_the_page_shows_it():
     block = safe_html("Z" * 200_000)
     assert len(block) < SHOWN_CHARS + 200 and "195,000 more characters" in block
     assert safe_html("short") == '<div dir="auto">short</div>'
+
+
+def test_text_in_markdown_keeps_its_shortcodes_and_dollars_literal():
+    """A tag ':material/home:' or '$x$' in a question about tags was drawn as an icon or
+    a formula: the colon and the dollar are entities (checked in Chromium: an escaped
+    colon, \\:, still drew the icon)."""
+    from markdown_it import MarkdownIt
+
+    from app_pages.common import md_escape
+
+    said = md_escape(":material/home: $x^2$ :red[x]")
+    assert "&#58;material/home&#58;" in said and "&#36;x^2&#36;" in said
+    assert MarkdownIt("commonmark").render(said).strip() == "<p>:material/home: $x^2$ :red[x]</p>"

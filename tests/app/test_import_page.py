@@ -3,6 +3,7 @@ by column, the same value for every row, Check only, Import, warnings."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def _plain(markdown: str) -> str:
     """Text the page escaped for Markdown, as the reader sees it."""
-    return markdown.replace("\\", "")
+    return html.unescape(markdown.replace("\\", ""))
 
 
 def _report(at: AppTest) -> str:
