@@ -223,7 +223,7 @@ def safe_html(text: Any, tag: str = "div") -> str:
         more = _("… ({n} more characters, not shown here)").format(
             n=number(len(text) - SHOWN_CHARS)
         )
-        text = text[:SHOWN_CHARS] + more
+        text = "\u2068" + text[:SHOWN_CHARS] + "\u2069" + more  # the note keeps its direction
     inert = html.escape(text).replace(":", "&#58;")
     lines = inert.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return f'<{tag} dir="auto">{"<br>".join(lines)}</{tag}>'
