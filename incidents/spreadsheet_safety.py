@@ -54,9 +54,13 @@ def unguarded(values: list[Any]) -> list[Any]:
     """A column read for import with the apostrophe safe_cell put before a would-be
     formula taken off again: the rejected rows' file and the table export, imported
     again, kept "'=HYPERLINK(...)" as the text. Text that could not have come from
-    safe_cell keeps its apostrophe. One pass in C finds most columns hold none."""
-    joined = "\x00".join(v if type(v) is str else "" for v in values)
-    if "\x00'" not in "\x00" + joined:
+    safe_cell keeps its apostrophe. One pass in C finds most columns hold none (a
+    CSV's cells are text or None; a sheet's numbers and dates take a slower pass)."""
+    try:
+        joined = "\x00".join(filter(None, values))
+    except TypeError:
+        joined = "\x00".join(v for v in values if type(v) is str)
+    if not joined.startswith("'") and "\x00'" not in joined:
         return values
     return [v[1:] if type(v) is str and v[:1] == "'" and safe_cell(v[1:]) == v else v
             for v in values]  # fmt: skip

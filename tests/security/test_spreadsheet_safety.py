@@ -105,15 +105,29 @@ def test_headers_and_cells_written_to_a_csv_file_cannot_run(tmp_path_factory, ce
 
 
 @settings(deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text(), st.text().map(lambda t: "'" + t)), max_size=6))
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(),
+            st.text().map(lambda t: "'" + t),
+            st.integers(),
+            st.floats(allow_nan=False, allow_infinity=False),
+        ),
+        max_size=6,
+    )
+)
 def test_an_import_takes_off_the_guard_and_only_it(column):
     """What safe_cell wrote reads back as it was; any other text is left as it is. (Text
-    typed as "'=" reads as "=": it is what the guard writes for "=".)"""
-    looks_guarded = [v for v in column if v and v == safe_cell(v[1:])]
-    assert unguarded([safe_cell(v) for v in column if v not in looks_guarded]) == [
-        v for v in column if v not in looks_guarded
-    ]
-    assert unguarded(column) == [v[1:] if v and v == safe_cell(v[1:]) else v for v in column]
+    typed as "'=" reads as "=": it is what the guard writes for "=".) A sheet's numbers
+    beside the text are left as they are."""
+
+    def guarded(v: object) -> bool:
+        return type(v) is str and v != "" and v == safe_cell(v[1:])
+
+    kept = [v for v in column if not guarded(v)]
+    assert unguarded([safe_cell(v) for v in kept]) == kept
+    assert unguarded(column) == [v[1:] if guarded(v) else v for v in column]
 
 
 def test_the_rejected_rows_file_reimports_without_the_apostrophe(gpkg_store, tmp_path):
