@@ -191,14 +191,37 @@ def batch_filled(conn: sqlite3.Connection, last_fid: int) -> Iterator[None]:
     for name, _ in found:
         conn.execute(f'DROP TRIGGER "{name}"')
     yield
-    conn.execute(
-        f"{_INSERT} SELECT {_values('i')} FROM incidents i WHERE i.fid > ? "
-        f"AND NOT EXISTS (SELECT 1 FROM {FTS} t WHERE t.rowid = i.fid)",
-        (last_fid,),
-    )
-    text_lower.fill_sqlite(conn, last_fid)
+    with _large_hash(conn):
+        conn.execute(
+            f"{_INSERT} SELECT {_values('i')} FROM incidents i WHERE i.fid > ? "
+            f"AND NOT EXISTS (SELECT 1 FROM {FTS} t WHERE t.rowid = i.fid)",
+            (last_fid,),
+        )
+        text_lower.fill_sqlite(conn, last_fid)
     for _, sql in found:
         conn.execute(sql)
+
+
+# FTS5 writes its pending terms out as a new segment each time they pass 'hashsize'
+# (1 MiB by default) and merges the segments as they pile up. A batch's fill with 16 MiB
+# writes a sixth as many and took 0.66 s against 1.18 s for the wide table at 100k rows
+# (0.54 against 0.65 s for text_lower's); more than 16 MiB gained nothing more.
+_FILL_HASH = 16 * 1024 * 1024
+_DEFAULT_HASH = 1024 * 1024
+
+
+@contextmanager
+def _large_hash(conn: sqlite3.Connection) -> Iterator[None]:
+    """Both FTS5 tables' 'hashsize' raised for the block and set back to SQLite's
+    default at its end (a setting FTS5 stores in the table, so every writer shares it)."""
+    tables = (FTS, text_lower.TRIGRAMS)
+    for table in tables:
+        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (_FILL_HASH,))
+    yield
+    for table in tables:
+        conn.execute(
+            f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (_DEFAULT_HASH,)
+        )
 
 
 def fts_phrase(needle: str) -> str:

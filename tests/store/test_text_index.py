@@ -287,5 +287,8 @@ def test_a_batch_leaves_both_indexes_as_the_per_row_triggers_would(tmp_path: Pat
         assert len(list(conn.execute(index))) == 504
         for table in (FTS, text_lower.TRIGRAMS):
             conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+            # the fill's larger pending-terms buffer is set back for every other writer
+            size = f"SELECT v FROM {table}_config WHERE k = 'hashsize'"
+            assert conn.execute(size).fetchone() == (1024 * 1024,)
     assert _ids(store, "zebrafinch") == {"syn-5"}
     assert _ids(store, "kestrel") == {"syn-2"}
