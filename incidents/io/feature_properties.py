@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from incidents.io.type_readings import Readings, incident_type
 from incidents.translation import _
 
 NESTED = "properties"
@@ -39,8 +40,9 @@ OSM_PLACE_KINDS = frozenset(
 )
 
 
-def normalise(properties: dict[str, Any]) -> dict[str, Any]:
-    """The feature's properties with wild layouts turned into template columns."""
+def normalise(properties: dict[str, Any], readings: Readings | None = None) -> dict[str, Any]:
+    """The feature's properties with wild layouts turned into template columns (a type
+    read from another vocabulary counted in readings: type_readings)."""
     from incidents.io.template import field_for
 
     values = _flattened(properties)
@@ -56,7 +58,7 @@ def normalise(properties: dict[str, Any]) -> dict[str, Any]:
     if not other_place and _from_osm(values):
         _place_from_names(values)
     if foreign_type:
-        _foreign_type(values)
+        _foreign_type(values, readings)
     return values
 
 
@@ -117,13 +119,11 @@ def _place_from_names(values: dict[str, Any]) -> None:
         values["place"] = name or arabic
 
 
-def _foreign_type(values: dict[str, Any]) -> None:
-    from incidents.io.hxl import incident_type
-
+def _foreign_type(values: dict[str, Any], readings: Readings | None) -> None:
     text = _text(values.get("type"))
     if not text:
         return
-    code, note = incident_type(text)
+    code, note = incident_type(text, readings)
     values["type"] = code
     if note:
         tags = values.get("tags")

@@ -31,6 +31,7 @@ from typing import Any
 from incidents.io import tabular
 from incidents.io.feature_properties import normalise
 from incidents.io.tabular import MAX_ROWS, FileUnusable, Table, file_bytes
+from incidents.io.type_readings import Readings, readings_note
 from incidents.translation import _
 from incidents.translation import number as _number
 
@@ -56,7 +57,10 @@ def table_from_document(document: Any, data: bytes, name: str) -> Table:
     if len(features) > MAX_ROWS:
         said = _("{file}: more than {n} features; split the file")
         raise FileUnusable(said.format(file=name, n=_number(MAX_ROWS)))
-    rows = [_feature_row(feature, number, name) for number, feature in enumerate(features, 1)]
+    readings = Readings()
+    rows = [
+        _feature_row(feature, number, name, readings) for number, feature in enumerate(features, 1)
+    ]
     header: dict[str, None] = dict.fromkeys(POINT_COLUMNS)
     for number, (values, _problems) in enumerate(rows, 1):
         header.update(dict.fromkeys(values))
@@ -74,6 +78,7 @@ def table_from_document(document: Any, data: bytes, name: str) -> Table:
     ]
     table.problems = {number: problems for number, (_, problems) in enumerate(rows, 1) if problems}
     table.layout = _layout(features)
+    table.notes += filter(None, [readings_note(readings)])
     if len(data) > tabular.MAX_CELL_CHARS:
         for number, cells in table.rows:
             tabular.flag_long_cells(table, number, cells)
@@ -168,7 +173,7 @@ def _check_crs(document: dict[str, Any], name: str) -> None:
 
 
 def _feature_row(
-    feature: Any, number: int, name: str
+    feature: Any, number: int, name: str, readings: Readings
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The feature's values, and why it cannot be imported (empty when it can)."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -179,7 +184,7 @@ def _feature_row(
         return {}, [("properties", _("are not an object of names and values"))]
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    for key, value in normalise(properties).items():
+    for key, value in normalise(properties, readings).items():
         try:
             values[str(key)] = _cell(value)
         except (RecursionError, ValueError):

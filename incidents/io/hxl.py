@@ -25,7 +25,8 @@ from incidents.dates import DayOrder
 from incidents.io import acled, ucdp
 from incidents.io.fixed_columns import fold
 from incidents.io.tabular import FileUnusable, Table
-from incidents.schema import INCIDENT_TYPES, VERIFICATION_STATUSES
+from incidents.io.type_readings import Readings, incident_type, readings_note
+from incidents.schema import VERIFICATION_STATUSES
 from incidents.translation import N_, _
 
 NAME = "hxl"
@@ -239,13 +240,17 @@ def raw_rows(
         yield from inner.raw_rows(data, column_map, day_order)
         return
     targets = _mapped_targets(table, tags, column_map or {})
+    readings = Readings()
     for number, cells in data.rows:
         values: dict[str, list[str]] = {}
         for target, cell in zip(targets, cells, strict=False):
             text = "" if cell is None else str(cell).strip()
             if target and text:
                 values.setdefault(target, []).append(text)
-        yield number, map_values(values)
+        yield number, map_values(values, readings)
+    note = readings_note(readings)
+    if note and note not in table.notes:  # the page reads a file's rows more than once
+        table.notes.append(note)
 
 
 def _mapped_targets(
@@ -285,12 +290,13 @@ def _column_index(table: Table, column: str) -> int | None:
     return tags.index(column.strip()) if column.strip() in tags else None
 
 
-def map_values(values: dict[str, list[str]]) -> dict[str, Any]:
-    """Collected cell texts per field -> one raw row for validation."""
+def map_values(values: dict[str, list[str]], readings: Readings | None = None) -> dict[str, Any]:
+    """Collected cell texts per field -> one raw row for validation (a type read from
+    another vocabulary counted in readings: type_readings)."""
     raw: dict[str, Any] = {k: v[0] for k, v in values.items() if k in _SINGLE}
     tags: list[str] = []
     if "type" in values:
-        raw["type"], note = incident_type(values["type"][0])
+        raw["type"], note = incident_type(values["type"][0], readings)
         tags += [note] if note else []
     if "coordinates" in values and "latitude" not in raw:
         lat, _, lon = values["coordinates"][0].partition(",")
@@ -320,16 +326,3 @@ _SINGLE = frozenset(
     | {"admin1", "admin1_code", "latitude", "longitude"}
     | {f"{g}_{b}" for g in ("killed", "disappeared", "displaced") for b in ("min", "best", "max")}
 )
-
-
-def incident_type(text: str) -> tuple[str, str]:
-    """Our code for an HXL event type, and a tag keeping the original when it was guessed.
-
-    Our own codes and labels are taken as they are; ACLED sub-event names map as in the
-    ACLED reader; anything else becomes "other", with the original text kept as a tag.
-    """
-    code = INCIDENT_TYPES.lookup(text)
-    if code is not None:
-        return code, ""
-    mapped = acled.incident_type("", text)
-    return mapped, f"type: {text}"

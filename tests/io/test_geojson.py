@@ -206,6 +206,7 @@ def test_real_unmiss_file_stores_every_feature(store: GeoPackageStore) -> None:
     )
     assert gumuruk.sources[0].url.startswith("https://reliefweb.int/")
     assert "type: violence" in gumuruk.tags
+    assert any('"violence" as Other (4)' in note for note in report.notes)  # said so
 
 
 def _rows(table: Table) -> list[dict[str, Any]]:

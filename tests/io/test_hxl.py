@@ -117,6 +117,18 @@ def test_codes_and_odd_values() -> None:
     assert rows[9]["type"] == "mass_grave"
 
 
+def test_the_report_lists_the_types_read_from_other_words(store: GeoPackageStore) -> None:
+    """'Flood' became Other and an ACLED name was mapped, and the report said nothing."""
+    report = import_file(FIXTURE, store, EDITOR, ImportOptions(dry_run=True))
+    (note,) = [n for n in report.notes if "words this tool does not use" in n]
+    assert '"Flood" as Other (1)' in note
+    assert "as Enforced disappearance (1)" in note
+    table = read_table(FIXTURE)  # the import page reads one table's rows more than once
+    for _ in range(2):
+        list(hxl.raw_rows(table))
+    assert table.notes == [note]
+
+
 def test_hashtags_as_the_only_header(tmp_path: Path) -> None:
     path = tmp_path / "tags_only.csv"
     path.write_text(
