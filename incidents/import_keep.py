@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from incidents.record import CONTENT_FIELDS, Incident
+from incidents.validation import default_title
 
 _PLACE = {"admin1", "admin1_code", "latitude", "longitude", "location_precision"} | {
     "location_uncertainty_km", "location_method", "place_confirmed"}  # fmt: skip
@@ -44,7 +45,11 @@ def kept_fields(columns: Iterable[str]) -> frozenset[str]:
 
 
 def with_stored(row: Incident, stored: Incident, keep: frozenset[str]) -> Incident:
-    """row with the stored values of the fields kept (kept_fields)."""
+    """row with the stored values of the fields kept (kept_fields). A stored title the
+    import made itself (validation.default_title: "Other in Gumuruk") is made again for
+    the row: kept, it named the old place or type after an update changed them."""
     if row.date_start != stored.date_start or row.date_precision != "day":
         keep = keep - {"date_end", "date_precision"}
+    if "title" in keep and stored.title == default_title(vars(stored)):
+        keep = keep - {"title"}
     return row.replace(**{name: getattr(stored, name) for name in keep})

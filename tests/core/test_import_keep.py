@@ -98,9 +98,9 @@ def test_check_only_says_what_an_update_would_leave(gpkg_store: Store, tmp_path:
     assert "sources" in report.kept and any("left as stored" in line for line in report.lines(""))
 
 
-def _corrections(tmp_path: Path, header: str, row: str) -> Path:
+def _corrections(tmp_path: Path, header: str, *rows: str) -> Path:
     path = tmp_path / "corrections.csv"
-    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    path.write_text("\n".join([header, *rows, ""]), encoding="utf-8")
     return path
 
 
@@ -131,6 +131,25 @@ def test_a_point_alone_keeps_the_place_name(gpkg_store: Store, tmp_path: Path) -
     import_file(path, gpkg_store, EDITOR)
     new = gpkg_store.get("tarhuna-ex-001", EDITOR)
     assert old and new and new.place == old.place and new.latitude == 32.44
+
+
+def test_a_title_the_import_made_follows_a_new_place(gpkg_store: Store, tmp_path: Path) -> None:
+    """A row without a title is stored as "Other in Gumuruk"; an update moving it to
+    Likuangole kept that title. A title someone wrote stays."""
+    first = _corrections(tmp_path, "id,type,date_start,place,country",
+                         "g-1,other,2022-12-24,Gumuruk,SS",
+                         "g-2,other,2022-12-24,Gumuruk,SS")  # fmt: skip
+    import_file(first, gpkg_store, EDITOR)
+    written = gpkg_store.get("g-2", EDITOR)
+    assert written is not None and written.title == "Other in Gumuruk"
+    gpkg_store.save(written.replace(title="Attack on the Gumuruk market"), EDITOR)
+    moved = _corrections(tmp_path, "id,type,date_start,place,country",
+                         "g-1,killing,2022-12-24,Likuangole,SS",
+                         "g-2,killing,2022-12-24,Likuangole,SS")  # fmt: skip
+    import_file(moved, gpkg_store, EDITOR)
+    made, typed = gpkg_store.get("g-1", EDITOR), gpkg_store.get("g-2", EDITOR)
+    assert made and made.title == "Summary execution / killing in Likuangole"
+    assert typed and typed.title == "Attack on the Gumuruk market"
 
 
 def test_a_new_best_comes_with_its_least_and_most(gpkg_store: Store, tmp_path: Path) -> None:
