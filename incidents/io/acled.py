@@ -51,8 +51,10 @@ from incidents.translation import N_, _
 NAME = "acled"
 LABEL = N_("ACLED export (CSV/XLSX)")
 # Values this reader gives every row, not the file's: an update keeps the stored ones
-# (import_keep), so a record staff made Restricted is not made public again.
-OWN_VALUES = ("verification", "sensitivity")
+# (import_keep), so a record staff made Restricted is not made public again, and a
+# title staff wrote is not replaced by the one the reader makes ("Air/drone strike in
+# Sirte": ACLED has no title column).
+OWN_VALUES = ("verification", "sensitivity", "title")
 APPROXIMATE_KM = 25.0
 CIVILIAN_TARGETING = acled_types.CIVILIAN_TARGETING
 SUB_EVENT_TYPES = acled_types.SUB_EVENT_TYPES

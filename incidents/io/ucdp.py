@@ -51,7 +51,7 @@ from incidents.translation import N_, _
 
 NAME = "ucdp"
 LABEL = N_("UCDP GED events (CSV)")
-OWN_VALUES = ("verification", "sensitivity")  # as ACLED's (acled.OWN_VALUES)
+OWN_VALUES = ("verification", "sensitivity", "title")  # as ACLED's (acled.OWN_VALUES)
 REQUIRED = ("id", "type_of_violence", "date_start", "date_end", "where_prec", "best")
 # Every column of the GED releases (17.1 to 25.1) and of HDX's copies.
 COLUMNS = Columns(

@@ -81,10 +81,12 @@ def test_acled_again_leaves_a_restricted_record_restricted(store: Store) -> None
     first = str(store.query(Query(), EDITOR)["id"].iloc[0])
     record = store.get(first, EDITOR)
     assert record and record.sensitivity == "public"
-    store.save(record.replace(sensitivity="restricted", verification="verified"), EDITOR)
+    titled = record.replace(sensitivity="restricted", verification="verified", title="قصف جوي")
+    store.save(titled, EDITOR)
     report = import_file(acled, store, EDITOR)
     again = store.get(first, EDITOR)
     assert again and (again.sensitivity, again.verification) == ("restricted", "verified")
+    assert again.title == "قصف جوي"  # the reader makes ACLED's titles: staff's stays
     assert report.unchanged == report.updated == 28
 
 
