@@ -240,6 +240,28 @@ def test_arabic_and_french_words_numbers_and_plurals() -> None:
     assert translation.language() == "en" and translation._("Map") == "Map"
 
 
+def test_arabic_counts_of_eleven_to_ninety_nine_take_the_accusative() -> None:
+    """Babel's Arabic header puts 100-102 in form 4 and 11-99 in form 5; twenty
+    messages had the two the other way round ("قُرئ 26 صف" for "قُرئ 26 صفاً")."""
+    po = LOCALE / "ar" / "LC_MESSAGES" / "incidents.po"
+    with po.open("rb") as handle:
+        catalogue = read_po(handle)
+    tanween = "\u064b"
+    swapped = [
+        m.id[0]
+        for m in catalogue
+        if m.pluralizable and m.string[4].count(tanween) > m.string[5].count(tanween)
+    ]
+    assert swapped == []
+    translation.set_language("ar")
+    try:
+        read = "{file}: {n} row read as {format}", "{file}: {n} rows read as {format}"
+        assert "صفاً" in translation.ngettext(*read, 26)
+        assert "صفاً" not in translation.ngettext(*read, 101)
+    finally:
+        translation.set_language("en")
+
+
 def test_arabic_indic_digits_only_when_the_setting_asks(monkeypatch: pytest.MonkeyPatch) -> None:
     translation.set_language("ar")
     monkeypatch.setenv(translation.DIGITS_SETTING, "arab")
