@@ -99,7 +99,8 @@ def render_export_panel(
         )  # fmt: skip
         if profile == "public" and viewer.sees_restricted:
             _restricted_left_out(store, viewer, query)
-        countries = countries_of(store.snapshot(viewer).district_counts()) or (FALLBACK_COUNTRY,)
+        matches = store.snapshot(viewer).district_counts(query)  # the title names where they are
+        countries = countries_of(matches) or (FALLBACK_COUNTRY,)
         request = _image_options(extent, link, countries)
         request = dataclasses.replace(request, profile=profile, lang=language())
         st.caption(

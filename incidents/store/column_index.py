@@ -209,12 +209,13 @@ class ColumnIndex:
             }
         )
 
-    def district_counts(self) -> Iterable[tuple[str, int]]:
-        """(district code, records) for every record of the snapshot, all filters
-        aside: what the map's country is read from (geodata.main_country), so that the
-        outlines stay the same while the filters change."""
-        labels = self.labels["admin1_code"]
-        counts = np.bincount(self.codes["admin1_code"].astype(np.int64), minlength=len(labels))
+    def district_counts(self, query: Query | None = None) -> Iterable[tuple[str, int]]:
+        """(district code, records) for every record of the snapshot, all filters aside
+        (the map's country, geodata.main_country: its outlines stay while the filters
+        change), or for query's matches (what an export's title names)."""
+        labels, codes = self.labels["admin1_code"], self.codes["admin1_code"]
+        codes = codes if query is None else codes[self.mask(query)]
+        counts = np.bincount(codes.astype(np.int64), minlength=len(labels))
         return zip(labels, counts.tolist(), strict=True)
 
     def drawable_points(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

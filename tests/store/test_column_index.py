@@ -11,6 +11,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from incidents.query import Query
 from incidents.store.column_index import _CODED, MEASURE_COLUMNS, ColumnIndex
 from incidents.store.column_load import _NAMES, _compact, _empty
 
@@ -85,3 +86,14 @@ def test_district_counts_count_every_record_whatever_the_filter() -> None:
     labels = np.asarray(index.labels["admin1_code"], dtype=object)
     for code, n in counts.items():
         assert n == int((labels[index.codes["admin1_code"]] == code).sum())
+
+
+def test_district_counts_of_a_query_count_its_matches_only() -> None:
+    """The export panel's title example said "Incidents in several countries" for a
+    selection all in Libya: it counted the whole store."""
+    rng = np.random.default_rng(7)
+    index = ColumnIndex.build([_chunk(rng, np.arange(1, 60))])
+    kind = index.labels["type"][int(index.codes["type"][0])]
+    query = Query(types=(kind,), include_unlocated=True)
+    counts = dict(index.district_counts(query))
+    assert sum(counts.values()) == index.count(query) < len(index.fid)
