@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from incidents.duplicates import blocking  # noqa: E402
-from incidents.duplicates.blocking import candidate_pairs  # noqa: E402
 from incidents.duplicates.profile import profile  # noqa: E402
 from incidents.duplicates.scoring import DEFAULT_THRESHOLD, compare  # noqa: E402
 from incidents.duplicates.search import find_candidates  # noqa: E402
 from incidents.record import Incident, incident_of  # noqa: E402
+from tests.duplicates.blocked_pairs import candidate_pairs  # noqa: E402
 
 
 def _labelled_module():  # type: ignore[no-untyped-def]

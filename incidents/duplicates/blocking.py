@@ -37,7 +37,7 @@ import numpy as np
 
 from incidents.duplicates.profile import Profile
 from incidents.duplicates.scoring import DAY_WINDOW
-from incidents.duplicates.table import Array, Table, table_of
+from incidents.duplicates.table import Array, Table
 
 CELL_DEGREES = 0.25  # about 28 km north-south: the reach of two town-level points
 FINE_RADIUS_KM = 10.0  # points at most this uncertain go into grid cells
@@ -50,15 +50,6 @@ _NEIGHBOURS = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
 
 Pair = tuple[int, int]
 Chunk = tuple[Array, Array]
-
-
-def candidate_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None) -> set[Pair]:
-    """Index pairs (i < j) worth comparing. With sides, only pairs of different sides
-    (new import rows against stored records)."""
-    pairs = shared_key_pairs(items, sides)
-    for i, j in near_chunks(table_of(items), sides):
-        pairs.update(zip(np.minimum(i, j).tolist(), np.maximum(i, j).tolist(), strict=True))
-    return pairs
 
 
 @dataclass(frozen=True)

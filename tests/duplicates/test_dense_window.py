@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from incidents.duplicates import blocking
-from incidents.duplicates.blocking import candidate_pairs
 from incidents.duplicates.profile import Profile, profile
 from incidents.record import incident_of
+from tests.duplicates.blocked_pairs import candidate_pairs
 
 
 def _store(n: int, days: int) -> list[Profile]:

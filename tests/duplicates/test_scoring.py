@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incidents.duplicates import compare, find_candidates, reason_text
-from incidents.duplicates.blocking import candidate_pairs
 from incidents.duplicates.profile import profile
 from incidents.record import Incident, Source
+from tests.duplicates.blocked_pairs import candidate_pairs
 
 DAY = date(2023, 1, 1)
 

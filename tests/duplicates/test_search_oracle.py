@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata._text import normalize
-from incidents.duplicates.blocking import candidate_pairs
 from incidents.duplicates.profile import description_words, profile
 from incidents.duplicates.search import find_candidates, search
 from incidents.record import Incident, Source
+from tests.duplicates.blocked_pairs import candidate_pairs
 from tests.duplicates.duplicates_oracle import candidate_pairs as oracle_pairs
 from tests.duplicates.duplicates_oracle import oracle_candidates
 
