@@ -99,7 +99,7 @@ def _import(db: str | None, path: Path, **o: Any) -> int:
     problems = fixed_problems(fixed)
     if problems:  # before the store is opened: nothing is written
         said = _("Could not import {file}: {problems}")
-        print(said.format(file=path.name, problems="; ".join(problems)), file=sys.stderr)
+        print(said.format(file=path.name, problems=_("; ").join(problems)), file=sys.stderr)
         return 2
     column_map = dict(o["column_map"]) or None
     options = ImportOptions(o["fmt"], column_map, order, o["country"], o["dry_run"], fixed or None)

@@ -150,7 +150,7 @@ def _import(
         problems.append(said.format(country=options.default_country))
     if problems:
         said = _("{file}: nothing was imported: {problems}")
-        raise ImportFailed(said.format(file=name, problems="; ".join(problems)))
+        raise ImportFailed(said.format(file=name, problems=_("; ").join(problems)))
     options = replace(options, default_country=default or options.default_country)
     try:
         table = read_any(path, data, name)

@@ -44,7 +44,7 @@ class RejectedRow:
         """'field: reason; field: reason' (the reasons are in the language of the import;
         name says each field, by default as the file's column names it)."""
         said = _("{field}: {reason}")
-        return "; ".join(said.format(field=name(f), reason=m) for f, m in self.reasons)
+        return _("; ").join(said.format(field=name(f), reason=m) for f, m in self.reasons)
 
 
 @dataclass(frozen=True)

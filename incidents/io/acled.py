@@ -121,7 +121,7 @@ def layout(table: Table) -> str:
         edition = _("ACLED 2016 API (data_id, ally_actor_1, no sub_event_type)")
     else:
         edition = _("ACLED 2017-2018 API (assoc_actor_1, no sub_event_type)")
-    return "; ".join([edition, *_resaved(table, named)])
+    return _("; ").join([edition, *_resaved(table, named)])
 
 
 def _resaved(table: Table, named: list[str]) -> list[str]:

@@ -482,3 +482,17 @@ def test_a_chosen_day_order_reaches_the_acled_reader(tmp_path: Path) -> None:
     }
     assert days(None) == day_first == days("day_first")
     assert days("month_first") == month_first
+
+
+def test_the_layout_joins_its_parts_as_the_language_does() -> None:
+    """An Arabic page read "بلا sub_event_type); أُعيد": a Latin semicolon between two
+    Arabic phrases."""
+    from incidents import translation
+
+    table = read_table(REAL / "acled_2016_pandas_resaved_africa.csv")
+    translation.set_language("ar")
+    try:
+        said = acled.layout(table)
+    finally:
+        translation.set_language("en")
+    assert "؛ " in said and "; " not in said
