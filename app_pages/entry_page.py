@@ -198,8 +198,11 @@ def _nothing_to_save(record: Incident) -> None:
 
 def _messages() -> None:
     for key, show in MESSAGES:
-        if st.session_state.get(key):
-            show(st.session_state.pop(key))
+        said = st.session_state.pop(key, None)
+        if said:
+            show(said)
+            if key == "_entry_saved":  # seen wherever the long form is scrolled to
+                st.toast(common.md_escape(said))
     last = st.session_state.pop("_entry_last_saved", None)
     if last and not st.session_state.get("edit_id"):
         st.button(_("Edit {id} again").format(id=last), on_click=_edit, args=(last,))

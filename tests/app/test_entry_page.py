@@ -121,6 +121,8 @@ def test_save_pressed_twice_says_the_change_was_saved(signed_in):
     said = " ".join(s.value for s in at.success)
     assert f"Saved {RECORD} (version {before.version + 1})." in said, said
     assert "Nothing changed since." in said and not at.info
+    # also in a toast: the message at the top was off screen below the long form
+    assert any(f"Saved {RECORD}" in t.value.replace("\\", "") for t in at.toast)
     after = store.get(RECORD, editor)
     assert after is not None and after.version == before.version + 1
     assert after.title == "A title saved twice"

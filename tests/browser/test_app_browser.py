@@ -287,7 +287,7 @@ def test_an_editor_adds_an_incident_with_an_arabic_place_name(
     guarded.page.wait_for_timeout(1000)
     guarded.page.screenshot(path=str(SCREENSHOTS / "add-incident.png"))
     guarded.page.get_by_role("button", name="Save").click()
-    guarded.page.get_by_text(re.compile(r"Saved inc-")).wait_for(timeout=30_000)
+    guarded.page.get_by_text(re.compile(r"Saved inc-")).first.wait_for(timeout=30_000)
     _no_exception(guarded)
 
 

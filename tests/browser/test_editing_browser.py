@@ -108,7 +108,7 @@ def test_a_form_left_for_the_map_and_back_saves_only_what_was_typed(
     assert start.input_value() == before.date_start.isoformat()
     _field(guarded, "Title").fill("Title typed after a visit to the map")
     guarded.page.get_by_role("button", name="Save").click()
-    guarded.page.get_by_text(f"Saved {RECORD}").wait_for(timeout=30_000)
+    guarded.page.get_by_text(f"Saved {RECORD}").first.wait_for(timeout=30_000)
     _no_exception(guarded)
     after = store.get(RECORD, LOADER)
     assert after is not None and after.version == before.version + 1
@@ -146,26 +146,26 @@ def test_delete_restore_and_revert_show_in_the_history(guarded: Guarded, example
     _open_from_the_map(guarded, example_server, incident_id)
     _field(guarded, "Title").fill("A title to be reverted")
     guarded.page.get_by_role("button", name="Save").click()
-    guarded.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+    guarded.page.get_by_text(f"Saved {incident_id}").first.wait_for(timeout=30_000)
     # Revert to version 1, after one confirmation.
     guarded.page.get_by_text(re.compile(r"^Versions \(")).click()
     _confirm(guarded, "Revert to this version", "Confirm revert")
     guarded.page.get_by_role("button", name="Confirm revert").click()
-    guarded.page.get_by_text("now says what version 1 said").wait_for(timeout=30_000)
+    guarded.page.get_by_text("now says what version 1 said").first.wait_for(timeout=30_000)
     assert store.get(incident_id, LOADER).title == first.title
     # Delete with a reason, then restore from the list of deleted incidents.
     _confirm(guarded, "Delete…", "Delete this incident")
     _field(guarded, "Why is it deleted? (kept in the audit log)").fill("Entered twice")
     guarded.page.screenshot(path=str(SCREENSHOTS / "entry-delete.png"), full_page=True)
     guarded.page.get_by_role("button", name="Delete this incident").click()
-    guarded.page.get_by_text(f"Deleted {incident_id}.").wait_for(timeout=30_000)
+    guarded.page.get_by_text(f"Deleted {incident_id}.").first.wait_for(timeout=30_000)
     assert store.get(incident_id, LOADER) is None
     guarded.page.get_by_text(re.compile(r"^Deleted incidents \(1\)")).click()
     guarded.page.get_by_text("Entered twice").wait_for(timeout=30_000)
     guarded.page.get_by_text("Entered twice").scroll_into_view_if_needed()
     guarded.page.screenshot(path=str(SCREENSHOTS / "entry-deleted-list.png"), full_page=True)
     guarded.page.get_by_role("button", name="Restore").click()
-    guarded.page.get_by_text(f"Restored {incident_id}").wait_for(timeout=30_000)
+    guarded.page.get_by_text(f"Restored {incident_id}").first.wait_for(timeout=30_000)
     restored = store.get(incident_id, LOADER)
     assert restored is not None and restored.content() == first.content()
     _no_exception(guarded)
@@ -198,7 +198,7 @@ def test_two_editors_save_the_same_record_and_nothing_is_lost(
             _open_from_the_map(g, example_server, incident_id)
         _field(guarded, "Title").fill("Title from the first editor")
         guarded.page.get_by_role("button", name="Save").click()
-        guarded.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+        guarded.page.get_by_text(f"Saved {incident_id}").first.wait_for(timeout=30_000)
         _field(other, "Description").fill("Description from the second editor")
         other.page.get_by_role("button", name="Save").click()
         # One account in two browsers: "you saved this incident in another tab or window".
@@ -211,7 +211,7 @@ def test_two_editors_save_the_same_record_and_nothing_is_lost(
         _expect(_field(other, "Title")).to_have_value("Title from the first editor")
         _expect(_field(other, "Description")).to_have_value("Description from the second editor")
         other.page.get_by_role("button", name="Save").click()
-        other.page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+        other.page.get_by_text(f"Saved {incident_id}").first.wait_for(timeout=30_000)
         _no_exception(other)
         assert other.errors == [] and other.offsite == []
     finally:
@@ -272,7 +272,7 @@ def test_a_number_stepped_counts_as_unsaved_and_a_save_clears_it(
     assert declined.types() == ["confirm"]
     _field(guarded, "Title").fill("Saved with Enter")
     _field(guarded, "Title").press("Enter")
-    page.get_by_text(f"Saved {incident_id}").wait_for(timeout=30_000)
+    page.get_by_text(f"Saved {incident_id}").first.wait_for(timeout=30_000)
     idle(guarded)
     page.get_by_role("link", name="Map").click()
     page.get_by_text(HEADLINE).first.wait_for(timeout=TIMEOUT)
