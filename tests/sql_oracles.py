@@ -24,6 +24,7 @@ from incidents.store import text_index
 from incidents.store.reads import NUMBER_COLUMNS, frame_of
 from incidents.store.record_store import RecordStore
 from incidents.store.sql import Where, add_text, lookup_where
+from incidents.store.text_marks import is_arabic, unmarked
 from tests.frame_oracles import SPAN_CAP
 
 _MONTHLY = "COALESCE(CAST(i.public_date_to_month AS INTEGER), 0) = 1"
@@ -309,8 +310,9 @@ def filter_frame(frame: pd.DataFrame, query: Query, public: bool) -> pd.DataFram
 
 def _text_matches(frame: pd.DataFrame, text: str, public: bool) -> pd.Series:
     """The search text (or a spelling of the town it names) in title, description, id,
-    or place (for the public, only where public rows show the place); for the public
-    also every record shown at the town the text names (public_town_at)."""
+    or place, an Arabic needle's marks aside (for the public, only where public rows
+    show the place); for the public also every record shown at the town the text
+    names (public_town_at)."""
     from incidents.access import PUBLIC_PLACE_PRECISIONS
 
     needles = [n.casefold() for n in text_index.search_needles(text)]
@@ -320,7 +322,7 @@ def _text_matches(frame: pd.DataFrame, text: str, public: bool) -> pd.Series:
         place = place.where(coarse, "")
     fields = [frame[f"{c}_stored"].fillna("") for c in ("title", "description", "id")]
     haystack = (fields[0] + "\n" + fields[1] + "\n" + place + "\n" + fields[2]).str.casefold()
-    found = haystack.map(lambda v: any(n in v for n in needles))
+    found = haystack.map(lambda v: any(n in (unmarked(v) if is_arabic(n) else v) for n in needles))
     if public:
         points = zip(frame["latitude"], frame["longitude"], strict=True)
         at_town = [public_town_at(la, lo, text) for la, lo in points]

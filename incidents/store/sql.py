@@ -13,7 +13,9 @@ from typing import Any
 
 from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.query import Query
-from incidents.store import text_index
+from incidents.store import text_index, text_lower
+from incidents.store.text_lower import lowered_arabic
+from incidents.store.text_marks import is_arabic, postgres_unmarked, sqlite_unmarked
 
 
 @dataclass
@@ -78,6 +80,14 @@ def add_text(
     needles = text_index.search_needles(text, data)
     parts: list[str] = []
     params: list[Any] = []
+    if like == "LIKE":  # Arabic: the narrow copy, without the marks (text_lower)
+        long = (n for n in needles if len(n) >= text_index.MIN_TRIGRAM)
+        arabic = {n: low for n in long if (low := lowered_arabic(n))}
+        if arabic:
+            sql, values = text_lower.sqlite_select(list(arabic.values()), public, "1")
+            parts.append(f"i.fid IN ({sql})")
+            params.extend(values)
+        needles = tuple(n for n in needles if n not in arabic)
     match = text_index.sqlite_match(needles, public) if like == "LIKE" else None
     if match is not None:
         condition, values = text_index.sqlite_condition(match, "%s")
@@ -92,14 +102,19 @@ def add_text(
 
 
 def _like_text(needle: str, like: str, public: bool) -> tuple[str, list[str]]:
-    """One needle in any searched column by LIKE / ILIKE (short needles, PostgreSQL)."""
+    """One needle in any searched column by LIKE / ILIKE (short needles, PostgreSQL); an
+    Arabic needle is compared with the columns without their marks (text_marks)."""
     pattern = f"%{_escape(needle)}%"
-    place = f"i.place {like} %s ESCAPE '\\'"
+    drop = sqlite_unmarked if like == "LIKE" else postgres_unmarked
+    title, description, place = (
+        drop(f"i.{c}") if is_arabic(needle) else f"i.{c}" for c in ("title", "description", "place")
+    )
+    place = f"{place} {like} %s ESCAPE '\\'"
     if public:
         shown = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
         place = f"({place} AND i.location_precision IN ({shown}))"
     sql = (
-        f"i.title {like} %s ESCAPE '\\' OR i.description {like} %s ESCAPE '\\' "
+        f"{title} {like} %s ESCAPE '\\' OR {description} {like} %s ESCAPE '\\' "
         f"OR {place} OR i.id {like} %s ESCAPE '\\'"
     )
     return sql, [pattern] * 4

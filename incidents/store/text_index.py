@@ -34,6 +34,7 @@ import numpy as np
 from geodata.spellings import minimal_needles, same_place_names
 from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.store import text_lower
+from incidents.store.text_marks import unmarked
 
 if TYPE_CHECKING:
     from incidents.access import Visibility
@@ -44,7 +45,7 @@ FTS = "incidents_text"
 SEEN_INDEX = "incidents_text_seen"  # which records a viewer reads, without their rows
 INDEX_VERSION = "1"
 _META_KEY = "text_index"
-LOWER_VERSION = "1"  # text_lower's table and its trigram index
+LOWER_VERSION = "2"  # text_lower's table and its trigram index (2: text_marks)
 _LOWER_KEY = "text_lower"
 _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
 EXACT_COLUMNS = ("title", "description", "place", "id")
@@ -77,7 +78,8 @@ def search_needles(text: str, data: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=256)
 def _needles(term: str, countries: tuple[str, ...]) -> tuple[str, ...]:
-    return minimal_needles((term, *same_place_names(term, countries)))
+    spelled = minimal_needles((term, *same_place_names(term, countries)))
+    return minimal_needles(tuple(unmarked(n) or n for n in spelled))  # text_marks
 
 
 def _values(row: str) -> str:
@@ -350,28 +352,7 @@ def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
             f'CREATE INDEX IF NOT EXISTS {name} ON "{schema}".incidents '
             f'USING GIN ({column} "{where}".gin_trgm_ops)'
         )
-    return _ensure_postgres_lower(conn, schema, where)
-
-
-def _ensure_postgres_lower(conn: Any, schema: str, trgm_schema: str) -> bool:
-    """text_lower's table, indexes and triggers, made and filled once (1.5 minutes at a
-    million records); whether the store has them. A user who may not create them keeps
-    the search on the rows."""
-    import psycopg
-
-    name = f'"{schema}".{text_lower.LOWER_TABLE}'
-    found = conn.execute("SELECT to_regclass(%s) AS t", [name]).fetchone()
-    if found and (found["t"] if isinstance(found, dict) else found[0]) is not None:
-        readable = conn.execute(_READABLE, [name, name]).fetchone()
-        return bool(readable["n"] if isinstance(readable, dict) else readable[0])
-    try:
-        with conn.transaction():
-            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for statement in text_lower.postgres_ddl(schema, trgm_schema):
-                conn.execute(statement)
-    except psycopg.Error:
-        return False
-    return True
+    return text_lower.ensure_postgres(conn, schema, where)
 
 
 def has_lower_table(fetch: Any, like: str) -> bool:
@@ -379,14 +360,7 @@ def has_lower_table(fetch: Any, like: str) -> bool:
     if like == "LIKE":
         sql = "SELECT count(*) AS n FROM sqlite_master WHERE name = %s"
         return bool(fetch(sql, [text_lower.LOWER_TABLE])[0]["n"])
-    return bool(fetch(_READABLE, [text_lower.LOWER_TABLE] * 2)[0]["n"])
-
-
-# The table exists and this role may read it: an app role not granted SELECT on it
-# (docs/deployment.md) searches the rows instead of failing.
-_READABLE = (
-    "SELECT to_regclass(%s) IS NOT NULL AND has_table_privilege(to_regclass(%s), 'SELECT') AS n"
-)
+    return bool(fetch(text_lower.READABLE, [text_lower.LOWER_TABLE] * 2)[0]["n"])
 
 
 def _trgm_schema(conn: Any) -> str | None:

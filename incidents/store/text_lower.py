@@ -10,10 +10,11 @@ row per incident in LOWER_TABLE:
     fid, sensitivity, shown (the public rows show the place), body, place
 
 body is lower(title) NL lower(description) NL lower(id) and place is lower(place),
-as the database's own lower() folds them. A search for a needle whose characters are
-all ASCII or caseless (Arabic, digits, punctuation, bidi marks): for those lower()
-and Python's casefold() agree, so "the lowered field holds the lowered needle" is the
-case-folded substring test. Other needles ("Tarhūnah") keep text_index's own path.
+as the database's own lower() folds them, without the Arabic marks (text_marks).
+A search for a needle whose characters are all ASCII or caseless (Arabic, digits,
+punctuation, bidi marks): for those lower() and Python's casefold() agree, so "the
+lowered field holds the lowered needle" is the case-folded substring test. Other
+needles ("Tarhūnah") keep text_index's own path.
 
 - GeoPackage: an FTS5 trigram index over LOWER_TABLE with detail=none (rowids only,
   no positions: small, and an AND of trigrams reads no position list) finds the rows
@@ -30,12 +31,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from incidents.access import PUBLIC_PLACE_PRECISIONS
+from incidents.store.text_marks import is_arabic, postgres_unmarked, sqlite_unmarked
 
 LOWER_TABLE = "incidents_text_lower"
 TRIGRAMS = "incidents_text_trigrams"  # SQLite: FTS5 detail=none over LOWER_TABLE
 SEPARATOR = "\n"  # between fields of body: a needle holding it is left to text_index
 MAX_TRIGRAMS = 4  # measured at 1M: 2 to 12 cost alike; the exact check decides
 LONG_TRIGRAMS = 8  # SQLite: shorter needles are cheaper as an FTS5 phrase
+PG_VERSION = "text_lower 2"  # the table's comment: 2 holds the text without Arabic marks
 GIN_WORD_TRIGRAMS = 5  # PostgreSQL: a word this long narrows the GIN scan (gin_word)
 _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -56,10 +59,18 @@ def long_lowered(needle: str) -> str | None:
     and checks each candidate row, whatever the needle's length. Measured at 1M, each
     in a new process: "Tarhuna" (5 trigrams) 0.03 s of CPU by the phrase, 0.07 s here;
     "detention" (7) 0.14 s and 0.2 s; "arbitrary detention" (17) 0.9 s here against
-    2 s by the phrase (wall, load average 12). docs/benchmarks.md has the figures."""
+    2 s by the phrase (wall, load average 12). docs/benchmarks.md has the figures.
+    An Arabic needle always comes here: only this copy holds the text without the
+    marks (text_marks), and the FTS5 table would miss «جويّا» for «جويا»."""
     if len({needle[i : i + 3] for i in range(len(needle) - 2)}) <= LONG_TRIGRAMS:
-        return None
+        return lowered_arabic(needle)
     return lowered(needle)
+
+
+def lowered_arabic(needle: str) -> str | None:
+    """lowered(needle) for a needle with Arabic letters: SQLite asks LOWER_TABLE for it
+    whatever its length (the FTS5 table holds the marks: text_marks)."""
+    return lowered(needle) if is_arabic(needle) else None
 
 
 def _ascii_lowered(needle: str) -> str | None:
@@ -71,13 +82,17 @@ def _ascii_lowered(needle: str) -> str | None:
 
 def _row(row: str) -> str:
     """LOWER_TABLE's values for an incidents row (new or old in a trigger)."""
+    title, description, place = (sqlite_unmarked(f"{row}.{c}") for c in _MARKED)
     nl = "char(10)"
     body = (
-        f"lower(coalesce({row}.title, '')) || {nl} || lower(coalesce({row}.description, ''))"
+        f"lower(coalesce({title}, '')) || {nl} || lower(coalesce({description}, ''))"
         f" || {nl} || lower(coalesce({row}.id, ''))"
     )
     shown = f"coalesce({row}.location_precision IN ({_SHOWN}), 0)"  # never refuse a row
-    return f"{row}.fid, {row}.sensitivity, {shown}, {body}, lower(coalesce({row}.place, ''))"
+    return f"{row}.fid, {row}.sensitivity, {shown}, {body}, lower(coalesce({place}, ''))"
+
+
+_MARKED = ("title", "description", "place")  # the columns that may hold Arabic marks
 
 
 _INSERT_LOWER = f"INSERT INTO {LOWER_TABLE} (fid, sensitivity, shown, body, place)"
@@ -237,7 +252,8 @@ def _pg_row(row: str) -> str:
         f" || E'\\n' || lower(coalesce({row}.id, ''))"
     )
     shown = f"coalesce({row}.location_precision IN ({_SHOWN}), false)"
-    return f"{row}.fid, {row}.sensitivity, {shown}, {body}, lower(coalesce({row}.place, ''))"
+    place = postgres_unmarked(f"lower(coalesce({row}.place, ''))")
+    return f"{row}.fid, {row}.sensitivity, {shown}, {postgres_unmarked(body)}, {place}"
 
 
 def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
@@ -277,5 +293,57 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
             f'ON "{schema}".incidents REFERENCING {tables} '
             f"FOR EACH STATEMENT EXECUTE FUNCTION {keep}_{kind}()",
         ]
-    out.append(f"ANALYZE {table}")
+    out += [f"COMMENT ON TABLE {table} IS '{PG_VERSION}'", f"ANALYZE {table}"]
     return out
+
+
+def postgres_drop(schema: str) -> list[str]:
+    """What postgres_ddl made, removed: a store whose copy is of an earlier PG_VERSION
+    gets it made again (its triggers, functions and table)."""
+    kinds = ("insert", "delete", "update")
+    return [
+        *(f'DROP TRIGGER IF EXISTS {LOWER_TABLE}_{k} ON "{schema}".incidents' for k in kinds),
+        *(f'DROP FUNCTION IF EXISTS "{schema}".{LOWER_TABLE}_keep_{k}()' for k in kinds),
+        f'DROP TABLE IF EXISTS "{schema}".{LOWER_TABLE}',
+    ]
+
+
+def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
+    """text_lower's table, indexes and triggers, made and filled once (1.5 minutes at a
+    million records); whether the store has them. A user who may not create them keeps
+    the search on the rows."""
+    import psycopg
+
+    name = f'"{schema}".{LOWER_TABLE}'
+    found = conn.execute(_MADE, [name, name]).fetchone()
+    made = found["v"] if isinstance(found, dict) else found[0]
+    if made == PG_VERSION:
+        return _readable(conn, name)
+    try:
+        with conn.transaction():  # an earlier version's copy is made again
+            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            earlier = postgres_drop(schema) if made is not None else []
+            for statement in [*earlier, *postgres_ddl(schema, trgm_schema)]:
+                conn.execute(statement)
+    except psycopg.Error:  # a role that may not: the earlier copy, or the rows
+        return made is not None and _readable(conn, name)
+    return True
+
+
+def _readable(conn: Any, name: str) -> bool:
+    found = conn.execute(READABLE, [name, name]).fetchone()
+    return bool(found["n"] if isinstance(found, dict) else found[0])
+
+
+# The copy's version (its table's comment; "" made before versions), NULL for no copy.
+_MADE = (
+    "SELECT CASE WHEN to_regclass(%s) IS NOT NULL THEN "
+    "coalesce(obj_description(to_regclass(%s), 'pg_class'), '') END AS v"
+)
+
+
+# The table exists and this role may read it: an app role not granted SELECT on it
+# (docs/deployment.md) searches the rows instead of failing.
+READABLE = (
+    "SELECT to_regclass(%s) IS NOT NULL AND has_table_privilege(to_regclass(%s), 'SELECT') AS n"
+)

@@ -292,3 +292,48 @@ def test_a_batch_leaves_both_indexes_as_the_per_row_triggers_would(tmp_path: Pat
             assert conn.execute(size).fetchone() == (1024 * 1024,)
     assert _ids(store, "zebrafinch") == {"syn-5"}
     assert _ids(store, "kestrel") == {"syn-2"}
+
+
+def test_arabic_marks_are_searched_past_and_an_earlier_copy_is_made_again(store: Store) -> None:
+    """«جويا» found nothing in «جويّا» (a shadda). A store whose full-text copies hold
+    the marks (made by an earlier version) gets them made again on open."""
+    from incidents.store import text_lower
+
+    store.write_batch([incident(1).replace(title="قصف قرية جويّا"), incident(2)], EDITOR)
+    for typed in ("جويا", "جويّا", "قرية جويا"):
+        assert _ids(store, typed) == {"syn-1"}
+        assert _ids(store, typed, PUBLIC) == {"syn-1"}  # the narrow copy's public path
+    marked = "lower(title) || char(10) || lower(description) || char(10) || lower(id)"
+    if isinstance(store, GeoPackageStore):
+        with sqlite3.connect(store.path) as conn:  # as the earlier version left them
+            conn.execute(f"DROP TRIGGER {text_lower.TRIGRAMS}_update")
+            lower = text_lower.LOWER_TABLE
+            conn.execute(f"UPDATE {lower} SET body = (SELECT {marked} "
+                         f"FROM incidents i WHERE i.fid = {lower}.fid)")  # fmt: skip
+            conn.execute(
+                f"INSERT INTO {text_lower.TRIGRAMS} ({text_lower.TRIGRAMS}) VALUES ('rebuild')"
+            )
+            conn.execute(f"DELETE FROM {FTS}")
+            raw = "SELECT fid, title, description, place, place, id FROM incidents"
+            conn.execute(
+                f"INSERT INTO {FTS} (rowid, title, description, place, public_place, id) {raw}"
+            )
+            conn.execute(
+                "UPDATE store_meta SET value = '1' WHERE key IN ('text_lower', 'text_index')"
+            )
+        reopened: Store = open_store(str(store.path))
+    else:
+        import psycopg
+
+        from incidents.store.postgis import PostGISStore
+
+        assert isinstance(store, PostGISStore)
+        table = f'"{store.schema}".{text_lower.LOWER_TABLE}'
+        with psycopg.connect(store.url, autocommit=True) as conn:
+            conn.execute(f"COMMENT ON TABLE {table} IS NULL")
+            conn.execute(f"UPDATE {table} w SET body = i.title FROM \"{store.schema}\".incidents i "
+                         "WHERE i.fid = w.fid")  # fmt: skip
+        reopened = PostGISStore(store.url, schema=store.schema)
+    assert _ids(reopened, "جويا") == _ids(reopened, "قصف قرية جويا") == {"syn-1"}  # both copies
+    reopened.write_batch([incident(3).replace(description="مَقْبَرَةٌ")], EDITOR)
+    assert _ids(reopened, "مقبرة") == {"syn-3"}
