@@ -297,14 +297,18 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
     return out
 
 
-def postgres_drop(schema: str) -> list[str]:
-    """What postgres_ddl made, removed: a store whose copy is of an earlier PG_VERSION
-    gets it made again (its triggers, functions and table)."""
-    kinds = ("insert", "delete", "update")
+def postgres_refill(schema: str) -> list[str]:
+    """A copy of an earlier PG_VERSION brought up to this one where it stands: its
+    trigger functions replaced and its rows written again. The table stays, and with
+    it the grant deployment gives the app role on it (docs/deployment.md)."""
+    table = f'"{schema}".{LOWER_TABLE}'
+    functions = [s for s in postgres_ddl(schema, None) if s.startswith("CREATE FUNCTION")]
     return [
-        *(f'DROP TRIGGER IF EXISTS {LOWER_TABLE}_{k} ON "{schema}".incidents' for k in kinds),
-        *(f'DROP FUNCTION IF EXISTS "{schema}".{LOWER_TABLE}_keep_{k}()' for k in kinds),
-        f'DROP TABLE IF EXISTS "{schema}".{LOWER_TABLE}',
+        *(f.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1) for f in functions),
+        f"TRUNCATE {table}",
+        f'INSERT INTO {table} SELECT {_pg_row("n")} FROM "{schema}".incidents n',
+        f"COMMENT ON TABLE {table} IS '{PG_VERSION}'",
+        f"ANALYZE {table}",
     ]
 
 
@@ -320,13 +324,13 @@ def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
     if made == PG_VERSION:
         return _readable(conn, name)
     try:
-        with conn.transaction():  # an earlier version's copy is made again
+        with conn.transaction():
             conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            earlier = postgres_drop(schema) if made is not None else []
-            for statement in [*earlier, *postgres_ddl(schema, trgm_schema)]:
+            made_now = postgres_ddl(schema, trgm_schema) if made is None else []
+            for statement in made_now or postgres_refill(schema):
                 conn.execute(statement)
-    except psycopg.Error:  # a role that may not: the earlier copy, or the rows
-        return made is not None and _readable(conn, name)
+    except psycopg.Error:  # a role that may not: the rows (an earlier copy holds marks)
+        return False
     return True
 
 

@@ -331,9 +331,13 @@ def test_arabic_marks_are_searched_past_and_an_earlier_copy_is_made_again(store:
         table = f'"{store.schema}".{text_lower.LOWER_TABLE}'
         with psycopg.connect(store.url, autocommit=True) as conn:
             conn.execute(f"COMMENT ON TABLE {table} IS NULL")
+            conn.execute(f"GRANT SELECT ON {table} TO PUBLIC")  # as deployment grants it
             conn.execute(f"UPDATE {table} w SET body = i.title FROM \"{store.schema}\".incidents i "
                          "WHERE i.fid = w.fid")  # fmt: skip
         reopened = PostGISStore(store.url, schema=store.schema)
+        with psycopg.connect(store.url) as conn:  # the copy was refilled where it stands
+            acl = conn.execute(f"SELECT relacl::text FROM pg_class WHERE oid = '{table}'::regclass")
+            assert "=r/" in str(acl.fetchone())
     assert _ids(reopened, "جويا") == _ids(reopened, "قصف قرية جويا") == {"syn-1"}  # both copies
     reopened.write_batch([incident(3).replace(description="مَقْبَرَةٌ")], EDITOR)
     assert _ids(reopened, "مقبرة") == {"syn-3"}

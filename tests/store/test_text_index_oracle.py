@@ -175,7 +175,7 @@ _ALPHABET = "abAB %_'\"\\-:*(){}^ تره\u0651\u064e\u200f\u202eū"
 # Arabic marks where Arabic writes them: after an Arabic letter (text_marks: a search
 # with Arabic letters reads past them; between Latin letters they are compared as
 # written by the FTS5 phrase, and read past by the narrow copy).
-_MARK_OUTSIDE_ARABIC = re.compile("(?<![\u0621-\u064a\u0651\u064e])[\u0651\u064e]")
+_MARK_OUTSIDE_ARABIC = re.compile("(?<![\u0621-\u064a])[\u0651\u064e]+")
 _TEXT = st.text(alphabet=_ALPHABET, max_size=20).map(lambda t: _MARK_OUTSIDE_ARABIC.sub("", t))
 
 
