@@ -41,6 +41,12 @@ PUBLIC_RULE_COLUMNS = (
 )  # fmt: skip
 
 
+# fids named in one read; more are read in parts of this size and put back in order.
+# Reading every visible row and picking from it cost 5.5 s and 1.3 GB for 118k of a
+# million records, the parts 0.6 s and 0.36 GB; the whole million alike (docs/benchmarks.md).
+_INLINE = 50_000
+
+
 class RecordReads:
     """Reads by id and by text-like filter, for RecordStore (and the column snapshot)."""
 
@@ -50,9 +56,14 @@ class RecordReads:
     like = "LIKE"
     _text_side: bool | None = None  # text_lower's table: the store says on open, or asked
     epoch_day_sql = "CAST(julianday(i.{0}) - 2440587.5 AS INTEGER)"  # days since 1970
+    fids_per_read: int = _INLINE  # SQLite's statements are limited to 1,000,000 bytes
 
     def _read_backend(self) -> AbstractContextManager[Backend]:
         raise NotImplementedError
+
+    def _fid_condition(self, fids: np.ndarray) -> str:
+        """SQL true for these fids (integers from the snapshot, written inline)."""
+        return f"i.fid IN ({', '.join(map(str, fids.tolist()))})"
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         with self._read_backend() as db:
@@ -81,11 +92,11 @@ class RecordReads:
         the records shown at a town it names (public_town_search)."""
         seen = Visibility.of(viewer)
         data = self._data_countries(viewer) if query.text.strip() else ()
-        where = lookup_where(query, self.like, public=not seen.exact, data=data)
-        where.add(seen.sql())
         side = self._text_side
         if side is None:  # once per store: the table is made on open, never dropped
             side = self._text_side = text_index.has_lower_table(self._fetch, self.like)
+        where = lookup_where(query, self.like, public=not seen.exact, data=data, side=side)
+        where.add(seen.sql())
         select, params = text_index.fid_select(query, seen, self.like, where, side, data)
         _, rows = self.tuples(text_index.packed(select, self.like), params)
         found = text_index.unpacked(rows[0][0] if rows else None)

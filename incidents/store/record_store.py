@@ -51,10 +51,6 @@ from incidents.translation import _
 
 _CHUNK = 500
 _ANY_ROW = "SELECT 1 FROM incidents LIMIT 1"
-# fids named in one read; more are read in parts of this size and put back in order.
-# Reading every visible row and picking from it cost 5.5 s and 1.3 GB for 118k of a
-# million records, the parts 0.6 s and 0.36 GB; the whole million alike (docs/benchmarks.md).
-_INLINE = 50_000
 
 
 class RecordStore(RecordReads, Lifecycle, ABC):
@@ -62,7 +58,6 @@ class RecordStore(RecordReads, Lifecycle, ABC):
 
     url: str
     public_rules: PublicRules
-    fids_per_read: int = _INLINE  # SQLite's statements are limited to 1,000,000 bytes
 
     @abstractmethod
     def _backend(self) -> AbstractContextManager[Backend]:
@@ -279,10 +274,6 @@ class RecordStore(RecordReads, Lifecycle, ABC):
             frame = pd.concat(frames, ignore_index=True).infer_objects()
             frame = frame.sort_values(["date_start", "id"], kind="stable", ignore_index=True)
         return frame if "date_start" in columns else frame.drop(columns="date_start")
-
-    def _fid_condition(self, fids: np.ndarray) -> str:
-        """SQL true for these fids (integers from the snapshot, written inline)."""
-        return f"i.fid IN ({', '.join(map(str, fids.tolist()))})"
 
     def sources(self, ids: Sequence[str], viewer: Viewer) -> dict[str, tuple[Source, ...]]:
         """The sources of many records at once, for those this viewer may see; for the

@@ -41,18 +41,24 @@ class Where:
 
 
 def lookup_where(
-    query: Query, like: str = "LIKE", *, public: bool = False, data: tuple[str, ...] = ()
+    query: Query,
+    like: str = "LIKE",
+    *,
+    public: bool = False,
+    data: tuple[str, ...] = (),
+    side: bool = False,
 ) -> Where:
     """The query's text, tag, perpetrator and id filters (its others are ignored).
 
     public: the text search as the public may run it (see add_text); data: the
-    countries the data is in, whose towns' spellings the text also finds.
+    countries the data is in, whose towns' spellings the text also finds; side: the
+    store has text_lower's table.
     """
     where = Where("%s")
     where.any_of("i.id", query.ids)
     _contains_any(where, "i.perpetrators", query.perpetrators, like)
     _contains_any(where, "i.tags", query.tags, like)
-    add_text(where, query.text, like, public=public, data=data)
+    add_text(where, query.text, like, public=public, data=data, side=side)
     return where
 
 
@@ -63,13 +69,16 @@ def add_text(
     *,
     public: bool = False,
     data: tuple[str, ...] = (),
+    side: bool = False,
 ) -> None:
     """The search text in the title, description, place or id.
 
     The text also finds records that spell the town it names another way or in another
     script (text_index.search_needles: "Tarhouna", "ترهونة" find "Tarhuna"). like "LIKE"
-    is SQLite, answered by the store's FTS5 trigram index; "ILIKE" is PostgreSQL, whose
-    trigram indexes serve ILIKE itself (incidents.store.text_index).
+    is SQLite, answered by the store's FTS5 trigram index (an Arabic needle by the
+    narrow lowered copy, without its marks); "ILIKE" is PostgreSQL, answered by the
+    narrow copy's GIN indexes when the store has it (side, text_lower): the rows'
+    own columns have no text index there.
 
     For the public, a place name counts only where the public rows show it (records
     stored no finer than a district: access.coarsen_for_public blanks the others); a
@@ -88,6 +97,14 @@ def add_text(
             parts.append(f"i.fid IN ({sql})")
             params.extend(values)
         needles = tuple(n for n in needles if n not in arabic)
+    elif side:  # PostgreSQL: every needle the narrow copy answers (text_lower)
+        narrow = [n for n in needles if len(n) >= text_index.MIN_TRIGRAM]
+        narrow = [n for n in narrow if text_lower.SEPARATOR not in n]
+        if narrow:
+            sql, values = text_lower.postgres_select(narrow, public, "true")
+            parts.append(f"i.fid IN ({sql})")
+            params.extend(values)
+        needles = tuple(n for n in needles if n not in narrow)
     match = text_index.sqlite_match(needles, public) if like == "LIKE" else None
     if match is not None:
         condition, values = text_index.sqlite_condition(match, "%s")

@@ -14,7 +14,9 @@ a bulk load, QGIS) can leave it behind:
   (its 'optimize'), so no trace of a purged record's words stays in the index.
   A text-only search reads the fids from this table alone (fid_select), checking
   which records the viewer reads in a small index (SEEN_INDEX), not in the rows.
-- PostGIS: pg_trgm GIN indexes on the same columns; ILIKE uses them as it is.
+- PostGIS: the narrow lowered copy's pg_trgm GIN indexes (text_lower), for the text
+  alone and with other filters alike; a needle they cannot answer (under three
+  characters, or across fields) is an ILIKE on the rows.
 
 Both match what LIKE matched (a trigram search of three or more characters is a
 substring search); a needle shorter than three characters falls back to LIKE.
@@ -51,7 +53,6 @@ _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
 EXACT_COLUMNS = ("title", "description", "place", "id")
 PUBLIC_COLUMNS = ("title", "description", "public_place", "id")
 MIN_TRIGRAM = 3
-PG_COLUMNS = ("title", "description", "place", "id")
 
 
 COUNTRIES_ENV = "INCIDENTS_SEARCH_COUNTRIES"
@@ -269,7 +270,8 @@ def fid_select(
     cased letter outside ASCII, in SQLite) is asked of the FTS5 table, united. A
     viewer who does not read every record has seen's predicate checked on the narrow
     row (its sensitivity). Otherwise (other filters, a needle under three characters,
-    a store without the table) the rows are read.
+    a store without the table) the rows are read: in PostgreSQL the text's part of
+    that is the narrow copy too (sql.add_text).
     """
     needles = search_needles(query.text, data) if _text_only(query) else ()
     if side and needles and all(len(n) >= MIN_TRIGRAM for n in needles):
@@ -328,11 +330,15 @@ def _text_only(query: Query) -> bool:
 
 
 def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
-    """Trigram indexes on the searched columns of this store's schema, and text_lower's
-    table, made once (a store made before them gets them on its next open); whether
-    the store has text_lower's table. pg_trgm is added to the PostGIS schema when
+    """text_lower's table and its trigram indexes in this store's schema, made once;
+    whether the store has the table. pg_trgm is added to the PostGIS schema when
     missing; a user who may not add it keeps the same search, without the indexes
-    (False). conn: a psycopg connection, its search_path set."""
+    (False). conn: a psycopg connection, its search_path set.
+
+    The rows' own columns have no trigram index: every search the indexes can serve
+    goes to the narrow copy (sql.add_text, fid_select), and the four wide GIN indexes
+    a store made before kept were upkeep on every write for no reader (a 100k import
+    2.5 s slower). They are dropped once the copy is there, where the role may."""
     import psycopg
 
     where = _trgm_schema(conn)
@@ -343,16 +349,24 @@ def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
         except psycopg.Error:
             return False
         where = _trgm_schema(conn) or extension_schema
-    for column in PG_COLUMNS:
-        name = f"incidents_trgm_{column}"
-        found = conn.execute("SELECT to_regclass(%s) AS t", [f'"{schema}".{name}']).fetchone()
-        if found and (found["t"] if isinstance(found, dict) else found[0]) is not None:
-            continue
-        conn.execute(
-            f'CREATE INDEX IF NOT EXISTS {name} ON "{schema}".incidents '
-            f'USING GIN ({column} "{where}".gin_trgm_ops)'
-        )
-    return text_lower.ensure_postgres(conn, schema, where)
+    side = text_lower.ensure_postgres(conn, schema, where)
+    wide = conn.execute(_WIDE_INDEXES, [schema]).fetchall()
+    if side and wide:
+        try:
+            with conn.transaction():
+                for row in wide:
+                    name = row["name"] if isinstance(row, dict) else row[0]
+                    conn.execute(f'DROP INDEX "{schema}"."{name}"')
+        except psycopg.Error:  # not the table's owner: they stay, unread
+            pass
+    return side
+
+
+# The wide trigram indexes of stores made before text_lower answered every search.
+_WIDE_INDEXES = (
+    "SELECT indexname AS name FROM pg_indexes WHERE schemaname = %s "
+    "AND tablename = 'incidents' AND indexname LIKE 'incidents\\_trgm\\_%%'"
+)
 
 
 def has_lower_table(fetch: Any, like: str) -> bool:

@@ -2,10 +2,10 @@
 
 The FTS5 phrase query (text_index) checks every match's position lists once per
 trigram of the needle: a phrase that 16% of a million records hold costs a second or
-more. PostgreSQL's GIN indexes on the four wide columns recheck each match in the
-wide rows. Both stores therefore keep, beside the incidents table and kept by the
-database on every write (triggers, so no write path can leave it behind), one narrow
-row per incident in LOWER_TABLE:
+more; GIN indexes on PostgreSQL's four wide columns rechecked each match in the wide
+rows (they are gone: this copy answers every search there). Both stores therefore
+keep, beside the incidents table and kept by the database on every write (triggers,
+so no write path can leave it behind), one narrow row per incident in LOWER_TABLE:
 
     fid, sensitivity, shown (the public rows show the place), body, place
 

@@ -23,6 +23,7 @@ from incidents.record import Incident, Source
 from incidents.store import open_store
 from incidents.store.base import StaleEdit, StoreError
 from incidents.store.postgis import PostGISStore, redact_url
+from incidents.store.sql import lookup_where
 from tests.conftest import ADMIN, EDITOR, VIEWER
 
 pytestmark = pytest.mark.postgis
@@ -258,3 +259,37 @@ def test_a_large_batch_goes_through_copy_with_the_same_points_and_children(pg, s
     )
     pg.save(record(900), EDITOR)
     assert pg.verify_audit() == []
+
+
+def test_a_text_with_another_filter_is_answered_by_the_narrow_copys_index(
+    pg: PostGISStore, schema: str
+):
+    """The rows' own columns carry no trigram index: a text with a tag filter is looked
+    up in the narrow copy (through its GIN index at scale), and the four wide indexes
+    a store made before kept (upkeep on every write, read by nothing) are dropped on
+    its next open."""
+    pg.write_batch([record(n, tags=("Kaniyat",) if n % 2 else ()) for n in range(1, 41)], EDITOR)
+    with raw(pg_url(), schema) as conn:  # as a store made before: a wide index
+        (ops,) = conn.execute(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+            "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+        ).fetchone()
+        conn.execute(
+            f'CREATE INDEX incidents_trgm_title ON incidents USING GIN (title "{ops}".gin_trgm_ops)'
+        )
+    reopened = PostGISStore(pg_url(), schema=schema)
+    query = Query(text="synthetic 17", tags=("kaniyat",))
+    where = lookup_where(query, "ILIKE", side=True)
+    with raw(pg_url(), schema) as conn:
+        wide = conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = %s "
+            "AND indexname LIKE 'incidents\\_trgm%%'",
+            [schema],
+        ).fetchall()
+        sql = f"EXPLAIN (FORMAT JSON) SELECT i.fid FROM incidents i WHERE {where.sql()}"
+        plan = json.dumps(conn.execute(sql, where.params).fetchone())
+    assert wide == []
+    assert '"Relation Name": "incidents_text_lower"' in plan, plan
+    assert "title" not in plan, plan  # no ILIKE on the wide rows
+    assert list(reopened.query(query, EDITOR)["id"]) == ["pg-17"]
+    assert list(reopened.query(Query(text="synthetic 18", tags=("kaniyat",)), EDITOR)["id"]) == []

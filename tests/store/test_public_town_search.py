@@ -70,7 +70,11 @@ def test_a_sites_own_name_is_never_confirmed_to_the_public(filled: Store, text: 
     assert _ids(filled, text, EDITOR) == {"syn-4"}
 
 
-def test_the_other_filters_still_apply_to_town_matches(filled: Store) -> None:
+@pytest.mark.parametrize("per_read", [50_000, 1])  # the town's rows named, or every row read
+def test_the_other_filters_still_apply_to_town_matches(
+    filled: Store, per_read: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(filled, "fids_per_read", per_read)
     assert _ids(filled, "Tarhuna", ids=("syn-1", "syn-5")) == {"syn-1"}
     assert _ids(filled, "Tarhuna", tags=("no-such-tag",)) == set()
 

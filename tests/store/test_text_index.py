@@ -341,3 +341,18 @@ def test_arabic_marks_are_searched_past_and_an_earlier_copy_is_made_again(store:
     assert _ids(reopened, "جويا") == _ids(reopened, "قصف قرية جويا") == {"syn-1"}  # both copies
     reopened.write_batch([incident(3).replace(description="مَقْبَرَةٌ")], EDITOR)
     assert _ids(reopened, "مقبرة") == {"syn-3"}
+
+
+def test_an_arabic_search_with_another_filter_reads_past_the_marks(store: Store) -> None:
+    """A text and a tag together: the text is still searched without the marks (in
+    PostgreSQL through the narrow copy's index, no longer a scan of the rows)."""
+    store.write_batch(
+        [
+            incident(1).replace(title="قصف قرية جويّا", tags=("Kaniyat",)),
+            incident(2).replace(title="قرية جويا"),
+        ],
+        EDITOR,
+    )
+    for viewer in (EDITOR, PUBLIC):
+        found = store.query(Query(text="جويا", tags=("kaniyat",)), viewer)
+        assert set(found["id"]) == {"syn-1"}
