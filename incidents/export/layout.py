@@ -53,6 +53,17 @@ class Flow:
     def gap(self, points: float) -> None:
         self.y_in += points * self.scale / 72
 
+    def _room(self, size: float) -> tuple[int, int]:
+        """Characters per line (guessed from the size) and lines left, for scaled size."""
+        chars = max(12, int(self.width_in * 72 / (size * 0.56)))
+        return chars, max(1, int((self.height_in - self.y_in) / (size * 1.32 / 72)))
+
+    def fits(self, text: str, size: float) -> bool:
+        """Whether text wraps into the lines the panel still has, a little narrower than
+        text() first guesses: a caller shortens a list by whole items until it does."""
+        chars, room = self._room(size * self.scale)
+        return len(textwrap.wrap(text, int(chars * 0.9))) <= room
+
     def text(self, text: str, size: float, bold: bool = False, colour: str = theme.INK) -> None:
         """Wrapped lines, as many as the panel still has room for; a cut one ends in "…".
 
@@ -60,8 +71,7 @@ class Flow:
         drawn as thousands of lines below the image (two minutes for one PNG).
         """
         size *= self.scale
-        chars = max(12, int(self.width_in * 72 / (size * 0.56)))
-        room = max(1, int((self.height_in - self.y_in) / (size * 1.32 / 72)))
+        chars, room = self._room(size)
         x, ha = (1, "right") if self.rtl else (0, "left")
         style: dict[str, Any] = {
             "fontsize": size,
@@ -264,7 +274,11 @@ def filters_and_sources(flow: Flow, selection: Selection) -> None:
     flow.text(filters_sentence(selection.query, district_names(selection)), 10.5)
     flow.gap(8)
     flow.text(_("Sources"), 12.5, bold=True)
-    flow.text(sources_sentence(selection), 10.5)
+    for limit in range(MAX_PUBLISHERS, 0, -1):  # whole names, then how many more
+        sentence = sources_sentence(selection, limit)  # (cut, it read "CNN; Teller…")
+        if flow.fits(sentence, 10.5):
+            break
+    flow.text(sentence, 10.5)
 
 
 def _precision_rows(flow: Flow, drawn: Drawn) -> None:
@@ -287,11 +301,12 @@ def _precision_rows(flow: Flow, drawn: Drawn) -> None:
         flow.row(_("Incidents at the same place, spread around it"), 10.5, "fan")
 
 
-def sources_sentence(selection: Selection) -> str:
+def sources_sentence(selection: Selection, limit: int = MAX_PUBLISHERS) -> str:
+    """The publishers most cited first, up to limit of them, and how many more."""
     names = selection.publishers()
     if not names:
         return _("Sources are listed in each incident record.")
-    shown = names[:MAX_PUBLISHERS]
+    shown = names[:limit]
     more = len(names) - len(shown)
     text = _("; ").join(shown)
     if more:

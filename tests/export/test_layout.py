@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from incidents.access import Role, Viewer
+from incidents.access import PUBLIC, Role, Viewer
 from incidents.export import theme
 from incidents.export.layout import Flow
 from incidents.export.selection import read_selection
@@ -107,3 +107,26 @@ def test_capitals_and_acronyms_are_measured_too(width_in: float) -> None:
 @pytest.mark.parametrize("size", ["368x320", "400x320"])
 def test_a_small_image_cuts_a_row_rather_than_run_past(two_countries: RecordStore, size: str):
     assert _words_outside_their_axes(two_countries, size) == []
+
+
+@pytest.mark.parametrize("size", ["16:9", "4:3"])
+def test_the_sources_line_names_whole_publishers_and_counts_the_rest(
+    tmp_path: Path, size: str
+) -> None:
+    """Cut to the lines left, the public image of the example read "…; CNN; Teller…":
+    a name cut in half and no word of how many more. Now whole names, then "and N more"."""
+    store = open_store(str(tmp_path / "example.gpkg"))
+    assert import_file(ROOT / "data/examples/tarhuna.csv", store, EDITOR).imported
+    selection = read_selection(store, Query(), PUBLIC)
+    fig, _drawn = map_figure(selection, MapOptions(size=theme.parse_size(size)))
+    try:
+        lines = [t.get_text() for ax in fig.axes for t in ax.texts]
+    finally:
+        plt.close(fig)
+    sources = " ".join(lines[lines.index("Sources") + 1 :])
+    assert "…" not in sources, sources
+    names = selection.publishers()
+    shown = [n for n in names if n in sources]
+    assert shown and shown == names[: len(shown)], sources
+    more = len(names) - len(shown)
+    assert sources.endswith(f"; and {more} more.") if more else sources.endswith("."), sources
