@@ -39,26 +39,24 @@ class Backend(ABC):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
     @abstractmethod
-    def insert_incident(self, incident: Incident) -> None: ...
-
-    @abstractmethod
     def update_incident(self, incident: Incident) -> None: ...
 
     @abstractmethod
     def delete_incident(self, incident_id: str) -> None: ...
 
     @abstractmethod
-    def append_audit(self, entry: AuditEntry) -> None: ...
-
     def insert_incidents(self, incidents: Sequence[Incident]) -> None:
-        """Insert many new records; backends override this with one bulk statement."""
-        for incident in incidents:
-            self.insert_incident(incident)
+        """Insert many new records (one bulk statement; one record is a batch of one)."""
 
+    @abstractmethod
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
-        """Append many chained entries, in order; backends may override with a bulk insert."""
-        for entry in entries:
-            self.append_audit(entry)
+        """Append many chained entries, in order, in one bulk statement."""
+
+    def insert_incident(self, incident: Incident) -> None:
+        self.insert_incidents([incident])
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        self.append_audits([entry])
 
     def erase_deleted(self) -> None:
         """From now on in this transaction, overwrite what is deleted or replaced rather

@@ -147,16 +147,6 @@ class _SqliteBackend(Backend):
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self.conn.executemany(sql.replace("%s", "?"), rows)
 
-    def insert_incident(self, incident: Incident) -> None:
-        row = incident_row(incident)
-        names = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        self.conn.execute(
-            f"INSERT INTO {TABLE} (geom, {names}) VALUES (?, {marks})",
-            [gpkg.point_blob(incident.longitude, incident.latitude), *row.values()],
-        )
-        self._children(incident)
-
     def insert_incidents(self, incidents: Sequence[Incident]) -> None:
         if not incidents:
             return
@@ -241,9 +231,6 @@ class _SqliteBackend(Backend):
         )
         self.conn.execute("DELETE FROM incident_sources WHERE incident_id = ?", (incident.id,))
         self.conn.execute("DELETE FROM incident_confidential WHERE incident_id = ?", (incident.id,))
-        self._children(incident)
-
-    def _children(self, incident: Incident) -> None:
         self._children_of([incident])
 
     def _children_of(self, incidents: Sequence[Incident]) -> None:
@@ -270,9 +257,6 @@ class _SqliteBackend(Backend):
         """Deleted and replaced content is overwritten with zeros in the file (this
         connection is closed at the end of the transaction)."""
         self.conn.execute("PRAGMA secure_delete = ON")
-
-    def append_audit(self, entry: AuditEntry) -> None:
-        self.append_audits([entry])
 
 
 _DEFER_INDEXES_FROM = 10_000

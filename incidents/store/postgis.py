@@ -231,9 +231,6 @@ class _PgBackend(Backend):
         with self.conn.cursor() as cur:
             cur.executemany(sql, rows)
 
-    def insert_incident(self, incident: Incident) -> None:
-        self.insert_incidents([incident])
-
     def insert_incidents(self, incidents: Sequence[Incident]) -> None:
         """All of a chunk's new records in three statements, pipelined."""
         if not incidents:
@@ -300,9 +297,6 @@ class _PgBackend(Backend):
 
     def delete_incident(self, incident_id: str) -> None:
         self.conn.execute(f"DELETE FROM {TABLE} WHERE id = %s", [incident_id])
-
-    def append_audit(self, entry: AuditEntry) -> None:
-        self.append_audits([entry])
 
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
         if entries:
