@@ -173,6 +173,10 @@ def _import(
         for (number, _record), outcome in zip(incidents, outcomes, strict=True):
             if outcome.kind == "deleted":
                 report.deleted_rows.append((number, outcome.id))
+            if outcome.edited.edited:  # changed in the app since the last import: left so
+                report.edits_kept.append(
+                    (number, outcome.id, outcome.edited.edited, outcome.edited.both)
+                )
             report.imported += outcome.kind == "imported"
             report.updated += outcome.kind not in ("imported", "deleted")
             report.unchanged += outcome.kind == "unchanged"

@@ -10,12 +10,13 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public, public_sources
-from incidents.import_keep import with_stored
+from incidents.import_keep import NO_EDITS, edits_to_keep, with_edits, with_stored
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -36,6 +37,7 @@ from incidents.store.column_load import cached_index, version_key
 from incidents.store.columns import INCIDENT_COLUMN_NAMES
 from incidents.store.columns import load_records as _load_full
 from incidents.store.contents_json import contents_json
+from incidents.store.import_bases import import_bases
 from incidents.store.lifecycle import Lifecycle
 from incidents.store.public_record import public_incident
 from incidents.store.reads import PUBLIC_RULE_COLUMNS, RecordReads, public_order
@@ -98,6 +100,7 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                 ids = [i.id for i in chunk]
                 # In a table that was empty, only ids this batch wrote can be stored.
                 stored = _load_full(db, [i for i in ids if i in written] if new_table else ids)
+                bases = import_bases(db, list(stored)) if action == "import" else {}
                 written.update(ids)
                 dead = _deleted_in(db, chunk, stored) if any_dead else set()
                 pending = _Pending(now_utc())
@@ -110,11 +113,15 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                         continue
                     before = stored.get(row.id)
                     incident = with_stored(row, before, keep) if before and keep else row
+                    edited = NO_EDITS
+                    if before and row.id in bases:  # changed in the app since: kept
+                        edited = edits_to_keep(bases[row.id], before, incident)
+                        incident = with_edits(incident, before, edited.kept)
                     after = next(fresh) if before is None else None
                     outcome, last = _write_one(
                         incident, before, viewer, last, action, pending, after
                     )
-                    outcomes.append(outcome)
+                    outcomes.append(replace(outcome, edited=edited) if edited.edited else outcome)
                 _flush(db, pending)
             if any(o.kind not in ("unchanged", "deleted") for o in outcomes):
                 _bump_version(db)
