@@ -109,3 +109,18 @@ def with_edits(row: Incident, stored: Incident, kept: Iterable[str]) -> Incident
     if "title" not in kept and row.title == default_title(vars(row)):
         out = out.replace(title=default_title(vars(out)))
     return out
+
+
+def as_updated(
+    row: Incident, before: Incident | None, base: dict[str, Any] | None, keep: frozenset[str]
+) -> tuple[Incident, Edits]:
+    """row as an import writes it over the stored record (before): what the file has no
+    column for kept (with_stored), and what staff changed in the app since the last
+    import (base: what that import wrote) where the file still says what it said."""
+    if before is None:
+        return row, NO_EDITS
+    incident = with_stored(row, before, keep) if keep else row
+    if base is None:
+        return incident, NO_EDITS
+    edits = edits_to_keep(base, before, incident)
+    return with_edits(incident, before, edits.kept), edits

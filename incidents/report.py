@@ -235,13 +235,13 @@ class ImportReport:
         listed = _(", ").join(each.format(field=named(f), n=n) for f, n in fields.most_common())
         said = ngettext(
             "{n} record was changed in the app after it was last imported; where the file "
-            "says what that import said, the changes were left: {fields}",
+            "says what that import said, the changes stay: {fields}",
             "{n} records were changed in the app after they were last imported; where the "
-            "file says what that import said, the changes were left: {fields}",
+            "file says what that import said, the changes stay: {fields}",
             len(self.edits_kept),
         )
         both = _("row {row} ({id}): the file changes {fields}, changed in the app too; the "
-                 "file's value was taken (the record's history keeps the app's)")  # fmt: skip
+                 "file's value is taken (the record's history keeps the app's)")  # fmt: skip
         texts = [both.format(row=row, id=rid, fields=_(", ").join(map(named, b)))
                  for row, rid, _edited, b in self.edits_kept if b]  # fmt: skip
         return ["  " + said.format(n=len(self.edits_kept), fields=listed), *_listed(texts)]

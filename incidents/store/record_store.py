@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public, public_sources
-from incidents.import_keep import NO_EDITS, edits_to_keep, with_edits, with_stored
+from incidents.import_keep import Edits, as_updated
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -112,11 +112,7 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                         outcomes.append(Outcome(row.id, "deleted"))
                         continue
                     before = stored.get(row.id)
-                    incident = with_stored(row, before, keep) if before and keep else row
-                    edited = NO_EDITS
-                    if before and row.id in bases:  # changed in the app since: kept
-                        edited = edits_to_keep(bases[row.id], before, incident)
-                        incident = with_edits(incident, before, edited.kept)
+                    incident, edited = as_updated(row, before, bases.get(row.id), keep)
                     after = next(fresh) if before is None else None
                     outcome, last = _write_one(
                         incident, before, viewer, last, action, pending, after
@@ -126,6 +122,20 @@ class RecordStore(RecordReads, Lifecycle, ABC):
             if any(o.kind not in ("unchanged", "deleted") for o in outcomes):
                 _bump_version(db)
         return outcomes
+
+    def edits_since_import(
+        self, incidents: Sequence[Incident], keep: frozenset[str] = frozenset()
+    ) -> list[Edits]:
+        """For each record, what write_batch would find changed in the app since its last
+        import (NO_EDITS for most): a check-only import says it before anything is written."""
+        out: list[Edits] = []
+        with self._read_backend() as db:
+            for start in range(0, len(incidents), _CHUNK):
+                chunk = incidents[start : start + _CHUNK]
+                stored = _load_full(db, [i.id for i in chunk])
+                bases = import_bases(db, list(stored))
+                out += [as_updated(r, stored.get(r.id), bases.get(r.id), keep)[1] for r in chunk]
+        return out
 
     def save(self, incident: Incident, viewer: Viewer) -> Incident:
         """Create (version 0) or update one record; a stale version is refused."""

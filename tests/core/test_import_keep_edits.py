@@ -108,3 +108,18 @@ def test_a_place_is_kept_whole_and_older_content_counts_as_not_edited() -> None:
     assert merged.description == "new"
     older = {k: v for k, v in base.content().items() if k not in ("place", "latitude")}
     assert edits_to_keep(older, stored, row).kept == ()
+
+
+def test_check_only_says_it_before_anything_is_written(store: Store, tmp_path: Path) -> None:
+    from incidents.importer import ImportOptions
+
+    _corrected(store)
+    changes = {FIRST: {"description": "The source's revision."}}
+    path = _example_with(tmp_path, changes)
+    report = import_file(path, store, EDITOR, ImportOptions(dry_run=True))
+    assert report.edits_kept == [(2, FIRST, ("killed_best", "description"), ("description",))]
+    said = "\n".join(report.lines())
+    assert "where the file says what that import said, the changes stay: " in said
+    again = store.get(FIRST, EDITOR)
+    assert again and again.description == "Corrected in the app."  # nothing written
+    assert report.edits_kept == import_file(path, store, EDITOR).edits_kept  # as it does
