@@ -173,25 +173,18 @@ def _import(
         for (number, _record), outcome in zip(incidents, outcomes, strict=True):
             if outcome.kind == "deleted":
                 report.deleted_rows.append((number, outcome.id))
-            if outcome.edited.edited:  # changed in the app since the last import: left so
-                report.edits_kept.append(
-                    (number, outcome.id, outcome.edited.edited, outcome.edited.both)
-                )
             report.imported += outcome.kind == "imported"
             report.updated += outcome.kind not in ("imported", "deleted")
             report.unchanged += outcome.kind == "unchanged"
             report.deleted += outcome.kind == "deleted"  # deleted in the app: left deleted
         store.log_event(viewer, "import", report.to_dict())
-    elif options.dry_run:  # which records exist already; what of the app's changes stays
+    elif options.dry_run:  # which records exist already; whether they would change, unsaid
         stored = store.existing_ids([i.id for _, i in incidents], [])
         dead = store.deleted_among([i for _, i in incidents])  # the import leaves them so
         report.deleted_rows = [(n, i.id) for n, i in incidents if i.id in dead]
         report.deleted = len(report.deleted_rows)
         report.updated = sum(i.id in stored for _, i in incidents)
         report.imported = len(incidents) - report.updated - report.deleted
-        found = store.edits_since_import([i for _, i in incidents], frozenset(report.kept))
-        pairs = zip(incidents, found, strict=True)
-        report.edits_kept = [(n, i.id, e.edited, e.both) for (n, i), e in pairs if e.edited]
     report.rejected.sort(key=lambda r: r.row)
     report.warnings.sort(key=lambda w: w.row)
     _tell(progress, "stored", report.rows_read, report.rows_read)

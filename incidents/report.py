@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -79,11 +78,6 @@ class ImportReport:
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
     unused_columns: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # fields updates left as stored (import_keep)
-    # row, record id, the fields changed in the app since the last import (left so) and
-    # those of them the file changes too (import_keep.edits_to_keep)
-    edits_kept: list[tuple[int, str, tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=list
-    )
     header: list[str] = field(default_factory=list)
     encoding: str = ""
     format_label: str = ""
@@ -203,7 +197,6 @@ class ImportReport:
         if self.unused_columns:
             unused = _(", ").join(self.unused_columns)
             out.append("  " + _("columns not used: {columns}").format(columns=unused))
-        out += self._edits_kept_lines(named)
         if self.kept and self.updated > self.unchanged:
             said = _("left as stored in the records updated (the file has no column): {fields}")
             out.append("  " + said.format(fields=_(", ").join(map(named, self.kept))))
@@ -224,27 +217,6 @@ class ImportReport:
             self.like_existing,
         )
         return ["  " + said.format(n=self.like_existing, where=_(DUPLICATES_CLI))]
-
-    def _edits_kept_lines(self, named: Callable[[str], str]) -> list[str]:
-        """Records changed in the app since their last import: which fields, and row by
-        row where the file changes them too (its values taken: import_keep.edits_to_keep)."""
-        if not self.edits_kept:
-            return []
-        fields = Counter(f for _row, _id, edited, _both in self.edits_kept for f in edited)
-        each = _("{field} ({n})")
-        listed = _(", ").join(each.format(field=named(f), n=n) for f, n in fields.most_common())
-        said = ngettext(
-            "{n} record was changed in the app after it was last imported; where the file "
-            "says what that import said, the changes stay: {fields}",
-            "{n} records were changed in the app after they were last imported; where the "
-            "file says what that import said, the changes stay: {fields}",
-            len(self.edits_kept),
-        )
-        both = _("row {row} ({id}): the file changes {fields}, changed in the app too; the "
-                 "file's value is taken (the record's history keeps the app's)")  # fmt: skip
-        texts = [both.format(row=row, id=rid, fields=_(", ").join(map(named, b)))
-                 for row, rid, _edited, b in self.edits_kept if b]  # fmt: skip
-        return ["  " + said.format(n=len(self.edits_kept), fields=listed), *_listed(texts)]
 
     def _deleted_lines(self) -> list[str]:
         """Rows of records deleted in the app: the import leaves them deleted; a check
@@ -306,7 +278,6 @@ class ImportReport:
             "review": len(self.review),
             "default_country_rows": self.defaulted,
             "like_existing": self.like_existing,
-            "edits_kept": len(self.edits_kept),
         }
 
 

@@ -9,7 +9,6 @@ from typing import Literal, Protocol
 import pandas as pd
 
 from incidents.access import PublicRules, Viewer
-from incidents.import_keep import NO_EDITS, Edits
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.store.audit import AuditEntry
@@ -47,12 +46,10 @@ class NotAllowed(StoreError):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a batch write did with one record; edited: what an import found changed in
-    the app since the last import, and what it did with it (import_keep.Edits)."""
+    """What a batch write did with one record."""
 
     id: str
     kind: OutcomeKind
-    edited: Edits = NO_EDITS
 
 
 @dataclass(frozen=True)

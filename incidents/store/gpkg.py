@@ -187,10 +187,7 @@ class _SqliteBackend(Backend):
         self.conn.execute(f"DROP TRIGGER {name}")
         self.conn.execute(f"PRAGMA cache_size = {_BULK_CACHE_KIB}")
         defer = rows >= max(_DEFER_INDEXES_FROM, last_fid)
-        with (
-            self._indexes_deferred(defer, last_fid == 0),
-            text_index.batch_filled(self.conn, last_fid),
-        ):
+        with self._indexes_deferred(defer), text_index.batch_filled(self.conn, last_fid):
             yield
         # What the trigger would have written: the rows' geom is point_blob(longitude,
         # latitude), NULL exactly when either is NULL, so its bounds are the columns.
@@ -203,15 +200,13 @@ class _SqliteBackend(Backend):
         self.conn.execute(found[0])
 
     @contextmanager
-    def _indexes_deferred(self, defer: bool, audit: bool) -> Iterator[None]:
-        """The incidents table's secondary indexes (and the audit log's, when the table
-        was empty: a re-import looks its records' entries up, import_bases.py) dropped
-        for the block and created again, from their own SQL, at its end (same
-        transaction)."""
+    def _indexes_deferred(self, defer: bool) -> Iterator[None]:
+        """The incidents table's secondary indexes dropped for the block and created
+        again, from their own SQL, at its end (same transaction)."""
         indexes = self.conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-            "AND tbl_name IN (?, ?) AND sql IS NOT NULL",
-            (TABLE, "audit_log" if audit else TABLE),
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",
+            (TABLE,),
         ).fetchall()
         if not defer:
             yield
@@ -296,7 +291,6 @@ def _create_schema(conn: sqlite3.Connection) -> None:
           seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
           action TEXT NOT NULL, incident_id TEXT, before TEXT, after TEXT,
           prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS audit_log_incident ON audit_log(incident_id, action);
         {SQLITE_NO_UPDATE};
         CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

@@ -10,13 +10,12 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from incidents.access import PublicRules, Viewer, Visibility, coarsen_for_public, public_sources
-from incidents.import_keep import Edits, as_updated
+from incidents.import_keep import with_stored
 from incidents.query import Query
 from incidents.record import Incident, Source
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -37,7 +36,6 @@ from incidents.store.column_load import cached_index, version_key
 from incidents.store.columns import INCIDENT_COLUMN_NAMES
 from incidents.store.columns import load_records as _load_full
 from incidents.store.contents_json import contents_json
-from incidents.store.import_bases import import_bases
 from incidents.store.lifecycle import Lifecycle
 from incidents.store.public_record import public_incident
 from incidents.store.reads import PUBLIC_RULE_COLUMNS, RecordReads, public_order
@@ -100,7 +98,6 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                 ids = [i.id for i in chunk]
                 # In a table that was empty, only ids this batch wrote can be stored.
                 stored = _load_full(db, [i for i in ids if i in written] if new_table else ids)
-                bases = import_bases(db, list(stored)) if action == "import" else {}
                 written.update(ids)
                 dead = _deleted_in(db, chunk, stored) if any_dead else set()
                 pending = _Pending(now_utc())
@@ -112,30 +109,16 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                         outcomes.append(Outcome(row.id, "deleted"))
                         continue
                     before = stored.get(row.id)
-                    incident, edited = as_updated(row, before, bases.get(row.id), keep)
+                    incident = with_stored(row, before, keep) if before and keep else row
                     after = next(fresh) if before is None else None
                     outcome, last = _write_one(
                         incident, before, viewer, last, action, pending, after
                     )
-                    outcomes.append(replace(outcome, edited=edited) if edited.edited else outcome)
+                    outcomes.append(outcome)
                 _flush(db, pending)
             if any(o.kind not in ("unchanged", "deleted") for o in outcomes):
                 _bump_version(db)
         return outcomes
-
-    def edits_since_import(
-        self, incidents: Sequence[Incident], keep: frozenset[str] = frozenset()
-    ) -> list[Edits]:
-        """For each record, what write_batch would find changed in the app since its last
-        import (NO_EDITS for most): a check-only import says it before anything is written."""
-        out: list[Edits] = []
-        with self._read_backend() as db:
-            for start in range(0, len(incidents), _CHUNK):
-                chunk = incidents[start : start + _CHUNK]
-                stored = _load_full(db, [i.id for i in chunk])
-                bases = import_bases(db, list(stored))
-                out += [as_updated(r, stored.get(r.id), bases.get(r.id), keep)[1] for r in chunk]
-        return out
 
     def save(self, incident: Incident, viewer: Viewer) -> Incident:
         """Create (version 0) or update one record; a stale version is refused."""

