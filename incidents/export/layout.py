@@ -7,6 +7,7 @@ shows, for which dates, from which sources, for which audience, and how to reope
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,41 +59,55 @@ class Flow:
         chars = max(12, int(self.width_in * 72 / (size * 0.56)))
         return chars, max(1, int((self.height_in - self.y_in) / (size * 1.32 / 72)))
 
-    def fits(self, text: str, size: float) -> bool:
-        """Whether text wraps into the lines the panel still has, a little narrower than
-        text() first guesses: a caller shortens a list by whole items until it does."""
-        chars, room = self._room(size * self.scale)
-        return len(textwrap.wrap(text, int(chars * 0.9))) <= room
-
     def text(self, text: str, size: float, bold: bool = False, colour: str = theme.INK) -> None:
         """Wrapped lines, as many as the panel still has room for; a cut one ends in "…".
 
         Why the cut: record text has no length limit, and a megabyte publisher name was
         drawn as thousands of lines below the image (two minutes for one PNG).
         """
+        self.first_whole([text], size, bold, colour)
+
+    def first_whole(
+        self, texts: Sequence[str], size: float, bold: bool = False, colour: str = theme.INK
+    ) -> None:
+        """The first of texts the panel holds whole, as drawn and measured, else the last
+        one cut: a list is shortened by whole items ("…; CNN; and 2 more"), not cut in a
+        name with its count lost ("…; CNN; Teller…")."""
         size *= self.scale
-        chars, room = self._room(size)
-        x, ha = (1, "right") if self.rtl else (0, "left")
         style: dict[str, Any] = {
             "fontsize": size,
             "fontweight": "bold" if bold else "normal",
             "color": colour,
         }
-        for attempt in range(4):  # the width guessed from the size, then measured
+        for n, text in enumerate(texts, 1):
+            drawn, cut = self._wrapped(text, size, style)
+            if not cut or n == len(texts):
+                break
+            for t in drawn:
+                t.remove()
+        for t in drawn:
+            t.set(y=self._y(), va="top", transform=self.ax.transAxes)
+            self.y_in += size * 1.32 / 72
+
+    def _wrapped(self, text: str, size: float, style: dict[str, Any]) -> tuple[list[Text], bool]:
+        """text's lines drawn, not yet placed: as many as the panel has room for, the
+        width guessed from the size, then measured; and whether it was cut."""
+        chars, room = self._room(size)
+        x, ha = (1, "right") if self.rtl else (0, "left")
+        for attempt in range(4):
             lines = textwrap.wrap(text[: chars * (room + 1)], chars) or [""]
-            if len(lines) > room or len(text) > chars * (room + 1):
+            cut = len(lines) > room or len(text) > chars * (room + 1)
+            if cut:
                 lines = lines[:room]
                 lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
-            drawn = [self.ax.text(x, 0, for_matplotlib(line), **style) for line in lines]
+            drawn = [self.ax.text(x, 0, for_matplotlib(line), ha=ha, **style) for line in lines]
             widest = max(_width_in(t, size, self.width_in) for t in drawn)
             if widest <= self.width_in or chars <= 12 or attempt == 3:
                 break
             for t in drawn:
                 t.remove()
             chars = max(12, int(chars * self.width_in / widest) - 1)
-        for t in drawn:
-            t.set(y=self._y(), va="top", ha=ha, transform=self.ax.transAxes)
-            self.y_in += size * 1.32 / 72
+        return drawn, cut
 
     def row(self, label: str, size: float, draw: str, **style: object) -> None:
         """A legend row: a symbol drawn in a small box, then its label, its letters made
@@ -274,11 +289,10 @@ def filters_and_sources(flow: Flow, selection: Selection) -> None:
     flow.text(filters_sentence(selection.query, district_names(selection)), 10.5)
     flow.gap(8)
     flow.text(_("Sources"), 12.5, bold=True)
-    for limit in range(MAX_PUBLISHERS, 0, -1):  # whole names, then how many more
-        sentence = sources_sentence(selection, limit)  # (cut, it read "CNN; Teller…")
-        if flow.fits(sentence, 10.5):
-            break
-    flow.text(sentence, 10.5)
+    shorter = (sources_sentence(selection, n) for n in range(MAX_PUBLISHERS, 0, -1))
+    flow.first_whole(
+        [*dict.fromkeys(shorter), _("Sources are listed in each incident record.")], 10.5
+    )
 
 
 def _precision_rows(flow: Flow, drawn: Drawn) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import pytest
 
 from incidents.access import PUBLIC, Role, Viewer
 from incidents.export import theme
-from incidents.export.layout import Flow
+from incidents.export.layout import Flow, sources_sentence
 from incidents.export.selection import read_selection
 from incidents.export.service import in_language
 from incidents.export.static_map import MapOptions, map_figure
@@ -130,3 +131,36 @@ def test_the_sources_line_names_whole_publishers_and_counts_the_rest(
     assert shown and shown == names[: len(shown)], sources
     more = len(names) - len(shown)
     assert sources.endswith(f"; and {more} more.") if more else sources.endswith("."), sources
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["WMWMW MWMWM", "MWMWM", "WMWMW", "WWWWW MMMMM", "MMMWWW", "WMW"],  # wider than guessed
+        ["Office of the United Nations High Commissioner for Human Rights (OHCHR)", "CNN"],
+    ],
+)
+@pytest.mark.parametrize("height_in", [0.3, 0.45, 0.6])
+def test_a_short_panel_drops_whole_names_never_half_of_one(
+    names: list[str], height_in: float
+) -> None:
+    """Measured as drawn (capitals are wider than the guess from the size): the list
+    ends in "and N more", or says where the sources are when not one name fits."""
+    selection = SimpleNamespace(
+        publishers=lambda: names, sources_complete=True, sources=[], sources_sampled=False
+    )
+    with theme.export_style():
+        fig = plt.figure(figsize=(3, height_in), dpi=theme.BASE_DPI)
+        try:
+            ax = fig.add_axes((0, 0, 1, 1))
+            flow = Flow(ax, 1.0)
+            flow.first_whole(
+                [*(sources_sentence(selection, n) for n in (6, 5, 4, 3, 2, 1)),
+                 "Sources are listed in each incident record."], 10.5)  # fmt: skip
+            said = " ".join(t.get_text() for t in ax.texts)
+        finally:
+            plt.close(fig)
+    if said.startswith("Sources are listed"):  # one line left: only the last resort, cut
+        return
+    assert "…" not in said, said
+    assert said.endswith("more.") or said.endswith(names[-1] + "."), said
