@@ -54,11 +54,6 @@ class Flow:
     def gap(self, points: float) -> None:
         self.y_in += points * self.scale / 72
 
-    def _room(self, size: float) -> tuple[int, int]:
-        """Characters per line (guessed from the size) and lines left, for scaled size."""
-        chars = max(12, int(self.width_in * 72 / (size * 0.56)))
-        return chars, max(1, int((self.height_in - self.y_in) / (size * 1.32 / 72)))
-
     def text(self, text: str, size: float, bold: bool = False, colour: str = theme.INK) -> None:
         """Wrapped lines, as many as the panel still has room for; a cut one ends in "…".
 
@@ -92,7 +87,8 @@ class Flow:
     def _wrapped(self, text: str, size: float, style: dict[str, Any]) -> tuple[list[Text], bool]:
         """text's lines drawn, not yet placed: as many as the panel has room for, the
         width guessed from the size, then measured; and whether it was cut."""
-        chars, room = self._room(size)
+        chars = max(12, int(self.width_in * 72 / (size * 0.56)))  # guessed, then measured
+        room = max(1, int((self.height_in - self.y_in) / (size * 1.32 / 72)))
         x, ha = (1, "right") if self.rtl else (0, "left")
         for attempt in range(4):
             lines = textwrap.wrap(text[: chars * (room + 1)], chars) or [""]
