@@ -362,10 +362,13 @@ def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
     return side
 
 
-# The wide trigram indexes of stores made before text_lower answered every search.
+# The wide trigram indexes of stores made before text_lower answered every search, where
+# this role owns the table (another's DROP would fail, and log an error on every open).
 _WIDE_INDEXES = (
-    "SELECT indexname AS name FROM pg_indexes WHERE schemaname = %s "
-    "AND tablename = 'incidents' AND indexname LIKE 'incidents\\_trgm\\_%%'"
+    "SELECT i.indexname AS name FROM pg_indexes i JOIN pg_tables t "
+    "ON t.schemaname = i.schemaname AND t.tablename = i.tablename "
+    "WHERE i.schemaname = %s AND i.tablename = 'incidents' "
+    "AND i.indexname LIKE 'incidents\\_trgm\\_%%' AND pg_has_role(t.tableowner, 'USAGE')"
 )
 
 
