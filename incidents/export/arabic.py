@@ -41,11 +41,15 @@ def matplotlib_shapes_text() -> bool:
     return (major, minor) >= (3, 11)
 
 
-def for_matplotlib(text: str) -> str:
-    """Text ready to hand to matplotlib so Arabic reads correctly in the image."""
-    if not text or not has_rtl(text) or matplotlib_shapes_text():
+def for_matplotlib(text: str, rtl: bool = False) -> str:
+    """Text ready to hand to matplotlib so Arabic reads correctly in the image. rtl: a
+    line of a right-to-left panel, read so whatever its first letter (a sources line
+    starting with "Human Rights Watch" ended "Agenzia Novaغيرها 2و ؛")."""
+    if not text or not has_rtl(text):
         return text
-    return visual_order(text)
+    if matplotlib_shapes_text():  # its own bidi: a right-to-left mark sets the direction
+        return "\u200f" + text if rtl else text
+    return visual_order(text, "R" if rtl else None)
 
 
 def isolate(text: str, rtl: bool) -> str:
@@ -56,12 +60,13 @@ def isolate(text: str, rtl: bool) -> str:
     return f"\u200e{text}\u200e" if rtl and text else text
 
 
-def visual_order(text: str) -> str:
-    """Shaped presentation forms in display order, for renderers that do no shaping."""
+def visual_order(text: str, base_dir: str | None = None) -> str:
+    """Shaped presentation forms in display order, for renderers that do no shaping;
+    base_dir "R" or "L" sets the line's direction (else its first strong letter does)."""
     import arabic_reshaper
     from bidi.algorithm import get_display
 
-    return str(get_display(arabic_reshaper.reshape(text)))
+    return str(get_display(arabic_reshaper.reshape(text), base_dir=base_dir))
 
 
 _SVG_TEXT = re.compile(r"<text ([^>]*)>([^<]*)</text>")

@@ -26,7 +26,7 @@ from incidents.export.cells import Squares
 from incidents.export.points import Drawn, marker_style
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES, type_style
-from incidents.translation import _, is_rtl
+from incidents.translation import _, is_rtl, ngettext
 
 MAX_PUBLISHERS = 6
 
@@ -96,7 +96,8 @@ class Flow:
             if cut:
                 lines = lines[:room]
                 lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
-            drawn = [self.ax.text(x, 0, for_matplotlib(line), ha=ha, **style) for line in lines]
+            drawn = [self.ax.text(x, 0, for_matplotlib(line, self.rtl), ha=ha, **style)
+                     for line in lines]  # fmt: skip
             widest = max(_width_in(t, size, self.width_in) for t in drawn)
             if widest <= self.width_in or chars <= 12 or attempt == 3:
                 break
@@ -320,7 +321,8 @@ def sources_sentence(selection: Selection, limit: int = MAX_PUBLISHERS) -> str:
     more = len(names) - len(shown)
     text = _("; ").join(shown)
     if more:
-        text = _("{names}; and {n} more").format(names=text, n=translation.number(more))
+        said = ngettext("{names}; and {n} more", "{names}; and {n} more", more)
+        text = said.format(names=text, n=translation.number(more))
     if not selection.sources_complete:
         n = translation.number(len(selection.sources))
         read = (

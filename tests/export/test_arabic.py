@@ -10,7 +10,13 @@ import re
 import matplotlib.pyplot as plt
 
 from incidents.export import theme
-from incidents.export.arabic import rtl_svg_text
+from incidents.export.arabic import (
+    for_matplotlib,
+    matplotlib_shapes_text,
+    rtl_svg_text,
+    visual_order,
+)
+from incidents.export.layout import Flow
 
 
 def _svg(*texts: tuple[str, str]) -> str:
@@ -42,3 +48,20 @@ def test_a_line_that_reads_right_to_left_is_marked_and_keeps_its_side():
     assert "&lt;b&gt;&amp;amp; {{7*7}}" in hostile  # still text, escaped as it was
     assert 'direction="rtl"' in hostile and "text-anchor: end" in hostile  # its left edge
     assert rtl_svg_text(svg) == svg  # marked once
+
+
+def test_a_line_of_a_right_to_left_panel_reads_so_whatever_its_first_letter():
+    """An Arabic sources line starting with a Latin name was laid out left to right: its
+    end, «؛ و2 غيرها.», stuck to the last name ("Agenzia Novaغيرها 2و ؛"), in a walk."""
+    line = "Treasury؛ Reuters؛ ومصدر واحد غيرها."
+    drawn = for_matplotlib(line, rtl=True)
+    assert drawn == ("\u200f" + line if matplotlib_shapes_text() else visual_order(line, "R"))
+    assert for_matplotlib(line) != drawn  # a left-to-right panel's line is left as it reads
+    with theme.export_style():
+        fig = plt.figure(figsize=(4, 2))
+        try:
+            flow = Flow(fig.add_axes((0, 0, 1, 1)), 1.0, rtl=True)
+            flow.text(line, 10.5)
+            assert [t.get_text() for t in fig.axes[0].texts] == [drawn]
+        finally:
+            plt.close(fig)
