@@ -73,6 +73,7 @@ class ImportReport:
     unchanged: int = 0  # of those, the ones the file holds as they are
     deleted: int = 0  # rows of records deleted in the app: not brought back
     deleted_rows: list[tuple[int, str]] = field(default_factory=list)  # row, record id
+    merged_rows: list[tuple[int, str, str]] = field(default_factory=list)  # of those: merged into
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[WarnedRow] = field(default_factory=list)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
@@ -123,7 +124,9 @@ class ImportReport:
         """The outcome counts, as the command line and the import page name them."""
         rest = [(_("warned"), self.warned), (_("rejected"), len(self.rejected))]
         if self.dry_run:  # a check does not compare the stored records with the rows
-            dead = [(_("deleted records"), self.deleted)] if self.deleted else []
+            merged, gone = len(self.merged_rows), self.deleted - len(self.merged_rows)
+            dead = [(_("deleted records"), gone)] if gone else []
+            dead += [(_("merged records"), merged)] if merged else []
             return [(_("new"), self.imported), (_("already stored"), self.updated), *dead, *rest]
         stored = [(_("updated"), self.changed), (_("unchanged"), self.unchanged)]
         return [(_("imported"), self.imported), *stored, *rest]
@@ -220,8 +223,17 @@ class ImportReport:
 
     def _deleted_lines(self) -> list[str]:
         """Rows of records deleted in the app: the import leaves them deleted; a check
-        says so before anything is written, row by row."""
-        n = self.deleted
+        says so before anything is written, row by row. A row of a record merged into
+        another is named with the record it went into: told to restore it, an editor
+        would have undone the merge (found in a browser walk)."""
+        into = _("row {row} ({id}): merged into {kept}; the merge stands and nothing is "
+                 "written for this row")  # fmt: skip
+        merged = [into.format(row=r, id=i, kept=k) for r, i, k in self.merged_rows]
+        return _listed(merged) + self._unmerged_deleted_lines(self.deleted - len(merged))
+
+    def _unmerged_deleted_lines(self, n: int) -> list[str]:
+        if not n:
+            return []
         if self.dry_run:
             said = ngettext(
                 "{n} row matches a deleted record: the import will leave it deleted (restore it "
@@ -231,7 +243,8 @@ class ImportReport:
                 n,
             )
             match = _("row {row}: matches deleted record {id}")
-            texts = [match.format(row=row, id=rid) for row, rid in self.deleted_rows]
+            merged = {i for _r, i, _k in self.merged_rows}
+            texts = [match.format(row=r, id=i) for r, i in self.deleted_rows if i not in merged]
             return ["  " + said.format(n=n), *_listed(texts)]
         said = ngettext(
             "{n} row was a deleted record and was not re-imported (restore it from the "

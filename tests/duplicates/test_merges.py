@@ -159,3 +159,20 @@ def test_merged_incidents_lists_each_with_its_sources_only_to_those_who_may_see_
     assert (
         merged_incidents(store, Viewer("anyone", Role.PUBLIC)) == []
     )  # the merge made it restricted
+
+
+def test_a_reimported_row_of_a_merged_record_names_the_record_it_went_into(store) -> None:
+    """The example imported, ex-005 merged into ex-004, the file imported again: the
+    report told the editor to restore ex-005 "from the deleted records", which would
+    undo the merge (found in a browser walk). It now names the record it went into."""
+    from incidents.importer import ImportOptions, import_file
+    from tests.conftest import EXAMPLE
+
+    import_file(EXAMPLE, store, EDITOR)
+    merge(store, "tarhuna-ex-004", "tarhuna-ex-005", EDITOR, {})
+    for dry_run in (True, False):
+        report = import_file(EXAMPLE, store, EDITOR, ImportOptions(dry_run=dry_run))
+        said = "\n".join(report.lines())
+        assert report.merged_rows == [(6, "tarhuna-ex-005", "tarhuna-ex-004")]
+        assert "row 6 (tarhuna-ex-005): merged into tarhuna-ex-004; the merge stands" in said
+        assert "restore" not in said and "deleted record" not in said, said
