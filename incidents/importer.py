@@ -41,7 +41,7 @@ from incidents.record import Incident
 from incidents.report import PROBLEM_COLUMN, ImportReport, RejectedRow, WarnedRow
 from incidents.spreadsheet_safety import unguarded
 from incidents.store.base import Store, StoreError
-from incidents.store.merges import merge_links, rows_into_merged
+from incidents.store.merges import merged_into, rows_into_merged
 from incidents.store.record_ids import keyed_id, legacy_id
 from incidents.store.record_store import RecordStore
 from incidents.translation import _
@@ -186,7 +186,7 @@ def _import(
         report.updated = sum(i.id in stored for _, i in incidents)
         report.imported = len(incidents) - report.updated - report.deleted
     if report.deleted_rows:  # of those, rows of records merged into another: it stands
-        into = {link.absorbed_id: link.kept_id for link in merge_links(store, viewer)}
+        into = merged_into(store, [i for _n, i in report.deleted_rows])
         report.merged_rows = [(n, i, into[i]) for n, i in report.deleted_rows if i in into]
     report.rejected.sort(key=lambda r: r.row)
     report.warnings.sort(key=lambda w: w.row)

@@ -158,6 +158,8 @@ def merge(
         db.delete_incident(absorbed_id)
         db.append_audit(gone)
         tombstones.bury(db, absorbed, now, viewer.name, reason, gone.seq)
+        # a link left by an earlier merge of this record, undone by restoring it
+        db.execute(f"DELETE FROM {MERGES} WHERE absorbed_id = %s", [absorbed_id])
         db.execute(
             f"INSERT INTO {MERGES} (absorbed_id, kept_id, absorbed_event_id, merged_at, "
             "merged_by, merge_seq, absorb_seq) VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -293,6 +295,27 @@ def merge_links(store: RecordStore, viewer: Viewer, kept_id: str | None = None) 
         for r in rows
         if str(r["kept_id"]) in visible
     ]
+
+
+def merged_into(store: RecordStore, ids: Sequence[str]) -> dict[str, str]:
+    """For those of ids deleted by a merge (their tombstone is still the merge's: a
+    record restored and deleted again is a deleted record), the record that holds their
+    content now, a merge of the kept record into another followed to its end."""
+    with store._backend() as db:
+        ensure_tables(db)
+        rows = db.fetch(
+            f"SELECT m.absorbed_id, m.kept_id FROM {MERGES} m JOIN {tombstones.TABLE} t "
+            "ON t.id = m.absorbed_id AND t.audit_seq = m.absorb_seq"
+        )
+    into = {str(r["absorbed_id"]): str(r["kept_id"]) for r in rows}
+    out = {}
+    for start in (i for i in dict.fromkeys(ids) if i in into):
+        seen, kept = {start}, into[start]
+        while kept in into and kept not in seen:
+            seen.add(kept)
+            kept = into[kept]
+        out[start] = kept
+    return out
 
 
 def merged_keys(links: Sequence[MergeLink]) -> dict[str, list[str]]:

@@ -176,3 +176,26 @@ def test_a_reimported_row_of_a_merged_record_names_the_record_it_went_into(store
         assert report.merged_rows == [(6, "tarhuna-ex-005", "tarhuna-ex-004")]
         assert "row 6 (tarhuna-ex-005): merged into tarhuna-ex-004; the merge stands" in said
         assert "restore" not in said and "deleted record" not in said, said
+
+
+def test_a_chain_of_merges_and_a_restored_record_are_told_apart(store) -> None:
+    """Found in review: ex-005 into ex-004, then ex-004 into ex-003, and ex-005's row was
+    a plain deleted record again; ex-002 merged, restored, then deleted on purpose was
+    still "merged"; and merging a restored record again failed on the old link."""
+    from incidents.importer import import_file
+    from tests.conftest import EXAMPLE
+
+    import_file(EXAMPLE, store, EDITOR)
+    merge(store, "tarhuna-ex-004", "tarhuna-ex-005", EDITOR, {})
+    merge(store, "tarhuna-ex-003", "tarhuna-ex-004", EDITOR, {})
+    merge(store, "tarhuna-ex-001", "tarhuna-ex-002", EDITOR, {})
+    back = store.restore("tarhuna-ex-002", EDITOR)
+    store.delete(back.id, back.version, EDITOR, "a test record")
+    report = import_file(EXAMPLE, store, EDITOR)
+    assert report.merged_rows == [(5, "tarhuna-ex-004", "tarhuna-ex-003"),
+                                  (6, "tarhuna-ex-005", "tarhuna-ex-003")]  # fmt: skip
+    assert "1 row was a deleted record" in "\n".join(report.lines())  # ex-002: restore it
+    again = store.restore("tarhuna-ex-002", EDITOR)
+    merge(store, "tarhuna-ex-001", again.id, EDITOR, {})  # the old link is replaced
+    links = merge_links(store, EDITOR, "tarhuna-ex-001")
+    assert [link.absorbed_id for link in links] == ["tarhuna-ex-002"]
