@@ -12,7 +12,7 @@ from typing import Any
 
 from incidents.field_words import field_label
 from incidents.spreadsheet_safety import safe_cell
-from incidents.translation import N_, _, ngettext
+from incidents.translation import N_, NO_OVERRIDES, _, ngettext
 
 PROBLEM_COLUMN = "problem"  # the rejected rows' file: why; no reader takes this column
 DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
@@ -26,7 +26,6 @@ SKIPPED_PAGE = N_(
 )
 # Explicit direction controls (embeddings, overrides, isolates) in a cell quoted by the
 # page's report would reorder the rest of its line: the page drops them.
-_NO_OVERRIDES = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ class ImportReport:
         how many rows look like stored ones), no command to type, and no direction
         control of a quoted cell that could reorder its line."""
         said = self._lines(how_to_change, field_label, page=True)
-        return [line.strip().translate(_NO_OVERRIDES) for line in said]
+        return [line.strip().translate(NO_OVERRIDES) for line in said]
 
     def _lines(self, how_to_change: str, named: Callable[[str], str], page: bool) -> list[str]:
         label = (_(self.format_label) if self.format_label else self.format).split(" (")[0]

@@ -15,6 +15,8 @@ import unicodedata
 
 import matplotlib
 
+from incidents.translation import NO_OVERRIDES
+
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
@@ -45,6 +47,7 @@ def for_matplotlib(text: str, rtl: bool = False) -> str:
     """Text ready to hand to matplotlib so Arabic reads correctly in the image. rtl: a
     line of a right-to-left panel, read so whatever its first letter (a sources line
     starting with "Human Rights Watch" ended "Agenzia Novaغيرها 2و ؛")."""
+    text = text.translate(NO_OVERRIDES)
     if not text or not has_rtl(text):
         return text
     if matplotlib_shapes_text():  # its own bidi: a right-to-left mark sets the direction

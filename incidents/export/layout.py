@@ -74,6 +74,7 @@ class Flow:
             "fontweight": "bold" if bold else "normal",
             "color": colour,
         }
+        drawn: list[Text] = []
         for n, text in enumerate(texts, 1):
             drawn, cut = self._wrapped(text, size, style)
             if not cut or n == len(texts):
@@ -286,10 +287,10 @@ def filters_and_sources(flow: Flow, selection: Selection) -> None:
     flow.text(filters_sentence(selection.query, district_names(selection)), 10.5)
     flow.gap(8)
     flow.text(_("Sources"), 12.5, bold=True)
-    shorter = (sources_sentence(selection, n) for n in range(MAX_PUBLISHERS, 0, -1))
-    flow.first_whole(
-        [*dict.fromkeys(shorter), _("Sources are listed in each incident record.")], 10.5
-    )
+    names = selection.publishers()  # read once: 0.1 s a call at 20,000 incidents
+    shorter = [sources_sentence(selection, n, names) for n in range(MAX_PUBLISHERS, 0, -1)]
+    none = _("Sources are listed in each incident record.")  # not even one name fits
+    flow.first_whole(list(dict.fromkeys([*shorter, none])), 10.5)
 
 
 def _precision_rows(flow: Flow, drawn: Drawn) -> None:
@@ -312,9 +313,12 @@ def _precision_rows(flow: Flow, drawn: Drawn) -> None:
         flow.row(_("Incidents at the same place, spread around it"), 10.5, "fan")
 
 
-def sources_sentence(selection: Selection, limit: int = MAX_PUBLISHERS) -> str:
-    """The publishers most cited first, up to limit of them, and how many more."""
-    names = selection.publishers()
+def sources_sentence(
+    selection: Selection, limit: int = MAX_PUBLISHERS, names: list[str] | None = None
+) -> str:
+    """The publishers most cited first (names: selection.publishers(), when read
+    already), up to limit of them, and how many more."""
+    names = selection.publishers() if names is None else names
     if not names:
         return _("Sources are listed in each incident record.")
     shown = names[:limit]

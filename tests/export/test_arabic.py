@@ -65,3 +65,9 @@ def test_a_line_of_a_right_to_left_panel_reads_so_whatever_its_first_letter():
             assert [t.get_text() for t in fig.axes[0].texts] == [drawn]
         finally:
             plt.close(fig)
+
+
+def test_direction_overrides_in_record_text_reorder_nothing_in_an_image():
+    """A publisher "\u202eEvil Corp" drew every later name backwards (found in review)."""
+    assert for_matplotlib("\u202eEvil Corp; CNN; \u2067BBC\u2069") == "Evil Corp; CNN; BBC"
+    assert for_matplotlib("\u202eترهونة", rtl=True).count("\u202e") == 0
