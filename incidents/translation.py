@@ -96,9 +96,8 @@ def use_resolver(resolver: Callable[[], str | None]) -> None:
     _resolvers[:] = [resolver]
 
 
-# Direction overrides and isolates: inside record text they reorder what follows them on
-# the line (a publisher "\u202eEvil Corp" drew every later name backwards). Stripped
-# wherever record text is laid out for a reader (the import page, the images).
+# Direction overrides and isolates, stripped where record text is laid out for a reader:
+# they reorder what follows them (a publisher "\u202eEvil Corp" drew later names backwards).
 NO_OVERRIDES = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 

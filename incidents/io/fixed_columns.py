@@ -69,12 +69,7 @@ def plan(table: Table, columns: Columns, column_map: Mapping[str, str] | None) -
     for source, target in (column_map or {}).items():
         index = _column_index(table, source)
         if index is None:
-            shown = ", ".join(h for h in table.header if h)[:300]
-            said = _(
-                "{file}: the column map names a column '{column}' that the file does not have "
-                "(its columns are: {columns})"
-            )
-            raise FileUnusable(said.format(file=table.name, column=source, columns=shown))
+            raise not_in_file(table, source)
         targets[index] = target
     own: list[str | None] = []
     fields: list[str | None] = []
@@ -97,6 +92,14 @@ def plan(table: Table, columns: Columns, column_map: Mapping[str, str] | None) -
         fields.append(None if mapped_own else template)
     _drop_overridden(own, targets)
     return Plan(own, fields)
+
+
+def not_in_file(table: Table, key: str) -> FileUnusable:
+    """The error of a column map naming a column the file does not have, with its own."""
+    shown = ", ".join(h for h in table.header if h)[:300]
+    said = _("{file}: the column map names a column '{column}' that the file does not have "
+             "(its columns are: {columns})")  # fmt: skip
+    return FileUnusable(said.format(file=table.name, column=key, columns=shown))
 
 
 def _column_index(table: Table, source: str) -> int | None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from incidents.dates import DayOrder
 from incidents.io import acled, ucdp
-from incidents.io.fixed_columns import fold
+from incidents.io.fixed_columns import fold, not_in_file
 from incidents.io.tabular import FileUnusable, Table
 from incidents.io.type_readings import Readings, incident_type, readings_note
 from incidents.schema import VERIFICATION_STATUSES
@@ -263,12 +263,7 @@ def _mapped_targets(
     for column, target in column_map.items():
         index = _column_index(table, column)
         if index is None:
-            shown = ", ".join(h for h in table.header if h)[:300]
-            said = _(
-                "{file}: the column map names a column '{column}' that the file does not have "
-                "(its columns are: {columns})"
-            )
-            raise FileUnusable(said.format(file=table.name, column=column, columns=shown))
+            raise not_in_file(table, column)
         field = fold(target)
         if field and field not in TEMPLATE_COLUMNS:
             said = _(
