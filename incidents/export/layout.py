@@ -55,11 +55,8 @@ class Flow:
         self.y_in += points * self.scale / 72
 
     def text(self, text: str, size: float, bold: bool = False, colour: str = theme.INK) -> None:
-        """Wrapped lines, as many as the panel still has room for; a cut one ends in "…".
-
-        Why the cut: record text has no length limit, and a megabyte publisher name was
-        drawn as thousands of lines below the image (two minutes for one PNG).
-        """
+        """Wrapped lines, as many as the panel still has room for; a cut one ends in "…"
+        (record text has no length limit: a megabyte name took two minutes to draw)."""
         self.first_whole([text], size, bold, colour)
 
     def first_whole(
@@ -69,11 +66,8 @@ class Flow:
         one cut: a list is shortened by whole items ("…; CNN; and 2 more"), not cut in a
         name with its count lost ("…; CNN; Teller…")."""
         size *= self.scale
-        style: dict[str, Any] = {
-            "fontsize": size,
-            "fontweight": "bold" if bold else "normal",
-            "color": colour,
-        }
+        weight = "bold" if bold else "normal"
+        style: dict[str, Any] = {"fontsize": size, "fontweight": weight, "color": colour}
         drawn: list[Text] = []
         for n, text in enumerate(texts, 1):
             drawn, cut = self._wrapped(text, size, style)
