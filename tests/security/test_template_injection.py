@@ -180,12 +180,17 @@ def test_an_element_that_would_compile_its_text_is_refused():
 
 @pytest.mark.parametrize("fmt", ["svg", "pptx"])
 def test_a_megabyte_of_text_is_cut_to_fit_a_drawn_panel(hostile_store, fmt):
-    """A megabyte publisher name was wrapped into thousands of lines (minutes per PNG)."""
+    """A megabyte publisher name was wrapped into thousands of lines (minutes per PNG).
+    The image's legend lists whole names only: with no room for this one it says where
+    the sources are; the deck's sources slide draws its start, literally, and cuts it."""
     store, _, _ = hostile_store
     request = ExportRequest(fmt, profile="internal", title="Hostile text")
     text = decoded(fmt, run_export(store, EDITOR, Query(), request).data)
-    assert "H {{ 7*7 }} x{{ 7*7 }}" in text  # the start of the name is drawn, literally
-    assert text.count("{{ 7*7 }} x") < 2_000 and "…" in text
+    if fmt == "svg":
+        assert "Sources are listed in each incident record." in text
+    else:
+        assert "H {{ 7*7 }} x{{ 7*7 }}" in text and "…" in text
+    assert text.count("{{ 7*7 }} x") < 2_000
 
 
 def test_a_megabyte_description_is_kept_whole_in_text_tables(hostile_store):
