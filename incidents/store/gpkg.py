@@ -21,7 +21,7 @@ from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.sqlite_transaction import immediate
 from incidents.store import geopackage_format as gpkg
-from incidents.store import text_index, tombstones
+from incidents.store import text_index, text_lower, tombstones
 from incidents.store.audit import AuditEntry
 from incidents.store.audit_guard import SQLITE_NO_UPDATE, upgrade_sqlite_guard
 from incidents.store.backend import Backend
@@ -63,6 +63,7 @@ class GeoPackageStore(RecordStore):
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         conn.row_factory = sqlite3.Row
         gpkg.register_functions(conn)
+        text_lower.register_sqlite(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 30000")
         return conn

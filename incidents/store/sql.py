@@ -14,7 +14,6 @@ from typing import Any
 from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.query import Query
 from incidents.store import text_index, text_lower
-from incidents.store.text_lower import lowered_arabic
 from incidents.store.text_marks import is_arabic, postgres_unmarked, sqlite_unmarked
 
 
@@ -75,10 +74,9 @@ def add_text(
 
     The text also finds records that spell the town it names another way or in another
     script (text_index.search_needles: "Tarhouna", "ترهونة" find "Tarhuna"). like "LIKE"
-    is SQLite, answered by the store's FTS5 trigram index (an Arabic needle by the
-    narrow lowered copy, without its marks); "ILIKE" is PostgreSQL, answered by the
-    narrow copy's GIN indexes when the store has it (side, text_lower): the rows'
-    own columns have no text index there.
+    is SQLite, "ILIKE" PostgreSQL. Each needle of three characters or more is answered
+    by the narrow lowered copy's trigram index when the store has it (side,
+    text_lower); others, a LIKE on the rows.
 
     For the public, a place name counts only where the public rows show it (records
     stored no finer than a district: access.coarsen_for_public blanks the others); a
@@ -87,31 +85,15 @@ def add_text(
     if not text.strip():
         return
     needles = text_index.search_needles(text, data)
+    narrow = [n for n in needles if side and text_lower.answers(n)]
     parts: list[str] = []
     params: list[Any] = []
-    if like == "LIKE":  # Arabic: the narrow copy, without the marks (text_lower)
-        long = (n for n in needles if len(n) >= text_index.MIN_TRIGRAM)
-        arabic = {n: low for n in long if (low := lowered_arabic(n))}
-        if arabic:
-            sql, values = text_lower.sqlite_select(list(arabic.values()), public, "1")
-            parts.append(f"i.fid IN ({sql})")
-            params.extend(values)
-        needles = tuple(n for n in needles if n not in arabic)
-    elif side:  # PostgreSQL: every needle the narrow copy answers (text_lower)
-        narrow = [n for n in needles if len(n) >= text_index.MIN_TRIGRAM]
-        narrow = [n for n in narrow if text_lower.SEPARATOR not in n]
-        if narrow:
-            sql, values = text_lower.postgres_select(narrow, public, "true")
-            parts.append(f"i.fid IN ({sql})")
-            params.extend(values)
-        needles = tuple(n for n in needles if n not in narrow)
-    match = text_index.sqlite_match(needles, public) if like == "LIKE" else None
-    if match is not None:
-        condition, values = text_index.sqlite_condition(match, "%s")
-        parts.append(condition)
+    if narrow:
+        sql, values = text_lower.select(narrow, public, "1=1", like)
+        parts.append(f"i.fid IN ({sql})")
         params.extend(values)
     for needle in needles:
-        if match is None or len(needle) < text_index.MIN_TRIGRAM:
+        if needle not in narrow:
             sql, values = _like_text(needle, like, public)
             parts.append(sql)
             params.extend(values)

@@ -1,25 +1,23 @@
-"""The text filter through a full-text index, kept by the database itself.
+"""The text filter through a trigram index, kept by the database itself.
 
 A LIKE '%word%' over title, description, place and id reads every row: 2-5 s at a
-million records, on each store's first search. Both stores answer it from an index
-instead, and the database keeps that index on every write (triggers in SQLite, the
-index itself in PostgreSQL), so no write path (import, edit, delete, restore, purge,
-a bulk load, QGIS) can leave it behind:
+million records, on each store's first search. Both stores answer it from one index
+instead: the narrow lowered copy of the searched text (text_lower), kept by the
+database on every write (triggers), so no write path (import, edit, delete, restore,
+purge, a bulk load, QGIS) can leave it behind. In the GeoPackage its FTS5 trigram
+index (detail=none) finds candidate rows and an exact check keeps those holding the
+needle; in PostgreSQL its pg_trgm GIN indexes answer a LIKE. The same copy serves the
+text alone and the text with other filters, for staff and the public (whose search
+reads a place only where the public rows show it).
 
-- GeoPackage: an FTS5 table with the trigram tokenizer (case-insensitive substrings,
-  any script), one row per incident (rowid = fid), filled by triggers on the
-  incidents table. Its public_place column holds the place only where the public
-  rows show it (sql.add_text says why), so the public's search never reads a place
-  name it cannot see. A purge entry in the audit log merges the index's segments
-  (its 'optimize'), so no trace of a purged record's words stays in the index.
-  A text-only search reads the fids from this table alone (fid_select), checking
-  which records the viewer reads in a small index (SEEN_INDEX), not in the rows.
-- PostGIS: the narrow lowered copy's pg_trgm GIN indexes (text_lower), for the text
-  alone and with other filters alike; a needle they cannot answer (under three
-  characters, or across fields) is an ILIKE on the rows.
+A needle under three characters, or holding a line break (the copy joins fields with
+one), is a LIKE on the rows, as is every needle in a PostgreSQL store whose role may
+not read the copy.
 
-Both match what LIKE matched (a trigram search of three or more characters is a
-substring search); a needle shorter than three characters falls back to LIKE.
+Until this release the GeoPackage also kept an FTS5 table over the wide columns, for
+short needles and cased letters outside ASCII: a second index filled on every write
+(a fifth of an import's CPU; 473 MB at a million records). A store that has it loses
+it on its next open.
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from geodata.spellings import minimal_needles, same_place_names
-from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.store import text_lower
 from incidents.store.text_marks import unmarked
 
@@ -43,16 +40,16 @@ if TYPE_CHECKING:
     from incidents.query import Query
     from incidents.store.sql import Where
 
-FTS = "incidents_text"
-SEEN_INDEX = "incidents_text_seen"  # which records a viewer reads, without their rows
-INDEX_VERSION = "1"
-_META_KEY = "text_index"
 LOWER_VERSION = "2"  # text_lower's table and its trigram index (2: text_marks)
 _LOWER_KEY = "text_lower"
-_SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
-EXACT_COLUMNS = ("title", "description", "place", "id")
-PUBLIC_COLUMNS = ("title", "description", "public_place", "id")
-MIN_TRIGRAM = 3
+# What stores made before kept beside text_lower: the FTS5 table over the wide columns,
+# its triggers, and the index on sensitivity its searches named (INDEXED BY).
+_WIDE_FTS = "incidents_text"
+_WIDE_LEFTOVERS = (
+    *(("trigger", f"{_WIDE_FTS}_{kind}") for kind in ("insert", "delete", "update", "purge")),
+    ("table", _WIDE_FTS),
+    ("index", "incidents_text_seen"),
+)
 
 
 COUNTRIES_ENV = "INCIDENTS_SEARCH_COUNTRIES"
@@ -83,75 +80,34 @@ def _needles(term: str, countries: tuple[str, ...]) -> tuple[str, ...]:
     return minimal_needles(tuple(unmarked(n) or n for n in spelled))  # text_marks
 
 
-def _values(row: str) -> str:
-    """The FTS row of an incidents row (new or old in a trigger)."""
-    public = f"CASE WHEN {row}.location_precision IN ({_SHOWN}) THEN {row}.place END"
-    return f"{row}.fid, {row}.title, {row}.description, {row}.place, {public}, {row}.id"
-
-
-_INSERT = f"INSERT INTO {FTS} (rowid, title, description, place, public_place, id)"
-SQLITE_DDL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5("
-    "title, description, place, public_place, id, tokenize = 'trigram')",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS}_insert AFTER INSERT ON incidents "
-    f"BEGIN {_INSERT} VALUES ({_values('new')}); END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS}_delete AFTER DELETE ON incidents "
-    f"BEGIN DELETE FROM {FTS} WHERE rowid = old.fid; END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS}_update "
-    "AFTER UPDATE OF fid, title, description, place, location_precision, id ON incidents "
-    f"BEGIN DELETE FROM {FTS} WHERE rowid = old.fid; {_INSERT} VALUES ({_values('new')}); END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS}_purge AFTER INSERT ON audit_log "
-    f"WHEN new.action = 'purge' BEGIN INSERT INTO {FTS} ({FTS}) VALUES ('optimize'); END",
-)
-
-
 def ensure_sqlite(conn: sqlite3.Connection) -> None:
-    """Create the indexes and their triggers, and fill them from the rows a store made
-    before them holds (once each: store_meta remembers), in one write transaction.
-    SEEN_INDEX is a plain index, made on the first open that lacks it (2 s at a million
-    records); text_lower's narrow table and index take about a minute there."""
-    conn.execute(f"CREATE INDEX IF NOT EXISTS {SEEN_INDEX} ON incidents(sensitivity)")
-    _seen_index_is_wide(conn)
-    builds = {_META_KEY: (INDEX_VERSION, _build_fts), _LOWER_KEY: (LOWER_VERSION, _build_lower)}
-    if all(_meta(conn, key) == version for key, (version, _) in builds.items()):
+    """text_lower's table, index and triggers, made and filled from the rows a store
+    made before them holds (once: store_meta remembers), and the wide FTS5 table such
+    a store kept dropped, in one write transaction (text_lower's build takes about a
+    minute at a million records; the drop a few seconds)."""
+    marks = ", ".join("?" * len(_WIDE_LEFTOVERS))
+    leftovers = conn.execute(
+        f"SELECT type, name FROM sqlite_master WHERE name IN ({marks})",
+        [name for _, name in _WIDE_LEFTOVERS],
+    ).fetchall()
+    if _meta(conn, _LOWER_KEY) == LOWER_VERSION and not leftovers:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for key, (version, build) in builds.items():
-            if _meta(conn, key) != version:
-                build(conn)
-                conn.execute("INSERT OR REPLACE INTO store_meta VALUES (?, ?)", (key, version))
+        for kind, name in _WIDE_LEFTOVERS:  # triggers first: they name the table
+            conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+            conn.execute("DELETE FROM sqlite_stat1 WHERE idx = ?", (_WIDE_LEFTOVERS[-1][1],))
+        conn.execute("DELETE FROM store_meta WHERE key = 'text_index'")
+        if _meta(conn, _LOWER_KEY) != LOWER_VERSION:
+            text_lower.build_sqlite(conn)
+            conn.execute(
+                "INSERT OR REPLACE INTO store_meta VALUES (?, ?)", (_LOWER_KEY, LOWER_VERSION)
+            )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-
-
-# What SQLite's planner is told of SEEN_INDEX: a million rows, half of them per value.
-# The store never runs ANALYZE, and without statistics SQLite takes an index on an
-# equality to be selective: every query with "i.sensitivity = 'public'" (the public's
-# sources, rows by id, distinct values) then walked every public record through it
-# instead of looking up its ids (the public's sources 0.058 against 0.008 s per 900 ids
-# at 100k; later PNG exports 1.55 times the CPU). The text search names the index
-# itself (INDEXED BY), so it keeps it. A million is SQLite's own guess for a table with
-# no statistics: the other tables' and indexes' estimates are unchanged.
-_SEEN_STAT = "1000000 500000"
-
-
-def _seen_index_is_wide(conn: sqlite3.Connection) -> None:
-    """Tell the planner SEEN_INDEX is not selective (once; a later ANALYZE, run by hand,
-    replaces it with real figures that say the same: two or three values)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
-        known = "SELECT 1 FROM sqlite_stat1 WHERE tbl = 'incidents' AND idx = ?"
-        if conn.execute(known, (SEEN_INDEX,)).fetchone():
-            return
-    else:
-        conn.execute("ANALYZE sqlite_schema")  # makes sqlite_stat1, analyses nothing
-    conn.execute(
-        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('incidents', ?, ?)",
-        (SEEN_INDEX, _SEEN_STAT),
-    )
-    conn.execute("ANALYZE sqlite_schema")  # the planner reads the statistics again
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -159,95 +115,40 @@ def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     return None if found is None else str(found[0])
 
 
-def _build_fts(conn: sqlite3.Connection) -> None:
-    for statement in SQLITE_DDL:
-        conn.execute(statement)
-    conn.execute(f"DELETE FROM {FTS}")
-    conn.execute(f"{_INSERT} SELECT {_values('i')} FROM incidents i")
-
-
-def _build_lower(conn: sqlite3.Connection) -> None:
-    text_lower.build_sqlite(conn)
-
-
-# The triggers a batch of new rows does without: both indexes' per-row inserts.
-_BATCH_TRIGGERS = (f"{FTS}_insert", f"{text_lower.LOWER_TABLE}_insert")
+_BATCH_TRIGGER = f"{text_lower.LOWER_TABLE}_insert"  # the trigger a batch does without
 
 
 @contextmanager
 def batch_filled(conn: sqlite3.Connection, last_fid: int) -> Iterator[None]:
-    """Both indexes filled for the rows a batch adds (every fid above last_fid) in one
-    INSERT ... SELECT each at the block's end, not by a trigger per row: the triggers'
-    per-row inserts were half an import's CPU (20k rows: 3.5 s with, 1.8 s without).
-    The insert triggers are dropped and created again from their own SQL inside the
-    caller's transaction, so an error rolls both back and no other connection ever
-    sees a row without its index entries. A row the block added and then updated or
-    deleted was already kept by the other triggers; the fill skips rows indexed."""
-    marks = ", ".join("?" * len(_BATCH_TRIGGERS))
+    """text_lower's copy and index filled for the rows a batch adds (every fid above
+    last_fid) in one INSERT ... SELECT at the block's end, not by a trigger per row:
+    the triggers' per-row inserts were half an import's CPU (20k rows: 3.5 s with,
+    1.8 s without). The insert trigger is dropped and created again from its own SQL
+    inside the caller's transaction, so an error rolls both back and no other
+    connection ever sees a row without its copy. A row the block added and then
+    updated or deleted was already kept by the other triggers; the fill skips it."""
     found = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
-        _BATCH_TRIGGERS,
-    ).fetchall()
-    if len(found) != len(_BATCH_TRIGGERS):
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_BATCH_TRIGGER,)
+    ).fetchone()
+    if found is None:
         yield
         return
-    for name, _ in found:
-        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute(f'DROP TRIGGER "{_BATCH_TRIGGER}"')
     yield
-    with _large_hash(conn):
-        conn.execute(
-            f"{_INSERT} SELECT {_values('i')} FROM incidents i WHERE i.fid > ? "
-            f"AND NOT EXISTS (SELECT 1 FROM {FTS} t WHERE t.rowid = i.fid)",
-            (last_fid,),
-        )
-        text_lower.fill_sqlite(conn, last_fid)
-    for _, sql in found:
-        conn.execute(sql)
+    table = text_lower.TRIGRAMS
+    conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (_FILL_HASH,))
+    text_lower.fill_sqlite(conn, last_fid)
+    conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (_DEFAULT_HASH,))
+    conn.execute(found[0])
 
 
 # FTS5 writes its pending terms out as a new segment each time they pass 'hashsize'
-# (1 MiB by default) and merges the segments as they pile up. A batch's fill with 16 MiB
-# writes a sixth as many and took 0.66 s against 1.18 s for the wide table at 100k rows
-# (0.54 against 0.65 s for text_lower's); more than 16 MiB gained nothing more.
+# (1 MiB by default; a setting FTS5 stores in the table, so every writer shares it) and
+# merges the segments as they pile up. A batch's fill with 16 MiB writes a sixth as many
+# and took 0.54 against 0.65 s for text_lower's index at 100k rows (the wide FTS5 table
+# stores kept before: 0.66 against 1.18 s); more than 16 MiB gained nothing more.
 _FILL_HASH = 16 * 1024 * 1024
 _DEFAULT_HASH = 1024 * 1024
-
-
-@contextmanager
-def _large_hash(conn: sqlite3.Connection) -> Iterator[None]:
-    """Both FTS5 tables' 'hashsize' raised for the block and set back to SQLite's
-    default at its end (a setting FTS5 stores in the table, so every writer shares it)."""
-    tables = (FTS, text_lower.TRIGRAMS)
-    for table in tables:
-        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (_FILL_HASH,))
-    yield
-    for table in tables:
-        conn.execute(
-            f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (_DEFAULT_HASH,)
-        )
-
-
-def fts_phrase(needle: str) -> str:
-    """One needle as an FTS5 string (a phrase: its characters in order, nothing parsed)."""
-    return '"' + needle.replace('"', '""') + '"'
-
-
-def sqlite_match(needles: tuple[str, ...], public: bool) -> str | None:
-    """The MATCH expression for the needles the trigram index can answer (or None).
-
-    Staff search every column: public_place only ever repeats place, so it adds no
-    match, and a column filter makes FTS5 read every match's position lists (about
-    twice the time of a common phrase). The public's filter leaves out place."""
-    long = [n for n in needles if len(n) >= MIN_TRIGRAM]
-    if not long:
-        return None
-    phrases = " OR ".join(fts_phrase(n) for n in long)
-    return "{" + " ".join(PUBLIC_COLUMNS) + "} : (" + phrases + ")" if public else phrases
-
-
-def sqlite_condition(match: str, placeholder: str) -> tuple[str, list[Any]]:
-    """The incidents whose text matches, as a condition on i.fid."""
-    return f"i.fid IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH {placeholder})", [match]
 
 
 def fid_select(
@@ -264,22 +165,14 @@ def fid_select(
     data: the countries the data is in (search_countries).
 
     When the text is all there is to ask, the fids come from the narrow lowered copy
-    of the searched text (text_lower), not from the wide incidents rows: in the
-    GeoPackage through its detail=none trigram index and an exact check, in PostgreSQL
-    through its GIN indexes. A needle that the lowered copy cannot answer exactly (a
-    cased letter outside ASCII, in SQLite) is asked of the FTS5 table, united. A
-    viewer who does not read every record has seen's predicate checked on the narrow
-    row (its sensitivity). Otherwise (other filters, a needle under three characters,
-    a store without the table) the rows are read: in PostgreSQL the text's part of
-    that is the narrow copy too (sql.add_text).
+    of the searched text (text_lower) alone, not from the wide incidents rows; seen's
+    predicate is checked on the narrow row (its sensitivity). Otherwise (other
+    filters, a needle the copy does not answer, a store without the copy) the rows are
+    read, and the text's part of that is the narrow copy too (sql.add_text).
     """
     needles = search_needles(query.text, data) if _text_only(query) else ()
-    if side and needles and all(len(n) >= MIN_TRIGRAM for n in needles):
-        public = not seen.exact
-        if like == "LIKE":
-            return _sqlite_select(needles, seen, public)
-        if all(text_lower.SEPARATOR not in n for n in needles):
-            return text_lower.postgres_select(needles, public, seen.sql("w"))
+    if side and needles and all(map(text_lower.answers, needles)):
+        return text_lower.select(needles, not seen.exact, seen.sql("w"), like)
     return f"SELECT i.fid AS fid FROM incidents i WHERE {where.sql()}", list(where.params)
 
 
@@ -301,27 +194,6 @@ def unpacked(value: Any) -> list[int]:
         fids: list[int] = np.fromstring(value, dtype=np.int64, sep=",").tolist()
         return fids
     return list(value)  # psycopg reads a bigint[] as a list of int
-
-
-def _sqlite_select(
-    needles: tuple[str, ...], seen: Visibility, public: bool
-) -> tuple[str, list[Any]]:
-    """text_lower for the needles it answers, the FTS5 table for the others, united."""
-    lowered = {n: text_lower.long_lowered(n) for n in needles}
-    fast = [low for low in lowered.values() if low is not None]
-    rest = tuple(n for n, low in lowered.items() if low is None)
-    parts: list[tuple[str, list[Any]]] = []
-    if fast:
-        parts.append(text_lower.sqlite_select(fast, public, seen.sql("w")))
-    if rest:
-        sql = f"SELECT rowid AS fid FROM {FTS} WHERE {FTS} MATCH %s"
-        if not seen.restricted:
-            sql += (
-                f" AND EXISTS (SELECT 1 FROM incidents v INDEXED BY {SEEN_INDEX}"
-                f" WHERE {seen.sql('v')} AND v.fid = {FTS}.rowid)"
-            )
-        parts.append((sql, [sqlite_match(rest, public)]))
-    return " UNION ".join(p[0] for p in parts), [v for p in parts for v in p[1]]
 
 
 def _text_only(query: Query) -> bool:

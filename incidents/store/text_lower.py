@@ -1,25 +1,24 @@
-"""A narrow, lower-cased copy of the searched text, for the first text filter at scale.
+"""A narrow, lower-cased copy of the searched text: the one text index of both stores.
 
-The FTS5 phrase query (text_index) checks every match's position lists once per
-trigram of the needle: a phrase that 16% of a million records hold costs a second or
-more; GIN indexes on PostgreSQL's four wide columns rechecked each match in the wide
-rows (they are gone: this copy answers every search there). Both stores therefore
-keep, beside the incidents table and kept by the database on every write (triggers,
-so no write path can leave it behind), one narrow row per incident in LOWER_TABLE:
+A LIKE over the wide rows reads every row, and indexes over the wide columns recheck
+each match in the wide rows (PostgreSQL's GIN indexes on them, the GeoPackage's FTS5
+phrase reading position lists: a phrase that 16% of a million records hold cost a
+second or more). Both stores therefore keep, beside the incidents table and kept by the
+database on every write (triggers, so no write path can leave it behind), one narrow
+row per incident in LOWER_TABLE:
 
     fid, sensitivity, shown (the public rows show the place), body, place
 
 body is lower(title) NL lower(description) NL lower(id) and place is lower(place),
 as the database's own lower() folds them, without the Arabic marks (text_marks).
-A search for a needle whose characters are all ASCII or caseless (Arabic, digits,
-punctuation, bidi marks): for those lower() and Python's casefold() agree, so "the
-lowered field holds the lowered needle" is the case-folded substring test. Other
-needles ("Tarhūnah") keep text_index's own path.
 
 - GeoPackage: an FTS5 trigram index over LOWER_TABLE with detail=none (rowids only,
   no positions: small, and an AND of trigrams reads no position list) finds the rows
-  holding every trigram of the needle; instr() on the narrow row keeps those that hold
-  the needle itself.
+  holding up to MAX_TRIGRAMS trigrams of the needle; the exact check keeps those that
+  hold the needle itself. For a needle whose characters are all ASCII or caseless
+  (Arabic, digits, punctuation, bidi marks) lower() and Python's casefold() agree, so
+  that check is instr() on the lowered needle; a needle with a cased letter outside
+  ASCII ("Tarhūnah") is checked by casefold() itself (FOLDED_IN) on those rows.
 - PostgreSQL: pg_trgm GIN indexes on body and place answer LIKE on the lowered needle,
   rechecked in the narrow rows rather than the wide ones.
 """
@@ -31,17 +30,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from incidents.access import PUBLIC_PLACE_PRECISIONS
-from incidents.store.text_marks import is_arabic, postgres_unmarked, sqlite_unmarked
+from incidents.store.text_marks import postgres_unmarked, sqlite_unmarked
 
 LOWER_TABLE = "incidents_text_lower"
 TRIGRAMS = "incidents_text_trigrams"  # SQLite: FTS5 detail=none over LOWER_TABLE
 SEPARATOR = "\n"  # between fields of body: a needle holding it is left to text_index
 MAX_TRIGRAMS = 4  # measured at 1M: 2 to 12 cost alike; the exact check decides
-LONG_TRIGRAMS = 8  # SQLite: shorter needles are cheaper as an FTS5 phrase
+MIN_TRIGRAM = 3  # shorter needles are a LIKE on the rows (sql._like_text)
+FOLDED_IN = "incidents_folded_in"  # SQLite: casefold() containment (register_sqlite)
 PG_VERSION = "text_lower 2"  # the table's comment: 2 holds the text without Arabic marks
 GIN_WORD_TRIGRAMS = 5  # PostgreSQL: a word this long narrows the GIN scan (gin_word)
 _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def answers(needle: str) -> bool:
+    """Whether the copy answers needle: three characters or more (a trigram), within
+    one field (a needle holding SEPARATOR would match across two)."""
+    return len(needle) >= MIN_TRIGRAM and SEPARATOR not in needle
 
 
 def lowered(needle: str) -> str | None:
@@ -52,25 +58,14 @@ def lowered(needle: str) -> str | None:
     return _ascii_lowered(needle)
 
 
-def long_lowered(needle: str) -> str | None:
-    """lowered(needle) when SQLite should ask LOWER_TABLE for it: a needle of more than
-    LONG_TRIGRAMS distinct trigrams. The FTS5 phrase reads one position list per
-    trigram, so its cost grows with the needle; this path reads MAX_TRIGRAMS row lists
-    and checks each candidate row, whatever the needle's length. Measured at 1M, each
-    in a new process: "Tarhuna" (5 trigrams) 0.03 s of CPU by the phrase, 0.07 s here;
-    "detention" (7) 0.14 s and 0.2 s; "arbitrary detention" (17) 0.9 s here against
-    2 s by the phrase (wall, load average 12). docs/benchmarks.md has the figures.
-    An Arabic needle always comes here: only this copy holds the text without the
-    marks (text_marks), and the FTS5 table would miss «جويّا» for «جويا»."""
-    if len({needle[i : i + 3] for i in range(len(needle) - 2)}) <= LONG_TRIGRAMS:
-        return lowered_arabic(needle)
-    return lowered(needle)
-
-
-def lowered_arabic(needle: str) -> str | None:
-    """lowered(needle) for a needle with Arabic letters: SQLite asks LOWER_TABLE for it
-    whatever its length (the FTS5 table holds the marks: text_marks)."""
-    return lowered(needle) if is_arabic(needle) else None
+def register_sqlite(conn: sqlite3.Connection) -> None:
+    """FOLDED_IN on a GeoPackage connection: the exact check of a needle lower() cannot
+    fold ("Tarhūnah" in "TARHŪNAH"), on the few rows its trigrams select. Only reads
+    call it; the triggers that keep the copy use SQLite's own functions, so any other
+    program writing the file keeps it too."""
+    conn.create_function(
+        FOLDED_IN, 2, lambda hay, needle: int(needle in (hay or "").casefold()), deterministic=True
+    )
 
 
 def _ascii_lowered(needle: str) -> str | None:
@@ -186,8 +181,10 @@ def _held(needles: Sequence[str], public: bool, like: bool) -> tuple[str, list[A
             values = ["%" + _escape(word) + "%", "%" + _escape(needle) + "%"]
         elif like:
             test, values = "{0} LIKE lower(%s::text) ESCAPE '\\'", ["%" + _escape(needle) + "%"]
+        elif (low := lowered(needle)) is not None:
+            test, values = "instr({0}, %s) > 0", [low]
         else:
-            test, values = "instr({0}, %s) > 0", [needle]
+            test, values = FOLDED_IN + "({0}, %s)", [needle.casefold()]
         place = test.format("w.place")
         parts.append(
             f"{test.format('w.body')} OR " + (f"(w.shown AND {place})" if public else place)
@@ -226,23 +223,24 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def sqlite_select(needles: Sequence[str], public: bool, seen_sql: str) -> tuple[str, list[Any]]:
-    """The fids whose narrow row holds one of the lowered needles (each three or more
-    characters), for a viewer whose records are seen_sql (on alias w)."""
+def select(needles: Sequence[str], public: bool, seen_sql: str, like: str) -> tuple[str, list[Any]]:
+    """The fids whose narrow row w holds one of the needles (each one the copy answers),
+    for a viewer whose records are seen_sql (on alias w); like: "LIKE" for SQLite,
+    "ILIKE" for PostgreSQL.
+
+    SQLite: the detail=none trigram index (it folds case itself) gives the rows holding
+    up to MAX_TRIGRAMS of each needle's trigrams, and the exact check keeps those that
+    hold the needle. PostgreSQL: LIKE on the needle as the server's lower() folds it
+    (what ILIKE compared), through the GIN indexes."""
+    held, params = _held(needles, public, like=like != "LIKE")
+    if like != "LIKE":
+        return f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE {held} AND {seen_sql}", params
     groups = " OR ".join("(" + " AND ".join(map(_phrase, _trigrams(n))) + ")" for n in needles)
-    held, params = _held(needles, public, like=False)
     sql = (
         f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE w.fid IN "
         f"(SELECT rowid FROM {TRIGRAMS} WHERE {TRIGRAMS} MATCH %s) AND {held} AND {seen_sql}"
     )
     return sql, [groups, *params]
-
-
-def postgres_select(needles: Sequence[str], public: bool, seen_sql: str) -> tuple[str, list[Any]]:
-    """The same in PostgreSQL, for any needle without SEPARATOR: LIKE on the needle as
-    the server's lower() folds it (what ILIKE compared), through the GIN indexes."""
-    held, params = _held(needles, public, like=True)
-    return f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE {held} AND {seen_sql}", params
 
 
 def _pg_row(row: str) -> str:

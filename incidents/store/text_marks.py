@@ -6,10 +6,9 @@ search typed without them found nothing. The search drops the marks from what is
 typed and compares it with the text without them: both stores' full-text copies hold
 the text so, and a scan of the rows drops them as it reads. The records keep them.
 
-Two edges, known: a mark or tatweel written inside Latin text ("Tripoliـ Misrata") is
-read past by a long Latin search (the narrow copy) and not by a short one (the FTS5
-phrase); and in PostgreSQL an Arabic search combined with another filter scans the
-rows (translate() keeps the column's trigram index out), where alone it uses the copy.
+One edge, known: a mark or tatweel written inside Latin text ("Tripoliـ Misrata") is
+read past by a Latin search of three characters or more (the narrow copy) and not by a
+shorter one (a LIKE on the rows).
 """
 
 from __future__ import annotations

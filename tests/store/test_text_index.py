@@ -20,7 +20,7 @@ from incidents.store import open_store
 from incidents.store.base import Store
 from incidents.store.column_load import build_index
 from incidents.store.gpkg import GeoPackageStore
-from incidents.store.text_index import FTS, SEEN_INDEX, search_needles
+from incidents.store.text_index import search_needles
 from tests.conftest import ADMIN, EDITOR, EXAMPLE
 from tests.store.test_store import incident
 
@@ -123,43 +123,54 @@ def test_a_place_the_public_cannot_see_is_never_searched_for_it(store):
         assert _ids(store, "CANARY", viewer) == set()
 
 
-def test_a_store_made_before_the_index_gets_it_on_open(tmp_path):
+# What a store made before this release kept beside the narrow copy (its own DDL, as it
+# wrote it): the FTS5 table over the wide columns, its triggers, the sensitivity index.
+_WIDE_ROW = (
+    "{0}.fid, {0}.title, {0}.description, {0}.place, CASE WHEN {0}.location_precision "
+    "IN ('town', 'district') THEN {0}.place END, {0}.id"
+)
+_WIDE_INSERT = "INSERT INTO incidents_text (rowid, title, description, place, public_place, id)"
+_WIDE_DDL = (
+    "CREATE VIRTUAL TABLE incidents_text USING fts5("
+    "title, description, place, public_place, id, tokenize = 'trigram')",
+    "CREATE TRIGGER incidents_text_insert AFTER INSERT ON incidents "
+    f"BEGIN {_WIDE_INSERT} VALUES ({_WIDE_ROW.format('new')}); END",
+    "CREATE TRIGGER incidents_text_delete AFTER DELETE ON incidents "
+    "BEGIN DELETE FROM incidents_text WHERE rowid = old.fid; END",
+    "CREATE TRIGGER incidents_text_update AFTER UPDATE OF fid, title, description, place, "
+    "location_precision, id ON incidents BEGIN DELETE FROM incidents_text WHERE rowid = "
+    f"old.fid; {_WIDE_INSERT} VALUES ({_WIDE_ROW.format('new')}); END",
+    "CREATE TRIGGER incidents_text_purge AFTER INSERT ON audit_log WHEN new.action = 'purge' "
+    "BEGIN INSERT INTO incidents_text (incidents_text) VALUES ('optimize'); END",
+    f"{_WIDE_INSERT} SELECT {_WIDE_ROW.format('i')} FROM incidents i",
+    "CREATE INDEX incidents_text_seen ON incidents(sensitivity)",
+    "ANALYZE sqlite_schema",
+    "INSERT INTO sqlite_stat1 VALUES ('incidents', 'incidents_text_seen', '1000000 500000')",
+    "INSERT INTO store_meta VALUES ('text_index', '1')",
+)
+
+
+def test_a_store_made_with_the_wide_full_text_table_loses_it_on_open(tmp_path: Path) -> None:
+    """The narrow copy answers every search: the FTS5 table over the wide columns that
+    stores made before kept (a second index filled on every write) goes on the next
+    open, with its triggers, so a write no longer fills it, and the search is unchanged."""
     path = tmp_path / "old.gpkg"
-    store = open_store(str(path))
-    store.write_batch([incident(i) for i in range(1, 4)], EDITOR)
-    with sqlite3.connect(path) as conn:  # as a store made before the index was
-        conn.execute(f"DROP TABLE {FTS}")
-        conn.execute("DELETE FROM store_meta WHERE key = 'text_index'")
+    open_store(str(path)).write_batch([incident(i) for i in range(1, 4)], EDITOR)
+    with sqlite3.connect(path) as conn:
+        for statement in _WIDE_DDL:
+            conn.execute(statement)
     reopened = open_store(str(path))
     with sqlite3.connect(path) as conn:
-        assert conn.execute(f"SELECT COUNT(*) FROM {FTS}").fetchone() == (3,)
-    assert _ids(reopened, "incident 3") == {"syn-3"}
+        names = "SELECT name FROM sqlite_master WHERE name LIKE 'incidents_text%'"
+        left = {name for (name,) in conn.execute(names)}
+        assert not left & {"incidents_text", "incidents_text_seen", "incidents_text_insert"}
+        stat = "SELECT 1 FROM sqlite_stat1 WHERE idx = 'incidents_text_seen'"
+        assert conn.execute(stat).fetchone() is None
+        assert conn.execute("SELECT 1 FROM store_meta WHERE key = 'text_index'").fetchone() is None
+    assert _ids(reopened, "INCIDENT 3") == {"syn-3"}
     reopened.write_batch([incident(4)], EDITOR)
     assert _ids(reopened, "incident 4") == {"syn-4"}
-
-
-def test_the_publics_reads_by_id_look_up_their_ids_not_every_public_record(
-    tmp_path: Path,
-) -> None:
-    """The sensitivity index the text search names (INDEXED BY) must not lead SQLite's
-    planner, which has no statistics, to walk every public record for a few ids."""
-    store = GeoPackageStore(tmp_path / "s.gpkg")
-    store.write_batch([incident(i) for i in range(1, 30)], EDITOR)
-    ids = ["syn-1", "syn-2", "syn-3"]
-    sources = (
-        "SELECT s.* FROM incident_sources s JOIN incidents i ON i.id = s.incident_id "
-        f"WHERE s.incident_id IN (?, ?, ?) AND {PUBLIC_SEEN.sql()} "
-        "ORDER BY s.incident_id, s.position"
-    )
-    with sqlite3.connect(store.path) as conn:
-        plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sources}", ids))
-    assert SEEN_INDEX not in plan
-    assert "(id=?)" in plan or "(incident_id=?)" in plan
-    assert _ids(store, "incident 3", PUBLIC) <= {"syn-3"}  # the text search still runs
-    reopened = GeoPackageStore(tmp_path / "s.gpkg")  # told once, not twice
-    with sqlite3.connect(reopened.path) as conn:
-        told = "SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = ?"
-        assert conn.execute(told, (SEEN_INDEX,)).fetchone() == (1,)
+    assert _ids(reopened, "ÜBER") == set()
 
 
 def test_a_purge_leaves_no_copy_of_the_words_in_the_index(tmp_path: Path) -> None:
@@ -265,7 +276,7 @@ def test_a_postgis_store_made_before_the_narrow_copy_gets_it_on_open(store: Stor
     assert count == (4,)
 
 
-def test_a_batch_leaves_both_indexes_as_the_per_row_triggers_would(tmp_path: Path) -> None:
+def test_a_batch_leaves_the_narrow_copy_as_the_per_row_triggers_would(tmp_path: Path) -> None:
     from incidents.store import text_index, text_lower
 
     path = tmp_path / "batch.gpkg"
@@ -277,19 +288,16 @@ def test_a_batch_leaves_both_indexes_as_the_per_row_triggers_would(tmp_path: Pat
     store.write_batch(batch, EDITOR)  # new rows, one of them written again, an old one changed
     with sqlite3.connect(path) as conn:
         triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert set(text_index._BATCH_TRIGGERS) <= triggers  # back after the batch
-        index = f"SELECT rowid, title, description, place, public_place, id FROM {FTS}"
-        rows = f"SELECT {text_index._values('i')} FROM incidents i"
-        assert sorted(conn.execute(index)) == sorted(conn.execute(rows))
+        assert text_index._BATCH_TRIGGER in triggers  # back after the batch
         lower = f"SELECT fid, sensitivity, shown, body, place FROM {text_lower.LOWER_TABLE}"
         expected = f"SELECT {text_lower._row('i')} FROM incidents i"
         assert sorted(conn.execute(lower)) == sorted(conn.execute(expected))
-        assert len(list(conn.execute(index))) == 504
-        for table in (FTS, text_lower.TRIGRAMS):
-            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
-            # the fill's larger pending-terms buffer is set back for every other writer
-            size = f"SELECT v FROM {table}_config WHERE k = 'hashsize'"
-            assert conn.execute(size).fetchone() == (1024 * 1024,)
+        assert len(list(conn.execute(lower))) == 504
+        table = text_lower.TRIGRAMS
+        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+        # the fill's larger pending-terms buffer is set back for every other writer
+        size = f"SELECT v FROM {table}_config WHERE k = 'hashsize'"
+        assert conn.execute(size).fetchone() == (1024 * 1024,)
     assert _ids(store, "zebrafinch") == {"syn-5"}
     assert _ids(store, "kestrel") == {"syn-2"}
 
@@ -313,14 +321,7 @@ def test_arabic_marks_are_searched_past_and_an_earlier_copy_is_made_again(store:
             conn.execute(
                 f"INSERT INTO {text_lower.TRIGRAMS} ({text_lower.TRIGRAMS}) VALUES ('rebuild')"
             )
-            conn.execute(f"DELETE FROM {FTS}")
-            raw = "SELECT fid, title, description, place, place, id FROM incidents"
-            conn.execute(
-                f"INSERT INTO {FTS} (rowid, title, description, place, public_place, id) {raw}"
-            )
-            conn.execute(
-                "UPDATE store_meta SET value = '1' WHERE key IN ('text_lower', 'text_index')"
-            )
+            conn.execute("UPDATE store_meta SET value = '1' WHERE key = 'text_lower'")
         reopened: Store = open_store(str(store.path))
     else:
         import psycopg

@@ -11,7 +11,6 @@ Arabic with bidi marks, very long strings. It is data, never SQL or an FTS5 quer
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -153,17 +152,18 @@ def test_hostile_text_finds_what_a_substring_scan_finds(store: Store, text: str)
 
 
 # Each store sends only some needles down each path; forced here, every one takes it:
-# LONG_TRIGRAMS 0: SQLite looks every needle up in text_lower's narrow table;
+# MAX_TRIGRAMS 2: SQLite's trigram index gives the rows holding a needle's first and
+# last trigrams only, so the exact check decides for every needle of four or more;
 # GIN_WORD_TRIGRAMS 0: PostgreSQL looks every ASCII needle of several words up in the
 # GIN index by its longest word (text_lower.gin_word), the whole needle then checked.
-@pytest.mark.parametrize("path", ["LONG_TRIGRAMS", "GIN_WORD_TRIGRAMS"])
+@pytest.mark.parametrize(("path", "value"), [("MAX_TRIGRAMS", 2), ("GIN_WORD_TRIGRAMS", 0)])
 @pytest.mark.parametrize("text", NEEDLES)
 def test_each_lookup_path_finds_what_a_substring_scan_finds(
-    store: Store, text: str, path: str, monkeypatch: pytest.MonkeyPatch
+    store: Store, text: str, path: str, value: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from incidents.store import text_lower
 
-    monkeypatch.setattr(text_lower, path, 0)
+    monkeypatch.setattr(text_lower, path, value)
     records = _records()
     store.write_batch(records, EDITOR)
     for viewer, public in ((EDITOR, False), (PUBLIC, True)):
@@ -173,8 +173,8 @@ def test_each_lookup_path_finds_what_a_substring_scan_finds(
 
 _ALPHABET = "abAB %_'\"\\-:*(){}^ تره\u0651\u064e\u200f\u202eū"
 # Arabic marks where Arabic writes them: after an Arabic letter (text_marks: a search
-# with Arabic letters reads past them; between Latin letters they are compared as
-# written by the FTS5 phrase, and read past by the narrow copy).
+# with Arabic letters reads past them; between Latin letters the narrow copy reads past
+# them and a LIKE on the rows, for a needle under three characters, does not).
 _MARK_OUTSIDE_ARABIC = re.compile("(?<![\u0621-\u064a])[\u0651\u064e]+")
 _TEXT = st.text(alphabet=_ALPHABET, max_size=20).map(lambda t: _MARK_OUTSIDE_ARABIC.sub("", t))
 
@@ -199,27 +199,22 @@ def test_generated_text_finds_what_a_substring_scan_finds(
     store.write_batch(records, EDITOR)
     row, start, size = cut
     title = records[row % len(records)].title
-    from incidents.store import text_lower
-
-    long = text_lower.LONG_TRIGRAMS
+    every = tuple(r.id for r in records)
     for text in (needle, title[start : start + size]):  # a random text, a piece of one held
         if not text.strip():
             continue
         for viewer, public in ((EDITOR, False), (PUBLIC, True)):
-            for threshold in (long, 0):  # the FTS5 phrase, then text_lower for every needle
-                text_lower.LONG_TRIGRAMS = threshold
-                try:
-                    found = _found(store, Query(text=text), viewer)
-                finally:
-                    text_lower.LONG_TRIGRAMS = long
-                assert found == _expected(records, text, public), (text, threshold)
+            expected = _expected(records, text, public)
+            # the narrow copy alone, then joined to the rows (an id filter)
+            for query in (Query(text=text), Query(text=text, ids=every)):
+                assert _found(store, query, viewer) == expected, (text, query.ids)
 
 
 def test_a_text_only_search_skips_the_incidents_rows() -> None:
     """Which SELECT each search gets (what the tests above check the answers of)."""
     from incidents.access import Visibility
     from incidents.store.sql import lookup_where
-    from incidents.store.text_index import FTS, SEEN_INDEX, fid_select
+    from incidents.store.text_index import fid_select
     from incidents.store.text_lower import LOWER_TABLE, TRIGRAMS
 
     def select(query: Query, viewer: Viewer, like: str = "LIKE", side: bool = True) -> str:
@@ -238,9 +233,9 @@ def test_a_text_only_search_skips_the_incidents_rows() -> None:
     public = select(text, PUBLIC)  # which records it reads: on the narrow row
     assert "w.sensitivity = 'public'" in public and "FROM incidents i" not in public
     assert "w.shown AND" in public and "w.shown" not in staff
-    cased = select(Query(text="Tarhūnah Ū"), PUBLIC)  # lower() folds ASCII only: FTS5
-    assert f"{FTS} WHERE {FTS} MATCH %s AND EXISTS" in cased
-    assert f"INDEXED BY {SEEN_INDEX}" in cased and "FROM incidents i " not in cased
+    cased = select(Query(text="Tarhūnah Ū"), PUBLIC)  # lower() folds ASCII only
+    assert f"{TRIGRAMS} MATCH %s" in cased and "FROM incidents i" not in cased
+    assert "incidents_folded_in(w.body, %s)" in cased
     pg = select(text, PUBLIC, "ILIKE")
     assert pg.startswith(f"SELECT w.fid AS fid FROM {LOWER_TABLE} w WHERE")
     assert "LIKE lower(%s::text)" in pg
@@ -252,17 +247,3 @@ def test_a_text_only_search_skips_the_incidents_rows() -> None:
         (text, EDITOR, "ILIKE", False),  # PostgreSQL without the narrow table
     ):
         assert "FROM incidents i WHERE" in select(query, viewer, like, side)
-
-
-def test_a_store_made_before_the_visibility_index_gets_it_on_open(tmp_path: Path) -> None:
-    import sqlite3
-
-    from incidents.store.text_index import SEEN_INDEX
-
-    path = tmp_path / "old.gpkg"
-    records = _records()
-    open_store(str(path)).write_batch(records, EDITOR)
-    with sqlite3.connect(path) as conn:  # as a store made before the index was
-        conn.execute(f"DROP INDEX {SEEN_INDEX}")
-    reopened = open_store(str(path))
-    assert _found(reopened, Query(text="ترهونة"), PUBLIC) == _expected(records, "ترهونة", True)
