@@ -32,13 +32,17 @@ def is_arabic(text: str) -> bool:
 
 def sqlite_unmarked(column: str) -> str:
     """A SQLite column's text without the marks. SQLite has no translate(): one
-    replace() per mark, only where a LIKE finds one. Per 100k descriptions, CPU: the
-    ten replaces 0.155 s, GLOB '*[marks]*' alone 0.18 s, the ten LIKEs 0.08 s."""
+    replace() per mark, only where a LIKE finds one, and the LIKEs only where the
+    text's UTF-8 holds the byte D9, which leads every mark (U+0640-U+067F): most
+    records have none. Per 100k descriptions, CPU: the ten replaces 0.155 s, GLOB
+    '*[marks]*' alone 0.18 s, the ten LIKEs 0.07 s, the byte's test first 0.0 s (a
+    100k import's fill of text_lower 0.14 s less over three columns)."""
     removed = column
     for mark in MARKS:
         removed = f"replace({removed}, char({ord(mark)}), '')"
     found = " OR ".join(f"{column} LIKE '%{mark}%'" for mark in MARKS)
-    return f"CASE WHEN {found} THEN {removed} ELSE {column} END"
+    lead = f"instr(CAST({column} AS BLOB), x'd9')"  # a store's text is UTF-8 (GeoPackage)
+    return f"CASE WHEN {lead} AND ({found}) THEN {removed} ELSE {column} END"
 
 
 def postgres_unmarked(expression: str) -> str:
