@@ -198,7 +198,7 @@ def read_rows(table: Table, fmt: Format, options: ImportOptions) -> FileRows:
     """The file's rows as template fields: the format's mapping, then the values the
     user gave for every row that has none."""
     numbers, columns = raw_columns(fmt, table, options.column_map, options.day_order)
-    if is_sheet(table.name):  # what the tool writes its formula guard into
+    if is_sheet(table.name) and table.apostrophe_cells:  # the tool's formula guard
         columns = {name: unguarded(values) for name, values in columns.items()}
     named = frozenset(columns)
     fill(columns, len(numbers), options.fixed or {})

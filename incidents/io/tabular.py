@@ -60,6 +60,9 @@ class Table:
     # How the file is laid out, as its reader found it ('properties nested one level
     # down' ...); a format's own layout (ACLED's editions ...) comes from formats.layout_of.
     layout: str = ""
+    # Whether a cell may start with "'" (the formula guard's mark: importer.read_rows
+    # takes it off); a CSV file with no apostrophe where a cell can start says False.
+    apostrophe_cells: bool = True
     _by_number: dict[int, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     def row_cells(self, number: int) -> list[Any]:
@@ -130,6 +133,8 @@ def _read_csv(data: bytes, name: str) -> Table:
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
         said = _("{file}: the file could not be read as CSV ({error})")
         raise FileUnusable(said.format(file=name, error=error)) from None
+    starts = (f"{delimiter}'", "\n'", "\r'", "\"'")  # after a delimiter, a line, a quote
+    table.apostrophe_cells = text.startswith("'") or any(s in text for s in starts)
     # A cell over MAX_CELL_CHARS lies on a long line or spans several: only then are
     # the rows' cells measured (an ordinary 100,000-row file does not pay for it).
     if len(text) > MAX_CELL_CHARS and (long_lines or reader.line_num > len(table.rows) + 4):
