@@ -63,3 +63,20 @@ def test_a_look_too_large_is_skipped_with_a_note(
     said = "\n".join(report.lines())
     assert "duplicates: not looked for at import" in said
     assert "more than 2" in said
+
+
+def test_a_file_of_days_with_nothing_stored_is_not_said_to_be_too_large(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing stored within the rows' days: no pair can be found, however many rows.
+    A first import of 100k rows used to say the look was skipped as too large."""
+    monkeypatch.setattr(on_import, "MAX_COMPARED", 1)
+    first = import_file(_file(tmp_path, "own.csv", STORED), store, EDITOR)
+    assert first.like_existing == 0 and not first.like_existing_note
+    assert "not looked for" not in "\n".join(first.lines())
+    later = PARTNER.replace("2020-06-09", "2024-03-01")  # years after every stored record
+    report = import_file(_file(tmp_path, "p.csv", later), store, EDITOR)
+    assert report.like_existing == 0 and "not looked for" not in "\n".join(report.lines())
+    other = PARTNER.replace("p-", "q-").replace("partner:", "other:")  # new ids, same days
+    near = import_file(_file(tmp_path, "n.csv", other), store, EDITOR)
+    assert "not looked for" in "\n".join(near.lines())  # within the days: too large
