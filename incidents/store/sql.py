@@ -82,9 +82,9 @@ def add_text(
     stored no finer than a district: access.coarsen_for_public blanks the others); a
     search matching a blanked name would confirm a guessed site by the count.
     """
-    if not text.strip():
-        return
     needles = text_index.search_needles(text, data)
+    if not needles:  # control characters only: no text to look for
+        return
     narrow = [n for n in needles if side and text_lower.answers(n)]
     parts: list[str] = []
     params: list[Any] = []

@@ -34,6 +34,7 @@ import numpy as np
 from geodata.spellings import minimal_needles, same_place_names
 from incidents.store import text_lower
 from incidents.store.text_marks import unmarked
+from incidents.validation import clean_text
 
 if TYPE_CHECKING:
     from incidents.access import Visibility
@@ -70,8 +71,11 @@ def search_countries(data: tuple[str, ...] = ()) -> tuple[str, ...]:
 def search_needles(text: str, data: tuple[str, ...] = ()) -> tuple[str, ...]:
     """What a search text looks for: itself, and every other spelling of the town it
     names (geodata.spellings) in the countries searched (search_countries(data)),
-    without needles that contain another one."""
-    return _needles(text.strip(), search_countries(data))
+    without needles that contain another one. The text is cleaned as record text is
+    stored (clean_text: NFC, no control characters): a NUL in a link's text failed the
+    search, and a text typed decomposed found nothing."""
+    term = clean_text(text)
+    return _needles(term, search_countries(data)) if term else ()
 
 
 @functools.lru_cache(maxsize=256)
