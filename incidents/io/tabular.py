@@ -133,7 +133,9 @@ def _read_csv(data: bytes, name: str) -> Table:
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
         said = _("{file}: the file could not be read as CSV ({error})")
         raise FileUnusable(said.format(file=name, error=error)) from None
-    starts = (f"{delimiter}'", "\n'", "\r'", "\"'")  # after a delimiter, a line, a quote
+    # After a delimiter, a line break, a quote, or a space or tab (readers that strip
+    # cells, as HXL's and ACLED's do, unguard ", '=..." too).
+    starts = (f"{delimiter}'", "\n'", "\r'", "\"'", " '", "\t'")
     table.apostrophe_cells = text.startswith("'") or any(s in text for s in starts)
     # A cell over MAX_CELL_CHARS lies on a long line or spans several: only then are
     # the rows' cells measured (an ordinary 100,000-row file does not pay for it).

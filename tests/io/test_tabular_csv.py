@@ -114,8 +114,9 @@ def test_any_table_python_writes_reads_back_cell_for_cell(
     path = tmp_path / "table.csv"
     path.write_bytes(out.getvalue().encode("utf-8"))
     assert read_back(path) == rows
-    # a file said to hold no cell led by the formula guard's apostrophe holds none
-    led = any(cell.startswith("'") for row in rows for cell in row)
+    # a file said to hold no cell led by the formula guard's apostrophe holds none,
+    # nor one after spaces (the HXL and ACLED readers strip cells before unguarding)
+    led = any(cell.lstrip(" \t").startswith("'") for row in rows for cell in row)
     assert read_table(path).apostrophe_cells or not led
 
 

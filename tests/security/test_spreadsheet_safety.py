@@ -162,3 +162,22 @@ def test_a_geojson_file_keeps_its_apostrophes(gpkg_store, tmp_path):
     import_file(path, gpkg_store, EDITOR)
     stored = gpkg_store.get("g-2", EDITOR)
     assert stored and stored.title == title
+
+
+def test_a_guarded_cell_after_a_space_is_unguarded_by_a_reader_that_strips_cells():
+    """Found in review: an HXL file (its reader strips cells) whose only guarded cell
+    followed a space (", '=...") kept the apostrophe once the CSV reader skipped the
+    check for files with no apostrophe right after a delimiter."""
+    from pathlib import Path
+
+    from incidents.importer import ImportOptions, read_rows
+    from incidents.io.formats import detect, read_any
+
+    sample = Path(__file__).parents[1] / "fixtures" / "formats" / "hxl_sample.csv"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[4] = ' \'=HYPERLINK("http://x")'  # the description, after a space
+    text = "\n".join([*lines[:2], ",".join(cells), *lines[3:]]) + "\n"
+    table = read_any(Path("x.csv"), text.encode(), "x.csv")
+    rows = read_rows(table, detect(table), ImportOptions())
+    assert rows.columns["description"][0] == '=HYPERLINK("http://x")'
