@@ -21,6 +21,13 @@ as the database's own lower() folds them, without the Arabic marks (text_marks).
   ASCII ("Tarhūnah") is checked by casefold() itself (FOLDED_IN) on those rows.
 - PostgreSQL: pg_trgm GIN indexes on body and place answer LIKE on the lowered needle,
   rechecked in the narrow rows rather than the wide ones.
+
+Known edges (a review compared every cased character below U+10000 with casefold()):
+an ASCII needle does not find the two letters whose casefold() alone is ASCII, the
+long s and the Kelvin sign ("maſs" for "mass"), which the FTS5 table over the wide
+columns, dropped, did; letters that casefold() turns into two ("ß", ligatures) are
+compared as written, as before; a needle with a line break (a link's text, never the
+search box) is a LIKE on the rows, which folds ASCII only.
 """
 
 from __future__ import annotations
