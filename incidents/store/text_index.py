@@ -219,6 +219,8 @@ def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
 
     where = _trgm_schema(conn)
     if where is None:
+        if not text_lower.first(conn, _MAY_ADD_TRGM, []):  # would fail, logged each open
+            return False
         try:
             with conn.transaction():
                 conn.execute(f'CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA "{extension_schema}"')
@@ -236,6 +238,10 @@ def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
         except psycopg.Error:  # not the table's owner: they stay, unread
             pass
     return side
+
+
+# pg_trgm is a trusted extension: a role that may create in the database may add it.
+_MAY_ADD_TRGM = "SELECT has_database_privilege(current_database(), 'CREATE') AS n"
 
 
 # The wide trigram indexes of stores made before text_lower answered every search, where

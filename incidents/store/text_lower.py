@@ -319,8 +319,9 @@ def postgres_refill(schema: str) -> list[str]:
 
 def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
     """text_lower's table, indexes and triggers, made and filled once (1.5 minutes at a
-    million records); whether the store has them. A user who may not create them keeps
-    the search on the rows."""
+    million records); whether the store has them. A role that does not own the
+    incidents table keeps the search on the rows until the owner opens the store: it
+    does not try (each failed try logged an error on the server, on every open)."""
     import psycopg
 
     name = f'"{schema}".{LOWER_TABLE}'
@@ -328,6 +329,8 @@ def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
     made = found["v"] if isinstance(found, dict) else found[0]
     if made == PG_VERSION:
         return _readable(conn, name)
+    if not first(conn, OWNS_INCIDENTS, [f'"{schema}".incidents']):
+        return False
     try:
         with conn.transaction():
             conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -340,8 +343,18 @@ def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
 
 
 def _readable(conn: Any, name: str) -> bool:
-    found = conn.execute(READABLE, [name, name]).fetchone()
+    return first(conn, READABLE, [name, name])
+
+
+def first(conn: Any, sql: str, params: list[Any]) -> bool:
+    """The first value of sql's one row, as a bool (conn: a psycopg connection)."""
+    found = conn.execute(sql, params).fetchone()
     return bool(found["n"] if isinstance(found, dict) else found[0])
+
+
+# Whether this role owns the incidents table (or is a member of its owner): who may
+# make the copy's triggers and refill it.
+OWNS_INCIDENTS = "SELECT pg_has_role(relowner, 'USAGE') AS n FROM pg_class WHERE oid = %s::regclass"
 
 
 # The copy's version (its table's comment; "" made before versions), NULL for no copy.

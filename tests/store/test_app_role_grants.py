@@ -90,3 +90,33 @@ def test_the_documented_grants_let_the_app_do_its_work(owner_and_app):
     assert len(app.query(Query(text="Tarhuna"), EDITOR)) == 9
     assert _ids(app, "tarhuna", PUBLIC) == _ids(owner, "tarhuna", PUBLIC)
     assert app.verify_audit() == []
+
+
+def test_the_app_role_searches_the_rows_of_a_store_whose_copy_its_owner_has_not_made(
+    owner_and_app,
+):
+    """A store made before the lower-cased copy, opened by the app role first: the role
+    may not make the copy's triggers, so it does not try (each failed try logged an
+    error on the server, on every open) and searches the rows; the owner's next open
+    makes it."""
+    import psycopg
+
+    from incidents.store import text_index, text_lower
+    from incidents.store.postgis import PostGISStore
+
+    owner, app = owner_and_app
+    import_file(EXAMPLE, owner, EDITOR)
+    with psycopg.connect(owner.url, autocommit=True) as conn:  # as a store made before it
+        conn.execute(f'DROP TABLE "{owner.schema}".{text_lower.LOWER_TABLE}')
+        keep = f'"{owner.schema}".{text_lower.LOWER_TABLE}_keep'
+        for kind in ("insert", "delete", "update"):
+            conn.execute(f"DROP FUNCTION {keep}_{kind}() CASCADE")
+    late = PostGISStore(app.url, schema=app.schema)
+    with psycopg.connect(app.url, autocommit=True) as conn:
+        incidents = f'"{app.schema}".incidents'
+        assert not text_lower.first(conn, text_lower.OWNS_INCIDENTS, [incidents])
+    assert not text_index.has_lower_table(late._fetch, "ILIKE")
+    assert _ids(late, "ترهونة") == {f"tarhuna-ex-{n:03d}" for n in range(1, 10)}
+    again = PostGISStore(owner.url, schema=owner.schema)  # the owner makes the copy
+    assert text_index.has_lower_table(again._fetch, "ILIKE")
+    assert _ids(again, "tarhuna") == _ids(late, "tarhuna")
