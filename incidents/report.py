@@ -122,13 +122,13 @@ class ImportReport:
     def counts(self) -> list[tuple[str, int]]:
         """The outcome counts, as the command line and the import page name them."""
         rest = [(_("warned"), self.warned), (_("rejected"), len(self.rejected))]
+        merged, gone = len(self.merged_rows), self.deleted - len(self.merged_rows)
+        dead = [(_("deleted records"), gone)] if gone else []  # rows the import left so
+        dead += [(_("merged records"), merged)] if merged else []
         if self.dry_run:  # a check does not compare the stored records with the rows
-            merged, gone = len(self.merged_rows), self.deleted - len(self.merged_rows)
-            dead = [(_("deleted records"), gone)] if gone else []
-            dead += [(_("merged records"), merged)] if merged else []
             return [(_("new"), self.imported), (_("already stored"), self.updated), *dead, *rest]
         stored = [(_("updated"), self.changed), (_("unchanged"), self.unchanged)]
-        return [(_("imported"), self.imported), *stored, *rest]
+        return [(_("imported"), self.imported), *stored, *dead, *rest]
 
     def default_country_note(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> str:
         """The sentence saying that, and for how many rows, the project's default country

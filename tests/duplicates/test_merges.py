@@ -176,6 +176,7 @@ def test_a_reimported_row_of_a_merged_record_names_the_record_it_went_into(store
         assert report.merged_rows == [(6, "tarhuna-ex-005", "tarhuna-ex-004")]
         assert "row 6 (tarhuna-ex-005): merged into tarhuna-ex-004; the merge stands" in said
         assert "restore" not in said and "deleted record" not in said, said
+        assert ("merged records", 1) in report.counts()  # the page's counts say it too
 
 
 def test_a_chain_of_merges_and_a_restored_record_are_told_apart(store) -> None:

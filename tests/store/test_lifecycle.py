@@ -204,5 +204,6 @@ def test_the_import_summary_counts_rows_of_deleted_records(store, tmp_path):
     again = import_file(path, store, EDITOR)
     assert (again.imported, again.updated, again.deleted) == (0, 1, 2) and again.accounted
     assert "  2 rows were deleted records and were not re-imported" in "\n".join(again.lines())
+    assert ("deleted records", 2) in again.counts()  # the import page's counts say it too
     assert store.count(Query(), EDITOR) == 1
     _intact(store)
