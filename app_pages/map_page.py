@@ -90,10 +90,9 @@ def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
         )
         st.caption(_("Hidden by each filter: {counts}").format(counts=counts))
     words = describe(view)
-    if words:
-        st.caption(
-            _("Showing incidents where {conditions}.").format(conditions=_("; ").join(words))
-        )
+    if words:  # the search text and the tags come from a link: never Markdown
+        said = _("Showing incidents where {conditions}.").format(conditions=_("; ").join(words))
+        st.caption(common.md_escape(said))
     filters.ask_tiles()
 
 

@@ -117,3 +117,25 @@ def test_text_in_markdown_keeps_its_shortcodes_and_dollars_literal():
     said = md_escape(":material/home: $x^2$ :red[x]")
     assert "&#58;material/home&#58;" in said and "&#36;x^2&#36;" in said
     assert MarkdownIt("commonmark").render(said).strip() == "<p>:material/home: $x^2$ :red[x]</p>"
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_search_text_from_a_link_is_shown_as_typed_not_as_markdown(
+    hostile_db, signed_in, request
+):
+    """Found in a browser walk: /?q=[click here](http://evil.example/) drew a live link
+    in "Showing incidents where text contains …", and ![img](...) made every visitor's
+    browser fetch an image from another site."""
+    from markdown_it import MarkdownIt
+
+    if signed_in:
+        request.getfixturevalue("as_editor")
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    typed = "[click here](http://evil.example/) ![i](http://evil.example/a.png) **b** $x$"
+    at.query_params["q"] = typed
+    at.run()
+    assert not at.exception, at.exception
+    (said,) = [c.value for c in at.caption if "Showing incidents where" in c.value]
+    drawn = MarkdownIt("commonmark").render(said)
+    assert "<a " not in drawn and "<img" not in drawn and "<strong>" not in drawn
+    assert html.unescape(drawn).count(typed) == 1  # the text itself, as typed
