@@ -334,9 +334,13 @@ def public_town_at(lat: float, lon: float, text: str) -> bool:
     """A record the public sees at this point is found by the text: the point is the
     town the gazetteer confidently names for the text (store/public_town_search)."""
     from geodata import geocode_many
+    from geodata.spellings import same_place_names
+    from incidents.validation import clean_text
 
-    term = text.strip()
-    for country in text_index.search_countries():
+    term, countries = clean_text(text), text_index.search_countries()
+    if not same_place_names(term, countries):  # a text that is none of a town's names
+        return False
+    for country in countries:
         found = geocode_many([term], country).get(term)
         best = found.best if found is not None and found.confident else None
         if best is not None and (float(best.lat), float(best.lon)) == (lat, lon):

@@ -63,6 +63,16 @@ def test_staff_find_the_records_the_public_map_shows_elsewhere(filled: Store) ->
     assert {"syn-4", "syn-5", "syn-6"} <= _ids(filled, "Tarhuna", EDITOR)
 
 
+@pytest.mark.parametrize("text", ["Tarhuna's", "tarhunas", "Tarhuna grave"])
+def test_a_text_that_is_none_of_the_towns_names_finds_no_more_for_the_public(
+    filled: Store, text: str
+) -> None:
+    """Found in a browser walk: "Tarhuna's" found the town's records for the public
+    (the geocoder reads past the "'s") and only the literal text for staff."""
+    assert _ids(filled, text) <= _ids(filled, text, EDITOR)
+    assert _ids(filled, text) == set()  # no record holds these words
+
+
 @pytest.mark.parametrize("text", ["farm", "the farm south", "south of"])
 def test_a_sites_own_name_is_never_confirmed_to_the_public(filled: Store, text: str) -> None:
     assert _ids(filled, text) == set()
