@@ -20,6 +20,7 @@ from geodata.district_names import reader_name
 from incidents import filter_fields
 from incidents.query import Query
 from incidents.translation import _, language, supported
+from incidents.validation import clean_text
 
 LAYER_CODES = ("markers", "heat", "districts")
 MEASURE_CODES = ("incidents", "killed_best", "disappeared_best", "displaced_best")
@@ -131,8 +132,8 @@ def _read(f: filter_fields.FilterField, params: Mapping[str, str | Sequence[str]
         # ISO 3166-2 district codes ("LY-MB"): "XX" would filter everything away.
         is_code = _DISTRICT_CODE.fullmatch if f.kind == "district" else bool
         return tuple(v for v in _all(params, f.param) if is_code(v))
-    if f.kind == "text":
-        return (one or "")[:200]
+    if f.kind == "text":  # as the text box can hold it: one line, no control characters
+        return clean_text(re.sub(r"[\r\n]+", " ", one or ""))[:200]
     return {"0": False, "1": True}.get(one or "", f.default)  # switch
 
 

@@ -117,3 +117,17 @@ def test_an_address_with_only_the_form_record_or_language_names_no_view():
     assert not names_a_view({"id": ["tarhuna-ex-002"], "lang": ["ar"]})
     assert names_a_view({"id": ["x"], "sel": ["x"]})
     assert names_a_view({"type": ["mass_grave"]})
+
+
+def test_a_linked_search_text_is_read_as_the_text_box_holds_it():
+    """Found in a browser walk: ?q=Tar%00huna showed "Tar�huna" in the sentence under
+    the heading, and ?q=Tarhuna%0Agrave put "Tarhunagrave" in the box (a text box drops
+    line breaks) while the search and the sentence said "Tarhuna grave"."""
+    for typed, read in (
+        ("Tar\x00huna", "Tarhuna"),
+        ("Tarhuna\ngrave", "Tarhuna grave"),
+        ("a\r\n\r\nb", "a b"),
+        ("\x00\x01", ""),
+        ("تر\u200fهونة", "تر\u200fهونة"),  # a direction mark is text, kept
+    ):
+        assert from_params({"q": typed}).query.text == read, typed
