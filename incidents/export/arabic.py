@@ -46,9 +46,10 @@ def matplotlib_shapes_text() -> bool:
 def for_matplotlib(text: str, rtl: bool = False) -> str:
     """Text ready to hand to matplotlib so Arabic reads correctly in the image. rtl: a
     line of a right-to-left panel, read so whatever its first letter (a sources line
-    starting with "Human Rights Watch" ended "Agenzia Novaغيرها 2و ؛")."""
+    starting with "Human Rights Watch" ended "Agenzia Novaغيرها 2و ؛"), even a line of
+    Latin names alone (a wrapped sources line "Report." kept its full stop on the right)."""
     text = text.translate(NO_OVERRIDES)
-    if not text or not has_rtl(text):
+    if not text or not (rtl or has_rtl(text)):
         return text
     if matplotlib_shapes_text():  # its own bidi: a right-to-left mark sets the direction
         return "\u200f" + text if rtl else text

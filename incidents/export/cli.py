@@ -210,7 +210,7 @@ def _export(db: str | None, **params: Any) -> int:
     said = _("Wrote {file} ({format}, {incidents}, profile {profile}, data version {version}) "
              "in {seconds} s")  # fmt: skip
     print(said.format(file=params["out"], format=result.fmt, incidents=counted,
-                      profile=result.profile, version=result.data_version,
+                      profile=PROFILES[result.profile].name_shown(), version=result.data_version,
                       seconds=number(seconds, 1)))  # fmt: skip
     return 0
 

@@ -118,7 +118,7 @@ class Flow:
             xbox, xtext = 1 - xbox, 1 - xtext
         _symbol(self.ax, draw, xbox, ybox, self.scale, **style)
         words = self.ax.text(
-            xtext, ybox, for_matplotlib(label), fontsize=size, va="center",
+            xtext, ybox, for_matplotlib(label, self.rtl), fontsize=size, va="center",
             ha="right" if self.rtl else "left", color=theme.INK, transform=self.ax.transAxes,
         )  # fmt: skip
         width = _width_in(words, size, room)
@@ -129,7 +129,7 @@ class Flow:
         keep = len(label)
         while width > room > 0 and keep > 1:  # the smallest letters are not enough: cut
             keep = max(1, min(keep - 1, int(keep * room / width)))
-            words.set_text(for_matplotlib(label[:keep].rstrip() + "…"))
+            words.set_text(for_matplotlib(label[:keep].rstrip() + "…", self.rtl))
             width = _width_in(words, size, 0.0)
         self.y_in += line_in
 

@@ -67,6 +67,25 @@ def test_a_line_of_a_right_to_left_panel_reads_so_whatever_its_first_letter():
             plt.close(fig)
 
 
+def test_a_latin_line_or_row_of_a_right_to_left_panel_reads_right_to_left_too():
+    """A wrapped Arabic sources line holding only the last Latin name ("Report.") kept its
+    full stop on the right, as did a legend row of a Latin perpetrator's name cut short."""
+    assert for_matplotlib("Report.") == "Report."
+    drawn = for_matplotlib("Report.", rtl=True)
+    assert drawn == ("\u200fReport." if matplotlib_shapes_text() else visual_order("Report.", "R"))
+    label = "Kaniyat militia and every group that fought with it " * 4
+    with theme.export_style():
+        fig = plt.figure(figsize=(4, 2))
+        try:
+            flow = Flow(fig.add_axes((0, 0, 1, 1)), 1.0, rtl=True)
+            flow.row(label, 10.5, "o")
+            (row,) = fig.axes[0].texts
+            marked = row.get_text().startswith("\u200f") or not matplotlib_shapes_text()
+            assert "…" in row.get_text() and marked
+        finally:
+            plt.close(fig)
+
+
 def test_direction_overrides_in_record_text_reorder_nothing_in_an_image():
     """A publisher "\u202eEvil Corp" drew every later name backwards (found in review)."""
     assert for_matplotlib("\u202eEvil Corp; CNN; \u2067BBC\u2069") == "Evil Corp; CNN; BBC"

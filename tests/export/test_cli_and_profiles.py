@@ -25,7 +25,15 @@ def test_cli_png_is_the_tarhuna_slide(tarhuna_db, tmp_path, capsys):
                  "--link", "http://localhost:8501/?v=1"])  # fmt: skip
     assert code == 0
     assert Image.open(out).size == (1920, 1080)
-    assert "3 incidents, profile partner" in capsys.readouterr().out
+    assert "3 incidents, profile Partner" in capsys.readouterr().out
+
+
+def test_cli_names_the_profile_in_the_readers_language(tarhuna_db, tmp_path, capsys):
+    """An Arabic reader was told "الجمهور public": the profile's name is a word too."""
+    out = tmp_path / "tarhuna.png"
+    assert main(["--lang", "ar", "--db", tarhuna_db, "export", "png", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "الجمهور عام" in said and "public" not in said
 
 
 @pytest.mark.parametrize("fmt", ["svg", "pdf", "pptx", "html", "csv", "xlsx", "geojson"])
