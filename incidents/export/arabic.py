@@ -44,10 +44,9 @@ def matplotlib_shapes_text() -> bool:
 
 
 def for_matplotlib(text: str, rtl: bool = False) -> str:
-    """Text ready to hand to matplotlib so Arabic reads correctly in the image. rtl: a
-    line of a right-to-left panel, read so whatever its first letter (a sources line
-    starting with "Human Rights Watch" ended "Agenzia Novaغيرها 2و ؛"), even a line of
-    Latin names alone (a wrapped sources line "Report." kept its full stop on the right)."""
+    """Text ready for matplotlib so Arabic reads right in the image. rtl: a line of a
+    right-to-left panel, read so whatever its letters (a sources line starting "Human
+    Rights Watch" ended "Agenzia Novaغيرها 2و ؛"; a line "Report." kept its stop right)."""
     text = text.translate(NO_OVERRIDES)
     if not text or not (rtl or has_rtl(text)):
         return text
