@@ -18,6 +18,7 @@ from app_pages import (
     common,
     detail_panel,
     filters,
+    language,
     map_view,
     playback,
     table_panel,
@@ -63,7 +64,8 @@ def _start_view() -> ViewState:
         filters.set_window(linked.query.date_from, linked.query.date_to)
         st.session_state["_selected"] = linked.selected
         st.session_state[playback.PLAY] = False  # a playing step would overwrite it
-        return linked  # this person's own earlier view: tiles as they had them
+        # This person's own earlier view (tiles as they had them), in the page's language
+        return dataclasses.replace(linked, lang=language.in_link())
     view = linked
     st.session_state.setdefault("_selected", view.selected)
     if view.online_tiles:  # a link never switches on requests beyond this server by itself

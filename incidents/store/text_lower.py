@@ -328,7 +328,7 @@ def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
     found = conn.execute(_MADE, [name, name]).fetchone()
     made = found["v"] if isinstance(found, dict) else found[0]
     if made == PG_VERSION:
-        return _readable(conn, name)
+        return first(conn, READABLE, [name, name])
     if not first(conn, OWNS_INCIDENTS, [f'"{schema}".incidents']):
         return False
     try:
@@ -340,10 +340,6 @@ def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
     except psycopg.Error:  # a role that may not: the rows (an earlier copy holds marks)
         return False
     return True
-
-
-def _readable(conn: Any, name: str) -> bool:
-    return first(conn, READABLE, [name, name])
 
 
 def first(conn: Any, sql: str, params: list[Any]) -> bool:

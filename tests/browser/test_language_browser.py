@@ -138,6 +138,25 @@ def test_switching_language_keeps_the_view_in_the_link(guarded: Guarded, example
     assert "Carte" in _nav(g) and "type=mass_grave" in g.page.url
 
 
+def test_back_after_a_switch_keeps_the_language_in_the_link(
+    guarded: Guarded, example_server: Server
+):
+    """The switch is kept for the session: Back to the view before it left the page in
+    Arabic but wrote its link without lang=ar, so a copied link opened in English."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/?type=mass_grave")
+    _map_ready(g)
+    g.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    g.page.get_by_role("option", name="العربية").click()
+    g.page.wait_for_url(re.compile(r"lang=ar"), timeout=TIMEOUT)
+    idle(g)
+    g.page.go_back()
+    g.page.wait_for_url(re.compile(r"lang=ar"), timeout=TIMEOUT)
+    idle(g)
+    assert _direction(g) == ("rtl", "ar") and "الخريطة" in _nav(g)
+    assert "lang=ar" in g.page.url and "type=mass_grave" in g.page.url
+
+
 def _sign_in_arabic(g: Guarded, server: Server) -> None:
     g.page.goto(f"{server.url}/account?lang=ar")
     g.page.get_by_role("textbox", name="الاسم").fill(EDITOR_NAME)
