@@ -133,10 +133,7 @@ def _read_csv(data: bytes, name: str) -> Table:
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
         said = _("{file}: the file could not be read as CSV ({error})")
         raise FileUnusable(said.format(file=name, error=error)) from None
-    # After a delimiter, a line break, a quote, or a space or tab (readers that strip
-    # cells, as HXL's and ACLED's do, unguard ", '=..." too).
-    starts = (f"{delimiter}'", "\n'", "\r'", "\"'", " '", "\t'")
-    table.apostrophe_cells = text.startswith("'") or any(s in text for s in starts)
+    table.apostrophe_cells = _apostrophe_cells(text, delimiter)
     # A cell over MAX_CELL_CHARS lies on a long line or spans several: only then are
     # the rows' cells measured (an ordinary 100,000-row file does not pay for it).
     if len(text) > MAX_CELL_CHARS and (long_lines or reader.line_num > len(table.rows) + 4):
@@ -144,6 +141,19 @@ def _read_csv(data: bytes, name: str) -> Table:
         for number, cells in table.rows:
             guard.check(number, cells)
     return table
+
+
+def _apostrophe_cells(text: str, delimiter: str) -> bool:
+    """Whether an apostrophe starts the text or follows a delimiter, a line break, a quote,
+    a space or a tab (readers that strip cells, as HXL's and ACLED's do, unguard ", '=").
+    Each apostrophe's neighbour is read: a file with none takes 3 ms at 100k rows, where
+    six substring searches took 0.2 s. A file of very many: those searches."""
+    leads, at = {delimiter, "\n", "\r", '"', " ", "\t"}, text.find("'")
+    for _seen in range(10_000):
+        if at <= 0 or text[at - 1] in leads:
+            return at != -1
+        at = text.find("'", at + 1)
+    return any(f"{lead}'" in text for lead in leads)
 
 
 def detect_delimiter(text: str) -> str:

@@ -384,7 +384,8 @@ def rows_into_merged(store: RecordStore, rows: Sequence[Incident]) -> list[Incid
     kept: dict[str, Incident] = {}
     with store._backend() as db:
         ensure_tables(db)
-        for start in range(0, len(ids), 500):
+        merged = db.fetch(f"SELECT 1 FROM {MERGES} LIMIT 1")  # none: no lookup per 500 rows
+        for start in range(0, len(ids) if merged else 0, 500):
             part = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(part))
             found = db.fetch(

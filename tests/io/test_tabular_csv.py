@@ -142,3 +142,15 @@ def test_a_split_that_gives_every_record_one_width_wins(tmp_path: Path) -> None:
     path = tmp_path / "semicolons.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     assert read_back(path) == rows
+
+
+def test_a_file_of_many_apostrophes_still_finds_a_guarded_cell(tmp_path: Path) -> None:
+    """Past 10,000 apostrophes inside words the check searches the whole text instead."""
+    words = "Tarhuna's " * 12_000
+    path = tmp_path / "many.csv"
+    path.write_text(f"title,notes\n{words},x\n", encoding="utf-8")
+    assert not read_table(path).apostrophe_cells
+    path.write_text(f"title,notes\n{words},'=1+1\n", encoding="utf-8")
+    assert read_table(path).apostrophe_cells
+    path.write_text("'=1+1,x\n", encoding="utf-8")
+    assert read_table(path).apostrophe_cells
