@@ -207,16 +207,12 @@ def _render(selection: Selection, request: ExportRequest) -> bytes:
     """A deck or a table, made from the selection alone (_run draws images and the
     offline map)."""
     if request.fmt == "pptx":
-        return build_deck(selection, _deck_options(request))
+        return build_deck(selection, DeckOptions(
+            title=request.title, subtitle=request.subtitle, map=request.map_options(),
+            breaks=request.breaks, by_type=request.panels == "type"))  # fmt: skip
     tables = {"csv": lambda: to_csv(selection), "xlsx": lambda: to_xlsx(selection, request.title),
               "geojson": lambda: to_geojson(selection, request.title)}  # fmt: skip
     return tables[request.fmt]()
-
-
-def _deck_options(request: ExportRequest) -> DeckOptions:
-    return DeckOptions(title=request.title, subtitle=request.subtitle,
-                       map=request.map_options(), breaks=request.breaks,
-                       by_type=request.panels == "type")  # fmt: skip
 
 
 def _image(selection: Selection, request: ExportRequest) -> tuple[bytes, Drawn]:

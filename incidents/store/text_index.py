@@ -13,11 +13,6 @@ reads a place only where the public rows show it).
 A needle under three characters, or holding a line break (the copy joins fields with
 one), is a LIKE on the rows, as is every needle in a PostgreSQL store whose role may
 not read the copy.
-
-Until this release the GeoPackage also kept an FTS5 table over the wide columns, for
-short needles and cased letters outside ASCII: a second index filled on every write
-(a fifth of an import's CPU; 473 MB at a million records). A store that has it loses
-it on its next open.
 """
 
 from __future__ import annotations
@@ -43,7 +38,8 @@ if TYPE_CHECKING:
 
 LOWER_VERSION = "2"  # text_lower's table and its trigram index (2: text_marks)
 _LOWER_KEY = "text_lower"
-# What stores made before kept beside text_lower: the FTS5 table over the wide columns,
+# What stores made before kept beside text_lower, dropped on open: the FTS5 table over
+# the wide columns (filled on every write: a fifth of an import's CPU, 473 MB at 1M),
 # its triggers, and the index on sensitivity its searches named (INDEXED BY).
 _WIDE_FTS = "incidents_text"
 _WIDE_LEFTOVERS = (
