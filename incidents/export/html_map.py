@@ -80,7 +80,8 @@ def _page(
     at = match.end() if match else 0
     page = page[:at] + header + page[at:]
     page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
-    page = _language(page)
+    # The page says its language (screen readers, fonts, hyphenation): <html lang=..>.
+    page = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{language()}"', page, count=1)
     # Leaflet's attribution starts with a link to its website: keep the credit, drop the link
     page = page.replace(
         _LEAFLET_PREFIX, _LEAFLET_PREFIX.replace('href="https://leafletjs.com" ', "")
@@ -120,11 +121,6 @@ def _header(selection: Selection, title: str, shown: int) -> str:
         f"style='font-size:18px'>{html.escape(title)}</strong>{audience}</summary>{body}"
         "</details></div>"
     )
-
-
-def _language(page: str) -> str:
-    """The page says its language (screen readers, fonts, hyphenation): <html lang=..>."""
-    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{language()}"', page, count=1)
 
 
 def _colour(profile: str) -> str:
