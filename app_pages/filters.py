@@ -16,6 +16,7 @@ import streamlit as st
 from app_pages.common import EARLIEST, LATEST
 from geodata.district_names import search_label
 from incidents import filter_fields
+from incidents.country_names import country_label
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
@@ -133,6 +134,9 @@ def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
         names = {c: label(c) for c in (f.vocab.codes if f.vocab else choices)}
         if f.kind == "district":
             names = _district_options(choices, f.key)
+        if f.kind == "country":  # the data's countries (and any chosen), named as read
+            chosen = st.session_state.get(f.key) or []
+            names = {c: f"{country_label(c)} ({c})" for c in sorted({*choices, *chosen})}
         st.multiselect(
             _(f.label), list(names), format_func=lambda c: names.get(c, c),
             placeholder=_("Choose options"), **common,

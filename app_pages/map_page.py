@@ -169,6 +169,7 @@ def main() -> None:
     if whole:
         choices = {name: common.distinct(name) for name in filter_fields.choice_lists()}
         choices["admin1_codes"] = [str(c) for c in idx.labels["admin1_code"] if c]
+        choices["countries"] = [str(c) for c in idx.labels["country"] if c]
         view = filters.sidebar(view, choices, idx.date_span(Query()))
     query = view.query
     # In a container: how many captions it holds varies, and an element that moves in

@@ -22,9 +22,10 @@ from incidents.schema import (
 from incidents.translation import N_
 
 # How a value is written and read: a date, one code of vocab, several, free words (as
-# perpetrators, tags), district codes (by name or code on the command line), a text, a
-# yes/no, or a box WEST,SOUTH,EAST,NORTH.
-Kind = Literal["day", "code", "codes", "names", "district", "text", "switch", "box"]
+# perpetrators, tags), district or country codes (by name or code on the command line),
+# a text, a yes/no, or a box WEST,SOUTH,EAST,NORTH.
+Kind = Literal["day", "code", "codes", "names", "district", "country", "text", "switch", "box"]
+LISTS = ("codes", "names", "district", "country")  # the kinds whose value is a tuple
 Widget = Literal["", "multiselect", "selectbox", "radio", "text_input", "checkbox"]
 DATE_MODES = Vocabulary(
     "date mode",
@@ -76,6 +77,9 @@ FIELDS: tuple[FilterField, ...] = (
     FilterField("verification", "codes", N_("verification"), "ver", "--verification",
                 vocab=VERIFICATION_STATUSES, widget="multiselect", key="f_ver",
                 label=N_("Verification")),
+    FilterField("countries", "country", N_("country"), "country", "--in-country",
+                "ISO code (SO) or name", widget="multiselect", key="f_country",
+                label=N_("Country")),
     FilterField("admin1_codes", "district", N_("district"), "dist", "--district",
                 "code (LY-MB) or name", widget="multiselect", key="f_dist", label=N_("District")),
     FilterField("max_precision", "code", N_("location precision"), "prec", "--max-precision",

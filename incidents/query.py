@@ -27,6 +27,7 @@ class Query:
     types: tuple[str, ...] = ()
     perpetrators: tuple[str, ...] = ()
     verification: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2, as records store them
     admin1_codes: tuple[str, ...] = ()
     max_precision: str | None = None
     tags: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,6 +36,7 @@ RECORD_PARAM = "id"
 # ISO 3166-2 as the records and the bundled districts write it ("LY-MB"; Natural Earth's
 # districts without an ISO code: "SY-X01~"). Case as stored: "ly-mb" would match nothing.
 _DISTRICT_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}~?")
+_CODE_OF = {"district": _DISTRICT_CODE.fullmatch, "country": re.compile("[A-Z]{2}").fullmatch}
 _CHOSEN = {"layer": LAYER_CODES, "measure": MEASURE_CODES, "bin": BIN_CODES,
            "speed": SPEED_CODES, "step": STEP_CODES}  # fmt: skip
 
@@ -79,7 +80,7 @@ def to_params(view: ViewState) -> dict[str, ParamValue]:
 
 
 def _written(f: filter_fields.FilterField, value: Any) -> ParamValue:
-    if f.kind in ("codes", "names", "district"):
+    if f.kind in filter_fields.LISTS:
         return list(value)
     if f.kind == "switch":
         return "1" if value else "0"
@@ -128,9 +129,9 @@ def _read(f: filter_fields.FilterField, params: Mapping[str, str | Sequence[str]
         return one if one in codes else f.default
     if f.kind == "codes":
         return tuple(v for v in _all(params, f.param, split=True) if v in codes)
-    if f.kind in ("names", "district"):
-        # ISO 3166-2 district codes ("LY-MB"): "XX" would filter everything away.
-        is_code = _DISTRICT_CODE.fullmatch if f.kind == "district" else bool
+    if f.kind in ("names", "district", "country"):
+        # ISO codes as stored ("LY-MB", "LY"): "XX-" or "Libya" would filter everything away.
+        is_code = _CODE_OF.get(f.kind, bool)
         return tuple(v for v in _all(params, f.param) if is_code(v))
     if f.kind == "text":  # as the text box can hold it: one line, no control characters
         return clean_text(re.sub(r"[\r\n]+", " ", one or ""))[:200]
@@ -201,9 +202,13 @@ def describe(view: ViewState) -> list[str]:
 
 
 def _in_words(f: filter_fields.FilterField, value: Any) -> str:
-    label = f.vocab.shown if f.vocab else str
+    from incidents.country_names import country_label  # a country in the reader's words
+
+    label: Callable[[str], str] = f.vocab.shown if f.vocab else str
     if f.kind == "district":  # its one name in the reader's language, as the chips say it
         label = lambda code: reader_name(code, language(), code)  # noqa: E731
+    if f.kind == "country":
+        label = country_label
     if f.kind == "text":
         return str(value).strip()
     return label(value) if f.kind == "code" else _(", ").join(label(v) for v in value)

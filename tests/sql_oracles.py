@@ -58,6 +58,7 @@ class SqlSummaries:
         for column, values in (
             ("i.date_kind", query.date_kinds), ("i.type", query.types),
             ("i.verification", query.verification), ("i.admin1_code", query.admin1_codes),
+            ("i.country", query.countries),
             ("i.location_precision", query.precisions()),
         ):  # fmt: skip
             where.any_of(column, values)
@@ -293,6 +294,7 @@ def filter_frame(frame: pd.DataFrame, query: Query, public: bool) -> pd.DataFram
     for name, wanted in (
         ("type", query.types), ("verification", query.verification),
         ("date_kind", query.date_kinds), ("admin1_code", query.admin1_codes),
+        ("country", query.countries),
         ("location_precision", query.precisions()), ("id", query.ids),
     ):  # fmt: skip
         if wanted:

@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from incidents import translation
+from incidents.country_names import country_label
 from incidents.query import Query
 from incidents.schema import (
     DATE_KINDS,
@@ -77,6 +78,9 @@ def filter_phrases(query: Query, district_names: Mapping[str, str] | None = None
     if query.verification:
         listed = _labels(VERIFICATION_STATUSES, query.verification)
         out.append(_("Verification: {list}").format(list=listed))
+    if query.countries:
+        listed = _(", ").join(map(country_label, query.countries))
+        out.append(_("Countries: {list}").format(list=listed))
     if query.admin1_codes:
         listed = _(", ").join(names.get(c, c) for c in query.admin1_codes)
         out.append(_("Districts: {list}").format(list=listed))

@@ -19,6 +19,7 @@ import click
 from geodata import FALLBACK_COUNTRY, countries_of
 from incidents import cli_language, filter_fields
 from incidents.access import Viewer
+from incidents.country_names import country_code
 from incidents.export.basemap import PlaceLabel
 from incidents.export.caption import incidents_words
 from incidents.export.cells import CELLS_ABOVE
@@ -40,7 +41,7 @@ def add_filter_options(command: _F) -> _F:
     for f in filter_fields.FIELDS:
         if not f.flag:
             continue
-        repeatable = f.kind in ("codes", "names", "district")
+        repeatable = f.kind in filter_fields.LISTS
         options: dict[str, Any] = {"help": f.help or None, "cls": cli_language.Worded}
         if f.vocab:
             words = N_("one of: {codes} (repeatable)") if repeatable else N_("one of: {codes}")
@@ -51,7 +52,7 @@ def add_filter_options(command: _F) -> _F:
             options.update(type=_day, metavar="YYYY-MM-DD")
         elif f.kind == "switch":  # the flag says the opposite of the default
             options.update(is_flag=True, flag_value=not f.default, default=f.default)
-        elif f.kind in ("codes", "names", "district"):
+        elif repeatable:
             options.update(multiple=True)
         click.option(f.flag, **options)(command)
     return command
@@ -82,7 +83,7 @@ def _value(f: filter_fields.FilterField, given: Any) -> Any:
         return f.default
     if f.kind == "box":
         return _box(given)
-    if f.kind not in ("code", "codes", "district"):
+    if f.kind not in ("code", "codes", "district", "country"):
         return tuple(given) if f.kind == "names" else given
     codes = tuple(_code(f, value) for value in (given if f.kind != "code" else [given]))
     return codes[0] if f.kind == "code" else codes
@@ -97,6 +98,11 @@ def _code(f: filter_fields.FilterField, value: str) -> str:
         if district is None:
             raise ValueError(_("no district called {name}").format(name=repr(value)))
         return district.code
+    if f.kind == "country":
+        code = country_code(value)
+        if code is None:
+            raise ValueError(_("no country called {name}").format(name=repr(value)))
+        return code
     if f.vocab is None:
         return value
     code = f.vocab.lookup(value)

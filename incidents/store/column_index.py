@@ -30,7 +30,7 @@ from incidents import count_totals, grid, time_spread
 from incidents.query import Query
 
 _EPOCH = date(1970, 1, 1)
-_CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code")
+_CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code", "country")
 MEASURE_COLUMNS = (
     *("killed_best", "disappeared_best", "displaced_best"),
     *("killed_min", "disappeared_min", "displaced_min"),  # count_totals: unknown is not zero
@@ -133,6 +133,7 @@ class ColumnIndex:
             ("verification", query.verification),
             ("date_kind", query.date_kinds),
             ("admin1_code", query.admin1_codes),
+            ("country", query.countries),
             ("stored_precision", query.precisions()),
         ):
             if wanted:

@@ -107,8 +107,8 @@ def _default_dir(store: RecordReads) -> Path:
 
 # Raised with every change to what a snapshot holds or how the public rule places a
 # record, so that no snapshot read under the old one is used (or patched) again.
-# v4: records known only to their country have no public point.
-_RULES_VERSION = "v4"
+# v4: records known only to their country have no public point. v5: the country.
+_RULES_VERSION = "v5"
 
 
 def _identity(store: RecordReads, viewer: Viewer) -> str:
@@ -185,10 +185,10 @@ def build_index(store: RecordReads, viewer: Viewer) -> ColumnIndex:
     return index
 
 
-_READ = ("type", "verification", "date_kind", "location_precision", "admin1_code")
+_READ = ("type", "verification", "date_kind", "location_precision", "admin1_code", "country")
 _NAMES = ["fid", *_READ, "start", "end", "by_month", "latitude", "longitude", *MEASURE_COLUMNS]
-# What the public rule (incidents.public_place) reads besides the point: public only.
-_PLACE = ("place", "country")
+# What the public rule (incidents.public_place) reads besides the point and country.
+_PLACE = ("place",)
 
 
 def read_chunks(store: RecordReads, viewer: Viewer, size: int = 50_000) -> Iterator[pd.DataFrame]:
@@ -263,7 +263,7 @@ def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
     out["latitude"], out["longitude"] = lat, lon
     out["drawable"] = ~np.isnan(lat) & ~np.isnan(lon) & (precision != "country").to_numpy()
     out["stored_precision"] = _category(frame["location_precision"])
-    for name in ("type", "verification", "date_kind", "admin1_code"):
+    for name in ("type", "verification", "date_kind", "admin1_code", "country"):
         out[name] = _category(frame[name])
     for name in MEASURE_COLUMNS:
         out[name] = pd.to_numeric(frame[name], errors="coerce").astype(np.float32)

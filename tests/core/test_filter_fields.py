@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -31,6 +32,7 @@ def _sample(f: FilterField) -> Any:
         "codes": codes[:1],
         "names": ("Tarhuna",),
         "district": ("LY-MB",),
+        "country": ("LY",),
         "text": "grave",
         "switch": not f.default,
         "box": (12.0, 32.0, 14.0, 33.0),
@@ -100,7 +102,8 @@ def test_a_field_added_to_the_table_reaches_the_sidebar(added: FilterField):
 def test_every_widget_of_the_table_is_in_the_sidebar_and_gives_back_the_view():
     set_ = {f.name: _sample(f) for f in FIELDS if f.key}
     view = ViewState(query=Query(**set_))
-    choices = {"perpetrators": ["Tarhuna"], "tags": ["Tarhuna"], "admin1_codes": ["LY-MB"]}
+    choices = {"perpetrators": ["Tarhuna"], "tags": ["Tarhuna"], "admin1_codes": ["LY-MB"],
+               "countries": ["LY", "SO"]}  # fmt: skip
     at = AppTest.from_function(_sidebar, args=(view, choices), default_timeout=60).run()
     assert not at.exception
     keys = {w.key for kind in ("multiselect", "selectbox", "radio", "text_input", "checkbox")
@@ -119,6 +122,18 @@ def test_every_flag_of_the_table_is_an_option():
     assert _parse() == Query()
 
 
+def test_the_country_filter_takes_codes_or_names_and_says_them_in_words():
+    """Files of several countries (ACLED, UCDP): one country, by code or name, in any
+    surface; a link's value that is not a country code filters nothing away."""
+    assert _parse("--in-country", "Somalia", "--in-country", "ly") == Query(countries=("SO", "LY"))
+    with pytest.raises(ValueError, match=r"no country called .Atlantis."):
+        _parse("--in-country", "Atlantis")
+    assert from_params({"country": ["SO", "Somalia", "ly"]}).query == Query(countries=("SO",))
+    assert describe(ViewState(query=Query(countries=("SO", "AF")))) == [
+        "country: Somalia, Afghanistan"
+    ]
+
+
 def test_the_filters_in_words_follow_the_table():
     query = Query(date_kinds=("discovered",), max_precision="town", text=" grave ", tags=("a",))
     assert describe(ViewState(query=query)) == [
@@ -127,3 +142,30 @@ def test_the_filters_in_words_follow_the_table():
         "tags: a",
         'text contains "grave"',
     ]
+
+
+def test_one_country_of_real_exports_on_both_stores(store, tmp_path, capsys):
+    """Real ACLED exports of Afghanistan and Somalia in one store: the country filter
+    keeps each one's rows, for staff and the public, and the export command takes it."""
+    from incidents.access import PUBLIC
+    from incidents.cli import main
+    from incidents.importer import import_file
+    from tests.conftest import EDITOR
+
+    real = Path(__file__).parent.parent / "fixtures" / "real"
+    counts = {}
+    for code, name in (("AF", "acled_2020_export_afghanistan.csv"),
+                       ("SO", "acled_2025_current_somalia.csv")):  # fmt: skip
+        counts[code] = import_file(real / name, store, EDITOR).imported
+    assert all(counts.values())
+    for viewer in (EDITOR, PUBLIC):
+        snapshot = store.snapshot(viewer)
+        for code, n in counts.items():
+            assert snapshot.count(Query(countries=(code,))) == n
+        assert snapshot.count(Query(countries=("AF", "SO"))) == sum(counts.values())
+        assert snapshot.count(Query(countries=("LY",))) == 0
+    if isinstance(getattr(store, "path", None), Path):  # the command line names a file
+        out = tmp_path / "somalia.csv"
+        argv = ["--db", str(store.path), "export", "csv", "--out", str(out)]
+        assert main([*argv, "--in-country", "Somalia", "--profile", "internal"]) == 0
+        assert f"{counts['SO']} incidents" in capsys.readouterr().out

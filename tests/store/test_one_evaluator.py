@@ -26,6 +26,7 @@ KINDS = list(DATE_KINDS.codes)
 PRECISIONS = list(LOCATION_PRECISIONS.codes)
 STATUSES = list(VERIFICATION_STATUSES.codes)
 DISTRICTS = ["LY-MB", "LY-TB", "LY-MI", ""]
+COUNTRIES = ["LY", "TN", ""]
 WORDS = ["grave", "farm", "prison", "road"]
 TAGS = ["alpha", "beta", "gamma"]
 PERPETRATORS = ["militia a", "brigade b"]
@@ -47,7 +48,8 @@ def records(draw: st.DrawFn, n: int) -> Incident:
         date_start=start, date_end=start + timedelta(days=draw(st.sampled_from([0, 3, 40]))),
         date_kind=draw(st.sampled_from(KINDS)), verification=draw(st.sampled_from(STATUSES)),
         admin1_code=draw(st.sampled_from(DISTRICTS)), place=draw(st.sampled_from(PLACES)),
-        country="LY", location_precision=draw(st.sampled_from(PRECISIONS)),
+        country=draw(st.sampled_from(COUNTRIES)),
+        location_precision=draw(st.sampled_from(PRECISIONS)),
         latitude=draw(st.floats(31.0, 33.0)) if located else None,
         longitude=draw(st.floats(12.0, 15.0)) if located else None,
         tags=draw(_some(TAGS)), perpetrators=draw(_some(PERPETRATORS)),
@@ -72,7 +74,7 @@ def _box() -> st.SearchStrategy[tuple[float, float, float, float] | None]:
 queries = st.builds(
     Query, date_from=_day(), date_to=_day(), date_mode=st.sampled_from(["overlaps", "within"]),
     date_kinds=_some(KINDS), types=_some(TYPES), perpetrators=_some(PERPETRATORS),
-    verification=_some(STATUSES), admin1_codes=_some(DISTRICTS),
+    verification=_some(STATUSES), countries=_some(COUNTRIES), admin1_codes=_some(DISTRICTS),
     max_precision=st.none() | st.sampled_from(PRECISIONS), tags=_some(TAGS),
     text=st.sampled_from(["", "", *WORDS, "Tarhuna"]), bbox=_box(),
     ids=_some([f"r-{n}" for n in range(6)]), include_unlocated=st.booleans(),
