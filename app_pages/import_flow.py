@@ -288,6 +288,8 @@ def _show(report: ImportReport, name: str) -> None:
         slot.metric(label.capitalize(), count)
     if report.defaulted:
         st.warning(common.md_escape(report.default_country_note(_(CHANGE_COUNTRY))))
+    if report.changes:  # the records it writes over, listed in the report below
+        st.warning(common.md_escape(report.changes_sentence()))
     if report.like_existing:
         said = ngettext(
             "{n} row looks like an incident already stored: review it on the Duplicates page.",

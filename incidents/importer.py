@@ -167,24 +167,21 @@ def _import(
     incidents = _place(candidates, rows, options, report)
     incidents = _assign_ids(incidents, store, rows, report)
     count_like_existing(report, store, viewer, [i for _, i in incidents])  # before writing
-    if incidents and not options.dry_run:
+    if incidents:  # a check makes the same writes and rolls them back: it says the same
         records = rows_into_merged(store, [i for _, i in incidents])  # a merge stands
-        outcomes = store.write_batch(records, viewer, "import", frozenset(report.kept))
+        kept = frozenset(report.kept)
+        outcomes = store.write_batch(records, viewer, "import", kept, options.dry_run)
         for (number, _record), outcome in zip(incidents, outcomes, strict=True):
             if outcome.kind == "deleted":
                 report.deleted_rows.append((number, outcome.id))
+            if outcome.kind == "updated":  # what the file writes over, app edits included
+                report.changes.append((number, outcome.id, outcome.fields))
             report.imported += outcome.kind == "imported"
             report.updated += outcome.kind not in ("imported", "deleted")
             report.unchanged += outcome.kind == "unchanged"
             report.deleted += outcome.kind == "deleted"  # deleted in the app: left deleted
-        store.log_event(viewer, "import", report.to_dict())
-    elif options.dry_run:  # which records exist already; whether they would change, unsaid
-        stored = store.existing_ids([i.id for _, i in incidents], [])
-        dead = store.deleted_among([i for _, i in incidents])  # the import leaves them so
-        report.deleted_rows = [(n, i.id) for n, i in incidents if i.id in dead]
-        report.deleted = len(report.deleted_rows)
-        report.updated = sum(i.id in stored for _, i in incidents)
-        report.imported = len(incidents) - report.updated - report.deleted
+        if not options.dry_run:
+            store.log_event(viewer, "import", report.to_dict())
     if report.deleted_rows:  # of those, rows of records merged into another: it stands
         into = merged_into(store, [i for _n, i in report.deleted_rows])
         report.merged_rows = [(n, i, into[i]) for n, i in report.deleted_rows if i in into]

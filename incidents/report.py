@@ -73,6 +73,7 @@ class ImportReport:
     deleted: int = 0  # rows of records deleted in the app: not brought back
     deleted_rows: list[tuple[int, str]] = field(default_factory=list)  # row, record id
     merged_rows: list[tuple[int, str, str]] = field(default_factory=list)  # of those: merged into
+    changes: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)  # row, id, fields
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[WarnedRow] = field(default_factory=list)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # row, id, note
@@ -125,9 +126,10 @@ class ImportReport:
         merged, gone = len(self.merged_rows), self.deleted - len(self.merged_rows)
         dead = [(_("deleted records"), gone)] if gone else []  # rows the import left so
         dead += [(_("merged records"), merged)] if merged else []
-        if self.dry_run:  # a check does not compare the stored records with the rows
-            return [(_("new"), self.imported), (_("already stored"), self.updated), *dead, *rest]
         stored = [(_("updated"), self.changed), (_("unchanged"), self.unchanged)]
+        if self.dry_run:  # what the import would do: its writes, rolled back
+            stored[0] = (_("to update"), self.changed)
+            return [(_("new"), self.imported), *stored, *dead, *rest]
         return [(_("imported"), self.imported), *stored, *dead, *rest]
 
     def default_country_note(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> str:
@@ -178,6 +180,7 @@ class ImportReport:
         out += ["  " + counted.format(name=name, count=count) for name, count in self.counts()]
         if self.deleted:
             out += self._deleted_lines()
+        out += self._change_lines(named)
         row = _("row {row}: {reasons}")
         out += _listed([row.format(row=r.row, reasons=r.reason_text(named)) for r in self.rejected])
         if self.warnings:
@@ -203,6 +206,37 @@ class ImportReport:
             said = _("left as stored in the records updated (the file has no column): {fields}")
             out.append("  " + said.format(fields=_(", ").join(map(named, self.kept))))
         return out
+
+    def changes_sentence(self) -> str:
+        """How many stored records the file changes: its values replace what is stored,
+        changes made in the app included (tried as an editor would: a description edited
+        in the app, the same file imported again; the check said nothing would change)."""
+        n = len(self.changes)
+        if self.dry_run:
+            said = ngettext(
+                "{n} stored record would change: the file's values replace what is stored, "
+                "changes made in the app included (its history keeps every version)",
+                "{n} stored records would change: the file's values replace what is stored, "
+                "changes made in the app included (their history keeps every version)",
+                n,
+            )
+        else:
+            said = ngettext(
+                "{n} stored record changed: the file's values replaced what was stored, "
+                "changes made in the app included (its history keeps every version)",
+                "{n} stored records changed: the file's values replaced what was stored, "
+                "changes made in the app included (their history keeps every version)",
+                n,
+            )
+        return said.format(n=n)
+
+    def _change_lines(self, named: Callable[[str], str]) -> list[str]:
+        if not self.changes:
+            return []
+        each = _("row {row} ({id}): {note}")
+        listed = [each.format(row=r, id=i, note=_(", ").join(map(named, f)))
+                  for r, i, f in self.changes]  # fmt: skip
+        return ["  " + self.changes_sentence(), *_listed(listed)]
 
     def _like_existing_lines(self, page: bool) -> list[str]:
         """How many rows look like incidents already stored, and where to review them:

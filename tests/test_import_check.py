@@ -65,5 +65,33 @@ def test_a_restored_or_remade_record_is_no_longer_a_deleted_one(
 
 def test_a_check_with_no_deleted_records_shows_no_such_count(store: Store, tmp_path: Path) -> None:
     check = import_file(_file(tmp_path), store, EDITOR, CHECK)
-    assert check.counts()[:2] == [("new", 4), ("already stored", 0)]
+    assert check.counts()[:3] == [("new", 4), ("to update", 0), ("unchanged", 0)]
     assert all(name != "deleted records" for name, _ in check.counts())
+
+
+def test_a_check_names_the_records_the_file_would_write_over_and_writes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    """Tried as an editor would: a title (a description, in a walk) edited in the app, then
+    the same file imported again. The check said "already stored: 4" and the import wrote
+    the file's title over the edit without a word; both now name the record and field."""
+    assert import_file(_file(tmp_path), store, EDITOR).imported == 4
+    record = store.get("r-3", EDITOR)
+    assert record is not None
+    store.save(record.replace(title="Third, corrected in the app"), EDITOR)
+    version, entries = store.data_version(), len(store.audit_log(ADMIN))
+    check = import_file(_file(tmp_path), store, EDITOR, CHECK)
+    assert check.counts()[:3] == [("new", 0), ("to update", 1), ("unchanged", 3)]
+    assert check.changes == [(4, "r-3", ("title",))] and check.accounted
+    assert (
+        "  1 stored record would change: the file's values replace what is stored, changes "
+        "made in the app included (its history keeps every version)"
+    ) in check.lines()
+    assert "  row 4 (r-3): title" in check.lines()
+    kept = store.get("r-3", EDITOR)
+    assert kept is not None and kept.title == "Third, corrected in the app"  # rolled back
+    assert store.data_version() == version and len(store.audit_log(ADMIN)) == entries
+    real = import_file(_file(tmp_path), store, EDITOR)
+    assert real.changes == check.changes and real.counts()[1] == ("updated", 1)
+    assert "  1 stored record changed: the file's values replaced" in "\n".join(real.lines())
+    assert store.verify_audit() == []

@@ -50,6 +50,7 @@ class Outcome:
 
     id: str
     kind: OutcomeKind
+    fields: tuple[str, ...] = ()  # an update's fields the stored record had otherwise
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,10 @@ class Store(Protocol):
         viewer: Viewer,
         action: str = "import",
         keep: frozenset[str] = frozenset(),
+        check_only: bool = False,
     ) -> list[Outcome]:
-        """Insert or update all of them in one transaction: all in, or none."""
+        """Insert or update all of them in one transaction: all in, or none (check_only:
+        none, and the outcomes as if all were in)."""
         ...
 
     def existing_ids(self, ids: Sequence[str], source_event_ids: Sequence[str]) -> dict[str, str]:

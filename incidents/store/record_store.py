@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,10 @@ _CHUNK = 500
 _ANY_ROW = "SELECT 1 FROM incidents LIMIT 1"
 
 
+class _RolledBack(Exception):
+    """A check's writes undone: the transaction rolls back as on any error."""
+
+
 class RecordStore(RecordReads, Lifecycle, ABC):
     """Implements incidents.store.base.Store on top of a Backend (reads by id: RecordReads)."""
 
@@ -82,13 +86,29 @@ class RecordStore(RecordReads, Lifecycle, ABC):
         viewer: Viewer,
         action: str = "import",
         keep: frozenset[str] = frozenset(),
+        check_only: bool = False,
     ) -> list[Outcome]:
         """Insert or update all records in one transaction; unchanged ones are left alone.
         A record deleted in the app (by id or source event id) is not brought back: its
         outcome is "deleted" and nothing is written for it. keep: fields an update takes
-        from the stored record (import_keep: the file has no column for them)."""
+        from the stored record (import_keep: the file has no column for them).
+        check_only: the same writes rolled back at the end, so a check says exactly what
+        the import would do (it said "already stored" of records the file would change)."""
         _require_editor(viewer)
         outcomes: list[Outcome] = []
+        with suppress(_RolledBack):
+            self._write_all(incidents, viewer, action, keep, outcomes, check_only)
+        return outcomes
+
+    def _write_all(
+        self,
+        incidents: Sequence[Incident],
+        viewer: Viewer,
+        action: str,
+        keep: frozenset[str],
+        outcomes: list[Outcome],
+        check_only: bool,
+    ) -> None:
         with self._backend() as db, db.bulk_inserts(len(incidents)):
             last = _last_entry(db)
             new_table, written = not db.fetch(_ANY_ROW), set[str]()
@@ -118,7 +138,8 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                 _flush(db, pending)
             if any(o.kind not in ("unchanged", "deleted") for o in outcomes):
                 _bump_version(db)
-        return outcomes
+            if check_only:
+                raise _RolledBack
 
     def save(self, incident: Incident, viewer: Viewer) -> Incident:
         """Create (version 0) or update one record; a stale version is refused."""

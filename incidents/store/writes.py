@@ -77,8 +77,8 @@ def write_one(
         pending.inserts.append(stored)
         pending.entries.append(entry)
         return Outcome(stored.id, "imported"), entry
-    content = incident.content()
-    if before.content() == content:
+    content, was = incident.content(), before.content()
+    if was == content:
         return Outcome(incident.id, "unchanged"), last
     stored = incident.replace(
         created_by=before.created_by,
@@ -88,10 +88,11 @@ def write_one(
         version=before.version + 1,
     )
     pending.updates.append(stored)
-    old, new = to_json(before.content()), to_json(content)
+    old, new = to_json(was), to_json(content)
     entry = chain_entry(last, now, viewer.name, f"{action}:update", stored.id, old, new)
     pending.entries.append(entry)
-    return Outcome(stored.id, "updated"), entry
+    changed = tuple(name for name, value in content.items() if was.get(name) != value)
+    return Outcome(stored.id, "updated", changed), entry
 
 
 def last_entry(db: Backend) -> AuditEntry | None:

@@ -310,3 +310,27 @@ def test_an_editors_preview_says_which_rows_are_of_deleted_records(empty_db, as_
     problems = list(at.dataframe[0].value["Problems and notes"])
     assert not problems[0].startswith("matches deleted")
     assert problems[1].startswith("matches deleted record syn-b: the import will leave it deleted")
+
+
+def test_check_only_warns_of_records_the_file_would_write_over(empty_db, as_editor, tmp_path):
+    """A walk: a record edited in the app, the same file checked again; the check said
+    "Already stored 2" and the import then wrote over the edit. Now the page warns."""
+    path = _own_names(tmp_path)
+    mapping = {"Incident Kind": "type", "When": "date_start", "Town": "place"}
+    at = page(path)
+    for label, target in mapping.items():
+        next(s for s in at.selectbox if _plain(s.label) == label).set_value(target)
+    at.run().button(key="import_run").click().run()
+    store = open_store(empty_db)
+    first = store.query(Query(), as_editor)["id"][0]
+    record = store.get(first, as_editor)
+    assert record is not None
+    store.save(record.replace(type="killing" if record.type == "torture" else "torture"), as_editor)
+    at = page(path)
+    for label, target in mapping.items():
+        next(s for s in at.selectbox if _plain(s.label) == label).set_value(target)
+    at.run().button(key="import_check").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["To update"] == "1"
+    assert any("1 stored record would change" in w.value for w in at.warning)
+    assert "): Type" in _report(at)
