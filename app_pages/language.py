@@ -206,10 +206,11 @@ button[data-variant="segmented_control"]:first-child:last-child { border-radius:
    grey for an unchosen button (a chosen one draws all four sides itself). */
 button[data-variant="segmented_control"]:first-child:not([aria-checked="true"]) {
   border-right-color: rgba(47, 45, 43, 0.2) !important; }
-/* Each paragraph, heading, label or cell takes its direction from its own first letter:
+/* Each paragraph, heading, label, cell or field takes its direction from its first letter:
    an Arabic sentence reads right to left, a Latin source title left to right. */
 p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
-[data-testid="stCaptionContainer"], [data-testid="stText"] {
+[data-testid="stCaptionContainer"], [data-testid="stText"],
+[data-testid="stTextArea"] textarea, [data-testid="stTextInput"] input {
   unicode-bidi: plaintext; text-align: start; }
 [data-testid="stSlider"], [data-testid="stCode"], [data-testid="stDataFrame"],
 [data-testid="stNumberInput"] input, [data-testid="stDateInput"] input,

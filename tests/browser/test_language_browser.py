@@ -188,6 +188,9 @@ def test_add_or_edit_and_import_pages_in_arabic(guarded: Guarded, example_server
     g.page.get_by_label("خط العرض").first.wait_for(timeout=TIMEOUT)  # number fields' labels
     for english in ("Add or edit", "Save", "Fields marked", "Verification", "Where"):
         assert english not in body, english
+    # English in a field reads left to right: its full stop stood at the line's start
+    description = g.page.locator('[data-testid="stTextArea"] textarea').first
+    assert description.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
     g.page.screenshot(path=str(SCREENSHOTS / "add-incident-arabic.png"), full_page=True)
     g.page.get_by_role("link", name="استيراد").click()
     g.page.get_by_role("heading", name="استيراد الحوادث").wait_for(timeout=TIMEOUT)
