@@ -80,6 +80,12 @@ class Total:
             return ""
         if self.kind == UNKNOWN:
             return f"none of the {self.records:,} incidents gives a number"
+        if self.with_number < self.records:  # export/people_words: the same, translated
+            verb = "gives" if self.with_number == 1 else "give"
+            return (
+                f"only {self.with_number:,} of {self.records:,} incidents {verb} a number; "
+                "a minimum counts where a best estimate is missing"
+            )
         return (
             f"{missing:,} of {self.records:,} incidents give no best estimate: their "
             "minimum is counted where given"

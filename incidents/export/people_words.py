@@ -54,6 +54,8 @@ def sentence(what: str, found: Total) -> str:
     text = form(what, n).format(n=translation.number(n))
     if found.kind == EXACT or not found.records:
         return text
+    if found.with_number < found.records:  # most of a selection may give no number at all
+        return _("{sentence} ({note})").format(sentence=text, note=_some_give(found))
     note = ngettext(
         "{missing} of {n} incident gives no best estimate: its minimum is counted where given",
         "{missing} of {n} incidents give no best estimate: their minimum is counted where given",
@@ -63,6 +65,21 @@ def sentence(what: str, found: Total) -> str:
         n=translation.number(found.records),
     )
     return _("{sentence} ({note})").format(sentence=text, note=note)
+
+
+def _some_give(found: Total) -> str:
+    """Why 338 is a lower bound when few incidents give a number: "9 of 100 incidents
+    give no best estimate" read as if the 91 that say nothing of it were counted."""
+    said = ngettext(
+        "only {given} of {n} incidents gives a number; a minimum counts where a best estimate "
+        "is missing",
+        "only {given} of {n} incidents give a number; a minimum counts where a best estimate "
+        "is missing",
+        found.with_number,
+    )
+    return said.format(
+        given=translation.number(found.with_number), n=translation.number(found.records)
+    )
 
 
 def lines_for(totals: dict[str, Total]) -> list[str]:

@@ -38,7 +38,9 @@ def test_sentences_and_notes() -> None:
     assert Total(338, 9, 0, 1).sentence("disappeared") == "At least 338 people disappeared"
     assert Total(0, 9, 0, 0).sentence("killed") == "Number of people killed unknown"
     assert Total(1, 1, 1, 1).sentence("killed_best") == "1 person killed"
-    assert "8 of 9 incidents give no best estimate" in Total(338, 9, 1, 2).note()
+    assert "8 of 9 incidents give no best estimate" in Total(338, 9, 1, 9).note()
+    # a walk: "100 of 100 incidents give no best estimate" of 338 given by one of them
+    assert Total(338, 9, 1, 2).note().startswith("only 2 of 9 incidents give a number;")
     assert Total(4, 2, 2, 2).note() == ""
 
 
@@ -65,8 +67,8 @@ def test_the_example_map_says_at_least_and_unknown_never_zero(example_frame) -> 
 def test_people_lines_for_exports(example_frame) -> None:
     lines = count_totals.people_lines(example_frame)
     assert lines == [
-        "At least 338 people disappeared (9 of 9 incidents give no best estimate: their "
-        "minimum is counted where given)",
+        "At least 338 people disappeared (only 1 of 9 incidents gives a number; a minimum "
+        "counts where a best estimate is missing)",
         "People killed or displaced: unknown (no incident gives a number)",
     ]
     assert count_totals.people_lines(example_frame.iloc[0:0]) == []
