@@ -56,41 +56,6 @@ class Total:
             return EXACT
         return UNKNOWN if self.with_number == 0 else AT_LEAST
 
-    def words(self) -> str:
-        """'338', 'at least 338' or 'unknown'."""
-        kind = self.kind
-        if kind == UNKNOWN:
-            return UNKNOWN
-        number = f"{round(self.value):,}"
-        return number if kind == EXACT else f"at least {number}"
-
-    def sentence(self, measure: str) -> str:
-        """'At least 338 people disappeared', 'Number of people killed unknown'."""
-        what = what_of(measure) or "killed"
-        if self.kind == UNKNOWN:
-            return f"Number of people {what} unknown"
-        words = self.words()
-        noun = "person" if words == "1" else "people"
-        return f"{words[0].upper()}{words[1:]} {noun} {what}"
-
-    def note(self) -> str:
-        """Why a total is a lower bound or unknown ('' when it is exact)."""
-        missing = self.records - self.with_best
-        if self.kind == EXACT or not self.records:
-            return ""
-        if self.kind == UNKNOWN:
-            return f"none of the {self.records:,} incidents gives a number"
-        if self.with_number < self.records:  # export/people_words: the same, translated
-            verb = "gives" if self.with_number == 1 else "give"
-            return (
-                f"only {self.with_number:,} of {self.records:,} incidents {verb} a number; "
-                "a minimum counts where a best estimate is missing"
-            )
-        return (
-            f"{missing:,} of {self.records:,} incidents give no best estimate: their "
-            "minimum is counted where given"
-        )
-
 
 def _numbers(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
     return pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(
@@ -141,34 +106,6 @@ def total(frame: pd.DataFrame, measure: str) -> Total:
     """The whole frame's Total for a people measure."""
     table = frame_totals(frame, measure)
     return as_total(table.iloc[0]) if len(table) else Total(0.0, 0, 0, 0)
-
-
-def people_lines(frame: pd.DataFrame) -> list[str]:
-    """What exports print about people, one sentence per kind the records give a number
-    for, then one for those none does: 'At least 338 people disappeared (8 of 9
-    incidents give no best estimate: ...)', 'People killed or displaced: unknown (no
-    incident gives a number)'. Nothing for no records."""
-    if frame.empty:
-        return []
-    return lines_for({what: total(frame, what) for what in PEOPLE})
-
-
-def lines_for(totals: dict[str, Total]) -> list[str]:
-    """people_lines from a Total per kind (killed, disappeared, displaced), however
-    they were summed (rows, or the column index for a selection too large to read)."""
-    if not any(t.records for t in totals.values()):
-        return []
-    lines, unknown = [], []
-    for what, found in totals.items():
-        if found.kind == UNKNOWN:
-            unknown.append(what)
-            continue
-        note = found.note()
-        lines.append(found.sentence(what) + (f" ({note})" if note else ""))
-    if unknown:
-        kinds = " or ".join([", ".join(unknown[:-1]), unknown[-1]] if len(unknown) > 1 else unknown)
-        lines.append(f"People {kinds}: unknown (no incident gives a number)")
-    return lines
 
 
 def summed(table: pd.DataFrame) -> Total:

@@ -83,8 +83,9 @@ def _some_give(found: Total) -> str:
 
 
 def lines_for(totals: dict[str, Total]) -> list[str]:
-    """count_totals.lines_for in the active language: a sentence per kind some record
-    gives a number for, then one for the kinds none does; nothing for no records."""
+    """A sentence per kind some record gives a number for, then one for the kinds none
+    does, in the active language; nothing for no records (the English reference:
+    tests/people_words_oracle.py)."""
     if not any(t.records for t in totals.values()):
         return []
     lines = [sentence(what, t) for what, t in totals.items() if t.kind != UNKNOWN]

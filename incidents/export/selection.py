@@ -259,7 +259,7 @@ def _index_version(index: ColumnIndex, keep: np.ndarray, profile: str) -> str:
 
 
 def _people_lines(index: ColumnIndex, query: Query) -> list[str]:
-    """count_totals.people_lines for the selection, summed by the index."""
+    """people_words.people_lines for the selection, summed by the index."""
     totals = {
         what: count_totals.summed(index.district_totals(query, f"{what}_best"))
         for what in count_totals.PEOPLE

@@ -10,13 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents import count_totals
 from incidents.access import PublicRules
 from incidents.count_totals import Total
 from incidents.export import people_words, placement_words
 from incidents.export.caption import counts_line, day_words, incidents_words
 from incidents.export.service import in_language
-from tests import placement_words_oracle
+from tests import people_words_oracle, placement_words_oracle
 
 totals = st.builds(
     lambda records, best, number, value: Total(
@@ -45,7 +44,7 @@ def test_english_people_lines_say_what_count_totals_says(
             " of 1 incidents give no best estimate: their minimum",
         )
 
-    assert [as_count_totals_says(line) for line in ours] == count_totals.lines_for(found)
+    assert [as_count_totals_says(line) for line in ours] == people_words_oracle.lines_for(found)
 
 
 @pytest.mark.parametrize("level", ["town", "district"])
