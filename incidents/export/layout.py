@@ -23,7 +23,7 @@ from incidents.export import theme
 from incidents.export.arabic import for_matplotlib, isolate
 from incidents.export.caption import filters_sentence, window_words
 from incidents.export.cells import Squares
-from incidents.export.points import Drawn, marker_style
+from incidents.export.points import COUNT_BOX, Drawn, marker_style
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES, type_style
 from incidents.translation import _, is_rtl, ngettext
@@ -39,6 +39,7 @@ class Flow:
     scale: float
     y_in: float = 0.0
     rtl: bool = False  # right to left: lines aligned right, legend symbols on the right
+    shortened: bool = False  # first_whole drew a shorter text than its first
 
     @property
     def height_in(self) -> float:
@@ -72,6 +73,7 @@ class Flow:
         for n, text in enumerate(texts, 1):
             drawn, cut = self._wrapped(text, size, style)
             if not cut or n == len(texts):
+                self.shortened |= n > 1
                 break
             for t in drawn:
                 t.remove()
@@ -183,6 +185,11 @@ def _symbol(ax: Axes, draw: str, x: float, y: float, scale: float, **style: obje
                        transform=tr, zorder=5)  # fmt: skip
         ax.scatter([x], [y], s=8 * scale * scale, color=theme.INK, transform=tr, zorder=6)
         return
+    if draw == "count":  # points._number_beside, as small
+        ax.text(x, y, translation.number(3), transform=tr, ha="center", va="center",
+                color=theme.INK, fontsize=8.5 * scale, fontweight="bold", bbox=COUNT_BOX,
+                zorder=6)  # fmt: skip
+        return
     hollow = draw in ("hollow", "dashed-ring", "district")
     ax.scatter([x], [y], s=s, transform=tr, clip_on=False, zorder=5,
                **marker_style(marker, colour, not hollow, scale))  # fmt: skip
@@ -215,15 +222,19 @@ def default_subtitle(selection: Selection) -> str:
 
 
 def legend_panel(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> None:
-    """Legend, counts, filters and sources beside (or under) the map, shrunk to fit."""
+    """Legend, counts, filters and sources beside (or under) the map, shrunk to fit, and
+    a little more (to 0.85 of its size) rather than name fewer sources: a filtered
+    Tarhuna slide said "Human Rights Watch; and 5 more" beside free room."""
     ax.set_axis_off()
+    first = scale
     for _attempt in range(4):
         flow = _legend_flow(ax, selection, drawn, scale)
-        if flow.y_in <= flow.height_in:
+        fits = flow.y_in <= flow.height_in
+        if fits and not (flow.shortened and scale * 0.95 >= first * 0.85):
             return
         ax.clear()
         ax.set_axis_off()
-        scale *= max(0.6, flow.height_in / flow.y_in * 0.97)
+        scale *= 0.95 if fits else max(0.6, flow.height_in / flow.y_in * 0.97)
     _legend_flow(ax, selection, drawn, scale)
 
 
@@ -305,6 +316,8 @@ def _precision_rows(flow: Flow, drawn: Drawn) -> None:
         flow.row(label, 10.5, draw, marker="o", colour=theme.MUTED)
     if drawn.fanned:
         flow.row(_("Incidents at the same place, spread around it"), 10.5, "fan")
+    if drawn.stacks:
+        flow.row(_("Incidents at the same place: their number"), 10.5, "count")
 
 
 def sources_sentence(

@@ -25,9 +25,13 @@ from incidents.export.caption import counts_line
 from incidents.export.cells import Squares
 from incidents.export.selection import Selection
 from incidents.styles import PRECISION_STYLES, TYPE_STYLES, type_style
+from incidents.translation import number
 
 SHADE_LIMIT = 2000  # shading every district of a huge selection would hide the map
 FAN_LIMIT = 400  # fan out coincident markers only for selections up to this size
+FAN_KM = 30.0  # a fan reaching further on the ground leaves its markers on their spot
+COUNT_BOX = {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#55555a",
+             "linewidth": 0.8}  # fmt: skip
 RASTER_LIMIT = 3000  # above this, points are rasterized inside PDF and SVG files
 RING_PRECISIONS = ("approximate", "town")
 RING_LIMIT = 3000
@@ -44,6 +48,7 @@ class Drawn:
     types: tuple[str, ...]
     precisions: tuple[str, ...]
     fans: tuple[tuple[float, float, float], ...] = ()  # lon, lat, radius in points
+    stacks: int = 0  # places whose incidents stay on it, their number beside them (_fan_out)
     rings: int = 0  # uncertainty rings drawn (0 when all are smaller than their markers)
     shaded: bool = False  # districts of district-only incidents shaded
     unpanelled: int = 0  # small multiples: drawable incidents of types in no panel
@@ -91,8 +96,9 @@ def draw_incidents(
         shade_districts(ax, codes, country)
     lon, lat = visible["longitude"].to_numpy(float), visible["latitude"].to_numpy(float)
     fans: tuple[tuple[float, float, float], ...] = ()
+    stacks = 0
     if 1 < n <= FAN_LIMIT:
-        lon, lat, fans = _fan_out(ax, lon, lat, size, extent)
+        lon, lat, fans, stacks = _fan_out(ax, lon, lat, size, extent)
     filled = precision.map(lambda p: PRECISION_STYLES.get(p, PRECISION_STYLES["exact"]).filled)
     types = visible["type"].astype(str).to_numpy()
     counts = pd.Series(types).value_counts()
@@ -113,6 +119,7 @@ def draw_incidents(
         types=tuple(c for c in TYPE_STYLES if c in counts.index),
         precisions=tuple(pd.unique(precision)),
         fans=fans,
+        stacks=stacks,
         rings=rings,
         shaded=shaded,
     )
@@ -210,21 +217,29 @@ def _rings(
 
 def _fan_out(
     ax: Axes, lon: np.ndarray, lat: np.ndarray, size: float, extent: Extent
-) -> tuple[np.ndarray, np.ndarray, tuple[tuple[float, float, float], ...]]:
-    """Spread markers sharing a spot on a circle around it, with leader lines."""
+) -> tuple[np.ndarray, np.ndarray, tuple[tuple[float, float, float], ...], int]:
+    """Spread markers sharing a spot on a circle around it, with leader lines; where the
+    circle would reach further than FAN_KM on the ground, leave them on the spot with
+    their number beside it (a walk's world map fanned Tarhuna's incidents over Italy
+    and Tunisia). Returns the points, the fans and how many spots kept a number."""
     keys = pd.Series(list(zip(np.round(lon, 5), np.round(lat, 5), strict=True)))
     groups = keys.groupby(keys).indices
     if all(len(ix) == 1 for ix in groups.values()):
-        return lon, lat, ()
+        return lon, lat, (), 0
     deg_x, deg_y = _degrees_per_point(ax, extent)
     diameter = math.sqrt(size) * 1.4
     out_lon, out_lat = lon.copy(), lat.copy()
     segments = []
     fans = []
+    stacks = 0
     for ix in groups.values():
         if len(ix) == 1:
             continue
         radius = max(diameter * 1.5, diameter * 1.5 * len(ix) / (2 * math.pi))
+        if radius * deg_y * KM_PER_DEG > FAN_KM:
+            _number_beside(ax, lon[ix[0]], lat[ix[0]], len(ix), diameter)
+            stacks += 1
+            continue
         fans.append((float(lon[ix[0]]), float(lat[ix[0]]), radius + diameter / 2))
         for k, i in enumerate(ix):
             angle = math.pi / 2 - 2 * math.pi * k / len(ix)
@@ -233,7 +248,15 @@ def _fan_out(
             segments.append([(lon[i], lat[i]), (out_lon[i], out_lat[i])])
         ax.plot(lon[ix[0]], lat[ix[0]], marker="o", markersize=4, color="#1d1d1f", zorder=5.5)
     ax.add_collection(LineCollection(segments, colors="#55555a", linewidths=0.8, zorder=5))
-    return out_lon, out_lat, tuple(fans)
+    return out_lon, out_lat, tuple(fans), stacks
+
+
+def _number_beside(ax: Axes, lon: float, lat: float, n: int, diameter: float) -> None:
+    """How many incidents share a spot, in a small box up and to the right of it."""
+    offset = diameter * 0.55
+    ax.annotate(number(n), (lon, lat), xytext=(offset, offset), textcoords="offset points",
+                fontsize=8.5, fontweight="bold", color=theme.INK, zorder=7, ha="left",
+                va="bottom", bbox=COUNT_BOX)  # fmt: skip
 
 
 def _degrees_per_point(ax: Axes, extent: Extent) -> tuple[float, float]:

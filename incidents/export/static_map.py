@@ -289,6 +289,7 @@ def _merge(drawn: Sequence[Drawn]) -> Drawn:
         types=tuple(code for code in TYPE_STYLES if code in present),
         precisions=tuple(dict.fromkeys(p for d in drawn for p in d.precisions)),
         fans=tuple(f for d in drawn for f in d.fans),
+        stacks=sum(d.stacks for d in drawn),
         rings=sum(d.rings for d in drawn),
         shaded=any(d.shaded for d in drawn),
         squares=drawn[0].squares,

@@ -133,6 +133,41 @@ def test_the_sources_line_names_whole_publishers_and_counts_the_rest(
     assert sources.endswith(f"; and {more} more.") if more else sources.endswith("."), sources
 
 
+def test_a_filtered_slide_names_every_source_when_a_smaller_legend_holds_them(
+    two_countries: RecordStore,
+) -> None:
+    """A filtered Tarhuna slide said "Human Rights Watch; and 5 more" with free room
+    under it: the legend is made a little smaller rather than name fewer sources."""
+    selection = read_selection(two_countries, Query(admin1_codes=("LY-MB",)), PUBLIC)
+    fig, _drawn = map_figure(selection, MapOptions())
+    try:
+        lines = [t.get_text() for ax in fig.axes for t in ax.texts]
+    finally:
+        plt.close(fig)
+    sources = " ".join(lines[lines.index("Sources") + 1 :])
+    assert all(name in sources for name in selection.publishers()), sources
+
+
+def test_incidents_of_one_place_stay_on_it_where_a_fan_would_reach_other_countries(
+    two_countries: RecordStore,
+) -> None:
+    """A walk's world map spread Tarhuna's nine incidents over Italy and Tunisia: at
+    that scale they stay at Tarhuna with their number beside them, a row says so, and
+    the town-scale slide still fans them out."""
+    wide = read_selection(two_countries, Query(), PUBLIC)
+    fig, drawn = map_figure(wide, MapOptions(extent=(5.0, 5.0, 75.0, 42.0)))
+    try:
+        texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    finally:
+        plt.close(fig)
+    assert drawn.stacks and "9" in texts
+    assert "Incidents at the same place: their number" in texts
+    town = read_selection(two_countries, Query(admin1_codes=("LY-MB",)), PUBLIC)
+    fig, drawn = map_figure(town, MapOptions())
+    plt.close(fig)
+    assert drawn.fans and not drawn.stacks
+
+
 @pytest.mark.parametrize(
     "names",
     [
