@@ -24,7 +24,7 @@ from incidents.schema import (
     SOURCE_PARTS,
     VOCABULARIES,
 )
-from incidents.translation import _
+from incidents.translation import _, number
 
 MAX_SOURCES = 9
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -149,8 +149,11 @@ def code_of(name: str, text: str) -> str | None:
 
 
 def code_message(name: str, text: str) -> str:
+    """Each term as the reader's page names it (a cell may hold it, or its English name,
+    or its code): a walk's reader was told "is not one of: mass_grave, killing, ...",
+    codes, also on an Arabic page."""
     vocabulary = VOCABULARIES[FIELD_BY_NAME[name].vocabulary or name]
-    codes = ", ".join(vocabulary.codes)
+    codes = _(", ").join(map(vocabulary.shown, vocabulary.codes))
     return _("'{text}' is not one of: {codes}").format(text=text, codes=codes)
 
 
@@ -316,7 +319,8 @@ def _counts(row: _Row) -> dict[str, int | None]:
     for group in _COUNT_GROUPS:
         low, best, high = (row.integer(f"{group}_{b}") for b in ("min", "best", "max"))
         if low is not None and high is not None and low > high:
-            said = _("{group} counts must read min <= best <= max").format(group=group)
+            said = _("the least number ({low}) is more than the most ({high})")
+            said = said.format(low=number(low), high=number(high))
             row.fail(f"{group}_best", said)
         elif best is not None:
             low, high = _widened(row, group, low, best, high)

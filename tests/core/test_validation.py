@@ -140,3 +140,24 @@ def test_arabic_text_is_kept_as_written():
 def test_control_characters_are_stripped():
     incident = validate_row(row(title="A\x00B\x1b"), today=TODAY)
     assert incident.title == "AB"
+
+
+def test_an_unknown_code_is_answered_with_the_terms_in_the_readers_words():
+    """A walk's Arabic reader was told "ليس من القيم المقبولة: mass_grave, killing, …" and
+    "يجب أن تكون أعداد killed بالترتيب min <= best <= max": codes and symbols."""
+    from incidents import translation
+    from incidents.schema import INCIDENT_TYPES
+    from incidents.validation import code_message
+
+    translation.set_language("ar")
+    try:
+        said = code_message("type", "zzz")
+        with pytest.raises(RowInvalid) as bad:
+            validate_row({"type": "killing", "date_start": "2020-01-01", "place": "Tarhuna",
+                          "killed_min": "10", "killed_best": "7", "killed_max": "5"})  # fmt: skip
+        counts = bad.value.problems[0].message
+    finally:
+        translation.set_language("en")
+    assert "مقبرة جماعية" in said and "mass_grave" not in said
+    assert INCIDENT_TYPES.lookup("مقبرة جماعية") == "mass_grave"  # a cell may hold it
+    assert "min" not in counts and "<=" not in counts and "10" in counts and "5" in counts
