@@ -104,8 +104,7 @@ class ViewControls(DataElement):
             }
           });
           var SCALE_UNITS = {m: "{n} m", km: "{n} km", digits: "0123456789", imperial: true};
-          // At least 75 px long (Leaflet's default, 50): "1000 km" ran past a shorter line.
-          map._incidentScale = new Scale({maxWidth: 150}).addTo(map);
+          map._incidentScale = new Scale({maxWidth: 150}).addTo(map);  // 75-150 px, not 50
           button("fit", "\u2316", function () { map.fitIncidents(true); });
           var box = map.getContainer();
           function isFull() { return document.fullscreenElement === box; }
