@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, edit_conflict, entry_fields, record_actions, unsaved_guard
+from geodata import countries_of
 from incidents import form_edit
 from incidents.query import Query
 from incidents.record import Incident
@@ -41,7 +42,8 @@ def open_form(incident_id: str | None, draft: dict[str, Any] | None = None) -> N
     """Fill the form from the stored record (or a new one's defaults), or with a draft
     laid over it; remember what it was filled with."""
     record = common.get_store().get(incident_id, common.viewer()) if incident_id else None
-    base = form_edit.form_values(record)
+    data = countries_of(common.index().district_counts()) if record is None else ()
+    base = form_edit.form_values(record, *data[:1])
     st.session_state[FORM] = {
         "id": incident_id if record else None,
         "record": record,

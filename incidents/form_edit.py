@@ -81,14 +81,16 @@ _WRITES: dict[str, tuple[str, ...]] = {
 PLACE_FIELDS = ("place", "latitude", "longitude")
 
 
-def form_values(record: Incident | None) -> FormValues:
+def form_values(record: Incident | None, country: str = "LY") -> FormValues:
     """The values the form shows for a stored record; for a new one, empty required
-    fields (no type, no date, no place) so that an untouched form cannot be saved."""
+    fields (no type, no date, no place) so that an untouched form cannot be saved, and
+    country (the data's own, the page passes: a new form opened on Libya whatever the
+    data held)."""
     if record is None:
         return {
             **dict.fromkeys(FIELDS),
             **dict.fromkeys((*_TEXT, "perpetrators", "tags"), ""),
-            "country": "LY",
+            "country": country,
             "date_precision": "day",
             "date_kind": "occurred",
             "location_precision": "town",

@@ -409,3 +409,19 @@ def test_found_places_read_in_arabic_with_the_numbers_in_place():
     assert afghan.startswith("1. \u2068كابل (Kabul)\u2069")
     assert "\u2068تطابق 100%\u2069" in said and "\u206832.4350, 13.6332\u2069" in said
     assert _candidate_words(0, found).startswith("1. \u2068Tarhuna\u2069")
+
+
+def test_a_new_form_takes_the_datas_country(example_db, as_editor):
+    """A walk with Afghan, Somali and Libyan records: the new form (and its map) opened
+    on Libya. It takes the country most of the data is in."""
+    store = open_store(example_db)
+    assert (
+        AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run().session_state["e_country"]
+        == "LY"
+    )
+    from incidents.importer import import_file
+
+    real = ROOT / "tests" / "fixtures" / "real" / "acled_2020_export_afghanistan.csv"
+    assert import_file(real, store, as_editor).imported > 9  # more than Libya's nine
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    assert not at.exception and at.session_state["e_country"] == "AF"
