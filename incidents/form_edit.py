@@ -83,9 +83,7 @@ PLACE_FIELDS = ("place", "latitude", "longitude")
 
 def form_values(record: Incident | None, country: str = "LY") -> FormValues:
     """The values the form shows for a stored record; for a new one, empty required
-    fields (no type, no date, no place) so that an untouched form cannot be saved, and
-    country (the data's own, the page passes: a new form opened on Libya whatever the
-    data held)."""
+    fields (no type, no date, no place: an untouched form cannot be saved) and country."""
     if record is None:
         return {
             **dict.fromkeys(FIELDS),

@@ -100,15 +100,8 @@ class RecordStore(RecordReads, Lifecycle, ABC):
             self._write_all(incidents, viewer, action, keep, outcomes, check_only)
         return outcomes
 
-    def _write_all(
-        self,
-        incidents: Sequence[Incident],
-        viewer: Viewer,
-        action: str,
-        keep: frozenset[str],
-        outcomes: list[Outcome],
-        check_only: bool,
-    ) -> None:
+    def _write_all(self, incidents: Sequence[Incident], viewer: Viewer, action: str,
+                   keep: frozenset[str], outcomes: list[Outcome], check: bool) -> None:  # fmt: skip
         with self._backend() as db, db.bulk_inserts(len(incidents)):
             last = _last_entry(db)
             new_table, written = not db.fetch(_ANY_ROW), set[str]()
@@ -138,7 +131,7 @@ class RecordStore(RecordReads, Lifecycle, ABC):
                 _flush(db, pending)
             if any(o.kind not in ("unchanged", "deleted") for o in outcomes):
                 _bump_version(db)
-            if check_only:
+            if check:
                 raise _RolledBack
 
     def save(self, incident: Incident, viewer: Viewer) -> Incident:
