@@ -76,7 +76,7 @@ def test_the_districts_count_changes_the_map_and_the_link(guarded: Guarded, exam
     legend = frame.locator(".incident-legend").first
     legend.wait_for(timeout=TIMEOUT)
     before = legend.text_content() or ""
-    box = _sidebar(guarded).get_by_role("combobox", name="Count")
+    box = _sidebar(guarded).get_by_role("combobox", name="Count", exact=True)  # not Country
     box.scroll_into_view_if_needed()
     box.click()
     box.fill("People disappeared")
