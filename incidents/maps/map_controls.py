@@ -104,7 +104,8 @@ class ViewControls(DataElement):
             }
           });
           var SCALE_UNITS = {m: "{n} m", km: "{n} km", digits: "0123456789", imperial: true};
-          map._incidentScale = new Scale({maxWidth: 150}).addTo(map);  // 75-150 px, not 50
+          var scaleMax = map.getSize().x < 600 ? 100 : 150;  // a phone: clear of the legend
+          map._incidentScale = new Scale({maxWidth: scaleMax}).addTo(map);  // 75-150 px
           button("fit", "\u2316", function () { map.fitIncidents(true); });
           var box = map.getContainer();
           function isFull() { return document.fullscreenElement === box; }
