@@ -81,12 +81,13 @@ def chunks(n: int, seed: int) -> Iterator[pd.DataFrame]:
 
 def load_gpkg(store: Any, n: int, seed: int) -> None:
     from incidents.store import geopackage_format as gpkg
-    from incidents.store.text_index import batch_filled
 
     names = [f.name for f in INCIDENT_COLUMNS]
-    # The text index filled once at the end, as the store's own batch writes fill it
-    # (per-row triggers: 146 s for 1M, against 88 s for e71460f's loader without it).
-    with store._transaction() as conn, batch_filled(conn, 0):
+    # The store's own batch writes (bulk_inserts): the text index, the R-tree and the
+    # secondary indexes filled once at the end, not by per-row triggers (146 s for 1M
+    # with the text index's triggers, against 88 s for e71460f's loader without it).
+    with store._backend() as db, db.bulk_inserts(n):
+        conn = db.conn
         for frame in chunks(n, seed):
             rows = table_rows(frame)
             rows["public_date_to_month"] = rows["public_date_to_month"].astype(int)
@@ -112,32 +113,38 @@ def load_gpkg(store: Any, n: int, seed: int) -> None:
 
 
 def load_postgis(store: Any, n: int, seed: int) -> None:
+    from incidents.store.pg_batch import indexes_deferred
+
     names = [f.name for f in INCIDENT_COLUMNS]
     with store._connection() as conn:
         conn.execute("SELECT set_config('search_path', %s, false)", [store._search_path])
-        for frame in chunks(n, seed):
-            rows = table_rows(frame)
-            lat, lon = rows["latitude"].to_numpy(float), rows["longitude"].to_numpy(float)
-            geom = [
-                None if np.isnan(a) or np.isnan(b) else f"SRID=4326;POINT({b:.7f} {a:.7f})"
-                for a, b in zip(lat, lon, strict=True)
-            ]
-            with conn.cursor() as cur:
-                with cur.copy(f"COPY incidents (geom, {', '.join(names)}) FROM STDIN") as copy:
-                    for g, r in zip(geom, _records(rows), strict=True):
-                        copy.write_row([g, *r])
-                parts = ", ".join(SOURCE_PARTS)
-                with cur.copy(
-                    f"COPY incident_sources (incident_id, position, {parts}) FROM STDIN"
-                ) as copy:
-                    for row in _sources(frame):
-                        copy.write_row(row)
-            conn.commit()
-            print(f"  {len(frame):,} rows", flush=True)
+        with indexes_deferred(conn, n):  # one transaction: indexes built at its end
+            _copy_postgis(conn, names, n, seed)
         conn.execute("UPDATE store_meta SET value = '1' WHERE key = 'data_version'")
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE incidents")
+
+
+def _copy_postgis(conn: Any, names: list[str], n: int, seed: int) -> None:
+    for frame in chunks(n, seed):
+        rows = table_rows(frame)
+        lat, lon = rows["latitude"].to_numpy(float), rows["longitude"].to_numpy(float)
+        geom = [
+            None if np.isnan(a) or np.isnan(b) else f"SRID=4326;POINT({b:.7f} {a:.7f})"
+            for a, b in zip(lat, lon, strict=True)
+        ]
+        with conn.cursor() as cur:
+            with cur.copy(f"COPY incidents (geom, {', '.join(names)}) FROM STDIN") as copy:
+                for g, r in zip(geom, _records(rows), strict=True):
+                    copy.write_row([g, *r])
+            parts = ", ".join(SOURCE_PARTS)
+            with cur.copy(
+                f"COPY incident_sources (incident_id, position, {parts}) FROM STDIN"
+            ) as copy:
+                for row in _sources(frame):
+                    copy.write_row(row)
+        print(f"  {len(frame):,} rows", flush=True)
 
 
 def bulk_load(store: Store, n: int, seed: int = 1) -> float:

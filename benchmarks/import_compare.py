@@ -12,8 +12,10 @@ Each run is a fresh process (its own imports, a new GeoPackage in a temporary fo
 with PYTHONPATH set to the checkout it times; the CSV is written once, by this
 checkout's incidents.synthetic, so both import the same bytes. Prints wall and CPU
 seconds per run, the load average at its start, and the best of each side.
-Synthetic data only. With --profile FILE each side is profiled once instead
-(cProfile timed by CPU, into FILE.old and FILE.new).
+With --pg URL each run imports into a new schema of that PostGIS database (its wall
+time then includes the server's work; CPU is the client's). Synthetic data only. With
+--profile FILE each side is profiled once instead (cProfile timed by CPU, into FILE.old
+and FILE.new).
 """
 
 from __future__ import annotations
@@ -38,7 +40,11 @@ from incidents.importer import import_file
 from incidents.store import open_store
 
 csv_path, db_path = sys.argv[1], sys.argv[2]
-store = open_store(db_path)
+if db_path.startswith("postgres"):  # a schema of its own, dropped after the run
+    from incidents.store.postgis import PostGISStore
+    store = PostGISStore(db_path, schema=sys.argv[3])
+else:
+    store = open_store(db_path)
 profile_out = os.environ.get("IMPORT_PROFILE")
 profiler = cProfile.Profile(time.process_time) if profile_out else None
 c0, w0 = time.process_time(), time.perf_counter()
@@ -51,18 +57,23 @@ if profiler:
 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
 print(json.dumps({"wall_s": wall, "cpu_s": cpu, "rows": report.rows_read,
                   "imported": report.imported}))
+if db_path.startswith("postgres"):
+    store.drop_schema()
 """
 
 
-def run_once(checkout: Path, csv_path: Path, workdir: Path, profile: str | None) -> dict:
-    """One import in a fresh interpreter whose incidents package comes from checkout."""
+def run_once(
+    checkout: Path, csv_path: Path, workdir: Path, profile: str | None, pg: str | None = None
+) -> dict:
+    """One import in a fresh interpreter whose incidents package comes from checkout,
+    into a new GeoPackage, or with pg into a new schema of that PostgreSQL database."""
     db = workdir / f"import_{uuid.uuid4().hex[:8]}.gpkg"
     env = dict(os.environ, PYTHONPATH=str(checkout))
     if profile:  # CPU time per function (the machine's load does not inflate it)
         env["IMPORT_PROFILE"] = profile
     load = os.getloadavg()[0]
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(csv_path), str(db)],
+        [sys.executable, "-c", CHILD, str(csv_path), pg or str(db), db.stem],
         env=env,
         cwd=checkout,
         capture_output=True,
@@ -82,6 +93,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", help="profile each side once into FILE.old, FILE.new")
+    parser.add_argument("--pg", help="import into a new schema of this PostGIS database")
     parser.add_argument(
         "--also", type=Path, action="append", default=[],
         help="another checkout to take its turn in every round (a variant of this one)",
@@ -98,14 +110,14 @@ def main() -> None:
         stores.mkdir()
         if args.profile:
             for side, checkout in (("old", args.old), ("new", HERE)):
-                figures = run_once(checkout, csv_path, stores, f"{args.profile}.{side}")
+                figures = run_once(checkout, csv_path, stores, f"{args.profile}.{side}", args.pg)
                 print(side, json.dumps(figures), flush=True)
             return
         sides = [("old", args.old), ("new", HERE), *((str(p), p) for p in args.also)]
         results: dict[str, list[dict]] = {side: [] for side, _ in sides}
         for _ in range(args.rounds):
             for side, checkout in sides:
-                figures = run_once(checkout, csv_path, stores, None)
+                figures = run_once(checkout, csv_path, stores, None, args.pg)
                 results[side].append(figures)
                 print(side, json.dumps(figures), flush=True)
     for side, runs in results.items():

@@ -72,3 +72,7 @@ class Backend(ABC):
         """Around a batch write of rows records: a backend may defer per-row index
         upkeep (the GeoPackage R-tree) to the end, inside the same transaction."""
         return nullcontext()
+
+    def end_of_chunk(self) -> None:
+        """A batch's chunk is written: a backend may send work it held back
+        (PostgreSQL's staged moves, pg_batch), to run while the next is prepared."""

@@ -26,7 +26,7 @@ from psycopg.rows import dict_row, tuple_row
 from incidents.access import PublicRules
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
-from incidents.store import text_index
+from incidents.store import pg_batch, text_index
 from incidents.store.audit import AuditEntry
 from incidents.store.backend import Backend
 from incidents.store.base import StoreError
@@ -51,7 +51,6 @@ LOCK_TIMEOUT = "120s"  # a writer waits this long behind a large import, then gi
 _KINDS = {f.name: f.kind for f in INCIDENT_COLUMNS}
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _AUDIT = tuple(f.name for f in fields(AuditEntry))
-_GEOM = "ST_SetSRID(ST_MakePoint(%s::float8, %s::float8), 4326)"
 _EWKB_POINT = struct.Struct("<BIIdd")  # little endian, Point with SRID, srid, x, y
 _COPY_FROM = 50  # rows: below this, one pipelined INSERT is quicker to set up
 
@@ -190,8 +189,31 @@ class _PgBackend(Backend):
     placeholder = "%s"
 
     def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+        self._conn = conn
         self._pipeline: Any = None
+        self._staging: pg_batch.Staging | None = None
+
+    def _ready(self) -> Connection:
+        """The connection, once the moves a batch's chunk queued are sent: every
+        statement but a staged COPY sees the rows written before it."""
+        self.end_of_chunk()
+        return self._conn
+
+    @contextmanager
+    def bulk_inserts(self, rows: int = 0) -> Iterator[None]:
+        """A batch's COPYs staged and its indexes built at the end (pg_batch)."""
+        with pg_batch.indexes_deferred(self._conn, rows):
+            self._staging = pg_batch.staging(self._conn, rows)
+            try:
+                yield
+                self.end_of_chunk()
+            finally:
+                self._staging = None
+
+    def end_of_chunk(self) -> None:
+        """The chunk's moves sent now, pipelined: the server runs them meanwhile."""
+        if self._staging is not None and self._staging.moves:
+            self._staging.send(self._conn)
 
     @classmethod
     @contextmanager
@@ -209,7 +231,7 @@ class _PgBackend(Backend):
         backend._pipeline_off()
 
     def _pipeline_on(self) -> None:
-        self._pipeline = self.conn.pipeline()
+        self._pipeline = self._conn.pipeline()
         self._pipeline.__enter__()
 
     def _pipeline_off(self) -> None:
@@ -219,16 +241,16 @@ class _PgBackend(Backend):
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         # No parameters: pass None, so a literal % in the SQL is not read as a placeholder.
-        return self.conn.execute(sql, list(params) or None).fetchall()
+        return self._ready().execute(sql, list(params) or None).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.conn.execute(sql, list(params) or None)
+        self._ready().execute(sql, list(params) or None)
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if len(rows) == 1:  # a single save: executemany's set-up costs more than it saves
-            self.conn.execute(sql, rows[0])
+            self._ready().execute(sql, rows[0])
             return
-        with self.conn.cursor() as cur:
+        with self._ready().cursor() as cur:
             cur.executemany(sql, rows)
 
     def insert_incidents(self, incidents: Sequence[Incident]) -> None:
@@ -236,28 +258,21 @@ class _PgBackend(Backend):
         if not incidents:
             return
         columns = incident_columns(incidents, booleans=bool)
-        if len(incidents) >= _COPY_FROM:
-            points = [_ewkb(i) for i in incidents]
-            self._copy(TABLE, ["geom", *INCIDENT_COLUMN_NAMES], zip(points, *columns, strict=True))
-        else:
-            marks = ", ".join(["%s"] * len(INCIDENT_COLUMN_NAMES))
-            self.execute_many(
-                f"INSERT INTO {TABLE} (geom, {', '.join(INCIDENT_COLUMN_NAMES)}) "
-                f"VALUES ({_GEOM}, {marks})",
-                [
-                    [*_point(i), *row]
-                    for i, row in zip(incidents, zip(*columns, strict=True), strict=True)
-                ],
-            )
+        points = [_ewkb(i) for i in incidents]
+        rows = list(zip(points, *columns, strict=True))
+        self._insert_many(TABLE, ["geom", *INCIDENT_COLUMN_NAMES], rows)
         self._children(incidents)
 
     def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Many rows through COPY: a pipelined executemany spends far more time in the
-        client per row. Same transaction, same constraints."""
+        client per row. Same transaction, same constraints; in a batch, into its
+        staging table (pg_batch)."""
+        if self._staging is not None:
+            table = self._staging.into(self._conn, table, columns)
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         pipelined = self._pipeline is not None
         self._pipeline_off()
-        with self.conn.cursor() as cursor, cursor.copy(sql) as copy:
+        with self._conn.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
         if pipelined:
@@ -275,12 +290,13 @@ class _PgBackend(Backend):
     def update_incident(self, incident: Incident) -> None:
         row = incident_row(incident, booleans=bool)
         sets = ", ".join(f"{k} = %s" for k in row)
-        self.conn.execute(
-            f"UPDATE {TABLE} SET geom = {_GEOM}, {sets} WHERE id = %s",
-            [*_point(incident), *row.values(), incident.id],
+        conn = self._ready()
+        conn.execute(
+            f"UPDATE {TABLE} SET geom = %s, {sets} WHERE id = %s",
+            [_ewkb(incident), *row.values(), incident.id],
         )
-        self.conn.execute("DELETE FROM incident_sources WHERE incident_id = %s", [incident.id])
-        self.conn.execute("DELETE FROM incident_confidential WHERE incident_id = %s", [incident.id])
+        conn.execute("DELETE FROM incident_sources WHERE incident_id = %s", [incident.id])
+        conn.execute("DELETE FROM incident_confidential WHERE incident_id = %s", [incident.id])
         self._children([incident])
 
     def _children(self, incidents: Sequence[Incident]) -> None:
@@ -296,7 +312,7 @@ class _PgBackend(Backend):
             )
 
     def delete_incident(self, incident_id: str) -> None:
-        self.conn.execute(f"DELETE FROM {TABLE} WHERE id = %s", [incident_id])
+        self._ready().execute(f"DELETE FROM {TABLE} WHERE id = %s", [incident_id])
 
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
         if entries:
@@ -312,18 +328,11 @@ def _rollback(conn: Connection) -> None:
 
 
 def _ewkb(incident: Incident) -> str | None:
-    """The point as hex EWKB with SRID 4326: what _GEOM makes of the same coordinates,
-    written for COPY (which takes no SQL expressions)."""
+    """The point as hex EWKB with SRID 4326, which COPY and a parameter both take (no
+    SQL expression: COPY takes none). Both coordinates or neither: no point is stored."""
     if incident.latitude is None or incident.longitude is None:
         return None
     return _EWKB_POINT.pack(1, 0x20000001, 4326, incident.longitude, incident.latitude).hex()
-
-
-def _point(incident: Incident) -> list[float | None]:
-    """Both coordinates or neither: ST_MakePoint of a NULL is NULL, so no point is stored."""
-    if incident.latitude is None or incident.longitude is None:
-        return [None, None]
-    return [incident.longitude, incident.latitude]
 
 
 def _select_column(name: str) -> str:

@@ -51,6 +51,7 @@ def flush(db: Backend, pending: Pending) -> None:
         db.update_incident(incident)
     db.insert_incidents(pending.inserts)
     db.append_audits(pending.entries)
+    db.end_of_chunk()
 
 
 def write_one(

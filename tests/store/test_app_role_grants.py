@@ -120,3 +120,22 @@ def test_the_app_role_searches_the_rows_of_a_store_whose_copy_its_owner_has_not_
     again = PostGISStore(owner.url, schema=owner.schema)  # the owner makes the copy
     assert text_index.has_lower_table(again._fetch, "ILIKE")
     assert _ids(again, "tarhuna") == _ids(late, "tarhuna")
+
+
+def test_a_large_first_import_by_the_app_role_keeps_the_owners_indexes(owner_and_app, tmp_path):
+    """A role that does not own the tables may not drop their indexes, so its batch
+    into the empty table writes with them in place (pg_batch) and succeeds."""
+    import psycopg
+
+    from incidents.store import pg_batch
+    from incidents.synthetic import write_synthetic_csv
+
+    owner, app = owner_and_app
+    indexes = f"SELECT indexdef FROM pg_indexes WHERE schemaname = '{owner.schema}'"
+    with psycopg.connect(owner.url) as conn:
+        made = set(conn.execute(indexes).fetchall())
+    big = write_synthetic_csv(tmp_path / "big.csv", pg_batch.DEFER_INDEXES_FROM, seed=2)
+    assert import_file(big, app, EDITOR).imported == pg_batch.DEFER_INDEXES_FROM
+    with psycopg.connect(owner.url) as conn:
+        assert set(conn.execute(indexes).fetchall()) == made
+    assert app.verify_audit() == []

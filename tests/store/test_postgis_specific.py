@@ -232,12 +232,8 @@ def test_unsafe_schema_names_and_dropping_public_are_refused():
         PostGISStore.drop_schema(SimpleNamespace(schema="public"))  # type: ignore[arg-type]
 
 
-def test_a_large_batch_goes_through_copy_with_the_same_points_and_children(pg, schema):
-    """Batches of 50+ rows are written with COPY (points as EWKB): the stored geometry is
-    what ST_MakePoint makes of the coordinates, and sources, confidential fields and audit
-    entries are all there; a single save afterwards still works (pipeline restored)."""
-    records = [record(n) for n in range(120)] + [record(500, latitude=None, longitude=None)]
-    pg.write_batch(records, EDITOR)
+def _points_differ(schema: str) -> int:
+    """Stored geometries that are not what ST_MakePoint makes of the row's coordinates."""
     with psycopg.connect(pg_url()) as conn:
         conn.execute(f'SET search_path TO "{schema}", public')
         (differ,) = conn.execute(
@@ -245,11 +241,23 @@ def test_a_large_batch_goes_through_copy_with_the_same_points_and_children(pg, s
             "CASE WHEN latitude IS NULL THEN NULL "
             "ELSE ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END"
         ).fetchone()
+    return differ
+
+
+def test_a_large_batch_goes_through_copy_with_the_same_points_and_children(pg, schema):
+    """Batches of 50+ rows are written with COPY (points as EWKB): the stored geometry is
+    what ST_MakePoint makes of the coordinates, and sources, confidential fields and audit
+    entries are all there; a single save afterwards still works (pipeline restored), and
+    its point, an edit's and a removed point's are stored alike."""
+    records = [record(n) for n in range(120)] + [record(500, latitude=None, longitude=None)]
+    pg.write_batch(records, EDITOR)
+    with psycopg.connect(pg_url()) as conn:
+        conn.execute(f'SET search_path TO "{schema}", public')
         counts = [
             conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
             for t in ("incidents", "incident_sources", "incident_confidential", "audit_log")
         ]
-    assert differ == 0
+    assert _points_differ(schema) == 0
     assert counts == [121, 121, 121, 121]
     assert pg.get("pg-7", ADMIN) == records[7].replace(
         **{
@@ -258,6 +266,11 @@ def test_a_large_batch_goes_through_copy_with_the_same_points_and_children(pg, s
         }
     )
     pg.save(record(900), EDITOR)
+    pg.save(pg.get("pg-7", ADMIN).replace(latitude=32.1, longitude=13.2), EDITOR)
+    pg.save(pg.get("pg-8", ADMIN).replace(latitude=None, longitude=None), EDITOR)
+    pg.save(pg.get("pg-500", ADMIN).replace(latitude=31.5, longitude=13.5), EDITOR)
+    assert _points_differ(schema) == 0
+    assert pg.count(Query(bbox=(13.1, 32.0, 13.3, 32.2)), EDITOR) >= 1
     assert pg.verify_audit() == []
 
 

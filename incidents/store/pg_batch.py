@@ -1,0 +1,101 @@
+"""A large batch's writes in PostgreSQL, arranged so the server works while the client
+prepares the next chunk.
+
+Each chunk of an import was three COPYs, and the client waited on each while the
+server stored the rows, kept the tables' indexes and filled the text copy with its GIN
+indexes (text_lower): about 6 s of a 100k import (docs/benchmarks.md). In a batch:
+
+- Each COPY goes into a temporary table with the same columns (no index, no trigger:
+  the server only stores the rows). The chunk's INSERT ... SELECT into the real tables
+  is sent pipelined at its end (Backend.end_of_chunk), so the server's index and trigger
+  work runs while the client prepares the next chunk; the next COPY waits for it.
+- A batch into an empty incidents table drops that table's and the text copy's
+  secondary indexes and builds them at the end, inside the same transaction, as the
+  GeoPackage does for a batch that doubles its table. Only into an empty table: a
+  dropped index locks readers out until the commit.
+
+A role that may not make temporary tables writes to the tables directly; a role that
+does not own the tables keeps their indexes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+STAGE_FROM = 1_000  # rows in a batch; a smaller one writes to the tables directly
+DEFER_INDEXES_FROM = 10_000  # rows into an empty table, as the GeoPackage's threshold
+_ORDER = "staged_order"  # the temporary tables' column keeping the rows in file order
+
+# The indexes a batch into the empty table builds at its end: not those behind a key
+# or constraint (foreign keys refer to them), and only on tables this role owns.
+_SECONDARY_INDEXES = """
+SELECT pg_get_indexdef(c.oid) AS sql, format('%I.%I', n.nspname, c.relname) AS name
+FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE t.oid IN (to_regclass('incidents'), to_regclass('incidents_text_lower'))
+AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+AND pg_has_role(t.relowner, 'USAGE')
+"""
+
+
+class Staging:
+    """The temporary tables of one batch, and the moves into the real tables that the
+    chunk written last has not sent yet (conn: a psycopg connection)."""
+
+    def __init__(self) -> None:
+        self.made: set[str] = set()
+        self.moves: list[str] = []
+
+    def into(self, conn: Any, table: str, columns: Sequence[str]) -> str:
+        """The temporary table a COPY into table writes, with the move queued (a second
+        COPY before the moves are sent adds rows there: the first move takes them all)."""
+        temp, names = f"pg_temp.staged_{table}", ", ".join(columns)
+        if table not in self.made:
+            conn.execute(
+                f"CREATE TEMP TABLE staged_{table} ON COMMIT DROP AS "
+                f"SELECT {names} FROM {table} WITH NO DATA"
+            )
+            conn.execute(
+                f"ALTER TABLE {temp} ADD COLUMN {_ORDER} BIGINT GENERATED ALWAYS AS IDENTITY"
+            )
+            self.made.add(table)
+        self.moves += [
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp} ORDER BY {_ORDER}",
+            f"TRUNCATE {temp}",
+        ]
+        return temp
+
+    def send(self, conn: Any) -> None:
+        """The queued moves, in the order their COPYs ran (a record before its sources)."""
+        moves, self.moves = self.moves, []
+        for sql in moves:
+            conn.execute(sql)
+
+
+def staging(conn: Any, rows: int) -> Staging | None:
+    """A Staging for a batch of rows records, or None to write directly."""
+    if rows < STAGE_FROM:
+        return None
+    may = conn.execute("SELECT has_database_privilege(current_database(), 'TEMP') AS n")
+    return Staging() if may.fetchone()["n"] else None
+
+
+@contextmanager
+def indexes_deferred(conn: Any, rows: int) -> Iterator[None]:
+    """Around a batch of rows records: into an empty incidents table, its secondary
+    indexes and the text copy's dropped here and built at the end (same transaction;
+    an error rolls the drops back too). conn: a psycopg connection giving dict rows."""
+    empty = rows >= DEFER_INDEXES_FROM and not conn.execute(_ANY_INCIDENT).fetchall()
+    indexes = conn.execute(_SECONDARY_INDEXES).fetchall() if empty else []
+    for index in indexes:
+        conn.execute(f"DROP INDEX {index['name']}")
+    yield
+    if indexes:
+        conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for index in indexes:
+        conn.execute(index["sql"])
+
+
+_ANY_INCIDENT = "SELECT 1 FROM incidents LIMIT 1"
