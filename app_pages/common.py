@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.identity import current_viewer
+from app_pages.identity import current_viewer as viewer  # the session's viewer
 from incidents import filter_fields
 from incidents.access import PUBLIC, Viewer, Visibility
 from incidents.maps import plan, pyramid
@@ -82,10 +82,6 @@ def arrived() -> bool:
     """Whether this run is the page's first after another page (or the session's
     first): its components are drawn anew, as on a first visit."""
     return bool(st.session_state.get("_arrived", True))
-
-
-def viewer() -> Viewer:
-    return current_viewer()
 
 
 def access_key() -> str:

@@ -15,7 +15,8 @@ from streamlit_folium import st_folium
 from app_pages import common, language
 from geodata import FALLBACK_COUNTRY, available_countries, district_at, geocode, record_country
 from incidents.export.placement_words import town_name
-from incidents.field_words import SOURCE_HEADINGS, field_label
+from incidents.field_words import SOURCE_HEADINGS
+from incidents.field_words import field_label as label
 from incidents.form_edit import COUNTS, FIELDS, FormValues
 from incidents.maps import basemap, localize
 from incidents.maps.layers import Pins
@@ -72,11 +73,6 @@ def values(sources: pd.DataFrame) -> FormValues:
     out: FormValues = {name: ss.get(f"e_{name}") for name in FIELDS if name != "sources"}
     out["sources"] = sources.fillna("").to_dict("records")
     return out
-
-
-def label(name: str) -> str:
-    """A field's label in the reader's language."""
-    return field_label(name)
 
 
 def _problem(problems: dict[str, str], *names: str) -> None:

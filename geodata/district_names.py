@@ -10,6 +10,7 @@ code.
 
 from __future__ import annotations
 
+from geodata._text import has_arabic
 from geodata.districts import _admin1, district_by_code
 
 _ARABIC_PREFIXES = ("شعبية ", "بلدية ")
@@ -75,11 +76,7 @@ def search_label(code: str, language: str = "en") -> str:
     if not names:
         return code
     shown = reader_name(code, language)
-    latin = [n for n in names if n not in (shown, code.upper()) and not _is_arabic(n)]
-    arabic = [n for n in names if _is_arabic(n) and n != shown]
+    latin = [n for n in names if n not in (shown, code.upper()) and not has_arabic(n)]
+    arabic = [n for n in names if has_arabic(n) and n != shown]
     parts = [reader_label(code, language), ", ".join(latin), arabic[0] if arabic else ""]
     return " · ".join(p for p in parts if p)
-
-
-def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in text)

@@ -29,14 +29,13 @@ Bani Walid road") would give back the site the point was moved away from.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from geodata import district_by_code, geocode_many
+from geodata import district_by_code, geocode_many, km_between
 
 if TYPE_CHECKING:
     from incidents.access import PublicRules
@@ -141,14 +140,9 @@ def _towns(
         for k in ks:
             result = found.get(names[k])
             best = result.best if result is not None and result.confident else None
-            if best is not None and _km(lat[k], lon[k], best.lat, best.lon) <= TOWN_RADIUS_KM:
+            if (
+                best is not None
+                and km_between(lat[k], lon[k], best.lat, best.lon) <= TOWN_RADIUS_KM
+            ):
                 out[k] = (float(best.lat), float(best.lon), best.name)
     return out
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))

@@ -234,7 +234,7 @@ def checked_row(
     values.update(_time(row, today or date.today()))
     values.update(_place(row))
     values.update(_counts(row))
-    values["title"] = row.text("title") or _default_title(values)
+    values["title"] = row.text("title") or default_title(values)
     if row.problems:
         raise RowInvalid(row.problems)
     return Incident(**values), row.warnings
@@ -252,10 +252,6 @@ def time_values(
 
 def default_title(values: Mapping[str, Any]) -> str:
     """'Torture in Tarhuna': the title of a row that gives none."""
-    return _default_title(values)
-
-
-def _default_title(values: Mapping[str, Any]) -> str:
     label = INCIDENT_TYPES.label(values["type"])
     where = values["place"] or values["admin1"] or values["country"]
     return f"{label} in {where}" if where else label  # stored data: not the reader's language

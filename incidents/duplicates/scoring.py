@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from geodata import km_between
 from incidents.duplicates.profile import Profile
 from incidents.duplicates.table import Array, Table, table_of
 
@@ -182,10 +183,7 @@ def distance_km(a: Profile, b: Profile) -> float | None:
     hair of a limit, so that numpy's and the C library's last digits never differ."""
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+    return km_between(a.lat, a.lon, b.lat, b.lon, _EARTH_KM)
 
 
 def _place(t: Table, i: Array, j: Array, codes: Array, named_or_not: bool = False) -> Array:

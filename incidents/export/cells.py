@@ -23,6 +23,7 @@ from matplotlib.colors import to_hex
 from incidents import grid, translation
 from incidents.export import theme
 from incidents.export.basemap import HALO, KM_PER_DEG, Extent
+from incidents.export.placement_words import km_words
 from incidents.maps.aggregate import class_edges
 from incidents.translation import _, ngettext, number
 
@@ -142,10 +143,6 @@ class Squares:
         return _("Counted in {km} km squares ({squares}).").format(
             km=km_words(self.step_km), squares=squares
         )
-
-
-def km_words(step: float) -> str:
-    return number(step, 0 if float(step).is_integer() else 1)
 
 
 def draw_squares(

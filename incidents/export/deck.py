@@ -90,15 +90,11 @@ def _properties(prs: PresentationType, selection: Selection, title: str) -> None
     props.author = ""
     props.last_modified_by = ""
     props.keywords = f"profile:{selection.profile.name}"
-    props.comments = _stamp(selection)
+    props.comments = stamp_words(selection)
     props.category = selection.profile.badge()
     props.revision = 1
     props.created = selection.exported_at.replace(tzinfo=None)
     props.modified = selection.exported_at.replace(tzinfo=None)
-
-
-def _stamp(selection: Selection) -> str:
-    return stamp_words(selection)
 
 
 def _slide(
@@ -146,7 +142,7 @@ def _footer(slide: Slide, selection: Selection) -> None:
     colour = theme.PROFILE_COLOURS.get(profile.name, theme.INK)
     _text(slide, (0.35, 6.92, 12.6, 0.5),
           [f"{profile.badge()} · {profile.notice_shown()}",
-           f"{_stamp(selection)} · {_(geodata.ATTRIBUTION)}"],
+           f"{stamp_words(selection)} · {_(geodata.ATTRIBUTION)}"],
           9, colour, bold_first=True)  # fmt: skip
 
 

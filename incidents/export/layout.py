@@ -21,7 +21,7 @@ from geodata.district_names import reader_name
 from incidents import translation
 from incidents.export import theme
 from incidents.export.arabic import for_matplotlib, isolate
-from incidents.export.caption import filters_sentence, window_words
+from incidents.export.caption import filters_sentence
 from incidents.export.cells import Squares
 from incidents.export.points import COUNT_BOX, Drawn, marker_style
 from incidents.export.selection import Selection
@@ -215,10 +215,6 @@ def draw_header(fig: Figure, title: str, subtitle: str, scale: float, top: float
              va="baseline", ha="right", color=theme.INK)  # fmt: skip
     fig.text(0.985, baseline - 0.34 * scale / height_in, for_matplotlib(subtitle),
              fontsize=13.5 * scale, va="baseline", ha="right", color=theme.MUTED)  # fmt: skip
-
-
-def default_subtitle(selection: Selection) -> str:
-    return window_words(selection.query)
 
 
 def legend_panel(ax: Axes, selection: Selection, drawn: Drawn, scale: float) -> None:

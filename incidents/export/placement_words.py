@@ -17,8 +17,8 @@ from incidents.access import PublicRules
 from incidents.translation import _
 
 
-def _km(rules: PublicRules) -> str:
-    return translation.number(rules.cell_km, 0 if float(rules.cell_km).is_integer() else 1)
+def km_words(step: float) -> str:
+    return translation.number(step, 0 if float(step).is_integer() else 1)
 
 
 def town_name(place: str, country: str = "LY") -> str:
@@ -36,13 +36,13 @@ def basis_words(precision: str, place: str, rules: PublicRules, country: str = "
     if precision == "district":
         return _("shown at the district centre")
     if precision == "approximate":
-        return _("shown at the centre of a {km} km square").format(km=_km(rules))
+        return _("shown at the centre of a {km} km square").format(km=km_words(rules.cell_km))
     return ""
 
 
 def rules_words(rules: PublicRules) -> str:
     """The public rule as one sentence, for an export's caption and notes."""
-    km = _km(rules)
+    km = km_words(rules.cell_km)
     if rules.basis == "grid":
         return _("Public rules: each place is shown at the centre of its {km} km square.").format(
             km=km

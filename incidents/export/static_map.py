@@ -36,10 +36,9 @@ from incidents.export.basemap import (
     fit_extent,
     shape_extent,
 )
-from incidents.export.caption import incidents_words
+from incidents.export.caption import incidents_words, window_words
 from incidents.export.cells import draw_squares
 from incidents.export.layout import (
-    default_subtitle,
     draw_footer,
     draw_header,
     legend_panel,
@@ -207,7 +206,7 @@ def compose(
         layout = frame_for(size, options.header)
         drawn = draw(fig, layout)
         if options.header:
-            words = options.subtitle or subtitle(drawn) or default_subtitle(selection)
+            words = options.subtitle or subtitle(drawn) or window_words(selection.query)
             draw_header(fig, title_of(selection, options), words, size.text_scale,
                         layout.header_top)  # fmt: skip
         legend(fig.add_axes(layout.panel_box), drawn, size.text_scale)

@@ -43,6 +43,7 @@ from typing import Any
 
 from incidents.dates import DateError, DayOrder, infer_day_order, parse_date
 from incidents.io import acled_types
+from incidents.io.acled_types import incident_type  # also acled.incident_type
 from incidents.io.conflict_country import country_text
 from incidents.io.fixed_columns import Columns, fold, hashtag_row, records
 from incidents.io.tabular import FileUnusable, Table
@@ -236,13 +237,6 @@ def map_row(row: dict[str, str], order: DayOrder = "day_first") -> dict[str, Any
     }
     raw.update(event_dates(row.get("event_date", ""), row.get("time_precision", ""), order))
     return raw
-
-
-def incident_type(
-    event_type: str, sub_event_type: str, civilian_targeting: str = "", fatalities: str = ""
-) -> str:
-    """Our type code for an ACLED event/sub-event type (incidents.io.acled_types)."""
-    return acled_types.incident_type(event_type, sub_event_type, civilian_targeting, fatalities)
 
 
 def event_dates(

@@ -273,18 +273,12 @@ def _radius_km(shaped: Any, where: Any) -> float:
     import shapely
     from pyproj import Geod
 
+    from geodata import km_between
+
     area = 0.0
     if shaped.area > 0:
         area, _ = Geod(ellps="WGS84").geometry_area_perimeter(shaped)
     if abs(area) > 0:
         return math.sqrt(abs(area) / math.pi) / 1000
     xy = shapely.get_coordinates(shaped)
-    return max(_km(where.y, where.x, y, x) for x, y in xy)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (haversine; good to a fraction of a percent)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(a, 1.0)))
+    return max(km_between(where.y, where.x, y, x, 6371.0088) for x, y in xy)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from incidents.access import PublicRules
-from incidents.store.base import NotAllowed, NotFound, Outcome, StaleEdit, Store, StoreError
+from incidents.store.base import NotAllowed, StaleEdit, Store, StoreError
 from incidents.store.gpkg import GeoPackageStore
 from incidents.store.record_store import RecordStore
 from incidents.store.urls import redact_url
@@ -39,8 +39,6 @@ __all__ = [
     "DEFAULT_DB",
     "GeoPackageStore",
     "NotAllowed",
-    "NotFound",
-    "Outcome",
     "StaleEdit",
     "Store",
     "StoreError",

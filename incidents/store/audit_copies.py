@@ -44,15 +44,10 @@ def _sqlite(db: Backend) -> bool:
     return db.placeholder == "?"
 
 
-def has_table(db: Backend) -> bool:
-    """Whether a migration ever copied a chain into this store."""
-    return backend.has_table(db, TABLE)
-
-
 def ensure_table(db: Backend) -> None:
     """The table for copied chains, in the store's own SQL dialect: rows are added,
     never changed, except by a purge."""
-    if has_table(db):
+    if backend.has_table(db, TABLE):
         return
     db.execute(
         f"CREATE TABLE {TABLE} (origin TEXT NOT NULL, origin_label TEXT NOT NULL, "
@@ -99,7 +94,7 @@ def _upgrade_guard(db: Backend) -> None:
 def copies_of(db: Backend, incident_id: str) -> list[tuple[str, AuditEntry]]:
     """Every copied entry about one record but purge entries (which keep who purged
     it, when and why): (origin, entry), in chain order."""
-    if not has_table(db):
+    if not backend.has_table(db, TABLE):  # no chain was ever copied in
         return []
     rows = db.fetch(
         f"SELECT origin, {', '.join(ENTRY)} FROM {TABLE} "
@@ -153,7 +148,7 @@ def own_purges(db: Backend) -> list[AuditEntry]:
 
 def origins(db: Backend) -> dict[str, str]:
     """origin (the hash of a copied chain's first entry) -> its label."""
-    if not has_table(db):
+    if not backend.has_table(db, TABLE):
         return {}
     rows = db.fetch(f"SELECT DISTINCT origin, origin_label FROM {TABLE}")
     return {r["origin"]: r["origin_label"] for r in rows}

@@ -14,6 +14,7 @@ from typing import Any
 from incidents.access import PUBLIC_PLACE_PRECISIONS
 from incidents.query import Query
 from incidents.store import text_index, text_lower
+from incidents.store.text_lower import like_escape
 from incidents.store.text_marks import is_arabic, postgres_unmarked, sqlite_unmarked
 
 
@@ -103,7 +104,7 @@ def add_text(
 def _like_text(needle: str, like: str, public: bool) -> tuple[str, list[str]]:
     """One needle in any searched column by LIKE / ILIKE (short needles, PostgreSQL); an
     Arabic needle is compared with the columns without their marks (text_marks)."""
-    pattern = f"%{_escape(needle)}%"
+    pattern = f"%{like_escape(needle)}%"
     drop = sqlite_unmarked if like == "LIKE" else postgres_unmarked
     title, description, place = (
         drop(f"i.{c}") if is_arabic(needle) else f"i.{c}" for c in ("title", "description", "place")
@@ -123,8 +124,4 @@ def _contains_any(where: Where, column: str, values: tuple[str, ...], like: str)
     if not values:
         return
     parts = [f"{column} {like} %s ESCAPE '\\'" for _ in values]
-    where.add("(" + " OR ".join(parts) + ")", *(f"%{_escape(v)}%" for v in values))
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    where.add("(" + " OR ".join(parts) + ")", *(f"%{like_escape(v)}%" for v in values))

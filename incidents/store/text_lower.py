@@ -185,9 +185,9 @@ def _held(needles: Sequence[str], public: bool, like: bool) -> tuple[str, list[A
                 "({0} LIKE lower(%s::text) ESCAPE '\\' "
                 "AND ({0} || '') LIKE lower(%s::text) ESCAPE '\\')"
             )
-            values = ["%" + _escape(word) + "%", "%" + _escape(needle) + "%"]
+            values = ["%" + like_escape(word) + "%", "%" + like_escape(needle) + "%"]
         elif like:
-            test, values = "{0} LIKE lower(%s::text) ESCAPE '\\'", ["%" + _escape(needle) + "%"]
+            test, values = "{0} LIKE lower(%s::text) ESCAPE '\\'", ["%" + like_escape(needle) + "%"]
         elif (low := lowered(needle)) is not None:
             test, values = "instr({0}, %s) > 0", [low]
         else:
@@ -226,7 +226,7 @@ def gin_word(needle: str) -> str | None:
     return word if word and len(trigrams) >= GIN_WORD_TRIGRAMS else None
 
 
-def _escape(text: str) -> str:
+def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
