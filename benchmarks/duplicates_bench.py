@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from incidents.duplicates import blocking  # noqa: E402
 from incidents.duplicates.profile import profile  # noqa: E402
-from incidents.duplicates.scoring import DEFAULT_THRESHOLD, compare  # noqa: E402
+from incidents.duplicates.scoring import DEFAULT_THRESHOLD  # noqa: E402
 from incidents.duplicates.search import find_candidates  # noqa: E402
-from incidents.record import Incident, incident_of  # noqa: E402
-from tests.duplicates.blocked_pairs import candidate_pairs  # noqa: E402
+from incidents.record import Incident  # noqa: E402
+from tests.duplicates.blocked_pairs import candidate_pairs, compare  # noqa: E402
 
 
 def _labelled_module():  # type: ignore[no-untyped-def]
@@ -91,8 +91,8 @@ def synthetic_records(rows: int) -> list[Incident]:
     for row in frame.itertuples(index=False):
         killed = str(row.killed_best).replace("<NA>", "").replace("nan", "")
         out.append(
-            incident_of(
-                {
+            Incident(
+                **{
                     "id": row.id,
                     "type": row.type,
                     "title": row.title,

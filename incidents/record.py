@@ -138,24 +138,10 @@ def source_of(title: str, publisher: str, date: str, url: str, sha256: str) -> S
     return new
 
 
-def incident_of(values: dict[str, Any]) -> Incident:
-    """An Incident from already-validated values, without the dataclass __init__'s
-    per-field cost (imports build one per row). The caller guarantees the types;
-    missing fields take their defaults."""
-    new = object.__new__(Incident)
-    state = new.__dict__
-    state.update(_DEFAULTS)
-    state["extra"] = {}
-    state.update(values)
-    if state.keys() != _FIELD_NAMES or not values.keys() >= _REQUIRED:
-        unknown, missing = state.keys() - _FIELD_NAMES, _REQUIRED - values.keys()
-        raise TypeError(f"Incident fields: unknown {sorted(unknown)}, missing {sorted(missing)}")
-    return new
-
-
 def incidents_of(names: list[str], columns: Iterable[list[Any]]) -> list[Incident]:
     """Incidents from validated columns (one list per field in names, every field but
-    the system ones): incident_of for a whole file, the fields checked once."""
+    the system ones), without the dataclass __init__'s per-field cost (imports build
+    one per row); the fields are checked once for the whole file."""
     missing = _FIELD_NAMES - _SYSTEM_FIELDS - set(names)
     unknown = set(names) - _FIELD_NAMES
     if missing or unknown or len(set(names)) != len(names):
@@ -170,9 +156,6 @@ def incidents_of(names: list[str], columns: Iterable[list[Any]]) -> list[Inciden
         state.update(zip(names, row, strict=True))
         made.append(new)
     return made
-
-
-_REQUIRED = _FIELD_NAMES - _DEFAULTS.keys() - {"extra"}
 
 
 def _plain(value: Any) -> Any:

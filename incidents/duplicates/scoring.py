@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 
 from geodata import km_between
 from incidents.duplicates.profile import Profile
-from incidents.duplicates.table import Array, Table, table_of
+from incidents.duplicates.table import Array, Table
 
 DEFAULT_THRESHOLD = 0.4
 PRIOR = -7.0  # most pairs that pass the blocking are different incidents
@@ -73,15 +73,6 @@ class Judged:
     score: Array
     certain: Array
     codes: Array  # one row per pair, columns CODES
-
-
-def compare(a: Profile, b: Profile) -> Match:
-    """One pair judged, whatever its score (the same arrays as a whole search)."""
-    from incidents.duplicates.reasons import Found, ReasonBook, matches
-
-    one = np.zeros(1, dtype=np.int64)
-    book = ReasonBook()
-    return matches(Found.of(judge(table_of([a, b]), one, one + 1, 0.0), book), book, [a, b])[0]
 
 
 def logit(min_score: float) -> float:

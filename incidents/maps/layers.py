@@ -38,7 +38,7 @@ class IncidentMarkers(JSCSSMixin, DataElement):
     """Markers by type symbol, clustered when dense.
 
     rows: [lat, lon, type index, filled (0/1), id, title, dates, precision index]; the
-    tooltip is built in the browser with every text escaped (see folium_map.tooltip_html).
+    tooltip is built in the browser with every text escaped (tests/tooltip_oracle.py).
     popups (standalone files, which have no detail panel): id -> the marker's popup,
     escaped in Python (folium_map.popup_html); a click on the marker opens it. They
     were once click targets of their own under the markers, which took the clicks.

@@ -10,8 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
-from incidents.translation import _, is_rtl
+from incidents.translation import _
 
 
 def ref_word() -> str:
@@ -19,25 +18,8 @@ def ref_word() -> str:
     return _("Ref.")
 
 
-def tooltip_html(
-    incident_id: str, title: str, kind: str, start: Any, end: Any, precision: str
-) -> str:
-    """A marker's tooltip as the browser builds it (layers.IncidentMarkers), all text escaped.
-
-    Its text ends with 'Ref. <id>': that is how a click is traced back to its incident.
-    """
-    when = str(start) if str(start) == str(end) else f"{start} – {end}"
-    return (
-        f'<div dir="{"rtl" if is_rtl() else "ltr"}">'
-        f'<b dir="auto">{html.escape(str(title or ""))}</b><br>'
-        f"{html.escape(INCIDENT_TYPES.shown(kind))} · {html.escape(when)} · "
-        f"{html.escape(LOCATION_PRECISIONS.shown(precision))}<br>"
-        f"<small>{html.escape(ref_word())} {html.escape(str(incident_id))}</small></div>"
-    )
-
-
 def clicked_id(tooltip_text: str | None, known_ids: set[str] | list[str]) -> str | None:
-    """The incident a clicked marker stands for, from its tooltip text (see tooltip_html)."""
+    """The incident a clicked marker stands for, from its tooltip text (layers.IncidentMarkers)."""
     if not tooltip_text:
         return None
     for word in dict.fromkeys((ref_word(), "Ref.")):  # the page's language, else English

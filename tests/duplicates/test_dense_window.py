@@ -10,7 +10,7 @@ import pytest
 
 from incidents.duplicates import blocking
 from incidents.duplicates.profile import Profile, profile
-from incidents.record import incident_of
+from incidents.record import Incident
 from tests.duplicates.blocked_pairs import candidate_pairs
 
 
@@ -19,8 +19,8 @@ def _store(n: int, days: int) -> list[Profile]:
     out = []
     for k in range(n):
         day = date(2023, 1, 1) + timedelta(k % days)
-        record = incident_of(
-            {
+        record = Incident(
+            **{
                 "id": f"r{k}",
                 "type": "killing",
                 "title": f"Killing {k}",

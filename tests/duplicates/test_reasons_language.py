@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from incidents import translation
-from incidents.duplicates import compare, reason_text
+from incidents.duplicates import reason_text
 from incidents.duplicates.profile import profile
 from incidents.record import Source
+from tests.duplicates.blocked_pairs import compare
 from tests.duplicates.test_scoring import ARTICLE, record
 
 

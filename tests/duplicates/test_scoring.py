@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidents.duplicates import compare, find_candidates, reason_text
+from incidents.duplicates import find_candidates, reason_text
 from incidents.duplicates.profile import profile
 from incidents.record import Incident, Source
-from tests.duplicates.blocked_pairs import candidate_pairs
+from tests.duplicates.blocked_pairs import candidate_pairs, compare
 
 DAY = date(2023, 1, 1)
 

@@ -21,7 +21,8 @@ from incidents.export.cells import CELLS_ABOVE
 from incidents.export.profiles import export_viewer, get_profile
 from incidents.export.service import ExportRequest, run_export
 from incidents.importer import import_file
-from incidents.maps import MARKER_LIMIT, MapOptions, basemap, map_html, plan
+from incidents.maps import MapOptions, basemap, map_html, plan
+from incidents.maps.folium_map import MARKER_LIMIT
 from incidents.query import Query
 from incidents.store import open_store
 from incidents.store.column_index import ColumnIndex

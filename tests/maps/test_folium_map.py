@@ -7,16 +7,9 @@ import re
 
 import pandas as pd
 
-from incidents.maps import (
-    MARKER_LIMIT,
-    MapOptions,
-    basemap,
-    build_map,
-    clicked_id,
-    data_layer,
-    map_html,
-)
-from incidents.maps.marker_text import tooltip_html
+from incidents.maps import MapOptions, basemap, build_map, clicked_id, map_html
+from incidents.maps.folium_map import MARKER_LIMIT, data_layer
+from tests.tooltip_oracle import tooltip_html
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 

@@ -7,7 +7,8 @@ import re
 
 import pandas as pd
 
-from incidents.maps import MapOptions, basemap, build_map, data_layer, map_html
+from incidents.maps import MapOptions, basemap, build_map, map_html
+from incidents.maps.folium_map import data_layer
 from incidents.maps.map_controls import FIT_MAX_ZOOM, extent
 from incidents.maps.offline_assets import external_urls
 from incidents.maps.place_labels import label_rows, min_zoom
@@ -109,7 +110,7 @@ def test_grid_levels_from_the_index_carry_their_extent():
 
 
 def test_district_totals_from_the_index_open_on_the_districts_that_hold_incidents():
-    from incidents.maps import summary_layer
+    from incidents.maps.folium_map import summary_layer
     from incidents.maps.map_controls import DataExtent
 
     table = pd.DataFrame(

@@ -6,16 +6,17 @@ import folium
 import pytest
 from folium.plugins import HeatMap, MarkerCluster
 
-from incidents.maps import (
-    STATIC_DIR,
-    UnbundledAsset,
-    asset_links,
-    build_map,
-    external_urls,
-    inline_assets,
-    localize,
-    map_html,
-)
+from incidents.maps import build_map, external_urls, localize, map_html
+from incidents.maps.offline_assets import STATIC_DIR, UnbundledAsset, _elements, inline_assets
+
+
+def asset_links(m: folium.Map) -> list[str]:
+    """Every script and stylesheet URL the map's elements ask for (what the browser loads)."""
+    links: list[str] = []
+    for element in _elements(m):
+        links += [u for _, u in getattr(element, "default_js", [])]
+        links += [u for _, u in getattr(element, "default_css", [])]
+    return list(dict.fromkeys(links))
 
 
 def test_every_link_of_a_built_map_is_a_bundled_file(tarhuna):
