@@ -74,18 +74,12 @@ def _start_view() -> ViewState:
     return view
 
 
-def _hidden_by(idx: ColumnIndex, query: Query, shown: int) -> list[tuple[str, int]]:
-    """For each active filter, how many more incidents would show without it."""
-    return [
-        (noun, idx.count(lifted) - shown) for noun, lifted in filter_fields.lifts(query).items()
-    ]
-
-
 def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     heading = ngettext("{shown} incident shown of {total}", "{shown} incidents shown of {total}",
                        shown).format(shown=number(shown), total=number(total))  # fmt: skip
     st.markdown("# " + heading)  # the page's heading, kept small
-    hidden = _hidden_by(idx, view.query, shown)
+    lifts = filter_fields.lifts(view.query).items()  # each active filter: how many more without
+    hidden = [(noun, idx.count(lifted) - shown) for noun, lifted in lifts]
     if hidden:
         counts = " · ".join(
             _("{label}: {n}").format(label=_(label), n=number(n)) for label, n in hidden
@@ -261,7 +255,8 @@ def _toggle_district(view: ViewState, code: str) -> None:
     """A district clicked on the totals layer: the page shows that district alone (the
     sidebar's District filter and the link say so); clicked again, all districts."""
     chosen = [] if view.query.admin1_codes == (code,) else [code]
-    filters.request(**{filter_fields.widget_key("admin1_codes"): chosen})
+    key = next(f.key for f in filter_fields.FIELDS if f.name == "admin1_codes")  # the widget's
+    filters.request(**{key: chosen})
     st.rerun(scope="app")
 
 

@@ -209,11 +209,6 @@ def _shown(current: date, unit: str) -> str:
     return label
 
 
-def _seconds(code: object) -> float:
-    """A speed code's seconds per step (one second for anything else)."""
-    return float(str(code)) if str(code) in SPEED_CODES else 1.0
-
-
 def finish(run_started: float) -> None:
     """At the end of a whole run: bring the map into view when Play was just pressed;
     when playing, leave a timer in the page for the rest of the step (_next_step);
@@ -232,7 +227,8 @@ def finish(run_started: float) -> None:
     if not periods or st.session_state.get(PERIOD) == periods[-1]:
         st.session_state[PLAY] = False
         return
-    seconds = _seconds(st.session_state.get(SPEED))
+    code = str(st.session_state.get(SPEED))
+    seconds = float(code) if code in SPEED_CODES else 1.0  # else one second a step
     wait = max(MIN_WAIT_S, seconds - (time.monotonic() - run_started))
     st.session_state[DUE] = st.session_state.get(PERIOD)
     st.fragment(_next_step, run_every=wait)()

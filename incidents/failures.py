@@ -24,17 +24,12 @@ LOGGER = logging.getLogger("incidents")
 _DEFAULT_LOG = Path("~/.local/state/incidents/errors.log")
 
 
-def log_path() -> Path:
-    """Where unexpected errors are written when the deployment configured no logging."""
-    return Path(os.environ.get("INCIDENTS_LOG") or _DEFAULT_LOG).expanduser()
-
-
 def _ensure_handler() -> None:
     if LOGGER.hasHandlers():
         return
     handler: logging.Handler
     try:
-        path = log_path()
+        path = Path(os.environ.get("INCIDENTS_LOG") or _DEFAULT_LOG).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:

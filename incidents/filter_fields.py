@@ -99,11 +99,6 @@ FIELDS: tuple[FilterField, ...] = (
 )  # fmt: skip
 
 
-def widget_key(name: str) -> str:
-    """The sidebar widget's key for a Query attribute (a page setting it from code)."""
-    return next(f.key for f in FIELDS if f.name == name)
-
-
 def choice_lists() -> list[str]:
     """The list columns whose values the sidebar offers as choices (perpetrators, tags)."""
     return [f.name for f in FIELDS if f.kind == "names" and f.key]

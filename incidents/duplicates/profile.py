@@ -30,7 +30,7 @@ PRECISION_RADIUS_KM: dict[str, float] = {
 _MAX_NGRAM = 3
 _MIN_NAME = 4  # shorter names ("Al", "Bir") match too many words of a title
 _MIN_WORD = 4
-_URL_NOISE = re.compile(r"^https?://(www\.)?|[/#?]+$")
+_URL_NOISE = re.compile(r"^https?://(www\.)?|[/#?]+$")  # a URL compared without them
 
 
 class Cites(Protocol):
@@ -130,11 +130,6 @@ def dataset_of(event_id: str) -> str:
     return prefix.strip().casefold() if sep else ""
 
 
-def url_key(url: str) -> str:
-    """A source URL as compared: no scheme, no www, no trailing slash, case-folded."""
-    return _URL_NOISE.sub("", url.strip().casefold())
-
-
 def profile(record: Recorded, extra_event_ids: Sequence[str] = (), whole: bool = True) -> Profile:
     """The profile of one record; extra_event_ids are ids of records merged into it.
     Not whole: without the title, description, perpetrators and places named in them
@@ -150,7 +145,7 @@ def profile(record: Recorded, extra_event_ids: Sequence[str] = (), whole: bool =
         event_ids = frozenset((own,)) if own else _NONE
     sources, urls, publishers = record.sources, _NONE, _NONE
     if sources:
-        urls = frozenset(k for k in (url_key(s.url) for s in sources) if k)
+        urls = frozenset(_URL_NOISE.sub("", s.url.strip().casefold()) for s in sources) - {""}
         publishers = frozenset(_short_normal(s.publisher) for s in sources if s.publisher.strip())
     admin1_code = record.admin1_code
     outline = _made(

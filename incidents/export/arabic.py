@@ -20,10 +20,6 @@ from incidents.translation import NO_OVERRIDES
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
-def has_rtl(text: str) -> bool:
-    return bool(_RTL.search(text))
-
-
 def starts_rtl(text: str) -> bool:
     """Whether text reads right to left as a paragraph: its first strong letter is
     Arabic or Hebrew (what HTML's dir="auto" decides; digits and marks are neutral)."""
@@ -48,7 +44,7 @@ def for_matplotlib(text: str, rtl: bool = False) -> str:
     right-to-left panel, read so whatever its letters (a sources line starting "Human
     Rights Watch" ended "Agenzia Novaغيرها 2و ؛"; a line "Report." kept its stop right)."""
     text = text.translate(NO_OVERRIDES)
-    if not text or not (rtl or has_rtl(text)):
+    if not text or not (rtl or _RTL.search(text)):
         return text
     if matplotlib_shapes_text():  # its own bidi: a right-to-left mark sets the direction
         return "\u200f" + text if rtl else text

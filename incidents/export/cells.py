@@ -95,11 +95,6 @@ def count_cells(lat: np.ndarray, lon: np.ndarray, extent: Extent, step_km: float
     )  # fmt: skip
 
 
-def class_of(n: np.ndarray, edges: list[int]) -> np.ndarray:
-    """The class (0-based) of each count."""
-    return np.searchsorted(np.asarray(edges), n, side="right") - 1
-
-
 def class_labels(edges: list[int], top: int) -> list[str]:
     """'1', '2–4', '5–9' ... the last up to the largest count."""
     out = []
@@ -164,7 +159,8 @@ def draw_squares(
     for ax, cells in zip(axes, grids, strict=True):
         if not len(cells.n):
             continue
-        faces = np.asarray(colours, dtype=object)[class_of(cells.n, edges)]
+        classes = np.searchsorted(np.asarray(edges), cells.n, side="right") - 1  # 0-based
+        faces = np.asarray(colours, dtype=object)[classes]
         squares = PolyCollection(
             list(cells.corners()), facecolors=list(faces), edgecolors="white",
             linewidths=0.3, alpha=0.92, zorder=6,

@@ -86,10 +86,6 @@ def _parse(text: str | None) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _is_change(action: str) -> bool:
-    return action == "delete" or action.endswith((":create", ":update"))
-
-
 def check_records(read: ReadBackend, load: Loader) -> RecordCheck:
     """Compare every record with what the audit chain last says about it. Writes made
     by the app during the check are noticed (the chain grew) and the check is redone."""
@@ -149,7 +145,7 @@ def _changes(db: Backend) -> Iterator[tuple[int, str, str, str, str | None, str 
             [seq],
         )
         for r in rows:
-            if _is_change(r["action"]):
+            if r["action"] == "delete" or r["action"].endswith((":create", ":update")):
                 yield r["seq"], r["at"], r["action"], r["incident_id"], r["before"], r["after"]
         if len(rows) < _PAGE:
             return

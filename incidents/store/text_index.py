@@ -170,7 +170,8 @@ def fid_select(
     filters, a needle the copy does not answer, a store without the copy) the rows are
     read, and the text's part of that is the narrow copy too (sql.add_text).
     """
-    needles = search_needles(query.text, data) if _text_only(query) else ()
+    text_only = query.text.strip() and not (query.ids or query.tags or query.perpetrators)
+    needles = search_needles(query.text, data) if text_only else ()
     if side and needles and all(map(text_lower.answers, needles)):
         return text_lower.select(needles, not seen.exact, seen.sql("w"), like)
     return f"SELECT i.fid AS fid FROM incidents i WHERE {where.sql()}", list(where.params)
@@ -194,11 +195,6 @@ def unpacked(value: Any) -> list[int]:
         fids: list[int] = np.fromstring(value, dtype=np.int64, sep=",").tolist()
         return fids
     return list(value)  # psycopg reads a bigint[] as a list of int
-
-
-def _text_only(query: Query) -> bool:
-    """A text and no tag, perpetrator or id filter (the others are not the store's)."""
-    return bool(query.text.strip()) and not (query.ids or query.tags or query.perpetrators)
 
 
 def ensure_postgres(conn: Any, schema: str, extension_schema: str) -> bool:
