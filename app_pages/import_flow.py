@@ -172,7 +172,15 @@ def _format_choice(table: Table) -> str:
     rows = ngettext("**{n} row.**", "**{n} rows.**", count).format(n=number(count))
     found = _(detected.LABEL) if detected else _("not recognised")
     st.markdown(rows + " " + _("Detected format: **{format}**").format(format=found))
-    if detected is None:
+    if detected is None and table.name.lower().endswith((".geojson", ".json")):
+        st.info(  # GeoJSON was read; only its property names are its own
+            _(
+                "The file's features are read, but their properties have names of their "
+                "own. Choose below which field each property fills (at least the type and "
+                "the date)."
+            )
+        )
+    elif detected is None:
         st.info(
             _(
                 "The columns match none of the formats the tool reads by itself ({accepted}). "

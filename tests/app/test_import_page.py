@@ -4,6 +4,7 @@ by column, the same value for every row, Check only, Import, warnings."""
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,24 @@ def test_a_sheet_of_no_known_format_says_what_is_read_and_offers_no_import(
     assert not at.exception
     assert any("match none of the formats" in i.value and "GeoJSON" in i.value for i in at.info)
     assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
+
+
+def test_a_geojson_with_its_own_property_names_is_not_called_an_unknown_format(
+    empty_db, as_editor, tmp_path
+):
+    """Tried as a new user would: a GeoJSON export from another tool was called a file
+    whose columns "match none of the formats (..., GeoJSON, ...)"."""
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [13.63, 32.43]},
+        "properties": {"Kind": "mass grave", "Found on": "2020-06-11"},
+    }
+    path = tmp_path / "sites.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    at = page(path)
+    assert not at.exception
+    said = " ".join(i.value for i in at.info)
+    assert "properties have names of their own" in said and "match none" not in said
 
 
 def test_the_page_says_when_the_default_country_was_used(empty_db, as_editor, tmp_path):
