@@ -68,9 +68,10 @@ class Backend(ABC):
         one REPEATABLE READ transaction; SQLite's autocommit reads need a transaction."""
         return nullcontext()
 
-    def bulk_inserts(self, rows: int = 0) -> AbstractContextManager[None]:
+    def bulk_inserts(self, rows: int = 0, keeps: bool = True) -> AbstractContextManager[None]:
         """Around a batch write of rows records: a backend may defer per-row index
-        upkeep (the GeoPackage R-tree) to the end, inside the same transaction."""
+        upkeep (the GeoPackage R-tree) to the end, inside the same transaction.
+        keeps: False for a check, whose writes are rolled back."""
         return nullcontext()
 
     def end_of_chunk(self) -> None:

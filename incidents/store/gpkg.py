@@ -170,7 +170,7 @@ class _SqliteBackend(Backend):
             self.conn.execute("COMMIT")
 
     @contextmanager
-    def bulk_inserts(self, rows: int = 0) -> Iterator[None]:
+    def bulk_inserts(self, rows: int = 0, keeps: bool = True) -> Iterator[None]:
         """New rows get their R-tree entries in one statement at the end of the block:
         the per-row trigger costs several times more. The trigger is dropped and then
         restored verbatim inside the caller's transaction, so an error rolls both back.

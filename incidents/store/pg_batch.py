@@ -34,7 +34,8 @@ _SECONDARY_INDEXES = """
 SELECT pg_get_indexdef(c.oid) AS sql, format('%I.%I', n.nspname, c.relname) AS name
 FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE t.oid IN (to_regclass('incidents'), to_regclass('incidents_text_lower'))
+WHERE t.relnamespace = to_regnamespace(quote_ident(current_schema()))
+AND t.relname IN ('incidents', 'incidents_text_lower')
 AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
 AND pg_has_role(t.relowner, 'USAGE')
 """
@@ -47,11 +48,16 @@ class Staging:
     def __init__(self) -> None:
         self.made: set[str] = set()
         self.moves: list[str] = []
+        self.queued: set[str] = set()  # tables whose staged rows are not moved yet
 
     def into(self, conn: Any, table: str, columns: Sequence[str]) -> str:
-        """The temporary table a COPY into table writes, with the move queued (a second
-        COPY before the moves are sent adds rows there: the first move takes them all)."""
+        """The temporary table a COPY into table writes, with the move queued. A table
+        staged already is moved first: its move would otherwise carry the new rows
+        before the moves queued after it (an edit's sources before new records)."""
         temp, names = f"pg_temp.staged_{table}", ", ".join(columns)
+        if table in self.queued:
+            self.send(conn)
+        self.queued.add(table)
         if table not in self.made:
             conn.execute(
                 f"CREATE TEMP TABLE staged_{table} ON COMMIT DROP AS "
@@ -70,6 +76,7 @@ class Staging:
     def send(self, conn: Any) -> None:
         """The queued moves, in the order their COPYs ran (a record before its sources)."""
         moves, self.moves = self.moves, []
+        self.queued.clear()
         for sql in moves:
             conn.execute(sql)
 
@@ -83,19 +90,39 @@ def staging(conn: Any, rows: int) -> Staging | None:
 
 
 @contextmanager
-def indexes_deferred(conn: Any, rows: int) -> Iterator[None]:
-    """Around a batch of rows records: into an empty incidents table, its secondary
-    indexes and the text copy's dropped here and built at the end (same transaction;
-    an error rolls the drops back too). conn: a psycopg connection giving dict rows."""
-    empty = rows >= DEFER_INDEXES_FROM and not conn.execute(_ANY_INCIDENT).fetchall()
+def indexes_deferred(conn: Any, rows: int, keeps: bool = True) -> Iterator[None]:
+    """Around a batch of rows records that is kept (a check rolls back: nothing is worth
+    building): into an empty incidents table, its secondary indexes and the text copy's
+    dropped here and built at the end, in the same transaction. Readers of the store
+    wait until the commit (docs/deployment.md); a reader already reading keeps the
+    indexes, rather than have the import wait for it. conn gives dict rows."""
+    empty = keeps and rows >= DEFER_INDEXES_FROM and not conn.execute(_ANY_INCIDENT).fetchall()
     indexes = conn.execute(_SECONDARY_INDEXES).fetchall() if empty else []
-    for index in indexes:
-        conn.execute(f"DROP INDEX {index['name']}")
+    if indexes and not _dropped(conn, [index["name"] for index in indexes]):
+        indexes = []
     yield
     if indexes:
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for index in indexes:
         conn.execute(index["sql"])
+
+
+def _dropped(conn: Any, names: list[str]) -> bool:
+    """Drop the indexes if no other session holds their tables within a second (in a
+    savepoint: either all are dropped or none); the lock timeout is set back after."""
+    import psycopg
+
+    was = conn.execute("SELECT current_setting('lock_timeout') AS t").fetchone()["t"]
+    try:
+        with conn.transaction():
+            conn.execute("SET LOCAL lock_timeout = '1s'")
+            for name in names:
+                conn.execute(f"DROP INDEX {name}")
+    except psycopg.errors.LockNotAvailable:
+        return False
+    finally:
+        conn.execute("SELECT set_config('lock_timeout', %s, true)", [was])
+    return True
 
 
 _ANY_INCIDENT = "SELECT 1 FROM incidents LIMIT 1"

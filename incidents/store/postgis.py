@@ -200,9 +200,9 @@ class _PgBackend(Backend):
         return self._conn
 
     @contextmanager
-    def bulk_inserts(self, rows: int = 0) -> Iterator[None]:
+    def bulk_inserts(self, rows: int = 0, keeps: bool = True) -> Iterator[None]:
         """A batch's COPYs staged and its indexes built at the end (pg_batch)."""
-        with pg_batch.indexes_deferred(self._conn, rows):
+        with pg_batch.indexes_deferred(self._conn, rows, keeps):
             self._staging = pg_batch.staging(self._conn, rows)
             try:
                 yield

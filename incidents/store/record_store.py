@@ -102,7 +102,7 @@ class RecordStore(RecordReads, Lifecycle, ABC):
 
     def _write_all(self, incidents: Sequence[Incident], viewer: Viewer, action: str,
                    keep: frozenset[str], outcomes: list[Outcome], check: bool) -> None:  # fmt: skip
-        with self._backend() as db, db.bulk_inserts(len(incidents)):
+        with self._backend() as db, db.bulk_inserts(len(incidents), keeps=not check):
             last = _last_entry(db)
             new_table, written = not db.fetch(_ANY_ROW), set[str]()
             any_dead = bool(db.fetch(f"SELECT 1 FROM {tombstones.TABLE} LIMIT 1"))

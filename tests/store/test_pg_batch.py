@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -48,14 +49,41 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_synthetic_csv(tmp_path_factory.mktemp("batch") / "big.csv", ROWS, seed=3)
 
 
-def _indexes(store) -> set[tuple[str, str]]:
+def _indexes(store) -> dict[str, tuple[str, int]]:
+    """Each index of the store's schema: its definition and its oid (a new oid: the
+    index was dropped and made again)."""
     import psycopg
 
     with psycopg.connect(store.url) as conn:
         rows = conn.execute(
-            "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = %s", [store.schema]
+            "SELECT c.relname, pg_get_indexdef(c.oid), c.oid FROM pg_index x "
+            "JOIN pg_class c ON c.oid = x.indexrelid "
+            "WHERE c.relnamespace = to_regnamespace(%s)",
+            [f'"{store.schema}"'],
         ).fetchall()
-    return set(rows)
+    return {name: (definition, int(oid)) for name, definition, oid in rows}
+
+
+def _definitions(indexes: dict[str, tuple[str, int]]) -> dict[str, str]:
+    return {name: definition for name, (definition, _) in indexes.items()}
+
+
+def _rebuilt(before: dict[str, tuple[str, int]], after: dict[str, tuple[str, int]]) -> set[str]:
+    return {name for name in before if before[name][1] != after[name][1]}
+
+
+@pytest.fixture
+def moves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many queued moves each send of staged rows carried (the real send runs)."""
+    sent: list[int] = []
+    send = pg_batch.Staging.send
+
+    def counted(self, conn) -> None:  # type: ignore[no-untyped-def]
+        sent.append(len(self.moves))
+        send(self, conn)
+
+    monkeypatch.setattr(pg_batch.Staging, "send", counted)
+    return sent
 
 
 def _file_order(store) -> list[str]:
@@ -72,11 +100,17 @@ def _records(store) -> pd.DataFrame:
     return frame.sort_values("id").reset_index(drop=True)
 
 
-def test_a_first_large_import_matches_the_geopackage_and_keeps_every_index(pg, gpkg_store, big_csv):
+def test_a_first_large_import_matches_the_geopackage_and_keeps_every_index(
+    pg, gpkg_store, big_csv, moves
+):
     made = _indexes(pg)
     report = import_file(big_csv, pg, EDITOR)
     assert report.imported == ROWS
-    assert _indexes(pg) == made  # dropped for the batch, built again from their own SQL
+    after = _indexes(pg)
+    assert _definitions(after) == _definitions(made)  # built again from their own SQL
+    assert {"incidents_geom", "incidents_text_lower_body"} <= _rebuilt(made, after)
+    assert not any("pkey" in name or "_key" in name for name in _rebuilt(made, after))
+    assert sum(moves) > 0  # the chunks went through the staging tables
     import_file(big_csv, gpkg_store, EDITOR)
     pd.testing.assert_frame_equal(_records(pg), _records(gpkg_store), check_dtype=False)
     assert _file_order(pg) == list(pd.read_csv(big_csv, dtype=str)["id"])
@@ -93,7 +127,61 @@ def test_a_check_of_a_large_file_leaves_an_empty_store_as_it_was(pg, big_csv):
     assert pg.count(Query(), EDITOR) == 0
 
 
-def test_a_second_large_import_into_a_filled_table_updates_in_place(pg, gpkg_store, tmp_path):
+def test_only_a_kept_batch_locks_readers_out_of_the_empty_table(pg):
+    """Dropping an index locks the table until the commit: a check (rolled back) does
+    not drop, so a reader of the store is not made to wait for it."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    locked = (
+        "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' "
+        "AND relation = to_regclass(%s)"
+    )
+    with psycopg.connect(pg.url, row_factory=dict_row) as conn:
+        for keeps in (False, True):
+            conn.execute(f'SET search_path TO "{pg.schema}", public')  # rolled back below
+            with pg_batch.indexes_deferred(conn, ROWS, keeps), psycopg.connect(pg.url) as other:
+                (held,) = other.execute(locked, [f'"{pg.schema}".incidents']).fetchone()
+            conn.rollback()
+            assert bool(held) is keeps
+
+
+def test_a_reader_of_the_empty_store_keeps_its_indexes_and_the_import_goes_on(pg, big_csv):
+    """Another instance reading the empty table (an export, a report) holds it: the
+    import does not wait for it, nor fail; it writes with the indexes in place."""
+    import psycopg
+
+    made = _indexes(pg)
+    with psycopg.connect(pg.url) as reader:  # its transaction stays open
+        reader.execute(f'SELECT count(*) FROM "{pg.schema}".incidents').fetchone()
+        assert import_file(big_csv, pg, EDITOR).imported == ROWS
+    assert _indexes(pg) == made
+    assert pg.verify_audit() == []
+
+
+def test_an_edit_with_many_sources_before_new_records_keeps_parents_first(pg):
+    """A chunk that stages an edit's sources, then new records and theirs: the staged
+    sources are moved before the second COPY, so no source waits for its record."""
+    from incidents.record import Incident, Source
+
+    def record(n: int, **changes: object) -> Incident:
+        return Incident(
+            id=f"b-{n}", type="killing", title=f"Synthetic {n}", date_start=date(2020, 1, 1),
+            date_end=date(2020, 1, 1), latitude=32.0, longitude=13.0, admin1_code="LY-MB",
+            sources=(Source(title="Synthetic source", url=f"https://example.org/{n}"),),
+        ).replace(**changes)  # fmt: skip
+
+    many = tuple(Source(title=f"s{k}", url=f"https://example.org/s{k}") for k in range(60))
+    pg.write_batch([record(0, sources=many)], EDITOR)
+    batch = [record(0, sources=many, title="changed")] + [record(n) for n in range(1, 1_200)]
+    assert len(pg.write_batch(batch, EDITOR)) == 1_200
+    assert pg.count(Query(), EDITOR) == 1_200
+    assert len(pg.sources(["b-0"], EDITOR)["b-0"]) == 60
+
+
+def test_a_second_large_import_into_a_filled_table_updates_in_place(
+    pg, gpkg_store, tmp_path, moves
+):
     """Into a table that holds records: staged, indexes kept, the changed rows updated."""
     first = write_synthetic_csv(tmp_path / "first.csv", 1_500, seed=5)
     frame = pd.read_csv(first, dtype=str, keep_default_na=False)
@@ -102,15 +190,21 @@ def test_a_second_large_import_into_a_filled_table_updates_in_place(pg, gpkg_sto
     frame.to_csv(again, index=False)
     for store in (pg, gpkg_store):
         import_file(first, store, EDITOR)
+        made, moves[:] = _indexes(pg), []
         report = import_file(again, store, EDITOR)
         assert report.updated - report.unchanged == 500
+        assert _indexes(pg) == made
+        assert (sum(moves) > 0) is (store is pg)  # PostgreSQL's audit entries were staged
     pd.testing.assert_frame_equal(_records(pg), _records(gpkg_store), check_dtype=False)
     assert pg.verify_audit() == []
 
 
-def test_a_role_that_may_not_make_temporary_tables_writes_directly():
+def test_a_role_that_may_not_make_temporary_tables_imports_directly(tmp_path, moves):
+    """A database where TEMPORARY was revoked: the role's large import writes to the
+    tables themselves (no staging), with the same outcome."""
     import psycopg
-    from psycopg.rows import dict_row
+
+    from incidents.store.postgis import PostGISStore
 
     url = _url()
     database, role = "t_" + uuid.uuid4().hex[:12], "r_" + uuid.uuid4().hex[:12]
@@ -118,15 +212,18 @@ def test_a_role_that_may_not_make_temporary_tables_writes_directly():
         admin.execute(f"CREATE DATABASE {database}")
         admin.execute(f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC")
         admin.execute(f"CREATE ROLE {role} LOGIN")
+    parts = urlsplit(url)._replace(path="/" + database)
     try:
-        parts = urlsplit(url)._replace(path="/" + database)
-        allowed = urlunsplit(parts)
-        refused = urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rsplit('@', 1)[-1]}"))
-        for address, expected in ((allowed, True), (refused, False)):
-            with psycopg.connect(address, row_factory=dict_row) as conn:
-                assert (pg_batch.staging(conn, ROWS) is not None) is expected
-                assert pg_batch.staging(conn, pg_batch.STAGE_FROM - 1) is None
+        with psycopg.connect(urlunsplit(parts), autocommit=True) as admin:
+            for extension in ("postgis", "pg_trgm"):
+                admin.execute(f"CREATE EXTENSION {extension}")
+            admin.execute(f"CREATE SCHEMA store AUTHORIZATION {role}")
+        as_role = urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rsplit('@', 1)[-1]}"))
+        store = PostGISStore(as_role, schema="store")
+        csv = write_synthetic_csv(tmp_path / "some.csv", pg_batch.STAGE_FROM + 20, seed=4)
+        assert import_file(csv, store, EDITOR).imported == pg_batch.STAGE_FROM + 20
+        assert moves == [] and store.verify_audit() == []
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE {database}")
+            admin.execute(f"DROP DATABASE {database} WITH (FORCE)")
             admin.execute(f"DROP ROLE {role}")
