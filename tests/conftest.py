@@ -49,27 +49,43 @@ def _postgis_url() -> str | None:
     return os.environ.get("INCIDENTS_TEST_PG")
 
 
+def postgis_url() -> str:
+    """The test server's URL; skip without one, but fail in CI, where one must be running."""
+    url = _postgis_url()
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("INCIDENTS_TEST_PG is not set: scripts/test.sh starts PostGIS in CI")
+        pytest.skip("no PostGIS server (scripts/test.sh starts one)")
+    return url
+
+
+def _new_postgis_store() -> Iterator[Store]:
+    """An empty PostGIS store in a schema of its own, dropped afterwards."""
+    url = postgis_url()
+    try:
+        from incidents.store.postgis import PostGISStore
+    except ModuleNotFoundError as missing:  # psycopg, the postgis extra
+        pytest.skip(f"the PostGIS store needs {missing.name} (pip install '.[postgis]')")
+    pg = PostGISStore(url, schema="t_" + uuid.uuid4().hex[:12])
+    try:
+        yield pg
+    finally:
+        pg.drop_schema()
+
+
 @pytest.fixture(params=["gpkg", "postgis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each kind; the PostGIS one gets its own schema per test."""
     if request.param == "gpkg":
         yield open_store(str(tmp_path / "incidents.gpkg"))
         return
-    url = _postgis_url()
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("INCIDENTS_TEST_PG is not set: scripts/test.sh starts PostGIS in CI")
-        pytest.skip("no PostGIS server (scripts/test.sh starts one)")
-    try:
-        from incidents.store.postgis import PostGISStore
-    except ModuleNotFoundError as missing:  # psycopg, the postgis extra
-        pytest.skip(f"the PostGIS store needs {missing.name} (pip install '.[postgis]')")
-    schema = "t_" + uuid.uuid4().hex[:12]
-    pg = PostGISStore(url, schema=schema)
-    try:
-        yield pg
-    finally:
-        pg.drop_schema()
+    yield from _new_postgis_store()
+
+
+@pytest.fixture
+def pg() -> Iterator[Store]:
+    """An empty PostGIS store only (what one store must get right on its own)."""
+    yield from _new_postgis_store()
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,27 +20,6 @@ from incidents.store.audit import AuditEntry, verify_chain
 from incidents.store.base import NotAllowed, StoreError
 from incidents.store.record_store import RecordStore
 from tests.conftest import ADMIN, EDITOR
-
-
-def pg_url() -> str:
-    """The test server's URL; skip without one, but fail in CI, where one must be running."""
-    url = os.environ.get("INCIDENTS_TEST_PG")
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("INCIDENTS_TEST_PG is not set: scripts/test.sh starts PostGIS in CI")
-        pytest.skip("no PostGIS server (scripts/test.sh starts one)")
-    return url
-
-
-@pytest.fixture
-def pg() -> Iterator[RecordStore]:
-    from incidents.store.postgis import PostGISStore
-
-    store = PostGISStore(pg_url(), schema="t_" + uuid.uuid4().hex[:12])
-    try:
-        yield store
-    finally:
-        store.drop_schema()
 
 
 def record(n: int, **changes: Any) -> Incident:

@@ -5,9 +5,7 @@ order, searchable, with every index back and the audit chain whole. Synthetic da
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -19,29 +17,9 @@ from incidents.importer import ImportOptions, import_file
 from incidents.query import Query
 from incidents.store import pg_batch
 from incidents.synthetic import write_synthetic_csv
-from tests.conftest import EDITOR
+from tests.conftest import EDITOR, postgis_url
 
 ROWS = pg_batch.DEFER_INDEXES_FROM + 1_020  # the last chunk is small: written directly
-
-
-def _url() -> str:
-    url = os.environ.get("INCIDENTS_TEST_PG")
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("INCIDENTS_TEST_PG is not set: scripts/test.sh starts PostGIS in CI")
-        pytest.skip("no PostGIS server (scripts/test.sh starts one)")
-    return url
-
-
-@pytest.fixture
-def pg() -> Iterator[object]:
-    from incidents.store.postgis import PostGISStore
-
-    store = PostGISStore(_url(), schema="t_" + uuid.uuid4().hex[:12])
-    try:
-        yield store
-    finally:
-        store.drop_schema()
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +184,7 @@ def test_a_role_that_may_not_make_temporary_tables_imports_directly(tmp_path, mo
 
     from incidents.store.postgis import PostGISStore
 
-    url = _url()
+    url = postgis_url()
     database, role = "t_" + uuid.uuid4().hex[:12], "r_" + uuid.uuid4().hex[:12]
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {database}")

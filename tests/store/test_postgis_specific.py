@@ -4,7 +4,6 @@ at once (as with several app replicas), and agreeing with the GeoPackage store."
 from __future__ import annotations
 
 import json
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,18 +24,9 @@ from incidents.store.base import StaleEdit, StoreError
 from incidents.store.postgis import PostGISStore, redact_url
 from incidents.store.sql import lookup_where
 from tests.conftest import ADMIN, EDITOR, VIEWER
+from tests.conftest import postgis_url as pg_url
 
 pytestmark = pytest.mark.postgis
-
-
-def pg_url() -> str:
-    """The test server's URL; skip without one, but fail in CI, where one must be running."""
-    url = os.environ.get("INCIDENTS_TEST_PG")
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("INCIDENTS_TEST_PG is not set: scripts/test.sh starts PostGIS in CI")
-        pytest.skip("no PostGIS server (scripts/test.sh starts one)")
-    return url
 
 
 @pytest.fixture
