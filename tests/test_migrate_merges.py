@@ -26,7 +26,6 @@ from incidents.store.merges import (
 from incidents.store.record_store import RecordStore
 from tests.conftest import ADMIN, EDITOR
 from tests.store.test_store import incident
-from tests.test_migrate import pg  # noqa: F401 (the PostGIS fixture)
 
 OWN = incident(1, id="org-1", source_event_id="org:1", tags=("own",), killed_best=3)
 ACLED = incident(
@@ -87,7 +86,7 @@ def _unmerged_as_in_the_source(source: RecordStore, target: RecordStore) -> None
 @pytest.mark.parametrize("direction", ["gpkg-to-postgis", "postgis-to-gpkg"])
 def test_merges_and_decisions_arrive_and_unmerge_works_in_the_target(
     tmp_path: Path,
-    pg: RecordStore,  # noqa: F811
+    pg: RecordStore,
     direction: str,
 ) -> None:
     gpkg = GeoPackageStore(tmp_path / "a.gpkg")
@@ -103,7 +102,7 @@ def test_merges_and_decisions_arrive_and_unmerge_works_in_the_target(
 
 def test_merges_survive_a_round_trip_through_postgis(
     tmp_path: Path,
-    pg: RecordStore,  # noqa: F811
+    pg: RecordStore,
 ) -> None:
     first = _with_merges(GeoPackageStore(tmp_path / "first.gpkg"))
     assert migrate(first, pg, ADMIN).ok

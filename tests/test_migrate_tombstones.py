@@ -15,7 +15,6 @@ from incidents.store.base import DeletedRecord
 from incidents.store.record_store import RecordStore
 from tests.conftest import ADMIN, EDITOR
 from tests.store.test_store import incident
-from tests.test_migrate import pg  # noqa: F401 (the PostGIS fixture)
 
 
 def _with_deleted(store: RecordStore) -> RecordStore:
@@ -42,7 +41,7 @@ def _arrived_deleted(source: RecordStore, target: RecordStore) -> None:
 @pytest.mark.parametrize("direction", ["gpkg-to-postgis", "postgis-to-gpkg"])
 def test_deleted_records_arrive_deleted_and_restorable(
     tmp_path: Path,
-    pg: RecordStore,  # noqa: F811
+    pg: RecordStore,
     direction: str,
 ) -> None:
     gpkg = GeoPackageStore(tmp_path / "a.gpkg")
@@ -69,7 +68,7 @@ def test_deleted_records_arrive_deleted_and_restorable(
 
 def test_deleted_records_survive_a_round_trip_through_postgis(
     tmp_path: Path,
-    pg: RecordStore,  # noqa: F811
+    pg: RecordStore,
 ) -> None:
     first = _with_deleted(GeoPackageStore(tmp_path / "first.gpkg"))
     assert migrate(first, pg, ADMIN).ok
