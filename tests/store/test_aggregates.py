@@ -144,11 +144,11 @@ def test_public_summaries_never_see_restricted_or_exact_values(filled: Store) ->
     assert filled.count(Query(), PUBLIC) < everything
 
 
-def test_a_grid_only_public_rule_is_followed(store: Store, tmp_path: Path) -> None:
+def test_a_grid_only_public_rule_is_followed(gpkg_store: Store, tmp_path: Path) -> None:
+    """Rules are per store object, not per backend: the GeoPackage case is enough."""
     from incidents.store import open_store
 
-    if not str(store.url).endswith(".gpkg"):
-        pytest.skip("rules are per store object; the GeoPackage case is enough")
+    store = gpkg_store
     path = write_synthetic_csv(tmp_path / "g.csv", 120, seed=5)
     import_file(path, store, EDITOR)
     gridded = open_store(store.url, PublicRules(grid_km=10))

@@ -55,6 +55,10 @@ def _new(n: int, **changes: object) -> Incident:
 
 @pytest.fixture
 def filled(store: Store, tmp_path: Path) -> Store:
+    return _filled(store, tmp_path)
+
+
+def _filled(store: Store, tmp_path: Path) -> Store:
     path = write_synthetic_csv(tmp_path / "s.csv", 200, seed=3)
     assert import_file(path, store, EDITOR).accounted
     store.write_batch([_new(1), _new(2, sensitivity="restricted"), _new(3)], EDITOR)
@@ -276,11 +280,11 @@ def test_records_written_behind_the_log_mean_a_full_read(filled: Store) -> None:
     assert patch(filled, PUBLIC, index) is None
 
 
-def test_other_public_rules_are_never_patched_from(filled: Store) -> None:
+def test_other_public_rules_are_never_patched_from(gpkg_store: Store, tmp_path: Path) -> None:
+    """Rules are per store object, not per backend: the GeoPackage case is enough."""
     from incidents.store import open_store
 
-    if not str(filled.url).endswith(".gpkg"):
-        pytest.skip("rules are per store object; the GeoPackage case is enough")
+    filled = _filled(gpkg_store, tmp_path)
     index = build_index(filled, PUBLIC)
     gridded = open_store(filled.url, PublicRules(grid_km=10))
     assert patch(gridded, PUBLIC, index) is None

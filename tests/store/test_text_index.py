@@ -251,12 +251,11 @@ def test_ascii_search_matches_exactly_what_a_substring_search_matches(
     assert _ids(store, term) == expected
 
 
-def test_a_postgis_store_made_before_the_narrow_copy_gets_it_on_open(store: Store) -> None:
+def test_a_postgis_store_made_before_the_narrow_copy_gets_it_on_open(pg: Store) -> None:
     """PostgreSQL: the table is made and filled on the next open, and followed after."""
     from incidents.store.text_lower import LOWER_TABLE
 
-    if isinstance(store, GeoPackageStore):
-        pytest.skip("the GeoPackage case is the test above")
+    store = pg
     import psycopg
 
     from incidents.store.postgis import PostGISStore
