@@ -16,16 +16,20 @@ no map at all, and the map is the one --map would give (incidents.io.fixed_colum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from babel.lists import format_list
 
 from incidents.field_words import field_label
 from incidents.io import acled, hxl, template, timemap, ucdp
 from incidents.io.fixed_columns import Columns
 from incidents.io.formats import Format
 from incidents.io.tabular import Table
-from incidents.translation import N_, _
+from incidents.translation import N_, _, language
 
+_SOURCE = re.compile(r"source\d+_")  # a source's part: shown as "Sources"
 NOT_USED = ""  # the choice that leaves a column out (timemap: as the reader takes it)
 
 
@@ -47,13 +51,26 @@ class ColumnChoice:
     not_used: str = NOT_USED_WORDS  # what leaving the column out is called (English)
     own: frozenset[str] = frozenset()  # the data set's own columns among the options
     data_set: str = ""  # set: the options mix a data set's columns and marked template fields
+    fills: tuple[tuple[str, tuple[str, ...]], ...] = ()  # own column -> the fields it fills
 
     def label(self, option: str) -> str:
-        """An option as the person reads it: a template field as the entry form names it."""
+        """An option as the person reads it: a template field as the entry form names it,
+        a data set's own column with the fields its reader fills from it (the mapping
+        showed only "event_date (ACLED column)": where it went was left to guess)."""
         if option == NOT_USED:
             return _(self.not_used)
         if option in self.own:
-            return _("{column} ({data_set} column)").format(column=option, data_set=self.data_set)
+            fields = dict(self.fills).get(option, ())
+            if not fields:
+                said = _("{column} ({data_set} column): not used")
+                return said.format(column=option, data_set=self.data_set)
+            names = dict.fromkeys("sources" if _SOURCE.match(f) else f for f in fields)
+            said = _("{column} ({data_set} column) → {fields}")
+            return said.format(
+                column=option,
+                data_set=self.data_set,
+                fields=format_list([field_label(f) for f in names], locale=language()),
+            )
         if self.data_set:
             return _("{field} (template field)").format(field=field_label(option))
         return field_label(option)
@@ -64,10 +81,11 @@ def column_choices(table: Table, fmt: Format) -> list[ColumnChoice]:
     if fmt.NAME == hxl.NAME:
         inner = hxl.inner_format(table)
         if inner is not None:
-            return _own_columns(table, inner.COLUMNS)
+            return _own_columns(table, inner.COLUMNS, inner.FILLS)
         return _by_hashtag(table)
     if fmt.NAME in (acled.NAME, ucdp.NAME):
-        return _own_columns(table, acled.COLUMNS if fmt.NAME == acled.NAME else ucdp.COLUMNS)
+        reader = acled if fmt.NAME == acled.NAME else ucdp
+        return _own_columns(table, reader.COLUMNS, reader.FILLS)
     if fmt.NAME == timemap.NAME:
         return _choices(
             table, lambda _: NOT_USED, (NOT_USED, *_fields()), AS_TIMEMAP_WORDS, data_set="timemap"
@@ -88,17 +106,17 @@ def chosen_map(choices: list[ColumnChoice], picked: dict[int, str]) -> dict[str,
     }
 
 
-def _own_columns(table: Table, columns: Columns) -> list[ColumnChoice]:
+def _own_columns(
+    table: Table, columns: Columns, fills: dict[str, tuple[str, ...]]
+) -> list[ColumnChoice]:
     own = tuple(sorted(columns.known))
     fields = tuple(f for f in _fields() if f not in columns.known)
-    return _choices(
-        table,
-        lambda c: columns.own(c) or NOT_USED,
-        (NOT_USED, *own, *fields),
-        NOT_READ_WORDS,
-        frozenset(own),
-        columns.label,
-    )
+    return [
+        ColumnChoice(index, column, columns.own(column) or NOT_USED, (NOT_USED, *own, *fields),
+                     NOT_READ_WORDS, frozenset(own), columns.label, tuple(fills.items()))
+        for index, column in enumerate(table.header)
+        if column.strip()
+    ]  # fmt: skip
 
 
 def _by_hashtag(table: Table) -> list[ColumnChoice]:

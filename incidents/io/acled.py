@@ -83,6 +83,33 @@ COLUMNS = Columns(
         "disorder_t": "disorder_type",
     },
 )
+# The template fields the reader fills from each of its columns, as the import page
+# shows them beside the column; a column not listed is read by no rule (year, region,
+# timestamp...). tests/io/test_column_fills.py holds it to the reader on real exports.
+_DATES = ("date_start", "date_end", "date_precision")
+_COUNTRY = ("country",)
+FILLS: dict[str, tuple[str, ...]] = {
+    "event_id_cnty": ("source_event_id",),
+    "event_date": _DATES,
+    "time_precision": _DATES,
+    "event_type": ("type", "title", "perpetrators", "tags"),
+    "sub_event_type": ("type", "title", "tags"),
+    "civilian_targeting": ("type", "tags"),
+    "inter2": ("type", "tags"),
+    "fatalities": ("killed_best", "type"),
+    **dict.fromkeys(("actor1", "actor2", "inter1"), ("perpetrators",)),
+    **dict.fromkeys(
+        ("assoc_actor_1", "assoc_actor_2", "ally_actor_1", "ally_actor_2"), ("perpetrators",)
+    ),
+    **dict.fromkeys(("country", "iso3", "iso", "gwno"), _COUNTRY),
+    "admin1": ("admin1",),
+    "location": ("place", "title"),
+    "latitude": ("latitude",),
+    "longitude": ("longitude",),
+    "geo_precision": ("location_precision", "location_uncertainty_km"),
+    "notes": ("description",),
+    "source": ("source1_title",),
+}
 CORE = frozenset({"event_date", "latitude", "longitude"})
 # Columns enough for a file to be read as ACLED (with event_type, or sub_event_type).
 REQUIRED = ("event_id_cnty", "event_date", "sub_event_type", "latitude", "longitude")

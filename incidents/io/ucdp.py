@@ -71,6 +71,41 @@ COLUMNS = Columns(
     {"best_est": "best", "low_est": "low", "high_est": "high", "type_of_vi": "type_of_violence"},
 )
 
+# The template fields the reader fills from each of its columns, as the import page
+# shows them beside the column; a column not listed is read by no rule.
+# tests/io/test_column_fills.py holds it to the reader on real exports.
+_DATES = ("date_start", "date_end", "date_precision")
+_SOURCES = (
+    "source1_title",
+    "source1_publisher",
+    "source1_date",
+    "source2_title",
+    "source2_publisher",
+)
+FILLS: dict[str, tuple[str, ...]] = {
+    "id": ("source_event_id", *_SOURCES),
+    "type_of_violence": ("type", "title", "perpetrators", "tags"),
+    **dict.fromkeys(("date_start", "date_end", "date_prec"), _DATES),
+    **dict.fromkeys(("where_coordinates", "adm_2"), ("place", "title")),
+    "where_prec": ("location_precision", "location_uncertainty_km", "place", "tags", "title"),
+    "where_description": ("description",),
+    "adm_1": ("admin1", "title"),
+    **dict.fromkeys(("country", "iso3", "country_id", "gwno"), ("country", "title")),
+    "latitude": ("latitude",),
+    "longitude": ("longitude",),
+    **dict.fromkeys(("side_a", "side_b"), ("perpetrators",)),
+    "low": ("killed_min",),
+    "best": ("killed_best",),
+    "high": ("killed_max",),
+    **dict.fromkeys(("conflict_name", "dyad_name"), ("description",)),
+    **dict.fromkeys(
+        ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"), ("description",)
+    ),
+    **dict.fromkeys(("source_article", "source_headline"), ("description", *_SOURCES)),
+    "source_office": ("source1_publisher",),
+    "source_date": ("source1_date",),
+}
+
 VIOLENCE: dict[str, tuple[str, str]] = {
     "1": ("other", "state-based conflict"),
     "2": ("other", "non-state conflict"),

@@ -190,7 +190,7 @@ def test_a_ucdp_file_inside_hxl_offers_ucdps_columns(empty_db, as_editor, tmp_pa
     maps = {_plain(s.label): s for s in at.selectbox if s.key and s.key.startswith("import_map:")}
     assert (
         maps["best"].value == "best"
-        and "deaths_civilians (UCDP GED column)" in maps["best"].options
+        and "deaths_civilians (UCDP GED column) → Description" in maps["best"].options
     )
     maps["best"].set_value("").run()  # not read: the preview shows no counts
     assert not at.exception

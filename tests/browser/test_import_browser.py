@@ -77,7 +77,7 @@ def test_an_acled_column_is_mapped_checked_and_imported(
     page.get_by_text("Detected format").wait_for(timeout=TIMEOUT)
     idle(guarded)
     assert page.get_by_text(re.compile(r"layout: ACLED 2019-2022 export")).count() >= 1
-    _choose(guarded, "Deaths", "fatalities (ACLED column)")
+    _choose(guarded, "Deaths", "fatalities (ACLED column) → Killed best and Type")
     idle(guarded)
     page.get_by_role("button", name="Check only (nothing is written)").click()
     page.locator(REPORT, has_text="check only: nothing was written").wait_for(timeout=WORK)

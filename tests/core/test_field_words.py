@@ -68,5 +68,6 @@ def test_mapping_choices_read_in_the_readers_language() -> None:
     when = column_choices(table, formats()["template"])[0]
     assert when.label("date_start") == "من" and when.label(NOT_USED) == "— غير مستخدم —"
     own = column_choices(table, formats()["acled"])[1]
-    assert own.start == "fatalities" and own.label("fatalities") == "fatalities (عمود من ACLED)"
+    assert own.start == "fatalities"
+    assert own.label("fatalities") == "fatalities (عمود من ACLED) ← القتلى (التقدير الأرجح) والنوع"
     assert own.label("date_start") == "من (حقل في النموذج)"
