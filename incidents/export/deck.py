@@ -166,14 +166,16 @@ def _title_slide(prs: PresentationType, selection: Selection, title: str, subtit
     slide.shapes.title.width, slide.shapes.title.height = Inches(11.7), Inches(1.6)
     sub = slide.placeholders[1]
     sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.4), Inches(11.7), Inches(1.6)
-    lines = [subtitle or window_words(selection.query), selection.counts_line()]
+    # a typed subtitle goes above the dates, never instead of them (as in the images)
+    lines = [*filter(None, [subtitle]), window_words(selection.query), selection.counts_line()]
+    large = len(lines)
     lines += selection.people_lines()
     sub.text_frame.text = "\n".join(lines)
     for i, (paragraph, line) in enumerate(zip(sub.text_frame.paragraphs, lines, strict=False)):
         direction(paragraph, line)
         # the people lines are long sentences (longer still in French): smaller, so the
         # subtitle keeps inside its box above the footer
-        paragraph.font.size = Pt(24 if i < 2 else 16)
+        paragraph.font.size = Pt(24 if i < large else 16)
     _footer(slide, selection)
     notes = slide.notes_slide.notes_text_frame
     assert notes is not None

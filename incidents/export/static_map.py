@@ -172,6 +172,13 @@ def draw_extras(
         spine.set_edgecolor(theme.BORDER)
 
 
+def dated_subtitle(given: str, dates: str) -> str:
+    """The subtitle a person typed, followed by the dates: a typed subtitle replaced
+    them, and the image then stated its dates nowhere (its filters line says "none
+    besides the date window", trusting the subtitle), in a browser walk."""
+    return _("{subtitle} · {dates}").format(subtitle=given, dates=dates) if given else dates
+
+
 def title_of(selection: Selection, options: MapOptions) -> str:
     return options.title or default_title(selection.countries)
 
@@ -206,7 +213,9 @@ def compose(
         layout = frame_for(size, options.header)
         drawn = draw(fig, layout)
         if options.header:
-            words = options.subtitle or subtitle(drawn) or window_words(selection.query)
+            words = dated_subtitle(
+                options.subtitle, subtitle(drawn) or window_words(selection.query)
+            )
             draw_header(fig, title_of(selection, options), words, size.text_scale,
                         layout.header_top)  # fmt: skip
         legend(fig.add_axes(layout.panel_box), drawn, size.text_scale)

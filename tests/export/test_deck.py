@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from datetime import date
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from export_fixtures import SECRET
@@ -173,3 +174,24 @@ def test_an_arabic_decks_table_names_districts_as_the_arabic_app_does(tarhuna_db
     ]
     header = [cell.text for table in tables for cell in table.rows[0].cells]
     assert "شعبية المرقب" in header and "Murqub" not in header, header
+
+
+def test_a_typed_subtitle_goes_above_the_dates_never_instead(tarhuna_db):
+    """Found in a browser walk: a typed subtitle replaced the dates, and the exports then
+    stated them nowhere (the filters line says "none besides the date window")."""
+    from dataclasses import replace
+
+    from incidents.export.static_map import map_figure
+    from incidents.store import open_store
+
+    typed = "Mass graves found after June 2020 {{7*7}}"
+    selection = read_selection(open_store(tarhuna_db), WINDOW, Viewer("r", Role.VIEWER))
+    prs = Presentation(io.BytesIO(build_deck(selection, replace(OPTIONS, subtitle=typed))))
+    lines = prs.slides[0].placeholders[1].text_frame.text.split("\n")
+    assert lines[:2] == [typed, "1 January 2015 – 31 December 2023 (dates overlapping the window)"]
+    fig, _drawn = map_figure(selection, MapOptions(subtitle=typed))
+    try:
+        words = [t.get_text() for t in fig.texts]
+    finally:
+        plt.close(fig)
+    assert f"{typed} · 1 January 2015 – 31 December 2023 (dates overlapping the window)" in words
