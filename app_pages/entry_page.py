@@ -188,9 +188,23 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
 
 
 def _nothing_to_save(record: Incident) -> None:
-    """Save with no field changed. Right after a save of this very version (Save
+    """Save with no field changed. If the record was saved since (another tab, another
+    editor), show that version: a stale tab said "Saved (version 3). Nothing changed
+    since." beside version 4, in a walk. Right after a save of this very version (Save
     pressed twice: the second run's message replaced the first's), say it was saved,
     not only that nothing was: that read as if the edit had been lost."""
+    current = common.get_store().get(record.id, common.viewer())
+    if current is not None and current.version != record.version:  # saved since, elsewhere
+        st.session_state.pop(FORM, None)  # refilled from the stored record: nothing is lost
+        said = _(
+            "Nothing to save: no field was changed. {id} was changed by {who} at {at} after "
+            "you opened it: the form now shows that version ({version})."
+        )
+        st.session_state["_entry_info"] = said.format(
+            id=record.id, who=current.updated_by or _("someone else"), at=current.updated_at,
+            version=current.version,
+        )  # fmt: skip
+        return
     last = st.session_state.get(LAST_SAVE)
     if last and tuple(last[:2]) == (record.id, record.version):
         st.session_state["_entry_saved"] = f"{last[2]} " + _("Nothing changed since.")

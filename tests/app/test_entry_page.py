@@ -128,6 +128,27 @@ def test_save_pressed_twice_says_the_change_was_saved(signed_in):
     assert after.title == "A title saved twice"
 
 
+def test_save_in_a_stale_tab_with_nothing_changed_shows_the_newer_version(signed_in):
+    """Tab A opened the record, tab B saved it, tab A pressed Save with no change: it
+    said "Saved (version 3). Nothing changed since." beside version 4 (a browser walk).
+    It now says the record changed since and shows the stored version; nothing is
+    written."""
+    app, editor = signed_in
+    tab_a, store, before = _opened(app, editor)
+    _click(tab_a, "Save")  # saved nothing: no field changed
+    tab_b = app(RECORD)
+    tab_b.text_input(key="e_title").set_value("Changed in the second tab")
+    _click(tab_b, "Save")
+    tab_a = _click(tab_a, "Save")
+    assert not tab_a.exception and not tab_a.success
+    said = " ".join(i.value for i in tab_a.info)
+    assert f"{RECORD} was changed by {editor.name}" in said
+    assert f"the form now shows that version ({before.version + 1})" in said
+    assert tab_a.text_input(key="e_title").value == "Changed in the second tab"
+    after = store.get(RECORD, editor)
+    assert after is not None and after.version == before.version + 1
+
+
 def test_an_untouched_new_form_cannot_be_saved(example_db, as_editor):
     at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
     _click(at, "Save")
