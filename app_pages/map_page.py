@@ -100,8 +100,10 @@ def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> Non
     if not_drawn:
         parts.append(
             ngettext(
-                "{n} known only to the country or without a place (not drawn)",
-                "{n} known only to the country or without a place (not drawn)",
+                "{n} more in the selection, known only to the country or without a place "
+                "(not drawn)",
+                "{n} more in the selection, known only to the country or without a place "
+                "(not drawn)",
                 not_drawn,
             ).format(n=number(not_drawn))
         )

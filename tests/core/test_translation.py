@@ -387,12 +387,29 @@ def test_the_link_wins_then_the_account_then_the_setting_then_the_browser() -> N
 
 def test_one_incident_not_drawn_is_singular_in_french() -> None:
     """The map's sentence read '1 connus seulement…' (one form for every count)."""
-    words = "{n} known only to the country or without a place (not drawn)"
+    words = "{n} more in the selection, known only to the country or without a place (not drawn)"
     translation.set_language("fr")
     try:
         one = translation.ngettext(words, words, 1).format(n=1)
         two = translation.ngettext(words, words, 2).format(n=2)
     finally:
         translation.set_language("en")
-    assert one.startswith("1 connu seulement") and "(non dessiné)" in one
-    assert two.startswith("2 connus seulement")
+    assert "1 de plus dans la sélection, connu seulement" in one and "(non dessiné)" in one
+    assert "connus seulement" in two and "(non dessinés)" in two
+
+
+def test_an_arabic_count_of_incidents_reads_right_whatever_number_picks_the_form() -> None:
+    """An export said «من أصل 8 حادثة» (the singular after 3 to 10): the form follows
+    {given}, the noun {n}, so the sentence says «من أصل {n} من الحوادث» for any n."""
+    words = (
+        "only {given} of {n} incidents gives a number; a minimum counts where a best estimate "
+        "is missing",
+        "only {given} of {n} incidents give a number; a minimum counts where a best estimate "
+        "is missing",
+    )
+    translation.set_language("ar")
+    try:
+        said = [translation.ngettext(*words, g).format(given=g, n=8) for g in (1, 2, 5, 11, 100)]
+    finally:
+        translation.set_language("en")
+    assert all("من أصل 8 من الحوادث" in s for s in said)
