@@ -207,8 +207,10 @@ button[data-variant="segmented_control"]:first-child:last-child { border-radius:
 button[data-variant="segmented_control"]:first-child:not([aria-checked="true"]) {
   border-right-color: rgba(47, 45, 43, 0.2) !important; }
 /* Each paragraph, heading, label, cell or field takes its direction from its first letter:
-   an Arabic sentence reads right to left, a Latin source title left to right. */
+   an Arabic sentence reads right to left, a Latin source title left to right. The detail
+   panel's lines are divs ("النوع: ..."): they stood left-aligned, labels out of line. */
 p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
+[data-testid="stMarkdownContainer"] div,
 [data-testid="stCaptionContainer"], [data-testid="stText"],
 [data-testid="stTextArea"] textarea, [data-testid="stTextInput"] input {
   unicode-bidi: plaintext; text-align: start; }

@@ -276,6 +276,13 @@ def test_the_map_with_a_record_open_in_arabic(guarded: Guarded, example_server: 
     shown = g.page.inner_text("body") + "\n" + frame.locator("body").inner_text()
     english = set(LATIN.findall(shown)) - _data_words() - NOT_INTERFACE
     assert not english, f"English words left on the Arabic page: {sorted(english)}"
+    # each field line ("النوع: ...") starts at the right edge, its label first (they
+    # stood left-aligned, labels out of line, in a walk)
+    edges = g.page.locator('[data-testid="stMarkdownContainer"] div:has(> b)').evaluate_all(
+        "ds => ds.map(d => [d.getBoundingClientRect().right,"
+        " d.querySelector('b').getBoundingClientRect().right])"
+    )
+    assert len(edges) >= 4 and all(abs(line - label) < 2 for line, label in edges), edges
     g.page.screenshot(path=str(SCREENSHOTS / "map-ar-detail.png"))
 
 
