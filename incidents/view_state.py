@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 from geodata.district_names import reader_name
 from incidents import filter_fields
 from incidents.query import Query
-from incidents.translation import _, language, supported
+from incidents.translation import _, isolate, language, supported
 from incidents.validation import clean_text
 
 LAYER_CODES = ("markers", "heat", "districts")
@@ -182,8 +182,9 @@ def describe(view: ViewState) -> list[str]:
     q = view.query
     words = []
     if q.date_from or q.date_to:
-        start = str(q.date_from) if q.date_from else _("the beginning")
-        end = str(q.date_to) if q.date_to else _("today")
+        # a date stays one run in an Arabic sentence (2020-01-01 read as 01-01-2020)
+        start = isolate(str(q.date_from)) if q.date_from else _("the beginning")
+        end = isolate(str(q.date_to)) if q.date_to else _("today")
         rule = (
             _("date range lies within {start} – {end}")
             if q.date_mode == "within"

@@ -51,14 +51,6 @@ def for_matplotlib(text: str, rtl: bool = False) -> str:
     return visual_order(text, "R" if rtl else None)
 
 
-def isolate(text: str, rtl: bool) -> str:
-    """text kept as one left-to-right run inside a right-to-left line (a timestamp, a
-    version, a citation): without the marks the bidi algorithm shows '2026-12-03 07:18'
-    in an Arabic sentence as '07:18 03-12-2026', and moves a citation's separators.
-    Left-to-right marks (U+200E), not isolates: LibreOffice 7.4 ignores isolates."""
-    return f"\u200e{text}\u200e" if rtl and text else text
-
-
 def visual_order(text: str, base_dir: str | None = None) -> str:
     """Shaped presentation forms in display order, for renderers that do no shaping;
     base_dir "R" or "L" sets the line's direction (else its first strong letter does)."""

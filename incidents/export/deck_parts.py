@@ -6,10 +6,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from incidents.export.arabic import isolate
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES
-from incidents.translation import _, is_rtl, ngettext, number
+from incidents.translation import _, is_rtl, isolate, ngettext, number
 
 TOP_DISTRICTS = 5
 

@@ -20,13 +20,13 @@ import geodata
 from geodata.district_names import reader_name
 from incidents import translation
 from incidents.export import theme
-from incidents.export.arabic import for_matplotlib, isolate
+from incidents.export.arabic import for_matplotlib
 from incidents.export.caption import filters_sentence
 from incidents.export.cells import Squares
 from incidents.export.points import COUNT_BOX, Drawn, marker_style
 from incidents.export.selection import Selection
 from incidents.styles import TYPE_STYLES, type_style
-from incidents.translation import _, is_rtl, ngettext
+from incidents.translation import _, is_rtl, isolate, ngettext
 
 MAX_PUBLISHERS = 6
 

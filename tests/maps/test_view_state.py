@@ -101,6 +101,21 @@ def test_describe_says_the_filters_in_words():
     assert "district: Murqub" in describe(from_params({"dist": ["LY-MB"]}))  # its name, not code
 
 
+def test_an_arabic_sentence_keeps_each_date_one_left_to_right_run():
+    """«يتداخل مع 2020-01-01 – 2020-12-31» showed as 01-01-2020 on an Arabic page: each
+    date is held by left-to-right marks; an English sentence has none."""
+    from incidents import translation
+
+    view = from_params({"from": ["2020-01-01"], "to": ["2020-12-31"]})
+    translation.set_language("ar")
+    try:
+        arabic = describe(view)[0]
+    finally:
+        translation.set_language("en")
+    assert "\u200e2020-01-01\u200e – \u200e2020-12-31\u200e" in arabic
+    assert describe(view)[0] == "date range overlaps 2020-01-01 – 2020-12-31"
+
+
 def test_the_place_parameters_are_what_the_map_writes_of_where_it_is():
     """history_entries replaces the history entry when only these change: they must be
     exactly the map's place and open incident, never a filter."""
