@@ -24,7 +24,7 @@ from incidents.schema import (
     SOURCE_PARTS,
     VOCABULARIES,
 )
-from incidents.translation import _, number
+from incidents.translation import _, isolate, number
 
 MAX_SOURCES = 9
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -228,7 +228,7 @@ def checked_row(
         "sources": _sources(row),
     }
     if not row.text("type"):
-        codes = ", ".join(INCIDENT_TYPES.codes)
+        codes = _(", ").join(map(INCIDENT_TYPES.shown, INCIDENT_TYPES.codes))  # as code_message
         row.fail("type", _("is empty; write one of: {codes}").format(codes=codes))
     values.update({name: row.text(name) for name in CONFIDENTIAL_FIELDS})
     values.update(_time(row, today or date.today()))
@@ -268,8 +268,9 @@ def _time(row: _Row, today: date) -> dict[str, Any]:
     span_start, span_end = _widen(start, precision)
     last = end.end if end is not None else span_end
     if last < span_start:
-        said = _("{end} is before date_start {start}")
-        row.fail("date_end", said.format(end=last.isoformat(), start=span_start.isoformat()))
+        said = _("{end} is before the first date, {start}")  # the page names no column
+        row.fail("date_end", said.format(end=isolate(last.isoformat()),
+                                         start=isolate(span_start.isoformat())))  # fmt: skip
     if span_start > today:
         said = _("{date} is in the future").format(date=span_start.isoformat())
         row.fail("date_start", said)

@@ -161,3 +161,21 @@ def test_an_unknown_code_is_answered_with_the_terms_in_the_readers_words():
     assert "مقبرة جماعية" in said and "mass_grave" not in said
     assert INCIDENT_TYPES.lookup("مقبرة جماعية") == "mass_grave"  # a cell may hold it
     assert "min" not in counts and "<=" not in counts and "10" in counts and "5" in counts
+
+
+def test_an_empty_type_and_an_end_before_the_start_speak_the_readers_words():
+    """An Arabic import report said «فارغ؛ اكتب أحد: mass_grave, killing, …» of an empty
+    type (a wrong one named the Arabic terms) and «قبل date_start» of an early end."""
+    from incidents import translation
+
+    translation.set_language("ar")
+    try:
+        said = problems(row(type="", date_start="2020-07-10", date_end="2020-07-01"))
+    finally:
+        translation.set_language("en")
+    assert "مقبرة جماعية" in said["type"] and "mass_grave" not in said["type"]
+    assert "date_start" not in said["date_end"] and "تاريخ البداية" in said["date_end"]
+    assert "\u200e2020-07-01\u200e" in said["date_end"]  # a date keeps its order
+    english = problems(row(type="", date_start="2020-07-10", date_end="2020-07-01"))
+    assert english["date_end"] == "2020-07-01 is before the first date, 2020-07-10"
+    assert "Mass grave" in english["type"]
