@@ -180,15 +180,20 @@ def _histogram(
 
 
 def _local_dates(ax: Axes) -> None:
-    """Month and year ticks in the export's language ('Jun 2020', 'يونيو 2020'); English
-    keeps matplotlib's concise ticks."""
+    """Ticks in the export's language, concise as matplotlib's English ones: the year at
+    January and on the first tick, else the month ('يونيو'), or the day within a month.
+    Each tick said 'month year': twelve Arabic ones ran into each other on a deck's
+    timeline ('2020ديسمبر 2020نوفمبر'), in a walk."""
     if language() == "en" or not ax.axison:
         return
     from matplotlib.ticker import FuncFormatter
 
-    def tick(x: float, _pos: int | None = None) -> str:
+    def tick(x: float, pos: int | None = None) -> str:
         when = mdates.num2date(x).date()
-        return for_matplotlib(day(when, "y" if (when.month, when.day) == (1, 1) else "MMM y"))
+        if (when.month, when.day) == (1, 1):
+            return for_matplotlib(day(when, "y"))
+        skeleton = "MMM" if when.day == 1 else "d MMM"
+        return for_matplotlib(day(when, skeleton + (" y" if pos == 0 else "")))
 
     ax.xaxis.set_major_formatter(FuncFormatter(tick))
 

@@ -4,6 +4,8 @@ which read as the legend's "known to the day" grey)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.colors import to_rgba
@@ -39,3 +41,40 @@ def test_a_date_known_to_the_month_is_hatched_as_in_the_legend():
     pale = next(h for text, h in legend.items() if "month or year" in text)
     solid = next(h for text, h in legend.items() if "known to the day" in text)
     assert pale.get_hatch() == _HATCH and solid.get_hatch() is None
+
+
+def test_arabic_month_ticks_do_not_run_into_each_other():
+    """Each Arabic tick said 'month year' and twelve of them ran together on a deck's
+    timeline ('2020ديسمبر 2020نوفمبر'); they now say the month, the year at January and
+    on the first tick, as matplotlib's English ticks do."""
+    from incidents import translation
+    from incidents.export.timeline import _local_dates
+
+    rows = pd.DataFrame(
+        {
+            "type": ["mass_grave", "torture"],
+            "date_start": ["2020-01-01", "2020-03-01"],
+            "date_end": ["2020-12-31", "2020-06-30"],
+            "date_precision": ["month", "month"],
+            "title": ["الأول", "الثاني"],
+        }
+    )
+    translation.set_language("ar")
+    try:
+        with theme.export_style():
+            fig = plt.figure(figsize=(12.4, 5.4), dpi=theme.BASE_DPI)
+            try:
+                ax = fig.add_axes((0.02, 0.16, 0.68, 0.8))
+                _ranges(ax, rows)
+                _local_dates(ax)
+                fig.canvas.draw()
+                ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+                boxes = sorted((t.get_window_extent() for t in ticks), key=lambda b: b.x0)
+                words = [t.get_text() for t in ticks]
+            finally:
+                plt.close(fig)
+    finally:
+        translation.set_language("en")
+    assert len(boxes) >= 6
+    assert all(a.x1 <= b.x0 for a, b in pairwise(boxes)), words
+    assert sum("2020" in w for w in words) <= 2  # the year once or twice, not on every tick
