@@ -104,7 +104,9 @@ class ViewControls(DataElement):
             }
           });
           var SCALE_UNITS = {m: "{n} m", km: "{n} km", digits: "0123456789", imperial: true};
-          var scaleMax = map.getSize().x < 600 ? 100 : 150;  // a phone: clear of the legend
+          // a phone (under 450 px): clear of the legend; the app's map column (about 550 px)
+          // keeps 150, or "1000 km" ran past its 50 px bar in a walk
+          var scaleMax = map.getSize().x < 450 ? 100 : 150;
           map._incidentScale = new Scale({maxWidth: scaleMax}).addTo(map);  // 75-150 px
           button("fit", "\u2316", function () { map.fitIncidents(true); });
           var box = map.getContainer();

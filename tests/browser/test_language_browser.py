@@ -22,6 +22,7 @@ from browser_support import (
     Server,
     idle,
 )
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -70,6 +71,19 @@ def test_map_page_in_arabic_reads_right_to_left(guarded: Guarded, example_server
     chart.first.wait_for(timeout=TIMEOUT)
     assert chart.first.evaluate("e => getComputedStyle(e).direction") == "ltr"
     _chart_speaks_arabic(g)
+    # the scale bar holds its words, at the country's zoom and at the world's ("1000 كم"
+    # ran past a 50 px bar in a walk)
+    frame = g.page.frame_locator(MAP).first
+    line = frame.locator(".leaflet-control-scale-line").first
+    fits = "el => el.scrollWidth <= el.clientWidth + 1"
+    assert line.evaluate(fits), line.inner_text()
+    before = line.inner_text()
+    frame.locator("body").evaluate(
+        "() => { for (const k in window) { const m = window[k];"
+        " if (m && m instanceof L.Map) { m.setZoom(3, {animate: false}); } } }"
+    )
+    expect(line).not_to_have_text(before, timeout=TIMEOUT)  # the world's scale
+    assert line.evaluate(fits), (before, line.inner_text())
     g.page.screenshot(path=str(SCREENSHOTS / "map-arabic.png"))
 
 
