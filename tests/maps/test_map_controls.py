@@ -45,7 +45,7 @@ def test_one_spot_is_grown_to_a_readable_extent():
 def test_zoom_to_incidents_and_full_screen_are_controls_drawn_offline():
     page = map_html(basemap(), standalone=True)
     assert "requestFullscreen" in page and "_incidentButtons" in page
-    assert "map.getSize().x < 600 ? 100 : 150" in page  # "1000 km" ran past a 50 px line
+    assert "map.getSize().x < 450 ? 100 : 150" in page  # "1000 km" ran past a 50 px line
     assert external_urls(page) == []
     # Each data layer names the controls in the reader's language (ControlWords).
     drawn = map_html(build_map(pd.DataFrame(columns=["id"])), standalone=True)
