@@ -92,9 +92,20 @@ def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     filters.ask_tiles()
 
 
-def _map_sentence(state: map_view.MapState, in_view: int, not_drawn: int) -> None:
+def _map_sentence(
+    state: map_view.MapState, in_view: int, not_drawn: int, elsewhere: int = 0
+) -> None:
+    """elsewhere: matches drawable outside the view, said when none is in it (a search
+    for a place off screen left '0 in the map view' and nothing pointing the way)."""
     drawn = state.drawn
     parts = [_("{n} in the map view").format(n=number(in_view))]
+    if not in_view and elsewhere:
+        said = ngettext(
+            "{n} outside it: ⌖ (Zoom to the incidents) on the map shows it",
+            "{n} outside it: ⌖ (Zoom to the incidents) on the map shows them",
+            elsewhere,
+        )
+        parts.append(said.format(n=number(elsewhere)))
     if drawn.kind == "grid":
         parts.append(_("too many to draw one by one: squares count them — zoom in to see markers"))
     if not_drawn:
@@ -218,7 +229,8 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
         state = map_view.render(idx, view, selected)
         in_view_query = query.replace(bbox=state.bounds) if state.bounds else query
         in_view = idx.count(in_view_query)
-        _map_sentence(state, in_view, state.drawn.not_drawable)
+        elsewhere = 0 if in_view else idx.count(query, drawable=True)
+        _map_sentence(state, in_view, state.drawn.not_drawable, elsewhere)
         link_slot = st.container(horizontal=True, vertical_alignment="center")
     if state.district:
         _toggle_district(view, state.district)

@@ -69,6 +69,22 @@ def test_an_unplaced_incident_is_listed_and_says_so(unplaced_db: str) -> None:
     assert any("1 of them is not on the map" in c.value for c in at.caption)
 
 
+def test_a_view_with_none_of_the_matches_points_to_them(unplaced_db: str) -> None:
+    """Searched for a place off screen, the map said '0 in the map view' and nothing
+    pointed the way (a browser walk in Arabic): it now says how many are outside and
+    which map button brings them into view."""
+    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT)
+    at.run()
+    at.session_state["_whole_page"] = True
+    mogadishu = {"_southWest": {"lat": 1.0, "lng": 44.0}, "_northEast": {"lat": 3.0, "lng": 46.0}}
+    at.session_state["incident_map"] = {"bounds": mogadishu, "zoom": 9}  # none of the example
+    at.run()
+    assert not at.exception
+    said = " ".join(c.value for c in at.caption)
+    assert "0 in the map view · 9 outside it: ⌖ (Zoom to the incidents) on the map" in said
+    assert "1 more in the selection" in said  # the one with no place: not drawable
+
+
 def test_unticking_no_place_leaves_it_out(unplaced_db: str) -> None:
     at = _page()
     at.checkbox(key="f_unlocated").uncheck().run()
