@@ -69,8 +69,9 @@ def bring_into_view() -> None:
 def _line(label: str, value: object) -> None:
     if value in (None, "", ()):
         return
+    named = _("{label}:").format(label=label)  # French: "Type :"
     st.markdown(
-        f"<div><b>{common.md_escape(label)}:</b> {common.safe_html(value, 'span')}</div>",
+        f"<div><b>{common.md_escape(named)}</b> {common.safe_html(value, 'span')}</div>",
         unsafe_allow_html=True,
     )
 

@@ -4,6 +4,7 @@ a selected record labels its fields in Arabic (the record's text stays as writte
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,19 @@ def test_the_datas_span_is_written_in_words(example_db: str) -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "1 يناير 2015" in captions, captions
     assert "2015-01-01" not in captions
+
+
+def test_the_detail_panel_in_french_spaces_its_colons(example_db: str) -> None:
+    """French writes "Type : …" (the rest of the French pages did; the panel wrote
+    "Type:"); Arabic keeps its colon against the label."""
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.session_state[language.ACTIVE] = "fr"
+    at.query_params["sel"] = "tarhuna-ex-001"
+    at.run()
+    at.session_state[WHOLE_PAGE] = True
+    at.run()
+    assert not at.exception
+    shown = html.unescape(" ".join(m.value for m in at.markdown))
+    assert "<b>Type\u00a0:</b>" in shown and "<b>Type:</b>" not in shown
+    arabic = html.unescape(" ".join(m.value for m in _arabic_page(sel="tarhuna-ex-001").markdown))
+    assert "<b>النوع:</b>" in arabic
