@@ -54,17 +54,31 @@ def _signed_in() -> None:
         st.rerun()
 
 
+_NAME, _PASSWORD = "sign_in_name", "sign_in_password"
+_REFUSED = "_sign_in_refused"  # why the last try was refused, said on the run after it
+
+
 def _local_form() -> None:
-    with st.form("sign_in_form", clear_on_submit=True):
-        name = st.text_input(_("Name"), autocomplete="username")
-        password = st.text_input(_("Password"), type="password", autocomplete="current-password")
+    """A refused try keeps the name and empties the password (the form emptied both, so
+    a mistyped password meant typing the name again); the password is dropped from the
+    session whatever the outcome."""
+    refused = st.session_state.pop(_REFUSED, None)
+    if refused:
+        st.session_state[_PASSWORD] = ""  # before its field is drawn: allowed
+    with st.form("sign_in_form"):
+        name = st.text_input(_("Name"), autocomplete="username", key=_NAME)
+        password = st.text_input(_("Password"), type="password",
+                                 autocomplete="current-password", key=_PASSWORD)  # fmt: skip
         sent = st.form_submit_button(_("Sign in"), type="primary")
+    if refused:
+        st.error(refused)
     if not sent:
         return
     problem = identity.sign_in_local(name, password)
+    del st.session_state[_PASSWORD]
     if problem:
-        st.error(_(problem))
-        return
+        st.session_state[_REFUSED] = _(problem)
+        st.rerun()
     # The page asked for at this address opens now if the role allows; else the map.
     st.session_state[identity.GO_HOME] = not st.session_state.get(identity.OPENING)
     st.rerun()

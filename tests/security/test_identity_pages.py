@@ -88,6 +88,20 @@ def test_sign_in_is_logged_and_a_wrong_password_names_no_one_else(instance):
     assert PASSWORD not in log and "not the passphrase" not in log
 
 
+def test_a_refused_sign_in_keeps_the_name_and_forgets_the_password(instance):
+    """The form emptied both fields on a mistyped password (found in a walk); it keeps
+    the name, and no password stays in the session, refused or accepted."""
+    at = sign_in(page("sign_in.py"), "vera", "not the passphrase")
+    assert any("Wrong name or password" in e.value for e in at.error)
+    assert at.text_input[0].value == "vera" and at.text_input[1].value == ""
+    assert at.session_state["sign_in_password"] == ""  # not kept for the next run
+    at.text_input[1].input(PASSWORD)
+    at = at.button[0].click().run()
+    assert not at.exception and any("Signed in as **vera**" in m.value for m in at.markdown)
+    kept = at.session_state.get("sign_in_password", "")
+    assert PASSWORD not in kept
+
+
 def test_a_guesser_is_throttled_and_the_owner_signs_in_from_another_session(instance):
     """Five wrong passwords for the admin from one browser session: that session waits,
     whatever name it types next; the admin, in another session, signs in at once
