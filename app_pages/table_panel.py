@@ -134,7 +134,9 @@ def _district(frame: pd.DataFrame) -> pd.Series:
     codes = frame["admin1_code"].fillna("").astype(str).str.strip()
     lang = language()
     names = {c: reader_name(c, lang) for c in codes.unique() if district_by_code(c)}
-    return codes.map(names).fillna(recorded)
+    # object first: with no known code the map is all NaN floats, which pandas will
+    # refuse to fill with text (a warning now; a view holding only unplaced records)
+    return codes.map(names).astype(object).fillna(recorded)
 
 
 def _shown(codes: pd.Series, terms: Vocabulary) -> pd.Series:
