@@ -14,15 +14,16 @@ from incidents.export import theme
 from incidents.export.timeline import _HATCH, _ranges
 
 
+def _rows(*records: tuple[str, str, str, str, str]) -> pd.DataFrame:
+    """Records as the timeline reads them: type, start, end, date precision, title."""
+    columns = ["type", "date_start", "date_end", "date_precision", "title"]
+    return pd.DataFrame(list(records), columns=columns)
+
+
 def test_a_date_known_to_the_month_is_hatched_as_in_the_legend():
-    rows = pd.DataFrame(
-        {
-            "type": ["mass_grave", "mass_grave"],
-            "date_start": ["2020-06-01", "2023-01-01"],
-            "date_end": ["2020-11-30", "2023-01-01"],
-            "date_precision": ["month", "day"],
-            "title": ["dated to the month", "dated to the day"],
-        }
+    rows = _rows(
+        ("mass_grave", "2020-06-01", "2020-11-30", "month", "dated to the month"),
+        ("mass_grave", "2023-01-01", "2023-01-01", "day", "dated to the day"),
     )
     with theme.export_style():
         fig = plt.figure()
@@ -50,14 +51,9 @@ def test_arabic_month_ticks_do_not_run_into_each_other():
     from incidents import translation
     from incidents.export.timeline import _local_dates
 
-    rows = pd.DataFrame(
-        {
-            "type": ["mass_grave", "torture"],
-            "date_start": ["2020-01-01", "2020-03-01"],
-            "date_end": ["2020-12-31", "2020-06-30"],
-            "date_precision": ["month", "month"],
-            "title": ["الأول", "الثاني"],
-        }
+    rows = _rows(
+        ("mass_grave", "2020-01-01", "2020-12-31", "month", "الأول"),
+        ("torture", "2020-03-01", "2020-06-30", "month", "الثاني"),
     )
     translation.set_language("ar")
     try:
