@@ -15,14 +15,17 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, language
+from geodata import countries_of
 from incidents import failures
 from incidents.column_choices import chosen_map, column_choices
 from incidents.country_names import country_code
 from incidents.dates import DayOrder
+from incidents.default_country import suggested_country
 from incidents.field_words import field_label
 from incidents.import_fill import fixed_problems, settable_fields
 from incidents.import_preview import cannot_import, preview_rows, preview_table
 from incidents.importer import (
+    FileRows,
     ImportFailed,
     ImportOptions,
     delimiter_of,
@@ -101,26 +104,25 @@ def _show_file(data: bytes, name: str) -> None:
     )  # a sheet's name is the file's
     column_map = _mapping_choices(table, fmt, name)
     fixed = _fixed_values(name)
-    refused = fixed_problems(fixed)
-    country = _default_country(name)
     order = _day_order(name)
-    if country is None:
-        refused.append(_("the default country is not a country this tool knows"))
+    refused = fixed_problems(fixed)
     if refused:
         st.error(_("Not ready to import: {reasons}.").format(reasons=_("; ").join(refused)))
         return
     options = ImportOptions(
-        format=fmt_name,
-        column_map=column_map or None,
-        fixed=fixed or None,
-        default_country=country or ImportOptions.default_country,
-        day_order=order,
+        format=fmt_name, column_map=column_map or None, fixed=fixed or None, day_order=order
     )
     try:
         rows = read_rows(table, fmt, options)  # once per run, for both uses below
     except FileUnusable as error:
         st.error(_("This file cannot be read this way: {error}").format(error=error))
         return
+    country = _default_country(name, rows)
+    if country is None:
+        refused = [_("the default country is not a country this tool knows")]
+        st.error(_("Not ready to import: {reasons}.").format(reasons=_("; ").join(refused)))
+        return
+    options = replace(options, default_country=country)
     reason = cannot_import(rows, fmt)
     if reason:
         st.warning(reason)
@@ -238,14 +240,22 @@ def _day_order(name: str) -> DayOrder | None:
     return DAY_ORDERS[str(shown)]
 
 
-def _default_country(name: str) -> str | None:
-    """The project's default country, for rows that name none and have no point: shown,
-    never silent (the report says how many rows took it)."""
+def _default_country(name: str, rows: FileRows) -> str | None:
+    """The default country for rows that name none and have no point: shown, never
+    silent (the report says how many rows took it), offered from the file's rows or
+    else the records already stored (default_country.suggested_country)."""
+    offered = suggested_country(  # the store is read only when the file names no country
+        rows.columns, lambda: countries_of(common.index().district_counts())
+    )
     text = st.text_input(
         _("Default country (for rows that name no country and have no point)"),
-        value=ImportOptions.default_country,
+        value=offered,
         key=f"import_country:{name}",
-        help=_("A country's name or ISO code. The report says how many rows took it."),
+        help=_(
+            "A country's name or ISO code. Offered: the country most of the file's rows "
+            "name, else the one most stored records are in. The report says how many rows "
+            "took it."
+        ),
     )
     return country_code(text.strip())
 

@@ -70,8 +70,9 @@ def _pair(refusal: str) -> Callable[[str], tuple[str, str]]:
 _MAP = _pair(N_("{text} is not COLUMN=FIELD (for example --map 'Incident date=date_start')"))
 _SET = _pair(N_("{text} is not FIELD=VALUE (for example --set type=killing)"))
 _COUNTRY_HELP = N_(
-    "the project's default country, for rows that name none and have no point "
-    "(default {country}; the summary says how many rows took it)"
+    "the default country, for rows that name none and have no point (default: the "
+    "country most of the file's rows name, else the one most stored records are in, "
+    "else Libya; the summary says how many rows took it)"
 )
 _SET_HELP = N_("one value for every row whose cell is empty, e.g. --set type=killing (repeatable)")
 _MAP_HELP = N_("map a column of the file to a template field (repeatable)")
@@ -86,8 +87,7 @@ _MAP_HELP = N_("map a column of the file to a template field (repeatable)")
 @click.option("--set", "fixed", multiple=True, type=_SET, metavar="FIELD=VALUE", help=_SET_HELP)
 @click.option("--day-first", is_flag=True, help=N_("read 03/04/2020 as 3 April"))
 @click.option("--month-first", is_flag=True, help=N_("read 03/04/2020 as March 4"))
-@click.option("--country", default=ImportOptions.default_country, cls=cli_language.Worded,
-              values={"country": ImportOptions.default_country}, help=_COUNTRY_HELP)  # fmt: skip
+@click.option("--country", default=ImportOptions.default_country, help=_COUNTRY_HELP)
 @click.option("--rejected", type=_PATH, help=N_("where to write rejected rows (CSV)"))
 @click.option("--warnings", type=_PATH, help=N_("where to write the warnings (CSV)"))
 @cli_language.as_option()

@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from geodata import countries_of
 from incidents import failures
 from incidents.access import Viewer
 from incidents.country_names import country_code
 from incidents.dates import DayOrder, infer_day_order
+from incidents.default_country import suggested_country
 from incidents.duplicates.on_import import count_like_existing
 from incidents.import_fill import audience_note, fill, fixed_problems
 from incidents.import_keep import kept_fields
@@ -64,7 +67,7 @@ class ImportOptions:
     format: str | None = None  # None: detect
     column_map: dict[str, str] | None = None
     day_order: DayOrder | None = None  # None: infer from the file
-    default_country: str = "LY"
+    default_country: str = ""  # "": default_country.suggested_country (the file's, ...)
     dry_run: bool = False
     fixed: dict[str, str] | None = None  # field -> value for every row that has none
 
@@ -141,7 +144,7 @@ def _import(
     path = Path(path)
     name = name or path.name
     problems = fixed_problems(options.fixed or {})
-    default = country_code(options.default_country)
+    default = country_code(options.default_country) if options.default_country else ""
     if default is None:
         said = _(
             "'{country}' (the default country) is not a country this tool knows; give a "
@@ -161,6 +164,9 @@ def _import(
         rows = read_rows(table, fmt, options)
     except FileUnusable as error:  # e.g. a column map the format refuses, in its words
         raise ImportFailed(str(error)) from None
+    if not options.default_country:
+        stored = partial(_stored_countries, store, viewer)  # read only if the file names none
+        options = replace(options, default_country=suggested_country(rows.columns, stored))
     report = _new_report(name, table, fmt, rows, options, delimiter_of(path, data, name, table))
     _tell(progress, "read", report.rows_read, report.rows_read)
     candidates = _validate(rows, options, report, progress)
@@ -200,6 +206,10 @@ def read_rows(table: Table, fmt: Format, options: ImportOptions) -> FileRows:
     named = frozenset(columns)
     fill(columns, len(numbers), options.fixed or {})
     return FileRows(table, numbers, columns, {n: i for i, n in enumerate(numbers)}, named)
+
+
+def _stored_countries(store: RecordStore, viewer: Viewer) -> tuple[str, ...]:
+    return countries_of(store.snapshot(viewer).district_counts())
 
 
 def _new_report(

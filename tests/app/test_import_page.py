@@ -266,6 +266,24 @@ def test_the_page_says_when_the_default_country_was_used(empty_db, as_editor, tm
     assert set(frame["country"]) == {"SO"}
 
 
+def test_the_page_offers_the_country_the_file_names(empty_db, as_editor, tmp_path):
+    """Tried as a new user would: a Somali file, one row of which named no country,
+    was offered Libya for it. The offer is the country the file's rows name."""
+    path = tmp_path / "mostly_somali.csv"
+    path.write_text(
+        "type,date_start,place,country\nkilling,2020-06-01,Baidoa,\n"
+        "killing,2020-06-02,Kismayo,Somalia\n",
+        encoding="utf-8",
+    )
+    at = page(path)
+    assert at.text_input(key=f"import_country:{path.name}").value == "SO"
+    notes = list(at.dataframe[0].value["Problems and notes"])
+    assert "no country named and no point: the default, Somalia (SO)" in notes[0]
+    at.button(key="import_run").click().run()
+    frame = open_store(empty_db).query(Query(), as_editor)
+    assert set(frame["country"]) == {"SO"}
+
+
 def test_a_timemap_file_gets_mapping_choices_too(empty_db, as_editor, tmp_path):
     """Timemap events: each column starts as the reader takes it; a column chosen for
     a template field fills it in the preview (and the import), as --map does."""

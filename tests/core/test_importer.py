@@ -322,35 +322,46 @@ def _no_country(tmp_path: Path) -> Path:
 
 
 def test_the_default_country_is_never_silent(gpkg_store, tmp_path):
-    """Rows that name no country and have no point take the project's default country:
-    the summary says so, how many, which country, and how to change it."""
+    """Rows that name no country and have no point take the default country, here the
+    one the file's other rows name (Somalia): the summary says so, how many, which
+    country, and how to change it."""
     report = import_file(_no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(dry_run=True))
-    assert (report.defaulted, report.default_country) == (2, "LY")
+    assert (report.defaulted, report.default_country) == (2, "SO")
     said = (
         "  country: 2 rows named no country and had no point: placed using the project's "
-        "default country, Libya (LY); use --country to change"
+        "default country, Somalia (SO); use --country to change"
     )
     assert said in report.lines()
     assert said.replace("use --country to change", "choose below") in report.lines("choose below")
-    somalia = import_file(
-        _no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(default_country="Somalia")
+    libya = import_file(
+        _no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(default_country="Libya")
     )
-    assert somalia.defaulted == 2 and "Somalia (SO)" in "\n".join(somalia.lines())
+    assert libya.defaulted == 2 and "Libya (LY)" in "\n".join(libya.lines())
     frame = gpkg_store.query(Query(), EDITOR)
-    assert set(frame["country"]) == {"SO"}
+    assert sorted(frame["country"]) == ["LY", "LY", "SO", "SO"]
     example = import_file(EXAMPLE, gpkg_store, EDITOR, ImportOptions(dry_run=True))
     assert example.defaulted == 0
     assert not any("default country" in line for line in example.lines())
 
 
-def test_baidoa_with_no_country_is_never_placed_confidently_in_libya(gpkg_store, tmp_path):
-    """Geocoding in the default country (Libya) is never confident for a Somali town:
-    kept unconfirmed, for review, and the summary says the default was used."""
-    report = import_file(_no_country(tmp_path), gpkg_store, EDITOR)
+def _nameless(tmp_path: Path) -> Path:
+    path = tmp_path / "nameless.csv"
+    path.write_text("type,date_start,place\nkilling,2020-06-02,Baidoa\n", encoding="utf-8")
+    return path
+
+
+def test_a_file_naming_no_country_takes_the_stored_records_country(gpkg_store, tmp_path):
+    """Tried as a new user would: a Somali project imported a second file whose rows
+    named no country; its towns were looked up in Libya. The default is now the
+    country most stored records are in, and Libya only for an empty store."""
+    first = import_file(_nameless(tmp_path), gpkg_store, EDITOR, ImportOptions(dry_run=True))
+    assert (first.defaulted, first.default_country) == (1, "LY")  # nothing stored yet
+    import_file(REAL / "acled_2025_current_somalia.csv", gpkg_store, EDITOR)
+    second = import_file(_nameless(tmp_path), gpkg_store, EDITOR)
+    assert (second.defaulted, second.default_country) == (1, "SO")
     frame = gpkg_store.query(Query(), EDITOR)
-    baidoa = frame[(frame["place"] == "Baidoa") & (frame["country"] == "LY")]
-    assert len(baidoa) == 1 and not bool(baidoa["place_confirmed"].iloc[0])
-    assert any(row == 3 for row, _, _ in report.review)
+    mine = frame[frame["date_start"].astype(str).str.startswith("2020-06-02")]
+    assert list(mine["country"]) == ["SO"]
 
 
 def test_an_unknown_default_country_refuses_the_import(gpkg_store, tmp_path):
@@ -374,7 +385,7 @@ def test_the_command_line_says_when_the_default_country_was_used(tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "2 rows named no country and had no point" in run.stdout
-    assert "Libya (LY); use --country to change" in run.stdout
+    assert "Somalia (SO); use --country to change" in run.stdout
     assert "layout: the template's column names" in run.stdout
 
 

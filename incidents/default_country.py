@@ -1,0 +1,36 @@
+"""The default country an import offers, for rows that name no country and have no point.
+
+The import page and the command line offered Libya whatever the file: tried as a new
+user would with a Somali file whose rows named their towns but not always the
+country, the towns of the rows without one were looked up in Libya. The offer is now
+the country most of the file's rows name (its other rows are most likely there too),
+else the country most stored records are in (the project's), else Libya, the first
+case this tool serves. It stays an offer: the page shows it, the user may change it,
+and the report counts the rows that took it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from geodata import FALLBACK_COUNTRY
+from incidents.country_names import country_code
+
+
+def suggested_country(
+    columns: Mapping[str, Sequence[Any]], stored: Callable[[], Iterable[str]]
+) -> str:
+    """The ISO code to offer: the file's most named country (columns: its rows as
+    template fields), else the first of stored() (the store's countries, the most
+    records first; called only when the file names none), else FALLBACK_COUNTRY."""
+    cells = Counter(str(v).strip() for v in columns.get("country", ()) if v and str(v).strip())
+    named: Counter[str] = Counter()
+    for text, n in cells.items():  # each distinct spelling looked up once
+        code = country_code(text)
+        if code:
+            named[code] += n
+    if named:
+        return min(named, key=lambda code: (-named[code], code))
+    return next(iter(stored()), FALLBACK_COUNTRY)
