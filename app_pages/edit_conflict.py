@@ -16,6 +16,7 @@ from app_pages import common, text_table
 from incidents import form_edit
 from incidents.record import Incident
 from incidents.store import StaleEdit
+from incidents.text_diff import changed_words
 from incidents.translation import _
 
 CONFLICT = "_entry_conflict"
@@ -84,12 +85,14 @@ def render(open_form: OpenForm) -> bool:
         who = current.updated_by or _("someone else")
         st.error(said.format(who=who, version=current.version))
         rows = [
-            (_(field), mine, stored)
+            (_(field), *changed_words(mine, stored))
             for field, mine, stored in form_edit.differences(
                 conflict["base"], conflict["now"], current
             )
         ]
         text_table.show_table((_("Field"), _("Your value"), _("Stored now")), rows)
+        if any(differs for row in rows for run in row[1:] for _t, differs in run):
+            st.caption(_("In a long text, the words that differ are highlighted."))
     c1, c2 = st.columns(2)
     c1.button(
         _("Keep my changes on top of the stored record"),

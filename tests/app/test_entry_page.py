@@ -225,6 +225,25 @@ def test_the_second_of_two_editors_is_refused_and_shown_what_changed(signed_in):
     assert stored is not None and stored.title == "Title from the first editor"
 
 
+def test_a_long_description_changed_by_both_editors_marks_the_words_that_differ(signed_in):
+    """Tried as an editor would: the table showed the whole description twice and the
+    one word that differed had to be found by reading both."""
+    app, _editor = signed_in
+    first, second = app(RECORD), app(RECORD)
+    stored = first.text_area(key="e_description").value
+    first.text_area(key="e_description").set_value(stored.replace("268 bodies", "270 bodies"))
+    _click(first, "Save")
+    mine = stored.replace("rubbish dump", "<b>rubbish</b> tip")
+    second.text_area(key="e_description").set_value(mine)
+    _click(second, "Save")
+    table = " ".join(m.value for m in second.markdown if "<table" in m.value)
+    assert "<mark>&lt;b&gt;rubbish&lt;/b&gt; tip</mark>" in table  # text, never markup
+    assert "<mark>rubbish dump</mark>" in table
+    assert "<mark>268</mark>" in table and "<mark>270</mark>" in table  # the two sides
+    assert table.count("<mark>") == 4
+    assert any("words that differ are highlighted" in c.value for c in second.caption)
+
+
 def test_the_second_editor_keeps_both_changes(signed_in):
     second, editor = _two_editors(signed_in)
     _click(second, "Keep my changes on top of the stored record")
