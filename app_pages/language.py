@@ -226,7 +226,9 @@ p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
 
 # Tables draw left to right on a canvas; right to left their columns come in reverse
 # (table_panel.py), so a table wider than the screen (a phone) opens at its right end,
-# where its first columns are. Once a table, and only until the reader scrolls it.
+# where its first columns are; again when its width changes (a narrower window, the
+# sidebar opened: it stayed at its old place and showed its last columns), until the
+# reader scrolls it.
 _RTL_TABLES = """<script>
 (function () {
   var w = window;
@@ -247,6 +249,7 @@ _RTL_TABLES = """<script>
           s.addEventListener(e, function () { s.dataset.moved = "1"; }, {once: true});
         });
         toRight(s, 10);  // its width settles as the grid lays out
+        if (w.ResizeObserver) { new ResizeObserver(function () { toRight(s, 2); }).observe(s); }
       });
   }
   w.__incidentRtlTables = new MutationObserver(look);

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from app_pages.language import column_order
 from geodata import district_by_code, record_country
@@ -60,6 +61,18 @@ _HEADINGS = {
 WIDTHS = {
     "Ref.": 110, "Title": 190, "Type": 185, "Location": 180, "Verification": 100,
     "From": 85, "To": 85, "Place (district)": 160,
+}  # fmt: skip
+# Right to left, the widths of the Arabic labels ("إعدام بإجراءات موجزة / قتل" 160 px,
+# "مُعزَّز بمصادر أخرى" 107, "البلد فقط معروف" 100, "المكان (المنطقة)" 97, a date 64, a
+# reference 89, plus 16 of padding), summing to a little less than the table's width
+# in the page at 1400x1000 (938 px with the tick column; a long list's scroll bar takes
+# a few): the whole table is read without scrolling sideways there. With the English
+# widths it opened scrolled to its right end, where an Arabic reader starts, the place
+# out of view and the last dates half under the tick column. The title, shown whole in
+# the detail panel, keeps what is left; wider screens widen every column.
+WIDTHS_RTL = {
+    "Ref.": 105, "Title": 100, "Type": 177, "Location": 117, "Verification": 124,
+    "From": 81, "To": 81, "Place (district)": 113,
 }  # fmt: skip
 
 
@@ -181,6 +194,19 @@ def _key(ids: list[str], multi: bool) -> str:
     return f"table_{'multi' if multi else 'single'}_{st.session_state.get(ROUND, 0)}_{digest}"
 
 
+def _columns() -> dict[str, ColumnConfig]:
+    """Each column's width in the reader's script (WIDTHS, WIDTHS_RTL). The reference
+    stays in view when the table scrolls sideways; it can only be pinned to the left,
+    where it is the last column right to left (the page scrolls such a table to its
+    right end instead: language.py)."""
+    rtl = is_rtl()
+    widths = WIDTHS_RTL if rtl else WIDTHS
+    return {
+        _(name): st.column_config.Column(width=w, pinned=(name == "Ref." and not rtl) or None)
+        for name, w in widths.items()
+    }
+
+
 def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool) -> Pick:
     """Show up to MAX_ROWS rows (selected one first); return what the person picked.
 
@@ -205,15 +231,7 @@ def render(frame: pd.DataFrame, selected: str | None, shown: Listed, multi: bool
         on_select="rerun",
         selection_mode=["multi-row" if multi else "single-row", "single-cell"],
         selection_default={"selection": {"rows": [ids.index(i) for i in ticked]}},
-        column_config={
-            # The reference stays in view when the table scrolls sideways; it can only
-            # be pinned to the left, where it is the last column right to left (the
-            # page scrolls such a table to its right end instead: language.py).
-            _(name): st.column_config.Column(
-                width=w, pinned=(name == "Ref." and not is_rtl()) or None
-            )
-            for name, w in WIDTHS.items()
-        },
+        column_config=_columns(),
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * max(len(rows), 1), 390),

@@ -9,8 +9,10 @@ to docs/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
+from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -22,7 +24,14 @@ from browser_support import (
     Server,
     idle,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from test_layout_browser import _TEXT_WIDTH_JS, PADDING
+
+from app_pages.table_panel import COUNTRY_ONLY, NO_PLACE, WIDTHS_RTL
+from incidents.export.service import in_language
+from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS, VERIFICATION_STATUSES
+from incidents.translation import _
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -499,6 +508,56 @@ def test_a_phone_in_arabic_opens_the_table_at_its_first_column(
     g.page.mouse.wheel(-300, 0)  # the reader scrolls back towards the last columns
     g.page.wait_for_timeout(1000)
     assert scroller.evaluate("s => s.scrollLeft < s.scrollWidth - s.clientWidth - 100")
+
+
+def _arabic_labels() -> dict[str, list[str]]:
+    """Each column's heading and longest texts as an Arabic page shows them."""
+    shown = {
+        "Type": [INCIDENT_TYPES.shown(c) for c in INCIDENT_TYPES.codes],
+        "Location": [LOCATION_PRECISIONS.shown(c) for c in LOCATION_PRECISIONS.codes]
+        + [_(NO_PLACE), _(COUNTRY_ONLY)],
+        "Verification": [VERIFICATION_STATUSES.shown(c) for c in VERIFICATION_STATUSES.codes],
+        "From": ["2020-12-31"],
+        "To": ["2020-12-31"],
+        "Ref.": ["tarhuna-ex-003"],
+    }
+    return {name: [_(name), *shown.get(name, [])] for name in WIDTHS_RTL}
+
+
+def test_the_arabic_table_is_read_whole_at_1400_px_and_kept_at_its_start_when_narrowed(
+    guarded: Guarded, example_server: Server, tmp_path: Path
+):
+    """1400x1500, Arabic: every column of the table in view, no sideways scroll (with the
+    English widths it opened scrolled to its right end, the place out of view and the
+    "To" dates half under the tick column). Narrowed to 1100 px, it scrolls again to its
+    right end, where the reference and title are (it stayed put and showed its last
+    columns, the reference out of view)."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    table = g.page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    scroller = table.locator(".dvn-scroller").first
+    fits = "s => s.clientWidth > 300 && s.scrollWidth <= s.clientWidth + 1"
+    with contextlib.suppress(PlaywrightTimeout):  # the grid settles its widths; if not,
+        g.page.wait_for_function(fits, arg=scroller.element_handle(), timeout=20_000)
+    table.screenshot(path=str(tmp_path / "table-ar-1400.png"))
+    wide, shown = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert wide <= shown + 1, f"the table scrolls {wide - shown} px sideways"
+    headings = table.locator("thead th").all_inner_texts()  # the columns the grid draws
+    assert len(headings) == 8 and {"المرجع", "المكان (المنطقة)"} <= set(headings), headings
+    for column, texts in in_language("ar", _arabic_labels).items():  # each label whole
+        needed = g.page.evaluate(_TEXT_WIDTH_JS, texts)
+        assert needed + PADDING <= WIDTHS_RTL[column], (column, needed)
+    g.page.set_viewport_size({"width": 1100, "height": 1500})
+    g.page.wait_for_function(
+        "s => s.scrollWidth > s.clientWidth + 100 && "
+        "s.scrollLeft >= s.scrollWidth - s.clientWidth - 2",
+        arg=scroller.element_handle(),
+        timeout=20_000,
+    )
+    table.screenshot(path=str(tmp_path / "table-ar-1100.png"))
+    assert "المرجع" in table.locator("thead th").all_inner_texts()
 
 
 def _choose_language(g: Guarded, name: str, code: str) -> None:
