@@ -9,6 +9,9 @@ view, towns of a few thousand from zoom 8 on, every place from zoom 9.
 The browser places the names itself on every move, largest first, and skips one that
 would overlap a name already placed. They sit in their own pane between the outlines
 and the markers and take no pointer events: a name never hides or blocks a marker.
+The map's controls (buttons, legend, scale, credits) stand above every pane, in
+corners that change sides with the page's direction (the buttons go to the right in
+Arabic): a name a control would hide is drawn above its dot instead, or not at all.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ ZOOM_BY_POPULATION: tuple[tuple[int, int], ...] = (
 )
 LABEL_OFFSET_PX = 20  # the name's top below its place: a 40 px cluster there leaves it seen
 LABEL_PANE_Z = 450  # above overlays (400: outlines, rings), below markers (600)
+CONTROL_MARGIN_PX = 4  # room kept around a control (a name's width is estimated)
 
 
 def min_zoom(population: int) -> int:
@@ -89,20 +93,44 @@ class PlaceLabels(DataElement):
           pane.style.zIndex = {{ this.pane_z|tojson }};
           pane.style.pointerEvents = "none";
           pane.classList.add("place-labels", "leaflet-zoom-hide");
+          // Each control's box, in the names' coordinates: where no name or dot may go.
+          // Read before the names are cleared (one layout, not one per name).
+          function controls() {
+            var box = map.getContainer().getBoundingClientRect(), out = [];
+            var list = map.getContainer().querySelectorAll(".leaflet-control");
+            var m = {{ this.margin|tojson }};
+            for (var i = 0; i < list.length; i++) {
+              var r = list[i].getBoundingClientRect();
+              if (!r.width || !r.height) { continue; }
+              var a = map.containerPointToLayerPoint([r.left - box.left - m, r.top - box.top - m]);
+              var b = map.containerPointToLayerPoint(
+                [r.right - box.left + m, r.bottom - box.top + m]);
+              out.push([a.x, a.y, b.x, b.y]);
+            }
+            return out;
+          }
+          function hits(box, boxes) {
+            return boxes.some(function (b) {
+              return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+            });
+          }
           function draw() {
+            var covered = controls(), placed = [], off = {{ this.offset|tojson }};
             while (pane.firstChild) { pane.removeChild(pane.firstChild); }
-            var zoom = map.getZoom(), view = map.getBounds().pad(0.1), placed = [];
+            var zoom = map.getZoom(), view = map.getBounds().pad(0.1);
             for (var i = 0; i < places.length; i++) {
               var r = places[i], name = (map._incidentRtl && arabic[i]) || r[2];
               if (r[3] > zoom || !view.contains([r[0], r[1]])) { continue; }
               var p = map.latLngToLayerPoint([r[0], r[1]]);
-              // The name sits under its dot, clear of a cluster drawn on the town.
-              var w = name.length * 6.5 + 6, h = 16, top = p.y + {{ this.offset|tojson }};
+              // The name sits under its dot, clear of a cluster drawn on the town; above it
+              // where a control stands below (a dot a control would hide goes unnamed).
+              var w = name.length * 6.5 + 6, h = 16, top = p.y + off;
               var box = [p.x - w / 2, p.y - 4, p.x + w / 2, top + h];
-              var clash = placed.some(function (b) {
-                return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
-              });
-              if (clash) { continue; }
+              if (hits(box, covered)) {
+                top = p.y - off - h;
+                box = [p.x - w / 2, top, p.x + w / 2, p.y + 4];
+              }
+              if (hits(box, covered) || hits(box, placed)) { continue; }
               placed.push(box);
               var label = document.createElement("div");
               label.className = "place-label" + (r[3] <= 6 ? " big" : "");
@@ -121,6 +149,15 @@ class PlaceLabels(DataElement):
           // incidentlanguage: ControlWords says the page's language changed (Arabic names).
           map.on("zoomend moveend viewreset resize incidentlanguage", draw);
           map.whenReady(draw);
+          // A control added, moved to the other side (ControlWords), or grown (the legend
+          // opened): the names are placed again, once per frame.
+          var pending = false;
+          new MutationObserver(function () {
+            if (pending) { return; }
+            pending = true;
+            requestAnimationFrame(function () { pending = false; draw(); });
+          }).observe(map.getContainer().querySelector(".leaflet-control-container"),
+                     {childList: true, subtree: true, attributes: true, attributeFilter: ["open"]});
         })();
         {% endmacro %}
         """
@@ -138,3 +175,4 @@ class PlaceLabels(DataElement):
         self.arabic = [a for _, a in named]
         self.pane_z = LABEL_PANE_Z
         self.offset = LABEL_OFFSET_PX
+        self.margin = CONTROL_MARGIN_PX

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from browser_support import EXAMPLE, SCREENSHOTS, Guarded, Server
 
+from incidents.export.service import in_language
 from incidents.maps import MapOptions, build_map, map_html
 
 pytestmark = pytest.mark.browser
@@ -26,11 +27,15 @@ MAP = "() => window[Object.keys(window).find(k => k.startsWith('map_'))]"
 
 
 def _standalone(
-    g: Guarded, size: tuple[int, int], selected: str | None = None, popups: bool = False
+    g: Guarded,
+    size: tuple[int, int],
+    selected: str | None = None,
+    popups: bool = False,
+    lang: str = "en",
 ) -> None:
     frame = pd.read_csv(EXAMPLE, dtype={"id": str})
     options = MapOptions(selected_id=selected, popups=popups)
-    page = map_html(build_map(frame, options), standalone=True)
+    page = in_language(lang, lambda: map_html(build_map(frame, options), standalone=True))
     g.page.set_viewport_size({"width": size[0], "height": size[1]})
     g.page.set_content(page)
     g.page.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
@@ -85,6 +90,53 @@ def test_town_names_never_cover_a_marker(guarded: Guarded):
         )
         == "none"
     )
+
+
+# Moves the map so Tarhuna's name lies on the middle of the control picked ("on": the
+# name, about 16 px high, starts LABEL_OFFSET_PX under its dot), or its dot 12 px above
+# the control's top ("above": a name drawn under the dot would lie on the control).
+_TOWN_AT = (
+    "([selector, at, where]) => { const map = (" + MAP + ")();"
+    """
+  const box = map.getContainer().getBoundingClientRect();
+  const c = document.querySelector(selector).getBoundingClientRect();
+  const y = where === 'on' ? c.top + c.height / 2 - 28 : c.top - 12;
+  const target = L.point(c.left + c.width / 2 - box.left, y - box.top);
+  map.panBy(map.latLngToContainerPoint(at).subtract(target), {animate: false}); }"""
+)
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+_UNDER_CONTROLS = """() => [...document.querySelectorAll('.place-label, .place-dot')].flatMap(p => {
+  const a = p.getBoundingClientRect();
+  return [...document.querySelectorAll('.leaflet-control')].filter(c => {
+    const b = c.getBoundingClientRect();
+    return b.width && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }).map(c => (p.textContent || 'a dot') + ' under ' + c.className); })"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280x720", "390x844"])
+def test_town_names_never_lie_under_the_maps_controls(
+    guarded: Guarded, size: tuple[int, int], lang: str, tmp_path: Path
+):
+    """Tarhuna's name brought onto the controls of each corner (in Arabic the buttons are
+    at the top right, the legend at the bottom left, the scale at the bottom right): it
+    lay under them, hidden. Over a control a name is not drawn; just above the scale bar
+    its name goes above its dot, still read."""
+    _standalone(guarded, size, lang=lang)
+    tarhuna = "ترهونة" if lang == "ar" else "Tarhuna"
+    for control, where in (
+        (".leaflet-control-zoom", "on"),
+        (".incident-legend", "on"),
+        (".leaflet-control-scale", "on"),
+        (".leaflet-control-scale", "above"),
+    ):
+        guarded.page.evaluate(_TOWN_AT, [control, list(TARHUNA), where])
+        guarded.page.evaluate(_TWO_FRAMES)  # a redraw a control's change asked for is done
+        shot = f"labels-{lang}-{size[0]}-{control[1:]}-{where}.png"
+        guarded.page.screenshot(path=str(tmp_path / shot))
+        assert guarded.page.evaluate(_UNDER_CONTROLS) == [], (control, where)
+        if where == "above":
+            assert tarhuna in guarded.page.locator(".place-label").all_inner_texts()
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280x720", "390x844"])

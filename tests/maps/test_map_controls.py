@@ -77,6 +77,16 @@ def test_town_names_sit_under_the_markers_and_only_offline():
     assert "placeLabels" not in _page(basemap(online_tiles=True))  # the tiles name places
 
 
+def test_town_names_keep_clear_of_the_maps_controls():
+    """The buttons, legend, scale and credits stand over the names' pane, on the right in
+    Arabic: each control is a box no name or dot is drawn in (it lay hidden under the
+    zoom buttons), and the names are placed again when a control moves or opens."""
+    page = _page(basemap())
+    assert 'querySelectorAll(".leaflet-control")' in page
+    assert "hits(box, covered)" in page  # tried under its dot, then above it
+    assert 'querySelector(".leaflet-control-container")' in page
+
+
 def test_the_selected_incident_is_brought_out_of_its_cluster(tarhuna):
     group, _ = data_layer(tarhuna, MapOptions(selected_id="tarhuna-ex-003"))
     page = map_html(build_map(tarhuna, MapOptions(selected_id="tarhuna-ex-003")))
