@@ -54,20 +54,23 @@ def build() -> click.Group:
     return cast(click.Group, cli_language.prepared(cli))
 
 
-def _pair(refusal: str) -> Callable[[str], tuple[str, str]]:
+def _pair(refusal: str, unused: bool = False) -> Callable[[str], tuple[str, str]]:
     """--map 'Incident date=date_start' (the file's column, the template field) and --set
-    'country=Somalia' (a template field, its value for every row): what is either side of '='."""
+    'country=Somalia' (a template field, its value for every row): what is either side of
+    '='. unused: nothing after '=' is allowed (--map 'Vis=': the column is not used)."""
 
     def split(text: str) -> tuple[str, str]:
         left, sep, right = text.partition("=")
-        if not sep or not left.strip() or not right.strip():
+        if not sep or not left.strip() or not (right.strip() or unused):
             raise click.BadParameter(_(refusal).format(text=repr(text)))
         return left.strip(), right.strip()
 
     return split
 
 
-_MAP = _pair(N_("{text} is not COLUMN=FIELD (for example --map 'Incident date=date_start')"))
+_MAP = _pair(
+    N_("{text} is not COLUMN=FIELD (for example --map 'Incident date=date_start')"), unused=True
+)
 _SET = _pair(N_("{text} is not FIELD=VALUE (for example --set type=killing)"))
 _COUNTRY_HELP = N_(
     "the default country, for rows that name none and have no point (default: the "
@@ -75,7 +78,9 @@ _COUNTRY_HELP = N_(
     "else Libya; the summary says how many rows took it)"
 )
 _SET_HELP = N_("one value for every row whose cell is empty, e.g. --set type=killing (repeatable)")
-_MAP_HELP = N_("map a column of the file to a template field (repeatable)")
+_MAP_HELP = N_(
+    "map a column of the file to a template field, or to nothing ('COLUMN=': not used) (repeatable)"
+)
 
 
 @cli.command("import", help=N_("import a spreadsheet, ACLED, UCDP, HXL, GeoJSON or GPKG"))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import zip_longest
 from typing import Any
 
 from incidents.dates import DayOrder
-from incidents.io.tabular import Table
+from incidents.io.tabular import FileUnusable, Table
 from incidents.schema import FIELDS, SOURCE_PARTS, VOCABULARIES
 from incidents.translation import N_, _
 
@@ -92,12 +92,18 @@ def raw_rows(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows keyed by template field names; unused columns are left out. Dates are passed
     on as written: validation reads them in day_order (or the order the file settles)."""
-    targets = [field_for(c, column_map) for c in table.header]
+    targets = _targets(table.header, column_map)
     for number, cells in table.rows:
         raw: dict[str, Any] = {}
-        for target, value in zip(targets, cells, strict=False):
-            if target and (target not in raw or raw[target] in (None, "")):
-                raw[target] = value
+        fed: dict[str, int] = {}  # field -> the column whose value it holds
+        for index, (target, value) in enumerate(zip(targets, cells, strict=False)):
+            if not target:
+                continue
+            if target not in raw or raw[target] in (None, ""):
+                raw[target], fed[target] = value, index
+            elif _differ(raw[target], value):
+                columns = (table.header[fed[target]], table.header[index])
+                raise FileUnusable(_disagree(table.name, target, columns, [number]))
         yield number, raw
 
 
@@ -106,22 +112,67 @@ def raw_columns(
 ) -> tuple[list[int], dict[str, list[Any]]]:
     """What raw_rows gives, as row numbers and one list per field (None where a row has
     no cell), read column-wise: the import of a large file validates columns."""
-    targets = [field_for(c, column_map) for c in table.header]
+    targets = _targets(table.header, column_map)
     cells = list(zip_longest(*(c for _, c in table.rows), fillvalue=None))
+    numbers = [number for number, _ in table.rows]
     columns: dict[str, list[Any]] = {}
+    first: dict[str, str] = {}  # field -> the first column feeding it
     for index, target in enumerate(targets):
         if not target:
             continue
         column = list(cells[index]) if index < len(cells) else [None] * len(table.rows)
         if target in columns:  # a later column fills only what the earlier left empty
             earlier = columns[target]
+            clash = [n for n, a, b in zip(numbers, earlier, column, strict=True) if _differ(a, b)]
+            if clash:
+                columns_named = (first[target], table.header[index])
+                raise FileUnusable(_disagree(table.name, target, columns_named, clash))
             column = [a if a not in (None, "") else b for a, b in zip(earlier, column, strict=True)]
         columns[target] = column
-    return [number for number, _ in table.rows], columns
+        first.setdefault(target, table.header[index])
+    return numbers, columns
+
+
+def _targets(header: Sequence[str], column_map: dict[str, str] | None) -> list[str | None]:
+    """Each column's field. A field the map gives to a column comes from that column
+    alone: a column the file names like the field is then not used (it filled the
+    field's empty cells, or won over the mapped one: a map is never ignored)."""
+    mapped = {column_map[c] for c in header if column_map and column_map.get(c)}
+    return [
+        None if column_map is not None and c not in column_map and t in mapped else t
+        for c, t in ((c, field_for(c, column_map)) for c in header)
+    ]
+
+
+def _differ(earlier: Any, later: Any) -> bool:
+    """Both cells hold a value, and not the same one (white space and case aside)."""
+    if earlier in (None, "") or later in (None, ""):
+        return False
+    return str(earlier).strip().casefold() != str(later).strip().casefold()
+
+
+def _disagree(file: str, field: str, columns: tuple[str, str], rows: Sequence[int]) -> str:
+    """Two columns give one field different values: which one is meant is the user's
+    choice (a sensitivity column and another saying 'restricted' published the record
+    as the first said, without a word)."""
+    shown = ", ".join(map(str, rows[:5])) + (", …" if len(rows) > 5 else "")
+    if columns[0] == columns[1]:
+        said = _(
+            "{file}: two columns named '{first}' disagree in row(s) {rows}: keep one of "
+            "them (delete or rename the other)"
+        )
+    else:
+        said = _(
+            "{file}: the columns '{first}' and '{second}' both give {field} and disagree "
+            "in row(s) {rows}: keep one of them ('not used' for the other in the column "
+            "mapping, or --map '{second}=' on the command line)"
+        )
+    return said.format(file=file, first=columns[0], second=columns[1], field=field, rows=shown)
 
 
 def unused_columns(table: Table, column_map: dict[str, str] | None = None) -> list[str]:
-    return [c for c in table.header if c and field_for(c, column_map) is None]
+    targets = _targets(table.header, column_map)
+    return [c for c, t in zip(table.header, targets, strict=True) if c and t is None]
 
 
 def blank_template_csv() -> bytes:
