@@ -90,7 +90,7 @@ def _show_file(data: bytes, name: str) -> None:
     except FileUnusable as error:
         st.error(
             _("This file cannot be read: {error}. The tool reads {accepted}.").format(
-                error=error, accepted=_(ACCEPTED)
+                error=common.md_escape(error), accepted=_(ACCEPTED)
             )
         )
         return
@@ -107,7 +107,7 @@ def _show_file(data: bytes, name: str) -> None:
     order = _day_order(name)
     refused = fixed_problems(fixed)
     if refused:
-        st.error(_("Not ready to import: {reasons}.").format(reasons=_("; ").join(refused)))
+        _not_ready(refused)
         return
     options = ImportOptions(
         format=fmt_name, column_map=column_map or None, fixed=fixed or None, day_order=order
@@ -115,17 +115,18 @@ def _show_file(data: bytes, name: str) -> None:
     try:
         rows = read_rows(table, fmt, options)  # once per run, for both uses below
     except FileUnusable as error:
-        st.error(_("This file cannot be read this way: {error}").format(error=error))
+        said = _("This file cannot be read this way: {error}")
+        st.error(said.format(error=common.md_escape(error)))
         return
     country = _default_country(name, rows)
     if country is None:
         refused = [_("the default country is not a country this tool knows")]
-        st.error(_("Not ready to import: {reasons}.").format(reasons=_("; ").join(refused)))
+        _not_ready(refused)
         return
     options = replace(options, default_country=country)
     reason = cannot_import(rows, fmt)
     if reason:
-        st.warning(reason)
+        st.warning(common.md_escape(reason))
         return
     st.markdown(_("**Preview** (the first rows as they would be stored)"))
     editor = common.viewer().can_edit  # only those who may import learn of deleted records
@@ -240,6 +241,13 @@ def _day_order(name: str) -> DayOrder | None:
     return DAY_ORDERS[str(shown)]
 
 
+def _not_ready(reasons: list[str]) -> None:
+    """Why the file cannot be imported as chosen: the reasons quote values typed and the
+    file's own words, shown as text (never read as Markdown links or images)."""
+    said = _("Not ready to import: {reasons}.")
+    st.error(said.format(reasons=common.md_escape(_("; ").join(reasons))))
+
+
 def _default_country(name: str, rows: FileRows) -> str | None:
     """The default country for rows that name none and have no point: shown, never
     silent (the report says how many rows took it), offered from the file's rows or
@@ -294,7 +302,7 @@ def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> No
                 Path(name), common.get_store(), common.viewer(), chosen, data=data, name=name
             )
         except ImportFailed as error:
-            st.error(_("Nothing was imported: {error}").format(error=error))
+            st.error(_("Nothing was imported: {error}").format(error=common.md_escape(error)))
             return
     st.session_state[REPORT] = (_file_key(name, data, options), report)
     st.rerun()  # the buttons say what is left to do

@@ -284,6 +284,28 @@ def test_the_page_offers_the_country_the_file_names(empty_db, as_editor, tmp_pat
     assert set(frame["country"]) == {"SO"}
 
 
+def test_a_file_s_own_words_in_a_refusal_stay_text(empty_db, as_editor, tmp_path):
+    """Tried as a red team would: a GeoJSON whose coordinate system's name held a
+    Markdown link and image was refused with them drawn (a phishing link on the page,
+    an image fetched from elsewhere). The file's words are shown as written."""
+    hostile = (
+        "**BOLD** [Click here to re-upload](https://evil.example/phish) "
+        "![beacon](http://198.51.100.7/b.png) :material/warning: $x^2$"
+    )
+    crs = {"type": "name", "properties": {"name": hostile}}
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [13.5, 32.5]},
+        "properties": {"type": "killing", "date_start": "2020-01-01"},
+    }
+    path = tmp_path / "crs.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "crs": crs, "features": [feature]}))
+    at = page(path)
+    said = " ".join(e.value for e in at.error)
+    assert hostile.lower() in _plain(said).lower()  # the reader sees the words as written
+    assert "[Click here" not in said and "](http" not in said and ":material" not in said
+
+
 def test_a_timemap_file_gets_mapping_choices_too(empty_db, as_editor, tmp_path):
     """Timemap events: each column starts as the reader takes it; a column chosen for
     a template field fills it in the preview (and the import), as --map does."""
