@@ -257,6 +257,14 @@ def default_title(values: Mapping[str, Any]) -> str:
     return f"{label} in {where}" if where else label  # stored data: not the reader's language
 
 
+# The earliest date a record may have. Why a bound: a date in year 1 failed the whole
+# import (the duplicate check's window ran before the calendar), a year such as 0040
+# failed every deck that drew it (pandas and matplotlib count from 1677 and year 1),
+# and a year written with a digit missing is a typing slip, not a record of the 1st
+# century. 1800 leaves every modern and colonial-era case.
+EARLIEST = date(1800, 1, 1)
+
+
 def _time(row: _Row, today: date) -> dict[str, Any]:
     start = row.date("date_start")
     end = row.date("date_end")
@@ -274,6 +282,9 @@ def _time(row: _Row, today: date) -> dict[str, Any]:
     if span_start > today:
         said = _("{date} is in the future").format(date=span_start.isoformat())
         row.fail("date_start", said)
+    if span_start < EARLIEST:  # a typed year (0040 for 2040) broke every import and deck
+        said = _("{date} is before {earliest}: check the year")
+        row.fail("date_start", said.format(date=span_start.isoformat(), earliest=EARLIEST.year))
     return {
         "date_start": span_start,
         "date_end": min(last, today) if span_start <= today else last,

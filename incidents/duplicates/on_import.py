@@ -104,4 +104,5 @@ def rows_like_existing(
 def _span(rows: Sequence[Incident]) -> tuple[date, date]:
     """The days a stored record must touch to be compared with rows (DAY_WINDOW around)."""
     window = timedelta(days=DAY_WINDOW)
-    return min(r.date_start for r in rows) - window, max(r.date_end for r in rows) + window
+    first, last = min(r.date_start for r in rows), max(r.date_end for r in rows)
+    return max(first, date.min + window) - window, min(last, date.max - window) + window

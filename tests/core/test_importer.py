@@ -404,3 +404,19 @@ def test_a_coastal_town_of_an_area_with_no_code_is_kept(gpkg_store, tmp_path):
     report = import_file(path, gpkg_store, EDITOR)
     assert report.imported == 1 and [r.row for r in report.rejected] == [3]
     assert "not in any country (at sea?)" in report.rejected[0].reason_text()
+
+
+def test_a_date_in_year_one_rejects_its_row_and_keeps_the_others(gpkg_store, tmp_path):
+    """Tried as a red team would: 0001-01-02 stopped the whole import with an internal
+    error (the duplicate check's window ran before the calendar); no row was named."""
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "type,date_start,place,country\nkilling,2020-01-01,Tarhuna,LY\n"
+        "killing,0001-01-02,Tarhuna,LY\n",
+        encoding="utf-8",
+    )
+    report = import_file(path, gpkg_store, EDITOR)
+    assert report.imported == 1
+    assert [(r.row, r.reasons) for r in report.rejected] == [
+        (3, (("date_start", "0001-01-02 is before 1800: check the year"),))
+    ]

@@ -179,3 +179,17 @@ def test_an_empty_type_and_an_end_before_the_start_speak_the_readers_words():
     english = problems(row(type="", date_start="2020-07-10", date_end="2020-07-01"))
     assert english["date_end"] == "2020-07-01 is before the first date, 2020-07-10"
     assert "Mass grave" in english["type"]
+
+
+@pytest.mark.parametrize("written", ["0001-01-02", "0040-06-01", "1020", "1799-12"])
+def test_a_date_before_1800_is_refused_by_both_readers(written):
+    """Tried as a red team would: a date in year 1 failed the whole import (no row
+    named) and a year 0040 failed every deck that drew it. Refused with the row's
+    reason, by the row reader and the column reader alike."""
+    said = problems(row(date_start=written))["date_start"]
+    assert said.endswith("is before 1800: check the year"), said
+    assert validate_columns(_columns(row(date_start=written)), 1, "unknown", TODAY) == [None]
+
+
+def test_1800_itself_is_kept():
+    assert validate_row(row(date_start="1800-01-01"), today=TODAY).date_start == date(1800, 1, 1)
