@@ -110,7 +110,7 @@ def test_a_plain_file_is_taken_by_the_columns_alone():
 def test_template_columns_are_the_raw_rows_transposed(tmp_path: Path):
     text = (
         "type,date_start,Date,lat,latitude,place\n"
-        "killing,,2020-01-02,1,2\n,x\ntorture,2021,,,,a,extra\n"
+        "killing,,2020-01-02,1,1\n,x\ntorture,2021,,,3,a,extra\n"  # a clash: test_template.py
     )
     path = tmp_path / "t.csv"
     path.write_text(text)
