@@ -27,6 +27,7 @@ from incidents.failures import log_unexpected, sentence
 from incidents.import_fill import fixed_problems
 from incidents.importer import ImportFailed, ImportOptions, import_file
 from incidents.io.formats import formats
+from incidents.output_files import OutputRefused, kept_files, write_output
 from incidents.store import Store, StoreError, display_url, open_store
 from incidents.store.audit import now_utc
 from incidents.translation import N_, _, ngettext, set_language
@@ -115,17 +116,22 @@ def _import(db: str | None, path: Path, **o: Any) -> int:
         print(_("Could not import: {error}").format(error=error), file=sys.stderr)
         return 2
     print("\n".join(report.lines()))
-    if report.warnings:
-        written = o["warnings"] or path.with_name(path.stem + ".warnings.csv")
-        written.write_bytes(report.warnings_csv())
-        said = _("Warnings written to {path}: the rows were kept; check what was changed.")
-        print(said.format(path=written))
-    if report.rejected:
-        target = o["rejected"] or path.with_name(path.stem + ".rejected.csv")
-        target.write_bytes(report.rejected_csv())
-        said = _("Rejected rows written to {path}: fix them and import that file again.")
-        print(said.format(path=target))
-        return 1
+    keep: tuple[str | Path, ...] = (*kept_files(db), path)  # the rows are private
+    try:
+        if report.warnings:
+            written = o["warnings"] or path.with_name(path.stem + ".warnings.csv")
+            write_output(written, report.warnings_csv(), private=True, keep=keep)
+            said = _("Warnings written to {path}: the rows were kept; check what was changed.")
+            print(said.format(path=written))
+        if report.rejected:
+            target = o["rejected"] or path.with_name(path.stem + ".rejected.csv")
+            write_output(target, report.rejected_csv(), private=True, keep=keep)
+            said = _("Rejected rows written to {path}: fix them and import that file again.")
+            print(said.format(path=target))
+            return 1
+    except OutputRefused as error:
+        print(_("Not written: {error}").format(error=error), file=sys.stderr)
+        return 2
     return 0
 
 

@@ -26,6 +26,7 @@ from incidents.export.cells import CELLS_ABOVE
 from incidents.export.profiles import PROFILES, export_viewer, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
+from incidents.output_files import OutputRefused, kept_files, write_output
 from incidents.query import Query
 from incidents.translation import DEFAULT_SETTING, N_, _, default_language, number, supported
 
@@ -207,7 +208,12 @@ def _export(db: str | None, **params: Any) -> int:
         return 2
     started = time.perf_counter()
     result = run_export(store(), viewer, query, request)
-    params["out"].write_bytes(result.data)
+    try:  # a profile that sees more than the public's writes a file of its owner's only
+        write_output(params["out"], result.data, private=viewer.sees_restricted,
+                     keep=kept_files(db))  # fmt: skip
+    except OutputRefused as error:
+        print(_("Cannot export: {error}").format(error=error), file=sys.stderr)
+        return 2
     seconds = time.perf_counter() - started
     counted = incidents_words(result.count)
     if result.squares_km:
