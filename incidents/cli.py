@@ -113,9 +113,10 @@ def _import(db: str | None, path: Path, **o: Any) -> int:
     try:
         report = import_file(path, open_store(db), viewer, options, progress=_progress)
     except ImportFailed as error:
-        print(_("Could not import: {error}").format(error=error), file=sys.stderr)
+        said = _("Could not import: {error}").format(error=error)
+        print(_for_terminal(said), file=sys.stderr)
         return 2
-    print("\n".join(report.lines()))
+    print(_for_terminal("\n".join(report.lines())))
     keep: tuple[str | Path, ...] = (*kept_files(db), path)  # the rows are private
     try:
         if report.warnings:
@@ -133,6 +134,16 @@ def _import(db: str | None, path: Path, **o: Any) -> int:
         print(_("Not written: {error}").format(error=error), file=sys.stderr)
         return 2
     return 0
+
+
+# C0 and C1 control characters but the line break and tab, and DEL: a file's column name
+# or cell holding an ESC sequence, quoted back, drove the terminal (colours, its title).
+_CONTROLS = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)], "\ufffd")
+
+
+def _for_terminal(text: str) -> str:
+    """text with the file's control characters shown as U+FFFD, never obeyed."""
+    return text.translate(_CONTROLS)
 
 
 def _progress(stage: str, done: int, total: int) -> None:

@@ -128,6 +128,8 @@ class _Row:
         value = self.raw.get(name)
         if value is None or clean_text(value) == "":
             return None
+        if isinstance(value, str):  # as stored: no control character reaches a message
+            value = clean_text(value)  # (an ESC sequence quoted back drove the terminal)
         try:
             return parse_date(value, self.day_order)
         except DateError as error:

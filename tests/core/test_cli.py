@@ -190,3 +190,17 @@ def test_the_rejected_file_imports_again_without_the_format_flag(tmp_path):
     assert again.returncode == 1, again.stderr
     reasons = [line.split(": ", 1)[1] for line in first.stdout.splitlines() if "row 3:" in line]
     assert reasons and any(reasons[0] in line for line in again.stdout.splitlines())
+
+
+def test_the_import_summary_shows_a_file_s_control_characters_never_obeys_them(tmp_path: Path):
+    """Tried as a red team would: a column named with an ESC sequence was printed as is
+    in 'columns not used', and the terminal obeyed it."""
+    path = tmp_path / "ansi.csv"
+    path.write_text(
+        "type,date_start,place,\x1b[31mBAD\x1b]0;title\x07\nkilling,2020-01-01,Tarhuna,x\n",
+        encoding="utf-8",
+    )
+    out = run("import", str(path), "--dry-run", db=tmp_path / "s.gpkg")
+    assert out.returncode == 0, out.stderr
+    assert "columns not used: \ufffd[31mBAD\ufffd]0;title\ufffd" in out.stdout
+    assert "\x1b" not in out.stdout + out.stderr and "\x07" not in out.stdout

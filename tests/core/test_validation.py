@@ -193,3 +193,11 @@ def test_a_date_before_1800_is_refused_by_both_readers(written):
 
 def test_1800_itself_is_kept():
     assert validate_row(row(date_start="1800-01-01"), today=TODAY).date_start == date(1800, 1, 1)
+
+
+def test_a_refused_date_is_quoted_without_its_control_characters():
+    """Tried as a red team would: an ESC sequence in a date cell was quoted back in the
+    reason, and the command line's report drove the terminal (colours, its title)."""
+    said = problems(row(date_start="\x1b[31mRED\x1b]0;pwned\x07"))["date_start"]
+    assert said.startswith("'[31mRED]0;pwned' is not a date")
+    assert all(c.isprintable() for c in said)
