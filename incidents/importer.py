@@ -393,12 +393,13 @@ def _assign_ids(
         seen[stable] = number
         kept.append((number, incident if stable == incident.id else incident.replace(id=stable)))
     id_of_row = {n: i.id for n, i in kept}
-    report.review = [(row, id_of_row.get(row, ""), note) for row, _, note in report.review]
-    kept_rows = set(id_of_row)
+    kept_rows = set(id_of_row)  # a row rejected here is listed as rejected, not to review
+    review = report.review
+    report.review = [(row, id_of_row[row], note) for row, _, note in review if row in kept_rows]
     report.warnings = [
         WarnedRow(w.row, id_of_row[w.row], w.field, w.message)
         for w in report.warnings
-        if w.row in kept_rows  # a row rejected after its warning is listed as rejected
+        if w.row in kept_rows
     ]
     return kept
 

@@ -420,3 +420,17 @@ def test_a_date_in_year_one_rejects_its_row_and_keeps_the_others(gpkg_store, tmp
     assert [(r.row, r.reasons) for r in report.rejected] == [
         (3, (("date_start", "0001-01-02 is before 1800: check the year"),))
     ]
+
+
+def test_a_row_rejected_for_its_id_is_not_also_a_place_to_review(gpkg_store, tmp_path):
+    """Tried as a red team would: rows refused for repeating an id were listed under
+    'places to review' as well, with an empty id ('row 3 ():')."""
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "id,type,date_start,country\nd-1,killing,2020-01-01,LY\nd-1,torture,2020-01-02,LY\n",
+        encoding="utf-8",
+    )
+    report = import_file(path, gpkg_store, EDITOR, ImportOptions(dry_run=True))
+    assert [r.row for r in report.rejected] == [3]
+    assert [(row, record) for row, record, _note in report.review] == [(2, "d-1")]
+    assert not any("()" in line for line in report.lines())
