@@ -246,10 +246,11 @@ def time_values(
     raw: Mapping[str, Any], day_order: DayOrder, today: date
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The date fields of a row from its date_start, date_end, date_precision and
-    date_kind cells, and the problems found (the column validator calls this once per
-    distinct combination)."""
+    date_kind cells, and the problems and warnings found (the column validator calls
+    this once per distinct combination; a row with either goes to the row validator,
+    which rejects it or keeps it with its warning)."""
     row = _Row(raw, day_order)
-    return _time(row, today), row.problems
+    return _time(row, today), row.problems + row.warnings
 
 
 def default_title(values: Mapping[str, Any]) -> str:
@@ -284,6 +285,9 @@ def _time(row: _Row, today: date) -> dict[str, Any]:
     if span_start > today:
         said = _("{date} is in the future").format(date=span_start.isoformat())
         row.fail("date_start", said)
+    if end is not None and end.start > today >= span_start:  # cut to today: never silent
+        said = _("{date} is in the future: stored as today, {today}")
+        row.warn("date_end", said.format(date=end.start.isoformat(), today=today.isoformat()))
     if span_start < EARLIEST:  # a typed year (0040 for 2040) broke every import and deck
         said = _("{date} is before {earliest}: check the year")
         row.fail("date_start", said.format(date=span_start.isoformat(), earliest=EARLIEST.year))

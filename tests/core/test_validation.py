@@ -201,3 +201,16 @@ def test_a_refused_date_is_quoted_without_its_control_characters():
     said = problems(row(date_start="\x1b[31mRED\x1b]0;pwned\x07"))["date_start"]
     assert said.startswith("'[31mRED]0;pwned' is not a date")
     assert all(c.isprintable() for c in said)
+
+
+@pytest.mark.parametrize(("written", "warned"), [("9999-12-30", True), ("2026-11", False)])
+def test_an_end_in_the_future_is_stored_as_today_and_said(written, warned):
+    """Tried as a red team would: 9999-12-30 was stored as today without a word (and a
+    re-import on a later day changed the record). An end whose month holds today is
+    cut to today as before, silently: it is not in the future as written."""
+    incident, warnings = checked_row(row(date_end=written), "unknown", TODAY)
+    assert incident.date_end == TODAY
+    said = f"{written} is in the future: stored as today, 2026-11-27"
+    assert [(w.field, w.message) for w in warnings] == ([("date_end", said)] if warned else [])
+    fast = validate_columns(_columns(row(date_end=written)), 1, "unknown", TODAY)
+    assert (fast == [None]) is warned  # the row validator says it, for the column reader too
