@@ -52,6 +52,7 @@ def read_xlsx(data: bytes, name: str) -> Table:
         sheet.reset_dimensions()  # rows as wide as their own cells, not the claimed size
         table = tabular.table_from_rows(name, _rows(sheet, name), "xlsx", unpacked)
         table.layout = _sheet_layout(book.worksheets, at)
+        table.notes += _uncomputed(data, at, table)
         return table
     except FileUnusable:
         raise
@@ -59,6 +60,44 @@ def read_xlsx(data: bytes, name: str) -> Table:
         raise _unreadable(name, error) from None
     finally:
         book.close()
+
+
+def _uncomputed(data: bytes, at: int, table: Table) -> list[str]:
+    """A note naming the cells that hold a formula but no saved value, read as empty.
+    A workbook written by a program that does not compute formulas (a script, some
+    exports) keeps only the formula: the cell's text was lost without a word. The
+    sheet is read a second time, for its formulas, only when its XML holds one."""
+    import openpyxl
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        if not any(b"<f" in archive.read(n) for n in sheets):
+            return []
+    shown = dict(table.rows)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        book.worksheets[at].reset_dimensions()
+        found = [
+            (number, column)
+            for number, row in enumerate(book.worksheets[at].iter_rows(values_only=True), 1)
+            for column, value in enumerate(row[: tabular.MAX_COLUMNS])
+            if isinstance(value, str) and value.startswith("=") and number in shown
+            and (shown[number][column:column + 1] or [None])[0] in (None, "")
+        ]  # fmt: skip
+    finally:
+        book.close()
+    if not found:
+        return []
+    rows = ", ".join(str(n) for n in dict.fromkeys(n for n, _ in found[:5]))
+    columns = ", ".join(
+        dict.fromkeys(str(table.header[c]) for _, c in found if c < len(table.header))
+    )
+    said = _(
+        "{n} cells hold a formula the workbook saved no value for (rows {rows}; columns "
+        "{columns}): read as empty. Open the workbook in a spreadsheet program, save it, "
+        "and import it again"
+    )
+    return [said.format(n=_number(len(found)), rows=rows, columns=columns)]
 
 
 def _unreadable(name: str, error: Exception) -> FileUnusable:
