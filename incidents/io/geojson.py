@@ -120,9 +120,10 @@ def load(data: bytes, name: str) -> Any:
             "are never nested that deep"
         )
         raise FileUnusable(said.format(file=name, line=_deepest_line(data))) from None
-    except ValueError as error:  # e.g. a number of more than 4,300 digits
-        said = _("{file}: this is not valid GeoJSON: {error}")
-        raise FileUnusable(said.format(file=name, error=error)) from None
+    except ValueError:  # the one left: a number of more than 4,300 digits (Python's words
+        # named sys.set_int_max_str_digits, which means nothing to the reader)
+        said = _("{file}: a number in the file has more than 4,300 digits; no field holds one")
+        raise FileUnusable(said.format(file=name)) from None
 
 
 def _deepest_line(data: bytes) -> int:
