@@ -133,6 +133,7 @@ def _read_csv(data: bytes, name: str) -> Table:
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
         said = _("{file}: the file could not be read as CSV ({error})")
         raise FileUnusable(said.format(file=name, error=error)) from None
+    _refuse_unclosed_quote(text, delimiter, table)
     table.apostrophe_cells = _apostrophe_cells(text, delimiter)
     # A cell over MAX_CELL_CHARS lies on a long line or spans several: only then are
     # the rows' cells measured (an ordinary 100,000-row file does not pay for it).
@@ -141,6 +142,32 @@ def _read_csv(data: bytes, name: str) -> Table:
         for number, cells in table.rows:
             guard.check(number, cells)
     return table
+
+
+def _refuse_unclosed_quote(text: str, delimiter: str, table: Table) -> None:
+    """Refuse a file whose last record opens a quote it never closes. Python's csv
+    reads on to the end of the file as one cell: tried as a red team would, the rows
+    after it were swallowed and the record was refused for an empty date, a reason
+    that pointed nowhere near the quote. Only a last record holding a line break is
+    looked at again (its own text, read strictly)."""
+    if not table.rows or not any("\n" in str(c) for c in table.rows[-1][1] if c):
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    before = consumed = 0
+    for _record in reader:
+        before, consumed = consumed, reader.line_num
+    tail = "".join(io.StringIO(text, newline="").readlines()[before:])
+    try:
+        for _record in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return
+        said = _(
+            "{file}: a quote opened in row {row} is never closed, so the rest of the file "
+            "was read as one cell; close the quote (or remove it) and import again"
+        )
+        raise FileUnusable(said.format(file=table.name, row=table.rows[-1][0])) from None
 
 
 def _apostrophe_cells(text: str, delimiter: str) -> bool:

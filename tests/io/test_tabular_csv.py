@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incidents.io.tabular import detect_delimiter, read_table
+from incidents.io.tabular import FileUnusable, detect_delimiter, read_table
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 
@@ -154,3 +154,22 @@ def test_a_file_of_many_apostrophes_still_finds_a_guarded_cell(tmp_path: Path) -
     assert read_table(path).apostrophe_cells
     path.write_text("'=1+1,x\n", encoding="utf-8")
     assert read_table(path).apostrophe_cells
+
+
+def test_a_quote_never_closed_refuses_the_file_naming_its_row(tmp_path: Path) -> None:
+    """Tried as a red team would: the rows after an unclosed quote were swallowed into
+    one cell and the record was refused for an empty date, far from the cause."""
+    path = tmp_path / "unterminated.csv"
+    path.write_text(
+        'type,title,date_start\nkilling,a,2020-01-01\nkilling,"never closed,2020-01-02\n'
+        "killing,b,2020-01-03\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FileUnusable, match="a quote opened in row 3 is never closed"):
+        read_table(path)
+
+
+def test_a_last_record_with_a_closed_multi_line_cell_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text('type,title\r\nkilling,"two\r\nlines, one cell"\r\n', encoding="utf-8")
+    assert read_table(path).rows == [(2, ["killing", "two\r\nlines, one cell"])]
