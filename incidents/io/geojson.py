@@ -103,10 +103,41 @@ def _layout(features: list[Any]) -> str:
     )
 
 
+class _NameTwice(Exception):
+    """An object names one member twice with different values."""
+
+    def __init__(self, name: str, values: tuple[Any, Any]) -> None:
+        super().__init__(name)
+        self.name, self.values = name, values
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object. Python's json keeps the last of two members of one name: tried as
+    a red team would, {"sensitivity": "restricted", "sensitivity": "public"} published
+    the record without a word. Two equal values are one."""
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen and seen[key] != value:
+                raise _NameTwice(key, (seen[key], value))
+            seen[key] = value
+    return made
+
+
 def load(data: bytes, name: str) -> Any:
     """The parsed JSON, or FileUnusable with where it goes wrong."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return json.loads(data.decode("utf-8-sig"), object_pairs_hook=_object)
+    except _NameTwice as twice:
+        said = _(
+            "{file}: an object gives '{name}' twice, with different values ({first}, "
+            "{second}); keep one of them"
+        )
+        first, second = (json.dumps(v, ensure_ascii=False)[:80] for v in twice.values)
+        raise FileUnusable(
+            said.format(file=name, name=twice.name, first=first, second=second)
+        ) from None
     except UnicodeDecodeError:
         raise FileUnusable(_("{file}: GeoJSON must be UTF-8 text").format(file=name)) from None
     except json.JSONDecodeError as error:

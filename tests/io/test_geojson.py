@@ -282,3 +282,23 @@ def test_wild_properties_are_rows_accounted_or_a_sentence(properties: list[Any])
             assert "unexpected" not in str(refused), str(refused)
             return
     assert report.rows_read == len(features) and report.accounted, report.lines()
+
+
+def test_a_property_given_twice_with_different_values_refuses_the_file(tmp_path: Path) -> None:
+    """Tried as a red team would: {"sensitivity": "restricted", "sensitivity": "public"}
+    kept the last value (Python's json) and the record was published without a word."""
+    feature = (
+        '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [13.5, 32.5]}, '
+        '"properties": {"type": "killing", "date_start": "2020-01-01", '
+        '"sensitivity": "restricted", "sensitivity": "%s"}}'
+    )
+    path = tmp_path / "twice.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [%s]}' % (feature % "public"))
+    with pytest.raises(FileUnusable) as refused:
+        read_any(path)
+    assert str(refused.value) == (
+        "twice.geojson: an object gives 'sensitivity' twice, with different values "
+        '("restricted", "public"); keep one of them'
+    )
+    path.write_text('{"type": "FeatureCollection", "features": [%s]}' % (feature % "restricted"))
+    assert len(read_any(path).rows) == 1  # the same value twice is one value
