@@ -48,10 +48,19 @@ def _keep(open_form: OpenForm, conflict: dict[str, Any]) -> None:
             "incident. Save it only if it should exist again."
         )
         return
-    open_form(current.id, form_edit.merged_draft(current, conflict["base"], conflict["now"]))
-    st.session_state["_entry_info"] = _(
+    draft, both = form_edit.merged_draft(current, conflict["base"], conflict["now"])
+    open_form(current.id, draft)
+    said = _(
         "Your changes are now on top of version {version} as stored. Check the form and press Save."
     ).format(version=current.version)
+    if both:  # the other editor's value of these is in the record's versions, not the form
+        also = _(
+            "Version {version} changed these too, and the form holds your value: {fields}. "
+            "Its value is listed under Versions."
+        )
+        fields = _("; ").join(_(form_edit.LABELS[f]) for f in both)
+        said += " " + also.format(version=current.version, fields=fields)
+    st.session_state["_entry_info"] = said
 
 
 def _reload(open_form: OpenForm, conflict: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from incidents.record import Incident
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS, VOCABULARIES
+from incidents.text_diff import merged_text
 from incidents.translation import N_, _
 from incidents.validation import Problem, RowInvalid, clean_text, items_of, validate_row
 
@@ -212,10 +213,28 @@ def apply_edit(
     return stored.replace(**updates)
 
 
-def merged_draft(current: Incident, base: Mapping[str, Any], now: Mapping[str, Any]) -> FormValues:
+def merged_draft(
+    current: Incident, base: Mapping[str, Any], now: Mapping[str, Any]
+) -> tuple[FormValues, list[str]]:
     """The form refilled from the record as stored now, with the person's own changes
-    (base to now) kept on top: what 'keep my changes' shows before saving again."""
-    return {**form_values(current), **{f: now.get(f) for f in changed(base, now)}}
+    (base to now) kept on top: what 'keep my changes' shows before saving again. A text
+    both changed keeps both edits where they touch different words (text_diff); the
+    fields both changed otherwise hold the person's value and are returned, for the
+    page to name (a field the other editor changed was put back without a word)."""
+    stored = form_values(current)
+    draft, both = dict(stored), []
+    for name in changed(base, now):
+        value, theirs = now.get(name), stored.get(name)
+        moved = comparable(name, base.get(name)) != comparable(name, theirs)
+        if moved and comparable(name, value) != comparable(name, theirs):
+            first, merged = base.get(name), None
+            if isinstance(first, str) and isinstance(value, str) and isinstance(theirs, str):
+                merged = merged_text(first, value, theirs)
+            if merged is None:
+                both.append(name)
+            value = value if merged is None else merged
+        draft[name] = value
+    return draft, both
 
 
 def differences(

@@ -63,3 +63,48 @@ def _join(segments: list[Segment], text: str, differs: bool) -> None:
         segments[-1] = (segments[-1][0] + text, differs)
     else:
         segments.append((text, differs))
+
+
+Change = tuple[int, int, tuple[str, ...]]  # base tokens [start, end) replaced by these
+
+
+def merged_text(base: str, mine: str, theirs: str) -> str | None:
+    """Both edits of base, where they touch different words: the text a second editor's
+    'keep my changes' saves. Tried as an editor would: one changed 'many' to 'several',
+    another 'hundreds' to 'dozens' in the same description, and keeping the second
+    editor's changes put back 'many' without a word. None when the two change the same
+    words (or insert at the same place) differently: then the person decides."""
+    if theirs in (mine, base):
+        return mine
+    if mine == base:
+        return theirs
+    tokens = _TOKENS.findall(base)
+    if len(tokens) > 2 * MAX_WORDS:
+        return None
+    ours, others = _changes(tokens, mine), _changes(tokens, theirs)
+    merged: list[Change] = []
+    for change in sorted({*ours, *others}):  # the same change made twice counts once
+        if merged and _clash(merged[-1], change):
+            return None
+        merged.append(change)
+    out: list[str] = []
+    at = 0
+    for start, end, new in merged:
+        out += [*tokens[at:start], *new]
+        at = end
+    return "".join(out + tokens[at:])
+
+
+def _changes(tokens: list[str], text: str) -> set[Change]:
+    new = _TOKENS.findall(text)
+    matcher = SequenceMatcher(None, tokens, new, autojunk=False)
+    return {
+        (i1, i2, tuple(new[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    }
+
+
+def _clash(earlier: Change, later: Change) -> bool:
+    """Whether two different changes, in base order, touch the same words or place."""
+    return later[0] < earlier[1] or later[0] == earlier[0]

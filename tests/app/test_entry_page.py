@@ -260,6 +260,41 @@ def test_the_second_editor_keeps_both_changes(signed_in):
     )
 
 
+def test_keeping_my_changes_keeps_the_other_editor_s_words_too(signed_in):
+    """Tried as an editor would: one editor changed 'numerous' to 'many' in the
+    description, a second 'hundreds' to 'dozens'; the second's 'keep my changes' put
+    'numerous' back and a Save would have erased the first's word without a word."""
+    app, editor = signed_in
+    first, second = app(RECORD), app(RECORD)
+    text = first.text_area(key="e_description").value
+    first.text_area(key="e_description").set_value(text.replace("found a new", "found one more"))
+    _click(first, "Save")
+    second.text_area(key="e_description").set_value(text.replace("rubbish dump", "landfill site"))
+    second.number_input(key="e_killed_best").set_value(7)
+    _click(second, "Save")
+    _click(second, "Keep my changes on top of the stored record")
+    both = text.replace("found a new", "found one more").replace("rubbish dump", "landfill site")
+    assert second.text_area(key="e_description").value == both
+    assert not any("changed these too" in i.value for i in second.info)
+    _click(second, "Save")
+    stored = open_store(os.environ["INCIDENTS_DB"]).get(RECORD, editor)
+    assert stored is not None and (stored.description, stored.killed_best) == (both, 7)
+
+
+def test_a_word_both_editors_changed_is_named_when_mine_is_kept(signed_in):
+    app, _editor = signed_in
+    first, second = app(RECORD), app(RECORD)
+    text = first.text_area(key="e_description").value
+    first.text_area(key="e_description").set_value(text.replace("rubbish dump", "tip"))
+    _click(first, "Save")
+    second.text_area(key="e_description").set_value(text.replace("rubbish dump", "landfill"))
+    _click(second, "Save")
+    _click(second, "Keep my changes on top of the stored record")
+    assert second.text_area(key="e_description").value == text.replace("rubbish dump", "landfill")
+    said = " ".join(i.value for i in second.info)
+    assert "changed these too, and the form holds your value: Description." in said
+
+
 def test_the_second_editor_may_drop_their_changes(signed_in):
     second, editor = _two_editors(signed_in)
     store = open_store(os.environ["INCIDENTS_DB"])

@@ -120,12 +120,33 @@ def test_keeping_my_changes_on_a_record_someone_else_saved():
     base = form_edit.form_values(STORED)
     mine = {**base, "title": "My title", "killed_best": 14}
     theirs = STORED.replace(description="Their description", killed_best=13, version=4)
-    draft = form_edit.merged_draft(theirs, base, mine)
+    draft, both = form_edit.merged_draft(theirs, base, mine)
+    assert both == ["killed_best"]  # 13 stored, 14 mine: mine in the form, and said
     rows = form_edit.differences(base, mine, theirs)
     assert rows == [("Title", "My title", STORED.title), ("Killed best", "14", "13")]
     rebased = form_edit.form_values(theirs)
     saved = form_edit.apply_edit(theirs, rebased, draft, "unused", TODAY)
     assert saved == theirs.replace(title="My title", killed_best=14)
+
+
+def test_two_editors_changing_different_words_of_one_text_keep_both():
+    """Tried as an editor would: one changed 'many' to 'several', the other 'hundreds' to
+    'dozens' in the same description; keeping the second one's changes put 'many' back
+    without a word."""
+    text = "Residents said many men were held; hundreds of families were displaced."
+    stored = STORED.replace(description=text)
+    base = form_edit.form_values(stored)
+    theirs = stored.replace(description=text.replace("many", "several"), version=4)
+    mine = {**base, "description": text.replace("hundreds", "dozens")}
+    draft, both = form_edit.merged_draft(theirs, base, mine)
+    assert (
+        draft["description"]
+        == "Residents said several men were held; dozens of families were displaced."
+    )
+    assert both == []
+    same_word = {**base, "description": text.replace("many", "a few")}
+    draft, both = form_edit.merged_draft(theirs, base, same_word)
+    assert draft["description"] == same_word["description"] and both == ["description"]
 
 
 def test_shown_values_read_as_the_form_shows_them():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.text_diff import MAX_WORDS, changed_words
+from incidents.text_diff import MAX_WORDS, changed_words, merged_text
 
 STORED = (
     "Residents reported that the bodies of seven men were found in a shallow grave "
@@ -61,3 +62,42 @@ def test_each_side_s_runs_give_its_text_back(mine, stored):
     assert "".join(t for t, _ in left) == mine and "".join(t for t, _ in right) == stored
     for runs in (left, right):
         assert all(a[1] != b[1] for a, b in pairwise(runs))  # marked runs alternate
+
+
+BASE = "Residents said many men were held; hundreds of families were displaced."
+
+
+def test_edits_of_different_words_are_both_kept():
+    mine = BASE.replace("hundreds", "dozens")
+    theirs = BASE.replace("many", "several").replace("displaced.", "displaced, witnesses said.")
+    assert merged_text(BASE, mine, theirs) == (
+        "Residents said several men were held; dozens of families were displaced, witnesses said."
+    )
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "merged"),
+    [
+        ("many:several", "many:a few", None),  # one word changed two ways: the person says
+        ("Residents:Some residents", "Residents:Neighbours", None),
+        ("many:several", "men:women", BASE.replace("many men", "several women")),  # next door
+    ],
+)
+def test_only_edits_of_the_same_words_are_left_to_the_person(mine, theirs, merged):
+    def edited(change: str) -> str:
+        old, new = change.split(":")
+        return BASE.replace(old, new)
+
+    assert merged_text(BASE, edited(mine), edited(theirs)) == merged
+
+
+def test_the_same_edit_made_twice_is_one_edit():
+    both = BASE.replace("many", "several")
+    assert merged_text(BASE, both, both) == both
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_an_edit_on_one_side_only_is_that_edit(base, edited):
+    assert merged_text(base, edited, base) == edited
+    assert merged_text(base, base, edited) == edited
