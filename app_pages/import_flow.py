@@ -18,7 +18,7 @@ from app_pages import common, language
 from geodata import countries_of
 from incidents import failures
 from incidents.column_choices import chosen_map, column_choices
-from incidents.country_names import country_code
+from incidents.country_names import country_code, country_label
 from incidents.dates import DayOrder
 from incidents.default_country import suggested_country
 from incidents.field_words import field_label
@@ -257,7 +257,7 @@ def _default_country(name: str, rows: FileRows) -> str | None:
     )
     text = st.text_input(
         _("Default country (for rows that name no country and have no point)"),
-        value=offered,
+        value=country_label(offered),  # its name, in the reader's language ("SO" said little)
         key=f"import_country:{name}",
         help=_(
             "A country's name or ISO code. Offered: the country most of the file's rows "

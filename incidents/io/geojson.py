@@ -32,7 +32,7 @@ from incidents.io import tabular
 from incidents.io.feature_properties import normalise
 from incidents.io.tabular import MAX_ROWS, FileUnusable, Table, file_bytes
 from incidents.io.type_readings import Readings, readings_note
-from incidents.translation import _
+from incidents.translation import _, isolate
 from incidents.translation import number as _number
 
 POINT_COLUMNS = ("latitude", "longitude")
@@ -131,10 +131,10 @@ def load(data: bytes, name: str) -> Any:
         return json.loads(data.decode("utf-8-sig"), object_pairs_hook=_object)
     except _NameTwice as twice:
         said = _(
-            "{file}: an object gives '{name}' twice, with different values ({first}, "
-            "{second}); keep one of them"
+            "{file}: '{name}' is given twice in one place of the file, with different "
+            "values ({first} and {second}); keep one of them"
         )
-        first, second = (json.dumps(v, ensure_ascii=False)[:80] for v in twice.values)
+        first, second = (isolate(json.dumps(v, ensure_ascii=False)[:80]) for v in twice.values)
         raise FileUnusable(
             said.format(file=name, name=twice.name, first=first, second=second)
         ) from None

@@ -15,7 +15,7 @@ from typing import Any
 from incidents.dates import DayOrder
 from incidents.io.tabular import FileUnusable, Table
 from incidents.schema import FIELDS, SOURCE_PARTS, VOCABULARIES
-from incidents.translation import N_, _
+from incidents.translation import N_, _, isolate, ngettext
 
 NAME = "template"
 LABEL = N_("Incident template (its field names)")
@@ -155,19 +155,24 @@ def _disagree(file: str, field: str, columns: tuple[str, str], rows: Sequence[in
     """Two columns give one field different values: which one is meant is the user's
     choice (a sensitivity column and another saying 'restricted' published the record
     as the first said, without a word)."""
+    from incidents.field_words import field_label
+
     shown = ", ".join(map(str, rows[:5])) + (", …" if len(rows) > 5 else "")
+    where = ngettext("row {rows}", "rows {rows}", len(rows)).format(rows=shown)
     if columns[0] == columns[1]:
         said = _(
-            "{file}: two columns named '{first}' disagree in row(s) {rows}: keep one of "
-            "them (delete or rename the other)"
+            "{file}: two columns named '{first}' disagree in {where}: keep one of them "
+            "(delete or rename the other)"
         )
     else:
         said = _(
-            "{file}: the columns '{first}' and '{second}' both give {field} and disagree "
-            "in row(s) {rows}: keep one of them ('not used' for the other in the column "
-            "mapping, or --map '{second}=' on the command line)"
+            "{file}: the columns '{first}' and '{second}' both give '{field}' and disagree "
+            "in {where}: mark one of them as not used (in the Import page's column "
+            "mapping, or with {option} on the command line)"
         )
-    return said.format(file=file, first=columns[0], second=columns[1], field=field, rows=shown)
+    option = isolate(f"--map '{columns[1]}='")
+    return said.format(file=file, first=columns[0], second=columns[1],
+                       field=field_label(field), where=where, option=option)  # fmt: skip
 
 
 def unused_columns(table: Table, column_map: dict[str, str] | None = None) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from incidents.io import tabular
 from incidents.io.tabular import FileUnusable, Table
-from incidents.translation import _
+from incidents.translation import _, ngettext
 from incidents.translation import number as _number
 
 HEAD_ROWS = 10  # rows of a sheet looked at to tell a table from a page of text
@@ -88,16 +88,25 @@ def _uncomputed(data: bytes, at: int, table: Table) -> list[str]:
         book.close()
     if not found:
         return []
-    rows = ", ".join(str(n) for n in dict.fromkeys(n for n, _ in found[:5]))
-    columns = ", ".join(
-        dict.fromkeys(str(table.header[c]) for _, c in found if c < len(table.header))
+    rows = list(dict.fromkeys(n for n, _c in found))
+    listed = ", ".join(map(str, rows[:5])) + (", …" if len(rows) > 5 else "")
+    header = table.header
+    named = dict.fromkeys(f"'{header[c]}'" for _n, c in found if c < len(header))
+    said = ngettext(
+        "{n} cell holds a formula the workbook saved no value for ({where}; {columns}): "
+        "read as empty. Open the workbook in a spreadsheet program, save it, and import "
+        "it again.",
+        "{n} cells hold a formula the workbook saved no value for ({where}; {columns}): "
+        "read as empty. Open the workbook in a spreadsheet program, save it, and import "
+        "it again.",
+        len(found),
     )
-    said = _(
-        "{n} cells hold a formula the workbook saved no value for (rows {rows}; columns "
-        "{columns}): read as empty. Open the workbook in a spreadsheet program, save it, "
-        "and import it again"
-    )
-    return [said.format(n=_number(len(found)), rows=rows, columns=columns)]
+    where = ngettext("row {rows}", "rows {rows}", len(rows)).format(rows=listed)
+    columns = ngettext("column {names}", "columns {names}", len(named))
+    return [
+        said.format(n=_number(len(found)), where=where,
+                    columns=columns.format(names=", ".join(named)))
+    ]  # fmt: skip
 
 
 def _unreadable(name: str, error: Exception) -> FileUnusable:

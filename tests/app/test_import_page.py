@@ -276,7 +276,7 @@ def test_the_page_offers_the_country_the_file_names(empty_db, as_editor, tmp_pat
         encoding="utf-8",
     )
     at = page(path)
-    assert at.text_input(key=f"import_country:{path.name}").value == "SO"
+    assert at.text_input(key=f"import_country:{path.name}").value == "Somalia"
     notes = list(at.dataframe[0].value["Problems and notes"])
     assert "no country named and no point: the default, Somalia (SO)" in notes[0]
     at.button(key="import_run").click().run()

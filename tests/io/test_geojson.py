@@ -297,8 +297,8 @@ def test_a_property_given_twice_with_different_values_refuses_the_file(tmp_path:
     with pytest.raises(FileUnusable) as refused:
         read_any(path)
     assert str(refused.value) == (
-        "twice.geojson: an object gives 'sensitivity' twice, with different values "
-        '("restricted", "public"); keep one of them'
+        "twice.geojson: 'sensitivity' is given twice in one place of the file, with "
+        'different values ("restricted" and "public"); keep one of them'
     )
     path.write_text('{"type": "FeatureCollection", "features": [%s]}' % (feature % "restricted"))
     assert len(read_any(path).rows) == 1  # the same value twice is one value

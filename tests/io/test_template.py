@@ -43,7 +43,7 @@ def test_a_mapped_column_wins_over_a_column_named_like_its_field(gpkg_store, tmp
         (HEAD.replace("Vis", "visibility_level"), None),  # not a field: not used, no clash
         (
             HEAD.replace("Vis", "sensitivity"),
-            r"sites.csv: two columns named 'sensitivity' disagree in row\(s\) 3: keep one",
+            "sites.csv: two columns named 'sensitivity' disagree in row 3: keep one",
         ),
     ],
 )
@@ -73,11 +73,11 @@ def test_a_mapped_pair_that_disagrees_names_both_columns_and_how_to_choose(tmp_p
     with pytest.raises(FileUnusable) as refused:
         template.raw_columns(table, both)
     assert str(refused.value) == (
-        "sites.csv: the columns 'sensitivity' and 'Vis' both give sensitivity and disagree in "
-        "row(s) 2, 3, 4, 5, 6, …: keep one of them ('not used' for the other in the column "
-        "mapping, or --map 'Vis=' on the command line)"
+        "sites.csv: the columns 'sensitivity' and 'Vis' both give 'Who may see it' and "
+        "disagree in rows 2, 3, 4, 5, 6, …: mark one of them as not used (in the Import "
+        "page's column mapping, or with --map 'Vis=' on the command line)"
     )
-    with pytest.raises(FileUnusable, match="disagree in row\\(s\\) 2:"):
+    with pytest.raises(FileUnusable, match="disagree in row 2:"):
         list(template.raw_rows(table, both))  # the row reader (HXL's template) says the same
 
 

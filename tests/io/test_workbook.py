@@ -26,8 +26,8 @@ def test_formulas_the_workbook_saved_no_value_for_are_named_in_a_note(tmp_path: 
     book.save(path)
     table = read_any(path)
     assert table.notes[-1].startswith(
-        "2 cells hold a formula the workbook saved no value for (rows 3; columns title, "
-        "description): read as empty."
+        "2 cells hold a formula the workbook saved no value for (row 3; columns 'title', "
+        "'description'): read as empty."
     )
     assert dict(table.rows)[3][1:3] in ([None, None], ["", ""])  # never the formula's text
 
