@@ -260,37 +260,39 @@ def test_the_second_editor_keeps_both_changes(signed_in):
     )
 
 
+def _both_change_the_description(signed_in, theirs: tuple[str, str], mine: tuple[str, str]):
+    """The first editor saves one change of the description, the second another and is
+    refused, then keeps their changes; the second's page and the original text."""
+    app, _editor = signed_in
+    first, second = app(RECORD), app(RECORD)
+    text = first.text_area(key="e_description").value
+    first.text_area(key="e_description").set_value(text.replace(*theirs))
+    _click(first, "Save")
+    second.text_area(key="e_description").set_value(text.replace(*mine))
+    second.number_input(key="e_killed_best").set_value(7)
+    _click(second, "Save")
+    _click(second, "Keep my changes on top of the stored record")
+    return second, text
+
+
 def test_keeping_my_changes_keeps_the_other_editor_s_words_too(signed_in):
     """Tried as an editor would: one editor changed 'numerous' to 'many' in the
     description, a second 'hundreds' to 'dozens'; the second's 'keep my changes' put
     'numerous' back and a Save would have erased the first's word without a word."""
-    app, editor = signed_in
-    first, second = app(RECORD), app(RECORD)
-    text = first.text_area(key="e_description").value
-    first.text_area(key="e_description").set_value(text.replace("found a new", "found one more"))
-    _click(first, "Save")
-    second.text_area(key="e_description").set_value(text.replace("rubbish dump", "landfill site"))
-    second.number_input(key="e_killed_best").set_value(7)
-    _click(second, "Save")
-    _click(second, "Keep my changes on top of the stored record")
-    both = text.replace("found a new", "found one more").replace("rubbish dump", "landfill site")
+    theirs, mine = ("found a new", "found one more"), ("rubbish dump", "landfill site")
+    second, text = _both_change_the_description(signed_in, theirs, mine)
+    both = text.replace(*theirs).replace(*mine)
     assert second.text_area(key="e_description").value == both
     assert not any("changed these too" in i.value for i in second.info)
     _click(second, "Save")
-    stored = open_store(os.environ["INCIDENTS_DB"]).get(RECORD, editor)
+    stored = open_store(os.environ["INCIDENTS_DB"]).get(RECORD, signed_in[1])
     assert stored is not None and (stored.description, stored.killed_best) == (both, 7)
 
 
 def test_a_word_both_editors_changed_is_named_when_mine_is_kept(signed_in):
-    app, _editor = signed_in
-    first, second = app(RECORD), app(RECORD)
-    text = first.text_area(key="e_description").value
-    first.text_area(key="e_description").set_value(text.replace("rubbish dump", "tip"))
-    _click(first, "Save")
-    second.text_area(key="e_description").set_value(text.replace("rubbish dump", "landfill"))
-    _click(second, "Save")
-    _click(second, "Keep my changes on top of the stored record")
-    assert second.text_area(key="e_description").value == text.replace("rubbish dump", "landfill")
+    mine = ("rubbish dump", "landfill")
+    second, text = _both_change_the_description(signed_in, ("rubbish dump", "tip"), mine)
+    assert second.text_area(key="e_description").value == text.replace(*mine)
     said = " ".join(i.value for i in second.info)
     assert "changed these too, and the form holds your value: Description." in said
 
