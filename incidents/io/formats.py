@@ -85,7 +85,7 @@ def layout_of(fmt: Format, table: Table) -> str:
     parts = [fmt.layout(table), table.layout]
     if table.encoding != "xlsx":  # a GeoJSON or timemap file's shape says more than its names
         parts.reverse()
-    return "; ".join(dict.fromkeys(p for p in parts if p))
+    return _("; ").join(dict.fromkeys(p for p in parts if p))  # "؛ " in Arabic
 
 
 def raw_columns(

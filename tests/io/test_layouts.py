@@ -64,6 +64,11 @@ def test_a_workbook_names_its_sheet_after_the_data_sets_layout(tmp_path: Path) -
         "ACLED 2019-2022 export (sub_event_type, no disorder_type); workbook sheet "
         "'ACLED events' (the first of 2; only one sheet is read)"
     )
+    from incidents.export.service import in_language
+
+    # The two parts are joined in the reader's punctuation (a Latin ';' read as stray).
+    assert "؛ " in in_language("ar", lambda: layout_of(fmt, table))
+    assert ") ; " in in_language("fr", lambda: layout_of(fmt, table))
 
 
 def test_a_first_sheet_of_terms_is_passed_over_for_the_table(tmp_path: Path) -> None:
