@@ -99,7 +99,8 @@ def render(open_form: OpenForm) -> bool:
                 conflict["base"], conflict["now"], current
             )
         ]
-        text_table.show_table((_("Field"), _("Your value"), _("Stored now")), rows)
+        header = (_("Field"), _("Your value"), _("Stored now"))
+        text_table.show_table(header, rows, widths=(16, 42, 42))  # the texts need the room
         if any(differs for row in rows for run in row[1:] for _t, differs in run):
             st.caption(_("In a long text, the words that differ are highlighted."))
     c1, c2 = st.columns(2)

@@ -241,6 +241,7 @@ def test_a_long_description_changed_by_both_editors_marks_the_words_that_differ(
     assert "<mark>rubbish dump</mark>" in table
     assert "<mark>268</mark>" in table and "<mark>270</mark>" in table  # the two sides
     assert table.count("<mark>") == 4
+    assert '<col style="width:42%">' in table  # the texts get the room, not the label
     assert any("words that differ are highlighted" in c.value for c in second.caption)
 
 
