@@ -101,8 +101,10 @@ def _ddl() -> list[str]:
     columns = ",\n  ".join(
         f"{f.name} {POSTGRES_TYPES[f.kind]}{column_constraint(f)}" for f in INCIDENT_COLUMNS
     )
-    indexes = {"date_start": "date_start", "date_end": "date_end", "type": "type"}
-    indexes |= {"admin1": "admin1_code", "source_event": "source_event_id"}
+    # Dates: the duplicate look's span; source_event: re-imports. No index on the other
+    # filters' columns: the column snapshot answers them (gpkg._create_schema).
+    indexes = {"date_start": "date_start", "date_end": "date_end"}
+    indexes |= {"source_event": "source_event_id"}
     refuse = "EXECUTE FUNCTION audit_log_append_only()"
     return [
         f"CREATE TABLE IF NOT EXISTS {TABLE} (fid BIGSERIAL PRIMARY KEY, "

@@ -113,3 +113,20 @@ def test_a_large_batch_that_fails_leaves_table_indexes_and_trigger_as_they_were(
         (rows,) = conn.execute("SELECT COUNT(*) FROM incidents WHERE id LIKE 'bulk-%'").fetchone()
     assert rows == 0
     assert gpkg_store.verify_audit() == []
+
+
+def test_no_index_on_columns_the_snapshot_filters_and_older_stores_lose_theirs(tmp_path):
+    """Type and admin1 are filtered in the column snapshot: an index on them only costs
+    every write. A store made with them has them dropped when it is opened."""
+    from incidents.store.gpkg import GeoPackageStore
+
+    path = tmp_path / "older.gpkg"
+    GeoPackageStore(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE INDEX incidents_type ON incidents(type)")
+        conn.execute("CREATE INDEX incidents_admin1 ON incidents(admin1_code)")
+    store = GeoPackageStore(path)
+    import_file(EXAMPLE, store, EDITOR)
+    names = {name for name, _ in _schema_of_incidents(path)}
+    assert "incidents_type" not in names and "incidents_admin1" not in names
+    assert {"incidents_date_start", "incidents_date_end", "incidents_source_event"} <= names
