@@ -88,11 +88,10 @@ def _show_file(data: bytes, name: str) -> None:
     try:
         table = read_any(Path(name), data, name)
     except FileUnusable as error:
-        st.error(
-            _("This file cannot be read: {error}. The tool reads {accepted}.").format(
-                error=common.md_escape(error), accepted=_(ACCEPTED)
-            )
-        )
+        said = _("This file cannot be read: {error}.").format(error=common.md_escape(error))
+        if error.wrong_kind:  # not a kind of file the tool reads: say which it reads
+            said += " " + _("The tool reads {accepted}.").format(accepted=_(ACCEPTED))
+        st.error(said)
         return
     fmt_name = _format_choice(table)
     fmt = formats()[fmt_name]

@@ -139,12 +139,12 @@ def load(data: bytes, name: str) -> Any:
             said.format(file=name, name=twice.name, first=first, second=second)
         ) from None
     except UnicodeDecodeError:
-        raise FileUnusable(_("{file}: GeoJSON must be UTF-8 text").format(file=name)) from None
+        said = _("{file}: GeoJSON must be UTF-8 text").format(file=name)
+        raise FileUnusable(said, wrong_kind=True) from None
     except json.JSONDecodeError as error:
         said = _("{file}: this is not valid GeoJSON: {error} at line {line}, column {column}")
-        raise FileUnusable(
-            said.format(file=name, error=error.msg, line=error.lineno, column=error.colno)
-        ) from None
+        said = said.format(file=name, error=error.msg, line=error.lineno, column=error.colno)
+        raise FileUnusable(said, wrong_kind=error.pos == 0) from None  # 0: no JSON at all
     except RecursionError:
         said = _(
             "{file}: the JSON is nested too deeply to read (line {line}); GeoJSON features "
@@ -179,14 +179,15 @@ def _deepest_line(data: bytes) -> int:
 def _features(document: Any, name: str) -> list[Any]:
     if not isinstance(document, dict):
         said = _("{file}: this is not GeoJSON (expected a FeatureCollection)")
-        raise FileUnusable(said.format(file=name))
+        raise FileUnusable(said.format(file=name), wrong_kind=True)
     _check_crs(document, name)
     if document.get("type") == "Feature":
         return [document]
     if document.get("type") != "FeatureCollection" or not isinstance(
         document.get("features"), list
     ):
-        raise FileUnusable(_("{file}: this is not a GeoJSON FeatureCollection").format(file=name))
+        said = _("{file}: this is not a GeoJSON FeatureCollection").format(file=name)
+        raise FileUnusable(said, wrong_kind=True)
     return list(document["features"])
 
 

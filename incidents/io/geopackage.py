@@ -61,7 +61,7 @@ def _read_file(path: Path, name: str) -> Table:
     with path.open("rb") as handle:
         if handle.read(16) != _SQLITE_MAGIC:
             said = _("{file}: this is not a GeoPackage (not an SQLite file)")
-            raise FileUnusable(said.format(file=name))
+            raise FileUnusable(said.format(file=name), wrong_kind=True)
     import pyogrio
 
     errors = pyogrio.errors

@@ -41,7 +41,16 @@ csv.field_size_limit(MAX_FILE_BYTES + 1)
 
 
 class FileUnusable(Exception):
-    """The whole file cannot be read; the message says why in plain words."""
+    """The whole file cannot be read; the message says why in plain words.
+
+    wrong_kind: the bytes are not a file of a kind the tool reads at all (not text, not
+    a workbook, not JSON, not an SQLite file), so the import page adds which kinds it
+    reads. A refusal of what a readable file holds (an unclosed quote, a property given
+    twice, too many rows) does not: the list would only lead away from the fix."""
+
+    def __init__(self, message: str, *, wrong_kind: bool = False) -> None:
+        super().__init__(message)
+        self.wrong_kind = wrong_kind
 
 
 @dataclass
@@ -118,7 +127,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         return decode_text(data, name)
     except EncodingProblem as problem:
-        raise FileUnusable(str(problem)) from None
+        raise FileUnusable(str(problem), wrong_kind=True) from None
 
 
 def _read_csv(data: bytes, name: str) -> Table:
@@ -132,7 +141,7 @@ def _read_csv(data: bytes, name: str) -> Table:
         table = table_from_rows(name, enumerate(reader, start=1), encoding, 0)
     except csv.Error as error:  # e.g. a NUL byte in the middle of the text
         said = _("{file}: the file could not be read as CSV ({error})")
-        raise FileUnusable(said.format(file=name, error=error)) from None
+        raise FileUnusable(said.format(file=name, error=error), wrong_kind=True) from None
     _refuse_unclosed_quote(text, delimiter, table)
     table.apostrophe_cells = _apostrophe_cells(text, delimiter)
     # A cell over MAX_CELL_CHARS lies on a long line or spans several: only then are

@@ -123,9 +123,8 @@ def check_archive(data: bytes, name: str) -> int:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise FileUnusable(
-            _("{file}: the file is not a valid XLSX workbook").format(file=name)
-        ) from None
+        said = _("{file}: the file is not a valid XLSX workbook").format(file=name)
+        raise FileUnusable(said, wrong_kind=True) from None
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         said = _(

@@ -331,6 +331,30 @@ def test_a_file_that_is_not_a_table_says_what_the_tool_reads(empty_db, as_editor
     assert not any(label.startswith(("Import", "Check")) for label in _buttons(at))
 
 
+_UNCLOSED = 'id,type,date_start,title\nq-1,killing,2020-06-01,"Unclosed\nq-2,killing,2020-06-02,B\n'
+_GIVEN_TWICE = (
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, '
+    '"properties": {"sensitivity": "restricted", "sensitivity": "public"}}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("quote.csv", _UNCLOSED), ("twice.geojson", _GIVEN_TWICE)]
+)
+def test_a_refusal_of_what_a_readable_file_holds_does_not_list_the_formats(
+    empty_db, as_editor, tmp_path, name, content
+):
+    """The list of formats helps with a file of the wrong kind, not with a CSV whose
+    quote is never closed or a GeoJSON that gives a property twice: there it leads
+    away from the fix the sentence names."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    at = page(path)
+    assert not at.exception
+    said = _plain(at.error[0].value)
+    assert "cannot be read" in said and "The tool reads" not in said
+
+
 def test_dates_that_cannot_tell_are_read_in_the_order_chosen(empty_db, as_editor, tmp_path):
     """The page's counterpart of --day-first / --month-first: rows refused as 'could be
     3 April or 4 March' import once the order is chosen."""
