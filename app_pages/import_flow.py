@@ -20,7 +20,7 @@ from incidents import failures
 from incidents.column_choices import chosen_map, column_choices
 from incidents.country_names import country_code, country_label
 from incidents.dates import DayOrder
-from incidents.default_country import suggested_country
+from incidents.default_country import GIVEN, Offer, offered_country
 from incidents.field_words import field_label
 from incidents.import_fill import fixed_problems, settable_fields
 from incidents.import_preview import cannot_import, preview_rows, preview_table
@@ -122,7 +122,7 @@ def _show_file(data: bytes, name: str) -> None:
         refused = [_("the default country is not a country this tool knows")]
         _not_ready(refused)
         return
-    options = replace(options, default_country=country)
+    options = replace(options, default_country=country.code, default_country_why=country.why)
     reason = cannot_import(rows, fmt)
     if reason:
         st.warning(common.md_escape(reason))
@@ -247,16 +247,16 @@ def _not_ready(reasons: list[str]) -> None:
     st.error(said.format(reasons=common.md_escape(_("; ").join(reasons))))
 
 
-def _default_country(name: str, rows: FileRows) -> str | None:
-    """The default country for rows that name none and have no point: shown, never
-    silent (the report says how many rows took it), offered from the file's rows or
-    else the records already stored (default_country.suggested_country)."""
-    offered = suggested_country(  # the store is read only when the file names no country
+def _default_country(name: str, rows: FileRows) -> Offer | None:
+    """The default country for rows that name none and have no point, and why it is that
+    one: shown, never silent (the report says how many rows took it and why), offered
+    from the file's rows or else the records already stored (offered_country)."""
+    offered = offered_country(  # the store is read only when the file names no country
         rows.columns, lambda: countries_of(common.index().district_counts())
     )
     text = st.text_input(
         _("Default country (for rows that name no country and have no point)"),
-        value=country_label(offered),  # its name, in the reader's language ("SO" said little)
+        value=country_label(offered.code),  # its name in the reader's language ("SO" said little)
         key=f"import_country:{name}",
         help=_(
             "A country's name or ISO code. Offered: the country most of the file's rows "
@@ -264,7 +264,10 @@ def _default_country(name: str, rows: FileRows) -> str | None:
             "took it."
         ),
     )
-    return country_code(text.strip())
+    code = country_code(text.strip())
+    if code is None:
+        return None
+    return offered if code == offered.code else Offer(code, GIVEN)
 
 
 def _fixed_values(name: str) -> dict[str, str]:

@@ -13,16 +13,32 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from geodata import FALLBACK_COUNTRY
 from incidents.country_names import country_code
+from incidents.translation import N_
+
+# Why the rows took this country, as the import's summary says it: "placed in Somalia
+# (SO), the country most of the file's rows name". It said "the project's default
+# country" whatever the origin, even a country only the file's own rows named.
+GIVEN = N_("the default country given for this import")
+FROM_FILE = N_("the country most of the file's rows name")
+FROM_STORE = N_("the country most stored records are in")
+FALLBACK = N_("the tool's default country")
 
 
-def suggested_country(
+class Offer(NamedTuple):
+    """The country offered (an ISO code) and why (one of the messages above)."""
+
+    code: str
+    why: str
+
+
+def offered_country(
     columns: Mapping[str, Sequence[Any]], stored: Callable[[], Iterable[str]]
-) -> str:
-    """The ISO code to offer: the file's most named country (columns: its rows as
+) -> Offer:
+    """The country to offer: the file's most named country (columns: its rows as
     template fields), else the first of stored() (the store's countries, the most
     records first; called only when the file names none), else FALLBACK_COUNTRY."""
     cells = Counter(str(v).strip() for v in columns.get("country", ()) if v and str(v).strip())
@@ -32,5 +48,6 @@ def suggested_country(
         if code:
             named[code] += n
     if named:
-        return min(named, key=lambda code: (-named[code], code))
-    return next(iter(stored()), FALLBACK_COUNTRY)
+        return Offer(min(named, key=lambda code: (-named[code], code)), FROM_FILE)
+    first = next(iter(stored()), None)
+    return Offer(first, FROM_STORE) if first else Offer(FALLBACK_COUNTRY, FALLBACK)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from incidents.default_country import suggested_country
+from incidents.default_country import offered_country
 from incidents.field_words import field_label, value_shown
 from incidents.importer import FileRows, ImportOptions, day_order_of
 from incidents.io.formats import Format
@@ -73,7 +73,7 @@ def preview_rows(
         )
         out.append({"row": number, "problems": notes})
         kept.append((len(out) - 1, incident))
-    default = options.default_country or suggested_country(rows.columns, tuple)
+    default = options.default_country or offered_country(rows.columns, tuple).code
     placed = place_all([i for _, i in kept], default)
     for (at, _kept), result in zip(kept, placed, strict=True):
         if result.incident is None:

@@ -22,7 +22,7 @@ from incidents import failures
 from incidents.access import Viewer
 from incidents.country_names import country_code
 from incidents.dates import DayOrder, infer_day_order
-from incidents.default_country import suggested_country
+from incidents.default_country import GIVEN, offered_country
 from incidents.duplicates.on_import import count_like_existing
 from incidents.import_fill import audience_note, fill, fixed_problems
 from incidents.import_keep import kept_fields
@@ -67,9 +67,10 @@ class ImportOptions:
     format: str | None = None  # None: detect
     column_map: dict[str, str] | None = None
     day_order: DayOrder | None = None  # None: infer from the file
-    default_country: str = ""  # "": default_country.suggested_country (the file's, ...)
+    default_country: str = ""  # "": default_country.offered_country (the file's, ...)
     dry_run: bool = False
     fixed: dict[str, str] | None = None  # field -> value for every row that has none
+    default_country_why: str = ""  # why default_country is it ("": given by the user)
 
 
 @dataclass
@@ -166,7 +167,8 @@ def _import(
         raise ImportFailed(str(error)) from None
     if not options.default_country:
         stored = partial(_stored_countries, store, viewer)  # read only if the file names none
-        options = replace(options, default_country=suggested_country(rows.columns, stored))
+        code, why = offered_country(rows.columns, stored)
+        options = replace(options, default_country=code, default_country_why=why)
     report = _new_report(name, table, fmt, rows, options, delimiter_of(path, data, name, table))
     _tell(progress, "read", report.rows_read, report.rows_read)
     candidates = _validate(rows, options, report, progress)
@@ -220,6 +222,7 @@ def _new_report(
     report = ImportReport(name, fmt.NAME, header=list(table.header), encoding=table.encoding)
     report.format_label, report.delimiter = fmt.LABEL, delimiter
     report.layout, report.default_country = layout_of(fmt, table), options.default_country
+    report.default_country_why = options.default_country_why or GIVEN
     report.notes, report.dry_run = list(table.notes), options.dry_run
     report.notes += filter(None, [audience_note(rows.columns, len(rows.numbers))])
     report.rows_read = len(rows.numbers)

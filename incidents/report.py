@@ -84,7 +84,8 @@ class ImportReport:
     format_label: str = ""
     delimiter: str = ""  # CSV only
     layout: str = ""  # which of its format's layouts the file is in (formats.layout_of)
-    default_country: str = ""  # the project's default country (ISO code)
+    default_country: str = ""  # the import's default country (ISO code)
+    default_country_why: str = ""  # why it is that one (a default_country message)
     defaulted: int = 0  # rows that named no country, had no point, and took the default
     notes: list[str] = field(default_factory=list)  # what the reader said it did
     fields: list[str] = field(default_factory=list)  # template fields the file fills
@@ -133,22 +134,23 @@ class ImportReport:
         return [(_("imported"), self.imported), *stored, *dead, *rest]
 
     def default_country_note(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> str:
-        """The sentence saying that, and for how many rows, the project's default country
-        was used: never a silent default ('' when no row took it)."""
+        """The sentence saying that, and for how many rows, the import's default country
+        was used and why it is that one: never a silent default ('' when no row took it)."""
         if not self.defaulted:
             return ""
         from incidents.country_names import country_label
+        from incidents.default_country import GIVEN
 
         code = self.default_country
         said = ngettext(
-            "{n} row named no country and had no point: placed using the project's default "
-            "country, {country} ({code}); {how}",
-            "{n} rows named no country and had no point: placed using the project's default "
-            "country, {country} ({code}); {how}",
+            "{n} row named no country and had no point: placed in {country} ({code}), {why}; {how}",
+            "{n} rows named no country and had no point: placed in {country} ({code}), {why}; "
+            "{how}",
             self.defaulted,
         )
+        why = _(self.default_country_why or GIVEN)
         return said.format(
-            n=self.defaulted, country=country_label(code), code=code, how=_(how_to_change)
+            n=self.defaulted, country=country_label(code), code=code, why=why, how=_(how_to_change)
         )
 
     def lines(self, how_to_change: str = CHANGE_COUNTRY_CLI) -> list[str]:

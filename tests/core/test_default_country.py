@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidents.default_country import suggested_country
+from incidents.default_country import FALLBACK, FROM_FILE, FROM_STORE, Offer, offered_country
 
 
 def _never() -> tuple[str, ...]:
@@ -21,15 +21,17 @@ def _never() -> tuple[str, ...]:
     ],
 )
 def test_the_file_s_most_named_country_is_offered(cells, offered):
-    assert suggested_country({"country": cells}, _never) == offered
+    assert offered_country({"country": cells}, _never) == Offer(offered, FROM_FILE)
 
 
 def test_a_file_naming_none_offers_the_stored_records_country_else_libya():
-    assert suggested_country({"country": ["", None]}, lambda: ("AF", "SO")) == "AF"
-    assert suggested_country({"place": ["Baidoa"]}, lambda: ("SO",)) == "SO"
-    assert suggested_country({}, tuple) == "LY"  # an empty store: the first case served
+    """Each offer says where it comes from: the summary names it ("placed in Somalia
+    (SO), the country most stored records are in"), not "the project's" whatever."""
+    assert offered_country({"country": ["", None]}, lambda: ("AF", "SO")) == ("AF", FROM_STORE)
+    assert offered_country({"place": ["Baidoa"]}, lambda: ("SO",)) == ("SO", FROM_STORE)
+    assert offered_country({}, tuple) == ("LY", FALLBACK)  # an empty store: the first case
 
 
 def test_hostile_cells_are_data():
     cells = ["{{ 7*7 }}", '=HYPERLINK("x")', "\u202eaylibL", "x" * 1_000_000, "Libya"]
-    assert suggested_country({"country": cells}, _never) == "LY"
+    assert offered_country({"country": cells}, _never).code == "LY"

@@ -328,15 +328,17 @@ def test_the_default_country_is_never_silent(gpkg_store, tmp_path):
     report = import_file(_no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(dry_run=True))
     assert (report.defaulted, report.default_country) == (2, "SO")
     said = (
-        "  country: 2 rows named no country and had no point: placed using the project's "
-        "default country, Somalia (SO); use --country to change"
+        "  country: 2 rows named no country and had no point: placed in Somalia (SO), the "
+        "country most of the file's rows name; use --country to change"
     )
     assert said in report.lines()
     assert said.replace("use --country to change", "choose below") in report.lines("choose below")
     libya = import_file(
         _no_country(tmp_path), gpkg_store, EDITOR, ImportOptions(default_country="Libya")
     )
-    assert libya.defaulted == 2 and "Libya (LY)" in "\n".join(libya.lines())
+    assert libya.defaulted == 2
+    given = "placed in Libya (LY), the default country given for this import;"
+    assert given in libya.default_country_note()
     frame = gpkg_store.query(Query(), EDITOR)
     assert sorted(frame["country"]) == ["LY", "LY", "SO", "SO"]
     example = import_file(EXAMPLE, gpkg_store, EDITOR, ImportOptions(dry_run=True))
@@ -356,9 +358,11 @@ def test_a_file_naming_no_country_takes_the_stored_records_country(gpkg_store, t
     country most stored records are in, and Libya only for an empty store."""
     first = import_file(_nameless(tmp_path), gpkg_store, EDITOR, ImportOptions(dry_run=True))
     assert (first.defaulted, first.default_country) == (1, "LY")  # nothing stored yet
+    assert "placed in Libya (LY), the tool's default country;" in first.default_country_note()
     import_file(REAL / "acled_2025_current_somalia.csv", gpkg_store, EDITOR)
     second = import_file(_nameless(tmp_path), gpkg_store, EDITOR)
     assert (second.defaulted, second.default_country) == (1, "SO")
+    assert "(SO), the country most stored records are in;" in second.default_country_note()
     frame = gpkg_store.query(Query(), EDITOR)
     mine = frame[frame["date_start"].astype(str).str.startswith("2020-06-02")]
     assert list(mine["country"]) == ["SO"]
@@ -385,7 +389,7 @@ def test_the_command_line_says_when_the_default_country_was_used(tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "2 rows named no country and had no point" in run.stdout
-    assert "Somalia (SO); use --country to change" in run.stdout
+    assert "Somalia (SO), the country most of the file's rows name; use --country" in run.stdout
     assert "layout: the template's column names" in run.stdout
 
 
