@@ -5,7 +5,7 @@ wrong value refuses the import with one sentence and nothing written."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from incidents.country_names import country_code
@@ -71,11 +71,13 @@ def _empty(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def audience_note(columns: Mapping[str, list[Any]], n: int) -> str | None:
+def audience_note(columns: Mapping[str, list[Any]], new: Sequence[int]) -> str | None:
     """What the report says of rows that do not say who may see them: a GeoJSON or
     timemap file's rows were stored Restricted and left out of public exports, and
-    nothing on the page said so."""
-    unsaid = sum(map(_empty, columns.get("sensitivity") or [None] * n))
+    nothing on the page said so. new: the positions of the rows stored as new records;
+    a row that updates a record leaves who may see it as it was, so it is not counted."""
+    cells = columns.get("sensitivity")
+    unsaid = sum(cells is None or _empty(cells[at]) for at in new)
     said = ngettext(
         "{n} row does not say who may see it: as a new record it is stored Restricted "
         "(staff only); give 'Who may see it' (sensitivity) one value for every row to "

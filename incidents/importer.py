@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -43,7 +43,7 @@ from incidents.placing import place_all
 from incidents.record import Incident
 from incidents.report import PROBLEM_COLUMN, ImportReport, RejectedRow, WarnedRow
 from incidents.spreadsheet_safety import unguarded
-from incidents.store.base import Store, StoreError
+from incidents.store.base import Outcome, Store, StoreError
 from incidents.store.merges import merged_into, rows_into_merged
 from incidents.store.record_ids import keyed_id, legacy_id
 from incidents.store.record_store import RecordStore
@@ -179,15 +179,7 @@ def _import(
         records = rows_into_merged(store, [i for _, i in incidents])  # a merge stands
         kept = frozenset(report.kept)
         outcomes = store.write_batch(records, viewer, "import", kept, options.dry_run)
-        for (number, _record), outcome in zip(incidents, outcomes, strict=True):
-            if outcome.kind == "deleted":
-                report.deleted_rows.append((number, outcome.id))
-            if outcome.kind == "updated":  # what the file writes over, app edits included
-                report.changes.append((number, outcome.id, outcome.fields))
-            report.imported += outcome.kind == "imported"
-            report.updated += outcome.kind not in ("imported", "deleted")
-            report.unchanged += outcome.kind == "unchanged"
-            report.deleted += outcome.kind == "deleted"  # deleted in the app: left deleted
+        _tally(report, rows, [n for n, _ in incidents], outcomes)
         if not options.dry_run:
             store.log_event(viewer, "import", report.to_dict())
     if report.deleted_rows:  # of those, rows of records merged into another: it stands
@@ -197,6 +189,26 @@ def _import(
     report.warnings.sort(key=lambda w: w.row)
     _tell(progress, "stored", report.rows_read, report.rows_read)
     return report
+
+
+def _tally(
+    report: ImportReport, rows: FileRows, numbers: list[int], outcomes: Sequence[Outcome]
+) -> None:
+    """Each written row's outcome counted in the report, and the note on the new records
+    whose rows do not say who may see them (an updated record keeps its own)."""
+    new: list[int] = []
+    for number, outcome in zip(numbers, outcomes, strict=True):
+        if outcome.kind == "deleted":
+            report.deleted_rows.append((number, outcome.id))
+        if outcome.kind == "updated":  # what the file writes over, app edits included
+            report.changes.append((number, outcome.id, outcome.fields))
+        if outcome.kind == "imported":
+            new.append(rows.index[number])
+        report.imported += outcome.kind == "imported"
+        report.updated += outcome.kind not in ("imported", "deleted")
+        report.unchanged += outcome.kind == "unchanged"
+        report.deleted += outcome.kind == "deleted"  # deleted in the app: left deleted
+    report.notes += filter(None, [audience_note(rows.columns, new)])
 
 
 def read_rows(table: Table, fmt: Format, options: ImportOptions) -> FileRows:
@@ -224,7 +236,6 @@ def _new_report(
     report.layout, report.default_country = layout_of(fmt, table), options.default_country
     report.default_country_why = options.default_country_why or GIVEN
     report.notes, report.dry_run = list(table.notes), options.dry_run
-    report.notes += filter(None, [audience_note(rows.columns, len(rows.numbers))])
     report.rows_read = len(rows.numbers)
     own = getattr(fmt, "OWN_VALUES", ())  # the reader's values, not the file's
     report.kept = sorted(kept_fields(c for c in rows.named if c not in own))
