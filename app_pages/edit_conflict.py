@@ -71,6 +71,27 @@ def _reload(open_form: OpenForm, conflict: dict[str, Any]) -> None:
     )
 
 
+def _changes_table(conflict: dict[str, Any], current: Incident) -> None:
+    """Each field the person changed: their value and the stored one, each side's own
+    changes since the version both started from marked on that side. Marking where the
+    two sides differ put the other editor's words under "Your value" too, so it could
+    not tell whose change a marked word was."""
+    rows = [
+        (_(field), changed_words(first, mine)[1], changed_words(first, stored)[1])
+        for field, first, mine, stored in form_edit.differences(
+            conflict["base"], conflict["now"], current
+        )
+    ]
+    header = (_("Field"), _("Your value"), _("Stored now"))
+    text_table.show_table(header, rows, widths=(16, 42, 42))  # the texts need the room
+    if any(differs for row in rows for run in row[1:] for _t, differs in run):
+        said = _(
+            "In a long text, the words changed since you opened the incident are "
+            "highlighted: yours under “Your value”, the other save's under “Stored now”."
+        )
+        st.caption(said)
+
+
 def render(open_form: OpenForm) -> bool:
     """Show a refused save and the two ways on; True while it waits for a choice."""
     conflict = st.session_state.get(CONFLICT)
@@ -93,16 +114,7 @@ def render(open_form: OpenForm) -> bool:
             )
         who = current.updated_by or _("someone else")
         st.error(said.format(who=who, version=current.version))
-        rows = [
-            (_(field), *changed_words(mine, stored))
-            for field, mine, stored in form_edit.differences(
-                conflict["base"], conflict["now"], current
-            )
-        ]
-        header = (_("Field"), _("Your value"), _("Stored now"))
-        text_table.show_table(header, rows, widths=(16, 42, 42))  # the texts need the room
-        if any(differs for row in rows for run in row[1:] for _t, differs in run):
-            st.caption(_("In a long text, the words that differ are highlighted."))
+        _changes_table(conflict, current)
     c1, c2 = st.columns(2)
     c1.button(
         _("Keep my changes on top of the stored record"),

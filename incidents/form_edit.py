@@ -239,11 +239,15 @@ def merged_draft(
 
 def differences(
     base: Mapping[str, Any], now: Mapping[str, Any], current: Incident
-) -> list[tuple[str, Any, Any]]:
-    """(label, your value, the stored value) for each field the person changed: what a
-    refused save shows when someone else saved the record in between."""
+) -> list[tuple[str, str, str, str]]:
+    """(label, the value both started from, your value, the stored value) for each field
+    the person changed: what a refused save shows when someone else saved the record in
+    between. The first value lets the page mark on each side that side's own changes."""
     stored = form_values(current)
-    return [(LABELS[f], shown(f, now.get(f)), shown(f, stored.get(f))) for f in changed(base, now)]
+    return [
+        (LABELS[f], shown(f, base.get(f)), shown(f, now.get(f)), shown(f, stored.get(f)))
+        for f in changed(base, now)
+    ]
 
 
 def shown(name: str, value: Any) -> str:

@@ -225,9 +225,11 @@ def test_the_second_of_two_editors_is_refused_and_shown_what_changed(signed_in):
     assert stored is not None and stored.title == "Title from the first editor"
 
 
-def test_a_long_description_changed_by_both_editors_marks_the_words_that_differ(signed_in):
+def test_a_long_description_changed_by_both_editors_marks_each_side_s_own_changes(signed_in):
     """Tried as an editor would: the table showed the whole description twice and the
-    one word that differed had to be found by reading both."""
+    one word that differed had to be found by reading both. Then each word that differed
+    was marked on both sides, the other editor's change under "Your value" too: each
+    side now marks only its own changes since the version both opened."""
     app, _editor = signed_in
     first, second = app(RECORD), app(RECORD)
     stored = first.text_area(key="e_description").value
@@ -238,11 +240,11 @@ def test_a_long_description_changed_by_both_editors_marks_the_words_that_differ(
     _click(second, "Save")
     table = " ".join(m.value for m in second.markdown if "<table" in m.value)
     assert "<mark>&lt;b&gt;rubbish&lt;/b&gt; tip</mark>" in table  # text, never markup
-    assert "<mark>rubbish dump</mark>" in table
-    assert "<mark>268</mark>" in table and "<mark>270</mark>" in table  # the two sides
-    assert table.count("<mark>") == 4
+    assert "<mark>270</mark>" in table  # the other save's change, on its side only
+    assert "<mark>268</mark>" not in table and "<mark>rubbish dump</mark>" not in table
+    assert table.count("<mark>") == 2
     assert '<col style="width:42%">' in table  # the texts get the room, not the label
-    assert any("words that differ are highlighted" in c.value for c in second.caption)
+    assert any("yours under “Your value”" in c.value for c in second.caption)
 
 
 def test_the_second_editor_keeps_both_changes(signed_in):

@@ -123,7 +123,10 @@ def test_keeping_my_changes_on_a_record_someone_else_saved():
     draft, both = form_edit.merged_draft(theirs, base, mine)
     assert both == ["killed_best"]  # 13 stored, 14 mine: mine in the form, and said
     rows = form_edit.differences(base, mine, theirs)
-    assert rows == [("Title", "My title", STORED.title), ("Killed best", "14", "13")]
+    assert rows == [
+        ("Title", STORED.title, "My title", STORED.title),
+        ("Killed best", str(STORED.killed_best), "14", "13"),
+    ]
     rebased = form_edit.form_values(theirs)
     saved = form_edit.apply_edit(theirs, rebased, draft, "unused", TODAY)
     assert saved == theirs.replace(title="My title", killed_best=14)
