@@ -130,3 +130,72 @@ def test_no_index_on_columns_the_snapshot_filters_and_older_stores_lose_theirs(t
     names = {name for name, _ in _schema_of_incidents(path)}
     assert "incidents_type" not in names and "incidents_admin1" not in names
     assert {"incidents_date_start", "incidents_date_end", "incidents_source_event"} <= names
+
+
+def _scattered(n: int) -> list:
+    """n synthetic records at n points around Tarhuna (a few with no point)."""
+    return [
+        incident(1).replace(
+            id=f"bulk-{k}",
+            latitude=None if k % 97 == 0 else 31.5 + (k * 37 % 1000) / 500,
+            longitude=None if k % 97 == 0 else 12.5 + (k * 53 % 1000) / 400,
+        )
+        for k in range(n)
+    ]
+
+
+def test_a_batch_that_doubles_the_table_packs_the_rtree_as_sqlite_reads_it(gpkg_store):
+    """The R-tree of a large first import is written in one pass (rtree_pack): SQLite's
+    rtreecheck() accepts it, it holds what the trigger would have written, GDAL's box
+    filter (which reads it) finds what the columns say, and later saves keep it."""
+    gpkg_store.write_batch(_scattered(12_000), EDITOR)
+    path = gpkg_store.path
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT rtreecheck('rtree_incidents_geom')").fetchone() == ("ok",)
+        entries = conn.execute("SELECT * FROM rtree_incidents_geom ORDER BY id").fetchall()
+        (nodes,) = conn.execute("SELECT COUNT(*) FROM rtree_incidents_geom_node").fetchone()
+        leaves = -(-len(entries) // 51)  # packed full: SQLite's own inserts leave a third free
+        assert nodes == leaves + -(-leaves // 51) + 1
+        conn.execute("CREATE VIRTUAL TABLE temp.expect USING rtree(id, minx, maxx, miny, maxy)")
+        conn.execute(
+            "INSERT INTO expect SELECT fid, longitude, longitude, latitude, latitude "
+            "FROM incidents WHERE geom IS NOT NULL"
+        )
+        assert entries == conn.execute("SELECT * FROM expect ORDER BY id").fetchall()
+        inside = conn.execute(
+            "SELECT fid FROM incidents WHERE longitude BETWEEN 13 AND 13.5 "
+            "AND latitude BETWEEN 32 AND 32.5 ORDER BY fid"
+        ).fetchall()
+    frame = pyogrio.read_dataframe(
+        path, layer="incidents", bbox=(13, 32, 13.5, 32.5), fid_as_index=True
+    )
+    assert sorted(frame.index) == [fid for (fid,) in inside] and len(inside) > 100
+    record = gpkg_store.get("bulk-5", EDITOR)
+    assert record is not None
+    gpkg_store.save(record.replace(latitude=30.0, longitude=20.0), EDITOR)  # the trigger's way
+    gpkg_store.save(record.replace(id="later-one", version=0), EDITOR)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT rtreecheck('rtree_incidents_geom')").fetchone() == ("ok",)
+        (count,) = conn.execute("SELECT COUNT(*) FROM rtree_incidents_geom").fetchone()
+    assert count == len(entries) + 1
+
+
+def test_where_sqlite_refuses_the_rtree_s_own_tables_the_rows_go_in_one_by_one(
+    gpkg_store, monkeypatch
+):
+    """SQLite's defensive mode (SQLITE_DBCONFIG_DEFENSIVE) refuses writes to an R-tree's
+    shadow tables with "table may not be modified"; Python 3.11 cannot switch it on, so
+    the refusal is raised where SQLite would raise it. The batch still lands whole."""
+    from incidents.store import rtree_pack
+
+    def refused(conn, rtree, *_):
+        conn.execute(f'DELETE FROM "{rtree}_node"')  # a first write, then SQLite's refusal
+        raise sqlite3.OperationalError(f"table {rtree}_node may not be modified")
+
+    monkeypatch.setattr(rtree_pack, "pack", refused)
+    gpkg_store.write_batch(_scattered(12_000), EDITOR)
+    with sqlite3.connect(gpkg_store.path) as conn:
+        assert conn.execute("SELECT rtreecheck('rtree_incidents_geom')").fetchone() == ("ok",)
+        (count,) = conn.execute("SELECT COUNT(*) FROM rtree_incidents_geom").fetchone()
+        (points,) = conn.execute("SELECT COUNT(*) FROM incidents WHERE geom IS NOT NULL").fetchone()
+    assert count == points > 11_000
