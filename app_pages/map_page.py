@@ -246,7 +246,7 @@ def _map_area(view: ViewState, whole: bool = True) -> None:
     # added as an entry of its own (one Back stayed on the map). The next run, when the
     # map reports its view, writes the whole address in place.
     if not first:
-        st.query_params.from_dict(to_params(view))
+        st.query_params.from_dict(to_params(view, _exact_links()))
     if not whole:
         return
     with link_slot:
@@ -334,7 +334,15 @@ def _copy_link(view: ViewState) -> None:
     """The link in a box to copy (its copy icon, or select and copy): no clipboard
     permission is asked; the link reopens these filters, this extent and selection."""
     st.caption(_("Send this link to reopen this view (filters, time window, map, selection):"))
-    st.code(share_link(_public_address() or _app_address(), view), language=None, wrap_lines=True)
+    link = share_link(_public_address() or _app_address(), view, _exact_links())
+    st.code(link, language=None, wrap_lines=True)
+
+
+def _exact_links() -> bool:
+    """Whether this reader's links may name the map's centre exactly: only a reader who
+    sees nothing the public does not (a staff link may reach the public: access.shared_point)."""
+    viewer = common.viewer()
+    return not (viewer.sees_exact_locations or viewer.sees_restricted)
 
 
 def _public_address() -> str:
@@ -364,7 +372,7 @@ def _export_panel(query: Query, view: ViewState, bounds: tuple | None) -> None:
     # Only a configured public address: the page's own address is often localhost or an
     # internal name, useless on a slide read elsewhere; without one, files print no link.
     public = _public_address()
-    link = share_link(public, view) if public else ""
+    link = share_link(public, view, _exact_links()) if public else ""
     render_export_panel(
         common.get_store(), common.viewer(), query, {"bounds": bounds, "link": link}, lazy=True
     )

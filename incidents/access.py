@@ -273,3 +273,36 @@ def public_sources(
             Source(s.title, s.publisher, public_source_date(s.date), s.url, s.sha256) for s in items
         )
     return out
+
+
+# A map position that leaves the app where someone who does not see exact sites may read
+# it: a link made by staff (pasted in a message, printed on an exported slide) or the
+# frame of a public export. Tried as an editor would: a link copied after opening a
+# record named its exact site to five decimals, and the public map opened centred on
+# it; a restricted record a search had zoomed to was named the same way. Such positions
+# are named only to this step (about 11 km, coarser than the town a public view shows
+# an exact site at); a record open in the view travels as its reference, which each
+# reader sees only as their own access allows.
+SHARED_STEP_DEG = 0.1
+
+
+def shared_point(lat: float, lon: float) -> tuple[float, float]:
+    """A position rounded to SHARED_STEP_DEG."""
+    step = SHARED_STEP_DEG
+    return round(round(lat / step) * step, 1) + 0.0, round(round(lon / step) * step, 1) + 0.0
+
+
+def shared_extent(
+    extent: tuple[float, float, float, float],
+) -> tuple[float, float, float, float]:
+    """A frame (west, south, east, north) grown outwards to whole steps of
+    SHARED_STEP_DEG: it holds what it held, and its edges and centre name no site."""
+    step = SHARED_STEP_DEG
+    west, south, east, north = extent
+    low = [round(np.floor(v / step + 1e-9) * step, 1) for v in (west, south)]
+    high = [round(np.ceil(v / step - 1e-9) * step, 1) for v in (east, north)]
+    if high[0] <= low[0]:
+        high[0] = round(low[0] + step, 1)
+    if high[1] <= low[1]:
+        high[1] = round(low[1] + step, 1)
+    return (low[0], low[1], high[0], high[1])

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 from geodata.district_names import reader_name
 from incidents import filter_fields
+from incidents.access import shared_point
 from incidents.query import Query
 from incidents.translation import _, isolate, language, supported
 from incidents.validation import clean_text
@@ -58,15 +59,20 @@ class ViewState:
     lang: str = ""  # the interface's language, when chosen ("ar", "fr", "en")
 
 
-def to_params(view: ViewState) -> dict[str, ParamValue]:
-    """Query parameters for view; defaults are left out."""
+def to_params(view: ViewState, exact: bool = False) -> dict[str, ParamValue]:
+    """Query parameters for view; defaults are left out. The map's centre is named to
+    access.SHARED_STEP_DEG unless exact (a public reader's own view: it can name no site
+    its reader may not see)."""
     out: dict[str, ParamValue] = {}
     for f in filter_fields.FIELDS:
         value = getattr(view.query, f.name)
         if f.param and value != f.default and (written := _written(f, value)):
             out[f.param] = written
-    if view.center is not None:
+    if view.center is not None and exact:
         out |= {"lat": f"{view.center[0]:.5f}", "lon": f"{view.center[1]:.5f}"}
+    elif view.center is not None:
+        lat, lon = shared_point(*view.center)
+        out |= {"lat": f"{lat:.1f}", "lon": f"{lon:.1f}"}
     if view.zoom is not None:
         out["z"] = str(view.zoom)
     out |= {k: getattr(view, k) for k in _CHOSEN if getattr(view, k) != getattr(ViewState(), k)}
@@ -169,9 +175,10 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> ViewState:
     )
 
 
-def share_link(base_url: str, view: ViewState) -> str:
-    """A full link to the view: base_url (the app's address) plus the query string."""
-    query = urlencode(to_params(view), doseq=True)
+def share_link(base_url: str, view: ViewState, exact: bool = False) -> str:
+    """A full link to the view: base_url (the app's address) plus the query string
+    (exact: as to_params)."""
+    query = urlencode(to_params(view, exact), doseq=True)
     if query and not urlsplit(base_url).path:  # http://host?q=1 -> http://host/?q=1
         base_url += "/"
     return f"{base_url}?{query}" if query else base_url

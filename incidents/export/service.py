@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
 import pandas as pd
 
-from incidents.access import Viewer
+from incidents.access import Viewer, shared_extent
 from incidents.export.basemap import PlaceLabel, fit_extent
 from incidents.export.cells import CELLS_ABOVE
 from incidents.export.deck import DeckOptions, build_deck
@@ -141,6 +141,8 @@ def _run(
         raise ValueError(f"format {request.fmt!r}: use one of {', '.join(FORMATS)}")
     profile = get_profile(request.profile)
     reader = export_viewer(viewer, profile)
+    if request.extent is not None and not reader.sees_exact_locations:  # its frame names no site
+        request = replace(request, extent=shared_extent(request.extent))
     index = _index(store, reader, request, index_for)
     table = request.fmt in TABLE_FORMATS
     counted = index is not None and index.count(query) > request.cells_above

@@ -340,3 +340,26 @@ def test_picking_a_table_row_flies_to_it_and_shows_its_uncertainty(
     _centre_map(guarded)
     guarded.page.screenshot(path=str(SCREENSHOTS / "map-uncertainty.png"))
     _no_exception(guarded)
+
+
+_COARSE = r"() => /[?&]lat=-?\d+\.\d&lon=-?\d+\.\d(&|$)/.test(location.search)"
+
+
+def test_a_staff_link_names_the_map_s_centre_to_a_tenth_of_a_degree(
+    guarded: Guarded, example_server: Server
+):
+    """Tried as an editor would: after a record was opened from the table, the address
+    and the copied link named its exact site to five decimals, and a signed-out browser
+    opened the map centred on it. A staff page's address and link name the centre only
+    to 0.1 degree; the record travels as its reference."""
+    _sign_in(guarded, example_server)
+    _open(guarded, example_server, "?z=15&lat=32.43501&lon=13.63320&sel=tarhuna-ex-001")
+    _map(guarded).evaluate("() => window.map.panBy([40, 30])")  # the editor moves the map
+    guarded.page.wait_for_function(_COARSE, timeout=TIMEOUT)
+    assert "32.435" not in guarded.page.url and "13.633" not in guarded.page.url
+    guarded.page.get_by_text("Copy link to this view").first.click()
+    code = guarded.page.locator('[data-testid="stPopoverBody"] code').first
+    code.wait_for(timeout=TIMEOUT)
+    link = code.inner_text()
+    assert re.search(r"lat=32\.4&lon=13\.6", link) and "sel=tarhuna-ex-001" in link, link
+    _no_exception(guarded)

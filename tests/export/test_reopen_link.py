@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 
@@ -37,3 +38,33 @@ def test_with_a_public_address_the_line_carries_it(mixed_store: Store) -> None:
     selection = read_selection(mixed_store, Query(), PARTNER, link=LINK)
     assert _about(to_xlsx(selection))["Reopen this view"] == LINK
     assert json.loads(to_geojson(selection))["metadata"]["Reopen this view"] == LINK
+
+
+def test_a_public_file_s_frame_names_no_exact_site(tarhuna_db: str) -> None:
+    """Tried as an editor would: the map flown to a record's exact site, a public file
+    made with "What the map shows now" was framed on the site itself, so its frame told
+    the public where the site is though its marker sat at the town. A frame for readers
+    who do not see exact sites is grown to whole tenths of a degree (access.shared_extent);
+    staff files keep the view as it was."""
+    from incidents.export.service import ExportRequest, run_export
+    from incidents.store import open_store
+
+    store = open_store(tarhuna_db)
+    editor = Viewer("editor", Role.EDITOR)
+    tight = (13.58211, 32.47123, 13.58999, 32.47888)  # about 700 m around one site
+    public = ExportRequest("html", profile="public", extent=tight)
+    page = run_export(store, editor, Query(), public).data.decode()
+    assert _frame(page) == [[32.4, 13.5], [32.5, 13.6]]
+    assert "32.47123" not in page and "13.58211" not in page
+    staff = ExportRequest("html", profile="internal", extent=tight)
+    assert _frame(run_export(store, editor, Query(), staff).data.decode()) == [
+        [32.47123, 13.58211],
+        [32.47888, 13.58999],
+    ]
+
+
+def _frame(page: str) -> list[list[float]]:
+    """The bounds the offline map opens at (folium's fitBounds of the export's frame)."""
+    found = re.search(r"fitBounds\(\s*(\[\[[^)]*?\]\]),\s*\{\}", page)
+    assert found is not None
+    return json.loads(found.group(1))

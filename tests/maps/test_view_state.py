@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from urllib.parse import parse_qs, urlparse
 
@@ -47,7 +48,24 @@ def test_round_trip_of_a_full_view():
         speed="0.25",
         step="cumulative",
     )
-    assert from_params(_params_as_browser_returns_them(to_params(view))) == view
+    assert from_params(_params_as_browser_returns_them(to_params(view, exact=True))) == view
+    shared = from_params(_params_as_browser_returns_them(to_params(view)))
+    assert shared == dataclasses.replace(view, center=(32.4, 13.6))
+
+
+def test_a_link_names_the_map_s_centre_only_to_a_tenth_of_a_degree():
+    """Tried as an editor would: a link copied after opening a record carried its exact
+    site (32.47777, 13.58888), and a signed-out browser opened the map centred on it.
+    Links and addresses that may reach the public name the centre to 0.1 degree (about
+    11 km); the record travels as its reference, seen as each reader may see it."""
+    view = ViewState(center=(32.47777, 13.58888), zoom=11, selected="walk-public-002")
+    params = to_params(view)
+    assert (params["lat"], params["lon"], params["sel"]) == ("32.5", "13.6", "walk-public-002")
+    link = share_link("https://map.example.org/", view)
+    assert "32.47" not in link and "13.58" not in link and "lat=32.5&lon=13.6" in link
+    assert to_params(view, exact=True)["lat"] == "32.47777"  # a public reader's own view
+    south = to_params(ViewState(center=(-0.04, -179.96)))
+    assert (south["lat"], south["lon"]) == ("0.0", "-180.0")
 
 
 def test_default_view_is_an_empty_url():
