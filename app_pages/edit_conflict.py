@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import common, text_table
 from incidents import form_edit
 from incidents.record import Incident
-from incidents.store import StaleEdit
+from incidents.store import StoreError
 from incidents.text_diff import changed_words
 from incidents.translation import _
 
@@ -23,8 +23,9 @@ CONFLICT = "_entry_conflict"
 OpenForm = Callable[..., None]
 
 
-def refused(error: StaleEdit, state: dict[str, Any], now: dict[str, Any]) -> None:
-    """Remember a refused save: the person's changes and the record stored now."""
+def refused(error: StoreError, state: dict[str, Any], now: dict[str, Any]) -> None:
+    """Remember a refused save (StaleEdit, or NotFound for a record deleted since it was
+    opened): the person's changes and the record stored now."""
     record: Incident | None = state["record"]
     current = getattr(error, "current", None)
     if current is None and record is not None:
@@ -100,6 +101,13 @@ def render(open_form: OpenForm) -> bool:
     current: Incident | None = conflict["current"]
     if current is None:
         st.error(_("Not saved: this incident was deleted after you opened it."))
+        st.caption(
+            _(
+                "Nothing you typed is lost. To bring the incident back with its history, "
+                "drop your changes and restore it under “Deleted incidents” on this page; "
+                "or keep your changes as a new incident."
+            )
+        )
     else:
         if current.updated_by and current.updated_by == common.viewer().name:
             said = _(

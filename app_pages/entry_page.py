@@ -22,6 +22,7 @@ from incidents import form_edit
 from incidents.query import Query
 from incidents.record import Incident
 from incidents.store import StaleEdit, StoreError
+from incidents.store.base import NotFound
 from incidents.translation import _, ngettext, number
 from incidents.validation import RowInvalid
 from incidents.view_state import RECORD_PARAM  # the record open in the form: a reload reopens it
@@ -81,6 +82,13 @@ def _choose_record() -> str | None:
     options = ["new", *ids["id"].tolist()]
     titles = dict(zip(ids["id"], ids["title"], strict=True))
     current = st.session_state.get("edit_id") or "new"
+    held = (st.session_state.get(FORM) or {}).get("record")
+    if current not in options and held is not None and held.id == current:
+        # Deleted by someone else since the form was filled: the form and what was typed
+        # in it stay (a Save is refused and offers to keep them); choosing "new" here
+        # emptied the form, and the Save that followed checked the empty one.
+        options.insert(1, current)
+        titles[current] = held.title
     st.session_state[CHOICE] = current if current in options else "new"
     st.selectbox(
         _("Incident"),
@@ -170,7 +178,7 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
     st.session_state[PROBLEMS] = []
     try:
         saved = common.get_store().save(incident, common.viewer())
-    except StaleEdit as error:
+    except (StaleEdit, NotFound) as error:  # NotFound: deleted since it was opened
         edit_conflict.refused(error, state, now)
         return
     except StoreError as error:

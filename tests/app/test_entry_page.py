@@ -505,3 +505,34 @@ def test_a_new_form_takes_the_datas_country(example_db, as_editor):
     assert import_file(real, store, as_editor).imported > 9  # more than Libya's nine
     at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
     assert not at.exception and at.session_state["e_country"] == "AF"
+
+
+def test_saving_a_record_someone_deleted_keeps_what_was_typed(signed_in):
+    """Tried as editors would: one changed the title while another deleted the record;
+    the first's Save emptied the form ("New incident", every required field marked) and
+    the typed title was gone. The Save is now refused as for a record deleted since it
+    was opened, with the title kept and the two ways on."""
+    app, editor = signed_in
+    form, store, before = _opened(app, editor)
+    form.text_input(key="e_title").set_value("A title typed before the delete")
+    store.delete(RECORD, before.version, editor, "Entered twice")
+    _click(form, "Save")
+    assert "deleted after you opened it" in _errors(form)
+    assert "Please fix" not in _errors(form)
+    assert any("Nothing you typed is lost" in c.value for c in form.caption)
+    _click(form, "Keep my changes on top of the stored record")
+    assert form.text_input(key="e_title").value == "A title typed before the delete"
+    assert any("your version is in the form as a new incident" in i.value for i in form.info)
+    assert store.get(RECORD, editor) is None  # nothing written by the refused Save
+
+
+def test_a_record_deleted_while_its_form_is_open_keeps_the_form(signed_in):
+    """Any rerun of the page (a widget outside the form touched) after someone deleted
+    the record refilled the form as a new incident, and the browser's typed text with it:
+    the form keeps the record it was opened on."""
+    app, editor = signed_in
+    form, store, before = _opened(app, editor)
+    store.delete(RECORD, before.version, editor, "Entered twice")
+    form.run()
+    assert form.selectbox(key="entry_choice").value == RECORD
+    assert form.text_input(key="e_title").value == before.title
