@@ -35,6 +35,7 @@ from incidents.schema import (
 from incidents.translation import _
 
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
+FORM = "_entry_form"  # {"id", "record", "base", "draft", "owner"}: the open form (entry_page)
 
 
 def _sources_frame(rows: Any) -> pd.DataFrame:
@@ -65,6 +66,22 @@ def restore(draft: FormValues) -> None:
     if SOURCES_EDITOR not in ss:  # no edits pending on the table: it shows the draft's rows
         ss[SOURCES] = _sources_frame(draft.get("sources"))
     ss.setdefault("e_candidates", [])
+
+
+def keep_typed() -> bool:
+    """Keep what the form's widgets hold in its draft, for its owner's next sign-in; True
+    when a form was open. Called when the session ended while the form was open (the
+    Save that found it ended, or any step): that run shows the map instead, Streamlit
+    then forgets the widgets' values, and the text typed was lost (tried as an editor
+    would, signed out in another tab while typing witness details)."""
+    state = st.session_state.get(FORM)
+    if not isinstance(state, dict):
+        return False
+    ss = st.session_state
+    typed = {n: ss[f"e_{n}"] for n in FIELDS if n != "sources" and f"e_{n}" in ss}
+    state["draft"] = {**state.get("draft", {}), **typed}
+    state["interrupted"] = True
+    return True
 
 
 def values(sources: pd.DataFrame) -> FormValues:

@@ -27,7 +27,7 @@ from incidents.translation import _, ngettext, number
 from incidents.validation import RowInvalid
 from incidents.view_state import RECORD_PARAM  # the record open in the form: a reload reopens it
 
-FORM = "_entry_form"  # {"id", "record", "base", "draft"}: the form and what it was filled with
+FORM = entry_fields.FORM  # the form and what it was filled with
 PROBLEMS = "_entry_problems"
 MESSAGES = (("_entry_saved", st.success), ("_entry_info", st.info), ("_entry_error", st.error))
 CHOICE = "entry_choice"
@@ -50,6 +50,7 @@ def open_form(incident_id: str | None, draft: dict[str, Any] | None = None) -> N
         "record": record,
         "base": base,
         "draft": dict(draft or base),
+        "owner": common.viewer().name,  # a draft is never shown to another account
     }
     entry_fields.fill(draft or base)
     st.session_state[PROBLEMS] = []
@@ -64,10 +65,16 @@ def _form(incident_id: str | None) -> dict[str, Any]:
     if (
         state is None
         or state["id"] != incident_id
+        or state.get("owner") != common.viewer().name  # another account signed in here
         or (reopened and not form_edit.changed(state["base"], state["draft"]))
     ):
         open_form(incident_id)
         return dict(st.session_state[FORM])
+    if state.pop("interrupted", False):  # the session ended with it open (keep_typed)
+        st.session_state["_entry_info"] = _(
+            "Your session ended before this was saved: what you typed is back in the form. "
+            "Check it and press Save."
+        )
     entry_fields.restore(state["draft"])
     return dict(state)
 

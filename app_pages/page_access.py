@@ -18,12 +18,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
-from app_pages import identity, session_cookie
+from app_pages import entry_fields, identity, session_cookie
 from incidents.access import Role, Viewer
 from incidents.auth.sessions import Session
 from incidents.translation import _
 
 SIGN_IN = "app_pages/sign_in.py"
+ENTRY = "entry_page"  # the entry form's address (app_pages/entry_page.py)
 _BLOCKED = "_incidents_blocked_pages"  # url path -> title of this run's stand-in pages
 
 
@@ -113,7 +114,13 @@ def _to_home(session: Session | None) -> Callable[[StreamlitPage], Callable[[], 
             )
 
         def go_home() -> None:
-            st.session_state[identity.NOTE] = note
+            said = note
+            if session is None and wanted.url_path == ENTRY and entry_fields.keep_typed():
+                said = _(
+                    "Your session ended before your changes were saved. Sign in again, then "
+                    "open {page}: what you typed is kept in the form."
+                ).format(page=wanted.title)
+            st.session_state[identity.NOTE] = said
             st.switch_page(st.session_state[identity.HOME])
 
         return go_home

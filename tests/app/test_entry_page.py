@@ -536,3 +536,55 @@ def test_a_record_deleted_while_its_form_is_open_keeps_the_form(signed_in):
     form.run()
     assert form.selectbox(key="entry_choice").value == RECORD
     assert form.text_input(key="e_title").value == before.title
+
+
+def _session_ends(at: AppTest, name: str) -> None:
+    """The session times out (started long ago), checked at the next step."""
+    import time
+
+    from app_pages.identity import CHECKED
+
+    at.session_state[SESSION] = start_session(name, Role.EDITOR, "local", now=time.time() - 9e4)
+    at.session_state[CHECKED] = 0.0
+
+
+def _signs_in(at: AppTest, name: str) -> AppTest:
+    accounts = Accounts(os.environ["INCIDENTS_USERS"])
+    if accounts.get(name) is None:
+        accounts.add(name, Role.EDITOR, PASSPHRASE)
+    at.session_state[SESSION] = start_session(name, Role.EDITOR, "local")
+    at.run()  # the page asked for, now that the menu has Add or edit again
+    if not any(t.key == "e_title" for t in at.text_input):
+        at.switch_page(ENTRY_PAGE).run()
+    return at
+
+
+def test_what_was_typed_when_the_session_ended_is_back_after_signing_in(signed_in):
+    """Tried as an editor would: the session ended (signed out in another tab, or idle)
+    while witness details were being typed; Save showed the map with "Add or edit needs
+    you to sign in", and after signing in again the form held the stored record, the
+    typed text gone. It is now kept for the same account, and said so both times."""
+    app, editor = signed_in
+    form = app(RECORD)
+    form.text_input(key="e_title").set_value("Typed before the session ended")
+    _session_ends(form, editor.name)
+    _click(form, "Save")
+    notes = " ".join(i.value for i in form.info)
+    assert "what you typed is kept in the form" in notes, notes
+    back = _signs_in(form, editor.name)
+    assert back.text_input(key="e_title").value == "Typed before the session ended"
+    assert any("what you typed is back in the form" in i.value for i in back.info)
+    stored = open_store(os.environ["INCIDENTS_DB"]).get(RECORD, editor)
+    assert stored is not None and stored.title != "Typed before the session ended"
+
+
+def test_a_draft_is_never_shown_to_another_account_signing_in_on_the_same_tab(signed_in):
+    app, editor = signed_in
+    form = app(RECORD)
+    before = form.text_input(key="e_title").value
+    form.text_input(key="e_title").set_value("Only its author may see this draft")
+    _session_ends(form, editor.name)
+    _click(form, "Save")
+    other = _signs_in(form, "another-editor")
+    assert other.text_input(key="e_title").value == before
+    assert not any("back in the form" in i.value for i in other.info)
