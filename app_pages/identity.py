@@ -208,6 +208,9 @@ def sign_out(reason: str = "") -> None:
     session = as_session(st.session_state.pop(SESSION, None))
     st.session_state.pop(CHECKED, None)
     st.session_state.pop(HANDOFF, None)
+    from app_pages import import_memory  # it imports this module: import it late
+
+    import_memory.signed_out(session)  # the last import's rejected rows go with it
     if isinstance(session, Session) and reason != "signed out elsewhere":
         _log(Viewer(session.name, session.role), "sign-out", {"reason": reason or "signed out"})
     if isinstance(session, Session) and session.key:

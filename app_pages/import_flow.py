@@ -8,13 +8,14 @@ import_preview, import_fill).
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, language
+from app_pages import common, import_memory, language
 from geodata import countries_of
 from incidents import failures
 from incidents.column_choices import chosen_map, column_choices
@@ -45,10 +46,9 @@ from incidents.io.formats import (
     read_any,
 )
 from incidents.report import ImportReport
-from incidents.translation import N_, _, ngettext, number
+from incidents.translation import N_, _, ago, ngettext, number
 
 PREVIEW_ROWS = 10
-REPORT = "_import_report"
 MAP_COLUMNS = 3  # selectboxes side by side
 CHANGE_COUNTRY = N_("change the default country above the preview to change it")
 
@@ -70,8 +70,31 @@ def main() -> None:
     )
     upload = st.file_uploader(_("File"), type=["csv", "xlsx", "geojson", "json", "gpkg"])
     if upload is None:
+        _show_last()
         return
-    show_file(upload.getvalue(), upload.name)
+    data = upload.getvalue()
+    kept = import_memory.last()
+    if kept is not None and not kept.same_file(upload.name, hashlib.sha256(data).hexdigest()):
+        import_memory.forget()  # another file: its check or import is the one kept next
+    show_file(data, upload.name)
+
+
+def _show_last() -> None:
+    """No file chosen: this session's last check or import, as its file showed it. The
+    upload box starts empty on every visit, and a person back from the map (or who
+    reloaded) would otherwise lose the report and its rejected rows to fix."""
+    kept = import_memory.last()
+    if kept is None:
+        return
+    if kept.report.dry_run:
+        st.subheader(_("Last check in this session (nothing was written)"))
+    else:
+        st.subheader(_("Last import in this session"))
+    said = _("File: {name}, {when}. Choose a file above to check or import another.")
+    when = ago(time.time() - kept.made)
+    st.caption(common.md_escape(said.format(name=kept.name, when=when)))  # the file's name
+    _show(kept.report, kept.name)
+    st.button(_("Dismiss this report"), key="import_last_dismiss", on_click=import_memory.forget)
 
 
 def show_file(data: bytes, name: str) -> None:
@@ -146,11 +169,11 @@ def _report_of(name: str, data: bytes, options: ImportOptions) -> ImportReport |
     """The last check's or import's report of this file read this way (kept across
     reruns, such as a download's). The file by its contents, not only its name: the
     rejected rows fixed in the same spreadsheet come back under the same name."""
-    shown = st.session_state.get(REPORT)
-    return shown[1] if shown and shown[0] == _file_key(name, data, options) else None
+    kept = import_memory.last()
+    return kept.report if kept and kept.key == _file_key(name, data, options) else None
 
 
-def _file_key(name: str, data: bytes, options: ImportOptions) -> tuple[str, str, ImportOptions]:
+def _file_key(name: str, data: bytes, options: ImportOptions) -> import_memory.FileKey:
     return name, hashlib.sha256(data).hexdigest(), options
 
 
@@ -306,7 +329,7 @@ def _buttons(table: Table, data: bytes, name: str, options: ImportOptions) -> No
         except ImportFailed as error:
             st.error(_("Nothing was imported: {error}").format(error=common.md_escape(error)))
             return
-    st.session_state[REPORT] = (_file_key(name, data, options), report)
+    import_memory.keep(_file_key(name, data, options), report)
     st.rerun()  # the buttons say what is left to do
 
 

@@ -209,3 +209,13 @@ def day(value: date | datetime, form: str = "medium") -> str:
 
 _TO_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _TO_ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def ago(seconds: float) -> str:
+    """How long ago, as the active language says it (3 minutes ago · il y a 3 minutes ·
+    قبل ٣ دقائق): a moment of this session told without a clock, whose zone (the
+    server's) may not be the reader's."""
+    from babel.dates import format_timedelta
+
+    text = format_timedelta(-max(int(seconds), 1), add_direction=True, locale=_locale())
+    return text.translate(_TO_ARABIC if _digits() == "arab" else _TO_WESTERN)

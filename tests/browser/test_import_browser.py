@@ -94,3 +94,42 @@ def test_an_acled_column_is_mapped_checked_and_imported(
     stored = _acled_records(example_server)
     assert len(stored) == 28 and sum(stored) == deaths > 0  # the mapped column's counts
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_last_check_is_there_after_the_map_and_a_reload(
+    guarded: Guarded, example_server: Server, tmp_path: Path
+):
+    """A walk found the report (and its rejected rows to fix) gone once the person
+    opened the map and came back, or reloaded: now it waits under the empty upload box."""
+    sheet = tmp_path / "field-notes.csv"
+    sheet.write_text(
+        "type,date_start,place,country\nkilling,2020-06-01,Tarhuna,Libya\n"
+        "killing,2020-02-30,Tarhuna,Libya\n",  # SYNTHETIC; no such day: rejected
+        encoding="utf-8",
+    )
+    _sign_in_and_open_import(guarded, example_server)
+    page = guarded.page
+    page.locator('input[type="file"]').set_input_files(str(sheet))
+    page.get_by_text("Detected format").wait_for(timeout=TIMEOUT)
+    idle(guarded)
+    page.get_by_role("button", name="Check only (nothing is written)").click()
+    page.locator(REPORT, has_text="check only: nothing was written").wait_for(timeout=WORK)
+    rejected = re.compile(r"^Download the rejected rows")
+    for leave in ("map", "reload"):
+        if leave == "map":
+            page.get_by_role("link", name="Map").click()
+            page.get_by_text(re.compile(r"incidents? shown of")).first.wait_for(timeout=TIMEOUT)
+            idle(guarded)
+            page.get_by_role("link", name="Import").click()
+        else:
+            page.reload()
+        page.get_by_text("Last check in this session (nothing was written)").wait_for(
+            timeout=TIMEOUT
+        )
+        idle(guarded)
+        assert page.get_by_text("File: field-notes.csv,").count() == 1
+        assert "rejected: 1" in page.locator(REPORT).first.inner_text()
+        assert page.get_by_role("button", name=rejected).count() == 1
+    page.get_by_role("button", name="Dismiss this report").click()
+    page.get_by_text("Last check in this session").wait_for(state="detached", timeout=TIMEOUT)
+    assert page.locator('[data-testid="stException"]').count() == 0
