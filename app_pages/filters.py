@@ -20,7 +20,7 @@ from incidents.country_names import country_label
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
-from incidents.translation import _, language
+from incidents.translation import N_, _, language
 from incidents.view_state import ViewState
 
 PENDING = "_pending_widgets"
@@ -28,6 +28,13 @@ WINDOW = "_time_window"
 WINDOW_VERSION = "_time_window_version"
 _ANY = "any"  # a selectbox's "no filter" choice
 LINK_ASKS_TILES = "_link_asks_tiles"  # the opened link had tiles=1: asked, not obeyed
+# The query left once a link's perpetrators or tags this reader is not offered were
+# dropped: the notice stays while the view is still that one.
+LINK_UNSEEN = "_link_filters_unseen"
+UNSEEN_SAID = N_(
+    "This link asked for a tag or alleged perpetrator that is not among the incidents you "
+    "can see; those filters were left out."
+)
 
 
 # The page's choices besides the filter table's: the map layer, its count, online
@@ -126,6 +133,23 @@ def _widgets(section: str, choices: dict[str, list[str]]) -> dict[str, Any]:
     return {f.name: _read(f) for f in fields}
 
 
+def _drop_unoffered(choices: dict[str, list[str]]) -> bool:
+    """Take out of the perpetrator and tag filters the values this reader is not offered
+    (a link's values found only on records the reader may not see, or on none), and say
+    whether any were. Streamlit would drop them from the widgets without a word, and the
+    reader would take the page for the sender's view."""
+    dropped = False
+    for f in filter_fields.FIELDS:
+        chosen = st.session_state.get(f.key) if f.kind == "names" and f.key else None
+        if not chosen:
+            continue
+        offered = set(choices.get(f.name, []))
+        kept = [value for value in chosen if value in offered]
+        if len(kept) != len(chosen):
+            st.session_state[f.key], dropped = kept, True
+    return dropped
+
+
 def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
     """One filter's widget, as its entry in the table describes it."""
     label: Callable[[str], str] = f.vocab.shown if f.vocab else str
@@ -212,8 +236,11 @@ def _accept_tiles() -> None:
 def ask_tiles() -> None:
     """When the opened link asked for online map tiles: say so and offer them, off until
     the person agrees (tiles come from a server on the internet, which then learns that
-    this browser looks at this place; a link must not decide that for its reader)."""
+    this browser looks at this place; a link must not decide that for its reader).
+    First, when filters of the link were left out for this reader, say that too."""
     ss = st.session_state
+    if LINK_UNSEEN in ss:  # the same words for a value restricted and one unknown
+        st.warning(_(UNSEEN_SAID))
     if not ss.get(LINK_ASKS_TILES) or ss.get("m_tiles"):
         return
     left, right = st.columns([4, 1])
@@ -250,8 +277,13 @@ def sidebar(
             on_click=_reset,
             help=_("Show every incident again: clears the filters and the time window."),
         )
+        dropped = _drop_unoffered(choices)
         query = _time(Query(**_widgets("filters", choices)), span)
         _layers()
     ss = st.session_state
+    if dropped:
+        ss[LINK_UNSEEN] = query
+    elif ss.get(LINK_UNSEEN) != query:  # the reader has changed the view since
+        ss.pop(LINK_UNSEEN, None)
     return dataclasses.replace(view, query=query, layer=ss.m_layer, measure=ss.m_measure,
                                online_tiles=bool(ss.m_tiles), bin=ss.t_bin)  # fmt: skip
