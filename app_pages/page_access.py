@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
-from app_pages import entry_fields, identity, session_cookie
+from app_pages import identity, session_cookie
 from incidents.access import Role, Viewer
 from incidents.auth.sessions import Session
 from incidents.translation import _
@@ -114,6 +114,11 @@ def _to_home(session: Session | None) -> Callable[[StreamlitPage], Callable[[], 
             )
 
         def go_home() -> None:
+            # Imported here, when a session ended on the form: imported with this module
+            # (at every app start, before any page), the map page's map no longer drew
+            # in the browser tests. Why was not found; the late import keeps it apart.
+            from app_pages import entry_fields
+
             said = note
             if session is None and wanted.url_path == ENTRY and entry_fields.keep_typed():
                 said = _(
