@@ -25,7 +25,17 @@ from __future__ import annotations
 
 import json
 
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
 from incidents.view_state import PLACE_PARAMS, RECORD_PARAM
+
+
+def history_step() -> bool:
+    """Whether this run is the back or forward button's: Streamlit reruns the page with
+    that history entry's address and says so (an edited address is a new session)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
 
 MAP_PLACE = PLACE_PARAMS[:3]  # lat, lon, z: the map writes them on every run once drawn
 

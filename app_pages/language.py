@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app_pages import identity
+from app_pages.history_entries import history_step
 from incidents import translation
 from incidents.auth.accounts import AccountError
 from incidents.form_edit import CODED
@@ -83,7 +84,11 @@ def resolve() -> str:
     """Set this run's language (link, choice, account, setting, browser) and return it."""
     translation.use_resolver(_from_session)
     linked = translation.supported(st.query_params.get(PARAM))
-    if linked:
+    if linked and not (history_step() and isinstance(st.session_state.get(CHOSEN), str)):
+        # A choice, not a view: Back or Forward to an entry made before a switch (its
+        # lang= an earlier one, or none) keeps the language chosen since, as a switch
+        # on any page does; it went back one language, then not at all (tried as a
+        # reader would: English, French, Arabic, then Back three times).
         st.session_state[CHOSEN] = linked
     chosen = st.session_state.get(CHOSEN)
     configured = os.environ.get(translation.DEFAULT_SETTING)

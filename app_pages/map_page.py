@@ -11,7 +11,6 @@ import dataclasses
 import time
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from app_pages import (
     bulk_actions,
@@ -24,6 +23,7 @@ from app_pages import (
     table_panel,
     time_panel,
 )
+from app_pages.history_entries import history_step
 from incidents import filter_fields
 from incidents.maps import MAP_COLUMNS
 from incidents.public_address import public_url
@@ -42,13 +42,6 @@ from incidents.view_state import (
 COLUMNS = tuple(dict.fromkeys((*MAP_COLUMNS, *table_panel.TABLE_COLUMNS)))
 
 
-def _history_step() -> bool:
-    """Whether this run is the back or forward button's: Streamlit reruns the page with
-    that history entry's address and says so (an edited address is a new session)."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
-
-
 def _start_view() -> ViewState:
     """This session's last view, unless the back or forward button brought another
     address (its view then: the filters as they were); else the view in the address.
@@ -58,7 +51,7 @@ def _start_view() -> ViewState:
     kept = st.session_state.get("_view")
     linked = from_params(params)
     if isinstance(kept, ViewState):
-        if not (names_a_view(params) and _history_step()):
+        if not (names_a_view(params) and history_step()):
             return kept
         filters.forget()  # every widget takes the address's view (prime)
         filters.set_window(linked.query.date_from, linked.query.date_to)

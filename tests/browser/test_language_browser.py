@@ -628,6 +628,30 @@ def test_a_switch_keeps_what_was_typed_in_the_entry_form(guarded: Guarded, examp
     assert typed.input_value() == "A title typed, not yet saved"
 
 
+def test_back_keeps_the_language_chosen_through_every_step(
+    guarded: Guarded, example_server: Server
+):
+    """Tried as a reader would: English, then French, then Arabic, then Back three times.
+    The first Back went to French (that entry's lang=fr), the second stayed there, the
+    third dropped the filter still in French: the language moved one step and stopped.
+    A language is a choice kept for the session: every Back keeps it, undoing only the
+    view's own changes (here the type filter)."""
+    g = guarded
+    g.page.goto(f"{example_server.url}/")
+    _map_ready(g)
+    g.page.goto(f"{example_server.url}/?type=mass_grave")
+    _map_ready(g)
+    _choose_language(g, "Français", "fr")
+    _choose_language(g, "العربية", "ar")
+    for _step in range(2):
+        g.page.go_back()
+        g.page.wait_for_timeout(1500)
+        idle(g)
+        assert _direction(g) == ("rtl", "ar"), g.page.url
+        assert "الخريطة" in _nav(g)
+    assert "type=mass_grave" in g.page.url and "lang=ar" in g.page.url
+
+
 def test_back_after_a_switch_still_asks_before_typed_work_is_dropped(
     guarded: Guarded, example_server: Server
 ):
