@@ -101,6 +101,9 @@ def current_session() -> Session | None:
     now = time.time()
     if now - st.session_state.get(CHECKED, 0.0) < RECHECK_SECONDS:
         return session
+    # Sessions whose tabs are closed end here too, once past their limits, so that what
+    # the server keeps for them (import_memory) does not wait for the next sign-in.
+    registry().prune(config.session, now)
     problem = session_problem(session, config.session, now)
     account = accounts(str(config.users_path)).get(session.name) if not problem else None
     if not problem and (account is None or account.disabled):

@@ -57,7 +57,8 @@ class _Kept:
             return self._by_session.get(session_id)
 
     def put(self, session_id: str, last: LastImport) -> None:
-        """Keep last; drop those of sessions ended without a sign-out (timed out)."""
+        """Keep last; drop those of sessions the registry no longer holds (ended before
+        this store was told of ends: the registry made again by a reload of the code)."""
         with self._lock:
             self._by_session[session_id] = last
             for ended in [k for k in self._by_session if registry().get(k) is None]:
@@ -71,8 +72,12 @@ class _Kept:
 @st.cache_resource(show_spinner=False)
 def _kept() -> _Kept:
     """One for the server, kept by Streamlit as the session registry is (a module
-    variable would start empty again when Streamlit reloads the project's modules)."""
-    return _Kept()
+    variable would start empty again when Streamlit reloads the project's modules).
+    A session that ends without a sign-out in this tab (another tab, an administrator,
+    its time limits) takes its report at once: the registry tells it."""
+    kept = _Kept()
+    registry().on_end(kept.drop)
+    return kept
 
 
 def _session_id() -> str:

@@ -20,6 +20,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from incidents.auth.accounts import account_key
@@ -37,7 +38,23 @@ class SessionRegistry:
         self._key = key or secrets.token_bytes(32)
         self._sessions: dict[str, Session] = {}
         self._handoffs: dict[str, tuple[str, float]] = {}  # token -> (session id, made at)
+        self._ended: list[Callable[[str], None]] = []
         self._lock = threading.Lock()
+
+    def on_end(self, listener: Callable[[str], None]) -> None:
+        """Call listener with the id of every session that ends from now on (signed out,
+        ended for its account, or pruned once past its limits): what the server keeps
+        for a session (an import's rejected rows) goes with it, even when no tab of it
+        is open any more."""
+        with self._lock:
+            self._ended.append(listener)
+
+    def _tell_ended(self, session_ids: list[str]) -> None:
+        with self._lock:
+            listeners = list(self._ended)
+        for session_id in session_ids:
+            for listener in listeners:
+                listener(session_id)
 
     def open(self, session: Session) -> Session:
         """Register a new sign-in; the session returned carries its id (key)."""
@@ -64,6 +81,7 @@ class SessionRegistry:
             self._sessions.pop(session_id, None)
             for token in [t for t, (s, _) in self._handoffs.items() if s == session_id]:
                 del self._handoffs[token]
+        self._tell_ended([session_id])
 
     def end_account(self, name: str) -> int:
         """End every session of one account (all its browsers); returns how many."""
@@ -84,6 +102,7 @@ class SessionRegistry:
             late = [t for t, (_, made) in self._handoffs.items() if now - made > HANDOFF_SECONDS]
             for token in late:
                 del self._handoffs[token]
+        self._tell_ended(dead)
 
     def cookie_value(self, session_id: str) -> str:
         """What the browser keeps: the id and its signature."""

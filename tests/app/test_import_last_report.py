@@ -7,6 +7,8 @@ own steps.)"""
 from __future__ import annotations
 
 import os
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,21 @@ def test_an_import_survives_a_reload_and_goes_at_sign_out(accounts, tmp_path):
     assert import_memory._kept().get(session.key) is None
     again = registry().open(start_session("first-editor", Role.EDITOR, "local"))
     assert not _headings(_tab(again))
+
+
+def test_a_report_goes_when_its_session_times_out_with_no_tab_open(accounts, tmp_path):
+    """A session left idle past its limit, its tab closed, still held its report (and
+    the rejected rows' witness details) in the server's memory until someone else's
+    next report. Any signed-in tab's next check now ends it, and the report goes."""
+    session = registry().open(start_session("first-editor", Role.EDITOR, "local"))
+    at = _tab(session)
+    _upload(at, _sheet(tmp_path)).button(key="import_check").click().run()
+    assert import_memory._kept().get(session.key) is not None
+    long_ago = time.time() - identity.settings().session.idle_seconds - 60
+    registry().update(replace(session, last_seen=long_ago))  # the tab was closed then
+    _tab(registry().open(start_session("second-editor", Role.EDITOR, "local")))
+    assert registry().get(session.key) is None
+    assert import_memory._kept().get(session.key) is None
 
 
 def test_another_account_in_the_same_tab_never_sees_the_report(accounts, tmp_path):

@@ -163,6 +163,27 @@ def test_ending_a_session_ends_it_for_every_tab_and_its_pending_handoff():
     assert registry.get(kept.key) is None and registry.get(other.key) is not None
 
 
+def test_every_way_a_session_ends_is_told_to_who_keeps_things_for_it():
+    """What the server keeps for a session (an import's rejected rows) goes when the
+    session ends by a sign-out, for its account, or past its limits with no tab open."""
+    policy = SessionPolicy(idle_seconds=3600, max_seconds=8 * 3600)
+    registry = SessionRegistry()
+    told: list[str] = []
+    registry.on_end(told.append)
+    signed_out, _ = _registered(registry, now=0)
+    registry.end(signed_out.key)
+    assert told == [signed_out.key]
+    disabled, _ = _registered(registry, now=0)
+    assert registry.end_account("amina") == 1
+    assert told[-1] == disabled.key
+    idle, _ = _registered(registry, now=0)
+    busy, _ = _registered(registry, now=3000)
+    registry.prune(policy, now=3601)
+    assert told[-1] == idle.key and busy.key not in told
+    registry.prune(policy, now=3601)  # already gone: told once
+    assert told.count(idle.key) == 1
+
+
 def test_a_session_made_before_the_modules_were_imported_again_still_holds():
     """Streamlit imports the project's modules again when a file changes; a session
     kept from before belongs to the old classes (stood in for here by look-alikes)
