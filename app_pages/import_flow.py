@@ -25,14 +25,8 @@ from incidents.default_country import GIVEN, Offer, offered_country
 from incidents.field_words import field_label
 from incidents.import_fill import fixed_problems, settable_fields
 from incidents.import_preview import cannot_import, preview_rows, preview_table
-from incidents.importer import (
-    FileRows,
-    ImportFailed,
-    ImportOptions,
-    delimiter_of,
-    import_file,
-    read_rows,
-)
+from incidents.import_read import FileRows, ImportFailed, ImportOptions, delimiter_of, read_rows
+from incidents.importer import import_file
 from incidents.io import template
 from incidents.io.formats import (
     ACCEPTED,

@@ -20,7 +20,7 @@ import streamlit as st
 from app_pages import common, identity
 from app_pages.session_cookie import registry
 from incidents.auth.sessions import Session, as_session
-from incidents.importer import ImportOptions
+from incidents.import_read import ImportOptions
 from incidents.report import ImportReport
 
 LAST = "_incidents_last_import"

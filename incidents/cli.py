@@ -25,7 +25,8 @@ from incidents.dates import DayOrder
 from incidents.export import cli as export_cli
 from incidents.failures import log_unexpected, sentence
 from incidents.import_fill import fixed_problems
-from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.import_read import ImportFailed, ImportOptions
+from incidents.importer import import_file
 from incidents.io.formats import formats
 from incidents.output_files import OutputRefused, kept_files, write_output
 from incidents.store import Store, StoreError, display_url, open_store

@@ -10,7 +10,7 @@ from typing import Any
 
 from incidents.default_country import offered_country
 from incidents.field_words import field_label, value_shown
-from incidents.importer import FileRows, ImportOptions, day_order_of
+from incidents.import_read import FileRows, ImportOptions, day_order_of
 from incidents.io.formats import Format
 from incidents.placing import country_name, place_all
 from incidents.record import Incident
@@ -28,7 +28,7 @@ NEEDED = {"date_start": N_("the date"), "type": N_("the type of incident")}
 
 
 def cannot_import(rows: FileRows, fmt: Format) -> str | None:
-    """One sentence when no row of the file, read this way (incidents.importer.read_rows),
+    """One sentence when no row of the file, read this way (incidents.import_read.read_rows),
     could be imported: no rows, or no row with a date or a type. None when the import
     can be tried."""
     table, columns = rows.table, rows.columns

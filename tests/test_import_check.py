@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from incidents.importer import ImportOptions, import_file
+from incidents.import_read import ImportOptions
+from incidents.importer import import_file
 from incidents.query import Query
 from incidents.store.base import Store
 from tests.conftest import ADMIN, EDITOR

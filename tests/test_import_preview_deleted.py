@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from incidents.import_preview import preview_rows
-from incidents.importer import ImportOptions, choose_format, import_file, read_rows
+from incidents.import_read import ImportOptions, choose_format, read_rows
+from incidents.importer import import_file
 from incidents.io.formats import read_any
 from incidents.query import Query
 from incidents.store.base import Store

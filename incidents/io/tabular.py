@@ -69,7 +69,7 @@ class Table:
     # How the file is laid out, as its reader found it ('properties nested one level
     # down' ...); a format's own layout (ACLED's editions ...) comes from formats.layout_of.
     layout: str = ""
-    # Whether a cell may start with "'" (the formula guard's mark: importer.read_rows
+    # Whether a cell may start with "'" (the formula guard's mark: import_read.read_rows
     # takes it off); a CSV file with no apostrophe where a cell can start says False.
     apostrophe_cells: bool = True
     _by_number: dict[int, list[Any]] | None = field(default=None, repr=False, compare=False)

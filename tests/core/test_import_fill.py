@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from incidents.import_fill import audience_note
-from incidents.importer import ImportOptions, import_file
+from incidents.import_read import ImportOptions
+from incidents.importer import import_file
 from tests.conftest import EDITOR, ROOT
 
 UNMISS = ROOT / "tests" / "fixtures" / "real" / "unmiss_incidents_osm_excerpt.geojson"

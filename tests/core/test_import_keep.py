@@ -91,7 +91,7 @@ def test_acled_again_leaves_a_restricted_record_restricted(store: Store) -> None
 
 
 def test_check_only_says_what_an_update_would_leave(gpkg_store: Store, tmp_path: Path) -> None:
-    from incidents.importer import ImportOptions
+    from incidents.import_read import ImportOptions
 
     import_file(EXAMPLE, gpkg_store, EDITOR)
     path = tmp_path / "corrections.csv"
@@ -109,7 +109,7 @@ def _corrections(tmp_path: Path, header: str, *rows: str) -> Path:
 def test_a_value_for_every_row_fills_new_records_only(gpkg_store: Store, tmp_path: Path) -> None:
     """Given 'for every row', sensitivity=public made a restricted record public again,
     and a country for every row erased the stored place and point."""
-    from incidents.importer import ImportOptions
+    from incidents.import_read import ImportOptions
 
     import_file(EXAMPLE, gpkg_store, EDITOR)
     old = gpkg_store.get("tarhuna-ex-001", EDITOR)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.import_read import ImportFailed, ImportOptions
+from incidents.importer import import_file
 from incidents.query import Query
 from tests.conftest import EDITOR, EXAMPLE
 

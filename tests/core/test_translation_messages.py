@@ -268,7 +268,8 @@ def test_the_report_follows_the_language_it_is_read_in(tmp_path: Path) -> None:
     """The import page keeps the report and shows it again on later runs: its lines are
     built in the language of the run that shows them."""
     from incidents.access import Role, Viewer
-    from incidents.importer import ImportOptions, import_file
+    from incidents.import_read import ImportOptions
+    from incidents.importer import import_file
     from incidents.store.gpkg import GeoPackageStore
 
     store = GeoPackageStore(tmp_path / "s.gpkg")

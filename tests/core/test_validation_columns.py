@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incidents.dates import infer_day_order
-from incidents.importer import ImportOptions, _header_repeats, _validate, read_rows
+from incidents.import_read import ImportOptions, read_rows
+from incidents.importer import _header_repeats, _validate
 from incidents.io import template
 from incidents.io.formats import Table, raw_columns, read_any
 from incidents.record import Incident

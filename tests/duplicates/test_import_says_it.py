@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import incidents.duplicates.on_import as on_import
-from incidents.importer import ImportOptions, import_file
+from incidents.import_read import ImportOptions
+from incidents.importer import import_file
 from incidents.store.base import Store
 from tests.conftest import EDITOR
 

@@ -165,7 +165,8 @@ def test_a_reimported_row_of_a_merged_record_names_the_record_it_went_into(store
     """The example imported, ex-005 merged into ex-004, the file imported again: the
     report told the editor to restore ex-005 "from the deleted records", which would
     undo the merge (found in a browser walk). It now names the record it went into."""
-    from incidents.importer import ImportOptions, import_file
+    from incidents.import_read import ImportOptions
+    from incidents.importer import import_file
     from tests.conftest import EXAMPLE
 
     import_file(EXAMPLE, store, EDITOR)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.import_read import ImportFailed, ImportOptions
+from incidents.importer import import_file
 from incidents.io import acled
 from incidents.io.formats import detect
 from incidents.io.tabular import FileUnusable, read_table

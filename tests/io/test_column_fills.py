@@ -11,7 +11,7 @@ import pytest
 
 from incidents import translation
 from incidents.column_choices import column_choices
-from incidents.importer import choose_format
+from incidents.import_read import choose_format
 from incidents.io import acled, hxl, template, ucdp
 from incidents.io.formats import read_any
 from incidents.io.tabular import Table

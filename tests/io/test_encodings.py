@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from incidents.importer import ImportFailed, import_file
+from incidents.import_read import ImportFailed
+from incidents.importer import import_file
 from incidents.io.encoding import detect
 from incidents.io.tabular import FileUnusable, read_table
 from incidents.query import Query

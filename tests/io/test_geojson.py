@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.import_read import ImportFailed, ImportOptions
+from incidents.importer import import_file
 from incidents.io import geojson, template
 from incidents.io.formats import detect, read_any
 from incidents.io.tabular import FileUnusable, Table

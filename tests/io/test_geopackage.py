@@ -11,7 +11,8 @@ import pytest
 from shapely.geometry import Point, box
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportFailed, import_file
+from incidents.import_read import ImportFailed
+from incidents.importer import import_file
 from incidents.io import geopackage
 from incidents.io.tabular import FileUnusable
 from incidents.query import Query

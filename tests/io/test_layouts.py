@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportOptions, import_file
+from incidents.import_read import ImportOptions
+from incidents.importer import import_file
 from incidents.io import template
 from incidents.io.formats import detect, layout_of, read_any
 from incidents.store.gpkg import GeoPackageStore

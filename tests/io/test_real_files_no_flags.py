@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.import_read import ImportFailed, ImportOptions
+from incidents.importer import import_file
 from incidents.io.formats import read_any
 from incidents.io.tabular import DELIMITERS
 from incidents.store.gpkg import GeoPackageStore

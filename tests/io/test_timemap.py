@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incidents.access import Role, Viewer
-from incidents.importer import ImportFailed, import_file
+from incidents.import_read import ImportFailed
+from incidents.importer import import_file
 from incidents.io import geojson, timemap
 from incidents.io.formats import FileUnusable, detect, read_any
 from incidents.query import Query

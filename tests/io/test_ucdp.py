@@ -9,7 +9,8 @@ import pytest
 
 from incidents.access import Role, Viewer
 from incidents.country_names import country_code
-from incidents.importer import ImportFailed, ImportOptions, import_file
+from incidents.import_read import ImportFailed, ImportOptions
+from incidents.importer import import_file
 from incidents.io import ucdp
 from incidents.io.formats import detect
 from incidents.io.tabular import FileUnusable, read_table

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from incidents.importer import ImportFailed, import_file
+from incidents.import_read import ImportFailed
+from incidents.importer import import_file
 from incidents.io.tabular import MAX_CELL_CHARS
 from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore

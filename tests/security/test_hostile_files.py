@@ -16,7 +16,8 @@ from typing import Any, cast
 import pytest
 import xlsxwriter
 
-from incidents.importer import ImportFailed, import_file
+from incidents.import_read import ImportFailed
+from incidents.importer import import_file
 from incidents.io import tabular
 from incidents.query import Query
 from tests.conftest import EDITOR, ROOT

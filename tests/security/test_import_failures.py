@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from incidents.importer import ImportFailed, import_file
+from incidents.import_read import ImportFailed
+from incidents.importer import import_file
 from incidents.query import Query
 from incidents.store.gpkg import GeoPackageStore
 from tests.app.conftest import point_app_at

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from incidents.importer import ImportFailed, import_file
+from incidents.import_read import ImportFailed
+from incidents.importer import import_file
 from incidents.io import acled, ucdp
 from incidents.io.template import TEMPLATE_COLUMNS
 from incidents.report import ImportReport

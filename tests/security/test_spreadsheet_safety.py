@@ -170,7 +170,7 @@ def test_a_guarded_cell_after_a_space_is_unguarded_by_a_reader_that_strips_cells
     check for files with no apostrophe right after a delimiter."""
     from pathlib import Path
 
-    from incidents.importer import ImportOptions, read_rows
+    from incidents.import_read import ImportOptions, read_rows
     from incidents.io.formats import detect, read_any
 
     sample = Path(__file__).parents[1] / "fixtures" / "formats" / "hxl_sample.csv"

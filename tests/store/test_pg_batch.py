@@ -13,7 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 import pytest
 
-from incidents.importer import ImportOptions, import_file
+from incidents.import_read import ImportOptions
+from incidents.importer import import_file
 from incidents.query import Query
 from incidents.store import pg_batch
 from incidents.synthetic import write_synthetic_csv
