@@ -59,12 +59,12 @@ class SqlSummaries:
             ("i.date_kind", query.date_kinds), ("i.type", query.types),
             ("i.verification", query.verification), ("i.admin1_code", query.admin1_codes),
             ("i.country", query.countries),
-            ("i.location_precision", query.precisions()),
         ):  # fmt: skip
             where.any_of(column, values)
-        if not query.include_unlocated:
-            where.add("i.latitude IS NOT NULL")
         if seen.exact:
+            where.any_of("i.location_precision", query.precisions())
+            if not query.include_unlocated:
+                where.add("i.latitude IS NOT NULL")
             _exact_dates(where, query)
             if query.bbox is not None:
                 west, south, east, north = query.bbox
@@ -72,6 +72,9 @@ class SqlSummaries:
                 where.add("i.latitude BETWEEN %s AND %s", south, north)
             return where
         _public_dates(where, query)
+        if query.precisions() or not query.include_unlocated:  # as the public sees them
+            fids = self._public_points().shown(query.precisions(), query.include_unlocated)
+            where.add(f"i.fid IN ({', '.join(map(str, fids))})" if fids else "1 = 0")
         if query.bbox is not None:
             fids = self._public_points().inside(query.bbox)
             where.add(f"i.fid IN ({', '.join(map(str, fids))})" if fids else "1 = 0")
@@ -95,12 +98,14 @@ class SqlSummaries:
     def _public_points(self) -> _PublicPoints:
         _, rows = self.store.tuples(
             f"SELECT i.fid, {', '.join(f'i.{c}' for c in _RULE_INPUTS)} FROM incidents i "
-            "WHERE i.sensitivity = 'public' AND i.latitude IS NOT NULL ORDER BY i.fid",
+            "WHERE i.sensitivity = 'public' ORDER BY i.fid",
             [],
         )
         frame = pd.DataFrame.from_records(rows, columns=["fid", *_RULE_INPUTS], coerce_float=True)
         points = public_points(frame, self.store.public_rules)
-        return _PublicPoints(frame["fid"].to_numpy(np.int64), points.lat, points.lon)
+        stored = frame["location_precision"].fillna("").astype(str).to_numpy()
+        precision = np.where(points.precision != "", points.precision, stored)
+        return _PublicPoints(frame["fid"].to_numpy(np.int64), points.lat, points.lon, precision)
 
     def _rows(self, sql: str, where: Where, columns: list[str]) -> pd.DataFrame:
         return frame_of(self.store._fetch(sql.format(where=where.sql()), where.params), columns)
@@ -161,10 +166,25 @@ class SqlSummaries:
 
 
 class _PublicPoints:
-    """The public point of every located public record, by fid (public_place's rule)."""
+    """The public point and precision of every public record, by fid (public_place's
+    rule; NaN where the public sees no point)."""
 
-    def __init__(self, fids: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> None:
-        self.fids, self.lat, self.lon = fids, lat, lon
+    def __init__(
+        self, fids: np.ndarray, lat: np.ndarray, lon: np.ndarray, precision: np.ndarray
+    ) -> None:
+        self.fids, self.lat, self.lon, self.precision = fids, lat, lon, precision
+
+    def shown(self, precisions: tuple[str, ...], unlocated: bool) -> list[int]:
+        """Records whose precision as shown is one of precisions (any when empty), with a
+        public point unless unlocated."""
+        keep = (
+            np.isin(self.precision, list(precisions))
+            if precisions
+            else np.ones(len(self.fids), bool)
+        )
+        if not unlocated:
+            keep &= ~np.isnan(self.lat)
+        return [int(f) for f in self.fids[keep]]
 
     def add(self, frame: pd.DataFrame) -> pd.DataFrame:
         where = dict(zip(self.fids.tolist(), zip(self.lat, self.lon, strict=True), strict=True))
@@ -279,8 +299,8 @@ def visible_rows(store: Any, viewer: Viewer) -> pd.DataFrame:
 
 
 def filter_frame(frame: pd.DataFrame, query: Query, public: bool) -> pd.DataFrame:
-    """Rows of visible_rows() matching every filter of the query: the window and the
-    box on the shown dates and points, the rest on the stored values."""
+    """Rows of visible_rows() matching every filter of the query: the window, the box,
+    the precision and "with a point" on the shown values, the rest on the stored ones."""
     keep = pd.Series(True, index=frame.index)
     start, end = frame["date_start"].astype(str), frame["date_end"].astype(str)
     first, last = (start, end) if query.date_mode == "within" else (end, start)
@@ -294,13 +314,14 @@ def filter_frame(frame: pd.DataFrame, query: Query, public: bool) -> pd.DataFram
     for name, wanted in (
         ("type", query.types), ("verification", query.verification),
         ("date_kind", query.date_kinds), ("admin1_code", query.admin1_codes),
-        ("country", query.countries),
-        ("location_precision", query.precisions()), ("id", query.ids),
+        ("country", query.countries), ("id", query.ids),
     ):  # fmt: skip
         if wanted:
             keep &= frame[f"{name}_stored"].fillna("").isin(wanted)
+    if query.precisions():  # as shown: the public's coarsened precision and point
+        keep &= frame["location_precision"].fillna("").isin(query.precisions())
     if not query.include_unlocated:
-        keep &= frame["latitude_stored"].notna()
+        keep &= frame["latitude"].notna()
     for name, wanted in (("tags", query.tags), ("perpetrators", query.perpetrators)):
         if wanted:
             held = frame[f"{name}_stored"].fillna("").str.casefold()

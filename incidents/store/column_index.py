@@ -30,7 +30,12 @@ from incidents import count_totals, grid, time_spread
 from incidents.query import Query
 
 _EPOCH = date(1970, 1, 1)
-_CODED = ("type", "verification", "date_kind", "stored_precision", "admin1_code", "country")
+# precision: as this viewer sees it (the filters); stored_precision: as the record holds
+# it (whether the public is shown its place: public_town_search).
+_CODED = (
+    *("type", "verification", "date_kind", "precision", "stored_precision"),
+    *("admin1_code", "country"),
+)
 MEASURE_COLUMNS = (
     *("killed_best", "disappeared_best", "displaced_best"),
     *("killed_min", "disappeared_min", "displaced_min"),  # count_totals: unknown is not zero
@@ -62,7 +67,7 @@ class ColumnIndex:
     end: np.ndarray
     lat: np.ndarray  # float64, NaN without a point (coarsened for the public)
     lon: np.ndarray
-    has_latitude: np.ndarray  # the stored latitude is set (include_unlocated acts on it)
+    has_latitude: np.ndarray  # a point as this viewer sees it (include_unlocated acts on it)
     drawable: np.ndarray
     measures: dict[str, np.ndarray]
     lookup: FidLookup | None = None  # text/tag/perpetrator/id filters, answered by the store
@@ -134,7 +139,7 @@ class ColumnIndex:
             ("date_kind", query.date_kinds),
             ("admin1_code", query.admin1_codes),
             ("country", query.countries),
-            ("stored_precision", query.precisions()),
+            ("precision", query.precisions()),
         ):
             if wanted:
                 allowed = [i for i, v in enumerate(self.labels[name]) if v in set(wanted)]

@@ -108,7 +108,8 @@ def _default_dir(store: RecordReads) -> Path:
 # Raised with every change to what a snapshot holds or how the public rule places a
 # record, so that no snapshot read under the old one is used (or patched) again.
 # v4: records known only to their country have no public point. v5: the country.
-_RULES_VERSION = "v5"
+# v6: the precision and "has a point" as the viewer sees them (the public's coarsened).
+_RULES_VERSION = "v6"
 
 
 def _identity(store: RecordReads, viewer: Viewer) -> str:
@@ -248,7 +249,7 @@ def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
     dates coarsened for the public."""
     precision = frame["location_precision"].fillna("").astype(str)
     out = pd.DataFrame({"fid": frame["fid"].to_numpy(np.int64)})
-    out["has_latitude"] = frame["latitude"].notna().to_numpy()
+    stored_point = frame["latitude"].notna().to_numpy()
     start = frame["start"].to_numpy(np.int64)
     end = frame["end"].to_numpy(np.int64)
     if public is not None:
@@ -262,7 +263,12 @@ def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
     out["start"], out["end"] = start.astype(np.int32), end.astype(np.int32)
     out["latitude"], out["longitude"] = lat, lon
     out["drawable"] = ~np.isnan(lat) & ~np.isnan(lon) & (precision != "country").to_numpy()
-    out["stored_precision"] = _category(frame["location_precision"])
+    # The filters act on the record as this viewer sees it: a public reader's "known to
+    # the exact site" or "with a point" once picked out the records whose exact site is
+    # on file, though each showed as approximate (or with no point at all).
+    out["has_latitude"] = stored_point if public is None else ~np.isnan(lat)
+    out["precision"] = _category(precision)
+    out["stored_precision"] = _category(frame["location_precision"])  # public_town_search
     for name in ("type", "verification", "date_kind", "admin1_code", "country"):
         out[name] = _category(frame[name])
     for name in MEASURE_COLUMNS:

@@ -99,3 +99,27 @@ def test_the_publics_sources_are_dated_as_the_record_is(filled):
         assert public[r.id][0].date == ("2020-06" if r.public_date_to_month else "2020-06-18")
         assert public[r.id][0].url == "https://example.org/r"
         assert staff[r.id][0].date == "2020-06-18"
+
+
+def test_the_publics_precision_and_point_filters_act_on_what_public_rows_show(filled):
+    """A red-team pass found "known to the exact site" picking out, for the public, the
+    records whose exact site is on file though every public row showed them as
+    approximate; and "with a point" keeping a record known only to its country whose
+    public row has no point."""
+    shown = filled.query(Query(), PUBLIC).set_index("id")
+    for limit in PRECISIONS:
+        query = Query(max_precision=limit)
+        expected = sorted(
+            i for i, p in shown["location_precision"].items() if p in query.precisions()
+        )
+        assert sorted(filled.query(query, PUBLIC)["id"]) == expected, limit
+        assert filled.count(query, PUBLIC) == len(expected)
+        assert SqlSummaries(filled).count(query, PUBLIC) == len(expected)
+    assert filled.count(Query(max_precision="exact"), PUBLIC) == 0
+    assert filled.count(Query(max_precision="exact"), VIEWER) == 1  # staff: as stored
+    located = Query(include_unlocated=False)
+    expected = sorted(shown.index[shown["latitude"].notna()])
+    assert "pub-" + str(PRECISIONS.index("country")) not in expected
+    assert sorted(filled.query(located, PUBLIC)["id"]) == expected
+    assert SqlSummaries(filled).count(located, PUBLIC) == len(expected)
+    assert filled.count(located, VIEWER) == len(RECORDS)
