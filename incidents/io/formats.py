@@ -121,13 +121,17 @@ def read_any(path: Path, data: bytes | None = None, name: str | None = None) -> 
     name = name or path.name
     suffix = Path(name).suffix.casefold()
     if suffix in _NOT_SHEETS[:2]:
-        from incidents.io import geojson, timemap
+        from incidents.io import broken_text, geojson, timemap
 
         data = file_bytes(path, data, name)
         document = geojson.load(data, name)
         if timemap.is_timemap(document):  # a timemap export; GeoJSON keeps its reader
-            return timemap.table_from_document(document, name)
-        return geojson.table_from_document(document, data, name)
+            table = timemap.table_from_document(document, name)
+        else:
+            table = geojson.table_from_document(document, data, name)
+        if broken_text.may_hold_surrogates(data):
+            broken_text.mend_table(table)
+        return table
     if suffix == ".gpkg":
         from incidents.io import geopackage
 

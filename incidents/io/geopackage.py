@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from incidents.io import tabular
+from incidents.io import broken_text, tabular
 from incidents.io.geojson import point_of
 from incidents.io.tabular import MAX_FILE_BYTES, MAX_ROWS, FileUnusable, Table
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
@@ -66,24 +66,17 @@ def _read_file(path: Path, name: str) -> Table:
 
     errors = pyogrio.errors
     try:
-        layer = choose_layer(pyogrio.list_layers(path), name)
-        info = pyogrio.read_info(path, layer=layer)
-        if int(info["features"]) > MAX_ROWS:
-            said = _("{file}: more than {n} features; split the file")
-            raise FileUnusable(said.format(file=name, n=_number(MAX_ROWS)))
-        if len(info["fields"]) > tabular.MAX_COLUMNS:
-            said = _(
-                "{file}: the layer {layer} has {n} fields; the tool reads at most {columns} columns"
-            )
-            raise FileUnusable(said.format(file=name, layer=layer, n=_number(len(info["fields"])),
-                                           columns=tabular.MAX_COLUMNS))  # fmt: skip
-        frame = pyogrio.read_dataframe(path, layer=layer)
+        layer = _layer_within_limits(path, name)
+        frame, broken = _layer_frame(path, layer)
     except (
         errors.DataSourceError, errors.DataLayerError, errors.FeatureError,
         errors.FieldError, errors.GeometryError, errors.CRSError,
     ) as error:  # fmt: skip
         said = _("{file}: the GeoPackage could not be read ({error})")
         raise FileUnusable(said.format(file=name, error=error)) from None
+    except UnicodeDecodeError:  # a layer's or field's name: no row can be told apart
+        said = _("{file}: the GeoPackage could not be read (a name in it is not UTF-8 text)")
+        raise FileUnusable(said.format(file=name)) from None
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     records = [
         {c: plain(v) for c, v in zip(columns, values, strict=True)}
@@ -100,6 +93,8 @@ def _read_file(path: Path, name: str) -> Table:
             raise FileUnusable(said.format(file=name, error=error)) from None
     table = _table(name, columns, records)
     table.problems = too_many
+    for number, problems in broken.items():
+        table.problems.setdefault(number, []).extend(problems)
     if layer == PREFERRED_LAYER:
         table.layout = _("GeoPackage layer '{layer}' (this tool's own layout)").format(layer=layer)
     else:
@@ -108,6 +103,44 @@ def _read_file(path: Path, name: str) -> Table:
         for number, cells in table.rows:
             tabular.flag_long_cells(table, number, cells)
     return table
+
+
+def _layer_within_limits(path: Path, name: str) -> str:
+    """The layer to read, once its size is known to be within the tool's limits."""
+    import pyogrio
+
+    layer = choose_layer(pyogrio.list_layers(path), name)
+    info = pyogrio.read_info(path, layer=layer)
+    if int(info["features"]) > MAX_ROWS:
+        said = _("{file}: more than {n} features; split the file")
+        raise FileUnusable(said.format(file=name, n=_number(MAX_ROWS)))
+    if len(info["fields"]) > tabular.MAX_COLUMNS:
+        said = _(
+            "{file}: the layer {layer} has {n} fields; the tool reads at most {columns} columns"
+        )
+        raise FileUnusable(said.format(file=name, layer=layer, n=_number(len(info["fields"])),
+                                       columns=tabular.MAX_COLUMNS))  # fmt: skip
+    return layer
+
+
+def _layer_frame(path: Path, layer: str) -> tuple[Any, dict[int, list[tuple[str, str]]]]:
+    """The layer's features, and the rows (numbered from 1, in the layer's order) whose
+    text is not UTF-8: read from a copy with that text mended (broken_text), so the
+    other rows are kept and those are rejected, each field named."""
+    import pyogrio
+
+    try:
+        return pyogrio.read_dataframe(path, layer=layer), {}
+    except UnicodeDecodeError:
+        pass
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "mended.gpkg"
+        fids = broken_text.mended_layer(path, layer, copy)
+        frame = pyogrio.read_dataframe(copy, layer=layer, fid_as_index=True)
+    number = {int(fid): at for at, fid in enumerate(frame.index, start=1)}
+    said = _(broken_text.NOT_UTF8)
+    problems = {number[f]: [(c, said) for c in cs] for f, cs in fids.items() if f in number}
+    return frame.reset_index(drop=True), problems
 
 
 def choose_layer(layers: Any, name: str) -> str:
