@@ -28,7 +28,7 @@ from incidents.import_fill import fixed_problems
 from incidents.import_read import ImportFailed, ImportOptions
 from incidents.importer import import_file
 from incidents.io.formats import formats
-from incidents.output_files import OutputRefused, kept_files, write_output
+from incidents.output_files import OutputRefused, check_output, kept_files, write_output
 from incidents.store import Store, StoreError, display_url, open_store
 from incidents.store.audit import now_utc
 from incidents.translation import N_, _, ngettext, set_language
@@ -111,14 +111,21 @@ def _import(db: str | None, path: Path, **o: Any) -> int:
     column_map = dict(o["column_map"]) or None
     options = ImportOptions(o["fmt"], column_map, order, o["country"], o["dry_run"], fixed or None)
     viewer = Viewer(o["actor"], Role.EDITOR)
+    keep: tuple[str | Path, ...] = (*kept_files(db), path)  # the rows are private
     try:
+        for given in (o["rejected"], o["warnings"]):  # refused before anything is stored
+            if given:
+                check_output(given, keep)
         report = import_file(path, open_store(db), viewer, options, progress=_progress)
+    except OutputRefused as error:
+        print(_("Could not import {file}: {problems}").format(file=path.name, problems=error),
+              file=sys.stderr)  # fmt: skip
+        return 2
     except ImportFailed as error:
         said = _("Could not import: {error}").format(error=error)
         print(_for_terminal(said), file=sys.stderr)
         return 2
     print(_for_terminal("\n".join(report.lines())))
-    keep: tuple[str | Path, ...] = (*kept_files(db), path)  # the rows are private
     try:
         if report.warnings:
             written = o["warnings"] or path.with_name(path.stem + ".warnings.csv")
@@ -131,9 +138,10 @@ def _import(db: str | None, path: Path, **o: Any) -> int:
             said = _("Rejected rows written to {path}: fix them and import that file again.")
             print(said.format(path=target))
             return 1
-    except OutputRefused as error:
-        print(_("Not written: {error}").format(error=error), file=sys.stderr)
-        return 2
+    except OutputRefused as error:  # beside the file (no --rejected): found only now
+        said = _("The import is stored as reported above, but a file was not written: {error}")
+        print(said.format(error=error), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -26,7 +26,7 @@ from incidents.export.cells import CELLS_ABOVE
 from incidents.export.profiles import PROFILES, export_viewer, get_profile
 from incidents.export.service import FORMATS, ExportRequest, run_export
 from incidents.export.theme import parse_size
-from incidents.output_files import OutputRefused, kept_files, write_output
+from incidents.output_files import OutputRefused, check_output, kept_files, write_output
 from incidents.query import Query
 from incidents.translation import DEFAULT_SETTING, N_, _, default_language, number, supported
 
@@ -203,7 +203,8 @@ def _export(db: str | None, **params: Any) -> int:
         request = request_from_args(params, lambda: _data_countries(store(), viewer, params))
         if request.panels == "period" and not request.breaks:
             raise ValueError(_("--panels period needs at least one --break YYYY-MM-DD"))
-    except ValueError as error:
+        check_output(params["out"], kept_files(db))  # before the work and its audit entry
+    except ValueError as error:  # OutputRefused is one
         print(_("Cannot export: {error}").format(error=error), file=sys.stderr)
         return 2
     started = time.perf_counter()

@@ -15,7 +15,7 @@ import pytest
 from incidents.output_files import OutputRefused, write_output
 from incidents.query import Query
 from incidents.store import open_store
-from tests.conftest import EDITOR, EXAMPLE, ROOT
+from tests.conftest import ADMIN, EDITOR, EXAMPLE, ROOT
 
 EXAMPLE_RECORDS = len(pd.read_csv(EXAMPLE))
 
@@ -105,3 +105,42 @@ def test_a_postgresql_store_keeps_no_local_file(tmp_path: Path):
     with pytest.raises(OutputRefused):
         write_output(out, b"y", private=False, keep=[out])
     assert out.read_bytes() == b"x"
+
+
+def _audit_entries(store: Path) -> int:
+    return len(open_store(str(store)).audit_log(ADMIN))
+
+
+@pytest.mark.parametrize("where", ["missing folder", "a folder", "a name too long"])
+def test_an_export_that_cannot_be_written_is_refused_before_the_work(
+    store: Path, tmp_path: Path, where: str
+):
+    """Found in a red-team pass: an export to a folder that does not exist ended in 'an
+    unexpected error' once the file was made, and its audit entry was kept."""
+    out = {"missing folder": tmp_path / "no-such-folder" / "x.csv", "a folder": tmp_path,
+           "a name too long": tmp_path / ("x" * 300 + ".csv")}[where]  # fmt: skip
+    before = _audit_entries(store)
+    run = _cli("--db", str(store), "export", "csv", "--profile", "public", "--out", str(out))
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith("Cannot export: ") and "unexpected" not in run.stderr
+    assert "choose another output file" in run.stderr or "name a file in it" in run.stderr
+    assert _audit_entries(store) == before
+
+
+def test_an_import_whose_rejected_file_cannot_be_written_stores_nothing(
+    store: Path, tmp_path: Path
+):
+    """Found in a red-team pass: with --rejected in a missing folder the good rows were
+    stored, then 'The import command did not complete', and the rejected rows (the only
+    copy of what was refused) were never written."""
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        "id,type,date_start,place\nnew-1,killing,2020-06-01,Tarhuna\nnew-2,killing,bad,Tarhuna\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "no-such-folder" / "rejected.csv"
+    run = _cli("--db", str(store), "import", str(mixed), "--rejected", str(target))
+    assert run.returncode == 2, run.stderr
+    assert "Could not import mixed.csv: the folder of " in run.stderr
+    assert "does not exist: create it or choose another output file" in run.stderr
+    _intact(store)
