@@ -18,6 +18,9 @@ import matplotlib
 from incidents.translation import NO_OVERRIDES
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+# A record's tab (kept by the import, as a line break is) drawn as a space: the fonts
+# have no glyph for it, and a box showed in a deck's image.
+_FOR_FIGURES = {**NO_OVERRIDES, ord("\t"): " "}
 
 
 def starts_rtl(text: str) -> bool:
@@ -43,7 +46,7 @@ def for_matplotlib(text: str, rtl: bool = False) -> str:
     """Text ready for matplotlib so Arabic reads right in the image. rtl: a line of a
     right-to-left panel, read so whatever its letters (a sources line starting "Human
     Rights Watch" ended "Agenzia Novaغيرها 2و ؛"; a line "Report." kept its stop right)."""
-    text = text.translate(NO_OVERRIDES)
+    text = text.translate(_FOR_FIGURES)
     if not text or not (rtl or _RTL.search(text)):
         return text
     if matplotlib_shapes_text():  # its own bidi: a right-to-left mark sets the direction

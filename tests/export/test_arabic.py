@@ -90,3 +90,15 @@ def test_direction_overrides_in_record_text_reorder_nothing_in_an_image():
     """A publisher "\u202eEvil Corp" drew every later name backwards (found in review)."""
     assert for_matplotlib("\u202eEvil Corp; CNN; \u2067BBC\u2069") == "Evil Corp; CNN; BBC"
     assert for_matplotlib("\u202eترهونة", rtl=True).count("\u202e") == 0
+
+
+def test_a_tab_in_record_text_is_drawn_as_a_space_not_a_missing_glyph(recwarn):
+    """Found in a red-team pass: a title holding a tab showed a box on a deck's image,
+    and matplotlib warned "Glyph 9 missing"."""
+    assert for_matplotlib("Mass grave\tTarhuna") == "Mass grave Tarhuna"
+    with theme.export_style():
+        fig, ax = plt.subplots()
+        ax.set_title(for_matplotlib("Mass grave\tTarhuna"))
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
+    assert not [w for w in recwarn if "missing" in str(w.message)]
