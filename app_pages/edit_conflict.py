@@ -1,7 +1,7 @@
 """Two editors saved the same record: the second save is refused, not lost.
 
-The refused editor sees each field they changed, their value and the value stored
-now, and chooses: keep their changes on top of the stored record (the form is refilled
+The refused editor sees each field either side changed, their value and the value
+stored now, and chooses: keep their changes on top of the stored record (the form is refilled
 with them, to check and save again), or drop them and reload the stored record.
 """
 
@@ -73,8 +73,8 @@ def _reload(open_form: OpenForm, conflict: dict[str, Any]) -> None:
 
 
 def _changes_table(conflict: dict[str, Any], current: Incident) -> None:
-    """Each field the person changed: their value and the stored one, each side's own
-    changes since the version both started from marked on that side. Marking where the
+    """Each field either side changed: the person's value and the stored one, each
+    side's own changes since the version both started from marked on that side. Marking where the
     two sides differ put the other editor's words under "Your value" too, so it could
     not tell whose change a marked word was."""
     rows = [

@@ -241,12 +241,17 @@ def differences(
     base: Mapping[str, Any], now: Mapping[str, Any], current: Incident
 ) -> list[tuple[str, str, str, str]]:
     """(label, the value both started from, your value, the stored value) for each field
-    the person changed: what a refused save shows when someone else saved the record in
-    between. The first value lets the page mark on each side that side's own changes."""
+    either side changed: what a refused save shows when someone else saved the record
+    in between. The first value lets the page mark on each side that side's own
+    changes. A field only the other save changed is listed too (it stays as they saved
+    it when the person keeps their changes): shown only those the person changed, a
+    field they had not touched changed under them unseen."""
     stored = form_values(current)
+    fields = set(changed(base, now)) | set(changed(base, stored))
     return [
         (LABELS[f], shown(f, base.get(f)), shown(f, now.get(f)), shown(f, stored.get(f)))
-        for f in changed(base, now)
+        for f in FIELDS
+        if f in fields
     ]
 
 

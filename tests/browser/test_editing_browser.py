@@ -207,8 +207,11 @@ def test_two_editors_save_the_same_record_and_nothing_is_lost(
         other.page.get_by_text("in another tab or window").wait_for(timeout=30_000)
         table = other.page.locator("table", has_text="Your value")
         assert "many forced disappearances" in table.inner_text()
-        marks = table.locator("mark").all_inner_texts()
-        assert marks == ["many"], marks  # this editor's change; the other saved the title
+        mine_marked = table.locator("tr", has_text="many forced").locator("td").nth(1)
+        marks = mine_marked.locator("mark").all_inner_texts()
+        assert marks == ["many"], marks  # this editor's change, under "Your value"
+        # the title only the other editor changed is listed too, as they saved it
+        assert "Title from the first editor" in table.inner_text()
         other.page.screenshot(path=str(SCREENSHOTS / "entry-conflict.png"))
         other.page.get_by_role("button", name="Keep my changes on top of the stored record").click()
         other.page.get_by_text("Your changes are now on top of version").wait_for(timeout=30_000)

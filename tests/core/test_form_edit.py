@@ -125,6 +125,8 @@ def test_keeping_my_changes_on_a_record_someone_else_saved():
     rows = form_edit.differences(base, mine, theirs)
     assert rows == [
         ("Title", STORED.title, "My title", STORED.title),
+        # only theirs: listed too, so the person sees what changed under them
+        ("Description", "Line one\nLine two", "Line one\nLine two", "Their description"),
         ("Killed best", str(STORED.killed_best), "14", "13"),
     ]
     rebased = form_edit.form_values(theirs)
