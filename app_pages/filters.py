@@ -31,6 +31,7 @@ LINK_ASKS_TILES = "_link_asks_tiles"  # the opened link had tiles=1: asked, not 
 # The query left once a link's perpetrators or tags this reader is not offered were
 # dropped: the notice stays while the view is still that one.
 LINK_UNSEEN = "_link_filters_unseen"
+LINK_UNSEEN_FIRST = "_link_filters_unseen_first"  # dropped in the first run, before a sidebar
 UNSEEN_SAID = N_(
     "This link asked for a tag or alleged perpetrator that is not among the incidents you "
     "can see; those filters were left out."
@@ -150,6 +151,27 @@ def _drop_unoffered(choices: dict[str, list[str]]) -> bool:
     return dropped
 
 
+def seen_only(view: ViewState, offered: Callable[[str], list[str]]) -> ViewState:
+    """The view of a session's first run (no sidebar yet) with a link's perpetrators and
+    tags this reader is not offered (offered(field): the values offered) taken out, as
+    the sidebar takes them out in the next run: the first counts and map were the
+    link's, an unseen filter included, for a moment."""
+    names = [f for f in filter_fields.FIELDS if f.kind == "names" and f.key]
+    asked = [f for f in names if getattr(view.query, f.name)]
+    if not asked or not _drop_unoffered({f.name: offered(f.name) for f in asked}):
+        return view
+    kept = {f.name: _read(f) for f in asked}
+    st.session_state[LINK_UNSEEN_FIRST] = True  # the sidebar says so from the next run
+    return dataclasses.replace(view, query=dataclasses.replace(view.query, **kept))
+
+
+def unseen_notice() -> None:
+    """Say that filters of the opened link were left out for this reader (the same
+    words for a value restricted and one unknown), while the view is still the link's."""
+    if LINK_UNSEEN in st.session_state or st.session_state.get(LINK_UNSEEN_FIRST):
+        st.warning(_(UNSEEN_SAID))
+
+
 def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
     """One filter's widget, as its entry in the table describes it."""
     label: Callable[[str], str] = f.vocab.shown if f.vocab else str
@@ -236,11 +258,8 @@ def _accept_tiles() -> None:
 def ask_tiles() -> None:
     """When the opened link asked for online map tiles: say so and offer them, off until
     the person agrees (tiles come from a server on the internet, which then learns that
-    this browser looks at this place; a link must not decide that for its reader).
-    First, when filters of the link were left out for this reader, say that too."""
+    this browser looks at this place; a link must not decide that for its reader)."""
     ss = st.session_state
-    if LINK_UNSEEN in ss:  # the same words for a value restricted and one unknown
-        st.warning(_(UNSEEN_SAID))
     if not ss.get(LINK_ASKS_TILES) or ss.get("m_tiles"):
         return
     left, right = st.columns([4, 1])
@@ -281,7 +300,7 @@ def sidebar(
         query = _time(Query(**_widgets("filters", choices)), span)
         _layers()
     ss = st.session_state
-    if dropped:
+    if dropped or ss.pop(LINK_UNSEEN_FIRST, False):  # here, or in the first run (seen_only)
         ss[LINK_UNSEEN] = query
     elif ss.get(LINK_UNSEEN) != query:  # the reader has changed the view since
         ss.pop(LINK_UNSEEN, None)

@@ -82,6 +82,7 @@ def _summary(idx: ColumnIndex, view: ViewState, total: int, shown: int) -> None:
     if words:  # the search text and the tags come from a link: never Markdown
         said = _("Showing incidents where {conditions}.").format(conditions=_("; ").join(words))
         st.caption(common.md_escape(said))
+    filters.unseen_notice()
     filters.ask_tiles()
 
 
@@ -166,6 +167,8 @@ def main() -> None:
     # first run's view is the one the sidebar gives.
     whole = bool(st.session_state.get(WHOLE))
     idx = common.index()
+    if not whole:
+        view = filters.seen_only(view, common.distinct)
     if whole:
         choices = {name: common.distinct(name) for name in filter_fields.choice_lists()}
         choices["admin1_codes"] = [str(c) for c in idx.labels["admin1_code"] if c]

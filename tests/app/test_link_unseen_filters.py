@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from incidents.store import open_store
 from tests.app.conftest import EDITOR
-from tests.app.test_pages import _headline, _map_page
+from tests.app.test_pages import MAP_PAGE, TIMEOUT, WHOLE_PAGE, _headline, _map_page
 
 SECRET_TAG = "secret-site-tag"
 SECRET_UNIT = "SYNTHETIC Unit Seven"
@@ -91,3 +91,18 @@ def test_staff_who_can_see_the_value_get_the_filter(restricted_db, as_editor):
     assert not at.exception
     assert "1 incident shown of 9" in _headline(at)
     assert not _notices(at)
+
+
+def test_the_first_run_already_leaves_the_unseen_filter_out(restricted_db):
+    """A session's first run (the counts and map only, before the sidebar) counted with
+    the link's unseen tag: "0 incidents shown of 8" for a moment, then the page said 8."""
+    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT)
+    at.query_params["tag"] = SECRET_TAG
+    at.run()
+    assert not at.exception
+    assert "8 incidents shown of 8" in _headline(at)
+    assert _notices(at) == [NOTICE]
+    at.session_state[WHOLE_PAGE] = True  # the map's first report: the whole page
+    at.run()
+    assert "8 incidents shown of 8" in _headline(at)
+    assert _notices(at) == [NOTICE] and at.multiselect(key="f_tags").value == []
