@@ -38,7 +38,7 @@ from incidents.validation import (
 Columns = dict[str, list[Any]]
 _BAD = object()  # a cell the row validator must look at
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10))  # and the NUL joins
-_ASCII_SPACE = [bytes([c]) for c in b" \t\n\r\x0b\x0c"]  # isspace(), less _CONTROL's
+_ONE_SPACE = bytes.maketrans(b"\t\n", b"  ")  # the white space _CONTROL_BYTES leaves
 _CONTROL = re.compile("[\x01-\x08\x0b-\x1f]")  # what clean_text removes (NUL: see below)
 _DECIMALS = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?)?(?:\x00(?:-?[0-9]+(?:\.[0-9]+)?)?)*")
 _TEXT = (
@@ -150,10 +150,14 @@ def _clean_column(raw: list[Any]) -> list[str]:
 
 
 def _ascii_outer_space(data: bytes) -> bool:
-    """Whether a NUL-joined ASCII column has a cell with white space at either end."""
+    """Whether a NUL-joined ASCII column (no control character but tab and line break:
+    _clean_column) has a cell with white space at either end. Tabs and line breaks made
+    spaces first: two searches instead of twelve (0.07 against 0.02 s for a column of 100k
+    descriptions)."""
     if data[:1].isspace() or data[-1:].isspace():
         return True
-    return any(b"\x00" + c in data or c + b"\x00" in data for c in _ASCII_SPACE)
+    spaced = data.translate(_ONE_SPACE)
+    return b"\x00 " in spaced or b" \x00" in spaced
 
 
 def _mapped(column: list[Any], read: Callable[[Any], Any]) -> list[Any]:

@@ -25,8 +25,8 @@ from incidents.record import Incident
 from incidents.report import ImportReport
 from incidents.schema import VOCABULARIES
 from incidents.synthetic import synthetic_frame, write_synthetic_csv
-from incidents.validation import RowInvalid, validate_row
-from incidents.validation_columns import validate_columns
+from incidents.validation import RowInvalid, clean_text, validate_row
+from incidents.validation_columns import _clean_column, validate_columns
 from tests.security.test_importer_properties import NASTY, _valid
 
 TODAY = date(2025, 6, 30)
@@ -211,3 +211,19 @@ def test_real_export_date_layouts_are_taken_by_the_columns_as_by_the_rows():
         reference = _reference({k: v[i] for k, v in cols.items()}, "month_first")
         assert reference is not None and _state(incident) == _state(reference)
     assert fast[0].date_start == date(2020, 5, 9) and fast[4].date_start == date(2020, 5, 9)
+
+
+_ASCII_CELLS = st.lists(  # mostly plain (the fast path), some with control characters
+    st.text(st.sampled_from("ab \t\n-"), max_size=6)
+    | st.text(st.sampled_from("ab \t\n\r\x0b\x0c\x01-"), max_size=6),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(cells=_ASCII_CELLS)
+def test_a_column_is_cleaned_as_each_cell_alone(cells):
+    """The column's fast path (one pass over the joined column) against clean_text of
+    each cell, the oracle: white space of every kind at either end of any cell."""
+    assert _clean_column(cells) == [clean_text(c) for c in cells]
