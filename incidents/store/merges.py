@@ -274,15 +274,22 @@ def not_same_pairs(store: RecordStore) -> set[tuple[str, str]]:
 
 def merge_links(store: RecordStore, viewer: Viewer, kept_id: str | None = None) -> list[MergeLink]:
     """Records merged into others (into kept_id only, when given), oldest first; none
-    for a viewer who may not see restricted records and the kept one is restricted.
-    A merged record restored from the deleted list is a record again, not listed."""
+    for a viewer who may not see restricted records, nor for anyone when the kept one is
+    restricted and they may not see it. A merged record restored from the deleted list
+    is a record again, not listed.
+
+    Merges are staff's: the absorbed record may have been restricted (merging it made
+    the kept one restricted; an editor may publish it again), and that it existed is
+    not the public's to know. Tried as a red team would, a public export of such an
+    incident said "1 source record merged" where the detail panel said nothing."""
+    if not viewer.sees_restricted:
+        return []
     with store._backend() as db:
         ensure_tables(db)
         where, params = ("WHERE kept_id = %s", [kept_id]) if kept_id else ("", [])
         rows = db.fetch(f"SELECT * FROM {MERGES} {where} ORDER BY merged_at, absorbed_id", params)
         kept = load_records(db, sorted({str(r["kept_id"]) for r in rows}))
         back = set(load_records(db, sorted({str(r["absorbed_id"]) for r in rows})))
-    visible = {k for k, r in kept.items() if viewer.sees_restricted or r.sensitivity == "public"}
     rows = [r for r in rows if str(r["absorbed_id"]) not in back]
     return [
         MergeLink(
@@ -293,7 +300,7 @@ def merge_links(store: RecordStore, viewer: Viewer, kept_id: str | None = None) 
             str(r["merged_by"]),
         )
         for r in rows
-        if str(r["kept_id"]) in visible
+        if str(r["kept_id"]) in kept
     ]
 
 

@@ -62,3 +62,31 @@ def test_a_selection_read_from_the_index_says_so_too(tmp_path: Path) -> None:
     assert SAID in deck.slides[0].notes_slide.notes_text_frame.text
     other = read_selection(store, Query(ids=("tarhuna-ex-003",)), EDITOR, index=index)
     assert other.merged == 0
+
+
+def test_the_public_is_never_told_of_merges(tmp_path: Path) -> None:
+    """Found in a red-team pass: a restricted record merged into a public one made it
+    restricted; once an editor published it again, its public XLSX, GeoJSON and deck
+    said "1 source record merged", telling the public that another record existed.
+    The detail panel already said nothing of merges to the public."""
+    from incidents.access import PUBLIC
+    from incidents.store.merges import merge_links
+
+    store = open_store(str(tmp_path / "merged.gpkg"))
+    import_file(ROOT / "data" / "examples" / "tarhuna.csv", store, EDITOR)
+    secret = store.get("tarhuna-ex-002", EDITOR)
+    assert secret is not None
+    store.save(secret.replace(sensitivity="restricted"), EDITOR)
+    merge(store, "tarhuna-ex-001", "tarhuna-ex-002", EDITOR)
+    kept = store.get("tarhuna-ex-001", EDITOR)
+    assert kept is not None and kept.sensitivity == "restricted"
+    store.save(kept.replace(sensitivity="public"), EDITOR)
+    assert merge_links(store, PUBLIC) == [] and len(merge_links(store, EDITOR)) == 1
+    for index in (None, build_index(store, PUBLIC)):
+        selection = read_selection(store, Query(ids=("tarhuna-ex-001",)), PUBLIC, index=index)
+        assert len(selection.rows) == 1 and selection.merged == 0
+        assert "Merged records" not in dict(about_lines(selection))
+        if index is None:  # a selection read from the index is drawn, not listed
+            assert "merged" not in json.dumps(json.loads(to_geojson(selection))["metadata"])
+        deck = Presentation(io.BytesIO(build_deck(selection)))
+        assert "merged" not in deck.slides[0].notes_slide.notes_text_frame.text
