@@ -193,6 +193,10 @@ def coarsen_for_public(frame: pd.DataFrame, rules: PublicRules | None = None) ->
         points = public_points(out, rules)
         if "place" in out.columns:
             out["place"] = points.place
+        if "admin1_code" in out.columns:
+            out["admin1_code"] = points.district
+        if "admin1" in out.columns:  # the district's name goes with its code
+            out["admin1"] = out["admin1"].where(points.district != "", "")
         if {"latitude", "longitude"} <= set(out.columns):
             out["latitude"], out["longitude"] = points.lat, points.lon
             if "location_precision" in out.columns:

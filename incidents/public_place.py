@@ -14,7 +14,8 @@ The rule (PublicRules.basis):
 - "district": every record at its district's centre (the grid without a district).
 - "grid": every record at the centre of its grid cell.
 
-Whatever the basis, a record known only to its country gets no public point (staff
+Whatever the basis, a record known only to its country gets no public point, no
+district and no place text of its own: the public sees its country only (staff
 maps do not draw it either), and under "town" and "district" a record known only to
 its district gets none when its district is not known: a grid cell or a district
 would place it finer than its record says, around whatever point it stores (an
@@ -42,20 +43,24 @@ if TYPE_CHECKING:
 
 TOWN_RADIUS_KM = 15.0
 # Place names of records known no finer than these say no more than the public point.
-COARSE_PRECISIONS = ("district", "country")
+# Not "country": a record set to it (an editor may, to hide a site) showed the public
+# its site's name and district, more than it showed while it was exact (a red-team
+# pass); its country is shown by its own column.
+COARSE_PRECISIONS = ("district",)
 _KM_PER_DEGREE = 111.32
 
 
 @dataclass(frozen=True)
 class PublicPoints:
     """Per row: the public point (NaN without one), the precision it is shown at
-    ('town', 'district', 'approximate'; '' without a point) and the place text the
-    public may see."""
+    ('town', 'district', 'approximate'; '' without a point), the place text the public
+    may see and the district it may see ('' for a record known only to its country)."""
 
     lat: np.ndarray
     lon: np.ndarray
     precision: np.ndarray
     place: np.ndarray
+    district: np.ndarray
 
 
 def public_points(frame: pd.DataFrame, rules: PublicRules) -> PublicPoints:
@@ -66,6 +71,7 @@ def public_points(frame: pd.DataFrame, rules: PublicRules) -> PublicPoints:
     stored = _texts(frame, "location_precision")
     coarse_name = np.isin(stored, COARSE_PRECISIONS)
     place = np.where(coarse_name, _texts(frame, "place"), "").astype(object)
+    district = np.where(stored == "country", "", _texts(frame, "admin1_code")).astype(object)
     out_lat, out_lon = np.full(n, np.nan), np.full(n, np.nan)
     precision = np.full(n, "", dtype=object)
     todo = ~np.isnan(lat) & ~np.isnan(lon) & (stored != "country")
@@ -88,7 +94,7 @@ def public_points(frame: pd.DataFrame, rules: PublicRules) -> PublicPoints:
     if todo.any():
         out_lat[todo], out_lon[todo] = snap_to_grid(lat[todo], lon[todo], rules.cell_km)
         precision[todo] = "approximate"
-    return PublicPoints(out_lat, out_lon, precision, place)
+    return PublicPoints(out_lat, out_lon, precision, place, district)
 
 
 def snap_to_grid(lat: np.ndarray, lon: np.ndarray, km: float) -> tuple[np.ndarray, np.ndarray]:

@@ -57,7 +57,7 @@ class SqlSummaries:
         where.add(seen.sql())
         for column, values in (
             ("i.date_kind", query.date_kinds), ("i.type", query.types),
-            ("i.verification", query.verification), ("i.admin1_code", query.admin1_codes),
+            ("i.verification", query.verification), (_district(seen.exact), query.admin1_codes),
             ("i.country", query.countries),
         ):  # fmt: skip
             where.any_of(column, values)
@@ -157,12 +157,21 @@ class SqlSummaries:
         low = f"COALESCE(i.{best_column(measure)}, i.{low_column(measure)}, 0)"  # best, else min
         value = "COUNT(*)" if measure == "incidents" else f"SUM({low})"
         where = self.conditions(query, viewer)
+        code = _district(Visibility.of(viewer).exact)
         sql = (
-            f"SELECT COALESCE(i.admin1_code, '') AS code, {value} AS total "
-            "FROM incidents i WHERE {where} GROUP BY COALESCE(i.admin1_code, '')"
+            f"SELECT COALESCE({code}, '') AS code, {value} AS total "
+            f"FROM incidents i WHERE {{where}} GROUP BY COALESCE({code}, '')"
         )
         frame = self._rows(sql, where, ["code", "total"])
         return pd.Series(frame["total"].astype(float).to_numpy(), index=frame["code"].astype(str))
+
+
+def _district(exact: bool) -> str:
+    """The district as the viewer sees it: none for the public of a record known only to
+    its country (public_place)."""
+    if exact:
+        return "i.admin1_code"
+    return "CASE WHEN i.location_precision = 'country' THEN '' ELSE i.admin1_code END"
 
 
 class _PublicPoints:
@@ -313,11 +322,13 @@ def filter_frame(frame: pd.DataFrame, query: Query, public: bool) -> pd.DataFram
         keep &= frame["latitude"].between(south, north) & frame["longitude"].between(west, east)
     for name, wanted in (
         ("type", query.types), ("verification", query.verification),
-        ("date_kind", query.date_kinds), ("admin1_code", query.admin1_codes),
+        ("date_kind", query.date_kinds),
         ("country", query.countries), ("id", query.ids),
     ):  # fmt: skip
         if wanted:
             keep &= frame[f"{name}_stored"].fillna("").isin(wanted)
+    if query.admin1_codes:  # as shown: no district for the public's country-level records
+        keep &= frame["admin1_code"].fillna("").isin(query.admin1_codes)
     if query.precisions():  # as shown: the public's coarsened precision and point
         keep &= frame["location_precision"].fillna("").isin(query.precisions())
     if not query.include_unlocated:

@@ -109,7 +109,8 @@ def _default_dir(store: RecordReads) -> Path:
 # record, so that no snapshot read under the old one is used (or patched) again.
 # v4: records known only to their country have no public point. v5: the country.
 # v6: the precision and "has a point" as the viewer sees them (the public's coarsened).
-_RULES_VERSION = "v6"
+# v7: no district for the public of a record known only to its country.
+_RULES_VERSION = "v7"
 
 
 def _identity(store: RecordReads, viewer: Viewer) -> str:
@@ -254,7 +255,7 @@ def _compact(frame: pd.DataFrame, public: PublicRules | None) -> pd.DataFrame:
     end = frame["end"].to_numpy(np.int64)
     if public is not None:
         points = public_points(frame, public)  # the one rule (incidents.public_place)
-        frame = frame.assign(latitude=points.lat, longitude=points.lon)
+        frame = frame.assign(latitude=points.lat, longitude=points.lon, admin1_code=points.district)
         located = points.precision != ""
         precision = precision.where(~located, pd.Series(points.precision, index=frame.index))
         start, end = public_day_range(start, end, frame["by_month"].to_numpy(np.int64) == 1)

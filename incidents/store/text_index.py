@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from incidents.query import Query
     from incidents.store.sql import Where
 
-LOWER_VERSION = "2"  # text_lower's table and its trigram index (2: text_marks)
+LOWER_VERSION = "3"  # text_lower's table and its trigram index (2: text_marks; 3: place shown)
 _LOWER_KEY = "text_lower"
 # What stores made before kept beside text_lower, dropped on open: the FTS5 table over
 # the wide columns (filled on every write: a fifth of an import's CPU, 473 MB at 1M),

@@ -167,7 +167,7 @@ def test_place_names_finer_than_a_district_and_record_times_never_reach_the_publ
                    "place": "the farm on the Bani Walid road", "location_precision": precision,
                    "created_at": "2020-06-17T09:12:31Z", "updated_at": "2020-06-19T16:40:05Z",
                    "version": 7}], PublicRules())  # fmt: skip
-    coarse = precision in ("district", "country")
+    coarse = precision == "district"  # "country": the public sees its country only
     assert out.loc[0, "place"] == ("the farm on the Bani Walid road" if coarse else "")
     assert not {"created_at", "updated_at", "version"} & set(out.columns)
     unknown = coarsen_for_public(pd.DataFrame([{"place": "the farm", "latitude": None}]))
@@ -186,6 +186,35 @@ def test_a_record_known_only_to_its_country_has_no_public_point(level):
     out = public(rows, rules)
     assert out["latitude"].isna().all() and out["longitude"].isna().all()
     assert list(out["location_precision"]) == ["country"] * 3
+    assert list(out["admin1_code"]) == [""] * 3 and list(out["place"]) == [""] * 3
+
+
+def test_a_site_set_to_its_country_shows_the_public_no_district_nor_site_name(tmp_path):
+    """Found in a red-team pass: an exact public site an editor set to "known only to
+    the country" (to hide it) still showed the public its district (the district filter
+    and the district counts found it) and, as a coarse place, the site's own name,
+    which the public had not seen while the site was exact."""
+    from incidents.access import PUBLIC
+    from incidents.query import Query
+    from incidents.record import Incident
+    from incidents.store.gpkg import GeoPackageStore
+    from tests.conftest import EDITOR
+
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    site = Incident(id="syn-farm", type="killing", title="SYNTHETIC killing",
+                    date_start=date(2020, 6, 1), date_end=date(2020, 6, 1),
+                    place="Wadi Secret Farm", country="LY", admin1="Murqub",
+                    admin1_code="LY-MB", latitude=32.48171, longitude=13.58293,
+                    location_precision="exact", sensitivity="public")  # fmt: skip
+    store.write_batch([site], EDITOR)
+    assert store.count(Query(text="wadi secret"), PUBLIC) == 0  # the exact site's name
+    store.save(site.replace(location_precision="country", version=1), EDITOR)
+    row = store.query(Query(), PUBLIC).iloc[0]
+    assert (row["place"], row["admin1"], row["admin1_code"]) == ("", "", "")
+    assert store.count(Query(admin1_codes=("LY-MB",)), PUBLIC) == 0
+    assert store.count(Query(text="wadi secret"), PUBLIC) == 0
+    assert "LY-MB" not in dict(store.snapshot(PUBLIC).district_counts())
+    assert store.count(Query(admin1_codes=("LY-MB",)), EDITOR) == 1  # staff: as stored
 
 
 @pytest.mark.parametrize("level", ["town", "district"])
