@@ -32,7 +32,7 @@ from incidents.schema import (
     SOURCE_PARTS,
     VERIFICATION_STATUSES,
 )
-from incidents.translation import _
+from incidents.translation import N_, _
 
 SOURCES, SOURCES_EDITOR = "e_sources", "e_sources_editor"
 FORM = "_entry_form"  # {"id", "record", "base", "draft", "owner"}: the open form (entry_page)
@@ -179,9 +179,22 @@ def _text(name: str, problems: dict[str, str], area: bool = False, hint: str = "
     _problem(problems, name)
 
 
-def _coded(name: str, vocabulary: Any, problems: dict[str, str]) -> None:
-    st.selectbox(label(name), vocabulary.codes, format_func=vocabulary.shown, key=f"e_{name}")
+def _coded(name: str, vocabulary: Any, problems: dict[str, str], tip: str = "") -> None:
+    st.selectbox(label(name), vocabulary.codes, format_func=vocabulary.shown, key=f"e_{name}",
+                 help=tip or None)  # fmt: skip
     _problem(problems, name)
+
+
+# What the public is shown of a public incident at each precision (incidents.public_place):
+# lowering the precision to hide a site, an editor should know the place text goes out
+# as written for an incident known only to its district.
+PRECISION_TIP = N_(
+    "What the public sees of a public incident (by default): an exact or approximate "
+    "site is shown at its town or at the centre of a grid square, never with the place "
+    "as written here; one known only to its district, at the district's centre with the "
+    "place as written here (make sure it names no site); one known only to its country, "
+    "its country and nothing finer."
+)
 
 
 def _when(problems: dict[str, str]) -> None:
@@ -203,7 +216,7 @@ def _where(problems: dict[str, str]) -> None:
     c2.number_input(label("longitude"), key="e_longitude", value=None, format="%.6f",
                     min_value=-180.0, max_value=180.0)  # fmt: skip
     with c3:
-        _coded("location_precision", LOCATION_PRECISIONS, problems)
+        _coded("location_precision", LOCATION_PRECISIONS, problems, _(PRECISION_TIP))
     st.checkbox(
         label("place_unknown") + " " + _("(the sources name no place and give no point)"),
         key="e_place_unknown",

@@ -169,6 +169,16 @@ def test_problems_are_shown_next_to_their_fields(example_db, as_editor):
     assert at.text_input(key="e_title").value == "New incident for the test"  # kept
 
 
+def test_the_precision_says_what_the_public_is_shown(example_db, as_editor):
+    """Found in a red-team pass: an editor who lowers a site's precision to hide it may
+    not know that the place text of an incident known only to its district goes out to
+    the public as written. The precision's help says so."""
+    at = AppTest.from_file(ENTRY_PAGE, default_timeout=TIMEOUT).run()
+    tip = at.selectbox(key="e_location_precision").help or ""
+    assert "with the place as written here (make sure it names no site)" in tip
+    assert "its country and nothing finer" in tip
+
+
 def _type_new(at: AppTest, title: str) -> AppTest:
     at.selectbox(key="e_type").set_value("torture")
     at.text_input(key="e_title").set_value(title)
