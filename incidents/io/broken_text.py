@@ -49,21 +49,29 @@ def mend_table(table: Table) -> None:
                 table.problems.setdefault(number, []).append(said)
 
 
-def mended_layer(path: Path, layer: str, copy: Path) -> dict[int, list[str]]:
+def mended_layer(path: Path, layer: str, fid_column: str, copy: Path) -> dict[int, list[str]]:
     """Copy the GeoPackage at path to copy, with the layer's text that is not UTF-8
-    decoded with REPLACEMENT; return the fids of the rows changed and their columns."""
+    decoded with REPLACEMENT; return the rows changed, by GDAL's feature id (the layer's
+    fid_column, else its rowid), and their columns. The copy's triggers are removed
+    first (they may call functions this program lacks, or bear names that are not text).
+    sqlite3.Error or ValueError when the layer cannot be mended so (a view, a feature id
+    that is not an integer): the caller refuses the file."""
     shutil.copyfile(path, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("DELETE FROM sqlite_master WHERE type = 'trigger'")
+        conn.commit()
+    finally:
+        conn.close()
     conn = sqlite3.connect(copy)
     conn.text_factory = bytes
     try:
-        for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
-            conn.execute('DROP TRIGGER "' + _name(trigger).replace('"', '""') + '"')  # a copy
-        table = '"' + layer.replace('"', '""') + '"'
-        info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        key = next(('"' + _name(c[1]).replace('"', '""') + '"' for c in info if c[5]), "rowid")
+        table = _quoted(layer)
+        key = _quoted(fid_column) if fid_column else "rowid"
         broken: dict[int, list[str]] = {}
-        for column in (_name(c[1]) for c in info):
-            quoted = '"' + column.replace('"', '""') + '"'
+        for column in (_name(c[1]) for c in conn.execute(f"PRAGMA table_info({table})")):
+            quoted = _quoted(column)
             rows = conn.execute(
                 f"SELECT {key}, {quoted} FROM {table} WHERE typeof({quoted}) = 'text'"
             ).fetchall()
@@ -73,11 +81,21 @@ def mended_layer(path: Path, layer: str, copy: Path) -> dict[int, list[str]]:
                 except UnicodeDecodeError:
                     text = raw.decode("utf-8", errors="replace")
                     conn.execute(f"UPDATE {table} SET {quoted} = ? WHERE {key} = ?", (text, fid))
-                    broken.setdefault(int(fid), []).append(column)
+                    broken.setdefault(_feature_id(fid), []).append(column)
         conn.commit()
     finally:
         conn.close()
     return broken
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _feature_id(fid: object) -> int:
+    if type(fid) is not int:
+        raise ValueError("a feature id that is not an integer")
+    return fid
 
 
 def _name(raw: bytes | str) -> str:

@@ -67,7 +67,7 @@ def _read_file(path: Path, name: str) -> Table:
     errors = pyogrio.errors
     try:
         layer = _layer_within_limits(path, name)
-        frame, broken = _layer_frame(path, layer)
+        frame, broken = _layer_frame(path, layer, name)
     except (
         errors.DataSourceError, errors.DataLayerError, errors.FeatureError,
         errors.FieldError, errors.GeometryError, errors.CRSError,
@@ -123,23 +123,34 @@ def _layer_within_limits(path: Path, name: str) -> str:
     return layer
 
 
-def _layer_frame(path: Path, layer: str) -> tuple[Any, dict[int, list[tuple[str, str]]]]:
+def _layer_frame(path: Path, layer: str, name: str) -> tuple[Any, dict[int, list[tuple[str, str]]]]:
     """The layer's features, and the rows (numbered from 1, in the layer's order) whose
     text is not UTF-8: read from a copy with that text mended (broken_text), so the
-    other rows are kept and those are rejected, each field named."""
+    other rows are kept and those are rejected, each field named. A layer that cannot
+    be mended so is refused in one sentence, never stored with a row unaccounted for."""
     import pyogrio
 
     try:
         return pyogrio.read_dataframe(path, layer=layer), {}
     except UnicodeDecodeError:
         pass
+    fid_column = str(pyogrio.read_info(path, layer=layer).get("fid_column") or "")
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "mended.gpkg"
-        fids = broken_text.mended_layer(path, layer, copy)
-        frame = pyogrio.read_dataframe(copy, layer=layer, fid_as_index=True)
-    number = {int(fid): at for at, fid in enumerate(frame.index, start=1)}
+        try:
+            fids = broken_text.mended_layer(path, layer, fid_column, copy)
+            frame = pyogrio.read_dataframe(copy, layer=layer, fid_as_index=True)
+        except (sqlite3.Error, ValueError, UnicodeDecodeError):
+            fids, frame = {0: []}, None
+    number = {} if frame is None else {int(f): at for at, f in enumerate(frame.index, start=1)}
+    if frame is None or not set(fids) <= set(number):
+        said = _(
+            "{file}: the layer {layer} holds text that is not UTF-8, and the tool cannot "
+            "tell which rows; save the file's text as UTF-8 and import it again"
+        )
+        raise FileUnusable(said.format(file=name, layer=layer))
     said = _(broken_text.NOT_UTF8)
-    problems = {number[f]: [(c, said) for c in cs] for f, cs in fids.items() if f in number}
+    problems = {number[f]: [(c, said) for c in cs] for f, cs in fids.items()}
     return frame.reset_index(drop=True), problems
 
 

@@ -11,7 +11,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from incidents.access import Role, Viewer
+from incidents.import_read import ImportFailed
 from incidents.importer import import_file
 from incidents.io.broken_text import may_hold_surrogates
 from incidents.query import Query
@@ -86,3 +89,97 @@ def test_text_not_utf8_in_a_geopackage_rejects_that_row_only(tmp_path):
 def test_ordinary_json_is_not_checked_value_by_value():
     assert not may_hold_surrogates(b'{"title": "\\u0627\\u0644 and \\u00e9"}')
     assert may_hold_surrogates(b'{"title": "\\uD83D\\uDE00"}')
+
+
+def test_a_geopackage_whose_triggers_cannot_run_is_mended_on_a_copy_without_them(tmp_path):
+    """Found in a review: a trigger calling a function this program lacks, or named in
+    bytes that are not UTF-8, made the repair itself fail, and the whole file with it."""
+    source = GeoPackageStore(tmp_path / "source.gpkg")
+    features = [_feature(n, f"SYNTHETIC title {n}") for n in range(3)]
+    plain = tmp_path / "plain.geojson"
+    plain.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    assert import_file(plain, source, EDITOR).imported == 3
+    with sqlite3.connect(source.path) as conn:
+        conn.execute("UPDATE incidents SET title = CAST(X'53594E2085' AS TEXT) WHERE id = 'bt-2'")
+        conn.execute(
+            "CREATE TRIGGER t_missing AFTER UPDATE ON incidents BEGIN SELECT no_such(); END"
+        )
+        conn.execute("CREATE TRIGGER t_named AFTER DELETE ON incidents BEGIN SELECT 1; END")
+        conn.execute("PRAGMA writable_schema = ON")
+        named = b'CREATE TRIGGER "t\xff" AFTER DELETE ON incidents BEGIN SELECT 1; END'
+        conn.execute(
+            f"UPDATE sqlite_master SET name = CAST(X'74FF' AS TEXT), "
+            f"sql = CAST(X'{named.hex()}' AS TEXT) WHERE name = 't_named'"
+        )
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    report = import_file(source.path, store, EDITOR)
+    assert (report.imported, len(report.rejected)) == (2, 1)
+    assert report.rejected[0].cells["id"] == "bt-2"
+    assert _ids(store) == ["bt-0", "bt-1"]
+
+
+def _events_layer(path: Path) -> Path:
+    """A GeoPackage of three SYNTHETIC features in a layer 'events', as GDAL writes one."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    frame = gpd.GeoDataFrame(
+        {"id": [f"bt-{n}" for n in range(3)], "type": ["killing"] * 3,
+         "title": [f"SYNTHETIC title {n}" for n in range(3)],
+         "date_start": ["2021-03-14"] * 3, "country": ["LY"] * 3,
+         "sensitivity": ["public"] * 3},
+        geometry=[Point(13.7, 32.5 + n / 10) for n in range(3)], crs="EPSG:4326",
+    )  # fmt: skip
+    frame.to_file(path, layer="events", driver="GPKG", engine="pyogrio", SPATIAL_INDEX="NO")
+    return path
+
+
+def _layer_over(path: Path, create: str, fill: str) -> None:
+    """The features copied into a layer 'incidents' of another shape (the tool reads it
+    first), registered as GeoPackage layers are."""
+    columns = "geom, id, type, title, date_start, country, sensitivity"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"CREATE {create}")
+        conn.execute(fill.format(columns=columns))
+        conn.execute(
+            "INSERT INTO gpkg_contents(table_name, data_type, identifier, srs_id) "
+            "VALUES ('incidents', 'features', 'incidents', 4326)"
+        )
+        conn.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES ('incidents', 'geom', 'POINT', 4326, 0, 0)"
+        )
+        conn.execute(
+            "UPDATE events SET title = CAST(X'53594E2085' AS TEXT) WHERE id = 'bt-0'"
+        )  # a view shows it too
+
+
+def test_the_broken_row_is_the_one_rejected_whatever_the_layer_s_key(tmp_path):
+    """Found in a review: a layer whose first key column numbered its rows otherwise
+    than GDAL's feature ids rejected a good row and stored the broken one."""
+    path = _events_layer(tmp_path / "keyed.gpkg")
+    _layer_over(
+        path,
+        "TABLE incidents (k INTEGER, tag TEXT, geom BLOB, id TEXT, type TEXT, title TEXT, "
+        "date_start TEXT, country TEXT, sensitivity TEXT, PRIMARY KEY (k, tag))",
+        "INSERT INTO incidents(rowid, k, tag, {columns}) "
+        "SELECT fid, (fid % 3) + 1, 't', {columns} FROM events ORDER BY fid",
+    )
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE incidents SET title = CAST(X'53594E2085' AS TEXT) WHERE id = 'bt-0'")
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    report = import_file(path, store, EDITOR)
+    assert (report.imported, len(report.rejected)) == (2, 1)
+    assert report.rejected[0].cells["id"] == "bt-0"
+    assert _ids(store) == ["bt-1", "bt-2"]
+
+
+def test_a_view_with_text_not_utf8_is_refused_in_one_sentence(tmp_path):
+    path = _events_layer(tmp_path / "view.gpkg")
+    _layer_over(
+        path,
+        "VIEW incidents AS SELECT fid, geom, id, type, title, date_start, "
+        "country, sensitivity FROM events",
+        "SELECT 1",
+    )
+    with pytest.raises(ImportFailed, match="holds text that is not UTF-8, and the tool cannot"):
+        import_file(path, GeoPackageStore(tmp_path / "s.gpkg"), EDITOR)
