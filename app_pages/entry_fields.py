@@ -189,9 +189,9 @@ def _coded(name: str, vocabulary: Any, problems: dict[str, str], tip: str = "") 
 # lowering the precision to hide a site, an editor should know the place text goes out
 # as written for an incident known only to its district.
 PRECISION_TIP = N_(
-    "What the public sees of a public incident (by default): an exact or approximate "
-    "site is shown at its town or at the centre of a grid square, never with the place "
-    "as written here; one known only to its district, at the district's centre with the "
+    "What the public sees of a public incident (by default): an exact, approximate or "
+    "town-level site is shown at its town or at the centre of a grid square, never with "
+    "the place as written here; one known only to its district, at the district's centre with the "
     "place as written here (make sure it names no site); one known only to its country, "
     "its country and nothing finer."
 )

@@ -29,6 +29,7 @@ from incidents.import_read import ImportFailed, ImportOptions
 from incidents.importer import import_file
 from incidents.io.formats import formats
 from incidents.output_files import OutputRefused, check_output, kept_files, write_output
+from incidents.report import ImportReport
 from incidents.store import Store, StoreError, display_url, open_store
 from incidents.store.audit import now_utc
 from incidents.translation import N_, _, ngettext, set_language
@@ -126,23 +127,40 @@ def _import(db: str | None, path: Path, **o: Any) -> int:
         print(_for_terminal(said), file=sys.stderr)
         return 2
     print(_for_terminal("\n".join(report.lines())))
-    try:
-        if report.warnings:
-            written = o["warnings"] or path.with_name(path.stem + ".warnings.csv")
-            write_output(written, report.warnings_csv(), private=True, keep=keep)
-            said = _("Warnings written to {path}: the rows were kept; check what was changed.")
-            print(said.format(path=written))
-        if report.rejected:
-            target = o["rejected"] or path.with_name(path.stem + ".rejected.csv")
-            write_output(target, report.rejected_csv(), private=True, keep=keep)
-            said = _("Rejected rows written to {path}: fix them and import that file again.")
-            print(said.format(path=target))
-            return 1
-    except OutputRefused as error:  # beside the file (no --rejected): found only now
-        said = _("The import is stored as reported above, but a file was not written: {error}")
-        print(said.format(error=error), file=sys.stderr)
-        return 1
-    return 0
+    return _row_files(report, path, {"rejected": o["rejected"], "warnings": o["warnings"]}, keep)
+
+
+def _row_files(
+    report: ImportReport, path: Path, given: dict[str, Path | None], keep: tuple[str | Path, ...]
+) -> int:
+    """The rejected rows' file first (the only list of what was refused, with why), then
+    the warnings', each on its own: one that cannot be written no longer keeps the other
+    from being written (a review found the rejected rows lost to an unwritable warnings
+    file). Exit code 1 when rows were rejected or a file was not written."""
+    files = [
+        ("rejected", report.rejected_csv, _REJECTED_WRITTEN) if report.rejected else None,
+        ("warnings", report.warnings_csv, _WARNINGS_WRITTEN) if report.warnings else None,
+    ]
+    code = 1 if report.rejected else 0
+    for kind, data, said in filter(None, files):
+        target = given[kind] or path.with_name(f"{path.stem}.{kind}.csv")
+        try:
+            write_output(target, data(), private=True, keep=keep)
+        except OutputRefused as error:  # beside the file (no --rejected): found only now
+            unwritten = _CHECKED_NOT_WRITTEN if report.dry_run else _STORED_NOT_WRITTEN
+            print(_(unwritten).format(error=error), file=sys.stderr)
+            code = 1
+            continue
+        print(_(said).format(path=target))
+    return code
+
+
+_REJECTED_WRITTEN = N_("Rejected rows written to {path}: fix them and import that file again.")
+_WARNINGS_WRITTEN = N_("Warnings written to {path}: the rows were kept; check what was changed.")
+_STORED_NOT_WRITTEN = N_(
+    "The import is stored as reported above, but a file was not written: {error}"
+)
+_CHECKED_NOT_WRITTEN = N_("Nothing was stored (a check only), and a file was not written: {error}")
 
 
 # C0 and C1 control characters but the line break and tab, and DEL: a file's column name

@@ -144,3 +144,40 @@ def test_an_import_whose_rejected_file_cannot_be_written_stores_nothing(
     assert "Could not import mixed.csv: the folder of " in run.stderr
     assert "does not exist: create it or choose another output file" in run.stderr
     _intact(store)
+
+
+def _mixed(tmp_path: Path) -> Path:
+    """One good row, one refused (no such day), one kept with a warning (a placeholder
+    verification): SYNTHETIC."""
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "id,type,date_start,place,verification\n"
+        "new-1,killing,2020-06-01,Tarhuna,\nnew-2,killing,2020-02-30,Tarhuna,\n"
+        "new-3,killing,2020-06-02,Tarhuna,n/a\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_rejected_rows_are_written_even_when_the_warnings_cannot_be(store: Path, tmp_path: Path):
+    """Found in a review: the warnings' file, written first, could not be written beside
+    the file, and the rejected rows (the only list of what was refused) were never
+    written. A folder stands in for a file that cannot be written (tests may run as
+    root, who may write anywhere)."""
+    mixed = _mixed(tmp_path)
+    (tmp_path / "f.warnings.csv").mkdir()
+    run = _cli("--db", str(store), "import", str(mixed))
+    assert run.returncode == 1, run.stderr
+    assert "The import is stored as reported above, but a file was not written" in run.stderr
+    assert "f.warnings.csv is a folder" in run.stderr
+    assert "2020-02-30" in (tmp_path / "f.rejected.csv").read_text(encoding="utf-8")
+
+
+def test_a_check_that_cannot_write_its_files_says_nothing_was_stored(store: Path, tmp_path: Path):
+    mixed = _mixed(tmp_path)
+    (tmp_path / "f.rejected.csv").mkdir()
+    run = _cli("--db", str(store), "import", str(mixed), "--dry-run")
+    assert run.returncode == 1, run.stderr
+    assert "Nothing was stored (a check only), and a file was not written" in run.stderr
+    assert "is stored" not in run.stderr
+    _intact(store)
