@@ -113,38 +113,36 @@ def load_gpkg(store: Any, n: int, seed: int) -> None:
 
 
 def load_postgis(store: Any, n: int, seed: int) -> None:
-    from incidents.store.pg_batch import indexes_deferred
+    from incidents.store.postgis import _PgBackend
 
-    names = [f.name for f in INCIDENT_COLUMNS]
+    names = ["geom", *(f.name for f in INCIDENT_COLUMNS)]
+    sources = ["incident_id", "position", *SOURCE_PARTS]
+    # The store's own batch writes (bulk_inserts): each chunk COPYd into staging tables
+    # and moved while the next one is made, the indexes and foreign keys made again at
+    # the end of one transaction (incidents/store/pg_batch.py).
     with store._connection() as conn:
         conn.execute("SELECT set_config('search_path', %s, false)", [store._search_path])
-        with indexes_deferred(conn, n):  # one transaction: indexes built at its end
-            _copy_postgis(conn, names, n, seed)
+        with _PgBackend.pipelined(conn) as backend, backend.bulk_inserts(n):
+            for frame in chunks(n, seed):
+                rows = table_rows(frame)
+                backend._copy("incidents", names, _postgis_rows(rows))
+                backend._copy("incident_sources", sources, _sources(frame))
+                backend.end_of_chunk()
+                print(f"  {len(frame):,} rows", flush=True)
         conn.execute("UPDATE store_meta SET value = '1' WHERE key = 'data_version'")
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE incidents")
 
 
-def _copy_postgis(conn: Any, names: list[str], n: int, seed: int) -> None:
-    for frame in chunks(n, seed):
-        rows = table_rows(frame)
-        lat, lon = rows["latitude"].to_numpy(float), rows["longitude"].to_numpy(float)
-        geom = [
-            None if np.isnan(a) or np.isnan(b) else f"SRID=4326;POINT({b:.7f} {a:.7f})"
-            for a, b in zip(lat, lon, strict=True)
-        ]
-        with conn.cursor() as cur:
-            with cur.copy(f"COPY incidents (geom, {', '.join(names)}) FROM STDIN") as copy:
-                for g, r in zip(geom, _records(rows), strict=True):
-                    copy.write_row([g, *r])
-            parts = ", ".join(SOURCE_PARTS)
-            with cur.copy(
-                f"COPY incident_sources (incident_id, position, {parts}) FROM STDIN"
-            ) as copy:
-                for row in _sources(frame):
-                    copy.write_row(row)
-        print(f"  {len(frame):,} rows", flush=True)
+def _postgis_rows(rows: pd.DataFrame) -> list[list[Any]]:
+    """The incidents table's rows as COPY takes them, the point first (EWKT)."""
+    lat, lon = rows["latitude"].to_numpy(float), rows["longitude"].to_numpy(float)
+    geom = [
+        None if np.isnan(a) or np.isnan(b) else f"SRID=4326;POINT({b:.7f} {a:.7f})"
+        for a, b in zip(lat, lon, strict=True)
+    ]
+    return [[g, *r] for g, r in zip(geom, _records(rows), strict=True)]
 
 
 def bulk_load(store: Store, n: int, seed: int = 1) -> float:

@@ -13,6 +13,11 @@ indexes (text_lower): about 6 s of a 100k import (docs/benchmarks.md). In a batc
   secondary indexes and builds them at the end, inside the same transaction, as the
   GeoPackage does for a batch that doubles its table. Only into an empty table: a
   dropped index locks readers out until the commit.
+- The same batch drops the foreign keys into the incidents table (sources, confidential
+  parts) and adds them back at its end, as PostgreSQL's manual advises for a bulk load
+  ("Populating a Database"). Adding one checks every row in one join; kept, each staged
+  row was checked by a look-up of its own (0.9 s of the server's time per 100k sources).
+  A row without its record still fails the batch, at its end, and nothing is stored.
 
 A role that may not make temporary tables writes to the tables directly; a role that
 does not own the tables keeps their indexes.
@@ -31,13 +36,26 @@ _ORDER = "staged_order"  # the temporary tables' column keeping the rows in file
 # The indexes a batch into the empty table builds at its end: not those behind a key
 # or constraint (foreign keys refer to them), and only on tables this role owns.
 _SECONDARY_INDEXES = """
-SELECT pg_get_indexdef(c.oid) AS sql, format('%I.%I', n.nspname, c.relname) AS name
+SELECT pg_get_indexdef(c.oid) AS sql, format('DROP INDEX %I.%I', n.nspname, c.relname) AS drop
 FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE t.relnamespace = to_regnamespace(quote_ident(current_schema()))
 AND t.relname IN ('incidents', 'incidents_text_lower')
 AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
 AND pg_has_role(t.relowner, 'USAGE')
+"""
+
+# The foreign keys into the incidents table, on tables this role owns (as it owns
+# incidents: adding one back needs both).
+_FOREIGN_KEYS = """
+SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, t.relname, k.conname,
+              pg_get_constraintdef(k.oid)) AS sql,
+       format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, t.relname, k.conname) AS drop
+FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_class r ON r.oid = k.confrelid
+WHERE k.contype = 'f'
+AND k.confrelid = to_regclass(format('%I.incidents', current_schema()))
+AND pg_has_role(t.relowner, 'USAGE') AND pg_has_role(r.relowner, 'USAGE')
 """
 
 
@@ -92,32 +110,33 @@ def staging(conn: Any, rows: int) -> Staging | None:
 @contextmanager
 def indexes_deferred(conn: Any, rows: int, keeps: bool = True) -> Iterator[None]:
     """Around a batch of rows records that is kept (a check rolls back: nothing is worth
-    building): into an empty incidents table, its secondary indexes and the text copy's
-    dropped here and built at the end, in the same transaction. Readers of the store
-    wait until the commit (docs/deployment.md); a reader already reading keeps the
-    indexes, rather than have the import wait for it. conn gives dict rows."""
+    building): into an empty incidents table, its secondary indexes and the text copy's,
+    and the foreign keys into it, dropped here and made again at the end, in the same
+    transaction. Readers of the store wait until the commit (docs/deployment.md); a
+    reader already reading keeps them, rather than have the import wait for it. conn
+    gives dict rows."""
     empty = keeps and rows >= DEFER_INDEXES_FROM and not conn.execute(_ANY_INCIDENT).fetchall()
-    indexes = conn.execute(_SECONDARY_INDEXES).fetchall() if empty else []
-    if indexes and not _dropped(conn, [index["name"] for index in indexes]):
-        indexes = []
+    deferred = [*conn.execute(_SECONDARY_INDEXES), *conn.execute(_FOREIGN_KEYS)] if empty else []
+    if deferred and not _dropped(conn, [each["drop"] for each in deferred]):
+        deferred = []
     yield
-    if indexes:
+    if deferred:
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    for index in indexes:
-        conn.execute(index["sql"])
+    for each in deferred:  # the indexes first: a key is checked with them in place
+        conn.execute(each["sql"])
 
 
-def _dropped(conn: Any, names: list[str]) -> bool:
-    """Drop the indexes if no other session holds their tables within a second (in a
-    savepoint: either all are dropped or none); the lock timeout is set back after."""
+def _dropped(conn: Any, drops: list[str]) -> bool:
+    """Drop the indexes and keys if no other session holds their tables within a second
+    (in a savepoint: either all are dropped or none); the lock timeout is set back after."""
     import psycopg
 
     was = conn.execute("SELECT current_setting('lock_timeout') AS t").fetchone()["t"]
     try:
         with conn.transaction():
             conn.execute("SET LOCAL lock_timeout = '1s'")
-            for name in names:
-                conn.execute(f"DROP INDEX {name}")
+            for drop in drops:
+                conn.execute(drop)
     except psycopg.errors.LockNotAvailable:
         return False
     finally:

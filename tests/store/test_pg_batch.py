@@ -43,6 +43,19 @@ def _indexes(store) -> dict[str, tuple[str, int]]:
     return {name: (definition, int(oid)) for name, definition, oid in rows}
 
 
+def _foreign_keys(store) -> set[tuple[str, str]]:
+    """Each foreign key of the store's schema: its table and definition."""
+    import psycopg
+
+    with psycopg.connect(store.url) as conn:
+        rows = conn.execute(
+            "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = to_regnamespace(%s)",
+            [f'"{store.schema}"'],
+        ).fetchall()
+    return {(table, definition) for table, definition in rows}
+
+
 def _definitions(indexes: dict[str, tuple[str, int]]) -> dict[str, str]:
     return {name: definition for name, (definition, _) in indexes.items()}
 
@@ -82,11 +95,13 @@ def _records(store) -> pd.DataFrame:
 def test_a_first_large_import_matches_the_geopackage_and_keeps_every_index(
     pg, gpkg_store, big_csv, moves
 ):
-    made = _indexes(pg)
+    made, keys = _indexes(pg), _foreign_keys(pg)
+    assert len(keys) >= 2  # sources and confidential parts refer to their record
     report = import_file(big_csv, pg, EDITOR)
     assert report.imported == ROWS
     after = _indexes(pg)
     assert _definitions(after) == _definitions(made)  # built again from their own SQL
+    assert _foreign_keys(pg) == keys  # dropped for the batch, added back at its end
     assert {"incidents_geom", "incidents_text_lower_body"} <= _rebuilt(made, after)
     assert not any("pkey" in name or "_key" in name for name in _rebuilt(made, after))
     assert sum(moves) > 0  # the chunks went through the staging tables
@@ -123,6 +138,29 @@ def test_only_a_kept_batch_locks_readers_out_of_the_empty_table(pg):
                 (held,) = other.execute(locked, [f'"{pg.schema}".incidents']).fetchone()
             conn.rollback()
             assert bool(held) is keeps
+
+
+def test_a_source_without_its_record_still_fails_the_batch_and_nothing_is_kept(pg):
+    """The foreign keys are added back at the batch's end, which checks every row: a
+    source whose record is not there stops the batch there, as the key did per row."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    keys = _foreign_keys(pg)
+    with psycopg.connect(pg.url, row_factory=dict_row) as conn:
+        conn.execute(f'SET search_path TO "{pg.schema}", public')
+        failed = pytest.raises(psycopg.errors.ForeignKeyViolation)
+        with failed, pg_batch.indexes_deferred(conn, ROWS):
+            dropped = "SELECT count(*) AS n FROM pg_constraint WHERE contype = 'f' AND "
+            dropped += "connamespace = to_regnamespace(current_schema())"
+            assert conn.execute(dropped).fetchone()["n"] == 0  # checked at the end
+            conn.execute(
+                "INSERT INTO incident_sources (incident_id, position, title) "
+                "VALUES ('no-such-record', 1, 'Synthetic source')"
+            )
+        conn.rollback()
+    assert _foreign_keys(pg) == keys
+    assert pg.sources(["no-such-record"], EDITOR).get("no-such-record", []) == []
 
 
 def test_a_reader_of_the_empty_store_keeps_its_indexes_and_the_import_goes_on(pg, big_csv):
