@@ -13,14 +13,12 @@ indexes (text_lower): about 6 s of a 100k import (docs/benchmarks.md). In a batc
   secondary indexes and builds them at the end, inside the same transaction, as the
   GeoPackage does for a batch that doubles its table. Only into an empty table: a
   dropped index locks readers out until the commit.
-- The same batch drops the foreign keys into the incidents table (sources, confidential
-  parts) and adds them back at its end, as PostgreSQL's manual advises for a bulk load
-  ("Populating a Database"). Adding one checks every row in one join; kept, each staged
-  row was checked by a look-up of its own (0.9 s of the server's time per 100k sources).
-  A row without its record still fails the batch, at its end, and nothing is stored.
+- It drops the foreign keys into incidents too and adds them back at its end (PostgreSQL's
+  "Populating a Database"): one join checks every row, not a look-up per row (0.9 s per
+  100k sources); a source without its record still fails the batch.
 
 A role that may not make temporary tables writes to the tables directly; a role that
-does not own the tables keeps their indexes.
+does not own the tables keeps their indexes and keys.
 """
 
 from __future__ import annotations
@@ -45,17 +43,14 @@ AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
 AND pg_has_role(t.relowner, 'USAGE')
 """
 
-# The foreign keys into the incidents table, on tables this role owns (as it owns
-# incidents: adding one back needs both).
+# The foreign keys into incidents, where this role owns both tables (adding one needs it).
 _FOREIGN_KEYS = """
-SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, t.relname, k.conname,
-              pg_get_constraintdef(k.oid)) AS sql,
-       format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, t.relname, k.conname) AS drop
-FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
-JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_class r ON r.oid = k.confrelid
-WHERE k.contype = 'f'
-AND k.confrelid = to_regclass(format('%I.incidents', current_schema()))
-AND pg_has_role(t.relowner, 'USAGE') AND pg_has_role(r.relowner, 'USAGE')
+SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
+format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname,
+pg_get_constraintdef(k.oid)) AS sql FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+JOIN pg_class r ON r.oid = k.confrelid WHERE k.contype = 'f' AND pg_has_role(r.relowner, 'USAGE')
+AND pg_has_role(t.relowner, 'USAGE')
+AND r.oid = to_regclass(format('%I.incidents', current_schema()))
 """
 
 
@@ -110,11 +105,10 @@ def staging(conn: Any, rows: int) -> Staging | None:
 @contextmanager
 def indexes_deferred(conn: Any, rows: int, keeps: bool = True) -> Iterator[None]:
     """Around a batch of rows records that is kept (a check rolls back: nothing is worth
-    building): into an empty incidents table, its secondary indexes and the text copy's,
-    and the foreign keys into it, dropped here and made again at the end, in the same
-    transaction. Readers of the store wait until the commit (docs/deployment.md); a
-    reader already reading keeps them, rather than have the import wait for it. conn
-    gives dict rows."""
+    building): into an empty incidents table, its and the text copy's secondary indexes and
+    the keys into it dropped here and made again at the end, in the same transaction.
+    Readers wait until the commit (docs/deployment.md); a reader already reading keeps
+    them, rather than have the import wait for it. conn gives dict rows."""
     empty = keeps and rows >= DEFER_INDEXES_FROM and not conn.execute(_ANY_INCIDENT).fetchall()
     deferred = [*conn.execute(_SECONDARY_INDEXES), *conn.execute(_FOREIGN_KEYS)] if empty else []
     if deferred and not _dropped(conn, [each["drop"] for each in deferred]):
