@@ -114,8 +114,6 @@ def indexes_deferred(conn: Any, rows: int, keeps: bool = True) -> Iterator[None]
     if deferred and not _dropped(conn, [each["drop"] for each in deferred]):
         deferred = []
     yield
-    if deferred:
-        conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for each in deferred:  # the indexes first: a key is checked with them in place
         conn.execute(each["sql"])
 

@@ -333,7 +333,6 @@ def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
         return False
     try:
         with conn.transaction():
-            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             made_now = postgres_ddl(schema, trgm_schema) if made is None else []
             for statement in made_now or postgres_refill(schema):
                 conn.execute(statement)
