@@ -203,7 +203,7 @@ def _browse(entries: list[AuditEntry]) -> None:
                 "what": _("What happened"), "action": _("Action (code)"),
                 "incident": _("Incident"), "hash": _("Hash")}  # fmt: skip
     st.dataframe(
-        frame.head(SHOWN),
+        language.readable_frame(frame.head(SHOWN)),
         hide_index=True,
         width="stretch",
         column_config=headings,

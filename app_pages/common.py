@@ -28,7 +28,7 @@ from incidents.query import Query
 from incidents.store import Store, open_store, store_url
 from incidents.store.column_index import ColumnIndex
 from incidents.store.record_store import RecordStore
-from incidents.translation import _, number
+from incidents.translation import _, number, readable
 from incidents.view_state import from_params
 
 # Streamlit's date fields refuse dates more than ten years back by default (a calendar
@@ -214,7 +214,7 @@ def safe_html(text: Any, tag: str = "div") -> str:
     what followed it was read as Markdown (live links and remote images in a note). A
     colon is an entity: Streamlit rewrote ":material/home:" as ":material_home:". Cut at
     SHOWN_CHARS: a 200,000-character description froze the browser for 20 s."""
-    text = str(text or "")
+    text = readable(text or "")
     if len(text) > SHOWN_CHARS:
         more = _("… ({n} more characters, not shown here)").format(
             n=number(len(text) - SHOWN_CHARS)
@@ -237,5 +237,5 @@ def md_escape(text: Any) -> str:
     """Text made inert for Markdown (links, images, emphasis, Streamlit's shortcodes
     and formulas stay literal). A colon or dollar is an entity: Streamlit reads
     ":material/home:" even when its colons are escaped."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    escaped = _MD_SPECIAL.sub(r"\\\1", readable(text or ""))
     return escaped.replace(":", "&#58;").replace("$", "&#36;")

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, merged_records
-from app_pages.language import column_order
+from app_pages.language import column_order, readable_frame
 from incidents.duplicates import DEFAULT_THRESHOLD, Match, reason_text
 from incidents.duplicates.review import differing, field_rows
 from incidents.duplicates_cli import candidates
@@ -44,12 +44,14 @@ def _found(store: RecordStore, min_score: float) -> tuple[list[Match], dict[str,
 
 def _table(first: Incident, second: Incident) -> None:
     rows = field_rows(first, second)
-    frame = pd.DataFrame(
-        {
-            _("Field"): [field_label(r.name) for r in rows],
-            _("First record"): [r.first for r in rows],
-            _("Second record"): [r.second for r in rows],
-        }
+    frame = readable_frame(
+        pd.DataFrame(
+            {
+                _("Field"): [field_label(r.name) for r in rows],
+                _("First record"): [r.first for r in rows],
+                _("Second record"): [r.second for r in rows],
+            }
+        )
     )
     ids = common.md_escape(first.id), common.md_escape(second.id)  # ids are record text
     st.caption(

@@ -147,7 +147,7 @@ def _show_file(data: bytes, name: str) -> None:
     st.markdown(_("**Preview** (the first rows as they would be stored)"))
     editor = common.viewer().can_edit  # only those who may import learn of deleted records
     preview = preview_rows(rows, options, PREVIEW_ROWS, common.get_store() if editor else None)
-    preview_frame = pd.DataFrame(preview_table(preview))
+    preview_frame = language.readable_frame(pd.DataFrame(preview_table(preview)))
     columns = language.column_order(preview_frame.columns)
     st.dataframe(preview_frame, hide_index=True, width="stretch", column_order=columns)
     if not common.viewer().can_edit:

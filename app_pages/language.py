@@ -14,6 +14,7 @@ import dataclasses
 import os
 from collections.abc import Iterable
 
+import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -269,6 +270,17 @@ def column_order(columns: Iterable[object]) -> list[str] | None:
     draws left to right, so the first column comes at the right edge, where an Arabic
     reader starts), as they are (None) otherwise."""
     return [str(c) for c in columns][::-1] if translation.is_rtl() else None
+
+
+def readable_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as a table on the page shows it: its text without direction overrides
+    (translation.readable), which the table's cells would otherwise obey."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            out[column] = [translation.readable(v) if isinstance(v, str) else v for v in values]
+    return out
 
 
 def direction_markup() -> str:

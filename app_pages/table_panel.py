@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from app_pages.language import column_order
+from app_pages.language import column_order, readable_frame
 from geodata import district_by_code, record_country
 from geodata.district_names import reader_name
 from incidents.export.placement_words import town_name
@@ -164,7 +164,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
     out["type"] = _shown(out["type"], INCIDENT_TYPES)
     out["location_precision"] = _location(frame)
     out["verification"] = _shown(out["verification"], VERIFICATION_STATUSES)
-    return out.rename(columns={k: _(v) for k, v in _HEADINGS.items()})
+    return readable_frame(out).rename(columns={k: _(v) for k, v in _HEADINGS.items()})
 
 
 def _ordered(frame: pd.DataFrame, selected: str | None) -> pd.DataFrame:

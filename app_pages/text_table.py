@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from incidents.translation import readable
+
 
 def _cell(text: object, tag: str) -> str:
     """A cell of escaped text; a list of (text, differs) runs marks those that differ."""
@@ -21,7 +23,7 @@ def _cell(text: object, tag: str) -> str:
 
 
 def _run(text: str, differs: bool) -> str:
-    escaped = html.escape(text)
+    escaped = html.escape(readable(text))
     lines = escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # No blank line may reach Markdown: it would end the HTML block and read the rest.
     joined = "<br>".join(lines)

@@ -101,6 +101,13 @@ def use_resolver(resolver: Callable[[], str | None]) -> None:
 NO_OVERRIDES = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def readable(text: object) -> str:
+    """Record text as a page shows it, without NO_OVERRIDES: a title "\u202e12 killed"
+    was drawn "dellik 21" on the map page, a count read backwards (tried as an Arabic
+    reader would). The stored text and the data files keep every mark."""
+    return str(text if text is not None else "").translate(NO_OVERRIDES)
+
+
 def is_rtl(code: str | None = None) -> bool:
     """Whether pages in this language (default: the active one) read right to left."""
     return (code or language()) in RIGHT_TO_LEFT

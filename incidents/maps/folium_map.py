@@ -36,7 +36,7 @@ from incidents.maps.place_labels import PlaceLabels
 from incidents.maps.symbols import type_symbols
 from incidents.schema import INCIDENT_TYPES, LOCATION_PRECISIONS
 from incidents.styles import uncertainty_km
-from incidents.translation import N_
+from incidents.translation import N_, readable
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
@@ -226,7 +226,7 @@ def _marker_row(r: Any) -> list[Any]:
         _TYPE_INDEX.get(r.type, _TYPE_INDEX["other"]),
         filled,
         str(r.id),
-        str(r.title or "")[:120],
+        readable(r.title or "")[:120],
         when,
         _PRECISION_INDEX.get(precision, 0),
     ]

@@ -10,7 +10,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from incidents.translation import _
+from incidents.translation import _, readable
+
+# What a standalone file's popup says beyond the title and dates: the app shows it in
+# the detail panel beside the map instead, so only a file's rows read these columns.
+POPUP_COLUMNS = ("place", "description")
 
 
 def ref_word() -> str:
@@ -31,9 +35,9 @@ def clicked_id(tooltip_text: str | None, known_ids: set[str] | list[str]) -> str
 
 def popup_html(r: Any) -> str:
     """A standalone file's popup for one row: every value escaped, each in its own direction."""
-    parts = [f"<b dir='auto'>{html.escape(str(r.title or ''))}</b>"]
-    for name in ("date_start", "date_end", "place", "description"):
+    parts = [f"<b dir='auto'>{html.escape(readable(r.title or ''))}</b>"]
+    for name in ("date_start", "date_end", *POPUP_COLUMNS):
         value = getattr(r, name, None)
         if value is not None and str(value) not in ("", "nan", "None"):
-            parts.append(f"<div dir='auto'>{html.escape(str(value))}</div>")
+            parts.append(f"<div dir='auto'>{html.escape(readable(value))}</div>")
     return "".join(parts)

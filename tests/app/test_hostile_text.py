@@ -9,6 +9,7 @@ detail panel: no exception, nothing written, the text shown as text.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,30 @@ def test_a_search_text_from_a_link_is_shown_as_typed_not_as_markdown(
     drawn = MarkdownIt("commonmark").render(said)
     assert "<a " not in drawn and "<img" not in drawn and "<strong>" not in drawn
     assert html.unescape(drawn).count(typed) == 1  # the text itself, as typed
+
+
+_OVERRIDES = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_direction_overrides_in_record_text_are_not_obeyed_on_the_page(
+    hostile_db, signed_in, request
+):
+    """A title "\u202e12 killed" was drawn "dellik 21" in the detail panel and the table
+    (tried as an Arabic reader would): the page shows record text without direction
+    overrides and isolates, as exported figures do; the store keeps them."""
+    texts, _ = hostile_db
+    if signed_in:
+        request.getfixturevalue("as_editor")
+    bidi = list(texts).index("bidi")
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.query_params["sel"] = f"syn-ssti-{bidi}"
+    at.run()
+    at.session_state[WHOLE_PAGE] = True
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    cells = " ".join(str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel())
+    assert "B evil عربي end" in shown and "B evil عربي end" in cells
+    text = re.sub(r'href="[^"]*"', "", shown + " " + cells)  # a link goes where it was given
+    assert [text[max(0, k - 40) : k + 2] for k, c in enumerate(text) if c in _OVERRIDES] == []

@@ -151,3 +151,14 @@ def test_a_clicked_districts_tooltip_text_names_its_code():
     assert "<span hidden>district:LY-MB;</span>" in tip  # not shown on hover
     assert clicked_district("Incident Ref. tarhuna-ex-001") is None
     assert clicked_district(None) is None
+
+
+def test_direction_overrides_are_left_out_of_tooltips_and_popups(tarhuna):
+    """A title "\u202e12 killed" drew "dellik 21" (tried as an Arabic reader would)."""
+    frame = tarhuna.copy()
+    frame["title"] = frame["title"].astype(object)
+    frame.loc[0, "title"] = "\u202e12 killed\u202c \u2067عربي\u2069"
+    page = map_html(build_map(frame, MapOptions(popups=True)))
+    assert "12 killed" in page
+    marks = ("\u202e", "\u202c", "\u2067", "\u2069", "\\u202e", "\\u202c", "\\u2067", "\\u2069")
+    assert not [m for m in marks if m in page]
