@@ -27,6 +27,10 @@ from incidents.schema import (
 from incidents.translation import _, isolate, number
 
 MAX_SOURCES = 9
+# An identifier longer is a sentence in the wrong column, and PostgreSQL's key index
+# holds at most about 2,700 bytes: a longer one stopped a whole import there.
+MAX_ID_CHARS = 255
+ID_FIELDS = ("id", "source_event_id")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
 _TRUE = {"true", "yes", "y", "1", "x", "نعم"}
@@ -237,6 +241,10 @@ def checked_row(
     values.update(_place(row))
     values.update(_counts(row))
     values["title"] = row.text("title") or default_title(values)
+    for name in ID_FIELDS:
+        if len(values[name]) > MAX_ID_CHARS:
+            said = _("is {n} characters long; an identifier has at most {most}")
+            row.fail(name, said.format(n=number(len(values[name])), most=MAX_ID_CHARS))
     if row.problems:
         raise RowInvalid(row.problems)
     return Incident(**values), row.warnings

@@ -22,6 +22,8 @@ from incidents.dates import DayOrder
 from incidents.record import Incident, Source, incidents_of, source_of
 from incidents.schema import CONFIDENTIAL_FIELDS, SOURCE_PARTS
 from incidents.validation import (
+    ID_FIELDS,
+    MAX_ID_CHARS,
     MAX_SOURCES,
     boolean_of,
     clean_text,
@@ -63,6 +65,9 @@ def validate_columns(
     row must go through validate_row (which rejects it, or takes it after all)."""
     cells = _Cells(columns, n)
     values: Columns = {name: cells.text(name) for name in _TEXT}
+    for name in ID_FIELDS:  # a longer one goes to the row validator, which says why
+        if max(map(len, values[name]), default=0) > MAX_ID_CHARS:
+            cells.check([_BAD if len(t) > MAX_ID_CHARS else t for t in values[name]])
     values["admin1_code"] = _mapped(cells.text("admin1_code"), str.upper)
     type_text = cells.text("type")
     values["type"] = cells.check(_mapped(type_text, lambda t: _code("type", t, None)))

@@ -32,7 +32,9 @@ DEFER_INDEXES_FROM = 10_000  # rows into an empty table, as the GeoPackage's thr
 _ORDER = "staged_order"  # the temporary tables' column keeping the rows in file order
 
 # The indexes a batch into the empty table builds at its end: not those behind a key
-# or constraint (foreign keys refer to them), and only on tables this role owns.
+# or constraint (foreign keys refer to them), only on tables this role owns, and not
+# one an administrator gave what its definition does not say (a tablespace, a comment,
+# CLUSTER, a replica identity: without that one a published table refuses every save).
 _SECONDARY_INDEXES = """
 SELECT pg_get_indexdef(c.oid) AS sql, format('DROP INDEX %I.%I', n.nspname, c.relname) AS drop
 FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
@@ -40,17 +42,21 @@ JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamesp
 WHERE t.relnamespace = to_regnamespace(quote_ident(current_schema()))
 AND t.relname IN ('incidents', 'incidents_text_lower')
 AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
-AND pg_has_role(t.relowner, 'USAGE')
+AND pg_has_role(t.relowner, 'USAGE') AND NOT x.indisreplident AND NOT x.indisclustered
+AND c.reltablespace = 0 AND obj_description(c.oid, 'pg_class') IS NULL
 """
 
-# The foreign keys into incidents, where this role owns both tables (adding one needs it).
+# The foreign keys into incidents, where this role owns both tables (adding one needs
+# it), without a comment; indexes_deferred keeps those of a table holding rows.
 _FOREIGN_KEYS = """
-SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
+SELECT k.conrelid::regclass::text AS tab,
+format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
 format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname,
 pg_get_constraintdef(k.oid)) AS sql FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
 JOIN pg_class r ON r.oid = k.confrelid WHERE k.contype = 'f' AND pg_has_role(r.relowner, 'USAGE')
 AND pg_has_role(t.relowner, 'USAGE')
 AND r.oid = to_regclass(format('%I.incidents', current_schema()))
+AND obj_description(k.oid, 'pg_constraint') IS NULL
 """
 
 
@@ -110,7 +116,7 @@ def indexes_deferred(conn: Any, rows: int, keeps: bool = True) -> Iterator[None]
     Readers wait until the commit (docs/deployment.md); a reader already reading keeps
     them, rather than have the import wait for it. conn gives dict rows."""
     empty = keeps and rows >= DEFER_INDEXES_FROM and not conn.execute(_ANY_INCIDENT).fetchall()
-    deferred = [*conn.execute(_SECONDARY_INDEXES), *conn.execute(_FOREIGN_KEYS)] if empty else []
+    deferred = [*conn.execute(_SECONDARY_INDEXES), *_keys(conn)] if empty else []
     if deferred and not _dropped(conn, [each["drop"] for each in deferred]):
         deferred = []
     yield
@@ -129,11 +135,20 @@ def _dropped(conn: Any, drops: list[str]) -> bool:
             conn.execute("SET LOCAL lock_timeout = '1s'")
             for drop in drops:
                 conn.execute(drop)
-    except psycopg.errors.LockNotAvailable:
-        return False
+    except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+        return False  # a reader holding a table first: it goes on, and so does the batch
     finally:
         conn.execute("SELECT set_config('lock_timeout', %s, true)", [was])
     return True
+
+
+def _keys(conn: Any) -> list[dict[str, str]]:
+    """The foreign keys to drop. Rows in a table whose key points into the empty
+    incidents table point at nothing (a database edited by hand): that key is kept, so
+    the batch is checked row by row as a small one is, rather than fail at its end on
+    rows it did not write."""
+    keys = conn.execute(_FOREIGN_KEYS).fetchall()
+    return [k for k in keys if not conn.execute(f"SELECT 1 FROM {k['tab']} LIMIT 1").fetchall()]
 
 
 _ANY_INCIDENT = "SELECT 1 FROM incidents LIMIT 1"

@@ -214,3 +214,14 @@ def test_an_end_in_the_future_is_stored_as_today_and_said(written, warned):
     assert [(w.field, w.message) for w in warnings] == ([("date_end", said)] if warned else [])
     fast = validate_columns(_columns(row(date_end=written)), 1, "unknown", TODAY)
     assert (fast == [None]) is warned  # the row validator says it, for the column reader too
+
+
+@pytest.mark.parametrize("field", ["id", "source_event_id"])
+def test_an_identifier_of_more_than_255_characters_is_refused_by_name(field):
+    """PostgreSQL's key index holds about 2,700 bytes: a 6,000-character event id
+    stopped a whole PostGIS import with "an unexpected error" (a red-team pass), where
+    the GeoPackage took it. Such a cell is a sentence in the wrong column."""
+    assert getattr(validate_row(row(**{field: "e" * 255}), today=TODAY), field) == "e" * 255
+    message = problems(row(**{field: "é" * 256}))[field]
+    assert "256" in message and "255" in message
+    assert validate_columns(_columns(row(**{field: "é" * 256})), 1, "unknown", TODAY) == [None]
