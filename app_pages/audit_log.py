@@ -25,7 +25,7 @@ from incidents.record_history import action_words
 from incidents.spreadsheet_safety import safe_cell
 from incidents.store import NotAllowed, Store
 from incidents.store.audit import AuditEntry
-from incidents.translation import _, ngettext, number
+from incidents.translation import _, isolate, ngettext, number
 
 SHOWN = 1000
 LISTED = 50  # problems listed on the page; the count says how many more
@@ -99,7 +99,11 @@ def _head(store: Store) -> None:
     st.markdown(
         _(
             "**Anchor.** The latest entry is number {seq} of {entries}, written at {at}. Its hash:"
-        ).format(seq=number(head.seq), entries=number(head.entries), at=common.md_escape(head.at))
+        ).format(  # the time and the command read left to right in an Arabic line
+            seq=number(head.seq),
+            entries=number(head.entries),
+            at=isolate(common.md_escape(head.at)),
+        )
     )
     st.code(head.hash, language=None)
     st.caption(
@@ -109,7 +113,7 @@ def _head(store: Store) -> None:
             "access to the database could remove the latest entries, or rebuild the whole log "
             "so that every hash checks; checking the hash you kept, below or with "
             "{command}, shows it."
-        ).format(command="`python -m incidents audit verify --anchor HASH`")
+        ).format(command=isolate("`python -m incidents audit verify --anchor HASH`"))
     )
     _anchor_box(store, head.hash)
 

@@ -222,7 +222,7 @@ p, h1, h2, h3, h4, li, label, summary, th, td, [data-testid="stWidgetLabel"],
   unicode-bidi: plaintext; text-align: start; }
 [data-testid="stSlider"], [data-testid="stCode"], [data-testid="stDataFrame"],
 [data-testid="stNumberInput"] input, [data-testid="stDateInput"] input,
-[data-testid="stJson"], .leaflet-container { direction: ltr; }
+[data-testid="stDateInputField"], [data-testid="stJson"], .leaflet-container { direction: ltr; }
 /* Vega places each text from its left end (its own layout mirrors the chart): drawn
    right to left from there, the timeline's legend labels ran over each other. */
 [data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas { direction: ltr; }

@@ -147,7 +147,7 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
     st.session_state[PERIODS] = (periods, play_unit)
     row = st.container(horizontal=True, vertical_alignment="center")
     # Arrows point the way time runs on the page: leftwards is later in Arabic.
-    back, forward = ("▶", "◀") if is_rtl() else ("◀", "▶")
+    back, forward, play = ("▶", "◀", "⏴") if is_rtl() else ("◀", "▶", "⏵")
     row.button(
         back, key="t_prev", help=_("Previous step"), on_click=_step, args=(periods, play_unit, -1)
     )
@@ -156,7 +156,7 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
     )
     playing = st.session_state.get(PLAY, False)
     row.button(
-        "⏸ " + _("Pause") if playing else "⏵ " + _("Play"), key="t_play", on_click=_toggle_play
+        "⏸ " + _("Pause") if playing else f"{play} {_('Play')}", key="t_play", on_click=_toggle_play
     )
     current = st.session_state.get(PERIOD)
     if current in periods:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from app_pages.playback import step_window
 from incidents.maps import timeline
@@ -104,3 +105,26 @@ def test_a_link_before_1800_opens_the_page(example_db) -> None:
     assert not at.exception
     fields = [d for d in at.date_input if d.key.startswith(("d_from", "d_to"))]
     assert [f.value for f in fields] == [date(1700, 1, 1), date(2300, 1, 1)]
+
+
+@pytest.mark.parametrize(("lang", "marks"), [("en", "◀▶⏵"), ("ar", "▶◀⏴")])
+def test_the_arrows_point_the_way_time_runs(example_db, lang: str, marks: str) -> None:
+    """Right to left, later is leftwards: the step arrows turned, but Play still
+    pointed right (tried as an Arabic reader would)."""
+    from app_pages import language
+    from incidents import translation
+    from tests.app.test_pages import MAP_PAGE, TIMEOUT, WHOLE_PAGE
+
+    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT)
+    at.session_state[language.ACTIVE] = lang  # as app.py's run leaves it for the page
+    before = list(translation._resolvers)
+    translation.use_resolver(language._from_session)
+    try:
+        at.run()
+        at.session_state[WHOLE_PAGE] = True
+        at.run()
+    finally:
+        translation._resolvers[:] = before
+    assert not at.exception
+    labels = [at.button(key=k).label for k in ("t_prev", "t_next", "t_play")]
+    assert "".join(label[0] for label in labels) == marks

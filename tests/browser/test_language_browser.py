@@ -475,6 +475,14 @@ def test_the_date_fields_and_calendar_in_arabic(guarded: Guarded, example_server
     field = g.page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]').first
     field.scroll_into_view_if_needed()
     assert "سنة" in field.inner_text() and "yyyy" not in field.inner_text()
+    # Year, month, day from the left, as every date on the page reads: Streamlit's field
+    # of parts followed the page's direction, and the entry form showed "15-03-2020".
+    left = field.evaluate(
+        """f => ['سنة', 'شهر', 'يوم'].map(t => [...f.querySelectorAll('*')]
+             .find(e => !e.children.length && e.textContent.trim() === t)
+             .getBoundingClientRect().left)"""
+    )
+    assert left == sorted(left), left
     field.locator('[data-testid="stDateInputCalendarButton"]').click()
     calendar = g.page.get_by_role("dialog")
     calendar.wait_for(timeout=TIMEOUT)

@@ -172,3 +172,25 @@ def test_filtering_the_entries_keeps_the_findings_on_the_page(db, as_admin):
     assert not at.exception
     assert len(at.dataframe[0].value) == 9
     assert "Record tarhuna-ex-003: its title field differs" in shown(at.error)
+
+
+def test_in_arabic_the_anchor_s_time_and_command_read_left_to_right(db, as_admin):
+    """Tried as an Arabic reader would: "written at 2026-12-06T09:42:49Z" was drawn
+    "06T09:42:49Z-12-2026", and the command's words came apart in the wrong order."""
+    from app_pages import language
+    from incidents import translation
+
+    head = db.audit_head()
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state[language.ACTIVE] = "ar"  # as app.py's run leaves it for the page
+    before = list(translation._resolvers)
+    translation.use_resolver(language._from_session)
+    try:
+        at.run()
+    finally:
+        translation._resolvers[:] = before
+    assert not at.exception
+    anchor = texts(at.markdown)
+    stamp = head.at.replace(":", "&#58;").replace("-", "\\-").replace(".", "\\.")
+    assert f"\u200e{stamp}\u200e" in anchor, anchor[:300]
+    assert "\u200e`python -m incidents audit verify --anchor HASH`\u200e" in texts(at.caption)
