@@ -153,8 +153,10 @@ def _maker(
         try:
             return run_export(store, viewer, query, request).data
         except Exception as error:
-            what = f"The {LABELS.get(request.fmt, request.fmt)} export"
-            message = failures.sentence(what, error, failures.log_unexpected(what, error))
+            label = LABELS.get(request.fmt, request.fmt)
+            logged = failures.log_unexpected(f"The {label} export", error)  # the log: English
+            what = _("The {file} export").format(file=_(label))  # the reader's language
+            message = failures.sentence(what, error, logged)
             if failed is not None:
                 failed["message"] = message
             raise ExportFailed(message) from None

@@ -155,9 +155,8 @@ def render(span: tuple[date, date] | None, unit: str) -> None:
         forward, key="t_next", help=_("Next step"), on_click=_step, args=(periods, play_unit, 1)
     )
     playing = st.session_state.get(PLAY, False)
-    row.button(
-        "⏸ " + _("Pause") if playing else f"{play} {_('Play')}", key="t_play", on_click=_toggle_play
-    )
+    said = "⏸ " + _("Pause") if playing else play + " " + _("Play")
+    row.button(said, key="t_play", on_click=_toggle_play)
     current = st.session_state.get(PERIOD)
     if current in periods:
         row.markdown(

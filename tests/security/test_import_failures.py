@@ -101,3 +101,23 @@ def test_a_failed_export_logs_the_trace_and_keeps_a_sentence(tmp_path, caplog):
     assert str(error.value) == failed["message"]
     assert failed["message"].startswith("The tiff export did not complete")
     assert "Traceback" not in failed["message"] and any(r.exc_info for r in caplog.records)
+
+
+def test_a_failed_export_is_said_in_the_reader_s_language(tmp_path):
+    """The sentence began "The Image (PNG) export" on an Arabic page (read in the code
+    by an Arabic-speaking tester); the server's log keeps the English words."""
+    from app_pages.export_panel import ExportFailed, _maker
+    from incidents import translation
+    from incidents.export.service import ExportRequest
+
+    store = GeoPackageStore(tmp_path / "empty.gpkg")
+    failed: dict[str, str] = {}
+    translation.set_language("ar")
+    try:
+        make = _maker(store, EDITOR, Query(), ExportRequest(fmt="tiff"), failed)
+        with pytest.raises(ExportFailed):
+            make()
+        said = translation._("The {file} export").format(file="tiff")
+    finally:
+        translation.set_language("en")
+    assert failed["message"].startswith(said) and "export" not in failed["message"]
