@@ -199,6 +199,10 @@ _RTL_CSS = """
    of the closed sidebar lay over the map and the table). */
 [data-testid="stSidebar"][data-collapsed="true"],
 [data-testid="stSidebar"][data-collapsed="true"] * { visibility: hidden !important; }
+/* The sidebar stands at the right: its open and close chevrons are mirrored, so "open"
+   points into the page and "close" toward the edge (they pointed the other way). */
+[data-testid="stSidebarCollapseButton"] button, [data-testid="stExpandSidebarButton"] {
+  transform: scaleX(-1); }
 /* Segmented choices (speed, step) are styled for left to right: the first button's
    rounded corners on its left, the join (a -1 px margin) on its right. Right to left
    the first button stands at the right edge: its corners and joins are mirrored (it

@@ -688,3 +688,21 @@ def test_back_after_a_switch_still_asks_before_typed_work_is_dropped(
     g.page.go_back()
     g.page.wait_for_function("() => !location.pathname.includes('entry_page')", timeout=TIMEOUT)
     assert accepted.types() == ["confirm"]
+
+
+def test_the_sidebar_chevrons_point_the_way_it_opens_in_arabic(
+    guarded: Guarded, example_server: Server
+):
+    """Right to left the sidebar stands at the right: its "open" chevron pointed out of
+    the page and "close" into it (tried on a phone as an Arabic reader would)."""
+    g = guarded
+    g.page.set_viewport_size({"width": 390, "height": 844})
+    g.page.goto(f"{example_server.url}/?lang=ar")
+    _map_ready(g)
+    opener = g.page.locator('[data-testid="stExpandSidebarButton"]')
+    mirrored = "e => getComputedStyle(e).transform.startsWith('matrix(-1')"
+    assert opener.evaluate(mirrored)
+    opener.click()
+    closer = g.page.locator('[data-testid="stSidebarCollapseButton"] button')
+    closer.wait_for(timeout=TIMEOUT)
+    assert closer.evaluate(mirrored)
