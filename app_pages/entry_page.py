@@ -23,7 +23,7 @@ from incidents.query import Query
 from incidents.record import Incident
 from incidents.store import StaleEdit, StoreError
 from incidents.store.base import NotFound
-from incidents.translation import _, ngettext, number
+from incidents.translation import _, ngettext, number, readable
 from incidents.validation import RowInvalid
 from incidents.view_state import RECORD_PARAM  # the record open in the form: a reload reopens it
 
@@ -103,7 +103,7 @@ def _choose_record() -> str | None:
         key=CHOICE,
         on_change=lambda: st.session_state.update(edit_id=_chosen()),
         format_func=lambda i: (
-            _("New incident") if i == "new" else f"{i} — {titles.get(i, '')[:70]}"
+            _("New incident") if i == "new" else f"{i} — {readable(titles.get(i, ''))[:70]}"
         ),
     )
     st.session_state["edit_id"] = _chosen()

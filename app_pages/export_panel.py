@@ -21,7 +21,7 @@ from incidents import failures
 from incidents.access import PUBLIC, Viewer
 from incidents.export.cli import labels_from_args
 from incidents.export.profiles import PROFILES, allowed_profiles
-from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, run_export
+from incidents.export.service import FORMATS, MEDIA_TYPES, ExportRequest, in_language, run_export
 from incidents.export.static_map import default_title
 from incidents.export.theme import SIZES, ImageSize, parse_size
 from incidents.query import Query
@@ -153,10 +153,14 @@ def _maker(
         try:
             return run_export(store, viewer, query, request).data
         except Exception as error:
-            label = LABELS.get(request.fmt, request.fmt)
+            label, failure = LABELS.get(request.fmt, request.fmt), error
             logged = failures.log_unexpected(f"The {label} export", error)  # the log: English
-            what = _("The {file} export").format(file=_(label))  # the reader's language
-            message = failures.sentence(what, error, logged)
+
+            def said() -> str:  # in the page's language: this runs on a server thread
+                what = _("The {file} export").format(file=_(label))
+                return failures.sentence(what, failure, logged)
+
+            message = in_language(request.lang, said)
             if failed is not None:
                 failed["message"] = message
             raise ExportFailed(message) from None

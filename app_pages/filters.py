@@ -20,7 +20,7 @@ from incidents.country_names import country_label
 from incidents.maps import LAYERS
 from incidents.maps.aggregate import MEASURES
 from incidents.query import Query
-from incidents.translation import N_, _, language
+from incidents.translation import N_, _, language, readable
 from incidents.view_state import ViewState
 
 PENDING = "_pending_widgets"
@@ -174,7 +174,7 @@ def unseen_notice() -> None:
 
 def _draw(f: filter_fields.FilterField, choices: list[str]) -> None:
     """One filter's widget, as its entry in the table describes it."""
-    label: Callable[[str], str] = f.vocab.shown if f.vocab else str
+    label: Callable[[str], str] = f.vocab.shown if f.vocab else readable  # tags: record text
     common: dict[str, Any] = {"key": f.key, "help": _(f.tip) if f.tip else None}
     if f.widget == "multiselect":
         names = {c: label(c) for c in (f.vocab.codes if f.vocab else choices)}

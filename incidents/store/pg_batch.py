@@ -54,7 +54,7 @@ format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS 
 format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname,
 pg_get_constraintdef(k.oid)) AS sql FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
 JOIN pg_class r ON r.oid = k.confrelid WHERE k.contype = 'f' AND pg_has_role(r.relowner, 'USAGE')
-AND pg_has_role(t.relowner, 'USAGE')
+AND pg_has_role(t.relowner, 'USAGE') AND k.conparentid = 0  -- a partition's copy goes with it
 AND r.oid = to_regclass(format('%I.incidents', current_schema()))
 AND obj_description(k.oid, 'pg_constraint') IS NULL
 """

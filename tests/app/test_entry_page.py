@@ -598,3 +598,15 @@ def test_a_draft_is_never_shown_to_another_account_signing_in_on_the_same_tab(si
     other = _signs_in(form, "another-editor")
     assert other.text_input(key="e_title").value == before
     assert not any("back in the form" in i.value for i in other.info)
+
+
+def test_the_incident_picker_shows_titles_without_direction_overrides(signed_in):
+    """A title "\u202e12 killed" read "dellik 21" in the picker (a review)."""
+    app, editor = signed_in
+    store = open_store(os.environ["INCIDENTS_DB"])
+    record = store.get(RECORD, editor)
+    assert record is not None
+    store.write_batch([record.replace(title="\u202e12 killed")], editor)
+    options = app().selectbox(key="entry_choice").options
+    assert f"{RECORD} — 12 killed" in options
+    assert not [o for o in options if "\u202e" in o]

@@ -165,5 +165,7 @@ def test_direction_overrides_in_record_text_are_not_obeyed_on_the_page(
     shown = " ".join(m.value for m in at.markdown)
     cells = " ".join(str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel())
     assert "B evil عربي end" in shown and "B evil عربي end" in cells
-    text = re.sub(r'href="[^"]*"', "", shown + " " + cells)  # a link goes where it was given
+    picks = " ".join(o for widget in at.multiselect for o in widget.options)  # tags, perpetrators
+    assert "perpetrator B evil عربي end" in picks and "tag B evil عربي end" in picks
+    text = re.sub(r'href="[^"]*"', "", f"{shown} {cells} {picks}")  # a link goes where it was given
     assert [text[max(0, k - 40) : k + 2] for k, c in enumerate(text) if c in _OVERRIDES] == []

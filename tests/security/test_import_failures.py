@@ -105,18 +105,27 @@ def test_a_failed_export_logs_the_trace_and_keeps_a_sentence(tmp_path, caplog):
 
 def test_a_failed_export_is_said_in_the_reader_s_language(tmp_path):
     """The sentence began "The Image (PNG) export" on an Arabic page (read in the code
-    by an Arabic-speaking tester); the server's log keeps the English words."""
+    by an Arabic-speaking tester); the server's log keeps the English words. The file
+    is made on a server thread, where the page's language is not set: the request's is."""
+    import threading
+
     from app_pages.export_panel import ExportFailed, _maker
     from incidents import translation
     from incidents.export.service import ExportRequest
 
     store = GeoPackageStore(tmp_path / "empty.gpkg")
     failed: dict[str, str] = {}
-    translation.set_language("ar")
-    try:
-        make = _maker(store, EDITOR, Query(), ExportRequest(fmt="tiff"), failed)
+    make = _maker(store, EDITOR, Query(), ExportRequest(fmt="tiff", lang="ar"), failed)
+
+    def download() -> None:  # as Streamlit's deferred file handler runs it
         with pytest.raises(ExportFailed):
             make()
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    thread.join()
+    translation.set_language("ar")
+    try:
         said = translation._("The {file} export").format(file="tiff")
     finally:
         translation.set_language("en")

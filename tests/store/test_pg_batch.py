@@ -248,6 +248,24 @@ def test_indexes_an_administrator_set_up_are_left_as_they_are(pg, big_csv):
     pg.write_batch([pg.get(_file_order(pg)[0], EDITOR).replace(title="Saved after")], EDITOR)
 
 
+def test_a_partitioned_table_s_key_is_dropped_once_and_made_again(pg, big_csv):
+    """A partition holds a copy of its table's key, which goes with the table's: it was
+    dropped a second time and the import failed with "an unexpected error" (a review)."""
+    import psycopg
+
+    schema = f'"{pg.schema}"'
+    with psycopg.connect(pg.url) as conn:
+        conn.execute(
+            f"CREATE TABLE {schema}.notes (incident_id TEXT REFERENCES {schema}.incidents(id), "
+            "k INT) PARTITION BY RANGE (k)"
+        )
+        conn.execute(f"CREATE TABLE {schema}.notes_1 PARTITION OF {schema}.notes "
+                     "FOR VALUES FROM (0) TO (10)")  # fmt: skip
+    keys = _foreign_keys(pg)
+    assert import_file(big_csv, pg, EDITOR).imported == ROWS
+    assert _foreign_keys(pg) == keys
+
+
 def test_a_reader_of_the_empty_store_keeps_its_indexes_and_the_import_goes_on(pg, big_csv):
     """Another instance reading the empty table (an export, a report) holds it: the
     import does not wait for it, nor fail; it writes with the indexes in place."""
