@@ -12,10 +12,6 @@ from typing import Any
 
 from incidents.translation import _, readable
 
-# What a standalone file's popup says beyond the title and dates: the app shows it in
-# the detail panel beside the map instead, so only a file's rows read these columns.
-POPUP_COLUMNS = ("place", "description")
-
 
 def ref_word() -> str:
     """The word before the id on a tooltip's last line, in the reader's language."""
@@ -34,9 +30,11 @@ def clicked_id(tooltip_text: str | None, known_ids: set[str] | list[str]) -> str
 
 
 def popup_html(r: Any) -> str:
-    """A standalone file's popup for one row: every value escaped, each in its own direction."""
+    """A standalone file's popup for one row: its title and dates, escaped, each in its own
+    direction. A file is shared like an image (docs/exports.md): no description or place
+    (tests/security/test_roles_outputs.py holds every output to what it may show)."""
     parts = [f"<b dir='auto'>{html.escape(readable(r.title or ''))}</b>"]
-    for name in ("date_start", "date_end", *POPUP_COLUMNS):
+    for name in ("date_start", "date_end"):
         value = getattr(r, name, None)
         if value is not None and str(value) not in ("", "nan", "None"):
             parts.append(f"<div dir='auto'>{html.escape(readable(value))}</div>")

@@ -29,7 +29,6 @@ from incidents.maps.folium_map import (
 )
 from incidents.maps.layers_grid import add_grid_levels
 from incidents.maps.map_controls import DataExtent, extent, fit_zoom
-from incidents.maps.marker_text import POPUP_COLUMNS
 from incidents.maps.pyramid import Pyramid, zoom_for
 from incidents.query import Query
 from incidents.store.column_index import ColumnIndex
@@ -93,16 +92,15 @@ def layer(
         step = aggregate.cell_size(box or _whole(idx, query), cells_across=160)
         group, drawn = summary_layer("heat", idx.point_counts(boxed, step), options, bounds, hidden)
         return group, drawn, Coverage()
-    columns = MAP_COLUMNS + POPUP_COLUMNS if options.popups else MAP_COLUMNS
     if shown - hidden <= options.marker_limit:  # few: send them all, panning needs no redraw
-        frame = rows(query, columns, options.marker_limit + hidden)
+        frame = rows(query, MAP_COLUMNS, options.marker_limit + hidden)
         group, drawn = summary_layer("markers", frame, options, bounds, hidden)
         return group, drawn, Coverage(everything=True)
     in_box = idx.count(boxed, drawable=True)
     if in_box <= options.marker_limit or (
         in_box <= 4 * MARKER_LIMIT and one_place(*idx.drawable_points(boxed)[:2])
     ):
-        frame = rows(boxed, columns, 4 * options.marker_limit)
+        frame = rows(boxed, MAP_COLUMNS, 4 * options.marker_limit)
         group, drawn = summary_layer("markers", frame, options, bounds, hidden)
         drawn.not_drawable = hidden
         return group, drawn, Coverage(box=box)

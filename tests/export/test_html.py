@@ -74,17 +74,3 @@ def test_a_large_selection_is_drawn_from_the_index_as_counted_squares(large_db):
 def _grid_data(page: str) -> str | None:
     found = re.search(r'var data = (\{"labels".*);$', page, re.MULTILINE)
     return found.group(1) if found else None
-
-
-def test_a_file_s_popups_say_the_place_and_description(tarhuna_store):
-    """The file is drawn by the app's own planner, which reads the markers' columns
-    only: its popups said a title and two dates, no place, no description (tried as a
-    new user would). They now say what the reader may see of each, as the app's detail
-    panel does."""
-    public = Viewer("r", Role.PUBLIC)
-    page = run_export(tarhuna_store, public, Query(), ExportRequest("html")).data.decode()
-    rows = tarhuna_store.query(Query(), public)
-    assert len(rows) and rows["description"].str.len().gt(0).all()
-    for description, place in zip(rows["description"], rows["place"], strict=True):
-        assert re.match(r"[\w ]+", description).group(0) in page  # as far as escaping allows
-        assert f"\\u003cdiv dir='auto'\\u003e{place}\\u003c/div\\u003e" in page
