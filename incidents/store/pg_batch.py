@@ -47,7 +47,7 @@ AND c.reltablespace = 0 AND obj_description(c.oid, 'pg_class') IS NULL
 """
 
 # The foreign keys into incidents, where this role owns both tables (adding one needs
-# it), without a comment; indexes_deferred keeps those of a table holding rows.
+# it), without a comment; deferrable keeps those of a table holding rows.
 _FOREIGN_KEYS = """
 SELECT k.conrelid::regclass::text AS tab,
 format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop,
@@ -115,13 +115,24 @@ def indexes_deferred(conn: Any, rows: int, keeps: bool = True) -> Iterator[None]
     the keys into it dropped here and made again at the end, in the same transaction.
     Readers wait until the commit (docs/deployment.md); a reader already reading keeps
     them, rather than have the import wait for it. conn gives dict rows."""
-    empty = keeps and rows >= DEFER_INDEXES_FROM and not conn.execute(_ANY_INCIDENT).fetchall()
-    deferred = [*conn.execute(_SECONDARY_INDEXES), *_keys(conn)] if empty else []
+    empty = keeps and rows >= DEFER_INDEXES_FROM
+    empty = empty and not conn.execute("SELECT 1 FROM incidents LIMIT 1").fetchall()
+    deferred = deferrable(conn) if empty else []
     if deferred and not _dropped(conn, [each["drop"] for each in deferred]):
         deferred = []
     yield
     for each in deferred:  # the indexes first: a key is checked with them in place
         conn.execute(each["sql"])
+
+
+def deferrable(conn: Any) -> list[dict[str, str]]:
+    """The indexes, then the keys, a batch into the empty table drops and makes again. Rows
+    in a table whose key points into the empty incidents table point at nothing (a database
+    edited by hand): that key is kept, so the batch is checked row by row as a small one is,
+    rather than fail at its end on rows it did not write."""
+    keys = conn.execute(_FOREIGN_KEYS).fetchall()
+    kept = [k for k in keys if not conn.execute(f"SELECT 1 FROM {k['tab']} LIMIT 1").fetchall()]
+    return [*conn.execute(_SECONDARY_INDEXES), *kept]
 
 
 def _dropped(conn: Any, drops: list[str]) -> bool:
@@ -140,15 +151,3 @@ def _dropped(conn: Any, drops: list[str]) -> bool:
     finally:
         conn.execute("SELECT set_config('lock_timeout', %s, true)", [was])
     return True
-
-
-def _keys(conn: Any) -> list[dict[str, str]]:
-    """The foreign keys to drop. Rows in a table whose key points into the empty
-    incidents table point at nothing (a database edited by hand): that key is kept, so
-    the batch is checked row by row as a small one is, rather than fail at its end on
-    rows it did not write."""
-    keys = conn.execute(_FOREIGN_KEYS).fetchall()
-    return [k for k in keys if not conn.execute(f"SELECT 1 FROM {k['tab']} LIMIT 1").fetchall()]
-
-
-_ANY_INCIDENT = "SELECT 1 FROM incidents LIMIT 1"
