@@ -45,7 +45,7 @@ SEPARATOR = "\n"  # between fields of body: a needle holding it is left to text_
 MAX_TRIGRAMS = 4  # measured at 1M: 2 to 12 cost alike; the exact check decides
 MIN_TRIGRAM = 3  # shorter needles are a LIKE on the rows (sql._like_text)
 FOLDED_IN = "incidents_folded_in"  # SQLite: casefold() containment (register_sqlite)
-PG_VERSION = "text_lower 3"  # the table's comment: 2 without Arabic marks; 3: place shown
+PG_VERSION = "text_lower 4"  # the table's comment: 2 no Arabic marks; 3 place shown; 4 TRUNCATE
 GIN_WORD_TRIGRAMS = 5  # PostgreSQL: a word this long narrows the GIN scan (gin_word)
 _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -273,6 +273,7 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
     insert = f"INSERT INTO {table} SELECT {_pg_row('n')} FROM new_rows n"
     delete = f"DELETE FROM {table} w USING old_rows o WHERE w.fid = o.fid"
     bodies = {"insert": insert, "delete": delete, "update": f"{delete}; {insert}"}
+    bodies["truncate"] = f"TRUNCATE {table}"  # an administrator's, by hand (no rows to read)
     out = [
         f"CREATE TABLE {table} (fid BIGINT PRIMARY KEY, sensitivity TEXT, "
         "shown BOOLEAN NOT NULL, body TEXT NOT NULL, place TEXT NOT NULL)",
@@ -286,16 +287,18 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
         ]
     for kind, body in bodies.items():
         tables = {
-            "insert": "NEW TABLE AS new_rows",
-            "delete": "OLD TABLE AS old_rows",
-            "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "insert": "REFERENCING NEW TABLE AS new_rows",
+            "delete": "REFERENCING OLD TABLE AS old_rows",
+            "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "truncate": "",
         }[kind]
-        out += [
-            f"CREATE FUNCTION {keep}_{kind}() RETURNS trigger LANGUAGE plpgsql "
+        out += [  # replaced where they stand: a copy dropped by hand is made again
+            f"CREATE OR REPLACE FUNCTION {keep}_{kind}() RETURNS trigger LANGUAGE plpgsql "
             "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS "
             f"$fn$ BEGIN {body}; RETURN NULL; END $fn$",
+            f'DROP TRIGGER IF EXISTS {LOWER_TABLE}_{kind} ON "{schema}".incidents',
             f"CREATE TRIGGER {LOWER_TABLE}_{kind} AFTER {kind.upper()} "
-            f'ON "{schema}".incidents REFERENCING {tables} '
+            f'ON "{schema}".incidents {tables} '
             f"FOR EACH STATEMENT EXECUTE FUNCTION {keep}_{kind}()",
         ]
     out += [f"COMMENT ON TABLE {table} IS '{PG_VERSION}'", f"ANALYZE {table}"]
@@ -304,12 +307,13 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
 
 def postgres_refill(schema: str) -> list[str]:
     """A copy of an earlier PG_VERSION brought up to this one where it stands: its
-    trigger functions replaced and its rows written again. The table stays, and with
-    it the grant deployment gives the app role on it (docs/deployment.md)."""
+    trigger functions and triggers replaced and its rows written again (those of records
+    a TRUNCATE emptied before version 4 go). The table stays, and with it the grant
+    deployment gives the app role on it (docs/deployment.md)."""
     table = f'"{schema}".{LOWER_TABLE}'
-    functions = [s for s in postgres_ddl(schema, None) if s.startswith("CREATE FUNCTION")]
+    kept = ("CREATE OR REPLACE FUNCTION", "DROP TRIGGER", "CREATE TRIGGER")
     return [
-        *(f.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1) for f in functions),
+        *(s for s in postgres_ddl(schema, None) if s.startswith(kept)),
         f"TRUNCATE {table}",
         f'INSERT INTO {table} SELECT {_pg_row("n")} FROM "{schema}".incidents n',
         f"COMMENT ON TABLE {table} IS '{PG_VERSION}'",

@@ -275,6 +275,39 @@ def test_a_postgis_store_made_before_the_narrow_copy_gets_it_on_open(pg: Store) 
     assert count == (4,)
 
 
+def test_a_postgis_store_emptied_by_hand_with_truncate_takes_records_again(pg: Store) -> None:
+    """An administrator's TRUNCATE ... RESTART IDENTITY CASCADE left the narrow copy's
+    rows, and the next import failed on their fids ("an unexpected error"). The copy is
+    now emptied with the table; a copy made before that loses such rows when opened."""
+    import psycopg
+
+    from incidents.store.postgis import PostGISStore
+    from incidents.store.text_lower import LOWER_TABLE
+
+    assert isinstance(pg, PostGISStore)
+    table, keep = f'"{pg.schema}".{LOWER_TABLE}', f'"{pg.schema}".{LOWER_TABLE}_keep_truncate'
+
+    def emptied_by_hand() -> PostGISStore:
+        with psycopg.connect(pg.url, autocommit=True) as conn:
+            conn.execute(f'TRUNCATE "{pg.schema}".incidents RESTART IDENTITY CASCADE')
+        return PostGISStore(pg.url, schema=pg.schema)
+
+    pg.write_batch([incident(i) for i in range(1, 4)], EDITOR)
+    store = emptied_by_hand()
+    store.write_batch([incident(4)], EDITOR)  # fid 1 again
+    assert _ids(store, "incident 4") == {"syn-4"} and _ids(store, "incident 1") == set()
+    with psycopg.connect(pg.url, autocommit=True) as conn:  # as the version before left it
+        conn.execute(f"DROP FUNCTION {keep}() CASCADE")
+        conn.execute(f"COMMENT ON TABLE {table} IS 'text_lower 3'")
+    emptied_by_hand()  # its rows stay in the copy
+    reopened = PostGISStore(pg.url, schema=pg.schema)  # and go when the copy is made again
+    reopened.write_batch([incident(5)], EDITOR)
+    assert _ids(reopened, "incident 5") == {"syn-5"} and _ids(reopened, "incident 4") == set()
+    emptied_by_hand()
+    with psycopg.connect(pg.url) as conn:  # the trigger is back
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+
+
 def test_a_batch_leaves_the_narrow_copy_as_the_per_row_triggers_would(tmp_path: Path) -> None:
     from incidents.store import text_index, text_lower
 
