@@ -46,6 +46,8 @@ MAX_TRIGRAMS = 4  # measured at 1M: 2 to 12 cost alike; the exact check decides
 MIN_TRIGRAM = 3  # shorter needles are a LIKE on the rows (sql._like_text)
 FOLDED_IN = "incidents_folded_in"  # SQLite: casefold() containment (register_sqlite)
 PG_VERSION = "text_lower 4"  # the table's comment: 2 no Arabic marks; 3 place shown; 4 TRUNCATE
+SAME_ROWS = ("text_lower 3",)  # earlier copies whose rows are this version's (a role that
+# may not bring one up to date searches through it, not through the records' rows)
 GIN_WORD_TRIGRAMS = 5  # PostgreSQL: a word this long narrows the GIN scan (gin_word)
 _SHOWN = ", ".join(f"'{p}'" for p in PUBLIC_PLACE_PRECISIONS)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -299,12 +301,14 @@ def postgres_ddl(schema: str, trgm_schema: str | None) -> list[str]:
             "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
             "truncate": "",
         }[kind]
-        out += [  # replaced where they stand: a copy dropped by hand is made again
+        out += [  # replaced where they stand (a copy dropped by hand is made again);
+            # only the owner may run them: any other role could fire them from a trigger
+            # on a table of its own and rewrite or empty the copy as its owner
             f"CREATE OR REPLACE FUNCTION {keep}_{kind}() RETURNS trigger LANGUAGE plpgsql "
             "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS "
             f"$fn$ BEGIN {body}; RETURN NULL; END $fn$",
-            f"DROP TRIGGER IF EXISTS {LOWER_TABLE}_{kind} ON {incidents}",
-            f"CREATE TRIGGER {LOWER_TABLE}_{kind} AFTER {kind.upper()} "
+            f"REVOKE ALL ON FUNCTION {keep}_{kind}() FROM PUBLIC",
+            f"CREATE OR REPLACE TRIGGER {LOWER_TABLE}_{kind} AFTER {kind.upper()} "
             f"ON {incidents} {tables} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {keep}_{kind}()",
         ]
@@ -318,7 +322,7 @@ def postgres_refill(schema: str) -> list[str]:
     a TRUNCATE emptied before version 4 go). The table stays, and with it the grant
     deployment gives the app role on it (docs/deployment.md)."""
     table, incidents = f'"{schema}".{LOWER_TABLE}', f'"{schema}".incidents'
-    kept = ("CREATE OR REPLACE FUNCTION", "DROP TRIGGER", "CREATE TRIGGER")
+    kept = ("CREATE OR REPLACE FUNCTION", "REVOKE", "CREATE OR REPLACE TRIGGER")
     return [
         *(s for s in postgres_ddl(schema, None) if s.startswith(kept)),
         f"TRUNCATE {table}",
@@ -331,8 +335,9 @@ def postgres_refill(schema: str) -> list[str]:
 def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
     """text_lower's table, indexes and triggers, made and filled once (1.5 minutes at a
     million records); whether the store has them. A role that does not own the
-    incidents table keeps the search on the rows until the owner opens the store: it
-    does not try (each failed try logged an error on the server, on every open)."""
+    incidents table does not try (each failed try logged an error on the server, on
+    every open): it searches the rows until the owner opens the store, or through an
+    earlier copy whose rows are this version's (SAME_ROWS)."""
     import psycopg
 
     name = f'"{schema}".{LOWER_TABLE}'
@@ -341,7 +346,7 @@ def ensure_postgres(conn: Any, schema: str, trgm_schema: str) -> bool:
     if made == PG_VERSION:
         return first(conn, READABLE, [name, name])
     if not first(conn, OWNS_INCIDENTS, [f'"{schema}".incidents']):
-        return False
+        return made in SAME_ROWS and first(conn, READABLE, [name, name])
     try:
         with conn.transaction():
             made_now = postgres_ddl(schema, trgm_schema) if made is None else []

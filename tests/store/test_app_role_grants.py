@@ -139,3 +139,48 @@ def test_a_large_first_import_by_the_app_role_keeps_the_owners_indexes(owner_and
     with psycopg.connect(owner.url) as conn:
         assert set(conn.execute(indexes).fetchall()) == made
     assert app.verify_audit() == []
+
+
+def test_the_app_role_cannot_fire_the_copys_functions_on_a_table_of_its_own(owner_and_app):
+    """The copy's trigger functions run as its owner: a role that could attach one to
+    a temporary table of its own could empty or rewrite the copy, and records would
+    silently drop out of the text search, with no audit entry."""
+    import psycopg
+
+    from incidents.store import text_lower
+
+    owner, app = owner_and_app
+    import_file(EXAMPLE, owner, EDITOR)
+    keep = f'"{app.schema}".{text_lower.LOWER_TABLE}_keep'
+    with psycopg.connect(app.url, autocommit=True) as conn:
+        conn.execute("CREATE TEMP TABLE mine (a int)")
+        for kind in ("insert", "delete", "update", "truncate"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(
+                    f"CREATE TRIGGER t_{kind} AFTER TRUNCATE ON mine "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION {keep}_{kind}()"
+                )
+    assert len(app.query(Query(text="Tarhuna"), EDITOR)) == 9
+
+
+def test_an_earlier_copy_with_the_same_rows_is_searched_by_the_app_role(owner_and_app):
+    """After an upgrade the app role may open the store before its owner does: it may
+    not bring the copy up to date, but a copy whose rows are this version's (only a
+    trigger came since) is still what it searches through, not the records' rows."""
+    import psycopg
+
+    from incidents.store import text_index, text_lower
+    from incidents.store.postgis import PostGISStore
+
+    owner, app = owner_and_app
+    import_file(EXAMPLE, owner, EDITOR)
+    table = f'"{owner.schema}".{text_lower.LOWER_TABLE}'
+    with psycopg.connect(owner.url, autocommit=True) as conn:
+        conn.execute(f"COMMENT ON TABLE {table} IS '{text_lower.SAME_ROWS[-1]}'")
+    late = PostGISStore(app.url, schema=app.schema)
+    assert text_index.has_lower_table(late._fetch, "ILIKE")
+    assert _ids(late, "ترهونة") == {f"tarhuna-ex-{n:03d}" for n in range(1, 10)}
+    again = PostGISStore(owner.url, schema=owner.schema)  # the owner brings it up to date
+    with psycopg.connect(again.url) as conn:
+        comment = conn.execute(f"SELECT obj_description('{table}'::regclass)").fetchone()
+    assert comment == (text_lower.PG_VERSION,)
