@@ -176,6 +176,7 @@ def bulk_load(store: Store, n: int, seed: int = 1) -> float:
     # Each chunk holds millions of small lists at once (its rows): the collector's
     # automatic passes over them took 5 of the PostGIS load's 21 s of client CPU. One
     # pass between chunks (chunks()) still frees what cycles a chunk left.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         if hasattr(store, "_transaction"):
@@ -183,7 +184,8 @@ def bulk_load(store: Store, n: int, seed: int = 1) -> float:
         else:
             load_postgis(store, n, seed)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     store.log_event(LOADER, "bulk-load", {"records": n, "note": "benchmark-only synthetic load"})
     return time.perf_counter() - start
 
