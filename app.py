@@ -11,10 +11,19 @@ import gc
 import streamlit as st
 
 if __name__ == "__main__":
-    from app_pages import common, filters, history_entries, language, page_style, streamlit_words
+    from app_pages import (
+        common,
+        filters,
+        history_entries,
+        language,
+        once,
+        page_style,
+        streamlit_words,
+    )
     from app_pages.page_access import navigation
     from incidents.translation import _
 
+    once.run_started()
     language.resolve()  # before any word is drawn: the link's lang=, the switch, the browser
     # No page icons: Streamlit would fetch them from a CDN, and the app must work offline.
     st.set_page_config(page_title=_("Incident map"), layout="wide")
@@ -42,6 +51,7 @@ if __name__ == "__main__":
         unsafe_allow_javascript=True,
     )
     page.run()
+    once.run_finished()  # not reached when the run is stopped or reruns: see once.py
 else:
     from starlette.middleware import Middleware
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import common, text_table
+from app_pages import common, once, text_table
 from incidents import form_edit
 from incidents.record import Incident
 from incidents.store import StoreError
@@ -44,9 +44,12 @@ def _keep(open_form: OpenForm, conflict: dict[str, Any]) -> None:
     st.session_state.pop(CONFLICT, None)
     if current is None:
         open_form(None, conflict["now"])
-        st.session_state["_entry_info"] = _(
-            "The incident was deleted meanwhile: your version is in the form as a new "
-            "incident. Save it only if it should exist again."
+        once.ask(
+            "_entry_info",
+            _(
+                "The incident was deleted meanwhile: your version is in the form as a new "
+                "incident. Save it only if it should exist again."
+            ),
         )
         return
     draft, both = form_edit.merged_draft(current, conflict["base"], conflict["now"])
@@ -61,15 +64,13 @@ def _keep(open_form: OpenForm, conflict: dict[str, Any]) -> None:
         )
         fields = _("; ").join(_(form_edit.LABELS[f]) for f in both)
         said += " " + also.format(version=current.version, fields=fields)
-    st.session_state["_entry_info"] = said
+    once.ask("_entry_info", said)
 
 
 def _reload(open_form: OpenForm, conflict: dict[str, Any]) -> None:
     st.session_state.pop(CONFLICT, None)
     open_form(conflict["id"])
-    st.session_state["_entry_info"] = _(
-        "Your changes were dropped; the form shows the stored record."
-    )
+    once.ask("_entry_info", _("Your changes were dropped; the form shows the stored record."))
 
 
 def _changes_table(conflict: dict[str, Any], current: Incident) -> None:

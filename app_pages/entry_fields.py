@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import common, language
+from app_pages import common, language, once
 from geodata import FALLBACK_COUNTRY, available_countries, district_at, geocode, record_country
 from incidents.export.placement_words import town_name
 from incidents.field_words import SOURCE_HEADINGS
@@ -113,9 +113,10 @@ def _find() -> None:
     result = geocode(name, country) if name else None
     st.session_state["e_candidates"] = list(result.matches) if result else []
     if result is not None and not result.matches:
-        st.session_state["_entry_error"] = _(
-            "No place called '{name}' was found. Click the map instead."
-        ).format(name=name)
+        once.ask(
+            "_entry_error",
+            _("No place called '{name}' was found. Click the map instead.").format(name=name),
+        )
 
 
 def _pick(index: int) -> None:

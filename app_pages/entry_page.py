@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, edit_conflict, entry_fields, record_actions, unsaved_guard
+from app_pages import common, edit_conflict, entry_fields, once, record_actions, unsaved_guard
 from geodata import countries_of
 from incidents import form_edit
 from incidents.query import Query
@@ -71,9 +71,12 @@ def _form(incident_id: str | None) -> dict[str, Any]:
         open_form(incident_id)
         return dict(st.session_state[FORM])
     if state.pop("interrupted", False):  # the session ended with it open (keep_typed)
-        st.session_state["_entry_info"] = _(
-            "Your session ended before this was saved: what you typed is back in the form. "
-            "Check it and press Save."
+        once.ask(
+            "_entry_info",
+            _(
+                "Your session ended before this was saved: what you typed is back in the form. "
+                "Check it and press Save."
+            ),
         )
     entry_fields.restore(state["draft"])
     return dict(state)
@@ -189,13 +192,13 @@ def _save(state: dict[str, Any], now: dict[str, Any]) -> None:
         edit_conflict.refused(error, state, now)
         return
     except StoreError as error:
-        st.session_state["_entry_error"] = _("Not saved: {error}").format(error=error)
+        once.ask("_entry_error", _("Not saved: {error}").format(error=error))
         return
     record_actions.written()
     said = _("Saved {id} (version {version}).").format(id=saved.id, version=saved.version)
-    st.session_state["_entry_saved"] = said
+    once.ask("_entry_saved", said)
     st.session_state[LAST_SAVE] = (saved.id, saved.version, said)
-    st.session_state["_entry_last_saved"] = saved.id
+    once.ask("_entry_last_saved", saved.id)
     if record is None:  # the next incident typed is a new record, not this one again
         new_incident()
     else:
@@ -215,26 +218,26 @@ def _nothing_to_save(record: Incident) -> None:
             "Nothing to save: no field was changed. {id} was changed by {who} at {at} after "
             "you opened it: the form now shows that version ({version})."
         )
-        st.session_state["_entry_info"] = said.format(
-            id=record.id, who=current.updated_by or _("someone else"), at=current.updated_at,
-            version=current.version,
-        )  # fmt: skip
+        who = current.updated_by or _("someone else")
+        once.ask("_entry_info", said.format(
+            id=record.id, who=who, at=current.updated_at, version=current.version
+        ))  # fmt: skip
         return
     last = st.session_state.get(LAST_SAVE)
     if last and tuple(last[:2]) == (record.id, record.version):
-        st.session_state["_entry_saved"] = f"{last[2]} " + _("Nothing changed since.")
+        once.ask("_entry_saved", f"{last[2]} " + _("Nothing changed since."))
         return
-    st.session_state["_entry_info"] = _("Nothing to save: no field was changed.")
+    once.ask("_entry_info", _("Nothing to save: no field was changed."))
 
 
 def _messages() -> None:
     for key, show in MESSAGES:
-        said = st.session_state.pop(key, None)
+        said = once.due(key)
         if said:
-            show(said)
+            show(str(said))
             if key == "_entry_saved":  # seen wherever the long form is scrolled to
-                st.toast(common.md_escape(said))
-    last = st.session_state.pop("_entry_last_saved", None)
+                st.toast(common.md_escape(str(said)))
+    last = once.due("_entry_last_saved")
     if last and not st.session_state.get("edit_id"):
         st.button(_("Edit {id} again").format(id=last), on_click=_edit, args=(last,))
 

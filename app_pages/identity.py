@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages import once
 from app_pages.session_cookie import registry
 from incidents.access import PUBLIC, Role, Viewer
 from incidents.auth.accounts import Account, Accounts
@@ -187,7 +188,7 @@ def _begin(account: Account, method: str) -> Session:
         st.session_state[HANDOFF] = registry().handoff(session.key)
     st.session_state[SESSION] = session
     st.session_state[CHECKED] = time.time()
-    st.session_state.pop(ENDED, None)
+    once.drop(ENDED)
     st.session_state.pop(NOTE, None)
     _log(Viewer(account.name, account.role), "sign-in", {"method": method})
     return session
@@ -218,11 +219,11 @@ def sign_out(reason: str = "") -> None:
         _log(Viewer(session.name, session.role), "sign-out", {"reason": reason or "signed out"})
     if isinstance(session, Session) and session.key:
         registry().end(session.key)
-        st.session_state[CLEAR] = True
+        once.ask(CLEAR, True)
     if isinstance(session, Session) and reason == DISABLED:  # its other browsers too
         registry().end_account(session.name)
     if reason:
-        st.session_state[ENDED] = reason
+        once.ask(ENDED, reason)
     if settings().oidc and st.user.is_logged_in:
         st.session_state.pop(OIDC_SEEN, None)
         st.logout()

@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
-from app_pages import identity, session_cookie
+from app_pages import identity, once, session_cookie
 from incidents.access import Role, Viewer
 from incidents.auth.sessions import Session
 from incidents.translation import _
@@ -144,7 +144,7 @@ def _cookie_images(slot: DeltaGenerator) -> None:
         sources.append(f"{session_cookie.url(session_cookie.HANDOFF_PATH)}?once={token}")
     elif token is not None:
         st.session_state.pop(identity.HANDOFF, None)
-    if st.session_state.pop(identity.CLEAR, False):
+    if once.due(identity.CLEAR):  # kept until a whole run has drawn it (once.py)
         sources.append(session_cookie.url(session_cookie.END_PATH))
     if sources:
         slot.html(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app_pages import common, text_table
+from app_pages import common, once, text_table
 from incidents.record import Incident
 from incidents.store import StoreError
 from incidents.store.record_versions import entry_versions
@@ -48,16 +48,16 @@ def _run(action: Callable[[], str]) -> None:
     """Do a write; its sentence, or the store's refusal, is shown by the entry page."""
     _cancel()
     try:
-        st.session_state[DONE] = action()
+        once.ask(DONE, action())
     except StoreError as error:
-        st.session_state[FAILED] = _("Not done: {error}").format(error=error)
+        once.ask(FAILED, _("Not done: {error}").format(error=error))
     written()
 
 
 def _delete(record: Incident, new_incident: Callable[[], None]) -> None:
     reason = str(st.session_state.get("delete_reason", "")).strip()
     if not reason:
-        st.session_state[FAILED] = _("Say why the incident is deleted.")
+        once.ask(FAILED, _("Say why the incident is deleted."))
         return
 
     def act() -> str:
@@ -152,8 +152,8 @@ def _purge(incident_id: str) -> None:
     typed = str(st.session_state.get("purge_id", "")).strip()
     reason = str(st.session_state.get("purge_reason", "")).strip()
     if typed != incident_id:
-        st.session_state[FAILED] = _("Not purged: type the id {id} exactly to confirm.").format(
-            id=incident_id
+        once.ask(
+            FAILED, _("Not purged: type the id {id} exactly to confirm.").format(id=incident_id)
         )
         return
 

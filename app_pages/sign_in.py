@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import identity
+from app_pages import identity, once
 from incidents.auth.settings import Settings
 from incidents.translation import N_, _, ngettext, number
 
@@ -122,9 +122,9 @@ def main() -> None:
     opening = st.session_state.get(identity.OPENING)
     if opening:
         st.info(_("Sign in to open {page}.").format(page=opening))
-    ended = st.session_state.pop(identity.ENDED, "")
+    ended = once.due(identity.ENDED)
     if ended:
-        st.info(_(_ENDED_WORDS.get(ended, N_("Your session ended. Sign in again."))))
+        st.info(_(_ENDED_WORDS.get(str(ended), N_("Your session ended. Sign in again."))))
     if config.private:
         st.write(_("This instance is private: sign in to see anything."))
     else:
