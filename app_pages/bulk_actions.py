@@ -20,7 +20,7 @@ from incidents.store.base import StoreError
 from incidents.translation import N_, _, ngettext, number
 
 PENDING = "_bulk_pending"  # the Request the editor was asked to confirm
-DONE = "_bulk_done"  # the sentence saying what the last action did
+DONE = "_bulk_done"  # (the sentence saying what the last action did, the ids it was done to)
 ACTIONS = {"verification": N_("Set verification"), "tag": N_("Add a tag"), "delete": N_("Delete")}
 _YES = {"verification": N_("Yes, set verification"), "tag": N_("Yes, add a tag"),
         "delete": N_("Yes, delete")}  # fmt: skip
@@ -132,7 +132,7 @@ def _confirm(request: Request) -> None:
             st.error(_("Nothing was changed: {problem}").format(problem=problem))
             return
         common.data_changed()
-        st.session_state[DONE] = outcome(request, changed)
+        st.session_state[DONE] = (outcome(request, changed), request.ids)
         if request.action == "delete" and st.session_state.get("_selected") in request.ids:
             st.session_state["_selected"] = None  # the detail panel would show a gone record
         st.rerun()
@@ -152,11 +152,21 @@ def _ask(action: str, n: int) -> str:
     return asks[action].format(n=number(n))
 
 
+def _said(ticked: list[str]) -> None:
+    """What the last action did, while the ticks are those it was done to (or fewer: a
+    deleted row leaves the list). Not shown once only: the map reporting its view
+    after the change reran the page at once, and the sentence was gone before it was
+    seen (on a busy machine it never reached the screen)."""
+    done = st.session_state.get(DONE)
+    if done and set(ticked) <= set(done[1]):
+        st.success(done[0])
+    else:
+        st.session_state.pop(DONE, None)
+
+
 def render(ticked: list[str]) -> None:
     """The actions on the ticked rows, and what the last one did."""
-    done = st.session_state.pop(DONE, None)
-    if done:
-        st.success(done)
+    _said(ticked)
     if not ticked:
         st.caption(_("Tick several rows in the table to change them together."))
         st.session_state.pop(PENDING, None)
@@ -173,5 +183,6 @@ def render(ticked: list[str]) -> None:
                 st.error(missing)
             else:
                 st.session_state[PENDING] = now
+                st.session_state.pop(DONE, None)  # a new question: the last answer is done
         if st.session_state.get(PENDING) == now:
             _confirm(now)

@@ -35,17 +35,20 @@ from incidents.styles import uncertainty_km
 from incidents.translation import N_, _, language, ngettext, number
 
 KEY = "detail_panel"  # the panel's container: .st-key-detail_panel in the page
-INTO_VIEW = "_detail_into_view"  # asked to scroll to the panel when the page ends
-_SCROLLS = "_detail_scrolls"  # how many times it did: tells each script's frame apart
+_SCROLLS = "_detail_scrolls"  # how many times a scroll was asked: tells each asking apart
 
-# Constant script (no data): scroll the page to the panel when it is off the screen. A
-# row picked in the table opens the incident in the panel beside the map, above the
-# table: at 1280x720 it opened out of sight (found in a browser walk).
+# Constant script (its only variable, the asking's number, is set by the app): scroll the
+# page to the panel when it is off the screen, once for each asking. A row picked in the
+# table opens the incident in the panel beside the map, above the table: at 1280x720 it
+# opened out of sight (found in a browser walk).
 _INTO_VIEW_JS = """<script>
-const panel = window.parent.document.querySelector('.st-key-detail_panel');
-if (panel) {
+const asked = NUMBER;
+const page = window.parent;
+const panel = page.document.querySelector('.st-key-detail_panel');
+if (panel && page.__incidentsPanelScrolled !== asked) {
+  page.__incidentsPanelScrolled = asked;
   const top = panel.getBoundingClientRect().top;
-  if (top < 0 || top > window.parent.innerHeight - 80) {
+  if (top < 0 || top > page.innerHeight - 80) {
     panel.scrollIntoView({block: "start", behavior: "instant"});
   }
 }
@@ -54,16 +57,21 @@ if (panel) {
 
 def ask_into_view() -> None:
     """The next time the page is drawn to its end, scroll to the panel once."""
-    st.session_state[INTO_VIEW] = True
+    st.session_state[_SCROLLS] = int(st.session_state.get(_SCROLLS, 0)) + 1
 
 
 def bring_into_view() -> None:
-    """Scroll to the panel if asked since the last time. Call at the page's end, so that
-    nothing drawn after it moves the panel. Each scroll's frame differs (its number in a
-    comment): a frame like one a stopped run left on the page would not run again."""
-    if st.session_state.pop(INTO_VIEW, False):
-        scrolls = st.session_state[_SCROLLS] = int(st.session_state.get(_SCROLLS, 0)) + 1
-        components.html(f"{_INTO_VIEW_JS}<!-- {scrolls} -->", height=0)
+    """The frame that scrolls to the panel for the last asking, drawn in every run. Call
+    at the page's end, so that nothing drawn after it moves the panel.
+
+    It is drawn again in every run, not once: a run that drew it could be followed so
+    soon by another (the map reporting the view it flew to) that a busy browser never
+    put it on the page, and a row picked on a phone left the page at the table. The
+    same frame drawn again is left as it is; the page itself remembers which asking it
+    scrolled for, so a frame put back on the page does not scroll a second time."""
+    scrolls = int(st.session_state.get(_SCROLLS, 0))
+    if scrolls:
+        components.html(_INTO_VIEW_JS.replace("NUMBER", str(scrolls)), height=0)
 
 
 def _line(label: str, value: object) -> None:

@@ -22,7 +22,7 @@ from incidents.store.record_store import RecordStore
 from incidents.translation import _, ngettext, number
 
 _PENDING = "_unmerge_pending"  # (where, absorbed id) the editor was asked to confirm
-_DONE = "_unmerge_done"  # the message shown after the rerun that follows an unmerge
+_DONE = "_unmerge_done"  # (the message of the last unmerge, where it is shown: _place)
 
 
 def section() -> None:
@@ -31,7 +31,7 @@ def section() -> None:
     store, who = common.get_store(), common.viewer()
     if not who.can_edit:
         return
-    _said()
+    _said("list")
     merged = merged_incidents(store, who)
     asked = st.session_state.get(_PENDING)
     label = _("Merged incidents ({n})").format(n=number(len(merged)))
@@ -47,7 +47,7 @@ def unmerge_buttons(incident: Incident) -> None:
     store, who = common.get_store(), common.viewer()
     if not who.can_edit:
         return
-    _said()
+    _said(_place("detail", incident.id))
     for link in merge_links(store, who, incident.id):
         _unmerge_action(store, incident, link, "detail")
 
@@ -95,17 +95,25 @@ def _unmerge_action(store: RecordStore, kept: Incident, link: MergeLink, where: 
             st.error(str(refused))
             return
         common.data_changed()
-        st.session_state[_DONE] = _("Unmerged {absorbed} from {kept}.").format(
-            absorbed=absorbed, kept=kept_id
-        )
+        said = _("Unmerged {absorbed} from {kept}.").format(absorbed=absorbed, kept=kept_id)
+        st.session_state[_DONE] = (said, _place(where, kept.id))
         st.rerun()
     if no.button(_("Cancel"), key=f"unmerge-no-{key}"):
         st.session_state.pop(_PENDING, None)
         st.rerun()
 
 
-def _said() -> None:
-    """The message of an unmerge done in the run before (st.rerun drops a toast)."""
-    done = st.session_state.pop(_DONE, None)
-    if done:
-        st.success(done)
+def _place(where: str, incident_id: str) -> str:
+    """Where an unmerge's message is shown: the list, or the panel of the kept incident."""
+    return "list" if where == "list" else f"{where} {incident_id}"
+
+
+def _said(place: str) -> None:
+    """The message of an unmerge done before (st.rerun drops a toast), while the same
+    list or incident is shown. Not once only: the map reporting its view after the
+    change reran the panel at once, and the message was gone before it was seen."""
+    done = st.session_state.get(_DONE)
+    if done and done[1] == place:
+        st.success(done[0])
+    else:
+        st.session_state.pop(_DONE, None)
