@@ -24,7 +24,7 @@ from incidents.view_state import SPEED_CODES
 PLAY = "_playing"
 PERIOD = "t_period"
 PERIODS = "_play_periods"
-SCROLL = "_play_scroll"  # Play was just pressed: bring the map into view once
+SCROLL = "_play_scroll"  # how many times Play was pressed: the map is brought into view once each
 KICK = "_play_kick"  # Play was pressed in the map's fragment: the whole page runs
 SPEED = "t_speed"
 WINDOW = "t_trail"
@@ -62,15 +62,18 @@ _BY_UNIT = {"day": N_("Step or play through the data by day."),
 _TRAIL = {"one": 1, "trail3": 3, "trail12": 12}
 _DAY_TRAIL = {"one": 1, "trail3": 7, "trail12": 30}
 
-# Constant script (no data): scroll the parent page so the whole map and the Pause
-# under it are in view, their bottom at the screen's (the filter line above the map,
-# which names the period shown, stays in view where there is room); where they do not
-# fit, the map's top at the screen's top.
+# Constant script (its one variable, which press of Play this is, is set by the app;
+# the page remembers the press it scrolled for): scroll the parent page so the whole
+# map and the Pause under it are in view, their bottom at the screen's (the filter line
+# above the map, which names the period shown, stays in view where there is room);
+# where they do not fit, the map's top at the screen's top.
 _SCROLL_JS = """<script>
+const pressed = NUMBER;
 const doc = window.parent.document;
 const f = doc.querySelector('iframe[title="streamlit_folium.st_folium"]');
 const pause = doc.querySelector('.st-key-t_pause_map');
-if (f) {
+if (f && window.parent.__incidentsPlayScrolled !== pressed) {
+  window.parent.__incidentsPlayScrolled = pressed;
   (pause || f).scrollIntoView({block: "end", behavior: "instant"});
   if (f.getBoundingClientRect().top < 0) {
     f.scrollIntoView({block: "start", behavior: "instant"});
@@ -113,7 +116,8 @@ def _step(periods: list[date], unit: str, delta: int) -> None:
 def _toggle_play() -> None:
     playing = not st.session_state.get(PLAY, False)
     st.session_state[PLAY] = playing
-    st.session_state[SCROLL] = 2 if playing else 0  # drawn in two runs: time to load
+    if playing:
+        st.session_state[SCROLL] = int(st.session_state.get(SCROLL) or 0) + 1
     st.session_state[KICK] = playing
     periods, unit = st.session_state.get(PERIODS, ([], "month"))
     current = st.session_state.get(PERIOD)
@@ -209,17 +213,17 @@ def _shown(current: date, unit: str) -> str:
 
 
 def finish(run_started: float) -> None:
-    """At the end of a whole run: bring the map into view when Play was just pressed;
-    when playing, leave a timer in the page for the rest of the step (_next_step);
-    stop at the last period.
+    """At the end of a whole run: bring the map into view once for each press of Play
+    (its frame is drawn in every run while playing: a run followed at once by another
+    may never reach a busy browser's page; see detail_panel); when playing, leave a
+    timer in the page for the rest of the step (_next_step); stop at the last period.
 
     The run itself ends: a run cut short by st.rerun() leaves the date fields it
     replaced in the page (Streamlit clears them when a run ends), and a playback that
     moved on by rerunning piled them up, two a step, until Pause."""
     scroll = int(st.session_state.get(SCROLL) or 0)
-    if scroll:
-        st.session_state[SCROLL] = scroll - 1
-        components.html(_SCROLL_JS, height=0)  # at the page's end: nothing else moves
+    if scroll and st.session_state.get(PLAY):  # at the page's end: nothing else moves
+        components.html(_SCROLL_JS.replace("NUMBER", str(scroll)), height=0)
     if not st.session_state.get(PLAY):
         return
     periods, _unit = st.session_state.get(PERIODS, ([], "month"))

@@ -128,3 +128,28 @@ def test_the_arrows_point_the_way_time_runs(example_db, lang: str, marks: str) -
     assert not at.exception
     labels = [at.button(key=k).label for k in ("t_prev", "t_next", "t_play")]
     assert "".join(label[0] for label in labels) == marks
+
+
+def _scroll_frames(at: AppTest) -> list[str]:
+    """The frames that bring the map into view (the map's own frame is not one)."""
+    frames = [e.proto.srcdoc for e in at.get("iframe")]
+    return [f for f in frames if "__incidentsPlayScrolled" in f]
+
+
+def test_the_scroll_to_the_map_is_drawn_while_playing_once_for_each_press(
+    example_db,
+) -> None:
+    """Drawn in two runs only, a run followed at once by another (the map reporting, the
+    next step) could leave a busy browser without it: drawn while playing, the page
+    remembers which press of Play it scrolled for."""
+    at = _page()
+    assert _scroll_frames(at) == []
+    at.button(key="t_play").click().run()
+    first = _scroll_frames(at)
+    assert len(first) == 1 and "const pressed = 1;" in first[0]
+    assert _scroll_frames(at.run()) == first
+    assert _scroll_frames(at.run()) == first
+    at.button(key="t_play").click().run()  # Pause
+    assert _scroll_frames(at) == []
+    at.button(key="t_play").click().run()
+    assert ["const pressed = 2;" in f for f in _scroll_frames(at)] == [True]
