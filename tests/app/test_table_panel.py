@@ -179,6 +179,7 @@ def test_a_delete_needs_a_reason_and_hides_the_incidents(
     assert "tarhuna-ex-001" not in _table(at).index
     assert at.session_state["_table_ticked"] == []
     assert open_store(unplaced_db).get("tarhuna-ex-001", EDITOR) is None
+    assert "2 incidents deleted." in _texts(at.run())  # still said, its rows gone
 
 
 def test_what_was_done_stays_until_other_rows_are_ticked(
@@ -197,15 +198,6 @@ def test_what_was_done_stays_until_other_rows_are_ticked(
     assert said not in _texts(at)
     _tick_rows(at, ["tarhuna-ex-001", UNPLACED])
     assert said not in _texts(at)  # said once for that change, not again
-
-
-def test_what_a_delete_did_stays_with_its_rows_gone(unplaced_db: str, as_editor: object) -> None:
-    at = _ticked_page(["tarhuna-ex-001", "tarhuna-ex-002"])
-    at.radio(key="bulk_action").set_value("delete").run()
-    at.text_input(key="bulk_reason").input("duplicates of other records")
-    at.button(key="bulk_ask").click().run()
-    at.button(key="bulk_yes").click().run()
-    assert "2 incidents deleted." in _texts(at.run())
 
 
 def test_the_question_goes_when_the_ticks_change(unplaced_db: str, as_editor: object) -> None:
